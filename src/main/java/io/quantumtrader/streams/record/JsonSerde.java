@@ -1,0 +1,67 @@
+package io.quantumtrader.streams.record;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Jackson JSON serde. The default mapper writes snake_case field names (the stream catalog's convention, DESIGN §6),
+ * fails on missing primitive fields, and lets a record's compact constructor reject invalid values: any of these
+ * surfaces as a {@link SerializationException}, which sends the entry to the dead-letter stream.
+ *
+ * @param <T> the value type
+ */
+public final class JsonSerde<T> implements Serde<T> {
+
+    private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            .build();
+
+    private final JsonMapper mapper;
+    private final Class<T> type;
+
+    public JsonSerde(Class<T> type) {
+        this(DEFAULT_MAPPER, type);
+    }
+
+    public JsonSerde(JsonMapper mapper, Class<T> type) {
+        this.mapper = mapper;
+        this.type = type;
+    }
+
+    /** @return the shared default mapper (snake_case, strict on missing values) */
+    public static JsonMapper defaultMapper() {
+        return DEFAULT_MAPPER;
+    }
+
+    /** @return the value class this serde decodes */
+    public Class<T> type() {
+        return type;
+    }
+
+    @Override
+    public String serialize(T value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JacksonException e) {
+            throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public T deserialize(String text) {
+        try {
+            return mapper.readValue(text, type);
+        } catch (JacksonException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String reason = root == e ? e.getOriginalMessage() : root.getMessage();
+            throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + reason, e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.quantumtrader.streams.redis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The write set of one task batch, turned into the KEYS and ARGV of {@code commit.lua}: state writes, outputs and
+ * acknowledgements, applied atomically by {@link CommitScript}.
+ */
+public final class CommitBatch {
+
+    private final List<String> keys = new ArrayList<>();
+    private final Map<String, Integer> keyIndex = new HashMap<>();
+    private final List<String> state = new ArrayList<>();
+    private final List<String> outputs = new ArrayList<>();
+    private final Map<String, List<String>> acks = new LinkedHashMap<>();
+    private int stateCount;
+    private int outputCount;
+    private int ackCount;
+
+    /** Sets a field of a state hash. */
+    public void put(String hashKey, String field, String value) {
+        state.add(index(hashKey));
+        state.add(field);
+        state.add("S");
+        state.add(value);
+        stateCount++;
+    }
+
+    /** Deletes a field of a state hash. */
+    public void delete(String hashKey, String field) {
+        state.add(index(hashKey));
+        state.add(field);
+        state.add("D");
+        state.add("");
+        stateCount++;
+    }
+
+    /** Appends an entry to a stream partition; {@code maxLen} 0 means no cap, else {@code MAXLEN ~ maxLen}. */
+    public void add(String streamKey, long maxLen, Map<String, String> fields) {
+        outputs.add(index(streamKey));
+        outputs.add(Long.toString(maxLen));
+        outputs.add(Integer.toString(fields.size() * 2));
+        fields.forEach((k, v) -> {
+            outputs.add(k);
+            outputs.add(v);
+        });
+        outputCount++;
+    }
+
+    /** Acknowledges an input entry. */
+    public void ack(String streamKey, String id) {
+        index(streamKey);
+        acks.computeIfAbsent(streamKey, k -> new ArrayList<>()).add(id);
+        ackCount++;
+    }
+
+    /** @return the number of entries this batch acknowledges */
+    public int ackCount() {
+        return ackCount;
+    }
+
+    /** @return the number of entries this batch appends */
+    public int outputCount() {
+        return outputCount;
+    }
+
+    /** @return the number of state writes */
+    public int stateWriteCount() {
+        return stateCount;
+    }
+
+    /** @return KEYS for the script: the lease key first */
+    List<String> keys(String leaseKey) {
+        List<String> k = new ArrayList<>(keys.size() + 1);
+        k.add(leaseKey);
+        k.addAll(keys);
+        return k;
+    }
+
+    /** @return ARGV for the script */
+    List<String> args(String token, String group) {
+        List<String> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + 8);
+        a.add(token);
+        a.add(group);
+        a.add(Integer.toString(stateCount));
+        a.addAll(state);
+        a.add(Integer.toString(outputCount));
+        a.addAll(outputs);
+        a.add(Integer.toString(acks.size()));
+        acks.forEach((key, ids) -> {
+            a.add(keyIndex.get(key).toString());
+            a.add(Integer.toString(ids.size()));
+            a.addAll(ids);
+        });
+        return a;
+    }
+
+    private String index(String key) {
+        // KEYS[1] is the lease key, so the first batch key is KEYS[2]
+        return keyIndex.computeIfAbsent(key, k -> {
+            keys.add(k);
+            return keys.size() + 1;
+        }).toString();
+    }
+}

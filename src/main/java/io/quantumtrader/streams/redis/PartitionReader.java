@@ -1,0 +1,185 @@
+package io.quantumtrader.streams.redis;
+
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads one partition of one or more streams for a consumer group, driven by downstream demand, in the manner of
+ * Reactor Kafka's {@code KafkaReceiver.receive()}.
+ *
+ * <p>Each read is a non-blocking {@code XREADGROUP GROUP g c COUNT n STREAMS ...} with {@code n} bounded by the
+ * outstanding demand and the batch size: no demand, no read, so a slow subscriber bounds the entries read ahead to
+ * what it requested. {@code BLOCK} is never used (it would stall the shared multiplexed connection); an empty read is
+ * retried after an idle delay that doubles from {@code idleMin} to {@code idleMax}.
+ *
+ * <p>It first re-reads this consumer's pending entries (PEL, from id 0) so a restarted task reprocesses what it had
+ * read but not acknowledged, then reads new entries ({@code >}). Entries of several streams in one read are emitted
+ * in id order.
+ */
+public final class PartitionReader {
+
+    private final ReactiveStringRedisTemplate redis;
+    private final Consumer consumer;
+    private final Map<String, String> streamByKey;
+    private final int partition;
+    private final int maxBatch;
+    private final Duration idleMin;
+    private final Duration idleMax;
+    private final Map<String, String> pendingCursor = new HashMap<>();
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicLong entriesRead = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
+    private volatile boolean stopped;
+    private volatile boolean pendingPhase = true;
+    private volatile FluxSink<StreamEntry> sink;
+    private volatile Disposable inFlight;
+    private long idleMillis;
+
+    /**
+     * @param streamByKey partition keys to read, mapped to their logical stream names
+     * @param maxBatch    upper bound of COUNT per read
+     */
+    public PartitionReader(ReactiveStringRedisTemplate redis, String group, String consumerName,
+                           Map<String, String> streamByKey, int partition, int maxBatch, Duration idleMin, Duration idleMax) {
+        this.redis = redis;
+        this.consumer = Consumer.from(group, consumerName);
+        this.streamByKey = new LinkedHashMap<>(streamByKey);
+        this.partition = partition;
+        this.maxBatch = maxBatch;
+        this.idleMin = idleMin;
+        this.idleMax = idleMax;
+        this.idleMillis = idleMin.toMillis();
+        streamByKey.keySet().forEach(k -> pendingCursor.put(k, "0"));
+    }
+
+    /** @return entries as downstream requests them; completes after {@link #stop()} once the read in flight is emitted */
+    public Flux<StreamEntry> receive() {
+        return Flux.create(s -> {
+            sink = s;
+            s.onRequest(n -> drain());
+            s.onDispose(() -> {
+                stopped = true;
+                Disposable d = inFlight;
+                if (d != null) {
+                    d.dispose();
+                }
+            });
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /** Stops reading: the flux completes after the entries of the read in flight (if any) are emitted. */
+    public void stop() {
+        stopped = true;
+        drain();
+    }
+
+    /** @return entries read from Redis so far (the read-ahead is this minus what downstream processed) */
+    public long entriesRead() {
+        return entriesRead.get();
+    }
+
+    /** @return XREADGROUP calls made so far */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** @return the demand downstream has signalled and not yet received */
+    public long outstandingDemand() {
+        FluxSink<StreamEntry> s = sink;
+        return s == null ? 0 : s.requestedFromDownstream();
+    }
+
+    private void drain() {
+        FluxSink<StreamEntry> s = sink;
+        if (s == null || !reading.compareAndSet(false, true)) {
+            return;
+        }
+        if (stopped) {
+            reading.set(false);
+            s.complete();
+            return;
+        }
+        long demand = s.requestedFromDownstream();
+        if (demand <= 0) {
+            reading.set(false);
+            if (s.requestedFromDownstream() > 0 || stopped) {
+                drain();
+            }
+            return;
+        }
+        int count = (int) Math.min(maxBatch, demand);
+        inFlight = read(count).subscribe(entries -> {
+            for (StreamEntry e : entries) {
+                s.next(e);
+            }
+            entriesRead.addAndGet(entries.size());
+            reading.set(false);
+            if (entries.isEmpty() && !stopped) {
+                long delay = idleMillis;
+                idleMillis = Math.min(idleMax.toMillis(), Math.max(1, idleMillis * 2));
+                inFlight = Schedulers.parallel().schedule(this::drain, delay, TimeUnit.MILLISECONDS);
+            } else {
+                idleMillis = idleMin.toMillis();
+                drain();
+            }
+        }, error -> {
+            reading.set(false);
+            s.error(error);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private Mono<List<StreamEntry>> read(int count) {
+        reads.incrementAndGet();
+        boolean pending = pendingPhase;
+        List<StreamOffset<String>> offsets = new ArrayList<>();
+        for (String key : streamByKey.keySet()) {
+            offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
+        }
+        int perStream = Math.max(1, (count + offsets.size() - 1) / offsets.size());
+        StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
+        return redis.opsForStream()
+                .read(consumer, StreamReadOptions.empty().count(perStream), streams)
+                .map(this::toEntry)
+                .filter(e -> e.fields() != null && !e.fields().isEmpty())
+                .collectList()
+                .map(entries -> {
+                    if (pending) {
+                        entries.forEach(e -> pendingCursor.put(e.key(), e.id()));
+                        if (entries.isEmpty()) {
+                            pendingPhase = false;
+                        }
+                    }
+                    if (streamByKey.size() > 1) {
+                        entries.sort((a, b) -> StreamEntry.compareIds(a.id(), b.id()));
+                    }
+                    return entries;
+                })
+                .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
+    }
+
+    private StreamEntry toEntry(MapRecord<String, Object, Object> r) {
+        Map<String, String> fields = new LinkedHashMap<>(r.getValue().size() * 2);
+        r.getValue().forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        return new StreamEntry(streamByKey.get(r.getStream()), r.getStream(), partition, r.getId().getValue(), fields);
+    }
+}

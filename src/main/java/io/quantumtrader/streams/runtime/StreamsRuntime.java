@@ -1,0 +1,181 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.TaskFencedException;
+import io.quantumtrader.streams.topology.Subtopology;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.topology.TopologyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a {@link Topology} on Redis Streams, as Kafka Streams' {@code KafkaStreams}: one {@link StreamTask} per
+ * (sub-topology, partition), each its own Reactor pipeline. This instance owns every task (scale-out with leases
+ * comes later); a failed task is restarted with backoff from its last commit.
+ *
+ * <pre>{@code
+ * try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults(), redis)) {
+ *     runtime.start();
+ *     ...
+ * } // close(): stop reading, commit what is in flight, then stop
+ * }</pre>
+ */
+public final class StreamsRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    private final Topology topology;
+    private final StreamsConfig config;
+    private final ReactiveStringRedisTemplate redis;
+    private final RuntimeCounters counters = new RuntimeCounters();
+    private final List<StreamTask> tasks = new ArrayList<>();
+    private final List<Disposable> subscriptions = new ArrayList<>();
+    private volatile RuntimeState state = RuntimeState.CREATED;
+    private volatile CountDownLatch finished = new CountDownLatch(0);
+
+    public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
+        this.topology = topology;
+        this.config = config;
+        this.redis = redis;
+    }
+
+    /**
+     * Creates the consumer groups (XGROUP CREATE ... MKSTREAM, from the start of each stream) and starts every task.
+     *
+     * @throws TopologyException     when the source streams of one sub-topology have different partition counts
+     * @throws IllegalStateException when already started
+     */
+    public synchronized void start() {
+        if (state != RuntimeState.CREATED) {
+            throw new IllegalStateException("runtime is " + state + "; start() may be called once");
+        }
+        StreamKeys keys = new StreamKeys(config.namespace());
+        StreamAdmin admin = new StreamAdmin(redis);
+        List<Mono<Boolean>> groups = new ArrayList<>();
+        for (Subtopology s : topology.subtopologies()) {
+            int partitions = partitions(s);
+            String group = StreamKeys.group(topology.applicationId(), s.id());
+            for (int p = 0; p < partitions; p++) {
+                for (String stream : s.sourceStreams()) {
+                    groups.add(admin.ensureGroup(keys.stream(stream, p), group));
+                }
+                tasks.add(new StreamTask(s, p, topology, config, redis, counters));
+            }
+        }
+        Flux.concat(groups).blockLast(Duration.ofSeconds(30));
+        finished = new CountDownLatch(tasks.size());
+        for (StreamTask task : tasks) {
+            subscriptions.add(Mono.defer(task::run)
+                    .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
+                            .filter(e -> !(e instanceof TaskFencedException) && state == RuntimeState.RUNNING)
+                            .doBeforeRetry(sig -> log.warn("task {} failed, restarting from its last commit: {}",
+                                    task.id(), sig.failure().toString())))
+                    .doFinally(signal -> finished.countDown())
+                    .subscribe(null, error -> {
+                        log.error("task {} stopped: {}", task.id(), error.toString(), error);
+                        if (!(error instanceof TaskFencedException)) {
+                            state = RuntimeState.ERROR;
+                        }
+                    }));
+        }
+        state = RuntimeState.RUNNING;
+        log.info("runtime '{}' started {} task(s) as consumer '{}'", topology.applicationId(), tasks.size(), config.instanceId());
+    }
+
+    /** Graceful shutdown with a 30 s limit; see {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Graceful shutdown: every task stops reading, finishes and commits the batches in flight, then stops.
+     *
+     * @return {@code true} when every task stopped within {@code timeout}; otherwise they are cancelled (uncommitted
+     *         batches are re-processed by the next owner, so nothing is lost)
+     */
+    public synchronized boolean close(Duration timeout) {
+        if (state == RuntimeState.NOT_RUNNING || state == RuntimeState.CREATED) {
+            state = RuntimeState.NOT_RUNNING;
+            return true;
+        }
+        state = RuntimeState.PENDING_SHUTDOWN;
+        tasks.forEach(StreamTask::stop);
+        boolean clean;
+        try {
+            clean = finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        }
+        if (!clean) {
+            log.warn("runtime '{}': tasks did not stop within {}; cancelling them", topology.applicationId(), timeout);
+        }
+        subscriptions.forEach(Disposable::dispose);
+        state = RuntimeState.NOT_RUNNING;
+        return clean;
+    }
+
+    /**
+     * Simulates the process dying: cancels every task at once, with no commit of the batches in flight. What they had
+     * read stays pending in Redis and is reclaimed by the next runtime. For crash tests and chaos drills.
+     */
+    public synchronized void kill() {
+        subscriptions.forEach(Disposable::dispose);
+        state = RuntimeState.NOT_RUNNING;
+    }
+
+    /** @return the lifecycle state */
+    public RuntimeState state() {
+        return state;
+    }
+
+    /** @return totals over every task */
+    public RuntimeCounters counters() {
+        return counters;
+    }
+
+    /** @return the tasks, by sub-topology then partition */
+    public List<StreamTask> tasks() {
+        return List.copyOf(tasks);
+    }
+
+    /** @return the topology this runtime runs */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** @return the settings */
+    public StreamsConfig config() {
+        return config;
+    }
+
+    private int partitions(Subtopology s) {
+        int partitions = -1;
+        String first = null;
+        for (String stream : s.sourceStreams()) {
+            int p = config.catalog().spec(stream).partitions();
+            if (partitions == -1) {
+                partitions = p;
+                first = stream;
+            } else if (p != partitions) {
+                throw new TopologyException("sub-topology " + s.id() + " reads '" + first + "' (" + partitions
+                        + " partitions) and '" + stream + "' (" + p + " partitions); streams read together must be "
+                        + "co-partitioned: give them the same partition count in the stream catalog");
+            }
+        }
+        return Math.max(partitions, 1);
+    }
+}

@@ -1,0 +1,174 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.redis.CommitBatch;
+import io.quantumtrader.streams.redis.Partitioner;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.StreamSpec;
+import io.quantumtrader.streams.state.CachedKeyValueStore;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.streams.topology.StageContext;
+import io.quantumtrader.streams.topology.TopologyException;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link StageContext} of one task: its stores, and the commit batch being built (outputs and dead letters).
+ * Used by one task at a time, batch after batch.
+ */
+final class TaskContext implements StageContext {
+
+    static final String EVENT_ERROR_STREAM = "system.event_error";
+
+    private final String taskId;
+    private final int partition;
+    private final String applicationId;
+    private final StreamKeys keys;
+    private final StreamCatalog catalog;
+    private final List<Duration> retryBackoff;
+    private final Map<String, CachedKeyValueStore<?, ?>> stores;
+    private CommitBatch batch;
+    private String batchId;
+    private final Set<String> deadLettered = new HashSet<>();
+    private final Map<String, Integer> outputIndex = new HashMap<>();
+    private int outputs;
+    private int deadLetters;
+
+    TaskContext(String taskId, int partition, String applicationId, StreamKeys keys, StreamCatalog catalog,
+                List<Duration> retryBackoff, Map<String, CachedKeyValueStore<?, ?>> stores) {
+        this.taskId = taskId;
+        this.partition = partition;
+        this.applicationId = applicationId;
+        this.keys = keys;
+        this.catalog = catalog;
+        this.retryBackoff = retryBackoff;
+        this.stores = stores;
+    }
+
+    /**
+     * Starts a new batch: outputs and dead letters go to {@code next}.
+     *
+     * @param firstEntry id of the batch's first input entry; derives event ids of records that lost their origin
+     */
+    void begin(CommitBatch next, String firstEntry) {
+        batch = next;
+        batchId = "batch/" + taskId + "/" + firstEntry;
+        deadLettered.clear();
+        outputIndex.clear();
+        outputs = 0;
+        deadLetters = 0;
+    }
+
+    CommitBatch batch() {
+        return batch;
+    }
+
+    int outputs() {
+        return outputs;
+    }
+
+    int deadLetters() {
+        return deadLetters;
+    }
+
+    Map<String, CachedKeyValueStore<?, ?>> stores() {
+        return stores;
+    }
+
+    /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
+    void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
+        StreamSpec spec = catalog.spec(stream);
+        int p = subject != null ? Partitioner.partition(subject, spec.partitions())
+                : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
+        String originId = originId(record);
+        int index = outputIndex.merge(originId + "|" + sinkNode, 1, Integer::sum);
+        String eventId = EnvelopeCodec.deterministicId(applicationId, originId, sinkNode, Integer.toString(index));
+        Map<String, String> fields = EnvelopeCodec.encode(stream, applicationId + "/" + sinkNode, eventId, subject,
+                record.value(), record.timestamp(), record.traceId());
+        batch.add(keys.stream(stream, p), spec.maxLen(), fields);
+        outputs++;
+    }
+
+    @Override
+    public String taskId() {
+        return taskId;
+    }
+
+    @Override
+    public int partition() {
+        return partition;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, V> store(String name) {
+        CachedKeyValueStore<?, ?> store = stores.get(name);
+        if (store == null) {
+            throw new TopologyException("task " + taskId + " has no state store '" + name + "'");
+        }
+        return (KeyValueStore<K, V>) store;
+    }
+
+    @Override
+    public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
+        Record.Origin origin = record.origin();
+        if (origin == null) {
+            throw new IllegalStateException("record without origin cannot be dead-lettered: " + record, error);
+        }
+        if (!deadLettered.add(originId(record))) {
+            return; // one dead letter per input entry, even when several branches fail on it
+        }
+        String dlq = StreamKeys.deadLetter(origin.stream());
+        Map<String, String> fields = new LinkedHashMap<>(origin.fields());
+        fields.put("error.class", error.getClass().getName());
+        fields.put("error.message", String.valueOf(error.getMessage()));
+        fields.put("error.stage", node);
+        fields.put("error.stream", origin.stream());
+        fields.put("error.partition", Integer.toString(origin.partition()));
+        fields.put("error.source_id", origin.entryId());
+        fields.put("error.attempt", Integer.toString(attempts));
+        fields.put("error.task", taskId);
+        batch.add(keys.stream(dlq, origin.partition()), catalog.spec(dlq).maxLen(), fields);
+
+        StreamSpec errors = catalog.spec(EVENT_ERROR_STREAM);
+        EventError event = new EventError(origin.stream(), origin.partition(), origin.entryId(), node,
+                error.getClass().getName(), String.valueOf(error.getMessage()), attempts, dlq);
+        String id = EnvelopeCodec.deterministicId(applicationId, originId(record), "event_error");
+        batch.add(keys.stream(EVENT_ERROR_STREAM, Partitioner.partition(origin.stream(), errors.partitions())),
+                errors.maxLen(), EnvelopeCodec.encode(EVENT_ERROR_STREAM, applicationId + "/" + node, id,
+                        origin.stream(), event, System.currentTimeMillis(), record.traceId()));
+        deadLetters++;
+    }
+
+    @Override
+    public List<Duration> retryBackoff() {
+        return retryBackoff;
+    }
+
+    @Override
+    public void beginRecord() {
+        for (CachedKeyValueStore<?, ?> s : stores.values()) {
+            s.beginRecord();
+        }
+    }
+
+    @Override
+    public void abortRecord() {
+        for (CachedKeyValueStore<?, ?> s : stores.values()) {
+            s.abortRecord();
+        }
+    }
+
+    private String originId(Record<?, ?> record) {
+        Record.Origin o = record.origin();
+        return o == null ? batchId : o.stream() + "/" + o.partition() + "/" + o.entryId();
+    }
+}

@@ -1,0 +1,145 @@
+package io.quantumtrader.streams.state;
+
+import io.quantumtrader.streams.redis.CommitBatch;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The task-local {@link KeyValueStore}: a cache of the committed Redis Hash, loaded at task start, plus the write set
+ * of the batch being processed. {@link #writeTo} puts the write set into the task's commit; {@link #committed()}
+ * folds it into the cache once the commit succeeded, {@link #rollback()} drops it when the batch failed.
+ * A per-record journal lets a failed processor attempt undo its writes ({@link #beginRecord}/{@link #abortRecord}).
+ * Not thread-safe: used by its task only.
+ */
+public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
+
+    private static final Object TOMBSTONE = new Object();
+    private static final Object CLEAN = new Object();
+
+    private final StoreSpec<K, V> spec;
+    private final String hashKey;
+    private final Map<K, V> committed = new HashMap<>();
+    private final Map<K, Object> dirty = new LinkedHashMap<>();
+    private final Map<K, Object> journal = new HashMap<>();
+
+    /** @param hashKey the Redis Hash holding this store's partition */
+    public CachedKeyValueStore(StoreSpec<K, V> spec, String hashKey) {
+        this.spec = spec;
+        this.hashKey = hashKey;
+    }
+
+    /** Replaces the cache with the committed hash contents (field → serialized value). */
+    public void load(Map<String, String> hash) {
+        committed.clear();
+        dirty.clear();
+        journal.clear();
+        hash.forEach((field, value) -> committed.put(spec.keySerde().deserialize(field), spec.valueSerde().deserialize(value)));
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(K key) {
+        Object d = dirty.get(key);
+        if (d != null) {
+            return d == TOMBSTONE ? null : (V) d;
+        }
+        return committed.get(key);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        if (key == null) {
+            throw new IllegalArgumentException("store '" + spec.name() + "': key must not be null");
+        }
+        journal.putIfAbsent(key, dirty.containsKey(key) ? dirty.get(key) : CLEAN);
+        dirty.put(key, value == null ? TOMBSTONE : value);
+    }
+
+    @Override
+    public V delete(K key) {
+        V previous = get(key);
+        put(key, null);
+        return previous;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<K, V> all() {
+        Map<K, V> all = new HashMap<>(committed);
+        dirty.forEach((k, v) -> {
+            if (v == TOMBSTONE) {
+                all.remove(k);
+            } else {
+                all.put(k, (V) v);
+            }
+        });
+        return all;
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return all().size();
+    }
+
+    /** Starts the undo journal of one record. */
+    public void beginRecord() {
+        journal.clear();
+    }
+
+    /** Undoes the writes since {@link #beginRecord()}. */
+    public void abortRecord() {
+        journal.forEach((k, previous) -> {
+            if (previous == CLEAN) {
+                dirty.remove(k);
+            } else {
+                dirty.put(k, previous);
+            }
+        });
+        journal.clear();
+    }
+
+    /** Adds the batch's writes to the commit (HSET / HDEL on this store's hash). */
+    public void writeTo(CommitBatch batch) {
+        dirty.forEach((k, v) -> {
+            String field = spec.keySerde().serialize(k);
+            if (v == TOMBSTONE) {
+                batch.delete(hashKey, field);
+            } else {
+                @SuppressWarnings("unchecked") V value = (V) v;
+                batch.put(hashKey, field, spec.valueSerde().serialize(value));
+            }
+        });
+    }
+
+    /** The commit succeeded: the write set becomes committed state. */
+    @SuppressWarnings("unchecked")
+    public void committed() {
+        dirty.forEach((k, v) -> {
+            if (v == TOMBSTONE) {
+                committed.remove(k);
+            } else {
+                committed.put(k, (V) v);
+            }
+        });
+        dirty.clear();
+        journal.clear();
+    }
+
+    /** The batch failed: drop its writes. */
+    public void rollback() {
+        dirty.clear();
+        journal.clear();
+    }
+
+    /** @return the Redis Hash key of this store partition */
+    public String hashKey() {
+        return hashKey;
+    }
+}

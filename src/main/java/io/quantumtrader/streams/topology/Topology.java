@@ -1,0 +1,98 @@
+package io.quantumtrader.streams.topology;
+
+import io.quantumtrader.streams.state.StoreSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable processing graph made by {@link TopologyBuilder#build()}, split into {@link Subtopology sub-topologies}.
+ */
+public final class Topology {
+
+    private final String applicationId;
+    private final List<TopologyNode> nodes;
+    private final Map<String, StoreSpec<?, ?>> stores;
+    private final List<Subtopology> subtopologies;
+
+    Topology(String applicationId, List<TopologyNode> nodes, Map<String, StoreSpec<?, ?>> stores) {
+        this.applicationId = applicationId;
+        this.nodes = nodes;
+        this.stores = stores;
+        this.subtopologies = split(nodes);
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** @return every node in topological order */
+    public List<TopologyNode> nodes() {
+        return nodes;
+    }
+
+    /** @return the sub-topologies, by id */
+    public List<Subtopology> subtopologies() {
+        return subtopologies;
+    }
+
+    /** @return the store spec of that name, or {@code null} */
+    public StoreSpec<?, ?> store(String name) {
+        return stores.get(name);
+    }
+
+    /** @return a description in the shape of Kafka Streams' {@code TopologyDescription}; its toString is Kafka's text format */
+    public TopologyDescription describe() {
+        return TopologyDescription.of(this);
+    }
+
+    /** Union-find over parent/child edges and shared stores, as Kafka Streams' node groups. */
+    private static List<Subtopology> split(List<TopologyNode> nodes) {
+        int[] parent = new int[nodes.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<String, Integer> storeOwner = new HashMap<>();
+        for (TopologyNode n : nodes) {
+            for (TopologyNode p : n.parents()) {
+                union(parent, n.index(), p.index());
+            }
+            for (String store : n.stores()) {
+                Integer other = storeOwner.putIfAbsent(store, n.index());
+                if (other != null) {
+                    union(parent, n.index(), other);
+                }
+            }
+        }
+        Map<Integer, List<TopologyNode>> groups = new TreeMap<>();
+        for (TopologyNode n : nodes) {
+            groups.computeIfAbsent(find(parent, n.index()), k -> new ArrayList<>()).add(n);
+        }
+        List<List<TopologyNode>> ordered = new ArrayList<>(groups.values());
+        ordered.sort((a, b) -> Integer.compare(a.get(0).index(), b.get(0).index()));
+        List<Subtopology> result = new ArrayList<>();
+        for (List<TopologyNode> group : ordered) {
+            result.add(new Subtopology(result.size(), List.copyOf(group)));
+        }
+        return List.copyOf(result);
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        int ra = find(parent, a);
+        int rb = find(parent, b);
+        if (ra != rb) {
+            parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        }
+    }
+}

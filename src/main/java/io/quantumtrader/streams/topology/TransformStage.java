@@ -1,0 +1,34 @@
+package io.quantumtrader.streams.topology;
+
+import io.quantumtrader.streams.record.Record;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/** Applies a user Reactor function to the whole batch; a failing function is retried, then the batch's inputs are dead-lettered. */
+final class TransformStage implements Stage {
+
+    private final String node;
+    private final Function<Flux<Record<Object, Object>>, Flux<Record<Object, Object>>> function;
+
+    TransformStage(String node, Function<Flux<Record<Object, Object>>, Flux<Record<Object, Object>>> function) {
+        this.node = node;
+        this.function = function;
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context) {
+        List<Duration> backoff = context.retryBackoff();
+        return input.collectList().flatMapMany(batch -> Flux.defer(() -> function.apply(Flux.fromIterable(batch)))
+                .collectList()
+                .retryWhen(RetryBackoff.of(backoff))
+                .onErrorResume(e -> {
+                    batch.forEach(r -> context.deadLetter(r, node, e, backoff.size() + 1));
+                    return Mono.just(List.of());
+                })
+                .flatMapIterable(out -> out));
+    }
+}

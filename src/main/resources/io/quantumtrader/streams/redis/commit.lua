@@ -1,0 +1,65 @@
+-- Commits one task batch atomically (DESIGN §2 commit protocol):
+--   (1) fencing check, (2) state writes, (3) outputs (XADD, MAXLEN ~), (4) acknowledgements (XACK).
+-- Either all of it happens or none of it: a crash before this script re-processes the batch, a crash after it
+-- finds the inputs acknowledged and the outputs present, so no effect is lost or duplicated.
+--
+-- KEYS[1]  lease key of the task; KEYS[2..] keys referenced below by their index in KEYS
+-- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group
+-- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
+--          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... }
+--          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
+-- returns  the number of entries acknowledged (entries that were pending)
+local owner = redis.call('GET', KEYS[1])
+if owner ~= ARGV[1] then
+  return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[1])
+end
+local group = ARGV[2]
+local i = 3
+
+local n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i])]
+  if ARGV[i + 2] == 'D' then
+    redis.call('HDEL', key, ARGV[i + 1])
+  else
+    redis.call('HSET', key, ARGV[i + 1], ARGV[i + 3])
+  end
+  i = i + 4
+end
+
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i])]
+  local maxlen = ARGV[i + 1]
+  local nfv = tonumber(ARGV[i + 2])
+  i = i + 3
+  local args = {}
+  if maxlen ~= '0' then
+    args = { 'MAXLEN', '~', maxlen }
+  end
+  args[#args + 1] = '*'
+  for j = 0, nfv - 1 do
+    args[#args + 1] = ARGV[i + j]
+  end
+  i = i + nfv
+  redis.call('XADD', key, unpack(args))
+end
+
+local acked = 0
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i])]
+  local nids = tonumber(ARGV[i + 1])
+  i = i + 2
+  local j = 0
+  while j < nids do
+    local chunk = {}
+    for c = 0, math.min(999, nids - j - 1) do
+      chunk[#chunk + 1] = ARGV[i + j + c]
+    end
+    acked = acked + redis.call('XACK', key, group, unpack(chunk))
+    j = j + #chunk
+  end
+  i = i + nids
+end
+return acked

@@ -1,0 +1,76 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One embedded Redis 7.0.15 per test JVM (never the machine's 6379), and helpers to read streams back. Tests isolate
+ * themselves by using a fresh key namespace each.
+ */
+public final class RedisTestSupport {
+
+    private static RedisConnection connection;
+
+    private RedisTestSupport() {
+    }
+
+    /** @return the shared embedded Redis, started on first use and stopped when the JVM exits */
+    public static synchronized RedisConnection redis() {
+        if (connection == null) {
+            connection = RedisConnection.embedded();
+            Runtime.getRuntime().addShutdownHook(new Thread(connection::close));
+        }
+        return connection;
+    }
+
+    public static ReactiveStringRedisTemplate template() {
+        return redis().template();
+    }
+
+    /** @return a namespace no other test uses */
+    public static String freshNamespace() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static EventPublisher publisher(String namespace, StreamCatalog catalog) {
+        return new EventPublisher(template(), new StreamKeys(namespace), catalog, "test");
+    }
+
+    /** @return every entry of a stream partition in order, as field maps */
+    public static List<Map<String, String>> entries(String namespace, String stream, int partition) {
+        String key = new StreamKeys(namespace).stream(stream, partition);
+        return template().opsForStream().range(key, Range.unbounded())
+                .map(RedisTestSupport::fields)
+                .collectList().block();
+    }
+
+    /** @return the decoded payloads of a stream partition, in order */
+    public static <T> List<T> values(String namespace, String stream, int partition, Class<T> type) {
+        JsonSerde<T> serde = new JsonSerde<>(type);
+        return entries(namespace, stream, partition).stream()
+                .map(f -> serde.deserialize(Envelope.fromFields(f).data()))
+                .toList();
+    }
+
+    public static long length(String namespace, String stream, int partition) {
+        return template().opsForStream().size(new StreamKeys(namespace).stream(stream, partition)).block();
+    }
+
+    private static Map<String, String> fields(MapRecord<String, Object, Object> r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        r.getValue().forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+        return m;
+    }
+}
