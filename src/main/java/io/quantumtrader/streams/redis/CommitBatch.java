@@ -73,6 +73,19 @@ public final class CommitBatch {
         return stateCount;
     }
 
+    /** @return KEYS for {@code append.lua}: the output streams */
+    List<String> appendKeys() {
+        return List.copyOf(keys);
+    }
+
+    /** @return ARGV for {@code append.lua}: the outputs only (no state, no acks) */
+    List<String> appendArgs() {
+        List<String> a = new ArrayList<>(outputs.size() + 1);
+        a.add(Integer.toString(outputCount));
+        a.addAll(outputs);
+        return a;
+    }
+
     /** @return KEYS for the script: the lease key first */
     List<String> keys(String leaseKey) {
         List<String> k = new ArrayList<>(keys.size() + 1);
@@ -92,7 +105,7 @@ public final class CommitBatch {
         a.addAll(outputs);
         a.add(Integer.toString(acks.size()));
         acks.forEach((key, ids) -> {
-            a.add(keyIndex.get(key).toString());
+            a.add(Integer.toString(keyIndex.get(key)));
             a.add(Integer.toString(ids.size()));
             a.addAll(ids);
         });
@@ -100,10 +113,9 @@ public final class CommitBatch {
     }
 
     private String index(String key) {
-        // KEYS[1] is the lease key, so the first batch key is KEYS[2]
-        return keyIndex.computeIfAbsent(key, k -> {
+        return Integer.toString(keyIndex.computeIfAbsent(key, k -> {
             keys.add(k);
-            return keys.size() + 1;
-        }).toString();
+            return keys.size();
+        }));
     }
 }

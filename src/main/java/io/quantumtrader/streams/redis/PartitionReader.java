@@ -50,7 +50,8 @@ public final class PartitionReader {
     private final AtomicLong reads = new AtomicLong();
     private volatile boolean stopped;
     private volatile boolean pendingPhase = true;
-    private volatile FluxSink<StreamEntry> sink;
+    private volatile FluxSink<Object> sink;
+    private volatile boolean batches;
     private volatile Disposable inFlight;
     private long idleMillis;
 
@@ -71,8 +72,31 @@ public final class PartitionReader {
         streamByKey.keySet().forEach(k -> pendingCursor.put(k, "0"));
     }
 
-    /** @return entries as downstream requests them; completes after {@link #stop()} once the read in flight is emitted */
+    /**
+     * Record-level demand: each read asks for at most the outstanding demand (capped by the batch size).
+     *
+     * @return entries as downstream requests them; completes after {@link #stop()} once the read in flight is emitted
+     */
     public Flux<StreamEntry> receive() {
+        return create(false).cast(StreamEntry.class);
+    }
+
+    /**
+     * Batch-level demand, for tasks: each requested batch is one read of up to {@code maxBatch} entries (empty reads
+     * are not emitted). A subscriber that requests one batch at a time has at most that batch read ahead.
+     *
+     * @return non-empty batches in read order; completes after {@link #stop()}
+     */
+    @SuppressWarnings("unchecked")
+    public Flux<List<StreamEntry>> receiveBatches() {
+        return create(true).map(o -> (List<StreamEntry>) o);
+    }
+
+    private Flux<Object> create(boolean batches) {
+        if (sink != null) {
+            throw new IllegalStateException("a PartitionReader can be subscribed once");
+        }
+        this.batches = batches;
         return Flux.create(s -> {
             sink = s;
             s.onRequest(n -> drain());
@@ -102,14 +126,14 @@ public final class PartitionReader {
         return reads.get();
     }
 
-    /** @return the demand downstream has signalled and not yet received */
+    /** @return the demand downstream has signalled and not yet received (entries, or batches for {@link #receiveBatches()}) */
     public long outstandingDemand() {
-        FluxSink<StreamEntry> s = sink;
+        FluxSink<Object> s = sink;
         return s == null ? 0 : s.requestedFromDownstream();
     }
 
     private void drain() {
-        FluxSink<StreamEntry> s = sink;
+        FluxSink<Object> s = sink;
         if (s == null || !reading.compareAndSet(false, true)) {
             return;
         }
@@ -126,10 +150,16 @@ public final class PartitionReader {
             }
             return;
         }
-        int count = (int) Math.min(maxBatch, demand);
+        int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
         inFlight = read(count).subscribe(entries -> {
-            for (StreamEntry e : entries) {
-                s.next(e);
+            if (batches) {
+                if (!entries.isEmpty()) {
+                    s.next(entries);
+                }
+            } else {
+                for (StreamEntry e : entries) {
+                    s.next(e);
+                }
             }
             entriesRead.addAndGet(entries.size());
             reading.set(false);

@@ -165,18 +165,21 @@ public final class StreamTask {
             r.stop();
         }
         log.debug("task {} started with token {} on {}", id, token, streamByKey.keySet());
-        return r.receive()
-                .bufferTimeout(config.batchSize(), config.linger(), true)
+        // one batch in process, at most one read ahead (concatMap prefetch 1): no demand, no read
+        return r.receiveBatches()
                 .concatMap(batch -> processBatch(batch, context, stages)
                         .subscribeOn(Schedulers.parallel())
                         .then(Mono.defer(() -> config.beforeCommit().beforeCommit(id, batch.size())))
-                        .then(Mono.defer(() -> commit(context, token, batch.size()))), 0)
+                        .then(Mono.defer(() -> commit(context, token, batch.size()))), 1)
                 .then()
                 .doFinally(signal -> stages.values().forEach(Stage::close));
     }
 
     private Mono<Void> processBatch(List<StreamEntry> entries, TaskContext context, Map<TopologyNode, Stage> stages) {
         return Mono.defer(() -> {
+            if (log.isTraceEnabled()) {
+                log.trace("task {} batch of {}: {} .. {}", id, entries.size(), entries.get(0).id(), entries.get(entries.size() - 1).id());
+            }
             CommitBatch batch = new CommitBatch();
             context.begin(batch, entries.get(0).id());
             Map<TopologyNode, List<Record<Object, Object>>> outputs = new HashMap<>();

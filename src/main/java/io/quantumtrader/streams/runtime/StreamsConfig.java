@@ -13,15 +13,14 @@ import java.util.UUID;
  *
  * @param namespace       Redis key prefix (DESIGN §2), default {@code qt}
  * @param instanceId      consumer name in every group; default {@code <pid>-<random>}
- * @param batchSize       max entries per task batch and per XREADGROUP COUNT, default 500
- * @param linger          how long a task waits to fill a batch before processing a partial one, default 5 ms
+ * @param batchSize       max entries per task batch (one XREADGROUP COUNT), default 500
  * @param idleMin         first delay before re-reading an empty partition, default 2 ms (doubles while idle)
  * @param idleMax         longest delay between reads of an idle partition, default 100 ms
  * @param retryBackoff    delays between attempts of a failing processor or commit, default 100, 500, 2000 ms
  * @param catalog         partitions, MAXLEN and retention per stream
  * @param beforeCommit    hook run before each commit (fault injection in tests); default none
  */
-public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration linger, Duration idleMin,
+public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
                             CommitHook beforeCommit) {
 
@@ -38,36 +37,33 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
     public static StreamsConfig defaults() {
         String pid = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
         return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
-                Duration.ofMillis(5), Duration.ofMillis(2), Duration.ofMillis(100),
+                Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
                 StreamCatalog.defaults(), CommitHook.NONE);
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, linger, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, linger, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, linger, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
     }
 
-    public StreamsConfig withLinger(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
-    }
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, linger, idleMin, idleMax, v, catalog, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, linger, idleMin, idleMax, retryBackoff, v, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, linger, idleMin, idleMax, retryBackoff, catalog, v);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v);
     }
 }

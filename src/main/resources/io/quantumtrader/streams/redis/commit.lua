@@ -3,7 +3,7 @@
 -- Either all of it happens or none of it: a crash before this script re-processes the batch, a crash after it
 -- finds the inputs acknowledged and the outputs present, so no effect is lost or duplicated.
 --
--- KEYS[1]  lease key of the task; KEYS[2..] keys referenced below by their index in KEYS
+-- KEYS[1]  lease key of the task; KEYS[2..] the batch's keys, referenced below by index k meaning KEYS[k + 1]
 -- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group
 -- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
 --          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... }
@@ -18,7 +18,7 @@ local i = 3
 
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i])]
+  local key = KEYS[tonumber(ARGV[i]) + 1]
   if ARGV[i + 2] == 'D' then
     redis.call('HDEL', key, ARGV[i + 1])
   else
@@ -29,7 +29,7 @@ end
 
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i])]
+  local key = KEYS[tonumber(ARGV[i]) + 1]
   local maxlen = ARGV[i + 1]
   local nfv = tonumber(ARGV[i + 2])
   i = i + 3
@@ -48,7 +48,7 @@ end
 local acked = 0
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i])]
+  local key = KEYS[tonumber(ARGV[i]) + 1]
   local nids = tonumber(ARGV[i + 1])
   i = i + 2
   local j = 0

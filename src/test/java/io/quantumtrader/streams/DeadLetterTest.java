@@ -1,0 +1,93 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.runtime.EventError;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.topology.Named;
+import io.quantumtrader.streams.topology.TopologyBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.quantumtrader.streams.RedisTestSupport.entries;
+import static io.quantumtrader.streams.RedisTestSupport.template;
+import static io.quantumtrader.streams.RedisTestSupport.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Poison never blocks a partition: bad entries go to {@code <stream>.dlq} with the reason, good ones flow. */
+class DeadLetterTest {
+
+    @Test
+    void undecodableInvalidAndFailingEntriesAreDeadLetteredWhileGoodOnesFlow() {
+        String ns = RedisTestSupport.freshNamespace();
+        EventPublisher publisher = RedisTestSupport.publisher(ns, StreamCatalog.defaults());
+        publisher.send("ticks", "A", new Tick("A", 10, 1), 1_000L).block();
+        publisher.sendRaw("ticks", "A", Map.of("garbage", "yes")).block();                          // no envelope
+        publisher.send("ticks", "A", new Tick("A", 11, 2), 2_000L).block();
+        Map<String, String> badJson = new java.util.LinkedHashMap<>(
+                io.quantumtrader.streams.record.EnvelopeCodec.encode("ticks", "test", "bad-json", "A", Map.of(), 3_000L, null));
+        badJson.put("data", "{\"symbol\": \"A\", \"price\": ");
+        publisher.sendRaw("ticks", "A", badJson).block();                                            // truncated JSON
+        Map<String, String> invalid = new java.util.LinkedHashMap<>(badJson);
+        invalid.put("data", "{\"symbol\":\"A\",\"price\":-5,\"seq\":4}");
+        publisher.sendRaw("ticks", "A", invalid).block();                                            // fails validation
+        publisher.send("ticks", "A", new Tick("A", 13, 13), 5_000L).block();                        // processor throws
+        publisher.send("ticks", "A", new Tick("A", 14, 14), 6_000L).block();
+
+        AtomicInteger attemptsOn13 = new AtomicInteger();
+        TopologyBuilder b = new TopologyBuilder("dlq-app");
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .mapValues(t -> {
+                    if (t.seq() == 13) {
+                        attemptsOn13.incrementAndGet();
+                        throw new IllegalStateException("unlucky tick " + t.seq());
+                    }
+                    return new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100));
+                }, Named.as("pricer"))
+                .to("priced");
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns)
+                .withRetryBackoff(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)));
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
+            runtime.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 7);
+            assertThat(runtime.counters().deadLettered()).isEqualTo(4);
+            assertThat(runtime.counters().acknowledged()).isEqualTo(7);
+        }
+
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L, 14L);
+        assertThat(attemptsOn13.get()).as("first attempt + 3 retries").isEqualTo(4);
+
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).hasSize(4);
+        assertThat(dlq.get(0)).containsEntry("garbage", "yes").containsEntry("error.stage", "ticks-in")
+                .containsEntry("error.class", "io.quantumtrader.streams.record.InvalidEnvelopeException")
+                .containsEntry("error.attempt", "1").containsEntry("error.stream", "ticks");
+        assertThat(dlq.get(0).get("error.message")).contains("missing CloudEvents attribute 'id'");
+        assertThat(dlq.get(1).get("error.message")).startsWith("cannot decode Tick");
+        assertThat(dlq.get(1).get("data")).isEqualTo("{\"symbol\": \"A\", \"price\": ");
+        assertThat(dlq.get(2).get("error.message")).contains("price must be positive");
+        assertThat(dlq.get(3)).containsEntry("error.stage", "pricer").containsEntry("error.attempt", "4")
+                .containsEntry("error.class", "java.lang.IllegalStateException")
+                .containsEntry("error.message", "unlucky tick 13");
+        assertThat(dlq.get(3).get("error.source_id")).matches("\\d+-\\d+");
+
+        List<EventError> errors = entries(ns, "system.event_error", 0).stream()
+                .map(f -> new JsonSerde<>(EventError.class).deserialize(Envelope.fromFields(f).data())).toList();
+        assertThat(errors).extracting(EventError::stage).containsExactly("ticks-in", "ticks-in", "ticks-in", "pricer");
+        assertThat(errors).allSatisfy(e -> assertThat(e.deadLetterStream()).isEqualTo("ticks.dlq"));
+    }
+
+    @Test
+    void defaultRetryBackoffIsOneHundredFiveHundredTwoThousandMillis() {
+        assertThat(StreamsConfig.defaults().retryBackoff())
+                .containsExactly(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000));
+    }
+}
