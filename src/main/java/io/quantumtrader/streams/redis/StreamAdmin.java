@@ -18,8 +18,23 @@ public final class StreamAdmin {
     private static final RedisScript<Long> CREATE_GROUP = script("create-group.lua");
     private static final RedisScript<Long> ACQUIRE_LEASE = script("acquire-lease.lua");
     private static final RedisScript<Long> CLAIM_PENDING = script("claim-pending.lua");
-    private static final RedisScript<Long> TRIM_MINID = RedisScript.of(
-            "return redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[1])", Long.class);
+    private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<List> GROUP_LAG =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/group-lag.lua"), List.class);
+
+    /**
+     * How far a consumer group is behind on one stream partition.
+     *
+     * @param pending entries delivered and not acknowledged (-1 when the group does not exist)
+     * @param lag     entries not yet delivered to the group (-1 when the group does not exist)
+     */
+    public record GroupLag(long pending, long lag) {
+        /** @return true when the group has read and acknowledged everything */
+        public boolean caughtUp() {
+            return pending == 0 && lag == 0;
+        }
+    }
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -43,10 +58,21 @@ public final class StreamAdmin {
                 .next();
     }
 
-    /** Trims entries older than {@code retention} (approximately, whole macro nodes); @return entries removed */
+    /**
+     * Trims entries whose id is older than {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
+     * group has not read or not acknowledged yet.
+     *
+     * @return entries removed
+     */
     public Mono<Long> trimByRetention(String streamKey, Duration retention, long nowMillis) {
         long minId = Math.max(0, nowMillis - retention.toMillis());
-        return redis.execute(TRIM_MINID, List.of(streamKey), List.of(minId + "-0")).next();
+        return redis.execute(TRIM_RETENTION, List.of(streamKey), List.of(Long.toString(minId))).next();
+    }
+
+    /** @return pending entries and lag of the group on the stream partition (XINFO GROUPS) */
+    public Mono<GroupLag> groupLag(String streamKey, String group) {
+        return redis.execute(GROUP_LAG, List.of(streamKey), List.of(group)).next()
+                .map(l -> new GroupLag(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue()));
     }
 
     /** @return the number of entries delivered to the group and not yet acknowledged */

@@ -19,10 +19,11 @@ import java.util.UUID;
  * @param retryBackoff    delays between attempts of a failing processor or commit, default 100, 500, 2000 ms
  * @param catalog         partitions, MAXLEN and retention per stream
  * @param beforeCommit    hook run before each commit (fault injection in tests); default none
+ * @param trimInterval    how often streams are trimmed by retention (XTRIM MINID), default 60 s
  */
 public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
-                            CommitHook beforeCommit) {
+                            CommitHook beforeCommit, Duration trimInterval) {
 
     public StreamsConfig {
         Objects.requireNonNull(namespace, "namespace");
@@ -39,31 +40,35 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
-                StreamCatalog.defaults(), CommitHook.NONE);
+                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60));
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval);
     }
 
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval);
+    }
+
+    public StreamsConfig withTrimInterval(Duration v) {
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval);
     }
 }

@@ -90,6 +90,14 @@ public final class StreamsRuntime implements AutoCloseable {
                         }
                     }));
         }
+        RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
+        subscriptions.add(Flux.interval(config.trimInterval(), config.trimInterval())
+                .concatMap(tick -> trimmer.trimOnce(System.currentTimeMillis())
+                        .onErrorResume(e -> {
+                            log.warn("retention trimming failed, will retry: {}", e.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe());
         state = RuntimeState.RUNNING;
         log.info("runtime '{}' started {} task(s) as consumer '{}'", topology.applicationId(), tasks.size(), config.instanceId());
     }
@@ -135,6 +143,52 @@ public final class StreamsRuntime implements AutoCloseable {
     public synchronized void kill() {
         subscriptions.forEach(Disposable::dispose);
         state = RuntimeState.NOT_RUNNING;
+    }
+
+    /**
+     * Lag of every (consumer group, source stream, partition) this runtime reads.
+     *
+     * @return one entry per group and stream partition, in sub-topology order
+     */
+    public Mono<List<SourceLag>> lag() {
+        StreamKeys keys = new StreamKeys(config.namespace());
+        StreamAdmin admin = new StreamAdmin(redis);
+        List<Mono<SourceLag>> all = new ArrayList<>();
+        for (Subtopology s : topology.subtopologies()) {
+            String group = StreamKeys.group(topology.applicationId(), s.id());
+            for (String stream : s.sourceStreams()) {
+                for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
+                    int partition = p;
+                    all.add(admin.groupLag(keys.stream(stream, p), group)
+                            .map(l -> new SourceLag(group, stream, partition, l.pending(), l.lag())));
+                }
+            }
+        }
+        return Flux.concat(all).collectList();
+    }
+
+    /**
+     * Waits until every source of the topology is read and acknowledged (lag 0, nothing pending) and no commit
+     * happened while checking, i.e. the topology has drained what was published before the call.
+     *
+     * @return true when drained within {@code timeout}
+     */
+    public boolean awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long commits = counters.commits();
+            List<SourceLag> lags = lag().block(Duration.ofSeconds(10));
+            if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** @return the lifecycle state */

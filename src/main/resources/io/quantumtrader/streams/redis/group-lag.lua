@@ -1,0 +1,21 @@
+-- Returns { pending, lag } of consumer group ARGV[1] on stream KEYS[1]:
+--   pending  entries delivered to the group and not yet acknowledged (PEL size)
+--   lag      entries not yet delivered to the group (XINFO GROUPS 'lag'; counted with XRANGE when Redis cannot tell)
+-- { 0, 0 } when the stream does not exist, { -1, -1 } when the group does not exist.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return { 0, 0 }
+end
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local f = {}
+  for i = 1, #g, 2 do
+    f[g[i]] = g[i + 1]
+  end
+  if f['name'] == ARGV[1] then
+    local lag = f['lag']
+    if type(lag) ~= 'number' then
+      lag = #redis.call('XRANGE', KEYS[1], '(' .. f['last-delivered-id'], '+')
+    end
+    return { f['pending'], lag }
+  end
+end
+return { -1, -1 }

@@ -1,0 +1,36 @@
+-- Trims stream KEYS[1] by retention: entries with an id below ARGV[1]-0 (ARGV[1] = now - retention, in ms) are
+-- removed (XTRIM MINID), but never an entry some consumer group has not read yet (after its last-delivered-id) or
+-- has not acknowledged (its oldest pending entry): a lagging consumer loses nothing (DESIGN §6 footnote).
+-- Returns the number of entries removed.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local function less(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+local minid = ARGV[1] .. '-0'
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local name, last
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then
+      name = g[i + 1]
+    elseif g[i] == 'last-delivered-id' then
+      last = g[i + 1]
+    end
+  end
+  local pending = redis.call('XPENDING', KEYS[1], name)
+  if pending[1] > 0 and less(pending[2], minid) then
+    minid = pending[2]
+  end
+  -- everything after last-delivered-id is unread; keeping last itself is the simplest safe bound
+  if less(last, minid) then
+    minid = last
+  end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', minid)
