@@ -1,18 +1,14 @@
 package io.quantumtrader.streams.runtime;
 
-import io.quantumtrader.streams.record.Envelope;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.CommitBatch;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.PartitionReader;
 import io.quantumtrader.streams.redis.StreamAdmin;
-import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
 import io.quantumtrader.streams.topology.RetryBackoff;
-import io.quantumtrader.streams.topology.Stage;
 import io.quantumtrader.streams.topology.Subtopology;
 import io.quantumtrader.streams.topology.Topology;
 import io.quantumtrader.streams.topology.TopologyNode;
@@ -24,11 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,7 +47,6 @@ public final class StreamTask {
     private final String leaseKey;
     private final String fenceKey;
     private final Map<String, String> streamByKey = new LinkedHashMap<>();
-    private final Map<String, TopologyNode> sourceByStream = new HashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private volatile PartitionReader reader;
     private volatile boolean stopping;
@@ -79,7 +70,6 @@ public final class StreamTask {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
                     streamByKey.put(keys.stream(s, partition), s);
-                    sourceByStream.put(s, n);
                 }
             }
         }
@@ -152,12 +142,7 @@ public final class StreamTask {
     private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores) {
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores);
-        Map<TopologyNode, Stage> stages = new HashMap<>();
-        for (TopologyNode n : subtopology.nodes()) {
-            if (n.kind() == TopologyNode.Kind.PROCESSOR) {
-                stages.put(n, n.newStage());
-            }
-        }
+        SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition);
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax());
         reader = r;
@@ -167,78 +152,21 @@ public final class StreamTask {
         log.debug("task {} started with token {} on {}", id, token, streamByKey.keySet());
         // one batch in process, at most one read ahead (concatMap prefetch 1): no demand, no read
         return r.receiveBatches()
-                .concatMap(batch -> processBatch(batch, context, stages)
+                .concatMap(batch -> Mono.defer(() -> {
+                            if (log.isTraceEnabled()) {
+                                log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(),
+                                        batch.get(batch.size() - 1).id());
+                            }
+                            CommitBatch commit = new CommitBatch();
+                            context.begin(commit, batch.get(0).id());
+                            batch.forEach(e -> commit.ack(e.key(), e.id()));
+                            return executor.process(batch, context);
+                        })
                         .subscribeOn(Schedulers.parallel())
                         .then(Mono.defer(() -> config.beforeCommit().beforeCommit(id, batch.size())))
                         .then(Mono.defer(() -> commit(context, token, batch.size()))), 1)
                 .then()
-                .doFinally(signal -> stages.values().forEach(Stage::close));
-    }
-
-    private Mono<Void> processBatch(List<StreamEntry> entries, TaskContext context, Map<TopologyNode, Stage> stages) {
-        return Mono.defer(() -> {
-            if (log.isTraceEnabled()) {
-                log.trace("task {} batch of {}: {} .. {}", id, entries.size(), entries.get(0).id(), entries.get(entries.size() - 1).id());
-            }
-            CommitBatch batch = new CommitBatch();
-            context.begin(batch, entries.get(0).id());
-            Map<TopologyNode, List<Record<Object, Object>>> outputs = new HashMap<>();
-            for (int i = 0; i < entries.size(); i++) {
-                StreamEntry e = entries.get(i);
-                batch.ack(e.key(), e.id());
-                TopologyNode source = sourceByStream.get(e.stream());
-                Record.Origin origin = new Record.Origin(e.stream(), partition, e.id(), e.fields(), i);
-                try {
-                    Envelope env = Envelope.fromFields(e.fields());
-                    Object value = source.valueSerde().deserialize(env.data());
-                    outputs.computeIfAbsent(source, k -> new ArrayList<>())
-                            .add(new Record<>(env.subject(), value, env.time().toEpochMilli(), env.traceId(), origin));
-                } catch (RuntimeException ex) {
-                    context.deadLetter(new Record<>(null, null, 0L, e.fields().get("traceid"), origin),
-                            source.name(), ex, 1);
-                }
-            }
-            return Flux.fromIterable(subtopology.nodes())
-                    .filter(n -> n.kind() != TopologyNode.Kind.SOURCE)
-                    .concatMap(n -> {
-                        List<Record<Object, Object>> input = inputOf(n, outputs);
-                        if (input.isEmpty()) {
-                            return Mono.empty();
-                        }
-                        if (n.kind() == TopologyNode.Kind.SINK) {
-                            sink(n, input, context);
-                            return Mono.empty();
-                        }
-                        return stages.get(n).apply(Flux.fromIterable(input), context)
-                                .collectList()
-                                .doOnNext(out -> outputs.put(n, out));
-                    })
-                    .then();
-        });
-    }
-
-    private static List<Record<Object, Object>> inputOf(TopologyNode node, Map<TopologyNode, List<Record<Object, Object>>> outputs) {
-        if (node.parents().size() == 1) {
-            return outputs.getOrDefault(node.parents().get(0), List.of());
-        }
-        List<Record<Object, Object>> merged = new ArrayList<>();
-        for (TopologyNode p : node.parents()) {
-            merged.addAll(outputs.getOrDefault(p, List.of()));
-        }
-        // a merge restores input order (stable: records of one input keep their relative order)
-        merged.sort(Comparator.comparingInt(r -> r.origin() == null ? Integer.MAX_VALUE : r.origin().sequence()));
-        return merged;
-    }
-
-    private void sink(TopologyNode sink, List<Record<Object, Object>> records, TaskContext context) {
-        String stream = sink.streams().get(0);
-        for (Record<Object, Object> r : records) {
-            try {
-                context.emit(sink.name(), stream, sink.keySerializer().apply(r.key()), r);
-            } catch (RuntimeException e) {
-                context.deadLetter(r, sink.name(), e, 1);
-            }
-        }
+                .doFinally(signal -> executor.close());
     }
 
     private Mono<Void> commit(TaskContext context, String token, int entries) {

@@ -9,7 +9,6 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.streams.topology.StageContext;
 import io.quantumtrader.streams.topology.TopologyException;
 
 import java.time.Duration;
@@ -24,7 +23,7 @@ import java.util.Set;
  * The {@link StageContext} of one task: its stores, and the commit batch being built (outputs and dead letters).
  * Used by one task at a time, batch after batch.
  */
-final class TaskContext implements StageContext {
+final class TaskContext implements TaskOutput {
 
     static final String EVENT_ERROR_STREAM = "system.event_error";
 
@@ -84,7 +83,8 @@ final class TaskContext implements StageContext {
     }
 
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
-    void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
+    @Override
+    public void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
         StreamSpec spec = catalog.spec(stream);
         int p = subject != null ? Partitioner.partition(subject, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);

@@ -1,0 +1,105 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.trader.QuantumTraderTopology;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.market.TradesCsv;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Callable;
+
+/**
+ * The main job: replays a trades CSV through the trading topology on Redis and prints what happened.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay real trades (default: 100,000 Bitstamp BTC/USD trades, 2013-11-25..12-01) through the pipeline.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--file", description = "trades CSV (timestamp,price,amount; epoch seconds); default: the bundled Bitstamp file")
+    Path file;
+
+    @Option(names = "--symbol", defaultValue = "BTC-USD", description = "symbol of the ticks (default: ${DEFAULT-VALUE})")
+    String symbol;
+
+    @Option(names = "--namespace", description = "Redis key namespace (default: replay-<epoch ms>, a fresh one per run)")
+    String namespace;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "task batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        TradesCsv.Result csv;
+        try (InputStream in = file != null ? Files.newInputStream(file) : TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            if (in == null) {
+                System.err.println("bundled data " + TradesCsv.BITSTAMP_RESOURCE + " not on the classpath (org.ta4j:ta4j-examples:0.15)");
+                return 2;
+            }
+            csv = TradesCsv.read(in, symbol);
+        }
+        out.printf("read %,d ticks from %s%n", csv.ticks().size(), file != null ? file : "bitstamp_trades_from_20131125_usd.csv");
+        for (TradesCsv.Malformed m : csv.malformed()) {
+            out.printf("  skipped line %d (%s): %s%n", m.lineNumber(), m.reason(), m.line());
+        }
+
+        String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
+        StreamCatalog catalog = loadCatalog();
+        Topology topology = QuantumTraderTopology.build();
+        try (RedisConnection redis = RedisConnection.fromEnvironment()) {
+            out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize);
+            EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
+            long started = System.nanoTime();
+            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())) {
+                runtime.start();
+                ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.ticks().size());
+                AtomicLong published = new AtomicLong();
+                List<PriceTick> ticks = csv.ticks();
+                publisher.sendAll(Flux.fromIterable(ticks)
+                                .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp()))
+                                .doOnNext(e -> progress.update(published.incrementAndGet())), 500)
+                        .block();
+                boolean drained = runtime.awaitDrained(timeout);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                out.println();
+                out.println("== replay report ==");
+                out.printf("ticks published      %,d%n", published.get());
+                out.printf("malformed CSV lines  %,d%n", csv.malformed().size());
+                out.printf("records processed    %,d%n", runtime.counters().recordsIn());
+                out.printf("records written      %,d%n", runtime.counters().recordsOut());
+                out.printf("dead-lettered        %,d%n", runtime.counters().deadLettered());
+                out.printf("commits              %,d%n", runtime.counters().commits());
+                out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, published.get() / seconds);
+                out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out after " + timeout);
+                return drained ? 0 : 1;
+            }
+        }
+    }
+
+    static StreamCatalog loadCatalog() {
+        Path local = Path.of("topology/streams.yaml");
+        if (Files.exists(local)) {
+            return StreamCatalog.load(local);
+        }
+        InputStream in = ReplayCommand.class.getResourceAsStream("/topology/streams.yaml");
+        return in == null ? StreamCatalog.defaults() : StreamCatalog.load(in);
+    }
+}

@@ -1,0 +1,20 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.topology.StageContext;
+
+/**
+ * Where a {@link SubtopologyExecutor} sends what it produces: the stage context (stores, dead letters) plus sink
+ * outputs. The Redis runtime buffers them into the task's commit; the test driver keeps them in memory.
+ */
+public interface TaskOutput extends StageContext {
+
+    /**
+     * Appends a record to a stream.
+     *
+     * @param sinkNode the sink node's name (part of the deterministic event id)
+     * @param subject  the serialized key; {@code null} for a record without key
+     * @throws io.quantumtrader.streams.record.SerializationException when the value cannot be encoded
+     */
+    void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
+}
