@@ -58,6 +58,11 @@ public final class CommitBatch {
         ackCount++;
     }
 
+    /** @return true when the batch would change nothing */
+    public boolean isEmpty() {
+        return stateCount == 0 && outputCount == 0 && ackCount == 0;
+    }
+
     /** @return the number of entries this batch acknowledges */
     public int ackCount() {
         return ackCount;

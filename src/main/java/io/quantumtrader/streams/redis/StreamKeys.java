@@ -10,6 +10,7 @@ package io.quantumtrader.streams.redis;
  *   <li>state store: {@code <ns>:{<p>}:kv:<application-id>.<store>}</li>
  *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>}</li>
  *   <li>fencing counter: {@code <ns>:{<p>}:fence:<application-id>.<sub-topology>}</li>
+ *   <li>task metadata (stream time per node): {@code <ns>:{<p>}:meta:<application-id>.<sub-topology>}</li>
  * </ul>
  *
  * @param namespace key prefix shared by every application on the same streams, e.g. {@code qt}
@@ -35,6 +36,11 @@ public record StreamKeys(String namespace) {
     /** @return the key holding the fencing token of the task's current owner */
     public String lease(String group, int partition) {
         return namespace + ":{" + partition + "}:lease:" + group;
+    }
+
+    /** @return the task's metadata hash (stream time per node), written with every commit */
+    public String meta(String group, int partition) {
+        return namespace + ":{" + partition + "}:meta:" + group;
     }
 
     /** @return the counter that issues increasing fencing tokens for the task */

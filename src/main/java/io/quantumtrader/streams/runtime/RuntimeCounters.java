@@ -11,6 +11,8 @@ public final class RuntimeCounters {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder reclaimed = new LongAdder();
+    final LongAdder droppedLate = new LongAdder();
+    final LongAdder punctuations = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -29,6 +31,12 @@ public final class RuntimeCounters {
 
     /** @return commit attempts that failed and were retried */
     public long retries() { return retries.sum(); }
+
+    /** @return records dropped because their window had closed (stream time past window end + grace) */
+    public long droppedLate() { return droppedLate.sum(); }
+
+    /** @return wall-clock punctuation ticks that committed something */
+    public long punctuations() { return punctuations.sum(); }
 
     /** @return pending entries claimed at task start (XAUTOCLAIM) */
     public long reclaimed() { return reclaimed.sum(); }

@@ -4,6 +4,7 @@ import io.quantumtrader.streams.redis.CommitBatch;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.PartitionReader;
 import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
@@ -17,10 +18,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,9 @@ public final class StreamTask {
     private final AtomicLong processed = new AtomicLong();
     private volatile PartitionReader reader;
     private volatile boolean stopping;
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private final String metaKey;
+    private static final Object PUNCTUATE = new Object();
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters) {
@@ -66,6 +72,7 @@ public final class StreamTask {
         this.group = StreamKeys.group(topology.applicationId(), subtopology.id());
         this.leaseKey = keys.lease(group, partition);
         this.fenceKey = keys.fence(group, partition);
+        this.metaKey = keys.meta(group, partition);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
@@ -105,6 +112,7 @@ public final class StreamTask {
     /** Graceful stop: no further reads; batches in flight are processed and committed, then {@link #run()} completes. */
     void stop() {
         stopping = true;
+        stopped.tryEmitEmpty();
         PartitionReader r = reader;
         if (r != null) {
             r.stop();
@@ -119,7 +127,8 @@ public final class StreamTask {
                         .reduce(0L, Long::sum)
                         .doOnNext(counters.reclaimed::add)
                         .then(loadStores())
-                        .flatMap(stores -> process(token, stores)));
+                        .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
+                        .flatMap(storesAndMeta -> process(token, storesAndMeta.getT1(), storesAndMeta.getT2())));
     }
 
     private Mono<Map<String, CachedKeyValueStore<?, ?>>> loadStores() {
@@ -139,9 +148,13 @@ public final class StreamTask {
                 .map(LinkedHashMap::new);
     }
 
-    private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores) {
+    private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, String> meta) {
+        Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
+        topology.globalStores().values().forEach(spec ->
+                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
-                config.retryBackoff(), stores);
+                config.retryBackoff(), stores, globals, metaKey, counters);
+        context.loadMeta(meta);
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition);
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax());
@@ -150,28 +163,62 @@ public final class StreamTask {
             r.stop();
         }
         log.debug("task {} started with token {} on {}", id, token, streamByKey.keySet());
-        // one batch in process, at most one read ahead (concatMap prefetch 1): no demand, no read
-        return r.receiveBatches()
-                .concatMap(batch -> Mono.defer(() -> {
-                            if (log.isTraceEnabled()) {
-                                log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(),
-                                        batch.get(batch.size() - 1).id());
-                            }
-                            CommitBatch commit = new CommitBatch();
-                            context.begin(commit, batch.get(0).id());
-                            batch.forEach(e -> commit.ack(e.key(), e.id()));
-                            return executor.process(batch, context);
-                        })
-                        .subscribeOn(Schedulers.parallel())
-                        .then(Mono.defer(() -> config.beforeCommit().beforeCommit(id, batch.size())))
-                        .then(Mono.defer(() -> commit(context, token, batch.size()))), 1)
+        // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1
+        // and concatMap prefetch 0 the reader has at most one batch read ahead of the one in process: no demand, no read.
+        Flux<Object> ticks = Flux.interval(config.punctuationInterval(), config.punctuationInterval())
+                .onBackpressureDrop()
+                .takeUntilOther(stopped.asMono())
+                .map(t -> (Object) PUNCTUATE);
+        return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
+                .concatMap(work -> {
+                    if (work == PUNCTUATE) {
+                        return punctuate(executor, context, token);
+                    }
+                    @SuppressWarnings("unchecked") List<StreamEntry> batch = (List<StreamEntry>) work;
+                    return Mono.defer(() -> {
+                                if (log.isTraceEnabled()) {
+                                    log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(),
+                                            batch.get(batch.size() - 1).id());
+                                }
+                                CommitBatch commit = new CommitBatch();
+                                context.begin(commit, batch.get(0).id());
+                                batch.forEach(e -> commit.ack(e.key(), e.id()));
+                                return refreshGlobals(context).then(executor.process(batch, context));
+                            })
+                            .subscribeOn(Schedulers.parallel())
+                            .then(Mono.defer(() -> config.beforeCommit().beforeCommit(id, batch.size())))
+                            .then(Mono.defer(() -> {
+                                context.writeState(context.batch());
+                                return commit(context, token, batch.size());
+                            }));
+                }, 0)
                 .then()
                 .doFinally(signal -> executor.close());
     }
 
+    private Mono<Void> punctuate(SubtopologyExecutor executor, TaskContext context, String token) {
+        return Mono.defer(() -> {
+                    long now = System.currentTimeMillis();
+                    context.begin(new CommitBatch(), "punctuation-" + now);
+                    return refreshGlobals(context).then(executor.punctuate(now, context));
+                })
+                .subscribeOn(Schedulers.parallel())
+                .then(Mono.defer(() -> {
+                    context.writeState(context.batch());
+                    if (context.batch().isEmpty()) {
+                        return Mono.empty();
+                    }
+                    counters.punctuations.increment();
+                    return commit(context, token, 0);
+                }));
+    }
+
+    private static Mono<Void> refreshGlobals(TaskContext context) {
+        return Flux.fromIterable(context.globalReplicas().values()).concatMap(GlobalStoreReplica::refresh).then();
+    }
+
     private Mono<Void> commit(TaskContext context, String token, int entries) {
         CommitBatch batch = context.batch();
-        context.stores().values().forEach(s -> s.writeTo(batch));
         return commitScript.commit(batch, leaseKey, token, group)
                 .doOnError(e -> {
                     if (!(e instanceof TaskFencedException)) {
@@ -181,7 +228,7 @@ public final class StreamTask {
                 })
                 .retryWhen(RetryBackoff.of(config.retryBackoff(), e -> !(e instanceof TaskFencedException)))
                 .doOnNext(acked -> {
-                    context.stores().values().forEach(CachedKeyValueStore::committed);
+                    context.committed();
                     processed.addAndGet(entries);
                     counters.recordsIn.add(entries);
                     counters.recordsOut.add(context.outputs());
@@ -189,7 +236,7 @@ public final class StreamTask {
                     counters.acknowledged.add(acked);
                     counters.commits.increment();
                 })
-                .doOnError(e -> context.stores().values().forEach(CachedKeyValueStore::rollback))
+                .doOnError(e -> context.rollback())
                 .then();
     }
 }

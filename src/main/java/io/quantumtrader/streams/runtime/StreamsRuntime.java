@@ -5,7 +5,6 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.topology.Subtopology;
 import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -61,11 +60,12 @@ public final class StreamsRuntime implements AutoCloseable {
         if (state != RuntimeState.CREATED) {
             throw new IllegalStateException("runtime is " + state + "; start() may be called once");
         }
+        topology.validate(config.catalog());
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
         List<Mono<Boolean>> groups = new ArrayList<>();
-        for (Subtopology s : topology.subtopologies()) {
-            int partitions = partitions(s);
+        for (Subtopology s : topology.taskSubtopologies()) {
+            int partitions = config.catalog().spec(s.sourceStreams().iterator().next()).partitions();
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (int p = 0; p < partitions; p++) {
                 for (String stream : s.sourceStreams()) {
@@ -154,7 +154,7 @@ public final class StreamsRuntime implements AutoCloseable {
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
         List<Mono<SourceLag>> all = new ArrayList<>();
-        for (Subtopology s : topology.subtopologies()) {
+        for (Subtopology s : topology.taskSubtopologies()) {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (String stream : s.sourceStreams()) {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
@@ -214,22 +214,5 @@ public final class StreamsRuntime implements AutoCloseable {
     /** @return the settings */
     public StreamsConfig config() {
         return config;
-    }
-
-    private int partitions(Subtopology s) {
-        int partitions = -1;
-        String first = null;
-        for (String stream : s.sourceStreams()) {
-            int p = config.catalog().spec(stream).partitions();
-            if (partitions == -1) {
-                partitions = p;
-                first = stream;
-            } else if (p != partitions) {
-                throw new TopologyException("sub-topology " + s.id() + " reads '" + first + "' (" + partitions
-                        + " partitions) and '" + stream + "' (" + p + " partitions); streams read together must be "
-                        + "co-partitioned: give them the same partition count in the stream catalog");
-            }
-        }
-        return Math.max(partitions, 1);
     }
 }

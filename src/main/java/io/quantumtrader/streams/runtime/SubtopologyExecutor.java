@@ -66,23 +66,37 @@ public final class SubtopologyExecutor {
                     output.deadLetter(new Record<>(null, null, 0L, e.fields().get("traceid"), origin), source.name(), ex, 1);
                 }
             }
-            return Flux.fromIterable(subtopology.nodes())
-                    .filter(n -> n.kind() != TopologyNode.Kind.SOURCE)
-                    .concatMap(n -> {
-                        List<Record<Object, Object>> input = inputOf(n, outputs);
-                        if (input.isEmpty()) {
-                            return Mono.empty();
-                        }
-                        if (n.kind() == TopologyNode.Kind.SINK) {
-                            sink(n, input, output);
-                            return Mono.empty();
-                        }
-                        return stages.get(n).apply(Flux.fromIterable(input), output)
-                                .collectList()
-                                .doOnNext(out -> outputs.put(n, out));
-                    })
-                    .then();
+            return run(outputs, Long.MIN_VALUE, output);
         });
+    }
+
+    /**
+     * Wall-clock punctuation: every processor node may forward records (see {@link Stage#punctuate}); they flow
+     * through the rest of the sub-topology like records of a batch.
+     *
+     * @param now wall-clock time, epoch ms
+     */
+    public Mono<Void> punctuate(long now, TaskOutput output) {
+        return Mono.defer(() -> run(new HashMap<>(), now, output));
+    }
+
+    private Mono<Void> run(Map<TopologyNode, List<Record<Object, Object>>> outputs, long punctuateAt, TaskOutput output) {
+        return Flux.fromIterable(subtopology.nodes())
+                .filter(n -> n.kind() != TopologyNode.Kind.SOURCE)
+                .concatMap(n -> {
+                    List<Record<Object, Object>> input = inputOf(n, outputs);
+                    if (n.kind() == TopologyNode.Kind.SINK) {
+                        sink(n, input, output);
+                        return Mono.empty();
+                    }
+                    Stage stage = stages.get(n);
+                    Flux<Record<Object, Object>> punctuated = punctuateAt == Long.MIN_VALUE ? Flux.empty() : stage.punctuate(punctuateAt, output);
+                    Flux<Record<Object, Object>> processed = input.isEmpty() ? Flux.empty() : stage.apply(Flux.fromIterable(input), output);
+                    return Flux.concat(punctuated, processed)
+                            .collectList()
+                            .doOnNext(out -> outputs.put(n, out));
+                })
+                .then();
     }
 
     /** Closes every stage (processors' {@code close()}). */

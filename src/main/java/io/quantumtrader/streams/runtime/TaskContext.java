@@ -34,6 +34,11 @@ final class TaskContext implements TaskOutput {
     private final StreamCatalog catalog;
     private final List<Duration> retryBackoff;
     private final Map<String, CachedKeyValueStore<?, ?>> stores;
+    private final Map<String, GlobalStoreReplica> globalStores;
+    private final String metaKey;
+    private final RuntimeCounters counters;
+    private final Map<String, Long> streamTimes = new HashMap<>();
+    private final Map<String, Long> dirtyStreamTimes = new HashMap<>();
     private CommitBatch batch;
     private String batchId;
     private final Set<String> deadLettered = new HashSet<>();
@@ -42,7 +47,11 @@ final class TaskContext implements TaskOutput {
     private int deadLetters;
 
     TaskContext(String taskId, int partition, String applicationId, StreamKeys keys, StreamCatalog catalog,
-                List<Duration> retryBackoff, Map<String, CachedKeyValueStore<?, ?>> stores) {
+                List<Duration> retryBackoff, Map<String, CachedKeyValueStore<?, ?>> stores,
+                Map<String, GlobalStoreReplica> globalStores, String metaKey, RuntimeCounters counters) {
+        this.globalStores = globalStores;
+        this.metaKey = metaKey;
+        this.counters = counters;
         this.taskId = taskId;
         this.partition = partition;
         this.applicationId = applicationId;
@@ -80,6 +89,76 @@ final class TaskContext implements TaskOutput {
 
     Map<String, CachedKeyValueStore<?, ?>> stores() {
         return stores;
+    }
+
+    /** Loads the persisted stream times ({@code stream-time.<node>} fields of the task's meta hash). */
+    void loadMeta(Map<String, String> meta) {
+        streamTimes.clear();
+        dirtyStreamTimes.clear();
+        meta.forEach((field, value) -> {
+            if (field.startsWith("stream-time.")) {
+                streamTimes.put(field.substring("stream-time.".length()), Long.parseLong(value));
+            }
+        });
+    }
+
+    /** Adds the batch's store and stream-time writes to the commit. */
+    void writeState(CommitBatch commit) {
+        stores.values().forEach(s -> s.writeTo(commit));
+        dirtyStreamTimes.forEach((node, time) -> commit.put(metaKey, "stream-time." + node, Long.toString(time)));
+    }
+
+    /** The commit succeeded: its writes become the task's committed state. */
+    void committed() {
+        stores.values().forEach(CachedKeyValueStore::committed);
+        streamTimes.putAll(dirtyStreamTimes);
+        dirtyStreamTimes.clear();
+    }
+
+    /** The batch failed: drop its writes. */
+    void rollback() {
+        stores.values().forEach(CachedKeyValueStore::rollback);
+        dirtyStreamTimes.clear();
+    }
+
+    Map<String, GlobalStoreReplica> globalReplicas() {
+        return globalStores;
+    }
+
+    @Override
+    public long streamTime(String node) {
+        Long t = dirtyStreamTimes.get(node);
+        if (t == null) {
+            t = streamTimes.get(node);
+        }
+        return t == null ? Long.MIN_VALUE : t;
+    }
+
+    @Override
+    public void advanceStreamTime(String node, long timestamp) {
+        if (timestamp > streamTime(node)) {
+            dirtyStreamTimes.put(node, timestamp);
+        }
+    }
+
+    @Override
+    public void recordLate(String node) {
+        counters.droppedLate.increment();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, V> globalStore(String name) {
+        GlobalStoreReplica replica = globalStores.get(name);
+        if (replica == null) {
+            throw new TopologyException("task " + taskId + " has no global store '" + name + "'");
+        }
+        return (KeyValueStore<K, V>) (KeyValueStore<?, ?>) replica;
+    }
+
+    @Override
+    public long wallClockTime() {
+        return System.currentTimeMillis();
     }
 
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
@@ -121,7 +200,8 @@ final class TaskContext implements TaskOutput {
     public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
         Record.Origin origin = record.origin();
         if (origin == null) {
-            throw new IllegalStateException("record without origin cannot be dead-lettered: " + record, error);
+            deadLetterWithoutOrigin(record, node, error, attempts);
+            return;
         }
         if (!deadLettered.add(originId(record))) {
             return; // one dead letter per input entry, even when several branches fail on it
@@ -145,6 +225,23 @@ final class TaskContext implements TaskOutput {
         batch.add(keys.stream(EVENT_ERROR_STREAM, Partitioner.partition(origin.stream(), errors.partitions())),
                 errors.maxLen(), EnvelopeCodec.encode(EVENT_ERROR_STREAM, applicationId + "/" + node, id,
                         origin.stream(), event, System.currentTimeMillis(), record.traceId()));
+        deadLetters++;
+    }
+
+    /** A record made by a punctuation has no input entry: its value goes to {@code <application-id>.<node>.dlq}. */
+    private void deadLetterWithoutOrigin(Record<?, ?> record, String node, Throwable error, int attempts) {
+        String dlq = applicationId + "." + node + ".dlq";
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("subject", String.valueOf(record.key()));
+        fields.put("time", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
+        fields.put("traceid", String.valueOf(record.traceId()));
+        fields.put("value", String.valueOf(record.value()));
+        fields.put("error.class", error.getClass().getName());
+        fields.put("error.message", String.valueOf(error.getMessage()));
+        fields.put("error.stage", node);
+        fields.put("error.attempt", Integer.toString(attempts));
+        fields.put("error.task", taskId);
+        batch.add(keys.stream(dlq, partition), catalog.spec(dlq).maxLen(), fields);
         deadLetters++;
     }
 

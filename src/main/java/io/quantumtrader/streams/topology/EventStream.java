@@ -212,6 +212,96 @@ public class EventStream<K, V> {
         return process(supplier, null, storeNames);
     }
 
+    /** Groups by the current key (no repartition: the stream must already be partitioned by it). */
+    public GroupedStream<V> groupByKey() {
+        return new GroupedStream<>(builder, node);
+    }
+
+    /**
+     * Re-keys with {@code selector} and groups by the new key, through a repartition stream
+     * {@code <application-id>-<name>-repartition} so every record of a key reaches the same task (as Kafka Streams).
+     *
+     * @param valueType the value class, to decode records read back from the repartition stream
+     */
+    public GroupedStream<V> groupBy(BiFunction<? super K, ? super V, String> selector, Class<V> valueType, Named named) {
+        Objects.requireNonNull(selector, "selector");
+        String name = builder.nameFor(named, "KEY-SELECT");
+        EventStream<String, V> rekeyed = map((k, v) -> KeyValue.pair(selector.apply(k, v), v), Named.as(name));
+        String repartition = builder.applicationId() + "-" + name + "-repartition";
+        rekeyed.to(repartition, Named.as(name + "-repartition-sink"));
+        EventStream<String, V> source = builder.stream(List.of(repartition),
+                new io.quantumtrader.streams.record.JsonSerde<>(valueType), Named.as(name + "-repartition-source"));
+        return new GroupedStream<>(builder, source.node);
+    }
+
+    /** As {@link #groupBy(BiFunction, Class, Named)} with a generated name. */
+    public GroupedStream<V> groupBy(BiFunction<? super K, ? super V, String> selector, Class<V> valueType) {
+        return groupBy(selector, valueType, null);
+    }
+
+    /**
+     * Inner stream–table join on the record key: records whose key has no table value are dropped. The stream and
+     * the table must be co-partitioned (same partition count, same key); {@link Topology#validate} checks it.
+     */
+    public <VT, VR> EventStream<K, VR> join(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                            Named named) {
+        return tableJoin(table, joiner, named, false);
+    }
+
+    /** Inner stream–table join with a generated name. */
+    public <VT, VR> EventStream<K, VR> join(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner) {
+        return tableJoin(table, joiner, null, false);
+    }
+
+    /** Left stream–table join on the record key: the joiner gets {@code null} when the key has no table value. */
+    public <VT, VR> EventStream<K, VR> leftJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                                Named named) {
+        return tableJoin(table, joiner, named, true);
+    }
+
+    /** Left stream–table join with a generated name. */
+    public <VT, VR> EventStream<K, VR> leftJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner) {
+        return tableJoin(table, joiner, null, true);
+    }
+
+    /** Inner join with a global table on the key chosen by {@code keySelector} (no co-partitioning needed). */
+    public <VT, VR> EventStream<K, VR> join(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                            BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
+        return globalJoin(table, keySelector, joiner, named, false);
+    }
+
+    /** Left join with a global table: the joiner gets {@code null} when the selected key has no value. */
+    public <VT, VR> EventStream<K, VR> leftJoin(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                                BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
+        return globalJoin(table, keySelector, joiner, named, true);
+    }
+
+    private <VT, VR> EventStream<K, VR> tableJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                                  Named named, boolean left) {
+        Objects.requireNonNull(joiner, "joiner");
+        if (table.builder != builder) {
+            throw new TopologyException("cannot join a table of another topology builder");
+        }
+        String name = builder.nameFor(named, left ? "LEFTJOIN" : "JOIN");
+        String store = table.storeName;
+        TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, store, false, null, joiner, left),
+                Set.of(store), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    private <VT, VR> EventStream<K, VR> globalJoin(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                                   BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named, boolean left) {
+        Objects.requireNonNull(keySelector, "keySelector");
+        Objects.requireNonNull(joiner, "joiner");
+        if (!builder.hasGlobalStore(table.storeName)) {
+            throw new TopologyException("global table '" + table.storeName + "' belongs to another topology builder");
+        }
+        String name = builder.nameFor(named, left ? "LEFTJOIN" : "JOIN");
+        TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, table.storeName, true, keySelector, joiner, left),
+                Set.of(), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
     /** Writes every record to {@code stream}, partitioned by key; the envelope subject is {@code String.valueOf(key)}. */
     public void to(String stream) {
         to(stream, null);

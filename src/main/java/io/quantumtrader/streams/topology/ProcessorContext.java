@@ -20,6 +20,24 @@ public interface ProcessorContext<KOut, VOut> {
      */
     <K, V> KeyValueStore<K, V> getStateStore(String name);
 
+    /**
+     * Schedules a punctuation, as Kafka Streams' {@code ProcessorContext#schedule}. {@link PunctuationType#STREAM_TIME}
+     * fires after a record moves this processor's stream time past the next multiple of {@code interval} (once, even
+     * when several intervals passed); {@link PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick
+     * once the clock passed the next multiple of {@code interval}. Records forwarded and store writes made by the
+     * punctuator are committed like those of a record.
+     *
+     * @return a handle to cancel the schedule
+     * @throws IllegalArgumentException when {@code interval} is not positive
+     */
+    Cancellable schedule(java.time.Duration interval, PunctuationType type, Punctuator punctuator);
+
+    /** @return this processor's stream time (largest event time it processed), epoch ms; {@code Long.MIN_VALUE} before the first */
+    long currentStreamTimeMs();
+
+    /** @return wall-clock time, epoch ms */
+    long currentSystemTimeMs();
+
     /** @return task id {@code <sub-topology>_<partition>} */
     String taskId();
 

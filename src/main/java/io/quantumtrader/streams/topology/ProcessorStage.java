@@ -4,17 +4,22 @@ import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
 import reactor.core.publisher.Flux;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Runs a user {@link Processor} (one instance per task) as a {@link RecordStage}. */
+/**
+ * Runs a user {@link Processor} (one instance per task) as a {@link RecordStage}, with its stream-time and
+ * wall-clock punctuations.
+ */
 final class ProcessorStage implements Stage {
 
     private final String node;
     private final Processor<Object, Object, Object, Object> processor;
     private final Set<String> stores;
     private final List<Record<Object, Object>> forwarded = new ArrayList<>();
+    private final List<Schedule> schedules = new ArrayList<>();
     private final RecordStage stage;
     private StageContext context;
 
@@ -25,22 +30,67 @@ final class ProcessorStage implements Stage {
         this.stage = new RecordStage(node, record -> {
             forwarded.clear();
             processor.process(record);
+            context.advanceStreamTime(node, record.timestamp());
+            fire(PunctuationType.STREAM_TIME, context.streamTime(node));
             return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
         });
     }
 
     @Override
     public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
-        if (context == null) {
-            context = ctx;
-            processor.init(new Context());
-        }
+        init(ctx);
         return stage.apply(input, ctx);
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
+        init(ctx);
+        forwarded.clear();
+        fire(PunctuationType.WALL_CLOCK_TIME, now);
+        return forwarded.isEmpty() ? Flux.empty() : Flux.fromIterable(List.copyOf(forwarded));
     }
 
     @Override
     public void close() {
         processor.close();
+    }
+
+    private void init(StageContext ctx) {
+        if (context == null) {
+            context = ctx;
+            processor.init(new Context());
+        }
+    }
+
+    private void fire(PunctuationType type, long time) {
+        if (time == Long.MIN_VALUE) {
+            return;
+        }
+        for (Schedule s : List.copyOf(schedules)) {
+            if (s.type != type || s.cancelled) {
+                continue;
+            }
+            if (s.next == Long.MIN_VALUE) {
+                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+            } else if (time >= s.next) {
+                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+                s.punctuator.punctuate(time);
+            }
+        }
+    }
+
+    private static final class Schedule {
+        final long intervalMs;
+        final PunctuationType type;
+        final Punctuator punctuator;
+        long next = Long.MIN_VALUE;
+        boolean cancelled;
+
+        Schedule(long intervalMs, PunctuationType type, Punctuator punctuator) {
+            this.intervalMs = intervalMs;
+            this.type = type;
+            this.punctuator = punctuator;
+        }
     }
 
     private final class Context implements ProcessorContext<Object, Object> {
@@ -57,6 +107,30 @@ final class ProcessorStage implements Stage {
                         + "'; pass it to process(..., \"" + name + "\")");
             }
             return context.store(name);
+        }
+
+        @Override
+        public Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("punctuation interval must be positive, was " + interval);
+            }
+            Schedule s = new Schedule(interval.toMillis(), type, punctuator);
+            schedules.add(s);
+            long now = type == PunctuationType.STREAM_TIME ? context.streamTime(node) : context.wallClockTime();
+            if (now != Long.MIN_VALUE) {
+                s.next = (Math.floorDiv(now, s.intervalMs) + 1) * s.intervalMs;
+            }
+            return () -> s.cancelled = true;
+        }
+
+        @Override
+        public long currentStreamTimeMs() {
+            return context.streamTime(node);
+        }
+
+        @Override
+        public long currentSystemTimeMs() {
+            return context.wallClockTime();
         }
 
         @Override

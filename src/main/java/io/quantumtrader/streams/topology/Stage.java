@@ -17,6 +17,16 @@ public interface Stage {
      */
     Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context);
 
+    /**
+     * Wall-clock punctuation: called on every runtime punctuation tick, between batches.
+     *
+     * @param now wall-clock time, epoch ms
+     * @return records to forward to the node's children
+     */
+    default Flux<Record<Object, Object>> punctuate(long now, StageContext context) {
+        return Flux.empty();
+    }
+
     /** Called once when the task that owns this stage instance closes. */
     default void close() {
     }

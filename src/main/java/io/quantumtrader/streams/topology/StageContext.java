@@ -37,4 +37,25 @@ public interface StageContext {
 
     /** Undoes the store writes made since {@link #beginRecord()}. */
     void abortRecord();
+
+    /**
+     * @return the stream time of a node: the largest event time (epoch ms) it has processed, persisted with the
+     *         task's commit; {@code Long.MIN_VALUE} before its first record
+     */
+    long streamTime(String node);
+
+    /** Raises the node's stream time to {@code timestamp} if larger (persisted with the next commit). */
+    void advanceStreamTime(String node, long timestamp);
+
+    /** Counts a record dropped because its window had closed (stream time past window end + grace). */
+    void recordLate(String node);
+
+    /**
+     * @return the task's replica of a global table (every partition of its stream), read-only
+     * @throws TopologyException when there is no global store of that name
+     */
+    <K, V> KeyValueStore<K, V> globalStore(String name);
+
+    /** @return the wall-clock time, epoch ms (the test driver's mocked clock in tests) */
+    long wallClockTime();
 }

@@ -8,10 +8,11 @@ import java.util.Set;
  * A connected part of the topology (nodes linked by edges or by a shared store), as in Kafka Streams. It runs as one
  * task per partition of its source streams, under consumer group {@code <application-id>.<id>}.
  *
- * @param id    0-based, in order of the sub-topology's first node
- * @param nodes its nodes in topological order
+ * @param id     0-based, in order of the sub-topology's first node
+ * @param nodes  its nodes in topological order
+ * @param global true for a global table's source and store (no tasks; every task keeps a replica)
  */
-public record Subtopology(int id, List<TopologyNode> nodes) {
+public record Subtopology(int id, List<TopologyNode> nodes, boolean global) {
 
     /** @return the streams its source nodes read */
     public Set<String> sourceStreams() {

@@ -16,13 +16,50 @@ public final class Topology {
     private final String applicationId;
     private final List<TopologyNode> nodes;
     private final Map<String, StoreSpec<?, ?>> stores;
+    private final Map<String, GlobalStoreSpec> globalStores;
     private final List<Subtopology> subtopologies;
 
-    Topology(String applicationId, List<TopologyNode> nodes, Map<String, StoreSpec<?, ?>> stores) {
+    Topology(String applicationId, List<TopologyNode> nodes, Map<String, StoreSpec<?, ?>> stores,
+             Map<String, GlobalStoreSpec> globalStores) {
         this.applicationId = applicationId;
         this.nodes = nodes;
         this.stores = stores;
+        this.globalStores = globalStores;
         this.subtopologies = split(nodes);
+    }
+
+    /** @return the global tables' stores by name */
+    public Map<String, GlobalStoreSpec> globalStores() {
+        return globalStores;
+    }
+
+    /** @return the sub-topologies that run as tasks (all but the global-store ones) */
+    public List<Subtopology> taskSubtopologies() {
+        return subtopologies.stream().filter(s -> !s.global()).toList();
+    }
+
+    /**
+     * Checks the topology against a stream catalog: the streams one sub-topology reads (a stream and the table it
+     * joins, or merged streams) must have the same partition count (co-partitioning, as Kafka Streams requires).
+     *
+     * @throws TopologyException naming the sub-topology and the two streams that differ
+     */
+    public void validate(io.quantumtrader.streams.redis.StreamCatalog catalog) {
+        for (Subtopology s : taskSubtopologies()) {
+            String first = null;
+            int partitions = -1;
+            for (String stream : s.sourceStreams()) {
+                int p = catalog.spec(stream).partitions();
+                if (first == null) {
+                    first = stream;
+                    partitions = p;
+                } else if (p != partitions) {
+                    throw new TopologyException("sub-topology " + s.id() + " reads '" + first + "' (" + partitions
+                            + " partitions) and '" + stream + "' (" + p + " partitions); streams read together (joins, "
+                            + "merges) must be co-partitioned: give them the same partition count in the stream catalog");
+                }
+            }
+        }
     }
 
     public String applicationId() {
@@ -75,7 +112,7 @@ public final class Topology {
         ordered.sort((a, b) -> Integer.compare(a.get(0).index(), b.get(0).index()));
         List<Subtopology> result = new ArrayList<>();
         for (List<TopologyNode> group : ordered) {
-            result.add(new Subtopology(result.size(), List.copyOf(group)));
+            result.add(new Subtopology(result.size(), List.copyOf(group), group.get(0).global()));
         }
         return List.copyOf(result);
     }

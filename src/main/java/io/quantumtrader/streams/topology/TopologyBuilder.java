@@ -31,6 +31,7 @@ public final class TopologyBuilder {
     private final List<TopologyNode> nodes = new ArrayList<>();
     private final Map<String, TopologyNode> byName = new LinkedHashMap<>();
     private final Map<String, StoreSpec<?, ?>> stores = new LinkedHashMap<>();
+    private final Map<String, GlobalStoreSpec> globalStores = new LinkedHashMap<>();
     private int generated;
 
     /**
@@ -79,6 +80,38 @@ public final class TopologyBuilder {
     }
 
     /**
+     * Materializes a stream as a table: latest value per key, {@code null} value deletes (Kafka Streams {@code table()}).
+     *
+     * @throws TopologyException when the stream is already read, or the store name is taken
+     */
+    public <V> KeyedTable<String, V> table(String stream, Class<V> valueType, Materialized<V> materialized) {
+        String store = materialized.storeName;
+        addStateStore(StoreSpec.keyValueStore(store, valueType));
+        EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));
+        String name = store + "-table";
+        TopologyNode n = addProcessor(name, () -> new TableSourceStage(name, store), Set.of(store), List.of(source.node));
+        return new KeyedTable<>(this, n, store, null);
+    }
+
+    /**
+     * A table replicated to every task from every partition of {@code stream} (Kafka Streams {@code globalTable()}).
+     *
+     * @throws TopologyException when the stream is already read, or the store name is taken
+     */
+    public <V> GlobalTable<String, V> globalTable(String stream, Class<V> valueType, Materialized<V> materialized) {
+        String store = materialized.storeName;
+        if (globalStores.containsKey(store) || stores.containsKey(store)) {
+            throw new TopologyException("state store '" + store + "' is already added");
+        }
+        globalStores.put(store, new GlobalStoreSpec(store, stream, new JsonSerde<>(valueType)));
+        EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));
+        source.node.markGlobal();
+        addProcessor(store + "-global-table", () -> (in, ctx) -> reactor.core.publisher.Flux.empty(), Set.of(store),
+                List.of(source.node)).markGlobal();
+        return new GlobalTable<>(store, stream);
+    }
+
+    /**
      * Adds a key-value state store that processors can use via {@code process(..., name)}.
      *
      * @throws TopologyException when a store of that name exists
@@ -98,12 +131,21 @@ public final class TopologyBuilder {
         if (nodes.stream().noneMatch(n -> n.kind() == TopologyNode.Kind.SOURCE)) {
             throw new TopologyException("topology '" + applicationId + "' has no source: call stream(...) first");
         }
-        return new Topology(applicationId, List.copyOf(nodes), Map.copyOf(stores));
+        return new Topology(applicationId, List.copyOf(nodes), Map.copyOf(stores), Map.copyOf(globalStores));
+    }
+
+    /** @return the application id */
+    public String applicationId() {
+        return applicationId;
     }
 
     String nameFor(Named named, String kind) {
         int n = generated++;
         return named != null ? named.name() : String.format("KSTREAM-%s-%010d", kind, n);
+    }
+
+    boolean hasGlobalStore(String store) {
+        return globalStores.containsKey(store);
     }
 
     void requireStore(String store, String node) {

@@ -31,16 +31,16 @@ public record TopologyDescription(List<SubtopologyDescription> subtopologies) {
     }
 
     /** One sub-topology and its nodes in topological order. */
-    public record SubtopologyDescription(int id, List<Node> nodes) {
+    public record SubtopologyDescription(int id, List<Node> nodes, boolean global) {
         @Override
         public String toString() {
-            return "Sub-topology: " + id + "\n" + nodes.stream().map(n -> "    " + n + "\n").collect(Collectors.joining()) + "\n";
+            return "Sub-topology: " + id + (global ? " for global store (will not generate tasks)" : "") + "\n" + nodes.stream().map(n -> "    " + n + "\n").collect(Collectors.joining()) + "\n";
         }
     }
 
     static TopologyDescription of(Topology topology) {
         return new TopologyDescription(topology.subtopologies().stream()
-                .map(s -> new SubtopologyDescription(s.id(), s.nodes().stream().map(TopologyDescription::node).toList()))
+                .map(s -> new SubtopologyDescription(s.id(), s.nodes().stream().map(TopologyDescription::node).toList(), s.global()))
                 .toList());
     }
 

@@ -26,6 +26,7 @@ public final class TopologyNode {
     private final Supplier<Stage> stageFactory;
     private final Set<String> stores;
     private final Function<Object, String> keySerializer;
+    private boolean global;
     final List<TopologyNode> parents = new ArrayList<>();
     final List<TopologyNode> children = new ArrayList<>();
 
@@ -51,6 +52,14 @@ public final class TopologyNode {
 
     static TopologyNode sink(int index, String name, String stream, Function<Object, String> keySerializer) {
         return new TopologyNode(index, name, Kind.SINK, List.of(stream), null, null, Set.of(), keySerializer);
+    }
+
+    /** @return true for the nodes that maintain a global table (they run in no task) */
+    public boolean global() { return global; }
+
+    TopologyNode markGlobal() {
+        global = true;
+        return this;
     }
 
     /** @return creation order; also a topological order */

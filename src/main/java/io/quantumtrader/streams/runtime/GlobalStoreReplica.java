@@ -1,0 +1,115 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.streams.topology.GlobalStoreSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task's replica of a global table: every partition of the table's stream read from the start (XRANGE, no
+ * consumer group), latest value per key, {@code null} deletes. {@link #refresh()} reads what was appended since the
+ * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry is skipped with
+ * a warning (it is the producer's dead letter, not this table's).
+ */
+public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(GlobalStoreReplica.class);
+    private static final int PAGE = 1000;
+
+    private final GlobalStoreSpec spec;
+    private final ReactiveStringRedisTemplate redis;
+    private final List<String> partitionKeys;
+    private final Map<String, String> lastIds = new HashMap<>();
+    private final Map<String, Object> values = new HashMap<>();
+
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        this.spec = spec;
+        this.redis = redis;
+        int partitions = catalog.spec(spec.stream()).partitions();
+        this.partitionKeys = java.util.stream.IntStream.range(0, partitions).mapToObj(p -> keys.stream(spec.stream(), p)).toList();
+    }
+
+    /** Applies every entry appended since the last refresh. */
+    Mono<Void> refresh() {
+        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then();
+    }
+
+    private Mono<Void> refresh(String key) {
+        String last = lastIds.get(key);
+        Range<String> range = last == null ? Range.unbounded() : Range.rightUnbounded(Range.Bound.exclusive(last));
+        return redis.opsForStream().range(key, range, Limit.limit().count(PAGE))
+                .doOnNext(r -> {
+                    lastIds.put(key, r.getId().getValue());
+                    Map<String, String> fields = new HashMap<>();
+                    r.getValue().forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
+                    apply(fields);
+                })
+                .count()
+                .flatMap(n -> n == PAGE ? refresh(key) : Mono.empty());
+    }
+
+    /** @return a replica fed only through {@link #apply} (the in-memory test driver) */
+    public static GlobalStoreReplica inMemory(GlobalStoreSpec spec) {
+        return new GlobalStoreReplica(spec, null, new StreamKeys("memory"), StreamCatalog.defaults());
+    }
+
+    /** Applies one stream entry: latest value per subject, {@code null} data deletes. */
+    public void apply(Map<String, String> fields) {
+        try {
+            Envelope env = Envelope.fromFields(fields);
+            if (env.subject() == null) {
+                return;
+            }
+            Object value = spec.valueSerde().deserialize(env.data());
+            if (value == null) {
+                values.remove(env.subject());
+            } else {
+                values.put(env.subject(), value);
+            }
+        } catch (RuntimeException e) {
+            log.warn("global table '{}': skipping undecodable entry of '{}': {}", spec.name(), spec.stream(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public Object get(String key) {
+        return values.get(key);
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        throw new UnsupportedOperationException("global table '" + spec.name() + "' is read-only: publish to '" + spec.stream() + "'");
+    }
+
+    @Override
+    public Object delete(String key) {
+        throw new UnsupportedOperationException("global table '" + spec.name() + "' is read-only: publish to '" + spec.stream() + "'");
+    }
+
+    @Override
+    public Map<String, Object> all() {
+        return Map.copyOf(values);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return values.size();
+    }
+}
