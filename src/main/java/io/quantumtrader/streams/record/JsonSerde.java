@@ -7,8 +7,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Jackson JSON serde. The default mapper writes snake_case field names (the stream catalog's convention, DESIGN §6),
- * fails on missing primitive fields, and lets a record's compact constructor reject invalid values: any of these
- * surfaces as a {@link SerializationException}, which sends the entry to the dead-letter stream.
+ * fails on {@code null} for primitive fields, and lets a record's compact constructor reject invalid values (required
+ * fields, ranges): any of these surfaces as a {@link SerializationException}, which sends the entry to the dead-letter
+ * stream. Boxed and object fields may be {@code null}.
  *
  * @param <T> the value type
  */
@@ -17,7 +18,6 @@ public final class JsonSerde<T> implements Serde<T> {
     private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
             .build();
 
     private final JsonMapper mapper;

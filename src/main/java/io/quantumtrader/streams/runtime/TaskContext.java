@@ -14,7 +14,6 @@ import io.quantumtrader.streams.topology.TopologyException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -199,25 +198,16 @@ final class TaskContext implements TaskOutput {
     @Override
     public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
         Record.Origin origin = record.origin();
-        if (origin == null) {
-            deadLetterWithoutOrigin(record, node, error, attempts);
-            return;
-        }
-        if (!deadLettered.add(originId(record))) {
+        if (origin != null && !deadLettered.add(originId(record))) {
             return; // one dead letter per input entry, even when several branches fail on it
         }
-        String dlq = StreamKeys.deadLetter(origin.stream());
-        Map<String, String> fields = new LinkedHashMap<>(origin.fields());
-        fields.put("error.class", error.getClass().getName());
-        fields.put("error.message", String.valueOf(error.getMessage()));
-        fields.put("error.stage", node);
-        fields.put("error.stream", origin.stream());
-        fields.put("error.partition", Integer.toString(origin.partition()));
-        fields.put("error.source_id", origin.entryId());
-        fields.put("error.attempt", Integer.toString(attempts));
-        fields.put("error.task", taskId);
-        batch.add(keys.stream(dlq, origin.partition()), catalog.spec(dlq).maxLen(), fields);
-
+        String dlq = DeadLetterFields.streamFor(record, applicationId, node);
+        int p = origin != null ? origin.partition() : partition;
+        batch.add(keys.stream(dlq, p), catalog.spec(dlq).maxLen(), DeadLetterFields.of(record, node, error, attempts, taskId));
+        deadLetters++;
+        if (origin == null) {
+            return;
+        }
         StreamSpec errors = catalog.spec(EVENT_ERROR_STREAM);
         EventError event = new EventError(origin.stream(), origin.partition(), origin.entryId(), node,
                 error.getClass().getName(), String.valueOf(error.getMessage()), attempts, dlq);
@@ -225,24 +215,6 @@ final class TaskContext implements TaskOutput {
         batch.add(keys.stream(EVENT_ERROR_STREAM, Partitioner.partition(origin.stream(), errors.partitions())),
                 errors.maxLen(), EnvelopeCodec.encode(EVENT_ERROR_STREAM, applicationId + "/" + node, id,
                         origin.stream(), event, System.currentTimeMillis(), record.traceId()));
-        deadLetters++;
-    }
-
-    /** A record made by a punctuation has no input entry: its value goes to {@code <application-id>.<node>.dlq}. */
-    private void deadLetterWithoutOrigin(Record<?, ?> record, String node, Throwable error, int attempts) {
-        String dlq = applicationId + "." + node + ".dlq";
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("subject", String.valueOf(record.key()));
-        fields.put("time", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
-        fields.put("traceid", String.valueOf(record.traceId()));
-        fields.put("value", String.valueOf(record.value()));
-        fields.put("error.class", error.getClass().getName());
-        fields.put("error.message", String.valueOf(error.getMessage()));
-        fields.put("error.stage", node);
-        fields.put("error.attempt", Integer.toString(attempts));
-        fields.put("error.task", taskId);
-        batch.add(keys.stream(dlq, partition), catalog.spec(dlq).maxLen(), fields);
-        deadLetters++;
     }
 
     @Override

@@ -1,0 +1,112 @@
+package io.quantumtrader.streams.stateful;
+
+import io.quantumtrader.streams.stateful.TestEvents.KillSwitch;
+import io.quantumtrader.streams.stateful.TestEvents.Mark;
+import io.quantumtrader.streams.stateful.TestEvents.Position;
+import io.quantumtrader.streams.stateful.TestEvents.Tick;
+import io.quantumtrader.streams.topology.EventStream;
+import io.quantumtrader.streams.topology.GlobalTable;
+import io.quantumtrader.streams.topology.KeyedTable;
+import io.quantumtrader.streams.topology.Materialized;
+import io.quantumtrader.streams.topology.Named;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Stream–table and stream–global-table joins (Kafka Streams semantics), on Redis and in the test driver. */
+class JoinTest {
+
+    static Topology marks() {
+        TopologyBuilder b = new TopologyBuilder("marks");
+        KeyedTable<String, Position> positions = b.table("positions", Position.class, Materialized.as("open-positions", Position.class));
+        EventStream<String, Tick> ticks = b.stream("ticks", Tick.class);
+        ticks.join(positions, (t, p) -> new Mark(t.symbol(), t.price(), p.qty(), (t.price() - p.entry()) * p.qty()),
+                Named.as("mark-open-positions")).to("marks");
+        ticks.leftJoin(positions, (t, p) -> new Mark(t.symbol(), t.price(), p == null ? null : p.qty(),
+                p == null ? null : (t.price() - p.entry()) * p.qty()), Named.as("mark-all")).to("marks-all");
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void ticksJoinTheOpenPositionsTableAsItIsWhenTheyArrive(Harness.Mode mode) {
+        try (Harness h = Harness.of(mode, marks())) {
+            h.pipe("positions", "BTC", new Position("BTC", 1, 100), 1);
+            h.flush();
+            h.pipe("ticks", "BTC", new Tick("BTC", 110, 1), 2);
+            h.pipe("ticks", "ETH", new Tick("ETH", 50, 1), 3);          // no ETH position
+            h.flush();
+            h.pipe("positions", "BTC", new Position("BTC", 2, 105), 4);   // table update between ticks
+            h.pipe("positions", "ETH", new Position("ETH", 1, 40), 5);
+            h.flush();
+            h.pipe("ticks", "BTC", new Tick("BTC", 120, 1), 6);
+            h.pipe("ticks", "ETH", new Tick("ETH", 45, 1), 7);
+            h.flush();
+            h.pipe("positions", "BTC", null, 8);                          // position closed: tombstone
+            h.flush();
+            h.pipe("ticks", "BTC", new Tick("BTC", 130, 1), 9);
+            h.flush();
+
+            assertThat(h.values("marks", Mark.class)).containsExactly(
+                    new Mark("BTC", 110, 1.0, 10.0), new Mark("BTC", 120, 2.0, 30.0), new Mark("ETH", 45, 1.0, 5.0));
+            assertThat(h.values("marks-all", Mark.class)).containsExactly(
+                    new Mark("BTC", 110, 1.0, 10.0), new Mark("ETH", 50, null, null), new Mark("BTC", 120, 2.0, 30.0),
+                    new Mark("ETH", 45, 1.0, 5.0), new Mark("BTC", 130, null, null));
+        }
+    }
+
+    static Topology guardedTicks() {
+        TopologyBuilder b = new TopologyBuilder("guarded");
+        GlobalTable<String, KillSwitch> killSwitch = b.globalTable("risk.kill_switch.activated", KillSwitch.class,
+                Materialized.as("kill-switch", KillSwitch.class));
+        b.stream("ticks", Tick.class)
+                .leftJoin(killSwitch, (symbol, t) -> "ALL", (t, ks) -> ks != null && ks.active() ? null : t, Named.as("halt-check"))
+                .filter((k, t) -> t != null, Named.as("trading-allowed"))
+                .to("tradable-ticks");
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void aGlobalKillSwitchReachesEveryTask(Harness.Mode mode) {
+        try (Harness h = Harness.of(mode, guardedTicks())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 1, 1), 1);
+            h.flush();
+            h.pipe("risk.kill_switch.activated", "ALL", new KillSwitch(true, "daily loss 5.2% > 5%"), 2);
+            h.flush();
+            h.pipe("ticks", "BTC", new Tick("BTC", 2, 1), 3);
+            h.flush();
+            h.pipe("risk.kill_switch.activated", "ALL", new KillSwitch(false, "reset by operator"), 4);
+            h.flush();
+            h.pipe("ticks", "ETH", new Tick("ETH", 3, 1), 5);
+            h.flush();
+            assertThat(h.values("tradable-ticks", Tick.class)).extracting(Tick::price).containsExactly(1.0, 3.0);
+        }
+    }
+
+    @Test
+    void aJoinOfStreamsWithDifferentPartitionCountsIsRejected() {
+        StreamCatalog catalog = new StreamCatalog(new StreamSpec("*", null, 1, 0, null),
+                Map.of("ticks", new StreamSpec("ticks", "symbol", 4, 0, null)));
+        assertThatThrownBy(() -> marks().validate(catalog)).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("'positions' (1 partitions) and 'ticks' (4 partitions)")
+                .hasMessageContaining("co-partitioned");
+    }
+
+    @Test
+    void describeShowsTheGlobalStoreSubtopology() {
+        assertThat(guardedTicks().describe().toString())
+                .contains("Sub-topology: 0 for global store (will not generate tasks)")
+                .contains("Processor: kill-switch-global-table (stores: [kill-switch])");
+    }
+}

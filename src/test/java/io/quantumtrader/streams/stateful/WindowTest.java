@@ -1,0 +1,137 @@
+package io.quantumtrader.streams.stateful;
+
+import io.quantumtrader.streams.stateful.TestEvents.Candle;
+import io.quantumtrader.streams.stateful.TestEvents.DailyTotal;
+import io.quantumtrader.streams.stateful.TestEvents.Tick;
+import io.quantumtrader.streams.testing.TestRecord;
+import io.quantumtrader.streams.topology.EmitStrategy;
+import io.quantumtrader.streams.topology.KeyValue;
+import io.quantumtrader.streams.topology.Materialized;
+import io.quantumtrader.streams.topology.Named;
+import io.quantumtrader.streams.topology.Suppressed;
+import io.quantumtrader.streams.topology.TimeWindows;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.topology.TopologyBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Event-time windows with grace (Kafka Streams TimeWindows semantics), on Redis and in the test driver. */
+class WindowTest {
+
+    static final long MIN = 60_000;
+
+    /** 1-minute OHLCV candles, 10 s grace, final results only. */
+    static Topology candles() {
+        TopologyBuilder b = new TopologyBuilder("candles");
+        b.stream("ticks", Tick.class)
+                .process(() -> new io.quantumtrader.streams.topology.Processor<String, Tick, String, TestEvents.TimedTick>() {
+                    private io.quantumtrader.streams.topology.ProcessorContext<String, TestEvents.TimedTick> ctx;
+
+                    @Override
+                    public void init(io.quantumtrader.streams.topology.ProcessorContext<String, TestEvents.TimedTick> c) {
+                        ctx = c;
+                    }
+
+                    @Override
+                    public void process(io.quantumtrader.streams.record.Record<String, Tick> r) {
+                        ctx.forward(r.withValue(new TestEvents.TimedTick(r.value(), r.timestamp())));
+                    }
+                }, Named.as("stamp"))
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(10)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .aggregate(Candle::empty, (k, t, c) -> c.add(t.tick(), t.time()), Materialized.as("candles-1m"))
+                .toStream()
+                .map((wk, c) -> KeyValue.pair(wk.key(), c.at(wk.start())), Named.as("unwindow"))
+                .to("candles");
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void oneMinuteCandlesWithOutOfOrderAndLateTicks(Harness.Mode mode) {
+        try (Harness h = Harness.of(mode, candles())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 100, 1), 0);
+            h.pipe("ticks", "BTC", new Tick("BTC", 101, 1), 30_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 99, 1), MIN - 1);      // last ms of window [0, 60s)
+            h.pipe("ticks", "BTC", new Tick("BTC", 105, 2), MIN);         // exactly at the edge: next window
+            h.pipe("ticks", "BTC", new Tick("BTC", 98, 1), 50_000);      // out of order, within grace
+            h.pipe("ticks", "BTC", new Tick("BTC", 106, 1), 70_000);     // stream time 70 s: [0, 60s) closes
+            h.pipe("ticks", "BTC", new Tick("BTC", 200, 9), 55_000);     // late: its window closed
+            h.pipe("ticks", "ETH", new Tick("ETH", 10, 1), 65_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 110, 1), 130_000);    // closes [60s, 120s) for every key
+            h.flush();
+
+            List<TestRecord<Candle>> out = h.read("candles", Candle.class);
+            assertThat(out).extracting(TestRecord::key).containsExactly("BTC", "BTC", "ETH");
+            Candle first = out.get(0).value();
+            assertThat(first.windowStart()).isZero();
+            assertThat(List.of(first.open(), first.high(), first.low(), first.close(), first.volume()))
+                    .containsExactly(100.0, 101.0, 98.0, 99.0, 4.0);
+            assertThat(first.trades()).isEqualTo(4);
+            assertThat(out.get(0).timestamp()).as("final result at window end - 1").isEqualTo(MIN - 1);
+            Candle second = out.get(1).value();
+            assertThat(second.windowStart()).isEqualTo(MIN);
+            assertThat(List.of(second.open(), second.high(), second.low(), second.close(), second.volume()))
+                    .containsExactly(105.0, 106.0, 105.0, 106.0, 3.0);
+            assertThat(out.get(2).value().windowStart()).isEqualTo(MIN);
+            assertThat(h.droppedLate()).isEqualTo(1);
+        }
+    }
+
+    /** Daily (UTC) sums with 1 h grace, every update emitted. */
+    static Topology dailySums() {
+        TopologyBuilder b = new TopologyBuilder("daily");
+        b.stream("pnl", Double.class)
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofHours(1)))
+                .aggregate(() -> 0.0, (k, v, sum) -> sum + v, Materialized.as("daily-pnl"))
+                .toStream()
+                .map((wk, sum) -> KeyValue.pair(wk.key(), new DailyTotal(wk.start(), sum)))
+                .to("daily");
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void dailyUtcSumsWithGrace(Harness.Mode mode) {
+        long day1 = Instant.parse("2013-11-25T00:00:00Z").toEpochMilli();
+        long day2 = Instant.parse("2013-11-26T00:00:00Z").toEpochMilli();
+        try (Harness h = Harness.of(mode, dailySums())) {
+            h.pipe("pnl", "acct", -10.0, day1 + 1);
+            h.pipe("pnl", "acct", 25.0, day2 - 1);                      // last ms of day 1
+            h.pipe("pnl", "acct", 5.0, day2);                           // first ms of day 2
+            h.pipe("pnl", "acct", -1.0, day2 - 1000);                   // out of order, within 1 h grace
+            h.pipe("pnl", "acct", 3.0, day2 + Duration.ofHours(1).toMillis()); // stream time = day 2 + 1 h: day 1 closes
+            h.pipe("pnl", "acct", 100.0, day2 - 1);                     // late for day 1: dropped
+            h.flush();
+            assertThat(h.values("daily", DailyTotal.class)).containsExactly(
+                    new DailyTotal(day1, -10.0), new DailyTotal(day1, 15.0), new DailyTotal(day2, 5.0),
+                    new DailyTotal(day1, 14.0), new DailyTotal(day2, 8.0));
+            assertThat(h.droppedLate()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hoppingWindowsFollowKafkaWindowsFor() {
+        TimeWindows w = TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(5)).advanceBy(Duration.ofMinutes(1));
+        assertThat(w.windowStartsFor(7 * MIN + 30_000)).containsExactly(3 * MIN, 4 * MIN, 5 * MIN, 6 * MIN, 7 * MIN);
+        assertThat(w.windowStartsFor(MIN)).containsExactly(0L, MIN);
+        assertThat(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)).windowStartsFor(MIN)).containsExactly(MIN);
+    }
+
+    @Test
+    void suppressNeedsAWindowedTable() {
+        TopologyBuilder b = new TopologyBuilder("x");
+        var table = b.stream("s", Double.class).groupByKey().count(Materialized.as("c"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.suppress(Suppressed.untilWindowCloses()))
+                .hasMessageContaining("needs a windowed aggregation");
+    }
+}
