@@ -120,6 +120,51 @@ class WindowTest {
     }
 
     @Test
+    void aCrashInTheMiddleOfAWindowLosesAndDoubleCountsNothing() {
+        List<long[]> ticks = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ticks.add(new long[]{i * 1_500L, 100 + (i * 7) % 13});  // 3 minutes of ticks, 1.5 s apart
+        }
+        List<Candle> expected;
+        try (Harness h = Harness.of(Harness.Mode.DRIVER, candles())) {
+            ticks.forEach(t -> h.pipe("ticks", "BTC", new Tick("BTC", t[1], 1), t[0]));
+            expected = h.values("candles", Candle.class);
+        }
+        assertThat(expected).hasSize(2);
+
+        String ns = io.quantumtrader.streams.RedisTestSupport.freshNamespace();
+        var publisher = io.quantumtrader.streams.RedisTestSupport.publisher(ns, io.quantumtrader.streams.redis.StreamCatalog.defaults());
+        var template = io.quantumtrader.streams.RedisTestSupport.template();
+        java.util.function.Function<List<long[]>, reactor.core.publisher.Flux<io.quantumtrader.streams.redis.EventPublisher.Event>> events =
+                part -> reactor.core.publisher.Flux.fromIterable(part)
+                        .map(t -> new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", t[1], 1), t[0]));
+        publisher.sendAll(events.apply(ticks.subList(0, 70)), 50).block();   // up to 103.5 s: mid-way through window 2
+
+        var config = io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns).withBatchSize(8);
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<io.quantumtrader.streams.runtime.StreamsRuntime> victim =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        var first = new io.quantumtrader.streams.runtime.StreamsRuntime(candles(), config.withInstanceId("victim")
+                .withBeforeCommit((task, n) -> {
+                    if (commits.incrementAndGet() == 5) {
+                        victim.get().kill(); // dies with a batch processed (window state updated in memory) but not committed
+                        return reactor.core.publisher.Mono.never();
+                    }
+                    return reactor.core.publisher.Mono.empty();
+                }), template);
+        victim.set(first);
+        first.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> commits.get() >= 5);
+
+        try (var second = new io.quantumtrader.streams.runtime.StreamsRuntime(candles(), config.withInstanceId("survivor"), template)) {
+            second.start();
+            publisher.sendAll(events.apply(ticks.subList(70, ticks.size())), 50).block();
+            assertThat(second.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(io.quantumtrader.streams.RedisTestSupport.values(ns, "candles", 0, Candle.class)).isEqualTo(expected);
+    }
+
+    @Test
     void hoppingWindowsFollowKafkaWindowsFor() {
         TimeWindows w = TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(5)).advanceBy(Duration.ofMinutes(1));
         assertThat(w.windowStartsFor(7 * MIN + 30_000)).containsExactly(3 * MIN, 4 * MIN, 5 * MIN, 6 * MIN, 7 * MIN);

@@ -1,0 +1,139 @@
+package io.quantumtrader.streams.stateful;
+
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.streams.state.StoreSpec;
+import io.quantumtrader.streams.testing.TestOutputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.streams.topology.Named;
+import io.quantumtrader.streams.topology.Processor;
+import io.quantumtrader.streams.topology.ProcessorContext;
+import io.quantumtrader.streams.topology.PunctuationType;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.topology.TopologyBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** process() with state stores and punctuation on stream time and wall-clock time. */
+class PunctuationTest {
+
+    /** Counts ticks; on each stream-time punctuation (every 10 s of event time) emits "count@time". */
+    static Topology streamTimeCounter() {
+        TopologyBuilder b = new TopologyBuilder("punct");
+        b.addStateStore(StoreSpec.keyValueStore("seen", Long.class));
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, String>() {
+                    private KeyValueStore<String, Long> seen;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> ctx) {
+                        seen = ctx.getStateStore("seen");
+                        ctx.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME, time ->
+                                ctx.forward(new Record<>("all", seen.get("all") + "@" + time, time, null, null)));
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        Long n = seen.get("all");
+                        seen.put("all", n == null ? 1 : n + 1);
+                    }
+                }, Named.as("counter"), "seen")
+                .to("punctuations");
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void streamTimePunctuationFiresOncePerCrossedIntervalWithTheCurrentStreamTime(Harness.Mode mode) {
+        try (Harness h = Harness.of(mode, streamTimeCounter())) {
+            h.pipe("events", "k", 1L, 0);
+            h.pipe("events", "k", 2L, 5_000);
+            h.pipe("events", "k", 3L, 12_000);   // crosses 10 s
+            h.pipe("events", "k", 4L, 11_000);   // out of order: stream time stays 12 s
+            h.pipe("events", "k", 5L, 35_000);   // crosses 20 s and 30 s: fires once
+            h.pipe("events", "k", 6L, 36_000);
+            h.flush();
+            assertThat(h.values("punctuations", String.class)).containsExactly("3@12000", "5@35000");
+        }
+    }
+
+    /** Emits how many ticks arrived since the last wall-clock punctuation (every minute), then resets. */
+    static Topology wallClockReporter() {
+        TopologyBuilder b = new TopologyBuilder("wall");
+        b.addStateStore(StoreSpec.keyValueStore("since-last", Long.class));
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    private KeyValueStore<String, Long> since;
+
+                    @Override
+                    public void init(ProcessorContext<String, Long> ctx) {
+                        since = ctx.getStateStore("since-last");
+                        ctx.schedule(Duration.ofMillis(200), PunctuationType.WALL_CLOCK_TIME, now -> {
+                            Long n = since.get("n");
+                            if (n != null && n > 0) {
+                                ctx.forward(new Record<>("report", n, now, null, null));
+                                since.put("n", 0L);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        Long n = since.get("n");
+                        since.put("n", n == null ? 1 : n + 1);
+                    }
+                }, Named.as("reporter"), "since-last")
+                .to("reports");
+        return b.build();
+    }
+
+    @Test
+    void wallClockPunctuationInTheDriverFollowsTheMockedClock() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(wallClockReporter(), Instant.ofEpochMilli(1_000))) {
+            var in = driver.<Long>createInputStream("events");
+            TestOutputStream<Long> out = driver.createOutputStream("reports", Long.class);
+            in.pipeInput("k", 1L, 0);
+            in.pipeInput("k", 2L, 0);
+            driver.advanceWallClockTime(Duration.ofMillis(100));   // 1100: not due (next at 1200)
+            assertThat(out.isEmpty()).isTrue();
+            driver.advanceWallClockTime(Duration.ofMillis(100));   // 1200: due
+            assertThat(out.readRecord()).satisfies(r -> {
+                assertThat(r.value()).isEqualTo(2L);
+                assertThat(r.timestamp()).isEqualTo(1_200L);
+            });
+            driver.advanceWallClockTime(Duration.ofSeconds(5));    // nothing new: nothing emitted
+            assertThat(out.isEmpty()).isTrue();
+            in.pipeInput("k", 3L, 0);
+            driver.advanceWallClockTime(Duration.ofMillis(200));
+            assertThat(out.readValue()).isEqualTo(1L);
+            assertThat(driver.<String, Long>getKeyValueStore("since-last").get("n")).isZero();
+        }
+    }
+
+    @Test
+    void wallClockPunctuationOnRedisRunsWithoutInputAndIsCommitted() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50));
+        try (StreamsRuntime runtime = new StreamsRuntime(wallClockReporter(), config, RedisTestSupport.template())) {
+            runtime.start();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 1L, 0).block();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 2L, 0).block();
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.values(ns, "reports", 0, Long.class)
+                    .stream().mapToLong(Long::longValue).sum() == 2);
+            assertThat(runtime.counters().punctuations()).isPositive();
+        }
+        String hash = new io.quantumtrader.streams.redis.StreamKeys(ns).store("wall", "since-last", 0);
+        assertThat(RedisTestSupport.template().opsForHash().get(hash, "n").block()).isEqualTo("0");
+    }
+}
