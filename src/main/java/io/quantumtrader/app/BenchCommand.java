@@ -57,8 +57,12 @@ final class BenchCommand implements Callable<Integer> {
                     records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             String ns = "bench-" + System.currentTimeMillis();
 
+            String rb = redisBenchmark(redis, ns + ":{0}:rb");
+            if (rb != null) {
+                System.out.printf("raw XADD, redis-benchmark -P 64 (no client)  %12s entries/s%n", rb);
+            }
             double xadd = rawXadd(t, ns + ":{0}:raw");
-            System.out.printf("raw XADD (pipelined, 256 in flight)           %,12.0f entries/s%n", xadd);
+            System.out.printf("XADD via Spring Data Redis, 256 in flight     %,12.0f entries/s%n", xadd);
 
             long t0 = System.nanoTime();
             publish(t, ns + "-base");
@@ -77,6 +81,29 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("stateful process() + KeyValueStore -> to    %,12.0f records/s (%.0f%% of the plain loop)%n",
                     stateful, 100 * stateful / baseline);
             return 0;
+        }
+    }
+
+    /** @return redis-benchmark's XADD rate, or null when redis-benchmark is not installed */
+    private String redisBenchmark(RedisConnection redis, String key) {
+        try {
+            Process p = new ProcessBuilder("redis-benchmark", "-h", redis.host(), "-p", String.valueOf(redis.port()),
+                    "-n", String.valueOf(records), "-P", "64", "-q", "XADD", key, "*", "id", "x", "data",
+                    "{\"symbol\":\"BTC-USD\",\"price\":800.5}").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([\\d.]+) requests per second").matcher(out);
+            String rate = null;
+            while (m.find()) {
+                rate = String.format("%,.0f", Double.parseDouble(m.group(1)));
+            }
+            redis.template().delete(key).block();
+            return rate;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -129,7 +156,10 @@ final class BenchCommand implements Callable<Integer> {
             if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("benchmark topology did not drain within 10 minutes");
             }
-            double rate = runtime.counters().recordsIn() / ((System.nanoTime() - start) / 1e9);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double rate = runtime.counters().recordsIn() / elapsed;
+            System.out.printf("  (%.1f s: %.1f s processing batches, %.1f s waiting for commits, %d commits)%n", elapsed,
+                    runtime.counters().processNanos() / 1e9, runtime.counters().commitNanos() / 1e9, runtime.counters().commits());
             if (runtime.counters().recordsIn() != records) {
                 throw new IllegalStateException("processed " + runtime.counters().recordsIn() + " of " + records);
             }

@@ -82,6 +82,16 @@ public final class RedisConnection implements AutoCloseable {
                 "embedded Redis 7.0.15 on 127.0.0.1:" + port);
     }
 
+    /** @return the Redis host */
+    public String host() {
+        return factory.getHostName();
+    }
+
+    /** @return the Redis port */
+    public int port() {
+        return factory.getPort();
+    }
+
     /** @return the reactive template (Lettuce, one shared multiplexed connection) */
     public ReactiveStringRedisTemplate template() {
         return template;

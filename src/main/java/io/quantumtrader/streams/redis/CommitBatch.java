@@ -91,19 +91,21 @@ public final class CommitBatch {
         return a;
     }
 
-    /** @return KEYS for the script: the lease key first */
-    List<String> keys(String leaseKey) {
-        List<String> k = new ArrayList<>(keys.size() + 1);
+    /** @return KEYS for the commit script: the lease key and the meta hash first */
+    List<String> keys(String leaseKey, String metaKey) {
+        List<String> k = new ArrayList<>(keys.size() + 2);
         k.add(leaseKey);
+        k.add(metaKey);
         k.addAll(keys);
         return k;
     }
 
-    /** @return ARGV for the script */
-    List<String> args(String token, String group) {
+    /** @return ARGV for the commit script */
+    List<String> args(String token, String group, long previousCommit) {
         List<String> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + 8);
         a.add(token);
         a.add(group);
+        a.add(Long.toString(previousCommit));
         a.add(Integer.toString(stateCount));
         a.addAll(state);
         a.add(Integer.toString(outputCount));

@@ -1,8 +1,6 @@
 package io.quantumtrader.streams.redis;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,8 +9,7 @@ import reactor.core.publisher.Mono;
  */
 public final class CommitScript {
 
-    private static final RedisScript<Long> SCRIPT =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/commit.lua"), Long.class);
+    private static final LuaScript SCRIPT = LuaScript.load("commit.lua");
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -21,15 +18,17 @@ public final class CommitScript {
     }
 
     /**
-     * @param leaseKey the task's lease key (see {@link StreamKeys#lease})
-     * @param token    the fencing token this task holds
-     * @param group    the consumer group whose PEL the acks clear
-     * @return the number of entries acknowledged; errors with {@link TaskFencedException} when the token is stale
+     * @param leaseKey       the task's lease key (see {@link StreamKeys#lease})
+     * @param metaKey        the task's meta hash (see {@link StreamKeys#meta}), holding {@code commit-seq}
+     * @param token          the fencing token this task holds
+     * @param group          the consumer group whose PEL the acks clear
+     * @param previousCommit the {@code commit-seq} this commit must follow (0 before the first commit)
+     * @return the number of entries acknowledged; errors with {@link TaskFencedException} when the token is stale,
+     *         {@link CommitSequenceException} when the previous commit did not happen
      */
-    public Mono<Long> commit(CommitBatch batch, String leaseKey, String token, String group) {
-        return redis.execute(SCRIPT, batch.keys(leaseKey), batch.args(token, group))
-                .next()
-                .onErrorMap(e -> String.valueOf(e.getMessage()).contains("FENCED"),
-                        e -> new TaskFencedException(e.getMessage()));
+    public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group, long previousCommit) {
+        return SCRIPT.executeForLong(redis, batch.keys(leaseKey, metaKey), batch.args(token, group, previousCommit))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)));
     }
 }

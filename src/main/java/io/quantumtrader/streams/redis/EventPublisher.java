@@ -1,9 +1,7 @@
 package io.quantumtrader.streams.redis;
 
 import io.quantumtrader.streams.record.EnvelopeCodec;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
@@ -18,8 +16,7 @@ import java.util.UUID;
  */
 public final class EventPublisher {
 
-    private static final RedisScript<Long> APPEND =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/append.lua"), Long.class);
+    private static final LuaScript APPEND = LuaScript.load("append.lua");
 
     private final ReactiveStringRedisTemplate redis;
     private final StreamKeys keys;
@@ -70,7 +67,7 @@ public final class EventPublisher {
                         appends.add(keys.stream(e.stream(), Partitioner.partition(e.key(), spec.partitions())), spec.maxLen(),
                                 EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
                     }
-                    return redis.execute(APPEND, appends.appendKeys(), appends.appendArgs()).next();
+                    return APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs());
                 }, 1)
                 .reduce(0L, Long::sum);
     }

@@ -9,10 +9,12 @@ public final class RuntimeCounters {
     final LongAdder acknowledged = new LongAdder();
     final LongAdder commits = new LongAdder();
     final LongAdder deadLettered = new LongAdder();
-    final LongAdder retries = new LongAdder();
+    final LongAdder restarts = new LongAdder();
     final LongAdder reclaimed = new LongAdder();
     final LongAdder droppedLate = new LongAdder();
     final LongAdder punctuations = new LongAdder();
+    final LongAdder processNanos = new LongAdder();
+    final LongAdder commitNanos = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -29,14 +31,20 @@ public final class RuntimeCounters {
     /** @return entries sent to dead-letter streams */
     public long deadLettered() { return deadLettered.sum(); }
 
-    /** @return commit attempts that failed and were retried */
-    public long retries() { return retries.sum(); }
+    /** @return task restarts after a failure (a failed commit, a Redis error): each reloads state and reclaims pending entries */
+    public long restarts() { return restarts.sum(); }
 
     /** @return records dropped because their window had closed (stream time past window end + grace) */
     public long droppedLate() { return droppedLate.sum(); }
 
     /** @return wall-clock punctuation ticks that committed something */
     public long punctuations() { return punctuations.sum(); }
+
+    /** @return total time spent running batches through the topology (decode, stages, encode), ns */
+    public long processNanos() { return processNanos.sum(); }
+
+    /** @return total time from sending a commit script to its reply, ns */
+    public long commitNanos() { return commitNanos.sum(); }
 
     /** @return pending entries claimed at task start (XAUTOCLAIM) */
     public long reclaimed() { return reclaimed.sum(); }

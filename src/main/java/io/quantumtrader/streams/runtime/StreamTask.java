@@ -9,7 +9,6 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
-import io.quantumtrader.streams.topology.RetryBackoff;
 import io.quantumtrader.streams.topology.Subtopology;
 import io.quantumtrader.streams.topology.Topology;
 import io.quantumtrader.streams.topology.TopologyNode;
@@ -56,6 +55,7 @@ public final class StreamTask {
     private final Sinks.Empty<Void> stopped = Sinks.empty();
     private final String metaKey;
     private static final Object PUNCTUATE = new Object();
+    private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters) {
@@ -169,74 +169,71 @@ public final class StreamTask {
                 .onBackpressureDrop()
                 .takeUntilOther(stopped.asMono())
                 .map(t -> (Object) PUNCTUATE);
+        // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
+        // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
-                .concatMap(work -> {
-                    if (work == PUNCTUATE) {
-                        return punctuate(executor, context, token);
-                    }
-                    @SuppressWarnings("unchecked") List<StreamEntry> batch = (List<StreamEntry>) work;
-                    return Mono.defer(() -> {
-                                if (log.isTraceEnabled()) {
-                                    log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(),
-                                            batch.get(batch.size() - 1).id());
-                                }
-                                CommitBatch commit = new CommitBatch();
-                                context.begin(commit, batch.get(0).id());
-                                batch.forEach(e -> commit.ack(e.key(), e.id()));
-                                return refreshGlobals(context).then(executor.process(batch, context));
-                            })
-                            .subscribeOn(Schedulers.parallel())
-                            .then(Mono.defer(() -> config.beforeCommit().beforeCommit(id, batch.size())))
-                            .then(Mono.defer(() -> {
-                                context.writeState(context.batch());
-                                return commit(context, token, batch.size());
-                            }));
-                }, 0)
+                .concatMap(work -> work == PUNCTUATE ? punctuate(executor, context) : processBatch(castBatch(work), executor, context), 0)
+                .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
+                        .then(commit(prepared, token)), MAX_COMMITS_IN_FLIGHT, 1)
                 .then()
                 .doFinally(signal -> executor.close());
     }
 
-    private Mono<Void> punctuate(SubtopologyExecutor executor, TaskContext context, String token) {
+    private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
+                                                        TaskContext context) {
+        return Mono.defer(() -> {
+                    if (log.isTraceEnabled()) {
+                        log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(), batch.get(batch.size() - 1).id());
+                    }
+                    CommitBatch commit = new CommitBatch();
+                    context.begin(commit, batch.get(0).id());
+                    batch.forEach(e -> commit.ack(e.key(), e.id()));
+                    long started = System.nanoTime();
+                    return refreshGlobals(context)
+                            .then(executor.process(batch, context))
+                            .then(Mono.fromSupplier(() -> {
+                                counters.processNanos.add(System.nanoTime() - started);
+                                return context.prepare(batch.size());
+                            }));
+                })
+                .subscribeOn(Schedulers.parallel());
+    }
+
+    private Mono<TaskContext.PreparedCommit> punctuate(SubtopologyExecutor executor, TaskContext context) {
         return Mono.defer(() -> {
                     long now = System.currentTimeMillis();
                     context.begin(new CommitBatch(), "punctuation-" + now);
-                    return refreshGlobals(context).then(executor.punctuate(now, context));
+                    return refreshGlobals(context)
+                            .then(executor.punctuate(now, context))
+                            .then(Mono.fromSupplier(() -> context.prepare(0)));
                 })
                 .subscribeOn(Schedulers.parallel())
-                .then(Mono.defer(() -> {
-                    context.writeState(context.batch());
-                    if (context.batch().isEmpty()) {
-                        return Mono.empty();
-                    }
-                    counters.punctuations.increment();
-                    return commit(context, token, 0);
-                }));
+                .doOnNext(p -> counters.punctuations.increment());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<StreamEntry> castBatch(Object work) {
+        return (List<StreamEntry>) work;
     }
 
     private static Mono<Void> refreshGlobals(TaskContext context) {
         return Flux.fromIterable(context.globalReplicas().values()).concatMap(GlobalStoreReplica::refresh).then();
     }
 
-    private Mono<Void> commit(TaskContext context, String token, int entries) {
-        CommitBatch batch = context.batch();
-        return commitScript.commit(batch, leaseKey, token, group)
-                .doOnError(e -> {
-                    if (!(e instanceof TaskFencedException)) {
-                        counters.retries.increment();
-                        log.warn("task {}: commit of {} entries failed, retrying: {}", id, entries, e.toString());
-                    }
-                })
-                .retryWhen(RetryBackoff.of(config.retryBackoff(), e -> !(e instanceof TaskFencedException)))
+    private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token) {
+        long started = System.nanoTime();
+        return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit())
                 .doOnNext(acked -> {
-                    context.committed();
-                    processed.addAndGet(entries);
-                    counters.recordsIn.add(entries);
-                    counters.recordsOut.add(context.outputs());
-                    counters.deadLettered.add(context.deadLetters());
+                    counters.commitNanos.add(System.nanoTime() - started);
+                    processed.addAndGet(prepared.entries());
+                    counters.recordsIn.add(prepared.entries());
+                    counters.recordsOut.add(prepared.outputs());
+                    counters.deadLettered.add(prepared.deadLetters());
                     counters.acknowledged.add(acked);
                     counters.commits.increment();
                 })
-                .doOnError(e -> context.rollback())
+                .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
+                        prepared.entries(), e.toString()))
                 .then();
     }
 }

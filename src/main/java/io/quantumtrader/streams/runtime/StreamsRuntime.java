@@ -80,6 +80,7 @@ public final class StreamsRuntime implements AutoCloseable {
             subscriptions.add(Mono.defer(task::run)
                     .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
                             .filter(e -> !(e instanceof TaskFencedException) && state == RuntimeState.RUNNING)
+                            .doBeforeRetry(sig -> counters.restarts.increment())
                             .doBeforeRetry(sig -> log.warn("task {} failed, restarting from its last commit: {}",
                                     task.id(), sig.failure().toString())))
                     .doFinally(signal -> finished.countDown())

@@ -40,6 +40,7 @@ final class TaskContext implements TaskOutput {
     private final Map<String, Long> dirtyStreamTimes = new HashMap<>();
     private CommitBatch batch;
     private String batchId;
+    private long commitSeq;
     private final Set<String> deadLettered = new HashSet<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
     private int outputs;
@@ -74,26 +75,11 @@ final class TaskContext implements TaskOutput {
         deadLetters = 0;
     }
 
-    CommitBatch batch() {
-        return batch;
-    }
-
-    int outputs() {
-        return outputs;
-    }
-
-    int deadLetters() {
-        return deadLetters;
-    }
-
-    Map<String, CachedKeyValueStore<?, ?>> stores() {
-        return stores;
-    }
-
-    /** Loads the persisted stream times ({@code stream-time.<node>} fields of the task's meta hash). */
+    /** Loads the task's meta hash: stream times ({@code stream-time.<node>}) and the last {@code commit-seq}. */
     void loadMeta(Map<String, String> meta) {
         streamTimes.clear();
         dirtyStreamTimes.clear();
+        commitSeq = Long.parseLong(meta.getOrDefault("commit-seq", "0"));
         meta.forEach((field, value) -> {
             if (field.startsWith("stream-time.")) {
                 streamTimes.put(field.substring("stream-time.".length()), Long.parseLong(value));
@@ -101,23 +87,36 @@ final class TaskContext implements TaskOutput {
         });
     }
 
-    /** Adds the batch's store and stream-time writes to the commit. */
-    void writeState(CommitBatch commit) {
-        stores.values().forEach(s -> s.writeTo(commit));
-        dirtyStreamTimes.forEach((node, time) -> commit.put(metaKey, "stream-time." + node, Long.toString(time)));
+    /**
+     * A processed batch, ready to commit.
+     *
+     * @param batch          outputs, state writes, stream times and acks
+     * @param previousCommit the task's {@code commit-seq} this commit follows
+     * @param entries        input entries acknowledged
+     * @param outputs        entries appended to output streams
+     * @param deadLetters    entries dead-lettered
+     */
+    record PreparedCommit(CommitBatch batch, long previousCommit, int entries, int outputs, int deadLetters) {
     }
 
-    /** The commit succeeded: its writes become the task's committed state. */
-    void committed() {
+    /**
+     * Closes the current batch: its store and stream-time writes join the commit, and become the task's view of its
+     * state right away, so the next batch can be processed while this one commits. If any commit fails, the task
+     * restarts and reloads its state from Redis, so this optimism never outlives a failed commit.
+     *
+     * @param entries input entries of the batch (0 for a punctuation)
+     * @return the commit, or {@code null} when the batch changes nothing
+     */
+    PreparedCommit prepare(int entries) {
+        stores.values().forEach(s -> s.writeTo(batch));
+        dirtyStreamTimes.forEach((node, time) -> batch.put(metaKey, "stream-time." + node, Long.toString(time)));
         stores.values().forEach(CachedKeyValueStore::committed);
         streamTimes.putAll(dirtyStreamTimes);
         dirtyStreamTimes.clear();
-    }
-
-    /** The batch failed: drop its writes. */
-    void rollback() {
-        stores.values().forEach(CachedKeyValueStore::rollback);
-        dirtyStreamTimes.clear();
+        if (batch.isEmpty()) {
+            return null;
+        }
+        return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters);
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The task-local {@link KeyValueStore}: a cache of the committed Redis Hash, loaded at task start, plus the write set
- * of the batch being processed. {@link #writeTo} puts the write set into the task's commit; {@link #committed()}
- * folds it into the cache once the commit succeeded, {@link #rollback()} drops it when the batch failed.
+ * of the batch being processed. {@link #writeTo} puts the write set into the task's commit and {@link #committed()}
+ * folds it into the cache (the runtime does so before the commit returns, and reloads the store from Redis if a
+ * commit fails).
  * A per-record journal lets a failed processor attempt undo its writes ({@link #beginRecord}/{@link #abortRecord}).
  * Not thread-safe: used by its task only.
  */
@@ -118,7 +119,7 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         });
     }
 
-    /** The commit succeeded: the write set becomes committed state. */
+    /** The write set becomes the cache's state. */
     @SuppressWarnings("unchecked")
     public void committed() {
         dirty.forEach((k, v) -> {
@@ -128,12 +129,6 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
                 committed.put(k, (V) v);
             }
         });
-        dirty.clear();
-        journal.clear();
-    }
-
-    /** The batch failed: drop its writes. */
-    public void rollback() {
         dirty.clear();
         journal.clear();
     }

@@ -1,0 +1,67 @@
+package io.quantumtrader.streams.redis;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A Lua script run with EVALSHA (falling back to EVAL when the server does not have it cached, e.g. after a restart)
+ * on the reactive connection, with keys and arguments encoded straight to UTF-8 buffers. Used for the hot paths
+ * (commit, ordered append), where the generic script executor's per-argument serializer lookup cost more than the
+ * script itself (profiled: docs/BENCHMARKS.md).
+ */
+final class LuaScript {
+
+    private final ByteBuffer source;
+    private final String sha1;
+
+    private LuaScript(String text) {
+        this.source = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        try {
+            this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the JVM specification", e);
+        }
+    }
+
+    /** Loads {@code io/quantumtrader/streams/redis/<name>} from the classpath. */
+    static LuaScript load(String name) {
+        try {
+            return new LuaScript(new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load Lua script " + name, e);
+        }
+    }
+
+    /** @return the script's integer reply */
+    Mono<Long> executeForLong(ReactiveStringRedisTemplate redis, List<String> keys, List<String> args) {
+        return redis.execute(connection -> connection.scriptingCommands()
+                        .<Long>evalSha(sha1, ReturnType.INTEGER, keys.size(), encode(keys, args))
+                        .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
+                                e -> connection.scriptingCommands().eval(source.duplicate(), ReturnType.INTEGER, keys.size(),
+                                        encode(keys, args))))
+                .next();
+    }
+
+    private static ByteBuffer[] encode(List<String> keys, List<String> args) {
+        ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
+        int i = 0;
+        for (String k : keys) {
+            keysAndArgs[i++] = ByteBuffer.wrap(k.getBytes(StandardCharsets.UTF_8));
+        }
+        for (String a : args) {
+            keysAndArgs[i++] = ByteBuffer.wrap(a.getBytes(StandardCharsets.UTF_8));
+        }
+        return keysAndArgs;
+    }
+}
