@@ -54,6 +54,8 @@ public final class PartitionReader {
     private volatile boolean batches;
     private volatile Disposable inFlight;
     private long idleMillis;
+    private final AtomicLong noDemandNanos = new AtomicLong();
+    private volatile long noDemandSince;
 
     /**
      * @param streamByKey partition keys to read, mapped to their logical stream names
@@ -99,7 +101,14 @@ public final class PartitionReader {
         this.batches = batches;
         return Flux.create(s -> {
             sink = s;
-            s.onRequest(n -> drain());
+            s.onRequest(n -> {
+                long since = noDemandSince;
+                if (since != 0) {
+                    noDemandNanos.addAndGet(System.nanoTime() - since);
+                    noDemandSince = 0;
+                }
+                drain();
+            });
             s.onDispose(() -> {
                 stopped = true;
                 Disposable d = inFlight;
@@ -119,6 +128,12 @@ public final class PartitionReader {
     /** @return entries read from Redis so far (the read-ahead is this minus what downstream processed) */
     public long entriesRead() {
         return entriesRead.get();
+    }
+
+    /** @return total time with no outstanding demand (the subscriber was busy), ns */
+    public long noDemandNanos() {
+        long since = noDemandSince;
+        return noDemandNanos.get() + (since == 0 ? 0 : System.nanoTime() - since);
     }
 
     /** @return XREADGROUP calls made so far */
@@ -144,6 +159,9 @@ public final class PartitionReader {
         }
         long demand = s.requestedFromDownstream();
         if (demand <= 0) {
+            if (noDemandSince == 0) {
+                noDemandSince = System.nanoTime();
+            }
             reading.set(false);
             if (s.requestedFromDownstream() > 0 || stopped) {
                 drain();

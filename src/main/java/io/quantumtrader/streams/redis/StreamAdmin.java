@@ -19,6 +19,20 @@ public final class StreamAdmin {
     private static final RedisScript<Long> ACQUIRE_LEASE = script("acquire-lease.lua");
     private static final RedisScript<Long> CLAIM_PENDING = script("claim-pending.lua");
     private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
+    private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<List> CONSUMERS =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/consumers.lua"), List.class);
+
+    /**
+     * One consumer of a group (XINFO CONSUMERS).
+     *
+     * @param name    consumer name (an instance id)
+     * @param pending entries it holds unacknowledged
+     * @param idleMs  ms since its last read
+     */
+    public record ConsumerInfo(String name, long pending, long idleMs) {
+    }
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> GROUP_LAG =
             RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/group-lag.lua"), List.class);
@@ -26,10 +40,21 @@ public final class StreamAdmin {
     /**
      * How far a consumer group is behind on one stream partition.
      *
-     * @param pending entries delivered and not acknowledged (-1 when the group does not exist)
-     * @param lag     entries not yet delivered to the group (-1 when the group does not exist)
+     * @param pending          entries delivered and not acknowledged (-1 when the group does not exist)
+     * @param lag              entries not yet delivered to the group (-1 when the group does not exist)
+     * @param oldestPendingId  id of the oldest pending entry, {@code null} when nothing is pending
+     * @param consumers        registered consumers of the group
      */
-    public record GroupLag(long pending, long lag) {
+    public record GroupLag(long pending, long lag, String oldestPendingId, long consumers) {
+
+        /** @return how long the oldest pending entry has been in the stream, ms (0 when nothing is pending) */
+        public long oldestPendingAgeMs(long nowMillis) {
+            if (oldestPendingId == null) {
+                return 0;
+            }
+            return Math.max(0, nowMillis - Long.parseLong(oldestPendingId.substring(0, oldestPendingId.indexOf('-'))));
+        }
+
         /** @return true when the group has read and acknowledged everything */
         public boolean caughtUp() {
             return pending == 0 && lag == 0;
@@ -72,7 +97,32 @@ public final class StreamAdmin {
     /** @return pending entries and lag of the group on the stream partition (XINFO GROUPS) */
     public Mono<GroupLag> groupLag(String streamKey, String group) {
         return redis.execute(GROUP_LAG, List.of(streamKey), List.of(group)).next()
-                .map(l -> new GroupLag(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue()));
+                .map(l -> new GroupLag(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
+                        String.valueOf(l.get(2)).isEmpty() ? null : String.valueOf(l.get(2)), ((Number) l.get(3)).longValue()));
+    }
+
+    /** @return the group's consumers (empty when the stream or group does not exist) */
+    public Mono<List<ConsumerInfo>> consumers(String streamKey, String group) {
+        return redis.execute(CONSUMERS, List.of(streamKey), List.of(group)).next()
+                .map(l -> {
+                    List<ConsumerInfo> out = new java.util.ArrayList<>();
+                    for (int i = 0; i + 2 < l.size(); i += 3) {
+                        out.add(new ConsumerInfo(String.valueOf(l.get(i)), ((Number) l.get(i + 1)).longValue(),
+                                ((Number) l.get(i + 2)).longValue()));
+                    }
+                    return out;
+                })
+                .defaultIfEmpty(List.of());
+    }
+
+    /**
+     * Removes consumers idle at least {@code idle} that hold no pending entries (never {@code self}); stale consumers
+     * with pending entries are kept until their entries are claimed.
+     *
+     * @return how many were removed
+     */
+    public Mono<Long> removeStaleConsumers(String streamKey, String group, String self, Duration idle) {
+        return redis.execute(REMOVE_STALE, List.of(streamKey), List.of(group, Long.toString(idle.toMillis()), self)).next();
     }
 
     /** @return the number of entries delivered to the group and not yet acknowledged */

@@ -1,5 +1,6 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.PartitionReader;
@@ -45,12 +46,14 @@ public final class StreamTask {
     private final CommitScript commitScript;
     private final StreamKeys keys;
     private final RuntimeCounters counters;
+    private final StreamsMetrics metrics;
     private final String group;
     private final String leaseKey;
     private final String fenceKey;
     private final Map<String, String> streamByKey = new LinkedHashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private volatile PartitionReader reader;
+    private volatile long processedAtStart;
     private volatile boolean stopping;
     private final Sinks.Empty<Void> stopped = Sinks.empty();
     private final String metaKey;
@@ -58,7 +61,8 @@ public final class StreamTask {
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
-               ReactiveStringRedisTemplate redis, RuntimeCounters counters) {
+               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics) {
+        this.metrics = metrics;
         this.id = subtopology.id() + "_" + partition;
         this.subtopology = subtopology;
         this.partition = partition;
@@ -109,6 +113,18 @@ public final class StreamTask {
         return r == null ? 0 : r.outstandingDemand();
     }
 
+    /** @return entries read from Redis and not yet committed (the task's read-ahead) */
+    public long readAhead() {
+        PartitionReader r = reader;
+        return r == null ? 0 : Math.max(0, r.entriesRead() - (processed.get() - processedAtStart));
+    }
+
+    /** @return seconds the current reader spent with no outstanding demand (downstream busy: backpressure) */
+    public double noDemandSeconds() {
+        PartitionReader r = reader;
+        return r == null ? 0 : r.noDemandNanos() / 1e9;
+    }
+
     /** Graceful stop: no further reads; batches in flight are processed and committed, then {@link #run()} completes. */
     void stop() {
         stopping = true;
@@ -123,7 +139,9 @@ public final class StreamTask {
     Mono<Void> run() {
         return admin.acquireLease(leaseKey, fenceKey)
                 .flatMap(token -> Flux.fromIterable(streamByKey.keySet())
-                        .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO))
+                        .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO)
+                                .flatMap(claimed -> admin.removeStaleConsumers(key, group, config.instanceId(),
+                                        config.staleConsumerIdle()).thenReturn(claimed)))
                         .reduce(0L, Long::sum)
                         .doOnNext(counters.reclaimed::add)
                         .then(loadStores())
@@ -153,11 +171,12 @@ public final class StreamTask {
         topology.globalStores().values().forEach(spec ->
                 globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
-                config.retryBackoff(), stores, globals, metaKey, counters);
+                config.retryBackoff(), stores, globals, metaKey, counters, metrics);
         context.loadMeta(meta);
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition);
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax());
+        processedAtStart = processed.get();
         reader = r;
         if (stopping) {
             r.stop();
@@ -224,7 +243,9 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit())
                 .doOnNext(acked -> {
-                    counters.commitNanos.add(System.nanoTime() - started);
+                    long nanos = System.nanoTime() - started;
+                    counters.commitNanos.add(nanos);
+                    metrics.commit(id, prepared.entries(), nanos);
                     processed.addAndGet(prepared.entries());
                     counters.recordsIn.add(prepared.entries());
                     counters.recordsOut.add(prepared.outputs());

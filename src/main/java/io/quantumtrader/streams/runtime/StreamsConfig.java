@@ -21,11 +21,13 @@ import java.util.UUID;
  * @param beforeCommit    hook run before each commit (fault injection in tests); default none
  * @param trimInterval    how often streams are trimmed by retention (XTRIM MINID), default 60 s
  * @param punctuationInterval how often tasks run wall-clock punctuations, default 1 s
+ * @param staleConsumerIdle   a consumer idle this long is stale: removed when it holds no pending entries (at task
+ *                            start, after its entries were claimed, and with every trim pass), default 5 min
  */
 public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
                             CommitHook beforeCommit, Duration trimInterval,
-                            Duration punctuationInterval) {
+                            Duration punctuationInterval, Duration staleConsumerIdle) {
 
     public StreamsConfig {
         Objects.requireNonNull(namespace, "namespace");
@@ -42,39 +44,44 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
-                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1));
+                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 
     public StreamsConfig withTrimInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle);
     }
 
     public StreamsConfig withPunctuationInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle);
+    }
+
+    public StreamsConfig withStaleConsumerIdle(Duration v) {
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
+                trimInterval, punctuationInterval, v);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle);
     }
 }

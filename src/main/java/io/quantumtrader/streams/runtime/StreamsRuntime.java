@@ -8,6 +8,9 @@ import io.quantumtrader.streams.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quantumtrader.streams.metrics.StreamsMetrics;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,6 +19,8 @@ import reactor.util.retry.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -39,15 +44,26 @@ public final class StreamsRuntime implements AutoCloseable {
     private final StreamsConfig config;
     private final ReactiveStringRedisTemplate redis;
     private final RuntimeCounters counters = new RuntimeCounters();
+    private final StreamsMetrics metrics;
+    private final Map<String, SourceLag> lagSnapshot = new ConcurrentHashMap<>();
+    /** How often consumer lag, pending entries and oldest pending age are read for the gauges. */
+    public static final Duration LAG_REFRESH = Duration.ofSeconds(5);
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<Disposable> subscriptions = new ArrayList<>();
     private volatile RuntimeState state = RuntimeState.CREATED;
     private volatile CountDownLatch finished = new CountDownLatch(0);
 
+    /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
     public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
+        this(topology, config, redis, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the engine's meters are registered (docs/OPERATIONS.md), e.g. Spring Boot's Prometheus registry */
+    public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis, MeterRegistry registry) {
         this.topology = topology;
         this.config = config;
         this.redis = redis;
+        this.metrics = new StreamsMetrics(registry, topology.applicationId());
     }
 
     /**
@@ -71,7 +87,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
-                tasks.add(new StreamTask(s, p, topology, config, redis, counters));
+                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics));
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
@@ -94,10 +110,18 @@ public final class StreamsRuntime implements AutoCloseable {
         RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
         subscriptions.add(Flux.interval(config.trimInterval(), config.trimInterval())
                 .concatMap(tick -> trimmer.trimOnce(System.currentTimeMillis())
+                        .then(removeStaleConsumers(admin, keys))
                         .onErrorResume(e -> {
                             log.warn("retention trimming failed, will retry: {}", e.toString());
                             return Mono.empty();
                         }))
+                .subscribe());
+        registerMeters();
+        subscriptions.add(Flux.interval(Duration.ZERO, LAG_REFRESH)
+                .concatMap(tick -> refreshLag().onErrorResume(e -> {
+                    log.warn("reading consumer lag failed, will retry: {}", e.toString());
+                    return Mono.empty();
+                }))
                 .subscribe());
         state = RuntimeState.RUNNING;
         log.info("runtime '{}' started {} task(s) as consumer '{}'", topology.applicationId(), tasks.size(), config.instanceId());
@@ -161,7 +185,8 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
                     int partition = p;
                     all.add(admin.groupLag(keys.stream(stream, p), group)
-                            .map(l -> new SourceLag(group, stream, partition, l.pending(), l.lag())));
+                            .map(l -> new SourceLag(group, stream, partition, l.pending(), l.lag(),
+                                    l.oldestPendingAgeMs(System.currentTimeMillis()), l.consumers())));
                 }
             }
         }
@@ -190,6 +215,73 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private Mono<Long> removeStaleConsumers(StreamAdmin admin, StreamKeys keys) {
+        List<Mono<Long>> all = new ArrayList<>();
+        for (Subtopology s : topology.taskSubtopologies()) {
+            String group = StreamKeys.group(topology.applicationId(), s.id());
+            for (String stream : s.sourceStreams()) {
+                for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
+                    all.add(admin.removeStaleConsumers(keys.stream(stream, p), group, config.instanceId(), config.staleConsumerIdle()));
+                }
+            }
+        }
+        return Flux.concat(all).reduce(0L, Long::sum);
+    }
+
+    /** Reads lag, pending entries and oldest pending age of every source now (the gauges show the last reading). */
+    public Mono<List<SourceLag>> refreshLag() {
+        return lag().doOnNext(list -> list.forEach(l -> lagSnapshot.put(lagKey(l.group(), l.stream(), l.partition()), l)));
+    }
+
+    /** @return the engine's meters */
+    public StreamsMetrics metrics() {
+        return metrics;
+    }
+
+    private void registerMeters() {
+        metrics.functionCounter("records.in", "input entries processed in committed batches", counters, RuntimeCounters::recordsIn);
+        metrics.functionCounter("records.out", "entries appended to output streams", counters, RuntimeCounters::recordsOut);
+        metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
+        metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);
+        metrics.functionCounter("task.restarts", "task restarts after a failure", counters, RuntimeCounters::restarts);
+        metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,
+                RuntimeCounters::droppedLate);
+        metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);
+        metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state == RuntimeState.RUNNING ? 1 : 0);
+        for (StreamTask t : tasks) {
+            metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,
+                    StreamTask::outstandingDemand, "task", t.id());
+            metrics.gauge("backpressure.read.ahead", "entries read from Redis and not yet committed", t,
+                    StreamTask::readAhead, "task", t.id());
+            metrics.functionCounter("backpressure.no.demand.seconds", "time the reader had no demand (task busy)", t,
+                    StreamTask::noDemandSeconds, "task", t.id());
+        }
+        for (Subtopology s : topology.taskSubtopologies()) {
+            String group = StreamKeys.group(topology.applicationId(), s.id());
+            for (String stream : s.sourceStreams()) {
+                for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
+                    String key = lagKey(group, stream, p);
+                    String[] tags = {"group", group, "stream", stream, "partition", Integer.toString(p)};
+                    metrics.gauge("consumer.lag", "entries not yet delivered to the group (XINFO GROUPS lag)",
+                            () -> lagValue(key, SourceLag::lag), tags);
+                    metrics.gauge("consumer.pending", "entries delivered and not acknowledged (PEL)",
+                            () -> lagValue(key, SourceLag::pending), tags);
+                    metrics.gauge("consumer.oldest.pending.age.seconds", "age of the oldest pending entry",
+                            () -> lagValue(key, SourceLag::oldestPendingAgeMs) / 1000.0, tags);
+                }
+            }
+        }
+    }
+
+    private long lagValue(String key, java.util.function.ToLongFunction<SourceLag> f) {
+        SourceLag l = lagSnapshot.get(key);
+        return l == null ? 0 : f.applyAsLong(l);
+    }
+
+    private static String lagKey(String group, String stream, int partition) {
+        return group + "|" + stream + "|" + partition;
     }
 
     /** @return the lifecycle state */

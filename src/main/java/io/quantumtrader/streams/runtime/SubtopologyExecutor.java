@@ -90,11 +90,15 @@ public final class SubtopologyExecutor {
                         return Mono.empty();
                     }
                     Stage stage = stages.get(n);
+                    long started = System.nanoTime();
                     Flux<Record<Object, Object>> punctuated = punctuateAt == Long.MIN_VALUE ? Flux.empty() : stage.punctuate(punctuateAt, output);
                     Flux<Record<Object, Object>> processed = input.isEmpty() ? Flux.empty() : stage.apply(Flux.fromIterable(input), output);
                     return Flux.concat(punctuated, processed)
                             .collectList()
-                            .doOnNext(out -> outputs.put(n, out));
+                            .doOnNext(out -> {
+                                outputs.put(n, out);
+                                output.nodeProcessed(n.name(), input.size(), out.size(), System.nanoTime() - started);
+                            });
                 })
                 .then();
     }

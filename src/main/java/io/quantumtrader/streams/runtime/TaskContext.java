@@ -36,6 +36,7 @@ final class TaskContext implements TaskOutput {
     private final Map<String, GlobalStoreReplica> globalStores;
     private final String metaKey;
     private final RuntimeCounters counters;
+    private final io.quantumtrader.streams.metrics.StreamsMetrics metrics;
     private final Map<String, Long> streamTimes = new HashMap<>();
     private final Map<String, Long> dirtyStreamTimes = new HashMap<>();
     private CommitBatch batch;
@@ -48,7 +49,9 @@ final class TaskContext implements TaskOutput {
 
     TaskContext(String taskId, int partition, String applicationId, StreamKeys keys, StreamCatalog catalog,
                 List<Duration> retryBackoff, Map<String, CachedKeyValueStore<?, ?>> stores,
-                Map<String, GlobalStoreReplica> globalStores, String metaKey, RuntimeCounters counters) {
+                Map<String, GlobalStoreReplica> globalStores, String metaKey, RuntimeCounters counters,
+                io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
+        this.metrics = metrics;
         this.globalStores = globalStores;
         this.metaKey = metaKey;
         this.counters = counters;
@@ -172,6 +175,12 @@ final class TaskContext implements TaskOutput {
                 record.value(), record.timestamp(), record.traceId());
         batch.add(keys.stream(stream, p), spec.maxLen(), fields);
         outputs++;
+        metrics.endToEnd(System.currentTimeMillis() - record.timestamp());
+    }
+
+    @Override
+    public void nodeProcessed(String node, int in, int out, long nanos) {
+        metrics.node(node, in, out, nanos);
     }
 
     @Override

@@ -17,4 +17,8 @@ public interface TaskOutput extends StageContext {
      * @throws io.quantumtrader.streams.record.SerializationException when the value cannot be encoded
      */
     void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
+
+    /** A processor node ran over one batch: {@code in} records reached it, {@code out} left it, in {@code nanos}. */
+    default void nodeProcessed(String node, int in, int out, long nanos) {
+    }
 }

@@ -1,9 +1,11 @@
--- Returns { pending, lag } of consumer group ARGV[1] on stream KEYS[1]:
+-- Returns { pending, lag, oldest pending id, consumers } of consumer group ARGV[1] on stream KEYS[1]:
 --   pending  entries delivered to the group and not yet acknowledged (PEL size)
 --   lag      entries not yet delivered to the group (XINFO GROUPS 'lag'; counted with XRANGE when Redis cannot tell)
--- { 0, 0 } when the stream does not exist, { -1, -1 } when the group does not exist.
+--   oldest   id of the oldest pending entry ('' when none)
+--   consumers registered consumers of the group
+-- { 0, 0, '', 0 } when the stream does not exist, { -1, -1, '', 0 } when the group does not exist.
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  return { 0, 0 }
+  return { 0, 0, '', 0 }
 end
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
   local f = {}
@@ -15,7 +17,11 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
     if type(lag) ~= 'number' then
       lag = #redis.call('XRANGE', KEYS[1], '(' .. f['last-delivered-id'], '+')
     end
-    return { f['pending'], lag }
+    local oldest = ''
+    if f['pending'] > 0 then
+      oldest = redis.call('XPENDING', KEYS[1], ARGV[1])[2]
+    end
+    return { f['pending'], lag, oldest, f['consumers'] }
   end
 end
-return { -1, -1 }
+return { -1, -1, '', 0 }

@@ -1,0 +1,98 @@
+package io.quantumtrader.streams.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's Micrometer meters (names and tags: docs/OPERATIONS.md). Every meter carries the tag
+ * {@code application}. Recording methods are cheap (meters are cached per node / task) and thread-safe.
+ */
+public final class StreamsMetrics {
+
+    public static final String PREFIX = "qt.streams.";
+
+    private final MeterRegistry registry;
+    private final Tags common;
+    private final Map<String, NodeMeters> nodes = new ConcurrentHashMap<>();
+    private final Map<String, TaskMeters> tasks = new ConcurrentHashMap<>();
+    private final Timer endToEnd;
+
+    public StreamsMetrics(MeterRegistry registry, String applicationId) {
+        this.registry = registry;
+        this.common = Tags.of("application", applicationId);
+        this.endToEnd = Timer.builder(PREFIX + "e2e.latency")
+                .description("event time of an output record to the moment it was produced")
+                .tags(common).publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    /** @return the registry meters are registered in */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One processor node ran over a batch: {@code in} records reached it, {@code out} left it, in {@code nanos}. */
+    public void node(String node, int in, int out, long nanos) {
+        NodeMeters m = nodes.computeIfAbsent(node, n -> new NodeMeters(
+                Counter.builder(PREFIX + "node.records.in").tags(common).tag("node", n).register(registry),
+                Counter.builder(PREFIX + "node.records.out").tags(common).tag("node", n).register(registry),
+                Timer.builder(PREFIX + "node.process").description("time a node spends on the records of one batch")
+                        .tags(common).tag("node", n).register(registry)));
+        m.in.increment(in);
+        m.out.increment(out);
+        m.process.record(Duration.ofNanos(nanos));
+    }
+
+    /** A task committed a batch of {@code entries} inputs in {@code nanos} (script sent → reply). */
+    public void commit(String taskId, int entries, long nanos) {
+        TaskMeters m = task(taskId);
+        m.commit.record(Duration.ofNanos(nanos));
+        m.batchSize.record(entries);
+    }
+
+    /** An output record was produced {@code millis} after its event time. */
+    public void endToEnd(long millis) {
+        if (millis >= 0) {
+            endToEnd.record(Duration.ofMillis(millis));
+        }
+    }
+
+    /** Registers a gauge with extra tags (key, value pairs). */
+    public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> value, String... tags) {
+        Gauge.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry);
+    }
+
+    /** Registers a monotonic counter read from a function. */
+    public <T> void functionCounter(String name, String description, T obj, ToDoubleFunction<T> value, String... tags) {
+        FunctionCounter.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry);
+    }
+
+    /** Registers a gauge read from a supplier. */
+    public void gauge(String name, String description, Supplier<Number> value, String... tags) {
+        Gauge.builder(PREFIX + name, value).description(description).tags(common).tags(tags).register(registry);
+    }
+
+    private TaskMeters task(String taskId) {
+        return tasks.computeIfAbsent(taskId, t -> new TaskMeters(
+                Timer.builder(PREFIX + "task.commit").description("commit script round trip").tags(common).tag("task", t)
+                        .publishPercentiles(0.5, 0.99).register(registry),
+                DistributionSummary.builder(PREFIX + "task.batch.size").description("input entries per committed batch")
+                        .tags(common).tag("task", t).register(registry)));
+    }
+
+    private record NodeMeters(Counter in, Counter out, Timer process) {
+    }
+
+    private record TaskMeters(Timer commit, DistributionSummary batchSize) {
+    }
+}
