@@ -1,0 +1,95 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.runtime.StreamsHealth;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every {@code heartbeatInterval} publishes this instance's health to {@code system.health.heartbeat}; when the
+ * status leaves UP (or comes back), publishes an alert to {@code system.alert.triggered} (CRITICAL for DOWN, WARNING
+ * for OUT_OF_SERVICE, INFO when recovered).
+ */
+public final class HeartbeatPublisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
+
+    /** {@code system.health.heartbeat} payload. */
+    public record Heartbeat(String service, String instance, String status, List<String> problems, long recordsIn,
+                            long deadLettered, long timestamp) {
+    }
+
+    /** {@code system.alert.triggered} payload. */
+    public record Alert(String severity, String service, String instance, String message, List<String> problems, long timestamp) {
+    }
+
+    private final StreamsRuntime runtime;
+    private final StreamsHealth health;
+    private final EventPublisher publisher;
+    private final Duration interval;
+    private volatile Disposable subscription;
+    private volatile StreamsHealth.Status last = StreamsHealth.Status.UP;
+
+    public HeartbeatPublisher(StreamsRuntime runtime, StreamsHealth health, EventPublisher publisher, Duration interval) {
+        this.runtime = runtime;
+        this.health = health;
+        this.publisher = publisher;
+        this.interval = interval;
+    }
+
+    /** Checks health once and publishes the heartbeat (and an alert on a status change). */
+    public Mono<Void> beat() {
+        String service = runtime.topology().applicationId();
+        String instance = runtime.config().instanceId();
+        return health.check().flatMap(report -> {
+            long now = System.currentTimeMillis();
+            Mono<String> heartbeat = publisher.send("system.health.heartbeat", service, new Heartbeat(service, instance,
+                    report.status().name(), report.problems(), runtime.counters().recordsIn(), runtime.counters().deadLettered(), now), now);
+            StreamsHealth.Status previous = last;
+            last = report.status();
+            if (previous == report.status()) {
+                return heartbeat.then();
+            }
+            String severity = switch (report.status()) {
+                case DOWN -> "CRITICAL";
+                case OUT_OF_SERVICE -> "WARNING";
+                case UP -> "INFO";
+            };
+            String message = "streams health " + previous + " -> " + report.status();
+            return heartbeat.then(publisher.send("system.alert.triggered", service,
+                    new Alert(severity, service, instance, message, report.problems(), now), now)).then();
+        });
+    }
+
+    @Override
+    public void start() {
+        subscription = Flux.interval(Duration.ZERO, interval)
+                .concatMap(t -> beat().onErrorResume(e -> {
+                    log.warn("heartbeat failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable d = subscription;
+        if (d != null) {
+            d.dispose();
+        }
+        subscription = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+}

@@ -1,0 +1,99 @@
+package io.quantumtrader.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsHealth;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.trader.QuantumTraderTopology;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The long-running service ({@code serve}): runs the trading topology on Redis with Actuator health
+ * ({@code /actuator/health}, liveness and readiness groups) and Prometheus metrics ({@code /actuator/prometheus}).
+ * Redis: {@code REDIS_URL}, or an embedded Redis when unset.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@EnableConfigurationProperties(QuantumTraderProperties.class)
+public class QuantumTraderApplication {
+
+    @Bean(destroyMethod = "close")
+    RedisConnection redisConnection() {
+        return RedisConnection.fromEnvironment();
+    }
+
+    /** Spring Boot's Redis auto-configuration and health indicator back off to (and use) this factory. */
+    @Bean(destroyMethod = "")
+    LettuceConnectionFactory redisConnectionFactory(RedisConnection redis) {
+        return redis.factory();
+    }
+
+    @Bean
+    ReactiveStringRedisTemplate reactiveStringRedisTemplate(RedisConnection redis) {
+        return redis.template();
+    }
+
+    @Bean
+    Topology topology() {
+        return QuantumTraderTopology.build();
+    }
+
+    @Bean
+    StreamsConfig streamsConfig(QuantumTraderProperties p) {
+        return StreamsConfig.defaults()
+                .withNamespace(p.namespace())
+                .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())
+                .withBatchSize(p.batchSize())
+                .withCatalog(ReplayCommand.loadCatalog())
+                .withStaleConsumerIdle(p.staleConsumerIdle());
+    }
+
+    @Bean
+    StreamsRuntimeLifecycle streamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
+                                           MeterRegistry registry, QuantumTraderProperties p) {
+        return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry), p.shutdownTimeout());
+    }
+
+    @Bean
+    StreamsHealth streamsHealth(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
+                                StreamsRuntimeLifecycle runtime, QuantumTraderProperties p) {
+        return new StreamsHealth(topology, config, redis, new StreamsHealth.Thresholds(p.maxLag(), p.maxOldestPendingAge(),
+                p.maxStaleConsumers(), p.staleConsumerIdle()), () -> runtime.runtime().state());
+    }
+
+    @Bean
+    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health) {
+        return new StreamsHealthIndicator(health);
+    }
+
+    @Bean
+    HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
+                                          ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
+        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(config.namespace()), config.catalog(),
+                config.instanceId());
+        return new HeartbeatPublisher(runtime.runtime(), health, publisher, p.heartbeatInterval());
+    }
+
+    private static String hostName() {
+        String pod = System.getenv("HOSTNAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return StreamsConfig.defaults().instanceId();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.quantumtrader.app;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Settings of the {@code serve} application ({@code quantum-trader.*} in application.yml, or environment variables
+ * such as {@code QUANTUM_TRADER_NAMESPACE}).
+ *
+ * @param namespace           Redis key namespace of the streams
+ * @param instanceId          consumer name of this instance; default: the pod / host name
+ * @param batchSize           entries per task batch
+ * @param maxLag              health turns OUT_OF_SERVICE above this many unread entries per source partition
+ * @param maxOldestPendingAge health turns OUT_OF_SERVICE when an unacknowledged entry is older
+ * @param maxStaleConsumers   health turns OUT_OF_SERVICE above this many stale consumers per group and partition
+ * @param staleConsumerIdle   a consumer idle this long is stale; removed when it holds no pending entries
+ * @param heartbeatInterval   how often a heartbeat goes to {@code system.health.heartbeat}
+ * @param shutdownTimeout     how long a graceful stop may take to commit what is in flight
+ */
+@ConfigurationProperties("quantum-trader")
+public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
+                                      String instanceId,
+                                      @DefaultValue("500") int batchSize,
+                                      @DefaultValue("1000") long maxLag,
+                                      @DefaultValue("60s") Duration maxOldestPendingAge,
+                                      @DefaultValue("5") int maxStaleConsumers,
+                                      @DefaultValue("5m") Duration staleConsumerIdle,
+                                      @DefaultValue("30s") Duration heartbeatInterval,
+                                      @DefaultValue("25s") Duration shutdownTimeout) {
+}
