@@ -1,0 +1,43 @@
+// Validates every object of a kustomize rendering (stdin or the file given) against the Kubernetes and KEDA JSON
+// schemas of kubernetes-models: types, required fields, enums. Exits 1 naming each invalid object.
+import { readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
+import * as core from "kubernetes-models/v1";
+import * as apps from "kubernetes-models/apps/v1";
+import * as policy from "kubernetes-models/policy/v1";
+import * as networking from "kubernetes-models/networking.k8s.io/v1";
+import * as autoscaling from "kubernetes-models/autoscaling/v2";
+import * as keda from "@kubernetes-models/keda/keda.sh/v1alpha1";
+
+const models = {
+  "v1": core,
+  "apps/v1": apps,
+  "policy/v1": policy,
+  "networking.k8s.io/v1": networking,
+  "autoscaling/v2": autoscaling,
+  "keda.sh/v1alpha1": keda,
+};
+
+const text = readFileSync(process.argv[2] ?? 0, "utf8");
+let failures = 0;
+let checked = 0;
+for (const doc of parseAllDocuments(text)) {
+  const obj = doc.toJS();
+  if (!obj) continue;
+  const name = `${obj.apiVersion}/${obj.kind} ${obj.metadata?.name}`;
+  const Model = models[obj.apiVersion]?.[obj.kind];
+  if (!Model) {
+    console.error(`no schema for ${name}`);
+    failures++;
+    continue;
+  }
+  try {
+    new Model(obj).validate();
+    checked++;
+  } catch (e) {
+    console.error(`invalid ${name}: ${e.message}`);
+    failures++;
+  }
+}
+console.log(`${checked} objects valid, ${failures} invalid`);
+process.exit(failures === 0 && checked > 0 ? 0 : 1);
