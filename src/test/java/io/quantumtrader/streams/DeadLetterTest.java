@@ -60,6 +60,7 @@ class DeadLetterTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 7);
             assertThat(runtime.counters().deadLettered()).isEqualTo(4);
             assertThat(runtime.counters().acknowledged()).isEqualTo(7);
+            assertThat(runtime.counters().processorRetries()).isEqualTo(3);
         }
 
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L, 14L);

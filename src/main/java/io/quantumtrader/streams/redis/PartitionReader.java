@@ -170,6 +170,7 @@ public final class PartitionReader {
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
         inFlight = read(count).subscribe(entries -> {
+            entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
             if (batches) {
                 if (!entries.isEmpty()) {
                     s.next(entries);
@@ -179,7 +180,6 @@ public final class PartitionReader {
                     s.next(e);
                 }
             }
-            entriesRead.addAndGet(entries.size());
             reading.set(false);
             if (entries.isEmpty() && !stopped) {
                 long delay = idleMillis;

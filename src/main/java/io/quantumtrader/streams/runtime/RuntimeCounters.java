@@ -12,6 +12,7 @@ public final class RuntimeCounters {
     final LongAdder restarts = new LongAdder();
     final LongAdder reclaimed = new LongAdder();
     final LongAdder droppedLate = new LongAdder();
+    final LongAdder processorRetries = new LongAdder();
     final LongAdder punctuations = new LongAdder();
     final LongAdder processNanos = new LongAdder();
     final LongAdder commitNanos = new LongAdder();
@@ -33,6 +34,9 @@ public final class RuntimeCounters {
 
     /** @return task restarts after a failure (a failed commit, a Redis error): each reloads state and reclaims pending entries */
     public long restarts() { return restarts.sum(); }
+
+    /** @return retries of failing processor functions (each after a backoff delay) */
+    public long processorRetries() { return processorRetries.sum(); }
 
     /** @return records dropped because their window had closed (stream time past window end + grace) */
     public long droppedLate() { return droppedLate.sum(); }

@@ -246,6 +246,8 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
         metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);
         metrics.functionCounter("task.restarts", "task restarts after a failure", counters, RuntimeCounters::restarts);
+        metrics.functionCounter("processor.retries", "retries of failing processor functions", counters,
+                RuntimeCounters::processorRetries);
         metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,
                 RuntimeCounters::droppedLate);
         metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);

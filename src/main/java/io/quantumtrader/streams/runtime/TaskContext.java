@@ -143,6 +143,11 @@ final class TaskContext implements TaskOutput {
     }
 
     @Override
+    public void recordRetry(String node) {
+        counters.processorRetries.increment();
+    }
+
+    @Override
     public void recordLate(String node) {
         counters.droppedLate.increment();
     }

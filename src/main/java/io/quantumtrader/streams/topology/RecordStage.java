@@ -44,6 +44,7 @@ final class RecordStage implements Stage {
                     if (subscriptions.getAndIncrement() == 0) {
                         return Flux.error(first); // the failed first attempt, so the first retry waits backoff[0]
                     }
+                    context.recordRetry(node);
                     context.beginRecord();
                     try {
                         return Flux.fromIterable(function.apply(record));

@@ -47,6 +47,10 @@ public interface StageContext {
     /** Raises the node's stream time to {@code timestamp} if larger (persisted with the next commit). */
     void advanceStreamTime(String node, long timestamp);
 
+    /** Counts one retry of a failing node (before the record is tried again after a backoff delay). */
+    default void recordRetry(String node) {
+    }
+
     /** Counts a record dropped because its window had closed (stream time past window end + grace). */
     void recordLate(String node);
 

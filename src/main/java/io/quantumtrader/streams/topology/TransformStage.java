@@ -22,7 +22,13 @@ final class TransformStage implements Stage {
     @Override
     public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context) {
         List<Duration> backoff = context.retryBackoff();
-        return input.collectList().flatMapMany(batch -> Flux.defer(() -> function.apply(Flux.fromIterable(batch)))
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return input.collectList().flatMapMany(batch -> Flux.defer(() -> {
+                    if (attempts.getAndIncrement() > 0) {
+                        context.recordRetry(node);
+                    }
+                    return function.apply(Flux.fromIterable(batch));
+                })
                 .collectList()
                 .retryWhen(RetryBackoff.of(backoff))
                 .onErrorResume(e -> {

@@ -1,0 +1,61 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.Tick;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsHealth;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.topology.TopologyBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Heartbeats go to system.health.heartbeat; a status change raises an alert on system.alert.triggered. */
+class HeartbeatPublisherTest {
+
+    @Test
+    void publishesHeartbeatsAndAlertsOnStatusChanges() {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("hb");
+        b.stream("ticks", Tick.class).to("out");
+        Topology topology = b.build();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns);
+        var publisher = RedisTestSupport.publisher(ns, StreamCatalog.defaults());
+        StreamsRuntime runtime = new StreamsRuntime(topology, config, RedisTestSupport.template());
+        StreamsHealth health = new StreamsHealth(topology, config, RedisTestSupport.template(),
+                new StreamsHealth.Thresholds(5, Duration.ofMinutes(1), 5, Duration.ofMinutes(5)), runtime::state);
+        HeartbeatPublisher heartbeat = new HeartbeatPublisher(runtime,  health,
+                new io.quantumtrader.streams.redis.EventPublisher(RedisTestSupport.template(), new StreamKeys(ns),
+                        StreamCatalog.defaults(), "test-instance"), Duration.ofSeconds(30));
+
+        new io.quantumtrader.streams.redis.StreamAdmin(RedisTestSupport.template()).ensureGroup(new StreamKeys(ns).stream("ticks", 0), "hb.0").block();
+        for (int i = 0; i < 10; i++) {
+            publisher.send("ticks", "A", new Tick("A", 1 + i, i), i).block();   // 10 unread > max lag 5: OUT_OF_SERVICE
+        }
+        heartbeat.beat().block();
+        try (runtime) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(10))).isTrue();
+            heartbeat.beat().block();
+            heartbeat.beat().block();
+        }
+
+        List<HeartbeatPublisher.Heartbeat> beats = RedisTestSupport.entries(ns, "system.health.heartbeat", 0).stream()
+                .map(f -> new JsonSerde<>(HeartbeatPublisher.Heartbeat.class).deserialize(Envelope.fromFields(f).data())).toList();
+        assertThat(beats).extracting(HeartbeatPublisher.Heartbeat::status).containsExactly("DOWN", "UP", "UP");
+        assertThat(beats.get(0).problems()).anyMatch(p -> p.contains("lag 10 > 5"));
+        assertThat(beats.get(2).recordsIn()).isEqualTo(10);
+        List<HeartbeatPublisher.Alert> alerts = RedisTestSupport.entries(ns, "system.alert.triggered", 0).stream()
+                .map(f -> new JsonSerde<>(HeartbeatPublisher.Alert.class).deserialize(Envelope.fromFields(f).data())).toList();
+        assertThat(alerts).extracting(HeartbeatPublisher.Alert::severity).containsExactly("CRITICAL", "INFO");
+        assertThat(alerts.get(0).message()).isEqualTo("streams health UP -> DOWN");
+    }
+}
