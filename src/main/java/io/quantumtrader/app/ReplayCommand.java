@@ -79,16 +79,13 @@ final class ReplayCommand implements Callable<Integer> {
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, published.get(),
+                        csv.malformed().size(), runtime, seconds, drained);
                 out.println();
-                out.println("== replay report ==");
-                out.printf("ticks published      %,d%n", published.get());
-                out.printf("malformed CSV lines  %,d%n", csv.malformed().size());
-                out.printf("records processed    %,d%n", runtime.counters().recordsIn());
-                out.printf("records written      %,d%n", runtime.counters().recordsOut());
-                out.printf("dead-lettered        %,d%n", runtime.counters().deadLettered());
-                out.printf("commits              %,d%n", runtime.counters().commits());
-                out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, published.get() / seconds);
-                out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out after " + timeout);
+                report.print(out);
+                Path json = Path.of("target", "replay", "report.json");
+                report.write(json);
+                out.printf("report written to %s%n", json);
                 return drained ? 0 : 1;
             }
         }

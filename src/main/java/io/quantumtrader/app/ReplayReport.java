@@ -1,0 +1,105 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.QuantumTraderTopology;
+import io.quantumtrader.trader.events.NoSignal;
+import io.quantumtrader.trader.events.RegimeUpdate;
+import io.quantumtrader.trader.events.Signal;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a replay did: entries per stream (every partition, dead-letter streams included), the regime mix, signals by
+ * direction and declines by gate, throughput. Printed and written as JSON.
+ *
+ * @param eventsPerStream entries per stream that has any, by name
+ */
+public record ReplayReport(long ticksPublished, long malformedLines, long recordsProcessed, long deadLettered,
+                           long droppedLate, long commits, double seconds, double ticksPerSecond, boolean drained,
+                           Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
+                           Map<String, Long> declinesByGate) {
+
+    static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long published,
+                                long malformed, StreamsRuntime runtime, double seconds, boolean drained) {
+        List<String> streams = new ArrayList<>(catalog.streams().keySet());
+        catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
+        Map<String, Long> counts = new TreeMap<>();
+        for (String stream : streams) {
+            long n = 0;
+            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+                Long len = redis.opsForStream().size(keys.stream(stream, p)).block();
+                n += len == null ? 0 : len;
+            }
+            if (n > 0) {
+                counts.put(stream, n);
+            }
+        }
+        Map<String, Long> regimes = new TreeMap<>();
+        payloads(redis, keys, catalog, QuantumTraderTopology.REGIMES, RegimeUpdate.class)
+                .forEach(r -> regimes.merge(r.regime().name(), 1L, Long::sum));
+        Map<String, Long> signals = new TreeMap<>();
+        payloads(redis, keys, catalog, QuantumTraderTopology.SIGNALS, Signal.class)
+                .forEach(s -> signals.merge(s.direction().name(), 1L, Long::sum));
+        Map<String, Long> declines = new TreeMap<>();
+        payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
+                .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
+        return new ReplayReport(published, malformed, runtime.counters().recordsIn(), runtime.counters().deadLettered(),
+                runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
+                counts, regimes, signals, declines);
+    }
+
+    private static <T> List<T> payloads(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                                        String stream, Class<T> type) {
+        JsonSerde<T> serde = new JsonSerde<>(type);
+        List<T> out = new ArrayList<>();
+        for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+            redis.opsForStream().range(keys.stream(stream, p), Range.unbounded()).toIterable().forEach(r -> {
+                Map<String, String> f = new LinkedHashMap<>();
+                r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
+                out.add(serde.deserialize(Envelope.fromFields(f).data()));
+            });
+        }
+        return out;
+    }
+
+    void print(PrintStream out) {
+        out.println("== replay report ==");
+        out.printf("ticks published      %,d%n", ticksPublished);
+        out.printf("malformed CSV lines  %,d%n", malformedLines);
+        out.printf("records processed    %,d (all stages)%n", recordsProcessed);
+        out.printf("dead-lettered        %,d%n", deadLettered);
+        out.printf("late ticks dropped   %,d%n", droppedLate);
+        out.printf("commits              %,d%n", commits);
+        out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
+        out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out");
+        out.println("events per stream:");
+        eventsPerStream.forEach((s, n) -> out.printf("  %-32s %,d%n", s, n));
+        out.println("regimes:            " + regimes);
+        out.println("signals:            " + signalsByDirection);
+        out.println("declined, by gate:  " + declinesByGate);
+    }
+
+    void write(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, JsonSerde.defaultMapper().writerWithDefaultPrettyPrinter().writeValueAsString(this));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package io.quantumtrader.trader.events;
+
+/** Trade direction. */
+public enum Direction { LONG, SHORT }
