@@ -34,13 +34,20 @@ final class LuaScript {
         }
     }
 
-    /** Loads {@code io/quantumtrader/streams/redis/<name>} from the classpath. */
+    /**
+     * Loads {@code io/quantumtrader/streams/redis/<name>} from the classpath, prefixed with the shared functions of
+     * {@code append-outputs.lib.lua} (Redis scripts cannot include one another).
+     */
     static LuaScript load(String name) {
         try {
-            return new LuaScript(new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8));
+            return new LuaScript(resource("append-outputs.lib.lua") + "\n" + resource(name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load Lua script " + name, e);
         }
+    }
+
+    private static String resource(String name) throws IOException {
+        return new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8);
     }
 
     /** @return the script's integer reply */

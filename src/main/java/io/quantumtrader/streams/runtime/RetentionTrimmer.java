@@ -12,7 +12,6 @@ import reactor.core.publisher.Mono;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Trims every stream a topology reads or writes (and their dead-letter streams) by the catalog's retention, with
@@ -26,7 +25,6 @@ final class RetentionTrimmer {
     private final StreamKeys keys;
     private final StreamCatalog catalog;
     private final Set<String> streams = new LinkedHashSet<>();
-    private final AtomicLong trimmed = new AtomicLong();
 
     RetentionTrimmer(Topology topology, StreamAdmin admin, StreamKeys keys, StreamCatalog catalog) {
         this.admin = admin;
@@ -51,19 +49,9 @@ final class RetentionTrimmer {
                         .concatMap(p -> admin.trimByRetention(keys.stream(spec.name(), p), spec.retention(), nowMillis)))
                 .reduce(0L, Long::sum)
                 .doOnNext(n -> {
-                    trimmed.addAndGet(n);
                     if (n > 0) {
                         log.debug("retention trimmed {} entries", n);
                     }
                 });
-    }
-
-    /** @return entries removed so far */
-    long trimmed() {
-        return trimmed.get();
-    }
-
-    Set<String> streams() {
-        return streams;
     }
 }

@@ -11,7 +11,7 @@
 -- KEYS[3..] the batch's keys, referenced below by index k meaning KEYS[k + 2]
 -- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows
 -- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
---          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... }
+--          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
 -- returns  the number of entries acknowledged (entries that were pending)
 local owner = redis.call('GET', KEYS[1])
@@ -37,23 +37,7 @@ for _ = 1, n do
   i = i + 4
 end
 
-n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i]) + 2]
-  local maxlen = ARGV[i + 1]
-  local nfv = tonumber(ARGV[i + 2])
-  i = i + 3
-  local args = {}
-  if maxlen ~= '0' then
-    args = { 'MAXLEN', '~', maxlen }
-  end
-  args[#args + 1] = '*'
-  for j = 0, nfv - 1 do
-    args[#args + 1] = ARGV[i + j]
-  end
-  i = i + nfv
-  redis.call('XADD', key, unpack(args))
-end
+i = append_outputs(i, 2)
 
 local acked = 0
 n = tonumber(ARGV[i]); i = i + 1
