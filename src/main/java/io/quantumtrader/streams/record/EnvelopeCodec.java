@@ -12,6 +12,8 @@ import java.util.UUID;
  */
 public final class EnvelopeCodec {
 
+    private static final JsonSerde<Object> JSON = new JsonSerde<>(Object.class);
+
     private EnvelopeCodec() {
     }
 
@@ -27,7 +29,7 @@ public final class EnvelopeCodec {
      */
     public static Map<String, String> encode(String stream, String source, String eventId, String key, Object value,
                                              long time, String traceId) {
-        String data = new JsonSerde<>(Object.class).serialize(value);
+        String data = JSON.serialize(value);
         return new Envelope(eventId, source, stream + ".v1", Instant.ofEpochMilli(time), key, data,
                 traceId == null ? eventId : traceId, eventId).toFields();
     }

@@ -31,6 +31,7 @@ public final class StreamCatalog {
 
     private final StreamSpec defaults;
     private final Map<String, StreamSpec> streams;
+    private final Map<String, StreamSpec> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     public StreamCatalog(StreamSpec defaults, Map<String, StreamSpec> streams) {
         this.defaults = defaults;
@@ -69,15 +70,19 @@ public final class StreamCatalog {
         return new StreamCatalog(defaults, streams);
     }
 
-    /** @return the spec of a stream (catalog entry, or defaults, or the dead-letter default) */
+    /** @return the spec of a stream (catalog entry, or defaults, or the dead-letter default); cached */
     public StreamSpec spec(String stream) {
+        return resolved.computeIfAbsent(stream, this::resolve);
+    }
+
+    private StreamSpec resolve(String stream) {
         StreamSpec s = streams.get(stream);
         if (s != null) {
             return s;
         }
         if (stream.endsWith(".dlq")) {
             String origin = stream.substring(0, stream.length() - 4);
-            return new StreamSpec(stream, null, spec(origin).partitions(), 0, Duration.ofDays(30));
+            return new StreamSpec(stream, null, resolve(origin).partitions(), 0, Duration.ofDays(30));
         }
         return new StreamSpec(stream, null, defaults.partitions(), defaults.maxLen(), defaults.retention());
     }
