@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * Runs one batch of input entries through one instance of a sub-topology: decode each entry at its source node
  * (undecodable → dead letter), then apply every processor node's {@link Stage} to the records reaching it, in
- * topological order, and hand what reaches a sink to {@link TaskOutput#emit}. Shared by the Redis runtime's
+ * topological order, and hand what reaches a sink to {@link TaskOutput#emit}. Node by node over the whole batch,
+ * unless two processors share a state store: then record by record ({@link #depthFirst()}), so the result never
+ * depends on where batch boundaries fall. Shared by the Redis runtime's
  * {@link StreamTask} and the in-memory {@code TopologyTestDriver}, so both run the same operator code.
  */
 public final class SubtopologyExecutor {
@@ -27,6 +29,7 @@ public final class SubtopologyExecutor {
     private final int partition;
     private final Map<String, TopologyNode> sourceByStream = new HashMap<>();
     private final Map<TopologyNode, Stage> stages = new HashMap<>();
+    private final boolean depthFirst;
 
     /** Creates the stage instances (one per processor node) of one task. */
     public SubtopologyExecutor(Subtopology subtopology, int partition) {
@@ -39,6 +42,22 @@ public final class SubtopologyExecutor {
                 stages.put(n, n.newStage());
             }
         }
+        this.depthFirst = sharesAStore(subtopology);
+    }
+
+    /**
+     * @return true when records go through the sub-topology one at a time (Kafka Streams' depth-first order) rather
+     *         than node by node over the whole batch: the case when two processors share a state store, so that one
+     *         sees the other's writes in record order whatever the batch boundaries are
+     */
+    public boolean depthFirst() {
+        return depthFirst;
+    }
+
+    private static boolean sharesAStore(Subtopology s) {
+        Map<String, Integer> users = new HashMap<>();
+        s.nodes().forEach(n -> n.stores().forEach(store -> users.merge(store, 1, Integer::sum)));
+        return users.values().stream().anyMatch(n -> n > 1);
     }
 
     /** @return the sub-topology this executor runs */
@@ -66,7 +85,19 @@ public final class SubtopologyExecutor {
                     output.deadLetter(new Record<>(null, null, 0L, e.fields().get("traceid"), origin), source.name(), ex, 1);
                 }
             }
-            return run(outputs, Long.MIN_VALUE, output);
+            if (!depthFirst) {
+                return run(outputs, Long.MIN_VALUE, output);
+            }
+            List<Map.Entry<TopologyNode, Record<Object, Object>>> inOrder = new ArrayList<>();
+            outputs.forEach((source, records) -> records.forEach(r -> inOrder.add(Map.entry(source, r))));
+            inOrder.sort(Comparator.comparingInt(e -> e.getValue().origin().sequence()));
+            return Flux.fromIterable(inOrder)
+                    .concatMap(e -> {
+                        Map<TopologyNode, List<Record<Object, Object>>> one = new HashMap<>();
+                        one.put(e.getKey(), List.of(e.getValue()));
+                        return run(one, Long.MIN_VALUE, output);
+                    })
+                    .then();
         });
     }
 
