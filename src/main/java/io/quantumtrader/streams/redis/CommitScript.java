@@ -3,6 +3,8 @@ package io.quantumtrader.streams.redis;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
+
 /**
  * Runs {@code commit.lua} (EVALSHA, falling back to EVAL) for one {@link CommitBatch}: fencing check, state writes,
  * outputs and acknowledgements in one atomic step.
@@ -12,9 +14,20 @@ public final class CommitScript {
     private static final LuaScript SCRIPT = LuaScript.load("commit.lua");
 
     private final ReactiveStringRedisTemplate redis;
+    private final CommitConnection connection;
 
-    public CommitScript(ReactiveStringRedisTemplate redis) {
+    /**
+     * @param connection a dedicated connection that dispatches commits in order, or {@code null}: then commits go
+     *                   through the template and must not be pipelined ({@link #ordered()} is false)
+     */
+    public CommitScript(ReactiveStringRedisTemplate redis, CommitConnection connection) {
         this.redis = redis;
+        this.connection = connection;
+    }
+
+    /** @return true when commits reach Redis in the order they are subscribed, so they may be pipelined */
+    public boolean ordered() {
+        return connection != null;
     }
 
     /**
@@ -27,7 +40,9 @@ public final class CommitScript {
      *         {@link CommitSequenceException} when the previous commit did not happen
      */
     public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group, long previousCommit) {
-        return SCRIPT.executeForLong(redis, batch.keys(leaseKey, metaKey), batch.args(token, group, previousCommit))
+        List<String> keys = batch.keys(leaseKey, metaKey);
+        List<String> args = batch.args(token, group, previousCommit);
+        return (connection != null ? SCRIPT.executeForLong(connection, keys, args) : SCRIPT.executeForLong(redis, keys, args))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)));
     }

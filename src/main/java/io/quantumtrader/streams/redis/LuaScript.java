@@ -23,10 +23,12 @@ import java.util.List;
 final class LuaScript {
 
     private final ByteBuffer source;
+    private final byte[] sourceBytes;
     private final String sha1;
 
     private LuaScript(String text) {
-        this.source = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        this.sourceBytes = text.getBytes(StandardCharsets.UTF_8);
+        this.source = ByteBuffer.wrap(sourceBytes).asReadOnlyBuffer();
         try {
             this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -58,6 +60,19 @@ final class LuaScript {
                                 e -> connection.scriptingCommands().eval(source.duplicate(), ReturnType.INTEGER, keys.size(),
                                         encode(keys, args))))
                 .next();
+    }
+
+    /** @return the script's integer reply, run on a dedicated connection (dispatched in subscription order) */
+    Mono<Long> executeForLong(CommitConnection connection, List<String> keys, List<String> args) {
+        return connection.eval(sha1, sourceBytes, bytes(keys), bytes(args));
+    }
+
+    private static byte[][] bytes(List<String> values) {
+        byte[][] out = new byte[values.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
     }
 
     private static ByteBuffer[] encode(List<String> keys, List<String> args) {

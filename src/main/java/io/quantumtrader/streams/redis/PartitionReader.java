@@ -208,7 +208,6 @@ public final class PartitionReader {
         return redis.opsForStream()
                 .read(consumer, StreamReadOptions.empty().count(perStream), streams)
                 .map(this::toEntry)
-                .filter(e -> e.fields() != null && !e.fields().isEmpty())
                 .collectList()
                 .map(entries -> {
                     if (pending) {
@@ -225,9 +224,11 @@ public final class PartitionReader {
                 .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
     }
 
+    /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */
     private StreamEntry toEntry(MapRecord<String, Object, Object> r) {
-        Map<String, String> fields = new LinkedHashMap<>(r.getValue().size() * 2);
-        r.getValue().forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        Map<Object, Object> value = r.getValue() == null ? Map.of() : r.getValue();
+        Map<String, String> fields = new LinkedHashMap<>(value.size() * 2);
+        value.forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
         return new StreamEntry(streamByKey.get(r.getStream()), r.getStream(), partition, r.getId().getValue(), fields);
     }
 }

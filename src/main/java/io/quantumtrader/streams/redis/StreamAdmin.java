@@ -17,7 +17,19 @@ public final class StreamAdmin {
 
     private static final RedisScript<Long> CREATE_GROUP = script("create-group.lua");
     private static final RedisScript<Long> ACQUIRE_LEASE = script("acquire-lease.lua");
-    private static final RedisScript<Long> CLAIM_PENDING = script("claim-pending.lua");
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<List> CLAIM_PENDING =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/claim-pending.lua"), List.class);
+
+    /**
+     * What {@link #claimPending} did.
+     *
+     * @param claimed entries now pending for the caller
+     * @param deleted ids of pending entries that had been deleted from the stream (trimmed) before anyone processed
+     *                them: Redis drops them from the PEL, so they must be reported, not forgotten
+     */
+    public record Claim(long claimed, List<String> deleted) {
+    }
     private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
     private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
     @SuppressWarnings({"rawtypes", "unchecked"})
@@ -77,10 +89,12 @@ public final class StreamAdmin {
         return redis.execute(ACQUIRE_LEASE, List.of(leaseKey, fenceKey), List.of()).next().map(String::valueOf);
     }
 
-    /** Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer}; @return how many */
-    public Mono<Long> claimPending(String streamKey, String group, String consumer, Duration minIdle) {
+    /** Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM). */
+    public Mono<Claim> claimPending(String streamKey, String group, String consumer, Duration minIdle) {
         return redis.execute(CLAIM_PENDING, List.of(streamKey), List.of(group, consumer, Long.toString(minIdle.toMillis())))
-                .next();
+                .next()
+                .map(l -> new Claim(((Number) l.get(0)).longValue(),
+                        l.subList(1, l.size()).stream().map(String::valueOf).toList()));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
+import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.PartitionReader;
 import io.quantumtrader.streams.redis.StreamAdmin;
@@ -61,7 +62,8 @@ public final class StreamTask {
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
-               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics) {
+               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
+               CommitConnection commitConnection) {
         this.metrics = metrics;
         this.id = subtopology.id() + "_" + partition;
         this.subtopology = subtopology;
@@ -70,7 +72,7 @@ public final class StreamTask {
         this.config = config;
         this.redis = redis;
         this.admin = new StreamAdmin(redis);
-        this.commitScript = new CommitScript(redis);
+        this.commitScript = new CommitScript(redis, commitConnection);
         this.keys = new StreamKeys(config.namespace());
         this.counters = counters;
         this.group = StreamKeys.group(topology.applicationId(), subtopology.id());
@@ -140,13 +142,39 @@ public final class StreamTask {
         return admin.acquireLease(leaseKey, fenceKey)
                 .flatMap(token -> Flux.fromIterable(streamByKey.keySet())
                         .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO)
-                                .flatMap(claimed -> admin.removeStaleConsumers(key, group, config.instanceId(),
-                                        config.staleConsumerIdle()).thenReturn(claimed)))
+                                .flatMap(claim -> deadLetterDeleted(key, claim.deleted())
+                                        .then(admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle()))
+                                        .thenReturn(claim.claimed())))
                         .reduce(0L, Long::sum)
                         .doOnNext(counters.reclaimed::add)
                         .then(loadStores())
                         .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
                         .flatMap(storesAndMeta -> process(token, storesAndMeta.getT1(), storesAndMeta.getT2())));
+    }
+
+    /**
+     * Pending entries deleted from the stream before they were processed (XAUTOCLAIM reports and drops them) go to the
+     * dead-letter stream with the reason, so nothing disappears silently.
+     */
+    private Mono<Void> deadLetterDeleted(String key, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        String stream = streamByKey.get(key);
+        String dlq = keys.stream(StreamKeys.deadLetter(stream), partition);
+        log.warn("task {}: {} pending entries of {} were deleted before processing; dead-lettering their ids", id, ids.size(), key);
+        return Flux.fromIterable(ids)
+                .concatMap(entryId -> redis.opsForStream().add(dlq, Map.of(
+                        "error.class", "EntryDeletedBeforeProcessing",
+                        "error.message", "pending entry was deleted from the stream (trimmed?) before it was processed",
+                        "error.stage", group,
+                        "error.stream", stream,
+                        "error.partition", Integer.toString(partition),
+                        "error.source_id", entryId,
+                        "error.attempt", "0",
+                        "error.task", id)))
+                .doOnNext(r -> counters.deadLettered.increment())
+                .then();
     }
 
     private Mono<Map<String, CachedKeyValueStore<?, ?>>> loadStores() {
@@ -193,7 +221,7 @@ public final class StreamTask {
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE ? punctuate(executor, context) : processBatch(castBatch(work), executor, context), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
-                        .then(commit(prepared, token)), MAX_COMMITS_IN_FLIGHT, 1)
+                        .then(commit(prepared, token)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
                 .then()
                 .doFinally(signal -> executor.close());
     }

@@ -1,5 +1,6 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
@@ -51,6 +52,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<Disposable> subscriptions = new ArrayList<>();
     private volatile RuntimeState state = RuntimeState.CREATED;
+    private CommitConnection commitConnection;
     private volatile CountDownLatch finished = new CountDownLatch(0);
 
     /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
@@ -77,6 +79,10 @@ public final class StreamsRuntime implements AutoCloseable {
             throw new IllegalStateException("runtime is " + state + "; start() may be called once");
         }
         topology.validate(config.catalog());
+        commitConnection = CommitConnection.open(redis).orElse(null);
+        if (commitConnection == null) {
+            log.warn("not on a standalone Lettuce connection: commits are sent one at a time (no pipelining)");
+        }
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
         List<Mono<Boolean>> groups = new ArrayList<>();
@@ -87,7 +93,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
-                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics));
+                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection));
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
@@ -157,6 +163,7 @@ public final class StreamsRuntime implements AutoCloseable {
             log.warn("runtime '{}': tasks did not stop within {}; cancelling them", topology.applicationId(), timeout);
         }
         subscriptions.forEach(Disposable::dispose);
+        closeCommitConnection();
         state = RuntimeState.NOT_RUNNING;
         return clean;
     }
@@ -167,7 +174,15 @@ public final class StreamsRuntime implements AutoCloseable {
      */
     public synchronized void kill() {
         subscriptions.forEach(Disposable::dispose);
+        closeCommitConnection();
         state = RuntimeState.NOT_RUNNING;
+    }
+
+    private void closeCommitConnection() {
+        if (commitConnection != null) {
+            commitConnection.close();
+            commitConnection = null;
+        }
     }
 
     /**

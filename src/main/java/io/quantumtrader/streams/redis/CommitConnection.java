@@ -1,0 +1,61 @@
+package io.quantumtrader.streams.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+import java.util.Optional;
+
+/**
+ * A dedicated Lettuce connection for commit scripts. Commands are dispatched when the returned Mono is subscribed,
+ * in subscription order, on one connection, so pipelined commits reach Redis in the order the task issued them (the
+ * generic reactive template acquires its connection asynchronously and can reorder two commands issued back to back).
+ * It also keeps commits off the connection the readers share.
+ */
+public final class CommitConnection implements AutoCloseable {
+
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+
+    private CommitConnection(StatefulRedisConnection<byte[], byte[]> connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * @return a new connection to the template's Redis when it runs on Lettuce against a standalone server;
+     *         empty otherwise (commits then go through the template, one at a time)
+     */
+    public static Optional<CommitConnection> open(ReactiveStringRedisTemplate template) {
+        if (!(template.getConnectionFactory() instanceof LettuceConnectionFactory factory)
+                || !(factory.getNativeClient() instanceof RedisClient client)) {
+            return Optional.empty();
+        }
+        RedisURI.Builder uri = RedisURI.builder().withHost(factory.getHostName()).withPort(factory.getPort())
+                .withDatabase(factory.getDatabase());
+        String user = factory.getStandaloneConfiguration().getUsername();
+        if (factory.getPassword() != null) {
+            if (user != null) {
+                uri.withAuthentication(user, factory.getPassword());
+            } else {
+                uri.withPassword(factory.getPassword().toCharArray());
+            }
+        }
+        return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri.build())));
+    }
+
+    /** Runs EVALSHA, or EVAL when the server has not cached the script; dispatched on subscription. */
+    Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+        return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
+                        e -> Mono.defer(() -> Mono.fromCompletionStage(connection.async().eval(source, ScriptOutputType.INTEGER, keys, args))));
+    }
+
+    @Override
+    public void close() {
+        connection.closeAsync();
+    }
+}
