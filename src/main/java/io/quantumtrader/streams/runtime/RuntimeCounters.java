@@ -15,6 +15,7 @@ public final class RuntimeCounters {
     final LongAdder processorRetries = new LongAdder();
     final LongAdder punctuations = new LongAdder();
     final LongAdder processNanos = new LongAdder();
+    final java.util.concurrent.atomic.AtomicLong commitsInFlight = new java.util.concurrent.atomic.AtomicLong();
     final LongAdder commitNanos = new LongAdder();
 
     /** @return input entries processed in committed batches */
@@ -43,6 +44,9 @@ public final class RuntimeCounters {
 
     /** @return wall-clock punctuation ticks that committed something */
     public long punctuations() { return punctuations.sum(); }
+
+    /** @return commit scripts sent whose reply has not been handled yet */
+    public long commitsInFlight() { return commitsInFlight.get(); }
 
     /** @return total time spent running batches through the topology (decode, stages, encode), ns */
     public long processNanos() { return processNanos.sum(); }

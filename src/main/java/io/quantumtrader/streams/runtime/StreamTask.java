@@ -270,6 +270,8 @@ public final class StreamTask {
     private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token) {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit())
+                .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
+                .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 .doOnNext(acked -> {
                     long nanos = System.nanoTime() - started;
                     counters.commitNanos.add(nanos);

@@ -209,8 +209,9 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
-     * Waits until every source of the topology is read and acknowledged (lag 0, nothing pending) and no commit
-     * happened while checking, i.e. the topology has drained what was published before the call.
+     * Waits until every source of the topology is read and acknowledged (lag 0, nothing pending), no commit
+     * completed while checking and no commit reply is outstanding, i.e. the topology has drained what was published
+     * before the call and the counters include it.
      *
      * @return true when drained within {@code timeout}
      */
@@ -219,7 +220,9 @@ public final class StreamsRuntime implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             long commits = counters.commits();
             List<SourceLag> lags = lag().block(Duration.ofSeconds(10));
-            if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits) {
+            // nothing unread or unacknowledged, no commit completed meanwhile and none whose reply is still on its way
+            if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits
+                    && counters.commitsInFlight() == 0) {
                 return true;
             }
             try {
