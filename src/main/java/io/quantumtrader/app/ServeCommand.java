@@ -12,8 +12,9 @@ import java.util.concurrent.Callable;
         description = "Run the pipeline as a service: /actuator/health, /actuator/prometheus on port 8080 (server.port).")
 final class ServeCommand implements Callable<Integer> {
 
+    /** Spring Boot arguments, e.g. {@code --server.port=9090}. */
     @Unmatched
-    List<String> springArgs = List.of();
+    List<String> springArgs = new java.util.ArrayList<>();
 
     @Override
     public Integer call() {
