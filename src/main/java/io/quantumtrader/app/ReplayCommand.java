@@ -41,6 +41,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "task batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--daily-kill-switch-reset", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "reset the kill switch at each UTC day, standing in for the operator's morning reset (default: ${DEFAULT-VALUE}; "
+                    + "--no-daily-kill-switch-reset keeps it off for the rest of the replay, as in production until a human reset)")
+    boolean dailyKillSwitchReset;
+
     @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -62,9 +67,13 @@ final class ReplayCommand implements Callable<Integer> {
 
         String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
         StreamCatalog catalog = loadCatalog();
-        Topology topology = QuantumTraderTopology.build();
+        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(),
+                io.quantumtrader.trader.risk.RiskRules.defaults().withKillSwitchResetsDaily(dailyKillSwitchReset));
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
+            out.printf("kill switch: %s%n", dailyKillSwitchReset
+                    ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
+                    : "stays on until a human reset");
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize);
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
             long started = System.nanoTime();
@@ -80,7 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, published.get(),
-                        csv.malformed().size(), runtime, seconds, drained);
+                        csv.malformed().size(), runtime, seconds, drained,
+                        io.quantumtrader.trader.risk.RiskRules.defaults().startingEquityUsd());
                 out.println();
                 report.print(out);
                 Path json = Path.of("target", "replay", "report.json");

@@ -7,6 +7,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.NoSignal;
+import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.Signal;
 import org.springframework.data.domain.Range;
@@ -17,6 +18,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +35,12 @@ import java.util.TreeMap;
 public record ReplayReport(long ticksPublished, long malformedLines, long recordsProcessed, long deadLettered,
                            long droppedLate, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
-                           Map<String, Long> declinesByGate) {
+                           Map<String, Long> declinesByGate, long trades, double winRatePct, double realizedPnlUsd,
+                           Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
+                           Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long published,
-                                long malformed, StreamsRuntime runtime, double seconds, boolean drained) {
+                                long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
         Map<String, Long> counts = new TreeMap<>();
@@ -58,9 +63,61 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         Map<String, Long> declines = new TreeMap<>();
         payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
                 .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
+        List<PositionClosed> closed = payloads(redis, keys, catalog, QuantumTraderTopology.CLOSED, PositionClosed.class);
+        Map<String, Double> byDay = new TreeMap<>();
+        Map<String, Long> exits = new TreeMap<>();
+        double equity = startingEquity;
+        double peak = equity;
+        double maxDd = 0;
+        long wins = 0;
+        double total = 0;
+        for (PositionClosed c : closed) {
+            String day = Instant.ofEpochMilli(c.closedAt()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+            byDay.merge(day, c.realizedPnl(), Double::sum);
+            exits.merge(String.valueOf(c.exitReason()), 1L, Long::sum);
+            wins += c.realizedPnl() > 0 ? 1 : 0;
+            total += c.realizedPnl();
+            equity += c.realizedPnl();
+            peak = Math.max(peak, equity);
+            maxDd = Math.max(maxDd, (peak - equity) / peak * 100);
+        }
+        byDay.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
         return new ReplayReport(published, malformed, runtime.counters().recordsIn(), runtime.counters().deadLettered(),
                 runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
-                counts, regimes, signals, declines);
+                counts, regimes, signals, declines, closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
+                Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
+                counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog));
+    }
+
+    /** Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. */
+    private static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        Map<String, Long> tickArrival = new java.util.HashMap<>();
+        for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions(); p++) {
+            redis.opsForStream().range(keys.stream(QuantumTraderTopology.TICKS, p), Range.unbounded()).toIterable()
+                    .forEach(r -> tickArrival.put(String.valueOf(r.getValue().get("traceid")), millis(r.getId().getValue())));
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
+            redis.opsForStream().range(keys.stream(QuantumTraderTopology.EXITS, p), Range.unbounded()).toIterable().forEach(r -> {
+                Long tick = tickArrival.get(String.valueOf(r.getValue().get("traceid")));
+                if (tick != null) {
+                    latencies.add(millis(r.getId().getValue()) - tick);
+                }
+            });
+        }
+        latencies.sort(Long::compare);
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (!latencies.isEmpty()) {
+            for (double q : new double[]{0.5, 0.95, 0.99}) {
+                out.put("p" + Math.round(q * 100), latencies.get((int) Math.min(latencies.size() - 1, Math.floor(q * latencies.size()))));
+            }
+            out.put("max", latencies.get(latencies.size() - 1));
+        }
+        return out;
+    }
+
+    private static long millis(String entryId) {
+        return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 
     private static <T> List<T> payloads(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
@@ -92,6 +149,12 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         out.println("regimes:            " + regimes);
         out.println("signals:            " + signalsByDirection);
         out.println("declined, by gate:  " + declinesByGate);
+        out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
+        out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
+                maxDrawdownPct, killSwitchActivations);
+        out.println("realized P&L by UTC day (USD):");
+        realizedPnlByDay.forEach((d, v) -> out.printf("  %s  %,12.2f%n", d, v));
+        out.println("tick -> exit decision latency (ms, published to published): " + tickToExitLatencyMs);
     }
 
     void write(Path file) {

@@ -13,7 +13,22 @@ import io.quantumtrader.streams.topology.ProcessorContext;
 import io.quantumtrader.streams.topology.TimeWindows;
 import io.quantumtrader.streams.topology.Topology;
 import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.trader.events.AuditEntry;
 import io.quantumtrader.trader.events.Candle;
+import io.quantumtrader.trader.events.ExitDecision;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.RiskEvaluation;
+import io.quantumtrader.trader.events.Signal;
+import io.quantumtrader.trader.events.TradeRequest;
+import io.quantumtrader.trader.execution.PaperVenue;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.exit.ExitBrain;
+import io.quantumtrader.trader.position.Position;
+import io.quantumtrader.trader.position.PositionOutput;
+import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.RiskRules;
+import io.quantumtrader.trader.sizing.PositionSizer;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.CandleBuilder;
 import io.quantumtrader.trader.regime.CandleHistory;
@@ -21,17 +36,16 @@ import io.quantumtrader.trader.regime.MarketState;
 import io.quantumtrader.trader.regime.RegimeDetector;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.signal.Advice;
-import io.quantumtrader.trader.signal.SignalAdvisory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Wires the trading system's stages with the DSL. Stream names follow the stream catalog (DESIGN §6).
  *
- * <p>Built so far: ticks → candle builder (1-minute tumbling event-time windows, 5 s grace, final results) →
- * regime detector (ta4j ADX/ATR; regime updates and volatility spikes) → signal advisory (signals and declines with
- * the failing gate). The risk kernel, sizer, paper venue, positions, exit brain, daily P&amp;L and kill switch come next
- * (see the trading pipeline issue).
+ * <p>ticks → candle builder (1-minute tumbling event-time windows, 5 s grace, final results) → regime detector (ta4j
+ * ADX/ATR) → signal advisory → risk kernel → position sizer → order entry; ticks → paper venue (fills on the next
+ * tick) → position state (daily P&amp;L, kill switch) → exit brain; every decision to the audit log.
  */
 public final class QuantumTraderTopology {
 
@@ -43,6 +57,17 @@ public final class QuantumTraderTopology {
     public static final String SPIKES = "regime.volatility.spike";
     public static final String SIGNALS = "signals.advisory.new";
     public static final String NO_SIGNALS = "signals.advisory.no_signal";
+    public static final String EVALUATIONS = "risk.evaluation.complete";
+    public static final String REQUESTS = "trades.request.new";
+    public static final String SUBMITTED = "trades.order.submitted";
+    public static final String FILLS = "trades.order.filled";
+    public static final String OPENED = "position.opened";
+    public static final String CLOSED = "position.closed";
+    public static final String DAILY_STATUS = "risk.daily_status.update";
+    public static final String KILL_SWITCH = "risk.kill_switch.activated";
+    public static final String EXITS = "exit.decision.made";
+    public static final String ALERTS = "system.alert.triggered";
+    public static final String AUDIT = "audit.decision.log";
     /** Candle window grace: ticks up to 5 s late (event time) still count. */
     public static final Duration CANDLE_GRACE = Duration.ofSeconds(5);
 
@@ -54,39 +79,93 @@ public final class QuantumTraderTopology {
         return build(RegimeRules.defaults());
     }
 
-    /** @return the topology with the given regime rules */
+    /** @return the topology with the given regime rules and default risk rules */
     public static Topology build(RegimeRules rules) {
+        return build(rules, RiskRules.defaults());
+    }
+
+    /**
+     * @return the topology. One sub-topology fed by the ticks: every stage is a named node, chained in memory and
+     *         sharing state stores ({@code account}, {@code positions}, {@code orders}), so it runs record by record
+     *         (depth-first) and a replay gives the same trades whatever its speed (docs/TRADING-PIPELINE.md)
+     */
+    public static Topology build(RegimeRules rules, RiskRules risk) {
         TopologyBuilder b = new TopologyBuilder(APPLICATION_ID);
+        b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class));
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+
+        EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
 
         // candle builder: ticks -> 1-minute OHLCV candles, emitted once when the window closes
-        b.stream(TICKS, PriceTick.class, Named.as("ticks"))
-                .groupByKey()
+        EventStream<String, Candle> candles = ticks.groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(CandleBuilder::empty, (symbol, tick, candle) -> candle.add(tick), Materialized.as("candle-builder"))
                 .toStream()
                 .map((window, c) -> KeyValue.pair(window.key(), c.toCandle(window.key(), window.start(), window.end())),
-                        Named.as("closed-candles"))
-                .to(CANDLES, Named.as("candles-sink"));
+                        Named.as("closed-candles"));
+        candles.to(CANDLES, Named.as("candles-sink"));
 
         // regime detector and signal advisory, per symbol
-        b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class));
         RegimeDetector detector = new RegimeDetector(rules);
-        EventStream<String, MarketState> states = b.stream(CANDLES, Candle.class, Named.as("candles"))
+        EventStream<String, MarketState> states = candles
                 .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
         states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
                 .mapValues(MarketState::regime, Named.as("regime-update"))
                 .to(REGIMES, Named.as("regimes-sink"));
         states.flatMapValues(s -> detector.spike(s).stream().toList(), Named.as("volatility-spikes"))
                 .to(SPIKES, Named.as("spikes-sink"));
-        SignalAdvisory advisory = new SignalAdvisory();
-        EventStream<String, Advice> advice = states.mapValues(advisory::advise, Named.as("signal-advisory"));
-        advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
-                .mapValues(Advice::signal, Named.as("signal"))
-                .to(SIGNALS, Named.as("signals-sink"));
+        EventStream<String, Advice> advice = states.process(() -> new TradingStages.Advisory(risk), Named.as("signal-advisory"), "account");
+        EventStream<String, Signal> signals = advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
+                .mapValues(Advice::signal, Named.as("signal"));
+        signals.to(SIGNALS, Named.as("signals-sink"));
         advice.filter((symbol, a) -> a.noSignal() != null, Named.as("declines-only"))
                 .mapValues(Advice::noSignal, Named.as("no-signal"))
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
+
+        // risk kernel -> position sizer -> order entry
+        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new TradingStages.Risk(risk),
+                Named.as("risk-kernel"), "account", "positions");
+        evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
+        PositionSizer sizer = new PositionSizer();
+        EventStream<String, TradeRequest> requests = evaluations.flatMapValues(
+                e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
+        requests.to(REQUESTS, Named.as("requests-sink"));
+        requests.process(() -> new TradingStages.OrderEntry(risk), Named.as("order-entry"), "orders", "account")
+                .to(SUBMITTED, Named.as("submitted-sink"));
+
+        // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
+        EventStream<String, VenueOutput> venue = ticks.process(() -> new TradingStages.Venue(PaperVenue.defaults(), risk),
+                Named.as("paper-venue"), "orders", "account");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
+        EventStream<String, PositionOutput> positions = venue.process(() -> new TradingStages.PositionState(risk),
+                Named.as("position-state"), "positions", "account");
+        positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
+        positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
+        positions.flatMap((k, o) -> o.dailyStatus().stream().map(d -> KeyValue.pair(d.account(), d)).toList(),
+                Named.as("daily-pnl")).to(DAILY_STATUS, Named.as("daily-status-sink"));
+        EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
+                : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));
+        kills.to(KILL_SWITCH, Named.as("kill-switch-sink"));
+        kills.mapValues(k -> new TradingStages.Alert("CRITICAL", APPLICATION_ID, "kill switch activated: " + k.reason(), k.activatedAt()),
+                Named.as("kill-switch-alert")).to(ALERTS, Named.as("alerts-sink"));
+        EventStream<String, ExitDecision> exits = positions.process(() -> new TradingStages.Exits(ExitBrain.defaults(), risk),
+                Named.as("exit-brain"), "positions", "orders", "account");
+        exits.to(EXITS, Named.as("exits-sink"));
+
+        // audit: every decision, never trimmed
+        evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),
+                        e.decision() + (e.vetoReason() != null ? ": " + e.vetoReason() : ""), e.evaluatedAt()), Named.as("audit-evaluations"))
+                .merge(requests.mapValues(r -> new AuditEntry("SIZING", r.requestId(), r.symbol(),
+                        String.format("%s %.6f at %.2f, stop %.2f, risk %.2f USD", r.direction(), r.size(), r.entryPrice(),
+                                r.stopLoss(), r.riskUsd()), r.requestedAt()), Named.as("audit-sizing")), Named.as("audit-1"))
+                .merge(exits.mapValues(x -> new AuditEntry("EXIT", x.positionId(), x.symbol(),
+                        x.reason() + " at " + x.triggerPrice(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
+                .merge(kills.mapValues(k -> new AuditEntry("KILL_SWITCH", "kill-" + k.activatedAt(), null, k.reason(),
+                        k.activatedAt()), Named.as("audit-kill-switch")), Named.as("audit-3"))
+                .to(AUDIT, Named.as("audit-sink"));
         return b.build();
     }
 

@@ -24,8 +24,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Real Bitstamp ticks (the first 8,000) through the trading topology on Redis give the same candles, regimes and
- * advice as the in-memory test driver.
+ * Real Bitstamp ticks (the first 20,000) through the trading topology on Redis give the same candles, regimes, advice,
+ * evaluations, orders, fills, positions, exits, daily status and audit as the in-memory test driver, which processes
+ * one tick at a time: the pipeline's results do not depend on batch boundaries or timing.
  */
 class TradingTopologyOnRedisTest {
 
@@ -40,10 +41,13 @@ class TradingTopologyOnRedisTest {
     void redisAndTheTestDriverAgreeOnRealTicks() throws Exception {
         List<PriceTick> ticks;
         try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 8_000);
+            ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 20_000);
         }
         List<String> streams = List.of(QuantumTraderTopology.CANDLES, QuantumTraderTopology.REGIMES,
-                QuantumTraderTopology.SPIKES, QuantumTraderTopology.SIGNALS, QuantumTraderTopology.NO_SIGNALS);
+                QuantumTraderTopology.SPIKES, QuantumTraderTopology.SIGNALS, QuantumTraderTopology.NO_SIGNALS,
+                QuantumTraderTopology.EVALUATIONS, QuantumTraderTopology.REQUESTS, QuantumTraderTopology.FILLS,
+                QuantumTraderTopology.OPENED, QuantumTraderTopology.CLOSED, QuantumTraderTopology.EXITS,
+                QuantumTraderTopology.DAILY_STATUS, QuantumTraderTopology.AUDIT);
 
         java.util.Map<String, List<String>> expected = new java.util.HashMap<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build())) {
@@ -55,6 +59,7 @@ class TradingTopologyOnRedisTest {
             }
         }
         assertThat(expected.get(QuantumTraderTopology.SIGNALS)).isNotEmpty();
+        assertThat(expected.get(QuantumTraderTopology.CLOSED)).as("trades happened").isNotEmpty();
 
         String ns = "trader-" + System.nanoTime();
         StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));

@@ -1,0 +1,10 @@
+package io.quantumtrader.trader.execution;
+
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PriceTick;
+
+import java.util.List;
+
+/** What the paper venue did on one tick: the fills, passed on with the tick to position state. */
+public record VenueOutput(PriceTick tick, List<OrderFilled> fills) {
+}

@@ -1,0 +1,14 @@
+package io.quantumtrader.trader.position;
+
+import io.quantumtrader.trader.events.DailyStatus;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PositionOpened;
+import io.quantumtrader.trader.events.PriceTick;
+
+import java.util.List;
+
+/** What position state did on one tick: positions opened and closed, daily status, a kill switch activation. */
+public record PositionOutput(PriceTick tick, List<PositionOpened> opened, List<PositionClosed> closed,
+                             List<DailyStatus> dailyStatus, KillSwitch killSwitch) {
+}

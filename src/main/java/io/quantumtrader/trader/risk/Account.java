@@ -1,0 +1,75 @@
+package io.quantumtrader.trader.risk;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * The paper account the risk kernel judges against (kept in the {@code account} store).
+ *
+ * @param equityUsd         starting equity plus realized P&amp;L, USD
+ * @param peakEquityUsd     highest equity so far, USD
+ * @param day               current UTC day, epoch day
+ * @param dayStartEquityUsd equity at the start of {@code day}, USD
+ * @param dailyRealizedUsd  realized P&amp;L of {@code day}, USD
+ * @param dailyTrades       positions closed on {@code day}
+ * @param dailyWins         of which with positive P&amp;L
+ * @param openPositions     positions open now
+ * @param grossExposureUsd  entry notional of the open positions, USD
+ * @param killSwitch        true once the daily loss limit was breached, until a human reset
+ * @param killSwitches      kill switch activations so far
+ * @param maxDrawdownPct    largest drawdown from peak seen, percent
+ */
+public record Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
+                      double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
+                      boolean killSwitch, int killSwitches, double maxDrawdownPct) {
+
+    public static final String PAPER = "paper";
+
+    /** @return a fresh account with the rules' starting equity */
+    public static Account start(RiskRules rules) {
+        return new Account(PAPER, rules.startingEquityUsd(), rules.startingEquityUsd(), Long.MIN_VALUE,
+                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0);
+    }
+
+    /**
+     * @param resetKillSwitch whether a new day clears the kill switch ({@link RiskRules#killSwitchResetsDaily()})
+     * @return this account on the UTC day of {@code time} (a new day resets the daily figures)
+     */
+    public Account onDay(long time, boolean resetKillSwitch) {
+        long d = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
+        return d == day ? this : new Account(name, equityUsd, peakEquityUsd, d, equityUsd, 0, 0, 0, openPositions,
+                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct);
+    }
+
+    /** @return this account with a position opened ({@code notional} USD at entry) */
+    public Account opened(double notional) {
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct);
+    }
+
+    /** @return this account with a position closed: realized P&amp;L booked, drawdown tracked */
+    public Account closed(double notional, double realizedPnl) {
+        double equity = equityUsd + realizedPnl;
+        double peak = Math.max(peakEquityUsd, equity);
+        double drawdown = peak > 0 ? (peak - equity) / peak * 100 : 0;
+        return new Account(name, equity, peak, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl, dailyTrades + 1,
+                dailyWins + (realizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1), Math.max(0, grossExposureUsd - notional),
+                killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown));
+    }
+
+    /** @return the day's realized loss as a percent of the day's starting equity (0 when in profit) */
+    public double dailyLossPct() {
+        return dailyRealizedUsd >= 0 || dayStartEquityUsd <= 0 ? 0 : -dailyRealizedUsd / dayStartEquityUsd * 100;
+    }
+
+    /** @return current drawdown from peak, percent */
+    public double drawdownPct() {
+        return peakEquityUsd > 0 ? (peakEquityUsd - equityUsd) / peakEquityUsd * 100 : 0;
+    }
+
+    /** @return this account with the kill switch on */
+    public Account killed() {
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct);
+    }
+}

@@ -1,0 +1,62 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.NoSignal;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PositionOpened;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RiskEvaluation;
+import io.quantumtrader.trader.market.TradesCsv;
+import io.quantumtrader.trader.regime.RegimeRules;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Losing trades on real ticks trip the kill switch at the configured daily loss limit, and every stage reacts:
+ * the event and a CRITICAL alert are published, signals stop, nothing new is approved or opened.
+ */
+class KillSwitchTest {
+
+    @Test
+    void theDailyLossLimitTripsTheKillSwitchAndEveryStageStops() throws Exception {
+        List<PriceTick> ticks;
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 30_000);
+        }
+        RiskRules rules = new RiskRules(100_000, 1.0, 1.5, 50.0, 3, 100.0, 20, false);   // 1.5 % daily loss limit
+        try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+
+            List<KillSwitch> kills = driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList();
+            assertThat(kills).hasSize(1);
+            KillSwitch kill = kills.get(0);
+            assertThat(kill.dailyLossPct()).isGreaterThanOrEqualTo(1.5);
+            assertThat(kill.reason()).contains(">= 1.5% limit");
+
+            List<PositionClosed> closed = driver.createOutputStream(QuantumTraderTopology.CLOSED, PositionClosed.class).readValuesToList();
+            double lossBefore = closed.stream().filter(c -> c.closedAt() <= kill.activatedAt()).mapToDouble(PositionClosed::realizedPnl).sum();
+            assertThat(-lossBefore).isGreaterThanOrEqualTo(1_500);
+
+            assertThat(driver.createOutputStream(QuantumTraderTopology.ALERTS, Map.class).readValuesToList())
+                    .singleElement().satisfies(a -> assertThat(a.get("severity")).isEqualTo("CRITICAL"));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.OPENED, PositionOpened.class).readValuesToList())
+                    .allSatisfy(o -> assertThat(o.openedAt()).isLessThanOrEqualTo(kill.activatedAt()));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).readValuesToList())
+                    .allSatisfy(e -> assertThat(e.evaluatedAt()).isLessThanOrEqualTo(kill.activatedAt()));
+            List<NoSignal> declines = driver.createOutputStream(QuantumTraderTopology.NO_SIGNALS, NoSignal.class).readValuesToList();
+            assertThat(declines.stream().filter(d -> d.candleEnd() > kill.activatedAt()))
+                    .isNotEmpty().allSatisfy(d -> assertThat(d.gate()).isEqualTo("kill_switch_active"));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList())
+                    .anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH"));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.quantumtrader.trader.execution;
+
+import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.ExitReason;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.exit.ExitBrain;
+import io.quantumtrader.trader.position.Position;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fill model and exit rules: plain Java, no Redis. */
+class PaperVenueTest {
+
+    @Test
+    void fillsMoveAgainstTheTraderAndPayFees() {
+        PaperVenue venue = PaperVenue.defaults();
+        PendingOrder buy = new PendingOrder("o1", "r1", "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 2, 900, 1300, null, "1-0");
+        OrderFilled f = venue.fill(buy, new PriceTick("BTC-USD", 1000, 1, 5_000));
+        assertThat(f.price()).isEqualTo(1000.5);                 // +5 bps
+        assertThat(f.feeUsd()).isEqualTo(2.001);                 // 10 bps of 2,001 USD
+        assertThat(f.stopLoss()).isEqualTo(900);
+        PendingOrder exitLong = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0, 0, "STOP_LOSS", "2-0");
+        OrderFilled x = venue.fill(exitLong, new PriceTick("BTC-USD", 1000, 1, 6_000));
+        assertThat(x.price()).isEqualTo(999.5);                  // a sell: -5 bps
+        assertThat(x.exitReason()).isEqualTo(ExitReason.STOP_LOSS);
+    }
+
+    @Test
+    void exitBrainChecksKillSwitchStopTargetAndTime() {
+        ExitBrain brain = new ExitBrain(Duration.ofMinutes(30));
+        Position longPos = new Position("p", "BTC-USD", Direction.LONG, 1, 1000, 990, 1030, 1, 0, false);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false)).isEmpty();
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 989, 1, 60_000), false)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.STOP_LOSS);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1031, 1, 60_000), false)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.TAKE_PROFIT);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 31 * 60_000), false)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.TIME_EXIT);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), true)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.KILL_SWITCH);
+        assertThat(brain.check(longPos.closingNow(), new PriceTick("BTC-USD", 900, 1, 60_000), false)).isEmpty();
+        Position shortPos = new Position("s", "BTC-USD", Direction.SHORT, 1, 1000, 1010, 970, 1, 0, false);
+        assertThat(brain.check(shortPos, new PriceTick("BTC-USD", 1011, 1, 60_000), false)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.STOP_LOSS);
+        assertThat(shortPos.unrealized(990)).isEqualTo(10);
+    }
+}
