@@ -30,6 +30,7 @@ import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
 import io.quantumtrader.trader.sizing.PositionSizer;
 import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.market.CandleBuilder;
 import io.quantumtrader.trader.regime.CandleHistory;
 import io.quantumtrader.trader.regime.MarketState;
@@ -66,6 +67,7 @@ public final class QuantumTraderTopology {
     public static final String DAILY_STATUS = "risk.daily_status.update";
     public static final String KILL_SWITCH = "risk.kill_switch.activated";
     public static final String EXITS = "exit.decision.made";
+    public static final String STOPS = "exit.stop.triggered";
     public static final String ALERTS = "system.alert.triggered";
     public static final String AUDIT = "audit.decision.log";
     /** Candle window grace: ticks up to 5 s late (event time) still count. */
@@ -95,6 +97,7 @@ public final class QuantumTraderTopology {
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
         b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
 
         EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
 
@@ -111,7 +114,7 @@ public final class QuantumTraderTopology {
         // regime detector and signal advisory, per symbol
         RegimeDetector detector = new RegimeDetector(rules);
         EventStream<String, MarketState> states = candles
-                .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
+                .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history", "regimes");
         states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
                 .mapValues(MarketState::regime, Named.as("regime-update"))
                 .to(REGIMES, Named.as("regimes-sink"));
@@ -152,8 +155,10 @@ public final class QuantumTraderTopology {
         kills.mapValues(k -> new TradingStages.Alert("CRITICAL", APPLICATION_ID, "kill switch activated: " + k.reason(), k.activatedAt()),
                 Named.as("kill-switch-alert")).to(ALERTS, Named.as("alerts-sink"));
         EventStream<String, ExitDecision> exits = positions.process(() -> new TradingStages.Exits(ExitBrain.defaults(), risk),
-                Named.as("exit-brain"), "positions", "orders", "account");
+                Named.as("exit-brain"), "positions", "orders", "account", "regimes");
         exits.to(EXITS, Named.as("exits-sink"));
+        exits.filter((k, x) -> x.reason() == io.quantumtrader.trader.events.ExitReason.STOP_LOSS, Named.as("stops-only"))
+                .to(STOPS, Named.as("stops-sink"));
 
         // audit: every decision, never trimmed
         evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),
@@ -174,6 +179,7 @@ public final class QuantumTraderTopology {
         private final RegimeDetector detector;
         private ProcessorContext<String, MarketState> context;
         private KeyValueStore<String, CandleHistory> history;
+        private KeyValueStore<String, RegimeUpdate> regimes;
 
         RegimeProcessor(RegimeDetector detector) {
             this.detector = detector;
@@ -183,6 +189,7 @@ public final class QuantumTraderTopology {
         public void init(ProcessorContext<String, MarketState> context) {
             this.context = context;
             this.history = context.getStateStore("candle-history");
+            this.regimes = context.getStateStore("regimes");
         }
 
         @Override
@@ -191,7 +198,11 @@ public final class QuantumTraderTopology {
             CandleHistory next = (current == null ? CandleHistory.empty() : current)
                     .append(record.value(), detector.rules().historyCandles());
             history.put(record.key(), next);
-            context.forward(record.withValue(detector.evaluate(next.candles())));
+            MarketState state = detector.evaluate(next.candles());
+            if (state.regime() != null) {
+                regimes.put(record.key(), state.regime());   // the exit brain's view of the symbol's regime
+            }
+            context.forward(record.withValue(state));
         }
     }
 }

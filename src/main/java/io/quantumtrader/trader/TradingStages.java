@@ -250,6 +250,7 @@ final class TradingStages {
         private KeyValueStore<String, Position> positions;
         private KeyValueStore<String, PendingOrder> orders;
         private KeyValueStore<String, Account> accounts;
+        private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
 
         Exits(ExitBrain brain, RiskRules rules) {
             this.brain = brain;
@@ -262,6 +263,7 @@ final class TradingStages {
             positions = c.getStateStore("positions");
             orders = c.getStateStore("orders");
             accounts = c.getStateStore("account");
+            regimes = c.getStateStore("regimes");
         }
 
         @Override
@@ -269,7 +271,7 @@ final class TradingStages {
             boolean kill = account(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
             Position p = positions.get(r.key());   // one position per symbol; each exits on its own symbol's ticks
             if (p != null) {
-                brain.check(p, r.value().tick(), kill).ifPresent(d -> {
+                brain.check(p, r.value().tick(), kill, regimes.get(r.key())).ifPresent(d -> {
                     positions.put(p.symbol(), p.closingNow());
                     PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
                             p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0, 0, d.reason().name(),

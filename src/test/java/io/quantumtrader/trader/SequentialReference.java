@@ -48,6 +48,7 @@ final class SequentialReference {
     private long streamTime = Long.MIN_VALUE;
     private final Map<String, PendingOrder> orders = new TreeMap<>();
     private Position position;
+    private io.quantumtrader.trader.events.RegimeUpdate regime;
     private Account account;
     final List<PositionClosed> closed = new ArrayList<>();
 
@@ -104,7 +105,7 @@ final class SequentialReference {
         // exit brain
         if (position != null) {
             boolean killNow = account.onDay(t.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
-            brain.check(position, t, killNow).ifPresent(d -> {
+            brain.check(position, t, killNow, regime).ifPresent(d -> {
                 position = position.closingNow();
                 PendingOrder exit = new PendingOrder("exit-" + position.positionId(), null, position.positionId(),
                         position.symbol(), position.direction(), OrderFilled.Purpose.EXIT, position.size(), 0, 0,
@@ -117,6 +118,9 @@ final class SequentialReference {
     private void onCandle(Candle c, long now, String tickId) {
         history = history.append(c, detector.rules().historyCandles());
         MarketState state = detector.evaluate(history.candles());
+        if (state.regime() != null) {
+            regime = state.regime();
+        }
         Account a = account.onDay(now, rules.killSwitchResetsDaily());
         if (a.killSwitch()) {
             return;

@@ -4,6 +4,8 @@ import io.quantumtrader.trader.events.Direction;
 import io.quantumtrader.trader.events.ExitDecision;
 import io.quantumtrader.trader.events.ExitReason;
 import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.Regime;
+import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.position.Position;
 
 import java.time.Duration;
@@ -11,19 +13,26 @@ import java.util.Optional;
 
 /**
  * Decides when an open position should be closed, checked on every tick (first match wins): kill switch, stop loss
- * touched, take profit touched, held longer than {@code maxHold}. Plain Java.
+ * touched, take profit touched, a volatility spike (the symbol's latest regime is CHAOTIC), the trend gone (latest
+ * regime RANGING with confidence at least {@code regimeExitConfidence}), held longer than {@code maxHold}. Plain Java.
  *
- * @param maxHold time exit
+ * @param maxHold              time exit
+ * @param regimeExitConfidence confidence of a RANGING regime that ends a trend trade (0..1)
  */
-public record ExitBrain(Duration maxHold) {
+public record ExitBrain(Duration maxHold, double regimeExitConfidence) {
 
-    /** @return 4 hours maximum hold */
+    /** @return 4 hours maximum hold, regime exit at RANGING confidence 0.9 */
     public static ExitBrain defaults() {
-        return new ExitBrain(Duration.ofHours(4));
+        return new ExitBrain(Duration.ofHours(4), 0.9);
     }
 
-    /** @return the exit to take at the next tick, if any */
+    /** @return the exit to take at the next tick, if any (no regime known: no regime or volatility exit) */
     public Optional<ExitDecision> check(Position p, PriceTick tick, boolean killSwitch) {
+        return check(p, tick, killSwitch, null);
+    }
+
+    /** @param regime the symbol's latest regime update, or {@code null} */
+    public Optional<ExitDecision> check(Position p, PriceTick tick, boolean killSwitch, RegimeUpdate regime) {
         if (p.closing()) {
             return Optional.empty();
         }
@@ -31,6 +40,9 @@ public record ExitBrain(Duration maxHold) {
         ExitReason reason = killSwitch ? ExitReason.KILL_SWITCH
                 : (isLong ? tick.price() <= p.stopLoss() : tick.price() >= p.stopLoss()) ? ExitReason.STOP_LOSS
                 : (isLong ? tick.price() >= p.takeProfit() : tick.price() <= p.takeProfit()) ? ExitReason.TAKE_PROFIT
+                : regime != null && regime.candleEnd() > p.openedAt() && regime.regime() == Regime.CHAOTIC ? ExitReason.VOLATILITY_EXIT
+                : regime != null && regime.candleEnd() > p.openedAt() && regime.regime() == Regime.RANGING
+                        && regime.confidence() >= regimeExitConfidence ? ExitReason.REGIME_EXIT
                 : tick.timestamp() - p.openedAt() >= maxHold.toMillis() ? ExitReason.TIME_EXIT
                 : null;
         return reason == null ? Optional.empty()

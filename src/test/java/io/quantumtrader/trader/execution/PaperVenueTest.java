@@ -31,7 +31,7 @@ class PaperVenueTest {
 
     @Test
     void exitBrainChecksKillSwitchStopTargetAndTime() {
-        ExitBrain brain = new ExitBrain(Duration.ofMinutes(30));
+        ExitBrain brain = new ExitBrain(Duration.ofMinutes(30), 0.9);
         Position longPos = new Position("p", "BTC-USD", Direction.LONG, 1, 1000, 990, 1030, 1, 0, false);
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false)).isEmpty();
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 989, 1, 60_000), false)).get()
@@ -43,6 +43,12 @@ class PaperVenueTest {
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), true)).get()
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.KILL_SWITCH);
         assertThat(brain.check(longPos.closingNow(), new PriceTick("BTC-USD", 900, 1, 60_000), false)).isEmpty();
+        var chaotic = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.CHAOTIC, 0.8, 20, 5, 2, 2.5);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false, chaotic)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.VOLATILITY_EXIT);
+        var ranging = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.RANGING, 0.95, 5, 1, 1, 1);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false, ranging)).get()
+                .extracting(d -> d.reason()).isEqualTo(ExitReason.REGIME_EXIT);
         Position shortPos = new Position("s", "BTC-USD", Direction.SHORT, 1, 1000, 1010, 970, 1, 0, false);
         assertThat(brain.check(shortPos, new PriceTick("BTC-USD", 1011, 1, 60_000), false)).get()
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.STOP_LOSS);
