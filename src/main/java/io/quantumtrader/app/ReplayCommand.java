@@ -46,6 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--no-daily-kill-switch-reset keeps it off for the rest of the replay, as in production until a human reset)")
     boolean dailyKillSwitchReset;
 
+    @Option(names = "--risk-rules", description = "risk rules YAML (default: config/risk-rules.yaml when present, else built-in defaults)")
+    Path riskRulesFile;
+
     @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -67,8 +70,8 @@ final class ReplayCommand implements Callable<Integer> {
 
         String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
         StreamCatalog catalog = loadCatalog();
-        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(),
-                io.quantumtrader.trader.risk.RiskRules.defaults().withKillSwitchResetsDaily(dailyKillSwitchReset));
+        io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
+        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules);
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
             out.printf("kill switch: %s%n", dailyKillSwitchReset
@@ -90,14 +93,31 @@ final class ReplayCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, published.get(),
                         csv.malformed().size(), runtime, seconds, drained,
-                        io.quantumtrader.trader.risk.RiskRules.defaults().startingEquityUsd());
+                        riskRules.startingEquityUsd());
                 out.println();
                 report.print(out);
                 Path json = Path.of("target", "replay", "report.json");
                 report.write(json);
                 out.printf("report written to %s%n", json);
+                List<Path> charts = ReplayChart.write(json.getParent(),
+                        ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES,
+                                io.quantumtrader.trader.events.Candle.class),
+                        ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED,
+                                io.quantumtrader.trader.events.PositionClosed.class),
+                        riskRules.startingEquityUsd());
+                out.printf("charts written to %s%n", charts);
                 return drained ? 0 : 1;
             }
+        }
+    }
+
+    io.quantumtrader.trader.risk.RiskRules loadRiskRules() throws java.io.IOException {
+        Path file = riskRulesFile != null ? riskRulesFile : Path.of("config/risk-rules.yaml");
+        if (riskRulesFile == null && !Files.exists(file)) {
+            return io.quantumtrader.trader.risk.RiskRules.defaults();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return io.quantumtrader.trader.risk.RiskRules.load(in);
         }
     }
 

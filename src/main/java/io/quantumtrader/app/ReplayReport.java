@@ -120,7 +120,7 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 
-    private static <T> List<T> payloads(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+    static <T> List<T> payloads(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                                         String stream, Class<T> type) {
         JsonSerde<T> serde = new JsonSerde<>(type);
         List<T> out = new ArrayList<>();

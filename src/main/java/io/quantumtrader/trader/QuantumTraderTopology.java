@@ -63,6 +63,8 @@ public final class QuantumTraderTopology {
     public static final String SUBMITTED = "trades.order.submitted";
     public static final String FILLS = "trades.order.filled";
     public static final String OPENED = "position.opened";
+    public static final String UPDATES = "position.state.update";
+    public static final String REJECTED = "trades.order.rejected";
     public static final String CLOSED = "position.closed";
     public static final String DAILY_STATUS = "risk.daily_status.update";
     public static final String KILL_SWITCH = "risk.kill_switch.activated";
@@ -143,10 +145,12 @@ public final class QuantumTraderTopology {
         EventStream<String, VenueOutput> venue = ticks.process(() -> new TradingStages.Venue(PaperVenue.defaults(), risk),
                 Named.as("paper-venue"), "orders", "account");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new TradingStages.PositionState(risk),
                 Named.as("position-state"), "positions", "account");
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
+        positions.flatMapValues(PositionOutput::updates, Named.as("marks")).to(UPDATES, Named.as("updates-sink"));
         positions.flatMap((k, o) -> o.dailyStatus().stream().map(d -> KeyValue.pair(d.account(), d)).toList(),
                 Named.as("daily-pnl")).to(DAILY_STATUS, Named.as("daily-status-sink"));
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()

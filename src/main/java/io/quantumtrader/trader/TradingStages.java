@@ -166,17 +166,20 @@ final class TradingStages {
             String entry = r.origin() == null ? "" : r.origin().entryId();
             boolean kill = account(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
             List<OrderFilled> fills = new ArrayList<>();
+            List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
             for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
                 if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                     continue;
                 }
                 orders.delete(o.orderId());
                 if (kill && o.purpose() == OrderFilled.Purpose.ENTRY) {
-                    continue; // cancelled: kill switch
+                    rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
+                            o.direction(), o.size(), "cancelled: kill switch active", r.timestamp()));
+                    continue;
                 }
                 fills.add(venue.fill(o, r.value()));
             }
-            ctx.forward(r.withValue(new VenueOutput(r.value(), fills)));
+            ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
         }
     }
 
@@ -238,7 +241,14 @@ final class TradingStages {
                 }
             }
             accounts.put(Account.PAPER, a);
-            ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, daily, kill)));
+            List<io.quantumtrader.trader.events.PositionUpdate> updates = new ArrayList<>();
+            Position open = positions.get(r.key());
+            if (open != null) {
+                double mark = r.value().tick().price();
+                updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
+                        open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
+            }
+            ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, daily, kill)));
         }
     }
 

@@ -8,7 +8,8 @@ import io.quantumtrader.trader.events.PriceTick;
 
 import java.util.List;
 
-/** What position state did on one tick: positions opened and closed, daily status, a kill switch activation. */
+/** What position state did on one tick: positions opened, marked and closed, daily status, a kill switch activation. */
 public record PositionOutput(PriceTick tick, List<PositionOpened> opened, List<PositionClosed> closed,
-                             List<DailyStatus> dailyStatus, KillSwitch killSwitch) {
+                             List<io.quantumtrader.trader.events.PositionUpdate> updates, List<DailyStatus> dailyStatus,
+                             KillSwitch killSwitch) {
 }
