@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quantum-trader", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Kafka-Streams-style stream processing on Redis Streams, and the trading system on it.",
-        subcommands = {ReplayCommand.class, ServeCommand.class, BenchCommand.class, TopologyCommand.class})
+        subcommands = {ReplayCommand.class, ServeCommand.class, KillSwitchResetCommand.class, BenchCommand.class,
+                TopologyCommand.class})
 public final class QuantumTraderCli implements Runnable {
 
     public static void main(String[] args) {

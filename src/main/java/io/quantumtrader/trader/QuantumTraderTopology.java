@@ -164,6 +164,10 @@ public final class QuantumTraderTopology {
         exits.filter((k, x) -> x.reason() == io.quantumtrader.trader.events.ExitReason.STOP_LOSS, Named.as("stops-only"))
                 .to(STOPS, Named.as("stops-sink"));
 
+        // operator commands: a kill switch reset (active=false on risk.kill_switch.activated)
+        EventStream<String, KillSwitch> commands = b.stream(KILL_SWITCH, KillSwitch.class, Named.as("kill-switch-commands"))
+                .process(() -> new TradingStages.KillSwitchCommands(risk), Named.as("kill-switch-operator"), "account");
+
         // audit: every decision, never trimmed
         evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),
                         e.decision() + (e.vetoReason() != null ? ": " + e.vetoReason() : ""), e.evaluatedAt()), Named.as("audit-evaluations"))
@@ -174,6 +178,9 @@ public final class QuantumTraderTopology {
                         x.reason() + " at " + x.triggerPrice(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
                 .merge(kills.mapValues(k -> new AuditEntry("KILL_SWITCH", "kill-" + k.activatedAt(), null, k.reason(),
                         k.activatedAt()), Named.as("audit-kill-switch")), Named.as("audit-3"))
+                .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
+                        "reset: " + k.reason(), k.activatedAt()), Named.as("audit-commands")),
+                        Named.as("audit-4"))
                 .to(AUDIT, Named.as("audit-sink"));
         return b.build();
     }

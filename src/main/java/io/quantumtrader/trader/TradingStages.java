@@ -252,6 +252,36 @@ final class TradingStages {
         }
     }
 
+    /**
+     * Applies the operator's reset, read from {@code risk.kill_switch.activated} ({@code active=false}). Activations on
+     * that stream are the topology's own, read back: they change nothing (the flag was set when they were made, and
+     * re-applying one that arrives after a daily reset would depend on timing).
+     */
+    static final class KillSwitchCommands implements Processor<String, KillSwitch, String, KillSwitch> {
+        private final RiskRules rules;
+        private ProcessorContext<String, KillSwitch> ctx;
+        private KeyValueStore<String, Account> accounts;
+
+        KillSwitchCommands(RiskRules rules) {
+            this.rules = rules;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, KillSwitch> c) {
+            ctx = c;
+            accounts = c.getStateStore("account");
+        }
+
+        @Override
+        public void process(Record<String, KillSwitch> r) {
+            Account a = account(accounts, rules);
+            if (!r.value().active() && a.killSwitch()) {
+                accounts.put(Account.PAPER, a.reset());
+                ctx.forward(r);
+            }
+        }
+    }
+
     /** Exit brain: checks the symbol's open position on every tick; an exit order fills on the next tick. */
     static final class Exits implements Processor<String, PositionOutput, String, ExitDecision> {
         private final ExitBrain brain;

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Losing trades on real ticks trip the kill switch at the configured daily loss limit, and every stage reacts:
- * the event and a CRITICAL alert are published, signals stop, nothing new is approved or opened.
+ * the event and a CRITICAL alert are published, signals stop, nothing new is approved or opened, until the operator's
+ * reset.
  */
 class KillSwitchTest {
 
@@ -37,6 +38,7 @@ class KillSwitchTest {
             ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
 
             List<KillSwitch> kills = driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList();
+
             assertThat(kills).hasSize(1);
             KillSwitch kill = kills.get(0);
             assertThat(kill.dailyLossPct()).isGreaterThanOrEqualTo(1.5);
@@ -57,6 +59,30 @@ class KillSwitchTest {
                     .isNotEmpty().allSatisfy(d -> assertThat(d.gate()).isEqualTo("kill_switch_active"));
             assertThat(driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList())
                     .anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH"));
+
+            // the operator resets it: signals flow again (approvals resume once the daily loss dimension allows)
+            long resetAt = ticks.get(ticks.size() - 1).timestamp();
+            driver.createInputStream(QuantumTraderTopology.KILL_SWITCH)
+                    .pipeInput("paper", new KillSwitch("paper", false, "reset by operator", 0, resetAt), resetAt);
+            List<PriceTick> later;
+            try (InputStream csv = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+                later = TradesCsv.read(csv, "BTC-USD").ticks().subList(30_000, 45_000);
+            }
+            later.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            List<NoSignal> afterReset = driver.createOutputStream(QuantumTraderTopology.NO_SIGNALS, NoSignal.class).readValuesToList()
+                    .stream().filter(d -> d.candleEnd() > resetAt).toList();
+            assertThat(afterReset).isNotEmpty();
+            assertThat(afterReset.get(0).gate()).isNotEqualTo("kill_switch_active");
+            // if losses trip it again, declines say so only after that second activation
+            List<KillSwitch> allKills = driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList()
+                    .stream().filter(KillSwitch::active).toList();
+            long secondKill = allKills.size() > 1 ? allKills.get(1).activatedAt() : Long.MAX_VALUE;
+            assertThat(afterReset).filteredOn(d -> d.gate().equals("kill_switch_active"))
+                    .allSatisfy(d -> assertThat(d.candleEnd()).isGreaterThanOrEqualTo(secondKill));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).readValuesToList())
+                    .anySatisfy(e -> assertThat(e.evaluatedAt()).isGreaterThan(resetAt));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList())
+                    .anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH_COMMAND"));
         }
     }
 }

@@ -67,6 +67,12 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return peakEquityUsd > 0 ? (peakEquityUsd - equityUsd) / peakEquityUsd * 100 : 0;
     }
 
+    /** @return this account with the kill switch off (a human reset) */
+    public Account reset() {
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct);
+    }
+
     /** @return this account with the kill switch on */
     public Account killed() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
