@@ -46,6 +46,10 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--no-daily-kill-switch-reset keeps it off for the rest of the replay, as in production until a human reset)")
     boolean dailyKillSwitchReset;
 
+    @Option(names = "--speed", defaultValue = "0", description = "replay speed: 0 = as fast as possible (default), "
+            + "N = N seconds of market time per second of wall time (60: a minute of trades per second)")
+    double speed;
+
     @Option(names = "--risk-rules", description = "risk rules YAML (default: config/risk-rules.yaml when present, else built-in defaults)")
     Path riskRulesFile;
 
@@ -85,9 +89,14 @@ final class ReplayCommand implements Callable<Integer> {
                 ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.ticks().size());
                 AtomicLong published = new AtomicLong();
                 List<PriceTick> ticks = csv.ticks();
-                publisher.sendAll(Flux.fromIterable(ticks)
+                long firstTick = ticks.isEmpty() ? 0 : ticks.get(0).timestamp();
+                long wallStart = System.currentTimeMillis();
+                Flux<PriceTick> paced = speed <= 0 ? Flux.fromIterable(ticks) : Flux.fromIterable(ticks)
+                        .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
+                                wallStart + (long) ((t.timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
+                publisher.sendAll(paced
                                 .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp()))
-                                .doOnNext(e -> progress.update(published.incrementAndGet())), 500)
+                                .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1)
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
