@@ -122,7 +122,7 @@ public final class QuantumTraderTopology {
                 .to(REGIMES, Named.as("regimes-sink"));
         states.flatMapValues(s -> detector.spike(s).stream().toList(), Named.as("volatility-spikes"))
                 .to(SPIKES, Named.as("spikes-sink"));
-        EventStream<String, Advice> advice = states.process(() -> new TradingStages.Advisory(risk), Named.as("signal-advisory"), "account");
+        EventStream<String, Advice> advice = states.process(() -> new AdvisoryProcessor(risk), Named.as("signal-advisory"), "account");
         EventStream<String, Signal> signals = advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
                 .mapValues(Advice::signal, Named.as("signal"));
         signals.to(SIGNALS, Named.as("signals-sink"));
@@ -131,22 +131,22 @@ public final class QuantumTraderTopology {
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
 
         // risk kernel -> position sizer -> order entry
-        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new TradingStages.Risk(risk),
+        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
                 Named.as("risk-kernel"), "account", "positions");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
         EventStream<String, TradeRequest> requests = evaluations.flatMapValues(
                 e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
         requests.to(REQUESTS, Named.as("requests-sink"));
-        requests.process(() -> new TradingStages.OrderEntry(risk), Named.as("order-entry"), "orders", "account")
+        requests.process(() -> new OrderEntryProcessor(risk), Named.as("order-entry"), "orders", "account")
                 .to(SUBMITTED, Named.as("submitted-sink"));
 
         // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
-        EventStream<String, VenueOutput> venue = ticks.process(() -> new TradingStages.Venue(PaperVenue.defaults(), risk),
+        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(PaperVenue.defaults(), risk),
                 Named.as("paper-venue"), "orders", "account");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
-        EventStream<String, PositionOutput> positions = venue.process(() -> new TradingStages.PositionState(risk),
+        EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
                 Named.as("position-state"), "positions", "account");
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
@@ -156,9 +156,9 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));
         kills.to(KILL_SWITCH, Named.as("kill-switch-sink"));
-        kills.mapValues(k -> new TradingStages.Alert("CRITICAL", APPLICATION_ID, "kill switch activated: " + k.reason(), k.activatedAt()),
+        kills.mapValues(k -> new Alert("CRITICAL", APPLICATION_ID, "kill switch activated: " + k.reason(), k.activatedAt()),
                 Named.as("kill-switch-alert")).to(ALERTS, Named.as("alerts-sink"));
-        EventStream<String, ExitDecision> exits = positions.process(() -> new TradingStages.Exits(ExitBrain.defaults(), risk),
+        EventStream<String, ExitDecision> exits = positions.process(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk),
                 Named.as("exit-brain"), "positions", "orders", "account", "regimes");
         exits.to(EXITS, Named.as("exits-sink"));
         exits.filter((k, x) -> x.reason() == io.quantumtrader.trader.events.ExitReason.STOP_LOSS, Named.as("stops-only"))
@@ -166,7 +166,7 @@ public final class QuantumTraderTopology {
 
         // operator commands: a kill switch reset (active=false on risk.kill_switch.activated)
         EventStream<String, KillSwitch> commands = b.stream(KILL_SWITCH, KillSwitch.class, Named.as("kill-switch-commands"))
-                .process(() -> new TradingStages.KillSwitchCommands(risk), Named.as("kill-switch-operator"), "account");
+                .process(() -> new KillSwitchOperatorProcessor(risk), Named.as("kill-switch-operator"), "account");
 
         // audit: every decision, never trimmed
         evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),

@@ -1,0 +1,55 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.streams.topology.Processor;
+import io.quantumtrader.streams.topology.ProcessorContext;
+import io.quantumtrader.trader.events.ExitDecision;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.exit.ExitBrain;
+import io.quantumtrader.trader.position.Position;
+import io.quantumtrader.trader.position.PositionOutput;
+import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.RiskRules;
+
+/** Exit brain: checks the symbol's open position on every tick; an exit order fills on the next tick. */
+final class ExitBrainProcessor implements Processor<String, PositionOutput, String, ExitDecision> {
+    private final ExitBrain brain;
+    private final RiskRules rules;
+    private ProcessorContext<String, ExitDecision> ctx;
+    private KeyValueStore<String, Position> positions;
+    private KeyValueStore<String, PendingOrder> orders;
+    private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
+
+    ExitBrainProcessor(ExitBrain brain, RiskRules rules) {
+        this.brain = brain;
+        this.rules = rules;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ExitDecision> c) {
+        ctx = c;
+        positions = c.getStateStore("positions");
+        orders = c.getStateStore("orders");
+        accounts = c.getStateStore("account");
+        regimes = c.getStateStore("regimes");
+    }
+
+    @Override
+    public void process(Record<String, PositionOutput> r) {
+        boolean kill = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
+        Position p = positions.get(r.key());   // one position per symbol; each exits on its own symbol's ticks
+        if (p != null) {
+            brain.check(p, r.value().tick(), kill, regimes.get(r.key())).ifPresent(d -> {
+                positions.put(p.symbol(), p.closingNow());
+                PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
+                        p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0, 0, d.reason().name(),
+                        r.origin() == null ? "" : r.origin().entryId());
+                orders.put(exit.orderId(), exit);
+                ctx.forward(r.with(p.symbol(), d));
+            });
+        }
+    }
+}

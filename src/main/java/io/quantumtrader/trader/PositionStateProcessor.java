@@ -1,0 +1,90 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.streams.topology.Processor;
+import io.quantumtrader.streams.topology.ProcessorContext;
+import io.quantumtrader.trader.events.DailyStatus;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PositionOpened;
+import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.position.Position;
+import io.quantumtrader.trader.position.PositionOutput;
+import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.RiskRules;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Position state: opens and closes positions from fills, books realized P&amp;L per UTC day, trips the kill switch. */
+final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
+    private final RiskRules rules;
+    private ProcessorContext<String, PositionOutput> ctx;
+    private KeyValueStore<String, Position> positions;
+    private KeyValueStore<String, Account> accounts;
+
+    PositionStateProcessor(RiskRules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PositionOutput> c) {
+        ctx = c;
+        positions = c.getStateStore("positions");
+        accounts = c.getStateStore("account");
+    }
+
+    @Override
+    public void process(Record<String, VenueOutput> r) {
+        Account a = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily());
+        List<PositionOpened> opened = new ArrayList<>();
+        List<PositionClosed> closed = new ArrayList<>();
+        List<DailyStatus> daily = new ArrayList<>();
+        KillSwitch kill = null;
+        for (OrderFilled f : r.value().fills()) {
+            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                Position p = new Position(f.positionId(), f.symbol(), f.direction(), f.size(), f.price(),
+                        f.stopLoss(), f.takeProfit(), f.feeUsd(), f.filledAt(), false);
+                positions.put(f.symbol(), p);
+                a = a.opened(f.price() * f.size());
+                opened.add(new PositionOpened(p.positionId(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
+                        p.stopLoss(), p.takeProfit(), p.entryFeeUsd(), p.openedAt()));
+            } else {
+                Position p = positions.get(f.symbol());
+                if (p == null) {
+                    continue;
+                }
+                positions.delete(f.symbol());
+                double fees = p.entryFeeUsd() + f.feeUsd();
+                double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
+                a = a.closed(p.entryPrice() * p.size(), pnl);
+                closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
+                        f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
+                        f.exitReason(), p.openedAt(), f.filledAt()));
+                boolean breached = a.dailyLossPct() >= rules.dailyLossLimitPct();
+                daily.add(new DailyStatus(a.name(), Instant.ofEpochMilli(r.timestamp()).atZone(ZoneOffset.UTC).toLocalDate().toString(),
+                        Math.round(a.dailyRealizedUsd() * 100) / 100.0, a.dailyTrades(), a.dailyWins(),
+                        Math.round(a.equityUsd() * 100) / 100.0, Math.round(a.dailyLossPct() * 1000) / 1000.0,
+                        rules.dailyLossLimitPct(), breached));
+                if (breached && !a.killSwitch()) {
+                    a = a.killed();
+                    kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% >= %.1f%% limit",
+                            a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
+                }
+            }
+        }
+        accounts.put(Account.PAPER, a);
+        List<io.quantumtrader.trader.events.PositionUpdate> updates = new ArrayList<>();
+        Position open = positions.get(r.key());
+        if (open != null) {
+            double mark = r.value().tick().price();
+            updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
+                    open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
+        }
+        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, daily, kill)));
+    }
+}
