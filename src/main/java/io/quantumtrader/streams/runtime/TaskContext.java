@@ -36,14 +36,13 @@ final class TaskContext implements TaskOutput {
     private final Map<String, GlobalStoreReplica> globalStores;
     private final String metaKey;
     private final RuntimeCounters counters;
+    private final OutputIds ids;
     private final io.quantumtrader.streams.metrics.StreamsMetrics metrics;
     private final Map<String, Long> streamTimes = new HashMap<>();
     private final Map<String, Long> dirtyStreamTimes = new HashMap<>();
     private CommitBatch batch;
-    private String batchId;
     private long commitSeq;
     private final Set<String> deadLettered = new HashSet<>();
-    private final Map<String, Integer> outputIndex = new HashMap<>();
     private int outputs;
     private int deadLetters;
 
@@ -52,6 +51,7 @@ final class TaskContext implements TaskOutput {
                 Map<String, GlobalStoreReplica> globalStores, String metaKey, RuntimeCounters counters,
                 io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
         this.metrics = metrics;
+        this.ids = new OutputIds(applicationId);
         this.globalStores = globalStores;
         this.metaKey = metaKey;
         this.counters = counters;
@@ -71,9 +71,8 @@ final class TaskContext implements TaskOutput {
      */
     void begin(CommitBatch next, String firstEntry) {
         batch = next;
-        batchId = "batch/" + taskId + "/" + firstEntry;
+        ids.begin("batch/" + taskId + "/" + firstEntry);
         deadLettered.clear();
-        outputIndex.clear();
         outputs = 0;
         deadLetters = 0;
     }
@@ -173,9 +172,7 @@ final class TaskContext implements TaskOutput {
         StreamSpec spec = catalog.spec(stream);
         int p = subject != null ? Partitioner.partition(subject, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
-        String originId = originId(record);
-        int index = outputIndex.merge(originId + "|" + sinkNode, 1, Integer::sum);
-        String eventId = EnvelopeCodec.deterministicId(applicationId, originId, sinkNode, Integer.toString(index));
+        String eventId = ids.next(record, sinkNode);
         Map<String, String> fields = EnvelopeCodec.encode(stream, applicationId + "/" + sinkNode, eventId, subject,
                 record.value(), record.timestamp(), record.traceId());
         batch.add(keys.stream(stream, p), spec.maxLen(), fields);
@@ -250,7 +247,6 @@ final class TaskContext implements TaskOutput {
     }
 
     private String originId(Record<?, ?> record) {
-        Record.Origin o = record.origin();
-        return o == null ? batchId : o.stream() + "/" + o.partition() + "/" + o.entryId();
+        return ids.originId(record);
     }
 }

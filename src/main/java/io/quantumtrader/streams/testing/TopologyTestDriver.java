@@ -5,6 +5,7 @@ import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.runtime.DeadLetterFields;
 import io.quantumtrader.streams.runtime.GlobalStoreReplica;
+import io.quantumtrader.streams.runtime.OutputIds;
 import io.quantumtrader.streams.runtime.SubtopologyExecutor;
 import io.quantumtrader.streams.runtime.TaskOutput;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
@@ -154,10 +155,9 @@ public final class TopologyTestDriver implements AutoCloseable {
         final SubtopologyExecutor executor;
         final Map<String, CachedKeyValueStore<?, ?>> stores = new LinkedHashMap<>();
         final Map<String, Long> streamTimes = new HashMap<>();
-        final Map<String, Integer> outputIndex = new HashMap<>();
+        final OutputIds ids = new OutputIds(topology.applicationId());
         final Set<String> deadLettered = new HashSet<>();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
-        String batchId;
 
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
@@ -169,8 +169,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         }
 
         void begin(String id) {
-            batchId = "batch/" + subtopology.id() + "_0/" + id;
-            outputIndex.clear();
+            ids.begin("batch/" + subtopology.id() + "_0/" + id);
             deadLettered.clear();
             pending.clear();
         }
@@ -184,10 +183,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
-            String originId = record.origin() == null ? batchId
-                    : record.origin().stream() + "/" + record.origin().partition() + "/" + record.origin().entryId();
-            int index = outputIndex.merge(originId + "|" + sinkNode, 1, Integer::sum);
-            String eventId = EnvelopeCodec.deterministicId(topology.applicationId(), originId, sinkNode, Integer.toString(index));
+            String eventId = ids.next(record, sinkNode);
             pending.add(Map.entry(stream, EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
                     subject, record.value(), record.timestamp(), record.traceId())));
         }
