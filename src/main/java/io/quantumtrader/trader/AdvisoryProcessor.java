@@ -31,7 +31,7 @@ final class AdvisoryProcessor implements Processor<String, MarketState, String, 
 
     @Override
     public void process(Record<String, MarketState> r) {
-        Advice advice = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch()
+        Advice advice = AccountStore.today(accounts, rules, r.timestamp()).killSwitch()
                 ? new Advice(null, new NoSignal(r.key(), r.value().candle().windowEnd(), "kill_switch_active",
                 "the kill switch is on: no signals until a human reset", SignalAdvisory.MODEL_VERSION))
                 : advisory.advise(r.value());

@@ -39,7 +39,7 @@ final class ExitBrainProcessor implements Processor<String, PositionOutput, Stri
 
     @Override
     public void process(Record<String, PositionOutput> r) {
-        boolean kill = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
+        boolean kill = AccountStore.today(accounts, rules, r.timestamp()).killSwitch();
         Position p = positions.get(r.key());   // one position per symbol; each exits on its own symbol's ticks
         if (p != null) {
             brain.check(p, r.value().tick(), kill, regimes.get(r.key())).ifPresent(d -> {

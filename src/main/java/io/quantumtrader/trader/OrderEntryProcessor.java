@@ -30,7 +30,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
 
     @Override
     public void process(Record<String, TradeRequest> r) {
-        if (AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch()) {
+        if (AccountStore.today(accounts, rules, r.timestamp()).killSwitch()) {
             return;
         }
         TradeRequest t = r.value();

@@ -39,7 +39,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
     @Override
     public void process(Record<String, PriceTick> r) {
         String entry = r.origin() == null ? "" : r.origin().entryId();
-        boolean kill = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily()).killSwitch();
+        boolean kill = AccountStore.today(accounts, rules, r.timestamp()).killSwitch();
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {

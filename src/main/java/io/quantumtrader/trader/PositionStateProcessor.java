@@ -40,7 +40,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
 
     @Override
     public void process(Record<String, VenueOutput> r) {
-        Account a = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily());
+        Account a = AccountStore.today(accounts, rules, r.timestamp());
         List<PositionOpened> opened = new ArrayList<>();
         List<PositionClosed> closed = new ArrayList<>();
         List<DailyStatus> daily = new ArrayList<>();

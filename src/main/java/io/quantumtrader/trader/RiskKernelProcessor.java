@@ -33,7 +33,7 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
 
     @Override
     public void process(Record<String, Signal> r) {
-        Account a = AccountStore.current(accounts, rules).onDay(r.timestamp(), rules.killSwitchResetsDaily());
+        Account a = AccountStore.today(accounts, rules, r.timestamp());
         ctx.forward(r.withValue(kernel.evaluate(r.value(), a, positions.get(r.key()) != null, r.timestamp())));
     }
 }
