@@ -100,9 +100,11 @@ final class ReplayCommand implements Callable<Integer> {
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
+                        new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, published.get(),
                         csv.malformed().size(), runtime, seconds, drained,
-                        riskRules.startingEquityUsd());
+                        riskRules.startingEquityUsd(), closed);
                 out.println();
                 report.print(out);
                 Path json = Path.of("target", "replay", "report.json");
@@ -111,9 +113,7 @@ final class ReplayCommand implements Callable<Integer> {
                 List<Path> charts = ReplayChart.write(json.getParent(),
                         ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES,
                                 io.quantumtrader.trader.events.Candle.class),
-                        ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED,
-                                io.quantumtrader.trader.events.PositionClosed.class),
-                        riskRules.startingEquityUsd());
+                        closed, riskRules.startingEquityUsd());
                 out.printf("charts written to %s%n", charts);
                 return drained ? 0 : 1;
             }

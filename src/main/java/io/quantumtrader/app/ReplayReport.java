@@ -40,7 +40,8 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long published,
-                                long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity) {
+                                long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
+                                List<PositionClosed> closed) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
         Map<String, Long> counts = new TreeMap<>();
@@ -63,7 +64,6 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         Map<String, Long> declines = new TreeMap<>();
         payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
                 .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
-        List<PositionClosed> closed = payloads(redis, keys, catalog, QuantumTraderTopology.CLOSED, PositionClosed.class);
         Map<String, Double> byDay = new TreeMap<>();
         Map<String, Long> exits = new TreeMap<>();
         double equity = startingEquity;
