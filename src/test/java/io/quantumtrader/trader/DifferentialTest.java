@@ -3,23 +3,18 @@ package io.quantumtrader.trader;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
-import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PriceTick;
-import io.quantumtrader.trader.market.TradesCsv;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.domain.Range;
-import reactor.core.publisher.Flux;
 
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,22 +36,17 @@ class DifferentialTest {
     }
 
     @Test
-    void thePipelineOnRedisMakesTheSameTradesAsASequentialLoop() throws Exception {
-        List<PriceTick> ticks;
-        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = TradesCsv.read(in, "BTC-USD").ticks();
-        }
+    void thePipelineOnRedisMakesTheSameTradesAsASequentialLoop() {
+        List<PriceTick> ticks = TradingFixtures.realTicks(Integer.MAX_VALUE);
         RiskRules rules = RiskRules.defaults().withKillSwitchResetsDaily(true);
 
         String ns = "diff-" + System.nanoTime();
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        StreamCatalog catalog = TradingFixtures.catalog();
         List<String> tickIds;
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
                 StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
-            new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test")
-                    .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
-                    .block();
+            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
             tickIds = REDIS.template().opsForStream().range(new StreamKeys(ns).stream(QuantumTraderTopology.TICKS, 0), Range.unbounded())
                     .map(r -> r.getId().getValue()).collectList().block();

@@ -1,27 +1,15 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.record.Envelope;
-import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
-import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.testing.TestInputStream;
-import io.quantumtrader.streams.testing.TopologyTestDriver;
 import io.quantumtrader.trader.events.PriceTick;
-import io.quantumtrader.trader.market.TradesCsv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.domain.Range;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,31 +33,18 @@ class TradingCrashRecoveryTest {
     }
 
     @Test
-    void aReplayKilledAtARandomPointAndResumedGivesTheSameResults() throws Exception {
-        List<PriceTick> ticks;
-        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 20_000);
-        }
+    void aReplayKilledAtARandomPointAndResumedGivesTheSameResults() {
+        List<PriceTick> ticks = TradingFixtures.realTicks(20_000);
         List<String> streams = List.of(QuantumTraderTopology.CANDLES, QuantumTraderTopology.SIGNALS,
                 QuantumTraderTopology.EVALUATIONS, QuantumTraderTopology.FILLS, QuantumTraderTopology.CLOSED,
                 QuantumTraderTopology.DAILY_STATUS, QuantumTraderTopology.AUDIT);
-        Map<String, List<String>> expected = new HashMap<>();
-        try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build())) {
-            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
-            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
-            for (String s : streams) {
-                expected.put(s, driver.createOutputStream(s, Object.class).readRecordsToList().stream()
-                        .map(r -> r.key() + "|" + r.timestamp() + "|" + r.value()).toList());
-            }
-        }
+        Map<String, List<String>> expected = TradingFixtures.driverOutputs(QuantumTraderTopology.build(), ticks, streams);
         assertThat(expected.get(QuantumTraderTopology.CLOSED)).isNotEmpty();
 
         String ns = "crash-" + System.nanoTime();
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        StreamCatalog catalog = TradingFixtures.catalog();
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(200);
-        new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test")
-                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
-                .block();
+        TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
         int crashAt = 5 + new Random().nextInt(80);   // of ~100 commits
         AtomicInteger commits = new AtomicInteger();
         AtomicReference<StreamsRuntime> victim = new AtomicReference<>();
@@ -90,16 +65,8 @@ class TradingCrashRecoveryTest {
             assertThat(second.awaitDrained(Duration.ofSeconds(90))).isTrue();
         }
         for (String s : streams) {
-            List<String> actual = REDIS.template().opsForStream().range(new StreamKeys(ns).stream(s, 0), Range.unbounded())
-                    .map(r -> {
-                        Map<String, String> f = new LinkedHashMap<>();
-                        r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
-                        Envelope e = Envelope.fromFields(f);
-                        return e.subject() + "|" + e.time().toEpochMilli() + "|"
-                                + new io.quantumtrader.streams.record.JsonSerde<>(Object.class).deserialize(e.data());
-                    })
-                    .collectList().block();
-            assertThat(actual).as("%s after a crash at commit %d", s, crashAt).isEqualTo(expected.get(s));
+            assertThat(TradingFixtures.redisOutputs(REDIS.template(), ns, s)).as("%s after a crash at commit %d", s, crashAt)
+                    .isEqualTo(expected.get(s));
         }
     }
 }

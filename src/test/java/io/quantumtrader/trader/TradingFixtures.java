@@ -1,0 +1,84 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.market.TradesCsv;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shared by the trading tests that compare the Redis pipeline with the test driver: real ticks, and the records of a
+ * stream rendered as {@code key|event time|value} so the two can be compared entry by entry.
+ */
+final class TradingFixtures {
+
+    private static final JsonSerde<Object> JSON = new JsonSerde<>(Object.class);
+
+    private TradingFixtures() {
+    }
+
+    /** @return the first {@code n} of the bundled Bitstamp trades as BTC-USD ticks */
+    static List<PriceTick> realTicks(int n) {
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            List<PriceTick> all = TradesCsv.read(in, "BTC-USD").ticks();
+            return all.subList(0, Math.min(n, all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the project's stream catalog */
+    static StreamCatalog catalog() {
+        return StreamCatalog.load(Path.of("topology/streams.yaml"));
+    }
+
+    /** @return per stream, what the topology writes in the test driver for these ticks */
+    static Map<String, List<String>> driverOutputs(Topology topology, List<PriceTick> ticks, List<String> streams) {
+        Map<String, List<String>> out = new HashMap<>();
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology)) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            for (String s : streams) {
+                out.put(s, driver.createOutputStream(s, Object.class).readRecordsToList().stream()
+                        .map(r -> r.key() + "|" + r.timestamp() + "|" + r.value()).toList());
+            }
+        }
+        return out;
+    }
+
+    /** Publishes the ticks in order to {@code market.tick.price} of namespace {@code ns}. */
+    static void publish(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, List<PriceTick> ticks) {
+        new EventPublisher(redis, new StreamKeys(ns), catalog, "test")
+                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
+                .block();
+    }
+
+    /** @return what is in partition 0 of {@code stream} on Redis, rendered like {@link #driverOutputs} */
+    static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
+        return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())
+                .map(r -> {
+                    Map<String, String> f = new LinkedHashMap<>();
+                    r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
+                    Envelope e = Envelope.fromFields(f);
+                    return e.subject() + "|" + e.time().toEpochMilli() + "|" + JSON.deserialize(e.data());
+                })
+                .collectList().block();
+    }
+}
