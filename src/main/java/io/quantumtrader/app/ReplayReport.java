@@ -1,5 +1,6 @@
 package io.quantumtrader.app;
 
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.StreamCatalog;
@@ -126,9 +127,7 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         List<T> out = new ArrayList<>();
         for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
             redis.opsForStream().range(keys.stream(stream, p), Range.unbounded()).toIterable().forEach(r -> {
-                Map<String, String> f = new LinkedHashMap<>();
-                r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
-                out.add(serde.deserialize(Envelope.fromFields(f).data()));
+                out.add(serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()));
             });
         }
         return out;

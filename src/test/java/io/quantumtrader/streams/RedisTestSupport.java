@@ -7,10 +7,8 @@ import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,7 +50,7 @@ public final class RedisTestSupport {
     public static List<Map<String, String>> entries(String namespace, String stream, int partition) {
         String key = new StreamKeys(namespace).stream(stream, partition);
         return template().opsForStream().range(key, Range.unbounded())
-                .map(RedisTestSupport::fields)
+                .map(io.quantumtrader.streams.redis.StreamEntry::fieldsOf)
                 .collectList().block();
     }
 
@@ -68,9 +66,4 @@ public final class RedisTestSupport {
         return template().opsForStream().size(new StreamKeys(namespace).stream(stream, partition)).block();
     }
 
-    private static Map<String, String> fields(MapRecord<String, Object, Object> r) {
-        Map<String, String> m = new LinkedHashMap<>();
-        r.getValue().forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
-        return m;
-    }
 }

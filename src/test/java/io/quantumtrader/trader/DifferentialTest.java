@@ -1,5 +1,6 @@
 package io.quantumtrader.trader;
 
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
@@ -16,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.domain.Range;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,9 +60,7 @@ class DifferentialTest {
         List<PositionClosed> pipeline = REDIS.template().opsForStream()
                 .range(new StreamKeys(ns).stream(QuantumTraderTopology.CLOSED, 0), Range.unbounded())
                 .map(r -> {
-                    Map<String, String> f = new LinkedHashMap<>();
-                    r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
-                    return serde.deserialize(Envelope.fromFields(f).data());
+                    return serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data());
                 })
                 .collectList().block();
 

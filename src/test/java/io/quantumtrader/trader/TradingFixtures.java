@@ -1,5 +1,6 @@
 package io.quantumtrader.trader;
 
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.EventPublisher;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,9 +74,7 @@ final class TradingFixtures {
     static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
         return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())
                 .map(r -> {
-                    Map<String, String> f = new LinkedHashMap<>();
-                    r.getValue().forEach((k, v) -> f.put(String.valueOf(k), String.valueOf(v)));
-                    Envelope e = Envelope.fromFields(f);
+                    Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
                     return e.subject() + "|" + e.time().toEpochMilli() + "|" + JSON.deserialize(e.data());
                 })
                 .collectList().block();

@@ -226,9 +226,7 @@ public final class PartitionReader {
 
     /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */
     private StreamEntry toEntry(MapRecord<String, Object, Object> r) {
-        Map<Object, Object> value = r.getValue() == null ? Map.of() : r.getValue();
-        Map<String, String> fields = new LinkedHashMap<>(value.size() * 2);
-        value.forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
-        return new StreamEntry(streamByKey.get(r.getStream()), r.getStream(), partition, r.getId().getValue(), fields);
+        return new StreamEntry(streamByKey.get(r.getStream()), r.getStream(), partition, r.getId().getValue(),
+                StreamEntry.fieldsOf(r));
     }
 }

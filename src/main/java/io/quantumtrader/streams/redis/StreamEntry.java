@@ -13,6 +13,17 @@ import java.util.Map;
  */
 public record StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields) {
 
+    /**
+     * @return the fields of a stream entry read through Spring Data Redis, as strings in their stored order (an entry
+     *         deleted while pending has none: empty map)
+     */
+    public static Map<String, String> fieldsOf(org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object> r) {
+        Map<Object, Object> value = r.getValue() == null ? Map.of() : r.getValue();
+        Map<String, String> fields = new java.util.LinkedHashMap<>(value.size() * 2);
+        value.forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        return fields;
+    }
+
     /** Orders entry ids numerically ({@code <ms>-<seq>}), as Redis does. */
     public static int compareIds(String a, String b) {
         int da = a.indexOf('-');

@@ -1,5 +1,6 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -52,9 +53,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         return redis.opsForStream().range(key, range, Limit.limit().count(PAGE))
                 .doOnNext(r -> {
                     lastIds.put(key, r.getId().getValue());
-                    Map<String, String> fields = new HashMap<>();
-                    r.getValue().forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
-                    apply(fields);
+                    apply(StreamEntry.fieldsOf(r));
                 })
                 .count()
                 .flatMap(n -> n == PAGE ? refresh(key) : Mono.empty());
