@@ -6,7 +6,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;

@@ -5,7 +5,7 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.TradesCsv;

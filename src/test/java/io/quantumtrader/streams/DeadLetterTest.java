@@ -7,8 +7,8 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.runtime.EventError;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.redis;
 
+import io.quantumtrader.streams.state.StateWrites;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,7 +12,7 @@ import java.util.Map;
  * The write set of one task batch, turned into the KEYS and ARGV of {@code commit.lua}: state writes, outputs and
  * acknowledgements, applied atomically by {@link CommitScript}.
  */
-public final class CommitBatch {
+public final class CommitBatch implements StateWrites {
 
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
@@ -22,6 +24,7 @@ public final class CommitBatch {
     private int ackCount;
 
     /** Sets a field of a state hash. */
+    @Override
     public void put(String hashKey, String field, String value) {
         state.add(index(hashKey));
         state.add(field);
@@ -31,6 +34,7 @@ public final class CommitBatch {
     }
 
     /** Deletes a field of a state hash. */
+    @Override
     public void delete(String hashKey, String field) {
         state.add(index(hashKey));
         state.add(field);

@@ -2,8 +2,8 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

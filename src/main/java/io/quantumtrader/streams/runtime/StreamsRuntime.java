@@ -4,8 +4,8 @@ import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -78,7 +78,7 @@ public final class StreamsRuntime implements AutoCloseable {
         if (state != RuntimeState.CREATED) {
             throw new IllegalStateException("runtime is " + state + "; start() may be called once");
         }
-        topology.validate(config.catalog());
+        topology.validate(stream -> config.catalog().spec(stream).partitions());
         commitConnection = CommitConnection.open(redis).orElse(null);
         if (commitConnection == null) {
             log.warn("not on a standalone Lettuce connection: commits are sent one at a time (no pipelining)");

@@ -3,9 +3,9 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
-import io.quantumtrader.streams.topology.Stage;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.TopologyNode;
+import io.quantumtrader.streams.dsl.internals.Stage;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

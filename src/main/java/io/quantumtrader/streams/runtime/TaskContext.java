@@ -9,7 +9,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.record.Record;
-import io.quantumtrader.streams.topology.StageContext;
+import io.quantumtrader.streams.dsl.internals.StageContext;
 
 /**
  * Where a {@link SubtopologyExecutor} sends what it produces: the stage context (stores, dead letters) plus sink

@@ -11,9 +11,9 @@ import io.quantumtrader.streams.runtime.TaskOutput;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
 import java.time.Instant;
