@@ -93,6 +93,7 @@ public final class TopologyBuilder {
         String store = materialized.storeName;
         addStateStore(StoreSpec.keyValueStore(store, valueType));
         EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));
+        source.node.markTableSource();
         String name = store + "-table";
         TopologyNode n = addProcessor(name, () -> new TableSourceStage(name, store), Set.of(store), List.of(source.node));
         return new KeyedTable<>(this, n, store, null);
@@ -110,7 +111,7 @@ public final class TopologyBuilder {
         }
         globalStores.put(store, new GlobalStoreSpec(store, stream, new JsonSerde<>(valueType)));
         EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));
-        source.node.markGlobal();
+        source.node.markGlobal().markTableSource();
         addProcessor(store + "-global-table", () -> (in, ctx) -> reactor.core.publisher.Flux.empty(), Set.of(store),
                 List.of(source.node)).markGlobal();
         return new GlobalTable<>(store, stream);

@@ -11,6 +11,7 @@ package io.quantumtrader.streams.redis;
  *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>}</li>
  *   <li>fencing counter: {@code <ns>:{<p>}:fence:<application-id>.<sub-topology>}</li>
  *   <li>task metadata (stream time per node): {@code <ns>:{<p>}:meta:<application-id>.<sub-topology>}</li>
+ *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<p>}:dedupe:<application-id>.<sub-topology>}</li>
  *   <li>membership: {@code <ns>:members}, a sorted set of instance id → expiry (epoch ms), renewed by each live
  *       instance's heartbeat; details of one member in the hash {@code <ns>:member:<instance-id>}</li>
  * </ul>
@@ -43,6 +44,14 @@ public record StreamKeys(String namespace) {
     /** @return the task's metadata hash (stream time per node), written with every commit */
     public String meta(String group, int partition) {
         return namespace + ":{" + partition + "}:meta:" + group;
+    }
+
+    /**
+     * @return the task's dedupe set: a sorted set of the input event ids its commits recorded, scored by arrival time
+     *         (ms), trimmed to the dedupe window
+     */
+    public String dedupe(String group, int partition) {
+        return namespace + ":{" + partition + "}:dedupe:" + group;
     }
 
     /** @return the counter that issues increasing fencing tokens for the task */

@@ -18,6 +18,13 @@ public interface TaskOutput extends StageContext {
      */
     void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
 
+    /**
+     * An input entry passed its source's checks and became a record: its event id joins the task's dedupe set with
+     * the batch's commit.
+     */
+    default void accepted(Record.Origin origin, String eventId) {
+    }
+
     /** A processor node ran over one batch: {@code in} records reached it, {@code out} left it, in {@code nanos}. */
     default void nodeProcessed(String node, int in, int out, long nanos) {
     }

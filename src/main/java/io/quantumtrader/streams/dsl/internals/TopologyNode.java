@@ -60,6 +60,17 @@ public final class TopologyNode {
     /** @return true for the nodes that maintain a global table (they run in no task) */
     public boolean global() { return global; }
 
+    private boolean tombstones;
+
+    /** @return true for the source of a table: a {@code null} value (tombstone) deletes its key, it is not refused */
+    public boolean acceptsTombstones() { return tombstones; }
+
+    /** Marks the source of a table (its records may be tombstones); for {@code TopologyBuilder} only. */
+    public TopologyNode markTableSource() {
+        tombstones = true;
+        return this;
+    }
+
     /** Marks a node that maintains a global table; for {@code TopologyBuilder} only. */
     public TopologyNode markGlobal() {
         global = true;
