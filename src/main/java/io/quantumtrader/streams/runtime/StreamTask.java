@@ -250,11 +250,9 @@ public final class StreamTask {
                     CommitBatch commit = new CommitBatch();
                     context.begin(commit, batch.get(0).id());
                     batch.forEach(e -> commit.ack(e.key(), e.id()));
-                    // idempotent ingest: an event id processed before (within the dedupe window) is acknowledged only
-                    List<StreamEntry> fresh = batch.stream().filter(e -> !context.duplicate(e.fields())).toList();
                     long started = System.nanoTime();
                     return refreshGlobals(context)
-                            .then(fresh.isEmpty() ? Mono.empty() : executor.process(fresh, context))
+                            .then(executor.process(batch, context))
                             .then(Mono.fromSupplier(() -> {
                                 counters.processNanos.add(System.nanoTime() - started);
                                 return context.prepare(batch.size());

@@ -96,6 +96,9 @@ public final class SubtopologyExecutor {
                     continue;
                 }
                 Envelope env = accepted.envelope();
+                if (output.duplicate(env.id())) {
+                    continue;
+                }
                 output.accepted(origin, env.id());
                 outputs.computeIfAbsent(source, k -> new ArrayList<>())
                         .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));

@@ -96,9 +96,9 @@ final class TaskContext implements TaskOutput {
      * @return true when the entry's event id was processed before within the dedupe window: the entry is acknowledged
      *         with the batch and skipped (a producer's retry, a replay into the same namespace), and counted
      */
-    boolean duplicate(Map<String, String> fields) {
-        String eventId = fields.get("id");
-        if (eventId == null || !dedupe.contains(eventId)) {
+    @Override
+    public boolean duplicate(String eventId) {
+        if (!dedupe.contains(eventId)) {
             return false;
         }
         duplicates++;

@@ -19,6 +19,16 @@ public interface TaskOutput extends StageContext {
     void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
 
     /**
+     * Idempotent ingest: asked for each input entry that passed its source's checks, in input order.
+     *
+     * @return true when the event id was processed before within the dedupe window: the entry is acknowledged with
+     *         the batch and skipped (a producer's retry, a replay into the same namespace)
+     */
+    default boolean duplicate(String eventId) {
+        return false;
+    }
+
+    /**
      * An input entry passed its source's checks and became a record: its event id joins the task's dedupe set with
      * the batch's commit.
      */
