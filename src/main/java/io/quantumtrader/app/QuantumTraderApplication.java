@@ -67,9 +67,9 @@ public class QuantumTraderApplication {
 
     @Bean
     StreamsHealth streamsHealth(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
-                                StreamsRuntimeLifecycle runtime, QuantumTraderProperties p) {
+                                StreamsRuntimeLifecycle runtime, QuantumTraderProperties p, MeterRegistry registry) {
         return new StreamsHealth(topology, config, redis, new StreamsHealth.Thresholds(p.maxLag(), p.maxOldestPendingAge(),
-                p.maxStaleConsumers(), p.staleConsumerIdle()), () -> runtime.runtime().state());
+                p.maxStaleConsumers(), p.staleConsumerIdle()), () -> runtime.runtime().state()).withMeters(registry);
     }
 
     @Bean

@@ -28,7 +28,7 @@ public record PriceTick(String symbol, double price, double size, long timestamp
                     + (symbol == null ? null : symbol.length() > 40 ? symbol.substring(0, 40) + "…" : symbol) + "'");
         }
         if (!(price > 0) || !(price <= MAX_PRICE_USD)) {
-            throw new IllegalArgumentException("price must be a number in (0, " + MAX_PRICE_USD + "] USD, was " + price);
+            throw new IllegalArgumentException("price must be a positive number up to " + MAX_PRICE_USD + " USD, was " + price);
         }
         if (!(size >= 0) || !(size <= MAX_SIZE)) {
             throw new IllegalArgumentException("size must be a number in [0, " + MAX_SIZE + "], was " + size);
