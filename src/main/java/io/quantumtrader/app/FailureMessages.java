@@ -27,7 +27,7 @@ public final class FailureMessages {
         }
         NoSuchFileException missing = find(error, NoSuchFileException.class);
         if (missing != null) {
-            return new CliException(CliException.INPUT, "file not found: " + missing.getFile(),
+            return new CliException(CliException.INPUT, "no such file or directory: " + missing.getFile(),
                     "check the path (relative paths start at " + System.getProperty("user.dir") + ")", error);
         }
         AccessDeniedException denied = find(error, AccessDeniedException.class);
@@ -47,10 +47,11 @@ public final class FailureMessages {
         if (isRedisFailure(error)) {
             return redis(error, null, null);
         }
-        Throwable root = root(error);
-        if (root instanceof IllegalArgumentException) {
-            return new CliException(CliException.INPUT, "invalid input: " + message(root), null, error);
+        IllegalArgumentException invalid = find(error, IllegalArgumentException.class);
+        if (invalid != null) {
+            return new CliException(CliException.INPUT, "invalid input: " + message(invalid), null, error);
         }
+        Throwable root = root(error);
         return new CliException(CliException.FAILED, "unexpected error: " + root.getClass().getSimpleName() + ": " + message(root),
                 "run again with --verbose for the stack trace", error);
     }

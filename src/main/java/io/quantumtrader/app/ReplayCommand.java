@@ -65,6 +65,11 @@ final class ReplayCommand implements Callable<Integer> {
         input.notices().forEach(out::println);
 
         String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
+        try {
+            new StreamKeys(ns);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
+        }
         StreamCatalog catalog = loadCatalog();
         io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
         Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules);
@@ -120,6 +125,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (InputStream in = Files.newInputStream(file)) {
             return io.quantumtrader.trader.risk.RiskRules.load(in);
+        } catch (IllegalArgumentException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new CliException(CliException.INPUT, "cannot use risk rules " + file + ": " + reason,
+                    "compare with config/risk-rules.yaml (every rule and its default)", e);
         }
     }
 
