@@ -78,8 +78,9 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
         List<String> out = new ArrayList<>();
         if (csv.unit() != TimestampUnit.SECONDS) {
             TradesCsv.Trade first = csv.trades().stream().min(java.util.Comparator.comparingInt(TradesCsv.Trade::lineNumber)).orElseThrow();
-            out.add(String.format("notice: timestamps are %s, converted to milliseconds (line %d: %s)", csv.unit().label(),
-                    first.lineNumber(), Instant.ofEpochMilli(first.tick().timestamp())));
+            out.add(String.format("notice: timestamps read as %s (detected from their size; line %d is %s)%s", csv.unit().label(),
+                    first.lineNumber(), Instant.ofEpochMilli(first.tick().timestamp()),
+                    csv.unit() == TimestampUnit.MILLISECONDS ? "" : ", truncated to milliseconds"));
         }
         TradesCsv.OutOfOrder o = csv.outOfOrder();
         if (o != null) {

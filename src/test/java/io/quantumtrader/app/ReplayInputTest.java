@@ -49,8 +49,8 @@ class ReplayInputTest {
     void millisecondTimestampsAndUnsortedLinesAreAnnounced() throws Exception {
         ReplayInput in = ReplayInput.load(file("ms.csv", "timestamp,price,amount\n1385337660000,2,1\n1385337600000,1,1\nx,1\n"), "ETH-USD");
         assertThat(in.notices()).hasSize(3);
-        assertThat(in.notices().get(0)).isEqualTo("notice: timestamps are epoch milliseconds, converted to milliseconds "
-                + "(line 2: 2013-11-25T00:01:00Z)");
+        assertThat(in.notices().get(0)).isEqualTo("notice: timestamps read as epoch milliseconds (detected from their size; "
+                + "line 2 is 2013-11-25T00:01:00Z)");
         assertThat(in.notices().get(1)).startsWith("notice: ms.csv is not in time order: line 3 (2013-11-25T00:00:00Z) is earlier "
                 + "than line 2 (2013-11-25T00:01:00Z); 1 lines out of order, sorted");
         assertThat(in.notices().get(2)).contains("skipped line 4");
