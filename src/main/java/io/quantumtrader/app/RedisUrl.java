@@ -62,11 +62,6 @@ public final class RedisUrl {
         return config;
     }
 
-    /** @return {@code url} as it may be printed: its password replaced by {@code ***} */
-    public static String redacted(String url) {
-        return Secrets.redact(url);
-    }
-
     private static CliException malformed(String url, String reason, Throwable cause) {
         return new CliException(CliException.INPUT, "REDIS_URL is malformed (" + reason + "): " + Secrets.redact(url),
                 "expected " + SHAPE + " (percent-encode special characters of the password)",

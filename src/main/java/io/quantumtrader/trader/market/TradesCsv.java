@@ -95,6 +95,9 @@ public final class TradesCsv {
             int n = 0;
             while ((line = r.readLine()) != null) {
                 n++;
+                if (n == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);   // UTF-8 byte order mark
+                }
                 if (line.isBlank()) {
                     continue;
                 }

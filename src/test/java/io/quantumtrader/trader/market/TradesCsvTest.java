@@ -74,6 +74,13 @@ class TradesCsvTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotAHeader() {
+        TradesCsv.Result r = read("\uFEFF1385337600,800,1\n1385337601,801,1\n");
+        assertThat(r.header()).isFalse();
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(1, 2);
+    }
+
+    @Test
     void equalTimestampsAreInOrder() {
         assertThat(read("100,1,1\n100,2,1\n101,3,1\n").outOfOrder()).isNull();
     }
