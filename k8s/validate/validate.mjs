@@ -1,5 +1,6 @@
-// Validates every object of a kustomize rendering (stdin or the file given) against the Kubernetes and KEDA JSON
-// schemas of kubernetes-models: types, required fields, enums. Exits 1 naming each invalid object.
+// Validates every object of one or more kustomize renderings (the files given, or stdin) against the Kubernetes, KEDA
+// and Prometheus Operator JSON schemas of kubernetes-models: types, required fields, enums. Exits 1 naming each
+// invalid object.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import * as core from "kubernetes-models/v1";
@@ -8,6 +9,7 @@ import * as policy from "kubernetes-models/policy/v1";
 import * as networking from "kubernetes-models/networking.k8s.io/v1";
 import * as autoscaling from "kubernetes-models/autoscaling/v2";
 import * as keda from "@kubernetes-models/keda/keda.sh/v1alpha1";
+import * as monitoring from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 
 const models = {
   "v1": core,
@@ -16,26 +18,36 @@ const models = {
   "networking.k8s.io/v1": networking,
   "autoscaling/v2": autoscaling,
   "keda.sh/v1alpha1": keda,
+  "monitoring.coreos.com/v1": monitoring,
 };
 
-const text = readFileSync(process.argv[2] ?? 0, "utf8");
+const files = process.argv.length > 2 ? process.argv.slice(2) : [0];
 let failures = 0;
 let checked = 0;
-for (const doc of parseAllDocuments(text)) {
-  const obj = doc.toJS();
-  if (!obj) continue;
-  const name = `${obj.apiVersion}/${obj.kind} ${obj.metadata?.name}`;
-  const Model = models[obj.apiVersion]?.[obj.kind];
-  if (!Model) {
-    console.error(`no schema for ${name}`);
-    failures++;
-    continue;
+for (const file of files) {
+  const where = file === 0 ? "stdin" : file;
+  let fileChecked = 0;
+  for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+    const obj = doc.toJS();
+    if (!obj) continue;
+    const name = `${where}: ${obj.apiVersion}/${obj.kind} ${obj.metadata?.name}`;
+    const Model = models[obj.apiVersion]?.[obj.kind];
+    if (!Model) {
+      console.error(`no schema for ${name}`);
+      failures++;
+      continue;
+    }
+    try {
+      new Model(obj).validate();
+      checked++;
+      fileChecked++;
+    } catch (e) {
+      console.error(`invalid ${name}: ${e.message}`);
+      failures++;
+    }
   }
-  try {
-    new Model(obj).validate();
-    checked++;
-  } catch (e) {
-    console.error(`invalid ${name}: ${e.message}`);
+  if (fileChecked === 0) {
+    console.error(`${where}: no objects`);
     failures++;
   }
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -26,6 +27,7 @@ import java.net.UnknownHostException;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @EnableConfigurationProperties(QuantumTraderProperties.class)
+@Import(OperationsConfiguration.class)
 public class QuantumTraderApplication {
 
     @Bean(destroyMethod = "close")

@@ -1,69 +1,98 @@
 package io.quantumtrader.deploy;
 
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.trader.QuantumTraderTopology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@code kubectl apply -k k8s/} would be told: the kustomize rendering (kubectl on PATH) has no unknown fields
- * (Kubernetes' own Java models reject them) and passes the checks an API server makes: DNS-1123 names, selectors that
- * match template labels, references to objects that exist, no workload scaled by both an HPA and a ScaledObject.
- * Types, required fields and enums (including KEDA's) are checked by k8s/validate (npm kubernetes-models) in CI.
+ * What {@code kubectl apply -k k8s/overlays/<dev|prod>} would be told, checked on the kustomize rendering (kubectl on
+ * PATH): no unknown fields (Kubernetes' own Java models reject them); what an API server checks (DNS-1123 names,
+ * selectors matching template labels); every reference resolving after kustomize's renaming (secrets, config maps,
+ * KEDA's TriggerAuthentication and scale target, the ServiceMonitor's service and port); the restricted Pod Security
+ * Standard the namespaces enforce; KEDA's replica bounds from the stream catalog and a fully qualified Redis address;
+ * Redis' maxmemory below its memory limit; disruption budgets that let a node drain. Types, required fields and enums
+ * (including KEDA's and the Prometheus Operator's) are checked by k8s/validate (npm kubernetes-models) in CI.
  */
 class KubernetesManifestsTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static List<JsonNode> objects;
+    static final List<String> OVERLAYS = List.of("dev", "prod");
+    /** Secrets an overlay expects in the cluster rather than rendering them (kept out of git; its kustomization says how to create them). */
+    static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of("dev", Set.of(), "prod", Set.of("quantum-trader-redis-auth"));
+    static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
     @BeforeAll
     static void render() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kubectl", "kustomize", "k8s").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("kubectl kustomize k8s failed:\n%s", out).isZero();
-        objects = new ArrayList<>();
-        new YAMLMapper().readValues(new YAMLMapper().createParser(out), JsonNode.class).forEachRemaining(n -> {
-            if (n != null && !n.isNull() && !n.isEmpty()) {
-                objects.add(n);
-            }
-        });
+        for (String overlay : OVERLAYS) {
+            Process p = new ProcessBuilder("kubectl", "kustomize", "k8s/overlays/" + overlay).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("kubectl kustomize k8s/overlays/%s failed:\n%s", overlay, out).isZero();
+            List<JsonNode> objects = new ArrayList<>();
+            new YAMLMapper().readValues(new YAMLMapper().createParser(out), JsonNode.class).forEachRemaining(n -> {
+                if (n != null && !n.isNull() && !n.isEmpty()) {
+                    objects.add(n);
+                }
+            });
+            RENDERED.put(overlay, objects);
+        }
     }
 
     @Test
-    void rendersEveryObjectTheBaseNeeds() {
-        assertThat(objects.stream().map(o -> o.path("kind").asString()).collect(Collectors.toSet())).containsExactlyInAnyOrder(
-                "ConfigMap", "Secret", "Service", "Deployment", "StatefulSet", "PodDisruptionBudget", "ScaledObject",
-                "TriggerAuthentication", "NetworkPolicy");
-        assertThat(objects).allSatisfy(o -> assertThat(o.path("metadata").path("labels").path("app.kubernetes.io/part-of").asString())
-                .isEqualTo("quantum-trader"));
+    void devRunsItsOwnRedisAndProdAnExternalOneWithMonitoring() {
+        assertThat(kinds("dev")).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Secret", "Service", "Deployment",
+                "StatefulSet", "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication", "NetworkPolicy");
+        assertThat(kinds("prod")).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Service", "Deployment",
+                "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication", "ServiceMonitor");
+        for (String overlay : OVERLAYS) {
+            assertThat(RENDERED.get(overlay)).allSatisfy(o -> assertThat(o.path("metadata").path("labels")
+                    .path("app.kubernetes.io/part-of").asString()).as("part-of label of %s", id(o)).isEqualTo("quantum-trader"));
+        }
     }
 
-    @Test
-    void coreObjectsHaveNoUnknownFields() {
-        for (JsonNode o : objects) {
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void coreObjectsHaveNoUnknownFields(String overlay) {
+        for (JsonNode o : RENDERED.get(overlay)) {
             String json = JSON.writeValueAsString(o);
-            String kind = o.path("kind").asString();
             try {
-                switch (kind) {
+                switch (o.path("kind").asString()) {
+                    case "Namespace" -> V1Namespace.fromJson(json);
                     case "Deployment" -> V1Deployment.fromJson(json);
                     case "StatefulSet" -> V1StatefulSet.fromJson(json);
                     case "Service" -> V1Service.fromJson(json);
@@ -72,20 +101,25 @@ class KubernetesManifestsTest {
                     case "PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
                     case "NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
                     default -> {
-                        // KEDA objects: schema-checked by k8s/validate
+                        // KEDA and Prometheus Operator objects: schema-checked by k8s/validate
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                throw new AssertionError(kind + " " + o.path("metadata").path("name").asString() + ": " + e.getMessage(), e);
+                throw new AssertionError(overlay + ": " + id(o) + ": " + e.getMessage(), e);
             }
         }
     }
 
-    @Test
-    void namesAreDns1123AndSelectorsMatchTemplateLabels() {
-        for (JsonNode o : objects) {
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void namesAreDns1123AndEverythingIsInTheOverlaysNamespace(String overlay) {
+        String namespace = namespace(overlay);
+        for (JsonNode o : RENDERED.get(overlay)) {
             String name = o.path("metadata").path("name").asString();
-            assertThat(name).as("name of %s", o.path("kind").asString()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(63);
+            assertThat(name).as("name of %s", id(o)).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(63);
+            if (!o.path("kind").asString().equals("Namespace")) {
+                assertThat(o.path("metadata").path("namespace").asString()).as("namespace of %s", id(o)).isEqualTo(namespace);
+            }
             if (Set.of("Deployment", "StatefulSet").contains(o.path("kind").asString())) {
                 Map<String, String> selector = labels(o.path("spec").path("selector").path("matchLabels"));
                 Map<String, String> template = labels(o.path("spec").path("template").path("metadata").path("labels"));
@@ -95,11 +129,12 @@ class KubernetesManifestsTest {
         }
     }
 
-    @Test
-    void servicesDisruptionBudgetsAndPoliciesSelectExistingPods() {
-        List<Map<String, String>> podLabels = workloads().stream()
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void servicesBudgetsPoliciesAndMonitorsSelectWhatExists(String overlay) {
+        List<Map<String, String>> podLabels = workloads(overlay).stream()
                 .map(w -> labels(w.path("spec").path("template").path("metadata").path("labels"))).toList();
-        for (JsonNode o : objects) {
+        for (JsonNode o : RENDERED.get(overlay)) {
             JsonNode selector = switch (o.path("kind").asString()) {
                 case "Service" -> o.path("spec").path("selector");
                 case "PodDisruptionBudget" -> o.path("spec").path("selector").path("matchLabels");
@@ -108,58 +143,301 @@ class KubernetesManifestsTest {
             };
             if (selector != null) {
                 Map<String, String> s = labels(selector);
-                assertThat(podLabels).as("pods selected by %s %s", o.path("kind").asString(), o.path("metadata").path("name").asString())
-                        .anyMatch(l -> l.entrySet().containsAll(s.entrySet()));
+                assertThat(podLabels).as("pods selected by %s", id(o)).anyMatch(l -> l.entrySet().containsAll(s.entrySet()));
+            }
+            if (o.path("kind").asString().equals("ServiceMonitor")) {
+                Map<String, String> s = labels(o.path("spec").path("selector").path("matchLabels"));
+                List<JsonNode> services = of(overlay, "Service").stream()
+                        .filter(svc -> labels(svc.path("metadata").path("labels")).entrySet().containsAll(s.entrySet())).toList();
+                assertThat(services).as("services selected by %s", id(o)).isNotEmpty();
+                o.path("spec").path("endpoints").forEach(e -> {
+                    assertThat(services).as("port %s of %s", e.path("port").asString(), id(o)).allMatch(svc ->
+                            StreamSupport.stream(svc.path("spec").path("ports").spliterator(), false)
+                                    .anyMatch(p -> p.path("name").asString().equals(e.path("port").asString())));
+                    assertThat(e.path("path").asString()).isEqualTo("/actuator/prometheus");
+                });
             }
         }
     }
 
-    @Test
-    void everyReferenceResolvesAndNoWorkloadHasTwoAutoscalers() {
-        Map<String, Set<String>> names = new HashMap<>();
-        objects.forEach(o -> names.computeIfAbsent(o.path("kind").asString(), k -> new java.util.HashSet<>())
-                .add(o.path("metadata").path("name").asString()));
-        for (JsonNode w : workloads()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everySecretConfigMapAndKedaReferenceResolvesAfterKustomize(String overlay) {
+        Set<String> secrets = new HashSet<>(names(overlay, "Secret"));
+        for (String external : EXTERNAL_SECRETS.get(overlay)) {
+            assertThat(secrets).as("external secrets are not rendered").doesNotContain(external);
+            assertThat(read("k8s/overlays/" + overlay + "/kustomization.yaml")).as("how to create %s", external)
+                    .contains("create secret generic " + external);
+        }
+        secrets.addAll(EXTERNAL_SECRETS.get(overlay));
+        Set<String> configMaps = names(overlay, "ConfigMap");
+        List<String> references = new ArrayList<>();
+        for (JsonNode w : workloads(overlay)) {
             JsonNode pod = w.path("spec").path("template").path("spec");
             pod.path("volumes").forEach(v -> {
                 if (v.has("configMap")) {
-                    assertThat(names.get("ConfigMap")).contains(v.path("configMap").path("name").asString());
+                    references.add("ConfigMap " + v.path("configMap").path("name").asString());
+                }
+                if (v.has("secret")) {
+                    references.add("Secret " + v.path("secret").path("secretName").asString());
                 }
             });
-            pod.path("containers").forEach(c -> c.path("env").forEach(e -> {
-                JsonNode ref = e.path("valueFrom").path("secretKeyRef");
-                if (!ref.isMissingNode()) {
-                    assertThat(names.get("Secret")).contains(ref.path("name").asString());
-                }
-            }));
-            if (w.path("kind").asString().equals("StatefulSet")) {
-                assertThat(names.get("Service")).contains(w.path("spec").path("serviceName").asString());
-            }
-        }
-        Set<String> scaled = new java.util.HashSet<>();
-        for (JsonNode o : objects) {
-            if (o.path("kind").asString().equals("ScaledObject")) {
-                JsonNode target = o.path("spec").path("scaleTargetRef");
-                assertThat(names.get(target.path("kind").asString("Deployment"))).as("scale target").contains(target.path("name").asString());
-                o.path("spec").path("triggers").forEach(t -> {
-                    if (t.has("authenticationRef")) {
-                        assertThat(names.get("TriggerAuthentication")).contains(t.path("authenticationRef").path("name").asString());
+            containers(pod).forEach(c -> {
+                c.path("env").forEach(e -> {
+                    JsonNode from = e.path("valueFrom");
+                    if (from.has("secretKeyRef")) {
+                        references.add("Secret " + from.path("secretKeyRef").path("name").asString());
                     }
-                    assertThat(t.path("type").asString()).isEqualTo("redis-streams");
-                    assertThat(t.path("metadata").path("lagCount").asString()).matches("\\d+");
+                    if (from.has("configMapKeyRef")) {
+                        references.add("ConfigMap " + from.path("configMapKeyRef").path("name").asString());
+                    }
                 });
-                assertThat(scaled.add(target.path("name").asString())).as("one ScaledObject per workload").isTrue();
+                c.path("envFrom").forEach(e -> {
+                    if (e.has("secretRef")) {
+                        references.add("Secret " + e.path("secretRef").path("name").asString());
+                    }
+                    if (e.has("configMapRef")) {
+                        references.add("ConfigMap " + e.path("configMapRef").path("name").asString());
+                    }
+                });
+            });
+            if (w.path("kind").asString().equals("StatefulSet")) {
+                assertThat(names(overlay, "Service")).as("serviceName of %s", id(w)).contains(w.path("spec").path("serviceName").asString());
             }
         }
-        for (JsonNode o : objects) {
+        for (JsonNode auth : of(overlay, "TriggerAuthentication")) {
+            auth.path("spec").path("secretTargetRef").forEach(r -> references.add("Secret " + r.path("name").asString()));
+        }
+        for (JsonNode so : of(overlay, "ScaledObject")) {
+            JsonNode target = so.path("spec").path("scaleTargetRef");
+            references.add(target.path("kind").asString("Deployment") + " " + target.path("name").asString());
+            so.path("spec").path("triggers").forEach(t -> {
+                if (t.has("authenticationRef")) {
+                    references.add("TriggerAuthentication " + t.path("authenticationRef").path("name").asString());
+                }
+            });
+        }
+        assertThat(references).as("references").isNotEmpty();
+        Map<String, Set<String>> existing = Map.of("Secret", secrets, "ConfigMap", configMaps,
+                "Deployment", names(overlay, "Deployment"), "TriggerAuthentication", names(overlay, "TriggerAuthentication"));
+        assertThat(references).as("every reference names an object of the rendering").allSatisfy(r -> {
+            String[] kindName = r.split(" ", 2);
+            assertThat(existing.get(kindName[0])).as(r).contains(kindName[1]);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void kedaKeepsOneReplicaScalesToThePartitionsAndReachesRedisByItsFullName(String overlay) throws IOException {
+        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String keyNamespace = new YAMLMapper().readTree(Path.of("k8s/base/config/application.yml").toFile())
+                .path("quantum-trader").path("namespace").asString();
+        Set<String> scaled = new HashSet<>();
+        for (JsonNode so : of(overlay, "ScaledObject")) {
+            JsonNode spec = so.path("spec");
+            assertThat(spec.path("minReplicaCount").asInt(-1)).as("minReplicaCount: stops are watched on every tick").isEqualTo(1);
+            assertThat(scaled.add(spec.path("scaleTargetRef").path("name").asString())).as("one ScaledObject per workload").isTrue();
+            JsonNode deployment = of(overlay, "Deployment").stream()
+                    .filter(d -> d.path("metadata").path("name").asString().equals(spec.path("scaleTargetRef").path("name").asString()))
+                    .findFirst().orElseThrow();
+            String redisAddress = env(deployment, "REDIS_ADDRESS");
+            Map<String, Set<Integer>> partitionsByStream = new HashMap<>();
+            spec.path("triggers").forEach(t -> {
+                assertThat(t.path("type").asString()).isEqualTo("redis-streams");
+                JsonNode m = t.path("metadata");
+                assertThat(m.path("lagCount").asString()).matches("\\d+");
+                String address = m.path("address").asString();
+                assertThat(address).as("KEDA trigger address = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
+                assertFullyQualified(overlay, address);
+                Matcher key = Pattern.compile("(.+):\\{(\\d+)}:s:(.+)").matcher(m.path("stream").asString());
+                assertThat(key.matches()).as("stream key %s", m.path("stream").asString()).isTrue();
+                assertThat(key.group(1)).as("key namespace (quantum-trader.namespace)").isEqualTo(keyNamespace);
+                String stream = key.group(3);
+                partitionsByStream.computeIfAbsent(stream, s -> new HashSet<>()).add(Integer.parseInt(key.group(2)));
+                List<String> groups = QuantumTraderTopology.build().taskSubtopologies().stream()
+                        .filter(s -> s.sourceStreams().contains(stream))
+                        .map(s -> QuantumTraderTopology.APPLICATION_ID + "." + s.id()).toList();
+                assertThat(groups).as("consumer groups reading %s", stream).contains(m.path("consumerGroup").asString());
+            });
+            assertThat(partitionsByStream).as("triggers").hasSize(1);
+            Map.Entry<String, Set<Integer>> input = partitionsByStream.entrySet().iterator().next();
+            int partitions = catalog.spec(input.getKey()).partitions();
+            assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = partitions of %s in topology/streams.yaml", input.getKey())
+                    .isEqualTo(partitions);
+            assertThat(input.getValue()).as("one trigger per partition of %s, so the lag of every partition counts", input.getKey())
+                    .isEqualTo(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+        }
+        assertThat(scaled).isNotEmpty();
+        for (JsonNode o : RENDERED.get(overlay)) {
             if (o.path("kind").asString().equals("HorizontalPodAutoscaler")) {
-                assertThat(scaled).doesNotContain(o.path("spec").path("scaleTargetRef").path("name").asString());
+                assertThat(scaled).as("HPA and ScaledObject on one workload").doesNotContain(o.path("spec").path("scaleTargetRef").path("name").asString());
             }
         }
     }
 
-    private static List<JsonNode> workloads() {
-        return objects.stream().filter(o -> Set.of("Deployment", "StatefulSet").contains(o.path("kind").asString())).toList();
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void podsMeetTheRestrictedPodSecurityStandardTheNamespaceEnforces(String overlay) {
+        JsonNode ns = of(overlay, "Namespace").get(0);
+        Map<String, String> nsLabels = labels(ns.path("metadata").path("labels"));
+        assertThat(nsLabels).containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+                .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+                .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+        Set<String> allowedVolumes = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+                "projected", "secret", "name");
+        for (JsonNode w : workloads(overlay)) {
+            JsonNode pod = w.path("spec").path("template").path("spec");
+            JsonNode podSc = pod.path("securityContext");
+            String what = id(w);
+            assertThat(pod.path("hostNetwork").asBoolean(false) || pod.path("hostPID").asBoolean(false) || pod.path("hostIPC").asBoolean(false))
+                    .as("%s host namespaces", what).isFalse();
+            pod.path("volumes").forEach(v -> assertThat(v.propertyNames()).as("%s volume types", what).isSubsetOf(allowedVolumes));
+            assertThat(podSc.path("seccompProfile").path("type").asString()).as("%s pod seccompProfile", what).isEqualTo("RuntimeDefault");
+            assertThat(podSc.path("runAsNonRoot").asBoolean(false)).as("%s pod runAsNonRoot", what).isTrue();
+            assertThat(podSc.path("runAsUser").asLong(1)).as("%s pod runAsUser", what).isNotZero();
+            assertThat(podSc.path("sysctls").isMissingNode() || podSc.path("sysctls").isEmpty()).as("%s sysctls", what).isTrue();
+            containers(pod).forEach(c -> {
+                String container = what + " container " + c.path("name").asString();
+                JsonNode sc = c.path("securityContext");
+                assertThat(sc.path("privileged").asBoolean(false)).as("%s privileged", container).isFalse();
+                assertThat(sc.path("allowPrivilegeEscalation").isBoolean() && !sc.path("allowPrivilegeEscalation").asBoolean())
+                        .as("%s allowPrivilegeEscalation: false", container).isTrue();
+                assertThat(strings(sc.path("capabilities").path("drop"))).as("%s drops ALL capabilities", container).contains("ALL");
+                assertThat(strings(sc.path("capabilities").path("add"))).as("%s adds capabilities", container).isSubsetOf("NET_BIND_SERVICE");
+                assertThat(sc.path("runAsNonRoot").asBoolean(true)).as("%s runAsNonRoot", container).isTrue();
+                assertThat(sc.path("runAsUser").asLong(1)).as("%s runAsUser", container).isNotZero();
+                assertThat(sc.path("seccompProfile").path("type").asString("RuntimeDefault")).as("%s seccompProfile", container).isEqualTo("RuntimeDefault");
+                assertThat(sc.path("readOnlyRootFilesystem").asBoolean(false)).as("%s readOnlyRootFilesystem", container).isTrue();
+                c.path("ports").forEach(p -> assertThat(p.has("hostPort")).as("%s hostPort", container).isFalse());
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void redisRefusesWritesBelowItsLimitAndDisruptionBudgetsLetNodesDrain(String overlay) {
+        for (JsonNode w : workloads(overlay)) {
+            for (JsonNode c : containers(w.path("spec").path("template").path("spec"))) {
+                if (c.path("image").asString().startsWith("redis:")) {
+                    List<String> args = strings(c.path("args"));
+                    assertThat(args).as("redis args").contains("--maxmemory", "--maxmemory-policy");
+                    BigDecimal maxmemory = redisBytes(args.get(args.indexOf("--maxmemory") + 1));
+                    BigDecimal limit = new Quantity(c.path("resources").path("limits").path("memory").asString()).getNumber();
+                    assertThat(maxmemory).as("maxmemory below the memory limit %s", limit).isLessThan(limit);
+                    assertThat(args.get(args.indexOf("--maxmemory-policy") + 1)).isEqualTo("noeviction");
+                }
+            }
+        }
+        for (JsonNode pdb : of(overlay, "PodDisruptionBudget")) {
+            Map<String, String> s = labels(pdb.path("spec").path("selector").path("matchLabels"));
+            int replicas = workloads(overlay).stream()
+                    .filter(w -> labels(w.path("spec").path("template").path("metadata").path("labels")).entrySet().containsAll(s.entrySet()))
+                    .mapToInt(w -> w.path("spec").path("replicas").asInt(1)).sum();
+            JsonNode spec = pdb.path("spec");
+            int disruptionsAllowed = spec.has("maxUnavailable") ? intOrPercent(spec.path("maxUnavailable"), replicas, false)
+                    : replicas - intOrPercent(spec.path("minAvailable"), replicas, true);
+            assertThat(disruptionsAllowed).as("%s allows evicting one of %d pods (a node drain)", id(pdb), replicas).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theServiceRunsTheImageTagThePomBuilds(String overlay) {
+        JsonNode deployment = of(overlay, "Deployment").get(0);
+        String image = containers(deployment.path("spec").path("template").path("spec")).get(0).path("image").asString();
+        assertThat(image).as("image").matches("([a-z0-9.-]+/)*quantum-trader-streams:" + Pattern.quote(PomProperties.get("image.tag")));
+    }
+
+    @Test
+    void prodProvisionsTheGrafanaDashboardFromTheRepository() throws IOException {
+        JsonNode cm = of("prod", "ConfigMap").stream()
+                .filter(c -> labels(c.path("metadata").path("labels")).containsKey("grafana_dashboard")).findFirst().orElseThrow();
+        assertThat(labels(cm.path("metadata").path("labels"))).containsEntry("grafana_dashboard", "1");
+        JsonNode committed = JSON.readTree(Path.of("k8s/components/monitoring/dashboards/quantum-trader-streams.json").toFile());
+        assertThat(JSON.readTree(cm.path("data").path("quantum-trader-streams.json").asString())).isEqualTo(committed);
+    }
+
+    /** {@code <service>.<namespace>.svc.cluster.local:<port>}, or an external DNS name; an in-cluster one must exist here if it is in this namespace. */
+    private static void assertFullyQualified(String overlay, String address) {
+        Matcher inCluster = Pattern.compile("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:\\d+").matcher(address);
+        if (inCluster.matches()) {
+            if (inCluster.group(2).equals(namespace(overlay))) {
+                assertThat(names(overlay, "Service")).as("service of %s", address).contains(inCluster.group(1));
+            }
+        } else {
+            assertThat(address).as("fully qualified host:port").matches("[a-z0-9-]+(\\.[a-z0-9-]+)+:\\d+").doesNotContain(".svc:");
+        }
+    }
+
+    private static BigDecimal redisBytes(String value) {
+        Matcher m = Pattern.compile("(\\d+)(b|kb|mb|gb)?", Pattern.CASE_INSENSITIVE).matcher(value);
+        assertThat(m.matches()).as("maxmemory %s", value).isTrue();
+        long unit = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase()) {
+            case "kb" -> 1024L;
+            case "mb" -> 1024L * 1024;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return BigDecimal.valueOf(Long.parseLong(m.group(1)) * unit);
+    }
+
+    private static int intOrPercent(JsonNode v, int replicas, boolean roundUp) {
+        if (v.isNumber()) {
+            return v.asInt();
+        }
+        double share = Double.parseDouble(v.asString().replace("%", "")) / 100 * replicas;
+        return (int) (roundUp ? Math.ceil(share) : Math.floor(share));
+    }
+
+    private static String env(JsonNode workload, String name) {
+        return containers(workload.path("spec").path("template").path("spec")).stream()
+                .flatMap(c -> StreamSupport.stream(c.path("env").spliterator(), false))
+                .filter(e -> e.path("name").asString().equals(name)).map(e -> e.path("value").asString())
+                .findFirst().orElseThrow(() -> new AssertionError(id(workload) + " has no env " + name));
+    }
+
+    private static String namespace(String overlay) {
+        return of(overlay, "Namespace").get(0).path("metadata").path("name").asString();
+    }
+
+    private static List<JsonNode> containers(JsonNode podSpec) {
+        List<JsonNode> all = new ArrayList<>();
+        Consumer<JsonNode> add = list -> list.forEach(all::add);
+        add.accept(podSpec.path("initContainers"));
+        add.accept(podSpec.path("containers"));
+        return all;
+    }
+
+    private static List<JsonNode> workloads(String overlay) {
+        return RENDERED.get(overlay).stream().filter(o -> Set.of("Deployment", "StatefulSet").contains(o.path("kind").asString())).toList();
+    }
+
+    private static List<JsonNode> of(String overlay, String kind) {
+        return RENDERED.get(overlay).stream().filter(o -> o.path("kind").asString().equals(kind)).toList();
+    }
+
+    private static Set<String> names(String overlay, String kind) {
+        return of(overlay, kind).stream().map(o -> o.path("metadata").path("name").asString()).collect(Collectors.toSet());
+    }
+
+    private static Set<String> kinds(String overlay) {
+        return RENDERED.get(overlay).stream().map(o -> o.path("kind").asString()).collect(Collectors.toSet());
+    }
+
+    private static String id(JsonNode o) {
+        return o.path("kind").asString() + " " + o.path("metadata").path("name").asString();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asString).toList();
+    }
+
+    private static String read(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + path, e);
+        }
     }
 
     private static Map<String, String> labels(JsonNode node) {

@@ -1,0 +1,98 @@
+package io.quantumtrader.app;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quantumtrader.streams.runtime.StreamsHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The streams health as a meter, so dashboards and alerts see what {@code /actuator/health} says: gauge
+ * {@code qt.streams.health} (tag {@code application}) is 2 for UP, 1 for OUT_OF_SERVICE, 0 for DOWN and -1 before
+ * the first check or when a check fails. Checked every {@code interval} (the check reads consumer groups from Redis).
+ */
+public final class HealthMeter implements SmartLifecycle {
+
+    /** Value of the gauge before the first check, or after a check that failed. */
+    public static final int UNKNOWN = -1;
+
+    private static final Logger log = LoggerFactory.getLogger(HealthMeter.class);
+
+    private final StreamsHealth health;
+    private final Duration interval;
+    private final AtomicInteger value = new AtomicInteger(UNKNOWN);
+    private volatile Disposable subscription;
+
+    /**
+     * @param health        what to check
+     * @param registry      where the gauge is registered
+     * @param applicationId the {@code application} tag
+     * @param interval      time between checks
+     */
+    public HealthMeter(StreamsHealth health, MeterRegistry registry, String applicationId, Duration interval) {
+        this.health = health;
+        this.interval = interval;
+        Gauge.builder("qt.streams.health", value, AtomicInteger::get)
+                .description("streams health: 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown")
+                .tag("application", applicationId)
+                .register(registry);
+    }
+
+    /** @return the last reading: 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown */
+    public int value() {
+        return value.get();
+    }
+
+    /** Checks health once and updates the gauge. */
+    public Mono<Void> check() {
+        return health.check()
+                .doOnNext(report -> value.set(code(report.status())))
+                .doOnError(e -> {
+                    value.set(UNKNOWN);
+                    log.warn("health check for the qt.streams.health meter failed: {}", e.toString());
+                })
+                .onErrorResume(e -> Mono.empty())
+                .then();
+    }
+
+    /** @return the gauge value of a status */
+    public static int code(StreamsHealth.Status status) {
+        return switch (status) {
+            case UP -> 2;
+            case OUT_OF_SERVICE -> 1;
+            case DOWN -> 0;
+        };
+    }
+
+    @Override
+    public void start() {
+        subscription = Flux.interval(Duration.ZERO, interval).concatMap(t -> check()).subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable s = subscription;
+        if (s != null) {
+            s.dispose();
+        }
+        subscription = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+
+    /** Starts after the streams runtime and stops before it. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 512;
+    }
+}

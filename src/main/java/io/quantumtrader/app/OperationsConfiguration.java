@@ -1,0 +1,59 @@
+package io.quantumtrader.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsHealth;
+import io.quantumtrader.streams.dsl.Topology;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.URI;
+import java.time.Duration;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+
+/**
+ * What an operator looks at besides {@code /actuator}: the {@code qt.streams.health} meter ({@link HealthMeter}) and
+ * the live topology page of {@code serve} (docs/OPERATIONS.md, "Live topology"):
+ * <ul>
+ *   <li>{@code GET /topology}: the page, the topology drawn in the browser with live rates, lag and backpressure;</li>
+ *   <li>{@code GET /topology/graph.json}: what it draws ({@link LiveTopologyGraph}, the model the exports use);</li>
+ *   <li>{@code GET /topology/live.json}: the numbers ({@link LiveTopologySnapshot}), read from the meters;</li>
+ *   <li>{@code GET /topology/assets/*}: its script and style sheet (nothing is loaded from elsewhere).</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+public class OperationsConfiguration {
+
+    /** Where the page's files are on the class path. */
+    static final String ASSETS = "io/quantumtrader/app/topology/";
+
+    /** @return the meter of the streams health, checked every 10 s */
+    @Bean
+    HealthMeter healthMeter(StreamsHealth health, MeterRegistry registry, Topology topology) {
+        return new HealthMeter(health, registry, topology.applicationId(), Duration.ofSeconds(10));
+    }
+
+    /** @return the routes of the live topology page */
+    @Bean
+    RouterFunction<ServerResponse> liveTopologyRoutes(Topology topology, StreamsConfig config, MeterRegistry registry) {
+        LiveTopologyGraph graph = LiveTopologyGraph.of(topology, config.catalog());
+        ClassPathResource page = new ClassPathResource(ASSETS + "index.html");
+        return RouterFunctions.route()
+                .GET("/topology", r -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
+                .GET("/topology/", r -> ServerResponse.permanentRedirect(URI.create("/topology")).build())
+                .GET("/topology/graph.json", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(graph))
+                .GET("/topology/live.json", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .body(Mono.fromCallable(() -> LiveTopologySnapshot.read(registry, topology.applicationId()))
+                                .subscribeOn(Schedulers.boundedElastic()), LiveTopologySnapshot.class))
+                .add(RouterFunctions.resources("/topology/assets/**", new ClassPathResource(ASSETS)))
+                .build();
+    }
+}
