@@ -58,7 +58,8 @@ public class QuantumTraderApplication {
                 .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())
                 .withBatchSize(p.batchSize())
                 .withCatalog(ReplayCommand.loadCatalog())
-                .withStaleConsumerIdle(p.staleConsumerIdle());
+                .withStaleConsumerIdle(p.staleConsumerIdle())
+                .withIngest(p.ingestLimits());
     }
 
     @Bean

@@ -286,6 +286,8 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,
                 RuntimeCounters::droppedLate);
         metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);
+        metrics.functionCounter("ingest.duplicates", "input entries whose event id was processed before (dedupe window): acknowledged and skipped",
+                counters, RuntimeCounters::duplicates);
         metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state == RuntimeState.RUNNING ? 1 : 0);
         for (StreamTask t : tasks) {
             metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,
