@@ -21,6 +21,7 @@ expect(streams['market.tick.price'] === r.ticks_read,
   `market.tick.price holds ${streams['market.tick.price']} entries, expected ${r.ticks_read}`);
 expect(r.malformed_lines === 0, `malformed CSV lines ${r.malformed_lines}`);
 expect(r.dead_lettered === 0, `dead-lettered ${r.dead_lettered}`);
+expect(r.duplicates_skipped === 0, `${r.duplicates_skipped} ticks skipped as duplicates (event ids must be unique per line)`);
 const dlq = Object.entries(streams).filter(([s, n]) => s.endsWith('.dlq') && n > 0);
 expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')}`);
 expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
