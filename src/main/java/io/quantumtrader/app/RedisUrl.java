@@ -63,9 +63,25 @@ public final class RedisUrl {
     }
 
     private static CliException malformed(String url, String reason, Throwable cause) {
-        return new CliException(CliException.INPUT, "REDIS_URL is malformed (" + reason + "): " + Secrets.redact(url),
+        return new CliException(CliException.INPUT, "REDIS_URL is malformed (" + reason + "): " + withoutPassword(url),
                 "expected " + SHAPE + " (percent-encode special characters of the password)",
                 cause);
+    }
+
+    /**
+     * @return the URL with everything between the user name and the last {@code @} replaced by {@code ***}, whatever
+     *         characters the password has (so even a URL that does not parse is quoted safely)
+     */
+    static String withoutPassword(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (scheme < 0 || at <= scheme) {
+            return Secrets.redact(url);
+        }
+        String userInfo = url.substring(scheme + 3, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon >= 0 ? userInfo.substring(0, colon) + ":" : "";
+        return Secrets.redact(url.substring(0, scheme + 3) + user + Secrets.MASK + url.substring(at));
     }
 
     /** Registers the user-info password even when the URL does not parse, so no later message can echo it. */

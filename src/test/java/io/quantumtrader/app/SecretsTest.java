@@ -34,6 +34,9 @@ class SecretsTest {
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
                 .hasMessageNotContaining("not so secret").hasMessageContaining("redis://:***@host:1");
         assertThat(Secrets.redact("echo not so secret")).isEqualTo("echo ***");
+        assertThatThrownBy(() -> RedisUrl.parse("redis://bob:a/b@host:1x"))
+                .as("a short password with a slash is still hidden").hasMessageContaining("redis://bob:***@host:1x")
+                .hasMessageNotContaining("a/b");
     }
 
     @Test
