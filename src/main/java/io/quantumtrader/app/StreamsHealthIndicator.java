@@ -53,7 +53,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        // the connection's own message names host and port, never the URL with its password
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        // the connection's own message names host and port, never the URL with its password (redacted all the same)
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + Secrets.redact(t.getMessage()));
     }
 }
