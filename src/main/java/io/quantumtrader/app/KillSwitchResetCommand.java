@@ -1,6 +1,8 @@
 package io.quantumtrader.app;
 
 import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.Partitioner;
+import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.KillSwitch;
@@ -9,7 +11,11 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}. */
+/**
+ * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}.
+ * Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no kill-switch stream — no service
+ * ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
+ */
 @Command(name = "kill-switch-reset", mixinStandardHelpOptions = true,
         description = "Reset the kill switch (a human decision): trading resumes on the next ticks. Needs REDIS_URL.")
 final class KillSwitchResetCommand implements Callable<Integer> {
@@ -27,13 +33,26 @@ final class KillSwitchResetCommand implements Callable<Integer> {
     public Integer call() {
         String url = System.getenv("REDIS_URL");
         if (url == null || url.isBlank()) {
-            System.err.println("REDIS_URL is not set: the reset must go to the Redis the service runs on");
-            return 2;
+            throw new CliException(CliException.INPUT, "REDIS_URL is not set: the reset must go to the Redis the service runs on",
+                    "set REDIS_URL=" + RedisUrl.SHAPE, null);
         }
+        StreamKeys keys;
+        try {
+            keys = new StreamKeys(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.INPUT, e.getMessage(), "check --namespace (the service's quantum-trader.namespace)", e);
+        }
+        StreamCatalog catalog = ReplayCommand.loadCatalog();
         try (RedisConnection redis = RedisConnection.of(url)) {
+            String stream = keys.stream(QuantumTraderTopology.KILL_SWITCH,
+                    Partitioner.partition(account, catalog.spec(QuantumTraderTopology.KILL_SWITCH).partitions()));
+            if (!Boolean.TRUE.equals(redis.template().hasKey(stream).block())) {
+                throw new CliException(CliException.INPUT, "namespace '" + namespace + "' has no kill-switch stream on "
+                        + redis.description() + " (no " + stream + "): no service has run in it",
+                        "check --namespace: it must be the service's quantum-trader.namespace (default qt)", null);
+            }
             long now = System.currentTimeMillis();
-            String id = new EventPublisher(redis.template(), new StreamKeys(namespace), ReplayCommand.loadCatalog(),
-                    "operator/" + System.getProperty("user.name"))
+            String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + System.getProperty("user.name"))
                     .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now), now)
                     .block();
             System.out.println("kill switch reset published as entry " + id);

@@ -1,9 +1,9 @@
 package io.quantumtrader.app;
 
 import io.quantumtrader.streams.redis.StreamCatalog;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyDescription;
-import io.quantumtrader.streams.topology.TopologyNode;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyDescription;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -3,7 +3,7 @@ package io.quantumtrader.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsHealth;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;

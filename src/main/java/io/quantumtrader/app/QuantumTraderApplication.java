@@ -6,7 +6,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -58,7 +58,8 @@ public class QuantumTraderApplication {
                 .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())
                 .withBatchSize(p.batchSize())
                 .withCatalog(ReplayCommand.loadCatalog())
-                .withStaleConsumerIdle(p.staleConsumerIdle());
+                .withStaleConsumerIdle(p.staleConsumerIdle())
+                .withIngest(p.ingestLimits());
     }
 
     @Bean
@@ -69,9 +70,9 @@ public class QuantumTraderApplication {
 
     @Bean
     StreamsHealth streamsHealth(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
-                                StreamsRuntimeLifecycle runtime, QuantumTraderProperties p) {
+                                StreamsRuntimeLifecycle runtime, QuantumTraderProperties p, MeterRegistry registry) {
         return new StreamsHealth(topology, config, redis, new StreamsHealth.Thresholds(p.maxLag(), p.maxOldestPendingAge(),
-                p.maxStaleConsumers(), p.staleConsumerIdle()), () -> runtime.runtime().state());
+                p.maxStaleConsumers(), p.staleConsumerIdle()), () -> runtime.runtime().state()).withMeters(registry);
     }
 
     @Bean

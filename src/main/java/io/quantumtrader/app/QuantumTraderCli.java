@@ -2,25 +2,52 @@ package io.quantumtrader.app;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The command line: {@code replay} (the main job), {@code serve} (the service), {@code bench} (engine benchmarks),
- * {@code topology} (describe and export).
- * Redis: {@code REDIS_URL} when set, otherwise an embedded Redis 7.0.15 started for the run.
+ * The command line: {@code replay} (the main job), {@code serve} (the service), {@code kill-switch-reset},
+ * {@code bench} (engine benchmarks), {@code topology} (describe and export).
+ * Redis: {@code REDIS_URL} when set, otherwise an embedded Redis 7.0.15 started for the run. A failure is printed in
+ * one or two lines (cause, what to do) with a non-zero exit code ({@link CliException}); {@code --verbose} adds the
+ * stack trace.
  */
 @Command(name = "quantum-trader", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Kafka-Streams-style stream processing on Redis Streams, and the trading system on it.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the run failed (e.g. the pipeline did not drain) or an unexpected error",
+                "2:bad input: usage, a missing or empty file, a malformed REDIS_URL, an unknown namespace",
+                "3:Redis unreachable, authentication failed, or connection lost",
+                "4:the service could not start (e.g. its port is in use)"},
         subcommands = {ReplayCommand.class, ServeCommand.class, KillSwitchResetCommand.class, BenchCommand.class,
                 TopologyCommand.class})
 public final class QuantumTraderCli implements Runnable {
 
+    /** @param verbose show stack traces of failures (any command, before or after its name) */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "show stack traces of failures")
+    void setVerbose(boolean verbose) {
+        Verbosity.setVerbose(verbose);
+    }
+
+    /**
+     * Runs a command and exits with its code; a {@code serve} that started keeps the JVM running until it is stopped.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new QuantumTraderCli());
+        CommandLine cli = commandLine();
         int code = cli.execute(args);
-        if (!"serve".equals(cli.getParseResult() == null || !cli.getParseResult().hasSubcommand() ? null
-                : cli.getParseResult().subcommand().commandSpec().name())) {
+        if (code != 0 || !ServeCommand.started()) {
             System.exit(code);
         }
+    }
+
+    /** @return the command line with the project's exception handlers ({@link CliErrorHandler}) */
+    static CommandLine commandLine() {
+        CliErrorHandler errors = new CliErrorHandler();
+        return new CommandLine(new QuantumTraderCli())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
     }
 
     @Override

@@ -18,6 +18,10 @@ import java.time.Duration;
  * @param staleConsumerIdle   a consumer idle this long is stale; removed when it holds no pending entries
  * @param heartbeatInterval   how often a heartbeat goes to {@code system.health.heartbeat}
  * @param shutdownTimeout     how long a graceful stop may take to commit what is in flight
+ * @param maxEventTimeSkew    an input whose event time is further ahead of the wall clock is dead-lettered (1m)
+ * @param maxEntrySize        an input entry larger than this is dead-lettered with its first bytes only (64KB)
+ * @param dedupeWindow        how long an input event id is remembered to skip a repeat (1h)
+ * @param dedupeMaxIds        most event ids remembered per task (200000)
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -28,5 +32,15 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("5") int maxStaleConsumers,
                                       @DefaultValue("5m") Duration staleConsumerIdle,
                                       @DefaultValue("30s") Duration heartbeatInterval,
-                                      @DefaultValue("25s") Duration shutdownTimeout) {
+                                      @DefaultValue("25s") Duration shutdownTimeout,
+                                      @DefaultValue("1m") Duration maxEventTimeSkew,
+                                      @DefaultValue("64KB") org.springframework.util.unit.DataSize maxEntrySize,
+                                      @DefaultValue("1h") Duration dedupeWindow,
+                                      @DefaultValue("200000") long dedupeMaxIds) {
+
+    /** @return the source checks these settings describe */
+    public io.quantumtrader.streams.runtime.IngestLimits ingestLimits() {
+        return io.quantumtrader.streams.runtime.IngestLimits.defaults().withMaxEventTimeSkew(maxEventTimeSkew)
+                .withMaxEntryBytes((int) maxEntrySize.toBytes()).withDedupe(dedupeWindow, dedupeMaxIds);
+    }
 }

@@ -7,10 +7,9 @@ import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 
 /**
- * A Redis to run against: {@code REDIS_URL} ({@code redis://[:password@]host:port[/db]}) when set, otherwise an
+ * A Redis to run against: {@code REDIS_URL} ({@code redis://[[user]:password@]host[:port][/db]}) when set, otherwise an
  * embedded Redis 7.0.15 ({@code org.signal:embedded-redis}) started on a free loopback port with persistence off and
  * stopped on {@link #close()}. Never touches a Redis it did not start unless told to by {@code REDIS_URL}.
  */
@@ -37,30 +36,24 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * @param url {@code redis://[:password@]host:port[/db]}
-     * @throws IllegalArgumentException when the URL is not of that shape
+     * Connects to the Redis of {@code url} and checks that it answers (PING), so a wrong address or password fails here
+     * with a message naming it, not later inside the pipeline.
+     *
+     * @param url {@code redis://[[user]:password@]host[:port][/db]} ({@link RedisUrl})
+     * @throws CliException when the URL is malformed (exit code 2), or Redis is unreachable or refuses the credentials
+     *                      (exit code 3); the message names host:port and user, never the password
      */
     public static RedisConnection of(String url) {
-        URI uri = URI.create(url);
-        if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("REDIS_URL must look like redis://[:password@]host:port[/db], was " + url);
+        RedisStandaloneConfiguration config = RedisUrl.parse(url);
+        String hostPort = config.getHostName() + ":" + config.getPort();
+        RedisConnection connection = new RedisConnection(null, config, "Redis at " + hostPort);
+        try {
+            connection.verify();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw FailureMessages.redis(e, hostPort, config.getUsername());
         }
-        RedisStandaloneConfiguration config = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
-        if (uri.getUserInfo() != null) {
-            String[] userPass = uri.getUserInfo().split(":", 2);
-            if (userPass.length == 2) {
-                if (!userPass[0].isEmpty()) {
-                    config.setUsername(userPass[0]);
-                }
-                config.setPassword(userPass[1]);
-            } else {
-                config.setPassword(userPass[0]);
-            }
-        }
-        if (uri.getPath() != null && uri.getPath().length() > 1) {
-            config.setDatabase(Integer.parseInt(uri.getPath().substring(1)));
-        }
-        return new RedisConnection(null, config, "Redis at " + uri.getHost() + ":" + config.getPort());
+        return connection;
     }
 
     /** Starts an embedded Redis 7.0.15 on a free loopback port. @throws IllegalStateException when it cannot start */
@@ -80,6 +73,13 @@ public final class RedisConnection implements AutoCloseable {
         }
         return new RedisConnection(server, new RedisStandaloneConfiguration("127.0.0.1", port),
                 "embedded Redis 7.0.15 on 127.0.0.1:" + port);
+    }
+
+    /** PING through the shared connection, bounded by the client's connect and command timeouts. */
+    private void verify() {
+        try (var c = factory.getConnection()) {
+            c.ping();
+        }
     }
 
     /** @return the Redis host */

@@ -5,9 +5,8 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.QuantumTraderTopology;
-import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.TradesCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +28,8 @@ import java.util.concurrent.Callable;
         description = "Replay real trades (default: 100,000 Bitstamp BTC/USD trades, 2013-11-25..12-01) through the pipeline.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--file", description = "trades CSV (timestamp,price,amount; epoch seconds); default: the bundled Bitstamp file")
+    @Option(names = "--file", description = "trades CSV (timestamp,price,amount; epoch seconds, or ms/us/ns: detected and "
+            + "converted); an unsorted file is sorted; default: the bundled Bitstamp file")
     Path file;
 
     @Option(names = "--symbol", defaultValue = "BTC-USD", description = "symbol of the ticks (default: ${DEFAULT-VALUE})")
@@ -59,20 +59,17 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        TradesCsv.Result csv;
-        try (InputStream in = file != null ? Files.newInputStream(file) : TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            if (in == null) {
-                System.err.println("bundled data " + TradesCsv.BITSTAMP_RESOURCE + " not on the classpath (org.ta4j:ta4j-examples:0.15)");
-                return 2;
-            }
-            csv = TradesCsv.read(in, symbol);
-        }
-        out.printf("read %,d ticks from %s%n", csv.ticks().size(), file != null ? file : "bitstamp_trades_from_20131125_usd.csv");
-        for (TradesCsv.Malformed m : csv.malformed()) {
-            out.printf("  skipped line %d (%s): %s%n", m.lineNumber(), m.reason(), m.line());
-        }
+        ReplayInput input = ReplayInput.load(file, symbol);
+        TradesCsv.Result csv = input.csv();
+        out.printf("read %,d ticks from %s%n", csv.trades().size(), file != null ? file : input.name());
+        input.notices().forEach(out::println);
 
         String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
+        try {
+            new StreamKeys(ns);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
+        }
         StreamCatalog catalog = loadCatalog();
         io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
         Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules);
@@ -86,24 +83,25 @@ final class ReplayCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())) {
                 runtime.start();
-                ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.ticks().size());
+                ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.trades().size());
                 AtomicLong published = new AtomicLong();
-                List<PriceTick> ticks = csv.ticks();
-                long firstTick = ticks.isEmpty() ? 0 : ticks.get(0).timestamp();
+                List<TradesCsv.Trade> trades = input.trades();
+                long firstTick = trades.get(0).tick().timestamp();
                 long wallStart = System.currentTimeMillis();
-                Flux<PriceTick> paced = speed <= 0 ? Flux.fromIterable(ticks) : Flux.fromIterable(ticks)
+                Flux<TradesCsv.Trade> paced = speed <= 0 ? Flux.fromIterable(trades) : Flux.fromIterable(trades)
                         .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
-                                wallStart + (long) ((t.timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
+                                wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
                 publisher.sendAll(paced
-                                .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp()))
+                                .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
+                                        t.tick().timestamp(), input.eventId(t)))
                                 .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1)
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
                         new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
-                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, published.get(),
-                        csv.malformed().size(), runtime, seconds, drained,
+                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, csv.trades().size(),
+                        published.get(), csv.malformed().size(), runtime, seconds, drained,
                         riskRules.startingEquityUsd(), closed);
                 out.println();
                 report.print(out);
@@ -127,6 +125,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (InputStream in = Files.newInputStream(file)) {
             return io.quantumtrader.trader.risk.RiskRules.load(in);
+        } catch (IllegalArgumentException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new CliException(CliException.INPUT, "cannot use risk rules " + file + ": " + reason,
+                    "compare with config/risk-rules.yaml (every rule and its default)", e);
         }
     }
 

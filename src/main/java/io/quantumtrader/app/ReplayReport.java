@@ -10,6 +10,7 @@ import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.NoSignal;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.RegimeUpdate;
+import io.quantumtrader.trader.events.RiskEvaluation;
 import io.quantumtrader.trader.events.Signal;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -29,18 +30,24 @@ import java.util.TreeMap;
 
 /**
  * What a replay did: entries per stream (every partition, dead-letter streams included), the regime mix, signals by
- * direction and declines by gate, throughput. Printed and written as JSON.
+ * direction and declines by gate, the risk kernel's decisions and vetoes by reason, throughput. Printed and written as
+ * JSON.
  *
+ * @param ticksRead       ticks read from the input (after skipping malformed lines)
+ * @param ticksPublished  ticks published to {@code market.tick.price}
  * @param eventsPerStream entries per stream that has any, by name
+ * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
+ * @param vetoesByReason  vetoed evaluations by reason, figures replaced by {@code #}, most frequent first
  */
-public record ReplayReport(long ticksPublished, long malformedLines, long recordsProcessed, long deadLettered,
+public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed, long deadLettered,
                            long droppedLate, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
-                           Map<String, Long> declinesByGate, long trades, double winRatePct, double realizedPnlUsd,
+                           Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
+                           Map<String, Long> vetoesByReason, long trades, double winRatePct, double realizedPnlUsd,
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs) {
 
-    static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long published,
+    static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
                                 List<PositionClosed> closed) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
@@ -65,6 +72,14 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         Map<String, Long> declines = new TreeMap<>();
         payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
                 .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
+        Map<String, Long> decisions = new TreeMap<>();
+        Map<String, Long> vetoes = new TreeMap<>();
+        payloads(redis, keys, catalog, QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).forEach(e -> {
+            decisions.merge(e.decision().name(), 1L, Long::sum);
+            if (e.decision() == RiskEvaluation.Decision.VETOED) {
+                vetoes.merge(vetoReasonKey(e.vetoReason()), 1L, Long::sum);
+            }
+        });
         Map<String, Double> byDay = new TreeMap<>();
         Map<String, Long> exits = new TreeMap<>();
         double equity = startingEquity;
@@ -83,11 +98,31 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
             maxDd = Math.max(maxDd, (peak - equity) / peak * 100);
         }
         byDay.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
-        return new ReplayReport(published, malformed, runtime.counters().recordsIn(), runtime.counters().deadLettered(),
+        return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().deadLettered(),
                 runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
-                counts, regimes, signals, declines, closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
+                counts, regimes, signals, declines, decisions, sortedByCount(vetoes), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog));
+    }
+
+    /**
+     * @return the veto reason with its figures replaced by {@code #} ("daily loss 5.2% reached the 5.0% limit" becomes
+     *         "daily loss #% reached the #% limit"), so vetoes group by rule rather than by value
+     */
+    static String vetoReasonKey(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "(no reason given)";
+        }
+        return reason.replaceAll("-?\\d+(\\.\\d+)?([eE]-?\\d+)?", "#");
+    }
+
+    /** @return the map ordered by count, largest first (ties by key) */
+    static Map<String, Long> sortedByCount(Map<String, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     /** Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. */
@@ -135,6 +170,7 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
 
     void print(PrintStream out) {
         out.println("== replay report ==");
+        out.printf("ticks read           %,d%n", ticksRead);
         out.printf("ticks published      %,d%n", ticksPublished);
         out.printf("malformed CSV lines  %,d%n", malformedLines);
         out.printf("records processed    %,d (all stages)%n", recordsProcessed);
@@ -148,6 +184,9 @@ public record ReplayReport(long ticksPublished, long malformedLines, long record
         out.println("regimes:            " + regimes);
         out.println("signals:            " + signalsByDirection);
         out.println("declined, by gate:  " + declinesByGate);
+        out.println("risk decisions:     " + riskDecisions);
+        out.println("vetoed, by reason:");
+        vetoesByReason.forEach((r, n) -> out.printf("  %-50s %,d%n", r, n));
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
         out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);

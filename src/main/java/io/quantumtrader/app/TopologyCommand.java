@@ -1,8 +1,8 @@
 package io.quantumtrader.app;
 
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyDescription;
-import io.quantumtrader.streams.topology.TopologyDiagrams;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyDescription;
+import io.quantumtrader.streams.dsl.TopologyDiagrams;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

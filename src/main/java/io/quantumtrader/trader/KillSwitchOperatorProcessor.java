@@ -2,8 +2,8 @@ package io.quantumtrader.trader;
 
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.streams.topology.Processor;
-import io.quantumtrader.streams.topology.ProcessorContext;
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;

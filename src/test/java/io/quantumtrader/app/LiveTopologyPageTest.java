@@ -3,8 +3,8 @@ package io.quantumtrader.app;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyDescription;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyDescription;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.TradesCsv;
@@ -115,7 +115,7 @@ class LiveTopologyPageTest {
         Set<String> nodes = description.subtopologies().stream().flatMap(s -> s.nodes().stream())
                 .map(TopologyDescription.Node::name).collect(Collectors.toSet());
         Set<String> readStreams = description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                .filter(n -> n.kind() == io.quantumtrader.streams.topology.TopologyNode.Kind.SOURCE)
+                .filter(n -> n.kind() == io.quantumtrader.streams.dsl.internals.TopologyNode.Kind.SOURCE)
                 .flatMap(n -> n.streams().stream()).collect(Collectors.toSet());
         List<WebElement> vertices = browser.findElements(By.cssSelector("svg#topology g.vertex"));
         Set<String> drawnNodes = vertices.stream().filter(v -> !"stream".equals(v.getDomAttribute("data-kind")))

@@ -1,7 +1,7 @@
 package io.quantumtrader.app;
 
-import io.quantumtrader.streams.topology.TopologyDescription;
-import io.quantumtrader.streams.topology.TopologyNode;
+import io.quantumtrader.streams.dsl.TopologyDescription;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -24,4 +24,18 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..",
                     "io.quantumtrader.streams.redis..")
             .allowEmptyShould(true);
+
+    /** Users of the engine need only its public API (Kafka's kstream vs kstream/internals split; DESIGN §1). */
+    @ArchTest
+    static final ArchRule traderUsesOnlyThePublicEngineApi = noClasses().that().resideInAPackage("io.quantumtrader.trader..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.quantumtrader.streams.dsl.internals..",
+                    "io.quantumtrader.streams.runtime..")
+            .allowEmptyShould(true);
+
+    /** The DSL describes topologies; it knows nothing of Redis (DESIGN §1). */
+    @ArchTest
+    static final ArchRule dslNeverImportsRedis = noClasses().that().resideInAnyPackage("io.quantumtrader.streams.dsl..",
+                    "io.quantumtrader.streams.processor..", "io.quantumtrader.streams.state..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.quantumtrader.streams.redis..", "org.springframework.data.redis..")
+            .allowEmptyShould(true);
 }

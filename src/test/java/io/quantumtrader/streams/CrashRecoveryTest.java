@@ -9,12 +9,12 @@ import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
-import io.quantumtrader.streams.topology.EventStream;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.Processor;
-import io.quantumtrader.streams.topology.ProcessorContext;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.processor.ProcessorContext;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

@@ -7,8 +7,8 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.runtime.EventError;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -69,7 +69,8 @@ class DeadLetterTest {
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).hasSize(4);
         assertThat(dlq.get(0)).containsEntry("garbage", "yes").containsEntry("error.stage", "ticks-in")
-                .containsEntry("error.class", "io.quantumtrader.streams.record.InvalidEnvelopeException")
+                .containsEntry("error.class", "io.quantumtrader.streams.runtime.RejectedEntryException")
+                .containsEntry("error.reason", "invalid_envelope")
                 .containsEntry("error.attempt", "1").containsEntry("error.stream", "ticks");
         assertThat(dlq.get(0).get("error.message")).contains("missing CloudEvents attribute 'id'");
         assertThat(dlq.get(1).get("error.message")).startsWith("cannot decode Tick");

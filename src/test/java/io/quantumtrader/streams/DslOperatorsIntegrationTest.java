@@ -7,12 +7,12 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.topology.Branched;
-import io.quantumtrader.streams.topology.EventStream;
-import io.quantumtrader.streams.topology.KeyValue;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.TopologyBuilder;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.Branched;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.KeyValue;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.dsl.TopologyException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 

@@ -48,8 +48,13 @@ public final class RedisTestSupport {
 
     /** @return every entry of a stream partition in order, as field maps */
     public static List<Map<String, String>> entries(String namespace, String stream, int partition) {
+        return entriesOf(template(), namespace, stream, partition);
+    }
+
+    /** @return every entry of a stream partition on {@code redis} in order, as field maps */
+    public static List<Map<String, String>> entriesOf(ReactiveStringRedisTemplate redis, String namespace, String stream, int partition) {
         String key = new StreamKeys(namespace).stream(stream, partition);
-        return template().opsForStream().range(key, Range.unbounded())
+        return redis.opsForStream().range(key, Range.unbounded())
                 .map(io.quantumtrader.streams.redis.StreamEntry::fieldsOf)
                 .collectList().block();
     }

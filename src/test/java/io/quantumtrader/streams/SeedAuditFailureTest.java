@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 class SeedAuditFailureTest {
 
     @Test
-    void deadConsumersAndABacklogTurnHealthDownUntilALiveInstanceCleansUpAndDrains() {
+    void deadConsumersAndABacklogTurnHealthDownUntilALiveInstanceCleansUpAndDrains() throws InterruptedException {
         String ns = RedisTestSupport.freshNamespace();
         String key = new StreamKeys(ns).stream("ticks", 0);
         StreamAdmin admin = new StreamAdmin(template());
@@ -45,9 +45,33 @@ class SeedAuditFailureTest {
             }
         }
 
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withStaleConsumerIdle(Duration.ofMillis(300));
+        // another application's group on a catalog stream: 10,014 entries never delivered, 34 consumers long dead
+        String orders = new StreamKeys(ns).stream("orders", 0);
+        admin.ensureGroup(orders, "billing.0").block();
+        for (int i = 0; i < 34; i++) {
+            template().execute(org.springframework.data.redis.core.script.RedisScript.of(
+                            "return redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], ARGV[2])", Long.class),
+                    List.of(orders), List.of("billing.0", "gone-" + i)).blockLast();
+        }
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(reactor.core.publisher.Flux.range(0, 10_014)
+                .map(i -> new io.quantumtrader.streams.redis.EventPublisher.Event("orders", "O" + (i % 7), i, 1_700_000_000_000L + i)), 1000).block();
+        // a catalog stream that holds entries and has no consumer group at all
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(reactor.core.publisher.Flux.range(0, 5)
+                .map(i -> new io.quantumtrader.streams.redis.EventPublisher.Event("orphan", "K", i, 1_700_000_000_000L + i)), 5).block();
+        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
+                defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                streams:
+                  ticks:  { key: symbol }
+                  priced: { key: symbol }
+                  orders: { key: order }
+                  orphan: { key: k }
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withStaleConsumerIdle(Duration.ofMillis(300));
         StreamsHealth.Thresholds thresholds = new StreamsHealth.Thresholds(1_000, Duration.ofSeconds(60), 5, Duration.ofMillis(300));
-        StreamsHealth health = new StreamsHealth(EngineIntegrationTest.pricingTopology(), config, template(), thresholds, null);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        StreamsHealth health = new StreamsHealth(EngineIntegrationTest.pricingTopology(), config, template(), thresholds, null)
+                .withMeters(meters);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             StreamsHealth.Report r = health.check().block();
@@ -57,6 +81,12 @@ class SeedAuditFailureTest {
             assertThat(r.problems()).anyMatch(p -> p.contains("no live consumer"))
                     .anyMatch(p -> p.contains("34 stale consumers > 5"))
                     .anyMatch(p -> p.contains("lag 1980 > 1000"));
+            assertThat(r.observations()).as("another application's group and a stream nobody reads are seen")
+                    .anyMatch(o -> o.contains("billing.0/orders/0") && o.contains("10014 entries unread") && o.contains("34 stale"))
+                    .anyMatch(o -> o.contains("orphan/0: 5 entries and no consumer group"));
+            assertThat(meters.get("qt.streams.group.lag").tag("group", "billing.0").gauge().value()).isEqualTo(10_014);
+            assertThat(meters.get("qt.streams.group.consumers.stale").tag("group", "billing.0").gauge().value()).isEqualTo(34);
+            assertThat(meters.get("qt.streams.stream.ungrouped.entries").tag("stream", "orphan").gauge().value()).isEqualTo(5);
         });
 
         try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), config.withInstanceId("live"), template())) {
@@ -65,10 +95,15 @@ class SeedAuditFailureTest {
             assertThat(runtime.counters().reclaimed()).as("the dead consumers' pending entries were claimed").isEqualTo(20);
             List<StreamAdmin.ConsumerInfo> consumers = admin.consumers(key, "pricing.0").block();
             assertThat(consumers).extracting(StreamAdmin.ConsumerInfo::name).containsExactly("live");
-            StreamsHealth.Report after = new StreamsHealth(EngineIntegrationTest.pricingTopology(), config, template(), thresholds,
-                    runtime::state).check().block();
-            assertThat(after.status()).isEqualTo(StreamsHealth.Status.UP);
+            // a quiet stream: the live consumer's XINFO idle time grows past the stale threshold, it stays live
+            Thread.sleep(700);
+            StreamsHealth.Report after = new StreamsHealth(EngineIntegrationTest.pricingTopology(), config.withInstanceId("live"),
+                    template(), thresholds, runtime::state).check().block();
+            assertThat(after.status()).as("other applications' problems do not change this service's status").isEqualTo(StreamsHealth.Status.UP);
             assertThat(after.problems()).isEmpty();
+            assertThat(after.sources().get("pricing.0/ticks/0")).containsEntry("liveConsumers", 1L).containsEntry("staleConsumers", 0L);
+            assertThat(after.observations()).anyMatch(o -> o.startsWith("other application's group billing.0/orders/0"))
+                    .anyMatch(o -> o.startsWith("orphan/0")).anyMatch(o -> o.startsWith("priced/0: 1600 entries and no consumer group"));
         }
         assertThat(RedisTestSupport.length(ns, "priced", 0)).as("every tick processed once").isEqualTo(2000 - 400);
     }

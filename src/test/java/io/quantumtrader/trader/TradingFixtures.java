@@ -8,7 +8,7 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.TradesCsv;
 import org.springframework.data.domain.Range;

@@ -60,6 +60,16 @@ public final class StreamsMetrics {
         m.batchSize.record(entries);
     }
 
+    /**
+     * Input entries refused at their source (DESIGN §2 "Hostile input"), committed to the dead-letter stream.
+     *
+     * @param reason the refusal reason tag, e.g. {@code future_event_time}
+     */
+    public void rejected(String stream, String reason, int count) {
+        Counter.builder(PREFIX + "ingest.rejected").description("input entries refused at the source and dead-lettered, by reason")
+                .tags(common).tag("stream", stream).tag("reason", reason).register(registry).increment(count);
+    }
+
     /** An output record was produced {@code millis} after its event time. */
     public void endToEnd(long millis) {
         if (millis >= 0) {

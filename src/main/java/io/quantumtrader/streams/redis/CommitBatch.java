@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.redis;
 
+import io.quantumtrader.streams.state.StateWrites;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The write set of one task batch, turned into the KEYS and ARGV of {@code commit.lua}: state writes, outputs and
- * acknowledgements, applied atomically by {@link CommitScript}.
+ * The write set of one task batch, turned into the KEYS and ARGV of {@code commit.lua}: state writes, outputs,
+ * the input event ids (dedupe) and acknowledgements, applied atomically by {@link CommitScript}.
  */
-public final class CommitBatch {
+public final class CommitBatch implements StateWrites {
 
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
@@ -20,8 +22,10 @@ public final class CommitBatch {
     private int stateCount;
     private int outputCount;
     private int ackCount;
+    private final List<String> seen = new ArrayList<>();
 
     /** Sets a field of a state hash. */
+    @Override
     public void put(String hashKey, String field, String value) {
         state.add(index(hashKey));
         state.add(field);
@@ -31,6 +35,7 @@ public final class CommitBatch {
     }
 
     /** Deletes a field of a state hash. */
+    @Override
     public void delete(String hashKey, String field) {
         state.add(index(hashKey));
         state.add(field);
@@ -58,9 +63,26 @@ public final class CommitBatch {
         ackCount++;
     }
 
+    /**
+     * Records an input event id in the task's dedupe set with the commit, so a later entry with the same id (a
+     * producer's retry, a replay into the same namespace) is recognized and only acknowledged.
+     *
+     * @param eventId the envelope id of an input entry processed by this batch
+     * @param arrivalMs the entry's arrival time (the ms part of its stream entry id); the dedupe window counts from it
+     */
+    public void seen(String eventId, long arrivalMs) {
+        seen.add(Long.toString(arrivalMs));
+        seen.add(eventId);
+    }
+
+    /** @return the number of event ids recorded with this batch */
+    public int seenCount() {
+        return seen.size() / 2;
+    }
+
     /** @return true when the batch would change nothing */
     public boolean isEmpty() {
-        return stateCount == 0 && outputCount == 0 && ackCount == 0;
+        return stateCount == 0 && outputCount == 0 && ackCount == 0 && seen.isEmpty();
     }
 
     /** @return the number of entries this batch acknowledges */
@@ -91,21 +113,29 @@ public final class CommitBatch {
         return a;
     }
 
-    /** @return KEYS for the commit script: the lease key and the meta hash first */
-    List<String> keys(String leaseKey, String metaKey) {
-        List<String> k = new ArrayList<>(keys.size() + 2);
+    /** @return KEYS for the commit script: the lease key, the meta hash and the dedupe set first */
+    List<String> keys(String leaseKey, String metaKey, String dedupeKey) {
+        List<String> k = new ArrayList<>(keys.size() + 3);
         k.add(leaseKey);
         k.add(metaKey);
+        k.add(dedupeKey);
         k.addAll(keys);
         return k;
     }
 
-    /** @return ARGV for the commit script */
-    List<String> args(String token, String group, long previousCommit) {
-        List<String> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + 8);
+    /**
+     * @return ARGV for the commit script
+     * @param dedupeFloorMs event ids that arrived before this time (ms) leave the dedupe set; {@code Long.MIN_VALUE}
+     *                      keeps them
+     * @param dedupeMaxIds  most event ids the dedupe set keeps (the oldest go first); 0 for no limit
+     */
+    List<String> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
+        List<String> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + seen.size() + 10);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
+        a.add(dedupeFloorMs == Long.MIN_VALUE ? "" : Long.toString(dedupeFloorMs));
+        a.add(Long.toString(dedupeMaxIds));
         a.add(Integer.toString(stateCount));
         a.addAll(state);
         a.add(Integer.toString(outputCount));
@@ -116,6 +146,8 @@ public final class CommitBatch {
             a.add(Integer.toString(ids.size()));
             a.addAll(ids);
         });
+        a.add(Integer.toString(seen.size() / 2));
+        a.addAll(seen);
         return a;
     }
 

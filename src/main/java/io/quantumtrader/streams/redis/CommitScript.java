@@ -6,8 +6,9 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 
 /**
- * Runs {@code commit.lua} (EVALSHA, falling back to EVAL) for one {@link CommitBatch}: fencing check, state writes,
- * outputs and acknowledgements in one atomic step.
+ * Runs {@code commit.lua} (EVALSHA, falling back to EVAL) for one {@link CommitBatch}: fencing and sequence
+ * checks, every other check that can fail, then state writes, outputs, dedupe ids and acknowledgements, in one atomic
+ * step that either writes everything or nothing.
  */
 public final class CommitScript {
 
@@ -36,14 +37,22 @@ public final class CommitScript {
      * @param token          the fencing token this task holds
      * @param group          the consumer group whose PEL the acks clear
      * @param previousCommit the {@code commit-seq} this commit must follow (0 before the first commit)
+     * @param dedupe         the task's dedupe set and its bounds
      * @return the number of entries acknowledged; errors with {@link TaskFencedException} when the token is stale,
-     *         {@link CommitSequenceException} when the previous commit did not happen
+     *         {@link CommitSequenceException} when the previous commit did not happen, {@link CommitRejectedException}
+     *         when a check of the script failed (wrong key type, missing consumer group) or Redis refused the script
+     *         (out of memory): in every error case nothing of the batch was written
      */
-    public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group, long previousCommit) {
-        List<String> keys = batch.keys(leaseKey, metaKey);
-        List<String> args = batch.args(token, group, previousCommit);
+    public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group,
+                             long previousCommit, DedupeWindow dedupe) {
+        List<String> keys = batch.keys(leaseKey, metaKey, dedupe.key());
+        List<String> args = batch.args(token, group, previousCommit, dedupe.floorMs(), dedupe.maxIds());
         return (connection != null ? SCRIPT.executeForLong(connection, keys, args) : SCRIPT.executeForLong(redis, keys, args))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
-                .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)));
+                .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"),
+                        e -> new CommitRejectedException(RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""), false))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "OOM"), e -> new CommitRejectedException(
+                        "Redis is out of memory (maxmemory reached, noeviction): " + RedisErrors.rootMessage(e), true));
     }
 }

@@ -31,8 +31,18 @@ public final class EventPublisher {
         this.source = source;
     }
 
-    /** One event to publish. @param timestamp event time, epoch ms */
-    public record Event(String stream, String key, Object value, long timestamp) {
+    /**
+     * One event to publish.
+     *
+     * @param timestamp event time, epoch ms
+     * @param id        the event id (also trace id and idempotency key), e.g. derived from where the event was read so
+     *                  that publishing it again gives the same id; null for a random UUID
+     */
+    public record Event(String stream, String key, Object value, long timestamp, String id) {
+        /** An event with a random id. */
+        public Event(String stream, String key, Object value, long timestamp) {
+            this(stream, key, value, timestamp, null);
+        }
     }
 
     /**
@@ -63,7 +73,7 @@ public final class EventPublisher {
                     CommitBatch appends = new CommitBatch();
                     for (Event e : batch) {
                         StreamSpec spec = catalog.spec(e.stream());
-                        String id = UUID.randomUUID().toString();
+                        String id = e.id() != null ? e.id() : UUID.randomUUID().toString();
                         appends.add(keys.stream(e.stream(), Partitioner.partition(e.key(), spec.partitions())), spec.maxLen(),
                                 EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
                     }

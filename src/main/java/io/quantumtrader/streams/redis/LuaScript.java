@@ -38,11 +38,13 @@ final class LuaScript {
 
     /**
      * Loads {@code io/quantumtrader/streams/redis/<name>} from the classpath, prefixed with the shared functions of
-     * {@code append-outputs.lib.lua} (Redis scripts cannot include one another).
+     * {@code append-outputs.lib.lua} (Redis scripts cannot include one another) and a {@code #!lua} shebang without
+     * flags: Redis 7 then treats the script as one that writes and, without {@code allow-oom}, refuses it before it
+     * runs when memory is above {@code maxmemory} (instead of failing at its first write, halfway through a batch).
      */
     static LuaScript load(String name) {
         try {
-            return new LuaScript(resource("append-outputs.lib.lua") + "\n" + resource(name));
+            return new LuaScript("#!lua\n" + resource("append-outputs.lib.lua") + "\n" + resource(name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load Lua script " + name, e);
         }

@@ -48,6 +48,9 @@ public final class StreamAdmin {
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> GROUP_LAG =
             RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/group-lag.lua"), List.class);
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> GROUPS =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/groups.lua"), List.class);
 
     /**
      * How far a consumer group is behind on one stream partition.
@@ -142,6 +145,22 @@ public final class StreamAdmin {
     /** @return the number of entries delivered to the group and not yet acknowledged */
     public Mono<Long> pendingCount(String streamKey, String group) {
         return redis.opsForStream().pending(streamKey, group).map(PendingMessagesSummary::getTotalPendingMessages);
+    }
+
+    /**
+     * The consumer groups of a stream partition, whichever application created them.
+     *
+     * @param length entries in the stream (0 when it does not exist)
+     * @param groups names of its consumer groups
+     */
+    public record StreamGroups(long length, List<String> groups) {
+    }
+
+    /** @return the stream's length and consumer groups (XLEN, XINFO GROUPS) */
+    public Mono<StreamGroups> groups(String streamKey) {
+        return redis.execute(GROUPS, List.of(streamKey), List.of()).next()
+                .map(l -> new StreamGroups(((Number) l.get(0)).longValue(),
+                        l.subList(1, l.size()).stream().map(String::valueOf).toList()));
     }
 
     /** @return the number of entries in the stream */

@@ -11,6 +11,9 @@ package io.quantumtrader.streams.redis;
  *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>}</li>
  *   <li>fencing counter: {@code <ns>:{<p>}:fence:<application-id>.<sub-topology>}</li>
  *   <li>task metadata (stream time per node): {@code <ns>:{<p>}:meta:<application-id>.<sub-topology>}</li>
+ *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<p>}:dedupe:<application-id>.<sub-topology>}</li>
+ *   <li>membership: {@code <ns>:members}, a sorted set of instance id → expiry (epoch ms), renewed by each live
+ *       instance's heartbeat; details of one member in the hash {@code <ns>:member:<instance-id>}</li>
  * </ul>
  *
  * @param namespace key prefix shared by every application on the same streams, e.g. {@code qt}
@@ -43,9 +46,30 @@ public record StreamKeys(String namespace) {
         return namespace + ":{" + partition + "}:meta:" + group;
     }
 
+    /**
+     * @return the task's dedupe set: a sorted set of the input event ids its commits recorded, scored by arrival time
+     *         (ms), trimmed to the dedupe window
+     */
+    public String dedupe(String group, int partition) {
+        return namespace + ":{" + partition + "}:dedupe:" + group;
+    }
+
     /** @return the counter that issues increasing fencing tokens for the task */
     public String fence(String group, int partition) {
         return namespace + ":{" + partition + "}:fence:" + group;
+    }
+
+    /**
+     * @return the membership sorted set: member = instance id (also its consumer name), score = the epoch ms until
+     *         which the instance is live; an instance whose score is in the past is dead
+     */
+    public String members() {
+        return namespace + ":members";
+    }
+
+    /** @return the hash with one member's details (host, start time, owned tasks) */
+    public String member(String instanceId) {
+        return namespace + ":member:" + instanceId;
     }
 
     /** @return the consumer group of a sub-topology: {@code <application-id>.<sub-topology>} */

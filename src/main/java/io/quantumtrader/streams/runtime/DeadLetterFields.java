@@ -12,7 +12,23 @@ import java.util.Map;
  */
 public final class DeadLetterFields {
 
+    /** Longest value copied into a dead letter, characters; a longer one keeps its first characters and a marker. */
+    public static final int MAX_VALUE_CHARS = 1024;
+    /** Most fields of the input entry copied into a dead letter. */
+    public static final int MAX_FIELDS = 32;
+
     private DeadLetterFields() {
+    }
+
+    /**
+     * @return {@code value} cut to its first {@link #MAX_VALUE_CHARS} characters, with a note of its full length, so
+     *         a hostile entry is never copied whole into the dead-letter stream
+     */
+    public static String clip(String value) {
+        if (value == null || value.length() <= MAX_VALUE_CHARS) {
+            return value;
+        }
+        return value.substring(0, MAX_VALUE_CHARS) + "…[truncated, " + value.length() + " characters]";
     }
 
     /**
@@ -26,15 +42,25 @@ public final class DeadLetterFields {
         Record.Origin origin = record.origin();
         Map<String, String> fields = new LinkedHashMap<>();
         if (origin != null) {
-            fields.putAll(origin.fields());
+            int copied = 0;
+            for (Map.Entry<String, String> f : origin.fields().entrySet()) {
+                if (copied++ == MAX_FIELDS) {
+                    fields.put("error.fields_omitted", Integer.toString(origin.fields().size() - MAX_FIELDS));
+                    break;
+                }
+                fields.put(clip(f.getKey()), clip(f.getValue()));
+            }
         } else {
             fields.put("subject", String.valueOf(record.key()));
             fields.put("time", Instant.ofEpochMilli(record.timestamp()).toString());
             fields.put("traceid", String.valueOf(record.traceId()));
-            fields.put("value", String.valueOf(record.value()));
+            fields.put("value", clip(String.valueOf(record.value())));
         }
         fields.put("error.class", error.getClass().getName());
-        fields.put("error.message", String.valueOf(error.getMessage()));
+        fields.put("error.message", clip(String.valueOf(error.getMessage())));
+        if (error instanceof RejectedEntryException rejected) {
+            fields.put("error.reason", rejected.reason().tag());
+        }
         fields.put("error.stage", node);
         if (origin != null) {
             fields.put("error.stream", origin.stream());

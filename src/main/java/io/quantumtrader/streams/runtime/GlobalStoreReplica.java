@@ -5,7 +5,7 @@ import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.streams.topology.GlobalStoreSpec;
+import io.quantumtrader.streams.dsl.internals.GlobalStoreSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;

@@ -17,6 +17,8 @@ public final class RuntimeCounters {
     final LongAdder processNanos = new LongAdder();
     final java.util.concurrent.atomic.AtomicLong commitsInFlight = new java.util.concurrent.atomic.AtomicLong();
     final LongAdder commitNanos = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder rejected = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -53,6 +55,12 @@ public final class RuntimeCounters {
 
     /** @return total time from sending a commit script to its reply, ns */
     public long commitNanos() { return commitNanos.sum(); }
+
+    /** @return input entries whose event id was processed before (dedupe window): acknowledged and skipped */
+    public long duplicates() { return duplicates.sum(); }
+
+    /** @return input entries refused at their source (oversized, wrong type, future event time, ...): dead-lettered */
+    public long rejected() { return rejected.sum(); }
 
     /** @return pending entries claimed at task start (XAUTOCLAIM) */
     public long reclaimed() { return reclaimed.sum(); }

@@ -11,9 +11,9 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyNode;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -58,6 +58,7 @@ public final class StreamTask {
     private volatile boolean stopping;
     private final Sinks.Empty<Void> stopped = Sinks.empty();
     private final String metaKey;
+    private final String dedupeKey;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
@@ -79,6 +80,7 @@ public final class StreamTask {
         this.leaseKey = keys.lease(group, partition);
         this.fenceKey = keys.fence(group, partition);
         this.metaKey = keys.meta(group, partition);
+        this.dedupeKey = keys.dedupe(group, partition);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
@@ -149,7 +151,17 @@ public final class StreamTask {
                         .doOnNext(counters.reclaimed::add)
                         .then(loadStores())
                         .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
-                        .flatMap(storesAndMeta -> process(token, storesAndMeta.getT1(), storesAndMeta.getT2())));
+                        .zipWith(loadDedupe())
+                        .flatMap(loaded -> process(token, loaded.getT1().getT1(), loaded.getT1().getT2(), loaded.getT2())));
+    }
+
+    /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
+    private Mono<Map<String, Long>> loadDedupe() {
+        if (config.ingest().dedupeMaxIds() == 0) {
+            return Mono.just(Map.of());
+        }
+        return redis.opsForZSet().rangeWithScores(dedupeKey, org.springframework.data.domain.Range.unbounded())
+                .collectMap(t -> t.getValue(), t -> t.getScore() == null ? 0L : t.getScore().longValue());
     }
 
     /**
@@ -194,14 +206,17 @@ public final class StreamTask {
                 .map(LinkedHashMap::new);
     }
 
-    private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, String> meta) {
+    private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, String> meta,
+                               Map<String, Long> dedupeIds) {
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
                 globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
-                config.retryBackoff(), stores, globals, metaKey, counters, metrics);
+                config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
-        SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition);
+        context.loadDedupe(dedupeIds);
+        SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
+                new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax());
         processedAtStart = processed.get();
@@ -269,7 +284,8 @@ public final class StreamTask {
 
     private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token) {
         long started = System.nanoTime();
-        return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit())
+        return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
+                        prepared.dedupe())
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 .doOnNext(acked -> {
@@ -280,6 +296,12 @@ public final class StreamTask {
                     counters.recordsIn.add(prepared.entries());
                     counters.recordsOut.add(prepared.outputs());
                     counters.deadLettered.add(prepared.deadLetters());
+                    counters.duplicates.add(prepared.duplicates());
+                    prepared.rejections().forEach((streamAndReason, n) -> {
+                        int bar = streamAndReason.indexOf('|');
+                        metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
+                        counters.rejected.add(n);
+                    });
                     counters.acknowledged.add(acked);
                     counters.commits.increment();
                 })

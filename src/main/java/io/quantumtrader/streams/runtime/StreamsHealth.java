@@ -1,30 +1,48 @@
 package io.quantumtrader.streams.runtime;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Health of a topology's consumer groups, read from Redis (XINFO GROUPS / CONSUMERS, XPENDING), so it also sees a
- * topology no live instance runs. Catches the failure the seed audit found (34 stale consumers, lag 10,014, trades
- * never executed):
+ * Health of the consumer groups on the catalog's streams, read from Redis (XINFO GROUPS / CONSUMERS, XPENDING), so it
+ * also sees a topology no live instance runs, and groups of other applications. Catches what the seed audit found
+ * (34 stale consumers, lag 10,014 on a group nobody served, a stream nobody read, trades never executed).
+ *
+ * <p>A consumer is <em>live</em> when the instance of that name is a live member ({@code <ns>:members}, renewed by
+ * its heartbeat), or it is this instance and the local runtime is running; a consumer that is not a member (another
+ * application's) is live while its XINFO idle time is below {@code staleConsumerIdle}. XINFO idle alone would call a
+ * healthy consumer of a quiet stream stale: Redis 7.0 does not reset it on empty reads.
+ *
+ * <p>Rules, for this topology's groups:
  * <ul>
  *   <li>DOWN: a source has entries waiting (lag or pending) and no live consumer in its group; or the runtime is in ERROR;</li>
  *   <li>OUT_OF_SERVICE: lag above {@code maxLag}, oldest pending entry older than {@code maxOldestPendingAge}, or more
- *       than {@code maxStaleConsumers} stale consumers (idle at least {@code staleConsumerIdle});</li>
+ *       than {@code maxStaleConsumers} stale consumers;</li>
  *   <li>UP otherwise.</li>
  * </ul>
+ * The same findings on other applications' groups, and catalog streams that hold entries but have no consumer group,
+ * are reported as {@link Report#observations()} and in meters, without changing this service's status (another
+ * team's backlog must not take this service out of its load balancer).
  */
 public final class StreamsHealth {
 
@@ -35,7 +53,7 @@ public final class StreamsHealth {
      * @param maxLag              entries not yet delivered, per source partition
      * @param maxOldestPendingAge age of the oldest unacknowledged entry
      * @param maxStaleConsumers   stale consumers tolerated per group and source partition
-     * @param staleConsumerIdle   a consumer idle this long is stale (not live)
+     * @param staleConsumerIdle   a consumer that is not a member and is idle this long is stale (not live)
      */
     public record Thresholds(long maxLag, Duration maxOldestPendingAge, int maxStaleConsumers, Duration staleConsumerIdle) {
         /** @return lag 1,000, oldest pending 60 s, 5 stale consumers, stale after 5 min idle */
@@ -45,53 +63,110 @@ public final class StreamsHealth {
     }
 
     /**
-     * @param status   the worst status found
-     * @param problems one sentence per problem, naming group, stream and partition
-     * @param sources  per {@code <group>/<stream>/<partition>}: lag, pending, oldest pending age (ms), live and stale consumers
+     * @param status       the worst status found for this topology
+     * @param problems     one sentence per problem of this topology, naming group, stream and partition
+     * @param sources      per {@code <group>/<stream>/<partition>} (every group on the catalog's streams): lag,
+     *                     pending, oldest pending age (ms), live and stale consumers, and whether the group is this
+     *                     topology's
+     * @param observations problems seen on other applications' groups and catalog streams with entries but no group
      */
-    public record Report(Status status, List<String> problems, Map<String, Map<String, Object>> sources) {
+    public record Report(Status status, List<String> problems, Map<String, Map<String, Object>> sources,
+                         List<String> observations) {
     }
 
     private final Topology topology;
     private final StreamsConfig config;
     private final StreamAdmin admin;
+    private final ReactiveStringRedisTemplate redis;
     private final Thresholds thresholds;
     private final Supplier<RuntimeState> runtimeState;
+    private final Map<String, long[]> gaugeValues = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
 
     /** @param runtimeState the local runtime's state, or {@code null} to judge from Redis only */
     public StreamsHealth(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis, Thresholds thresholds,
                          Supplier<RuntimeState> runtimeState) {
         this.topology = topology;
         this.config = config;
+        this.redis = redis;
         this.admin = new StreamAdmin(redis);
         this.thresholds = thresholds;
         this.runtimeState = runtimeState;
     }
 
+    /**
+     * Publishes what each {@link #check()} finds as gauges: {@code qt.streams.group.lag}, {@code .pending},
+     * {@code .consumers.live}, {@code .consumers.stale} per group, stream and partition (every group, other
+     * applications' included), and {@code qt.streams.stream.ungrouped.entries} per catalog stream partition that has
+     * entries and no group.
+     *
+     * @return this
+     */
+    public StreamsHealth withMeters(MeterRegistry meters) {
+        this.registry = meters;
+        return this;
+    }
+
     /** @return the current report */
     public Mono<Report> check() {
         StreamKeys keys = new StreamKeys(config.namespace());
-        List<Mono<SourceCheck>> checks = new ArrayList<>();
+        Set<String> own = new LinkedHashSet<>();
+        Map<String, List<String>> streamsToCheck = new LinkedHashMap<>();
         for (Subtopology s : topology.taskSubtopologies()) {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (String stream : s.sourceStreams()) {
-                for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
-                    String key = keys.stream(stream, p);
-                    String name = group + "/" + stream + "/" + p;
-                    checks.add(Mono.zip(admin.groupLag(key, group), admin.consumers(key, group))
-                            .map(t -> new SourceCheck(name, t.getT1(), t.getT2())));
-                }
+                own.add(group + "|" + stream);
+                streamsToCheck.computeIfAbsent(stream, k -> new ArrayList<>()).add(group);
             }
         }
-        return Flux.concat(checks).collectList().map(this::report);
+        config.catalog().streams().keySet().forEach(stream -> streamsToCheck.computeIfAbsent(stream, k -> new ArrayList<>()));
+        List<Mono<List<SourceCheck>>> checks = new ArrayList<>();
+        streamsToCheck.forEach((stream, ownGroups) -> {
+            for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
+                String key = keys.stream(stream, p);
+                int partition = p;
+                checks.add(admin.groups(key).flatMap(g -> {
+                    Set<String> groups = new LinkedHashSet<>(ownGroups);
+                    groups.addAll(g.groups());
+                    if (groups.isEmpty()) {
+                        return Mono.just(List.of(new SourceCheck(stream, partition, null, false, g.length(), null, List.of())));
+                    }
+                    return Flux.fromIterable(groups)
+                            .concatMap(group -> Mono.zip(admin.groupLag(key, group), admin.consumers(key, group))
+                                    .map(t -> new SourceCheck(stream, partition, group, own.contains(group + "|" + stream),
+                                            g.length(), t.getT1(), t.getT2())))
+                            .collectList();
+                }));
+            }
+        });
+        Mono<Map<String, Double>> members = redis.opsForZSet().rangeWithScores(keys.members(), Range.unbounded())
+                .collectMap(t -> t.getValue(), t -> t.getScore() == null ? 0.0 : t.getScore())
+                .onErrorReturn(Map.of());
+        return members.flatMap(m -> Flux.concat(checks).flatMapIterable(l -> l).collectList().map(all -> report(all, m)));
     }
 
-    private record SourceCheck(String name, StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers) {
+    private record SourceCheck(String stream, int partition, String group, boolean own, long length,
+                               StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers) {
+        String name() {
+            return group + "/" + stream + "/" + partition;
+        }
     }
 
-    private Report report(List<SourceCheck> checks) {
+    private boolean live(StreamAdmin.ConsumerInfo c, Map<String, Double> members, boolean ownGroup, RuntimeState state, long now) {
+        Double expiry = members.get(c.name());
+        if (expiry != null) {
+            return expiry > now;
+        }
+        if (ownGroup && c.name().equals(config.instanceId()) && state == RuntimeState.RUNNING) {
+            return true;
+        }
+        return c.idleMs() < thresholds.staleConsumerIdle().toMillis();
+    }
+
+    private Report report(List<SourceCheck> checks, Map<String, Double> members) {
         Status status = Status.UP;
         List<String> problems = new ArrayList<>();
+        List<String> observations = new ArrayList<>();
         Map<String, Map<String, Object>> sources = new LinkedHashMap<>();
         RuntimeState state = runtimeState == null ? null : runtimeState.get();
         if (state == RuntimeState.ERROR) {
@@ -100,7 +175,18 @@ public final class StreamsHealth {
         }
         long now = System.currentTimeMillis();
         for (SourceCheck c : checks) {
-            long live = c.consumers().stream().filter(x -> x.idleMs() < thresholds.staleConsumerIdle().toMillis()).count();
+            if (c.group() == null) {
+                gauge("stream.ungrouped.entries", "entries of a catalog stream partition that has no consumer group",
+                        c.length(), "stream", c.stream(), "partition", Integer.toString(c.partition()));
+                if (c.length() > 0) {
+                    observations.add(c.stream() + "/" + c.partition() + ": " + c.length() + " entries and no consumer group");
+                }
+                continue;
+            }
+            if (c.lag().lag() < 0) {
+                continue; // our group does not exist (yet): the stream was never read; nothing to judge
+            }
+            long live = c.consumers().stream().filter(x -> live(x, members, c.own(), state, now)).count();
             long stale = c.consumers().size() - live;
             long ageMs = c.lag().oldestPendingAgeMs(now);
             Map<String, Object> d = new LinkedHashMap<>();
@@ -109,28 +195,58 @@ public final class StreamsHealth {
             d.put("oldestPendingAgeMs", ageMs);
             d.put("liveConsumers", live);
             d.put("staleConsumers", stale);
+            d.put("ownGroup", c.own());
             sources.put(c.name(), d);
+            String[] tags = {"group", c.group(), "stream", c.stream(), "partition", Integer.toString(c.partition())};
+            gauge("group.lag", "entries not yet delivered to a consumer group (every group on the catalog's streams)", c.lag().lag(), tags);
+            gauge("group.pending", "entries delivered to a consumer group and not acknowledged", c.lag().pending(), tags);
+            gauge("group.consumers.live", "live consumers of a group (membership heartbeat, or idle below the stale threshold)", live, tags);
+            gauge("group.consumers.stale", "stale consumers of a group", stale, tags);
+
+            List<String> found = new ArrayList<>();
+            Status worst = Status.UP;
             boolean waiting = c.lag().lag() > 0 || c.lag().pending() > 0;
             if (waiting && live == 0) {
-                status = Status.DOWN;
-                problems.add(c.name() + ": " + c.lag().lag() + " entries unread and " + c.lag().pending()
+                worst = Status.DOWN;
+                found.add(c.name() + ": " + c.lag().lag() + " entries unread and " + c.lag().pending()
                         + " pending with no live consumer (" + stale + " stale)");
             }
             if (c.lag().lag() > thresholds.maxLag()) {
-                status = worst(status, Status.OUT_OF_SERVICE);
-                problems.add(c.name() + ": lag " + c.lag().lag() + " > " + thresholds.maxLag());
+                worst = worst(worst, Status.OUT_OF_SERVICE);
+                found.add(c.name() + ": lag " + c.lag().lag() + " > " + thresholds.maxLag());
             }
             if (ageMs > thresholds.maxOldestPendingAge().toMillis()) {
-                status = worst(status, Status.OUT_OF_SERVICE);
-                problems.add(c.name() + ": oldest pending entry is " + ageMs / 1000 + " s old > "
+                worst = worst(worst, Status.OUT_OF_SERVICE);
+                found.add(c.name() + ": oldest pending entry is " + ageMs / 1000 + " s old > "
                         + thresholds.maxOldestPendingAge().toSeconds() + " s");
             }
             if (stale > thresholds.maxStaleConsumers()) {
-                status = worst(status, Status.OUT_OF_SERVICE);
-                problems.add(c.name() + ": " + stale + " stale consumers > " + thresholds.maxStaleConsumers());
+                worst = worst(worst, Status.OUT_OF_SERVICE);
+                found.add(c.name() + ": " + stale + " stale consumers > " + thresholds.maxStaleConsumers());
+            }
+            if (c.own()) {
+                status = worst(status, worst);
+                problems.addAll(found);
+            } else {
+                found.forEach(f -> observations.add("other application's group " + f));
             }
         }
-        return new Report(status, List.copyOf(problems), sources);
+        return new Report(status, List.copyOf(problems), sources, List.copyOf(observations));
+    }
+
+    private void gauge(String name, String description, long value, String... tags) {
+        MeterRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        String id = name + "|" + String.join("|", tags);
+        long[] holder = gaugeValues.computeIfAbsent(id, k -> {
+            long[] h = new long[1];
+            Gauge.builder(StreamsMetrics.PREFIX + name, h, a -> a[0]).description(description)
+                    .tag("application", topology.applicationId()).tags(tags).register(r);
+            return h;
+        });
+        holder[0] = value;
     }
 
     private static Status worst(Status a, Status b) {

@@ -1,11 +1,12 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.CommitRejectedException;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.TaskFencedException;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -53,6 +54,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private final List<Disposable> subscriptions = new ArrayList<>();
     private volatile RuntimeState state = RuntimeState.CREATED;
     private CommitConnection commitConnection;
+    private EngineAlerts alerts;
     private volatile CountDownLatch finished = new CountDownLatch(0);
 
     /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
@@ -78,7 +80,8 @@ public final class StreamsRuntime implements AutoCloseable {
         if (state != RuntimeState.CREATED) {
             throw new IllegalStateException("runtime is " + state + "; start() may be called once");
         }
-        topology.validate(config.catalog());
+        topology.validate(stream -> config.catalog().spec(stream).partitions());
+        alerts = new EngineAlerts(redis, config, topology.applicationId());
         commitConnection = CommitConnection.open(redis).orElse(null);
         if (commitConnection == null) {
             log.warn("not on a standalone Lettuce connection: commits are sent one at a time (no pipelining)");
@@ -101,13 +104,22 @@ public final class StreamsRuntime implements AutoCloseable {
         for (StreamTask task : tasks) {
             subscriptions.add(Mono.defer(task::run)
                     .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
-                            .filter(e -> !(e instanceof TaskFencedException) && state == RuntimeState.RUNNING)
+                            .filter(e -> !(e instanceof TaskFencedException) && !isPersistent(e) && state == RuntimeState.RUNNING)
                             .doBeforeRetry(sig -> counters.restarts.increment())
                             .doBeforeRetry(sig -> log.warn("task {} failed, restarting from its last commit: {}",
                                     task.id(), sig.failure().toString())))
                     .doFinally(signal -> finished.countDown())
                     .subscribe(null, error -> {
-                        log.error("task {} stopped: {}", task.id(), error.toString(), error);
+                        if (isPersistent(error)) {
+                            // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
+                            log.error("task {} stopped: its commit was refused and would be every time: {}. Fix the "
+                                    + "key or group named, then restart the service", task.id(), error.getMessage());
+                            log.debug("task {} stopped", task.id(), error);
+                            alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
+                        } else {
+                            log.error("task {} stopped: {}", task.id(), error.toString());
+                            log.debug("task {} stopped", task.id(), error);
+                        }
                         if (!(error instanceof TaskFencedException)) {
                             state = RuntimeState.ERROR;
                         }
@@ -235,6 +247,11 @@ public final class StreamsRuntime implements AutoCloseable {
         return false;
     }
 
+    /** @return true for a commit refused by a check that will fail the same way on every retry */
+    private static boolean isPersistent(Throwable e) {
+        return e instanceof CommitRejectedException r && !r.isTransient();
+    }
+
     private Mono<Long> removeStaleConsumers(StreamAdmin admin, StreamKeys keys) {
         List<Mono<Long>> all = new ArrayList<>();
         for (Subtopology s : topology.taskSubtopologies()) {
@@ -269,6 +286,8 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,
                 RuntimeCounters::droppedLate);
         metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);
+        metrics.functionCounter("ingest.duplicates", "input entries whose event id was processed before (dedupe window): acknowledged and skipped",
+                counters, RuntimeCounters::duplicates);
         metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state == RuntimeState.RUNNING ? 1 : 0);
         for (StreamTask t : tasks) {
             metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,

@@ -3,9 +3,9 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
-import io.quantumtrader.streams.topology.Stage;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.TopologyNode;
+import io.quantumtrader.streams.dsl.internals.Stage;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,9 +30,20 @@ public final class SubtopologyExecutor {
     private final Map<String, TopologyNode> sourceByStream = new HashMap<>();
     private final Map<TopologyNode, Stage> stages = new HashMap<>();
     private final boolean depthFirst;
+    private final IngestGuard guard;
 
-    /** Creates the stage instances (one per processor node) of one task. */
+    /** Creates the stage instances of one task, with default {@link IngestLimits} and one partition per stream. */
     public SubtopologyExecutor(Subtopology subtopology, int partition) {
+        this(subtopology, partition, new IngestGuard(IngestLimits.defaults(), stream -> 1));
+    }
+
+    /**
+     * Creates the stage instances (one per processor node) of one task.
+     *
+     * @param guard checks each input entry at its source (hostile input is dead-lettered, never becomes a record)
+     */
+    public SubtopologyExecutor(Subtopology subtopology, int partition, IngestGuard guard) {
+        this.guard = guard;
         this.subtopology = subtopology;
         this.partition = partition;
         for (TopologyNode n : subtopology.nodes()) {
@@ -76,14 +87,21 @@ public final class SubtopologyExecutor {
                 StreamEntry e = entries.get(i);
                 TopologyNode source = sourceByStream.get(e.stream());
                 Record.Origin origin = new Record.Origin(e.stream(), partition, e.id(), e.fields(), i);
+                IngestGuard.Accepted accepted;
                 try {
-                    Envelope env = Envelope.fromFields(e.fields());
-                    Object value = source.valueSerde().deserialize(env.data());
-                    outputs.computeIfAbsent(source, k -> new ArrayList<>())
-                            .add(new Record<>(env.subject(), value, env.time().toEpochMilli(), env.traceId(), origin));
-                } catch (RuntimeException ex) {
+                    accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
+                            source.acceptsTombstones(), output.wallClockTime());
+                } catch (RejectedEntryException ex) {
                     output.deadLetter(new Record<>(null, null, 0L, e.fields().get("traceid"), origin), source.name(), ex, 1);
+                    continue;
                 }
+                Envelope env = accepted.envelope();
+                if (output.duplicate(env.id())) {
+                    continue;
+                }
+                output.accepted(origin, env.id());
+                outputs.computeIfAbsent(source, k -> new ArrayList<>())
+                        .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));
             }
             if (!depthFirst) {
                 return run(outputs, Long.MIN_VALUE, output);

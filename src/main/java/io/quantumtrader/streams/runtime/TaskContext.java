@@ -9,7 +9,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,12 +45,20 @@ final class TaskContext implements TaskOutput {
     private final Set<String> deadLettered = new HashSet<>();
     private int outputs;
     private int deadLetters;
+    private int duplicates;
+    private final Map<String, Integer> rejections = new HashMap<>();
+    private final DedupeCache dedupe;
+    private final IngestLimits limits;
+    private final String dedupeKey;
 
     TaskContext(String taskId, int partition, String applicationId, StreamKeys keys, StreamCatalog catalog,
                 List<Duration> retryBackoff, Map<String, CachedKeyValueStore<?, ?>> stores,
-                Map<String, GlobalStoreReplica> globalStores, String metaKey, RuntimeCounters counters,
-                io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
+                Map<String, GlobalStoreReplica> globalStores, String metaKey, String dedupeKey, RuntimeCounters counters,
+                io.quantumtrader.streams.metrics.StreamsMetrics metrics, IngestLimits limits) {
         this.metrics = metrics;
+        this.limits = limits;
+        this.dedupeKey = dedupeKey;
+        this.dedupe = new DedupeCache(limits.dedupeWindow().toMillis(), limits.dedupeMaxIds());
         this.ids = new OutputIds(applicationId);
         this.globalStores = globalStores;
         this.metaKey = metaKey;
@@ -75,6 +83,42 @@ final class TaskContext implements TaskOutput {
         deadLettered.clear();
         outputs = 0;
         deadLetters = 0;
+        duplicates = 0;
+        rejections.clear();
+    }
+
+    /** Loads the event ids the task's commits recorded (its dedupe set in Redis: id → arrival ms). */
+    void loadDedupe(Map<String, Long> ids) {
+        dedupe.load(ids);
+    }
+
+    /**
+     * @return true when the entry's event id was processed before within the dedupe window: the entry is acknowledged
+     *         with the batch and skipped (a producer's retry, a replay into the same namespace), and counted
+     */
+    @Override
+    public boolean duplicate(String eventId) {
+        if (!dedupe.contains(eventId)) {
+            return false;
+        }
+        duplicates++;
+        return true;
+    }
+
+
+    @Override
+    public void accepted(Record.Origin origin, String eventId) {
+        if (!dedupe.enabled()) {
+            return;
+        }
+        long arrival = arrivalMs(origin.entryId());
+        dedupe.add(eventId, arrival);
+        batch.seen(eventId, arrival);
+    }
+
+    private static long arrivalMs(String entryId) {
+        int dash = entryId.indexOf('-');
+        return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
     }
 
     /** Loads the task's meta hash: stream times ({@code stream-time.<node>}) and the last {@code commit-seq}. */
@@ -97,8 +141,11 @@ final class TaskContext implements TaskOutput {
      * @param entries        input entries acknowledged
      * @param outputs        entries appended to output streams
      * @param deadLetters    entries dead-lettered
+     * @param duplicates     entries skipped as duplicates (event id seen within the dedupe window)
+     * @param rejections     entries refused at their source, by {@code <stream>|<reason>}
      */
-    record PreparedCommit(CommitBatch batch, long previousCommit, int entries, int outputs, int deadLetters) {
+    record PreparedCommit(CommitBatch batch, long previousCommit, int entries, int outputs, int deadLetters,
+                          int duplicates, Map<String, Integer> rejections, io.quantumtrader.streams.redis.DedupeWindow dedupe) {
     }
 
     /**
@@ -118,7 +165,8 @@ final class TaskContext implements TaskOutput {
         if (batch.isEmpty()) {
             return null;
         }
-        return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters);
+        return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters, duplicates, Map.copyOf(rejections),
+                new io.quantumtrader.streams.redis.DedupeWindow(dedupeKey, dedupe.floorMs(), limits.dedupeMaxIds()));
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {
@@ -175,6 +223,15 @@ final class TaskContext implements TaskOutput {
         String eventId = ids.next(record, sinkNode);
         Map<String, String> fields = EnvelopeCodec.encode(stream, applicationId + "/" + sinkNode, eventId, subject,
                 record.value(), record.timestamp(), record.traceId());
+        int size = 0;
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            size += f.getKey().length() + f.getValue().length();
+        }
+        if (size > limits.maxEntryBytes()) {
+            // the same limit the consumer applies: an entry it would refuse is not written (the input is dead-lettered)
+            throw new io.quantumtrader.streams.record.SerializationException("output entry for '" + stream + "' of about "
+                    + size + " bytes is larger than the limit of " + limits.maxEntryBytes() + " bytes", null);
+        }
         batch.add(keys.stream(stream, p), spec.maxLen(), fields);
         outputs++;
         metrics.endToEnd(System.currentTimeMillis() - record.timestamp());
@@ -211,6 +268,9 @@ final class TaskContext implements TaskOutput {
         if (origin != null && !deadLettered.add(originId(record))) {
             return; // one dead letter per input entry, even when several branches fail on it
         }
+        if (error instanceof RejectedEntryException rejected && origin != null) {
+            rejections.merge(origin.stream() + "|" + rejected.reason().tag(), 1, Integer::sum);
+        }
         String dlq = DeadLetterFields.streamFor(record, applicationId, node);
         int p = origin != null ? origin.partition() : partition;
         batch.add(keys.stream(dlq, p), catalog.spec(dlq).maxLen(), DeadLetterFields.of(record, node, error, attempts, taskId));
@@ -220,11 +280,11 @@ final class TaskContext implements TaskOutput {
         }
         StreamSpec errors = catalog.spec(EVENT_ERROR_STREAM);
         EventError event = new EventError(origin.stream(), origin.partition(), origin.entryId(), node,
-                error.getClass().getName(), String.valueOf(error.getMessage()), attempts, dlq);
+                error.getClass().getName(), DeadLetterFields.clip(String.valueOf(error.getMessage())), attempts, dlq);
         String id = EnvelopeCodec.deterministicId(applicationId, originId(record), "event_error");
         batch.add(keys.stream(EVENT_ERROR_STREAM, Partitioner.partition(origin.stream(), errors.partitions())),
                 errors.maxLen(), EnvelopeCodec.encode(EVENT_ERROR_STREAM, applicationId + "/" + node, id,
-                        origin.stream(), event, System.currentTimeMillis(), record.traceId()));
+                        origin.stream(), event, System.currentTimeMillis(), DeadLetterFields.clip(record.traceId())));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.record.Record;
-import io.quantumtrader.streams.topology.StageContext;
+import io.quantumtrader.streams.dsl.internals.StageContext;
 
 /**
  * Where a {@link SubtopologyExecutor} sends what it produces: the stage context (stores, dead letters) plus sink
@@ -17,6 +17,23 @@ public interface TaskOutput extends StageContext {
      * @throws io.quantumtrader.streams.record.SerializationException when the value cannot be encoded
      */
     void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
+
+    /**
+     * Idempotent ingest: asked for each input entry that passed its source's checks, in input order.
+     *
+     * @return true when the event id was processed before within the dedupe window: the entry is acknowledged with
+     *         the batch and skipped (a producer's retry, a replay into the same namespace)
+     */
+    default boolean duplicate(String eventId) {
+        return false;
+    }
+
+    /**
+     * An input entry passed its source's checks and became a record: its event id joins the task's dedupe set with
+     * the batch's commit.
+     */
+    default void accepted(Record.Origin origin, String eventId) {
+    }
 
     /** A processor node ran over one batch: {@code in} records reached it, {@code out} left it, in {@code nanos}. */
     default void nodeProcessed(String node, int in, int out, long nanos) {

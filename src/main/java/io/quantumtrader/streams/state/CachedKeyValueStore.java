@@ -1,6 +1,5 @@
 package io.quantumtrader.streams.state;
 
-import io.quantumtrader.streams.redis.CommitBatch;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     }
 
     /** Adds the batch's writes to the commit (HSET / HDEL on this store's hash). */
-    public void writeTo(CommitBatch batch) {
+    public void writeTo(StateWrites batch) {
         dirty.forEach((k, v) -> {
             String field = spec.keySerde().serialize(k);
             if (v == TOMBSTONE) {

@@ -6,14 +6,16 @@ import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.runtime.DeadLetterFields;
 import io.quantumtrader.streams.runtime.GlobalStoreReplica;
 import io.quantumtrader.streams.runtime.OutputIds;
+import io.quantumtrader.streams.runtime.IngestGuard;
+import io.quantumtrader.streams.runtime.IngestLimits;
 import io.quantumtrader.streams.runtime.SubtopologyExecutor;
 import io.quantumtrader.streams.runtime.TaskOutput;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
-import io.quantumtrader.streams.topology.Subtopology;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,14 +46,29 @@ public final class TopologyTestDriver implements AutoCloseable {
     private long wallClock;
     private long sequence;
     private long droppedLate;
+    private final IngestLimits limits;
 
-    /** A driver whose wall clock starts at the epoch. */
+    /**
+     * A driver whose wall clock starts at the epoch. Input entries pass the runtime's source checks
+     * ({@link IngestLimits#defaults()}) except the event-time skew check, since event times in tests are unrelated to
+     * the mocked wall clock.
+     */
     public TopologyTestDriver(Topology topology) {
         this(topology, Instant.EPOCH);
     }
 
-    /** @param initialWallClockTime the mocked wall clock's start */
+    /** @param initialWallClockTime the mocked wall clock's start (no event-time skew check, see above) */
     public TopologyTestDriver(Topology topology, Instant initialWallClockTime) {
+        this(topology, initialWallClockTime, IngestLimits.defaults().withoutEventTimeSkewCheck());
+    }
+
+    /**
+     * @param initialWallClockTime the mocked wall clock's start
+     * @param limits the source checks, as the runtime applies them; the event-time skew is measured against the mocked
+     *               wall clock
+     */
+    public TopologyTestDriver(Topology topology, Instant initialWallClockTime, IngestLimits limits) {
+        this.limits = limits;
         this.topology = topology;
         this.wallClock = initialWallClockTime.toEpochMilli();
         topology.globalStores().values().forEach(spec -> globals.put(spec.name(), GlobalStoreReplica.inMemory(spec)));
@@ -161,7 +178,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
-            this.executor = new SubtopologyExecutor(subtopology, 0);
+            this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1));
             for (String name : subtopology.stores()) {
                 StoreSpec<?, ?> spec = topology.store(name);
                 stores.put(name, new CachedKeyValueStore<>(spec, "memory:" + name));

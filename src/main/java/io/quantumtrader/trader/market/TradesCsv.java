@@ -9,12 +9,22 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads trades CSV files of the shape {@code timestamp,price,amount} (timestamp in epoch seconds, as Bitstamp's
- * {@code bitstamp_trades_from_20131125_usd.csv} shipped in {@code org.ta4j:ta4j-examples:0.15}) into ticks. A header
- * line is skipped; a malformed line is reported with its line number and skipped, never silently.
+ * Reads trades CSV files of the shape {@code timestamp,price,amount} (as Bitstamp's
+ * {@code bitstamp_trades_from_20131125_usd.csv} shipped in {@code org.ta4j:ta4j-examples:0.15}) into ticks, keeping
+ * each tick's line number. Nothing is dropped silently:
+ * <ul>
+ *   <li>a header (a first line whose first field is not a number) is skipped; a malformed line is reported with its
+ *       line number and skipped;</li>
+ *   <li>the timestamp unit (epoch seconds, milliseconds, microseconds or nanoseconds) is detected from the first data
+ *       line ({@link TimestampUnit}) and every timestamp converted to milliseconds; a line whose magnitude is of
+ *       another unit is malformed;</li>
+ *   <li>a file not in time order is sorted by timestamp (stable: equal timestamps keep file order) and the first line
+ *       that was out of order is reported ({@link Result#outOfOrder()}), so no tick is lost as late.</li>
+ * </ul>
  */
 public final class TradesCsv {
 
@@ -34,8 +44,40 @@ public final class TradesCsv {
     public record Malformed(int lineNumber, String line, String reason) {
     }
 
-    /** @param ticks the ticks in file order; @param malformed the rejected lines */
-    public record Result(List<PriceTick> ticks, List<Malformed> malformed) {
+    /**
+     * One tick and where it came from.
+     *
+     * @param lineNumber 1-based line number in the file
+     * @param tick       the tick (timestamp in epoch milliseconds)
+     */
+    public record Trade(int lineNumber, PriceTick tick) {
+    }
+
+    /**
+     * The first line of the file whose timestamp is earlier than the line before it.
+     *
+     * @param lineNumber         that line
+     * @param timestamp          its timestamp, epoch ms
+     * @param previousLineNumber the data line before it
+     * @param previousTimestamp  that line's timestamp, epoch ms
+     * @param linesOutOfOrder    how many data lines are earlier than a line before them
+     */
+    public record OutOfOrder(int lineNumber, long timestamp, int previousLineNumber, long previousTimestamp, int linesOutOfOrder) {
+    }
+
+    /**
+     * @param trades     the ticks in time order (file order when the file was sorted), with their line numbers
+     * @param malformed  the rejected lines
+     * @param header     whether a header line was skipped
+     * @param unit       the timestamp unit of the file ({@link TimestampUnit#SECONDS} when it has no data line)
+     * @param outOfOrder where the file left time order, null when it was sorted
+     */
+    public record Result(List<Trade> trades, List<Malformed> malformed, boolean header, TimestampUnit unit, OutOfOrder outOfOrder) {
+
+        /** @return the ticks in time order */
+        public List<PriceTick> ticks() {
+            return trades.stream().map(Trade::tick).toList();
+        }
     }
 
     /**
@@ -44,32 +86,79 @@ public final class TradesCsv {
      * @throws UncheckedIOException when the stream cannot be read
      */
     public static Result read(InputStream in, String symbol) {
-        List<PriceTick> ticks = new ArrayList<>();
+        List<Trade> trades = new ArrayList<>();
         List<Malformed> malformed = new ArrayList<>();
+        boolean header = false;
+        TimestampUnit unit = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {
                 n++;
-                if (line.isBlank() || (n == 1 && line.startsWith("timestamp"))) {
+                if (n == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);   // UTF-8 byte order mark
+                }
+                if (line.isBlank()) {
                     continue;
                 }
-                String[] f = line.split(",");
+                String[] f = line.split(",", -1);
+                if (n == 1 && !looksNumeric(f[0])) {
+                    header = true;
+                    continue;
+                }
                 if (f.length != 3) {
                     malformed.add(new Malformed(n, line, "expected 3 fields timestamp,price,amount, found " + f.length));
                     continue;
                 }
                 try {
-                    long seconds = Long.parseLong(f[0].trim());
-                    ticks.add(new PriceTick(symbol, Double.parseDouble(f[1].trim()), Double.parseDouble(f[2].trim()),
-                            seconds * 1000L));
-                } catch (IllegalArgumentException e) {
+                    long raw = Long.parseLong(f[0].trim());
+                    TimestampUnit lineUnit = TimestampUnit.detect(raw);
+                    if (unit == null && raw > 0) {
+                        unit = lineUnit;
+                    } else if (unit != null && lineUnit != unit) {
+                        malformed.add(new Malformed(n, line, "timestamp " + raw + " looks like " + lineUnit.label()
+                                + " but the file's first timestamp is in " + unit.label()));
+                        continue;
+                    }
+                    long millis = (unit == null ? lineUnit : unit).toMillis(raw);
+                    trades.add(new Trade(n, new PriceTick(symbol, Double.parseDouble(f[1].trim()), Double.parseDouble(f[2].trim()), millis)));
+                } catch (IllegalArgumentException | ArithmeticException e) {
                     malformed.add(new Malformed(n, line, e.getMessage()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trades CSV", e);
         }
-        return new Result(ticks, malformed);
+        OutOfOrder outOfOrder = outOfOrder(trades);
+        if (outOfOrder != null) {
+            trades.sort(Comparator.comparingLong(t -> t.tick().timestamp()));  // List.sort is stable
+        }
+        return new Result(List.copyOf(trades), List.copyOf(malformed), header, unit == null ? TimestampUnit.SECONDS : unit, outOfOrder);
+    }
+
+    /** @return the first data line earlier than the one before it, and how many such lines there are; null when sorted */
+    static OutOfOrder outOfOrder(List<Trade> trades) {
+        Trade first = null;
+        Trade before = null;
+        int count = 0;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < trades.size(); i++) {
+            long ts = trades.get(i).tick().timestamp();
+            if (ts < max) {
+                count++;
+                if (first == null) {
+                    first = trades.get(i);
+                    before = trades.get(i - 1);
+                }
+            }
+            max = Math.max(max, ts);
+        }
+        return first == null ? null : new OutOfOrder(first.lineNumber(), first.tick().timestamp(), before.lineNumber(),
+                before.tick().timestamp(), count);
+    }
+
+    private static boolean looksNumeric(String field) {
+        String s = field.trim();
+        return !s.isEmpty() && s.chars().allMatch(c -> Character.isDigit(c) || c == '-' || c == '+' || c == '.');
     }
 }

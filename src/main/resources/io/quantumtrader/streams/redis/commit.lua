@@ -1,19 +1,29 @@
 -- Commits one task batch atomically (DESIGN §2 commit protocol):
---   (1) fencing check, (2) state writes, (3) outputs (XADD, MAXLEN ~), (4) acknowledgements (XACK).
--- Either all of it happens or none of it: a crash before this script re-processes the batch, a crash after it
--- finds the inputs acknowledged and the outputs present, so no effect is lost or duplicated.
+--   (1) fencing check, (2) commit-sequence check, (3) every other check that can fail: key types, consumer groups,
+--   then, and only then, the writes: (4) state (HSET/HDEL), (5) outputs (XADD, MAXLEN ~), (6) the batch's input
+--   event ids into the task's dedupe set, (7) acknowledgements (XACK), (8) the commit sequence.
+-- Redis does not roll back a script that fails halfway, so nothing may fail after the first write: every check is
+-- made before it, and the script is declared with a shebang without 'allow-oom', so under maxmemory + noeviction
+-- Redis refuses it before it runs (Redis 7 script flags). A crash before this script re-processes the batch, a
+-- crash after it finds the inputs acknowledged, the outputs present and the event ids in the dedupe set, so no
+-- effect is lost or duplicated.
 --
 -- Commits of a task are pipelined (the next batch is processed while this one is in flight), so each commit also
 -- checks that it follows the previous one: a commit whose predecessor failed fails too, and the task restarts from
 -- what Redis holds.
 --
--- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (field 'commit-seq');
--- KEYS[3..] the batch's keys, referenced below by index k meaning KEYS[k + 2]
--- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows
+-- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (field 'commit-seq'); KEYS[3] the task's dedupe set
+--          (sorted set: event id -> arrival time, ms);
+-- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
+-- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows;
+-- ARGV[4]  dedupe ids older than this score (ms) are dropped ('' = keep); ARGV[5] most ids kept in the dedupe set
 -- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
 --          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
+--          nSeen,  nSeen  x { score, eventId }
 -- returns  the number of entries acknowledged (entries that were pending)
+-- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
+local OFFSET = 3
 local owner = redis.call('GET', KEYS[1])
 if owner ~= ARGV[1] then
   return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[1])
@@ -22,13 +32,56 @@ local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
 if seq ~= ARGV[3] then
   return redis.error_reply('OUT_OF_SEQUENCE commit follows ' .. ARGV[3] .. ' but the last commit is ' .. seq)
 end
-redis.call('HSET', KEYS[2], 'commit-seq', tostring(tonumber(seq) + 1))
 local group = ARGV[2]
-local i = 4
 
+-- (3) checks: walk the arguments once without writing
+local function expect_type(key, allowed)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= allowed then
+    return 'REJECTED key ' .. key .. ' holds a ' .. t .. ', expected a ' .. allowed .. ' (was it written by something else?)'
+  end
+  return nil
+end
+local problem = expect_type(KEYS[2], 'hash') or expect_type(KEYS[3], 'zset')
+if problem then return redis.error_reply(problem) end
+local i = 6
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i]) + 2]
+  problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'hash')
+  if problem then return redis.error_reply(problem) end
+  i = i + 4
+end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'stream')
+  if problem then return redis.error_reply(problem) end
+  i = i + 3 + tonumber(ARGV[i + 2])
+end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i]) + OFFSET]
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'stream' then
+    return redis.error_reply('REJECTED input ' .. key .. ' is a ' .. t .. ', not a stream (deleted while in use?)')
+  end
+  local groups = redis.call('XINFO', 'GROUPS', key)
+  local found = false
+  for _, g in ipairs(groups) do
+    for f = 1, #g, 2 do
+      if g[f] == 'name' and g[f + 1] == group then found = true end
+    end
+  end
+  if not found then
+    return redis.error_reply('REJECTED consumer group ' .. group .. ' of ' .. key .. ' does not exist (destroyed while in use?)')
+  end
+  i = i + 2 + tonumber(ARGV[i + 1])
+end
+
+-- writes: nothing below can fail
+i = 6
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i]) + OFFSET]
   if ARGV[i + 2] == 'D' then
     redis.call('HDEL', key, ARGV[i + 1])
   else
@@ -37,12 +90,40 @@ for _ = 1, n do
   i = i + 4
 end
 
-i = append_outputs(i, 2)
+i = append_outputs(i, OFFSET)
 
-local acked = 0
+local ackStart = i
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
-  local key = KEYS[tonumber(ARGV[i]) + 2]
+  i = i + 2 + tonumber(ARGV[i + 1])
+end
+n = tonumber(ARGV[i]); i = i + 1
+local seen = {}
+for _ = 1, n do
+  seen[#seen + 1] = ARGV[i]
+  seen[#seen + 1] = ARGV[i + 1]
+  i = i + 2
+  if #seen >= 1000 then
+    redis.call('ZADD', KEYS[3], unpack(seen))
+    seen = {}
+  end
+end
+if #seen > 0 then
+  redis.call('ZADD', KEYS[3], unpack(seen))
+end
+if ARGV[4] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
+end
+local keep = tonumber(ARGV[5])
+if keep > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(keep + 1))
+end
+
+local acked = 0
+i = ackStart
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do
+  local key = KEYS[tonumber(ARGV[i]) + OFFSET]
   local nids = tonumber(ARGV[i + 1])
   i = i + 2
   local j = 0
@@ -56,4 +137,5 @@ for _ = 1, n do
   end
   i = i + nids
 end
+redis.call('HSET', KEYS[2], 'commit-seq', tostring(tonumber(seq) + 1))
 return acked

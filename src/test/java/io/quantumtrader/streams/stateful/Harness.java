@@ -9,7 +9,7 @@ import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.testing.TestRecord;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
-import io.quantumtrader.streams.topology.Topology;
+import io.quantumtrader.streams.dsl.Topology;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;

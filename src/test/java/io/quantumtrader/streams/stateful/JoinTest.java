@@ -4,14 +4,14 @@ import io.quantumtrader.streams.stateful.TestEvents.KillSwitch;
 import io.quantumtrader.streams.stateful.TestEvents.Mark;
 import io.quantumtrader.streams.stateful.TestEvents.Position;
 import io.quantumtrader.streams.stateful.TestEvents.Tick;
-import io.quantumtrader.streams.topology.EventStream;
-import io.quantumtrader.streams.topology.GlobalTable;
-import io.quantumtrader.streams.topology.KeyedTable;
-import io.quantumtrader.streams.topology.Materialized;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyBuilder;
-import io.quantumtrader.streams.topology.TopologyException;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.GlobalTable;
+import io.quantumtrader.streams.dsl.KeyedTable;
+import io.quantumtrader.streams.dsl.Materialized;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.dsl.TopologyException;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamSpec;
 import org.junit.jupiter.api.Test;
@@ -98,7 +98,7 @@ class JoinTest {
     void aJoinOfStreamsWithDifferentPartitionCountsIsRejected() {
         StreamCatalog catalog = new StreamCatalog(new StreamSpec("*", null, 1, 0, null),
                 Map.of("ticks", new StreamSpec("ticks", "symbol", 4, 0, null)));
-        assertThatThrownBy(() -> marks().validate(catalog)).isInstanceOf(TopologyException.class)
+        assertThatThrownBy(() -> marks().validate(stream -> catalog.spec(stream).partitions())).isInstanceOf(TopologyException.class)
                 .hasMessageContaining("'positions' (1 partitions) and 'ticks' (4 partitions)")
                 .hasMessageContaining("co-partitioned");
     }

@@ -1,17 +1,20 @@
 package io.quantumtrader.streams.stateful;
 
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.processor.ProcessorContext;
+
 import io.quantumtrader.streams.stateful.TestEvents.Candle;
 import io.quantumtrader.streams.stateful.TestEvents.DailyTotal;
 import io.quantumtrader.streams.stateful.TestEvents.Tick;
 import io.quantumtrader.streams.testing.TestRecord;
-import io.quantumtrader.streams.topology.EmitStrategy;
-import io.quantumtrader.streams.topology.KeyValue;
-import io.quantumtrader.streams.topology.Materialized;
-import io.quantumtrader.streams.topology.Named;
-import io.quantumtrader.streams.topology.Suppressed;
-import io.quantumtrader.streams.topology.TimeWindows;
-import io.quantumtrader.streams.topology.Topology;
-import io.quantumtrader.streams.topology.TopologyBuilder;
+import io.quantumtrader.streams.dsl.EmitStrategy;
+import io.quantumtrader.streams.dsl.KeyValue;
+import io.quantumtrader.streams.dsl.Materialized;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Suppressed;
+import io.quantumtrader.streams.dsl.TimeWindows;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,11 +34,11 @@ class WindowTest {
     static Topology candles() {
         TopologyBuilder b = new TopologyBuilder("candles");
         b.stream("ticks", Tick.class)
-                .process(() -> new io.quantumtrader.streams.topology.Processor<String, Tick, String, TestEvents.TimedTick>() {
-                    private io.quantumtrader.streams.topology.ProcessorContext<String, TestEvents.TimedTick> ctx;
+                .process(() -> new io.quantumtrader.streams.processor.Processor<String, Tick, String, TestEvents.TimedTick>() {
+                    private io.quantumtrader.streams.processor.ProcessorContext<String, TestEvents.TimedTick> ctx;
 
                     @Override
-                    public void init(io.quantumtrader.streams.topology.ProcessorContext<String, TestEvents.TimedTick> c) {
+                    public void init(io.quantumtrader.streams.processor.ProcessorContext<String, TestEvents.TimedTick> c) {
                         ctx = c;
                     }
 

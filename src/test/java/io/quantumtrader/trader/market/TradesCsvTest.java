@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TradesCsvTest {
 
+    private static TradesCsv.Result read(String csv) {
+        return TradesCsv.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "X");
+    }
+
     @Test
     void readsTheBundledBitstampFile() throws Exception {
         try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
@@ -18,16 +22,79 @@ class TradesCsvTest {
             assertThat(r.ticks()).hasSize(100_000);
             assertThat(r.ticks().get(0).price()).isEqualTo(800.01);
             assertThat(r.ticks().get(0).timestamp()).isEqualTo(1_385_337_600_000L);
+            assertThat(r.unit()).isEqualTo(TimestampUnit.SECONDS);
+            assertThat(r.outOfOrder()).as("the Bitstamp file is in time order").isNull();
+            assertThat(r.header()).isTrue();
+            assertThat(r.trades().get(0).lineNumber()).isEqualTo(2);
         }
     }
 
     @Test
     void reportsMalformedLinesWithTheirNumbers() {
-        String csv = "timestamp,price,amount\n1,10.5,2\nnot,a,number\n2,11\n3,-4,1\n4,12,0.5\n";
-        TradesCsv.Result r = TradesCsv.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "X");
+        TradesCsv.Result r = read("timestamp,price,amount\n1,10.5,2\nnot,a,number\n2,11\n3,-4,1\n4,12,0.5\n");
         assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(10.5, 12.0);
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(2, 6);
         assertThat(r.malformed()).extracting(TradesCsv.Malformed::lineNumber).containsExactly(3, 4, 5);
         assertThat(r.malformed().get(1).reason()).contains("expected 3 fields");
         assertThat(r.malformed().get(2).reason()).contains("price must be a positive number");
+    }
+
+    @Test
+    void detectsAndConvertsMillisecondMicrosecondAndNanosecondTimestamps() {
+        assertThat(read("1385337600,1,1\n").ticks().get(0).timestamp()).isEqualTo(1_385_337_600_000L);
+        TradesCsv.Result ms = read("timestamp,price,amount\n1385337600123,800,1\n1385337601000,801,1\n");
+        assertThat(ms.unit()).isEqualTo(TimestampUnit.MILLISECONDS);
+        assertThat(ms.ticks()).extracting(t -> t.timestamp()).containsExactly(1_385_337_600_123L, 1_385_337_601_000L);
+        TradesCsv.Result us = read("1385337600123456,800,1\n");
+        assertThat(us.unit()).isEqualTo(TimestampUnit.MICROSECONDS);
+        assertThat(us.ticks().get(0).timestamp()).isEqualTo(1_385_337_600_123L);
+        TradesCsv.Result ns = read("1385337600123456789,800,1\n");
+        assertThat(ns.unit()).isEqualTo(TimestampUnit.NANOSECONDS);
+        assertThat(ns.ticks().get(0).timestamp()).isEqualTo(1_385_337_600_123L);
+    }
+
+    @Test
+    void aTimestampInAnotherUnitThanTheFilesIsMalformedNotMisread() {
+        TradesCsv.Result r = read("1385337600000,800,1\n1385337601,801,1\n1385337602000,802,1\n");
+        assertThat(r.unit()).isEqualTo(TimestampUnit.MILLISECONDS);
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(1, 3);
+        assertThat(r.malformed()).singleElement().satisfies(m -> {
+            assertThat(m.lineNumber()).isEqualTo(2);
+            assertThat(m.reason()).contains("epoch seconds").contains("epoch milliseconds");
+        });
+    }
+
+    @Test
+    void sortsAnUnsortedFileStablyAndNamesTheFirstOutOfOrderLine() {
+        TradesCsv.Result r = read("timestamp,price,amount\n100,1,1\n300,3,1\n200,2,1\n300,3.5,1\n50,0.5,1\n");
+        assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(0.5, 1.0, 2.0, 3.0, 3.5);
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(6, 2, 4, 3, 5);
+        assertThat(r.outOfOrder()).isEqualTo(new TradesCsv.OutOfOrder(4, 200_000L, 3, 300_000L, 2));
+        assertThat(r.malformed()).isEmpty();
+    }
+
+    @Test
+    void aByteOrderMarkIsNotAHeader() {
+        TradesCsv.Result r = read("\uFEFF1385337600,800,1\n1385337601,801,1\n");
+        assertThat(r.header()).isFalse();
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(1, 2);
+    }
+
+    @Test
+    void equalTimestampsAreInOrder() {
+        assertThat(read("100,1,1\n100,2,1\n101,3,1\n").outOfOrder()).isNull();
+    }
+
+    @Test
+    void emptyAndHeaderOnlyFilesHaveNoTrades() {
+        TradesCsv.Result empty = read("");
+        assertThat(empty.trades()).isEmpty();
+        assertThat(empty.header()).isFalse();
+        TradesCsv.Result blank = read("\n\n");
+        assertThat(blank.trades()).isEmpty();
+        TradesCsv.Result header = read("timestamp,price,amount\n");
+        assertThat(header.trades()).isEmpty();
+        assertThat(header.header()).isTrue();
+        assertThat(header.malformed()).isEmpty();
     }
 }

@@ -1,0 +1,35 @@
+// Checks the main job's report (target/replay/report.json, written by `java -jar target/quantum-trader-streams.jar replay`)
+// on the bundled real data: every one of the 100,000 Bitstamp ticks read, published and processed; nothing dead-lettered,
+// dropped as late or left undrained. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
+import { existsSync, readFileSync } from 'node:fs';
+
+const file = process.argv[2] ?? 'target/replay/report.json';
+const EXPECTED_TICKS = 100000;
+
+if (!existsSync(file)) {
+  console.error(`replay report check: ${file} is missing: the main job did not write its report`);
+  process.exit(1);
+}
+const r = JSON.parse(readFileSync(file, 'utf8'));
+const streams = r.events_per_stream ?? {};
+const problems = [];
+const expect = (ok, what) => { if (!ok) problems.push(what); };
+
+expect(r.ticks_read === EXPECTED_TICKS, `ticks read ${r.ticks_read}, expected ${EXPECTED_TICKS}`);
+expect(r.ticks_published === r.ticks_read, `ticks published ${r.ticks_published} != ticks read ${r.ticks_read}`);
+expect(streams['market.tick.price'] === r.ticks_read,
+  `market.tick.price holds ${streams['market.tick.price']} entries, expected ${r.ticks_read}`);
+expect(r.malformed_lines === 0, `malformed CSV lines ${r.malformed_lines}`);
+expect(r.dead_lettered === 0, `dead-lettered ${r.dead_lettered}`);
+const dlq = Object.entries(streams).filter(([s, n]) => s.endsWith('.dlq') && n > 0);
+expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')}`);
+expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
+expect(r.drained === true, 'the pipeline did not drain (lag or pending entries left)');
+expect(r.records_processed >= r.ticks_published, `records processed ${r.records_processed} < ticks published ${r.ticks_published}`);
+
+if (problems.length > 0) {
+  console.error(`replay report check FAILED (${file}):`);
+  problems.forEach(p => console.error(`  - ${p}`));
+  process.exit(1);
+}
+console.log(`replay report check: ${r.ticks_published} ticks published and processed, 0 dead-lettered, 0 late, drained`);

@@ -1,0 +1,148 @@
+package io.quantumtrader.app;
+
+import org.springframework.boot.web.server.PortInUseException;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns any exception a command throws into a {@link CliException}: a cause a person can read, what to do, and an exit
+ * code. Looks through the whole cause chain (Spring's bean-creation and Reactor's wrappers), preferring a
+ * {@link CliException} already thrown by the code, then known causes (files, Redis, ports), then the innermost message.
+ */
+public final class FailureMessages {
+
+    private FailureMessages() {
+    }
+
+    /** @return the failure to report for {@code error} */
+    public static CliException describe(Throwable error) {
+        CliException own = find(error, CliException.class);
+        if (own != null) {
+            return own;
+        }
+        NoSuchFileException missing = find(error, NoSuchFileException.class);
+        if (missing != null) {
+            return new CliException(CliException.INPUT, "no such file or directory: " + missing.getFile(),
+                    "check the path (relative paths start at " + System.getProperty("user.dir") + ")", error);
+        }
+        AccessDeniedException denied = find(error, AccessDeniedException.class);
+        if (denied != null) {
+            return new CliException(CliException.INPUT, "permission denied: " + denied.getFile(),
+                    "check the file's permissions, or choose another path", error);
+        }
+        FileSystemException fs = find(error, FileSystemException.class);
+        if (fs != null) {
+            return new CliException(CliException.INPUT, "cannot use " + fs.getFile() + ": " + fs.getReason(), null, error);
+        }
+        PortInUseException port = find(error, PortInUseException.class);
+        if (port != null) {
+            return new CliException(CliException.SERVICE, "cannot start the service: port " + port.getPort() + " is already in use",
+                    "stop the process listening on it, or choose another port with --server.port=<port>", error);
+        }
+        if (isRedisFailure(error)) {
+            return redis(error, null, null);
+        }
+        IllegalArgumentException invalid = find(error, IllegalArgumentException.class);
+        if (invalid != null) {
+            return new CliException(CliException.INPUT, "invalid input: " + message(invalid), null, error);
+        }
+        Throwable root = root(error);
+        return new CliException(CliException.FAILED, "unexpected error: " + root.getClass().getSimpleName() + ": " + message(root),
+                "run again with --verbose for the stack trace", error);
+    }
+
+    /**
+     * @param error    what connecting to, or talking to, Redis threw
+     * @param hostPort where Redis was expected, e.g. {@code 10.0.0.5:6379}; null when unknown
+     * @param user     the ACL user of {@code REDIS_URL}, null for {@code default}
+     * @return the failure, exit code {@link CliException#REDIS}
+     */
+    public static CliException redis(Throwable error, String hostPort, String user) {
+        String at = hostPort == null ? "Redis" : "Redis at " + hostPort;
+        String who = user == null || user.isEmpty() ? "default" : user;
+        String all = allMessages(error);
+        if (all.contains("WRONGPASS") || all.contains("invalid username-password")) {
+            return new CliException(CliException.REDIS, "authentication failed for user '" + who + "' at " + at + " (wrong password or user)",
+                    "check the user and password in REDIS_URL (" + RedisUrl.SHAPE + ")", error);
+        }
+        if (all.contains("NOAUTH")) {
+            return new CliException(CliException.REDIS, at + " requires a password and REDIS_URL gives none",
+                    "set REDIS_URL=" + RedisUrl.SHAPE, error);
+        }
+        if (all.contains("without any password configured")) {
+            return new CliException(CliException.REDIS, "REDIS_URL gives a password but " + at + " has none configured for user '" + who + "'",
+                    "remove the password from REDIS_URL, or configure one in Redis (requirepass)", error);
+        }
+        if (all.contains("NOPERM")) {
+            return new CliException(CliException.REDIS, "user '" + who + "' is not allowed a command the engine needs at " + at
+                    + ": " + message(root(error)), "grant the user streams, hashes, scripts and keys of the namespace (ACL SETUSER)", error);
+        }
+        UnknownHostException unknown = find(error, UnknownHostException.class);
+        if (unknown != null) {
+            return new CliException(CliException.REDIS, "Redis host not found: " + message(unknown),
+                    "check the host name in REDIS_URL", error);
+        }
+        if (find(error, ConnectException.class) != null || all.contains("Connection refused")) {
+            return new CliException(CliException.REDIS, at + " is unreachable (connection refused)",
+                    "start Redis there or fix REDIS_URL (without REDIS_URL an embedded Redis is started)", error);
+        }
+        if (find(error, TimeoutException.class) != null || all.toLowerCase().contains("timed out") || all.contains("Timeout")) {
+            return new CliException(CliException.REDIS, at + " did not answer in time (" + message(root(error)) + ")",
+                    "check that Redis is running and reachable from this host (firewall, network policy)", error);
+        }
+        return new CliException(CliException.REDIS, (hostPort == null ? "Redis failed: " : "cannot use " + at + ": ")
+                + message(root(error)), "check that Redis is running, and REDIS_URL", error);
+    }
+
+    /** @return true when the error comes from the Redis client (Lettuce or Spring Data Redis) */
+    static boolean isRedisFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = next(t)) {
+            String name = t.getClass().getName();
+            if (name.startsWith("io.lettuce.") || name.startsWith("org.springframework.data.redis.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the first exception of the type in the cause chain, or null */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = next(t)) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    static Throwable root(Throwable error) {
+        Throwable t = error;
+        while (next(t) != null) {
+            t = next(t);
+        }
+        return t;
+    }
+
+    private static Throwable next(Throwable t) {
+        Throwable c = t.getCause();
+        return c == t ? null : c;
+    }
+
+    private static String allMessages(Throwable error) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = error; t != null; t = next(t)) {
+            sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip().lines().findFirst().orElse("");
+    }
+}

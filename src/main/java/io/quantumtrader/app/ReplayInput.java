@@ -1,0 +1,105 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.trader.market.TimestampUnit;
+import io.quantumtrader.trader.market.TradesCsv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ticks a replay publishes, read from a trades CSV ({@link TradesCsv}) or the bundled Bitstamp data, with what the
+ * person should know about them ({@link #notices()}: converted timestamp units, a file sorted into time order, skipped
+ * lines) and a deterministic event id per tick ({@link #eventId(TradesCsv.Trade)}).
+ *
+ * @param name   the file name (without directories), e.g. {@code bitstamp_trades_from_20131125_usd.csv}
+ * @param symbol the symbol of every tick
+ * @param csv    what was read
+ */
+public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
+
+    /** How many skipped lines are printed one by one; the rest are counted. */
+    static final int MALFORMED_SHOWN = 10;
+
+    /**
+     * @param file   the trades CSV, or null for the bundled data
+     * @param symbol the symbol of the ticks
+     * @throws CliException (exit code 2) when the file does not exist, cannot be read, or holds no tick (empty, only a
+     *                      header, or every line malformed)
+     */
+    public static ReplayInput load(Path file, String symbol) {
+        String name = file == null ? TradesCsv.BITSTAMP_RESOURCE.substring(1) : file.getFileName().toString();
+        TradesCsv.Result csv;
+        try (InputStream in = file != null ? Files.newInputStream(file) : TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            if (in == null) {
+                throw new CliException(CliException.INPUT, "bundled data " + TradesCsv.BITSTAMP_RESOURCE + " is not on the classpath",
+                        "rebuild with mvn -q -B -DskipTests package (it ships in org.ta4j:ta4j-examples:0.15)", null);
+            }
+            csv = TradesCsv.read(in, symbol);
+        } catch (NoSuchFileException e) {
+            throw new CliException(CliException.INPUT, "file not found: " + file, "check the path given to --file", e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException(CliException.INPUT, "cannot read " + file + ": " + e.getMessage(), "check the file", e);
+        }
+        if (csv.trades().isEmpty()) {
+            String what = !csv.malformed().isEmpty()
+                    ? "none of its " + csv.malformed().size() + " data lines could be read (line " + csv.malformed().get(0).lineNumber()
+                      + ": " + csv.malformed().get(0).reason() + ")"
+                    : csv.header() ? "it has only a header line" : "it is empty";
+            throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + what,
+                    "a trades CSV has lines timestamp,price,amount (epoch seconds or milliseconds); nothing was published", null);
+        }
+        return new ReplayInput(name, symbol, csv);
+    }
+
+    /** @return the ticks in time order, with their line numbers */
+    public List<TradesCsv.Trade> trades() {
+        return csv.trades();
+    }
+
+    /**
+     * @return the tick's event id: a name-based UUID of (file name, symbol, line number), so publishing the same file
+     *         into the same namespace again gives every tick the id it had the first time (the engine's idempotent ingest
+     *         can then recognize it)
+     */
+    public String eventId(TradesCsv.Trade trade) {
+        return EnvelopeCodec.deterministicId("replay", name, symbol, Integer.toString(trade.lineNumber()));
+    }
+
+    /** @return lines to print before the replay: timestamp conversion, sorting, skipped lines; empty when none applies */
+    public List<String> notices() {
+        List<String> out = new ArrayList<>();
+        if (csv.unit() != TimestampUnit.SECONDS) {
+            TradesCsv.Trade first = csv.trades().stream().min(java.util.Comparator.comparingInt(TradesCsv.Trade::lineNumber)).orElseThrow();
+            out.add(String.format("notice: timestamps read as %s (detected from their size; line %d is %s)%s", csv.unit().label(),
+                    first.lineNumber(), Instant.ofEpochMilli(first.tick().timestamp()),
+                    csv.unit() == TimestampUnit.MILLISECONDS ? "" : ", truncated to milliseconds"));
+        }
+        TradesCsv.OutOfOrder o = csv.outOfOrder();
+        if (o != null) {
+            out.add(String.format("notice: %s is not in time order: line %d (%s) is earlier than line %d (%s); %,d lines out of order, "
+                            + "sorted by timestamp (stable)", name, o.lineNumber(), Instant.ofEpochMilli(o.timestamp()),
+                    o.previousLineNumber(), Instant.ofEpochMilli(o.previousTimestamp()), o.linesOutOfOrder()));
+        }
+        List<TradesCsv.Malformed> bad = csv.malformed();
+        for (int i = 0; i < Math.min(bad.size(), MALFORMED_SHOWN); i++) {
+            TradesCsv.Malformed m = bad.get(i);
+            out.add(String.format("  skipped line %d (%s): %s", m.lineNumber(), m.reason(), abbreviate(m.line())));
+        }
+        if (bad.size() > MALFORMED_SHOWN) {
+            out.add(String.format("  ... and %,d more skipped lines", bad.size() - MALFORMED_SHOWN));
+        }
+        return out;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 120 ? line : line.substring(0, 117) + "...";
+    }
+}

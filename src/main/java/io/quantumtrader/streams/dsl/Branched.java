@@ -1,0 +1,34 @@
+package io.quantumtrader.streams.dsl;
+
+import java.util.function.Consumer;
+
+/**
+ * How one branch of {@link EventStream#split()} is named and wired, as Kafka Streams' {@code Branched}.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class Branched<K, V> {
+    final String name;
+    final Consumer<EventStream<K, V>> chain;
+
+    private Branched(String name, Consumer<EventStream<K, V>> chain) {
+        this.name = name;
+        this.chain = chain;
+    }
+
+    /** @param name branch name, appended to the split's name to form the branch node's name and map key */
+    public static <K, V> Branched<K, V> as(String name) {
+        return new Branched<>(name, null);
+    }
+
+    /** @param chain wires the branch's stream (e.g. {@code s -> s.to("x")}); the branch is then not in the result map */
+    public static <K, V> Branched<K, V> withConsumer(Consumer<EventStream<K, V>> chain) {
+        return new Branched<>(null, chain);
+    }
+
+    /** @return a branch wired by {@code chain} and named {@code name} */
+    public static <K, V> Branched<K, V> withConsumer(Consumer<EventStream<K, V>> chain, String name) {
+        return new Branched<>(name, chain);
+    }
+}

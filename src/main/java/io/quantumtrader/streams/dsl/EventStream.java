@@ -1,0 +1,344 @@
+package io.quantumtrader.streams.dsl;
+
+import io.quantumtrader.streams.dsl.internals.JoinStage;
+import io.quantumtrader.streams.dsl.internals.ProcessorStage;
+import io.quantumtrader.streams.dsl.internals.RecordStage;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
+import io.quantumtrader.streams.dsl.internals.TransformStage;
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.processor.ProcessorSupplier;
+
+import io.quantumtrader.streams.record.Record;
+import reactor.core.publisher.Flux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+
+/**
+ * A stream of keyed records, the DSL's equivalent of Kafka Streams' {@code KStream}. Each operator adds a named node
+ * to the topology; at run time each node is a Reactor stage applied, in order, to the records of a task batch.
+ *
+ * <p>User functions run once per record per attempt; a function that throws is retried with backoff
+ * (100/500/2000 ms by default) and then its input entry goes to {@code <stream>.dlq} (DESIGN §5).
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public class EventStream<K, V> {
+
+    final TopologyBuilder builder;
+    final TopologyNode node;
+
+    EventStream(TopologyBuilder builder, TopologyNode node) {
+        this.builder = builder;
+        this.node = node;
+    }
+
+    /** @return the name of the node this stream comes out of */
+    public String nodeName() {
+        return node.name();
+    }
+
+    /** Keeps the records for which {@code predicate} is true. */
+    public EventStream<K, V> filter(BiPredicate<? super K, ? super V> predicate) {
+        return filter(predicate, null);
+    }
+
+    /** Keeps the records for which {@code predicate} is true, in a node named {@code named}. */
+    public EventStream<K, V> filter(BiPredicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        return perRecord("FILTER", named, r -> predicate.test(k(r), v(r)) ? List.of(r) : List.of());
+    }
+
+    /** Drops the records for which {@code predicate} is true. */
+    public EventStream<K, V> filterNot(BiPredicate<? super K, ? super V> predicate) {
+        return filterNot(predicate, null);
+    }
+
+    /** Drops the records for which {@code predicate} is true, in a node named {@code named}. */
+    public EventStream<K, V> filterNot(BiPredicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        return perRecord("FILTER", named, r -> predicate.test(k(r), v(r)) ? List.of() : List.of(r));
+    }
+
+    /** Replaces key and value; the next sink re-partitions by the new key. */
+    public <KR, VR> EventStream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper) {
+        return map(mapper, null);
+    }
+
+    /** Replaces key and value, in a node named {@code named}. */
+    public <KR, VR> EventStream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return perRecord("MAP", named, r -> {
+            KeyValue<KR, VR> kv = mapper.apply(k(r), v(r));
+            return List.of(r.with(kv.key(), kv.value()));
+        });
+    }
+
+    /** Replaces the value, keeping the key. */
+    public <VR> EventStream<K, VR> mapValues(Function<? super V, ? extends VR> mapper) {
+        return mapValues(mapper, null);
+    }
+
+    /** Replaces the value, keeping the key, in a node named {@code named}. */
+    public <VR> EventStream<K, VR> mapValues(Function<? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return perRecord("MAPVALUES", named, r -> List.of(r.withValue(mapper.apply(v(r)))));
+    }
+
+    /** Replaces the value using key and value, keeping the key. */
+    public <VR> EventStream<K, VR> mapValues(BiFunction<? super K, ? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return perRecord("MAPVALUES", named, r -> List.of(r.withValue(mapper.apply(k(r), v(r)))));
+    }
+
+    /** Maps each record to zero or more records with new keys and values. */
+    public <KR, VR> EventStream<KR, VR> flatMap(BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<KR, VR>>> mapper) {
+        return flatMap(mapper, null);
+    }
+
+    /** Maps each record to zero or more records with new keys and values, in a node named {@code named}. */
+    public <KR, VR> EventStream<KR, VR> flatMap(BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<KR, VR>>> mapper,
+                                                Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return perRecord("FLATMAP", named, r -> {
+            List<Record<Object, Object>> out = new ArrayList<>();
+            for (KeyValue<KR, VR> kv : mapper.apply(k(r), v(r))) {
+                out.add(r.with(kv.key(), kv.value()));
+            }
+            return out;
+        });
+    }
+
+    /** Maps each value to zero or more values, keeping the key. */
+    public <VR> EventStream<K, VR> flatMapValues(Function<? super V, ? extends Iterable<? extends VR>> mapper) {
+        return flatMapValues(mapper, null);
+    }
+
+    /** Maps each value to zero or more values, keeping the key, in a node named {@code named}. */
+    public <VR> EventStream<K, VR> flatMapValues(Function<? super V, ? extends Iterable<? extends VR>> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return perRecord("FLATMAPVALUES", named, r -> {
+            List<Record<Object, Object>> out = new ArrayList<>();
+            for (VR value : mapper.apply(v(r))) {
+                out.add(r.withValue(value));
+            }
+            return out;
+        });
+    }
+
+    /** Calls {@code action} for each record and forwards it unchanged (side effects here are not exactly-once). */
+    public EventStream<K, V> peek(BiConsumer<? super K, ? super V> action) {
+        return peek(action, null);
+    }
+
+    /** Calls {@code action} for each record, in a node named {@code named}. */
+    public EventStream<K, V> peek(BiConsumer<? super K, ? super V> action, Named named) {
+        Objects.requireNonNull(action, "action");
+        return perRecord("PEEK", named, r -> {
+            action.accept(k(r), v(r));
+            return List.of(r);
+        });
+    }
+
+    /** Splits the stream into branches by predicates, first match wins (Kafka Streams' {@code split()}). */
+    public BranchedEventStream<K, V> split() {
+        return split(null);
+    }
+
+    /** Splits the stream; branch nodes are named {@code <named><branch name>}. */
+    public BranchedEventStream<K, V> split(Named named) {
+        TopologyNode splitter = builder.addProcessor(builder.nameFor(named, "BRANCH"),
+                () -> (in, ctx) -> in, Set.of(), List.of(node));
+        return new BranchedEventStream<>(builder, splitter);
+    }
+
+    /** Merges another stream into this one; records keep their input order within a batch. */
+    public EventStream<K, V> merge(EventStream<K, V> other) {
+        return merge(other, null);
+    }
+
+    /** Merges another stream into this one, in a node named {@code named}. */
+    public EventStream<K, V> merge(EventStream<K, V> other, Named named) {
+        Objects.requireNonNull(other, "other");
+        if (other.builder != builder) {
+            throw new TopologyException("cannot merge streams of two different topology builders");
+        }
+        TopologyNode merged = builder.addProcessor(builder.nameFor(named, "MERGE"), () -> (in, ctx) -> in, Set.of(),
+                List.of(node, other.node));
+        return new EventStream<>(builder, merged);
+    }
+
+    /**
+     * The Reactor escape hatch: applies any Reactor operators to the records of each task batch. Records keep their
+     * {@link Record#origin()} through {@code withValue}/{@code withKey}, which the commit uses for idempotency keys.
+     * When the function fails, the whole batch is retried at this node with backoff and then dead-lettered.
+     *
+     * @param function e.g. {@code flux -> flux.filter(...).distinct(Record::key)}; it sees one batch at a time
+     */
+    public <KR, VR> EventStream<KR, VR> transform(Function<Flux<Record<K, V>>, Flux<Record<KR, VR>>> function) {
+        return transform(function, null);
+    }
+
+    /** The Reactor escape hatch, in a node named {@code named}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <KR, VR> EventStream<KR, VR> transform(Function<Flux<Record<K, V>>, Flux<Record<KR, VR>>> function, Named named) {
+        Objects.requireNonNull(function, "function");
+        String name = builder.nameFor(named, "TRANSFORM");
+        Function raw = function;
+        TopologyNode n = builder.addProcessor(name, () -> new TransformStage(name, raw), Set.of(), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    /**
+     * Runs a record-at-a-time {@link Processor} with access to state stores (Kafka Streams' {@code process()}).
+     *
+     * @param storeNames stores added with {@link TopologyBuilder#addStateStore} that the processor may use
+     * @throws TopologyException when a store was not added to the builder
+     */
+    public <KR, VR> EventStream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, Named named,
+                                                String... storeNames) {
+        Objects.requireNonNull(supplier, "supplier");
+        String name = builder.nameFor(named, "PROCESSOR");
+        Set<String> stores = Set.of(storeNames);
+        for (String store : stores) {
+            builder.requireStore(store, name);
+        }
+        TopologyNode n = builder.addProcessor(name, () -> new ProcessorStage(name, cast(supplier.get()), stores), stores,
+                List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    /** As {@link #process(ProcessorSupplier, Named, String...)} with a generated name. */
+    public <KR, VR> EventStream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, String... storeNames) {
+        return process(supplier, null, storeNames);
+    }
+
+    /** Groups by the current key (no repartition: the stream must already be partitioned by it). */
+    public GroupedStream<V> groupByKey() {
+        return new GroupedStream<>(builder, node);
+    }
+
+    /**
+     * Re-keys with {@code selector} and groups by the new key, through a repartition stream
+     * {@code <application-id>-<name>-repartition} so every record of a key reaches the same task (as Kafka Streams).
+     *
+     * @param valueType the value class, to decode records read back from the repartition stream
+     */
+    public GroupedStream<V> groupBy(BiFunction<? super K, ? super V, String> selector, Class<V> valueType, Named named) {
+        Objects.requireNonNull(selector, "selector");
+        String name = builder.nameFor(named, "KEY-SELECT");
+        EventStream<String, V> rekeyed = map((k, v) -> KeyValue.pair(selector.apply(k, v), v), Named.as(name));
+        String repartition = builder.applicationId() + "-" + name + "-repartition";
+        rekeyed.to(repartition, Named.as(name + "-repartition-sink"));
+        EventStream<String, V> source = builder.stream(List.of(repartition),
+                new io.quantumtrader.streams.record.JsonSerde<>(valueType), Named.as(name + "-repartition-source"));
+        return new GroupedStream<>(builder, source.node);
+    }
+
+    /** As {@link #groupBy(BiFunction, Class, Named)} with a generated name. */
+    public GroupedStream<V> groupBy(BiFunction<? super K, ? super V, String> selector, Class<V> valueType) {
+        return groupBy(selector, valueType, null);
+    }
+
+    /**
+     * Inner stream–table join on the record key: records whose key has no table value are dropped. The stream and
+     * the table must be co-partitioned (same partition count, same key); {@link Topology#validate} checks it.
+     */
+    public <VT, VR> EventStream<K, VR> join(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                            Named named) {
+        return tableJoin(table, joiner, named, false);
+    }
+
+    /** Inner stream–table join with a generated name. */
+    public <VT, VR> EventStream<K, VR> join(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner) {
+        return tableJoin(table, joiner, null, false);
+    }
+
+    /** Left stream–table join on the record key: the joiner gets {@code null} when the key has no table value. */
+    public <VT, VR> EventStream<K, VR> leftJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                                Named named) {
+        return tableJoin(table, joiner, named, true);
+    }
+
+    /** Left stream–table join with a generated name. */
+    public <VT, VR> EventStream<K, VR> leftJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner) {
+        return tableJoin(table, joiner, null, true);
+    }
+
+    /** Inner join with a global table on the key chosen by {@code keySelector} (no co-partitioning needed). */
+    public <VT, VR> EventStream<K, VR> join(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                            BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
+        return globalJoin(table, keySelector, joiner, named, false);
+    }
+
+    /** Left join with a global table: the joiner gets {@code null} when the selected key has no value. */
+    public <VT, VR> EventStream<K, VR> leftJoin(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                                BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
+        return globalJoin(table, keySelector, joiner, named, true);
+    }
+
+    private <VT, VR> EventStream<K, VR> tableJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
+                                                  Named named, boolean left) {
+        Objects.requireNonNull(joiner, "joiner");
+        if (table.builder != builder) {
+            throw new TopologyException("cannot join a table of another topology builder");
+        }
+        String name = builder.nameFor(named, left ? "LEFTJOIN" : "JOIN");
+        String store = table.storeName;
+        TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, store, false, null, joiner, left),
+                Set.of(store), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    private <VT, VR> EventStream<K, VR> globalJoin(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
+                                                   BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named, boolean left) {
+        Objects.requireNonNull(keySelector, "keySelector");
+        Objects.requireNonNull(joiner, "joiner");
+        if (!builder.hasGlobalStore(table.storeName)) {
+            throw new TopologyException("global table '" + table.storeName + "' belongs to another topology builder");
+        }
+        String name = builder.nameFor(named, left ? "LEFTJOIN" : "JOIN");
+        TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, table.storeName, true, keySelector, joiner, left),
+                Set.of(), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    /** Writes every record to {@code stream}, partitioned by key; the envelope subject is {@code String.valueOf(key)}. */
+    public void to(String stream) {
+        to(stream, null);
+    }
+
+    /** Writes every record to {@code stream}, in a sink node named {@code named}. */
+    public void to(String stream, Named named) {
+        builder.addSink(builder.nameFor(named, "SINK"), stream, key -> key == null ? null : String.valueOf(key), node);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Processor<Object, Object, Object, Object> cast(Processor<?, ?, ?, ?> p) {
+        return (Processor<Object, Object, Object, Object>) p;
+    }
+
+    private <KR, VR> EventStream<KR, VR> perRecord(String kind, Named named,
+                                                   Function<Record<Object, Object>, List<Record<Object, Object>>> fn) {
+        String name = builder.nameFor(named, kind);
+        TopologyNode n = builder.addProcessor(name, () -> new RecordStage(name, fn), Set.of(), List.of(node));
+        return new EventStream<>(builder, n);
+    }
+
+    @SuppressWarnings("unchecked")
+    private K k(Record<Object, Object> r) {
+        return (K) r.key();
+    }
+
+    @SuppressWarnings("unchecked")
+    private V v(Record<Object, Object> r) {
+        return (V) r.value();
+    }
+}

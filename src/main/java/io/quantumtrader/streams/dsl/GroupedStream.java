@@ -1,0 +1,79 @@
+package io.quantumtrader.streams.dsl;
+
+import io.quantumtrader.streams.dsl.internals.AggregateStage;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
+
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.state.StoreSpec;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * A stream grouped by key, ready to aggregate, as Kafka Streams' {@code KGroupedStream}. Keys become strings
+ * ({@code String.valueOf}) in the table and its store.
+ *
+ * @param <V> value type
+ */
+public final class GroupedStream<V> {
+
+    final TopologyBuilder builder;
+    final TopologyNode node;
+
+    GroupedStream(TopologyBuilder builder, TopologyNode node) {
+        this.builder = builder;
+        this.node = node;
+    }
+
+    /**
+     * Folds each key's values into an aggregate, stored in {@code materialized}'s store.
+     *
+     * @param initializer the aggregate of no values; its class is the stored type unless {@code materialized} names one
+     */
+    public <VA> KeyedTable<String, VA> aggregate(Supplier<VA> initializer, Aggregator<String, ? super V, VA> aggregator,
+                                                 Materialized<VA> materialized) {
+        Objects.requireNonNull(initializer, "initializer");
+        Objects.requireNonNull(aggregator, "aggregator");
+        String store = materialized.storeName;
+        builder.addStateStore(new StoreSpec<>(store, io.quantumtrader.streams.record.Serde.string(),
+                new JsonSerde<>(valueType(materialized, initializer))));
+        String name = builder.nameFor(Named.as(store + "-aggregate"), "AGGREGATE");
+        TopologyNode n = builder.addProcessor(name, () -> new AggregateStage(name, store, initializer, aggregator),
+                Set.of(store), java.util.List.of(node));
+        return new KeyedTable<>(builder, n, store, null);
+    }
+
+    /** Combines each key's values with {@code reducer}; the first value is the initial aggregate. */
+    public KeyedTable<String, V> reduce(BinaryOperator<V> reducer, Materialized<V> materialized) {
+        Objects.requireNonNull(reducer, "reducer");
+        if (materialized.valueType == null) {
+            throw new TopologyException("reduce needs the value type: Materialized.as(\"" + materialized.storeName + "\", Type.class)");
+        }
+        return aggregate(() -> null, (k, v, agg) -> agg == null ? v : reducer.apply(agg, v), materialized);
+    }
+
+    /** Counts records per key. */
+    public KeyedTable<String, Long> count(Materialized<Long> materialized) {
+        return aggregate(() -> 0L, (k, v, n) -> n + 1, Materialized.as(materialized.storeName, Long.class));
+    }
+
+    /** Aggregates per key and time window instead. */
+    public TimeWindowedStream<V> windowedBy(TimeWindows windows) {
+        return new TimeWindowedStream<>(builder, node, windows);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <VA> Class<VA> valueType(Materialized<VA> materialized, Supplier<VA> initializer) {
+        if (materialized.valueType != null) {
+            return materialized.valueType;
+        }
+        VA initial = initializer.get();
+        if (initial == null) {
+            throw new TopologyException("cannot infer the value type of store '" + materialized.storeName
+                    + "': name it with Materialized.as(\"" + materialized.storeName + "\", Type.class)");
+        }
+        return (Class<VA>) initial.getClass();
+    }
+}

@@ -1,0 +1,39 @@
+package io.quantumtrader.streams.dsl;
+
+import java.time.Duration;
+
+/**
+ * Names the state store behind a table or aggregation and, where it cannot be inferred, the value type stored
+ * (JSON in a Redis Hash), as Kafka Streams' {@code Materialized}.
+ *
+ * @param <V> value type
+ */
+public final class Materialized<V> {
+    final String storeName;
+    final Class<V> valueType;
+    final Duration retention;
+
+    private Materialized(String storeName, Class<V> valueType, Duration retention) {
+        this.storeName = storeName;
+        this.valueType = valueType;
+        this.retention = retention;
+    }
+
+    /** @param storeName store name, unique in the topology; the value type is inferred (from the initializer) */
+    public static <V> Materialized<V> as(String storeName) {
+        return new Materialized<>(storeName, null, null);
+    }
+
+    /** @param valueType the stored value class (needed by {@code reduce} and {@code table}) */
+    public static <V> Materialized<V> as(String storeName, Class<V> valueType) {
+        return new Materialized<>(storeName, valueType, null);
+    }
+
+    /**
+     * @param retention how long windows are kept after their start (windowed stores only); default size + grace,
+     *                  so a window is deleted once it is closed
+     */
+    public Materialized<V> withRetention(Duration retention) {
+        return new Materialized<>(storeName, valueType, retention);
+    }
+}

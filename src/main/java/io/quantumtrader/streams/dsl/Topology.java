@@ -1,0 +1,141 @@
+package io.quantumtrader.streams.dsl;
+
+import io.quantumtrader.streams.dsl.internals.GlobalStoreSpec;
+import io.quantumtrader.streams.dsl.internals.Subtopology;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
+
+import io.quantumtrader.streams.state.StoreSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable processing graph made by {@link TopologyBuilder#build()}, split into {@link Subtopology sub-topologies}.
+ */
+public final class Topology {
+
+    private final String applicationId;
+    private final List<TopologyNode> nodes;
+    private final Map<String, StoreSpec<?, ?>> stores;
+    private final Map<String, GlobalStoreSpec> globalStores;
+    private final List<Subtopology> subtopologies;
+
+    Topology(String applicationId, List<TopologyNode> nodes, Map<String, StoreSpec<?, ?>> stores,
+             Map<String, GlobalStoreSpec> globalStores) {
+        this.applicationId = applicationId;
+        this.nodes = nodes;
+        this.stores = stores;
+        this.globalStores = globalStores;
+        this.subtopologies = split(nodes);
+    }
+
+    /** @return the global tables' stores by name */
+    public Map<String, GlobalStoreSpec> globalStores() {
+        return globalStores;
+    }
+
+    /** @return the sub-topologies that run as tasks (all but the global-store ones) */
+    public List<Subtopology> taskSubtopologies() {
+        return subtopologies.stream().filter(s -> !s.global()).toList();
+    }
+
+    /**
+     * Checks the topology against the partition counts of its streams: the streams one sub-topology reads (a stream
+     * and the table it joins, or merged streams) must have the same partition count (co-partitioning, as Kafka
+     * Streams requires).
+     *
+     * @param partitionsOf the partition count of a stream (e.g. {@code s -> catalog.spec(s).partitions()})
+     * @throws TopologyException naming the sub-topology and the two streams that differ
+     */
+    public void validate(java.util.function.ToIntFunction<String> partitionsOf) {
+        for (Subtopology s : taskSubtopologies()) {
+            String first = null;
+            int partitions = -1;
+            for (String stream : s.sourceStreams()) {
+                int p = partitionsOf.applyAsInt(stream);
+                if (first == null) {
+                    first = stream;
+                    partitions = p;
+                } else if (p != partitions) {
+                    throw new TopologyException("sub-topology " + s.id() + " reads '" + first + "' (" + partitions
+                            + " partitions) and '" + stream + "' (" + p + " partitions); streams read together (joins, "
+                            + "merges) must be co-partitioned: give them the same partition count in the stream catalog");
+                }
+            }
+        }
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** @return every node in topological order */
+    public List<TopologyNode> nodes() {
+        return nodes;
+    }
+
+    /** @return the sub-topologies, by id */
+    public List<Subtopology> subtopologies() {
+        return subtopologies;
+    }
+
+    /** @return the store spec of that name, or {@code null} */
+    public StoreSpec<?, ?> store(String name) {
+        return stores.get(name);
+    }
+
+    /** @return a description in the shape of Kafka Streams' {@code TopologyDescription}; its toString is Kafka's text format */
+    public TopologyDescription describe() {
+        return TopologyDescription.of(this);
+    }
+
+    /** Union-find over parent/child edges and shared stores, as Kafka Streams' node groups. */
+    private static List<Subtopology> split(List<TopologyNode> nodes) {
+        int[] parent = new int[nodes.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<String, Integer> storeOwner = new HashMap<>();
+        for (TopologyNode n : nodes) {
+            for (TopologyNode p : n.parents()) {
+                union(parent, n.index(), p.index());
+            }
+            for (String store : n.stores()) {
+                Integer other = storeOwner.putIfAbsent(store, n.index());
+                if (other != null) {
+                    union(parent, n.index(), other);
+                }
+            }
+        }
+        Map<Integer, List<TopologyNode>> groups = new TreeMap<>();
+        for (TopologyNode n : nodes) {
+            groups.computeIfAbsent(find(parent, n.index()), k -> new ArrayList<>()).add(n);
+        }
+        List<List<TopologyNode>> ordered = new ArrayList<>(groups.values());
+        ordered.sort((a, b) -> Integer.compare(a.get(0).index(), b.get(0).index()));
+        List<Subtopology> result = new ArrayList<>();
+        for (List<TopologyNode> group : ordered) {
+            result.add(new Subtopology(result.size(), List.copyOf(group), group.get(0).global()));
+        }
+        return List.copyOf(result);
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        int ra = find(parent, a);
+        int rb = find(parent, b);
+        if (ra != rb) {
+            parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.dsl.Aggregator;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import reactor.core.publisher.Flux;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Keyed aggregation into a key-value store (Kafka Streams {@code KStreamAggregate} semantics): records with a
+ * {@code null} key or value are skipped; the new aggregate is stored and forwarded as the table's update.
+ */
+public final class AggregateStage implements Stage {
+
+    private final String store;
+    private final RecordStage stage;
+    private StageContext context;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public AggregateStage(String node, String store, Supplier<?> initializer, Aggregator aggregator) {
+        this.store = store;
+        this.stage = new RecordStage(node, r -> {
+            if (r.key() == null || r.value() == null) {
+                return List.of();
+            }
+            String key = String.valueOf(r.key());
+            KeyValueStore<String, Object> kv = context.store(this.store);
+            Object current = kv.get(key);
+            Object next = aggregator.apply(key, r.value(), current == null ? initializer.get() : current);
+            kv.put(key, next);
+            return List.of(r.with(key, next));
+        });
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
+        context = ctx;
+        return stage.apply(input, ctx);
+    }
+}

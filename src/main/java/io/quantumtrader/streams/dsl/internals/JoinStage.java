@@ -1,0 +1,42 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import reactor.core.publisher.Flux;
+
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Stream–table join (Kafka Streams {@code KStreamKTableJoin} semantics): each stream record looks up the table's
+ * current value for a key at the time it is processed. Inner join: no table value, no output. Left join: the joiner
+ * gets {@code null}. Stream records with a {@code null} key or value are dropped. The table is either a co-partitioned
+ * {@link KeyedTable} (the stream's key) or a {@link GlobalTable} (a key chosen by {@code keySelector}).
+ */
+public final class JoinStage implements Stage {
+
+    private final RecordStage stage;
+    private StageContext context;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public JoinStage(String node, String store, boolean global, BiFunction keySelector, BiFunction joiner, boolean left) {
+        this.stage = new RecordStage(node, r -> {
+            if (r.key() == null || r.value() == null) {
+                return List.of();
+            }
+            Object tableKey = keySelector == null ? r.key() : keySelector.apply(r.key(), r.value());
+            KeyValueStore<String, Object> table = global ? context.globalStore(store) : context.store(store);
+            Object tableValue = tableKey == null ? null : table.get(String.valueOf(tableKey));
+            if (tableValue == null && !left) {
+                return List.of();
+            }
+            return List.of(r.withValue(joiner.apply(r.value(), tableValue)));
+        });
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
+        context = ctx;
+        return stage.apply(input, ctx);
+    }
+}

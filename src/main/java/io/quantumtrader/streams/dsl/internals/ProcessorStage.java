@@ -1,0 +1,153 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.dsl.TopologyException;
+import io.quantumtrader.streams.processor.Cancellable;
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.processor.ProcessorContext;
+import io.quantumtrader.streams.processor.PunctuationType;
+import io.quantumtrader.streams.processor.Punctuator;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs a user {@link Processor} (one instance per task) as a {@link RecordStage}, with its stream-time and
+ * wall-clock punctuations.
+ */
+public final class ProcessorStage implements Stage {
+
+    private final String node;
+    private final Processor<Object, Object, Object, Object> processor;
+    private final Set<String> stores;
+    private final List<Record<Object, Object>> forwarded = new ArrayList<>();
+    private final List<Schedule> schedules = new ArrayList<>();
+    private final RecordStage stage;
+    private StageContext context;
+
+    public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores) {
+        this.node = node;
+        this.processor = processor;
+        this.stores = stores;
+        this.stage = new RecordStage(node, record -> {
+            forwarded.clear();
+            processor.process(record);
+            context.advanceStreamTime(node, record.timestamp());
+            fire(PunctuationType.STREAM_TIME, context.streamTime(node));
+            return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
+        });
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
+        init(ctx);
+        return stage.apply(input, ctx);
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
+        init(ctx);
+        forwarded.clear();
+        fire(PunctuationType.WALL_CLOCK_TIME, now);
+        return forwarded.isEmpty() ? Flux.empty() : Flux.fromIterable(List.copyOf(forwarded));
+    }
+
+    @Override
+    public void close() {
+        processor.close();
+    }
+
+    private void init(StageContext ctx) {
+        if (context == null) {
+            context = ctx;
+            processor.init(new Context());
+        }
+    }
+
+    private void fire(PunctuationType type, long time) {
+        if (time == Long.MIN_VALUE) {
+            return;
+        }
+        for (Schedule s : List.copyOf(schedules)) {
+            if (s.type != type || s.cancelled) {
+                continue;
+            }
+            if (s.next == Long.MIN_VALUE) {
+                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+            } else if (time >= s.next) {
+                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+                s.punctuator.punctuate(time);
+            }
+        }
+    }
+
+    private static final class Schedule {
+        final long intervalMs;
+        final PunctuationType type;
+        final Punctuator punctuator;
+        long next = Long.MIN_VALUE;
+        boolean cancelled;
+
+        Schedule(long intervalMs, PunctuationType type, Punctuator punctuator) {
+            this.intervalMs = intervalMs;
+            this.type = type;
+            this.punctuator = punctuator;
+        }
+    }
+
+    private final class Context implements ProcessorContext<Object, Object> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forward(Record<?, ?> record) {
+            forwarded.add((Record<Object, Object>) record);
+        }
+
+        @Override
+        public <K, V> KeyValueStore<K, V> getStateStore(String name) {
+            if (!stores.contains(name)) {
+                throw new TopologyException("processor '" + node + "' is not connected to store '" + name
+                        + "'; pass it to process(..., \"" + name + "\")");
+            }
+            return context.store(name);
+        }
+
+        @Override
+        public Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("punctuation interval must be positive, was " + interval);
+            }
+            Schedule s = new Schedule(interval.toMillis(), type, punctuator);
+            schedules.add(s);
+            long now = type == PunctuationType.STREAM_TIME ? context.streamTime(node) : context.wallClockTime();
+            if (now != Long.MIN_VALUE) {
+                s.next = (Math.floorDiv(now, s.intervalMs) + 1) * s.intervalMs;
+            }
+            return () -> s.cancelled = true;
+        }
+
+        @Override
+        public long currentStreamTimeMs() {
+            return context.streamTime(node);
+        }
+
+        @Override
+        public long currentSystemTimeMs() {
+            return context.wallClockTime();
+        }
+
+        @Override
+        public String taskId() {
+            return context.taskId();
+        }
+
+        @Override
+        public int partition() {
+            return context.partition();
+        }
+    }
+}

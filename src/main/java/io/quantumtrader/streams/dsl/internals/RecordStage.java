@@ -1,0 +1,62 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.record.Record;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A stage that maps each record to zero or more records with a user function, in order. A throwing function is
+ * retried after each delay of {@link StageContext#retryBackoff()} (the record's store writes undone each time); when
+ * every attempt failed, the record's input entry is dead-lettered and the batch goes on.
+ */
+public final class RecordStage implements Stage {
+
+    private final String node;
+    private final Function<Record<Object, Object>, List<Record<Object, Object>>> function;
+
+    public RecordStage(String node, Function<Record<Object, Object>, List<Record<Object, Object>>> function) {
+        this.node = node;
+        this.function = function;
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context) {
+        return input.concatMap(record -> {
+            context.beginRecord();
+            try {
+                List<Record<Object, Object>> out = function.apply(record);
+                return out.isEmpty() ? Flux.empty() : Flux.fromIterable(out);
+            } catch (RuntimeException e) {
+                context.abortRecord();
+                return retry(record, context, e);
+            }
+        });
+    }
+
+    private Flux<Record<Object, Object>> retry(Record<Object, Object> record, StageContext context, RuntimeException first) {
+        List<Duration> backoff = context.retryBackoff();
+        AtomicInteger subscriptions = new AtomicInteger();
+        return Flux.<Record<Object, Object>>defer(() -> {
+                    if (subscriptions.getAndIncrement() == 0) {
+                        return Flux.error(first); // the failed first attempt, so the first retry waits backoff[0]
+                    }
+                    context.recordRetry(node);
+                    context.beginRecord();
+                    try {
+                        return Flux.fromIterable(function.apply(record));
+                    } catch (RuntimeException e) {
+                        context.abortRecord();
+                        return Flux.error(e);
+                    }
+                })
+                .retryWhen(RetryBackoff.of(backoff))
+                .onErrorResume(e -> {
+                    context.deadLetter(record, node, e, backoff.size() + 1);
+                    return Flux.empty();
+                });
+    }
+}

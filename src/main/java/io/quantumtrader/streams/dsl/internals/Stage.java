@@ -1,0 +1,33 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.record.Record;
+import reactor.core.publisher.Flux;
+
+/**
+ * The Reactor operator a processor node applies to the records of one task batch, in input order. The runtime
+ * subscribes to it once per batch and commits the batch when it completes (DESIGN §2 commit protocol).
+ */
+@FunctionalInterface
+public interface Stage {
+
+    /**
+     * @param input   the records reaching this node in this batch, in input order
+     * @param context the task's batch context: stores, dead-lettering, retry policy
+     * @return the records this node forwards to its children
+     */
+    Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context);
+
+    /**
+     * Wall-clock punctuation: called on every runtime punctuation tick, between batches.
+     *
+     * @param now wall-clock time, epoch ms
+     * @return records to forward to the node's children
+     */
+    default Flux<Record<Object, Object>> punctuate(long now, StageContext context) {
+        return Flux.empty();
+    }
+
+    /** Called once when the task that owns this stage instance closes. */
+    default void close() {
+    }
+}

@@ -1,0 +1,41 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import reactor.core.publisher.Flux;
+
+import java.util.List;
+
+/**
+ * Materializes a stream as a table (Kafka Streams {@code KTableSource}): the latest value per key is stored; a
+ * {@code null} value (tombstone) deletes the key. Every change is forwarded; records with a {@code null} key are skipped.
+ */
+public final class TableSourceStage implements Stage {
+
+    private final RecordStage stage;
+    private StageContext context;
+
+    public TableSourceStage(String node, String store) {
+        this.stage = new RecordStage(node, r -> {
+            if (r.key() == null) {
+                return List.of();
+            }
+            String key = String.valueOf(r.key());
+            KeyValueStore<String, Object> kv = context.store(store);
+            if (r.value() == null) {
+                if (kv.delete(key) == null) {
+                    return List.of();
+                }
+            } else {
+                kv.put(key, r.value());
+            }
+            return List.of(r.withKey(key));
+        });
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
+        context = ctx;
+        return stage.apply(input, ctx);
+    }
+}

@@ -1,0 +1,116 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.record.Serde;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One node of the topology graph: a source (reads streams), a processor (applies a {@link Stage}) or a sink
+ * (writes a stream). Nodes are created in topological order: every parent exists before its children.
+ */
+public final class TopologyNode {
+
+    /** Kafka Streams' three node kinds. */
+    public enum Kind { SOURCE, PROCESSOR, SINK }
+
+    private final int index;
+    private final String name;
+    private final Kind kind;
+    private final List<String> streams;
+    private final Serde<?> valueSerde;
+    private final Supplier<Stage> stageFactory;
+    private final Set<String> stores;
+    private final Function<Object, String> keySerializer;
+    private boolean global;
+    final List<TopologyNode> parents = new ArrayList<>();
+    final List<TopologyNode> children = new ArrayList<>();
+
+    private TopologyNode(int index, String name, Kind kind, List<String> streams, Serde<?> valueSerde,
+                         Supplier<Stage> stageFactory, Set<String> stores, Function<Object, String> keySerializer) {
+        this.index = index;
+        this.name = name;
+        this.kind = kind;
+        this.streams = List.copyOf(streams);
+        this.valueSerde = valueSerde;
+        this.stageFactory = stageFactory;
+        this.stores = Set.copyOf(stores);
+        this.keySerializer = keySerializer;
+    }
+
+    /** Creates a node; for {@code TopologyBuilder} only. */
+    public static TopologyNode source(int index, String name, List<String> streams, Serde<?> valueSerde) {
+        return new TopologyNode(index, name, Kind.SOURCE, streams, valueSerde, null, Set.of(), null);
+    }
+
+    /** Creates a node; for {@code TopologyBuilder} only. */
+    public static TopologyNode processor(int index, String name, Supplier<Stage> stageFactory, Set<String> stores) {
+        return new TopologyNode(index, name, Kind.PROCESSOR, List.of(), null, stageFactory, stores, null);
+    }
+
+    /** Creates a node; for {@code TopologyBuilder} only. */
+    public static TopologyNode sink(int index, String name, String stream, Function<Object, String> keySerializer) {
+        return new TopologyNode(index, name, Kind.SINK, List.of(stream), null, null, Set.of(), keySerializer);
+    }
+
+    /** @return true for the nodes that maintain a global table (they run in no task) */
+    public boolean global() { return global; }
+
+    private boolean tombstones;
+
+    /** @return true for the source of a table: a {@code null} value (tombstone) deletes its key, it is not refused */
+    public boolean acceptsTombstones() { return tombstones; }
+
+    /** Marks the source of a table (its records may be tombstones); for {@code TopologyBuilder} only. */
+    public TopologyNode markTableSource() {
+        tombstones = true;
+        return this;
+    }
+
+    /** Marks a node that maintains a global table; for {@code TopologyBuilder} only. */
+    public TopologyNode markGlobal() {
+        global = true;
+        return this;
+    }
+
+    /** @return creation order; also a topological order */
+    public int index() { return index; }
+
+    public String name() { return name; }
+
+    public Kind kind() { return kind; }
+
+    /** @return the streams a source reads, or the single stream a sink writes; empty for processors */
+    public List<String> streams() { return streams; }
+
+    /** @return the value serde of a source node */
+    public Serde<?> valueSerde() { return valueSerde; }
+
+    /** @return a new stage instance for one task (processor nodes only) */
+    public Stage newStage() { return stageFactory.get(); }
+
+    /** @return the state stores this node uses */
+    public Set<String> stores() { return stores; }
+
+    /** @return turns a record key into the envelope subject (sink nodes only) */
+    public Function<Object, String> keySerializer() { return keySerializer; }
+
+    public List<TopologyNode> parents() { return Collections.unmodifiableList(parents); }
+
+    public List<TopologyNode> children() { return Collections.unmodifiableList(children); }
+
+    /** Connects {@code child} below this node; for {@code TopologyBuilder} only. */
+    public void connect(TopologyNode child) {
+        children.add(child);
+        child.parents.add(this);
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + name;
+    }
+}

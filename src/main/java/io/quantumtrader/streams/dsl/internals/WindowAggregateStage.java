@@ -1,0 +1,131 @@
+package io.quantumtrader.streams.dsl.internals;
+
+import io.quantumtrader.streams.dsl.Aggregator;
+import io.quantumtrader.streams.dsl.EmitStrategy;
+import io.quantumtrader.streams.dsl.TimeWindows;
+import io.quantumtrader.streams.dsl.Windowed;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import reactor.core.publisher.Flux;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Windowed aggregation (Kafka Streams {@code KStreamWindowAggregate} semantics). Each record updates every window
+ * containing its event time, unless the window is closed: {@code window end <= stream time - grace}, where stream
+ * time is the largest event time this node has seen (persisted with the task's commit). Late records are dropped and
+ * counted. Aggregates live in the store under {@code <key>@<window start>}.
+ *
+ * <p>{@link EmitStrategy#ON_WINDOW_UPDATE}: every update is forwarded; windows are deleted once
+ * {@code start + retention <= stream time}. {@link EmitStrategy#ON_WINDOW_CLOSE}: nothing is forwarded until stream
+ * time reaches {@code end + grace}; then the final result is forwarded once (event time {@code end - 1}), in window
+ * start then key order, and the window is deleted.
+ */
+public final class WindowAggregateStage implements Stage {
+
+    private final String node;
+    private final String store;
+    private final TimeWindows windows;
+    private final long retentionMs;
+    private final Supplier<EmitStrategy> emit;
+    private final RecordStage stage;
+    private StageContext context;
+    private long nextExpiry = Long.MIN_VALUE;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public WindowAggregateStage(String node, String store, TimeWindows windows, long retentionMs, Supplier<EmitStrategy> emit,
+                         Supplier<?> initializer, Aggregator aggregator) {
+        this.node = node;
+        this.store = store;
+        this.windows = windows;
+        this.retentionMs = retentionMs;
+        this.emit = emit;
+        this.stage = new RecordStage(node, r -> {
+            if (r.key() == null || r.value() == null || r.timestamp() < 0) {
+                return List.of();
+            }
+            String key = String.valueOf(r.key());
+            context.advanceStreamTime(node, r.timestamp());
+            long streamTime = context.streamTime(node);
+            long closeTime = streamTime - windows.gracePeriodMs();
+            KeyValueStore<String, Object> kv = context.store(this.store);
+            List<Record<Object, Object>> out = new ArrayList<>();
+            boolean late = false;
+            for (long start : windows.windowStartsFor(r.timestamp())) {
+                long end = start + windows.sizeMs();
+                if (end <= closeTime) {
+                    late = true;
+                    continue;
+                }
+                String field = key + "@" + start;
+                Object current = kv.get(field);
+                Object next = aggregator.apply(key, r.value(), current == null ? initializer.get() : current);
+                kv.put(field, next);
+                nextExpiry = nextExpiry == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(nextExpiry, expiry(start));
+                if (emit.get() == EmitStrategy.ON_WINDOW_UPDATE) {
+                    out.add(r.with(new Windowed<>(key, start, end), next));
+                }
+            }
+            if (late) {
+                context.recordLate(node);
+            }
+            out.addAll(expire(streamTime, r));
+            return out;
+        });
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
+        context = ctx;
+        return stage.apply(input, ctx);
+    }
+
+    private long expiry(long start) {
+        return emit.get() == EmitStrategy.ON_WINDOW_CLOSE
+                ? start + windows.sizeMs() + windows.gracePeriodMs()
+                : start + retentionMs;
+    }
+
+    /** Emits (on-close) and deletes the windows whose expiry passed; @return the final results to forward */
+    private List<Record<Object, Object>> expire(long streamTime, Record<Object, Object> trigger) {
+        if (nextExpiry != Long.MIN_VALUE && streamTime < nextExpiry) {
+            return List.of();
+        }
+        KeyValueStore<String, Object> kv = context.store(store);
+        List<Map.Entry<String, Object>> due = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<String, Object> e : kv.all().entrySet()) {
+            long exp = expiry(startOf(e.getKey()));
+            if (exp <= streamTime) {
+                due.add(e);
+            } else {
+                next = Math.min(next, exp);
+            }
+        }
+        nextExpiry = next;
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        due.sort(Comparator.<Map.Entry<String, Object>>comparingLong(e -> startOf(e.getKey())).thenComparing(Map.Entry::getKey));
+        List<Record<Object, Object>> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : due) {
+            kv.delete(e.getKey());
+            if (emit.get() == EmitStrategy.ON_WINDOW_CLOSE) {
+                long start = startOf(e.getKey());
+                long end = start + windows.sizeMs();
+                String key = e.getKey().substring(0, e.getKey().lastIndexOf('@'));
+                out.add(new Record<>(new Windowed<>(key, start, end), e.getValue(), end - 1, trigger.traceId(), trigger.origin()));
+            }
+        }
+        return out;
+    }
+
+    private static long startOf(String field) {
+        return Long.parseLong(field.substring(field.lastIndexOf('@') + 1));
+    }
+}

@@ -1,0 +1,7 @@
+package io.quantumtrader.streams.processor;
+
+/** Cancels a scheduled punctuation. */
+@FunctionalInterface
+public interface Cancellable {
+    void cancel();
+}

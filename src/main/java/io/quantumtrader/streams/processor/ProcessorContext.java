@@ -1,0 +1,46 @@
+package io.quantumtrader.streams.processor;
+
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+
+/**
+ * What a {@link Processor} sees of its task, as Kafka Streams' {@code api.ProcessorContext}.
+ *
+ * @param <KOut> key type of forwarded records
+ * @param <VOut> value type of forwarded records
+ */
+public interface ProcessorContext<KOut, VOut> {
+
+    /** Sends a record to every child of the processor node. Forwarded records are committed with the input batch. */
+    void forward(Record<? extends KOut, ? extends VOut> record);
+
+    /**
+     * @return the task's store of that name (connected with {@code process(..., storeNames)})
+     * @throws TopologyException when the store is not connected to this processor
+     */
+    <K, V> KeyValueStore<K, V> getStateStore(String name);
+
+    /**
+     * Schedules a punctuation, as Kafka Streams' {@code ProcessorContext#schedule}. {@link PunctuationType#STREAM_TIME}
+     * fires after a record moves this processor's stream time past the next multiple of {@code interval} (once, even
+     * when several intervals passed); {@link PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick
+     * once the clock passed the next multiple of {@code interval}. Records forwarded and store writes made by the
+     * punctuator are committed like those of a record.
+     *
+     * @return a handle to cancel the schedule
+     * @throws IllegalArgumentException when {@code interval} is not positive
+     */
+    Cancellable schedule(java.time.Duration interval, PunctuationType type, Punctuator punctuator);
+
+    /** @return this processor's stream time (largest event time it processed), epoch ms; {@code Long.MIN_VALUE} before the first */
+    long currentStreamTimeMs();
+
+    /** @return wall-clock time, epoch ms */
+    long currentSystemTimeMs();
+
+    /** @return task id {@code <sub-topology>_<partition>} */
+    String taskId();
+
+    /** @return the partition this task owns */
+    int partition();
+}

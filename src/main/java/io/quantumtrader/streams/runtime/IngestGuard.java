@@ -1,0 +1,152 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.Serde;
+import io.quantumtrader.streams.redis.Partitioner;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+import static io.quantumtrader.streams.runtime.RejectedEntryException.Reason;
+
+/**
+ * Checks an input entry at its source node before it becomes a record (DESIGN §2 "Hostile input"): size, envelope,
+ * type of the stream in a version this build reads ({@code <stream>.v1}), subject well-formed and on the right
+ * partition, data present, event time not ahead of the wall clock by more than the allowed skew, and the value
+ * decodable (the value type's own constructor checks its domain). Whatever fails is refused with a
+ * {@link RejectedEntryException} naming the reason; a refused entry never becomes a record, so it never moves stream
+ * time.
+ */
+public final class IngestGuard {
+
+    /** The only version of every stream's event type that this build reads. */
+    public static final String VERSION = "v1";
+
+    private final IngestLimits limits;
+    private final ToIntFunction<String> partitionsOf;
+
+    /**
+     * @param partitionsOf partition count of a stream (the stream catalog)
+     */
+    public IngestGuard(IngestLimits limits, ToIntFunction<String> partitionsOf) {
+        this.limits = limits;
+        this.partitionsOf = partitionsOf;
+    }
+
+    /** A checked, decoded entry. */
+    public record Accepted(Envelope envelope, Object value) {
+    }
+
+    /**
+     * @param stream    the logical stream the entry was read from
+     * @param partition the partition it was read from
+     * @param fields    the raw entry
+     * @param valueSerde decodes {@code data}
+     * @param tombstones true for a table's source: {@code data} null is a tombstone (deletes the key), not refused
+     * @param nowMs     the wall clock, epoch ms
+     * @throws RejectedEntryException when the entry must be dead-lettered
+     */
+    public Accepted check(String stream, int partition, Map<String, String> fields, Serde<?> valueSerde,
+                          boolean tombstones, long nowMs) {
+        long bytes = sizeOf(fields);
+        if (bytes > limits.maxEntryBytes()) {
+            throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
+                    + limits.maxEntryBytes() + " bytes", null);
+        }
+        Envelope env;
+        try {
+            env = Envelope.fromFields(fields);
+        } catch (RuntimeException e) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
+        }
+        String expected = stream + "." + VERSION;
+        if (!expected.equals(env.type())) {
+            boolean ours = env.type().startsWith(stream + ".v");
+            throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours
+                    ? "event type '" + printable(env.type()) + "' is a version this build does not read (expected " + expected + ")"
+                    : "event type '" + printable(env.type()) + "' does not belong to stream '" + stream + "' (expected " + expected + ")", null);
+        }
+        String subject = env.subject();
+        if (subject != null) {
+            checkSubject(subject);
+            int partitions = partitionsOf.applyAsInt(stream);
+            int expectedPartition = Partitioner.partition(subject, partitions);
+            if (expectedPartition != partition) {
+                throw new RejectedEntryException(Reason.WRONG_PARTITION, "subject '" + subject + "' belongs to partition "
+                        + expectedPartition + " of " + partitions + ", not " + partition, null);
+            }
+        }
+        boolean nullData = env.data().isBlank() || "null".equals(env.data().strip());
+        if (nullData && !(tombstones && subject != null)) {
+            throw new RejectedEntryException(Reason.NULL_DATA, tombstones ? "a tombstone ('data' null) needs a subject"
+                    : "attribute 'data' is null", null);
+        }
+        long time = env.time().toEpochMilli();
+        if (time > nowMs + limits.maxEventTimeSkew().toMillis()) {
+            throw new RejectedEntryException(Reason.FUTURE_EVENT_TIME, "event time " + env.time() + " is more than "
+                    + limits.maxEventTimeSkew().toSeconds() + " s ahead of the wall clock (" + Instant.ofEpochMilli(nowMs)
+                    + "); it would move stream time and make valid records late", null);
+        }
+        if (nullData) {
+            return new Accepted(env, null); // a tombstone of a table
+        }
+        Object value;
+        try {
+            value = valueSerde.deserialize(env.data());
+        } catch (RuntimeException e) {
+            throw new RejectedEntryException(Reason.INVALID_VALUE, message(e), e);
+        }
+        if (value == null) {
+            throw new RejectedEntryException(Reason.NULL_DATA, "attribute 'data' decodes to null", null);
+        }
+        return new Accepted(env, value);
+    }
+
+    private void checkSubject(String subject) {
+        if (subject.length() > limits.maxSubjectLength()) {
+            throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject of " + subject.length()
+                    + " characters is longer than " + limits.maxSubjectLength(), null);
+        }
+        if (subject.isBlank()) {
+            throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject is blank", null);
+        }
+        for (int i = 0; i < subject.length(); i++) {
+            char c = subject.charAt(i);
+            if (c == '\uFFFD') {
+                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject is not valid UTF-8", null);
+            }
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject has a control character at position " + i, null);
+            }
+        }
+    }
+
+    /** @return the entry's size in UTF-8 bytes (names and values), computed exactly only when it may be near the limit */
+    private long sizeOf(Map<String, String> fields) {
+        long chars = 0;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+        }
+        if (chars * 3 <= limits.maxEntryBytes()) {
+            return chars; // even at 3 bytes a char it fits
+        }
+        long bytes = 0;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + (e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length);
+        }
+        return bytes;
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+}

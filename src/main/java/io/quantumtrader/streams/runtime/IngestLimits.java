@@ -1,0 +1,53 @@
+package io.quantumtrader.streams.runtime;
+
+import java.time.Duration;
+
+/**
+ * What a source accepts (DESIGN §2 "Hostile input"). An entry outside these limits is dead-lettered with its reason
+ * and never moves stream time; an event id seen before within the dedupe window is acknowledged and skipped.
+ *
+ * @param maxEventTimeSkew how far an event time may be ahead of the wall clock, default 1 min: a record stamped later
+ *                         would advance stream time and make every valid record after it late
+ * @param maxEntryBytes    largest entry accepted, fields and values in UTF-8 bytes, default 64 KiB; the dead letter of
+ *                         a larger one keeps only the first bytes of each field
+ * @param maxSubjectLength longest subject (record key) accepted, in characters, default 128
+ * @param dedupeWindow     how long an input event id is remembered (from the entry's arrival), default 1 h
+ * @param dedupeMaxIds     most event ids remembered per task (the oldest are forgotten first), default 200,000
+ */
+public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int maxSubjectLength, Duration dedupeWindow,
+                           long dedupeMaxIds) {
+
+    public IngestLimits {
+        if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
+                || dedupeMaxIds < 0) {
+            throw new IllegalArgumentException("ingest limits out of range: skew " + maxEventTimeSkew + ", entry "
+                    + maxEntryBytes + " bytes (at least 1024), subject " + maxSubjectLength + " chars, dedupe window "
+                    + dedupeWindow + ", dedupe ids " + dedupeMaxIds);
+        }
+    }
+
+    /** @return skew 1 min, entries up to 64 KiB, subjects up to 128 characters, dedupe 1 h / 200,000 ids */
+    public static IngestLimits defaults() {
+        return new IngestLimits(Duration.ofMinutes(1), 64 * 1024, 128, Duration.ofHours(1), 200_000);
+    }
+
+    /** @return a copy with another maximal event-time skew */
+    public IngestLimits withMaxEventTimeSkew(Duration v) {
+        return new IngestLimits(v, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds);
+    }
+
+    /** @return a copy that accepts any event time (the test driver's default: test event times ignore its clock) */
+    public IngestLimits withoutEventTimeSkewCheck() {
+        return withMaxEventTimeSkew(Duration.ofMillis(Long.MAX_VALUE / 4));
+    }
+
+    /** @return a copy with another entry size limit, bytes */
+    public IngestLimits withMaxEntryBytes(int v) {
+        return new IngestLimits(maxEventTimeSkew, v, maxSubjectLength, dedupeWindow, dedupeMaxIds);
+    }
+
+    /** @return a copy with another dedupe window and id bound */
+    public IngestLimits withDedupe(Duration window, long maxIds) {
+        return new IngestLimits(maxEventTimeSkew, maxEntryBytes, maxSubjectLength, window, maxIds);
+    }
+}

@@ -1,9 +1,0 @@
-package io.quantumtrader.streams.topology;
-
-import io.quantumtrader.streams.record.Serde;
-
-/**
- * A global table's store: built from every partition of {@code stream}, values decoded with {@code valueSerde}.
- */
-public record GlobalStoreSpec(String name, String stream, Serde<?> valueSerde) {
-}

@@ -1,7 +1,0 @@
-package io.quantumtrader.streams.topology;
-
-/** Creates a fresh {@link Processor} per task; must not return a shared instance. */
-@FunctionalInterface
-public interface ProcessorSupplier<KIn, VIn, KOut, VOut> {
-    Processor<KIn, VIn, KOut, VOut> get();
-}

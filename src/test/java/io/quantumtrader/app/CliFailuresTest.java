@@ -1,0 +1,227 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.trader.market.TradesCsv;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisServer;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every CLI failure, run as a person would: the real {@code main} in a child JVM ({@link CliProcess}), against Redis
+ * servers this test starts on loopback (one with {@code requirepass} and an ACL user). Each failure prints at most two
+ * lines on stderr (cause, what to do), no stack trace unless {@code --verbose}, exits non-zero, and no output ever
+ * contains a Redis password — also not the output of a successful replay, nor {@code /actuator/health} of a running
+ * service.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class CliFailuresTest {
+
+    private static final String PASSWORD = "Pw-" + UUID.randomUUID().toString().substring(0, 12);
+    private static final String ALICE_PASSWORD = "Al-" + UUID.randomUUID().toString().substring(0, 12);
+    private static final String WRONG = "Wrong-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Duration SHORT = Duration.ofSeconds(90);
+
+    private static RedisServer redis;
+    private static int redisPort;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPasswordProtectedRedis() throws Exception {
+        redisPort = freePort();
+        redis = RedisServer.builder().bind("127.0.0.1").port(redisPort)
+                .setting("save \"\"").setting("appendonly no")
+                .setting("requirepass " + PASSWORD)
+                .setting("user alice on >" + ALICE_PASSWORD + " ~* &* +@all")
+                .build();
+        redis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    private static String url(String userInfo) {
+        return "redis://" + userInfo + "@127.0.0.1:" + redisPort;
+    }
+
+    private CliProcess.Run run(Map<String, String> env, String... args) {
+        return CliProcess.run(dir, env, SHORT, args);
+    }
+
+    /** One or two lines on stderr, the first naming the cause; no stack trace; no password anywhere. */
+    private static void assertReadableFailure(CliProcess.Run run, int exitCode, String... causeContains) {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
+        assertThat(run.errLines()).as(run.toString()).hasSizeBetween(1, 2);
+        assertThat(run.errLines().get(0)).as(run.toString()).startsWith("error: ").contains(causeContains);
+        assertThat(run.all()).as("no stack trace without --verbose: " + run).doesNotContain("\tat ").doesNotContain("Caused by");
+        assertNoSecret(run);
+    }
+
+    private static void assertNoSecret(CliProcess.Run run) {
+        assertThat(run.all()).as("no password in the output").doesNotContain(PASSWORD).doesNotContain(ALICE_PASSWORD).doesNotContain(WRONG);
+    }
+
+    private Path smallCsv(int ticks) throws Exception {
+        Path csv = dir.resolve("small.csv");
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            Files.write(csv, r.lines().limit(ticks + 1L).collect(Collectors.toList()));
+        }
+        return csv;
+    }
+
+    @Test
+    void missingFile() {
+        Path missing = dir.resolve("no-such-trades.csv");
+        CliProcess.Run run = run(Map.of(), "replay", "--file", missing.toString());
+        assertReadableFailure(run, 2, "file not found: " + missing);
+
+        CliProcess.Run verbose = run(Map.of(), "replay", "--verbose", "--file", missing.toString());
+        assertThat(verbose.exitCode()).isEqualTo(2);
+        assertThat(verbose.stderr()).as("--verbose shows the stack trace").contains("file not found").contains("\tat ");
+    }
+
+    @Test
+    void emptyAndHeaderOnlyCsvAreErrorsAndKeepTheLastReport() throws Exception {
+        Path report = Files.createDirectories(dir.resolve("target/replay")).resolve("report.json");
+        Files.writeString(report, "{\"last\":\"report\"}");
+        Files.writeString(dir.resolve("empty.csv"), "");
+        Files.writeString(dir.resolve("header.csv"), "timestamp,price,amount\n");
+
+        assertReadableFailure(run(Map.of(), "replay", "--file", "empty.csv"), 2, "no ticks in empty.csv", "empty");
+        assertReadableFailure(run(Map.of(), "replay", "--file", "header.csv"), 2, "no ticks in header.csv", "only a header");
+        assertThat(Files.readString(report)).isEqualTo("{\"last\":\"report\"}");
+    }
+
+    @Test
+    void unreachableRedisNamesHostAndPort() throws Exception {
+        int closed = freePort();
+        CliProcess.Run run = run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + closed), "replay", "--file",
+                smallCsv(10).toString());
+        assertReadableFailure(run, 3, "Redis at 127.0.0.1:" + closed + " is unreachable");
+    }
+
+    @Test
+    void wrongPasswordNamesTheUser() {
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + WRONG)), "replay"), 3,
+                "authentication failed for user 'default' at Redis at 127.0.0.1:" + redisPort);
+        assertReadableFailure(run(Map.of("REDIS_URL", url("alice:" + WRONG)), "bench", "--records", "10"), 3,
+                "authentication failed for user 'alice'");
+        assertReadableFailure(run(Map.of("REDIS_URL", "redis://127.0.0.1:" + redisPort), "kill-switch-reset", "--reason", "x"), 3,
+                "requires a password");
+    }
+
+    @Test
+    void malformedUrlIsQuotedWithoutItsPassword() {
+        CliProcess.Run badPort = run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:port"), "replay");
+        assertReadableFailure(badPort, 2, "REDIS_URL is malformed", "redis://:***@127.0.0.1:port");
+        CliProcess.Run space = run(Map.of("REDIS_URL", "redis://:" + WRONG + " x@127.0.0.1:1"), "kill-switch-reset", "--reason", "x");
+        assertReadableFailure(space, 2, "REDIS_URL is malformed");
+        CliProcess.Run scheme = run(Map.of("REDIS_URL", "http://:" + PASSWORD + "@127.0.0.1:1"), "replay");
+        assertReadableFailure(scheme, 2, "scheme 'http' is not redis");
+    }
+
+    @Test
+    void serveExitsNonZeroWhenItCannotStart() throws Exception {
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + WRONG)), "serve", "--server.port=" + freePort()), 3,
+                "authentication failed");
+        assertReadableFailure(run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:x"), "serve"), 2, "REDIS_URL is malformed");
+        try (ServerSocket taken = new ServerSocket(0)) {
+            CliProcess.Run portInUse = run(Map.of("REDIS_URL", url(":" + PASSWORD)), "serve", "--server.port=" + taken.getLocalPort());
+            assertReadableFailure(portInUse, 4, "port " + taken.getLocalPort() + " is already in use");
+        }
+    }
+
+    @Test
+    void killSwitchResetRefusesANamespaceWithoutData() {
+        CliProcess.Run run = run(Map.of("REDIS_URL", url(":" + PASSWORD)), "kill-switch-reset", "--namespace", "nosuchns",
+                "--reason", "test");
+        assertReadableFailure(run, 2, "namespace 'nosuchns' has no kill-switch stream");
+        assertReadableFailure(run(Map.of(), "kill-switch-reset", "--reason", "test"), 2, "REDIS_URL is not set");
+    }
+
+    @Test
+    void usageErrorsAreTwoLines() {
+        assertReadableFailure(run(Map.of(), "replay", "--fil", "x.csv"), 2, "Unknown option");
+    }
+
+    @Test
+    void aSuccessfulReplayOnAPasswordProtectedRedisNeverPrintsThePassword() throws Exception {
+        String ns = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        CliProcess.Run replay = CliProcess.run(dir, Map.of("REDIS_URL", url(":" + PASSWORD), "QT_LOG_LEVEL", "DEBUG"),
+                Duration.ofMinutes(3), "replay", "--verbose", "--file", smallCsv(3_000).toString(), "--namespace", ns);
+        assertThat(replay.exitCode()).as(replay.toString()).isZero();
+        assertThat(replay.stdout()).contains("ticks published      3,000").contains("redis: Redis at 127.0.0.1:" + redisPort);
+        assertNoSecret(replay);
+        assertThat(dir.resolve("target/replay/report.json")).exists();
+
+        CliProcess.Run reset = run(Map.of("REDIS_URL", url("alice:" + ALICE_PASSWORD)), "kill-switch-reset", "--namespace", ns,
+                "--reason", "test");
+        assertThat(reset.exitCode()).as(reset.toString()).isZero();
+        assertThat(reset.stdout()).contains("kill switch reset published");
+        assertNoSecret(reset);
+    }
+
+    @Test
+    void aRunningServiceShowsNoPasswordInLogsOrHealth() throws Exception {
+        int port = freePort();
+        Path out = dir.resolve("serve.out");
+        Path err = dir.resolve("serve.err");
+        Process serve = CliProcess.start(dir, Map.of("REDIS_URL", url(":" + PASSWORD), "QT_LOG_LEVEL", "INFO",
+                "QT_NAMESPACE", "serve-" + port), List.of("serve", "--server.port=" + port), out, err);
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String body = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (body == null && System.nanoTime() < deadline && serve.isAlive()) {
+                try {
+                    body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException e) {
+                    Thread.sleep(500);
+                }
+            }
+            assertThat(body).as("health answered; stderr: " + Files.readString(err)).isNotNull().contains("\"streams\"");
+            assertThat(body).doesNotContain(PASSWORD);
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(60, TimeUnit.SECONDS)) {
+                serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertNoSecret(new CliProcess.Run(serve.exitValue(), Files.readString(out), Files.readString(err)));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

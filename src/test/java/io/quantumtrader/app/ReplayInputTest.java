@@ -1,0 +1,91 @@
+package io.quantumtrader.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The replay's input rules, without Redis: what is refused, what is announced, and deterministic event ids. */
+class ReplayInputTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String content) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content);
+        return f;
+    }
+
+    @Test
+    void emptyHeaderOnlyAndAllMalformedFilesAreErrorsWithExitCode2() throws Exception {
+        assertThatThrownBy(() -> ReplayInput.load(file("empty.csv", ""), "X"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
+                .hasMessageContaining("no ticks in").hasMessageContaining("empty.csv").hasMessageContaining("it is empty");
+        assertThatThrownBy(() -> ReplayInput.load(file("header.csv", "timestamp,price,amount\n"), "X"))
+                .isInstanceOf(CliException.class).hasMessageContaining("only a header line");
+        assertThatThrownBy(() -> ReplayInput.load(file("bad.csv", "1,x,1\n2,3\n"), "X"))
+                .isInstanceOf(CliException.class).hasMessageContaining("none of its 2 data lines could be read (line 1:");
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNamingThePath() {
+        Path missing = dir.resolve("nope.csv");
+        assertThatThrownBy(() -> ReplayInput.load(missing, "X"))
+                .isInstanceOfSatisfying(CliException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                    assertThat(e.hint()).contains("--file");
+                })
+                .hasMessage("file not found: " + missing);
+    }
+
+    @Test
+    void millisecondTimestampsAndUnsortedLinesAreAnnounced() throws Exception {
+        ReplayInput in = ReplayInput.load(file("ms.csv", "timestamp,price,amount\n1385337660000,2,1\n1385337600000,1,1\nx,1\n"), "ETH-USD");
+        assertThat(in.notices()).hasSize(3);
+        assertThat(in.notices().get(0)).isEqualTo("notice: timestamps read as epoch milliseconds (detected from their size; "
+                + "line 2 is 2013-11-25T00:01:00Z)");
+        assertThat(in.notices().get(1)).startsWith("notice: ms.csv is not in time order: line 3 (2013-11-25T00:00:00Z) is earlier "
+                + "than line 2 (2013-11-25T00:01:00Z); 1 lines out of order, sorted");
+        assertThat(in.notices().get(2)).contains("skipped line 4");
+        assertThat(in.trades()).extracting(t -> t.tick().price()).containsExactly(1.0, 2.0);
+    }
+
+    @Test
+    void theBundledDataNeedsNoNotice() {
+        ReplayInput in = ReplayInput.load(null, "BTC-USD");
+        assertThat(in.name()).isEqualTo("bitstamp_trades_from_20131125_usd.csv");
+        assertThat(in.trades()).hasSize(100_000);
+        assertThat(in.notices()).isEmpty();
+    }
+
+    @Test
+    void eventIdsDeriveFromFileNameSymbolAndLine() throws Exception {
+        Path a = file("trades.csv", "100,1,1\n200,2,1\n300,3,1\n");
+        ReplayInput first = ReplayInput.load(a, "X");
+        ReplayInput again = ReplayInput.load(a, "X");
+        List<String> ids = first.trades().stream().map(first::eventId).toList();
+        assertThat(again.trades().stream().map(again::eventId).toList()).as("same file, same ids").isEqualTo(ids);
+        assertThat(new HashSet<>(ids)).as("one id per line").hasSize(3);
+        assertThat(ids.get(0)).matches("[0-9a-f]{8}-[0-9a-f]{4}-3[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+        Path other = Files.createDirectories(dir.resolve("copy")).resolve("trades.csv");
+        Files.copy(a, other);
+        ReplayInput moved = ReplayInput.load(other, "X");
+        assertThat(moved.trades().stream().map(moved::eventId).toList()).as("the directory does not matter").isEqualTo(ids);
+        ReplayInput otherSymbol = ReplayInput.load(a, "Y");
+        assertThat(otherSymbol.eventId(otherSymbol.trades().get(0))).isNotEqualTo(ids.get(0));
+
+        ReplayInput sorted = ReplayInput.load(file("unsorted.csv", "300,3,1\n100,1,1\n"), "X");
+        assertThat(sorted.trades()).extracting(t -> t.lineNumber()).containsExactly(2, 1);
+        assertThat(sorted.eventId(sorted.trades().get(0))).as("ids follow lines, not positions after sorting")
+                .isEqualTo(ReplayInput.load(file("unsorted.csv", "300,3,1\n100,1,1\n"), "X").eventId(
+                        new io.quantumtrader.trader.market.TradesCsv.Trade(2, sorted.trades().get(0).tick())));
+    }
+}

@@ -1,0 +1,124 @@
+package io.quantumtrader.streams.robust;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.dsl.Materialized;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.RuntimeState;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 8, defect 1: a commit script that failed halfway (WRONGTYPE on its second output key) left half a batch and
+ * the retries produced 25 outputs and a count of 25 from 5 inputs. Now every check is made before the first write:
+ * a batch's effects land exactly once or not at all, also when Redis is out of memory.
+ */
+class CommitAtomicityTest {
+
+    record Order(String account, long qty) {
+    }
+
+    /** in → count per key (state) → "counts"; in → "copies": two outputs and a state write per input. */
+    static Topology topology() {
+        TopologyBuilder b = new TopologyBuilder("atomic");
+        var orders = b.stream("orders", Order.class, Named.as("orders"));
+        orders.groupByKey().count(Materialized.as("order-counts")).toStream().to("counts", Named.as("counts-sink"));
+        orders.to("copies", Named.as("copies-sink"));
+        return b.build();
+    }
+
+    static Flux<EventPublisher.Event> orders(int n) {
+        return Flux.range(1, n).map(i -> new EventPublisher.Event("orders", "ACC", new Order("ACC", i), 1_700_000_000_000L + i));
+    }
+
+    @Test
+    void aCommitThatWouldFailHalfwayWritesNothingStopsItsTaskWithAnAlertAndCompletesOnceOnceFixed() {
+        ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(5);
+        // the second output key of the batch holds a string: XADD would fail with WRONGTYPE after the first writes
+        String copies = keys.stream("copies", 0);
+        redis.opsForValue().set(copies, "not a stream").block();
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(orders(5), 5).block();
+
+        StreamsRuntime runtime = new StreamsRuntime(topology(), config, redis);
+        runtime.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
+        assertThat(RedisTestSupport.length(ns, "counts", 0)).as("no output of the refused batch").isZero();
+        assertThat(redis.opsForHash().size(keys.store("atomic", "order-counts", 0)).block()).as("no state write").isZero();
+        assertThat(redis.opsForHash().get(keys.meta("atomic.0", 0), "commit-seq").block()).as("no commit").isNull();
+        assertThat(runtime.counters().restarts()).as("a persistent error is not retried").isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
+        Map<String, String> alert = RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0);
+        assertThat(alert.get("data")).contains("CRITICAL").contains(copies).contains("string");
+        runtime.close();
+
+        // the operator removes the foreign key: the batch is processed once, as if nothing had happened
+        redis.delete(copies).block();
+        try (StreamsRuntime fixed = new StreamsRuntime(topology(), config, redis)) {
+            fixed.start();
+            assertThat(fixed.awaitDrained(Duration.ofSeconds(20))).isTrue();
+        }
+        assertThat(RedisTestSupport.length(ns, "copies", 0)).isEqualTo(5);
+        assertThat(RedisTestSupport.values(ns, "counts", 0, Long.class)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(redis.opsForHash().get(keys.store("atomic", "order-counts", 0), "ACC").block()).isEqualTo("5");
+    }
+
+    @Test
+    void underMaxmemoryWithNoevictionTheCommitIsRefusedBeforeItWritesAndSucceedsOnceMemoryIsFree() {
+        try (RedisConnection own = RedisConnection.embedded()) {
+            ReactiveStringRedisTemplate redis = own.template();
+            String ns = RedisTestSupport.freshNamespace();
+            java.util.concurrent.atomic.AtomicBoolean oom = new java.util.concurrent.atomic.AtomicBoolean();
+            // right before the first commit, Redis runs out of memory (maxmemory 1 byte, noeviction)
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(10)
+                    .withBeforeCommit((task, entries) -> oom.compareAndSet(false, true)
+                            ? redis.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction"))
+                                    .thenMany(redis.execute(c -> c.serverCommands().setConfig("maxmemory", "1"))).then()
+                            : reactor.core.publisher.Mono.empty());
+            new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test").sendAll(orders(20), 20).block();
+            StreamsRuntime runtime = new StreamsRuntime(topology(), config, redis);
+            try {
+                runtime.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() >= 2);
+                assertThat(length(redis, ns, "copies")).as("nothing written while out of memory").isZero();
+                assertThat(length(redis, ns, "counts")).isZero();
+                assertThat(runtime.counters().commits()).isZero();
+                assertThat(runtime.state()).as("out of memory is transient: the task keeps retrying").isEqualTo(RuntimeState.RUNNING);
+
+                redis.execute(c -> c.serverCommands().setConfig("maxmemory", "0")).blockLast();
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            } finally {
+                redis.execute(c -> c.serverCommands().setConfig("maxmemory", "0")).blockLast();
+                runtime.close();
+            }
+            assertThat(length(redis, ns, "copies")).as("exactly once").isEqualTo(20);
+            List<Long> counts = redis.opsForStream().range(new StreamKeys(ns).stream("counts", 0), Range.unbounded())
+                    .map(r -> Long.parseLong(Envelope.fromFields(StreamEntry.fieldsOf(r)).data())).collectList().block();
+            assertThat(counts).hasSize(20).last().isEqualTo(20L);
+        }
+    }
+
+    private static long length(ReactiveStringRedisTemplate redis, String ns, String stream) {
+        return redis.opsForStream().size(new StreamKeys(ns).stream(stream, 0)).onErrorReturn(0L).block();
+    }
+}
