@@ -65,10 +65,10 @@ class ServeMetricsTest {
     @BeforeAll
     static void start() {
         app = new SpringApplicationBuilder(QuantumTraderApplication.class, SlowTopology.class)
-                .properties("server.port=0", "spring.main.allow-bean-definition-overriding=true",
-                        "quantum-trader.namespace=" + "serve-" + UUID.randomUUID().toString().substring(0, 8),
-                        "quantum-trader.batch-size=" + BATCH, "quantum-trader.instance-id=test-instance")
-                .run();
+                // command-line arguments: default properties lose to application.yml (server.port: 8080)
+                .run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.allow-bean-definition-overriding=true",
+                        "--quantum-trader.namespace=" + "serve-" + UUID.randomUUID().toString().substring(0, 8),
+                        "--quantum-trader.batch-size=" + BATCH, "--quantum-trader.instance-id=test-instance");
         port = ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 

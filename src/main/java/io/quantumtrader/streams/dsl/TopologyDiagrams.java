@@ -2,28 +2,55 @@ package io.quantumtrader.streams.dsl;
 
 import io.quantumtrader.streams.dsl.internals.TopologyNode;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Renders a {@link TopologyDescription} as a diagram: Mermaid ({@code flowchart LR}) or Graphviz DOT. Streams are
- * drawn as cylinders between the sub-topologies that write and read them, so repartition streams and the Redis
- * streams that connect stages are visible; processors list their state stores.
+ * Renders a {@link TopologyDescription} as a diagram: Mermaid ({@code flowchart TB}) or Graphviz DOT, top to bottom so
+ * it stays readable at a README's width. Nodes are grouped by sub-topology. Every stream is drawn once: a stream the
+ * topology reads is a node of its own (between the sub-topologies that write and read it); a stream it only writes
+ * is named in the box of the sink that writes it ({@code sink → stream}). Processors list their state stores.
+ * <p>
+ * A topology has wide layers (a processor with six branches, each ending in a sink): left to the renderer, the
+ * diagram grows wider than a page and shrinks to unreadable. So the layers are computed here, no wider than
+ * {@link #LAYER_BUDGET} characters of labels (the vertices nearest to a leaf move down first), and every edge says how
+ * many layers it spans (Mermaid's longer links {@code --->}, DOT's {@code minlen}); the renderers keep to it.
  */
 public final class TopologyDiagrams {
+
+    /** Smaller font and spacing than Mermaid's defaults: the diagram has some sixty boxes. */
+    private static final String MERMAID_INIT =
+            "%%{init: {\"flowchart\": {\"nodeSpacing\": 14, \"rankSpacing\": 24}, \"themeVariables\": {\"fontSize\": \"12px\"}}}%%\n";
+    private static final String STREAM_STYLE = "fill:#fff1e5,stroke:#bc4c00,color:#1f2328";
+    private static final String SOURCE_STYLE = "fill:#ddf4ff,stroke:#0969da,color:#1f2328";
+    private static final String SINK_STYLE = "fill:#fbefff,stroke:#8250df,color:#1f2328";
+
+    /** Widest a layer may be, in characters of its labels (plus {@link #PADDING} per vertex): a README's width. */
+    static final int LAYER_BUDGET = 84;
+    private static final int PADDING = 6;
 
     private TopologyDiagrams() {
     }
 
     /** @return Mermaid flowchart text (GitHub renders it in a {@code ```mermaid} block) */
     public static String mermaid(String name, TopologyDescription d) {
-        StringBuilder sb = new StringBuilder("flowchart LR\n");
-        Set<String> streams = new LinkedHashSet<>();
+        Streams streams = Streams.of(d);
+        Layout layout = Layout.of(d, streams);
+        StringBuilder sb = new StringBuilder(MERMAID_INIT).append("flowchart TB\n");
+        for (String stream : streams.read) {
+            sb.append("  ").append(streamId(stream)).append("[(\"").append(stream).append("\")]\n");
+        }
         for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
             sb.append("  subgraph sub").append(s.id()).append("[\"Sub-topology ").append(s.id())
                     .append(s.global() ? " (global store)" : "").append("\"]\n");
             for (TopologyDescription.Node n : s.nodes()) {
-                sb.append("    ").append(id(n.name())).append(shape(n)).append('\n');
+                sb.append("    ").append(id(n.name())).append(mermaidShape(n, streams)).append('\n');
             }
             sb.append("  end\n");
         }
@@ -31,71 +58,239 @@ public final class TopologyDiagrams {
             for (TopologyDescription.Node n : s.nodes()) {
                 if (n.kind() == TopologyNode.Kind.SOURCE) {
                     for (String stream : n.streams()) {
-                        streams.add(stream);
-                        sb.append("  ").append(streamId(stream)).append(" --> ").append(id(n.name())).append('\n');
+                        sb.append("  ").append(streamId(stream)).append(arrow(layout.span(STREAM + stream, NODE + n.name())))
+                                .append(id(n.name())).append('\n');
                     }
                 }
                 for (String child : n.successors()) {
-                    sb.append("  ").append(id(n.name())).append(" --> ").append(id(child)).append('\n');
+                    sb.append("  ").append(id(n.name())).append(arrow(layout.span(NODE + n.name(), NODE + child))).append(id(child)).append('\n');
                 }
-                if (n.kind() == TopologyNode.Kind.SINK) {
-                    streams.add(n.streams().get(0));
-                    sb.append("  ").append(id(n.name())).append(" --> ").append(streamId(n.streams().get(0))).append('\n');
+                if (n.kind() == TopologyNode.Kind.SINK && streams.read.contains(n.streams().get(0))) {
+                    sb.append("  ").append(id(n.name())).append(arrow(layout.span(NODE + n.name(), STREAM + n.streams().get(0))))
+                            .append(streamId(n.streams().get(0))).append('\n');
                 }
             }
         }
-        for (String stream : streams) {
-            sb.append("  ").append(streamId(stream)).append("[(\"").append(stream).append("\")]\n");
-        }
+        sb.append("  classDef stream ").append(STREAM_STYLE).append('\n')
+                .append("  classDef source ").append(SOURCE_STYLE).append('\n')
+                .append("  classDef sink ").append(SINK_STYLE).append('\n');
+        appendClass(sb, "stream", streams.read.stream().map(TopologyDiagrams::streamId).toList());
+        appendClass(sb, "source", ids(d, TopologyNode.Kind.SOURCE));
+        appendClass(sb, "sink", ids(d, TopologyNode.Kind.SINK));
         return sb.toString();
     }
 
     /** @return Graphviz DOT text; {@code dot -Tsvg} renders it */
     public static String dot(String name, TopologyDescription d) {
+        Streams streams = Streams.of(d);
+        Layout layout = Layout.of(d, streams);
         StringBuilder sb = new StringBuilder("digraph \"").append(name).append("\" {\n")
-                .append("  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
-        Set<String> streams = new LinkedHashSet<>();
+                .append("  rankdir=TB;\n  newrank=true;\n  nodesep=0.2;\n  ranksep=0.3;\n")
+                .append("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", "
+                        + "color=\"#57606a\", margin=\"0.08,0.03\", height=0.3];\n")
+                .append("  edge [color=\"#8c959f\", arrowsize=0.6];\n");
+        for (String stream : streams.read) {
+            sb.append("  \"stream:").append(stream).append("\" [shape=cylinder, style=filled, fillcolor=\"#fff1e5\", color=\"#bc4c00\", label=\"")
+                    .append(stream).append("\"];\n");
+        }
         StringBuilder edges = new StringBuilder();
         for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
             sb.append("  subgraph cluster_").append(s.id()).append(" {\n    label=\"Sub-topology ").append(s.id())
-                    .append(s.global() ? " (global store)" : "").append("\";\n");
+                    .append(s.global() ? " (global store)" : "").append("\";\n    fontname=\"Helvetica\";\n    fontsize=11;\n")
+                    .append("    style=rounded;\n    color=\"#d0d7de\";\n");
             for (TopologyDescription.Node n : s.nodes()) {
-                String label = n.name() + (n.stores().isEmpty() ? "" : "\\nstores: " + String.join(", ", n.stores()));
-                String shape = switch (n.kind()) {
-                    case SOURCE -> "invhouse";
-                    case PROCESSOR -> "box";
-                    case SINK -> "house";
-                };
-                sb.append("    \"").append(n.name()).append("\" [shape=").append(shape).append(", label=\"").append(label).append("\"];\n");
+                sb.append("    \"").append(n.name()).append("\" [").append(dotAttributes(n, streams)).append("];\n");
                 if (n.kind() == TopologyNode.Kind.SOURCE) {
                     for (String stream : n.streams()) {
-                        streams.add(stream);
-                        edges.append("  \"stream:").append(stream).append("\" -> \"").append(n.name()).append("\";\n");
+                        edges.append("  \"stream:").append(stream).append("\" -> \"").append(n.name()).append('"')
+                                .append(minlen(layout.span(STREAM + stream, NODE + n.name()))).append(";\n");
                     }
                 }
                 for (String child : n.successors()) {
-                    edges.append("  \"").append(n.name()).append("\" -> \"").append(child).append("\";\n");
+                    edges.append("  \"").append(n.name()).append("\" -> \"").append(child).append('"')
+                            .append(minlen(layout.span(NODE + n.name(), NODE + child))).append(";\n");
                 }
-                if (n.kind() == TopologyNode.Kind.SINK) {
-                    streams.add(n.streams().get(0));
-                    edges.append("  \"").append(n.name()).append("\" -> \"stream:").append(n.streams().get(0)).append("\";\n");
+                if (n.kind() == TopologyNode.Kind.SINK && streams.read.contains(n.streams().get(0))) {
+                    edges.append("  \"").append(n.name()).append("\" -> \"stream:").append(n.streams().get(0)).append('"')
+                            .append(minlen(layout.span(NODE + n.name(), STREAM + n.streams().get(0)))).append(";\n");
                 }
             }
             sb.append("  }\n");
         }
-        for (String stream : streams) {
-            sb.append("  \"stream:").append(stream).append("\" [shape=cylinder, label=\"").append(stream).append("\"];\n");
-        }
         return sb.append(edges).append("}\n").toString();
     }
 
-    private static String shape(TopologyDescription.Node n) {
-        String stores = n.stores().isEmpty() ? "" : "<br/>stores: " + String.join(", ", n.stores());
+    private static final String NODE = "n:";
+    private static final String STREAM = "s:";
+
+    /** Mermaid's link of {@code span} layers: {@code -->} spans one, {@code --->} two, and so on. */
+    private static String arrow(int span) {
+        return " " + "-".repeat(span + 1) + "> ";
+    }
+
+    private static String minlen(int span) {
+        return span > 1 ? " [minlen=" + span + "]" : "";
+    }
+
+    /**
+     * Layers of the diagram's vertices (nodes, and streams the topology reads): longest path from the inputs, then no
+     * layer wider than {@link #LAYER_BUDGET}: a vertex with the shortest way to a leaf moves down a layer, its
+     * successors with it; leaves (sinks) move last, so they stay under the node that feeds them, and a vertex moved
+     * once gives way to one not moved yet.
+     */
+    private record Layout(Map<String, Integer> layer) {
+
+        /** @return layers the edge {@code from → to} spans (at least 1) */
+        int span(String from, String to) {
+            return Math.max(1, layer.get(to) - layer.get(from));
+        }
+
+        static Layout of(TopologyDescription d, Streams streams) {
+            Map<String, Integer> width = new LinkedHashMap<>();
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (String stream : streams.read()) {
+                width.put(STREAM + stream, stream.length() + PADDING);
+            }
+            for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+                for (TopologyDescription.Node n : s.nodes()) {
+                    int label = Math.max(n.name().length(), String.join(", ", n.stores()).length());
+                    if (n.kind() == TopologyNode.Kind.SINK && streams.writtenOnly().contains(n.streams().get(0))) {
+                        label = Math.max(label, n.streams().get(0).length() + 2);
+                    }
+                    width.put(NODE + n.name(), label + PADDING);
+                }
+            }
+            width.keySet().forEach(v -> out.put(v, new ArrayList<>()));
+            for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+                for (TopologyDescription.Node n : s.nodes()) {
+                    if (n.kind() == TopologyNode.Kind.SOURCE) {
+                        n.streams().forEach(stream -> out.get(STREAM + stream).add(NODE + n.name()));
+                    }
+                    n.successors().forEach(c -> out.get(NODE + n.name()).add(NODE + c));
+                    if (n.kind() == TopologyNode.Kind.SINK && streams.read().contains(n.streams().get(0))) {
+                        out.get(NODE + n.name()).add(STREAM + n.streams().get(0));
+                    }
+                }
+            }
+            // forward edges only: drop the edges that close a cycle (depth first, in declaration order)
+            Map<String, List<String>> forward = new LinkedHashMap<>();
+            Map<String, Integer> state = new HashMap<>();
+            out.keySet().forEach(v -> forward.put(v, new ArrayList<>()));
+            for (String v : out.keySet()) {
+                dfs(v, out, forward, state);
+            }
+            Map<String, Integer> indegree = new HashMap<>();
+            out.keySet().forEach(v -> indegree.put(v, 0));
+            forward.values().forEach(ts -> ts.forEach(t -> indegree.merge(t, 1, Integer::sum)));
+            Map<String, Integer> layer = new LinkedHashMap<>();
+            List<String> queue = new ArrayList<>(out.keySet().stream().filter(v -> indegree.get(v) == 0).toList());
+            queue.forEach(v -> layer.put(v, 0));
+            for (int i = 0; i < queue.size(); i++) {
+                String v = queue.get(i);
+                for (String t : forward.get(v)) {
+                    layer.merge(t, layer.get(v) + 1, Math::max);
+                    if (indegree.merge(t, -1, Integer::sum) == 0) {
+                        queue.add(t);
+                    }
+                }
+            }
+            Map<String, Integer> height = new HashMap<>();
+            for (int i = queue.size() - 1; i >= 0; i--) {
+                String v = queue.get(i);
+                height.put(v, forward.get(v).stream().mapToInt(t -> height.get(t) + 1).max().orElse(0));
+            }
+            Map<String, Integer> moved = new HashMap<>();
+            List<String> order = new ArrayList<>(out.keySet());
+            for (int l = 0; l <= layer.values().stream().mapToInt(Integer::intValue).max().orElse(0); l++) {
+                final int at = l;
+                List<String> row = new ArrayList<>(order.stream().filter(v -> layer.get(v) == at).toList());
+                row.sort(Comparator.<String>comparingInt(v -> height.get(v) == 0 ? 1 : 0).thenComparingInt(height::get)
+                        .thenComparingInt(v -> moved.getOrDefault(v, 0)).thenComparingInt(order::indexOf));
+                int used = row.stream().mapToInt(width::get).sum();
+                while (used > LAYER_BUDGET && row.size() > 1) {
+                    String v = row.remove(0);
+                    used -= width.get(v);
+                    moved.merge(v, 1, Integer::sum);
+                    pushDown(v, at + 1, forward, layer);
+                }
+            }
+            return new Layout(layer);
+        }
+
+        private static void dfs(String v, Map<String, List<String>> out, Map<String, List<String>> forward, Map<String, Integer> state) {
+            if (state.containsKey(v)) {
+                return;
+            }
+            state.put(v, 1);
+            for (String t : out.get(v)) {
+                if (state.getOrDefault(t, 0) != 1) {
+                    forward.get(v).add(t);
+                    dfs(t, out, forward, state);
+                }
+            }
+            state.put(v, 2);
+        }
+
+        private static void pushDown(String v, int to, Map<String, List<String>> forward, Map<String, Integer> layer) {
+            if (layer.get(v) >= to) {
+                return;
+            }
+            layer.put(v, to);
+            forward.get(v).forEach(t -> pushDown(t, to + 1, forward, layer));
+        }
+    }
+
+    /** The streams a topology reads (drawn as their own nodes) and those it only writes (named in their sinks). */
+    private record Streams(Set<String> read, Set<String> writtenOnly) {
+        static Streams of(TopologyDescription d) {
+            Set<String> read = new LinkedHashSet<>();
+            Set<String> written = new LinkedHashSet<>();
+            for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+                for (TopologyDescription.Node n : s.nodes()) {
+                    if (n.kind() == TopologyNode.Kind.SOURCE) {
+                        read.addAll(n.streams());
+                    } else if (n.kind() == TopologyNode.Kind.SINK) {
+                        written.add(n.streams().get(0));
+                    }
+                }
+            }
+            written.removeAll(read);
+            return new Streams(read, written);
+        }
+    }
+
+    private static String mermaidShape(TopologyDescription.Node n, Streams streams) {
+        String stores = n.stores().isEmpty() ? "" : "<br/><i>" + String.join(", ", n.stores()) + "</i>";
         return switch (n.kind()) {
             case SOURCE -> "[/\"" + n.name() + "\"/]";
             case PROCESSOR -> "[\"" + n.name() + stores + "\"]";
-            case SINK -> "[\\\"" + n.name() + "\"\\]";
+            case SINK -> streams.writtenOnly().contains(n.streams().get(0))
+                    ? "(\"" + n.name() + "<br/>→ <b>" + n.streams().get(0) + "</b>\")"
+                    : "(\"" + n.name() + "\")";
         };
+    }
+
+    private static String dotAttributes(TopologyDescription.Node n, Streams streams) {
+        return switch (n.kind()) {
+            case SOURCE -> "shape=invhouse, style=filled, fillcolor=\"#ddf4ff\", color=\"#0969da\", label=\"" + n.name() + "\"";
+            case PROCESSOR -> "label=" + (n.stores().isEmpty() ? "\"" + n.name() + "\""
+                    : "<" + n.name() + "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#57606a\">" + String.join(", ", n.stores()) + "</FONT>>");
+            case SINK -> "style=\"rounded,filled\", fillcolor=\"#fbefff\", color=\"#8250df\", label="
+                    + (streams.writtenOnly().contains(n.streams().get(0))
+                    ? "<" + n.name() + "<BR/>→ <B>" + n.streams().get(0) + "</B>>" : "\"" + n.name() + "\"");
+        };
+    }
+
+    private static List<String> ids(TopologyDescription d, TopologyNode.Kind kind) {
+        List<String> ids = new ArrayList<>();
+        d.subtopologies().forEach(s -> s.nodes().stream().filter(n -> n.kind() == kind).forEach(n -> ids.add(id(n.name()))));
+        return ids;
+    }
+
+    private static void appendClass(StringBuilder sb, String cls, List<String> ids) {
+        if (!ids.isEmpty()) {
+            sb.append("  class ").append(String.join(",", ids)).append(' ').append(cls).append('\n');
+        }
     }
 
     private static String id(String name) {

@@ -21,6 +21,7 @@
   const fmt = n => !isFinite(n) ? "–" : Math.abs(n) >= 1e6 ? (n / 1e6).toFixed(1) + "M" : Math.abs(n) >= 1e4 ? (n / 1e3).toFixed(0) + "k"
     : Math.abs(n) >= 1e3 ? (n / 1e3).toFixed(1) + "k" : Math.abs(n) >= 10 || n === 0 ? n.toFixed(0) : n.toFixed(1);
   const textWidth = (s, px) => s.length * px * 0.6;
+  const duration = s => s >= 1 ? s.toFixed(1) + " s" : s >= 1e-3 ? (s * 1e3).toFixed(s >= 0.1 ? 0 : 1) + " ms" : (s * 1e6).toFixed(0) + " µs";
 
   // ---- the graph: topology nodes and one vertex per stream --------------------------------------------------------
   function buildGraph(graph) {
@@ -266,7 +267,7 @@
       rates.set(v.id, r);
       v.g.setAttribute("data-in", m.in);
       v.g.setAttribute("data-out", m.out);
-      v.live.textContent = `${fmt(r.in)}/s → ${fmt(r.out)}/s` + (isFinite(r.perRecord) ? ` · ${(r.perRecord * 1e3).toFixed(2)} ms` : "");
+      v.live.textContent = `${fmt(r.in)}/s → ${fmt(r.out)}/s` + (isFinite(r.perRecord) ? " · " + duration(r.perRecord) : "");
     }
     const nodeIn = id => (rates.get(id) || {}).in, nodeOut = id => (rates.get(id) || {}).out;
     const sourceRate = new Map(), sinkRate = new Map();
@@ -320,7 +321,7 @@
         const busy = before ? Math.min(1, Math.max(0, (t.noDemandSeconds - p.noDemandSeconds) / seconds)) : NaN;
         const commitMs = t.commits > p.commits ? (t.commitSeconds - p.commitSeconds) / (t.commits - p.commits) * 1e3 : NaN;
         return `task ${t.task}: demand ${fmt(t.demand)} · read ahead ${fmt(t.readAhead)} · busy ${isFinite(busy) ? (busy * 100).toFixed(0) + "%" : "–"}`
-          + ` · ${fmt(rate(t.commits, p.commits))} commits/s` + (isFinite(commitMs) ? ` (${commitMs.toFixed(1)} ms)` : "");
+          + ` · ${fmt(rate(t.commits, p.commits))} commits/s` + (isFinite(commitMs) ? ` (${duration(commitMs / 1e3)} each)` : "");
       }).join("   |   ") : "no task on this instance";
       b.taskText.classList.toggle("busy", tasks.some(t => t.demand === 0 && t.readAhead > 0));
     }

@@ -1,0 +1,200 @@
+package io.quantumtrader.deploy;
+
+import io.quantumtrader.app.QuantumTraderApplication;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.trader.QuantumTraderTopology;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.market.TradesCsv;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Grafana dashboard (k8s/components/monitoring/dashboards/quantum-trader-streams.json) asks only for what the
+ * service exports: {@code serve} runs the trading topology on its own embedded Redis, real ticks go through it, and
+ * every metric (and every label it filters or groups by) of every PromQL expression of the dashboard must be in what
+ * {@code /actuator/prometheus} then returns. Also checks the dashboard covers the meters docs/OPERATIONS.md promises.
+ */
+class GrafanaDashboardTest {
+
+    static final Path DASHBOARD = Path.of("k8s/components/monitoring/dashboards/quantum-trader-streams.json");
+    static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}");
+    static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
+    static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
+    static final Pattern BARE_METRIC = Pattern.compile("\\b((?:qt|jvm|process|system|http|redis|lettuce)_[a-zA-Z0-9_:]*)\\b(?!\\s*\\{)");
+    static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
+
+    static ConfigurableApplicationContext app;
+    static int port;
+    /** metric name → its samples' labels */
+    static final Map<String, List<Map<String, String>>> EXPORTED = new HashMap<>();
+
+    @BeforeAll
+    static void scrapeARunningServe() throws Exception {
+        app = new SpringApplicationBuilder(QuantumTraderApplication.class)
+                // command-line arguments: they win over application.yml (default properties would not)
+                .run("--server.port=0", "--server.address=127.0.0.1",
+                        "--quantum-trader.namespace=dash-" + UUID.randomUUID().toString().substring(0, 8),
+                        "--quantum-trader.instance-id=dashboard-test", "--quantum-trader.batch-size=200");
+        port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        List<PriceTick> ticks;
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 3_000);
+        }
+        StreamsConfig config = app.getBean(StreamsConfig.class);
+        new EventPublisher(app.getBean(ReactiveStringRedisTemplate.class), new StreamKeys(config.namespace()), config.catalog(), "dashboard-test")
+                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
+                .block(Duration.ofSeconds(30));
+        System.gc();   // the JVM's GC pause timer appears with the first collection
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            String metrics = get("/actuator/prometheus");
+            assertThat(sample(metrics, "qt_streams_records_in_total")).isGreaterThanOrEqualTo(3_000);
+            assertThat(sample(metrics, "qt_streams_health")).isEqualTo(2.0);
+            assertThat(metrics).contains("jvm_gc_pause_seconds_sum");
+        });
+        Matcher line = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)})? ", Pattern.MULTILINE).matcher(get("/actuator/prometheus"));
+        while (line.find()) {
+            Map<String, String> labels = new HashMap<>();
+            if (line.group(2) != null) {
+                Matcher m = MATCHER.matcher(line.group(2));
+                while (m.find()) {
+                    labels.put(m.group(1), m.group(3));
+                }
+            }
+            EXPORTED.computeIfAbsent(line.group(1), k -> new ArrayList<>()).add(labels);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void everyExpressionNamesMetricsAndLabelsTheServiceExports() throws IOException {
+        List<String> expressions = expressions();
+        assertThat(expressions).hasSizeGreaterThan(20);
+        for (String expr : expressions) {
+            Matcher bare = BARE_METRIC.matcher(expr.replaceAll(LABEL_VALUES.pattern(), ""));
+            assertThat(bare.find()).as("metric names in %s are written as name{...} (so this check sees them)", expr).isFalse();
+            Matcher template = LABEL_VALUES.matcher(expr);
+            if (template.find()) {
+                assertThat(EXPORTED).as("metric of %s", expr).containsKey(template.group(1));
+                assertThat(EXPORTED.get(template.group(1))).as("label %s of %s", template.group(2), template.group(1))
+                        .anyMatch(l -> l.containsKey(template.group(2)));
+                continue;
+            }
+            Matcher selector = SELECTOR.matcher(expr);
+            Set<String> labelsOfMetrics = new HashSet<>();
+            int selectors = 0;
+            while (selector.find()) {
+                selectors++;
+                String metric = selector.group(1);
+                assertThat(EXPORTED).as("metric %s of %s is exported by serve", metric, expr).containsKey(metric);
+                List<Map<String, String>> samples = EXPORTED.get(metric);
+                samples.forEach(l -> labelsOfMetrics.addAll(l.keySet()));
+                Matcher m = MATCHER.matcher(selector.group(2));
+                while (m.find()) {
+                    String label = m.group(1);
+                    String value = m.group(3);
+                    assertThat(samples).as("label %s of %s in %s", label, metric, expr).anyMatch(l -> l.containsKey(label));
+                    if (m.group(2).equals("=") && !value.contains("$")) {
+                        assertThat(samples).as("a sample of %s with %s=\"%s\" (%s)", metric, label, value, expr)
+                                .anyMatch(l -> value.equals(l.get(label)));
+                    }
+                }
+            }
+            assertThat(selectors).as("metrics in %s", expr).isPositive();
+            Matcher grouping = GROUPING.matcher(expr);
+            while (grouping.find()) {
+                for (String label : grouping.group(1).split(",")) {
+                    if (!label.isBlank() && !label.trim().equals("instance")) {   // instance: added by Prometheus when it scrapes
+                        assertThat(labelsOfMetrics).as("label %s grouped by in %s", label.trim(), expr).contains(label.trim());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void coversThroughputLatencyLagBackpressureErrorsRestartsAndHealth() throws IOException {
+        Set<String> used = new HashSet<>();
+        for (String expr : expressions()) {
+            Matcher selector = SELECTOR.matcher(expr);
+            while (selector.find()) {
+                used.add(selector.group(1));
+            }
+        }
+        assertThat(used).contains("qt_streams_node_records_in_total", "qt_streams_node_records_out_total",
+                "qt_streams_task_commit_seconds", "qt_streams_consumer_lag", "qt_streams_consumer_pending",
+                "qt_streams_consumer_oldest_pending_age_seconds", "qt_streams_backpressure_demand",
+                "qt_streams_backpressure_read_ahead", "qt_streams_backpressure_no_demand_seconds_total",
+                "qt_streams_deadlettered_total", "qt_streams_late_records_dropped_total", "qt_streams_task_restarts_total",
+                "qt_streams_health", "qt_streams_state");
+    }
+
+    /** @return every PromQL expression of the dashboard: panel targets (rows included) and template queries */
+    static List<String> expressions() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(DASHBOARD.toFile());
+        List<String> exprs = new ArrayList<>();
+        collect(dashboard.path("panels"), exprs);
+        dashboard.path("templating").path("list").forEach(v -> {
+            if (v.path("type").asString().equals("query")) {
+                JsonNode q = v.path("query");
+                exprs.add(q.isObject() ? q.path("query").asString() : q.asString());
+            }
+        });
+        return exprs;
+    }
+
+    private static void collect(JsonNode panels, List<String> exprs) {
+        panels.forEach(p -> {
+            p.path("targets").forEach(t -> exprs.add(t.path("expr").asString()));
+            collect(p.path("panels"), exprs);
+        });
+    }
+
+    private static double sample(String metrics, String name) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s", path).isEqualTo(200);
+        return r.body();
+    }
+}
