@@ -23,11 +23,13 @@ import java.util.UUID;
  * @param punctuationInterval how often tasks run wall-clock punctuations, default 1 s
  * @param staleConsumerIdle   a consumer idle this long is stale: removed when it holds no pending entries (at task
  *                            start, after its entries were claimed, and with every trim pass), default 5 min
+ * @param assignment          lease TTL and rebalancing when several instances share the tasks ({@link AssignmentConfig})
  */
 public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
                             CommitHook beforeCommit, Duration trimInterval,
-                            Duration punctuationInterval, Duration staleConsumerIdle) {
+                            Duration punctuationInterval, Duration staleConsumerIdle,
+                            AssignmentConfig assignment) {
 
     public StreamsConfig {
         Objects.requireNonNull(namespace, "namespace");
@@ -36,6 +38,7 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
         retryBackoff = List.copyOf(retryBackoff);
+        Objects.requireNonNull(assignment, "assignment");
     }
 
     /** @return the defaults listed on this record */
@@ -44,44 +47,55 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
-                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5));
+                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                AssignmentConfig.defaults());
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
     }
 
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withTrimInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withPunctuationInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle, assignment);
     }
 
     public StreamsConfig withStaleConsumerIdle(Duration v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, v);
+                trimInterval, punctuationInterval, v, assignment);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle, assignment);
+    }
+
+    public StreamsConfig withAssignment(AssignmentConfig v) {
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
+                trimInterval, punctuationInterval, staleConsumerIdle, v);
+    }
+
+    /** @return these settings with another lease TTL (see {@link AssignmentConfig#leaseTtl()}) */
+    public StreamsConfig withLeaseTtl(Duration v) {
+        return withAssignment(assignment.withLeaseTtl(v));
     }
 }
