@@ -114,8 +114,8 @@ public final class StreamsRuntime implements AutoCloseable {
         coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl()),
                 taskManager, admin, config.instanceId(), assignment.renewInterval());
         Duration renew = assignment.renewInterval();
-        schedule(new PeriodicJob("rebalance", assignment.effectiveRebalanceInterval(), renew, coordinator::rebalance),
-                Duration.ZERO);
+        schedule(new PeriodicJob("rebalance", assignment.effectiveRebalanceInterval(), assignment.leaseTtl().dividedBy(2),
+                coordinator::rebalance), Duration.ZERO);
         schedule(new PeriodicJob("lease renewal", renew, renew, taskManager::renewLeases), renew);
         Duration orphanCheck = assignment.orphanedPendingIdle().dividedBy(2);
         schedule(new PeriodicJob("orphaned pending claim", orphanCheck, Duration.ofSeconds(30),

@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * own ({@link #apply}) it takes the lease ({@code SET NX PX}, new fencing token), runs the task and renews the lease
  * every TTL/3 ({@link #renewLeases()}); a task it must give up is handed over cooperatively: it stops reading,
  * commits the batches in flight, then releases the lease. A lease found taken by another token (fenced) or not
- * renewed within 3/4 of its TTL stops its task at once ({@link TaskState#REVOKED}; nothing more can be committed
+ * renewed within 4/5 of its TTL stops its task at once ({@link TaskState#REVOKED}; nothing more can be committed
  * under the old token). A task that fails is restarted from its last commit with backoff while it stays assigned.
  */
 final class TaskManager {
@@ -150,37 +150,48 @@ final class TaskManager {
     }
 
     /**
-     * Renews every lease held (compare-and-renew on the token). A lease found held by another token revokes its task
-     * at once; a renewal that fails (Redis slow or down) is counted, and the task's watchdog stops it before the TTL
-     * ends if no renewal succeeds.
+     * Sends a renewal of every lease held (compare-and-renew on the token) and returns without waiting for the
+     * replies, so the renewal cadence does not depend on Redis' latency; each renewal waits up to half the TTL for its
+     * reply. A lease found held by another token revokes its task at once; a renewal that fails (Redis slow or down)
+     * is counted, and the task's watchdog stops it before the TTL ends if no renewal succeeds.
      */
     Mono<Void> renewLeases() {
-        return Flux.fromIterable(new ArrayList<>(ownerships.values()))
+        return Mono.fromRunnable(() -> new ArrayList<>(ownerships.values()).stream()
                 .filter(o -> o.token != null && !o.releasing)
-                .flatMap(o -> {
-                    String token = o.token;
-                    long sent = System.nanoTime();
-                    return admin.renewLease(o.task.leaseKey(), o.task.ownerKey(), token, ttl)
-                            .timeout(ttl.dividedBy(3))
-                            .doOnNext(renewed -> {
-                                if (!token.equals(o.token) || o.releasing) {
-                                    return; // restarted under a new token or released meanwhile: not about this one
-                                }
-                                if (renewed) {
-                                    leaseRenewals.increment();
-                                    o.renewed(sent);
-                                } else {
-                                    leaseRenewalFailures.increment();
-                                    revokeNow(o, FENCED, "its lease is held by another instance now");
-                                }
-                            })
-                            .onErrorResume(e -> {
-                                leaseRenewalFailures.increment();
-                                log.debug("task {}: renewing the lease failed: {}", o.task.id(), e.toString());
-                                return Mono.empty();
-                            });
-                })
-                .then();
+                .forEach(this::renew));
+    }
+
+    private void renew(Ownership o) {
+        String token = o.token;
+        long sent = System.nanoTime();
+        admin.renewLease(o.task.leaseKey(), o.task.ownerKey(), token, ttl)
+                .timeout(ttl.dividedBy(2))
+                .subscribe(renewed -> {
+                    if (!token.equals(o.token) || o.releasing) {
+                        return; // restarted under a new token or released meanwhile: not about this one
+                    }
+                    if (renewed) {
+                        leaseRenewals.increment();
+                        if (o.renewalFailures > 0) {
+                            log.info("task {}: lease renewed again after {} failed attempt(s)", o.task.id(), o.renewalFailures);
+                            o.renewalFailures = 0;
+                        }
+                        o.renewed(sent);
+                    } else {
+                        leaseRenewalFailures.increment();
+                        revokeNow(o, FENCED, "its lease is held by another instance now");
+                    }
+                }, e -> {
+                    leaseRenewalFailures.increment();
+                    String why = e instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + ttl.dividedBy(2).toMillis() + " ms" : e.toString();
+                    if (o.renewalFailures++ == 0) {
+                        log.warn("task {}: renewing the lease failed ({}); retrying, the task stops if no renewal succeeds within {} ms",
+                                o.task.id(), why, ttl.toMillis() * 4 / 5);
+                    } else {
+                        log.debug("task {}: renewing the lease failed again: {}", o.task.id(), why);
+                    }
+                });
     }
 
     /**
@@ -331,6 +342,7 @@ final class TaskManager {
         volatile boolean releasing;
         volatile String token;
         volatile long renewedAt;
+        volatile int renewalFailures;
         volatile Disposable subscription;
         volatile Disposable watchdog;
 
@@ -353,10 +365,10 @@ final class TaskManager {
             if (previous != null) {
                 previous.dispose();
             }
-            long deadline = sentNanos + ttl.toNanos() * 3 / 4 - System.nanoTime();
+            long deadline = sentNanos + ttl.toNanos() * 4 / 5 - System.nanoTime();
             watchdog = Schedulers.parallel().schedule(() -> {
                 if (renewedAt == sentNanos && !releasing) {
-                    revokeNow(this, LEASE_EXPIRING, "the lease could not be renewed for " + ttl.toMillis() * 3 / 4
+                    revokeNow(this, LEASE_EXPIRING, "the lease could not be renewed for " + ttl.toMillis() * 4 / 5
                             + " ms (Redis slow or unreachable); stopping before it expires");
                 }
             }, Math.max(0, deadline), TimeUnit.NANOSECONDS);

@@ -40,7 +40,7 @@ public final class InstanceProcess implements AutoCloseable {
                 ScaleOutInstance.class.getName(), Integer.toString(redisPort), namespace, instanceId,
                 Long.toString(leaseTtl.toMillis()), Integer.toString(batchSize), work));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("QT_LOG_LEVEL", System.getProperty("scaleout.log.level", "INFO"));
+        pb.environment().put("QT_LOG_LEVEL", System.getenv().getOrDefault("SCALEOUT_LOG_LEVEL", "INFO"));
         InstanceProcess p = new InstanceProcess(instanceId, pb.start(), log);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!p.output().contains("STARTED " + instanceId)) {
