@@ -56,7 +56,8 @@ public class QuantumTraderApplication {
                 .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())
                 .withBatchSize(p.batchSize())
                 .withCatalog(ReplayCommand.loadCatalog())
-                .withStaleConsumerIdle(p.staleConsumerIdle());
+                .withStaleConsumerIdle(p.staleConsumerIdle())
+                .withLeaseTtl(p.leaseTtl());
     }
 
     @Bean
@@ -73,8 +74,8 @@ public class QuantumTraderApplication {
     }
 
     @Bean
-    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health) {
-        return new StreamsHealthIndicator(health);
+    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime) {
+        return new StreamsHealthIndicator(health, () -> runtime.runtime().group());
     }
 
     @Bean

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param staleConsumerIdle   a consumer idle this long is stale; removed when it holds no pending entries
  * @param heartbeatInterval   how often a heartbeat goes to {@code system.health.heartbeat}
  * @param shutdownTimeout     how long a graceful stop may take to commit what is in flight
+ * @param leaseTtl            task leases and membership entries expire after this unless renewed (every third of it):
+ *                            a killed instance's tasks move after at most this long
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -28,5 +30,6 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("5") int maxStaleConsumers,
                                       @DefaultValue("5m") Duration staleConsumerIdle,
                                       @DefaultValue("30s") Duration heartbeatInterval,
-                                      @DefaultValue("25s") Duration shutdownTimeout) {
+                                      @DefaultValue("25s") Duration shutdownTimeout,
+                                      @DefaultValue("10s") Duration leaseTtl) {
 }
