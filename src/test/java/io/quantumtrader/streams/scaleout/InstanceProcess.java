@@ -30,15 +30,21 @@ public final class InstanceProcess implements AutoCloseable {
     /** Starts an instance and waits (at most 30 s) until its runtime started. */
     public static InstanceProcess start(int redisPort, String namespace, String instanceId, Duration leaseTtl, int batchSize,
                                         String work) throws IOException {
+        return start(redisPort, namespace, instanceId, leaseTtl, batchSize, work, ScaleOutTopology.PARTITIONS);
+    }
+
+    /** As {@link #start(int, String, String, Duration, int, String)}, on a topology with {@code partitions} partitions. */
+    public static InstanceProcess start(int redisPort, String namespace, String instanceId, Duration leaseTtl, int batchSize,
+                                        String work, int partitions) throws IOException {
         Path dir = Path.of("target", "scaleout-logs");
         Files.createDirectories(dir);
         Path log = dir.resolve(namespace + "-" + instanceId + ".log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                "-Xmx256m", "-XX:+UseSerialGC", System.getProperty("scaleout.child.jit", "-XX:TieredStopAtLevel=1"), "-cp", classpath,
                 ScaleOutInstance.class.getName(), Integer.toString(redisPort), namespace, instanceId,
-                Long.toString(leaseTtl.toMillis()), Integer.toString(batchSize), work));
+                Long.toString(leaseTtl.toMillis()), Integer.toString(batchSize), work, Integer.toString(partitions)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QT_LOG_LEVEL", System.getenv().getOrDefault("SCALEOUT_LOG_LEVEL", "INFO"));
         InstanceProcess p = new InstanceProcess(instanceId, pb.start(), log);

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * classpath): runs until SIGTERM (graceful close: hand-over) or SIGKILL, printing a status line every 200 ms.
  *
  * <p>Arguments: redis port, namespace, instance id, lease TTL ms, batch size, work ({@code none}, {@code io:<micros>},
- * {@code cpu:<iterations>}).
+ * {@code cpu:<iterations>}), partitions (default {@value ScaleOutTopology#PARTITIONS}).
  */
 public final class ScaleOutInstance {
 
@@ -30,9 +30,10 @@ public final class ScaleOutInstance {
         Duration ttl = Duration.ofMillis(Long.parseLong(args[3]));
         int batch = Integer.parseInt(args[4]);
         String work = args.length > 5 ? args[5] : "none";
+        int partitions = args.length > 6 ? Integer.parseInt(args[6]) : ScaleOutTopology.PARTITIONS;
         RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + port);
         StreamsConfig config = StreamsConfig.defaults().withNamespace(namespace).withInstanceId(instanceId)
-                .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(batch).withLeaseTtl(ttl);
+                .withCatalog(ScaleOutTopology.catalog(partitions)).withBatchSize(batch).withLeaseTtl(ttl);
         StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build(work), config, redis.template());
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -33,7 +33,12 @@ public final class ScaleOutTopology {
 
     public static final int PARTITIONS = 6;
     public static final String APPLICATION = "scaleout";
-    public static final StreamCatalog CATALOG = new StreamCatalog(new StreamSpec("*", null, PARTITIONS, 0, null), Map.of());
+    public static final StreamCatalog CATALOG = catalog(PARTITIONS);
+
+    /** @return a catalog giving every stream {@code partitions} partitions */
+    public static StreamCatalog catalog(int partitions) {
+        return new StreamCatalog(new StreamSpec("*", null, partitions, 0, null), Map.of());
+    }
 
     /** The count of {@code key} after its event number {@code seq}. */
     public record Counted(String key, long seq, long count) {
