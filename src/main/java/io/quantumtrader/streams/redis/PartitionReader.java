@@ -267,21 +267,25 @@ public final class PartitionReader {
                 .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
     }
 
-    /** Parses read-group.lua's flat reply: key, id, n, n field/value strings, ... */
-    private List<StreamEntry> toEntries(List<?> flat) {
+    /** Parses read-group.lua's reply, XREADGROUP's: per stream { key, { { id, { field, value, ... } or nil }, ... } }. */
+    private List<StreamEntry> toEntries(List<?> reply) {
         List<StreamEntry> out = new ArrayList<>();
-        int i = 0;
-        while (i + 2 < flat.size()) {
-            String key = String.valueOf(flat.get(i));
-            String id = String.valueOf(flat.get(i + 1));
-            int n = ((Number) flat.get(i + 2)).intValue();
-            Map<String, String> fields = new LinkedHashMap<>(Math.max(4, n));
-            for (int j = 0; j + 1 < n; j += 2) {
-                Object v = flat.get(i + 3 + j + 1);
-                fields.put(String.valueOf(flat.get(i + 3 + j)), v == null ? null : String.valueOf(v));
+        for (Object s : reply) {
+            if (!(s instanceof List<?> stream) || stream.size() < 2) {
+                continue;
             }
-            out.add(new StreamEntry(streamByKey.get(key), key, partition, id, fields));
-            i += 3 + n;
+            String key = String.valueOf(stream.get(0));
+            for (Object e : (List<?>) stream.get(1)) {
+                List<?> entry = (List<?>) e;
+                Map<String, String> fields = new LinkedHashMap<>();
+                if (entry.size() > 1 && entry.get(1) instanceof List<?> fv) {
+                    for (int j = 0; j + 1 < fv.size(); j += 2) {
+                        Object v = fv.get(j + 1);
+                        fields.put(String.valueOf(fv.get(j)), v == null ? null : String.valueOf(v));
+                    }
+                }
+                out.add(new StreamEntry(streamByKey.get(key), key, partition, String.valueOf(entry.get(0)), fields));
+            }
         }
         return out;
     }

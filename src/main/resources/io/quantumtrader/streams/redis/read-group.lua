@@ -3,7 +3,7 @@
 -- it read before it was fenced stay pending and are claimed by the new owner (XAUTOCLAIM), in order.
 -- KEYS[1] lease, KEYS[2..] stream keys; ARGV[1] token, ARGV[2] group, ARGV[3] consumer, ARGV[4] COUNT,
 -- ARGV[5..] one id per stream ('>' for new entries, an id to re-read the consumer's pending entries after it)
--- returns a flat array: key, id, number of field/value strings (0: deleted while pending), field1, value1, ...
+-- returns XREADGROUP's reply
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is no longer held by token ' .. ARGV[1])
 end
@@ -14,24 +14,6 @@ end
 for i = 5, #ARGV do
   args[#args + 1] = ARGV[i]
 end
-local r = redis.call(unpack(args))
-local out = {}
-if not r then
-  return out
-end
-for _, s in ipairs(r) do
-  for _, e in ipairs(s[2]) do
-    out[#out + 1] = s[1]
-    out[#out + 1] = e[1]
-    local fv = e[2]
-    if fv then
-      out[#out + 1] = #fv
-      for _, x in ipairs(fv) do
-        out[#out + 1] = x
-      end
-    else
-      out[#out + 1] = 0
-    end
-  end
-end
-return out
+-- the reply as XREADGROUP gives it ({ { key, { { id, { field, value, ... } | false }, ... } }, ... }, or nil when
+-- nothing was read): no per-entry Lua work, the reader parses it
+return redis.call(unpack(args))
