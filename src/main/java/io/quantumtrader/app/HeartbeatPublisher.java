@@ -1,13 +1,13 @@
 package io.quantumtrader.app;
 
 import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.runtime.PeriodicJob;
 import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -69,14 +69,17 @@ public final class HeartbeatPublisher implements SmartLifecycle {
         });
     }
 
+    /**
+     * Publishes a heartbeat now and then every {@code interval} after the previous one ended; a failed or slow one
+     * (Redis down) is logged, counted in {@code qt.streams.job.failures{job=heartbeat.publish}} and followed by the
+     * next ({@link PeriodicJob}).
+     */
     @Override
     public void start() {
-        subscription = Flux.interval(Duration.ZERO, interval)
-                .concatMap(t -> beat().onErrorResume(e -> {
-                    log.warn("heartbeat failed: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+        PeriodicJob job = new PeriodicJob("heartbeat publish", interval, interval, this::beat);
+        runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
+                PeriodicJob::failures, "job", "heartbeat.publish");
+        subscription = job.start(Duration.ZERO);
     }
 
     @Override

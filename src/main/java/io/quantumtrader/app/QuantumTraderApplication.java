@@ -59,7 +59,8 @@ public class QuantumTraderApplication {
                 .withBatchSize(p.batchSize())
                 .withCatalog(ReplayCommand.loadCatalog())
                 .withStaleConsumerIdle(p.staleConsumerIdle())
-                .withIngest(p.ingestLimits());
+                .withIngest(p.ingestLimits())
+                .withLeaseTtl(p.leaseTtl());
     }
 
     @Bean
@@ -76,8 +77,8 @@ public class QuantumTraderApplication {
     }
 
     @Bean
-    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health) {
-        return new StreamsHealthIndicator(health);
+    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime) {
+        return new StreamsHealthIndicator(health, () -> runtime.runtime().group());
     }
 
     @Bean

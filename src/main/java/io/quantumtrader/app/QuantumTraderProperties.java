@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param maxEntrySize        an input entry larger than this is dead-lettered with its first bytes only (64KB)
  * @param dedupeWindow        how long an input event id is remembered to skip a repeat (1h)
  * @param dedupeMaxIds        most event ids remembered per task (200000)
+ * @param leaseTtl            task leases and membership entries expire after this unless renewed (every third of it):
+ *                            a killed instance's tasks move after at most this long
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -36,7 +38,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("1m") Duration maxEventTimeSkew,
                                       @DefaultValue("64KB") org.springframework.util.unit.DataSize maxEntrySize,
                                       @DefaultValue("1h") Duration dedupeWindow,
-                                      @DefaultValue("200000") long dedupeMaxIds) {
+                                      @DefaultValue("200000") long dedupeMaxIds,
+                                      @DefaultValue("10s") Duration leaseTtl) {
 
     /** @return the source checks these settings describe */
     public io.quantumtrader.streams.runtime.IngestLimits ingestLimits() {

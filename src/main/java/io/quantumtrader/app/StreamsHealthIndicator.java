@@ -1,12 +1,17 @@
 package io.quantumtrader.app;
 
+import io.quantumtrader.streams.runtime.GroupState;
 import io.quantumtrader.streams.runtime.StreamsHealth;
+import io.quantumtrader.streams.runtime.TaskState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Actuator health of the streams: consumer lag, oldest pending entry, live and stale consumers of every group on the
@@ -19,10 +24,19 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
     /** How long a health check waits for Redis before reporting DOWN. */
     public static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+    /** How long a health check may take before the indicator answers DOWN. */
+
     private final StreamsHealth health;
+    private final Supplier<GroupState> group;
 
     public StreamsHealthIndicator(StreamsHealth health) {
+        this(health, null);
+    }
+
+    /** @param group this instance's view of the group of instances (members, assignment, task states), or null */
+    public StreamsHealthIndicator(StreamsHealth health, Supplier<GroupState> group) {
         this.health = health;
+        this.group = group;
     }
 
     @Override
@@ -38,11 +52,15 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                     b.withDetail("problems", report.problems());
                     b.withDetail("observations", report.observations());
                     b.withDetail("sources", report.sources());
+                    addGroup(b);
                     return b.build();
                 })
-                .onErrorResume(e -> Mono.just(Health.down()
-                        .withDetail("problems", java.util.List.of("Redis did not answer the health check: " + reason(e)))
-                        .build()));
+                .onErrorResume(e -> {
+                    Health.Builder down = Health.down()
+                            .withDetail("problems", java.util.List.of("Redis did not answer the health check: " + reason(e)));
+                    addGroup(down);
+                    return Mono.just(down.build());
+                });
     }
 
     private static String reason(Throwable e) {
@@ -55,5 +73,24 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
         }
         // the connection's own message names host and port, never the URL with its password (redacted all the same)
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + Secrets.redact(t.getMessage()));
+    }
+
+    private void addGroup(Health.Builder b) {
+        if (group != null) {
+            GroupState g = group.get();
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("instance", g.instanceId());
+            d.put("members", g.members());
+            d.put("assignment", g.assignment());
+            Map<String, String> tasks = new LinkedHashMap<>();
+            g.tasks().forEach((id, state) -> {
+                if (state != TaskState.UNASSIGNED) {
+                    tasks.put(id, state.name());
+                }
+            });
+            d.put("tasks", tasks);
+            d.put("rebalances", g.rebalances());
+            b.withDetail("group", d);
+        }
     }
 }

@@ -79,7 +79,8 @@ class CrashRecoveryTest {
     void killedBeforeCommitAndRestartedGivesTheSameOutputsAsAnUninterruptedRun() {
         String reference = RedisTestSupport.freshNamespace();
         RedisTestSupport.publisher(reference, CATALOG).sendAll(EngineIntegrationTest.ticks(SYMBOLS, PER_SYMBOL), 64).block();
-        StreamsConfig base = StreamsConfig.defaults().withCatalog(CATALOG).withBatchSize(40);
+        StreamsConfig base = StreamsConfig.defaults().withCatalog(CATALOG).withBatchSize(40)
+                .withLeaseTtl(Duration.ofSeconds(2)); // the killed victim's leases expire quickly
         try (StreamsRuntime runtime = new StreamsRuntime(topology(), base.withNamespace(reference), template())) {
             runtime.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.counters().recordsIn() == TOTAL);

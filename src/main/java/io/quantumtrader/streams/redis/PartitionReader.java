@@ -5,7 +5,9 @@ import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -37,8 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PartitionReader {
 
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<List> FENCED_READ =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/read-group.lua"), List.class);
+
     private final ReactiveStringRedisTemplate redis;
     private final Consumer consumer;
+    private final String leaseKey;
+    private final String token;
     private final Map<String, String> streamByKey;
     private final int partition;
     private final int maxBatch;
@@ -63,7 +71,23 @@ public final class PartitionReader {
      */
     public PartitionReader(ReactiveStringRedisTemplate redis, String group, String consumerName,
                            Map<String, String> streamByKey, int partition, int maxBatch, Duration idleMin, Duration idleMax) {
+        this(redis, group, consumerName, streamByKey, partition, maxBatch, idleMin, idleMax, null, null);
+    }
+
+    /**
+     * A fenced reader: every read is one script that first checks that {@code leaseKey} still holds {@code token}
+     * ({@code read-group.lua}), so a task that lost its lease cannot take entries away from the new owner; such a read
+     * fails with {@link TaskFencedException}.
+     *
+     * @param leaseKey the task's lease (same Redis Cluster slot as the partition's streams)
+     * @param token    the fencing token the task holds
+     */
+    public PartitionReader(ReactiveStringRedisTemplate redis, String group, String consumerName,
+                           Map<String, String> streamByKey, int partition, int maxBatch, Duration idleMin, Duration idleMax,
+                           String leaseKey, String token) {
         this.redis = redis;
+        this.leaseKey = leaseKey;
+        this.token = token;
         this.consumer = Consumer.from(group, consumerName);
         this.streamByKey = new LinkedHashMap<>(streamByKey);
         this.partition = partition;
@@ -204,10 +228,29 @@ public final class PartitionReader {
             offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
         }
         int perStream = Math.max(1, (count + offsets.size() - 1) / offsets.size());
-        StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
-        return redis.opsForStream()
-                .read(consumer, StreamReadOptions.empty().count(perStream), streams)
-                .map(this::toEntry)
+        Flux<StreamEntry> read;
+        if (leaseKey != null) {
+            List<String> keys = new ArrayList<>(streamByKey.size() + 1);
+            keys.add(leaseKey);
+            keys.addAll(streamByKey.keySet());
+            List<String> args = new ArrayList<>(4 + streamByKey.size());
+            args.add(token);
+            args.add(consumer.getGroup());
+            args.add(consumer.getName());
+            args.add(Integer.toString(perStream));
+            for (String key : streamByKey.keySet()) {
+                args.add(pending ? pendingCursor.get(key) : ">");
+            }
+            read = redis.execute(FENCED_READ, keys, args)
+                    .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                    .concatMapIterable(this::toEntries);
+        } else {
+            StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
+            read = redis.opsForStream()
+                    .read(consumer, StreamReadOptions.empty().count(perStream), streams)
+                    .map(this::toEntry);
+        }
+        return read
                 .collectList()
                 .map(entries -> {
                     if (pending) {
@@ -222,6 +265,29 @@ public final class PartitionReader {
                     return entries;
                 })
                 .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
+    }
+
+    /** Parses read-group.lua's reply, XREADGROUP's: per stream { key, { { id, { field, value, ... } or nil }, ... } }. */
+    private List<StreamEntry> toEntries(List<?> reply) {
+        List<StreamEntry> out = new ArrayList<>();
+        for (Object s : reply) {
+            if (!(s instanceof List<?> stream) || stream.size() < 2) {
+                continue;
+            }
+            String key = String.valueOf(stream.get(0));
+            for (Object e : (List<?>) stream.get(1)) {
+                List<?> entry = (List<?>) e;
+                Map<String, String> fields = new LinkedHashMap<>();
+                if (entry.size() > 1 && entry.get(1) instanceof List<?> fv) {
+                    for (int j = 0; j + 1 < fv.size(); j += 2) {
+                        Object v = fv.get(j + 1);
+                        fields.put(String.valueOf(fv.get(j)), v == null ? null : String.valueOf(v));
+                    }
+                }
+                out.add(new StreamEntry(streamByKey.get(key), key, partition, String.valueOf(entry.get(0)), fields));
+            }
+        }
+        return out;
     }
 
     /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */

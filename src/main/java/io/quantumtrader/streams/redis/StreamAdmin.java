@@ -10,13 +10,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Stream administration: consumer groups (XGROUP CREATE ... MKSTREAM), task leases with fencing tokens, reclaiming
+ * Stream administration: consumer groups (XGROUP CREATE ... MKSTREAM), expiring task leases with fencing tokens, reclaiming
  * pending entries (XAUTOCLAIM), retention trimming (XTRIM MINID ~) and PEL summaries (XPENDING).
  */
 public final class StreamAdmin {
 
     private static final RedisScript<Long> CREATE_GROUP = script("create-group.lua");
     private static final RedisScript<Long> ACQUIRE_LEASE = script("acquire-lease.lua");
+    private static final RedisScript<Long> RENEW_LEASE = script("renew-lease.lua");
+    private static final RedisScript<Long> RELEASE_LEASE = script("release-lease.lua");
+    private static final RedisScript<Long> ORPHANED_PENDING = script("orphaned-pending.lua");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> CLAIM_PENDING =
             RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/claim-pending.lua"), List.class);
@@ -87,9 +90,50 @@ public final class StreamAdmin {
         return redis.execute(CREATE_GROUP, List.of(streamKey), List.of(group)).next().map(n -> n == 1L);
     }
 
-    /** Issues a new fencing token for the task and makes it the owner; @return the token */
-    public Mono<String> acquireLease(String leaseKey, String fenceKey) {
-        return redis.execute(ACQUIRE_LEASE, List.of(leaseKey, fenceKey), List.of()).next().map(String::valueOf);
+    /**
+     * Takes a task's lease ({@code SET PX}) with a new fencing token when it is free or already held by
+     * {@code instanceId}.
+     *
+     * @param leaseKey   see {@link StreamKeys#lease}
+     * @param fenceKey   see {@link StreamKeys#fence}
+     * @param ownerKey   see {@link StreamKeys#leaseOwner}
+     * @param instanceId the caller (its consumer name)
+     * @param ttl        how long the lease lives unless renewed (ms precision)
+     * @return the new token; empty when another instance holds the lease
+     */
+    public Mono<String> acquireLease(String leaseKey, String fenceKey, String ownerKey, String instanceId, Duration ttl) {
+        return redis.execute(ACQUIRE_LEASE, List.of(leaseKey, fenceKey, ownerKey), List.of(instanceId, Long.toString(ttl.toMillis())))
+                .next()
+                .filter(token -> token > 0)
+                .map(String::valueOf);
+    }
+
+    /**
+     * Renews a lease for another {@code ttl}, only while it holds {@code token}.
+     *
+     * @return true when renewed; false when it expired or another token holds it (the caller is fenced)
+     */
+    public Mono<Boolean> renewLease(String leaseKey, String ownerKey, String token, Duration ttl) {
+        return redis.execute(RENEW_LEASE, List.of(leaseKey, ownerKey), List.of(token, Long.toString(ttl.toMillis())))
+                .next().map(n -> n == 1L);
+    }
+
+    /** Releases a lease, only while it holds {@code token}; @return true when released */
+    public Mono<Boolean> releaseLease(String leaseKey, String ownerKey, String token) {
+        return redis.execute(RELEASE_LEASE, List.of(leaseKey, ownerKey), List.of(token)).next().map(n -> n == 1L);
+    }
+
+    /** @return the instance id holding the lease, empty when the lease is free */
+    public Mono<String> leaseOwner(String ownerKey) {
+        return redis.opsForValue().get(ownerKey);
+    }
+
+    /**
+     * @return how many of the group's oldest 100 pending entries on the stream have been pending at least
+     *         {@code minIdle} for a consumer other than {@code owner}
+     */
+    public Mono<Long> orphanedPending(String streamKey, String group, String owner, Duration minIdle) {
+        return redis.execute(ORPHANED_PENDING, List.of(streamKey), List.of(group, Long.toString(minIdle.toMillis()), owner)).next();
     }
 
     /** Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM). */

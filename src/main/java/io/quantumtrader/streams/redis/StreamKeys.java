@@ -8,7 +8,8 @@ package io.quantumtrader.streams.redis;
  * <ul>
  *   <li>stream partition: {@code <ns>:{<p>}:s:<stream>}</li>
  *   <li>state store: {@code <ns>:{<p>}:kv:<application-id>.<store>}</li>
- *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>}</li>
+ *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>} (value: the owner's fencing token,
+ *       expires unless renewed), its owner's instance id in {@code <ns>:{<p>}:lease-owner:<application-id>.<sub-topology>}</li>
  *   <li>fencing counter: {@code <ns>:{<p>}:fence:<application-id>.<sub-topology>}</li>
  *   <li>task metadata (stream time per node): {@code <ns>:{<p>}:meta:<application-id>.<sub-topology>}</li>
  *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<p>}:dedupe:<application-id>.<sub-topology>}</li>
@@ -39,6 +40,11 @@ public record StreamKeys(String namespace) {
     /** @return the key holding the fencing token of the task's current owner */
     public String lease(String group, int partition) {
         return namespace + ":{" + partition + "}:lease:" + group;
+    }
+
+    /** @return the key holding the instance id of the task lease's owner (same TTL as the lease) */
+    public String leaseOwner(String group, int partition) {
+        return namespace + ":{" + partition + "}:lease-owner:" + group;
     }
 
     /** @return the task's metadata hash (stream time per node), written with every commit */

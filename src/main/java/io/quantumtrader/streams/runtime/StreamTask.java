@@ -27,11 +27,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One partition of one sub-topology, run as its own Reactor pipeline (Kafka Streams' {@code StreamTask}):
- * take the lease (new fencing token) → claim the partition's pending entries (XAUTOCLAIM) → load state stores →
- * read batches on demand → run them through the sub-topology's stages → commit outputs, state and acks in one script.
+ * One partition of one sub-topology, run as its own Reactor pipeline (Kafka Streams' {@code StreamTask}). Each
+ * {@link #run(String)} is one period of ownership under a fencing token (the lease is taken and renewed by the
+ * {@link TaskManager}): claim the partition's pending entries from every consumer (XAUTOCLAIM) → load state stores →
+ * read batches on demand (fenced reads) → run them through the sub-topology's stages → commit outputs, state and acks
+ * in one script. {@link #state()} says where it is; a task that lost its lease is {@link TaskState#REVOKED}.
  */
 public final class StreamTask {
 
@@ -49,14 +52,17 @@ public final class StreamTask {
     private final RuntimeCounters counters;
     private final StreamsMetrics metrics;
     private final String group;
+    private final TaskId taskId;
     private final String leaseKey;
     private final String fenceKey;
+    private final String ownerKey;
     private final Map<String, String> streamByKey = new LinkedHashMap<>();
     private final AtomicLong processed = new AtomicLong();
-    private volatile PartitionReader reader;
     private volatile long processedAtStart;
-    private volatile boolean stopping;
-    private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private volatile Run current;
+    private volatile boolean stopRequested;
+    private final AtomicReference<TaskState> state = new AtomicReference<>(TaskState.UNASSIGNED);
+    private volatile String revocationReason;
     private final String metaKey;
     private final String dedupeKey;
     private static final Object PUNCTUATE = new Object();
@@ -66,7 +72,8 @@ public final class StreamTask {
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
                CommitConnection commitConnection) {
         this.metrics = metrics;
-        this.id = subtopology.id() + "_" + partition;
+        this.taskId = new TaskId(subtopology.id(), partition);
+        this.id = taskId.toString();
         this.subtopology = subtopology;
         this.partition = partition;
         this.topology = topology;
@@ -79,6 +86,7 @@ public final class StreamTask {
         this.group = StreamKeys.group(topology.applicationId(), subtopology.id());
         this.leaseKey = keys.lease(group, partition);
         this.fenceKey = keys.fence(group, partition);
+        this.ownerKey = keys.leaseOwner(group, partition);
         this.metaKey = keys.meta(group, partition);
         this.dedupeKey = keys.dedupe(group, partition);
         for (TopologyNode n : subtopology.nodes()) {
@@ -95,6 +103,51 @@ public final class StreamTask {
         return id;
     }
 
+    /** @return the task's id */
+    public TaskId taskId() {
+        return taskId;
+    }
+
+    /** @return where the task is on this instance; never {@link TaskState#RUNNING} once its lease is lost */
+    public TaskState state() {
+        return state.get();
+    }
+
+    /** @return why the task was last revoked ({@code rebalance}, {@code fenced}, {@code lease.expiring}), or null */
+    public String revocationReason() {
+        return revocationReason;
+    }
+
+    /** Sets the state unconditionally (the {@link TaskManager} ends a period of ownership with it). */
+    void state(TaskState next, String reason) {
+        if (next == TaskState.REVOKED) {
+            revocationReason = reason;
+        }
+        state.set(next);
+    }
+
+    /** @return true when the state was {@code expected} and is now {@code next} */
+    boolean transition(TaskState expected, TaskState next) {
+        return state.compareAndSet(expected, next);
+    }
+
+    String leaseKey() {
+        return leaseKey;
+    }
+
+    String fenceKey() {
+        return fenceKey;
+    }
+
+    String ownerKey() {
+        return ownerKey;
+    }
+
+    /** @return the Redis keys of the task's source stream partitions */
+    java.util.Set<String> sourceKeys() {
+        return streamByKey.keySet();
+    }
+
     /** @return the consumer group this task reads with */
     public String group() {
         return group;
@@ -107,52 +160,98 @@ public final class StreamTask {
 
     /** @return entries read from Redis by the current reader (0 before the task started) */
     public long entriesRead() {
-        PartitionReader r = reader;
+        PartitionReader r = reader();
         return r == null ? 0 : r.entriesRead();
     }
 
     /** @return downstream demand not yet satisfied by the current reader */
     public long outstandingDemand() {
-        PartitionReader r = reader;
+        PartitionReader r = reader();
         return r == null ? 0 : r.outstandingDemand();
     }
 
     /** @return entries read from Redis and not yet committed (the task's read-ahead) */
     public long readAhead() {
-        PartitionReader r = reader;
+        PartitionReader r = reader();
         return r == null ? 0 : Math.max(0, r.entriesRead() - (processed.get() - processedAtStart));
     }
 
     /** @return seconds the current reader spent with no outstanding demand (downstream busy: backpressure) */
     public double noDemandSeconds() {
-        PartitionReader r = reader;
+        PartitionReader r = reader();
         return r == null ? 0 : r.noDemandNanos() / 1e9;
     }
 
-    /** Graceful stop: no further reads; batches in flight are processed and committed, then {@link #run()} completes. */
+    private PartitionReader reader() {
+        Run r = current;
+        return r == null ? null : r.reader;
+    }
+
+    /** One period of ownership: the token it runs under and how to stop it. */
+    private static final class Run {
+        final String token;
+        final Sinks.Empty<Void> stopped = Sinks.empty();
+        volatile boolean stopping;
+        volatile PartitionReader reader;
+
+        Run(String token) {
+            this.token = token;
+        }
+    }
+
+    /**
+     * Graceful stop of the current run: no further reads; batches in flight are processed and committed, then
+     * {@link #run(String)} completes.
+     */
     void stop() {
-        stopping = true;
-        stopped.tryEmitEmpty();
-        PartitionReader r = reader;
+        stopRequested = true;
+        Run run = current;
+        if (run != null) {
+            stop(run);
+        }
+    }
+
+    private static void stop(Run run) {
+        run.stopping = true;
+        run.stopped.tryEmitEmpty();
+        PartitionReader r = run.reader;
         if (r != null) {
             r.stop();
         }
     }
 
-    /** @return completes when the task stopped; errors when it failed (the runtime restarts it) */
-    Mono<Void> run() {
-        return admin.acquireLease(leaseKey, fenceKey)
-                .flatMap(token -> Flux.fromIterable(streamByKey.keySet())
-                        .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO)
-                                .flatMap(claim -> deadLetterDeleted(key, claim.deleted())
-                                        .then(admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle()))
-                                        .thenReturn(claim.claimed())))
-                        .reduce(0L, Long::sum)
-                        .doOnNext(counters.reclaimed::add)
-                        .then(loadStores())
-                        .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
-                        .zipWith(loadDedupe())
-                        .flatMap(loaded -> process(token, loaded.getT1().getT1(), loaded.getT1().getT2(), loaded.getT2())));
+    /** Forgets a {@link #stop()} of an earlier run, before a new period of ownership starts. */
+    void resetStop() {
+        stopRequested = false;
+    }
+
+    /**
+     * Runs the task under {@code token} (the lease must be held): {@link TaskState#RESTORING} while pending entries
+     * are claimed and stores loaded, then {@link TaskState#RUNNING} (unless it was revoked meanwhile).
+     *
+     * @return completes after {@link #stop()} once the batches in flight are committed; errors when it failed (the
+     *         manager restarts it) or was fenced ({@link TaskFencedException})
+     */
+    Mono<Void> run(String token) {
+        return Mono.defer(() -> {
+            Run run = new Run(token);
+            current = run;
+            if (stopRequested) {
+                stop(run);
+            }
+            state.set(TaskState.RESTORING);
+            return Flux.fromIterable(streamByKey.keySet())
+                    .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO)
+                            .flatMap(claim -> deadLetterDeleted(key, claim.deleted())
+                                    .then(admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle()))
+                                    .thenReturn(claim.claimed())))
+                    .reduce(0L, Long::sum)
+                    .doOnNext(counters.reclaimed::add)
+                    .then(loadStores())
+                    .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
+                    .zipWith(loadDedupe())
+                    .flatMap(loaded -> process(run, loaded.getT1().getT1(), loaded.getT1().getT2(), loaded.getT2()));
+        });
     }
 
     /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
@@ -206,8 +305,9 @@ public final class StreamTask {
                 .map(LinkedHashMap::new);
     }
 
-    private Mono<Void> process(String token, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, String> meta,
+    private Mono<Void> process(Run run, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, String> meta,
                                Map<String, Long> dedupeIds) {
+        String token = run.token;
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
                 globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog())));
@@ -218,18 +318,20 @@ public final class StreamTask {
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
-                config.batchSize(), config.idleMin(), config.idleMax());
+                config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token);
         processedAtStart = processed.get();
-        reader = r;
-        if (stopping) {
+        run.reader = r;
+        if (run.stopping) {
             r.stop();
         }
-        log.debug("task {} started with token {} on {}", id, token, streamByKey.keySet());
+        if (transition(TaskState.RESTORING, TaskState.RUNNING)) {
+            log.debug("task {} running with token {} on {}", id, token, streamByKey.keySet());
+        }
         // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1
         // and concatMap prefetch 0 the reader has at most one batch read ahead of the one in process: no demand, no read.
         Flux<Object> ticks = Flux.interval(config.punctuationInterval(), config.punctuationInterval())
                 .onBackpressureDrop()
-                .takeUntilOther(stopped.asMono())
+                .takeUntilOther(run.stopped.asMono())
                 .map(t -> (Object) PUNCTUATE);
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.

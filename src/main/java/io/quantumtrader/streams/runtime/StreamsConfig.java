@@ -23,13 +23,15 @@ import java.util.UUID;
  * @param punctuationInterval how often tasks run wall-clock punctuations, default 1 s
  * @param staleConsumerIdle   a consumer idle this long is stale: removed when it holds no pending entries (at task
  *                            start, after its entries were claimed, and with every trim pass), default 5 min
+ * @param assignment          lease TTL and rebalancing when several instances share the tasks ({@link AssignmentConfig})
  * @param ingest          what sources accept: event-time skew, entry size, subject length, dedupe window
  *                        ({@link IngestLimits#defaults()})
  */
 public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
                             CommitHook beforeCommit, Duration trimInterval,
-                            Duration punctuationInterval, Duration staleConsumerIdle, IngestLimits ingest) {
+                            Duration punctuationInterval, Duration staleConsumerIdle,
+                            AssignmentConfig assignment, IngestLimits ingest) {
 
     public StreamsConfig {
         Objects.requireNonNull(namespace, "namespace");
@@ -38,6 +40,7 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
         retryBackoff = List.copyOf(retryBackoff);
+        Objects.requireNonNull(assignment, "assignment");
     }
 
     /** @return the defaults listed on this record */
@@ -46,49 +49,60 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
-                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5), IngestLimits.defaults());
+                StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                AssignmentConfig.defaults(), IngestLimits.defaults());
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withTrimInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withPunctuationInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle, assignment, ingest);
     }
 
     public StreamsConfig withStaleConsumerIdle(Duration v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, v, ingest);
+                trimInterval, punctuationInterval, v, assignment, ingest);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+    }
+
+    public StreamsConfig withAssignment(AssignmentConfig v) {
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
+                trimInterval, punctuationInterval, staleConsumerIdle, v, ingest);
+    }
+
+    /** @return these settings with another lease TTL (see {@link AssignmentConfig#leaseTtl()}) */
+    public StreamsConfig withLeaseTtl(Duration v) {
+        return withAssignment(assignment.withLeaseTtl(v));
     }
 
     public StreamsConfig withIngest(IngestLimits v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, staleConsumerIdle, v);
+                trimInterval, punctuationInterval, staleConsumerIdle, assignment, v);
     }
 }

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.CommitRejectedException;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
-import io.quantumtrader.streams.redis.TaskFencedException;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
 import io.quantumtrader.streams.dsl.Topology;
 import org.slf4j.Logger;
@@ -16,26 +15,29 @@ import io.quantumtrader.streams.metrics.StreamsMetrics;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a {@link Topology} on Redis Streams, as Kafka Streams' {@code KafkaStreams}: one {@link StreamTask} per
- * (sub-topology, partition), each its own Reactor pipeline. This instance owns every task (scale-out with leases
- * comes later); a failed task is restarted with backoff from its last commit.
+ * (sub-topology, partition), each its own Reactor pipeline. Several instances (processes) with the same namespace and
+ * application id share the tasks: each heartbeats into the membership, computes the same sticky, balanced assignment
+ * ({@link StickyTaskAssignor}) and runs its share under expiring leases with fencing tokens; tasks move cooperatively
+ * when instances join or leave, and after the lease TTL when one dies (DESIGN §2 "Assignment", docs/OPERATIONS.md
+ * "Scaling"). A failed task is restarted with backoff from its last commit. Background jobs (rebalancing, lease
+ * renewal, lag refresh, trimming) are {@link PeriodicJob}s: they survive errors and Redis outages.
  *
  * <pre>{@code
  * try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults(), redis)) {
  *     runtime.start();
  *     ...
- * } // close(): stop reading, commit what is in flight, then stop
+ * } // close(): stop reading, commit what is in flight, release the leases, leave the group
  * }</pre>
  */
 public final class StreamsRuntime implements AutoCloseable {
@@ -50,12 +52,16 @@ public final class StreamsRuntime implements AutoCloseable {
     private final Map<String, SourceLag> lagSnapshot = new ConcurrentHashMap<>();
     /** How often consumer lag, pending entries and oldest pending age are read for the gauges. */
     public static final Duration LAG_REFRESH = Duration.ofSeconds(5);
+    /** How long one lag reading (for the gauges or {@link #awaitDrained}) may take before it is given up. */
+    static final Duration LAG_TIMEOUT = Duration.ofSeconds(10);
     private final List<StreamTask> tasks = new ArrayList<>();
-    private final List<Disposable> subscriptions = new ArrayList<>();
-    private volatile RuntimeState state = RuntimeState.CREATED;
+    private final List<PeriodicJob> jobs = new ArrayList<>();
+    private final Map<String, Disposable> running = new LinkedHashMap<>();
+    private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
     private CommitConnection commitConnection;
     private EngineAlerts alerts;
-    private volatile CountDownLatch finished = new CountDownLatch(0);
+    private TaskManager taskManager;
+    private RebalanceCoordinator coordinator;
 
     /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
     public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
@@ -71,14 +77,16 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
-     * Creates the consumer groups (XGROUP CREATE ... MKSTREAM, from the start of each stream) and starts every task.
+     * Creates the consumer groups (XGROUP CREATE ... MKSTREAM, from the start of each stream), joins the group of
+     * instances and starts the background jobs; this instance's tasks start as soon as their leases are taken (at
+     * once when it is alone, after the current owners hand them over otherwise).
      *
      * @throws TopologyException     when the source streams of one sub-topology have different partition counts
      * @throws IllegalStateException when already started
      */
     public synchronized void start() {
-        if (state != RuntimeState.CREATED) {
-            throw new IllegalStateException("runtime is " + state + "; start() may be called once");
+        if (state.get() != RuntimeState.CREATED) {
+            throw new IllegalStateException("runtime is " + state.get() + "; start() may be called once");
         }
         topology.validate(stream -> config.catalog().spec(stream).partitions());
         alerts = new EngineAlerts(redis, config, topology.applicationId());
@@ -100,49 +108,48 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
-        finished = new CountDownLatch(tasks.size());
-        for (StreamTask task : tasks) {
-            subscriptions.add(Mono.defer(task::run)
-                    .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
-                            .filter(e -> !(e instanceof TaskFencedException) && !isPersistent(e) && state == RuntimeState.RUNNING)
-                            .doBeforeRetry(sig -> counters.restarts.increment())
-                            .doBeforeRetry(sig -> log.warn("task {} failed, restarting from its last commit: {}",
-                                    task.id(), sig.failure().toString())))
-                    .doFinally(signal -> finished.countDown())
-                    .subscribe(null, error -> {
-                        if (isPersistent(error)) {
-                            // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
-                            log.error("task {} stopped: its commit was refused and would be every time: {}. Fix the "
-                                    + "key or group named, then restart the service", task.id(), error.getMessage());
-                            log.debug("task {} stopped", task.id(), error);
-                            alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
-                        } else {
-                            log.error("task {} stopped: {}", task.id(), error.toString());
-                            log.debug("task {} stopped", task.id(), error);
-                        }
-                        if (!(error instanceof TaskFencedException)) {
-                            state = RuntimeState.ERROR;
-                        }
-                    }));
-        }
+        AssignmentConfig assignment = config.assignment();
+        // RUNNING before any task starts: a task that fails while starting sets ERROR, which nothing overwrites
+        state.set(RuntimeState.RUNNING);
+        taskManager = new TaskManager(tasks, admin, config.instanceId(), assignment.leaseTtl(), counters,
+                () -> state.get() == RuntimeState.RUNNING,
+                (task, error) -> {
+                    if (isPersistent(error)) {
+                        // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
+                        log.error("task {} stopped: its commit was refused and would be every time: {}. Fix the "
+                                + "key or group named, then restart the service", task.id(), error.getMessage());
+                        alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
+                    }
+                    state.compareAndSet(RuntimeState.RUNNING, RuntimeState.ERROR);
+                });
+        coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl()),
+                taskManager, admin, config.instanceId(), assignment.renewInterval());
+        Duration renew = assignment.renewInterval();
+        schedule(new PeriodicJob("rebalance", assignment.effectiveRebalanceInterval(), assignment.leaseTtl().dividedBy(2),
+                coordinator::rebalance), Duration.ZERO);
+        schedule(new PeriodicJob("lease renewal", renew, renew, taskManager::renewLeases), renew);
+        Duration orphanCheck = assignment.orphanedPendingIdle().dividedBy(2);
+        schedule(new PeriodicJob("orphaned pending claim", orphanCheck, Duration.ofSeconds(30),
+                () -> taskManager.claimOrphanedPending(assignment.orphanedPendingIdle())), orphanCheck);
         RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
-        subscriptions.add(Flux.interval(config.trimInterval(), config.trimInterval())
-                .concatMap(tick -> trimmer.trimOnce(System.currentTimeMillis())
-                        .then(removeStaleConsumers(admin, keys))
-                        .onErrorResume(e -> {
-                            log.warn("retention trimming failed, will retry: {}", e.toString());
-                            return Mono.empty();
-                        }))
-                .subscribe());
+        schedule(new PeriodicJob("retention trimming", config.trimInterval(), Duration.ofMinutes(5),
+                () -> trimmer.trimOnce(System.currentTimeMillis()).then(removeStaleConsumers(admin, keys))), config.trimInterval());
+        schedule(new PeriodicJob("lag refresh", LAG_REFRESH, LAG_TIMEOUT, this::refreshLag), Duration.ZERO);
         registerMeters();
-        subscriptions.add(Flux.interval(Duration.ZERO, LAG_REFRESH)
-                .concatMap(tick -> refreshLag().onErrorResume(e -> {
-                    log.warn("reading consumer lag failed, will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe());
-        state = RuntimeState.RUNNING;
-        log.info("runtime '{}' started {} task(s) as consumer '{}'", topology.applicationId(), tasks.size(), config.instanceId());
+        log.info("runtime '{}' started as instance '{}' ({} task(s) in the topology, lease TTL {} ms)",
+                topology.applicationId(), config.instanceId(), tasks.size(), assignment.leaseTtl().toMillis());
+    }
+
+    private void schedule(PeriodicJob job, Duration initialDelay) {
+        jobs.add(job);
+        running.put(job.name(), job.start(initialDelay));
+    }
+
+    private void stopJob(String name) {
+        Disposable d = running.remove(name);
+        if (d != null) {
+            d.dispose();
+        }
     }
 
     /** Graceful shutdown with a 30 s limit; see {@link #close(Duration)}. */
@@ -152,42 +159,68 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: every task stops reading, finishes and commits the batches in flight, then stops.
+     * Graceful shutdown, which is also a cooperative hand-over: every task stops reading, finishes and commits the
+     * batches in flight and releases its lease; then the instance leaves the group, so the others take its tasks at
+     * their next rebalance step (≤ {@link AssignmentConfig#effectiveRebalanceInterval()}), not after the lease TTL.
      *
      * @return {@code true} when every task stopped within {@code timeout}; otherwise they are cancelled (uncommitted
      *         batches are re-processed by the next owner, so nothing is lost)
      */
     public synchronized boolean close(Duration timeout) {
-        if (state == RuntimeState.NOT_RUNNING || state == RuntimeState.CREATED) {
-            state = RuntimeState.NOT_RUNNING;
+        RuntimeState was = state.get();
+        if (was == RuntimeState.NOT_RUNNING || was == RuntimeState.CREATED) {
+            state.set(RuntimeState.NOT_RUNNING);
             return true;
         }
-        state = RuntimeState.PENDING_SHUTDOWN;
-        tasks.forEach(StreamTask::stop);
-        boolean clean;
-        try {
-            clean = finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            clean = false;
+        state.set(RuntimeState.PENDING_SHUTDOWN);
+        stopJob("rebalance");
+        stopJob("orphaned pending claim");
+        taskManager.closeAll();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean clean = true;
+        while (!taskManager.idle()) {
+            if (System.nanoTime() >= deadline) {
+                clean = false;
+                break;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                clean = false;
+                break;
+            }
         }
         if (!clean) {
-            log.warn("runtime '{}': tasks did not stop within {}; cancelling them", topology.applicationId(), timeout);
+            log.warn("runtime '{}': tasks did not stop within {}; cancelling them (their leases expire after {} ms)",
+                    topology.applicationId(), timeout, config.assignment().leaseTtl().toMillis());
+            taskManager.killAll();
         }
-        subscriptions.forEach(Disposable::dispose);
+        stopJob("lease renewal");
+        try {
+            coordinator.leave().timeout(Duration.ofSeconds(2)).block();
+        } catch (RuntimeException e) {
+            log.warn("could not leave the group (the membership entry expires after {} ms): {}",
+                    config.assignment().leaseTtl().toMillis(), e.toString());
+        }
+        new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
-        state = RuntimeState.NOT_RUNNING;
+        state.set(RuntimeState.NOT_RUNNING);
         return clean;
     }
 
     /**
-     * Simulates the process dying: cancels every task at once, with no commit of the batches in flight. What they had
-     * read stays pending in Redis and is reclaimed by the next runtime. For crash tests and chaos drills.
+     * Simulates the process dying: cancels every task and job at once, with no commit of the batches in flight, no
+     * lease released and no goodbye to the group. What the tasks had read stays pending in Redis; another instance
+     * takes the tasks when the leases expire and reclaims those entries. For crash tests and chaos drills.
      */
     public synchronized void kill() {
-        subscriptions.forEach(Disposable::dispose);
+        new ArrayList<>(running.keySet()).forEach(this::stopJob);
+        if (taskManager != null) {
+            taskManager.killAll();
+        }
         closeCommitConnection();
-        state = RuntimeState.NOT_RUNNING;
+        state.set(RuntimeState.NOT_RUNNING);
     }
 
     private void closeCommitConnection() {
@@ -225,14 +258,20 @@ public final class StreamsRuntime implements AutoCloseable {
      * completed while checking and no commit reply is outstanding, i.e. the topology has drained what was published
      * before the call and the counters include it.
      *
-     * @return true when drained within {@code timeout}
+     * @return true when drained within {@code timeout}; false when not, or when the runtime is in ERROR or stopped
      */
     public boolean awaitDrained(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            RuntimeState now = state.get();
+            if (now == RuntimeState.ERROR || now == RuntimeState.NOT_RUNNING) {
+                return false;
+            }
             long commits = counters.commits();
-            List<SourceLag> lags = lag().block(Duration.ofSeconds(10));
-            // nothing unread or unacknowledged, no commit completed meanwhile and none whose reply is still on its way
+            // a lag reading that fails or is slow (Redis busy or briefly away) means "not drained yet", never an abort
+            List<SourceLag> lags = lag().timeout(LAG_TIMEOUT, Mono.empty()).onErrorResume(e -> Mono.empty()).block();
+            // nothing unread or unacknowledged (every delivered entry committed), no commit completed meanwhile and
+            // none whose reply is still on its way
             if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits
                     && counters.commitsInFlight() == 0) {
                 return true;
@@ -288,7 +327,24 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);
         metrics.functionCounter("ingest.duplicates", "input entries whose event id was processed before (dedupe window): acknowledged and skipped",
                 counters, RuntimeCounters::duplicates);
-        metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state == RuntimeState.RUNNING ? 1 : 0);
+        metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state.get() == RuntimeState.RUNNING ? 1 : 0);
+        metrics.gauge("group.members", "live instances in the group at the last rebalance step",
+                () -> coordinator.last().members().size());
+        metrics.gauge("tasks.owned", "tasks whose lease this instance holds (restoring or running)",
+                () -> taskManager.ownedTasks().size());
+        metrics.functionCounter("rebalances", "changes of this instance's share of the tasks", coordinator,
+                RebalanceCoordinator::rebalances);
+        metrics.functionCounter("lease.renewals", "task leases renewed", taskManager, m -> m.leaseRenewals.sum());
+        metrics.functionCounter("lease.renewal.failures", "task lease renewals that failed (Redis error or timeout) or found the lease taken",
+                taskManager, m -> m.leaseRenewalFailures.sum());
+        for (String reason : taskManager.revocationReasons()) {
+            metrics.functionCounter("tasks.revoked", "tasks stopped here: handed over (rebalance), fenced, or lease not renewable",
+                    taskManager, m -> m.revocations(reason), "reason", reason);
+        }
+        for (PeriodicJob job : jobs) {
+            metrics.functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
+                    PeriodicJob::failures, "job", job.name().replace(' ', '.'));
+        }
         for (StreamTask t : tasks) {
             metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,
                     StreamTask::outstandingDemand, "task", t.id());
@@ -325,7 +381,20 @@ public final class StreamsRuntime implements AutoCloseable {
 
     /** @return the lifecycle state */
     public RuntimeState state() {
-        return state;
+        return state.get();
+    }
+
+    /** @return the group as this instance last saw it: members, assignment, and the state of each task here */
+    public GroupState group() {
+        Map<String, TaskState> taskStates = new LinkedHashMap<>();
+        tasks.forEach(t -> taskStates.put(t.id(), t.state()));
+        if (coordinator == null) {
+            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0);
+        }
+        RebalanceCoordinator.Decision d = coordinator.last();
+        Map<String, List<String>> assignment = new LinkedHashMap<>();
+        d.assignment().forEach((member, ids) -> assignment.put(member, ids.stream().map(TaskId::toString).toList()));
+        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances());
     }
 
     /** @return totals over every task */

@@ -1,5 +1,14 @@
--- Takes the lease of a task: issues the next fencing token (KEYS[2], INCR) and records it as the owner (KEYS[1]).
--- Commits carrying an older token are refused by commit.lua (a fenced zombie cannot write).
+-- Takes the lease of a task (DESIGN §2 "Assignment"): when the lease is free (never taken, released, or expired after
+-- its owner stopped renewing it) or already held by the caller, issues the next fencing token (KEYS[2], INCR) and
+-- stores it as the lease value (KEYS[1], SET PX ttl) with the owner's instance id beside it (KEYS[3], same TTL).
+-- The lease value stays the bare token: commit.lua and read-group.lua compare it with the token a task holds, so a
+-- fenced zombie can neither commit nor read.
+-- KEYS[1] lease, KEYS[2] fencing counter, KEYS[3] lease owner; ARGV[1] instance id, ARGV[2] TTL ms
+-- returns the new token, or 0 when another instance holds the lease
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('GET', KEYS[3]) ~= ARGV[1] then
+  return 0
+end
 local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], token)
+redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 return token

@@ -143,7 +143,8 @@ class WindowTest {
                         .map(t -> new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", t[1], 1), t[0]));
         publisher.sendAll(events.apply(ticks.subList(0, 70)), 50).block();   // up to 103.5 s: mid-way through window 2
 
-        var config = io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns).withBatchSize(8);
+        var config = io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns).withBatchSize(8)
+                .withLeaseTtl(Duration.ofSeconds(2)); // the killed victim's lease expires quickly
         java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<io.quantumtrader.streams.runtime.StreamsRuntime> victim =
                 new java.util.concurrent.atomic.AtomicReference<>();

@@ -1,0 +1,385 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.TaskFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The tasks this instance owns, and their leases (Kafka Streams' {@code TaskManager}). For each task it is told to
+ * own ({@link #apply}) it takes the lease ({@code SET NX PX}, new fencing token), runs the task and renews the lease
+ * every TTL/3 ({@link #renewLeases()}); a task it must give up is handed over cooperatively: it stops reading,
+ * commits the batches in flight, then releases the lease. A lease found taken by another token (fenced) or not
+ * renewed within 4/5 of its TTL stops its task at once ({@link TaskState#REVOKED}; nothing more can be committed
+ * under the old token). A task that fails is restarted from its last commit with backoff while it stays assigned.
+ */
+final class TaskManager {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
+
+    /** Why a task stopped on this instance (tag {@code reason} of {@code qt.streams.tasks.revoked}). */
+    static final String REBALANCE = "rebalance";
+    static final String FENCED = "fenced";
+    static final String LEASE_EXPIRING = "lease.expiring";
+
+    private final Map<TaskId, StreamTask> tasks = new LinkedHashMap<>();
+    private final Map<TaskId, Ownership> ownerships = new ConcurrentHashMap<>();
+    private final StreamAdmin admin;
+    private final String instanceId;
+    private final Duration ttl;
+    private final RuntimeCounters counters;
+    private final BooleanSupplier running;
+    private final BiConsumer<StreamTask, Throwable> onFatal;
+    private final Map<String, LongAdder> revocations = new ConcurrentHashMap<>();
+    final LongAdder leaseRenewals = new LongAdder();
+    final LongAdder leaseRenewalFailures = new LongAdder();
+    private volatile boolean closing;
+
+    /**
+     * @param running whether the runtime still wants tasks to run (a failed task is restarted only then)
+     * @param onFatal called when a task fails with an error a restart cannot fix
+     */
+    TaskManager(Collection<StreamTask> tasks, StreamAdmin admin, String instanceId, Duration ttl, RuntimeCounters counters,
+                BooleanSupplier running, BiConsumer<StreamTask, Throwable> onFatal) {
+        tasks.forEach(t -> this.tasks.put(t.taskId(), t));
+        this.admin = admin;
+        this.instanceId = instanceId;
+        this.ttl = ttl;
+        this.counters = counters;
+        this.running = running;
+        this.onFatal = onFatal;
+        for (String reason : List.of(REBALANCE, FENCED, LEASE_EXPIRING)) {
+            revocations.put(reason, new LongAdder());
+        }
+    }
+
+    /** @return every task of the topology, in task id order */
+    Collection<StreamTask> tasks() {
+        return tasks.values();
+    }
+
+    /** @return the tasks whose lease this instance holds now (restoring or running) */
+    Set<TaskId> ownedTasks() {
+        Set<TaskId> owned = new TreeSet<>();
+        tasks.forEach((id, t) -> {
+            if (t.state().owned()) {
+                owned.add(id);
+            }
+        });
+        return owned;
+    }
+
+    /** @return tasks this instance is taking, running or handing over (a lease attempt or run in progress) */
+    Set<TaskId> activeTasks() {
+        return new TreeSet<>(ownerships.keySet());
+    }
+
+    /** @return how often tasks stopped here for {@code reason} ({@link #REBALANCE}, {@link #FENCED}, {@link #LEASE_EXPIRING}) */
+    long revocations(String reason) {
+        LongAdder a = revocations.get(reason);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** @return the reasons counted by {@link #revocations(String)} */
+    Set<String> revocationReasons() {
+        return revocations.keySet();
+    }
+
+    /**
+     * Makes this instance work on exactly {@code target}: starts the tasks it does not run yet (each takes its lease
+     * when free; one still held elsewhere is tried again at the next call) and hands over the others.
+     */
+    synchronized void apply(Set<TaskId> target) {
+        if (closing) {
+            return;
+        }
+        for (Map.Entry<TaskId, Ownership> e : new ArrayList<>(ownerships.entrySet())) {
+            if (!target.contains(e.getKey()) && e.getValue().wanted) {
+                handOver(e.getValue(), false);
+            }
+        }
+        for (TaskId id : target) {
+            StreamTask task = tasks.get(id);
+            if (task != null && !ownerships.containsKey(id) && running.getAsBoolean()) {
+                start(task);
+            }
+        }
+    }
+
+    /** Graceful stop of every task (batches in flight committed, leases released); see {@link #idle()}. */
+    synchronized void closeAll() {
+        closing = true;
+        ownerships.values().forEach(o -> handOver(o, true));
+    }
+
+    /** @return true when no task is being taken, run or handed over */
+    boolean idle() {
+        return ownerships.isEmpty();
+    }
+
+    /** Stops every task at once, commits nothing, releases nothing (a crash, or a shutdown that ran out of time). */
+    synchronized void killAll() {
+        closing = true;
+        for (Ownership o : new ArrayList<>(ownerships.values())) {
+            o.end();
+            Disposable d = o.subscription;
+            if (d != null) {
+                d.dispose();
+            }
+            ownerships.remove(o.task.taskId(), o);
+        }
+    }
+
+    /**
+     * Sends a renewal of every lease held (compare-and-renew on the token) and returns without waiting for the
+     * replies, so the renewal cadence does not depend on Redis' latency; each renewal waits up to half the TTL for its
+     * reply. A lease found held by another token revokes its task at once; a renewal that fails (Redis slow or down)
+     * is counted, and the task's watchdog stops it before the TTL ends if no renewal succeeds.
+     */
+    Mono<Void> renewLeases() {
+        return Mono.fromRunnable(() -> new ArrayList<>(ownerships.values()).stream()
+                .filter(o -> o.token != null && !o.releasing)
+                .forEach(this::renew));
+    }
+
+    private void renew(Ownership o) {
+        String token = o.token;
+        long sent = System.nanoTime();
+        admin.renewLease(o.task.leaseKey(), o.task.ownerKey(), token, ttl)
+                .timeout(ttl.dividedBy(2))
+                .subscribe(renewed -> {
+                    if (!token.equals(o.token) || o.releasing) {
+                        return; // restarted under a new token or released meanwhile: not about this one
+                    }
+                    if (renewed) {
+                        leaseRenewals.increment();
+                        if (o.renewalFailures > 0) {
+                            log.info("task {}: lease renewed again after {} failed attempt(s)", o.task.id(), o.renewalFailures);
+                            o.renewalFailures = 0;
+                        }
+                        o.renewed(sent);
+                    } else {
+                        leaseRenewalFailures.increment();
+                        revokeNow(o, FENCED, "its lease is held by another instance now");
+                    }
+                }, e -> {
+                    leaseRenewalFailures.increment();
+                    String why = e instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + ttl.dividedBy(2).toMillis() + " ms" : e.toString();
+                    if (o.renewalFailures++ == 0) {
+                        log.warn("task {}: renewing the lease failed ({}); retrying, the task stops if no renewal succeeds within {} ms",
+                                o.task.id(), why, ttl.toMillis() * 4 / 5);
+                    } else {
+                        log.debug("task {}: renewing the lease failed again: {}", o.task.id(), why);
+                    }
+                });
+    }
+
+    /**
+     * Safety net for entries left pending with a consumer other than the owner (e.g. read by an instance just before
+     * it was fenced): a running task that has any pending longer than {@code minIdle} restarts, which claims them
+     * (XAUTOCLAIM) and processes them before anything newer.
+     */
+    Mono<Void> claimOrphanedPending(Duration minIdle) {
+        return Flux.fromIterable(new ArrayList<>(ownerships.values()))
+                .filter(o -> o.wanted && o.task.state() == TaskState.RUNNING)
+                .concatMap(o -> Flux.fromIterable(o.task.sourceKeys())
+                        .concatMap(key -> admin.orphanedPending(key, o.task.group(), instanceId, minIdle))
+                        .reduce(0L, Long::sum)
+                        .filter(n -> n > 0)
+                        .doOnNext(n -> {
+                            log.warn("task {}: {} entries pending longer than {} ms with another consumer; restarting the task to claim them",
+                                    o.task.id(), n, minIdle.toMillis());
+                            o.restartRequested = true;
+                            o.task.stop();
+                        }))
+                .then();
+    }
+
+    private void start(StreamTask task) {
+        Ownership o = new Ownership(task);
+        ownerships.put(task.taskId(), o);
+        Mono<Void> period = Mono.defer(() -> {
+            task.resetStop();
+            if (!o.wanted) {
+                return Mono.empty();
+            }
+            long sent = System.nanoTime();
+            return admin.acquireLease(task.leaseKey(), task.fenceKey(), task.ownerKey(), instanceId, ttl)
+                    .switchIfEmpty(Mono.fromRunnable(() -> o.token = null))
+                    .flatMap(token -> {
+                        o.leased(token, sent);
+                        log.info("task {}: took the lease (token {})", task.id(), token);
+                        return task.run(token);
+                    });
+        });
+        Mono<Void> ownership = period
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
+                        .filter(e -> restartable(e) && o.wanted && running.getAsBoolean())
+                        .doBeforeRetry(sig -> {
+                            counters.restarts.increment();
+                            log.warn("task {} failed, restarting from its last commit: {}", task.id(), sig.failure().toString());
+                        }))
+                .repeat(() -> {
+                    boolean again = o.restartRequested && o.wanted;
+                    o.restartRequested = false;
+                    return again;
+                })
+                .then(Mono.defer(() -> endGracefully(o)));
+        o.subscription = ownership.subscribe(null, error -> failed(o, error), () -> ownerships.remove(task.taskId(), o));
+    }
+
+    /** After a graceful end: the batches in flight are committed; say so, then let the next owner in. */
+    private Mono<Void> endGracefully(Ownership o) {
+        StreamTask task = o.task;
+        String token = o.token;
+        if (token == null) {
+            if (task.state().owned()) {
+                revoked(o, FENCED, "its lease is held by another instance now");
+            }
+            o.end();
+            return Mono.empty();
+        }
+        if (o.closing) {
+            task.state(TaskState.CLOSED, null);
+        } else {
+            revoked(o, REBALANCE, "handed over (batches in flight committed)");
+        }
+        o.releasing = true;
+        o.end();
+        return admin.releaseLease(task.leaseKey(), task.ownerKey(), token)
+                .timeout(ttl)
+                .doOnNext(released -> log.info("task {}: {} the lease (token {})", task.id(),
+                        released ? "released" : "had already lost", token))
+                .onErrorResume(e -> {
+                    log.warn("task {}: releasing the lease failed, it expires within {} ms: {}", task.id(), ttl.toMillis(), e.toString());
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private void failed(Ownership o, Throwable error) {
+        StreamTask task = o.task;
+        o.end();
+        ownerships.remove(task.taskId(), o);
+        if (error instanceof TaskFencedException) {
+            revoked(o, FENCED, error.getMessage());
+        } else if (!o.wanted || !running.getAsBoolean()) {
+            // failed while being handed over or shut down: what it had read stays pending for the next owner
+            if (o.closing) {
+                task.state(TaskState.CLOSED, null);
+            } else {
+                revoked(o, REBALANCE, "handed over after a failure: " + error);
+            }
+        } else {
+            task.state(TaskState.ERROR, null);
+            log.error("task {} stopped: {}", task.id(), error.toString(), error);
+            onFatal.accept(task, error);
+        }
+    }
+
+    /** Graceful hand-over: stop reading, commit what is in flight, release (see {@link #endGracefully}). */
+    private void handOver(Ownership o, boolean shutdown) {
+        o.wanted = false;
+        o.closing |= shutdown;
+        o.task.stop();
+    }
+
+    private synchronized void revokeNow(Ownership o, String reason, String why) {
+        if (ownerships.get(o.task.taskId()) != o) {
+            return;
+        }
+        o.wanted = false;
+        o.end();
+        ownerships.remove(o.task.taskId(), o);
+        revoked(o, reason, why);
+        Disposable d = o.subscription;
+        if (d != null) {
+            d.dispose();
+        }
+    }
+
+    private void revoked(Ownership o, String reason, String why) {
+        o.task.state(TaskState.REVOKED, reason);
+        revocations.get(reason).increment();
+        if (REBALANCE.equals(reason)) {
+            log.info("task {} revoked: {}", o.task.id(), why);
+        } else {
+            log.warn("task {} revoked ({}): {}; it stopped without committing anything more", o.task.id(), reason, why);
+        }
+    }
+
+    /** @return false for failures a restart cannot fix: the task was fenced */
+    static boolean restartable(Throwable e) {
+        return !(e instanceof TaskFencedException)
+                && !(e instanceof io.quantumtrader.streams.redis.CommitRejectedException r && !r.isTransient());
+    }
+
+    /** One period in which this instance wants a task: lease attempts, runs, restarts, hand-over. */
+    private final class Ownership {
+        final StreamTask task;
+        volatile boolean wanted = true;
+        volatile boolean closing;
+        volatile boolean restartRequested;
+        volatile boolean releasing;
+        volatile String token;
+        volatile long renewedAt;
+        volatile int renewalFailures;
+        volatile Disposable subscription;
+        volatile Disposable watchdog;
+
+        Ownership(StreamTask task) {
+            this.task = task;
+        }
+
+        void leased(String newToken, long sentNanos) {
+            token = newToken;
+            renewed(sentNanos);
+        }
+
+        /** A renewal sent at {@code sentNanos} succeeded: the lease lives at least until then + TTL. */
+        void renewed(long sentNanos) {
+            if (sentNanos - renewedAt <= 0 && renewedAt != 0) {
+                return;
+            }
+            renewedAt = sentNanos;
+            Disposable previous = watchdog;
+            if (previous != null) {
+                previous.dispose();
+            }
+            long deadline = sentNanos + ttl.toNanos() * 4 / 5 - System.nanoTime();
+            watchdog = Schedulers.parallel().schedule(() -> {
+                if (renewedAt == sentNanos && !releasing) {
+                    revokeNow(this, LEASE_EXPIRING, "the lease could not be renewed for " + ttl.toMillis() * 4 / 5
+                            + " ms (Redis slow or unreachable); stopping before it expires");
+                }
+            }, Math.max(0, deadline), TimeUnit.NANOSECONDS);
+        }
+
+        void end() {
+            Disposable w = watchdog;
+            if (w != null) {
+                w.dispose();
+            }
+        }
+    }
+}
