@@ -47,6 +47,11 @@ public final class CommitConnection implements AutoCloseable {
         return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri.build())));
     }
 
+    /** Runs SCRIPT LOAD; dispatched on subscription. */
+    Mono<String> load(byte[] source) {
+        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
+    }
+
     /** Runs EVALSHA, or EVAL when the server has not cached the script; dispatched on subscription. */
     Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
         return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))

@@ -26,6 +26,17 @@ public final class CommitScript {
         this.connection = connection;
     }
 
+    /**
+     * Loads {@code commit.lua} into the server's script cache on the commit connection (SCRIPT LOAD), so that the
+     * first commits of a start run EVALSHA directly. After a Redis restart the cache is empty again and commits fall
+     * back to EVAL, one at a time, in order.
+     *
+     * @return completes when the server has the script; empty when there is no dedicated connection
+     */
+    public static Mono<Void> preload(CommitConnection connection) {
+        return connection == null ? Mono.empty() : SCRIPT.preload(connection).then();
+    }
+
     /** @return true when commits reach Redis in the order they are subscribed, so they may be pipelined */
     public boolean ordered() {
         return connection != null;

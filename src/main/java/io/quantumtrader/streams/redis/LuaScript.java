@@ -64,6 +64,16 @@ final class LuaScript {
                 .next();
     }
 
+    /**
+     * Loads the script into the server's script cache (SCRIPT LOAD) on the given connection, so that the first
+     * pipelined EVALSHAs after a start find it instead of each falling back to EVAL.
+     *
+     * @return the script's SHA-1 as the server computed it
+     */
+    Mono<String> preload(CommitConnection connection) {
+        return connection.load(sourceBytes);
+    }
+
     /** @return the script's integer reply, run on a dedicated connection (dispatched in subscription order) */
     Mono<Long> executeForLong(CommitConnection connection, List<String> keys, List<String> args) {
         return connection.eval(sha1, sourceBytes, bytes(keys), bytes(args));

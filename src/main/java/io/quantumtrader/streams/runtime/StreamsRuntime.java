@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.CommitRejectedException;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -93,6 +94,11 @@ public final class StreamsRuntime implements AutoCloseable {
         commitConnection = CommitConnection.open(redis).orElse(null);
         if (commitConnection == null) {
             log.warn("not on a standalone Lettuce connection: commits are sent one at a time (no pipelining)");
+        } else {
+            CommitScript.preload(commitConnection)
+                    .doOnError(e -> log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString()))
+                    .onErrorComplete()
+                    .block();
         }
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
