@@ -68,6 +68,7 @@ public final class QuantumTraderTopology {
     public static final String CLOSED = "position.closed";
     public static final String DAILY_STATUS = "risk.daily_status.update";
     public static final String KILL_SWITCH = "risk.kill_switch.activated";
+    public static final String DERISK = "risk.derisk_state.update";
     public static final String EXITS = "exit.decision.made";
     public static final String STOPS = "exit.stop.triggered";
     public static final String ALERTS = "system.alert.triggered";
@@ -132,7 +133,7 @@ public final class QuantumTraderTopology {
 
         // risk kernel -> position sizer -> order entry
         EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
-                Named.as("risk-kernel"), "account", "positions");
+                Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
         EventStream<String, TradeRequest> requests = evaluations.flatMapValues(
@@ -147,12 +148,16 @@ public final class QuantumTraderTopology {
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
-                Named.as("position-state"), "positions", "account");
+                Named.as("position-state"), "positions", "account", "regimes");
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
         positions.flatMapValues(PositionOutput::updates, Named.as("marks")).to(UPDATES, Named.as("updates-sink"));
         positions.flatMap((k, o) -> o.dailyStatus().stream().map(d -> KeyValue.pair(d.account(), d)).toList(),
                 Named.as("daily-pnl")).to(DAILY_STATUS, Named.as("daily-status-sink"));
+        EventStream<String, io.quantumtrader.trader.events.DeRiskUpdate> deRisk = positions.flatMap((k, o) -> o.deRisk() == null
+                ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
+                : List.of(KeyValue.pair(o.deRisk().account(), o.deRisk())), Named.as("derisk"));
+        deRisk.to(DERISK, Named.as("derisk-sink"));
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));
         kills.to(KILL_SWITCH, Named.as("kill-switch-sink"));
@@ -178,6 +183,8 @@ public final class QuantumTraderTopology {
                         x.reason() + " at " + x.triggerPrice(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
                 .merge(kills.mapValues(k -> new AuditEntry("KILL_SWITCH", "kill-" + k.activatedAt(), null, k.reason(),
                         k.activatedAt()), Named.as("audit-kill-switch")), Named.as("audit-3"))
+                .merge(deRisk.mapValues(d -> new AuditEntry("DE_RISK", "derisk-" + d.changedAt(), null,
+                        d.previous() + " -> " + d.state() + ": " + d.reason(), d.changedAt()), Named.as("audit-derisk")), Named.as("audit-5"))
                 .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
                         "reset: " + k.reason(), k.activatedAt()), Named.as("audit-commands")),
                         Named.as("audit-4"))
