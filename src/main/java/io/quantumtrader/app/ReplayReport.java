@@ -40,6 +40,10 @@ import java.util.TreeMap;
  * @param eventsPerStream entries per stream that has any, by name
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by reason, figures replaced by {@code #}, most frequent first
+ * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
+ * @param openPositions   positions still open at the end, marked to their symbol's last tick
+ * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
+ * @param deRiskChanges   de-risk state changes ({@code risk.derisk_state.update}) as "time previous -> state: reason"
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered,
@@ -48,7 +52,9 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
                            Map<String, Long> vetoesByReason, long trades, double winRatePct, double realizedPnlUsd,
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
-                           Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs) {
+                           Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
+                           List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
+                           List<String> deRiskChanges) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
@@ -101,12 +107,20 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             maxDd = Math.max(maxDd, (peak - equity) / peak * 100);
         }
         byDay.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
+        ReplayPortfolio portfolio = ReplayPortfolio.of(startingEquity,
+                payloads(redis, keys, catalog, QuantumTraderTopology.FILLS, io.quantumtrader.trader.events.OrderFilled.class),
+                payloads(redis, keys, catalog, QuantumTraderTopology.UPDATES, io.quantumtrader.trader.events.PositionUpdate.class),
+                closed);
+        List<String> deRisk = payloads(redis, keys, catalog, QuantumTraderTopology.DERISK, io.quantumtrader.trader.events.DeRiskUpdate.class)
+                .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
+                .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(),
                 runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
                 counts, regimes, signals, declines, decisions, sortedByCount(vetoes), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
-                counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog));
+                counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
+                counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk);
     }
 
     /**
@@ -198,6 +212,16 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
         out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);
+        out.printf("positions            %,d opened, %,d closed, %,d open at the end%n", positionsOpened, trades, openPositions.size());
+        openPositions.forEach(p -> out.printf("  open %-10s %-5s %,.6f @ %,.4f, mark %,.4f, unrealized %,.2f USD%n", p.symbol(),
+                p.direction(), p.quantity(), p.entry(), p.mark(), p.unrealizedPnl()));
+        ReplayPortfolio.Reconciliation r = reconciliation;
+        out.printf("equity               %,.2f USD = %,.2f starting %+,.2f realized %+,.2f unrealized; by cash and marks %,.2f: %s%n",
+                r.equityByPnlUsd(), r.startingEquityUsd(), r.realizedPnlUsd(), r.unrealizedPnlUsd(), r.equityByCashUsd(),
+                r.reconciled() ? "reconciled (difference " + r.differenceUsd() + " USD)"
+                        : "NOT RECONCILED: difference " + r.differenceUsd() + " USD beyond " + r.toleranceUsd());
+        out.println("de-risk state changes: " + (deRiskChanges.isEmpty() ? "none (NORMAL throughout)" : ""));
+        deRiskChanges.forEach(d -> out.println("  " + d));
         out.println("realized P&L by UTC day (USD):");
         realizedPnlByDay.forEach((d, v) -> out.printf("  %s  %,12.2f%n", d, v));
         out.println("tick -> exit decision latency (ms, published to published): " + tickToExitLatencyMs);

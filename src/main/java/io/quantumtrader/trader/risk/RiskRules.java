@@ -32,10 +32,10 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
 
     /**
      * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
-     *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 6 % drawdown
+     *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown
      */
     public static RiskRules defaults() {
-        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 6.0, true);
+        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true);
     }
 
     /** @return the first eight rules as given, adds allowed and the de-risk thresholds of {@link #defaults()} */

@@ -114,7 +114,7 @@ class RiskKernelTest {
         assertThat(DeRisk.of(RULES, 0, 0)).isEqualTo(DeRiskState.NORMAL);
         assertThat(DeRisk.of(RULES, 0, 1)).isEqualTo(DeRiskState.SOFT_DERISK);
         assertThat(DeRisk.of(RULES, 3.0, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
-        assertThat(DeRisk.of(RULES, 6.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.of(RULES, 8.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
         assertThat(DeRisk.of(RULES.withDerisk(0, 0, false), 50, 3)).isEqualTo(DeRiskState.NORMAL);
     }
 
