@@ -4,7 +4,6 @@ import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.trader.events.DailyStatus;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PositionClosed;
@@ -18,14 +17,12 @@ import io.quantumtrader.trader.risk.DeRisk;
 import io.quantumtrader.trader.risk.DeRiskState;
 import io.quantumtrader.trader.events.DeRiskUpdate;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
- * them from exit fills, books realized P&amp;L per UTC day, trips the kill switch, and moves the de-risk state
+ * them from exit fills, books realized P&amp;L in the account, trips the kill switch at the daily loss limit, and moves the de-risk state
  * ({@link DeRisk}) after each tick's fills.
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
@@ -52,7 +49,6 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         Account a = AccountStore.today(accounts, rules, r.timestamp());
         List<PositionOpened> opened = new ArrayList<>();
         List<PositionClosed> closed = new ArrayList<>();
-        List<DailyStatus> daily = new ArrayList<>();
         KillSwitch kill = null;
         for (OrderFilled f : r.value().fills()) {
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
@@ -79,12 +75,8 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                 a = a.closed(p.entryPrice() * p.size(), pnl);
                 closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
                         f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                        f.exitReason(), p.openedAt(), f.filledAt()));
+                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
                 boolean breached = a.dailyLossPct() >= rules.dailyLossLimitPct();
-                daily.add(new DailyStatus(a.name(), Instant.ofEpochMilli(r.timestamp()).atZone(ZoneOffset.UTC).toLocalDate().toString(),
-                        Math.round(a.dailyRealizedUsd() * 100) / 100.0, a.dailyTrades(), a.dailyWins(),
-                        Math.round(a.equityUsd() * 100) / 100.0, Math.round(a.dailyLossPct() * 1000) / 1000.0,
-                        rules.dailyLossLimitPct(), breached));
                 if (breached && !a.killSwitch()) {
                     a = a.killed();
                     kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% >= %.1f%% limit",
@@ -109,6 +101,6 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }
-        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, daily, kill, deRisk)));
+        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk)));
     }
 }

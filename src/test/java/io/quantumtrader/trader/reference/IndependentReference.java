@@ -379,7 +379,7 @@ public final class IndependentReference {
                 open = Math.max(0, open - 1);
                 gross = Math.max(0, gross - p.entry * p.size);
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
-                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt()));
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
                 if (lossPct(dayRealized, dayStart) >= rules.dailyLossPct && !kill) {
                     kill = true;
                     killSwitches++;
