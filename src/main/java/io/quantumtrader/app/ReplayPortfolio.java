@@ -63,8 +63,12 @@ public record ReplayPortfolio(List<OpenPosition> openPositions, Reconciliation r
         for (OrderFilled f : fills) {
             boolean buy = (f.direction() == Direction.LONG) == (f.purpose() == OrderFilled.Purpose.ENTRY);
             cash += (buy ? -1 : 1) * f.price() * f.size() - f.feeUsd();
+            // entry fees of the symbol's open position: an add's fill carries its own order's position id but is
+            // merged into the symbol's open position, so fees are kept per symbol until the exit fill
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
-                openFees.merge(f.positionId(), f.feeUsd(), Double::sum);
+                openFees.merge(f.symbol(), f.feeUsd(), Double::sum);
+            } else {
+                openFees.remove(f.symbol());
             }
         }
         List<OpenPosition> open = new ArrayList<>();
@@ -78,7 +82,7 @@ public record ReplayPortfolio(List<OpenPosition> openPositions, Reconciliation r
             double pnl = (u.markPrice() - u.entryPrice()) * u.size() * sign;
             open.add(new OpenPosition(u.symbol(), u.positionId(), u.direction(), u.size(), round(u.entryPrice(), 4),
                     u.markPrice(), round(pnl, 2)));
-            unrealized += pnl - openFees.getOrDefault(u.positionId(), 0.0);
+            unrealized += pnl - openFees.getOrDefault(u.symbol(), 0.0);
             marked += sign * u.size() * u.markPrice();
         }
         open.sort(Comparator.comparing(OpenPosition::symbol));

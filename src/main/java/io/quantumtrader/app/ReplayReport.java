@@ -44,6 +44,10 @@ import java.util.TreeMap;
  * @param openPositions   positions still open at the end, marked to their symbol's last tick
  * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
  * @param deRiskChanges   de-risk state changes ({@code risk.derisk_state.update}) as "time previous -> state: reason"
+ * @param symbols         the symbols replayed
+ * @param candle          the candle size, e.g. {@code 1m}
+ * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle)
+ * @param resumedFrom     ticks already in the namespace when the replay started (a resumed replay), 0 for a fresh one
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered,
@@ -54,11 +58,13 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
                            List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
-                           List<String> deRiskChanges) {
+                           List<String> deRiskChanges, List<String> symbols, String candle, List<String> notices,
+                           long resumedFrom) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
-                                List<PositionClosed> closed) {
+                                List<PositionClosed> closed, List<String> symbols, String candle, List<String> notices,
+                                long resumedFrom) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
         Map<String, Long> counts = new TreeMap<>();
@@ -120,7 +126,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 counts, regimes, signals, declines, decisions, sortedByCount(vetoes), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
-                counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk);
+                counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
+                symbols, candle, notices, resumedFrom);
     }
 
     /**
@@ -189,7 +196,11 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
 
     void print(PrintStream out) {
         out.println("== replay report ==");
-        out.printf("ticks read           %,d%n", ticksRead);
+        out.printf("ticks read           %,d (%s; %s candles)%n", ticksRead, String.join(", ", symbols), candle);
+        notices.forEach(n -> out.println("  " + n));
+        if (resumedFrom > 0) {
+            out.printf("resumed              after %,d ticks already in the namespace%n", resumedFrom);
+        }
         out.printf("ticks published      %,d%n", ticksPublished);
         out.printf("malformed CSV lines  %,d%n", malformedLines);
         out.printf("records processed    %,d (all stages)%n", recordsProcessed);

@@ -101,6 +101,14 @@ public final class QuantumTraderTopology {
      *         reading {@code position.closed} through its consumer group (docs/TRADING-PIPELINE.md)
      */
     public static Topology build(RegimeRules rules, RiskRules risk) {
+        return build(rules, risk, Duration.ofMinutes(1));
+    }
+
+    /**
+     * @param candleSize the candle size (the replay's {@code --candle}; 1 minute by default)
+     * @return the topology with candles of {@code candleSize}
+     */
+    public static Topology build(RegimeRules rules, RiskRules risk, Duration candleSize) {
         TopologyBuilder b = new TopologyBuilder(APPLICATION_ID);
         b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class));
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
@@ -112,7 +120,7 @@ public final class QuantumTraderTopology {
 
         // candle builder: ticks -> 1-minute OHLCV candles, emitted once when the window closes
         EventStream<String, Candle> candles = ticks.groupByKey()
-                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), CANDLE_GRACE))
+                .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(CandleBuilder::empty, (symbol, tick, candle) -> candle.add(tick), Materialized.as("candle-builder"))
                 .toStream()

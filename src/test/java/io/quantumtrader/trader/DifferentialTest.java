@@ -81,8 +81,12 @@ class DifferentialTest {
     }
 
     static <T> List<T> read(String stream, Class<T> type) {
+        return read(ns, stream, type);
+    }
+
+    static <T> List<T> read(String namespace, String stream, Class<T> type) {
         JsonSerde<T> serde = new JsonSerde<>(type);
-        return REDIS.template().opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())
+        return REDIS.template().opsForStream().range(new StreamKeys(namespace).stream(stream, 0), Range.unbounded())
                 .map(r -> serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()))
                 .collectList().block();
     }
@@ -90,22 +94,32 @@ class DifferentialTest {
     @Test
     void thePipelineOnRedisEqualsAnIndependentSequentialReference() {
         IndependentReference reference = reference(referenceRules);
+        assertThat(reference.closed).as("the reference traded").hasSizeGreaterThan(5);
+        assertSameResults(REDIS, ns, reference, referenceRules);
+    }
 
-        List<OrderFilled> fills = read(QuantumTraderTopology.FILLS, OrderFilled.class);
-        List<PositionClosed> closed = read(QuantumTraderTopology.CLOSED, PositionClosed.class);
+    /**
+     * Asserts that the pipeline's streams in namespace {@code namespace} hold what the reference computed: fills,
+     * closed positions, daily P&amp;L (from {@code risk.daily_status.update}), open positions, and the invariants.
+     */
+    static void assertSameResults(RedisConnection redis, String namespace, IndependentReference reference,
+                                  IndependentReference.Rules rules) {
         System.out.printf("differential: %d fills, %d closed, %d open, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
                 reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.killSwitches,
                 reference.deRiskChanges, reference.maxExposurePct);
-        assertThat(reference.closed).as("the reference traded").hasSizeGreaterThan(5);
+        List<OrderFilled> fills = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.FILLS, OrderFilled.class);
+        List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
         assertThat(fills).isEqualTo(reference.fills);
         assertThat(closed).isEqualTo(reference.closed);
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
-        read(QuantumTraderTopology.DAILY_STATUS, DailyStatus.class).forEach(d -> daily.put(d.day(), d.realizedPnl()));
+        TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DAILY_STATUS, DailyStatus.class)
+                .forEach(d -> daily.put(d.day(), d.realizedPnl()));
         assertThat(daily).isEqualTo(reference.dailyPnl());
 
         Map<String, PositionUpdate> lastMark = new LinkedHashMap<>();
-        read(QuantumTraderTopology.UPDATES, PositionUpdate.class).forEach(u -> lastMark.put(u.positionId(), u));
+        TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.UPDATES, PositionUpdate.class)
+                .forEach(u -> lastMark.put(u.positionId(), u));
         Set<String> closedIds = closed.stream().map(PositionClosed::positionId).collect(Collectors.toSet());
         List<String> open = lastMark.values().stream().filter(u -> !closedIds.contains(u.positionId()))
                 .map(u -> u.positionId() + " " + u.symbol() + " " + u.direction() + " " + u.size() + " @ " + u.entryPrice()
@@ -117,10 +131,11 @@ class DifferentialTest {
                 .sorted().toList());
 
         // invariants: opened = closed + open; exposure incl. pending within the cap; equity reconciles
-        assertThat(read(QuantumTraderTopology.OPENED, PositionOpened.class)).hasSize(closed.size() + open.size());
-        assertThat(reference.maxExposurePct).isLessThanOrEqualTo(referenceRules.capPct() + 1e-6);
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.OPENED, PositionOpened.class))
+                .hasSize(closed.size() + open.size());
+        assertThat(reference.maxExposurePct).isLessThanOrEqualTo(rules.capPct() + 1e-6);
         double realized = closed.stream().mapToDouble(PositionClosed::realizedPnl).sum();
-        assertThat(reference.markedEquity() - referenceRules.startingEquity())
+        assertThat(reference.markedEquity() - rules.startingEquity())
                 .isCloseTo(realized + reference.openPositions().stream().mapToDouble(o -> o.unrealizedUsd() - o.entryFeesUsd()).sum(),
                         within(0.01));
     }

@@ -70,6 +70,18 @@ final class TradingFixtures {
                 .block();
     }
 
+    /** @return the payloads of every partition of {@code stream} in namespace {@code ns}, partition by partition */
+    static <T> List<T> payloads(io.quantumtrader.app.RedisConnection redis, String ns, String stream, Class<T> type) {
+        JsonSerde<T> serde = new JsonSerde<>(type);
+        List<T> out = new java.util.ArrayList<>();
+        for (int p = 0; p < catalog().spec(stream).partitions(); p++) {
+            out.addAll(redis.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
+                    .map(r -> serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()))
+                    .collectList().block());
+        }
+        return out;
+    }
+
     /** @return what is in partition 0 of {@code stream} on Redis, rendered like {@link #driverOutputs} */
     static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
         return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())

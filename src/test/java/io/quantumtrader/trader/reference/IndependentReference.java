@@ -103,9 +103,8 @@ public final class IndependentReference {
                        double unrealizedUsd, double entryFeesUsd) {
     }
 
-    // market data rules (docs/TRADING-PIPELINE.md): 1-minute candles with 5 s grace; 120 candles kept; ADX/ATR 14;
+    // market data rules (docs/TRADING-PIPELINE.md): candles (1 minute by default) with 5 s grace; 120 candles kept; ADX/ATR 14;
     // ATR baseline over the 50 candles before; TRENDING at ADX 25; CHAOTIC at ATR >= 2 x baseline
-    private static final long MINUTE = 60_000;
     private static final long GRACE = 5_000;
     private static final int KEPT = 120;
     private static final int PERIOD = 14;
@@ -145,6 +144,7 @@ public final class IndependentReference {
     }
 
     private final Rules rules;
+    private final long candleMs;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -174,8 +174,15 @@ public final class IndependentReference {
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
+    /** A reference with 1-minute candles. */
     public IndependentReference(Rules rules) {
+        this(rules, 60_000);
+    }
+
+    /** @param candleMs candle size, ms (the replay's {@code --candle}) */
+    public IndependentReference(Rules rules, long candleMs) {
         this.rules = rules;
+        this.candleMs = candleMs;
         this.equity = rules.startingEquity;
         this.peak = equity;
         this.dayStart = equity;
@@ -194,14 +201,14 @@ public final class IndependentReference {
 
     private void closeCandles(PriceTick t, long index) {
         streamTime = Math.max(streamTime, t.timestamp());
-        long start = Math.floorDiv(t.timestamp(), MINUTE) * MINUTE;
-        if (start + MINUTE > streamTime - GRACE) {
+        long start = Math.floorDiv(t.timestamp(), candleMs) * candleMs;
+        if (start + candleMs > streamTime - GRACE) {
             windows.computeIfAbsent(start, s -> new TreeMap<>()).merge(t.symbol(),
                     new Bar(t.price(), t.price(), t.price(), t.price(), t.size(), 1),
                     (b, n) -> new Bar(b.open, Math.max(b.high, t.price()), Math.min(b.low, t.price()), t.price(),
                             b.volume + t.size(), b.trades + 1));
         }
-        while (!windows.isEmpty() && windows.firstKey() + MINUTE + GRACE <= streamTime) {
+        while (!windows.isEmpty() && windows.firstKey() + candleMs + GRACE <= streamTime) {
             Map.Entry<Long, TreeMap<String, Bar>> w = windows.pollFirstEntry();
             for (Map.Entry<String, Bar> c : w.getValue().entrySet()) {
                 onCandle(c.getKey(), w.getKey(), c.getValue(), index);
@@ -210,7 +217,7 @@ public final class IndependentReference {
     }
 
     private void onCandle(String symbol, long start, Bar bar, long index) {
-        long end = start + MINUTE;
+        long end = start + candleMs;
         long now = end - 1;   // a closed window's event time
         Deque<double[]> h = candles.computeIfAbsent(symbol, s -> new ArrayDeque<>());
         h.addLast(new double[]{start, end, bar.open, bar.high, bar.low, bar.close, bar.volume});
