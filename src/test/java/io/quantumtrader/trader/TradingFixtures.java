@@ -82,6 +82,15 @@ final class TradingFixtures {
         return out;
     }
 
+    /** Publishes the ticks in order with deterministic event ids {@code tick-<index>} (also their trace ids). */
+    static void publishWithIds(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, List<PriceTick> ticks) {
+        java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+        new EventPublisher(redis, new StreamKeys(ns), catalog, "test")
+                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t,
+                        t.timestamp(), "tick-" + i.getAndIncrement())), 500)
+                .block();
+    }
+
     /** @return what is in partition 0 of {@code stream} on Redis, rendered like {@link #driverOutputs} */
     static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
         return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())
