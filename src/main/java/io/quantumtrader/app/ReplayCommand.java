@@ -128,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
                 List<Path> charts = ReplayChart.write(json.getParent(),
                         ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES,
                                 io.quantumtrader.trader.events.Candle.class),
-                        closed, riskRules.startingEquityUsd());
+                        closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
                 out.printf("charts written to %s%n", charts);
                 return drained ? 0 : 1;
             }
