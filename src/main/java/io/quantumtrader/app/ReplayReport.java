@@ -154,13 +154,13 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
     private static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         Map<String, Long> tickArrival = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(QuantumTraderTopology.TICKS, p), Range.unbounded()).toIterable()
+            pages(redis, keys.stream(QuantumTraderTopology.TICKS, p))
                     // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
                     .forEach(r -> tickArrival.putIfAbsent(String.valueOf(r.getValue().get("traceid")), millis(r.getId().getValue())));
         }
         List<Long> latencies = new ArrayList<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(QuantumTraderTopology.EXITS, p), Range.unbounded()).toIterable().forEach(r -> {
+            pages(redis, keys.stream(QuantumTraderTopology.EXITS, p)).forEach(r -> {
                 Long tick = tickArrival.get(String.valueOf(r.getValue().get("traceid")));
                 if (tick != null) {
                     latencies.add(millis(r.getId().getValue()) - tick);
@@ -178,6 +178,31 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return out;
     }
 
+    /** Entries read per XRANGE: a whole 100,000-entry stream in one reply held Redis and the shared connection for seconds. */
+    static final int PAGE = 2_000;
+
+    /**
+     * @return every entry of stream {@code key}, read {@link #PAGE} at a time (XRANGE key (last-id + COUNT n), so the
+     *         tasks' lease renewals and commits on the shared connection are never queued behind one huge reply
+     */
+    static List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> pages(
+            ReactiveStringRedisTemplate redis, String key) {
+        List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> out = new ArrayList<>();
+        Range<String> range = Range.unbounded();
+        while (true) {
+            List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> page = redis.opsForStream()
+                    .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(PAGE)).collectList().block();
+            if (page == null || page.isEmpty()) {
+                return out;
+            }
+            out.addAll(page);
+            if (page.size() < PAGE) {
+                return out;
+            }
+            range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
+        }
+    }
+
     private static long millis(String entryId) {
         return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
@@ -187,7 +212,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         JsonSerde<T> serde = new JsonSerde<>(type);
         List<T> out = new ArrayList<>();
         for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(stream, p), Range.unbounded()).toIterable().forEach(r -> {
+            pages(redis, keys.stream(stream, p)).forEach(r -> {
                 out.add(serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()));
             });
         }
