@@ -130,7 +130,24 @@ class DifferentialTest {
                         + " mark " + o.mark())
                 .sorted().toList());
 
-        // invariants: opened = closed + open; exposure incl. pending within the cap; equity reconciles
+        // invariants at every step of the pipeline's own record: each close leaves the account at starting equity plus
+        // the realized P&L so far; positions open at once never below 0 nor above the limit
+        double running = rules.startingEquity();
+        for (PositionClosed c : closed) {
+            running += c.realizedPnl();
+            assertThat(c.equityUsd()).as("account equity after closing %s", c.positionId()).isCloseTo(running, within(0.01));
+        }
+        java.util.Set<String> holding = new java.util.HashSet<>();   // symbols with an open position, in fill order
+        for (OrderFilled f : fills) {
+            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                holding.add(f.symbol());                            // an add leaves the count as it is
+            } else {
+                assertThat(holding.remove(f.symbol())).as("exit fill %s closes an open position", f.orderId()).isTrue();
+            }
+            assertThat(holding.size()).as("positions open after fill %s", f.orderId()).isLessThanOrEqualTo(rules.maxOpen());
+        }
+
+        // invariants at the end: opened = closed + open; exposure incl. pending within the cap; equity reconciles
         assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.OPENED, PositionOpened.class))
                 .hasSize(closed.size() + open.size());
         assertThat(reference.maxExposurePct).isLessThanOrEqualTo(rules.capPct() + 1e-6);
