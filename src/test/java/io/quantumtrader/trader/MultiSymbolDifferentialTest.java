@@ -38,12 +38,15 @@ class MultiSymbolDifferentialTest {
         REDIS.close();
     }
 
+    static List<PriceTick> stocks() throws Exception {
+        try (InputStream in = Files.newInputStream(VegaStocks.csv())) {
+            return PricesCsv.read(in).ticks();
+        }
+    }
+
     @Test
     void fiveStocksThroughThePipelineEqualTheIndependentReference() throws Exception {
-        List<PriceTick> ticks;
-        try (InputStream in = Files.newInputStream(VegaStocks.csv())) {
-            ticks = PricesCsv.read(in).ticks();
-        }
+        List<PriceTick> ticks = stocks();
         assertThat(ticks).hasSize(560);
         Path rulesFile = DifferentialTest.RULES_FILE;
         RiskRules rules;
@@ -51,6 +54,32 @@ class MultiSymbolDifferentialTest {
             rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
         }
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(rulesFile).resetDaily(true);
+        IndependentReference reference = run(ticks, rules, referenceRules);
+        Set<String> traded = reference.closed.stream().map(c -> c.symbol()).collect(Collectors.toSet());
+        assertThat(traded).as("symbols traded").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * Tight rules (written in both forms: the YAML the pipeline reads, the reference's own record): 4 % risk per trade,
+     * a 60 % gross cap, hard de-risk from 2 % drawdown: the account reaches HARD_DERISK, and both agree on every fill.
+     */
+    @Test
+    void underTightRulesBothImplementationsAgreeThroughHardDerisk() throws Exception {
+        String yaml = String.join("\n", "starting-equity-usd: 100000", "risk-per-trade-pct: 4.0", "daily-loss-limit-pct: 50.0",
+                "max-drawdown-pct: 50.0", "max-open-positions: 5", "gross-exposure-cap-pct: 60.0", "min-edge-score: 20",
+                "kill-switch-resets-daily: true", "allow-adds: true", "soft-derisk-drawdown-pct: 0", "hard-derisk-drawdown-pct: 2.0",
+                "soft-derisk-on-volatility-spike: false", "");
+        Path file = Files.createTempFile("tight-rules", ".yaml");
+        Files.writeString(file, yaml);
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(file)) {
+            rules = RiskRules.load(in);
+        }
+        IndependentReference reference = run(stocks(), rules, IndependentReference.Rules.fromYaml(file));
+        assertThat(reference.deRiskChanges).contains("NORMAL -> HARD_DERISK");
+    }
+
+    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules) {
         String ns = "stocks-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
@@ -62,8 +91,6 @@ class MultiSymbolDifferentialTest {
         IndependentReference reference = new IndependentReference(referenceRules, Duration.ofDays(1).toMillis());
         ticks.forEach(reference::onTick);
 
-        Set<String> traded = reference.closed.stream().map(c -> c.symbol()).collect(Collectors.toSet());
-        assertThat(traded).as("symbols traded").hasSizeGreaterThanOrEqualTo(3);
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
         long entries = reference.fills.stream().filter(f -> f.purpose() == io.quantumtrader.trader.events.OrderFilled.Purpose.ENTRY).count();
         long positions = reference.closed.size() + reference.openPositions().size();
@@ -72,5 +99,6 @@ class MultiSymbolDifferentialTest {
         List<RiskEvaluation> evaluations = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class);
         assertThat(evaluations).extracting(RiskEvaluation::vetoReason).as("de-risk and position rules were applied")
                 .anyMatch(r -> r != null && (r.contains("de-risk") || r.contains("position")));
+        return reference;
     }
 }

@@ -28,6 +28,16 @@ public final class DeRisk {
         return DeRiskState.NORMAL;
     }
 
+    /**
+     * @param closingNotionalUsd entry notional of positions whose exit order is already placed, USD
+     * @return whether HARD_DERISK must reduce: the account is in it and the entry notional of its positions not already
+     *         closing exceeds the gross exposure cap (DESIGN §7: "reduce to the cap")
+     */
+    public static boolean mustReduce(RiskRules rules, Account account, double closingNotionalUsd) {
+        return account.deRisk() == DeRiskState.HARD_DERISK
+                && account.grossExposureUsd() - closingNotionalUsd > account.equityUsd() * rules.grossExposureCapPct() / 100;
+    }
+
     /** @return why the account is in {@code state}, in words */
     public static String reason(RiskRules rules, DeRiskState state, double drawdownPct, int chaoticSymbols) {
         return switch (state) {

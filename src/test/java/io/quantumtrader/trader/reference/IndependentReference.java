@@ -421,12 +421,17 @@ public final class IndependentReference {
                 : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
                 : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
                 : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
+                : "HARD_DERISK".equals(deRisk) && gross - closingNotional() > equity * rules.capPct / 100 ? ExitReason.DERISK_REDUCE
                 : null;
         if (reason != null) {
             p.closing = true;
             orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0, 0,
                     reason, index, 0));
         }
+    }
+
+    private double closingNotional() {
+        return positions.values().stream().filter(q -> q.closing).mapToDouble(q -> q.entry * q.size).sum();
     }
 
     // ---- the account's UTC day ---------------------------------------------------------------------------------------

@@ -116,6 +116,12 @@ class RiskKernelTest {
         assertThat(DeRisk.of(RULES, 3.0, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
         assertThat(DeRisk.of(RULES, 8.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
         assertThat(DeRisk.of(RULES.withDerisk(0, 0, false), 50, 3)).isEqualTo(DeRiskState.NORMAL);
+
+        // HARD_DERISK reduces to the cap: 135,000 USD open against 130 % of 100,000; a 10,000 exit already placed suffices
+        Account over = fresh().opened(135_000).withDeRisk(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.mustReduce(RULES, over, 0)).isTrue();
+        assertThat(DeRisk.mustReduce(RULES, over, 10_000)).isFalse();
+        assertThat(DeRisk.mustReduce(RULES, over.withDeRisk(DeRiskState.SOFT_DERISK), 0)).isFalse();
     }
 
     @Test
