@@ -1,6 +1,6 @@
 // Checks the main job's report (target/replay/report.json, written by `java -jar target/quantum-trader-streams.jar replay`)
 // on the bundled real data: every one of the 100,000 Bitstamp ticks read, published and processed; nothing dead-lettered,
-// dropped as late or left undrained. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
+// dropped as late or left undrained; opened = closed + open, and the ending equity reconciles. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
 import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'target/replay/report.json';
@@ -27,6 +27,12 @@ expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `
 expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
 expect(r.drained === true, 'the pipeline did not drain (lag or pending entries left)');
 expect(r.records_processed >= r.ticks_published, `records processed ${r.records_processed} < ticks published ${r.ticks_published}`);
+const rec = r.reconciliation ?? {};
+expect(rec.reconciled === true,
+  `equity does not reconcile: starting + realized + unrealized = ${rec.equity_by_pnl_usd}, cash + marked positions = ${rec.equity_by_cash_usd} (difference ${rec.difference_usd}, tolerance ${rec.tolerance_usd})`);
+expect(Array.isArray(r.open_positions), 'the report lists no open_positions');
+expect(r.positions_opened === r.trades + (r.open_positions ?? []).length,
+  `positions opened ${r.positions_opened} != closed ${r.trades} + open ${(r.open_positions ?? []).length}`);
 
 if (problems.length > 0) {
   console.error(`replay report check FAILED (${file}):`);

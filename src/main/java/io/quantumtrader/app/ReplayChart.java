@@ -29,23 +29,35 @@ final class ReplayChart {
     private ReplayChart() {
     }
 
-    /** @return the files written */
+    /** @return the files written, for 1-minute candles */
     static List<Path> write(Path dir, List<Candle> candles, List<PositionClosed> closed, double startingEquity) throws IOException {
+        return write(dir, candles, closed, startingEquity, "1m");
+    }
+
+    /**
+     * @param candle the candle size as {@code --candle} takes it, e.g. {@code 1m}
+     * @return the files written; the price chart has one series per symbol
+     */
+    static List<Path> write(Path dir, List<Candle> candles, List<PositionClosed> closed, double startingEquity, String candle)
+            throws IOException {
         Files.createDirectories(dir);
         String symbols = symbols(candles);
         long span = candles.isEmpty() ? 0 : candles.get(candles.size() - 1).windowEnd() - candles.get(0).windowStart();
         String datePattern = datePattern(span);
 
-        XYChart price = chart(symbols + " close (1-minute candles)", datePattern);
-        List<Date> t = new ArrayList<>();
-        List<Double> close = new ArrayList<>();
-        candles.forEach(c -> {
-            t.add(new Date(c.windowEnd()));
-            close.add(c.close());
+        XYChart price = chart(symbols + " close (" + candle + " candles)", datePattern);
+        java.util.Map<String, List<Candle>> bySymbol = new java.util.TreeMap<>();
+        candles.forEach(c -> bySymbol.computeIfAbsent(c.symbol(), k -> new ArrayList<>()).add(c));
+        bySymbol.forEach((symbol, cs) -> {
+            List<Date> t = new ArrayList<>();
+            List<Double> close = new ArrayList<>();
+            cs.forEach(c -> {
+                t.add(new Date(c.windowEnd()));
+                close.add(c.close());
+            });
+            price.addSeries(bySymbol.size() == 1 ? "close" : symbol, t, close).setMarker(SeriesMarkers.NONE);
         });
-        if (!t.isEmpty()) {
-            price.addSeries("close", t, close).setMarker(SeriesMarkers.NONE);
-        }
+        price.getStyler().setLegendVisible(bySymbol.size() > 1);
 
         XYChart equity = chart("Equity (realized P&L), " + symbols, datePattern);
         List<Date> et = new ArrayList<>();

@@ -28,12 +28,19 @@ import java.util.concurrent.Callable;
         description = "Replay real trades (default: 100,000 Bitstamp BTC/USD trades, 2013-11-25..12-01) through the pipeline.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--file", description = "trades CSV (timestamp,price,amount; epoch seconds, or ms/us/ns: detected and "
-            + "converted); an unsorted file is sorted; default: the bundled Bitstamp file")
-    Path file;
+    @Option(names = "--file", paramLabel = "[SYMBOL=]PATH", description = "input CSV, repeatable: trades (timestamp,price,amount; "
+            + "epoch seconds, or ms/us/ns: detected and converted) of SYMBOL (default --symbol), or prices of several symbols "
+            + "(a header with symbol,date,price columns: bars, replayed as one tick per date); unsorted files are sorted; "
+            + "several files are merged by time; default: the bundled Bitstamp file")
+    List<String> files;
 
-    @Option(names = "--symbol", defaultValue = "BTC-USD", description = "symbol of the ticks (default: ${DEFAULT-VALUE})")
+    @Option(names = "--symbol", defaultValue = "BTC-USD", description = "symbol of the ticks of a trades file given without SYMBOL= "
+            + "(default: ${DEFAULT-VALUE})")
     String symbol;
+
+    @Option(names = "--candle", defaultValue = "1m", description = "candle size: 1m, 5m, 1h, 1d, ... (default: ${DEFAULT-VALUE}); "
+            + "a warning names symbols whose prices are further apart than this")
+    String candleSize;
 
     @Option(names = "--namespace", description = "Redis key namespace (default: replay-<epoch ms>, a fresh one per run)")
     String namespace;
@@ -59,10 +66,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        ReplayInput input = ReplayInput.load(file, symbol);
-        TradesCsv.Result csv = input.csv();
-        out.printf("read %,d ticks from %s%n", csv.trades().size(), file != null ? file : input.name());
-        input.notices().forEach(out::println);
+        Duration candle = ReplayInputs.candle(candleSize);
+        ReplayInputs inputs = ReplayInputs.load(files, symbol);
+        for (ReplayInput in : inputs.inputs()) {
+            out.printf("read %,d ticks of %s from %s%n", in.trades().size(), String.join(", ", in.symbols()), in.name());
+        }
+        List<String> notices = inputs.notices(candle);
+        notices.forEach(out::println);
 
         String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
         try {
@@ -71,8 +81,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
         }
         StreamCatalog catalog = loadCatalog();
+        AccountPartitions.require(catalog);
         io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
-        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules);
+        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
             out.printf("kill switch: %s%n", dailyKillSwitchReset
@@ -83,26 +94,32 @@ final class ReplayCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())) {
                 runtime.start();
-                ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.trades().size());
-                AtomicLong published = new AtomicLong();
-                List<TradesCsv.Trade> trades = input.trades();
-                long firstTick = trades.get(0).tick().timestamp();
+                List<ReplayInputs.Tick> trades = inputs.merged();
+                int from = ReplayResume.firstUnpublished(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
+                        trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
+                if (from > 0) {
+                    out.printf("resuming: namespace '%s' holds the first %,d ticks already; publishing from tick %,d%n", ns, from, from + 1);
+                }
+                ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
+                AtomicLong published = new AtomicLong(from);
+                List<ReplayInputs.Tick> rest = trades.subList(from, trades.size());
+                long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
                 long wallStart = System.currentTimeMillis();
-                Flux<TradesCsv.Trade> paced = speed <= 0 ? Flux.fromIterable(trades) : Flux.fromIterable(trades)
+                Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
                         .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
                                 wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
                 publisher.sendAll(paced
                                 .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
-                                        t.tick().timestamp(), input.eventId(t)))
+                                        t.tick().timestamp(), t.eventId()))
                                 .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1)
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
                         new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
-                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, csv.trades().size(),
-                        published.get(), csv.malformed().size(), runtime, seconds, drained,
-                        riskRules.startingEquityUsd(), closed);
+                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
+                        published.get(), inputs.malformed(), runtime, seconds, drained,
+                        riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from);
                 out.println();
                 report.print(out);
                 Path json = Path.of("target", "replay", "report.json");
@@ -111,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
                 List<Path> charts = ReplayChart.write(json.getParent(),
                         ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES,
                                 io.quantumtrader.trader.events.Candle.class),
-                        closed, riskRules.startingEquityUsd());
+                        closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
                 out.printf("charts written to %s%n", charts);
                 return drained ? 0 : 1;
             }

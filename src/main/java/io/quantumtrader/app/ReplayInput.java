@@ -1,6 +1,7 @@
 package io.quantumtrader.app;
 
 import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.trader.market.PricesCsv;
 import io.quantumtrader.trader.market.TimestampUnit;
 import io.quantumtrader.trader.market.TradesCsv;
 
@@ -20,10 +21,11 @@ import java.util.List;
  * lines) and a deterministic event id per tick ({@link #eventId(TradesCsv.Trade)}).
  *
  * @param name   the file name (without directories), e.g. {@code bitstamp_trades_from_20131125_usd.csv}
- * @param symbol the symbol of every tick
+ * @param symbol the symbol of every tick ({@code *} for a prices CSV: the symbol column names each tick's)
  * @param csv    what was read
+ * @param prices true for a prices CSV ({@link PricesCsv}: symbol, date, price columns; bars, not trades)
  */
-public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
+public record ReplayInput(String name, String symbol, TradesCsv.Result csv, boolean prices) {
 
     /** How many skipped lines are printed one by one; the rest are counted. */
     static final int MALFORMED_SHOWN = 10;
@@ -37,12 +39,18 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
     public static ReplayInput load(Path file, String symbol) {
         String name = file == null ? TradesCsv.BITSTAMP_RESOURCE.substring(1) : file.getFileName().toString();
         TradesCsv.Result csv;
+        boolean prices;
         try (InputStream in = file != null ? Files.newInputStream(file) : TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
             if (in == null) {
                 throw new CliException(CliException.INPUT, "bundled data " + TradesCsv.BITSTAMP_RESOURCE + " is not on the classpath",
                         "rebuild with mvn -q -B -DskipTests package (it ships in org.ta4j:ta4j-examples:0.15)", null);
             }
-            csv = TradesCsv.read(in, symbol);
+            java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
+            buffered.mark(4096);
+            String first = new String(buffered.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            buffered.reset();
+            prices = PricesCsv.isPricesHeader(first.startsWith("\uFEFF") ? first.substring(1) : first);
+            csv = prices ? PricesCsv.read(buffered) : TradesCsv.read(buffered, symbol);
         } catch (NoSuchFileException e) {
             throw new CliException(CliException.INPUT, "file not found: " + file, "check the path given to --file", e);
         } catch (IOException | UncheckedIOException e) {
@@ -56,7 +64,14 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
             throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + what,
                     "a trades CSV has lines timestamp,price,amount (epoch seconds or milliseconds); nothing was published", null);
         }
-        return new ReplayInput(name, symbol, csv);
+        return new ReplayInput(name, prices ? "*" : symbol, csv, prices);
+    }
+
+    /** @return the symbols of the ticks, sorted */
+    public java.util.SortedSet<String> symbols() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        csv.trades().forEach(t -> out.add(t.tick().symbol()));
+        return out;
     }
 
     /** @return the ticks in time order, with their line numbers */
@@ -76,6 +91,10 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv) {
     /** @return lines to print before the replay: timestamp conversion, sorting, skipped lines; empty when none applies */
     public List<String> notices() {
         List<String> out = new ArrayList<>();
+        if (prices) {
+            out.add(String.format("notice: %s holds prices of %s at dates (bars: one price per symbol and period), not trades; "
+                    + "each is replayed as one tick at 00:00 UTC of its date", name, symbols()));
+        }
         if (csv.unit() != TimestampUnit.SECONDS) {
             TradesCsv.Trade first = csv.trades().stream().min(java.util.Comparator.comparingInt(TradesCsv.Trade::lineNumber)).orElseThrow();
             out.add(String.format("notice: timestamps read as %s (detected from their size; line %d is %s)%s", csv.unit().label(),

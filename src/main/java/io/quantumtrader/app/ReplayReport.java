@@ -40,6 +40,14 @@ import java.util.TreeMap;
  * @param eventsPerStream entries per stream that has any, by name
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by reason, figures replaced by {@code #}, most frequent first
+ * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
+ * @param openPositions   positions still open at the end, marked to their symbol's last tick
+ * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
+ * @param deRiskChanges   de-risk state changes ({@code risk.derisk_state.update}) as "time previous -> state: reason"
+ * @param symbols         the symbols replayed
+ * @param candle          the candle size, e.g. {@code 1m}
+ * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle)
+ * @param resumedFrom     ticks already in the namespace when the replay started (a resumed replay), 0 for a fresh one
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered,
@@ -48,11 +56,15 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
                            Map<String, Long> vetoesByReason, long trades, double winRatePct, double realizedPnlUsd,
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
-                           Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs) {
+                           Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
+                           List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
+                           List<String> deRiskChanges, List<String> symbols, String candle, List<String> notices,
+                           long resumedFrom) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
-                                List<PositionClosed> closed) {
+                                List<PositionClosed> closed, List<String> symbols, String candle, List<String> notices,
+                                long resumedFrom) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
         Map<String, Long> counts = new TreeMap<>();
@@ -101,12 +113,21 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             maxDd = Math.max(maxDd, (peak - equity) / peak * 100);
         }
         byDay.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
+        ReplayPortfolio portfolio = ReplayPortfolio.of(startingEquity,
+                payloads(redis, keys, catalog, QuantumTraderTopology.FILLS, io.quantumtrader.trader.events.OrderFilled.class),
+                payloads(redis, keys, catalog, QuantumTraderTopology.UPDATES, io.quantumtrader.trader.events.PositionUpdate.class),
+                closed);
+        List<String> deRisk = payloads(redis, keys, catalog, QuantumTraderTopology.DERISK, io.quantumtrader.trader.events.DeRiskUpdate.class)
+                .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
+                .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(),
                 runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
                 counts, regimes, signals, declines, decisions, sortedByCount(vetoes), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
-                counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog));
+                counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
+                counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
+                symbols, candle, notices, resumedFrom);
     }
 
     /**
@@ -133,13 +154,13 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
     private static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         Map<String, Long> tickArrival = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(QuantumTraderTopology.TICKS, p), Range.unbounded()).toIterable()
+            pages(redis, keys.stream(QuantumTraderTopology.TICKS, p))
                     // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
                     .forEach(r -> tickArrival.putIfAbsent(String.valueOf(r.getValue().get("traceid")), millis(r.getId().getValue())));
         }
         List<Long> latencies = new ArrayList<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(QuantumTraderTopology.EXITS, p), Range.unbounded()).toIterable().forEach(r -> {
+            pages(redis, keys.stream(QuantumTraderTopology.EXITS, p)).forEach(r -> {
                 Long tick = tickArrival.get(String.valueOf(r.getValue().get("traceid")));
                 if (tick != null) {
                     latencies.add(millis(r.getId().getValue()) - tick);
@@ -157,6 +178,31 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return out;
     }
 
+    /** Entries read per XRANGE: a whole 100,000-entry stream in one reply held Redis and the shared connection for seconds. */
+    static final int PAGE = 2_000;
+
+    /**
+     * @return every entry of stream {@code key}, read {@link #PAGE} at a time (XRANGE key (last-id + COUNT n), so the
+     *         tasks' lease renewals and commits on the shared connection are never queued behind one huge reply
+     */
+    static List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> pages(
+            ReactiveStringRedisTemplate redis, String key) {
+        List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> out = new ArrayList<>();
+        Range<String> range = Range.unbounded();
+        while (true) {
+            List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> page = redis.opsForStream()
+                    .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(PAGE)).collectList().block();
+            if (page == null || page.isEmpty()) {
+                return out;
+            }
+            out.addAll(page);
+            if (page.size() < PAGE) {
+                return out;
+            }
+            range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
+        }
+    }
+
     private static long millis(String entryId) {
         return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
@@ -166,7 +212,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         JsonSerde<T> serde = new JsonSerde<>(type);
         List<T> out = new ArrayList<>();
         for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
-            redis.opsForStream().range(keys.stream(stream, p), Range.unbounded()).toIterable().forEach(r -> {
+            pages(redis, keys.stream(stream, p)).forEach(r -> {
                 out.add(serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()));
             });
         }
@@ -175,7 +221,11 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
 
     void print(PrintStream out) {
         out.println("== replay report ==");
-        out.printf("ticks read           %,d%n", ticksRead);
+        out.printf("ticks read           %,d (%s; %s candles)%n", ticksRead, String.join(", ", symbols), candle);
+        notices.forEach(n -> out.println("  " + n));
+        if (resumedFrom > 0) {
+            out.printf("resumed              after %,d ticks already in the namespace%n", resumedFrom);
+        }
         out.printf("ticks published      %,d%n", ticksPublished);
         out.printf("malformed CSV lines  %,d%n", malformedLines);
         out.printf("records processed    %,d (all stages)%n", recordsProcessed);
@@ -198,6 +248,16 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
         out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);
+        out.printf("positions            %,d opened, %,d closed, %,d open at the end%n", positionsOpened, trades, openPositions.size());
+        openPositions.forEach(p -> out.printf("  open %-10s %-5s %,.6f @ %,.4f, mark %,.4f, unrealized %,.2f USD%n", p.symbol(),
+                p.direction(), p.quantity(), p.entry(), p.mark(), p.unrealizedPnl()));
+        ReplayPortfolio.Reconciliation r = reconciliation;
+        out.printf("equity               %,.2f USD = %,.2f starting %+,.2f realized %+,.2f unrealized; by cash and marks %,.2f: %s%n",
+                r.equityByPnlUsd(), r.startingEquityUsd(), r.realizedPnlUsd(), r.unrealizedPnlUsd(), r.equityByCashUsd(),
+                r.reconciled() ? "reconciled (difference " + r.differenceUsd() + " USD)"
+                        : "NOT RECONCILED: difference " + r.differenceUsd() + " USD beyond " + r.toleranceUsd());
+        out.println("de-risk state changes: " + (deRiskChanges.isEmpty() ? "none (NORMAL throughout)" : ""));
+        deRiskChanges.forEach(d -> out.println("  " + d));
         out.println("realized P&L by UTC day (USD):");
         realizedPnlByDay.forEach((d, v) -> out.printf("  %s  %,12.2f%n", d, v));
         out.println("tick -> exit decision latency (ms, published to published): " + tickToExitLatencyMs);

@@ -13,7 +13,10 @@ import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
 
-/** Exit brain: checks the symbol's open position on every tick; an exit order fills on the next tick. */
+/**
+ * Exit brain: checks the symbol's open position on every tick ({@link ExitBrain}); in HARD_DERISK with the gross
+ * exposure above the cap it also closes the position ({@code DERISK_REDUCE}); an exit order fills on the next tick.
+ */
 final class ExitBrainProcessor implements Processor<String, PositionOutput, String, ExitDecision> {
     private final ExitBrain brain;
     private final RiskRules rules;
@@ -37,16 +40,34 @@ final class ExitBrainProcessor implements Processor<String, PositionOutput, Stri
         regimes = c.getStateStore("regimes");
     }
 
+    /**
+     * @return whether {@code p} must be closed to bring the account back under the gross exposure cap: the account is
+     *         in HARD_DERISK and the entry notional of its positions not already closing exceeds the cap (DESIGN §7)
+     */
+    private boolean overCap(Account account, Position p) {
+        if (p.closing() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
+            return false;
+        }
+        double closing = positions.all().values().stream().filter(Position::closing)
+                .mapToDouble(q -> q.entryPrice() * q.size()).sum();
+        return io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing);
+    }
+
     @Override
     public void process(Record<String, PositionOutput> r) {
-        boolean kill = AccountStore.today(accounts, rules, r.timestamp()).killSwitch();
+        Account account = AccountStore.today(accounts, rules, r.timestamp());
+        boolean kill = account.killSwitch();
         Position p = positions.get(r.key());   // one position per symbol; each exits on its own symbol's ticks
         if (p != null) {
-            brain.check(p, r.value().tick(), kill, regimes.get(r.key())).ifPresent(d -> {
+            brain.check(p, r.value().tick(), kill, regimes.get(r.key()))
+                    .or(() -> overCap(account, p) ? java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),
+                            io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp()))
+                            : java.util.Optional.empty())
+                    .ifPresent(d -> {
                 positions.put(p.symbol(), p.closingNow());
                 PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
                         p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0, 0, d.reason().name(),
-                        r.origin() == null ? "" : r.origin().entryId());
+                        r.origin() == null ? "" : r.origin().entryId(), 0);
                 orders.put(exit.orderId(), exit);
                 ctx.forward(r.with(p.symbol(), d));
             });

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.trader.events.DailyStatus;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PositionClosed;
@@ -14,18 +13,24 @@ import io.quantumtrader.trader.position.Position;
 import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
+import io.quantumtrader.trader.risk.DeRisk;
+import io.quantumtrader.trader.risk.DeRiskState;
+import io.quantumtrader.trader.events.DeRiskUpdate;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Position state: opens and closes positions from fills, books realized P&amp;L per UTC day, trips the kill switch. */
+/**
+ * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
+ * them from exit fills, books realized P&amp;L in the account, trips the kill switch at the daily loss limit, and moves the de-risk state
+ * ({@link DeRisk}) after each tick's fills.
+ */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
     private ProcessorContext<String, PositionOutput> ctx;
     private KeyValueStore<String, Position> positions;
     private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
 
     PositionStateProcessor(RiskRules rules) {
         this.rules = rules;
@@ -36,6 +41,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         ctx = c;
         positions = c.getStateStore("positions");
         accounts = c.getStateStore("account");
+        regimes = c.getStateStore("regimes");
     }
 
     @Override
@@ -43,10 +49,15 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         Account a = AccountStore.today(accounts, rules, r.timestamp());
         List<PositionOpened> opened = new ArrayList<>();
         List<PositionClosed> closed = new ArrayList<>();
-        List<DailyStatus> daily = new ArrayList<>();
         KillSwitch kill = null;
         for (OrderFilled f : r.value().fills()) {
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                Position held = positions.get(f.symbol());
+                if (held != null) {   // an add (the risk kernel approved it in the same direction): merged, never replaced
+                    positions.put(f.symbol(), held.add(f.size(), f.price(), f.feeUsd()));
+                    a = a.added(f.price() * f.size());
+                    continue;
+                }
                 Position p = new Position(f.positionId(), f.symbol(), f.direction(), f.size(), f.price(),
                         f.stopLoss(), f.takeProfit(), f.feeUsd(), f.filledAt(), false);
                 positions.put(f.symbol(), p);
@@ -64,18 +75,23 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                 a = a.closed(p.entryPrice() * p.size(), pnl);
                 closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
                         f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                        f.exitReason(), p.openedAt(), f.filledAt()));
+                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
                 boolean breached = a.dailyLossPct() >= rules.dailyLossLimitPct();
-                daily.add(new DailyStatus(a.name(), Instant.ofEpochMilli(r.timestamp()).atZone(ZoneOffset.UTC).toLocalDate().toString(),
-                        Math.round(a.dailyRealizedUsd() * 100) / 100.0, a.dailyTrades(), a.dailyWins(),
-                        Math.round(a.equityUsd() * 100) / 100.0, Math.round(a.dailyLossPct() * 1000) / 1000.0,
-                        rules.dailyLossLimitPct(), breached));
                 if (breached && !a.killSwitch()) {
                     a = a.killed();
                     kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% >= %.1f%% limit",
                             a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
                 }
             }
+        }
+        int chaotic = (int) regimes.all().values().stream()
+                .filter(g -> g.regime() == io.quantumtrader.trader.events.Regime.CHAOTIC).count();
+        DeRiskState state = DeRisk.of(rules, a.drawdownPct(), chaotic);
+        DeRiskUpdate deRisk = null;
+        if (state != a.deRisk()) {
+            deRisk = new DeRiskUpdate(a.name(), state.name(), a.deRisk().name(), Math.round(a.drawdownPct() * 1000) / 1000.0,
+                    chaotic, DeRisk.reason(rules, state, a.drawdownPct(), chaotic), r.timestamp());
+            a = a.withDeRisk(state);
         }
         accounts.put(Account.PAPER, a);
         List<io.quantumtrader.trader.events.PositionUpdate> updates = new ArrayList<>();
@@ -85,6 +101,6 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }
-        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, daily, kill)));
+        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk)));
     }
 }

@@ -17,7 +17,10 @@ import io.quantumtrader.trader.events.AuditEntry;
 import io.quantumtrader.trader.events.Candle;
 import io.quantumtrader.trader.events.ExitDecision;
 import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.RiskEvaluation;
+import io.quantumtrader.trader.events.RiskEvaluation.Decision;
+import io.quantumtrader.trader.pnl.DailyPnl;
 import io.quantumtrader.trader.events.Signal;
 import io.quantumtrader.trader.events.TradeRequest;
 import io.quantumtrader.trader.execution.PaperVenue;
@@ -46,7 +49,8 @@ import java.util.List;
  *
  * <p>ticks → candle builder (1-minute tumbling event-time windows, 5 s grace, final results) → regime detector (ta4j
  * ADX/ATR) → signal advisory → risk kernel → position sizer → order entry; ticks → paper venue (fills on the next
- * tick) → position state (daily P&amp;L, kill switch) → exit brain; every decision to the audit log.
+ * tick) → position state (account, kill switch, de-risk state) → exit brain; every decision to the audit log;
+ * {@code position.closed} → by account → one-day window → {@code risk.daily_status.update}.
  */
 public final class QuantumTraderTopology {
 
@@ -68,6 +72,7 @@ public final class QuantumTraderTopology {
     public static final String CLOSED = "position.closed";
     public static final String DAILY_STATUS = "risk.daily_status.update";
     public static final String KILL_SWITCH = "risk.kill_switch.activated";
+    public static final String DERISK = "risk.derisk_state.update";
     public static final String EXITS = "exit.decision.made";
     public static final String STOPS = "exit.stop.triggered";
     public static final String ALERTS = "system.alert.triggered";
@@ -89,11 +94,21 @@ public final class QuantumTraderTopology {
     }
 
     /**
-     * @return the topology. One sub-topology fed by the ticks: every stage is a named node, chained in memory and
-     *         sharing state stores ({@code account}, {@code positions}, {@code orders}), so it runs record by record
-     *         (depth-first) and a replay gives the same trades whatever its speed (docs/TRADING-PIPELINE.md)
+     * @return the topology. The trading sub-topology is fed by the ticks: every stage is a named node, chained in
+     *         memory and sharing state stores ({@code account}, {@code positions}, {@code orders}), so it runs record
+     *         by record (depth-first) and a replay gives the same trades whatever its speed; the reporting layer (daily
+     *         P&amp;L, a one-day window over {@code position.closed} grouped by account) is its own sub-topology
+     *         reading {@code position.closed} through its consumer group (docs/TRADING-PIPELINE.md)
      */
     public static Topology build(RegimeRules rules, RiskRules risk) {
+        return build(rules, risk, Duration.ofMinutes(1));
+    }
+
+    /**
+     * @param candleSize the candle size (the replay's {@code --candle}; 1 minute by default)
+     * @return the topology with candles of {@code candleSize}
+     */
+    public static Topology build(RegimeRules rules, RiskRules risk, Duration candleSize) {
         TopologyBuilder b = new TopologyBuilder(APPLICATION_ID);
         b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class));
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
@@ -105,7 +120,7 @@ public final class QuantumTraderTopology {
 
         // candle builder: ticks -> 1-minute OHLCV candles, emitted once when the window closes
         EventStream<String, Candle> candles = ticks.groupByKey()
-                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), CANDLE_GRACE))
+                .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(CandleBuilder::empty, (symbol, tick, candle) -> candle.add(tick), Materialized.as("candle-builder"))
                 .toStream()
@@ -130,13 +145,16 @@ public final class QuantumTraderTopology {
                 .mapValues(Advice::noSignal, Named.as("no-signal"))
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
 
-        // risk kernel -> position sizer -> order entry
+        // risk kernel -> filter(approved) -> position sizer -> order entry
         EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
-                Named.as("risk-kernel"), "account", "positions");
+                Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
-        EventStream<String, TradeRequest> requests = evaluations.flatMapValues(
-                e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
+        // README: the DSL example starts here
+        EventStream<String, TradeRequest> requests = evaluations
+                .filter((symbol, e) -> e.decision() != Decision.VETOED, Named.as("approved-evaluations"))   // APPROVED, MODIFIED
+                .flatMapValues(e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
+        // README: the DSL example pauses here
         requests.to(REQUESTS, Named.as("requests-sink"));
         requests.process(() -> new OrderEntryProcessor(risk), Named.as("order-entry"), "orders", "account")
                 .to(SUBMITTED, Named.as("submitted-sink"));
@@ -147,12 +165,14 @@ public final class QuantumTraderTopology {
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
-                Named.as("position-state"), "positions", "account");
+                Named.as("position-state"), "positions", "account", "regimes");
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
         positions.flatMapValues(PositionOutput::updates, Named.as("marks")).to(UPDATES, Named.as("updates-sink"));
-        positions.flatMap((k, o) -> o.dailyStatus().stream().map(d -> KeyValue.pair(d.account(), d)).toList(),
-                Named.as("daily-pnl")).to(DAILY_STATUS, Named.as("daily-status-sink"));
+        EventStream<String, io.quantumtrader.trader.events.DeRiskUpdate> deRisk = positions.flatMap((k, o) -> o.deRisk() == null
+                ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
+                : List.of(KeyValue.pair(o.deRisk().account(), o.deRisk())), Named.as("derisk"));
+        deRisk.to(DERISK, Named.as("derisk-sink"));
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));
         kills.to(KILL_SWITCH, Named.as("kill-switch-sink"));
@@ -168,6 +188,18 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitch> commands = b.stream(KILL_SWITCH, KillSwitch.class, Named.as("kill-switch-commands"))
                 .process(() -> new KillSwitchOperatorProcessor(risk), Named.as("kill-switch-operator"), "account");
 
+        // README: the DSL example resumes here
+        // reporting layer, its own sub-topology: daily P&L of each account as a one-day event-time window
+        b.stream(CLOSED, PositionClosed.class, Named.as("closed-positions"))
+                .groupBy((symbol, closed) -> closed.account(), PositionClosed.class, Named.as("by-account"))
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofHours(1)))    // UTC days
+                .aggregate(DailyPnl::empty, (account, closed, day) -> day.add(closed), Materialized.as("daily-pnl"))
+                .toStream()
+                .map((day, pnl) -> KeyValue.pair(day.key(), pnl.toStatus(day.key(), day.start(), risk.dailyLossLimitPct())),
+                        Named.as("daily-status"))
+                .to(DAILY_STATUS, Named.as("daily-status-sink"));
+        // README: the DSL example ends here
+
         // audit: every decision, never trimmed
         evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),
                         e.decision() + (e.vetoReason() != null ? ": " + e.vetoReason() : ""), e.evaluatedAt()), Named.as("audit-evaluations"))
@@ -178,6 +210,8 @@ public final class QuantumTraderTopology {
                         x.reason() + " at " + x.triggerPrice(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
                 .merge(kills.mapValues(k -> new AuditEntry("KILL_SWITCH", "kill-" + k.activatedAt(), null, k.reason(),
                         k.activatedAt()), Named.as("audit-kill-switch")), Named.as("audit-3"))
+                .merge(deRisk.mapValues(d -> new AuditEntry("DE_RISK", "derisk-" + d.changedAt(), null,
+                        d.previous() + " -> " + d.state() + ": " + d.reason(), d.changedAt()), Named.as("audit-derisk")), Named.as("audit-5"))
                 .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
                         "reset: " + k.reason(), k.activatedAt()), Named.as("audit-commands")),
                         Named.as("audit-4"))

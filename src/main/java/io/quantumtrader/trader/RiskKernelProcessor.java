@@ -11,13 +11,14 @@ import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskKernel;
 import io.quantumtrader.trader.risk.RiskRules;
 
-/** Risk kernel over the account and open positions. */
+/** Risk kernel over the account, the open positions and the pending entry orders. */
 final class RiskKernelProcessor implements Processor<String, Signal, String, RiskEvaluation> {
     private final RiskRules rules;
     private final RiskKernel kernel;
     private ProcessorContext<String, RiskEvaluation> ctx;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, Position> positions;
+    private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
 
     RiskKernelProcessor(RiskRules rules) {
         this.rules = rules;
@@ -29,11 +30,14 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
         ctx = c;
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
+        orders = c.getStateStore("orders");
     }
 
     @Override
     public void process(Record<String, Signal> r) {
         Account a = AccountStore.today(accounts, rules, r.timestamp());
-        ctx.forward(r.withValue(kernel.evaluate(r.value(), a, positions.get(r.key()) != null, r.timestamp())));
+        io.quantumtrader.trader.risk.Exposure exposure = io.quantumtrader.trader.risk.Exposure.of(positions.get(r.key()),
+                orders.all().values(), symbol -> positions.get(symbol) != null);
+        ctx.forward(r.withValue(kernel.evaluate(r.value(), a, exposure, r.timestamp())));
     }
 }

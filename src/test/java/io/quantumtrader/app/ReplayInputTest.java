@@ -88,4 +88,23 @@ class ReplayInputTest {
                 .isEqualTo(ReplayInput.load(file("unsorted.csv", "300,3,1\n100,1,1\n"), "X").eventId(
                         new io.quantumtrader.trader.market.TradesCsv.Trade(2, sorted.trades().get(0).tick())));
     }
+
+    @Test
+    void aPricesCsvWithASymbolColumnIsReadAsBarsOfSeveralSymbolsAndSeveralFilesMergeByTime() throws Exception {
+        Path prices = file("stocks.csv", "symbol,date,price\nMSFT,Feb 1 2000,36.35\nMSFT,Jan 1 2000,39.81\nIBM,2000-01-01,100.5\n");
+        Path trades = file("eth.csv", "946684800,10,1\n946771200,11,1\n");
+        ReplayInputs in = ReplayInputs.load(java.util.List.of(prices.toString(), "ETH-USD=" + trades), "BTC-USD");
+        assertThat(in.symbols()).containsExactly("ETH-USD", "IBM", "MSFT");
+        assertThat(in.inputs().get(0).prices()).isTrue();
+        assertThat(in.merged()).extracting(t -> t.tick().symbol() + "@" + java.time.Instant.ofEpochMilli(t.tick().timestamp()))
+                .containsExactly("MSFT@2000-01-01T00:00:00Z", "IBM@2000-01-01T00:00:00Z", "ETH-USD@2000-01-01T00:00:00Z",
+                        "ETH-USD@2000-01-02T00:00:00Z", "MSFT@2000-02-01T00:00:00Z");
+        java.util.List<String> notices = in.notices(java.time.Duration.ofMinutes(1));
+        assertThat(notices).anyMatch(n -> n.contains("not trades"));
+        assertThat(notices).anyMatch(n -> n.startsWith("warning: MSFT's prices are 31 days apart") && n.contains("1m candle"));
+        assertThat(in.notices(java.time.Duration.ofDays(40))).noneMatch(n -> n.startsWith("warning"));
+        assertThat(ReplayInputs.candle("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(ReplayInputs.label(java.time.Duration.ofDays(1))).isEqualTo("1d");
+        assertThatThrownBy(() -> ReplayInputs.candle("1 minute")).isInstanceOf(CliException.class).hasMessageContaining("--candle");
+    }
 }

@@ -1,71 +1,166 @@
 package io.quantumtrader.trader;
 
-import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.events.DailyStatus;
+import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PositionOpened;
+import io.quantumtrader.trader.events.PositionUpdate;
 import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.reference.IndependentReference;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.domain.Range;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * Differential test: the same real ticks through a plain sequential loop of the domain functions (no engine) and
- * through the Redis pipeline give the same trades and the same daily P&amp;L.
+ * Differential test: the 100,000 real Bitstamp ticks through the Redis pipeline and through
+ * {@link IndependentReference} (the documented rules written again, importing no trading class but event records)
+ * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
+ * not recomputed) and the same open positions at the end; and the portfolio's invariants hold. A mutant of the
+ * reference (another slippage) must differ: the comparison can fail.
  */
 class DifferentialTest {
 
     static final RedisConnection REDIS = RedisConnection.embedded();
+    static final Path RULES_FILE = Path.of("config/risk-rules.yaml");
+    static List<PriceTick> ticks;
+    static String ns;
+    static IndependentReference.Rules referenceRules;
+
+    @BeforeAll
+    static void runThePipeline() throws Exception {
+        ticks = TradingFixtures.realTicks(Integer.MAX_VALUE);
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(RULES_FILE)) {
+            rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
+        }
+        referenceRules = IndependentReference.Rules.fromYaml(RULES_FILE).resetDaily(true);
+        ns = "diff-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
+                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
+            assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
+        }
+    }
 
     @AfterAll
     static void stop() {
         REDIS.close();
     }
 
-    @Test
-    void thePipelineOnRedisMakesTheSameTradesAsASequentialLoop() {
-        List<PriceTick> ticks = TradingFixtures.realTicks(Integer.MAX_VALUE);
-        RiskRules rules = RiskRules.defaults().withKillSwitchResetsDaily(true);
+    static IndependentReference reference(IndependentReference.Rules rules) {
+        IndependentReference reference = new IndependentReference(rules);
+        ticks.forEach(reference::onTick);
+        return reference;
+    }
 
-        String ns = "diff-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
-        List<String> tickIds;
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
-            runtime.start();
-            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
-            assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
-            tickIds = REDIS.template().opsForStream().range(new StreamKeys(ns).stream(QuantumTraderTopology.TICKS, 0), Range.unbounded())
-                    .map(r -> r.getId().getValue()).collectList().block();
-        }
+    static <T> List<T> read(String stream, Class<T> type) {
+        return read(ns, stream, type);
+    }
 
-        SequentialReference reference = new SequentialReference(rules);
-        for (int i = 0; i < ticks.size(); i++) {
-            reference.onTick(ticks.get(i), tickIds.get(i));
-        }
-
-        JsonSerde<PositionClosed> serde = new JsonSerde<>(PositionClosed.class);
-        List<PositionClosed> pipeline = REDIS.template().opsForStream()
-                .range(new StreamKeys(ns).stream(QuantumTraderTopology.CLOSED, 0), Range.unbounded())
-                .map(r -> {
-                    return serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data());
-                })
+    static <T> List<T> read(String namespace, String stream, Class<T> type) {
+        JsonSerde<T> serde = new JsonSerde<>(type);
+        return REDIS.template().opsForStream().range(new StreamKeys(namespace).stream(stream, 0), Range.unbounded())
+                .map(r -> serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()))
                 .collectList().block();
+    }
 
+    @Test
+    void thePipelineOnRedisEqualsAnIndependentSequentialReference() {
+        IndependentReference reference = reference(referenceRules);
         assertThat(reference.closed).as("the reference traded").hasSizeGreaterThan(5);
-        assertThat(pipeline).isEqualTo(reference.closed);
-        assertThat(SequentialReference.dailyPnl(pipeline)).isEqualTo(reference.dailyPnl());
+        assertSameResults(REDIS, ns, reference, referenceRules);
+    }
+
+    /**
+     * Asserts that the pipeline's streams in namespace {@code namespace} hold what the reference computed: fills,
+     * closed positions, daily P&amp;L (from {@code risk.daily_status.update}), open positions, and the invariants.
+     */
+    static void assertSameResults(RedisConnection redis, String namespace, IndependentReference reference,
+                                  IndependentReference.Rules rules) {
+        System.out.printf("differential: %d fills, %d closed, %d open, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
+                reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.killSwitches,
+                reference.deRiskChanges, reference.maxExposurePct);
+        List<OrderFilled> fills = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.FILLS, OrderFilled.class);
+        List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
+        assertThat(fills).isEqualTo(reference.fills);
+        assertThat(closed).isEqualTo(reference.closed);
+
+        Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
+        TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DAILY_STATUS, DailyStatus.class)
+                .forEach(d -> daily.put(d.day(), d.realizedPnl()));
+        assertThat(daily).isEqualTo(reference.dailyPnl());
+
+        Map<String, PositionUpdate> lastMark = new LinkedHashMap<>();
+        TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.UPDATES, PositionUpdate.class)
+                .forEach(u -> lastMark.put(u.positionId(), u));
+        Set<String> closedIds = closed.stream().map(PositionClosed::positionId).collect(Collectors.toSet());
+        List<String> open = lastMark.values().stream().filter(u -> !closedIds.contains(u.positionId()))
+                .map(u -> u.positionId() + " " + u.symbol() + " " + u.direction() + " " + u.size() + " @ " + u.entryPrice()
+                        + " mark " + u.markPrice())
+                .sorted().toList();
+        assertThat(open).isEqualTo(reference.openPositions().stream()
+                .map(o -> o.positionId() + " " + o.symbol() + " " + o.direction() + " " + o.size() + " @ " + o.entryPrice()
+                        + " mark " + o.mark())
+                .sorted().toList());
+
+        // invariants at every step of the pipeline's own record: each close leaves the account at starting equity plus
+        // the realized P&L so far; positions open at once never below 0 nor above the limit
+        double running = rules.startingEquity();
+        for (PositionClosed c : closed) {
+            running += c.realizedPnl();
+            assertThat(c.equityUsd()).as("account equity after closing %s", c.positionId()).isCloseTo(running, within(0.01));
+        }
+        java.util.Set<String> holding = new java.util.HashSet<>();   // symbols with an open position, in fill order
+        for (OrderFilled f : fills) {
+            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                holding.add(f.symbol());                            // an add leaves the count as it is
+            } else {
+                assertThat(holding.remove(f.symbol())).as("exit fill %s closes an open position", f.orderId()).isTrue();
+            }
+            assertThat(holding.size()).as("positions open after fill %s", f.orderId()).isLessThanOrEqualTo(rules.maxOpen());
+        }
+
+        // invariants at the end: opened = closed + open; exposure incl. pending within the cap; equity reconciles
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.OPENED, PositionOpened.class))
+                .hasSize(closed.size() + open.size());
+        assertThat(reference.maxExposurePct).isLessThanOrEqualTo(rules.capPct() + 1e-6);
+        double realized = closed.stream().mapToDouble(PositionClosed::realizedPnl).sum();
+        assertThat(reference.markedEquity() - rules.startingEquity())
+                .isCloseTo(realized + reference.openPositions().stream().mapToDouble(o -> o.unrealizedUsd() - o.entryFeesUsd()).sum(),
+                        within(0.01));
+    }
+
+    @Test
+    void theComparisonCanFail_aReferenceWithAnotherSlippageDiffers() {
+        IndependentReference mutant = reference(referenceRules.slippage(6));
+        assertThat(mutant.fills).isNotEqualTo(read(QuantumTraderTopology.FILLS, OrderFilled.class));
+        assertThat(mutant.closed).isNotEqualTo(read(QuantumTraderTopology.CLOSED, PositionClosed.class));
     }
 }

@@ -32,7 +32,7 @@ class KillSwitchTest {
         try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
             ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 30_000);
         }
-        RiskRules rules = new RiskRules(100_000, 1.0, 1.5, 50.0, 3, 100.0, 20, false);   // 1.5 % daily loss limit
+        RiskRules rules = RiskRules.of(100_000, 1.0, 1.5, 50.0, 3, 100.0, 20, false);   // 1.5 % daily loss limit
         try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
             ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));

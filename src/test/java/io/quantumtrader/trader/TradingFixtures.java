@@ -70,6 +70,27 @@ final class TradingFixtures {
                 .block();
     }
 
+    /** @return the payloads of every partition of {@code stream} in namespace {@code ns}, partition by partition */
+    static <T> List<T> payloads(io.quantumtrader.app.RedisConnection redis, String ns, String stream, Class<T> type) {
+        JsonSerde<T> serde = new JsonSerde<>(type);
+        List<T> out = new java.util.ArrayList<>();
+        for (int p = 0; p < catalog().spec(stream).partitions(); p++) {
+            out.addAll(redis.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
+                    .map(r -> serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()))
+                    .collectList().block());
+        }
+        return out;
+    }
+
+    /** Publishes the ticks in order with deterministic event ids {@code tick-<index>} (also their trace ids). */
+    static void publishWithIds(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, List<PriceTick> ticks) {
+        java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+        new EventPublisher(redis, new StreamKeys(ns), catalog, "test")
+                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t,
+                        t.timestamp(), "tick-" + i.getAndIncrement())), 500)
+                .block();
+    }
+
     /** @return what is in partition 0 of {@code stream} on Redis, rendered like {@link #driverOutputs} */
     static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
         return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())

@@ -112,7 +112,11 @@ public final class TopologyDiagrams {
                 }
                 if (n.kind() == TopologyNode.Kind.SINK && streams.read.contains(n.streams().get(0))) {
                     edges.append("  \"").append(n.name()).append("\" -> \"stream:").append(n.streams().get(0)).append('"')
-                            .append(minlen(layout.span(NODE + n.name(), STREAM + n.streams().get(0)))).append(";\n");
+                            .append(minlen(layout.span(NODE + n.name(), STREAM + n.streams().get(0))))
+                            // weight 0: the stream (and what reads it) need not stand under the sink, so a sub-topology
+                            // fed by another one's sink can sit at the left, below it, not beside it
+                            .append(layout.span(NODE + n.name(), STREAM + n.streams().get(0)) > 1 ? " [weight=0]" : "")
+                            .append(";\n");
                 }
             }
             sb.append("  }\n");
@@ -212,6 +216,26 @@ public final class TopologyDiagrams {
                     used -= width.get(v);
                     moved.merge(v, 1, Integer::sum);
                     pushDown(v, at + 1, forward, layer);
+                }
+            }
+            // a sub-topology fed by another one's sink starts below all of that one (sub-topologies stack instead of
+            // standing side by side, which would make the diagram wider than a page)
+            Map<String, Integer> subOf = new HashMap<>();
+            for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+                s.nodes().forEach(n -> subOf.put(NODE + n.name(), s.id()));
+            }
+            for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+                for (TopologyDescription.Node n : s.nodes()) {
+                    if (n.kind() != TopologyNode.Kind.SINK || !streams.read().contains(n.streams().get(0))) {
+                        continue;
+                    }
+                    String stream = STREAM + n.streams().get(0);
+                    boolean feedsAnother = forward.get(stream).stream().anyMatch(t -> !subOf.get(t).equals(s.id()));
+                    if (feedsAnother && forward.get(NODE + n.name()).contains(stream)) {
+                        int bottom = subOf.entrySet().stream().filter(e -> e.getValue() == s.id())
+                                .mapToInt(e -> layer.get(e.getKey())).max().orElse(0);
+                        pushDown(stream, bottom + 1, forward, layer);
+                    }
                 }
             }
             return new Layout(layer);

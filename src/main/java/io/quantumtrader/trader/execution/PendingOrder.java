@@ -10,8 +10,10 @@ import io.quantumtrader.trader.events.OrderFilled;
  * @param stopLoss  protective stop for an entry, USD
  * @param takeProfit target for an entry, USD
  * @param reason    exit reason for an exit order, {@code null} for an entry
+ * @param referencePrice the signal's entry price for an entry order (its pending notional is size × this), USD; 0 for
+ *                  an exit
  */
 public record PendingOrder(String orderId, String requestId, String positionId, String symbol, Direction direction,
                            OrderFilled.Purpose purpose, double size, double stopLoss, double takeProfit, String reason,
-                           String placedBy) {
+                           String placedBy, double referencePrice) {
 }

@@ -3,7 +3,7 @@ package io.quantumtrader.trader.position;
 import io.quantumtrader.trader.events.Direction;
 
 /**
- * An open position (kept in the {@code positions} store, one per symbol).
+ * An open position (kept in the {@code positions} store, one per symbol: an add is merged into it, never replaces it).
  *
  * @param closing true once an exit order was placed (no second exit)
  */
@@ -13,6 +13,19 @@ public record Position(String positionId, String symbol, Direction direction, do
     /** @return unrealized P&amp;L at {@code price}, USD (fees excluded) */
     public double unrealized(double price) {
         return (price - entryPrice) * size * (direction == Direction.LONG ? 1 : -1);
+    }
+
+    /**
+     * @param size     quantity added, base currency
+     * @param price    its fill price, USD
+     * @param feeUsd   its fee, USD
+     * @return this position with an add in the same direction: sizes summed, entry at the size-weighted average price,
+     *         fees summed, stop and target kept
+     */
+    public Position add(double size, double price, double feeUsd) {
+        double total = this.size + size;
+        return new Position(positionId, symbol, direction, total, (entryPrice * this.size + price * size) / total,
+                stopLoss, takeProfit, entryFeeUsd + feeUsd, openedAt, closing);
     }
 
     /** @return this position marked as closing */

@@ -1,6 +1,5 @@
 package io.quantumtrader.trader.position;
 
-import io.quantumtrader.trader.events.DailyStatus;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
@@ -8,8 +7,11 @@ import io.quantumtrader.trader.events.PriceTick;
 
 import java.util.List;
 
-/** What position state did on one tick: positions opened, marked and closed, daily status, a kill switch activation. */
+/**
+ * What position state did on one tick: positions opened, marked and closed, a kill switch activation,
+ * a change of the de-risk state ({@code null} when none).
+ */
 public record PositionOutput(PriceTick tick, List<PositionOpened> opened, List<PositionClosed> closed,
-                             List<io.quantumtrader.trader.events.PositionUpdate> updates, List<DailyStatus> dailyStatus,
-                             KillSwitch killSwitch) {
+                             List<io.quantumtrader.trader.events.PositionUpdate> updates,
+                             KillSwitch killSwitch, io.quantumtrader.trader.events.DeRiskUpdate deRisk) {
 }

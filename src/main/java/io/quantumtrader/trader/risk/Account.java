@@ -13,38 +13,51 @@ import java.time.ZoneOffset;
  * @param dailyRealizedUsd  realized P&amp;L of {@code day}, USD
  * @param dailyTrades       positions closed on {@code day}
  * @param dailyWins         of which with positive P&amp;L
- * @param openPositions     positions open now
+ * @param openPositions     positions open now (one per symbol; an add does not count again)
  * @param grossExposureUsd  entry notional of the open positions, USD
  * @param killSwitch        true once the daily loss limit was breached, until a human reset
  * @param killSwitches      kill switch activations so far
  * @param maxDrawdownPct    largest drawdown from peak seen, percent
+ * @param deRisk            the de-risk state ({@link DeRisk})
  */
 public record Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
                       double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
-                      boolean killSwitch, int killSwitches, double maxDrawdownPct) {
+                      boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk) {
 
     public static final String PAPER = "paper";
+
+    public Account {
+        deRisk = deRisk == null ? DeRiskState.NORMAL : deRisk;
+    }
 
     /** @return a fresh account with the rules' starting equity */
     public static Account start(RiskRules rules) {
         return new Account(PAPER, rules.startingEquityUsd(), rules.startingEquityUsd(), Long.MIN_VALUE,
-                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0);
+                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL);
     }
 
     /**
      * @param resetKillSwitch whether a new day clears the kill switch ({@link RiskRules#killSwitchResetsDaily()})
-     * @return this account on the UTC day of {@code time} (a new day resets the daily figures)
+     * @return this account on the UTC day of {@code time} when that day is later than the account's (a new day resets
+     *         the daily figures); the account's day never moves back (a candle closed at 00:00:05 carries the event time
+     *         23:59:59.999 of its window and must not reset the new day's figures)
      */
     public Account onDay(long time, boolean resetKillSwitch) {
         long d = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
-        return d == day ? this : new Account(name, equityUsd, peakEquityUsd, d, equityUsd, 0, 0, 0, openPositions,
-                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct);
+        return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, equityUsd, 0, 0, 0, openPositions,
+                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct, deRisk);
     }
 
     /** @return this account with a position opened ({@code notional} USD at entry) */
     public Account opened(double notional) {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct);
+                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk);
+    }
+
+    /** @return this account with {@code notional} USD added to an open position (no new position) */
+    public Account added(double notional) {
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk);
     }
 
     /** @return this account with a position closed: realized P&amp;L booked, drawdown tracked */
@@ -54,7 +67,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         double drawdown = peak > 0 ? (peak - equity) / peak * 100 : 0;
         return new Account(name, equity, peak, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl, dailyTrades + 1,
                 dailyWins + (realizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1), Math.max(0, grossExposureUsd - notional),
-                killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown));
+                killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk);
     }
 
     /** @return the day's realized loss as a percent of the day's starting equity (0 when in profit) */
@@ -70,12 +83,18 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     /** @return this account with the kill switch off (a human reset) */
     public Account reset() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct);
+                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk);
     }
 
     /** @return this account with the kill switch on */
     public Account killed() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct);
+                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct, deRisk);
+    }
+
+    /** @return this account in de-risk state {@code state} */
+    public Account withDeRisk(DeRiskState state) {
+        return state == deRisk ? this : new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd,
+                dailyTrades, dailyWins, openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, state);
     }
 }

@@ -5,20 +5,26 @@ import io.quantumtrader.trader.events.RiskEvaluation.Decision;
 import io.quantumtrader.trader.events.RiskEvaluation.PositionAllowed;
 import io.quantumtrader.trader.events.RiskEvaluation.RiskDimensions;
 import io.quantumtrader.trader.events.Signal;
+import io.quantumtrader.trader.position.Position;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Judges an advisory signal against the account and the rules (seed event flow: four risk dimensions).
+ * Judges an advisory signal against the account, its positions and pending orders, and the rules (seed event flow:
+ * four risk dimensions).
  * <ul>
  *   <li>trade risk: edge score at least {@code minEdgeScore} and a stop on the right side of entry;</li>
  *   <li>daily risk: the day's realized loss below {@code dailyLossLimitPct};</li>
  *   <li>drawdown: below {@code maxDrawdownPct} from peak equity;</li>
- *   <li>system integrity: kill switch off, fewer than {@code maxOpenPositions}, no open position in the symbol.</li>
+ *   <li>system integrity, first failure named: kill switch off; not HARD_DERISK; no entry order already pending in the
+ *       symbol; with an open position in the symbol, the signal is an add: refused when the position is closing, in
+ *       the other direction, in SOFT_DERISK or when adds are not allowed; a new position only below
+ *       {@code maxOpenPositions} counting symbols with a pending entry.</li>
  * </ul>
- * All passed: APPROVED, risking {@code riskPerTradePct} of equity, or MODIFIED when the gross exposure cap forces a
- * smaller size; otherwise VETOED naming the first failed check. Plain Java.
+ * All passed: APPROVED, risking {@code riskPerTradePct} of equity (half of it in SOFT_DERISK: MODIFIED), or MODIFIED
+ * when the gross exposure cap ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry
+ * orders) forces a smaller size; VETOED when no room is left. Plain Java.
  */
 public final class RiskKernel {
 
@@ -28,37 +34,39 @@ public final class RiskKernel {
         this.rules = rules;
     }
 
-    /** @param symbolOpen whether a position in the signal's symbol is open */
-    public RiskEvaluation evaluate(Signal s, Account account, boolean symbolOpen, long now) {
+    /** @param exposure the signal symbol's open position and every pending entry order */
+    public RiskEvaluation evaluate(Signal s, Account account, Exposure exposure, long now) {
         double stopDistance = Math.abs(s.entryPrice() - s.stopLoss());
         boolean trade = s.edgeScore() >= rules.minEdgeScore() && stopDistance > 0;
         boolean daily = account.dailyLossPct() < rules.dailyLossLimitPct();
         boolean drawdown = account.drawdownPct() < rules.maxDrawdownPct();
-        boolean integrity = !account.killSwitch() && account.openPositions() < rules.maxOpenPositions() && !symbolOpen;
-        RiskDimensions dims = new RiskDimensions(trade, daily, drawdown, integrity);
+        String integrityFailure = integrity(s, account, exposure);
+        RiskDimensions dims = new RiskDimensions(trade, daily, drawdown, integrityFailure == null);
         String id = "eval-" + s.signalId();
         if (!dims.allPassed()) {
             String reason = !trade ? (s.edgeScore() < rules.minEdgeScore() ? "edge score " + s.edgeScore() + " < " + rules.minEdgeScore()
                     : "no stop distance")
                     : !daily ? String.format("daily loss %.2f%% reached the %.1f%% limit", account.dailyLossPct(), rules.dailyLossLimitPct())
                     : !drawdown ? String.format("drawdown %.2f%% reached the %.1f%% limit", account.drawdownPct(), rules.maxDrawdownPct())
-                    : account.killSwitch() ? "kill switch active"
-                    : symbolOpen ? "a position in " + s.symbol() + " is open"
-                    : "max open positions " + rules.maxOpenPositions() + " reached";
-            return new RiskEvaluation(id, s.signalId(), s.symbol(), Decision.VETOED, reason, List.of(), dims, null,
-                    s.entryPrice(), s.stopLoss(), s.takeProfit(), now);
+                    : integrityFailure;
+            return vetoed(id, s, reason, dims, now);
         }
-        double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
-        double size = maxRisk / stopDistance;
-        double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd();
         List<String> modifications = new ArrayList<>();
         Decision decision = Decision.APPROVED;
+        double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
+        if (account.deRisk() == DeRiskState.SOFT_DERISK) {
+            maxRisk /= 2;
+            modifications.add("risk halved (soft de-risk)");
+            decision = Decision.MODIFIED;
+        }
+        double size = maxRisk / stopDistance;
+        double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd()
+                - exposure.pendingNotionalUsd();
         if (size * s.entryPrice() > room) {
             double capped = Math.max(0, room / s.entryPrice());
-            if (capped <= 0) {
-                return new RiskEvaluation(id, s.signalId(), s.symbol(), Decision.VETOED, "gross exposure cap reached",
-                        List.of(), new RiskDimensions(trade, daily, drawdown, false), null, s.entryPrice(), s.stopLoss(),
-                        s.takeProfit(), now);
+            if (round6(capped) <= 0) {
+                return vetoed(id, s, String.format("gross exposure cap %.0f%% reached (incl. pending orders)",
+                        rules.grossExposureCapPct()), new RiskDimensions(trade, daily, drawdown, false), now);
             }
             modifications.add(String.format("size %.6f -> %.6f (gross exposure cap %.0f%%)", size, capped, rules.grossExposureCapPct()));
             size = capped;
@@ -67,6 +75,34 @@ public final class RiskKernel {
         }
         return new RiskEvaluation(id, s.signalId(), s.symbol(), decision, null, modifications, dims,
                 new PositionAllowed(s.symbol(), s.direction(), round6(size), round2(maxRisk)),
+                s.entryPrice(), s.stopLoss(), s.takeProfit(), now);
+    }
+
+    /** @return the first failed system-integrity rule, or {@code null} when all pass */
+    private String integrity(Signal s, Account account, Exposure exposure) {
+        Position open = exposure.open();
+        if (account.killSwitch()) {
+            return "kill switch active";
+        }
+        if (account.deRisk() == DeRiskState.HARD_DERISK) {
+            return "hard de-risk: no new entries";
+        }
+        if (exposure.pendingEntrySymbols().contains(s.symbol())) {
+            return "an entry order in " + s.symbol() + " is pending";
+        }
+        if (open != null) {
+            return open.closing() ? "the position in " + s.symbol() + " is closing"
+                    : open.direction() != s.direction() ? "opposite the open " + open.direction() + " position in " + s.symbol()
+                    : !rules.allowAdds() ? "a position in " + s.symbol() + " is open"
+                    : account.deRisk() == DeRiskState.SOFT_DERISK ? "soft de-risk: no adds"
+                    : null;
+        }
+        return account.openPositions() + exposure.pendingNewSymbols() >= rules.maxOpenPositions()
+                ? "max open positions " + rules.maxOpenPositions() + " reached (incl. pending entries)" : null;
+    }
+
+    private static RiskEvaluation vetoed(String id, Signal s, String reason, RiskDimensions dims, long now) {
+        return new RiskEvaluation(id, s.signalId(), s.symbol(), Decision.VETOED, reason, List.of(), dims, null,
                 s.entryPrice(), s.stopLoss(), s.takeProfit(), now);
     }
 

@@ -13,24 +13,52 @@ import java.io.InputStream;
  * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %)
  * @param dailyLossLimitPct   daily realized loss that trips the kill switch, percent of the day's starting equity (seed §5: 5 %)
  * @param maxDrawdownPct      drawdown from peak equity beyond which nothing new is approved, percent
- * @param maxOpenPositions    open positions at most
- * @param grossExposureCapPct gross notional of open positions at most, percent of equity
+ * @param maxOpenPositions    open positions at most (symbols with a position or a pending entry; an add is not a new one)
+ * @param grossExposureCapPct gross entry notional of open positions plus pending entry orders at most, percent of
+ *                            equity (seed quant_engine: 130 %)
  * @param minEdgeScore        signals with a lower edge score are vetoed (0..100)
  * @param killSwitchResetsDaily when true the kill switch is reset at the next UTC day (a replay's stand-in for the
  *                            operator's morning reset); false (the default): only a human reset clears it (seed §5)
+ * @param allowAdds           whether an approved signal in the direction of an open position adds to it (NORMAL
+ *                            de-risk state only); false: refused ("a position in X is open")
+ * @param softDeriskDrawdownPct drawdown from peak at which the account enters SOFT_DERISK, percent (0: never)
+ * @param hardDeriskDrawdownPct drawdown from peak at which the account enters HARD_DERISK, percent (0: never)
+ * @param softDeriskOnVolatilitySpike whether a symbol in a volatility spike (CHAOTIC) puts the account in SOFT_DERISK
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
-                        int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily) {
+                        int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
+                        boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
+                        boolean softDeriskOnVolatilitySpike) {
 
-    /** @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 100 % gross, edge 20, human reset */
+    /**
+     * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
+     *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown
+     */
     public static RiskRules defaults() {
-        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 100.0, 20, false);
+        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true);
+    }
+
+    /** @return the first eight rules as given, adds allowed and the de-risk thresholds of {@link #defaults()} */
+    public static RiskRules of(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
+                               int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily) {
+        RiskRules d = defaults();
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, d.allowAdds, d.softDeriskDrawdownPct,
+                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike);
     }
 
     /** @return these rules with the daily kill switch reset on or off */
     public RiskRules withKillSwitchResetsDaily(boolean reset) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
-                grossExposureCapPct, minEdgeScore, reset);
+                grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
+                softDeriskOnVolatilitySpike);
+    }
+
+    /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule */
+    public RiskRules withDerisk(double softDrawdownPct, double hardDrawdownPct, boolean onVolatilitySpike) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
+                onVolatilitySpike);
     }
 
     /** @throws IllegalArgumentException on unreadable YAML */

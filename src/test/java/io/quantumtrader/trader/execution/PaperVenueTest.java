@@ -18,12 +18,12 @@ class PaperVenueTest {
     @Test
     void fillsMoveAgainstTheTraderAndPayFees() {
         PaperVenue venue = PaperVenue.defaults();
-        PendingOrder buy = new PendingOrder("o1", "r1", "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 2, 900, 1300, null, "1-0");
+        PendingOrder buy = new PendingOrder("o1", "r1", "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 2, 900, 1300, null, "1-0", 1000);
         OrderFilled f = venue.fill(buy, new PriceTick("BTC-USD", 1000, 1, 5_000));
         assertThat(f.price()).isEqualTo(1000.5);                 // +5 bps
         assertThat(f.feeUsd()).isEqualTo(2.001);                 // 10 bps of 2,001 USD
         assertThat(f.stopLoss()).isEqualTo(900);
-        PendingOrder exitLong = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0, 0, "STOP_LOSS", "2-0");
+        PendingOrder exitLong = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0, 0, "STOP_LOSS", "2-0", 0);
         OrderFilled x = venue.fill(exitLong, new PriceTick("BTC-USD", 1000, 1, 6_000));
         assertThat(x.price()).isEqualTo(999.5);                  // a sell: -5 bps
         assertThat(x.exitReason()).isEqualTo(ExitReason.STOP_LOSS);

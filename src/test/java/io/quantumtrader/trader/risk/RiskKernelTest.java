@@ -1,29 +1,50 @@
 package io.quantumtrader.trader.risk;
 
 import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.Regime;
 import io.quantumtrader.trader.events.RiskEvaluation;
 import io.quantumtrader.trader.events.Signal;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.position.Position;
 import io.quantumtrader.trader.sizing.PositionSizer;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Risk kernel decisions and position sizing: plain Java, no Redis. */
+/** Risk kernel decisions, the portfolio's rules and position sizing: plain Java, no Redis. */
 class RiskKernelTest {
 
     static final RiskRules RULES = RiskRules.defaults();
     static final RiskKernel KERNEL = new RiskKernel(RULES);
 
     static Signal signal(double entry, double stop, double edge) {
-        return new Signal("S-1", "BTC-USD", 60_000, Direction.LONG, edge, entry, stop, entry + 3 * (entry - stop), "test",
-                "m", "NONE", Regime.TRENDING);
+        return signal("BTC-USD", Direction.LONG, entry, stop, edge);
+    }
+
+    static Signal signal(String symbol, Direction d, double entry, double stop, double edge) {
+        double target = entry + 3 * (entry - stop);
+        return new Signal("S-1", symbol, 60_000, d, edge, entry, stop, target, "test", "m", "NONE", Regime.TRENDING);
+    }
+
+    static PendingOrder entry(String symbol, double size, double price) {
+        return new PendingOrder("o-" + symbol, "r", "p-" + symbol, symbol, Direction.LONG, OrderFilled.Purpose.ENTRY, size,
+                price * 0.9, price * 1.3, null, "1-0", price);
+    }
+
+    static Position open(String symbol, Direction d, double size, double entry, boolean closing) {
+        return new Position("pos-" + symbol, symbol, d, size, entry, entry * 0.9, entry * 1.3, 1, 0, closing);
+    }
+
+    static Account fresh() {
+        return Account.start(RULES).onDay(60_000, false);
     }
 
     @Test
     void approvesRiskingOnePercentOfEquityAndTheSizerDividesByTheStopDistance() {
-        Account a = Account.start(RULES).onDay(60_000, false);
-        RiskEvaluation e = KERNEL.evaluate(signal(1000, 900, 50), a, false, 60_000);
+        RiskEvaluation e = KERNEL.evaluate(signal(1000, 900, 50), fresh(), Exposure.none(), 60_000);
         assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.APPROVED);
         assertThat(e.riskDimensions().allPassed()).isTrue();
         assertThat(e.positionAllowed().maxRiskUsd()).isEqualTo(1_000.0);   // 1 % of 100,000
@@ -34,27 +55,97 @@ class RiskKernelTest {
     }
 
     @Test
-    void modifiesTheSizeWhenTheGrossExposureCapBinds() {
-        Account a = Account.start(RULES).onDay(60_000, false);
-        RiskEvaluation e = KERNEL.evaluate(signal(1000, 999, 50), a, false, 60_000);   // 1,000 BTC would be 1M notional
+    void modifiesTheSizeWhenTheGrossExposureCapOf130PercentBinds() {
+        RiskEvaluation e = KERNEL.evaluate(signal(1000, 999, 50), fresh(), Exposure.none(), 60_000);   // 1,000 BTC would be 1M
         assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
-        assertThat(e.positionAllowed().maxSize()).isEqualTo(100.0);         // 100 % of equity / price
-        assertThat(e.modifications()).singleElement().asString().contains("gross exposure cap");
+        assertThat(e.positionAllowed().maxSize()).isEqualTo(130.0);         // 130 % of equity / price
+        assertThat(e.modifications()).singleElement().asString().contains("gross exposure cap 130%");
+    }
+
+    @Test
+    void pendingEntryOrdersCountTowardTheExposureCapAndTheOpenPositionLimit() {
+        // 120,000 USD of ETH entries approved but not filled: only 10,000 USD of room is left under the 130 % cap
+        Exposure pending = Exposure.of(null, List.of(entry("ETH-USD", 40, 3000)), s -> false);
+        RiskEvaluation e = KERNEL.evaluate(signal(1000, 999, 50), fresh(), pending, 60_000);
+        assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
+        assertThat(e.positionAllowed().maxSize()).isEqualTo(10.0);
+        // the cap is full: vetoed, never an exposure beyond it
+        Exposure full = Exposure.of(null, List.of(entry("ETH-USD", 130_000 / 3000.0, 3000)), s -> false);
+        RiskEvaluation none = KERNEL.evaluate(signal(1000, 999, 50), fresh(), full, 60_000);
+        assertThat(none.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
+        assertThat(none.vetoReason()).contains("gross exposure cap 130% reached (incl. pending orders)");
+        // a second approval on a symbol whose entry has not filled yet is refused
+        Exposure sameSymbol = Exposure.of(null, List.of(entry("BTC-USD", 1, 1000)), s -> false);
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), fresh(), sameSymbol, 0).vetoReason())
+                .isEqualTo("an entry order in BTC-USD is pending");
+        // three symbols pending: a fourth is a position too many
+        Exposure three = Exposure.of(null, List.of(entry("A", 1, 10), entry("B", 1, 10), entry("C", 1, 10)), s -> false);
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), fresh(), three, 0).vetoReason()).startsWith("max open positions 3");
+    }
+
+    @Test
+    void aSecondSignalOnAnOpenPositionAddsInItsDirectionOrIsRefused() {
+        Account one = fresh().opened(10_000);
+        Exposure same = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, false), List.of(), s -> true);
+        RiskEvaluation add = KERNEL.evaluate(signal(1000, 900, 50), one, same, 0);
+        assertThat(add.decision()).isEqualTo(RiskEvaluation.Decision.APPROVED);
+        assertThat(add.positionAllowed().maxSize()).isEqualTo(10.0);
+        Exposure opposite = Exposure.of(open("BTC-USD", Direction.SHORT, 10, 1000, false), List.of(), s -> true);
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, opposite, 0).vetoReason())
+                .isEqualTo("opposite the open SHORT position in BTC-USD");
+        Exposure closing = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, true), List.of(), s -> true);
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, closing, 0).vetoReason()).isEqualTo("the position in BTC-USD is closing");
+        RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true);
+        assertThat(new RiskKernel(noAdds).evaluate(signal(1000, 900, 50), one, same, 0).vetoReason())
+                .isEqualTo("a position in BTC-USD is open");
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), one.withDeRisk(DeRiskState.SOFT_DERISK), same, 0).vetoReason())
+                .isEqualTo("soft de-risk: no adds");
+    }
+
+    @Test
+    void deRiskStatesHalveNewEntriesOrStopThem() {
+        RiskEvaluation soft = KERNEL.evaluate(signal(1000, 900, 50), fresh().withDeRisk(DeRiskState.SOFT_DERISK), Exposure.none(), 0);
+        assertThat(soft.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
+        assertThat(soft.positionAllowed().maxRiskUsd()).isEqualTo(500.0);
+        assertThat(soft.modifications()).contains("risk halved (soft de-risk)");
+        RiskEvaluation hard = KERNEL.evaluate(signal(1000, 900, 50), fresh().withDeRisk(DeRiskState.HARD_DERISK), Exposure.none(), 0);
+        assertThat(hard.vetoReason()).isEqualTo("hard de-risk: no new entries");
+
+        assertThat(DeRisk.of(RULES, 0, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES, 0, 1)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, 3.0, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, 8.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.of(RULES.withDerisk(0, 0, false), 50, 3)).isEqualTo(DeRiskState.NORMAL);
+
+        // HARD_DERISK reduces to the cap: 135,000 USD open against 130 % of 100,000; a 10,000 exit already placed suffices
+        Account over = fresh().opened(135_000).withDeRisk(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.mustReduce(RULES, over, 0)).isTrue();
+        assertThat(DeRisk.mustReduce(RULES, over, 10_000)).isFalse();
+        assertThat(DeRisk.mustReduce(RULES, over.withDeRisk(DeRiskState.SOFT_DERISK), 0)).isFalse();
     }
 
     @Test
     void vetoesNamingTheFailedDimension() {
-        Account fresh = Account.start(RULES).onDay(60_000, false);
-        assertThat(KERNEL.evaluate(signal(1000, 900, 5), fresh, false, 0).vetoReason()).contains("edge score");
-        assertThat(KERNEL.evaluate(signal(1000, 900, 50), fresh, true, 0).vetoReason()).contains("is open");
-        Account losing = fresh.opened(10_000).closed(10_000, -5_000);
-        RiskEvaluation daily = KERNEL.evaluate(signal(1000, 900, 50), losing, false, 0);
+        assertThat(KERNEL.evaluate(signal(1000, 900, 5), fresh(), Exposure.none(), 0).vetoReason()).contains("edge score");
+        Account losing = fresh().opened(10_000).closed(10_000, -5_000);
+        RiskEvaluation daily = KERNEL.evaluate(signal(1000, 900, 50), losing, Exposure.none(), 0);
         assertThat(daily.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
         assertThat(daily.riskDimensions().dailyRiskPassed()).isFalse();
         assertThat(daily.vetoReason()).contains("daily loss 5.00%");
-        Account killed = fresh.killed();
-        assertThat(KERNEL.evaluate(signal(1000, 900, 50), killed, false, 0).vetoReason()).isEqualTo("kill switch active");
+        assertThat(KERNEL.evaluate(signal(1000, 900, 50), fresh().killed(), Exposure.none(), 0).vetoReason()).isEqualTo("kill switch active");
         assertThat(new PositionSizer().size(daily, 0)).isEmpty();
+    }
+
+    @Test
+    void anAddIsMergedIntoThePositionNeverReplacingIt() {
+        Position p = open("BTC-USD", Direction.LONG, 2, 1000, false).add(2, 1100, 3);
+        assertThat(p.size()).isEqualTo(4.0);
+        assertThat(p.entryPrice()).isEqualTo(1050.0);
+        assertThat(p.entryFeeUsd()).isEqualTo(4.0);
+        assertThat(p.unrealized(1100)).isEqualTo(200.0);   // (1100 - 1000) * 2 + 0 * 2
+        Account a = fresh().opened(2000).added(2200);
+        assertThat(a.openPositions()).isEqualTo(1);
+        assertThat(a.grossExposureUsd()).isEqualTo(4200.0);
     }
 
     @Test

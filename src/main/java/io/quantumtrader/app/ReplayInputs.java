@@ -1,0 +1,154 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.market.TradesCsv;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The inputs of one replay ({@code --file SYMBOL=path}, repeated, or a prices CSV with a symbol column), merged into
+ * one sequence of ticks by event time (ties: in the order the files were given, then file order).
+ *
+ * @param inputs the files, in the order given
+ */
+public record ReplayInputs(List<ReplayInput> inputs) {
+
+    private static final Pattern CANDLE = Pattern.compile("(\\d+)([smhd])");
+
+    /** One tick and the input it came from. */
+    public record Tick(ReplayInput input, TradesCsv.Trade trade) {
+        /** @return the tick's deterministic event id ({@link ReplayInput#eventId}) */
+        public String eventId() {
+            return input.eventId(trade);
+        }
+
+        public PriceTick tick() {
+            return trade.tick();
+        }
+    }
+
+    /**
+     * @param specs         {@code SYMBOL=path} or {@code path} (ticks of {@code defaultSymbol}); empty: the bundled data
+     * @param defaultSymbol the symbol of a file given without one
+     * @throws CliException when a file cannot be used ({@link ReplayInput#load})
+     */
+    public static ReplayInputs load(List<String> specs, String defaultSymbol) {
+        if (specs == null || specs.isEmpty()) {
+            return new ReplayInputs(List.of(ReplayInput.load(null, defaultSymbol)));
+        }
+        List<ReplayInput> out = new ArrayList<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq > 0 && PriceTick.SYMBOL.matcher(spec.substring(0, eq)).matches()) {
+                out.add(ReplayInput.load(Path.of(spec.substring(eq + 1)), spec.substring(0, eq)));
+            } else {
+                out.add(ReplayInput.load(Path.of(spec), defaultSymbol));
+            }
+        }
+        return new ReplayInputs(List.copyOf(out));
+    }
+
+    /** @return every tick of every input, merged by event time (stable) */
+    public List<Tick> merged() {
+        List<Tick> all = new ArrayList<>();
+        for (ReplayInput in : inputs) {
+            in.trades().forEach(t -> all.add(new Tick(in, t)));
+        }
+        if (inputs.size() > 1) {
+            all.sort(Comparator.comparingLong(t -> t.tick().timestamp()));
+        }
+        return all;
+    }
+
+    /** @return ticks read from all inputs */
+    public long ticks() {
+        return inputs.stream().mapToLong(i -> i.trades().size()).sum();
+    }
+
+    /** @return malformed lines of all inputs */
+    public long malformed() {
+        return inputs.stream().mapToLong(i -> i.csv().malformed().size()).sum();
+    }
+
+    /** @return the symbols of all inputs, sorted */
+    public List<String> symbols() {
+        return inputs.stream().flatMap(i -> i.symbols().stream()).distinct().sorted().toList();
+    }
+
+    /**
+     * @param candle the candle size
+     * @return what to know before the replay: each input's notices, and a warning per symbol whose prices are
+     *         further apart (median gap) than the candle: each candle then holds one price, a bar is not a candle of trades
+     */
+    public List<String> notices(Duration candle) {
+        List<String> out = new ArrayList<>();
+        inputs.forEach(i -> out.addAll(i.notices()));
+        Map<String, List<Long>> times = new TreeMap<>();
+        merged().forEach(t -> times.computeIfAbsent(t.tick().symbol(), s -> new ArrayList<>()).add(t.tick().timestamp()));
+        times.forEach((symbol, ts) -> {
+            List<Long> gaps = new ArrayList<>();
+            for (int i = 1; i < ts.size(); i++) {
+                gaps.add(ts.get(i) - ts.get(i - 1));
+            }
+            if (gaps.isEmpty()) {
+                return;
+            }
+            gaps.sort(Long::compare);
+            long median = gaps.get(gaps.size() / 2);
+            if (median > candle.toMillis()) {
+                String hint = suggest(median);
+                out.add(String.format("warning: %s's prices are %s apart (median), coarser than the %s candle: each candle holds "
+                        + "one price (open = high = low = close), so ADX/ATR see no range inside a candle%s", symbol,
+                        human(Duration.ofMillis(median)), label(candle),
+                        hint == null ? "" : "; use --candle " + hint + " or more for this data"));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * @param text {@code <n>s|m|h|d}, e.g. {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}
+     * @throws CliException (exit code 2) for anything else
+     */
+    public static Duration candle(String text) {
+        Matcher m = CANDLE.matcher(text == null ? "" : text.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
+            throw new CliException(CliException.INPUT, "invalid --candle '" + text + "'", "give a size like 1m, 5m, 1h or 1d", null);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** @return the candle size as {@code --candle} takes it, e.g. {@code 1m} */
+    public static String label(Duration d) {
+        long s = d.toSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    /** @return the smallest of 1m, 5m, 1h, 1d, 7d at least {@code medianMs}, null when the data is coarser still */
+    private static String suggest(long medianMs) {
+        for (String c : new String[]{"1m", "5m", "1h", "1d", "7d"}) {
+            if (candle(c).toMillis() >= medianMs) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String human(Duration d) {
+        return d.toDays() >= 2 ? d.toDays() + " days" : d.toHours() >= 2 ? d.toHours() + " hours" : d.toMinutes() + " minutes";
+    }
+}

@@ -1,0 +1,110 @@
+package io.quantumtrader.trader.market;
+
+import io.quantumtrader.trader.events.PriceTick;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads price series of several symbols from a CSV with a header naming the columns {@code symbol}, {@code date} and
+ * {@code price} (or {@code close}), in any order, as the {@code data/stocks.csv} of the npm package
+ * {@code vega-datasets} ({@code MSFT,Jan 1 2000,39.81}). These are prices at dates (bars: one close per symbol and
+ * period), not trades: each becomes one tick at 00:00 UTC of its date, size 0. Dates: {@code yyyy-MM-dd},
+ * {@code MMM d yyyy} (English month names) or epoch seconds/milliseconds. Malformed lines are reported with their
+ * line numbers, an unsorted file is sorted (stable), as {@link TradesCsv} does.
+ */
+public final class PricesCsv {
+
+    private static final DateTimeFormatter MONTH_DAY_YEAR = DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ENGLISH);
+
+    private PricesCsv() {
+    }
+
+    /** @return whether {@code headerLine} names the columns of a prices CSV (symbol, date, price or close) */
+    public static boolean isPricesHeader(String headerLine) {
+        List<String> cols = columns(headerLine);
+        return cols.contains("symbol") && cols.contains("date") && (cols.contains("price") || cols.contains("close"));
+    }
+
+    /**
+     * @param in the CSV text (UTF-8) with its header line; closed by the caller
+     * @return the ticks in time order with their line numbers; {@link TradesCsv.Result#header()} true
+     * @throws IllegalArgumentException when the header does not name the symbol, date and price columns
+     */
+    public static TradesCsv.Result read(InputStream in) {
+        List<TradesCsv.Trade> ticks = new ArrayList<>();
+        List<TradesCsv.Malformed> malformed = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String header = r.readLine();
+            if (header == null) {
+                return new TradesCsv.Result(List.of(), List.of(), false, TimestampUnit.SECONDS, null);
+            }
+            header = header.startsWith("\uFEFF") ? header.substring(1) : header;
+            if (!isPricesHeader(header)) {
+                throw new IllegalArgumentException("a prices CSV needs a header with the columns symbol, date and price (or close), was: " + header);
+            }
+            List<String> cols = columns(header);
+            int symbolAt = cols.indexOf("symbol");
+            int dateAt = cols.indexOf("date");
+            int priceAt = cols.contains("price") ? cols.indexOf("price") : cols.indexOf("close");
+            String line;
+            int n = 1;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                if (f.length != cols.size()) {
+                    malformed.add(new TradesCsv.Malformed(n, line, "expected " + cols.size() + " fields, found " + f.length));
+                    continue;
+                }
+                try {
+                    ticks.add(new TradesCsv.Trade(n, new PriceTick(f[symbolAt].trim(), Double.parseDouble(f[priceAt].trim()), 0,
+                            epochMillis(f[dateAt].trim()))));
+                } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+                    malformed.add(new TradesCsv.Malformed(n, line, e.getMessage()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read prices CSV", e);
+        }
+        TradesCsv.OutOfOrder outOfOrder = TradesCsv.outOfOrder(ticks);
+        if (outOfOrder != null) {
+            ticks.sort(Comparator.comparingLong(t -> t.tick().timestamp()));
+        }
+        return new TradesCsv.Result(List.copyOf(ticks), List.copyOf(malformed), true, TimestampUnit.SECONDS, outOfOrder);
+    }
+
+    /** @return 00:00 UTC of {@code date} ({@code yyyy-MM-dd}, {@code MMM d yyyy}, or epoch seconds / milliseconds), epoch ms */
+    static long epochMillis(String date) {
+        if (!date.isEmpty() && date.chars().allMatch(Character::isDigit)) {
+            long raw = Long.parseLong(date);
+            return TimestampUnit.detect(raw).toMillis(raw);
+        }
+        LocalDate d;
+        try {
+            d = LocalDate.parse(date);
+        } catch (DateTimeParseException e) {
+            d = LocalDate.parse(date, MONTH_DAY_YEAR);
+        }
+        return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    private static List<String> columns(String header) {
+        return Arrays.stream(header.split(",", -1)).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+    }
+}

@@ -1,0 +1,104 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RiskEvaluation;
+import io.quantumtrader.trader.market.PricesCsv;
+import io.quantumtrader.trader.reference.IndependentReference;
+import io.quantumtrader.trader.regime.RegimeRules;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The differential test on a real multi-symbol dataset (vega-datasets' monthly closes of five stocks, 2000-2010,
+ * as bars with 1-day candles): the Redis pipeline equals {@link IndependentReference}; several symbols trade at once,
+ * the portfolio keeps its rules (a second signal on an open position adds to it, merged, never replacing it; exposure
+ * including pending orders within the cap), and positions still open at the end are listed.
+ */
+class MultiSymbolDifferentialTest {
+
+    static final RedisConnection REDIS = RedisConnection.embedded();
+
+    @AfterAll
+    static void stop() {
+        REDIS.close();
+    }
+
+    static List<PriceTick> stocks() throws Exception {
+        try (InputStream in = Files.newInputStream(VegaStocks.csv())) {
+            return PricesCsv.read(in).ticks();
+        }
+    }
+
+    @Test
+    void fiveStocksThroughThePipelineEqualTheIndependentReference() throws Exception {
+        List<PriceTick> ticks = stocks();
+        assertThat(ticks).hasSize(560);
+        Path rulesFile = DifferentialTest.RULES_FILE;
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(rulesFile)) {
+            rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
+        }
+        IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(rulesFile).resetDaily(true);
+        IndependentReference reference = run(ticks, rules, referenceRules);
+        Set<String> traded = reference.closed.stream().map(c -> c.symbol()).collect(Collectors.toSet());
+        assertThat(traded).as("symbols traded").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * Tight rules (written in both forms: the YAML the pipeline reads, the reference's own record): 4 % risk per trade,
+     * a 60 % gross cap, hard de-risk from 2 % drawdown: the account reaches HARD_DERISK, and both agree on every fill.
+     */
+    @Test
+    void underTightRulesBothImplementationsAgreeThroughHardDerisk() throws Exception {
+        String yaml = String.join("\n", "starting-equity-usd: 100000", "risk-per-trade-pct: 4.0", "daily-loss-limit-pct: 50.0",
+                "max-drawdown-pct: 50.0", "max-open-positions: 5", "gross-exposure-cap-pct: 60.0", "min-edge-score: 20",
+                "kill-switch-resets-daily: true", "allow-adds: true", "soft-derisk-drawdown-pct: 0", "hard-derisk-drawdown-pct: 2.0",
+                "soft-derisk-on-volatility-spike: false", "");
+        Path file = Files.createTempFile("tight-rules", ".yaml");
+        Files.writeString(file, yaml);
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(file)) {
+            rules = RiskRules.load(in);
+        }
+        IndependentReference reference = run(stocks(), rules, IndependentReference.Rules.fromYaml(file));
+        assertThat(reference.deRiskChanges).contains("NORMAL -> HARD_DERISK");
+    }
+
+    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules) {
+        String ns = "stocks-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
+                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
+            assertThat(runtime.awaitDrained(Duration.ofMinutes(1))).isTrue();
+        }
+        IndependentReference reference = new IndependentReference(referenceRules, Duration.ofDays(1).toMillis());
+        ticks.forEach(reference::onTick);
+
+        DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
+        long entries = reference.fills.stream().filter(f -> f.purpose() == io.quantumtrader.trader.events.OrderFilled.Purpose.ENTRY).count();
+        long positions = reference.closed.size() + reference.openPositions().size();
+        assertThat(entries).as("entry fills: some were adds to an open position, merged into it (positions opened = closed + open)")
+                .isGreaterThan(positions);
+        List<RiskEvaluation> evaluations = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class);
+        assertThat(evaluations).extracting(RiskEvaluation::vetoReason).as("de-risk and position rules were applied")
+                .anyMatch(r -> r != null && (r.contains("de-risk") || r.contains("position")));
+        return reference;
+    }
+}

@@ -1,0 +1,105 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.events.PriceTick;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Range;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same ticks on one instance and on three instances of the trading topology (each with its own instance id,
+ * membership and leases) give identical outputs, compared by originating tick (its event id, carried as the trace id)
+ * on every stream the topology writes: the
+ * account is never split between instances (its sub-topology has one task, whoever owns it), and the reporting layer
+ * runs wherever its task lands.
+ */
+class TradingScaleOutTest {
+
+    static final RedisConnection REDIS = RedisConnection.embedded();
+
+    @AfterAll
+    static void stop() {
+        REDIS.close();
+    }
+
+    /**
+     * @return every output event as {@code <stream>/<trace id of the originating tick>/<n>} → key, event time and
+     *         payload (entry ids, and so output event ids, depend on when the ticks were appended; the ticks' own event
+     *         ids, propagated as trace ids, do not)
+     */
+    static Map<String, String> outputsByOrigin(String ns, StreamCatalog catalog) {
+        Map<String, String> out = new TreeMap<>();
+        for (String stream : catalog.streams().keySet()) {
+            if (stream.equals(QuantumTraderTopology.TICKS) || stream.startsWith("system.")) {
+                continue;
+            }
+            Map<String, Integer> n = new java.util.HashMap<>();
+            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+                REDIS.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded()).toIterable().forEach(r -> {
+                    Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
+                    String origin = stream + "/" + e.traceId();
+                    // placed_by names the Redis entry of the tick that placed an order: where it was appended, not what it was
+                    String data = e.data().replaceAll("\"placed_by\":\"[0-9-]+\"", "\"placed_by\":\"<tick entry>\"");
+                    out.put(origin + "/" + n.merge(origin, 1, Integer::sum), e.subject() + "|" + e.time().toEpochMilli() + "|" + data);
+                });
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void oneAndThreeInstancesWriteTheSameEventsForEachTick() {
+        List<PriceTick> ticks = TradingFixtures.realTicks(20_000);
+        StreamCatalog catalog = TradingFixtures.catalog();
+
+        String one = "one-" + System.nanoTime();
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
+                StreamsConfig.defaults().withNamespace(one).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            TradingFixtures.publishWithIds(REDIS.template(), one, catalog, ticks);
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
+        }
+
+        String three = "three-" + System.nanoTime();
+        List<StreamsRuntime> instances = new ArrayList<>();
+        try {
+            for (String id : List.of("i-1", "i-2", "i-3")) {
+                StreamsRuntime r = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults().withNamespace(three)
+                        .withCatalog(catalog).withInstanceId(id).withBatchSize(100), REDIS.template());
+                r.start();
+                instances.add(r);
+            }
+            TradingFixtures.publishWithIds(REDIS.template(), three, catalog, ticks);
+            for (StreamsRuntime r : instances) {
+                assertThat(r.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            }
+        } finally {
+            instances.forEach(StreamsRuntime::close);
+        }
+
+        Map<String, String> expected = outputsByOrigin(one, catalog);
+        assertThat(expected.keySet()).anyMatch(k -> k.startsWith(QuantumTraderTopology.CLOSED + "/"))
+                .anyMatch(k -> k.startsWith(QuantumTraderTopology.DAILY_STATUS + "/"));
+        Map<String, String> actual = outputsByOrigin(three, catalog);
+        List<String> onlyOne = expected.keySet().stream().filter(k -> !actual.containsKey(k)).limit(5).toList();
+        List<String> onlyThree = actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
+        List<String> differ = expected.keySet().stream().filter(k -> actual.containsKey(k) && !actual.get(k).equals(expected.get(k)))
+                .limit(5).map(k -> k + ": " + expected.get(k) + " != " + actual.get(k)).toList();
+        assertThat(List.of(onlyOne, onlyThree, differ)).as("%d events on one instance, %d on three: only on one, only on three, different",
+                expected.size(), actual.size()).containsOnly(List.of());
+    }
+}

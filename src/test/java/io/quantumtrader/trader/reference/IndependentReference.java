@@ -1,0 +1,514 @@
+package io.quantumtrader.trader.reference;
+
+import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.ExitReason;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PriceTick;
+import org.ta4j.core.BarSeries;
+import org.ta4j.core.BaseBarSeriesBuilder;
+import org.ta4j.core.indicators.ATRIndicator;
+import org.ta4j.core.indicators.EMAIndicator;
+import org.ta4j.core.indicators.adx.ADXIndicator;
+import org.ta4j.core.indicators.helpers.ClosePriceIndicator;
+import org.ta4j.core.num.DoubleNum;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The trading system's documented rules (docs/TRADING-PIPELINE.md, config/risk-rules.yaml, DESIGN §7) written a
+ * second time as one sequential loop over the ticks, for the differential test. It imports nothing from the trading
+ * code but event records ({@code trader.events}): its own candle windows, its own regime, advisory, risk, sizing,
+ * venue, position, exit and P&amp;L arithmetic, and ta4j's indicators directly. Where the pipeline and this loop
+ * disagree, one of them does not follow the documented rules.
+ *
+ * <p>Order per tick (the pipeline's depth-first order): candle windows closed by the tick's stream time → regime →
+ * advisory → risk → sizer → order entry (event time of a closed candle: window end − 1 ms); then the venue fills the
+ * symbol's orders placed on earlier ticks → positions and account (daily P&amp;L, kill switch, de-risk state) → exit
+ * checks (an exit order fills on the next tick of its symbol).
+ */
+public final class IndependentReference {
+
+    /** The rules, read from config/risk-rules.yaml by this class (not by the trading code's parser). */
+    public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
+                        double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
+                        double hardDrawdownPct, boolean softOnSpike, double slippageBps, double feeBps) {
+
+        /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
+        public static Rules fromYaml(Path file) {
+            try (InputStream in = Files.newInputStream(file)) {
+                Map<?, ?> m = YAMLMapper.builder().build().readValue(in, Map.class);
+                return new Rules(num(m, "starting-equity-usd"), num(m, "risk-per-trade-pct"), num(m, "daily-loss-limit-pct"),
+                        num(m, "max-drawdown-pct"), (int) num(m, "max-open-positions"), num(m, "gross-exposure-cap-pct"),
+                        num(m, "min-edge-score"), bool(m, "kill-switch-resets-daily"), bool(m, "allow-adds"),
+                        num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
+                        bool(m, "soft-derisk-on-volatility-spike"), 5, 10);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** @return these rules with the daily kill switch reset on or off */
+        public Rules resetDaily(boolean reset) {
+            return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, slippageBps, feeBps);
+        }
+
+        /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
+        public Rules slippage(double bps) {
+            return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, bps, feeBps);
+        }
+
+        /** @return these rules with another gross exposure cap */
+        public Rules cap(double pct) {
+            return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, slippageBps, feeBps);
+        }
+
+        private static double num(Map<?, ?> m, String key) {
+            Object v = m.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("risk rules lack " + key);
+            }
+            return ((Number) v).doubleValue();
+        }
+
+        private static boolean bool(Map<?, ?> m, String key) {
+            return Boolean.TRUE.equals(m.get(key));
+        }
+    }
+
+    /** An open position as this loop keeps it, marked at the symbol's last price. */
+    public record Open(String positionId, String symbol, Direction direction, double size, double entryPrice, double mark,
+                       double unrealizedUsd, double entryFeesUsd) {
+    }
+
+    // market data rules (docs/TRADING-PIPELINE.md): candles (1 minute by default) with 5 s grace; 120 candles kept; ADX/ATR 14;
+    // ATR baseline over the 50 candles before; TRENDING at ADX 25; CHAOTIC at ATR >= 2 x baseline
+    private static final long GRACE = 5_000;
+    private static final int KEPT = 120;
+    private static final int PERIOD = 14;
+    private static final int BASELINE = 50;
+    private static final double TRENDING_ADX = 25;
+    private static final double SPIKE = 2;
+    private static final int WARM_UP = Math.max(2 * PERIOD, PERIOD + BASELINE) + 1;
+    // exits: 4 h maximum hold, a RANGING regime of confidence 0.9 ends a trend trade
+    private static final long MAX_HOLD = Duration.ofHours(4).toMillis();
+    private static final double REGIME_EXIT = 0.9;
+
+    private record Bar(double open, double high, double low, double close, double volume, long trades) {
+    }
+
+    private record Regime(String name, double confidence, double adx, double atr, long candleEnd) {
+    }
+
+    private record Order(String id, String requestId, String positionId, String symbol, Direction direction, boolean entry,
+                         double size, double stop, double target, ExitReason reason, long placedAt, double reference) {
+    }
+
+    private static final class Pos {
+        String id;
+        String symbol;
+        Direction direction;
+        double size;
+        double entry;
+        double stop;
+        double target;
+        double fee;
+        long openedAt;
+        boolean closing;
+
+        double unrealized(double price) {
+            return (price - entry) * size * (direction == Direction.LONG ? 1 : -1);
+        }
+    }
+
+    private final Rules rules;
+    private final long candleMs;
+    private long tickIndex;
+    private long streamTime = Long.MIN_VALUE;
+    private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
+    private final Map<String, Deque<double[]>> candles = new HashMap<>();   // per symbol: start, end, o, h, l, c, v
+    private final Map<String, Regime> regimes = new TreeMap<>();
+    private final TreeMap<String, Order> orders = new TreeMap<>();
+    private final Map<String, Pos> positions = new TreeMap<>();
+    private final Map<String, Double> lastPrice = new TreeMap<>();
+    // the account (stored state) and its day
+    private double equity;
+    private double peak;
+    private long day = Long.MIN_VALUE;
+    private double dayStart;
+    private double dayRealized;
+    private int open;
+    private double gross;
+    private boolean kill;
+    private String deRisk = "NORMAL";
+    /** Every fill, in order. */
+    public final List<OrderFilled> fills = new ArrayList<>();
+    /** Every closed position, in order. */
+    public final List<PositionClosed> closed = new ArrayList<>();
+    /** De-risk state changes, as "from -> to". */
+    public final List<String> deRiskChanges = new ArrayList<>();
+    /** Kill switch activations. */
+    public int killSwitches;
+    /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
+    public double maxExposurePct;
+
+    /** A reference with 1-minute candles. */
+    public IndependentReference(Rules rules) {
+        this(rules, 60_000);
+    }
+
+    /** @param candleMs candle size, ms (the replay's {@code --candle}) */
+    public IndependentReference(Rules rules, long candleMs) {
+        this.rules = rules;
+        this.candleMs = candleMs;
+        this.equity = rules.startingEquity;
+        this.peak = equity;
+        this.dayStart = equity;
+    }
+
+    /** Processes one tick (ticks in the order the pipeline reads them). */
+    public void onTick(PriceTick t) {
+        long index = ++tickIndex;
+        lastPrice.put(t.symbol(), t.price());
+        closeCandles(t, index);
+        venueAndPositions(t, index);
+        exits(t, index);
+    }
+
+    // ---- candles ---------------------------------------------------------------------------------------------------
+
+    private void closeCandles(PriceTick t, long index) {
+        streamTime = Math.max(streamTime, t.timestamp());
+        long start = Math.floorDiv(t.timestamp(), candleMs) * candleMs;
+        if (start + candleMs > streamTime - GRACE) {
+            windows.computeIfAbsent(start, s -> new TreeMap<>()).merge(t.symbol(),
+                    new Bar(t.price(), t.price(), t.price(), t.price(), t.size(), 1),
+                    (b, n) -> new Bar(b.open, Math.max(b.high, t.price()), Math.min(b.low, t.price()), t.price(),
+                            b.volume + t.size(), b.trades + 1));
+        }
+        while (!windows.isEmpty() && windows.firstKey() + candleMs + GRACE <= streamTime) {
+            Map.Entry<Long, TreeMap<String, Bar>> w = windows.pollFirstEntry();
+            for (Map.Entry<String, Bar> c : w.getValue().entrySet()) {
+                onCandle(c.getKey(), w.getKey(), c.getValue(), index);
+            }
+        }
+    }
+
+    private void onCandle(String symbol, long start, Bar bar, long index) {
+        long end = start + candleMs;
+        long now = end - 1;   // a closed window's event time
+        Deque<double[]> h = candles.computeIfAbsent(symbol, s -> new ArrayDeque<>());
+        h.addLast(new double[]{start, end, bar.open, bar.high, bar.low, bar.close, bar.volume});
+        while (h.size() > KEPT) {
+            h.removeFirst();
+        }
+        if (h.size() < WARM_UP) {
+            return;
+        }
+        BarSeries series = new BaseBarSeriesBuilder().withNumTypeOf(DoubleNum.class).build();
+        for (double[] c : h) {
+            series.addBar(Duration.ofMillis((long) (c[1] - c[0])), ZonedDateTime.ofInstant(Instant.ofEpochMilli((long) c[1]), ZoneOffset.UTC),
+                    c[2], c[3], c[4], c[5], c[6]);
+        }
+        int last = series.getEndIndex();
+        ATRIndicator atrs = new ATRIndicator(series, PERIOD);
+        double adx = new ADXIndicator(series, PERIOD).getValue(last).doubleValue();
+        double atr = atrs.getValue(last).doubleValue();
+        double sum = 0;
+        for (int i = last - BASELINE; i < last; i++) {
+            sum += atrs.getValue(i).doubleValue();
+        }
+        double baseline = sum / BASELINE;
+        double ratio = baseline > 0 ? atr / baseline : 0;
+        String name = ratio >= SPIKE ? "CHAOTIC" : adx >= TRENDING_ADX ? "TRENDING" : "RANGING";
+        double confidence = switch (name) {
+            case "CHAOTIC" -> Math.min(1, ratio / (2 * SPIKE));
+            case "TRENDING" -> Math.min(1, adx / (2 * TRENDING_ADX));
+            default -> Math.min(1, 0.5 + (TRENDING_ADX - adx) / (2 * TRENDING_ADX));
+        };
+        Regime r = new Regime(name, micro(confidence), micro(adx), micro(atr), end);
+        regimes.put(symbol, r);
+        ClosePriceIndicator close = new ClosePriceIndicator(series);
+        double ema20 = new EMAIndicator(close, 20).getValue(last).doubleValue();
+        double ema50 = new EMAIndicator(close, 50).getValue(last).doubleValue();
+        advise(symbol, bar.close, end, now, r, ema20, ema50, index);
+    }
+
+    // ---- advisory, risk, sizing, order entry -------------------------------------------------------------------------
+
+    private void advise(String symbol, double close, long end, long now, Regime r, double ema20, double ema50, long index) {
+        viewDay(now);
+        if (viewKill || !r.name.equals("TRENDING") || !(r.atr > 0)) {
+            return;
+        }
+        Direction d = close > ema20 && ema20 > ema50 ? Direction.LONG : close < ema20 && ema20 < ema50 ? Direction.SHORT : null;
+        if (d == null) {
+            return;
+        }
+        double sign = d == Direction.LONG ? 1 : -1;
+        double stop = close - sign * 2 * r.atr;
+        double target = close + sign * 3 * r.atr;
+        double edge = Math.min(100, Math.round(2 * r.adx * r.confidence * 10) / 10.0);
+        String signalId = symbol + "-" + end;
+        // risk kernel
+        double distance = Math.abs(close - stop);
+        if (edge < rules.minEdge || !(distance > 0) || lossPct(viewDayRealized, viewDayStart) >= rules.dailyLossPct
+                || drawdownPct() >= rules.maxDrawdownPct || "HARD_DERISK".equals(deRisk)) {
+            return;
+        }
+        Set<String> pendingSymbols = new TreeSet<>();
+        double pendingNotional = 0;
+        for (Order o : orders.values()) {
+            if (o.entry) {
+                pendingSymbols.add(o.symbol);
+                pendingNotional += o.size * o.reference;
+            }
+        }
+        Pos held = positions.get(symbol);
+        if (pendingSymbols.contains(symbol)) {
+            return;
+        }
+        if (held != null) {
+            if (held.closing || held.direction != d || !rules.allowAdds || "SOFT_DERISK".equals(deRisk)) {
+                return;
+            }
+        } else {
+            long fresh = pendingSymbols.stream().filter(s -> !positions.containsKey(s)).count();
+            if (open + fresh >= rules.maxOpen) {
+                return;
+            }
+        }
+        double risk = equity * rules.riskPct / 100;
+        if ("SOFT_DERISK".equals(deRisk)) {
+            risk /= 2;
+        }
+        double size = risk / distance;
+        double room = equity * rules.capPct / 100 - gross - pendingNotional;
+        if (size * close > room) {
+            double capped = Math.max(0, room / close);
+            if (floor6(capped) <= 0) {
+                return;
+            }
+            size = capped;
+            risk = size * distance;
+        }
+        double maxSize = floor6(size);
+        double maxRisk = Math.round(risk * 100) / 100.0;
+        // sizer
+        double qty = floor6(Math.min(maxRisk / distance, maxSize));
+        if (!(qty > 0)) {
+            return;
+        }
+        // order entry (refused under the kill switch: checked above on the same view)
+        String requestId = "req-" + signalId;
+        orders.put("ord-" + requestId, new Order("ord-" + requestId, requestId, "pos-" + signalId, symbol, d, true, qty,
+                stop, target, null, index, close));
+        maxExposurePct = Math.max(maxExposurePct, (gross + pendingNotional + qty * close) / equity * 100);
+    }
+
+    // ---- venue, positions, account -------------------------------------------------------------------------------------
+
+    private void venueAndPositions(PriceTick t, long index) {
+        viewDay(t.timestamp());
+        boolean killNow = viewKill;
+        List<OrderFilled> now = new ArrayList<>();
+        for (Order o : new ArrayList<>(orders.values())) {
+            if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
+                continue;
+            }
+            orders.remove(o.id);
+            if (killNow && o.entry) {
+                continue;   // cancelled: kill switch active
+            }
+            boolean buy = (o.direction == Direction.LONG) == o.entry;
+            double slip = t.price() * rules.slippageBps / 10_000;
+            double price = buy ? t.price() + slip : t.price() - slip;
+            double fee = price * o.size * rules.feeBps / 10_000;
+            now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
+                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, o.size, round4(price), round4(fee),
+                    round4(slip * o.size), t.timestamp(), o.stop, o.target, o.reason));
+        }
+        fills.addAll(now);
+        storeDay(t.timestamp());
+        for (OrderFilled f : now) {
+            Pos p = positions.get(f.symbol());
+            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                if (p != null) {
+                    double total = p.size + f.size();
+                    p.entry = (p.entry * p.size + f.price() * f.size()) / total;
+                    p.size = total;
+                    p.fee += f.feeUsd();
+                    gross += f.price() * f.size();
+                    continue;
+                }
+                p = new Pos();
+                p.id = f.positionId();
+                p.symbol = f.symbol();
+                p.direction = f.direction();
+                p.size = f.size();
+                p.entry = f.price();
+                p.stop = f.stopLoss();
+                p.target = f.takeProfit();
+                p.fee = f.feeUsd();
+                p.openedAt = f.filledAt();
+                positions.put(p.symbol, p);
+                open++;
+                gross += f.price() * f.size();
+            } else if (p != null) {
+                positions.remove(p.symbol);
+                double fees = p.fee + f.feeUsd();
+                double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
+                equity += pnl;
+                peak = Math.max(peak, equity);
+                dayRealized += pnl;
+                open = Math.max(0, open - 1);
+                gross = Math.max(0, gross - p.entry * p.size);
+                closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
+                if (lossPct(dayRealized, dayStart) >= rules.dailyLossPct && !kill) {
+                    kill = true;
+                    killSwitches++;
+                }
+            }
+        }
+        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
+        double dd = drawdownPct();
+        String state = rules.hardDrawdownPct > 0 && dd >= rules.hardDrawdownPct ? "HARD_DERISK"
+                : (rules.softDrawdownPct > 0 && dd >= rules.softDrawdownPct) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
+                : "NORMAL";
+        if (!state.equals(deRisk)) {
+            deRiskChanges.add(deRisk + " -> " + state);
+            deRisk = state;
+        }
+    }
+
+    // ---- exits -----------------------------------------------------------------------------------------------------
+
+    private void exits(PriceTick t, long index) {
+        Pos p = positions.get(t.symbol());
+        if (p == null || p.closing) {
+            return;
+        }
+        viewDay(t.timestamp());
+        boolean isLong = p.direction == Direction.LONG;
+        Regime r = regimes.get(t.symbol());
+        boolean fresh = r != null && r.candleEnd > p.openedAt;
+        ExitReason reason = viewKill ? ExitReason.KILL_SWITCH
+                : (isLong ? t.price() <= p.stop : t.price() >= p.stop) ? ExitReason.STOP_LOSS
+                : (isLong ? t.price() >= p.target : t.price() <= p.target) ? ExitReason.TAKE_PROFIT
+                : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
+                : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
+                : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
+                : "HARD_DERISK".equals(deRisk) && gross - closingNotional() > equity * rules.capPct / 100 ? ExitReason.DERISK_REDUCE
+                : null;
+        if (reason != null) {
+            p.closing = true;
+            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0, 0,
+                    reason, index, 0));
+        }
+    }
+
+    private double closingNotional() {
+        return positions.values().stream().filter(q -> q.closing).mapToDouble(q -> q.entry * q.size).sum();
+    }
+
+    // ---- the account's UTC day ---------------------------------------------------------------------------------------
+
+    private boolean viewKill;
+    private double viewDayStart;
+    private double viewDayRealized;
+
+    /** The account as of {@code time}'s UTC day, without storing it: a later day starts fresh daily figures. */
+    private void viewDay(long time) {
+        long d = epochDay(time);
+        boolean newDay = d > day;
+        viewKill = newDay ? kill && !rules.resetDaily : kill;
+        viewDayStart = newDay ? equity : dayStart;
+        viewDayRealized = newDay ? 0 : dayRealized;
+    }
+
+    /** Stores the account's day (position state does, on every tick). */
+    private void storeDay(long time) {
+        viewDay(time);
+        long d = epochDay(time);
+        if (d > day) {
+            day = d;
+            dayStart = viewDayStart;
+            dayRealized = 0;
+            kill = viewKill;
+        }
+    }
+
+    private static double lossPct(double realized, double start) {
+        return realized >= 0 || start <= 0 ? 0 : -realized / start * 100;
+    }
+
+    private double drawdownPct() {
+        return peak > 0 ? (peak - equity) / peak * 100 : 0;
+    }
+
+    private static long epochDay(long time) {
+        return Math.floorDiv(time, 86_400_000L);
+    }
+
+    // ---- results -----------------------------------------------------------------------------------------------------
+
+    /** @return realized P&amp;L per UTC day of the close, USD, rounded to cents */
+    public Map<String, Double> dailyPnl() {
+        Map<String, Double> out = new TreeMap<>();
+        for (PositionClosed c : closed) {
+            out.merge(LocalDate.ofEpochDay(epochDay(c.closedAt())).toString(), c.realizedPnl(), Double::sum);
+        }
+        out.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
+        return out;
+    }
+
+    /** @return the positions open now, marked at their symbol's last price */
+    public List<Open> openPositions() {
+        List<Open> out = new ArrayList<>();
+        for (Pos p : positions.values()) {
+            double mark = lastPrice.get(p.symbol);
+            out.add(new Open(p.id, p.symbol, p.direction, p.size, p.entry, mark, p.unrealized(mark), p.fee));
+        }
+        return out;
+    }
+
+    /** @return the account's equity: starting equity, realized P&amp;L, open positions marked to market less their entry fees */
+    public double markedEquity() {
+        return equity + openPositions().stream().mapToDouble(o -> o.unrealizedUsd() - o.entryFeesUsd()).sum();
+    }
+
+    private static double micro(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
+    private static double floor6(double v) {
+        return Math.floor(v * 1e6) / 1e6;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+}
