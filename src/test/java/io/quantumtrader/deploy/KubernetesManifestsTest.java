@@ -249,11 +249,14 @@ class KubernetesManifestsTest {
                 String address = m.path("address").asString();
                 assertThat(address).as("KEDA trigger address = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
                 assertFullyQualified(overlay, address);
-                Matcher key = Pattern.compile("(.+):\\{(\\d+)}:s:(.+)").matcher(m.path("stream").asString());
+                Matcher key = Pattern.compile("(.+):\\{(.+)\\.(\\d+)}:s:(.+)").matcher(m.path("stream").asString());
                 assertThat(key.matches()).as("stream key %s", m.path("stream").asString()).isTrue();
                 assertThat(key.group(1)).as("key namespace (quantum-trader.namespace)").isEqualTo(keyNamespace);
-                String stream = key.group(3);
-                partitionsByStream.computeIfAbsent(stream, s -> new HashSet<>()).add(Integer.parseInt(key.group(2)));
+                assertThat(key.group(2)).as("namespace in the hash tag").isEqualTo(keyNamespace);
+                String stream = key.group(4);
+                assertThat(m.path("stream").asString()).isEqualTo(new io.quantumtrader.streams.redis.StreamKeys(keyNamespace)
+                        .stream(stream, Integer.parseInt(key.group(3))));
+                partitionsByStream.computeIfAbsent(stream, s -> new HashSet<>()).add(Integer.parseInt(key.group(3)));
                 List<String> groups = QuantumTraderTopology.build().taskSubtopologies().stream()
                         .filter(s -> s.sourceStreams().contains(stream))
                         .map(s -> QuantumTraderTopology.APPLICATION_ID + "." + s.id()).toList();

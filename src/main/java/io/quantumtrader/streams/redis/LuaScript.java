@@ -65,7 +65,7 @@ final class LuaScript {
     }
 
     /** @return the script's integer reply, run on a dedicated connection (dispatched in subscription order) */
-    Mono<Long> executeForLong(CommitConnection connection, List<String> keys, List<String> args) {
+    Mono<Long> executeForLong(OrderedScriptConnection connection, List<String> keys, List<String> args) {
         return connection.eval(sha1, sourceBytes, bytes(keys), bytes(args));
     }
 

@@ -2,8 +2,13 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
+import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.OrderedScriptConnection;
+import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
+import io.quantumtrader.streams.redis.OutboxForwarder;
+import io.quantumtrader.streams.redis.RedisDeployment;
 import io.quantumtrader.streams.redis.PartitionReader;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamEntry;
@@ -65,12 +70,22 @@ public final class StreamTask {
     private volatile String revocationReason;
     private final String metaKey;
     private final String dedupeKey;
+    /** The task's outbox when outputs for other slots go through it (Redis Cluster), else null. */
+    private final String outboxKey;
+    private final OutboxForwarder forwarder;
+    private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
-               CommitConnection commitConnection) {
+               OrderedScriptConnection commitConnection) {
+        this(subtopology, partition, topology, config, redis, counters, metrics, commitConnection, CommitOptions.defaults());
+    }
+
+    StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
+               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
+               OrderedScriptConnection commitConnection, CommitOptions commitOptions) {
         this.metrics = metrics;
         this.taskId = new TaskId(subtopology.id(), partition);
         this.id = taskId.toString();
@@ -89,6 +104,9 @@ public final class StreamTask {
         this.ownerKey = keys.leaseOwner(group, partition);
         this.metaKey = keys.meta(group, partition);
         this.dedupeKey = keys.dedupe(group, partition);
+        this.outboxKey = commitOptions.outbox(RedisDeployment.isCluster(redis)) ? keys.outbox(group, partition) : null;
+        this.forwarder = new OutboxForwarder(redis);
+        this.durability = new CommitDurability(redis, commitConnection, commitOptions);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
@@ -247,11 +265,30 @@ public final class StreamTask {
                                     .thenReturn(claim.claimed())))
                     .reduce(0L, Long::sum)
                     .doOnNext(counters.reclaimed::add)
+                    .then(forwardOutbox())
                     .then(loadStores())
                     .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
                     .zipWith(loadDedupe())
                     .flatMap(loaded -> process(run, loaded.getT1().getT1(), loaded.getT1().getT2(), loaded.getT2()));
         });
+    }
+
+    /**
+     * Forwards what the outbox holds (outputs committed by an earlier run, or by the previous owner, and not yet
+     * appended to their slots) before anything new is processed, so per-partition order holds.
+     */
+    private Mono<Void> forwardOutbox() {
+        if (outboxKey == null) {
+            return Mono.empty();
+        }
+        return forwarder.forward(outboxKey)
+                .doOnNext(f -> {
+                    if (f.read() > 0) {
+                        log.info("task {}: forwarded {} outbox entries left by an earlier run ({} had been appended before)",
+                                id, f.read(), f.repeats());
+                    }
+                })
+                .then();
     }
 
     /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
@@ -349,7 +386,7 @@ public final class StreamTask {
                     if (log.isTraceEnabled()) {
                         log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(), batch.get(batch.size() - 1).id());
                     }
-                    CommitBatch commit = new CommitBatch();
+                    CommitBatch commit = new CommitBatch(outboxKey);
                     context.begin(commit, batch.get(0).id());
                     batch.forEach(e -> commit.ack(e.key(), e.id()));
                     long started = System.nanoTime();
@@ -366,7 +403,7 @@ public final class StreamTask {
     private Mono<TaskContext.PreparedCommit> punctuate(SubtopologyExecutor executor, TaskContext context) {
         return Mono.defer(() -> {
                     long now = System.currentTimeMillis();
-                    context.begin(new CommitBatch(), "punctuation-" + now);
+                    context.begin(new CommitBatch(outboxKey), "punctuation-" + now);
                     return refreshGlobals(context)
                             .then(executor.punctuate(now, context))
                             .then(Mono.fromSupplier(() -> context.prepare(0)));
@@ -388,6 +425,9 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
+                .flatMap(acked -> durability.await(leaseKey)
+                        .then(outboxKey != null && prepared.batch().outboxed() > 0 ? forwarder.forward(outboxKey).then() : Mono.empty())
+                        .thenReturn(acked))
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 .doOnNext(acked -> {
