@@ -1,11 +1,9 @@
 package io.quantumtrader.streams.redis;
 
-import io.quantumtrader.streams.runtime.CommitOptions;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /**
- * Commit durability ({@link CommitOptions#waitReplicas()}): after a commit, {@code WAIT <replicas> <timeout>} on the
+ * Commit durability ({@code CommitOptions.waitReplicas}): after a commit, {@code WAIT <replicas> <timeout>} on the
  * connection that sent it. Redis replication is asynchronous: without it a commit the master acknowledged is lost if
  * the master fails before a replica received it and that replica is promoted. With it, a batch counts as committed
  * only once enough replicas hold it; when fewer acknowledge in time the commit fails with
@@ -19,13 +17,15 @@ public final class CommitDurability {
     private final long timeoutMs;
 
     /**
-     * @param connection the connection commits are sent on; required when {@code options} waits for replicas
+     * @param connection the connection commits are sent on; required when replicas are waited for
+     * @param replicas   replicas that must acknowledge each commit; 0 for no WAIT
+     * @param timeout    how long WAIT waits for them
      * @throws IllegalArgumentException when replicas are to be waited for and there is no such connection
      */
-    public CommitDurability(ReactiveStringRedisTemplate redis, OrderedScriptConnection connection, CommitOptions options) {
+    public CommitDurability(OrderedScriptConnection connection, int replicas, java.time.Duration timeout) {
         this.connection = connection;
-        this.replicas = options.waitReplicas();
-        this.timeoutMs = options.waitTimeout().toMillis();
+        this.replicas = replicas;
+        this.timeoutMs = timeout.toMillis();
         if (replicas > 0 && connection == null) {
             throw new IllegalArgumentException("commit durability (WAIT " + replicas + ") needs Lettuce: the WAIT must go "
                     + "on the connection that sent the commit");

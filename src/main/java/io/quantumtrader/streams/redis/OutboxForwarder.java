@@ -31,9 +31,16 @@ public final class OutboxForwarder {
     static final int PAGE = 500;
 
     private final ReactiveStringRedisTemplate redis;
+    private final ForwardHook hook;
 
     public OutboxForwarder(ReactiveStringRedisTemplate redis) {
+        this(redis, ForwardHook.NONE);
+    }
+
+    /** @param hook runs before each step (fault injection in tests) */
+    public OutboxForwarder(ReactiveStringRedisTemplate redis, ForwardHook hook) {
         this.redis = redis;
+        this.hook = hook;
     }
 
     /**
@@ -73,10 +80,12 @@ public final class OutboxForwarder {
                         bySlot.computeIfAbsent(SlotHash.getSlot(target), s -> new ArrayList<>()).add(e);
                     }
                     String[] ids = entries.stream().map(e -> e.getId().getValue()).toArray(String[]::new);
-                    return Flux.fromIterable(bySlot.values())
-                            .concatMap(slotEntries -> forwardSlot(outboxKey, slotEntries))
+                    List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(bySlot.values());
+                    return Flux.range(0, slots.size())
+                            .concatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
                             .reduce(0L, Long::sum)
-                            .flatMap(appended -> redis.opsForStream().delete(outboxKey, ids)
+                            .flatMap(appended -> hook.before(outboxKey, slots.size(), slots.size())
+                                    .then(redis.opsForStream().delete(outboxKey, ids))
                                     .thenReturn(new Forwarded(sofar.read() + entries.size(), sofar.appended() + appended)))
                             .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f) : Mono.just(f));
                 });

@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.redis.ForwardHook;
+
 import java.time.Duration;
 
 /**
@@ -13,8 +15,9 @@ import java.time.Duration;
  *                     default): no WAIT, a commit acknowledged by the master can be lost if the master fails before
  *                     its replica received it (Redis replication is asynchronous)
  * @param waitTimeout  the WAIT timeout (ms precision, at least 1 ms)
+ * @param forwardHook  runs at each step of forwarding the outbox (fault injection in tests; {@link ForwardHook#NONE})
  */
-public record CommitOptions(CrossSlot crossSlot, int waitReplicas, Duration waitTimeout) {
+public record CommitOptions(CrossSlot crossSlot, int waitReplicas, Duration waitTimeout, ForwardHook forwardHook) {
 
     /** Where outputs bound for another partition (another Redis Cluster slot) are written. */
     public enum CrossSlot {
@@ -27,6 +30,7 @@ public record CommitOptions(CrossSlot crossSlot, int waitReplicas, Duration wait
     }
 
     public CommitOptions {
+        java.util.Objects.requireNonNull(forwardHook, "forwardHook");
         if (waitReplicas < 0) {
             throw new IllegalArgumentException("waitReplicas must be 0 or more, was " + waitReplicas);
         }
@@ -37,17 +41,22 @@ public record CommitOptions(CrossSlot crossSlot, int waitReplicas, Duration wait
 
     /** @return AUTO, no WAIT */
     public static CommitOptions defaults() {
-        return new CommitOptions(CrossSlot.AUTO, 0, Duration.ofSeconds(1));
+        return new CommitOptions(CrossSlot.AUTO, 0, Duration.ofSeconds(1), ForwardHook.NONE);
     }
 
     /** @return these options with {@code WAIT replicas timeout} after each commit (0 replicas: none) */
     public CommitOptions withWait(int replicas, Duration timeout) {
-        return new CommitOptions(crossSlot, replicas, timeout);
+        return new CommitOptions(crossSlot, replicas, timeout, forwardHook);
     }
 
     /** @return these options with another cross-slot mode */
     public CommitOptions withCrossSlot(CrossSlot mode) {
-        return new CommitOptions(mode, waitReplicas, waitTimeout);
+        return new CommitOptions(mode, waitReplicas, waitTimeout, forwardHook);
+    }
+
+    /** @return these options with a hook run at each step of forwarding the outbox (tests) */
+    public CommitOptions withForwardHook(ForwardHook hook) {
+        return new CommitOptions(crossSlot, waitReplicas, waitTimeout, hook);
     }
 
     /** @return true when outputs for other slots go through the outbox, on a cluster or not */
