@@ -12,14 +12,14 @@ import java.nio.file.StandardCopyOption;
  * built with TLS), extracted once per JVM, so tests can start servers with any options (cluster mode, TLS) and kill
  * them by PID.
  */
-final class RedisBinary {
+public final class RedisBinary {
 
     private static Path binary;
 
     private RedisBinary() {
     }
 
-    static synchronized Path path() {
+    public static synchronized Path path() {
         if (binary != null) {
             return binary;
         }

@@ -221,7 +221,7 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    private static int freePortPair() {
+    public static int freePortPair() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20000, 40000);
             if (free(port) && free(port + 10000)) {
@@ -239,7 +239,7 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+    public static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
