@@ -32,15 +32,26 @@ public final class OutboxForwarder {
 
     private final ReactiveStringRedisTemplate redis;
     private final ForwardHook hook;
+    private final OrderedScriptConnection connection;
+    private final CommitDurability durability;
 
     public OutboxForwarder(ReactiveStringRedisTemplate redis) {
-        this(redis, ForwardHook.NONE);
+        this(redis, ForwardHook.NONE, null, new CommitDurability(null, 0, java.time.Duration.ZERO));
     }
 
-    /** @param hook runs before each step (fault injection in tests) */
-    public OutboxForwarder(ReactiveStringRedisTemplate redis, ForwardHook hook) {
+    /**
+     * @param hook       runs before each step (fault injection in tests)
+     * @param connection the commit connection, or null for the template: appends go on it so that the
+     *                   {@code durability} WAIT after each target slot's append covers it
+     * @param durability replicas that must hold a target slot's append before the entries leave the outbox (a
+     *                   failover of the target's master then cannot lose them)
+     */
+    public OutboxForwarder(ReactiveStringRedisTemplate redis, ForwardHook hook, OrderedScriptConnection connection,
+                           CommitDurability durability) {
         this.redis = redis;
         this.hook = hook;
+        this.connection = connection;
+        this.durability = durability;
     }
 
     /**
@@ -123,7 +134,8 @@ public final class OutboxForwarder {
             }
             args.set(countIndex, Integer.toString(n));
         }
-        return FORWARD.executeForLong(redis, keys, args)
+        return (connection != null ? FORWARD.executeForLong(connection, keys, args) : FORWARD.executeForLong(redis, keys, args))
+                .flatMap(appended -> durability.await(keys.get(0)).thenReturn(appended))
                 .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> new CommitRejectedException(
                         "outbox " + producer + " cannot be forwarded: " + RedisErrors.rootMessage(err).replaceFirst("^(ERR )?REJECTED ", ""), false));
     }

@@ -105,8 +105,8 @@ public final class StreamTask {
         this.metaKey = keys.meta(group, partition);
         this.dedupeKey = keys.dedupe(group, partition);
         this.outboxKey = commitOptions.outbox(RedisDeployment.isCluster(redis)) ? keys.outbox(group, partition) : null;
-        this.forwarder = new OutboxForwarder(redis, commitOptions.forwardHook());
         this.durability = new CommitDurability(commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout());
+        this.forwarder = new OutboxForwarder(redis, commitOptions.forwardHook(), commitConnection, durability);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {

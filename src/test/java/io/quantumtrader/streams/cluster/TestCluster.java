@@ -161,6 +161,18 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a killed node again on its port with its cluster config (as Kubernetes restarts a pod): it rejoins, as a
+     * replica of whichever node took over its slots.
+     *
+     * @return the new process
+     */
+    public Node restart(Node node) {
+        Node again = startNode(node.port());
+        nodes.set(nodes.indexOf(node), again);
+        return again;
+    }
+
     /** Waits until every live node reports cluster_state:ok (e.g. after a replica took over). */
     public void awaitHealthy(Duration timeout) {
         waitFor("cluster_state:ok on every live node", timeout, () -> live().stream()
