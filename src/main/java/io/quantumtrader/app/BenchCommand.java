@@ -151,7 +151,8 @@ final class BenchCommand implements Callable<Integer> {
     private double runTopology(ReactiveStringRedisTemplate t, String ns, Topology topology) {
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
         long start = System.nanoTime();
-        try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)) {
+        try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)
+                .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
             runtime.start();
             if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("benchmark topology did not drain within 10 minutes");

@@ -66,7 +66,8 @@ public class QuantumTraderApplication {
     @Bean
     StreamsRuntimeLifecycle streamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
                                            MeterRegistry registry, QuantumTraderProperties p) {
-        return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry), p.shutdownTimeout());
+        return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry)
+                .withCommitOptions(p.commitOptions()), p.shutdownTimeout());
     }
 
     @Bean

@@ -81,7 +81,8 @@ final class ReplayCommand implements Callable<Integer> {
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize);
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
             long started = System.nanoTime();
-            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())) {
+            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
+                    .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
                 runtime.start();
                 ConsoleProgress progress = new ConsoleProgress(out, "replay", csv.trades().size());
                 AtomicLong published = new AtomicLong();
