@@ -3,8 +3,8 @@ package io.quantumtrader.streams.redis;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs at each step of an {@link OutboxForwarder#forward}: before each target slot's append and before the forwarded
- * entries leave the outbox. Used to inject faults (a crash between the commit and the forward, between two target
+ * Runs at each step of an {@link OutboxForwarder#forward}: before each target slot's append (the slots of a page are
+ * appended in parallel) and before the forwarded entries leave the outbox. Used to inject faults (a crash between the commit and the forward, between two target
  * slots, or before the outbox is cleaned) in tests and chaos drills; the forward waits for the returned Mono.
  */
 @FunctionalInterface
@@ -14,8 +14,9 @@ public interface ForwardHook {
 
     /**
      * @param outboxKey the outbox being forwarded
-     * @param slotsDone target slots of the current page already appended (0: right after the commit)
-     * @param slots     target slots of the current page ({@code slotsDone == slots}: before the outbox entries are deleted)
+     * @param slotsDone index of the target slot about to be appended (0: right after the commit; the others may be in
+     *                  flight), or {@code slots}: every slot appended, before the outbox entries are deleted
+     * @param slots     target slots of the current page
      */
     Mono<Void> before(String outboxKey, int slotsDone, int slots);
 }

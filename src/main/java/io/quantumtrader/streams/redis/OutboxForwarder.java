@@ -92,8 +92,9 @@ public final class OutboxForwarder {
                     }
                     String[] ids = entries.stream().map(e -> e.getId().getValue()).toArray(String[]::new);
                     List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(bySlot.values());
+                    // target slots are independent (one mark each): appended in parallel, one round trip in all
                     return Flux.range(0, slots.size())
-                            .concatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
+                            .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
                             .reduce(0L, Long::sum)
                             .flatMap(appended -> hook.before(outboxKey, slots.size(), slots.size())
                                     .then(redis.opsForStream().delete(outboxKey, ids))
