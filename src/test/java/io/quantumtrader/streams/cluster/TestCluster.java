@@ -97,6 +97,17 @@ public final class TestCluster implements AutoCloseable {
                 .allMatch(n -> sync(n, c -> c.info("replication")).contains("master_link_status:up")));
     }
 
+    /**
+     * Starts a cluster for a manual run (docs/OPERATIONS.md "Redis Cluster and TLS") and prints its {@code REDIS_URL};
+     * stops it on Ctrl-C. Arguments: masters (3), replicas per master (1).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        TestCluster c = start(args.length > 0 ? Integer.parseInt(args[0]) : 3, args.length > 1 ? Integer.parseInt(args[1]) : 1);
+        Runtime.getRuntime().addShutdownHook(new Thread(c::close));
+        System.out.println("REDIS_URL=" + c.url());
+        Thread.currentThread().join();
+    }
+
     /** @return the seed addresses of every node */
     public List<RedisTarget.HostPort> seeds() {
         return nodes.stream().map(n -> new RedisTarget.HostPort("127.0.0.1", n.port())).toList();
