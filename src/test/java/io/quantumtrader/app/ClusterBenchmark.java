@@ -36,36 +36,48 @@ public final class ClusterBenchmark {
 
     public static void main(String[] args) {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        System.out.printf("%,d records, 6 partitions, batch 500, %d cores, Java %s%n", records,
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        System.out.printf("%,d records, 6 partitions, batch 500, %d rounds (median), %d cores, Java %s%n", records, rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        try (RedisConnection single = RedisConnection.embedded()) {
-            run("single node", single.template(), records, CommitOptions.defaults());
-        }
-        try (TestCluster cluster = TestCluster.start(3, 1); RedisConnection redis = cluster.connect()) {
-            run("cluster, 3 masters", redis.template(), records, CommitOptions.defaults());
-            run("cluster, WAIT 1", redis.template(), records, CommitOptions.defaults().withWait(1, Duration.ofSeconds(2)));
+        try (RedisConnection single = RedisConnection.embedded(); TestCluster cluster = TestCluster.start(3, 1);
+             RedisConnection redis = cluster.connect()) {
+            Map<String, java.util.List<Double>> rates = new java.util.LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                // the setups take turns within each round, so that the machine's load (shared, 2 cores) hits them alike
+                for (Topology topology : new Topology[]{BenchCommand.statelessTopology(), BenchCommand.statefulTopology(), rekeyTopology()}) {
+                    rates.computeIfAbsent("single node      " + topology.applicationId(), k -> new java.util.ArrayList<>())
+                            .add(run(single.template(), topology, records, CommitOptions.defaults()));
+                    rates.computeIfAbsent("cluster          " + topology.applicationId(), k -> new java.util.ArrayList<>())
+                            .add(run(redis.template(), topology, records, CommitOptions.defaults()));
+                    rates.computeIfAbsent("cluster, WAIT 1  " + topology.applicationId(), k -> new java.util.ArrayList<>())
+                            .add(run(redis.template(), topology, records, CommitOptions.defaults().withWait(1, Duration.ofSeconds(2))));
+                }
+            }
+            rates.forEach((what, list) -> {
+                java.util.List<Double> sorted = list.stream().sorted().toList();
+                System.out.printf("RESULT %-36s median %,8.0f records/s  (runs: %s)%n", what, sorted.get(sorted.size() / 2),
+                        String.join(", ", list.stream().map(r -> String.format("%,.0f", r)).toList()));
+            });
         }
     }
 
-    private static void run(String where, ReactiveStringRedisTemplate t, int records, CommitOptions options) {
-        for (Topology topology : new Topology[]{BenchCommand.statelessTopology(), BenchCommand.statefulTopology(), rekeyTopology()}) {
-            String ns = "cb" + System.nanoTime();
-            new EventPublisher(t, new StreamKeys(ns), CATALOG, "bench").sendAll(Flux.range(0, records).map(i -> {
-                String symbol = "S" + (i % 1000);
-                return new EventPublisher.Event("ticks", symbol, new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7),
-                        1_700_000_000_000L + i), 1_700_000_000_000L + i);
-            }), 500).block();
-            long start = System.nanoTime();
-            try (StreamsRuntime runtime = new StreamsRuntime(topology,
-                    StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG).withBatchSize(500), t).withCommitOptions(options)) {
-                runtime.start();
-                if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
-                    throw new IllegalStateException("did not drain");
-                }
-                double s = (System.nanoTime() - start) / 1e9;
-                System.out.printf("%-20s %-16s %,10.0f records/s  (%.1f s, %d commits)%n", where, topology.applicationId(),
-                        runtime.counters().recordsIn() / s, s, runtime.counters().commits());
+    private static double run(ReactiveStringRedisTemplate t, Topology topology, int records, CommitOptions options) {
+        String ns = "cb" + System.nanoTime();
+        new EventPublisher(t, new StreamKeys(ns), CATALOG, "bench").sendAll(Flux.range(0, records).map(i -> {
+            String symbol = "S" + (i % 1000);
+            return new EventPublisher.Event("ticks", symbol, new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7),
+                    1_700_000_000_000L + i), 1_700_000_000_000L + i);
+        }), 500).block();
+        long start = System.nanoTime();
+        try (StreamsRuntime runtime = new StreamsRuntime(topology,
+                StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG).withBatchSize(500), t).withCommitOptions(options)) {
+            runtime.start();
+            if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("did not drain");
             }
+            return runtime.counters().recordsIn() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            t.execute(c -> c.serverCommands().flushAll()).blockLast();
         }
     }
 
