@@ -28,6 +28,7 @@ public final class RedisConnection implements AutoCloseable {
     private final ReactiveStringRedisTemplate template;
     private final String description;
     private final boolean cluster;
+    private boolean tls;
     private final String host;
     private final int port;
     /** How often a cluster client re-reads the topology even when nothing triggered it (adaptive refresh reacts at once). */
@@ -78,6 +79,7 @@ public final class RedisConnection implements AutoCloseable {
     public static RedisConnection of(RedisTarget target) {
         RedisConnection connection = new RedisConnection(null, factory(target), target.where(), target.cluster(),
                 target.nodes().get(0).host(), target.nodes().get(0).port());
+        connection.tls = target.tls().enabled();
         try {
             connection.verify();
         } catch (RuntimeException e) {
@@ -169,6 +171,11 @@ public final class RedisConnection implements AutoCloseable {
     /** @return the Redis port (of the first seed node of a cluster) */
     public int port() {
         return port;
+    }
+
+    /** @return true when the connection uses TLS */
+    public boolean tls() {
+        return tls;
     }
 
     /** @return true when connected to a Redis Cluster */
