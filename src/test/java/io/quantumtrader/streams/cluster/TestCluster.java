@@ -42,16 +42,26 @@ public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final List<Node> nodes = new ArrayList<>();
     private final RedisClient admin = RedisClient.create();
+    private final TestCertificates.Files_ tls;
 
-    private TestCluster(Path dir) {
+    private TestCluster(Path dir, TestCertificates.Files_ tls) {
         this.dir = dir;
+        this.tls = tls;
     }
 
     /** Starts the processes and forms the cluster; returns when every slot is served and every replica is in sync. */
     public static TestCluster start(int masters, int replicasPerMaster) {
+        return start(masters, replicasPerMaster, null);
+    }
+
+    /**
+     * @param tls certificates: every node then serves TLS only ({@code port 0}, {@code tls-port}, {@code tls-cluster},
+     *            {@code tls-replication}), with the server certificate signed by the test CA; null for plain TCP
+     */
+    public static TestCluster start(int masters, int replicasPerMaster, TestCertificates.Files_ tls) {
         TestCluster c;
         try {
-            c = new TestCluster(Files.createTempDirectory("qt-cluster"));
+            c = new TestCluster(Files.createTempDirectory("qt-cluster"), tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -115,12 +125,12 @@ public final class TestCluster implements AutoCloseable {
 
     /** @return a connection through the application's own code path ({@link RedisConnection#of(RedisTarget)}) */
     public RedisConnection connect() {
-        return RedisConnection.of(new RedisTarget(seeds(), true, null, null, 0, RedisTls.NONE));
+        return RedisConnection.of(new RedisTarget(seeds(), true, null, null, 0, tls == null ? RedisTls.NONE : RedisTls.trusting(tls.ca())));
     }
 
     /** @return {@code REDIS_URL} for this cluster: {@code redis://127.0.0.1:p1,127.0.0.1:p2,...} */
     public String url() {
-        return "redis://" + String.join(",", seeds().stream().map(RedisTarget.HostPort::toString).toList());
+        return (tls == null ? "redis://" : "rediss://") + String.join(",", seeds().stream().map(RedisTarget.HostPort::toString).toList());
     }
 
     /** @return the live node currently master of {@code key}'s slot */
@@ -192,7 +202,9 @@ public final class TestCluster implements AutoCloseable {
 
     /** Runs an admin command on one node. */
     public <T> T sync(Node n, java.util.function.Function<RedisCommands<String, String>, T> command) {
-        try (StatefulRedisConnection<String, String> c = admin.connect(RedisURI.create("127.0.0.1", n.port()))) {
+        RedisURI uri = tls == null ? RedisURI.create("127.0.0.1", n.port())
+                : RedisURI.builder().withHost("127.0.0.1").withPort(n.port()).withSsl(true).withVerifyPeer(false).build();
+        try (StatefulRedisConnection<String, String> c = admin.connect(uri)) {
             c.setTimeout(Duration.ofSeconds(5));
             return command.apply(c.sync());
         }
@@ -212,8 +224,10 @@ public final class TestCluster implements AutoCloseable {
     private Node startNode(int port) {
         try {
             Path conf = dir.resolve("redis-" + port + ".conf");
-            Files.writeString(conf, String.join("\n",
-                    "port " + port,
+            List<String> tlsLines = tls == null ? List.of("port " + port) : List.of("port 0", "tls-port " + port,
+                    "tls-cluster yes", "tls-replication yes", "tls-cert-file " + tls.serverCert(), "tls-key-file " + tls.serverKey(),
+                    "tls-ca-cert-file " + tls.ca(), "tls-auth-clients no");
+            Files.writeString(conf, String.join("\n", tlsLines) + "\n" + String.join("\n",
                     "bind 127.0.0.1",
                     "protected-mode no",
                     "dir " + dir,
