@@ -7,6 +7,7 @@ import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
+import io.quantumtrader.streams.redis.ForwardScheduler;
 import io.quantumtrader.streams.redis.OutboxForwarder;
 import io.quantumtrader.streams.redis.RedisDeployment;
 import io.quantumtrader.streams.redis.PartitionReader;
@@ -211,6 +212,9 @@ public final class StreamTask {
         final Sinks.Empty<Void> stopped = Sinks.empty();
         volatile boolean stopping;
         volatile PartitionReader reader;
+        /** Outbox forwards of this run (Redis Cluster), decoupled from the commits; a failed one fails the run. */
+        volatile ForwardScheduler forwarding;
+        final Sinks.Empty<Void> forwardFailed = Sinks.empty();
 
         Run(String token) {
             this.token = token;
@@ -253,6 +257,9 @@ public final class StreamTask {
     Mono<Void> run(String token) {
         return Mono.defer(() -> {
             Run run = new Run(token);
+            if (outboxKey != null) {
+                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey));
+            }
             current = run;
             if (stopRequested) {
                 stop(run);
@@ -289,6 +296,22 @@ public final class StreamTask {
                     }
                 })
                 .then();
+    }
+
+    /**
+     * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit. It counts as
+     * a commit in flight until done, so {@link StreamsRuntime#awaitDrained} waits for the outputs to reach their
+     * streams; an error fails the run.
+     */
+    private void forwardInBackground(Run run) {
+        counters.commitsInFlight.incrementAndGet();
+        run.forwarding.request()
+                .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
+                .subscribe(ignored -> {
+                }, error -> {
+                    log.warn("task {}: forwarding the outbox failed: {}", id, error.toString());
+                    run.forwardFailed.tryEmitError(error);
+                });
     }
 
     /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
@@ -375,8 +398,10 @@ public final class StreamTask {
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE ? punctuate(executor, context) : processBatch(castBatch(work), executor, context), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
-                        .then(commit(prepared, token)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
-                .then()
+                        .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
+                .then(outboxKey == null ? Mono.empty() : Mono.defer(() -> run.forwarding.request()))
+                // a forward that fails in the background fails the run (the next run forwards what is left first)
+                .or(run.forwardFailed.asMono())
                 .doFinally(signal -> executor.close());
     }
 
@@ -421,13 +446,16 @@ public final class StreamTask {
         return Flux.fromIterable(context.globalReplicas().values()).concatMap(GlobalStoreReplica::refresh).then();
     }
 
-    private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token) {
+    private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token, Run run) {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
-                .flatMap(acked -> durability.await(leaseKey)
-                        .then(outboxKey != null && prepared.batch().outboxed() > 0 ? forwarder.forward(outboxKey).then() : Mono.empty())
-                        .thenReturn(acked))
+                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked))
+                .doOnNext(acked -> {
+                    if (outboxKey != null && prepared.batch().outboxed() > 0) {
+                        forwardInBackground(run);
+                    }
+                })
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 .doOnNext(acked -> {
