@@ -37,7 +37,7 @@ class RedisTlsTest {
 
     static final String PASSWORD = "tls-secret-pw";
     static Path dir;
-    static TestCertificates.Files_ certs;
+    static TestCertificates.Pem certs;
     static java.io.File otherCa;
     static Process server;
     static int port;

@@ -28,7 +28,7 @@ class RedisClusterTlsTest {
 
     static TestCluster cluster;
     static RedisConnection redis;
-    static TestCertificates.Files_ certs;
+    static TestCertificates.Pem certs;
 
     @BeforeAll
     static void startCluster() throws Exception {

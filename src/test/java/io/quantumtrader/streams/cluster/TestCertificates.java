@@ -21,7 +21,7 @@ public final class TestCertificates {
     private static final String PASS = "changeit";
 
     /** PEM files: CA certificate, server certificate and key, client certificate and key. */
-    public record Files_(File ca, File serverCert, File serverKey, File clientCert, File clientKey) {
+    public record Pem(File ca, File serverCert, File serverKey, File clientCert, File clientKey) {
     }
 
     private TestCertificates() {
@@ -40,7 +40,7 @@ public final class TestCertificates {
     }
 
     /** @return a new CA and certificates in {@code dir} (server and client made in parallel) */
-    public static Files_ create(Path dir, String caName) throws IOException, InterruptedException {
+    public static Pem create(Path dir, String caName) throws IOException, InterruptedException {
         ca(dir, caName);
         List<java.util.concurrent.CompletableFuture<Void>> chains = new ArrayList<>();
         for (String who : List.of("server", "client")) {
@@ -57,7 +57,7 @@ public final class TestCertificates {
         } catch (java.util.concurrent.CompletionException e) {
             throw new IOException(e.getCause());
         }
-        return new Files_(dir.resolve("ca.crt").toFile(), dir.resolve("server.crt").toFile(), dir.resolve("server.key").toFile(),
+        return new Pem(dir.resolve("ca.crt").toFile(), dir.resolve("server.crt").toFile(), dir.resolve("server.key").toFile(),
                 dir.resolve("client.crt").toFile(), dir.resolve("client.key").toFile());
     }
 

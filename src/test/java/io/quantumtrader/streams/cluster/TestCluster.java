@@ -42,9 +42,9 @@ public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final List<Node> nodes = new ArrayList<>();
     private final RedisClient admin = RedisClient.create();
-    private final TestCertificates.Files_ tls;
+    private final TestCertificates.Pem tls;
 
-    private TestCluster(Path dir, TestCertificates.Files_ tls) {
+    private TestCluster(Path dir, TestCertificates.Pem tls) {
         this.dir = dir;
         this.tls = tls;
     }
@@ -58,7 +58,7 @@ public final class TestCluster implements AutoCloseable {
      * @param tls certificates: every node then serves TLS only ({@code port 0}, {@code tls-port}, {@code tls-cluster},
      *            {@code tls-replication}), with the server certificate signed by the test CA; null for plain TCP
      */
-    public static TestCluster start(int masters, int replicasPerMaster, TestCertificates.Files_ tls) {
+    public static TestCluster start(int masters, int replicasPerMaster, TestCertificates.Pem tls) {
         TestCluster c;
         try {
             c = new TestCluster(Files.createTempDirectory("qt-cluster"), tls);
