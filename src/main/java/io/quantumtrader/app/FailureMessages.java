@@ -63,6 +63,28 @@ public final class FailureMessages {
      * @return the failure, exit code {@link CliException#REDIS}
      */
     public static CliException redis(Throwable error, String hostPort, String user) {
+        return redis(error, hostPort, user, RedisTls.NONE);
+    }
+
+    /**
+     * @param tls the TLS settings used: a certificate the trust settings do not hold, or TLS spoken to a plain port (or
+     *            the reverse), is named with the setting that fixes it
+     * @return the failure, exit code {@link CliException#REDIS}
+     */
+    public static CliException redis(Throwable error, String hostPort, String user, RedisTls tls) {
+        String all0 = allMessages(error);
+        String at0 = hostPort == null ? "Redis" : "Redis at " + hostPort;
+        if (tls.enabled() && (find(error, javax.net.ssl.SSLHandshakeException.class) != null
+                || all0.contains("PKIX path") || all0.contains("certification path") || all0.contains("No subject alternative")
+                || all0.contains("doesn't match any of the subject alternative names"))) {
+            String why = all0.contains("subject alternative") ? "names another host" : "is not signed by a trusted CA";
+            return new CliException(CliException.REDIS, "the TLS certificate of " + at0 + " " + why + " (trust: " + tls.trustSource() + ")",
+                    "set REDIS_TLS_CA_FILE to the CA that signed the Redis certificate (REDIS_TLS_VERIFY=ca accepts any host name)", error);
+        }
+        if (tls.enabled() && (all0.contains("not an SSL/TLS record") || all0.contains("SSLException"))) {
+            return new CliException(CliException.REDIS, at0 + " does not speak TLS on that port (" + message(root(error)) + ")",
+                    "use redis:// for a plain port, or the server's tls-port with rediss://", error);
+        }
         String at = hostPort == null ? "Redis" : "Redis at " + hostPort;
         String who = user == null || user.isEmpty() ? "default" : user;
         String all = allMessages(error);

@@ -31,8 +31,8 @@ final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String url = System.getenv("REDIS_URL");
-        if (url == null || url.isBlank()) {
+        RedisTarget target = RedisTarget.fromEnvironment(System.getenv());
+        if (target == null) {
             throw new CliException(CliException.INPUT, "REDIS_URL is not set: the reset must go to the Redis the service runs on",
                     "set REDIS_URL=" + RedisUrl.SHAPE, null);
         }
@@ -43,7 +43,7 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             throw new CliException(CliException.INPUT, e.getMessage(), "check --namespace (the service's quantum-trader.namespace)", e);
         }
         StreamCatalog catalog = ReplayCommand.loadCatalog();
-        try (RedisConnection redis = RedisConnection.of(url)) {
+        try (RedisConnection redis = RedisConnection.of(target)) {
             String stream = keys.stream(QuantumTraderTopology.KILL_SWITCH,
                     Partitioner.partition(account, catalog.spec(QuantumTraderTopology.KILL_SWITCH).partitions()));
             if (!Boolean.TRUE.equals(redis.template().hasKey(stream).block())) {

@@ -30,9 +30,20 @@ import java.net.UnknownHostException;
 @Import(OperationsConfiguration.class)
 public class QuantumTraderApplication {
 
+    /**
+     * {@code REDIS_URL} and the settings beside it ({@link RedisTarget#fromEnvironment}); Spring Boot's
+     * {@code spring.data.redis.cluster.nodes} (in application.yml or as an environment variable) names cluster seed
+     * nodes as {@code REDIS_CLUSTER_NODES} does.
+     */
     @Bean(destroyMethod = "close")
-    RedisConnection redisConnection() {
-        return RedisConnection.fromEnvironment();
+    RedisConnection redisConnection(org.springframework.core.env.Environment spring) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        String nodes = spring.getProperty("spring.data.redis.cluster.nodes");
+        if (nodes != null && !nodes.isBlank()) {
+            env.put(RedisTarget.CLUSTER_NODES, nodes);
+        }
+        RedisTarget target = RedisTarget.fromEnvironment(env);
+        return target == null ? RedisConnection.embedded() : RedisConnection.of(target);
     }
 
     /** Spring Boot's Redis auto-configuration and health indicator back off to (and use) this factory. */
@@ -68,7 +79,8 @@ public class QuantumTraderApplication {
     @Bean
     StreamsRuntimeLifecycle streamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
                                            MeterRegistry registry, QuantumTraderProperties p) {
-        return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry), p.shutdownTimeout());
+        return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry)
+                .withCommitOptions(p.commitOptions()), p.shutdownTimeout());
     }
 
     @Bean

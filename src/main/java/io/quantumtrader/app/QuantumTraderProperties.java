@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param dedupeMaxIds        most event ids remembered per task (200000)
  * @param leaseTtl            task leases and membership entries expire after this unless renewed (every third of it):
  *                            a killed instance's tasks move after at most this long
+ * @param commitWaitReplicas  commit durability: replicas that must acknowledge each commit ({@code WAIT}) before it
+ *                            counts; 0 (default) for none (docs/OPERATIONS.md "Redis Cluster and TLS")
+ * @param commitWaitTimeout   how long a commit waits for them (1s); fewer in time: the task restarts, nothing is lost
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -39,7 +42,14 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("64KB") org.springframework.util.unit.DataSize maxEntrySize,
                                       @DefaultValue("1h") Duration dedupeWindow,
                                       @DefaultValue("200000") long dedupeMaxIds,
-                                      @DefaultValue("10s") Duration leaseTtl) {
+                                      @DefaultValue("10s") Duration leaseTtl,
+                                      @DefaultValue("0") int commitWaitReplicas,
+                                      @DefaultValue("1s") Duration commitWaitTimeout) {
+
+    /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
+    public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {
+        return io.quantumtrader.streams.runtime.CommitOptions.defaults().withWait(commitWaitReplicas, commitWaitTimeout);
+    }
 
     /** @return the source checks these settings describe */
     public io.quantumtrader.streams.runtime.IngestLimits ingestLimits() {

@@ -1,15 +1,23 @@
 package io.quantumtrader.app;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 
 /**
- * A Redis to run against: {@code REDIS_URL} ({@code redis://[[user]:password@]host[:port][/db]}) when set, otherwise an
+ * A Redis to run against: {@code REDIS_URL} ({@code redis[s]://[[user]:password@]host[:port][,host:port...][/db]}; several
+ * hosts or {@code REDIS_CLUSTER_NODES} for a Redis Cluster, {@code rediss://} for TLS) when set, otherwise an
  * embedded Redis 7.0.15 ({@code org.signal:embedded-redis}) started on a free loopback port with persistence off and
  * stopped on {@link #close()}. Never touches a Redis it did not start unless told to by {@code REDIS_URL}.
  */
@@ -19,41 +27,107 @@ public final class RedisConnection implements AutoCloseable {
     private final LettuceConnectionFactory factory;
     private final ReactiveStringRedisTemplate template;
     private final String description;
+    private final boolean cluster;
+    private boolean tls;
+    private final String host;
+    private final int port;
+    /** How often a cluster client re-reads the topology even when nothing triggered it (adaptive refresh reacts at once). */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
-    private RedisConnection(RedisServer embedded, RedisStandaloneConfiguration config, String description) {
+    private RedisConnection(RedisServer embedded, LettuceConnectionFactory factory, String description, boolean cluster,
+                            String host, int port) {
         this.embedded = embedded;
-        this.factory = new LettuceConnectionFactory(config);
+        this.factory = factory;
         this.factory.afterPropertiesSet();
         this.factory.start();
         this.template = new ReactiveStringRedisTemplate(factory);
         this.description = description;
+        this.cluster = cluster;
+        this.host = host;
+        this.port = port;
     }
 
-    /** @return {@code REDIS_URL} when set, otherwise a new embedded Redis */
+    /**
+     * @return the Redis of the environment ({@code REDIS_URL}, {@code REDIS_CLUSTER_NODES}, {@code REDIS_TLS_*}: see
+     *         {@link RedisTarget#fromEnvironment}) when set, otherwise a new embedded Redis
+     */
     public static RedisConnection fromEnvironment() {
-        String url = System.getenv("REDIS_URL");
-        return url == null || url.isBlank() ? embedded() : of(url);
+        RedisTarget target = RedisTarget.fromEnvironment(System.getenv());
+        return target == null ? embedded() : of(target);
     }
 
     /**
      * Connects to the Redis of {@code url} and checks that it answers (PING), so a wrong address or password fails here
      * with a message naming it, not later inside the pipeline.
      *
-     * @param url {@code redis://[[user]:password@]host[:port][/db]} ({@link RedisUrl})
+     * @param url {@code redis[s]://[[user]:password@]host[:port][,host:port...][/db][?cluster=true]} ({@link RedisUrl})
      * @throws CliException when the URL is malformed (exit code 2), or Redis is unreachable or refuses the credentials
      *                      (exit code 3); the message names host:port and user, never the password
      */
     public static RedisConnection of(String url) {
-        RedisStandaloneConfiguration config = RedisUrl.parse(url);
-        String hostPort = config.getHostName() + ":" + config.getPort();
-        RedisConnection connection = new RedisConnection(null, config, "Redis at " + hostPort);
+        return of(RedisUrl.target(url));
+    }
+
+    /**
+     * Connects to a server or a Redis Cluster (Lettuce with adaptive and periodic topology refresh, so a failover or a
+     * resharding is followed), with TLS when the target says so, and checks that it answers (PING; on a cluster, the
+     * cluster is also asked for its topology).
+     *
+     * @throws CliException (exit code 3) when Redis is unreachable, refuses the credentials or its TLS certificate is
+     *                      not trusted; the message names the address and user, never the password
+     */
+    public static RedisConnection of(RedisTarget target) {
+        RedisConnection connection = new RedisConnection(null, factory(target), target.where(), target.cluster(),
+                target.nodes().get(0).host(), target.nodes().get(0).port());
+        connection.tls = target.tls().enabled();
         try {
             connection.verify();
         } catch (RuntimeException e) {
             connection.close();
-            throw FailureMessages.redis(e, hostPort, config.getUsername());
+            throw FailureMessages.redis(e, target.hostPorts(), target.username(), target.tls());
         }
         return connection;
+    }
+
+    /** @return a Lettuce connection factory for the target (not started) */
+    static LettuceConnectionFactory factory(RedisTarget target) {
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
+        SslOptions ssl = target.tls().enabled() ? target.tls().sslOptions() : null;
+        if (target.cluster()) {
+            ClusterClientOptions.Builder options = ClusterClientOptions.builder()
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                            .dynamicRefreshSources(true)
+                            .build());
+            if (ssl != null) {
+                options.sslOptions(ssl);
+            }
+            client.clientOptions(options.build());
+        } else if (ssl != null) {
+            client.clientOptions(ClientOptions.builder().sslOptions(ssl).build());
+        }
+        if (ssl != null) {
+            client.useSsl().verifyPeer(target.tls().verify());
+        }
+        if (target.cluster()) {
+            RedisClusterConfiguration config = new RedisClusterConfiguration(
+                    target.nodes().stream().map(RedisTarget.HostPort::toString).toList());
+            config.setUsername(target.username());
+            if (target.password() != null) {
+                config.setPassword(target.password());
+            }
+            return new LettuceConnectionFactory(config, client.build());
+        }
+        RedisStandaloneConfiguration config = new RedisStandaloneConfiguration(target.nodes().get(0).host(),
+                target.nodes().get(0).port());
+        config.setUsername(target.username());
+        if (target.password() != null) {
+            config.setPassword(target.password());
+        }
+        config.setDatabase(target.database());
+        return new LettuceConnectionFactory(config, client.build());
     }
 
     /** Starts an embedded Redis 7.0.15 on a free loopback port. @throws IllegalStateException when it cannot start */
@@ -71,25 +145,42 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start embedded Redis on port " + port + ": " + e.getMessage(), e);
         }
-        return new RedisConnection(server, new RedisStandaloneConfiguration("127.0.0.1", port),
-                "embedded Redis 7.0.15 on 127.0.0.1:" + port);
+        return new RedisConnection(server, new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port)),
+                "embedded Redis 7.0.15 on 127.0.0.1:" + port, false, "127.0.0.1", port);
     }
 
-    /** PING through the shared connection, bounded by the client's connect and command timeouts. */
+    /** PING through the shared connection (and the cluster's topology), bounded by the client's timeouts. */
     private void verify() {
-        try (var c = factory.getConnection()) {
-            c.ping();
+        if (cluster) {
+            try (var c = factory.getClusterConnection()) {
+                c.ping();
+                c.clusterGetNodes();
+            }
+        } else {
+            try (var c = factory.getConnection()) {
+                c.ping();
+            }
         }
     }
 
-    /** @return the Redis host */
+    /** @return the Redis host (the first seed node of a cluster) */
     public String host() {
-        return factory.getHostName();
+        return host;
     }
 
-    /** @return the Redis port */
+    /** @return the Redis port (of the first seed node of a cluster) */
     public int port() {
-        return factory.getPort();
+        return port;
+    }
+
+    /** @return true when the connection uses TLS */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** @return true when connected to a Redis Cluster */
+    public boolean isCluster() {
+        return cluster;
     }
 
     /** @return the reactive template (Lettuce, one shared multiplexed connection) */

@@ -2,64 +2,180 @@ package io.quantumtrader.app;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.util.List;
 
 /**
- * Parses {@code REDIS_URL} ({@code redis://[[user]:password@]host[:port][/db]}) into a Lettuce standalone
- * configuration. The password is {@linkplain Secrets#register(String) registered} as a secret before anything can
+ * Parses {@code REDIS_URL} ({@code redis[s]://[[user]:password@]host[:port][,host:port...][/db][?cluster=true]}):
+ * a server or a cluster's seed nodes, with TLS for {@code rediss://}. The password is {@linkplain Secrets#register(String) registered} as a secret before anything can
  * fail, and no error message ever contains it: a malformed URL is quoted with its password replaced by {@code ***}.
  */
 public final class RedisUrl {
 
     /** The accepted shape, for error messages and help. */
-    public static final String SHAPE = "redis://[[user]:password@]host[:port][/db]";
+    public static final String SHAPE = "redis[s]://[[user]:password@]host[:port][,host:port...][/db][?cluster=true]";
 
     private RedisUrl() {
     }
 
     /**
      * @param url the value of {@code REDIS_URL}
-     * @return host, port (default 6379), user, password and database
-     * @throws CliException (exit code {@link CliException#INPUT}) when the URL is not of that shape
+     * @return host, port (default 6379), user, password and database of a standalone server
+     * @throws CliException (exit code {@link CliException#INPUT}) when the URL is not of that shape or names a cluster
      */
     public static RedisStandaloneConfiguration parse(String url) {
-        registerPassword(url);
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            throw malformed(url, e.getReason() + " at character " + (e.getIndex() + 1), null);
+        RedisTarget t = target(url);
+        if (t.cluster()) {
+            throw malformed(url, "it names a cluster; a single server was expected", null);
         }
-        if (!"redis".equalsIgnoreCase(uri.getScheme())) {
-            throw malformed(url, uri.getScheme() == null ? "no scheme" : "scheme '" + uri.getScheme() + "' is not redis"
-                    + ("rediss".equalsIgnoreCase(uri.getScheme()) ? " (TLS is not supported yet)" : ""), null);
+        RedisStandaloneConfiguration config = new RedisStandaloneConfiguration(t.nodes().get(0).host(), t.nodes().get(0).port());
+        config.setUsername(t.username());
+        if (t.password() != null) {
+            config.setPassword(t.password());
         }
-        if (uri.getHost() == null) {
-            throw malformed(url, "no host, or a port that is not a number", null);
-        }
-        RedisStandaloneConfiguration config = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
-        String userInfo = uri.getUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                if (colon > 0) {
-                    config.setUsername(userInfo.substring(0, colon));
-                }
-                config.setPassword(userInfo.substring(colon + 1));
-            } else {
-                config.setPassword(userInfo);
-            }
-        }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                config.setDatabase(Integer.parseInt(path.substring(1)));
-            } catch (IllegalArgumentException e) {
-                throw malformed(url, "database '" + path.substring(1) + "' is not a number from 0 to 15", null);
-            }
-        }
+        config.setDatabase(t.database());
         return config;
+    }
+
+    /**
+     * Parses {@code REDIS_URL}: {@code redis://} or {@code rediss://} (TLS), one host (a server) or several
+     * comma-separated {@code host:port} (the seed nodes of a Redis Cluster), {@code ?cluster=true} for a cluster
+     * reached through one seed address (e.g. a managed service's configuration endpoint).
+     *
+     * @return the target (TLS on for {@code rediss://}, with default trust settings)
+     * @throws CliException (exit code {@link CliException#INPUT}) when the URL is malformed
+     */
+    public static RedisTarget target(String url) {
+        registerPassword(url);
+        String u = url.trim();
+        int schemeEnd = u.indexOf("://");
+        if (schemeEnd <= 0) {
+            throw malformed(url, "no scheme", null);
+        }
+        String scheme = u.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw malformed(url, "scheme '" + u.substring(0, schemeEnd) + "' is not redis or rediss", null);
+        }
+        String rest = u.substring(schemeEnd + 3);
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        int at = rest.lastIndexOf('@');
+        String userInfo = at >= 0 ? rest.substring(0, at) : null;
+        String hostsAndPath = at >= 0 ? rest.substring(at + 1) : rest;
+        int slash = hostsAndPath.indexOf('/');
+        String hosts = slash >= 0 ? hostsAndPath.substring(0, slash) : hostsAndPath;
+        String path = slash >= 0 ? hostsAndPath.substring(slash + 1) : "";
+        List<RedisTarget.HostPort> nodes = hostPorts(hosts, null, url);
+        String user = null;
+        String password = null;
+        if (userInfo != null) {
+            if (userInfo.chars().anyMatch(Character::isWhitespace)) {
+                throw malformed(url, "a space in the user or password (percent-encode it as %20)", null);
+            }
+            int colon = userInfo.indexOf(':');
+            String rawUser = colon >= 0 ? userInfo.substring(0, colon) : "";
+            String rawPassword = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
+            user = rawUser.isEmpty() ? null : decode(rawUser, url);
+            password = decode(rawPassword, url);
+        }
+        int database = 0;
+        if (!path.isEmpty()) {
+            try {
+                database = Integer.parseInt(path);
+                if (database < 0 || database > 15) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw malformed(url, "database '" + path + "' is not a number from 0 to 15", null);
+            }
+        }
+        boolean cluster = nodes.size() > 1;
+        if (query != null) {
+            for (String param : query.split("&")) {
+                if (param.equalsIgnoreCase("cluster=true") || param.equalsIgnoreCase("cluster")) {
+                    cluster = true;
+                } else if (!param.isEmpty() && !param.equalsIgnoreCase("cluster=false")) {
+                    throw malformed(url, "unknown parameter '" + param.replaceAll("=.*", "") + "' (only cluster=true is known)", null);
+                }
+            }
+        }
+        if (cluster && database != 0) {
+            throw malformed(url, "a Redis Cluster has only database 0", null);
+        }
+        return new RedisTarget(nodes, cluster, user, password, database,
+                scheme.equals("rediss") ? RedisTls.enabledWithDefaults() : RedisTls.NONE);
+    }
+
+    /** @return {@code host:port,host:port} as addresses (port 6379 when omitted) */
+    static List<RedisTarget.HostPort> hostPorts(String list, String setting) {
+        return hostPorts(list, setting, list);
+    }
+
+    private static List<RedisTarget.HostPort> hostPorts(String list, String setting, String quoted) {
+        List<RedisTarget.HostPort> out = new java.util.ArrayList<>();
+        for (String part : list.split(",")) {
+            String hp = part.trim();
+            if (hp.isEmpty()) {
+                continue;
+            }
+            String host;
+            String port = null;
+            if (hp.startsWith("[")) {
+                int close = hp.indexOf(']');
+                if (close < 0) {
+                    throw badNodes(quoted, setting, "unclosed '[' in '" + hp + "'");
+                }
+                host = hp.substring(1, close);
+                if (hp.length() > close + 1) {
+                    if (hp.charAt(close + 1) != ':') {
+                        throw badNodes(quoted, setting, "'" + hp + "' is not [ipv6]:port");
+                    }
+                    port = hp.substring(close + 2);
+                }
+            } else {
+                int colon = hp.lastIndexOf(':');
+                host = colon >= 0 ? hp.substring(0, colon) : hp;
+                port = colon >= 0 ? hp.substring(colon + 1) : null;
+            }
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9._:%-]+")) {
+                throw badNodes(quoted, setting, "no host, or a host with characters a host name cannot have, in '" + hp + "'");
+            }
+            int p = 6379;
+            if (port != null) {
+                try {
+                    p = Integer.parseInt(port);
+                    if (p < 1 || p > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw badNodes(quoted, setting, "port '" + port + "' is not a number from 1 to 65535");
+                }
+            }
+            out.add(new RedisTarget.HostPort(host, p));
+        }
+        if (out.isEmpty()) {
+            throw badNodes(quoted, setting, "no host");
+        }
+        return out;
+    }
+
+    private static CliException badNodes(String quoted, String setting, String reason) {
+        if (setting == null) {
+            return malformed(quoted, reason, null);
+        }
+        return new CliException(CliException.INPUT, setting + " is malformed (" + reason + "): " + Secrets.redact(quoted),
+                "expected host:port,host:port,...", null);
+    }
+
+    private static String decode(String s, String url) {
+        try {
+            return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw malformed(url, "bad percent-encoding in the user or password", null);
+        }
     }
 
     private static CliException malformed(String url, String reason, Throwable cause) {

@@ -92,7 +92,8 @@ final class ReplayCommand implements Callable<Integer> {
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize);
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
             long started = System.nanoTime();
-            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())) {
+            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
+                    .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
                 runtime.start();
                 List<ReplayInputs.Tick> trades = inputs.merged();
                 int from = ReplayResume.firstUnpublished(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,

@@ -43,7 +43,8 @@ public final class Secrets {
             return text;
         }
         String out = text;
-        for (String secret : SECRETS) {
+        // longest first: a secret that contains a shorter one (or starts with it) is masked whole
+        for (String secret : SECRETS.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
             if (secret.length() >= MIN_LENGTH && out.contains(secret)) {
                 out = out.replace(secret, MASK);
             }

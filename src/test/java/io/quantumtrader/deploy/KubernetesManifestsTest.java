@@ -52,9 +52,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesManifestsTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final List<String> OVERLAYS = List.of("dev", "prod");
+    static final List<String> OVERLAYS = List.of("dev", "prod", "redis-cluster");
     /** Secrets an overlay expects in the cluster rather than rendering them (kept out of git; its kustomization says how to create them). */
-    static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of("dev", Set.of(), "prod", Set.of("quantum-trader-redis-auth"));
+    static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of("dev", Set.of(), "prod", Set.of("quantum-trader-redis-auth"),
+            "redis-cluster", Set.of("quantum-trader-redis-auth", "quantum-trader-redis-tls"));
     static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
     @BeforeAll
@@ -86,7 +87,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void coreObjectsHaveNoUnknownFields(String overlay) {
         for (JsonNode o : RENDERED.get(overlay)) {
             String json = JSON.writeValueAsString(o);
@@ -111,7 +112,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void namesAreDns1123AndEverythingIsInTheOverlaysNamespace(String overlay) {
         String namespace = namespace(overlay);
         for (JsonNode o : RENDERED.get(overlay)) {
@@ -130,7 +131,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void servicesBudgetsPoliciesAndMonitorsSelectWhatExists(String overlay) {
         List<Map<String, String>> podLabels = workloads(overlay).stream()
                 .map(w -> labels(w.path("spec").path("template").path("metadata").path("labels"))).toList();
@@ -161,7 +162,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void everySecretConfigMapAndKedaReferenceResolvesAfterKustomize(String overlay) {
         Set<String> secrets = new HashSet<>(names(overlay, "Secret"));
         for (String external : EXTERNAL_SECRETS.get(overlay)) {
@@ -227,7 +228,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void kedaKeepsOneReplicaScalesToThePartitionsAndReachesRedisByItsFullName(String overlay) throws IOException {
         StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
         String keyNamespace = new YAMLMapper().readTree(Path.of("k8s/base/config/application.yml").toFile())
@@ -243,17 +244,23 @@ class KubernetesManifestsTest {
             String redisAddress = env(deployment, "REDIS_ADDRESS");
             Map<String, Set<Integer>> partitionsByStream = new HashMap<>();
             spec.path("triggers").forEach(t -> {
-                assertThat(t.path("type").asString()).isEqualTo("redis-streams");
+                assertThat(t.path("type").asString()).isIn("redis-streams", "redis-cluster-streams");
                 JsonNode m = t.path("metadata");
                 assertThat(m.path("lagCount").asString()).matches("\\d+");
-                String address = m.path("address").asString();
-                assertThat(address).as("KEDA trigger address = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
-                assertFullyQualified(overlay, address);
-                Matcher key = Pattern.compile("(.+):\\{(\\d+)}:s:(.+)").matcher(m.path("stream").asString());
+                String address = t.path("type").asString().equals("redis-cluster-streams") ? m.path("addresses").asString()
+                        : m.path("address").asString();
+                assertThat(address).as("KEDA trigger address(es) = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
+                for (String a : address.split(",")) {
+                    assertFullyQualified(overlay, a);
+                }
+                Matcher key = Pattern.compile("(.+):\\{(.+)\\.(\\d+)}:s:(.+)").matcher(m.path("stream").asString());
                 assertThat(key.matches()).as("stream key %s", m.path("stream").asString()).isTrue();
                 assertThat(key.group(1)).as("key namespace (quantum-trader.namespace)").isEqualTo(keyNamespace);
-                String stream = key.group(3);
-                partitionsByStream.computeIfAbsent(stream, s -> new HashSet<>()).add(Integer.parseInt(key.group(2)));
+                assertThat(key.group(2)).as("namespace in the hash tag").isEqualTo(keyNamespace);
+                String stream = key.group(4);
+                assertThat(m.path("stream").asString()).isEqualTo(new io.quantumtrader.streams.redis.StreamKeys(keyNamespace)
+                        .stream(stream, Integer.parseInt(key.group(3))));
+                partitionsByStream.computeIfAbsent(stream, s -> new HashSet<>()).add(Integer.parseInt(key.group(3)));
                 List<String> groups = QuantumTraderTopology.build().taskSubtopologies().stream()
                         .filter(s -> s.sourceStreams().contains(stream))
                         .map(s -> QuantumTraderTopology.APPLICATION_ID + "." + s.id()).toList();
@@ -276,7 +283,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void podsMeetTheRestrictedPodSecurityStandardTheNamespaceEnforces(String overlay) {
         JsonNode ns = of(overlay, "Namespace").get(0);
         Map<String, String> nsLabels = labels(ns.path("metadata").path("labels"));
@@ -314,7 +321,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void redisRefusesWritesBelowItsLimitAndDisruptionBudgetsLetNodesDrain(String overlay) {
         for (JsonNode w : workloads(overlay)) {
             for (JsonNode c : containers(w.path("spec").path("template").path("spec"))) {
@@ -341,11 +348,64 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void theServiceRunsTheImageTagThePomBuilds(String overlay) {
         JsonNode deployment = of(overlay, "Deployment").get(0);
         String image = containers(deployment.path("spec").path("template").path("spec")).get(0).path("image").asString();
         assertThat(image).as("image").matches("([a-z0-9.-]+/)*quantum-trader-streams:" + Pattern.quote(PomProperties.get("image.tag")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void environmentVariablesUseOnlyVariablesDefinedBeforeThem(String overlay) {
+        for (JsonNode w : workloads(overlay)) {
+            for (JsonNode c : containers(w.path("spec").path("template").path("spec"))) {
+                Set<String> defined = new HashSet<>();
+                c.path("env").forEach(e -> {
+                    Matcher ref = Pattern.compile("\\$\\(([A-Z0-9_]+)\\)").matcher(e.path("value").asString(""));
+                    while (ref.find()) {
+                        assertThat(defined).as("%s: %s uses $(%s), which Kubernetes expands only when defined before it",
+                                id(w), e.path("name").asString(), ref.group(1)).contains(ref.group(1));
+                    }
+                    defined.add(e.path("name").asString());
+                });
+            }
+        }
+    }
+
+    @Test
+    void theRedisClusterOverlayConnectsToTheClusterOverTlsAndWaitsForAReplica() {
+        JsonNode deployment = of("redis-cluster", "Deployment").get(0);
+        Map<String, String> env = new HashMap<>();
+        containers(deployment.path("spec").path("template").path("spec")).get(0).path("env").forEach(e -> {
+            String value = e.path("value").asString("");
+            Matcher ref = Pattern.compile("\\$\\(([A-Z0-9_]+)\\)").matcher(value);
+            StringBuilder resolved = new StringBuilder();
+            while (ref.find()) {
+                ref.appendReplacement(resolved, Matcher.quoteReplacement(env.getOrDefault(ref.group(1), "")));
+            }
+            ref.appendTail(resolved);
+            env.put(e.path("name").asString(), e.path("valueFrom").has("secretKeyRef") ? "s3cret-from-the-secret" : resolved.toString());
+        });
+        assertThat(env.get("REDIS_URL")).startsWith("rediss://:s3cret-from-the-secret@");
+        assertThat(env).containsEntry("QUANTUM_TRADER_COMMIT_WAIT_REPLICAS", "1");
+        String ca = env.get("REDIS_TLS_CA_FILE");
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        String volume = StreamSupport.stream(containers(pod).get(0).path("volumeMounts").spliterator(), false)
+                .filter(m -> ca.startsWith(m.path("mountPath").asString() + "/")).map(m -> m.path("name").asString())
+                .findFirst().orElseThrow(() -> new AssertionError("REDIS_TLS_CA_FILE " + ca + " is not on a mounted volume"));
+        assertThat(StreamSupport.stream(pod.path("volumes").spliterator(), false).filter(v -> v.path("name").asString().equals(volume))
+                .findFirst().orElseThrow().path("secret").path("secretName").asString()).isEqualTo("quantum-trader-redis-tls");
+        env.remove("REDIS_TLS_CA_FILE"); // a path in the pod, not on this machine
+        io.quantumtrader.app.RedisTarget target = io.quantumtrader.app.RedisTarget.fromEnvironment(env);
+        assertThat(target.cluster()).isTrue();
+        assertThat(target.nodes()).hasSize(3);
+        assertThat(target.tls().enabled()).isTrue();
+        assertThat(io.quantumtrader.app.CommitDurabilitySettings.fromEnvironment(env).waitReplicas()).isEqualTo(1);
+        assertThat(kinds("redis-cluster")).as("no Redis of its own").doesNotContain("StatefulSet");
+        JsonNode auth = of("redis-cluster", "TriggerAuthentication").get(0);
+        assertThat(StreamSupport.stream(auth.path("spec").path("secretTargetRef").spliterator(), false)
+                .map(r -> r.path("parameter").asString()).toList()).contains("password", "ca");
     }
 
     @Test

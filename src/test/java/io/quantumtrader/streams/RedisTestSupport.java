@@ -20,17 +20,32 @@ import java.util.UUID;
 public final class RedisTestSupport {
 
     private static RedisConnection connection;
+    private static RedisConnection override;
 
     private RedisTestSupport() {
     }
 
-    /** @return the shared embedded Redis, started on first use and stopped when the JVM exits */
+    /**
+     * @return the Redis tests run on: the one set by {@link #use} (a Redis Cluster for the conformance tests on a
+     *         cluster), else the shared embedded Redis, started on first use and stopped when the JVM exits
+     */
     public static synchronized RedisConnection redis() {
+        if (override != null) {
+            return override;
+        }
         if (connection == null) {
             connection = RedisConnection.embedded();
             Runtime.getRuntime().addShutdownHook(new Thread(connection::close));
         }
         return connection;
+    }
+
+    /**
+     * Runs the following tests on {@code redis} (e.g. a Redis Cluster) until {@code use(null)}; test classes run one
+     * after the other in the test JVM, so a class sets it in {@code @BeforeAll} and clears it in {@code @AfterAll}.
+     */
+    public static synchronized void use(RedisConnection redis) {
+        override = redis;
     }
 
     public static ReactiveStringRedisTemplate template() {

@@ -20,7 +20,7 @@ class RetentionTrimTest {
 
     @Test
     void trimsOldEntriesButNotPastALaggingGroup() {
-        String key = RedisTestSupport.freshNamespace() + ":{0}:s:ticks";
+        String key = new io.quantumtrader.streams.redis.StreamKeys(RedisTestSupport.freshNamespace()).stream("ticks", 0);
         for (int i = 1; i <= 10; i++) {
             template().opsForStream().add(MapRecord.create(key, Map.of("n", String.valueOf(i))).withId(RecordId.of(i * 1000L, 0))).block();
         }

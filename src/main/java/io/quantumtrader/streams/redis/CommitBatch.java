@@ -23,6 +23,36 @@ public final class CommitBatch implements StateWrites {
     private int outputCount;
     private int ackCount;
     private final List<String> seen = new ArrayList<>();
+    private final String outboxKey;
+    private final int ownSlot;
+    private int outboxed;
+
+    /** A batch whose outputs all go into the commit script (one Redis server, any slot). */
+    public CommitBatch() {
+        this(null);
+    }
+
+    /**
+     * A batch for a Redis Cluster: outputs bound for a slot other than the outbox's are written into the task's
+     * outbox instead (fields {@value #OUTBOX_TARGET} and {@value #OUTBOX_MAXLEN} added), so the commit script touches
+     * one slot only; {@link OutboxForwarder} appends them to their streams after the commit.
+     *
+     * @param outboxKey the task's outbox ({@link StreamKeys#outbox}), or null for no routing
+     */
+    public CommitBatch(String outboxKey) {
+        this.outboxKey = outboxKey;
+        this.ownSlot = outboxKey == null ? -1 : io.lettuce.core.cluster.SlotHash.getSlot(outboxKey);
+    }
+
+    /** Outbox field: the stream key an outbox entry is bound for. */
+    public static final String OUTBOX_TARGET = "qt.outbox.target";
+    /** Outbox field: the MAXLEN of the target stream ('0' = none). */
+    public static final String OUTBOX_MAXLEN = "qt.outbox.maxlen";
+
+    /** @return the number of outputs of this batch written to the outbox (bound for another slot) */
+    public int outboxed() {
+        return outboxed;
+    }
 
     /** Sets a field of a state hash. */
     @Override
@@ -46,6 +76,15 @@ public final class CommitBatch implements StateWrites {
 
     /** Appends an entry to a stream partition; {@code maxLen} 0 means no cap, else {@code MAXLEN ~ maxLen}. */
     public void add(String streamKey, long maxLen, Map<String, String> fields) {
+        if (outboxKey != null && io.lettuce.core.cluster.SlotHash.getSlot(streamKey) != ownSlot) {
+            Map<String, String> routed = new LinkedHashMap<>(fields);
+            routed.put(OUTBOX_TARGET, streamKey);
+            routed.put(OUTBOX_MAXLEN, Long.toString(maxLen));
+            fields = routed;
+            streamKey = outboxKey;
+            maxLen = 0;
+            outboxed++;
+        }
         outputs.add(index(streamKey));
         outputs.add(Long.toString(maxLen));
         outputs.add(Integer.toString(fields.size() * 2));

@@ -17,7 +17,7 @@ import java.util.Optional;
  * generic reactive template acquires its connection asynchronously and can reorder two commands issued back to back).
  * It also keeps commits off the connection the readers share.
  */
-public final class CommitConnection implements AutoCloseable {
+public final class CommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
 
@@ -36,6 +36,9 @@ public final class CommitConnection implements AutoCloseable {
         }
         RedisURI.Builder uri = RedisURI.builder().withHost(factory.getHostName()).withPort(factory.getPort())
                 .withDatabase(factory.getDatabase());
+        if (factory.getClientConfiguration().isUseSsl()) {
+            uri.withSsl(true).withVerifyPeer(factory.getClientConfiguration().getVerifyMode());
+        }
         String user = factory.getStandaloneConfiguration().getUsername();
         if (factory.getPassword() != null) {
             if (user != null) {
@@ -47,16 +50,22 @@ public final class CommitConnection implements AutoCloseable {
         return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri.build())));
     }
 
-    /** Runs SCRIPT LOAD; dispatched on subscription. */
-    Mono<String> load(byte[] source) {
+    @Override
+    public Mono<String> load(byte[] source) {
         return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
     }
 
     /** Runs EVALSHA, or EVAL when the server has not cached the script; dispatched on subscription. */
-    Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+    @Override
+    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
         return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
                 .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
                         e -> Mono.defer(() -> Mono.fromCompletionStage(connection.async().eval(source, ScriptOutputType.INTEGER, keys, args))));
+    }
+
+    @Override
+    public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
+        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
     }
 
     @Override

@@ -15,13 +15,13 @@ public final class CommitScript {
     private static final LuaScript SCRIPT = LuaScript.load("commit.lua");
 
     private final ReactiveStringRedisTemplate redis;
-    private final CommitConnection connection;
+    private final OrderedScriptConnection connection;
 
     /**
      * @param connection a dedicated connection that dispatches commits in order, or {@code null}: then commits go
      *                   through the template and must not be pipelined ({@link #ordered()} is false)
      */
-    public CommitScript(ReactiveStringRedisTemplate redis, CommitConnection connection) {
+    public CommitScript(ReactiveStringRedisTemplate redis, OrderedScriptConnection connection) {
         this.redis = redis;
         this.connection = connection;
     }
@@ -33,7 +33,7 @@ public final class CommitScript {
      *
      * @return completes when the server has the script; empty when there is no dedicated connection
      */
-    public static Mono<Void> preload(CommitConnection connection) {
+    public static Mono<Void> preload(OrderedScriptConnection connection) {
         return connection == null ? Mono.empty() : SCRIPT.preload(connection).then();
     }
 

@@ -68,16 +68,22 @@ public final class EventPublisher {
      * @return how many were published
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize) {
+        boolean cluster = RedisDeployment.isCluster(redis);
         return events.buffer(batchSize)
                 .concatMap(batch -> {
-                    CommitBatch appends = new CommitBatch();
+                    // one script may touch one Redis Cluster slot only: on a cluster, one script per slot (the order
+                    // within a partition, hence within a slot, is kept)
+                    Map<Integer, CommitBatch> bySlot = new java.util.LinkedHashMap<>();
                     for (Event e : batch) {
                         StreamSpec spec = catalog.spec(e.stream());
                         String id = e.id() != null ? e.id() : UUID.randomUUID().toString();
-                        appends.add(keys.stream(e.stream(), Partitioner.partition(e.key(), spec.partitions())), spec.maxLen(),
-                                EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
+                        String key = keys.stream(e.stream(), Partitioner.partition(e.key(), spec.partitions()));
+                        bySlot.computeIfAbsent(cluster ? io.lettuce.core.cluster.SlotHash.getSlot(key) : 0, s -> new CommitBatch())
+                                .add(key, spec.maxLen(), EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
                     }
-                    return APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs());
+                    return Flux.fromIterable(bySlot.values())
+                            .concatMap(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
+                            .reduce(0L, Long::sum);
                 }, 1)
                 .reduce(0L, Long::sum);
     }

@@ -70,12 +70,12 @@ final class LuaScript {
      *
      * @return the script's SHA-1 as the server computed it
      */
-    Mono<String> preload(CommitConnection connection) {
+    Mono<String> preload(OrderedScriptConnection connection) {
         return connection.load(sourceBytes);
     }
 
     /** @return the script's integer reply, run on a dedicated connection (dispatched in subscription order) */
-    Mono<Long> executeForLong(CommitConnection connection, List<String> keys, List<String> args) {
+    Mono<Long> executeForLong(OrderedScriptConnection connection, List<String> keys, List<String> args) {
         return connection.eval(sha1, sourceBytes, bytes(keys), bytes(args));
     }
 

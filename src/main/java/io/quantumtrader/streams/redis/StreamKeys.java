@@ -1,18 +1,21 @@
 package io.quantumtrader.streams.redis;
 
 /**
- * The Redis key layout (DESIGN §2). Every key of partition {@code p} carries the hash tag {@code {p}}, so a task's
- * input streams, state hashes, lease and fencing counter live in one Redis Cluster slot and one Lua script can commit
- * them atomically.
+ * The Redis key layout (DESIGN §2). Every key of partition {@code p} carries the hash tag {@code {<ns>.<p>}}, so a
+ * task's input streams, state hashes, lease and fencing counter live in one Redis Cluster slot and one Lua script can
+ * commit them atomically; with the namespace in the tag, applications in different namespaces spread over the slots.
  *
  * <ul>
- *   <li>stream partition: {@code <ns>:{<p>}:s:<stream>}</li>
- *   <li>state store: {@code <ns>:{<p>}:kv:<application-id>.<store>}</li>
- *   <li>task lease: {@code <ns>:{<p>}:lease:<application-id>.<sub-topology>} (value: the owner's fencing token,
- *       expires unless renewed), its owner's instance id in {@code <ns>:{<p>}:lease-owner:<application-id>.<sub-topology>}</li>
- *   <li>fencing counter: {@code <ns>:{<p>}:fence:<application-id>.<sub-topology>}</li>
- *   <li>task metadata (stream time per node): {@code <ns>:{<p>}:meta:<application-id>.<sub-topology>}</li>
- *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<p>}:dedupe:<application-id>.<sub-topology>}</li>
+ *   <li>stream partition: {@code <ns>:{<ns>.<p>}:s:<stream>}</li>
+ *   <li>state store: {@code <ns>:{<ns>.<p>}:kv:<application-id>.<store>}</li>
+ *   <li>task lease: {@code <ns>:{<ns>.<p>}:lease:<application-id>.<sub-topology>} (value: the owner's fencing token,
+ *       expires unless renewed), its owner's instance id in {@code <ns>:{<ns>.<p>}:lease-owner:<application-id>.<sub-topology>}</li>
+ *   <li>fencing counter: {@code <ns>:{<ns>.<p>}:fence:<application-id>.<sub-topology>}</li>
+ *   <li>task metadata (stream time per node): {@code <ns>:{<ns>.<p>}:meta:<application-id>.<sub-topology>}</li>
+ *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<ns>.<p>}:dedupe:<application-id>.<sub-topology>}</li>
+ *   <li>Redis Cluster only: the task's outbox {@code <ns>:{<ns>.<p>}:outbox:<group>} (outputs bound for other slots,
+ *       written by the commit) and, in every slot outputs are forwarded to, {@code <ns>:{<ns>.<q>}:forwarded}
+ *       (producer outbox → last forwarded entry id)</li>
  *   <li>membership: {@code <ns>:members}, a sorted set of instance id → expiry (epoch ms), renewed by each live
  *       instance's heartbeat; details of one member in the hash {@code <ns>:member:<instance-id>}</li>
  * </ul>
@@ -27,29 +30,59 @@ public record StreamKeys(String namespace) {
         }
     }
 
+    /**
+     * @return {@code <ns>:{<ns>.<p>}:}, the prefix of every key of partition {@code p}: the hash tag holds the
+     *         namespace and the partition, so a task's keys share one Redis Cluster slot and the partitions of
+     *         different namespaces (applications) spread over the cluster's slots
+     */
+    public String slot(int partition) {
+        return namespace + ":{" + namespace + "." + partition + "}:";
+    }
+
+    /**
+     * @return the task's outbox: a stream in the task's slot to which a commit on a Redis Cluster writes the outputs
+     *         bound for another slot; {@link OutboxForwarder} then appends them to their streams, idempotently
+     */
+    public String outbox(String group, int partition) {
+        return slot(partition) + "outbox:" + group;
+    }
+
+    /**
+     * @param keyInSlot any key with a hash tag, e.g. a stream partition of another task
+     * @return the hash in that key's slot recording, per producing task (outbox key), the last outbox entry id appended
+     *         there: {@code <prefix>{<tag>}:forwarded}
+     */
+    public static String forwarded(String keyInSlot) {
+        int close = keyInSlot.indexOf('}');
+        if (keyInSlot.indexOf('{') < 0 || close < 0) {
+            throw new IllegalArgumentException("key " + keyInSlot + " has no hash tag");
+        }
+        return keyInSlot.substring(0, close + 1) + ":forwarded";
+    }
+
     /** @return the Redis stream key of one partition of a logical stream */
     public String stream(String stream, int partition) {
-        return namespace + ":{" + partition + "}:s:" + stream;
+        return slot(partition) + "s:" + stream;
     }
 
     /** @return the Redis hash key of one partition of a state store */
     public String store(String applicationId, String store, int partition) {
-        return namespace + ":{" + partition + "}:kv:" + applicationId + "." + store;
+        return slot(partition) + "kv:" + applicationId + "." + store;
     }
 
     /** @return the key holding the fencing token of the task's current owner */
     public String lease(String group, int partition) {
-        return namespace + ":{" + partition + "}:lease:" + group;
+        return slot(partition) + "lease:" + group;
     }
 
     /** @return the key holding the instance id of the task lease's owner (same TTL as the lease) */
     public String leaseOwner(String group, int partition) {
-        return namespace + ":{" + partition + "}:lease-owner:" + group;
+        return slot(partition) + "lease-owner:" + group;
     }
 
     /** @return the task's metadata hash (stream time per node), written with every commit */
     public String meta(String group, int partition) {
-        return namespace + ":{" + partition + "}:meta:" + group;
+        return slot(partition) + "meta:" + group;
     }
 
     /**
@@ -57,12 +90,12 @@ public record StreamKeys(String namespace) {
      *         (ms), trimmed to the dedupe window
      */
     public String dedupe(String group, int partition) {
-        return namespace + ":{" + partition + "}:dedupe:" + group;
+        return slot(partition) + "dedupe:" + group;
     }
 
     /** @return the counter that issues increasing fencing tokens for the task */
     public String fence(String group, int partition) {
-        return namespace + ":{" + partition + "}:fence:" + group;
+        return slot(partition) + "fence:" + group;
     }
 
     /**

@@ -2,8 +2,14 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
+import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.OrderedScriptConnection;
+import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
+import io.quantumtrader.streams.redis.ForwardScheduler;
+import io.quantumtrader.streams.redis.OutboxForwarder;
+import io.quantumtrader.streams.redis.RedisDeployment;
 import io.quantumtrader.streams.redis.PartitionReader;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamEntry;
@@ -65,12 +71,22 @@ public final class StreamTask {
     private volatile String revocationReason;
     private final String metaKey;
     private final String dedupeKey;
+    /** The task's outbox when outputs for other slots go through it (Redis Cluster), else null. */
+    private final String outboxKey;
+    private final OutboxForwarder forwarder;
+    private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
-               CommitConnection commitConnection) {
+               OrderedScriptConnection commitConnection) {
+        this(subtopology, partition, topology, config, redis, counters, metrics, commitConnection, CommitOptions.defaults());
+    }
+
+    StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
+               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
+               OrderedScriptConnection commitConnection, CommitOptions commitOptions) {
         this.metrics = metrics;
         this.taskId = new TaskId(subtopology.id(), partition);
         this.id = taskId.toString();
@@ -89,6 +105,9 @@ public final class StreamTask {
         this.ownerKey = keys.leaseOwner(group, partition);
         this.metaKey = keys.meta(group, partition);
         this.dedupeKey = keys.dedupe(group, partition);
+        this.outboxKey = commitOptions.outbox(RedisDeployment.isCluster(redis)) ? keys.outbox(group, partition) : null;
+        this.durability = new CommitDurability(commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout());
+        this.forwarder = new OutboxForwarder(redis, commitOptions.forwardHook(), commitConnection, durability);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
@@ -193,6 +212,9 @@ public final class StreamTask {
         final Sinks.Empty<Void> stopped = Sinks.empty();
         volatile boolean stopping;
         volatile PartitionReader reader;
+        /** Outbox forwards of this run (Redis Cluster), decoupled from the commits; a failed one fails the run. */
+        volatile ForwardScheduler forwarding;
+        final Sinks.Empty<Void> forwardFailed = Sinks.empty();
 
         Run(String token) {
             this.token = token;
@@ -235,6 +257,9 @@ public final class StreamTask {
     Mono<Void> run(String token) {
         return Mono.defer(() -> {
             Run run = new Run(token);
+            if (outboxKey != null) {
+                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey));
+            }
             current = run;
             if (stopRequested) {
                 stop(run);
@@ -247,11 +272,46 @@ public final class StreamTask {
                                     .thenReturn(claim.claimed())))
                     .reduce(0L, Long::sum)
                     .doOnNext(counters.reclaimed::add)
+                    .then(forwardOutbox())
                     .then(loadStores())
                     .zipWith(redis.<String, String>opsForHash().entries(metaKey).collectMap(Map.Entry::getKey, Map.Entry::getValue))
                     .zipWith(loadDedupe())
                     .flatMap(loaded -> process(run, loaded.getT1().getT1(), loaded.getT1().getT2(), loaded.getT2()));
         });
+    }
+
+    /**
+     * Forwards what the outbox holds (outputs committed by an earlier run, or by the previous owner, and not yet
+     * appended to their slots) before anything new is processed, so per-partition order holds.
+     */
+    private Mono<Void> forwardOutbox() {
+        if (outboxKey == null) {
+            return Mono.empty();
+        }
+        return forwarder.forward(outboxKey)
+                .doOnNext(f -> {
+                    if (f.read() > 0) {
+                        log.info("task {}: forwarded {} outbox entries left by an earlier run ({} had been appended before)",
+                                id, f.read(), f.repeats());
+                    }
+                })
+                .then();
+    }
+
+    /**
+     * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit. It counts as
+     * a commit in flight until done, so {@link StreamsRuntime#awaitDrained} waits for the outputs to reach their
+     * streams; an error fails the run.
+     */
+    private void forwardInBackground(Run run) {
+        counters.commitsInFlight.incrementAndGet();
+        run.forwarding.request()
+                .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
+                .subscribe(ignored -> {
+                }, error -> {
+                    log.warn("task {}: forwarding the outbox failed: {}", id, error.toString());
+                    run.forwardFailed.tryEmitError(error);
+                });
     }
 
     /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
@@ -338,8 +398,10 @@ public final class StreamTask {
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE ? punctuate(executor, context) : processBatch(castBatch(work), executor, context), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
-                        .then(commit(prepared, token)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
-                .then()
+                        .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
+                .then(outboxKey == null ? Mono.empty() : Mono.defer(() -> run.forwarding.request()))
+                // a forward that fails in the background fails the run (the next run forwards what is left first)
+                .or(run.forwardFailed.asMono())
                 .doFinally(signal -> executor.close());
     }
 
@@ -349,7 +411,7 @@ public final class StreamTask {
                     if (log.isTraceEnabled()) {
                         log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(), batch.get(batch.size() - 1).id());
                     }
-                    CommitBatch commit = new CommitBatch();
+                    CommitBatch commit = new CommitBatch(outboxKey);
                     context.begin(commit, batch.get(0).id());
                     batch.forEach(e -> commit.ack(e.key(), e.id()));
                     long started = System.nanoTime();
@@ -366,7 +428,7 @@ public final class StreamTask {
     private Mono<TaskContext.PreparedCommit> punctuate(SubtopologyExecutor executor, TaskContext context) {
         return Mono.defer(() -> {
                     long now = System.currentTimeMillis();
-                    context.begin(new CommitBatch(), "punctuation-" + now);
+                    context.begin(new CommitBatch(outboxKey), "punctuation-" + now);
                     return refreshGlobals(context)
                             .then(executor.punctuate(now, context))
                             .then(Mono.fromSupplier(() -> context.prepare(0)));
@@ -384,10 +446,16 @@ public final class StreamTask {
         return Flux.fromIterable(context.globalReplicas().values()).concatMap(GlobalStoreReplica::refresh).then();
     }
 
-    private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token) {
+    private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token, Run run) {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
+                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked))
+                .doOnNext(acked -> {
+                    if (outboxKey != null && prepared.batch().outboxed() > 0) {
+                        forwardInBackground(run);
+                    }
+                })
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 .doOnNext(acked -> {

@@ -1,7 +1,9 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.CommitScript;
+import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitRejectedException;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -59,10 +61,11 @@ public final class StreamsRuntime implements AutoCloseable {
     private final List<PeriodicJob> jobs = new ArrayList<>();
     private final Map<String, Disposable> running = new LinkedHashMap<>();
     private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
-    private CommitConnection commitConnection;
+    private OrderedScriptConnection commitConnection;
     private EngineAlerts alerts;
     private TaskManager taskManager;
     private RebalanceCoordinator coordinator;
+    private volatile CommitOptions commitOptions = CommitOptions.defaults();
 
     /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
     public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
@@ -75,6 +78,25 @@ public final class StreamsRuntime implements AutoCloseable {
         this.config = config;
         this.redis = redis;
         this.metrics = new StreamsMetrics(registry, topology.applicationId());
+    }
+
+    /**
+     * Sets how commits reach Redis (outbox for outputs bound for other Redis Cluster slots, WAIT for replicas); call
+     * before {@link #start()}.
+     *
+     * @return this
+     */
+    public StreamsRuntime withCommitOptions(CommitOptions options) {
+        if (state.get() != RuntimeState.CREATED) {
+            throw new IllegalStateException("commit options must be set before start()");
+        }
+        this.commitOptions = java.util.Objects.requireNonNull(options);
+        return this;
+    }
+
+    /** @return how commits reach Redis */
+    public CommitOptions commitOptions() {
+        return commitOptions;
     }
 
     /**
@@ -91,9 +113,10 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         topology.validate(stream -> config.catalog().spec(stream).partitions());
         alerts = new EngineAlerts(redis, config, topology.applicationId());
-        commitConnection = CommitConnection.open(redis).orElse(null);
+        commitConnection = CommitConnection.open(redis).<OrderedScriptConnection>map(c -> c)
+                .or(() -> ClusterCommitConnection.open(redis)).orElse(null);
         if (commitConnection == null) {
-            log.warn("not on a standalone Lettuce connection: commits are sent one at a time (no pipelining)");
+            log.warn("not on a Lettuce connection: commits are sent one at a time (no pipelining)");
         } else {
             CommitScript.preload(commitConnection)
                     .doOnError(e -> log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString()))
@@ -110,7 +133,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
-                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection));
+                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions));
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));

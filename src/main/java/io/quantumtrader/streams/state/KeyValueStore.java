@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A task's keyed state, as Kafka Streams' {@code KeyValueStore}. Backed by one Redis Hash per task partition
- * ({@code <ns>:{<p>}:kv:<application-id>.<store>}), served from a task-local cache loaded at task start. Writes are
+ * ({@code <ns>:{<ns>.<p>}:kv:<application-id>.<store>}), served from a task-local cache loaded at task start. Writes are
  * buffered and applied to Redis in the task's commit script, atomically with the batch's outputs and acks, so state
  * never runs ahead of or behind the acknowledged input.
  *

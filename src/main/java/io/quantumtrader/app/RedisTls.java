@@ -1,0 +1,142 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+
+import java.io.File;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * TLS to Redis ({@code rediss://}): which certificate authorities to trust, an optional client certificate, and how
+ * strictly the server is checked. Settings (docs/OPERATIONS.md "Redis Cluster and TLS"):
+ * <ul>
+ *   <li>{@code REDIS_TLS_CA_FILE}: PEM file with the CA certificate(s) that signed the server's certificate; or</li>
+ *   <li>{@code REDIS_TLS_TRUSTSTORE} (PKCS#12 or JKS) with {@code REDIS_TLS_TRUSTSTORE_PASSWORD}; neither: the JVM's
+ *       default trust store (public CAs, as managed services use)</li>
+ *   <li>client certificate (Redis {@code tls-auth-clients yes}): {@code REDIS_TLS_CERT_FILE} + {@code REDIS_TLS_KEY_FILE}
+ *       (PEM, PKCS#8 key, optional {@code REDIS_TLS_KEY_PASSWORD}), or {@code REDIS_TLS_KEYSTORE} (PKCS#12) with
+ *       {@code REDIS_TLS_KEYSTORE_PASSWORD}</li>
+ *   <li>{@code REDIS_TLS_VERIFY}: {@code full} (default: the certificate must be trusted and name the host),
+ *       {@code ca} (trusted, any name), {@code none} (no check: tests only)</li>
+ *   <li>{@code REDIS_TLS=true} turns TLS on when the address comes from {@code REDIS_CLUSTER_NODES} alone</li>
+ * </ul>
+ * Passwords are registered with {@link Secrets} and never printed.
+ *
+ * @param enabled            TLS on
+ * @param caFile             PEM CA file, or null
+ * @param truststore         trust store file, or null
+ * @param truststorePassword its password, or null
+ * @param certFile           PEM client certificate chain, or null
+ * @param keyFile            PEM private key of the client certificate, or null
+ * @param keyPassword        password of the key, or null
+ * @param keystore           PKCS#12 key store with the client certificate, or null
+ * @param keystorePassword   its password, or null
+ * @param verify             how the server's certificate is checked
+ */
+public record RedisTls(boolean enabled, File caFile, File truststore, String truststorePassword, File certFile,
+                       File keyFile, String keyPassword, File keystore, String keystorePassword, SslVerifyMode verify) {
+
+    /** No TLS. */
+    public static final RedisTls NONE = new RedisTls(false, null, null, null, null, null, null, null, null, SslVerifyMode.FULL);
+
+    /** @return TLS trusting the JVM's default CAs, no client certificate, full verification */
+    public static RedisTls enabledWithDefaults() {
+        return new RedisTls(true, null, null, null, null, null, null, null, null, SslVerifyMode.FULL);
+    }
+
+    /** @return TLS trusting the CA(s) of a PEM file */
+    public static RedisTls trusting(File caFile) {
+        return enabledWithDefaults().withCaFile(caFile);
+    }
+
+    /** @return these settings trusting the CA(s) of a PEM file */
+    public RedisTls withCaFile(File ca) {
+        return new RedisTls(true, ca, truststore, truststorePassword, certFile, keyFile, keyPassword, keystore, keystorePassword, verify);
+    }
+
+    /** @return these settings presenting a client certificate (PEM chain and PKCS#8 key) */
+    public RedisTls withClientCertificate(File cert, File key, String password) {
+        return new RedisTls(true, caFile, truststore, truststorePassword, cert, key, password, keystore, keystorePassword, verify);
+    }
+
+    /**
+     * @param env              the environment
+     * @param enabledByUrl     true when {@code REDIS_URL} is {@code rediss://}
+     * @return the settings of {@code REDIS_TLS_*}; {@link #NONE} when TLS is not enabled
+     * @throws CliException (exit code 2) when a named file does not exist or a value is not recognized
+     */
+    public static RedisTls fromEnvironment(Map<String, String> env, boolean enabledByUrl) {
+        boolean enabled = enabledByUrl || "true".equalsIgnoreCase(trim(env.get("REDIS_TLS")));
+        if (!enabled) {
+            return NONE;
+        }
+        String verify = trim(env.get("REDIS_TLS_VERIFY"));
+        SslVerifyMode mode = switch (verify == null ? "full" : verify.toLowerCase(Locale.ROOT)) {
+            case "full" -> SslVerifyMode.FULL;
+            case "ca" -> SslVerifyMode.CA;
+            case "none" -> SslVerifyMode.NONE;
+            default -> throw new CliException(CliException.INPUT, "REDIS_TLS_VERIFY='" + verify + "' is not full, ca or none",
+                    "set REDIS_TLS_VERIFY=full (default), ca (trusted certificate, any host name) or none (tests only)", null);
+        };
+        String tsPassword = secret(env.get("REDIS_TLS_TRUSTSTORE_PASSWORD"));
+        String keyPassword = secret(env.get("REDIS_TLS_KEY_PASSWORD"));
+        String ksPassword = secret(env.get("REDIS_TLS_KEYSTORE_PASSWORD"));
+        RedisTls tls = new RedisTls(true, file(env, "REDIS_TLS_CA_FILE"), file(env, "REDIS_TLS_TRUSTSTORE"), tsPassword,
+                file(env, "REDIS_TLS_CERT_FILE"), file(env, "REDIS_TLS_KEY_FILE"), keyPassword,
+                file(env, "REDIS_TLS_KEYSTORE"), ksPassword, mode);
+        if ((tls.certFile == null) != (tls.keyFile == null)) {
+            throw new CliException(CliException.INPUT, "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together (client certificate and its key)",
+                    "set both, or neither", null);
+        }
+        return tls;
+    }
+
+    /** @return Lettuce's SSL options for these settings (trust material and client certificate) */
+    public SslOptions sslOptions() {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider();
+        if (caFile != null) {
+            b.trustManager(caFile);
+        } else if (truststore != null) {
+            b.truststore(truststore, truststorePassword == null ? "" : truststorePassword);
+        }
+        if (certFile != null) {
+            b.keyManager(certFile, keyFile, keyPassword == null ? null : keyPassword.toCharArray());
+        } else if (keystore != null) {
+            b.keystore(keystore, keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
+        }
+        return b.build();
+    }
+
+    /** @return where trust comes from, for messages */
+    public String trustSource() {
+        if (caFile != null) {
+            return "REDIS_TLS_CA_FILE=" + caFile;
+        }
+        if (truststore != null) {
+            return "REDIS_TLS_TRUSTSTORE=" + truststore;
+        }
+        return "the JVM's default trust store (set REDIS_TLS_CA_FILE to the CA that signed the Redis certificate)";
+    }
+
+    private static File file(Map<String, String> env, String name) {
+        String path = trim(env.get(name));
+        if (path == null) {
+            return null;
+        }
+        File f = new File(path);
+        if (!f.isFile()) {
+            throw new CliException(CliException.INPUT, name + "=" + path + ": file not found", "check the path (mounted secret?)", null);
+        }
+        return f;
+    }
+
+    private static String secret(String value) {
+        Secrets.register(value);
+        return value;
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

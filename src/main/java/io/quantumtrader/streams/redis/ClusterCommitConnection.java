@@ -1,0 +1,69 @@
+package io.quantumtrader.streams.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ConnectionIntent;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+import java.util.Optional;
+
+/**
+ * The Redis Cluster counterpart of {@link CommitConnection}: a dedicated Lettuce cluster connection (same seeds,
+ * credentials, TLS and topology refresh as the template's client) for commit scripts. Each script goes to the master
+ * of its first key's slot on that node's connection, in subscription order, so a task's pipelined commits stay in
+ * order; {@code WAIT} is sent on the same node connection, after the commit, so it covers it.
+ */
+public final class ClusterCommitConnection implements OrderedScriptConnection {
+
+    private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+
+    private ClusterCommitConnection(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        this.connection = connection;
+    }
+
+    /** @return a new connection when the template runs on Lettuce against a Redis Cluster, else empty */
+    public static Optional<ClusterCommitConnection> open(ReactiveStringRedisTemplate template) {
+        if (!(template.getConnectionFactory() instanceof LettuceConnectionFactory factory)
+                || !(factory.getNativeClient() instanceof RedisClusterClient client)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClusterCommitConnection(client.connect(ByteArrayCodec.INSTANCE)));
+    }
+
+    @Override
+    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+        return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
+                        e -> Mono.defer(() -> Mono.fromCompletionStage(connection.async().eval(source, ScriptOutputType.INTEGER, keys, args))));
+    }
+
+    /** SCRIPT LOAD on every node (Lettuce's advanced cluster API broadcasts it). */
+    @Override
+    public Mono<String> load(byte[] source) {
+        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
+    }
+
+    @Override
+    public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
+        return Mono.defer(() -> {
+            RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+            if (master == null) {
+                return Mono.error(new IllegalStateException("no master serves the slot of " + key + " (cluster down?)"));
+            }
+            return Mono.fromCompletionStage(connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort(),
+                            ConnectionIntent.WRITE))
+                    .flatMap(node -> Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs)));
+        });
+    }
+
+    @Override
+    public void close() {
+        connection.closeAsync();
+    }
+}

@@ -1,0 +1,54 @@
+package io.quantumtrader.streams.redis;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Commit durability ({@code CommitOptions.waitReplicas}): after a commit, {@code WAIT <replicas> <timeout>} on the
+ * connection that sent it. Redis replication is asynchronous: without it a commit the master acknowledged is lost if
+ * the master fails before a replica received it and that replica is promoted. With it, a batch counts as committed
+ * only once enough replicas hold it; when fewer acknowledge in time the commit fails with
+ * {@link CommitNotReplicatedException} (the task restarts from what Redis holds: the commit was applied on the
+ * master, so nothing is re-done, and if the master then fails the batch is processed again, not lost).
+ */
+public final class CommitDurability {
+
+    private final OrderedScriptConnection connection;
+    private final int replicas;
+    private final long timeoutMs;
+
+    /**
+     * @param connection the connection commits are sent on; required when replicas are waited for
+     * @param replicas   replicas that must acknowledge each commit; 0 for no WAIT
+     * @param timeout    how long WAIT waits for them
+     * @throws IllegalArgumentException when replicas are to be waited for and there is no such connection
+     */
+    public CommitDurability(OrderedScriptConnection connection, int replicas, java.time.Duration timeout) {
+        this.connection = connection;
+        this.replicas = replicas;
+        this.timeoutMs = timeout.toMillis();
+        if (replicas > 0 && connection == null) {
+            throw new IllegalArgumentException("commit durability (WAIT " + replicas + ") needs Lettuce: the WAIT must go "
+                    + "on the connection that sent the commit");
+        }
+    }
+
+    /**
+     * @param keyOfCommit a key the commit wrote (its slot names the master on a cluster)
+     * @return completes when the replicas acknowledged the commit (at once when no WAIT is configured)
+     */
+    public Mono<Void> await(String keyOfCommit) {
+        if (replicas == 0) {
+            return Mono.empty();
+        }
+        return connection.waitForReplicas(keyOfCommit, replicas, timeoutMs)
+                .flatMap(n -> n >= replicas ? Mono.<Void>empty() : Mono.<Void>error(new CommitNotReplicatedException(
+                        "commit reached " + n + " of " + replicas + " replica(s) within " + timeoutMs + " ms (WAIT)")));
+    }
+
+    /** A commit applied on the master that fewer replicas than required acknowledged in time. */
+    public static final class CommitNotReplicatedException extends RuntimeException {
+        public CommitNotReplicatedException(String message) {
+            super(message);
+        }
+    }
+}

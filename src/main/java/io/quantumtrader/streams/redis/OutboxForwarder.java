@@ -1,0 +1,143 @@
+package io.quantumtrader.streams.redis;
+
+import io.lettuce.core.cluster.SlotHash;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Moves a task's outbox entries to their streams on a Redis Cluster (DESIGN §2 "Redis Cluster"). A commit script may
+ * touch one slot only, so the commit writes the outputs bound for other slots into the task's outbox (a stream in
+ * its own slot, atomically with state, own-slot outputs and acknowledgements); this forwarder then appends them, one
+ * script per target slot ({@code forward.lua}), and deletes them from the outbox.
+ *
+ * <p>Exactly once: the target slot records per producer the last outbox entry id it appended, and outbox ids only
+ * grow, so a forward repeated after a crash (between the append and the outbox deletion, or between two target
+ * slots) drops what was appended before. Several forwarders of one outbox at once (a task and its successor) are
+ * safe for the same reason. Per target partition, entries keep the order of the outbox, i.e. of the commits.
+ */
+public final class OutboxForwarder {
+
+    private static final LuaScript FORWARD = LuaScript.load("forward.lua");
+    /** Outbox entries read per round trip. */
+    static final int PAGE = 500;
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ForwardHook hook;
+    private final OrderedScriptConnection connection;
+    private final CommitDurability durability;
+
+    public OutboxForwarder(ReactiveStringRedisTemplate redis) {
+        this(redis, ForwardHook.NONE, null, new CommitDurability(null, 0, java.time.Duration.ZERO));
+    }
+
+    /**
+     * @param hook       runs before each step (fault injection in tests)
+     * @param connection the commit connection, or null for the template: appends go on it so that the
+     *                   {@code durability} WAIT after each target slot's append covers it
+     * @param durability replicas that must hold a target slot's append before the entries leave the outbox (a
+     *                   failover of the target's master then cannot lose them)
+     */
+    public OutboxForwarder(ReactiveStringRedisTemplate redis, ForwardHook hook, OrderedScriptConnection connection,
+                           CommitDurability durability) {
+        this.redis = redis;
+        this.hook = hook;
+        this.connection = connection;
+        this.durability = durability;
+    }
+
+    /**
+     * What one {@link #forward} did.
+     *
+     * @param read      outbox entries read (and deleted from the outbox)
+     * @param appended  entries appended to their target streams
+     */
+    public record Forwarded(long read, long appended) {
+        /** @return entries that had been appended before (dropped as repeats) */
+        public long repeats() {
+            return read - appended;
+        }
+    }
+
+    /**
+     * Forwards everything in the outbox, page by page, oldest first.
+     *
+     * @param outboxKey the task's outbox ({@link StreamKeys#outbox})
+     * @return what was forwarded; errors with {@link CommitRejectedException} when a target key is not a stream (nothing
+     *         of that slot was written) or with the Redis error (the next forward repeats the rest)
+     */
+    public Mono<Forwarded> forward(String outboxKey) {
+        return page(outboxKey, new Forwarded(0, 0));
+    }
+
+    private Mono<Forwarded> page(String outboxKey, Forwarded sofar) {
+        return redis.opsForStream().range(outboxKey, Range.unbounded(), Limit.limit().count(PAGE))
+                .collectList()
+                .flatMap(entries -> {
+                    if (entries.isEmpty()) {
+                        return Mono.just(sofar);
+                    }
+                    Map<Integer, List<MapRecord<String, Object, Object>>> bySlot = new LinkedHashMap<>();
+                    for (MapRecord<String, Object, Object> e : entries) {
+                        String target = String.valueOf(e.getValue().get(CommitBatch.OUTBOX_TARGET));
+                        bySlot.computeIfAbsent(SlotHash.getSlot(target), s -> new ArrayList<>()).add(e);
+                    }
+                    String[] ids = entries.stream().map(e -> e.getId().getValue()).toArray(String[]::new);
+                    List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(bySlot.values());
+                    // target slots are independent (one mark each): appended in parallel, one round trip in all
+                    return Flux.range(0, slots.size())
+                            .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
+                            .reduce(0L, Long::sum)
+                            .flatMap(appended -> hook.before(outboxKey, slots.size(), slots.size())
+                                    .then(redis.opsForStream().delete(outboxKey, ids))
+                                    .thenReturn(new Forwarded(sofar.read() + entries.size(), sofar.appended() + appended)))
+                            .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f) : Mono.just(f));
+                });
+    }
+
+    private Mono<Long> forwardSlot(String producer, List<MapRecord<String, Object, Object>> entries) {
+        List<String> keys = new ArrayList<>();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        String first = String.valueOf(entries.get(0).getValue().get(CommitBatch.OUTBOX_TARGET));
+        keys.add(StreamKeys.forwarded(first));
+        List<String> args = new ArrayList<>();
+        args.add(producer);
+        args.add(Integer.toString(entries.size()));
+        for (MapRecord<String, Object, Object> e : entries) {
+            Map<Object, Object> fields = e.getValue();
+            String target = String.valueOf(fields.get(CommitBatch.OUTBOX_TARGET));
+            int k = index.computeIfAbsent(target, t -> {
+                keys.add(t);
+                return keys.size() - 1;
+            });
+            args.add(e.getId().getValue());
+            args.add(Integer.toString(k));
+            args.add(String.valueOf(fields.getOrDefault(CommitBatch.OUTBOX_MAXLEN, "0")));
+            int countIndex = args.size();
+            args.add("");
+            int n = 0;
+            for (Map.Entry<Object, Object> f : fields.entrySet()) {
+                String name = String.valueOf(f.getKey());
+                if (name.equals(CommitBatch.OUTBOX_TARGET) || name.equals(CommitBatch.OUTBOX_MAXLEN)) {
+                    continue;
+                }
+                args.add(name);
+                args.add(String.valueOf(f.getValue()));
+                n += 2;
+            }
+            args.set(countIndex, Integer.toString(n));
+        }
+        return (connection != null ? FORWARD.executeForLong(connection, keys, args) : FORWARD.executeForLong(redis, keys, args))
+                .flatMap(appended -> durability.await(keys.get(0)).thenReturn(appended))
+                .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> new CommitRejectedException(
+                        "outbox " + producer + " cannot be forwarded: " + RedisErrors.rootMessage(err).replaceFirst("^(ERR )?REJECTED ", ""), false));
+    }
+}

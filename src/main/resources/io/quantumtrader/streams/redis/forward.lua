@@ -1,0 +1,59 @@
+-- Appends a producing task's outbox entries to their streams in this slot, idempotently (Redis Cluster: the task's
+-- commit wrote them to its outbox in its own slot; DESIGN §2 "Redis Cluster"). KEYS[1] is the slot's 'forwarded'
+-- hash: producer (its outbox key) -> id of the last outbox entry appended here. Outbox ids only grow, so an entry
+-- whose id is not above that mark was appended before (a forward repeated after a crash, or by two forwarders at
+-- once) and is dropped.
+-- KEYS[2..] the target streams, referenced by index k meaning KEYS[k + 1]
+-- ARGV[1]  producer (outbox key); ARGV[2] n; then n x { outbox id, keyIndex, maxlen ('0' = none), nFieldValues, f1, v1, ... }
+-- returns  the number appended (the others were repeats)
+-- errors   REJECTED when a target key is not a stream (checked before the first write: nothing is written)
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local function less(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+local t = redis.call('TYPE', KEYS[1])['ok']
+if t ~= 'none' and t ~= 'hash' then
+  return redis.error_reply('REJECTED key ' .. KEYS[1] .. ' holds a ' .. t .. ', expected a hash')
+end
+for k = 2, #KEYS do
+  t = redis.call('TYPE', KEYS[k])['ok']
+  if t ~= 'none' and t ~= 'stream' then
+    return redis.error_reply('REJECTED key ' .. KEYS[k] .. ' holds a ' .. t .. ', expected a stream')
+  end
+end
+local last = redis.call('HGET', KEYS[1], ARGV[1]) or '0-0'
+local mark = last
+local appended, dropped = 0, 0
+local i = 3
+for _ = 1, tonumber(ARGV[2]) do
+  local id = ARGV[i]
+  local key = KEYS[tonumber(ARGV[i + 1]) + 1]
+  local maxlen = ARGV[i + 2]
+  local nfv = tonumber(ARGV[i + 3])
+  i = i + 4
+  if less(mark, id) then
+    local args = {}
+    if maxlen ~= '0' then
+      args = { 'MAXLEN', '~', maxlen }
+    end
+    args[#args + 1] = '*'
+    for j = 0, nfv - 1 do
+      args[#args + 1] = ARGV[i + j]
+    end
+    redis.call('XADD', key, unpack(args))
+    mark = id
+    appended = appended + 1
+  else
+    dropped = dropped + 1
+  end
+  i = i + nfv
+end
+if mark ~= last then
+  redis.call('HSET', KEYS[1], ARGV[1], mark)
+end
+return appended

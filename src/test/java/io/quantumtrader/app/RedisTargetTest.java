@@ -1,0 +1,82 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.SslVerifyMode;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code REDIS_URL} and the settings beside it: a server or a cluster, TLS, credentials; malformed values say why. */
+class RedisTargetTest {
+
+    @Test
+    void oneHostIsAServerSeveralAreAClusterRedissIsTls() {
+        RedisTarget server = RedisUrl.target("redis://app:p%40ss@redis-host:6380/2");
+        assertThat(server.cluster()).isFalse();
+        assertThat(server.nodes()).containsExactly(new RedisTarget.HostPort("redis-host", 6380));
+        assertThat(server.username()).isEqualTo("app");
+        assertThat(server.password()).isEqualTo("p@ss");
+        assertThat(server.database()).isEqualTo(2);
+        assertThat(server.tls().enabled()).isFalse();
+
+        RedisTarget cluster = RedisUrl.target("rediss://:pw-1234@a:7000,b:7001,[::1]:7002");
+        assertThat(cluster.cluster()).isTrue();
+        assertThat(cluster.nodes()).containsExactly(new RedisTarget.HostPort("a", 7000), new RedisTarget.HostPort("b", 7001),
+                new RedisTarget.HostPort("::1", 7002));
+        assertThat(cluster.username()).isNull();
+        assertThat(cluster.tls().enabled()).isTrue();
+        assertThat(cluster.tls().verify()).isEqualTo(SslVerifyMode.FULL);
+
+        assertThat(RedisUrl.target("redis://config-endpoint:6379?cluster=true").cluster()).isTrue();
+        assertThat(RedisUrl.target("redis://h").nodes()).containsExactly(new RedisTarget.HostPort("h", 6379));
+    }
+
+    @Test
+    void clusterNodesMayComeFromTheirOwnSettingWithCredentialsAndTlsFromTheUrl() throws Exception {
+        File ca = Files.createTempFile("ca", ".crt").toFile();
+        ca.deleteOnExit();
+        Map<String, String> env = new HashMap<>(Map.of("REDIS_CLUSTER_NODES", "n1:6379, n2:6379", "REDIS_URL", "rediss://bob:pw-5678@ignored:1",
+                "REDIS_TLS_CA_FILE", ca.getPath(), "REDIS_TLS_VERIFY", "ca"));
+        RedisTarget t = RedisTarget.fromEnvironment(env);
+        assertThat(t.cluster()).isTrue();
+        assertThat(t.nodes()).extracting(RedisTarget.HostPort::host).containsExactly("n1", "n2");
+        assertThat(t.username()).isEqualTo("bob");
+        assertThat(t.tls().caFile()).isEqualTo(ca);
+        assertThat(t.tls().verify()).isEqualTo(SslVerifyMode.CA);
+        assertThat(t.toString()).doesNotContain("pw-5678");
+
+        assertThat(RedisTarget.fromEnvironment(Map.of("SPRING_DATA_REDIS_CLUSTER_NODES", "x:1")).nodes())
+                .containsExactly(new RedisTarget.HostPort("x", 1));
+        assertThat(RedisTarget.fromEnvironment(Map.of())).isNull();
+        assertThat(RedisTarget.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "x:1", "REDIS_TLS", "true")).tls().enabled()).isTrue();
+    }
+
+    @Test
+    void malformedSettingsSayWhatIsWrongWithoutThePassword() {
+        for (List<String> urlAndReason : List.of(
+                List.of("http://:pw-0001@h:1", "scheme 'http' is not redis or rediss"),
+                List.of("redis://:pw-0002@h:99999", "port '99999' is not a number from 1 to 65535"),
+                List.of("redis://:pw-0003@a:1,b:2/3", "a Redis Cluster has only database 0"),
+                List.of("redis://:pw-0004@h:1?tls=yes", "unknown parameter 'tls'"),
+                List.of("redis://:pw 0005@h:1", "a space in the user or password"))) {
+            assertThatThrownBy(() -> RedisUrl.target(urlAndReason.get(0)))
+                    .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
+                    .hasMessageContaining(urlAndReason.get(1)).hasMessageContaining("***")
+                    .hasMessageNotContaining(urlAndReason.get(0).substring(10, 17));
+        }
+        assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_CA_FILE", "/no/such/ca.crt")))
+                .hasMessage("REDIS_TLS_CA_FILE=/no/such/ca.crt: file not found");
+        assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_VERIFY", "maybe")))
+                .hasMessageContaining("REDIS_TLS_VERIFY='maybe' is not full, ca or none");
+        assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "a:1,:2")))
+                .hasMessageContaining("REDIS_CLUSTER_NODES is malformed");
+        assertThatThrownBy(() -> CommitDurabilitySettings.fromEnvironment(Map.of("QUANTUM_TRADER_COMMIT_WAIT_REPLICAS", "one")))
+                .isInstanceOf(CliException.class).hasMessageContaining("QUANTUM_TRADER_COMMIT_WAIT_REPLICAS=one");
+    }
+}
