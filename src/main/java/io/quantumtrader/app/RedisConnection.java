@@ -9,9 +9,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 /**
- * A Redis to run against: {@code REDIS_URL} ({@code redis://[[user]:password@]host[:port][/db]}) when set, otherwise an
- * embedded Redis 7.0.15 ({@code org.signal:embedded-redis}) started on a free loopback port with persistence off and
- * stopped on {@link #close()}. Never touches a Redis it did not start unless told to by {@code REDIS_URL}.
+ * A Redis to run against: {@code REDIS_URL} ({@code redis://[[user]:password@]host[:port][/db]}) when set, otherwise a
+ * Redis started on a free loopback port with persistence off and stopped on {@link #close()}: the {@code redis-server}
+ * on {@code PATH} when there is one, else the embedded Redis 7.0.15 ({@code org.signal:embedded-redis}); see
+ * {@link LocalRedisServer}. Never touches a Redis it did not start unless told to by {@code REDIS_URL}.
  */
 public final class RedisConnection implements AutoCloseable {
 
@@ -29,10 +30,14 @@ public final class RedisConnection implements AutoCloseable {
         this.description = description;
     }
 
-    /** @return {@code REDIS_URL} when set, otherwise a new embedded Redis */
+    /**
+     * @return {@code REDIS_URL} when set, otherwise a Redis started for this run: the {@code redis-server} on
+     *         {@code PATH} when there is one (about 3x faster than the embedded build), else the embedded one
+     *         ({@link LocalRedisServer#choose()}); {@link #description()} says which
+     */
     public static RedisConnection fromEnvironment() {
         String url = System.getenv("REDIS_URL");
-        return url == null || url.isBlank() ? embedded() : of(url);
+        return url == null || url.isBlank() ? local(LocalRedisServer.choose()) : of(url);
     }
 
     /**
@@ -58,8 +63,23 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Starts an embedded Redis 7.0.15 on a free loopback port. @throws IllegalStateException when it cannot start */
     public static RedisConnection embedded() {
+        return local(LocalRedisServer.EMBEDDED);
+    }
+
+    /**
+     * Starts {@code binary} on a free loopback port with persistence off.
+     *
+     * @throws IllegalStateException when it cannot start
+     */
+    public static RedisConnection local(LocalRedisServer binary) {
         int port = freePort();
-        RedisServer server = RedisServer.builder()
+        var builder = RedisServer.builder();
+        if (!binary.embedded()) {
+            var arch = redis.embedded.util.OsArchitecture.detect();
+            builder.redisExecProvider(redis.embedded.RedisExecProvider.defaultProvider()
+                    .override(arch.os(), arch.arch(), binary.path().toString()));
+        }
+        RedisServer server = builder
                 .bind("127.0.0.1")
                 .port(port)
                 .setting("save \"\"")
@@ -69,10 +89,10 @@ public final class RedisConnection implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot start embedded Redis on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + binary.describe() + " on port " + port + ": " + e.getMessage(), e);
         }
         return new RedisConnection(server, new RedisStandaloneConfiguration("127.0.0.1", port),
-                "embedded Redis 7.0.15 on 127.0.0.1:" + port);
+                binary.describe() + " on 127.0.0.1:" + port);
     }
 
     /** PING through the shared connection, bounded by the client's connect and command timeouts. */
