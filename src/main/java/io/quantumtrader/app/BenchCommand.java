@@ -49,12 +49,38 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "1000", description = "distinct record keys (default: ${DEFAULT-VALUE})")
     int keys;
 
+    @Option(names = "--latency", description = "measure per-hop latency (input XADD -> output entry in Redis) at the --rates instead of throughput")
+    boolean latency;
+
+    @Option(names = "--rates", split = ",", defaultValue = "1000,10000", description = "offered loads for --latency, records/s (default: ${DEFAULT-VALUE})")
+    int[] rates;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "how long each --latency load is offered (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--soak", description = "memory over a long run instead of throughput: --rounds rounds of --records records, heap and RSS after each")
+    boolean soak;
+
+    @Option(names = "--rounds", defaultValue = "10", description = "rounds of --soak (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Override
     public Integer call() {
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             ReactiveStringRedisTemplate t = redis.template();
-            System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s%n", redis.description(),
-                    records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, load average %s%n", redis.description(),
+                    records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    loadAverage());
+            if (latency) {
+                for (int rate : rates) {
+                    LatencyBenchmark.run(redis, rate, seconds, batchSize, System.out);
+                }
+                return 0;
+            }
+            if (soak) {
+                SoakBenchmark.run(redis, rounds, records, batchSize, keys, System.out);
+                return 0;
+            }
             String ns = "bench-" + System.currentTimeMillis();
 
             String rb = redisBenchmark(redis, ns + ":{0}:rb");
@@ -81,6 +107,16 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("stateful process() + KeyValueStore -> to    %,12.0f records/s (%.0f%% of the plain loop)%n",
                     stateful, 100 * stateful / baseline);
             return 0;
+        }
+    }
+
+    /** @return the 1-, 5- and 15-minute load averages (/proc/loadavg), or "n/a" */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
         }
     }
 

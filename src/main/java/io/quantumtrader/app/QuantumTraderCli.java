@@ -8,7 +8,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The command line: {@code replay} (the main job), {@code serve} (the service), {@code kill-switch-reset},
  * {@code bench} (engine benchmarks), {@code topology} (describe and export).
- * Redis: {@code REDIS_URL} when set, otherwise an embedded Redis 7.0.15 started for the run. A failure is printed in
+ * Redis: {@code REDIS_URL} when set, otherwise a Redis started for the run: the {@code redis-server} on {@code PATH}
+ * when there is one, else an embedded Redis 7.0.15 ({@link LocalRedisServer}). A failure is printed in
  * one or two lines (cause, what to do) with a non-zero exit code ({@link CliException}); {@code --verbose} adds the
  * stack trace.
  */

@@ -28,7 +28,7 @@ public record Envelope(String id, String source, String type, Instant time, Stri
         f.put("source", source);
         f.put("specversion", SPEC_VERSION);
         f.put("type", type);
-        f.put("time", time.toString());
+        f.put("time", EventTimes.format(time));
         if (subject != null) {
             f.put("subject", subject);
         }
@@ -55,7 +55,7 @@ public record Envelope(String id, String source, String type, Instant time, Stri
         }
         Instant time;
         try {
-            time = Instant.parse(require(f, "time"));
+            time = EventTimes.parse(require(f, "time"));
         } catch (DateTimeParseException e) {
             throw new InvalidEnvelopeException("attribute 'time' is not an RFC 3339 UTC timestamp: " + f.get("time"));
         }

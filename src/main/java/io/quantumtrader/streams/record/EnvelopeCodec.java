@@ -34,8 +34,31 @@ public final class EnvelopeCodec {
                 traceId == null ? eventId : traceId, eventId).toFields();
     }
 
-    /** @return a name-based (type 3) UUID of the given parts: the same parts always give the same id */
+    /**
+     * @return a name-based (type 3) UUID of the given parts joined with {@code /}: the same parts always give the same
+     *         id; equal to {@code UUID.nameUUIDFromBytes}, with one MD5 digest per thread instead of a provider look-up
+     *         per call
+     */
     public static String deterministicId(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join("/", parts).getBytes(StandardCharsets.UTF_8)).toString();
+        byte[] md5 = MD5.get().digest(String.join("/", parts).getBytes(StandardCharsets.UTF_8));
+        md5[6] &= 0x0f;
+        md5[6] |= 0x30; // version 3
+        md5[8] &= 0x3f;
+        md5[8] |= (byte) 0x80; // IETF variant
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (md5[i] & 0xff);
+            lsb = (lsb << 8) | (md5[i + 8] & 0xff);
+        }
+        return new UUID(msb, lsb).toString();
     }
+
+    private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new InternalError("MD5 is required of every Java platform", e);
+        }
+    });
 }

@@ -22,6 +22,8 @@ public final class JsonSerde<T> implements Serde<T> {
 
     private final JsonMapper mapper;
     private final Class<T> type;
+    private final tools.jackson.databind.ObjectReader reader;
+    private final tools.jackson.databind.ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
         this(DEFAULT_MAPPER, type);
@@ -30,6 +32,8 @@ public final class JsonSerde<T> implements Serde<T> {
     public JsonSerde(JsonMapper mapper, Class<T> type) {
         this.mapper = mapper;
         this.type = type;
+        this.reader = mapper.readerFor(type);
+        this.writer = mapper.writer();
     }
 
     /** @return the shared default mapper (snake_case, strict on missing values) */
@@ -45,7 +49,7 @@ public final class JsonSerde<T> implements Serde<T> {
     @Override
     public String serialize(T value) {
         try {
-            return mapper.writeValueAsString(value);
+            return writer.writeValueAsString(value);
         } catch (JacksonException e) {
             throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
@@ -54,7 +58,7 @@ public final class JsonSerde<T> implements Serde<T> {
     @Override
     public T deserialize(String text) {
         try {
-            return mapper.readValue(text, type);
+            return reader.readValue(text);
         } catch (JacksonException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

@@ -43,6 +43,13 @@ public final class PartitionReader {
     private static final RedisScript<List> FENCED_READ =
             RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/read-group.lua"), List.class);
 
+    private static final org.springframework.data.redis.serializer.RedisElementWriter<String> ARGS =
+            org.springframework.data.redis.serializer.RedisElementWriter.from(org.springframework.data.redis.serializer.StringRedisSerializer.UTF_8);
+    /** Leaves every element of the script's reply as the buffer Lettuce decoded (a copy it owns no more). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final org.springframework.data.redis.serializer.RedisElementReader<List> RAW =
+            (org.springframework.data.redis.serializer.RedisElementReader) (org.springframework.data.redis.serializer.RedisElementReader<Object>) buffer -> buffer;
+
     private final ReactiveStringRedisTemplate redis;
     private final Consumer consumer;
     private final String leaseKey;
@@ -241,8 +248,10 @@ public final class PartitionReader {
             for (String key : streamByKey.keySet()) {
                 args.add(pending ? pendingCursor.get(key) : ">");
             }
-            read = redis.execute(FENCED_READ, keys, args)
+            // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
+            read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                    .publishOn(Schedulers.parallel())
                     .concatMapIterable(this::toEntries);
         } else {
             StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
@@ -274,20 +283,33 @@ public final class PartitionReader {
             if (!(s instanceof List<?> stream) || stream.size() < 2) {
                 continue;
             }
-            String key = String.valueOf(stream.get(0));
+            String key = text(stream.get(0));
             for (Object e : (List<?>) stream.get(1)) {
                 List<?> entry = (List<?>) e;
-                Map<String, String> fields = new LinkedHashMap<>();
+                Map<String, String> fields = new LinkedHashMap<>(entry.size() > 1 && entry.get(1) instanceof List<?> l ? l.size() : 4);
                 if (entry.size() > 1 && entry.get(1) instanceof List<?> fv) {
                     for (int j = 0; j + 1 < fv.size(); j += 2) {
                         Object v = fv.get(j + 1);
-                        fields.put(String.valueOf(fv.get(j)), v == null ? null : String.valueOf(v));
+                        fields.put(text(fv.get(j)), v == null ? null : text(v));
                     }
                 }
-                out.add(new StreamEntry(streamByKey.get(key), key, partition, String.valueOf(entry.get(0)), fields));
+                out.add(new StreamEntry(streamByKey.get(key), key, partition, text(entry.get(0)), fields));
             }
         }
         return out;
+    }
+
+    /** @return a reply element as text: buffers are UTF-8, anything else (a number) its string form */
+    private static String text(Object o) {
+        if (o instanceof java.nio.ByteBuffer b) {
+            if (b.hasArray()) {
+                return new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            byte[] copy = new byte[b.remaining()];
+            b.duplicate().get(copy);
+            return new String(copy, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return String.valueOf(o);
     }
 
     /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */

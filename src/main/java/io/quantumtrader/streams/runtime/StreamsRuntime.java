@@ -284,8 +284,8 @@ public final class StreamsRuntime implements AutoCloseable {
 
     /**
      * Waits until every source of the topology is read and acknowledged (lag 0, nothing pending), no commit
-     * completed while checking and no commit reply is outstanding, i.e. the topology has drained what was published
-     * before the call and the counters include it.
+     * completed while checking, no commit reply is outstanding and every entry the tasks read was counted by a
+     * completed commit, i.e. the topology has drained what was published before the call and the counters include it.
      *
      * @return true when drained within {@code timeout}; false when not, or when the runtime is in ERROR or stopped
      */
@@ -302,7 +302,7 @@ public final class StreamsRuntime implements AutoCloseable {
             // nothing unread or unacknowledged (every delivered entry committed), no commit completed meanwhile and
             // none whose reply is still on its way
             if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits
-                    && counters.commitsInFlight() == 0) {
+                    && counters.commitsInFlight() == 0 && everyReadEntryCounted()) {
                 return true;
             }
             try {
@@ -313,6 +313,20 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * @return true when every entry this instance's running tasks read has been counted by a completed commit (no read-ahead):
+     *         Redis may already show an entry acknowledged while the reply of the commit that acknowledged it, and so
+     *         the counters, are still on their way
+     */
+    private boolean everyReadEntryCounted() {
+        for (StreamTask t : tasks) {
+            if (t.state() == TaskState.RUNNING && t.readAhead() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true for a commit refused by a check that will fail the same way on every retry */

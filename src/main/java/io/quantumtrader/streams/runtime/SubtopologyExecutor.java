@@ -3,6 +3,7 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.dsl.internals.RecordStage;
 import io.quantumtrader.streams.dsl.internals.Stage;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
 import io.quantumtrader.streams.dsl.internals.TopologyNode;
@@ -20,7 +21,9 @@ import java.util.Map;
  * (undecodable → dead letter), then apply every processor node's {@link Stage} to the records reaching it, in
  * topological order, and hand what reaches a sink to {@link TaskOutput#emit}. Node by node over the whole batch,
  * unless two processors share a state store: then record by record ({@link #depthFirst()}), so the result never
- * depends on where batch boundaries fall. Shared by the Redis runtime's
+ * depends on where batch boundaries fall. The nodes, their stages and their parents are compiled into a plan once per
+ * task; a batch goes through it with plain loops on the calling thread, and Reactor is used only where a stage needs it
+ * (a retry with backoff, a {@code transform}, a punctuation), not per record and node. Shared by the Redis runtime's
  * {@link StreamTask} and the in-memory {@code TopologyTestDriver}, so both run the same operator code.
  */
 public final class SubtopologyExecutor {
@@ -28,7 +31,14 @@ public final class SubtopologyExecutor {
     private final Subtopology subtopology;
     private final int partition;
     private final Map<String, TopologyNode> sourceByStream = new HashMap<>();
-    private final Map<TopologyNode, Stage> stages = new HashMap<>();
+    /** The plan: processor and sink nodes in topological order, each with its stage and its parents' slots. */
+    private final TopologyNode[] plan;
+    private final Stage[] stages;
+    private final int[][] parentSlots;
+    private final int[] planSlots;
+    /** Slot of every node (sources included) in a pass's output array. */
+    private final Map<TopologyNode, Integer> slotOf = new HashMap<>();
+    private final int slots;
     private final boolean depthFirst;
     private final IngestGuard guard;
 
@@ -46,12 +56,26 @@ public final class SubtopologyExecutor {
         this.guard = guard;
         this.subtopology = subtopology;
         this.partition = partition;
+        List<TopologyNode> planned = new ArrayList<>();
         for (TopologyNode n : subtopology.nodes()) {
+            slotOf.put(n, slotOf.size());
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 n.streams().forEach(s -> sourceByStream.put(s, n));
-            } else if (n.kind() == TopologyNode.Kind.PROCESSOR) {
-                stages.put(n, n.newStage());
+            } else {
+                planned.add(n);
             }
+        }
+        this.slots = slotOf.size();
+        this.plan = planned.toArray(TopologyNode[]::new);
+        this.stages = new Stage[plan.length];
+        this.parentSlots = new int[plan.length][];
+        this.planSlots = new int[plan.length];
+        for (int i = 0; i < plan.length; i++) {
+            planSlots[i] = slotOf.get(plan[i]);
+            if (plan[i].kind() == TopologyNode.Kind.PROCESSOR) {
+                stages[i] = plan[i].newStage();
+            }
+            parentSlots[i] = plan[i].parents().stream().filter(slotOf::containsKey).mapToInt(slotOf::get).toArray();
         }
         this.depthFirst = sharesAStore(subtopology);
     }
@@ -104,18 +128,16 @@ public final class SubtopologyExecutor {
                         .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));
             }
             if (!depthFirst) {
-                return run(outputs, Long.MIN_VALUE, output);
+                return runAll(List.of(outputs), Long.MIN_VALUE, output);
             }
             List<Map.Entry<TopologyNode, Record<Object, Object>>> inOrder = new ArrayList<>();
             outputs.forEach((source, records) -> records.forEach(r -> inOrder.add(Map.entry(source, r))));
             inOrder.sort(Comparator.comparingInt(e -> e.getValue().origin().sequence()));
-            return Flux.fromIterable(inOrder)
-                    .concatMap(e -> {
-                        Map<TopologyNode, List<Record<Object, Object>>> one = new HashMap<>();
-                        one.put(e.getKey(), List.of(e.getValue()));
-                        return run(one, Long.MIN_VALUE, output);
-                    })
-                    .then();
+            List<Map<TopologyNode, List<Record<Object, Object>>>> units = new ArrayList<>(inOrder.size());
+            for (Map.Entry<TopologyNode, Record<Object, Object>> e : inOrder) {
+                units.add(Map.of(e.getKey(), List.of(e.getValue())));
+            }
+            return runAll(units, Long.MIN_VALUE, output);
         });
     }
 
@@ -126,47 +148,212 @@ public final class SubtopologyExecutor {
      * @param now wall-clock time, epoch ms
      */
     public Mono<Void> punctuate(long now, TaskOutput output) {
-        return Mono.defer(() -> run(new HashMap<>(), now, output));
+        return Mono.defer(() -> runAll(List.of(Map.of()), now, output));
     }
 
-    private Mono<Void> run(Map<TopologyNode, List<Record<Object, Object>>> outputs, long punctuateAt, TaskOutput output) {
-        return Flux.fromIterable(subtopology.nodes())
-                .filter(n -> n.kind() != TopologyNode.Kind.SOURCE)
-                .concatMap(n -> {
-                    List<Record<Object, Object>> input = inputOf(n, outputs);
+    /**
+     * Runs each unit (the whole batch, or one record in depth-first order) through the plan, one after the other.
+     * A unit runs synchronously on the calling thread unless a stage needs Reactor (a retry with backoff, a
+     * {@code transform}, a punctuation): then the rest runs when that step completes.
+     */
+    private Mono<Void> runAll(List<Map<TopologyNode, List<Record<Object, Object>>>> units, long punctuateAt, TaskOutput output) {
+        NodeStats stats = new NodeStats(plan.length);
+        for (int u = 0; u < units.size(); u++) {
+            Pass pass = new Pass(units.get(u), punctuateAt, output, stats);
+            if (!pass.resume()) {
+                List<Map<TopologyNode, List<Record<Object, Object>>>> later = units.subList(u + 1, units.size());
+                return pass.finish()
+                        .then(Flux.fromIterable(later)
+                                .concatMap(unit -> {
+                                    Pass next = new Pass(unit, punctuateAt, output, stats);
+                                    return next.resume() ? Mono.<Void>empty() : next.finish();
+                                })
+                                .then())
+                        .then(Mono.fromRunnable(() -> stats.report(output)));
+            }
+        }
+        stats.report(output);
+        return Mono.empty();
+    }
+
+    /** Records in, records out and time per plan node over one batch, reported once per batch. */
+    private final class NodeStats {
+        final int[] in;
+        final int[] out;
+        final long[] nanos;
+        final boolean[] ran;
+
+        NodeStats(int n) {
+            in = new int[n];
+            out = new int[n];
+            nanos = new long[n];
+            ran = new boolean[n];
+        }
+
+        void report(TaskOutput output) {
+            for (int i = 0; i < plan.length; i++) {
+                if (ran[i]) {
+                    output.nodeProcessed(plan[i].name(), in[i], out[i], nanos[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * One unit's way through the precompiled plan: node by node in topological order, each node's input the
+     * outputs of its parents. {@link #resume()} goes as far as it can synchronously.
+     */
+    private final class Pass {
+        private final List<Record<Object, Object>>[] outputs;
+        private final long punctuateAt;
+        private final TaskOutput output;
+        private final NodeStats stats;
+        private int node;
+        // state of the node in progress (input == null: not started)
+        private List<Record<Object, Object>> input;
+        private List<Record<Object, Object>> out;
+        private RecordStage recordStage;
+        private int next;
+        private boolean punctuated;
+        private long started;
+        private Mono<Void> pending;
+        private boolean done;
+
+        @SuppressWarnings("unchecked")
+        Pass(Map<TopologyNode, List<Record<Object, Object>>> sources, long punctuateAt, TaskOutput output, NodeStats stats) {
+            this.outputs = new List[slots];
+            sources.forEach((source, records) -> outputs[slotOf.get(source)] = records);
+            this.punctuateAt = punctuateAt;
+            this.output = output;
+            this.stats = stats;
+        }
+
+        /**
+         * Goes through the plan as far as it can synchronously.
+         *
+         * @return true when the unit went through the whole plan; false when it stopped at a step that needs Reactor
+         *         ({@link #finish()} does that step and the rest)
+         */
+        boolean resume() {
+            while (node < plan.length) {
+                TopologyNode n = plan[node];
+                if (input == null) {
+                    input = inputOf(node, outputs);
                     if (n.kind() == TopologyNode.Kind.SINK) {
                         sink(n, input, output);
-                        return Mono.empty();
+                        finishNode(input);
+                        continue;
                     }
-                    Stage stage = stages.get(n);
-                    long started = System.nanoTime();
-                    Flux<Record<Object, Object>> punctuated = punctuateAt == Long.MIN_VALUE ? Flux.empty() : stage.punctuate(punctuateAt, output);
-                    Flux<Record<Object, Object>> processed = input.isEmpty() ? Flux.empty() : stage.apply(Flux.fromIterable(input), output);
-                    return Flux.concat(punctuated, processed)
-                            .collectList()
-                            .doOnNext(out -> {
-                                outputs.put(n, out);
-                                output.nodeProcessed(n.name(), input.size(), out.size(), System.nanoTime() - started);
-                            });
-                })
-                .then();
+                    if (input.isEmpty() && punctuateAt == Long.MIN_VALUE) {
+                        finishNode(List.of());
+                        continue;
+                    }
+                    started = System.nanoTime();
+                    out = new ArrayList<>();
+                    next = 0;
+                    punctuated = punctuateAt == Long.MIN_VALUE;
+                    recordStage = stages[node].recordStage(output);
+                }
+                Stage stage = stages[node];
+                if (!punctuated) {
+                    punctuated = true;
+                    return later(stage.punctuate(punctuateAt, output).collectList(), out::addAll);
+                }
+                if (recordStage == null) {
+                    if (next >= input.size()) {
+                        finishNode(out);
+                        continue;
+                    }
+                    next = input.size(); // the whole input goes to the batch form at once
+                    return later(stage.apply(Flux.fromIterable(input), output).collectList(), out::addAll);
+                }
+                while (next < input.size()) {
+                    Record<Object, Object> r = input.get(next++);
+                    try {
+                        recordStage.applyOnce(r, output, out);
+                    } catch (RuntimeException e) {
+                        return later(recordStage.retry(r, output, e).collectList(), out::addAll);
+                    }
+                }
+                finishNode(out);
+            }
+            return true;
+        }
+
+        /**
+         * @return completes when the unit went through the whole plan: the pending step, then {@link #resume()},
+         *         repeated until done (a loop, not nested subscriptions, however many steps need Reactor)
+         */
+        Mono<Void> finish() {
+            return Mono.defer(() -> {
+                        Mono<Void> step = pending;
+                        pending = null;
+                        return step;
+                    })
+                    .then(Mono.fromRunnable(() -> done = resume()))
+                    .repeat(() -> !done)
+                    .then();
+        }
+
+        private void finishNode(List<Record<Object, Object>> produced) {
+            TopologyNode n = plan[node];
+            if (n.kind() == TopologyNode.Kind.PROCESSOR && (!input.isEmpty() || !produced.isEmpty() || punctuateAt != Long.MIN_VALUE)) {
+                stats.ran[node] = true;
+                stats.in[node] += input.size();
+                stats.out[node] += produced.size();
+                stats.nanos[node] += System.nanoTime() - started;
+            }
+            outputs[planSlots[node]] = produced;
+            input = null;
+            out = null;
+            node++;
+        }
+
+        /** Stops the synchronous pass at {@code step}; {@link #finish()} runs it, hands its result to {@code then} and goes on. */
+        private boolean later(Mono<List<Record<Object, Object>>> step, java.util.function.Consumer<List<Record<Object, Object>>> then) {
+            pending = step.doOnNext(then).then();
+            return false;
+        }
     }
 
     /** Closes every stage (processors' {@code close()}). */
     public void close() {
-        stages.values().forEach(Stage::close);
+        for (Stage stage : stages) {
+            if (stage != null) {
+                stage.close();
+            }
+        }
     }
 
-    private static List<Record<Object, Object>> inputOf(TopologyNode node, Map<TopologyNode, List<Record<Object, Object>>> outputs) {
-        if (node.parents().size() == 1) {
-            return outputs.getOrDefault(node.parents().get(0), List.of());
+    private List<Record<Object, Object>> inputOf(int node, List<Record<Object, Object>>[] outputs) {
+        int[] parents = parentSlots[node];
+        if (parents.length == 1) {
+            List<Record<Object, Object>> only = outputs[parents[0]];
+            return only == null ? List.of() : only;
         }
-        List<Record<Object, Object>> merged = new ArrayList<>();
-        for (TopologyNode p : node.parents()) {
-            merged.addAll(outputs.getOrDefault(p, List.of()));
+        List<Record<Object, Object>> merged = null;
+        int nonEmpty = 0;
+        for (int p : parents) {
+            List<Record<Object, Object>> o = outputs[p];
+            if (o != null && !o.isEmpty()) {
+                nonEmpty++;
+                if (merged == null) {
+                    merged = o;
+                } else {
+                    if (nonEmpty == 2) {
+                        merged = new ArrayList<>(merged);
+                    }
+                    merged.addAll(o);
+                }
+            }
         }
-        // a merge restores input order (stable: records of one input keep their relative order)
-        merged.sort(Comparator.comparingInt(r -> r.origin() == null ? Integer.MAX_VALUE : r.origin().sequence()));
+        if (merged == null) {
+            return List.of();
+        }
+        if (nonEmpty > 1) {
+            // a merge restores input order (stable: records of one input keep their relative order)
+            merged.sort(Comparator.comparingInt(r -> r.origin() == null ? Integer.MAX_VALUE : r.origin().sequence()));
+        }
         return merged;
     }
 

@@ -40,4 +40,10 @@ public final class AggregateStage implements Stage {
         context = ctx;
         return stage.apply(input, ctx);
     }
+
+    @Override
+    public RecordStage recordStage(StageContext ctx) {
+        context = ctx;
+        return stage;
+    }
 }

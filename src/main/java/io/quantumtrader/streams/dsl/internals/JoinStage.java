@@ -39,4 +39,10 @@ public final class JoinStage implements Stage {
         context = ctx;
         return stage.apply(input, ctx);
     }
+
+    @Override
+    public RecordStage recordStage(StageContext ctx) {
+        context = ctx;
+        return stage;
+    }
 }

@@ -50,6 +50,12 @@ public final class ProcessorStage implements Stage {
     }
 
     @Override
+    public RecordStage recordStage(StageContext ctx) {
+        init(ctx);
+        return stage;
+    }
+
+    @Override
     public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
         init(ctx);
         forwarded.clear();

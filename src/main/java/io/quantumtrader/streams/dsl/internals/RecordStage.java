@@ -37,7 +37,34 @@ public final class RecordStage implements Stage {
         });
     }
 
-    private Flux<Record<Object, Object>> retry(Record<Object, Object> record, StageContext context, RuntimeException first) {
+    @Override
+    public RecordStage recordStage(StageContext context) {
+        return this;
+    }
+
+    /**
+     * The first attempt at one record, synchronously: its outputs are appended to {@code out}.
+     *
+     * @throws RuntimeException when the function failed; its store writes are undone and the caller goes on with
+     *                          {@link #retry} (backoff, then dead letter), as {@link #apply} does
+     */
+    public void applyOnce(Record<Object, Object> record, StageContext context, List<Record<Object, Object>> out) {
+        context.beginRecord();
+        try {
+            out.addAll(function.apply(record));
+        } catch (RuntimeException e) {
+            context.abortRecord();
+            throw e;
+        }
+    }
+
+    /**
+     * Retries a record whose first attempt failed with {@code first}, after each delay of
+     * {@link StageContext#retryBackoff()}; when every attempt failed the record is dead-lettered and nothing is emitted.
+     *
+     * @return the outputs of the first successful retry
+     */
+    public Flux<Record<Object, Object>> retry(Record<Object, Object> record, StageContext context, RuntimeException first) {
         List<Duration> backoff = context.retryBackoff();
         AtomicInteger subscriptions = new AtomicInteger();
         return Flux.<Record<Object, Object>>defer(() -> {

@@ -27,6 +27,18 @@ public interface Stage {
         return Flux.empty();
     }
 
+    /**
+     * The record-at-a-time form of this stage, for an executor that runs records through a precompiled plan without
+     * assembling a Reactor pipeline per record ({@code SubtopologyExecutor}): same function, same retries and dead
+     * letters as {@link #apply}.
+     *
+     * @param context the task's batch context, as {@link #apply} would get it
+     * @return the stage's {@link RecordStage}, or {@code null} when it only has the batch form ({@link #apply})
+     */
+    default RecordStage recordStage(StageContext context) {
+        return null;
+    }
+
     /** Called once when the task that owns this stage instance closes. */
     default void close() {
     }

@@ -38,4 +38,10 @@ public final class TableSourceStage implements Stage {
         context = ctx;
         return stage.apply(input, ctx);
     }
+
+    @Override
+    public RecordStage recordStage(StageContext ctx) {
+        context = ctx;
+        return stage;
+    }
 }

@@ -85,6 +85,12 @@ public final class WindowAggregateStage implements Stage {
         return stage.apply(input, ctx);
     }
 
+    @Override
+    public RecordStage recordStage(StageContext ctx) {
+        context = ctx;
+        return stage;
+    }
+
     private long expiry(long start) {
         return emit.get() == EmitStrategy.ON_WINDOW_CLOSE
                 ? start + windows.sizeMs() + windows.gracePeriodMs()
