@@ -14,10 +14,11 @@ import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
 
 /**
- * Exit brain: checks the symbol's open position on every tick ({@link ExitBrain}); in HARD_DERISK with the gross
+ * Exit brain: checks the symbol's open position, joined to each of its ticks from the {@code open-positions} table
+ * ({@link ExitBrain}); in HARD_DERISK with the gross
  * exposure above the cap it also closes the position ({@code DERISK_REDUCE}); an exit order fills on the next tick.
  */
-final class ExitBrainProcessor implements Processor<String, PositionOutput, String, ExitDecision> {
+final class ExitBrainProcessor implements Processor<String, io.quantumtrader.trader.position.OpenPosition.AtTick, String, ExitDecision> {
     private final ExitBrain brain;
     private final RiskRules rules;
     private ProcessorContext<String, ExitDecision> ctx;
@@ -54,10 +55,10 @@ final class ExitBrainProcessor implements Processor<String, PositionOutput, Stri
     }
 
     @Override
-    public void process(Record<String, PositionOutput> r) {
+    public void process(Record<String, io.quantumtrader.trader.position.OpenPosition.AtTick> r) {
         Account account = AccountStore.today(accounts, rules, r.timestamp());
         boolean kill = account.killSwitch();
-        Position p = positions.get(r.key());   // one position per symbol; each exits on its own symbol's ticks
+        Position p = r.value().position();   // from the ticks x open-positions join: the symbol's position, or null
         if (p != null) {
             brain.check(p, r.value().tick(), kill, regimes.get(r.key()))
                     .or(() -> overCap(account, p) ? java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),

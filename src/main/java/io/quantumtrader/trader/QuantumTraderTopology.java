@@ -6,6 +6,7 @@ import io.quantumtrader.streams.state.StoreSpec;
 import io.quantumtrader.streams.dsl.EmitStrategy;
 import io.quantumtrader.streams.dsl.EventStream;
 import io.quantumtrader.streams.dsl.KeyValue;
+import io.quantumtrader.streams.dsl.KeyedTable;
 import io.quantumtrader.streams.dsl.Materialized;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.processor.Processor;
@@ -27,6 +28,7 @@ import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
 import io.quantumtrader.trader.execution.VenueOutput;
 import io.quantumtrader.trader.exit.ExitBrain;
+import io.quantumtrader.trader.position.OpenPosition;
 import io.quantumtrader.trader.position.Position;
 import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.risk.Account;
@@ -178,8 +180,16 @@ public final class QuantumTraderTopology {
         kills.to(KILL_SWITCH, Named.as("kill-switch-sink"));
         kills.mapValues(k -> new Alert("CRITICAL", APPLICATION_ID, "kill switch activated: " + k.reason(), k.activatedAt()),
                 Named.as("kill-switch-alert")).to(ALERTS, Named.as("alerts-sink"));
-        EventStream<String, ExitDecision> exits = positions.process(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk),
-                Named.as("exit-brain"), "positions", "orders", "account", "regimes");
+        // README: the DSL example resumes here
+        // exit checks: ticks joined with the open-positions table (the position state's view after each tick's fills)
+        KeyedTable<String, OpenPosition> open = positions.mapValues(PositionOutput::table, Named.as("held"))
+                .groupByKey()
+                .aggregate(OpenPosition::flat, (symbol, held, previous) -> held, Materialized.as("open-positions"));
+        EventStream<String, ExitDecision> exits = ticks
+                .join(open, (tick, held) -> new OpenPosition.AtTick(tick, held.position()), Named.as("exit-check"))
+                .process(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk), Named.as("exit-brain"),
+                        "positions", "orders", "account", "regimes");
+        // README: the DSL example pauses here
         exits.to(EXITS, Named.as("exits-sink"));
         exits.filter((k, x) -> x.reason() == io.quantumtrader.trader.events.ExitReason.STOP_LOSS, Named.as("stops-only"))
                 .to(STOPS, Named.as("stops-sink"));

@@ -47,7 +47,7 @@ class ReadmeDslExampleTest {
     @Test
     void theReadmeExampleIsCutFromTheTopologySource() throws IOException {
         String example = example();
-        assertThat(example).contains(".filter(", ".windowedBy(", ".aggregate(", "DailyPnl::empty");
+        assertThat(example).contains(".filter(", ".join(open", ".windowedBy(", ".aggregate(", "DailyPnl::empty");
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
         String dsl = readme.substring(readme.indexOf("## The DSL"));
         String block = dsl.substring(dsl.indexOf("```java\n") + 8, dsl.indexOf("```", dsl.indexOf("```java\n") + 8));
@@ -57,6 +57,6 @@ class ReadmeDslExampleTest {
     @Test
     void theMarkersAreThere() throws IOException {
         assertThat(Files.readAllLines(SOURCE).stream().filter(l -> l.contains("README: the DSL example")).collect(Collectors.toList()))
-                .hasSize(4);
+                .hasSizeGreaterThanOrEqualTo(4);
     }
 }

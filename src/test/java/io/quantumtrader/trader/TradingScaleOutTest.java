@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same ticks on one instance and on three instances of the trading topology (each with its own instance id,
- * membership and leases) give identical outputs, compared by originating tick (its event id, carried as the trace id)
+ * membership and leases; the reporting layer, keyed by account, on 4 partitions) give identical outputs, compared by
+ * originating tick (its event id, carried as the trace id)
  * on every stream the topology writes: the
  * account is never split between instances (its sub-topology has one task, whoever owns it), and the reporting layer
  * runs wherever its task lands.
@@ -44,7 +45,7 @@ class TradingScaleOutTest {
     static Map<String, String> outputsByOrigin(String ns, StreamCatalog catalog) {
         Map<String, String> out = new TreeMap<>();
         for (String stream : catalog.streams().keySet()) {
-            if (stream.equals(QuantumTraderTopology.TICKS) || stream.startsWith("system.")) {
+            if (stream.equals(QuantumTraderTopology.TICKS) || stream.startsWith("system.") || stream.endsWith("-repartition")) {
                 continue;
             }
             Map<String, Integer> n = new java.util.HashMap<>();
@@ -62,7 +63,7 @@ class TradingScaleOutTest {
     }
 
     @Test
-    void oneAndThreeInstancesWriteTheSameEventsForEachTick() {
+    void oneAndThreeInstancesAndOneAndFourReportingPartitionsWriteTheSameEventsForEachTick() {
         List<PriceTick> ticks = TradingFixtures.realTicks(20_000);
         StreamCatalog catalog = TradingFixtures.catalog();
 
@@ -74,16 +75,27 @@ class TradingScaleOutTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
         }
 
+        // three instances, and the reporting layer (keyed by account) on 4 partitions: its repartition stream and output
+        String yaml;
+        try {
+            yaml = java.nio.file.Files.readString(java.nio.file.Path.of("topology/streams.yaml"))
+                    + "  quantum-trader-by-account-repartition: { key: account, partitions: 4 }\n";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        yaml = yaml.replace("risk.daily_status.update:     { key: account,", "risk.daily_status.update:     { key: account, partitions: 4,");
+        StreamCatalog four = StreamCatalog.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(four.spec(QuantumTraderTopology.DAILY_STATUS).partitions()).isEqualTo(4);
         String three = "three-" + System.nanoTime();
         List<StreamsRuntime> instances = new ArrayList<>();
         try {
             for (String id : List.of("i-1", "i-2", "i-3")) {
                 StreamsRuntime r = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults().withNamespace(three)
-                        .withCatalog(catalog).withInstanceId(id).withBatchSize(100), REDIS.template());
+                        .withCatalog(four).withInstanceId(id).withBatchSize(100), REDIS.template());
                 r.start();
                 instances.add(r);
             }
-            TradingFixtures.publishWithIds(REDIS.template(), three, catalog, ticks);
+            TradingFixtures.publishWithIds(REDIS.template(), three, four, ticks);
             for (StreamsRuntime r : instances) {
                 assertThat(r.awaitDrained(Duration.ofSeconds(90))).isTrue();
             }
@@ -94,7 +106,7 @@ class TradingScaleOutTest {
         Map<String, String> expected = outputsByOrigin(one, catalog);
         assertThat(expected.keySet()).anyMatch(k -> k.startsWith(QuantumTraderTopology.CLOSED + "/"))
                 .anyMatch(k -> k.startsWith(QuantumTraderTopology.DAILY_STATUS + "/"));
-        Map<String, String> actual = outputsByOrigin(three, catalog);
+        Map<String, String> actual = outputsByOrigin(three, four);
         List<String> onlyOne = expected.keySet().stream().filter(k -> !actual.containsKey(k)).limit(5).toList();
         List<String> onlyThree = actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
         List<String> differ = expected.keySet().stream().filter(k -> actual.containsKey(k) && !actual.get(k).equals(expected.get(k)))

@@ -32,7 +32,7 @@ public final class TopologyDiagrams {
     private static final String SINK_STYLE = "fill:#fbefff,stroke:#8250df,color:#1f2328";
 
     /** Widest a layer may be, in characters of its labels (plus {@link #PADDING} per vertex): a README's width. */
-    static final int LAYER_BUDGET = 84;
+    static final int LAYER_BUDGET = 80;
     private static final int PADDING = 6;
 
     private TopologyDiagrams() {
