@@ -2,8 +2,6 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
-import io.quantumtrader.streams.redis.ClusterCommitConnection;
-import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
@@ -77,12 +75,6 @@ public final class StreamTask {
     private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
-
-    StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
-               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
-               OrderedScriptConnection commitConnection) {
-        this(subtopology, partition, topology, config, redis, counters, metrics, commitConnection, CommitOptions.defaults());
-    }
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
