@@ -250,7 +250,7 @@ public final class StreamTask {
         return Mono.defer(() -> {
             Run run = new Run(token);
             if (outboxKey != null) {
-                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey));
+                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
             }
             current = run;
             if (stopRequested) {
@@ -281,6 +281,7 @@ public final class StreamTask {
             return Mono.empty();
         }
         return forwarder.forward(outboxKey)
+                .doOnNext(this::countForwarded)
                 .doOnNext(f -> {
                     if (f.read() > 0) {
                         log.info("task {}: forwarded {} outbox entries left by an earlier run ({} had been appended before)",
@@ -288,6 +289,11 @@ public final class StreamTask {
                     }
                 })
                 .then();
+    }
+
+    private void countForwarded(OutboxForwarder.Forwarded f) {
+        counters.outboxForwarded.add(f.appended());
+        counters.outboxRepeats.add(f.repeats());
     }
 
     /**
@@ -442,7 +448,8 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
-                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked))
+                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
+                        .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
                 .doOnNext(acked -> {
                     if (outboxKey != null && prepared.batch().outboxed() > 0) {
                         forwardInBackground(run);

@@ -350,6 +350,12 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("reclaimed", "pending entries claimed at task start (XAUTOCLAIM)", counters, RuntimeCounters::reclaimed);
         metrics.functionCounter("ingest.duplicates", "input entries whose event id was processed before (dedupe window): acknowledged and skipped",
                 counters, RuntimeCounters::duplicates);
+        metrics.functionCounter("commit.not.replicated", "commits the master applied that fewer replicas than required acknowledged in time (WAIT): the task restarted",
+                counters, RuntimeCounters::notReplicated);
+        metrics.functionCounter("outbox.forwarded", "outputs forwarded from a task's outbox to a stream in another Redis Cluster slot",
+                counters, RuntimeCounters::outboxForwarded);
+        metrics.functionCounter("outbox.repeats", "outbox entries found forwarded before (after a crash, or by a concurrent forward) and dropped",
+                counters, RuntimeCounters::outboxRepeats);
         metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state.get() == RuntimeState.RUNNING ? 1 : 0);
         metrics.gauge("group.members", "live instances in the group at the last rebalance step",
                 () -> coordinator.last().members().size());

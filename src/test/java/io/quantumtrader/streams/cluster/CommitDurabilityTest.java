@@ -93,6 +93,7 @@ class CommitDurabilityTest {
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() > restartsBefore);
                 assertThat(runtime.counters().recordsIn()).as("no batch counts without its replica").isEqualTo(30);
+                assertThat(runtime.counters().notReplicated()).as("commits the replica did not acknowledge").isPositive();
 
                 replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
                 for (int i = 41; i <= 50; i++) {
