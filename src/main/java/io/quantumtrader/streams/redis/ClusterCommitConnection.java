@@ -36,11 +36,6 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return Optional.of(new ClusterCommitConnection(client.connect(ByteArrayCodec.INSTANCE)));
     }
 
-    /** Runs SCRIPT LOAD on every node of the cluster (Lettuce broadcasts it); dispatched on subscription. */
-    public Mono<String> load(byte[] source) {
-        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
-    }
-
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
         return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
