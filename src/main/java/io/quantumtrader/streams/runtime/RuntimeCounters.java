@@ -19,6 +19,9 @@ public final class RuntimeCounters {
     final LongAdder commitNanos = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder rejected = new LongAdder();
+    final LongAdder notReplicated = new LongAdder();
+    final LongAdder outboxForwarded = new LongAdder();
+    final LongAdder outboxRepeats = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -64,4 +67,13 @@ public final class RuntimeCounters {
 
     /** @return pending entries claimed at task start (XAUTOCLAIM) */
     public long reclaimed() { return reclaimed.sum(); }
+
+    /** @return commits the master applied that fewer replicas than required acknowledged in time (WAIT) */
+    public long notReplicated() { return notReplicated.sum(); }
+
+    /** @return outbox entries appended to their target streams (Redis Cluster) */
+    public long outboxForwarded() { return outboxForwarded.sum(); }
+
+    /** @return outbox entries a forward found appended before (a repeat after a crash, or a concurrent forward) and dropped */
+    public long outboxRepeats() { return outboxRepeats.sum(); }
 }

@@ -2,8 +2,6 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.CommitBatch;
-import io.quantumtrader.streams.redis.ClusterCommitConnection;
-import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
@@ -77,12 +75,6 @@ public final class StreamTask {
     private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
-
-    StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
-               ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
-               OrderedScriptConnection commitConnection) {
-        this(subtopology, partition, topology, config, redis, counters, metrics, commitConnection, CommitOptions.defaults());
-    }
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
@@ -258,7 +250,7 @@ public final class StreamTask {
         return Mono.defer(() -> {
             Run run = new Run(token);
             if (outboxKey != null) {
-                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey));
+                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
             }
             current = run;
             if (stopRequested) {
@@ -289,6 +281,7 @@ public final class StreamTask {
             return Mono.empty();
         }
         return forwarder.forward(outboxKey)
+                .doOnNext(this::countForwarded)
                 .doOnNext(f -> {
                     if (f.read() > 0) {
                         log.info("task {}: forwarded {} outbox entries left by an earlier run ({} had been appended before)",
@@ -296,6 +289,11 @@ public final class StreamTask {
                     }
                 })
                 .then();
+    }
+
+    private void countForwarded(OutboxForwarder.Forwarded f) {
+        counters.outboxForwarded.add(f.appended());
+        counters.outboxRepeats.add(f.repeats());
     }
 
     /**
@@ -450,7 +448,8 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
-                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked))
+                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
+                        .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
                 .doOnNext(acked -> {
                     if (outboxKey != null && prepared.batch().outboxed() > 0) {
                         forwardInBackground(run);

@@ -158,6 +158,7 @@ class RedisClusterTest {
         try (StreamsRuntime runtime = new StreamsRuntime(topology(), config(ns, "solo"), redis.template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertThat(runtime.counters().outboxForwarded()).as("outputs forwarded through the outbox").isPositive();
         }
         assertExactlyOnce(ns);
     }
@@ -197,6 +198,9 @@ class RedisClusterTest {
         try (StreamsRuntime survivor = new StreamsRuntime(topology(), config(ns, "survivor"), redis.template())) {
             survivor.start();
             assertThat(survivor.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            if (crash == Crash.BEFORE_OUTBOX_CLEANUP) {
+                assertThat(survivor.counters().outboxRepeats()).as("entries appended before the crash, found and dropped").isPositive();
+            }
         }
         assertThat(outboxEntries(ns)).as("every outbox forwarded and cleaned").isZero();
         assertExactlyOnce(ns);

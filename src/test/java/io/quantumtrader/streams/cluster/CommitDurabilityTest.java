@@ -1,0 +1,108 @@
+package io.quantumtrader.streams.cluster;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.Tick;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.CommitOptions;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Commit durability on one server with a replica ({@code WAIT 1} on the standalone commit connection): commits count
+ * while the replica acknowledges them; with the replica gone they are not counted and the task restarts (a batch is
+ * committed only once replicated); when the replica is back processing goes on, and every output is there once.
+ */
+class CommitDurabilityTest {
+
+    private Process master;
+    private Process replica;
+    private Path dir;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : new Process[]{replica, master}) {
+            if (p != null) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private Process start(int port, String... extra) throws IOException {
+        Path conf = dir.resolve("redis-" + port + ".conf");
+        Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir, "save \"\"",
+                "appendonly no", "dbfilename dump-" + port + ".rdb", "repl-diskless-sync yes", "repl-diskless-sync-delay 0",
+                String.join("\n", extra), ""));
+        Process p = new ProcessBuilder(RedisBinary.path().toString(), conf.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out-" + port).toFile()).start();
+        TestCluster.waitFor("redis-server on " + port, Duration.ofSeconds(10), () -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return p;
+    }
+
+    @Test
+    void withWait1ABatchCountsOnlyOnceTheReplicaHasItAndNothingIsLostOrDuplicated() throws Exception {
+        dir = Files.createTempDirectory("qt-wait");
+        int masterPort = TestCluster.freePortPair();
+        int replicaPort = TestCluster.freePortPair();
+        master = start(masterPort);
+        replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
+        TopologyBuilder b = new TopologyBuilder("durable");
+        b.stream("ticks", Tick.class).mapValues(Tick::seq, Named.as("seq")).to("seqs");
+        Topology topology = b.build();
+        String ns = "wait" + System.nanoTime();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        try (RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + masterPort)) {
+            EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
+                    .next().map(p -> p.getProperty("connected_slaves", "0")).block().equals("1"));
+            try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults().withNamespace(ns).withBatchSize(10)
+                    .withRetryBackoff(java.util.List.of(Duration.ofMillis(100))), redis.template())
+                    .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofMillis(300)))) {
+                runtime.start();
+                for (int i = 1; i <= 30; i++) {
+                    publisher.send("ticks", "A", new Tick("A", 1, i), i).block();
+                }
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
+                assertThat(runtime.counters().recordsIn()).isEqualTo(30);
+
+                replica.destroyForcibly().waitFor();
+                long restartsBefore = runtime.counters().restarts();
+                for (int i = 31; i <= 40; i++) {
+                    publisher.send("ticks", "A", new Tick("A", 1, i), i).block();
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() > restartsBefore);
+                assertThat(runtime.counters().recordsIn()).as("no batch counts without its replica").isEqualTo(30);
+                assertThat(runtime.counters().notReplicated()).as("commits the replica did not acknowledge").isPositive();
+
+                replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
+                for (int i = 41; i <= 50; i++) {
+                    publisher.send("ticks", "A", new Tick("A", 1, i), i).block();
+                }
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as("goes on once the replica is back").isTrue();
+            }
+            assertThat(redis.template().opsForStream().size(new StreamKeys(ns).stream("seqs", 0)).block())
+                    .as("every output once").isEqualTo(50);
+        }
+    }
+}
