@@ -6,12 +6,10 @@ import io.quantumtrader.streams.runtime.AssignmentConfig;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.stream.Consumer;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import java.time.Duration;
+import java.util.List;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,11 +31,19 @@ class OrphanedPendingClaimTest {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(10))).isTrue();
             long reclaimedAtStart = runtime.counters().reclaimed();
-            // a foreign consumer of the group grabs the next entry before the owner reads it, and never acknowledges it
+            // a foreign consumer of the group takes the next entry in the same atomic step that appends it (so the
+            // owner, which polls all the time, cannot read it first), and never acknowledges it: the entry is encoded
+            // by the publisher into a staging stream, then moved and read by "ghost" in one script
             String key = new StreamKeys(ns).stream("ticks", 0);
-            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("ticks", "A", new Tick("A", 101, 1), 1).block();
-            assertThat(template().opsForStream().read(Consumer.from("pricing.0", "ghost"), StreamReadOptions.empty().count(10),
-                    StreamOffset.create(key, ReadOffset.lastConsumed())).collectList().block()).hasSize(1);
+            String staging = new StreamKeys(ns + "-staging").stream("ticks", 0);
+            RedisTestSupport.publisher(ns + "-staging", StreamCatalog.defaults()).send("ticks", "A", new Tick("A", 101, 1), 1).block();
+            Long read = template().execute(RedisScript.of("""
+                    local e = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+                    redis.call('XADD', KEYS[2], '*', unpack(e[2]))
+                    local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], 'ghost', 'COUNT', 10, 'STREAMS', KEYS[2], '>')
+                    return #r[1][2]
+                    """, Long.class), List.of(staging, key), List.of("pricing.0")).blockFirst();
+            assertThat(read).isEqualTo(1L);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "priced", 0) == 1);
             assertThat(runtime.counters().reclaimed() - reclaimedAtStart).isEqualTo(1);
