@@ -103,7 +103,11 @@ public final class RedisConnection implements AutoCloseable {
                             .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH)
                             .dynamicRefreshSources(true)
-                            .build());
+                            .build())
+                    // a command for a node that is down fails at once instead of waiting in that node's queue for the
+                    // command timeout (60 s) while its replica already serves the slot: the task restarts from its
+                    // last commit and the retry follows the refreshed topology
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
             if (ssl != null) {
                 options.sslOptions(ssl);
             }

@@ -326,13 +326,15 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
-     * @return true when every entry this instance's running tasks read has been counted by a completed commit (no read-ahead):
+     * @return true when no task of this instance is restoring or waiting to restart after a failure (a failed run may have
+     *         left work undone that Redis does not show as lag: an outbox not yet forwarded), and every entry its running
+     *         tasks read has been counted by a completed commit (no read-ahead):
      *         Redis may already show an entry acknowledged while the reply of the commit that acknowledged it, and so
      *         the counters, are still on their way
      */
     private boolean everyReadEntryCounted() {
         for (StreamTask t : tasks) {
-            if (t.state() == TaskState.RUNNING && t.readAhead() != 0) {
+            if (t.state() == TaskState.RESTORING || t.state() == TaskState.RUNNING && t.readAhead() != 0) {
                 return false;
             }
         }

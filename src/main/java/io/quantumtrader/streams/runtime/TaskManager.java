@@ -234,7 +234,15 @@ final class TaskManager {
         });
         Mono<Void> ownership = period
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
-                        .filter(e -> restartable(e) && o.wanted && running.getAsBoolean())
+                        .filter(e -> {
+                            boolean again = restartable(e) && o.wanted && running.getAsBoolean();
+                            if (again) {
+                                // not RUNNING while it waits to restart: what the failed run left (an outbox not yet
+                                // forwarded, entries read and not committed) is not done, so the runtime is not drained
+                                task.state(TaskState.RESTORING, null);
+                            }
+                            return again;
+                        })
                         .doBeforeRetry(sig -> {
                             counters.restarts.increment();
                             log.warn("task {} failed, restarting from its last commit: {}", task.id(), sig.failure().toString());
