@@ -1,0 +1,170 @@
+package io.quantumtrader.streams.alignment;
+
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.InputAlignment;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A task with two input streams processes their records in event-time order whatever the publishing order, speed and
+ * batch size (DESIGN §2 "Event time across inputs"): one input ("left") is produced by another sub-topology, whose
+ * commits publish its watermark; the other ("right") by an external publisher with watermarks. Held records are not
+ * lost: they show in {@code task.aligner.held} until the watermark that releases them arrives.
+ */
+class EventTimeAlignmentTest {
+
+    static final long BASE = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli();
+
+    /** raw → (sub-topology 0) → left; left + right merged (sub-topology 1) → merged. */
+    static Topology topology() {
+        TopologyBuilder b = new TopologyBuilder("align");
+        b.stream("raw", String.class).mapValues(v -> "L" + v, Named.as("to-left")).to("left");
+        EventStream<String, String> left = b.stream("left", String.class);
+        EventStream<String, String> right = b.stream("right", String.class);
+        left.merge(right, Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    record Ev(String stream, String value, long time) {
+    }
+
+    /** Left at every even second, right at every third second (ties at multiples of 6 s), right ending first. */
+    static List<Ev> raw() {
+        List<Ev> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            events.add(new Ev("raw", Integer.toString(i), BASE + i * 2000L));
+        }
+        for (int i = 0; i < 30; i++) {
+            events.add(new Ev("right", "R" + i, BASE + i * 3000L));
+        }
+        return events;
+    }
+
+    /** The event-time order: by time, ties left (declared first) before right. */
+    static List<String> expected() {
+        return raw().stream()
+                .sorted(Comparator.comparingLong(Ev::time).thenComparing(e -> e.stream().equals("raw") ? 0 : 1))
+                .map(e -> e.stream().equals("raw") ? "L" + e.value() : e.value())
+                .toList();
+    }
+
+    @Test
+    void theMergedOrderIsTheEventTimeOrderWhateverThePublishingOrderSpeedAndBatchSize() throws Exception {
+        List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+        List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
+        record Scenario(String name, int batchSize, int leftChunk, int rightChunk, boolean rightFirst, long pauseMs) {
+        }
+        for (Scenario s : List.of(
+                new Scenario("all left, then all right", 500, 60, 30, false, 0),
+                new Scenario("right first, chunks of 4/7 with pauses, batch 1", 1, 7, 4, true, 30),
+                new Scenario("left first, chunks of 9/5 with pauses, batch 5", 5, 9, 5, false, 20))) {
+            String ns = RedisTestSupport.freshNamespace();
+            StreamCatalog catalog = StreamCatalog.defaults();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
+                    .withBatchSize(s.batchSize()).withPunctuationInterval(Duration.ofMillis(50))
+                    .withAlignment(InputAlignment.byWatermarks());
+            EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+            EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+            try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, RedisTestSupport.template(), registry)) {
+                runtime.start();
+                List<List<Ev>> l = chunks(leftEvents, s.leftChunk());
+                List<List<Ev>> r = chunks(rightEvents, s.rightChunk());
+                for (int i = 0; i < Math.max(l.size(), r.size()); i++) {
+                    if (s.rightFirst() && i < r.size()) {
+                        publish(rightFeed, r.get(i));
+                    }
+                    if (i < l.size()) {
+                        publish(rawFeed, l.get(i));
+                    }
+                    if (!s.rightFirst() && i < r.size() && s.leftChunk() < 60) {
+                        publish(rightFeed, r.get(i));
+                    }
+                    Thread.sleep(s.pauseMs());
+                }
+                if (s.leftChunk() == 60) {
+                    for (List<Ev> chunk : r) {
+                        publish(rightFeed, chunk);
+                    }
+                }
+                // the left records after the last right one wait for the right input's end (nothing is guessed)
+                long lastRight = rightEvents.get(rightEvents.size() - 1).time();
+                long waiting = leftEvents.stream().filter(e -> e.time() > lastRight).count();
+                awaitOutputs(ns, expected().size() - (int) waiting);
+                Thread.sleep(200);
+                assertThat(merged(ns)).as(s.name() + ": before the right input ends")
+                        .isEqualTo(expected().subList(0, expected().size() - (int) waiting));
+                assertThat(registry.get("qt.streams.task.aligner.held").tag("task", "1_0").gauge().value())
+                        .as(s.name() + ": held, not lost").isEqualTo((double) waiting);
+                rightFeed.watermark("right", Long.MAX_VALUE).block();
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as(s.name() + ": drained").isTrue();
+                assertThat(merged(ns)).as(s.name()).isEqualTo(expected());
+                assertThat(registry.get("qt.streams.task.aligner.held").tag("task", "1_0").gauge().value()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void theTopologyTestDriverProcessesTheSameOrder() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {
+            TestInputStream<String> raw = driver.createInputStream("raw");
+            TestInputStream<String> right = driver.createInputStream("right");
+            // the driver processes in the order piped, as Kafka's does: piping in event time gives the aligned order
+            raw().stream()
+                    .sorted(Comparator.comparingLong(Ev::time).thenComparing(e -> e.stream().equals("raw") ? 0 : 1))
+                    .forEach(e -> (e.stream().equals("raw") ? raw : right).pipeInput("k", e.value(), e.time()));
+            assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected());
+        }
+    }
+
+    private static void publish(EventPublisher publisher, List<Ev> events) {
+        publisher.sendAll(Flux.fromIterable(events).map(e -> new EventPublisher.Event(e.stream(), "k", e.value(), e.time())),
+                3, true).block();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            out.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return out;
+    }
+
+    private static List<String> merged(String ns) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", 0)) {
+            String data = Envelope.fromFields(f).data();
+            out.add(data.substring(1, data.length() - 1));
+        }
+        return out;
+    }
+
+    private static void awaitOutputs(String ns, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (RedisTestSupport.length(ns, "merged", 0) < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+}
