@@ -127,6 +127,33 @@ class EventTimeAlignmentTest {
     }
 
     @Test
+    void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(7)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+        List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
+        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            first.start();
+            publish(rawFeed, leftEvents);
+            publish(rightFeed, rightEvents.subList(0, 10));
+            awaitOutputs(ns, 10 + 14);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
+            Thread.sleep(200);
+            assertThat(first.tasks().stream().mapToLong(t -> t.alignerHeld()).sum()).as("left from 28 s on").isEqualTo(60 - 14);
+        }
+        try (StreamsRuntime second = new StreamsRuntime(topology(), config.withBatchSize(3), RedisTestSupport.template())) {
+            second.start();
+            publish(rightFeed, rightEvents.subList(10, rightEvents.size()));
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            assertThat(second.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(merged(ns)).as("the held records were read again after the restart, none twice").isEqualTo(expected());
+        }
+    }
+
+    @Test
     void theTopologyTestDriverProcessesTheSameOrder() {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {
             TestInputStream<String> raw = driver.createInputStream("raw");
