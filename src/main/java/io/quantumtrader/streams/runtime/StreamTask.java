@@ -457,21 +457,23 @@ public final class StreamTask {
     }
 
     /**
-     * Records the task's watermark (its stream time) for every partition of every stream it writes to, in the same
+     * Records the task's watermark (its stream time less the largest {@link SubtopologyExecutor#watermarkLagMs() lag}
+     * of its stages: a window emitting on close may still forward a result as old as stream time - grace) for every partition of every stream it writes to, in the same
      * commit as its outputs. On a Redis Cluster only the partition in the task's own slot (the same partition number)
      * gets it: the others would need the cross-slot forward (docs/OPERATIONS.md, known gap).
      */
-    private void publishWatermarks(List<StreamEntry> batch, CommitBatch commit) {
+    private void publishWatermarks(List<StreamEntry> batch, CommitBatch commit, long lagMs) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty()) {
             return;
         }
         for (StreamEntry e : batch) {
             streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(e));
         }
-        if (streamTimeMs <= publishedWatermarkMs) {
+        long watermark = streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs;
+        if (watermark <= publishedWatermarkMs) {
             return;
         }
-        String value = Long.toString(streamTimeMs);
+        String value = Long.toString(watermark);
         for (String stream : sinkStreams) {
             int partitions = config.catalog().spec(stream).partitions();
             for (int q = 0; q < partitions; q++) {
@@ -480,7 +482,7 @@ public final class StreamTask {
                 }
             }
         }
-        publishedWatermarkMs = streamTimeMs;
+        publishedWatermarkMs = watermark;
     }
 
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
@@ -497,7 +499,7 @@ public final class StreamTask {
                             .then(executor.process(batch, context))
                             .then(Mono.fromSupplier(() -> {
                                 counters.processNanos.add(System.nanoTime() - started);
-                                publishWatermarks(batch, commit);
+                                publishWatermarks(batch, commit, executor.watermarkLagMs());
                                 return context.prepare(batch.size());
                             }));
                 })

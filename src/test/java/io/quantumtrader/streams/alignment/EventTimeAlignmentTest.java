@@ -153,6 +153,55 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /** raw → 10 s windows, 2 s grace, final results (event time end - 1) → windows; windows + right merged. */
+    static Topology windowed() {
+        TopologyBuilder b = new TopologyBuilder("align-windows");
+        b.stream("raw", Long.class).groupByKey()
+                .windowedBy(io.quantumtrader.streams.dsl.TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(2)))
+                .emitStrategy(io.quantumtrader.streams.dsl.EmitStrategy.onWindowClose())
+                .aggregate(() -> 0L, (k, v, sum) -> sum + v, io.quantumtrader.streams.dsl.Materialized.as("sums"))
+                .toStream()
+                .map((w, sum) -> io.quantumtrader.streams.dsl.KeyValue.pair(w.key(), "W" + w.start()), Named.as("label"))
+                .to("windows");
+        b.stream("windows", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    @Test
+    void aWindowStagePublishesStreamTimeLessGraceSoItsFinalResultsAreNeverOvertaken() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(1)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        List<String> expected = new ArrayList<>();
+        for (int s = 0; s < 60; s++) {
+            if (s % 5 == 0) {
+                expected.add("R" + s);
+            }
+            if (s % 10 == 9 && s < 50) {
+                expected.add("W" + (BASE + (s - 9) * 1000L));   // window [s-9, s+1) closes at s + 1 + 2 s grace
+            }
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(windowed(), config, RedisTestSupport.template())) {
+            runtime.start();
+            for (int s = 0; s < 60; s++) {
+                rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", "k", 1L, BASE + s * 1000L)), 1, true).block();
+                if (s % 5 == 0) {
+                    rightFeed.sendAll(Flux.just(new EventPublisher.Event("right", "k", "R" + s, BASE + s * 1000L)), 1, true).block();
+                }
+            }
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            awaitOutputs(ns, expected.size());
+            Thread.sleep(200);
+            assertThat(merged(ns)).isEqualTo(expected);
+            Object watermark = RedisTestSupport.template().opsForHash()
+                    .get(new StreamKeys(ns).watermarks("windows", 0), "align-windows:0_0").block();
+            assertThat(watermark).as("stream time 59 s less the 2 s grace").isEqualTo(Long.toString(BASE + 57_000));
+        }
+    }
+
     @Test
     void theTopologyTestDriverProcessesTheSameOrder() {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {
