@@ -459,8 +459,8 @@ public final class StreamTask {
     /**
      * Records the task's watermark (its stream time less the largest {@link SubtopologyExecutor#watermarkLagMs() lag}
      * of its stages: a window emitting on close may still forward a result as old as stream time - grace) for every partition of every stream it writes to, in the same
-     * commit as its outputs. On a Redis Cluster only the partition in the task's own slot (the same partition number)
-     * gets it: the others would need the cross-slot forward (docs/OPERATIONS.md, known gap).
+     * commit as its outputs; on a Redis Cluster, for a partition in another slot, through the outbox after the outputs
+     * bound for it ({@link CommitBatch#putWatermark}).
      */
     private void publishWatermarks(List<StreamEntry> batch, CommitBatch commit, long lagMs) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty()) {
@@ -477,9 +477,7 @@ public final class StreamTask {
         for (String stream : sinkStreams) {
             int partitions = config.catalog().spec(stream).partitions();
             for (int q = 0; q < partitions; q++) {
-                if (outboxKey == null || q == partition) {
-                    commit.put(keys.watermarks(stream, q), producerId, value);
-                }
+                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
             }
         }
         publishedWatermarkMs = watermark;

@@ -202,6 +202,72 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /** raw (1 partition, key "k") → re-keyed by the value's symbol → left (2 partitions); left + right merged per partition. */
+    static Topology rekeyed() {
+        TopologyBuilder b = new TopologyBuilder("align-rekeyed");
+        b.stream("raw", String.class)
+                .map((k, v) -> io.quantumtrader.streams.dsl.KeyValue.pair(v.substring(0, 1), "L" + v), Named.as("rekey"))
+                .to("left");
+        b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    @Test
+    void aProducerPublishesItsWatermarkToEveryPartitionItMayWriteTo() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        Duration keep = Duration.ofDays(7);
+        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
+                "left", new io.quantumtrader.streams.redis.StreamSpec("left", "key", 2, 0, keep),
+                "right", new io.quantumtrader.streams.redis.StreamSpec("right", "key", 2, 0, keep),
+                "merged", new io.quantumtrader.streams.redis.StreamSpec("merged", "key", 2, 0, keep)));
+        String[] symbols = {"a", "b", "c", "d"};
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(3)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        Map<Integer, List<String>> expected = new java.util.TreeMap<>();
+        List<EventPublisher.Event> raws = new ArrayList<>();
+        List<EventPublisher.Event> rights = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            String symbol = symbols[s % 4];
+            int p = io.quantumtrader.streams.redis.Partitioner.partition(symbol, 2);
+            raws.add(new EventPublisher.Event("raw", "k", symbol + s, BASE + s * 1000L));
+            expected.computeIfAbsent(p, x -> new ArrayList<>()).add("L" + symbol + s);
+            if (s % 3 == 0 && s < 36) {
+                String r = symbols[(s + 1) % 4];
+                int rp = io.quantumtrader.streams.redis.Partitioner.partition(r, 2);
+                rights.add(new EventPublisher.Event("right", r, "R" + r + s, BASE + s * 1000L + 1));
+                expected.computeIfAbsent(rp, x -> new ArrayList<>()).add("R" + r + s);
+            }
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(rekeyed(), config, RedisTestSupport.template())) {
+            runtime.start();
+            // right first, then the raw input: the left records of each partition are produced by task 0_0 (on a
+            // cluster partition 1 is in another slot: its outputs and watermark go through the outbox)
+            rightFeed.sendAll(Flux.fromIterable(rights), 4, true).block();
+            Thread.sleep(100);
+            rawFeed.sendAll(Flux.fromIterable(raws), 5, true).block();
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            int total = expected.values().stream().mapToInt(List::size).sum();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (RedisTestSupport.length(ns, "merged", 0) + RedisTestSupport.length(ns, "merged", 1) < total
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            for (int p = 0; p < 2; p++) {
+                List<String> out = new ArrayList<>();
+                for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", p)) {
+                    String data = Envelope.fromFields(f).data();
+                    out.add(data.substring(1, data.length() - 1));
+                }
+                assertThat(out).as("partition " + p).isEqualTo(expected.get(p));
+                assertThat(RedisTestSupport.template().opsForHash().get(new StreamKeys(ns).watermarks("left", p),
+                        "align-rekeyed:0_0").block()).as("watermark of left partition " + p).isEqualTo(Long.toString(BASE + 39_000));
+            }
+        }
+    }
+
     @Test
     void theTopologyTestDriverProcessesTheSameOrder() {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {
