@@ -222,7 +222,7 @@ public final class StreamAdmin {
      * One read of an input's watermark: the id of the partition's last entry and its producers' watermarks (epoch ms,
      * from {@link StreamKeys#watermarks}), read atomically (input-watermark.lua).
      *
-     * @return {@code [lastEntryId, watermark...]} ({@code 0-0} when the partition is empty)
+     * @return {@code [lastEntryId, producer, watermark, producer, watermark...]} ({@code 0-0} when the partition is empty)
      */
     @SuppressWarnings("unchecked")
     public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {

@@ -94,7 +94,13 @@ public final class InputAligner {
      */
     public void watermark(String stream, long watermarkMs, String lastEntryId) {
         Input in = inputs.get(stream);
-        if (in == null || watermarkMs <= in.watermark) {
+        if (in == null) {
+            return;
+        }
+        if (watermarkMs != NONE) {
+            in.fedBackOnly = false;
+        }
+        if (watermarkMs <= in.watermark) {
             return;
         }
         in.candidates.removeIf(c -> c.watermark <= watermarkMs && StreamEntry.compareIds(c.lastId, lastEntryId) >= 0);
@@ -115,6 +121,37 @@ public final class InputAligner {
         return producerWatermarks.isEmpty() ? NONE : min;
     }
 
+    /**
+     * The watermark of one input from its producers' watermarks, leaving out the producers of the reading task's own
+     * sub-topology: their records are its own outputs fed back (a cycle), which cannot be aligned ahead of the records
+     * that cause them; they are processed in arrival order.
+     *
+     * @param producers producer → watermark (epoch ms) as read from the input's watermark hash
+     * @param ownPrefix the reading task's sub-topology as a producer: {@code <application-id>:<sub-topology>_}
+     * @return the smallest watermark of the other producers; {@link #NONE} when there is none (for an input the
+     *         sub-topology also writes, see {@link #fedBackOnly})
+     */
+    public static long inputWatermark(Map<String, String> producers, String ownPrefix) {
+        List<String> others = new ArrayList<>();
+        producers.forEach((producer, watermark) -> {
+            if (!producer.startsWith(ownPrefix)) {
+                others.add(watermark);
+            }
+        });
+        return others.isEmpty() ? NONE : minWatermark(others);
+    }
+
+    /**
+     * Marks an input the task's own sub-topology writes and no other producer has published a watermark for: it is
+     * not waited for (its records are processed as they arrive), until another producer publishes one.
+     */
+    public void fedBackOnly(String stream) {
+        Input in = inputs.get(stream);
+        if (in != null) {
+            in.fedBackOnly = true;
+        }
+    }
+
     /** @return the entries processable now, in processing order (empty when the next one must wait) */
     public List<StreamEntry> release() {
         List<StreamEntry> out = new ArrayList<>();
@@ -133,7 +170,7 @@ public final class InputAligner {
             long t = next.queue.peek().time;
             boolean ready = true;
             for (Input other : inputs.values()) {
-                if (other != next && other.queue.isEmpty() && other.watermark < t && !idle(other, now)) {
+                if (other != next && other.queue.isEmpty() && other.watermark < t && !other.fedBackOnly && !idle(other, now)) {
                     ready = false;
                     break;
                 }
@@ -175,6 +212,8 @@ public final class InputAligner {
         final ArrayDeque<Timed> queue = new ArrayDeque<>();
         long watermark = NONE;
         long lastArrivalMs;
+        /** Written by the task's own sub-topology only (so far): not waited for. */
+        boolean fedBackOnly;
         /** Largest entry id offered so far (null: none). */
         String lastId;
         /** Watermarks read before this input was read up to the entry they cover. */

@@ -67,6 +67,8 @@ public final class StreamTask {
     private final java.util.Set<String> sinkStreams = new java.util.LinkedHashSet<>();
     /** This task as a producer in the watermark hashes: {@code <application-id>:<task-id>}. */
     private final String producerId;
+    /** Producers of this task's own sub-topology in watermark hashes: their outputs read back are a cycle, not aligned. */
+    private final String ownProducerPrefix;
     private volatile InputAligner aligner;
     /** The largest event time this task processed (epoch ms) and the last watermark it published. */
     private long streamTimeMs = InputAligner.NONE;
@@ -126,6 +128,7 @@ public final class StreamTask {
             }
         }
         this.producerId = topology.applicationId() + ":" + id;
+        this.ownProducerPrefix = topology.applicationId() + ":" + subtopology.id() + "_";
     }
 
     /** @return input entries read and held back by event-time alignment, not yet processed ({@link InputAligner}) */
@@ -448,8 +451,18 @@ public final class StreamTask {
         }
         return Flux.fromIterable(align.streams())
                 .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
-                        .doOnNext(reply -> align.watermark(stream,
-                                InputAligner.minWatermark(reply.subList(1, reply.size())), reply.get(0))))
+                        .doOnNext(reply -> {
+                            Map<String, String> producers = new LinkedHashMap<>();
+                            for (int i = 1; i + 1 < reply.size(); i += 2) {
+                                producers.put(reply.get(i), reply.get(i + 1));
+                            }
+                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix);
+                            if (watermark == InputAligner.NONE && sinkStreams.contains(stream)) {
+                                align.fedBackOnly(stream);   // a cycle inside the sub-topology: not aligned
+                            } else {
+                                align.watermark(stream, watermark, reply.get(0));
+                            }
+                        }))
                 .thenMany(Flux.defer(() -> {
                     List<StreamEntry> ready = align.release();
                     return ready.isEmpty() ? Flux.empty() : processBatch(ready, executor, context).flux();

@@ -268,6 +268,32 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /** One sub-topology reading its own output back (a cycle): in → "A.." → loop → "BA.." → out. */
+    static Topology loop() {
+        TopologyBuilder b = new TopologyBuilder("align-loop");
+        EventStream<String, String> merged = b.stream("in", String.class)
+                .merge(b.stream("loop", String.class), Named.as("merge"));
+        merged.filter((k, v) -> v.startsWith("A"), Named.as("first-pass")).mapValues(v -> "B" + v, Named.as("again")).to("loop");
+        merged.filter((k, v) -> v.startsWith("B"), Named.as("second-pass")).to("out");
+        return b.build();
+    }
+
+    @Test
+    void aTaskReadingItsOwnOutputBackIsNotHeldByItself() throws Exception {
+        assertThat(loop().taskSubtopologies()).as("one sub-topology").hasSize(1);
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(4)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "feed");
+        try (StreamsRuntime runtime = new StreamsRuntime(loop(), config, RedisTestSupport.template())) {
+            runtime.start();
+            feed.sendAll(Flux.range(0, 20).map(i -> new EventPublisher.Event("in", "k", "A" + i, BASE + i * 1000L)), 5, true).block();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(RedisTestSupport.values(ns, "out", 0, String.class)).hasSize(20).first().isEqualTo("BA0");
+        }
+    }
+
     @Test
     void theTopologyTestDriverProcessesTheSameOrder() {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {

@@ -64,6 +64,21 @@ class InputAlignerTest {
     }
 
     @Test
+    void anInputFedBackByTheTasksOwnSubtopologyIsNotWaitedFor() {
+        assertThat(InputAligner.inputWatermark(Map.of("app:0_0", "5", "app:0_1", "7"), "app:0_")).isEqualTo(InputAligner.NONE);
+        assertThat(InputAligner.inputWatermark(Map.of("app:0_0", "5", "replay", "9", "app:1_0", "8"), "app:0_")).isEqualTo(8);
+        assertThat(InputAligner.inputWatermark(Map.of("app:10_0", "5"), "app:1_")).as("sub-topology 10 is not 1").isEqualTo(5);
+        InputAligner a = new InputAligner(List.of("ticks", "commands"), null, () -> 0L);
+        a.offer(List.of(entry("ticks", "1-0", 10)));
+        assertThat(a.release()).isEmpty();
+        a.fedBackOnly("commands");
+        assertThat(a.release()).as("the task's own outputs read back are not waited for").hasSize(1);
+        a.offer(List.of(entry("ticks", "2-0", 20)));
+        a.watermark("commands", T0.plusSeconds(15).toEpochMilli());
+        assertThat(a.release()).as("once an operator publishes a watermark, the input is aligned again").isEmpty();
+    }
+
+    @Test
     void anEntryWithoutEventTimeGoesFirstSoTheIngestGuardCanDeadLetterIt() {
         InputAligner a = new InputAligner(List.of("left", "right"), null, () -> 0L);
         a.offer(List.of(new StreamEntry("left", "k", 0, "1-0", Map.of("data", "x"))));
