@@ -185,7 +185,7 @@ public final class InputAligner {
     }
 
     /** @return the event time of an entry (epoch ms), or {@link #NONE} when it has none readable */
-    static long eventTime(StreamEntry e) {
+    public static long eventTime(StreamEntry e) {
         String time = e.fields().get("time");
         if (time == null) {
             return NONE;

@@ -307,6 +307,56 @@ class EventTimeAlignmentTest {
         }
     }
 
+    @Test
+    void theAlignedTopologyTestDriverGivesTheRuntimesOrderWhateverThePipingOrder() {
+        for (boolean rightFirst : List.of(false, true)) {
+            try (TopologyTestDriver driver = new TopologyTestDriver(topology(), Instant.EPOCH,
+                    io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                    InputAlignment.byWatermarks())) {
+                TestInputStream<String> raw = driver.createInputStream("raw");
+                TestInputStream<String> right = driver.createInputStream("right");
+                List<Ev> rights = raw().stream().filter(e -> e.stream().equals("right")).toList();
+                List<Ev> lefts = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+                if (rightFirst) {
+                    rights.forEach(e -> right.pipeInput("k", e.value(), e.time()));
+                    lefts.forEach(e -> raw.pipeInput("k", e.value(), e.time()));
+                } else {
+                    lefts.forEach(e -> raw.pipeInput("k", e.value(), e.time()));
+                    rights.forEach(e -> right.pipeInput("k", e.value(), e.time()));
+                }
+                long lastRight = rights.get(rights.size() - 1).time();
+                assertThat(driver.heldRecords()).as("left after the last right record waits")
+                        .isEqualTo(lefts.stream().filter(e -> e.time() > lastRight).count());
+                driver.endInput("right");
+                assertThat(driver.heldRecords()).isZero();
+                assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected());
+            }
+        }
+    }
+
+    @Test
+    void theAlignedTopologyTestDriverOrdersAWindowsFinalResultsAsTheRuntimeDoes() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(windowed(), Instant.EPOCH,
+                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                InputAlignment.byWatermarks())) {
+            TestInputStream<Long> raw = driver.createInputStream("raw");
+            TestInputStream<String> right = driver.createInputStream("right");
+            List<String> expected = new ArrayList<>();
+            for (int s = 0; s < 60; s++) {
+                raw.pipeInput("k", 1L, BASE + s * 1000L);
+                if (s % 5 == 0) {
+                    right.pipeInput("k", "R" + s, BASE + s * 1000L);
+                    expected.add("R" + s);
+                }
+                if (s % 10 == 9 && s < 50) {
+                    expected.add("W" + (BASE + (s - 9) * 1000L));
+                }
+            }
+            driver.endInput("right");
+            assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected);
+        }
+    }
+
     private static void publish(EventPublisher publisher, List<Ev> events) {
         publisher.sendAll(Flux.fromIterable(events).map(e -> new EventPublisher.Event(e.stream(), "k", e.value(), e.time())),
                 3, true).block();
