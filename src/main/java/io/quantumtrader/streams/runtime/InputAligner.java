@@ -43,7 +43,7 @@ public final class InputAligner {
         this.nowMs = nowMs;
         long now = nowMs.getAsLong();
         for (String s : streams) {
-            inputs.put(s, new Input(inputs.size(), now));
+            inputs.put(s, new Input(now));
         }
     }
 
@@ -68,7 +68,7 @@ public final class InputAligner {
         for (StreamEntry e : entries) {
             Input in = inputs.get(e.stream());
             if (in == null) {
-                in = new Input(inputs.size(), now);
+                in = new Input(now);
                 inputs.put(e.stream(), in);
             }
             in.queue.add(new Timed(e, eventTime(e)));
@@ -208,7 +208,6 @@ public final class InputAligner {
     }
 
     private static final class Input {
-        final int order;
         final ArrayDeque<Timed> queue = new ArrayDeque<>();
         long watermark = NONE;
         long lastArrivalMs;
@@ -229,8 +228,7 @@ public final class InputAligner {
             });
         }
 
-        Input(int order, long now) {
-            this.order = order;
+        Input(long now) {
             this.lastArrivalMs = now;
         }
     }
