@@ -38,9 +38,12 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
     public record SourceLag(String group, String stream, int partition, double lag, double pending, double oldestPendingAgeSeconds) {
     }
 
-    /** One task's backpressure (demand, entries read ahead, seconds without demand) and commits (count, seconds). */
+    /**
+     * One task's backpressure (demand, entries read ahead, seconds without demand), commits (count, seconds) and the
+     * input entries event-time alignment holds back ({@code qt.streams.task.aligner.held}).
+     */
     public record TaskMeters(String task, double demand, double readAhead, double noDemandSeconds, double commits,
-                             double commitSeconds, double commitMaxSeconds) {
+                             double commitSeconds, double commitMaxSeconds, double held) {
     }
 
     private static final Map<String, String> TOTALS = Map.of(
@@ -80,9 +83,11 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
         Map<String, Double> commits = byTag(registry, "qt.streams.task.commit", application, "task", Statistic.COUNT);
         Map<String, Double> commitTime = byTag(registry, "qt.streams.task.commit", application, "task", Statistic.TOTAL_TIME);
         Map<String, Double> commitMax = byTag(registry, "qt.streams.task.commit", application, "task", Statistic.MAX);
+        Map<String, Double> held = byTag(registry, "qt.streams.task.aligner.held", application, "task", Statistic.VALUE);
         List<TaskMeters> tasks = demand.keySet().stream().sorted(Comparator.naturalOrder())
                 .map(t -> new TaskMeters(t, demand.get(t), readAhead.getOrDefault(t, 0.0), noDemand.getOrDefault(t, 0.0),
-                        commits.getOrDefault(t, 0.0), commitTime.getOrDefault(t, 0.0), commitMax.getOrDefault(t, 0.0)))
+                        commits.getOrDefault(t, 0.0), commitTime.getOrDefault(t, 0.0), commitMax.getOrDefault(t, 0.0),
+                        held.getOrDefault(t, 0.0)))
                 .toList();
 
         double state = sum(find(registry, "qt.streams.state", application).meters(), Statistic.VALUE);

@@ -112,7 +112,10 @@ final class ReplayCommand implements Callable<Integer> {
                 publisher.sendAll(paced
                                 .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
                                         t.tick().timestamp(), t.eventId()))
-                                .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1)
+                                .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
+                        // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
+                        // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
+                        .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;

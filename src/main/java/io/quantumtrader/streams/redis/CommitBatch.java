@@ -74,6 +74,32 @@ public final class CommitBatch implements StateWrites {
         stateCount++;
     }
 
+    /** Outbox {@value #OUTBOX_MAXLEN} of an entry that sets a hash field (a watermark) instead of appending to a stream. */
+    public static final String OUTBOX_HASH_FIELD = "W";
+
+    /**
+     * Sets a watermark field in a hash of any slot (DESIGN §2 "Event time across inputs"): in the commit when the hash is
+     * in the batch's slot (or there is no outbox), else through the outbox, after this batch's outputs bound for that
+     * slot, so the target slot gets the watermark only with (or after) the outputs it covers.
+     */
+    public void putWatermark(String hashKey, String field, String value) {
+        if (outboxKey == null || io.lettuce.core.cluster.SlotHash.getSlot(hashKey) == ownSlot) {
+            put(hashKey, field, value);
+            return;
+        }
+        outputs.add(index(outboxKey));
+        outputs.add("0");
+        outputs.add("6");
+        outputs.add(field);
+        outputs.add(value);
+        outputs.add(OUTBOX_TARGET);
+        outputs.add(hashKey);
+        outputs.add(OUTBOX_MAXLEN);
+        outputs.add(OUTBOX_HASH_FIELD);
+        outputCount++;
+        outboxed++;
+    }
+
     /** Appends an entry to a stream partition; {@code maxLen} 0 means no cap, else {@code MAXLEN ~ maxLen}. */
     public void add(String streamKey, long maxLen, Map<String, String> fields) {
         if (outboxKey != null && io.lettuce.core.cluster.SlotHash.getSlot(streamKey) != ownSlot) {

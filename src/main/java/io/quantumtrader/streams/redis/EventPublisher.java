@@ -7,6 +7,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,6 +69,43 @@ public final class EventPublisher {
      * @return how many were published
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize) {
+        return sendAll(events, batchSize, false);
+    }
+
+    /**
+     * Publishes the watermark of this producer ({@code source}) for every partition of a stream: nothing with an event
+     * time before {@code watermarkMs} will follow from it (DESIGN §2 "Event time across inputs"). Consumers aligning
+     * several inputs wait for it.
+     *
+     * @param watermarkMs epoch ms
+     */
+    public Mono<Void> watermark(String stream, long watermarkMs) {
+        int partitions = catalog.spec(stream).partitions();
+        return Flux.range(0, partitions)
+                .concatMap(p -> redis.opsForHash().put(keys.watermarks(stream, p), source, Long.toString(watermarkMs)))
+                .then();
+    }
+
+    /**
+     * {@link #sendAll(Flux, int)}, and with {@code watermarks} after each batch this producer's watermark for each
+     * stream it has published to: the largest event time published so far (the events must come in event-time order
+     * per stream, as a replay's sorted input does; a later, older event would be late for aligned consumers).
+     */
+    public Mono<Long> sendAll(Flux<Event> events, int batchSize, boolean watermarks) {
+        Map<String, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
+        return sendBatches(events, batchSize, watermarks ? batch -> {
+            Map<String, Long> latest = new java.util.LinkedHashMap<>();
+            for (Event e : batch) {
+                latest.merge(e.stream(), e.timestamp(), Math::max);
+            }
+            return Flux.fromIterable(latest.entrySet())
+                    .filter(w -> w.getValue() > published.getOrDefault(w.getKey(), Long.MIN_VALUE))
+                    .concatMap(w -> watermark(w.getKey(), w.getValue()).doOnSuccess(v -> published.put(w.getKey(), w.getValue())))
+                    .then();
+        } : batch -> Mono.empty());
+    }
+
+    private Mono<Long> sendBatches(Flux<Event> events, int batchSize, java.util.function.Function<List<Event>, Mono<Void>> after) {
         boolean cluster = RedisDeployment.isCluster(redis);
         return events.buffer(batchSize)
                 .concatMap(batch -> {
@@ -83,7 +121,8 @@ public final class EventPublisher {
                     }
                     return Flux.fromIterable(bySlot.values())
                             .concatMap(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
-                            .reduce(0L, Long::sum);
+                            .reduce(0L, Long::sum)
+                            .flatMap(n -> after.apply(batch).thenReturn(n));
                 }, 1)
                 .reduce(0L, Long::sum);
     }

@@ -49,6 +49,8 @@ public final class StreamAdmin {
     public record ConsumerInfo(String name, long pending, long idleMs) {
     }
     @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<List> INPUT_WATERMARK =
+            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/input-watermark.lua"), List.class);
     private static final RedisScript<List> GROUP_LAG =
             RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/group-lag.lua"), List.class);
     @SuppressWarnings("rawtypes")
@@ -214,5 +216,17 @@ public final class StreamAdmin {
 
     private static RedisScript<Long> script(String name) {
         return RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/" + name), Long.class);
+    }
+
+    /**
+     * One read of an input's watermark: the id of the partition's last entry and its producers' watermarks (epoch ms,
+     * from {@link StreamKeys#watermarks}), read atomically (input-watermark.lua).
+     *
+     * @return {@code [lastEntryId, producer, watermark, producer, watermark...]} ({@code 0-0} when the partition is empty)
+     */
+    @SuppressWarnings("unchecked")
+    public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
+        return redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
+                .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());
     }
 }

@@ -93,6 +93,15 @@ public record StreamKeys(String namespace) {
         return slot(partition) + "dedupe:" + group;
     }
 
+    /**
+     * @return the hash of watermarks of one stream partition, in that partition's slot: field = producer (a task
+     *         {@code <application-id>:<task-id>} or an external producer's name), value = the producer's watermark,
+     *         epoch ms: nothing older will follow from it (DESIGN §2 "Event time across inputs")
+     */
+    public String watermarks(String stream, int partition) {
+        return slot(partition) + "watermarks:" + stream;
+    }
+
     /** @return the counter that issues increasing fencing tokens for the task */
     public String fence(String group, int partition) {
         return slot(partition) + "fence:" + group;

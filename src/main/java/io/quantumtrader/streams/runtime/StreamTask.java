@@ -61,6 +61,16 @@ public final class StreamTask {
     private final String fenceKey;
     private final String ownerKey;
     private final Map<String, String> streamByKey = new LinkedHashMap<>();
+    /** Streams the sub-topology's sinks write to (the task publishes a watermark for each of their partitions). */
+    private final java.util.Set<String> sinkStreams = new java.util.LinkedHashSet<>();
+    /** This task as a producer in the watermark hashes: {@code <application-id>:<task-id>}. */
+    private final String producerId;
+    /** Producers of this task's own sub-topology in watermark hashes: their outputs read back are a cycle, not aligned. */
+    private final String ownProducerPrefix;
+    private volatile InputAligner aligner;
+    /** The largest event time this task processed (epoch ms) and the last watermark it published. */
+    private long streamTimeMs = InputAligner.NONE;
+    private long publishedWatermarkMs = InputAligner.NONE;
     private final AtomicLong processed = new AtomicLong();
     private volatile long processedAtStart;
     private volatile Run current;
@@ -105,8 +115,18 @@ public final class StreamTask {
                 for (String s : n.streams()) {
                     streamByKey.put(keys.stream(s, partition), s);
                 }
+            } else if (n.kind() == TopologyNode.Kind.SINK) {
+                sinkStreams.addAll(n.streams());
             }
         }
+        this.producerId = topology.applicationId() + ":" + id;
+        this.ownProducerPrefix = topology.applicationId() + ":" + subtopology.id() + "_";
+    }
+
+    /** @return input entries read and held back by event-time alignment, not yet processed ({@link InputAligner}) */
+    public long alignerHeld() {
+        InputAligner a = aligner;
+        return a == null ? 0 : a.held();
     }
 
     /** @return Kafka Streams task id {@code <sub-topology>_<partition>} */
@@ -373,6 +393,11 @@ public final class StreamTask {
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
         context.loadDedupe(dedupeIds);
+        InputAligner align = config.alignment().enabled()
+                ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), config.alignment().idleTimeout(),
+                        () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
+                : null;
+        aligner = align;
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
@@ -394,13 +419,79 @@ public final class StreamTask {
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
-                .concatMap(work -> work == PUNCTUATE ? punctuate(executor, context) : processBatch(castBatch(work), executor, context), 0)
+                .concatMap(work -> work == PUNCTUATE
+                        ? aligned(align, null, executor, context).concatWith(punctuate(executor, context))
+                        : aligned(align, castBatch(work), executor, context), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
                         .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
                 .then(outboxKey == null ? Mono.empty() : Mono.defer(() -> run.forwarding.request()))
                 // a forward that fails in the background fails the run (the next run forwards what is left first)
                 .or(run.forwardFailed.asMono())
                 .doFinally(signal -> executor.close());
+    }
+
+    /**
+     * Without alignment (or a single input) processes the batch as read; with it, buffers the batch, reads the
+     * inputs' watermarks when something is held, and processes what is releasable in event-time order.
+     *
+     * @param batch entries just read, or null on a punctuation tick (watermarks and idleness may release entries)
+     */
+    private Flux<TaskContext.PreparedCommit> aligned(InputAligner align, List<StreamEntry> batch,
+                                                     SubtopologyExecutor executor, TaskContext context) {
+        if (align == null || !align.aligning()) {
+            return batch == null ? Flux.empty() : processBatch(batch, executor, context).flux();
+        }
+        if (batch != null) {
+            align.offer(batch);
+        }
+        if (align.held() == 0) {
+            return Flux.empty();
+        }
+        return Flux.fromIterable(align.streams())
+                .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
+                        .doOnNext(reply -> {
+                            Map<String, String> producers = new LinkedHashMap<>();
+                            for (int i = 1; i + 1 < reply.size(); i += 2) {
+                                producers.put(reply.get(i), reply.get(i + 1));
+                            }
+                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix);
+                            if (watermark == InputAligner.NONE && sinkStreams.contains(stream)) {
+                                align.fedBackOnly(stream);   // a cycle inside the sub-topology: not aligned
+                            } else {
+                                align.watermark(stream, watermark, reply.get(0));
+                            }
+                        }))
+                .thenMany(Flux.defer(() -> {
+                    List<StreamEntry> ready = align.release();
+                    return ready.isEmpty() ? Flux.empty() : processBatch(ready, executor, context).flux();
+                }));
+    }
+
+    /**
+     * Records the task's watermark (its stream time less the largest {@link SubtopologyExecutor#watermarkLagMs() lag}
+     * of its stages: a window emitting on close may still forward a result as old as stream time - grace) for every partition of every stream it writes to, in the same
+     * commit as its outputs; on a Redis Cluster, for a partition in another slot, through the outbox after the outputs
+     * bound for it ({@link CommitBatch#putWatermark}).
+     */
+    private void publishWatermarks(List<StreamEntry> batch, CommitBatch commit, long lagMs) {
+        if (!config.alignment().enabled() || sinkStreams.isEmpty()) {
+            return;
+        }
+        for (StreamEntry e : batch) {
+            streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(e));
+        }
+        long watermark = streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs;
+        if (watermark <= publishedWatermarkMs) {
+            return;
+        }
+        String value = Long.toString(watermark);
+        for (String stream : sinkStreams) {
+            int partitions = config.catalog().spec(stream).partitions();
+            for (int q = 0; q < partitions; q++) {
+                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
+            }
+        }
+        publishedWatermarkMs = watermark;
     }
 
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
@@ -417,6 +508,7 @@ public final class StreamTask {
                             .then(executor.process(batch, context))
                             .then(Mono.fromSupplier(() -> {
                                 counters.processNanos.add(System.nanoTime() - started);
+                                publishWatermarks(batch, commit, executor.watermarkLagMs());
                                 return context.prepare(batch.size());
                             }));
                 })

@@ -26,12 +26,14 @@ import java.util.UUID;
  * @param assignment          lease TTL and rebalancing when several instances share the tasks ({@link AssignmentConfig})
  * @param ingest          what sources accept: event-time skew, entry size, subject length, dedupe window
  *                        ({@link IngestLimits#defaults()})
+ * @param alignment       event-time alignment of multi-input tasks and watermark publication ({@link InputAlignment};
+ *                        default {@link InputAlignment#disabled()})
  */
 public record StreamsConfig(String namespace, String instanceId, int batchSize, Duration idleMin,
                             Duration idleMax, List<Duration> retryBackoff, StreamCatalog catalog,
                             CommitHook beforeCommit, Duration trimInterval,
                             Duration punctuationInterval, Duration staleConsumerIdle,
-                            AssignmentConfig assignment, IngestLimits ingest) {
+                            AssignmentConfig assignment, IngestLimits ingest, InputAlignment alignment) {
 
     public StreamsConfig {
         Objects.requireNonNull(namespace, "namespace");
@@ -41,6 +43,7 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         }
         retryBackoff = List.copyOf(retryBackoff);
         Objects.requireNonNull(assignment, "assignment");
+        Objects.requireNonNull(alignment, "alignment");
     }
 
     /** @return the defaults listed on this record */
@@ -50,50 +53,50 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
                 StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
-                AssignmentConfig.defaults(), IngestLimits.defaults());
+                AssignmentConfig.defaults(), IngestLimits.defaults(), InputAlignment.disabled());
     }
 
     public StreamsConfig withNamespace(String v) {
-        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(v, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withInstanceId(String v) {
-        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, v, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withBatchSize(int v) {
-        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, v, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
 
     public StreamsConfig withRetryBackoff(List<Duration> v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, v, catalog, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withCatalog(StreamCatalog v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, v, beforeCommit, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withTrimInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, v, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withPunctuationInterval(Duration v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit, trimInterval, v, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withStaleConsumerIdle(Duration v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, v, assignment, ingest);
+                trimInterval, punctuationInterval, v, assignment, ingest, alignment);
     }
 
     public StreamsConfig withBeforeCommit(CommitHook v) {
-        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest);
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, v, trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
     }
 
     public StreamsConfig withAssignment(AssignmentConfig v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, staleConsumerIdle, v, ingest);
+                trimInterval, punctuationInterval, staleConsumerIdle, v, ingest, alignment);
     }
 
     /** @return these settings with another lease TTL (see {@link AssignmentConfig#leaseTtl()}) */
@@ -103,6 +106,12 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
 
     public StreamsConfig withIngest(IngestLimits v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
-                trimInterval, punctuationInterval, staleConsumerIdle, assignment, v);
+                trimInterval, punctuationInterval, staleConsumerIdle, assignment, v, alignment);
+    }
+
+    /** @return these settings with another event-time alignment ({@link InputAlignment}) */
+    public StreamsConfig withAlignment(InputAlignment v) {
+        return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,
+                trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, v);
     }
 }

@@ -411,6 +411,8 @@ public final class StreamsRuntime implements AutoCloseable {
                     StreamTask::outstandingDemand, "task", t.id());
             metrics.gauge("backpressure.read.ahead", "entries read from Redis and not yet committed", t,
                     StreamTask::readAhead, "task", t.id());
+            metrics.gauge("task.aligner.held", "input entries read and held back by event-time alignment (not lost: pending)", t,
+                    StreamTask::alignerHeld, "task", t.id());
             metrics.functionCounter("backpressure.no.demand.seconds", "time the reader had no demand (task busy)", t,
                     StreamTask::noDemandSeconds, "task", t.id());
         }

@@ -367,4 +367,15 @@ public final class SubtopologyExecutor {
             }
         }
     }
+
+    /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */
+    public long watermarkLagMs() {
+        long lag = 0;
+        for (Stage stage : stages) {
+            if (stage != null) {
+                lag = Math.max(lag, stage.watermarkLagMs());
+            }
+        }
+        return lag;
+    }
 }

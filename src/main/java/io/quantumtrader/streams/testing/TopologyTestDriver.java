@@ -5,6 +5,8 @@ import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.runtime.DeadLetterFields;
 import io.quantumtrader.streams.runtime.GlobalStoreReplica;
+import io.quantumtrader.streams.runtime.InputAligner;
+import io.quantumtrader.streams.runtime.InputAlignment;
 import io.quantumtrader.streams.runtime.OutputIds;
 import io.quantumtrader.streams.runtime.IngestGuard;
 import io.quantumtrader.streams.runtime.IngestLimits;
@@ -35,6 +37,12 @@ import java.util.Set;
  * {@link SubtopologyExecutor} and operator stages as the Redis runtime, one record at a time, every stream with one
  * partition; records a sink writes to a stream the topology reads (repartition streams, chained stages) are processed
  * before {@code pipeInput} returns. Not thread-safe.
+ * <p>
+ * With {@link InputAlignment} enabled ({@link #TopologyTestDriver(Topology, Instant, IngestLimits, InputAlignment)}) a
+ * task with several inputs orders them by event time as the runtime does (docs/OPERATIONS.md "Event-time alignment"):
+ * each input stream piped is a producer whose watermark is the largest event time piped so far ({@link #endInput} says
+ * it has ended), each task publishes its stream time less its stages' lag after each record, and records held back
+ * wait ({@link #heldRecords()}); the mocked wall clock drives the idle timeout.
  */
 public final class TopologyTestDriver implements AutoCloseable {
 
@@ -42,7 +50,16 @@ public final class TopologyTestDriver implements AutoCloseable {
     private final Map<String, List<StreamEntry>> streams = new HashMap<>();
     private final List<Task> tasks = new ArrayList<>();
     private final Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
-    private final Deque<StreamEntry> queue = new ArrayDeque<>();
+    /** Entries and watermarks in the order they were written. */
+    private final Deque<Object> queue = new ArrayDeque<>();
+    private final InputAlignment alignment;
+    /** stream → producer → watermark (epoch ms). */
+    private final Map<String, Map<String, String>> watermarks = new HashMap<>();
+    private final Map<String, Long> piped = new HashMap<>();
+    private static final String PIPED = "test-driver";
+
+    private record Watermark(String stream, String producer, long value) {
+    }
     private long wallClock;
     private long sequence;
     private long droppedLate;
@@ -68,6 +85,15 @@ public final class TopologyTestDriver implements AutoCloseable {
      *               wall clock
      */
     public TopologyTestDriver(Topology topology, Instant initialWallClockTime, IngestLimits limits) {
+        this(topology, initialWallClockTime, limits, InputAlignment.disabled());
+    }
+
+    /**
+     * @param alignment event-time alignment of multi-input tasks, as {@code StreamsConfig.withAlignment} sets it for
+     *                  the runtime
+     */
+    public TopologyTestDriver(Topology topology, Instant initialWallClockTime, IngestLimits limits, InputAlignment alignment) {
+        this.alignment = alignment;
         this.limits = limits;
         this.topology = topology;
         this.wallClock = initialWallClockTime.toEpochMilli();
@@ -96,6 +122,24 @@ public final class TopologyTestDriver implements AutoCloseable {
             t.commit();
         }
         drain();
+        for (Task t : tasks) {
+            t.processReleased();   // idle inputs may release held records
+        }
+        drain();
+    }
+
+    /**
+     * Publishes "this input has ended" (watermark {@link Long#MAX_VALUE}) for a piped stream, with alignment on: records
+     * of other inputs held for it are processed.
+     */
+    public void endInput(String stream) {
+        queue.add(new Watermark(stream, PIPED, Long.MAX_VALUE));
+        drain();
+    }
+
+    /** @return input records read and held back by event-time alignment, not processed yet (0 without alignment) */
+    public long heldRecords() {
+        return tasks.stream().mapToLong(t -> t.aligner == null ? 0 : t.aligner.held()).sum();
     }
 
     /**
@@ -135,6 +179,10 @@ public final class TopologyTestDriver implements AutoCloseable {
     void pipe(String stream, String key, Object value, long timestamp) {
         String id = "driver-" + (++sequence);
         append(stream, EnvelopeCodec.encode(stream, "test-driver", id, key, value, timestamp, id));
+        if (alignment.enabled()) {
+            long max = piped.merge(stream, timestamp, Math::max);
+            queue.add(new Watermark(stream, PIPED, max));
+        }
         drain();
     }
 
@@ -155,12 +203,32 @@ public final class TopologyTestDriver implements AutoCloseable {
 
     private void drain() {
         while (!queue.isEmpty()) {
-            StreamEntry entry = queue.poll();
+            Object item = queue.poll();
+            if (item instanceof Watermark w) {
+                Map<String, String> producers = watermarks.computeIfAbsent(w.stream(), s -> new LinkedHashMap<>());
+                producers.put(w.producer(), Long.toString(w.value()));
+                for (Task t : tasks) {
+                    if (t.aligner != null && t.subtopology.sourceStreams().contains(w.stream())) {
+                        long watermark = InputAligner.inputWatermark(producers, t.producerPrefix());
+                        if (watermark == InputAligner.NONE && t.subtopology.sinkStreams().contains(w.stream())) {
+                            t.aligner.fedBackOnly(w.stream());
+                        } else {
+                            t.aligner.watermark(w.stream(), watermark);
+                        }
+                        t.processReleased();
+                    }
+                }
+                continue;
+            }
+            StreamEntry entry = (StreamEntry) item;
             for (Task t : tasks) {
                 if (t.subtopology.sourceStreams().contains(entry.stream())) {
-                    t.begin(entry.id());
-                    t.executor.process(List.of(entry), t).block();
-                    t.commit();
+                    if (t.aligner != null) {
+                        t.aligner.offer(List.of(entry));
+                        t.processReleased();
+                    } else {
+                        t.processOne(entry);
+                    }
                 }
             }
         }
@@ -175,13 +243,45 @@ public final class TopologyTestDriver implements AutoCloseable {
         final OutputIds ids = new OutputIds(topology.applicationId());
         final Set<String> deadLettered = new HashSet<>();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
+        /** Orders the inputs by event time (alignment on, two inputs or more), else null. */
+        final InputAligner aligner;
+        long streamTimeMs = InputAligner.NONE;
+        long publishedWatermark = InputAligner.NONE;
 
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
+            InputAligner a = new InputAligner(subtopology.sourceStreams(), alignment.idleTimeout(), () -> wallClock);
+            this.aligner = alignment.enabled() && a.aligning() ? a : null;
             this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1));
             for (String name : subtopology.stores()) {
                 StoreSpec<?, ?> spec = topology.store(name);
                 stores.put(name, new CachedKeyValueStore<>(spec, "memory:" + name));
+            }
+        }
+
+        String producerPrefix() {
+            return topology.applicationId() + ":" + subtopology.id() + "_";
+        }
+
+        void processOne(StreamEntry entry) {
+            begin(entry.id());
+            executor.process(List.of(entry), this).block();
+            streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(entry));
+            commit();
+            if (alignment.enabled() && streamTimeMs != InputAligner.NONE) {
+                long watermark = streamTimeMs - executor.watermarkLagMs();
+                if (watermark > publishedWatermark) {
+                    publishedWatermark = watermark;
+                    for (String sink : subtopology.sinkStreams()) {
+                        queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), watermark));
+                    }
+                }
+            }
+        }
+
+        void processReleased() {
+            if (aligner != null) {
+                aligner.release().forEach(this::processOne);
             }
         }
 

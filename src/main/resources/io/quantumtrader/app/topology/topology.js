@@ -321,7 +321,8 @@
         const busy = before ? Math.min(1, Math.max(0, (t.noDemandSeconds - p.noDemandSeconds) / seconds)) : NaN;
         const commitMs = t.commits > p.commits ? (t.commitSeconds - p.commitSeconds) / (t.commits - p.commits) * 1e3 : NaN;
         return `task ${t.task}: demand ${fmt(t.demand)} · read ahead ${fmt(t.readAhead)} · busy ${isFinite(busy) ? (busy * 100).toFixed(0) + "%" : "–"}`
-          + ` · ${fmt(rate(t.commits, p.commits))} commits/s` + (isFinite(commitMs) ? ` (${duration(commitMs / 1e3)} each)` : "");
+          + ` · ${fmt(rate(t.commits, p.commits))} commits/s` + (isFinite(commitMs) ? ` (${duration(commitMs / 1e3)} each)` : "")
+          + (t.held > 0 ? ` · ${fmt(t.held)} held for event time` : "");
       }).join("   |   ") : "no task on this instance";
       b.taskText.classList.toggle("busy", tasks.some(t => t.demand === 0 && t.readAhead > 0));
     }

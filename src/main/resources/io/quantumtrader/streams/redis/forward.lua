@@ -5,6 +5,7 @@
 -- once) and is dropped.
 -- KEYS[2..] the target streams, referenced by index k meaning KEYS[k + 1]
 -- ARGV[1]  producer (outbox key); ARGV[2] n; then n x { outbox id, keyIndex, maxlen ('0' = none), nFieldValues, f1, v1, ... }
+--          maxlen 'W' marks a watermark: HSET key f1 v1 (the key is a hash of watermarks, not a stream)
 -- returns  the number appended (the others were repeats)
 -- errors   REJECTED when a target key is not a stream (checked before the first write: nothing is written)
 local function parse(id)
@@ -20,10 +21,17 @@ local t = redis.call('TYPE', KEYS[1])['ok']
 if t ~= 'none' and t ~= 'hash' then
   return redis.error_reply('REJECTED key ' .. KEYS[1] .. ' holds a ' .. t .. ', expected a hash')
 end
+local expected = {}
+local p = 3
+for _ = 1, tonumber(ARGV[2]) do
+  expected[tonumber(ARGV[p + 1]) + 1] = (ARGV[p + 2] == 'W') and 'hash' or 'stream'
+  p = p + 4 + tonumber(ARGV[p + 3])
+end
 for k = 2, #KEYS do
   t = redis.call('TYPE', KEYS[k])['ok']
-  if t ~= 'none' and t ~= 'stream' then
-    return redis.error_reply('REJECTED key ' .. KEYS[k] .. ' holds a ' .. t .. ', expected a stream')
+  local want = expected[k] or 'stream'
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('REJECTED key ' .. KEYS[k] .. ' holds a ' .. t .. ', expected a ' .. want)
   end
 end
 local last = redis.call('HGET', KEYS[1], ARGV[1]) or '0-0'
@@ -36,7 +44,10 @@ for _ = 1, tonumber(ARGV[2]) do
   local maxlen = ARGV[i + 2]
   local nfv = tonumber(ARGV[i + 3])
   i = i + 4
-  if less(mark, id) then
+  if less(mark, id) and maxlen == 'W' then
+    redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+    mark = id
+  elseif less(mark, id) then
     local args = {}
     if maxlen ~= '0' then
       args = { 'MAXLEN', '~', maxlen }

@@ -39,6 +39,15 @@ public interface Stage {
         return null;
     }
 
+    /**
+     * How far behind the task's stream time this stage may still forward records (ms): a task publishes
+     * {@code stream time - max lag} as its watermark (docs/OPERATIONS.md "Event-time alignment"). 0 for stages that
+     * forward records at their input's event time.
+     */
+    default long watermarkLagMs() {
+        return 0;
+    }
+
     /** Called once when the task that owns this stage instance closes. */
     default void close() {
     }

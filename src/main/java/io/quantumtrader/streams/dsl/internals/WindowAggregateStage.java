@@ -79,6 +79,17 @@ public final class WindowAggregateStage implements Stage {
         });
     }
 
+    /**
+     * A final result (on window close) has event time {@code end - 1} and an open window ends after
+     * {@code stream time - grace}: lag = grace. Updates (on window update) may carry any time of an open window:
+     * lag = size + grace.
+     */
+    @Override
+    public long watermarkLagMs() {
+        return emit.get() == EmitStrategy.ON_WINDOW_CLOSE ? windows.gracePeriodMs()
+                : windows.sizeMs() + windows.gracePeriodMs();
+    }
+
     @Override
     public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
         context = ctx;

@@ -1,0 +1,235 @@
+package io.quantumtrader.streams.runtime;
+
+import io.quantumtrader.streams.record.EventTimes;
+import io.quantumtrader.streams.redis.StreamEntry;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Orders the records of a task's input streams by event time (Kafka Streams' timestamp-synchronized reading, with
+ * watermarks as in DESIGN §2 "Event time across inputs"). Entries are {@link #offer offered} as they are read and
+ * {@link #release released} when processable: the buffered head with the smallest event time goes first (ties: the
+ * input declared first in the sub-topology, then arrival order), and only once every other input has a buffered
+ * record, a watermark ≥ its time, or has been idle past the timeout. Nothing is dropped: a held entry stays
+ * buffered (and pending in its consumer group) until released. An entry without a readable event time goes first
+ * (the ingest guard dead-letters it; it never moves stream time).
+ * <p>
+ * Not thread-safe: a task uses it from its one processing pipeline.
+ */
+public final class InputAligner {
+
+    /** Watermark of an input with no known producer: not reached. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    private final Map<String, Input> inputs = new LinkedHashMap<>();
+    private final Duration idleTimeout;
+    private final LongSupplier nowMs;
+    private long held;
+
+    /**
+     * @param streams     the task's input streams in their stable tie order (the sub-topology's source order)
+     * @param idleTimeout see {@link InputAlignment#idleTimeout()}; null for never
+     * @param nowMs       wall clock, epoch ms (a virtual clock in tests)
+     */
+    public InputAligner(Collection<String> streams, Duration idleTimeout, LongSupplier nowMs) {
+        this.idleTimeout = idleTimeout;
+        this.nowMs = nowMs;
+        long now = nowMs.getAsLong();
+        for (String s : streams) {
+            inputs.put(s, new Input(now));
+        }
+    }
+
+    /** @return true when there is something to align (two inputs or more) */
+    public boolean aligning() {
+        return inputs.size() > 1;
+    }
+
+    /** @return the input streams, in tie order */
+    public List<String> streams() {
+        return List.copyOf(inputs.keySet());
+    }
+
+    /** @return entries buffered and not yet released */
+    public long held() {
+        return held;
+    }
+
+    /** Buffers entries read from the task's inputs (each stream's entries in read order). */
+    public void offer(List<StreamEntry> entries) {
+        long now = nowMs.getAsLong();
+        for (StreamEntry e : entries) {
+            Input in = inputs.get(e.stream());
+            if (in == null) {
+                in = new Input(now);
+                inputs.put(e.stream(), in);
+            }
+            in.queue.add(new Timed(e, eventTime(e)));
+            in.lastArrivalMs = now;
+            if (in.lastId == null || StreamEntry.compareIds(e.id(), in.lastId) > 0) {
+                in.lastId = e.id();
+            }
+            held++;
+        }
+    }
+
+    /**
+     * Sets an input's watermark: the smallest of its known producers' watermarks ({@link #NONE} when it has none).
+     * A watermark never moves back.
+     */
+    public void watermark(String stream, long watermarkMs) {
+        watermark(stream, watermarkMs, "0-0");
+    }
+
+    /**
+     * Records an input's watermark read when its partition's last entry was {@code lastEntryId}: it applies once
+     * this aligner has been offered that entry (entries older than the watermark may still be unread before it).
+     */
+    public void watermark(String stream, long watermarkMs, String lastEntryId) {
+        Input in = inputs.get(stream);
+        if (in == null) {
+            return;
+        }
+        if (watermarkMs != NONE) {
+            in.fedBackOnly = false;
+        }
+        if (watermarkMs <= in.watermark) {
+            return;
+        }
+        in.candidates.removeIf(c -> c.watermark <= watermarkMs && StreamEntry.compareIds(c.lastId, lastEntryId) >= 0);
+        in.candidates.add(new Candidate(watermarkMs, lastEntryId));
+        in.applyCandidates();
+    }
+
+    /** @return the smallest of the producers' watermarks (hash values, epoch ms), or {@link #NONE} for none */
+    public static long minWatermark(Collection<?> producerWatermarks) {
+        long min = Long.MAX_VALUE;
+        for (Object v : producerWatermarks) {
+            try {
+                min = Math.min(min, Long.parseLong(String.valueOf(v)));
+            } catch (NumberFormatException e) {
+                return NONE;
+            }
+        }
+        return producerWatermarks.isEmpty() ? NONE : min;
+    }
+
+    /**
+     * The watermark of one input from its producers' watermarks, leaving out the producers of the reading task's own
+     * sub-topology: their records are its own outputs fed back (a cycle), which cannot be aligned ahead of the records
+     * that cause them; they are processed in arrival order.
+     *
+     * @param producers producer → watermark (epoch ms) as read from the input's watermark hash
+     * @param ownPrefix the reading task's sub-topology as a producer: {@code <application-id>:<sub-topology>_}
+     * @return the smallest watermark of the other producers; {@link #NONE} when there is none (for an input the
+     *         sub-topology also writes, see {@link #fedBackOnly})
+     */
+    public static long inputWatermark(Map<String, String> producers, String ownPrefix) {
+        List<String> others = new ArrayList<>();
+        producers.forEach((producer, watermark) -> {
+            if (!producer.startsWith(ownPrefix)) {
+                others.add(watermark);
+            }
+        });
+        return others.isEmpty() ? NONE : minWatermark(others);
+    }
+
+    /**
+     * Marks an input the task's own sub-topology writes and no other producer has published a watermark for: it is
+     * not waited for (its records are processed as they arrive), until another producer publishes one.
+     */
+    public void fedBackOnly(String stream) {
+        Input in = inputs.get(stream);
+        if (in != null) {
+            in.fedBackOnly = true;
+        }
+    }
+
+    /** @return the entries processable now, in processing order (empty when the next one must wait) */
+    public List<StreamEntry> release() {
+        List<StreamEntry> out = new ArrayList<>();
+        long now = nowMs.getAsLong();
+        inputs.values().forEach(Input::applyCandidates);
+        while (true) {
+            Input next = null;
+            for (Input in : inputs.values()) {
+                if (!in.queue.isEmpty() && (next == null || in.queue.peek().time < next.queue.peek().time)) {
+                    next = in;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            long t = next.queue.peek().time;
+            boolean ready = true;
+            for (Input other : inputs.values()) {
+                if (other != next && other.queue.isEmpty() && other.watermark < t && !other.fedBackOnly && !idle(other, now)) {
+                    ready = false;
+                    break;
+                }
+            }
+            if (!ready) {
+                break;
+            }
+            out.add(next.queue.poll().entry);
+            held--;
+        }
+        return out;
+    }
+
+    /** @return the event time of an entry (epoch ms), or {@link #NONE} when it has none readable */
+    public static long eventTime(StreamEntry e) {
+        String time = e.fields().get("time");
+        if (time == null) {
+            return NONE;
+        }
+        try {
+            return EventTimes.parse(time).toEpochMilli();
+        } catch (RuntimeException ex) {
+            return NONE;
+        }
+    }
+
+    private boolean idle(Input in, long now) {
+        return idleTimeout != null && now - in.lastArrivalMs >= idleTimeout.toMillis();
+    }
+
+    private record Timed(StreamEntry entry, long time) {
+    }
+
+    private record Candidate(long watermark, String lastId) {
+    }
+
+    private static final class Input {
+        final ArrayDeque<Timed> queue = new ArrayDeque<>();
+        long watermark = NONE;
+        long lastArrivalMs;
+        /** Written by the task's own sub-topology only (so far): not waited for. */
+        boolean fedBackOnly;
+        /** Largest entry id offered so far (null: none). */
+        String lastId;
+        /** Watermarks read before this input was read up to the entry they cover. */
+        final List<Candidate> candidates = new ArrayList<>();
+
+        void applyCandidates() {
+            candidates.removeIf(c -> {
+                boolean covered = "0-0".equals(c.lastId) || (lastId != null && StreamEntry.compareIds(lastId, c.lastId) >= 0);
+                if (covered && c.watermark > watermark) {
+                    watermark = c.watermark;
+                }
+                return covered;
+            });
+        }
+
+        Input(long now) {
+            this.lastArrivalMs = now;
+        }
+    }
+}

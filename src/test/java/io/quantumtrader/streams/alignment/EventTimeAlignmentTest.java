@@ -1,0 +1,388 @@
+package io.quantumtrader.streams.alignment;
+
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.InputAlignment;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A task with two input streams processes their records in event-time order whatever the publishing order, speed and
+ * batch size (DESIGN §2 "Event time across inputs"): one input ("left") is produced by another sub-topology, whose
+ * commits publish its watermark; the other ("right") by an external publisher with watermarks. Held records are not
+ * lost: they show in {@code task.aligner.held} until the watermark that releases them arrives.
+ */
+class EventTimeAlignmentTest {
+
+    static final long BASE = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli();
+
+    /** raw → (sub-topology 0) → left; left + right merged (sub-topology 1) → merged. */
+    static Topology topology() {
+        TopologyBuilder b = new TopologyBuilder("align");
+        b.stream("raw", String.class).mapValues(v -> "L" + v, Named.as("to-left")).to("left");
+        EventStream<String, String> left = b.stream("left", String.class);
+        EventStream<String, String> right = b.stream("right", String.class);
+        left.merge(right, Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    record Ev(String stream, String value, long time) {
+    }
+
+    /** Left at every even second, right at every third second (ties at multiples of 6 s), right ending first. */
+    static List<Ev> raw() {
+        List<Ev> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            events.add(new Ev("raw", Integer.toString(i), BASE + i * 2000L));
+        }
+        for (int i = 0; i < 30; i++) {
+            events.add(new Ev("right", "R" + i, BASE + i * 3000L));
+        }
+        return events;
+    }
+
+    /** The event-time order: by time, ties left (declared first) before right. */
+    static List<String> expected() {
+        return raw().stream()
+                .sorted(Comparator.comparingLong(Ev::time).thenComparing(e -> e.stream().equals("raw") ? 0 : 1))
+                .map(e -> e.stream().equals("raw") ? "L" + e.value() : e.value())
+                .toList();
+    }
+
+    @Test
+    void theMergedOrderIsTheEventTimeOrderWhateverThePublishingOrderSpeedAndBatchSize() throws Exception {
+        List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+        List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
+        record Scenario(String name, int batchSize, int leftChunk, int rightChunk, boolean rightFirst, long pauseMs) {
+        }
+        for (Scenario s : List.of(
+                new Scenario("all left, then all right", 500, 60, 30, false, 0),
+                new Scenario("right first, chunks of 4/7 with pauses, batch 1", 1, 7, 4, true, 30),
+                new Scenario("left first, chunks of 9/5 with pauses, batch 5", 5, 9, 5, false, 20))) {
+            String ns = RedisTestSupport.freshNamespace();
+            StreamCatalog catalog = StreamCatalog.defaults();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
+                    .withBatchSize(s.batchSize()).withPunctuationInterval(Duration.ofMillis(50))
+                    .withAlignment(InputAlignment.byWatermarks());
+            EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+            EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+            try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, RedisTestSupport.template(), registry)) {
+                runtime.start();
+                List<List<Ev>> l = chunks(leftEvents, s.leftChunk());
+                List<List<Ev>> r = chunks(rightEvents, s.rightChunk());
+                for (int i = 0; i < Math.max(l.size(), r.size()); i++) {
+                    if (s.rightFirst() && i < r.size()) {
+                        publish(rightFeed, r.get(i));
+                    }
+                    if (i < l.size()) {
+                        publish(rawFeed, l.get(i));
+                    }
+                    if (!s.rightFirst() && i < r.size() && s.leftChunk() < 60) {
+                        publish(rightFeed, r.get(i));
+                    }
+                    Thread.sleep(s.pauseMs());
+                }
+                if (s.leftChunk() == 60) {
+                    for (List<Ev> chunk : r) {
+                        publish(rightFeed, chunk);
+                    }
+                }
+                // the left records after the last right one wait for the right input's end (nothing is guessed)
+                long lastRight = rightEvents.get(rightEvents.size() - 1).time();
+                long waiting = leftEvents.stream().filter(e -> e.time() > lastRight).count();
+                awaitOutputs(ns, expected().size() - (int) waiting);
+                Thread.sleep(200);
+                assertThat(merged(ns)).as(s.name() + ": before the right input ends")
+                        .isEqualTo(expected().subList(0, expected().size() - (int) waiting));
+                assertThat(registry.get("qt.streams.task.aligner.held").tag("task", "1_0").gauge().value())
+                        .as(s.name() + ": held, not lost").isEqualTo((double) waiting);
+                rightFeed.watermark("right", Long.MAX_VALUE).block();
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as(s.name() + ": drained").isTrue();
+                assertThat(merged(ns)).as(s.name()).isEqualTo(expected());
+                assertThat(registry.get("qt.streams.task.aligner.held").tag("task", "1_0").gauge().value()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(7)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+        List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
+        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            first.start();
+            publish(rawFeed, leftEvents);
+            publish(rightFeed, rightEvents.subList(0, 10));
+            awaitOutputs(ns, 10 + 14);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
+            Thread.sleep(200);
+            assertThat(first.tasks().stream().mapToLong(t -> t.alignerHeld()).sum()).as("left from 28 s on").isEqualTo(60 - 14);
+        }
+        try (StreamsRuntime second = new StreamsRuntime(topology(), config.withBatchSize(3), RedisTestSupport.template())) {
+            second.start();
+            publish(rightFeed, rightEvents.subList(10, rightEvents.size()));
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            assertThat(second.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(merged(ns)).as("the held records were read again after the restart, none twice").isEqualTo(expected());
+        }
+    }
+
+    /** raw → 10 s windows, 2 s grace, final results (event time end - 1) → windows; windows + right merged. */
+    static Topology windowed() {
+        TopologyBuilder b = new TopologyBuilder("align-windows");
+        b.stream("raw", Long.class).groupByKey()
+                .windowedBy(io.quantumtrader.streams.dsl.TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(2)))
+                .emitStrategy(io.quantumtrader.streams.dsl.EmitStrategy.onWindowClose())
+                .aggregate(() -> 0L, (k, v, sum) -> sum + v, io.quantumtrader.streams.dsl.Materialized.as("sums"))
+                .toStream()
+                .map((w, sum) -> io.quantumtrader.streams.dsl.KeyValue.pair(w.key(), "W" + w.start()), Named.as("label"))
+                .to("windows");
+        b.stream("windows", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    @Test
+    void aWindowStagePublishesStreamTimeLessGraceSoItsFinalResultsAreNeverOvertaken() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(1)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        List<String> expected = new ArrayList<>();
+        for (int s = 0; s < 60; s++) {
+            if (s % 5 == 0) {
+                expected.add("R" + s);
+            }
+            if (s % 10 == 9 && s < 50) {
+                expected.add("W" + (BASE + (s - 9) * 1000L));   // window [s-9, s+1) closes at s + 1 + 2 s grace
+            }
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(windowed(), config, RedisTestSupport.template())) {
+            runtime.start();
+            for (int s = 0; s < 60; s++) {
+                rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", "k", 1L, BASE + s * 1000L)), 1, true).block();
+                if (s % 5 == 0) {
+                    rightFeed.sendAll(Flux.just(new EventPublisher.Event("right", "k", "R" + s, BASE + s * 1000L)), 1, true).block();
+                }
+            }
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            awaitOutputs(ns, expected.size());
+            Thread.sleep(200);
+            assertThat(merged(ns)).isEqualTo(expected);
+            Object watermark = RedisTestSupport.template().opsForHash()
+                    .get(new StreamKeys(ns).watermarks("windows", 0), "align-windows:0_0").block();
+            assertThat(watermark).as("stream time 59 s less the 2 s grace").isEqualTo(Long.toString(BASE + 57_000));
+        }
+    }
+
+    /** raw (1 partition, key "k") → re-keyed by the value's symbol → left (2 partitions); left + right merged per partition. */
+    static Topology rekeyed() {
+        TopologyBuilder b = new TopologyBuilder("align-rekeyed");
+        b.stream("raw", String.class)
+                .map((k, v) -> io.quantumtrader.streams.dsl.KeyValue.pair(v.substring(0, 1), "L" + v), Named.as("rekey"))
+                .to("left");
+        b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        return b.build();
+    }
+
+    @Test
+    void aProducerPublishesItsWatermarkToEveryPartitionItMayWriteTo() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        Duration keep = Duration.ofDays(7);
+        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
+                "left", new io.quantumtrader.streams.redis.StreamSpec("left", "key", 2, 0, keep),
+                "right", new io.quantumtrader.streams.redis.StreamSpec("right", "key", 2, 0, keep),
+                "merged", new io.quantumtrader.streams.redis.StreamSpec("merged", "key", 2, 0, keep)));
+        String[] symbols = {"a", "b", "c", "d"};
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(3)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        Map<Integer, List<String>> expected = new java.util.TreeMap<>();
+        List<EventPublisher.Event> raws = new ArrayList<>();
+        List<EventPublisher.Event> rights = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            String symbol = symbols[s % 4];
+            int p = io.quantumtrader.streams.redis.Partitioner.partition(symbol, 2);
+            raws.add(new EventPublisher.Event("raw", "k", symbol + s, BASE + s * 1000L));
+            expected.computeIfAbsent(p, x -> new ArrayList<>()).add("L" + symbol + s);
+            if (s % 3 == 0 && s < 36) {
+                String r = symbols[(s + 1) % 4];
+                int rp = io.quantumtrader.streams.redis.Partitioner.partition(r, 2);
+                rights.add(new EventPublisher.Event("right", r, "R" + r + s, BASE + s * 1000L + 1));
+                expected.computeIfAbsent(rp, x -> new ArrayList<>()).add("R" + r + s);
+            }
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(rekeyed(), config, RedisTestSupport.template())) {
+            runtime.start();
+            // right first, then the raw input: the left records of each partition are produced by task 0_0 (on a
+            // cluster partition 1 is in another slot: its outputs and watermark go through the outbox)
+            rightFeed.sendAll(Flux.fromIterable(rights), 4, true).block();
+            Thread.sleep(100);
+            rawFeed.sendAll(Flux.fromIterable(raws), 5, true).block();
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            int total = expected.values().stream().mapToInt(List::size).sum();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (RedisTestSupport.length(ns, "merged", 0) + RedisTestSupport.length(ns, "merged", 1) < total
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            for (int p = 0; p < 2; p++) {
+                List<String> out = new ArrayList<>();
+                for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", p)) {
+                    String data = Envelope.fromFields(f).data();
+                    out.add(data.substring(1, data.length() - 1));
+                }
+                assertThat(out).as("partition " + p).isEqualTo(expected.get(p));
+                assertThat(RedisTestSupport.template().opsForHash().get(new StreamKeys(ns).watermarks("left", p),
+                        "align-rekeyed:0_0").block()).as("watermark of left partition " + p).isEqualTo(Long.toString(BASE + 39_000));
+            }
+        }
+    }
+
+    /** One sub-topology reading its own output back (a cycle): in → "A.." → loop → "BA.." → out. */
+    static Topology loop() {
+        TopologyBuilder b = new TopologyBuilder("align-loop");
+        EventStream<String, String> merged = b.stream("in", String.class)
+                .merge(b.stream("loop", String.class), Named.as("merge"));
+        merged.filter((k, v) -> v.startsWith("A"), Named.as("first-pass")).mapValues(v -> "B" + v, Named.as("again")).to("loop");
+        merged.filter((k, v) -> v.startsWith("B"), Named.as("second-pass")).to("out");
+        return b.build();
+    }
+
+    @Test
+    void aTaskReadingItsOwnOutputBackIsNotHeldByItself() throws Exception {
+        assertThat(loop().taskSubtopologies()).as("one sub-topology").hasSize(1);
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(4)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "feed");
+        try (StreamsRuntime runtime = new StreamsRuntime(loop(), config, RedisTestSupport.template())) {
+            runtime.start();
+            feed.sendAll(Flux.range(0, 20).map(i -> new EventPublisher.Event("in", "k", "A" + i, BASE + i * 1000L)), 5, true).block();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(RedisTestSupport.values(ns, "out", 0, String.class)).hasSize(20).first().isEqualTo("BA0");
+        }
+    }
+
+    @Test
+    void theTopologyTestDriverProcessesTheSameOrder() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology())) {
+            TestInputStream<String> raw = driver.createInputStream("raw");
+            TestInputStream<String> right = driver.createInputStream("right");
+            // the driver processes in the order piped, as Kafka's does: piping in event time gives the aligned order
+            raw().stream()
+                    .sorted(Comparator.comparingLong(Ev::time).thenComparing(e -> e.stream().equals("raw") ? 0 : 1))
+                    .forEach(e -> (e.stream().equals("raw") ? raw : right).pipeInput("k", e.value(), e.time()));
+            assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected());
+        }
+    }
+
+    @Test
+    void theAlignedTopologyTestDriverGivesTheRuntimesOrderWhateverThePipingOrder() {
+        for (boolean rightFirst : List.of(false, true)) {
+            try (TopologyTestDriver driver = new TopologyTestDriver(topology(), Instant.EPOCH,
+                    io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                    InputAlignment.byWatermarks())) {
+                TestInputStream<String> raw = driver.createInputStream("raw");
+                TestInputStream<String> right = driver.createInputStream("right");
+                List<Ev> rights = raw().stream().filter(e -> e.stream().equals("right")).toList();
+                List<Ev> lefts = raw().stream().filter(e -> e.stream().equals("raw")).toList();
+                if (rightFirst) {
+                    rights.forEach(e -> right.pipeInput("k", e.value(), e.time()));
+                    lefts.forEach(e -> raw.pipeInput("k", e.value(), e.time()));
+                } else {
+                    lefts.forEach(e -> raw.pipeInput("k", e.value(), e.time()));
+                    rights.forEach(e -> right.pipeInput("k", e.value(), e.time()));
+                }
+                long lastRight = rights.get(rights.size() - 1).time();
+                assertThat(driver.heldRecords()).as("left after the last right record waits")
+                        .isEqualTo(lefts.stream().filter(e -> e.time() > lastRight).count());
+                driver.endInput("right");
+                assertThat(driver.heldRecords()).isZero();
+                assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected());
+            }
+        }
+    }
+
+    @Test
+    void theAlignedTopologyTestDriverOrdersAWindowsFinalResultsAsTheRuntimeDoes() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(windowed(), Instant.EPOCH,
+                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                InputAlignment.byWatermarks())) {
+            TestInputStream<Long> raw = driver.createInputStream("raw");
+            TestInputStream<String> right = driver.createInputStream("right");
+            List<String> expected = new ArrayList<>();
+            for (int s = 0; s < 60; s++) {
+                raw.pipeInput("k", 1L, BASE + s * 1000L);
+                if (s % 5 == 0) {
+                    right.pipeInput("k", "R" + s, BASE + s * 1000L);
+                    expected.add("R" + s);
+                }
+                if (s % 10 == 9 && s < 50) {
+                    expected.add("W" + (BASE + (s - 9) * 1000L));
+                }
+            }
+            driver.endInput("right");
+            assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).isEqualTo(expected);
+        }
+    }
+
+    private static void publish(EventPublisher publisher, List<Ev> events) {
+        publisher.sendAll(Flux.fromIterable(events).map(e -> new EventPublisher.Event(e.stream(), "k", e.value(), e.time())),
+                3, true).block();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            out.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return out;
+    }
+
+    private static List<String> merged(String ns) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", 0)) {
+            String data = Envelope.fromFields(f).data();
+            out.add(data.substring(1, data.length() - 1));
+        }
+        return out;
+    }
+
+    private static void awaitOutputs(String ns, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (RedisTestSupport.length(ns, "merged", 0) < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.quantumtrader.streams.alignment;
+
+import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.runtime.InputAligner;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The release rule of {@link InputAligner}, without Redis: order, ties, watermarks, idleness. */
+class InputAlignerTest {
+
+    static final Instant T0 = Instant.parse("2024-01-02T00:00:00Z");
+
+    static StreamEntry entry(String stream, String id, long secondsAfterT0) {
+        return new StreamEntry(stream, "k:" + stream, 0, id, Map.of("time", T0.plusSeconds(secondsAfterT0).toString()));
+    }
+
+    static List<String> ids(List<StreamEntry> entries) {
+        return entries.stream().map(e -> e.stream() + "@" + e.id()).toList();
+    }
+
+    @Test
+    void aRecordWaitsUntilTheOtherInputHasALaterRecordOrAWatermarkAtItsTime() {
+        InputAligner a = new InputAligner(List.of("ticks", "signals"), null, () -> 0L);
+        a.offer(List.of(entry("ticks", "1-0", 10), entry("ticks", "2-0", 20)));
+        assertThat(a.release()).as("signals has neither records nor producers").isEmpty();
+        assertThat(a.held()).isEqualTo(2);
+        a.watermark("signals", T0.plusSeconds(10).toEpochMilli());
+        assertThat(ids(a.release())).as("watermark 10 s covers the tick at 10 s, not the one at 20 s").containsExactly("ticks@1-0");
+        a.offer(List.of(entry("signals", "5-0", 15), entry("signals", "6-0", 20)));
+        assertThat(ids(a.release())).as("ties go to the input declared first (ticks)")
+                .containsExactly("signals@5-0", "ticks@2-0");
+        assertThat(a.held()).as("the signal at 20 s waits for the ticks' watermark").isEqualTo(1);
+        a.watermark("ticks", T0.plusSeconds(20).toEpochMilli());
+        assertThat(ids(a.release())).containsExactly("signals@6-0");
+    }
+
+    @Test
+    void aWatermarkAppliesOnlyOnceTheEntriesWrittenBeforeItWereRead() {
+        InputAligner a = new InputAligner(List.of("left", "right"), null, () -> 0L);
+        a.offer(List.of(entry("left", "1-0", 30)));
+        // the right input's producer wrote entry 7-0 (time 20 s) and then its watermark 40 s; the reader has not seen 7-0
+        a.watermark("right", T0.plusSeconds(40).toEpochMilli(), "7-0");
+        assertThat(a.release()).as("the unread right entry may be older than the left one").isEmpty();
+        a.offer(List.of(entry("right", "7-0", 20)));
+        assertThat(ids(a.release())).as("then left at 30 s: right is read up to 7-0, so its watermark (40 s) applies")
+                .containsExactly("right@7-0", "left@1-0");
+        assertThat(a.held()).isZero();
+    }
+
+    @Test
+    void minWatermarkIsTheSlowestProducerAndNoneWithoutProducers() {
+        assertThat(InputAligner.minWatermark(List.of("30", "10", "20"))).isEqualTo(10);
+        assertThat(InputAligner.minWatermark(List.of())).isEqualTo(InputAligner.NONE);
+    }
+
+    @Test
+    void anInputFedBackByTheTasksOwnSubtopologyIsNotWaitedFor() {
+        assertThat(InputAligner.inputWatermark(Map.of("app:0_0", "5", "app:0_1", "7"), "app:0_")).isEqualTo(InputAligner.NONE);
+        assertThat(InputAligner.inputWatermark(Map.of("app:0_0", "5", "replay", "9", "app:1_0", "8"), "app:0_")).isEqualTo(8);
+        assertThat(InputAligner.inputWatermark(Map.of("app:10_0", "5"), "app:1_")).as("sub-topology 10 is not 1").isEqualTo(5);
+        InputAligner a = new InputAligner(List.of("ticks", "commands"), null, () -> 0L);
+        a.offer(List.of(entry("ticks", "1-0", 10)));
+        assertThat(a.release()).isEmpty();
+        a.fedBackOnly("commands");
+        assertThat(a.release()).as("the task's own outputs read back are not waited for").hasSize(1);
+        a.offer(List.of(entry("ticks", "2-0", 20)));
+        a.watermark("commands", T0.plusSeconds(15).toEpochMilli());
+        assertThat(a.release()).as("once an operator publishes a watermark, the input is aligned again").isEmpty();
+    }
+
+    @Test
+    void anEntryWithoutEventTimeGoesFirstSoTheIngestGuardCanDeadLetterIt() {
+        InputAligner a = new InputAligner(List.of("left", "right"), null, () -> 0L);
+        a.offer(List.of(new StreamEntry("left", "k", 0, "1-0", Map.of("data", "x"))));
+        assertThat(a.release()).hasSize(1);
+    }
+
+    @Test
+    void anIdleInputStopsHoldingTheOthersBackAfterTheTimeout() {
+        StepVerifier.withVirtualTime(() -> {
+                    InputAligner a = new InputAligner(List.of("ticks", "signals"), Duration.ofSeconds(5),
+                            () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+                    a.offer(List.of(entry("ticks", "1-0", 10)));
+                    return Mono.just(a.release().size())
+                            .concatWith(Mono.delay(Duration.ofMillis(4999)).map(t -> a.release().size()))
+                            .concatWith(Mono.delay(Duration.ofMillis(1)).map(t -> a.release().size()));
+                })
+                .expectSubscription()
+                .expectNext(0)
+                .thenAwait(Duration.ofMillis(4999))
+                .expectNext(0)
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(1)
+                .verifyComplete();
+    }
+}
