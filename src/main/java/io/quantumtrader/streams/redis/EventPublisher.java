@@ -68,8 +68,11 @@ public final class EventPublisher {
      * @return how many were published
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize) {
+        // batches are encoded on a parallel thread, the next one while the previous is in flight; sent one at a time,
+        // in order (the I/O thread only writes and reads)
         return events.buffer(batchSize)
-                .concatMap(batch -> {
+                .publishOn(reactor.core.scheduler.Schedulers.parallel(), 2)
+                .map(batch -> {
                     CommitBatch appends = new CommitBatch();
                     for (Event e : batch) {
                         StreamSpec spec = catalog.spec(e.stream());
@@ -78,7 +81,8 @@ public final class EventPublisher {
                                 EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
                     }
                     return APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs());
-                }, 1)
+                })
+                .concatMap(append -> append, 1)
                 .reduce(0L, Long::sum);
     }
 }
