@@ -247,12 +247,26 @@ public final class PeersBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+        AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < records; i++) {
                 PriceTick tick = tick(i);
-                producer.send(new ProducerRecord<>(in, 0, tick.timestamp(), tick.symbol(), TICKS.serialize(tick)));
+                producer.send(new ProducerRecord<>(in, 0, tick.timestamp(), tick.symbol(), TICKS.serialize(tick)), (meta, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                });
             }
             producer.flush();
+        }
+        if (failed.get() > 0) {
+            // the broker refused some of the input (seen once under load: OutOfOrderSequenceException); no figure
+            System.out.printf("Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
+                    guarantee, failed.get(), records, firstFailure.get());
+            return;
         }
 
         StreamsBuilder b = new StreamsBuilder();
@@ -288,11 +302,14 @@ public final class PeersBenchmark {
             counter.poll(Duration.ofMillis(500));
             start = System.nanoTime();
             streams.start();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (seen < records && System.nanoTime() < deadline) {
+            long lastProgress = System.nanoTime();
+            while (seen < records && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(60)) {
                 int n = counter.poll(Duration.ofMillis(100)).count();
-                if (n > 0 && firstOutput == 0) {
-                    firstOutput = System.nanoTime();
+                if (n > 0) {
+                    lastProgress = System.nanoTime();
+                    if (firstOutput == 0) {
+                        firstOutput = lastProgress;
+                    }
                 }
                 seen += n;
             }
