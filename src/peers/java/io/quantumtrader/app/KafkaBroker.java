@@ -69,6 +69,7 @@ final class KafkaBroker implements AutoCloseable {
         Process broker = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("broker.log").toFile()).start();
         KafkaBroker b = new KafkaBroker(broker, dir, "127.0.0.1:" + port);
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "kafka-broker-stop")); // when this JVM is stopped
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrap,
