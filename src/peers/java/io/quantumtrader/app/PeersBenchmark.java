@@ -284,7 +284,8 @@ public final class PeersBenchmark {
         s.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "peers-" + run);
         s.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         s.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        s.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("peers-streams").toString());
+        java.nio.file.Path stateDir = Files.createTempDirectory("peers-streams");
+        s.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         s.put(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 
@@ -315,6 +316,9 @@ public final class PeersBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         report("Kafka Streams " + kind + ", " + guarantee, seen / seconds);
         System.out.printf("  %,d of %,d outputs in %.1f s (first output after %.1f s: start-up and group join)%n", seen, records,
                 seconds, firstOutput == 0 ? -1 : (firstOutput - start) / 1e9);
