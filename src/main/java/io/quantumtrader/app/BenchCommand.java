@@ -36,6 +36,8 @@ import java.util.concurrent.Callable;
  * Engine benchmarks (docs/BENCHMARKS.md): raw XADD rate, a plain pipelined XREADGROUP+XACK loop (the ceiling for
  * any consumer), and records/s through a stateless filter→mapValues→to stage and a stateful stage (KeyValueStore on
  * a Redis Hash), with batch commit. Each figure is records / wall-clock seconds from first read to drained.
+ * {@code --latency}: per-hop latency at offered loads ({@link LatencyBenchmark}); {@code --soak}: heap and RSS over a
+ * long run ({@link SoakBenchmark}). The first line names the Redis (binary, version, allocator) and the load average.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure engine throughput on this machine.")
 final class BenchCommand implements Callable<Integer> {

@@ -38,7 +38,7 @@ final class SoakBenchmark {
                 long start = System.nanoTime();
                 publisher.sendAll(Flux.range(base, perRound).map(i -> {
                     String symbol = "S" + (i % keys);
-                    return new EventPublisher.Event("ticks", symbol, new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7), i),
+                    return new EventPublisher.Event("ticks", symbol, new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7), i + 1L),
                             System.currentTimeMillis());
                 }), batchSize).block();
                 if (!runtime.awaitDrained(Duration.ofMinutes(10))) {

@@ -108,9 +108,12 @@ public final class EventPublisher {
     private Mono<Long> sendBatches(Flux<Event> events, int batchSize, java.util.function.Function<List<Event>, Mono<Void>> after) {
         boolean cluster = RedisDeployment.isCluster(redis);
         return events.buffer(batchSize)
-                .concatMap(batch -> {
+                .publishOn(reactor.core.scheduler.Schedulers.parallel(), 2)
+                .map(batch -> {
                     // one script may touch one Redis Cluster slot only: on a cluster, one script per slot (the order
-                    // within a partition, hence within a slot, is kept)
+                    // within a partition, hence within a slot, is kept). Batches are encoded on a parallel thread, the
+                    // next one while the previous is in flight; sent one at a time, in order (the I/O thread only
+                    // writes and reads)
                     Map<Integer, CommitBatch> bySlot = new java.util.LinkedHashMap<>();
                     for (Event e : batch) {
                         StreamSpec spec = catalog.spec(e.stream());
@@ -119,11 +122,13 @@ public final class EventPublisher {
                         bySlot.computeIfAbsent(cluster ? io.lettuce.core.cluster.SlotHash.getSlot(key) : 0, s -> new CommitBatch())
                                 .add(key, spec.maxLen(), EnvelopeCodec.encode(e.stream(), source, id, e.key(), e.value(), e.timestamp(), id));
                     }
-                    return Flux.fromIterable(bySlot.values())
-                            .concatMap(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
-                            .reduce(0L, Long::sum)
-                            .flatMap(n -> after.apply(batch).thenReturn(n));
-                }, 1)
+                    // the scripts are encoded here, when called (LuaScript), not when subscribed on the I/O thread
+                    List<Mono<Long>> sends = bySlot.values().stream()
+                            .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
+                            .toList();
+                    return Flux.concat(sends).reduce(0L, Long::sum).flatMap(n -> after.apply(batch).thenReturn(n));
+                })
+                .concatMap(append -> append, 1)
                 .reduce(0L, Long::sum);
     }
 }

@@ -54,13 +54,20 @@ final class LuaScript {
         return new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8);
     }
 
-    /** @return the script's integer reply */
+    /**
+     * Keys and arguments are encoded on the calling thread, when this method is called (not on the connection's I/O
+     * thread when the script is sent).
+     *
+     * @return the script's integer reply
+     */
     Mono<Long> executeForLong(ReactiveStringRedisTemplate redis, List<String> keys, List<String> args) {
+        byte[][] encoded = bytes(keys, args);
+        int numKeys = keys.size();
         return redis.execute(connection -> connection.scriptingCommands()
-                        .<Long>evalSha(sha1, ReturnType.INTEGER, keys.size(), encode(keys, args))
+                        .<Long>evalSha(sha1, ReturnType.INTEGER, numKeys, wrap(encoded))
                         .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
-                                e -> connection.scriptingCommands().eval(source.duplicate(), ReturnType.INTEGER, keys.size(),
-                                        encode(keys, args))))
+                                e -> connection.scriptingCommands().eval(source.duplicate(), ReturnType.INTEGER, numKeys,
+                                        wrap(encoded))))
                 .next();
     }
 
@@ -87,15 +94,23 @@ final class LuaScript {
         return out;
     }
 
-    private static ByteBuffer[] encode(List<String> keys, List<String> args) {
-        ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
+    private static byte[][] bytes(List<String> keys, List<String> args) {
+        byte[][] keysAndArgs = new byte[keys.size() + args.size()][];
         int i = 0;
         for (String k : keys) {
-            keysAndArgs[i++] = ByteBuffer.wrap(k.getBytes(StandardCharsets.UTF_8));
+            keysAndArgs[i++] = k.getBytes(StandardCharsets.UTF_8);
         }
         for (String a : args) {
-            keysAndArgs[i++] = ByteBuffer.wrap(a.getBytes(StandardCharsets.UTF_8));
+            keysAndArgs[i++] = a.getBytes(StandardCharsets.UTF_8);
         }
         return keysAndArgs;
+    }
+
+    private static ByteBuffer[] wrap(byte[][] values) {
+        ByteBuffer[] out = new ByteBuffer[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ByteBuffer.wrap(values[i]);
+        }
+        return out;
     }
 }

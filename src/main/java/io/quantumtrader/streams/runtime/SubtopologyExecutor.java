@@ -176,23 +176,22 @@ public final class SubtopologyExecutor {
         return Mono.empty();
     }
 
-    /** Records in, records out and time per plan node over one batch, reported once per batch. */
+    /** Records in, records out and time per plan node over one batch (or one punctuation), reported once. */
     private final class NodeStats {
         final int[] in;
         final int[] out;
         final long[] nanos;
-        final boolean[] ran;
 
         NodeStats(int n) {
             in = new int[n];
             out = new int[n];
             nanos = new long[n];
-            ran = new boolean[n];
         }
 
         void report(TaskOutput output) {
+            // every processor node, once per batch (its meters exist and count batches even when no record reached it)
             for (int i = 0; i < plan.length; i++) {
-                if (ran[i]) {
+                if (plan[i].kind() == TopologyNode.Kind.PROCESSOR) {
                     output.nodeProcessed(plan[i].name(), in[i], out[i], nanos[i]);
                 }
             }
@@ -298,7 +297,6 @@ public final class SubtopologyExecutor {
         private void finishNode(List<Record<Object, Object>> produced) {
             TopologyNode n = plan[node];
             if (n.kind() == TopologyNode.Kind.PROCESSOR && (!input.isEmpty() || !produced.isEmpty() || punctuateAt != Long.MIN_VALUE)) {
-                stats.ran[node] = true;
                 stats.in[node] += input.size();
                 stats.out[node] += produced.size();
                 stats.nanos[node] += System.nanoTime() - started;

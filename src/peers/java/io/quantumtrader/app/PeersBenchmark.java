@@ -1,0 +1,371 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.record.Envelope;
+import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.streams.record.JsonSerde;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.trader.events.PriceTick;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.stream.StreamReceiver;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * This engine, Spring Data Redis' {@code StreamReceiver} and Kafka Streams 4.3.1, side by side in one run over the
+ * same records (docs/BENCHMARKS.md "Peers", issue 12):
+ * <ul>
+ *   <li>stateless {@code filter → mapValues → to} and stateful {@code process()} + key-value store {@code → to};</li>
+ *   <li>the engine on a Redis started for the run (the {@code redis-server} on PATH when there is one);</li>
+ *   <li>{@code StreamReceiver}: the per-record way a Spring user writes the stateful stage (consumer group, HINCRBYFLOAT
+ *       on the state hash, XADD the output, XACK), with {@code concatMap} and {@code flatMap(64)}, and a loss check:
+ *       every published record must be acknowledged;</li>
+ *   <li>Kafka Streams on a single-node KRaft broker in a child JVM, stateless at_least_once, stateful (RocksDB with
+ *       changelog) at_least_once and exactly_once_v2.</li>
+ * </ul>
+ * Each figure is records / wall-clock seconds from starting the consumer until the last output is visible (for Kafka:
+ * to a read_committed consumer). Run: see docs/BENCHMARKS.md.
+ */
+public final class PeersBenchmark {
+
+    private static final JsonSerde<PriceTick> TICKS = new JsonSerde<>(PriceTick.class);
+
+    private final int records;
+    private final int keys;
+    private final int batchSize;
+
+    private PeersBenchmark(int records, int keys, int batchSize) {
+        this.records = records;
+        this.keys = keys;
+        this.batchSize = batchSize;
+    }
+
+    /** @param args {@code [records [keys [batch size [what]]]]}; what: {@code all} (default), {@code receiver}, {@code kafka}, {@code engine} */
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        String what = args.length > 3 ? args[3] : "all";
+        for (String noisy : List.of("org.apache.kafka", "kafka", "org.apache.zookeeper")) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(noisy)).setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+        new PeersBenchmark(records, keys, batch).run(what);
+        System.exit(0);
+    }
+
+    private void run(String what) throws Exception {
+        try (RedisConnection redis = RedisConnection.fromEnvironment()) {
+            System.out.printf("peers on %s: %,d records, %d keys, batch %d, %d cores, Java %s, load average %s%n",
+                    redis.description(), records, keys, batchSize, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), BenchCommand.loadAverage());
+            ReactiveStringRedisTemplate t = redis.template();
+            String rb = redisBenchmark(redis);
+            if (rb != null) {
+                System.out.printf("%-66s %12s entries/s%n", "raw XADD, redis-benchmark -P 64", rb);
+            }
+            String ns = "peers-" + System.currentTimeMillis();
+            if (what.equals("all") || what.equals("engine")) {
+                report("this engine, stateless filter->mapValues->to", engine(t, ns + "-stateless", BenchCommand.statelessTopology()));
+                report("this engine, stateful process() + store -> to", engine(t, ns + "-stateful", BenchCommand.statefulTopology()));
+            }
+            if (what.equals("all") || what.equals("receiver")) {
+                receiver(t, redis, ns + "-rc", "concatMap", f -> f.concatMap(this::handle), 0);
+                receiver(t, redis, ns + "-rf", "flatMap(64)", f -> f.flatMap(this::handle, 64), 0);
+                receiver(t, redis, ns + "-rb", "concatMap, batchSize(" + batchSize + ")", f -> f.concatMap(this::handle), batchSize);
+            }
+            if (what.equals("all") || what.equals("kafka")) {
+                kafka();
+            }
+        }
+    }
+
+    private static void report(String what, double rate) {
+        System.out.printf("%-66s %,12.0f records/s (load average %s)%n", what, rate, BenchCommand.loadAverage());
+    }
+
+    private void publish(ReactiveStringRedisTemplate t, String ns) {
+        EventPublisher publisher = new EventPublisher(t, new StreamKeys(ns), StreamCatalog.defaults(), "bench");
+        publisher.sendAll(Flux.range(0, records).map(i -> {
+            String symbol = "S" + (i % keys);
+            return new EventPublisher.Event("ticks", symbol, tick(i), 1_700_000_000_000L + i);
+        }), batchSize).block();
+    }
+
+    private PriceTick tick(int i) {
+        String symbol = "S" + (i % keys);
+        return new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7), 1_700_000_000_000L + i);
+    }
+
+    // ---- this engine ----
+
+    private double engine(ReactiveStringRedisTemplate t, String ns, Topology topology) {
+        publish(t, ns);
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
+        long start = System.nanoTime();
+        try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)) {
+            runtime.start();
+            if (!runtime.awaitDrained(Duration.ofMinutes(10)) || runtime.counters().recordsIn() != records) {
+                throw new IllegalStateException("engine processed " + runtime.counters().recordsIn() + " of " + records);
+            }
+            return records / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    // ---- Spring Data Redis StreamReceiver ----
+
+    private String receiverInput;
+    private String receiverOutput;
+    private String receiverState;
+    private String receiverGroup;
+    private ReactiveStringRedisTemplate receiverTemplate;
+    private final AtomicLong handled = new AtomicLong();
+    private final Set<String> handledIds = ConcurrentHashMap.newKeySet();
+
+    /** One record the way a Spring user writes it: state hash, output entry, acknowledgement. */
+    private Mono<Long> handle(MapRecord<String, String, String> r) {
+        Envelope env = Envelope.fromFields(r.getValue());
+        PriceTick tick = TICKS.deserialize(env.data());
+        return receiverTemplate.opsForHash().increment(receiverState, env.subject(), tick.size())
+                .flatMap(volume -> receiverTemplate.opsForStream().add(receiverOutput, EnvelopeCodec.encode("volume",
+                        "peer/receiver", UUID.randomUUID().toString(), env.subject(), volume, env.time().toEpochMilli(), env.traceId())))
+                .then(receiverTemplate.opsForStream().acknowledge(receiverInput, receiverGroup, r.getId()))
+                .doOnNext(n -> {
+                    handled.incrementAndGet();
+                    handledIds.add(r.getId().getValue());
+                });
+    }
+
+    private void receiver(ReactiveStringRedisTemplate t, RedisConnection redis, String ns, String how,
+                          Function<Flux<MapRecord<String, String, String>>, Flux<Long>> stage, int receiverBatch) {
+        publish(t, ns);
+        StreamKeys k = new StreamKeys(ns);
+        receiverTemplate = t;
+        receiverInput = k.stream("ticks", 0);
+        receiverOutput = k.stream("volume", 0);
+        receiverState = ns + ":receiver-volume";
+        receiverGroup = "receiver";
+        handled.set(0);
+        handledIds.clear();
+        new StreamAdmin(t).ensureGroup(receiverInput, receiverGroup).block();
+        StreamReceiver.StreamReceiverOptionsBuilder<String, MapRecord<String, String, String>> options =
+                StreamReceiver.StreamReceiverOptions.builder().pollTimeout(Duration.ofMillis(100));
+        if (receiverBatch > 0) {
+            options.batchSize(receiverBatch);
+        }
+        StreamReceiver<String, MapRecord<String, String, String>> receiver = StreamReceiver.create(redis.factory(), options.build());
+        long start = System.nanoTime();
+        Disposable run = stage.apply(receiver.receive(Consumer.from(receiverGroup, "c1"),
+                StreamOffset.create(receiverInput, ReadOffset.lastConsumed()))).subscribe();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        long end = start;
+        while (handledIds.size() < records && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(5)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = handled.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+                end = lastChange;
+            }
+        }
+        run.dispose();
+        double rate = handledIds.size() / ((end - start) / 1e9);
+        long pending = new StreamAdmin(t).pendingCount(receiverInput, receiverGroup).block();
+        long outputs = t.opsForStream().size(receiverOutput).block();
+        report("StreamReceiver " + how + ", HINCRBYFLOAT + XADD + XACK", rate);
+        System.out.printf("  processed %,d of %,d; %,d left pending (delivered, never processed); %,d outputs, %,d duplicates%n",
+                handledIds.size(), records, pending, outputs, handled.get() - handledIds.size());
+    }
+
+    // ---- Kafka Streams ----
+
+    private void kafka() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            System.out.printf("Kafka %s broker (KRaft, single node, child JVM) at %s%n",
+                    org.apache.kafka.common.utils.AppInfoParser.getVersion(), broker.bootstrap());
+            kafkaRun(broker, "stateless", "at_least_once");
+            kafkaRun(broker, "stateful", "at_least_once");
+            kafkaRun(broker, "stateful", "exactly_once_v2");
+        }
+    }
+
+    private void kafkaRun(KafkaBroker broker, String kind, String guarantee) throws Exception {
+        String run = kind + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
+        String in = "ticks-" + run;
+        String out = "out-" + run;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+        AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < records; i++) {
+                PriceTick tick = tick(i);
+                producer.send(new ProducerRecord<>(in, 0, tick.timestamp(), tick.symbol(), TICKS.serialize(tick)), (meta, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failed.get() > 0) {
+            // the broker refused some of the input (seen once under load: OutOfOrderSequenceException); no figure
+            System.out.printf("Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
+                    guarantee, failed.get(), records, firstFailure.get());
+            return;
+        }
+
+        StreamsBuilder b = new StreamsBuilder();
+        var source = b.stream(in, Consumed.with(Serdes.String(), Serdes.String())).mapValues(TICKS::deserialize);
+        if (kind.equals("stateless")) {
+            source.filter((key, tick) -> tick.size() > 0)
+                    .mapValues(tick -> Double.toString(tick.notional()))
+                    .to(out, Produced.with(Serdes.String(), Serdes.String()));
+        } else {
+            b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("volume"), Serdes.String(), Serdes.Double()));
+            source.process(VolumeProcessor::new, "volume")
+                    .to(out, Produced.with(Serdes.String(), Serdes.String()));
+        }
+        Properties s = new Properties();
+        s.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "peers-" + run);
+        s.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        s.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        java.nio.file.Path stateDir = Files.createTempDirectory("peers-streams");
+        s.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        s.put(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "count-" + run);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long seen = 0;
+        long end = 0;
+        long start;
+        long firstOutput = 0;
+        try (KafkaConsumer<String, String> counter = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+             KafkaStreams streams = new KafkaStreams(b.build(), s)) {
+            counter.subscribe(List.of(out));
+            counter.poll(Duration.ofMillis(500));
+            start = System.nanoTime();
+            streams.start();
+            long lastProgress = System.nanoTime();
+            while (seen < records && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(60)) {
+                int n = counter.poll(Duration.ofMillis(100)).count();
+                if (n > 0) {
+                    lastProgress = System.nanoTime();
+                    end = lastProgress; // the last output seen (closing the application is not counted)
+                    if (firstOutput == 0) {
+                        firstOutput = lastProgress;
+                    }
+                }
+                seen += n;
+            }
+        }
+        double seconds = (end - start) / 1e9;
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        report("Kafka Streams " + kind + ", " + guarantee, seen / seconds);
+        System.out.printf("  %,d of %,d outputs in %.1f s (first output after %.1f s: start-up and group join)%n", seen, records,
+                seconds, firstOutput == 0 ? -1 : (firstOutput - start) / 1e9);
+    }
+
+    /** Running traded volume per key: one store read and one store write per record (RocksDB with changelog). */
+    static final class VolumeProcessor implements Processor<String, PriceTick, String, String> {
+        private ProcessorContext<String, String> context;
+        private KeyValueStore<String, Double> store;
+
+        @Override
+        public void init(ProcessorContext<String, String> context) {
+            this.context = context;
+            this.store = context.getStateStore("volume");
+        }
+
+        @Override
+        public void process(Record<String, PriceTick> record) {
+            Double v = store.get(record.key());
+            double next = (v == null ? 0 : v) + record.value().size();
+            store.put(record.key(), next);
+            context.forward(record.withValue(Double.toString(next)));
+        }
+    }
+
+    /** @return redis-benchmark's XADD rate, or null when it is not installed */
+    private String redisBenchmark(RedisConnection redis) {
+        try {
+            Process p = new ProcessBuilder("redis-benchmark", "-h", redis.host(), "-p", String.valueOf(redis.port()),
+                    "-n", String.valueOf(records), "-P", "64", "-q", "XADD", "peers:rb", "*", "id", "x", "data",
+                    "{\"symbol\":\"BTC-USD\",\"price\":800.5}").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([\\d.]+) requests per second").matcher(text);
+            String rate = null;
+            while (m.find()) {
+                rate = String.format("%,.0f", Double.parseDouble(m.group(1)));
+            }
+            redis.template().delete("peers:rb").block();
+            return rate;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
