@@ -51,7 +51,11 @@ class DrainedCountersTest {
             assertThat(runtime.awaitDrained(Duration.ofMillis(500))).as("drained while 500 read entries are not counted").isFalse();
 
             release.tryEmitEmpty();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            boolean drained = runtime.awaitDrained(Duration.ofSeconds(30));
+            assertThat(drained).as("drained after the commit was released; records in %d, commits %d, tasks %s, lag %s",
+                    runtime.counters().recordsIn(), runtime.counters().commits(),
+                    runtime.tasks().stream().map(t -> t.id() + " " + t.state() + " read-ahead " + t.readAhead()).toList(),
+                    runtime.lag().block()).isTrue();
             assertThat(runtime.counters().recordsIn()).isEqualTo(2000);
         }
     }
