@@ -149,11 +149,12 @@ class HostileInputTest {
         int duplicates = (int) kinds.stream().filter(Kind::duplicate).count();
 
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             Flux.concat(writes).blockLast();
             REDIS.template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw)
                     .withStreamKey(buf(new StreamKeys(ns).stream(TICKS, 0).getBytes(StandardCharsets.UTF_8))))).blockLast();
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
 
             assertThat(runtime.counters().duplicates()).as("deduplicated").isEqualTo(duplicates);

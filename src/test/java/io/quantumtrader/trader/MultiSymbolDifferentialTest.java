@@ -83,7 +83,7 @@ class MultiSymbolDifferentialTest {
         String ns = "stocks-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(1))).isTrue();

@@ -43,7 +43,7 @@ class TradingTopologyOnRedisTest {
         String ns = "trader-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).isTrue();
