@@ -77,6 +77,7 @@ class DifferentialTest {
     static IndependentReference reference(IndependentReference.Rules rules) {
         IndependentReference reference = new IndependentReference(rules);
         ticks.forEach(reference::onTick);
+        reference.end();
         return reference;
     }
 

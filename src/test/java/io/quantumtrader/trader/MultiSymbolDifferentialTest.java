@@ -90,6 +90,7 @@ class MultiSymbolDifferentialTest {
         }
         IndependentReference reference = new IndependentReference(referenceRules, Duration.ofDays(1).toMillis());
         ticks.forEach(reference::onTick);
+        reference.end();
 
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
         long entries = reference.fills.stream().filter(f -> f.purpose() == io.quantumtrader.trader.events.OrderFilled.Purpose.ENTRY).count();
