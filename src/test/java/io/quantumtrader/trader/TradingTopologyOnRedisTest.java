@@ -49,6 +49,13 @@ class TradingTopologyOnRedisTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).isTrue();
         }
         for (String s : streams) {
+            if (s.equals(QuantumTraderTopology.NO_SIGNALS)) {
+                // two writers (the market-data advisory and the portfolio's kill-switch gate): their interleaving is
+                // arrival order; each writer's own order is checked through the other streams
+                assertThat(TradingFixtures.redisOutputs(REDIS.template(), ns, s)).as(s)
+                        .containsExactlyInAnyOrderElementsOf(expected.get(s));
+                continue;
+            }
             assertThat(TradingFixtures.redisOutputs(REDIS.template(), ns, s)).as(s).isEqualTo(expected.get(s));
         }
     }
