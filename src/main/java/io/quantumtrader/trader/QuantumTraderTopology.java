@@ -150,12 +150,14 @@ public final class QuantumTraderTopology {
                 .mapValues(Advice::noSignal, Named.as("no-signal"))
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
 
-        // ---- portfolio layer (sub-topology 1): ticks, signals and regimes merged in event time (with alignment on:
-        // ticks are declared first, so a tick at a candle's last millisecond goes before that candle's signal) ----
+        // README: the DSL example starts here
+        // portfolio layer, its own sub-topology: ticks, signals and regimes merged in event time (alignment on; ticks
+        // declared first, so a tick at a candle's last millisecond goes before that candle's signal)
         EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("portfolio-ticks"));
         EventStream<String, Signal> advisories = b.stream(SIGNALS, Signal.class, Named.as("signals"));
         b.stream(REGIMES, RegimeUpdate.class, Named.as("regime-updates"))
                 .process(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
+        // README: the DSL example pauses here
         // the kill-switch gate: a signal arriving while the kill switch is on is declined here (it reads the account)
         EventStream<String, Advice> gated = advisories.process(() -> new KillSwitchGateProcessor(risk),
                 Named.as("kill-switch-gate"), "account");
@@ -170,7 +172,7 @@ public final class QuantumTraderTopology {
                 Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
-        // README: the DSL example starts here
+        // README: the DSL example resumes here
         EventStream<String, TradeRequest> requests = evaluations
                 .filter((symbol, e) -> e.decision() != Decision.VETOED, Named.as("approved-evaluations"))   // APPROVED, MODIFIED
                 .flatMapValues(e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
