@@ -400,6 +400,10 @@ public final class StreamTask {
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
                 : null;
         aligner = align;
+        if (publishedWatermarkMs == Long.MAX_VALUE) {
+            // the end-of-input commit may have failed with the run before: check again and publish it again
+            publishedWatermarkMs = InputAligner.NONE;
+        }
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
