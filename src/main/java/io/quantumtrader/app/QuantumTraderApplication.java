@@ -73,7 +73,10 @@ public class QuantumTraderApplication {
                 .withCatalog(catalog)
                 .withStaleConsumerIdle(p.staleConsumerIdle())
                 .withIngest(p.ingestLimits())
-                .withLeaseTtl(p.leaseTtl());
+                .withLeaseTtl(p.leaseTtl())
+                // the portfolio merges ticks, signals and regimes in event time; live ticks carry no watermark, so an
+                // input silent for 5 s (wall clock) stops holding the others (Kafka's max.task.idle.ms)
+                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks().withIdleTimeout(java.time.Duration.ofSeconds(5)));
     }
 
     @Bean

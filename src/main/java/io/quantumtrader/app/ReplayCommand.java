@@ -89,7 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
             out.printf("kill switch: %s%n", dailyKillSwitchReset
                     ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
                     : "stays on until a human reset");
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize);
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
+                    .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());   // the portfolio's inputs in event time
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
             long started = System.nanoTime();
             try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())

@@ -42,6 +42,7 @@ import io.quantumtrader.trader.regime.MarketState;
 import io.quantumtrader.trader.regime.RegimeDetector;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.signal.Advice;
+import io.quantumtrader.trader.signal.SignalAdvisory;
 
 import java.time.Duration;
 import java.util.List;
@@ -118,10 +119,11 @@ public final class QuantumTraderTopology {
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
 
-        EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
+        // ---- market-data layer (sub-topology 0), by symbol: ticks -> candles -> regime -> signals.advisory.new ----
+        EventStream<String, PriceTick> marketTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
 
         // candle builder: ticks -> 1-minute OHLCV candles, emitted once when the window closes
-        EventStream<String, Candle> candles = ticks.groupByKey()
+        EventStream<String, Candle> candles = marketTicks.groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(CandleBuilder::empty, (symbol, tick, candle) -> candle.add(tick), Materialized.as("candle-builder"))
@@ -133,26 +135,44 @@ public final class QuantumTraderTopology {
         // regime detector and signal advisory, per symbol
         RegimeDetector detector = new RegimeDetector(rules);
         EventStream<String, MarketState> states = candles
-                .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history", "regimes");
+                .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
         states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
                 .mapValues(MarketState::regime, Named.as("regime-update"))
                 .to(REGIMES, Named.as("regimes-sink"));
         states.flatMapValues(s -> detector.spike(s).stream().toList(), Named.as("volatility-spikes"))
                 .to(SPIKES, Named.as("spikes-sink"));
-        EventStream<String, Advice> advice = states.process(() -> new AdvisoryProcessor(risk), Named.as("signal-advisory"), "account");
-        EventStream<String, Signal> signals = advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
-                .mapValues(Advice::signal, Named.as("signal"));
-        signals.to(SIGNALS, Named.as("signals-sink"));
+        SignalAdvisory advisory = new SignalAdvisory();
+        EventStream<String, Advice> advice = states.mapValues(advisory::advise, Named.as("signal-advisory"));
+        advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
+                .mapValues(Advice::signal, Named.as("signal"))
+                .to(SIGNALS, Named.as("signals-sink"));
         advice.filter((symbol, a) -> a.noSignal() != null, Named.as("declines-only"))
                 .mapValues(Advice::noSignal, Named.as("no-signal"))
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
+
+        // README: the DSL example starts here
+        // portfolio layer, its own sub-topology: ticks, signals and regimes merged in event time (alignment on; ticks
+        // declared first, so a tick at a candle's last millisecond goes before that candle's signal)
+        EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("portfolio-ticks"));
+        EventStream<String, Signal> advisories = b.stream(SIGNALS, Signal.class, Named.as("signals"));
+        b.stream(REGIMES, RegimeUpdate.class, Named.as("regime-updates"))
+                .process(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
+        // README: the DSL example pauses here
+        // the kill-switch gate: a signal arriving while the kill switch is on is declined here (it reads the account)
+        EventStream<String, Advice> gated = advisories.process(() -> new KillSwitchGateProcessor(risk),
+                Named.as("kill-switch-gate"), "account");
+        gated.filter((symbol, a) -> a.noSignal() != null, Named.as("gate-declines"))
+                .mapValues(Advice::noSignal, Named.as("gate-no-signal"))
+                .to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
+        EventStream<String, Signal> signals = gated.filter((symbol, a) -> a.signal() != null, Named.as("open-gate"))
+                .mapValues(Advice::signal, Named.as("gated-signal"));
 
         // risk kernel -> filter(approved) -> position sizer -> order entry
         EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
                 Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
-        // README: the DSL example starts here
+        // README: the DSL example resumes here
         EventStream<String, TradeRequest> requests = evaluations
                 .filter((symbol, e) -> e.decision() != Decision.VETOED, Named.as("approved-evaluations"))   // APPROVED, MODIFIED
                 .flatMapValues(e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
@@ -234,7 +254,6 @@ public final class QuantumTraderTopology {
         private final RegimeDetector detector;
         private ProcessorContext<String, MarketState> context;
         private KeyValueStore<String, CandleHistory> history;
-        private KeyValueStore<String, RegimeUpdate> regimes;
 
         RegimeProcessor(RegimeDetector detector) {
             this.detector = detector;
@@ -244,7 +263,6 @@ public final class QuantumTraderTopology {
         public void init(ProcessorContext<String, MarketState> context) {
             this.context = context;
             this.history = context.getStateStore("candle-history");
-            this.regimes = context.getStateStore("regimes");
         }
 
         @Override
@@ -254,10 +272,22 @@ public final class QuantumTraderTopology {
                     .append(record.value(), detector.rules().historyCandles());
             history.put(record.key(), next);
             MarketState state = detector.evaluate(next.candles());
-            if (state.regime() != null) {
-                regimes.put(record.key(), state.regime());   // the exit brain's view of the symbol's regime
-            }
             context.forward(record.withValue(state));
+        }
+    }
+
+    /** The portfolio's view of each symbol's latest regime (position state's de-risk, the exit brain), from {@code regime.classification.update}. */
+    static final class RegimeTableProcessor implements Processor<String, RegimeUpdate, String, Void> {
+        private KeyValueStore<String, RegimeUpdate> regimes;
+
+        @Override
+        public void init(ProcessorContext<String, Void> context) {
+            this.regimes = context.getStateStore("regimes");
+        }
+
+        @Override
+        public void process(Record<String, RegimeUpdate> record) {
+            regimes.put(record.key(), record.value());
         }
     }
 }

@@ -62,7 +62,7 @@ class DifferentialTest {
         ns = "diff-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
@@ -77,6 +77,7 @@ class DifferentialTest {
     static IndependentReference reference(IndependentReference.Rules rules) {
         IndependentReference reference = new IndependentReference(rules);
         ticks.forEach(reference::onTick);
+        reference.end();
         return reference;
     }
 

@@ -149,22 +149,27 @@ class HostileInputTest {
         int duplicates = (int) kinds.stream().filter(Kind::duplicate).count();
 
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             Flux.concat(writes).blockLast();
             REDIS.template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw)
                     .withStreamKey(buf(new StreamKeys(ns).stream(TICKS, 0).getBytes(StandardCharsets.UTF_8))))).blockLast();
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
 
-            assertThat(runtime.counters().duplicates()).as("deduplicated").isEqualTo(duplicates);
-            assertThat(runtime.counters().rejected()).as("refused at the source").isEqualTo(hostile - duplicates);
+            // the ticks are read by two sub-topologies (market data and portfolio), each through its consumer group:
+            // each deduplicates and refuses every hostile entry, and says so with its own stage name
+            int readers = 2;
+            assertThat(runtime.counters().duplicates()).as("deduplicated").isEqualTo(readers * duplicates);
+            assertThat(runtime.counters().rejected()).as("refused at the source").isEqualTo(readers * (hostile - duplicates));
             double metered = runtime.metrics().registry().find("qt.streams.ingest.rejected").counters().stream()
                     .mapToDouble(Counter::count).sum();
-            assertThat(metered).isEqualTo(hostile - duplicates);
+            assertThat(metered).isEqualTo(readers * (hostile - duplicates));
             assertThat(runtime.counters().droppedLate()).as("no valid tick was made late").isZero();
         }
         List<Map<String, String>> dlq = io.quantumtrader.streams.RedisTestSupport.entriesOf(REDIS.template(), ns, TICKS + ".dlq", 0);
-        assertThat(dlq).hasSize(hostile - duplicates);
+        assertThat(dlq).hasSize(2 * (hostile - duplicates));
+        assertThat(dlq.stream().filter(d -> "ticks".equals(d.get("error.stage")))).hasSize(hostile - duplicates);
         assertThat(dlq).allSatisfy(d -> {
             assertThat(d).containsKey("error.reason");
             int size = d.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length()).sum();

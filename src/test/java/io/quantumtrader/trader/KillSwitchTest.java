@@ -4,6 +4,7 @@ import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.NoSignal;
+import io.quantumtrader.trader.events.Signal;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
 import io.quantumtrader.trader.events.PriceTick;
@@ -33,7 +34,7 @@ class KillSwitchTest {
             ticks = TradesCsv.read(in, "BTC-USD").ticks().subList(0, 30_000);
         }
         RiskRules rules = RiskRules.of(100_000, 1.0, 1.5, 50.0, 3, 100.0, 20, false);   // 1.5 % daily loss limit
-        try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
             ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
 
@@ -55,8 +56,11 @@ class KillSwitchTest {
             assertThat(driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).readValuesToList())
                     .allSatisfy(e -> assertThat(e.evaluatedAt()).isLessThanOrEqualTo(kill.activatedAt()));
             List<NoSignal> declines = driver.createOutputStream(QuantumTraderTopology.NO_SIGNALS, NoSignal.class).readValuesToList();
-            assertThat(declines.stream().filter(d -> d.candleEnd() > kill.activatedAt()))
-                    .isNotEmpty().allSatisfy(d -> assertThat(d.gate()).isEqualTo("kill_switch_active"));
+            // the gate is in the portfolio: every signal of the market-data layer after the activation is declined there
+            List<Long> signalsAfter = driver.createOutputStream(QuantumTraderTopology.SIGNALS, Signal.class).readValuesToList()
+                    .stream().map(Signal::candleEnd).filter(end -> end > kill.activatedAt()).toList();
+            assertThat(declines.stream().filter(d -> d.gate().equals("kill_switch_active")).map(NoSignal::candleEnd).toList())
+                    .isNotEmpty().containsExactlyElementsOf(signalsAfter);
             assertThat(driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList())
                     .anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH"));
 
@@ -64,11 +68,15 @@ class KillSwitchTest {
             long resetAt = ticks.get(ticks.size() - 1).timestamp();
             driver.createInputStream(QuantumTraderTopology.KILL_SWITCH)
                     .pipeInput("paper", new KillSwitch("paper", false, "reset by operator", 0, resetAt), resetAt);
+            // operator commands never hold the ticks: the reset command publishes no watermark, so the input is the
+            // portfolio's own kill switch read back (not waited for); the driver's piped watermark is ended here
+            driver.endInput(QuantumTraderTopology.KILL_SWITCH);
             List<PriceTick> later;
             try (InputStream csv = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
                 later = TradesCsv.read(csv, "BTC-USD").ticks().subList(30_000, 45_000);
             }
             later.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
             List<NoSignal> afterReset = driver.createOutputStream(QuantumTraderTopology.NO_SIGNALS, NoSignal.class).readValuesToList()
                     .stream().filter(d -> d.candleEnd() > resetAt).toList();
             assertThat(afterReset).isNotEmpty();

@@ -83,13 +83,14 @@ class MultiSymbolDifferentialTest {
         String ns = "stocks-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(1))).isTrue();
         }
         IndependentReference reference = new IndependentReference(referenceRules, Duration.ofDays(1).toMillis());
         ticks.forEach(reference::onTick);
+        reference.end();
 
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
         long entries = reference.fills.stream().filter(f -> f.purpose() == io.quantumtrader.trader.events.OrderFilled.Purpose.ENTRY).count();

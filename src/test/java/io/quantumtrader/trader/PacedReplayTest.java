@@ -44,14 +44,15 @@ class PacedReplayTest {
         String ns = "paced-" + seed;
         StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(1 + random.nextInt(300)), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog).withBatchSize(1 + random.nextInt(300)), REDIS.template())) {
             runtime.start();
             for (int i = 0; i < ticks.size(); ) {
                 int n = Math.min(ticks.size() - i, 1 + random.nextInt(400));
-                TradingFixtures.publish(REDIS.template(), ns, catalog, ticks.subList(i, i + n));
+                TradingFixtures.publishChunk(REDIS.template(), ns, catalog, ticks.subList(i, i + n));
                 i += n;
                 Thread.sleep(random.nextInt(40));
             }
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).isTrue();
         }
         for (String s : streams) {

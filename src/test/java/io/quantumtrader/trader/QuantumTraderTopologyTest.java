@@ -56,8 +56,10 @@ class QuantumTraderTopologyTest {
             raw.pipeInput("BTC-USD", java.util.Map.of("symbol", "BTC-USD", "price", -1, "size", 1, "timestamp", 1000), 1000);
             raw.pipeInput("BTC-USD", new PriceTick("BTC-USD", 100, 1, 2000), 2000);
             raw.pipeInput("BTC-USD", new PriceTick("BTC-USD", 101, 1, 70_000), 70_000);
-            assertThat(driver.deadLetters(QuantumTraderTopology.TICKS)).singleElement()
-                    .satisfies(f -> assertThat(f.get("error.message")).contains("price must be a positive number"));
+            // both layers read the ticks (each through its consumer group), and each refuses the invalid one
+            assertThat(driver.deadLetters(QuantumTraderTopology.TICKS)).hasSize(2)
+                    .allSatisfy(f -> assertThat(f.get("error.message")).contains("price must be a positive number"))
+                    .extracting(f -> f.get("error.stage")).containsExactlyInAnyOrder("ticks", "portfolio-ticks");
             assertThat(driver.createOutputStream(QuantumTraderTopology.CANDLES, Candle.class).readValuesToList())
                     .singleElement().satisfies(c -> assertThat(c.close()).isEqualTo(100));
         }

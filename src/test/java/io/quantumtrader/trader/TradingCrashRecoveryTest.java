@@ -43,7 +43,7 @@ class TradingCrashRecoveryTest {
 
         String ns = "crash-" + System.nanoTime();
         StreamCatalog catalog = TradingFixtures.catalog();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(200)
+        StreamsConfig config = StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog).withBatchSize(200)
                 .withLeaseTtl(Duration.ofSeconds(2)); // the killed victim's leases expire quickly
         TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
         int crashAt = 5 + new Random().nextInt(80);   // of ~100 commits

@@ -52,9 +52,10 @@ final class TradingFixtures {
     /** @return per stream, what the topology writes in the test driver for these ticks */
     static Map<String, List<String>> driverOutputs(Topology topology, List<PriceTick> ticks, List<String> streams) {
         Map<String, List<String>> out = new HashMap<>();
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology)) {
+        try (TopologyTestDriver driver = alignedDriver(topology)) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
             ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
             for (String s : streams) {
                 out.put(s, driver.createOutputStream(s, Object.class).readRecordsToList().stream()
                         .map(r -> r.key() + "|" + r.timestamp() + "|" + r.value()).toList());
@@ -63,11 +64,34 @@ final class TradingFixtures {
         return out;
     }
 
-    /** Publishes the ticks in order to {@code market.tick.price} of namespace {@code ns}. */
+    /**
+     * The test driver as the trading topology runs: event-time alignment on (the portfolio merges ticks, signals and
+     * regime updates in event time). Pipe the ticks, then {@code endInput(TICKS)}.
+     */
+    static TopologyTestDriver alignedDriver(Topology topology) {
+        return new TopologyTestDriver(topology, java.time.Instant.EPOCH,
+                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(), ALIGNMENT);
+    }
+
+    /** The alignment the trading topology runs with (replay and serve). */
+    static final io.quantumtrader.streams.runtime.InputAlignment ALIGNMENT = io.quantumtrader.streams.runtime.InputAlignment.byWatermarks();
+
+    /** Publishes the ticks in order to {@code market.tick.price} of namespace {@code ns}, with watermarks, and ends the input. */
     static void publish(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, List<PriceTick> ticks) {
+        publishChunk(redis, ns, catalog, ticks);
+        endTicks(redis, ns, catalog);
+    }
+
+    /** Publishes the ticks in order with watermarks (the input goes on: {@link #endTicks} ends it). */
+    static void publishChunk(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, List<PriceTick> ticks) {
         new EventPublisher(redis, new StreamKeys(ns), catalog, "test")
-                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
+                .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500, true)
                 .block();
+    }
+
+    /** Publishes "no more ticks" (watermark {@link Long#MAX_VALUE} on {@code market.tick.price}). */
+    static void endTicks(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog) {
+        new EventPublisher(redis, new StreamKeys(ns), catalog, "test").watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE).block();
     }
 
     /** @return the payloads of every partition of {@code stream} in namespace {@code ns}, partition by partition */
@@ -87,7 +111,8 @@ final class TradingFixtures {
         java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
         new EventPublisher(redis, new StreamKeys(ns), catalog, "test")
                 .sendAll(Flux.fromIterable(ticks).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t,
-                        t.timestamp(), "tick-" + i.getAndIncrement())), 500)
+                        t.timestamp(), "tick-" + i.getAndIncrement())), 500, true)
+                .then(new EventPublisher(redis, new StreamKeys(ns), catalog, "test").watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
                 .block();
     }
 

@@ -69,7 +69,7 @@ class TradingScaleOutTest {
 
         String one = "one-" + System.nanoTime();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withNamespace(one).withCatalog(catalog), REDIS.template())) {
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(one).withCatalog(catalog), REDIS.template())) {
             runtime.start();
             TradingFixtures.publishWithIds(REDIS.template(), one, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
@@ -90,7 +90,7 @@ class TradingScaleOutTest {
         List<StreamsRuntime> instances = new ArrayList<>();
         try {
             for (String id : List.of("i-1", "i-2", "i-3")) {
-                StreamsRuntime r = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults().withNamespace(three)
+                StreamsRuntime r = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(three)
                         .withCatalog(four).withInstanceId(id).withBatchSize(100), REDIS.template());
                 r.start();
                 instances.add(r);

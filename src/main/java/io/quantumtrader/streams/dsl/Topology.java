@@ -30,6 +30,21 @@ public final class Topology {
         this.stores = stores;
         this.globalStores = globalStores;
         this.subtopologies = split(nodes);
+        for (Subtopology s : subtopologies) {
+            Map<String, String> readBy = new HashMap<>();
+            for (TopologyNode n : s.nodes()) {
+                if (n.kind() != TopologyNode.Kind.SOURCE) {
+                    continue;
+                }
+                for (String stream : n.streams()) {
+                    String other = readBy.putIfAbsent(stream, n.name());
+                    if (other != null) {
+                        throw new TopologyException("stream '" + stream + "' is already read by source '" + other
+                                + "' in the same sub-topology; reuse that EventStream instead of calling stream() twice");
+                    }
+                }
+            }
+        }
     }
 
     /** @return the global tables' stores by name */

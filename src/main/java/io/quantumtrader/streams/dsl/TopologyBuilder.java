@@ -62,9 +62,9 @@ public final class TopologyBuilder {
     }
 
     /**
-     * Reads one or more streams with one value serde (they must have the same partition count).
-     *
-     * @throws TopologyException when a stream is already read by another source node
+     * Reads one or more streams with one value serde (they must have the same partition count). Two sub-topologies
+     * may read the same stream, each through its own consumer group (a stream read twice in one sub-topology is refused
+     * by {@link #build()}: reuse the EventStream).
      */
     public <V> EventStream<String, V> stream(List<String> streams, Serde<V> valueSerde, Named named) {
         Objects.requireNonNull(valueSerde, "valueSerde");
@@ -73,12 +73,6 @@ public final class TopologyBuilder {
         }
         for (String s : streams) {
             requireStreamName(s);
-            for (TopologyNode n : nodes) {
-                if (n.kind() == TopologyNode.Kind.SOURCE && n.streams().contains(s)) {
-                    throw new TopologyException("stream '" + s + "' is already read by source '" + n.name()
-                            + "'; reuse that EventStream instead of calling stream() twice");
-                }
-            }
         }
         TopologyNode source = add(TopologyNode.source(nodes.size(), nameFor(named, "SOURCE"), streams, valueSerde), List.of());
         return new EventStream<>(this, source);

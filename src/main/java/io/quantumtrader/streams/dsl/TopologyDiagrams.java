@@ -85,7 +85,7 @@ public final class TopologyDiagrams {
         Streams streams = Streams.of(d);
         Layout layout = Layout.of(d, streams);
         StringBuilder sb = new StringBuilder("digraph \"").append(name).append("\" {\n")
-                .append("  rankdir=TB;\n  newrank=true;\n  nodesep=0.2;\n  ranksep=0.3;\n")
+                .append("  rankdir=TB;\n  newrank=true;\n  nodesep=0.1;\n  ranksep=0.3;\n")
                 .append("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", "
                         + "color=\"#57606a\", margin=\"0.08,0.03\", height=0.3];\n")
                 .append("  edge [color=\"#8c959f\", arrowsize=0.6];\n");
@@ -94,7 +94,14 @@ public final class TopologyDiagrams {
                     .append(stream).append("\"];\n");
         }
         StringBuilder edges = new StringBuilder();
+        java.util.Set<String> readEarlier = new java.util.HashSet<>();
         for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
+            // a stream an earlier sub-topology reads too (each reads it through its own consumer group): its edge to
+            // this source does not rank the source; the sub-topology's other inputs do (invisible edges), so it stands
+            // below the earlier one instead of beside it at the top
+            java.util.Set<String> inputs = new java.util.LinkedHashSet<>();
+            s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SOURCE).forEach(n -> inputs.addAll(n.streams()));
+            java.util.List<String> ownInputs = inputs.stream().filter(x -> !readEarlier.contains(x)).toList();
             sb.append("  subgraph cluster_").append(s.id()).append(" {\n    label=\"Sub-topology ").append(s.id())
                     .append(s.global() ? " (global store)" : "").append("\";\n    fontname=\"Helvetica\";\n    fontsize=11;\n")
                     .append("    style=rounded;\n    color=\"#d0d7de\";\n");
@@ -102,6 +109,15 @@ public final class TopologyDiagrams {
                 sb.append("    \"").append(n.name()).append("\" [").append(dotAttributes(n, streams)).append("];\n");
                 if (n.kind() == TopologyNode.Kind.SOURCE) {
                     for (String stream : n.streams()) {
+                        if (readEarlier.contains(stream) && !ownInputs.isEmpty()) {
+                            edges.append("  \"stream:").append(stream).append("\" -> \"").append(n.name())
+                                    .append("\" [constraint=false];\n");
+                            for (String other : ownInputs) {
+                                edges.append("  \"stream:").append(other).append("\" -> \"").append(n.name())
+                                        .append("\" [style=invis];\n");
+                            }
+                            continue;
+                        }
                         edges.append("  \"stream:").append(stream).append("\" -> \"").append(n.name()).append('"')
                                 .append(minlen(layout.span(STREAM + stream, NODE + n.name()))).append(";\n");
                     }
@@ -120,6 +136,7 @@ public final class TopologyDiagrams {
                 }
             }
             sb.append("  }\n");
+            readEarlier.addAll(inputs);
         }
         return sb.append(edges).append("}\n").toString();
     }

@@ -71,6 +71,8 @@ public final class StreamTask {
     /** The largest event time this task processed (epoch ms) and the last watermark it published. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
+    /** Largest entry id processed per input stream: the end-of-input check ({@link #inputsEnded}). */
+    private final Map<String, String> processedIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private volatile long processedAtStart;
     private volatile Run current;
@@ -398,6 +400,10 @@ public final class StreamTask {
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
                 : null;
         aligner = align;
+        if (publishedWatermarkMs == Long.MAX_VALUE) {
+            // the end-of-input commit may have failed with the run before: check again and publish it again
+            publishedWatermarkMs = InputAligner.NONE;
+        }
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
@@ -420,7 +426,7 @@ public final class StreamTask {
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE
-                        ? aligned(align, null, executor, context).concatWith(punctuate(executor, context))
+                        ? aligned(align, null, executor, context).concatWith(punctuate(align, executor, context))
                         : aligned(align, castBatch(work), executor, context), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
                         .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
@@ -494,6 +500,48 @@ public final class StreamTask {
         publishedWatermarkMs = watermark;
     }
 
+    /**
+     * End of input (alignment on): every input of the task has ended (watermark {@link Long#MAX_VALUE} from its other
+     * producers, or is fed back only) and the task has processed and released everything up to the entries those
+     * watermarks cover. Then no output older than any time can follow, and the task says so downstream
+     * ({@link #publishEndOfInput}): a window stage's lag would otherwise hold an aligned consumer's last records forever.
+     */
+    private Mono<Boolean> inputsEnded(InputAligner align) {
+        if (align == null || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE || align.held() > 0) {
+            return Mono.just(false);
+        }
+        return Flux.fromIterable(align.streams())
+                .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
+                        .map(reply -> {
+                            Map<String, String> producers = new LinkedHashMap<>();
+                            for (int i = 1; i + 1 < reply.size(); i += 2) {
+                                producers.put(reply.get(i), reply.get(i + 1));
+                            }
+                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix);
+                            if (watermark == InputAligner.NONE && sinkStreams.contains(stream)) {
+                                return true;   // fed back only: not waited for
+                            }
+                            if (watermark != Long.MAX_VALUE) {
+                                return false;
+                            }
+                            String last = reply.get(0);
+                            String done = processedIds.get(stream);
+                            return "0-0".equals(last) || (done != null && StreamEntry.compareIds(done, last) >= 0);
+                        }))
+                .all(ended -> ended);
+    }
+
+    private void publishEndOfInput(CommitBatch commit) {
+        String value = Long.toString(Long.MAX_VALUE);
+        for (String stream : sinkStreams) {
+            int partitions = config.catalog().spec(stream).partitions();
+            for (int q = 0; q < partitions; q++) {
+                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
+            }
+        }
+        publishedWatermarkMs = Long.MAX_VALUE;
+    }
+
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
                                                         TaskContext context) {
         return Mono.defer(() -> {
@@ -503,6 +551,8 @@ public final class StreamTask {
                     CommitBatch commit = new CommitBatch(outboxKey);
                     context.begin(commit, batch.get(0).id());
                     batch.forEach(e -> commit.ack(e.key(), e.id()));
+                    batch.forEach(e -> processedIds.merge(e.stream(), e.id(),
+                            (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b));
                     long started = System.nanoTime();
                     return refreshGlobals(context)
                             .then(executor.process(batch, context))
@@ -515,14 +565,20 @@ public final class StreamTask {
                 .subscribeOn(Schedulers.parallel());
     }
 
-    private Mono<TaskContext.PreparedCommit> punctuate(SubtopologyExecutor executor, TaskContext context) {
-        return Mono.defer(() -> {
+    private Mono<TaskContext.PreparedCommit> punctuate(InputAligner align, SubtopologyExecutor executor, TaskContext context) {
+        return inputsEnded(align).flatMap(ended -> Mono.defer(() -> {
                     long now = System.currentTimeMillis();
-                    context.begin(new CommitBatch(outboxKey), "punctuation-" + now);
+                    CommitBatch commit = new CommitBatch(outboxKey);
+                    context.begin(commit, "punctuation-" + now);
                     return refreshGlobals(context)
                             .then(executor.punctuate(now, context))
-                            .then(Mono.fromSupplier(() -> context.prepare(0)));
-                })
+                            .then(Mono.fromSupplier(() -> {
+                                if (ended) {
+                                    publishEndOfInput(commit);
+                                }
+                                return context.prepare(0);
+                            }));
+                }))
                 .subscribeOn(Schedulers.parallel())
                 .doOnNext(p -> counters.punctuations.increment());
     }

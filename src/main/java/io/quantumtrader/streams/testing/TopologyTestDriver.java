@@ -218,6 +218,13 @@ public final class TopologyTestDriver implements AutoCloseable {
                         t.processReleased();
                     }
                 }
+                if (w.value() == Long.MAX_VALUE) {
+                    for (Task t : tasks) {
+                        if (t.subtopology.sourceStreams().contains(w.stream())) {
+                            t.endIfInputsEnded();
+                        }
+                    }
+                }
                 continue;
             }
             StreamEntry entry = (StreamEntry) item;
@@ -252,6 +259,11 @@ public final class TopologyTestDriver implements AutoCloseable {
             this.subtopology = subtopology;
             InputAligner a = new InputAligner(subtopology.sourceStreams(), alignment.idleTimeout(), () -> wallClock);
             this.aligner = alignment.enabled() && a.aligning() ? a : null;
+            if (aligner != null) {
+                // as the runtime reads it: an input the sub-topology also writes, with no other producer yet, is its
+                // own output fed back and not waited for
+                subtopology.sourceStreams().stream().filter(subtopology.sinkStreams()::contains).forEach(aligner::fedBackOnly);
+            }
             this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1));
             for (String name : subtopology.stores()) {
                 StoreSpec<?, ?> spec = topology.store(name);
@@ -276,6 +288,27 @@ public final class TopologyTestDriver implements AutoCloseable {
                         queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), watermark));
                     }
                 }
+            }
+        }
+
+        /**
+         * End of input, as the runtime's tasks do: when every input has ended (watermark {@link Long#MAX_VALUE} from
+         * its other producers, or fed back only) and nothing is held, the task publishes {@link Long#MAX_VALUE}.
+         */
+        void endIfInputsEnded() {
+            if (!alignment.enabled() || publishedWatermark == Long.MAX_VALUE || (aligner != null && aligner.held() > 0)) {
+                return;
+            }
+            for (String s : subtopology.sourceStreams()) {
+                long w = InputAligner.inputWatermark(watermarks.getOrDefault(s, Map.of()), producerPrefix());
+                boolean ended = w == Long.MAX_VALUE || (w == InputAligner.NONE && subtopology.sinkStreams().contains(s));
+                if (!ended) {
+                    return;
+                }
+            }
+            publishedWatermark = Long.MAX_VALUE;
+            for (String sink : subtopology.sinkStreams()) {
+                queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), Long.MAX_VALUE));
             }
         }
 

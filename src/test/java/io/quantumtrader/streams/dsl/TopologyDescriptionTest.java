@@ -82,8 +82,15 @@ class TopologyDescriptionTest {
                 .isInstanceOf(TopologyException.class).hasMessageContaining("'x' is used twice");
         assertThatThrownBy(() -> s.process(() -> r -> { }, "nope"))
                 .isInstanceOf(TopologyException.class).hasMessageContaining("'nope', which was not added");
-        assertThatThrownBy(() -> b.stream("in", String.class))
+        // a stream read twice in one sub-topology is refused; two sub-topologies may each read it (own consumer group)
+        EventStream<String, String> again = b.stream("in", String.class, Named.as("x-again"));
+        s.merge(again, Named.as("both")).to("out");
+        assertThatThrownBy(b::build)
                 .isInstanceOf(TopologyException.class).hasMessageContaining("already read by source 'x'");
+        TopologyBuilder separate = new TopologyBuilder("app");
+        separate.stream("in", String.class, Named.as("first")).to("out-1");
+        separate.stream("in", String.class, Named.as("second")).to("out-2");
+        assertThat(separate.build().taskSubtopologies()).hasSize(2);
         assertThatThrownBy(() -> new TopologyBuilder("no:colons"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TopologyBuilder("empty").build())

@@ -41,10 +41,13 @@ import java.util.TreeSet;
  * venue, position, exit and P&amp;L arithmetic, and ta4j's indicators directly. Where the pipeline and this loop
  * disagree, one of them does not follow the documented rules.
  *
- * <p>Order per tick (the pipeline's depth-first order): candle windows closed by the tick's stream time → regime →
- * advisory → risk → sizer → order entry (event time of a closed candle: window end − 1 ms); then the venue fills the
- * symbol's orders placed on earlier ticks → positions and account (daily P&amp;L, kill switch, de-risk state) → exit
- * checks (an exit order fills on the next tick of its symbol).
+ * <p>Order (the pipeline's two layers merged in event time, docs/TRADING-PIPELINE.md): the market data runs over the
+ * ticks (candle windows closed by stream time → regime → advisory); the portfolio runs over the ticks and the closed
+ * candles' outcomes merged by event time (a candle's at window end − 1 ms, after the ticks of that millisecond): an
+ * outcome updates the symbol's regime and, for a signal, runs kill-switch gate → risk → sizer → order entry; a tick
+ * runs the venue (fills the symbol's orders placed before it) → positions and account (daily P&amp;L, kill switch,
+ * de-risk state) → exit checks (an exit order fills on the next tick of its symbol). Call {@link #end()} after the
+ * last tick.
  */
 public final class IndependentReference {
 
@@ -188,13 +191,52 @@ public final class IndependentReference {
         this.dayStart = equity;
     }
 
-    /** Processes one tick (ticks in the order the pipeline reads them). */
+    /** A closed candle's outcome for the portfolio: its regime and what the advisory needs, at event time end − 1. */
+    private record CandleEvent(String symbol, long end, long now, Regime regime, double close, double ema20, double ema50) {
+    }
+
+    private final List<PriceTick> ticksSeen = new ArrayList<>();
+    private final List<CandleEvent> candleEvents = new ArrayList<>();
+    private boolean ended;
+
+    /**
+     * Takes one tick (ticks in the order they are published). The market-data layer (candles, regime, advisory) runs
+     * at once; the portfolio runs at {@link #end()}, over ticks and candle outcomes merged by event time.
+     */
     public void onTick(PriceTick t) {
-        long index = ++tickIndex;
+        ticksSeen.add(t);
         lastPrice.put(t.symbol(), t.price());
-        closeCandles(t, index);
-        venueAndPositions(t, index);
-        exits(t, index);
+        closeCandles(t, 0);
+    }
+
+    /**
+     * No more ticks: runs the portfolio over the ticks and the closed candles' outcomes in event-time order — a
+     * candle's outcome (event time: window end − 1 ms) goes before every tick after it, after the ticks at the same
+     * millisecond; outcomes in the order their candles closed. An entry placed by a signal fills at the symbol's next
+     * tick. Results are read after this.
+     */
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        int e = 0;
+        for (PriceTick t : ticksSeen) {
+            while (e < candleEvents.size() && candleEvents.get(e).now < t.timestamp()) {
+                apply(candleEvents.get(e++));
+            }
+            long index = ++tickIndex;
+            venueAndPositions(t, index);
+            exits(t, index);
+        }
+        while (e < candleEvents.size()) {
+            apply(candleEvents.get(e++));
+        }
+    }
+
+    private void apply(CandleEvent c) {
+        regimes.put(c.symbol, c.regime);
+        advise(c.symbol, c.close, c.end, c.now, c.regime, c.ema20, c.ema50, Long.MIN_VALUE);
     }
 
     // ---- candles ---------------------------------------------------------------------------------------------------
@@ -249,11 +291,10 @@ public final class IndependentReference {
             default -> Math.min(1, 0.5 + (TRENDING_ADX - adx) / (2 * TRENDING_ADX));
         };
         Regime r = new Regime(name, micro(confidence), micro(adx), micro(atr), end);
-        regimes.put(symbol, r);
         ClosePriceIndicator close = new ClosePriceIndicator(series);
         double ema20 = new EMAIndicator(close, 20).getValue(last).doubleValue();
         double ema50 = new EMAIndicator(close, 50).getValue(last).doubleValue();
-        advise(symbol, bar.close, end, now, r, ema20, ema50, index);
+        candleEvents.add(new CandleEvent(symbol, end, now, r, bar.close, ema20, ema50));
     }
 
     // ---- advisory, risk, sizing, order entry -------------------------------------------------------------------------
@@ -477,6 +518,7 @@ public final class IndependentReference {
 
     /** @return realized P&amp;L per UTC day of the close, USD, rounded to cents */
     public Map<String, Double> dailyPnl() {
+        end();
         Map<String, Double> out = new TreeMap<>();
         for (PositionClosed c : closed) {
             out.merge(LocalDate.ofEpochDay(epochDay(c.closedAt())).toString(), c.realizedPnl(), Double::sum);
@@ -487,6 +529,7 @@ public final class IndependentReference {
 
     /** @return the positions open now, marked at their symbol's last price */
     public List<Open> openPositions() {
+        end();
         List<Open> out = new ArrayList<>();
         for (Pos p : positions.values()) {
             double mark = lastPrice.get(p.symbol);
@@ -497,6 +540,7 @@ public final class IndependentReference {
 
     /** @return the account's equity: starting equity, realized P&amp;L, open positions marked to market less their entry fees */
     public double markedEquity() {
+        end();
         return equity + openPositions().stream().mapToDouble(o -> o.unrealizedUsd() - o.entryFeesUsd()).sum();
     }
 
