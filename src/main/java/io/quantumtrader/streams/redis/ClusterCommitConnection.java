@@ -1,6 +1,6 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -36,17 +36,10 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return Optional.of(new ClusterCommitConnection(client.connect(ByteArrayCodec.INSTANCE)));
     }
 
+    /** Lettuce's advanced cluster commands: a script goes to its first key's master, SCRIPT LOAD to every node. */
     @Override
-    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
-                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
-                        e -> Mono.defer(() -> Mono.fromCompletionStage(connection.async().eval(source, ScriptOutputType.INTEGER, keys, args))));
-    }
-
-    /** SCRIPT LOAD on every node (Lettuce's advanced cluster API broadcasts it). */
-    @Override
-    public Mono<String> load(byte[] source) {
-        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
+    public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
+        return connection.async();
     }
 
     @Override

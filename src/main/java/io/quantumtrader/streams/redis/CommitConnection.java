@@ -2,7 +2,7 @@ package io.quantumtrader.streams.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -51,16 +51,8 @@ public final class CommitConnection implements OrderedScriptConnection {
     }
 
     @Override
-    public Mono<String> load(byte[] source) {
-        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().scriptLoad(source)));
-    }
-
-    /** Runs EVALSHA, or EVAL when the server has not cached the script; dispatched on subscription. */
-    @Override
-    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return Mono.defer(() -> Mono.<Long>fromCompletionStage(connection.async().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
-                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
-                        e -> Mono.defer(() -> Mono.fromCompletionStage(connection.async().eval(source, ScriptOutputType.INTEGER, keys, args))));
+    public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
+        return connection.async();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.redis;
 
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import reactor.core.publisher.Mono;
 
 /**
@@ -9,15 +11,27 @@ import reactor.core.publisher.Mono;
  */
 public interface OrderedScriptConnection extends AutoCloseable {
 
+    /**
+     * @return the scripting commands of the dedicated connection (on a cluster: Lettuce's advanced cluster commands,
+     *         which route a script by its first key's slot and broadcast SCRIPT LOAD to every node)
+     */
+    RedisScriptingAsyncCommands<byte[], byte[]> scripting();
+
     /** Runs EVALSHA, or EVAL when the server has not cached the script; dispatched on subscription, in order. */
-    Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args);
+    default Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+        return Mono.defer(() -> Mono.<Long>fromCompletionStage(scripting().evalsha(sha1, ScriptOutputType.INTEGER, keys, args)))
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
+                        e -> Mono.defer(() -> Mono.fromCompletionStage(scripting().eval(source, ScriptOutputType.INTEGER, keys, args))));
+    }
 
     /**
      * SCRIPT LOAD of {@code source} (on a cluster: on every master), dispatched on subscription.
      *
      * @return the script's SHA-1 as the server computed it
      */
-    Mono<String> load(byte[] source);
+    default Mono<String> load(byte[] source) {
+        return Mono.defer(() -> Mono.fromCompletionStage(scripting().scriptLoad(source)));
+    }
 
     /**
      * {@code WAIT replicas timeoutMs} on the connection that carried the writes to {@code key}'s server, so it covers

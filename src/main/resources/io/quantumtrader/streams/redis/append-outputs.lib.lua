@@ -1,4 +1,16 @@
--- Shared by commit.lua and append.lua (prepended by LuaScript.load).
+-- Shared by commit.lua, append.lua and forward.lua (prepended by LuaScript.load).
+-- XADD key [MAXLEN ~ maxlen] * with the nfv field/value arguments ARGV[i .. i + nfv - 1] ('0' = no MAXLEN).
+local function xadd_from_argv(key, maxlen, i, nfv)
+  local args = {}
+  if maxlen ~= '0' then
+    args = { 'MAXLEN', '~', maxlen }
+  end
+  args[#args + 1] = '*'
+  for j = 0, nfv - 1 do
+    args[#args + 1] = ARGV[i + j]
+  end
+  redis.call('XADD', key, unpack(args))
+end
 -- Appends the outputs encoded in ARGV from index i: nOut, then nOut x { keyIndex, maxlen ('0' = none),
 -- nFieldValues, field1, value1, ... }; the stream of an output is KEYS[keyIndex + keyOffset].
 -- Returns the ARGV index after the outputs and the number appended.
@@ -9,16 +21,8 @@ local function append_outputs(i, keyOffset)
     local maxlen = ARGV[i + 1]
     local nfv = tonumber(ARGV[i + 2])
     i = i + 3
-    local args = {}
-    if maxlen ~= '0' then
-      args = { 'MAXLEN', '~', maxlen }
-    end
-    args[#args + 1] = '*'
-    for j = 0, nfv - 1 do
-      args[#args + 1] = ARGV[i + j]
-    end
+    xadd_from_argv(key, maxlen, i, nfv)
     i = i + nfv
-    redis.call('XADD', key, unpack(args))
   end
   return i, n
 end

@@ -48,15 +48,7 @@ for _ = 1, tonumber(ARGV[2]) do
     redis.call('HSET', key, ARGV[i], ARGV[i + 1])
     mark = id
   elseif less(mark, id) then
-    local args = {}
-    if maxlen ~= '0' then
-      args = { 'MAXLEN', '~', maxlen }
-    end
-    args[#args + 1] = '*'
-    for j = 0, nfv - 1 do
-      args[#args + 1] = ARGV[i + j]
-    end
-    redis.call('XADD', key, unpack(args))
+    xadd_from_argv(key, maxlen, i, nfv)
     mark = id
     appended = appended + 1
   else
