@@ -65,7 +65,6 @@ public class QuantumTraderApplication {
     @Bean
     StreamsConfig streamsConfig(QuantumTraderProperties p) {
         io.quantumtrader.streams.redis.StreamCatalog catalog = ReplayCommand.loadCatalog();
-        AccountPartitions.require(catalog);   // the paper account must not be split between partitions
         return StreamsConfig.defaults()
                 .withNamespace(p.namespace())
                 .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())

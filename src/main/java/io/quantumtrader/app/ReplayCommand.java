@@ -81,7 +81,6 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
         }
         StreamCatalog catalog = loadCatalog();
-        AccountPartitions.require(catalog);
         io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
         Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {

@@ -56,15 +56,18 @@ public record ReplayInputs(List<ReplayInput> inputs) {
         return new ReplayInputs(List.copyOf(out));
     }
 
-    /** @return every tick of every input, merged by event time (stable) */
+    /**
+     * @return every tick of every input, merged by event time, ticks of one millisecond by symbol (stable: a symbol's
+     *         ticks keep their file order). The order the portfolio processes them in whatever the partition count: its
+     *         input gathers the symbols' ticks from several market-data tasks and orders them the same way
+     *         ({@code InputAligner}, merged inputs)
+     */
     public List<Tick> merged() {
         List<Tick> all = new ArrayList<>();
         for (ReplayInput in : inputs) {
             in.trades().forEach(t -> all.add(new Tick(in, t)));
         }
-        if (inputs.size() > 1) {
-            all.sort(Comparator.comparingLong(t -> t.tick().timestamp()));
-        }
+        all.sort(Comparator.<Tick>comparingLong(t -> t.tick().timestamp()).thenComparing(t -> t.tick().symbol()));
         return all;
     }
 

@@ -1,42 +1,79 @@
 package io.quantumtrader.trader;
 
-import io.quantumtrader.streams.record.Record;
-import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
+import io.quantumtrader.streams.record.Record;
+import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.NoSignal;
 import io.quantumtrader.trader.events.Signal;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
-import io.quantumtrader.trader.signal.Advice;
 import io.quantumtrader.trader.signal.SignalAdvisory;
 
 /**
- * The portfolio's kill-switch gate: a signal from the market-data layer arriving while the account's kill switch is on
- * is declined with gate {@code kill_switch_active} (on {@code signals.advisory.no_signal}); otherwise it passes to the
- * risk kernel. It reads the account in the portfolio's record order (docs/TRADING-PIPELINE.md).
+ * The portfolio's kill-switch gate, in front of the risk kernel. Its input is a signal joined with the account's entry
+ * of the {@code kill-switch} global table (the broadcast of {@code risk.kill_switch.activated}, DESIGN §7).
+ * <ul>
+ *   <li>An operator's reset there ({@code active=false}) that this gate has not applied yet turns the account's kill
+ *       switch off (once: the reset's time is kept in {@code kill-switch-resets}) and is passed on for the audit log.</li>
+ *   <li>Activations there are the portfolio's own, read back: the account's flag was set when they were made (in
+ *       record order), so they change nothing here — re-applying one after a daily reset would depend on timing.</li>
+ *   <li>Then a signal arriving while the account's kill switch is on is declined with gate {@code kill_switch_active}
+ *       (on {@code signals.advisory.no_signal}); otherwise it passes on.</li>
+ * </ul>
+ * A reset is applied when the next signal reaches the gate, before any new entry could be approved; until then the
+ * account stays stopped (the conservative side).
  */
-final class KillSwitchGateProcessor implements Processor<String, Signal, String, Advice> {
+final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateProcessor.Input, String, KillSwitchGateProcessor.Outcome> {
+
+    /** A signal and the account's kill-switch table entry ({@code null}: none). */
+    record Input(Signal signal, KillSwitch table) {
+    }
+
+    /**
+     * What the gate did: exactly one of {@code signal} (passed) and {@code declined}; {@code appliedReset}: the
+     * operator's reset applied before judging this signal, else {@code null}.
+     */
+    record Outcome(Signal signal, NoSignal declined, KillSwitch appliedReset) {
+    }
+
     private final RiskRules rules;
-    private ProcessorContext<String, Advice> ctx;
+    private ProcessorContext<String, Outcome> ctx;
     private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, KillSwitch> resets;
 
     KillSwitchGateProcessor(RiskRules rules) {
         this.rules = rules;
     }
 
     @Override
-    public void init(ProcessorContext<String, Advice> c) {
+    public void init(ProcessorContext<String, Outcome> c) {
         ctx = c;
         accounts = c.getStateStore("account");
+        resets = c.getStateStore("kill-switch-resets");
     }
 
     @Override
-    public void process(Record<String, Signal> r) {
-        Advice advice = AccountStore.today(accounts, rules, r.timestamp()).killSwitch()
-                ? new Advice(null, new NoSignal(r.key(), r.value().candleEnd(), "kill_switch_active",
-                "the kill switch is on: no signals until a human reset", SignalAdvisory.MODEL_VERSION))
-                : new Advice(r.value(), null);
-        ctx.forward(r.withValue(advice));
+    public void process(Record<String, Input> r) {
+        KillSwitch table = r.value().table();
+        KillSwitch applied = null;
+        if (table != null && !table.active()) {
+            KillSwitch last = resets.get(Account.PAPER);
+            if (last == null || last.activatedAt() != table.activatedAt()) {
+                resets.put(Account.PAPER, table);
+                Account a = AccountStore.current(accounts, rules);
+                if (a.killSwitch()) {
+                    accounts.put(Account.PAPER, a.reset());
+                    applied = table;
+                }
+            }
+        }
+        Signal signal = r.value().signal();
+        Outcome out = AccountStore.today(accounts, rules, r.timestamp()).killSwitch()
+                ? new Outcome(null, new NoSignal(r.key(), signal.candleEnd(), "kill_switch_active",
+                "the kill switch is on: no signals until a human reset", SignalAdvisory.MODEL_VERSION), applied)
+                : new Outcome(signal, null, applied);
+        ctx.forward(r.withValue(out));
     }
 }

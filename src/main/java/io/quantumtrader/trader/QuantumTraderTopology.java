@@ -5,6 +5,7 @@ import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
 import io.quantumtrader.streams.dsl.EmitStrategy;
 import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.GlobalTable;
 import io.quantumtrader.streams.dsl.KeyValue;
 import io.quantumtrader.streams.dsl.KeyedTable;
 import io.quantumtrader.streams.dsl.Materialized;
@@ -118,11 +119,11 @@ public final class QuantumTraderTopology {
         b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        b.addStateStore(StoreSpec.keyValueStore("kill-switch-resets", KillSwitch.class));
 
-        // ---- market-data layer (sub-topology 0), by symbol: ticks -> candles -> regime -> signals.advisory.new ----
+        // ---- market data, partitioned by symbol: three feed-forward sub-topologies, each reading through its group ----
+        // candles: ticks -> 1-minute OHLCV candles (event-time tumbling windows, grace, emitted once when they close)
         EventStream<String, PriceTick> marketTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
-
-        // candle builder: ticks -> 1-minute OHLCV candles, emitted once when the window closes
         EventStream<String, Candle> candles = marketTicks.groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())
@@ -132,40 +133,53 @@ public final class QuantumTraderTopology {
                         Named.as("closed-candles"));
         candles.to(CANDLES, Named.as("candles-sink"));
 
-        // regime detector and signal advisory, per symbol
+        // regime: market.candle.new -> regime detector (ta4j ADX/ATR over the symbol's recent candles)
         RegimeDetector detector = new RegimeDetector(rules);
-        EventStream<String, MarketState> states = candles
+        EventStream<String, MarketState> states = b.stream(CANDLES, Candle.class, Named.as("candles"))
                 .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
-        states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
-                .mapValues(MarketState::regime, Named.as("regime-update"))
-                .to(REGIMES, Named.as("regimes-sink"));
+        EventStream<String, RegimeUpdate> classified = states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
+                .mapValues(MarketState::regime, Named.as("regime-update"));
+        classified.to(REGIMES, Named.as("regimes-sink"));
         states.flatMapValues(s -> detector.spike(s).stream().toList(), Named.as("volatility-spikes"))
                 .to(SPIKES, Named.as("spikes-sink"));
+
+        // signals: regime.classification.update (regime, close, EMAs of a candle) -> signal advisory
         SignalAdvisory advisory = new SignalAdvisory();
-        EventStream<String, Advice> advice = states.mapValues(advisory::advise, Named.as("signal-advisory"));
-        advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
-                .mapValues(Advice::signal, Named.as("signal"))
-                .to(SIGNALS, Named.as("signals-sink"));
+        EventStream<String, Advice> advice = b.stream(REGIMES, RegimeUpdate.class, Named.as("regimes"))
+                .mapValues((RegimeUpdate r) -> advisory.advise(r), Named.as("signal-advisory"));
+        EventStream<String, Signal> marketSignals = advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
+                .mapValues(Advice::signal, Named.as("signal"));
+        marketSignals.to(SIGNALS, Named.as("signals-sink"));
         advice.filter((symbol, a) -> a.noSignal() != null, Named.as("declines-only"))
                 .mapValues(Advice::noSignal, Named.as("no-signal"))
                 .to(NO_SIGNALS, Named.as("no-signals-sink"));
 
         // README: the DSL example starts here
-        // portfolio layer, its own sub-topology: ticks, signals and regimes merged in event time (alignment on; ticks
-        // declared first, so a tick at a candle's last millisecond goes before that candle's signal)
-        EventStream<String, PriceTick> ticks = b.stream(TICKS, PriceTick.class, Named.as("portfolio-ticks"));
-        EventStream<String, Signal> advisories = b.stream(SIGNALS, Signal.class, Named.as("signals"));
-        b.stream(REGIMES, RegimeUpdate.class, Named.as("regime-updates"))
+        // ---- portfolio, keyed by account: one task per account partition ----
+        // its inputs are the market layer's ticks, signals and regimes gathered by account (records keep their symbol
+        // key), merged in event time by watermarks; ticks first, so a tick at a candle's last millisecond goes before
+        // that candle's signal
+        EventStream<String, PriceTick> ticks = marketTicks.repartition(PriceTick.class, QuantumTraderTopology::account,
+                Named.as("ticks-by-account"));
+        EventStream<String, Signal> advisories = marketSignals.repartition(Signal.class, QuantumTraderTopology::account,
+                Named.as("signals-by-account"));
+        classified.repartition(RegimeUpdate.class, QuantumTraderTopology::account, Named.as("regimes-by-account"))
                 .process(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
+        // the kill switch: a global table of risk.kill_switch.activated (a broadcast) every portfolio task reads
+        GlobalTable<String, KillSwitch> killSwitch = b.globalTable(KILL_SWITCH, KillSwitch.class, Materialized.as("kill-switch"));
         // README: the DSL example pauses here
-        // the kill-switch gate: a signal arriving while the kill switch is on is declined here (it reads the account)
-        EventStream<String, Advice> gated = advisories.process(() -> new KillSwitchGateProcessor(risk),
-                Named.as("kill-switch-gate"), "account");
-        gated.filter((symbol, a) -> a.noSignal() != null, Named.as("gate-declines"))
-                .mapValues(Advice::noSignal, Named.as("gate-no-signal"))
+        EventStream<String, KillSwitchGateProcessor.Outcome> gated = advisories
+                .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
+                        Named.as("kill-switch-table"))
+                .process(() -> new KillSwitchGateProcessor(risk), Named.as("kill-switch-gate"), "account", "kill-switch-resets");
+        gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
+                .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"))
                 .to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
-        EventStream<String, Signal> signals = gated.filter((symbol, a) -> a.signal() != null, Named.as("open-gate"))
-                .mapValues(Advice::signal, Named.as("gated-signal"));
+        EventStream<String, KillSwitch> commands = gated.flatMap((symbol, g) -> g.appliedReset() == null
+                ? List.<KeyValue<String, KillSwitch>>of()
+                : List.of(KeyValue.pair(g.appliedReset().account(), g.appliedReset())), Named.as("applied-resets"));
+        EventStream<String, Signal> signals = gated.filter((symbol, g) -> g.signal() != null, Named.as("open-gate"))
+                .mapValues(KillSwitchGateProcessor.Outcome::signal, Named.as("gated-signal"));
 
         // risk kernel -> filter(approved) -> position sizer -> order entry
         EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
@@ -214,10 +228,6 @@ public final class QuantumTraderTopology {
         exits.filter((k, x) -> x.reason() == io.quantumtrader.trader.events.ExitReason.STOP_LOSS, Named.as("stops-only"))
                 .to(STOPS, Named.as("stops-sink"));
 
-        // operator commands: a kill switch reset (active=false on risk.kill_switch.activated)
-        EventStream<String, KillSwitch> commands = b.stream(KILL_SWITCH, KillSwitch.class, Named.as("kill-switch-commands"))
-                .process(() -> new KillSwitchOperatorProcessor(risk), Named.as("kill-switch-operator"), "account");
-
         // README: the DSL example resumes here
         // reporting layer, its own sub-topology: daily P&L of each account as a one-day event-time window
         b.stream(CLOSED, PositionClosed.class, Named.as("closed-positions"))
@@ -247,6 +257,11 @@ public final class QuantumTraderTopology {
                         Named.as("audit-4"))
                 .to(AUDIT, Named.as("audit-sink"));
         return b.build();
+    }
+
+    /** @return the account that trades a symbol's records: the paper account (one account so far, DESIGN §7) */
+    static String account(String symbol, Object value) {
+        return Account.PAPER;
     }
 
     /** Keeps each symbol's recent candles and evaluates the regime at every closed candle. */

@@ -242,6 +242,32 @@ public class EventStream<K, V> {
         return new GroupedStream<>(builder, source.node);
     }
 
+    /**
+     * Moves every record to the partition of {@code partitionBy(key, value)} of a repartition stream
+     * {@code <application-id>-<name>-repartition} and reads it back in a new sub-topology (Kafka Streams'
+     * {@code repartition(Repartitioned.as(name).withStreamPartitioner(...))}). Key, value and event time are kept (the
+     * envelope subject stays the key), so the records can be gathered by something other than their key — e.g. a
+     * symbol's ticks by the account that trades them — without losing it. Records several producer tasks write into
+     * one partition are read back in event-time order when alignment is on (then by key; {@code InputAligner}).
+     *
+     * @param valueType   the value class, to decode records read back
+     * @param partitionBy (key, value) → what picks the partition (hashed as a key would be); never null
+     * @param named       names the repartition (and its stream); required, as the stream name must stay stable
+     */
+    public EventStream<String, V> repartition(Class<V> valueType, BiFunction<? super K, ? super V, String> partitionBy,
+                                              Named named) {
+        Objects.requireNonNull(partitionBy, "partitionBy");
+        Objects.requireNonNull(named, "named");
+        String name = builder.nameFor(named, "REPARTITION");
+        String repartition = builder.applicationId() + "-" + name + "-repartition";
+        @SuppressWarnings("unchecked")
+        BiFunction<Object, Object, String> by = (k, v) -> Objects.requireNonNull(
+                partitionBy.apply((K) k, (V) v), "partitionBy returned null");
+        builder.addSink(name + "-repartition-sink", repartition, key -> key == null ? null : String.valueOf(key), by, node);
+        return builder.stream(List.of(repartition), new io.quantumtrader.streams.record.JsonSerde<>(valueType),
+                Named.as(name + "-repartition-source"));
+    }
+
     /** As {@link #groupBy(BiFunction, Class, Named)} with a generated name. */
     public GroupedStream<V> groupBy(BiFunction<? super K, ? super V, String> selector, Class<V> valueType) {
         return groupBy(selector, valueType, null);

@@ -9,6 +9,7 @@ import io.quantumtrader.streams.state.StoreSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -85,6 +86,44 @@ public final class Topology {
 
     public String applicationId() {
         return applicationId;
+    }
+
+    /**
+     * @return the streams a sink of this topology writes with a partition key other than the record key
+     *         ({@link EventStream#repartition}): their entries' subjects do not name their partition
+     */
+    public Set<String> valuePartitionedStreams() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (TopologyNode n : nodes) {
+            if (n.kind() == TopologyNode.Kind.SINK && n.partitionKey() != null) {
+                out.addAll(n.streams());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The producer tasks this topology has for {@code stream}: every task of every other sub-topology with a sink
+     * writing it, as they name themselves in watermark hashes ({@code <application-id>:<sub-topology>_<partition>}).
+     * An aligned consumer waits for each of them (DESIGN §2 "Event time across inputs"): one that has published
+     * nothing yet may still write records older than the others' watermarks.
+     *
+     * @param partitionsOf  partition count of a stream (the stream catalog): a sub-topology has as many tasks as its
+     *                      source streams have partitions
+     * @param ownSubtopology the reading task's sub-topology, left out (its own outputs read back are a cycle)
+     */
+    public List<String> producerTasks(String stream, java.util.function.ToIntFunction<String> partitionsOf, int ownSubtopology) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Subtopology s : taskSubtopologies()) {
+            if (s.id() == ownSubtopology || !s.sinkStreams().contains(stream) || s.sourceStreams().isEmpty()) {
+                continue;
+            }
+            int tasks = partitionsOf.applyAsInt(s.sourceStreams().iterator().next());
+            for (int p = 0; p < tasks; p++) {
+                out.add(applicationId + ":" + s.id() + "_" + p);
+            }
+        }
+        return out;
     }
 
     /** @return every node in topological order */

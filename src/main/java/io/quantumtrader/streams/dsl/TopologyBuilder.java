@@ -164,6 +164,12 @@ public final class TopologyBuilder {
         add(TopologyNode.sink(nodes.size(), name, stream, keySerializer), List.of(parent));
     }
 
+    void addSink(String name, String stream, Function<Object, String> keySerializer,
+                 java.util.function.BiFunction<Object, Object, String> partitionKey, TopologyNode parent) {
+        requireStreamName(stream);
+        add(TopologyNode.sink(nodes.size(), name, stream, keySerializer).partitionBy(partitionKey), List.of(parent));
+    }
+
     private TopologyNode add(TopologyNode node, List<TopologyNode> parents) {
         if (byName.putIfAbsent(node.name(), node) != null) {
             throw new TopologyException("node name '" + node.name() + "' is used twice; names must be unique");

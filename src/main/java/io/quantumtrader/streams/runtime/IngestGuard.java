@@ -31,9 +31,21 @@ public final class IngestGuard {
      * @param partitionsOf partition count of a stream (the stream catalog)
      */
     public IngestGuard(IngestLimits limits, ToIntFunction<String> partitionsOf) {
+        this(limits, partitionsOf, java.util.Set.of());
+    }
+
+    /**
+     * @param partitionedByValue streams whose writer picks the partition by something other than the subject (a
+     *                           {@link io.quantumtrader.streams.dsl.EventStream#repartition} by value): no
+     *                           wrong-partition check on them
+     */
+    public IngestGuard(IngestLimits limits, ToIntFunction<String> partitionsOf, java.util.Set<String> partitionedByValue) {
         this.limits = limits;
         this.partitionsOf = partitionsOf;
+        this.partitionedByValue = partitionedByValue;
     }
+
+    private final java.util.Set<String> partitionedByValue;
 
     /** A checked, decoded entry. */
     public record Accepted(Envelope envelope, Object value) {
@@ -71,6 +83,8 @@ public final class IngestGuard {
         String subject = env.subject();
         if (subject != null) {
             checkSubject(subject);
+        }
+        if (subject != null && !partitionedByValue.contains(stream)) {
             int partitions = partitionsOf.applyAsInt(stream);
             int expectedPartition = Partitioner.partition(subject, partitions);
             if (expectedPartition != partition) {

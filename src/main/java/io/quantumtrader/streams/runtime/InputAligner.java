@@ -32,6 +32,7 @@ public final class InputAligner {
     private final Duration idleTimeout;
     private final LongSupplier nowMs;
     private long held;
+    private long sequence;
 
     /**
      * @param streams     the task's input streams in their stable tie order (the sub-topology's source order)
@@ -39,17 +40,27 @@ public final class InputAligner {
      * @param nowMs       wall clock, epoch ms (a virtual clock in tests)
      */
     public InputAligner(Collection<String> streams, Duration idleTimeout, LongSupplier nowMs) {
+        this(streams, java.util.Set.of(), idleTimeout, nowMs);
+    }
+
+    /**
+     * @param merged inputs written by several producer tasks (a repartition stream fed by every task of another
+     *               sub-topology): their entries arrive in the order the producers' commits happened to interleave, so
+     *               they are re-ordered here by (event time, subject) and released only once the input's own watermark
+     *               (the smallest of all its producers') has passed their time
+     */
+    public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs) {
         this.idleTimeout = idleTimeout;
         this.nowMs = nowMs;
         long now = nowMs.getAsLong();
         for (String s : streams) {
-            inputs.put(s, new Input(now));
+            inputs.put(s, new Input(now, merged.contains(s)));
         }
     }
 
     /** @return true when there is something to align (two inputs or more) */
     public boolean aligning() {
-        return inputs.size() > 1;
+        return inputs.size() > 1 || inputs.values().stream().anyMatch(in -> in.merged);
     }
 
     /** @return the input streams, in tie order */
@@ -62,16 +73,27 @@ public final class InputAligner {
         return held;
     }
 
+    /** @return the smallest event time of the entries held (epoch ms); {@link Long#MAX_VALUE} when none is held */
+    public long minHeldTime() {
+        long min = Long.MAX_VALUE;
+        for (Input in : inputs.values()) {
+            for (Timed t : in.queue) {
+                min = Math.min(min, t.time);
+            }
+        }
+        return min;
+    }
+
     /** Buffers entries read from the task's inputs (each stream's entries in read order). */
     public void offer(List<StreamEntry> entries) {
         long now = nowMs.getAsLong();
         for (StreamEntry e : entries) {
             Input in = inputs.get(e.stream());
             if (in == null) {
-                in = new Input(now);
+                in = new Input(now, false);
                 inputs.put(e.stream(), in);
             }
-            in.queue.add(new Timed(e, eventTime(e)));
+            in.queue.add(new Timed(e, eventTime(e), e.fields().getOrDefault("subject", ""), sequence++));
             in.lastArrivalMs = now;
             if (in.lastId == null || StreamEntry.compareIds(e.id(), in.lastId) > 0) {
                 in.lastId = e.id();
@@ -142,6 +164,22 @@ public final class InputAligner {
     }
 
     /**
+     * As {@link #inputWatermark(Map, String)}, also waiting for the producers the topology says the input has: while
+     * one of {@code expected} has published no watermark, the input's watermark is {@link #NONE} (that producer may
+     * still write records older than the others' watermarks).
+     *
+     * @param expected producer tasks of the input known from the topology ({@code <application-id>:<sub-topology>_<p>})
+     */
+    public static long inputWatermark(Map<String, String> producers, String ownPrefix, Collection<String> expected) {
+        for (String p : expected) {
+            if (!producers.containsKey(p)) {
+                return NONE;
+            }
+        }
+        return inputWatermark(producers, ownPrefix);
+    }
+
+    /**
      * Marks an input the task's own sub-topology writes and no other producer has published a watermark for: it is
      * not waited for (its records are processed as they arrive), until another producer publishes one.
      */
@@ -152,7 +190,15 @@ public final class InputAligner {
         }
     }
 
-    /** @return the entries processable now, in processing order (empty when the next one must wait) */
+    /**
+     * @return the entries processable now, in processing order (empty when the next one must wait). The next entry is
+     *         the buffered one with the smallest event time (ties: the input declared first); it waits while another
+     *         input may still deliver an earlier record — an empty input whose watermark has not reached its time, a
+     *         merged input whose watermark has not reached it (declared before it: not passed it, as a tie would go to
+     *         that input) whatever it holds — unless that input is fed back only or idle. A merged input's own
+     *         watermark must have passed the entry's time too (another producer may still write an earlier record or
+     *         one of the same millisecond with a smaller subject).
+     */
     public List<StreamEntry> release() {
         List<StreamEntry> out = new ArrayList<>();
         long now = nowMs.getAsLong();
@@ -168,11 +214,26 @@ public final class InputAligner {
                 break;
             }
             long t = next.queue.peek().time;
-            boolean ready = true;
+            boolean ready = !next.merged || t == NONE || next.watermark > t || idle(next, now);
+            boolean before = true;   // other inputs declared before next
             for (Input other : inputs.values()) {
-                if (other != next && other.queue.isEmpty() && other.watermark < t && !other.fedBackOnly && !idle(other, now)) {
-                    ready = false;
+                if (other == next) {
+                    before = false;
+                    continue;
+                }
+                if (!ready) {
                     break;
+                }
+                if (other.fedBackOnly || idle(other, now) || t == NONE) {
+                    continue;
+                }
+                if (other.merged) {
+                    // a merged input's buffered records prove nothing about its slower producers
+                    if (before ? other.watermark <= t : other.watermark < t) {
+                        ready = false;
+                    }
+                } else if (other.queue.isEmpty() && other.watermark < t) {
+                    ready = false;
                 }
             }
             if (!ready) {
@@ -201,14 +262,18 @@ public final class InputAligner {
         return idleTimeout != null && now - in.lastArrivalMs >= idleTimeout.toMillis();
     }
 
-    private record Timed(StreamEntry entry, long time) {
+    private record Timed(StreamEntry entry, long time, String subject, long sequence) {
+        /** A merged input's order: event time, then subject, then arrival (one producer's records of a key keep theirs). */
+        static final java.util.Comparator<Timed> MERGED_ORDER = java.util.Comparator.comparingLong(Timed::time)
+                .thenComparing(Timed::subject).thenComparingLong(Timed::sequence);
     }
 
     private record Candidate(long watermark, String lastId) {
     }
 
     private static final class Input {
-        final ArrayDeque<Timed> queue = new ArrayDeque<>();
+        final boolean merged;
+        final java.util.Queue<Timed> queue;
         long watermark = NONE;
         long lastArrivalMs;
         /** Written by the task's own sub-topology only (so far): not waited for. */
@@ -228,8 +293,10 @@ public final class InputAligner {
             });
         }
 
-        Input(long now) {
+        Input(long now, boolean merged) {
             this.lastArrivalMs = now;
+            this.merged = merged;
+            this.queue = merged ? new java.util.PriorityQueue<>(Timed.MERGED_ORDER) : new ArrayDeque<>();
         }
     }
 }

@@ -71,7 +71,11 @@ public final class StreamTask {
     /** The largest event time this task processed (epoch ms) and the last watermark it published. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
-    /** Largest entry id processed per input stream: the end-of-input check ({@link #inputsEnded}). */
+    /** Per input stream, the producer tasks the topology has for it (each must publish before the input has a watermark). */
+    private final Map<String, List<String>> expectedProducers = new LinkedHashMap<>();
+    /** Inputs written by several producer tasks: re-ordered by (event time, subject) ({@link InputAligner}). */
+    private final java.util.Set<String> mergedInputs = new java.util.HashSet<>();
+    /** Largest entry id processed per input stream: the input floor ({@link #inputFloor}). */
     private final Map<String, String> processedIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private volatile long processedAtStart;
@@ -123,6 +127,14 @@ public final class StreamTask {
         }
         this.producerId = topology.applicationId() + ":" + id;
         this.ownProducerPrefix = topology.applicationId() + ":" + subtopology.id() + "_";
+        for (String s : streamByKey.values()) {
+            List<String> producers = topology.producerTasks(s, stream -> config.catalog().spec(stream).partitions(),
+                    subtopology.id());
+            expectedProducers.put(s, producers);
+            if (producers.size() > 1) {
+                mergedInputs.add(s);
+            }
+        }
     }
 
     /** @return input entries read and held back by event-time alignment, not yet processed ({@link InputAligner}) */
@@ -396,7 +408,7 @@ public final class StreamTask {
         context.loadMeta(meta);
         context.loadDedupe(dedupeIds);
         InputAligner align = config.alignment().enabled()
-                ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), config.alignment().idleTimeout(),
+                ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), mergedInputs, config.alignment().idleTimeout(),
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
                 : null;
         aligner = align;
@@ -405,7 +417,8 @@ public final class StreamTask {
             publishedWatermarkMs = InputAligner.NONE;
         }
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
-                new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions()));
+                new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions(),
+                        topology.valuePartitionedStreams()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token);
         processedAtStart = processed.get();
@@ -453,20 +466,14 @@ public final class StreamTask {
         if (align.held() == 0) {
             return Flux.empty();
         }
-        return Flux.fromIterable(align.streams())
-                .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
-                        .doOnNext(reply -> {
-                            Map<String, String> producers = new LinkedHashMap<>();
-                            for (int i = 1; i + 1 < reply.size(); i += 2) {
-                                producers.put(reply.get(i), reply.get(i + 1));
-                            }
-                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix);
-                            if (watermark == InputAligner.NONE && sinkStreams.contains(stream)) {
-                                align.fedBackOnly(stream);   // a cycle inside the sub-topology: not aligned
-                            } else {
-                                align.watermark(stream, watermark, reply.get(0));
-                            }
-                        }))
+        return inputMarks(align.streams())
+                .doOnNext(m -> {
+                    if (m.fedBackOnly()) {
+                        align.fedBackOnly(m.stream());   // a cycle inside the sub-topology: not aligned
+                    } else {
+                        align.watermark(m.stream(), m.watermark(), m.lastId());
+                    }
+                })
                 .thenMany(Flux.defer(() -> {
                     List<StreamEntry> ready = align.release();
                     return ready.isEmpty() ? Flux.empty() : processBatch(ready, executor, context).flux();
@@ -500,35 +507,66 @@ public final class StreamTask {
         publishedWatermarkMs = watermark;
     }
 
-    /**
-     * End of input (alignment on): every input of the task has ended (watermark {@link Long#MAX_VALUE} from its other
-     * producers, or is fed back only) and the task has processed and released everything up to the entries those
-     * watermarks cover. Then no output older than any time can follow, and the task says so downstream
-     * ({@link #publishEndOfInput}): a window stage's lag would otherwise hold an aligned consumer's last records forever.
-     */
-    private Mono<Boolean> inputsEnded(InputAligner align) {
-        if (align == null || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE || align.held() > 0) {
-            return Mono.just(false);
-        }
-        return Flux.fromIterable(align.streams())
+    /** One input's watermark as read with its partition's last entry id; fed back only: written by this sub-topology alone. */
+    private record InputMark(String stream, String lastId, long watermark, boolean fedBackOnly) {
+    }
+
+    /** Reads the watermarks of {@code streams} (one script each, in this task's slot). */
+    private Flux<InputMark> inputMarks(java.util.Collection<String> streams) {
+        return Flux.fromIterable(streams)
                 .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
                         .map(reply -> {
                             Map<String, String> producers = new LinkedHashMap<>();
                             for (int i = 1; i + 1 < reply.size(); i += 2) {
                                 producers.put(reply.get(i), reply.get(i + 1));
                             }
-                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix);
-                            if (watermark == InputAligner.NONE && sinkStreams.contains(stream)) {
-                                return true;   // fed back only: not waited for
-                            }
-                            if (watermark != Long.MAX_VALUE) {
-                                return false;
-                            }
-                            String last = reply.get(0);
-                            String done = processedIds.get(stream);
-                            return "0-0".equals(last) || (done != null && StreamEntry.compareIds(done, last) >= 0);
-                        }))
-                .all(ended -> ended);
+                            List<String> expected = expectedProducers.getOrDefault(stream, List.of());
+                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix, expected);
+                            boolean fedBack = watermark == InputAligner.NONE && expected.isEmpty() && sinkStreams.contains(stream);
+                            return new InputMark(stream, reply.get(0), watermark, fedBack);
+                        }));
+    }
+
+    /**
+     * The time below which no input of this task can deliver a record any more (alignment on): the smallest of the
+     * inputs' watermarks, each counted only once the task has processed everything up to the entry it covers, and of
+     * the records still held; {@link Long#MAX_VALUE} when every input has ended (watermark {@link Long#MAX_VALUE} from
+     * its other producers, or fed back only) and nothing is held; {@link InputAligner#NONE} when unknown. A task that
+     * gets no records (a partition no key hashes to) still moves its watermark on with it
+     * ({@link #advanceWatermark}): an aligned consumer waits for every producer task of its input. At
+     * {@link Long#MAX_VALUE} no output older than any time can follow, and the task says so downstream
+     * ({@link #publishEndOfInput}): a window stage's lag would otherwise hold an aligned consumer's last records forever.
+     */
+    private Mono<Long> inputFloor(InputAligner align) {
+        if (align == null || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE) {
+            return Mono.just(InputAligner.NONE);
+        }
+        return inputMarks(align.streams())
+                .map(m -> {
+                    if (m.fedBackOnly()) {
+                        return Long.MAX_VALUE;   // not waited for
+                    }
+                    String done = processedIds.get(m.stream());
+                    boolean covered = "0-0".equals(m.lastId()) || (done != null && StreamEntry.compareIds(done, m.lastId()) >= 0);
+                    return covered ? m.watermark() : InputAligner.NONE;
+                })
+                .reduce(Long.MAX_VALUE, Math::min)
+                .map(floor -> align.held() == 0 ? floor : Math.min(floor, align.minHeldTime()));
+    }
+
+    /** Publishes {@code watermark} for every partition of every output stream when it is later than the last one. */
+    private void advanceWatermark(CommitBatch commit, long watermark) {
+        if (watermark <= publishedWatermarkMs) {
+            return;
+        }
+        String value = Long.toString(watermark);
+        for (String stream : sinkStreams) {
+            int partitions = config.catalog().spec(stream).partitions();
+            for (int q = 0; q < partitions; q++) {
+                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
+            }
+        }
+        publishedWatermarkMs = watermark;
     }
 
     private void publishEndOfInput(CommitBatch commit) {
@@ -566,7 +604,8 @@ public final class StreamTask {
     }
 
     private Mono<TaskContext.PreparedCommit> punctuate(InputAligner align, SubtopologyExecutor executor, TaskContext context) {
-        return inputsEnded(align).flatMap(ended -> Mono.defer(() -> {
+        return inputFloor(align).flatMap(floor -> Mono.defer(() -> {
+                    boolean ended = floor == Long.MAX_VALUE;
                     long now = System.currentTimeMillis();
                     CommitBatch commit = new CommitBatch(outboxKey);
                     context.begin(commit, "punctuation-" + now);
@@ -575,6 +614,8 @@ public final class StreamTask {
                             .then(Mono.fromSupplier(() -> {
                                 if (ended) {
                                     publishEndOfInput(commit);
+                                } else if (floor != InputAligner.NONE) {
+                                    advanceWatermark(commit, floor - executor.watermarkLagMs());
                                 }
                                 return context.prepare(0);
                             }));

@@ -359,7 +359,9 @@ public final class SubtopologyExecutor {
         String stream = sink.streams().get(0);
         for (Record<Object, Object> r : records) {
             try {
-                output.emit(sink.name(), stream, sink.keySerializer().apply(r.key()), r);
+                String subject = sink.keySerializer().apply(r.key());
+                output.emit(sink.name(), stream, subject,
+                        sink.partitionKey() == null ? subject : sink.partitionKey().apply(r.key(), r.value()), r);
             } catch (RuntimeException e) {
                 output.deadLetter(r, sink.name(), e, 1);
             }

@@ -216,9 +216,9 @@ final class TaskContext implements TaskOutput {
 
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
     @Override
-    public void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
+    public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
         StreamSpec spec = catalog.spec(stream);
-        int p = subject != null ? Partitioner.partition(subject, spec.partitions())
+        int p = partitionKey != null ? Partitioner.partition(partitionKey, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
         String eventId = ids.next(record, sinkNode);
         Map<String, String> fields = EnvelopeCodec.encode(stream, applicationId + "/" + sinkNode, eventId, subject,

@@ -13,10 +13,12 @@ public interface TaskOutput extends StageContext {
      * Appends a record to a stream.
      *
      * @param sinkNode the sink node's name (part of the deterministic event id)
-     * @param subject  the serialized key; {@code null} for a record without key
+     * @param subject      the serialized key; {@code null} for a record without key
+     * @param partitionKey what picks the partition: the subject, or what the sink partitions by
+     *                     ({@link io.quantumtrader.streams.dsl.EventStream#repartition}); {@code null}: the input's partition
      * @throws io.quantumtrader.streams.record.SerializationException when the value cannot be encoded
      */
-    void emit(String sinkNode, String stream, String subject, Record<?, ?> record);
+    void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record);
 
     /**
      * Idempotent ingest: asked for each input entry that passed its source's checks, in input order.

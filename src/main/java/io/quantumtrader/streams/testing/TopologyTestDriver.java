@@ -332,7 +332,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         }
 
         @Override
-        public void emit(String sinkNode, String stream, String subject, Record<?, ?> record) {
+        public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
             String eventId = ids.next(record, sinkNode);
             pending.add(Map.entry(stream, EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
                     subject, record.value(), record.timestamp(), record.traceId())));

@@ -11,7 +11,11 @@ package io.quantumtrader.trader.events;
  * @param atr             ATR(14), USD
  * @param atrBaseline     mean ATR(14) over the previous 50 candles, USD
  * @param volatilityRatio atr / atrBaseline
+ * @param close           close of the classified candle, USD
+ * @param ema20           EMA(20) of the candles' closes at that close, USD
+ * @param ema50           EMA(50) of the candles' closes at that close, USD (with {@code ema20} and {@code close}: all
+ *                        the signal advisory reads, so it runs as its own stage on this stream)
  */
 public record RegimeUpdate(String symbol, long candleEnd, Regime regime, double confidence, double adx, double atr,
-                           double atrBaseline, double volatilityRatio) {
+                           double atrBaseline, double volatilityRatio, double close, double ema20, double ema50) {
 }

@@ -83,9 +83,8 @@ public final class PricesCsv {
             throw new UncheckedIOException("cannot read prices CSV", e);
         }
         TradesCsv.OutOfOrder outOfOrder = TradesCsv.outOfOrder(ticks);
-        if (outOfOrder != null) {
-            ticks.sort(Comparator.comparingLong(t -> t.tick().timestamp()));
-        }
+        // time order; one date's bars by symbol (the order the replay publishes ties in, whatever the file's)
+        ticks.sort(Comparator.<TradesCsv.Trade>comparingLong(t -> t.tick().timestamp()).thenComparing(t -> t.tick().symbol()));
         return new TradesCsv.Result(List.copyOf(ticks), List.copyOf(malformed), true, TimestampUnit.SECONDS, outOfOrder);
     }
 

@@ -72,10 +72,11 @@ public final class RegimeDetector {
             regime = Regime.RANGING;
             confidence = Math.min(1, 0.5 + (rules.trendingAdx() - adx) / (2 * rules.trendingAdx()));
         }
+        double ema20 = new EMAIndicator(close, 20).getValue(end).doubleValue();
+        double ema50 = new EMAIndicator(close, 50).getValue(end).doubleValue();
         RegimeUpdate update = new RegimeUpdate(last.symbol(), last.windowEnd(), regime, round(confidence), round(adx),
-                round(atr), round(baseline), round(ratio));
-        return new MarketState(last, update, new EMAIndicator(close, 20).getValue(end).doubleValue(),
-                new EMAIndicator(close, 50).getValue(end).doubleValue());
+                round(atr), round(baseline), round(ratio), last.close(), ema20, ema50);
+        return new MarketState(last, update, ema20, ema50);
     }
 
     /** @return a spike event when the state's volatility ratio reached the spike threshold */

@@ -19,43 +19,51 @@ public final class SignalAdvisory {
 
     public static final String MODEL_VERSION = "trend-ema-adx-1.0";
 
-    /** @return a signal or the gate that declined */
+    /** @return a signal or the gate that declined ({@code warming_up} while the state has no regime yet) */
     public Advice advise(MarketState state) {
-        Candle c = state.candle();
-        RegimeUpdate r = state.regime();
-        if (r == null) {
-            return decline(c, "warming_up", "not enough candles for ADX/ATR yet");
+        if (state.regime() == null) {
+            Candle c = state.candle();
+            return new Advice(null, new NoSignal(c.symbol(), c.windowEnd(), "warming_up", "not enough candles for ADX/ATR yet",
+                    MODEL_VERSION));
         }
+        return advise(state.regime());
+    }
+
+    /**
+     * @param r a candle's classification with the close and EMAs at that close ({@code regime.classification.update})
+     * @return a signal or the gate that declined
+     */
+    public Advice advise(RegimeUpdate r) {
         if (r.regime() == Regime.CHAOTIC) {
-            return decline(c, "volatility_spike", String.format("ATR %.2f is %.1fx its baseline", r.atr(), r.volatilityRatio()));
+            return decline(r, "volatility_spike", String.format("ATR %.2f is %.1fx its baseline", r.atr(), r.volatilityRatio()));
         }
         if (r.regime() == Regime.RANGING) {
-            return decline(c, "regime_not_trending", String.format("ADX %.1f below trending threshold", r.adx()));
+            return decline(r, "regime_not_trending", String.format("ADX %.1f below trending threshold", r.adx()));
         }
         if (!(r.atr() > 0)) {
-            return decline(c, "no_volatility", "ATR is 0: no room for a stop");
+            return decline(r, "no_volatility", "ATR is 0: no room for a stop");
         }
-        double close = c.close();
+        double close = r.close();
         Direction direction;
-        if (close > state.ema20() && state.ema20() > state.ema50()) {
+        if (close > r.ema20() && r.ema20() > r.ema50()) {
             direction = Direction.LONG;
-        } else if (close < state.ema20() && state.ema20() < state.ema50()) {
+        } else if (close < r.ema20() && r.ema20() < r.ema50()) {
             direction = Direction.SHORT;
         } else {
-            return decline(c, "no_trend_alignment", String.format("close %.2f, EMA20 %.2f, EMA50 %.2f not aligned",
-                    close, state.ema20(), state.ema50()));
+            return decline(r, "no_trend_alignment", String.format("close %.2f, EMA20 %.2f, EMA50 %.2f not aligned",
+                    close, r.ema20(), r.ema50()));
         }
         double sign = direction == Direction.LONG ? 1 : -1;
         double stop = close - sign * 2 * r.atr();
         double target = close + sign * 3 * r.atr();
         double edge = Math.min(100, Math.round(2 * r.adx() * r.confidence() * 10) / 10.0);
         String reasoning = String.format("%s trend: ADX %.1f (confidence %.2f), close %.2f vs EMA20 %.2f / EMA50 %.2f, ATR %.2f",
-                direction, r.adx(), r.confidence(), close, state.ema20(), state.ema50(), r.atr());
-        return new Advice(new Signal(c.symbol() + "-" + c.windowEnd(), c.symbol(), c.windowEnd(), direction, edge, close,
+                direction, r.adx(), r.confidence(), close, r.ema20(), r.ema50(), r.atr());
+        return new Advice(new Signal(r.symbol() + "-" + r.candleEnd(), r.symbol(), r.candleEnd(), direction, edge, close,
                 stop, target, reasoning, MODEL_VERSION, "NONE", r.regime()), null);
     }
 
-    private static Advice decline(Candle c, String gate, String reasoning) {
-        return new Advice(null, new NoSignal(c.symbol(), c.windowEnd(), gate, reasoning, MODEL_VERSION));
+    private static Advice decline(RegimeUpdate r, String gate, String reasoning) {
+        return new Advice(null, new NoSignal(r.symbol(), r.candleEnd(), gate, reasoning, MODEL_VERSION));
     }
 }

@@ -268,6 +268,70 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /** in (4 partitions, by key) → gathered into one partition by a constant (records keep their key) → out. */
+    static Topology gathered() {
+        TopologyBuilder b = new TopologyBuilder("align-gather");
+        b.stream("in", String.class)
+                .repartition(String.class, (k, v) -> "all", Named.as("gather"))
+                .mapValues((k, v) -> k + v, Named.as("seen"))
+                .to("out");
+        return b.build();
+    }
+
+    /**
+     * Four producer tasks (one of them gets no records) write into one partition of a repartition stream, in whatever
+     * order their commits interleave. The consumer processes by (event time, key) — ties of one millisecond included —
+     * for batch sizes 1 and 5, and the producer without records moves its watermark on with its input's (else the
+     * consumer, waiting for every producer, would hold everything until the end of input).
+     */
+    @Test
+    void recordsGatheredFromSeveralProducerTasksAreProcessedByEventTimeThenKey() throws Exception {
+        Duration keep = Duration.ofDays(7);
+        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
+                "in", new io.quantumtrader.streams.redis.StreamSpec("in", "key", 4, 0, keep)));
+        List<String> keys = new ArrayList<>();
+        java.util.Set<Integer> used = new java.util.TreeSet<>();
+        for (char c = 'a'; keys.size() < 3; c++) {
+            int p = io.quantumtrader.streams.redis.Partitioner.partition(String.valueOf(c), 4);
+            if (p != 3) {
+                keys.add(String.valueOf(c));
+                used.add(p);
+            }
+        }
+        assertThat(used).as("partition 3 of 'in' gets no records").doesNotContain(3);
+        List<EventPublisher.Event> events = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int second = 0; second < 20; second++) {
+            for (int i = keys.size() - 1; i >= 0; i--) {   // published in reverse key order: arrival order is not the rule
+                events.add(new EventPublisher.Event("in", keys.get(i), "@" + second, BASE + second * 1000L));
+            }
+            for (String k : keys) {
+                expected.add(k + "@" + second);
+            }
+        }
+        for (int batch : new int[]{1, 5}) {
+            String ns = RedisTestSupport.freshNamespace();
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batch)
+                    .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+            EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "feed");
+            try (StreamsRuntime runtime = new StreamsRuntime(gathered(), config, RedisTestSupport.template())) {
+                runtime.start();
+                feed.sendAll(Flux.fromIterable(events), batch, true).block();
+                int beforeEnd = expected.size() - keys.size();   // the last second waits: its watermark is not passed
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (RedisTestSupport.length(ns, "out", 0) < beforeEnd && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(300);
+                assertThat(RedisTestSupport.values(ns, "out", 0, String.class)).as("batch " + batch + ", before the end of input")
+                        .isEqualTo(expected.subList(0, beforeEnd));
+                feed.watermark("in", Long.MAX_VALUE).block();
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                assertThat(RedisTestSupport.values(ns, "out", 0, String.class)).as("batch " + batch).isEqualTo(expected);
+            }
+        }
+    }
+
     /** One sub-topology reading its own output back (a cycle): in → "A.." → loop → "BA.." → out. */
     static Topology loop() {
         TopologyBuilder b = new TopologyBuilder("align-loop");

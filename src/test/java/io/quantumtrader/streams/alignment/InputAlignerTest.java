@@ -44,6 +44,49 @@ class InputAlignerTest {
         assertThat(ids(a.release())).containsExactly("signals@6-0");
     }
 
+    static StreamEntry keyed(String stream, String id, long secondsAfterT0, String subject) {
+        return new StreamEntry(stream, "k:" + stream, 0, id, Map.of("time", T0.plusSeconds(secondsAfterT0).toString(),
+                "subject", subject));
+    }
+
+    /**
+     * A merged input (a repartition stream several producer tasks write): the entries of two producers arrive in the
+     * order their commits interleaved; they are released by (event time, subject) whatever that order, and only once
+     * the input's watermark (the slowest producer's) has passed their time.
+     */
+    @Test
+    void aMergedInputIsReleasedByEventTimeThenSubjectOnceItsOwnWatermarkPassed() {
+        List<List<StreamEntry>> arrivals = List.of(
+                List.of(keyed("ticks", "1-0", 10, "MSFT"), keyed("ticks", "2-0", 20, "MSFT")),   // producer 1 first
+                List.of(keyed("ticks", "3-0", 10, "AAPL"), keyed("ticks", "4-0", 15, "AAPL")));  // producer 2 later
+        for (List<List<StreamEntry>> order : List.of(arrivals, List.of(arrivals.get(1), arrivals.get(0)))) {
+            InputAligner a = new InputAligner(List.of("ticks", "signals"), java.util.Set.of("ticks", "signals"), null, () -> 0L);
+            a.offer(order.get(0));
+            a.watermark("signals", Long.MAX_VALUE);
+            assertThat(a.release()).as("the ticks' own watermark is unknown: another producer may write earlier ticks").isEmpty();
+            a.offer(order.get(1));
+            a.watermark("ticks", T0.plusSeconds(10).toEpochMilli());
+            assertThat(a.release()).as("watermark 10 s: a tick AT 10 s may still come from a slower producer").isEmpty();
+            a.watermark("ticks", T0.plusSeconds(16).toEpochMilli());
+            assertThat(a.release()).extracting(e -> e.fields().get("subject") + "@" + e.id())
+                    .as("time, then subject; arrival order does not matter").containsExactly("AAPL@3-0", "MSFT@1-0", "AAPL@4-0");
+            a.watermark("ticks", Long.MAX_VALUE);
+            assertThat(ids(a.release())).containsExactly("ticks@2-0");
+        }
+    }
+
+    @Test
+    void aMergedInputDeclaredFirstWinsATieOnlyOnceItsWatermarkPassedTheTie() {
+        InputAligner a = new InputAligner(List.of("ticks", "signals"), java.util.Set.of("ticks"), null, () -> 0L);
+        a.offer(List.of(keyed("signals", "1-0", 20, "BTC")));
+        a.watermark("signals", Long.MAX_VALUE);
+        a.watermark("ticks", T0.plusSeconds(20).toEpochMilli());
+        assertThat(a.release()).as("a tick at 20 s may still come and goes before the signal at 20 s").isEmpty();
+        a.offer(List.of(keyed("ticks", "5-0", 20, "BTC")));
+        a.watermark("ticks", T0.plusSeconds(20).toEpochMilli() + 1);
+        assertThat(ids(a.release())).containsExactly("ticks@5-0", "signals@1-0");
+    }
+
     @Test
     void aWatermarkAppliesOnlyOnceTheEntriesWrittenBeforeItWereRead() {
         InputAligner a = new InputAligner(List.of("left", "right"), null, () -> 0L);

@@ -43,10 +43,10 @@ class PaperVenueTest {
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), true)).get()
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.KILL_SWITCH);
         assertThat(brain.check(longPos.closingNow(), new PriceTick("BTC-USD", 900, 1, 60_000), false)).isEmpty();
-        var chaotic = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.CHAOTIC, 0.8, 20, 5, 2, 2.5);
+        var chaotic = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.CHAOTIC, 0.8, 20, 5, 2, 2.5, 100, 100, 100);
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false, chaotic)).get()
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.VOLATILITY_EXIT);
-        var ranging = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.RANGING, 0.95, 5, 1, 1, 1);
+        var ranging = new io.quantumtrader.trader.events.RegimeUpdate("BTC-USD", 60_000, io.quantumtrader.trader.events.Regime.RANGING, 0.95, 5, 1, 1, 1, 100, 100, 100);
         assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 60_000), false, ranging)).get()
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.REGIME_EXIT);
         Position shortPos = new Position("s", "BTC-USD", Direction.SHORT, 1, 1000, 1010, 970, 1, 0, false);

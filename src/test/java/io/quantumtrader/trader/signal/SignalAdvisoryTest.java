@@ -16,7 +16,7 @@ class SignalAdvisoryTest {
     static final Candle CANDLE = new Candle("BTC-USD", 0, 60_000, 99, 101, 98, 100, 3, 7);
 
     static MarketState state(Regime regime, double adx, double ema20, double ema50) {
-        return new MarketState(CANDLE, new RegimeUpdate("BTC-USD", 60_000, regime, 0.8, adx, 2.0, 1.5, 1.33), ema20, ema50);
+        return new MarketState(CANDLE, new RegimeUpdate("BTC-USD", 60_000, regime, 0.8, adx, 2.0, 1.5, 1.33, CANDLE.close(), ema20, ema50), ema20, ema50);
     }
 
     @Test

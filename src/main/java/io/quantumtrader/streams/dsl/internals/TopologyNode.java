@@ -57,6 +57,20 @@ public final class TopologyNode {
         return new TopologyNode(index, name, Kind.SINK, List.of(stream), null, null, Set.of(), keySerializer);
     }
 
+    private java.util.function.BiFunction<Object, Object, String> partitionKey;
+
+    /**
+     * @return for a sink that partitions by something other than the record key (Kafka Streams'
+     *         {@code StreamPartitioner}): (key, value) → the string whose hash picks the partition; null: the subject
+     */
+    public java.util.function.BiFunction<Object, Object, String> partitionKey() { return partitionKey; }
+
+    /** Makes this sink partition by {@code partitionKey}; for {@code TopologyBuilder} only. */
+    public TopologyNode partitionBy(java.util.function.BiFunction<Object, Object, String> partitionKey) {
+        this.partitionKey = partitionKey;
+        return this;
+    }
+
     /** @return true for the nodes that maintain a global table (they run in no task) */
     public boolean global() { return global; }
 
