@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The differential test on a real multi-symbol dataset (vega-datasets' monthly closes of five stocks, 2000-2010,
- * as bars with 1-day candles): the Redis pipeline equals {@link IndependentReference}; several symbols trade at once,
+ * as bars with 1-day candles): the Redis pipeline equals {@link IndependentReference} — with the market data layer
+ * and the portfolio on 4 partitions (the five symbols' records gathered by account from several tasks) and, under
+ * tight rules, on 1 partition; several symbols trade at once,
  * the portfolio keeps its rules (a second signal on an open position adds to it, merged, never replacing it; exposure
  * including pending orders within the cap), and positions still open at the end are listed.
  */
@@ -54,7 +56,7 @@ class MultiSymbolDifferentialTest {
             rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
         }
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(rulesFile).resetDaily(true);
-        IndependentReference reference = run(ticks, rules, referenceRules);
+        IndependentReference reference = run(ticks, rules, referenceRules, TradingFixtures.catalog(4));
         Set<String> traded = reference.closed.stream().map(c -> c.symbol()).collect(Collectors.toSet());
         assertThat(traded).as("symbols traded").hasSizeGreaterThanOrEqualTo(3);
     }
@@ -75,13 +77,13 @@ class MultiSymbolDifferentialTest {
         try (InputStream in = Files.newInputStream(file)) {
             rules = RiskRules.load(in);
         }
-        IndependentReference reference = run(stocks(), rules, IndependentReference.Rules.fromYaml(file));
+        IndependentReference reference = run(stocks(), rules, IndependentReference.Rules.fromYaml(file), TradingFixtures.catalog());
         assertThat(reference.deRiskChanges).contains("NORMAL -> HARD_DERISK");
     }
 
-    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules) {
+    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules,
+                                     StreamCatalog catalog) {
         String ns = "stocks-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
                 StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();

@@ -49,6 +49,23 @@ final class TradingFixtures {
         return StreamCatalog.load(Path.of("topology/streams.yaml"));
     }
 
+    /**
+     * @return the project's stream catalog with {@code partitions} partitions for every stream keyed by symbol or
+     *         account — the market data layer, the portfolio's outputs, the repartition streams that gather the market
+     *         layer's records by account, and the reporting layer
+     */
+    static StreamCatalog catalog(int partitions) {
+        StreamCatalog base = catalog();
+        Map<String, io.quantumtrader.streams.redis.StreamSpec> specs = new HashMap<>();
+        base.streams().forEach((name, s) -> specs.put(name, "symbol".equals(s.key()) || "account".equals(s.key())
+                ? new io.quantumtrader.streams.redis.StreamSpec(name, s.key(), partitions, s.maxLen(), s.retention()) : s));
+        for (String r : List.of("ticks-by-account", "signals-by-account", "regimes-by-account", "by-account")) {
+            String name = QuantumTraderTopology.APPLICATION_ID + "-" + r + "-repartition";
+            specs.put(name, new io.quantumtrader.streams.redis.StreamSpec(name, "account", partitions, 0, java.time.Duration.ofDays(30)));
+        }
+        return new StreamCatalog(base.spec("quantum-trader-unlisted"), specs);
+    }
+
     /** @return per stream, what the topology writes in the test driver for these ticks */
     static Map<String, List<String>> driverOutputs(Topology topology, List<PriceTick> ticks, List<String> streams) {
         Map<String, List<String>> out = new HashMap<>();
@@ -94,16 +111,30 @@ final class TradingFixtures {
         new EventPublisher(redis, new StreamKeys(ns), catalog, "test").watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE).block();
     }
 
-    /** @return the payloads of every partition of {@code stream} in namespace {@code ns}, partition by partition */
+    /**
+     * @return the payloads of every partition of {@code stream} in namespace {@code ns} (partitions found in Redis, up
+     *         to 64): one partition's in its order; several partitions' merged by (event time, subject), stable — the
+     *         order one task produced them in when it works through records that way (the portfolio: by event time,
+     *         one millisecond's ticks by symbol)
+     */
     static <T> List<T> payloads(io.quantumtrader.app.RedisConnection redis, String ns, String stream, Class<T> type) {
         JsonSerde<T> serde = new JsonSerde<>(type);
-        List<T> out = new java.util.ArrayList<>();
-        for (int p = 0; p < catalog().spec(stream).partitions(); p++) {
-            out.addAll(redis.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
-                    .map(r -> serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()))
-                    .collectList().block());
+        List<Envelope> all = new java.util.ArrayList<>();
+        int partitions = 0;
+        for (int p = 0; p < 64; p++) {
+            String key = new StreamKeys(ns).stream(stream, p);
+            if (!Boolean.TRUE.equals(redis.template().hasKey(key).block())) {
+                continue;
+            }
+            partitions++;
+            all.addAll(redis.template().opsForStream().range(key, Range.unbounded())
+                    .map(r -> Envelope.fromFields(StreamEntry.fieldsOf(r))).collectList().block());
         }
-        return out;
+        if (partitions > 1) {
+            all.sort(java.util.Comparator.<Envelope>comparingLong(e -> e.time().toEpochMilli())
+                    .thenComparing(e -> e.subject() == null ? "" : e.subject()));
+        }
+        return all.stream().map(e -> serde.deserialize(e.data())).toList();
     }
 
     /** Publishes the ticks in order with deterministic event ids {@code tick-<index>} (also their trace ids). */

@@ -21,8 +21,9 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The same ticks on one instance and on three instances of the trading topology (each with its own instance id,
- * membership and leases; the reporting layer, keyed by account, on 4 partitions) give identical outputs, compared by
+ * The same ticks on one instance with one partition per stream and on three instances of the trading topology (each
+ * with its own instance id, membership and leases) with 4 partitions for every stream keyed by symbol or account
+ * (market data, the portfolio's repartition inputs and outputs, reporting) give identical outputs, compared by
  * originating tick (its event id, carried as the trace id)
  * on every stream the topology writes: the
  * account is never split between instances (its sub-topology has one task, whoever owns it), and the reporting layer
@@ -63,7 +64,7 @@ class TradingScaleOutTest {
     }
 
     @Test
-    void oneAndThreeInstancesAndOneAndFourReportingPartitionsWriteTheSameEventsForEachTick() {
+    void oneAndThreeInstancesAndOneAndFourPartitionsWriteTheSameEventsForEachTick() {
         List<PriceTick> ticks = TradingFixtures.realTicks(20_000);
         StreamCatalog catalog = TradingFixtures.catalog();
 
@@ -75,17 +76,11 @@ class TradingScaleOutTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
         }
 
-        // three instances, and the reporting layer (keyed by account) on 4 partitions: its repartition stream and output
-        String yaml;
-        try {
-            yaml = java.nio.file.Files.readString(java.nio.file.Path.of("topology/streams.yaml"))
-                    + "  quantum-trader-by-account-repartition: { key: account, partitions: 4 }\n";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        yaml = yaml.replace("risk.daily_status.update:     { key: account,", "risk.daily_status.update:     { key: account, partitions: 4,");
-        StreamCatalog four = StreamCatalog.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // three instances, and every stream keyed by symbol or account on 4 partitions: the market data layer has 4
+        // tasks per stage (3 of them without a symbol), the portfolio 4 tasks (one holds the account)
+        StreamCatalog four = TradingFixtures.catalog(4);
         assertThat(four.spec(QuantumTraderTopology.DAILY_STATUS).partitions()).isEqualTo(4);
+        assertThat(four.spec(QuantumTraderTopology.TICKS).partitions()).isEqualTo(4);
         String three = "three-" + System.nanoTime();
         List<StreamsRuntime> instances = new ArrayList<>();
         try {
