@@ -122,12 +122,12 @@ class LiveTopologyPageTest {
                 .map(v -> v.getDomAttribute("data-id")).collect(Collectors.toSet());
         Set<String> drawnStreams = vertices.stream().filter(v -> "stream".equals(v.getDomAttribute("data-kind")))
                 .map(v -> v.getDomAttribute("data-id")).collect(Collectors.toSet());
-        assertThat(drawnNodes).as("nodes drawn").isEqualTo(nodes).hasSize(80);
+        assertThat(drawnNodes).as("nodes drawn").isEqualTo(nodes).hasSize(87);
         assertThat(drawnStreams).as("streams the topology reads, drawn once").isEqualTo(readStreams);
         assertThat(browser.findElements(By.cssSelector("svg#topology path.edge"))).as("edges").hasSizeGreaterThan(nodes.size());
         assertThat(browser.findElements(By.cssSelector("svg#topology g.band"))).as("one band per sub-topology")
                 .hasSize(description.subtopologies().size());
-        for (String sinkOnly : List.of("market.candle.new", "audit.decision.log")) {
+        for (String sinkOnly : List.of("regime.volatility.spike", "audit.decision.log")) {
             assertThat(browser.findElement(By.cssSelector("svg#topology")).getText()).as("stream %s in its sink's box", sinkOnly)
                     .contains("→ " + sinkOnly);
         }

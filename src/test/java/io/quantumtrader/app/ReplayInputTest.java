@@ -97,7 +97,8 @@ class ReplayInputTest {
         assertThat(in.symbols()).containsExactly("ETH-USD", "IBM", "MSFT");
         assertThat(in.inputs().get(0).prices()).isTrue();
         assertThat(in.merged()).extracting(t -> t.tick().symbol() + "@" + java.time.Instant.ofEpochMilli(t.tick().timestamp()))
-                .containsExactly("MSFT@2000-01-01T00:00:00Z", "IBM@2000-01-01T00:00:00Z", "ETH-USD@2000-01-01T00:00:00Z",
+                .as("by time; one millisecond's ticks by symbol (the order the portfolio processes whatever the partitions)")
+                .containsExactly("ETH-USD@2000-01-01T00:00:00Z", "IBM@2000-01-01T00:00:00Z", "MSFT@2000-01-01T00:00:00Z",
                         "ETH-USD@2000-01-02T00:00:00Z", "MSFT@2000-02-01T00:00:00Z");
         java.util.List<String> notices = in.notices(java.time.Duration.ofMinutes(1));
         assertThat(notices).anyMatch(n -> n.contains("not trades"));

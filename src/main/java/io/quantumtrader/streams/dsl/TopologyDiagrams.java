@@ -95,6 +95,7 @@ public final class TopologyDiagrams {
         }
         StringBuilder edges = new StringBuilder();
         java.util.Set<String> readEarlier = new java.util.HashSet<>();
+        java.util.List<String> previousLeaves = null;
         for (TopologyDescription.SubtopologyDescription s : d.subtopologies()) {
             // a stream an earlier sub-topology reads too (each reads it through its own consumer group): its edge to
             // this source does not rank the source; the sub-topology's other inputs do (invisible edges), so it stands
@@ -137,6 +138,22 @@ public final class TopologyDiagrams {
             }
             sb.append("  }\n");
             readEarlier.addAll(inputs);
+            // the next sub-topology starts below this one's last nodes (invisible edges): sub-topologies stack top to
+            // bottom in id order instead of standing side by side, which keeps the picture as narrow as its widest one
+            if (previousLeaves != null && !s.global()) {
+                for (String leaf : previousLeaves) {
+                    s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SOURCE).forEach(n -> {
+                        edges.append("  \"").append(leaf).append("\" -> \"").append(n.name()).append("\" [style=invis, weight=0];\n");
+                        // and the streams it reads, drawn outside the clusters, below too (not beside the previous one)
+                        n.streams().stream().filter(streams.read::contains).filter(x -> !readEarlier.contains(x) || ownInputs.contains(x))
+                                .forEach(x -> edges.append("  \"").append(leaf).append("\" -> \"stream:").append(x)
+                                        .append("\" [style=invis, weight=0];\n"));
+                    });
+                }
+            }
+            if (!s.global()) {
+                previousLeaves = s.nodes().stream().filter(n -> n.successors().isEmpty()).map(TopologyDescription.Node::name).toList();
+            }
         }
         return sb.append(edges).append("}\n").toString();
     }
