@@ -3,9 +3,12 @@
 # Usage, from the repository root, against a redis-server of your own (never a shared one: it writes keys
 # layout-full and layout-compact and resets the command statistics):
 #   redis-server --port 7794 --save '' --daemonize yes && python3 docs/scripts/envelope-layout-cost.py 7794 200
+# An optional third argument is another append-outputs.lib.lua to measure instead of the working tree's, e.g.
+#   git show d04d4f5:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/old.lua
 import subprocess, sys, time
 port = sys.argv[1]; reps = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-src = open('src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua').read() + "\n" + \
+lib = sys.argv[3] if len(sys.argv) > 3 else 'src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua'
+src = open(lib).read() + "\n" + \
       open('src/main/resources/io/quantumtrader/streams/redis/append.lua').read()
 cli = lambda *a: subprocess.run(['redis-cli', '-p', port, *a], capture_output=True, text=True).stdout.strip()
 sha = subprocess.run(['redis-cli', '-p', port, '-x', 'SCRIPT', 'LOAD'], input="#!lua\n" + src, capture_output=True, text=True).stdout.strip()
