@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "how long each --latency load is offered (default: ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--idle-max-ms", defaultValue = "100", description = "--latency: longest wait between reads of an idle partition, ms (the runtime's default: ${DEFAULT-VALUE})")
+    int idleMaxMs;
+
     @Option(names = "--soak", description = "memory over a long run instead of throughput: --rounds rounds of --records records, heap and RSS after each")
     boolean soak;
 
@@ -75,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
                     loadAverage());
             if (latency) {
                 for (int rate : rates) {
-                    LatencyBenchmark.run(redis, rate, seconds, batchSize, System.out);
+                    LatencyBenchmark.run(redis, rate, seconds, batchSize, Duration.ofMillis(idleMaxMs), System.out);
                 }
                 return 0;
             }

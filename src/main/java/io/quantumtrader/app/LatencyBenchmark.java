@@ -39,8 +39,12 @@ final class LatencyBenchmark {
     private LatencyBenchmark() {
     }
 
-    /** @param rate offered load, records/s; @param seconds how long records are offered */
-    static Histogram run(RedisConnection redis, int rate, int seconds, int batchSize, PrintStream out) {
+    /**
+     * @param rate    offered load, records/s
+     * @param seconds how long records are offered
+     * @param idleMax the runtime's longest wait between reads of an idle partition ({@link StreamsConfig#withIdle})
+     */
+    static Histogram run(RedisConnection redis, int rate, int seconds, int batchSize, Duration idleMax, PrintStream out) {
         String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
         int total = rate * seconds;
@@ -49,7 +53,9 @@ final class LatencyBenchmark {
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong received = new AtomicLong();
         EventPublisher publisher = new EventPublisher(redis.template(), keys, StreamCatalog.defaults(), "latency");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
+        StreamsConfig defaults = StreamsConfig.defaults();
+        StreamsConfig config = defaults.withNamespace(ns).withBatchSize(batchSize)
+                .withIdle(idleMax.compareTo(defaults.idleMin()) < 0 ? idleMax : defaults.idleMin(), idleMax);
         RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
         try (StreamsRuntime runtime = new StreamsRuntime(echoTopology(), config, redis.template());
              StatefulRedisConnection<String, String> probeConnection = client.connect()) {
@@ -93,8 +99,8 @@ final class LatencyBenchmark {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             probe.interrupt();
-            out.printf("latency at %,6d/s offered for %d s: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
-                    rate, seconds, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+            out.printf("latency at %,6d/s offered for %d s, idle max %d ms: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
+                    rate, seconds, idleMax.toMillis(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), total);
         } finally {
             client.shutdown();

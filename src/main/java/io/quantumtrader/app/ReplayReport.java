@@ -156,12 +156,12 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions(); p++) {
             pages(redis, keys.stream(QuantumTraderTopology.TICKS, p))
                     // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
-                    .forEach(r -> tickArrival.putIfAbsent(String.valueOf(r.getValue().get("traceid")), millis(r.getId().getValue())));
+                    .forEach(r -> tickArrival.putIfAbsent(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))), millis(r.getId().getValue())));
         }
         List<Long> latencies = new ArrayList<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
             pages(redis, keys.stream(QuantumTraderTopology.EXITS, p)).forEach(r -> {
-                Long tick = tickArrival.get(String.valueOf(r.getValue().get("traceid")));
+                Long tick = tickArrival.get(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))));
                 if (tick != null) {
                     latencies.add(millis(r.getId().getValue()) - tick);
                 }
@@ -213,7 +213,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         List<T> out = new ArrayList<>();
         for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
             pages(redis, keys.stream(stream, p)).forEach(r -> {
-                out.add(serde.deserialize(Envelope.fromFields(StreamEntry.fieldsOf(r)).data()));
+                out.add(serde.deserialize(Envelope.fromFields(stream, StreamEntry.fieldsOf(r)).data()));
             });
         }
         return out;

@@ -101,9 +101,9 @@ class EngineIntegrationTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 1);
         }
         int p = io.quantumtrader.streams.redis.Partitioner.partition("AAA", PARTITIONS);
-        Envelope in = Envelope.fromFields(entries(ns, "ticks", p).get(0));
+        Envelope in = Envelope.fromFields("ticks", entries(ns, "ticks", p).get(0));
         Map<String, String> outFields = entries(ns, "priced", p).get(0);
-        Envelope out = Envelope.fromFields(outFields);
+        Envelope out = Envelope.fromFields("priced", outFields);
         assertThat(entryId).isNotNull();
         assertThat(out.traceId()).isEqualTo(in.traceId());
         assertThat(out.subject()).isEqualTo("AAA");
@@ -111,7 +111,8 @@ class EngineIntegrationTest {
         assertThat(out.source()).isEqualTo("pricing/priced-sink");
         assertThat(out.time()).isEqualTo(in.time());
         assertThat(out.idempotencyKey()).isEqualTo(out.id());
-        assertThat(outFields).containsEntry("specversion", "1.0").containsEntry("datacontenttype", "application/json");
+        // attributes the stream implies are not written (Envelope#toFields(String)); the trace id differs from the id
+        assertThat(outFields.keySet()).containsExactly("id", "source", "time", "subject", "data", "traceid");
         assertThat(out.data()).isEqualTo("{\"symbol\":\"AAA\",\"seq\":1,\"price_cents\":150}");
         assertThat(out.id()).isEqualTo(io.quantumtrader.streams.record.EnvelopeCodec.deterministicId(
                 "pricing", "ticks/" + p + "/" + firstId(ns, p), "priced-sink", "1"));

@@ -66,10 +66,11 @@ class HostileInputTest {
         String mb = "X".repeat(1 << 20);
         List<Kind> k = new ArrayList<>();
         k.add(new Kind("missing id", false, (f, t) -> { Map<String, String> m = new LinkedHashMap<>(f); m.remove("id"); return m; }));
-        k.add(new Kind("missing type", false, (f, t) -> with(f, "type", null)));
+        k.add(new Kind("type blank", false, (f, t) -> with(f, "type", ""))); // absent, it is implied (the stream's own)
         k.add(new Kind("missing time", false, (f, t) -> with(f, "time", null)));
         k.add(new Kind("missing data", false, (f, t) -> with(f, "data", null)));
         k.add(new Kind("specversion 2.0", false, (f, t) -> with(f, "specversion", "2.0")));
+        k.add(new Kind("specversion blank", false, (f, t) -> with(f, "specversion", "")));
         k.add(new Kind("time not RFC 3339", false, (f, t) -> with(f, "time", "yesterday")));
         k.add(new Kind("time in 2099", false, (f, t) -> with(f, "time", "2099-01-01T00:00:00Z")));
         k.add(new Kind("time 5 minutes ahead of the wall clock", false, (f, t) -> with(f, "time", Instant.now().plusSeconds(300).toString())));

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * Builds the stream entry of an outgoing record (DESIGN §4): JSON data, event type {@code <stream>.v1}, and an event
  * id that is deterministic when derived from an input (so reprocessing after a crash derives the same id and
- * idempotency key).
+ * idempotency key). The entry carries only the attributes its stream does not imply ({@link Envelope#toFields(String)}).
  */
 public final class EnvelopeCodec {
 
@@ -25,13 +25,14 @@ public final class EnvelopeCodec {
      * @param value    payload, encoded with the default JSON mapper (snake_case)
      * @param time     event time, epoch ms
      * @param traceId  trace id to carry; the event id when {@code null}
+     * @return the entry's fields, without the attributes implied by the stream ({@link Envelope#toFields(String)})
      * @throws SerializationException when the value cannot be encoded
      */
     public static Map<String, String> encode(String stream, String source, String eventId, String key, Object value,
                                              long time, String traceId) {
         String data = JSON.serialize(value);
         return new Envelope(eventId, source, stream + ".v1", Instant.ofEpochMilli(time), key, data,
-                traceId == null ? eventId : traceId, eventId).toFields();
+                traceId == null ? eventId : traceId, eventId).toFields(stream);
     }
 
     /**

@@ -67,7 +67,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     /** Applies one stream entry: latest value per subject, {@code null} data deletes. */
     public void apply(Map<String, String> fields) {
         try {
-            Envelope env = Envelope.fromFields(fields);
+            Envelope env = Envelope.fromFields(spec.stream(), fields);
             if (env.subject() == null) {
                 return;
             }

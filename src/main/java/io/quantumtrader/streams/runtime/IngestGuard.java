@@ -22,7 +22,7 @@ import static io.quantumtrader.streams.runtime.RejectedEntryException.Reason;
 public final class IngestGuard {
 
     /** The only version of every stream's event type that this build reads. */
-    public static final String VERSION = "v1";
+    public static final String VERSION = Envelope.TYPE_VERSION;
 
     private final IngestLimits limits;
     private final ToIntFunction<String> partitionsOf;
@@ -69,11 +69,11 @@ public final class IngestGuard {
         }
         Envelope env;
         try {
-            env = Envelope.fromFields(fields);
+            env = Envelope.fromFields(stream, fields); // an absent type is the stream's own
         } catch (RuntimeException e) {
             throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
         }
-        String expected = stream + "." + VERSION;
+        String expected = Envelope.typeOf(stream);
         if (!expected.equals(env.type())) {
             boolean ours = env.type().startsWith(stream + ".v");
             throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours

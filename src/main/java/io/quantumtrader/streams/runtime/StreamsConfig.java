@@ -109,6 +109,22 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
                 trimInterval, punctuationInterval, staleConsumerIdle, assignment, v, alignment);
     }
 
+    /**
+     * @param min first delay before re-reading an empty partition (doubles while the partition stays empty)
+     * @param max longest delay between reads of an idle partition; bounds the latency a record arriving at an idle
+     *            partition waits before it is read, at the cost of one read per partition every {@code max} while idle
+     * @return these settings with another idle back-off
+     * @throws IllegalArgumentException when {@code min} is negative or {@code max} is shorter than {@code min}
+     */
+    public StreamsConfig withIdle(Duration min, Duration max) {
+        if (min.isNegative() || max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("idle back-off needs 0 <= min <= max, was " + min.toMillis() + " ms and "
+                    + max.toMillis() + " ms");
+        }
+        return new StreamsConfig(namespace, instanceId, batchSize, min, max, retryBackoff, catalog, beforeCommit,
+                trimInterval, punctuationInterval, staleConsumerIdle, assignment, ingest, alignment);
+    }
+
     /** @return these settings with another event-time alignment ({@link InputAlignment}) */
     public StreamsConfig withAlignment(InputAlignment v) {
         return new StreamsConfig(namespace, instanceId, batchSize, idleMin, idleMax, retryBackoff, catalog, beforeCommit,

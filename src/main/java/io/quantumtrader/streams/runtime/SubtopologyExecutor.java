@@ -116,7 +116,7 @@ public final class SubtopologyExecutor {
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
                             source.acceptsTombstones(), output.wallClockTime());
                 } catch (RejectedEntryException ex) {
-                    output.deadLetter(new Record<>(null, null, 0L, e.fields().get("traceid"), origin), source.name(), ex, 1);
+                    output.deadLetter(new Record<>(null, null, 0L, Envelope.traceIdOf(e.fields()), origin), source.name(), ex, 1);
                     continue;
                 }
                 Envelope env = accepted.envelope();

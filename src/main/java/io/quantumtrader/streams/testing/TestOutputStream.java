@@ -34,7 +34,8 @@ public final class TestOutputStream<V> {
         if (isEmpty()) {
             throw new NoSuchElementException("no more records in the output stream");
         }
-        Envelope e = Envelope.fromFields(entries.get(position++).fields());
+        StreamEntry entry = entries.get(position++);
+        Envelope e = Envelope.fromFields(entry.stream(), entry.fields());
         return new TestRecord<>(e.subject(), serde.deserialize(e.data()), e.time().toEpochMilli(), e.traceId());
     }
 

@@ -1,0 +1,32 @@
+package io.quantumtrader.streams.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The idle back-off is settable (bench --latency --idle-max-ms) and refuses a range that cannot be honoured. */
+class StreamsConfigIdleTest {
+
+    @Test
+    void setsTheIdleBackOffAndKeepsTheRest() {
+        StreamsConfig d = StreamsConfig.defaults().withNamespace("n").withBatchSize(7);
+        StreamsConfig c = d.withIdle(Duration.ofMillis(1), Duration.ofMillis(5));
+        assertThat(c.idleMin()).isEqualTo(Duration.ofMillis(1));
+        assertThat(c.idleMax()).isEqualTo(Duration.ofMillis(5));
+        assertThat(c.withIdle(d.idleMin(), d.idleMax())).isEqualTo(d);
+        assertThat(c.namespace()).isEqualTo("n");
+        assertThat(c.batchSize()).isEqualTo(7);
+    }
+
+    @Test
+    void refusesMaxBelowMinOrANegativeMin() {
+        StreamsConfig d = StreamsConfig.defaults();
+        assertThatThrownBy(() -> d.withIdle(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 <= min <= max");
+        assertThatThrownBy(() -> d.withIdle(Duration.ofMillis(-1), Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
