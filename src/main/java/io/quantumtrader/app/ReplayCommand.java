@@ -45,6 +45,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--namespace", description = "Redis key namespace (default: replay-<epoch ms>, a fresh one per run)")
     String namespace;
 
+    @Option(names = "--punctuation-ms", defaultValue = "200",
+            description = "how often tasks punctuate: a task without new records moves its watermark on, ms (default: ${DEFAULT-VALUE})")
+    long punctuationMs;
+
     @Option(names = "--batch-size", defaultValue = "500", description = "task batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -89,6 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
                     ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
                     : "stays on until a human reset");
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
+                    .withPunctuationInterval(java.time.Duration.ofMillis(punctuationMs))
                     .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());   // the portfolio's inputs in event time
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
             long started = System.nanoTime();
