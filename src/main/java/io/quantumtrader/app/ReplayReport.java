@@ -238,7 +238,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
         out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out");
         out.println("events per stream:");
-        eventsPerStream.forEach((s, n) -> out.printf("  %-32s %,d%n", s, n));
+        int width = Math.max(32, eventsPerStream.keySet().stream().mapToInt(String::length).max().orElse(0));
+        eventsPerStream.forEach((s, n) -> out.printf("  %-" + width + "s %,d%n", s, n));
         out.println("regimes:            " + regimes);
         out.println("signals:            " + signalsByDirection);
         out.println("declined, by gate:  " + declinesByGate);
