@@ -207,16 +207,25 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 
+    /**
+     * @return the payloads of every partition of {@code stream}: one partition's in their order, several merged by
+     *         (event time, subject)
+     */
     static <T> List<T> payloads(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                                         String stream, Class<T> type) {
         JsonSerde<T> serde = new JsonSerde<>(type);
-        List<T> out = new ArrayList<>();
-        for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
-            pages(redis, keys.stream(stream, p)).forEach(r -> {
-                out.add(serde.deserialize(Envelope.fromFields(stream, StreamEntry.fieldsOf(r)).data()));
-            });
+        List<Envelope> all = new ArrayList<>();
+        int partitions = catalog.spec(stream).partitions();
+        for (int p = 0; p < partitions; p++) {
+            pages(redis, keys.stream(stream, p)).forEach(r -> all.add(Envelope.fromFields(stream, StreamEntry.fieldsOf(r))));
         }
-        return out;
+        if (partitions > 1) {
+            // one partition holds its entries in the order they were produced; several are merged by (event time,
+            // subject), stable: the order the portfolio produces them in (by event time, one millisecond by symbol)
+            all.sort(java.util.Comparator.<Envelope>comparingLong(e -> e.time().toEpochMilli())
+                    .thenComparing(e -> e.subject() == null ? "" : e.subject()));
+        }
+        return all.stream().map(e -> serde.deserialize(e.data())).toList();
     }
 
     void print(PrintStream out) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@code target/vega-datasets} (not committed). Without npm or the registry the tests that need it are skipped,
  * outside CI (there it fails).
  */
-final class VegaStocks {
+public final class VegaStocks {
 
     static final String VERSION = "3.2.1";
     static final Path DIR = Path.of("target", "vega-datasets");
@@ -24,7 +24,7 @@ final class VegaStocks {
     }
 
     /** @return the path of stocks.csv, fetched on first use */
-    static synchronized Path csv() {
+    public static synchronized Path csv() {
         if (Files.exists(CSV)) {
             return CSV;
         }
