@@ -73,6 +73,8 @@ public final class StreamTask {
     private long publishedWatermarkMs = InputAligner.NONE;
     /** Per input stream, the producer tasks the topology has for it (each must publish before the input has a watermark). */
     private final Map<String, List<String>> expectedProducers = new LinkedHashMap<>();
+    /** Producers left out of an input's watermark while idle (only with an idle timeout: {@code serve}). */
+    private ProducerIdleness producerIdleness = new ProducerIdleness(null, System::currentTimeMillis);
     /** Inputs written by several producer tasks: re-ordered by (event time, subject) ({@link InputAligner}). */
     private final java.util.Set<String> mergedInputs = new java.util.HashSet<>();
     /** Largest entry id processed per input stream: the input floor ({@link #inputFloor}). */
@@ -412,6 +414,8 @@ public final class StreamTask {
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
                 : null;
         aligner = align;
+        producerIdleness = new ProducerIdleness(config.alignment().idleTimeout(),
+                () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS));
         if (publishedWatermarkMs == Long.MAX_VALUE) {
             // the end-of-input commit may have failed with the run before: check again and publish it again
             publishedWatermarkMs = InputAligner.NONE;
@@ -521,7 +525,8 @@ public final class StreamTask {
                                 producers.put(reply.get(i), reply.get(i + 1));
                             }
                             List<String> expected = expectedProducers.getOrDefault(stream, List.of());
-                            long watermark = InputAligner.inputWatermark(producers, ownProducerPrefix, expected);
+                            ProducerIdleness.Active active = producerIdleness.active(producers, expected);
+                            long watermark = InputAligner.inputWatermark(active.producers(), ownProducerPrefix, active.expected());
                             boolean fedBack = watermark == InputAligner.NONE && expected.isEmpty() && sinkStreams.contains(stream);
                             return new InputMark(stream, reply.get(0), watermark, fedBack);
                         }));

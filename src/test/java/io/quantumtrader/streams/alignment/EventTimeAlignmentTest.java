@@ -332,6 +332,43 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /**
+     * Live, with an idle timeout (as {@code serve}): the feed publishes no watermarks and partition 3 gets no records,
+     * so its producer task never publishes one. Without producer idleness the gathering consumer would wait for it as
+     * long as records keep arriving; with it, that producer is left out after the timeout and records flow while the
+     * feed still publishes.
+     */
+    @Test
+    void withAnIdleTimeoutAProducerTaskWithoutRecordsDoesNotHoldAMergedInputForever() throws Exception {
+        Duration keep = Duration.ofDays(7);
+        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
+                "in", new io.quantumtrader.streams.redis.StreamSpec("in", "key", 4, 0, keep)));
+        List<String> keys = new ArrayList<>();
+        for (char c = 'a'; keys.size() < 3; c++) {
+            if (io.quantumtrader.streams.redis.Partitioner.partition(String.valueOf(c), 4) != 3) {
+                keys.add(String.valueOf(c));
+            }
+        }
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(5)
+                .withPunctuationInterval(Duration.ofMillis(50))
+                .withAlignment(InputAlignment.byWatermarks().withIdleTimeout(Duration.ofMillis(500)));
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "live-feed");
+        try (StreamsRuntime runtime = new StreamsRuntime(gathered(), config, RedisTestSupport.template())) {
+            runtime.start();
+            long outWhilePublishing = 0;
+            for (int i = 0; i < 100; i++) {   // about 4 s of a live feed, no watermarks
+                String k = keys.get(i % keys.size());
+                feed.sendAll(Flux.just(new EventPublisher.Event("in", k, "@" + i, BASE + i * 1000L)), 1, false).block();
+                Thread.sleep(40);
+                if (i == 99) {
+                    outWhilePublishing = RedisTestSupport.length(ns, "out", 0);
+                }
+            }
+            assertThat(outWhilePublishing).as("records processed while the feed still publishes").isGreaterThan(50);
+        }
+    }
+
     /** One sub-topology reading its own output back (a cycle): in → "A.." → loop → "BA.." → out. */
     static Topology loop() {
         TopologyBuilder b = new TopologyBuilder("align-loop");
