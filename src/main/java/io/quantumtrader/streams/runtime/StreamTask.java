@@ -497,18 +497,7 @@ public final class StreamTask {
         for (StreamEntry e : batch) {
             streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(e));
         }
-        long watermark = streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs;
-        if (watermark <= publishedWatermarkMs) {
-            return;
-        }
-        String value = Long.toString(watermark);
-        for (String stream : sinkStreams) {
-            int partitions = config.catalog().spec(stream).partitions();
-            for (int q = 0; q < partitions; q++) {
-                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
-            }
-        }
-        publishedWatermarkMs = watermark;
+        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs);
     }
 
     /** One input's watermark as read with its partition's last entry id; fed back only: written by this sub-topology alone. */
@@ -575,14 +564,7 @@ public final class StreamTask {
     }
 
     private void publishEndOfInput(CommitBatch commit) {
-        String value = Long.toString(Long.MAX_VALUE);
-        for (String stream : sinkStreams) {
-            int partitions = config.catalog().spec(stream).partitions();
-            for (int q = 0; q < partitions; q++) {
-                commit.putWatermark(keys.watermarks(stream, q), producerId, value);
-            }
-        }
-        publishedWatermarkMs = Long.MAX_VALUE;
+        advanceWatermark(commit, Long.MAX_VALUE);
     }
 
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,

@@ -278,6 +278,24 @@ class EventTimeAlignmentTest {
         return b.build();
     }
 
+    /** @return a catalog giving stream "in" 4 partitions, every other stream 1 */
+    static StreamCatalog inOnFourPartitions() {
+        Duration keep = Duration.ofDays(7);
+        return new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
+                "in", new io.quantumtrader.streams.redis.StreamSpec("in", "key", 4, 0, keep)));
+    }
+
+    /** @return three keys none of which hashes to partition 3 of 4: that partition's task gets no records */
+    static List<String> threeKeysNotInPartition3() {
+        List<String> keys = new ArrayList<>();
+        for (char c = 'a'; keys.size() < 3; c++) {
+            if (io.quantumtrader.streams.redis.Partitioner.partition(String.valueOf(c), 4) != 3) {
+                keys.add(String.valueOf(c));
+            }
+        }
+        return keys;
+    }
+
     /**
      * Four producer tasks (one of them gets no records) write into one partition of a repartition stream, in whatever
      * order their commits interleave. The consumer processes by (event time, key) — ties of one millisecond included —
@@ -286,19 +304,8 @@ class EventTimeAlignmentTest {
      */
     @Test
     void recordsGatheredFromSeveralProducerTasksAreProcessedByEventTimeThenKey() throws Exception {
-        Duration keep = Duration.ofDays(7);
-        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
-                "in", new io.quantumtrader.streams.redis.StreamSpec("in", "key", 4, 0, keep)));
-        List<String> keys = new ArrayList<>();
-        java.util.Set<Integer> used = new java.util.TreeSet<>();
-        for (char c = 'a'; keys.size() < 3; c++) {
-            int p = io.quantumtrader.streams.redis.Partitioner.partition(String.valueOf(c), 4);
-            if (p != 3) {
-                keys.add(String.valueOf(c));
-                used.add(p);
-            }
-        }
-        assertThat(used).as("partition 3 of 'in' gets no records").doesNotContain(3);
+        StreamCatalog catalog = inOnFourPartitions();
+        List<String> keys = threeKeysNotInPartition3();
         List<EventPublisher.Event> events = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int second = 0; second < 20; second++) {
@@ -340,15 +347,8 @@ class EventTimeAlignmentTest {
      */
     @Test
     void withAnIdleTimeoutAProducerTaskWithoutRecordsDoesNotHoldAMergedInputForever() throws Exception {
-        Duration keep = Duration.ofDays(7);
-        StreamCatalog catalog = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 1, 0, keep), Map.of(
-                "in", new io.quantumtrader.streams.redis.StreamSpec("in", "key", 4, 0, keep)));
-        List<String> keys = new ArrayList<>();
-        for (char c = 'a'; keys.size() < 3; c++) {
-            if (io.quantumtrader.streams.redis.Partitioner.partition(String.valueOf(c), 4) != 3) {
-                keys.add(String.valueOf(c));
-            }
-        }
+        StreamCatalog catalog = inOnFourPartitions();
+        List<String> keys = threeKeysNotInPartition3();
         String ns = RedisTestSupport.freshNamespace();
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(5)
                 .withPunctuationInterval(Duration.ofMillis(50))
