@@ -49,12 +49,20 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Wires the trading system's stages with the DSL. Stream names follow the stream catalog (DESIGN §6).
+ * Wires the trading system's stages with the DSL, in the layers of DESIGN §7. Stream names follow the stream catalog
+ * (DESIGN §6).
  *
- * <p>ticks → candle builder (1-minute tumbling event-time windows, 5 s grace, final results) → regime detector (ta4j
- * ADX/ATR) → signal advisory → risk kernel → position sizer → order entry; ticks → paper venue (fills on the next
- * tick) → position state (account, kill switch, de-risk state) → exit brain; every decision to the audit log;
- * {@code position.closed} → by account → one-day window → {@code risk.daily_status.update}.
+ * <ul>
+ *   <li>Market data, partitioned by symbol, three sub-topologies: ticks → candle builder (1-minute tumbling event-time
+ *       windows, 5 s grace, final results) → {@code market.candle.new}; → regime detector (ta4j ADX/ATR) →
+ *       {@code regime.classification.update}; → signal advisory → {@code signals.advisory.new}.</li>
+ *   <li>Portfolio, keyed by account: the ticks, signals and regime updates gathered by account
+ *       ({@link EventStream#repartition}), merged in event time, and the kill switch as a global table; depth-first
+ *       inside: kill-switch gate → risk kernel → {@code filter(approved)} → position sizer → order entry; ticks →
+ *       paper venue (fills on the next tick) → position state (account, kill switch, de-risk state) →
+ *       {@code ticks.join(open-positions)} → exit brain; every decision to the audit log.</li>
+ *   <li>Reporting: {@code position.closed} → by account → one-day window → {@code risk.daily_status.update}.</li>
+ * </ul>
  */
 public final class QuantumTraderTopology {
 
@@ -98,11 +106,11 @@ public final class QuantumTraderTopology {
     }
 
     /**
-     * @return the topology. The trading sub-topology is fed by the ticks: every stage is a named node, chained in
-     *         memory and sharing state stores ({@code account}, {@code positions}, {@code orders}), so it runs record
-     *         by record (depth-first) and a replay gives the same trades whatever its speed; the reporting layer (daily
-     *         P&amp;L, a one-day window over {@code position.closed} grouped by account) is its own sub-topology
-     *         reading {@code position.closed} through its consumer group (docs/TRADING-PIPELINE.md)
+     * @return the topology with 1-minute candles: seven sub-topologies (candles, regime, signals; the portfolio; the
+     *         kill switch's global store; reporting's repartition and window), see docs/TRADING-PIPELINE.md. The
+     *         portfolio's stages share state stores ({@code account}, {@code positions}, {@code orders}), so it runs
+     *         record by record (depth-first), and with event-time alignment a replay gives the same trades whatever its
+     *         speed, partition counts or instances
      */
     public static Topology build(RegimeRules rules, RiskRules risk) {
         return build(rules, risk, Duration.ofMinutes(1));
