@@ -365,7 +365,7 @@ class EventTimeAlignmentTest {
                     outWhilePublishing = RedisTestSupport.length(ns, "out", 0);
                 }
             }
-            assertThat(outWhilePublishing).as("records processed while the feed still publishes").isGreaterThan(50);
+            assertThat(outWhilePublishing).as("records processed while the feed still publishes (none without idleness)").isGreaterThan(20);
         }
     }
 
