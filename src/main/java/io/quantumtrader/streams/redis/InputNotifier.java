@@ -67,6 +67,7 @@ public final class InputNotifier implements AutoCloseable {
     private final AtomicLong wakeups = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong unblocks = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean unblockFailing = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread thread;
     private volatile boolean closed;
     private StatefulRedisConnection<String, String> connection;
@@ -189,12 +190,25 @@ public final class InputNotifier implements AutoCloseable {
             }
             unblocks.incrementAndGet();
             c.async().clientUnblock(clientId, UnblockType.TIMEOUT).whenComplete((r, e) -> {
-                if (e != null && !closed) {
-                    log.debug("input notifier {}: CLIENT UNBLOCK failed (the call ends at its timeout): {}", name, e.toString());
+                if (e == null) {
+                    unblockFailing.set(false);
+                } else if (!closed) {
+                    unblockFailed(e);
                 }
             });
         } catch (RuntimeException e) {
-            log.debug("input notifier {}: no connection for CLIENT UNBLOCK (the call ends at its timeout): {}", name, e.toString());
+            unblockFailed(e);
+        }
+    }
+
+    /** The first failure of a streak at WARN (e.g. an ACL user without CLIENT UNBLOCK), then DEBUG. */
+    private void unblockFailed(Throwable e) {
+        if (unblockFailing.compareAndSet(false, true)) {
+            log.warn("input notifier {}: CLIENT UNBLOCK failed, so newly idle partitions are watched only when the current "
+                    + "XREAD BLOCK ends (within {} ms; their readers poll meanwhile). Does the Redis user lack CLIENT UNBLOCK? {}",
+                    name, block.toMillis(), RedisErrors.rootMessage(e));
+        } else {
+            log.debug("input notifier {}: CLIENT UNBLOCK failed again: {}", name, e.toString());
         }
     }
 
