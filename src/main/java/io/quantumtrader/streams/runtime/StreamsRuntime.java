@@ -239,6 +239,7 @@ public final class StreamsRuntime implements AutoCloseable {
     public synchronized boolean close(Duration timeout) {
         RuntimeState was = state.get();
         if (was == RuntimeState.NOT_RUNNING || was == RuntimeState.CREATED) {
+            closeInputNotifier(); // a start() that failed half-way may have opened it
             state.set(RuntimeState.NOT_RUNNING);
             return true;
         }
