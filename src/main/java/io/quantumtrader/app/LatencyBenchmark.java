@@ -105,11 +105,9 @@ final class LatencyBenchmark {
             out.printf("latency at %,6d/s offered for %d s, idle max %d ms, notifier %s: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
                     rate, seconds, idleMax.toMillis(), notifier ? "on" : "off", histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), total);
-            if (runtime.inputNotifier() != null) {
-                var n = runtime.inputNotifier();
-                out.printf("  input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures; %,d commits%n",
-                        n.calls(), n.wakeups(), n.failures(), runtime.counters().commits());
-            }
+            var n = runtime.inputNotifier();
+            out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
+                    : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));
         } finally {
             client.shutdown();
         }

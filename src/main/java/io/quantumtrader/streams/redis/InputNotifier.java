@@ -53,6 +53,12 @@ public final class InputNotifier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InputNotifier.class);
     private static final long MAX_RETRY_MS = 5_000;
+    /**
+     * A reader is watched from its first idle delay at least this long: the first step of the default back-off (2 ms)
+     * costs less to wait out than a wake-up (at 1,000 records/s a reader is idle for a millisecond or two between
+     * records, and watching every such gap meant more, smaller batches and more latency, docs/BENCHMARKS.md).
+     */
+    public static final Duration WATCH_AFTER = Duration.ofMillis(4);
 
     private final RedisClient client;
     private final RedisURI uri;
@@ -115,7 +121,7 @@ public final class InputNotifier implements AutoCloseable {
      */
     public void register(PartitionReader reader) {
         readers.put(reader, new ConcurrentHashMap<>());
-        reader.onIdle(this::readerIdle);
+        reader.onIdle(WATCH_AFTER, this::readerIdle);
         readerIdle(reader);
     }
 
@@ -258,7 +264,7 @@ public final class InputNotifier implements AutoCloseable {
                 readers.remove(r);
                 continue;
             }
-            if (!r.idle()) {
+            if (!r.idle() || !r.watchable(WATCH_AFTER)) {
                 continue;
             }
             for (String key : r.keys()) {

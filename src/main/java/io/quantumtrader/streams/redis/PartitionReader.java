@@ -76,6 +76,8 @@ public final class PartitionReader {
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile Disposable idleTimer;
     private volatile java.util.function.Consumer<PartitionReader> idleListener;
+    private volatile long idleListenerAfterMs;
+    private volatile long currentDelayMs;
     /** Largest entry id read per partition key (null before the first entry): what this reader has seen of the key. */
     private final Map<String, String> lastReadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong noDemandNanos = new AtomicLong();
@@ -191,13 +193,24 @@ public final class PartitionReader {
         return idle.get();
     }
 
+    /** @return true while the idle delay being waited out is at least {@code after} long */
+    public boolean watchable(Duration after) {
+        return idle.get() && currentDelayMs >= after.toMillis();
+    }
+
     /** @return true once the reader was stopped, cancelled or failed: it reads no more */
     public boolean stopped() {
         return stopped;
     }
 
-    /** @param listener told each time the reader starts waiting out an idle delay (on a Reactor thread; must not block) */
-    public void onIdle(java.util.function.Consumer<PartitionReader> listener) {
+    /**
+     * @param after    only delays at least this long are reported (the first, short ones of the back-off are cheaper
+     *                 to wait out than to watch for)
+     * @param listener told each time the reader starts waiting out such an idle delay (on a Reactor thread; must not
+     *                 block)
+     */
+    public void onIdle(Duration after, java.util.function.Consumer<PartitionReader> listener) {
+        this.idleListenerAfterMs = after.toMillis();
         this.idleListener = listener;
     }
 
@@ -281,12 +294,13 @@ public final class PartitionReader {
             } else if (entries.isEmpty() && !stopped) {
                 long delay = idleMillis;
                 idleMillis = Math.min(idleMax.toMillis(), Math.max(1, idleMillis * 2));
+                currentDelayMs = delay;
                 idle.set(true);
                 Disposable timer = Schedulers.parallel().schedule(this::idleOver, delay, TimeUnit.MILLISECONDS);
                 idleTimer = timer;
                 inFlight = timer;
                 java.util.function.Consumer<PartitionReader> listener = idleListener;
-                if (listener != null) {
+                if (listener != null && delay >= idleListenerAfterMs) {
                     listener.accept(this);
                 }
             } else {
