@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The fenced reads stay non-blocking (DESIGN §2: a {@code BLOCK} on the shared multiplexed connection would stall
  * every task, and inside a script it does not block). This notifier has its own Lettuce connection, on which one
  * background thread runs a group-less {@code XREAD BLOCK <t> COUNT 1 STREAMS k1 … kn id1 … idn} over the partition
- * keys of the readers that are waiting out an idle delay; it consumes nothing (delivery, fencing and acknowledgement
- * stay with the readers' {@code XREADGROUP}). Each {@code id} is what the idle readers have already seen of that key
+ * keys of the readers that are waiting out an idle delay (of at least {@link #WATCH_AFTER}); it consumes nothing
+ * (delivery, fencing and acknowledgement stay with the readers' {@code XREADGROUP}). Each {@code id} is what the idle readers have already seen of that key
  * (the largest id they read, at least their group's {@code last-delivered-id}) or what the notifier saw last, so no
  * entry appended between two calls is missed, and an entry the readers already have does not wake them again. When
  * the call returns, the readers of the keys it names are woken ({@link PartitionReader#wake()}).
@@ -122,7 +122,6 @@ public final class InputNotifier implements AutoCloseable {
     public void register(PartitionReader reader) {
         readers.put(reader, new ConcurrentHashMap<>());
         reader.onIdle(WATCH_AFTER, this::readerIdle);
-        readerIdle(reader);
     }
 
     /** @return failed or timed-out calls (each retried after a back-off) */
@@ -133,6 +132,11 @@ public final class InputNotifier implements AutoCloseable {
     /** @return readers woken out of an idle delay */
     public long wakeups() {
         return wakeups.get();
+    }
+
+    /** @return {@code CLIENT UNBLOCK}s sent to re-issue a call with new keys */
+    public long unblocks() {
+        return unblocks.get();
     }
 
     /** @return {@code XREAD BLOCK} calls made */
