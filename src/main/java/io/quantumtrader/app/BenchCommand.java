@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--idle-max-ms", defaultValue = "100", description = "--latency: longest wait between reads of an idle partition, ms (the runtime's default: ${DEFAULT-VALUE})")
     int idleMaxMs;
 
+    @Option(names = "--input-notifier", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "--latency: wake idle readers with the input notifier (XREAD BLOCK on its own connection); --no-input-notifier polls with the idle back-off alone (default: ${DEFAULT-VALUE})")
+    boolean inputNotifier;
+
     @Option(names = "--soak", description = "memory over a long run instead of throughput: --rounds rounds of --records records, heap and RSS after each")
     boolean soak;
 
@@ -78,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
                     loadAverage());
             if (latency) {
                 for (int rate : rates) {
-                    LatencyBenchmark.run(redis, rate, seconds, batchSize, Duration.ofMillis(idleMaxMs), System.out);
+                    LatencyBenchmark.run(redis, rate, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
                 }
                 return 0;
             }

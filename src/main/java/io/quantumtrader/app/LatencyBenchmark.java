@@ -43,8 +43,10 @@ final class LatencyBenchmark {
      * @param rate    offered load, records/s
      * @param seconds how long records are offered
      * @param idleMax the runtime's longest wait between reads of an idle partition ({@link StreamsConfig#withIdle})
+     * @param notifier whether the runtime wakes idle readers ({@link StreamsRuntime#withInputNotifier})
      */
-    static Histogram run(RedisConnection redis, int rate, int seconds, int batchSize, Duration idleMax, PrintStream out) {
+    static Histogram run(RedisConnection redis, int rate, int seconds, int batchSize, Duration idleMax, boolean notifier,
+                         PrintStream out) {
         String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
         int total = rate * seconds;
@@ -57,7 +59,8 @@ final class LatencyBenchmark {
         StreamsConfig config = defaults.withNamespace(ns).withBatchSize(batchSize)
                 .withIdle(idleMax.compareTo(defaults.idleMin()) < 0 ? idleMax : defaults.idleMin(), idleMax);
         RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        try (StreamsRuntime runtime = new StreamsRuntime(echoTopology(), config, redis.template());
+        try (StreamsRuntime runtime = new StreamsRuntime(echoTopology(), config, redis.template())
+                .withInputNotifier(notifier);
              StatefulRedisConnection<String, String> probeConnection = client.connect()) {
             runtime.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -99,9 +102,12 @@ final class LatencyBenchmark {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             probe.interrupt();
-            out.printf("latency at %,6d/s offered for %d s, idle max %d ms: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
-                    rate, seconds, idleMax.toMillis(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+            out.printf("latency at %,6d/s offered for %d s, idle max %d ms, notifier %s: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
+                    rate, seconds, idleMax.toMillis(), notifier ? "on" : "off", histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), total);
+            var n = runtime.inputNotifier();
+            out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
+                    : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));
         } finally {
             client.shutdown();
         }

@@ -34,6 +34,14 @@ public final class CommitConnection implements OrderedScriptConnection {
                 || !(factory.getNativeClient() instanceof RedisClient client)) {
             return Optional.empty();
         }
+        return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri(factory))));
+    }
+
+    /**
+     * @return where the factory connects (host, port, database), with its TLS setting and credentials, for another
+     *         dedicated connection made with the factory's {@link RedisClient} (which holds the TLS trust material)
+     */
+    static RedisURI uri(LettuceConnectionFactory factory) {
         RedisURI.Builder uri = RedisURI.builder().withHost(factory.getHostName()).withPort(factory.getPort())
                 .withDatabase(factory.getDatabase());
         if (factory.getClientConfiguration().isUseSsl()) {
@@ -47,7 +55,7 @@ public final class CommitConnection implements OrderedScriptConnection {
                 uri.withPassword(factory.getPassword().toCharArray());
             }
         }
-        return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri.build())));
+        return uri.build();
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each read is a non-blocking {@code XREADGROUP GROUP g c COUNT n STREAMS ...} with {@code n} bounded by the
  * outstanding demand and the batch size: no demand, no read, so a slow subscriber bounds the entries read ahead to
  * what it requested. {@code BLOCK} is never used (it would stall the shared multiplexed connection); an empty read is
- * retried after an idle delay that doubles from {@code idleMin} to {@code idleMax}.
+ * retried after an idle delay that doubles from {@code idleMin} to {@code idleMax}; {@link #wake()} (called by an
+ * {@link InputNotifier} that saw a new entry) cuts that delay short.
  *
  * <p>It first re-reads this consumer's pending entries (PEL, from id 0) so a restarted task reprocesses what it had
  * read but not acknowledged, then reads new entries ({@code >}). Entries of several streams in one read are emitted
@@ -69,6 +70,16 @@ public final class PartitionReader {
     private volatile boolean batches;
     private volatile Disposable inFlight;
     private long idleMillis;
+    /** Waiting out an idle delay (after an empty read, with demand): {@link #wake()} ends the wait. */
+    private final AtomicBoolean idle = new AtomicBoolean();
+    /** A wake-up arrived since the current read started: if that read comes back empty, read again at once. */
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private volatile Disposable idleTimer;
+    private volatile java.util.function.Consumer<PartitionReader> idleListener;
+    private volatile long idleListenerAfterMs;
+    private volatile long currentDelayMs;
+    /** Largest entry id read per partition key (null before the first entry): what this reader has seen of the key. */
+    private final Map<String, String> lastReadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong noDemandNanos = new AtomicLong();
     private volatile long noDemandSince;
 
@@ -142,6 +153,7 @@ public final class PartitionReader {
             });
             s.onDispose(() -> {
                 stopped = true;
+                idle.set(false);
                 Disposable d = inFlight;
                 if (d != null) {
                     d.dispose();
@@ -154,6 +166,67 @@ public final class PartitionReader {
     public void stop() {
         stopped = true;
         drain();
+    }
+
+    /**
+     * Cuts the current idle delay short: a reader waiting out its back-off after an empty read reads at once; a reader
+     * whose read is in flight reads again at once if that read comes back empty (the entry that caused the wake-up may
+     * have arrived just after it). Has no other effect (a busy reader reads anyway). Thread-safe.
+     *
+     * @return true when the reader was waiting out an idle delay
+     */
+    public boolean wake() {
+        wakeRequested.set(true);
+        if (!idle.compareAndSet(true, false)) {
+            return false;
+        }
+        Disposable t = idleTimer;
+        if (t != null) {
+            t.dispose();
+        }
+        drain();
+        return true;
+    }
+
+    /** @return true while the reader waits out an idle delay (its last read was empty and downstream wants more) */
+    public boolean idle() {
+        return idle.get();
+    }
+
+    /** @return true while the idle delay being waited out is at least {@code after} long */
+    public boolean watchable(Duration after) {
+        return idle.get() && currentDelayMs >= after.toMillis();
+    }
+
+    /** @return true once the reader was stopped, cancelled or failed: it reads no more */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * @param after    only delays at least this long are reported (the first, short ones of the back-off are cheaper
+     *                 to wait out than to watch for)
+     * @param listener told each time the reader starts waiting out such an idle delay (on a Reactor thread; must not
+     *                 block)
+     */
+    public void onIdle(Duration after, java.util.function.Consumer<PartitionReader> listener) {
+        this.idleListenerAfterMs = after.toMillis();
+        this.idleListener = listener;
+    }
+
+    /** @return the partition keys this reader reads */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(streamByKey.keySet());
+    }
+
+    /** @return the consumer group this reader reads for */
+    public String group() {
+        return consumer.getGroup();
+    }
+
+    /** @return the largest entry id this reader has read of {@code key}, or null when none yet */
+    public String lastReadId(String key) {
+        return lastReadIds.get(key);
     }
 
     /** @return entries read from Redis so far (the read-ahead is this minus what downstream processed) */
@@ -200,8 +273,12 @@ public final class PartitionReader {
             return;
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
+        wakeRequested.set(false);
         inFlight = read(count).subscribe(entries -> {
             entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
+            for (StreamEntry e : entries) {
+                lastReadIds.merge(e.key(), e.id(), (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b);
+            }
             if (batches) {
                 if (!entries.isEmpty()) {
                     s.next(entries);
@@ -212,18 +289,36 @@ public final class PartitionReader {
                 }
             }
             reading.set(false);
-            if (entries.isEmpty() && !stopped) {
+            if (entries.isEmpty() && !stopped && wakeRequested.get()) {
+                drain(); // woken while this read was in flight: the entry may have arrived just after it
+            } else if (entries.isEmpty() && !stopped) {
                 long delay = idleMillis;
                 idleMillis = Math.min(idleMax.toMillis(), Math.max(1, idleMillis * 2));
-                inFlight = Schedulers.parallel().schedule(this::drain, delay, TimeUnit.MILLISECONDS);
+                currentDelayMs = delay;
+                idle.set(true);
+                Disposable timer = Schedulers.parallel().schedule(this::idleOver, delay, TimeUnit.MILLISECONDS);
+                idleTimer = timer;
+                inFlight = timer;
+                java.util.function.Consumer<PartitionReader> listener = idleListener;
+                if (listener != null && delay >= idleListenerAfterMs) {
+                    listener.accept(this);
+                }
             } else {
                 idleMillis = idleMin.toMillis();
                 drain();
             }
         }, error -> {
+            stopped = true;
             reading.set(false);
             s.error(error);
         });
+    }
+
+    /** The idle delay is over (unless {@link #wake()} ended it first): read again. */
+    private void idleOver() {
+        if (idle.compareAndSet(true, false)) {
+            drain();
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.ForwardScheduler;
+import io.quantumtrader.streams.redis.InputNotifier;
 import io.quantumtrader.streams.redis.OutboxForwarder;
 import io.quantumtrader.streams.redis.RedisDeployment;
 import io.quantumtrader.streams.redis.PartitionReader;
@@ -93,11 +94,14 @@ public final class StreamTask {
     private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
+    /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
+    private final InputNotifier notifier;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
-               OrderedScriptConnection commitConnection, CommitOptions commitOptions) {
+               OrderedScriptConnection commitConnection, CommitOptions commitOptions, InputNotifier notifier) {
         this.metrics = metrics;
+        this.notifier = notifier;
         this.taskId = new TaskId(subtopology.id(), partition);
         this.id = taskId.toString();
         this.subtopology = subtopology;
@@ -425,6 +429,9 @@ public final class StreamTask {
                         topology.valuePartitionedStreams()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token);
+        if (notifier != null) {
+            notifier.register(r);
+        }
         processedAtStart = processed.get();
         run.reader = r;
         if (run.stopping) {

@@ -5,6 +5,7 @@ import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitRejectedException;
+import io.quantumtrader.streams.redis.InputNotifier;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
@@ -66,6 +67,10 @@ public final class StreamsRuntime implements AutoCloseable {
     private TaskManager taskManager;
     private RebalanceCoordinator coordinator;
     private volatile CommitOptions commitOptions = CommitOptions.defaults();
+    private volatile boolean inputNotifierEnabled = true;
+    private InputNotifier inputNotifier;
+    /** Longest single {@code XREAD BLOCK} of the {@link InputNotifier} before it is re-issued. */
+    static final Duration NOTIFIER_BLOCK = Duration.ofSeconds(1);
 
     /** A runtime whose meters go to a private registry (see {@link #metrics()}). */
     public StreamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
@@ -92,6 +97,28 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         this.commitOptions = java.util.Objects.requireNonNull(options);
         return this;
+    }
+
+    /**
+     * Switches the {@link InputNotifier} (default on): one more Lettuce connection per instance (two while the key set
+     * it watches changes) blocked in {@code XREAD BLOCK} over the partitions whose readers are idle, so a record
+     * reaching an idle partition is read at once rather than after the reader's idle back-off. Off, or on a Redis
+     * Cluster (where it is never used), idle partitions are polled with the back-off alone ({@link StreamsConfig#withIdle}).
+     * Call before {@link #start()}.
+     *
+     * @return this
+     */
+    public StreamsRuntime withInputNotifier(boolean enabled) {
+        if (state.get() != RuntimeState.CREATED) {
+            throw new IllegalStateException("the input notifier must be switched before start()");
+        }
+        this.inputNotifierEnabled = enabled;
+        return this;
+    }
+
+    /** @return the input notifier in use, or null (switched off, a Redis Cluster, not started) */
+    public InputNotifier inputNotifier() {
+        return inputNotifier;
     }
 
     /** @return how commits reach Redis */
@@ -123,6 +150,9 @@ public final class StreamsRuntime implements AutoCloseable {
                     .onErrorComplete()
                     .block();
         }
+        if (inputNotifierEnabled) {
+            inputNotifier = InputNotifier.open(redis, NOTIFIER_BLOCK, config.instanceId()).orElse(null);
+        }
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
         List<Mono<Boolean>> groups = new ArrayList<>();
@@ -133,7 +163,8 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
-                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions));
+                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions,
+                        inputNotifier));
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
@@ -208,6 +239,7 @@ public final class StreamsRuntime implements AutoCloseable {
     public synchronized boolean close(Duration timeout) {
         RuntimeState was = state.get();
         if (was == RuntimeState.NOT_RUNNING || was == RuntimeState.CREATED) {
+            closeInputNotifier(); // a start() that failed half-way may have opened it
             state.set(RuntimeState.NOT_RUNNING);
             return true;
         }
@@ -244,6 +276,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
+        closeInputNotifier();
         state.set(RuntimeState.NOT_RUNNING);
         return clean;
     }
@@ -259,7 +292,14 @@ public final class StreamsRuntime implements AutoCloseable {
             taskManager.killAll();
         }
         closeCommitConnection();
+        closeInputNotifier();
         state.set(RuntimeState.NOT_RUNNING);
+    }
+
+    private void closeInputNotifier() {
+        if (inputNotifier != null) {
+            inputNotifier.close();
+        }
     }
 
     private void closeCommitConnection() {
@@ -388,6 +428,12 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::outboxForwarded);
         metrics.functionCounter("outbox.repeats", "outbox entries found forwarded before (after a crash, or by a concurrent forward) and dropped",
                 counters, RuntimeCounters::outboxRepeats);
+        if (inputNotifier != null) {
+            metrics.functionCounter("input.notifier.failures", "failed or timed-out XREAD BLOCK calls of the input notifier (retried; idle readers poll meanwhile)",
+                    inputNotifier, InputNotifier::failures);
+            metrics.functionCounter("input.notifier.wakeups", "idle readers woken by the input notifier when an entry arrived",
+                    inputNotifier, InputNotifier::wakeups);
+        }
         metrics.gauge("state", "runtime state: 1 RUNNING, 0 otherwise", () -> state.get() == RuntimeState.RUNNING ? 1 : 0);
         metrics.gauge("group.members", "live instances in the group at the last rebalance step",
                 () -> coordinator.last().members().size());

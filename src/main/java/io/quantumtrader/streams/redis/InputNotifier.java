@@ -1,0 +1,428 @@
+package io.quantumtrader.streams.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.UnblockType;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Wakes idle {@link PartitionReader}s as soon as an entry arrives, so a record reaching a quiet partition is read
+ * within a round trip instead of after the reader's idle back-off (up to {@code idleMax}).
+ *
+ * <p>The fenced reads stay non-blocking (DESIGN §2: a {@code BLOCK} on the shared multiplexed connection would stall
+ * every task, and inside a script it does not block). This notifier has its own Lettuce connection, on which one
+ * background thread runs a group-less {@code XREAD BLOCK <t> COUNT 1 STREAMS k1 … kn id1 … idn} over the partition
+ * keys of the readers that are waiting out an idle delay (of at least {@link #WATCH_AFTER}); it consumes nothing
+ * (delivery, fencing and acknowledgement stay with the readers' {@code XREADGROUP}). Each {@code id} is what the idle readers have already seen of that key
+ * (the largest id they read, at least their group's {@code last-delivered-id}) or what the notifier saw last, so no
+ * entry appended between two calls is missed, and an entry the readers already have does not wake them again. When
+ * the call returns, the readers of the keys it names are woken ({@link PartitionReader#wake()}).
+ *
+ * <p>When a reader of a key outside the blocked call becomes idle, the call is ended with {@code CLIENT UNBLOCK} (sent
+ * on a second, small connection) and re-issued with the new keys; readers come and go with the assignment
+ * ({@link #register}; stopped readers are dropped). With no idle reader it sends nothing.
+ *
+ * <p>Like a {@code PeriodicJob} it never dies: a failed or timed-out call (Redis away, slow) is logged (the first
+ * of a streak at WARN, the recovery at INFO), counted ({@link #failures()}), its connections are re-opened after a
+ * back-off of 0.1 → 5 s, and meanwhile the readers' own back-off reads as before. Standalone Redis only: on a Redis
+ * Cluster the partitions are in different slots and one multi-key {@code XREAD} cannot cover them ({@link #open}
+ * returns empty there).
+ */
+public final class InputNotifier implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InputNotifier.class);
+    private static final long MAX_RETRY_MS = 5_000;
+    /**
+     * A reader is watched from its first idle delay at least this long: the first step of the default back-off (2 ms)
+     * costs less to wait out than a wake-up (at 1,000 records/s a reader is idle for a millisecond or two between
+     * records, and watching every such gap meant more, smaller batches and more latency, docs/BENCHMARKS.md).
+     */
+    public static final Duration WATCH_AFTER = Duration.ofMillis(4);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final Duration block;
+    private final String name;
+    private final Object lock = new Object();
+    /** Registered readers, with the {@code last-delivered-id} of their group per key once read (the floor of what they saw). */
+    private final Map<PartitionReader, Map<String, String>> readers = new ConcurrentHashMap<>();
+    /** Per key, the largest id a call returned. */
+    private final Map<String, String> seen = new HashMap<>();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong wakeups = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong unblocks = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean unblockFailing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread thread;
+    private volatile boolean closed;
+    private StatefulRedisConnection<String, String> connection;
+    private volatile StatefulRedisConnection<String, String> control;
+    /** Guarded by {@link #lock}: the keys of the call in flight (null when none), its connection's client id, changes. */
+    private Set<String> blockedOn;
+    private long blockedClientId = -1;
+    private boolean reissue;
+    private long failureStreak;
+
+    private InputNotifier(RedisClient client, RedisURI uri, Duration block, String name) {
+        this.client = client;
+        this.uri = uri;
+        this.block = block;
+        this.name = name;
+        this.thread = new Thread(this::loop, "input-notifier-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts a notifier for the template's Redis: its connections are opened by the notifier's thread with the
+     * template's client, host, port, database, TLS and credentials (as the commit connection's).
+     *
+     * @param block     longest time one {@code XREAD BLOCK} waits, after which it is re-issued (ms resolution)
+     * @param name      for the thread's name and the logs (the instance id)
+     * @return empty when the template is not on Lettuce against a standalone Redis (a cluster, or another client): the
+     *         readers then poll with their back-off alone
+     */
+    public static Optional<InputNotifier> open(ReactiveStringRedisTemplate template, Duration block, String name) {
+        if (RedisDeployment.isCluster(template)
+                || !(template.getConnectionFactory() instanceof LettuceConnectionFactory factory)
+                || !(factory.getNativeClient() instanceof RedisClient client)) {
+            return Optional.empty();
+        }
+        RedisURI uri = CommitConnection.uri(factory);
+        uri.setTimeout(block.plusSeconds(5));
+        InputNotifier notifier = new InputNotifier(client, uri, block, name);
+        notifier.thread.start();
+        return Optional.of(notifier);
+    }
+
+    /**
+     * Watches {@code reader}'s keys whenever it waits out an idle delay, until it stops (then it is dropped).
+     * Replaces the reader's idle listener.
+     */
+    public void register(PartitionReader reader) {
+        readers.put(reader, new ConcurrentHashMap<>());
+        reader.onIdle(WATCH_AFTER, this::readerIdle);
+    }
+
+    /** @return failed or timed-out calls (each retried after a back-off) */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** @return readers woken out of an idle delay */
+    public long wakeups() {
+        return wakeups.get();
+    }
+
+    /** @return {@code CLIENT UNBLOCK}s sent to re-issue a call with new keys */
+    public long unblocks() {
+        return unblocks.get();
+    }
+
+    /** @return {@code XREAD BLOCK} calls made */
+    public long calls() {
+        return calls.get();
+    }
+
+    /** @return the keys of the blocked call now, empty when none (for tests and diagnostics) */
+    public Set<String> watching() {
+        synchronized (lock) {
+            return blockedOn == null ? Set.of() : Set.copyOf(blockedOn);
+        }
+    }
+
+    /** Stops the thread and closes the connections; readers keep polling with their back-off. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        closeConnections();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A reader starts waiting out an idle delay: make sure its keys are watched. */
+    private void readerIdle(PartitionReader reader) {
+        long unblock = -1;
+        synchronized (lock) {
+            if (blockedOn == null) {
+                reissue = true;        // the loop is between calls (or waiting for an idle reader)
+                lock.notifyAll();
+            } else if (!reissue && !blockedOn.containsAll(reader.keys())) {
+                reissue = true;
+                unblock = blockedClientId;
+            }
+        }
+        if (unblock >= 0) {
+            unblock(unblock);
+        }
+    }
+
+    private void unblock(long clientId) {
+        try {
+            StatefulRedisConnection<String, String> c = control;
+            if (c == null) {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    c = control;
+                    if (c == null) {
+                        c = client.connect(StringCodec.UTF8, uri);
+                        control = c;
+                    }
+                }
+            }
+            unblocks.incrementAndGet();
+            c.async().clientUnblock(clientId, UnblockType.TIMEOUT).whenComplete((r, e) -> {
+                if (e == null) {
+                    unblockFailing.set(false);
+                } else if (!closed) {
+                    unblockFailed(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            unblockFailed(e);
+        }
+    }
+
+    /** The first failure of a streak at WARN (e.g. an ACL user without CLIENT UNBLOCK), then DEBUG. */
+    private void unblockFailed(Throwable e) {
+        if (unblockFailing.compareAndSet(false, true)) {
+            log.warn("input notifier {}: CLIENT UNBLOCK failed, so newly idle partitions are watched only when the current "
+                    + "XREAD BLOCK ends (within {} ms; their readers poll meanwhile). Does the Redis user lack CLIENT UNBLOCK? {}",
+                    name, block.toMillis(), RedisErrors.rootMessage(e));
+        } else {
+            log.debug("input notifier {}: CLIENT UNBLOCK failed again: {}", name, e.toString());
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                synchronized (lock) {
+                    reissue = false;   // from here on, a reader becoming idle asks for another call
+                }
+                Map<String, String> offsets = idleOffsets();
+                if (offsets.isEmpty()) {
+                    synchronized (lock) {
+                        if (!reissue && !closed) {
+                            lock.wait(block.toMillis());
+                        }
+                    }
+                    continue;
+                }
+                watch(offsets);
+                succeeded();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    failed(e);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * @return per key with an idle reader, the id to wait after: the smallest of what its idle readers saw, or what an
+     *         earlier call returned when later (the readers were woken for it)
+     */
+    private Map<String, String> idleOffsets() throws Exception {
+        Map<String, String> offsets = new LinkedHashMap<>();
+        for (Map.Entry<PartitionReader, Map<String, String>> e : readers.entrySet()) {
+            PartitionReader r = e.getKey();
+            if (r.stopped()) {
+                readers.remove(r);
+                continue;
+            }
+            if (!r.idle() || !r.watchable(WATCH_AFTER)) {
+                continue;
+            }
+            for (String key : r.keys()) {
+                String floor = e.getValue().get(key);
+                if (floor == null) {
+                    floor = lastDelivered(key, r.group());
+                    e.getValue().put(key, floor);
+                }
+                String read = r.lastReadId(key);
+                String saw = read != null && StreamEntry.compareIds(read, floor) > 0 ? read : floor;
+                offsets.merge(key, saw, (a, b) -> StreamEntry.compareIds(a, b) <= 0 ? a : b);
+            }
+        }
+        synchronized (lock) {
+            offsets.replaceAll((key, id) -> {
+                String s = seen.get(key);
+                return s != null && StreamEntry.compareIds(s, id) > 0 ? s : id;
+            });
+        }
+        return offsets;
+    }
+
+    /** @return the group's {@code last-delivered-id} on {@code key} ({@code XINFO GROUPS}), "0-0" when not found */
+    private String lastDelivered(String key, String group) throws Exception {
+        List<Object> groups = connection().async().xinfoGroups(key).get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        for (Object g : groups) {
+            Map<String, Object> info = new HashMap<>();
+            if (g instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> info.put(String.valueOf(k), v));
+            } else if (g instanceof List<?> l) {
+                for (int i = 0; i + 1 < l.size(); i += 2) {
+                    info.put(String.valueOf(l.get(i)), l.get(i + 1));
+                }
+            }
+            if (group.equals(String.valueOf(info.get("name"))) && info.get("last-delivered-id") != null) {
+                return String.valueOf(info.get("last-delivered-id"));
+            }
+        }
+        return "0-0";
+    }
+
+    /** One blocked call over {@code offsets}' keys; wakes the readers of the keys it returns with. */
+    private void watch(Map<String, String> offsets) throws Exception {
+        StatefulRedisConnection<String, String> c = connection();
+        List<XReadArgs.StreamOffset<String>> streams = new ArrayList<>(offsets.size());
+        offsets.forEach((key, id) -> streams.add(XReadArgs.StreamOffset.from(key, id)));
+        synchronized (lock) {
+            blockedOn = new LinkedHashSet<>(offsets.keySet());
+            blockedClientId = -1;
+        }
+        long unblock = -1;
+        List<StreamMessage<String, String>> reply;
+        try {
+            // pipelined: the id of this connection (it changes when Lettuce reconnects) comes back before XREAD blocks
+            RedisFuture<Long> id = c.async().clientId();
+            calls.incrementAndGet();
+            RedisFuture<List<StreamMessage<String, String>>> read = c.async().xread(
+                    XReadArgs.Builder.block(block).count(1), streams.toArray(new XReadArgs.StreamOffset[0]));
+            long clientId = id.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (lock) {
+                blockedClientId = clientId;
+                if (reissue) {
+                    unblock = clientId;   // a reader of another key became idle meanwhile
+                }
+            }
+            if (unblock >= 0) {
+                unblock(unblock);
+            }
+            reply = read.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            synchronized (lock) {
+                blockedOn = null;
+                blockedClientId = -1;
+            }
+        }
+        if (reply == null || reply.isEmpty()) {
+            return;
+        }
+        Set<String> arrived = new LinkedHashSet<>();
+        synchronized (lock) {
+            for (StreamMessage<String, String> m : reply) {
+                arrived.add(m.getStream());
+                seen.merge(m.getStream(), m.getId(), (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b);
+            }
+        }
+        for (PartitionReader r : readers.keySet()) {
+            for (String key : r.keys()) {
+                if (arrived.contains(key)) {
+                    if (r.wake()) {
+                        wakeups.incrementAndGet();
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null || !c.isOpen()) {
+            c = client.connect(StringCodec.UTF8, uri);
+            connection = c;
+            if (closed) {
+                c.closeAsync();
+                throw new IllegalStateException("input notifier closed");
+            }
+        }
+        return c;
+    }
+
+    private void closeConnections() {
+        StatefulRedisConnection<String, String> c = connection;
+        connection = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+        synchronized (this) {
+            StatefulRedisConnection<String, String> k = control;
+            control = null;
+            if (k != null) {
+                k.closeAsync();
+            }
+        }
+    }
+
+    private void succeeded() {
+        if (failureStreak > 0) {
+            log.info("input notifier {}: working again after {} failed call(s)", name, failureStreak);
+            failureStreak = 0;
+        }
+    }
+
+    private void failed(Exception e) throws InterruptedException {
+        failures.incrementAndGet();
+        long delay = Math.min(MAX_RETRY_MS, 100L << Math.min(6, failureStreak));
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String what = cause instanceof java.util.concurrent.TimeoutException
+                ? "no answer within " + uri.getTimeout().toMillis() + " ms" : cause.toString();
+        if (failureStreak++ == 0) {
+            log.warn("input notifier {} failed, retrying in {} ms (idle readers poll meanwhile): {}", name, delay, what);
+        } else {
+            log.debug("input notifier {} failed again ({} in a row): {}", name, failureStreak, what);
+        }
+        // a call that timed out may still be blocked on the connection: start over on a new one
+        StatefulRedisConnection<String, String> c = connection;
+        connection = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+        synchronized (lock) {
+            seen.clear();
+            if (!closed) {
+                lock.wait(delay);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.InputNotifier;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.RuntimeState;
+import io.quantumtrader.streams.runtime.StreamTask;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.runtime.TaskState;
+import io.quantumtrader.streams.scaleout.ScaleOutTopology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.quantumtrader.streams.RedisTestSupport.template;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 12, per-hop latency at low load: a reader waiting out a long idle back-off (2 s here, so the difference is
+ * unmistakable) is woken by the {@link InputNotifier} and processes a new entry at once; without it the entry waits
+ * for the back-off. The notifier follows the assignment and survives a Redis restart.
+ */
+class InputNotifierTest {
+
+    /** Idle back-off of every reader in these tests: each empty read waits this long before the next. */
+    private static final Duration IDLE = Duration.ofSeconds(2);
+    /** What "at once" means on a loaded 2-core machine: far below the back-off. */
+    private static final long FAST_MS = 500;
+
+    private RedisServer server;
+    private RedisConnection connection;
+
+    @AfterEach
+    void stopRedis() {
+        if (connection != null) {
+            connection.factory().destroy();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private static StreamsRuntime start(ReactiveStringRedisTemplate redis, String ns, String id, boolean notifier) {
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId(id)
+                .withCatalog(ScaleOutTopology.CATALOG).withIdle(IDLE, IDLE).withLeaseTtl(Duration.ofSeconds(2));
+        StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("none"), config, redis).withInputNotifier(notifier);
+        runtime.start();
+        return runtime;
+    }
+
+    /** @return ms from sending one event until its output is in Redis */
+    private static long latencyMs(ReactiveStringRedisTemplate redis, String ns, String key, long seq) {
+        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), ScaleOutTopology.CATALOG, "test");
+        long before = ScaleOutTopology.outputCount(redis, ns);
+        long sent = System.nanoTime();
+        publisher.send("events", key, new Tick(key, 100 + seq * 0.01, seq), 1_700_000_000_000L + seq).block();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> ScaleOutTopology.outputCount(redis, ns) > before);
+        return (System.nanoTime() - sent) / 1_000_000;
+    }
+
+    private static Set<String> runningInputKeys(StreamsRuntime runtime) {
+        StreamKeys keys = new StreamKeys(runtime.config().namespace());
+        Set<String> out = new TreeSet<>();
+        for (StreamTask t : runtime.tasks()) {
+            if (t.state() == TaskState.RUNNING) {
+                out.add(keys.stream("events", t.taskId().partition()));
+            }
+        }
+        return out;
+    }
+
+    private static void awaitAllRunning(StreamsRuntime runtime) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> runtime.tasks().stream().allMatch(t -> t.state() == TaskState.RUNNING));
+    }
+
+    @Test
+    void anIdleReaderIsWokenAndProcessesANewEntryAtOnce() throws InterruptedException {
+        String ns = RedisTestSupport.freshNamespace();
+        try (StreamsRuntime runtime = start(template(), ns, "a", true)) {
+            awaitAllRunning(runtime);
+            InputNotifier notifier = runtime.inputNotifier();
+            assertThat(notifier).as("on a standalone Redis the notifier is on by default").isNotNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> new TreeSet<>(notifier.watching()).equals(runningInputKeys(runtime)));
+            for (int i = 1; i <= 5; i++) {
+                Thread.sleep(150); // the reader read the last entry, then an empty read: it now waits out the 2 s back-off
+                long ms = latencyMs(template(), ns, "K" + i, 1);
+                assertThat(ms).as("event %d processed within %d ms although the reader's back-off is %d ms", i, FAST_MS,
+                        IDLE.toMillis()).isLessThan(FAST_MS);
+            }
+            assertThat(notifier.wakeups()).isGreaterThanOrEqualTo(5);
+            assertThat(notifier.failures()).isZero();
+            assertThat(runtime.metrics().registry().find("qt.streams.input.notifier.wakeups").functionCounter().count())
+                    .isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    /** The same run without the notifier: the entry waits for the reader's back-off (what the test above must beat). */
+    @Test
+    void withoutTheNotifierAnIdleReaderWaitsOutItsBackOff() throws InterruptedException {
+        String ns = RedisTestSupport.freshNamespace();
+        try (StreamsRuntime runtime = start(template(), ns, "a", false)) {
+            awaitAllRunning(runtime);
+            assertThat(runtime.inputNotifier()).isNull();
+            Thread.sleep(500);
+            latencyMs(template(), ns, "K1", 1); // after this one, the reader's next empty read waits the full back-off
+            Thread.sleep(150);
+            assertThat(latencyMs(template(), ns, "K1", 2)).isGreaterThanOrEqualTo(FAST_MS);
+        }
+    }
+
+    @Test
+    void theWatchedKeysFollowTheAssignment() throws InterruptedException {
+        String ns = RedisTestSupport.freshNamespace();
+        try (StreamsRuntime a = start(template(), ns, "a", true)) {
+            awaitAllRunning(a);
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.inputNotifier().watching().size() == ScaleOutTopology.PARTITIONS);
+            try (StreamsRuntime b = start(template(), ns, "b", true)) {
+                // b joins: a hands three tasks over; each notifier watches the inputs of the tasks its instance runs
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(runningInputKeys(a)).hasSize(3);
+                    assertThat(runningInputKeys(b)).hasSize(3);
+                    assertThat(new TreeSet<>(a.inputNotifier().watching())).isEqualTo(runningInputKeys(a));
+                    assertThat(new TreeSet<>(b.inputNotifier().watching())).isEqualTo(runningInputKeys(b));
+                });
+                for (int i = 0; i < 12; i++) { // 12 keys: both instances' partitions
+                    Thread.sleep(150);
+                    assertThat(latencyMs(template(), ns, "K" + i, 1)).as("event of K%d", i).isLessThan(FAST_MS);
+                }
+                assertThat(a.inputNotifier().wakeups()).isPositive();
+                assertThat(b.inputNotifier().wakeups()).isPositive();
+            }
+            // b left: a runs every task again and watches every input
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(runningInputKeys(a)).hasSize(ScaleOutTopology.PARTITIONS);
+                assertThat(new TreeSet<>(a.inputNotifier().watching())).isEqualTo(runningInputKeys(a));
+            });
+            Thread.sleep(150);
+            assertThat(latencyMs(template(), ns, "K0", 2)).isLessThan(FAST_MS);
+        }
+    }
+
+    @Test
+    void theNotifierSurvivesARedisRestart() throws Exception {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("redis-notifier");
+        server = redisServer(port, dir);
+        server.start();
+        connection = RedisConnection.of("redis://127.0.0.1:" + port);
+        ReactiveStringRedisTemplate redis = connection.template();
+        String ns = "notifier";
+        try (StreamsRuntime runtime = start(redis, ns, "a", true)) {
+            awaitAllRunning(runtime);
+            InputNotifier notifier = runtime.inputNotifier();
+            Thread.sleep(300);
+            assertThat(latencyMs(redis, ns, "K1", 1)).isLessThan(FAST_MS);
+
+            // Redis goes away for longer than a call may take (1 s block + 5 s): the notifier's call times out, its
+            // reconnects fail meanwhile (a short outage Lettuce bridges alone: it re-sends the call after reconnecting)
+            server.stop();
+            Thread.sleep(7_000);
+            server = redisServer(port, dir);
+            server.start();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.tasks().stream().allMatch(t -> t.state() == TaskState.RUNNING)
+                    && notifier.watching().size() == ScaleOutTopology.PARTITIONS);
+            assertThat(notifier.failures()).as("the outage was noticed and counted").isPositive();
+            assertThat(runtime.metrics().registry().find("qt.streams.input.notifier.failures").functionCounter().count()).isPositive();
+            for (int i = 2; i <= 4; i++) {
+                Thread.sleep(150);
+                assertThat(latencyMs(redis, ns, "K" + i, 1)).as("event %d after the restart", i).isLessThan(FAST_MS);
+            }
+            assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
+            assertThat(ScaleOutTopology.outputCount(redis, ns)).isEqualTo(4);
+        }
+    }
+
+    private static RedisServer redisServer(int port, Path dir) {
+        return RedisServer.builder().bind("127.0.0.1").port(port)
+                .setting("dir " + dir.toAbsolutePath())
+                .setting("appendonly yes")
+                .setting("appendfsync always")
+                .setting("save \"\"")
+                .build();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
