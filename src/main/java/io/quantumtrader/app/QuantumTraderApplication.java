@@ -73,9 +73,6 @@ public class QuantumTraderApplication {
                 .withStaleConsumerIdle(p.staleConsumerIdle())
                 .withIngest(p.ingestLimits())
                 .withLeaseTtl(p.leaseTtl())
-                // watermarks cross three market stages to the portfolio; a stage without new records moves its own on
-                // at each punctuation: every 200 ms instead of 1 s (docs/BENCHMARKS.md, "Market data in three stages")
-                .withPunctuationInterval(java.time.Duration.ofMillis(200))
                 // the portfolio merges ticks, signals and regimes in event time; live ticks carry no watermark, so an
                 // input silent for 5 s (wall clock) stops holding the others (Kafka's max.task.idle.ms)
                 .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks().withIdleTimeout(java.time.Duration.ofSeconds(5)));

@@ -45,7 +45,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--namespace", description = "Redis key namespace (default: replay-<epoch ms>, a fresh one per run)")
     String namespace;
 
-    @Option(names = "--punctuation-ms", defaultValue = "200",
+    @Option(names = "--punctuation-ms", defaultValue = "1000",
             description = "how often tasks punctuate: a task without new records moves its watermark on, ms (default: ${DEFAULT-VALUE})")
     long punctuationMs;
 
