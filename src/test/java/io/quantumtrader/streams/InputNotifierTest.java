@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import redis.embedded.RedisServer;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,9 +152,9 @@ class InputNotifierTest {
 
     @Test
     void theNotifierSurvivesARedisRestart() throws Exception {
-        int port = freePort();
+        int port = RedisOutageTest.freePort();
         Path dir = Files.createTempDirectory("redis-notifier");
-        server = redisServer(port, dir);
+        server = RedisOutageTest.redisServer(port, dir);
         server.start();
         connection = RedisConnection.of("redis://127.0.0.1:" + port);
         ReactiveStringRedisTemplate redis = connection.template();
@@ -171,7 +169,7 @@ class InputNotifierTest {
             // reconnects fail meanwhile (a short outage Lettuce bridges alone: it re-sends the call after reconnecting)
             server.stop();
             Thread.sleep(7_000);
-            server = redisServer(port, dir);
+            server = RedisOutageTest.redisServer(port, dir);
             server.start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.tasks().stream().allMatch(t -> t.state() == TaskState.RUNNING)
@@ -184,21 +182,6 @@ class InputNotifierTest {
             }
             assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
             assertThat(ScaleOutTopology.outputCount(redis, ns)).isEqualTo(4);
-        }
-    }
-
-    private static RedisServer redisServer(int port, Path dir) {
-        return RedisServer.builder().bind("127.0.0.1").port(port)
-                .setting("dir " + dir.toAbsolutePath())
-                .setting("appendonly yes")
-                .setting("appendfsync always")
-                .setting("save \"\"")
-                .build();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

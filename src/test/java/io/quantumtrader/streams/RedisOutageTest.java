@@ -34,7 +34,8 @@ class RedisOutageTest {
     private RedisServer server;
     private RedisConnection connection;
 
-    private static RedisServer redisServer(int port, Path dir) {
+    /** @return a Redis on loopback at {@code port} that keeps its data in an append-only file in {@code dir} (restartable) */
+    static RedisServer redisServer(int port, Path dir) {
         return RedisServer.builder().bind("127.0.0.1").port(port)
                 .setting("dir " + dir.toAbsolutePath())
                 .setting("appendonly yes")
@@ -104,7 +105,7 @@ class RedisOutageTest {
         return runtime.metrics().registry().find("qt.streams.consumer.pending").gauges().stream().mapToDouble(Gauge::value).sum();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
