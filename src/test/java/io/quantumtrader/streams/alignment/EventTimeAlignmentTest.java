@@ -83,9 +83,7 @@ class EventTimeAlignmentTest {
             String ns = RedisTestSupport.freshNamespace();
             StreamCatalog catalog = StreamCatalog.defaults();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
-                    .withBatchSize(s.batchSize()).withPunctuationInterval(Duration.ofMillis(50))
-                    .withAlignment(InputAlignment.byWatermarks());
+            StreamsConfig config = aligned(ns, catalog, s.batchSize());
             EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
             EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
             try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, RedisTestSupport.template(), registry)) {
@@ -130,8 +128,7 @@ class EventTimeAlignmentTest {
     void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
         String ns = RedisTestSupport.freshNamespace();
         StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(7)
-                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns, catalog, 7);
         EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
         EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
         List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
@@ -171,8 +168,7 @@ class EventTimeAlignmentTest {
     void aWindowStagePublishesStreamTimeLessGraceSoItsFinalResultsAreNeverOvertaken() throws Exception {
         String ns = RedisTestSupport.freshNamespace();
         StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(1)
-                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns, catalog, 1);
         EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
         EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
         List<String> expected = new ArrayList<>();
@@ -221,8 +217,7 @@ class EventTimeAlignmentTest {
                 "right", new io.quantumtrader.streams.redis.StreamSpec("right", "key", 2, 0, keep),
                 "merged", new io.quantumtrader.streams.redis.StreamSpec("merged", "key", 2, 0, keep)));
         String[] symbols = {"a", "b", "c", "d"};
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(3)
-                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns, catalog, 3);
         EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
         EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
         Map<Integer, List<String>> expected = new java.util.TreeMap<>();
@@ -278,6 +273,12 @@ class EventTimeAlignmentTest {
         return b.build();
     }
 
+    /** @return the tests' configuration: alignment by watermarks, punctuation (and so watermark reads) every 50 ms */
+    static StreamsConfig aligned(String ns, StreamCatalog catalog, int batchSize) {
+        return StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
+                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+    }
+
     /** @return a catalog giving stream "in" 4 partitions, every other stream 1 */
     static StreamCatalog inOnFourPartitions() {
         Duration keep = Duration.ofDays(7);
@@ -318,8 +319,7 @@ class EventTimeAlignmentTest {
         }
         for (int batch : new int[]{1, 5}) {
             String ns = RedisTestSupport.freshNamespace();
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batch)
-                    .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+            StreamsConfig config = aligned(ns, catalog, batch);
             EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "feed");
             try (StreamsRuntime runtime = new StreamsRuntime(gathered(), config, RedisTestSupport.template())) {
                 runtime.start();
@@ -350,8 +350,7 @@ class EventTimeAlignmentTest {
         StreamCatalog catalog = inOnFourPartitions();
         List<String> keys = threeKeysNotInPartition3();
         String ns = RedisTestSupport.freshNamespace();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(5)
-                .withPunctuationInterval(Duration.ofMillis(50))
+        StreamsConfig config = aligned(ns, catalog, 5)
                 .withAlignment(InputAlignment.byWatermarks().withIdleTimeout(Duration.ofMillis(500)));
         EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "live-feed");
         try (StreamsRuntime runtime = new StreamsRuntime(gathered(), config, RedisTestSupport.template())) {
@@ -384,8 +383,7 @@ class EventTimeAlignmentTest {
         assertThat(loop().taskSubtopologies()).as("one sub-topology").hasSize(1);
         String ns = RedisTestSupport.freshNamespace();
         StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(4)
-                .withPunctuationInterval(Duration.ofMillis(50)).withAlignment(InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns, catalog, 4);
         EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "feed");
         try (StreamsRuntime runtime = new StreamsRuntime(loop(), config, RedisTestSupport.template())) {
             runtime.start();
