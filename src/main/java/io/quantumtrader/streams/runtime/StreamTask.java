@@ -29,6 +29,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -468,6 +469,9 @@ public final class StreamTask {
      */
     private Flux<TaskContext.PreparedCommit> aligned(InputAligner align, List<StreamEntry> batch,
                                                      SubtopologyExecutor executor, TaskContext context) {
+        if (batch == null) {
+            tickMarks = null;
+        }
         if (align == null || !align.aligning()) {
             return batch == null ? Flux.empty() : processBatch(batch, executor, context).flux();
         }
@@ -477,8 +481,13 @@ public final class StreamTask {
         if (align.held() == 0) {
             return Flux.empty();
         }
+        List<InputMark> read = new ArrayList<>();
+        if (batch == null) {
+            tickMarks = read;   // the punctuation's input floor uses these instead of reading them again
+        }
         return inputMarks(align.streams())
                 .doOnNext(m -> {
+                    read.add(m);
                     if (m.fedBackOnly()) {
                         align.fedBackOnly(m.stream());   // a cycle inside the sub-topology: not aligned
                     } else {
@@ -506,6 +515,13 @@ public final class StreamTask {
         }
         advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs);
     }
+
+    /**
+     * The input marks the current punctuation tick's alignment step read (null when it read none): the tick's input
+     * floor reuses them — read just before the release, they can only be as late as a second read, so the floor
+     * stays safe — instead of one more script per input.
+     */
+    private List<InputMark> tickMarks;
 
     /** One input's watermark as read with its partition's last entry id; fed back only: written by this sub-topology alone. */
     private record InputMark(String stream, String lastId, long watermark, boolean fedBackOnly) {
@@ -542,7 +558,11 @@ public final class StreamTask {
         if (align == null || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE) {
             return Mono.just(InputAligner.NONE);
         }
-        return inputMarks(align.streams())
+        return Flux.defer(() -> {
+                    List<InputMark> read = tickMarks;
+                    tickMarks = null;
+                    return read != null ? Flux.fromIterable(read) : inputMarks(align.streams());
+                })
                 .map(m -> {
                     if (m.fedBackOnly()) {
                         return Long.MAX_VALUE;   // not waited for
