@@ -45,6 +45,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "1000000", description = "records per benchmark (default: ${DEFAULT-VALUE})")
     int records;
 
+    @Option(names = "--warmup", defaultValue = "50000", description = "records run through both topologies first, not measured, so the JIT compiler has done most of its work before the figures (0: none; default: ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--batch-size", defaultValue = "500", description = "XREADGROUP COUNT / task batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -106,17 +109,38 @@ final class BenchCommand implements Callable<Integer> {
             double baseline = readAckLoop(t, new StreamKeys(ns + "-base").stream("ticks", 0));
             System.out.printf("plain XREADGROUP COUNT %d + XACK loop        %,12.0f entries/s%n", batchSize, baseline);
 
+            if (warmup > 0) {
+                publish(t, ns + "-warmup-stateless", warmup);
+                runTopology(t, ns + "-warmup-stateless", statelessTopology(), warmup, false);
+                publish(t, ns + "-warmup-stateful", warmup);
+                runTopology(t, ns + "-warmup-stateful", statefulTopology(), warmup, false);
+                System.out.printf("(warm-up: %,d records through each topology, not measured)%n", warmup);
+            }
             publish(t, ns + "-stateless");
+            RedisServerTime before = redis.isCluster() ? null : RedisServerTime.now(t);
             double stateless = runTopology(t, ns + "-stateless", statelessTopology());
             System.out.printf("stateless filter->mapValues->to             %,12.0f records/s (%.0f%% of the plain loop)%n",
                     stateless, 100 * stateless / baseline);
+            if (before != null) {
+                System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
+            }
 
             publish(t, ns + "-stateful");
+            before = redis.isCluster() ? null : RedisServerTime.now(t);
             double stateful = runTopology(t, ns + "-stateful", statefulTopology());
             System.out.printf("stateful process() + KeyValueStore -> to    %,12.0f records/s (%.0f%% of the plain loop)%n",
                     stateful, 100 * stateful / baseline);
+            if (before != null) {
+                System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
+            }
             return 0;
         }
+    }
+
+    /** @return CPU time of this JVM so far (every thread: tasks, Lettuce, GC, JIT), ns; 0 when the JVM cannot tell */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** @return the 1-, 5- and 15-minute load averages (/proc/loadavg), or "n/a" */
@@ -169,6 +193,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void publish(ReactiveStringRedisTemplate t, String ns) {
+        publish(t, ns, records);
+    }
+
+    private void publish(ReactiveStringRedisTemplate t, String ns, int records) {
         EventPublisher publisher = new EventPublisher(t, new StreamKeys(ns), StreamCatalog.defaults(), "bench");
         publisher.sendAll(Flux.range(0, records).map(i -> {
             String symbol = "S" + (i % keys);
@@ -201,8 +229,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double runTopology(ReactiveStringRedisTemplate t, String ns, Topology topology) {
+        return runTopology(t, ns, topology, records, true);
+    }
+
+    private double runTopology(ReactiveStringRedisTemplate t, String ns, Topology topology, int records, boolean print) {
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)
                 .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
             runtime.start();
@@ -211,8 +244,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             double rate = runtime.counters().recordsIn() / elapsed;
-            System.out.printf("  (%.1f s: %.1f s processing batches, %.1f s waiting for commits, %d commits)%n", elapsed,
-                    runtime.counters().processNanos() / 1e9, runtime.counters().commitNanos() / 1e9, runtime.counters().commits());
+            if (print) {
+                System.out.printf("  (%.1f s: %.1f s processing batches, %.1f s waiting for commits, %d commits; JVM %.1f µs CPU per record)%n",
+                        elapsed, runtime.counters().processNanos() / 1e9, runtime.counters().commitNanos() / 1e9,
+                        runtime.counters().commits(), (processCpuNanos() - cpuStart) / 1e3 / records);
+            }
             if (runtime.counters().recordsIn() != records) {
                 throw new IllegalStateException("processed " + runtime.counters().recordsIn() + " of " + records);
             }

@@ -86,25 +86,17 @@ final class LatencyBenchmark {
             }, "latency-probe");
             probe.setDaemon(true);
             probe.start();
-            long start = System.nanoTime();
-            for (int i = 0; i < total; i++) {
-                long due = start + (long) i * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+            offer(rate, sentAt, i -> {
                 String symbol = "S" + (i % 100);
-                sentAt[i] = System.nanoTime();
                 publisher.send("ticks", symbol, new PriceTick(symbol, 100, 1, i + 1L), System.currentTimeMillis()).subscribe();
-            }
+            });
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (received.get() < total && System.nanoTime() < waitUntil) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             probe.interrupt();
-            out.printf("latency at %,6d/s offered for %d s, idle max %d ms, notifier %s: p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)%n",
-                    rate, seconds, idleMax.toMillis(), notifier ? "on" : "off", histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
-                    histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), total);
+            out.printf("latency at %,6d/s offered for %d s, idle max %d ms, notifier %s: %s  (%,d of %,d outputs seen)%n",
+                    rate, seconds, idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram), received.get(), total);
             var n = runtime.inputNotifier();
             out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
                     : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));
@@ -112,6 +104,29 @@ final class LatencyBenchmark {
             client.shutdown();
         }
         return histogram;
+    }
+
+    /**
+     * Offers {@code sentAt.length} records at {@code rate} per second: at each record's due time notes the time in
+     * {@code sentAt} (ns, {@link System#nanoTime()}) and calls {@code send} with its index. Returns after the last.
+     */
+    static void offer(int rate, long[] sentAt, java.util.function.IntConsumer send) {
+        long start = System.nanoTime();
+        for (int i = 0; i < sentAt.length; i++) {
+            long due = start + (long) i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            sentAt[i] = System.nanoTime();
+            send.accept(i);
+        }
+    }
+
+    /** @return the histogram's p50, p99, p99.9 and max, µs, as every latency line prints them */
+    static String percentiles(Histogram histogram) {
+        return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs", histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), histogram.getMaxValue());
     }
 
     static Topology echoTopology() {

@@ -82,7 +82,7 @@ public class QuantumTraderApplication {
     StreamsRuntimeLifecycle streamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
                                            MeterRegistry registry, QuantumTraderProperties p) {
         return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry)
-                .withCommitOptions(p.commitOptions()), p.shutdownTimeout());
+                .withCommitOptions(p.commitOptions()).withInputNotifier(p.inputNotifier()), p.shutdownTimeout());
     }
 
     @Bean

@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param commitWaitReplicas  commit durability: replicas that must acknowledge each commit ({@code WAIT}) before it
  *                            counts; 0 (default) for none (docs/OPERATIONS.md "Redis Cluster and TLS")
  * @param commitWaitTimeout   how long a commit waits for them (1s); fewer in time: the task restarts, nothing is lost
+ * @param inputNotifier       wake idle readers when an entry arrives (one {@code XREAD BLOCK} connection per instance;
+ *                            default true); false: idle partitions are polled with the back-off alone (README "Idle partitions")
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -44,7 +46,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("200000") long dedupeMaxIds,
                                       @DefaultValue("10s") Duration leaseTtl,
                                       @DefaultValue("0") int commitWaitReplicas,
-                                      @DefaultValue("1s") Duration commitWaitTimeout) {
+                                      @DefaultValue("1s") Duration commitWaitTimeout,
+                                      @DefaultValue("true") boolean inputNotifier) {
 
     /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
     public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {

@@ -75,14 +75,31 @@ public final class PeersBenchmark {
     private final int records;
     private final int keys;
     private final int batchSize;
+    /** Runs the same stages over fewer records first, unmeasured (null: none; the warm-up's own instance: none). */
+    private final PeersBenchmark warmUp;
+    /** A warm-up's runs print nothing. */
+    private final boolean quiet;
 
-    private PeersBenchmark(int records, int keys, int batchSize) {
+    private PeersBenchmark(int records, int keys, int batchSize, int warmUpRecords) {
+        this(records, keys, batchSize, warmUpRecords > 0 ? new PeersBenchmark(warmUpRecords, keys, batchSize, null, true) : null, false);
+    }
+
+    private PeersBenchmark(int records, int keys, int batchSize, PeersBenchmark warmUp, boolean quiet) {
         this.records = records;
         this.keys = keys;
         this.batchSize = batchSize;
+        this.warmUp = warmUp;
+        this.quiet = quiet;
     }
 
-    /** @param args {@code [records [keys [batch size [what]]]]}; what: {@code all} (default), {@code receiver}, {@code kafka}, {@code engine} */
+    /**
+     * @param args {@code [records [keys [batch size [what [warm-up records]]]]]}; what: {@code all} (default),
+     *             {@code receiver}, {@code kafka}, {@code engine}, {@code latency} (per-hop latency of this engine and
+     *             of Kafka Streams at 1,000/s and 10,000/s offered, 10 s each); warm-up records (default 50,000, as {@code bench
+     *             --warmup}; 0 for none): the engine's two topologies and each Kafka Streams run go through them first,
+     *             unmeasured, so no side pays for the JIT compiler in its figure (the StreamReceiver runs are not
+     *             warmed: they stop short of their records anyway)
+     */
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -91,7 +108,8 @@ public final class PeersBenchmark {
         for (String noisy : List.of("org.apache.kafka", "kafka", "org.apache.zookeeper")) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(noisy)).setLevel(ch.qos.logback.classic.Level.ERROR);
         }
-        new PeersBenchmark(records, keys, batch).run(what);
+        int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
+        new PeersBenchmark(records, keys, batch, warmUp).run(what);
         System.exit(0);
     }
 
@@ -106,7 +124,15 @@ public final class PeersBenchmark {
                 System.out.printf("%-66s %12s entries/s%n", "raw XADD, redis-benchmark -P 64", rb);
             }
             String ns = "peers-" + System.currentTimeMillis();
+            if (warmUp != null) {
+                System.out.printf("(warm-up: %,d records through each measured engine topology and Kafka Streams run first, not measured)%n",
+                        warmUp.records);
+            }
             if (what.equals("all") || what.equals("engine")) {
+                if (warmUp != null) {
+                    warmUp.engine(t, ns + "-warm-stateless", BenchCommand.statelessTopology());
+                    warmUp.engine(t, ns + "-warm-stateful", BenchCommand.statefulTopology());
+                }
                 report("this engine, stateless filter->mapValues->to", engine(t, ns + "-stateless", BenchCommand.statelessTopology()));
                 report("this engine, stateful process() + store -> to", engine(t, ns + "-stateful", BenchCommand.statefulTopology()));
             }
@@ -117,6 +143,9 @@ public final class PeersBenchmark {
             }
             if (what.equals("all") || what.equals("kafka")) {
                 kafka();
+            }
+            if (what.equals("all") || what.equals("latency")) {
+                latency(redis);
             }
         }
     }
@@ -224,15 +253,142 @@ public final class PeersBenchmark {
                 handledIds.size(), records, pending, outputs, handled.get() - handledIds.size());
     }
 
+    // ---- per-hop latency, this engine and Kafka Streams ----
+
+    private static final int[] LATENCY_RATES = {1_000, 10_000};
+    private static final int LATENCY_SECONDS = 10;
+
+    /**
+     * The same pass-through stage ({@code mapValues(v -> v) → to}) at the same offered loads: this engine as
+     * {@code bench --latency} measures it, then Kafka Streams (at_least_once and exactly_once_v2, each with its
+     * defaults and tuned for latency: its producer's {@code linger.ms} 0 and {@code commit.interval.ms} 10) from just
+     * before the producer's send to the output seen by a {@code read_committed} consumer.
+     */
+    private void latency(RedisConnection redis) throws Exception {
+        for (int rate : LATENCY_RATES) {
+            LatencyBenchmark.run(redis, rate, LATENCY_SECONDS, batchSize, Duration.ofMillis(100), true, System.out);
+        }
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
+                for (boolean tuned : new boolean[]{false, true}) {
+                    for (int rate : LATENCY_RATES) {
+                        kafkaLatency(broker, guarantee, rate, tuned);
+                    }
+                }
+            }
+        }
+    }
+
+    private void kafkaLatency(KafkaBroker broker, String guarantee, int rate, boolean tuned) throws Exception {
+        String run = "latency-" + guarantee.replace('_', '-') + "-" + rate + "-" + System.currentTimeMillis();
+        String in = "ticks-" + run;
+        String out = "echo-" + run;
+        createTopics(broker, in, out);
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(in, Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> v).to(out, Produced.with(Serdes.String(), Serdes.String()));
+        java.nio.file.Path stateDir = Files.createTempDirectory("peers-latency");
+        Properties s = streamsProperties(broker, run, guarantee, stateDir);
+        if (tuned) {
+            s.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+            s.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
+        }
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + run);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1); // the probe's own wait must not add to the figure
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        int total = rate * LATENCY_SECONDS;
+        long[] sentAt = new long[total];
+        org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong received = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (KafkaStreams streams = new KafkaStreams(b.build(), s);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            streams.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread probe = new Thread(() -> {
+                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+                    consumer.subscribe(List.of(out));
+                    while (received.get() < total && !stop.get()) {
+                        var records = consumer.poll(Duration.ofMillis(100));
+                        long now = System.nanoTime();
+                        for (var r : records) {
+                            int seq = (int) TICKS.deserialize(r.value()).timestamp() - 1;
+                            if (seq >= rate) { // the first second is warm-up, as for the engine
+                                histogram.recordValue(Math.max(0, (now - sentAt[seq]) / 1_000));
+                            }
+                            received.incrementAndGet();
+                        }
+                    }
+                }
+            }, "kafka-latency-probe");
+            probe.setDaemon(true);
+            probe.start();
+            Thread.sleep(1_000); // the probe joins its group before the first record
+            LatencyBenchmark.offer(rate, sentAt, i -> {
+                String symbol = "S" + (i % 100);
+                producer.send(new ProducerRecord<>(in, 0, System.currentTimeMillis(), symbol,
+                        TICKS.serialize(new PriceTick(symbol, 100, 1, i + 1L))));
+            });
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (received.get() < total && System.nanoTime() < waitUntil) {
+                Thread.sleep(20);
+            }
+            stop.set(true); // it leaves after its current poll (an interrupt makes the consumer's close log errors)
+            probe.join(10_000);
+        }
+        deleteRecursively(stateDir);
+        System.out.printf("Kafka Streams %s%s latency at %,6d/s offered for %d s: %s  (%,d of %,d outputs seen)%n", guarantee,
+                tuned ? " (linger.ms 0, commit.interval.ms 10)" : " (defaults)", rate, LATENCY_SECONDS,
+                LatencyBenchmark.percentiles(histogram), received.get(), total);
+    }
+
+    /** Creates one-partition topics (replication factor 1) on the broker. */
+    private static void createTopics(KafkaBroker broker, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(java.util.Arrays.stream(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Deletes a run's Kafka Streams state directory. */
+    private static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** Kafka Streams' settings for one run: its own application id and state directory, replication factor 1. */
+    private static Properties streamsProperties(KafkaBroker broker, String run, String guarantee, java.nio.file.Path stateDir) {
+        Properties s = new Properties();
+        s.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "peers-" + run);
+        s.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        s.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        s.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        s.put(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return s;
+    }
+
     // ---- Kafka Streams ----
 
     private void kafka() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start()) {
             System.out.printf("Kafka %s broker (KRaft, single node, child JVM) at %s%n",
                     org.apache.kafka.common.utils.AppInfoParser.getVersion(), broker.bootstrap());
-            kafkaRun(broker, "stateless", "at_least_once");
-            kafkaRun(broker, "stateful", "at_least_once");
-            kafkaRun(broker, "stateful", "exactly_once_v2");
+            for (String[] run : new String[][]{{"stateless", "at_least_once"}, {"stateful", "at_least_once"}, {"stateful", "exactly_once_v2"}}) {
+                if (warmUp != null) {
+                    warmUp.kafkaRun(broker, run[0], run[1]);
+                }
+                kafkaRun(broker, run[0], run[1]);
+            }
         }
     }
 
@@ -240,9 +396,7 @@ public final class PeersBenchmark {
         String run = kind + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         String in = "ticks-" + run;
         String out = "out-" + run;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        createTopics(broker, in, out);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -264,7 +418,7 @@ public final class PeersBenchmark {
         }
         if (failed.get() > 0) {
             // the broker refused some of the input (seen once under load: OutOfOrderSequenceException); no figure
-            System.out.printf("Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
+            System.out.printf((quiet ? "(warm-up) " : "") + "Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
                     guarantee, failed.get(), records, firstFailure.get());
             return;
         }
@@ -280,14 +434,8 @@ public final class PeersBenchmark {
             source.process(VolumeProcessor::new, "volume")
                     .to(out, Produced.with(Serdes.String(), Serdes.String()));
         }
-        Properties s = new Properties();
-        s.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "peers-" + run);
-        s.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        s.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         java.nio.file.Path stateDir = Files.createTempDirectory("peers-streams");
-        s.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        s.put(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties s = streamsProperties(broker, run, guarantee, stateDir);
 
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
@@ -298,14 +446,25 @@ public final class PeersBenchmark {
         long end = 0;
         long start;
         long firstOutput = 0;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaConsumer<String, String> counter = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
              KafkaStreams streams = new KafkaStreams(b.build(), s)) {
             counter.subscribe(List.of(out));
             counter.poll(Duration.ofMillis(500));
+            // Kafka's own logging is quieted above: a stream thread that dies must still be reported, not waited for
+            streams.setUncaughtExceptionHandler(e -> {
+                failure.compareAndSet(null, e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((next, previous) -> {
+                if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.PENDING_ERROR) {
+                    failure.compareAndSet(null, new IllegalStateException("Kafka Streams went from " + previous + " to " + next));
+                }
+            });
             start = System.nanoTime();
             streams.start();
             long lastProgress = System.nanoTime();
-            while (seen < records && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(60)) {
+            while (seen < records && failure.get() == null && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(60)) {
                 int n = counter.poll(Duration.ofMillis(100)).count();
                 if (n > 0) {
                     lastProgress = System.nanoTime();
@@ -318,12 +477,26 @@ public final class PeersBenchmark {
             }
         }
         double seconds = (end - start) / 1e9;
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        deleteRecursively(stateDir);
+        if (quiet) {
+            if (seen < records || failure.get() != null) {
+                System.out.printf("  (warm-up of Kafka Streams %s, %s stopped short: %,d of %,d outputs%s)%n", kind, guarantee,
+                        seen, records, failure.get() == null ? "" : ", " + failure.get());
+            }
+            return;
         }
         report("Kafka Streams " + kind + ", " + guarantee, seen / seconds);
         System.out.printf("  %,d of %,d outputs in %.1f s (first output after %.1f s: start-up and group join)%n", seen, records,
                 seconds, firstOutput == 0 ? -1 : (firstOutput - start) / 1e9);
+        if (failure.get() != null) {
+            Throwable root = failure.get();
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.out.printf("  Kafka Streams failed: %s (root cause: %s)%n", failure.get(), root);
+        } else if (seen < records) {
+            System.out.println("  no output for 60 s before all records were seen: the run is reported as it stood");
+        }
     }
 
     /** Running traded volume per key: one store read and one store write per record (RocksDB with changelog). */

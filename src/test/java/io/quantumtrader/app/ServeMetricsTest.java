@@ -84,6 +84,7 @@ class ServeMetricsTest {
     void prometheusShowsDemandReadAheadAndLagMovingWithASlowStage() throws Exception {
         StreamsRuntimeLifecycle lifecycle = app.getBean(StreamsRuntimeLifecycle.class);
         String ns = lifecycle.runtime().config().namespace();
+        assertThat(lifecycle.runtime().inputNotifier()).as("quantum-trader.input-notifier defaults to true").isNotNull();
         new EventPublisher(app.getBean(ReactiveStringRedisTemplate.class), new StreamKeys(ns), StreamCatalog.defaults(), "test")
                 .sendAll(reactor.core.publisher.Flux.range(0, 500)
                         .map(i -> new EventPublisher.Event("ticks", "S" + i % 5, new Tick("S" + i % 5, 100 + i, i), 1_000L + i)), 100)

@@ -42,12 +42,7 @@ class InputNotifierTest {
 
     @AfterEach
     void stopRedis() {
-        if (connection != null) {
-            connection.factory().destroy();
-        }
-        if (server != null) {
-            server.stop();
-        }
+        RedisOutageTest.stop(connection, server);
     }
 
     private static StreamsRuntime start(ReactiveStringRedisTemplate redis, String ns, String id, boolean notifier) {

@@ -46,6 +46,11 @@ class RedisOutageTest {
 
     @AfterEach
     void stopRedis() {
+        stop(connection, server);
+    }
+
+    /** Closes the test's connection, then stops its Redis (either may be null: the test failed before it was made). */
+    static void stop(RedisConnection connection, RedisServer server) {
         if (connection != null) {
             connection.factory().destroy();
         }

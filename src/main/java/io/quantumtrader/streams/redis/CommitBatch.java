@@ -16,8 +16,9 @@ public final class CommitBatch implements StateWrites {
 
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
-    private final List<String> state = new ArrayList<>();
-    private final List<String> outputs = new ArrayList<>();
+    /** Script arguments: {@code String}s, and shared {@code byte[]}s for numbers and field names ({@link ScriptArgs}). */
+    private final List<Object> state = new ArrayList<>();
+    private final List<Object> outputs = new ArrayList<>();
     private final Map<String, List<String>> acks = new LinkedHashMap<>();
     private int stateCount;
     private int outputCount;
@@ -88,13 +89,13 @@ public final class CommitBatch implements StateWrites {
             return;
         }
         outputs.add(index(outboxKey));
-        outputs.add("0");
-        outputs.add("6");
+        outputs.add(ScriptArgs.number(0));
+        outputs.add(ScriptArgs.number(6));
         outputs.add(field);
         outputs.add(value);
-        outputs.add(OUTBOX_TARGET);
+        outputs.add(ScriptArgs.name(OUTBOX_TARGET));
         outputs.add(hashKey);
-        outputs.add(OUTBOX_MAXLEN);
+        outputs.add(ScriptArgs.name(OUTBOX_MAXLEN));
         outputs.add(OUTBOX_HASH_FIELD);
         outputCount++;
         outboxed++;
@@ -112,10 +113,10 @@ public final class CommitBatch implements StateWrites {
             outboxed++;
         }
         outputs.add(index(streamKey));
-        outputs.add(Long.toString(maxLen));
-        outputs.add(Integer.toString(fields.size() * 2));
+        outputs.add(ScriptArgs.number(maxLen));
+        outputs.add(ScriptArgs.number(fields.size() * 2L));
         fields.forEach((k, v) -> {
-            outputs.add(k);
+            outputs.add(ScriptArgs.name(k));
             outputs.add(v);
         });
         outputCount++;
@@ -171,9 +172,9 @@ public final class CommitBatch implements StateWrites {
     }
 
     /** @return ARGV for {@code append.lua}: the outputs only (no state, no acks) */
-    List<String> appendArgs() {
-        List<String> a = new ArrayList<>(outputs.size() + 1);
-        a.add(Integer.toString(outputCount));
+    List<Object> appendArgs() {
+        List<Object> a = new ArrayList<>(outputs.size() + 1);
+        a.add(ScriptArgs.number(outputCount));
         a.addAll(outputs);
         return a;
     }
@@ -194,30 +195,30 @@ public final class CommitBatch implements StateWrites {
      *                      keeps them
      * @param dedupeMaxIds  most event ids the dedupe set keeps (the oldest go first); 0 for no limit
      */
-    List<String> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
-        List<String> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + seen.size() + 10);
+    List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
+        List<Object> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + seen.size() + 10);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
         a.add(dedupeFloorMs == Long.MIN_VALUE ? "" : Long.toString(dedupeFloorMs));
-        a.add(Long.toString(dedupeMaxIds));
-        a.add(Integer.toString(stateCount));
+        a.add(ScriptArgs.number(dedupeMaxIds));
+        a.add(ScriptArgs.number(stateCount));
         a.addAll(state);
-        a.add(Integer.toString(outputCount));
+        a.add(ScriptArgs.number(outputCount));
         a.addAll(outputs);
-        a.add(Integer.toString(acks.size()));
+        a.add(ScriptArgs.number(acks.size()));
         acks.forEach((key, ids) -> {
-            a.add(Integer.toString(keyIndex.get(key)));
-            a.add(Integer.toString(ids.size()));
+            a.add(ScriptArgs.number(keyIndex.get(key)));
+            a.add(ScriptArgs.number(ids.size()));
             a.addAll(ids);
         });
-        a.add(Integer.toString(seen.size() / 2));
+        a.add(ScriptArgs.number(seen.size() / 2));
         a.addAll(seen);
         return a;
     }
 
-    private String index(String key) {
-        return Integer.toString(keyIndex.computeIfAbsent(key, k -> {
+    private Object index(String key) {
+        return ScriptArgs.number(keyIndex.computeIfAbsent(key, k -> {
             keys.add(k);
             return keys.size();
         }));

@@ -57,7 +57,7 @@ public final class CommitScript {
     public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group,
                              long previousCommit, DedupeWindow dedupe) {
         List<String> keys = batch.keys(leaseKey, metaKey, dedupe.key());
-        List<String> args = batch.args(token, group, previousCommit, dedupe.floorMs(), dedupe.maxIds());
+        List<Object> args = batch.args(token, group, previousCommit, dedupe.floorMs(), dedupe.maxIds());
         return (connection != null ? SCRIPT.executeForLong(connection, keys, args) : SCRIPT.executeForLong(redis, keys, args))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)))

@@ -60,7 +60,7 @@ final class LuaScript {
      *
      * @return the script's integer reply
      */
-    Mono<Long> executeForLong(ReactiveStringRedisTemplate redis, List<String> keys, List<String> args) {
+    Mono<Long> executeForLong(ReactiveStringRedisTemplate redis, List<String> keys, List<?> args) {
         byte[][] encoded = bytes(keys, args);
         int numKeys = keys.size();
         return redis.execute(connection -> connection.scriptingCommands()
@@ -82,26 +82,27 @@ final class LuaScript {
     }
 
     /** @return the script's integer reply, run on a dedicated connection (dispatched in subscription order) */
-    Mono<Long> executeForLong(OrderedScriptConnection connection, List<String> keys, List<String> args) {
+    Mono<Long> executeForLong(OrderedScriptConnection connection, List<String> keys, List<?> args) {
         return connection.eval(sha1, sourceBytes, bytes(keys), bytes(args));
     }
 
-    private static byte[][] bytes(List<String> values) {
+    /** @param values strings, or {@code byte[]}s already encoded ({@link ScriptArgs}) */
+    private static byte[][] bytes(List<?> values) {
         byte[][] out = new byte[values.size()][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+            out[i] = ScriptArgs.bytes(values.get(i));
         }
         return out;
     }
 
-    private static byte[][] bytes(List<String> keys, List<String> args) {
+    private static byte[][] bytes(List<String> keys, List<?> args) {
         byte[][] keysAndArgs = new byte[keys.size() + args.size()][];
         int i = 0;
         for (String k : keys) {
             keysAndArgs[i++] = k.getBytes(StandardCharsets.UTF_8);
         }
-        for (String a : args) {
-            keysAndArgs[i++] = a.getBytes(StandardCharsets.UTF_8);
+        for (Object a : args) {
+            keysAndArgs[i++] = ScriptArgs.bytes(a);
         }
         return keysAndArgs;
     }

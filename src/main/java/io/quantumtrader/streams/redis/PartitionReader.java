@@ -51,10 +51,15 @@ public final class PartitionReader {
     private static final org.springframework.data.redis.serializer.RedisElementReader<List> RAW =
             (org.springframework.data.redis.serializer.RedisElementReader) (org.springframework.data.redis.serializer.RedisElementReader<Object>) buffer -> buffer;
 
+    /** Longest a fenced read transaction may take before the reader fails (and its task restarts). */
+    static final Duration FAST_READ_TIMEOUT = Duration.ofSeconds(5);
+
     private final ReactiveStringRedisTemplate redis;
     private final Consumer consumer;
     private final String leaseKey;
     private final String token;
+    private final FencedReadConnection fastReads;
+    private final String scratchKey;
     private final Map<String, String> streamByKey;
     private final int partition;
     private final int maxBatch;
@@ -68,7 +73,12 @@ public final class PartitionReader {
     private volatile boolean pendingPhase = true;
     private volatile FluxSink<Object> sink;
     private volatile boolean batches;
-    private volatile Disposable inFlight;
+    /**
+     * The subscriber cancelled (or the flux terminated): a read still in flight drops its reply, even an error. Reads
+     * are never cancelled: a cancel racing with a reply's error makes Reactor drop that error with an ERROR log
+     * ({@code onErrorDropped}), and cancelling would not undo a read Redis already ran anyway.
+     */
+    private volatile boolean disposed;
     private long idleMillis;
     /** Waiting out an idle delay (after an empty read, with demand): {@link #wake()} ends the wait. */
     private final AtomicBoolean idle = new AtomicBoolean();
@@ -103,6 +113,21 @@ public final class PartitionReader {
     public PartitionReader(ReactiveStringRedisTemplate redis, String group, String consumerName,
                            Map<String, String> streamByKey, int partition, int maxBatch, Duration idleMin, Duration idleMax,
                            String leaseKey, String token) {
+        this(redis, group, consumerName, streamByKey, partition, maxBatch, idleMin, idleMax, leaseKey, token, null, null);
+    }
+
+    /**
+     * A fenced reader whose reads are transactions on a dedicated connection ({@link FencedReadConnection}: the entries
+     * come back as XREADGROUP replies them; a read under a lost lease is undone and fails with
+     * {@link TaskFencedException}); with {@code fastReads} null, as the constructor above ({@code read-group.lua}).
+     *
+     * @param scratchKey the task's {@link StreamKeys#fencedRead} key (same slot as the lease)
+     */
+    public PartitionReader(ReactiveStringRedisTemplate redis, String group, String consumerName,
+                           Map<String, String> streamByKey, int partition, int maxBatch, Duration idleMin, Duration idleMax,
+                           String leaseKey, String token, FencedReadConnection fastReads, String scratchKey) {
+        this.fastReads = leaseKey == null ? null : fastReads;
+        this.scratchKey = scratchKey;
         this.redis = redis;
         this.leaseKey = leaseKey;
         this.token = token;
@@ -152,11 +177,12 @@ public final class PartitionReader {
                 drain();
             });
             s.onDispose(() -> {
+                disposed = true;
                 stopped = true;
                 idle.set(false);
-                Disposable d = inFlight;
-                if (d != null) {
-                    d.dispose();
+                Disposable timer = idleTimer;
+                if (timer != null) {
+                    timer.dispose();
                 }
             });
         }, FluxSink.OverflowStrategy.BUFFER);
@@ -274,11 +300,19 @@ public final class PartitionReader {
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
         wakeRequested.set(false);
-        inFlight = read(count).subscribe(entries -> {
-            entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
-            for (StreamEntry e : entries) {
-                lastReadIds.merge(e.key(), e.id(), (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b);
+        // never cancelled (see disposed): it ends within FAST_READ_TIMEOUT or the script's own bound
+        read(count).subscribe(entries -> {
+            if (disposed) {
+                reading.set(false);
+                return; // the task stopped while this read was in flight: its entries stay pending for the next owner
             }
+            entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
+            // a read returns each key's entries in id order: its last entry of a key is the largest
+            Map<String, String> lastOfRead = new HashMap<>(4);
+            for (StreamEntry e : entries) {
+                lastOfRead.put(e.key(), e.id());
+            }
+            lastOfRead.forEach((key, id) -> lastReadIds.merge(key, id, (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b));
             if (batches) {
                 if (!entries.isEmpty()) {
                     s.next(entries);
@@ -298,7 +332,6 @@ public final class PartitionReader {
                 idle.set(true);
                 Disposable timer = Schedulers.parallel().schedule(this::idleOver, delay, TimeUnit.MILLISECONDS);
                 idleTimer = timer;
-                inFlight = timer;
                 java.util.function.Consumer<PartitionReader> listener = idleListener;
                 if (listener != null && delay >= idleListenerAfterMs) {
                     listener.accept(this);
@@ -310,7 +343,9 @@ public final class PartitionReader {
         }, error -> {
             stopped = true;
             reading.set(false);
-            s.error(error);
+            if (!disposed) { // after a cancel the error has no one to go to (e.g. FENCED for a task already revoked)
+                s.error(error);
+            }
         });
     }
 
@@ -331,7 +366,20 @@ public final class PartitionReader {
         }
         int perStream = Math.max(1, (count + offsets.size() - 1) / offsets.size());
         Flux<StreamEntry> read;
-        if (leaseKey != null) {
+        if (fastReads != null) {
+            List<String> keys = new ArrayList<>(streamByKey.keySet());
+            List<String> ids = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                ids.add(pending ? pendingCursor.get(key) : ">");
+            }
+            // Lettuce builds the messages on its I/O thread (byte arrays only); strings are made on a parallel thread
+            read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream)
+                    // a read never blocks in Redis: one that has not come back fails the task, which restarts
+                    // (a guard: a transaction read was once seen never to return while Redis was out of memory)
+                    .timeout(FAST_READ_TIMEOUT)
+                    .publishOn(Schedulers.parallel())
+                    .flatMapIterable(this::fromMessages);
+        } else if (leaseKey != null) {
             List<String> keys = new ArrayList<>(streamByKey.size() + 1);
             keys.add(leaseKey);
             keys.addAll(streamByKey.keySet());
@@ -347,7 +395,7 @@ public final class PartitionReader {
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     .publishOn(Schedulers.parallel())
-                    .concatMapIterable(this::toEntries);
+                    .concatMapIterable(reply -> fromMessages(ReadGroupReply.messages(reply)));
         } else {
             StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
             read = redis.opsForStream()
@@ -371,40 +419,20 @@ public final class PartitionReader {
                 .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
     }
 
-    /** Parses read-group.lua's reply, XREADGROUP's: per stream { key, { { id, { field, value, ... } or nil }, ... } }. */
-    private List<StreamEntry> toEntries(List<?> reply) {
-        List<StreamEntry> out = new ArrayList<>();
-        for (Object s : reply) {
-            if (!(s instanceof List<?> stream) || stream.size() < 2) {
-                continue;
+    /** Converts an XREADGROUP reply, of the transaction or of read-group.lua (an entry deleted while pending has no fields: empty map). */
+    private List<StreamEntry> fromMessages(List<io.lettuce.core.StreamMessage<byte[], byte[]>> messages) {
+        List<StreamEntry> out = new ArrayList<>(messages.size());
+        for (io.lettuce.core.StreamMessage<byte[], byte[]> m : messages) {
+            String key = new String(m.getStream(), java.nio.charset.StandardCharsets.UTF_8);
+            Map<byte[], byte[]> body = m.getBody();
+            Map<String, String> fields = new LinkedHashMap<>(body == null ? 1 : body.size() * 2);
+            if (body != null) {
+                body.forEach((f, v) -> fields.put(new String(f, java.nio.charset.StandardCharsets.UTF_8),
+                        v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8)));
             }
-            String key = text(stream.get(0));
-            for (Object e : (List<?>) stream.get(1)) {
-                List<?> entry = (List<?>) e;
-                Map<String, String> fields = new LinkedHashMap<>(entry.size() > 1 && entry.get(1) instanceof List<?> l ? l.size() : 4);
-                if (entry.size() > 1 && entry.get(1) instanceof List<?> fv) {
-                    for (int j = 0; j + 1 < fv.size(); j += 2) {
-                        Object v = fv.get(j + 1);
-                        fields.put(text(fv.get(j)), v == null ? null : text(v));
-                    }
-                }
-                out.add(new StreamEntry(streamByKey.get(key), key, partition, text(entry.get(0)), fields));
-            }
+            out.add(new StreamEntry(streamByKey.get(key), key, partition, m.getId(), fields));
         }
         return out;
-    }
-
-    /** @return a reply element as text: buffers are UTF-8, anything else (a number) its string form */
-    private static String text(Object o) {
-        if (o instanceof java.nio.ByteBuffer b) {
-            if (b.hasArray()) {
-                return new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), java.nio.charset.StandardCharsets.UTF_8);
-            }
-            byte[] copy = new byte[b.remaining()];
-            b.duplicate().get(copy);
-            return new String(copy, java.nio.charset.StandardCharsets.UTF_8);
-        }
-        return String.valueOf(o);
     }
 
     /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */

@@ -80,6 +80,14 @@ public record StreamKeys(String namespace) {
         return slot(partition) + "lease-owner:" + group;
     }
 
+    /**
+     * @return a scratch hash of the task's fenced reads ({@link FencedReadConnection}): written and deleted within one
+     *         transaction, and only by a read made under a lease the reader no longer holds; normally absent
+     */
+    public String fencedRead(String group, int partition) {
+        return slot(partition) + "fenced-read:" + group;
+    }
+
     /** @return the task's metadata hash (stream time per node), written with every commit */
     public String meta(String group, int partition) {
         return slot(partition) + "meta:" + group;

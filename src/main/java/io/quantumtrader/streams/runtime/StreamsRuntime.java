@@ -5,6 +5,7 @@ import io.quantumtrader.streams.redis.CommitConnection;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitRejectedException;
+import io.quantumtrader.streams.redis.FencedReadConnection;
 import io.quantumtrader.streams.redis.InputNotifier;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -69,6 +70,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private volatile CommitOptions commitOptions = CommitOptions.defaults();
     private volatile boolean inputNotifierEnabled = true;
     private InputNotifier inputNotifier;
+    private FencedReadConnection fencedReads;
     /** Longest single {@code XREAD BLOCK} of the {@link InputNotifier} before it is re-issued. */
     static final Duration NOTIFIER_BLOCK = Duration.ofSeconds(1);
 
@@ -153,6 +155,7 @@ public final class StreamsRuntime implements AutoCloseable {
         if (inputNotifierEnabled) {
             inputNotifier = InputNotifier.open(redis, NOTIFIER_BLOCK, config.instanceId()).orElse(null);
         }
+        fencedReads = FencedReadConnection.open(redis).orElse(null);
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
         List<Mono<Boolean>> groups = new ArrayList<>();
@@ -164,7 +167,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
                 tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions,
-                        inputNotifier));
+                        inputNotifier, fencedReads));
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
@@ -239,7 +242,7 @@ public final class StreamsRuntime implements AutoCloseable {
     public synchronized boolean close(Duration timeout) {
         RuntimeState was = state.get();
         if (was == RuntimeState.NOT_RUNNING || was == RuntimeState.CREATED) {
-            closeInputNotifier(); // a start() that failed half-way may have opened it
+            closeReadConnections(); // a start() that failed half-way may have opened them
             state.set(RuntimeState.NOT_RUNNING);
             return true;
         }
@@ -276,7 +279,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
-        closeInputNotifier();
+        closeReadConnections();
         state.set(RuntimeState.NOT_RUNNING);
         return clean;
     }
@@ -292,13 +295,17 @@ public final class StreamsRuntime implements AutoCloseable {
             taskManager.killAll();
         }
         closeCommitConnection();
-        closeInputNotifier();
+        closeReadConnections();
         state.set(RuntimeState.NOT_RUNNING);
     }
 
-    private void closeInputNotifier() {
+    private void closeReadConnections() {
         if (inputNotifier != null) {
             inputNotifier.close();
+        }
+        if (fencedReads != null) {
+            fencedReads.close();
+            fencedReads = null;
         }
     }
 

@@ -253,7 +253,8 @@ final class TaskManager {
                     return again;
                 })
                 .then(Mono.defer(() -> endGracefully(o)));
-        o.subscription = ownership.subscribe(null, error -> failed(o, error), () -> ownerships.remove(task.taskId(), o));
+        o.subscription = ownership.subscribe(null, error -> failed(o, error), () -> ownerships.remove(task.taskId(), o),
+                LateErrors.context("task " + task.id(), log)); // a reply racing the stop is not an ERROR
     }
 
     /** After a graceful end: the batches in flight are committed; say so, then let the next owner in. */

@@ -5,17 +5,11 @@ import io.quantumtrader.trader.events.Regime;
 import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.VolatilitySpike;
 import org.ta4j.core.BarSeries;
-import org.ta4j.core.BaseBarSeriesBuilder;
 import org.ta4j.core.indicators.ATRIndicator;
 import org.ta4j.core.indicators.adx.ADXIndicator;
 import org.ta4j.core.indicators.EMAIndicator;
 import org.ta4j.core.indicators.helpers.ClosePriceIndicator;
-import org.ta4j.core.num.DoubleNum;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,17 +31,21 @@ public final class RegimeDetector {
      * @return the state at the newest candle; its regime is {@code null} while fewer than {@link RegimeRules#warmUpCandles()}
      */
     public MarketState evaluate(List<Candle> history) {
+        return evaluate(history, new CandleBars());
+    }
+
+    /**
+     * As {@link #evaluate(List)}, taking the history's ta4j bars from {@code bars} (which checks them against the
+     * history, so the result is the same).
+     *
+     * @param bars the caller's bar cache (one per task: not thread-safe)
+     */
+    public MarketState evaluate(List<Candle> history, CandleBars bars) {
         Candle last = history.get(history.size() - 1);
         if (history.size() < rules.warmUpCandles()) {
             return new MarketState(last, null, Double.NaN, Double.NaN);
         }
-        // DoubleNum: the inputs are doubles already, and ta4j's default BigDecimal arithmetic cost 3/4 of the replay's CPU
-        BarSeries series = new BaseBarSeriesBuilder().withName(last.symbol()).withNumTypeOf(DoubleNum.class).build();
-        for (Candle c : history) {
-            series.addBar(Duration.ofMillis(c.windowEnd() - c.windowStart()),
-                    ZonedDateTime.ofInstant(Instant.ofEpochMilli(c.windowEnd()), ZoneOffset.UTC),
-                    c.open(), c.high(), c.low(), c.close(), c.volume());
-        }
+        BarSeries series = bars.series(history);
         int end = series.getEndIndex();
         ADXIndicator adxIndicator = new ADXIndicator(series, rules.adxPeriod());
         ATRIndicator atrIndicator = new ATRIndicator(series, rules.atrPeriod());

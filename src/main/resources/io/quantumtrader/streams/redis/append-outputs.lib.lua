@@ -1,15 +1,11 @@
 -- Shared by commit.lua, append.lua and forward.lua (prepended by LuaScript.load).
 -- XADD key [MAXLEN ~ maxlen] * with the nfv field/value arguments ARGV[i .. i + nfv - 1] ('0' = no MAXLEN).
 local function xadd_from_argv(key, maxlen, i, nfv)
-  local args = {}
   if maxlen ~= '0' then
-    args = { 'MAXLEN', '~', maxlen }
+    redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(ARGV, i, i + nfv - 1))
+  else
+    redis.call('XADD', key, '*', unpack(ARGV, i, i + nfv - 1))
   end
-  args[#args + 1] = '*'
-  for j = 0, nfv - 1 do
-    args[#args + 1] = ARGV[i + j]
-  end
-  redis.call('XADD', key, unpack(args))
 end
 -- Appends the outputs encoded in ARGV from index i: nOut, then nOut x { keyIndex, maxlen ('0' = none),
 -- nFieldValues, field1, value1, ... }; the stream of an output is KEYS[keyIndex + keyOffset].

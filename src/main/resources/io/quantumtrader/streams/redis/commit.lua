@@ -35,8 +35,13 @@ end
 local group = ARGV[2]
 
 -- (3) checks: walk the arguments once without writing
+local types = {}
 local function expect_type(key, allowed)
-  local t = redis.call('TYPE', key)['ok']
+  local t = types[key]
+  if t == nil then
+    t = redis.call('TYPE', key)['ok']
+    types[key] = t
+  end
   if t ~= 'none' and t ~= allowed then
     return 'REJECTED key ' .. key .. ' holds a ' .. t .. ', expected a ' .. allowed .. ' (was it written by something else?)'
   end
@@ -98,18 +103,11 @@ for _ = 1, n do
   i = i + 2 + tonumber(ARGV[i + 1])
 end
 n = tonumber(ARGV[i]); i = i + 1
-local seen = {}
-for _ = 1, n do
-  seen[#seen + 1] = ARGV[i]
-  seen[#seen + 1] = ARGV[i + 1]
-  i = i + 2
-  if #seen >= 1000 then
-    redis.call('ZADD', KEYS[3], unpack(seen))
-    seen = {}
-  end
-end
-if #seen > 0 then
-  redis.call('ZADD', KEYS[3], unpack(seen))
+local seenEnd = i + 2 * n
+while i < seenEnd do
+  local last = math.min(i + 1999, seenEnd - 1)
+  redis.call('ZADD', KEYS[3], unpack(ARGV, i, last))
+  i = last + 1
 end
 if ARGV[4] ~= '' then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
@@ -128,12 +126,9 @@ for _ = 1, n do
   i = i + 2
   local j = 0
   while j < nids do
-    local chunk = {}
-    for c = 0, math.min(999, nids - j - 1) do
-      chunk[#chunk + 1] = ARGV[i + j + c]
-    end
-    acked = acked + redis.call('XACK', key, group, unpack(chunk))
-    j = j + #chunk
+    local last = math.min(j + 999, nids - 1)
+    acked = acked + redis.call('XACK', key, group, unpack(ARGV, i + j, i + last))
+    j = last + 1
   end
   i = i + nids
 end

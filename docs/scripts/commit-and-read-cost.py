@@ -1,0 +1,108 @@
+# Redis-side cost of a task's two scripts per 500-record batch (issue 12): the commit (commit.lua: 500 outputs of six
+# fields, 500 acknowledgements, 500 dedupe ids) and the fenced read (read-group.lua, one Lua script, against the
+# transaction MULTI / read-fence-begin.lua / XREADGROUP / read-fence-end.lua / EXEC of FencedReadConnection).
+# Prints Redis' own accounting (INFO commandstats, usec per call): independent of the client, little moved by load.
+# Usage, from the repository root, against a redis-server of your own (it runs FLUSHALL and CONFIG RESETSTAT):
+#   redis-server --port 7795 --save '' --appendonly no --daemonize yes && python3 docs/scripts/commit-and-read-cost.py 7795
+# Optional: a commit.lua and an append-outputs.lib.lua to measure instead of the working tree's, e.g. those of e2e1a37:
+#   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/commit.lua > /tmp/commit.lua
+#   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/lib.lua
+#   python3 docs/scripts/commit-and-read-cost.py 7795 /tmp/commit.lua /tmp/lib.lua
+import socket, sys, uuid
+
+R = 'src/main/resources/io/quantumtrader/streams/redis/'
+port = int(sys.argv[1])
+commit_lua = sys.argv[2] if len(sys.argv) > 2 else R + 'commit.lua'
+lib_lua = sys.argv[3] if len(sys.argv) > 3 else R + 'append-outputs.lib.lua'
+ROUNDS, BATCH = 100, 500
+
+
+def enc(*args):
+    out = [b'*%d\r\n' % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b'$%d\r\n%s\r\n' % (len(a), a))
+    return b''.join(out)
+
+
+class Client:
+    def __init__(self):
+        self.s = socket.create_connection(('127.0.0.1', port))
+        self.f = self.s.makefile('rb')
+
+    def send(self, *commands):
+        self.s.sendall(b''.join(enc(*c) for c in commands))
+        return [self.read() for _ in commands]
+
+    def cmd(self, *a):
+        return self.send(a)[0]
+
+    def read(self):
+        line = self.f.readline()
+        t, rest = line[:1], line[1:-2]
+        if t == b'-':
+            raise RuntimeError(rest.decode())
+        if t in (b'+', b':'):
+            return rest.decode() if t == b'+' else int(rest)
+        if t == b'$':
+            n = int(rest)
+            return None if n < 0 else self.f.read(n + 2)[:-2]
+        return None if int(rest) < 0 else [self.read() for _ in range(int(rest))]
+
+    def usec_per_call(self):
+        stats = {}
+        for line in self.cmd('INFO', 'commandstats').decode().split('\r\n'):
+            if line.startswith('cmdstat_'):
+                name, fields = line[8:].split(':', 1)
+                f = dict(kv.split('=') for kv in fields.split(','))
+                stats[name] = (int(f['calls']), float(f['usec_per_call']))
+        return stats
+
+
+def fill(c, stream, n):
+    c.send(*[('XADD', stream, '*', 'id', str(uuid.uuid4()), 'source', 'bench', 'time', '2023-11-14T22:13:20Z',
+              'subject', 'S0', 'data', '{"symbol":"S0","price":100.0,"size":1.0,"timestamp":1700000000000}')
+             for _ in range(n)])
+
+
+c = Client()
+c.cmd('FLUSHALL')
+# --- the commit
+sha = c.cmd('SCRIPT', 'LOAD', '#!lua\n' + open(lib_lua).read() + '\n' + open(commit_lua).read()).decode()
+c.cmd('SET', 'lease', 'tok')
+c.cmd('XGROUP', 'CREATE', 'in', 'g', '$', 'MKSTREAM')
+for r in range(ROUNDS):
+    fill(c, 'in', BATCH)
+    ids = [e[0].decode() for e in c.cmd('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', BATCH, 'STREAMS', 'in', '>')[0][1]]
+    args = ['tok', 'g', r, '', 200000, 0, BATCH]
+    for _ in range(BATCH):
+        f = ['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time', '2023-11-14T22:13:20Z',
+             'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
+        args += [1, 0, len(f)] + f
+    args += [1, 2, len(ids)] + ids + [BATCH]
+    for k in range(BATCH):
+        args += [1700000000000 + r * BATCH + k, str(uuid.uuid4())]
+    if r == 0:
+        c.cmd('CONFIG', 'RESETSTAT')
+    c.cmd('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)
+s = c.usec_per_call()
+print('commit of %d outputs (%d args): %.0f us of Redis time (%s)' % (BATCH, len(args) + 5, s['evalsha'][1],
+      ', '.join('%s %.0f us' % (k.upper(), s[k][0] * s[k][1] / s['evalsha'][0]) for k in ('xadd', 'zadd', 'xack') if k in s)))
+# --- the fenced read, both ways
+read_sha = c.cmd('SCRIPT', 'LOAD', open(R + 'read-group.lua').read()).decode()
+begin, end = open(R + 'read-fence-begin.lua').read(), open(R + 'read-fence-end.lua').read()
+for stream in ('s1', 's2'):
+    c.cmd('XGROUP', 'CREATE', stream, 'g', '$', 'MKSTREAM')
+    for _ in range(ROUNDS):
+        fill(c, stream, BATCH)
+c.cmd('CONFIG', 'RESETSTAT')
+for _ in range(ROUNDS):
+    c.cmd('EVALSHA', read_sha, 2, 'lease', 's1', 'tok', 'g', 'c', BATCH, '>')
+lua = c.usec_per_call()['evalsha'][1]
+c.cmd('CONFIG', 'RESETSTAT')
+for _ in range(ROUNDS):
+    c.send(('MULTI',), ('EVAL', begin, 3, 'lease', 'scratch', 's2', 'tok', 'g'),
+           ('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', BATCH, 'STREAMS', 's2', '>'),
+           ('EVAL', end, 3, 'lease', 'scratch', 's2', 'tok', 'g', 'c', BATCH), ('EXEC',))
+print('fenced read of %d entries: read-group.lua %.0f us, transaction %.0f us of Redis time'
+      % (BATCH, lua, c.usec_per_call()['exec'][1]))

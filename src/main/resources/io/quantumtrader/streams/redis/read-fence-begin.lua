@@ -1,0 +1,32 @@
+#!lua flags=allow-oom
+-- First step of a fenced read (FencedReadConnection): MULTI, this script, XREADGROUP, read-fence-end.lua, EXEC.
+-- Plain XREADGROUP replies go straight to the client (a read through one Lua script cost 2.6x the XREADGROUP itself:
+-- every reply string converted into Lua and back), so instead of preventing a read under a lost lease, the
+-- transaction undoes it before anything else can run: this script notes, only when KEYS[1] (the task's lease) does
+-- not hold the caller's token, each stream's consumer-group position before the read; read-fence-end.lua rewinds to it.
+-- KEYS[1] lease, KEYS[2] a scratch hash of the task (deleted again by read-fence-end.lua), KEYS[3..] stream keys;
+-- ARGV[1] token, ARGV[2] group
+-- returns 1 when the lease is the caller's (nothing noted), 0 when not
+-- allow-oom: the read goes on under maxmemory as XREADGROUP itself does, so the undo must be able to run too
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return 1
+end
+redis.call('DEL', KEYS[2])
+for k = 3, #KEYS do
+  local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[k])
+  if ok then
+    for _, g in ipairs(groups) do
+      local name, last, read
+      for f = 1, #g, 2 do
+        if g[f] == 'name' then name = g[f + 1]
+        elseif g[f] == 'last-delivered-id' then last = g[f + 1]
+        elseif g[f] == 'entries-read' then read = g[f + 1]
+        end
+      end
+      if name == ARGV[2] then
+        redis.call('HSET', KEYS[2], KEYS[k], last .. ' ' .. (read and tostring(read) or ''))
+      end
+    end
+  end
+end
+return 0

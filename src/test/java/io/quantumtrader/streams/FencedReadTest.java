@@ -1,0 +1,188 @@
+package io.quantumtrader.streams;
+
+import io.lettuce.core.StreamMessage;
+import io.quantumtrader.streams.redis.FencedReadConnection;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.TaskFencedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.quantumtrader.streams.RedisTestSupport.template;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 12, reads without a Lua round trip: a fenced read is a transaction (MULTI, a lease check, XREADGROUP, the
+ * undo, EXEC). Under the caller's lease it returns what XREADGROUP returns; under a lease that changed hands it fails
+ * and leaves the consumer group as if the read had never happened, so the new owner reads those entries in order and
+ * what the zombie read legitimately before stays pending for the takeover's claim.
+ */
+class FencedReadTest {
+
+    private static final Duration T = Duration.ofSeconds(10);
+
+    private final ReactiveStringRedisTemplate redis = template();
+    private FencedReadConnection reads;
+    private String stream;
+    private String lease;
+    private String scratch;
+    private final List<String> ids = new ArrayList<>();
+
+    @BeforeEach
+    void tenEntriesAndAGroup() {
+        reads = FencedReadConnection.open(redis).orElseThrow();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        stream = keys.stream("ticks", 0);
+        lease = keys.lease("g", 0);
+        scratch = keys.fencedRead("g", 0);
+        redis.opsForStream().createGroup(stream, ReadOffset.from("0-0"), "g").onErrorComplete().block(T);
+        for (int i = 0; i < 10; i++) {
+            ids.add(redis.opsForStream().add(stream, Map.of("n", Integer.toString(i))).block(T).getValue());
+        }
+    }
+
+    @AfterEach
+    void close() {
+        reads.close();
+    }
+
+    @Test
+    void underItsLeaseAReadIsXreadgroupNewEntriesThenPendingOnes() {
+        redis.opsForValue().set(lease, "1").block(T);
+        List<StreamMessage<byte[], byte[]>> first = read("1", "owner", ">", 4);
+        assertThat(idsOf(first)).containsExactlyElementsOf(ids.subList(0, 4));
+        assertThat(new String(first.get(2).getBody().values().iterator().next())).isEqualTo("2");
+        assertThat(idsOf(read("1", "owner", ">", 4))).containsExactlyElementsOf(ids.subList(4, 8));
+        // re-reading the consumer's own pending entries after an id
+        assertThat(idsOf(read("1", "owner", ids.get(1), 10))).containsExactlyElementsOf(ids.subList(2, 8));
+        assertThat(pending().getPendingMessagesPerConsumer()).containsEntry("owner", 8L);
+        assertThat(redis.hasKey(scratch).block(T)).isFalse();
+    }
+
+    @Test
+    void aReadUnderALostLeaseIsUndoneAndTheNewOwnerReadsInOrder() {
+        redis.opsForValue().set(lease, "1").block(T);
+        assertThat(idsOf(read("1", "zombie", ">", 3))).containsExactlyElementsOf(ids.subList(0, 3));
+        redis.opsForValue().set(lease, "2").block(T); // the lease changed hands: token 2 is the new owner's
+
+        assertThatThrownBy(() -> read("1", "zombie", ">", 5)).isInstanceOf(TaskFencedException.class)
+                .hasMessageContaining("no longer held by token 1");
+
+        PendingMessages zombie = redis.opsForStream().pending(stream, Consumer.from("g", "zombie"), Range.unbounded(), 100).block(T);
+        assertThat(zombie.stream().map(p -> p.getIdAsString()).toList())
+                .as("only what it read under its own lease stays pending (the new owner claims it)")
+                .containsExactlyElementsOf(ids.subList(0, 3));
+        assertThat(redis.opsForStream().groups(stream).blockFirst(T).lastDeliveredId())
+                .as("the group's position is back where it was").isEqualTo(ids.get(2));
+        assertThat(redis.hasKey(scratch).block(T)).as("the undo's notes are gone").isFalse();
+
+        List<StreamMessage<byte[], byte[]>> owner = read("2", "owner", ">", 5);
+        assertThat(idsOf(owner)).as("the new owner reads what the zombie's read took, in order")
+                .containsExactlyElementsOf(ids.subList(3, 8));
+        // the group's lag as XINFO reports it is right again: 2 entries left
+        assertThat(redis.opsForStream().read(Consumer.from("g", "owner"), StreamReadOptions.empty().count(100),
+                StreamOffset.create(stream, ReadOffset.lastConsumed())).collectList().block(T)).hasSize(2);
+    }
+
+    @Test
+    void withoutALeaseAtAllNothingIsRead() {
+        assertThatThrownBy(() -> read("1", "zombie", ">", 5)).isInstanceOf(TaskFencedException.class);
+        assertThat(pending().getTotalPendingMessages()).isZero();
+    }
+
+    @Test
+    void aReadOfAMissingGroupFailsWithRedisError() {
+        redis.opsForValue().set(lease, "1").block(T);
+        assertThatThrownBy(() -> reads.read(lease, scratch, "1", "nogroup", "c", List.of(stream), List.of(">"), 5).block(T))
+                .hasMessageContaining("NOGROUP");
+    }
+
+    @Test
+    void underMaxmemoryWithNoevictionReadsGoOnAsXreadgroupDoes() {
+        try (io.quantumtrader.app.RedisConnection own = io.quantumtrader.app.RedisConnection.embedded();
+             FencedReadConnection ownReads = FencedReadConnection.open(own.template()).orElseThrow()) {
+            ReactiveStringRedisTemplate r = own.template();
+            r.opsForStream().createGroup(stream, ReadOffset.from("0-0"), "g").onErrorComplete().block(T);
+            for (int i = 0; i < 3; i++) {
+                r.opsForStream().add(stream, Map.of("n", Integer.toString(i))).block(T);
+            }
+            r.opsForValue().set(lease, "1").block(T);
+            r.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction")).blockLast(T);
+            r.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).blockLast(T);
+            try {
+                // Redis refuses every command queued in a MULTI when out of memory: the read must still succeed
+                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of(">"), 10).block(T)).hasSize(3);
+                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of("0"), 10).block(T))
+                        .as("the consumer's pending entries, re-read after a restart").hasSize(3);
+                assertThatThrownBy(() -> ownReads.read(lease, scratch, "2", "g", "c", List.of(stream), List.of(">"), 10).block(T))
+                        .as("still fenced").isInstanceOf(TaskFencedException.class);
+            } finally {
+                r.execute(c -> c.serverCommands().setConfig("maxmemory", "0")).blockLast(T);
+            }
+        }
+    }
+
+    /**
+     * CI stop 17: a task revoked while its reader's fenced read was in flight logged "Operator called default
+     * onErrorDropped" (ERROR) with the read's TaskFencedException — the cancel raced the reply's error. A stopped
+     * reader drops late replies itself, and what still races the cancel goes to the subscription's LateErrors context
+     * (DEBUG), never to Reactor's global dropped-error hook.
+     */
+    @Test
+    void aReaderCancelledWhileAFencedReadIsInFlightDropsNoErrorOnTheFloor() throws InterruptedException {
+        redis.opsForValue().set(lease, "2").block(T); // every read of token 1 is fenced
+        List<Throwable> dropped = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+        try {
+            java.util.Random random = new java.util.Random(17);
+            for (int i = 0; i < 400; i++) {
+                io.quantumtrader.streams.redis.PartitionReader reader = new io.quantumtrader.streams.redis.PartitionReader(
+                        redis, "g", "zombie", Map.of(stream, "ticks"), 0, 10, Duration.ofMillis(1), Duration.ofMillis(10),
+                        lease, "1", reads, scratch);
+                // as TaskManager subscribes a task (without the context, this test saw Reactor drop FENCED errors)
+                reactor.core.Disposable subscription = reader.receive().subscribe(e -> { }, delivered::add, null,
+                        io.quantumtrader.streams.runtime.LateErrors.context("reader " + i, org.slf4j.LoggerFactory.getLogger(FencedReadTest.class)));
+                long until = System.nanoTime() + random.nextInt(1_500_000); // 0-1.5 ms: before, during or after the reply
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                subscription.dispose();
+            }
+            Thread.sleep(200); // replies still in flight come back
+        } finally {
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+        assertThat(dropped).as("errors Reactor dropped (logged at ERROR)").isEmpty();
+        assertThat(delivered).as("a reader not cancelled in time gets its FENCED error").isNotEmpty()
+                .allMatch(e -> e instanceof TaskFencedException);
+        assertThat(pending().getTotalPendingMessages()).as("every read was undone").isZero();
+    }
+
+    private List<StreamMessage<byte[], byte[]>> read(String token, String consumer, String offset, int count) {
+        return reads.read(lease, scratch, token, "g", consumer, List.of(stream), List.of(offset), count).block(T);
+    }
+
+    private PendingMessagesSummary pending() {
+        return redis.opsForStream().pending(stream, "g").block(T);
+    }
+
+    private static List<String> idsOf(List<StreamMessage<byte[], byte[]>> messages) {
+        return messages.stream().map(StreamMessage::getId).toList();
+    }
+}
