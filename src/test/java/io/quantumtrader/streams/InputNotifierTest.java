@@ -46,8 +46,13 @@ class InputNotifierTest {
     }
 
     private static StreamsRuntime start(ReactiveStringRedisTemplate redis, String ns, String id, boolean notifier) {
+        return start(redis, ns, id, notifier, IDLE);
+    }
+
+    private static StreamsRuntime start(ReactiveStringRedisTemplate redis, String ns, String id, boolean notifier,
+                                        Duration idle) {
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId(id)
-                .withCatalog(ScaleOutTopology.CATALOG).withIdle(IDLE, IDLE).withLeaseTtl(Duration.ofSeconds(2));
+                .withCatalog(ScaleOutTopology.CATALOG).withIdle(idle, idle).withLeaseTtl(Duration.ofSeconds(2));
         StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("none"), config, redis).withInputNotifier(notifier);
         runtime.start();
         return runtime;
@@ -97,6 +102,34 @@ class InputNotifierTest {
             assertThat(notifier.failures()).isZero();
             assertThat(runtime.metrics().registry().find("qt.streams.input.notifier.wakeups").functionCounter().count())
                     .isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    /**
+     * The watch rule with an idle back-off shorter than {@link InputNotifier#WATCH_AFTER} (3 ms, never doubling): readers
+     * that last read a backlog wait the short delays out unwatched (no wake-up at all), and a reader whose records come
+     * one at a time ({@link io.quantumtrader.streams.redis.PartitionReader#SPARSE_INPUT_ENTRIES}) is watched from its
+     * first delay and woken. Without the sparse-input rule no reader here would ever be woken.
+     */
+    @Test
+    void aReaderOfSparseInputIsWatchedFromItsFirstShortIdleDelayAndAReaderOfABacklogIsNot() throws InterruptedException {
+        String ns = RedisTestSupport.freshNamespace();
+        EventPublisher publisher = new EventPublisher(template(), new StreamKeys(ns), ScaleOutTopology.CATALOG, "test");
+        int backlog = 20 * ScaleOutTopology.PARTITIONS;
+        for (int i = 0; i < backlog; i++) { // published before the start: every partition's first read is a batch of many
+            publisher.send("events", "K" + (i % 24), new Tick("K" + (i % 24), 100, i), 1_700_000_000_000L + i).block();
+        }
+        try (StreamsRuntime runtime = start(template(), ns, "a", true, Duration.ofMillis(3))) {
+            InputNotifier notifier = runtime.inputNotifier();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ScaleOutTopology.outputCount(template(), ns) == backlog);
+            Thread.sleep(300); // ~100 short idle delays per reader
+            assertThat(notifier.wakeups()).as("readers whose last read was a batch of many entries are not watched").isZero();
+            for (int i = 1; i <= 10; i++) {
+                Thread.sleep(50);
+                latencyMs(template(), ns, "K1", 1_000 + i); // one record at a time: reads of one entry
+            }
+            assertThat(notifier.wakeups()).as("a reader of sparse input is watched from its first 3 ms delay").isPositive();
+            assertThat(ScaleOutTopology.outputCount(template(), ns)).isEqualTo(backlog + 10);
         }
     }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The fenced reads stay non-blocking (DESIGN §2: a {@code BLOCK} on the shared multiplexed connection would stall
  * every task, and inside a script it does not block). This notifier has its own Lettuce connection, on which one
  * background thread runs a group-less {@code XREAD BLOCK <t> COUNT 1 STREAMS k1 … kn id1 … idn} over the partition
- * keys of the readers that are waiting out an idle delay (of at least {@link #WATCH_AFTER}); it consumes nothing
+ * keys of the readers that are waiting out an idle delay (of at least {@link #WATCH_AFTER}, or any delay when their
+ * input is sparse: {@link PartitionReader#watchable}); it consumes nothing
  * (delivery, fencing and acknowledgement stay with the readers' {@code XREADGROUP}). Each {@code id} is what the idle readers have already seen of that key
  * (the largest id they read, at least their group's {@code last-delivered-id}) or what the notifier saw last, so no
  * entry appended between two calls is missed, and an entry the readers already have does not wake them again. When
@@ -54,9 +55,10 @@ public final class InputNotifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InputNotifier.class);
     private static final long MAX_RETRY_MS = 5_000;
     /**
-     * A reader is watched from its first idle delay at least this long: the first step of the default back-off (2 ms)
-     * costs less to wait out than a wake-up (at 1,000 records/s a reader is idle for a millisecond or two between
-     * records, and watching every such gap meant more, smaller batches and more latency, docs/BENCHMARKS.md).
+     * A reader of busy input is watched from its first idle delay at least this long: the first step of the default
+     * back-off (2 ms) then costs less to wait out than a wake-up (watching every such gap meant smaller batches and
+     * more latency at 10,000 records/s, docs/BENCHMARKS.md). A reader of sparse input (its last read returned at most
+     * {@link PartitionReader#SPARSE_INPUT_ENTRIES} entries) is watched from its first idle delay.
      */
     public static final Duration WATCH_AFTER = Duration.ofMillis(4);
 
