@@ -58,8 +58,9 @@ public final class PartitionReader {
      * A reader whose last non-empty read returned at most this many entries is reported idle from its first idle
      * delay on, however short ({@link #onIdle}): its records come one or two at a time, so a wake-up saves each of
      * them most of a delay. A reader that read more (a backlog, a high rate) waits out the short delays and reads
-     * larger batches. Measured with {@code bench --latency} (docs/BENCHMARKS.md, 2026-12-03 morning): at 1,000
-     * records/s the median fell from 2.3–2.4 ms to 0.8 ms, at 10,000/s it did not change.
+     * larger batches. Measured with {@code bench --latency} (docs/BENCHMARKS.md, 2026-12-03 05:10 UTC): at 1,000
+     * records/s the median fell from 2.1–2.6 ms to 0.57–0.67 ms; at 10,000/s and 10/s it did not change. Watching every
+     * idle reader whatever it read made the 10,000/s runs worse (batches of one or two records).
      */
     public static final int SPARSE_INPUT_ENTRIES = 2;
 
