@@ -240,7 +240,12 @@ public final class PartitionReader {
      *         last non-empty read returned at most {@link #SPARSE_INPUT_ENTRIES} entries
      */
     public boolean watchable(Duration after) {
-        return idle.get() && (currentDelayMs >= after.toMillis() || lastReadEntries <= SPARSE_INPUT_ENTRIES);
+        return idle.get() && worthWatching(currentDelayMs, after.toMillis());
+    }
+
+    /** @return true when an idle delay of {@code delayMs} is worth a wake-up: at least {@code afterMs}, or sparse input */
+    private boolean worthWatching(long delayMs, long afterMs) {
+        return delayMs >= afterMs || lastReadEntries <= SPARSE_INPUT_ENTRIES;
     }
 
     /** @return true once the reader was stopped, cancelled or failed: it reads no more */
@@ -353,7 +358,7 @@ public final class PartitionReader {
                 Disposable timer = Schedulers.parallel().schedule(this::idleOver, delay, TimeUnit.MILLISECONDS);
                 idleTimer = timer;
                 java.util.function.Consumer<PartitionReader> listener = idleListener;
-                if (listener != null && (delay >= idleListenerAfterMs || lastReadEntries <= SPARSE_INPUT_ENTRIES)) {
+                if (listener != null && worthWatching(delay, idleListenerAfterMs)) {
                     listener.accept(this);
                 }
             } else {
