@@ -63,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "how long each --latency load is offered (default: ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--latency-warmup", defaultValue = "30", description = "--latency: seconds each rate is offered first, not measured, so the JIT compilers have compiled its path (at least 1; default: ${DEFAULT-VALUE})")
+    int latencyWarmupSeconds;
+
     @Option(names = "--idle-max-ms", defaultValue = "100", description = "--latency: longest wait between reads of an idle partition, ms (the runtime's default: ${DEFAULT-VALUE})")
     int idleMaxMs;
 
@@ -85,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                     loadAverage());
             if (latency) {
                 for (int rate : rates) {
-                    LatencyBenchmark.run(redis, rate, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
+                    LatencyBenchmark.run(redis, rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
                 }
                 return 0;
             }

@@ -30,7 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  * Per-hop latency of one stateless stage ({@code mapValues → to}) at a fixed offered load: from just before the input
  * XADD is sent to the moment its output entry is seen in Redis by a probe blocked in {@code XREAD BLOCK} on its own
  * connection (the probe's wake-up, about 0.1 ms on loopback, is included). Percentiles from an HdrHistogram
- * (µs, 3 significant digits); the first second of each run is warm-up and not counted.
+ * (µs, 3 significant digits). The first {@code warmUpSeconds} of each run are offered at the same rate but not
+ * counted: the JIT compilers work on the path of batches of one or two records for about 20–30 s at 1,000/s, and a
+ * cold run's p99 is theirs (docs/BENCHMARKS.md, 2026-12-03 07:23 UTC); a warm-up at another rate does not warm that
+ * path.
  */
 final class LatencyBenchmark {
 
@@ -41,16 +44,17 @@ final class LatencyBenchmark {
 
     /**
      * @param rate    offered load, records/s
-     * @param seconds how long records are offered
+     * @param warmUpSeconds how long records are offered first at the same rate, not counted (at least 1)
+     * @param seconds how long records are offered and counted
      * @param idleMax the runtime's longest wait between reads of an idle partition ({@link StreamsConfig#withIdle})
      * @param notifier whether the runtime wakes idle readers ({@link StreamsRuntime#withInputNotifier})
      */
-    static Histogram run(RedisConnection redis, int rate, int seconds, int batchSize, Duration idleMax, boolean notifier,
+    static Histogram run(RedisConnection redis, int rate, int warmUpSeconds, int seconds, int batchSize, Duration idleMax, boolean notifier,
                          PrintStream out) {
         String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
-        int total = rate * seconds;
-        int warmUp = rate; // the first second
+        int warmUp = rate * Math.max(1, warmUpSeconds);
+        int total = warmUp + rate * seconds;
         long[] sentAt = new long[total];
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong received = new AtomicLong();
@@ -95,8 +99,9 @@ final class LatencyBenchmark {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             probe.interrupt();
-            out.printf("latency at %,6d/s offered for %d s, idle max %d ms, notifier %s: %s  (%,d of %,d outputs seen)%n",
-                    rate, seconds, idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram), received.get(), total);
+            out.printf("latency at %,6d/s offered for %d s after %d s of warm-up, idle max %d ms, notifier %s: %s  (%,d of %,d outputs seen)%n",
+                    rate, seconds, Math.max(1, warmUpSeconds), idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram),
+                    received.get(), total);
             var n = runtime.inputNotifier();
             out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
                     : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));

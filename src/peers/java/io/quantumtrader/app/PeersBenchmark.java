@@ -257,6 +257,8 @@ public final class PeersBenchmark {
 
     private static final int[] LATENCY_RATES = {1_000, 10_000};
     private static final int LATENCY_SECONDS = 10;
+    /** Each rate is offered this long first, not measured, on either side ({@code bench --latency}'s default). */
+    private static final int LATENCY_WARMUP_SECONDS = 30;
 
     /**
      * The same pass-through stage ({@code mapValues(v -> v) → to}) at the same offered loads: this engine as
@@ -266,7 +268,7 @@ public final class PeersBenchmark {
      */
     private void latency(RedisConnection redis) throws Exception {
         for (int rate : LATENCY_RATES) {
-            LatencyBenchmark.run(redis, rate, LATENCY_SECONDS, batchSize, Duration.ofMillis(100), true, System.out);
+            LatencyBenchmark.run(redis, rate, LATENCY_WARMUP_SECONDS, LATENCY_SECONDS, batchSize, Duration.ofMillis(100), true, System.out);
         }
         try (KafkaBroker broker = KafkaBroker.start()) {
             for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
@@ -301,7 +303,8 @@ public final class PeersBenchmark {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        int total = rate * LATENCY_SECONDS;
+        int unmeasured = rate * LATENCY_WARMUP_SECONDS;
+        int total = unmeasured + rate * LATENCY_SECONDS;
         long[] sentAt = new long[total];
         org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong received = new AtomicLong();
@@ -321,7 +324,7 @@ public final class PeersBenchmark {
                         long now = System.nanoTime();
                         for (var r : records) {
                             int seq = (int) TICKS.deserialize(r.value()).timestamp() - 1;
-                            if (seq >= rate) { // the first second is warm-up, as for the engine
+                            if (seq >= unmeasured) { // warm-up, as for the engine
                                 histogram.recordValue(Math.max(0, (now - sentAt[seq]) / 1_000));
                             }
                             received.incrementAndGet();
@@ -345,8 +348,8 @@ public final class PeersBenchmark {
             probe.join(10_000);
         }
         deleteRecursively(stateDir);
-        System.out.printf("Kafka Streams %s%s latency at %,6d/s offered for %d s: %s  (%,d of %,d outputs seen)%n", guarantee,
-                tuned ? " (linger.ms 0, commit.interval.ms 10)" : " (defaults)", rate, LATENCY_SECONDS,
+        System.out.printf("Kafka Streams %s%s latency at %,6d/s offered for %d s after %d s of warm-up: %s  (%,d of %,d outputs seen)%n",
+                guarantee, tuned ? " (linger.ms 0, commit.interval.ms 10)" : " (defaults)", rate, LATENCY_SECONDS, LATENCY_WARMUP_SECONDS,
                 LatencyBenchmark.percentiles(histogram), received.get(), total);
     }
 

@@ -3,6 +3,10 @@ package io.quantumtrader.streams;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.InputNotifier;
+import io.quantumtrader.streams.redis.PartitionReader;
+import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.RuntimeState;
 import io.quantumtrader.streams.runtime.StreamTask;
@@ -18,7 +22,11 @@ import redis.embedded.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.TreeSet;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
@@ -130,6 +138,52 @@ class InputNotifierTest {
             }
             assertThat(notifier.wakeups()).as("a reader of sparse input is watched from its first 3 ms delay").isPositive();
             assertThat(ScaleOutTopology.outputCount(template(), ns)).isEqualTo(backlog + 10);
+        }
+    }
+
+    /**
+     * A watched reader of sparse input reads each record once: a read that found fewer entries than it asked for goes
+     * straight into a watched wait instead of reading again (before, every record cost a second, empty read). Records
+     * appended in every gap (while a read is in flight, just after its reply, during the wait) are all read, once:
+     * with a 10 s back-off a record the notifier did not report would time the test out.
+     */
+    @Test
+    void aWatchedReaderOfSparseInputReadsEachRecordOnceAndMissesNone() throws InterruptedException {
+        String ns = RedisTestSupport.freshNamespace();
+        String key = new StreamKeys(ns).stream("ticks", 0);
+        new StreamAdmin(template()).ensureGroup(key, "g").block();
+        EventPublisher publisher = RedisTestSupport.publisher(ns, StreamCatalog.defaults());
+        Duration backOff = Duration.ofSeconds(10);
+        PartitionReader reader = new PartitionReader(template(), "g", "c1", Map.of(key, "ticks"), 0, 500, backOff, backOff);
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (InputNotifier notifier = InputNotifier.open(template(), Duration.ofSeconds(1), "test").orElseThrow()) {
+            notifier.register(reader);
+            var subscription = reader.receiveBatches().subscribe(b -> b.forEach(e -> received.add(e.id())));
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> notifier.watching().contains(key));
+                int one = 30;
+                for (int i = 1; i <= one; i++) { // one at a time, each read before the next is sent
+                    publisher.send("ticks", "K", new Tick("K", 100, i), 1_700_000_000_000L + i).block();
+                    int expected = i;
+                    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> received.size() == expected);
+                    Thread.sleep(5); // the reader is in its wait again
+                }
+                assertThat(reader.reads()).as("one read per record, plus the reads of the PEL and the first empty read")
+                        .isLessThanOrEqualTo(one + 3);
+                int burst = 300;
+                for (int i = 1; i <= burst; i++) { // gaps of 0-2 ms, sometimes two at once: every point of the read cycle
+                    publisher.send("ticks", "K", new Tick("K", 100, one + i), 1_700_000_000_000L + one + i).block();
+                    int gap = ThreadLocalRandom.current().nextInt(4);
+                    if (gap > 0) {
+                        Thread.sleep(gap - 1);
+                    }
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= one + burst);
+                assertThat(received).doesNotHaveDuplicates().hasSize(one + burst);
+                assertThat(received).isSortedAccordingTo(StreamEntry::compareIds);
+            } finally {
+                subscription.dispose();
+            }
         }
     }
 

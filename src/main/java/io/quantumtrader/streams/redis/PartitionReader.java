@@ -353,20 +353,15 @@ public final class PartitionReader {
             } else if (entries.isEmpty() && !stopped) {
                 long delay = idleMillis;
                 idleMillis = Math.min(idleMax.toMillis(), Math.max(1, idleMillis * 2));
-                currentDelayMs = delay;
-                idle.set(true);
-                Disposable timer = Schedulers.parallel().schedule(this::idleOver, delay, TimeUnit.MILLISECONDS);
-                idleTimer = timer;
-                java.util.function.Consumer<PartitionReader> listener = idleListener;
-                if (listener != null && worthWatching(delay, idleListenerAfterMs)) {
-                    listener.accept(this);
-                }
+                awaitInput(delay);
             } else {
-                if (!entries.isEmpty()) {
-                    lastReadEntries = entries.size();
-                }
+                lastReadEntries = entries.size();
                 idleMillis = idleMin.toMillis();
-                drain();
+                if (!stopped && !wakeRequested.get() && drainedBy(entries.size(), count)) {
+                    awaitInput(idleMillis); // the read found all there was: an entry appended since wakes the reader
+                } else {
+                    drain();
+                }
             }
         }, error -> {
             stopped = true;
@@ -375,6 +370,40 @@ public final class PartitionReader {
                 s.error(error);
             }
         });
+    }
+
+    /**
+     * @return true when a read of new entries that returned {@code entries} of the {@code count} asked for left
+     *         nothing behind and the reader's wait for more is watched: every stream returned fewer entries than it
+     *         was asked for (so it had no more at that moment), at most {@link #SPARSE_INPUT_ENTRIES} in all, and an
+     *         idle listener ({@link InputNotifier}) watches the reader from the largest id it read. Reading again at
+     *         once would then return nothing: measured with {@code bench --latency} at 1,000 records/s, every record
+     *         cost a second, empty fenced read (five commands) before the reader went idle (docs/BENCHMARKS.md,
+     *         2026-12-03 07:40 UTC). Without a listener (a Redis Cluster, or no notifier) the reader reads again at
+     *         once, as a wait would not be cut short.
+     */
+    private boolean drainedBy(int entries, int count) {
+        int perStream = Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
+        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream;
+    }
+
+    /**
+     * Waits {@code delayMs} before the next read (ended early by {@link #wake()}), telling the idle listener when the
+     * wait is worth watching. A wake-up that arrived before the wait began ends it at once.
+     */
+    private void awaitInput(long delayMs) {
+        currentDelayMs = delayMs;
+        idle.set(true);
+        Disposable timer = Schedulers.parallel().schedule(this::idleOver, delayMs, TimeUnit.MILLISECONDS);
+        idleTimer = timer;
+        java.util.function.Consumer<PartitionReader> listener = idleListener;
+        if (listener != null && worthWatching(delayMs, idleListenerAfterMs)) {
+            listener.accept(this);
+        }
+        if (wakeRequested.get() && idle.compareAndSet(true, false)) {
+            timer.dispose(); // woken between the read's reply and the start of this wait
+            drain();
+        }
     }
 
     /** The idle delay is over (unless {@link #wake()} ended it first): read again. */
