@@ -16,6 +16,7 @@ import io.quantumtrader.streams.runtime.TaskState;
 import io.quantumtrader.streams.scaleout.ScaleOutTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import redis.embedded.RedisServer;
 
@@ -183,6 +184,48 @@ class InputNotifierTest {
                 assertThat(received).isSortedAccordingTo(StreamEntry::compareIds);
             } finally {
                 subscription.dispose();
+            }
+        }
+    }
+
+    /**
+     * A reader that becomes idle while the notifier is blocked on other keys is watched at once: the blocked call is
+     * ended with {@code CLIENT UNBLOCK} (the id of the notifier's connection, noted when its {@code CLIENT ID} reply
+     * arrives) and re-issued with both keys, long before the 5 s block would have ended by itself. These readers are
+     * unfenced, so the idle listener runs on Lettuce's event loop: opening the control connection there deadlocked.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // it once deadlocked: fail, do not hang
+    void aReaderThatBecomesIdleDuringABlockedCallIsWatchedAtOnce() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        String first = keys.stream("ticks", 0);
+        String second = keys.stream("ticks", 1);
+        StreamAdmin admin = new StreamAdmin(template());
+        admin.ensureGroup(first, "g").block();
+        admin.ensureGroup(second, "g").block();
+        Duration backOff = Duration.ofSeconds(10);
+        PartitionReader a = new PartitionReader(template(), "g", "c1", Map.of(first, "ticks"), 0, 500, backOff, backOff);
+        PartitionReader b = new PartitionReader(template(), "g", "c1", Map.of(second, "ticks"), 1, 500, backOff, backOff);
+        try (InputNotifier notifier = InputNotifier.open(template(), Duration.ofSeconds(5), "test").orElseThrow()) {
+            notifier.register(a);
+            notifier.register(b);
+            var readingA = a.receiveBatches().subscribe();
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> notifier.watching().equals(Set.of(first)));
+                await().pollDelay(Duration.ofMillis(200)).until(() -> true); // the call is blocked, its client id known
+                var readingB = b.receiveBatches().subscribe();
+                try {
+                    long started = System.nanoTime();
+                    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> notifier.watching().equals(Set.of(first, second)));
+                    assertThat((System.nanoTime() - started) / 1_000_000).as("ms until both keys are watched").isLessThan(2_000);
+                    assertThat(notifier.unblocks()).as("the blocked call was ended, not waited out").isPositive();
+                } finally {
+                    readingB.dispose();
+                }
+            } finally {
+                readingA.dispose();
             }
         }
     }

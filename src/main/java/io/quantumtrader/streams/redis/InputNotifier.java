@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +85,8 @@ public final class InputNotifier implements AutoCloseable {
     private Set<String> blockedOn;
     private long blockedClientId = -1;
     private boolean reissue;
+    /** Guarded by {@link #lock}: the number of the latest call. */
+    private long callSeq;
     private long failureStreak;
 
     private InputNotifier(RedisClient client, RedisURI uri, Duration block, String name) {
@@ -185,21 +188,39 @@ public final class InputNotifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the blocked call of connection {@code clientId} with {@code CLIENT UNBLOCK} on the control connection.
+     * Never blocks the caller: the first time, the control connection is opened on another thread (opening a
+     * connection waits for Lettuce's event loop, and a reader may call this from that loop: it once deadlocked there).
+     */
     private void unblock(long clientId) {
-        try {
-            StatefulRedisConnection<String, String> c = control;
-            if (c == null) {
-                synchronized (this) {
-                    if (closed) {
-                        return;
+        StatefulRedisConnection<String, String> c = control;
+        if (c == null) {
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    StatefulRedisConnection<String, String> opened;
+                    synchronized (this) {
+                        if (closed) {
+                            return;
+                        }
+                        opened = control;
+                        if (opened == null) {
+                            opened = client.connect(StringCodec.UTF8, uri);
+                            control = opened;
+                        }
                     }
-                    c = control;
-                    if (c == null) {
-                        c = client.connect(StringCodec.UTF8, uri);
-                        control = c;
-                    }
+                    sendUnblock(opened, clientId);
+                } catch (RuntimeException e) {
+                    unblockFailed(e);
                 }
-            }
+            });
+            return;
+        }
+        sendUnblock(c, clientId);
+    }
+
+    private void sendUnblock(StatefulRedisConnection<String, String> c, long clientId) {
+        try {
             unblocks.incrementAndGet();
             c.async().clientUnblock(clientId, UnblockType.TIMEOUT).whenComplete((r, e) -> {
                 if (e == null) {
@@ -213,11 +234,11 @@ public final class InputNotifier implements AutoCloseable {
         }
     }
 
-    /** The first failure of a streak at WARN (e.g. an ACL user without CLIENT UNBLOCK), then DEBUG. */
+    /** The first failure of a streak at WARN (e.g. an ACL user without CLIENT ID or CLIENT UNBLOCK), then DEBUG. */
     private void unblockFailed(Throwable e) {
         if (unblockFailing.compareAndSet(false, true)) {
-            log.warn("input notifier {}: CLIENT UNBLOCK failed, so newly idle partitions are watched only when the current "
-                    + "XREAD BLOCK ends (within {} ms; their readers poll meanwhile). Does the Redis user lack CLIENT UNBLOCK? {}",
+            log.warn("input notifier {}: CLIENT ID or CLIENT UNBLOCK failed, so newly idle partitions are watched only when the current "
+                    + "XREAD BLOCK ends (within {} ms; their readers poll meanwhile). Does the Redis user lack CLIENT ID or CLIENT UNBLOCK? {}",
                     name, block.toMillis(), RedisErrors.rootMessage(e));
         } else {
             log.debug("input notifier {}: CLIENT UNBLOCK failed again: {}", name, e.toString());
@@ -317,28 +338,21 @@ public final class InputNotifier implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection();
         List<XReadArgs.StreamOffset<String>> streams = new ArrayList<>(offsets.size());
         offsets.forEach((key, id) -> streams.add(XReadArgs.StreamOffset.from(key, id)));
+        long call;
         synchronized (lock) {
             blockedOn = new LinkedHashSet<>(offsets.keySet());
             blockedClientId = -1;
+            call = ++callSeq;
         }
-        long unblock = -1;
         List<StreamMessage<String, String>> reply;
         try {
-            // pipelined: the id of this connection (it changes when Lettuce reconnects) comes back before XREAD blocks
+            // pipelined: the id of this connection (it changes when Lettuce reconnects) comes back before XREAD blocks;
+            // it is noted when it arrives, so this thread wakes once per call, for the XREAD's reply
             RedisFuture<Long> id = c.async().clientId();
             calls.incrementAndGet();
             RedisFuture<List<StreamMessage<String, String>>> read = c.async().xread(
                     XReadArgs.Builder.block(block).count(1), streams.toArray(new XReadArgs.StreamOffset[0]));
-            long clientId = id.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            synchronized (lock) {
-                blockedClientId = clientId;
-                if (reissue) {
-                    unblock = clientId;   // a reader of another key became idle meanwhile
-                }
-            }
-            if (unblock >= 0) {
-                unblock(unblock);
-            }
+            id.whenComplete((clientId, error) -> clientIdKnown(call, clientId, error));
             reply = read.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             synchronized (lock) {
@@ -365,6 +379,32 @@ public final class InputNotifier implements AutoCloseable {
                     break;
                 }
             }
+        }
+    }
+
+    /**
+     * The {@code CLIENT ID} of call {@code call} came back (on Lettuce's thread): note it for {@link #readerIdle}, and
+     * end the call at once when a reader of another key became idle meanwhile. Without the id (an ACL user without
+     * {@code CLIENT ID}) calls still run; newly idle readers then wait for the current one to end (at most the block
+     * time).
+     */
+    private void clientIdKnown(long call, Long clientId, Throwable error) {
+        if (error != null) {
+            if (!closed) {
+                unblockFailed(error);
+            }
+            return;
+        }
+        boolean unblockNow;
+        synchronized (lock) {
+            if (call != callSeq || blockedOn == null) {
+                return; // that call is over
+            }
+            blockedClientId = clientId;
+            unblockNow = reissue;
+        }
+        if (unblockNow) {
+            unblock(clientId);
         }
     }
 
