@@ -241,7 +241,7 @@ public final class InputNotifier implements AutoCloseable {
                     + "XREAD BLOCK ends (within {} ms; their readers poll meanwhile). Does the Redis user lack CLIENT ID or CLIENT UNBLOCK? {}",
                     name, block.toMillis(), RedisErrors.rootMessage(e));
         } else {
-            log.debug("input notifier {}: CLIENT UNBLOCK failed again: {}", name, e.toString());
+            log.debug("input notifier {}: CLIENT ID or CLIENT UNBLOCK failed again: {}", name, e.toString());
         }
     }
 
@@ -390,7 +390,8 @@ public final class InputNotifier implements AutoCloseable {
      */
     private void clientIdKnown(long call, Long clientId, Throwable error) {
         if (error != null) {
-            if (!closed) {
+            // a refusal (e.g. NOPERM) is reported here; a lost connection fails the XREAD too and is reported by the loop
+            if (!closed && isErrorReply(error)) {
                 unblockFailed(error);
             }
             return;
@@ -406,6 +407,15 @@ public final class InputNotifier implements AutoCloseable {
         if (unblockNow) {
             unblock(clientId);
         }
+    }
+
+    private static boolean isErrorReply(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private StatefulRedisConnection<String, String> connection() {

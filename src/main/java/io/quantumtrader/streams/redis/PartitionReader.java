@@ -355,7 +355,9 @@ public final class PartitionReader {
                 idleMillis = Math.min(idleMax.toMillis(), Math.max(1, idleMillis * 2));
                 awaitInput(delay);
             } else {
-                lastReadEntries = entries.size();
+                if (!entries.isEmpty()) {
+                    lastReadEntries = entries.size();
+                }
                 idleMillis = idleMin.toMillis();
                 if (!stopped && !wakeRequested.get() && drainedBy(entries.size(), count)) {
                     awaitInput(idleMillis); // the read found all there was: an entry appended since wakes the reader
@@ -379,7 +381,7 @@ public final class PartitionReader {
      *         idle listener ({@link InputNotifier}) watches the reader from the largest id it read. Reading again at
      *         once would then return nothing: measured with {@code bench --latency} at 1,000 records/s, every record
      *         cost a second, empty fenced read (five commands) before the reader went idle (docs/BENCHMARKS.md,
-     *         2026-12-03 07:40 UTC). Without a listener (a Redis Cluster, or no notifier) the reader reads again at
+     *         2026-12-03 07:20 UTC). Without a listener (a Redis Cluster, or no notifier) the reader reads again at
      *         once, as a wait would not be cut short.
      */
     private boolean drainedBy(int entries, int count) {
