@@ -316,7 +316,10 @@ public final class InputNotifier implements AutoCloseable {
 
     /** @return the group's {@code last-delivered-id} on {@code key} ({@code XINFO GROUPS}), "0-0" when not found */
     private String lastDelivered(String key, String group) throws Exception {
-        List<Object> groups = connection().async().xinfoGroups(key).get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        StatefulRedisConnection<String, String> c = connection();
+        RedisFuture<List<Object>> reply = c.async().xinfoGroups(key);
+        c.flushCommands();
+        List<Object> groups = reply.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
         for (Object g : groups) {
             Map<String, Object> info = new HashMap<>();
             if (g instanceof Map<?, ?> m) {
@@ -352,6 +355,10 @@ public final class InputNotifier implements AutoCloseable {
             calls.incrementAndGet();
             RedisFuture<List<StreamMessage<String, String>>> read = c.async().xread(
                     XReadArgs.Builder.block(block).count(1), streams.toArray(new XReadArgs.StreamOffset[0]));
+            // one write: Redis runs both before it replies, so the XREAD is blocked by the time the id is known and a
+            // CLIENT UNBLOCK sent on seeing the id cannot arrive before it (with two writes it sometimes did, and the
+            // call then ran its full block time: InputNotifierTest.theWatchedKeysFollowTheAssignment, 855 ms)
+            c.flushCommands();
             id.whenComplete((clientId, error) -> clientIdKnown(call, clientId, error));
             reply = read.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } finally {
@@ -422,6 +429,7 @@ public final class InputNotifier implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null || !c.isOpen()) {
             c = client.connect(StringCodec.UTF8, uri);
+            c.setAutoFlushCommands(false); // only this thread writes here, each call's commands in one flush
             connection = c;
             if (closed) {
                 c.closeAsync();
