@@ -8,13 +8,14 @@
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/commit.lua > /tmp/commit.lua
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/lib.lua
 #   python3 docs/scripts/commit-and-read-cost.py 7795 /tmp/commit.lua /tmp/lib.lua
-import socket, sys, uuid
+# Another batch size: BATCH=1 ROUNDS=5000 python3 docs/scripts/commit-and-read-cost.py 7795
+import os, socket, sys, uuid
 
 R = 'src/main/resources/io/quantumtrader/streams/redis/'
 port = int(sys.argv[1])
 commit_lua = sys.argv[2] if len(sys.argv) > 2 else R + 'commit.lua'
 lib_lua = sys.argv[3] if len(sys.argv) > 3 else R + 'append-outputs.lib.lua'
-ROUNDS, BATCH = 100, 500
+ROUNDS, BATCH = int(os.environ.get('ROUNDS', 100)), int(os.environ.get('BATCH', 500))
 
 
 def enc(*args):
