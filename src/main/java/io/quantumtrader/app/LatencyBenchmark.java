@@ -53,7 +53,8 @@ final class LatencyBenchmark {
                          PrintStream out) {
         String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
-        int warmUp = rate * Math.max(1, warmUpSeconds);
+        int unmeasuredSeconds = Math.max(1, warmUpSeconds);
+        int warmUp = rate * unmeasuredSeconds;
         int total = warmUp + rate * seconds;
         long[] sentAt = new long[total];
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -100,7 +101,7 @@ final class LatencyBenchmark {
             }
             probe.interrupt();
             out.printf("latency at %,6d/s offered for %d s after %d s of warm-up, idle max %d ms, notifier %s: %s  (%,d of %,d outputs seen)%n",
-                    rate, seconds, Math.max(1, warmUpSeconds), idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram),
+                    rate, seconds, unmeasuredSeconds, idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram),
                     received.get(), total);
             var n = runtime.inputNotifier();
             out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""

@@ -398,7 +398,7 @@ public final class InputNotifier implements AutoCloseable {
     private void clientIdKnown(long call, Long clientId, Throwable error) {
         if (error != null) {
             // a refusal (e.g. NOPERM) is reported here; a lost connection fails the XREAD too and is reported by the loop
-            if (!closed && isErrorReply(error)) {
+            if (!closed && RedisErrors.isErrorReply(error)) {
                 unblockFailed(error);
             }
             return;
@@ -414,15 +414,6 @@ public final class InputNotifier implements AutoCloseable {
         if (unblockNow) {
             unblock(clientId);
         }
-    }
-
-    private static boolean isErrorReply(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private StatefulRedisConnection<String, String> connection() {

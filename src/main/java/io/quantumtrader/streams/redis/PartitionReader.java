@@ -385,8 +385,12 @@ public final class PartitionReader {
      *         once, as a wait would not be cut short.
      */
     private boolean drainedBy(int entries, int count) {
-        int perStream = Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
-        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream;
+        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream(count);
+    }
+
+    /** @return the COUNT each stream of a read of {@code count} entries is asked for (at least 1) */
+    private int perStream(int count) {
+        return Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
     }
 
     /**
@@ -423,7 +427,7 @@ public final class PartitionReader {
         for (String key : streamByKey.keySet()) {
             offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
         }
-        int perStream = Math.max(1, (count + offsets.size() - 1) / offsets.size());
+        int perStream = perStream(count);
         Flux<StreamEntry> read;
         if (fastReads != null) {
             List<String> keys = new ArrayList<>(streamByKey.keySet());

@@ -17,6 +17,19 @@ final class RedisErrors {
         return false;
     }
 
+    /**
+     * @return true when the error, or any of its causes, is an error reply of Redis (e.g. NOPERM), not a failure to
+     *         reach it (connection lost, timeout)
+     */
+    static boolean isErrorReply(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the innermost message (the Redis reply itself) */
     static String rootMessage(Throwable error) {
         Throwable t = error;
