@@ -17,6 +17,7 @@ import reactor.core.scheduler.Schedulers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -360,6 +361,9 @@ public final class InputNotifier implements AutoCloseable {
             // call then ran its full block time: InputNotifierTest.theWatchedKeysFollowTheAssignment, 855 ms)
             c.flushCommands();
             id.whenComplete((clientId, error) -> clientIdKnown(call, clientId, error));
+            // the readers are woken on Lettuce's thread as the reply arrives: a hop to this thread less before they
+            // read (it wakes too, to note what the call returned and issue the next one)
+            read.thenAccept(this::wakeReaders);
             reply = read.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             synchronized (lock) {
@@ -370,12 +374,24 @@ public final class InputNotifier implements AutoCloseable {
         if (reply == null || reply.isEmpty()) {
             return;
         }
-        Set<String> arrived = new LinkedHashSet<>();
         synchronized (lock) {
             for (StreamMessage<String, String> m : reply) {
-                arrived.add(m.getStream());
                 seen.merge(m.getStream(), m.getId(), (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b);
             }
+        }
+    }
+
+    /**
+     * Wakes the readers of the keys a call returned with. Runs on Lettuce's thread as the reply arrives ({@link
+     * PartitionReader#wake()} only starts a read: it never blocks).
+     */
+    private void wakeReaders(List<StreamMessage<String, String>> reply) {
+        if (reply == null || reply.isEmpty() || closed) {
+            return;
+        }
+        Set<String> arrived = new HashSet<>(4);
+        for (StreamMessage<String, String> m : reply) {
+            arrived.add(m.getStream());
         }
         for (PartitionReader r : readers.keySet()) {
             for (String key : r.keys()) {
