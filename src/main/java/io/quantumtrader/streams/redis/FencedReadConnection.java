@@ -10,13 +10,10 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -37,10 +34,10 @@ import java.util.Optional;
  */
 public final class FencedReadConnection implements AutoCloseable {
 
-    private static final byte[] BEGIN = script("read-fence-begin.lua");
-    private static final byte[] END = script("read-fence-end.lua");
+    private static final byte[] BEGIN = LuaScript.plainSource("read-fence-begin.lua");
+    private static final byte[] END = LuaScript.plainSource("read-fence-end.lua");
     /** The single-script read, for when Redis refuses the transaction (out of memory: every queued command is refused). */
-    private static final byte[] SCRIPT_READ = script("read-group.lua");
+    private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final Object lock = new Object();
@@ -145,13 +142,5 @@ public final class FencedReadConnection implements AutoCloseable {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] script(String name) {
-        try {
-            return new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load Lua script " + name, e);
-        }
     }
 }

@@ -55,6 +55,19 @@ final class LuaScript {
     }
 
     /**
+     * @return the text of {@code io/quantumtrader/streams/redis/<name>} as it is on the classpath (no shared functions,
+     *         no shebang), UTF-8: for scripts sent with EVAL inside a transaction ({@link FencedReadConnection})
+     * @throws UncheckedIOException when the script is not on the classpath
+     */
+    static byte[] plainSource(String name) {
+        try {
+            return resource(name).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load Lua script " + name, e);
+        }
+    }
+
+    /**
      * Keys and arguments are encoded on the calling thread, when this method is called (not on the connection's I/O
      * thread when the script is sent).
      *
