@@ -9,6 +9,8 @@
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/lib.lua
 #   python3 docs/scripts/commit-and-read-cost.py 7795 /tmp/commit.lua /tmp/lib.lua
 # Another batch size: BATCH=1 ROUNDS=5000 python3 docs/scripts/commit-and-read-cost.py 7795
+# Outputs as plain XADDs in a MULTI instead of inside the script (docs/BENCHMARKS.md, 2026-12-03 09:31 UTC):
+#   COMPARE_MULTI=1 python3 docs/scripts/commit-and-read-cost.py 7795
 import os, socket, sys, uuid
 
 R = 'src/main/resources/io/quantumtrader/streams/redis/'
@@ -107,3 +109,48 @@ for _ in range(ROUNDS):
            ('EVAL', end, 3, 'lease', 'scratch', 's2', 'tok', 'g', 'c', BATCH), ('EXEC',))
 print('fenced read of %d entries: read-group.lua %.0f us, transaction %.0f us of Redis time'
       % (BATCH, lua, c.usec_per_call()['exec'][1]))
+
+
+def redis_cpu():
+    info = dict(l.split(':', 1) for l in c.cmd('INFO', 'cpu').decode().split('\r\n') if ':' in l)
+    return float(info['used_cpu_user']) + float(info['used_cpu_sys'])
+
+
+def commit_cpu(in_multi, rounds=200):
+    """Redis CPU (INFO cpu) per record of `rounds` commits of BATCH records: the outputs inside commit.lua, or as plain
+    XADDs after it in one MULTI (the script then commits state, dedupe ids, acknowledgements and the sequence only)."""
+    c.cmd('FLUSHALL')
+    c.cmd('SCRIPT', 'LOAD', '#!lua\n' + open(lib_lua).read() + '\n' + open(commit_lua).read())
+    c.cmd('SET', 'lease', 'tok')
+    c.cmd('XGROUP', 'CREATE', 'in', 'g', '$', 'MKSTREAM')
+    writes = []
+    for r in range(rounds):
+        fill(c, 'in', BATCH)
+        ids = [e[0].decode() for e in c.cmd('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', BATCH, 'STREAMS', 'in', '>')[0][1]]
+        outs = [['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time',
+                 '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
+                for _ in range(BATCH)]
+        seen = []
+        for k in range(BATCH):
+            seen += [1700000000000 + r * BATCH + k, str(uuid.uuid4())]
+        args = ['tok', 'g', r, '', 2000000, 0, 0 if in_multi else BATCH]
+        if not in_multi:
+            for f in outs:
+                args += [1, 0, len(f)] + f
+        args += [1, 2, len(ids)] + ids + [BATCH] + seen
+        commands = [('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)]
+        if in_multi:
+            commands = [('MULTI',)] + commands + [('XADD', 'out', '*', *f) for f in outs] + [('EXEC',)]
+        writes.append((b''.join(enc(*x) for x in commands), len(commands)))
+    before = redis_cpu()
+    for data, replies in writes:
+        c.s.sendall(data)
+        for _ in range(replies):
+            c.read()
+    return (redis_cpu() - before) / rounds / BATCH * 1e6
+
+
+if os.environ.get('COMPARE_MULTI'):
+    for _ in range(2):
+        print('Redis CPU per record of a commit: outputs in the script %.1f us, as XADDs in a MULTI %.1f us'
+              % (commit_cpu(False), commit_cpu(True)))
