@@ -5,10 +5,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -61,6 +66,26 @@ public final class CommitConnection implements OrderedScriptConnection {
     @Override
     public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
         return connection.async();
+    }
+
+    /**
+     * EVALSHA, or EVAL when the server has not cached the script, with the keys and arguments written out as RESP on
+     * the subscribing thread ({@link EncodedScriptArgs}); dispatched on subscription, in order.
+     */
+    @Override
+    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+        return Mono.defer(() -> Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
+                        EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args))))
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> Mono.defer(() -> Mono.fromCompletionStage(
+                        dispatch(CommandType.EVAL, EncodedScriptArgs.of(source, keys, args)))));
+    }
+
+    /** @return the script's integer reply */
+    private AsyncCommand<byte[], byte[], Long> dispatch(CommandType type, EncodedScriptArgs args) {
+        AsyncCommand<byte[], byte[], Long> command = new AsyncCommand<>(
+                new Command<>(type, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
+        connection.dispatch(command);
+        return command;
     }
 
     @Override
