@@ -38,7 +38,6 @@ import io.quantumtrader.trader.sizing.PositionSizer;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.market.CandleBuilder;
-import io.quantumtrader.trader.regime.CandleBars;
 import io.quantumtrader.trader.regime.CandleHistory;
 import io.quantumtrader.trader.regime.MarketState;
 import io.quantumtrader.trader.regime.RegimeDetector;
@@ -275,12 +274,10 @@ public final class QuantumTraderTopology {
 
     /**
      * Keeps each symbol's recent candles and evaluates the regime at every closed candle. The candle history lives in
-     * the {@code candle-history} store; the ta4j bars built from it are cached in memory next to it (per task) and
-     * checked against it at every candle, so a history restored from Redis rebuilds them.
+     * the {@code candle-history} store; the indicators are computed from it at every candle.
      */
     static final class RegimeProcessor implements Processor<String, Candle, String, MarketState> {
         private final RegimeDetector detector;
-        private final CandleBars bars = new CandleBars();
         private ProcessorContext<String, MarketState> context;
         private KeyValueStore<String, CandleHistory> history;
 
@@ -300,7 +297,7 @@ public final class QuantumTraderTopology {
             CandleHistory next = (current == null ? CandleHistory.empty() : current)
                     .append(record.value(), detector.rules().historyCandles());
             history.put(record.key(), next);
-            MarketState state = detector.evaluate(next.candles(), bars);
+            MarketState state = detector.evaluate(next.candles());
             context.forward(record.withValue(state));
         }
     }

@@ -4,19 +4,14 @@ import io.quantumtrader.trader.events.Candle;
 import io.quantumtrader.trader.events.Regime;
 import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.VolatilitySpike;
-import org.ta4j.core.BarSeries;
-import org.ta4j.core.indicators.ATRIndicator;
-import org.ta4j.core.indicators.adx.ADXIndicator;
-import org.ta4j.core.indicators.EMAIndicator;
-import org.ta4j.core.indicators.helpers.ClosePriceIndicator;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Classifies a symbol's regime from its recent candles with ta4j indicators (Wilder's ADX and ATR): a volatility
- * spike (ATR at least {@code spikeRatio} × its baseline) is CHAOTIC; otherwise ADX at or above {@code trendingAdx} is
- * TRENDING, below is RANGING. Plain Java: no streams, no Redis.
+ * Classifies a symbol's regime from its recent candles with Wilder's ADX and ATR ({@link WilderIndicators}: the
+ * values of ta4j's indicators): a volatility spike (ATR at least {@code spikeRatio} × its baseline) is CHAOTIC;
+ * otherwise ADX at or above {@code trendingAdx} is TRENDING, below is RANGING. Plain Java: no streams, no Redis.
  */
 public final class RegimeDetector {
 
@@ -31,30 +26,17 @@ public final class RegimeDetector {
      * @return the state at the newest candle; its regime is {@code null} while fewer than {@link RegimeRules#warmUpCandles()}
      */
     public MarketState evaluate(List<Candle> history) {
-        return evaluate(history, new CandleBars());
-    }
-
-    /**
-     * As {@link #evaluate(List)}, taking the history's ta4j bars from {@code bars} (which checks them against the
-     * history, so the result is the same).
-     *
-     * @param bars the caller's bar cache (one per task: not thread-safe)
-     */
-    public MarketState evaluate(List<Candle> history, CandleBars bars) {
         Candle last = history.get(history.size() - 1);
         if (history.size() < rules.warmUpCandles()) {
             return new MarketState(last, null, Double.NaN, Double.NaN);
         }
-        BarSeries series = bars.series(history);
-        int end = series.getEndIndex();
-        ADXIndicator adxIndicator = new ADXIndicator(series, rules.adxPeriod());
-        ATRIndicator atrIndicator = new ATRIndicator(series, rules.atrPeriod());
-        ClosePriceIndicator close = new ClosePriceIndicator(series);
-        double adx = adxIndicator.getValue(end).doubleValue();
-        double atr = atrIndicator.getValue(end).doubleValue();
+        WilderIndicators indicators = WilderIndicators.of(history, rules.atrPeriod(), rules.adxPeriod());
+        int end = indicators.endIndex();
+        double adx = indicators.adx(end);
+        double atr = indicators.atr(end);
         double baseline = 0;
         for (int i = end - rules.baselineCandles(); i < end; i++) {
-            baseline += atrIndicator.getValue(i).doubleValue();
+            baseline += indicators.atr(i);
         }
         baseline /= rules.baselineCandles();
         double ratio = baseline > 0 ? atr / baseline : 0;
@@ -70,8 +52,8 @@ public final class RegimeDetector {
             regime = Regime.RANGING;
             confidence = Math.min(1, 0.5 + (rules.trendingAdx() - adx) / (2 * rules.trendingAdx()));
         }
-        double ema20 = new EMAIndicator(close, 20).getValue(end).doubleValue();
-        double ema50 = new EMAIndicator(close, 50).getValue(end).doubleValue();
+        double ema20 = indicators.emaOfClose(20);
+        double ema50 = indicators.emaOfClose(50);
         RegimeUpdate update = new RegimeUpdate(last.symbol(), last.windowEnd(), regime, round(confidence), round(adx),
                 round(atr), round(baseline), round(ratio), last.close(), ema20, ema50);
         return new MarketState(last, update, ema20, ema50);
