@@ -23,7 +23,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,11 +53,7 @@ final class LatencyBenchmark {
         String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
         int unmeasuredSeconds = Math.max(1, warmUpSeconds);
-        int warmUp = rate * unmeasuredSeconds;
-        int total = warmUp + rate * seconds;
-        long[] sentAt = new long[total];
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong received = new AtomicLong();
+        LatencyRecorder recorder = new LatencyRecorder(rate, unmeasuredSeconds, seconds);
         EventPublisher publisher = new EventPublisher(redis.template(), keys, StreamCatalog.defaults(), "latency");
         StreamsConfig defaults = StreamsConfig.defaults();
         StreamsConfig config = defaults.withNamespace(ns).withBatchSize(batchSize)
@@ -75,64 +70,33 @@ final class LatencyBenchmark {
             Thread probe = new Thread(() -> {
                 String output = keys.stream("echo", 0);
                 String last = "0-0";
-                while (received.get() < total && !Thread.currentThread().isInterrupted()) {
+                while (!recorder.allSeen() && !Thread.currentThread().isInterrupted()) {
                     List<StreamMessage<String, String>> batch = probeConnection.sync().xread(
                             XReadArgs.Builder.block(Duration.ofMillis(200)).count(1000), XReadArgs.StreamOffset.from(output, last));
                     long now = System.nanoTime();
                     for (StreamMessage<String, String> m : batch) {
                         last = m.getId();
-                        int seq = (int) TICKS.deserialize(Envelope.fromFields(m.getBody()).data()).timestamp() - 1;
-                        if (seq >= warmUp) {
-                            histogram.recordValue(Math.max(0, (now - sentAt[seq]) / 1_000));
-                        }
-                        received.incrementAndGet();
+                        recorder.seen((int) TICKS.deserialize(Envelope.fromFields(m.getBody()).data()).timestamp() - 1, now);
                     }
                 }
             }, "latency-probe");
             probe.setDaemon(true);
             probe.start();
-            offer(rate, sentAt, i -> {
+            recorder.offer(i -> {
                 String symbol = "S" + (i % 100);
                 publisher.send("ticks", symbol, new PriceTick(symbol, 100, 1, i + 1L), System.currentTimeMillis()).subscribe();
             });
-            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (received.get() < total && System.nanoTime() < waitUntil) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
+            recorder.awaitAllSeen(Duration.ofSeconds(30));
             probe.interrupt();
-            out.printf("latency at %,6d/s offered for %d s after %d s of warm-up, idle max %d ms, notifier %s: %s  (%,d of %,d outputs seen)%n",
-                    rate, seconds, unmeasuredSeconds, idleMax.toMillis(), notifier ? "on" : "off", percentiles(histogram),
-                    received.get(), total);
+            out.printf("latency at %,6d/s offered for %d s after %d s of warm-up, idle max %d ms, notifier %s: %s%n",
+                    rate, seconds, unmeasuredSeconds, idleMax.toMillis(), notifier ? "on" : "off", recorder.summary());
             var n = runtime.inputNotifier();
             out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
                     : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));
         } finally {
             client.shutdown();
         }
-        return histogram;
-    }
-
-    /**
-     * Offers {@code sentAt.length} records at {@code rate} per second: at each record's due time notes the time in
-     * {@code sentAt} (ns, {@link System#nanoTime()}) and calls {@code send} with its index. Returns after the last.
-     */
-    static void offer(int rate, long[] sentAt, java.util.function.IntConsumer send) {
-        long start = System.nanoTime();
-        for (int i = 0; i < sentAt.length; i++) {
-            long due = start + (long) i * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            sentAt[i] = System.nanoTime();
-            send.accept(i);
-        }
-    }
-
-    /** @return the histogram's p50, p99, p99.9 and max, µs, as every latency line prints them */
-    static String percentiles(Histogram histogram) {
-        return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs", histogram.getValueAtPercentile(50),
-                histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), histogram.getMaxValue());
+        return recorder.histogram();
     }
 
     static Topology echoTopology() {

@@ -303,11 +303,7 @@ public final class PeersBenchmark {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        int unmeasured = rate * LATENCY_WARMUP_SECONDS;
-        int total = unmeasured + rate * LATENCY_SECONDS;
-        long[] sentAt = new long[total];
-        org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong received = new AtomicLong();
+        LatencyRecorder recorder = new LatencyRecorder(rate, LATENCY_WARMUP_SECONDS, LATENCY_SECONDS); // warm-up as for the engine
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         try (KafkaStreams streams = new KafkaStreams(b.build(), s);
              KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
@@ -319,15 +315,11 @@ public final class PeersBenchmark {
             Thread probe = new Thread(() -> {
                 try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
                     consumer.subscribe(List.of(out));
-                    while (received.get() < total && !stop.get()) {
+                    while (!recorder.allSeen() && !stop.get()) {
                         var records = consumer.poll(Duration.ofMillis(100));
                         long now = System.nanoTime();
                         for (var r : records) {
-                            int seq = (int) TICKS.deserialize(r.value()).timestamp() - 1;
-                            if (seq >= unmeasured) { // warm-up, as for the engine
-                                histogram.recordValue(Math.max(0, (now - sentAt[seq]) / 1_000));
-                            }
-                            received.incrementAndGet();
+                            recorder.seen((int) TICKS.deserialize(r.value()).timestamp() - 1, now);
                         }
                     }
                 }
@@ -335,22 +327,19 @@ public final class PeersBenchmark {
             probe.setDaemon(true);
             probe.start();
             Thread.sleep(1_000); // the probe joins its group before the first record
-            LatencyBenchmark.offer(rate, sentAt, i -> {
+            recorder.offer(i -> {
                 String symbol = "S" + (i % 100);
                 producer.send(new ProducerRecord<>(in, 0, System.currentTimeMillis(), symbol,
                         TICKS.serialize(new PriceTick(symbol, 100, 1, i + 1L))));
             });
-            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (received.get() < total && System.nanoTime() < waitUntil) {
-                Thread.sleep(20);
-            }
+            recorder.awaitAllSeen(Duration.ofSeconds(30));
             stop.set(true); // it leaves after its current poll (an interrupt makes the consumer's close log errors)
             probe.join(10_000);
         }
         deleteRecursively(stateDir);
-        System.out.printf("Kafka Streams %s%s latency at %,6d/s offered for %d s after %d s of warm-up: %s  (%,d of %,d outputs seen)%n",
+        System.out.printf("Kafka Streams %s%s latency at %,6d/s offered for %d s after %d s of warm-up: %s%n",
                 guarantee, tuned ? " (linger.ms 0, commit.interval.ms 10)" : " (defaults)", rate, LATENCY_SECONDS, LATENCY_WARMUP_SECONDS,
-                LatencyBenchmark.percentiles(histogram), received.get(), total);
+                recorder.summary());
     }
 
     /** Creates one-partition topics (replication factor 1) on the broker. */

@@ -1,0 +1,89 @@
+package io.quantumtrader.app;
+
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * One per-hop latency run at a fixed offered load, whatever carries the records (this engine in
+ * {@link LatencyBenchmark}, Kafka Streams in {@code PeersBenchmark}): records are offered at {@code rate} per second
+ * for {@code warmUpSeconds + seconds}, each one's sending time noted; a probe reports each output it sees by the
+ * record's index, and the outputs of records offered after the warm-up go into an HdrHistogram (µs, 3 significant
+ * digits, up to 60 s). Thread-safe for one offering thread and one probe thread.
+ */
+final class LatencyRecorder {
+
+    private final int rate;
+    private final int warmUp;
+    private final long[] sentAt;
+    private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    private final AtomicLong received = new AtomicLong();
+
+    /**
+     * @param rate          offered load, records/s (at least 1)
+     * @param warmUpSeconds seconds offered first at the same rate and not counted
+     * @param seconds       seconds offered and counted
+     */
+    LatencyRecorder(int rate, int warmUpSeconds, int seconds) {
+        this.rate = rate;
+        this.warmUp = rate * warmUpSeconds;
+        this.sentAt = new long[warmUp + rate * seconds];
+    }
+
+    /**
+     * Offers every record at its due time: notes the time (ns, {@link System#nanoTime()}) and calls {@code send} with
+     * the record's index (0-based). Returns after the last.
+     */
+    void offer(IntConsumer send) {
+        long start = System.nanoTime();
+        for (int i = 0; i < sentAt.length; i++) {
+            long due = start + (long) i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            sentAt[i] = System.nanoTime();
+            send.accept(i);
+        }
+    }
+
+    /**
+     * The probe saw the output of record {@code index} at {@code nowNanos} ({@link System#nanoTime()}); counted in the
+     * histogram unless it was offered during the warm-up.
+     */
+    void seen(int index, long nowNanos) {
+        if (index >= warmUp) {
+            histogram.recordValue(Math.max(0, (nowNanos - sentAt[index]) / 1_000));
+        }
+        received.incrementAndGet();
+    }
+
+    /** @return true once the outputs of all records were seen */
+    boolean allSeen() {
+        return received.get() >= sentAt.length;
+    }
+
+    /** Waits until the outputs of all records were seen, or {@code timeout} passed (checking every 20 ms). */
+    void awaitAllSeen(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!allSeen() && System.nanoTime() < until) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** @return e.g. {@code p50 … µs  p99 … µs  p99.9 … µs  max … µs  (29,998 of 30,000 outputs seen)} */
+    String summary() {
+        return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)",
+                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+                histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), sentAt.length);
+    }
+
+    /** @return the latencies of the counted records, µs */
+    Histogram histogram() {
+        return histogram;
+    }
+}
