@@ -3,6 +3,7 @@ package io.quantumtrader.streams.redis;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.List;
  * (commit, ordered append), where the generic script executor's per-argument serializer lookup cost more than the
  * script itself (profiled: docs/BENCHMARKS.md).
  */
-final class LuaScript {
+public final class LuaScript {
 
     private final ByteBuffer source;
     private final byte[] sourceBytes;
@@ -65,6 +66,20 @@ final class LuaScript {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load Lua script " + name, e);
         }
+    }
+
+    /**
+     * A Spring Data Redis script of {@code io/quantumtrader/streams/redis/<name>} as it is on the classpath, its text
+     * read once. {@code RedisScript.of(Resource, …)} checks the resource's last-modified time at every execution
+     * ({@code ResourceScriptSource.isModified}), which inside the application jar opens a nested-jar URL connection
+     * each time; the replay's JFR profile showed it, and the C2 compiler compiling Spring Boot's jar URL handler
+     * (docs/BENCHMARKS.md, 2026-12-03 12:59 UTC).
+     *
+     * @param resultType the script's reply type ({@link Long}, {@link List}, …)
+     * @throws UncheckedIOException when the script is not on the classpath
+     */
+    public static <T> RedisScript<T> springScript(String name, Class<T> resultType) {
+        return RedisScript.of(new String(plainSource(name), StandardCharsets.UTF_8), resultType);
     }
 
     /**

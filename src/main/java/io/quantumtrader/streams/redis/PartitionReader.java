@@ -5,7 +5,6 @@ import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
@@ -42,7 +41,7 @@ public final class PartitionReader {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> FENCED_READ =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/read-group.lua"), List.class);
+            LuaScript.springScript("read-group.lua", List.class);
 
     private static final org.springframework.data.redis.serializer.RedisElementWriter<String> ARGS =
             org.springframework.data.redis.serializer.RedisElementWriter.from(org.springframework.data.redis.serializer.StringRedisSerializer.UTF_8);

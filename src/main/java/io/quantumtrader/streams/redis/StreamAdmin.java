@@ -1,6 +1,5 @@
 package io.quantumtrader.streams.redis;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -22,7 +21,7 @@ public final class StreamAdmin {
     private static final RedisScript<Long> ORPHANED_PENDING = script("orphaned-pending.lua");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> CLAIM_PENDING =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/claim-pending.lua"), List.class);
+            LuaScript.springScript("claim-pending.lua", List.class);
 
     /**
      * What {@link #claimPending} did.
@@ -37,7 +36,7 @@ public final class StreamAdmin {
     private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> CONSUMERS =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/consumers.lua"), List.class);
+            LuaScript.springScript("consumers.lua", List.class);
 
     /**
      * One consumer of a group (XINFO CONSUMERS).
@@ -50,12 +49,12 @@ public final class StreamAdmin {
     }
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> INPUT_WATERMARK =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/input-watermark.lua"), List.class);
+            LuaScript.springScript("input-watermark.lua", List.class);
     private static final RedisScript<List> GROUP_LAG =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/group-lag.lua"), List.class);
+            LuaScript.springScript("group-lag.lua", List.class);
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> GROUPS =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/groups.lua"), List.class);
+            LuaScript.springScript("groups.lua", List.class);
 
     /**
      * How far a consumer group is behind on one stream partition.
@@ -215,7 +214,7 @@ public final class StreamAdmin {
     }
 
     private static RedisScript<Long> script(String name) {
-        return RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/" + name), Long.class);
+        return LuaScript.springScript(name, Long.class);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.redis.LuaScript;
 import io.quantumtrader.streams.redis.StreamKeys;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
@@ -25,7 +25,7 @@ final class Membership {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> MEMBERSHIP =
-            RedisScript.of(new ClassPathResource("io/quantumtrader/streams/redis/membership.lua"), List.class);
+            LuaScript.springScript("membership.lua", List.class);
 
     /**
      * What one read of the membership saw.

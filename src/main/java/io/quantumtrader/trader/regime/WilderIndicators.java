@@ -16,7 +16,7 @@ import java.util.List;
  * value), and ta4j's zero tests — a +DI/−DI whose ATR, or a DX whose +DI + −DI, is within 0.00001 of zero
  * ({@code DoubleNum.equals}) is 0. {@code WilderIndicatorsTest} checks this against ta4j itself on the 100,000
  * Bitstamp trades' candles. ta4j built a cached object per value and indicator, recomputed on every candle: 18 % of
- * the warmed replay's CPU samples (docs/BENCHMARKS.md, 2026-12-03 12:00 UTC), so the regime detector computes them
+ * the warmed replay's CPU samples (docs/BENCHMARKS.md, 2026-12-03 11:47 UTC), so the regime detector computes them
  * here.
  * <p>
  * Prices in the candles' currency (e.g. USD); ADX in points 0–100; plain Java, immutable once built.
