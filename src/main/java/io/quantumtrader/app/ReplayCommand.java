@@ -124,6 +124,12 @@ final class ReplayCommand implements Callable<Integer> {
                         .block();
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                if (!drained) {
+                    List<String> left = runtime.undrained();
+                    out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                    (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
+                            .forEach(line -> out.println("  " + line));
+                }
                 List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
                         new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),

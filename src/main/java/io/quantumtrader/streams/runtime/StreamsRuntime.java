@@ -340,6 +340,50 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
+     * What keeps this instance from being drained now, one line each, for people ({@link #awaitDrained} waits for all
+     * of it): every source partition with entries unread (lag) or unacknowledged (pending, with the age of the oldest,
+     * ms), every task of this instance that is restoring or failed, or holds entries read ahead of its commits or held
+     * back by event-time alignment (an input's watermark has not reached them yet), and commits whose reply is still
+     * outstanding. For the message of a run that did not drain in time.
+     *
+     * @return empty when nothing is left; a line saying so when the lag could not be read within 10 s
+     */
+    public List<String> undrained() {
+        List<String> out = new ArrayList<>();
+        List<SourceLag> lags = lag().timeout(LAG_TIMEOUT, Mono.empty()).onErrorResume(e -> Mono.empty()).block();
+        if (lags == null) {
+            out.add("source lag: not readable within " + LAG_TIMEOUT.toSeconds() + " s");
+        } else {
+            for (SourceLag l : lags) {
+                if (!l.caughtUp()) {
+                    out.add(String.format("source %s partition %d, group %s: %,d unread, %,d pending (oldest %,d ms old)",
+                            l.stream(), l.partition(), l.group(), l.lag(), l.pending(), l.oldestPendingAgeMs()));
+                }
+            }
+        }
+        for (StreamTask t : tasks) {
+            List<String> why = new ArrayList<>();
+            if (t.state() == TaskState.RESTORING || t.state() == TaskState.ERROR) {
+                why.add(t.state().name());
+            }
+            long held = t.alignerHeld();
+            long uncommitted = Math.max(held, t.state() == TaskState.RUNNING ? t.readAhead() : 0);
+            if (uncommitted > 0) {
+                why.add(String.format("%,d entries read and not yet committed", uncommitted) + (held == 0 ? ""
+                        : String.format(", %,d of them held by event-time alignment (an input's watermark has not reached them)", held)));
+            }
+            if (!why.isEmpty()) {
+                out.add("task " + t.id() + ": " + String.join(", ", why));
+            }
+        }
+        long inFlight = counters.commitsInFlight();
+        if (inFlight > 0) {
+            out.add(inFlight + " commit(s) awaiting Redis' reply");
+        }
+        return out;
+    }
+
+    /**
      * Waits until every source of the topology is read and acknowledged (lag 0, nothing pending), no commit
      * completed while checking, no commit reply is outstanding and every entry the tasks read was counted by a
      * completed commit, i.e. the topology has drained what was published before the call and the counters include it.

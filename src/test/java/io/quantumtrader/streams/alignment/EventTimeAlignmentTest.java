@@ -140,6 +140,10 @@ class EventTimeAlignmentTest {
             awaitOutputs(ns, 10 + 14);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
             Thread.sleep(200);
             assertThat(first.tasks().stream().mapToLong(t -> t.alignerHeld()).sum()).as("left from 28 s on").isEqualTo(60 - 14);
+            assertThat(first.undrained()).as("what a run that did not drain says is left")
+                    .anyMatch(line -> line.startsWith("source left partition 0, group align.1: 0 unread, 46 pending"))
+                    .contains("task 1_0: 46 entries read and not yet committed, 46 of them held by event-time alignment"
+                            + " (an input's watermark has not reached them)");
         }
         try (StreamsRuntime second = new StreamsRuntime(topology(), config.withBatchSize(3), RedisTestSupport.template())) {
             second.start();
