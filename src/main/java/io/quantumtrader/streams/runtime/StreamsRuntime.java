@@ -346,13 +346,14 @@ public final class StreamsRuntime implements AutoCloseable {
      * back by event-time alignment (an input's watermark has not reached them yet), and commits whose reply is still
      * outstanding. For the message of a run that did not drain in time.
      *
-     * @return empty when nothing is left; a line saying so when the lag could not be read within 10 s
+     * @return empty when nothing is left; a line saying so when the lag could not be read (failed, or no answer
+     *         within 10 s)
      */
     public List<String> undrained() {
         List<String> out = new ArrayList<>();
-        List<SourceLag> lags = lag().timeout(LAG_TIMEOUT, Mono.empty()).onErrorResume(e -> Mono.empty()).block();
+        List<SourceLag> lags = lagNow();
         if (lags == null) {
-            out.add("source lag: not readable within " + LAG_TIMEOUT.toSeconds() + " s");
+            out.add("source lag: not readable (it failed, or no answer within " + LAG_TIMEOUT.toSeconds() + " s)");
         } else {
             for (SourceLag l : lags) {
                 if (!l.caughtUp()) {
@@ -398,8 +399,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 return false;
             }
             long commits = counters.commits();
-            // a lag reading that fails or is slow (Redis busy or briefly away) means "not drained yet", never an abort
-            List<SourceLag> lags = lag().timeout(LAG_TIMEOUT, Mono.empty()).onErrorResume(e -> Mono.empty()).block();
+            List<SourceLag> lags = lagNow();
             // nothing unread or unacknowledged (every delivered entry committed), no commit completed meanwhile and
             // none whose reply is still on its way
             if (lags != null && lags.stream().allMatch(SourceLag::caughtUp) && counters.commits() == commits
@@ -414,6 +414,14 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * @return {@link #lag()} now, or null when it failed or took longer than {@link #LAG_TIMEOUT} (Redis busy or
+     *         briefly away): "not known yet", never an abort
+     */
+    private List<SourceLag> lagNow() {
+        return lag().timeout(LAG_TIMEOUT, Mono.empty()).onErrorResume(e -> Mono.empty()).block();
     }
 
     /**

@@ -64,9 +64,9 @@ public final class WilderIndicators {
             double tr = trueRange(c, previous);
             double up = previous == null ? 0 : c.high() - previous.high();
             double down = previous == null ? 0 : previous.low() - c.low();
-            // ta4j's isGreaterThan is Double.compare(a, b) > 0
-            double plus = previous != null && Double.compare(up, down) > 0 && Double.compare(up, 0.0) > 0 ? up : 0.0;
-            double minus = previous != null && Double.compare(down, up) > 0 && Double.compare(down, 0.0) > 0 ? down : 0.0;
+            // ta4j's isGreaterThan is Double.compare(a, b) > 0; at the first candle both moves are 0, so both are 0
+            double plus = Double.compare(up, down) > 0 && Double.compare(up, 0.0) > 0 ? up : 0.0;
+            double minus = Double.compare(down, up) > 0 && Double.compare(down, 0.0) > 0 ? down : 0.0;
             if (i == 0) {
                 atr[0] = tr;
                 diAtr = tr;
