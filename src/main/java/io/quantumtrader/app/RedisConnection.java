@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.quantumtrader.streams.redis.KeepReading;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -14,6 +15,7 @@ import redis.embedded.RedisServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis to run against: {@code REDIS_URL} ({@code redis[s]://[[user]:password@]host[:port][,host:port...][/db]}; several
@@ -94,7 +96,8 @@ public final class RedisConnection implements AutoCloseable {
 
     /** @return a Lettuce connection factory for the target (not started) */
     static LettuceConnectionFactory factory(RedisTarget target) {
-        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .clientResources(KeepReading.clientResources());
         SslOptions ssl = target.tls().enabled() ? target.tls().sslOptions() : null;
         if (target.cluster()) {
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()
@@ -167,7 +170,8 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start " + binary.describe() + " on port " + port + ": " + e.getMessage(), e);
         }
-        return new RedisConnection(server, new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port)),
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder().clientResources(KeepReading.clientResources()).build();
+        return new RedisConnection(server, new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port), client),
                 binary.describe() + " on 127.0.0.1:" + port, false, "127.0.0.1", port);
     }
 
@@ -223,6 +227,8 @@ public final class RedisConnection implements AutoCloseable {
     @Override
     public void close() {
         factory.destroy();
+        // our resources (KeepReading), so Spring leaves them to us: after the client, threads and all
+        factory.getClientConfiguration().getClientResources().ifPresent(r -> r.shutdown(0, 2, TimeUnit.SECONDS));
         if (embedded != null) {
             embedded.stop();
         }

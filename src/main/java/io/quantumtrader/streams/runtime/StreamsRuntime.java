@@ -2,6 +2,7 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitRejectedException;
@@ -146,7 +147,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 .or(() -> ClusterCommitConnection.open(redis)).orElse(null);
         if (commitConnection == null) {
             log.warn("not on a Lettuce connection: commits are sent one at a time (no pipelining)");
-        } else {
+        } else if (!KeepReading.installedOn(redis.getConnectionFactory())) {
+            log.warn("the Lettuce client's resources lack KeepReading: a streaming reply (XRANGE, HGETALL ...) can leave "
+                    + "the shared connection unread for good; build them with KeepReading.clientResources()");
+        }
+        if (commitConnection != null) {
             CommitScript.preload(commitConnection)
                     .doOnError(e -> log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString()))
                     .onErrorComplete()
