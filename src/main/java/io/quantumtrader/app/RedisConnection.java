@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.quantumtrader.streams.redis.KeepReading;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -170,9 +171,13 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start " + binary.describe() + " on port " + port + ": " + e.getMessage(), e);
         }
-        LettuceClientConfiguration client = LettuceClientConfiguration.builder().clientResources(KeepReading.clientResources()).build();
-        return new RedisConnection(server, new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port), client),
-                binary.describe() + " on 127.0.0.1:" + port, false, "127.0.0.1", port);
+        String host = "127.0.0.1";
+        // README: the embedding example starts here
+        ClientResources resources = KeepReading.clientResources();   // shut down after the factory
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
+                LettuceClientConfiguration.builder().clientResources(resources).build());
+        // README: the embedding example ends here
+        return new RedisConnection(server, factory, binary.describe() + " on " + host + ":" + port, false, host, port);
     }
 
     /** PING through the shared connection (and the cluster's topology), bounded by the client's timeouts. */

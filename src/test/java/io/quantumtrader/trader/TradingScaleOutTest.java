@@ -52,8 +52,8 @@ class TradingScaleOutTest {
             Map<String, Integer> n = new java.util.HashMap<>();
             for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
                 // collectList (unbounded demand), not toIterable: with a busy loop beside the suite, a toIterable XRANGE
-                // here once never completed ("XRANGE. Command timed out after 1 minute(s)"; cause not found): unbounded
-                // demand keeps Lettuce's backpressure path out of the comparison
+                // here once never completed ("XRANGE. Command timed out after 1 minute(s)"): Lettuce had left the
+                // connection unread (KeepReading, which the test's connection now has, and KeepReadingTest)
                 REDIS.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
                         .collectList().block(Duration.ofSeconds(60)).forEach(r -> {
                     Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
