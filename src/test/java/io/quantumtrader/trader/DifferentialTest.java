@@ -6,6 +6,7 @@ import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.DailyStatus;
@@ -67,6 +68,9 @@ class DifferentialTest {
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
         }
+        assertThat(KeepReading.of(REDIS.factory()).orElseThrow().resumed())
+                .as("reads resumed by KeepReading: the engine asks for every streaming reply whole, so Lettuce never "
+                        + "holds back a reply of its connection").isZero();
     }
 
     @AfterAll

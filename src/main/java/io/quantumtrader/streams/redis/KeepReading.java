@@ -9,6 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Keeps every Lettuce connection reading replies, whatever one reactive subscriber's demand.
  *
@@ -31,11 +34,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>The handler sits first in each connection's pipeline and turns {@code autoRead} back on when a read completes
  * with it off, so Netty goes on reading. Use {@link #clientResources()} for the Lettuce client (the application's
  * {@code RedisConnection} does); the runtime warns at start when the template's factory lacks it
- * ({@link #installedOn(ReactiveRedisConnectionFactory)}).
+ * ({@link #installedOn(ReactiveRedisConnectionFactory)}) and counts the reads it resumed ({@link #resumed()}).
  */
 public final class KeepReading implements NettyCustomizer {
 
-    private static final ChannelHandler HANDLER = new ReadOn();
+    private final LongAdder resumed = new LongAdder();
+    private final ChannelHandler handler = new ReadOn(resumed);
 
     /**
      * @return client resources (Lettuce's defaults) whose connections all keep reading; the caller shuts them down
@@ -46,27 +50,50 @@ public final class KeepReading implements NettyCustomizer {
     }
 
     /**
-     * @return true when {@code factory} is a started Lettuce factory whose client resources install this customizer;
-     *         false for another client, a factory not started yet, or resources without it
+     * @return the customizer of a started Lettuce factory whose client resources install it; empty for another client,
+     *         a factory not started yet, or resources without it
      */
-    public static boolean installedOn(ReactiveRedisConnectionFactory factory) {
+    public static Optional<KeepReading> of(ReactiveRedisConnectionFactory factory) {
         return factory instanceof LettuceConnectionFactory lettuce
                 && lettuce.getClientResources() != null
-                && lettuce.getClientResources().nettyCustomizer() instanceof KeepReading;
+                && lettuce.getClientResources().nettyCustomizer() instanceof KeepReading keep ? Optional.of(keep) : Optional.empty();
+    }
+
+    /** @return true when {@link #of} finds the customizer on {@code factory} */
+    public static boolean installedOn(ReactiveRedisConnectionFactory factory) {
+        return of(factory).isPresent();
+    }
+
+    /**
+     * @return how many reads of this customizer's connections completed with Lettuce's {@code autoRead} off and were
+     *         turned back on (meter {@code qt.streams.redis.reads.resumed}): each is a streaming reply whose subscriber
+     *         had not asked for the elements read so far. The engine asks for every reply whole, so its own traffic
+     *         keeps this at 0 ({@code DifferentialTest}); a subscriber that takes a streaming reply a few elements at
+     *         a time raises it
+     */
+    public long resumed() {
+        return resumed.sum();
     }
 
     @Override
     public void afterChannelInitialized(Channel channel) {
-        channel.pipeline().addFirst("keep-reading", HANDLER);
+        channel.pipeline().addFirst("keep-reading", handler);
     }
 
     /** Turns {@code autoRead} back on at the end of each read in which Lettuce turned it off. */
     @ChannelHandler.Sharable
     private static final class ReadOn extends ChannelInboundHandlerAdapter {
 
+        private final LongAdder resumed;
+
+        ReadOn(LongAdder resumed) {
+            this.resumed = resumed;
+        }
+
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             if (!ctx.channel().config().isAutoRead()) {
+                resumed.increment();
                 ctx.channel().config().setAutoRead(true);
             }
             ctx.fireChannelReadComplete();

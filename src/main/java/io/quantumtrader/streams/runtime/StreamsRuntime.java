@@ -492,6 +492,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::outboxForwarded);
         metrics.functionCounter("outbox.repeats", "outbox entries found forwarded before (after a crash, or by a concurrent forward) and dropped",
                 counters, RuntimeCounters::outboxRepeats);
+        KeepReading.of(redis.getConnectionFactory()).ifPresent(keep -> metrics.functionCounter("redis.reads.resumed",
+                "reads of a Lettuce connection that ended with Lettuce's read backpressure on and were resumed (KeepReading): "
+                        + "a streaming reply taken a few elements at a time", keep, KeepReading::resumed));
         if (inputNotifier != null) {
             metrics.functionCounter("input.notifier.failures", "failed or timed-out XREAD BLOCK calls of the input notifier (retried; idle readers poll meanwhile)",
                     inputNotifier, InputNotifier::failures);
