@@ -67,9 +67,21 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    /** Which JIT compilers the replay runs with (constants named as typed on the command line). */
+    enum Jit { c1, tiered }
+
+    @Option(names = "--jit", defaultValue = "c1", description = "c1: compile with HotSpot's C1 only from the start (a "
+            + "compiler directive, as -XX:TieredStopAtLevel=1: less CPU for a run this short), tiered: the JVM's own "
+            + "C1 + C2 (default: ${DEFAULT-VALUE})")
+    Jit jit;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        // before the input is parsed: the whole run compiles with C1 only
+        String compilers = jit == Jit.tiered ? "the JVM's own (C1 + C2)" : C1OnlyDirective.apply()
+                .map(why -> "the JVM's own (C1 only could not be set: " + why + ")")
+                .orElse("C1 only (--jit tiered for C2 as well)");
         Duration candle = ReplayInputs.candle(candleSize);
         ReplayInputs inputs = ReplayInputs.load(files, symbol);
         for (ReplayInput in : inputs.inputs()) {
@@ -89,6 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
         Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
+            out.printf("jit compilers: %s%n", compilers);
             out.printf("kill switch: %s%n", dailyKillSwitchReset
                     ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
                     : "stays on until a human reset");

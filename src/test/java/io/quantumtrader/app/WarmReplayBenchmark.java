@@ -9,7 +9,8 @@ package io.quantumtrader.app;
  * mvn -q -B -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.quantumtrader.app.WarmReplayBenchmark [runs] [replay options...]
  * </pre>
- * Redis: {@code REDIS_URL} when set, otherwise each run starts its own (as the {@code replay} command does).
+ * Redis: {@code REDIS_URL} when set, otherwise each run starts its own (as the {@code replay} command does). The runs
+ * use {@code --jit tiered} unless the options name {@code --jit}: a warmed JVM is one whose C2 has compiled the hot path.
  */
 public final class WarmReplayBenchmark {
 
@@ -19,9 +20,12 @@ public final class WarmReplayBenchmark {
     /** @param args number of runs (default 3), then options passed to each {@code replay} */
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        String[] replay = new String[args.length > 0 ? args.length : 1];
-        replay[0] = "replay";
-        System.arraycopy(args, Math.min(1, args.length), replay, 1, Math.max(0, args.length - 1));
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(args).subList(Math.min(1, args.length), args.length));
+        if (!options.contains("--jit")) {
+            options.addAll(java.util.List.of("--jit", "tiered"));   // warmed figures: C2's code, as a long-running JVM has
+        }
+        options.add(0, "replay");
+        String[] replay = options.toArray(String[]::new);
         for (int run = 1; run <= runs; run++) {
             long started = System.nanoTime();
             int code = QuantumTraderCli.commandLine().execute(replay);
