@@ -83,23 +83,35 @@ final class ReplayCommand implements Callable<Integer> {
                 .map(why -> "the JVM's own (C1 only could not be set: " + why + ")")
                 .orElse("C1 only (--jit tiered for C2 as well)");
         Duration candle = ReplayInputs.candle(candleSize);
-        ReplayInputs inputs = ReplayInputs.load(files, symbol);
+        // Redis (and Lettuce's classes) start while the CSV is parsed: ~2 s each in a cold JVM
+        RedisStarting redisStarting = RedisStarting.start(RedisConnection::fromEnvironment);
+        ReplayInputs inputs;
+        StreamCatalog catalog;
+        io.quantumtrader.trader.risk.RiskRules riskRules;
+        List<String> notices;
+        Topology topology;
+        String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
+        try {
+            inputs = ReplayInputs.load(files, symbol);
+            try {
+                new StreamKeys(ns);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
+            }
+            catalog = loadCatalog();
+            riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
+            notices = inputs.notices(candle);
+            topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
+        } catch (Exception | Error e) {
+            redisStarting.discard();
+            throw e;
+        }
         for (ReplayInput in : inputs.inputs()) {
             out.printf("read %,d ticks of %s from %s%n", in.trades().size(), String.join(", ", in.symbols()), in.name());
         }
-        List<String> notices = inputs.notices(candle);
         notices.forEach(out::println);
 
-        String ns = namespace != null ? namespace : "replay-" + System.currentTimeMillis();
-        try {
-            new StreamKeys(ns);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(CliException.INPUT, e.getMessage(), "choose another --namespace", e);
-        }
-        StreamCatalog catalog = loadCatalog();
-        io.quantumtrader.trader.risk.RiskRules riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
-        Topology topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
-        try (RedisConnection redis = RedisConnection.fromEnvironment()) {
+        try (RedisConnection redis = redisStarting.get()) {
             out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
             out.printf("jit compilers: %s%n", compilers);
             out.printf("kill switch: %s%n", dailyKillSwitchReset
