@@ -115,9 +115,22 @@ class CliFailuresTest {
         Files.writeString(dir.resolve("empty.csv"), "");
         Files.writeString(dir.resolve("header.csv"), "timestamp,price,amount\n");
 
+        java.util.Set<Long> redisBefore = redisServers();
         assertReadableFailure(run(Map.of(), "replay", "--file", "empty.csv"), 2, "no ticks in empty.csv", "empty");
         assertReadableFailure(run(Map.of(), "replay", "--file", "header.csv"), 2, "no ticks in header.csv", "only a header");
         assertThat(Files.readString(report)).isEqualTo("{\"last\":\"report\"}");
+        // the replay starts its Redis while it parses the CSV (RedisStarting): a bad CSV must not leave it running
+        // (RedisStarting.discard closes it; embedded-redis' shutdown hook would stop it at exit as well)
+        java.util.Set<Long> left = redisServers();
+        left.removeAll(redisBefore);
+        assertThat(left).as("redis-server processes started by the failed replays and still running").isEmpty();
+    }
+
+    /** @return the PIDs of the redis-server processes running now */
+    private static java.util.Set<Long> redisServers() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toCollection(java.util.HashSet::new));
     }
 
     @Test
