@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  * interleavings leave it off for good: the subscriber drains the queue on its own thread between Lettuce's demand check
  * and the {@code setAutoRead(false)} that follows it, or it drains the queue at the end of its first {@code request}
  * after the only "read more" check of that call. Either way no reply of that connection is read again: on the
- * multiplexed connection the engine shares, every lease renewal, rebalance, lag read and the report timed out while Redis
- * and the event loops sat idle (3 of ~180 README replays on 2026-12-03; the two caught with a thread dump while the
- * report collected an {@code XRANGE} page on the main thread; reproduced in {@code KeepReadingTest}). On a shared connection per-reply
- * backpressure is head-of-line blocking anyway: a reply's elements that nobody asked for yet wait in the
- * subscription's (unbounded) queue instead.
+ * multiplexed connection the engine shares, every lease renewal, rebalance, lag read and the report timed out while
+ * Redis and the event loops sat idle (3 of ~180 README replays on 2026-12-03; the two caught with a thread dump while
+ * the report collected an {@code XRANGE} page on the main thread; reproduced in {@code KeepReadingTest}). On a shared
+ * connection per-reply backpressure is head-of-line blocking anyway: a reply's elements that nobody asked for yet
+ * wait in the subscription's (unbounded) queue instead.
  *
  * <p>Not covered: a subscriber that asks for a streaming reply a few elements at a time from another thread can still
  * lose a wake-up of its own subscription (a second race, inside Lettuce's {@code RedisPublisher}); the connection reads
