@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A Lettuce connection stops reading for good when the subscriber of a streaming reply drains it on its own thread at
  * the wrong moment ({@link KeepReading}). The subscriber here asks for one element at a time from a parallel thread
  * (publishOn, prefetch 1), which without {@link KeepReading} stopped the whole connection (PING unanswered, autoRead
- * off) after 10 to 363 {@code XRANGE}s in each of six runs (Lettuce 7.5.2; 7.7.0 the same). With it the connection
- * reads on. {@code -DkeepReading.off=true} runs the same test on plain client resources: it fails, which is what the
+ * off) after 3 to 153 {@code XRANGE}s in each of six runs of this pattern (Lettuce 7.5.2; 7.7.0 the same). With it the
+ * connection reads on. {@code -DkeepReading.off=true} runs the same test on plain client resources: it fails, which is what the
  * fix is for. Real redis-server (the test JVM's), nothing mocked.
  */
 class KeepReadingTest {
