@@ -1,12 +1,12 @@
 package io.quantumtrader.app;
 
+import io.quantumtrader.ReadmeExcerpt;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,18 +21,9 @@ class ReadmeEmbeddingExampleTest {
 
     @Test
     void theReadmeExampleIsCutFromRedisConnection() throws IOException {
-        List<String> lines = Files.readAllLines(SOURCE, StandardCharsets.UTF_8);
+        // the README block sits in a list item: two more spaces per line
         StringBuilder example = new StringBuilder();
-        boolean in = false;
-        for (String line : lines) {
-            if (line.contains("README: the embedding example starts here")) {
-                in = true;
-            } else if (line.contains("README: the embedding example ends here")) {
-                in = false;
-            } else if (in) {
-                example.append("  ").append(line.startsWith("        ") ? line.substring(8) : line.strip()).append('\n');
-            }
-        }
+        ReadmeExcerpt.cut(SOURCE, "the embedding example").lines().forEach(l -> example.append("  ").append(l).append('\n'));
         assertThat(example.toString()).contains("KeepReading.clientResources()", "new LettuceConnectionFactory(");
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
         String section = readme.substring(readme.indexOf("**One shared connection that always reads.**"));

@@ -1,12 +1,12 @@
 package io.quantumtrader.trader;
 
+import io.quantumtrader.ReadmeExcerpt;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,26 +22,7 @@ class ReadmeDslExampleTest {
 
     /** @return the marked parts of the source, de-indented, separated by a blank line */
     static String example() throws IOException {
-        List<String> lines = Files.readAllLines(SOURCE, StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder();
-        boolean in = false;
-        for (String line : lines) {
-            if (line.contains("README: the DSL example starts here") || line.contains("README: the DSL example resumes here")) {
-                if (out.length() > 0) {
-                    out.append('\n');
-                }
-                in = true;
-                continue;
-            }
-            if (line.contains("README: the DSL example pauses here") || line.contains("README: the DSL example ends here")) {
-                in = false;
-                continue;
-            }
-            if (in) {
-                out.append(line.startsWith("        ") ? line.substring(8) : line.strip()).append('\n');
-            }
-        }
-        return out.toString();
+        return ReadmeExcerpt.cut(SOURCE, "the DSL example");
     }
 
     @Test

@@ -147,11 +147,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 .or(() -> ClusterCommitConnection.open(redis)).orElse(null);
         if (commitConnection == null) {
             log.warn("not on a Lettuce connection: commits are sent one at a time (no pipelining)");
-        } else if (!KeepReading.installedOn(redis.getConnectionFactory())) {
-            log.warn("the Lettuce client's resources lack KeepReading: a streaming reply (XRANGE, HGETALL ...) can leave "
-                    + "the shared connection unread for good; build them with KeepReading.clientResources()");
-        }
-        if (commitConnection != null) {
+        } else {
+            if (!KeepReading.installedOn(redis.getConnectionFactory())) {
+                log.warn("the Lettuce client's resources lack KeepReading: a streaming reply (XRANGE, HGETALL ...) can "
+                        + "leave the shared connection unread for good; build them with KeepReading.clientResources()");
+            }
             CommitScript.preload(commitConnection)
                     .doOnError(e -> log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString()))
                     .onErrorComplete()
