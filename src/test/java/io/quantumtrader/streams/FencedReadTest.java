@@ -174,6 +174,57 @@ class FencedReadTest {
         assertThat(pending().getTotalPendingMessages()).as("every read was undone").isZero();
     }
 
+    /**
+     * A fenced read whose subscriber goes away before Lettuce wrote its commands (the reader's read timeout cancels
+     * it): Lettuce skips a command that is already done when its I/O thread comes to write it, so a cancelled
+     * {@code EXEC} left {@code MULTI} and the queued commands open on the connection — the next read's {@code MULTI}
+     * failed ("MULTI calls can not be nested"), its {@code EXEC} ran both reads' commands and the replies went to the
+     * wrong read, leaving entries pending that no one processed (a replay of 2026-12-03 never drained, with one failed
+     * {@code MULTI} in Redis' command statistics). A read is all five commands or none: cancelling the subscriber never
+     * reaches the commands.
+     */
+    @Test
+    void aReadCancelledBeforeItsCommandsWereWrittenStillSendsTheWholeTransaction() throws Exception {
+        redis.opsForValue().set(lease, "1").block(T);
+        io.netty.channel.Channel channel = channelOf(reads);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        channel.eventLoop().execute(() -> { // the connection's I/O thread is busy until released
+            busy.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // queued and flushed to the I/O thread, then cancelled before that thread could write it
+        reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3).subscribe().dispose();
+        release.countDown();
+
+        assertThat(idsOf(read("1", "owner", ">", 3))).as("the next read gets the entries after the cancelled read's")
+                .containsExactlyElementsOf(ids.subList(3, 6));
+        assertThat(idsOf(read("1", "owner", "0", 10))).as("the cancelled read took its entries into the consumer's PEL "
+                + "(re-read after a restart), the next read its own").containsExactlyElementsOf(ids.subList(0, 6));
+        assertThat(redis.execute(c -> c.serverCommands().info("commandstats")).blockFirst(T).getProperty("cmdstat_multi"))
+                .as("no MULTI was nested in another").contains("failed_calls=0");
+    }
+
+    /** @return the Netty channel of a fenced-read connection (for a test that must hold its I/O thread) */
+    private static io.netty.channel.Channel channelOf(FencedReadConnection reads) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = FencedReadConnection.class.getDeclaredField("connection");
+        f.setAccessible(true);
+        Object writer = ((io.lettuce.core.RedisChannelHandler<?, ?>) f.get(reads)).getChannelWriter();
+        while (!(writer instanceof io.lettuce.core.protocol.DefaultEndpoint)) {
+            java.lang.reflect.Field delegate = writer.getClass().getDeclaredField("delegate");
+            delegate.setAccessible(true);
+            writer = delegate.get(writer);
+        }
+        java.lang.reflect.Field channel = io.lettuce.core.protocol.DefaultEndpoint.class.getDeclaredField("channel");
+        channel.setAccessible(true);
+        return (io.netty.channel.Channel) channel.get(writer);
+    }
+
     private List<StreamMessage<byte[], byte[]>> read(String token, String consumer, String offset, int count) {
         return reads.read(lease, scratch, token, "g", consumer, List.of(stream), List.of(offset), count).block(T);
     }

@@ -100,8 +100,8 @@ public final class FencedReadConnection implements AutoCloseable {
                 exec = commands.exec();
                 connection.flushCommands();
             }
-            return Mono.fromCompletionStage(exec).then(Mono.fromCompletionStage(undo)).flatMap(owned -> owned == 1L
-                    ? Mono.fromCompletionStage(read)
+            return uncancellable(exec).then(uncancellable(undo)).flatMap(owned -> owned == 1L
+                    ? uncancellable(read)
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
@@ -109,6 +109,18 @@ public final class FencedReadConnection implements AutoCloseable {
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
                             e -> scriptRead(token, group, consumer, keys, offsets, count));
         });
+    }
+
+    /**
+     * A reply of one of a read's five commands as a Mono whose cancellation leaves the command alone. Lettuce does not
+     * write a command that is already done (cancelled) when its I/O thread comes to it: a read cancelled between the
+     * flush and the write (the reader's read timeout) lost its {@code EXEC} and left {@code MULTI} open on the
+     * connection, so the next read's commands joined that transaction and its reply went to the wrong caller
+     * (docs/BENCHMARKS.md, 2026-12-03 17:00 UTC). Uncancelled, a read is sent whole; a caller that stopped waiting
+     * leaves its entries in its consumer's PEL, as any read whose reply comes too late does.
+     */
+    private static <T> Mono<T> uncancellable(RedisFuture<T> reply) {
+        return Mono.fromFuture(reply.toCompletableFuture(), true);
     }
 
     /** {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through Lua). */
