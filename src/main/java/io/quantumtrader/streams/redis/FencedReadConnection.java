@@ -116,7 +116,7 @@ public final class FencedReadConnection implements AutoCloseable {
      * write a command that is already done (cancelled) when its I/O thread comes to it: a read cancelled between the
      * flush and the write (the reader's read timeout) lost its {@code EXEC} and left {@code MULTI} open on the
      * connection, so the next read's commands joined that transaction and its reply went to the wrong caller
-     * (docs/BENCHMARKS.md, 2026-12-03 17:00 UTC). Uncancelled, a read is sent whole; a caller that stopped waiting
+     * (docs/BENCHMARKS.md, 2026-12-03 16:46 UTC). Uncancelled, a read is sent whole; a caller that stopped waiting
      * leaves its entries in its consumer's PEL, as any read whose reply comes too late does.
      */
     private static <T> Mono<T> uncancellable(RedisFuture<T> reply) {
