@@ -95,8 +95,6 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     @Override
     public void close() {
-        // waited for (2 s at most): a close still running when the client shuts down makes Lettuce warn
-        // "Connection is already closed" as it closes the connection a second time
-        connection.closeAsync().exceptionally(e -> null).completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).join();
+        ConnectionClose.awaitClose(connection);
     }
 }

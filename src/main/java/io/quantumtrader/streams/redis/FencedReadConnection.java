@@ -149,9 +149,7 @@ public final class FencedReadConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        // waited for (2 s at most): a close still running when the client shuts down makes Lettuce warn
-        // "Connection is already closed" as it closes the connection a second time
-        connection.closeAsync().exceptionally(e -> null).completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).join();
+        ConnectionClose.awaitClose(connection);
     }
 
     private static byte[] bytes(String s) {
