@@ -200,7 +200,14 @@ class FencedReadTest {
         });
         assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // queued and flushed to the I/O thread, then cancelled before that thread could write it
-        reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3).subscribe().dispose();
+        reactor.core.Disposable subscription = reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3).subscribe();
+        io.netty.util.concurrent.SingleThreadEventExecutor loop = (io.netty.util.concurrent.SingleThreadEventExecutor) channel.eventLoop();
+        long until = System.nanoTime() + T.toNanos();
+        while (loop.pendingTasks() < 5 && System.nanoTime() < until) { // the dispatcher thread sent the five commands
+            Thread.sleep(1);
+        }
+        assertThat(loop.pendingTasks()).as("the read's writes wait for the I/O thread").isGreaterThanOrEqualTo(5);
+        subscription.dispose();
         release.countDown();
 
         assertThat(idsOf(read("1", "owner", ">", 3))).as("the next read gets the entries after the cancelled read's")
@@ -210,10 +217,57 @@ class FencedReadTest {
         assertThat(failedMultis()).as("no MULTI was nested in another").isEqualTo(failedMultis);
     }
 
+    /**
+     * A second read dispatched from the connection's own I/O thread while the first read's commands are being written.
+     * Lettuce hands each of a read's five commands to Netty as its own write; from another thread each becomes a task
+     * of the I/O thread, and a read dispatched on that thread (a reply's continuation) writes at once, between them.
+     * Redis then got {@code MULTI; EVAL; MULTI; EVAL; XREADGROUP; EVAL; EXEC; XREADGROUP; EVAL; EXEC}: the second
+     * {@code EXEC} ran the first read's lease check with the second read, the first read's {@code XREADGROUP} ran
+     * outside any transaction and its {@code EXEC} failed ("EXEC without MULTI"), and the second read's reply, one
+     * element longer than Lettuce expected, failed with a {@code NullPointerException} (seen together in 2 of 14 README
+     * replays on 2026-12-03, each restarting two tasks). Here the first read's second write dispatches the other read.
+     */
+    @Test
+    void aReadDispatchedFromTheConnectionsIoThreadNeverLandsInsideAnotherReadsTransaction() throws Exception {
+        redis.opsForValue().set(lease, "1").block(T);
+        long failedMultis = failedMultis();
+        long failedExecs = failedCalls("cmdstat_exec");
+        io.netty.channel.Channel channel = channelOf(reads);
+        java.util.concurrent.CompletableFuture<List<StreamMessage<byte[], byte[]>>> second = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        channel.pipeline().addFirst("dispatch-inside-a-read", new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                ctx.write(msg, promise);
+                if (writes.incrementAndGet() == 2) { // MULTI and the lease check of the first read are written
+                    reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3).subscribe(
+                            second::complete, second::completeExceptionally);
+                }
+            }
+        });
+        try {
+            List<StreamMessage<byte[], byte[]>> first = read("1", "owner", ">", 3);
+            assertThat(idsOf(first)).as("the first read").containsExactlyElementsOf(ids.subList(0, 3));
+            assertThat(idsOf(second.get(10, java.util.concurrent.TimeUnit.SECONDS))).as("the read dispatched meanwhile")
+                    .containsExactlyElementsOf(ids.subList(3, 6));
+        } finally {
+            channel.pipeline().remove("dispatch-inside-a-read");
+        }
+        assertThat(writes.get()).as("both reads went through the probe").isGreaterThanOrEqualTo(10);
+        assertThat(failedMultis()).as("no MULTI was nested in another").isEqualTo(failedMultis);
+        assertThat(failedCalls("cmdstat_exec")).as("no EXEC without its MULTI").isEqualTo(failedExecs);
+        assertThat(pending().getTotalPendingMessages()).isEqualTo(6);
+    }
+
     /** @return MULTIs that failed on the test's Redis so far (INFO commandstats: a nested MULTI fails) */
     private long failedMultis() {
-        String multi = redis.execute(c -> c.serverCommands().info("commandstats")).blockFirst(T).getProperty("cmdstat_multi");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("failed_calls=(\\d+)").matcher(String.valueOf(multi));
+        return failedCalls("cmdstat_multi");
+    }
+
+    /** @return failed calls of one command on the test's Redis so far ({@code INFO commandstats}, e.g. {@code cmdstat_exec}) */
+    private long failedCalls(String stat) {
+        String line = redis.execute(c -> c.serverCommands().info("commandstats")).blockFirst(T).getProperty(stat);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("failed_calls=(\\d+)").matcher(String.valueOf(line));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 

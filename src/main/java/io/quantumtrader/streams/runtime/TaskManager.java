@@ -246,6 +246,7 @@ final class TaskManager {
                         .doBeforeRetry(sig -> {
                             counters.restarts.increment();
                             log.warn("task {} failed, restarting from its last commit: {}", task.id(), sig.failure().toString());
+                            log.debug("task {} failure", task.id(), sig.failure());
                         }))
                 .repeat(() -> {
                     boolean again = o.restartRequested && o.wanted;
