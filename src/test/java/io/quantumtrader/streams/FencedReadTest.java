@@ -187,7 +187,7 @@ class FencedReadTest {
     void aReadCancelledBeforeItsCommandsWereWrittenStillSendsTheWholeTransaction() throws Exception {
         redis.opsForValue().set(lease, "1").block(T);
         long failedMultis = failedMultis();
-        io.netty.channel.Channel channel = channelOf(reads);
+        io.netty.channel.Channel channel = LettuceChannel.of(reads);
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         channel.eventLoop().execute(() -> { // the connection's I/O thread is busy until released
@@ -232,7 +232,7 @@ class FencedReadTest {
         redis.opsForValue().set(lease, "1").block(T);
         long failedMultis = failedMultis();
         long failedExecs = failedCalls("cmdstat_exec");
-        io.netty.channel.Channel channel = channelOf(reads);
+        io.netty.channel.Channel channel = LettuceChannel.of(reads);
         java.util.concurrent.CompletableFuture<List<StreamMessage<byte[], byte[]>>> second = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
         channel.pipeline().addFirst("dispatch-inside-a-read", new io.netty.channel.ChannelOutboundHandlerAdapter() {
@@ -269,21 +269,6 @@ class FencedReadTest {
         String line = redis.execute(c -> c.serverCommands().info("commandstats")).blockFirst(T).getProperty(stat);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("failed_calls=(\\d+)").matcher(String.valueOf(line));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    /** @return the Netty channel of a fenced-read connection (for a test that must hold its I/O thread) */
-    private static io.netty.channel.Channel channelOf(FencedReadConnection reads) throws ReflectiveOperationException {
-        java.lang.reflect.Field f = FencedReadConnection.class.getDeclaredField("connection");
-        f.setAccessible(true);
-        Object writer = ((io.lettuce.core.RedisChannelHandler<?, ?>) f.get(reads)).getChannelWriter();
-        while (!(writer instanceof io.lettuce.core.protocol.DefaultEndpoint)) {
-            java.lang.reflect.Field delegate = writer.getClass().getDeclaredField("delegate");
-            delegate.setAccessible(true);
-            writer = delegate.get(writer);
-        }
-        java.lang.reflect.Field channel = io.lettuce.core.protocol.DefaultEndpoint.class.getDeclaredField("channel");
-        channel.setAccessible(true);
-        return (io.netty.channel.Channel) channel.get(writer);
     }
 
     private List<StreamMessage<byte[], byte[]>> read(String token, String consumer, String offset, int count) {

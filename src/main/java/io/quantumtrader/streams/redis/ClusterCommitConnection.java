@@ -16,12 +16,14 @@ import java.util.Optional;
 /**
  * The Redis Cluster counterpart of {@link CommitConnection}: a dedicated Lettuce cluster connection (same seeds,
  * credentials, TLS and topology refresh as the template's client) for commit scripts. Each script goes to the master
- * of its first key's slot on that node's connection, in subscription order, so a task's pipelined commits stay in
- * order; {@code WAIT} is sent on the same node connection, after the commit, so it covers it.
+ * of its first key's slot on that node's connection, in subscription order (dispatched from the connection's
+ * {@link DispatchThread}), so a task's pipelined commits stay in order; {@code WAIT} is sent on the same node
+ * connection, after the commit, so it covers it.
  */
 public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+    private final DispatchThread dispatch = new DispatchThread("qt-commit");
 
     private ClusterCommitConnection(StatefulRedisClusterConnection<byte[], byte[]> connection) {
         this.connection = connection;
@@ -42,9 +44,15 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return connection.async();
     }
 
+    /** {@link OrderedScriptConnection#eval}, dispatched from this connection's {@link DispatchThread}. */
+    @Override
+    public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+        return dispatch.send(() -> OrderedScriptConnection.super.eval(sha1, source, keys, args));
+    }
+
     @Override
     public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
-        return Mono.defer(() -> {
+        return dispatch.send(() -> {
             RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
             if (master == null) {
                 return Mono.error(new IllegalStateException("no master serves the slot of " + key + " (cluster down?)"));
@@ -58,5 +66,6 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     @Override
     public void close() {
         ConnectionClose.awaitClose(connection);
+        dispatch.close();
     }
 }

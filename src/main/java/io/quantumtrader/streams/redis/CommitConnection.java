@@ -18,13 +18,15 @@ import java.util.Optional;
 
 /**
  * A dedicated Lettuce connection for commit scripts. Commands are dispatched when the returned Mono is subscribed,
- * in subscription order, on one connection, so pipelined commits reach Redis in the order the task issued them (the
- * generic reactive template acquires its connection asynchronously and can reorder two commands issued back to back).
- * It also keeps commits off the connection the readers share.
+ * in subscription order, from the connection's {@link DispatchThread}, on one connection, so pipelined commits reach
+ * Redis in the order the task issued them (the generic reactive template acquires its connection asynchronously and
+ * can reorder two commands issued back to back; a command dispatched on Lettuce's I/O thread itself could overtake
+ * one queued just before it). It also keeps commits off the connection the readers share.
  */
 public final class CommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final DispatchThread dispatch = new DispatchThread("qt-commit");
 
     private CommitConnection(StatefulRedisConnection<byte[], byte[]> connection) {
         this.connection = connection;
@@ -74,9 +76,9 @@ public final class CommitConnection implements OrderedScriptConnection {
      */
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return Mono.defer(() -> Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
+        return dispatch.send(() -> Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
                         EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args))))
-                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> Mono.defer(() -> Mono.fromCompletionStage(
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> Mono.fromCompletionStage(
                         dispatch(CommandType.EVAL, EncodedScriptArgs.of(source, keys, args)))));
     }
 
@@ -90,11 +92,12 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     @Override
     public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
-        return Mono.defer(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
+        return dispatch.send(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
     }
 
     @Override
     public void close() {
         ConnectionClose.awaitClose(connection);
+        dispatch.close();
     }
 }

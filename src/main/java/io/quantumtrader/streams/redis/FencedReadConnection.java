@@ -13,13 +13,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime, standalone Redis): each read is one
@@ -32,8 +29,8 @@ import java.util.function.Supplier;
  * string of the reply into Lua and back; measured on Redis 7.0.15, 500 entries of five fields cost 5.4–5.9 ms of
  * Redis time that way against 2.0–2.2 ms for the transaction (docs/BENCHMARKS.md).
  *
- * <p>Thread-safe: every read's five commands are queued and flushed by one dispatcher thread of this connection
- * ({@link #dispatched}), never by the caller, so reads of several tasks never interleave inside a transaction.
+ * <p>Thread-safe: every read's five commands are queued and flushed by this connection's {@link DispatchThread}, never
+ * by the caller, so reads of several tasks never interleave inside a transaction.
  */
 public final class FencedReadConnection implements AutoCloseable {
 
@@ -43,8 +40,7 @@ public final class FencedReadConnection implements AutoCloseable {
     private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
-    /** Sends every read ({@link #dispatched}); one daemon thread, disposed by {@link #close}. */
-    private final Scheduler dispatcher = Schedulers.newSingle("qt-fenced-read", true);
+    private final DispatchThread dispatch = new DispatchThread("qt-fenced-read");
 
     private FencedReadConnection(StatefulRedisConnection<byte[], byte[]> connection) {
         this.connection = connection;
@@ -78,7 +74,7 @@ public final class FencedReadConnection implements AutoCloseable {
     public Mono<List<StreamMessage<byte[], byte[]>>> read(String leaseKey, String scratchKey, String token, String group,
                                                           String consumer, List<String> streamKeys, List<String> offsets,
                                                           int count) {
-        return dispatched(() -> {
+        return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
             keys[0] = bytes(leaseKey);
             keys[1] = bytes(scratchKey);
@@ -109,25 +105,8 @@ public final class FencedReadConnection implements AutoCloseable {
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
                     // plain XREADGROUP still runs: read through the single script then, as before the transactions
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
-                            e -> dispatched(() -> scriptRead(token, group, consumer, keys, offsets, count)));
+                            e -> dispatch.send(() -> scriptRead(token, group, consumer, keys, offsets, count)));
         });
-    }
-
-    /**
-     * Sends {@code send}'s commands from this connection's dispatcher thread, whatever thread subscribes.
-     *
-     * <p>Why: Lettuce hands each command of a flush to Netty as its own write. From a thread other than the
-     * connection's I/O thread each write becomes a task of that I/O thread, queued in order. But a read dispatched on
-     * the I/O thread itself (the continuation of a reply that completed there) writes at once, and it may run between
-     * two of another read's queued writes: Redis then got {@code MULTI; EVAL; MULTI; EVAL; XREADGROUP; EVAL; EXEC;
-     * XREADGROUP; EVAL; EXEC}, the first read's {@code EXEC} failed ("EXEC without MULTI") and the second read's
-     * reply did not parse (2 of 14 README replays on 2026-12-03 restarted two tasks this way; {@code FencedReadTest}
-     * reproduces it). Which I/O thread serves the connection is Lettuce's business, so every read moves to one
-     * dispatcher thread: its writes are queued one read after the other, and it also orders reads without a lock. The
-     * cost is one thread hand-off per read (a read carries up to a batch of entries).
-     */
-    private <T> Mono<T> dispatched(Supplier<Mono<T>> send) {
-        return Mono.defer(send).subscribeOn(dispatcher);
     }
 
     /**
@@ -166,7 +145,7 @@ public final class FencedReadConnection implements AutoCloseable {
     @Override
     public void close() {
         ConnectionClose.awaitClose(connection);
-        dispatcher.dispose();
+        dispatch.close();
     }
 
     private static byte[] bytes(String s) {
