@@ -2,6 +2,7 @@
 # Runs the README's replay N times; from a run still going after 45 s it keeps a thread dump (jstack), the consumer
 # groups of every stream (XINFO GROUPS), Redis' clients and command statistics and the output in /tmp/replay-stall-<i>/. docs/BENCHMARKS.md, 2026-12-03 13:04 UTC.
 # usage: docs/scripts/replay-stall-loop.sh path/to/quantum-trader-streams.jar N   (needs redis-server, redis-cli, jstack)
+# Each finished run's line counts its task restarts (docs/BENCHMARKS.md, 19:43 UTC section).
 # JVM options for every run in JAVA_OPTS, e.g. JAVA_OPTS=-XX:+PrintCompilation (docs/BENCHMARKS.md, 16:46 UTC section)
 set -u
 jar=$(realpath "$1"); n=$2
@@ -26,7 +27,7 @@ for i in $(seq 1 "$n"); do
     cp "$out" "$d/out.txt"
   else
     wait $pid; rc=$?
-    echo "run $i rc=$rc $(grep -E 'elapsed|drained' "$out" | tr -s ' ' | tr '\n' ' ')"
+    echo "run $i rc=$rc $(grep -E 'elapsed|drained' "$out" | tr -s ' ' | tr '\n' ' ')restarts $(grep -c 'restarting from its last commit' "$out")"
   fi
   rm -f "$out"
 done
