@@ -62,4 +62,102 @@ class DrainedCountersTest {
             assertThat(runtime.undrained()).isEmpty();
         }
     }
+
+    /**
+     * A commit still in flight when its task fails lands in Redis and its records are not processed again, so it must
+     * be counted when its reply arrives, even though the run that sent it has stopped waiting (a README replay once
+     * counted 231,666 records processed instead of 232,166 after a task restart: docs/BENCHMARKS.md, 2026-12-03
+     * 19:43 UTC). Here the commit connection's replies are held while the second batch commits, and the third
+     * batch's hook fails the run once Redis shows the second commit done.
+     */
+    @Test
+    void aCommitInFlightWhenItsTaskFailsIsCountedWhenItsReplyArrives() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        RedisTestSupport.publisher(ns, CATALOG).sendAll(EngineIntegrationTest.ticks(3, 500), 64).block();
+        String key = new StreamKeys(ns).stream("ticks", 0);
+        HeldReplies held = new HeldReplies();
+        Sinks.Empty<Void> installed = Sinks.empty();
+        java.util.concurrent.atomic.AtomicReference<StreamsRuntime> running = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger commits = new AtomicInteger();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG).withBatchSize(500)
+                .withBeforeCommit((task, entries) -> {
+                    if (entries == 0) {
+                        return Mono.empty();
+                    }
+                    int n = commits.incrementAndGet();
+                    if (n == 1) {
+                        return installed.asMono(); // the handler is in place before any commit
+                    }
+                    if (n == 2) { // once the first commit is counted, the second commit's reply waits in the handler
+                        return reactor.core.publisher.Flux.interval(Duration.ofMillis(5))
+                                .filter(t -> running.get().counters().recordsIn() == 500).next()
+                                .timeout(Duration.ofSeconds(10)).doOnNext(t -> held.holding = true).then();
+                    }
+                    if (n != 3) {
+                        return Mono.empty();
+                    }
+                    // the second commit ran in Redis (only the third batch is pending) while its reply is held
+                    return reactor.core.publisher.Flux.interval(Duration.ofMillis(10))
+                            .concatMap(t -> template().opsForStream().pending(key, "pricing.0"))
+                            .filter(p -> p.getTotalPendingMessages() == 500).next().timeout(Duration.ofSeconds(10))
+                            .then(Mono.<Void>error(new IllegalStateException("the test fails the run while commit 2 is in flight")))
+                            .doOnError(e -> held.releaseAfter(Duration.ofMillis(300)));
+                });
+        try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), config, template())) {
+            running.set(runtime);
+            runtime.start();
+            java.lang.reflect.Field f = StreamsRuntime.class.getDeclaredField("commitConnection");
+            f.setAccessible(true);
+            held.install(LettuceChannel.of(f.get(runtime)));
+            installed.tryEmitEmpty();
+
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as("drained; records in %d, restarts %d",
+                    runtime.counters().recordsIn(), runtime.counters().restarts()).isTrue();
+            assertThat(commits.get()).as("the third batch was committed by the restarted run").isEqualTo(4);
+            assertThat(runtime.counters().restarts()).isEqualTo(1);
+            assertThat(runtime.counters().recordsIn()).as("every record counted once").isEqualTo(1500);
+        }
+    }
+
+    /** An inbound Netty handler that holds a connection's replies while {@link #holding}, then passes them on. */
+    private static final class HeldReplies extends io.netty.channel.ChannelInboundHandlerAdapter {
+
+        volatile boolean holding;
+        private final java.util.List<Object> replies = new java.util.ArrayList<>();
+        private io.netty.channel.ChannelHandlerContext ctx;
+
+        void install(io.netty.channel.Channel channel) {
+            channel.pipeline().addFirst("held-replies", this);
+        }
+
+        @Override
+        public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (holding) {
+                replies.add(msg);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+            if (!holding) {
+                ctx.fireChannelReadComplete();
+            }
+        }
+
+        void releaseAfter(Duration delay) {
+            ctx.executor().schedule(() -> {
+                holding = false;
+                replies.forEach(ctx::fireChannelRead);
+                replies.clear();
+                ctx.fireChannelReadComplete();
+            }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
 }
