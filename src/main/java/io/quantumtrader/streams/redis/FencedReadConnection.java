@@ -44,8 +44,9 @@ public final class FencedReadConnection implements AutoCloseable {
 
     private FencedReadConnection(StatefulRedisConnection<byte[], byte[]> connection) {
         this.connection = connection;
-        // a read's five commands leave in one write: a connection lost in between cannot split the transaction (what
-        // was not written is replayed after the reconnect as a whole, MULTI included)
+        // a read's five commands leave in one flush, not one write each. A connection lost after the flush can still
+        // split them: Lettuce re-sends the commands Redis had not answered on the new connection, whose EXEC then
+        // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost)
         connection.setAutoFlushCommands(false);
     }
 
