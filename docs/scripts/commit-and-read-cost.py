@@ -62,6 +62,18 @@ class Client:
         return stats
 
 
+# commit.lua until 2026-12-03 took the dedupe ids as (score, id) pairs into a sorted set; since then one element of
+# the task's dedupe log per commit ('<newest arrival ms> <count>\n' then '<length>:<id>\n' per id, DedupeLog.java)
+ZSET_DEDUPE = "'ZADD', KEYS[3]" in open(commit_lua).read()
+
+
+def dedupe_args(first_arrival, n):
+    ids = [str(uuid.uuid4()) for _ in range(n)]
+    if ZSET_DEDUPE:
+        return [n] + [x for k, i in enumerate(ids) for x in (first_arrival + k, i)]
+    return [n, '%d %d\n' % (first_arrival + n - 1, n) + ''.join('%d:%s\n' % (len(i), i) for i in ids)]
+
+
 def fill(c, stream, n):
     c.send(*[('XADD', stream, '*', 'id', str(uuid.uuid4()), 'source', 'bench', 'time', '2023-11-14T22:13:20Z',
               'subject', 'S0', 'data', '{"symbol":"S0","price":100.0,"size":1.0,"timestamp":1700000000000}')
@@ -82,15 +94,14 @@ for r in range(ROUNDS):
         f = ['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time', '2023-11-14T22:13:20Z',
              'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
         args += [1, 0, len(f)] + f
-    args += [1, 2, len(ids)] + ids + [BATCH]
-    for k in range(BATCH):
-        args += [1700000000000 + r * BATCH + k, str(uuid.uuid4())]
+    args += [1, 2, len(ids)] + ids + dedupe_args(1700000000000 + r * BATCH, BATCH)
     if r == 0:
         c.cmd('CONFIG', 'RESETSTAT')
     c.cmd('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)
 s = c.usec_per_call()
 print('commit of %d outputs (%d args): %.0f us of Redis time (%s)' % (BATCH, len(args) + 5, s['evalsha'][1],
-      ', '.join('%s %.0f us' % (k.upper(), s[k][0] * s[k][1] / s['evalsha'][0]) for k in ('xadd', 'zadd', 'xack') if k in s)))
+      ', '.join('%s %.0f us' % (k.upper(), s[k][0] * s[k][1] / s['evalsha'][0])
+                for k in ('xadd', 'zadd', 'rpush', 'lindex', 'xack') if k in s)))
 # --- the fenced read, both ways
 read_sha = c.cmd('SCRIPT', 'LOAD', open(R + 'read-group.lua').read()).decode()
 begin, end = open(R + 'read-fence-begin.lua').read(), open(R + 'read-fence-end.lua').read()
@@ -130,14 +141,12 @@ def commit_cpu(in_multi, rounds=200):
         outs = [['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time',
                  '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
                 for _ in range(BATCH)]
-        seen = []
-        for k in range(BATCH):
-            seen += [1700000000000 + r * BATCH + k, str(uuid.uuid4())]
+        seen = dedupe_args(1700000000000 + r * BATCH, BATCH)
         args = ['tok', 'g', r, '', 2000000, 0, 0 if in_multi else BATCH]
         if not in_multi:
             for f in outs:
                 args += [1, 0, len(f)] + f
-        args += [1, 2, len(ids)] + ids + [BATCH] + seen
+        args += [1, 2, len(ids)] + ids + seen
         commands = [('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)]
         if in_multi:
             commands = [('MULTI',)] + commands + [('XADD', 'out', '*', *f) for f in outs] + [('EXEC',)]

@@ -23,7 +23,10 @@ public final class CommitBatch implements StateWrites {
     private int stateCount;
     private int outputCount;
     private int ackCount;
-    private final List<String> seen = new ArrayList<>();
+    /** The batch's input event ids, laid out as the body of one {@link DedupeLog} element. */
+    private final StringBuilder seen = new StringBuilder();
+    private int seenCount;
+    private long seenNewestArrival = Long.MIN_VALUE;
     private final String outboxKey;
     private final int ownSlot;
     private int outboxed;
@@ -130,25 +133,27 @@ public final class CommitBatch implements StateWrites {
     }
 
     /**
-     * Records an input event id in the task's dedupe set with the commit, so a later entry with the same id (a
-     * producer's retry, a replay into the same namespace) is recognized and only acknowledged.
+     * Records an input event id in the task's dedupe log with the commit ({@link DedupeLog}: one element per commit),
+     * so a later entry with the same id (a producer's retry, a replay into the same namespace) is recognized and only
+     * acknowledged, after a restart too.
      *
      * @param eventId the envelope id of an input entry processed by this batch
      * @param arrivalMs the entry's arrival time (the ms part of its stream entry id); the dedupe window counts from it
      */
     public void seen(String eventId, long arrivalMs) {
-        seen.add(Long.toString(arrivalMs));
-        seen.add(eventId);
+        DedupeLog.append(seen, eventId);
+        seenCount++;
+        seenNewestArrival = Math.max(seenNewestArrival, arrivalMs);
     }
 
     /** @return the number of event ids recorded with this batch */
     public int seenCount() {
-        return seen.size() / 2;
+        return seenCount;
     }
 
     /** @return true when the batch would change nothing */
     public boolean isEmpty() {
-        return stateCount == 0 && outputCount == 0 && ackCount == 0 && seen.isEmpty();
+        return stateCount == 0 && outputCount == 0 && ackCount == 0 && seenCount == 0;
     }
 
     /** @return the number of entries this batch acknowledges */
@@ -179,7 +184,7 @@ public final class CommitBatch implements StateWrites {
         return a;
     }
 
-    /** @return KEYS for the commit script: the lease key, the meta hash and the dedupe set first */
+    /** @return KEYS for the commit script: the lease key, the meta hash and the dedupe log first */
     List<String> keys(String leaseKey, String metaKey, String dedupeKey) {
         List<String> k = new ArrayList<>(keys.size() + 3);
         k.add(leaseKey);
@@ -191,12 +196,13 @@ public final class CommitBatch implements StateWrites {
 
     /**
      * @return ARGV for the commit script
-     * @param dedupeFloorMs event ids that arrived before this time (ms) leave the dedupe set; {@code Long.MIN_VALUE}
-     *                      keeps them
-     * @param dedupeMaxIds  most event ids the dedupe set keeps (the oldest go first); 0 for no limit
+     * @param dedupeFloorMs a commit's event ids leave the dedupe log once the newest of them arrived before this time
+     *                      (ms); {@code Long.MIN_VALUE} keeps them
+     * @param dedupeMaxIds  the dedupe log keeps at least this many of the newest ids and drops whole commits beyond
+     *                      them (the oldest first); 0 for no limit
      */
     List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
-        List<Object> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + seen.size() + 10);
+        List<Object> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + 11);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
@@ -212,8 +218,10 @@ public final class CommitBatch implements StateWrites {
             a.add(ScriptArgs.number(ids.size()));
             a.addAll(ids);
         });
-        a.add(ScriptArgs.number(seen.size() / 2));
-        a.addAll(seen);
+        a.add(ScriptArgs.number(seenCount));
+        if (seenCount > 0) {
+            a.add(DedupeLog.element(seenNewestArrival, seenCount, seen));
+        }
         return a;
     }
 

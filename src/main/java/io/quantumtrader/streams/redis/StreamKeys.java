@@ -12,7 +12,8 @@ package io.quantumtrader.streams.redis;
  *       expires unless renewed), its owner's instance id in {@code <ns>:{<ns>.<p>}:lease-owner:<application-id>.<sub-topology>}</li>
  *   <li>fencing counter: {@code <ns>:{<ns>.<p>}:fence:<application-id>.<sub-topology>}</li>
  *   <li>task metadata (stream time per node): {@code <ns>:{<ns>.<p>}:meta:<application-id>.<sub-topology>}</li>
- *   <li>task dedupe set (input event ids recorded by commits): {@code <ns>:{<ns>.<p>}:dedupe:<application-id>.<sub-topology>}</li>
+ *   <li>task dedupe log (input event ids recorded by commits, one list element per commit, {@link DedupeLog}):
+ *       {@code <ns>:{<ns>.<p>}:dedupe-log:<application-id>.<sub-topology>}</li>
  *   <li>Redis Cluster only: the task's outbox {@code <ns>:{<ns>.<p>}:outbox:<group>} (outputs bound for other slots,
  *       written by the commit) and, in every slot outputs are forwarded to, {@code <ns>:{<ns>.<q>}:forwarded}
  *       (producer outbox → last forwarded entry id)</li>
@@ -94,10 +95,18 @@ public record StreamKeys(String namespace) {
     }
 
     /**
-     * @return the task's dedupe set: a sorted set of the input event ids its commits recorded, scored by arrival time
-     *         (ms), trimmed to the dedupe window
+     * @return the task's dedupe log: a list of the input event ids its commits recorded, one element per commit
+     *         ({@link DedupeLog}), trimmed to the dedupe window and bound
      */
     public String dedupe(String group, int partition) {
+        return slot(partition) + "dedupe-log:" + group;
+    }
+
+    /**
+     * @return the task's dedupe set as written until 2026-12-03: a sorted set of event ids scored by arrival (ms). Read
+     *         (never written) when the task starts, so ids recorded before an upgrade are still recognized
+     */
+    public String legacyDedupe(String group, int partition) {
         return slot(partition) + "dedupe:" + group;
     }
 

@@ -5,6 +5,7 @@ import io.quantumtrader.streams.redis.CommitBatch;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.CommitScript;
+import io.quantumtrader.streams.redis.DedupeLog;
 import io.quantumtrader.streams.redis.ForwardScheduler;
 import io.quantumtrader.streams.redis.FencedReadConnection;
 import io.quantumtrader.streams.redis.InputNotifier;
@@ -29,6 +30,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +92,7 @@ public final class StreamTask {
     private volatile String revocationReason;
     private final String metaKey;
     private final String dedupeKey;
+    private final String legacyDedupeKey;
     /** The task's outbox when outputs for other slots go through it (Redis Cluster), else null. */
     private final String outboxKey;
     private final OutboxForwarder forwarder;
@@ -125,6 +128,7 @@ public final class StreamTask {
         this.ownerKey = keys.leaseOwner(group, partition);
         this.metaKey = keys.meta(group, partition);
         this.dedupeKey = keys.dedupe(group, partition);
+        this.legacyDedupeKey = keys.legacyDedupe(group, partition);
         this.outboxKey = commitOptions.outbox(RedisDeployment.isCluster(redis)) ? keys.outbox(group, partition) : null;
         this.durability = new CommitDurability(commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout());
         this.forwarder = new OutboxForwarder(redis, commitOptions.forwardHook(), commitConnection, durability);
@@ -358,13 +362,32 @@ public final class StreamTask {
                 });
     }
 
-    /** @return the event ids the task's commits recorded (dedupe set: id → arrival ms) */
+    /**
+     * @return the event ids the task's commits recorded (id → arrival ms): its dedupe log ({@link DedupeLog}) and, for
+     *         ids recorded before 2026-12-03, its former dedupe set (a sorted set, no longer written). An element of the
+     *         log in another layout is skipped with a warning (its ids are then not recognized as repeats)
+     */
     private Mono<Map<String, Long>> loadDedupe() {
         if (config.ingest().dedupeMaxIds() == 0) {
             return Mono.just(Map.of());
         }
-        return redis.opsForZSet().rangeWithScores(dedupeKey, org.springframework.data.domain.Range.unbounded())
-                .collectMap(t -> t.getValue(), t -> t.getScore() == null ? 0L : t.getScore().longValue());
+        return Mono.defer(() -> {
+            Map<String, Long> ids = new HashMap<>();
+            return redis.opsForZSet().rangeWithScores(legacyDedupeKey, org.springframework.data.domain.Range.unbounded())
+                    .doOnNext(t -> ids.put(t.getValue(), t.getScore() == null ? 0L : t.getScore().longValue()))
+                    .thenMany(redis.opsForList().range(dedupeKey, 0, -1))
+                    .index()
+                    .doOnNext(element -> {
+                        try {
+                            DedupeLog.parse(element.getT2(), ids::put);
+                        } catch (IllegalArgumentException e) {
+                            log.warn("task {}: element {} of the dedupe log {} is not in the engine's layout ({}); the ids it "
+                                    + "holds will not be recognized as repeats. Was the key written by something else?",
+                                    id, element.getT1(), dedupeKey, e.getMessage());
+                        }
+                    })
+                    .then(Mono.fromSupplier(() -> ids));
+        });
     }
 
     /**

@@ -1,26 +1,29 @@
 -- Commits one task batch atomically (DESIGN §2 commit protocol):
 --   (1) fencing check, (2) commit-sequence check, (3) every other check that can fail: key types, consumer groups,
 --   then, and only then, the writes: (4) state (HSET/HDEL), (5) outputs (XADD, MAXLEN ~), (6) the batch's input
---   event ids into the task's dedupe set, (7) acknowledgements (XACK), (8) the commit sequence.
+--   event ids into the task's dedupe log (one element for the whole batch), (7) acknowledgements (XACK), (8) the
+--   commit sequence.
 -- Redis does not roll back a script that fails halfway, so nothing may fail after the first write: every check is
 -- made before it, and the script is declared with a shebang without 'allow-oom', so under maxmemory + noeviction
 -- Redis refuses it before it runs (Redis 7 script flags). A crash before this script re-processes the batch, a
--- crash after it finds the inputs acknowledged, the outputs present and the event ids in the dedupe set, so no
+-- crash after it finds the inputs acknowledged, the outputs present and the event ids in the dedupe log, so no
 -- effect is lost or duplicated.
 --
 -- Commits of a task are pipelined (the next batch is processed while this one is in flight), so each commit also
 -- checks that it follows the previous one: a commit whose predecessor failed fails too, and the task restarts from
 -- what Redis holds.
 --
--- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (field 'commit-seq'); KEYS[3] the task's dedupe set
---          (sorted set: event id -> arrival time, ms);
+-- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'dedupe-ids'); KEYS[3] the task's
+--          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
+--          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
 -- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
 -- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows;
--- ARGV[4]  dedupe ids older than this score (ms) are dropped ('' = keep); ARGV[5] most ids kept in the dedupe set
+-- ARGV[4]  a commit's ids leave the dedupe log once its newest arrival is older than this (ms; '' = keep);
+-- ARGV[5]  the log keeps at least this many of the newest ids, dropping whole commits beyond them (0 = no limit)
 -- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
 --          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
---          nSeen,  nSeen  x { score, eventId }
+--          nSeen,  and when nSeen > 0 the batch's element of the dedupe log (nSeen ids)
 -- returns  the number of entries acknowledged (entries that were pending)
 -- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
 local OFFSET = 3
@@ -47,7 +50,7 @@ local function expect_type(key, allowed)
   end
   return nil
 end
-local problem = expect_type(KEYS[2], 'hash') or expect_type(KEYS[3], 'zset')
+local problem = expect_type(KEYS[2], 'hash') or expect_type(KEYS[3], 'list')
 if problem then return redis.error_reply(problem) end
 local i = 6
 local n = tonumber(ARGV[i]); i = i + 1
@@ -103,19 +106,34 @@ for _ = 1, n do
   i = i + 2 + tonumber(ARGV[i + 1])
 end
 n = tonumber(ARGV[i]); i = i + 1
-local seenEnd = i + 2 * n
-while i < seenEnd do
-  local last = math.min(i + 1999, seenEnd - 1)
-  redis.call('ZADD', KEYS[3], unpack(ARGV, i, last))
-  i = last + 1
+local ids = tonumber(redis.call('HGET', KEYS[2], 'dedupe-ids') or '0')
+if n > 0 then
+  redis.call('RPUSH', KEYS[3], ARGV[i])
+  ids = ids + n
 end
-if ARGV[4] ~= '' then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
-end
+-- trim whole commits from the oldest: those whose newest id is older than the floor, and those the newest ARGV[5]
+-- ids do not need
+local floor = ARGV[4] ~= '' and tonumber(ARGV[4]) or nil
 local keep = tonumber(ARGV[5])
-if keep > 0 then
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(keep + 1))
+while true do
+  local head = redis.call('LINDEX', KEYS[3], 0)
+  if not head then
+    ids = 0
+    break
+  end
+  local at, count = string.match(head, '^(%d+) (%d+)')
+  at, count = tonumber(at), tonumber(count)
+  if at == nil or count == nil then
+    break -- not an element of ours (written by something else): left for the task's start to report
+  end
+  if (floor ~= nil and at < floor) or (keep > 0 and ids - count >= keep) then
+    redis.call('LPOP', KEYS[3])
+    ids = ids - count
+  else
+    break
+  end
 end
+redis.call('HSET', KEYS[2], 'dedupe-ids', tostring(ids))
 
 local acked = 0
 i = ackStart
