@@ -106,7 +106,8 @@ for _ = 1, n do
   i = i + 2 + tonumber(ARGV[i + 1])
 end
 n = tonumber(ARGV[i]); i = i + 1
-local ids = tonumber(redis.call('HGET', KEYS[2], 'dedupe-ids') or '0')
+local counted = tonumber(redis.call('HGET', KEYS[2], 'dedupe-ids') or '0')
+local ids = counted
 if n > 0 then
   redis.call('RPUSH', KEYS[3], ARGV[i])
   ids = ids + n
@@ -133,7 +134,9 @@ while true do
     break
   end
 end
-redis.call('HSET', KEYS[2], 'dedupe-ids', tostring(ids))
+if ids ~= counted then
+  redis.call('HSET', KEYS[2], 'dedupe-ids', tostring(ids))
+end
 
 local acked = 0
 i = ackStart
