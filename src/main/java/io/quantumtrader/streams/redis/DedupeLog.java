@@ -13,9 +13,10 @@ import java.util.function.BiConsumer;
  *
  * <p>Why a list of commits and not a sorted set of ids (its layout until 2026-12-03): the task checks ids in memory
  * ({@code DedupeCache}) and Redis only has to keep them for a restart, so one element per commit costs Redis one
- * append instead of a sorted-set insert per id. A 500-record commit took 1.5–2.0 µs less Redis CPU per record
- * (docs/BENCHMARKS.md, 2026-12-03 22:21 section). The price: an id's arrival in Redis is its commit's newest, so after a
- * restart an id is remembered up to one batch's span longer than the window (never shorter).
+ * append instead of a sorted-set insert per id: a 500-record commit took 2.0–3.0 ms of Redis time instead of
+ * 2.9–3.5 ms, ids take 41 bytes instead of 136 (docs/BENCHMARKS.md, 2026-12-03 22:21 section). The price: an id's
+ * arrival in Redis is its commit's newest, so after a restart an id is remembered up to one batch's span longer than
+ * the window (never shorter).
  */
 public final class DedupeLog {
 
