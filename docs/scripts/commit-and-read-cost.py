@@ -4,7 +4,8 @@
 # Prints Redis' own accounting (INFO commandstats, usec per call): independent of the client, little moved by load.
 # Usage, from the repository root, against a redis-server of your own (it runs FLUSHALL and CONFIG RESETSTAT):
 #   redis-server --port 7795 --save '' --appendonly no --daemonize yes && python3 docs/scripts/commit-and-read-cost.py 7795
-# Optional: a commit.lua and an append-outputs.lib.lua to measure instead of the working tree's, e.g. those of e2e1a37:
+# Optional: a commit.lua and an append-outputs.lib.lua to measure instead of the working tree's (the arguments follow
+# the layout they expect: dedupe ids and output field names as before or since 2026-12-03), e.g. those of e2e1a37:
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/commit.lua > /tmp/commit.lua
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/lib.lua
 #   python3 docs/scripts/commit-and-read-cost.py 7795 /tmp/commit.lua /tmp/lib.lua
@@ -67,6 +68,21 @@ class Client:
 ZSET_DEDUPE = "'ZADD', KEYS[3]" in open(commit_lua).read()
 
 
+# append-outputs.lib.lua until 2026-12-03 took each output's field names with it; since then outputs come in runs
+# that name their fields once ({ keyIndex, maxlen, nOut, nNames, names, nOut x values }, CommitBatch.java)
+PER_OUTPUT_NAMES = 'nNames' not in open(lib_lua).read()
+
+
+def output_args(outputs):
+    """outputs: lists of field, value, field, value ... with the same field names, all to KEYS[4] (index 1)"""
+    if not outputs:
+        return [0]
+    if PER_OUTPUT_NAMES:
+        return [len(outputs)] + [x for f in outputs for x in [1, 0, len(f)] + f]
+    names = outputs[0][0::2]
+    return [1, 1, 0, len(outputs), len(names)] + names + [v for f in outputs for v in f[1::2]]
+
+
 def dedupe_args(first_arrival, n):
     ids = [str(uuid.uuid4()) for _ in range(n)]
     if ZSET_DEDUPE:
@@ -89,11 +105,10 @@ c.cmd('XGROUP', 'CREATE', 'in', 'g', '$', 'MKSTREAM')
 for r in range(ROUNDS):
     fill(c, 'in', BATCH)
     ids = [e[0].decode() for e in c.cmd('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', BATCH, 'STREAMS', 'in', '>')[0][1]]
-    args = ['tok', 'g', r, '', 200000, 0, BATCH]
-    for _ in range(BATCH):
-        f = ['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time', '2023-11-14T22:13:20Z',
-             'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
-        args += [1, 0, len(f)] + f
+    args = ['tok', 'g', r, '', 200000, 0]
+    args += output_args([['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time',
+                          '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
+                         for _ in range(BATCH)])
     args += [1, 2, len(ids)] + ids + dedupe_args(1700000000000 + r * BATCH, BATCH)
     if r == 0:
         c.cmd('CONFIG', 'RESETSTAT')
@@ -142,10 +157,7 @@ def commit_cpu(in_multi, rounds=200):
                  '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
                 for _ in range(BATCH)]
         seen = dedupe_args(1700000000000 + r * BATCH, BATCH)
-        args = ['tok', 'g', r, '', 2000000, 0, 0 if in_multi else BATCH]
-        if not in_multi:
-            for f in outs:
-                args += [1, 0, len(f)] + f
+        args = ['tok', 'g', r, '', 2000000, 0] + output_args([] if in_multi else outs)
         args += [1, 2, len(ids)] + ids + seen
         commands = [('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)]
         if in_multi:

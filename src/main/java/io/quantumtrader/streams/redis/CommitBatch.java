@@ -18,7 +18,14 @@ public final class CommitBatch implements StateWrites {
     private final Map<String, Integer> keyIndex = new HashMap<>();
     /** Script arguments: {@code String}s, and shared {@code byte[]}s for numbers and field names ({@link ScriptArgs}). */
     private final List<Object> state = new ArrayList<>();
-    private final List<Object> outputs = new ArrayList<>();
+    /**
+     * Outputs by stream key, in the order each key was first written: runs of consecutive outputs to the key with the
+     * same {@code MAXLEN} and field names, so the script gets each run's field names once ({@code append_outputs}).
+     */
+    private final Map<String, List<OutputRun>> outputs = new LinkedHashMap<>();
+    private int outputRuns;
+    /** Script arguments the outputs take: nRuns, then per run four header arguments, its names and its values. */
+    private int outputArgs = 1;
     private final Map<String, List<String>> acks = new LinkedHashMap<>();
     private int stateCount;
     private int outputCount;
@@ -91,16 +98,11 @@ public final class CommitBatch implements StateWrites {
             put(hashKey, field, value);
             return;
         }
-        outputs.add(index(outboxKey));
-        outputs.add(ScriptArgs.number(0));
-        outputs.add(ScriptArgs.number(6));
-        outputs.add(field);
-        outputs.add(value);
-        outputs.add(ScriptArgs.name(OUTBOX_TARGET));
-        outputs.add(hashKey);
-        outputs.add(ScriptArgs.name(OUTBOX_MAXLEN));
-        outputs.add(OUTBOX_HASH_FIELD);
-        outputCount++;
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(field, value);
+        fields.put(OUTBOX_TARGET, hashKey);
+        fields.put(OUTBOX_MAXLEN, OUTBOX_HASH_FIELD);
+        append(outboxKey, 0, fields);
         outboxed++;
     }
 
@@ -115,15 +117,71 @@ public final class CommitBatch implements StateWrites {
             maxLen = 0;
             outboxed++;
         }
-        outputs.add(index(streamKey));
-        outputs.add(ScriptArgs.number(maxLen));
-        outputs.add(ScriptArgs.number(fields.size() * 2L));
-        fields.forEach((k, v) -> {
-            outputs.add(ScriptArgs.name(k));
-            outputs.add(v);
-        });
+        append(streamKey, maxLen, fields);
+    }
+
+    /**
+     * Adds an output to the last run of its stream key when it has the same {@code MAXLEN} and field names (in the same
+     * order), else starts a run. A key's outputs keep their order; across keys the script appends them key by key, which
+     * no reader can tell apart (the script is atomic).
+     */
+    private void append(String streamKey, long maxLen, Map<String, String> fields) {
+        List<OutputRun> runs = outputs.computeIfAbsent(streamKey, k -> new ArrayList<>(2));
+        OutputRun run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        if (run == null || !run.fits(maxLen, fields)) {
+            run = new OutputRun(index(streamKey), maxLen, new ArrayList<>(fields.keySet()));
+            runs.add(run);
+            outputRuns++;
+            outputArgs += 4 + fields.size();
+        }
+        run.values.addAll(fields.values());
+        run.count++;
+        outputArgs += fields.size();
         outputCount++;
     }
+
+    /** Consecutive outputs to one stream key with the same {@code MAXLEN} and field names. */
+    private static final class OutputRun {
+        final Object keyIndex;
+        final long maxLen;
+        final List<String> names;
+        final List<Object> values = new ArrayList<>();
+        int count;
+
+        OutputRun(Object keyIndex, long maxLen, List<String> names) {
+            this.keyIndex = keyIndex;
+            this.maxLen = maxLen;
+            this.names = names;
+        }
+
+        boolean fits(long maxLen, Map<String, String> fields) {
+            if (maxLen != this.maxLen || fields.size() != names.size()) {
+                return false;
+            }
+            int i = 0;
+            for (String name : fields.keySet()) {
+                String mine = names.get(i++);
+                if (mine != name && !mine.equals(name)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Adds the outputs in the layout of {@code append_outputs}: nRuns, then per run its header, names and values. */
+    private void addOutputs(List<Object> a) {
+        a.add(ScriptArgs.number(outputRuns));
+        outputs.values().forEach(runs -> runs.forEach(run -> {
+            a.add(run.keyIndex);
+            a.add(ScriptArgs.number(run.maxLen));
+            a.add(ScriptArgs.number(run.count));
+            a.add(ScriptArgs.number(run.names.size()));
+            run.names.forEach(name -> a.add(ScriptArgs.name(name)));
+            a.addAll(run.values);
+        }));
+    }
+
 
     /** Acknowledges an input entry. */
     public void ack(String streamKey, String id) {
@@ -178,9 +236,8 @@ public final class CommitBatch implements StateWrites {
 
     /** @return ARGV for {@code append.lua}: the outputs only (no state, no acks) */
     List<Object> appendArgs() {
-        List<Object> a = new ArrayList<>(outputs.size() + 1);
-        a.add(ScriptArgs.number(outputCount));
-        a.addAll(outputs);
+        List<Object> a = new ArrayList<>(outputArgs);
+        addOutputs(a);
         return a;
     }
 
@@ -202,7 +259,7 @@ public final class CommitBatch implements StateWrites {
      *                      them (the oldest first); 0 for no limit
      */
     List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
-        List<Object> a = new ArrayList<>(state.size() + outputs.size() + ackCount + acks.size() * 2 + 11);
+        List<Object> a = new ArrayList<>(state.size() + outputArgs + ackCount + acks.size() * 2 + 11);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
@@ -210,8 +267,7 @@ public final class CommitBatch implements StateWrites {
         a.add(ScriptArgs.number(dedupeMaxIds));
         a.add(ScriptArgs.number(stateCount));
         a.addAll(state);
-        a.add(ScriptArgs.number(outputCount));
-        a.addAll(outputs);
+        addOutputs(a);
         a.add(ScriptArgs.number(acks.size()));
         acks.forEach((key, ids) -> {
             a.add(ScriptArgs.number(keyIndex.get(key)));

@@ -7,18 +7,37 @@ local function xadd_from_argv(key, maxlen, i, nfv)
     redis.call('XADD', key, '*', unpack(ARGV, i, i + nfv - 1))
   end
 end
--- Appends the outputs encoded in ARGV from index i: nOut, then nOut x { keyIndex, maxlen ('0' = none),
--- nFieldValues, field1, value1, ... }; the stream of an output is KEYS[keyIndex + keyOffset].
--- Returns the ARGV index after the outputs and the number appended.
+-- Appends the outputs encoded in ARGV from index i: nRuns, then per run { keyIndex, maxlen ('0' = none), nOut,
+-- nNames, name1 .. nameK, then nOut x { value1 .. valueK } }: consecutive outputs to one stream with the same field
+-- names, which are sent once per run instead of once per output (CommitBatch.java). The stream of a run is
+-- KEYS[keyIndex + keyOffset]. Returns the ARGV index after the outputs and the number appended.
 local function append_outputs(i, keyOffset)
-  local n = tonumber(ARGV[i]); i = i + 1
-  for _ = 1, n do
+  local runs = tonumber(ARGV[i]); i = i + 1
+  local appended = 0
+  for _ = 1, runs do
     local key = KEYS[tonumber(ARGV[i]) + keyOffset]
     local maxlen = ARGV[i + 1]
-    local nfv = tonumber(ARGV[i + 2])
-    i = i + 3
-    xadd_from_argv(key, maxlen, i, nfv)
-    i = i + nfv
+    local n = tonumber(ARGV[i + 2])
+    local k = tonumber(ARGV[i + 3])
+    i = i + 4
+    -- one argument table per run: the names stay, each output's values are written over the previous ones
+    local fv = {}
+    for j = 1, k do
+      fv[2 * j - 1] = ARGV[i + j - 1]
+    end
+    i = i + k
+    for _ = 1, n do
+      for j = 1, k do
+        fv[2 * j] = ARGV[i + j - 1]
+      end
+      if maxlen ~= '0' then
+        redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(fv))
+      else
+        redis.call('XADD', key, '*', unpack(fv))
+      end
+      i = i + k
+    end
+    appended = appended + n
   end
-  return i, n
+  return i, appended
 end

@@ -21,7 +21,7 @@
 -- ARGV[4]  a commit's ids leave the dedupe log once its newest arrival is older than this (ms; '' = keep);
 -- ARGV[5]  the log keeps at least this many of the newest ids, dropping whole commits beyond them (0 = no limit)
 -- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
---          nOut,   nOut   x { keyIndex, maxlen ('0' = none), nFieldValues, field1, value1, ... } (append_outputs)
+--          nRuns,  nRuns  x { keyIndex, maxlen ('0' = none), nOut, nNames, names, nOut x values } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
 --          nSeen,  and when nSeen > 0 the batch's element of the dedupe log (nSeen ids)
 -- returns  the number of entries acknowledged (entries that were pending)
@@ -63,7 +63,8 @@ n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'stream')
   if problem then return redis.error_reply(problem) end
-  i = i + 3 + tonumber(ARGV[i + 2])
+  local k = tonumber(ARGV[i + 3])
+  i = i + 4 + k + tonumber(ARGV[i + 2]) * k
 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do

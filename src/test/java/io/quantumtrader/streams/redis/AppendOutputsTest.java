@@ -4,8 +4,10 @@ import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.Tick;
 import io.quantumtrader.streams.record.Envelope;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Range;
 import reactor.core.publisher.Flux;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -14,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shared Lua helper that appends entries from a script's arguments (append.lua, commit.lua, forward.lua): every
- * field in order, and the stream's {@code MAXLEN ~} applied.
+ * field in order, the stream's {@code MAXLEN ~} applied, and each stream's entries in the order they were added when a
+ * batch interleaves streams, field layouts and caps (outputs travel in runs that name their fields once).
  */
 class AppendOutputsTest {
 
@@ -35,5 +38,35 @@ class AppendOutputsTest {
         assertThat(all).hasSize(1_000);
         assertThat(all.get(0).keySet()).containsExactly("id", "source", "time", "subject", "data");
         assertThat(Envelope.fromFields("uncapped", all.get(999)).data()).isEqualTo("{\"symbol\":\"A\",\"price\":1000.0,\"seq\":1000}");
+    }
+
+    @Test
+    void aBatchKeepsEachStreamsOrderAcrossInterleavedStreamsLayoutsAndCaps() {
+        String ns = RedisTestSupport.freshNamespace();
+        String a = ns + ":a";
+        String b = ns + ":b";
+        CommitBatch batch = new CommitBatch();
+        for (int n = 1; n <= 9; n++) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("n", Integer.toString(n));
+            if (n % 3 == 0) {
+                fields.put("extra", "x" + n); // another layout in the middle of a stream's outputs
+            }
+            batch.add(n % 2 == 0 ? b : a, n == 7 ? 1_000 : 0, fields); // and another cap
+        }
+        Long appended = LuaScript.load("append.lua").executeForLong(RedisTestSupport.template(), batch.appendKeys(),
+                batch.appendArgs()).block();
+        assertThat(appended).isEqualTo(9);
+        assertThat(entries(a)).containsExactly(Map.of("n", "1"), Map.of("n", "3", "extra", "x3"), Map.of("n", "5"),
+                Map.of("n", "7"), Map.of("n", "9", "extra", "x9"));
+        assertThat(entries(b)).containsExactly(Map.of("n", "2"), Map.of("n", "4"), Map.of("n", "6", "extra", "x6"),
+                Map.of("n", "8"));
+        assertThat(RedisTestSupport.template().opsForStream().range(a, Range.unbounded()).blockFirst().getValue().keySet())
+                .containsExactly("n");
+    }
+
+    private static List<Map<String, String>> entries(String key) {
+        return RedisTestSupport.template().<String, String>opsForStream().range(key, Range.unbounded())
+                .map(r -> Map.copyOf(r.getValue())).collectList().block();
     }
 }
