@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The arguments of an {@code EVALSHA}/{@code EVAL} written out as RESP bulk strings once, on the thread that builds
  * the commit, instead of one Lettuce argument object per key and value encoded one by one on the connection's I/O
- * thread. A commit of 500 records has ~9,000 arguments: Lettuce's {@link CommandArgs} grew its list to hold them and
- * wrapped and encoded each on the I/O thread (JFR, docs/BENCHMARKS.md, section 2026-12-03 09:31 UTC); written out
- * once, the JVM spent 6–12 % less CPU per record. Standalone Redis only ({@link CommitConnection}): cluster routing
+ * thread. A commit of 500 records had ~9,000 arguments (~3,500 since its outputs name their fields once per run):
+ * Lettuce's {@link CommandArgs} grew its list to hold them and wrapped and encoded each on the I/O thread (JFR,
+ * docs/BENCHMARKS.md, section 2026-12-03 09:31 UTC); written out once, the JVM spent 6–12 % less CPU per record. Standalone Redis only ({@link CommitConnection}): cluster routing
  * reads a command's first key, which this class does not expose.
  */
 final class EncodedScriptArgs extends CommandArgs<byte[], byte[]> {

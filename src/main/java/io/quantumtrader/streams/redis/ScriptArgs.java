@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * UTF-8 encodings of the script arguments that recur in every batch — small counts and key indexes, field names — made
- * once and shared, so that a 500-output commit (about 9,000 arguments) encodes only the values that change. A list of
+ * once and shared, so that a 500-output commit (about 3,500 arguments) encodes only the values that change. A list of
  * script arguments holds {@code String}s and such {@code byte[]}s ({@link LuaScript} sends both).
  */
 final class ScriptArgs {
