@@ -17,7 +17,17 @@ public final class CommitBatch implements StateWrites {
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
     /** Script arguments: {@code String}s, and shared {@code byte[]}s for numbers and field names ({@link ScriptArgs}). */
+    /**
+     * State writes in runs: consecutive writes of one kind (set or delete) to one hash, sent as {@code keyIndex, op,
+     * n} and then the n field/value pairs (sets) or fields (deletes), so the script writes a run with one {@code HSET}
+     * or {@code HDEL}. A run's header is added when the run starts and its count filled in when the next one does.
+     */
     private final List<Object> state = new ArrayList<>();
+    private int stateRuns;
+    private String stateRunKey;
+    private boolean stateRunDeletes;
+    private int stateRunCountAt = -1;
+    private int stateRunCount;
     /**
      * Outputs by stream key, in the order each key was first written: runs of consecutive outputs to the key with the
      * same {@code MAXLEN} and field names, so the script gets each run's field names once ({@code append_outputs}).
@@ -68,21 +78,39 @@ public final class CommitBatch implements StateWrites {
     /** Sets a field of a state hash. */
     @Override
     public void put(String hashKey, String field, String value) {
-        state.add(index(hashKey));
+        stateRun(hashKey, false);
         state.add(field);
-        state.add("S");
         state.add(value);
-        stateCount++;
     }
 
     /** Deletes a field of a state hash. */
     @Override
     public void delete(String hashKey, String field) {
-        state.add(index(hashKey));
+        stateRun(hashKey, true);
         state.add(field);
-        state.add("D");
-        state.add("");
+    }
+
+    /** Continues the current run of state writes when it is of the same kind on the same hash, else starts one. */
+    private void stateRun(String hashKey, boolean deletes) {
+        if (stateRunCountAt < 0 || deletes != stateRunDeletes || !hashKey.equals(stateRunKey)) {
+            closeStateRun();
+            state.add(index(hashKey));
+            state.add(deletes ? "D" : "S");
+            stateRunCountAt = state.size();
+            state.add(null); // the run's count, filled in by closeStateRun
+            stateRunKey = hashKey;
+            stateRunDeletes = deletes;
+            stateRuns++;
+        }
+        stateRunCount++;
         stateCount++;
+    }
+
+    private void closeStateRun() {
+        if (stateRunCountAt >= 0) {
+            state.set(stateRunCountAt, ScriptArgs.number(stateRunCount));
+        }
+        stateRunCount = 0;
     }
 
     /** Outbox {@value #OUTBOX_MAXLEN} of an entry that sets a hash field (a watermark) instead of appending to a stream. */
@@ -265,7 +293,9 @@ public final class CommitBatch implements StateWrites {
         a.add(Long.toString(previousCommit));
         a.add(dedupeFloorMs == Long.MIN_VALUE ? "" : Long.toString(dedupeFloorMs));
         a.add(ScriptArgs.number(dedupeMaxIds));
-        a.add(ScriptArgs.number(stateCount));
+        closeStateRun();
+        stateRunCountAt = -1; // a write after this starts a new run
+        a.add(ScriptArgs.number(stateRuns));
         a.addAll(state);
         addOutputs(a);
         a.add(ScriptArgs.number(acks.size()));

@@ -20,7 +20,7 @@
 -- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows;
 -- ARGV[4]  a commit's ids leave the dedupe log once its newest arrival is older than this (ms; '' = keep);
 -- ARGV[5]  the log keeps at least this many of the newest ids, dropping whole commits beyond them (0 = no limit)
--- then     nState, nState x { keyIndex, field, op ('S' set | 'D' delete), value ('' for delete) }
+-- then     nRuns,  nRuns  x { keyIndex, op ('S' set | 'D' delete), n, n x { field, value } or n x field }
 --          nRuns,  nRuns  x { keyIndex, maxlen ('0' = none), nOut, nNames, names, nOut x values } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
 --          nSeen,  and when nSeen > 0 the batch's element of the dedupe log (nSeen ids)
@@ -57,7 +57,7 @@ local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'hash')
   if problem then return redis.error_reply(problem) end
-  i = i + 4
+  i = i + 3 + tonumber(ARGV[i + 2]) * (ARGV[i + 1] == 'D' and 1 or 2)
 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
@@ -91,12 +91,19 @@ i = 6
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   local key = KEYS[tonumber(ARGV[i]) + OFFSET]
-  if ARGV[i + 2] == 'D' then
-    redis.call('HDEL', key, ARGV[i + 1])
-  else
-    redis.call('HSET', key, ARGV[i + 1], ARGV[i + 3])
+  local deletes = ARGV[i + 1] == 'D'
+  local args = tonumber(ARGV[i + 2]) * (deletes and 1 or 2)
+  i = i + 3
+  local stop = i + args
+  while i < stop do
+    local last = math.min(i + 999, stop - 1) -- at most 1,000 arguments per call
+    if deletes then
+      redis.call('HDEL', key, unpack(ARGV, i, last))
+    else
+      redis.call('HSET', key, unpack(ARGV, i, last))
+    end
+    i = last + 1
   end
-  i = i + 4
 end
 
 i = append_outputs(i, OFFSET)
