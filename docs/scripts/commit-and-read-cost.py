@@ -10,6 +10,8 @@
 #   git show e2e1a37:src/main/resources/io/quantumtrader/streams/redis/append-outputs.lib.lua > /tmp/lib.lua
 #   python3 docs/scripts/commit-and-read-cost.py 7795 /tmp/commit.lua /tmp/lib.lua
 # Another batch size: BATCH=1 ROUNDS=5000 python3 docs/scripts/commit-and-read-cost.py 7795
+# With state writes, as a stateful stage commits them (400 distinct keys of a 500-record batch over 1,000 keys):
+#   STATE=400 python3 docs/scripts/commit-and-read-cost.py 7795
 # Outputs as plain XADDs in a MULTI instead of inside the script (docs/BENCHMARKS.md, 2026-12-03 09:31 UTC):
 #   COMPARE_MULTI=1 python3 docs/scripts/commit-and-read-cost.py 7795
 import os, socket, sys, uuid
@@ -83,6 +85,22 @@ def output_args(outputs):
     return [1, 1, 0, len(outputs), len(names)] + names + [v for f in outputs for v in f[1::2]]
 
 
+# commit.lua until 2026-12-03 took one { keyIndex, field, op, value } per state write; since then runs of sets or
+# deletes on one hash ({ keyIndex, op, n, n x { field, value } }). STATE=n adds n state writes (sets of distinct
+# fields of one hash, KEYS[6] = 'state') to each commit, as a stateful stage's commit carries them.
+STATE = int(os.environ.get('STATE', 0))
+STATE_RUNS = "'D' and 1 or 2" in open(commit_lua).read()
+
+
+def state_args(r):
+    if STATE == 0:
+        return [0]
+    pairs = [('k%d' % ((r * STATE + j) % 1000), '{"count":%d}' % r) for j in range(STATE)]
+    if STATE_RUNS:
+        return [1, 3, 'S', STATE] + [x for p in pairs for x in p]
+    return [STATE] + [x for f, v in pairs for x in (3, f, 'S', v)]
+
+
 def dedupe_args(first_arrival, n):
     ids = [str(uuid.uuid4()) for _ in range(n)]
     if ZSET_DEDUPE:
@@ -105,18 +123,18 @@ c.cmd('XGROUP', 'CREATE', 'in', 'g', '$', 'MKSTREAM')
 for r in range(ROUNDS):
     fill(c, 'in', BATCH)
     ids = [e[0].decode() for e in c.cmd('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', BATCH, 'STREAMS', 'in', '>')[0][1]]
-    args = ['tok', 'g', r, '', 200000, 0]
+    args = ['tok', 'g', r, '', 200000] + state_args(r)
     args += output_args([['id', str(uuid.uuid4()), 'source', 'bench-stateless/KSTREAM-SINK-0000000003', 'time',
                           '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
                          for _ in range(BATCH)])
     args += [1, 2, len(ids)] + ids + dedupe_args(1700000000000 + r * BATCH, BATCH)
     if r == 0:
         c.cmd('CONFIG', 'RESETSTAT')
-    c.cmd('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)
+    c.cmd('EVALSHA', sha, 6, 'lease', 'meta', 'dedupe', 'out', 'in', 'state', *args)
 s = c.usec_per_call()
 print('commit of %d outputs (%d args): %.0f us of Redis time (%s)' % (BATCH, len(args) + 5, s['evalsha'][1],
       ', '.join('%s %.0f us' % (k.upper(), s[k][0] * s[k][1] / s['evalsha'][0])
-                for k in ('xadd', 'zadd', 'rpush', 'lindex', 'xack') if k in s)))
+                for k in ('xadd', 'zadd', 'rpush', 'lindex', 'hset', 'xack') if k in s)))
 # --- the fenced read, both ways
 read_sha = c.cmd('SCRIPT', 'LOAD', open(R + 'read-group.lua').read()).decode()
 begin, end = open(R + 'read-fence-begin.lua').read(), open(R + 'read-fence-end.lua').read()
@@ -157,9 +175,9 @@ def commit_cpu(in_multi, rounds=200):
                  '2023-11-14T22:13:20Z', 'subject', 'S0', 'data', '100.0', 'traceid', str(uuid.uuid4())]
                 for _ in range(BATCH)]
         seen = dedupe_args(1700000000000 + r * BATCH, BATCH)
-        args = ['tok', 'g', r, '', 2000000, 0] + output_args([] if in_multi else outs)
+        args = ['tok', 'g', r, '', 2000000] + state_args(r) + output_args([] if in_multi else outs)
         args += [1, 2, len(ids)] + ids + seen
-        commands = [('EVALSHA', sha, 5, 'lease', 'meta', 'dedupe', 'out', 'in', *args)]
+        commands = [('EVALSHA', sha, 6, 'lease', 'meta', 'dedupe', 'out', 'in', 'state', *args)]
         if in_multi:
             commands = [('MULTI',)] + commands + [('XADD', 'out', '*', *f) for f in outs] + [('EXEC',)]
         writes.append((b''.join(enc(*x) for x in commands), len(commands)))
