@@ -12,6 +12,8 @@
 # Another batch size: BATCH=1 ROUNDS=5000 python3 docs/scripts/commit-and-read-cost.py 7795
 # With state writes, as a stateful stage commits them (400 distinct keys of a 500-record batch over 1,000 keys):
 #   STATE=400 python3 docs/scripts/commit-and-read-cost.py 7795
+# Redis CPU per script argument (distinct UUIDs against repeated field names), and nothing else:
+#   ARG_COST=1 python3 docs/scripts/commit-and-read-cost.py 7795
 # Outputs as plain XADDs in a MULTI instead of inside the script (docs/BENCHMARKS.md, 2026-12-03 09:31 UTC):
 #   COMPARE_MULTI=1 python3 docs/scripts/commit-and-read-cost.py 7795
 import os, socket, sys, uuid
@@ -115,6 +117,31 @@ def fill(c, stream, n):
 
 
 c = Client()
+
+
+def redis_cpu():
+    info = dict(l.split(':', 1) for l in c.cmd('INFO', 'cpu').decode().split('\r\n') if ':' in l)
+    return float(info['used_cpu_user']) + float(info['used_cpu_sys'])
+
+
+if os.environ.get('ARG_COST'):
+    # Redis CPU per argument of a script call: EVALSHA of `return 1` with 8,000 arguments, distinct UUIDs or six field
+    # names repeated, 200 calls each (INFO cpu)
+    noop = c.cmd('SCRIPT', 'LOAD', 'return 1').decode()
+
+    def ns_per_arg(args, rounds=200):
+        data = enc('EVALSHA', noop, 0, *args) * rounds
+        before = redis_cpu()
+        c.s.sendall(data)
+        for _ in range(rounds):
+            c.read()
+        return (redis_cpu() - before) / rounds / len(args) * 1e9
+
+    for _ in range(3):
+        print('Redis CPU per script argument: distinct UUIDs %.0f ns, repeated field names %.0f ns'
+              % (ns_per_arg([str(uuid.uuid4()) for _ in range(8000)]),
+                 ns_per_arg(['id', 'time', 'subject', 'data', 'traceid', 'source'] * 1333)))
+    sys.exit(0)
 c.cmd('FLUSHALL')
 # --- the commit
 sha = c.cmd('SCRIPT', 'LOAD', '#!lua\n' + open(lib_lua).read() + '\n' + open(commit_lua).read()).decode()
@@ -153,11 +180,6 @@ for _ in range(ROUNDS):
            ('EVAL', end, 3, 'lease', 'scratch', 's2', 'tok', 'g', 'c', BATCH), ('EXEC',))
 print('fenced read of %d entries: read-group.lua %.0f us, transaction %.0f us of Redis time'
       % (BATCH, lua, c.usec_per_call()['exec'][1]))
-
-
-def redis_cpu():
-    info = dict(l.split(':', 1) for l in c.cmd('INFO', 'cpu').decode().split('\r\n') if ':' in l)
-    return float(info['used_cpu_user']) + float(info['used_cpu_sys'])
 
 
 def commit_cpu(in_multi, rounds=200):

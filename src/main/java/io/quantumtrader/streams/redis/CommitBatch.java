@@ -16,11 +16,12 @@ public final class CommitBatch implements StateWrites {
 
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
-    /** Script arguments: {@code String}s, and shared {@code byte[]}s for numbers and field names ({@link ScriptArgs}). */
     /**
      * State writes in runs: consecutive writes of one kind (set or delete) to one hash, sent as {@code keyIndex, op,
      * n} and then the n field/value pairs (sets) or fields (deletes), so the script writes a run with one {@code HSET}
      * or {@code HDEL}. A run's header is added when the run starts and its count filled in when the next one does.
+     * Script arguments here and below: {@code String}s, and shared {@code byte[]}s for numbers and field names
+     * ({@link ScriptArgs}).
      */
     private final List<Object> state = new ArrayList<>();
     private int stateRuns;
