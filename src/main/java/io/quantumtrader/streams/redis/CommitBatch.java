@@ -17,18 +17,13 @@ public final class CommitBatch implements StateWrites {
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Integer> keyIndex = new HashMap<>();
     /**
-     * State writes in runs: consecutive writes of one kind (set or delete) to one hash, sent as {@code keyIndex, op,
-     * n} and then the n field/value pairs (sets) or fields (deletes), so the script writes a run with one {@code HSET}
-     * or {@code HDEL}. A run's header is added when the run starts and its count filled in when the next one does.
-     * Script arguments here and below: {@code String}s, and shared {@code byte[]}s for numbers and field names
-     * ({@link ScriptArgs}).
+     * State writes in runs: consecutive writes of one kind (set or delete) to one hash, so the script writes a run with
+     * one {@code HSET} or {@code HDEL}. Script arguments here and below: {@code String}s, and shared {@code byte[]}s for
+     * numbers and field names ({@link ScriptArgs}).
      */
-    private final List<Object> state = new ArrayList<>();
-    private int stateRuns;
-    private String stateRunKey;
-    private boolean stateRunDeletes;
-    private int stateRunCountAt = -1;
-    private int stateRunCount;
+    private final List<StateRun> state = new ArrayList<>();
+    /** Script arguments the state writes take: nRuns, then per run three header arguments and its fields (and values). */
+    private int stateArgs = 1;
     /**
      * Outputs by stream key, in the order each key was first written: runs of consecutive outputs to the key with the
      * same {@code MAXLEN} and field names, so the script gets each run's field names once ({@code append_outputs}).
@@ -79,39 +74,36 @@ public final class CommitBatch implements StateWrites {
     /** Sets a field of a state hash. */
     @Override
     public void put(String hashKey, String field, String value) {
-        stateRun(hashKey, false);
-        state.add(field);
-        state.add(value);
+        List<String> args = stateRun(hashKey, false);
+        args.add(field);
+        args.add(value);
+        stateArgs += 2;
     }
 
     /** Deletes a field of a state hash. */
     @Override
     public void delete(String hashKey, String field) {
-        stateRun(hashKey, true);
-        state.add(field);
+        stateRun(hashKey, true).add(field);
+        stateArgs++;
     }
 
-    /** Continues the current run of state writes when it is of the same kind on the same hash, else starts one. */
-    private void stateRun(String hashKey, boolean deletes) {
-        if (stateRunCountAt < 0 || deletes != stateRunDeletes || !hashKey.equals(stateRunKey)) {
-            closeStateRun();
-            state.add(index(hashKey));
-            state.add(deletes ? "D" : "S");
-            stateRunCountAt = state.size();
-            state.add(null); // the run's count, filled in by closeStateRun
-            stateRunKey = hashKey;
-            stateRunDeletes = deletes;
-            stateRuns++;
+    /** @return the arguments of the current run of state writes when it is of the same kind on the same hash, else of a new one */
+    private List<String> stateRun(String hashKey, boolean deletes) {
+        StateRun run = state.isEmpty() ? null : state.get(state.size() - 1);
+        if (run == null || run.deletes != deletes || !run.hashKey.equals(hashKey)) {
+            run = new StateRun(hashKey, index(hashKey), deletes);
+            state.add(run);
+            stateArgs += 3;
         }
-        stateRunCount++;
         stateCount++;
+        return run.args;
     }
 
-    private void closeStateRun() {
-        if (stateRunCountAt >= 0) {
-            state.set(stateRunCountAt, ScriptArgs.number(stateRunCount));
+    /** Consecutive sets (field, value, …) or deletes (field, …) on one hash. */
+    private record StateRun(String hashKey, Object keyIndex, boolean deletes, List<String> args) {
+        StateRun(String hashKey, Object keyIndex, boolean deletes) {
+            this(hashKey, keyIndex, deletes, new ArrayList<>());
         }
-        stateRunCount = 0;
     }
 
     /** Outbox {@value #OUTBOX_MAXLEN} of an entry that sets a hash field (a watermark) instead of appending to a stream. */
@@ -211,7 +203,6 @@ public final class CommitBatch implements StateWrites {
         }));
     }
 
-
     /** Acknowledges an input entry. */
     public void ack(String streamKey, String id) {
         index(streamKey);
@@ -288,16 +279,19 @@ public final class CommitBatch implements StateWrites {
      *                      them (the oldest first); 0 for no limit
      */
     List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
-        List<Object> a = new ArrayList<>(state.size() + outputArgs + ackCount + acks.size() * 2 + 11);
+        List<Object> a = new ArrayList<>(stateArgs + outputArgs + ackCount + acks.size() * 2 + 10);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
         a.add(dedupeFloorMs == Long.MIN_VALUE ? "" : Long.toString(dedupeFloorMs));
         a.add(ScriptArgs.number(dedupeMaxIds));
-        closeStateRun();
-        stateRunCountAt = -1; // a write after this starts a new run
-        a.add(ScriptArgs.number(stateRuns));
-        a.addAll(state);
+        a.add(ScriptArgs.number(state.size()));
+        for (StateRun run : state) {
+            a.add(run.keyIndex());
+            a.add(run.deletes() ? "D" : "S");
+            a.add(ScriptArgs.number(run.deletes() ? run.args().size() : run.args().size() / 2));
+            a.addAll(run.args());
+        }
         addOutputs(a);
         a.add(ScriptArgs.number(acks.size()));
         acks.forEach((key, ids) -> {
