@@ -47,7 +47,7 @@ public record ReplayInputs(List<ReplayInput> inputs) {
         List<ReplayInput> out = new ArrayList<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
-            if (eq > 0 && PriceTick.SYMBOL.matcher(spec.substring(0, eq)).matches()) {
+            if (eq > 0 && PriceTick.isSymbol(spec.substring(0, eq))) {
                 out.add(ReplayInput.load(Path.of(spec.substring(eq + 1)), spec.substring(0, eq)));
             } else {
                 out.add(ReplayInput.load(Path.of(spec), defaultSymbol));
