@@ -40,9 +40,22 @@ public record Envelope(String id, String source, String type, Instant time, Stri
     /** The version suffix of every event type this build writes and reads: {@code <stream>.v1}. */
     public static final String TYPE_VERSION = "v1";
 
+    /** Event types of the streams seen, so reading and writing an entry does not build {@code <stream>.v1} again. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> TYPES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bound of {@link #TYPES}: a catalog has tens of streams; beyond this many the type is built per call. */
+    private static final int MAX_TYPES = 4096;
+
     /** @return the event type of the stream's entries in this build, {@code <stream>.v1}; implied when absent */
     public static String typeOf(String stream) {
-        return stream + "." + TYPE_VERSION;
+        String type = TYPES.get(stream);
+        if (type != null) {
+            return type;
+        }
+        type = stream + "." + TYPE_VERSION;
+        if (TYPES.size() < MAX_TYPES) {
+            TYPES.putIfAbsent(stream, type);
+        }
+        return type;
     }
 
     /**

@@ -31,17 +31,24 @@ public final class EnvelopeCodec {
     public static Map<String, String> encode(String stream, String source, String eventId, String key, Object value,
                                              long time, String traceId) {
         String data = JSON.serialize(value);
-        return new Envelope(eventId, source, stream + ".v1", Instant.ofEpochMilli(time), key, data,
+        return new Envelope(eventId, source, Envelope.typeOf(stream), Instant.ofEpochMilli(time), key, data,
                 traceId == null ? eventId : traceId, eventId).toFields(stream);
     }
 
     /**
      * @return a name-based (type 3) UUID of the given parts joined with {@code /}: the same parts always give the same
      *         id; equal to {@code UUID.nameUUIDFromBytes}, with one MD5 digest per thread instead of a provider look-up
-     *         per call
+     *         per call, fed part by part instead of a joined string
      */
     public static String deterministicId(String... parts) {
-        byte[] md5 = MD5.get().digest(String.join("/", parts).getBytes(StandardCharsets.UTF_8));
+        java.security.MessageDigest digest = MD5.get();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                digest.update((byte) '/');
+            }
+            digest.update(parts[i].getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] md5 = digest.digest();
         md5[6] &= 0x0f;
         md5[6] |= 0x30; // version 3
         md5[8] &= 0x3f;

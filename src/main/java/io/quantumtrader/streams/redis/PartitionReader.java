@@ -70,6 +70,8 @@ public final class PartitionReader {
     private final FencedReadConnection fastReads;
     private final String scratchKey;
     private final Map<String, String> streamByKey;
+    /** Field names and partition keys of the replies, decoded once (fromMessages runs on one thread at a time). */
+    private final RecurringStrings names = new RecurringStrings();
     private final int partition;
     private final int maxBatch;
     private final Duration idleMin;
@@ -485,11 +487,11 @@ public final class PartitionReader {
     private List<StreamEntry> fromMessages(List<io.lettuce.core.StreamMessage<byte[], byte[]>> messages) {
         List<StreamEntry> out = new ArrayList<>(messages.size());
         for (io.lettuce.core.StreamMessage<byte[], byte[]> m : messages) {
-            String key = new String(m.getStream(), java.nio.charset.StandardCharsets.UTF_8);
+            String key = names.decode(m.getStream());
             Map<byte[], byte[]> body = m.getBody();
             Map<String, String> fields = new LinkedHashMap<>(body == null ? 1 : body.size() * 2);
             if (body != null) {
-                body.forEach((f, v) -> fields.put(new String(f, java.nio.charset.StandardCharsets.UTF_8),
+                body.forEach((f, v) -> fields.put(names.decode(f),
                         v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8)));
             }
             out.add(new StreamEntry(streamByKey.get(key), key, partition, m.getId(), fields));

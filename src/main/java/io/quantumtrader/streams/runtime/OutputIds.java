@@ -15,8 +15,12 @@ import java.util.Map;
 public final class OutputIds {
 
     private final String applicationId;
-    private final Map<String, Integer> index = new HashMap<>();
+    private final Map<Slot, Integer> index = new HashMap<>();
     private String batchId;
+
+    /** What the outputs are numbered within: an input entry (or, without origin, the batch) and the sink writing them. */
+    private record Slot(String stream, int partition, String entryId, String sinkNode) {
+    }
 
     public OutputIds(String applicationId) {
         this.applicationId = applicationId;
@@ -34,10 +38,19 @@ public final class OutputIds {
         return o == null ? batchId : o.stream() + "/" + o.partition() + "/" + o.entryId();
     }
 
-    /** @return the event id of the next record {@code sinkNode} writes for {@code record}'s input entry */
+    /**
+     * @return the event id of the next record {@code sinkNode} writes for {@code record}'s input entry: the UUID of
+     *         {@code <application>/<origin id>/<sink>/<n>}, the origin id's parts passed as they are (same bytes, no
+     *         string built per record)
+     */
     public String next(Record<?, ?> record, String sinkNode) {
-        String origin = originId(record);
-        int n = index.merge(origin + "|" + sinkNode, 1, Integer::sum);
-        return EnvelopeCodec.deterministicId(applicationId, origin, sinkNode, Integer.toString(n));
+        Record.Origin o = record.origin();
+        if (o == null) {
+            int n = index.merge(new Slot(null, -1, batchId, sinkNode), 1, Integer::sum);
+            return EnvelopeCodec.deterministicId(applicationId, batchId, sinkNode, Integer.toString(n));
+        }
+        int n = index.merge(new Slot(o.stream(), o.partition(), o.entryId(), sinkNode), 1, Integer::sum);
+        return EnvelopeCodec.deterministicId(applicationId, o.stream(), Integer.toString(o.partition()), o.entryId(),
+                sinkNode, Integer.toString(n));
     }
 }

@@ -1,0 +1,42 @@
+package io.quantumtrader.streams.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Decodes UTF-8 byte strings that recur in every entry a reader gets — field names ({@code id}, {@code time},
+ * {@code data}, …) and partition keys — to one shared {@code String} each, instead of a new string per entry whose
+ * hash every map look-up then computes again (JFR: ~3 % of a task's CPU in {@code String.hashCode} and
+ * {@code HashMap.put} of fresh field names; docs/BENCHMARKS.md 2026-12-04). Holds at most {@link #CAPACITY} strings;
+ * anything beyond is decoded per call, as before. One instance per reader, which decodes one reply at a time; should
+ * two threads still meet here, each slot holds an immutable pair (final fields), so the worst outcome is a string
+ * decoded twice, never a wrong or missing one.
+ */
+final class RecurringStrings {
+
+    /** Most strings kept: an entry layout has up to ten CloudEvents attributes, a dead-letter entry a few more. */
+    static final int CAPACITY = 32;
+
+    private final Known[] known = new Known[CAPACITY];
+    private int size;
+
+    private record Known(byte[] encoded, String decoded) {
+    }
+
+    /** @return {@code bytes} as a UTF-8 string: the same instance each time for the first {@link #CAPACITY} distinct values */
+    String decode(byte[] bytes) {
+        int n = Math.min(size, CAPACITY);
+        for (int i = 0; i < n; i++) {
+            Known k = known[i];
+            if (k != null && Arrays.equals(k.encoded(), bytes)) {
+                return k.decoded();
+            }
+        }
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        if (n < CAPACITY) {
+            known[n] = new Known(bytes.clone(), s);
+            size = n + 1;
+        }
+        return s;
+    }
+}
