@@ -28,9 +28,11 @@ public record StreamEntry(String stream, String key, int partition, String id, M
      * Orders entry ids numerically ({@code <ms>-<seq>}, each an unsigned 64-bit decimal), as Redis does. Compares the
      * digits in place: it runs for every entry a task reads (ordering a batch across streams, the aligner's last id,
      * committed offsets), and parsing each half with {@code Long.parseLong(substring)} was ~6 % of the replay's task
-     * CPU (JFR, docs/BENCHMARKS.md 2026-12-04).
+     * CPU (JFR, docs/BENCHMARKS.md 2026-12-04). Only the characters the order depends on are read (ids come from
+     * Redis), so a malformed id is refused when its malformed part decides the order.
      *
-     * @throws IllegalArgumentException when either is not of the form {@code <digits>-<digits>}
+     * @throws IllegalArgumentException when an id has no {@code -} between two non-empty parts, or a character the order
+     *                                  depends on is not a digit
      */
     public static int compareIds(String a, String b) {
         int da = dash(a);
@@ -39,17 +41,10 @@ public record StreamEntry(String stream, String key, int partition, String id, M
         return c != 0 ? c : compareDigits(a, da + 1, a.length(), b, db + 1, b.length());
     }
 
-    /** @return the index of the id's dash, after checking that the id is digits, one dash, digits */
     private static int dash(String id) {
         int d = id.indexOf('-');
         if (d <= 0 || d == id.length() - 1) {
             throw notAnId(id);
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char ch = id.charAt(i);
-            if (i != d && (ch < '0' || ch > '9')) {
-                throw notAnId(id);
-            }
         }
         return d;
     }
@@ -58,13 +53,13 @@ public record StreamEntry(String stream, String key, int partition, String id, M
         return new IllegalArgumentException("not a stream entry id (<ms>-<seq>): '" + id + "'");
     }
 
-    /** Compares two unsigned decimals given as {@code [from, to)} ranges of digits: leading zeros skipped, then length, then digits. */
+    /** Compares two unsigned decimals given as {@code [from, to)} ranges: leading zeros skipped, then length, then digits. */
     private static int compareDigits(String a, int fromA, int toA, String b, int fromB, int toB) {
         fromA = skipZeros(a, fromA, toA);
         fromB = skipZeros(b, fromB, toB);
         int c = Integer.compare(toA - fromA, toB - fromB);
         for (int i = 0; c == 0 && i < toA - fromA; i++) {
-            c = Character.compare(a.charAt(fromA + i), b.charAt(fromB + i));
+            c = Character.compare(digit(a, fromA + i), digit(b, fromB + i));
         }
         return c;
     }
@@ -74,5 +69,13 @@ public record StreamEntry(String stream, String key, int partition, String id, M
             from++;
         }
         return from;
+    }
+
+    private static char digit(String s, int i) {
+        char ch = s.charAt(i);
+        if (ch < '0' || ch > '9') {
+            throw notAnId(s);
+        }
+        return ch;
     }
 }
