@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * Decodes UTF-8 byte strings that recur in every entry a reader gets — field names ({@code id}, {@code time},
  * {@code data}, …) and partition keys — to one shared {@code String} each, instead of a new string per entry whose
- * hash every map look-up then computes again (JFR: ~3 % of a task's CPU in {@code String.hashCode} and
- * {@code HashMap.put} of fresh field names; docs/BENCHMARKS.md 2026-12-04). Holds at most {@link #CAPACITY} strings;
+ * hash every map look-up then computes again ({@code String.hashCode} was 3 % of the samples of a JFR profile of
+ * {@code bench}; docs/BENCHMARKS.md 2026-12-04). Holds at most {@link #CAPACITY} strings;
  * anything beyond is decoded per call, as before. One instance per reader, which decodes one reply at a time; should
  * two threads still meet here, each slot holds an immutable pair (final fields), so the worst outcome is a string
  * decoded twice, never a wrong or missing one.
@@ -25,7 +25,7 @@ final class RecurringStrings {
 
     /** @return {@code bytes} as a UTF-8 string: the same instance each time for the first {@link #CAPACITY} distinct values */
     String decode(byte[] bytes) {
-        int n = Math.min(size, CAPACITY);
+        int n = size;   // never above CAPACITY: it only grows below it
         for (int i = 0; i < n; i++) {
             Known k = known[i];
             if (k != null && Arrays.equals(k.encoded(), bytes)) {
