@@ -1,6 +1,8 @@
 package io.quantumtrader.streams.record;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonSerde<T> implements Serde<T> {
 
-    private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder()
+    private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.threadLocalPool())
+                    .build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
