@@ -36,6 +36,7 @@ public final class QuantumTraderCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        C1OnlyJvm.launchedWith(args);
         CommandLine cli = commandLine();
         int code = cli.execute(args);
         if (code != 0 || !ServeCommand.started()) {

@@ -45,7 +45,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--namespace", description = "Redis key namespace (default: replay-<epoch ms>, a fresh one per run)")
     String namespace;
 
-    @Option(names = "--punctuation-ms", defaultValue = "1000",
+    /**
+     * How often a task punctuates. The replay's end waits for it: "no more ticks" reaches the portfolio through the
+     * candle, regime and signal tasks, each passing it on at its next punctuation. 250 ms for the replay against the
+     * engine's 1 s: with 1 s the replay of 100,000 ticks took 5.1–6.6 s, in steps of about a second, with 250 ms
+     * 5.1–5.2 s, with 100 ms no faster but with more commits (docs/BENCHMARKS.md, 2026-12-04 08:37 section).
+     */
+    @Option(names = "--punctuation-ms", defaultValue = "250",
             description = "how often tasks punctuate: a task without new records moves its watermark on, ms (default: ${DEFAULT-VALUE})")
     long punctuationMs;
 
@@ -78,18 +84,38 @@ final class ReplayCommand implements Callable<Integer> {
     /** Which JIT compilers the replay runs with (constants named as typed on the command line). */
     enum Jit { c1, tiered }
 
-    @Option(names = "--jit", defaultValue = "c1", description = "c1: compile with HotSpot's C1 only from the start (a "
-            + "compiler directive, as -XX:TieredStopAtLevel=1: less CPU for a run this short), tiered: the JVM's own "
-            + "C1 + C2 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jit", defaultValue = "c1", description = "c1: compile with HotSpot's C1 only (-XX:TieredStopAtLevel=1: "
+            + "less CPU for a run this short; a replay started without it runs in a second JVM started with it, or under a "
+            + "compiler directive when it cannot), tiered: the JVM's own C1 + C2 (default: ${DEFAULT-VALUE})")
     Jit jit;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         // before the input is parsed: the whole run compiles with C1 only
-        String compilers = jit == Jit.tiered ? "the JVM's own (C1 + C2)" : C1OnlyDirective.apply()
-                .map(why -> "the JVM's own (C1 only could not be set: " + why + ")")
-                .orElse("C1 only (--jit tiered for C2 as well)");
+        C1OnlyJvm.Jvm jvm = C1OnlyJvm.Jvm.current();
+        jvm.parentPid().ifPresent(parent -> C1OnlyJvm.stopWithParent(parent, System.err));
+        String compilers;
+        if (jit == Jit.tiered) {
+            compilers = "the JVM's own (C1 + C2)";
+        } else if (jvm.c1OnlyByFlag()) {
+            compilers = "C1 only (-XX:TieredStopAtLevel=1" + jvm.parentPid()
+                    .map(parent -> ", in a JVM started for the replay: pid " + ProcessHandle.current().pid() + ")")
+                    .orElse(")");
+        } else {
+            C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm);
+            if (plan.relaunch()) {
+                try {
+                    return C1OnlyJvm.run(plan);
+                } catch (java.io.IOException e) {
+                    plan = new C1OnlyJvm.Plan(null, "a JVM with -XX:TieredStopAtLevel=1 could not be started: " + e.getMessage());
+                }
+            }
+            String why = plan.reason();
+            compilers = C1OnlyDirective.apply()
+                    .map(failed -> "the JVM's own (C1 only could not be set: " + failed + ")")
+                    .orElse("C1 only, by a compiler directive (" + why + "; --jit tiered for C2 as well)");
+        }
         Duration candle = ReplayInputs.candle(candleSize);
         // Redis (and Lettuce's classes) start while the CSV is parsed: ~2 s each in a cold JVM
         RedisStarting redisStarting = RedisStarting.start(RedisConnection::fromEnvironment);

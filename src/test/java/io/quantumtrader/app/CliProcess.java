@@ -51,8 +51,15 @@ final class CliProcess {
 
     /** A started child, for commands that keep running ({@code serve}). */
     static Process start(Path workDir, Map<String, String> env, List<String> args, Path out, Path err) {
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, QuantumTraderCli.class.getName()));
+        return start(workDir, env, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"), args, out, err);
+    }
+
+    /** A started child with these JVM options. */
+    static Process start(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args, Path out, Path err) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", CLASSPATH, QuantumTraderCli.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

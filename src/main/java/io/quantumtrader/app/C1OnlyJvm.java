@@ -1,0 +1,207 @@
+package io.quantumtrader.app;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the replay in a child JVM started with {@code -XX:TieredStopAtLevel=1}, the JVM's own "C1 only" mode, when the
+ * command line could not set it ({@code java -jar … replay}). The compiler directive of {@link C1OnlyDirective} is what
+ * a running JVM can do by itself, but under it every hot method first runs as C1 code with full profiling and is then
+ * compiled a second time; the flag compiles each once, without profiling. Measured on this project's 2-core machine
+ * (docs/BENCHMARKS.md, 2026-12-04 08:37 section): the replay of 100,000 ticks took 5.2–5.7 s with the flag against
+ * 6.7 s with the directive, with 14 % less CPU, for ~0.4 s and ~0.7 s of CPU to start the second JVM.
+ *
+ * <p>The child gets the parent's JVM options and command-line arguments, the terminal ({@code inheritIO}), and the
+ * environment plus {@value #PARENT_PID_ENV}; the parent exits with the child's exit code. It stops with its parent:
+ * a parent stopped by a signal (Ctrl-C, {@code kill}) stops the child first and waits for it to close its resources,
+ * and a child whose parent is gone ({@code kill -9}) exits by itself ({@link #stopWithParent}).
+ *
+ * <p>No child is started — the replay compiles under the directive in its own JVM, as before — when the JVM was not
+ * started through {@link QuantumTraderCli#main} (tests, an embedding application), when {@code TieredStopAtLevel} or
+ * {@code TieredCompilation} was set on its command line (the user chose), when it runs an agent or a flight recording
+ * (it instruments this JVM, and a second one would write the same files or bind the same ports), or when this JVM is
+ * such a child already.
+ */
+final class C1OnlyJvm {
+
+    /** Set in the child's environment: the parent JVM's process id. */
+    static final String PARENT_PID_ENV = "QT_REPLAY_PARENT_PID";
+    /** JVM options that instrument the JVM they are given to: a child is not started when the parent has one. */
+    private static final List<String> INSTRUMENTING = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrunjdwp",
+            "-Xdebug", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
+
+    /** The command line as {@link QuantumTraderCli#main} got it; {@code null} when the CLI runs inside another program. */
+    private static volatile String[] launchArgs;
+
+    private C1OnlyJvm() {
+    }
+
+    /** Records the command line of this process, so that a child JVM can be given the same (called by {@code main}). */
+    static void launchedWith(String[] args) {
+        launchArgs = args.clone();
+    }
+
+    /**
+     * What this JVM is, as far as the decision goes.
+     *
+     * @param launchArgs        the command line given to {@code main}; {@code null} when not started through it
+     * @param env               the environment
+     * @param javaHome          {@code java.home}
+     * @param classPath         {@code java.class.path}
+     * @param javaCommand       {@code sun.java.command}: the main class or jar, then the arguments
+     * @param jvmOptions        the JVM's input arguments ({@code RuntimeMXBean#getInputArguments})
+     * @param tieredStopAtLevel the VM option, empty when this is not a HotSpot JVM
+     * @param tieredCompilation the VM option, empty when this is not a HotSpot JVM
+     */
+    record Jvm(String[] launchArgs, Map<String, String> env, String javaHome, String classPath, String javaCommand,
+               List<String> jvmOptions, Optional<VMOption> tieredStopAtLevel, Optional<VMOption> tieredCompilation) {
+
+        /** @return this JVM */
+        static Jvm current() {
+            HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return new Jvm(C1OnlyJvm.launchArgs, System.getenv(), System.getProperty("java.home"),
+                    System.getProperty("java.class.path", ""), System.getProperty("sun.java.command", ""),
+                    ManagementFactory.getRuntimeMXBean().getInputArguments(), option(hotSpot, "TieredStopAtLevel"),
+                    option(hotSpot, "TieredCompilation"));
+        }
+
+        private static Optional<VMOption> option(HotSpotDiagnosticMXBean hotSpot, String name) {
+            try {
+                return hotSpot == null ? Optional.empty() : Optional.of(hotSpot.getVMOption(name));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** @return true when this JVM compiles with C1 only because its command line says so */
+        boolean c1OnlyByFlag() {
+            return tieredStopAtLevel.filter(o -> o.getOrigin() != VMOption.Origin.DEFAULT)
+                    .filter(o -> o.getValue().equals("1")).isPresent();
+        }
+
+        /** @return the launching JVM's process id when this JVM is a replay's child, else empty */
+        Optional<Long> parentPid() {
+            String pid = env.get(PARENT_PID_ENV);
+            try {
+                return pid == null ? Optional.empty() : Optional.of(Long.parseLong(pid.strip()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * A decision: the child's command line, or why the replay stays in this JVM.
+     *
+     * @param command the child JVM's command line; {@code null} when no child is started
+     * @param reason  why no child is started; {@code null} when one is
+     */
+    record Plan(List<String> command, String reason) {
+        boolean relaunch() {
+            return command != null;
+        }
+    }
+
+    /** @return whether and how to run the replay in a child JVM with {@code -XX:TieredStopAtLevel=1} */
+    static Plan plan(Jvm jvm) {
+        if (jvm.parentPid().isPresent()) {
+            return new Plan(null, "this JVM was started for the replay");
+        }
+        if (jvm.launchArgs() == null) {
+            return new Plan(null, "not started from the command line");
+        }
+        if (jvm.tieredStopAtLevel().isEmpty() || jvm.tieredCompilation().isEmpty()) {
+            return new Plan(null, "not a HotSpot JVM");
+        }
+        if (jvm.tieredStopAtLevel().get().getOrigin() != VMOption.Origin.DEFAULT
+                || jvm.tieredCompilation().get().getOrigin() != VMOption.Origin.DEFAULT) {
+            return new Plan(null, "the JIT compilers were chosen on the command line");
+        }
+        for (String option : jvm.jvmOptions()) {
+            for (String instrumenting : INSTRUMENTING) {
+                if (option.startsWith(instrumenting)) {
+                    return new Plan(null, "the JVM runs with " + instrumenting.replaceAll("[:=]$", ""));
+                }
+            }
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(jvm.javaHome(), "bin", "java").toString());
+        command.addAll(jvm.jvmOptions());
+        command.add("-XX:TieredStopAtLevel=1");
+        String cp = jvm.classPath();
+        boolean jar = !cp.isEmpty() && !cp.contains(File.pathSeparator) && cp.endsWith(".jar") && jvm.javaCommand().startsWith(cp);
+        if (jar) {
+            command.add("-jar");
+            command.add(cp);
+        } else {
+            command.add("-cp");
+            command.add(cp);
+            command.add(QuantumTraderCli.class.getName());
+        }
+        command.addAll(List.of(jvm.launchArgs()));
+        return new Plan(command, null);
+    }
+
+    /**
+     * Runs the child to its end, with this terminal.
+     *
+     * @return the child's exit code
+     * @throws IOException when the child cannot be started (then nothing ran: the caller replays in this JVM)
+     */
+    static int run(Plan plan) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(plan.command()).inheritIO();
+        builder.environment().put(PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
+        Process child = builder.start();
+        // a signal to this JVM (Ctrl-C reaches both; kill <pid> only this one): stop the child, let it close Redis
+        Thread stopChild = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy();
+                try {
+                    if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                        child.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    child.destroyForcibly();
+                }
+            }
+        }, "replay-child-stop");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        int code = child.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or has run
+        }
+        return code;
+    }
+
+    /**
+     * In a child: exits (running the shutdown hooks, which stop what the replay started) as soon as the launching JVM
+     * is gone, so that a {@code kill -9} of the command the user started does not leave its replay running.
+     *
+     * @param parentPid the launching JVM's process id
+     * @param err       where to say why the replay stops
+     */
+    static void stopWithParent(long parentPid, PrintStream err) {
+        Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+        Runnable stop = () -> {
+            err.printf("the JVM that started this replay (pid %d) is gone: stopping%n", parentPid);
+            System.exit(CliException.FAILED);
+        };
+        if (parent.isEmpty() || !parent.get().isAlive()) {
+            stop.run();
+        }
+        parent.get().onExit().thenRun(stop);
+    }
+}

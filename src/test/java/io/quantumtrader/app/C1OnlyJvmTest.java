@@ -1,0 +1,208 @@
+package io.quantumtrader.app;
+
+import com.sun.management.VMOption;
+import io.quantumtrader.trader.market.TradesCsv;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisServer;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The replay's child JVM with {@code -XX:TieredStopAtLevel=1} ({@link C1OnlyJvm}): when one is started and with what
+ * command line, and — with real processes — that a replay started without the flag runs in such a child, exits with
+ * its code, and that the child does not outlive its parent, whether the parent is stopped with SIGTERM or SIGKILL.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class C1OnlyJvmTest {
+
+    private static final VMOption LEVEL_DEFAULT = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.DEFAULT);
+    private static final VMOption TIERED_DEFAULT = new VMOption("TieredCompilation", "true", true, VMOption.Origin.DEFAULT);
+    private static final Pattern CHILD = Pattern.compile(
+            "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+)\\)");
+
+    private static RedisServer redis;
+    private static int port;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        redis = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    private static C1OnlyJvm.Jvm jvm(String[] args, Map<String, String> env, String classPath, String javaCommand,
+                                     List<String> options, VMOption level, VMOption tiered) {
+        return new C1OnlyJvm.Jvm(args, env, "/opt/jdk", classPath, javaCommand, options, Optional.ofNullable(level),
+                Optional.ofNullable(tiered));
+    }
+
+    @Test
+    void aReplayStartedWithJavaJarContinuesInAChildWithTheFlagAndTheSameOptionsAndArguments() {
+        C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm(new String[]{"replay", "--speed", "60"}, Map.of(), "target/app.jar",
+                "target/app.jar replay --speed 60", List.of("-Xmx1g", "-Dx=y"), LEVEL_DEFAULT, TIERED_DEFAULT));
+
+        assertThat(plan.relaunch()).isTrue();
+        assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-Xmx1g", "-Dx=y",
+                "-XX:TieredStopAtLevel=1", "-jar", "target/app.jar", "replay", "--speed", "60");
+    }
+
+    @Test
+    void aReplayStartedWithAClassPathContinuesInAChildWithTheSameClassPathAndTheCliMainClass() {
+        C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm(new String[]{"replay"}, Map.of(), "a.jar:classes",
+                QuantumTraderCli.class.getName() + " replay", List.of(), LEVEL_DEFAULT, TIERED_DEFAULT));
+
+        assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
+    }
+
+    @Test
+    void noChildWhenTheCompilersWereChosenWhenItIsAChildWhenNotFromMainWhenInstrumentedOrNotHotSpot() {
+        String[] args = {"replay"};
+        VMOption levelSet = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.VM_CREATION);
+        VMOption tieredOff = new VMOption("TieredCompilation", "false", true, VMOption.Origin.VM_CREATION);
+        Map<C1OnlyJvm.Jvm, String> cases = Map.of(
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of(), levelSet, TIERED_DEFAULT),
+                "the JIT compilers were chosen on the command line",
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of(), LEVEL_DEFAULT, tieredOff),
+                "the JIT compilers were chosen on the command line",
+                jvm(args, Map.of(C1OnlyJvm.PARENT_PID_ENV, "42"), "app.jar", "app.jar replay", List.of(), LEVEL_DEFAULT, TIERED_DEFAULT),
+                "this JVM was started for the replay",
+                jvm(null, Map.of(), "app.jar", "app.jar replay", List.of(), LEVEL_DEFAULT, TIERED_DEFAULT),
+                "not started from the command line",
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of("-XX:StartFlightRecording=filename=r.jfr"), LEVEL_DEFAULT, TIERED_DEFAULT),
+                "the JVM runs with -XX:StartFlightRecording",
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of("-agentlib:jdwp=transport=dt_socket"), LEVEL_DEFAULT, TIERED_DEFAULT),
+                "the JVM runs with -agentlib",
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of(), null, null),
+                "not a HotSpot JVM");
+        cases.forEach((jvm, reason) -> {
+            C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm);
+            assertThat(plan.relaunch()).as(reason).isFalse();
+            assertThat(plan.reason()).isEqualTo(reason);
+        });
+    }
+
+    @Test
+    void aReplayWithoutTheFlagRunsInAChildWithItAndExitsWithTheChildsCode() throws Exception {
+        Path work = workDir("whole");
+        Path out = work.resolve("out.txt");
+        Process parent = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+                List.of("replay", "--file", trades().toString(), "--namespace", "whole"), out, work.resolve("err.txt"));
+        assertThat(parent.waitFor(3, TimeUnit.MINUTES)).as("the replay ends within 3 minutes").isTrue();
+        String stdout = Files.readString(out);
+
+        assertThat(parent.exitValue()).as(stdout + Files.readString(work.resolve("err.txt"))).isZero();
+        Matcher m = CHILD.matcher(stdout);
+        assertThat(m.find()).as(stdout).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isNotEqualTo(parent.pid());
+        assertThat(stdout).contains("drained              yes");
+
+        // a failing child's exit code comes through: a missing input file is bad input (2)
+        Process bad = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+                List.of("replay", "--file", work.resolve("missing.csv").toString()), work.resolve("out2.txt"), work.resolve("err2.txt"));
+        assertThat(bad.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(bad.exitValue()).as(Files.readString(work.resolve("err2.txt"))).isEqualTo(CliException.INPUT);
+    }
+
+    @Test
+    void theChildStopsWithItsParentOnSigtermAndOnSigkill() throws Exception {
+        for (boolean forcibly : new boolean[]{false, true}) {
+            Path work = workDir(forcibly ? "sigkill" : "sigterm");
+            Path out = work.resolve("out.txt");
+            Process parent = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+                    List.of("replay", "--file", trades().toString(), "--namespace", work.getFileName().toString(), "--speed", "60"),
+                    out, work.resolve("err.txt"));
+            long child = childPid(parent, out);
+            ProcessHandle handle = ProcessHandle.of(child).orElseThrow();
+            try {
+                assertThat(handle.isAlive()).isTrue();
+
+                if (forcibly) {
+                    parent.destroyForcibly();
+                } else {
+                    parent.destroy();
+                }
+                assertThat(parent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                if (!forcibly) {
+                    // the parent's shutdown hook stopped the child and waited for it: gone before the parent is
+                    assertThat(handle.onExit().isDone() || !handle.isAlive()).as("child gone when its parent exits").isTrue();
+                }
+                boolean gone = handle.onExit().thenApply(h -> true).completeOnTimeout(false, 30, TimeUnit.SECONDS).get();
+                assertThat(gone).as("the child (pid %d) exits within 30 s of its parent's %s", child,
+                        forcibly ? "SIGKILL" : "SIGTERM").isTrue();
+                if (forcibly) {
+                    assertThat(Files.readString(work.resolve("err.txt")))
+                            .contains("the JVM that started this replay (pid " + parent.pid() + ") is gone: stopping");
+                }
+            } finally {
+                parent.destroyForcibly();
+                if (handle.isAlive()) {
+                    handle.destroyForcibly();   // started by this test (through its parent): never left running
+                }
+            }
+        }
+    }
+
+    /** @return the child's pid, once the parent's output names it (within 60 s) */
+    private static long childPid(Process parent, Path out) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = CHILD.matcher(Files.readString(out));
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+            assertThat(parent.isAlive()).as("the replay runs: %s", Files.readString(out)).isTrue();
+            Thread.sleep(100);
+        }
+        parent.destroyForcibly();
+        throw new AssertionError("no child JVM named within 60 s: " + Files.readString(out));
+    }
+
+    private Path workDir(String name) throws Exception {
+        Path w = Files.createDirectories(dir.resolve(name));
+        Files.createDirectories(w.resolve("config"));
+        Files.createDirectories(w.resolve("topology"));
+        Files.copy(Path.of("config/risk-rules.yaml"), w.resolve("config/risk-rules.yaml"));
+        Files.copy(Path.of("topology/streams.yaml"), w.resolve("topology/streams.yaml"));
+        return w;
+    }
+
+    /** The first 2,000 trades of the bundled Bitstamp file. */
+    private Path trades() throws Exception {
+        Path file = dir.resolve("trades.csv");
+        if (!Files.exists(file)) {
+            try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+                Files.write(file, new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(2_001).toList());
+            }
+        }
+        return file;
+    }
+}
