@@ -13,6 +13,12 @@ import tools.jackson.databind.json.JsonMapper;
  * fields, ranges): any of these surfaces as a {@link SerializationException}, which sends the entry to the dead-letter
  * stream. Boxed and object fields may be {@code null}.
  *
+ * <p>The default mapper recycles its buffers per thread ({@code JsonRecyclerPools.threadLocalPool()}, Jackson 2's
+ * default) instead of Jackson 3's default, a concurrent deque per factory: the engine serializes on a few long-lived
+ * platform threads, where the deque's acquire and release were about a third of {@code serialize}'s JFR samples in
+ * {@code bench}; a tick-shaped record is written in 242 instead of 296 ns and read in 424 instead of 488 ns
+ * ({@code JsonRecyclerPoolBenchmark}, docs/BENCHMARKS.md 2026-12-04 08:37 section).
+ *
  * @param <T> the value type
  */
 public final class JsonSerde<T> implements Serde<T> {

@@ -105,6 +105,12 @@ public final class PartitionReader {
      * every idle delay is then worth watching for.
      */
     private volatile int lastReadEntries = Integer.MAX_VALUE;
+    /**
+     * Streams whose last read returned all the entries they were asked for (they may hold more): the next read splits
+     * its COUNT among them ({@link #perStream}); all streams before the first read and after a read that left none with
+     * more.
+     */
+    private volatile int fullStreams;
     /** Largest entry id read per partition key (null before the first entry): what this reader has seen of the key. */
     private final Map<String, String> lastReadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong noDemandNanos = new AtomicLong();
@@ -155,6 +161,7 @@ public final class PartitionReader {
         this.idleMin = idleMin;
         this.idleMax = idleMax;
         this.idleMillis = idleMin.toMillis();
+        this.fullStreams = streamByKey.size();
         streamByKey.keySet().forEach(k -> pendingCursor.put(k, "0"));
     }
 
@@ -325,9 +332,10 @@ public final class PartitionReader {
             return;
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
+        int perStream = perStream(count);
         wakeRequested.set(false);
         // never cancelled (see disposed): it ends within FAST_READ_TIMEOUT or the script's own bound
-        read(count).subscribe(entries -> {
+        read(perStream).subscribe(entries -> {
             if (disposed) {
                 reading.set(false);
                 return; // the task stopped while this read was in flight: its entries stay pending for the next owner
@@ -335,8 +343,21 @@ public final class PartitionReader {
             entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
             // a read returns each key's entries in id order: its last entry of a key is the largest
             Map<String, String> lastOfRead = new HashMap<>(4);
+            Map<String, Integer> perKey = streamByKey.size() > 1 ? new HashMap<>(4) : null;
             for (StreamEntry e : entries) {
                 lastOfRead.put(e.key(), e.id());
+                if (perKey != null) {
+                    perKey.merge(e.key(), 1, Integer::sum);
+                }
+            }
+            if (perKey != null) {
+                int full = 0;
+                for (int n : perKey.values()) {
+                    if (n >= perStream) {
+                        full++;
+                    }
+                }
+                fullStreams = full == 0 ? streamByKey.size() : full;
             }
             lastOfRead.forEach((key, id) -> lastReadIds.merge(key, id, (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b));
             if (batches) {
@@ -360,7 +381,7 @@ public final class PartitionReader {
                     lastReadEntries = entries.size();
                 }
                 idleMillis = idleMin.toMillis();
-                if (!stopped && !wakeRequested.get() && drainedBy(entries.size(), count)) {
+                if (!stopped && !wakeRequested.get() && drainedBy(entries.size(), perStream)) {
                     awaitInput(idleMillis); // the read found all there was: an entry appended since wakes the reader
                 } else {
                     drain();
@@ -385,13 +406,22 @@ public final class PartitionReader {
      *         2026-12-03 07:20 UTC). Without a listener (a Redis Cluster, or no notifier) the reader reads again at
      *         once, as a wait would not be cut short.
      */
-    private boolean drainedBy(int entries, int count) {
-        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream(count);
+    private boolean drainedBy(int entries, int perStream) {
+        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream;
     }
 
-    /** @return the COUNT each stream of a read of {@code count} entries is asked for (at least 1) */
+    /**
+     * The COUNT each stream of a read of {@code count} entries is asked for (XREADGROUP applies one COUNT to every
+     * stream it reads): {@code count} split among the streams that returned all they were asked for last time, at
+     * least 1. A task whose other inputs have nothing to read (the portfolio's signals and regimes, far fewer than its
+     * ticks) then reads a whole batch of the input that has entries instead of a third of one: the replay's portfolio
+     * task read 667 ticks per read of 2,000 while its other two inputs had caught up (docs/BENCHMARKS.md, 2026-12-04
+     * 08:37 section). A read returns at most {@code count} entries per stream (when streams that had nothing get
+     * entries at once), and {@code count} when every stream has more.
+     */
     private int perStream(int count) {
-        return Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
+        int among = Math.max(1, Math.min(fullStreams, streamByKey.size()));
+        return Math.max(1, (count + among - 1) / among);
     }
 
     /**
@@ -421,14 +451,13 @@ public final class PartitionReader {
     }
 
     @SuppressWarnings("unchecked")
-    private Mono<List<StreamEntry>> read(int count) {
+    private Mono<List<StreamEntry>> read(int perStream) {
         reads.incrementAndGet();
         boolean pending = pendingPhase;
         List<StreamOffset<String>> offsets = new ArrayList<>();
         for (String key : streamByKey.keySet()) {
             offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
         }
-        int perStream = perStream(count);
         Flux<StreamEntry> read;
         if (fastReads != null) {
             List<String> keys = new ArrayList<>(streamByKey.keySet());
@@ -480,7 +509,7 @@ public final class PartitionReader {
                     }
                     return entries;
                 })
-                .flatMap(entries -> pending && entries.isEmpty() ? read(count) : Mono.just(entries));
+                .flatMap(entries -> pending && entries.isEmpty() ? read(perStream) : Mono.just(entries));
     }
 
     /** Converts an XREADGROUP reply, of the transaction or of read-group.lua (an entry deleted while pending has no fields: empty map). */

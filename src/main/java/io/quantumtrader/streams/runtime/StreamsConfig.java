@@ -13,7 +13,9 @@ import java.util.UUID;
  *
  * @param namespace       Redis key prefix (DESIGN §2), default {@code qt}
  * @param instanceId      consumer name in every group; default {@code <pid>-<random>}
- * @param batchSize       max entries per task batch (one XREADGROUP COUNT), default 500
+ * @param batchSize       max entries per task batch (one XREADGROUP COUNT), default 500; a task with several input streams
+ *                        splits it among those that have more to read, so a read returns up to this many per stream
+ *                        when streams that had nothing get entries at once
  * @param idleMin         first delay before re-reading an empty partition, default 2 ms (doubles while idle)
  * @param idleMax         longest delay between reads of an idle partition, default 100 ms
  * @param retryBackoff    delays between attempts of a failing processor or commit, default 100, 500, 2000 ms
