@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * a running JVM can do by itself, but under it every hot method first runs as C1 code with full profiling and is then
  * compiled a second time; the flag compiles each once, without profiling. Measured on this project's 2-core machine
  * (docs/BENCHMARKS.md, 2026-12-04 08:37 section): the replay of 100,000 ticks took 5.2–5.7 s with the flag against
- * 6.7 s with the directive, with 14 % less CPU, for ~0.4 s and ~0.7 s of CPU to start the second JVM.
+ * 6.7 s with the directive, with 14 % less CPU, for ~0.4 s and ~0.7 s of CPU to start the second JVM. The child also
+ * runs the throughput collector ({@value #THROUGHPUT_GC}) unless the command line chose a collector: 4.3–4.5 s against
+ * 4.6–4.8 s with G1 in five alternating pairs, with 5 % less CPU (same section).
  *
  * <p>The child gets the parent's JVM options and command-line arguments, the terminal ({@code inheritIO}), and the
  * environment plus {@value #PARENT_PID_ENV}; the parent exits with the child's exit code. It stops with its parent:
@@ -40,6 +42,10 @@ final class C1OnlyJvm {
     /** JVM options that instrument the JVM they are given to: a child is not started when the parent has one. */
     private static final List<String> INSTRUMENTING = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrunjdwp",
             "-Xdebug", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
+
+    /** The collector the child runs with unless the command line chose one: the replay is a throughput job. */
+    static final String THROUGHPUT_GC = "-XX:+UseParallelGC";
+    private static final java.util.regex.Pattern GC_CHOSEN = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC");
 
     /** The command line as {@link QuantumTraderCli#main} got it; {@code null} when the CLI runs inside another program. */
     private static volatile String[] launchArgs;
@@ -139,6 +145,9 @@ final class C1OnlyJvm {
         command.add(Path.of(jvm.javaHome(), "bin", "java").toString());
         command.addAll(jvm.jvmOptions());
         command.add("-XX:TieredStopAtLevel=1");
+        if (jvm.jvmOptions().stream().noneMatch(o -> GC_CHOSEN.matcher(o).matches())) {
+            command.add(THROUGHPUT_GC);
+        }
         String cp = jvm.classPath();
         boolean jar = !cp.isEmpty() && !cp.contains(File.pathSeparator) && cp.endsWith(".jar") && jvm.javaCommand().startsWith(cp);
         if (jar) {

@@ -100,7 +100,8 @@ final class ReplayCommand implements Callable<Integer> {
             compilers = "the JVM's own (C1 + C2)";
         } else if (jvm.c1OnlyByFlag()) {
             compilers = "C1 only (-XX:TieredStopAtLevel=1" + jvm.parentPid()
-                    .map(parent -> ", in a JVM started for the replay: pid " + ProcessHandle.current().pid() + ")")
+                    .map(parent -> ", in a JVM started for the replay: pid " + ProcessHandle.current().pid()
+                            + (jvm.jvmOptions().contains(C1OnlyJvm.THROUGHPUT_GC) ? ", " + C1OnlyJvm.THROUGHPUT_GC : "") + ")")
                     .orElse(")");
         } else {
             C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm);

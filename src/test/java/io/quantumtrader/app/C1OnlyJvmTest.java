@@ -34,7 +34,7 @@ class C1OnlyJvmTest {
     private static final VMOption LEVEL_DEFAULT = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.DEFAULT);
     private static final VMOption TIERED_DEFAULT = new VMOption("TieredCompilation", "true", true, VMOption.Origin.DEFAULT);
     private static final Pattern CHILD = Pattern.compile(
-            "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+)\\)");
+            "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+), -XX:\\+UseParallelGC\\)");
 
     private static RedisServer redis;
     private static int port;
@@ -65,22 +65,23 @@ class C1OnlyJvmTest {
     }
 
     @Test
-    void aReplayStartedWithJavaJarContinuesInAChildWithTheFlagAndTheSameOptionsAndArguments() {
+    void aReplayStartedWithJavaJarContinuesInAChildWithTheFlagsAndTheSameOptionsAndArguments() {
         C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm(new String[]{"replay", "--speed", "60"}, Map.of(), "target/app.jar",
                 "target/app.jar replay --speed 60", List.of("-Xmx1g", "-Dx=y"), LEVEL_DEFAULT, TIERED_DEFAULT));
 
         assertThat(plan.relaunch()).isTrue();
         assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-Xmx1g", "-Dx=y",
-                "-XX:TieredStopAtLevel=1", "-jar", "target/app.jar", "replay", "--speed", "60");
+                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-jar", "target/app.jar", "replay", "--speed", "60");
     }
 
     @Test
-    void aReplayStartedWithAClassPathContinuesInAChildWithTheSameClassPathAndTheCliMainClass() {
+    void aReplayStartedWithAClassPathContinuesInAChildWithTheSameClassPathAndTheCliMainClassAndKeepsAChosenCollector() {
         C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm(new String[]{"replay"}, Map.of(), "a.jar:classes",
-                QuantumTraderCli.class.getName() + " replay", List.of(), LEVEL_DEFAULT, TIERED_DEFAULT));
+                QuantumTraderCli.class.getName() + " replay", List.of("-XX:+UseSerialGC"), LEVEL_DEFAULT, TIERED_DEFAULT));
 
-        assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
+        // a collector chosen on the command line is kept
+        assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
     }
 
     @Test

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The default mapper recycles its buffers per thread ({@code JsonRecyclerPools.threadLocalPool()}, Jackson 2's
  * default) instead of Jackson 3's default, a concurrent deque per factory: the engine serializes on a few long-lived
  * platform threads, where the deque's acquire and release were about a third of {@code serialize}'s JFR samples in
- * {@code bench}; a tick-shaped record is written in 242 instead of 296 ns and read in 424 instead of 488 ns
+ * {@code bench}; a tick-shaped record is written in ~242 instead of ~296 ns and read in ~420 instead of 455–490 ns
  * ({@code JsonRecyclerPoolBenchmark}, docs/BENCHMARKS.md 2026-12-04 08:37 section).
  *
  * @param <T> the value type
