@@ -31,17 +31,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>No child is started — the replay compiles under the directive in its own JVM, as before — when the JVM was not
  * started through {@link QuantumTraderCli#main} (tests, an embedding application), when {@code TieredStopAtLevel} or
- * {@code TieredCompilation} was set on its command line (the user chose), when it runs an agent or a flight recording
- * (it instruments this JVM, and a second one would write the same files or bind the same ports), or when this JVM is
- * such a child already.
+ * {@code TieredCompilation} was set on its command line (the user chose), when it runs an agent, a flight recording or
+ * JVM logging ({@code -Xlog}, {@code -verbose}: it instruments this JVM, and a second one would write the same files,
+ * bind the same ports or interleave its logs), or when this JVM is such a child already.
  */
 final class C1OnlyJvm {
 
     /** Set in the child's environment: the parent JVM's process id. */
     static final String PARENT_PID_ENV = "QT_REPLAY_PARENT_PID";
-    /** JVM options that instrument the JVM they are given to: a child is not started when the parent has one. */
+    /**
+     * JVM options that instrument or log the JVM they are given to: a child is not started when the parent has one (two
+     * JVMs would write the same files, bind the same ports, or interleave their logs).
+     */
     private static final List<String> INSTRUMENTING = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrunjdwp",
-            "-Xdebug", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
+            "-Xdebug", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions", "-Xlog", "-verbose", "-XX:+Print",
+            "-XX:+LogCompilation", "-XX:+LogVMOutput");
 
     /** The collector the child runs with unless the command line chose one: the replay is a throughput job. */
     static final String THROUGHPUT_GC = "-XX:+UseParallelGC";
@@ -137,7 +141,7 @@ final class C1OnlyJvm {
         for (String option : jvm.jvmOptions()) {
             for (String instrumenting : INSTRUMENTING) {
                 if (option.startsWith(instrumenting)) {
-                    return new Plan(null, "the JVM runs with " + instrumenting.replaceAll("[:=]$", ""));
+                    return new Plan(null, "the JVM runs with " + instrumenting.replaceAll("[:=]$", "") + "…");
                 }
             }
         }

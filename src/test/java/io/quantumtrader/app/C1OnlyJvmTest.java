@@ -85,7 +85,7 @@ class C1OnlyJvmTest {
     }
 
     @Test
-    void noChildWhenTheCompilersWereChosenWhenItIsAChildWhenNotFromMainWhenInstrumentedOrNotHotSpot() {
+    void noChildWhenTheCompilersWereChosenWhenItIsAChildWhenNotFromMainWhenInstrumentedOrLoggedOrNotHotSpot() {
         String[] args = {"replay"};
         VMOption levelSet = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.VM_CREATION);
         VMOption tieredOff = new VMOption("TieredCompilation", "false", true, VMOption.Origin.VM_CREATION);
@@ -99,9 +99,11 @@ class C1OnlyJvmTest {
                 jvm(null, Map.of(), "app.jar", "app.jar replay", List.of(), LEVEL_DEFAULT, TIERED_DEFAULT),
                 "not started from the command line",
                 jvm(args, Map.of(), "app.jar", "app.jar replay", List.of("-XX:StartFlightRecording=filename=r.jfr"), LEVEL_DEFAULT, TIERED_DEFAULT),
-                "the JVM runs with -XX:StartFlightRecording",
+                "the JVM runs with -XX:StartFlightRecording…",
                 jvm(args, Map.of(), "app.jar", "app.jar replay", List.of("-agentlib:jdwp=transport=dt_socket"), LEVEL_DEFAULT, TIERED_DEFAULT),
-                "the JVM runs with -agentlib",
+                "the JVM runs with -agentlib…",
+                jvm(args, Map.of(), "app.jar", "app.jar replay", List.of("-Xlog:gc:file=gc.log"), LEVEL_DEFAULT, TIERED_DEFAULT),
+                "the JVM runs with -Xlog…",
                 jvm(args, Map.of(), "app.jar", "app.jar replay", List.of(), null, null),
                 "not a HotSpot JVM");
         cases.forEach((jvm, reason) -> {
