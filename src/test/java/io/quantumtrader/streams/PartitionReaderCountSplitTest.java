@@ -65,6 +65,35 @@ class PartitionReaderCountSplitTest {
         assertThat(reader.entriesRead()).isEqualTo(1_000 + 550 + 500);
     }
 
+    @Test
+    void entryLevelDemandKeepsTheEvenSplitSoWhatIsReadStaysBoundedByWhatWasRequested() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        Map<String, String> streamByKey = new LinkedHashMap<>();
+        for (String stream : List.of("a", "b", "c")) {
+            String key = keys.stream(stream, 0);
+            new StreamAdmin(template()).ensureGroup(key, "g").block();
+            streamByKey.put(key, stream);
+        }
+        append(keys.stream("a", 0), 100);
+        PartitionReader reader = new PartitionReader(template(), "g", "c1", streamByKey, 0, 300,
+                Duration.ofMillis(1), Duration.ofMillis(10));
+
+        StepVerifier.create(reader.receive(), 0)
+                .thenRequest(3)
+                .expectNextCount(3)   // an empty PEL, then COUNT 1 per stream: "a" alone had entries
+                .then(() -> {
+                    append(keys.stream("b", 0), 100);
+                    append(keys.stream("c", 0), 100);
+                })
+                .thenRequest(3)
+                .expectNextCount(3)
+                .then(() -> assertThat(reader.entriesRead()).as("3 + 3 requested, COUNT 1 per stream").isEqualTo(6))
+                .then(reader::stop)
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
     private static void append(String key, int n) {
         Flux.range(0, n)
                 .concatMap(i -> template().opsForStream().add(key, Map.of("data", "{\"i\":" + i + "}")), 64)

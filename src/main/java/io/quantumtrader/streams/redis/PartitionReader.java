@@ -332,7 +332,8 @@ public final class PartitionReader {
             return;
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
-        int perStream = perStream(count);
+        // entry-level demand (receive()) is never read beyond by more than the rounding of an even split
+        int perStream = batches ? perStream(count) : Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
         wakeRequested.set(false);
         // never cancelled (see disposed): it ends within FAST_READ_TIMEOUT or the script's own bound
         read(perStream).subscribe(entries -> {
@@ -417,7 +418,8 @@ public final class PartitionReader {
      * ticks) then reads a whole batch of the input that has entries instead of a third of one: the replay's portfolio
      * task read 667 ticks per read of 2,000 while its other two inputs had caught up (docs/BENCHMARKS.md, 2026-12-04
      * 08:37 section). A read returns at most {@code count} entries per stream (when streams that had nothing get
-     * entries at once), and {@code count} when every stream has more.
+     * entries at once), and {@code count} when every stream has more. For batch-level demand ({@link #receiveBatches()})
+     * only; {@link #receive()} splits evenly, so what it reads stays bounded by the entries requested.
      */
     private int perStream(int count) {
         int among = Math.max(1, Math.min(fullStreams, streamByKey.size()));
