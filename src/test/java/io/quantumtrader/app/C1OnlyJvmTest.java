@@ -1,17 +1,11 @@
 package io.quantumtrader.app;
 
 import com.sun.management.VMOption;
-import io.quantumtrader.trader.market.TradesCsv;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,27 +30,11 @@ class C1OnlyJvmTest {
     private static final Pattern CHILD = Pattern.compile(
             "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+), -XX:\\+UseParallelGC\\)");
 
-    private static RedisServer redis;
-    private static int port;
+    @RegisterExtension
+    static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
 
     private static C1OnlyJvm.Jvm jvm(String[] args, Map<String, String> env, String classPath, String javaCommand,
                                      List<String> options, VMOption level, VMOption tiered) {
@@ -117,7 +95,7 @@ class C1OnlyJvmTest {
     void aReplayWithoutTheFlagRunsInAChildWithItAndExitsWithTheChildsCode() throws Exception {
         Path work = workDir("whole");
         Path out = work.resolve("out.txt");
-        Process parent = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+        Process parent = CliProcess.start(work, Map.of("REDIS_URL", redis.url()), List.of("-Xmx256m"),
                 List.of("replay", "--file", trades().toString(), "--namespace", "whole"), out, work.resolve("err.txt"));
         assertThat(parent.waitFor(3, TimeUnit.MINUTES)).as("the replay ends within 3 minutes").isTrue();
         String stdout = Files.readString(out);
@@ -129,7 +107,7 @@ class C1OnlyJvmTest {
         assertThat(stdout).contains("drained              yes");
 
         // a failing child's exit code comes through: a missing input file is bad input (2)
-        Process bad = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+        Process bad = CliProcess.start(work, Map.of("REDIS_URL", redis.url()), List.of("-Xmx256m"),
                 List.of("replay", "--file", work.resolve("missing.csv").toString()), work.resolve("out2.txt"), work.resolve("err2.txt"));
         assertThat(bad.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(bad.exitValue()).as(Files.readString(work.resolve("err2.txt"))).isEqualTo(CliException.INPUT);
@@ -140,7 +118,7 @@ class C1OnlyJvmTest {
         for (boolean forcibly : new boolean[]{false, true}) {
             Path work = workDir(forcibly ? "sigkill" : "sigterm");
             Path out = work.resolve("out.txt");
-            Process parent = CliProcess.start(work, Map.of("REDIS_URL", "redis://127.0.0.1:" + port), List.of("-Xmx256m"),
+            Process parent = CliProcess.start(work, Map.of("REDIS_URL", redis.url()), List.of("-Xmx256m"),
                     List.of("replay", "--file", trades().toString(), "--namespace", work.getFileName().toString(), "--speed", "60"),
                     out, work.resolve("err.txt"));
             long child = childPid(parent, out);
@@ -190,22 +168,11 @@ class C1OnlyJvmTest {
     }
 
     private Path workDir(String name) throws Exception {
-        Path w = Files.createDirectories(dir.resolve(name));
-        Files.createDirectories(w.resolve("config"));
-        Files.createDirectories(w.resolve("topology"));
-        Files.copy(Path.of("config/risk-rules.yaml"), w.resolve("config/risk-rules.yaml"));
-        Files.copy(Path.of("topology/streams.yaml"), w.resolve("topology/streams.yaml"));
-        return w;
+        return ReplayFixture.workDir(dir, name);
     }
 
     /** The first 2,000 trades of the bundled Bitstamp file. */
     private Path trades() throws Exception {
-        Path file = dir.resolve("trades.csv");
-        if (!Files.exists(file)) {
-            try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-                Files.write(file, new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(2_001).toList());
-            }
-        }
-        return file;
+        return ReplayFixture.trades(dir, 2_000);
     }
 }

@@ -1,16 +1,10 @@
 package io.quantumtrader.app;
 
-import io.quantumtrader.trader.market.TradesCsv;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 import tools.jackson.databind.JsonNode;
 
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,46 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayResumeTest {
 
     static final int TICKS = 8_000;
-    private static RedisServer redis;
-    private static int port;
+    @RegisterExtension
+    static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
-
     private Path workDir(String name) throws Exception {
-        Path w = Files.createDirectories(dir.resolve(name));
-        Files.createDirectories(w.resolve("config"));
-        Files.createDirectories(w.resolve("topology"));
-        Files.copy(Path.of("config/risk-rules.yaml"), w.resolve("config/risk-rules.yaml"));
-        Files.copy(Path.of("topology/streams.yaml"), w.resolve("topology/streams.yaml"));
-        return w;
+        return ReplayFixture.workDir(dir, name);
     }
 
     private Path trades() throws Exception {
-        Path file = dir.resolve("trades.csv");
-        if (!Files.exists(file)) {
-            try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-                List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(TICKS + 1).toList();   // header + TICKS trades
-                Files.write(file, lines);
-            }
-        }
-        return file;
+        return ReplayFixture.trades(dir, TICKS);
     }
 
     private static JsonNode report(Path workDir) throws Exception {
@@ -77,7 +43,7 @@ class ReplayResumeTest {
 
     @Test
     void aReplayKilledWhilePublishingResumesAndEndsWithTheReportOfAnUninterruptedRun() throws Exception {
-        Map<String, String> env = Map.of("REDIS_URL", "redis://127.0.0.1:" + port);
+        Map<String, String> env = Map.of("REDIS_URL", redis.url());
         Path whole = workDir("whole");
         CliProcess.Run uninterrupted = CliProcess.run(whole, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
                 "--namespace", "whole");

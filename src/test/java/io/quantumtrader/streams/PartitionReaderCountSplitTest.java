@@ -24,14 +24,8 @@ class PartitionReaderCountSplitTest {
 
     @Test
     void theBatchGoesToTheStreamsThatHaveMoreAndIsSplitAgainWhenTheOthersGetEntries() {
-        String ns = RedisTestSupport.freshNamespace();
-        StreamKeys keys = new StreamKeys(ns);
-        Map<String, String> streamByKey = new LinkedHashMap<>();
-        for (String stream : List.of("a", "b", "c")) {
-            String key = keys.stream(stream, 0);
-            new StreamAdmin(template()).ensureGroup(key, "g").block();
-            streamByKey.put(key, stream);
-        }
+        StreamKeys keys = new StreamKeys(RedisTestSupport.freshNamespace());
+        Map<String, String> streamByKey = threeStreams(keys);
         String a = keys.stream("a", 0);
         String b = keys.stream("b", 0);
         append(a, 1_000);
@@ -67,14 +61,8 @@ class PartitionReaderCountSplitTest {
 
     @Test
     void entryLevelDemandKeepsTheEvenSplitSoWhatIsReadStaysBoundedByWhatWasRequested() {
-        String ns = RedisTestSupport.freshNamespace();
-        StreamKeys keys = new StreamKeys(ns);
-        Map<String, String> streamByKey = new LinkedHashMap<>();
-        for (String stream : List.of("a", "b", "c")) {
-            String key = keys.stream(stream, 0);
-            new StreamAdmin(template()).ensureGroup(key, "g").block();
-            streamByKey.put(key, stream);
-        }
+        StreamKeys keys = new StreamKeys(RedisTestSupport.freshNamespace());
+        Map<String, String> streamByKey = threeStreams(keys);
         append(keys.stream("a", 0), 100);
         PartitionReader reader = new PartitionReader(template(), "g", "c1", streamByKey, 0, 300,
                 Duration.ofMillis(1), Duration.ofMillis(10));
@@ -92,6 +80,17 @@ class PartitionReaderCountSplitTest {
                 .then(reader::stop)
                 .thenCancel()
                 .verify(Duration.ofSeconds(20));
+    }
+
+    /** @return streams "a", "b" and "c" (partition 0), each with consumer group "g", by key */
+    private static Map<String, String> threeStreams(StreamKeys keys) {
+        Map<String, String> streamByKey = new LinkedHashMap<>();
+        for (String stream : List.of("a", "b", "c")) {
+            String key = keys.stream(stream, 0);
+            new StreamAdmin(template()).ensureGroup(key, "g").block();
+            streamByKey.put(key, stream);
+        }
+        return streamByKey;
     }
 
     private static void append(String key, int n) {
