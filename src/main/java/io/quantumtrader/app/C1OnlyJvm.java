@@ -212,9 +212,10 @@ final class C1OnlyJvm {
             err.printf("the JVM that started this replay (pid %d) is gone: stopping%n", parentPid);
             System.exit(CliException.FAILED);
         };
-        if (parent.isEmpty() || !parent.get().isAlive()) {
+        if (parent.isPresent() && parent.get().isAlive()) {
+            parent.get().onExit().thenRun(stop);
+        } else {
             stop.run();
         }
-        parent.get().onExit().thenRun(stop);
     }
 }

@@ -107,7 +107,7 @@ public final class PartitionReader {
     private volatile int lastReadEntries = Integer.MAX_VALUE;
     /**
      * Streams whose last read returned all the entries they were asked for (they may hold more): the next read splits
-     * its COUNT among them ({@link #perStream}); all streams before the first read and after a read that left none with
+     * its COUNT among them ({@link #split}); all streams before the first read and after a read that left none with
      * more.
      */
     private volatile int fullStreams;
@@ -333,7 +333,7 @@ public final class PartitionReader {
         }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
         // entry-level demand (receive()) is never read beyond by more than the rounding of an even split
-        int perStream = batches ? perStream(count) : Math.max(1, (count + streamByKey.size() - 1) / streamByKey.size());
+        int perStream = split(count, batches ? fullStreams : streamByKey.size());
         wakeRequested.set(false);
         // never cancelled (see disposed): it ends within FAST_READ_TIMEOUT or the script's own bound
         read(perStream).subscribe(entries -> {
@@ -344,7 +344,7 @@ public final class PartitionReader {
             entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
             // a read returns each key's entries in id order: its last entry of a key is the largest
             Map<String, String> lastOfRead = new HashMap<>(4);
-            Map<String, Integer> perKey = streamByKey.size() > 1 ? new HashMap<>(4) : null;
+            Map<String, Integer> perKey = batches && streamByKey.size() > 1 ? new HashMap<>(4) : null;
             for (StreamEntry e : entries) {
                 lastOfRead.put(e.key(), e.id());
                 if (perKey != null) {
@@ -413,17 +413,18 @@ public final class PartitionReader {
 
     /**
      * The COUNT each stream of a read of {@code count} entries is asked for (XREADGROUP applies one COUNT to every
-     * stream it reads): {@code count} split among the streams that returned all they were asked for last time, at
-     * least 1. A task whose other inputs have nothing to read (the portfolio's signals and regimes, far fewer than its
-     * ticks) then reads a whole batch of the input that has entries instead of a third of one: the replay's portfolio
-     * task read 667 ticks per read of 2,000 while its other two inputs had caught up (docs/BENCHMARKS.md, 2026-12-04
-     * 08:37 section). A read returns at most {@code count} entries per stream (when streams that had nothing get
-     * entries at once), and {@code count} when every stream has more. For batch-level demand ({@link #receiveBatches()})
-     * only; {@link #receive()} splits evenly, so what it reads stays bounded by the entries requested.
+     * stream it reads): {@code count} split among {@code among} streams, at least 1 — for batch-level demand
+     * ({@link #receiveBatches()}) among the streams that returned all they were asked for last time
+     * ({@link #fullStreams}), evenly for {@link #receive()}, so that what it reads stays bounded by the entries
+     * requested. A task whose other inputs have nothing to read (the portfolio's signals and regimes, far fewer than
+     * its ticks) then reads a whole batch of the input that has entries instead of a third of one: the replay's
+     * portfolio task read 667 ticks per read of 2,000 while its other two inputs had caught up (docs/BENCHMARKS.md,
+     * 2026-12-04 08:37 section). A batch read returns at most {@code count} entries per stream (when streams that had
+     * nothing get entries at once), and {@code count} when every stream has more.
      */
-    private int perStream(int count) {
-        int among = Math.max(1, Math.min(fullStreams, streamByKey.size()));
-        return Math.max(1, (count + among - 1) / among);
+    private static int split(int count, int among) {
+        int streams = Math.max(1, among);
+        return Math.max(1, (count + streams - 1) / streams);
     }
 
     /**
