@@ -46,10 +46,11 @@ final class ReplayCommand implements Callable<Integer> {
     String namespace;
 
     /**
-     * How often a task punctuates. The replay's end waits for it: "no more ticks" reaches the portfolio through the
-     * candle, regime and signal tasks, each passing it on at its next punctuation. 250 ms for the replay against the
-     * engine's 1 s: with 1 s the replay of 100,000 ticks took 5.1–6.6 s, in steps of about a second, with 250 ms
-     * 5.1–5.2 s, with 100 ms no faster but with more commits (docs/BENCHMARKS.md, 2026-12-04 08:37 section).
+     * How often a task punctuates: a task without new records moves its watermark on. 250 ms for the replay against
+     * the engine's 1 s: before end-of-input notices ({@code StreamsRuntime#inputEnded}), "no more ticks" reached the
+     * portfolio through the candle, regime and signal tasks at their punctuations, and with 1 s the replay of 100,000
+     * ticks took 5.1–6.6 s, in steps of about a second, with 250 ms 5.1–5.2 s, with 100 ms no faster but with more
+     * commits (docs/BENCHMARKS.md, 2026-12-04 08:37 section).
      */
     @Option(names = "--punctuation-ms", defaultValue = "250",
             description = "how often tasks punctuate: a task without new records moves its watermark on, ms (default: ${DEFAULT-VALUE})")
@@ -182,6 +183,8 @@ final class ReplayCommand implements Callable<Integer> {
                         // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
                         .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
                         .block();
+                // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
+                runtime.inputEnded(QuantumTraderTopology.TICKS);
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 if (!drained) {

@@ -98,6 +98,17 @@ public final class StreamTask {
     private final OutboxForwarder forwarder;
     private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
+    /** Punctuations asked for before the interval's next one ({@link #noticeInputEnded}); dropped while one waits. */
+    private final Sinks.Many<Object> earlyPunctuations = Sinks.many().multicast().directBestEffort();
+    /**
+     * Every input has ended but the task has not processed all of it yet (as the last punctuation read the watermarks,
+     * or as a notice said): it punctuates again after each batch, so its own end follows its last batch at once.
+     */
+    private volatile boolean inputsEnding;
+    /** The commit carrying this task's end of input: once it lands, this instance's readers of its outputs are told. */
+    private volatile TaskContext.PreparedCommit endOfInputCommit;
+    /** Where this task's end of input is told within the instance (null: nowhere, the readers see it at punctuations). */
+    private final EndOfInputNotices endNotices;
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
     private final InputNotifier notifier;
@@ -107,8 +118,9 @@ public final class StreamTask {
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
                OrderedScriptConnection commitConnection, CommitOptions commitOptions, InputNotifier notifier,
-               FencedReadConnection fastReads) {
+               FencedReadConnection fastReads, EndOfInputNotices endNotices) {
         this.metrics = metrics;
+        this.endNotices = endNotices;
         this.fastReads = fastReads;
         this.notifier = notifier;
         this.taskId = new TaskId(subtopology.id(), partition);
@@ -172,6 +184,33 @@ public final class StreamTask {
     /** @return where the task is on this instance; never {@link TaskState#RUNNING} once its lease is lost */
     public TaskState state() {
         return state.get();
+    }
+
+    /**
+     * A producer of one of this task's inputs has published its end of input ({@link EndOfInputNotices}): punctuate
+     * now instead of at the interval's next tick. The punctuation reads the watermarks and decides: the task passes
+     * the end on when its inputs have ended and it has processed them, keeps punctuating after each batch while it
+     * still has some of them to process, and otherwise (another producer has not ended) waits as before. Ignored
+     * while the task is not running or does not align its inputs.
+     */
+    void noticeInputEnded() {
+        if (aligner == null || state.get() != TaskState.RUNNING) {
+            return;
+        }
+        inputsEnding = true;
+        punctuateEarly();
+    }
+
+    private void punctuateEarlyIfEnding() {
+        if (inputsEnding) {
+            punctuateEarly();
+        }
+    }
+
+    private void punctuateEarly() {
+        synchronized (earlyPunctuations) {   // a sink takes one emitter at a time; best effort: a failed emit is a dropped one
+            earlyPunctuations.tryEmitNext(PUNCTUATE);
+        }
     }
 
     /** @return why the task was last revoked ({@code rebalance}, {@code fenced}, {@code lease.expiring}), or null */
@@ -472,16 +511,18 @@ public final class StreamTask {
         }
         // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1
         // and concatMap prefetch 0 the reader has at most one batch read ahead of the one in process: no demand, no read.
-        Flux<Object> ticks = Flux.interval(config.punctuationInterval(), config.punctuationInterval())
+        // Early punctuations (end-of-input notices) join the interval's ticks; either is dropped while one waits.
+        Flux<Object> ticks = Flux.merge(
+                        Flux.interval(config.punctuationInterval(), config.punctuationInterval()).map(t -> PUNCTUATE),
+                        earlyPunctuations.asFlux())
                 .onBackpressureDrop()
-                .takeUntilOther(run.stopped.asMono())
-                .map(t -> (Object) PUNCTUATE);
+                .takeUntilOther(run.stopped.asMono());
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE
                         ? aligned(align, null, executor, context).concatWith(punctuate(align, executor, context))
-                        : aligned(align, castBatch(work), executor, context), 0)
+                        : aligned(align, castBatch(work), executor, context).doOnComplete(this::punctuateEarlyIfEnding), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
                         .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
                 .then(outboxKey == null ? Mono.empty() : Mono.defer(() -> run.forwarding.request()))
@@ -588,6 +629,7 @@ public final class StreamTask {
      */
     private Mono<Long> inputFloor(InputAligner align) {
         if (align == null || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE) {
+            inputsEnding = false;
             return Mono.just(InputAligner.NONE);
         }
         return Flux.defer(() -> {
@@ -595,16 +637,26 @@ public final class StreamTask {
                     tickMarks = null;
                     return read != null ? Flux.fromIterable(read) : inputMarks(align.streams());
                 })
-                .map(m -> {
-                    if (m.fedBackOnly()) {
-                        return Long.MAX_VALUE;   // not waited for
+                .collectList()
+                .map(marks -> {
+                    long floor = Long.MAX_VALUE;
+                    boolean allEnded = true;
+                    for (InputMark m : marks) {
+                        if (m.fedBackOnly()) {
+                            continue;   // not waited for
+                        }
+                        allEnded &= m.watermark() == Long.MAX_VALUE;
+                        String done = processedIds.get(m.stream());
+                        boolean covered = "0-0".equals(m.lastId()) || (done != null && StreamEntry.compareIds(done, m.lastId()) >= 0);
+                        floor = Math.min(floor, covered ? m.watermark() : InputAligner.NONE);
                     }
-                    String done = processedIds.get(m.stream());
-                    boolean covered = "0-0".equals(m.lastId()) || (done != null && StreamEntry.compareIds(done, m.lastId()) >= 0);
-                    return covered ? m.watermark() : InputAligner.NONE;
-                })
-                .reduce(Long.MAX_VALUE, Math::min)
-                .map(floor -> align.held() == 0 ? floor : Math.min(floor, align.minHeldTime()));
+                    if (align.held() > 0) {
+                        floor = Math.min(floor, align.minHeldTime());
+                    }
+                    // ended but not all processed: look again after each batch (noticeInputEnded)
+                    inputsEnding = allEnded && floor != Long.MAX_VALUE;
+                    return floor;
+                });
     }
 
     /** Publishes {@code watermark} for every partition of every output stream when it is later than the last one. */
@@ -663,7 +715,11 @@ public final class StreamTask {
                                 } else if (floor != InputAligner.NONE) {
                                     advanceWatermark(commit, floor - executor.watermarkLagMs());
                                 }
-                                return context.prepare(0);
+                                TaskContext.PreparedCommit prepared = context.prepare(0);
+                                if (ended) {
+                                    endOfInputCommit = prepared;
+                                }
+                                return prepared;
                             }));
                 }))
                 .subscribeOn(Schedulers.parallel())
@@ -729,6 +785,9 @@ public final class StreamTask {
                     });
                     counters.acknowledged.add(acked);
                     counters.commits.increment();
+                    if (prepared == endOfInputCommit && endNotices != null) {
+                        endNotices.ended(sinkStreams);
+                    }
                 })
                 .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
                         prepared.entries(), e.toString()));

@@ -61,6 +61,7 @@ public final class StreamsRuntime implements AutoCloseable {
     /** How long one lag reading (for the gauges or {@link #awaitDrained}) may take before it is given up. */
     static final Duration LAG_TIMEOUT = Duration.ofSeconds(10);
     private final List<StreamTask> tasks = new ArrayList<>();
+    private final EndOfInputNotices endNotices = new EndOfInputNotices();
     private final List<PeriodicJob> jobs = new ArrayList<>();
     private final Map<String, Disposable> running = new LinkedHashMap<>();
     private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
@@ -172,7 +173,8 @@ public final class StreamsRuntime implements AutoCloseable {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
                 tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions,
-                        inputNotifier, fencedReads));
+                        inputNotifier, fencedReads, endNotices));
+                endNotices.register(tasks.get(tasks.size() - 1), s.sourceStreams());
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
@@ -342,6 +344,20 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         return Flux.concat(all).collectList();
+    }
+
+    /**
+     * Says that the producers of {@code stream} have published their end of input (watermark {@link Long#MAX_VALUE},
+     * e.g. {@code EventPublisher.watermark(stream, Long.MAX_VALUE)} after a replay's last record), so that this
+     * instance's tasks reading it pass the end on as soon as they have processed the rest, instead of at their next
+     * punctuation (up to one {@link StreamsConfig#punctuationInterval()} per sub-topology of a chain). Optional: the
+     * watermark in Redis is what counts (read at each punctuation), this only says when to look; an early or wrong
+     * call costs one watermark read per task. Only tasks that align their inputs ({@link InputAlignment}) pass an end on.
+     *
+     * @param stream a stream name of the catalog
+     */
+    public void inputEnded(String stream) {
+        endNotices.ended(List.of(stream));
     }
 
     /**
