@@ -198,7 +198,8 @@ public final class StreamTask {
             return;
         }
         inputsEnding = true;
-        punctuateEarly();
+        // told from the commit connection's thread: the punctuation must not start there
+        Schedulers.parallel().schedule(this::punctuateEarly);
     }
 
     private void punctuateEarlyIfEnding() {
