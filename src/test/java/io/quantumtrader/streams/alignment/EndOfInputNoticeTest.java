@@ -47,16 +47,13 @@ class EndOfInputNoticeTest {
     @Test
     void theEndReachesTheLastSubTopologyWithoutWaitingForPunctuations() throws Exception {
         String ns = RedisTestSupport.freshNamespace();
-        StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(5)
-                .withPunctuationInterval(Duration.ofHours(1)).withAlignment(InputAlignment.byWatermarks());
-        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
-        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
-        EventPublisher sideFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "side-feed");
+        EventPublisher rawFeed = feed(ns, "raw-feed");
+        EventPublisher rightFeed = feed(ns, "right-feed");
+        EventPublisher sideFeed = feed(ns, "side-feed");
         List<EventTimeAlignmentTest.Ev> events = EventTimeAlignmentTest.raw();
         List<String> expected = new ArrayList<>(EventTimeAlignmentTest.expected());
         expected.addAll(List.of("S0", "S1"));   // after every merged record (their last is at 118 s)
-        try (StreamsRuntime runtime = new StreamsRuntime(chain(), config, RedisTestSupport.template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(chain(), hourlyPunctuation(ns), RedisTestSupport.template())) {
             runtime.start();
             sideFeed.sendAll(Flux.just(new EventPublisher.Event("side", "k", "S0", BASE + 200_000),
                     new EventPublisher.Event("side", "k", "S1", BASE + 201_000)), 2, true).block();
@@ -89,12 +86,9 @@ class EndOfInputNoticeTest {
     @Test
     void aNoticeOfAnInputThatHasNotEndedChangesNothing() throws Exception {
         String ns = RedisTestSupport.freshNamespace();
-        StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(5)
-                .withPunctuationInterval(Duration.ofHours(1)).withAlignment(InputAlignment.byWatermarks());
-        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
-        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
-        try (StreamsRuntime runtime = new StreamsRuntime(chain(), config, RedisTestSupport.template())) {
+        EventPublisher rightFeed = feed(ns, "right-feed");
+        EventPublisher rawFeed = feed(ns, "raw-feed");
+        try (StreamsRuntime runtime = new StreamsRuntime(chain(), hourlyPunctuation(ns), RedisTestSupport.template())) {
             runtime.start();
             rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", "k", "0", BASE)), 1, true).block();
             rightFeed.sendAll(Flux.just(new EventPublisher.Event("right", "k", "R0", BASE + 5_000)), 1, true).block();
@@ -106,6 +100,16 @@ class EndOfInputNoticeTest {
                     .as("no end is published on a notice alone").isNotEqualTo(Long.toString(Long.MAX_VALUE));
             assertThat(values(ns, "merged")).as("R0 still waits for left's watermark to pass 5 s").containsExactly("L0");
         }
+    }
+
+    /** Alignment by watermarks, batches of 5, and a punctuation only every hour: what ends must end by the notices. */
+    private static StreamsConfig hourlyPunctuation(String ns) {
+        return StreamsConfig.defaults().withNamespace(ns).withCatalog(StreamCatalog.defaults()).withBatchSize(5)
+                .withPunctuationInterval(Duration.ofHours(1)).withAlignment(InputAlignment.byWatermarks());
+    }
+
+    private static EventPublisher feed(String ns, String source) {
+        return new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), source);
     }
 
     private static List<String> out(String ns) {
