@@ -107,7 +107,7 @@ public final class StreamTask {
     private volatile boolean inputsEnding;
     /** The commit carrying this task's end of input: once it lands, this instance's readers of its outputs are told. */
     private volatile TaskContext.PreparedCommit endOfInputCommit;
-    /** Where this task's end of input is told within the instance (null: nowhere, the readers see it at punctuations). */
+    /** Where this task's end of input is told within the instance. */
     private final EndOfInputNotices endNotices;
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
@@ -786,7 +786,7 @@ public final class StreamTask {
                     });
                     counters.acknowledged.add(acked);
                     counters.commits.increment();
-                    if (prepared == endOfInputCommit && endNotices != null) {
+                    if (prepared == endOfInputCommit) {
                         endNotices.ended(sinkStreams);
                     }
                 })

@@ -172,9 +172,10 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
-                tasks.add(new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection, commitOptions,
-                        inputNotifier, fencedReads, endNotices));
-                endNotices.register(tasks.get(tasks.size() - 1), s.sourceStreams());
+                StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
+                        commitOptions, inputNotifier, fencedReads, endNotices);
+                tasks.add(task);
+                endNotices.register(task, s.sourceStreams());
             }
         }
         Flux.concat(groups).blockLast(Duration.ofSeconds(30));
