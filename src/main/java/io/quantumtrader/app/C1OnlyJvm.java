@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * runs the throughput collector ({@value #THROUGHPUT_GC}) unless the command line chose a collector: 4.3–4.5 s against
  * 4.6–4.8 s with G1 in five alternating pairs, with 5 % less CPU (same section).
  *
+ * <p>Unless the command line sized the heap, the child's young generation is fixed at {@value #YOUNG_GEN} (the
+ * collector's adaptive sizing grew it to ~750 MB, so that each collection copied into pages never touched before),
+ * and, when the kernel gives transparent huge pages on request ({@code madvise} in {@value #THP_MODE}), the heap is
+ * backed by them ({@value #HUGE_PAGES}). Page faults were 12 % of a replay's CPU samples in async-profiler; the two
+ * options took the minor page faults of {@code java -jar … replay} from ~300,000 to ~64,000 and its system CPU time
+ * from ~3.0 to ~2.0 s (docs/BENCHMARKS.md, 2026-12-04 14:53 section).
+ *
  * <p>The child gets the parent's JVM options and command-line arguments, the terminal ({@code inheritIO}), and the
  * environment plus {@value #PARENT_PID_ENV}; the parent exits with the child's exit code. It stops with its parent:
  * a parent stopped by a signal (Ctrl-C, {@code kill}) stops the child first and waits for it to close its resources,
@@ -50,6 +57,16 @@ final class C1OnlyJvm {
     /** The collector the child runs with unless the command line chose one: the replay is a throughput job. */
     static final String THROUGHPUT_GC = "-XX:+UseParallelGC";
     private static final java.util.regex.Pattern GC_CHOSEN = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC");
+    /** The child's young generation, unless the command line sized the heap. */
+    static final String YOUNG_GEN = "-Xmn128m";
+    /** Options that size the heap or its generations: with one of them the user chose, and no {@link #YOUNG_GEN}. */
+    private static final java.util.regex.Pattern HEAP_SIZED = java.util.regex.Pattern.compile(
+            "-Xm[nsx].*|-XX:\\w*(HeapSize|NewSize|NewRatio|RAMPercentage|RAMFraction|RAM)=.*");
+    /** Heap on transparent huge pages, when the kernel gives them on request ({@code madvise} mode). */
+    static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+    private static final java.util.regex.Pattern PAGES_CHOSEN = java.util.regex.Pattern.compile("-XX:[+-]Use(TransparentHuge|Large)Pages.*");
+    /** Where Linux says in which mode transparent huge pages are: {@code always [madvise] never} when on request. */
+    static final String THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled";
 
     /** The command line as {@link QuantumTraderCli#main} got it; {@code null} when the CLI runs inside another program. */
     private static volatile String[] launchArgs;
@@ -73,9 +90,13 @@ final class C1OnlyJvm {
      * @param jvmOptions        the JVM's input arguments ({@code RuntimeMXBean#getInputArguments})
      * @param tieredStopAtLevel the VM option, empty when this is not a HotSpot JVM
      * @param tieredCompilation the VM option, empty when this is not a HotSpot JVM
+     * @param hugePagesOnRequest true when the kernel backs memory with transparent huge pages where a process asks
+     *                          ({@code [madvise]} in {@value #THP_MODE}): only then does {@value #HUGE_PAGES} change
+     *                          anything (with {@code [always]} every heap has them already)
      */
     record Jvm(String[] launchArgs, Map<String, String> env, String javaHome, String classPath, String javaCommand,
-               List<String> jvmOptions, Optional<VMOption> tieredStopAtLevel, Optional<VMOption> tieredCompilation) {
+               List<String> jvmOptions, Optional<VMOption> tieredStopAtLevel, Optional<VMOption> tieredCompilation,
+               boolean hugePagesOnRequest) {
 
         /** @return this JVM */
         static Jvm current() {
@@ -83,7 +104,16 @@ final class C1OnlyJvm {
             return new Jvm(C1OnlyJvm.launchArgs, System.getenv(), System.getProperty("java.home"),
                     System.getProperty("java.class.path", ""), System.getProperty("sun.java.command", ""),
                     ManagementFactory.getRuntimeMXBean().getInputArguments(), option(hotSpot, "TieredStopAtLevel"),
-                    option(hotSpot, "TieredCompilation"));
+                    option(hotSpot, "TieredCompilation"), hugePagesOnRequest(Path.of(THP_MODE)));
+        }
+
+        /** @return true when the file says {@code [madvise]}; false when it says otherwise or cannot be read */
+        static boolean hugePagesOnRequest(Path mode) {
+            try {
+                return java.nio.file.Files.readString(mode).contains("[madvise]");
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
 
         private static Optional<VMOption> option(HotSpotDiagnosticMXBean hotSpot, String name) {
@@ -123,6 +153,16 @@ final class C1OnlyJvm {
         }
     }
 
+    /**
+     * The options this class adds to a child's command line, as they appear in the child's own JVM options.
+     *
+     * @param jvmOptions a JVM's input arguments
+     * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN} and {@value #HUGE_PAGES} among them, in that order
+     */
+    static List<String> added(List<String> jvmOptions) {
+        return java.util.stream.Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES).filter(jvmOptions::contains).toList();
+    }
+
     /** @return whether and how to run the replay in a child JVM with {@code -XX:TieredStopAtLevel=1} */
     static Plan plan(Jvm jvm) {
         if (jvm.parentPid().isPresent()) {
@@ -151,6 +191,12 @@ final class C1OnlyJvm {
         command.add("-XX:TieredStopAtLevel=1");
         if (jvm.jvmOptions().stream().noneMatch(o -> GC_CHOSEN.matcher(o).matches())) {
             command.add(THROUGHPUT_GC);
+        }
+        if (jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
+            command.add(YOUNG_GEN);
+        }
+        if (jvm.hugePagesOnRequest() && jvm.jvmOptions().stream().noneMatch(o -> PAGES_CHOSEN.matcher(o).matches())) {
+            command.add(HUGE_PAGES);
         }
         String cp = jvm.classPath();
         boolean jar = !cp.isEmpty() && !cp.contains(File.pathSeparator) && cp.endsWith(".jar") && jvm.javaCommand().startsWith(cp);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * The main job: replays a trades CSV through the trading topology on Redis and prints what happened.
@@ -102,7 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
         } else if (jvm.c1OnlyByFlag()) {
             compilers = "C1 only (-XX:TieredStopAtLevel=1" + jvm.parentPid()
                     .map(parent -> ", in a JVM started for the replay: pid " + ProcessHandle.current().pid()
-                            + (jvm.jvmOptions().contains(C1OnlyJvm.THROUGHPUT_GC) ? ", " + C1OnlyJvm.THROUGHPUT_GC : "") + ")")
+                            + C1OnlyJvm.added(jvm.jvmOptions()).stream().map(o -> ", " + o).collect(Collectors.joining()) + ")")
                     .orElse(")");
         } else {
             C1OnlyJvm.Plan plan = C1OnlyJvm.plan(jvm);

@@ -28,7 +28,7 @@ class C1OnlyJvmTest {
     private static final VMOption LEVEL_DEFAULT = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.DEFAULT);
     private static final VMOption TIERED_DEFAULT = new VMOption("TieredCompilation", "true", true, VMOption.Origin.DEFAULT);
     private static final Pattern CHILD = Pattern.compile(
-            "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+), -XX:\\+UseParallelGC\\)");
+            "jit compilers: C1 only \\(-XX:TieredStopAtLevel=1, in a JVM started for the replay: pid (\\d+), -XX:\\+UseParallelGC[^)]*\\)");
 
     @RegisterExtension
     static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
@@ -39,7 +39,45 @@ class C1OnlyJvmTest {
     private static C1OnlyJvm.Jvm jvm(String[] args, Map<String, String> env, String classPath, String javaCommand,
                                      List<String> options, VMOption level, VMOption tiered) {
         return new C1OnlyJvm.Jvm(args, env, "/opt/jdk", classPath, javaCommand, options, Optional.ofNullable(level),
-                Optional.ofNullable(tiered));
+                Optional.ofNullable(tiered), false);
+    }
+
+    private static C1OnlyJvm.Plan planFor(List<String> options, boolean hugePagesOnRequest) {
+        return C1OnlyJvm.plan(new C1OnlyJvm.Jvm(new String[]{"replay"}, Map.of(), "/opt/jdk", "app.jar", "app.jar replay",
+                options, Optional.of(LEVEL_DEFAULT), Optional.of(TIERED_DEFAULT), hugePagesOnRequest));
+    }
+
+    @Test
+    void theChildGetsAFixedYoungGenerationUnlessTheHeapWasSizedAndHugePagesWhenTheKernelGivesThemOnRequest() {
+        String java = Path.of("/opt/jdk", "bin", "java").toString();
+        assertThat(planFor(List.of(), true).command()).containsExactly(java, "-XX:TieredStopAtLevel=1",
+                "-XX:+UseParallelGC", "-Xmn128m", "-XX:+UseTransparentHugePages", "-jar", "app.jar", "replay");
+        assertThat(planFor(List.of("-Dx=y"), false).command()).containsExactly(java, "-Dx=y", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseParallelGC", "-Xmn128m", "-jar", "app.jar", "replay");
+        // the user sized the heap or chose the pages: their choice stands
+        for (String sized : List.of("-Xmx512m", "-Xms2g", "-Xmn64m", "-XX:MaxHeapSize=1g", "-XX:NewRatio=3",
+                "-XX:MaxRAMPercentage=50", "-XX:MaxNewSize=64m")) {
+            assertThat(planFor(List.of(sized), false).command()).as(sized).doesNotContain("-Xmn128m");
+        }
+        for (String pages : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages")) {
+            assertThat(planFor(List.of(pages), true).command()).as(pages)
+                    .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xmn128m");
+        }
+        // what the child says it runs with: the options this class adds, found among its own
+        assertThat(C1OnlyJvm.added(List.of("-Xmx1g", "-XX:+UseTransparentHugePages", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")))
+                .containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages");
+    }
+
+    @Test
+    void hugePagesAreOnRequestOnlyWhenTheKernelSaysMadvise() throws Exception {
+        Path mode = dir.resolve("enabled");
+        Files.writeString(mode, "always madvise [never]\n");
+        assertThat(C1OnlyJvm.Jvm.hugePagesOnRequest(mode)).isFalse();
+        Files.writeString(mode, "[always] madvise never\n");
+        assertThat(C1OnlyJvm.Jvm.hugePagesOnRequest(mode)).as("every heap has them already").isFalse();
+        Files.writeString(mode, "always [madvise] never\n");
+        assertThat(C1OnlyJvm.Jvm.hugePagesOnRequest(mode)).isTrue();
+        assertThat(C1OnlyJvm.Jvm.hugePagesOnRequest(dir.resolve("missing"))).as("no such file: not Linux, or no THP").isFalse();
     }
 
     @Test
@@ -59,7 +97,7 @@ class C1OnlyJvmTest {
 
         // a collector chosen on the command line is kept
         assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
+                "-XX:TieredStopAtLevel=1", "-Xmn128m", "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
     }
 
     @Test
