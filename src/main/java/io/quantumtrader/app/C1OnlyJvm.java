@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * runs the throughput collector ({@value #THROUGHPUT_GC}) unless the command line chose a collector: 4.3–4.5 s against
  * 4.6–4.8 s with G1 in five alternating pairs, with 5 % less CPU (same section).
  *
- * <p>Unless the command line sized the heap, the child's young generation is fixed at {@value #YOUNG_GEN} (the
+ * <p>Unless the command line sized the heap (or the machine's default heap is below 512 MB), the child's young generation is fixed at {@value #YOUNG_GEN} (the
  * collector's adaptive sizing grew it to ~750 MB, so that each collection copied into pages never touched before),
  * and, when the kernel gives transparent huge pages on request ({@code madvise} in {@value #THP_MODE}), the heap is
  * backed by them ({@value #HUGE_PAGES}). Page faults were 12 % of a replay's CPU samples in async-profiler; the two
@@ -59,6 +59,8 @@ final class C1OnlyJvm {
     private static final java.util.regex.Pattern GC_CHOSEN = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC");
     /** The child's young generation, unless the command line sized the heap. */
     static final String YOUNG_GEN = "-Xmn128m";
+    /** The smallest largest heap (bytes) with which a child gets {@link #YOUNG_GEN}: four times the young generation. */
+    static final long MIN_HEAP_FOR_YOUNG_GEN = 512L * 1024 * 1024;
     /** Options that size the heap or its generations: with one of them the user chose, and no {@link #YOUNG_GEN}. */
     private static final java.util.regex.Pattern HEAP_SIZED = java.util.regex.Pattern.compile(
             "-Xm[nsx].*|-XX:\\w*(HeapSize|NewSize|NewRatio|RAMPercentage|RAMFraction|RAM)=.*");
@@ -90,13 +92,16 @@ final class C1OnlyJvm {
      * @param jvmOptions        the JVM's input arguments ({@code RuntimeMXBean#getInputArguments})
      * @param tieredStopAtLevel the VM option, empty when this is not a HotSpot JVM
      * @param tieredCompilation the VM option, empty when this is not a HotSpot JVM
+     * @param maxHeapBytes      this JVM's largest heap ({@link Runtime#maxMemory()}), which a child started with the same
+     *                          options on the same machine gets too: {@value #YOUNG_GEN} only when it is at least
+     *                          {@link #MIN_HEAP_FOR_YOUNG_GEN} bytes, so that the old generation keeps three quarters
      * @param hugePagesOnRequest true when the kernel backs memory with transparent huge pages where a process asks
      *                          ({@code [madvise]} in {@value #THP_MODE}): only then does {@value #HUGE_PAGES} change
      *                          anything (with {@code [always]} every heap has them already)
      */
     record Jvm(String[] launchArgs, Map<String, String> env, String javaHome, String classPath, String javaCommand,
                List<String> jvmOptions, Optional<VMOption> tieredStopAtLevel, Optional<VMOption> tieredCompilation,
-               boolean hugePagesOnRequest) {
+               long maxHeapBytes, boolean hugePagesOnRequest) {
 
         /** @return this JVM */
         static Jvm current() {
@@ -104,7 +109,7 @@ final class C1OnlyJvm {
             return new Jvm(C1OnlyJvm.launchArgs, System.getenv(), System.getProperty("java.home"),
                     System.getProperty("java.class.path", ""), System.getProperty("sun.java.command", ""),
                     ManagementFactory.getRuntimeMXBean().getInputArguments(), option(hotSpot, "TieredStopAtLevel"),
-                    option(hotSpot, "TieredCompilation"), hugePagesOnRequest(Path.of(THP_MODE)));
+                    option(hotSpot, "TieredCompilation"), Runtime.getRuntime().maxMemory(), hugePagesOnRequest(Path.of(THP_MODE)));
         }
 
         /** @return true when the file says {@code [madvise]}; false when it says otherwise or cannot be read */
@@ -192,7 +197,7 @@ final class C1OnlyJvm {
         if (jvm.jvmOptions().stream().noneMatch(o -> GC_CHOSEN.matcher(o).matches())) {
             command.add(THROUGHPUT_GC);
         }
-        if (jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
+        if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN && jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
             command.add(YOUNG_GEN);
         }
         if (jvm.hugePagesOnRequest() && jvm.jvmOptions().stream().noneMatch(o -> PAGES_CHOSEN.matcher(o).matches())) {

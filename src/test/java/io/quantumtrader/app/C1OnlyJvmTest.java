@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class C1OnlyJvmTest {
 
+    private static final long GIB = 1L << 30;
     private static final VMOption LEVEL_DEFAULT = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.DEFAULT);
     private static final VMOption TIERED_DEFAULT = new VMOption("TieredCompilation", "true", true, VMOption.Origin.DEFAULT);
     private static final Pattern CHILD = Pattern.compile(
@@ -39,12 +40,16 @@ class C1OnlyJvmTest {
     private static C1OnlyJvm.Jvm jvm(String[] args, Map<String, String> env, String classPath, String javaCommand,
                                      List<String> options, VMOption level, VMOption tiered) {
         return new C1OnlyJvm.Jvm(args, env, "/opt/jdk", classPath, javaCommand, options, Optional.ofNullable(level),
-                Optional.ofNullable(tiered), false);
+                Optional.ofNullable(tiered), GIB, false);
     }
 
     private static C1OnlyJvm.Plan planFor(List<String> options, boolean hugePagesOnRequest) {
+        return planFor(options, GIB, hugePagesOnRequest);
+    }
+
+    private static C1OnlyJvm.Plan planFor(List<String> options, long maxHeapBytes, boolean hugePagesOnRequest) {
         return C1OnlyJvm.plan(new C1OnlyJvm.Jvm(new String[]{"replay"}, Map.of(), "/opt/jdk", "app.jar", "app.jar replay",
-                options, Optional.of(LEVEL_DEFAULT), Optional.of(TIERED_DEFAULT), hugePagesOnRequest));
+                options, Optional.of(LEVEL_DEFAULT), Optional.of(TIERED_DEFAULT), maxHeapBytes, hugePagesOnRequest));
     }
 
     @Test
@@ -59,6 +64,9 @@ class C1OnlyJvmTest {
                 "-XX:MaxRAMPercentage=50", "-XX:MaxNewSize=64m")) {
             assertThat(planFor(List.of(sized), false).command()).as(sized).doesNotContain("-Xmn128m");
         }
+        // a small machine's default heap: the old generation would be left too little
+        assertThat(planFor(List.of(), 256L << 20, false).command()).doesNotContain("-Xmn128m");
+        assertThat(planFor(List.of(), 512L << 20, false).command()).contains("-Xmn128m");
         for (String pages : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages")) {
             assertThat(planFor(List.of(pages), true).command()).as(pages)
                     .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xmn128m");
