@@ -7,12 +7,15 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs the replay in a child JVM started with {@code -XX:TieredStopAtLevel=1}, the JVM's own "C1 only" mode, when the
@@ -24,12 +27,13 @@ import java.util.concurrent.TimeUnit;
  * runs the throughput collector ({@value #THROUGHPUT_GC}) unless the command line chose a collector: 4.3–4.5 s against
  * 4.6–4.8 s with G1 in five alternating pairs, with 5 % less CPU (same section).
  *
- * <p>Unless the command line sized the heap (or the machine's default heap is below 512 MB), the child's young generation is fixed at {@value #YOUNG_GEN} (the
- * collector's adaptive sizing grew it to ~750 MB, so that each collection copied into pages never touched before),
- * and, when the kernel gives transparent huge pages on request ({@code madvise} in {@value #THP_MODE}), the heap is
- * backed by them ({@value #HUGE_PAGES}). Page faults were 12 % of a replay's CPU samples in async-profiler; the two
- * options took the minor page faults of {@code java -jar … replay} from ~300,000 to ~64,000 and its system CPU time
- * from ~3.0 to ~2.0 s (docs/BENCHMARKS.md, 2026-12-04 14:53 section).
+ * <p>Unless the command line sized the heap (or the machine's default heap is below 512 MB), the child's young
+ * generation is fixed at {@value #YOUNG_GEN}: the collector's adaptive sizing grew it to ~750 MB, so that the JVM kept
+ * touching, and each collection copied into, pages never touched before. When the kernel gives transparent huge pages
+ * on request ({@code madvise} in {@value #THP_MODE}), the heap is backed by them ({@value #HUGE_PAGES}). Page faults
+ * were 12 % of a replay's CPU samples in async-profiler; the two options took the minor page faults of
+ * {@code java -jar … replay} from ~300,000 to 65,000–73,000, its system CPU time from ~3.1 to ~2.0 s and its median
+ * time in five pairs from 7.4 to 6.5 s on a slow machine (docs/BENCHMARKS.md, 2026-12-04 14:53 section).
  *
  * <p>The child gets the parent's JVM options and command-line arguments, the terminal ({@code inheritIO}), and the
  * environment plus {@value #PARENT_PID_ENV}; the parent exits with the child's exit code. It stops with its parent:
@@ -56,17 +60,18 @@ final class C1OnlyJvm {
 
     /** The collector the child runs with unless the command line chose one: the replay is a throughput job. */
     static final String THROUGHPUT_GC = "-XX:+UseParallelGC";
-    private static final java.util.regex.Pattern GC_CHOSEN = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC");
+    private static final Pattern GC_CHOSEN = Pattern.compile("-XX:\\+Use\\w*GC");
     /** The child's young generation, unless the command line sized the heap. */
     static final String YOUNG_GEN = "-Xmn128m";
     /** The smallest largest heap (bytes) with which a child gets {@link #YOUNG_GEN}: four times the young generation. */
     static final long MIN_HEAP_FOR_YOUNG_GEN = 512L * 1024 * 1024;
     /** Options that size the heap or its generations: with one of them the user chose, and no {@link #YOUNG_GEN}. */
-    private static final java.util.regex.Pattern HEAP_SIZED = java.util.regex.Pattern.compile(
+    private static final Pattern HEAP_SIZED = Pattern.compile(
             "-Xm[nsx].*|-XX:\\w*(HeapSize|NewSize|NewRatio|RAMPercentage|RAMFraction|RAM)=.*");
     /** Heap on transparent huge pages, when the kernel gives them on request ({@code madvise} mode). */
     static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
-    private static final java.util.regex.Pattern PAGES_CHOSEN = java.util.regex.Pattern.compile("-XX:[+-]Use(TransparentHuge|Large)Pages.*");
+    private static final Pattern PAGES_CHOSEN = Pattern.compile(
+            "-XX:[+-]Use(TransparentHuge|Large)Pages.*");
     /** Where Linux says in which mode transparent huge pages are: {@code always [madvise] never} when on request. */
     static final String THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled";
 
@@ -109,13 +114,14 @@ final class C1OnlyJvm {
             return new Jvm(C1OnlyJvm.launchArgs, System.getenv(), System.getProperty("java.home"),
                     System.getProperty("java.class.path", ""), System.getProperty("sun.java.command", ""),
                     ManagementFactory.getRuntimeMXBean().getInputArguments(), option(hotSpot, "TieredStopAtLevel"),
-                    option(hotSpot, "TieredCompilation"), Runtime.getRuntime().maxMemory(), hugePagesOnRequest(Path.of(THP_MODE)));
+                    option(hotSpot, "TieredCompilation"), Runtime.getRuntime().maxMemory(),
+                    hugePagesOnRequest(Path.of(THP_MODE)));
         }
 
         /** @return true when the file says {@code [madvise]}; false when it says otherwise or cannot be read */
         static boolean hugePagesOnRequest(Path mode) {
             try {
-                return java.nio.file.Files.readString(mode).contains("[madvise]");
+                return Files.readString(mode).contains("[madvise]");
             } catch (IOException | RuntimeException e) {
                 return false;
             }
@@ -165,7 +171,7 @@ final class C1OnlyJvm {
      * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN} and {@value #HUGE_PAGES} among them, in that order
      */
     static List<String> added(List<String> jvmOptions) {
-        return java.util.stream.Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES).filter(jvmOptions::contains).toList();
+        return Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES).filter(jvmOptions::contains).toList();
     }
 
     /** @return whether and how to run the replay in a child JVM with {@code -XX:TieredStopAtLevel=1} */
@@ -197,7 +203,8 @@ final class C1OnlyJvm {
         if (jvm.jvmOptions().stream().noneMatch(o -> GC_CHOSEN.matcher(o).matches())) {
             command.add(THROUGHPUT_GC);
         }
-        if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN && jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
+        if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN
+                && jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
             command.add(YOUNG_GEN);
         }
         if (jvm.hugePagesOnRequest() && jvm.jvmOptions().stream().noneMatch(o -> PAGES_CHOSEN.matcher(o).matches())) {
