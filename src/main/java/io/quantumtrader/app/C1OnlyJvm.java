@@ -200,14 +200,13 @@ final class C1OnlyJvm {
         command.add(Path.of(jvm.javaHome(), "bin", "java").toString());
         command.addAll(jvm.jvmOptions());
         command.add("-XX:TieredStopAtLevel=1");
-        if (jvm.jvmOptions().stream().noneMatch(o -> GC_CHOSEN.matcher(o).matches())) {
+        if (!chose(jvm, GC_CHOSEN)) {
             command.add(THROUGHPUT_GC);
         }
-        if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN
-                && jvm.jvmOptions().stream().noneMatch(o -> HEAP_SIZED.matcher(o).matches())) {
+        if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN && !chose(jvm, HEAP_SIZED)) {
             command.add(YOUNG_GEN);
         }
-        if (jvm.hugePagesOnRequest() && jvm.jvmOptions().stream().noneMatch(o -> PAGES_CHOSEN.matcher(o).matches())) {
+        if (jvm.hugePagesOnRequest() && !chose(jvm, PAGES_CHOSEN)) {
             command.add(HUGE_PAGES);
         }
         String cp = jvm.classPath();
@@ -222,6 +221,11 @@ final class C1OnlyJvm {
         }
         command.addAll(List.of(jvm.launchArgs()));
         return new Plan(command, null);
+    }
+
+    /** @return true when one of the JVM's command-line options matches {@code option}: the user chose, the child keeps it */
+    private static boolean chose(Jvm jvm, Pattern option) {
+        return jvm.jvmOptions().stream().anyMatch(o -> option.matcher(o).matches());
     }
 
     /**
