@@ -94,6 +94,11 @@ class EndOfInputNoticeTest {
             rightFeed.sendAll(Flux.just(new EventPublisher.Event("right", "k", "R0", BASE + 5_000)), 1, true).block();
             runtime.inputEnded("raw");    // wrong: raw's producer has not published its end
             runtime.inputEnded("right");
+            // L0 goes through (right's watermark is past it); then R0 has a second to follow it, which it must not
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values(ns, "merged").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             Thread.sleep(1_000);
             assertThat(RedisTestSupport.template().opsForHash()
                     .get(new StreamKeys(ns).watermarks("merged", 0), "chain:1_0").block())
