@@ -87,6 +87,59 @@ final class C1OnlyJvm {
     }
 
     /**
+     * Called by {@code main} before the command line is parsed: when {@code args} start a replay that will run with C1
+     * only ({@code --jit c1}, the default) and this JVM would start a child for it ({@link #plan}), starts the child now
+     * and waits for it. The child parses the command line and reports its errors itself. Starting it here, before
+     * picocli builds the command tree and the replay's classes are loaded and verified, saved ~1 s of
+     * {@code java -jar … replay} on a 2-core machine (the child was started 1.4–2.1 s after the parent, docs/BENCHMARKS.md,
+     * 2026-12-04 16:47 section). Otherwise (another command, {@code --jit tiered}, help, no child to start, or a child
+     * that could not be started) nothing happens here, and {@code ReplayCommand} decides again and says why.
+     *
+     * @param args the command line given to {@code main}
+     * @return the child's exit code when a child ran, else empty
+     */
+    static java.util.OptionalInt relaunchBeforeParsing(String[] args) {
+        if (!startsAC1Replay(args)) {
+            return java.util.OptionalInt.empty();
+        }
+        Plan plan = plan(Jvm.current());
+        if (!plan.relaunch()) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(run(plan));
+        } catch (IOException e) {
+            return java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalInt.of(CliException.FAILED);
+        }
+    }
+
+    /**
+     * @param args a command line: global options ({@code --verbose}), the command, its options
+     * @return true when it runs {@code replay} with C1 only: the first argument that is not an option is {@code replay},
+     *         and neither {@code --jit tiered} nor a help or version request follows
+     */
+    static boolean startsAC1Replay(String[] args) {
+        int command = 0;
+        while (command < args.length && args[command].startsWith("-")) {
+            command++;
+        }
+        if (command == args.length || !args[command].equals("replay")) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version") || a.equals("--jit=tiered")
+                    || (a.equals("--jit") && i + 1 < args.length && args[i + 1].equals("tiered"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * What this JVM is, as far as the decision goes.
      *
      * @param launchArgs        the command line given to {@code main}; {@code null} when not started through it

@@ -37,6 +37,10 @@ public final class QuantumTraderCli implements Runnable {
      */
     public static void main(String[] args) {
         C1OnlyJvm.launchedWith(args);
+        java.util.OptionalInt child = C1OnlyJvm.relaunchBeforeParsing(args);
+        if (child.isPresent()) {
+            System.exit(child.getAsInt());
+        }
         CommandLine cli = commandLine();
         int code = cli.execute(args);
         if (code != 0 || !ServeCommand.started()) {

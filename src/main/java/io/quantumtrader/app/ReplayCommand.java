@@ -196,6 +196,11 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
                         new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
+                // the charts are drawn on a thread of their own while the report reads the other streams back: both
+                // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
+                ReplayCharts charts = ReplayCharts.draw(Path.of("target", "replay"), () -> ReplayReport.payloads(redis.template(),
+                                new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
+                        closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                         published.get(), inputs.malformed(), runtime, seconds, drained,
                         riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from);
@@ -204,11 +209,7 @@ final class ReplayCommand implements Callable<Integer> {
                 Path json = Path.of("target", "replay", "report.json");
                 report.write(json);
                 out.printf("report written to %s%n", json);
-                List<Path> charts = ReplayChart.write(json.getParent(),
-                        ReplayReport.payloads(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES,
-                                io.quantumtrader.trader.events.Candle.class),
-                        closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
-                out.printf("charts written to %s%n", charts);
+                out.printf("charts written to %s%n", charts.written());
                 return drained ? 0 : 1;
             }
         }

@@ -109,6 +109,20 @@ class C1OnlyJvmTest {
     }
 
     @Test
+    void theChildIsStartedBeforeTheCommandLineIsParsedOnlyForAReplayWithC1() {
+        for (String line : List.of("replay", "--verbose replay", "replay --speed 60 --file a.csv", "replay --jit c1",
+                "replay --jit=c1", "replay --no-such-option")) {
+            assertThat(C1OnlyJvm.startsAC1Replay(line.split(" "))).as(line).isTrue();
+        }
+        for (String line : List.of("", "bench", "bench replay", "topology --format replay", "--verbose", "replay --jit tiered",
+                "replay --jit=tiered", "replay --help", "replay -h", "--help replay", "-V", "replay --version")) {
+            assertThat(C1OnlyJvm.startsAC1Replay(line.isEmpty() ? new String[0] : line.split(" "))).as(line).isFalse();
+        }
+        // not a replay: nothing happens before parsing (no JVM looked at, no child)
+        assertThat(C1OnlyJvm.relaunchBeforeParsing(new String[]{"bench", "--records", "10"})).isEmpty();
+    }
+
+    @Test
     void noChildWhenTheCompilersWereChosenWhenItIsAChildWhenNotFromMainWhenInstrumentedOrLoggedOrNotHotSpot() {
         String[] args = {"replay"};
         VMOption levelSet = new VMOption("TieredStopAtLevel", "4", true, VMOption.Origin.VM_CREATION);
@@ -157,6 +171,14 @@ class C1OnlyJvmTest {
                 List.of("replay", "--file", work.resolve("missing.csv").toString()), work.resolve("out2.txt"), work.resolve("err2.txt"));
         assertThat(bad.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(bad.exitValue()).as(Files.readString(work.resolve("err2.txt"))).isEqualTo(CliException.INPUT);
+
+        // the child is started before the command line is parsed: a usage error is the child's, reported once, code 2
+        Process usage = CliProcess.start(work, Map.of("REDIS_URL", redis.url()), List.of("-Xmx256m"),
+                List.of("replay", "--no-such-option"), work.resolve("out3.txt"), work.resolve("err3.txt"));
+        assertThat(usage.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String usageErr = Files.readString(work.resolve("err3.txt"));
+        assertThat(usage.exitValue()).as(usageErr).isEqualTo(CliException.INPUT);
+        assertThat(usageErr.split("Unknown option: '--no-such-option'", -1)).as(usageErr).hasSize(2);
     }
 
     @Test
