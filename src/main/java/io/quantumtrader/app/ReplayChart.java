@@ -26,6 +26,9 @@ import java.util.TreeSet;
  */
 final class ReplayChart {
 
+    /** The charts' width, pixels. */
+    static final int WIDTH_PX = 1200;
+
     private ReplayChart() {
     }
 
@@ -42,22 +45,9 @@ final class ReplayChart {
             throws IOException {
         Files.createDirectories(dir);
         String symbols = symbols(candles);
-        long span = candles.isEmpty() ? 0 : candles.get(candles.size() - 1).windowEnd() - candles.get(0).windowStart();
-        String datePattern = datePattern(span);
+        String datePattern = datePattern(candles);
 
-        XYChart price = chart(symbols + " close (" + candle + " candles)", datePattern);
-        java.util.Map<String, List<Candle>> bySymbol = new java.util.TreeMap<>();
-        candles.forEach(c -> bySymbol.computeIfAbsent(c.symbol(), k -> new ArrayList<>()).add(c));
-        bySymbol.forEach((symbol, cs) -> {
-            List<Date> t = new ArrayList<>();
-            List<Double> close = new ArrayList<>();
-            cs.forEach(c -> {
-                t.add(new Date(c.windowEnd()));
-                close.add(c.close());
-            });
-            price.addSeries(bySymbol.size() == 1 ? "close" : symbol, t, close).setMarker(SeriesMarkers.NONE);
-        });
-        price.getStyler().setLegendVisible(bySymbol.size() > 1);
+        XYChart price = priceChart(candles, candle);
 
         XYChart equity = chart("Equity (realized P&L), " + symbols, datePattern);
         List<Date> et = new ArrayList<>();
@@ -90,11 +80,42 @@ final class ReplayChart {
         return List.of(dir.resolve("price.svg"), dir.resolve("price.png"), dir.resolve("equity.svg"), dir.resolve("equity.png"));
     }
 
+    /**
+     * @return the price chart: each symbol's candle closes at the candles' ends, reduced to the points its
+     *         {@value #WIDTH_PX} pixels across can show ({@link M4Reduction}: the same line, a chart as large for a month
+     *         of candles as for a day)
+     */
+    static XYChart priceChart(List<Candle> candles, String candle) {
+        XYChart price = chart(symbols(candles) + " close (" + candle + " candles)", datePattern(candles));
+        long from = candles.stream().mapToLong(Candle::windowEnd).min().orElse(0);
+        long to = candles.stream().mapToLong(Candle::windowEnd).max().orElse(0);
+        java.util.Map<String, List<Candle>> bySymbol = new java.util.TreeMap<>();
+        candles.forEach(c -> bySymbol.computeIfAbsent(c.symbol(), k -> new ArrayList<>()).add(c));
+        bySymbol.forEach((symbol, cs) -> {
+            long[] times = cs.stream().mapToLong(Candle::windowEnd).toArray();
+            double[] closes = cs.stream().mapToDouble(Candle::close).toArray();
+            List<Date> t = new ArrayList<>();
+            List<Double> close = new ArrayList<>();
+            for (int i : M4Reduction.keep(times, closes, from, to, WIDTH_PX)) {
+                t.add(new Date(times[i]));
+                close.add(closes[i]);
+            }
+            price.addSeries(bySymbol.size() == 1 ? "close" : symbol, t, close).setMarker(SeriesMarkers.NONE);
+        });
+        price.getStyler().setLegendVisible(bySymbol.size() > 1);
+        return price;
+    }
+
     /** @return the distinct symbols of the candles, sorted and comma-separated; {@code (no candles)} when there are none */
     static String symbols(List<Candle> candles) {
         TreeSet<String> symbols = new TreeSet<>();
         candles.forEach(c -> symbols.add(c.symbol()));
         return symbols.isEmpty() ? "(no candles)" : String.join(", ", symbols);
+    }
+
+    /** @return the time axis' date pattern for the span of the candles, first start to last end */
+    static String datePattern(List<Candle> candles) {
+        return datePattern(candles.isEmpty() ? 0 : candles.get(candles.size() - 1).windowEnd() - candles.get(0).windowStart());
     }
 
     /** @return the time axis' date pattern: with the year when the span exceeds a year, with the time of day within weeks */
@@ -108,8 +129,9 @@ final class ReplayChart {
         return "MM-dd HH:mm";
     }
 
-    private static XYChart chart(String title, String datePattern) {
-        XYChart chart = new XYChartBuilder().width(1200).height(400).title(title)
+    /** @return an empty chart, {@value #WIDTH_PX} × 400 pixels, UTC time axis with {@code datePattern} */
+    static XYChart chart(String title, String datePattern) {
+        XYChart chart = new XYChartBuilder().width(WIDTH_PX).height(400).title(title)
                 .xAxisTitle("time (UTC)").yAxisTitle("USD").build();
         chart.getStyler().setDatePattern(datePattern);
         chart.getStyler().setTimezone(TimeZone.getTimeZone("UTC"));
