@@ -102,13 +102,20 @@ final class C1OnlyJvm {
         if (!startsAC1Replay(args)) {
             return java.util.OptionalInt.empty();
         }
-        Plan plan = plan(Jvm.current());
+        Plan plan;
+        try {
+            plan = plan(Jvm.current());
+        } catch (RuntimeException e) {
+            // the replay decides again once the command line is parsed, and reports what fails there as the CLI does
+            return java.util.OptionalInt.empty();
+        }
         if (!plan.relaunch()) {
             return java.util.OptionalInt.empty();
         }
         try {
             return java.util.OptionalInt.of(run(plan));
         } catch (IOException e) {
+            // not started, nothing ran: the replay tries again once the command line is parsed, and says why it fails
             return java.util.OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
