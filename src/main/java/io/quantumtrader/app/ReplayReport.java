@@ -150,23 +150,34 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return out;
     }
 
-    /** Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. */
-    private static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
-        Map<String, Long> tickArrival = new java.util.HashMap<>();
-        for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions(); p++) {
-            pages(redis, keys.stream(QuantumTraderTopology.TICKS, p))
-                    // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
-                    .forEach(r -> tickArrival.putIfAbsent(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))), millis(r.getId().getValue())));
-        }
-        List<Long> latencies = new ArrayList<>();
+    /**
+     * Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. The exits
+     * are read first, so that of the ticks only theirs are kept.
+     */
+    static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        Map<String, List<Long>> exitArrivals = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
-            pages(redis, keys.stream(QuantumTraderTopology.EXITS, p)).forEach(r -> {
-                Long tick = tickArrival.get(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))));
-                if (tick != null) {
-                    latencies.add(millis(r.getId().getValue()) - tick);
+            forEachEntry(redis, keys.stream(QuantumTraderTopology.EXITS, p), r -> exitArrivals
+                    .computeIfAbsent(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))), t -> new ArrayList<>())
+                    .add(millis(r.getId().getValue())));
+        }
+        Map<String, Long> tickArrival = new java.util.HashMap<>();
+        for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions() && !exitArrivals.isEmpty(); p++) {
+            forEachEntry(redis, keys.stream(QuantumTraderTopology.TICKS, p), r -> {
+                String trace = String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r)));
+                if (exitArrivals.containsKey(trace)) {
+                    // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
+                    tickArrival.putIfAbsent(trace, millis(r.getId().getValue()));
                 }
             });
         }
+        List<Long> latencies = new ArrayList<>();
+        exitArrivals.forEach((trace, exits) -> {
+            Long tick = tickArrival.get(trace);
+            if (tick != null) {
+                exits.forEach(exit -> latencies.add(exit - tick));
+            }
+        });
         latencies.sort(Long::compare);
         Map<String, Long> out = new LinkedHashMap<>();
         if (!latencies.isEmpty()) {
@@ -182,22 +193,23 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
     static final int PAGE = 2_000;
 
     /**
-     * @return every entry of stream {@code key}, read {@link #PAGE} at a time (XRANGE key (last-id + COUNT n), so the
-     *         tasks' lease renewals and commits on the shared connection are never queued behind one huge reply
+     * Reads every entry of stream {@code key}, {@link #PAGE} at a time (XRANGE key (last-id + COUNT n), so the tasks'
+     * lease renewals and commits on the shared connection are never queued behind one huge reply, and gives each to
+     * {@code entry} as its page arrives: a page is garbage once read (holding the 100,000 ticks' entries until the end
+     * kept the collector copying them, ~0.5 of two cores during the report, docs/BENCHMARKS.md 2026-12-04 16:47).
      */
-    static List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> pages(
-            ReactiveStringRedisTemplate redis, String key) {
-        List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> out = new ArrayList<>();
+    static void forEachEntry(ReactiveStringRedisTemplate redis, String key,
+                             java.util.function.Consumer<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> entry) {
         Range<String> range = Range.unbounded();
         while (true) {
             List<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> page = redis.opsForStream()
                     .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(PAGE)).collectList().block();
             if (page == null || page.isEmpty()) {
-                return out;
+                return;
             }
-            out.addAll(page);
+            page.forEach(entry);
             if (page.size() < PAGE) {
-                return out;
+                return;
             }
             range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
         }
@@ -217,7 +229,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         List<Envelope> all = new ArrayList<>();
         int partitions = catalog.spec(stream).partitions();
         for (int p = 0; p < partitions; p++) {
-            pages(redis, keys.stream(stream, p)).forEach(r -> all.add(Envelope.fromFields(stream, StreamEntry.fieldsOf(r))));
+            forEachEntry(redis, keys.stream(stream, p), r -> all.add(Envelope.fromFields(stream, StreamEntry.fieldsOf(r))));
         }
         if (partitions > 1) {
             // one partition holds its entries in the order they were produced; several are merged by (event time,
