@@ -164,7 +164,7 @@ final class ReplayCommand implements Callable<Integer> {
                 runtime.start();
                 List<ReplayInputs.Tick> trades = inputs.merged();
                 int from = ReplayResume.firstUnpublished(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
-                        trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
+                        () -> trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
                 if (from > 0) {
                     out.printf("resuming: namespace '%s' holds the first %,d ticks already; publishing from tick %,d%n", ns, from, from + 1);
                 }
