@@ -1,7 +1,5 @@
 package io.quantumtrader.trader.risk;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * The paper account the risk kernel judges against (kept in the {@code account} store).
@@ -25,6 +23,8 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
                       boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk) {
 
     public static final String PAPER = "paper";
+    /** Milliseconds in a UTC day (java.time's epoch days have no leap seconds). */
+    static final long MILLIS_PER_DAY = 86_400_000L;
 
     public Account {
         deRisk = deRisk == null ? DeRiskState.NORMAL : deRisk;
@@ -43,7 +43,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      *         23:59:59.999 of its window and must not reset the new day's figures)
      */
     public Account onDay(long time, boolean resetKillSwitch) {
-        long d = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
+        long d = Math.floorDiv(time, MILLIS_PER_DAY);   // the UTC day: java.time's epoch day, without its objects per tick
         return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, equityUsd, 0, 0, 0, openPositions,
                 grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct, deRisk);
     }
