@@ -92,6 +92,7 @@ final class ReplayChart {
         java.util.Map<String, List<Candle>> bySymbol = new java.util.TreeMap<>();
         candles.forEach(c -> bySymbol.computeIfAbsent(c.symbol(), k -> new ArrayList<>()).add(c));
         bySymbol.forEach((symbol, cs) -> {
+            cs.sort(java.util.Comparator.comparingLong(Candle::windowEnd));   // M4 takes the times ascending
             long[] times = cs.stream().mapToLong(Candle::windowEnd).toArray();
             double[] closes = cs.stream().mapToDouble(Candle::close).toArray();
             List<Date> t = new ArrayList<>();
