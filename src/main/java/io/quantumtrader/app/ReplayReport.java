@@ -196,7 +196,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
      * Reads every entry of stream {@code key}, {@link #PAGE} at a time (XRANGE key (last-id + COUNT n), so the tasks'
      * lease renewals and commits on the shared connection are never queued behind one huge reply, and gives each to
      * {@code entry} as its page arrives: a page is garbage once read (holding the 100,000 ticks' entries until the end
-     * kept the collector copying them, ~0.5 of two cores during the report, docs/BENCHMARKS.md 2026-12-04 16:47).
+     * kept the collector busy copying them, 0.4–0.8 of a core during the report, docs/BENCHMARKS.md 2026-12-04 16:47).
      */
     static void forEachEntry(ReactiveStringRedisTemplate redis, String key,
                              java.util.function.Consumer<org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object>> entry) {
