@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -98,28 +99,28 @@ final class C1OnlyJvm {
      * @param args the command line given to {@code main}
      * @return the child's exit code when a child ran, else empty
      */
-    static java.util.OptionalInt relaunchBeforeParsing(String[] args) {
+    static OptionalInt relaunchBeforeParsing(String[] args) {
         if (!startsAC1Replay(args)) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
         Plan plan;
         try {
             plan = plan(Jvm.current());
         } catch (RuntimeException e) {
             // the replay decides again once the command line is parsed, and reports what fails there as the CLI does
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
         if (!plan.relaunch()) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
         try {
-            return java.util.OptionalInt.of(run(plan));
+            return OptionalInt.of(run(plan));
         } catch (IOException e) {
             // not started, nothing ran: the replay tries again once the command line is parsed, and says why it fails
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.OptionalInt.of(CliException.FAILED);
+            return OptionalInt.of(CliException.FAILED);
         }
     }
 

@@ -5,6 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import java.util.OptionalInt;
+
 /**
  * The command line: {@code replay} (the main job), {@code serve} (the service), {@code kill-switch-reset},
  * {@code bench} (engine benchmarks), {@code topology} (describe and export).
@@ -37,7 +39,7 @@ public final class QuantumTraderCli implements Runnable {
      */
     public static void main(String[] args) {
         C1OnlyJvm.launchedWith(args);
-        java.util.OptionalInt child = C1OnlyJvm.relaunchBeforeParsing(args);
+        OptionalInt child = C1OnlyJvm.relaunchBeforeParsing(args);
         if (child.isPresent()) {
             System.exit(child.getAsInt());
         }

@@ -198,7 +198,8 @@ final class ReplayCommand implements Callable<Integer> {
                         new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
                 // the charts are drawn on a thread of their own while the report reads the other streams back: both
                 // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
-                ReplayCharts charts = ReplayCharts.draw(Path.of("target", "replay"), () -> ReplayReport.payloads(redis.template(),
+                Path reportDir = Path.of("target", "replay");
+                ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
                                 new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
                         closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
@@ -206,7 +207,7 @@ final class ReplayCommand implements Callable<Integer> {
                         riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from);
                 out.println();
                 report.print(out);
-                Path json = Path.of("target", "replay", "report.json");
+                Path json = reportDir.resolve("report.json");
                 report.write(json);
                 out.printf("report written to %s%n", json);
                 out.printf("charts written to %s%n", charts.written());

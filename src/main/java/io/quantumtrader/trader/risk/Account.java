@@ -1,6 +1,5 @@
 package io.quantumtrader.trader.risk;
 
-
 /**
  * The paper account the risk kernel judges against (kept in the {@code account} store).
  *
