@@ -1,7 +1,5 @@
 package io.quantumtrader.streams.runtime;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,13 +7,40 @@ import java.util.Map;
  * memory, bounded by the window and a count. Loaded from the task's dedupe set in Redis when the task starts; ids of
  * each batch join it as the batch is processed and are written to Redis by the batch's commit, so what the cache
  * says after a restart is exactly what was committed.
+ *
+ * <p>Every input entry asks {@link #contains} and nearly every answer is "no", for an id that is not there. The JDK's
+ * {@code LinkedHashMap} answered that with a cache miss on a node per probed bucket and kept an entry object and a boxed
+ * {@code Long} per id (~56 bytes, all promoted to the old generation): 10 % of the task threads' CPU samples in
+ * {@code bench} (async-profiler, docs/BENCHMARKS.md 2026-12-04 18:27). So the ids are kept here in two flat parts:
+ * <ul>
+ *   <li>a ring of the ids in the order they were first added (id, arrival ms, hash), oldest at {@code head}; the
+ *       window and the bound only ever forget the oldest, so the ring has no holes;</li>
+ *   <li>an open-addressing table (linear probing, at most half full) of one {@code long} per slot, the id's hash and
+ *       its ring position, so a probe reads one array element and reads an id's characters only when the hashes are
+ *       equal. Forgetting an id deletes its slot by backward shift, so there are no tombstones.</li>
+ * </ul>
+ * The answers are those of an insertion-ordered map: adding an id that is already there updates its arrival and keeps
+ * its place in the order.
  */
 final class DedupeCache {
 
+    private static final int INITIAL_CAPACITY = 1024;
+
     private final long windowMs;
     private final long maxIds;
-    private final LinkedHashMap<String, Long> arrivals = new LinkedHashMap<>();
     private long newestArrival = Long.MIN_VALUE;
+
+    /** The ring: ids in the order first added; position {@code (head + k) & ringMask} holds the k-th oldest. */
+    private String[] ids = new String[INITIAL_CAPACITY];
+    private long[] arrivals = new long[INITIAL_CAPACITY];
+    private int[] hashes = new int[INITIAL_CAPACITY];
+    private int ringMask = INITIAL_CAPACITY - 1;
+    private int head;
+    private int size;
+
+    /** The table: a slot holds the id's hash (high 32 bits) and its ring position + 1 (low 32 bits; 0: empty). */
+    private long[] slots = new long[2 * INITIAL_CAPACITY];
+    private int slotMask = 2 * INITIAL_CAPACITY - 1;
 
     /**
      * @param windowMs how long an id is remembered after its arrival, ms
@@ -31,14 +56,14 @@ final class DedupeCache {
         return maxIds > 0;
     }
 
-    /** Adds ids read back from Redis (in any order). */
+    /** Adds ids read back from Redis (in any order): oldest arrival first, so the window forgets them first. */
     void load(Map<String, Long> ids) {
         ids.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> add(e.getKey(), e.getValue()));
     }
 
     /** @return true when {@code eventId} was processed within the window */
     boolean contains(String eventId) {
-        return arrivals.containsKey(eventId);
+        return size > 0 && slotOf(eventId, hash(eventId)) >= 0;
     }
 
     /** Remembers an id that arrived at {@code arrivalMs}, forgetting what fell out of the window or the bound. */
@@ -46,17 +71,17 @@ final class DedupeCache {
         if (!enabled()) {
             return;
         }
-        arrivals.put(eventId, arrivalMs);
+        int h = hash(eventId);
+        int slot = slotOf(eventId, h);
+        if (slot >= 0) {
+            arrivals[position(slots[slot])] = arrivalMs;
+        } else {
+            append(eventId, arrivalMs, h);
+        }
         newestArrival = Math.max(newestArrival, arrivalMs);
         long floor = floorMs();
-        Iterator<Map.Entry<String, Long>> it = arrivals.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, Long> e = it.next();
-            if (arrivals.size() > maxIds || e.getValue() < floor) {
-                it.remove();
-            } else {
-                break;
-            }
+        while (size > 0 && (size > maxIds || arrivals[head] < floor)) {
+            forgetOldest();
         }
     }
 
@@ -67,6 +92,104 @@ final class DedupeCache {
 
     /** @return ids remembered now */
     int size() {
-        return arrivals.size();
+        return size;
+    }
+
+    private static int hash(String id) {
+        int h = id.hashCode() * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** @return the table slot holding {@code id}, or -1 */
+    private int slotOf(String id, int h) {
+        for (int i = h & slotMask; ; i = (i + 1) & slotMask) {
+            long slot = slots[i];
+            if (slot == 0) {
+                return -1;
+            }
+            if ((int) (slot >>> 32) == h && ids[position(slot)].equals(id)) {
+                return i;
+            }
+        }
+    }
+
+    /** @return the ring position a non-empty slot refers to */
+    private static int position(long slot) {
+        return (int) slot - 1;
+    }
+
+    private void append(String id, long arrivalMs, int h) {
+        if (size == ids.length) {
+            growRing();
+        }
+        int position = (head + size) & ringMask;
+        ids[position] = id;
+        arrivals[position] = arrivalMs;
+        hashes[position] = h;
+        size++;
+        if (2 * size > slots.length) {
+            rebuildTable(2 * slots.length);
+        } else {
+            insertSlot(position, h);
+        }
+    }
+
+    private void insertSlot(int position, int h) {
+        int i = h & slotMask;
+        while (slots[i] != 0) {
+            i = (i + 1) & slotMask;
+        }
+        slots[i] = (long) h << 32 | (position + 1);
+    }
+
+    private void forgetOldest() {
+        int slot = slotOf(ids[head], hashes[head]);
+        deleteSlot(slot);
+        ids[head] = null;
+        head = (head + 1) & ringMask;
+        size--;
+    }
+
+    /** Backward-shift deletion: moves later entries of the probe run into the gap unless that would pass their home. */
+    private void deleteSlot(int gap) {
+        for (int j = (gap + 1) & slotMask; slots[j] != 0; j = (j + 1) & slotMask) {
+            int home = (int) (slots[j] >>> 32) & slotMask;
+            // the entry at j may fill the gap when its home is not cyclically within (gap, j]
+            boolean homeBetween = gap <= j ? gap < home && home <= j : gap < home || home <= j;
+            if (!homeBetween) {
+                slots[gap] = slots[j];
+                gap = j;
+            }
+        }
+        slots[gap] = 0;
+    }
+
+    /** Doubles the ring, oldest id at position 0, and rebuilds the table for the new positions. */
+    private void growRing() {
+        int capacity = 2 * ids.length;
+        String[] newIds = new String[capacity];
+        long[] newArrivals = new long[capacity];
+        int[] newHashes = new int[capacity];
+        for (int k = 0; k < size; k++) {
+            int from = (head + k) & ringMask;
+            newIds[k] = ids[from];
+            newArrivals[k] = arrivals[from];
+            newHashes[k] = hashes[from];
+        }
+        ids = newIds;
+        arrivals = newArrivals;
+        hashes = newHashes;
+        ringMask = capacity - 1;
+        head = 0;
+        rebuildTable(Math.max(slots.length, 2 * capacity));
+    }
+
+    private void rebuildTable(int slots) {
+        this.slots = new long[slots];
+        slotMask = slots - 1;
+        for (int k = 0; k < size; k++) {
+            int position = (head + k) & ringMask;
+            insertSlot(position, hashes[position]);
+        }
     }
 }

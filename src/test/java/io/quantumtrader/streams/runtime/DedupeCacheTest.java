@@ -1,0 +1,140 @@
+package io.quantumtrader.streams.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DedupeCache} against a model written here with the JDK's insertion-ordered {@code LinkedHashMap} (the cache's
+ * earlier implementation, as the rule of DESIGN §2: forget the oldest while over the bound or before the window). Ids
+ * are drawn from small sets so that adds repeat ids, probe runs grow, and forgetting shifts entries back; one set has
+ * only two distinct {@code hashCode}s.
+ */
+class DedupeCacheTest {
+
+    /** The rule, without the cache's table: an insertion-ordered map, oldest forgotten first. */
+    private static final class Model {
+        final long windowMs;
+        final long maxIds;
+        final LinkedHashMap<String, Long> arrivals = new LinkedHashMap<>();
+        long newest = Long.MIN_VALUE;
+
+        Model(long windowMs, long maxIds) {
+            this.windowMs = windowMs;
+            this.maxIds = maxIds;
+        }
+
+        void add(String id, long arrival) {
+            if (maxIds == 0) {
+                return;
+            }
+            arrivals.put(id, arrival);
+            newest = Math.max(newest, arrival);
+            Iterator<Map.Entry<String, Long>> it = arrivals.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Long> e = it.next();
+                if (arrivals.size() > maxIds || e.getValue() < newest - windowMs) {
+                    it.remove();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    @Test
+    void answersAsTheInsertionOrderedModelDoesWithRepeatsOutOfOrderArrivalsAndForgetting() {
+        for (long seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            long window = 1 + random.nextInt(400);
+            boolean collide = seed % 3 == 0;
+            long maxIds = 1 + random.nextInt(seed % 4 == 0 && !collide ? 3_000 : 300);
+            List<String> universe = collide ? ids(500, true) : ids(random.nextBoolean() ? 500 : 5_000, false);
+            run(random, window, maxIds, universe, 20_000, 97);
+        }
+    }
+
+    @Test
+    void growsPastItsFirstCapacityAndForgetsByTheBound() {
+        Random random = new Random(7);
+        run(random, Long.MAX_VALUE / 4, 50_000, ids(120_000, false), 150_000, 15_013);
+    }
+
+    @Test
+    void idsWithEqualHashCodesAreToldApart() {
+        assertThat("AaAa".hashCode()).isEqualTo("BBBB".hashCode());
+        DedupeCache cache = new DedupeCache(1_000, 10);
+        cache.add("AaAa", 1);
+        assertThat(cache.contains("AaAa")).isTrue();
+        assertThat(cache.contains("BBBB")).isFalse();
+        assertThat(cache.contains("AaBB")).isFalse();
+    }
+
+    @Test
+    void zeroMaxIdsRemembersNothing() {
+        DedupeCache cache = new DedupeCache(1_000, 0);
+        cache.add("a", 1);
+        assertThat(cache.enabled()).isFalse();
+        assertThat(cache.contains("a")).isFalse();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.floorMs()).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void loadAddsOldestArrivalFirst() {
+        DedupeCache cache = new DedupeCache(1_000, 2);
+        cache.load(Map.of("c", 30L, "a", 10L, "b", 20L));
+        assertThat(cache.contains("a")).isFalse();
+        assertThat(cache.contains("b")).isTrue();
+        assertThat(cache.contains("c")).isTrue();
+        assertThat(cache.floorMs()).isEqualTo(30 - 1_000);
+    }
+
+    /** @param checkEvery steps between asking the cache about every id of the universe */
+    private static void run(Random random, long window, long maxIds, List<String> universe, int steps, int checkEvery) {
+        DedupeCache cache = new DedupeCache(window, maxIds);
+        Model model = new Model(window, maxIds);
+        long clock = 0;
+        for (int step = 0; step < steps; step++) {
+            String id = universe.get(random.nextInt(universe.size()));
+            // mostly forward, sometimes an entry that arrived earlier than the newest
+            clock += random.nextInt(3);
+            long arrival = random.nextInt(10) == 0 ? clock - random.nextInt(50) : clock;
+            assertThat(cache.contains(id)).as("contains before add, step %d", step)
+                    .isEqualTo(model.arrivals.containsKey(id));
+            cache.add(id, arrival);
+            model.add(id, arrival);
+            assertThat(cache.size()).as("size, step %d", step).isEqualTo(model.arrivals.size());
+            if (step % checkEvery == 0) {
+                for (String probe : universe) {
+                    assertThat(cache.contains(probe)).as("%s at step %d", probe, step)
+                            .isEqualTo(model.arrivals.containsKey(probe));
+                }
+            }
+        }
+        assertThat(cache.floorMs()).isEqualTo(model.newest - window);
+    }
+
+    /** @param collide ids made of "Aa" and "BB" blocks: all of one length share a hashCode */
+    private static List<String> ids(int count, boolean collide) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (collide) {
+                StringBuilder s = new StringBuilder();
+                for (int bit = 0; bit < 13; bit++) {
+                    s.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+                }
+                ids.add(s.toString());
+            } else {
+                ids.add(java.util.UUID.nameUUIDFromBytes(Integer.toString(i).getBytes()).toString());
+            }
+        }
+        return ids;
+    }
+}
