@@ -143,7 +143,14 @@ final class DedupeCache {
     }
 
     private void forgetOldest() {
-        int slot = slotOf(ids[head], hashes[head]);
+        // the oldest id's slot is the one in its probe run that refers to the head: no id is compared
+        int slot = hashes[head] & slotMask;
+        for (int probes = 0; (int) slots[slot] != head + 1; probes++) {
+            if (probes == slots.length) {
+                throw new IllegalStateException("dedupe cache: the oldest id has no slot (" + size + " ids)");
+            }
+            slot = (slot + 1) & slotMask;
+        }
         deleteSlot(slot);
         ids[head] = null;
         head = (head + 1) & ringMask;
