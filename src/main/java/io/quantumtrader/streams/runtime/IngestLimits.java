@@ -12,17 +12,26 @@ import java.time.Duration;
  *                         a larger one keeps only the first bytes of each field
  * @param maxSubjectLength longest subject (record key) accepted, in characters, default 128
  * @param dedupeWindow     how long an input event id is remembered (from the entry's arrival), default 1 h
- * @param dedupeMaxIds     most event ids remembered per task (the oldest are forgotten first), default 200,000
+ * @param dedupeMaxIds     most event ids remembered per task (the oldest are forgotten first), default 200,000, at
+ *                         most {@link #MAX_DEDUPE_IDS}
+ * @throws IllegalArgumentException when a limit is out of range; the message names every limit
  */
 public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int maxSubjectLength, Duration dedupeWindow,
                            long dedupeMaxIds) {
 
+    /**
+     * Largest {@code dedupeMaxIds}: 2^28 = 268,435,456 ids per task. The task's in-memory dedupe cache grows its ring
+     * of ids in powers of two to above the bound (it holds one id more before forgetting the oldest) and its table to
+     * twice the ring, and a Java array ends below 2^31. Ids of 36 characters would take ~20 GB of heap before that.
+     */
+    public static final long MAX_DEDUPE_IDS = 1L << 28;
+
     public IngestLimits {
         if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
-                || dedupeMaxIds < 0) {
+                || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS) {
             throw new IllegalArgumentException("ingest limits out of range: skew " + maxEventTimeSkew + ", entry "
                     + maxEntryBytes + " bytes (at least 1024), subject " + maxSubjectLength + " chars, dedupe window "
-                    + dedupeWindow + ", dedupe ids " + dedupeMaxIds);
+                    + dedupeWindow + ", dedupe ids " + dedupeMaxIds + " (0 to " + MAX_DEDUPE_IDS + ")");
         }
     }
 

@@ -1,13 +1,16 @@
 package io.quantumtrader.streams.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +80,16 @@ class DedupeCacheTest {
     }
 
     @Test
+    void theBoundIsCheckedWhereItIsConfigured() {
+        assertThat(IngestLimits.defaults().withDedupe(Duration.ofHours(1), IngestLimits.MAX_DEDUPE_IDS)
+                .dedupeMaxIds()).isEqualTo(268_435_456L);
+        assertThatThrownBy(() -> IngestLimits.defaults()
+                        .withDedupe(Duration.ofHours(1), IngestLimits.MAX_DEDUPE_IDS + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dedupe ids 268435457 (0 to 268435456)");
+    }
+
+    @Test
     void zeroMaxIdsRemembersNothing() {
         DedupeCache cache = new DedupeCache(1_000, 0);
         cache.add("a", 1);
@@ -132,7 +145,7 @@ class DedupeCacheTest {
                 }
                 ids.add(s.toString());
             } else {
-                ids.add(java.util.UUID.nameUUIDFromBytes(Integer.toString(i).getBytes()).toString());
+                ids.add(UUID.nameUUIDFromBytes(Integer.toString(i).getBytes()).toString());
             }
         }
         return ids;
