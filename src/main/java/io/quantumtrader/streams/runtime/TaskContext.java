@@ -119,9 +119,10 @@ final class TaskContext implements TaskOutput {
         batch.seen(eventId, arrival);
     }
 
+    /** @return the ms part of a stream entry id {@code <ms>-<seq>}, parsed in place (no substring per entry) */
     private static long arrivalMs(String entryId) {
         int dash = entryId.indexOf('-');
-        return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+        return Long.parseLong(entryId, 0, dash < 0 ? entryId.length() : dash, 10);
     }
 
     /** Loads the task's meta hash: stream times ({@code stream-time.<node>}) and the last {@code commit-seq}. */
