@@ -29,6 +29,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -163,17 +164,19 @@ final class BenchCommand implements Callable<Integer> {
      *         ≥ 10 % of raw XADD)
      */
     static String shares(double recordsPerSecond, double plainLoop, OptionalDouble rawXadd) {
-        String loop = String.format(java.util.Locale.ROOT, "%.0f%% of the plain loop", 100 * recordsPerSecond / plainLoop);
-        return rawXadd.isPresent()
-                ? loop + String.format(java.util.Locale.ROOT, ", %.1f%% of raw XADD", 100 * recordsPerSecond / rawXadd.getAsDouble())
-                : loop;
+        String loop = String.format(Locale.ROOT, "%.0f%% of the plain loop", 100 * recordsPerSecond / plainLoop);
+        if (rawXadd.isEmpty()) {
+            return loop;
+        }
+        return loop + String.format(Locale.ROOT, ", %.1f%% of raw XADD", 100 * recordsPerSecond / rawXadd.getAsDouble());
     }
 
     /** @return redis-benchmark's XADD rate, entries/s; empty when redis-benchmark is not installed or failed */
     private OptionalDouble redisBenchmark(RedisConnection redis, String key) {
         try {
             if (redis.tls()) {
-                return OptionalDouble.empty(); // redis-benchmark would need the TLS files too; the Java figures below use them
+                // redis-benchmark would need the TLS files too; the Java figures below use them
+                return OptionalDouble.empty();
             }
             java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-benchmark", "-h", redis.host(),
                     "-p", String.valueOf(redis.port()), "-n", String.valueOf(records), "-P", "64", "-q"));
