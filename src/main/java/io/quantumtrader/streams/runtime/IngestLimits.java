@@ -21,8 +21,8 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
 
     /**
      * Largest {@code dedupeMaxIds}: 2^28 = 268,435,456 ids per task. The task's in-memory dedupe cache grows its ring
-     * of ids in powers of two to above the bound (it holds one id more before forgetting the oldest) and its table to
-     * twice the ring, and a Java array ends below 2^31. Ids of 36 characters would take ~20 GB of heap before that.
+     * of ids in powers of two up to the bound and its table to twice the ring, and a Java array ends below 2^31. Ids
+     * of 36 characters would take ~30 GB of heap before that.
      */
     public static final long MAX_DEDUPE_IDS = 1L << 28;
 

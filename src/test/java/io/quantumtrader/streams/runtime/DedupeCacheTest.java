@@ -3,6 +3,7 @@ package io.quantumtrader.streams.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,6 +78,90 @@ class DedupeCacheTest {
         assertThat(cache.contains("AaAa")).isTrue();
         assertThat(cache.contains("BBBB")).isFalse();
         assertThat(cache.contains("AaBB")).isFalse();
+    }
+
+    @Test
+    void idsChosenToShareAHashCodeDoNotFormOneProbeRun() {
+        List<String> hostile = new ArrayList<>();
+        for (int i = 0; i < 32_768; i++) {
+            StringBuilder id = new StringBuilder();
+            for (int bit = 0; bit < 15; bit++) {
+                id.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            hostile.add(id.toString());
+        }
+        assertThat(hostile.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        DedupeCache cache = new DedupeCache(Long.MAX_VALUE / 4, 100_000);
+        for (String id : hostile) {
+            assertThat(cache.contains(id)).isFalse();
+            cache.add(id, 1);
+        }
+        assertThat(hostile).allMatch(cache::contains);
+        // keyed by String.hashCode the 32,768 ids would be one run of 32,768 slots
+        assertThat(cache.longestProbeRun()).isLessThan(100);
+    }
+
+    @Test
+    void sipHashMatchesThePublishedVectorsThroughAReferenceOverBytes() {
+        long k0 = 0x0706050403020100L; // key 00 01 .. 0f
+        long k1 = 0x0f0e0d0c0b0a0908L;
+        byte[] fifteen = new byte[15];
+        for (int i = 0; i < fifteen.length; i++) {
+            fifteen[i] = (byte) i;
+        }
+        // the SipHash paper's example (Appendix A) and the first entry of its reference vectors
+        assertThat(referenceSipHash24(k0, k1, fifteen)).isEqualTo(0xa129ca6149be45e5L);
+        assertThat(referenceSipHash24(k0, k1, new byte[0])).isEqualTo(0x726fdb47dd0e0e31L);
+        Random random = new Random(3);
+        for (int t = 0; t < 2_000; t++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(41);
+            for (int i = 0; i < length; i++) {
+                text.append((char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0xD800)));
+            }
+            String id = text.toString();
+            long a = random.nextLong();
+            long b = random.nextLong();
+            assertThat(DedupeCache.sipHash24(a, b, id)).as("%s", id)
+                    .isEqualTo(referenceSipHash24(a, b, id.getBytes(StandardCharsets.UTF_16LE)));
+        }
+    }
+
+    /** SipHash-2-4 over bytes, as the paper specifies it (independent of the cache's char-wise version). */
+    private static long referenceSipHash24(long k0, long k1, byte[] m) {
+        long[] v = {0x736f6d6570736575L ^ k0, 0x646f72616e646f6dL ^ k1, 0x6c7967656e657261L ^ k0,
+                0x7465646279746573L ^ k1};
+        int end = m.length - m.length % 8;
+        for (int i = 0; i < end; i += 8) {
+            long word = 0;
+            for (int j = 7; j >= 0; j--) {
+                word = word << 8 | (m[i + j] & 0xffL);
+            }
+            compress(v, word, 2);
+        }
+        long last = (long) (m.length & 0xff) << 56;
+        for (int j = 0; j < m.length % 8; j++) {
+            last |= (m[end + j] & 0xffL) << (8 * j);
+        }
+        compress(v, last, 2);
+        v[2] ^= 0xff;
+        compress(v, 0, 4);
+        return v[0] ^ v[1] ^ v[2] ^ v[3];
+    }
+
+    private static void compress(long[] v, long word, int rounds) {
+        v[3] ^= word;
+        for (int r = 0; r < rounds; r++) {
+            v[0] += v[1]; v[2] += v[3];
+            v[1] = Long.rotateLeft(v[1], 13); v[3] = Long.rotateLeft(v[3], 16);
+            v[1] ^= v[0]; v[3] ^= v[2];
+            v[0] = Long.rotateLeft(v[0], 32);
+            v[2] += v[1]; v[0] += v[3];
+            v[1] = Long.rotateLeft(v[1], 17); v[3] = Long.rotateLeft(v[3], 21);
+            v[1] ^= v[2]; v[3] ^= v[0];
+            v[2] = Long.rotateLeft(v[2], 32);
+        }
+        v[0] ^= word;
     }
 
     @Test
