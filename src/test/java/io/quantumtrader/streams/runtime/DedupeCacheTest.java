@@ -82,14 +82,7 @@ class DedupeCacheTest {
 
     @Test
     void idsChosenToShareAHashCodeDoNotFormOneProbeRun() {
-        List<String> hostile = new ArrayList<>();
-        for (int i = 0; i < 32_768; i++) {
-            StringBuilder id = new StringBuilder();
-            for (int bit = 0; bit < 15; bit++) {
-                id.append((i >> bit & 1) == 0 ? "Aa" : "BB");
-            }
-            hostile.add(id.toString());
-        }
+        List<String> hostile = ids(32_768, true);
         assertThat(hostile.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
         DedupeCache cache = new DedupeCache(Long.MAX_VALUE / 4, 100_000);
         for (String id : hostile) {
@@ -219,13 +212,16 @@ class DedupeCacheTest {
         assertThat(cache.floorMs()).isEqualTo(model.newest - window);
     }
 
-    /** @param collide ids made of "Aa" and "BB" blocks: all of one length share a hashCode */
+    /**
+     * @param count   ids, at most 32,768 when {@code collide}
+     * @param collide ids made of 15 "Aa" or "BB" blocks, the i-th id's blocks spelling i in binary: all share a hashCode
+     */
     private static List<String> ids(int count, boolean collide) {
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             if (collide) {
                 StringBuilder s = new StringBuilder();
-                for (int bit = 0; bit < 13; bit++) {
+                for (int bit = 0; bit < 15; bit++) {
                     s.append((i >> bit & 1) == 0 ? "Aa" : "BB");
                 }
                 ids.add(s.toString());
