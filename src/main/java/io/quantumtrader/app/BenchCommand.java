@@ -47,8 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "1000000", description = "records per benchmark (default: ${DEFAULT-VALUE})")
     int records;
 
-    @Option(names = "--warmup", defaultValue = "50000", description = "records run through both topologies first, not measured, so the JIT compiler has done most of its work before the figures (0: none; default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "50000", description = "records per warm-up round: run through both topologies first, not measured, so the JIT compilers have done their work before the figures (0: no warm-up; default: ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--warmup-rounds", defaultValue = "8", description = "warm-up rounds at most: rounds repeat until the JIT compilers spend less than 5%% of a round compiling (default: ${DEFAULT-VALUE})")
+    int warmupRounds;
 
     @Option(names = "--batch-size", defaultValue = "500", description = "XREADGROUP COUNT / task batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -81,13 +84,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "10", description = "rounds of --soak (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    /** A warm-up round in which the JIT compilers compiled for less than this fraction of its time ends the warm-up. */
+    static final double SETTLED_COMPILE_SHARE = 0.05;
+
     @Override
     public Integer call() {
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             ReactiveStringRedisTemplate t = redis.template();
-            System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, load average %s%n", redis.description(),
+            System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, %s, load average %s%n", redis.description(),
                     records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    loadAverage());
+                    heap(), loadAverage());
             if (latency) {
                 for (int rate : rates) {
                     LatencyBenchmark.run(redis, rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
@@ -115,11 +121,17 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("plain XREADGROUP COUNT %d + XACK loop        %,12.0f entries/s%n", batchSize, baseline);
 
             if (warmup > 0) {
-                publish(t, ns + "-warmup-stateless", warmup);
-                runTopology(t, ns + "-warmup-stateless", statelessTopology(), warmup, false);
-                publish(t, ns + "-warmup-stateful", warmup);
-                runTopology(t, ns + "-warmup-stateful", statefulTopology(), warmup, false);
-                System.out.printf("(warm-up: %,d records through each topology, not measured)%n", warmup);
+                int[] round = {0};
+                List<JitWarmup.Round> done = JitWarmup.run(Math.max(1, warmupRounds), SETTLED_COMPILE_SHARE, () -> {
+                    String r = ns + "-warmup-" + ++round[0];
+                    publish(t, r + "-stateless", warmup);
+                    runTopology(t, r + "-stateless", statelessTopology(), warmup, false);
+                    publish(t, r + "-stateful", warmup);
+                    runTopology(t, r + "-stateful", statefulTopology(), warmup, false);
+                }, JitWarmup::compileMillis, System::nanoTime);
+                System.out.printf("(warm-up, not measured: %d round%s of %,d records through each topology; %s)%n",
+                        done.size(), done.size() == 1 ? "" : "s", warmup,
+                        String.join("; ", done.stream().map(JitWarmup.Round::toString).toList()));
             }
             publish(t, ns + "-stateless");
             RedisServerTime before = redis.isCluster() ? null : RedisServerTime.now(t);
@@ -146,6 +158,21 @@ final class BenchCommand implements Callable<Integer> {
     static long processCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
+
+    /**
+     * @return this JVM's heap as the figures depend on it: its initial and largest size and its collectors, e.g.
+     *         {@code heap 384–6,144 MB (G1 Young Generation, G1 Old Generation)}; a heap that starts below its largest
+     *         size is grown (and may be shrunk) by the collector during the run, which shows in the figures as page faults
+     */
+    static String heap() {
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        String collectors = String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        long mb = 1024 * 1024;
+        return heap.getInit() == heap.getMax()
+                ? String.format(Locale.ROOT, "heap %,d MB fixed (%s)", heap.getMax() / mb, collectors)
+                : String.format(Locale.ROOT, "heap %,d–%,d MB (%s)", heap.getInit() / mb, heap.getMax() / mb, collectors);
     }
 
     /** @return the 1-, 5- and 15-minute load averages (/proc/loadavg), or "n/a" */
@@ -255,6 +282,7 @@ final class BenchCommand implements Callable<Integer> {
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        long compileStart = JitWarmup.compileMillis();
         try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)
                 .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
             runtime.start();
@@ -264,9 +292,12 @@ final class BenchCommand implements Callable<Integer> {
             double elapsed = (System.nanoTime() - start) / 1e9;
             double rate = runtime.counters().recordsIn() / elapsed;
             if (print) {
-                System.out.printf("  (%.1f s: %.1f s processing batches, %.1f s waiting for commits, %d commits; JVM %.1f µs CPU per record)%n",
+                long compileEnd = JitWarmup.compileMillis();
+                String jit = compileStart < 0 || compileEnd < 0 ? ""
+                        : String.format(Locale.ROOT, "; JIT compilers %.1f s", (compileEnd - compileStart) / 1e3);
+                System.out.printf("  (%.1f s: %.1f s processing batches, %.1f s waiting for commits, %d commits; JVM %.1f µs CPU per record%s)%n",
                         elapsed, runtime.counters().processNanos() / 1e9, runtime.counters().commitNanos() / 1e9,
-                        runtime.counters().commits(), (processCpuNanos() - cpuStart) / 1e3 / records);
+                        runtime.counters().commits(), (processCpuNanos() - cpuStart) / 1e3 / records, jit);
             }
             if (runtime.counters().recordsIn() != records) {
                 throw new IllegalStateException("processed " + runtime.counters().recordsIn() + " of " + records);
