@@ -91,7 +91,7 @@ class ContainerImageTest {
         List<String> entrypoint = strings(c.path("Entrypoint"));
         assertThat(entrypoint.get(0)).isEqualTo("java");
         assertThat(entrypoint).contains("-XX:+UseContainerSupport", "-XX:MaxRAMPercentage=75.0",
-                "-XX:InitialRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8");
+                "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8");
         assertThat(entrypoint).noneMatch(f -> f.startsWith("-Xmx")).as("heap from the container limit, not fixed");
         assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo("io.quantumtrader.app.QuantumTraderCli");
         assertThat(strings(c.path("Cmd"))).containsExactly("serve");
