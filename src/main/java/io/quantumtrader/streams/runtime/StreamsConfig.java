@@ -13,7 +13,11 @@ import java.util.UUID;
  *
  * @param namespace       Redis key prefix (DESIGN §2), default {@code qt}
  * @param instanceId      consumer name in every group; default {@code <pid>-<random>}
- * @param batchSize       max entries per task batch (one XREADGROUP COUNT), default 500; a task with several input streams
+ * @param batchSize       max entries per task batch (one XREADGROUP COUNT), default 2,000 (500 until 2026-12-04: in
+ *                        {@code bench} 2,000 gave 6–34 % more records/s in six of six alternating comparisons, with
+ *                        Redis' CPU per record the same or lower and no higher latency at 1,000/s and 10,000/s; a
+ *                        batch is only as large as what is waiting, so at low rates batches stay small;
+ *                        docs/BENCHMARKS.md, 2026-12-04 20:07 section); a task with several input streams
  *                        splits it among those that have more to read, so a read returns up to this many per stream
  *                        when streams that had nothing get entries at once
  * @param idleMin         first delay before re-reading an empty partition, default 2 ms (doubles while idle)
@@ -51,7 +55,7 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
     /** @return the defaults listed on this record */
     public static StreamsConfig defaults() {
         String pid = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
-        return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 500,
+        return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 2000,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
                 StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
