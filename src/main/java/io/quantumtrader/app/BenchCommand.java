@@ -121,9 +121,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("plain XREADGROUP COUNT %d + XACK loop        %,12.0f entries/s%n", batchSize, baseline);
 
             if (warmup > 0) {
-                int[] round = {0};
-                List<JitWarmup.Round> done = JitWarmup.run(Math.max(1, warmupRounds), SETTLED_COMPILE_SHARE, () -> {
-                    String r = ns + "-warmup-" + ++round[0];
+                List<JitWarmup.Round> done = JitWarmup.run(Math.max(1, warmupRounds), SETTLED_COMPILE_SHARE, n -> {
+                    String r = ns + "-warmup-" + n;
                     publish(t, r + "-stateless", warmup);
                     runTopology(t, r + "-stateless", statelessTopology(), warmup, false);
                     publish(t, r + "-stateful", warmup);

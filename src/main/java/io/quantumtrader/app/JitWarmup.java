@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,14 +51,14 @@ final class JitWarmup {
      * @param maxRounds     at most this many rounds (≥ 1)
      * @param settledShare  a round whose compile time is below this fraction of its wall-clock time ends the warm-up
      *                      (0.05 = 5 %)
-     * @param round         one round of work
+     * @param round         one round of work, given its number (1, 2, …)
      * @param compileMillis the JIT compilers' total compile time so far, ms; negative when the JVM does not measure it
      *                      (then no round counts as settled, and {@code maxRounds} rounds run)
      * @param nanoTime      the clock, ns ({@link System#nanoTime})
      * @return the rounds run, in order
      * @throws IllegalArgumentException when {@code maxRounds < 1}
      */
-    static List<Round> run(int maxRounds, double settledShare, Runnable round, LongSupplier compileMillis,
+    static List<Round> run(int maxRounds, double settledShare, IntConsumer round, LongSupplier compileMillis,
                            LongSupplier nanoTime) {
         if (maxRounds < 1) {
             throw new IllegalArgumentException("at least one warm-up round, not " + maxRounds);
@@ -66,7 +67,7 @@ final class JitWarmup {
         for (int n = 1; n <= maxRounds; n++) {
             long compileBefore = compileMillis.getAsLong();
             long start = nanoTime.getAsLong();
-            round.run();
+            round.accept(n);
             double seconds = (nanoTime.getAsLong() - start) / 1e9;
             long compileAfter = compileMillis.getAsLong();
             double compileSeconds = compileBefore < 0 || compileAfter < 0 ? -1 : (compileAfter - compileBefore) / 1e3;

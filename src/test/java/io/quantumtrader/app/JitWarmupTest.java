@@ -16,13 +16,11 @@ class JitWarmupTest {
 
     /** Round n (1-based) takes 2 s and the compilers spend {@code compileMsPerRound[n - 1]} ms in it. */
     private static List<JitWarmup.Round> run(int maxRounds, long... compileMsPerRound) {
-        AtomicInteger rounds = new AtomicInteger();
         long[] clockNs = {0};
         long[] compileMs = {0};
-        return JitWarmup.run(maxRounds, 0.05, () -> {
-            int n = rounds.getAndIncrement();
+        return JitWarmup.run(maxRounds, 0.05, n -> {
             clockNs[0] += 2_000_000_000L;
-            compileMs[0] += compileMsPerRound[n];
+            compileMs[0] += compileMsPerRound[n - 1];
         }, () -> compileMs[0], () -> clockNs[0]);
     }
 
@@ -43,7 +41,7 @@ class JitWarmupTest {
     @Test
     void runsEveryRoundWhenTheJvmDoesNotMeasureCompileTime() {
         AtomicInteger rounds = new AtomicInteger();
-        List<JitWarmup.Round> done = JitWarmup.run(3, 0.05, rounds::incrementAndGet, () -> -1, System::nanoTime);
+        List<JitWarmup.Round> done = JitWarmup.run(3, 0.05, n -> rounds.incrementAndGet(), () -> -1, System::nanoTime);
         assertThat(rounds).hasValue(3);
         assertThat(done.get(0).compileShare()).isNaN();
         assertThat(done.get(0).toString()).startsWith("round 1: ").doesNotContain("JIT");
