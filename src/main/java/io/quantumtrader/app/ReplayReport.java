@@ -159,7 +159,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
             forEachEntry(redis, keys.stream(QuantumTraderTopology.EXITS, p), r -> exitArrivals
                     .computeIfAbsent(String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r))), t -> new ArrayList<>())
-                    .add(millis(r.getId().getValue())));
+                    .add(StreamEntry.millisOf(r.getId().getValue())));
         }
         Map<String, Long> tickArrival = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.TICKS).partitions() && !exitArrivals.isEmpty(); p++) {
@@ -167,7 +167,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 String trace = String.valueOf(Envelope.traceIdOf(StreamEntry.fieldsOf(r)));
                 if (exitArrivals.containsKey(trace)) {
                     // the first arrival: a tick published again into the namespace has the same trace id (ReplayInput)
-                    tickArrival.putIfAbsent(trace, millis(r.getId().getValue()));
+                    tickArrival.putIfAbsent(trace, StreamEntry.millisOf(r.getId().getValue()));
                 }
             });
         }
@@ -213,10 +213,6 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             }
             range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
         }
-    }
-
-    private static long millis(String entryId) {
-        return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 
     /**

@@ -71,7 +71,7 @@ public final class StreamAdmin {
             if (oldestPendingId == null) {
                 return 0;
             }
-            return Math.max(0, nowMillis - Long.parseLong(oldestPendingId.substring(0, oldestPendingId.indexOf('-'))));
+            return Math.max(0, nowMillis - StreamEntry.millisOf(oldestPendingId));
         }
 
         /** @return true when the group has read and acknowledged everything */

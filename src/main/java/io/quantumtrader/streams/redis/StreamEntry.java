@@ -41,6 +41,22 @@ public record StreamEntry(String stream, String key, int partition, String id, M
         return c != 0 ? c : compareDigits(a, da + 1, a.length(), b, db + 1, b.length());
     }
 
+    /**
+     * @return the milliseconds part of an entry id {@code <ms>-<seq>}: when Redis added the entry (epoch ms, unless the
+     *         writer chose the id), parsed in place without a substring (it runs for every entry a task accepts)
+     * @throws IllegalArgumentException when the id has no {@code -} between two non-empty parts, or its first part is
+     *                                  not a decimal that fits a signed 64-bit {@code long}
+     */
+    public static long millisOf(String id) {
+        int d = dash(id);
+        digit(id, 0);   // Long.parseLong would take a sign
+        try {
+            return Long.parseLong(id, 0, d, 10);
+        } catch (NumberFormatException e) {
+            throw notAnId(id);
+        }
+    }
+
     private static int dash(String id) {
         int d = id.indexOf('-');
         if (d <= 0 || d == id.length() - 1) {

@@ -6,6 +6,7 @@ import io.quantumtrader.streams.redis.CommitBatch;
 import io.quantumtrader.streams.redis.Partitioner;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.state.CachedKeyValueStore;
 import io.quantumtrader.streams.state.KeyValueStore;
@@ -114,15 +115,9 @@ final class TaskContext implements TaskOutput {
         if (!dedupe.enabled()) {
             return;
         }
-        long arrival = arrivalMs(origin.entryId());
+        long arrival = StreamEntry.millisOf(origin.entryId());
         dedupe.add(eventId, arrival);
         batch.seen(eventId, arrival);
-    }
-
-    /** @return the ms part of a stream entry id {@code <ms>-<seq>}, parsed in place (no substring per entry) */
-    private static long arrivalMs(String entryId) {
-        int dash = entryId.indexOf('-');
-        return Long.parseLong(entryId, 0, dash < 0 ? entryId.length() : dash, 10);
     }
 
     /** Loads the task's meta hash: stream times ({@code stream-time.<node>}) and the last {@code commit-seq}. */
