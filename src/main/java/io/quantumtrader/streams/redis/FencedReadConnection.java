@@ -1,15 +1,14 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TransactionResult;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
@@ -69,33 +68,35 @@ public final class FencedReadConnection implements AutoCloseable {
      * @param leaseKey the task's lease key; the read counts only while it holds {@code token}
      * @param scratchKey a key of the task's slot for the undo's notes ({@link StreamKeys#fencedRead}); empty after the read
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
-     * @return the entries XREADGROUP returned; errors with {@link TaskFencedException} (nothing read: the read was
+     * @return the entries XREADGROUP returned, as bytes; errors with {@link TaskFencedException} (nothing read: the read was
      *         undone) when the lease is not the caller's, or with Redis' error (e.g. NOGROUP) when the read failed
      */
-    public Mono<List<StreamMessage<byte[], byte[]>>> read(String leaseKey, String scratchKey, String token, String group,
+    public Mono<List<RawStreamEntry>> read(String leaseKey, String scratchKey, String token, String group,
                                                           String consumer, List<String> streamKeys, List<String> offsets,
                                                           int count) {
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
             keys[0] = bytes(leaseKey);
             keys[1] = bytes(scratchKey);
-            @SuppressWarnings("unchecked")
-            XReadArgs.StreamOffset<byte[]>[] from = new XReadArgs.StreamOffset[streamKeys.size()];
+            CommandArgs<byte[], byte[]> readArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                    .add("GROUP").add(bytes(group)).add(bytes(consumer)).add("COUNT").add(count).add("STREAMS");
             for (int i = 0; i < streamKeys.size(); i++) {
                 keys[i + 2] = bytes(streamKeys.get(i));
-                String offset = offsets.get(i);
-                from[i] = ">".equals(offset) ? XReadArgs.StreamOffset.lastConsumed(keys[i + 2])
-                        : XReadArgs.StreamOffset.from(keys[i + 2], offset);
+                readArgs.addKey(keys[i + 2]);
+            }
+            for (String offset : offsets) {
+                readArgs.add(offset);
             }
             byte[][] beginArgs = {bytes(token), bytes(group)};
             byte[][] endArgs = {bytes(token), bytes(group), bytes(consumer), bytes(Integer.toString(count))};
-            RedisFuture<List<StreamMessage<byte[], byte[]>>> read;
+            RedisFuture<List<RawStreamEntry>> read;
             RedisFuture<Long> undo;
             RedisFuture<TransactionResult> exec;
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
-            read = commands.xreadgroup(Consumer.from(bytes(group), bytes(consumer)), XReadArgs.Builder.count(count), from);
+            // XREADGROUP with an output that keeps the entries as bytes (ReadGroupOutput: no maps on the I/O thread)
+            read = commands.dispatch(CommandType.XREADGROUP, new ReadGroupOutput(), readArgs);
             undo = commands.eval(END, ScriptOutputType.INTEGER, keys, endArgs);
             exec = commands.exec();
             connection.flushCommands();
@@ -123,7 +124,7 @@ public final class FencedReadConnection implements AutoCloseable {
     }
 
     /** {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through Lua). */
-    private Mono<List<StreamMessage<byte[], byte[]>>> scriptRead(String token, String group, String consumer,
+    private Mono<List<RawStreamEntry>> scriptRead(String token, String group, String consumer,
                                                                  byte[][] fencedKeys, List<String> offsets, int count) {
         byte[][] keys = new byte[fencedKeys.length - 1][];
         keys[0] = fencedKeys[0];
@@ -140,7 +141,7 @@ public final class FencedReadConnection implements AutoCloseable {
         connection.flushCommands();
         return Mono.fromCompletionStage(reply)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
-                .map(ReadGroupReply::messages);
+                .map(ReadGroupReply::entries);
     }
 
     @Override

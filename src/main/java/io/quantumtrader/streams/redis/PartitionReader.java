@@ -474,7 +474,7 @@ public final class PartitionReader {
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(FAST_READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
-                    .flatMapIterable(this::fromMessages);
+                    .flatMapIterable(this::fromRaw);
         } else if (leaseKey != null) {
             List<String> keys = new ArrayList<>(streamByKey.size() + 1);
             keys.add(leaseKey);
@@ -491,7 +491,7 @@ public final class PartitionReader {
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     .publishOn(Schedulers.parallel())
-                    .concatMapIterable(reply -> fromMessages(ReadGroupReply.messages(reply)));
+                    .concatMapIterable(reply -> fromRaw(ReadGroupReply.entries(reply)));
         } else {
             StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
             read = redis.opsForStream()
@@ -515,18 +515,22 @@ public final class PartitionReader {
                 .flatMap(entries -> pending && entries.isEmpty() ? read(perStream) : Mono.just(entries));
     }
 
-    /** Converts an XREADGROUP reply, of the transaction or of read-group.lua (an entry deleted while pending has no fields: empty map). */
-    private List<StreamEntry> fromMessages(List<io.lettuce.core.StreamMessage<byte[], byte[]>> messages) {
-        List<StreamEntry> out = new ArrayList<>(messages.size());
-        for (io.lettuce.core.StreamMessage<byte[], byte[]> m : messages) {
-            String key = names.decode(m.getStream());
-            Map<byte[], byte[]> body = m.getBody();
-            Map<String, String> fields = new LinkedHashMap<>(body == null ? 1 : body.size() * 2);
-            if (body != null) {
-                body.forEach((f, v) -> fields.put(names.decode(f),
-                        v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+    /**
+     * Converts an XREADGROUP reply, of the transaction or of read-group.lua, on this (the task's) thread: field names
+     * and keys through {@link RecurringStrings}, values as new strings (an entry deleted while pending has no fields:
+     * empty map).
+     */
+    private List<StreamEntry> fromRaw(List<RawStreamEntry> raw) {
+        List<StreamEntry> out = new ArrayList<>(raw.size());
+        for (RawStreamEntry e : raw) {
+            String key = names.decode(e.stream());
+            List<byte[]> fv = e.fieldsAndValues();
+            Map<String, String> fields = new LinkedHashMap<>(Math.max(2, fv.size()));
+            for (int i = 0; i + 1 < fv.size(); i += 2) {
+                byte[] v = fv.get(i + 1);
+                fields.put(names.decode(fv.get(i)), v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8));
             }
-            out.add(new StreamEntry(streamByKey.get(key), key, partition, m.getId(), fields));
+            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(), fields));
         }
         return out;
     }

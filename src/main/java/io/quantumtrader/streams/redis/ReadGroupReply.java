@@ -1,19 +1,15 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.StreamMessage;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The reply of {@code read-group.lua} — XREADGROUP's, passed through Lua: per stream
- * {@code { key, { { id, { field, value, ... } or nil }, ... } }} — as Lettuce's stream messages, whichever way the
+ * {@code { key, { { id, { field, value, ... } or nil }, ... } }} — as {@link RawStreamEntry}s, whichever way the
  * script ran (Spring's script executor leaves the elements as {@link ByteBuffer}s, Lettuce's byte-array codec as
- * {@code byte[]}s). An entry deleted while pending (nil fields) gets an empty body.
+ * {@code byte[]}s). An entry deleted while pending (nil fields) gets no fields.
  */
 final class ReadGroupReply {
 
@@ -21,8 +17,8 @@ final class ReadGroupReply {
     }
 
     /** @param reply the script's reply, or null when nothing was read */
-    static List<StreamMessage<byte[], byte[]>> messages(List<?> reply) {
-        List<StreamMessage<byte[], byte[]>> out = new ArrayList<>();
+    static List<RawStreamEntry> entries(List<?> reply) {
+        List<RawStreamEntry> out = new ArrayList<>();
         if (reply == null) {
             return out;
         }
@@ -33,14 +29,13 @@ final class ReadGroupReply {
             byte[] key = bytes(stream.get(0));
             for (Object e : (List<?>) stream.get(1)) {
                 List<?> entry = (List<?>) e;
-                Map<byte[], byte[]> body = new LinkedHashMap<>();
+                List<byte[]> fields = new ArrayList<>();
                 if (entry.size() > 1 && entry.get(1) instanceof List<?> fv) {
-                    for (int j = 0; j + 1 < fv.size(); j += 2) {
-                        Object v = fv.get(j + 1);
-                        body.put(bytes(fv.get(j)), v == null ? null : bytes(v));
+                    for (Object f : fv) {
+                        fields.add(f == null ? null : bytes(f));
                     }
                 }
-                out.add(new StreamMessage<>(key, new String(bytes(entry.get(0)), StandardCharsets.UTF_8), body));
+                out.add(new RawStreamEntry(key, bytes(entry.get(0)), fields));
             }
         }
         return out;
