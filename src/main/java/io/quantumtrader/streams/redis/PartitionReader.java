@@ -468,7 +468,7 @@ public final class PartitionReader {
             for (String key : keys) {
                 ids.add(pending ? pendingCursor.get(key) : ">");
             }
-            // Lettuce builds the messages on its I/O thread (byte arrays only); strings are made on a parallel thread
+            // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream)
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)

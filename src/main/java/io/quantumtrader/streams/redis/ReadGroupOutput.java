@@ -11,8 +11,10 @@ import java.util.List;
  * Lettuce's output for an {@code XREADGROUP} reply that keeps each entry as the bytes Redis sent
  * ({@link RawStreamEntry}): Lettuce's own {@code StreamReadOutput} builds a {@code LinkedHashMap} per entry keyed by
  * {@code byte[]} (an identity hash per field) and a {@code StreamMessage}, all on the connection's single I/O thread,
- * after which the reader built its own map of strings again (~8 % of the JVM's samples in {@code bench}'s measured
- * stateless phase, async-profiler, docs/BENCHMARKS.md 2026-12-04 21:58 section). Works alone or inside a
+ * after which the reader built its own map of strings again (3.6 % and 2.5 % of the JVM's samples in {@code bench}'s
+ * measured stateless phase, async-profiler; the replay 5.2 s instead of 5.4–5.5 s: docs/BENCHMARKS.md, 2026-12-04
+ * 21:58 section). Lettuce 7.5.2's own output also folds the entries of a reply into one message over RESP2 (lettuce
+ * issue #3800); this one reads both protocols. Works alone or inside a
  * {@code MULTI} (Lettuce's transaction output forwards each element with its depth less one), with RESP2 and RESP3.
  *
  * <p>How elements are told apart: Lettuce calls {@link #complete(int)} after every element with the number of
