@@ -72,8 +72,7 @@ public final class FencedReadConnection implements AutoCloseable {
      *         undone) when the lease is not the caller's, or with Redis' error (e.g. NOGROUP) when the read failed
      */
     public Mono<List<RawStreamEntry>> read(String leaseKey, String scratchKey, String token, String group,
-                                                          String consumer, List<String> streamKeys, List<String> offsets,
-                                                          int count) {
+                                           String consumer, List<String> streamKeys, List<String> offsets, int count) {
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
             keys[0] = bytes(leaseKey);
@@ -125,7 +124,7 @@ public final class FencedReadConnection implements AutoCloseable {
 
     /** {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through Lua). */
     private Mono<List<RawStreamEntry>> scriptRead(String token, String group, String consumer,
-                                                                 byte[][] fencedKeys, List<String> offsets, int count) {
+                                                  byte[][] fencedKeys, List<String> offsets, int count) {
         byte[][] keys = new byte[fencedKeys.length - 1][];
         keys[0] = fencedKeys[0];
         System.arraycopy(fencedKeys, 2, keys, 1, fencedKeys.length - 2);

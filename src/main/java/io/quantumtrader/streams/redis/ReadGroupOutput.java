@@ -13,9 +13,9 @@ import java.util.List;
  * {@code byte[]} (an identity hash per field) and a {@code StreamMessage}, all on the connection's single I/O thread,
  * after which the reader built its own map of strings again (3.6 % and 2.5 % of the JVM's samples in {@code bench}'s
  * measured stateless phase, async-profiler; the replay 5.2 s instead of 5.4–5.5 s: docs/BENCHMARKS.md, 2026-12-04
- * 21:58 section). Lettuce 7.5.2's own output also folds the entries of a reply into one message over RESP2 (lettuce
- * issue #3800); this one reads both protocols. Works alone or inside a
- * {@code MULTI} (Lettuce's transaction output forwards each element with its depth less one), with RESP2 and RESP3.
+ * 21:58 section). It reads RESP2 and RESP3 (over RESP2 Lettuce 7.5.2's own output folds a reply's entries into one
+ * message: lettuce issue #3800), alone or inside a {@code MULTI} (Lettuce's transaction output forwards each element
+ * with its depth less one).
  *
  * <p>How elements are told apart: Lettuce calls {@link #complete(int)} after every element with the number of
  * aggregates still open around it. The first bulk string is a stream key; an entry id is two levels below a key
