@@ -147,9 +147,12 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Starts {@code binary} on a free loopback port with persistence off.
+     * Starts {@code binary} on a free loopback port with persistence off, and PINGs it through the shared connection:
+     * a server that does not answer fails here, and the client's first connection (Netty's and Lettuce's start-up,
+     * 0.26–0.31 s of the replay's clock when the runtime made it; docs/BENCHMARKS.md, 2026-12-04 21:58 section) is made
+     * on the thread that starts Redis, while the replay parses its input.
      *
-     * @throws IllegalStateException when it cannot start
+     * @throws IllegalStateException when it cannot start, or does not answer once started
      */
     public static RedisConnection local(LocalRedisServer binary) {
         int port = freePort();
@@ -177,7 +180,16 @@ public final class RedisConnection implements AutoCloseable {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
                 LettuceClientConfiguration.builder().clientResources(resources).build());
         // README: the embedding example ends here
-        return new RedisConnection(server, factory, binary.describe() + " on " + host + ":" + port, false, host, port);
+        RedisConnection connection = new RedisConnection(server, factory, binary.describe() + " on " + host + ":" + port,
+                false, host, port);
+        try {
+            connection.verify();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw new IllegalStateException("started " + binary.describe() + " on port " + port + ", but it does not answer: "
+                    + e.getMessage(), e);
+        }
+        return connection;
     }
 
     /** PING through the shared connection (and the cluster's topology), bounded by the client's timeouts. */
