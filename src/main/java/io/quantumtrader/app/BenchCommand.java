@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-rounds", defaultValue = "8", description = "warm-up rounds at most: rounds repeat until the JIT compilers spend less than 5%% of a round compiling (default: ${DEFAULT-VALUE})")
     int warmupRounds;
 
-    @Option(names = "--batch-size", defaultValue = "2000", description = "XREADGROUP COUNT / task batch size, the engine's default (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "" + StreamsConfig.DEFAULT_BATCH_SIZE, description = "XREADGROUP COUNT / task batch size, the engine's default (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--keys", defaultValue = "1000", description = "distinct record keys (default: ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package io.quantumtrader.app;
 
+import io.quantumtrader.streams.runtime.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +12,7 @@ import java.time.Duration;
  *
  * @param namespace           Redis key namespace of the streams
  * @param instanceId          consumer name of this instance; default: the pod / host name
- * @param batchSize           entries per task batch (default 2,000, as {@code StreamsConfig.defaults()})
+ * @param batchSize           entries per task batch (default {@link StreamsConfig#DEFAULT_BATCH_SIZE}, 2,000)
  * @param maxLag              health turns OUT_OF_SERVICE above this many unread entries per source partition
  * @param maxOldestPendingAge health turns OUT_OF_SERVICE when an unacknowledged entry is older
  * @param maxStaleConsumers   health turns OUT_OF_SERVICE above this many stale consumers per group and partition
@@ -33,7 +34,7 @@ import java.time.Duration;
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       String instanceId,
-                                      @DefaultValue("2000") int batchSize,
+                                      @DefaultValue("" + StreamsConfig.DEFAULT_BATCH_SIZE) int batchSize,
                                       @DefaultValue("1000") long maxLag,
                                       @DefaultValue("60s") Duration maxOldestPendingAge,
                                       @DefaultValue("5") int maxStaleConsumers,

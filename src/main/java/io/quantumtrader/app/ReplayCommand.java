@@ -58,13 +58,13 @@ final class ReplayCommand implements Callable<Integer> {
     long punctuationMs;
 
     /**
-     * Entries a task reads, processes and commits at once. 2,000 for the replay, a throughput job, against the engine's
-     * 500: each batch pays a fenced read, the aligned inputs' watermark reads and a commit script whatever its size,
-     * and the replay's two serial tasks (market data, portfolio) ran 100,000 ticks 5–20 % faster (median 14 %) with
-     * 2,000 than with 500 in each of seven alternating pairs, with the same report otherwise (docs/BENCHMARKS.md,
-     * 2026-12-04).
+     * Entries a task reads, processes and commits at once: the engine's default, 2,000. The replay chose 2,000 first,
+     * while the engine's default was 500: each batch pays a fenced read, the aligned inputs' watermark reads and a
+     * commit script whatever its size, and the replay's two serial tasks (market data, portfolio) ran 100,000 ticks
+     * 5–20 % faster (median 14 %) with 2,000 than with 500 in each of seven alternating pairs, with the same report
+     * otherwise (docs/BENCHMARKS.md, 2026-12-04).
      */
-    @Option(names = "--batch-size", defaultValue = "2000",
+    @Option(names = "--batch-size", defaultValue = "" + StreamsConfig.DEFAULT_BATCH_SIZE,
             description = "task batch size: entries read, processed and committed at once (default: ${DEFAULT-VALUE})")
     int batchSize;
 

@@ -52,10 +52,13 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         Objects.requireNonNull(alignment, "alignment");
     }
 
+    /** Default {@link #batchSize()}: entries per task batch (see the record's comment for why 2,000). */
+    public static final int DEFAULT_BATCH_SIZE = 2000;
+
     /** @return the defaults listed on this record */
     public static StreamsConfig defaults() {
         String pid = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
-        return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), 2000,
+        return new StreamsConfig("qt", pid + "-" + UUID.randomUUID().toString().substring(0, 8), DEFAULT_BATCH_SIZE,
                 Duration.ofMillis(2), Duration.ofMillis(100),
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(2000)),
                 StreamCatalog.defaults(), CommitHook.NONE, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
