@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  * default) instead of Jackson 3's default, a concurrent deque per factory: the engine serializes on a few long-lived
  * platform threads, where the deque's acquire and release were about a third of {@code serialize}'s JFR samples in
  * {@code bench}; a tick-shaped record is written in ~242 instead of ~296 ns and read in ~420 instead of 455–490 ns
- * ({@code JsonRecyclerPoolBenchmark}, docs/BENCHMARKS.md 2026-12-04 08:37 section).
+ * ({@code JsonRecyclerPoolBenchmark}, docs/BENCHMARKS.md 2026-12-04 08:37 section). It calls a record's constructor
+ * through a method handle spread once per type ({@link CreatorInvokers}) instead of Jackson 3's per-call
+ * {@code invokeWithArguments}.
  *
  * @param <T> the value type
  */
@@ -28,6 +30,7 @@ public final class JsonSerde<T> implements Serde<T> {
                     .build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(CreatorInvokers.module())
             .build();
 
     private final JsonMapper mapper;
