@@ -110,7 +110,7 @@ class EventTimeAlignmentTest {
                 // the left records after the last right one wait for the right input's end (nothing is guessed)
                 long lastRight = rightEvents.get(rightEvents.size() - 1).time();
                 long waiting = leftEvents.stream().filter(e -> e.time() > lastRight).count();
-                awaitOutputs(ns, expected().size() - (int) waiting);
+                awaitOutputs(ns, expected().size() - (int) waiting, runtime);
                 Thread.sleep(200);
                 assertThat(merged(ns)).as(s.name() + ": before the right input ends")
                         .isEqualTo(expected().subList(0, expected().size() - (int) waiting));
@@ -137,7 +137,7 @@ class EventTimeAlignmentTest {
             first.start();
             publish(rawFeed, leftEvents);
             publish(rightFeed, rightEvents.subList(0, 10));
-            awaitOutputs(ns, 10 + 14);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
+            awaitOutputs(ns, 10 + 14, first);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
             Thread.sleep(200);
             assertThat(first.tasks().stream().mapToLong(t -> t.alignerHeld()).sum()).as("left from 28 s on").isEqualTo(60 - 14);
             assertThat(first.undrained()).as("what a run that did not drain says is left")
@@ -193,7 +193,7 @@ class EventTimeAlignmentTest {
                 }
             }
             rightFeed.watermark("right", Long.MAX_VALUE).block();
-            awaitOutputs(ns, expected.size());
+            awaitOutputs(ns, expected.size(), runtime);
             Thread.sleep(200);
             assertThat(merged(ns)).isEqualTo(expected);
             Object watermark = RedisTestSupport.template().opsForHash()
@@ -482,9 +482,29 @@ class EventTimeAlignmentTest {
         return out;
     }
 
-    private static void awaitOutputs(String ns, int n) throws InterruptedException {
+    /**
+     * Waits up to 30 s for {@code n} merged outputs; when they do not come, fails with what the runtime says is left
+     * ({@link StreamsRuntime#undrained}) and every watermark hash of the namespace, so a stall explains itself.
+     */
+    private static void awaitOutputs(String ns, int n, StreamsRuntime runtime) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (RedisTestSupport.length(ns, "merged", 0) < n && System.nanoTime() < deadline) {
+        while (RedisTestSupport.length(ns, "merged", 0) < n) {
+            if (System.nanoTime() >= deadline) {
+                StringBuilder why = new StringBuilder("after 30 s, " + merged(ns).size() + " of " + n
+                        + " merged outputs: " + merged(ns) + "\nundrained: " + runtime.undrained());
+                StreamKeys keys = new StreamKeys(ns);
+                for (String stream : List.of("left", "right", "windows", "raw")) {
+                    for (int p = 0; p < 2; p++) {
+                        Map<Object, Object> marks = RedisTestSupport.template().opsForHash()
+                                .entries(keys.watermarks(stream, p)).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                                .block(Duration.ofSeconds(5));
+                        if (marks != null && !marks.isEmpty()) {
+                            why.append("\nwatermarks of ").append(stream).append('/').append(p).append(": ").append(marks);
+                        }
+                    }
+                }
+                throw new AssertionError(why.toString());
+            }
             Thread.sleep(20);
         }
     }
