@@ -24,9 +24,9 @@ import tools.jackson.databind.deser.std.StdValueInstantiator;
  * <p>Jackson 3 (3.1.7 and 3.3.0) calls such a creator with {@code MethodHandle.invokeWithArguments(Object[])}, which
  * builds a spreading adapter on every call ({@code asSpreader}, {@code MethodType} look-ups): 32 % of the time to
  * decode a tick under C1, the replay's compiler. With the spreader built once, a tick decodes in ~2.3 instead of
- * ~3.2 µs under C1 and ~0.70 instead of ~0.83 µs under C2 (docs/BENCHMARKS.md, 2026-12-05 section). The creator, its
- * arguments and the values Jackson passes are unchanged, and so is what a failing creator gives: its exception, with
- * Jackson's own message ("Cannot construct instance of …, problem: …").
+ * ~3.2 µs under C1 and ~0.69 instead of ~0.83 µs under C2 (docs/BENCHMARKS.md, 2026-12-04/05 23:52 section). The
+ * creator, its arguments and the values Jackson passes are unchanged, and so is what a failing creator gives: its
+ * exception, with Jackson's own message ("Cannot construct instance of …, problem: …").
  *
  * <p>Only Jackson's own {@link StdValueInstantiator} is replaced (not a subclass, which may call its creator in its own
  * way), and only when its creator can be turned into a method handle; any other type keeps Jackson's instantiator.

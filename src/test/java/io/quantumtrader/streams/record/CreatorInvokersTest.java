@@ -101,13 +101,15 @@ class CreatorInvokersTest {
     void decodesWhatJacksonAloneDecodes() throws Exception {
         Map<Class<?>, List<String>> inputs = Map.of(
                 Order.class, List.of(
-                        "{\"symbol\":\"BTC/USD\",\"quantity\":0.25,\"priority\":3,\"leg\":{\"venue\":\"paper\",\"price\":1043},\"tags\":[\"a\",\"b\"]}",
+                        "{\"symbol\":\"BTC/USD\",\"quantity\":0.25,\"priority\":3,"
+                                + "\"leg\":{\"venue\":\"paper\",\"price\":1043},\"tags\":[\"a\",\"b\"]}",
                         "{\"symbol\":\"ETH\",\"quantity\":1e-3}",
                         "{\"quantity\":2,\"symbol\":\"X\",\"priority\":null,\"unknown_is_ignored\":false}"),
                 Quote.class, List.of("{\"symbol\":\"BTC\",\"bid\":1043.5}", "{\"bid\":0,\"symbol\":\"Z\"}"),
                 Hidden.class, List.of("{\"a\":\"q\",\"b\":7}"));
         JsonMapper lenient = JACKSON.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        JsonMapper ours = JsonSerde.defaultMapper().rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        JsonMapper ours = JsonSerde.defaultMapper().rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         inputs.forEach((type, texts) -> texts.forEach(text ->
                 assertThat((Object) ours.readValue(text, type)).as(text).isEqualTo(lenient.readValue(text, type))));
     }
