@@ -45,7 +45,7 @@ public final class ReplayResume {
             var entries = redis.opsForStream().reverseRange(keys.stream(stream, p), Range.unbounded(), Limit.limit().count(1))
                     .collectList().block();
             if (entries != null && !entries.isEmpty()) {
-                lastIds[p] = String.valueOf(entries.get(0).getValue().get("id"));
+                lastIds[p] = String.valueOf(io.quantumtrader.streams.redis.StreamEntry.fieldsOf(entries.get(0)).get("id"));
                 any = true;
             }
         }

@@ -1,5 +1,7 @@
 package io.quantumtrader.streams;
 
+import io.quantumtrader.streams.record.CloudEventJson;
+import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.EventPublisher;
@@ -33,7 +35,7 @@ class DeadLetterTest {
         publisher.sendRaw("ticks", "A", Map.of("garbage", "yes")).block();                          // no envelope
         publisher.send("ticks", "A", new Tick("A", 11, 2), 2_000L).block();
         Map<String, String> badJson = new java.util.LinkedHashMap<>(
-                io.quantumtrader.streams.record.EnvelopeCodec.encode("ticks", "test", "bad-json", "A", Map.of(), 3_000L, null));
+                CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "test", "bad-json", "A", Map.of(), 3_000L, null)));
         badJson.put("data", "{\"symbol\": \"A\", \"price\": ");
         publisher.sendRaw("ticks", "A", badJson).block();                                            // truncated JSON
         Map<String, String> invalid = new java.util.LinkedHashMap<>(badJson);

@@ -111,8 +111,12 @@ class EngineIntegrationTest {
         assertThat(out.source()).isEqualTo("pricing/priced-sink");
         assertThat(out.time()).isEqualTo(in.time());
         assertThat(out.idempotencyKey()).isEqualTo(out.id());
-        // attributes the stream implies are not written (Envelope#toFields(String)); the trace id differs from the id
-        assertThat(outFields.keySet()).containsExactly("id", "source", "time", "subject", "data", "traceid");
+        // attributes the stream implies are not written (Envelope#toStructured(String)); the trace id differs from the
+        // id; the entry is one field, the CloudEvent in JSON with data last, read back as flat fields
+        assertThat(outFields.keySet()).containsExactly("id", "source", "time", "subject", "traceid", "data");
+        assertThat(template().opsForStream().range(new io.quantumtrader.streams.redis.StreamKeys(ns).stream("priced", p),
+                org.springframework.data.domain.Range.unbounded()).blockFirst().getValue())
+                .containsOnlyKeys(io.quantumtrader.streams.record.CloudEventJson.FIELD);
         assertThat(out.data()).isEqualTo("{\"symbol\":\"AAA\",\"seq\":1,\"price_cents\":150}");
         assertThat(out.id()).isEqualTo(io.quantumtrader.streams.record.EnvelopeCodec.deterministicId(
                 "pricing", "ticks/" + p + "/" + firstId(ns, p), "priced-sink", "1"));

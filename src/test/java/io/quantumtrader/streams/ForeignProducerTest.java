@@ -2,6 +2,7 @@ package io.quantumtrader.streams;
 
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.record.CloudEventJson;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.redis.StreamCatalog;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Entries written by something else than this engine, with a plain XADD (another language, redis-cli): the minimal
  * entry (id, time, data) and the full ten-field layout are processed; one that states a wrong {@code specversion} or
- * {@code type} explicitly is dead-lettered, as before the attributes became implied (issue 12).
+ * {@code type} explicitly is dead-lettered, as before the attributes became implied (issue 12); the README's redis-cli
+ * entries, in structured mode and in flat fields, are processed.
  */
 class ForeignProducerTest {
 
@@ -75,6 +77,80 @@ class ForeignProducerTest {
         assertThat(dlq.get(0).get("error.message")).contains("unsupported specversion '2.0'");
         assertThat(dlq.get(1)).containsEntry("id", "cli-4").containsEntry("error.reason", "wrong_type");
         assertThat(dlq.get(1).get("error.message")).contains("'priced.v1' does not belong to stream 'ticks'");
+    }
+
+    /**
+     * The README's two smallest valid entries ("Stream entries": structured mode and flat fields), run as written
+     * (tokenized as a shell would), are processed; the engine's own output is one {@code cloudevent} field; a
+     * structured entry that is not JSON is dead-lettered with the parser's reason.
+     */
+    @Test
+    void theReadmesRedisCliEntriesAreProcessedInBothLayouts() throws java.io.IOException {
+        String ns = RedisTestSupport.freshNamespace();
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(XADD '<ns>:\\{<ns>\\.0}:s:ticks' '\\*' [^`]*)`").matcher(readme);
+        List<String> commands = new java.util.ArrayList<>();
+        while (m.find()) {
+            commands.add(m.group(1).replace("<ns>", ns));
+        }
+        assertThat(commands).as("README's redis-cli entries").hasSize(2);
+        String key = new StreamKeys(ns).stream("ticks", 0);
+        for (String command : commands) {
+            List<String> words = shellWords(command);
+            assertThat(words.subList(0, 3)).containsExactly("XADD", key, "*");
+            template().opsForStream().add(MapRecord.create(key, fields(words.subList(3, words.size()).toArray(String[]::new)))).block();
+        }
+        template().opsForStream().add(MapRecord.create(key, Map.of(CloudEventJson.FIELD, "{\"id\":\"t-3\",\"time\":"))).block();
+
+        TopologyBuilder b = new TopologyBuilder("foreign");
+        b.stream("ticks", Quote.class, Named.as("ticks-in"))
+                .mapValues(q -> q.price() * 2, Named.as("doubled"))
+                .to("doubled", Named.as("doubled-sink"));
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(runtime.counters().rejected()).isEqualTo(1);
+        }
+        String out = new StreamKeys(ns).stream("doubled", 0);
+        List<Map<Object, Object>> raw = template().opsForStream().range(out, org.springframework.data.domain.Range.unbounded())
+                .map(r -> r.getValue()).collectList().block();
+        assertThat(raw).hasSize(2).allSatisfy(f -> assertThat(f).containsOnlyKeys(CloudEventJson.FIELD));
+        assertThat(entries(ns, "doubled", 0)).extracting(f -> f.get("subject") + " " + f.get("data"))
+                .containsExactly("AAA 3.0", "AAA 3.0");
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).singleElement().satisfies(f -> {
+            assertThat(f).containsEntry("error.reason", "invalid_envelope");
+            assertThat(f.get("error.message")).contains("field 'cloudevent' is not a CloudEvent in JSON", "end-of-input");
+        });
+    }
+
+    /** The README's example value. */
+    public record Quote(String symbol, double price) {
+    }
+
+    /** Splits a command line into words as a POSIX shell does for words and single quotes (all the README uses). */
+    private static List<String> shellWords(String line) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder word = null;
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '\'' ) {
+                quoted = !quoted;
+                word = word == null ? new StringBuilder() : word;
+            } else if (c == ' ' && !quoted) {
+                if (word != null) {
+                    words.add(word.toString());
+                    word = null;
+                }
+            } else {
+                word = word == null ? new StringBuilder() : word;
+                word.append(c);
+            }
+        }
+        if (word != null) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     private static String firstEntryId(String key) {

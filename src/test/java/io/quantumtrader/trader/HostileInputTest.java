@@ -1,5 +1,6 @@
 package io.quantumtrader.trader;
 
+import io.quantumtrader.streams.record.CloudEventJson;
 import io.micrometer.core.instrument.Counter;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.record.EnvelopeCodec;
@@ -134,7 +135,7 @@ class HostileInputTest {
         for (int i = 0; i < ticks.size(); i++) {
             PriceTick t = ticks.get(i);
             String id = "tick-" + i;
-            Map<String, String> valid = EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id);
+            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
             writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
             int kind = i / every;
             if (i % every == every / 2 && kind < kinds.size()) {
@@ -143,7 +144,7 @@ class HostileInputTest {
         }
         // and a subject that is not valid UTF-8, written as raw bytes
         Map<ByteBuffer, ByteBuffer> raw = new HashMap<>();
-        Map<String, String> last = EnvelopeCodec.encode(TICKS, "feed", "utf8", "BTC-USD", ticks.get(10), ticks.get(10).timestamp(), "utf8");
+        Map<String, String> last = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", "utf8", "BTC-USD", ticks.get(10), ticks.get(10).timestamp(), "utf8"));
         last.forEach((f, v) -> raw.put(buf(f.getBytes(StandardCharsets.UTF_8)), buf(v.getBytes(StandardCharsets.UTF_8))));
         raw.put(buf("subject".getBytes(StandardCharsets.UTF_8)), buf(new byte[]{'B', (byte) 0xC3, (byte) 0x28, 'X'}));
         int hostile = kinds.size() + 1;

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A stream entry as stored in Redis: CloudEvents 1.0 attributes as flat fields (DESIGN §4).
+ * A stream entry: CloudEvents 1.0 attributes, written by this engine in structured mode (one field holding the event
+ * in JSON, {@link #toStructured(String)}, {@link CloudEventJson}) and read from that or from flat fields (binary mode,
+ * {@link #fromFields(String, Map)}), DESIGN §4.
  *
  * <p>Fields: {@code id} (unique event id), {@code source} (producing node), {@code specversion} ("1.0"),
  * {@code type} (e.g. {@code risk.evaluation.complete.v1}), {@code time} (event time, RFC 3339 UTC),
@@ -26,7 +28,8 @@ import java.util.Map;
  * An entry that carries any of them (written before this layout, by another producer, by hand with redis-cli) is read
  * exactly as before: a value present is the value used, and a wrong one is refused as before (a {@code specversion}
  * other than 1.0 here, a {@code type} of another stream or version by the ingest guard). Dropping the five attributes
- * cuts an output entry from ten fields to five or six, and a commit script's arguments by about a third.
+ * cuts an output entry from ten fields to five or six, and a commit script's arguments by about a third. Structured
+ * mode leaves out the same attributes.
  *
  * @param time event time (UTC instant, millisecond precision on the wire)
  * @param type event type; {@code null} only when read with {@link #fromFields(Map)} from an entry that relies on its
@@ -107,11 +110,23 @@ public record Envelope(String id, String source, String type, Instant time, Stri
     }
 
     /**
-     * Reads an entry of {@code stream}, implying the attributes it does not carry (see the class comment).
+     * The entry as this engine writes it to {@code stream}: one field, {@value CloudEventJson#FIELD}, the attributes of
+     * {@link #toFields(String)} (none that can be implied) as one JSON object, {@code data} last as JSON.
+     *
+     * @param stream the logical stream the entry is written to
+     */
+    public Map<String, String> toStructured(String stream) {
+        return CloudEventJson.structured(toFields(stream));
+    }
+
+    /**
+     * Reads an entry of {@code stream}, in structured mode or in flat fields, implying the attributes it does not carry
+     * (see the class comment).
      *
      * @param stream the logical stream the entry was read from; an absent {@code type} is {@code <stream>.v1}
      * @throws InvalidEnvelopeException when a required attribute ({@code id}, {@code time}, {@code data}) is missing,
-     *                                  the spec version is not 1.0, or {@code time} is not RFC 3339
+     *                                  the spec version is not 1.0, {@code time} is not RFC 3339, or the entry's
+     *                                  {@value CloudEventJson#FIELD} is not a JSON object of attributes
      */
     public static Envelope fromFields(String stream, Map<String, String> f) {
         return read(f, typeOf(stream));
@@ -129,12 +144,14 @@ public record Envelope(String id, String source, String type, Instant time, Stri
     }
 
     /** @return the entry's trace id: its {@code traceid} field, else (implied) its {@code id}; null when it has neither */
-    public static String traceIdOf(Map<String, String> f) {
+    public static String traceIdOf(Map<String, String> entry) {
+        Map<String, String> f = CloudEventJson.flattenIfValid(entry);
         String trace = f.get("traceid");
         return trace != null ? trace : f.get("id");
     }
 
-    private static Envelope read(Map<String, String> f, String impliedType) {
+    private static Envelope read(Map<String, String> entry, String impliedType) {
+        Map<String, String> f = CloudEventJson.flatten(entry);
         String id = require(f, "id");
         String type = f.get("type");
         if (type == null) {

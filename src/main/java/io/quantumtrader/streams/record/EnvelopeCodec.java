@@ -25,14 +25,15 @@ public final class EnvelopeCodec {
      * @param value    payload, encoded with the default JSON mapper (snake_case)
      * @param time     event time, epoch ms
      * @param traceId  trace id to carry; the event id when {@code null}
-     * @return the entry's fields, without the attributes implied by the stream ({@link Envelope#toFields(String)})
+     * @return the entry's fields: one, the CloudEvent in JSON, without the attributes implied by the stream
+     *         ({@link Envelope#toStructured(String)})
      * @throws SerializationException when the value cannot be encoded
      */
     public static Map<String, String> encode(String stream, String source, String eventId, String key, Object value,
                                              long time, String traceId) {
         String data = JSON.serialize(value);
         return new Envelope(eventId, source, Envelope.typeOf(stream), Instant.ofEpochMilli(time), key, data,
-                traceId == null ? eventId : traceId, eventId).toFields(stream);
+                traceId == null ? eventId : traceId, eventId).toStructured(stream);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.quantumtrader.streams.redis;
 
+import io.quantumtrader.streams.record.CloudEventJson;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -518,7 +519,7 @@ public final class PartitionReader {
     /**
      * Converts an XREADGROUP reply, of the transaction or of read-group.lua, on this (the task's) thread: field names
      * and keys through {@link RecurringStrings}, values as new strings (an entry deleted while pending has no fields:
-     * empty map).
+     * empty map), an entry in structured mode expanded into flat fields ({@link CloudEventJson#flattenIfValid}).
      */
     private List<StreamEntry> fromRaw(List<RawStreamEntry> raw) {
         List<StreamEntry> out = new ArrayList<>(raw.size());
@@ -530,7 +531,7 @@ public final class PartitionReader {
                 byte[] v = fv.get(i + 1);
                 fields.put(names.decode(fv.get(i)), v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8));
             }
-            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(), fields));
+            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(), CloudEventJson.flattenIfValid(fields)));
         }
         return out;
     }

@@ -15,13 +15,14 @@ public record StreamEntry(String stream, String key, int partition, String id, M
 
     /**
      * @return the fields of a stream entry read through Spring Data Redis, as strings in their stored order (an entry
-     *         deleted while pending has none: empty map)
+     *         deleted while pending has none: empty map); an entry in structured mode expanded into flat fields
+     *         ({@link io.quantumtrader.streams.record.CloudEventJson#flattenIfValid})
      */
     public static Map<String, String> fieldsOf(org.springframework.data.redis.connection.stream.MapRecord<String, Object, Object> r) {
         Map<Object, Object> value = r.getValue() == null ? Map.of() : r.getValue();
         Map<String, String> fields = new java.util.LinkedHashMap<>(value.size() * 2);
         value.forEach((k, v) -> fields.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
-        return fields;
+        return io.quantumtrader.streams.record.CloudEventJson.flattenIfValid(fields);
     }
 
     /**

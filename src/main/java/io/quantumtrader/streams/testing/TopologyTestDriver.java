@@ -190,7 +190,8 @@ public final class TopologyTestDriver implements AutoCloseable {
         return streams.computeIfAbsent(stream, s -> new ArrayList<>());
     }
 
-    private void append(String stream, Map<String, String> fields) {
+    private void append(String stream, Map<String, String> written) {
+        Map<String, String> fields = io.quantumtrader.streams.record.CloudEventJson.flattenIfValid(written);
         StreamEntry entry = new StreamEntry(stream, stream, 0, (++sequence) + "-0", fields);
         entries(stream).add(entry);
         for (GlobalStoreReplica g : globals.values()) {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The wire layout (issue 12): attributes constant per stream or equal to the event id are not written and are implied
  * on read; entries that carry them (the full layout, another producer) read exactly as before, and a wrong value
- * present is still refused.
+ * present is still refused. Checked on the flat fields (binary mode) that the engine's structured entries expand to
+ * ({@link CloudEventJson}, tested in {@code CloudEventJsonTest}).
  */
 class EnvelopeLayoutTest {
 
@@ -26,18 +27,18 @@ class EnvelopeLayoutTest {
 
     @Test
     void writesOnlyWhatTheStreamDoesNotImply() {
-        Map<String, String> f = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
+        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
         assertThat(f).containsOnlyKeys("id", "source", "time", "subject", "data");
         assertThat(f.keySet()).containsExactly("id", "source", "time", "subject", "data");
 
-        Map<String, String> derived = EnvelopeCodec.encode("priced", "app/sink", "e-2", null, 7, T, "trace-9");
+        Map<String, String> derived = CloudEventJson.flatten(EnvelopeCodec.encode("priced", "app/sink", "e-2", null, 7, T, "trace-9"));
         assertThat(derived).containsExactly(Map.entry("id", "e-2"), Map.entry("source", "app/sink"),
-                Map.entry("time", "2023-11-14T22:13:20.123Z"), Map.entry("data", "7"), Map.entry("traceid", "trace-9"));
+                Map.entry("time", "2023-11-14T22:13:20.123Z"), Map.entry("traceid", "trace-9"), Map.entry("data", "7"));
     }
 
     @Test
     void impliedAttributesRoundTrip() {
-        Map<String, String> f = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
+        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
         Envelope e = Envelope.fromFields("ticks", f);
         assertThat(e).isEqualTo(new Envelope("e-1", "feed", "ticks.v1", Instant.ofEpochMilli(T), "AAA",
                 "{\"symbol\":\"AAA\",\"price\":1.5,\"seq\":1}", "e-1", "e-1"));
@@ -66,7 +67,7 @@ class EnvelopeLayoutTest {
 
     @Test
     void aWrongValuePresentIsStillRefused() {
-        Map<String, String> f = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
+        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
         assertThatThrownBy(() -> Envelope.fromFields("ticks", with(f, "specversion", "2.0")))
                 .isInstanceOf(InvalidEnvelopeException.class).hasMessageContaining("unsupported specversion '2.0'");
         assertThat(reason(with(f, "specversion", "0.3"))).isEqualTo(RejectedEntryException.Reason.INVALID_ENVELOPE);
@@ -80,13 +81,14 @@ class EnvelopeLayoutTest {
 
     @Test
     void theGuardAcceptsBothLayoutsAndAMinimalForeignEntry() {
-        Map<String, String> compact = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
+        Map<String, String> structured = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
+        Map<String, String> compact = CloudEventJson.flatten(structured);
         Map<String, String> full = Envelope.fromFields("ticks", compact).toFields();
         Map<String, String> minimal = new LinkedHashMap<>();
         minimal.put("id", "cli-1");
         minimal.put("time", "2023-11-14T22:13:20Z");
         minimal.put("data", "{\"symbol\":\"AAA\",\"price\":2.5,\"seq\":2}");
-        for (Map<String, String> f : java.util.List.of(compact, full, minimal)) {
+        for (Map<String, String> f : java.util.List.of(structured, compact, full, minimal)) {
             IngestGuard.Accepted a = GUARD.check("ticks", 0, f, TICKS, false, System.currentTimeMillis());
             assertThat(a.envelope().type()).isEqualTo("ticks.v1");
             assertThat(a.value()).isInstanceOf(Tick.class);
