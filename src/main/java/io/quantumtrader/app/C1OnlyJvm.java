@@ -73,6 +73,14 @@ final class C1OnlyJvm {
     static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
     private static final Pattern PAGES_CHOSEN = Pattern.compile(
             "-XX:[+-]Use(TransparentHuge|Large)Pages.*");
+    /**
+     * The metaspace size at which the child's first full collection runs, unless the command line set one: with the
+     * default (21 MB) a replay's JVM ran two full collections ("Metadata GC Threshold", 42–52 ms each, at 1.4 s and
+     * 2.3 s, the second inside the timed run) while it loaded its ~43 MB of class metadata (GC log, docs/BENCHMARKS.md
+     * 2026-12-05 01:31 section); with 64 MB it runs none.
+     */
+    static final String METASPACE = "-XX:MetaspaceSize=64m";
+    private static final Pattern METASPACE_CHOSEN = Pattern.compile("-XX:(Max)?MetaspaceSize=.*");
     /** Where Linux says in which mode transparent huge pages are: {@code always [madvise] never} when on request. */
     static final String THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled";
 
@@ -229,10 +237,11 @@ final class C1OnlyJvm {
      * The options this class adds to a child's command line, as they appear in the child's own JVM options.
      *
      * @param jvmOptions a JVM's input arguments
-     * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN} and {@value #HUGE_PAGES} among them, in that order
+     * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN}, {@value #HUGE_PAGES} and {@value #METASPACE} among
+     *         them, in that order
      */
     static List<String> added(List<String> jvmOptions) {
-        return Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES).filter(jvmOptions::contains).toList();
+        return Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES, METASPACE).filter(jvmOptions::contains).toList();
     }
 
     /** @return whether and how to run the replay in a child JVM with {@code -XX:TieredStopAtLevel=1} */
@@ -269,6 +278,9 @@ final class C1OnlyJvm {
         }
         if (jvm.hugePagesOnRequest() && !chose(jvm, PAGES_CHOSEN)) {
             command.add(HUGE_PAGES);
+        }
+        if (!chose(jvm, METASPACE_CHOSEN)) {
+            command.add(METASPACE);
         }
         String cp = jvm.classPath();
         boolean jar = !cp.isEmpty() && !cp.contains(File.pathSeparator) && cp.endsWith(".jar") && jvm.javaCommand().startsWith(cp);

@@ -56,9 +56,15 @@ class C1OnlyJvmTest {
     void theChildGetsAFixedYoungGenerationUnlessTheHeapWasSizedAndHugePagesWhenTheKernelGivesThemOnRequest() {
         String java = Path.of("/opt/jdk", "bin", "java").toString();
         assertThat(planFor(List.of(), true).command()).containsExactly(java, "-XX:TieredStopAtLevel=1",
-                "-XX:+UseParallelGC", "-Xmn128m", "-XX:+UseTransparentHugePages", "-jar", "app.jar", "replay");
+                "-XX:+UseParallelGC", "-Xmn128m", "-XX:+UseTransparentHugePages", "-XX:MetaspaceSize=64m", "-jar", "app.jar",
+                "replay");
         assertThat(planFor(List.of("-Dx=y"), false).command()).containsExactly(java, "-Dx=y", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseParallelGC", "-Xmn128m", "-jar", "app.jar", "replay");
+                "-XX:+UseParallelGC", "-Xmn128m", "-XX:MetaspaceSize=64m", "-jar", "app.jar", "replay");
+        // the user set the metaspace: their choice stands
+        for (String metaspace : List.of("-XX:MetaspaceSize=128m", "-XX:MaxMetaspaceSize=256m")) {
+            assertThat(planFor(List.of(metaspace), false).command()).as(metaspace).doesNotContain("-XX:MetaspaceSize=64m")
+                    .contains("-Xmn128m");
+        }
         // the user sized the heap or chose the pages: their choice stands
         for (String sized : List.of("-Xmx512m", "-Xms2g", "-Xmn64m", "-XX:MaxHeapSize=1g", "-XX:NewRatio=3",
                 "-XX:MaxRAMPercentage=50", "-XX:MaxNewSize=64m")) {
@@ -72,8 +78,8 @@ class C1OnlyJvmTest {
                     .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xmn128m");
         }
         // what the child says it runs with: the options this class adds, found among its own
-        assertThat(C1OnlyJvm.added(List.of("-Xmx1g", "-XX:+UseTransparentHugePages", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")))
-                .containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages");
+        assertThat(C1OnlyJvm.added(List.of("-Xmx1g", "-XX:MetaspaceSize=64m", "-XX:+UseTransparentHugePages", "-XX:+UseParallelGC",
+                "-XX:TieredStopAtLevel=1"))).containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-XX:MetaspaceSize=64m");
     }
 
     @Test
@@ -95,7 +101,8 @@ class C1OnlyJvmTest {
 
         assertThat(plan.relaunch()).isTrue();
         assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-Xmx1g", "-Dx=y",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-jar", "target/app.jar", "replay", "--speed", "60");
+                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:MetaspaceSize=64m", "-jar", "target/app.jar", "replay",
+                "--speed", "60");
     }
 
     @Test
@@ -105,7 +112,8 @@ class C1OnlyJvmTest {
 
         // a collector chosen on the command line is kept
         assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xmn128m", "-cp", "a.jar:classes", QuantumTraderCli.class.getName(), "replay");
+                "-XX:TieredStopAtLevel=1", "-Xmn128m", "-XX:MetaspaceSize=64m", "-cp", "a.jar:classes",
+                QuantumTraderCli.class.getName(), "replay");
     }
 
     @Test
