@@ -95,7 +95,8 @@ class CloudEventJsonTest {
                 "{\"id\":\"e\",\"subject\":[\"a\"]}", "attribute 'subject' is an array, not a string",
                 "{\"id\":\"e\",\"subject\":{}}", "attribute 'subject' is an object, not a string",
                 "{\"id\":\"e\",\"time\":1.5}", "attribute 'time' is a number, not a string",
-                "{\"id\":\"e\",\"id\":\"f\"}", "Duplicate Object property \"id\"",
+                "{\"id\":\"e\",\"id\":\"f\"}", "attribute 'id' appears twice",
+                "{\"id\":\"e\",\"subject\":null,\"subject\":\"A\"}", "attribute 'subject' appears twice",
                 "{\"id\":\"e\"} {}", "there is more after the JSON object",
                 "{\"id\":\"e\",\"data\":{\"a\":", "Unexpected end-of-input");
         reasons.forEach((json, reason) -> {
