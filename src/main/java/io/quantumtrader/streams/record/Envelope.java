@@ -83,8 +83,9 @@ public record Envelope(String id, String source, String type, Instant time, Stri
     }
 
     /**
-     * The entry as this engine writes it to {@code stream}: without the attributes that {@link #fromFields(String, Map)}
-     * implies (see the class comment), in a stable order, ready for XADD.
+     * The entry's attributes as flat fields (binary mode), without those that {@link #fromFields(String, Map)} implies
+     * (see the class comment), in a stable order: what {@link #toStructured(String)} writes as JSON, and an entry a
+     * reader of flat fields takes, ready for XADD.
      *
      * @param stream the logical stream the entry is written to
      */
