@@ -88,7 +88,8 @@ class ForeignProducerTest {
     void theReadmesRedisCliEntriesAreProcessedInBothLayouts() throws java.io.IOException {
         String ns = RedisTestSupport.freshNamespace();
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(XADD '<ns>:\\{<ns>\\.0}:s:ticks' '\\*' [^`]*)`").matcher(readme);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(XADD '<ns>:\\{<ns>\\.0}:s:ticks' '\\*' [^`]*)`")
+                .matcher(readme);
         List<String> commands = new java.util.ArrayList<>();
         while (m.find()) {
             commands.add(m.group(1).replace("<ns>", ns));
@@ -98,15 +99,18 @@ class ForeignProducerTest {
         for (String command : commands) {
             List<String> words = shellWords(command);
             assertThat(words.subList(0, 3)).containsExactly("XADD", key, "*");
-            template().opsForStream().add(MapRecord.create(key, fields(words.subList(3, words.size()).toArray(String[]::new)))).block();
+            String[] fieldsAndValues = words.subList(3, words.size()).toArray(String[]::new);
+            template().opsForStream().add(MapRecord.create(key, fields(fieldsAndValues))).block();
         }
-        template().opsForStream().add(MapRecord.create(key, Map.of(CloudEventJson.FIELD, "{\"id\":\"t-3\",\"time\":"))).block();
+        String truncated = "{\"id\":\"t-3\",\"time\":";
+        template().opsForStream().add(MapRecord.create(key, Map.of(CloudEventJson.FIELD, truncated))).block();
 
         TopologyBuilder b = new TopologyBuilder("foreign");
         b.stream("ticks", Quote.class, Named.as("ticks-in"))
                 .mapValues(q -> q.price() * 2, Named.as("doubled"))
                 .to("doubled", Named.as("doubled-sink"));
-        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns);
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(runtime.counters().rejected()).isEqualTo(1);
@@ -120,7 +124,8 @@ class ForeignProducerTest {
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).singleElement().satisfies(f -> {
             assertThat(f).containsEntry("error.reason", "invalid_envelope");
-            assertThat(f.get("error.message")).contains("field 'cloudevent' is not a CloudEvent in JSON", "end-of-input");
+            assertThat(f.get("error.message"))
+                    .contains("field 'cloudevent' is not a CloudEvent in JSON", "end-of-input");
         });
     }
 
@@ -134,7 +139,7 @@ class ForeignProducerTest {
         StringBuilder word = null;
         boolean quoted = false;
         for (char c : line.toCharArray()) {
-            if (c == '\'' ) {
+            if (c == '\'') {
                 quoted = !quoted;
                 word = word == null ? new StringBuilder() : word;
             } else if (c == ' ' && !quoted) {

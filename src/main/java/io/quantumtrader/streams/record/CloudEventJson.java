@@ -55,7 +55,8 @@ public final class CloudEventJson {
      * @return the entry: {@value #FIELD} → the CloudEvent as one JSON object
      */
     public static Map<String, String> structured(Map<String, String> attributes) {
-        StringBuilder json = new StringBuilder(128 + (attributes.containsKey("data") ? attributes.get("data").length() : 0));
+        String data = attributes.get("data");
+        StringBuilder json = new StringBuilder(128 + (data != null ? data.length() : 0));
         json.append('{');
         for (Map.Entry<String, String> a : attributes.entrySet()) {
             if (a.getValue() == null || "data".equals(a.getKey())) {
@@ -70,7 +71,6 @@ public final class CloudEventJson {
             appendEscaped(a.getValue(), json);
             json.append('"');
         }
-        String data = attributes.get("data");
         if (data != null) {
             json.append(json.length() > 1 ? ",\"data\":" : "\"data\":").append(data);
         }

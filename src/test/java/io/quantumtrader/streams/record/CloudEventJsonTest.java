@@ -28,7 +28,8 @@ class CloudEventJsonTest {
 
     @Test
     void theEngineWritesOneFieldThatAnyJsonReaderTakesAsACloudEvent() {
-        Map<String, String> entry = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, "trace-7");
+        Map<String, String> entry = EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T,
+                "trace-7");
         assertThat(entry).containsOnlyKeys(CloudEventJson.FIELD);
         JsonNode event = PLAIN.readTree(entry.get(CloudEventJson.FIELD));
         assertThat(event.propertyNames()).containsExactly("id", "source", "time", "subject", "traceid", "data");

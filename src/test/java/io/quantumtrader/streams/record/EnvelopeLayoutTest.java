@@ -27,18 +27,18 @@ class EnvelopeLayoutTest {
 
     @Test
     void writesOnlyWhatTheStreamDoesNotImply() {
-        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
+        Map<String, String> f = flat("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
         assertThat(f).containsOnlyKeys("id", "source", "time", "subject", "data");
         assertThat(f.keySet()).containsExactly("id", "source", "time", "subject", "data");
 
-        Map<String, String> derived = CloudEventJson.flatten(EnvelopeCodec.encode("priced", "app/sink", "e-2", null, 7, T, "trace-9"));
+        Map<String, String> derived = flat("priced", "app/sink", "e-2", null, 7, T, "trace-9");
         assertThat(derived).containsExactly(Map.entry("id", "e-2"), Map.entry("source", "app/sink"),
                 Map.entry("time", "2023-11-14T22:13:20.123Z"), Map.entry("traceid", "trace-9"), Map.entry("data", "7"));
     }
 
     @Test
     void impliedAttributesRoundTrip() {
-        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
+        Map<String, String> f = flat("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
         Envelope e = Envelope.fromFields("ticks", f);
         assertThat(e).isEqualTo(new Envelope("e-1", "feed", "ticks.v1", Instant.ofEpochMilli(T), "AAA",
                 "{\"symbol\":\"AAA\",\"price\":1.5,\"seq\":1}", "e-1", "e-1"));
@@ -67,7 +67,7 @@ class EnvelopeLayoutTest {
 
     @Test
     void aWrongValuePresentIsStillRefused() {
-        Map<String, String> f = CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null));
+        Map<String, String> f = flat("ticks", "feed", "e-1", "AAA", new Tick("AAA", 1.5, 1), T, null);
         assertThatThrownBy(() -> Envelope.fromFields("ticks", with(f, "specversion", "2.0")))
                 .isInstanceOf(InvalidEnvelopeException.class).hasMessageContaining("unsupported specversion '2.0'");
         assertThat(reason(with(f, "specversion", "0.3"))).isEqualTo(RejectedEntryException.Reason.INVALID_ENVELOPE);
@@ -97,6 +97,12 @@ class EnvelopeLayoutTest {
         assertThat(m.traceId()).isEqualTo("cli-1");
         assertThat(m.idempotencyKey()).isEqualTo("cli-1");
         assertThat(m.source()).isEqualTo("unknown");
+    }
+
+    /** @return the flat fields of the entry the engine writes ({@link EnvelopeCodec#encode}, structured mode) */
+    private static Map<String, String> flat(String stream, String source, String id, String key, Object value, long time,
+                                            String traceId) {
+        return CloudEventJson.flatten(EnvelopeCodec.encode(stream, source, id, key, value, time, traceId));
     }
 
     private static RejectedEntryException.Reason reason(Map<String, String> f) {
