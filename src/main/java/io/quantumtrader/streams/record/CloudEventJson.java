@@ -4,9 +4,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.io.JsonStringEncoder;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.util.JsonRecyclerPools;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,9 +40,8 @@ public final class CloudEventJson {
      */
     public static final int MAX_EAGER_CHARS = 1 << 20;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.threadLocalPool())
-            .build();
+    /** {@link JsonSerde#defaultMapper()}'s factory: one configuration (its buffer pool) for the JSON read here. */
+    private static final TokenStreamFactory FACTORY = JsonSerde.defaultMapper().tokenStreamFactory();
     private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
 
     private CloudEventJson() {
