@@ -28,11 +28,17 @@ import java.util.stream.Stream;
  * runs the throughput collector ({@value #THROUGHPUT_GC}) unless the command line chose a collector: 4.3–4.5 s against
  * 4.6–4.8 s with G1 in five alternating pairs, with 5 % less CPU (same section).
  *
- * <p>Unless the command line sized the heap (or the machine's default heap is below 512 MB), the child's young
+ * <p>Unless the command line sized the heap (or the machine's default heap is below 1 GB), the child's young
  * generation is fixed at {@value #YOUNG_GEN}: the collector's adaptive sizing grew it to ~750 MB, so that the JVM kept
- * touching, and each collection copied into, pages never touched before. When the kernel gives transparent huge pages
- * on request ({@code madvise} in {@value #THP_MODE}), the heap is backed by them ({@value #HUGE_PAGES}). Page faults
- * were 12 % of a replay's CPU samples in async-profiler; the two options took the minor page faults of
+ * touching, and each collection copied into, pages never touched before. With it, objects are promoted after one
+ * young collection ({@value #TENURING}, unless the command line set a tenuring threshold): a replay's live young
+ * objects are the batches in flight, which the collector otherwise copied between the survivor spaces up to seven
+ * times. Together the two took the replay's young-collection pauses from ~720 to ~400 ms and its median time from
+ * 4.37–4.44 s to 4.03–4.15 s in 13 alternating rounds against {@code -Xmn128m} with the default threshold; either
+ * alone gained less, within the spread (docs/BENCHMARKS.md, 2026-12-05 03:23 section). When the kernel gives
+ * transparent huge pages on request ({@code madvise} in {@value #THP_MODE}), the heap is backed by them
+ * ({@value #HUGE_PAGES}). Page faults were 12 % of a replay's CPU samples in async-profiler; the two options (then with
+ * {@code -Xmn128m}) took the minor page faults of
  * {@code java -jar … replay} from ~300,000 to 65,000–73,000, its system CPU time from ~3.1 to ~2.0 s and its median
  * time in five pairs from 7.4 to 6.5 s on a slow machine (docs/BENCHMARKS.md, 2026-12-04 14:53 section).
  *
@@ -63,9 +69,12 @@ final class C1OnlyJvm {
     static final String THROUGHPUT_GC = "-XX:+UseParallelGC";
     private static final Pattern GC_CHOSEN = Pattern.compile("-XX:\\+Use\\w*GC");
     /** The child's young generation, unless the command line sized the heap. */
-    static final String YOUNG_GEN = "-Xmn128m";
+    static final String YOUNG_GEN = "-Xmn256m";
     /** The smallest largest heap (bytes) with which a child gets {@link #YOUNG_GEN}: four times the young generation. */
-    static final long MIN_HEAP_FOR_YOUNG_GEN = 512L * 1024 * 1024;
+    static final long MIN_HEAP_FOR_YOUNG_GEN = 1024L * 1024 * 1024;
+    /** Promotion after one young collection, given with {@link #YOUNG_GEN} unless the command line set a threshold. */
+    static final String TENURING = "-XX:MaxTenuringThreshold=1";
+    private static final Pattern TENURING_CHOSEN = Pattern.compile("-XX:(Max|Initial)TenuringThreshold=.*");
     /** Options that size the heap or its generations: with one of them the user chose, and no {@link #YOUNG_GEN}. */
     private static final Pattern HEAP_SIZED = Pattern.compile(
             "-Xm[nsx].*|-XX:\\w*(HeapSize|NewSize|NewRatio|RAMPercentage|RAMFraction|RAM)=.*");
@@ -237,11 +246,11 @@ final class C1OnlyJvm {
      * The options this class adds to a child's command line, as they appear in the child's own JVM options.
      *
      * @param jvmOptions a JVM's input arguments
-     * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN}, {@value #HUGE_PAGES} and {@value #METASPACE} among
-     *         them, in that order
+     * @return those of {@value #THROUGHPUT_GC}, {@value #YOUNG_GEN}, {@value #TENURING}, {@value #HUGE_PAGES} and
+     *         {@value #METASPACE} among them, in that order
      */
     static List<String> added(List<String> jvmOptions) {
-        return Stream.of(THROUGHPUT_GC, YOUNG_GEN, HUGE_PAGES, METASPACE).filter(jvmOptions::contains).toList();
+        return Stream.of(THROUGHPUT_GC, YOUNG_GEN, TENURING, HUGE_PAGES, METASPACE).filter(jvmOptions::contains).toList();
     }
 
     /** @return whether and how to run the replay in a child JVM with {@code -XX:TieredStopAtLevel=1} */
@@ -275,6 +284,9 @@ final class C1OnlyJvm {
         }
         if (jvm.maxHeapBytes() >= MIN_HEAP_FOR_YOUNG_GEN && !chose(jvm, HEAP_SIZED)) {
             command.add(YOUNG_GEN);
+            if (!chose(jvm, TENURING_CHOSEN)) {
+                command.add(TENURING);
+            }
         }
         if (jvm.hugePagesOnRequest() && !chose(jvm, PAGES_CHOSEN)) {
             command.add(HUGE_PAGES);

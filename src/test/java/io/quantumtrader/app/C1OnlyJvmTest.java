@@ -56,30 +56,39 @@ class C1OnlyJvmTest {
     void theChildGetsAFixedYoungGenerationUnlessTheHeapWasSizedAndHugePagesWhenTheKernelGivesThemOnRequest() {
         String java = Path.of("/opt/jdk", "bin", "java").toString();
         assertThat(planFor(List.of(), true).command()).containsExactly(java, "-XX:TieredStopAtLevel=1",
-                "-XX:+UseParallelGC", "-Xmn128m", "-XX:+UseTransparentHugePages", "-XX:MetaspaceSize=64m", "-jar", "app.jar",
-                "replay");
+                "-XX:+UseParallelGC", "-Xmn256m", "-XX:MaxTenuringThreshold=1", "-XX:+UseTransparentHugePages",
+                "-XX:MetaspaceSize=64m", "-jar", "app.jar", "replay");
         assertThat(planFor(List.of("-Dx=y"), false).command()).containsExactly(java, "-Dx=y", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseParallelGC", "-Xmn128m", "-XX:MetaspaceSize=64m", "-jar", "app.jar", "replay");
+                "-XX:+UseParallelGC", "-Xmn256m", "-XX:MaxTenuringThreshold=1", "-XX:MetaspaceSize=64m", "-jar",
+                "app.jar", "replay");
         // the user set the metaspace: their choice stands
         for (String metaspace : List.of("-XX:MetaspaceSize=128m", "-XX:MaxMetaspaceSize=256m")) {
             assertThat(planFor(List.of(metaspace), false).command()).as(metaspace).doesNotContain("-XX:MetaspaceSize=64m")
-                    .contains("-Xmn128m");
+                    .contains("-Xmn256m");
         }
         // the user sized the heap or chose the pages: their choice stands
         for (String sized : List.of("-Xmx512m", "-Xms2g", "-Xmn64m", "-XX:MaxHeapSize=1g", "-XX:NewRatio=3",
                 "-XX:MaxRAMPercentage=50", "-XX:MaxNewSize=64m")) {
-            assertThat(planFor(List.of(sized), false).command()).as(sized).doesNotContain("-Xmn128m");
+            assertThat(planFor(List.of(sized), false).command()).as(sized)
+                    .doesNotContain("-Xmn256m", "-XX:MaxTenuringThreshold=1");
         }
         // a small machine's default heap: the old generation would be left too little
-        assertThat(planFor(List.of(), 256L << 20, false).command()).doesNotContain("-Xmn128m");
-        assertThat(planFor(List.of(), 512L << 20, false).command()).contains("-Xmn128m");
+        assertThat(planFor(List.of(), 512L << 20, false).command())
+                .doesNotContain("-Xmn256m", "-XX:MaxTenuringThreshold=1");
+        assertThat(planFor(List.of(), 1024L << 20, false).command()).contains("-Xmn256m", "-XX:MaxTenuringThreshold=1");
+        // the user set a tenuring threshold: theirs stands, the young generation is still fixed
+        for (String tenuring : List.of("-XX:MaxTenuringThreshold=15", "-XX:InitialTenuringThreshold=3")) {
+            assertThat(planFor(List.of(tenuring), false).command()).as(tenuring)
+                    .doesNotContain("-XX:MaxTenuringThreshold=1").contains("-Xmn256m");
+        }
         for (String pages : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages")) {
             assertThat(planFor(List.of(pages), true).command()).as(pages)
-                    .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xmn128m");
+                    .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xmn256m");
         }
         // what the child says it runs with: the options this class adds, found among its own
         assertThat(C1OnlyJvm.added(List.of("-Xmx1g", "-XX:MetaspaceSize=64m", "-XX:+UseTransparentHugePages", "-XX:+UseParallelGC",
-                "-XX:TieredStopAtLevel=1"))).containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-XX:MetaspaceSize=64m");
+                "-XX:MaxTenuringThreshold=1", "-XX:TieredStopAtLevel=1"))).containsExactly("-XX:+UseParallelGC",
+                "-XX:MaxTenuringThreshold=1", "-XX:+UseTransparentHugePages", "-XX:MetaspaceSize=64m");
     }
 
     @Test
@@ -112,7 +121,7 @@ class C1OnlyJvmTest {
 
         // a collector chosen on the command line is kept
         assertThat(plan.command()).containsExactly(Path.of("/opt/jdk", "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xmn128m", "-XX:MetaspaceSize=64m", "-cp", "a.jar:classes",
+                "-XX:TieredStopAtLevel=1", "-Xmn256m", "-XX:MaxTenuringThreshold=1", "-XX:MetaspaceSize=64m", "-cp", "a.jar:classes",
                 QuantumTraderCli.class.getName(), "replay");
     }
 
