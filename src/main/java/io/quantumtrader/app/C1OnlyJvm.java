@@ -31,11 +31,13 @@ import java.util.stream.Stream;
  * <p>Unless the command line sized the heap (or the machine's default heap is below 1 GB), the child's young
  * generation is fixed at {@value #YOUNG_GEN}: the collector's adaptive sizing grew it to ~750 MB, so that the JVM kept
  * touching, and each collection copied into, pages never touched before. With it, objects are promoted after one
- * young collection ({@value #TENURING}, unless the command line set a tenuring threshold): a replay's live young
- * objects are the batches in flight, which the collector otherwise copied between the survivor spaces up to seven
- * times. Together the two took the replay's young-collection pauses from ~720 to ~400 ms and its median time from
- * 4.37–4.44 s to 4.03–4.15 s in 13 alternating rounds against {@code -Xmn128m} with the default threshold; either
- * alone gained less, within the spread (docs/BENCHMARKS.md, 2026-12-05 03:23 section). When the kernel gives
+ * young collection ({@value #TENURING}, unless the command line set a tenuring threshold). The collector otherwise
+ * starts at a threshold of 7 and lowers it one step per collection: its first collections copied the replay's input
+ * (100,000 trades) and what start-up built between the survivor spaces again and again (34–61 ms each, against
+ * 15–37 ms), and it grew the survivor spaces out of eden (22 collections instead of 18). Together the two options took
+ * the replay's young-collection pauses from ~720 ms ({@code -Xmn128m}, the default threshold) to ~310–400 ms and its
+ * median time from 4.38 to 4.03 s in 13 alternating rounds; either alone gained less, within the spread
+ * (docs/BENCHMARKS.md, 2026-12-05 03:23 section). When the kernel gives
  * transparent huge pages on request ({@code madvise} in {@value #THP_MODE}), the heap is backed by them
  * ({@value #HUGE_PAGES}). Page faults were 12 % of a replay's CPU samples in async-profiler; the two options (then with
  * {@code -Xmn128m}) took the minor page faults of
