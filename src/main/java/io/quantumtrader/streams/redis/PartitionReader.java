@@ -51,7 +51,7 @@ public final class PartitionReader {
     private static final org.springframework.data.redis.serializer.RedisElementReader<List> RAW =
             (org.springframework.data.redis.serializer.RedisElementReader) (org.springframework.data.redis.serializer.RedisElementReader<Object>) buffer -> buffer;
 
-    /** Longest a fenced read transaction may take before the reader fails (and its task restarts). */
+    /** Longest a fenced read (transaction or script) may take before the reader fails (and its task restarts). */
     static final Duration FAST_READ_TIMEOUT = Duration.ofSeconds(5);
 
     /**
@@ -491,6 +491,11 @@ public final class PartitionReader {
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                    // the same guard as the transaction's: a script read Redis ran whose reply never reached this
+                    // reader stalled a task on a Redis Cluster for good, its entry pending and the rest unread
+                    // (EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md, 2026-12-05 03:23 UTC).
+                    // Failing restarts the task, which re-reads its pending entries first
+                    .timeout(FAST_READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
                     .concatMapIterable(reply -> fromRaw(ReadGroupReply.entries(reply)));
         } else {
