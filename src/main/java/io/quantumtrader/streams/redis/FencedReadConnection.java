@@ -6,6 +6,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -28,6 +30,13 @@ import java.util.Optional;
  * string of the reply into Lua and back; measured on Redis 7.0.15, 500 entries of five fields cost 5.4–5.9 ms of
  * Redis time that way against 2.0–2.2 ms for the transaction (docs/BENCHMARKS.md).
  *
+ * <p>On a Redis Cluster a read is {@code read-group.lua} on a dedicated Lettuce cluster connection (its first key, the
+ * lease, routes it to the master of the task's slot), through Lettuce's future API: until 2026-12-05 it went through
+ * Spring Data Redis' reactive script executor on the shared connection, whose reply once never reached the reader
+ * although Redis had run the read (a task stalled with one entry pending; docs/BENCHMARKS.md, 2026-12-05 03:23
+ * section). A reply as a future has no per-element demand to lose; the standalone transaction and the commits were
+ * never seen to stall that way.
+ *
  * <p>Thread-safe: every read's five commands are queued and flushed by this connection's {@link DispatchThread}, never
  * by the caller, so reads of several tasks never interleave inside a transaction.
  */
@@ -38,11 +47,20 @@ public final class FencedReadConnection implements AutoCloseable {
     /** The single-script read, for when Redis refuses the transaction (out of memory: every queued command is refused). */
     private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
+    /** The standalone connection; null on a Redis Cluster. */
     private final StatefulRedisConnection<byte[], byte[]> connection;
+    /** The Redis Cluster connection; null on a standalone Redis. */
+    private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
     private final DispatchThread dispatch = new DispatchThread("qt-fenced-read");
+
+    private FencedReadConnection(StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+        this.connection = null;
+        this.cluster = cluster;
+    }
 
     private FencedReadConnection(StatefulRedisConnection<byte[], byte[]> connection) {
         this.connection = connection;
+        this.cluster = null;
         // a read's five commands leave in one flush, not one write each. A connection lost after the flush can still
         // split them: Lettuce re-sends the commands Redis had not answered on the new connection, whose EXEC then
         // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost)
@@ -50,13 +68,19 @@ public final class FencedReadConnection implements AutoCloseable {
     }
 
     /**
-     * @return a new connection to the template's Redis when it runs on Lettuce against a standalone server (the one
-     *         {@link CommitConnection} would use, with its TLS settings and credentials); empty otherwise (on a Redis
-     *         Cluster tasks read through {@code read-group.lua})
+     * @return a new connection to the template's Redis when it runs on Lettuce: against a standalone server the one
+     *         {@link CommitConnection} would use (its TLS settings and credentials), against a Redis Cluster one of the
+     *         template's cluster client (as {@link ClusterCommitConnection}); empty for another client (tasks then
+     *         read through {@code read-group.lua} on the template)
      */
     public static Optional<FencedReadConnection> open(ReactiveStringRedisTemplate template) {
-        if (!(template.getConnectionFactory() instanceof LettuceConnectionFactory factory)
-                || !(factory.getNativeClient() instanceof RedisClient client)) {
+        if (!(template.getConnectionFactory() instanceof LettuceConnectionFactory factory)) {
+            return Optional.empty();
+        }
+        if (factory.getNativeClient() instanceof RedisClusterClient clusterClient) {
+            return Optional.of(new FencedReadConnection(clusterClient.connect(ByteArrayCodec.INSTANCE)));
+        }
+        if (!(factory.getNativeClient() instanceof RedisClient client)) {
             return Optional.empty();
         }
         return Optional.of(new FencedReadConnection(client.connect(ByteArrayCodec.INSTANCE, CommitConnection.uri(factory))));
@@ -67,12 +91,16 @@ public final class FencedReadConnection implements AutoCloseable {
      *
      * @param leaseKey the task's lease key; the read counts only while it holds {@code token}
      * @param scratchKey a key of the task's slot for the undo's notes ({@link StreamKeys#fencedRead}); empty after the read
+     *                   (not used on a Redis Cluster, whose reads are {@code read-group.lua})
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
      * @return the entries XREADGROUP returned, as bytes; errors with {@link TaskFencedException} (nothing read: the read was
      *         undone) when the lease is not the caller's, or with Redis' error (e.g. NOGROUP) when the read failed
      */
     public Mono<List<RawStreamEntry>> read(String leaseKey, String scratchKey, String token, String group,
                                            String consumer, List<String> streamKeys, List<String> offsets, int count) {
+        if (cluster != null) {
+            return dispatch.send(() -> clusterRead(leaseKey, token, group, consumer, streamKeys, offsets, count));
+        }
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
             keys[0] = bytes(leaseKey);
@@ -122,6 +150,18 @@ public final class FencedReadConnection implements AutoCloseable {
         return Mono.fromFuture(reply.toCompletableFuture(), true);
     }
 
+    /** {@code read-group.lua} on the cluster connection, routed by its first key (the lease) to the task's master. */
+    private Mono<List<RawStreamEntry>> clusterRead(String leaseKey, String token, String group, String consumer,
+                                                   List<String> streamKeys, List<String> offsets, int count) {
+        byte[][] keys = new byte[streamKeys.size() + 2][];
+        keys[0] = bytes(leaseKey);
+        keys[1] = null; // no scratch key: scriptRead leaves it out
+        for (int i = 0; i < streamKeys.size(); i++) {
+            keys[i + 2] = bytes(streamKeys.get(i));
+        }
+        return scriptRead(token, group, consumer, keys, offsets, count);
+    }
+
     /** {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through Lua). */
     private Mono<List<RawStreamEntry>> scriptRead(String token, String group, String consumer,
                                                   byte[][] fencedKeys, List<String> offsets, int count) {
@@ -136,8 +176,13 @@ public final class FencedReadConnection implements AutoCloseable {
         for (int i = 0; i < offsets.size(); i++) {
             args[4 + i] = bytes(offsets.get(i));
         }
-        RedisFuture<List<Object>> reply = connection.async().eval(SCRIPT_READ, ScriptOutputType.MULTI, keys, args);
-        connection.flushCommands();
+        RedisFuture<List<Object>> reply;
+        if (cluster != null) {
+            reply = cluster.async().eval(SCRIPT_READ, ScriptOutputType.MULTI, keys, args);
+        } else {
+            reply = connection.async().eval(SCRIPT_READ, ScriptOutputType.MULTI, keys, args);
+            connection.flushCommands();
+        }
         return Mono.fromCompletionStage(reply)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .map(ReadGroupReply::entries);
@@ -145,7 +190,11 @@ public final class FencedReadConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        ConnectionClose.awaitClose(connection);
+        if (cluster != null) {
+            ConnectionClose.awaitClose(cluster);
+        } else {
+            ConnectionClose.awaitClose(connection);
+        }
         dispatch.close();
     }
 
