@@ -112,7 +112,10 @@ public final class StreamTask {
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
     private final InputNotifier notifier;
-    /** Fenced reads as transactions on a dedicated connection (null: through {@code read-group.lua}). */
+    /**
+     * Fenced reads on a dedicated connection: transactions on a standalone Redis, {@code read-group.lua} on a Redis
+     * Cluster (null: {@code read-group.lua} through the template).
+     */
     private final FencedReadConnection fastReads;
 
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
