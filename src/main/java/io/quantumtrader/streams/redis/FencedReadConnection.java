@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime, standalone Redis): each read is one
+ * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime). On a standalone Redis each read is one
  * transaction {@code MULTI; EVAL read-fence-begin.lua; XREADGROUP …; EVAL read-fence-end.lua; EXEC}, so the entries
  * go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is no longer the caller's
  * is undone inside the same transaction (its entries leave the caller's PEL and the group's position goes back) before

@@ -492,9 +492,9 @@ public final class PartitionReader {
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     // the same guard as the transaction's: a script read Redis ran whose reply never reached this
-                    // reader stalled a task on a Redis Cluster for good, its entry pending and the rest unread
-                    // (EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md, 2026-12-05 03:23 UTC).
-                    // Failing restarts the task, which re-reads its pending entries first
+                    // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when
+                    // its reads went this way: EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md,
+                    // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first
                     .timeout(FAST_READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
                     .concatMapIterable(reply -> fromRaw(ReadGroupReply.entries(reply)));
