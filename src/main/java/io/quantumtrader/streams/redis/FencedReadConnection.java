@@ -99,7 +99,7 @@ public final class FencedReadConnection implements AutoCloseable {
     public Mono<List<RawStreamEntry>> read(String leaseKey, String scratchKey, String token, String group,
                                            String consumer, List<String> streamKeys, List<String> offsets, int count) {
         if (cluster != null) {
-            return dispatch.send(() -> clusterRead(leaseKey, token, group, consumer, streamKeys, offsets, count));
+            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, count));
         }
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
@@ -134,7 +134,8 @@ public final class FencedReadConnection implements AutoCloseable {
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
                     // plain XREADGROUP still runs: read through the single script then, as before the transactions
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
-                            e -> dispatch.send(() -> scriptRead(token, group, consumer, keys, offsets, count)));
+                            e -> dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets,
+                                    count)));
         });
     }
 
@@ -150,24 +151,17 @@ public final class FencedReadConnection implements AutoCloseable {
         return Mono.fromFuture(reply.toCompletableFuture(), true);
     }
 
-    /** {@code read-group.lua} on the cluster connection, routed by its first key (the lease) to the task's master. */
-    private Mono<List<RawStreamEntry>> clusterRead(String leaseKey, String token, String group, String consumer,
-                                                   List<String> streamKeys, List<String> offsets, int count) {
-        byte[][] keys = new byte[streamKeys.size() + 2][];
+    /**
+     * {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through
+     * Lua). On a Redis Cluster its first key, the lease, routes it to the master of the task's slot.
+     */
+    private Mono<List<RawStreamEntry>> scriptRead(String leaseKey, String token, String group, String consumer,
+                                                  List<String> streamKeys, List<String> offsets, int count) {
+        byte[][] keys = new byte[streamKeys.size() + 1][];
         keys[0] = bytes(leaseKey);
-        keys[1] = null; // no scratch key: scriptRead leaves it out
         for (int i = 0; i < streamKeys.size(); i++) {
-            keys[i + 2] = bytes(streamKeys.get(i));
+            keys[i + 1] = bytes(streamKeys.get(i));
         }
-        return scriptRead(token, group, consumer, keys, offsets, count);
-    }
-
-    /** {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through Lua). */
-    private Mono<List<RawStreamEntry>> scriptRead(String token, String group, String consumer,
-                                                  byte[][] fencedKeys, List<String> offsets, int count) {
-        byte[][] keys = new byte[fencedKeys.length - 1][];
-        keys[0] = fencedKeys[0];
-        System.arraycopy(fencedKeys, 2, keys, 1, fencedKeys.length - 2);
         byte[][] args = new byte[4 + offsets.size()][];
         args[0] = bytes(token);
         args[1] = bytes(group);

@@ -52,7 +52,7 @@ public final class PartitionReader {
             (org.springframework.data.redis.serializer.RedisElementReader) (org.springframework.data.redis.serializer.RedisElementReader<Object>) buffer -> buffer;
 
     /** Longest a fenced read (transaction or script) may take before the reader fails (and its task restarts). */
-    static final Duration FAST_READ_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * A reader whose last non-empty read returned at most this many entries is reported idle from its first idle
@@ -336,7 +336,7 @@ public final class PartitionReader {
         // entry-level demand (receive()) is never read beyond by more than the rounding of an even split
         int perStream = split(count, batches ? fullStreams : streamByKey.size());
         wakeRequested.set(false);
-        // never cancelled (see disposed): it ends within FAST_READ_TIMEOUT or the script's own bound
+        // never cancelled (see disposed): it ends within READ_TIMEOUT or the script's own bound
         read(perStream).subscribe(entries -> {
             if (disposed) {
                 reading.set(false);
@@ -473,7 +473,7 @@ public final class PartitionReader {
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream)
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
-                    .timeout(FAST_READ_TIMEOUT)
+                    .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
                     .flatMapIterable(this::fromRaw);
         } else if (leaseKey != null) {
@@ -495,7 +495,7 @@ public final class PartitionReader {
                     // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when
                     // its reads went this way: EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md,
                     // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first
-                    .timeout(FAST_READ_TIMEOUT)
+                    .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
                     .concatMapIterable(reply -> fromRaw(ReadGroupReply.entries(reply)));
         } else {

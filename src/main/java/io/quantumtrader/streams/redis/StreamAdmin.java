@@ -227,7 +227,7 @@ public final class StreamAdmin {
     public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
         return redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
                 // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts)
-                .timeout(PartitionReader.FAST_READ_TIMEOUT)
+                .timeout(PartitionReader.READ_TIMEOUT)
                 .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());
     }
 }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A task's read through {@code read-group.lua} (the Redis Cluster path) whose reply never reaches the reader fails
- * after {@link PartitionReader#FAST_READ_TIMEOUT} instead of waiting for ever, and what that consumer had read stays in
+ * after {@link PartitionReader#READ_TIMEOUT} instead of waiting for ever, and what that consumer had read stays in
  * its pending list for the restarted reader. On a Redis Cluster such a reply once held a task for good, its entry
  * pending and its partition unread (EventTimeAlignmentOnClusterTest; docs/BENCHMARKS.md, 2026-12-05 03:23 section).
  * Here a proxy in front of a real Redis keeps the replies back ({@link ReplyHoldingProxy}).
@@ -54,7 +54,7 @@ class ScriptReadReplyTimeoutTest {
                     .expectError(TimeoutException.class)
                     .verify(Duration.ofSeconds(30));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
-                    PartitionReader.FAST_READ_TIMEOUT.minusMillis(100));
+                    PartitionReader.READ_TIMEOUT.minusMillis(100));
             reader.stop();
             proxy.close(); // before the connection: its close would wait for replies that do not come
         }
