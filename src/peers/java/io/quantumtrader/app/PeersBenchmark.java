@@ -379,12 +379,18 @@ public final class PeersBenchmark {
                 if (warmUp != null) {
                     warmUp.kafkaRun(broker, run[0], run[1]);
                 }
-                kafkaRun(broker, run[0], run[1]);
+                if (!kafkaRun(broker, run[0], run[1])) {
+                    // the broker lost or refused part of the input (a stall of minutes, once an OutOfOrderSequenceException):
+                    // one more try on fresh topics, so a transient broker failure does not cost the run its figure
+                    System.out.printf("Kafka Streams %s, %s: trying once more on fresh topics%n", run[0], run[1]);
+                    kafkaRun(broker, run[0], run[1]);
+                }
             }
         }
     }
 
-    private void kafkaRun(KafkaBroker broker, String kind, String guarantee) throws Exception {
+    /** @return false when the input could not be produced (nothing measured), true otherwise */
+    private boolean kafkaRun(KafkaBroker broker, String kind, String guarantee) throws Exception {
         String run = kind + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         String in = "ticks-" + run;
         String out = "out-" + run;
@@ -412,7 +418,7 @@ public final class PeersBenchmark {
             // the broker refused some of the input (seen once under load: OutOfOrderSequenceException); no figure
             System.out.printf((quiet ? "(warm-up) " : "") + "Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
                     guarantee, failed.get(), records, firstFailure.get());
-            return;
+            return false;
         }
 
         StreamsBuilder b = new StreamsBuilder();
@@ -475,7 +481,7 @@ public final class PeersBenchmark {
                 System.out.printf("  (warm-up of Kafka Streams %s, %s stopped short: %,d of %,d outputs%s)%n", kind, guarantee,
                         seen, records, failure.get() == null ? "" : ", " + failure.get());
             }
-            return;
+            return true;
         }
         report("Kafka Streams " + kind + ", " + guarantee, seen / seconds);
         System.out.printf("  %,d of %,d outputs in %.1f s (first output after %.1f s: start-up and group join)%n", seen, records,
@@ -489,6 +495,7 @@ public final class PeersBenchmark {
         } else if (seen < records) {
             System.out.println("  no output for 60 s before all records were seen: the run is reported as it stood");
         }
+        return true;
     }
 
     /** Running traded volume per key: one store read and one store write per record (RocksDB with changelog). */
