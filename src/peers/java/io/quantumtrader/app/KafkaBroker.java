@@ -78,8 +78,9 @@ final class KafkaBroker implements AutoCloseable {
                 return b;
             } catch (Exception e) {
                 if (!broker.isAlive() || System.nanoTime() > deadline) {
+                    Path log = b.keepLog(); // before close() deletes the directory the log is in
                     b.close();
-                    throw new IllegalStateException("kafka broker did not start; see " + dir.resolve("broker.log"), e);
+                    throw new IllegalStateException("kafka broker did not start; see " + log, e);
                 }
                 Thread.sleep(500);
             }
@@ -88,6 +89,23 @@ final class KafkaBroker implements AutoCloseable {
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /**
+     * Copies the broker's output so far out of its directory, which {@link #close()} deletes.
+     *
+     * @return the copy, a {@code peers-kafka-broker-*.log} file in the temporary directory; the log's own path when the
+     *         copy failed
+     */
+    Path keepLog() {
+        Path log = dir.resolve("broker.log");
+        try {
+            Path kept = Files.createTempFile("peers-kafka-broker-", ".log");
+            Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return kept;
+        } catch (IOException e) {
+            return log;
+        }
     }
 
     /** @return the broker process's id, for its CPU time */

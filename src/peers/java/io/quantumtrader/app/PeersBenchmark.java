@@ -416,8 +416,8 @@ public final class PeersBenchmark {
         }
         if (failed.get() > 0) {
             // the broker refused some of the input (seen once under load: OutOfOrderSequenceException); no figure
-            System.out.printf((quiet ? "(warm-up) " : "") + "Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s%n", kind,
-                    guarantee, failed.get(), records, firstFailure.get());
+            System.out.printf((quiet ? "(warm-up) " : "") + "Kafka Streams %s, %s: not measured, %,d of %,d input records were not produced: %s (broker log: %s)%n", kind,
+                    guarantee, failed.get(), records, firstFailure.get(), broker.keepLog());
             return false;
         }
 
