@@ -16,7 +16,10 @@
 #   ARG_COST=1 python3 docs/scripts/commit-and-read-cost.py 7795
 # Outputs as plain XADDs in a MULTI instead of inside the script (docs/BENCHMARKS.md, 2026-12-03 09:31 UTC):
 #   COMPARE_MULTI=1 python3 docs/scripts/commit-and-read-cost.py 7795
-import os, socket, sys, uuid
+import os, sys, uuid
+
+import resp_client
+from resp_client import enc
 
 R = 'src/main/resources/io/quantumtrader/streams/redis/'
 port = int(sys.argv[1])
@@ -25,46 +28,9 @@ lib_lua = sys.argv[3] if len(sys.argv) > 3 else R + 'append-outputs.lib.lua'
 ROUNDS, BATCH = int(os.environ.get('ROUNDS', 100)), int(os.environ.get('BATCH', 500))
 
 
-def enc(*args):
-    out = [b'*%d\r\n' % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b'$%d\r\n%s\r\n' % (len(a), a))
-    return b''.join(out)
-
-
-class Client:
-    def __init__(self):
-        self.s = socket.create_connection(('127.0.0.1', port))
-        self.f = self.s.makefile('rb')
-
-    def send(self, *commands):
-        self.s.sendall(b''.join(enc(*c) for c in commands))
-        return [self.read() for _ in commands]
-
-    def cmd(self, *a):
-        return self.send(a)[0]
-
-    def read(self):
-        line = self.f.readline()
-        t, rest = line[:1], line[1:-2]
-        if t == b'-':
-            raise RuntimeError(rest.decode())
-        if t in (b'+', b':'):
-            return rest.decode() if t == b'+' else int(rest)
-        if t == b'$':
-            n = int(rest)
-            return None if n < 0 else self.f.read(n + 2)[:-2]
-        return None if int(rest) < 0 else [self.read() for _ in range(int(rest))]
-
+class Client(resp_client.Client):
     def usec_per_call(self):
-        stats = {}
-        for line in self.cmd('INFO', 'commandstats').decode().split('\r\n'):
-            if line.startswith('cmdstat_'):
-                name, fields = line[8:].split(':', 1)
-                f = dict(kv.split('=') for kv in fields.split(','))
-                stats[name] = (int(f['calls']), float(f['usec_per_call']))
-        return stats
+        return {name: (calls, per_call) for name, (calls, _, per_call) in self.commandstats().items()}
 
 
 # commit.lua until 2026-12-03 took the dedupe ids as (score, id) pairs into a sorted set; since then one element of
@@ -116,7 +82,7 @@ def fill(c, stream, n):
              for _ in range(n)])
 
 
-c = Client()
+c = Client(port)
 
 
 def redis_cpu():

@@ -4,55 +4,15 @@
 # the shape of this engine's structured-mode entries. Prints Redis' own accounting (INFO commandstats, usec per entry).
 # Usage, against a redis-server of your own (it runs FLUSHALL and CONFIG RESETSTAT):
 #   redis-server --port 7797 --save '' --appendonly no --daemonize yes && python3 docs/scripts/read-cost.py 7797
-import os, socket, sys
+import os, sys
+
+from resp_client import Client
 
 port = int(sys.argv[1])
 N, COUNT, ROUNDS = int(os.environ.get('ENTRIES', 200000)), int(os.environ.get('COUNT', 2000)), int(os.environ.get('ROUNDS', 3))
 
 
-def enc(*args):
-    out = [b'*%d\r\n' % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b'$%d\r\n%s\r\n' % (len(a), a))
-    return b''.join(out)
-
-
-class Client:
-    def __init__(self):
-        self.s = socket.create_connection(('127.0.0.1', port))
-        self.f = self.s.makefile('rb')
-
-    def send(self, *commands):
-        self.s.sendall(b''.join(enc(*c) for c in commands))
-        return [self.read() for _ in commands]
-
-    def cmd(self, *a):
-        return self.send(a)[0]
-
-    def read(self):
-        line = self.f.readline()
-        t, rest = line[:1], line[1:-2]
-        if t == b'-':
-            raise RuntimeError(rest.decode())
-        if t in (b'+', b':'):
-            return rest.decode() if t == b'+' else int(rest)
-        if t == b'$':
-            n = int(rest)
-            return None if n < 0 else self.f.read(n + 2)[:-2]
-        return None if int(rest) < 0 else [self.read() for _ in range(int(rest))]
-
-    def usec(self):
-        stats = {}
-        for line in self.cmd('INFO', 'commandstats').decode().split('\r\n'):
-            if line.startswith('cmdstat_'):
-                name, fields = line[8:].split(':', 1)
-                f = dict(kv.split('=') for kv in fields.split(','))
-                stats[name] = int(f['usec'])
-        return stats
-
-
-c = Client()
+c = Client(port)
 payload = ('{"id":"%s","source":"/quantum-trader/bench","time":"2026-12-05T06:00:00.000Z","subject":"k-%d",'
            '"data":{"symbol":"BTC-USD","price":1234.56,"size":0.5,"ts":1385337600000,"seq":%d}}')
 
@@ -68,8 +28,8 @@ def measure(name, read):
     fill()
     c.cmd('CONFIG', 'RESETSTAT')
     read()
-    u = c.usec()
-    per = {k: v / N for k, v in u.items() if k not in ('config', 'info')}
+    u = {name: usec for name, (_, usec, _) in c.commandstats().items()}
+    per = {k: v / N for k, v in u.items() if not k.startswith(('config', 'info'))}
     print('%-34s %5.2f us/entry  %s' % (name, sum(per.values()), '  '.join('%s %.2f' % kv for kv in sorted(per.items()))))
 
 
