@@ -70,6 +70,19 @@ public final class StreamsMetrics {
                 .tags(common).tag("stream", stream).tag("reason", reason).register(registry).increment(count);
     }
 
+    /**
+     * Input entries deleted from their stream (MAXLEN, XTRIM, XDEL) before this application's consumer group read them:
+     * lost to it, dead-lettered as one entry naming the range ({@code deleted-unread.lib.lua}).
+     *
+     * @param count entries deleted unread; -1 when Redis could not tell how many (counted as one); 0 registers the
+     *              meter at 0 (a task does so for each input when it starts, so dashboards see it before any loss)
+     */
+    public void deletedUnread(String stream, long count) {
+        Counter.builder(PREFIX + "input.deleted.unread")
+                .description("input entries deleted from their stream before the consumer group read them (counted as 1 when Redis could not tell how many)")
+                .tags(common).tag("stream", stream).register(registry).increment(count < 0 ? 1 : count);
+    }
+
     /** An output record was produced {@code millis} after its event time. */
     public void endToEnd(long millis) {
         if (millis >= 0) {

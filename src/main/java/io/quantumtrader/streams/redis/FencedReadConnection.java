@@ -21,10 +21,12 @@ import java.util.Optional;
 
 /**
  * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime). On a standalone Redis each read is one
- * transaction {@code MULTI; EVAL read-fence-begin.lua; XREADGROUP …; EVAL read-fence-end.lua; EXEC}, so the entries
- * go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is no longer the caller's
- * is undone inside the same transaction (its entries leave the caller's PEL and the group's position goes back) before
- * any other command runs: the task's new owner reads them in order, as with the single-script read it replaces.
+ * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XREADGROUP …; EVAL read-fence-end.lua;
+ * EXEC}, so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
+ * no longer the caller's is undone inside the same transaction (its entries leave the caller's PEL and the group's
+ * position goes back) before any other command runs: the task's new owner reads them in order, as with the
+ * single-script read it replaces. Entries deleted from an input before the group read them are dead-lettered by the
+ * read that would go past them ({@code deleted-unread.lib.lua}, {@link GroupRead#deletedUnread}).
  *
  * <p>Why: reading through one Lua script ({@code read-group.lua}, still used on a Redis Cluster) converts every
  * string of the reply into Lua and back; measured on Redis 7.0.15, 500 entries of five fields cost 5.4–5.9 ms of
@@ -37,13 +39,14 @@ import java.util.Optional;
  * section). A reply as a future has no per-element demand to lose; the standalone transaction and the commits were
  * never seen to stall that way.
  *
- * <p>Thread-safe: every read's five commands are queued and flushed by this connection's {@link DispatchThread}, never
+ * <p>Thread-safe: every read's six commands are queued and flushed by this connection's {@link DispatchThread}, never
  * by the caller, so reads of several tasks never interleave inside a transaction.
  */
 public final class FencedReadConnection implements AutoCloseable {
 
     private static final byte[] BEGIN = LuaScript.plainSource("read-fence-begin.lua");
     private static final byte[] END = LuaScript.plainSource("read-fence-end.lua");
+    private static final byte[] DELETED_UNREAD = LuaScript.plainSource("deleted-unread.lua");
     /** The single-script read, for when Redis refuses the transaction (out of memory: every queued command is refused). */
     private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
@@ -61,7 +64,7 @@ public final class FencedReadConnection implements AutoCloseable {
     private FencedReadConnection(StatefulRedisConnection<byte[], byte[]> connection) {
         this.connection = connection;
         this.cluster = null;
-        // a read's five commands leave in one flush, not one write each. A connection lost after the flush can still
+        // a read's six commands leave in one flush, not one write each. A connection lost after the flush can still
         // split them: Lettuce re-sends the commands Redis had not answered on the new connection, whose EXEC then
         // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost)
         connection.setAutoFlushCommands(false);
@@ -93,13 +96,16 @@ public final class FencedReadConnection implements AutoCloseable {
      * @param scratchKey a key of the task's slot for the undo's notes ({@link StreamKeys#fencedRead}); empty after the read
      *                   (not used on a Redis Cluster, whose reads are {@code read-group.lua})
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
-     * @return the entries XREADGROUP returned, as bytes; errors with {@link TaskFencedException} (nothing read: the read was
-     *         undone) when the lease is not the caller's, or with Redis' error (e.g. NOGROUP) when the read failed
+     * @param streams  one per stream key: its logical name, and the task and partition, for the dead-letter entry of
+     *                 entries found deleted before the group read them ({@link GroupRead#deletedUnread})
+     * @return the entries XREADGROUP returned, as bytes, and what the read found deleted unread; errors with
+     *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, or with
+     *         Redis' error (e.g. NOGROUP) when the read failed
      */
-    public Mono<List<RawStreamEntry>> read(String leaseKey, String scratchKey, String token, String group,
-                                           String consumer, List<String> streamKeys, List<String> offsets, int count) {
+    public Mono<GroupRead> read(String leaseKey, String scratchKey, String token, String group, String consumer,
+                                List<String> streamKeys, List<String> offsets, int count, ReadStreams streams) {
         if (cluster != null) {
-            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, count));
+            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, count, streams));
         }
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
@@ -117,30 +123,33 @@ public final class FencedReadConnection implements AutoCloseable {
             byte[][] beginArgs = {bytes(token), bytes(group)};
             byte[][] endArgs = {bytes(token), bytes(group), bytes(consumer), bytes(Integer.toString(count))};
             RedisFuture<List<RawStreamEntry>> read;
+            RedisFuture<List<Long>> deleted;
             RedisFuture<Long> undo;
             RedisFuture<TransactionResult> exec;
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
+            deleted = commands.eval(DELETED_UNREAD, ScriptOutputType.MULTI, streams.deletedUnreadKeys(leaseKey, streamKeys),
+                    streams.deletedUnreadArgs(token, group, streamKeys));
             // XREADGROUP with an output that keeps the entries as bytes (ReadGroupOutput: no maps on the I/O thread)
             read = commands.dispatch(CommandType.XREADGROUP, new ReadGroupOutput(), readArgs);
             undo = commands.eval(END, ScriptOutputType.INTEGER, keys, endArgs);
             exec = commands.exec();
             connection.flushCommands();
             return uncancellable(exec).then(uncancellable(undo)).flatMap(owned -> owned == 1L
-                    ? uncancellable(read)
+                    ? uncancellable(read).zipWith(uncancellable(deleted), GroupRead::new)
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
                     // plain XREADGROUP still runs: read through the single script then, as before the transactions
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
                             e -> dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets,
-                                    count)));
+                                    count, streams)));
         });
     }
 
     /**
-     * A reply of one of a read's five commands as a Mono whose cancellation leaves the command alone. Lettuce does not
+     * A reply of one of a read's six commands as a Mono whose cancellation leaves the command alone. Lettuce does not
      * write a command that is already done (cancelled) when its I/O thread comes to it: a read cancelled between the
      * flush and the write (the reader's read timeout) lost its {@code EXEC} and left {@code MULTI} open on the
      * connection, so the next read's commands joined that transaction and its reply went to the wrong caller
@@ -155,20 +164,17 @@ public final class FencedReadConnection implements AutoCloseable {
      * {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through
      * Lua). On a Redis Cluster its first key, the lease, routes it to the master of the task's slot.
      */
-    private Mono<List<RawStreamEntry>> scriptRead(String leaseKey, String token, String group, String consumer,
-                                                  List<String> streamKeys, List<String> offsets, int count) {
-        byte[][] keys = new byte[streamKeys.size() + 1][];
-        keys[0] = bytes(leaseKey);
-        for (int i = 0; i < streamKeys.size(); i++) {
-            keys[i + 1] = bytes(streamKeys.get(i));
+    private Mono<GroupRead> scriptRead(String leaseKey, String token, String group, String consumer,
+                                       List<String> streamKeys, List<String> offsets, int count, ReadStreams streams) {
+        List<String> keyList = streams.readGroupKeys(leaseKey, streamKeys);
+        List<String> argList = streams.readGroupArgs(token, group, consumer, count, offsets, streamKeys);
+        byte[][] keys = new byte[keyList.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = bytes(keyList.get(i));
         }
-        byte[][] args = new byte[4 + offsets.size()][];
-        args[0] = bytes(token);
-        args[1] = bytes(group);
-        args[2] = bytes(consumer);
-        args[3] = bytes(Integer.toString(count));
-        for (int i = 0; i < offsets.size(); i++) {
-            args[4 + i] = bytes(offsets.get(i));
+        byte[][] args = new byte[argList.size()][];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = bytes(argList.get(i));
         }
         RedisFuture<List<Object>> reply;
         if (cluster != null) {
@@ -179,7 +185,7 @@ public final class FencedReadConnection implements AutoCloseable {
         }
         return Mono.fromCompletionStage(reply)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
-                .map(ReadGroupReply::entries);
+                .map(ReadGroupReply::read);
     }
 
     @Override

@@ -51,9 +51,28 @@ public final class LuaScript {
         }
     }
 
+    /**
+     * @return the script's text with each line {@value #INCLUDE}{@code <file>} replaced by that file's text (Redis
+     *         scripts cannot call one another; functions shared by several scripts live in {@code *.lib.lua} files)
+     */
     private static String resource(String name) throws IOException {
-        return new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8);
+        String text = new ClassPathResource("io/quantumtrader/streams/redis/" + name).getContentAsString(StandardCharsets.UTF_8);
+        if (!text.contains(INCLUDE)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() * 2);
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                out.append(resource(line.substring(INCLUDE.length()).strip()));
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
+
+    /** A line of a script that starts with this is replaced by the named file of this package. */
+    static final String INCLUDE = "--#include ";
 
     /**
      * @return the text of {@code io/quantumtrader/streams/redis/<name>} as it is on the classpath (no shared functions,

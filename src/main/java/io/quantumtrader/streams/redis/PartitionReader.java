@@ -77,7 +77,12 @@ public final class PartitionReader {
     private final int maxBatch;
     private final Duration idleMin;
     private final Duration idleMax;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PartitionReader.class);
     private final Map<String, String> pendingCursor = new HashMap<>();
+    /** The streams as the fenced reads name them, with the task for the report of entries deleted unread. */
+    private volatile ReadStreams readStreams;
+    /** Told of entries deleted before the group read them ({@link #reportDeletedUnread}). */
+    private volatile java.util.function.BiConsumer<String, Long> deletedUnread = this::warnDeletedUnread;
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicLong entriesRead = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
@@ -164,6 +169,24 @@ public final class PartitionReader {
         this.idleMillis = idleMin.toMillis();
         this.fullStreams = streamByKey.size();
         streamByKey.keySet().forEach(k -> pendingCursor.put(k, "0"));
+        this.readStreams = new ReadStreams(this.streamByKey, "", partition);
+    }
+
+    /**
+     * Entries of an input deleted before the consumer group read them (an XADD with MAXLEN, XTRIM or XDEL while the
+     * group lagged) are found by the fenced read that would go past them, dead-lettered in the same step (one entry
+     * naming the range and how many, {@code deleted-unread.lib.lua}), and passed to {@code listener}. Without a
+     * listener they are logged as a warning. Unfenced readers (no lease) do not look.
+     *
+     * @param taskId   the task reading, for the dead-letter entry ({@code <sub-topology>_<partition>})
+     * @param listener called on the task's thread with the logical stream and the number of entries deleted unread
+     *                 (-1: at least one, Redis could not tell how many)
+     * @return this reader
+     */
+    public PartitionReader reportDeletedUnread(String taskId, java.util.function.BiConsumer<String, Long> listener) {
+        this.readStreams = new ReadStreams(streamByKey, taskId, partition);
+        this.deletedUnread = listener;
+        return this;
     }
 
     /**
@@ -470,24 +493,22 @@ public final class PartitionReader {
                 ids.add(pending ? pendingCursor.get(key) : ">");
             }
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
-            read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream)
+            read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream,
+                            readStreams)
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
-                    .flatMapIterable(this::fromRaw);
+                    .flatMapIterable(r -> fromRaw(reportDeleted(keys, r)));
         } else if (leaseKey != null) {
-            List<String> keys = new ArrayList<>(streamByKey.size() + 1);
-            keys.add(leaseKey);
-            keys.addAll(streamByKey.keySet());
-            List<String> args = new ArrayList<>(4 + streamByKey.size());
-            args.add(token);
-            args.add(consumer.getGroup());
-            args.add(consumer.getName());
-            args.add(Integer.toString(perStream));
-            for (String key : streamByKey.keySet()) {
-                args.add(pending ? pendingCursor.get(key) : ">");
+            List<String> streamKeys = new ArrayList<>(streamByKey.keySet());
+            List<String> ids = new ArrayList<>(streamKeys.size());
+            for (String key : streamKeys) {
+                ids.add(pending ? pendingCursor.get(key) : ">");
             }
+            List<String> keys = readStreams.readGroupKeys(leaseKey, streamKeys);
+            List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
+                    streamKeys);
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
@@ -497,7 +518,7 @@ public final class PartitionReader {
                     // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first
                     .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
-                    .concatMapIterable(reply -> fromRaw(ReadGroupReply.entries(reply)));
+                    .concatMapIterable(reply -> fromRaw(reportDeleted(streamKeys, ReadGroupReply.read(reply))));
         } else {
             StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
             read = redis.opsForStream()
@@ -519,6 +540,28 @@ public final class PartitionReader {
                     return entries;
                 })
                 .flatMap(entries -> pending && entries.isEmpty() ? read(perStream) : Mono.just(entries));
+    }
+
+    private void warnDeletedUnread(String stream, long n) {
+        log.warn("{} entries of {} partition {} were deleted before consumer group {} read them; see its dead-letter stream",
+                n < 0 ? "some" : n, stream, partition, consumer.getGroup());
+    }
+
+    /**
+     * Passes what a read found deleted before the group read it to the listener ({@link #reportDeletedUnread}).
+     *
+     * @param streamKeys the streams of the read, in the order their counts come
+     * @return the read's entries
+     */
+    private List<RawStreamEntry> reportDeleted(List<String> streamKeys, GroupRead read) {
+        List<Long> deleted = read.deletedUnread();
+        for (int i = 0; i < deleted.size() && i < streamKeys.size(); i++) {
+            long n = deleted.get(i);
+            if (n != 0) {
+                deletedUnread.accept(streamByKey.get(streamKeys.get(i)), n);
+            }
+        }
+        return read.entries();
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reply of {@code read-group.lua} — XREADGROUP's, passed through Lua: per stream
+ * The reply of {@code read-group.lua}: the counts of entries found deleted unread, and XREADGROUP's reply passed
+ * through Lua: per stream
  * {@code { key, { { id, { field, value, ... } or nil }, ... } }} — as {@link RawStreamEntry}s, whichever way the
  * script ran (Spring's script executor leaves the elements as {@link ByteBuffer}s, Lettuce's byte-array codec as
  * {@code byte[]}s). An entry deleted while pending (nil fields) gets no fields.
@@ -16,7 +17,21 @@ final class ReadGroupReply {
     private ReadGroupReply() {
     }
 
-    /** @param reply the script's reply, or null when nothing was read */
+    /**
+     * @param reply {@code read-group.lua}'s reply: { deleted-unread counts (one per stream), XREADGROUP's reply or nil }
+     * @return the entries and the counts
+     */
+    static GroupRead read(List<?> reply) {
+        List<Long> deleted = new ArrayList<>();
+        if (reply != null && !reply.isEmpty() && reply.get(0) instanceof List<?> counts) {
+            for (Object n : counts) {
+                deleted.add(n instanceof Number number ? number.longValue() : Long.parseLong(new String(bytes(n), StandardCharsets.UTF_8)));
+            }
+        }
+        return new GroupRead(entries(reply == null || reply.size() < 2 || !(reply.get(1) instanceof List<?> read) ? null : read), deleted);
+    }
+
+    /** @param reply XREADGROUP's reply, or null when nothing was read */
     static List<RawStreamEntry> entries(List<?> reply) {
         List<RawStreamEntry> out = new ArrayList<>();
         if (reply == null) {

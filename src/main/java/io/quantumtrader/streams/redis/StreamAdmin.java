@@ -86,9 +86,15 @@ public final class StreamAdmin {
         this.redis = redis;
     }
 
-    /** Creates the group reading from the start of the stream, creating the stream; @return true when created */
+    /**
+     * Creates the group reading from the start of the stream, creating the stream. Entries deleted from the stream
+     * before the group existed are not reported as deleted before the group read them ({@link StreamKeys#deletedUnread}).
+     *
+     * @return true when created
+     */
     public Mono<Boolean> ensureGroup(String streamKey, String group) {
-        return redis.execute(CREATE_GROUP, List.of(streamKey), List.of(group)).next().map(n -> n == 1L);
+        return redis.execute(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group))
+                .next().map(n -> n == 1L);
     }
 
     /**

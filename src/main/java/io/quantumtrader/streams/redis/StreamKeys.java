@@ -14,6 +14,8 @@ package io.quantumtrader.streams.redis;
  *   <li>task metadata (stream time per node): {@code <ns>:{<ns>.<p>}:meta:<application-id>.<sub-topology>}</li>
  *   <li>task dedupe log (input event ids recorded by commits, one list element per commit, {@link DedupeLog}):
  *       {@code <ns>:{<ns>.<p>}:dedupe-log:<application-id>.<sub-topology>}</li>
+ *   <li>entries deleted from a stream partition before a consumer group read them, as last reported per group
+ *       ({@link #deletedUnread}): {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}</li>
  *   <li>Redis Cluster only: the task's outbox {@code <ns>:{<ns>.<p>}:outbox:<group>} (outputs bound for other slots,
  *       written by the commit) and, in every slot outputs are forwarded to, {@code <ns>:{<ns>.<q>}:forwarded}
  *       (producer outbox → last forwarded entry id)</li>
@@ -140,6 +142,29 @@ public record StreamKeys(String namespace) {
     /** @return the consumer group of a sub-topology: {@code <application-id>.<sub-topology>} */
     public static String group(String applicationId, int subtopology) {
         return applicationId + "." + subtopology;
+    }
+
+    /**
+     * @param streamKey a stream partition's key ({@link #stream}), or any other stream key
+     * @return the hash, in the same slot, of the last deletion of unread entries reported per consumer group (field:
+     *         group, value: the stream's max-deleted-entry-id when it was reported; {@code deleted-unread.lib.lua}):
+     *         {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}, or {@code <key>:deleted-unread} for a key outside this
+     *         layout
+     */
+    public static String deletedUnread(String streamKey) {
+        int close = streamKey.indexOf("}:");
+        if (streamKey.indexOf('{') < 0 || close < 0 || !streamKey.startsWith("s:", close + 2)) {
+            return streamKey + ":deleted-unread";
+        }
+        return streamKey.substring(0, close + 2) + "deleted-unread:" + streamKey.substring(close + 4);
+    }
+
+    /**
+     * @param streamKey a stream partition's key ({@link #stream})
+     * @return the key of the same partition of its dead-letter stream ({@link #deadLetter}), in the same slot
+     */
+    public static String deadLetterOf(String streamKey) {
+        return streamKey + ".dlq";
     }
 
     /** @return the dead-letter stream of a stream: {@code <stream>.dlq} */

@@ -502,6 +502,13 @@ public final class StreamTask {
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));
+        streamByKey.values().forEach(stream -> metrics.deletedUnread(stream, 0));
+        r.reportDeletedUnread(id, (stream, n) -> {
+            log.warn("task {}: {} entries of {} were deleted (MAXLEN, XTRIM or XDEL) before consumer group {} read them; "
+                    + "they are lost to it, and {}.dlq names them", id, n < 0 ? "some" : n, stream, group, stream);
+            metrics.deletedUnread(stream, n);
+            counters.deadLettered.increment();
+        });
         if (notifier != null) {
             notifier.register(r);
         }

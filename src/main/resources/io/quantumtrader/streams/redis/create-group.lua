@@ -1,7 +1,19 @@
 -- Creates consumer group ARGV[1] on stream KEYS[1] reading from the start (id 0), creating the stream if needed.
+-- Entries deleted from the stream before the group existed were never the group's to read: the group starts after
+-- the entries trimmed from the head, and the stream's max-deleted-entry-id goes into KEYS[2], its deleted-unread hash,
+-- so that only entries deleted later, while the group had not read them, are reported (deleted-unread.lib.lua).
 -- Returns 1 when created, 0 when the group already existed.
+--#include deleted-unread.lib.lua
 local ok, err = pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
 if ok then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  if du_field(info, 'entries-added') > du_field(info, 'length') then
+    du_skip_gap(KEYS[1], ARGV[1], info)
+  end
+  local deleted = du_field(info, 'max-deleted-entry-id')
+  if deleted ~= '0-0' then
+    redis.call('HSET', KEYS[2], ARGV[1], deleted)
+  end
   return 1
 end
 if string.find(tostring(err), 'BUSYGROUP') then

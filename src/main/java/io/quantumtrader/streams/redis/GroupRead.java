@@ -1,0 +1,15 @@
+package io.quantumtrader.streams.redis;
+
+import java.util.List;
+
+/**
+ * What one fenced read of a task's input streams returned: the entries, as {@code XREADGROUP} replied them, and what
+ * the same read found deleted before the consumer group read it ({@code deleted-unread.lib.lua}).
+ *
+ * @param entries       the entries read, in reply order
+ * @param deletedUnread one number per stream read, in the order the streams were given: 0 when no entry was newly
+ *                      found deleted unread, else the number of entries deleted before the group read them (-1: at
+ *                      least one, Redis cannot tell how many); each such deletion was dead-lettered once, in the read
+ */
+public record GroupRead(List<RawStreamEntry> entries, List<Long> deletedUnread) {
+}

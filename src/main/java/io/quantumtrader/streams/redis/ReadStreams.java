@@ -1,0 +1,76 @@
+package io.quantumtrader.streams.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The input streams of one reader as its fenced reads name them to Redis: each partition key with its logical stream
+ * name, and the task and partition, which the dead-letter entry of entries deleted before the group read them carries
+ * ({@code deleted-unread.lib.lua}: the stream key, its {@link StreamKeys#deletedUnread} hash and its
+ * {@link StreamKeys#deadLetterOf} stream, all in the partition's slot).
+ *
+ * @param nameByKey partition key → logical stream name
+ * @param task      the reading task's id ({@code <sub-topology>_<partition>}), or empty for a reader without a task
+ * @param partition the partition read
+ */
+public record ReadStreams(Map<String, String> nameByKey, String task, int partition) {
+
+    /** @return KEYS of {@code deleted-unread.lua}: as {@link #readGroupKeys} */
+    byte[][] deletedUnreadKeys(String leaseKey, List<String> streamKeys) {
+        return bytes(readGroupKeys(leaseKey, streamKeys));
+    }
+
+    /** @return ARGV of {@code deleted-unread.lua}: the token, the group, the task, the partition, the streams' names */
+    byte[][] deletedUnreadArgs(String token, String group, List<String> streamKeys) {
+        List<String> args = new ArrayList<>(4 + streamKeys.size());
+        args.add(token);
+        args.add(group);
+        return bytes(taskAndNames(args, streamKeys));
+    }
+
+    /** @return KEYS of {@code read-group.lua}: the lease, the stream keys, their deleted-unread hashes, their dead-letter streams */
+    List<String> readGroupKeys(String leaseKey, List<String> streamKeys) {
+        List<String> keys = new ArrayList<>(1 + 3 * streamKeys.size());
+        keys.add(leaseKey);
+        return reportKeys(keys, streamKeys);
+    }
+
+    /**
+     * @return ARGV of {@code read-group.lua}: the token, the group, the consumer, the COUNT, one offset per stream, then
+     *         the task, the partition and the streams' names
+     */
+    List<String> readGroupArgs(String token, String group, String consumer, int count, List<String> offsets,
+                               List<String> streamKeys) {
+        List<String> args = new ArrayList<>(6 + offsets.size() + streamKeys.size());
+        args.add(token);
+        args.add(group);
+        args.add(consumer);
+        args.add(Integer.toString(count));
+        args.addAll(offsets);
+        return taskAndNames(args, streamKeys);
+    }
+
+    private static List<String> reportKeys(List<String> keys, List<String> streamKeys) {
+        keys.addAll(streamKeys);
+        streamKeys.forEach(k -> keys.add(StreamKeys.deletedUnread(k)));
+        streamKeys.forEach(k -> keys.add(StreamKeys.deadLetterOf(k)));
+        return keys;
+    }
+
+    private List<String> taskAndNames(List<String> args, List<String> streamKeys) {
+        args.add(task);
+        args.add(Integer.toString(partition));
+        streamKeys.forEach(k -> args.add(nameByKey.getOrDefault(k, k)));
+        return args;
+    }
+
+    private static byte[][] bytes(List<String> strings) {
+        byte[][] out = new byte[strings.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = strings.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+}

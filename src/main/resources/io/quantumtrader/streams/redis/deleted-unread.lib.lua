@@ -1,0 +1,111 @@
+-- Included by deleted-unread.lua, read-group.lua and create-group.lua (LuaScript: a line '--#include <file>').
+-- Input entries deleted before their consumer group read them: an XADD with MAXLEN (the catalog's maxlen, or any
+-- producer's), XTRIM or XDEL can delete entries a lagging group has not read yet, and XREADGROUP then simply returns
+-- the entries after them. Redis 7 keeps what it takes to see it (XINFO STREAM and GROUPS):
+--   * trimmed (MAXLEN, MINID: the oldest entries): the group is behind the stream's first entry, and of the entries
+--     deleted so far (entries-added - length) more than those up to the group's last-delivered-id (its entries-read,
+--     the logical offset of that id; 0 for a group that has read nothing) were deleted: exactly that many unread;
+--   * deleted one by one (XDEL): the stream's max-deleted-entry-id is after the group's last-delivered-id.
+-- Each such loss is dead-lettered once (one entry naming the range and, when Redis can tell, how many entries it held).
+-- Then the group's last-delivered-id moves over the gap (to just before the first entry, or to the last id of an empty
+-- stream), so the same trim is not found again, and the stream's deleted-unread hash (StreamKeys.deletedUnread)
+-- remembers the max-deleted-entry-id reported for the group, so the same XDEL is not reported again.
+
+local function du_parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+
+local function du_less(a, b)
+  local am, as = du_parse(a)
+  local bm, bs = du_parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+
+-- the largest entry id before id (ids are <ms>-<seq>, each an unsigned 64-bit number; the first valid id is 0-1)
+local function du_before(id)
+  local ms, seq = du_parse(id)
+  if seq > 0 then
+    return string.format('%.0f-%.0f', ms, seq - 1)
+  end
+  return string.format('%.0f', ms - 1) .. '-18446744073709551615'
+end
+
+local function du_field(reply, name)
+  for i = 1, #reply, 2 do
+    if reply[i] == name then
+      return reply[i + 1]
+    end
+  end
+  return nil
+end
+
+-- Moves group's last-delivered-id over the entries trimmed from the head of stream key (info: its XINFO STREAM reply),
+-- keeping entries-read exact when no entry after the gap was deleted one by one. Only ids of deleted entries are passed.
+local function du_skip_gap(key, group, info)
+  local first = du_field(info, 'first-entry')
+  local deleted = du_field(info, 'max-deleted-entry-id')
+  local gapEnd = first and du_before(first[1]) or du_field(info, 'last-generated-id')
+  if not first or du_less(deleted, first[1]) then
+    redis.call('XGROUP', 'SETID', key, group, gapEnd, 'ENTRIESREAD', du_field(info, 'entries-added') - du_field(info, 'length'))
+  else
+    redis.call('XGROUP', 'SETID', key, group, gapEnd)
+  end
+end
+
+-- Checks stream keys[i] (consumer group 'group') for entries deleted before the group read them; dead-letters each
+-- loss not reported before. keys, marks, dlqs, names: one per stream (the stream key, its deleted-unread hash, its
+-- dead-letter stream key, its logical name). Returns one number per stream: 0 when nothing new was deleted unread,
+-- else the number of entries deleted unread (-1 when Redis cannot tell how many: at least one).
+local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
+  local found = {}
+  for i = 1, #keys do
+    found[i] = 0
+    local ok, info = pcall(redis.call, 'XINFO', 'STREAM', keys[i])
+    local removed = ok and (du_field(info, 'entries-added') - du_field(info, 'length')) or 0
+    if removed > 0 then
+      local last, read
+      for _, g in ipairs(redis.call('XINFO', 'GROUPS', keys[i])) do
+        if du_field(g, 'name') == group then
+          last = du_field(g, 'last-delivered-id')
+          read = du_field(g, 'entries-read')
+        end
+      end
+      if last then
+        if type(read) ~= 'number' and last == '0-0' then
+          read = 0
+        end
+        local first = du_field(info, 'first-entry')
+        local behind = not first or du_less(last, first[1])
+        local deleted = du_field(info, 'max-deleted-entry-id')
+        local reported = redis.call('HGET', marks[i], group)
+        local trimmed = behind and type(read) == 'number' and removed - read or 0
+        local dropped = du_less(last, deleted) and (not reported or du_less(reported, deleted))
+        if trimmed > 0 or dropped then
+          local count = trimmed > 0 and trimmed or -1
+          found[i] = count
+          redis.call('XADD', dlqs[i], '*',
+              'error.class', 'EntriesDeletedBeforeRead',
+              'error.message', (count > 0 and (count .. ' entries') or 'entries') .. ' of ' .. names[i] .. ' after '
+                  .. last .. (first and (' and before ' .. first[1]) or '')
+                  .. ' were deleted (MAXLEN, XTRIM or XDEL) before consumer group ' .. group .. ' read them',
+              'error.reason', 'deleted_before_read',
+              'error.stage', group,
+              'error.stream', names[i],
+              'error.partition', partition,
+              'error.deleted_after_id', last,
+              'error.deleted_count', count > 0 and tostring(count) or 'unknown',
+              'error.attempt', '0',
+              'error.task', task)
+          if behind then
+            du_skip_gap(keys[i], group, info)
+          end
+          if deleted ~= '0-0' then
+            redis.call('HSET', marks[i], group, deleted)
+          end
+        end
+      end
+    end
+  end
+  return found
+end
