@@ -189,6 +189,18 @@ public final class StreamsRuntime implements AutoCloseable {
             log.error(message);
             alerts.critical(message);
         }
+        List<String> evicting = EvictionPolicyCheck.evictingPolicies(redis)
+                .timeout(Duration.ofSeconds(5))
+                .doOnError(e -> log.debug("could not read Redis' maxmemory-policy: {}", e.toString()))
+                .onErrorReturn(List.of()).block();
+        if (evicting != null && !evicting.isEmpty()) {
+            String message = "Redis evicts keys of any kind when its memory is full (maxmemory-policy "
+                    + String.join(", ", evicting) + "): streams with unread entries, state stores and dedupe logs can "
+                    + "disappear, and their entries be lost without a trace. Set maxmemory-policy noeviction "
+                    + "(docs/OPERATIONS.md \"Commits are all or nothing\")";
+            log.error(message);
+            alerts.critical(message);
+        }
         AssignmentConfig assignment = config.assignment();
         // RUNNING before any task starts: a task that fails while starting sets ERROR, which nothing overwrites
         state.set(RuntimeState.RUNNING);
