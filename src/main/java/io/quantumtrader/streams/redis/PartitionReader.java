@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PartitionReader {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PartitionReader.class);
+
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> FENCED_READ =
             LuaScript.springScript("read-group.lua", List.class);
@@ -77,7 +79,6 @@ public final class PartitionReader {
     private final int maxBatch;
     private final Duration idleMin;
     private final Duration idleMax;
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PartitionReader.class);
     private final Map<String, String> pendingCursor = new HashMap<>();
     /** The streams as the fenced reads name them, with the task for the report of entries deleted unread. */
     private volatile ReadStreams readStreams;

@@ -11,25 +11,7 @@
 -- stream), so the same trim is not found again, and the stream's deleted-unread hash (StreamKeys.deletedUnread)
 -- remembers the max-deleted-entry-id reported for the group, so the same XDEL is not reported again.
 
-local function du_parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-
-local function du_less(a, b)
-  local am, as = du_parse(a)
-  local bm, bs = du_parse(b)
-  return am < bm or (am == bm and as < bs)
-end
-
--- the largest entry id before id (ids are <ms>-<seq>, each an unsigned 64-bit number; the first valid id is 0-1)
-local function du_before(id)
-  local ms, seq = du_parse(id)
-  if seq > 0 then
-    return string.format('%.0f-%.0f', ms, seq - 1)
-  end
-  return string.format('%.0f', ms - 1) .. '-18446744073709551615'
-end
+--#include entry-ids.lib.lua
 
 local function du_field(reply, name)
   for i = 1, #reply, 2 do
@@ -45,8 +27,8 @@ end
 local function du_skip_gap(key, group, info)
   local first = du_field(info, 'first-entry')
   local deleted = du_field(info, 'max-deleted-entry-id')
-  local gapEnd = first and du_before(first[1]) or du_field(info, 'last-generated-id')
-  if not first or du_less(deleted, first[1]) then
+  local gapEnd = first and entry_id_before(first[1]) or du_field(info, 'last-generated-id')
+  if not first or entry_id_less(deleted, first[1]) then
     redis.call('XGROUP', 'SETID', key, group, gapEnd, 'ENTRIESREAD', du_field(info, 'entries-added') - du_field(info, 'length'))
   else
     redis.call('XGROUP', 'SETID', key, group, gapEnd)
@@ -76,11 +58,11 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
           read = 0
         end
         local first = du_field(info, 'first-entry')
-        local behind = not first or du_less(last, first[1])
+        local behind = not first or entry_id_less(last, first[1])
         local deleted = du_field(info, 'max-deleted-entry-id')
         local reported = redis.call('HGET', marks[i], group)
         local trimmed = behind and type(read) == 'number' and removed - read or 0
-        local dropped = du_less(last, deleted) and (not reported or du_less(reported, deleted))
+        local dropped = entry_id_less(last, deleted) and (not reported or entry_id_less(reported, deleted))
         if trimmed > 0 or dropped then
           local count = trimmed > 0 and trimmed or -1
           found[i] = count

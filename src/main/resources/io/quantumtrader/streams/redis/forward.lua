@@ -8,15 +8,7 @@
 --          maxlen 'W' marks a watermark: HSET key f1 v1 (the key is a hash of watermarks, not a stream)
 -- returns  the number appended (the others were repeats)
 -- errors   REJECTED when a target key is not a stream (checked before the first write: nothing is written)
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-local function less(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
-end
+--#include entry-ids.lib.lua
 local t = redis.call('TYPE', KEYS[1])['ok']
 if t ~= 'none' and t ~= 'hash' then
   return redis.error_reply('REJECTED key ' .. KEYS[1] .. ' holds a ' .. t .. ', expected a hash')
@@ -44,10 +36,10 @@ for _ = 1, tonumber(ARGV[2]) do
   local maxlen = ARGV[i + 2]
   local nfv = tonumber(ARGV[i + 3])
   i = i + 4
-  if less(mark, id) and maxlen == 'W' then
+  if entry_id_less(mark, id) and maxlen == 'W' then
     redis.call('HSET', key, ARGV[i], ARGV[i + 1])
     mark = id
-  elseif less(mark, id) then
+  elseif entry_id_less(mark, id) then
     xadd_from_argv(key, maxlen, i, nfv)
     mark = id
     appended = appended + 1

@@ -2,17 +2,9 @@
 -- removed (XTRIM MINID), but never an entry some consumer group has not read yet (after its last-delivered-id) or
 -- has not acknowledged (its oldest pending entry): a lagging consumer loses nothing (DESIGN §6 footnote).
 -- Returns the number of entries removed.
+--#include entry-ids.lib.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
-end
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-local function less(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
 end
 local minid = ARGV[1] .. '-0'
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
@@ -25,11 +17,11 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
     end
   end
   local pending = redis.call('XPENDING', KEYS[1], name)
-  if pending[1] > 0 and less(pending[2], minid) then
+  if pending[1] > 0 and entry_id_less(pending[2], minid) then
     minid = pending[2]
   end
   -- everything after last-delivered-id is unread; keeping last itself is the simplest safe bound
-  if less(last, minid) then
+  if entry_id_less(last, minid) then
     minid = last
   end
 end
