@@ -32,9 +32,7 @@ class DeletedBeforeReadTest {
     @Test
     void entriesTrimmedBeforeTheGroupReadThemAreDeadLetteredOnceCountedAndTheRestProcessed() {
         String ns = RedisTestSupport.freshNamespace();
-        String key = new StreamKeys(ns).stream("ticks", 0);
-        new StreamAdmin(template()).ensureGroup(key, "pricing.0").block(T);
-        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 10), 10).block(T);
+        String key = groupThenTicks(ns, 10);
         assertThat(template().opsForStream().trim(key, 4).block(T)).isEqualTo(6);   // seq 1..6, never read
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -82,9 +80,7 @@ class DeletedBeforeReadTest {
     @Test
     void anUnreadEntryDeletedByHandIsReportedOnceThoughTheGroupCannotReadPastIt() {
         String ns = RedisTestSupport.freshNamespace();
-        String key = new StreamKeys(ns).stream("ticks", 0);
-        new StreamAdmin(template()).ensureGroup(key, "pricing.0").block(T);
-        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 4), 10).block(T);
+        String key = groupThenTicks(ns, 4);
         try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(),
                 StreamsConfig.defaults().withNamespace(ns), template())) {
             runtime.start();
@@ -113,11 +109,8 @@ class DeletedBeforeReadTest {
     @Test
     void theScriptReadReportsTheSameOnce() {
         String ns = RedisTestSupport.freshNamespace();
-        StreamKeys keys = new StreamKeys(ns);
-        String key = keys.stream("ticks", 0);
-        String lease = keys.lease("pricing.0", 0);
-        new StreamAdmin(template()).ensureGroup(key, "pricing.0").block(T);
-        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 10), 10).block(T);
+        String key = groupThenTicks(ns, 10);
+        String lease = new StreamKeys(ns).lease("pricing.0", 0);
         template().opsForStream().trim(key, 3).block(T);
         template().opsForValue().set(lease, "7").block(T);
 
@@ -134,6 +127,14 @@ class DeletedBeforeReadTest {
                 .containsEntry("error.task", "0_0"));
         assertThat(template().opsForStream().groups(key).blockFirst(T).lastDeliveredId())
                 .isEqualTo(lastId(key));
+    }
+
+    /** @return the key of partition 0 of "ticks" in {@code ns}, after the pricing group was created on it and seq 1..n published */
+    private static String groupThenTicks(String ns, int n) {
+        String key = new StreamKeys(ns).stream("ticks", 0);
+        new StreamAdmin(template()).ensureGroup(key, "pricing.0").block(T);
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, n), 10).block(T);
+        return key;
     }
 
     private static String lastId(String key) {
