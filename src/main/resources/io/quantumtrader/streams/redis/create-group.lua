@@ -7,11 +7,12 @@
 local ok, err = pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
 if ok then
   local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  if du_field(info, 'entries-added') > du_field(info, 'length') then
+  local added = du_field(info, 'entries-added')   -- absent before Redis 7.0: nothing to skip or remember
+  if type(added) == 'number' and added > du_field(info, 'length') then
     du_skip_gap(KEYS[1], ARGV[1], info)
   end
   local deleted = du_field(info, 'max-deleted-entry-id')
-  if deleted ~= '0-0' then
+  if deleted and deleted ~= '0-0' then
     redis.call('HSET', KEYS[2], ARGV[1], deleted)
   end
   return 1

@@ -44,7 +44,9 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
   for i = 1, #keys do
     found[i] = 0
     local ok, info = pcall(redis.call, 'XINFO', 'STREAM', keys[i])
-    local removed = ok and (du_field(info, 'entries-added') - du_field(info, 'length')) or 0
+    local added = ok and du_field(info, 'entries-added')
+    -- before Redis 7.0 XINFO STREAM has no entries-added nor max-deleted-entry-id: nothing can be told
+    local removed = type(added) == 'number' and added - du_field(info, 'length') or 0
     if removed > 0 then
       local last, read
       for _, g in ipairs(redis.call('XINFO', 'GROUPS', keys[i])) do
