@@ -22,6 +22,21 @@ local function du_field(reply, name)
   return nil
 end
 
+-- The streams of a fenced read as deleted-unread.lua and read-group.lua receive them: KEYS[1] the task's lease, then n
+-- stream keys, their n deleted-unread hashes, their n dead-letter stream keys; the n logical names in ARGV after index
+-- namesAfter. Returns the four lists (keys, marks, dlqs, names) that deleted_unread takes.
+local function du_streams(namesAfter)
+  local n = (#KEYS - 1) / 3
+  local keys, marks, dlqs, names = {}, {}, {}, {}
+  for i = 1, n do
+    keys[i] = KEYS[1 + i]
+    marks[i] = KEYS[1 + n + i]
+    dlqs[i] = KEYS[1 + 2 * n + i]
+    names[i] = ARGV[namesAfter + i]
+  end
+  return keys, marks, dlqs, names
+end
+
 -- Moves group's last-delivered-id over the entries trimmed from the head of stream key (info: its XINFO STREAM reply),
 -- keeping entries-read exact when no entry after the gap was deleted one by one. Only ids of deleted entries are passed.
 local function du_skip_gap(key, group, info)

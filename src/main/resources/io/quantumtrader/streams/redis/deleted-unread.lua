@@ -9,16 +9,12 @@
 -- returns one number per stream (deleted-unread.lib.lua)
 -- allow-oom: the read goes on under maxmemory as XREADGROUP itself does; the report is one small entry
 --#include deleted-unread.lib.lua
-local n = (#KEYS - 1) / 3
-local keys, marks, dlqs, names, none = {}, {}, {}, {}, {}
-for i = 1, n do
-  keys[i] = KEYS[1 + i]
-  marks[i] = KEYS[1 + n + i]
-  dlqs[i] = KEYS[1 + 2 * n + i]
-  names[i] = ARGV[4 + i]
-  none[i] = 0
-end
+local keys, marks, dlqs, names = du_streams(4)
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  local none = {}
+  for i = 1, #keys do
+    none[i] = 0
+  end
   return none
 end
 return deleted_unread(keys, marks, dlqs, names, ARGV[2], ARGV[3], ARGV[4])

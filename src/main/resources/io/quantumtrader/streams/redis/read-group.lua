@@ -12,14 +12,10 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is no longer held by token ' .. ARGV[1])
 end
 local n = (#KEYS - 1) / 3
+local keys, marks, dlqs, names = du_streams(6 + n)
 local args = { 'XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', ARGV[4], 'STREAMS' }
-local keys, marks, dlqs, names = {}, {}, {}, {}
 for i = 1, n do
-  keys[i] = KEYS[1 + i]
-  marks[i] = KEYS[1 + n + i]
-  dlqs[i] = KEYS[1 + 2 * n + i]
-  names[i] = ARGV[6 + n + i]
-  args[#args + 1] = KEYS[1 + i]
+  args[#args + 1] = keys[i]
 end
 for i = 1, n do
   args[#args + 1] = ARGV[4 + i]

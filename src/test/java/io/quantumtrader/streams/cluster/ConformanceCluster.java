@@ -5,8 +5,8 @@ import io.quantumtrader.streams.RedisTestSupport;
 
 /**
  * One Redis Cluster (3 masters, started on first use, stopped when the test JVM exits) on which the engine's
- * conformance test classes run a second time: each {@code ...OnClusterTest} extends a conformance test and switches
- * {@link RedisTestSupport} to this cluster for its duration.
+ * conformance test classes run a second time: each {@code ...OnClusterTest} extends a conformance test and, annotated
+ * {@link OnConformanceCluster}, switches {@link RedisTestSupport} to this cluster for its duration.
  */
 public final class ConformanceCluster {
 

@@ -1,19 +1,8 @@
 package io.quantumtrader.streams.stateful;
 
-import io.quantumtrader.streams.cluster.ConformanceCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.quantumtrader.streams.cluster.OnConformanceCluster;
 
 /** {@link AggregationAndTableTest} on a Redis Cluster (3 masters): same tests, same expectations. */
+@OnConformanceCluster
 class AggregationAndTableOnClusterTest extends AggregationAndTableTest {
-
-    @BeforeAll
-    static void onCluster() {
-        ConformanceCluster.use();
-    }
-
-    @AfterAll
-    static void offCluster() {
-        ConformanceCluster.release();
-    }
 }
