@@ -94,7 +94,7 @@ public final class PeersBenchmark {
 
     /**
      * @param args {@code [records [keys [batch size [what [warm-up records]]]]]}; what: {@code all} (default),
-     *             {@code receiver}, {@code kafka}, {@code engine}, {@code latency} (per-hop latency of this engine and
+     *             {@code receiver}, {@code kafka}, {@code engine}, {@code throughput} (engine and kafka), {@code latency} (per-hop latency of this engine and
      *             of Kafka Streams at 1,000/s and 10,000/s offered, 10 s each); warm-up records (default 50,000, as {@code bench
      *             --warmup}; 0 for none): the engine's two topologies and each Kafka Streams run go through them first,
      *             unmeasured, so no side pays for the JIT compiler in its figure (the StreamReceiver runs are not
@@ -125,27 +125,69 @@ public final class PeersBenchmark {
             }
             String ns = "peers-" + System.currentTimeMillis();
             if (warmUp != null) {
-                System.out.printf("(warm-up: %,d records through each measured engine topology and Kafka Streams run first, not measured)%n",
+                System.out.printf("(warm-up: rounds of %,d records through each measured engine topology and Kafka Streams run first, not measured, until the JIT compilers settle)%n",
                         warmUp.records);
             }
-            if (what.equals("all") || what.equals("engine")) {
+            if (what.equals("all") || what.equals("engine") || what.equals("throughput")) {
                 if (warmUp != null) {
-                    warmUp.engine(t, ns + "-warm-stateless", BenchCommand.statelessTopology());
-                    warmUp.engine(t, ns + "-warm-stateful", BenchCommand.statefulTopology());
+                    warmUpRounds("this engine", n -> {
+                        warmUp.engine(t, ns + "-warm-" + n + "-stateless", BenchCommand.statelessTopology());
+                        warmUp.engine(t, ns + "-warm-" + n + "-stateful", BenchCommand.statefulTopology());
+                    });
                 }
                 report("this engine, stateless filter->mapValues->to", engine(t, ns + "-stateless", BenchCommand.statelessTopology()));
+                System.out.println("  " + lastCpu);
                 report("this engine, stateful process() + store -> to", engine(t, ns + "-stateful", BenchCommand.statefulTopology()));
+                System.out.println("  " + lastCpu);
             }
             if (what.equals("all") || what.equals("receiver")) {
                 receiver(t, redis, ns + "-rc", "concatMap", f -> f.concatMap(this::handle), 0);
                 receiver(t, redis, ns + "-rf", "flatMap(64)", f -> f.flatMap(this::handle, 64), 0);
                 receiver(t, redis, ns + "-rb", "concatMap, batchSize(" + batchSize + ")", f -> f.concatMap(this::handle), batchSize);
             }
-            if (what.equals("all") || what.equals("kafka")) {
+            if (what.equals("all") || what.equals("kafka") || what.equals("throughput")) {
                 kafka();
+                printCpuRatios();
             }
             if (what.equals("all") || what.equals("latency")) {
                 latency(redis);
+            }
+        }
+    }
+
+    /** Warm-up rounds end once the JIT compilers spent less than this share of a round compiling (as {@code bench}). */
+    private static final double SETTLED_COMPILE_SHARE = 0.05;
+    private static final int MAX_WARM_UP_ROUNDS = 8;
+
+    /**
+     * Repeats a warm-up round until this JVM's JIT compilers have settled ({@link JitWarmup}): one round of 50,000
+     * records left this engine's stateless run with the compilers at work (7.0 µs of this JVM's CPU per record in that
+     * run against 4.9–5.8 µs in {@code bench}, which warms up this way), and either side's figure would measure its
+     * compiler. Kafka Streams runs in this JVM, so its rounds are judged by the same clock (the broker's own JVM warms
+     * up over the same rounds, unmeasured).
+     */
+    private void warmUpRounds(String what, java.util.function.IntConsumer round) {
+        List<JitWarmup.Round> done = JitWarmup.run(MAX_WARM_UP_ROUNDS, SETTLED_COMPILE_SHARE, round,
+                JitWarmup::compileMillis, System::nanoTime);
+        System.out.printf("  (warm-up of %s: %s)%n", what, String.join("; ", done.stream().map(JitWarmup.Round::toString).toList()));
+    }
+
+    /** The last measured run's CPU line ({@link CpuPerRecord#describeSince}). */
+    private String lastCpu = "";
+    /** CPU per record of each measured run, µs, by run ("engine stateless", "kafka stateful exactly_once_v2", ...). */
+    private final Map<String, Double> cpuByRun = new java.util.LinkedHashMap<>();
+
+    /**
+     * Prints Kafka Streams' CPU per record divided by this engine's for the same topology (stateless: at_least_once;
+     * stateful: each guarantee): on busy cores, the throughput ratio this engine can reach.
+     */
+    private void printCpuRatios() {
+        for (String[] pair : new String[][]{{"stateless", "at_least_once"}, {"stateful", "at_least_once"}, {"stateful", "exactly_once_v2"}}) {
+            Double engine = cpuByRun.get("engine " + pair[0]);
+            Double kafka = cpuByRun.get("kafka " + pair[0] + " " + pair[1]);
+            if (engine != null && kafka != null) {
+                System.out.printf("CPU per record, Kafka Streams %s %s / this engine: %.1f / %.1f µs = %.2f%n",
+                        pair[0], pair[1], kafka, engine, kafka / engine);
             }
         }
     }
@@ -172,13 +214,18 @@ public final class PeersBenchmark {
     private double engine(ReactiveStringRedisTemplate t, String ns, Topology topology) {
         publish(t, ns);
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
+        CpuPerRecord cpu = CpuPerRecord.redis(t);
         long start = System.nanoTime();
         try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)) {
             runtime.start();
             if (!runtime.awaitDrained(Duration.ofMinutes(10)) || runtime.counters().recordsIn() != records) {
                 throw new IllegalStateException("engine processed " + runtime.counters().recordsIn() + " of " + records);
             }
-            return records / ((System.nanoTime() - start) / 1e9);
+            double rate = records / ((System.nanoTime() - start) / 1e9);
+            CpuPerRecord end = CpuPerRecord.redis(t);
+            lastCpu = end.describeSince(cpu, records, "Redis");
+            cpuByRun.put("engine " + (topology.applicationId().contains("stateless") ? "stateless" : "stateful"), end.totalSince(cpu, records));
+            return rate;
         }
     }
 
@@ -377,7 +424,13 @@ public final class PeersBenchmark {
                     org.apache.kafka.common.utils.AppInfoParser.getVersion(), broker.bootstrap());
             for (String[] run : new String[][]{{"stateless", "at_least_once"}, {"stateful", "at_least_once"}, {"stateful", "exactly_once_v2"}}) {
                 if (warmUp != null) {
-                    warmUp.kafkaRun(broker, run[0], run[1]);
+                    warmUpRounds("Kafka Streams " + run[0] + ", " + run[1], n -> {
+                        try {
+                            warmUp.kafkaRun(broker, run[0], run[1]);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
                 }
                 if (!kafkaRun(broker, run[0], run[1])) {
                     // the broker lost or refused part of the input (a stall of minutes, once an OutOfOrderSequenceException),
@@ -450,6 +503,8 @@ public final class PeersBenchmark {
         long end = 0;
         long start;
         long firstOutput = 0;
+        CpuPerRecord cpu;
+        CpuPerRecord cpuEnd;
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaConsumer<String, String> counter = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
              KafkaStreams streams = new KafkaStreams(b.build(), s)) {
@@ -465,6 +520,7 @@ public final class PeersBenchmark {
                     failure.compareAndSet(null, new IllegalStateException("Kafka Streams went from " + previous + " to " + next));
                 }
             });
+            cpu = CpuPerRecord.process(broker.pid());
             start = System.nanoTime();
             streams.start();
             long lastProgress = System.nanoTime();
@@ -479,6 +535,7 @@ public final class PeersBenchmark {
                 }
                 seen += n;
             }
+            cpuEnd = CpuPerRecord.process(broker.pid()); // before close: shutting Kafka Streams down is not counted
         }
         double seconds = (end - start) / 1e9;
         deleteRecursively(stateDir);
@@ -492,6 +549,13 @@ public final class PeersBenchmark {
         report("Kafka Streams " + kind + ", " + guarantee, seen / seconds);
         System.out.printf("  %,d of %,d outputs in %.1f s (first output after %.1f s: start-up and group join)%n", seen, records,
                 seconds, firstOutput == 0 ? -1 : (firstOutput - start) / 1e9);
+        if (seen > 0) {
+            // this JVM: Kafka Streams and the read_committed consumer counting its outputs
+            System.out.println("  " + cpuEnd.describeSince(cpu, seen, "broker"));
+            if (seen >= records && failure.get() == null) {
+                cpuByRun.put("kafka " + kind + " " + guarantee, cpuEnd.totalSince(cpu, seen));
+            }
+        }
         if (failure.get() != null) {
             Throwable root = failure.get();
             while (root.getCause() != null && root.getCause() != root) {
