@@ -66,7 +66,8 @@ import java.util.function.Function;
  *       changelog) at_least_once and exactly_once_v2.</li>
  * </ul>
  * Each figure is records / wall-clock seconds from starting the consumer until the last output is visible (for Kafka:
- * to a read_committed consumer). Run: see docs/BENCHMARKS.md.
+ * to a read_committed consumer), with the CPU the run used per record, µs: this JVM's plus the server's (Redis or the
+ * broker; {@link CpuPerRecord}). Run: see docs/BENCHMARKS.md.
  */
 public final class PeersBenchmark {
 
@@ -96,8 +97,9 @@ public final class PeersBenchmark {
      * @param args {@code [records [keys [batch size [what [warm-up records]]]]]}; what: {@code all} (default),
      *             {@code receiver}, {@code kafka}, {@code engine}, {@code throughput} (engine and kafka), {@code latency} (per-hop latency of this engine and
      *             of Kafka Streams at 1,000/s and 10,000/s offered, 10 s each); warm-up records (default 50,000, as {@code bench
-     *             --warmup}; 0 for none): the engine's two topologies and each Kafka Streams run go through them first,
-     *             unmeasured, so no side pays for the JIT compiler in its figure (the StreamReceiver runs are not
+     *             --warmup}; 0 for none): the engine's two topologies and each Kafka Streams run go through rounds of them
+     *             first, unmeasured, until the JIT compilers settle (at most 8 rounds; {@link #warmUpRounds}), so no side
+     *             pays for the JIT compiler in its figure (the StreamReceiver runs are not
      *             warmed: they stop short of their records anyway)
      */
     public static void main(String[] args) throws Exception {
