@@ -489,10 +489,7 @@ public final class PartitionReader {
         Flux<StreamEntry> read;
         if (fastReads != null) {
             List<String> keys = new ArrayList<>(streamByKey.keySet());
-            List<String> ids = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                ids.add(pending ? pendingCursor.get(key) : ">");
-            }
+            List<String> ids = readIds(keys, pending);
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream,
                             readStreams)
@@ -503,10 +500,7 @@ public final class PartitionReader {
                     .flatMapIterable(r -> fromRaw(reportDeleted(keys, r)));
         } else if (leaseKey != null) {
             List<String> streamKeys = new ArrayList<>(streamByKey.keySet());
-            List<String> ids = new ArrayList<>(streamKeys.size());
-            for (String key : streamKeys) {
-                ids.add(pending ? pendingCursor.get(key) : ">");
-            }
+            List<String> ids = readIds(streamKeys, pending);
             List<String> keys = readStreams.readGroupKeys(leaseKey, streamKeys);
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
                     streamKeys);
@@ -541,6 +535,18 @@ public final class PartitionReader {
                     return entries;
                 })
                 .flatMap(entries -> pending && entries.isEmpty() ? read(perStream) : Mono.just(entries));
+    }
+
+    /**
+     * @return XREADGROUP's id per stream key of a fenced read: the consumer's pending entries after its cursor in the
+     *         pending phase, else {@code >} (new entries)
+     */
+    private List<String> readIds(List<String> streamKeys, boolean pending) {
+        List<String> ids = new ArrayList<>(streamKeys.size());
+        for (String key : streamKeys) {
+            ids.add(pending ? pendingCursor.get(key) : ">");
+        }
+        return ids;
     }
 
     private void warnDeletedUnread(String stream, long n) {

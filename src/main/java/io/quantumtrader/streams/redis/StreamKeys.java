@@ -164,7 +164,7 @@ public record StreamKeys(String namespace) {
      * @return the key of the same partition of its dead-letter stream ({@link #deadLetter}), in the same slot
      */
     public static String deadLetterOf(String streamKey) {
-        return streamKey + ".dlq";
+        return deadLetter(streamKey); // <ns>:{<ns>.<p>}:s:<stream> + ".dlq" is the key of <stream>.dlq's partition p
     }
 
     /** @return the dead-letter stream of a stream: {@code <stream>.dlq} */
