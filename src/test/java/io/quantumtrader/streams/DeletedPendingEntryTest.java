@@ -15,6 +15,8 @@ import java.time.Duration;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** A pending entry deleted before it was processed neither blocks recovery nor is lost silently: it is dead-lettered. */
 class DeletedPendingEntryTest {
@@ -36,8 +38,51 @@ class DeletedPendingEntryTest {
             assertThat(runtime.counters().deadLettered()).isEqualTo(1);
         }
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).singleElement()
-                .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(1).getId().getValue()));
+                .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(1).getId().getValue())
+                        .containsEntry("error.class", "EntryDeletedBeforeProcessing")
+                        .containsEntry("error.reason", "deleted_before_processing")
+                        .containsEntry("error.stream", "ticks").containsEntry("error.task", "0_0"));
         assertThat(RedisTestSupport.values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq)
                 .containsExactly(1L, 3L, 4L, 6L, 7L, 8L, 9L);
+    }
+
+    /**
+     * The claim at a task's start runs only under the task's lease, and dead-letters deleted pending entries in the
+     * same script: a former owner's late claim (paused past its lease) is refused and moves nothing, so the new owner
+     * keeps its pending entries in order (found in review, 2026-12-05: the claim had no lease check, and the dead
+     * letters were written afterwards, one by one, so a crash between them lost the only record of the deletion).
+     */
+    @Test
+    void theClaimRunsOnlyUnderTheLeaseAndDeadLettersDeletedEntriesInTheSameScript() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        String key = keys.stream("ticks", 0);
+        String lease = keys.lease("pricing.0", 0);
+        String dlq = keys.stream("ticks.dlq", 0);
+        StreamAdmin admin = new StreamAdmin(template());
+        admin.ensureGroup(key, "pricing.0").block();
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 10), 10).block();
+        var read = template().opsForStream().read(Consumer.from("pricing.0", "old-owner"), StreamReadOptions.empty().count(4),
+                StreamOffset.create(key, ReadOffset.lastConsumed())).collectList().block();
+        template().opsForStream().delete(key, read.get(2).getId()).block();   // deleted while pending
+        template().opsForValue().set(lease, "7").block();                        // the new owner's token
+
+        assertThatThrownBy(() -> admin.claimPending(key, lease, dlq, "pricing.0", "zombie", Duration.ZERO, "6", "ticks", 0, "0_0").block())
+                .isInstanceOf(io.quantumtrader.streams.redis.TaskFencedException.class).hasMessageContaining("FENCED");
+        assertThat(admin.consumers(key, "pricing.0").block()).as("nothing moved to the zombie")
+                .extracting(StreamAdmin.ConsumerInfo::name, StreamAdmin.ConsumerInfo::pending)
+                .containsExactly(tuple("old-owner", 4L));
+        assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).isEmpty();
+
+        StreamAdmin.Claim claim = admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7", "ticks", 0, "0_0").block();
+        assertThat(claim.claimed()).isEqualTo(3);
+        assertThat(claim.deadLettered()).isEqualTo(1);
+        assertThat(claim.deliveredId()).isEqualTo(read.get(3).getId().getValue());
+        assertThat(claim.newestPending()).isEqualTo(read.get(3).getId().getValue());
+        assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).singleElement()
+                .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(2).getId().getValue()));
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7", "ticks", 0, "0_0").block())
+                .as("claimed again: nothing new, no second dead letter")
+                .isEqualTo(new StreamAdmin.Claim(3, 0, read.get(3).getId().getValue(), read.get(3).getId().getValue()));
     }
 }

@@ -61,6 +61,17 @@ public final class StreamsMetrics {
     }
 
     /**
+     * Records a stage dropped for another reason than lateness (Kafka Streams' {@code dropped-records}), counted when
+     * their batch's commit landed.
+     *
+     * @param reason {@code null_key}, {@code null_value} or {@code negative_timestamp}
+     */
+    public void dropped(String node, String reason, int count) {
+        Counter.builder(PREFIX + "records.dropped").description("records a stage dropped (a null key or value where it needs one), by node and reason")
+                .tags(common).tag("node", node).tag("reason", reason).register(registry).increment(count);
+    }
+
+    /**
      * Input entries refused at their source (DESIGN §2 "Hostile input"), committed to the dead-letter stream.
      *
      * @param reason the refusal reason tag, e.g. {@code future_event_time}

@@ -24,13 +24,19 @@ public final class StreamAdmin {
             LuaScript.springScript("claim-pending.lua", List.class);
 
     /**
-     * What {@link #claimPending} did.
+     * What {@link #claimPending} did, and where the consumer group stands after it.
      *
-     * @param claimed entries now pending for the caller
-     * @param deleted ids of pending entries that had been deleted from the stream (trimmed) before anyone processed
-     *                them: Redis drops them from the PEL, so they must be reported, not forgotten
+     * @param claimed       entries now pending for the caller
+     * @param deadLettered  pending entries that had been deleted from the stream (trimmed) before anyone processed
+     *                      them: Redis drops them from the PEL, so the claim dead-lettered each (error.class
+     *                      {@code EntryDeletedBeforeProcessing}) in the same script instead of forgetting them
+     * @param deliveredId   the group's last-delivered-id ({@code 0-0} when it has read nothing): every entry up to it
+     *                      was processed by an earlier owner or is pending for the caller
+     * @param newestPending the id of the group's newest pending entry, or {@code null} when nothing is pending: once
+     *                      the caller has read its pending entries up to it again, it has handed on everything up to
+     *                      {@code deliveredId}
      */
-    public record Claim(long claimed, List<String> deleted) {
+    public record Claim(long claimed, long deadLettered, String deliveredId, String newestPending) {
     }
     private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
     private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
@@ -143,12 +149,29 @@ public final class StreamAdmin {
         return redis.execute(ORPHANED_PENDING, List.of(streamKey), List.of(group, Long.toString(minIdle.toMillis()), owner)).next();
     }
 
-    /** Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM). */
-    public Mono<Claim> claimPending(String streamKey, String group, String consumer, Duration minIdle) {
-        return redis.execute(CLAIM_PENDING, List.of(streamKey), List.of(group, consumer, Long.toString(minIdle.toMillis())))
+    /**
+     * Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM), under the
+     * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua).
+     *
+     * @param streamKey     one partition of an input stream
+     * @param leaseKey      the task's lease, which must hold {@code token}
+     * @param deadLetterKey the partition of the stream's dead-letter stream (same slot)
+     * @param streamName    the stream's logical name, for the dead-letter entries
+     * @param taskId        the task, for the dead-letter entries
+     * @return what was claimed; errors with {@link TaskFencedException} when the lease is not the caller's (nothing
+     *         claimed)
+     */
+    public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
+                                    Duration minIdle, String token, String streamName, int partition, String taskId) {
+        return redis.execute(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey), List.of(group, consumer,
+                        Long.toString(minIdle.toMillis()), token, streamName, Integer.toString(partition), taskId))
                 .next()
-                .map(l -> new Claim(((Number) l.get(0)).longValue(),
-                        l.subList(1, l.size()).stream().map(String::valueOf).toList()));
+                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                .map(l -> {
+                    String newest = String.valueOf(l.get(3));
+                    return new Claim(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
+                            String.valueOf(l.get(2)), newest.isEmpty() ? null : newest);
+                });
     }
 
     /**

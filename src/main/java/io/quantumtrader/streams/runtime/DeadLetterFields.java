@@ -32,7 +32,11 @@ public final class DeadLetterFields {
     }
 
     /**
-     * @param record   the failing record; its origin's raw fields are kept, or (without origin) its key and value
+     * @param record   the failing record; its origin's raw fields are kept, or (without origin) its key and value;
+     *                 with an origin and a value, also the record itself as {@code error.record.subject},
+     *                 {@code error.record.time} and {@code error.record.value} (cut as {@link #clip}): the record
+     *                 that failed need not be the input (a window's final result, a flatMap's output), and two
+     *                 different records failing on one input entry get a dead letter each
      * @param node     the node that failed
      * @param attempts how many times the node was tried
      * @param taskId   the task, {@code <sub-topology>_<partition>}
@@ -55,6 +59,12 @@ public final class DeadLetterFields {
             fields.put("time", Instant.ofEpochMilli(record.timestamp()).toString());
             fields.put("traceid", String.valueOf(record.traceId()));
             fields.put("value", clip(String.valueOf(record.value())));
+        }
+        if (origin != null && record.value() != null) {
+            // the record that failed, which need not be the input: a window's final result, a flatMap's output
+            fields.put("error.record.subject", clip(String.valueOf(record.key())));
+            fields.put("error.record.time", Instant.ofEpochMilli(record.timestamp()).toString());
+            fields.put("error.record.value", clip(String.valueOf(record.value())));
         }
         fields.put("error.class", error.getClass().getName());
         fields.put("error.message", clip(String.valueOf(error.getMessage())));

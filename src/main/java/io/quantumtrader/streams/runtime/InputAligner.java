@@ -98,8 +98,44 @@ public final class InputAligner {
             if (in.lastId == null || StreamEntry.compareIds(e.id(), in.lastId) > 0) {
                 in.lastId = e.id();
             }
+            if (in.resumeGate != null && StreamEntry.compareIds(e.id(), in.resumeGate) >= 0) {
+                in.resumeGate = null;
+                in.resume();
+            }
             held++;
         }
+    }
+
+    /**
+     * Where a run resumes {@code stream} (from the task's claim at its start): every entry up to {@code deliveredId}
+     * was handed on by an earlier run (processed and acknowledged: it is never read again) or is pending and is read
+     * again before any newer entry, up to {@code newestPending}. From the moment this aligner has been offered
+     * {@code newestPending} (at once when it is null) it counts the stream as handed on up to {@code deliveredId}, so a
+     * watermark that covers an entry acknowledged before the restart applies without waiting for that entry.
+     *
+     * @param deliveredId   the consumer group's last-delivered-id ({@code 0-0} when it has read nothing)
+     * @param newestPending the group's newest pending entry, or {@code null} when nothing is pending
+     */
+    public void resume(String stream, String deliveredId, String newestPending) {
+        Input in = inputs.get(stream);
+        if (in == null || deliveredId == null || "0-0".equals(deliveredId)) {
+            return;
+        }
+        in.resumeId = deliveredId;
+        if (newestPending == null || (in.lastId != null && StreamEntry.compareIds(in.lastId, newestPending) >= 0)) {
+            in.resume();
+        } else {
+            in.resumeGate = newestPending;
+        }
+    }
+
+    /**
+     * @return the id up to which {@code stream} was handed on before this run ({@link #resume}), once every entry
+     *         pending at the start was offered again; null before that, or when nothing was
+     */
+    public String resumedFrom(String stream) {
+        Input in = inputs.get(stream);
+        return in == null || in.resumeGate != null ? null : in.resumeId;
     }
 
     /**
@@ -280,8 +316,19 @@ public final class InputAligner {
         boolean fedBackOnly;
         /** Largest entry id offered so far (null: none). */
         String lastId;
+        /** {@link #resume}: handed on up to this id before the run; applied once {@link #resumeGate} is null. */
+        String resumeId;
+        /** The newest entry pending at the run's start, until it has been offered again. */
+        String resumeGate;
         /** Watermarks read before this input was read up to the entry they cover. */
         final List<Candidate> candidates = new ArrayList<>();
+
+        void resume() {
+            if (lastId == null || StreamEntry.compareIds(resumeId, lastId) > 0) {
+                lastId = resumeId;
+            }
+            applyCandidates();
+        }
 
         void applyCandidates() {
             candidates.removeIf(c -> {

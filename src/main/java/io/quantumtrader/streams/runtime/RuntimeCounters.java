@@ -12,6 +12,7 @@ public final class RuntimeCounters {
     final LongAdder restarts = new LongAdder();
     final LongAdder reclaimed = new LongAdder();
     final LongAdder droppedLate = new LongAdder();
+    final LongAdder dropped = new LongAdder();
     final LongAdder processorRetries = new LongAdder();
     final LongAdder punctuations = new LongAdder();
     final LongAdder processNanos = new LongAdder();
@@ -46,6 +47,9 @@ public final class RuntimeCounters {
 
     /** @return records dropped because their window had closed (stream time past window end + grace) */
     public long droppedLate() { return droppedLate.sum(); }
+
+    /** @return records stages dropped for another reason than lateness (a null key or value), in committed batches */
+    public long dropped() { return dropped.sum(); }
 
     /** @return wall-clock punctuation ticks that committed something */
     public long punctuations() { return punctuations.sum(); }

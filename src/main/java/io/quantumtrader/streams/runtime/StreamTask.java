@@ -300,6 +300,8 @@ public final class StreamTask {
         /** Outbox forwards of this run (Redis Cluster), decoupled from the commits; a failed one fails the run. */
         volatile ForwardScheduler forwarding;
         final Sinks.Empty<Void> forwardFailed = Sinks.empty();
+        /** Per input stream key, what the start's claim found: where each consumer group stands. */
+        final Map<String, io.quantumtrader.streams.redis.StreamAdmin.Claim> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(String token) {
             this.token = token;
@@ -351,10 +353,14 @@ public final class StreamTask {
             }
             state.set(TaskState.RESTORING);
             return Flux.fromIterable(streamByKey.keySet())
-                    .concatMap(key -> admin.claimPending(key, group, config.instanceId(), Duration.ZERO)
-                            .flatMap(claim -> deadLetterDeleted(key, claim.deleted())
-                                    .then(admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle()))
-                                    .thenReturn(claim.claimed())))
+                    .concatMap(key -> admin.claimPending(key, leaseKey, keys.stream(StreamKeys.deadLetter(streamByKey.get(key)), partition),
+                                    group, config.instanceId(), Duration.ZERO, token, streamByKey.get(key), partition, id)
+                            .flatMap(claim -> {
+                                run.claims.put(key, claim);
+                                countDeletedPending(key, claim.deadLettered());
+                                return admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle())
+                                        .thenReturn(claim.claimed());
+                            }))
                     .reduce(0L, Long::sum)
                     .doOnNext(counters.reclaimed::add)
                     .then(forwardOutbox())
@@ -434,28 +440,16 @@ public final class StreamTask {
     }
 
     /**
-     * Pending entries deleted from the stream before they were processed (XAUTOCLAIM reports and drops them) go to the
-     * dead-letter stream with the reason, so nothing disappears silently.
+     * Pending entries deleted from the stream before they were processed: XAUTOCLAIM drops them from the PEL, and
+     * claim-pending.lua dead-letters each in the same script (nothing disappears silently, even if this process dies
+     * right after the claim); here they are counted and logged.
      */
-    private Mono<Void> deadLetterDeleted(String key, List<String> ids) {
-        if (ids.isEmpty()) {
-            return Mono.empty();
+    private void countDeletedPending(String key, long deadLettered) {
+        if (deadLettered > 0) {
+            log.warn("task {}: {} pending entries of {} were deleted before processing; {}.dlq names them", id, deadLettered,
+                    key, streamByKey.get(key));
+            counters.deadLettered.add(deadLettered);
         }
-        String stream = streamByKey.get(key);
-        String dlq = keys.stream(StreamKeys.deadLetter(stream), partition);
-        log.warn("task {}: {} pending entries of {} were deleted before processing; dead-lettering their ids", id, ids.size(), key);
-        return Flux.fromIterable(ids)
-                .concatMap(entryId -> redis.opsForStream().add(dlq, Map.of(
-                        "error.class", "EntryDeletedBeforeProcessing",
-                        "error.message", "pending entry was deleted from the stream (trimmed?) before it was processed",
-                        "error.stage", group,
-                        "error.stream", stream,
-                        "error.partition", Integer.toString(partition),
-                        "error.source_id", entryId,
-                        "error.attempt", "0",
-                        "error.task", id)))
-                .doOnNext(r -> counters.deadLettered.increment())
-                .then();
     }
 
     private Mono<Map<String, CachedKeyValueStore<?, ?>>> loadStores() {
@@ -490,6 +484,12 @@ public final class StreamTask {
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
                 : null;
         aligner = align;
+        if (align != null) {
+            // the inputs' entries up to each group's position were processed by earlier runs (acknowledged, never read
+            // again) or are pending and read again first: without this, a watermark covering such an entry would wait
+            // for it forever (an input that ended before the restart held every later record of the others)
+            run.claims.forEach((key, claim) -> align.resume(streamByKey.get(key), claim.deliveredId(), claim.newestPending()));
+        }
         producerIdleness = new ProducerIdleness(config.alignment().idleTimeout(),
                 () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS));
         if (publishedWatermarkMs == Long.MAX_VALUE) {
@@ -657,7 +657,7 @@ public final class StreamTask {
                             continue;   // not waited for
                         }
                         allEnded &= m.watermark() == Long.MAX_VALUE;
-                        String done = processedIds.get(m.stream());
+                        String done = later(processedIds.get(m.stream()), align.resumedFrom(m.stream()));
                         boolean covered = "0-0".equals(m.lastId()) || (done != null && StreamEntry.compareIds(done, m.lastId()) >= 0);
                         floor = Math.min(floor, covered ? m.watermark() : InputAligner.NONE);
                     }
@@ -668,6 +668,11 @@ public final class StreamTask {
                     inputsEnding = allEnded && floor != Long.MAX_VALUE;
                     return floor;
                 });
+    }
+
+    /** @return the later of two entry ids, either of which may be null */
+    private static String later(String a, String b) {
+        return a == null ? b : b == null || StreamEntry.compareIds(a, b) >= 0 ? a : b;
     }
 
     /** Publishes {@code watermark} for every partition of every output stream when it is later than the last one. */
@@ -776,6 +781,27 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
+                // counted as soon as Redis applied the commit: when the replicas' acknowledgement then fails, the run
+                // restarts, and the batch's entries (acknowledged) are never processed again to be counted then
+                .doOnNext(acked -> {
+                    processed.addAndGet(prepared.entries());
+                    counters.recordsIn.add(prepared.entries());
+                    counters.recordsOut.add(prepared.outputs());
+                    counters.deadLettered.add(prepared.deadLetters());
+                    counters.duplicates.add(prepared.duplicates());
+                    counters.droppedLate.add(prepared.late());
+                    prepared.rejections().forEach((streamAndReason, n) -> {
+                        int bar = streamAndReason.indexOf('|');
+                        metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
+                        counters.rejected.add(n);
+                    });
+                    prepared.dropped().forEach((nodeAndReason, n) -> {
+                        int bar = nodeAndReason.indexOf('|');
+                        metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
+                        counters.dropped.add(n);
+                    });
+                    counters.acknowledged.add(acked);
+                })
                 .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
                         .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
@@ -784,17 +810,6 @@ public final class StreamTask {
                     long nanos = System.nanoTime() - started;
                     counters.commitNanos.add(nanos);
                     metrics.commit(id, prepared.entries(), nanos);
-                    processed.addAndGet(prepared.entries());
-                    counters.recordsIn.add(prepared.entries());
-                    counters.recordsOut.add(prepared.outputs());
-                    counters.deadLettered.add(prepared.deadLetters());
-                    counters.duplicates.add(prepared.duplicates());
-                    prepared.rejections().forEach((streamAndReason, n) -> {
-                        int bar = streamAndReason.indexOf('|');
-                        metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
-                        counters.rejected.add(n);
-                    });
-                    counters.acknowledged.add(acked);
                     counters.commits.increment();
                     if (prepared == endOfInputCommit) {
                         endNotices.ended(sinkStreams);

@@ -13,11 +13,10 @@ import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@link StageContext} of one task: its stores, and the commit batch being built (outputs and dead letters).
@@ -43,10 +42,14 @@ final class TaskContext implements TaskOutput {
     private final Map<String, Long> dirtyStreamTimes = new HashMap<>();
     private CommitBatch batch;
     private long commitSeq;
-    private final Set<String> deadLettered = new HashSet<>();
+    /** Dead letters of this batch by input entry: the records that failed, and how many (the event_error ids). */
+    private final Map<String, List<FailedRecord>> deadLettered = new HashMap<>();
     private int outputs;
     private int deadLetters;
     private int duplicates;
+    private int late;
+    /** Records stages dropped in this batch, by {@code <node>|<reason>} ({@link #recordDropped}). */
+    private final Map<String, Integer> dropped = new HashMap<>();
     private final Map<String, Integer> rejections = new HashMap<>();
     private final DedupeCache dedupe;
     /** Output stream keys by stream and partition, and {@code source} attributes by sink node (made once). */
@@ -88,6 +91,8 @@ final class TaskContext implements TaskOutput {
         outputs = 0;
         deadLetters = 0;
         duplicates = 0;
+        late = 0;
+        dropped.clear();
         rejections.clear();
     }
 
@@ -144,7 +149,8 @@ final class TaskContext implements TaskOutput {
      * @param rejections     entries refused at their source, by {@code <stream>|<reason>}
      */
     record PreparedCommit(CommitBatch batch, long previousCommit, int entries, int outputs, int deadLetters,
-                          int duplicates, Map<String, Integer> rejections, io.quantumtrader.streams.redis.DedupeWindow dedupe) {
+                          int duplicates, Map<String, Integer> rejections, io.quantumtrader.streams.redis.DedupeWindow dedupe,
+                          int late, Map<String, Integer> dropped) {
     }
 
     /**
@@ -165,7 +171,8 @@ final class TaskContext implements TaskOutput {
             return null;
         }
         return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters, duplicates, Map.copyOf(rejections),
-                new io.quantumtrader.streams.redis.DedupeWindow(dedupeKey, dedupe.floorMs(), limits.dedupeMaxIds()));
+                new io.quantumtrader.streams.redis.DedupeWindow(dedupeKey, dedupe.floorMs(), limits.dedupeMaxIds()),
+                late, Map.copyOf(dropped));
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {
@@ -193,9 +200,16 @@ final class TaskContext implements TaskOutput {
         counters.processorRetries.increment();
     }
 
+    /** Counted when the batch's commit lands, as its other counts: a batch processed again is not counted twice. */
     @Override
     public void recordLate(String node) {
-        counters.droppedLate.increment();
+        late++;
+    }
+
+    /** Counted when the batch's commit lands ({@code qt.streams.records.dropped{node, reason}}). */
+    @Override
+    public void recordDropped(String node, String reason) {
+        dropped.merge(node + "|" + reason, 1, Integer::sum);
     }
 
     @Override
@@ -278,11 +292,27 @@ final class TaskContext implements TaskOutput {
         return (KeyValueStore<K, V>) store;
     }
 
+    /** A record that failed, as far as telling two failures of one input entry apart goes (its key and value). */
+    private record FailedRecord(Object key, Object value) {
+    }
+
+    /**
+     * Dead-letters {@code record}: one dead letter per input entry and failed record, even when several branches fail
+     * on the same record, but one for each different record that failed on one input entry (the final results of
+     * several windows that one record closed, a flatMap's outputs): each is written and counted, none is dropped.
+     */
     @Override
     public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
         Record.Origin origin = record.origin();
-        if (origin != null && !deadLettered.add(originId(record))) {
-            return; // one dead letter per input entry, even when several branches fail on it
+        int failure = 0;
+        if (origin != null) {
+            List<FailedRecord> failed = deadLettered.computeIfAbsent(originId(record), k -> new ArrayList<>(1));
+            FailedRecord f = new FailedRecord(record.key(), record.value());
+            if (failed.contains(f)) {
+                return; // the same record failed again in another branch
+            }
+            failure = failed.size();
+            failed.add(f);
         }
         if (error instanceof RejectedEntryException rejected && origin != null) {
             rejections.merge(origin.stream() + "|" + rejected.reason().tag(), 1, Integer::sum);
@@ -297,7 +327,8 @@ final class TaskContext implements TaskOutput {
         StreamSpec errors = catalog.spec(EVENT_ERROR_STREAM);
         EventError event = new EventError(origin.stream(), origin.partition(), origin.entryId(), node,
                 error.getClass().getName(), DeadLetterFields.clip(String.valueOf(error.getMessage())), attempts, dlq);
-        String id = EnvelopeCodec.deterministicId(applicationId, originId(record), "event_error");
+        String id = failure == 0 ? EnvelopeCodec.deterministicId(applicationId, originId(record), "event_error")
+                : EnvelopeCodec.deterministicId(applicationId, originId(record), "event_error", Integer.toString(failure));
         batch.add(keys.stream(EVENT_ERROR_STREAM, Partitioner.partition(origin.stream(), errors.partitions())),
                 errors.maxLen(), EnvelopeCodec.encode(EVENT_ERROR_STREAM, applicationId + "/" + node, id,
                         origin.stream(), event, System.currentTimeMillis(), DeadLetterFields.clip(record.traceId())));

@@ -63,6 +63,7 @@ public final class TopologyTestDriver implements AutoCloseable {
     private long wallClock;
     private long sequence;
     private long droppedLate;
+    private final Map<String, Long> droppedRecords = new java.util.TreeMap<>();
     private final IngestLimits limits;
 
     /**
@@ -171,6 +172,15 @@ public final class TopologyTestDriver implements AutoCloseable {
         return droppedLate;
     }
 
+    /**
+     * @return records stages dropped for another reason than lateness, by {@code <node>|<reason>} ({@code null_key},
+     *         {@code null_value}, {@code negative_timestamp}), as the runtime counts them in
+     *         {@code qt.streams.records.dropped}
+     */
+    public Map<String, Long> droppedRecords() {
+        return Map.copyOf(droppedRecords);
+    }
+
     @Override
     public void close() {
         tasks.forEach(t -> t.executor.close());
@@ -249,7 +259,8 @@ public final class TopologyTestDriver implements AutoCloseable {
         final Map<String, CachedKeyValueStore<?, ?>> stores = new LinkedHashMap<>();
         final Map<String, Long> streamTimes = new HashMap<>();
         final OutputIds ids = new OutputIds(topology.applicationId());
-        final Set<String> deadLettered = new HashSet<>();
+        /** Per input entry, the (key, value) of each record dead-lettered for it in this batch (as the runtime's). */
+        final Set<List<Object>> deadLettered = new HashSet<>();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
         /** Orders the inputs by event time (alignment on, two inputs or more), else null. */
         final InputAligner aligner;
@@ -361,8 +372,8 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
-            if (record.origin() != null && !deadLettered.add(record.origin().entryId())) {
-                return;
+            if (record.origin() != null && !deadLettered.add(java.util.Arrays.asList(record.origin().entryId(), record.key(), record.value()))) {
+                return; // the same record failed again in another branch
             }
             pending.add(Map.entry(DeadLetterFields.streamFor(record, topology.applicationId(), node),
                     DeadLetterFields.of(record, node, error, attempts, taskId())));
@@ -396,6 +407,11 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void recordLate(String node) {
             droppedLate++;
+        }
+
+        @Override
+        public void recordDropped(String node, String reason) {
+            droppedRecords.merge(node + "|" + reason, 1L, Long::sum);
         }
 
         @Override

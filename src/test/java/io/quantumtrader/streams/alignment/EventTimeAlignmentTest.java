@@ -154,6 +154,38 @@ class EventTimeAlignmentTest {
         }
     }
 
+    /**
+     * An input that ended and was processed to its last entry before a restart still releases the other input's
+     * records after it: its watermark covers its last entry, which the restarted task never reads again (it was
+     * acknowledged), so the task must know from Redis that it has handed on everything up to it (found in review,
+     * 2026-12-05: the new run's aligner waited for that entry forever and held every later record of the other input).
+     */
+    @Test
+    void anInputProcessedToItsEndBeforeARestartDoesNotHoldTheOtherInputAfterIt() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        StreamsConfig config = aligned(ns, catalog, 7);
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
+        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();   // 0 .. 118 s
+        List<Ev> rightBefore = List.of(new Ev("right", "R0", BASE), new Ev("right", "R120", BASE + 120_000L));
+        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            first.start();
+            publish(rawFeed, leftEvents);
+            rawFeed.watermark("raw", Long.MAX_VALUE).block();   // the left input ends
+            publish(rightFeed, rightBefore);
+            awaitOutputs(ns, 60 + 2, first);
+            assertThat(first.awaitDrained(Duration.ofSeconds(30))).as("everything processed before the restart").isTrue();
+        }
+        try (StreamsRuntime second = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            second.start();
+            publish(rightFeed, List.of(new Ev("right", "R130", BASE + 130_000L), new Ev("right", "R140", BASE + 140_000L)));
+            awaitOutputs(ns, 60 + 4, second);
+            List<String> out = merged(ns);
+            assertThat(out.subList(out.size() - 2, out.size())).containsExactly("R130", "R140");
+        }
+    }
+
     /** raw → 10 s windows, 2 s grace, final results (event time end - 1) → windows; windows + right merged. */
     static Topology windowed() {
         TopologyBuilder b = new TopologyBuilder("align-windows");

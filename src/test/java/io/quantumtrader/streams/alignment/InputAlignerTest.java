@@ -44,6 +44,42 @@ class InputAlignerTest {
         assertThat(ids(a.release())).containsExactly("signals@6-0");
     }
 
+    /**
+     * A run that resumes an input (the task's claim: the group's last-delivered-id and its newest pending entry) counts
+     * the input as handed on up to that id only once the pending entries were offered again: a watermark that covers
+     * an entry acknowledged before the restart applies then, and not before (the pending entries come first).
+     */
+    @Test
+    void aResumedInputCountsAsReadUpToTheGroupsPositionOnceItsPendingEntriesAreOfferedAgain() {
+        InputAligner a = new InputAligner(List.of("ticks", "signals"), null, () -> 0L);
+        a.offer(List.of(entry("signals", "7-0", 30)));
+        a.resume("ticks", "9-0", "4-0");   // ticks acknowledged beyond 4-0 up to 9-0; 4-0 (and older) pending
+        a.watermark("ticks", T0.plusSeconds(100).toEpochMilli(), "9-0");
+        assertThat(a.release()).as("the pending tick at 4-0 may be older than the signal").isEmpty();
+        assertThat(a.resumedFrom("ticks")).isNull();
+        a.offer(List.of(entry("ticks", "3-0", 5)));
+        assertThat(ids(a.release())).as("3-0 is not the newest pending entry yet").containsExactly("ticks@3-0");
+        assertThat(a.resumedFrom("ticks")).isNull();
+        a.offer(List.of(entry("ticks", "4-0", 40)));
+        assertThat(ids(a.release())).as("every pending tick offered: the watermark at 100 s covers 9-0")
+                .containsExactly("signals@7-0");
+        assertThat(a.held()).as("the tick at 40 s waits for the signals").isEqualTo(1);
+        assertThat(a.resumedFrom("ticks")).isEqualTo("9-0");
+
+        InputAligner b = new InputAligner(List.of("ticks", "signals"), null, () -> 0L);
+        b.resume("ticks", "9-0", null);   // nothing pending: handed on up to 9-0 at once
+        b.watermark("ticks", T0.plusSeconds(100).toEpochMilli(), "9-0");
+        b.offer(List.of(entry("signals", "7-0", 30)));
+        assertThat(ids(b.release())).containsExactly("signals@7-0");
+        assertThat(b.resumedFrom("ticks")).isEqualTo("9-0");
+
+        InputAligner c = new InputAligner(List.of("ticks", "signals"), null, () -> 0L);
+        c.resume("ticks", "0-0", null);   // a group that has read nothing covers nothing
+        c.watermark("ticks", T0.plusSeconds(100).toEpochMilli(), "9-0");
+        c.offer(List.of(entry("signals", "7-0", 30)));
+        assertThat(c.release()).as("the ticks' watermark covers an entry not read yet").isEmpty();
+    }
+
     static StreamEntry keyed(String stream, String id, long secondsAfterT0, String subject) {
         return new StreamEntry(stream, "k:" + stream, 0, id, Map.of("time", T0.plusSeconds(secondsAfterT0).toString(),
                 "subject", subject));

@@ -45,6 +45,12 @@ abstract class Harness implements AutoCloseable {
 
     abstract long droppedLate();
 
+    /** @return the entries of {@code <stream>.dlq}, partition 0 */
+    abstract List<Map<String, String>> deadLetters(String stream);
+
+    /** @return records stages dropped for another reason than lateness (a null key or value), in all */
+    abstract long dropped();
+
     static final class Driver extends Harness {
         final TopologyTestDriver driver;
 
@@ -69,6 +75,16 @@ abstract class Harness implements AutoCloseable {
         @Override
         long droppedLate() {
             return driver.droppedLateRecords();
+        }
+
+        @Override
+        List<Map<String, String>> deadLetters(String stream) {
+            return driver.deadLetters(stream);
+        }
+
+        @Override
+        long dropped() {
+            return driver.droppedRecords().values().stream().mapToLong(Long::longValue).sum();
         }
 
         @Override
@@ -119,6 +135,18 @@ abstract class Harness implements AutoCloseable {
         @Override
         long droppedLate() {
             return runtime.counters().droppedLate();
+        }
+
+        @Override
+        List<Map<String, String>> deadLetters(String stream) {
+            flush();
+            return RedisTestSupport.entries(ns, stream + ".dlq", 0);
+        }
+
+        @Override
+        long dropped() {
+            flush();
+            return runtime.counters().dropped();
         }
 
         @Override

@@ -68,6 +68,48 @@ class PunctuationTest {
         }
     }
 
+    /**
+     * A stream-time punctuation that throws fails the record that triggered it; the record's retry punctuates again,
+     * so the interval's punctuation is not skipped (found in review, 2026-12-05: the schedule moved on before the
+     * punctuator ran, so the retry found nothing due and that punctuation never happened).
+     */
+    @Test
+    void aStreamTimePunctuationThatFailsOnceRunsAgainWhenItsRecordIsRetried() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        TopologyBuilder b = new TopologyBuilder("punct-retry");
+        b.addStateStore(StoreSpec.keyValueStore("seen", Long.class));
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, String>() {
+                    private KeyValueStore<String, Long> seen;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> ctx) {
+                        seen = ctx.getStateStore("seen");
+                        ctx.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME, time -> {
+                            if (calls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("punctuation fails once");
+                            }
+                            ctx.forward(new Record<>("all", seen.get("all") + "@" + time, time, null, null));
+                        });
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        Long n = seen.get("all");
+                        seen.put("all", n == null ? 1 : n + 1);
+                    }
+                }, Named.as("counter"), "seen")
+                .to("punctuations");
+        try (Harness h = Harness.of(Harness.Mode.REDIS, b.build())) {
+            h.pipe("events", "k", 1L, 0);
+            h.pipe("events", "k", 2L, 12_000);   // crosses 10 s: the punctuation throws, the record is retried
+            h.pipe("events", "k", 3L, 25_000);   // crosses 20 s
+            h.flush();
+            assertThat(h.values("punctuations", String.class)).containsExactly("2@12000", "3@25000");
+            assertThat(h.deadLetters("events")).isEmpty();
+        }
+    }
+
     /** Emits how many ticks arrived since the last wall-clock punctuation (every minute), then resets. */
     static Topology wallClockReporter() {
         TopologyBuilder b = new TopologyBuilder("wall");

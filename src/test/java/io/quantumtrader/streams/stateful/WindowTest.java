@@ -183,4 +183,117 @@ class WindowTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.suppress(Suppressed.untilWindowCloses()))
                 .hasMessageContaining("needs a windowed aggregation");
     }
+
+    /**
+     * One tick closes the windows of several keys; when each final result fails downstream, each is dead-lettered
+     * with the result itself ({@code error.record.*}) beside the tick that closed it, and counted: none is dropped
+     * (found in review, 2026-12-05: the dead letters were one per input entry, so the second result failing on the
+     * same tick was neither written nor counted, and its window was gone).
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void finalResultsThatFailDownstreamAreEachDeadLettered(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("failing-results");
+        b.stream("ticks", Tick.class)
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .aggregate(() -> 0.0, (k, t, sum) -> sum + t.size(), Materialized.as("volume-1m"))
+                .toStream()
+                .mapValues(v -> {
+                    if (v > 0) {
+                        throw new IllegalStateException("result refused: " + v);
+                    }
+                    return v;
+                }, Named.as("refuse"))
+                .map((wk, v) -> KeyValue.pair(wk.key(), v), Named.as("unwindow"))
+                .to("volumes");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 100, 2), 0);
+            h.pipe("ticks", "ETH", new Tick("ETH", 10, 3), 10_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 101, 1), 70_000);   // closes [0, 60 s) for BTC and ETH
+            h.flush();
+            assertThat(h.values("volumes", Double.class)).isEmpty();
+            List<java.util.Map<String, String>> dead = h.deadLetters("ticks");
+            assertThat(dead).hasSize(2);
+            assertThat(dead).extracting(f -> f.get("error.record.value")).containsExactlyInAnyOrder("2.0", "3.0");
+            assertThat(dead).extracting(f -> f.get("error.stage")).containsOnly("refuse");
+            assertThat(dead).extracting(f -> f.get("error.source_id")).as("both closed by the third tick").hasSize(2)
+                    .doesNotContainNull().allMatch(id -> id.equals(dead.get(0).get("error.source_id")));
+            if (h instanceof Harness.Redis r) {
+                assertThat(r.runtime.counters().deadLettered()).isEqualTo(2);
+                List<String> errorIds = new java.util.ArrayList<>();
+                for (int p = 0; p < 16; p++) {
+                    io.quantumtrader.streams.RedisTestSupport.entries(r.ns, "system.event_error", p)
+                            .forEach(f -> errorIds.add(io.quantumtrader.streams.record.Envelope.fromFields(f).id()));
+                }
+                assertThat(errorIds).as("an event_error each, with different ids").hasSize(2).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    /**
+     * Records a stage cannot use (a null value before an aggregation, a null key before a windowed one) are dropped
+     * and counted by node and reason, as Kafka Streams' dropped-records, never silently (found in review, 2026-12-05).
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void recordsWithANullKeyOrValueThatAStageNeedsAreCountedWhenDropped(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("null-drops");
+        var ticks = b.stream("ticks", Tick.class);
+        ticks.mapValues(t -> t.size() < 0 ? null : t.size(), Named.as("size-or-null"))
+                .groupByKey()
+                .aggregate(() -> 0.0, (k, v, sum) -> sum + v, Materialized.as("volume"))
+                .toStream()
+                .to("volumes");
+        ticks.map((k, t) -> KeyValue.pair(t.price() < 0 ? null : k, t), Named.as("key-or-null"))
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("counts-1m"))
+                .toStream()
+                .map((wk, n) -> KeyValue.pair(wk.key(), n), Named.as("unwindow"))
+                .to("counts");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 100, 2), 0);
+            h.pipe("ticks", "BTC", new Tick("BTC", 101, -1), 1_000);   // null value for the aggregation
+            h.pipe("ticks", "BTC", new Tick("BTC", -5, 1), 2_000);     // null key for the windowed count
+            h.flush();
+            assertThat(h.values("volumes", Double.class)).containsExactly(2.0, 3.0);
+            assertThat(h.dropped()).isEqualTo(2);
+            if (h instanceof Harness.Driver d) {
+                assertThat(d.driver.droppedRecords()).hasSize(2).containsValues(1L, 1L)
+                        .satisfies(m -> assertThat(m.keySet()).anyMatch(k -> k.endsWith("|null_value"))
+                                .anyMatch(k -> k.endsWith("|null_key")));
+            }
+        }
+    }
+
+    /**
+     * A batch processed again (its first commit failed) counts its late records once: late drops are counted when
+     * the commit lands, as the batch's other counts (found in review, 2026-12-05: they were counted while the batch
+     * was processed, so a batch processed twice counted them twice, in the meter and the replay's report).
+     */
+    @Test
+    void lateRecordsOfABatchProcessedTwiceAreCountedOnce() {
+        String ns = io.quantumtrader.streams.RedisTestSupport.freshNamespace();
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        io.quantumtrader.streams.runtime.StreamsConfig config = io.quantumtrader.streams.runtime.StreamsConfig.defaults()
+                .withNamespace(ns).withBatchSize(100)
+                .withBeforeCommit((task, entries) -> entries > 0 && commits.incrementAndGet() == 1
+                        ? reactor.core.publisher.Mono.error(new IllegalStateException("the first commit fails"))
+                        : reactor.core.publisher.Mono.empty());
+        try (io.quantumtrader.streams.runtime.StreamsRuntime runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(
+                candles(), config, io.quantumtrader.streams.RedisTestSupport.template())) {
+            runtime.start();
+            io.quantumtrader.streams.RedisTestSupport.publisher(ns, io.quantumtrader.streams.redis.StreamCatalog.defaults())
+                    .sendAll(reactor.core.publisher.Flux.just(
+                            new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", 100, 1), 0),
+                            new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", 101, 1), 2 * MIN),
+                            new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", 99, 1), 1_000)),
+                            10).block();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(commits.get()).as("the batch was committed on the second attempt").isGreaterThanOrEqualTo(2);
+            assertThat(runtime.counters().droppedLate()).isEqualTo(1);
+        }
+    }
 }

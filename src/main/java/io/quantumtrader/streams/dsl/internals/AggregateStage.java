@@ -24,6 +24,7 @@ public final class AggregateStage implements Stage {
         this.store = store;
         this.stage = new RecordStage(node, r -> {
             if (r.key() == null || r.value() == null) {
+                context.recordDropped(node, r.key() == null ? "null_key" : "null_value");
                 return List.of();
             }
             String key = String.valueOf(r.key());

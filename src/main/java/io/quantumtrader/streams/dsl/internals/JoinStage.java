@@ -22,6 +22,7 @@ public final class JoinStage implements Stage {
     public JoinStage(String node, String store, boolean global, BiFunction keySelector, BiFunction joiner, boolean left) {
         this.stage = new RecordStage(node, r -> {
             if (r.key() == null || r.value() == null) {
+                context.recordDropped(node, r.key() == null ? "null_key" : "null_value");
                 return List.of();
             }
             Object tableKey = keySelector == null ? r.key() : keySelector.apply(r.key(), r.value());

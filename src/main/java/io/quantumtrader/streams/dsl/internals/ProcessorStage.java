@@ -86,8 +86,11 @@ public final class ProcessorStage implements Stage {
             if (s.next == Long.MIN_VALUE) {
                 s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
             } else if (time >= s.next) {
-                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+                long next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+                // moved on only once the punctuation succeeded: one that throws fails the record, whose retry (its
+                // writes undone) must punctuate again, or that interval's punctuation would be skipped for good
                 s.punctuator.punctuate(time);
+                s.next = next;
             }
         }
     }

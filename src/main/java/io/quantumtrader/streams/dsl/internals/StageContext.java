@@ -55,6 +55,14 @@ public interface StageContext {
     void recordLate(String node);
 
     /**
+     * Counts a record a stage dropped for another reason than lateness (Kafka Streams' {@code dropped-records}):
+     * {@code null_key}, {@code null_value} or {@code negative_timestamp} where the stage needs one (an aggregation,
+     * a windowed aggregation, a stream-table join, a table's source). Counted once the batch's commit lands, in
+     * {@code qt.streams.records.dropped{node, reason}}.
+     */
+    void recordDropped(String node, String reason);
+
+    /**
      * @return the task's replica of a global table (every partition of its stream), read-only
      * @throws TopologyException when there is no global store of that name
      */

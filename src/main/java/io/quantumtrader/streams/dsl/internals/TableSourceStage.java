@@ -18,6 +18,7 @@ public final class TableSourceStage implements Stage {
     public TableSourceStage(String node, String store) {
         this.stage = new RecordStage(node, r -> {
             if (r.key() == null) {
+                context.recordDropped(node, "null_key");
                 return List.of();
             }
             String key = String.valueOf(r.key());

@@ -47,6 +47,7 @@ public final class WindowAggregateStage implements Stage {
         this.emit = emit;
         this.stage = new RecordStage(node, r -> {
             if (r.key() == null || r.value() == null || r.timestamp() < 0) {
+                context.recordDropped(node, r.key() == null ? "null_key" : r.value() == null ? "null_value" : "negative_timestamp");
                 return List.of();
             }
             String key = String.valueOf(r.key());
