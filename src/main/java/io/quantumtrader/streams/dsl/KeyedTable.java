@@ -18,12 +18,28 @@ public final class KeyedTable<K, V> {
     final TopologyNode node;
     final String storeName;
     private final AtomicReference<EmitStrategy> windowEmit;
+    /** Who reads a windowed aggregation's output: its updates, its final results (shared by the table's views). */
+    private final Readers readers;
+    /** This view is the {@link #suppress} of the aggregation. */
+    private final boolean suppressedView;
+
+    private static final class Readers {
+        boolean updates;
+        boolean finals;
+    }
 
     KeyedTable(TopologyBuilder builder, TopologyNode node, String storeName, AtomicReference<EmitStrategy> windowEmit) {
+        this(builder, node, storeName, windowEmit, windowEmit == null ? null : new Readers(), false);
+    }
+
+    private KeyedTable(TopologyBuilder builder, TopologyNode node, String storeName, AtomicReference<EmitStrategy> windowEmit,
+                       Readers readers, boolean suppressedView) {
         this.builder = builder;
         this.node = node;
         this.storeName = storeName;
         this.windowEmit = windowEmit;
+        this.readers = readers;
+        this.suppressedView = suppressedView;
     }
 
     /** @return the name of the state store holding this table */
@@ -31,27 +47,64 @@ public final class KeyedTable<K, V> {
         return storeName;
     }
 
-    /** @return the table's updates as a stream (a deleted key gives a record with a {@code null} value) */
+    /**
+     * @return the table's updates as a stream (a deleted key gives a record with a {@code null} value)
+     * @throws TopologyException when a windowed aggregation would be read both with and without {@link #suppress}
+     */
     public EventStream<K, V> toStream() {
+        read();
         return new EventStream<>(builder, node);
     }
 
-    /** @return the table's updates as a stream, through a pass-through node named {@code named} */
+    /**
+     * @return the table's updates as a stream, through a pass-through node named {@code named}
+     * @throws TopologyException as {@link #toStream()}
+     */
     public EventStream<K, V> toStream(Named named) {
+        read();
         return new EventStream<K, V>(builder, node).filter((k, v) -> true, named);
+    }
+
+    private void read() {
+        if (readers == null) {
+            return;
+        }
+        if (suppressedView) {
+            readers.finals = true;
+            windowEmit.set(EmitStrategy.ON_WINDOW_CLOSE);   // what the aggregation emits: final results only
+        } else {
+            readers.updates = true;
+        }
+        if (readers.updates && readers.finals) {
+            throw mixedReaders();
+        }
+    }
+
+    private TopologyException mixedReaders() {
+        return new TopologyException("windowed aggregation '" + storeName + "' is read both with suppress(untilWindowCloses()) "
+                + "and without it; here suppress() changes what the aggregation emits, so the unsuppressed reader would get "
+                + "final results only. Read it one way, or aggregate twice (one with emitStrategy(onWindowClose()))");
     }
 
     /**
      * Holds back updates until each window closes (windowed aggregations only), as Kafka Streams' {@code suppress}.
+     * Unlike Kafka Streams, where a suppress is a node of its own after the table, this makes the aggregation itself
+     * emit final results only once the returned table is read ({@link #toStream()}): so the aggregation cannot be read
+     * both ways (found in review, 2026-12-05: an unsuppressed reader of a suppressed table silently got final results
+     * only); that is refused with a {@link TopologyException} instead.
      *
-     * @throws TopologyException when this table is not the direct result of a windowed aggregation
+     * @return the suppressed view of this table
+     * @throws TopologyException when this table is not the direct result of a windowed aggregation, or its updates are
+     *                           read already ({@link #toStream()} on this table)
      */
     public KeyedTable<K, V> suppress(Suppressed suppressed) {
         if (windowEmit == null) {
             throw new TopologyException("suppress(untilWindowCloses()) needs a windowed aggregation; table '"
                     + storeName + "' is not windowed");
         }
-        windowEmit.set(EmitStrategy.ON_WINDOW_CLOSE);
-        return this;
+        if (readers.updates) {
+            throw mixedReaders();
+        }
+        return new KeyedTable<>(builder, node, storeName, windowEmit, readers, true);
     }
 }

@@ -296,4 +296,45 @@ class WindowTest {
             assertThat(runtime.counters().droppedLate()).isEqualTo(1);
         }
     }
+
+    /**
+     * {@code suppress(untilWindowCloses())} gives final results only, as {@code emitStrategy(onWindowClose())}; the
+     * same aggregation read both with and without it is refused (it cannot give the unsuppressed reader every update).
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void suppressGivesFinalResultsAndCannotBeMixedWithAnUnsuppressedReader(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("suppressed");
+        b.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("counts-1m"))
+                .suppress(Suppressed.untilWindowCloses())
+                .toStream()
+                .map((wk, n) -> KeyValue.pair(wk.key(), n), Named.as("unwindow"))
+                .to("counts");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 100, 1), 0);
+            h.pipe("ticks", "BTC", new Tick("BTC", 101, 1), 1_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 102, 1), 61_000);   // closes [0, 60 s)
+            h.flush();
+            assertThat(h.values("counts", Long.class)).containsExactly(2L);
+        }
+
+        TopologyBuilder mixed = new TopologyBuilder("mixed");
+        var table = mixed.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("counts-1m"));
+        table.toStream().map((wk, n) -> KeyValue.pair(wk.key(), n), Named.as("updates")).to("updates");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.suppress(Suppressed.untilWindowCloses()))
+                .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class)
+                .hasMessageContaining("read both with suppress(untilWindowCloses()) and without it");
+
+        TopologyBuilder mixedLater = new TopologyBuilder("mixed-later");
+        var t2 = mixedLater.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("counts-1m"));
+        t2.suppress(Suppressed.untilWindowCloses()).toStream().map((wk, n) -> KeyValue.pair(wk.key(), n), Named.as("finals")).to("finals");
+        org.assertj.core.api.Assertions.assertThatThrownBy(t2::toStream)
+                .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class);
+    }
 }
