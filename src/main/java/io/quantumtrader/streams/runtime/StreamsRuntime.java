@@ -136,13 +136,20 @@ public final class StreamsRuntime implements AutoCloseable {
      * once when it is alone, after the current owners hand them over otherwise).
      *
      * @throws TopologyException     when the source streams of one sub-topology have different partition counts
-     * @throws IllegalStateException when already started
+     * @throws IllegalStateException when already started, or when a stream's partition count differs from the one it
+     *                               first ran with in this namespace ({@link PartitionCountCheck})
      */
     public synchronized void start() {
         if (state.get() != RuntimeState.CREATED) {
             throw new IllegalStateException("runtime is " + state.get() + "; start() may be called once");
         }
         topology.validate(stream -> config.catalog().spec(stream).partitions());
+        List<String> changed = PartitionCountCheck.changed(topology, config, redis).block(Duration.ofSeconds(30));
+        if (changed != null && !changed.isEmpty()) {
+            throw new IllegalStateException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
+                    + ". The old partitions' unread entries and state would be stranded: keep the count, or run the "
+                    + "new one in a new namespace (docs/OPERATIONS.md \"Scaling\")");
+        }
         alerts = new EngineAlerts(redis, config, topology.applicationId());
         commitConnection = CommitConnection.open(redis).<OrderedScriptConnection>map(c -> c)
                 .or(() -> ClusterCommitConnection.open(redis)).orElse(null);
