@@ -26,6 +26,8 @@ public final class StreamsMetrics {
     private final Tags common;
     private final Map<String, NodeMeters> nodes = new ConcurrentHashMap<>();
     private final Map<String, TaskMeters> tasks = new ConcurrentHashMap<>();
+    /** Global-table entries already counted as skipped ({@code <store>|<stream key>/<entry id>}), at most 10,000. */
+    private final java.util.Set<String> skippedGlobalEntries = ConcurrentHashMap.newKeySet();
     private final Timer endToEnd;
 
     public StreamsMetrics(MeterRegistry registry, String applicationId) {
@@ -58,6 +60,22 @@ public final class StreamsMetrics {
         TaskMeters m = task(taskId);
         m.commit.record(Duration.ofNanos(nanos));
         m.batchSize.record(entries);
+    }
+
+    /**
+     * A global table's entry its replicas skip (no subject, or not decodable): counted once per entry in
+     * {@code qt.streams.global.entries.skipped{store}}, however many tasks and runs rebuild the table from the stream
+     * (after the first 10,000 distinct entries, each time a replica reads one).
+     *
+     * @param entry {@code <stream key>/<entry id>}
+     */
+    public void globalEntrySkipped(String store, String entry) {
+        String id = store + "|" + entry;
+        if (skippedGlobalEntries.size() >= 10_000 || skippedGlobalEntries.add(id)) {
+            Counter.builder(PREFIX + "global.entries.skipped")
+                    .description("entries of a global table's stream its replicas skip: no subject, or not decodable")
+                    .tags(common).tag("store", store).register(registry).increment();
+        }
     }
 
     /**

@@ -34,10 +34,22 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final List<String> partitionKeys;
     private final Map<String, String> lastIds = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
+    private final java.util.function.BiConsumer<String, String> skipped;
 
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        this(spec, redis, keys, catalog, (store, entry) -> {
+        });
+    }
+
+    /**
+     * @param skipped told of each entry the replica cannot decode ({@code store}, {@code <stream key>/<entry id>});
+     *                every run's replica reads the whole stream again, so it hears of the same entry again
+     */
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                       java.util.function.BiConsumer<String, String> skipped) {
         this.spec = spec;
         this.redis = redis;
+        this.skipped = skipped;
         int partitions = catalog.spec(spec.stream()).partitions();
         this.partitionKeys = java.util.stream.IntStream.range(0, partitions).mapToObj(p -> keys.stream(spec.stream(), p)).toList();
     }
@@ -53,7 +65,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         return redis.opsForStream().range(key, range, Limit.limit().count(PAGE))
                 .doOnNext(r -> {
                     lastIds.put(key, r.getId().getValue());
-                    apply(StreamEntry.fieldsOf(r));
+                    if (!apply(StreamEntry.fieldsOf(r))) {
+                        skipped.accept(spec.name(), key + "/" + r.getId().getValue());
+                    }
                 })
                 .count()
                 .flatMap(n -> n == PAGE ? refresh(key) : Mono.empty());
@@ -64,12 +78,19 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         return new GlobalStoreReplica(spec, null, new StreamKeys("memory"), StreamCatalog.defaults());
     }
 
-    /** Applies one stream entry: latest value per subject, {@code null} data deletes. */
-    public void apply(Map<String, String> fields) {
+    /**
+     * Applies one stream entry: latest value per subject, {@code null} data deletes.
+     *
+     * @return false when the entry was skipped: it has no subject (no key to put it under) or cannot be decoded (logged
+     *         as a warning; the runtime counts it in {@code qt.streams.global.entries.skipped{store}})
+     */
+    public boolean apply(Map<String, String> fields) {
         try {
             Envelope env = Envelope.fromFields(spec.stream(), fields);
             if (env.subject() == null) {
-                return;
+                log.warn("global table '{}': skipping an entry of '{}' without a subject (no key to put it under)",
+                        spec.name(), spec.stream());
+                return false;
             }
             Object value = spec.valueSerde().deserialize(env.data());
             if (value == null) {
@@ -77,8 +98,10 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             } else {
                 values.put(env.subject(), value);
             }
+            return true;
         } catch (RuntimeException e) {
             log.warn("global table '{}': skipping undecodable entry of '{}': {}", spec.name(), spec.stream(), e.getMessage());
+            return false;
         }
     }
 

@@ -474,7 +474,7 @@ public final class StreamTask {
         String token = run.token;
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
-                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog())));
+                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped)));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
@@ -781,9 +781,16 @@ public final class StreamTask {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
                         prepared.dedupe())
-                // counted as soon as Redis applied the commit: when the replicas' acknowledgement then fails, the run
-                // restarts, and the batch's entries (acknowledged) are never processed again to be counted then
+                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
+                        .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
+                .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
+                .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
+                // counted only once durable (WAIT): a commit the replicas did not acknowledge may vanish in a failover
+                // and be processed again; one that survives is not counted (docs/OPERATIONS.md "commit durability")
                 .doOnNext(acked -> {
+                    long nanos = System.nanoTime() - started;
+                    counters.commitNanos.add(nanos);
+                    metrics.commit(id, prepared.entries(), nanos);
                     processed.addAndGet(prepared.entries());
                     counters.recordsIn.add(prepared.entries());
                     counters.recordsOut.add(prepared.outputs());
@@ -801,15 +808,6 @@ public final class StreamTask {
                         counters.dropped.add(n);
                     });
                     counters.acknowledged.add(acked);
-                })
-                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
-                        .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
-                .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
-                .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
-                .doOnNext(acked -> {
-                    long nanos = System.nanoTime() - started;
-                    counters.commitNanos.add(nanos);
-                    metrics.commit(id, prepared.entries(), nanos);
                     counters.commits.increment();
                     if (prepared == endOfInputCommit) {
                         endNotices.ended(sinkStreams);

@@ -135,7 +135,10 @@ public final class StreamsRuntime implements AutoCloseable {
      * instances and starts the background jobs; this instance's tasks start as soon as their leases are taken (at
      * once when it is alone, after the current owners hand them over otherwise).
      *
-     * @throws TopologyException     when the source streams of one sub-topology have different partition counts
+     * @throws TopologyException     when the source streams of one sub-topology have different partition counts, or a
+     *                               global table reads a stream the catalog trims (retention or maxlen): each run
+     *                               rebuilds the table from the stream, so its older keys would be missing after a
+     *                               restart (a kill switch activated before the retention would be forgotten)
      * @throws IllegalStateException when already started, or when a stream's partition count differs from the one it
      *                               first ran with in this namespace ({@link PartitionCountCheck})
      */
@@ -144,6 +147,16 @@ public final class StreamsRuntime implements AutoCloseable {
             throw new IllegalStateException("runtime is " + state.get() + "; start() may be called once");
         }
         topology.validate(stream -> config.catalog().spec(stream).partitions());
+        topology.globalStores().values().forEach(global -> {
+            io.quantumtrader.streams.redis.StreamSpec spec = config.catalog().spec(global.stream());
+            if (spec.retention() != null || spec.maxLen() > 0) {
+                throw new io.quantumtrader.streams.dsl.TopologyException("global table '" + global.name() + "' reads '"
+                        + global.stream() + "', which the catalog trims (" + (spec.retention() != null
+                        ? "retention " + spec.retention() : "maxlen " + spec.maxLen()) + "): every run rebuilds the table "
+                        + "from the stream, so keys older than that would be missing after a restart. Give '"
+                        + global.stream() + "' retention permanent and no maxlen");
+            }
+        });
         List<String> changed = PartitionCountCheck.changed(topology, config, redis).block(Duration.ofSeconds(30));
         if (changed != null && !changed.isEmpty()) {
             throw new IllegalStateException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
@@ -526,7 +539,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::notReplicated);
         metrics.functionCounter("outbox.forwarded", "outputs forwarded from a task's outbox to a stream in another Redis Cluster slot",
                 counters, RuntimeCounters::outboxForwarded);
-        metrics.functionCounter("outbox.repeats", "outbox entries found forwarded before (after a crash, or by a concurrent forward) and dropped",
+        metrics.functionCounter("outbox.repeats", "outputs in an outbox found forwarded before (after a crash, or by a concurrent forward) and dropped",
                 counters, RuntimeCounters::outboxRepeats);
         KeepReading.of(redis.getConnectionFactory()).ifPresent(keep -> metrics.functionCounter("redis.reads.resumed",
                 "reads of a Lettuce connection that ended with Lettuce's read backpressure on and were resumed (KeepReading): "

@@ -94,6 +94,41 @@ class JoinTest {
         }
     }
 
+    /**
+     * A global table on a stream the catalog trims is refused at start (every run rebuilds the table from the stream: a
+     * kill switch older than the retention would be forgotten after a restart); an entry its replica cannot use is
+     * skipped, logged and counted once (found in review, 2026-12-05: both were silent).
+     */
+    @Test
+    void aGlobalTableNeedsAStreamKeptWholeAndCountsTheEntriesItSkips() {
+        String ns = io.quantumtrader.streams.RedisTestSupport.freshNamespace();
+        StreamCatalog trimmed = new StreamCatalog(new StreamSpec("*", null, 1, 0, null),
+                Map.of("risk.kill_switch.activated", new StreamSpec("risk.kill_switch.activated", "account", 1, 0, java.time.Duration.ofDays(7))));
+        try (var runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(guardedTicks(),
+                io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns).withCatalog(trimmed),
+                io.quantumtrader.streams.RedisTestSupport.template())) {
+            assertThatThrownBy(runtime::start).isInstanceOf(TopologyException.class)
+                    .hasMessageContaining("global table 'kill-switch' reads 'risk.kill_switch.activated', which the catalog trims (retention PT168H)");
+        }
+
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        String key = new io.quantumtrader.streams.redis.StreamKeys(ns).stream("risk.kill_switch.activated", 0);
+        io.quantumtrader.streams.RedisTestSupport.template().opsForStream()
+                .add(key, Map.of("id", "e1", "time", "2024-01-01T00:00:00Z", "data", "{\"active\":true}")).block();   // no subject
+        io.quantumtrader.streams.RedisTestSupport.template().opsForStream()
+                .add(key, Map.of("id", "e2", "time", "2024-01-01T00:00:00Z", "subject", "ALL", "data", "[1,2")).block();   // not JSON
+        try (var runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(guardedTicks(),
+                io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns),
+                io.quantumtrader.streams.RedisTestSupport.template(), registry)) {
+            runtime.start();
+            io.quantumtrader.streams.RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(
+                    reactor.core.publisher.Flux.just(new io.quantumtrader.streams.redis.EventPublisher.Event("ticks", "BTC", new Tick("BTC", 1, 1), 1)), 10).block();
+            assertThat(runtime.awaitDrained(java.time.Duration.ofSeconds(20))).isTrue();
+            assertThat(io.quantumtrader.streams.RedisTestSupport.values(ns, "tradable-ticks", 0, Tick.class)).hasSize(1);
+            assertThat(registry.get("qt.streams.global.entries.skipped").tag("store", "kill-switch").counter().count()).isEqualTo(2.0);
+        }
+    }
+
     @Test
     void aJoinOfStreamsWithDifferentPartitionCountsIsRejected() {
         StreamCatalog catalog = new StreamCatalog(new StreamSpec("*", null, 1, 0, null),
