@@ -42,11 +42,31 @@ public record RedisTarget(List<HostPort> nodes, boolean cluster, String username
 
     /**
      * @param env the environment ({@code System.getenv()}); reads {@code REDIS_URL}, {@code REDIS_CLUSTER_NODES} (or
-     *            {@code SPRING_DATA_REDIS_CLUSTER_NODES}) and the {@code REDIS_TLS_*} settings ({@link RedisTls#fromEnvironment})
+     *            {@code SPRING_DATA_REDIS_CLUSTER_NODES}), {@link #PASSWORD} and the {@code REDIS_TLS_*} settings
+     *            ({@link RedisTls#fromEnvironment})
      * @return the target, or {@code null} when neither {@code REDIS_URL} nor cluster nodes are set
      * @throws CliException (exit code 2) when a setting is malformed; the message never contains the password
      */
     public static RedisTarget fromEnvironment(Map<String, String> env) {
+        String rawPassword = env.get(PASSWORD);
+        if (rawPassword != null && !rawPassword.isEmpty()) {
+            Secrets.register(rawPassword);
+        }
+        RedisTarget target = fromUrlOrNodes(env);
+        if (target != null && rawPassword != null && !rawPassword.isEmpty()) {
+            target = new RedisTarget(target.nodes(), target.cluster(), target.username(), rawPassword, target.database(), target.tls());
+        }
+        return target;
+    }
+
+    /**
+     * The environment variable with Redis' password as it is (no percent-encoding): when set it is the password,
+     * whatever {@code REDIS_URL} says. Kubernetes puts a secret here; built into {@code REDIS_URL} a secret holding
+     * {@code %}, {@code ?} or {@code @} would have to be percent-encoded first.
+     */
+    public static final String PASSWORD = "REDIS_PASSWORD";
+
+    private static RedisTarget fromUrlOrNodes(Map<String, String> env) {
         String url = blankToNull(env.get("REDIS_URL"));
         String clusterNodes = blankToNull(env.getOrDefault(CLUSTER_NODES, env.get(SPRING_CLUSTER_NODES)));
         if (url == null && clusterNodes == null) {

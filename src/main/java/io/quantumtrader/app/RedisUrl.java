@@ -56,15 +56,19 @@ public final class RedisUrl {
             throw malformed(url, "scheme '" + u.substring(0, schemeEnd) + "' is not redis or rediss", null);
         }
         String rest = u.substring(schemeEnd + 3);
+        // the user and password first, up to the last '@': a password may hold '?', '/' or '#' (a secret put into the
+        // URL as it is), and split at the query first a piece of it was quoted as a host or port in the error
+        // (found in review, 2026-12-05)
+        int at = rest.lastIndexOf('@');
+        String userInfo = at >= 0 ? rest.substring(0, at) : null;
+        rest = at >= 0 ? rest.substring(at + 1) : rest;
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
             query = rest.substring(q + 1);
             rest = rest.substring(0, q);
         }
-        int at = rest.lastIndexOf('@');
-        String userInfo = at >= 0 ? rest.substring(0, at) : null;
-        String hostsAndPath = at >= 0 ? rest.substring(at + 1) : rest;
+        String hostsAndPath = rest;
         int slash = hostsAndPath.indexOf('/');
         String hosts = slash >= 0 ? hostsAndPath.substring(0, slash) : hostsAndPath;
         String path = slash >= 0 ? hostsAndPath.substring(slash + 1) : "";

@@ -387,7 +387,9 @@ class KubernetesManifestsTest {
             ref.appendTail(resolved);
             env.put(e.path("name").asString(), e.path("valueFrom").has("secretKeyRef") ? "s3cret-from-the-secret" : resolved.toString());
         });
-        assertThat(env.get("REDIS_URL")).startsWith("rediss://:s3cret-from-the-secret@");
+        assertThat(env.get("REDIS_URL")).as("no password in the URL: REDIS_PASSWORD is read as it is").startsWith("rediss://")
+                .doesNotContain("@");
+        assertThat(env).containsEntry("REDIS_PASSWORD", "s3cret-from-the-secret");
         assertThat(env).containsEntry("QUANTUM_TRADER_COMMIT_WAIT_REPLICAS", "1");
         String ca = env.get("REDIS_TLS_CA_FILE");
         JsonNode pod = deployment.path("spec").path("template").path("spec");
@@ -401,6 +403,7 @@ class KubernetesManifestsTest {
         assertThat(target.cluster()).isTrue();
         assertThat(target.nodes()).hasSize(3);
         assertThat(target.tls().enabled()).isTrue();
+        assertThat(target.password()).isEqualTo("s3cret-from-the-secret");
         assertThat(io.quantumtrader.app.CommitDurabilitySettings.fromEnvironment(env).waitReplicas()).isEqualTo(1);
         assertThat(kinds("redis-cluster")).as("no Redis of its own").doesNotContain("StatefulSet");
         JsonNode auth = of("redis-cluster", "TriggerAuthentication").get(0);
