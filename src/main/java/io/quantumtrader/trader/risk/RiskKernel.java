@@ -22,6 +22,9 @@ import java.util.List;
  *       the other direction, in SOFT_DERISK or when adds are not allowed; a new position only below
  *       {@code maxOpenPositions} counting symbols with a pending entry.</li>
  * </ul>
+ * An add (a signal in the direction of the open position) is judged and sized at the open position's stop and target,
+ * which the merge keeps (MODIFIED when they differ from the signal's): each approval risks at most
+ * {@code riskPerTradePct} at the stop that will apply to it.
  * All passed: APPROVED, risking {@code riskPerTradePct} of equity (half of it in SOFT_DERISK: MODIFIED), or MODIFIED
  * when the gross exposure cap ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry
  * orders) forces a smaller size; VETOED when no room is left. Plain Java.
@@ -36,8 +39,16 @@ public final class RiskKernel {
 
     /** @param exposure the signal symbol's open position and every pending entry order */
     public RiskEvaluation evaluate(Signal s, Account account, Exposure exposure, long now) {
-        double stopDistance = Math.abs(s.entryPrice() - s.stopLoss());
-        boolean trade = s.edgeScore() >= rules.minEdgeScore() && stopDistance > 0;
+        // an add is merged into the open position, which keeps its stop and target: it is sized, and its risk counted,
+        // at that stop, not at the signal's (found in review, 2026-12-05: an add sized at a tight new stop risked ~9x
+        // riskPerTradePct at the wide stop it actually got)
+        Position open = exposure.open();
+        boolean add = open != null && open.direction() == s.direction() && !open.closing();
+        double stop = add ? open.stopLoss() : s.stopLoss();
+        double target = add ? open.takeProfit() : s.takeProfit();
+        double stopDistance = Math.abs(s.entryPrice() - stop);
+        boolean rightSide = s.direction() == io.quantumtrader.trader.events.Direction.LONG ? stop < s.entryPrice() : stop > s.entryPrice();
+        boolean trade = s.edgeScore() >= rules.minEdgeScore() && stopDistance > 0 && rightSide;
         boolean daily = account.dailyLossPct() < rules.dailyLossLimitPct();
         boolean drawdown = account.drawdownPct() < rules.maxDrawdownPct();
         String integrityFailure = integrity(s, account, exposure);
@@ -45,6 +56,8 @@ public final class RiskKernel {
         String id = "eval-" + s.signalId();
         if (!dims.allPassed()) {
             String reason = !trade ? (s.edgeScore() < rules.minEdgeScore() ? "edge score " + s.edgeScore() + " < " + rules.minEdgeScore()
+                    : stopDistance > 0 ? String.format("%s %.2f is not on the safe side of the entry %.2f",
+                            add ? "add: the open position's stop" : "the stop", stop, s.entryPrice())
                     : "no stop distance")
                     : !daily ? String.format("daily loss %.2f%% reached the %.1f%% limit", account.dailyLossPct(), rules.dailyLossLimitPct())
                     : !drawdown ? String.format("drawdown %.2f%% reached the %.1f%% limit", account.drawdownPct(), rules.maxDrawdownPct())
@@ -53,6 +66,10 @@ public final class RiskKernel {
         }
         List<String> modifications = new ArrayList<>();
         Decision decision = Decision.APPROVED;
+        if (add && (stop != s.stopLoss() || target != s.takeProfit())) {
+            modifications.add(String.format("add: stop %.2f and target %.2f of the open position (kept on merge)", stop, target));
+            decision = Decision.MODIFIED;
+        }
         double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
         if (account.deRisk() == DeRiskState.SOFT_DERISK) {
             maxRisk /= 2;
@@ -75,7 +92,7 @@ public final class RiskKernel {
         }
         return new RiskEvaluation(id, s.signalId(), s.symbol(), decision, null, modifications, dims,
                 new PositionAllowed(s.symbol(), s.direction(), round6(size), round2(maxRisk)),
-                s.entryPrice(), s.stopLoss(), s.takeProfit(), now);
+                s.entryPrice(), stop, target, now);
     }
 
     /** @return the first failed system-integrity rule, or {@code null} when all pass */

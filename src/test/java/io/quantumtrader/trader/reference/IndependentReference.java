@@ -313,9 +313,15 @@ public final class IndependentReference {
         double target = close + sign * 3 * r.atr;
         double edge = Math.min(100, Math.round(2 * r.adx * r.confidence * 10) / 10.0);
         String signalId = symbol + "-" + end;
-        // risk kernel
+        // risk kernel: an add takes the open position's stop and target (the merge keeps them) and is sized at that stop
+        Pos adding = positions.get(symbol);
+        if (adding != null && adding.direction == d && !adding.closing) {
+            stop = adding.stop;
+            target = adding.target;
+        }
         double distance = Math.abs(close - stop);
-        if (edge < rules.minEdge || !(distance > 0) || lossPct(viewDayRealized, viewDayStart) >= rules.dailyLossPct
+        boolean safeSide = d == Direction.LONG ? stop < close : stop > close;
+        if (edge < rules.minEdge || !(distance > 0) || !safeSide || lossPct(viewDayRealized, viewDayStart) >= rules.dailyLossPct
                 || drawdownPct() >= rules.maxDrawdownPct || "HARD_DERISK".equals(deRisk)) {
             return;
         }

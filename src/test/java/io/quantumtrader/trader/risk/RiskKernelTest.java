@@ -136,6 +136,34 @@ class RiskKernelTest {
         assertThat(new PositionSizer().size(daily, 0)).isEmpty();
     }
 
+    /**
+     * An add is merged into the open position, which keeps its stop: the kernel sizes it at that stop, so it risks
+     * 1 % of equity at the stop it will actually have (found in review, 2026-12-05: sized at the signal's tight stop
+     * 104, an add to a position stopped at 96 got ~1,000 units, ~9,000 USD at risk on top of the first leg's 1,000).
+     */
+    @Test
+    void anAddIsSizedAtTheOpenPositionsStopWhichItKeeps() {
+        Position held = new Position("pos-BTC-USD", "BTC-USD", Direction.LONG, 250, 100, 96, 112, 1, 0, false);
+        Account a = fresh().opened(25_000);
+        Signal tight = new Signal("S-2", "BTC-USD", 120_000, Direction.LONG, 50, 105, 104, 108, "test", "m", "NONE", Regime.TRENDING);
+        RiskEvaluation e = KERNEL.evaluate(tight, a, new Exposure(held, java.util.Set.of(), 0, 0), 120_000);
+        assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
+        assertThat(e.stopLoss()).isEqualTo(96.0);
+        assertThat(e.takeProfit()).isEqualTo(112.0);
+        assertThat(e.modifications()).anyMatch(m -> m.contains("stop 96.00 and target 112.00 of the open position"));
+        var request = new PositionSizer().size(e, 120_000).orElseThrow();
+        assertThat(request.size()).isEqualTo(111.111111);                  // 1,000 USD / (105 - 96)
+        assertThat(request.size() * (105 - held.stopLoss())).isLessThanOrEqualTo(1_000.0);
+        Position merged = held.add(request.size(), 105, 0);
+        assertThat((merged.entryPrice() - merged.stopLoss()) * merged.size()).as("the merged position's risk at its stop")
+                .isLessThanOrEqualTo(2_000.0 + 1e-6);
+
+        Signal below = new Signal("S-3", "BTC-USD", 180_000, Direction.LONG, 50, 95, 90, 110, "test", "m", "NONE", Regime.TRENDING);
+        RiskEvaluation under = KERNEL.evaluate(below, a, new Exposure(held, java.util.Set.of(), 0, 0), 180_000);
+        assertThat(under.decision()).as("the kept stop 96 is above the entry 95").isEqualTo(RiskEvaluation.Decision.VETOED);
+        assertThat(under.vetoReason()).isEqualTo("add: the open position's stop 96.00 is not on the safe side of the entry 95.00");
+    }
+
     @Test
     void anAddIsMergedIntoThePositionNeverReplacingIt() {
         Position p = open("BTC-USD", Direction.LONG, 2, 1000, false).add(2, 1100, 3);
