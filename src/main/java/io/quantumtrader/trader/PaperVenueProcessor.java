@@ -16,13 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels entries under the kill switch. */
+/**
+ * Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels the entries the account may no longer
+ * make: every entry under the kill switch or in HARD_DERISK, an add (an entry in a symbol with an open position) in
+ * SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
+ * had moved the account to HARD_DERISK). A cancellation is an {@code OrderRejected} naming why.
+ */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
     private final RiskRules rules;
     private ProcessorContext<String, VenueOutput> ctx;
     private KeyValueStore<String, PendingOrder> orders;
     private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, io.quantumtrader.trader.position.Position> positions;
 
     PaperVenueProcessor(PaperVenue venue, RiskRules rules) {
         this.venue = venue;
@@ -34,12 +40,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         ctx = c;
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
+        positions = c.getStateStore("positions");
     }
 
     @Override
     public void process(Record<String, PriceTick> r) {
         String entry = r.origin() == null ? "" : r.origin().entryId();
-        boolean kill = AccountStore.today(accounts, rules, r.timestamp()).killSwitch();
+        Account account = AccountStore.today(accounts, rules, r.timestamp());
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
@@ -47,13 +54,28 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 continue;
             }
             orders.delete(o.orderId());
-            if (kill && o.purpose() == OrderFilled.Purpose.ENTRY) {
+            String cancelled = o.purpose() == OrderFilled.Purpose.ENTRY ? whyCancelled(account, o.symbol()) : null;
+            if (cancelled != null) {
                 rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
-                        o.direction(), o.size(), "cancelled: kill switch active", r.timestamp()));
+                        o.direction(), o.size(), cancelled, r.timestamp()));
                 continue;
             }
             fills.add(venue.fill(o, r.value()));
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /** @return why a pending entry in {@code symbol} may no longer fill, or null when it may */
+    private String whyCancelled(Account account, String symbol) {
+        if (account.killSwitch()) {
+            return "cancelled: kill switch active";
+        }
+        if (account.deRisk() == io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
+            return "cancelled: hard de-risk (no new entries)";
+        }
+        if (account.deRisk() == io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK && positions.get(symbol) != null) {
+            return "cancelled: soft de-risk (no adds)";
+        }
+        return null;
     }
 }

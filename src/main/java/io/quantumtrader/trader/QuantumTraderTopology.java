@@ -205,7 +205,7 @@ public final class QuantumTraderTopology {
 
         // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
         EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(PaperVenue.defaults(), risk),
-                Named.as("paper-venue"), "orders", "account");
+                Named.as("paper-venue"), "orders", "account", "positions");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),

@@ -386,8 +386,8 @@ public final class IndependentReference {
                 continue;
             }
             orders.remove(o.id);
-            if (killNow && o.entry) {
-                continue;   // cancelled: kill switch active
+            if (o.entry && (killNow || "HARD_DERISK".equals(deRisk) || ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)))) {
+                continue;   // cancelled: kill switch active, hard de-risk (no entries), soft de-risk (no adds)
             }
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             double slip = t.price() * rules.slippageBps / 10_000;
