@@ -19,6 +19,7 @@ import io.quantumtrader.trader.events.AuditEntry;
 import io.quantumtrader.trader.events.Candle;
 import io.quantumtrader.trader.events.ExitDecision;
 import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.NoSignal;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.RiskEvaluation;
 import io.quantumtrader.trader.events.RiskEvaluation.Decision;
@@ -180,9 +181,9 @@ public final class QuantumTraderTopology {
                 .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
                         Named.as("kill-switch-table"))
                 .process(() -> new KillSwitchGateProcessor(risk), Named.as("kill-switch-gate"), "account", "kill-switch-resets");
-        gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
-                .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"))
-                .to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
+        EventStream<String, NoSignal> gateDeclines = gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
+                .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"));
+        gateDeclines.to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
         EventStream<String, KillSwitch> commands = gated.flatMap((symbol, g) -> g.appliedReset() == null
                 ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(g.appliedReset().account(), g.appliedReset())), Named.as("applied-resets"));
@@ -207,7 +208,9 @@ public final class QuantumTraderTopology {
         EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(PaperVenue.defaults(), risk),
                 Named.as("paper-venue"), "orders", "account", "positions");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to(REJECTED, Named.as("rejected-sink"));
+        EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations =
+                venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));
+        cancellations.to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
                 Named.as("position-state"), "positions", "account", "regimes");
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
@@ -263,6 +266,19 @@ public final class QuantumTraderTopology {
                 .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
                         "reset: " + k.reason(), k.activatedAt()), Named.as("audit-commands")),
                         Named.as("audit-4"))
+                // the decisions that never reach the risk kernel or the venue's fills (found in review, 2026-12-05):
+                // signals the kill-switch gate declined, pending entries the venue cancelled, approvals sized to nothing
+                .merge(gateDeclines.mapValues(d -> new AuditEntry("GATE", "gate-" + d.symbol() + "-" + d.candleEnd(), d.symbol(),
+                        "declined: " + d.gate(), d.candleEnd()), Named.as("audit-gate")), Named.as("audit-6"))
+                .merge(cancellations.mapValues(c -> new AuditEntry("ORDER_CANCELLED", c.orderId(), c.symbol(),
+                        String.format("%s %.6f: %s", c.direction(), c.size(), c.reason()), c.rejectedAt()),
+                        Named.as("audit-cancellations")), Named.as("audit-7"))
+                .merge(evaluations.filter((symbol, e) -> e.decision() != Decision.VETOED && sizer.size(e, e.evaluatedAt()).isEmpty(),
+                                Named.as("sized-to-nothing"))
+                        .mapValues(e -> new AuditEntry("SIZING", "req-" + e.signalId(), e.symbol(),
+                                String.format("no order: %s approved at most %.6f, risk %.2f USD, which rounds to no size",
+                                        e.decision(), e.positionAllowed().maxSize(), e.positionAllowed().maxRiskUsd()),
+                                e.evaluatedAt()), Named.as("audit-sized-to-nothing")), Named.as("audit-8"))
                 .to(AUDIT, Named.as("audit-sink"));
         return b.build();
     }

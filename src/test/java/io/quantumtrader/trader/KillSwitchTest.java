@@ -61,8 +61,12 @@ class KillSwitchTest {
                     .stream().map(Signal::candleEnd).filter(end -> end > kill.activatedAt()).toList();
             assertThat(declines.stream().filter(d -> d.gate().equals("kill_switch_active")).map(NoSignal::candleEnd).toList())
                     .isNotEmpty().containsExactlyElementsOf(signalsAfter);
-            assertThat(driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList())
-                    .anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH"));
+            List<Map> audit = driver.createOutputStream(QuantumTraderTopology.AUDIT, Map.class).readValuesToList();
+            assertThat(audit).anySatisfy(a -> assertThat(a.get("decision_type")).isEqualTo("KILL_SWITCH"));
+            // every decline of the gate is a decision in the audit log too (found in review, 2026-12-05: it was not)
+            assertThat(audit.stream().filter(a -> "GATE".equals(a.get("decision_type"))).map(a -> a.get("summary")).toList())
+                    .hasSize((int) declines.stream().filter(d -> d.gate().equals("kill_switch_active")).count())
+                    .containsOnly("declined: kill_switch_active");
 
             // the operator resets it: signals flow again (approvals resume once the daily loss dimension allows)
             long resetAt = ticks.get(ticks.size() - 1).timestamp();
