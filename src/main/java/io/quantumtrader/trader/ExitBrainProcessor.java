@@ -68,7 +68,7 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
                 positions.put(p.symbol(), p.closingNow());
                 PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
                         p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0, 0, d.reason().name(),
-                        r.origin() == null ? "" : r.origin().entryId(), 0);
+                        InputEntry.of(r), 0);
                 orders.put(exit.orderId(), exit);
                 ctx.forward(r.with(p.symbol(), d));
             });

@@ -36,7 +36,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
         TradeRequest t = r.value();
         PendingOrder o = new PendingOrder("ord-" + t.requestId(), t.requestId(), "pos-" + t.signalId(), t.symbol(),
                 t.direction(), OrderFilled.Purpose.ENTRY, t.size(), t.stopLoss(), t.takeProfit(), null,
-                r.origin() == null ? "" : r.origin().entryId(), t.entryPrice());
+                InputEntry.of(r), t.entryPrice());
         orders.put(o.orderId(), o);
         ctx.forward(r.withValue(o));
     }

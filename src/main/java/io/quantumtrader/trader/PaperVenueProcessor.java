@@ -45,7 +45,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
 
     @Override
     public void process(Record<String, PriceTick> r) {
-        String entry = r.origin() == null ? "" : r.origin().entryId();
+        String entry = InputEntry.of(r);
         Account account = AccountStore.today(accounts, rules, r.timestamp());
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();

@@ -6,7 +6,8 @@ import io.quantumtrader.trader.events.OrderFilled;
 /**
  * An order waiting for the next tick (kept in the {@code orders} store).
  *
- * @param placedBy the input entry (tick) whose processing placed it: it fills on a later tick
+ * @param placedBy the input entry whose processing placed it ({@code <stream>/<partition>/<entry id>}): it fills on a
+ *                  later tick
  * @param stopLoss  protective stop for an entry, USD
  * @param takeProfit target for an entry, USD
  * @param reason    exit reason for an exit order, {@code null} for an entry
