@@ -43,6 +43,8 @@ final class TaskManager {
 
     private final Map<TaskId, StreamTask> tasks = new LinkedHashMap<>();
     private final Map<TaskId, Ownership> ownerships = new ConcurrentHashMap<>();
+    /** Tasks stopped for good (a failure that retrying would repeat): never started again by this manager. */
+    private final java.util.Set<TaskId> stoppedForGood = ConcurrentHashMap.newKeySet();
     private final StreamAdmin admin;
     private final String instanceId;
     private final Duration ttl;
@@ -119,7 +121,7 @@ final class TaskManager {
         }
         for (TaskId id : target) {
             StreamTask task = tasks.get(id);
-            if (task != null && !ownerships.containsKey(id) && running.getAsBoolean()) {
+            if (task != null && !ownerships.containsKey(id) && !stoppedForGood.contains(id) && running.getAsBoolean()) {
                 start(task);
             }
         }
@@ -301,6 +303,7 @@ final class TaskManager {
                 revoked(o, REBALANCE, "handed over after a failure: " + error);
             }
         } else {
+            stoppedForGood.add(task.taskId());
             task.state(TaskState.ERROR, null);
             log.error("task {} stopped: {}", task.id(), error.toString(), error);
             onFatal.accept(task, error);

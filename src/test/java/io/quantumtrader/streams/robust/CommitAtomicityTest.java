@@ -83,6 +83,52 @@ class CommitAtomicityTest {
         assertThat(redis.opsForHash().get(keys.store("atomic", "order-counts", 0), "ACC").block()).isEqualTo("5");
     }
 
+    /**
+     * A task stopped for good (its commit refused) puts the runtime in ERROR, but the instance's other tasks go on: a
+     * transient failure of another task still restarts it (found in review, 2026-12-05: in ERROR no task was restarted
+     * or started any more while the instance stayed a member, so its other partitions were processed by nobody).
+     */
+    @Test
+    void inErrorTheOtherTasksGoOnAndRestartAfterATransientFailure() throws InterruptedException {
+        ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        java.time.Duration keep = java.time.Duration.ofDays(7);
+        StreamCatalog twoPartitions = new StreamCatalog(new io.quantumtrader.streams.redis.StreamSpec("*", "key", 2, 0, keep), Map.of());
+        int poisoned = io.quantumtrader.streams.redis.Partitioner.partition("ACC", 2);
+        String other = "ACC";
+        for (int i = 0; io.quantumtrader.streams.redis.Partitioner.partition(other, 2) == poisoned; i++) {
+            other = "ACC" + i;
+        }
+        String healthyKey = other;
+        int healthy = 1 - poisoned;
+        java.util.concurrent.atomic.AtomicBoolean failOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(5).withCatalog(twoPartitions)
+                .withBeforeCommit((task, entries) -> task.endsWith("_" + healthy) && entries > 0 && failOnce.compareAndSet(true, false)
+                        ? reactor.core.publisher.Mono.error(new IllegalStateException("a transient failure"))
+                        : reactor.core.publisher.Mono.empty());
+        redis.opsForValue().set(keys.stream("copies", poisoned), "not a stream").block();
+        var publisher = RedisTestSupport.publisher(ns, twoPartitions);
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, redis)) {
+            runtime.start();
+            publisher.sendAll(orders(3), 5).block();   // key ACC: the poisoned partition
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
+            failOnce.set(true);
+            publisher.sendAll(Flux.range(1, 3).map(i -> new EventPublisher.Event("orders", healthyKey, new Order(healthyKey, i),
+                    1_700_000_000_000L + i)), 5).block();
+            await().atMost(Duration.ofSeconds(20)).until(() -> RedisTestSupport.length(ns, "copies", healthy) == 3);
+            assertThat(failOnce.get()).as("the healthy task failed once and was restarted").isFalse();
+            assertThat(runtime.counters().restarts()).isPositive();
+            assertThat(runtime.state()).as("still ERROR: the poisoned task stays stopped").isEqualTo(RuntimeState.ERROR);
+            long restarts = runtime.counters().restarts();
+            long alerts = RedisTestSupport.length(ns, "system.alert.triggered", 0);
+            Thread.sleep(2_500);   // two rebalance intervals: the poisoned task is not started again
+            assertThat(runtime.counters().restarts()).isEqualTo(restarts);
+            assertThat(RedisTestSupport.length(ns, "system.alert.triggered", 0)).as("no second alert").isEqualTo(alerts);
+            assertThat(RedisTestSupport.length(ns, "counts", poisoned)).isZero();
+        }
+    }
+
     @Test
     void underMaxmemoryWithNoevictionTheCommitIsRefusedBeforeItWritesAndSucceedsOnceMemoryIsFree() {
         try (RedisConnection own = RedisConnection.embedded()) {
