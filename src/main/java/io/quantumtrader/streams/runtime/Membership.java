@@ -43,13 +43,35 @@ final class Membership {
     private final Duration ttl;
     private final String host;
     private final long startedMillis = System.currentTimeMillis();
+    /** This process, among processes that may share the instance id. */
+    private final String process = java.util.UUID.randomUUID().toString();
+    private final java.util.function.Consumer<String> onDuplicate;
+    private volatile boolean wrote;
+    private volatile boolean duplicateReported;
 
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl) {
+        this(redis, keys, instanceId, ttl, message -> {
+        });
+    }
+
+    /**
+     * @param onDuplicate told once (a message for people) when another live process heartbeats under the same instance
+     *                    id: both are assigned the same tasks and keep fencing each other (each lease acquire succeeds
+     *                    for "the owner"), so tasks move back and forth between them
+     */
+    Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl,
+               java.util.function.Consumer<String> onDuplicate) {
         this.redis = redis;
         this.keys = keys;
         this.instanceId = instanceId;
         this.ttl = ttl;
         this.host = hostName();
+        this.onDuplicate = onDuplicate;
+    }
+
+    /** @return whether another live process was seen heartbeating under this instance id */
+    boolean duplicateSeen() {
+        return duplicateReported;
     }
 
     /**
@@ -59,14 +81,33 @@ final class Membership {
      * @return the membership after the heartbeat
      */
     Mono<View> heartbeat(Collection<TaskId> ownedTasks) {
-        return run(instanceId).flatMap(view -> {
+        String key = keys.member(instanceId);
+        // between two of this process' heartbeats only another live process can have rewritten the details (a dead one
+        // writes nothing; a restarted one writes its own): found in review, 2026-12-05, nothing noticed two processes
+        // with one id
+        Mono<Void> check = Mono.defer(() -> !wrote || duplicateReported ? Mono.<Void>empty()
+                : redis.<String, String>opsForHash().entries(key).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                        .doOnNext(seen -> {
+                            String other = seen.get("process");
+                            if (other != null && !other.equals(process) && !duplicateReported) {
+                                duplicateReported = true;
+                                onDuplicate.accept("two live processes use instance id '" + instanceId + "' (this one on "
+                                        + host + ", the other on " + seen.getOrDefault("host", "?") + "): they are assigned "
+                                        + "the same tasks and take them from each other; give each its own instance id "
+                                        + "(StreamsConfig.withInstanceId; for the service QUANTUM_TRADER_INSTANCE_ID, "
+                                        + "default the host name)");
+                            }
+                        })
+                        .then());
+        return check.then(run(instanceId)).flatMap(view -> {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("host", host);
+            details.put("process", process);
             details.put("started", Long.toString(startedMillis));
             details.put("tasks", ownedTasks.stream().sorted().map(TaskId::toString).collect(Collectors.joining(",")));
             details.put("heartbeat", Long.toString(view.nowMillis()));
-            String key = keys.member(instanceId);
             return redis.opsForHash().putAll(key, details)
+                    .doOnNext(ok -> wrote = true)
                     .then(redis.expire(key, ttl))
                     .then(forgetDetails(view.removed()))
                     .thenReturn(view);

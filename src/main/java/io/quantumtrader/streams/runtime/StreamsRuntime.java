@@ -239,7 +239,11 @@ public final class StreamsRuntime implements AutoCloseable {
                     }
                     state.compareAndSet(RuntimeState.RUNNING, RuntimeState.ERROR);
                 });
-        coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl()),
+        coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl(),
+                        message -> {
+                            log.error(message);
+                            alerts.critical(message);
+                        }),
                 taskManager, admin, config.instanceId(), assignment.renewInterval());
         Duration renew = assignment.renewInterval();
         schedule(new PeriodicJob("rebalance", assignment.effectiveRebalanceInterval(), assignment.leaseTtl().dividedBy(2),
