@@ -58,8 +58,9 @@ class TradingScaleOutTest {
                         .collectList().block(Duration.ofSeconds(60)).forEach(r -> {
                     Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
                     String origin = stream + "/" + e.traceId();
-                    // placed_by names the Redis entry of the tick that placed an order: where it was appended, not what it was
-                    String data = e.data().replaceAll("\"placed_by\":\"[0-9-]+\"", "\"placed_by\":\"<tick entry>\"");
+                    // placed_by names the Redis entry (<stream>/<id>) that placed an order: the id is where it was appended, not
+                    // what it was; the stream stays compared
+                    String data = e.data().replaceAll("\"placed_by\":\"([^\"/]*/)?[0-9]+-[0-9]+\"", "\"placed_by\":\"$1<entry id>\"");
                     out.put(origin + "/" + n.merge(origin, 1, Integer::sum), e.subject() + "|" + e.time().toEpochMilli() + "|" + data);
                 });
             }

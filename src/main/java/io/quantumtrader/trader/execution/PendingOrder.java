@@ -6,7 +6,7 @@ import io.quantumtrader.trader.events.OrderFilled;
 /**
  * An order waiting for the next tick (kept in the {@code orders} store).
  *
- * @param placedBy the input entry whose processing placed it ({@code <stream>/<partition>/<entry id>}): it fills on a
+ * @param placedBy the input entry whose processing placed it ({@code <stream>/<entry id>}): it fills on a
  *                  later tick
  * @param stopLoss  protective stop for an entry, USD
  * @param takeProfit target for an entry, USD
