@@ -134,6 +134,15 @@ public final class IngestGuard {
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
                 throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject has a control character at position " + i, null);
             }
+            // a lone surrogate (a JSON escape such as \ud800 in a structured entry) is no character: written as UTF-8
+            // it becomes '?', so two subjects would share one key in a state store's hash (found in review, 2026-12-05)
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < subject.length()
+                    && Character.isLowSurrogate(subject.charAt(i + 1)))) {
+                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject has an unpaired UTF-16 surrogate at position " + i, null);
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++;   // and its low surrogate: one character
+            }
         }
     }
 

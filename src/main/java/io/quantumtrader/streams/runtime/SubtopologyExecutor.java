@@ -77,16 +77,29 @@ public final class SubtopologyExecutor {
             }
             parentSlots[i] = plan[i].parents().stream().filter(slotOf::containsKey).mapToInt(slotOf::get).toArray();
         }
-        this.depthFirst = sharesAStore(subtopology);
+        this.depthFirst = sharesAStore(subtopology) || sinksShareAStream(subtopology);
     }
 
     /**
      * @return true when records go through the sub-topology one at a time (Kafka Streams' depth-first order) rather
      *         than node by node over the whole batch: the case when two processors share a state store, so that one
-     *         sees the other's writes in record order whatever the batch boundaries are
+     *         sees the other's writes in record order whatever the batch boundaries are, and when two sinks write one
+     *         stream, so that their records reach it in input order
      */
     public boolean depthFirst() {
         return depthFirst;
+    }
+
+    /**
+     * Two sinks writing one stream: node by node, each sink would append the whole batch's records at once, so the
+     * stream's order would depend on where batches split (found in review, 2026-12-05: {@code s.filter(buy).to("x");
+     * s.filterNot(buy).mapValues(f).to("x")} wrote BUY before SELL for SELL, BUY in one batch).
+     */
+    private static boolean sinksShareAStream(Subtopology s) {
+        Map<String, Integer> sinks = new HashMap<>();
+        s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SINK)
+                .forEach(n -> n.streams().forEach(stream -> sinks.merge(stream, 1, Integer::sum)));
+        return sinks.values().stream().anyMatch(n -> n > 1);
     }
 
     private static boolean sharesAStore(Subtopology s) {
