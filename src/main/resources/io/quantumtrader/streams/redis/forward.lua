@@ -48,7 +48,8 @@ for _ = 1, tonumber(ARGV[2]) do
   end
   i = i + nfv
 end
-if mark ~= last then
-  redis.call('HSET', KEYS[1], ARGV[1], mark)
-end
+-- written even when unchanged (every entry a repeat): a forward after a crash must make a write the caller's WAIT can
+-- wait for, or its WAIT would not cover the first forwarder's appends it now deletes from the outbox (found in review,
+-- 2026-12-05)
+redis.call('HSET', KEYS[1], ARGV[1], mark)
 return appended
