@@ -236,6 +236,9 @@ public final class StreamsRuntime implements AutoCloseable {
                         log.error("task {} stopped: its commit was refused and would be every time: {}. Fix the "
                                 + "key or group named, then restart the service", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
+                    } else if (error instanceof io.quantumtrader.streams.state.StateStoreException) {
+                        log.error("task {} stopped: {}", task.id(), error.getMessage());
+                        alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
                     }
                     state.compareAndSet(RuntimeState.RUNNING, RuntimeState.ERROR);
                 });

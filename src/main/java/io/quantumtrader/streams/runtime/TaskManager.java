@@ -344,7 +344,8 @@ final class TaskManager {
     /** @return false for failures a restart cannot fix: the task was fenced */
     static boolean restartable(Throwable e) {
         return !(e instanceof TaskFencedException)
-                && !(e instanceof io.quantumtrader.streams.redis.CommitRejectedException r && !r.isTransient());
+                && !(e instanceof io.quantumtrader.streams.redis.CommitRejectedException r && !r.isTransient())
+                && !(e instanceof io.quantumtrader.streams.state.StateStoreException);
     }
 
     /** One period in which this instance wants a task: lease attempts, runs, restarts, hand-over. */

@@ -35,7 +35,15 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         committed.clear();
         dirty.clear();
         journal.clear();
-        hash.forEach((field, value) -> committed.put(spec.keySerde().deserialize(field), spec.valueSerde().deserialize(value)));
+        hash.forEach((field, value) -> {
+            try {
+                committed.put(spec.keySerde().deserialize(field), spec.valueSerde().deserialize(value));
+            } catch (RuntimeException e) {
+                throw new StateStoreException("state store '" + spec.name() + "': field '" + clip(field) + "' of " + hashKey
+                        + " cannot be read back (" + clip(String.valueOf(e.getMessage())) + "); fix or delete that field, "
+                        + "then restart", e);
+            }
+        });
     }
 
     @Override
@@ -113,7 +121,15 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
                 batch.delete(hashKey, field);
             } else {
                 @SuppressWarnings("unchecked") V value = (V) v;
-                batch.put(hashKey, field, spec.valueSerde().serialize(value));
+                String text;
+                try {
+                    text = spec.valueSerde().serialize(value);
+                } catch (RuntimeException e) {
+                    throw new StateStoreException("state store '" + spec.name() + "': the value of key '" + clip(field)
+                            + "' cannot be written (" + clip(String.valueOf(e.getMessage())) + "); the code that puts it "
+                            + "must change (a " + value.getClass().getName() + ")", e);
+                }
+                batch.put(hashKey, field, text);
             }
         });
     }
@@ -135,5 +151,9 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     /** @return the Redis Hash key of this store partition */
     public String hashKey() {
         return hashKey;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 }
