@@ -40,6 +40,26 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
         return new IngestLimits(Duration.ofMinutes(1), 64 * 1024, 128, Duration.ofHours(1), 200_000);
     }
 
+    /**
+     * The limit a consumer applies, applied to an output before it is written: an entry the consumer would refuse is
+     * not written (the record is dead-lettered instead). The runtime and the test driver both check it.
+     *
+     * @param stream the output stream (for the message)
+     * @param fields the entry's fields
+     * @throws io.quantumtrader.streams.record.SerializationException when the names and values (UTF-16 characters, a
+     *                                                                lower bound of their UTF-8 bytes) exceed {@code maxEntryBytes}
+     */
+    public void checkOutput(String stream, java.util.Map<String, String> fields) {
+        int size = 0;
+        for (java.util.Map.Entry<String, String> f : fields.entrySet()) {
+            size += f.getKey().length() + f.getValue().length();
+        }
+        if (size > maxEntryBytes) {
+            throw new io.quantumtrader.streams.record.SerializationException("output entry for '" + stream + "' of about "
+                    + size + " bytes is larger than the limit of " + maxEntryBytes + " bytes", null);
+        }
+    }
+
     /** @return a copy with another maximal event-time skew */
     public IngestLimits withMaxEventTimeSkew(Duration v) {
         return new IngestLimits(v, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds);

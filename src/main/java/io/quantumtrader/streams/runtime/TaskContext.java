@@ -236,15 +236,7 @@ final class TaskContext implements TaskOutput {
         String eventId = ids.next(record, sinkNode);
         Map<String, String> fields = EnvelopeCodec.encode(stream, sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n),
                 eventId, subject, record.value(), record.timestamp(), record.traceId());
-        int size = 0;
-        for (Map.Entry<String, String> f : fields.entrySet()) {
-            size += f.getKey().length() + f.getValue().length();
-        }
-        if (size > limits.maxEntryBytes()) {
-            // the same limit the consumer applies: an entry it would refuse is not written (the input is dead-lettered)
-            throw new io.quantumtrader.streams.record.SerializationException("output entry for '" + stream + "' of about "
-                    + size + " bytes is larger than the limit of " + limits.maxEntryBytes() + " bytes", null);
-        }
+        limits.checkOutput(stream, fields);   // an entry the consumer would refuse is not written (dead-lettered)
         batch.add(streamKey(stream, p, spec.partitions()), spec.maxLen(), fields);
         outputs++;
         metrics.endToEnd(System.currentTimeMillis() - record.timestamp());

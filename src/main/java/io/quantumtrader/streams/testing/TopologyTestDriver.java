@@ -346,8 +346,10 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
             String eventId = ids.next(record, sinkNode);
-            pending.add(Map.entry(stream, EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
-                    subject, record.value(), record.timestamp(), record.traceId())));
+            Map<String, String> fields = EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
+                    subject, record.value(), record.timestamp(), record.traceId());
+            limits.checkOutput(stream, fields);   // as the runtime: an oversized output is dead-lettered, not written
+            pending.add(Map.entry(stream, fields));
         }
 
         @Override
