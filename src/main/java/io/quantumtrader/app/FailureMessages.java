@@ -90,15 +90,15 @@ public final class FailureMessages {
         String all = allMessages(error);
         if (all.contains("WRONGPASS") || all.contains("invalid username-password")) {
             return new CliException(CliException.REDIS, "authentication failed for user '" + who + "' at " + at + " (wrong password or user)",
-                    "check the user and password in REDIS_URL (" + RedisUrl.SHAPE + ")", error);
+                    "check the user and password in REDIS_URL (" + RedisUrl.SHAPE + "), or REDIS_PASSWORD when it is set", error);
         }
         if (all.contains("NOAUTH")) {
-            return new CliException(CliException.REDIS, at + " requires a password and REDIS_URL gives none",
-                    "set REDIS_URL=" + RedisUrl.SHAPE, error);
+            return new CliException(CliException.REDIS, at + " requires a password and neither REDIS_URL nor REDIS_PASSWORD gives one",
+                    "set REDIS_URL=" + RedisUrl.SHAPE + ", or REDIS_PASSWORD", error);
         }
         if (all.contains("without any password configured")) {
-            return new CliException(CliException.REDIS, "REDIS_URL gives a password but " + at + " has none configured for user '" + who + "'",
-                    "remove the password from REDIS_URL, or configure one in Redis (requirepass)", error);
+            return new CliException(CliException.REDIS, "REDIS_URL or REDIS_PASSWORD gives a password but " + at + " has none configured for user '" + who + "'",
+                    "remove the password from REDIS_URL and REDIS_PASSWORD, or configure one in Redis (requirepass)", error);
         }
         if (all.contains("NOPERM")) {
             return new CliException(CliException.REDIS, "user '" + who + "' is not allowed a command the engine needs at " + at

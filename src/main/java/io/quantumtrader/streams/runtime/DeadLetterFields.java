@@ -31,6 +31,15 @@ public final class DeadLetterFields {
         return value.substring(0, MAX_VALUE_CHARS) + "…[truncated, " + value.length() + " characters]";
     }
 
+    /** @return {@code String.valueOf(o)}, or a note when its {@code toString()} throws (the dead letter is written anyway) */
+    static String text(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (RuntimeException e) {
+            return "(a " + o.getClass().getName() + " whose toString() throws " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     /**
      * @param record   the failing record; its origin's raw fields are kept, or (without origin) its key and value;
      *                 with an origin and a value, also the record itself as {@code error.record.subject},
@@ -55,16 +64,16 @@ public final class DeadLetterFields {
                 fields.put(clip(f.getKey()), clip(f.getValue()));
             }
         } else {
-            fields.put("subject", String.valueOf(record.key()));
+            fields.put("subject", clip(text(record.key())));
             fields.put("time", Instant.ofEpochMilli(record.timestamp()).toString());
             fields.put("traceid", String.valueOf(record.traceId()));
-            fields.put("value", clip(String.valueOf(record.value())));
+            fields.put("value", clip(text(record.value())));
         }
         if (origin != null && record.value() != null) {
             // the record that failed, which need not be the input: a window's final result, a flatMap's output
-            fields.put("error.record.subject", clip(String.valueOf(record.key())));
+            fields.put("error.record.subject", clip(text(record.key())));
             fields.put("error.record.time", Instant.ofEpochMilli(record.timestamp()).toString());
-            fields.put("error.record.value", clip(String.valueOf(record.value())));
+            fields.put("error.record.value", clip(text(record.value())));
         }
         fields.put("error.class", error.getClass().getName());
         fields.put("error.message", clip(String.valueOf(error.getMessage())));

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Serde;
 import io.quantumtrader.streams.redis.Partitioner;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -148,19 +147,7 @@ public final class IngestGuard {
 
     /** @return the entry's size in UTF-8 bytes (names and values), computed exactly only when it may be near the limit */
     private long sizeOf(Map<String, String> fields) {
-        long chars = 0;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
-        }
-        if (chars * 3 <= limits.maxEntryBytes()) {
-            return chars; // even at 3 bytes a char it fits
-        }
-        long bytes = 0;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length
-                    + (e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length);
-        }
-        return bytes;
+        return limits.entryBytes(fields);
     }
 
     private static String printable(String s) {

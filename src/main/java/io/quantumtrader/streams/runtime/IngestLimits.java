@@ -46,18 +46,35 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      *
      * @param stream the output stream (for the message)
      * @param fields the entry's fields
-     * @throws io.quantumtrader.streams.record.SerializationException when the names and values (UTF-16 characters, a
-     *                                                                lower bound of their UTF-8 bytes) exceed {@code maxEntryBytes}
+     * @throws io.quantumtrader.streams.record.SerializationException when its names and values exceed
+     *                                                                {@code maxEntryBytes} in UTF-8 ({@link #entryBytes})
      */
     public void checkOutput(String stream, java.util.Map<String, String> fields) {
-        int size = 0;
-        for (java.util.Map.Entry<String, String> f : fields.entrySet()) {
-            size += f.getKey().length() + f.getValue().length();
-        }
+        long size = entryBytes(fields);
         if (size > maxEntryBytes) {
-            throw new io.quantumtrader.streams.record.SerializationException("output entry for '" + stream + "' of about "
+            throw new io.quantumtrader.streams.record.SerializationException("output entry for '" + stream + "' of "
                     + size + " bytes is larger than the limit of " + maxEntryBytes + " bytes", null);
         }
+    }
+
+    /**
+     * @return the entry's names and values in UTF-8 bytes, as a consumer measures it against {@code maxEntryBytes}; the
+     *         character count when even at 3 bytes a character it fits (exact enough: it fits either way)
+     */
+    public long entryBytes(java.util.Map<String, String> fields) {
+        long chars = 0;
+        for (java.util.Map.Entry<String, String> e : fields.entrySet()) {
+            chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+        }
+        if (chars * 3 <= maxEntryBytes) {
+            return chars;
+        }
+        long bytes = 0;
+        for (java.util.Map.Entry<String, String> e : fields.entrySet()) {
+            bytes += e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + (e.getValue() == null ? 0 : e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+        return bytes;
     }
 
     /** @return a copy with another maximal event-time skew */

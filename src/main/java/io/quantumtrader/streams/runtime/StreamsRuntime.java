@@ -225,7 +225,8 @@ public final class StreamsRuntime implements AutoCloseable {
         // RUNNING before any task starts: a task that fails while starting sets ERROR, which nothing overwrites
         state.set(RuntimeState.RUNNING);
         // ERROR (a task stopped for good) keeps the other tasks going: they still start, and restart after a transient
-        // failure; only the task whose commit is refused for good stays stopped (found in review, 2026-12-05: in ERROR
+        // failure; only the task stopped for good (a commit refused for good, a StateStoreException) stays stopped
+        // (found in review, 2026-12-05: in ERROR
         // no task of this instance was started or restarted any more, yet it stayed a member, so the tasks assigned
         // to it were run by no instance at all)
         taskManager = new TaskManager(tasks, admin, config.instanceId(), assignment.leaseTtl(), counters,

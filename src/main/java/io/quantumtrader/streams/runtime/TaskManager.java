@@ -291,11 +291,15 @@ final class TaskManager {
 
     private void failed(Ownership o, Throwable error) {
         StreamTask task = o.task;
+        boolean forGood = !(error instanceof TaskFencedException) && o.wanted && running.getAsBoolean();
+        if (forGood) {
+            stoppedForGood.add(task.taskId());   // before the ownership goes: a rebalance in between would start it again
+        }
         o.end();
         ownerships.remove(task.taskId(), o);
         if (error instanceof TaskFencedException) {
             revoked(o, FENCED, error.getMessage());
-        } else if (!o.wanted || !running.getAsBoolean()) {
+        } else if (!forGood) {
             // failed while being handed over or shut down: what it had read stays pending for the next owner
             if (o.closing) {
                 task.state(TaskState.CLOSED, null);
@@ -303,7 +307,6 @@ final class TaskManager {
                 revoked(o, REBALANCE, "handed over after a failure: " + error);
             }
         } else {
-            stoppedForGood.add(task.taskId());
             task.state(TaskState.ERROR, null);
             log.error("task {} stopped: {}", task.id(), error.toString(), error);
             onFatal.accept(task, error);

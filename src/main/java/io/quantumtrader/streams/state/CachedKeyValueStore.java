@@ -116,7 +116,13 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     /** Adds the batch's writes to the commit (HSET / HDEL on this store's hash). */
     public void writeTo(StateWrites batch) {
         dirty.forEach((k, v) -> {
-            String field = spec.keySerde().serialize(k);
+            String field;
+            try {
+                field = spec.keySerde().serialize(k);
+            } catch (RuntimeException e) {
+                throw new StateStoreException("state store '" + spec.name() + "': key '" + clip(safeText(k))
+                        + "' cannot be written (" + clip(String.valueOf(e.getMessage())) + "); the code that puts it must change", e);
+            }
             if (v == TOMBSTONE) {
                 batch.delete(hashKey, field);
             } else {
@@ -155,5 +161,13 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
     private static String clip(String s) {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    private static String safeText(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (RuntimeException e) {
+            return "(a " + o.getClass().getName() + " whose toString() throws)";
+        }
     }
 }

@@ -124,13 +124,25 @@ class EventTimeAlignmentTest {
         }
     }
 
-    @Test
-    void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
+    /** A fresh namespace, the aligned config with {@code batchSize}, and the publishers of the raw and right inputs. */
+    record Feeds(String ns, StreamsConfig config, EventPublisher raw, EventPublisher right) {
+    }
+
+    static Feeds feeds(int batchSize) {
         String ns = RedisTestSupport.freshNamespace();
         StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = aligned(ns, catalog, 7);
-        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
-        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        return new Feeds(ns, aligned(ns, catalog, batchSize),
+                new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed"),
+                new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed"));
+    }
+
+    @Test
+    void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
+        Feeds f = feeds(7);
+        String ns = f.ns();
+        StreamsConfig config = f.config();
+        EventPublisher rawFeed = f.raw();
+        EventPublisher rightFeed = f.right();
         List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
         List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
         try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
@@ -162,11 +174,11 @@ class EventTimeAlignmentTest {
      */
     @Test
     void anInputProcessedToItsEndBeforeARestartDoesNotHoldTheOtherInputAfterIt() throws Exception {
-        String ns = RedisTestSupport.freshNamespace();
-        StreamCatalog catalog = StreamCatalog.defaults();
-        StreamsConfig config = aligned(ns, catalog, 7);
-        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "raw-feed");
-        EventPublisher rightFeed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "right-feed");
+        Feeds f = feeds(7);
+        String ns = f.ns();
+        StreamsConfig config = f.config();
+        EventPublisher rawFeed = f.raw();
+        EventPublisher rightFeed = f.right();
         List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();   // 0 .. 118 s
         List<Ev> rightBefore = List.of(new Ev("right", "R0", BASE), new Ev("right", "R120", BASE + 120_000L));
         try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {

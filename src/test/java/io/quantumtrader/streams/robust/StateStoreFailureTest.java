@@ -71,11 +71,7 @@ class StateStoreFailureTest {
         try (StreamsRuntime runtime = new StreamsRuntime(storing(true), StreamsConfig.defaults().withNamespace(ns),
                 RedisTestSupport.template())) {
             runtime.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
-            assertThat(runtime.counters().restarts()).as("not retried").isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
-            assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data"))
-                    .contains("state store 'loops'").contains("key 'k1'").contains("cannot be written");
+            assertStoppedWithAnAlert(runtime, ns, "state store 'loops'", "key 'k1'", "cannot be written");
         }
     }
 
@@ -88,11 +84,15 @@ class StateStoreFailureTest {
         try (StreamsRuntime runtime = new StreamsRuntime(storing(false), StreamsConfig.defaults().withNamespace(ns),
                 RedisTestSupport.template())) {
             runtime.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
-            assertThat(runtime.counters().restarts()).as("not retried").isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
-            assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data"))
-                    .contains("state store 'levels'").contains("field 'k0'").contains("cannot be read back");
+            assertStoppedWithAnAlert(runtime, ns, "state store 'levels'", "field 'k0'", "cannot be read back");
         }
+    }
+
+    /** The runtime goes to ERROR without a restart, and its first alert contains every one of {@code words}. */
+    static void assertStoppedWithAnAlert(StreamsRuntime runtime, String ns, String... words) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
+        assertThat(runtime.counters().restarts()).as("not retried").isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
+        assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data")).contains(words);
     }
 }

@@ -29,6 +29,8 @@ public final class ProcessorStage implements Stage {
     private final List<Schedule> schedules = new ArrayList<>();
     private final RecordStage stage;
     private StageContext context;
+    /** Failed attempts at the punctuations now due (reset when they succeed or are given up). */
+    private int failedAttempts;
 
     public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores) {
         this.node = node;
@@ -75,10 +77,19 @@ public final class ProcessorStage implements Stage {
         }
     }
 
+    /**
+     * Runs the punctuations of {@code type} that are due at {@code time}. The schedules move on only once every due
+     * punctuation succeeded: one that throws fails the record that triggered it, whose retry (its writes, the other
+     * punctuations' included, undone) punctuates again, so no interval's punctuation is skipped (found in review,
+     * 2026-12-05). After as many failed attempts as the record gets ({@link StageContext#retryBackoff()} + 1) the
+     * interval is given up: the record is dead-lettered with the punctuator's error, and the records after it are not
+     * failed by the same punctuation.
+     */
     private void fire(PunctuationType type, long time) {
         if (time == Long.MIN_VALUE) {
             return;
         }
+        List<Schedule> due = new ArrayList<>();
         for (Schedule s : List.copyOf(schedules)) {
             if (s.type != type || s.cancelled) {
                 continue;
@@ -86,12 +97,30 @@ public final class ProcessorStage implements Stage {
             if (s.next == Long.MIN_VALUE) {
                 s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
             } else if (time >= s.next) {
-                long next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
-                // moved on only once the punctuation succeeded: one that throws fails the record, whose retry (its
-                // writes undone) must punctuate again, or that interval's punctuation would be skipped for good
-                s.punctuator.punctuate(time);
-                s.next = next;
+                due.add(s);
             }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            for (Schedule s : due) {
+                s.punctuator.punctuate(time);
+            }
+        } catch (RuntimeException e) {
+            if (++failedAttempts < context.retryBackoff().size() + 1) {
+                throw e;
+            }
+            moveOn(due, time);
+            throw e;
+        }
+        moveOn(due, time);
+    }
+
+    private void moveOn(List<Schedule> due, long time) {
+        failedAttempts = 0;
+        for (Schedule s : due) {
+            s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
         }
     }
 
