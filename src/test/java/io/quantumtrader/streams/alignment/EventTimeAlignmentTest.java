@@ -140,15 +140,12 @@ class EventTimeAlignmentTest {
     void heldRecordsSurviveARestartAndAreProcessedOnce() throws Exception {
         Feeds f = feeds(7);
         String ns = f.ns();
-        StreamsConfig config = f.config();
-        EventPublisher rawFeed = f.raw();
-        EventPublisher rightFeed = f.right();
         List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();
         List<Ev> rightEvents = raw().stream().filter(e -> e.stream().equals("right")).toList();
-        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+        try (StreamsRuntime first = new StreamsRuntime(topology(), f.config(), RedisTestSupport.template())) {
             first.start();
-            publish(rawFeed, leftEvents);
-            publish(rightFeed, rightEvents.subList(0, 10));
+            publish(f.raw(), leftEvents);
+            publish(f.right(), rightEvents.subList(0, 10));
             awaitOutputs(ns, 10 + 14, first);   // right 0..9 (up to 27 s) and left 0..13 (up to 26 s)
             Thread.sleep(200);
             assertThat(first.tasks().stream().mapToLong(t -> t.alignerHeld()).sum()).as("left from 28 s on").isEqualTo(60 - 14);
@@ -157,10 +154,10 @@ class EventTimeAlignmentTest {
                     .contains("task 1_0: 46 entries read and not yet committed, 46 of them held by event-time alignment"
                             + " (an input's watermark has not reached them)");
         }
-        try (StreamsRuntime second = new StreamsRuntime(topology(), config.withBatchSize(3), RedisTestSupport.template())) {
+        try (StreamsRuntime second = new StreamsRuntime(topology(), f.config().withBatchSize(3), RedisTestSupport.template())) {
             second.start();
-            publish(rightFeed, rightEvents.subList(10, rightEvents.size()));
-            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            publish(f.right(), rightEvents.subList(10, rightEvents.size()));
+            f.right().watermark("right", Long.MAX_VALUE).block();
             assertThat(second.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(merged(ns)).as("the held records were read again after the restart, none twice").isEqualTo(expected());
         }
@@ -176,22 +173,19 @@ class EventTimeAlignmentTest {
     void anInputProcessedToItsEndBeforeARestartDoesNotHoldTheOtherInputAfterIt() throws Exception {
         Feeds f = feeds(7);
         String ns = f.ns();
-        StreamsConfig config = f.config();
-        EventPublisher rawFeed = f.raw();
-        EventPublisher rightFeed = f.right();
         List<Ev> leftEvents = raw().stream().filter(e -> e.stream().equals("raw")).toList();   // 0 .. 118 s
         List<Ev> rightBefore = List.of(new Ev("right", "R0", BASE), new Ev("right", "R120", BASE + 120_000L));
-        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+        try (StreamsRuntime first = new StreamsRuntime(topology(), f.config(), RedisTestSupport.template())) {
             first.start();
-            publish(rawFeed, leftEvents);
-            rawFeed.watermark("raw", Long.MAX_VALUE).block();   // the left input ends
-            publish(rightFeed, rightBefore);
+            publish(f.raw(), leftEvents);
+            f.raw().watermark("raw", Long.MAX_VALUE).block();   // the left input ends
+            publish(f.right(), rightBefore);
             awaitOutputs(ns, 60 + 2, first);
             assertThat(first.awaitDrained(Duration.ofSeconds(30))).as("everything processed before the restart").isTrue();
         }
-        try (StreamsRuntime second = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+        try (StreamsRuntime second = new StreamsRuntime(topology(), f.config(), RedisTestSupport.template())) {
             second.start();
-            publish(rightFeed, List.of(new Ev("right", "R130", BASE + 130_000L), new Ev("right", "R140", BASE + 140_000L)));
+            publish(f.right(), List.of(new Ev("right", "R130", BASE + 130_000L), new Ev("right", "R140", BASE + 140_000L)));
             awaitOutputs(ns, 60 + 4, second);
             List<String> out = merged(ns);
             assertThat(out.subList(out.size() - 2, out.size())).containsExactly("R130", "R140");
