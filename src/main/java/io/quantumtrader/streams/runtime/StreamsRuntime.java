@@ -226,9 +226,8 @@ public final class StreamsRuntime implements AutoCloseable {
         state.set(RuntimeState.RUNNING);
         // ERROR (a task stopped for good) keeps the other tasks going: they still start, and restart after a transient
         // failure; only the task stopped for good (a commit refused for good, a StateStoreException) stays stopped
-        // (found in review, 2026-12-05: in ERROR
-        // no task of this instance was started or restarted any more, yet it stayed a member, so the tasks assigned
-        // to it were run by no instance at all)
+        // (found in review, 2026-12-05: in ERROR no task of this instance was started or restarted any more, yet it
+        // stayed a member, so the tasks assigned to it were run by no instance at all)
         taskManager = new TaskManager(tasks, admin, config.instanceId(), assignment.leaseTtl(), counters,
                 () -> state.get() == RuntimeState.RUNNING || state.get() == RuntimeState.ERROR,
                 (task, error) -> {

@@ -96,16 +96,17 @@ public final class SubtopologyExecutor {
      * s.filterNot(buy).mapValues(f).to("x")} wrote BUY before SELL for SELL, BUY in one batch).
      */
     private static boolean sinksShareAStream(Subtopology s) {
-        Map<String, Integer> sinks = new HashMap<>();
-        s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SINK)
-                .forEach(n -> n.streams().forEach(stream -> sinks.merge(stream, 1, Integer::sum)));
-        return sinks.values().stream().anyMatch(n -> n > 1);
+        return anyTwice(s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SINK).flatMap(n -> n.streams().stream()));
     }
 
     private static boolean sharesAStore(Subtopology s) {
-        Map<String, Integer> users = new HashMap<>();
-        s.nodes().forEach(n -> n.stores().forEach(store -> users.merge(store, 1, Integer::sum)));
-        return users.values().stream().anyMatch(n -> n > 1);
+        return anyTwice(s.nodes().stream().flatMap(n -> n.stores().stream()));
+    }
+
+    /** @return whether some name occurs twice or more */
+    private static boolean anyTwice(java.util.stream.Stream<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return names.anyMatch(name -> !seen.add(name));
     }
 
     /** @return the sub-topology this executor runs */

@@ -13,7 +13,6 @@ import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.dsl.TopologyException;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ final class TaskContext implements TaskOutput {
     private CommitBatch batch;
     private long commitSeq;
     /** Dead letters of this batch by input entry: the records that failed, and how many (the event_error ids). */
-    private final Map<String, List<FailedRecord>> deadLettered = new HashMap<>();
+    private final FailedRecords deadLettered = new FailedRecords();
     private int outputs;
     private int deadLetters;
     private int duplicates;
@@ -284,10 +283,6 @@ final class TaskContext implements TaskOutput {
         return (KeyValueStore<K, V>) store;
     }
 
-    /** A record that failed, as far as telling two failures of one input entry apart goes (its key and value). */
-    private record FailedRecord(Object key, Object value) {
-    }
-
     /**
      * Dead-letters {@code record}: one dead letter per input entry and failed record, even when several branches fail
      * on the same record, but one for each different record that failed on one input entry (the final results of
@@ -296,15 +291,9 @@ final class TaskContext implements TaskOutput {
     @Override
     public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
         Record.Origin origin = record.origin();
-        int failure = 0;
-        if (origin != null) {
-            List<FailedRecord> failed = deadLettered.computeIfAbsent(originId(record), k -> new ArrayList<>(1));
-            FailedRecord f = new FailedRecord(record.key(), record.value());
-            if (failed.contains(f)) {
-                return; // the same record failed again in another branch
-            }
-            failure = failed.size();
-            failed.add(f);
+        int failure = origin == null ? 0 : deadLettered.add(originId(record), record.key(), record.value());
+        if (failure < 0) {
+            return; // the same record failed again in another branch
         }
         if (error instanceof RejectedEntryException rejected && origin != null) {
             rejections.merge(origin.stream() + "|" + rejected.reason().tag(), 1, Integer::sum);

@@ -344,7 +344,10 @@ final class TaskManager {
         }
     }
 
-    /** @return false for failures a restart cannot fix: the task was fenced */
+    /**
+     * @return false for failures a restart cannot fix: the task was fenced, its commit is refused for good, or a state
+     *         store value cannot be written or read back
+     */
     static boolean restartable(Throwable e) {
         return !(e instanceof TaskFencedException)
                 && !(e instanceof io.quantumtrader.streams.redis.CommitRejectedException r && !r.isTransient())

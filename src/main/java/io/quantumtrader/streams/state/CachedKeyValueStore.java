@@ -120,8 +120,7 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
             try {
                 field = spec.keySerde().serialize(k);
             } catch (RuntimeException e) {
-                throw new StateStoreException("state store '" + spec.name() + "': key '" + clip(safeText(k))
-                        + "' cannot be written (" + clip(String.valueOf(e.getMessage())) + "); the code that puts it must change", e);
+                throw unwritable("a key (a " + k.getClass().getName() + ")", e);
             }
             if (v == TOMBSTONE) {
                 batch.delete(hashKey, field);
@@ -131,9 +130,7 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
                 try {
                     text = spec.valueSerde().serialize(value);
                 } catch (RuntimeException e) {
-                    throw new StateStoreException("state store '" + spec.name() + "': the value of key '" + clip(field)
-                            + "' cannot be written (" + clip(String.valueOf(e.getMessage())) + "); the code that puts it "
-                            + "must change (a " + value.getClass().getName() + ")", e);
+                    throw unwritable("the value of key '" + clip(field) + "' (a " + value.getClass().getName() + ")", e);
                 }
                 batch.put(hashKey, field, text);
             }
@@ -163,11 +160,8 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
-    private static String safeText(Object o) {
-        try {
-            return String.valueOf(o);
-        } catch (RuntimeException e) {
-            return "(a " + o.getClass().getName() + " whose toString() throws)";
-        }
+    private StateStoreException unwritable(String what, RuntimeException e) {
+        return new StateStoreException("state store '" + spec.name() + "': " + what + " cannot be written ("
+                + clip(String.valueOf(e.getMessage())) + "); the code that puts it must change", e);
     }
 }

@@ -4,6 +4,7 @@ import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.runtime.DeadLetterFields;
+import io.quantumtrader.streams.runtime.FailedRecords;
 import io.quantumtrader.streams.runtime.GlobalStoreReplica;
 import io.quantumtrader.streams.runtime.InputAligner;
 import io.quantumtrader.streams.runtime.InputAlignment;
@@ -25,11 +26,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs a {@link Topology} in memory, synchronously, with no Redis, as Kafka Streams' {@code TopologyTestDriver}:
@@ -259,8 +258,8 @@ public final class TopologyTestDriver implements AutoCloseable {
         final Map<String, CachedKeyValueStore<?, ?>> stores = new LinkedHashMap<>();
         final Map<String, Long> streamTimes = new HashMap<>();
         final OutputIds ids = new OutputIds(topology.applicationId());
-        /** Per input entry, the (key, value) of each record dead-lettered for it in this batch (as the runtime's). */
-        final Set<List<Object>> deadLettered = new HashSet<>();
+        /** The records dead-lettered for each input entry of this batch (as the runtime's). */
+        final FailedRecords deadLettered = new FailedRecords();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
         /** Orders the inputs by event time (alignment on, two inputs or more), else null. */
         final InputAligner aligner;
@@ -374,7 +373,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
-            if (record.origin() != null && !deadLettered.add(java.util.Arrays.asList(record.origin().entryId(), record.key(), record.value()))) {
+            if (record.origin() != null && deadLettered.add(record.origin().entryId(), record.key(), record.value()) < 0) {
                 return; // the same record failed again in another branch
             }
             pending.add(Map.entry(DeadLetterFields.streamFor(record, topology.applicationId(), node),
