@@ -111,7 +111,7 @@ class FencedReadTest {
     @Test
     void aReadOfAMissingGroupFailsWithRedisError() {
         redis.opsForValue().set(lease, "1").block(T);
-        assertThatThrownBy(() -> reads.read(lease, scratch, "1", "nogroup", "c", List.of(stream), List.of(">"), 5, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
+        assertThatThrownBy(() -> reads.read(lease, scratch, "1", "nogroup", "c", List.of(stream), List.of(">"), List.of("-"), 5, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
                 .hasMessageContaining("NOGROUP");
     }
 
@@ -129,10 +129,10 @@ class FencedReadTest {
             r.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).blockLast(T);
             try {
                 // Redis refuses every command queued in a MULTI when out of memory: the read must still succeed
-                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of(">"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T)).hasSize(3);
-                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of("0"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
+                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of(">"), List.of("-"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T)).hasSize(3);
+                assertThat(ownReads.read(lease, scratch, "1", "g", "c", List.of(stream), List.of("0"), List.of("-"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
                         .as("the consumer's pending entries, re-read after a restart").hasSize(3);
-                assertThatThrownBy(() -> ownReads.read(lease, scratch, "2", "g", "c", List.of(stream), List.of(">"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
+                assertThatThrownBy(() -> ownReads.read(lease, scratch, "2", "g", "c", List.of(stream), List.of(">"), List.of("-"), 10, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T))
                         .as("still fenced").isInstanceOf(TaskFencedException.class);
             } finally {
                 r.execute(c -> c.serverCommands().setConfig("maxmemory", "0")).blockLast(T);
@@ -203,7 +203,7 @@ class FencedReadTest {
         });
         assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // queued and flushed to the I/O thread, then cancelled before that thread could write it
-        reactor.core.Disposable subscription = reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3, names).map(io.quantumtrader.streams.redis.GroupRead::entries).subscribe();
+        reactor.core.Disposable subscription = reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), List.of("-"), 3, names).map(io.quantumtrader.streams.redis.GroupRead::entries).subscribe();
         io.netty.util.concurrent.SingleThreadEventExecutor loop = (io.netty.util.concurrent.SingleThreadEventExecutor) channel.eventLoop();
         long until = System.nanoTime() + T.toNanos();
         while (loop.pendingTasks() < 5 && System.nanoTime() < until) { // the dispatcher thread sent the five commands
@@ -243,7 +243,7 @@ class FencedReadTest {
             public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
                 ctx.write(msg, promise);
                 if (writes.incrementAndGet() == 2) { // MULTI and the lease check of the first read are written
-                    reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), 3, names).map(io.quantumtrader.streams.redis.GroupRead::entries).subscribe(
+                    reads.read(lease, scratch, "1", "g", "owner", List.of(stream), List.of(">"), List.of("-"), 3, names).map(io.quantumtrader.streams.redis.GroupRead::entries).subscribe(
                             second::complete, second::completeExceptionally);
                 }
             }
@@ -275,7 +275,7 @@ class FencedReadTest {
     }
 
     private List<RawStreamEntry> read(String token, String consumer, String offset, int count) {
-        return reads.read(lease, scratch, token, "g", consumer, List.of(stream), List.of(offset), count, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T);
+        return reads.read(lease, scratch, token, "g", consumer, List.of(stream), List.of(offset), List.of("-"), count, names).map(io.quantumtrader.streams.redis.GroupRead::entries).block(T);
     }
 
     private PendingMessagesSummary pending() {

@@ -13,6 +13,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import io.lettuce.core.output.ArrayOutput;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime). On a standalone Redis each read is one
- * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XREADGROUP …; EVAL read-fence-end.lua;
- * EXEC}, so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
+ * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XPENDING …; XREADGROUP …;
+ * EVAL read-fence-end.lua; EXEC} (one {@code XPENDING} per stream read with {@code >}: {@link GroupRead#resent}), so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
  * no longer the caller's is undone inside the same transaction (its entries leave the caller's PEL and the group's
  * position goes back) before any other command runs: the task's new owner reads them in order, as with the
  * single-script read it replaces. Entries deleted from an input before the group read them are dead-lettered by the
@@ -39,7 +41,7 @@ import java.util.Optional;
  * section). A reply as a future has no per-element demand to lose; the standalone transaction and the commits were
  * never seen to stall that way.
  *
- * <p>Thread-safe: every read's six commands are queued and flushed by this connection's {@link DispatchThread}, never
+ * <p>Thread-safe: every read's commands are queued and flushed by this connection's {@link DispatchThread}, never
  * by the caller, so reads of several tasks never interleave inside a transaction.
  */
 public final class FencedReadConnection implements AutoCloseable {
@@ -66,7 +68,8 @@ public final class FencedReadConnection implements AutoCloseable {
         this.cluster = null;
         // a read's six commands leave in one flush, not one write each. A connection lost after the flush can still
         // split them: Lettuce re-sends the commands Redis had not answered on the new connection, whose EXEC then
-        // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost)
+        // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost). When Redis had answered
+        // none, the whole read runs again: its XPENDING then finds the first run's entries (GroupRead.resent)
         connection.setAutoFlushCommands(false);
     }
 
@@ -96,16 +99,21 @@ public final class FencedReadConnection implements AutoCloseable {
      * @param scratchKey a key of the task's slot for the undo's notes ({@link StreamKeys#fencedRead}); empty after the read
      *                   (not used on a Redis Cluster, whose reads are {@code read-group.lua})
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
+     * @param seen     one per stream key: the last entry id the reader received of it ({@code -} when none), so that a
+     *                 read of new entries re-sent after its reply was lost is noticed ({@link GroupRead#resent})
      * @param streams  one per stream key: its logical name, and the task and partition, for the dead-letter entry of
      *                 entries found deleted before the group read them ({@link GroupRead#deletedUnread})
-     * @return the entries XREADGROUP returned, as bytes, and what the read found deleted unread; errors with
+     * @return the entries XREADGROUP returned, as bytes, what the read found deleted unread, and whether the consumer
+     *         held entries after those the reader saw ({@link GroupRead#resent}: the entries are then to be dropped and
+     *         re-read from the pending list); errors with
      *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, or with
      *         Redis' error (e.g. NOGROUP) when the read failed
      */
     public Mono<GroupRead> read(String leaseKey, String scratchKey, String token, String group, String consumer,
-                                List<String> streamKeys, List<String> offsets, int count, ReadStreams streams) {
+                                List<String> streamKeys, List<String> offsets, List<String> seen, int count,
+                                ReadStreams streams) {
         if (cluster != null) {
-            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, count, streams));
+            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, seen, count, streams));
         }
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
@@ -126,25 +134,38 @@ public final class FencedReadConnection implements AutoCloseable {
             RedisFuture<List<Long>> deleted;
             RedisFuture<Long> undo;
             RedisFuture<TransactionResult> exec;
+            List<RedisFuture<List<Object>>> pendingAfter = new java.util.ArrayList<>();
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
             deleted = commands.eval(DELETED_UNREAD, ScriptOutputType.MULTI, streams.deletedUnreadKeys(leaseKey, streamKeys),
                     streams.deletedUnreadArgs(token, group, streamKeys));
+            for (int i = 0; i < streamKeys.size(); i++) {
+                if (">".equals(offsets.get(i))) { // as pending-after.lib.lua: an entry after the last one seen?
+                    String s = seen.get(i);
+                    pendingAfter.add(commands.dispatch(CommandType.XPENDING, new ArrayOutput<>(ByteArrayCodec.INSTANCE),
+                            new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(keys[i + 2]).add(bytes(group))
+                                    .add("-".equals(s) ? "-" : "(" + s).add("+").add(1).add(bytes(consumer))));
+                }
+            }
             // XREADGROUP with an output that keeps the entries as bytes (ReadGroupOutput: no maps on the I/O thread)
             read = commands.dispatch(CommandType.XREADGROUP, new ReadGroupOutput(), readArgs);
             undo = commands.eval(END, ScriptOutputType.INTEGER, keys, endArgs);
             exec = commands.exec();
             connection.flushCommands();
+            Mono<Boolean> resent = Flux.fromIterable(pendingAfter)
+                    .concatMap(FencedReadConnection::uncancellable)
+                    .any(found -> !found.isEmpty());
             return uncancellable(exec).then(uncancellable(undo)).flatMap(owned -> owned == 1L
-                    ? uncancellable(read).zipWith(uncancellable(deleted), GroupRead::new)
+                    ? Mono.zip(uncancellable(read), uncancellable(deleted), resent)
+                            .map(r -> new GroupRead(r.getT1(), r.getT2(), r.getT3()))
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
                     // plain XREADGROUP still runs: read through the single script then, as before the transactions
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
                             e -> dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets,
-                                    count, streams)));
+                                    seen, count, streams)));
         });
     }
 
@@ -165,9 +186,10 @@ public final class FencedReadConnection implements AutoCloseable {
      * Lua). On a Redis Cluster its first key, the lease, routes it to the master of the task's slot.
      */
     private Mono<GroupRead> scriptRead(String leaseKey, String token, String group, String consumer,
-                                       List<String> streamKeys, List<String> offsets, int count, ReadStreams streams) {
+                                       List<String> streamKeys, List<String> offsets, List<String> seen, int count,
+                                       ReadStreams streams) {
         List<String> keyList = streams.readGroupKeys(leaseKey, streamKeys);
-        List<String> argList = streams.readGroupArgs(token, group, consumer, count, offsets, streamKeys);
+        List<String> argList = streams.readGroupArgs(token, group, consumer, count, offsets, seen, streamKeys);
         byte[][] keys = new byte[keyList.size()][];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = bytes(keyList.get(i));

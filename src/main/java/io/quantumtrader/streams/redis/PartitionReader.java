@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It first re-reads this consumer's pending entries (PEL, from id 0) so a restarted task reprocesses what it had
  * read but not acknowledged, then reads new entries ({@code >}). Entries of several streams in one read are emitted
  * in id order.
+ *
+ * <p>A fenced read of new entries whose reply was lost with its connection, which Lettuce then sent again (its
+ * at-least-once default), found its entries taken by the first run: the consumer holds entries after the last one
+ * this reader received. The read notices it ({@link GroupRead#resent}), and the reader drops what it returned and
+ * re-reads its consumer's pending entries after what it received, then new ones: every entry once, in id order
+ * (LostReadReplyTest). Before, the lost entries stayed pending until the task restarted.
  */
 public final class PartitionReader {
 
@@ -87,6 +93,7 @@ public final class PartitionReader {
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicLong entriesRead = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong resentReads = new AtomicLong();
     private volatile boolean stopped;
     private volatile boolean pendingPhase = true;
     private volatile FluxSink<Object> sink;
@@ -324,6 +331,14 @@ public final class PartitionReader {
         return noDemandNanos.get() + (since == 0 ? 0 : System.nanoTime() - since);
     }
 
+    /**
+     * @return reads of new entries found sent twice (their first reply lost with its connection) and replaced by a
+     *         re-read of the pending entries ({@link GroupRead#resent})
+     */
+    public long resentReads() {
+        return resentReads.get();
+    }
+
     /** @return XREADGROUP calls made so far */
     public long reads() {
         return reads.get();
@@ -482,6 +497,7 @@ public final class PartitionReader {
     private Mono<List<StreamEntry>> read(int perStream) {
         reads.incrementAndGet();
         boolean pending = pendingPhase;
+        AtomicBoolean resendFound = new AtomicBoolean();
         List<StreamOffset<String>> offsets = new ArrayList<>();
         for (String key : streamByKey.keySet()) {
             offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
@@ -491,19 +507,19 @@ public final class PartitionReader {
             List<String> keys = new ArrayList<>(streamByKey.keySet());
             List<String> ids = readIds(keys, pending);
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
-            read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids, perStream,
-                            readStreams)
+            read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids,
+                            seenIds(keys), perStream, readStreams)
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
-                    .flatMapIterable(r -> fromRaw(reportDeleted(keys, r)));
+                    .flatMapIterable(r -> fromRaw(reportDeleted(keys, resent(r, resendFound))));
         } else if (leaseKey != null) {
             List<String> streamKeys = new ArrayList<>(streamByKey.keySet());
             List<String> ids = readIds(streamKeys, pending);
             List<String> keys = readStreams.readGroupKeys(leaseKey, streamKeys);
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
-                    streamKeys);
+                    seenIds(streamKeys), streamKeys);
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
             read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
@@ -513,7 +529,7 @@ public final class PartitionReader {
                     // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first
                     .timeout(READ_TIMEOUT)
                     .publishOn(Schedulers.parallel())
-                    .concatMapIterable(reply -> fromRaw(reportDeleted(streamKeys, ReadGroupReply.read(reply))));
+                    .concatMapIterable(reply -> fromRaw(reportDeleted(streamKeys, resent(ReadGroupReply.read(reply), resendFound))));
         } else {
             StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
             read = redis.opsForStream()
@@ -522,6 +538,12 @@ public final class PartitionReader {
         }
         return read
                 .collectList()
+                .flatMap(entries -> {
+                    if (resendFound.get()) { // the entries after the lost ones were dropped: read the pending list
+                        return read(perStream);
+                    }
+                    return Mono.just(entries);
+                })
                 .map(entries -> {
                     if (pending) {
                         entries.forEach(e -> pendingCursor.put(e.key(), e.id()));
@@ -547,6 +569,42 @@ public final class PartitionReader {
             ids.add(pending ? pendingCursor.get(key) : ">");
         }
         return ids;
+    }
+
+    /**
+     * @return per stream key, the last entry id this reader received ({@code -} when none): a read of new entries that
+     *         finds its consumer holding an entry after it was sent twice ({@link GroupRead#resent})
+     */
+    private List<String> seenIds(List<String> streamKeys) {
+        List<String> seen = new ArrayList<>(streamKeys.size());
+        for (String key : streamKeys) {
+            seen.add(lastReadIds.getOrDefault(key, "-"));
+        }
+        return seen;
+    }
+
+    /**
+     * A read found sent twice ({@link GroupRead#resent}): the entries it returned (if any) come after the first run's,
+     * which the reader never received and its consumer holds. Drops them and goes back to the pending phase from the
+     * last entry received of each stream, so the next read returns the first run's entries, then this one's, in order.
+     *
+     * @param found set when it was
+     * @return {@code read}, with no entries when it was found re-sent
+     */
+    private GroupRead resent(GroupRead read, AtomicBoolean found) {
+        if (!read.resent()) {
+            return read;
+        }
+        found.set(true);
+        resentReads.incrementAndGet();
+        for (String key : streamByKey.keySet()) {
+            pendingCursor.put(key, lastReadIds.getOrDefault(key, "0"));
+        }
+        pendingPhase = true;
+        log.warn("consumer {} of group {} holds entries of partition {} after the last it received (a read's reply was "
+                + "lost with its connection and the read sent again): reading them again from its pending list",
+                consumer.getName(), consumer.getGroup(), partition);
+        return new GroupRead(List.of(), read.deletedUnread(), false);
     }
 
     private void warnDeletedUnread(String stream, long n) {

@@ -18,8 +18,9 @@ final class ReadGroupReply {
     }
 
     /**
-     * @param reply {@code read-group.lua}'s reply: { deleted-unread counts (one per stream), XREADGROUP's reply or nil }
-     * @return the entries and the counts
+     * @param reply {@code read-group.lua}'s reply: { deleted-unread counts (one per stream), XREADGROUP's reply or nil,
+     *              1 when it did not read because the consumer held entries after those the reader saw, else 0 }
+     * @return the entries, the counts and whether the read was found re-sent ({@link GroupRead#resent})
      */
     static GroupRead read(List<?> reply) {
         List<Long> deleted = new ArrayList<>();
@@ -28,7 +29,9 @@ final class ReadGroupReply {
                 deleted.add(n instanceof Number number ? number.longValue() : Long.parseLong(new String(bytes(n), StandardCharsets.UTF_8)));
             }
         }
-        return new GroupRead(entries(reply == null || reply.size() < 2 || !(reply.get(1) instanceof List<?> read) ? null : read), deleted);
+        boolean resent = reply != null && reply.size() > 2 && "1".equals(new String(bytes(reply.get(2)), StandardCharsets.UTF_8));
+        return new GroupRead(entries(reply == null || reply.size() < 2 || !(reply.get(1) instanceof List<?> read) ? null : read), deleted,
+                resent);
     }
 
     /** @param reply XREADGROUP's reply, or null when nothing was read */

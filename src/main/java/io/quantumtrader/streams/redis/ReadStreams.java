@@ -38,17 +38,19 @@ public record ReadStreams(Map<String, String> nameByKey, String task, int partit
     }
 
     /**
-     * @return ARGV of {@code read-group.lua}: the token, the group, the consumer, the COUNT, one offset per stream, then
-     *         the task, the partition and the streams' names
+     * @return ARGV of {@code read-group.lua}: the token, the group, the consumer, the COUNT, one offset per stream, the
+     *         last id the reader saw per stream ({@code -} when none), then the task, the partition and the streams'
+     *         names
      */
     List<String> readGroupArgs(String token, String group, String consumer, int count, List<String> offsets,
-                               List<String> streamKeys) {
-        List<String> args = new ArrayList<>(6 + offsets.size() + streamKeys.size());
+                               List<String> seen, List<String> streamKeys) {
+        List<String> args = new ArrayList<>(6 + offsets.size() + seen.size() + streamKeys.size());
         args.add(token);
         args.add(group);
         args.add(consumer);
         args.add(Integer.toString(count));
         args.addAll(offsets);
+        args.addAll(seen);
         return taskAndNames(args, streamKeys);
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy on loopback in front of a Redis the test started: it forwards both ways until {@link #holdReplies()},
  * then keeps forwarding commands to Redis but no longer passes its replies on (they are read and kept back), as a
  * reply lost between Redis and the client would look to the client. For tests of what a reply that never comes does.
+ * {@link #dropConnectionOnNextReply()} instead loses one reply with its connection: Redis ran the commands, the client
+ * sees the connection reset before their reply, reconnects (through the proxy again) and may send them again.
  */
 final class ReplyHoldingProxy implements AutoCloseable {
 
@@ -20,6 +22,8 @@ final class ReplyHoldingProxy implements AutoCloseable {
     private final int redisPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
+    private final java.util.concurrent.atomic.AtomicBoolean dropNext = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
 
     ReplyHoldingProxy(int redisPort) throws IOException {
         this.redisPort = redisPort;
@@ -39,6 +43,19 @@ final class ReplyHoldingProxy implements AutoCloseable {
         holding = true;
     }
 
+    /**
+     * The next reply Redis sends on any connection is not passed on: its connection is closed on both sides instead,
+     * once (later connections and replies pass).
+     */
+    void dropConnectionOnNextReply() {
+        dropNext.set(true);
+    }
+
+    /** @return connections closed by {@link #dropConnectionOnNextReply()} so far */
+    int connectionsDropped() {
+        return dropped.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -46,21 +63,30 @@ final class ReplyHoldingProxy implements AutoCloseable {
                 Socket redis = new Socket(InetAddress.getLoopbackAddress(), redisPort);
                 sockets.add(client);
                 sockets.add(redis);
-                pump(client.getInputStream(), redis.getOutputStream(), false);
-                pump(redis.getInputStream(), client.getOutputStream(), true);
+                pump(client.getInputStream(), redis.getOutputStream(), null);
+                pump(redis.getInputStream(), client.getOutputStream(), List.of(client, redis));
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(InputStream in, OutputStream out, boolean replies) {
+    /** @param pair the connection's two sockets when {@code in} carries Redis' replies, else null */
+    private void pump(InputStream in, OutputStream out, List<Socket> pair) {
+        boolean replies = pair != null;
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     if (replies && holding) {
                         continue; // read and kept back: the client never sees it
+                    }
+                    if (replies && dropNext.compareAndSet(true, false)) {
+                        dropped.incrementAndGet();
+                        for (Socket s : pair) {
+                            s.close(); // the reply is lost with its connection
+                        }
+                        return;
                     }
                     out.write(buffer, 0, n);
                     out.flush();
