@@ -273,18 +273,20 @@ public final class CommitBatch implements StateWrites {
 
     /**
      * @return ARGV for the commit script
+     * @param runId         an id of the task's run making the commit, unique per run ({@link CommitScript#commit})
      * @param dedupeFloorMs a commit's event ids leave the dedupe log once the newest of them arrived before this time
      *                      (ms); {@code Long.MIN_VALUE} keeps them
      * @param dedupeMaxIds  the dedupe log keeps at least this many of the newest ids and drops whole commits beyond
      *                      them (the oldest first); 0 for no limit
      */
-    List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds) {
+    List<Object> args(String token, String group, long previousCommit, long dedupeFloorMs, long dedupeMaxIds, String runId) {
         List<Object> a = new ArrayList<>(stateArgs + outputArgs + ackCount + acks.size() * 2 + 10);
         a.add(token);
         a.add(group);
         a.add(Long.toString(previousCommit));
         a.add(dedupeFloorMs == Long.MIN_VALUE ? "" : Long.toString(dedupeFloorMs));
         a.add(ScriptArgs.number(dedupeMaxIds));
+        a.add(runId);
         a.add(ScriptArgs.number(state.size()));
         for (StateRun run : state) {
             a.add(run.keyIndex());

@@ -49,15 +49,20 @@ public final class CommitScript {
      * @param group          the consumer group whose PEL the acks clear
      * @param previousCommit the {@code commit-seq} this commit must follow (0 before the first commit)
      * @param dedupe         the task's dedupe set and its bounds
+     * @param run            an id of the task's run making the commit, unique per run (a random nonce): a commit Redis
+     *                       made whose reply was lost, sent again by Lettuce after it reconnected, finds that this run
+     *                       made that commit and returns what it acknowledged then, instead of failing
+     *                       {@link CommitSequenceException} (the task would restart and the landed commit never be
+     *                       counted)
      * @return the number of entries acknowledged; errors with {@link TaskFencedException} when the token is stale,
      *         {@link CommitSequenceException} when the previous commit did not happen, {@link CommitRejectedException}
      *         when a check of the script failed (wrong key type, missing consumer group) or Redis refused the script
      *         (out of memory): in every error case nothing of the batch was written
      */
     public Mono<Long> commit(CommitBatch batch, String leaseKey, String metaKey, String token, String group,
-                             long previousCommit, DedupeWindow dedupe) {
+                             long previousCommit, DedupeWindow dedupe, String run) {
         List<String> keys = batch.keys(leaseKey, metaKey, dedupe.key());
-        List<Object> args = batch.args(token, group, previousCommit, dedupe.floorMs(), dedupe.maxIds());
+        List<Object> args = batch.args(token, group, previousCommit, dedupe.floorMs(), dedupe.maxIds(), run);
         return (connection != null ? SCRIPT.executeForLong(connection, keys, args) : SCRIPT.executeForLong(redis, keys, args))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)))

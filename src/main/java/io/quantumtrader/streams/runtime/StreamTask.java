@@ -294,6 +294,11 @@ public final class StreamTask {
     /** One period of ownership: the token it runs under and how to stop it. */
     private static final class Run {
         final String token;
+        /**
+         * Names this run's commits in the task's meta hash (commit.lua's {@code commit-run}): a commit sent again after
+         * its reply was lost is recognised as this run's, not as another's that came first.
+         */
+        final String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         final Sinks.Empty<Void> stopped = Sinks.empty();
         volatile boolean stopping;
         volatile PartitionReader reader;
@@ -767,7 +772,7 @@ public final class StreamTask {
      * {@code recordsIn} for good (docs/BENCHMARKS.md, 2026-12-03 19:43 UTC; {@code DrainedCountersTest}).
      */
     private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token, Run run) {
-        return Mono.defer(() -> Mono.fromFuture(landed(prepared, token).toFuture(), true))
+        return Mono.defer(() -> Mono.fromFuture(landed(prepared, token, run.id).toFuture(), true))
                 .doOnNext(acked -> {
                     if (outboxKey != null && prepared.batch().outboxed() > 0) {
                         forwardInBackground(run);
@@ -777,10 +782,10 @@ public final class StreamTask {
     }
 
     /** The commit script, the durability wait and the counters of one commit, as one chain that is never cancelled. */
-    private Mono<Long> landed(TaskContext.PreparedCommit prepared, String token) {
+    private Mono<Long> landed(TaskContext.PreparedCommit prepared, String token, String runId) {
         long started = System.nanoTime();
         return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
-                        prepared.dedupe())
+                        prepared.dedupe(), runId)
                 .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
                         .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())

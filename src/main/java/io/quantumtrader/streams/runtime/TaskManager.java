@@ -234,22 +234,23 @@ final class TaskManager {
                         return task.run(token);
                     });
         });
+        RestartBackoff backoff = new RestartBackoff(task::processed);
         Mono<Void> ownership = period
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
-                        .filter(e -> {
-                            boolean again = restartable(e) && o.wanted && running.getAsBoolean();
-                            if (again) {
-                                // not RUNNING while it waits to restart: what the failed run left (an outbox not yet
-                                // forwarded, entries read and not committed) is not done, so the runtime is not drained
-                                task.state(TaskState.RESTORING, null);
-                            }
-                            return again;
-                        })
-                        .doBeforeRetry(sig -> {
-                            counters.restarts.increment();
-                            log.warn("task {} failed, restarting from its last commit: {}", task.id(), sig.failure().toString());
-                            log.debug("task {} failure", task.id(), sig.failure());
-                        }))
+                .retryWhen(Retry.from(failures -> failures.concatMap(sig -> {
+                    Throwable e = sig.failure();
+                    if (!(restartable(e) && o.wanted && running.getAsBoolean())) {
+                        return Mono.error(e);
+                    }
+                    // not RUNNING while it waits to restart: what the failed run left (an outbox not yet forwarded,
+                    // entries read and not committed) is not done, so the runtime is not drained
+                    task.state(TaskState.RESTORING, null);
+                    Duration delay = backoff.next();
+                    counters.restarts.increment();
+                    log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(),
+                            e.toString());
+                    log.debug("task {} failure", task.id(), e);
+                    return Mono.delay(delay);
+                })))
                 .repeat(() -> {
                     boolean again = o.restartRequested && o.wanted;
                     o.restartRequested = false;

@@ -11,20 +11,26 @@
 --
 -- Commits of a task are pipelined (the next batch is processed while this one is in flight), so each commit also
 -- checks that it follows the previous one: a commit whose predecessor failed fails too, and the task restarts from
--- what Redis holds.
+-- what Redis holds. A commit Redis ran whose reply was lost (its connection dropped) is sent again by Lettuce: that run
+-- finds its own commit already made (the meta hash names the run and sequence of the last commit) and returns what
+-- the first run acknowledged, writing nothing (before, it failed OUT_OF_SEQUENCE: the task restarted, and the landed
+-- commit was never counted).
 --
--- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'dedupe-ids'); KEYS[3] the task's
+-- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run', 'commit-acked',
+--          'dedupe-ids'); KEYS[3] the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
 --          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
 -- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
 -- ARGV[1]  fencing token the caller holds; ARGV[2] consumer group; ARGV[3] the commit-seq this commit follows;
 -- ARGV[4]  a commit's ids leave the dedupe log once its newest arrival is older than this (ms; '' = keep);
 -- ARGV[5]  the log keeps at least this many of the newest ids, dropping whole commits beyond them (0 = no limit)
+-- ARGV[6]  an id of the task's run making the commit (unique per run; within a run each commit-seq is made once)
 -- then     nRuns,  nRuns  x { keyIndex, op ('S' set | 'D' delete), n, n x { field, value } or n x field }
 --          nRuns,  nRuns  x { keyIndex, maxlen ('0' = none), nOut, nNames, names, nOut x values } (append_outputs)
 --          nAck,   nAck   x { keyIndex, nIds, id1, id2, ... }
 --          nSeen,  and when nSeen > 0 the batch's element of the dedupe log (nSeen ids)
--- returns  the number of entries acknowledged (entries that were pending)
+-- returns  the number of entries acknowledged (entries that were pending); for a commit already made by this run and
+--          sequence (run again after its reply was lost), the number its first run acknowledged
 -- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
 local OFFSET = 3
 local owner = redis.call('GET', KEYS[1])
@@ -33,6 +39,9 @@ if owner ~= ARGV[1] then
 end
 local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
 if seq ~= ARGV[3] then
+  if tonumber(seq) == tonumber(ARGV[3]) + 1 and redis.call('HGET', KEYS[2], 'commit-run') == ARGV[6] then
+    return tonumber(redis.call('HGET', KEYS[2], 'commit-acked') or '0') -- this very commit, sent again
+  end
   return redis.error_reply('OUT_OF_SEQUENCE commit follows ' .. ARGV[3] .. ' but the last commit is ' .. seq)
 end
 local group = ARGV[2]
@@ -52,7 +61,7 @@ local function expect_type(key, allowed)
 end
 local problem = expect_type(KEYS[2], 'hash') or expect_type(KEYS[3], 'list')
 if problem then return redis.error_reply(problem) end
-local i = 6
+local i = 7
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'hash')
@@ -87,7 +96,7 @@ for _ = 1, n do
 end
 
 -- writes: nothing below can fail
-i = 6
+i = 7
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   local key = KEYS[tonumber(ARGV[i]) + OFFSET]
@@ -161,5 +170,5 @@ for _ = 1, n do
   end
   i = i + nids
 end
-redis.call('HSET', KEYS[2], 'commit-seq', tostring(tonumber(seq) + 1))
+redis.call('HSET', KEYS[2], 'commit-seq', tostring(tonumber(seq) + 1), 'commit-run', ARGV[6], 'commit-acked', acked)
 return acked

@@ -44,7 +44,7 @@ class CommitStateRunsTest {
         batch.delete(b, "stale");
 
         Long acked = new CommitScript(redis, null).commit(batch, lease, ns + ":{t}:meta", "token", "g", 0,
-                new DedupeWindow(ns + ":{t}:dedupe-log", Long.MIN_VALUE, 0)).block();
+                new DedupeWindow(ns + ":{t}:dedupe-log", Long.MIN_VALUE, 0), "run-1").block();
 
         assertThat(acked).isZero();
         assertThat(batch.stateWriteCount()).isEqualTo(1_200 + 1 + 600 + 1 + 2 + 1);

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #dropConnectionOnNextReply()} instead loses one reply with its connection: Redis ran the commands, the client
  * sees the connection reset before their reply, reconnects (through the proxy again) and may send them again.
  */
-final class ReplyHoldingProxy implements AutoCloseable {
+public final class ReplyHoldingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int redisPort;
@@ -24,8 +24,15 @@ final class ReplyHoldingProxy implements AutoCloseable {
     private volatile boolean holding;
     private final java.util.concurrent.atomic.AtomicBoolean dropNext = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ScheduledExecutorService chaos =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "reply-holding-proxy-chaos");
+                t.setDaemon(true);
+                return t;
+            });
 
-    ReplyHoldingProxy(int redisPort) throws IOException {
+    /** @param redisPort the port of the Redis on loopback to forward to */
+    public ReplyHoldingProxy(int redisPort) throws IOException {
         this.redisPort = redisPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "reply-holding-proxy");
@@ -34,7 +41,7 @@ final class ReplyHoldingProxy implements AutoCloseable {
     }
 
     /** @return the port clients connect to */
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -47,12 +54,21 @@ final class ReplyHoldingProxy implements AutoCloseable {
      * The next reply Redis sends on any connection is not passed on: its connection is closed on both sides instead,
      * once (later connections and replies pass).
      */
-    void dropConnectionOnNextReply() {
+    public void dropConnectionOnNextReply() {
         dropNext.set(true);
     }
 
+    /**
+     * From now on, every {@code period} the next reply on any connection is lost with its connection
+     * ({@link #dropConnectionOnNextReply()}), until {@link #close()}.
+     */
+    public void dropConnectionsEvery(java.time.Duration period) {
+        chaos.scheduleAtFixedRate(this::dropConnectionOnNextReply, period.toMillis(), period.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** @return connections closed by {@link #dropConnectionOnNextReply()} so far */
-    int connectionsDropped() {
+    public int connectionsDropped() {
         return dropped.get();
     }
 
@@ -101,6 +117,7 @@ final class ReplyHoldingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        chaos.shutdownNow();
         server.close();
         for (Socket s : sockets) {
             s.close();

@@ -1,0 +1,59 @@
+package io.quantumtrader.streams.redis;
+
+import io.quantumtrader.streams.RedisTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code commit.lua} run twice for one commit, as Lettuce does when the connection dropped after Redis ran it and
+ * before its reply came: the second run finds the commit made by the same task run and sequence and returns what the
+ * first acknowledged, writing nothing; a commit of another run with the same sequence still fails OUT_OF_SEQUENCE (a
+ * restarted run must never take a commit it did not make for its own). LostRepliesChaosTest shows it in a whole run.
+ */
+class CommitSentTwiceTest {
+
+    private static final Duration T = Duration.ofSeconds(10);
+
+    @Test
+    void theSameCommitSentAgainReturnsWhatItAcknowledgedAndWritesNothing() {
+        ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        String lease = ns + ":{t}:lease";
+        String meta = ns + ":{t}:meta";
+        String in = ns + ":{t}:in";
+        String out = ns + ":{t}:out";
+        redis.opsForValue().set(lease, "token").block(T);
+        String first = redis.opsForStream().add(in, Map.of("n", "1")).block(T).getValue();
+        String second = redis.opsForStream().add(in, Map.of("n", "2")).block(T).getValue();
+        redis.opsForStream().createGroup(in, ReadOffset.from("0"), "g").block(T);
+        redis.opsForStream().read(Consumer.from("g", "c"), StreamOffset.create(in, ReadOffset.lastConsumed()))
+                .collectList().block(T);
+
+        CommitBatch batch = new CommitBatch();
+        batch.put(ns + ":{t}:state", "k", "1");
+        batch.add(out, 0, Map.of("n", "out"));
+        batch.ack(in, first);
+        batch.ack(in, second);
+        CommitScript script = new CommitScript(redis, null);
+        DedupeWindow dedupe = new DedupeWindow(ns + ":{t}:dedupe-log", Long.MIN_VALUE, 0);
+
+        assertThat(script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-a").block(T)).isEqualTo(2L);
+        assertThat(script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-a").block(T))
+                .as("sent again: what the first run acknowledged").isEqualTo(2L);
+        assertThat(redis.opsForStream().size(out).block(T)).as("its output once").isEqualTo(1L);
+        assertThat(redis.opsForHash().get(meta, "commit-seq").block(T)).isEqualTo("1");
+
+        assertThatThrownBy(() -> script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-b").block(T))
+                .as("another run's commit 1").isInstanceOf(CommitSequenceException.class);
+        assertThat(redis.opsForStream().size(out).block(T)).isEqualTo(1L);
+    }
+}

@@ -1,0 +1,55 @@
+package io.quantumtrader.streams.robust;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.RedisTestSupport;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.ReplyHoldingProxy;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.scaleout.ScaleOutTopology;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replies lost with their connection, all through a run: every connection of the runtime (the shared template's, the
+ * commit connection, the fenced reads', the notifier's) goes through a proxy that, every 100 ms, closes whichever
+ * connection Redis answers next before the reply reaches the engine. Redis ran the command; Lettuce reconnects and
+ * sends it again (its at-least-once default), so every command and script of the engine runs, now and then, twice or
+ * with its outcome unknown. A stateful topology (a running count per key) must still put every output out once, in
+ * order, with the right count, and drain (LostReadReplyTest shows the read that did not: its entries stayed pending),
+ * and count each record once (CommitSentTwiceTest: a commit made whose reply was lost was never counted).
+ */
+class LostRepliesChaosTest {
+
+    @Test
+    void everyOutputOnceInOrderWhileRepliesAreLostWithTheirConnections() throws Exception {
+        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        int keys = 24;
+        int perKey = 300;
+        new EventPublisher(direct, new StreamKeys(ns), ScaleOutTopology.CATALOG, "test")
+                .sendAll(Flux.fromIterable(ScaleOutTopology.events(keys, perKey)), 256).block();
+
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("chaos")
+                .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(20);
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, viaProxy.template())) {
+            proxy.dropConnectionsEvery(Duration.ofMillis(100));
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).as("drained: " + runtime.undrained()).isTrue();
+            assertThat(proxy.connectionsDropped()).as("connections lost before their reply").isGreaterThanOrEqualTo(20);
+            assertThat(ScaleOutTopology.checkSequences(direct, ns, perKey)).as("every output once, in order").isEmpty();
+            assertThat(ScaleOutTopology.outputCount(direct, ns)).isEqualTo((long) keys * perKey);
+            assertThat(runtime.counters().deadLettered()).as("dead-lettered").isZero();
+            // a commit Redis made whose reply was lost is counted once when it is sent again (it was never counted)
+            assertThat(runtime.counters().recordsIn()).as("records counted in").isEqualTo((long) keys * perKey);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.quantumtrader.streams.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A task's restart delay doubles with failures in a row and comes back to the minimum once the task made progress
+ * (before, a task that had failed a few times in its life waited up to 10 s at every later restart).
+ */
+class RestartBackoffTest {
+
+    @Test
+    void doublesWhileFailingWithoutProgressAndStartsOverAfterProgress() {
+        AtomicLong committed = new AtomicLong();
+        RestartBackoff backoff = new RestartBackoff(committed::get, () -> 0.5); // no jitter: factor 1
+        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(200));
+        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(400));
+        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(800));
+        for (int i = 0; i < 30; i++) {
+            assertThat(backoff.next()).isLessThanOrEqualTo(RestartBackoff.MAX);
+        }
+        assertThat(backoff.next()).isEqualTo(RestartBackoff.MAX);
+
+        committed.addAndGet(20); // the restarted run committed a batch, then failed again
+        assertThat(backoff.next()).isEqualTo(RestartBackoff.MIN);
+        assertThat(backoff.failuresInARow()).isEqualTo(1);
+        committed.addAndGet(20);
+        assertThat(backoff.next()).isEqualTo(RestartBackoff.MIN);
+    }
+
+    @Test
+    void jitterStaysWithinHalfAndOneAndAHalfTimesAndUnderTheMaximum() {
+        AtomicLong committed = new AtomicLong();
+        assertThat(new RestartBackoff(committed::get, () -> 0.0).next()).isEqualTo(Duration.ofMillis(100));
+        assertThat(new RestartBackoff(committed::get, () -> 0.999_999).next()).isEqualTo(Duration.ofMillis(300));
+        RestartBackoff high = new RestartBackoff(committed::get, () -> 0.999_999);
+        for (int i = 0; i < 10; i++) {
+            high.next();
+        }
+        assertThat(high.next()).isEqualTo(RestartBackoff.MAX);
+    }
+}
