@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.redis;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -24,9 +26,23 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
+    private final RedisClusterClient client;
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Counts every connection loss of the client ({@link #connectionsLost()}): the node connections a cluster
+     * connection writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
+     */
+    private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+            lost.incrementAndGet();
+        }
+    };
 
-    private ClusterCommitConnection(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    private ClusterCommitConnection(RedisClusterClient client, StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        this.client = client;
         this.connection = connection;
+        client.addListener(losses);
     }
 
     /** @return a new connection when the template runs on Lettuce against a Redis Cluster, else empty */
@@ -35,7 +51,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
                 || !(factory.getNativeClient() instanceof RedisClusterClient client)) {
             return Optional.empty();
         }
-        return Optional.of(new ClusterCommitConnection(client.connect(ByteArrayCodec.INSTANCE)));
+        return Optional.of(new ClusterCommitConnection(client, client.connect(ByteArrayCodec.INSTANCE)));
     }
 
     /** Lettuce's advanced cluster commands: a script goes to its first key's master, SCRIPT LOAD to every node. */
@@ -64,7 +80,13 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     }
 
     @Override
+    public long connectionsLost() {
+        return lost.get();
+    }
+
+    @Override
     public void close() {
+        client.removeListener(losses);
         ConnectionClose.awaitClose(connection);
         dispatch.close();
     }

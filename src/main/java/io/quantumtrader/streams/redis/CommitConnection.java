@@ -1,6 +1,8 @@
 package io.quantumtrader.streams.redis;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -27,9 +29,22 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
+    private final RedisClient client;
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+    /** Counts the losses of this connection ({@link #connectionsLost()}). */
+    private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+            if (handler == connection) {
+                lost.incrementAndGet();
+            }
+        }
+    };
 
-    private CommitConnection(StatefulRedisConnection<byte[], byte[]> connection) {
+    private CommitConnection(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
+        this.client = client;
         this.connection = connection;
+        client.addListener(losses);
     }
 
     /**
@@ -41,7 +56,7 @@ public final class CommitConnection implements OrderedScriptConnection {
                 || !(factory.getNativeClient() instanceof RedisClient client)) {
             return Optional.empty();
         }
-        return Optional.of(new CommitConnection(client.connect(ByteArrayCodec.INSTANCE, uri(factory))));
+        return Optional.of(new CommitConnection(client, client.connect(ByteArrayCodec.INSTANCE, uri(factory))));
     }
 
     /**
@@ -96,7 +111,13 @@ public final class CommitConnection implements OrderedScriptConnection {
     }
 
     @Override
+    public long connectionsLost() {
+        return lost.get();
+    }
+
+    @Override
     public void close() {
+        client.removeListener(losses);
         ConnectionClose.awaitClose(connection);
         dispatch.close();
     }

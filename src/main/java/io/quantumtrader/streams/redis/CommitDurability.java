@@ -33,16 +33,30 @@ public final class CommitDurability {
     }
 
     /**
-     * @param keyOfCommit a key the commit wrote (its slot names the master on a cluster)
-     * @return completes when the replicas acknowledged the commit (at once when no WAIT is configured)
+     * @param write      a write on the commit connection (a commit, an outbox forward), subscribed by the returned Mono
+     * @param keyOfWrite a key the write changes (its slot names the master on a cluster)
+     * @return the write's result once the replicas acknowledged it (at once when no WAIT is configured); errors with
+     *         {@link CommitNotReplicatedException} when fewer did in time, or when a connection of the commit
+     *         connection was lost between the write and the WAIT's reply: a WAIT covers only its own connection's
+     *         writes, so one Lettuce sent again after a reconnect returned at once although the replica did not hold
+     *         the write (CommitDurabilityTest)
      */
-    public Mono<Void> await(String keyOfCommit) {
+    public <T> Mono<T> durable(Mono<T> write, String keyOfWrite) {
         if (replicas == 0) {
-            return Mono.empty();
+            return write;
         }
-        return connection.waitForReplicas(keyOfCommit, replicas, timeoutMs)
-                .flatMap(n -> n >= replicas ? Mono.<Void>empty() : Mono.<Void>error(new CommitNotReplicatedException(
-                        "commit reached " + n + " of " + replicas + " replica(s) within " + timeoutMs + " ms (WAIT)")));
+        return Mono.defer(() -> {
+            long lostBefore = connection.connectionsLost();
+            return write.flatMap(result -> connection.waitForReplicas(keyOfWrite, replicas, timeoutMs)
+                    .flatMap(n -> {
+                        if (connection.connectionsLost() != lostBefore) {
+                            return Mono.error(new CommitNotReplicatedException("the connection was lost between the "
+                                    + "write and its WAIT: whether " + replicas + " replica(s) hold it is unknown"));
+                        }
+                        return n >= replicas ? Mono.just(result) : Mono.<T>error(new CommitNotReplicatedException(
+                                "commit reached " + n + " of " + replicas + " replica(s) within " + timeoutMs + " ms (WAIT)"));
+                    }));
+        });
     }
 
     /** A commit applied on the master that fewer replicas than required acknowledged in time. */

@@ -2,6 +2,7 @@ package io.quantumtrader.streams.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,8 +14,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import io.lettuce.core.output.ArrayOutput;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,9 @@ import java.util.Optional;
 
 /**
  * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime). On a standalone Redis each read is one
- * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XPENDING …; XREADGROUP …;
- * EVAL read-fence-end.lua; EXEC} (one {@code XPENDING} per stream read with {@code >}: {@link GroupRead#resent}), so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
+ * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XREADGROUP …; EVAL read-fence-end.lua;
+ * EXEC} on a connection Lettuce never re-establishes (a read whose connection was lost fails, and is not sent again
+ * in part or whole: {@link #FencedReadConnection(RedisClient, RedisURI)}), so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
  * no longer the caller's is undone inside the same transaction (its entries leave the caller's PEL and the group's
  * position goes back) before any other command runs: the task's new owner reads them in order, as with the
  * single-script read it replaces. Entries deleted from an input before the group read them are dead-lettered by the
@@ -52,25 +52,37 @@ public final class FencedReadConnection implements AutoCloseable {
     /** The single-script read, for when Redis refuses the transaction (out of memory: every queued command is refused). */
     private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
-    /** The standalone connection; null on a Redis Cluster. */
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    /**
+     * On a standalone Redis: the client of this connection's own (the template's client options, TLS included, and
+     * resources, but no automatic reconnect) and where it connects; null on a Redis Cluster.
+     */
+    private final RedisClient client;
+    private final RedisURI uri;
+    /** The standalone connection, opened again on the dispatch thread when it was lost; null on a Redis Cluster. */
+    private volatile StatefulRedisConnection<byte[], byte[]> connection;
     /** The Redis Cluster connection; null on a standalone Redis. */
     private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
     private final DispatchThread dispatch = new DispatchThread("qt-fenced-read");
 
     private FencedReadConnection(StatefulRedisClusterConnection<byte[], byte[]> cluster) {
-        this.connection = null;
+        this.client = null;
+        this.uri = null;
         this.cluster = cluster;
     }
 
-    private FencedReadConnection(StatefulRedisConnection<byte[], byte[]> connection) {
-        this.connection = connection;
+    /**
+     * A standalone connection that is never re-established by Lettuce, so the commands of a read it lost are never sent
+     * again: Lettuce counts a command queued in a MULTI as answered once Redis replied QUEUED, so after a lost connection
+     * it re-sent only the rest of a read cut in two (its XREADGROUP, the undo, EXEC) on the new connection, without the
+     * MULTI: the XREADGROUP ran without the lease check, and a task that had lost its lease took entries from the new
+     * owner (SplitReadTransactionTest). Now such a read fails (the task restarts and re-reads its pending entries) and
+     * the next read opens a new connection ({@link #standalone()}).
+     */
+    private FencedReadConnection(RedisClient templateClient, RedisURI uri) {
+        this.client = RedisClient.create(templateClient.getResources());
+        this.client.setOptions(templateClient.getOptions().mutate().autoReconnect(false).build());
+        this.uri = uri;
         this.cluster = null;
-        // a read's six commands leave in one flush, not one write each. A connection lost after the flush can still
-        // split them: Lettuce re-sends the commands Redis had not answered on the new connection, whose EXEC then
-        // fails without its MULTI (the task restarts and re-reads its PEL; nothing is lost). When Redis had answered
-        // none, the whole read runs again: its XPENDING then finds the first run's entries (GroupRead.resent)
-        connection.setAutoFlushCommands(false);
     }
 
     /**
@@ -89,7 +101,9 @@ public final class FencedReadConnection implements AutoCloseable {
         if (!(factory.getNativeClient() instanceof RedisClient client)) {
             return Optional.empty();
         }
-        return Optional.of(new FencedReadConnection(client.connect(ByteArrayCodec.INSTANCE, CommitConnection.uri(factory))));
+        FencedReadConnection reads = new FencedReadConnection(client, CommitConnection.uri(factory));
+        reads.standalone(); // connects now: a wrong address or password fails the start, not the first read
+        return Optional.of(reads);
     }
 
     /**
@@ -100,7 +114,8 @@ public final class FencedReadConnection implements AutoCloseable {
      *                   (not used on a Redis Cluster, whose reads are {@code read-group.lua})
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
      * @param seen     one per stream key: the last entry id the reader received of it ({@code -} when none), so that a
-     *                 read of new entries re-sent after its reply was lost is noticed ({@link GroupRead#resent})
+     *                 script read of new entries re-sent after its reply was lost is noticed ({@link GroupRead#resent};
+     *                 on a Redis Cluster, whose connection Lettuce re-establishes)
      * @param streams  one per stream key: its logical name, and the task and partition, for the dead-letter entry of
      *                 entries found deleted before the group read them ({@link GroupRead#deletedUnread})
      * @return the entries XREADGROUP returned, as bytes, what the read found deleted unread, and whether the consumer
@@ -134,31 +149,20 @@ public final class FencedReadConnection implements AutoCloseable {
             RedisFuture<List<Long>> deleted;
             RedisFuture<Long> undo;
             RedisFuture<TransactionResult> exec;
-            List<RedisFuture<List<Object>>> pendingAfter = new java.util.ArrayList<>();
+            StatefulRedisConnection<byte[], byte[]> connection = standalone();
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
             deleted = commands.eval(DELETED_UNREAD, ScriptOutputType.MULTI, streams.deletedUnreadKeys(leaseKey, streamKeys),
                     streams.deletedUnreadArgs(token, group, streamKeys));
-            for (int i = 0; i < streamKeys.size(); i++) {
-                if (">".equals(offsets.get(i))) { // as pending-after.lib.lua: an entry after the last one seen?
-                    String s = seen.get(i);
-                    pendingAfter.add(commands.dispatch(CommandType.XPENDING, new ArrayOutput<>(ByteArrayCodec.INSTANCE),
-                            new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(keys[i + 2]).add(bytes(group))
-                                    .add("-".equals(s) ? "-" : "(" + s).add("+").add(1).add(bytes(consumer))));
-                }
-            }
             // XREADGROUP with an output that keeps the entries as bytes (ReadGroupOutput: no maps on the I/O thread)
             read = commands.dispatch(CommandType.XREADGROUP, new ReadGroupOutput(), readArgs);
             undo = commands.eval(END, ScriptOutputType.INTEGER, keys, endArgs);
             exec = commands.exec();
             connection.flushCommands();
-            Mono<Boolean> resent = Flux.fromIterable(pendingAfter)
-                    .concatMap(FencedReadConnection::uncancellable)
-                    .any(found -> !found.isEmpty());
             return uncancellable(exec).then(uncancellable(undo)).flatMap(owned -> owned == 1L
-                    ? Mono.zip(uncancellable(read), uncancellable(deleted), resent)
-                            .map(r -> new GroupRead(r.getT1(), r.getT2(), r.getT3()))
+                    // never sent twice (the connection is not re-established by Lettuce): never resent
+                    ? uncancellable(read).zipWith(uncancellable(deleted), (entries, counts) -> new GroupRead(entries, counts, false))
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
@@ -202,6 +206,7 @@ public final class FencedReadConnection implements AutoCloseable {
         if (cluster != null) {
             reply = cluster.async().eval(SCRIPT_READ, ScriptOutputType.MULTI, keys, args);
         } else {
+            StatefulRedisConnection<byte[], byte[]> connection = standalone();
             reply = connection.async().eval(SCRIPT_READ, ScriptOutputType.MULTI, keys, args);
             connection.flushCommands();
         }
@@ -210,12 +215,35 @@ public final class FencedReadConnection implements AutoCloseable {
                 .map(ReadGroupReply::read);
     }
 
+    /**
+     * @return the standalone connection, opened anew when there is none or it was lost (on the dispatch thread, so one
+     *         read at a time; a connect that fails fails that read). A read's commands leave in one flush, not one
+     *         write each.
+     */
+    private StatefulRedisConnection<byte[], byte[]> standalone() {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (c == null || !c.isOpen()) {
+            if (c != null) {
+                c.closeAsync();
+            }
+            c = client.connect(ByteArrayCodec.INSTANCE, uri);
+            c.setAutoFlushCommands(false);
+            connection = c;
+        }
+        return c;
+    }
+
     @Override
     public void close() {
         if (cluster != null) {
             ConnectionClose.awaitClose(cluster);
         } else {
-            ConnectionClose.awaitClose(connection);
+            StatefulRedisConnection<byte[], byte[]> c = connection;
+            if (c != null) {
+                ConnectionClose.awaitClose(c);
+            }
+            client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null)
+                    .completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).join();
         }
         dispatch.close();
     }

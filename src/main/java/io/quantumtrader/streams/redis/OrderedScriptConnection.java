@@ -41,6 +41,14 @@ public interface OrderedScriptConnection extends AutoCloseable {
      */
     Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs);
 
+    /**
+     * @return how many times a connection this one sends its commands on was lost so far (only grows). A WAIT counts
+     *         the writes of its own connection: after a reconnect (Lettuce sends the WAIT, or the write, again on the
+     *         new connection) it returns at once, whether or not the replicas hold the write, so a WAIT whose write was
+     *         sent before a loss proves nothing ({@link CommitDurability#durable})
+     */
+    long connectionsLost();
+
     @Override
     void close();
 }

@@ -143,8 +143,8 @@ public final class OutboxForwarder {
             }
             args.set(countIndex, Integer.toString(n));
         }
-        return (connection != null ? FORWARD.executeForLong(connection, keys, args) : FORWARD.executeForLong(redis, keys, args))
-                .flatMap(appended -> durability.await(keys.get(0)).thenReturn(appended))
+        return durability.durable(connection != null ? FORWARD.executeForLong(connection, keys, args)
+                        : FORWARD.executeForLong(redis, keys, args), keys.get(0))
                 .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> new CommitRejectedException(
                         "outbox " + producer + " cannot be forwarded: " + RedisErrors.rootMessage(err).replaceFirst("^(ERR )?REJECTED ", ""), false));
     }

@@ -784,10 +784,9 @@ public final class StreamTask {
     /** The commit script, the durability wait and the counters of one commit, as one chain that is never cancelled. */
     private Mono<Long> landed(TaskContext.PreparedCommit prepared, String token, String runId) {
         long started = System.nanoTime();
-        return commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group, prepared.previousCommit(),
-                        prepared.dedupe(), runId)
-                .flatMap(acked -> durability.await(leaseKey).thenReturn(acked)
-                        .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment()))
+        return durability.durable(commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group,
+                        prepared.previousCommit(), prepared.dedupe(), runId), leaseKey)
+                .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment())
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 // counted only once durable (WAIT): a commit the replicas did not acknowledge may vanish in a failover

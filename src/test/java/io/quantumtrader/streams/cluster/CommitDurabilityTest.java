@@ -5,7 +5,10 @@ import io.quantumtrader.streams.Tick;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.CommitDurability;
 import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.ReplyHoldingProxy;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.CommitOptions;
@@ -19,8 +22,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -107,5 +112,50 @@ class CommitDurabilityTest {
             assertThat(redis.template().opsForStream().size(new StreamKeys(ns).stream("seqs", 0)).block())
                     .as("every output once").isEqualTo(50);
         }
+    }
+
+    /**
+     * A WAIT whose connection was lost before its reply: Lettuce sends it again on the new connection, which has written
+     * nothing. WAIT counts the writes of its own connection, so such a WAIT proves nothing about the write: it does not
+     * count as replicated, and the error says why. (A WAIT on a new redis-cli connection returned 1 at once while the
+     * replica lacked the write; the one Lettuce re-sent here waited out its timeout and said 0, so without the check
+     * this test fails on the reason, not on the outcome.)
+     */
+    @Test
+    void aWaitSentAgainAfterItsConnectionWasLostDoesNotCountTheWriteAsReplicated() throws Exception {
+        dir = Files.createTempDirectory("qt-wait");
+        int masterPort = TestCluster.freePortPair();
+        int replicaPort = TestCluster.freePortPair();
+        master = start(masterPort);
+        replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
+        try (RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + masterPort);
+             ReplyHoldingProxy proxy = new ReplyHoldingProxy(masterPort);
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             CommitConnection commits = CommitConnection.open(viaProxy.template()).orElseThrow()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
+                    .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
+            CommitDurability durability = new CommitDurability(commits, 1, Duration.ofMillis(1_500));
+            byte[] script = "redis.call('SET', KEYS[1], 'v') return 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[][] key = {"k".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            assertThat(durability.durable(commits.eval("0".repeat(40), script, key, new byte[0][]), "k").block(Duration.ofSeconds(10)))
+                    .as("with the replica running").isEqualTo(1L);
+
+            signal(replica, "STOP");
+            try {
+                Mono<Long> write = commits.eval("0".repeat(40), script, key, new byte[0][])
+                        .doOnNext(written -> proxy.dropConnectionOnNextReply()); // the next reply is the WAIT's
+                assertThatThrownBy(() -> durability.durable(write, "k").block(Duration.ofSeconds(20)))
+                        .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
+                        .hasMessageContaining("connection was lost");
+                assertThat(proxy.connectionsDropped()).isEqualTo(1);
+            } finally {
+                signal(replica, "CONT");
+            }
+        }
+    }
+
+    /** Sends {@code signal} to {@code process}, which this test started (by its PID). */
+    private static void signal(Process process, String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
     }
 }

@@ -15,65 +15,129 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A fenced read that Redis ran but whose reply was lost with its connection: Lettuce reconnects and sends the read
- * again (its at-least-once default), and the second {@code XREADGROUP >} would return the entries after the lost
- * ones, which stay pending for the consumer, unseen until the task restarts (processed after newer records of their
- * keys, or never while it runs). The reader notices that its consumer holds entries after the last one it saw and
- * re-reads them from its pending list first: every entry comes once, in order. Both read paths: the transaction
- * ({@link FencedReadConnection}, a standalone Redis) and {@code read-group.lua} (a Redis Cluster, and Redis refusing
- * the transaction). A proxy in front of a real Redis loses the reply ({@link ReplyHoldingProxy}).
+ * A fenced read that Redis ran but whose reply was lost with its connection. Through {@code read-group.lua} (a Redis
+ * Cluster, or the template) Lettuce reconnects and sends the read again (its at-least-once default), and the second
+ * {@code XREADGROUP >} would return the entries after the lost ones, which stayed pending for the consumer, unseen
+ * until the task restarted (then processed after newer records of their keys): the reader notices that its consumer
+ * holds entries after the last one it saw and re-reads them from its pending list first. The transaction's connection
+ * ({@link FencedReadConnection}, a standalone Redis) is never re-established by Lettuce: the read fails, and the
+ * restarted reader reads its pending entries first. Either way every entry comes once, in order. A proxy in front of a
+ * real Redis loses the reply ({@link ReplyHoldingProxy}).
  */
 class LostReadReplyTest {
 
     private static final Duration T = Duration.ofSeconds(10);
 
     @Test
-    void aTransactionReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
-        readsEveryEntryOnceInOrder(true);
-    }
-
-    @Test
-    void aScriptReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
-        readsEveryEntryOnceInOrder(false);
-    }
-
-    private static void readsEveryEntryOnceInOrder(boolean transaction) throws Exception {
+    void aTransactionReadWhoseReplyWasLostFailsAndTheRestartedReaderReadsItsPendingEntriesFirst() throws Exception {
         ReactiveStringRedisTemplate direct = RedisTestSupport.template();
         String ns = RedisTestSupport.freshNamespace();
         String stream = ns + ":{p0}:s";
         String lease = ns + ":{p0}:lease";
+        List<String> ids = entries(direct, stream, lease);
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             FencedReadConnection fast = FencedReadConnection.open(viaProxy.template()).orElseThrow()) {
+            List<String> read = new ArrayList<>();
+            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            StepVerifier.create(reader.receiveBatches(), 0)
+                    .thenRequest(1)
+                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
+                    .then(proxy::dropConnectionOnNextReply)
+                    .thenRequest(1)
+                    .expectError() // not sent again: the task restarts
+                    .verify(Duration.ofSeconds(30));
+            assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
+            assertThat(read).isEqualTo(ids.subList(0, 2));
+
+            PartitionReader restarted = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            List<String> again = new ArrayList<>();
+            StepVerifier.create(restarted.receiveBatches().doOnNext(batch -> batch.forEach(e -> again.add(e.id()))), 0)
+                    .thenRequest(3)
+                    .expectNextCount(3)
+                    .then(restarted::stop)
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(30));
+            assertThat(again).as("the pending entries (none committed here), then the new ones, in order").isEqualTo(ids);
+        }
+    }
+
+    @Test
+    void aScriptReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
+        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        String stream = ns + ":{p0}:s";
+        String lease = ns + ":{p0}:lease";
+        List<String> ids = entries(direct, stream, lease);
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port())) {
+            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7");
+            List<String> read = new ArrayList<>();
+            StepVerifier.create(reader.receiveBatches(), 0)
+                    .thenRequest(1)
+                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
+                    .then(proxy::dropConnectionOnNextReply)
+                    .thenRequest(1)
+                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
+                    .thenRequest(1)
+                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
+                    .then(reader::stop)
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(30));
+            assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
+            assertThat(read).as("every entry once, in order").isEqualTo(ids);
+        }
+    }
+
+    /** @return the ids of six entries added to {@code stream}, whose group {@code g} reads from the start; lease token 7 */
+    private static List<String> entries(ReactiveStringRedisTemplate direct, String stream, String lease) {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
             ids.add(direct.opsForStream().add(stream, Map.of("n", Integer.toString(i))).block(T).getValue());
         }
         direct.opsForStream().createGroup(stream, ReadOffset.from("0"), "g").block(T);
         direct.opsForValue().set(lease, "7").block(T);
+        return ids;
+    }
 
+    /**
+     * A read cut in two by a lost connection after Redis answered its MULTI and first commands (QUEUED): Lettuce counted
+     * those as answered and, reconnecting, sent only the rest (XREADGROUP, the undo, EXEC) without the MULTI, so the
+     * XREADGROUP ran without the lease check: a reader whose lease had moved to a new owner took two entries from it
+     * (the new owner's reads skipped them). The fenced-read connection is not re-established by Lettuce now: the read
+     * fails, and nothing more is delivered to the former owner.
+     */
+    @Test
+    void aTransactionReadCutInTwoByALostConnectionReadsNothingWithoutTheLease() throws Exception {
+        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        String stream = ns + ":{p0}:s";
+        String lease = ns + ":{p0}:lease";
+        List<String> ids = entries(direct, stream, lease);
         try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
-             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port())) {
-            FencedReadConnection fast = transaction ? FencedReadConnection.open(viaProxy.template()).orElseThrow() : null;
-            try {
-                PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
-                        Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
-                List<String> read = new ArrayList<>();
-                StepVerifier.create(reader.receiveBatches(), 0)
-                        .thenRequest(1)
-                        .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                        .then(proxy::dropConnectionOnNextReply)
-                        .thenRequest(1)
-                        .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                        .thenRequest(1)
-                        .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                        .then(reader::stop)
-                        .thenCancel()
-                        .verify(Duration.ofSeconds(30));
-                assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
-                assertThat(read).as("every entry once, in order").isEqualTo(ids);
-            } finally {
-                if (fast != null) {
-                    fast.close();
-                }
-            }
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             FencedReadConnection fast = FencedReadConnection.open(viaProxy.template()).orElseThrow()) {
+            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            StepVerifier.create(reader.receiveBatches(), 0)
+                    .thenRequest(1)
+                    .assertNext(batch -> assertThat(batch).extracting(StreamEntry::id).isEqualTo(ids.subList(0, 2)))
+                    .then(() -> {
+                        direct.opsForValue().set(lease, "8").block(T); // a new owner took the lease: this reader is a zombie
+                        proxy.cutNextRequestBefore("XREADGROUP");
+                    })
+                    .thenRequest(1)
+                    .expectError()
+                    .verify(Duration.ofSeconds(30));
+            assertThat(proxy.connectionsDropped()).as("a read cut in two").isEqualTo(1);
+            Thread.sleep(300); // a command Lettuce would send again has had time to run
         }
+        assertThat(direct.opsForStream().pending(stream, "g").block(T).getTotalPendingMessages())
+                .as("pending with the former owner: only what it read under its lease").isEqualTo(2);
+        assertThat(direct.opsForStream().groups(stream).blockFirst(T).lastDeliveredId())
+                .as("the new owner reads on from there").isEqualTo(ids.get(1));
     }
 }

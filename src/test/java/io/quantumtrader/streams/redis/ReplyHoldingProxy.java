@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reply lost between Redis and the client would look to the client. For tests of what a reply that never comes does.
  * {@link #dropConnectionOnNextReply()} instead loses one reply with its connection: Redis ran the commands, the client
  * sees the connection reset before their reply, reconnects (through the proxy again) and may send them again.
+ * {@link #cutNextRequestBefore} cuts a pipelined request in two: Redis gets and answers its first part, then the
+ * connection is lost before the rest is sent.
  */
 public final class ReplyHoldingProxy implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     private volatile boolean holding;
     private final java.util.concurrent.atomic.AtomicBoolean dropNext = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String cutBefore;
     private final java.util.concurrent.ScheduledExecutorService chaos =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "reply-holding-proxy-chaos");
@@ -67,7 +70,15 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** @return connections closed by {@link #dropConnectionOnNextReply()} so far */
+    /**
+     * The next request (on any connection) that contains {@code command} goes to Redis only up to that command; Redis'
+     * replies to that part reach the client, then the connection is closed on both sides (once).
+     */
+    public void cutNextRequestBefore(String command) {
+        cutBefore = "$" + command.length() + "\r\n" + command + "\r\n";
+    }
+
+    /** @return connections closed by {@link #dropConnectionOnNextReply()} or {@link #cutNextRequestBefore} so far */
     public int connectionsDropped() {
         return dropped.get();
     }
@@ -79,12 +90,50 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                 Socket redis = new Socket(InetAddress.getLoopbackAddress(), redisPort);
                 sockets.add(client);
                 sockets.add(redis);
-                pump(client.getInputStream(), redis.getOutputStream(), null);
+                requests(client.getInputStream(), redis.getOutputStream(), List.of(client, redis));
                 pump(redis.getInputStream(), client.getOutputStream(), List.of(client, redis));
             } catch (IOException e) {
                 return; // closed
             }
         }
+    }
+
+    /** Commands to Redis, cut before {@link #cutBefore} when it is set. */
+    private void requests(InputStream in, OutputStream out, List<Socket> pair) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    String cut = cutBefore;
+                    if (cut == null) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                        continue;
+                    }
+                    held.write(buffer, 0, n);
+                    byte[] request = held.toByteArray();
+                    String text = new String(request, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    int at = text.indexOf(cut);
+                    if (at < 0) {
+                        continue; // the command may come in the next segment
+                    }
+                    cutBefore = null;
+                    out.write(request, 0, text.lastIndexOf('*', at)); // up to the command's array header
+                    out.flush();
+                    Thread.sleep(300); // Redis answers the first part, and its replies reach the client
+                    dropped.incrementAndGet();
+                    for (Socket s : pair) {
+                        s.close();
+                    }
+                    return;
+                }
+            } catch (IOException | InterruptedException e) {
+                // a side closed: the pump ends
+            }
+        }, "reply-holding-proxy-requests");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** @param pair the connection's two sockets when {@code in} carries Redis' replies, else null */
