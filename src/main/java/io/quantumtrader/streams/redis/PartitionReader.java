@@ -72,6 +72,12 @@ public final class PartitionReader {
      */
     public static final int SPARSE_INPUT_ENTRIES = 2;
 
+    /**
+     * Reads in a row whose connection may be lost before their reply and be read again from the pending list
+     * ({@link ReadConnectionLostException}) before the reader fails (and its task restarts).
+     */
+    static final int MAX_CONNECTION_LOSSES = 3;
+
     private final ReactiveStringRedisTemplate redis;
     private final Consumer consumer;
     private final String leaseKey;
@@ -94,6 +100,8 @@ public final class PartitionReader {
     private final AtomicLong entriesRead = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong resentReads = new AtomicLong();
+    /** Reads in a row whose fenced-read connection was lost before the reply ({@link #connectionLost}). */
+    private final java.util.concurrent.atomic.AtomicInteger connectionLosses = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopped;
     private volatile boolean pendingPhase = true;
     private volatile FluxSink<Object> sink;
@@ -512,6 +520,7 @@ public final class PartitionReader {
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(READ_TIMEOUT)
+                    .onErrorResume(ReadConnectionLostException.class, e -> connectionLost(e, resendFound))
                     .publishOn(Schedulers.parallel())
                     .flatMapIterable(r -> fromRaw(reportDeleted(keys, resent(r, resendFound))));
         } else if (leaseKey != null) {
@@ -593,18 +602,44 @@ public final class PartitionReader {
      */
     private GroupRead resent(GroupRead read, AtomicBoolean found) {
         if (!read.resent()) {
+            if (!found.get()) {
+                connectionLosses.set(0); // a read that came back
+            }
             return read;
         }
-        found.set(true);
         resentReads.incrementAndGet();
-        for (String key : streamByKey.keySet()) {
-            pendingCursor.put(key, lastReadIds.getOrDefault(key, "0"));
-        }
-        pendingPhase = true;
+        rereadPending(found);
         log.warn("consumer {} of group {} holds entries of partition {} after the last it received (a read's reply was "
                 + "lost with its connection and the read sent again): reading them again from its pending list",
                 consumer.getName(), consumer.getGroup(), partition);
         return new GroupRead(List.of(), read.deletedUnread(), false);
+    }
+
+    /**
+     * The fenced-read connection was lost before a read's reply: Redis ran the read whole (its entries are pending for
+     * this consumer) or not at all. The next read re-reads the pending entries after the last one received, which
+     * finds them either way, on a connection opened anew; after {@link #MAX_CONNECTION_LOSSES} such losses in a row
+     * the read fails (the task restarts).
+     *
+     * @return an empty read when it is tried again
+     */
+    private Mono<GroupRead> connectionLost(ReadConnectionLostException e, AtomicBoolean found) {
+        if (connectionLosses.incrementAndGet() > MAX_CONNECTION_LOSSES) {
+            return Mono.error(e);
+        }
+        rereadPending(found);
+        log.info("consumer {} of group {}, partition {}: {}; reading its pending entries after the last it received",
+                consumer.getName(), consumer.getGroup(), partition, e.getMessage());
+        return Mono.just(new GroupRead(List.of(), List.of(), false));
+    }
+
+    /** The read in flight is followed by the pending phase from the last entry received of each stream. */
+    private void rereadPending(AtomicBoolean found) {
+        found.set(true);
+        for (String key : streamByKey.keySet()) {
+            pendingCursor.put(key, lastReadIds.getOrDefault(key, "0"));
+        }
+        pendingPhase = true;
     }
 
     private void warnDeletedUnread(String stream, long n) {

@@ -42,7 +42,7 @@ class LostRepliesChaosTest {
              RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
              StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, viaProxy.template())) {
             runtime.start(); // (a start whose group creation cannot get through within 30 s fails: not under test here)
-            proxy.dropConnectionsEvery(Duration.ofMillis(250));
+            proxy.dropConnectionsEvery(Duration.ofMillis(100));
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).as("drained: " + runtime.undrained()).isTrue();
             assertThat(proxy.connectionsDropped()).as("connections lost before their reply").isGreaterThanOrEqualTo(10);
             assertThat(ScaleOutTopology.checkSequences(direct, ns, perKey)).as("every output once, in order").isEmpty();
