@@ -15,6 +15,7 @@
 -- returns { number claimed, number dead-lettered, the group's last-delivered-id ('0-0' when none),
 --           the id of the group's newest pending entry after the claim ('' when none) }
 -- errors  FENCED when the lease is not the caller's (nothing claimed)
+--#include consumer-groups.lib.lua
 local owner = redis.call('GET', KEYS[2])
 if owner ~= ARGV[4] then
   return redis.error_reply('FENCED lease ' .. KEYS[2] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[4])
@@ -42,16 +43,8 @@ repeat
     end
   end
 until cursor == '0-0'
-local last = '0-0'
-for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-  local name, delivered
-  for f = 1, #g, 2 do
-    if g[f] == 'name' then name = g[f + 1]
-    elseif g[f] == 'last-delivered-id' then delivered = g[f + 1]
-    end
-  end
-  if name == ARGV[1] then last = delivered end
-end
+local group = cg_group(KEYS[1], ARGV[1])
+local last = group and group['last-delivered-id'] or '0-0'
 local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
 local newest = summary[3] or ''
 return { claimed, deleted, last, newest }

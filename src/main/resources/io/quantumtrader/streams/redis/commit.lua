@@ -32,6 +32,7 @@
 -- returns  the number of entries acknowledged (entries that were pending); for a commit already made by this run and
 --          sequence (run again after its reply was lost), the number its first run acknowledged
 -- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
+--#include consumer-groups.lib.lua
 local OFFSET = 3
 local owner = redis.call('GET', KEYS[1])
 if owner ~= ARGV[1] then
@@ -82,14 +83,7 @@ for _ = 1, n do
   if t ~= 'stream' then
     return redis.error_reply('REJECTED input ' .. key .. ' is a ' .. t .. ', not a stream (deleted while in use?)')
   end
-  local groups = redis.call('XINFO', 'GROUPS', key)
-  local found = false
-  for _, g in ipairs(groups) do
-    for f = 1, #g, 2 do
-      if g[f] == 'name' and g[f + 1] == group then found = true end
-    end
-  end
-  if not found then
+  if not cg_group(key, group) then
     return redis.error_reply('REJECTED consumer group ' .. group .. ' of ' .. key .. ' does not exist (destroyed while in use?)')
   end
   i = i + 2 + tonumber(ARGV[i + 1])

@@ -12,6 +12,7 @@
 -- remembers the max-deleted-entry-id reported for the group, so the same XDEL is not reported again.
 
 --#include entry-ids.lib.lua
+--#include consumer-groups.lib.lua
 
 local function du_field(reply, name)
   for i = 1, #reply, 2 do
@@ -63,13 +64,9 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
     -- before Redis 7.0 XINFO STREAM has no entries-added nor max-deleted-entry-id: nothing can be told
     local removed = type(added) == 'number' and added - du_field(info, 'length') or 0
     if removed > 0 then
-      local last, read
-      for _, g in ipairs(redis.call('XINFO', 'GROUPS', keys[i])) do
-        if du_field(g, 'name') == group then
-          last = du_field(g, 'last-delivered-id')
-          read = du_field(g, 'entries-read')
-        end
-      end
+      local g = cg_group(keys[i], group)
+      local last = g and g['last-delivered-id']
+      local read = g and g['entries-read']
       if last then
         if type(read) ~= 'number' and last == '0-0' then
           read = 0

@@ -4,24 +4,20 @@
 --   oldest   id of the oldest pending entry ('' when none)
 --   consumers registered consumers of the group
 -- { 0, 0, '', 0 } when the stream does not exist, { -1, -1, '', 0 } when the group does not exist.
+--#include consumer-groups.lib.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0, 0, '', 0 }
 end
-for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-  local f = {}
-  for i = 1, #g, 2 do
-    f[g[i]] = g[i + 1]
-  end
-  if f['name'] == ARGV[1] then
-    local lag = f['lag']
-    if type(lag) ~= 'number' then
-      lag = #redis.call('XRANGE', KEYS[1], '(' .. f['last-delivered-id'], '+')
-    end
-    local oldest = ''
-    if f['pending'] > 0 then
-      oldest = redis.call('XPENDING', KEYS[1], ARGV[1])[2]
-    end
-    return { f['pending'], lag, oldest, f['consumers'] }
-  end
+local f = cg_group(KEYS[1], ARGV[1])
+if not f then
+  return { -1, -1, '', 0 }
 end
-return { -1, -1, '', 0 }
+local lag = f['lag']
+if type(lag) ~= 'number' then
+  lag = #redis.call('XRANGE', KEYS[1], '(' .. f['last-delivered-id'], '+')
+end
+local oldest = ''
+if f['pending'] > 0 then
+  oldest = redis.call('XPENDING', KEYS[1], ARGV[1])[2]
+end
+return { f['pending'], lag, oldest, f['consumers'] }

@@ -8,25 +8,16 @@
 -- ARGV[1] token, ARGV[2] group
 -- returns 1 when the lease is the caller's (nothing noted), 0 when not
 -- allow-oom: the read goes on under maxmemory as XREADGROUP itself does, so the undo must be able to run too
+--#include consumer-groups.lib.lua
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return 1
 end
 redis.call('DEL', KEYS[2])
 for k = 3, #KEYS do
-  local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[k])
-  if ok then
-    for _, g in ipairs(groups) do
-      local name, last, read
-      for f = 1, #g, 2 do
-        if g[f] == 'name' then name = g[f + 1]
-        elseif g[f] == 'last-delivered-id' then last = g[f + 1]
-        elseif g[f] == 'entries-read' then read = g[f + 1]
-        end
-      end
-      if name == ARGV[2] then
-        redis.call('HSET', KEYS[2], KEYS[k], last .. ' ' .. (read and tostring(read) or ''))
-      end
-    end
+  local g = cg_group(KEYS[k], ARGV[2])
+  if g then
+    local read = g['entries-read']
+    redis.call('HSET', KEYS[2], KEYS[k], g['last-delivered-id'] .. ' ' .. (type(read) == 'number' and tostring(read) or ''))
   end
 end
 return 0

@@ -3,20 +3,14 @@
 -- has not acknowledged (its oldest pending entry): a lagging consumer loses nothing (DESIGN §6 footnote).
 -- Returns the number of entries removed.
 --#include entry-ids.lib.lua
+--#include consumer-groups.lib.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
 local minid = ARGV[1] .. '-0'
-for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-  local name, last
-  for i = 1, #g, 2 do
-    if g[i] == 'name' then
-      name = g[i + 1]
-    elseif g[i] == 'last-delivered-id' then
-      last = g[i + 1]
-    end
-  end
-  local pending = redis.call('XPENDING', KEYS[1], name)
+for _, g in ipairs(cg_groups(KEYS[1])) do
+  local last = g['last-delivered-id']
+  local pending = redis.call('XPENDING', KEYS[1], g['name'])
   if pending[1] > 0 and entry_id_less(pending[2], minid) then
     minid = pending[2]
   end

@@ -1,0 +1,30 @@
+-- Included by the scripts that look at a stream's consumer groups (LuaScript: a line '--#include <file>').
+-- XINFO GROUPS replies each group as a flat list of field names and values.
+
+-- The consumer groups of stream key, each a table of its XINFO GROUPS fields by name ('name', 'last-delivered-id',
+-- 'entries-read', 'lag', 'pending', 'consumers'); empty when the key holds no stream.
+local function cg_groups(key)
+  local reply = redis.pcall('XINFO', 'GROUPS', key)
+  local groups = {}
+  if type(reply) ~= 'table' or reply.err then
+    return groups
+  end
+  for _, g in ipairs(reply) do
+    local fields = {}
+    for i = 1, #g, 2 do
+      fields[g[i]] = g[i + 1]
+    end
+    groups[#groups + 1] = fields
+  end
+  return groups
+end
+
+-- Consumer group name of stream key as cg_groups gives it, or nil when there is no such group (or no stream).
+local function cg_group(key, name)
+  for _, g in ipairs(cg_groups(key)) do
+    if g['name'] == name then
+      return g
+    end
+  end
+  return nil
+end
