@@ -17,17 +17,44 @@ import java.util.function.BiPredicate;
  * The branches of {@link EventStream#split()}, as Kafka Streams' {@code BranchedKStream}: a record goes to the first
  * branch whose predicate matches, else to the default branch, else nowhere. Branch nodes are named
  * {@code <split name><branch name>}; unnamed branches are numbered from 1, the default branch is {@code 0}.
+ *
+ * <p>The split node evaluates the predicates once per record, in order, up to the first that matches (as Kafka
+ * Streams' {@code KStreamBranch}), and hands each branch node the record with its branch ({@link Routed}); a branch
+ * node passes on only its own records. Each branch used to evaluate every earlier predicate again, so a predicate with
+ * a side effect or a changing answer (a rate limiter, a sampler) could send a record to two branches or to none.
  */
 public final class BranchedEventStream<K, V> {
 
+    /**
+     * A record on its way from the split node to its branch nodes: the record's value and the index of the first
+     * predicate it matched ({@link #DEFAULT_BRANCH} when none did). Never leaves the split's nodes.
+     */
+    record Routed(int branch, Object value) {
+    }
+
+    /** {@link Routed#branch} of a record that matched no predicate. */
+    static final int DEFAULT_BRANCH = -1;
+
     private final TopologyBuilder builder;
     private final TopologyNode splitter;
+    /** Complete once the topology is built, when tasks create the split node's stage. */
     private final List<BiPredicate<? super K, ? super V>> predicates = new ArrayList<>();
     private final Map<String, EventStream<K, V>> branches = new LinkedHashMap<>();
 
-    BranchedEventStream(TopologyBuilder builder, TopologyNode splitter) {
+    BranchedEventStream(TopologyBuilder builder, String name, TopologyNode parent) {
         this.builder = builder;
-        this.splitter = splitter;
+        this.splitter = builder.addProcessor(name, () -> new RecordStage(name, r -> List.of(r.withValue(route(r)))),
+                Set.of(), List.of(parent));
+    }
+
+    /** @return the record's value with the index of the first predicate it matches ({@link #DEFAULT_BRANCH}: none) */
+    private Routed route(Record<Object, Object> r) {
+        for (int i = 0; i < predicates.size(); i++) {
+            if (predicates.get(i).test(k(r), v(r))) {
+                return new Routed(i, r.value());
+            }
+        }
+        return new Routed(DEFAULT_BRANCH, r.value());
     }
 
     /** Adds a branch with a generated name. */
@@ -39,16 +66,8 @@ public final class BranchedEventStream<K, V> {
     public BranchedEventStream<K, V> branch(BiPredicate<? super K, ? super V> predicate, Branched<K, V> branched) {
         Objects.requireNonNull(predicate, "predicate");
         int index = predicates.size();
-        List<BiPredicate<? super K, ? super V>> earlier = List.copyOf(predicates);
         predicates.add(predicate);
-        addBranch(branched, String.valueOf(index + 1), r -> {
-            for (BiPredicate<? super K, ? super V> p : earlier) {
-                if (p.test(k(r), v(r))) {
-                    return false;
-                }
-            }
-            return predicate.test(k(r), v(r));
-        });
+        addBranch(branched, String.valueOf(index + 1), index);
         return this;
     }
 
@@ -59,15 +78,7 @@ public final class BranchedEventStream<K, V> {
 
     /** Ends the split with a named/wired default branch. @return branches by name */
     public Map<String, EventStream<K, V>> defaultBranch(Branched<K, V> branched) {
-        List<BiPredicate<? super K, ? super V>> all = List.copyOf(predicates);
-        addBranch(branched, "0", r -> {
-            for (BiPredicate<? super K, ? super V> p : all) {
-                if (p.test(k(r), v(r))) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        addBranch(branched, "0", DEFAULT_BRANCH);
         return Map.copyOf(branches);
     }
 
@@ -76,11 +87,13 @@ public final class BranchedEventStream<K, V> {
         return Map.copyOf(branches);
     }
 
-    private void addBranch(Branched<K, V> branched, String defaultSuffix,
-                           java.util.function.Predicate<Record<Object, Object>> route) {
+    /** Adds the node of branch {@code index}: it passes on the records routed to it, with their own values. */
+    private void addBranch(Branched<K, V> branched, String defaultSuffix, int index) {
         String name = splitter.name() + (branched.name != null ? branched.name : defaultSuffix);
-        TopologyNode node = builder.addProcessor(name,
-                () -> new RecordStage(name, r -> route.test(r) ? List.of(r) : List.of()), Set.of(), List.of(splitter));
+        TopologyNode node = builder.addProcessor(name, () -> new RecordStage(name, r -> {
+            Routed routed = (Routed) r.value();
+            return routed.branch() == index ? List.of(r.withValue(routed.value())) : List.of();
+        }), Set.of(), List.of(splitter));
         EventStream<K, V> stream = new EventStream<>(builder, node);
         if (branched.chain != null) {
             branched.chain.accept(stream);

@@ -154,9 +154,7 @@ public class EventStream<K, V> {
 
     /** Splits the stream; branch nodes are named {@code <named><branch name>}. */
     public BranchedEventStream<K, V> split(Named named) {
-        TopologyNode splitter = builder.addProcessor(builder.nameFor(named, "BRANCH"),
-                () -> (in, ctx) -> in, Set.of(), List.of(node));
-        return new BranchedEventStream<>(builder, splitter);
+        return new BranchedEventStream<>(builder, builder.nameFor(named, "BRANCH"), node);
     }
 
     /** Merges another stream into this one; records keep their input order within a batch. */
