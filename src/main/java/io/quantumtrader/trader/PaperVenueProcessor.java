@@ -10,6 +10,7 @@ import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
 import io.quantumtrader.trader.execution.VenueOutput;
 import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.EntryHalts;
 import io.quantumtrader.trader.risk.RiskRules;
 
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import java.util.TreeMap;
 
 /**
  * Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels the entries the account may no longer
- * make: every entry under the kill switch or in HARD_DERISK, an add (an entry in a symbol with an open position) in
- * SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
+ * make ({@link EntryHalts}, the rules the risk kernel applies to signals): every entry under the kill switch or in
+ * HARD_DERISK, an add (an entry in a symbol with an open position) in SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
  * had moved the account to HARD_DERISK). A cancellation is an {@code OrderRejected} naming why.
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
@@ -67,15 +68,10 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
 
     /** @return why a pending entry in {@code symbol} may no longer fill, or null when it may */
     private String whyCancelled(Account account, String symbol) {
-        if (account.killSwitch()) {
-            return "cancelled: kill switch active";
+        String halted = EntryHalts.noNewEntries(account);
+        if (halted == null && positions.get(symbol) != null) {
+            halted = EntryHalts.noAdds(account);
         }
-        if (account.deRisk() == io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
-            return "cancelled: hard de-risk (no new entries)";
-        }
-        if (account.deRisk() == io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK && positions.get(symbol) != null) {
-            return "cancelled: soft de-risk (no adds)";
-        }
-        return null;
+        return halted == null ? null : "cancelled: " + halted;
     }
 }

@@ -63,10 +63,10 @@ class PaperVenueCancellationTest {
                 .containsExactly("cancelled: kill switch active");
         Outcome hard = venue(DeRiskState.HARD_DERISK, false, false);
         assertThat(hard.fills()).isEmpty();
-        assertThat(hard.rejected()).extracting(OrderRejected::reason).containsExactly("cancelled: hard de-risk (no new entries)");
+        assertThat(hard.rejected()).extracting(OrderRejected::reason).containsExactly("cancelled: hard de-risk: no new entries");
         Outcome softAdd = venue(DeRiskState.SOFT_DERISK, false, true);
         assertThat(softAdd.fills()).isEmpty();
-        assertThat(softAdd.rejected()).extracting(OrderRejected::reason).containsExactly("cancelled: soft de-risk (no adds)");
+        assertThat(softAdd.rejected()).extracting(OrderRejected::reason).containsExactly("cancelled: soft de-risk: no adds");
         assertThat(venue(DeRiskState.SOFT_DERISK, false, false).fills()).as("a new position may still open in SOFT_DERISK")
                 .hasSize(1);
     }

@@ -98,11 +98,9 @@ public final class RiskKernel {
     /** @return the first failed system-integrity rule, or {@code null} when all pass */
     private String integrity(Signal s, Account account, Exposure exposure) {
         Position open = exposure.open();
-        if (account.killSwitch()) {
-            return "kill switch active";
-        }
-        if (account.deRisk() == DeRiskState.HARD_DERISK) {
-            return "hard de-risk: no new entries";
+        String halted = EntryHalts.noNewEntries(account);
+        if (halted != null) {
+            return halted;
         }
         if (exposure.pendingEntrySymbols().contains(s.symbol())) {
             return "an entry order in " + s.symbol() + " is pending";
@@ -111,8 +109,7 @@ public final class RiskKernel {
             return open.closing() ? "the position in " + s.symbol() + " is closing"
                     : open.direction() != s.direction() ? "opposite the open " + open.direction() + " position in " + s.symbol()
                     : !rules.allowAdds() ? "a position in " + s.symbol() + " is open"
-                    : account.deRisk() == DeRiskState.SOFT_DERISK ? "soft de-risk: no adds"
-                    : null;
+                    : EntryHalts.noAdds(account);
         }
         return account.openPositions() + exposure.pendingNewSymbols() >= rules.maxOpenPositions()
                 ? "max open positions " + rules.maxOpenPositions() + " reached (incl. pending entries)" : null;
