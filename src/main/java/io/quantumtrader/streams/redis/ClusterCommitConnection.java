@@ -29,13 +29,17 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     private final RedisClusterClient client;
     private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
     /**
-     * Counts every connection loss of the client ({@link #connectionsLost()}): the node connections a cluster
-     * connection writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
+     * Counts every connection of the client lost without being closed by its owner ({@link #connectionsLost()}): the
+     * node connections a cluster connection writes on are Lettuce's own and not told apart here, so a loss of any (the
+     * template's too) counts. Connections closed on purpose do not: the topology refresh opens and closes connections
+     * to every node every 30 s, and counting their closes failed a commit's WAIT now and then for nothing.
      */
     private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            lost.incrementAndGet();
+            if (!handler.isClosed()) {
+                lost.incrementAndGet();
+            }
         }
     };
 

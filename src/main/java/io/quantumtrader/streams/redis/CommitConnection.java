@@ -35,7 +35,7 @@ public final class CommitConnection implements OrderedScriptConnection {
     private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (handler == connection) {
+            if (handler == connection && !handler.isClosed()) {
                 lost.incrementAndGet();
             }
         }

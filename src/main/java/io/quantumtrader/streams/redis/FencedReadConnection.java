@@ -49,6 +49,12 @@ public final class FencedReadConnection implements AutoCloseable {
     private static final byte[] BEGIN = LuaScript.plainSource("read-fence-begin.lua");
     private static final byte[] END = LuaScript.plainSource("read-fence-end.lua");
     private static final byte[] DELETED_UNREAD = LuaScript.plainSource("deleted-unread.lua");
+    /**
+     * Longest a new fenced-read connection may take to connect: connects run on the dispatch thread every task's reads
+     * go through, so one that hung (packets dropped) would hold them all past their {@code PartitionReader.READ_TIMEOUT}.
+     */
+    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     /** The single-script read, for when Redis refuses the transaction (out of memory: every queued command is refused). */
     private static final byte[] SCRIPT_READ = LuaScript.plainSource("read-group.lua");
 
@@ -75,12 +81,18 @@ public final class FencedReadConnection implements AutoCloseable {
      * again: Lettuce counts a command queued in a MULTI as answered once Redis replied QUEUED, so after a lost connection
      * it re-sent only the rest of a read cut in two (its XREADGROUP, the undo, EXEC) on the new connection, without the
      * MULTI: the XREADGROUP ran without the lease check, and a task that had lost its lease took entries from the new
-     * owner (SplitReadTransactionTest). Now such a read fails (the task restarts and re-reads its pending entries) and
-     * the next read opens a new connection ({@link #standalone()}).
+     * owner (LostReadReplyTest, the read cut in two). Now such a read fails with {@link ReadConnectionLostException}:
+     * Redis ran it whole or not at all, the reader re-reads its pending entries after the last it received, and that
+     * read opens a new connection ({@link #standalone()}).
      */
     private FencedReadConnection(RedisClient templateClient, RedisURI uri) {
         this.client = RedisClient.create(templateClient.getResources());
-        this.client.setOptions(templateClient.getOptions().mutate().autoReconnect(false).build());
+        io.lettuce.core.ClientOptions options = templateClient.getOptions();
+        this.client.setOptions(options.mutate().autoReconnect(false)
+                // a connect blocks the dispatch thread every task's reads go through: shorter than a read's timeout
+                .socketOptions(options.getSocketOptions().mutate()
+                        .connectTimeout(CONNECT_TIMEOUT).build())
+                .build());
         this.uri = uri;
         this.cluster = null;
     }
@@ -102,7 +114,12 @@ public final class FencedReadConnection implements AutoCloseable {
             return Optional.empty();
         }
         FencedReadConnection reads = new FencedReadConnection(client, CommitConnection.uri(factory));
-        reads.standalone(); // connects now: a wrong address or password fails the start, not the first read
+        try {
+            reads.standalone(); // connects now: a wrong address or password fails the start, not the first read
+        } catch (RuntimeException e) {
+            reads.close();
+            throw e;
+        }
         return Optional.of(reads);
     }
 
@@ -240,6 +257,7 @@ public final class FencedReadConnection implements AutoCloseable {
             ConnectionClose.awaitClose(cluster);
         } else {
             StatefulRedisConnection<byte[], byte[]> c = connection;
+            connection = null;
             if (c != null) {
                 ConnectionClose.awaitClose(c);
             }

@@ -12,9 +12,9 @@ import java.util.List;
  *                      least one, Redis cannot tell how many); each such deletion was dead-lettered once, in the read
  * @param resent        true when, before this read of new entries, the consumer already held an entry after the last
  *                      one the reader had received of a stream: Redis ran an earlier read whose reply was lost, and the
- *                      client sent it again. The entries of this read (if any) are then not in order with the lost
- *                      ones: the reader drops them and re-reads its consumer's pending entries after what it received
- *                      ({@link PartitionReader})
+ *                      client sent it again: {@code read-group.lua} then reads nothing (new entries would come
+ *                      before the lost ones), and the reader re-reads its consumer's pending entries after what it
+ *                      received ({@link PartitionReader})
  */
 public record GroupRead(List<RawStreamEntry> entries, List<Long> deletedUnread, boolean resent) {
 }

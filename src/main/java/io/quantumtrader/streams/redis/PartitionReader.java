@@ -39,10 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * in id order.
  *
  * <p>A fenced read of new entries whose reply was lost with its connection, which Lettuce then sent again (its
- * at-least-once default), found its entries taken by the first run: the consumer holds entries after the last one
- * this reader received. The read notices it ({@link GroupRead#resent}), and the reader drops what it returned and
+ * at-least-once default; {@code read-group.lua}), found its entries taken by the first run: the consumer holds entries
+ * after the last one this reader received. The script then reads nothing ({@link GroupRead#resent}), and the reader
  * re-reads its consumer's pending entries after what it received, then new ones: every entry once, in id order
- * (LostReadReplyTest). Before, the lost entries stayed pending until the task restarted.
+ * (LostReadReplyTest). Before, the lost entries stayed pending until the task restarted. A transaction read whose
+ * connection was lost ({@link ReadConnectionLostException}: its connection is never re-established by Lettuce, so it
+ * ran whole or not at all) is followed by the same re-read.
  */
 public final class PartitionReader {
 
@@ -548,7 +550,7 @@ public final class PartitionReader {
         return read
                 .collectList()
                 .flatMap(entries -> {
-                    if (resendFound.get()) { // the entries after the lost ones were dropped: read the pending list
+                    if (resendFound.get()) { // nothing was read (a re-sent read, a lost connection): the pending list
                         return read(perStream);
                     }
                     return Mono.just(entries);
@@ -593,9 +595,9 @@ public final class PartitionReader {
     }
 
     /**
-     * A read found sent twice ({@link GroupRead#resent}): the entries it returned (if any) come after the first run's,
-     * which the reader never received and its consumer holds. Drops them and goes back to the pending phase from the
-     * last entry received of each stream, so the next read returns the first run's entries, then this one's, in order.
+     * A read found sent twice ({@link GroupRead#resent}): it read nothing, as new entries would come before the first
+     * run's, which the reader never received and its consumer holds. Goes back to the pending phase from the last entry
+     * received of each stream, so the next read returns the first run's entries, then new ones, in order.
      *
      * @param found set when it was
      * @return {@code read}, with no entries when it was found re-sent

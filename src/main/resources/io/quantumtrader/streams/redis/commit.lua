@@ -12,12 +12,14 @@
 -- Commits of a task are pipelined (the next batch is processed while this one is in flight), so each commit also
 -- checks that it follows the previous one: a commit whose predecessor failed fails too, and the task restarts from
 -- what Redis holds. A commit Redis ran whose reply was lost (its connection dropped) is sent again by Lettuce: that run
--- finds its own commit already made (the meta hash names the run and sequence of the last commit) and returns what
--- the first run acknowledged, writing nothing (before, it failed OUT_OF_SEQUENCE: the task restarted, and the landed
--- commit was never counted).
+-- finds its own commit already made and returns what the first run acknowledged, writing nothing (before, it failed
+-- OUT_OF_SEQUENCE: the task restarted, and the landed commit was never counted). The meta hash names the run of the
+-- last commit; a run's commits are consecutive, so when the last commit is this run's and at or after the one sent
+-- again, this run made that one too; the counts acknowledged by the last 8 commits are kept (a task keeps at most 2
+-- in flight, StreamTask.MAX_COMMITS_IN_FLIGHT, and a lost connection re-sends all of them).
 --
--- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run', 'commit-acked',
---          'dedupe-ids'); KEYS[3] the task's
+-- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run', 'commit-acked.<seq
+--          mod 8>', 'dedupe-ids'); KEYS[3] the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
 --          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
 -- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
@@ -39,9 +41,12 @@ if owner ~= ARGV[1] then
   return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[1])
 end
 local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
+local ACKED_KEPT = 8
 if seq ~= ARGV[3] then
-  if tonumber(seq) == tonumber(ARGV[3]) + 1 and redis.call('HGET', KEYS[2], 'commit-run') == ARGV[6] then
-    return tonumber(redis.call('HGET', KEYS[2], 'commit-acked') or '0') -- this very commit, sent again
+  local made = tonumber(ARGV[3]) + 1 -- the sequence of the commit sent
+  local last = tonumber(seq)
+  if last >= made and last - made < ACKED_KEPT and redis.call('HGET', KEYS[2], 'commit-run') == ARGV[6] then
+    return tonumber(redis.call('HGET', KEYS[2], 'commit-acked.' .. (made % ACKED_KEPT)) or '0') -- made, sent again
   end
   return redis.error_reply('OUT_OF_SEQUENCE commit follows ' .. ARGV[3] .. ' but the last commit is ' .. seq)
 end
@@ -164,5 +169,6 @@ for _ = 1, n do
   end
   i = i + nids
 end
-redis.call('HSET', KEYS[2], 'commit-seq', tostring(tonumber(seq) + 1), 'commit-run', ARGV[6], 'commit-acked', acked)
+local made = tonumber(seq) + 1
+redis.call('HSET', KEYS[2], 'commit-seq', tostring(made), 'commit-run', ARGV[6], 'commit-acked.' .. (made % ACKED_KEPT), acked)
 return acked

@@ -2,14 +2,12 @@
 -- XINFO GROUPS replies each group as a flat list of field names and values.
 
 -- The consumer groups of stream key, each a table of its XINFO GROUPS fields by name ('name', 'last-delivered-id',
--- 'entries-read', 'lag', 'pending', 'consumers'); empty when the key holds no stream.
+-- 'entries-read', 'lag', 'pending', 'consumers'; a nil value of RESP is false). Raises XINFO's error (no such key, a
+-- key of another type, an ACL refusal) as redis.call does: a caller that may meet a missing key checks first, or
+-- calls it under pcall.
 local function cg_groups(key)
-  local reply = redis.pcall('XINFO', 'GROUPS', key)
   local groups = {}
-  if type(reply) ~= 'table' or reply.err then
-    return groups
-  end
-  for _, g in ipairs(reply) do
+  for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
     local fields = {}
     for i = 1, #g, 2 do
       fields[g[i]] = g[i + 1]
@@ -19,7 +17,7 @@ local function cg_groups(key)
   return groups
 end
 
--- Consumer group name of stream key as cg_groups gives it, or nil when there is no such group (or no stream).
+-- Consumer group name of stream key as cg_groups gives it, or nil when there is no such group; raises as cg_groups.
 local function cg_group(key, name)
   for _, g in ipairs(cg_groups(key)) do
     if g['name'] == name then

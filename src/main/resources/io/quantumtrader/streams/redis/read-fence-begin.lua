@@ -14,8 +14,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 redis.call('DEL', KEYS[2])
 for k = 3, #KEYS do
-  local g = cg_group(KEYS[k], ARGV[2])
-  if g then
+  local ok, g = pcall(cg_group, KEYS[k], ARGV[2]) -- a stream deleted meanwhile: nothing to note
+  if ok and g then
     local read = g['entries-read']
     redis.call('HSET', KEYS[2], KEYS[k], g['last-delivered-id'] .. ' ' .. (type(read) == 'number' and tostring(read) or ''))
   end

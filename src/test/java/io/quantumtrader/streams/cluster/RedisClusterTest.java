@@ -81,6 +81,25 @@ class RedisClusterTest {
         }
     }
 
+    /**
+     * The topology refresh (every 30 s, and on redirects) opens and closes a connection to every node: those closes are
+     * not connection losses, or every commit with WAIT in flight during a refresh failed as not replicated (found in
+     * review, 2026-12-05: ClusterCommitConnection counted every disconnect of the client).
+     */
+    @Test
+    void aTopologyRefreshIsNoConnectionLossForTheCommitConnection() {
+        try (io.quantumtrader.streams.redis.ClusterCommitConnection commits =
+                     io.quantumtrader.streams.redis.ClusterCommitConnection.open(redis.template()).orElseThrow()) {
+            long before = commits.connectionsLost();
+            var client = (io.lettuce.core.cluster.RedisClusterClient) ((org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory)
+                    redis.template().getConnectionFactory()).getNativeClient();
+            for (int i = 0; i < 3; i++) {
+                client.refreshPartitions();
+            }
+            assertThat(commits.connectionsLost()).isEqualTo(before);
+        }
+    }
+
     /** Counts ticks per symbol and re-keys each to one of {@value #BUCKETS} buckets: most land on another partition. */
     static final class Rekey implements Processor<String, Tick, String, PricedTick> {
         private ProcessorContext<String, PricedTick> context;

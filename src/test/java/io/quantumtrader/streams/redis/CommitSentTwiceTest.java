@@ -15,16 +15,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code commit.lua} run twice for one commit, as Lettuce does when the connection dropped after Redis ran it and
- * before its reply came: the second run finds the commit made by the same task run and sequence and returns what the
- * first acknowledged, writing nothing; a commit of another run with the same sequence still fails OUT_OF_SEQUENCE (a
- * restarted run must never take a commit it did not make for its own). LostRepliesChaosTest shows it in a whole run.
+ * before its reply came (every commit in flight: a task keeps two): the second run finds the commit made by the same
+ * task run and returns what the first acknowledged, writing nothing; a commit of another run with the same sequence
+ * still fails OUT_OF_SEQUENCE (a restarted run must never take a commit it did not make for its own).
+ * LostRepliesChaosTest shows it in a whole run.
  */
 class CommitSentTwiceTest {
 
     private static final Duration T = Duration.ofSeconds(10);
 
     @Test
-    void theSameCommitSentAgainReturnsWhatItAcknowledgedAndWritesNothing() {
+    void commitsSentAgainReturnWhatTheyAcknowledgedAndWriteNothing() {
         ReactiveStringRedisTemplate redis = RedisTestSupport.template();
         String ns = RedisTestSupport.freshNamespace();
         String lease = ns + ":{t}:lease";
@@ -34,26 +35,34 @@ class CommitSentTwiceTest {
         redis.opsForValue().set(lease, "token").block(T);
         String first = redis.opsForStream().add(in, Map.of("n", "1")).block(T).getValue();
         String second = redis.opsForStream().add(in, Map.of("n", "2")).block(T).getValue();
+        String third = redis.opsForStream().add(in, Map.of("n", "3")).block(T).getValue();
         redis.opsForStream().createGroup(in, ReadOffset.from("0"), "g").block(T);
         redis.opsForStream().read(Consumer.from("g", "c"), StreamOffset.create(in, ReadOffset.lastConsumed()))
                 .collectList().block(T);
 
-        CommitBatch batch = new CommitBatch();
-        batch.put(ns + ":{t}:state", "k", "1");
-        batch.add(out, 0, Map.of("n", "out"));
-        batch.ack(in, first);
-        batch.ack(in, second);
+        CommitBatch one = new CommitBatch();
+        one.put(ns + ":{t}:state", "k", "1");
+        one.add(out, 0, Map.of("n", "out-1"));
+        one.ack(in, first);
+        one.ack(in, second);
+        CommitBatch two = new CommitBatch();
+        two.add(out, 0, Map.of("n", "out-2"));
+        two.ack(in, third);
         CommitScript script = new CommitScript(redis, null);
         DedupeWindow dedupe = new DedupeWindow(ns + ":{t}:dedupe-log", Long.MIN_VALUE, 0);
 
-        assertThat(script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-a").block(T)).isEqualTo(2L);
-        assertThat(script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-a").block(T))
+        assertThat(script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-a").block(T)).isEqualTo(2L);
+        assertThat(script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-a").block(T))
                 .as("sent again: what the first run acknowledged").isEqualTo(2L);
-        assertThat(redis.opsForStream().size(out).block(T)).as("its output once").isEqualTo(1L);
-        assertThat(redis.opsForHash().get(meta, "commit-seq").block(T)).isEqualTo("1");
+        assertThat(script.commit(two, lease, meta, "token", "g", 1, dedupe, "run-a").block(T)).isEqualTo(1L);
+        // both were in flight when the connection dropped: Lettuce sends both again, in order
+        assertThat(script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-a").block(T)).isEqualTo(2L);
+        assertThat(script.commit(two, lease, meta, "token", "g", 1, dedupe, "run-a").block(T)).isEqualTo(1L);
+        assertThat(redis.opsForStream().size(out).block(T)).as("each output once").isEqualTo(2L);
+        assertThat(redis.opsForHash().get(meta, "commit-seq").block(T)).isEqualTo("2");
 
-        assertThatThrownBy(() -> script.commit(batch, lease, meta, "token", "g", 0, dedupe, "run-b").block(T))
+        assertThatThrownBy(() -> script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-b").block(T))
                 .as("another run's commit 1").isInstanceOf(CommitSequenceException.class);
-        assertThat(redis.opsForStream().size(out).block(T)).isEqualTo(1L);
+        assertThat(redis.opsForStream().size(out).block(T)).isEqualTo(2L);
     }
 }
