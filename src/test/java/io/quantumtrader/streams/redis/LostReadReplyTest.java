@@ -67,6 +67,84 @@ class LostReadReplyTest {
         }
     }
 
+    @Test
+    void aTransactionReadOfTwoStreamsWhoseReplyWasLostIsReadAgainFromBothPendingLists() throws Exception {
+        readsTwoStreamsOnceInOrderThoughAReplyIsLost(true);
+    }
+
+    @Test
+    void aScriptReadOfTwoStreamsWhoseReplyWasLostIsReadAgainFromBothPendingLists() throws Exception {
+        readsTwoStreamsOnceInOrderThoughAReplyIsLost(false);
+    }
+
+    /** Two inputs of one task (a join, a merge): each stream's entries once and in order after a lost reply. */
+    private static void readsTwoStreamsOnceInOrderThoughAReplyIsLost(boolean transaction) throws Exception {
+        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        String a = ns + ":{p0}:a";
+        String b = ns + ":{p0}:b";
+        String lease = ns + ":{p0}:lease";
+        List<String> idsOfA = entries(direct, a, lease);
+        List<String> idsOfB = entries(direct, b, lease);
+        Map<String, String> streams = new java.util.LinkedHashMap<>();
+        streams.put(a, "a");
+        streams.put(b, "b");
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
+             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             FencedReadConnection fast = transaction ? FencedReadConnection.open(viaProxy.template()).orElseThrow() : null) {
+            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", streams, 0, 4,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            List<StreamEntry> read = new ArrayList<>();
+            StepVerifier.create(reader.receiveBatches(), 0)
+                    .thenRequest(1)
+                    .assertNext(read::addAll)
+                    .then(proxy::dropConnectionOnNextReply)
+                    .thenRequest(Long.MAX_VALUE)
+                    .thenConsumeWhile(batch -> {
+                        read.addAll(batch);
+                        return read.size() < 12;
+                    })
+                    .then(reader::stop)
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(30));
+            assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
+            assertThat(read.stream().filter(e -> e.key().equals(a)).map(StreamEntry::id).toList()).isEqualTo(idsOfA);
+            assertThat(read.stream().filter(e -> e.key().equals(b)).map(StreamEntry::id).toList()).isEqualTo(idsOfB);
+        }
+    }
+
+    /**
+     * A fenced-read connection that cannot be made again (Redis gone): the reader re-reads after a lost connection only
+     * a few times in a row, then fails (its task restarts with backoff) instead of trying for ever.
+     */
+    @Test
+    void aReaderWhoseConnectionCannotBeMadeAgainFailsAfterAFewTries() throws Exception {
+        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        String stream = ns + ":{p0}:s";
+        String lease = ns + ":{p0}:lease";
+        entries(direct, stream, lease);
+        ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
+        try (RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             FencedReadConnection fast = FencedReadConnection.open(viaProxy.template()).orElseThrow()) {
+            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
+                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            StepVerifier.create(reader.receiveBatches(), 0)
+                    .thenRequest(1)
+                    .expectNextCount(1)
+                    .then(() -> {
+                        try {
+                            proxy.close(); // every connection through it, and no new one
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .thenRequest(1)
+                    .expectError(ReadConnectionLostException.class)
+                    .verify(Duration.ofSeconds(30));
+        }
+    }
+
     /** @return the ids of six entries added to {@code stream}, whose group {@code g} reads from the start; lease token 7 */
     private static List<String> entries(ReactiveStringRedisTemplate direct, String stream, String lease) {
         List<String> ids = new ArrayList<>();
