@@ -137,8 +137,8 @@ public final class FencedReadConnection implements AutoCloseable {
      *                 entries found deleted before the group read them ({@link GroupRead#deletedUnread})
      * @return the entries XREADGROUP returned, as bytes, what the read found deleted unread, and whether the consumer
      *         held entries after those the reader saw ({@link GroupRead#resent}: the entries are then to be dropped and
-     *         re-read from the pending list); errors with {@link ReadConnectionLostException} (standalone) when the
-     *         connection was lost before the reply or could not be opened again (the read ran whole or not at all), with
+     *         re-read from the pending list); errors with {@link ReadConnectionLostException} when the connection was
+     *         lost before the reply or could not be opened again (the read ran whole or not at all), with
      *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, or with
      *         Redis' error (e.g. NOGROUP) when the read failed
      */
@@ -146,7 +146,9 @@ public final class FencedReadConnection implements AutoCloseable {
                                 List<String> streamKeys, List<String> offsets, List<String> seen, int count,
                                 ReadStreams streams) {
         if (cluster != null) {
-            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, seen, count, streams));
+            // the cluster client fails the commands of a lost connection (REJECT_COMMANDS) instead of sending them again
+            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, seen, count, streams))
+                    .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
         }
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];

@@ -620,19 +620,21 @@ public final class PartitionReader {
     /**
      * The fenced-read connection was lost before a read's reply: Redis ran the read whole (its entries are pending for
      * this consumer) or not at all. The next read re-reads the pending entries after the last one received, which
-     * finds them either way, on a connection opened anew; after {@link #MAX_CONNECTION_LOSSES} such losses in a row
-     * the read fails (the task restarts).
+     * finds them either way, on a connection opened anew (on a Redis Cluster, once Lettuce reconnected: the re-read
+     * waits 100 ms, doubling with each loss in a row); after {@link #MAX_CONNECTION_LOSSES} such losses in a row the
+     * read fails (the task restarts).
      *
-     * @return an empty read when it is tried again
+     * @return an empty read, after the wait, when it is tried again
      */
     private Mono<GroupRead> connectionLost(ReadConnectionLostException e, AtomicBoolean found) {
-        if (connectionLosses.incrementAndGet() > MAX_CONNECTION_LOSSES) {
+        int losses = connectionLosses.incrementAndGet();
+        if (losses > MAX_CONNECTION_LOSSES) {
             return Mono.error(e);
         }
         rereadPending(found);
         log.info("consumer {} of group {}, partition {}: {}; reading its pending entries after the last it received",
                 consumer.getName(), consumer.getGroup(), partition, e.getMessage());
-        return Mono.just(new GroupRead(List.of(), List.of(), false));
+        return Mono.delay(Duration.ofMillis(100L << (losses - 1))).thenReturn(new GroupRead(List.of(), List.of(), false));
     }
 
     /** The read in flight is followed by the pending phase from the last entry received of each stream. */

@@ -110,6 +110,10 @@ public final class StreamTask {
     /** Where this task's end of input is told within the instance. */
     private final EndOfInputNotices endNotices;
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
+    /** Commits whose run and acknowledged count the meta hash keeps (commit.lua's {@code ACKED_KEPT}). */
+    private static final int COMMITS_KEPT = 8;
+    /** Commits of earlier runs whose outcome was unknown when they failed: {@link #countUncertain} settles them. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<UncertainCommit> uncertainCommits = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
     private final InputNotifier notifier;
     /**
@@ -483,6 +487,7 @@ public final class StreamTask {
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
+        countUncertain(meta);
         context.loadDedupe(dedupeIds);
         InputAligner align = config.alignment().enabled()
                 ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), mergedInputs, config.alignment().idleTimeout(),
@@ -791,33 +796,83 @@ public final class StreamTask {
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 // counted only once durable (WAIT): a commit the replicas did not acknowledge may vanish in a failover
                 // and be processed again; one that survives is not counted (docs/OPERATIONS.md "commit durability")
-                .doOnNext(acked -> {
-                    long nanos = System.nanoTime() - started;
-                    counters.commitNanos.add(nanos);
-                    metrics.commit(id, prepared.entries(), nanos);
-                    processed.addAndGet(prepared.entries());
-                    counters.recordsIn.add(prepared.entries());
-                    counters.recordsOut.add(prepared.outputs());
-                    counters.deadLettered.add(prepared.deadLetters());
-                    counters.duplicates.add(prepared.duplicates());
-                    counters.droppedLate.add(prepared.late());
-                    prepared.rejections().forEach((streamAndReason, n) -> {
-                        int bar = streamAndReason.indexOf('|');
-                        metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
-                        counters.rejected.add(n);
-                    });
-                    prepared.dropped().forEach((nodeAndReason, n) -> {
-                        int bar = nodeAndReason.indexOf('|');
-                        metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
-                        counters.dropped.add(n);
-                    });
-                    counters.acknowledged.add(acked);
-                    counters.commits.increment();
-                    if (prepared == endOfInputCommit) {
-                        endNotices.ended(sinkStreams);
+                .doOnNext(acked -> counted(prepared, acked, System.nanoTime() - started))
+                .doOnError(e -> {
+                    if (!definitelyNotMade(e)) {
+                        uncertainCommits.add(new UncertainCommit(prepared, runId));
                     }
                 })
                 .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
                         prepared.entries(), e.toString()));
+    }
+
+    /**
+     * A commit that failed without its outcome known: its connection was lost before the reply (on a Redis Cluster the
+     * client fails the commands of a lost connection instead of sending them again) or the reply did not come in time.
+     * The task's next run counts it if the meta hash shows that this run made it ({@link #countUncertain}).
+     */
+    private record UncertainCommit(TaskContext.PreparedCommit prepared, String runId) {
+    }
+
+    /**
+     * @return true when Redis refused the commit (it wrote nothing): fenced, out of sequence, a failed check, out of
+     *         memory; or it was made and deliberately not counted (its replicas did not acknowledge it in time)
+     */
+    private static boolean definitelyNotMade(Throwable e) {
+        return e instanceof TaskFencedException || e instanceof io.quantumtrader.streams.redis.CommitSequenceException
+                || e instanceof io.quantumtrader.streams.redis.CommitRejectedException
+                || e instanceof CommitDurability.CommitNotReplicatedException;
+    }
+
+    /**
+     * Counts the commits of earlier runs whose outcome was unknown ({@link UncertainCommit}) that the meta hash shows
+     * made, by the run that sent them ({@code commit-run.<seq mod 8>}, commit.lua); forgets the others (not made: their
+     * batches were processed again and counted then). Before, such a commit that had landed was never counted.
+     *
+     * @param meta the task's meta hash as this run loaded it
+     */
+    private void countUncertain(Map<String, String> meta) {
+        long last = Long.parseLong(meta.getOrDefault("commit-seq", "0"));
+        for (UncertainCommit u; (u = uncertainCommits.poll()) != null; ) {
+            long made = u.prepared().previousCommit() + 1;
+            String slot = Long.toString(made % COMMITS_KEPT);
+            if (last >= made && last - made < COMMITS_KEPT && u.runId().equals(meta.get("commit-run." + slot))) {
+                log.info("task {}: commit {} of the previous run, whose reply was lost, had been made: counted now", id, made);
+                counted(u.prepared(), Long.parseLong(meta.getOrDefault("commit-acked." + slot, "0")), -1);
+            }
+        }
+    }
+
+    /**
+     * Counts a commit that landed: its records, outputs, dead letters, drops and acknowledgements.
+     *
+     * @param nanos how long the commit took, ns; negative when unknown (not timed)
+     */
+    private void counted(TaskContext.PreparedCommit prepared, long acked, long nanos) {
+        if (nanos >= 0) {
+            counters.commitNanos.add(nanos);
+            metrics.commit(id, prepared.entries(), nanos);
+        }
+        processed.addAndGet(prepared.entries());
+        counters.recordsIn.add(prepared.entries());
+        counters.recordsOut.add(prepared.outputs());
+        counters.deadLettered.add(prepared.deadLetters());
+        counters.duplicates.add(prepared.duplicates());
+        counters.droppedLate.add(prepared.late());
+        prepared.rejections().forEach((streamAndReason, n) -> {
+            int bar = streamAndReason.indexOf('|');
+            metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
+            counters.rejected.add(n);
+        });
+        prepared.dropped().forEach((nodeAndReason, n) -> {
+            int bar = nodeAndReason.indexOf('|');
+            metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
+            counters.dropped.add(n);
+        });
+        counters.acknowledged.add(acked);
+        counters.commits.increment();
+        if (prepared == endOfInputCommit) {
+            endNotices.ended(sinkStreams);
+        }
     }
 }

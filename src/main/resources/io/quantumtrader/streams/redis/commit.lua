@@ -13,13 +13,14 @@
 -- checks that it follows the previous one: a commit whose predecessor failed fails too, and the task restarts from
 -- what Redis holds. A commit Redis ran whose reply was lost (its connection dropped) is sent again by Lettuce: that run
 -- finds its own commit already made and returns what the first run acknowledged, writing nothing (before, it failed
--- OUT_OF_SEQUENCE: the task restarted, and the landed commit was never counted). The meta hash names the run of the
--- last commit; a run's commits are consecutive, so when the last commit is this run's and at or after the one sent
--- again, this run made that one too; the counts acknowledged by the last 8 commits are kept (a task keeps at most 2
--- in flight, StreamTask.MAX_COMMITS_IN_FLIGHT, and a lost connection re-sends all of them).
+-- OUT_OF_SEQUENCE: the task restarted, and the landed commit was never counted). The meta hash keeps, for each of the
+-- last 8 commits, the run that made it and what it acknowledged ('commit-run.<seq mod 8>', 'commit-acked.<seq mod
+-- 8>'; a task keeps at most 2 in flight, StreamTask.MAX_COMMITS_IN_FLIGHT, and a lost connection re-sends all of
+-- them). A run whose commit failed without knowing whether it landed (a connection lost on a Redis Cluster, whose
+-- client fails such commands instead of re-sending them) counts it at its next start from the same fields.
 --
--- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run', 'commit-acked.<seq
---          mod 8>', 'dedupe-ids'); KEYS[3] the task's
+-- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run.<seq mod 8>',
+--          'commit-acked.<seq mod 8>', 'dedupe-ids'); KEYS[3] the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
 --          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
 -- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
@@ -45,7 +46,8 @@ local ACKED_KEPT = 8
 if seq ~= ARGV[3] then
   local made = tonumber(ARGV[3]) + 1 -- the sequence of the commit sent
   local last = tonumber(seq)
-  if last >= made and last - made < ACKED_KEPT and redis.call('HGET', KEYS[2], 'commit-run') == ARGV[6] then
+  if last >= made and last - made < ACKED_KEPT
+      and redis.call('HGET', KEYS[2], 'commit-run.' .. (made % ACKED_KEPT)) == ARGV[6] then
     return tonumber(redis.call('HGET', KEYS[2], 'commit-acked.' .. (made % ACKED_KEPT)) or '0') -- made, sent again
   end
   return redis.error_reply('OUT_OF_SEQUENCE commit follows ' .. ARGV[3] .. ' but the last commit is ' .. seq)
@@ -170,5 +172,6 @@ for _ = 1, n do
   i = i + nids
 end
 local made = tonumber(seq) + 1
-redis.call('HSET', KEYS[2], 'commit-seq', tostring(made), 'commit-run', ARGV[6], 'commit-acked.' .. (made % ACKED_KEPT), acked)
+redis.call('HSET', KEYS[2], 'commit-seq', tostring(made), 'commit-run.' .. (made % ACKED_KEPT), ARGV[6],
+    'commit-acked.' .. (made % ACKED_KEPT), acked)
 return acked

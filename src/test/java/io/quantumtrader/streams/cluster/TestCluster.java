@@ -43,6 +43,8 @@ public final class TestCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final RedisClient admin = RedisClient.create();
     private final TestCertificates.Pem tls;
+    /** With {@link #startBehindProxies}: one proxy per node, which the nodes announce to clients; else empty. */
+    private final List<io.quantumtrader.streams.redis.ReplyHoldingProxy> proxies = new ArrayList<>();
 
     private TestCluster(Path dir, TestCertificates.Pem tls) {
         this.dir = dir;
@@ -74,10 +76,48 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a cluster of {@code masters} masters (no replicas) whose clients reach every node through a
+     * {@link io.quantumtrader.streams.redis.ReplyHoldingProxy} on loopback: the nodes announce the proxies' ports
+     * ({@code cluster-announce-port}) and gossip on their own bus ports, so a test can lose replies of any node
+     * ({@link #proxies()}).
+     */
+    public static TestCluster startBehindProxies(int masters) {
+        TestCluster c;
+        try {
+            c = new TestCluster(Files.createTempDirectory("qt-cluster"), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            c.proxies.add(null); // marks the cluster as proxied while it forms (see startNode)
+            c.form(masters, 0);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** @return the proxies in front of the nodes ({@link #startBehindProxies}), in node order; empty otherwise */
+    public List<io.quantumtrader.streams.redis.ReplyHoldingProxy> proxies() {
+        return List.copyOf(proxies);
+    }
+
     private void form(int masters, int replicasPerMaster) {
         int total = masters * (1 + replicasPerMaster);
+        boolean proxied = !proxies.isEmpty();
+        proxies.clear();
         for (int i = 0; i < total; i++) {
-            nodes.add(startNode(freePortPair()));
+            int port = freePortPair();
+            if (proxied) {
+                try {
+                    proxies.add(new io.quantumtrader.streams.redis.ReplyHoldingProxy(port));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            nodes.add(startNode(port, proxied ? proxies.get(i).port() : 0));
         }
         List<String> ids = new ArrayList<>();
         for (Node n : nodes) {
@@ -120,6 +160,9 @@ public final class TestCluster implements AutoCloseable {
 
     /** @return the seed addresses of every node */
     public List<RedisTarget.HostPort> seeds() {
+        if (!proxies.isEmpty()) {
+            return proxies.stream().map(p -> new RedisTarget.HostPort("127.0.0.1", p.port())).toList();
+        }
         return nodes.stream().map(n -> new RedisTarget.HostPort("127.0.0.1", n.port())).toList();
     }
 
@@ -189,8 +232,9 @@ public final class TestCluster implements AutoCloseable {
      * @return the new process
      */
     public Node restart(Node node) {
-        Node again = startNode(node.port());
-        nodes.set(nodes.indexOf(node), again);
+        int i = nodes.indexOf(node);
+        Node again = startNode(node.port(), proxies.isEmpty() ? 0 : proxies.get(i).port());
+        nodes.set(i, again);
         return again;
     }
 
@@ -212,6 +256,15 @@ public final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        for (io.quantumtrader.streams.redis.ReplyHoldingProxy proxy : proxies) {
+            try {
+                if (proxy != null) {
+                    proxy.close();
+                }
+            } catch (IOException ignored) {
+                // loopback sockets
+            }
+        }
         nodes.forEach(this::kill);
         admin.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try (var files = Files.walk(dir)) {
@@ -222,6 +275,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     private Node startNode(int port) {
+        return startNode(port, 0);
+    }
+
+    /** @param announcePort the port the node gives clients (a proxy's), or 0 for its own */
+    private Node startNode(int port, int announcePort) {
         try {
             Path conf = dir.resolve("redis-" + port + ".conf");
             List<String> tlsLines = tls == null ? List.of("port " + port) : List.of("port 0", "tls-port " + port,
@@ -241,6 +299,7 @@ public final class TestCluster implements AutoCloseable {
                     "repl-diskless-sync-delay 0",
                     "maxmemory-policy noeviction",
                     "logfile redis-" + port + ".log",
+                    announcePort == 0 ? "" : "cluster-announce-port " + announcePort + "\ncluster-announce-bus-port " + (port + 10000),
                     ""));
             Process p = new ProcessBuilder(RedisBinary.path().toString(), conf.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("stdout-" + port).toFile()).start();

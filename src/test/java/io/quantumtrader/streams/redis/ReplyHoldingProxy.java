@@ -78,6 +78,11 @@ public final class ReplyHoldingProxy implements AutoCloseable {
         cutBefore = "$" + command.length() + "\r\n" + command + "\r\n";
     }
 
+    /** Takes back a {@link #dropConnectionOnNextReply()} that has not happened yet. */
+    public void keepNextReply() {
+        dropNext.set(false);
+    }
+
     /** @return connections closed by {@link #dropConnectionOnNextReply()} or {@link #cutNextRequestBefore} so far */
     public int connectionsDropped() {
         return dropped.get();
