@@ -65,13 +65,21 @@ class CommitDurabilityTest {
         return p;
     }
 
-    @Test
-    void withWait1ABatchCountsOnlyOnceTheReplicaHasItAndNothingIsLostOrDuplicated() throws Exception {
+    private int replicaPort;
+
+    /** Starts a master and its replica (fields {@link #master}, {@link #replica}, {@link #replicaPort}). @return the master's port */
+    private int startMasterAndReplica() throws IOException {
         dir = Files.createTempDirectory("qt-wait");
         int masterPort = TestCluster.freePortPair();
-        int replicaPort = TestCluster.freePortPair();
+        replicaPort = TestCluster.freePortPair();
         master = start(masterPort);
         replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
+        return masterPort;
+    }
+
+    @Test
+    void withWait1ABatchCountsOnlyOnceTheReplicaHasItAndNothingIsLostOrDuplicated() throws Exception {
+        int masterPort = startMasterAndReplica();
         TopologyBuilder b = new TopologyBuilder("durable");
         b.stream("ticks", Tick.class).mapValues(Tick::seq, Named.as("seq")).to("seqs");
         Topology topology = b.build();
@@ -123,11 +131,7 @@ class CommitDurabilityTest {
      */
     @Test
     void aWaitSentAgainAfterItsConnectionWasLostDoesNotCountTheWriteAsReplicated() throws Exception {
-        dir = Files.createTempDirectory("qt-wait");
-        int masterPort = TestCluster.freePortPair();
-        int replicaPort = TestCluster.freePortPair();
-        master = start(masterPort);
-        replica = start(replicaPort, "replicaof 127.0.0.1 " + masterPort);
+        int masterPort = startMasterAndReplica();
         try (RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + masterPort);
              ReplyHoldingProxy proxy = new ReplyHoldingProxy(masterPort);
              RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());

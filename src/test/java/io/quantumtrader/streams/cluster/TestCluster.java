@@ -61,6 +61,10 @@ public final class TestCluster implements AutoCloseable {
      *            {@code tls-replication}), with the server certificate signed by the test CA; null for plain TCP
      */
     public static TestCluster start(int masters, int replicasPerMaster, TestCertificates.Pem tls) {
+        return formed(masters, replicasPerMaster, tls, false);
+    }
+
+    private static TestCluster formed(int masters, int replicasPerMaster, TestCertificates.Pem tls, boolean proxied) {
         TestCluster c;
         try {
             c = new TestCluster(Files.createTempDirectory("qt-cluster"), tls);
@@ -68,6 +72,9 @@ public final class TestCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
+            if (proxied) {
+                c.proxies.add(null); // marks the cluster as proxied while it forms (see form)
+            }
             c.form(masters, replicasPerMaster);
             return c;
         } catch (RuntimeException e) {
@@ -83,20 +90,7 @@ public final class TestCluster implements AutoCloseable {
      * ({@link #proxies()}).
      */
     public static TestCluster startBehindProxies(int masters) {
-        TestCluster c;
-        try {
-            c = new TestCluster(Files.createTempDirectory("qt-cluster"), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            c.proxies.add(null); // marks the cluster as proxied while it forms (see startNode)
-            c.form(masters, 0);
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return formed(masters, 0, null, true);
     }
 
     /** @return the proxies in front of the nodes ({@link #startBehindProxies}), in node order; empty otherwise */

@@ -8,6 +8,7 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,21 +28,20 @@ class CommitSentTwiceTest {
     @Test
     void commitsSentAgainReturnWhatTheyAcknowledgedAndWriteNothing() {
         ReactiveStringRedisTemplate redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        String lease = ns + ":{t}:lease";
-        String meta = ns + ":{t}:meta";
-        String in = ns + ":{t}:in";
-        String out = ns + ":{t}:out";
+        String task = RedisTestSupport.freshNamespace() + ":{t}:"; // every key of the task in one slot
+        String lease = task + "lease", meta = task + "meta", in = task + "in", out = task + "out";
         redis.opsForValue().set(lease, "token").block(T);
-        String first = redis.opsForStream().add(in, Map.of("n", "1")).block(T).getValue();
-        String second = redis.opsForStream().add(in, Map.of("n", "2")).block(T).getValue();
-        String third = redis.opsForStream().add(in, Map.of("n", "3")).block(T).getValue();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            ids.add(redis.opsForStream().add(in, Map.of("n", Integer.toString(n))).block(T).getValue());
+        }
+        String first = ids.get(0), second = ids.get(1), third = ids.get(2);
         redis.opsForStream().createGroup(in, ReadOffset.from("0"), "g").block(T);
         redis.opsForStream().read(Consumer.from("g", "c"), StreamOffset.create(in, ReadOffset.lastConsumed()))
                 .collectList().block(T);
 
         CommitBatch one = new CommitBatch();
-        one.put(ns + ":{t}:state", "k", "1");
+        one.put(task + "state", "k", "1");
         one.add(out, 0, Map.of("n", "out-1"));
         one.ack(in, first);
         one.ack(in, second);
@@ -49,7 +49,7 @@ class CommitSentTwiceTest {
         two.add(out, 0, Map.of("n", "out-2"));
         two.ack(in, third);
         CommitScript script = new CommitScript(redis, null);
-        DedupeWindow dedupe = new DedupeWindow(ns + ":{t}:dedupe-log", Long.MIN_VALUE, 0);
+        DedupeWindow dedupe = new DedupeWindow(task + "dedupe-log", Long.MIN_VALUE, 0);
 
         assertThat(script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-a").block(T)).isEqualTo(2L);
         assertThat(script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-a").block(T))

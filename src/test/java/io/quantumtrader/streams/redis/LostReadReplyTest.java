@@ -29,71 +29,72 @@ class LostReadReplyTest {
 
     private static final Duration T = Duration.ofSeconds(10);
 
-    @Test
-    void aTransactionReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
-        readsEveryEntryOnceInOrderThoughAReplyIsLost(true);
-    }
+    /**
+     * Streams of one partition with six entries each, whose group {@code g} reads from the start, and the task's lease
+     * (token 7).
+     *
+     * @param streams partition key → logical name, in reading order
+     * @param ids     partition key → the ids of its entries, in order
+     */
+    private record Input(ReactiveStringRedisTemplate direct, String ns, String lease, Map<String, String> streams,
+                         Map<String, List<String>> ids) {
 
-    @Test
-    void aScriptReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
-        readsEveryEntryOnceInOrderThoughAReplyIsLost(false);
-    }
+        static Input of(int streamCount) {
+            ReactiveStringRedisTemplate direct = RedisTestSupport.template();
+            String ns = RedisTestSupport.freshNamespace();
+            Input in = new Input(direct, ns, ns + ":{p0}:lease", new java.util.LinkedHashMap<>(), new java.util.HashMap<>());
+            for (int s = 0; s < streamCount; s++) {
+                String key = ns + ":{p0}:s" + s;
+                in.streams.put(key, "s" + s);
+                List<String> ids = new ArrayList<>();
+                for (int i = 1; i <= 6; i++) {
+                    ids.add(direct.opsForStream().add(key, Map.of("n", Integer.toString(i))).block(T).getValue());
+                }
+                direct.opsForStream().createGroup(key, ReadOffset.from("0"), "g").block(T);
+                in.ids.put(key, ids);
+            }
+            direct.opsForValue().set(in.lease, "7").block(T);
+            return in;
+        }
 
-    private static void readsEveryEntryOnceInOrderThoughAReplyIsLost(boolean transaction) throws Exception {
-        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        String stream = ns + ":{p0}:s";
-        String lease = ns + ":{p0}:lease";
-        List<String> ids = entries(direct, stream, lease);
-        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
-             RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
-             FencedReadConnection fast = transaction ? FencedReadConnection.open(viaProxy.template()).orElseThrow() : null) {
-            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
-                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
-            List<String> read = new ArrayList<>();
-            StepVerifier.create(reader.receiveBatches(), 0)
-                    .thenRequest(1)
-                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                    .then(proxy::dropConnectionOnNextReply)
-                    .thenRequest(1)
-                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                    .thenRequest(1)
-                    .assertNext(batch -> batch.forEach(e -> read.add(e.id())))
-                    .then(reader::stop)
-                    .thenCancel()
-                    .verify(Duration.ofSeconds(30));
-            assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
-            assertThat(read).as("every entry once, in order").isEqualTo(ids);
+        /** @return a reader of consumer {@code c1} through {@code redis}, by transactions when {@code fast} is given */
+        PartitionReader reader(ReactiveStringRedisTemplate redis, FencedReadConnection fast) {
+            return new PartitionReader(redis, "g", "c1", streams, 0, 2 * streams.size(), Duration.ofMillis(2),
+                    Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+        }
+
+        String onlyStream() {
+            return streams.keySet().iterator().next();
         }
     }
 
     @Test
+    void aTransactionReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
+        readsEveryEntryOnceInOrderThoughAReplyIsLost(true, 1);
+    }
+
+    @Test
+    void aScriptReadWhoseReplyWasLostIsReadAgainFromThePendingList() throws Exception {
+        readsEveryEntryOnceInOrderThoughAReplyIsLost(false, 1);
+    }
+
+    /** Two inputs of one task (a join, a merge): each stream's entries once and in order after a lost reply. */
+    @Test
     void aTransactionReadOfTwoStreamsWhoseReplyWasLostIsReadAgainFromBothPendingLists() throws Exception {
-        readsTwoStreamsOnceInOrderThoughAReplyIsLost(true);
+        readsEveryEntryOnceInOrderThoughAReplyIsLost(true, 2);
     }
 
     @Test
     void aScriptReadOfTwoStreamsWhoseReplyWasLostIsReadAgainFromBothPendingLists() throws Exception {
-        readsTwoStreamsOnceInOrderThoughAReplyIsLost(false);
+        readsEveryEntryOnceInOrderThoughAReplyIsLost(false, 2);
     }
 
-    /** Two inputs of one task (a join, a merge): each stream's entries once and in order after a lost reply. */
-    private static void readsTwoStreamsOnceInOrderThoughAReplyIsLost(boolean transaction) throws Exception {
-        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        String a = ns + ":{p0}:a";
-        String b = ns + ":{p0}:b";
-        String lease = ns + ":{p0}:lease";
-        List<String> idsOfA = entries(direct, a, lease);
-        List<String> idsOfB = entries(direct, b, lease);
-        Map<String, String> streams = new java.util.LinkedHashMap<>();
-        streams.put(a, "a");
-        streams.put(b, "b");
+    private static void readsEveryEntryOnceInOrderThoughAReplyIsLost(boolean transaction, int streams) throws Exception {
+        Input in = Input.of(streams);
         try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
              RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
              FencedReadConnection fast = transaction ? FencedReadConnection.open(viaProxy.template()).orElseThrow() : null) {
-            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", streams, 0, 4,
-                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
+            PartitionReader reader = in.reader(viaProxy.template(), fast);
             List<StreamEntry> read = new ArrayList<>();
             StepVerifier.create(reader.receiveBatches(), 0)
                     .thenRequest(1)
@@ -102,14 +103,14 @@ class LostReadReplyTest {
                     .thenRequest(Long.MAX_VALUE)
                     .thenConsumeWhile(batch -> {
                         read.addAll(batch);
-                        return read.size() < 12;
+                        return read.size() < 6 * streams;
                     })
                     .then(reader::stop)
                     .thenCancel()
                     .verify(Duration.ofSeconds(30));
             assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
-            assertThat(read.stream().filter(e -> e.key().equals(a)).map(StreamEntry::id).toList()).isEqualTo(idsOfA);
-            assertThat(read.stream().filter(e -> e.key().equals(b)).map(StreamEntry::id).toList()).isEqualTo(idsOfB);
+            in.ids.forEach((key, ids) -> assertThat(read.stream().filter(e -> e.key().equals(key)).map(StreamEntry::id).toList())
+                    .as("every entry of %s once, in order", key).isEqualTo(ids));
         }
     }
 
@@ -119,17 +120,11 @@ class LostReadReplyTest {
      */
     @Test
     void aReaderWhoseConnectionCannotBeMadeAgainFailsAfterAFewTries() throws Exception {
-        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        String stream = ns + ":{p0}:s";
-        String lease = ns + ":{p0}:lease";
-        entries(direct, stream, lease);
+        Input in = Input.of(1);
         ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
         try (RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
              FencedReadConnection fast = FencedReadConnection.open(viaProxy.template()).orElseThrow()) {
-            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
-                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
-            StepVerifier.create(reader.receiveBatches(), 0)
+            StepVerifier.create(in.reader(viaProxy.template(), fast).receiveBatches(), 0)
                     .thenRequest(1)
                     .expectNextCount(1)
                     .then(() -> {
@@ -145,17 +140,6 @@ class LostReadReplyTest {
         }
     }
 
-    /** @return the ids of six entries added to {@code stream}, whose group {@code g} reads from the start; lease token 7 */
-    private static List<String> entries(ReactiveStringRedisTemplate direct, String stream, String lease) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            ids.add(direct.opsForStream().add(stream, Map.of("n", Integer.toString(i))).block(T).getValue());
-        }
-        direct.opsForStream().createGroup(stream, ReadOffset.from("0"), "g").block(T);
-        direct.opsForValue().set(lease, "7").block(T);
-        return ids;
-    }
-
     /**
      * A read cut in two by a lost connection after Redis answered its MULTI and first commands (QUEUED): Lettuce counted
      * those as answered and, reconnecting, sent only the rest (XREADGROUP, the undo, EXEC) without the MULTI, so the
@@ -166,21 +150,17 @@ class LostReadReplyTest {
      */
     @Test
     void aTransactionReadCutInTwoByALostConnectionReadsNothingWithoutTheLease() throws Exception {
-        ReactiveStringRedisTemplate direct = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        String stream = ns + ":{p0}:s";
-        String lease = ns + ":{p0}:lease";
-        List<String> ids = entries(direct, stream, lease);
+        Input in = Input.of(1);
+        String stream = in.onlyStream();
+        List<String> ids = in.ids.get(stream);
         try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(RedisTestSupport.redis().port());
              RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
              FencedReadConnection fast = FencedReadConnection.open(viaProxy.template()).orElseThrow()) {
-            PartitionReader reader = new PartitionReader(viaProxy.template(), "g", "c1", Map.of(stream, "s"), 0, 2,
-                    Duration.ofMillis(2), Duration.ofMillis(50), lease, "7", fast, ns + ":{p0}:fenced-read");
-            StepVerifier.create(reader.receiveBatches(), 0)
+            StepVerifier.create(in.reader(viaProxy.template(), fast).receiveBatches(), 0)
                     .thenRequest(1)
                     .assertNext(batch -> assertThat(batch).extracting(StreamEntry::id).isEqualTo(ids.subList(0, 2)))
                     .then(() -> {
-                        direct.opsForValue().set(lease, "8").block(T); // a new owner took the lease: this reader is a zombie
+                        in.direct.opsForValue().set(in.lease, "8").block(T); // a new owner took the lease: a zombie now
                         proxy.cutNextRequestBefore("XREADGROUP");
                     })
                     .thenRequest(1)
@@ -189,9 +169,9 @@ class LostReadReplyTest {
             assertThat(proxy.connectionsDropped()).as("a read cut in two").isEqualTo(1);
             Thread.sleep(300); // a command Lettuce would send again has had time to run
         }
-        assertThat(direct.opsForStream().pending(stream, "g").block(T).getTotalPendingMessages())
+        assertThat(in.direct.opsForStream().pending(stream, "g").block(T).getTotalPendingMessages())
                 .as("pending with the former owner: only what it read under its lease").isEqualTo(2);
-        assertThat(direct.opsForStream().groups(stream).blockFirst(T).lastDeliveredId())
+        assertThat(in.direct.opsForStream().groups(stream).blockFirst(T).lastDeliveredId())
                 .as("the new owner reads on from there").isEqualTo(ids.get(1));
     }
 }
