@@ -69,6 +69,21 @@ public final class StreamsMetrics {
      *
      * @param entry {@code <stream key>/<entry id>}
      */
+    /**
+     * Counts a task's read that came back without its entries because its reply (or connection) was lost, and was
+     * followed by a re-read of the consumer's pending list ({@code PartitionReader}; docs/OPERATIONS.md "Connections
+     * lost before a reply").
+     *
+     * @param task   the task's id
+     * @param reason {@code resent} (a read sent twice found the first run's entries pending) or
+     *               {@code connection_lost} (the read's connection was lost before its reply)
+     */
+    public void readAgain(String task, String reason) {
+        Counter.builder(PREFIX + "reads.again")
+                .description("reads whose reply or connection was lost, followed by a re-read of the pending list")
+                .tags(common).tag("task", task).tag("reason", reason).register(registry).increment();
+    }
+
     public void globalEntrySkipped(String store, String entry) {
         String id = store + "|" + entry;
         if (skippedGlobalEntries.size() >= 10_000 || skippedGlobalEntries.add(id)) {

@@ -101,7 +101,8 @@ public final class PartitionReader {
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicLong entriesRead = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
-    private final AtomicLong resentReads = new AtomicLong();
+    /** Told of each read followed by a re-read of the pending list, with the reason ({@link #onReadAgain}). */
+    private volatile java.util.function.Consumer<String> readAgain = reason -> { };
     /** Reads in a row whose fenced-read connection was lost before the reply ({@link #connectionLost}). */
     private final java.util.concurrent.atomic.AtomicInteger connectionLosses = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopped;
@@ -342,11 +343,14 @@ public final class PartitionReader {
     }
 
     /**
-     * @return reads of new entries found sent twice (their first reply lost with its connection) and replaced by a
-     *         re-read of the pending entries ({@link GroupRead#resent})
+     * @param listener told, on a Reactor thread, of each read that came back without its entries and is followed by a
+     *                 re-read of the consumer's pending list: {@code resent} (a read sent twice,
+     *                 {@link GroupRead#resent}) or {@code connection_lost} ({@link ReadConnectionLostException})
+     * @return this reader
      */
-    public long resentReads() {
-        return resentReads.get();
+    public PartitionReader onReadAgain(java.util.function.Consumer<String> listener) {
+        this.readAgain = listener;
+        return this;
     }
 
     /** @return XREADGROUP calls made so far */
@@ -609,7 +613,7 @@ public final class PartitionReader {
             }
             return read;
         }
-        resentReads.incrementAndGet();
+        readAgain.accept("resent");
         rereadPending(found);
         log.warn("consumer {} of group {} holds entries of partition {} after the last it received (a read's reply was "
                 + "lost with its connection and the read sent again): reading them again from its pending list",
@@ -631,6 +635,7 @@ public final class PartitionReader {
         if (losses > MAX_CONNECTION_LOSSES) {
             return Mono.error(e);
         }
+        readAgain.accept("connection_lost");
         rereadPending(found);
         log.info("consumer {} of group {}, partition {}: {}; reading its pending entries after the last it received",
                 consumer.getName(), consumer.getGroup(), partition, e.getMessage());

@@ -519,6 +519,7 @@ public final class StreamTask {
             metrics.deletedUnread(stream, n);
             counters.deadLettered.increment();
         });
+        r.onReadAgain(reason -> metrics.readAgain(id, reason));
         if (notifier != null) {
             notifier.register(r);
         }

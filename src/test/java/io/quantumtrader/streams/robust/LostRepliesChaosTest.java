@@ -50,6 +50,9 @@ class LostRepliesChaosTest {
             assertThat(runtime.counters().deadLettered()).as("dead-lettered").isZero();
             // a commit Redis made whose reply was lost is counted once when it is sent again (it was never counted)
             assertThat(runtime.counters().recordsIn()).as("records counted in").isEqualTo((long) keys * perKey);
+            assertThat(runtime.metrics().registry().find("qt.streams.reads.again").tag("reason", "connection_lost")
+                    .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
+                    .as("reads followed by a re-read of the pending list").isPositive();
         }
     }
 }
