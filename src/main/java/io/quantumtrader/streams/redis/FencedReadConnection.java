@@ -24,10 +24,10 @@ import java.util.Optional;
  * Fenced {@code XREADGROUP}s on a dedicated Lettuce connection (one per runtime). On a standalone Redis each read is one
  * transaction {@code MULTI; EVAL read-fence-begin.lua; EVAL deleted-unread.lua; XREADGROUP …; EVAL read-fence-end.lua;
  * EXEC} on a connection Lettuce never re-establishes (a read whose connection was lost fails, and is not sent again
- * in part or whole: {@link #FencedReadConnection(RedisClient, RedisURI)}), so the entries go from Redis to the client as XREADGROUP replies them, and a read made under a lease that is
- * no longer the caller's is undone inside the same transaction (its entries leave the caller's PEL and the group's
- * position goes back) before any other command runs: the task's new owner reads them in order, as with the
- * single-script read it replaces. Entries deleted from an input before the group read them are dead-lettered by the
+ * in part or whole: {@link #FencedReadConnection(RedisClient, RedisURI)}), so the entries go from Redis to the client
+ * as XREADGROUP replies them, and a read made under a lease that is no longer the caller's is undone inside the same
+ * transaction (its entries leave the caller's PEL and the group's position goes back) before any other command runs:
+ * the task's new owner reads them in order, as with the single-script read it replaces. Entries deleted from an input before the group read them are dead-lettered by the
  * read that would go past them ({@code deleted-unread.lib.lua}, {@link GroupRead#deletedUnread}).
  *
  * <p>Why: reading through one Lua script ({@code read-group.lua}, still used on a Redis Cluster) converts every
@@ -132,12 +132,12 @@ public final class FencedReadConnection implements AutoCloseable {
      * @param offsets  one per stream key: {@code >} for new entries, or an id to re-read the consumer's pending entries after it
      * @param seen     one per stream key: the last entry id the reader received of it ({@code -} when none), so that a
      *                 script read of new entries re-sent after its reply was lost is noticed ({@link GroupRead#resent};
-     *                 on a Redis Cluster, whose connection Lettuce re-establishes)
+     *                 with a cluster client that re-sends the commands of a lost connection)
      * @param streams  one per stream key: its logical name, and the task and partition, for the dead-letter entry of
      *                 entries found deleted before the group read them ({@link GroupRead#deletedUnread})
      * @return the entries XREADGROUP returned, as bytes, what the read found deleted unread, and whether the consumer
-     *         held entries after those the reader saw ({@link GroupRead#resent}: the entries are then to be dropped and
-     *         re-read from the pending list); errors with {@link ReadConnectionLostException} when the connection was
+     *         held entries after those the reader saw ({@link GroupRead#resent}: the script then read nothing, and
+     *         the reader re-reads its pending list); errors with {@link ReadConnectionLostException} when the connection was
      *         lost before the reply or could not be opened again (the read ran whole or not at all), with
      *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, or with
      *         Redis' error (e.g. NOGROUP) when the read failed
