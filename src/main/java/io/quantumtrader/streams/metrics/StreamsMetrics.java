@@ -63,13 +63,6 @@ public final class StreamsMetrics {
     }
 
     /**
-     * A global table's entry its replicas skip (no subject, or not decodable): counted once per entry in
-     * {@code qt.streams.global.entries.skipped{store}}, however many tasks and runs rebuild the table from the stream
-     * (after the first 10,000 distinct entries, each time a replica reads one).
-     *
-     * @param entry {@code <stream key>/<entry id>}
-     */
-    /**
      * Counts a task's read that came back without its entries because its reply (or connection) was lost, and was
      * followed by a re-read of the consumer's pending list ({@code PartitionReader}; docs/OPERATIONS.md "Connections
      * lost before a reply").
@@ -84,6 +77,13 @@ public final class StreamsMetrics {
                 .tags(common).tag("task", task).tag("reason", reason).register(registry).increment();
     }
 
+    /**
+     * A global table's entry its replicas skip (no subject, or not decodable): counted once per entry in
+     * {@code qt.streams.global.entries.skipped{store}}, however many tasks and runs rebuild the table from the stream
+     * (after the first 10,000 distinct entries, each time a replica reads one).
+     *
+     * @param entry {@code <stream key>/<entry id>}
+     */
     public void globalEntrySkipped(String store, String entry) {
         String id = store + "|" + entry;
         if (skippedGlobalEntries.size() >= 10_000 || skippedGlobalEntries.add(id)) {

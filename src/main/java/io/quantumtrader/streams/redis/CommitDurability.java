@@ -32,6 +32,11 @@ public final class CommitDurability {
         }
     }
 
+    /** @return true when commits wait for replicas ({@code WAIT}) before they count */
+    public boolean waitsForReplicas() {
+        return replicas > 0;
+    }
+
     /**
      * @param write      a write on the commit connection (a commit, an outbox forward), subscribed by the returned Mono
      * @param keyOfWrite a key the write changes (its slot names the master on a cluster)

@@ -624,9 +624,9 @@ public final class PartitionReader {
     /**
      * The fenced-read connection was lost before a read's reply: Redis ran the read whole (its entries are pending for
      * this consumer) or not at all. The next read re-reads the pending entries after the last one received, which
-     * finds them either way, on a connection opened anew (on a Redis Cluster, once Lettuce reconnected: the re-read
-     * waits 100 ms, doubling with each loss in a row); after {@link #MAX_CONNECTION_LOSSES} such losses in a row the
-     * read fails (the task restarts).
+     * finds them either way, on a connection opened anew (on a Redis Cluster, once Lettuce reconnected): the re-read
+     * waits 100 ms, doubling with each loss in a row; a loss after {@link #MAX_CONNECTION_LOSSES} in a row fails the
+     * read (the task restarts).
      *
      * @return an empty read, after the wait, when it is tried again
      */

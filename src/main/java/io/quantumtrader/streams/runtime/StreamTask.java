@@ -797,12 +797,13 @@ public final class StreamTask {
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 // counted only once durable (WAIT): a commit the replicas did not acknowledge may vanish in a failover
                 // and be processed again; one that survives is not counted (docs/OPERATIONS.md "commit durability")
-                .doOnNext(acked -> counted(prepared, acked, System.nanoTime() - started))
                 .doOnError(e -> {
-                    if (!definitelyNotMade(e)) {
+                    // with WAIT, a commit counts only once replicated: one whose outcome is unknown is not counted
+                    if (!definitelyNotMade(e) && !durability.waitsForReplicas()) {
                         uncertainCommits.add(new UncertainCommit(prepared, runId));
                     }
                 })
+                .doOnNext(acked -> counted(prepared, acked, System.nanoTime() - started))
                 .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
                         prepared.entries(), e.toString()));
     }

@@ -1,4 +1,5 @@
 -- Commits one task batch atomically (DESIGN §2 commit protocol):
+--   (0) a commit this task run already made, sent again (below): answered from the meta hash, nothing written;
 --   (1) fencing check, (2) commit-sequence check, (3) every other check that can fail: key types, consumer groups,
 --   then, and only then, the writes: (4) state (HSET/HDEL), (5) outputs (XADD, MAXLEN ~), (6) the batch's input
 --   event ids into the task's dedupe log (one element for the whole batch), (7) acknowledgements (XACK), (8) the
@@ -37,19 +38,22 @@
 -- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
 --#include consumer-groups.lib.lua
 local OFFSET = 3
-local owner = redis.call('GET', KEYS[1])
-if owner ~= ARGV[1] then
-  return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[1])
-end
-local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
 local ACKED_KEPT = 8
+local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
 if seq ~= ARGV[3] then
+  -- before the lease check: a commit made, then sent again after the lease moved, was made (it writes nothing now)
   local made = tonumber(ARGV[3]) + 1 -- the sequence of the commit sent
   local last = tonumber(seq)
   if last >= made and last - made < ACKED_KEPT
       and redis.call('HGET', KEYS[2], 'commit-run.' .. (made % ACKED_KEPT)) == ARGV[6] then
     return tonumber(redis.call('HGET', KEYS[2], 'commit-acked.' .. (made % ACKED_KEPT)) or '0') -- made, sent again
   end
+end
+local owner = redis.call('GET', KEYS[1])
+if owner ~= ARGV[1] then
+  return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[1])
+end
+if seq ~= ARGV[3] then
   return redis.error_reply('OUT_OF_SEQUENCE commit follows ' .. ARGV[3] .. ' but the last commit is ' .. seq)
 end
 local group = ARGV[2]

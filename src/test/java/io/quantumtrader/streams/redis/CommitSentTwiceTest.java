@@ -64,5 +64,14 @@ class CommitSentTwiceTest {
         assertThatThrownBy(() -> script.commit(one, lease, meta, "token", "g", 0, dedupe, "run-b").block(T))
                 .as("another run's commit 1").isInstanceOf(CommitSequenceException.class);
         assertThat(redis.opsForStream().size(out).block(T)).isEqualTo(2L);
+
+        // the lease moved before Lettuce sent a made commit again: it was made, so it answers (and writes nothing)
+        redis.opsForValue().set(lease, "new-owner").block(T);
+        assertThat(script.commit(two, lease, meta, "token", "g", 1, dedupe, "run-a").block(T)).isEqualTo(1L);
+        CommitBatch three = new CommitBatch();
+        three.add(out, 0, Map.of("n", "out-3"));
+        assertThatThrownBy(() -> script.commit(three, lease, meta, "token", "g", 2, dedupe, "run-a").block(T))
+                .as("a new commit under the lost lease").isInstanceOf(TaskFencedException.class);
+        assertThat(redis.opsForStream().size(out).block(T)).isEqualTo(2L);
     }
 }
