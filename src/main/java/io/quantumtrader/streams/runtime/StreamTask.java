@@ -299,8 +299,9 @@ public final class StreamTask {
     private static final class Run {
         final String token;
         /**
-         * Names this run's commits in the task's meta hash (commit.lua's {@code commit-run}): a commit sent again after
-         * its reply was lost is recognised as this run's, not as another's that came first.
+         * Names this run's commits in the task's meta hash (commit.lua's {@code commit-run.<seq mod 8>}): a commit sent
+         * again after its reply was lost, or one whose outcome was unknown ({@link #countUncertain}), is recognised as
+         * this run's, not as another's with the same sequence.
          */
         final String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         final Sinks.Empty<Void> stopped = Sinks.empty();
