@@ -1,7 +1,5 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -26,27 +24,15 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
-    private final RedisClusterClient client;
-    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
     /**
-     * Counts every connection of the client lost without being closed by its owner ({@link #connectionsLost()}): the
-     * node connections a cluster connection writes on are Lettuce's own and not told apart here, so a loss of any (the
-     * template's too) counts. Connections closed on purpose do not: the topology refresh opens and closes connections
-     * to every node every 30 s, and counting their closes failed a commit's WAIT now and then for nothing.
+     * Losses of any connection of the client ({@link #connectionsLost()}): the node connections a cluster connection
+     * writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
      */
-    private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
-        @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (!handler.isClosed()) {
-                lost.incrementAndGet();
-            }
-        }
-    };
+    private final ConnectionLosses losses;
 
     private ClusterCommitConnection(RedisClusterClient client, StatefulRedisClusterConnection<byte[], byte[]> connection) {
-        this.client = client;
         this.connection = connection;
-        client.addListener(losses);
+        this.losses = new ConnectionLosses(client, handler -> true);
     }
 
     /** @return a new connection when the template runs on Lettuce against a Redis Cluster, else empty */
@@ -85,12 +71,12 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     @Override
     public long connectionsLost() {
-        return lost.get();
+        return losses.count();
     }
 
     @Override
     public void close() {
-        client.removeListener(losses);
+        losses.close();
         ConnectionClose.awaitClose(connection);
         dispatch.close();
     }

@@ -1,8 +1,6 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -29,22 +27,12 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
-    private final RedisClient client;
-    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
-    /** Counts the losses of this connection ({@link #connectionsLost()}). */
-    private final RedisConnectionStateListener losses = new RedisConnectionStateListener() {
-        @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (handler == connection && !handler.isClosed()) {
-                lost.incrementAndGet();
-            }
-        }
-    };
+    /** Losses of this connection ({@link #connectionsLost()}). */
+    private final ConnectionLosses losses;
 
     private CommitConnection(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
-        this.client = client;
         this.connection = connection;
-        client.addListener(losses);
+        this.losses = new ConnectionLosses(client, handler -> handler == connection);
     }
 
     /**
@@ -112,12 +100,12 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     @Override
     public long connectionsLost() {
-        return lost.get();
+        return losses.count();
     }
 
     @Override
     public void close() {
-        client.removeListener(losses);
+        losses.close();
         ConnectionClose.awaitClose(connection);
         dispatch.close();
     }

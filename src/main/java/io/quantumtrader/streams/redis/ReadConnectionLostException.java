@@ -29,9 +29,6 @@ public final class ReadConnectionLostException extends RuntimeException {
                     || m.startsWith("Currently not connected"))) {
                 return true;
             }
-            if (e.getCause() == e) {
-                break;
-            }
         }
         return false;
     }
