@@ -1,5 +1,7 @@
 package io.quantumtrader.streams.redis;
 
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -12,16 +14,28 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Redis Cluster counterpart of {@link CommitConnection}: a dedicated Lettuce cluster connection (same seeds,
  * credentials, TLS and topology refresh as the template's client) for commit scripts. Each script goes to the master
  * of its first key's slot on that node's connection, in subscription order (dispatched from the connection's
- * {@link DispatchThread}), so a task's pipelined commits stay in order; {@code WAIT} is sent on the same node
- * connection, after the commit, so it covers it.
+ * {@link DispatchThread}), so a task's pipelined commits stay in order.
+ *
+ * <p>This class follows {@code MOVED} and {@code ASK} redirections itself instead of leaving them to Lettuce, and
+ * records the node connection that applied each write ({@link WrittenOn}), so the {@code WAIT} after it goes to that
+ * node: during a resharding a commit redirected to another master was applied there, while a {@code WAIT} sent to the
+ * master of the client's slot map (which an {@code ASK} leaves unchanged, and a {@code MOVED} changes only after the
+ * topology refresh it triggers) counted that node's replicas for a connection that had written nothing there, and
+ * returned at once (ClusterCommitDurabilityTest).
  */
 public final class ClusterCommitConnection implements OrderedScriptConnection {
 
+    /** Redirections followed for one write before it fails (Lettuce's default {@code maxRedirects}). */
+    static final int MAX_REDIRECTS = 5;
+
+    private final RedisClusterClient client;
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
     /**
@@ -29,8 +43,11 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
      * writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
      */
     private final ConnectionLosses losses;
+    /** A topology refresh this connection asked for after a {@code MOVED} and that has not finished. */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private ClusterCommitConnection(RedisClusterClient client, StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        this.client = client;
         this.connection = connection;
         this.losses = new ConnectionLosses(client, handler -> true);
     }
@@ -44,29 +61,87 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return Optional.of(new ClusterCommitConnection(client, client.connect(ByteArrayCodec.INSTANCE)));
     }
 
-    /** Lettuce's advanced cluster commands: a script goes to its first key's master, SCRIPT LOAD to every node. */
+    /** Lettuce's advanced cluster commands: SCRIPT LOAD goes to every node. */
     @Override
     public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
         return connection.async();
     }
 
-    /** {@link OrderedScriptConnection#eval}, dispatched from this connection's {@link DispatchThread}. */
+    /**
+     * EVALSHA (EVAL when the node has not cached the script) on the connection of the master of {@code keys[0]}'s slot,
+     * following {@code MOVED}/{@code ASK} (at most {@value #MAX_REDIRECTS}; a {@code MOVED} also asks for a topology
+     * refresh); dispatched on subscription, in order. Records the node connection that applied it in the subscriber's
+     * {@link WrittenOn}, when there is one.
+     *
+     * @throws IllegalStateException (as the Mono's error) when no master serves the slot
+     */
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return dispatch.send(() -> OrderedScriptConnection.super.eval(sha1, source, keys, args));
+        return Mono.deferContextual(context -> {
+            WrittenOn writtenOn = context.getOrDefault(WrittenOn.class, null);
+            Script script = new Script(sha1, source, keys, args);
+            return dispatch.send(() -> {
+                RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(keys[0]));
+                if (master == null) {
+                    return Mono.error(new IllegalStateException("no master serves the slot of "
+                            + new String(keys[0], java.nio.charset.StandardCharsets.UTF_8) + " (cluster down?)"));
+                }
+                return evalOn(master.getUri().getHost(), master.getUri().getPort(), false, script, writtenOn, MAX_REDIRECTS);
+            });
+        });
     }
 
+    /** Runs on the dispatch thread: the script on the node {@code host:port}, after {@code ASKING} when {@code ask}. */
+    private Mono<Long> evalOn(String host, int port, boolean ask, Script script, WrittenOn writtenOn, int redirectsLeft) {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> nodeConnection =
+                connection.getConnectionAsync(host, port, ConnectionIntent.WRITE);
+        // a node connection already open is written on at once, here on the dispatch thread, keeping commits in order;
+        // one still connecting is written on once connected (dispatched again, as Lettuce does with its own redirects)
+        Mono<Long> sent = nodeConnection.isDone() && !nodeConnection.isCompletedExceptionally()
+                ? sendOn(nodeConnection.join(), ask, script, writtenOn)
+                : Mono.fromCompletionStage(nodeConnection).flatMap(node -> dispatch.send(() -> sendOn(node, ask, script, writtenOn)));
+        return sent.onErrorResume(e -> redirectsLeft > 0 && ClusterRedirect.of(e).isPresent(), e -> {
+                    ClusterRedirect redirect = ClusterRedirect.of(e).orElseThrow();
+                    if (!redirect.ask()) {
+                        refreshTopology();
+                    }
+                    String target = redirect.host().isEmpty() ? host : redirect.host();
+                    return dispatch.send(() -> evalOn(target, redirect.port(), redirect.ask(), script, writtenOn, redirectsLeft - 1));
+                });
+    }
+
+    /** The script on {@code node} by SHA-1, by source when the node has not cached it; records the node that applied it. */
+    private Mono<Long> sendOn(StatefulRedisConnection<byte[], byte[]> node, boolean ask, Script script, WrittenOn writtenOn) {
+        return script.send(node, ask, true)
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> script.send(node, ask, false)))
+                .doOnNext(applied -> {
+                    if (writtenOn != null) {
+                        writtenOn.record(node);
+                    }
+                });
+    }
+
+    /** Asks Lettuce to re-read the slot map (one refresh at a time), as its own redirection handling does on MOVED. */
+    private void refreshTopology() {
+        if (refreshing.compareAndSet(false, true)) {
+            client.refreshPartitionsAsync().whenComplete((ok, e) -> refreshing.set(false));
+        }
+    }
+
+    /**
+     * WAIT on the node connection that applied the write ({@link WrittenOn}), so it covers that write.
+     *
+     * @throws IllegalStateException (as the Mono's error) when no node connection was recorded: the write did not go
+     *                               through {@link #eval}
+     */
     @Override
-    public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
-        return dispatch.send(() -> {
-            RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-            if (master == null) {
-                return Mono.error(new IllegalStateException("no master serves the slot of " + key + " (cluster down?)"));
-            }
-            return Mono.fromCompletionStage(connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort(),
-                            ConnectionIntent.WRITE))
-                    .flatMap(node -> Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs)));
-        });
+    public Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs) {
+        StatefulRedisConnection<byte[], byte[]> node = write.node();
+        if (node == null) {
+            return Mono.error(new IllegalStateException("a WAIT needs the node that applied the write, and none was "
+                    + "recorded: the write did not go through the commit connection"));
+        }
+        return dispatch.send(() -> Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs)));
     }
 
     @Override
@@ -79,5 +154,18 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         losses.close();
         ConnectionClose.awaitClose(connection);
         dispatch.close();
+    }
+
+    /** One script call, as sent to a node. */
+    private record Script(String sha1, byte[] source, byte[][] keys, byte[][] args) {
+
+        /** Sends it (ASKING first when {@code ask}, on the same connection) by SHA-1 when {@code bySha}, else by source. */
+        Mono<Long> send(StatefulRedisConnection<byte[], byte[]> node, boolean ask, boolean bySha) {
+            if (ask) {
+                node.async().asking();
+            }
+            return Mono.fromCompletionStage(bySha ? node.async().<Long>evalsha(sha1, ScriptOutputType.INTEGER, keys, args)
+                    : node.async().<Long>eval(source, ScriptOutputType.INTEGER, keys, args));
+        }
     }
 }

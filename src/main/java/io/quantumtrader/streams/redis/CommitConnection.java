@@ -93,8 +93,9 @@ public final class CommitConnection implements OrderedScriptConnection {
         return command;
     }
 
+    /** WAIT on this connection, the only one commits go out on ({@code write} records nothing here). */
     @Override
-    public Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs) {
+    public Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs) {
         return dispatch.send(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
     }
 

@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.redis;
 
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Commit durability ({@code CommitOptions.waitReplicas}): after a commit, {@code WAIT <replicas> <timeout>} on the
@@ -38,21 +39,23 @@ public final class CommitDurability {
     }
 
     /**
-     * @param write      a write on the commit connection (a commit, an outbox forward), subscribed by the returned Mono
-     * @param keyOfWrite a key the write changes (its slot names the master on a cluster)
+     * @param write a write on the commit connection (a commit, an outbox forward), subscribed by the returned Mono; it
+     *              runs with a {@link WrittenOn} in its Reactor context, so the WAIT goes where it was applied
      * @return the write's result once the replicas acknowledged it (at once when no WAIT is configured); errors with
      *         {@link CommitNotReplicatedException} when fewer did in time, or when a connection of the commit
      *         connection was lost between the write and the WAIT's reply: a WAIT covers only its own connection's
      *         writes, so one Lettuce sent again after a reconnect returned at once although the replica did not hold
      *         the write (CommitDurabilityTest)
      */
-    public <T> Mono<T> durable(Mono<T> write, String keyOfWrite) {
+    public <T> Mono<T> durable(Mono<T> write) {
         if (replicas == 0) {
             return write;
         }
         return Mono.defer(() -> {
             long lostBefore = connection.connectionsLost();
-            return write.flatMap(result -> connection.waitForReplicas(keyOfWrite, replicas, timeoutMs)
+            WrittenOn writtenOn = new WrittenOn();
+            return write.contextWrite(Context.of(WrittenOn.class, writtenOn))
+                    .flatMap(result -> connection.waitForReplicas(writtenOn, replicas, timeoutMs)
                     .flatMap(n -> {
                         if (connection.connectionsLost() != lostBefore) {
                             return Mono.error(new CommitNotReplicatedException("the connection was lost between the "

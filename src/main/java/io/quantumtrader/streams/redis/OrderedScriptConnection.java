@@ -34,12 +34,14 @@ public interface OrderedScriptConnection extends AutoCloseable {
     }
 
     /**
-     * {@code WAIT replicas timeoutMs} on the connection that carried the writes to {@code key}'s server, so it covers
-     * every write sent before it there.
+     * {@code WAIT replicas timeoutMs} on the connection that applied {@code write} (on a cluster: the node that applied
+     * it, which during a resharding need not be the slot map's master), so it covers every write sent before it there.
      *
+     * @param write where the write went, recorded by {@link #eval} when the write ran in a context holding it
+     *              ({@link CommitDurability#durable})
      * @return the number of replicas that acknowledged them
      */
-    Mono<Long> waitForReplicas(String key, int replicas, long timeoutMs);
+    Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs);
 
     /**
      * @return how many times a connection this one sends its commands on was lost so far (only grows). A WAIT counts

@@ -144,7 +144,7 @@ public final class OutboxForwarder {
             args.set(countIndex, Integer.toString(n));
         }
         return durability.durable(connection != null ? FORWARD.executeForLong(connection, keys, args)
-                        : FORWARD.executeForLong(redis, keys, args), keys.get(0))
+                        : FORWARD.executeForLong(redis, keys, args))
                 .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> new CommitRejectedException(
                         "outbox " + producer + " cannot be forwarded: " + RedisErrors.rootMessage(err).replaceFirst("^(ERR )?REJECTED ", ""), false));
     }

@@ -792,7 +792,7 @@ public final class StreamTask {
     private Mono<Long> landed(TaskContext.PreparedCommit prepared, String token, String runId) {
         long started = System.nanoTime();
         return durability.durable(commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group,
-                        prepared.previousCommit(), prepared.dedupe(), runId), leaseKey)
+                        prepared.previousCommit(), prepared.dedupe(), runId))
                 .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment())
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())

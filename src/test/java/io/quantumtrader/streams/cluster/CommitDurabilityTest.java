@@ -141,14 +141,14 @@ class CommitDurabilityTest {
             CommitDurability durability = new CommitDurability(commits, 1, Duration.ofMillis(1_500));
             byte[] script = "redis.call('SET', KEYS[1], 'v') return 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             byte[][] key = {"k".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
-            assertThat(durability.durable(commits.eval("0".repeat(40), script, key, new byte[0][]), "k").block(Duration.ofSeconds(10)))
+            assertThat(durability.durable(commits.eval("0".repeat(40), script, key, new byte[0][])).block(Duration.ofSeconds(10)))
                     .as("with the replica running").isEqualTo(1L);
 
             signal(replica, "STOP");
             try {
                 Mono<Long> write = commits.eval("0".repeat(40), script, key, new byte[0][])
                         .doOnNext(written -> proxy.dropConnectionOnNextReply()); // the next reply is the WAIT's
-                assertThatThrownBy(() -> durability.durable(write, "k").block(Duration.ofSeconds(20)))
+                assertThatThrownBy(() -> durability.durable(write).block(Duration.ofSeconds(20)))
                         .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
                         .hasMessageContaining("connection was lost");
                 assertThat(proxy.connectionsDropped()).isEqualTo(1);
