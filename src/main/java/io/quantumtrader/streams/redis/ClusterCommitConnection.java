@@ -70,14 +70,15 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     /**
      * EVALSHA (EVAL when the node has not cached the script) on the connection of the master of {@code keys[0]}'s slot,
      * following {@code MOVED}/{@code ASK} (at most {@value #MAX_REDIRECTS}; a {@code MOVED} also asks for a topology
-     * refresh); dispatched on subscription, in order. Records the node connection that applied it in the subscriber's
+     * refresh) and sending it again while its slot is being migrated ({@link TryAgainRetry#retriedInOrder}: pipelined
+     * commits refused in turn are sent again in turn); dispatched on subscription, in order. Records the node connection that applied it in the subscriber's
      * {@link WrittenOn}, when there is one.
      *
      * @throws IllegalStateException (as the Mono's error) when no master serves the slot
      */
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return Mono.deferContextual(context -> {
+        return TryAgainRetry.retriedInOrder(Mono.deferContextual(context -> {
             WrittenOn writtenOn = context.getOrDefault(WrittenOn.class, null);
             Script script = new Script(sha1, source, keys, args);
             return dispatch.send(() -> {
@@ -88,7 +89,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
                 }
                 return evalOn(master.getUri().getHost(), master.getUri().getPort(), false, script, writtenOn, MAX_REDIRECTS);
             });
-        });
+        }), dispatch.scheduler());
     }
 
     /** Runs on the dispatch thread: the script on the node {@code host:port}, after {@code ASKING} when {@code ask}. */

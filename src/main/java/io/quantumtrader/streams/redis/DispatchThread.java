@@ -39,6 +39,11 @@ final class DispatchThread implements AutoCloseable {
         return Mono.defer(dispatch).subscribeOn(thread);
     }
 
+    /** @return the thread as a Reactor scheduler, e.g. for timers whose actions must stay in order with its dispatches */
+    Scheduler scheduler() {
+        return thread;
+    }
+
     /** Stops the thread; a later {@link #send} fails with Reactor's {@code RejectedExecutionException}. */
     @Override
     public void close() {

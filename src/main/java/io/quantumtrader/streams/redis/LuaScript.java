@@ -103,19 +103,19 @@ public final class LuaScript {
 
     /**
      * Keys and arguments are encoded on the calling thread, when this method is called (not on the connection's I/O
-     * thread when the script is sent).
+     * thread when the script is sent). Sent again while its slot is being migrated ({@link TryAgainRetry}).
      *
      * @return the script's integer reply
      */
     Mono<Long> executeForLong(ReactiveStringRedisTemplate redis, List<String> keys, List<?> args) {
         byte[][] encoded = bytes(keys, args);
         int numKeys = keys.size();
-        return redis.execute(connection -> connection.scriptingCommands()
+        return TryAgainRetry.retried(redis.execute(connection -> connection.scriptingCommands()
                         .<Long>evalSha(sha1, ReturnType.INTEGER, numKeys, wrap(encoded))
                         .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"),
                                 e -> connection.scriptingCommands().eval(source.duplicate(), ReturnType.INTEGER, numKeys,
                                         wrap(encoded))))
-                .next();
+                .next());
     }
 
     /**

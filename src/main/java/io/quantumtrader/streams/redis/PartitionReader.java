@@ -523,6 +523,7 @@ public final class PartitionReader {
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids,
                             seenIds(keys), perStream, readStreams)
+                    .transform(TryAgainRetry::retried) // a Redis Cluster migrating the task's slot: nothing was read
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(READ_TIMEOUT)
@@ -536,7 +537,7 @@ public final class PartitionReader {
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
                     seenIds(streamKeys), streamKeys);
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
-            read = redis.execute(FENCED_READ, keys, args, ARGS, RAW)
+            read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW))
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     // the same guard as the transaction's: a script read Redis ran whose reply never reached this
                     // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when

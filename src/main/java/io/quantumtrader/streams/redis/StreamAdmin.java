@@ -3,6 +3,7 @@ package io.quantumtrader.streams.redis;
 import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -99,7 +100,7 @@ public final class StreamAdmin {
      * @return true when created
      */
     public Mono<Boolean> ensureGroup(String streamKey, String group) {
-        return redis.execute(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group))
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group))
                 .next().map(n -> n == 1L);
     }
 
@@ -115,7 +116,7 @@ public final class StreamAdmin {
      * @return the new token; empty when another instance holds the lease
      */
     public Mono<String> acquireLease(String leaseKey, String fenceKey, String ownerKey, String instanceId, Duration ttl) {
-        return redis.execute(ACQUIRE_LEASE, List.of(leaseKey, fenceKey, ownerKey), List.of(instanceId, Long.toString(ttl.toMillis())))
+        return script(ACQUIRE_LEASE, List.of(leaseKey, fenceKey, ownerKey), List.of(instanceId, Long.toString(ttl.toMillis())))
                 .next()
                 .filter(token -> token > 0)
                 .map(String::valueOf);
@@ -127,13 +128,13 @@ public final class StreamAdmin {
      * @return true when renewed; false when it expired or another token holds it (the caller is fenced)
      */
     public Mono<Boolean> renewLease(String leaseKey, String ownerKey, String token, Duration ttl) {
-        return redis.execute(RENEW_LEASE, List.of(leaseKey, ownerKey), List.of(token, Long.toString(ttl.toMillis())))
+        return script(RENEW_LEASE, List.of(leaseKey, ownerKey), List.of(token, Long.toString(ttl.toMillis())))
                 .next().map(n -> n == 1L);
     }
 
     /** Releases a lease, only while it holds {@code token}; @return true when released */
     public Mono<Boolean> releaseLease(String leaseKey, String ownerKey, String token) {
-        return redis.execute(RELEASE_LEASE, List.of(leaseKey, ownerKey), List.of(token)).next().map(n -> n == 1L);
+        return script(RELEASE_LEASE, List.of(leaseKey, ownerKey), List.of(token)).next().map(n -> n == 1L);
     }
 
     /** @return the instance id holding the lease, empty when the lease is free */
@@ -146,7 +147,7 @@ public final class StreamAdmin {
      *         {@code minIdle} for a consumer other than {@code owner}
      */
     public Mono<Long> orphanedPending(String streamKey, String group, String owner, Duration minIdle) {
-        return redis.execute(ORPHANED_PENDING, List.of(streamKey), List.of(group, Long.toString(minIdle.toMillis()), owner)).next();
+        return script(ORPHANED_PENDING, List.of(streamKey), List.of(group, Long.toString(minIdle.toMillis()), owner)).next();
     }
 
     /**
@@ -163,7 +164,7 @@ public final class StreamAdmin {
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
                                     Duration minIdle, String token, String streamName, int partition, String taskId) {
-        return redis.execute(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey), List.of(group, consumer,
+        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey), List.of(group, consumer,
                         Long.toString(minIdle.toMillis()), token, streamName, Integer.toString(partition), taskId))
                 .next()
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
@@ -182,19 +183,19 @@ public final class StreamAdmin {
      */
     public Mono<Long> trimByRetention(String streamKey, Duration retention, long nowMillis) {
         long minId = Math.max(0, nowMillis - retention.toMillis());
-        return redis.execute(TRIM_RETENTION, List.of(streamKey), List.of(Long.toString(minId))).next();
+        return script(TRIM_RETENTION, List.of(streamKey), List.of(Long.toString(minId))).next();
     }
 
     /** @return pending entries and lag of the group on the stream partition (XINFO GROUPS) */
     public Mono<GroupLag> groupLag(String streamKey, String group) {
-        return redis.execute(GROUP_LAG, List.of(streamKey), List.of(group)).next()
+        return script(GROUP_LAG, List.of(streamKey), List.of(group)).next()
                 .map(l -> new GroupLag(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
                         String.valueOf(l.get(2)).isEmpty() ? null : String.valueOf(l.get(2)), ((Number) l.get(3)).longValue()));
     }
 
     /** @return the group's consumers (empty when the stream or group does not exist) */
     public Mono<List<ConsumerInfo>> consumers(String streamKey, String group) {
-        return redis.execute(CONSUMERS, List.of(streamKey), List.of(group)).next()
+        return script(CONSUMERS, List.of(streamKey), List.of(group)).next()
                 .map(l -> {
                     List<ConsumerInfo> out = new java.util.ArrayList<>();
                     for (int i = 0; i + 2 < l.size(); i += 3) {
@@ -213,7 +214,7 @@ public final class StreamAdmin {
      * @return how many were removed
      */
     public Mono<Long> removeStaleConsumers(String streamKey, String group, String self, Duration idle) {
-        return redis.execute(REMOVE_STALE, List.of(streamKey), List.of(group, Long.toString(idle.toMillis()), self)).next();
+        return script(REMOVE_STALE, List.of(streamKey), List.of(group, Long.toString(idle.toMillis()), self)).next();
     }
 
     /** @return the number of entries delivered to the group and not yet acknowledged */
@@ -232,7 +233,7 @@ public final class StreamAdmin {
 
     /** @return the stream's length and consumer groups (XLEN, XINFO GROUPS) */
     public Mono<StreamGroups> groups(String streamKey) {
-        return redis.execute(GROUPS, List.of(streamKey), List.of()).next()
+        return script(GROUPS, List.of(streamKey), List.of()).next()
                 .map(l -> new StreamGroups(((Number) l.get(0)).longValue(),
                         l.subList(1, l.size()).stream().map(String::valueOf).toList()));
     }
@@ -240,6 +241,11 @@ public final class StreamAdmin {
     /** @return the number of entries in the stream */
     public Mono<Long> length(String streamKey) {
         return redis.opsForStream().size(streamKey);
+    }
+
+    /** Runs a script of this class, sent again while its slot is being migrated ({@link TryAgainRetry}). */
+    private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args) {
+        return TryAgainRetry.retried(redis.execute(script, keys, args));
     }
 
     private static RedisScript<Long> script(String name) {
@@ -254,7 +260,7 @@ public final class StreamAdmin {
      */
     @SuppressWarnings("unchecked")
     public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
-        return redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
+        return script(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
                 // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts)
                 .timeout(PartitionReader.READ_TIMEOUT)
                 .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());

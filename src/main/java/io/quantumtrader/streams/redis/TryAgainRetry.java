@@ -1,0 +1,66 @@
+package io.quantumtrader.streams.redis;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
+
+import java.time.Duration;
+
+/**
+ * Sends a command again when a Redis Cluster refused it with {@code TRYAGAIN}: its keys' slot is being migrated and
+ * some of its keys are on the source, some on the target (Redis Cluster specification, "Multi-keys operations":
+ * "the client should try again after some time"). Redis refuses such a command before running it, so sending it again
+ * does it once. Every script of the engine names several keys of one slot (a task's stream, lease, state, meta), so
+ * during a resharding each would otherwise fail its task, which restarted from its last commit (ClusterReshardingTest:
+ * 6–9 restarts in a run of four passes over six slots).
+ *
+ * <p>Waits 25 ms, doubling up to 1 s, with Reactor's jitter, at most {@value #ATTEMPTS} times (about 4 s in all, less
+ * than a lease's time to live); then the {@code TRYAGAIN} error itself is passed on.
+ */
+public final class TryAgainRetry {
+
+    /** Attempts after the first. */
+    static final int ATTEMPTS = 8;
+
+    private static final RetryBackoffSpec RETRY = Retry.backoff(ATTEMPTS, Duration.ofMillis(25))
+            .maxBackoff(Duration.ofSeconds(1))
+            .filter(TryAgainRetry::isTryAgain)
+            .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+
+    private TryAgainRetry() {
+    }
+
+    /** @return {@code command}, subscribed again (so sent again) after each {@code TRYAGAIN} */
+    public static <T> Mono<T> retried(Mono<T> command) {
+        return command.retryWhen(RETRY);
+    }
+
+    /**
+     * For a connection that keeps its commands in order ({@link ClusterCommitConnection}): the waits run on its one
+     * dispatch thread and without jitter, so two pipelined commits refused one after the other are sent again in the
+     * same order (with jitter the second one was sometimes sent first, failed out of sequence and restarted its task).
+     *
+     * @param timer the connection's dispatch thread
+     * @return {@code command}, subscribed again after each {@code TRYAGAIN}
+     */
+    static <T> Mono<T> retriedInOrder(Mono<T> command, reactor.core.scheduler.Scheduler timer) {
+        return command.retryWhen(RETRY.jitter(0).scheduler(timer));
+    }
+
+    /** @return {@code command} (a reply that errors before its first element), sent again after each {@code TRYAGAIN} */
+    public static <T> Flux<T> retried(Flux<T> command) {
+        return command.retryWhen(RETRY);
+    }
+
+    /** @return true when the error (or a cause) is Redis' {@code TRYAGAIN} reply */
+    static boolean isTryAgain(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
+                    && t.getMessage().startsWith("TRYAGAIN")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
