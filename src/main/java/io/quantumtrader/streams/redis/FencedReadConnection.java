@@ -147,7 +147,9 @@ public final class FencedReadConnection implements AutoCloseable {
                                 ReadStreams streams) {
         if (cluster != null) {
             // the cluster client fails the commands of a lost connection (REJECT_COMMANDS) instead of sending them again
-            return dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets, seen, count, streams))
+            // TRYAGAIN (the task's slot being migrated, its keys on two masters): nothing was read, so read again
+            return TryAgainRetry.retried(dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys,
+                            offsets, seen, count, streams)))
                     .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
         }
         return dispatch.send(() -> {

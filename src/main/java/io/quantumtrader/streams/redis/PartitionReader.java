@@ -523,7 +523,6 @@ public final class PartitionReader {
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids,
                             seenIds(keys), perStream, readStreams)
-                    .transform(TryAgainRetry::retried) // a Redis Cluster migrating the task's slot: nothing was read
                     // a read never blocks in Redis: one that has not come back fails the task, which restarts
                     // (a guard: a transaction read was once seen never to return while Redis was out of memory)
                     .timeout(READ_TIMEOUT)
