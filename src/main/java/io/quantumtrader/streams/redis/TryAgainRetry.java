@@ -15,13 +15,15 @@ import java.time.Duration;
  * during a resharding each would otherwise fail its task, which restarted from its last commit (ClusterReshardingTest:
  * 6–9 restarts in a run of four passes over six slots).
  *
- * <p>Waits 25 ms, doubling up to 1 s, with Reactor's jitter, at most {@value #ATTEMPTS} times (about 4 s in all, less
- * than a lease's time to live); then the {@code TRYAGAIN} error itself is passed on.
+ * <p>Waits 25 ms, doubling up to 1 s, with Reactor's jitter, at most {@value #ATTEMPTS} times (about 10 s in all);
+ * then the {@code TRYAGAIN} error itself is passed on. A slot's keys are refused this way for as long as its move takes
+ * when a command names a key that does not exist yet (Redis counts it as moved): a move of a few seconds (big streams)
+ * can still restart a task, whose read times out after 5 s.
  */
 public final class TryAgainRetry {
 
     /** Attempts after the first. */
-    static final int ATTEMPTS = 8;
+    static final int ATTEMPTS = 14;
 
     private static final RetryBackoffSpec RETRY = Retry.backoff(ATTEMPTS, Duration.ofMillis(25))
             .maxBackoff(Duration.ofSeconds(1))

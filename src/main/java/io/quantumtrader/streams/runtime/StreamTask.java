@@ -312,9 +312,12 @@ public final class StreamTask {
         final Sinks.Empty<Void> forwardFailed = Sinks.empty();
         /** Per input stream key, what the start's claim found: where each consumer group stands. */
         final Map<String, io.quantumtrader.streams.redis.StreamAdmin.Claim> claims = new java.util.concurrent.ConcurrentHashMap<>();
+        /** This run's commits, each sent again once if it overtook its predecessor. */
+        final CommitOrder commits;
 
-        Run(String token) {
+        Run(String token, Runnable onCommitResent) {
             this.token = token;
+            this.commits = new CommitOrder(onCommitResent);
         }
     }
 
@@ -353,7 +356,8 @@ public final class StreamTask {
      */
     Mono<Void> run(String token) {
         return Mono.defer(() -> {
-            Run run = new Run(token);
+            Run run = new Run(token, () -> log.info("task {}: a commit reached Redis before the one made ahead of it "
+                    + "(refused out of sequence, nothing written); sent again after it", id));
             if (outboxKey != null) {
                 run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
             }
@@ -541,7 +545,8 @@ public final class StreamTask {
                 .onBackpressureDrop()
                 .takeUntilOther(run.stopped.asMono());
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
-        // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts.
+        // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts; one
+        // that reached Redis before its predecessor is sent again once the predecessor landed (CommitOrder).
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE
                         ? aligned(align, null, executor, context).concatWith(punctuate(align, executor, context))
@@ -779,7 +784,7 @@ public final class StreamTask {
      * {@code recordsIn} for good (docs/BENCHMARKS.md, 2026-12-03 19:43 UTC; {@code DrainedCountersTest}).
      */
     private Mono<Void> commit(TaskContext.PreparedCommit prepared, String token, Run run) {
-        return Mono.defer(() -> Mono.fromFuture(landed(prepared, token, run.id).toFuture(), true))
+        return Mono.defer(() -> Mono.fromFuture(landed(prepared, token, run), true))
                 .doOnNext(acked -> {
                     if (outboxKey != null && prepared.batch().outboxed() > 0) {
                         forwardInBackground(run);
@@ -788,11 +793,15 @@ public final class StreamTask {
                 .then();
     }
 
-    /** The commit script, the durability wait and the counters of one commit, as one chain that is never cancelled. */
-    private Mono<Long> landed(TaskContext.PreparedCommit prepared, String token, String runId) {
+    /**
+     * The commit script, the durability wait and the counters of one commit, as one chain that is never cancelled; sent
+     * again once if it reached Redis before the run's previous commit ({@link CommitOrder}).
+     */
+    private java.util.concurrent.CompletableFuture<Long> landed(TaskContext.PreparedCommit prepared, String token, Run run) {
         long started = System.nanoTime();
-        return durability.durable(commitScript.commit(prepared.batch(), leaseKey, metaKey, token, group,
-                        prepared.previousCommit(), prepared.dedupe(), runId))
+        String runId = run.id;
+        return run.commits.send(Mono.defer(() -> durability.durable(commitScript.commit(prepared.batch(), leaseKey,
+                metaKey, token, group, prepared.previousCommit(), prepared.dedupe(), runId))), commit -> commit
                 .doOnError(CommitDurability.CommitNotReplicatedException.class, e -> counters.notReplicated.increment())
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
@@ -806,7 +815,7 @@ public final class StreamTask {
                 })
                 .doOnNext(acked -> counted(prepared, acked, System.nanoTime() - started))
                 .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
-                        prepared.entries(), e.toString()));
+                        prepared.entries(), e.toString())));
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.quantumtrader.streams.cluster;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.cluster.SlotHash;
 import io.quantumtrader.app.RedisConnection;
@@ -10,6 +14,7 @@ import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.scaleout.ScaleOutTopology;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
@@ -18,30 +23,67 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A resharding while a topology runs: every slot of the namespace's partitions moves to the other master and back, four
- * times, 100 ms apart, key by key, as {@code redis-cli --cluster reshard} does (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE,
- * SETSLOT NODE), while the run goes on and half the input is published. Appends, reads, commits, outbox forwards and lease renewals meet ASK, MOVED and TRYAGAIN
- * replies (TRYAGAIN is sent again: no task restarts); with {@code WAIT 1} each commit counts only once the replica of
- * the master that applied it has it. Every output once, in order, with the right count, and each record counted once.
+ * Resharding while a topology runs and half its input is published: slots move key by key, as
+ * {@code redis-cli --cluster reshard} does (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE). Appends, reads,
+ * commits, outbox forwards and lease renewals meet ASK, MOVED and TRYAGAIN replies (TRYAGAIN is sent again: no task
+ * restarts). Every output once, in order, with the right count, each record counted once.
  */
 class ClusterReshardingTest {
 
-    /** Times every slot of the namespace moves (to the other master and back, alternately). */
-    private static final int PASSES = 4;
+    private static final int KEYS = 24;
+    private static final int PER_KEY = 500;
 
+    /**
+     * Every slot of the run's partitions moves to the other master and back, four times, 100 ms apart; with
+     * {@code WAIT 1} each commit counts only once the replica of the master that applied it has it.
+     */
     @Test
     void everyOutputOnceInOrderWhileTheSlotsMoveBetweenMasters() throws Exception {
-        int keys = 24;
-        int perKey = 500;
+        try (TestCluster cluster = TestCluster.start(2, 1)) {
+            List<TestCluster.Node> masters = cluster.nodes().subList(0, 2);
+            runWhileSlotsMove(cluster, CommitOptions.defaults().withWait(1, Duration.ofSeconds(2)), 4,
+                    slot -> masterOfSlot(cluster, masters, slot).equals(masters.get(0)) ? masters.get(1) : masters.get(0),
+                    masters);
+        }
+    }
+
+    /**
+     * Scaling the cluster out: a third master joins while the run goes on (the client's slot map does not know it yet)
+     * and every slot of the run's partitions moves to it. Without {@code WAIT}: the new master has no replica.
+     */
+    @Test
+    void everyOutputOnceInOrderWhileAMasterJoinsAndTakesTheSlots() throws Exception {
+        try (TestCluster cluster = TestCluster.start(2, 0)) {
+            AtomicInteger joined = new AtomicInteger(-1);
+            runWhileSlotsMove(cluster, CommitOptions.defaults(), 1, slot -> {
+                if (joined.get() < 0) {
+                    TestCluster.Node added = cluster.addMaster();
+                    joined.set(cluster.nodes().indexOf(added));
+                }
+                return cluster.nodes().get(joined.get());
+            }, cluster.nodes());
+            assertThat(cluster.nodes()).hasSize(3);
+        }
+    }
+
+    /**
+     * Publishes half the input, starts the run, moves every slot of its partitions {@code passes} times (100 ms apart)
+     * while publishing the other half, and checks the outputs once the run drained.
+     *
+     * @param targetOf the master a slot moves to (called by the resharding thread)
+     * @param masters  the masters serving slots at the start
+     */
+    private static void runWhileSlotsMove(TestCluster cluster, CommitOptions commits, int passes,
+                                         IntFunction<TestCluster.Node> targetOf, List<TestCluster.Node> masters) throws Exception {
         String ns = "reshard" + System.nanoTime();
-        try (TestCluster cluster = TestCluster.start(2, 1);
-             RedisConnection redis = cluster.connect()) {
+        try (RedisConnection redis = cluster.connect()) {
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), ScaleOutTopology.CATALOG, "test");
-            List<EventPublisher.Event> events = ScaleOutTopology.events(keys, perKey);
+            List<EventPublisher.Event> events = ScaleOutTopology.events(KEYS, PER_KEY);
             publisher.sendAll(Flux.fromIterable(events.subList(0, events.size() / 2)), 256).block();
             Set<Integer> slots = new TreeSet<>();
             for (int p = 0; p < ScaleOutTopology.PARTITIONS; p++) {
@@ -51,13 +93,19 @@ class ClusterReshardingTest {
                     .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(20);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger moved = new AtomicInteger();
+            List<TestCluster.Node> known = new java.util.concurrent.CopyOnWriteArrayList<>(masters);
             Thread resharding = new Thread(() -> {
-                for (int pass = 0; pass < PASSES && !stop.get(); pass++) {
+                for (int pass = 0; pass < passes && !stop.get(); pass++) {
                     for (int slot : slots) {
                         if (stop.get()) {
-                            break;
+                            return;
                         }
-                        move(cluster, slot);
+                        TestCluster.Node source = masterOfSlot(cluster, known, slot);
+                        TestCluster.Node target = targetOf.apply(slot);
+                        if (!known.contains(target)) {
+                            known.add(target);
+                        }
+                        move(cluster, slot, source, target);
                         moved.incrementAndGet();
                         try {
                             Thread.sleep(100);
@@ -68,41 +116,37 @@ class ClusterReshardingTest {
                 }
             }, "resharding");
             // why tasks restarted, for the failure message (TaskManager logs each restart with its cause)
-            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> restarts = new ch.qos.logback.core.read.ListAppender<>();
-            ch.qos.logback.classic.Logger taskManager = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                    .getLogger("io.quantumtrader.streams.runtime.TaskManager");
-            restarts.start();
-            taskManager.addAppender(restarts);
+            ListAppender<ILoggingEvent> taskLog = new ListAppender<>();
+            Logger taskManager = (Logger) LoggerFactory.getLogger("io.quantumtrader.streams.runtime.TaskManager");
+            taskLog.start();
+            taskManager.addAppender(taskLog);
             try (StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, redis.template())
-                    .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofSeconds(2)))) {
+                    .withCommitOptions(commits)) {
                 runtime.start();
                 resharding.start();
-                // the rest published while the slots move: the publisher's appends meet ASK, MOVED and TRYAGAIN too
                 publisher.sendAll(Flux.fromIterable(events.subList(events.size() / 2, events.size())), 256).block();
                 resharding.join(120_000);
                 long processedWhileMoving = runtime.counters().recordsIn();
                 assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).as("drained: " + runtime.undrained()).isTrue();
-                assertThat(moved.get()).as("slot moves").isEqualTo(PASSES * slots.size());
-                assertThat(processedWhileMoving).as("records processed before the last move").isBetween(1L, keys * perKey - 1L);
-                assertThat(ScaleOutTopology.checkSequences(redis.template(), ns, perKey)).as("every output once, in order").isEmpty();
-                assertThat(ScaleOutTopology.outputCount(redis.template(), ns)).isEqualTo((long) keys * perKey);
+                assertThat(moved.get()).as("slot moves").isEqualTo(passes * slots.size());
+                assertThat(processedWhileMoving).as("records processed before the last move").isBetween(1L, KEYS * PER_KEY - 1L);
+                assertThat(ScaleOutTopology.checkSequences(redis.template(), ns, PER_KEY)).as("every output once, in order").isEmpty();
+                assertThat(ScaleOutTopology.outputCount(redis.template(), ns)).isEqualTo((long) KEYS * PER_KEY);
                 assertThat(runtime.counters().deadLettered()).as("dead-lettered").isZero();
+                assertThat(runtime.counters().recordsIn()).as("records counted in").isEqualTo((long) KEYS * PER_KEY);
                 // TRYAGAIN (keys of a task's slot on both masters) is sent again, not a task failure (TryAgainRetry)
-                assertThat(runtime.counters().restarts()).as("task restarts: %s", restarts.list.stream()
-                        .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).map(e -> e.getFormattedMessage()).toList()).isZero();
-                assertThat(runtime.counters().recordsIn()).as("records counted in").isEqualTo((long) keys * perKey);
+                assertThat(runtime.counters().restarts()).as("task restarts: %s", taskLog.list.stream()
+                        .filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList()).isZero();
             } finally {
                 stop.set(true);
                 resharding.join(30_000);
-                taskManager.detachAppender(restarts);
+                taskManager.detachAppender(taskLog);
             }
         }
     }
 
-    /** Moves {@code slot} to the other master, key by key (Redis Cluster specification, "Live reconfiguration"). */
-    private static void move(TestCluster cluster, int slot) {
-        TestCluster.Node source = masterOfSlot(cluster, slot);
-        TestCluster.Node target = cluster.nodes().get(0).equals(source) ? cluster.nodes().get(1) : cluster.nodes().get(0);
+    /** Moves {@code slot} from {@code source} to {@code target}, key by key (Redis Cluster specification, "Live reconfiguration"). */
+    private static void move(TestCluster cluster, int slot, TestCluster.Node source, TestCluster.Node target) {
         String sourceId = cluster.sync(source, c -> c.clusterMyId());
         String targetId = cluster.sync(target, c -> c.clusterMyId());
         cluster.sync(target, c -> c.clusterSetSlotImporting(slot, sourceId));
@@ -120,11 +164,10 @@ class ClusterReshardingTest {
         }
     }
 
-    /** @return the master serving {@code slot} (of the two masters, by their own view) */
-    private static TestCluster.Node masterOfSlot(TestCluster cluster, int slot) {
-        for (TestCluster.Node master : cluster.nodes().subList(0, 2)) {
-            if (cluster.<Long>sync(master, c -> c.clusterCountKeysInSlot(slot)) > 0
-                    || cluster.<String>sync(master, c -> c.clusterNodes()).lines()
+    /** @return the one of {@code masters} serving {@code slot}, by its own view */
+    private static TestCluster.Node masterOfSlot(TestCluster cluster, List<TestCluster.Node> masters, int slot) {
+        for (TestCluster.Node master : masters) {
+            if (cluster.<String>sync(master, c -> c.clusterNodes()).lines()
                     .filter(l -> l.contains("myself")).anyMatch(l -> serves(l, slot))) {
                 return master;
             }

@@ -232,6 +232,27 @@ public final class TestCluster implements AutoCloseable {
         return again;
     }
 
+    /**
+     * Starts a node and has it join the cluster as a master serving no slot (the first step of scaling a cluster out,
+     * before slots move to it). Not with {@link #startBehindProxies}.
+     *
+     * @return the new node, last in {@link #nodes()}
+     */
+    public Node addMaster() {
+        if (!proxies.isEmpty()) {
+            throw new IllegalStateException("addMaster does not put a proxy in front of the new node");
+        }
+        Node added = startNode(freePortPair());
+        nodes.add(added);
+        sync(added, c -> c.clusterMeet("127.0.0.1", nodes.get(0).port()));
+        int total = nodes.size();
+        waitFor("every node knows all " + total, Duration.ofSeconds(20), () -> live().stream()
+                .allMatch(n -> sync(n, c -> c.clusterInfo()).contains("cluster_known_nodes:" + total)));
+        // until it has the slot map, the new node answers CLUSTERDOWN (a MIGRATE to it fails)
+        awaitHealthy(Duration.ofSeconds(20));
+        return added;
+    }
+
     /** Waits until every live node reports cluster_state:ok (e.g. after a replica took over). */
     public void awaitHealthy(Duration timeout) {
         waitFor("cluster_state:ok on every live node", timeout, () -> live().stream()
