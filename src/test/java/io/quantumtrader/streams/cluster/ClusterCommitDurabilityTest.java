@@ -5,8 +5,6 @@ import io.lettuce.core.cluster.SlotHash;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitDurability;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -30,27 +28,15 @@ class ClusterCommitDurabilityTest {
     private static final String KEY = "{durable}k";
     private static final byte[] SET = "redis.call('SET', KEYS[1], ARGV[1]) return 1".getBytes(StandardCharsets.UTF_8);
 
-    static TestCluster cluster;
-    static RedisConnection redis;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.start(2, 1);
-        redis = cluster.connect();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @Test
     void aCommitRedirectedToAnotherMasterIsCountedOnlyWhenThatMastersReplicaHasIt() throws Exception {
+        try (TestCluster cluster = TestCluster.start(2, 1);
+             RedisConnection redis = cluster.connect()) {
+            redirectedCommits(cluster, redis);
+        }
+    }
+
+    private static void redirectedCommits(TestCluster cluster, RedisConnection redis) throws Exception {
         int slot = SlotHash.getSlot(KEY);
         TestCluster.Node source = cluster.masterOf(KEY);
         List<TestCluster.Node> nodes = cluster.nodes();
@@ -68,15 +54,7 @@ class ClusterCommitDurabilityTest {
             cluster.sync(target, c -> c.clusterSetSlotImporting(slot, sourceId));
             cluster.sync(source, c -> c.clusterSetSlotMigrating(slot, targetId));
             cluster.sync(source, c -> c.migrate("127.0.0.1", target.port(), 0, 5_000, MigrateArgs.Builder.keys(KEY)));
-            signal(targetReplica, "STOP");
-            try {
-                assertThatThrownBy(() -> set(durability, commits, "v2"))
-                        .as("applied by the target after ASK; its replica is stopped")
-                        .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
-                        .hasMessageContaining("reached 0 of 1");
-            } finally {
-                signal(targetReplica, "CONT");
-            }
+            assertNotReplicated(durability, commits, "v2", targetReplica, "applied by the target after ASK; its replica is stopped");
             assertThat(cluster.<String>sync(target, c -> {
                 c.asking();
                 return c.get(KEY);
@@ -87,18 +65,23 @@ class ClusterCommitDurabilityTest {
             for (TestCluster.Node master : List.of(target, source)) {
                 cluster.sync(master, c -> c.clusterSetSlotNode(slot, targetId));
             }
-            signal(targetReplica, "STOP");
-            try {
-                assertThatThrownBy(() -> set(durability, commits, "v4"))
-                        .as("applied by the target after MOVED; its replica is stopped")
-                        .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
-                        .hasMessageContaining("reached 0 of 1");
-            } finally {
-                signal(targetReplica, "CONT");
-            }
+            assertNotReplicated(durability, commits, "v4", targetReplica, "applied by the target after MOVED; its replica is stopped");
             assertThat(cluster.<String>sync(target, c -> c.get(KEY))).isEqualTo("v4");
             assertThat(set(durability, commits, "v5")).as("the new master, its replica running").isEqualTo(1L);
             assertThat(cluster.<String>sync(target, c -> c.get(KEY))).isEqualTo("v5");
+        }
+    }
+
+    /** Writes {@code value} with {@code replica} stopped (SIGSTOP): the write must not count as replicated. */
+    private static void assertNotReplicated(CommitDurability durability, ClusterCommitConnection commits, String value,
+                                            TestCluster.Node replica, String why) throws Exception {
+        signal(replica, "STOP");
+        try {
+            assertThatThrownBy(() -> set(durability, commits, value)).as(why)
+                    .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
+                    .hasMessageContaining("reached 0 of 1");
+        } finally {
+            signal(replica, "CONT");
         }
     }
 
