@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.redis;
 
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -9,7 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,11 +45,21 @@ public final class KeepReading implements NettyCustomizer {
     private final ChannelHandler handler = new ReadOn(resumed);
 
     /**
-     * @return client resources (Lettuce's defaults) whose connections all keep reading; the caller shuts them down
+     * Longest wait between two attempts to re-establish a lost connection. Lettuce's default doubles up to 30 s: after a
+     * few failed attempts (Redis restarting, a network flapping) an instance stayed away up to 30 s after Redis was
+     * back, its leases lapsing meanwhile (LostRepliesChaosTest once waited 30 s between attempts and did not drain).
+     */
+    public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
+
+    /**
+     * @return client resources (Lettuce's defaults otherwise) whose connections all keep reading and are re-established
+     *         at most {@link #MAX_RECONNECT_DELAY} apart (1 ms, doubling); the caller shuts them down
      *         ({@link ClientResources#shutdown()}) after the client that uses them
      */
     public static ClientResources clientResources() {
-        return ClientResources.builder().nettyCustomizer(new KeepReading()).build();
+        return ClientResources.builder().nettyCustomizer(new KeepReading())
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
     }
 
     /**

@@ -46,7 +46,7 @@ class LostRepliesOnClusterTest {
             try (StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, redis.template())) {
                 runtime.start();
                 chaos.scheduleAtFixedRate(() -> proxies.get(ThreadLocalRandom.current().nextInt(proxies.size()))
-                        .dropConnectionOnNextReply(), 250, 250, TimeUnit.MILLISECONDS);
+                        .dropConnectionOnNextReplyWithin(Duration.ofMillis(60)), 250, 250, TimeUnit.MILLISECONDS);
                 assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).as("drained: " + runtime.undrained()).isTrue();
                 chaos.shutdownNow();
                 chaos.awaitTermination(5, TimeUnit.SECONDS);

@@ -111,4 +111,19 @@ class KeepReadingTest {
                 "the application's RedisConnection builds its Lettuce client on KeepReading.clientResources()");
         assertFalse(KeepReading.installedOn(new LettuceConnectionFactory()), "a factory on Lettuce's default resources");
     }
+
+    @Test
+    void aLostConnectionIsTriedAgainAtMostTwoSecondsApartNotLettucesThirty() {
+        var delay = resources.reconnectDelay();
+        assertTrue(delay.createDelay(1).toMillis() < 10, "the first attempts come at once");
+        for (long attempt = 1; attempt <= 40; attempt++) {
+            assertTrue(delay.createDelay(attempt).compareTo(KeepReading.MAX_RECONNECT_DELAY) <= 0, "attempt " + attempt);
+        }
+        ClientResources defaults = ClientResources.create();
+        try {
+            assertTrue(defaults.reconnectDelay().createDelay(20).toSeconds() >= 30, "Lettuce's default, for contrast");
+        } finally {
+            defaults.shutdown();
+        }
+    }
 }

@@ -62,12 +62,22 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     }
 
     /**
-     * From now on, every {@code period} the next reply on any connection is lost with its connection
-     * ({@link #dropConnectionOnNextReply()}), until {@link #close()}.
+     * The next reply Redis sends within {@code window} on any connection is lost with its connection; none if no reply
+     * comes that soon. (A drop armed until it happens always hit a quiet client's reconnect: its handshake was the only
+     * reply, so every reconnect failed and the client never came back, as no network does.)
+     */
+    public void dropConnectionOnNextReplyWithin(java.time.Duration window) {
+        dropNext.set(true);
+        chaos.schedule(this::keepNextReply, window.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * From now on, every {@code period} the next reply on any connection within a quarter of the period is lost with its
+     * connection ({@link #dropConnectionOnNextReplyWithin}), until {@link #close()}.
      */
     public void dropConnectionsEvery(java.time.Duration period) {
-        chaos.scheduleAtFixedRate(this::dropConnectionOnNextReply, period.toMillis(), period.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        chaos.scheduleAtFixedRate(() -> dropConnectionOnNextReplyWithin(period.dividedBy(4)), period.toMillis(),
+                period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
