@@ -71,8 +71,9 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
      * EVALSHA (EVAL when the node has not cached the script) on the connection of the master of {@code keys[0]}'s slot,
      * following {@code MOVED}/{@code ASK} (at most {@value #MAX_REDIRECTS}; a {@code MOVED} also asks for a topology
      * refresh) and sending it again while its slot is being migrated ({@link TryAgainRetry#retriedInOrder}: pipelined
-     * commits refused in turn are sent again in turn); dispatched on subscription, in order. Records the node connection that applied it in the subscriber's
-     * {@link WrittenOn}, when there is one.
+     * commits refused in turn are sent again in turn; one that still overtakes its predecessor is refused out of
+     * sequence and sent again by the task's {@code CommitOrder}); dispatched on subscription, in order. Records the node
+     * connection that applied it in the subscriber's {@link WrittenOn}, when there is one.
      *
      * @throws IllegalStateException (as the Mono's error) when no master serves the slot
      */

@@ -41,7 +41,8 @@ public final class TryAgainRetry {
     /**
      * For a connection that keeps its commands in order ({@link ClusterCommitConnection}): the waits run on its one
      * dispatch thread and without jitter, so two pipelined commits refused one after the other are sent again in the
-     * same order (with jitter the second one was sometimes sent first, failed out of sequence and restarted its task).
+     * same order (with jitter the second could go first and be refused out of sequence; {@code CommitOrder} then sends
+     * it again, at the cost of a round trip).
      *
      * @param timer the connection's dispatch thread
      * @return {@code command}, subscribed again after each {@code TRYAGAIN}
