@@ -52,8 +52,9 @@ public final class KeepReading implements NettyCustomizer {
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
 
     /**
-     * @return client resources (Lettuce's defaults otherwise) whose connections all keep reading and are re-established
-     *         at most {@link #MAX_RECONNECT_DELAY} apart (1 ms, doubling); the caller shuts them down
+     * @return client resources (Lettuce's defaults otherwise) whose connections all keep reading and whose attempts to
+     *         re-establish a lost connection wait at most {@link #MAX_RECONNECT_DELAY} (1 ms, doubling) after the one
+     *         before (an attempt itself can take up to the connect timeout); the caller shuts them down
      *         ({@link ClientResources#shutdown()}) after the client that uses them
      */
     public static ClientResources clientResources() {

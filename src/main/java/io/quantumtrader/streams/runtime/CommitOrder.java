@@ -25,7 +25,9 @@ final class CommitOrder {
     }
 
     /**
-     * Sends the next commit of the run, at once. Call in the run's commit order.
+     * Sends the next commit of the run, at once. Call in the run's commit order: {@code StreamTask} calls it when the
+     * before-commit hook completed, at once in production ({@code CommitHook.NONE}); a test hook that holds one commit
+     * lets the next one go first, whose refusal then waits on the commit before (and restarts the task, as before).
      *
      * @param commit  the commit (cold: subscribing sends it; subscribed a second time when sent again)
      * @param outcome what follows the commit's outcome (counters, logs), applied around the commit and its resend
@@ -35,7 +37,10 @@ final class CommitOrder {
         CompletableFuture<?> predecessor = last;
         Mono<T> inOrder = predecessor == null ? commit : commit.onErrorResume(CommitSequenceException.class,
                 refused -> Mono.fromFuture(predecessor, true)
-                        .onErrorMap(failed -> refused)
+                        .onErrorMap(failed -> {
+                            refused.addSuppressed(failed); // the cause, for the log and the restart decision's reader
+                            return refused;
+                        })
                         .then(Mono.defer(() -> {
                             onResent.run();
                             return commit;

@@ -40,7 +40,8 @@ public final class TestCluster implements AutoCloseable {
     static final int NODE_TIMEOUT_MS = 1000;
 
     private final Path dir;
-    private final List<Node> nodes = new ArrayList<>();
+    /** Changed by {@link #addMaster} and {@link #restart}, possibly from a test's own thread. */
+    private final List<Node> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RedisClient admin = RedisClient.create();
     private final TestCertificates.Pem tls;
     /** With {@link #startBehindProxies}: one proxy per node, which the nodes announce to clients; else empty. */

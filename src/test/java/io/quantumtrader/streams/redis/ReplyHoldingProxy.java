@@ -25,6 +25,8 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
     private final java.util.concurrent.atomic.AtomicBoolean dropNext = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Drops armed so far ({@link #dropConnectionOnNextReplyWithin}): a window's end disarms only its own arm. */
+    private final java.util.concurrent.atomic.AtomicLong arms = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String cutBefore;
     private final java.util.concurrent.ScheduledExecutorService chaos =
@@ -67,8 +69,13 @@ public final class ReplyHoldingProxy implements AutoCloseable {
      * reply, so every reconnect failed and the client never came back, as no network does.)
      */
     public void dropConnectionOnNextReplyWithin(java.time.Duration window) {
+        long arm = arms.incrementAndGet();
         dropNext.set(true);
-        chaos.schedule(this::keepNextReply, window.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        chaos.schedule(() -> {
+            if (arms.get() == arm) { // not a later arm's window
+                keepNextReply();
+            }
+        }, window.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Replies lost with their connection, all through a run: every connection of the runtime (the shared template's, the
- * commit connection, the fenced reads', the notifier's) goes through a proxy that, every 250 ms, closes whichever
- * connection Redis answers next before the reply reaches the engine. Redis ran the command; Lettuce reconnects and
+ * commit connection, the fenced reads', the notifier's) goes through a proxy that, every 100 ms, closes whichever
+ * connection Redis answers next (within 25 ms) before the reply reaches the engine. Redis ran the command; Lettuce reconnects and
  * sends it again (its at-least-once default), so every command and script of the engine runs, now and then, twice or
  * with its outcome unknown. A stateful topology (a running count per key) must still put every output out once, in
  * order, with the right count, and drain (LostReadReplyTest shows the read that did not: its entries stayed pending),
