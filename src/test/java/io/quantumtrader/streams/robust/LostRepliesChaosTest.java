@@ -43,7 +43,11 @@ class LostRepliesChaosTest {
              StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, viaProxy.template())) {
             runtime.start(); // (a start whose group creation cannot get through within 30 s fails: not under test here)
             proxy.dropConnectionsEvery(Duration.ofMillis(100));
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).as("drained: " + runtime.undrained()).isTrue();
+            boolean drained = runtime.awaitDrained(Duration.ofSeconds(90));
+            // seen in 4 of ~33 runs on 2026-12-05 (3 on a loaded machine): the template's connection never reconnected,
+            // every attempt "closed prematurely"; say whether the proxy itself still passes a fresh connection's PING
+            assertThat(drained).as("drained: %s; connections dropped: %d; a fresh connection through the proxy: %s",
+                    runtime.undrained(), proxy.connectionsDropped(), drained ? "" : ping(proxy.port())).isTrue();
             assertThat(proxy.connectionsDropped()).as("connections lost before their reply").isGreaterThanOrEqualTo(10);
             assertThat(ScaleOutTopology.checkSequences(direct, ns, perKey)).as("every output once, in order").isEmpty();
             assertThat(ScaleOutTopology.outputCount(direct, ns)).isEqualTo((long) keys * perKey);
@@ -53,6 +57,19 @@ class LostRepliesChaosTest {
             assertThat(runtime.metrics().registry().find("qt.streams.reads.again").tag("reason", "connection_lost")
                     .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
                     .as("reads followed by a re-read of the pending list").isPositive();
+        }
+    }
+
+    /** @return what a PING on a new plain socket to {@code port} got back within 2 s */
+    private static String ping(int port) {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2_000);
+            s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] reply = new byte[64];
+            int n = s.getInputStream().read(reply);
+            return n < 0 ? "closed without a reply" : new String(reply, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }
