@@ -1,7 +1,5 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.RedisCommandExecutionException;
-
 import java.util.Optional;
 
 /**
@@ -18,12 +16,7 @@ record ClusterRedirect(boolean ask, String host, int port) {
 
     /** @return the redirection the error carries (an error reply of Redis, possibly wrapped), or empty */
     static Optional<ClusterRedirect> of(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
-                return parse(t.getMessage());
-            }
-        }
-        return Optional.empty();
+        return RedisErrors.errorReply(error).flatMap(ClusterRedirect::parse);
     }
 
     /** @return the redirection in an error reply such as {@code MOVED 3999 127.0.0.1:6381}, or empty */

@@ -22,12 +22,21 @@ final class RedisErrors {
      *         reach it (connection lost, timeout)
      */
     static boolean isErrorReply(Throwable error) {
+        return errorReply(error).isPresent();
+    }
+
+    /**
+     * @return the error reply of Redis that {@code error} (or its first cause that is one) carries, e.g.
+     *         {@code TRYAGAIN Multiple keys request during rehashing of slot}; empty when it is not an error reply
+     *         (connection lost, timeout)
+     */
+    static java.util.Optional<String> errorReply(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
-                return true;
+                return java.util.Optional.ofNullable(t.getMessage());
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 
     /** @return the innermost message (the Redis reply itself) */

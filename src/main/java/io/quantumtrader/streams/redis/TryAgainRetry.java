@@ -58,12 +58,6 @@ public final class TryAgainRetry {
 
     /** @return true when the error (or a cause) is Redis' {@code TRYAGAIN} reply */
     static boolean isTryAgain(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
-                    && t.getMessage().startsWith("TRYAGAIN")) {
-                return true;
-            }
-        }
-        return false;
+        return RedisErrors.errorReply(error).filter(reply -> reply.startsWith("TRYAGAIN")).isPresent();
     }
 }
