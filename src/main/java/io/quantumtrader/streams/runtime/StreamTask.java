@@ -110,8 +110,8 @@ public final class StreamTask {
     /** Where this task's end of input is told within the instance. */
     private final EndOfInputNotices endNotices;
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
-    /** Commits whose run and acknowledged count the meta hash keeps (commit.lua's {@code ACKED_KEPT}). */
-    private static final int COMMITS_KEPT = 8;
+    /** Commits whose run and acknowledged count the meta hash keeps: commit.lua's {@code ACKED_KEPT} (CommitsKeptTest). */
+    static final int COMMITS_KEPT = 8;
     /** Commits of earlier runs whose outcome was unknown when they failed: {@link #countUncertain} settles them. */
     private final java.util.concurrent.ConcurrentLinkedQueue<UncertainCommit> uncertainCommits = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
