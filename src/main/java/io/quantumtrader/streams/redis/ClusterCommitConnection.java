@@ -43,6 +43,9 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
      * writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
      */
     private final ConnectionLosses losses;
+    /** {@code ASK} and {@code MOVED} redirections followed ({@link #redirects}). */
+    private final java.util.concurrent.atomic.LongAdder asks = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder moves = new java.util.concurrent.atomic.LongAdder();
     /** A topology refresh this connection asked for after a {@code MOVED} and that has not finished. */
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -104,6 +107,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
                 : Mono.fromCompletionStage(nodeConnection).flatMap(node -> dispatch.send(() -> sendOn(node, ask, script, writtenOn)));
         return sent.onErrorResume(e -> redirectsLeft > 0 && ClusterRedirect.of(e).isPresent(), e -> {
                     ClusterRedirect redirect = ClusterRedirect.of(e).orElseThrow();
+                    (redirect.ask() ? asks : moves).increment();
                     if (!redirect.ask()) {
                         refreshTopology();
                     }
@@ -144,6 +148,15 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
                     + "recorded: the write did not go through the commit connection"));
         }
         return dispatch.send(() -> Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs)));
+    }
+
+    /**
+     * @param ask {@code ASK} (the slot was being migrated and the commit's keys had moved) when true, else {@code MOVED}
+     *            (the slot had moved: the client's slot map was stale)
+     * @return commits redirected so far that way (meter {@code qt.streams.redis.commit.redirects{kind}})
+     */
+    public long redirects(boolean ask) {
+        return (ask ? asks : moves).sum();
     }
 
     @Override

@@ -25,9 +25,13 @@ public final class TryAgainRetry {
     /** Attempts after the first. */
     static final int ATTEMPTS = 14;
 
+    /** Commands sent again so far, in this JVM ({@link #retries()}). */
+    private static final java.util.concurrent.atomic.LongAdder RETRIES = new java.util.concurrent.atomic.LongAdder();
+
     private static final RetryBackoffSpec RETRY = Retry.backoff(ATTEMPTS, Duration.ofMillis(25))
             .maxBackoff(Duration.ofSeconds(1))
             .filter(TryAgainRetry::isTryAgain)
+            .doBeforeRetry(signal -> RETRIES.increment())
             .onRetryExhaustedThrow((spec, signal) -> signal.failure());
 
     private TryAgainRetry() {
@@ -54,6 +58,14 @@ public final class TryAgainRetry {
     /** @return {@code command} (a reply that errors before its first element), sent again after each {@code TRYAGAIN} */
     public static <T> Flux<T> retried(Flux<T> command) {
         return command.retryWhen(RETRY);
+    }
+
+    /**
+     * @return commands sent again after a {@code TRYAGAIN} so far by every connection of this JVM (meter
+     *         {@code qt.streams.redis.tryagain.retries}): above 0 only on a Redis Cluster while slots move
+     */
+    public static long retries() {
+        return RETRIES.sum();
     }
 
     /** @return true when the error (or a cause) is Redis' {@code TRYAGAIN} reply */

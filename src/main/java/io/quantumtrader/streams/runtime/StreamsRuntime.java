@@ -2,6 +2,7 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.ClusterCommitConnection;
 import io.quantumtrader.streams.redis.CommitConnection;
+import io.quantumtrader.streams.redis.TryAgainRetry;
 import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
@@ -555,6 +556,15 @@ public final class StreamsRuntime implements AutoCloseable {
         KeepReading.of(redis.getConnectionFactory()).ifPresent(keep -> metrics.functionCounter("redis.reads.resumed",
                 "reads of a Lettuce connection that ended with Lettuce's read backpressure on and were resumed (KeepReading): "
                         + "a streaming reply taken a few elements at a time", keep, KeepReading::resumed));
+        metrics.functionCounter("redis.tryagain.retries", "commands sent again after a Redis Cluster TRYAGAIN (slot being "
+                + "migrated), by every runtime of this JVM", TryAgainRetry.class, c -> TryAgainRetry.retries());
+        if (commitConnection instanceof ClusterCommitConnection cluster) {
+            for (boolean ask : new boolean[] {true, false}) {
+                metrics.functionCounter("redis.commit.redirects", "commits redirected by the Redis Cluster and sent to the "
+                        + "node it named: ask (slot being migrated), moved (slot map stale)", cluster,
+                        c -> c.redirects(ask), "kind", ask ? "ask" : "moved");
+            }
+        }
         if (inputNotifier != null) {
             metrics.functionCounter("input.notifier.failures", "failed or timed-out XREAD BLOCK calls of the input notifier (retried; idle readers poll meanwhile)",
                     inputNotifier, InputNotifier::failures);

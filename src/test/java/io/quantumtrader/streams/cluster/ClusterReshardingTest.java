@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Resharding while a topology runs and half its input is published: slots move key by key, as
  * {@code redis-cli --cluster reshard} does (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE). Appends, reads,
  * commits, outbox forwards and lease renewals meet ASK, MOVED and TRYAGAIN replies (TRYAGAIN is sent again: no task
- * restarts). Every output once, in order, with the right count, each record counted once.
+ * restarts). Every output once, in order, with the right count, each record counted once; and the run met all three
+ * (the meters {@code qt.streams.redis.tryagain.retries} and {@code qt.streams.redis.commit.redirects}).
  */
 class ClusterReshardingTest {
 
@@ -125,6 +126,7 @@ class ClusterReshardingTest {
             taskManager.addAppender(taskLog);
             try (StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, redis.template())
                     .withCommitOptions(commits)) {
+                long retriesBefore = io.quantumtrader.streams.redis.TryAgainRetry.retries();
                 runtime.start();
                 resharding.start();
                 publisher.sendAll(Flux.fromIterable(events.subList(events.size() / 2, events.size())), 256).block();
@@ -141,12 +143,28 @@ class ClusterReshardingTest {
                 // TRYAGAIN (keys of a task's slot on both masters) is sent again, not a task failure (TryAgainRetry)
                 assertThat(runtime.counters().restarts()).as("task restarts: %s", taskLog.list.stream()
                         .filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList()).isZero();
+                double asks = meter(runtime, "qt.streams.redis.commit.redirects", "ask");
+                double moves = meter(runtime, "qt.streams.redis.commit.redirects", "moved");
+                double retries = meter(runtime, "qt.streams.redis.tryagain.retries", null);
+                long retriesHere = io.quantumtrader.streams.redis.TryAgainRetry.retries() - retriesBefore;
+                // the run went through what a resharding does to a client (5–28 of each in 4 runs of each test)
+                String seen = String.format("%d TRYAGAIN retries (meter %.0f), %.0f ASK, %.0f MOVED", retriesHere, retries, asks, moves);
+                assertThat(retriesHere).as(seen).isPositive();
+                assertThat(retries).as(seen).isGreaterThanOrEqualTo(retriesHere);
+                assertThat(asks).as(seen).isPositive();
+                assertThat(moves).as(seen).isPositive();
             } finally {
                 stop.set(true);
                 resharding.join(30_000);
                 taskManager.detachAppender(taskLog);
             }
         }
+    }
+
+    /** @return the value of the counter {@code name} (with tag {@code kind} when not null) */
+    private static double meter(StreamsRuntime runtime, String name, String kind) {
+        var search = runtime.metrics().registry().find(name);
+        return (kind == null ? search : search.tag("kind", kind)).functionCounter().count();
     }
 
     /** Moves {@code slot} from {@code source} to {@code target}, key by key (Redis Cluster specification, "Live reconfiguration"). */

@@ -21,6 +21,7 @@ class TryAgainRetryTest {
     @Test
     void aCommandRefusedWithTryAgainIsSentAgainAfterAShortWait() {
         AtomicInteger sent = new AtomicInteger();
+        long retriesBefore = TryAgainRetry.retries();
         StepVerifier.withVirtualTime(() -> TryAgainRetry.retried(failing(sent, 3, "TRYAGAIN Multiple keys request during rehashing of slot")))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofMillis(10))
@@ -28,6 +29,8 @@ class TryAgainRetryTest {
                 .expectNext("ok")
                 .verifyComplete();
         assertThat(sent).hasValue(4);
+        assertThat(TryAgainRetry.retries() - retriesBefore).as("re-sends counted (meter qt.streams.redis.tryagain.retries)")
+                .isEqualTo(3);
     }
 
     @Test
@@ -43,10 +46,12 @@ class TryAgainRetryTest {
     @Test
     void otherErrorsAreNotSentAgain() {
         AtomicInteger sent = new AtomicInteger();
+        long retriesBefore = TryAgainRetry.retries();
         StepVerifier.withVirtualTime(() -> TryAgainRetry.retried(failing(sent, 1, "FENCED lease held by another token")))
                 .expectErrorMessage("FENCED lease held by another token")
                 .verify();
         assertThat(sent).hasValue(1);
+        assertThat(TryAgainRetry.retries()).isEqualTo(retriesBefore);
         assertThat(TryAgainRetry.isTryAgain(new RuntimeException("wrapped", new RedisCommandExecutionException("TRYAGAIN x")))).isTrue();
         assertThat(TryAgainRetry.isTryAgain(new RedisCommandExecutionException("ERR TRYAGAIN in a message"))).isFalse();
     }
