@@ -32,6 +32,9 @@ final class ScaleOutFixtures {
         private final long pauseMillis;
         final AtomicLong published = new AtomicLong();
         volatile Throwable failure;
+        /** Events from this index on wait for {@link #release()} ({@link #holdFrom}). */
+        private volatile int holdFrom = Integer.MAX_VALUE;
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
         PacedPublisher(String namespace, List<EventPublisher.Event> events, int chunk, long pauseMillis) {
             super("paced-publisher");
@@ -46,6 +49,9 @@ final class ScaleOutFixtures {
         public void run() {
             try {
                 for (int i = 0; i < events.size(); i += chunk) {
+                    if (i >= holdFrom && !released.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("held events never released");
+                    }
                     List<EventPublisher.Event> part = events.subList(i, Math.min(events.size(), i + chunk));
                     publisher.sendAll(Flux.fromIterable(part), chunk).block(Duration.ofSeconds(30));
                     published.addAndGet(part.size());
@@ -58,6 +64,19 @@ final class ScaleOutFixtures {
 
         boolean done() {
             return published.get() == events.size();
+        }
+
+        /**
+         * Events from {@code index} on are published only after {@link #release()}: a test whose steps take longer
+         * on a loaded machine than the paced events last still has a stream that flows after them.
+         */
+        PacedPublisher holdFrom(int index) {
+            holdFrom = index;
+            return this;
+        }
+
+        void release() {
+            released.countDown();
         }
     }
 
