@@ -1,8 +1,6 @@
 package io.quantumtrader.streams.dsl.internals;
 
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
-import reactor.core.publisher.Flux;
 
 import java.util.List;
 import java.util.function.BiFunction;
@@ -13,14 +11,11 @@ import java.util.function.BiFunction;
  * gets {@code null}. Stream records with a {@code null} key or value are dropped. The table is either a co-partitioned
  * {@link KeyedTable} (the stream's key) or a {@link GlobalTable} (a key chosen by {@code keySelector}).
  */
-public final class JoinStage implements Stage {
-
-    private final RecordStage stage;
-    private StageContext context;
+public final class JoinStage extends OneRecordStage {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public JoinStage(String node, String store, boolean global, BiFunction keySelector, BiFunction joiner, boolean left) {
-        this.stage = new RecordStage(node, r -> {
+        super(new RecordStage(node, (r, context) -> {
             if (r.key() == null || r.value() == null) {
                 context.recordDropped(node, r.key() == null ? "null_key" : "null_value");
                 return List.of();
@@ -32,18 +27,6 @@ public final class JoinStage implements Stage {
                 return List.of();
             }
             return List.of(r.withValue(joiner.apply(r.value(), tableValue)));
-        });
-    }
-
-    @Override
-    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
-        context = ctx;
-        return stage.apply(input, ctx);
-    }
-
-    @Override
-    public RecordStage recordStage(StageContext ctx) {
-        context = ctx;
-        return stage;
+        }));
     }
 }

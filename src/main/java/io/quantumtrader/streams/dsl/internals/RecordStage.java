@@ -15,10 +15,23 @@ import java.util.function.Function;
  */
 public final class RecordStage implements Stage {
 
-    private final String node;
-    private final Function<Record<Object, Object>, List<Record<Object, Object>>> function;
+    /** A record function that also reads the task's batch context (its stores, stream time, drop and late counts). */
+    @FunctionalInterface
+    public interface ContextFunction {
+        /** @return the records to forward for {@code record}, in order (empty: none) */
+        List<Record<Object, Object>> apply(Record<Object, Object> record, StageContext context);
+    }
 
+    private final String node;
+    private final ContextFunction function;
+
+    /** @param function the records to forward for each record, from the record alone */
     public RecordStage(String node, Function<Record<Object, Object>, List<Record<Object, Object>>> function) {
+        this(node, (ContextFunction) (record, context) -> function.apply(record));
+    }
+
+    /** @param function the records to forward for each record, from the record and the batch's context */
+    public RecordStage(String node, ContextFunction function) {
         this.node = node;
         this.function = function;
     }
@@ -28,7 +41,7 @@ public final class RecordStage implements Stage {
         return input.concatMap(record -> {
             context.beginRecord();
             try {
-                List<Record<Object, Object>> out = function.apply(record);
+                List<Record<Object, Object>> out = function.apply(record, context);
                 return out.isEmpty() ? Flux.empty() : Flux.fromIterable(out);
             } catch (RuntimeException e) {
                 context.abortRecord();
@@ -51,7 +64,7 @@ public final class RecordStage implements Stage {
     public void applyOnce(Record<Object, Object> record, StageContext context, List<Record<Object, Object>> out) {
         context.beginRecord();
         try {
-            out.addAll(function.apply(record));
+            out.addAll(function.apply(record, context));
         } catch (RuntimeException e) {
             context.abortRecord();
             throw e;
@@ -74,7 +87,7 @@ public final class RecordStage implements Stage {
                     context.recordRetry(node);
                     context.beginRecord();
                     try {
-                        return Flux.fromIterable(function.apply(record));
+                        return Flux.fromIterable(function.apply(record, context));
                     } catch (RuntimeException e) {
                         context.abortRecord();
                         return Flux.error(e);

@@ -1,8 +1,6 @@
 package io.quantumtrader.streams.dsl.internals;
 
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
-import reactor.core.publisher.Flux;
 
 import java.util.List;
 
@@ -10,13 +8,10 @@ import java.util.List;
  * Materializes a stream as a table (Kafka Streams {@code KTableSource}): the latest value per key is stored; a
  * {@code null} value (tombstone) deletes the key. Every change is forwarded; records with a {@code null} key are skipped.
  */
-public final class TableSourceStage implements Stage {
-
-    private final RecordStage stage;
-    private StageContext context;
+public final class TableSourceStage extends OneRecordStage {
 
     public TableSourceStage(String node, String store) {
-        this.stage = new RecordStage(node, r -> {
+        super(new RecordStage(node, (r, context) -> {
             if (r.key() == null) {
                 context.recordDropped(node, "null_key");
                 return List.of();
@@ -31,18 +26,6 @@ public final class TableSourceStage implements Stage {
                 kv.put(key, r.value());
             }
             return List.of(r.withKey(key));
-        });
-    }
-
-    @Override
-    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
-        context = ctx;
-        return stage.apply(input, ctx);
-    }
-
-    @Override
-    public RecordStage recordStage(StageContext ctx) {
-        context = ctx;
-        return stage;
+        }));
     }
 }

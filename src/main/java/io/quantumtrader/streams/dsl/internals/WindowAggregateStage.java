@@ -34,7 +34,6 @@ public final class WindowAggregateStage implements Stage {
     private final long retentionMs;
     private final Supplier<EmitStrategy> emit;
     private final RecordStage stage;
-    private StageContext context;
     private long nextExpiry = Long.MIN_VALUE;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -45,7 +44,7 @@ public final class WindowAggregateStage implements Stage {
         this.windows = windows;
         this.retentionMs = retentionMs;
         this.emit = emit;
-        this.stage = new RecordStage(node, r -> {
+        this.stage = new RecordStage(node, (r, context) -> {
             if (r.key() == null || r.value() == null || r.timestamp() < 0) {
                 context.recordDropped(node, r.key() == null ? "null_key" : r.value() == null ? "null_value" : "negative_timestamp");
                 return List.of();
@@ -75,7 +74,7 @@ public final class WindowAggregateStage implements Stage {
             if (late) {
                 context.recordLate(node);
             }
-            out.addAll(expire(streamTime, r));
+            out.addAll(expire(streamTime, r, context));
             return out;
         });
     }
@@ -92,14 +91,12 @@ public final class WindowAggregateStage implements Stage {
     }
 
     @Override
-    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext ctx) {
-        context = ctx;
-        return stage.apply(input, ctx);
+    public Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context) {
+        return stage.apply(input, context);
     }
 
     @Override
-    public RecordStage recordStage(StageContext ctx) {
-        context = ctx;
+    public RecordStage recordStage(StageContext context) {
         return stage;
     }
 
@@ -110,7 +107,7 @@ public final class WindowAggregateStage implements Stage {
     }
 
     /** Emits (on-close) and deletes the windows whose expiry passed; @return the final results to forward */
-    private List<Record<Object, Object>> expire(long streamTime, Record<Object, Object> trigger) {
+    private List<Record<Object, Object>> expire(long streamTime, Record<Object, Object> trigger, StageContext context) {
         if (nextExpiry != Long.MIN_VALUE && streamTime < nextExpiry) {
             return List.of();
         }
