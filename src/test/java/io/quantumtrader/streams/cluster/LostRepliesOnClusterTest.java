@@ -45,8 +45,11 @@ class LostRepliesOnClusterTest {
             ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor();
             try (StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, redis.template())) {
                 runtime.start();
-                chaos.scheduleAtFixedRate(() -> proxies.get(ThreadLocalRandom.current().nextInt(proxies.size()))
-                        .dropConnectionOnNextReplyWithin(Duration.ofMillis(60)), 250, 250, TimeUnit.MILLISECONDS);
+                // each 250 ms, a window at a random point of the period (a fixed phase can lock onto Lettuce's 100 ms
+                // reconnect timer and cut every reconnect's handshake: ReplyHoldingProxy.dropConnectionsEvery)
+                chaos.scheduleAtFixedRate(() -> chaos.schedule(() -> proxies.get(ThreadLocalRandom.current().nextInt(proxies.size()))
+                                .dropConnectionOnNextReplyWithin(Duration.ofMillis(60)), ThreadLocalRandom.current().nextLong(190),
+                        TimeUnit.MILLISECONDS), 250, 250, TimeUnit.MILLISECONDS);
                 assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).as("drained: " + runtime.undrained()).isTrue();
                 chaos.shutdownNow();
                 chaos.awaitTermination(5, TimeUnit.SECONDS);

@@ -79,12 +79,28 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     }
 
     /**
-     * From now on, every {@code period} the next reply on any connection within a quarter of the period is lost with its
-     * connection ({@link #dropConnectionOnNextReplyWithin}), until {@link #close()}.
+     * From now on, once in every {@code period} the next reply on any connection within a quarter of the period is lost
+     * with its connection ({@link #dropConnectionOnNextReplyWithin}), until {@link #close()}. The window opens at a random
+     * point of each period: windows at a fixed rate kept one phase against Lettuce's timer (a {@code HashedWheelTimer}
+     * of 100 ms ticks, which starts every reconnect attempt), so when a run's phase put the reconnect's handshake reply
+     * inside the window, every attempt of a quiet connection was lost the same way and it never came back.
      */
     public void dropConnectionsEvery(java.time.Duration period) {
-        chaos.scheduleAtFixedRate(() -> dropConnectionOnNextReplyWithin(period.dividedBy(4)), period.toMillis(),
-                period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        armWithin(System.nanoTime() + period.toNanos(), period.toNanos());
+    }
+
+    /** Arms one window at a random point of the period that starts at {@code start} (nanoTime), then the next period's. */
+    private void armWithin(long start, long period) {
+        long window = period / 4;
+        long at = start + java.util.concurrent.ThreadLocalRandom.current().nextLong(period - window + 1);
+        try {
+            chaos.schedule(() -> {
+                dropConnectionOnNextReplyWithin(java.time.Duration.ofNanos(window));
+                armWithin(start + period, period);
+            }, Math.max(0, at - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
     }
 
     /**
