@@ -523,9 +523,9 @@ public final class PartitionReader {
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids,
                             seenIds(keys), perStream, readStreams)
-                    // a read never blocks in Redis: one that has not come back fails the task, which restarts
-                    // (a guard: a transaction read was once seen never to return while Redis was out of memory)
-                    .timeout(READ_TIMEOUT)
+                    // a read never blocks in Redis: one that has not come back within READ_TIMEOUT (each attempt,
+                    // FencedReadConnection) fails the task, which restarts (a guard: a transaction read was once seen
+                    // never to return while Redis was out of memory)
                     .onErrorResume(ReadConnectionLostException.class, e -> connectionLost(e, resendFound))
                     .publishOn(Schedulers.parallel())
                     .flatMapIterable(r -> fromRaw(reportDeleted(keys, resent(r, resendFound))));
@@ -536,13 +536,13 @@ public final class PartitionReader {
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
                     seenIds(streamKeys), streamKeys);
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
-            read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW))
+            read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW).timeout(READ_TIMEOUT))
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     // the same guard as the transaction's: a script read Redis ran whose reply never reached this
                     // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when
                     // its reads went this way: EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md,
-                    // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first
-                    .timeout(READ_TIMEOUT)
+                    // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first.
+                    // (The timeout is each attempt's, above: TRYAGAIN while a slot is migrated is waited out.)
                     .publishOn(Schedulers.parallel())
                     .concatMapIterable(reply -> fromRaw(reportDeleted(streamKeys, resent(ReadGroupReply.read(reply), resendFound))));
         } else {

@@ -73,6 +73,71 @@ class ClusterReshardingTest {
     }
 
     /**
+     * A slot held half migrated for 7 s (a move of big streams, or an operator's move that stalls): partition 0's input
+     * stream is on the target while its lease, state and metadata are still on the source, so every read, watermark read
+     * and commit of task 0 is refused with TRYAGAIN for the whole hold. The task waits it out: no restart (before, a
+     * read timed out after 5 s over all its attempts and the task restarted), every output once, in order.
+     */
+    @Test
+    void aSlotHeldHalfMigratedIsWaitedOutWithoutARestart() throws Exception {
+        try (TestCluster cluster = TestCluster.start(2, 0);
+             RedisConnection redis = cluster.connect()) {
+            String ns = "held" + System.nanoTime();
+            StreamKeys keys = new StreamKeys(ns);
+            EventPublisher publisher = new EventPublisher(redis.template(), keys, ScaleOutTopology.CATALOG, "test");
+            List<EventPublisher.Event> events = ScaleOutTopology.events(KEYS, PER_KEY);
+            publisher.sendAll(Flux.fromIterable(events.subList(0, events.size() / 2)), 256).block();
+            int slot = SlotHash.getSlot(keys.slot(0));
+            List<TestCluster.Node> masters = cluster.nodes();
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("held")
+                    .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(20);
+            ListAppender<ILoggingEvent> taskLog = new ListAppender<>();
+            Logger taskManager = (Logger) LoggerFactory.getLogger("io.quantumtrader.streams.runtime.TaskManager");
+            taskLog.start();
+            taskManager.addAppender(taskLog);
+            try (StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("io:500"), config, redis.template())) {
+                runtime.start();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runtime.counters().recordsIn() > 0);
+                TestCluster.Node source = masterOfSlot(cluster, masters, slot);
+                TestCluster.Node target = source.equals(masters.get(0)) ? masters.get(1) : masters.get(0);
+                String sourceId = cluster.sync(source, c -> c.clusterMyId());
+                String targetId = cluster.sync(target, c -> c.clusterMyId());
+                cluster.sync(target, c -> c.clusterSetSlotImporting(slot, sourceId));
+                cluster.sync(source, c -> c.clusterSetSlotMigrating(slot, targetId));
+                String input = keys.stream("events", 0);
+                cluster.sync(source, c -> c.migrate("127.0.0.1", target.port(), 0, 10_000, MigrateArgs.Builder.keys(input)));
+                long retriesBefore = io.quantumtrader.streams.redis.TryAgainRetry.retries();
+                long restartsBefore = runtime.counters().restarts();
+                publisher.sendAll(Flux.fromIterable(events.subList(events.size() / 2, events.size())), 256).block();
+                Thread.sleep(7_000);
+                long retriesDuringHold = io.quantumtrader.streams.redis.TryAgainRetry.retries() - retriesBefore;
+                long restartsDuringHold = runtime.counters().restarts() - restartsBefore;
+                while (true) { // the rest of the slot, then the slot itself
+                    List<String> inSlot = cluster.sync(source, c -> c.clusterGetKeysInSlot(slot, 10));
+                    if (inSlot.isEmpty()) {
+                        break;
+                    }
+                    cluster.sync(source, c -> c.migrate("127.0.0.1", target.port(), 0, 10_000,
+                            MigrateArgs.Builder.keys(inSlot.toArray(String[]::new))));
+                }
+                for (TestCluster.Node master : List.of(target, source)) {
+                    cluster.sync(master, c -> c.clusterSetSlotNode(slot, targetId));
+                }
+                assertThat(retriesDuringHold).as("commands refused with TRYAGAIN and sent again during the hold").isPositive();
+                assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).as("drained: " + runtime.undrained()).isTrue();
+                assertThat(ScaleOutTopology.checkSequences(redis.template(), ns, PER_KEY)).as("every output once, in order").isEmpty();
+                assertThat(ScaleOutTopology.outputCount(redis.template(), ns)).isEqualTo((long) KEYS * PER_KEY);
+                assertThat(runtime.counters().recordsIn()).as("records counted in").isEqualTo((long) KEYS * PER_KEY);
+                assertThat(restartsDuringHold).as("task restarts during the hold: %s", taskLog.list.stream()
+                        .filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList()).isZero();
+                assertThat(runtime.counters().restarts()).as("task restarts").isZero();
+            } finally {
+                taskManager.detachAppender(taskLog);
+            }
+        }
+    }
+
+    /**
      * Publishes half the input, starts the run, moves every slot of its partitions {@code passes} times (100 ms apart)
      * while publishing the other half, and checks the outputs once the run drained.
      *

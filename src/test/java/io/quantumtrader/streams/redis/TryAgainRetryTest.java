@@ -37,7 +37,7 @@ class TryAgainRetryTest {
     void afterItsAttemptsTheTryAgainErrorItselfIsPassedOn() {
         AtomicInteger sent = new AtomicInteger();
         StepVerifier.withVirtualTime(() -> TryAgainRetry.retried(failing(sent, 100, "TRYAGAIN Multiple keys request during rehashing of slot")))
-                .thenAwait(Duration.ofSeconds(30))
+                .thenAwait(Duration.ofSeconds(60))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(RedisCommandExecutionException.class).hasMessageStartingWith("TRYAGAIN"))
                 .verify();
         assertThat(sent).hasValue(1 + TryAgainRetry.ATTEMPTS);
