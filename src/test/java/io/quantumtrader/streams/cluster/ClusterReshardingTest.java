@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Resharding while a topology runs and half its input is published: slots move key by key, as
  * {@code redis-cli --cluster reshard} does (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE). Appends, reads,
  * commits, outbox forwards and lease renewals meet ASK, MOVED and TRYAGAIN replies (TRYAGAIN is sent again: no task
- * restarts). Every output once, in order, with the right count, each record counted once; and the run met all three
+ * restarts, also while a slot is held half migrated for 7 s). Every output once, in order, with the right count, each
+ * record counted once; and the run met all three
  * (the meters {@code qt.streams.redis.tryagain.retries} and {@code qt.streams.redis.commit.redirects}).
  */
 class ClusterReshardingTest {
