@@ -101,10 +101,7 @@ class ClusterReshardingTest {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runtime.counters().recordsIn() > 0);
                 TestCluster.Node source = masterOfSlot(cluster, masters, slot);
                 TestCluster.Node target = source.equals(masters.get(0)) ? masters.get(1) : masters.get(0);
-                String sourceId = cluster.sync(source, c -> c.clusterMyId());
-                String targetId = cluster.sync(target, c -> c.clusterMyId());
-                cluster.sync(target, c -> c.clusterSetSlotImporting(slot, sourceId));
-                cluster.sync(source, c -> c.clusterSetSlotMigrating(slot, targetId));
+                beginMove(cluster, slot, source, target);
                 String input = keys.stream("events", 0);
                 cluster.sync(source, c -> c.migrate("127.0.0.1", target.port(), 0, 10_000, MigrateArgs.Builder.keys(input)));
                 long retriesBefore = io.quantumtrader.streams.redis.TryAgainRetry.retries();
@@ -113,17 +110,7 @@ class ClusterReshardingTest {
                 Thread.sleep(7_000);
                 long retriesDuringHold = io.quantumtrader.streams.redis.TryAgainRetry.retries() - retriesBefore;
                 long restartsDuringHold = runtime.counters().restarts() - restartsBefore;
-                while (true) { // the rest of the slot, then the slot itself
-                    List<String> inSlot = cluster.sync(source, c -> c.clusterGetKeysInSlot(slot, 10));
-                    if (inSlot.isEmpty()) {
-                        break;
-                    }
-                    cluster.sync(source, c -> c.migrate("127.0.0.1", target.port(), 0, 10_000,
-                            MigrateArgs.Builder.keys(inSlot.toArray(String[]::new))));
-                }
-                for (TestCluster.Node master : List.of(target, source)) {
-                    cluster.sync(master, c -> c.clusterSetSlotNode(slot, targetId));
-                }
+                finishMove(cluster, slot, source, target); // the rest of the slot, then the slot itself
                 assertThat(retriesDuringHold).as("commands refused with TRYAGAIN and sent again during the hold").isPositive();
                 assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).as("drained: " + runtime.undrained()).isTrue();
                 assertThat(ScaleOutTopology.checkSequences(redis.template(), ns, PER_KEY)).as("every output once, in order").isEmpty();
@@ -240,10 +227,21 @@ class ClusterReshardingTest {
 
     /** Moves {@code slot} from {@code source} to {@code target}, key by key (Redis Cluster specification, "Live reconfiguration"). */
     private static void move(TestCluster cluster, int slot, TestCluster.Node source, TestCluster.Node target) {
+        beginMove(cluster, slot, source, target);
+        finishMove(cluster, slot, source, target);
+    }
+
+    /** Marks {@code slot} importing on {@code target} and migrating on {@code source}: no key has moved yet. */
+    private static void beginMove(TestCluster cluster, int slot, TestCluster.Node source, TestCluster.Node target) {
         String sourceId = cluster.sync(source, c -> c.clusterMyId());
         String targetId = cluster.sync(target, c -> c.clusterMyId());
         cluster.sync(target, c -> c.clusterSetSlotImporting(slot, sourceId));
         cluster.sync(source, c -> c.clusterSetSlotMigrating(slot, targetId));
+    }
+
+    /** Migrates the keys of {@code slot} still on {@code source}, then gives the slot to {@code target} on both. */
+    private static void finishMove(TestCluster cluster, int slot, TestCluster.Node source, TestCluster.Node target) {
+        String targetId = cluster.sync(target, c -> c.clusterMyId());
         while (true) {
             List<String> inSlot = cluster.sync(source, c -> c.clusterGetKeysInSlot(slot, 10));
             if (inSlot.isEmpty()) {
