@@ -139,7 +139,9 @@ public final class FencedReadConnection implements AutoCloseable {
      *         held entries after those the reader saw ({@link GroupRead#resent}: the script then read nothing, and
      *         the reader re-reads its pending list); errors with {@link ReadConnectionLostException} when the connection was
      *         lost before the reply or could not be opened again (the read ran whole or not at all), with
-     *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, or with
+     *         {@link TaskFencedException} (nothing read: the read was undone) when the lease is not the caller's, with a
+     *         {@link java.util.concurrent.TimeoutException} when an attempt has not come back within
+     *         {@code PartitionReader.READ_TIMEOUT} (5 s; each attempt: one refused with TRYAGAIN is sent again), or with
      *         Redis' error (e.g. NOGROUP) when the read failed
      */
     public Mono<GroupRead> read(String leaseKey, String scratchKey, String token, String group, String consumer,
