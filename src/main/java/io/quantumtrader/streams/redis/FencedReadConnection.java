@@ -150,10 +150,8 @@ public final class FencedReadConnection implements AutoCloseable {
         if (cluster != null) {
             // the cluster client fails the commands of a lost connection (REJECT_COMMANDS) instead of sending them again
             // TRYAGAIN (the task's slot being migrated, its keys on two masters): nothing was read, so read again
-            // each attempt within READ_TIMEOUT, not the attempts together: a slot held mid-migration for longer than
-            // that answers TRYAGAIN throughout, and the read waits it out instead of failing its task
             return TryAgainRetry.retried(dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys,
-                            offsets, seen, count, streams)).timeout(PartitionReader.READ_TIMEOUT))
+                            offsets, seen, count, streams)), PartitionReader.READ_TIMEOUT)
                     .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
         }
         return dispatch.send(() -> {

@@ -536,13 +536,13 @@ public final class PartitionReader {
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
                     seenIds(streamKeys), streamKeys);
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
-            read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW).timeout(READ_TIMEOUT))
+            read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW), READ_TIMEOUT)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                     // the same guard as the transaction's: a script read Redis ran whose reply never reached this
                     // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when
                     // its reads went this way: EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md,
                     // 2026-12-05 03:23 section). Failing restarts the task, which re-reads its pending entries first.
-                    // (The timeout is each attempt's, above: TRYAGAIN while a slot is migrated is waited out.)
+                    // (The timeout is each attempt's, above.)
                     .publishOn(Schedulers.parallel())
                     .concatMapIterable(reply -> fromRaw(reportDeleted(streamKeys, resent(ReadGroupReply.read(reply), resendFound))));
         } else {

@@ -260,10 +260,9 @@ public final class StreamAdmin {
      */
     @SuppressWarnings("unchecked")
     public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
-        // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts); the
-        // timeout is each attempt's, so TRYAGAIN while the slot is migrated is waited out
-        return TryAgainRetry.retried(redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
-                        .timeout(PartitionReader.READ_TIMEOUT))
+        // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts)
+        return TryAgainRetry.retried(redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next(),
+                        PartitionReader.READ_TIMEOUT)
                 .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());
     }
 }

@@ -62,6 +62,23 @@ public final class TryAgainRetry {
     }
 
     /**
+     * For reads that must not wait for ever: each attempt fails with a {@link java.util.concurrent.TimeoutException}
+     * after {@code attemptTimeout}, and only a {@code TRYAGAIN} is sent again. A timeout around all the attempts would
+     * cut the retries short: a task whose slot is held half migrated longer than it would restart
+     * (ClusterReshardingTest's held slot).
+     *
+     * @return {@code command}, each attempt bounded by {@code attemptTimeout}, sent again after each {@code TRYAGAIN}
+     */
+    public static <T> Mono<T> retried(Mono<T> command, Duration attemptTimeout) {
+        return retried(command.timeout(attemptTimeout));
+    }
+
+    /** {@link #retried(Mono, Duration)} for a reply as a Flux (the timeout bounds its first element and each next). */
+    public static <T> Flux<T> retried(Flux<T> command, Duration attemptTimeout) {
+        return retried(command.timeout(attemptTimeout));
+    }
+
+    /**
      * @return commands sent again after a {@code TRYAGAIN} so far by every connection of this JVM (meter
      *         {@code qt.streams.redis.tryagain.retries}): above 0 only on a Redis Cluster while slots move
      */

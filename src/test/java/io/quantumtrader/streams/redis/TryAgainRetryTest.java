@@ -44,6 +44,34 @@ class TryAgainRetryTest {
     }
 
     @Test
+    void eachAttemptHasItsOwnTimeoutSoTryAgainLongerThanItIsWaitedOut() {
+        AtomicInteger sent = new AtomicInteger();
+        // 20 refusals take 7.8–16 s of backoff in all (jitter), more than the 5 s each attempt may take
+        StepVerifier.withVirtualTime(() -> TryAgainRetry.retried(failing(sent, 20, "TRYAGAIN Multiple keys request during rehashing of slot"),
+                        Duration.ofSeconds(5)))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(30))
+                .expectNext("ok")
+                .verifyComplete();
+        assertThat(sent).hasValue(21);
+    }
+
+    @Test
+    void anAttemptWithoutAReplyTimesOutAndIsNotSentAgain() {
+        AtomicInteger sent = new AtomicInteger();
+        StepVerifier.withVirtualTime(() -> TryAgainRetry.retried(Mono.defer(() -> {
+                    sent.incrementAndGet();
+                    return Mono.<String>never();
+                }), Duration.ofSeconds(5)))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(4_900))
+                .thenAwait(Duration.ofMillis(100))
+                .expectError(java.util.concurrent.TimeoutException.class)
+                .verify();
+        assertThat(sent).hasValue(1);
+    }
+
+    @Test
     void otherErrorsAreNotSentAgain() {
         AtomicInteger sent = new AtomicInteger();
         long retriesBefore = TryAgainRetry.retries();
