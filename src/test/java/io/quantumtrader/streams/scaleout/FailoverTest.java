@@ -39,7 +39,9 @@ class FailoverTest {
                 instances.add(InstanceProcess.start(port, ns, id, TTL, 50, "none"));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 2L, "b", 2L, "c", 2L)));
-            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 60);
+            // the last quarter waits for the kill: under load, the steps before it could outlast the paced events
+            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 60)
+                    .holdAt(events.size() * 3 / 4);
             publisher.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> ScaleOutTopology.outputCount(template(), ns) > 1500);
 
@@ -53,6 +55,7 @@ class FailoverTest {
             long killed = System.nanoTime();
             victim.kill9();
             assertThat(publisher.done()).as("killed mid-stream").isFalse();
+            publisher.release();
 
             await().atMost(TTL.plusSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 Map<Integer, String> owners = leaseOwners(template(), ns);

@@ -43,7 +43,7 @@ class RollingRestartTest {
             // the last quarter waits for the restarts: under load they once took longer than the paced events lasted
             // (62 s, 2026-12-05), and the test's premise (restarts while the stream flows) failed, not the engine
             ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 250)
-                    .holdFrom(events.size() * 3 / 4);
+                    .holdAt(events.size() * 3 / 4);
             publisher.start();
 
             long publishedBeforeRestarts = -1;

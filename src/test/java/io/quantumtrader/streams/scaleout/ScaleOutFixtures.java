@@ -32,9 +32,9 @@ final class ScaleOutFixtures {
         private final long pauseMillis;
         final AtomicLong published = new AtomicLong();
         volatile Throwable failure;
-        /** Events from this index on wait for {@link #release()} ({@link #holdFrom}). */
-        private volatile int holdFrom = Integer.MAX_VALUE;
-        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        /** Indexes where publishing waits for a {@link #release()} ({@link #holdAt}), ascending. */
+        private volatile int[] holds = new int[0];
+        private final java.util.concurrent.Semaphore releases = new java.util.concurrent.Semaphore(0);
 
         PacedPublisher(String namespace, List<EventPublisher.Event> events, int chunk, long pauseMillis) {
             super("paced-publisher");
@@ -48,9 +48,13 @@ final class ScaleOutFixtures {
         @Override
         public void run() {
             try {
+                int passed = 0;
                 for (int i = 0; i < events.size(); i += chunk) {
-                    if (i >= holdFrom && !released.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("held events never released");
+                    while (passed < holds.length && i >= holds[passed]) {
+                        if (!releases.tryAcquire(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("events held at " + holds[passed] + " never released");
+                        }
+                        passed++;
                     }
                     List<EventPublisher.Event> part = events.subList(i, Math.min(events.size(), i + chunk));
                     publisher.sendAll(Flux.fromIterable(part), chunk).block(Duration.ofSeconds(30));
@@ -67,16 +71,19 @@ final class ScaleOutFixtures {
         }
 
         /**
-         * Events from {@code index} on are published only after {@link #release()}: a test whose steps take longer
-         * on a loaded machine than the paced events last still has a stream that flows after them.
+         * Publishing stops before each of {@code indexes} (ascending, set before {@link #start()}) until a
+         * {@link #release()} lets it pass: a test whose steps take longer on a loaded machine than the paced events
+         * last still has a stream that flows after each step. A release sent before the publisher reaches its hold
+         * lets it pass without stopping.
          */
-        PacedPublisher holdFrom(int index) {
-            holdFrom = index;
+        PacedPublisher holdAt(int... indexes) {
+            holds = indexes.clone();
             return this;
         }
 
+        /** Lets the publisher pass its next hold ({@link #holdAt}). */
         void release() {
-            released.countDown();
+            releases.release();
         }
     }
 

@@ -99,12 +99,16 @@ class ScaleOutTest {
         StreamsRuntime c = null;
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 3L, "b", 3L)));
-            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 25);
+            // publishing waits at half for c's join and at three quarters for b's close: under load, the steps
+            // could outlast the paced events, and each step is to happen while the stream flows
+            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 25)
+                    .holdAt(events.size() / 2, events.size() * 3 / 4);
             publisher.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> ScaleOutTopology.outputCount(template(), ns) > 400);
 
             c = instance(ns, "c"); // joins mid-stream: a and b each hand one task over, cooperatively
             await().atMost(Duration.ofSeconds(10)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 2L, "b", 2L, "c", 2L)));
+            publisher.release();
             StreamsRuntime joined = c;
             await().atMost(Duration.ofSeconds(10)).until(() -> joined.counters().recordsIn() > 0);
             assertThat(a.metrics().registry().find("qt.streams.tasks.revoked").tag("reason", "rebalance").functionCounter().count())
@@ -115,6 +119,7 @@ class ScaleOutTest {
             assertThat(publisher.done()).as("still publishing").isFalse();
             long closing = System.nanoTime();
             assertThat(b.close(Duration.ofSeconds(10))).isTrue();
+            publisher.release();
             assertThat(b.tasks()).allSatisfy(t -> assertThat(t.state()).isIn(TaskState.UNASSIGNED, TaskState.CLOSED, TaskState.REVOKED));
             await().atMost(Duration.ofSeconds(5)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 3L, "c", 3L)));
             long movedMs = (System.nanoTime() - closing) / 1_000_000;

@@ -38,7 +38,9 @@ class ZombieInstanceTest {
             instances.add(zombie);
             instances.add(InstanceProcess.start(port, ns, "b", TTL, 50, "none"));
             await().atMost(Duration.ofSeconds(20)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 3L, "b", 3L)));
-            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 70);
+            // the last quarter waits for the rejoin: under load, the steps before it could outlast the paced events
+            ScaleOutFixtures.PacedPublisher publisher = new ScaleOutFixtures.PacedPublisher(ns, events, 48, 70)
+                    .holdAt(events.size() * 3 / 4);
             publisher.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> zombie.recordsIn() > 500);
 
@@ -58,6 +60,7 @@ class ZombieInstanceTest {
             // and rejoins: the tasks are shared again and it does work
             await().atMost(Duration.ofSeconds(20)).until(() -> leaseCounts(template(), ns).equals(Map.of("a", 3L, "b", 3L)));
             assertThat(publisher.done()).as("rejoined while the stream flowed").isFalse();
+            publisher.release();
             await().atMost(Duration.ofSeconds(10)).until(() -> zombie.recordsIn() > processedBeforeResume);
 
             await().atMost(Duration.ofSeconds(40)).until(() -> publisher.done()
