@@ -39,7 +39,8 @@ import java.util.TreeMap;
  *                        engine's idempotent ingest; a replay publishing the same file into the same namespace again)
  * @param eventsPerStream entries per stream that has any, by name
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
- * @param vetoesByReason  vetoed evaluations by reason, figures replaced by {@code #}, most frequent first
+ * @param vetoesByReason  vetoed evaluations by rule ({@link ReasonGroups}: figures that differ within a rule shown as
+ *                        {@code #}), most frequent first
  * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
  * @param openPositions   positions still open at the end, marked to their symbol's last tick
  * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
@@ -88,11 +89,11 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
                 .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
         Map<String, Long> decisions = new TreeMap<>();
-        Map<String, Long> vetoes = new TreeMap<>();
+        ReasonGroups vetoes = new ReasonGroups();
         payloads(redis, keys, catalog, QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).forEach(e -> {
             decisions.merge(e.decision().name(), 1L, Long::sum);
             if (e.decision() == RiskEvaluation.Decision.VETOED) {
-                vetoes.merge(vetoReasonKey(e.vetoReason()), 1L, Long::sum);
+                vetoes.add(e.vetoReason());
             }
         });
         Map<String, Double> byDay = new TreeMap<>();
@@ -123,22 +124,11 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(),
                 runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
-                counts, regimes, signals, declines, decisions, sortedByCount(vetoes), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
+                counts, regimes, signals, declines, decisions, vetoes.counts(), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
                 counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
                 symbols, candle, notices, resumedFrom);
-    }
-
-    /**
-     * @return the veto reason with its figures replaced by {@code #} ("daily loss 5.2% reached the 5.0% limit" becomes
-     *         "daily loss #% reached the #% limit"), so vetoes group by rule rather than by value
-     */
-    static String vetoReasonKey(String reason) {
-        if (reason == null || reason.isBlank()) {
-            return "(no reason given)";
-        }
-        return reason.replaceAll("-?\\d+(\\.\\d+)?([eE]-?\\d+)?", "#");
     }
 
     /** @return the map ordered by count, largest first (ties by key) */
@@ -262,7 +252,9 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.println("declined, by gate:  " + declinesByGate);
         out.println("risk decisions:     " + riskDecisions);
         out.println("vetoed, by reason:");
-        vetoesByReason.forEach((r, n) -> out.printf("  %-50s %,d%n", r, n));
+        int reasonWidth = vetoesByReason.keySet().stream().mapToInt(String::length).max().orElse(0);
+        String row = "  %-" + Math.max(50, reasonWidth) + "s %,d%n";
+        vetoesByReason.forEach((r, n) -> out.printf(row, r, n));
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
         out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);

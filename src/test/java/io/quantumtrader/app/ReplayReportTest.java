@@ -9,13 +9,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayReportTest {
 
     @Test
-    void vetoReasonsGroupByRuleNotByFigure() {
-        assertThat(ReplayReport.vetoReasonKey("drawdown 10.34% reached the 10.0% limit"))
-                .isEqualTo(ReplayReport.vetoReasonKey("drawdown 12.01% reached the 10.0% limit"))
-                .isEqualTo("drawdown #% reached the #% limit");
-        assertThat(ReplayReport.vetoReasonKey("edge score 0.31 < 0.5")).isEqualTo("edge score # < #");
-        assertThat(ReplayReport.vetoReasonKey("a position in BTC-USD is open")).isEqualTo("a position in BTC-USD is open");
-        assertThat(ReplayReport.vetoReasonKey(null)).isEqualTo("(no reason given)");
+    void vetoReasonsGroupByRuleAndKeepTheFiguresTheyShare() {
+        ReasonGroups groups = new ReasonGroups();
+        groups.add("drawdown 10.34% reached the 10.0% limit");
+        groups.add("drawdown 12.01% reached the 10.0% limit");
+        groups.add("gross exposure cap 130% reached (incl. pending orders)");
+        groups.add("edge score 0.31 < 0.5");
+        groups.add("edge score 0.31 < 0.5");
+        groups.add("edge score 0.2 < 0.5");
+        groups.add("edge score 1e-3 < 0.5");
+        groups.add("a position in BTC-USD is open");
+        groups.add(null);
+        groups.add(" ");
+        assertThat(groups.counts()).containsExactly(
+                Map.entry("edge score # < 0.5", 4L),
+                Map.entry("(no reason given)", 2L),
+                Map.entry("drawdown #% reached the 10.0% limit", 2L),
+                Map.entry("a position in BTC-USD is open", 1L),
+                Map.entry("gross exposure cap 130% reached (incl. pending orders)", 1L));
+        assertThat(ReasonGroups.rule("drawdown 10.34% reached the -1.5e-2% limit")).isEqualTo("drawdown #% reached the #% limit");
     }
 
     @Test
