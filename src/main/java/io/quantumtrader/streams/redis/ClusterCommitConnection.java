@@ -38,10 +38,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     private final RedisClusterClient client;
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
-    /**
-     * Losses of any connection of the client ({@link #connectionsLost()}): the node connections a cluster connection
-     * writes on are Lettuce's own and not told apart here, so a loss of any (the template's too) counts.
-     */
+    /** Losses of the client's connections, counted per node connection ({@link #lostSince}). */
     private final ConnectionLosses losses;
     /** {@code ASK} and {@code MOVED} redirections followed ({@link #redirects}). */
     private final java.util.concurrent.atomic.LongAdder asks = new java.util.concurrent.atomic.LongAdder();
@@ -118,11 +115,12 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     /** The script on {@code node} by SHA-1, by source when the node has not cached it; records the node that applied it. */
     private Mono<Long> sendOn(StatefulRedisConnection<byte[], byte[]> node, boolean ask, Script script, WrittenOn writtenOn) {
+        long lossesAtSend = losses.count(node); // before the send: a loss after it makes the WAIT prove nothing
         return script.send(node, ask, true)
                 .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> script.send(node, ask, false)))
                 .doOnNext(applied -> {
                     if (writtenOn != null) {
-                        writtenOn.record(node);
+                        writtenOn.record(node, lossesAtSend);
                     }
                 });
     }
@@ -159,7 +157,13 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return (ask ? asks : moves).sum();
     }
 
+    /** Only the losses of the node connection that applied the write count: another node's says nothing of it. */
     @Override
+    public boolean lostSince(WrittenOn write) {
+        return write.node() == null || losses.count(write.node()) != write.lossesAtSend();
+    }
+
+    /** @return how many times a connection of the client (a node's, the template's) was lost so far (only grows) */
     public long connectionsLost() {
         return losses.count();
     }

@@ -27,7 +27,7 @@ public final class CommitConnection implements OrderedScriptConnection {
 
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
-    /** Losses of this connection ({@link #connectionsLost()}). */
+    /** Losses of this connection ({@link #lostSince}). */
     private final ConnectionLosses losses;
 
     private CommitConnection(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
@@ -79,8 +79,14 @@ public final class CommitConnection implements OrderedScriptConnection {
      */
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
-        return dispatch.send(() -> Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
-                        EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args))))
+        return Mono.deferContextual(context -> dispatch.send(() -> {
+                    WrittenOn writtenOn = context.getOrDefault(WrittenOn.class, null);
+                    if (writtenOn != null) {
+                        writtenOn.record(connection, losses.count(connection));
+                    }
+                    return Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
+                            EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args)));
+                }))
                 .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> Mono.fromCompletionStage(
                         dispatch(CommandType.EVAL, EncodedScriptArgs.of(source, keys, args)))));
     }
@@ -93,15 +99,15 @@ public final class CommitConnection implements OrderedScriptConnection {
         return command;
     }
 
-    /** WAIT on this connection, the only one commits go out on ({@code write} records nothing here). */
+    /** WAIT on this connection, the only one commits go out on. */
     @Override
     public Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs) {
         return dispatch.send(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
     }
 
     @Override
-    public long connectionsLost() {
-        return losses.count();
+    public boolean lostSince(WrittenOn write) {
+        return write.lossesAtSend() < 0 || losses.count(connection) != write.lossesAtSend();
     }
 
     @Override

@@ -42,22 +42,21 @@ public final class CommitDurability {
      * @param write a write on the commit connection (a commit, an outbox forward), subscribed by the returned Mono; it
      *              runs with a {@link WrittenOn} in its Reactor context, so the WAIT goes where it was applied
      * @return the write's result once the replicas acknowledged it (at once when no WAIT is configured); errors with
-     *         {@link CommitNotReplicatedException} when fewer did in time, or when a connection of the commit
-     *         connection was lost between the write and the WAIT's reply: a WAIT covers only its own connection's
-     *         writes, so one Lettuce sent again after a reconnect returned at once although the replica did not hold
-     *         the write (CommitDurabilityTest)
+     *         {@link CommitNotReplicatedException} when fewer did in time, or when the connection that applied the
+     *         write was lost between the write and the WAIT's reply: a WAIT covers only its own connection's writes,
+     *         so one Lettuce sent again after a reconnect returned at once although the replica did not hold the write
+     *         (CommitDurabilityTest). A loss of another node's connection does not fail it (ClusterCommitDurabilityTest)
      */
     public <T> Mono<T> durable(Mono<T> write) {
         if (replicas == 0) {
             return write;
         }
         return Mono.defer(() -> {
-            long lostBefore = connection.connectionsLost();
             WrittenOn writtenOn = new WrittenOn();
             return write.contextWrite(Context.of(WrittenOn.class, writtenOn))
                     .flatMap(result -> connection.waitForReplicas(writtenOn, replicas, timeoutMs)
                     .flatMap(n -> {
-                        if (connection.connectionsLost() != lostBefore) {
+                        if (connection.lostSince(writtenOn)) {
                             return Mono.error(new CommitNotReplicatedException("the connection was lost between the "
                                     + "write and its WAIT: whether " + replicas + " replica(s) hold it is unknown"));
                         }

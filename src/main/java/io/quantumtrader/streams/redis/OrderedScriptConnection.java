@@ -44,12 +44,15 @@ public interface OrderedScriptConnection extends AutoCloseable {
     Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs);
 
     /**
-     * @return how many times a connection this one sends its commands on was lost so far (only grows). A WAIT counts
-     *         the writes of its own connection: after a reconnect (Lettuce sends the WAIT, or the write, again on the
-     *         new connection) it returns at once, whether or not the replicas hold the write, so a WAIT whose write was
-     *         sent before a loss proves nothing ({@link CommitDurability#durable})
+     * @param write where a write went and when, recorded by {@link #eval} in a context holding it
+     *              ({@link CommitDurability#durable})
+     * @return whether the connection that applied the write was lost since the write was sent on it (true when nothing
+     *         was recorded). A WAIT counts the writes of its own connection: after a reconnect (Lettuce sends the WAIT,
+     *         or the write, again on the new connection) it returns at once, whether or not the replicas hold the write,
+     *         so a WAIT whose write was sent before a loss proves nothing. A loss of another connection (another node's
+     *         on a Redis Cluster, the template's) does not count.
      */
-    long connectionsLost();
+    boolean lostSince(WrittenOn write);
 
     @Override
     void close();

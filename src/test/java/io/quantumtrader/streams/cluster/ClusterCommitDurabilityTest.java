@@ -72,6 +72,55 @@ class ClusterCommitDurabilityTest {
         }
     }
 
+    /**
+     * A commit's WAIT proves nothing when the connection that applied the commit was lost before the WAIT's reply, and
+     * the commit fails as not replicated; a loss of another master's connection says nothing about it. Before
+     * 2026-12-05 19:10 the cluster commit connection counted a loss of any of the client's connections (another node's,
+     * the template's), so during one master's failover every commit with WAIT in flight on the other masters failed
+     * too and restarted its task.
+     */
+    @Test
+    void onlyALossOfTheConnectionThatAppliedTheCommitFailsItsWait() {
+        String otherKey = "{other}k";
+        try (TestCluster cluster = TestCluster.start(2, 1);
+             RedisConnection redis = cluster.connect();
+             ClusterCommitConnection commits = ClusterCommitConnection.open(redis.template()).orElseThrow()) {
+            TestCluster.Node master = cluster.masterOf(KEY);
+            TestCluster.Node other = cluster.nodes().get(0).equals(master) ? cluster.nodes().get(1) : cluster.nodes().get(0);
+            if (cluster.masterOf(otherKey).equals(master)) {
+                otherKey = "{another}k";
+            }
+            assertThat(cluster.masterOf(otherKey)).as("a key of the other master").isEqualTo(other);
+            CommitDurability durability = new CommitDurability(commits, 1, Duration.ofMillis(1_500));
+            assertThat(durability.durable(write(commits, otherKey, "v0")).block(Duration.ofSeconds(20)))
+                    .as("the commit connection has a connection to the other master").isEqualTo(1L);
+
+            assertThat(durability.durable(write(commits, KEY, "v1").flatMap(r -> killClientsOf(cluster, other, commits).thenReturn(r)))
+                    .block(Duration.ofSeconds(20))).as("the other master's connections lost between the commit and its WAIT")
+                    .isEqualTo(1L);
+            assertThatThrownBy(() -> durability.durable(write(commits, KEY, "v2")
+                    .flatMap(r -> killClientsOf(cluster, master, commits).thenReturn(r))).block(Duration.ofSeconds(20)))
+                    .as("the connection that applied the commit lost before its WAIT's reply")
+                    .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
+                    .hasMessageContaining("connection was lost");
+            assertThat(durability.durable(write(commits, KEY, "v3")).block(Duration.ofSeconds(20))).as("after the reconnect").isEqualTo(1L);
+        }
+    }
+
+    /** Closes every client connection of {@code node} (CLIENT KILL TYPE normal) and waits until the commit connection's client saw a loss. */
+    private static reactor.core.publisher.Mono<Void> killClientsOf(TestCluster cluster, TestCluster.Node node, ClusterCommitConnection commits) {
+        return reactor.core.publisher.Mono.<Void>fromRunnable(() -> {
+            long before = commits.connectionsLost();
+            assertThat(cluster.<Long>sync(node, c -> c.clientKill(io.lettuce.core.KillArgs.Builder.typeNormal()))).isPositive();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> commits.connectionsLost() > before);
+        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    private static reactor.core.publisher.Mono<Long> write(ClusterCommitConnection commits, String key, String value) {
+        return commits.eval("0".repeat(40), SET, new byte[][]{key.getBytes(StandardCharsets.UTF_8)},
+                new byte[][]{value.getBytes(StandardCharsets.UTF_8)});
+    }
+
     /** Writes {@code value} with {@code replica} stopped (SIGSTOP): the write must not count as replicated. */
     private static void assertNotReplicated(CommitDurability durability, ClusterCommitConnection commits, String value,
                                             TestCluster.Node replica, String why) throws Exception {
