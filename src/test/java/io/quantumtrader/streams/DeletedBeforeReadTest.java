@@ -56,6 +56,18 @@ class DeletedBeforeReadTest {
         assertThat(meters.get("qt.streams.input.deleted.unread").tag("stream", "ticks").counter().count()).isEqualTo(6.0);
         assertThat(RedisTestSupport.values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq)
                 .containsExactly(7L, 8L, 9L, 11L, 12L, 13L, 14L);
+
+        // the task's next owner starts counting from the group's totals in Redis: the loss is not counted again
+        SimpleMeterRegistry next = new SimpleMeterRegistry();
+        try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(),
+                StreamsConfig.defaults().withNamespace(ns).withInstanceId("next"), template(), next)) {
+            runtime.start();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 16).skip(14), 10).block(T);
+            assertThat(runtime.awaitDrained(T)).isTrue();
+            assertThat(runtime.counters().deadLettered()).isZero();
+        }
+        assertThat(next.get("qt.streams.input.deleted.unread").tag("stream", "ticks").counter().count()).isZero();
+        assertThat(RedisTestSupport.length(ns, "ticks.dlq", 0)).isEqualTo(1);
     }
 
     @Test
@@ -117,7 +129,7 @@ class DeletedBeforeReadTest {
         List<String> reported = new CopyOnWriteArrayList<>();
         PartitionReader reader = new PartitionReader(template(), "pricing.0", "c1", Map.of(key, "ticks"), 0, 2,
                 Duration.ofMillis(5), Duration.ofMillis(20), lease, "7")
-                .reportDeletedUnread("0_0", (stream, n) -> reported.add(stream + ":" + n));
+                .reportDeletedUnread("0_0", Map.of(), (stream, n) -> reported.add(stream + ":" + n));
         List<String> seqs = reader.receive().take(3).map(e -> e.id()).collectList().block(T);
         reader.stop();
         assertThat(seqs).hasSize(3);

@@ -82,7 +82,13 @@ class DeletedPendingEntryTest {
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).singleElement()
                 .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(2).getId().getValue()));
         assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7", "ticks", 0, "0_0").block())
-                .as("claimed again: nothing new, no second dead letter")
-                .isEqualTo(new StreamAdmin.Claim(3, 0, read.get(3).getId().getValue(), read.get(3).getId().getValue()));
+                .as("the same claim sent again (its reply lost): the first claim's outcome, so its dead letter is counted")
+                .isEqualTo(claim);
+        template().opsForValue().set(lease, "8").block();                        // the next run of the task
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "8", "ticks", 0, "0_0").block())
+                .as("claimed again by the next run: nothing new")
+                .isEqualTo(new StreamAdmin.Claim(3, 0, read.get(3).getId().getValue(), read.get(3).getId().getValue(),
+                        io.quantumtrader.streams.redis.DeletedUnreadTotals.NONE));
+        assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).as("no second dead letter").hasSize(1);
     }
 }

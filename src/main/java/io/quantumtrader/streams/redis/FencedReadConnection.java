@@ -186,7 +186,8 @@ public final class FencedReadConnection implements AutoCloseable {
             connection.flushCommands();
             return uncancellable(exec).then(uncancellable(undo)).flatMap(owned -> owned == 1L
                     // never sent twice (the connection is not re-established by Lettuce): never resent
-                    ? uncancellable(read).zipWith(uncancellable(deleted), (entries, counts) -> new GroupRead(entries, counts, false))
+                    ? uncancellable(read).zipWith(uncancellable(deleted),
+                            (entries, totals) -> new GroupRead(entries, DeletedUnreadTotals.pairs(totals), false))
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a

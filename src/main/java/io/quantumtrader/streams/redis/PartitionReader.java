@@ -98,6 +98,8 @@ public final class PartitionReader {
     private volatile ReadStreams readStreams;
     /** Told of entries deleted before the group read them ({@link #reportDeletedUnread}). */
     private volatile java.util.function.BiConsumer<String, Long> deletedUnread = this::warnDeletedUnread;
+    /** Per stream key, the group's deleted-unread totals counted so far ({@link #reportDeleted}); absent: none yet. */
+    private final Map<String, DeletedUnreadTotals> deletedCounted = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicLong entriesRead = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
@@ -194,16 +196,22 @@ public final class PartitionReader {
     /**
      * Entries of an input deleted before the consumer group read them (an XADD with MAXLEN, XTRIM or XDEL while the
      * group lagged) are found by the fenced read that would go past them, dead-lettered in the same step (one entry
-     * naming the range and how many, {@code deleted-unread.lib.lua}), and passed to {@code listener}. Without a
-     * listener they are logged as a warning. Unfenced readers (no lease) do not look.
+     * naming the range and how many, {@code deleted-unread.lib.lua}), added to the group's totals in Redis, and passed
+     * to {@code listener} as the totals grow from one read's reply to the next: a loss found by a read whose reply was
+     * lost is passed on with the next reply, once. Without a listener they are logged as a warning. Unfenced readers
+     * (no lease) do not look.
      *
      * @param taskId   the task reading, for the dead-letter entry ({@code <sub-topology>_<partition>})
+     * @param counted  per stream key, the group's totals already counted (by an earlier owner or run of the task: the
+     *                 totals when the task started, {@code claim-pending.lua}); a stream absent counts from zero
      * @param listener called on the task's thread with the logical stream and the number of entries deleted unread
      *                 (-1: at least one, Redis could not tell how many)
      * @return this reader
      */
-    public PartitionReader reportDeletedUnread(String taskId, java.util.function.BiConsumer<String, Long> listener) {
+    public PartitionReader reportDeletedUnread(String taskId, Map<String, DeletedUnreadTotals> counted,
+                                               java.util.function.BiConsumer<String, Long> listener) {
         this.readStreams = new ReadStreams(streamByKey, taskId, partition);
+        this.deletedCounted.putAll(counted);
         this.deletedUnread = listener;
         return this;
     }
@@ -657,17 +665,27 @@ public final class PartitionReader {
     }
 
     /**
-     * Passes what a read found deleted before the group read it to the listener ({@link #reportDeletedUnread}).
+     * Passes to the listener ({@link #reportDeletedUnread}) what the group's deleted-unread totals gained since the
+     * last reply: what this read found, and what a read whose reply was lost found.
      *
-     * @param streamKeys the streams of the read, in the order their counts come
+     * @param streamKeys the streams of the read, in the order their totals come
      * @return the read's entries
      */
     private List<RawStreamEntry> reportDeleted(List<String> streamKeys, GroupRead read) {
-        List<Long> deleted = read.deletedUnread();
-        for (int i = 0; i < deleted.size() && i < streamKeys.size(); i++) {
-            long n = deleted.get(i);
-            if (n != 0) {
-                deletedUnread.accept(streamByKey.get(streamKeys.get(i)), n);
+        List<DeletedUnreadTotals> totals = read.deletedUnread();
+        for (int i = 0; i < totals.size() && i < streamKeys.size(); i++) {
+            DeletedUnreadTotals now = totals.get(i);
+            DeletedUnreadTotals before = deletedCounted.getOrDefault(streamKeys.get(i), DeletedUnreadTotals.NONE);
+            deletedCounted.put(streamKeys.get(i), now);
+            if (!now.atLeast(before)) {
+                continue; // the hash was deleted (the stream's keys removed by hand): counting starts again from it
+            }
+            String stream = streamByKey.get(streamKeys.get(i));
+            if (now.entries() > before.entries()) {
+                deletedUnread.accept(stream, now.entries() - before.entries());
+            }
+            for (long n = before.unknown(); n < now.unknown(); n++) {
+                deletedUnread.accept(stream, -1L);
             }
         }
         return read.entries();

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reply of {@code read-group.lua}: the counts of entries found deleted unread, and XREADGROUP's reply passed
+ * The reply of {@code read-group.lua}: the group's totals of entries found deleted unread, and XREADGROUP's reply passed
  * through Lua: per stream
  * {@code { key, { { id, { field, value, ... } or nil }, ... } }} — as {@link RawStreamEntry}s, whichever way the
  * script ran (Spring's script executor leaves the elements as {@link ByteBuffer}s, Lettuce's byte-array codec as
@@ -18,9 +18,9 @@ final class ReadGroupReply {
     }
 
     /**
-     * @param reply {@code read-group.lua}'s reply: { deleted-unread counts (one per stream), XREADGROUP's reply or nil,
-     *              1 when it did not read because the consumer held entries after those the reader saw, else 0 }
-     * @return the entries, the counts and whether the read was found re-sent ({@link GroupRead#resent})
+     * @param reply {@code read-group.lua}'s reply: { deleted-unread totals (two numbers per stream), XREADGROUP's reply
+     *              or nil, 1 when it did not read because the consumer held entries after those the reader saw, else 0 }
+     * @return the entries, the totals and whether the read was found re-sent ({@link GroupRead#resent})
      */
     static GroupRead read(List<?> reply) {
         List<Long> deleted = new ArrayList<>();
@@ -30,8 +30,8 @@ final class ReadGroupReply {
             }
         }
         boolean resent = reply != null && reply.size() > 2 && "1".equals(new String(bytes(reply.get(2)), StandardCharsets.UTF_8));
-        return new GroupRead(entries(reply == null || reply.size() < 2 || !(reply.get(1) instanceof List<?> read) ? null : read), deleted,
-                resent);
+        return new GroupRead(entries(reply == null || reply.size() < 2 || !(reply.get(1) instanceof List<?> read) ? null : read),
+                DeletedUnreadTotals.pairs(deleted), resent);
     }
 
     /** @param reply XREADGROUP's reply, or null when nothing was read */

@@ -36,8 +36,11 @@ public final class StreamAdmin {
      * @param newestPending the id of the group's newest pending entry, or {@code null} when nothing is pending: once
      *                      the caller has read its pending entries up to it again, it has handed on everything up to
      *                      {@code deliveredId}
+     * @param deletedUnread the group's totals of entries of the stream found deleted before it read them, so far: the
+     *                      task's reader counts from them ({@link PartitionReader#reportDeletedUnread})
      */
-    public record Claim(long claimed, long deadLettered, String deliveredId, String newestPending) {
+    public record Claim(long claimed, long deadLettered, String deliveredId, String newestPending,
+                        DeletedUnreadTotals deletedUnread) {
     }
     private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
     private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
@@ -152,7 +155,8 @@ public final class StreamAdmin {
 
     /**
      * Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM), under the
-     * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua).
+     * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua). Made once per
+     * token: sent again (its reply lost), it returns the first claim's outcome.
      *
      * @param streamKey     one partition of an input stream
      * @param leaseKey      the task's lease, which must hold {@code token}
@@ -164,14 +168,15 @@ public final class StreamAdmin {
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
                                     Duration minIdle, String token, String streamName, int partition, String taskId) {
-        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey), List.of(group, consumer,
+        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey, StreamKeys.deletedUnread(streamKey)), List.of(group, consumer,
                         Long.toString(minIdle.toMillis()), token, streamName, Integer.toString(partition), taskId))
                 .next()
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .map(l -> {
                     String newest = String.valueOf(l.get(3));
                     return new Claim(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
-                            String.valueOf(l.get(2)), newest.isEmpty() ? null : newest);
+                            String.valueOf(l.get(2)), newest.isEmpty() ? null : newest,
+                            new DeletedUnreadTotals(((Number) l.get(4)).longValue(), ((Number) l.get(5)).longValue()));
                 });
     }
 

@@ -147,7 +147,10 @@ public record StreamKeys(String namespace) {
     /**
      * @param streamKey a stream partition's key ({@link #stream}), or any other stream key
      * @return the hash, in the same slot, of the last deletion of unread entries reported per consumer group (field:
-     *         group, value: the stream's max-deleted-entry-id when it was reported; {@code deleted-unread.lib.lua}):
+     *         group, value: the stream's max-deleted-entry-id when it was reported; {@code deleted-unread.lib.lua}),
+     *         the group's running totals of such losses (fields {@code #entries:<group>}, {@code #unknown:<group>};
+     *         {@link DeletedUnreadTotals}) and the outcome of the last claim at a task's start (field
+     *         {@code #claim:<group>}: token, claimed, dead-lettered; {@code claim-pending.lua}):
      *         {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}, or {@code <key>:deleted-unread} for a key outside this
      *         layout
      */

@@ -518,7 +518,9 @@ public final class StreamTask {
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));
         streamByKey.values().forEach(stream -> metrics.deletedUnread(stream, 0));
-        r.reportDeletedUnread(id, (stream, n) -> {
+        Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
+        run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));
+        r.reportDeletedUnread(id, counted, (stream, n) -> {
             log.warn("task {}: {} entries of {} were deleted (MAXLEN, XTRIM or XDEL) before consumer group {} read them; "
                     + "they are lost to it, and {}.dlq names them", id, n < 0 ? "some" : n, stream, group, stream);
             metrics.deletedUnread(stream, n);

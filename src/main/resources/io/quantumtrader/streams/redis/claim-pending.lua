@@ -9,16 +9,36 @@
 -- dead-lettered here, in the same script (KEYS[3], the stream's dead-letter stream, same slot), so a crash between the
 -- claim and the dead letter cannot lose the only record of it. The '#!lua' line without 'allow-oom' makes Redis refuse
 -- the whole script under maxmemory + noeviction rather than claim and then fail to dead-letter.
--- KEYS[1] stream, KEYS[2] the task's lease, KEYS[3] dead-letter stream;
+-- A claim is made once per fencing token (a task run): its outcome is kept in the stream's deleted-unread hash
+-- (KEYS[4], field '#claim:<group>'), and the same claim sent again (Lettuce re-sends a command whose reply was lost
+-- with its connection) returns it instead of claiming again, so the dead letters it wrote are counted once.
+-- KEYS[1] stream, KEYS[2] the task's lease, KEYS[3] dead-letter stream, KEYS[4] the stream's deleted-unread hash;
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] token, ARGV[5] the stream's logical name,
 -- ARGV[6] partition, ARGV[7] task id
 -- returns { number claimed, number dead-lettered, the group's last-delivered-id ('0-0' when none),
---           the id of the group's newest pending entry after the claim ('' when none) }
+--           the id of the group's newest pending entry after the claim ('' when none),
+--           the group's totals of entries deleted unread so far: entries, reports of an unknown number
+--           (deleted-unread.lib.lua), where the task's reader starts counting }
 -- errors  FENCED when the lease is not the caller's (nothing claimed)
---#include consumer-groups.lib.lua
+--#include deleted-unread.lib.lua
 local owner = redis.call('GET', KEYS[2])
 if owner ~= ARGV[4] then
   return redis.error_reply('FENCED lease ' .. KEYS[2] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[4])
+end
+local function outcome(claimed, deleted)
+  local group = cg_group(KEYS[1], ARGV[1])
+  local last = group and group['last-delivered-id'] or '0-0'
+  local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
+  local newest = summary[3] or ''
+  local totals = du_totals({ KEYS[4] }, ARGV[1])
+  return { claimed, deleted, last, newest, totals[1], totals[2] }
+end
+local made = redis.call('HGET', KEYS[4], '#claim:' .. ARGV[1])
+if made then
+  local token, claimedBefore, deletedBefore = string.match(made, '^(%d+) (%d+) (%d+)$')
+  if token == ARGV[4] then
+    return outcome(tonumber(claimedBefore), tonumber(deletedBefore))
+  end
 end
 local cursor = '0-0'
 local claimed = 0
@@ -43,8 +63,5 @@ repeat
     end
   end
 until cursor == '0-0'
-local group = cg_group(KEYS[1], ARGV[1])
-local last = group and group['last-delivered-id'] or '0-0'
-local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
-local newest = summary[3] or ''
-return { claimed, deleted, last, newest }
+redis.call('HSET', KEYS[4], '#claim:' .. ARGV[1], ARGV[4] .. ' ' .. claimed .. ' ' .. deleted)
+return outcome(claimed, deleted)

@@ -10,6 +10,10 @@
 -- Then the group's last-delivered-id moves over the gap (to just before the first entry, or to the last id of an empty
 -- stream), so the same trim is not found again, and the stream's deleted-unread hash (StreamKeys.deletedUnread)
 -- remembers the max-deleted-entry-id reported for the group, so the same XDEL is not reported again.
+-- The same hash keeps the group's running totals of what was reported ('#entries:<group>', the entries counted;
+-- '#unknown:<group>', reports of a number Redis could not tell), and reads return those totals rather than what they
+-- found themselves: a reader that lost a read's reply (its connection lost, Lettuce re-sending the script) still sees
+-- the loss in the totals of its next read and counts it once (PartitionReader).
 
 --#include entry-ids.lib.lua
 --#include consumer-groups.lib.lua
@@ -51,14 +55,23 @@ local function du_skip_gap(key, group, info)
   end
 end
 
+-- The group's running totals in each deleted-unread hash of marks: a flat list, two numbers per stream (entries
+-- deleted unread reported so far, and reports of an unknown number so far).
+local function du_totals(marks, group)
+  local totals = {}
+  for i = 1, #marks do
+    local t = redis.call('HMGET', marks[i], '#entries:' .. group, '#unknown:' .. group)
+    totals[2 * i - 1] = tonumber(t[1]) or 0
+    totals[2 * i] = tonumber(t[2]) or 0
+  end
+  return totals
+end
+
 -- Checks stream keys[i] (consumer group 'group') for entries deleted before the group read them; dead-letters each
--- loss not reported before. keys, marks, dlqs, names: one per stream (the stream key, its deleted-unread hash, its
--- dead-letter stream key, its logical name). Returns one number per stream: 0 when nothing new was deleted unread,
--- else the number of entries deleted unread (-1 when Redis cannot tell how many: at least one).
+-- loss not reported before and adds it to the group's totals. keys, marks, dlqs, names: one per stream (the stream
+-- key, its deleted-unread hash, its dead-letter stream key, its logical name). Returns the totals after it (du_totals).
 local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
-  local found = {}
   for i = 1, #keys do
-    found[i] = 0
     local ok, info = pcall(redis.call, 'XINFO', 'STREAM', keys[i])
     local added = ok and du_field(info, 'entries-added')
     -- before Redis 7.0 XINFO STREAM has no entries-added nor max-deleted-entry-id: nothing can be told
@@ -79,7 +92,11 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
         local dropped = entry_id_less(last, deleted) and (not reported or entry_id_less(reported, deleted))
         if trimmed > 0 or dropped then
           local count = trimmed > 0 and trimmed or -1
-          found[i] = count
+          if count > 0 then
+            redis.call('HINCRBY', marks[i], '#entries:' .. group, count)
+          else
+            redis.call('HINCRBY', marks[i], '#unknown:' .. group, 1)
+          end
           redis.call('XADD', dlqs[i], '*',
               'error.class', 'EntriesDeletedBeforeRead',
               'error.message', (count > 0 and (count .. ' entries') or 'entries') .. ' of ' .. names[i] .. ' after '
@@ -103,5 +120,5 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
       end
     end
   end
-  return found
+  return du_totals(marks, group)
 end

@@ -6,15 +6,11 @@
 -- looks again.
 -- KEYS[1] lease, then n stream keys, their n deleted-unread hashes, their n dead-letter stream keys
 -- ARGV[1] token, ARGV[2] group, ARGV[3] task id, ARGV[4] partition, ARGV[5..] the n streams' logical names
--- returns one number per stream (deleted-unread.lib.lua)
+-- returns the group's totals of entries deleted unread, two numbers per stream (deleted-unread.lib.lua)
 -- allow-oom: the read goes on under maxmemory as XREADGROUP itself does; the report is one small entry
 --#include deleted-unread.lib.lua
 local keys, marks, dlqs, names = du_streams(4)
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  local none = {}
-  for i = 1, #keys do
-    none[i] = 0
-  end
-  return none
+  return du_totals(marks, ARGV[2])
 end
 return deleted_unread(keys, marks, dlqs, names, ARGV[2], ARGV[3], ARGV[4])

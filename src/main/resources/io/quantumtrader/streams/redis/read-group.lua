@@ -10,8 +10,9 @@
 -- ARGV[1] token, ARGV[2] group, ARGV[3] consumer, ARGV[4] COUNT, then n ids, one per stream ('>' for new entries, an
 -- id to re-read the consumer's pending entries after it), then n ids, one per stream, the last the reader saw ('-'
 -- when none), then the task id, the partition, the n streams' names
--- returns { deleted-unread counts (one per stream), XREADGROUP's reply or nil when nothing was read, 1 when nothing was
--- read because the consumer holds entries after the ones the reader saw (else 0) }
+-- returns { the group's totals of entries deleted unread (two numbers per stream, deleted-unread.lib.lua),
+-- XREADGROUP's reply or nil when nothing was read, 1 when nothing was read because the consumer holds entries after the
+-- ones the reader saw (else 0) }
 --#include deleted-unread.lib.lua
 --#include pending-after.lib.lua
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -25,11 +26,7 @@ for i = 1, n do
 end
 for i = 1, n do
   if ARGV[4 + i] == '>' and pending_after(keys[i], ARGV[2], ARGV[3], ARGV[4 + n + i]) then
-    local none = {}
-    for j = 1, n do
-      none[j] = 0
-    end
-    return { none, false, 1 }
+    return { du_totals(marks, ARGV[2]), false, 1 }
   end
   args[#args + 1] = ARGV[4 + i]
 end

@@ -100,10 +100,16 @@ class ClusterCommitDurabilityTest {
                     .isEqualTo(1L);
             assertThatThrownBy(() -> durability.durable(write(commits, KEY, "v2")
                     .flatMap(r -> killClientsOf(cluster, master, commits).thenReturn(r))).block(Duration.ofSeconds(20)))
-                    .as("the connection that applied the commit lost before its WAIT's reply")
-                    .isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
-                    .hasMessageContaining("connection was lost");
-            assertThat(durability.durable(write(commits, KEY, "v3")).block(Duration.ofSeconds(20))).as("after the reconnect").isEqualTo(1L);
+                    .as("the connection that applied the commit lost before its WAIT's reply: never counted as replicated")
+                    // the WAIT re-sent on the new connection (its reply proves nothing), or refused while the node
+                    // connection is down (a slow machine, 2026-12-05): either way the commit fails and its task restarts
+                    .satisfiesAnyOf(
+                            e -> assertThat(e).isInstanceOf(CommitDurability.CommitNotReplicatedException.class)
+                                    .hasMessageContaining("connection was lost"),
+                            e -> assertThat(e).isInstanceOf(io.lettuce.core.RedisException.class)
+                                    .hasMessageContaining("not connected"));
+            org.awaitility.Awaitility.await("a commit replicated after the reconnect").atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions().until(() -> durability.durable(write(commits, KEY, "v3")).block(Duration.ofSeconds(10)) == 1L);
         }
     }
 
