@@ -45,6 +45,10 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     private final java.util.concurrent.atomic.LongAdder moves = new java.util.concurrent.atomic.LongAdder();
     /** A topology refresh this connection asked for after a {@code MOVED} and that has not finished. */
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** Least time between two refreshes asked for after {@code MOVED}: 1 s, as the adaptive refresh's triggers. */
+    static final long REFRESH_INTERVAL_NANOS = 1_000_000_000L;
+    /** When the last refresh was asked for (nanoTime); long ago at first. */
+    private volatile long lastRefreshNanos = System.nanoTime() - REFRESH_INTERVAL_NANOS;
 
     private ClusterCommitConnection(RedisClusterClient client, StatefulRedisClusterConnection<byte[], byte[]> connection) {
         this.client = client;
@@ -125,10 +129,22 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
                 });
     }
 
-    /** Asks Lettuce to re-read the slot map (one refresh at a time), as its own redirection handling does on MOVED. */
+    /**
+     * Asks Lettuce to re-read the slot map, as its own redirection handling does on MOVED: one refresh at a time, and at
+     * most one per {@link #REFRESH_INTERVAL_NANOS} (the application's {@code adaptiveRefreshTriggersTimeout}), so a
+     * resharding that redirects every commit does not send {@code CLUSTER NODES} to every node back to back. A refresh
+     * that cannot start (the client shutting down) lets the next MOVED try again.
+     */
     private void refreshTopology() {
-        if (refreshing.compareAndSet(false, true)) {
+        long now = System.nanoTime();
+        if (now - lastRefreshNanos < REFRESH_INTERVAL_NANOS || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        lastRefreshNanos = now;
+        try {
             client.refreshPartitionsAsync().whenComplete((ok, e) -> refreshing.set(false));
+        } catch (RuntimeException e) {
+            refreshing.set(false);
         }
     }
 
@@ -151,7 +167,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     /**
      * @param ask {@code ASK} (the slot was being migrated and the commit's keys had moved) when true, else {@code MOVED}
      *            (the slot had moved: the client's slot map was stale)
-     * @return commits redirected so far that way (meter {@code qt.streams.redis.commit.redirects{kind}})
+     * @return commits and outbox forwards (this connection's writes) redirected so far that way (meter {@code qt.streams.redis.commit.redirects{kind}})
      */
     public long redirects(boolean ask) {
         return (ask ? asks : moves).sum();

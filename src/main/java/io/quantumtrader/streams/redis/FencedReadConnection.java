@@ -69,6 +69,8 @@ public final class FencedReadConnection implements AutoCloseable {
     /** The Redis Cluster connection; null on a standalone Redis. */
     private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
     private final DispatchThread dispatch = new DispatchThread("qt-fenced-read");
+    /** Set by {@link #close()}: reads still queued on the dispatch thread open no connection. */
+    private volatile boolean closed;
 
     private FencedReadConnection(StatefulRedisClusterConnection<byte[], byte[]> cluster) {
         this.client = null;
@@ -246,6 +248,11 @@ public final class FencedReadConnection implements AutoCloseable {
      *         write each.
      */
     private StatefulRedisConnection<byte[], byte[]> standalone() {
+        if (closed) {
+            // a read queued before close() ran: no new connection on a client shutting down (it would count as a lost
+            // connection and be read again after a delay, on a dispatch thread that is gone)
+            throw new IllegalStateException("the fenced-read connection is closed");
+        }
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null || !c.isOpen()) {
             if (c != null) {
@@ -260,6 +267,7 @@ public final class FencedReadConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (cluster != null) {
             ConnectionClose.awaitClose(cluster);
         } else {
