@@ -10,8 +10,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resp_client import Client
 
 R = 'src/main/resources/io/quantumtrader/streams/redis/'
-lib = open(R + 'deleted-unread.lib.lua').read()
-main = open(R + 'deleted-unread.lua').read().replace('--#include deleted-unread.lib.lua', lib)
+
+
+def source(name):
+    """The script's text with each '--#include <file>' line replaced by that file's, as LuaScript does."""
+    out = []
+    for line in open(R + name).read().split('\n'):
+        out.append(source(line[len('--#include '):].strip()) if line.startswith('--#include ') else line)
+    return '\n'.join(out)
+
+
+main = source('deleted-unread.lua')
 c = Client(int(sys.argv[1]))
 c.cmd('FLUSHALL')
 val = 'x' * 300
