@@ -8,17 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resp_client import Client
-
-R = 'src/main/resources/io/quantumtrader/streams/redis/'
-
-
-def source(name):
-    """The script's text with each '--#include <file>' line replaced by that file's, as LuaScript does."""
-    out = []
-    for line in open(R + name).read().split('\n'):
-        out.append(source(line[len('--#include '):].strip()) if line.startswith('--#include ') else line)
-    return '\n'.join(out)
-
+from lua_source import source
 
 main = source('deleted-unread.lua')
 c = Client(int(sys.argv[1]))

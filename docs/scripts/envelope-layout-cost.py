@@ -39,9 +39,12 @@ def resp(args):
         b = a.encode(); out.append("$%d\r\n%s\r\n" % (len(b), a))
     return "".join(out)
 def args_of(layout, first):
-    a = ["EVALSHA", sha, "1", "layout-" + layout, "500"]
+    # one run of 500 outputs naming its fields once (append-outputs.lib.lua since 2026-12-03; before, each output
+    # carried its own names: "500" runs of { "1", "0", 2 x fields, field, value, ... })
+    names = [k for k, _ in entry(first, layout)]
+    a = ["EVALSHA", sha, "1", "layout-" + layout, "1", "1", "0", "500", str(len(names))] + names
     for i in range(first, first + 500):
-        f = entry(i, layout); a += ["1", "0", str(2 * len(f))] + [x for kv in f for x in kv]
+        a += [v for _, v in entry(i, layout)]
     return a
 def usec_per_call(command):
     st = [l for l in cli("INFO", "commandstats").splitlines() if "cmdstat_" + command + ":" in l][0]
