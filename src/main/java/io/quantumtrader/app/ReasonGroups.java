@@ -1,7 +1,6 @@
 package io.quantumtrader.app;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,10 +23,13 @@ final class ReasonGroups {
     private final Map<String, Group> groups = new TreeMap<>();
 
     private static final class Group {
+        /** The first reason of the group: its text around the figures is the rule's. */
+        final String example;
         final List<String> figures;
         long count;
 
-        Group(List<String> figures) {
+        Group(String example, List<String> figures) {
+            this.example = example;
             this.figures = figures;
         }
     }
@@ -35,7 +37,7 @@ final class ReasonGroups {
     /** Counts one reason; null or blank counts as {@value #NO_REASON}. */
     void add(String reason) {
         if (reason == null || reason.isBlank()) {
-            groups.computeIfAbsent(NO_REASON, k -> new Group(List.of())).count++;
+            groups.computeIfAbsent(NO_REASON, k -> new Group(NO_REASON, List.of())).count++;
             return;
         }
         List<String> figures = new ArrayList<>();
@@ -43,7 +45,7 @@ final class ReasonGroups {
         while (m.find()) {
             figures.add(m.group());
         }
-        Group g = groups.computeIfAbsent(rule(reason), k -> new Group(figures));
+        Group g = groups.computeIfAbsent(rule(reason), k -> new Group(reason, figures));
         for (int i = 0; i < g.figures.size(); i++) {
             if (g.figures.get(i) != null && !g.figures.get(i).equals(figures.get(i))) {
                 g.figures.set(i, null);
@@ -55,7 +57,7 @@ final class ReasonGroups {
     /** @return label → count, most frequent first (ties by label) */
     Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
-        groups.forEach((rule, g) -> out.put(label(rule, g.figures), g.count));
+        groups.forEach((rule, g) -> out.put(label(g), g.count));
         return ReplayReport.sortedByCount(out);
     }
 
@@ -64,21 +66,16 @@ final class ReasonGroups {
         return FIGURE.matcher(reason).replaceAll("#");
     }
 
-    private static String label(String rule, List<String> figures) {
-        if (figures.isEmpty()) {
-            return rule;
-        }
+    /** @return the group's first reason with each figure its reasons do not share replaced by {@code #} */
+    private static String label(Group g) {
+        Matcher m = FIGURE.matcher(g.example);
         StringBuilder out = new StringBuilder();
         int figure = 0;
-        for (int i = 0; i < rule.length(); i++) {
-            char c = rule.charAt(i);
-            if (c == '#' && figure < figures.size()) {
-                String f = figures.get(figure++);
-                out.append(f == null ? "#" : f);
-            } else {
-                out.append(c);
-            }
+        while (m.find()) {
+            String f = g.figures.get(figure++);
+            m.appendReplacement(out, Matcher.quoteReplacement(f == null ? "#" : f));
         }
+        m.appendTail(out);
         return out.toString();
     }
 }

@@ -19,12 +19,15 @@ class ReplayReportTest {
         groups.add("edge score 0.2 < 0.5");
         groups.add("edge score 1e-3 < 0.5");
         groups.add("a position in BTC-USD is open");
+        groups.add("order #12 refused at 5%");
+        groups.add("order #13 refused at 5%");
         groups.add(null);
         groups.add(" ");
         assertThat(groups.counts()).containsExactly(
                 Map.entry("edge score # < 0.5", 4L),
                 Map.entry("(no reason given)", 2L),
                 Map.entry("drawdown #% reached the 10.0% limit", 2L),
+                Map.entry("order ## refused at 5%", 2L),
                 Map.entry("a position in BTC-USD is open", 1L),
                 Map.entry("gross exposure cap 130% reached (incl. pending orders)", 1L));
         assertThat(ReasonGroups.rule("drawdown 10.34% reached the -1.5e-2% limit")).isEqualTo("drawdown #% reached the #% limit");

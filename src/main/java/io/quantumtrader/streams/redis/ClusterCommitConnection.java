@@ -167,7 +167,8 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     /**
      * @param ask {@code ASK} (the slot was being migrated and the commit's keys had moved) when true, else {@code MOVED}
      *            (the slot had moved: the client's slot map was stale)
-     * @return commits and outbox forwards (this connection's writes) redirected so far that way (meter {@code qt.streams.redis.commit.redirects{kind}})
+     * @return commits and outbox forwards (this connection's writes) redirected so far that way (meter
+     *         {@code qt.streams.redis.commit.redirects{kind}})
      */
     public long redirects(boolean ask) {
         return (ask ? asks : moves).sum();

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 /**
  * Counts the connections of a Lettuce client that were lost, not closed by their owner: a {@code WAIT} covers only the
  * writes of its own connection, so a loss between a write and its {@code WAIT}'s reply makes that reply prove nothing
- * ({@link OrderedScriptConnection#connectionsLost()}). Connections closed on purpose do not count (Lettuce marks them
+ * ({@link OrderedScriptConnection#lostSince}). Connections closed on purpose do not count (Lettuce marks them
  * closed before their channel goes): the cluster topology refresh opens and closes a connection to every node every
  * 30 s. Counted per connection too ({@link #count(Object)}): on a Redis Cluster a commit's {@code WAIT} goes to one
  * node's connection, and a loss of another node's says nothing about it.

@@ -168,8 +168,9 @@ public final class StreamAdmin {
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
                                     Duration minIdle, String token, String streamName, int partition, String taskId) {
-        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey, StreamKeys.deletedUnread(streamKey)), List.of(group, consumer,
-                        Long.toString(minIdle.toMillis()), token, streamName, Integer.toString(partition), taskId))
+        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey, StreamKeys.deletedUnread(streamKey)),
+                        List.of(group, consumer, Long.toString(minIdle.toMillis()), token, streamName,
+                                Integer.toString(partition), taskId))
                 .next()
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .map(l -> {

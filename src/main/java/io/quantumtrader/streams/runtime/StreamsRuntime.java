@@ -560,9 +560,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 + "migrated), by every runtime of this JVM", TryAgainRetry.class, c -> TryAgainRetry.retries());
         if (commitConnection instanceof ClusterCommitConnection cluster) {
             for (boolean ask : new boolean[] {true, false}) {
-                metrics.functionCounter("redis.commit.redirects", "commits and outbox forwards redirected by the Redis Cluster and sent to the "
-                        + "node it named (the commit connection's writes): ask (slot being migrated), moved (slot map stale)", cluster,
-                        c -> c.redirects(ask), "kind", ask ? "ask" : "moved");
+                metrics.functionCounter("redis.commit.redirects", "commits and outbox forwards redirected by the Redis "
+                        + "Cluster and sent to the node it named: ask (slot being migrated), moved (slot map stale)",
+                        cluster, c -> c.redirects(ask), "kind", ask ? "ask" : "moved");
             }
         }
         if (inputNotifier != null) {
