@@ -720,7 +720,7 @@ public final class StreamTask {
                         log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(), batch.get(batch.size() - 1).id());
                     }
                     CommitBatch commit = new CommitBatch(outboxKey);
-                    context.begin(commit, batch.get(0).id());
+                    context.begin(commit);
                     batch.forEach(e -> commit.ack(e.key(), e.id()));
                     batch.forEach(e -> processedIds.merge(e.stream(), e.id(),
                             (a, b) -> StreamEntry.compareIds(a, b) >= 0 ? a : b));
@@ -741,7 +741,7 @@ public final class StreamTask {
                     boolean ended = floor == Long.MAX_VALUE;
                     long now = System.currentTimeMillis();
                     CommitBatch commit = new CommitBatch(outboxKey);
-                    context.begin(commit, "punctuation-" + now);
+                    context.begin(commit);
                     return refreshGlobals(context)
                             .then(executor.punctuate(now, context))
                             .then(Mono.fromSupplier(() -> {

@@ -121,10 +121,12 @@ public final class SubtopologyExecutor {
     public Mono<Void> process(List<StreamEntry> entries, TaskOutput output) {
         return Mono.defer(() -> {
             Map<TopologyNode, List<Record<Object, Object>>> outputs = new HashMap<>();
+            List<Record.Origin> origins = new ArrayList<>(entries.size());
             for (int i = 0; i < entries.size(); i++) {
                 StreamEntry e = entries.get(i);
                 TopologyNode source = sourceByStream.get(e.stream());
                 Record.Origin origin = new Record.Origin(e.stream(), partition, e.id(), e.fields(), i);
+                origins.add(origin);
                 IngestGuard.Accepted accepted;
                 try {
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
@@ -141,6 +143,7 @@ public final class SubtopologyExecutor {
                 outputs.computeIfAbsent(source, k -> new ArrayList<>())
                         .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));
             }
+            output.batchOrigins(origins);
             if (!depthFirst) {
                 return runAll(List.of(outputs), Long.MIN_VALUE, output);
             }

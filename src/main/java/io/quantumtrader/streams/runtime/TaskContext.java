@@ -79,13 +79,13 @@ final class TaskContext implements TaskOutput {
     }
 
     /**
-     * Starts a new batch: outputs and dead letters go to {@code next}.
-     *
-     * @param firstEntry id of the batch's first input entry; derives event ids of records that lost their origin
+     * Starts a new batch (of input entries, or a punctuation's): outputs and dead letters go to {@code next}. Outputs
+     * not of an input entry of the batch are numbered within it, named by the task and the sequence its commit will
+     * have ({@link OutputIds}): a batch that writes anything commits, so no two such batches share a name.
      */
-    void begin(CommitBatch next, String firstEntry) {
+    void begin(CommitBatch next) {
         batch = next;
-        ids.begin("batch/" + taskId + "/" + firstEntry);
+        ids.begin("batch/" + taskId + "/" + (commitSeq + 1));
         deadLettered.clear();
         outputs = 0;
         deadLetters = 0;
@@ -93,6 +93,11 @@ final class TaskContext implements TaskOutput {
         late = 0;
         dropped.clear();
         rejections.clear();
+    }
+
+    @Override
+    public void batchOrigins(List<Record.Origin> origins) {
+        ids.batchOrigins(origins);
     }
 
     /** Loads the event ids the task's commits recorded (its dedupe set in Redis: id → arrival ms). */

@@ -37,6 +37,14 @@ public interface TaskOutput extends StageContext {
     default void accepted(Record.Origin origin, String eventId) {
     }
 
+    /**
+     * The batch's input entries became these origins, indexed by {@link Record.Origin#sequence()}, before any record
+     * of the batch runs: an output whose origin is one of them (the same object) is numbered per origin, any other
+     * (a punctuation's, a record a processor kept from an earlier batch) per batch ({@link OutputIds}).
+     */
+    default void batchOrigins(java.util.List<Record.Origin> origins) {
+    }
+
     /** A processor node ran over one batch: {@code in} records reached it, {@code out} left it, in {@code nanos}. */
     default void nodeProcessed(String node, int in, int out, long nanos) {
     }

@@ -117,7 +117,7 @@ public final class TopologyTestDriver implements AutoCloseable {
     public void advanceWallClockTime(Duration advance) {
         wallClock += advance.toMillis();
         for (Task t : tasks) {
-            t.begin("punctuation-" + wallClock);
+            t.begin();
             t.executor.punctuate(wallClock, t).block();
             t.commit();
         }
@@ -258,6 +258,8 @@ public final class TopologyTestDriver implements AutoCloseable {
         final Map<String, CachedKeyValueStore<?, ?>> stores = new LinkedHashMap<>();
         final Map<String, Long> streamTimes = new HashMap<>();
         final OutputIds ids = new OutputIds(topology.applicationId());
+        /** Batches begun so far: names each batch ({@link #begin}). */
+        long batches;
         /** The records dead-lettered for each input entry of this batch (as the runtime's). */
         final FailedRecords deadLettered = new FailedRecords();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
@@ -287,7 +289,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         }
 
         void processOne(StreamEntry entry) {
-            begin(entry.id());
+            begin();
             executor.process(List.of(entry), this).block();
             streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(entry));
             commit();
@@ -329,8 +331,9 @@ public final class TopologyTestDriver implements AutoCloseable {
             }
         }
 
-        void begin(String id) {
-            ids.begin("batch/" + subtopology.id() + "_0/" + id);
+        /** Starts a batch (one entry, or a punctuation), named as the runtime names them: task and a sequence. */
+        void begin() {
+            ids.begin("batch/" + subtopology.id() + "_0/" + (++batches));
             deadLettered.clear();
             pending.clear();
         }
@@ -340,6 +343,11 @@ public final class TopologyTestDriver implements AutoCloseable {
             List<Map.Entry<String, Map<String, String>>> out = List.copyOf(pending);
             pending.clear();
             out.forEach(e -> append(e.getKey(), e.getValue()));
+        }
+
+        @Override
+        public void batchOrigins(List<Record.Origin> origins) {
+            ids.batchOrigins(origins);
         }
 
         @Override
