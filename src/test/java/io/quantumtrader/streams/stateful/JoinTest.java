@@ -129,6 +129,33 @@ class JoinTest {
         }
     }
 
+    /**
+     * An inner join with a global table drops a record whose key selector finds no table key, counted as
+     * {@code null_key} (Kafka Streams' dropped-records); a left join goes on without a table value. Found by an audit
+     * (2026-12-05): the inner join dropped it uncounted.
+     */
+    @Test
+    void aRecordWhoseGlobalJoinKeyIsNullIsCountedAsDroppedByAnInnerJoin() {
+        TopologyBuilder b = new TopologyBuilder("gjoin-null-key");
+        GlobalTable<String, String> names = b.globalTable("names", String.class, Materialized.as("names", String.class));
+        EventStream<String, String> events = b.stream("events", String.class);
+        events.join(names, (k, v) -> v.startsWith("ref:") ? v.substring(4) : null, (v, name) -> v + "->" + name,
+                Named.as("lookup")).to("joined");
+        events.leftJoin(names, (k, v) -> v.startsWith("ref:") ? v.substring(4) : null, (v, name) -> v + "->" + name,
+                Named.as("left-lookup")).to("left-joined");
+        try (io.quantumtrader.streams.testing.TopologyTestDriver driver = new io.quantumtrader.streams.testing.TopologyTestDriver(
+                b.build(), java.time.Instant.ofEpochMilli(1_000_000))) {
+            driver.<String>createInputStream("names").pipeInput("a", "Alice", 1);
+            var in = driver.<String>createInputStream("events");
+            in.pipeInput("k", "ref:a", 2);
+            in.pipeInput("k", "no reference", 3);
+            assertThat(driver.createOutputStream("joined", String.class).readValuesToList()).containsExactly("ref:a->Alice");
+            assertThat(driver.createOutputStream("left-joined", String.class).readValuesToList())
+                    .containsExactly("ref:a->Alice", "no reference->null");
+            assertThat(driver.droppedRecords()).containsEntry("lookup|null_key", 1L).doesNotContainKey("left-lookup|null_key");
+        }
+    }
+
     @Test
     void aJoinOfStreamsWithDifferentPartitionCountsIsRejected() {
         StreamCatalog catalog = new StreamCatalog(new StreamSpec("*", null, 1, 0, null),
