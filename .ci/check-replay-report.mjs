@@ -1,6 +1,6 @@
 // Checks the main job's report (target/replay/report.json, written by `java -jar target/quantum-trader-streams.jar replay`)
 // on the bundled real data: every one of the 100,000 Bitstamp ticks read, published and processed; nothing dead-lettered,
-// dropped as late or left undrained; opened = closed + open, and the ending equity reconciles. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
+// dropped as late or by a stage, or left undrained; opened = closed + open, and the ending equity reconciles. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
 import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'target/replay/report.json';
@@ -25,6 +25,7 @@ expect(r.duplicates_skipped === 0, `${r.duplicates_skipped} ticks skipped as dup
 const dlq = Object.entries(streams).filter(([s, n]) => s.endsWith('.dlq') && n > 0);
 expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')}`);
 expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
+expect(r.dropped_by_stages === 0, `records dropped by stages (null key or value, negative timestamp): ${r.dropped_by_stages}`);
 expect(r.drained === true, 'the pipeline did not drain (lag or pending entries left)');
 expect(r.records_processed >= r.ticks_published, `records processed ${r.records_processed} < ticks published ${r.ticks_published}`);
 const rec = r.reconciliation ?? {};

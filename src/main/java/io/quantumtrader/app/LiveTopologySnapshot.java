@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * @param time   when the meters were read, epoch ms
  * @param state  1 while the runtime is RUNNING ({@code qt.streams.state})
  * @param health 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown ({@code qt.streams.health})
- * @param totals cumulative counters: recordsIn, recordsOut, commits, deadLettered, lateDropped, taskRestarts,
- *               processorRetries, reclaimed
+ * @param totals cumulative counters: recordsIn, recordsOut, commits, deadLettered, lateDropped, dropped (by stages:
+ *               a null key or value, a negative timestamp), taskRestarts, processorRetries, reclaimed
  * @param nodes  per processor node name
  * @param lag    per source partition of every consumer group
  * @param tasks  per task id ({@code <sub-topology>_<partition>})
@@ -49,6 +49,7 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
     private static final Map<String, String> TOTALS = Map.of(
             "recordsIn", "qt.streams.records.in", "recordsOut", "qt.streams.records.out", "commits", "qt.streams.commits",
             "deadLettered", "qt.streams.deadlettered", "lateDropped", "qt.streams.late.records.dropped",
+            "dropped", "qt.streams.records.dropped",
             "taskRestarts", "qt.streams.task.restarts", "processorRetries", "qt.streams.processor.retries",
             "reclaimed", "qt.streams.reclaimed");
 

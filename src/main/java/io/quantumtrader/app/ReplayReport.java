@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * @param ticksPublished  ticks published to {@code market.tick.price}
  * @param duplicatesSkipped input entries acknowledged and skipped because their event id was processed before (the
  *                        engine's idempotent ingest; a replay publishing the same file into the same namespace again)
+ * @param droppedByStages records stages dropped without a result for another reason than lateness (a null key or
+ *                        value, a negative timestamp; {@code qt.streams.records.dropped} has them by node and reason)
  * @param eventsPerStream entries per stream that has any, by name
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by rule ({@link ReasonGroups}: figures that differ within a rule shown as
@@ -52,7 +54,7 @@ import java.util.TreeMap;
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered,
-                           long droppedLate, long commits, double seconds, double ticksPerSecond, boolean drained,
+                           long droppedLate, long droppedByStages, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
                            Map<String, Long> vetoesByReason, long trades, double winRatePct, double realizedPnlUsd,
@@ -123,7 +125,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(),
-                runtime.counters().droppedLate(), runtime.counters().commits(), seconds, published / seconds, drained,
+                runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
                 counts, regimes, signals, declines, decisions, vetoes.counts(), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
@@ -241,6 +243,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         }
         out.printf("dead-lettered        %,d%n", deadLettered);
         out.printf("late ticks dropped   %,d%n", droppedLate);
+        out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
         out.printf("commits              %,d%n", commits);
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
         out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out");

@@ -332,6 +332,7 @@
     text("commit-rate", fmt(rate(t.commits, pt.commits)));
     text("dead-letters", fmt(t.deadLettered));
     text("late", fmt(t.lateDropped));
+    text("dropped", fmt(t.dropped));
     text("restarts", fmt(t.taskRestarts));
     pill("state", now.state >= 1 ? ["runtime RUNNING", "good"] : ["runtime STOPPED", "bad"]);
     pill("health", ({ 2: ["health UP", "good"], 1: ["health OUT_OF_SERVICE", "warn"], 0: ["health DOWN", "bad"] })[now.health] || ["health unknown", ""]);
