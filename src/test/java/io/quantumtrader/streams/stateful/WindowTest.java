@@ -89,6 +89,38 @@ class WindowTest {
         }
     }
 
+    /**
+     * A record whose aggregator fails is dead-lettered and does not move stream time: the valid records after it are
+     * not made late by it (found by an audit, 2026-12-05: stream time moved before the aggregator ran, so a failing
+     * tick 10 minutes ahead closed the open window of every key for the ticks that followed).
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void aRecordWhoseAggregatorFailsDoesNotMoveStreamTime(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("failing-aggregator");
+        b.stream("ticks", Tick.class)
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .aggregate(() -> 0.0, (k, t, sum) -> {
+                    if (t.price() <= 0) {
+                        throw new IllegalArgumentException("price " + t.price());
+                    }
+                    return sum + t.size();
+                }, Materialized.as("volume-1m"))
+                .toStream()
+                .map((wk, v) -> KeyValue.pair(wk.key(), v), Named.as("unwindow"))
+                .to("volumes");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 100, 1), 0);
+            h.pipe("ticks", "BTC", new Tick("BTC", -1, 5), 10 * MIN);   // fails: dead-lettered
+            h.pipe("ticks", "BTC", new Tick("BTC", 101, 2), 30_000);    // same window as the first: not late
+            h.flush();
+            assertThat(h.values("volumes", Double.class)).containsExactly(1.0, 3.0);
+            assertThat(h.droppedLate()).isZero();
+            assertThat(h.deadLetters("ticks")).hasSize(1);
+        }
+    }
+
     /** Daily (UTC) sums with 1 h grace, every update emitted. */
     static Topology dailySums() {
         TopologyBuilder b = new TopologyBuilder("daily");

@@ -50,8 +50,10 @@ public final class WindowAggregateStage implements Stage {
                 return List.of();
             }
             String key = String.valueOf(r.key());
-            context.advanceStreamTime(node, r.timestamp());
-            long streamTime = context.streamTime(node);
+            // stream time moves only once the aggregator took the record: one whose aggregator fails is dead-lettered
+            // and, like an entry refused at its source, never moves stream time (Kafka Streams moves it first, so a
+            // failing record ahead of the others would make valid ones late; found by an audit, 2026-12-05)
+            long streamTime = Math.max(context.streamTime(node), r.timestamp());
             long closeTime = streamTime - windows.gracePeriodMs();
             KeyValueStore<String, Object> kv = context.store(this.store);
             List<Record<Object, Object>> out = new ArrayList<>();
@@ -71,6 +73,7 @@ public final class WindowAggregateStage implements Stage {
                     out.add(r.with(new Windowed<>(key, start, end), next));
                 }
             }
+            context.advanceStreamTime(node, r.timestamp());
             if (late) {
                 context.recordLate(node);
             }
