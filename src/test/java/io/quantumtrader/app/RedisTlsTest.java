@@ -16,8 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,13 +71,7 @@ class RedisTlsTest {
                 ""));
         server = new ProcessBuilder(RedisBinary.path().toString(), conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        TestCluster.waitFor("TLS redis-server on " + port, Duration.ofSeconds(10), () -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        TestCluster.waitForListening("TLS redis-server", port, Duration.ofSeconds(10));
     }
 
     @AfterAll

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,13 +54,7 @@ class CommitDurabilityTest {
                 String.join("\n", extra), ""));
         Process p = new ProcessBuilder(RedisBinary.path().toString(), conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out-" + port).toFile()).start();
-        TestCluster.waitFor("redis-server on " + port, Duration.ofSeconds(10), () -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        TestCluster.waitForListening("redis-server", port, Duration.ofSeconds(10));
         return p;
     }
 

@@ -351,6 +351,17 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until a server this test started accepts connections on loopback {@code port}. */
+    public static void waitForListening(String what, int port, Duration timeout) {
+        waitFor(what + " on " + port, timeout, () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
     public static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
