@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels the entries the account may no longer
  * make ({@link EntryHalts}, the rules the risk kernel applies to signals): every entry under the kill switch or in
  * HARD_DERISK, an add (an entry in a symbol with an open position) in SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
- * had moved the account to HARD_DERISK). A cancellation is an {@code OrderRejected} naming why.
+ * had moved the account to HARD_DERISK), and an entry whose fill price would be at or beyond its own stop. A
+ * cancellation is an {@code OrderRejected} naming why.
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -61,9 +62,29 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                         o.direction(), o.size(), cancelled, r.timestamp()));
                 continue;
             }
-            fills.add(venue.fill(o, r.value()));
+            OrderFilled fill = venue.fill(o, r.value());
+            String beyond = o.purpose() == OrderFilled.Purpose.ENTRY ? beyondStop(fill) : null;
+            if (beyond != null) {
+                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
+                        o.direction(), o.size(), beyond, r.timestamp()));
+                continue;
+            }
+            fills.add(fill);
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /**
+     * @return why an entry may not fill at this price, or null when it may: at or beyond its own stop (a LONG's fill at
+     *         or below its stop, a SHORT's at or above) it would be stopped out on the tick that opened it (found in
+     *         review, 2026-12-05: an add approved at 809.69 filled at 802.80, below its stop of 803.28, on the tick
+     *         that stopped the position out)
+     */
+    private static String beyondStop(OrderFilled fill) {
+        boolean beyond = fill.direction() == io.quantumtrader.trader.events.Direction.LONG
+                ? fill.price() <= fill.stopLoss() : fill.price() >= fill.stopLoss();
+        return beyond ? String.format("cancelled: the fill price %.4f is at or beyond the order's stop %.4f",
+                fill.price(), fill.stopLoss()) : null;
     }
 
     /** @return why a pending entry in {@code symbol} may no longer fill, or null when it may */

@@ -33,6 +33,10 @@ class PaperVenueCancellationTest {
     }
 
     static Outcome venue(DeRiskState state, boolean kill, boolean openPosition) {
+        return venue(state, kill, openPosition, 101);
+    }
+
+    static Outcome venue(DeRiskState state, boolean kill, boolean openPosition, double tickPrice) {
         TopologyBuilder b = new TopologyBuilder("venue");
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
@@ -50,7 +54,7 @@ class PaperVenueCancellationTest {
                 driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
                         new Position("p-0", "BTC-USD", Direction.LONG, 1, 95, 90, 130, 0.1, T - 1, false));
             }
-            driver.createInputStream("ticks").pipeInput("BTC-USD", new PriceTick("BTC-USD", 101, 1, T + 1), T + 1);
+            driver.createInputStream("ticks").pipeInput("BTC-USD", new PriceTick("BTC-USD", tickPrice, 1, T + 1), T + 1);
             return new Outcome(driver.createOutputStream("fills", OrderFilled.class).readValuesToList(),
                     driver.createOutputStream("rejected", OrderRejected.class).readValuesToList());
         }
@@ -69,5 +73,20 @@ class PaperVenueCancellationTest {
         assertThat(softAdd.rejected()).extracting(OrderRejected::reason).containsExactly("cancelled: soft de-risk: no adds");
         assertThat(venue(DeRiskState.SOFT_DERISK, false, false).fills()).as("a new position may still open in SOFT_DERISK")
                 .hasSize(1);
+    }
+
+    /**
+     * An entry never fills at or beyond its own stop: it would be stopped out on the tick that opened it (found in
+     * review, 2026-12-05: in the replay an add approved at 809.69 filled at 802.80, below its stop of 803.28, on the
+     * tick that stopped the position out). The LONG entry's stop is 90; with 5 bps slippage a tick at 89.96 fills at
+     * 90.0050 (above the stop: fills), one at 89.95 at 89.9950 (below: cancelled).
+     */
+    @Test
+    void anEntryIsCancelledWhenItsFillPriceIsAtOrBeyondItsStop() {
+        assertThat(venue(DeRiskState.NORMAL, false, false, 89.96).fills()).extracting(OrderFilled::price).containsExactly(90.005);
+        Outcome beyond = venue(DeRiskState.NORMAL, false, false, 89.95);
+        assertThat(beyond.fills()).isEmpty();
+        assertThat(beyond.rejected()).extracting(OrderRejected::reason)
+                .containsExactly("cancelled: the fill price 89.9950 is at or beyond the order's stop 90.0000");
     }
 }

@@ -25,9 +25,10 @@ import java.util.List;
  * An add (a signal in the direction of the open position) is judged and sized at the open position's stop and target,
  * which the merge keeps (MODIFIED when they differ from the signal's): each approval risks at most
  * {@code riskPerTradePct} at the stop that will apply to it.
- * All passed: APPROVED, risking {@code riskPerTradePct} of equity (half of it in SOFT_DERISK: MODIFIED), or MODIFIED
- * when the gross exposure cap ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry
- * orders) forces a smaller size; VETOED when no room is left. Plain Java.
+ * All passed: APPROVED, risking {@code riskPerTradePct} of equity, or MODIFIED when the gross exposure cap
+ * ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry orders) forces a smaller
+ * size; in SOFT_DERISK half the size NORMAL would get, after the cap (MODIFIED); VETOED when no room is left. Plain
+ * Java.
  */
 public final class RiskKernel {
 
@@ -71,11 +72,6 @@ public final class RiskKernel {
             decision = Decision.MODIFIED;
         }
         double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
-        if (account.deRisk() == DeRiskState.SOFT_DERISK) {
-            maxRisk /= 2;
-            modifications.add("risk halved (soft de-risk)");
-            decision = Decision.MODIFIED;
-        }
         double size = maxRisk / stopDistance;
         double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd()
                 - exposure.pendingNotionalUsd();
@@ -88,6 +84,18 @@ public final class RiskKernel {
             modifications.add(String.format("size %.6f -> %.6f (gross exposure cap %.0f%%)", size, capped, rules.grossExposureCapPct()));
             size = capped;
             maxRisk = size * stopDistance;
+            decision = Decision.MODIFIED;
+        }
+        if (account.deRisk() == DeRiskState.SOFT_DERISK) {
+            // half the size NORMAL would get, after the cap (DESIGN §7: "new entries at half size"; found in review,
+            // 2026-12-05: the risk budget was halved before the cap, so where the cap bound the size was not halved)
+            size /= 2;
+            maxRisk = size * stopDistance;
+            if (round6(size) <= 0) {
+                return vetoed(id, s, String.format("gross exposure cap %.0f%% reached (incl. pending orders)",
+                        rules.grossExposureCapPct()), new RiskDimensions(trade, daily, drawdown, false), now);
+            }
+            modifications.add("size halved (soft de-risk)");
             decision = Decision.MODIFIED;
         }
         return new RiskEvaluation(id, s.signalId(), s.symbol(), decision, null, modifications, dims,

@@ -348,9 +348,6 @@ public final class IndependentReference {
             }
         }
         double risk = equity * rules.riskPct / 100;
-        if ("SOFT_DERISK".equals(deRisk)) {
-            risk /= 2;
-        }
         double size = risk / distance;
         double room = equity * rules.capPct / 100 - gross - pendingNotional;
         if (size * close > room) {
@@ -360,6 +357,13 @@ public final class IndependentReference {
             }
             size = capped;
             risk = size * distance;
+        }
+        if ("SOFT_DERISK".equals(deRisk)) {   // half of what NORMAL would get, after the cap
+            size /= 2;
+            risk = size * distance;
+            if (floor6(size) <= 0) {
+                return;
+            }
         }
         double maxSize = floor6(size);
         double maxRisk = Math.round(risk * 100) / 100.0;
@@ -392,6 +396,9 @@ public final class IndependentReference {
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             double slip = t.price() * rules.slippageBps / 10_000;
             double price = buy ? t.price() + slip : t.price() - slip;
+            if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
+                continue;   // cancelled: an entry never fills at or beyond its own stop
+            }
             double fee = price * o.size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
                     o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, o.size, round4(price), round4(fee),

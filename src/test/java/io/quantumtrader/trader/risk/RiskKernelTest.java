@@ -107,7 +107,15 @@ class RiskKernelTest {
         RiskEvaluation soft = KERNEL.evaluate(signal(1000, 900, 50), fresh().withDeRisk(DeRiskState.SOFT_DERISK), Exposure.none(), 0);
         assertThat(soft.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
         assertThat(soft.positionAllowed().maxRiskUsd()).isEqualTo(500.0);
-        assertThat(soft.modifications()).contains("risk halved (soft de-risk)");
+        assertThat(soft.modifications()).contains("size halved (soft de-risk)");
+        // where the 130 % cap binds (a stop 2 from 808: 1 % risk would be 500 BTC), half the capped size NORMAL gets
+        // (found in review, 2026-12-05: the risk was halved before the cap, so both got 160.891089 BTC)
+        Signal tight = new Signal("BTC-USD-1", "BTC-USD", 1, Direction.LONG, 50, 808.0, 806.0, 811.0, "", "m", "NONE", Regime.TRENDING);
+        RiskEvaluation normalCapped = KERNEL.evaluate(tight, fresh(), Exposure.none(), 0);
+        RiskEvaluation softCapped = KERNEL.evaluate(tight, fresh().withDeRisk(DeRiskState.SOFT_DERISK), Exposure.none(), 0);
+        assertThat(normalCapped.positionAllowed().maxSize()).isEqualTo(160.891089);
+        assertThat(softCapped.positionAllowed().maxSize()).isEqualTo(80.445544);
+        assertThat(softCapped.modifications()).contains("size halved (soft de-risk)");
         RiskEvaluation hard = KERNEL.evaluate(signal(1000, 900, 50), fresh().withDeRisk(DeRiskState.HARD_DERISK), Exposure.none(), 0);
         assertThat(hard.vetoReason()).isEqualTo("hard de-risk: no new entries");
 
