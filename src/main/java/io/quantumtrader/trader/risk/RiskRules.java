@@ -7,7 +7,7 @@ import java.io.InputStream;
 
 /**
  * The risk kernel's rules (percentages are percent, not fractions), read from YAML ({@code risk-rules.yaml},
- * kebab- or snake-case keys) with sane defaults.
+ * kebab- or snake-case keys), every rule given ({@link #load}); {@link #defaults()} are the seed's.
  *
  * @param startingEquityUsd   paper account equity at start, USD
  * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %)
@@ -61,11 +61,23 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 onVolatilitySpike);
     }
 
-    /** @throws IllegalArgumentException on unreadable YAML */
+    /**
+     * @throws IllegalArgumentException on unreadable YAML, a rule missing (every rule must be given: a risk limit is
+     *                                  never silently 0) or a key that is no rule (a typo), naming it
+     */
     public static RiskRules load(InputStream yaml) {
         try {
-            return YAMLMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE).build()
+            return YAMLMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                    .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                    .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .build()
                     .readValue(yaml, RiskRules.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            String m = e.getOriginalMessage();
+            java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Missing creator property '([^']+)'").matcher(m);
+            java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("Unrecognized property [\"']([^\"']+)[\"']").matcher(m);
+            throw new IllegalArgumentException("invalid risk rules: " + (missing.find() ? "rule '" + missing.group(1) + "' is missing"
+                    : unknown.find() ? "'" + unknown.group(1) + "' is no rule" : m), e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid risk rules: " + e.getMessage(), e);
         }
