@@ -16,7 +16,9 @@ import java.util.List;
 public final class StreamAdmin {
 
     private static final RedisScript<Long> CREATE_GROUP = script("create-group.lua");
-    private static final RedisScript<Long> ACQUIRE_LEASE = script("acquire-lease.lua");
+    private static final RedisScript<String> ACQUIRE_LEASE = LuaScript.springScript("acquire-lease.lua", String.class);
+    /** Draws the nonce of each fencing token ({@link #acquireLease}). */
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
     private static final RedisScript<Long> RENEW_LEASE = script("renew-lease.lua");
     private static final RedisScript<Long> RELEASE_LEASE = script("release-lease.lua");
     private static final RedisScript<Long> ORPHANED_PENDING = script("orphaned-pending.lua");
@@ -116,13 +118,15 @@ public final class StreamAdmin {
      * @param ownerKey   see {@link StreamKeys#leaseOwner}
      * @param instanceId the caller (its consumer name)
      * @param ttl        how long the lease lives unless renewed (ms precision)
-     * @return the new token; empty when another instance holds the lease
+     * @return the new token, {@code <n>:<nonce>} (the task's fencing counter, and 64 random bits so that a counter
+     *         Redis lost and counts again never issues a token an owner still holds); empty when another instance
+     *         holds the lease
      */
     public Mono<String> acquireLease(String leaseKey, String fenceKey, String ownerKey, String instanceId, Duration ttl) {
-        return script(ACQUIRE_LEASE, List.of(leaseKey, fenceKey, ownerKey), List.of(instanceId, Long.toString(ttl.toMillis())))
-                .next()
-                .filter(token -> token > 0)
-                .map(String::valueOf);
+        String nonce = Long.toHexString(NONCES.nextLong());
+        return script(ACQUIRE_LEASE, List.of(leaseKey, fenceKey, ownerKey),
+                List.of(instanceId, Long.toString(ttl.toMillis()), nonce))
+                .next();
     }
 
     /**
