@@ -367,6 +367,16 @@ public final class StreamTask {
             }
             state.set(TaskState.RESTORING);
             return Flux.fromIterable(streamByKey.keySet())
+                    .concatMap(key -> admin.ensureGroup(key, group).doOnNext(created -> {
+                        if (created) {
+                            // the runtime made every group at its start: Redis lost it since (a restart without
+                            // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every
+                            // restart, for good (found in review, 2026-12-05)
+                            log.error("task {}: consumer group {} of {} was missing and is created again from the start "
+                                    + "of the stream: did Redis lose its data (a restart without persistence)? What it "
+                                    + "held before is gone; check the outputs", id, group, key);
+                        }
+                    }).thenReturn(key))
                     .concatMap(key -> admin.claimPending(key, leaseKey, keys.stream(StreamKeys.deadLetter(streamByKey.get(key)), partition),
                                     group, config.instanceId(), Duration.ZERO, token, streamByKey.get(key), partition, id)
                             .flatMap(claim -> {

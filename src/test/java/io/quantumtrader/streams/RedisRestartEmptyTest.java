@@ -1,0 +1,85 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import redis.embedded.RedisServer;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis restarts empty (no persistence) while an instance runs: streams, consumer groups, leases, fence counters and
+ * membership are gone, and producers write again (XADD makes the stream again, not the group). The instance's task
+ * makes its group again at its next start and processes the new input. Found in review (2026-12-05): the task failed
+ * with NOGROUP at every restart, for good, while health said UP.
+ */
+class RedisRestartEmptyTest {
+
+    private RedisServer server;
+    private RedisConnection connection;
+
+    @AfterEach
+    void stop() {
+        if (connection != null) {
+            connection.factory().destroy();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    static RedisServer redis(int port) {
+        return RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
+    }
+
+    static Flux<EventPublisher.Event> ticks(int from, int to) {
+        List<EventPublisher.Event> out = new ArrayList<>();
+        for (int seq = from; seq <= to; seq++) {
+            out.add(new EventPublisher.Event("ticks", "SYM", new Tick("SYM", 100 + seq, seq), 1_700_000_000_000L + seq));
+        }
+        return Flux.fromIterable(out);
+    }
+
+    @Test
+    void anInstanceProcessesInputWrittenAfterRedisRestartedEmpty() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        server = redis(port);
+        server.start();
+        connection = RedisConnection.of("redis://127.0.0.1:" + port);
+        var redis = connection.template();
+        String ns = "empty" + System.nanoTime();
+        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("only")
+                .withBatchSize(10).withLeaseTtl(Duration.ofSeconds(2));
+        try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
+            runtime.start();
+            publisher.sendAll(ticks(1, 20), 10).block();
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 20);
+
+            server.stop();
+            server = redis(port); // back, empty
+            server.start();
+            Thread.sleep(3000);
+            publisher.sendAll(ticks(21, 40), 10).block();
+            long before = runtime.counters().recordsIn();
+            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.counters().recordsIn() >= before + 20);
+            assertThat(redis.opsForStream().size(new StreamKeys(ns).stream("priced", 0)).block())
+                    .as("the input written after the restart, processed once").isEqualTo(20);
+        }
+    }
+}
