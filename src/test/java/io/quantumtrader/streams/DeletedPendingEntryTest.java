@@ -65,7 +65,7 @@ class DeletedPendingEntryTest {
         var read = template().opsForStream().read(Consumer.from("pricing.0", "old-owner"), StreamReadOptions.empty().count(4),
                 StreamOffset.create(key, ReadOffset.lastConsumed())).collectList().block();
         template().opsForStream().delete(key, read.get(2).getId()).block();   // deleted while pending
-        template().opsForValue().set(lease, "7").block();                        // the new owner's token
+        template().opsForValue().set(lease, "7:5f3a9c").block();                 // the new owner's token (<n>:<nonce>)
 
         assertThatThrownBy(() -> admin.claimPending(key, lease, dlq, "pricing.0", "zombie", Duration.ZERO, "6", "ticks", 0, "0_0").block())
                 .isInstanceOf(io.quantumtrader.streams.redis.TaskFencedException.class).hasMessageContaining("FENCED");
@@ -74,18 +74,18 @@ class DeletedPendingEntryTest {
                 .containsExactly(tuple("old-owner", 4L));
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).isEmpty();
 
-        StreamAdmin.Claim claim = admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7", "ticks", 0, "0_0").block();
+        StreamAdmin.Claim claim = admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7:5f3a9c", "ticks", 0, "0_0").block();
         assertThat(claim.claimed()).isEqualTo(3);
         assertThat(claim.deadLettered()).isEqualTo(1);
         assertThat(claim.deliveredId()).isEqualTo(read.get(3).getId().getValue());
         assertThat(claim.newestPending()).isEqualTo(read.get(3).getId().getValue());
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).singleElement()
                 .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(2).getId().getValue()));
-        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7", "ticks", 0, "0_0").block())
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7:5f3a9c", "ticks", 0, "0_0").block())
                 .as("the same claim sent again (its reply lost): the first claim's outcome, so its dead letter is counted")
                 .isEqualTo(claim);
-        template().opsForValue().set(lease, "8").block();                        // the next run of the task
-        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "8", "ticks", 0, "0_0").block())
+        template().opsForValue().set(lease, "8:c01d2e").block();                 // the next run of the task
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "8:c01d2e", "ticks", 0, "0_0").block())
                 .as("claimed again by the next run: nothing new")
                 .isEqualTo(new StreamAdmin.Claim(3, 0, read.get(3).getId().getValue(), read.get(3).getId().getValue(),
                         io.quantumtrader.streams.redis.DeletedUnreadTotals.NONE));

@@ -35,7 +35,8 @@ local function outcome(claimed, deleted)
 end
 local made = redis.call('HGET', KEYS[4], '#claim:' .. ARGV[1])
 if made then
-  local token, claimedBefore, deletedBefore = string.match(made, '^(%d+) (%d+) (%d+)$')
+  -- '<token> <claimed> <dead-lettered>': a token is '<n>:<nonce>' (acquire-lease.lua), never with a space
+  local token, claimedBefore, deletedBefore = string.match(made, '^(%S+) (%d+) (%d+)$')
   if token == ARGV[4] then
     return outcome(tonumber(claimedBefore), tonumber(deletedBefore))
   end
