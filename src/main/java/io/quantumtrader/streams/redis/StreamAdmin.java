@@ -253,9 +253,21 @@ public final class StreamAdmin {
         return redis.opsForStream().size(streamKey);
     }
 
-    /** Runs a script of this class, sent again while its slot is being migrated ({@link TryAgainRetry}). */
+    /**
+     * How long one attempt of a script of this class waits for its reply. Without it a reply that never came (a
+     * connection gone silent, a master that died without closing it) held a task's lease acquire or restore for the
+     * client's command timeout, 60 s, several lease TTLs (found in review, 2026-12-05); now the task restarts and tries
+     * again. Every script of this class is bounded work (a PEL claim walks 1,000 entries per XAUTOCLAIM call) and may
+     * be sent again.
+     */
+    public static final Duration ATTEMPT_TIMEOUT = PartitionReader.READ_TIMEOUT;
+
+    /**
+     * Runs a script of this class, sent again while its slot is being migrated ({@link TryAgainRetry}), each attempt
+     * failing with a {@link java.util.concurrent.TimeoutException} after {@link #ATTEMPT_TIMEOUT}.
+     */
     private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args) {
-        return TryAgainRetry.retried(redis.execute(script, keys, args));
+        return TryAgainRetry.retried(redis.execute(script, keys, args), ATTEMPT_TIMEOUT);
     }
 
     private static RedisScript<Long> script(String name) {
@@ -271,8 +283,7 @@ public final class StreamAdmin {
     @SuppressWarnings("unchecked")
     public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
         // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts)
-        return TryAgainRetry.retried(redis.execute(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next(),
-                        PartitionReader.READ_TIMEOUT)
+        return script(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
                 .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());
     }
 }

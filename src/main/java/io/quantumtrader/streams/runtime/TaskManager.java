@@ -204,16 +204,22 @@ final class TaskManager {
     Mono<Void> claimOrphanedPending(Duration minIdle) {
         return Flux.fromIterable(new ArrayList<>(ownerships.values()))
                 .filter(o -> o.wanted && o.task.state() == TaskState.RUNNING)
-                .concatMap(o -> Flux.fromIterable(o.task.sourceKeys())
+                .concatMap(o -> {
+                    String token = o.token;
+                    return Flux.fromIterable(o.task.sourceKeys())
                         .concatMap(key -> admin.orphanedPending(key, o.task.group(), instanceId, minIdle))
                         .reduce(0L, Long::sum)
-                        .filter(n -> n > 0)
+                        // only the run that was checked: a newer one (restarted, or taken again after a hand-over)
+                        // claimed at its start, and stopping it made a spurious hand-over (found in review, 2026-12-05)
+                        .filter(n -> n > 0 && token != null && token.equals(o.token) && ownerships.get(o.task.taskId()) == o
+                                && o.wanted && o.task.state() == TaskState.RUNNING)
                         .doOnNext(n -> {
                             log.warn("task {}: {} entries pending longer than {} ms with another consumer; restarting the task to claim them",
                                     o.task.id(), n, minIdle.toMillis());
                             o.restartRequested = true;
                             o.task.stop();
-                        }))
+                        });
+                })
                 .then();
     }
 
@@ -277,6 +283,15 @@ final class TaskManager {
         } else {
             revoked(o, REBALANCE, "handed over (batches in flight committed)");
         }
+        return release(o, token);
+    }
+
+    /**
+     * Lets the next owner in at once instead of after the TTL. A commit of this ownership that reaches Redis after the
+     * release is refused: the next owner holds another token.
+     */
+    private Mono<Void> release(Ownership o, String token) {
+        StreamTask task = o.task;
         o.releasing = true;
         o.end();
         return admin.releaseLease(task.leaseKey(), task.ownerKey(), token)
@@ -297,7 +312,11 @@ final class TaskManager {
             stoppedForGood.add(task.taskId());   // before the ownership goes: a rebalance in between would start it again
         }
         o.end();
-        ownerships.remove(task.taskId(), o);
+        String token = o.token;
+        boolean release = !forGood && token != null && !(error instanceof TaskFencedException);
+        if (!release) {
+            ownerships.remove(task.taskId(), o);
+        }
         if (error instanceof TaskFencedException) {
             revoked(o, FENCED, error.getMessage());
         } else if (!forGood) {
@@ -306,6 +325,11 @@ final class TaskManager {
                 task.state(TaskState.CLOSED, null);
             } else {
                 revoked(o, REBALANCE, "handed over after a failure: " + error);
+            }
+            if (release) {
+                // without it the task stayed unowned until the lease expired (found in review, 2026-12-05); a shutdown
+                // waits for it (idle()). Its errors are logged: the lease expires instead
+                release(o, token).doFinally(signal -> ownerships.remove(task.taskId(), o)).subscribe();
             }
         } else {
             task.state(TaskState.ERROR, null);
