@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  * The instances sharing a namespace, in Redis (layout: {@link StreamKeys#members()}, {@link StreamKeys#member}):
  * a sorted set of instance id → epoch ms (Redis clock) until which the instance is live, renewed by each instance's
  * heartbeat, and a hash per member with its details ({@code host}, {@code started} epoch ms, {@code tasks}: owned task
- * ids separated by commas, {@code heartbeat} epoch ms). Expired members are removed by whoever notices.
+ * ids separated by commas, {@code heartbeat} epoch ms, {@code topology}: the fingerprint of the topology it runs,
+ * {@code joined}: Redis' clock at its first heartbeat, epoch ms; see {@link TopologyVersions}). Expired members are
+ * removed by whoever notices.
  */
 final class Membership {
 
@@ -48,9 +50,12 @@ final class Membership {
     private final java.util.function.Consumer<String> onDuplicate;
     private volatile boolean wrote;
     private volatile boolean duplicateReported;
+    private final String topology;
+    /** Redis' clock at this process' first heartbeat, epoch ms (0 before it). */
+    private volatile long joinedMillis;
 
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl) {
-        this(redis, keys, instanceId, ttl, message -> {
+        this(redis, keys, instanceId, ttl, "", message -> {
         });
     }
 
@@ -58,10 +63,12 @@ final class Membership {
      * @param onDuplicate told once (a message for people) when another live process heartbeats under the same instance
      *                    id: both are assigned the same tasks and keep fencing each other (each lease acquire succeeds
      *                    for "the owner"), so tasks move back and forth between them
+     * @param topology    the fingerprint of the topology this instance runs ({@link TopologyVersions#fingerprint})
      */
-    Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl,
+    Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl, String topology,
                java.util.function.Consumer<String> onDuplicate) {
         this.redis = redis;
+        this.topology = topology;
         this.keys = keys;
         this.instanceId = instanceId;
         this.ttl = ttl;
@@ -100,18 +107,42 @@ final class Membership {
                         })
                         .then());
         return check.then(run(instanceId)).flatMap(view -> {
+            if (joinedMillis == 0) {
+                joinedMillis = view.nowMillis();
+            }
             Map<String, String> details = new LinkedHashMap<>();
             details.put("host", host);
             details.put("process", process);
             details.put("started", Long.toString(startedMillis));
             details.put("tasks", ownedTasks.stream().sorted().map(TaskId::toString).collect(Collectors.joining(",")));
             details.put("heartbeat", Long.toString(view.nowMillis()));
+            details.put("topology", topology);
+            details.put("joined", Long.toString(joinedMillis));
             return redis.opsForHash().putAll(key, details)
                     .doOnNext(ok -> wrote = true)
                     .then(redis.expire(key, ttl))
                     .then(forgetDetails(view.removed()))
                     .thenReturn(view);
         });
+    }
+
+    /**
+     * @return the topology of each of {@code members} whose details hold one (this instance's own from memory once it
+     *         has heartbeated: its details may be written after another instance's read)
+     */
+    Mono<Map<String, TopologyVersions.MemberTopology>> topologies(List<String> members) {
+        return Flux.fromIterable(members)
+                .filter(id -> !id.equals(instanceId))
+                .flatMap(id -> redis.<String, String>opsForHash().multiGet(keys.member(id), List.of("topology", "joined"))
+                        .filter(v -> v.get(0) != null && v.get(1) != null)
+                        .map(v -> Map.entry(id, new TopologyVersions.MemberTopology(v.get(0), Long.parseLong(v.get(1))))), 16)
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, java.util.HashMap::new)
+                .map(found -> {
+                    if (joinedMillis != 0) {
+                        found.put(instanceId, new TopologyVersions.MemberTopology(topology, joinedMillis));
+                    }
+                    return found;
+                });
     }
 
     /** @return the live members (expired ones are removed on the way), without renewing this instance */

@@ -46,6 +46,7 @@ final class RebalanceCoordinator {
     private final LongAdder rebalances = new LongAdder();
     private volatile long lastHeartbeat;
     private volatile Decision last = Decision.NONE;
+    private volatile List<String> lastOthers = List.of();
 
     RebalanceCoordinator(Membership membership, TaskManager taskManager, StreamAdmin admin, String instanceId,
                          Duration heartbeatInterval) {
@@ -63,7 +64,8 @@ final class RebalanceCoordinator {
         Mono<Membership.View> view = beat
                 ? membership.heartbeat(taskManager.ownedTasks()).doOnNext(v -> lastHeartbeat = now)
                 : membership.read();
-        return view.flatMap(v -> leaseOwners().map(owners -> decide(v, owners)));
+        return view.flatMap(v -> membership.topologies(v.live())
+                .flatMap(topologies -> leaseOwners().map(owners -> decide(v, topologies, owners))));
     }
 
     /** Leaves the membership (graceful stop). */
@@ -87,13 +89,16 @@ final class RebalanceCoordinator {
                 .collectMap(tuple -> tuple.getT1(), tuple -> tuple.getT2(), TreeMap::new);
     }
 
-    private Decision decide(Membership.View view, Map<TaskId, String> owners) {
+    private Decision decide(Membership.View view, Map<String, TopologyVersions.MemberTopology> topologies,
+                            Map<TaskId, String> owners) {
         if (!view.removed().isEmpty()) {
             log.info("members {} expired (no heartbeat within the lease TTL); their tasks move once their leases expire",
                     view.removed());
         }
         List<TaskId> all = taskManager.tasks().stream().map(StreamTask::taskId).toList();
-        Map<String, SortedSet<TaskId>> assignment = StickyTaskAssignor.assign(view.live(), all, owners);
+        List<String> assignable = TopologyVersions.assignable(view.live(), topologies);
+        reportOtherTopologies(view.live(), assignable, topologies);
+        Map<String, SortedSet<TaskId>> assignment = StickyTaskAssignor.assign(assignable, all, owners);
         SortedSet<TaskId> target = assignment.getOrDefault(instanceId, new TreeSet<>());
         if (!view.live().contains(instanceId) && !taskManager.activeTasks().isEmpty()) {
             log.warn("this instance '{}' is not a live member (its heartbeat was late); handing its tasks over until it rejoins",
@@ -113,5 +118,27 @@ final class RebalanceCoordinator {
         }
         taskManager.apply(target);
         return decision;
+    }
+
+    /** Says once per change which members run another topology than the one that won, and who waits. */
+    private void reportOtherTopologies(List<String> live, List<String> assignable,
+                                       Map<String, TopologyVersions.MemberTopology> topologies) {
+        List<String> others = live.stream().filter(id -> topologies.containsKey(id) && !assignable.contains(id)).toList();
+        if (others.equals(lastOthers)) {
+            return;
+        }
+        lastOthers = others;
+        if (others.isEmpty()) {
+            log.info("every live member runs the same topology again");
+        } else if (others.contains(instanceId)) {
+            log.warn("members {} joined later with another topology (fingerprint {}; this instance runs {}): this instance "
+                            + "hands its tasks over and waits; stop it once the new release runs (docs/OPERATIONS.md "
+                            + "\"Joining, leaving, rolling updates\")", assignable,
+                    assignable.isEmpty() ? "?" : topologies.get(assignable.get(0)).fingerprint(),
+                    topologies.get(instanceId).fingerprint());
+        } else {
+            log.warn("members {} run another topology than the one that joined last (fingerprint {}): they are assigned "
+                    + "no task until they are stopped", others, topologies.get(assignable.get(0)).fingerprint());
+        }
     }
 }

@@ -243,7 +243,10 @@ public final class StreamsRuntime implements AutoCloseable {
                     }
                     state.compareAndSet(RuntimeState.RUNNING, RuntimeState.ERROR);
                 });
+        String fingerprint = TopologyVersions.fingerprint(topology.describe().toString(),
+                tasks.stream().map(StreamTask::taskId).toList());
         coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl(),
+                        fingerprint,
                         message -> {
                             log.error(message);
                             alerts.critical(message);
