@@ -191,7 +191,8 @@ public final class QuantumTraderTopology {
                 .mapValues(KillSwitchGateProcessor.Outcome::signal, Named.as("gated-signal"));
 
         // risk kernel -> filter(approved) -> position sizer -> order entry
-        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk),
+        PaperVenue paperVenue = PaperVenue.defaults();
+        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk, paperVenue),
                 Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         PositionSizer sizer = new PositionSizer();
@@ -205,7 +206,7 @@ public final class QuantumTraderTopology {
                 .to(SUBMITTED, Named.as("submitted-sink"));
 
         // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
-        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(PaperVenue.defaults(), risk),
+        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(paperVenue, risk),
                 Named.as("paper-venue"), "orders", "account", "positions");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations =

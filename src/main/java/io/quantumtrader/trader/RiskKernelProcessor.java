@@ -20,9 +20,10 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
     private KeyValueStore<String, Position> positions;
     private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
 
-    RiskKernelProcessor(RiskRules rules) {
+    /** @param venue the venue the approved orders go to: its fee and slippage count in each trade's risk */
+    RiskKernelProcessor(RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue) {
         this.rules = rules;
-        this.kernel = new RiskKernel(rules);
+        this.kernel = new RiskKernel(rules, venue.feeBps() + venue.slippageBps());
     }
 
     @Override

@@ -30,7 +30,8 @@ public record RiskEvaluation(String evaluationId, String signalId, String symbol
 
     /**
      * @param maxSize    base-currency quantity (BTC) the position may have at most
-     * @param maxRiskUsd loss at the stop the position may risk at most, USD
+     * @param maxRiskUsd loss at the stop the position may risk at most, including the fees and slippage of its entry and
+     *                   of its exit at the stop, USD
      */
     public record PositionAllowed(String symbol, Direction direction, double maxSize, double maxRiskUsd) {
     }

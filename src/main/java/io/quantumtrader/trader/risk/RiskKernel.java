@@ -25,7 +25,9 @@ import java.util.List;
  * An add (a signal in the direction of the open position) is judged and sized at the open position's stop and target,
  * which the merge keeps (MODIFIED when they differ from the signal's): each approval risks at most
  * {@code riskPerTradePct} at the stop that will apply to it.
- * All passed: APPROVED, risking {@code riskPerTradePct} of equity, or MODIFIED when the gross exposure cap
+ * All passed: APPROVED, risking {@code riskPerTradePct} of equity at the stop <em>including the round trip's costs</em>
+ * (the venue's fee and slippage on the entry and on the exit at the stop: per unit {@code (entry + stop) x
+ * costPerSideBps / 10,000} beside {@code |entry - stop|}), or MODIFIED when the gross exposure cap
  * ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry orders) forces a smaller
  * size; in SOFT_DERISK half the size NORMAL would get, after the cap (MODIFIED); VETOED when no room is left. Plain
  * Java.
@@ -33,9 +35,19 @@ import java.util.List;
 public final class RiskKernel {
 
     private final RiskRules rules;
+    private final double costPerSideBps;
 
-    public RiskKernel(RiskRules rules) {
+    /**
+     * @param costPerSideBps what one fill costs beyond the price, basis points of notional: the venue's fee plus its
+     *                       slippage (the paper venue: 10 + 5). Found in review (2026-12-05): sized at the stop distance
+     *                       alone, a stop-out lost ~1.3 % of equity at the exposure cap instead of the 1 % the rule allows
+     */
+    public RiskKernel(RiskRules rules, double costPerSideBps) {
+        if (!(costPerSideBps >= 0)) {
+            throw new IllegalArgumentException("costPerSideBps must be >= 0, got " + costPerSideBps);
+        }
         this.rules = rules;
+        this.costPerSideBps = costPerSideBps;
     }
 
     /** @param exposure the signal symbol's open position and every pending entry order */
@@ -72,7 +84,8 @@ public final class RiskKernel {
             decision = Decision.MODIFIED;
         }
         double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
-        double size = maxRisk / stopDistance;
+        double lossPerUnit = stopDistance + (s.entryPrice() + stop) * costPerSideBps / 10_000;   // USD at the stop
+        double size = maxRisk / lossPerUnit;
         double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd()
                 - exposure.pendingNotionalUsd();
         if (size * s.entryPrice() > room) {
@@ -83,14 +96,14 @@ public final class RiskKernel {
             }
             modifications.add(String.format("size %.6f -> %.6f (gross exposure cap %.0f%%)", size, capped, rules.grossExposureCapPct()));
             size = capped;
-            maxRisk = size * stopDistance;
+            maxRisk = size * lossPerUnit;
             decision = Decision.MODIFIED;
         }
         if (account.deRisk() == DeRiskState.SOFT_DERISK) {
             // half the size NORMAL would get, after the cap (DESIGN §7: "new entries at half size"; found in review,
             // 2026-12-05: the risk budget was halved before the cap, so where the cap bound the size was not halved)
             size /= 2;
-            maxRisk = size * stopDistance;
+            maxRisk = size * lossPerUnit;
             if (round6(size) <= 0) {
                 return vetoed(id, s, String.format("gross exposure cap %.0f%% reached (incl. pending orders)",
                         rules.grossExposureCapPct()), new RiskDimensions(trade, daily, drawdown, false), now);

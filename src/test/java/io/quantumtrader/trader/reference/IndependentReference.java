@@ -348,7 +348,10 @@ public final class IndependentReference {
             }
         }
         double risk = equity * rules.riskPct / 100;
-        double size = risk / distance;
+        // the loss at the stop a trade may risk includes both fills' costs: each side pays slippage and fee on
+        // (about) its price, the entry on the signal's close, the exit on the stop
+        double costs = (close + stop) * (rules.slippageBps + rules.feeBps) / 10_000;
+        double size = risk / (distance + costs);
         double room = equity * rules.capPct / 100 - gross - pendingNotional;
         if (size * close > room) {
             double capped = Math.max(0, room / close);
@@ -356,11 +359,11 @@ public final class IndependentReference {
                 return;
             }
             size = capped;
-            risk = size * distance;
+            risk = size * (distance + costs);
         }
         if ("SOFT_DERISK".equals(deRisk)) {   // half of what NORMAL would get, after the cap
             size /= 2;
-            risk = size * distance;
+            risk = size * (distance + costs);
             if (floor6(size) <= 0) {
                 return;
             }

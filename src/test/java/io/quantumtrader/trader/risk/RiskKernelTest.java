@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RiskKernelTest {
 
     static final RiskRules RULES = RiskRules.defaults();
-    static final RiskKernel KERNEL = new RiskKernel(RULES);
+    static final RiskKernel KERNEL = new RiskKernel(RULES, 0);
 
     static Signal signal(double entry, double stop, double edge) {
         return signal("BTC-USD", Direction.LONG, entry, stop, edge);
@@ -52,6 +52,31 @@ class RiskKernelTest {
         var request = new PositionSizer().size(e, 60_000).orElseThrow();
         assertThat(request.size()).isEqualTo(10.0);
         assertThat(request.riskUsd()).isEqualTo(1_000.0);
+    }
+
+    @Test
+    void theRiskAtTheStopIncludesTheRoundTripsFeesAndSlippage() {
+        // found in review (2026-12-05): sized at the stop distance alone, a stop-out lost more than the 1 % allowed
+        var venue = io.quantumtrader.trader.execution.PaperVenue.defaults();   // 5 bps slippage, 10 bps fee
+        RiskKernel kernel = new RiskKernel(RULES, venue.slippageBps() + venue.feeBps());
+        for (Direction d : Direction.values()) {
+            double entry = 1000;
+            double stop = d == Direction.LONG ? 990 : 1010;
+            RiskEvaluation e = kernel.evaluate(signal("BTC-USD", d, entry, stop, 50), fresh(), Exposure.none(), 60_000);
+            var request = new PositionSizer().size(e, 60_000).orElseThrow();
+            assertThat(e.positionAllowed().maxRiskUsd()).isEqualTo(1_000.0);
+            // the paper venue fills the entry at the entry price and the exit at the stop price, each with its costs
+            var in = venue.fill(new PendingOrder("o1", "r", "p", "BTC-USD", d, OrderFilled.Purpose.ENTRY, request.size(),
+                    stop, 0, null, "1-0", entry), new io.quantumtrader.trader.events.PriceTick("BTC-USD", entry, 1, 1));
+            var out = venue.fill(new PendingOrder("o2", "r", "p", "BTC-USD", d, OrderFilled.Purpose.EXIT, request.size(),
+                    stop, 0, "STOP_LOSS", "1-0", stop), new io.quantumtrader.trader.events.PriceTick("BTC-USD", stop, 1, 2));
+            double move = (out.price() - in.price()) * request.size() * (d == Direction.LONG ? 1 : -1);
+            double loss = -(move - in.feeUsd() - out.feeUsd());
+            // 1 % of equity, give or take the product of fee and slippage the kernel leaves out (5e-7 of the notional)
+            assertThat(loss).as(d + " loss at the stop, USD").isBetween(999.0, 1_000.1);
+            // without the costs, the same stop would have risked 100 BTC: a loss of ~1,300 USD
+            assertThat(request.size()).as(d + " size").isLessThan(100 * 0.8);
+        }
     }
 
     @Test
@@ -96,7 +121,7 @@ class RiskKernelTest {
         Exposure closing = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, true), List.of(), s -> true);
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, closing, 0).vetoReason()).isEqualTo("the position in BTC-USD is closing");
         RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true);
-        assertThat(new RiskKernel(noAdds).evaluate(signal(1000, 900, 50), one, same, 0).vetoReason())
+        assertThat(new RiskKernel(noAdds, 0).evaluate(signal(1000, 900, 50), one, same, 0).vetoReason())
                 .isEqualTo("a position in BTC-USD is open");
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one.withDeRisk(DeRiskState.SOFT_DERISK), same, 0).vetoReason())
                 .isEqualTo("soft de-risk: no adds");
