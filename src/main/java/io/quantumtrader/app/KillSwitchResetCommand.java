@@ -12,12 +12,15 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /**
- * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}.
+ * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}. The
+ * portfolio applies it at its next signal: the kill switch off, and the drawdown measured from the current equity on,
+ * which ends HARD_DERISK and the maximum-drawdown halt too ({@code Account.reset()}).
  * Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no kill-switch stream — no service
  * ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
  */
 @Command(name = "kill-switch-reset", mixinStandardHelpOptions = true,
-        description = "Reset the kill switch (a human decision): trading resumes on the next ticks. Needs REDIS_URL.")
+        description = "Reset the kill switch and the drawdown halts (a human decision: the drawdown is measured from the "
+                + "current equity on): trading resumes on the next ticks. Needs REDIS_URL.")
 final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Option(names = "--namespace", defaultValue = "qt", description = "Redis key namespace of the running service (default: ${DEFAULT-VALUE})")

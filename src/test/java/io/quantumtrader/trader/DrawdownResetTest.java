@@ -1,0 +1,73 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.trader.events.DeRiskUpdate;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RiskEvaluation;
+import io.quantumtrader.trader.market.TradesCsv;
+import io.quantumtrader.trader.regime.RegimeRules;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HARD_DERISK, on real ticks, without the kill switch: every signal is vetoed while the account is flat, for good —
+ * the drawdown is on realized equity and nothing new may open — until the operator's reset, which measures the
+ * drawdown from the current equity on: the account leaves HARD_DERISK at its next tick (published) and signals are
+ * approved again. Found in review (2026-12-05): the reset cleared only the kill switch, so an account in HARD_DERISK
+ * or past the maximum drawdown could never trade again.
+ */
+class DrawdownResetTest {
+
+    @Test
+    void theOperatorsResetEndsHardDeRiskAndApprovalsResume() throws Exception {
+        List<PriceTick> ticks;
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            ticks = TradesCsv.read(in, "BTC-USD").ticks();
+        }
+        // no kill switch (a 50 % daily limit), HARD_DERISK from a 1 % drawdown, no SOFT_DERISK
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 130.0, 20, false).withDerisk(0, 1.0, false);
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            List<PriceTick> first = ticks.subList(0, 40_000);
+            first.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            long resetAt = first.get(first.size() - 1).timestamp();
+
+            List<DeRiskUpdate> changes = driver.createOutputStream(QuantumTraderTopology.DERISK, DeRiskUpdate.class).readValuesToList();
+            assertThat(changes).as("the account reached HARD_DERISK").last()
+                    .satisfies(c -> assertThat(c.state()).isEqualTo("HARD_DERISK"));
+            long hardAt = changes.get(changes.size() - 1).changedAt();
+            List<RiskEvaluation> evaluations = driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class)
+                    .readValuesToList();
+            List<RiskEvaluation> whileHard = evaluations.stream().filter(e -> e.evaluatedAt() > hardAt + 3_600_000).toList();
+            assertThat(whileHard).as("signals an hour after HARD_DERISK").isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.VETOED));
+            assertThat(driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList())
+                    .as("no kill switch").isEmpty();
+
+            driver.createInputStream(QuantumTraderTopology.KILL_SWITCH)
+                    .pipeInput("paper", new KillSwitch("paper", false, "reviewed: resume", 0, resetAt), resetAt);
+            driver.endInput(QuantumTraderTopology.KILL_SWITCH);
+            ticks.subList(40_000, 60_000).forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
+
+            List<DeRiskUpdate> after = driver.createOutputStream(QuantumTraderTopology.DERISK, DeRiskUpdate.class).readValuesToList()
+                    .stream().filter(c -> c.changedAt() > resetAt).toList();
+            assertThat(after).as("de-risk changes after the reset").isNotEmpty();
+            assertThat(after.get(0).previous()).isEqualTo("HARD_DERISK");
+            assertThat(after.get(0).state()).isEqualTo("NORMAL");
+            assertThat(driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).readValuesToList())
+                    .as("approvals after the reset")
+                    .anySatisfy(e -> {
+                        assertThat(e.evaluatedAt()).isGreaterThan(resetAt);
+                        assertThat(e.decision()).isNotEqualTo(RiskEvaluation.Decision.VETOED);
+                    });
+        }
+    }
+}
