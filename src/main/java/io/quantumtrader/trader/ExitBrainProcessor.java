@@ -16,7 +16,8 @@ import io.quantumtrader.trader.risk.RiskRules;
 /**
  * Exit brain: checks the symbol's open position, joined to each of its ticks from the {@code open-positions} table
  * ({@link ExitBrain}); in HARD_DERISK with the gross
- * exposure above the cap it also closes the position ({@code DERISK_REDUCE}); an exit order fills on the next tick.
+ * exposure above the cap it also closes the position ({@code DERISK_REDUCE}); an exit order fills on the next tick, a
+ * take profit only at or beyond its target (an immediate-or-cancel limit order, {@code PaperVenue.limitNotReached}).
  */
 final class ExitBrainProcessor implements Processor<String, io.quantumtrader.trader.position.OpenPosition.AtTick, String, ExitDecision> {
     private final ExitBrain brain;
@@ -67,7 +68,10 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
                     .ifPresent(d -> {
                 positions.put(p.symbol(), p.closingNow());
                 PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
-                        p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0, 0, d.reason().name(),
+                        p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0,
+                        // a take profit is a limit order at the target (PaperVenue.limitNotReached)
+                        d.reason() == io.quantumtrader.trader.events.ExitReason.TAKE_PROFIT ? p.takeProfit() : 0,
+                        d.reason().name(),
                         InputEntry.of(r), 0);
                 orders.put(exit.orderId(), exit);
                 ctx.forward(r.with(p.symbol(), d));

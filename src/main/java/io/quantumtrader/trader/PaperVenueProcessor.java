@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels the entries the account may no longer
  * make ({@link EntryHalts}, the rules the risk kernel applies to signals): every entry under the kill switch or in
  * HARD_DERISK, an add (an entry in a symbol with an open position) in SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
- * had moved the account to HARD_DERISK), and an entry whose fill price would be at or beyond its own stop. A
- * cancellation is an {@code OrderRejected} naming why.
+ * had moved the account to HARD_DERISK), and an entry whose fill price would be at or beyond its own stop; a take
+ * profit whose limit is not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}).
+ * A cancellation is an {@code OrderRejected} naming why.
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -67,6 +68,16 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (beyond != null) {
                 rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
                         o.direction(), o.size(), beyond, r.timestamp()));
+                continue;
+            }
+            String limit = PaperVenue.limitNotReached(o, fill);
+            if (limit != null) {
+                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
+                        o.direction(), o.size(), limit, r.timestamp()));
+                io.quantumtrader.trader.position.Position held = positions.get(o.symbol());
+                if (held != null) {
+                    positions.put(o.symbol(), held.exitCancelled());   // its exits are checked again from this tick on
+                }
                 continue;
             }
             fills.add(fill);

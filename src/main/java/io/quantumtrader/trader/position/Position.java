@@ -32,4 +32,9 @@ public record Position(String positionId, String symbol, Direction direction, do
     public Position closingNow() {
         return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, true);
     }
+
+    /** @return this position open again, its exit order cancelled (a take profit whose limit was not reached) */
+    public Position exitCancelled() {
+        return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, false);
+    }
 }

@@ -30,6 +30,27 @@ class PaperVenueTest {
     }
 
     @Test
+    void aTakeProfitIsALimitOrderAtTheTarget() {
+        // found in review (2026-12-05): a take profit filled as a market order on the next tick, below its target
+        PaperVenue venue = PaperVenue.defaults();
+        PendingOrder longTp = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0,
+                1030, "TAKE_PROFIT", "2-0", 0);
+        OrderFilled below = venue.fill(longTp, new PriceTick("BTC-USD", 1030, 1, 6_000));   // 1029.485 after slippage
+        assertThat(PaperVenue.limitNotReached(longTp, below)).contains("limit 1030.0000 was not reached")
+                .contains("1029.4850");
+        OrderFilled above = venue.fill(longTp, new PriceTick("BTC-USD", 1031, 1, 6_000));   // 1030.4845
+        assertThat(PaperVenue.limitNotReached(longTp, above)).isNull();
+        PendingOrder shortTp = new PendingOrder("x2", null, "p2", "BTC-USD", Direction.SHORT, OrderFilled.Purpose.EXIT, 2, 0,
+                970, "TAKE_PROFIT", "2-0", 0);
+        assertThat(PaperVenue.limitNotReached(shortTp, venue.fill(shortTp, new PriceTick("BTC-USD", 970, 1, 6_000)))).isNotNull();
+        assertThat(PaperVenue.limitNotReached(shortTp, venue.fill(shortTp, new PriceTick("BTC-USD", 969, 1, 6_000)))).isNull();
+        // other exits stay market orders
+        PendingOrder stop = new PendingOrder("x3", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0, 0,
+                "STOP_LOSS", "2-0", 0);
+        assertThat(PaperVenue.limitNotReached(stop, venue.fill(stop, new PriceTick("BTC-USD", 900, 1, 6_000)))).isNull();
+    }
+
+    @Test
     void exitBrainChecksKillSwitchStopTargetAndTime() {
         ExitBrain brain = new ExitBrain(Duration.ofMinutes(30), 0.9);
         Position longPos = new Position("p", "BTC-USD", Direction.LONG, 1, 1000, 990, 1030, 1, 0, false);

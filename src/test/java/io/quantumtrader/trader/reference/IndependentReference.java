@@ -402,6 +402,14 @@ public final class IndependentReference {
             if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
                 continue;   // cancelled: an entry never fills at or beyond its own stop
             }
+            if (o.reason == ExitReason.TAKE_PROFIT
+                    && (o.direction == Direction.LONG ? round4(price) < o.target : round4(price) > o.target)) {
+                Pos held = positions.get(o.symbol);   // cancelled: a take profit is a limit order at the target
+                if (held != null) {
+                    held.closing = false;
+                }
+                continue;
+            }
             double fee = price * o.size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
                     o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, o.size, round4(price), round4(fee),
@@ -482,8 +490,8 @@ public final class IndependentReference {
                 : null;
         if (reason != null) {
             p.closing = true;
-            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0, 0,
-                    reason, index, 0));
+            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0,
+                    reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0));
         }
     }
 
