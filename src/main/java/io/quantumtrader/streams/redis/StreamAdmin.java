@@ -159,8 +159,9 @@ public final class StreamAdmin {
 
     /**
      * Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM), under the
-     * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua). Made once per
-     * token: sent again (its reply lost), it returns the first claim's outcome.
+     * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua), in calls of at
+     * most {@link #CLAIM_CHUNK} entries, each going on where the last stopped. Made once per token: sent again (its reply
+     * lost), it returns the first claim's outcome.
      *
      * @param streamKey     one partition of an input stream
      * @param leaseKey      the task's lease, which must hold {@code token}
@@ -172,11 +173,29 @@ public final class StreamAdmin {
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
                                     Duration minIdle, String token, String streamName, int partition, String taskId) {
-        return script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey, StreamKeys.deletedUnread(streamKey)),
+        return claimPending(streamKey, leaseKey, deadLetterKey, group, consumer, minIdle, token, streamName, partition,
+                taskId, CLAIM_CHUNK);
+    }
+
+    /**
+     * Pending entries one call of claim-pending.lua walks at most: ~2 µs each on a 2-core machine, so a call holds
+     * Redis ~40 ms and stays far inside {@link #ATTEMPT_TIMEOUT} whatever the size of the pending list. One script for
+     * the whole list held Redis for seconds with millions pending, and a client timeout restarted the task into the same
+     * claim for ever (found in review, 2026-12-05).
+     */
+    static final int CLAIM_CHUNK = 20_000;
+
+    /** {@link #claimPending}, walking at most {@code chunk} pending entries per call (a multiple of 1,000). */
+    Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
+                             Duration minIdle, String token, String streamName, int partition, String taskId, int chunk) {
+        Mono<List> call = script(CLAIM_PENDING, List.of(streamKey, leaseKey, deadLetterKey, StreamKeys.deletedUnread(streamKey)),
                         List.of(group, consumer, Long.toString(minIdle.toMillis()), token, streamName,
-                                Integer.toString(partition), taskId))
+                                Integer.toString(partition), taskId, Integer.toString(chunk)))
                 .next()
-                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)));
+        // each call goes on where the last stopped (kept in Redis under the token): called again until done
+        return call.expand(l -> ((Number) l.get(6)).longValue() == 1L ? Mono.empty() : call)
+                .last()
                 .map(l -> {
                     String newest = String.valueOf(l.get(3));
                     return new Claim(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
@@ -257,8 +276,8 @@ public final class StreamAdmin {
      * How long one attempt of a script of this class waits for its reply. Without it a reply that never came (a
      * connection gone silent, a master that died without closing it) held a task's lease acquire or restore for the
      * client's command timeout, 60 s, several lease TTLs (found in review, 2026-12-05); now the task restarts and tries
-     * again. Every script of this class is bounded work (a PEL claim walks 1,000 entries per XAUTOCLAIM call) and may
-     * be sent again.
+     * again. Every script of this class is bounded work (a PEL claim walks at most {@link #CLAIM_CHUNK} entries per
+     * call and is called again until done) and may be sent again.
      */
     public static final Duration ATTEMPT_TIMEOUT = PartitionReader.READ_TIMEOUT;
 

@@ -150,7 +150,8 @@ public record StreamKeys(String namespace) {
      *         group, value: the stream's max-deleted-entry-id when it was reported; {@code deleted-unread.lib.lua}),
      *         the group's running totals of such losses (fields {@code #entries:<group>}, {@code #unknown:<group>};
      *         {@link DeletedUnreadTotals}) and the outcome of the last claim at a task's start (field
-     *         {@code #claim:<group>}: token, claimed, dead-lettered; {@code claim-pending.lua}):
+     *         {@code #claim:<group>}: token, claimed, dead-lettered, and while a claim in chunks is under way the cursor
+     *         it goes on from; {@code claim-pending.lua}):
      *         {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}, or {@code <key>:deleted-unread} for a key outside this
      *         layout
      */

@@ -12,38 +12,51 @@
 -- A claim is made once per fencing token (a task run): its outcome is kept in the stream's deleted-unread hash
 -- (KEYS[4], field '#claim:<group>'), and the same claim sent again (Lettuce re-sends a command whose reply was lost
 -- with its connection) returns it instead of claiming again, so the dead letters it wrote are counted once.
+-- A claim walks at most ARGV[8] pending entries per call (about 2 us each: a pending list of millions held Redis
+-- for seconds in one script, and a client timeout restarted the task into the same claim for ever; found in review,
+-- 2026-12-05): a call that stops short keeps '<token> <claimed> <dead-lettered> <cursor>' and the caller calls again
+-- under the same token until the claim is done. A call sent again after its reply was lost goes on from where the
+-- last one stopped, so the totals stay exact.
 -- KEYS[1] stream, KEYS[2] the task's lease, KEYS[3] dead-letter stream, KEYS[4] the stream's deleted-unread hash;
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] token, ARGV[5] the stream's logical name,
--- ARGV[6] partition, ARGV[7] task id
--- returns { number claimed, number dead-lettered, the group's last-delivered-id ('0-0' when none),
---           the id of the group's newest pending entry after the claim ('' when none),
+-- ARGV[6] partition, ARGV[7] task id, ARGV[8] most pending entries to walk in this call (a multiple of 1,000)
+-- returns { number claimed, number dead-lettered (both so far under this token), the group's last-delivered-id
+--           ('0-0' when none), the id of the group's newest pending entry ('' when none),
 --           the group's totals of entries deleted unread so far: entries, reports of an unknown number
---           (deleted-unread.lib.lua), where the task's reader starts counting }
+--           (deleted-unread.lib.lua), where the task's reader starts counting; 1 when the claim is done, 0 when the
+--           caller must call again }
 -- errors  FENCED when the lease is not the caller's (nothing claimed)
 --#include deleted-unread.lib.lua
 local owner = redis.call('GET', KEYS[2])
 if owner ~= ARGV[4] then
   return redis.error_reply('FENCED lease ' .. KEYS[2] .. ' is held by token ' .. tostring(owner) .. ', not ' .. ARGV[4])
 end
-local function outcome(claimed, deleted)
+local function outcome(claimed, deleted, done)
   local group = cg_group(KEYS[1], ARGV[1])
   local last = group and group['last-delivered-id'] or '0-0'
   local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
   local newest = summary[3] or ''
   local totals = du_totals({ KEYS[4] }, ARGV[1])
-  return { claimed, deleted, last, newest, totals[1], totals[2] }
-end
-local made = redis.call('HGET', KEYS[4], '#claim:' .. ARGV[1])
-if made then
-  -- '<token> <claimed> <dead-lettered>': a token is '<n>:<nonce>' (acquire-lease.lua), never with a space
-  local token, claimedBefore, deletedBefore = string.match(made, '^(%S+) (%d+) (%d+)$')
-  if token == ARGV[4] then
-    return outcome(tonumber(claimedBefore), tonumber(deletedBefore))
-  end
+  return { claimed, deleted, last, newest, totals[1], totals[2], done }
 end
 local cursor = '0-0'
 local claimed = 0
 local deleted = 0
+local made = redis.call('HGET', KEYS[4], '#claim:' .. ARGV[1])
+if made then
+  -- done: '<token> <claimed> <dead-lettered>'; stopped short: the same and '<cursor>'. A token is '<n>:<nonce>'
+  -- (acquire-lease.lua), never with a space
+  local token, claimedBefore, deletedBefore, rest = string.match(made, '^(%S+) (%d+) (%d+)(.*)$')
+  if token == ARGV[4] then
+    if rest == '' then
+      return outcome(tonumber(claimedBefore), tonumber(deletedBefore), 1)
+    end
+    cursor = string.sub(rest, 2)
+    claimed = tonumber(claimedBefore)
+    deleted = tonumber(deletedBefore)
+  end
+end
+local budget = tonumber(ARGV[8])
 repeat
   local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1000, 'JUSTID')
   cursor = r[1]
@@ -63,6 +76,11 @@ repeat
       deleted = deleted + 1
     end
   end
-until cursor == '0-0'
+  budget = budget - 1000
+until cursor == '0-0' or budget <= 0
+if cursor ~= '0-0' then
+  redis.call('HSET', KEYS[4], '#claim:' .. ARGV[1], ARGV[4] .. ' ' .. claimed .. ' ' .. deleted .. ' ' .. cursor)
+  return outcome(claimed, deleted, 0)
+end
 redis.call('HSET', KEYS[4], '#claim:' .. ARGV[1], ARGV[4] .. ' ' .. claimed .. ' ' .. deleted)
-return outcome(claimed, deleted)
+return outcome(claimed, deleted, 1)
