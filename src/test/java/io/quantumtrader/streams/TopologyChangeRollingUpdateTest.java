@@ -15,7 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A rolling update whose release adds a sub-topology: the new instance joins beside the old one. The topology of the
- * member that joined last wins: the new instance is assigned every task, the old one hands its tasks over and waits
+ * newest topology wins (first run latest in the namespace): the new instance is assigned every task, the old one hands
+ * its tasks over and waits
  * until it is stopped. Found in review (2026-12-05): each instance assigned only the tasks it knew, so tasks only the
  * new release had were partly given to the old instance, which could not run them: they stayed unowned for as long as
  * the old instance lived.
@@ -48,7 +49,7 @@ class TopologyChangeRollingUpdateTest {
             updated.start();
             StreamsRuntime joined = updated;
             assertThat(joined.tasks()).hasSize(8);
-            // every task of the new release runs, all on the instance that joined last
+            // every task of the new release runs, all on the instance of the new release
             await().atMost(Duration.ofSeconds(30)).until(() -> ShutdownHandOverTest.running(joined).size() == 8
                     && ShutdownHandOverTest.running(old).isEmpty());
             // and it stays so: the old instance does not take any back

@@ -134,6 +134,14 @@ public record StreamKeys(String namespace) {
         return namespace + ":members";
     }
 
+    /**
+     * @return the hash of the topologies that ever ran in the namespace: field = topology fingerprint, value = Redis'
+     *         clock when a member first ran it, epoch ms (set once, {@code HSETNX})
+     */
+    public String topologies() {
+        return namespace + ":topologies";
+    }
+
     /** @return the hash with one member's details (host, start time, owned tasks) */
     public String member(String instanceId) {
         return namespace + ":member:" + instanceId;

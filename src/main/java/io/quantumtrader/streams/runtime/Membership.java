@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * a sorted set of instance id → epoch ms (Redis clock) until which the instance is live, renewed by each instance's
  * heartbeat, and a hash per member with its details ({@code host}, {@code started} epoch ms, {@code tasks}: owned task
  * ids separated by commas, {@code heartbeat} epoch ms, {@code topology}: the fingerprint of the topology it runs,
- * {@code joined}: Redis' clock at its first heartbeat, epoch ms; see {@link TopologyVersions}). Expired members are
+ * {@code joined}: when that topology first ran in the namespace, Redis' clock in epoch ms, from {@link
+ * StreamKeys#topologies()}; see {@link TopologyVersions}). Expired members are
  * removed by whoever notices.
  */
 final class Membership {
@@ -51,7 +52,12 @@ final class Membership {
     private volatile boolean wrote;
     private volatile boolean duplicateReported;
     private final String topology;
-    /** Redis' clock at this process' first heartbeat, epoch ms (0 before it). */
+    /**
+     * When this instance's topology first ran in the namespace, Redis' clock in epoch ms (0 before its first heartbeat):
+     * the same for every instance of one release, whenever it starts. Per instance (its first heartbeat), an instance of
+     * the old release restarted during a rolling update became the newest and took every task back (found in review,
+     * 2026-12-05).
+     */
     private volatile long joinedMillis;
 
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl) {
@@ -106,10 +112,7 @@ final class Membership {
                             }
                         })
                         .then());
-        return check.then(run(instanceId)).flatMap(view -> {
-            if (joinedMillis == 0) {
-                joinedMillis = view.nowMillis();
-            }
+        return check.then(run(instanceId)).flatMap(view -> firstRun(view.nowMillis()).then(Mono.defer(() -> {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("host", host);
             details.put("process", process);
@@ -123,7 +126,18 @@ final class Membership {
                     .then(redis.expire(key, ttl))
                     .then(forgetDetails(view.removed()))
                     .thenReturn(view);
-        });
+        })));
+    }
+
+    /** Records when this topology first ran ({@code HSETNX}) and reads it back into {@link #joinedMillis}, once. */
+    private Mono<Void> firstRun(long nowMillis) {
+        if (joinedMillis != 0) {
+            return Mono.empty();
+        }
+        return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(nowMillis))
+                .then(redis.<String, String>opsForHash().get(keys.topologies(), topology))
+                .doOnNext(first -> joinedMillis = Long.parseLong(first))
+                .then();
     }
 
     /**

@@ -131,13 +131,13 @@ final class RebalanceCoordinator {
         if (others.isEmpty()) {
             log.info("every live member runs the same topology again");
         } else if (others.contains(instanceId)) {
-            log.warn("members {} joined later with another topology (fingerprint {}; this instance runs {}): this instance "
+            log.warn("members {} run a newer topology (fingerprint {}; this instance runs {}): this instance "
                             + "hands its tasks over and waits; stop it once the new release runs (docs/OPERATIONS.md "
                             + "\"Joining, leaving, rolling updates\")", assignable,
                     assignable.isEmpty() ? "?" : topologies.get(assignable.get(0)).fingerprint(),
                     topologies.get(instanceId).fingerprint());
         } else {
-            log.warn("members {} run another topology than the one that joined last (fingerprint {}): they are assigned "
+            log.warn("members {} run another topology than the newest one (fingerprint {}): they are assigned "
                     + "no task until they are stopped", others, topologies.get(assignable.get(0)).fingerprint());
         }
     }

@@ -13,10 +13,11 @@ import java.util.Map;
  * Which live members the assignment may give tasks to when they do not all run the same topology (a rolling update
  * that adds or removes sub-topologies or partitions). Each instance only knows its own tasks: before this rule, a task
  * only the new release had could be given to an old instance, which could not run it, and stayed unowned until the old
- * instances were gone (found in review, 2026-12-05). Rule: <b>the topology of the member that joined last wins</b>
- * (the new release during a rolling update; the old one again during a rollback): only the members running it are
- * assigned tasks, the others hand theirs over and wait until they are stopped. Every instance reads the same details
- * from Redis, so all compute the same winner. Plain Java.
+ * instances were gone (found in review, 2026-12-05). Rule: <b>among the live members, the topology that first ran in the
+ * namespace last wins</b> (the new release during a rolling update; an old-release instance restarted meanwhile does
+ * not take the tasks back, since its topology first ran earlier; a rollback takes effect once the newer release's
+ * instances are stopped): only the members running it are assigned tasks, the others hand theirs over and wait until
+ * they are stopped. Every instance reads the same details from Redis, so all compute the same winner. Plain Java.
  */
 final class TopologyVersions {
 
@@ -24,7 +25,7 @@ final class TopologyVersions {
      * One member's topology, from its membership details.
      *
      * @param fingerprint {@link #fingerprint} of the topology it runs
-     * @param joinedMillis Redis' clock at the member's first heartbeat, epoch ms
+     * @param joinedMillis when the member's topology first ran in the namespace, Redis' clock in epoch ms
      */
     record MemberTopology(String fingerprint, long joinedMillis) {
     }
@@ -54,8 +55,8 @@ final class TopologyVersions {
      * @param live    live member ids, sorted
      * @param details each member's topology; a member without details (they were not written yet, or were lost) is
      *                left out of this step's assignment
-     * @return the live members that run the winning topology (the one of the member with the latest join time, ties
-     *         broken by the larger member id), in {@code live}'s order; empty when no member has details
+     * @return the live members that run the winning topology (the one first run latest, ties broken by the larger
+     *         member id), in {@code live}'s order; empty when no member has details
      */
     static List<String> assignable(List<String> live, Map<String, MemberTopology> details) {
         String winner = null;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link TopologyVersions}: the topology of the member that joined last wins. */
+/** {@link TopologyVersions}: the topology first run latest wins. */
 class TopologyVersionsTest {
 
     @Test
