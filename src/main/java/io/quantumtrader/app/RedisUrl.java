@@ -195,8 +195,13 @@ public final class RedisUrl {
     static String withoutPassword(String url) {
         int scheme = url.indexOf("://");
         int at = url.lastIndexOf('@');
-        if (scheme < 0 || at <= scheme) {
+        if (at < 0) {
             return Secrets.redact(url);
+        }
+        if (scheme < 0 || at <= scheme) {
+            // no scheme to find the user-info after ('redis//:pw@host', 'user:pw@host'): all before the '@' is masked
+            // (found in review, 2026-12-05: such a URL was quoted with its password)
+            return Secrets.MASK + Secrets.redact(url.substring(at));
         }
         String userInfo = url.substring(scheme + 3, at);
         int colon = userInfo.indexOf(':');
@@ -208,10 +213,11 @@ public final class RedisUrl {
     private static void registerPassword(String url) {
         int scheme = url.indexOf("://");
         int at = url.lastIndexOf('@');
-        if (scheme < 0 || at <= scheme) {
+        if (at < 0) {
             return;
         }
-        String userInfo = url.substring(scheme + 3, at);
+        String userInfo = scheme < 0 || at <= scheme ? url.substring(url.lastIndexOf(':', at) + 1, at)
+                : url.substring(scheme + 3, at);
         int colon = userInfo.indexOf(':');
         String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
         Secrets.register(password);

@@ -70,6 +70,14 @@ class RedisTargetTest {
                     .hasMessageContaining(urlAndReason.get(1)).hasMessageContaining("***")
                     .hasMessageNotContaining(urlAndReason.get(0).substring(10, 17));
         }
+        // no scheme to find the user-info after (found in review, 2026-12-05: quoted with the password in clear)
+        for (String noScheme : List.of("redis//:S3cretPw-1@127.0.0.1:6411", "redis:/admin:S3cretPw-2@10.0.0.5:6379",
+                "admin:S3cretPw-3@10.0.0.5:6379", "S3cretPw-4@h:1")) {
+            assertThatThrownBy(() -> RedisUrl.target(noScheme))
+                    .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
+                    .hasMessageContaining("no scheme").hasMessageContaining("***@")
+                    .hasMessageNotContaining("S3cretPw");
+        }
         assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_CA_FILE", "/no/such/ca.crt")))
                 .hasMessage("REDIS_TLS_CA_FILE=/no/such/ca.crt: file not found");
         assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_VERIFY", "maybe")))
