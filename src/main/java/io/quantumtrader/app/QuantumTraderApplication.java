@@ -98,6 +98,11 @@ public class QuantumTraderApplication {
     }
 
     @Bean
+    RuntimeHealthIndicator runtimeHealthIndicator(StreamsRuntimeLifecycle runtime) {
+        return new RuntimeHealthIndicator(() -> runtime.runtime().state());
+    }
+
+    @Bean
     HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
                                           ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
         EventPublisher publisher = new EventPublisher(redis, new StreamKeys(config.namespace()), config.catalog(),

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Actuator health of the streams: consumer lag, oldest pending entry, live and stale consumers of every group on the
- * catalog's streams (see {@link StreamsHealth}); part of the readiness group, so an instance that cannot keep up stops
- * receiving traffic while the consumer-group problem shows on {@code /actuator/health}. When Redis does not answer
+ * catalog's streams (see {@link StreamsHealth}), on {@code /actuator/health} for alerting and the heartbeat; not in the
+ * readiness group ({@link RuntimeHealthIndicator}): it describes the whole group, not this instance. When Redis does not answer
  * within {@link #TIMEOUT} the status is DOWN with the reason (never an HTTP 500), and it comes back by itself.
  */
 public final class StreamsHealthIndicator implements ReactiveHealthIndicator {

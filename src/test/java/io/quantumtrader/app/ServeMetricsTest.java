@@ -68,7 +68,8 @@ class ServeMetricsTest {
                 // command-line arguments: default properties lose to application.yml (server.port: 8080)
                 .run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.allow-bean-definition-overriding=true",
                         "--quantum-trader.namespace=" + "serve-" + UUID.randomUUID().toString().substring(0, 8),
-                        "--quantum-trader.batch-size=" + BATCH, "--quantum-trader.instance-id=test-instance");
+                        "--quantum-trader.batch-size=" + BATCH, "--quantum-trader.instance-id=test-instance",
+                        "--quantum-trader.max-lag=100");
         port = ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 
@@ -102,6 +103,15 @@ class ServeMetricsTest {
             assertThat(value(metrics, "qt_streams_backpressure_no_demand_seconds_total", "task=\"0_0\"")).isPositive();
             assertThat(value(metrics, "qt_streams_records_in_total", "application=\"slow-app\"")).isZero();
         });
+        // a backlog is the group's problem, on /actuator/health; this instance stays ready (found in review,
+        // 2026-12-05: with the backlog in the readiness group every pod went NotReady together)
+        lifecycle.runtime().refreshLag().block();
+        HttpResponse<String> behind = get("/actuator/health");
+        assertThat(behind.statusCode()).isEqualTo(503);
+        assertThat(behind.body()).contains("OUT_OF_SERVICE").contains("> 100");
+        HttpResponse<String> ready = get("/actuator/health/readiness");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"runtime\"").doesNotContain("\"streams\"");
 
         GATE.tryEmitEmpty();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -241,6 +241,9 @@ class KubernetesManifestsTest {
             JsonNode deployment = of(overlay, "Deployment").stream()
                     .filter(d -> d.path("metadata").path("name").asString().equals(spec.path("scaleTargetRef").path("name").asString()))
                     .findFirst().orElseThrow();
+            // found in review (2026-12-05): with spec.replicas set, every `kubectl apply -k` reset KEDA's count
+            assertThat(deployment.path("spec").has("replicas")).as("%s sets no replicas: KEDA owns the count", id(deployment))
+                    .isFalse();
             String redisAddress = env(deployment, "REDIS_ADDRESS");
             Map<String, Set<Integer>> partitionsByStream = new HashMap<>();
             spec.path("triggers").forEach(t -> {
