@@ -47,6 +47,21 @@ public final class FailureMessages {
         if (isRedisFailure(error)) {
             return redis(error, null, null);
         }
+        org.springframework.boot.context.properties.bind.BindException bind =
+                find(error, org.springframework.boot.context.properties.bind.BindException.class);
+        if (bind != null && bind.getProperty() != null) {
+            // before the IllegalArgumentException inside it, which does not name the setting (found in review,
+            // 2026-12-05: 'invalid input: For input string: "lots"')
+            var property = bind.getProperty();
+            return new CliException(CliException.INPUT, "invalid setting " + property.getName() + "='"
+                    + Secrets.redact(String.valueOf(property.getValue())) + "'" + (property.getOrigin() == null ? ""
+                    : " (from " + property.getOrigin() + ")") + ": " + message(root(error)),
+                    "fix the value (docs/OPERATIONS.md \"Running the service\" lists the settings)", error);
+        }
+        io.quantumtrader.streams.dsl.TopologyException topology = find(error, io.quantumtrader.streams.dsl.TopologyException.class);
+        if (topology != null) {
+            return new CliException(CliException.INPUT, "the topology cannot run: " + message(topology), null, error);
+        }
         IllegalArgumentException invalid = find(error, IllegalArgumentException.class);
         if (invalid != null) {
             return new CliException(CliException.INPUT, "invalid input: " + message(invalid), null, error);
@@ -74,6 +89,12 @@ public final class FailureMessages {
     public static CliException redis(Throwable error, String hostPort, String user, RedisTls tls) {
         String all0 = allMessages(error);
         String at0 = hostPort == null ? "Redis" : "Redis at " + hostPort;
+        if (tls.enabled() && (all0.contains("SslHandshakeTimeoutException") || all0.contains("handshake timed out"))) {
+            // before the CA check: Netty's handshake timeout is an SSLHandshakeException too, and a plain port never
+            // answers a ClientHello (found in review, 2026-12-05: reported as an untrusted CA)
+            return new CliException(CliException.REDIS, at0 + " did not answer the TLS handshake (" + message(root(error))
+                    + "): is it a plain port?", "use redis:// for a plain port, or the server's tls-port with rediss://", error);
+        }
         if (tls.enabled() && (find(error, javax.net.ssl.SSLHandshakeException.class) != null
                 || all0.contains("PKIX path") || all0.contains("certification path") || all0.contains("No subject alternative")
                 || all0.contains("doesn't match any of the subject alternative names"))) {

@@ -166,6 +166,9 @@ class CliFailuresTest {
         assertReadableFailure(run(Map.of("REDIS_URL", url(":" + WRONG)), "serve", "--server.port=" + freePort()), 3,
                 "authentication failed");
         assertReadableFailure(run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:x"), "serve"), 2, "REDIS_URL is malformed");
+        // a bad setting is named with where it came from (found in review, 2026-12-05: 'For input string: "lots"')
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + PASSWORD), "QUANTUM_TRADER_MAX_LAG", "lots"), "serve",
+                "--server.port=" + freePort()), 2, "invalid setting quantum-trader.max-lag='lots'", "QUANTUM_TRADER_MAX_LAG");
         try (ServerSocket taken = new ServerSocket(0)) {
             CliProcess.Run portInUse = run(Map.of("REDIS_URL", url(":" + PASSWORD)), "serve", "--server.port=" + taken.getLocalPort());
             assertReadableFailure(portInUse, 4, "port " + taken.getLocalPort() + " is already in use");

@@ -155,6 +155,20 @@ class RedisTlsTest {
     }
 
     @Test
+    void rediss_toAPlainPortIsNamedAsSuch() {
+        // found in review (2026-12-05): the handshake's timeout (a plain Redis never answers a ClientHello) was reported
+        // as a certificate not signed by a trusted CA
+        int plain = io.quantumtrader.streams.RedisTestSupport.redis().port();
+        assertThatThrownBy(() -> RedisConnection.of(RedisTarget.fromEnvironment(env("rediss://127.0.0.1:" + plain, true, false))))
+                .isInstanceOfSatisfying(CliException.class, ex -> {
+                    assertThat(ex.exitCode()).isEqualTo(CliException.REDIS);
+                    assertThat(ex.getMessage()).startsWith("Redis at 127.0.0.1:" + plain + " did not answer the TLS handshake")
+                            .endsWith("is it a plain port?").doesNotContain("trusted CA");
+                    assertThat(ex.hint()).contains("redis://");
+                });
+    }
+
+    @Test
     void withoutAClientCertificateAServerThatRequiresOneRefuses() {
         assertThatThrownBy(() -> RedisConnection.of(RedisTarget.fromEnvironment(env("rediss://:" + PASSWORD + "@127.0.0.1:" + port, true, false))))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.REDIS))

@@ -37,7 +37,7 @@ class PartitionCountChangeTest {
         }
         StreamsConfig three = two.withCatalog(ticksOn(3));
         try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), three, template())) {
-            assertThatThrownBy(runtime::start).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(runtime::start).isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class)
                     .hasMessageContaining("'ticks' ran with 2 partitions, the catalog now gives 3")
                     .hasMessageContaining("new namespace");
         }

@@ -139,9 +139,10 @@ public final class StreamsRuntime implements AutoCloseable {
      * @throws TopologyException     when the source streams of one sub-topology have different partition counts, or a
      *                               global table reads a stream the catalog trims (retention or maxlen): each run
      *                               rebuilds the table from the stream, so its older keys would be missing after a
-     *                               restart (a kill switch activated before the retention would be forgotten)
-     * @throws IllegalStateException when already started, or when a stream's partition count differs from the one it
-     *                               first ran with in this namespace ({@link PartitionCountCheck})
+     *                               restart (a kill switch activated before the retention would be forgotten); or
+     *                               when a stream's partition count differs from the one it first ran with in this
+     *                               namespace ({@link PartitionCountCheck})
+     * @throws IllegalStateException when already started
      */
     public synchronized void start() {
         if (state.get() != RuntimeState.CREATED) {
@@ -160,7 +161,7 @@ public final class StreamsRuntime implements AutoCloseable {
         });
         List<String> changed = PartitionCountCheck.changed(topology, config, redis).block(Duration.ofSeconds(30));
         if (changed != null && !changed.isEmpty()) {
-            throw new IllegalStateException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
+            throw new io.quantumtrader.streams.dsl.TopologyException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
                     + ". The old partitions' unread entries and state would be stranded: keep the count, or run the "
                     + "new one in a new namespace (docs/OPERATIONS.md \"Scaling\")");
         }
