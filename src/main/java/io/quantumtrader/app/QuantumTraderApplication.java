@@ -43,7 +43,14 @@ public class QuantumTraderApplication {
             env.put(RedisTarget.CLUSTER_NODES, nodes);
         }
         RedisTarget target = RedisTarget.fromEnvironment(env);
-        return target == null ? RedisConnection.embedded() : RedisConnection.of(target);
+        if (target == null) {
+            // found in review (2026-12-05): an overlay that lost REDIS_URL gave a healthy pod with throwaway state
+            org.slf4j.LoggerFactory.getLogger(QuantumTraderApplication.class).warn("REDIS_URL is not set: serving on an "
+                    + "embedded Redis in this process, whose data is lost when it stops (for development only); set "
+                    + "REDIS_URL=" + RedisUrl.SHAPE);
+            return RedisConnection.embedded();
+        }
+        return RedisConnection.of(target);
     }
 
     /** Spring Boot's Redis auto-configuration and health indicator back off to (and use) this factory. */

@@ -41,8 +41,16 @@ final class ServeCommand implements Callable<Integer> {
             quiet.put("logging.level.org.springframework.boot.web.server.reactive.context", "ERROR"); // "cancelling refresh attempt"
             app.setDefaultProperties(quiet);
         }
-        app.run(springArgs.toArray(String[]::new));
+        var context = app.run(springArgs.toArray(String[]::new));
         started = true;
+        // one line to say what runs where: the log is WARN by default, so it said nothing at all (found in review,
+        // 2026-12-05: `kubectl logs` could not confirm the Redis, namespace or instance)
+        var runtime = context.getBean(StreamsRuntimeLifecycle.class).runtime();
+        Integer port = context instanceof org.springframework.boot.web.server.context.WebServerApplicationContext web
+                ? web.getWebServer().getPort() : null;
+        System.out.println("serving: redis " + Secrets.redact(context.getBean(RedisConnection.class).description())
+                + ", namespace '" + runtime.config().namespace() + "', instance '" + runtime.config().instanceId() + "'"
+                + (port == null ? "" : ", http port " + port) + ", " + runtime.tasks().size() + " task(s) in the topology");
         return 0;
     }
 }

@@ -233,6 +233,9 @@ class CliFailuresTest {
             }
         }
         assertNoSecret(new CliProcess.Run(serve.exitValue(), Files.readString(out), Files.readString(err)));
+        // what runs where, in one line (found in review, 2026-12-05: serve printed nothing at all)
+        assertThat(Files.readString(out)).contains("serving: redis ").contains("namespace 'serve-" + port + "'")
+                .contains("http port " + port);
     }
 
     private static int freePort() throws Exception {
