@@ -23,8 +23,13 @@ import java.util.concurrent.Callable;
                 + "current equity on): trading resumes on the next ticks. Needs REDIS_URL.")
 final class KillSwitchResetCommand implements Callable<Integer> {
 
-    @Option(names = "--namespace", defaultValue = "qt", description = "Redis key namespace of the running service (default: ${DEFAULT-VALUE})")
+    @Option(names = "--namespace", defaultValue = "${env:QT_NAMESPACE:-qt}",
+            description = "Redis key namespace of the running service (default: QT_NAMESPACE as the service reads it, else qt: ${DEFAULT-VALUE})")
     String namespace;
+
+    @Option(names = "--operator", defaultValue = "${sys:user.name}",
+            description = "who decides the reset, for the audit log (default: the OS user, ${DEFAULT-VALUE}; in a container pass your name)")
+    String operator;
 
     @Option(names = "--account", defaultValue = "paper", description = "account (default: ${DEFAULT-VALUE})")
     String account;
@@ -55,7 +60,7 @@ final class KillSwitchResetCommand implements Callable<Integer> {
                         "check --namespace: it must be the service's quantum-trader.namespace (default qt)", null);
             }
             long now = System.currentTimeMillis();
-            String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + System.getProperty("user.name"))
+            String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + operator)
                     .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now), now)
                     .block();
             System.out.println("kill switch reset published as entry " + id);

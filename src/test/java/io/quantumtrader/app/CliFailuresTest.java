@@ -198,8 +198,9 @@ class CliFailuresTest {
         assertNoSecret(replay);
         assertThat(dir.resolve("target/replay/report.json")).exists();
 
-        CliProcess.Run reset = run(Map.of("REDIS_URL", url("alice:" + ALICE_PASSWORD)), "kill-switch-reset", "--namespace", ns,
-                "--reason", "test");
+        // the namespace as the service reads it (QT_NAMESPACE), the operator named for the audit log
+        CliProcess.Run reset = run(Map.of("REDIS_URL", url("alice:" + ALICE_PASSWORD), "QT_NAMESPACE", ns), "kill-switch-reset",
+                "--operator", "desk-lead", "--reason", "test");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
         assertThat(reset.stdout()).contains("kill switch reset published");
         assertNoSecret(reset);

@@ -229,14 +229,16 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
-    void kedaKeepsOneReplicaScalesToThePartitionsAndReachesRedisByItsFullName(String overlay) throws IOException {
+    void kedaKeepsAStandbyScalesToThePartitionsAndReachesRedisByItsFullName(String overlay) throws IOException {
         StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
         String keyNamespace = new YAMLMapper().readTree(Path.of("k8s/base/config/application.yml").toFile())
                 .path("quantum-trader").path("namespace").asString();
         Set<String> scaled = new HashSet<>();
         for (JsonNode so : of(overlay, "ScaledObject")) {
             JsonNode spec = so.path("spec");
-            assertThat(spec.path("minReplicaCount").asInt(-1)).as("minReplicaCount: stops are watched on every tick").isEqualTo(1);
+            // found in review (2026-12-05): with one replica a drain or a crash left stops unwatched for a pod's start
+            assertThat(spec.path("minReplicaCount").asInt(-1)).as("minReplicaCount: stops are watched on every tick, "
+                    + "and a standby takes the tasks of a pod that goes").isEqualTo(2);
             assertThat(scaled.add(spec.path("scaleTargetRef").path("name").asString())).as("one ScaledObject per workload").isTrue();
             JsonNode deployment = of(overlay, "Deployment").stream()
                     .filter(d -> d.path("metadata").path("name").asString().equals(spec.path("scaleTargetRef").path("name").asString()))
@@ -272,8 +274,8 @@ class KubernetesManifestsTest {
             assertThat(partitionsByStream).as("triggers").hasSize(1);
             Map.Entry<String, Set<Integer>> input = partitionsByStream.entrySet().iterator().next();
             int partitions = catalog.spec(input.getKey()).partitions();
-            assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = partitions of %s in topology/streams.yaml", input.getKey())
-                    .isEqualTo(partitions);
+            assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = partitions of %s in topology/streams.yaml, at least 2", input.getKey())
+                    .isEqualTo(Math.max(2, partitions));
             assertThat(input.getValue()).as("one trigger per partition of %s, so the lag of every partition counts", input.getKey())
                     .isEqualTo(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
         }

@@ -163,6 +163,12 @@ final class TaskManager {
                 .forEach(this::renew));
     }
 
+    /** @return how long a renewal waits for its reply: half the TTL, and each attempt at most the admin's timeout */
+    private Duration renewalWait() {
+        Duration half = ttl.dividedBy(2);
+        return half.compareTo(StreamAdmin.ATTEMPT_TIMEOUT) < 0 ? half : StreamAdmin.ATTEMPT_TIMEOUT;
+    }
+
     private void renew(Ownership o) {
         String token = o.token;
         long sent = System.nanoTime();
@@ -186,7 +192,7 @@ final class TaskManager {
                 }, e -> {
                     leaseRenewalFailures.increment();
                     String why = e instanceof java.util.concurrent.TimeoutException
-                            ? "no answer within " + ttl.dividedBy(2).toMillis() + " ms" : e.toString();
+                            ? "no answer within " + renewalWait().toMillis() + " ms" : e.toString();
                     if (o.renewalFailures++ == 0) {
                         log.warn("task {}: renewing the lease failed ({}); retrying, the task stops if no renewal succeeds within {} ms",
                                 o.task.id(), why, ttl.toMillis() * 4 / 5);
@@ -329,7 +335,8 @@ final class TaskManager {
             if (release) {
                 // without it the task stayed unowned until the lease expired (found in review, 2026-12-05); a shutdown
                 // waits for it (idle()). Its errors are logged: the lease expires instead
-                release(o, token).doFinally(signal -> ownerships.remove(task.taskId(), o)).subscribe();
+                // kept as the ownership's subscription: killAll() (a crash) disposes it, and releases nothing
+                o.subscription = release(o, token).doFinally(signal -> ownerships.remove(task.taskId(), o)).subscribe();
             }
         } else {
             task.state(TaskState.ERROR, null);
