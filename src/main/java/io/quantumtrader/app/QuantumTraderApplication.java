@@ -100,8 +100,19 @@ public class QuantumTraderApplication {
     }
 
     @Bean
-    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime) {
-        return new StreamsHealthIndicator(health, () -> runtime.runtime().group());
+    StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime,
+                                                  RedisCredentialsWatch credentials) {
+        return new StreamsHealthIndicator(health, () -> runtime.runtime().group(), credentials::refusal);
+    }
+
+    @Bean(destroyMethod = "close")
+    RedisCredentialsWatch redisCredentialsWatch(RedisConnection redis, QuantumTraderProperties p,
+                                                org.springframework.context.ApplicationContext context) {
+        return new RedisCredentialsWatch(redis.factory().getClientResources(), p.credentialsRefusedRestart(), message -> {
+            org.slf4j.LoggerFactory.getLogger(RedisCredentialsWatch.class).error(message);
+            org.springframework.boot.availability.AvailabilityChangeEvent.publish(context,
+                    org.springframework.boot.availability.LivenessState.BROKEN);
+        });
     }
 
     @Bean

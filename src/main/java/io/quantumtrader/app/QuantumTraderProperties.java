@@ -30,6 +30,8 @@ import java.time.Duration;
  * @param commitWaitTimeout   how long a commit waits for them (1s); fewer in time: the task restarts, nothing is lost
  * @param inputNotifier       wake idle readers when an entry arrives (one {@code XREAD BLOCK} connection per instance;
  *                            default true); false: idle partitions are polled with the back-off alone (README "Idle partitions")
+ * @param credentialsRefusedRestart how long Redis may refuse the credentials on every reconnect (a rotated password)
+ *                            before liveness turns BROKEN, so the container restarts with the new secret (2m)
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -48,7 +50,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("10s") Duration leaseTtl,
                                       @DefaultValue("0") int commitWaitReplicas,
                                       @DefaultValue("1s") Duration commitWaitTimeout,
-                                      @DefaultValue("true") boolean inputNotifier) {
+                                      @DefaultValue("true") boolean inputNotifier,
+                                      @DefaultValue("2m") Duration credentialsRefusedRestart) {
 
     /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
     public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {

@@ -35,9 +35,20 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
 
     /** @param group this instance's view of the group of instances (members, assignment, task states), or null */
     public StreamsHealthIndicator(StreamsHealth health, Supplier<GroupState> group) {
+        this(health, group, () -> null);
+    }
+
+    /**
+     * @param credentialsRefusal why Redis refuses the service's credentials now, or null ({@link RedisCredentialsWatch}):
+     *                           named when the check gets no answer (a timeout alone hid a rotated password)
+     */
+    StreamsHealthIndicator(StreamsHealth health, Supplier<GroupState> group, Supplier<String> credentialsRefusal) {
         this.health = health;
         this.group = group;
+        this.credentialsRefusal = credentialsRefusal;
     }
+
+    private final Supplier<String> credentialsRefusal;
 
     @Override
     public Mono<Health> health() {
@@ -56,8 +67,11 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                     return b.build();
                 })
                 .onErrorResume(e -> {
+                    String refused = credentialsRefusal.get();
                     Health.Builder down = Health.down()
-                            .withDetail("problems", java.util.List.of("Redis did not answer the health check: " + reason(e)));
+                            .withDetail("problems", java.util.List.of(refused != null
+                                    ? "Redis refuses the service's credentials (" + refused + "): was the password changed?"
+                                    : "Redis did not answer the health check: " + reason(e)));
                     addGroup(down);
                     return Mono.just(down.build());
                 });

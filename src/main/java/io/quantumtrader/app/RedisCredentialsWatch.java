@@ -1,0 +1,110 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.resource.ClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Notices Redis refusing the service's credentials on every reconnect (WRONGPASS, NOAUTH: the password was rotated and
+ * the pod still holds the old one). Lettuce retries for ever and the tasks wait, while the pod looked alive: nothing
+ * ever restarted it to read the new secret (found in review, 2026-12-05). After {@code brokenAfter} of refusals with
+ * no connection made meanwhile it calls {@code onBroken} once (the service then reports liveness BROKEN, so Kubernetes
+ * restarts the container); the refusal also shows in the {@code streams} health's problems.
+ */
+final class RedisCredentialsWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisCredentialsWatch.class);
+
+    private final Duration brokenAfter;
+    private final Consumer<String> onBroken;
+    private final LongSupplier nanoTime;
+    private final Disposable events;
+    private final Disposable ticks;
+    private volatile long refusedSince;
+    private volatile String refusal;
+    private volatile boolean reported;
+
+    /**
+     * @param resources   the client resources of the service's connection (their event bus)
+     * @param brokenAfter how long refusals may last before {@code onBroken}
+     * @param onBroken    told once, with a message for people
+     */
+    RedisCredentialsWatch(ClientResources resources, Duration brokenAfter, Consumer<String> onBroken) {
+        this(resources, brokenAfter, onBroken, System::nanoTime);
+    }
+
+    RedisCredentialsWatch(ClientResources resources, Duration brokenAfter, Consumer<String> onBroken, LongSupplier nanoTime) {
+        this.brokenAfter = brokenAfter;
+        this.onBroken = onBroken;
+        this.nanoTime = nanoTime;
+        this.events = resources.eventBus().get().subscribe(event -> {
+            if (event instanceof ReconnectFailedEvent failed) {
+                refused(failed.getCause());
+            } else if (event instanceof ConnectionActivatedEvent) {
+                accepted();
+            }
+        }, e -> log.warn("watching the Redis connection's events stopped: {}", e.toString()));
+        Duration every = brokenAfter.dividedBy(4).compareTo(Duration.ofSeconds(5)) < 0 ? brokenAfter.dividedBy(4) : Duration.ofSeconds(5);
+        this.ticks = Flux.interval(every).subscribe(t -> check(), e -> { });
+    }
+
+    /** A reconnect failed: counts when Redis refused the credentials. */
+    void refused(Throwable cause) {
+        String why = credentialsRefusal(cause);
+        if (why == null) {
+            return;
+        }
+        refusal = why;
+        if (refusedSince == 0) {
+            refusedSince = nanoTime.getAsLong();
+            log.warn("Redis refuses the service's credentials ({}): was the password changed? The service is restarted "
+                    + "(liveness BROKEN) if this lasts {} s", why, brokenAfter.toSeconds());
+        }
+    }
+
+    /** A connection was made: the credentials are accepted again. */
+    void accepted() {
+        refusedSince = 0;
+        refusal = null;
+    }
+
+    /** Calls {@code onBroken} once refusals have lasted {@code brokenAfter}. */
+    void check() {
+        long since = refusedSince;
+        if (since != 0 && !reported && nanoTime.getAsLong() - since >= brokenAfter.toNanos()) {
+            reported = true;
+            onBroken.accept("Redis has refused the service's credentials for " + brokenAfter.toSeconds() + " s (" + refusal
+                    + "): restarting to read them again; check REDIS_URL / REDIS_PASSWORD (the secret) against Redis' ACL");
+        }
+    }
+
+    /** @return why Redis refuses the credentials now, or null when it does not */
+    String refusal() {
+        return refusedSince == 0 ? null : refusal;
+    }
+
+    /** @return the Redis error naming refused credentials in {@code e}'s causes, or null */
+    static String credentialsRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid username-password"))) {
+                return Secrets.redact(m.length() > 160 ? m.substring(0, 160) : m);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        events.dispose();
+        ticks.dispose();
+    }
+}
