@@ -1,0 +1,51 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.resource.ClientResources;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link RedisCredentialsWatch}'s clock, on a clock of its own: only refusals that last, and only credentials. */
+class RedisCredentialsWatchTest {
+
+    @Test
+    void onlyRefusalsThatLastTurnLivenessBrokenOnce() {
+        ClientResources resources = ClientResources.create();
+        AtomicLong now = new AtomicLong();
+        List<String> broken = new ArrayList<>();
+        try (RedisCredentialsWatch watch = new RedisCredentialsWatch(resources, Duration.ofMinutes(2), broken::add, now::get)) {
+            Throwable wrongPass = new RedisConnectionException("Unable to connect",
+                    new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled."));
+            watch.refused(new RedisConnectionException("Connection refused"));   // not about credentials
+            now.addAndGet(Duration.ofMinutes(5).toNanos());
+            watch.check();
+            assertThat(broken).isEmpty();
+            assertThat(watch.refusal()).isNull();
+
+            watch.refused(wrongPass);
+            now.addAndGet(Duration.ofSeconds(119).toNanos());
+            watch.check();
+            assertThat(broken).isEmpty();
+            assertThat(watch.refusal()).contains("WRONGPASS");
+            watch.accepted();                                                     // a connection made: starts over
+            watch.refused(wrongPass);
+            now.addAndGet(Duration.ofSeconds(119).toNanos());
+            watch.check();
+            assertThat(broken).isEmpty();
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            watch.check();
+            watch.check();
+            assertThat(broken).singleElement().asString().contains("refused the service's credentials for 120 s")
+                    .contains("WRONGPASS");
+        } finally {
+            resources.shutdown();
+        }
+    }
+}
