@@ -13,14 +13,14 @@ import java.util.concurrent.Callable;
 
 /**
  * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}. The
- * portfolio applies it at its next signal: the kill switch off, and the drawdown measured from the current equity on,
- * which ends HARD_DERISK and the maximum-drawdown halt too ({@code Account.reset()}).
+ * portfolio applies it at its next signal: the kill switch off, and with {@code --rebase-drawdown} the drawdown measured
+ * from the current equity on, which ends HARD_DERISK and the maximum-drawdown halt ({@code Account.drawdownRebased()}).
  * Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no kill-switch stream — no service
  * ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
  */
 @Command(name = "kill-switch-reset", mixinStandardHelpOptions = true,
-        description = "Reset the kill switch and the drawdown halts (a human decision: the drawdown is measured from the "
-                + "current equity on): trading resumes on the next ticks. Needs REDIS_URL.")
+        description = "Reset the kill switch (a human decision; with --rebase-drawdown the drawdown halts too): trading "
+                + "resumes on the next ticks. Needs REDIS_URL.")
 final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Option(names = "--namespace", defaultValue = "${env:QT_NAMESPACE:-qt}",
@@ -36,6 +36,10 @@ final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Option(names = "--reason", required = true, description = "why, for the audit log")
     String reason;
+
+    @Option(names = "--rebase-drawdown", description = "also measure the drawdown from the current equity on: ends "
+            + "HARD_DERISK and the maximum-drawdown halt (a separate decision: a plain reset clears the kill switch alone)")
+    boolean rebaseDrawdown;
 
     @Override
     public Integer call() {
@@ -61,7 +65,7 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             }
             long now = System.currentTimeMillis();
             String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + operator)
-                    .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now), now)
+                    .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now, rebaseDrawdown), now)
                     .block();
             System.out.println("kill switch reset published as entry " + id);
             return 0;

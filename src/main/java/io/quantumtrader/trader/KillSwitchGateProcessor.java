@@ -16,8 +16,9 @@ import io.quantumtrader.trader.signal.SignalAdvisory;
  * of the {@code kill-switch} global table (the broadcast of {@code risk.kill_switch.activated}, DESIGN §7).
  * <ul>
  *   <li>An operator's reset there ({@code active=false}) that this gate has not applied yet turns the account's kill
- *       switch off and measures its drawdown from then on ({@link Account#reset()}: the drawdown halts end too), once
- *       (the reset's time is kept in {@code kill-switch-resets}), and is passed on for the audit log.</li>
+ *       switch off and, when the operator asked for it ({@code rebaseDrawdown}), measures its drawdown from the current
+ *       equity on ({@link Account#drawdownRebased()}: the drawdown halts end), once (the reset's time is kept in
+ *       {@code kill-switch-resets}), and is passed on for the audit log.</li>
  *   <li>Activations there are the portfolio's own, read back: the account's flag was set when they were made (in
  *       record order), so they change nothing here — re-applying one after a daily reset would depend on timing.</li>
  *   <li>Then a signal arriving while the account's kill switch is on is declined with gate {@code kill_switch_active}
@@ -64,8 +65,9 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
             if (last == null || last.activatedAt() != table.activatedAt()) {
                 resets.put(Account.PAPER, table);
                 Account a = AccountStore.current(accounts, rules);
-                if (a.haltedOrInDrawdown()) {
-                    accounts.put(Account.PAPER, a.reset());
+                boolean rebase = table.rebaseDrawdown() && a.drawdownPct() > 0;
+                if (a.killSwitch() || rebase) {
+                    accounts.put(Account.PAPER, rebase ? a.reset().drawdownRebased() : a.reset());
                     applied = table;
                 }
             }

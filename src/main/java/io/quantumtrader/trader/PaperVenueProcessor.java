@@ -63,14 +63,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                         o.direction(), o.size(), cancelled, r.timestamp()));
                 continue;
             }
-            OrderFilled fill = venue.fill(o, r.value());
-            String beyond = o.purpose() == OrderFilled.Purpose.ENTRY ? beyondStop(fill) : null;
-            if (beyond != null) {
-                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
-                        o.direction(), o.size(), beyond, r.timestamp()));
-                continue;
-            }
-            String limit = PaperVenue.limitNotReached(o, fill);
+            String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {
                 rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
                         o.direction(), o.size(), limit, r.timestamp()));
@@ -78,6 +71,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 if (held != null) {
                     positions.put(o.symbol(), held.exitCancelled());   // its exits are checked again from this tick on
                 }
+                continue;
+            }
+            OrderFilled fill = venue.fill(o, r.value());
+            String beyond = o.purpose() == OrderFilled.Purpose.ENTRY ? beyondStop(fill) : null;
+            if (beyond != null) {
+                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
+                        o.direction(), o.size(), beyond, r.timestamp()));
                 continue;
             }
             fills.add(fill);

@@ -52,7 +52,7 @@ class DrawdownResetTest {
                     .as("no kill switch").isEmpty();
 
             driver.createInputStream(QuantumTraderTopology.KILL_SWITCH)
-                    .pipeInput("paper", new KillSwitch("paper", false, "reviewed: resume", 0, resetAt), resetAt);
+                    .pipeInput("paper", new KillSwitch("paper", false, "reviewed: resume", 0, resetAt, true), resetAt);
             driver.endInput(QuantumTraderTopology.KILL_SWITCH);
             ticks.subList(40_000, 60_000).forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
             driver.endInput(QuantumTraderTopology.TICKS);

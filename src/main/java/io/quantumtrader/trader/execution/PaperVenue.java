@@ -7,8 +7,8 @@ import io.quantumtrader.trader.events.PriceTick;
 /**
  * The paper venue's fill model: an order fills at the price of the next tick after it was placed, moved against the
  * trader by {@code slippageBps}, and pays {@code feeBps} of the notional. A take-profit exit is an immediate-or-cancel
- * limit order at the position's target ({@link #limitNotReached}): it fills that way only when the fill price is at or
- * beyond the target, and is cancelled otherwise. Plain Java.
+ * limit order at the position's target ({@link #limitNotReached}): it fills only on a tick at or beyond the target, at
+ * the target or better, and is cancelled otherwise. Plain Java.
  *
  * @param slippageBps slippage, basis points of price
  * @param feeBps      fee, basis points of notional
@@ -25,29 +25,42 @@ public record PaperVenue(double slippageBps, double feeBps) {
         boolean buy = (order.direction() == Direction.LONG) == (order.purpose() == OrderFilled.Purpose.ENTRY);
         double slip = tick.price() * slippageBps / 10_000;
         double price = buy ? tick.price() + slip : tick.price() - slip;
+        if (takeProfitLimit(order)) {
+            // a limit order fills at its limit or better: the slippage never takes it through the limit
+            price = buy ? Math.min(price, order.takeProfit()) : Math.max(price, order.takeProfit());
+        }
         double fee = price * order.size() * feeBps / 10_000;
         return new OrderFilled("fill-" + order.orderId(), order.requestId(), order.positionId(), order.symbol(),
-                order.direction(), order.purpose(), order.size(), round(price), round(fee), round(slip * order.size()),
+                order.direction(), order.purpose(), order.size(), round(price), round(fee),
+                round(Math.abs(price - tick.price()) * order.size()),
                 tick.timestamp(), order.stopLoss(), order.takeProfit(),
                 order.reason() == null ? null : io.quantumtrader.trader.events.ExitReason.valueOf(order.reason()));
     }
 
     /**
-     * A take-profit exit ({@code reason} TAKE_PROFIT, limit in {@code takeProfit}) is a limit order: placed when a tick
-     * touched the target, it must not fill worse than the target on the next one. Before 2026-12-05 it filled as a
-     * market order, so a take profit could close below its target, at a loss (found in review).
+     * A take-profit exit ({@code reason} TAKE_PROFIT, limit in {@code takeProfit}) is an immediate-or-cancel limit
+     * order: placed when a tick touched the target, it fills on the next tick only when that tick's price is at or
+     * beyond the target, at the target or better ({@link #fill}), and is cancelled otherwise. Before 2026-12-05 it filled
+     * as a market order, so a take profit could close below its target, at a loss (found in review); the first version
+     * of this rule required the slipped price beyond the target, so a price resting within the slippage of the target
+     * never filled and the exit brain placed the order again on every tick (20 cancellations in the replay, 14 of them
+     * for one position; found in review).
      *
-     * @param fill what {@link #fill} gives for {@code order} on the next tick
-     * @return why the order is cancelled instead of filled (a LONG's exit below its target, a SHORT's above), or null
+     * @return why {@code order} is cancelled instead of filled on {@code tick} (a LONG's exit on a tick below its target,
+     *         a SHORT's above), or null
      */
-    public static String limitNotReached(PendingOrder order, OrderFilled fill) {
-        if (order.purpose() != OrderFilled.Purpose.EXIT || !"TAKE_PROFIT".equals(order.reason()) || !(order.takeProfit() > 0)) {
+    public static String limitNotReached(PendingOrder order, PriceTick tick) {
+        if (!takeProfitLimit(order)) {
             return null;
         }
-        boolean reached = order.direction() == Direction.LONG ? fill.price() >= order.takeProfit()
-                : fill.price() <= order.takeProfit();
-        return reached ? null : String.format("cancelled: the take profit's limit %.4f was not reached (the fill would be at %.4f)",
-                order.takeProfit(), fill.price());
+        boolean reached = order.direction() == Direction.LONG ? tick.price() >= order.takeProfit()
+                : tick.price() <= order.takeProfit();
+        return reached ? null : String.format("cancelled: the take profit's limit %.4f was not reached (the tick traded at %.4f)",
+                order.takeProfit(), tick.price());
+    }
+
+    private static boolean takeProfitLimit(PendingOrder order) {
+        return order.purpose() == OrderFilled.Purpose.EXIT && "TAKE_PROFIT".equals(order.reason()) && order.takeProfit() > 0;
     }
 
     private static double round(double v) {

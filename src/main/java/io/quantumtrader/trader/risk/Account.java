@@ -13,7 +13,7 @@ package io.quantumtrader.trader.risk;
  * @param openPositions     positions open now (one per symbol; an add does not count again)
  * @param grossExposureUsd  entry notional of the open positions, USD
  * @param killSwitch        true once the daily loss limit was breached, until a human reset
- *                          ({@link #reset()}, which also measures the drawdown from then on)
+ *                          ({@link #reset()}; {@link #drawdownRebased()} ends the drawdown halts)
  * @param killSwitches      kill switch activations so far
  * @param maxDrawdownPct    largest drawdown from peak seen, percent
  * @param deRisk            the de-risk state ({@link DeRisk})
@@ -80,23 +80,26 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return peakEquityUsd > 0 ? (peakEquityUsd - equityUsd) / peakEquityUsd * 100 : 0;
     }
 
-    /**
-     * A human reset: the kill switch off, and the drawdown measured from now on (the peak equity becomes the current
-     * equity), so the drawdown halts ({@code maxDrawdownPct}, HARD_DERISK, SOFT_DERISK by drawdown) end too. Before
-     * 2026-12-05 the reset cleared only the kill switch: with the drawdown on realized equity and no new entries
-     * allowed, an account flat in HARD_DERISK or past the maximum drawdown could never trade again (found in review).
-     * The de-risk state itself is recomputed, and its change published, at the account's next tick.
-     *
-     * @return this account reset; {@link #maxDrawdownPct} (the largest drawdown seen) is kept
-     */
+    /** @return this account with the kill switch off (a human reset) */
     public Account reset() {
-        return new Account(name, equityUsd, equityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
                 openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk);
     }
 
-    /** @return whether a human reset would change anything: the kill switch is on, or the account is in a drawdown */
-    public boolean haltedOrInDrawdown() {
-        return killSwitch || peakEquityUsd > equityUsd;
+    /**
+     * A human decision beside the reset ({@code kill-switch-reset --rebase-drawdown}): the drawdown is measured from
+     * the current equity on (the peak becomes the current equity), so the drawdown halts (HARD_DERISK, SOFT_DERISK by
+     * drawdown, {@code maxDrawdownPct}) end. Without it an account flat in HARD_DERISK or past the maximum drawdown could
+     * never trade again, its drawdown being on realized equity (found in review, 2026-12-05); a separate decision, not
+     * part of every reset: applied with each routine kill-switch reset it erased the drawdown limits across days (found
+     * in review of the first version). The de-risk state itself is recomputed, and its change published, at the
+     * account's next tick.
+     *
+     * @return this account re-based; {@link #maxDrawdownPct} (the largest drawdown seen) is kept
+     */
+    public Account drawdownRebased() {
+        return new Account(name, equityUsd, equityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk);
     }
 
     /** @return this account with the kill switch on */

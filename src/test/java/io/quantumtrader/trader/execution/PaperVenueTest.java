@@ -35,19 +35,23 @@ class PaperVenueTest {
         PaperVenue venue = PaperVenue.defaults();
         PendingOrder longTp = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0,
                 1030, "TAKE_PROFIT", "2-0", 0);
-        OrderFilled below = venue.fill(longTp, new PriceTick("BTC-USD", 1030, 1, 6_000));   // 1029.485 after slippage
-        assertThat(PaperVenue.limitNotReached(longTp, below)).contains("limit 1030.0000 was not reached")
-                .contains("1029.4850");
-        OrderFilled above = venue.fill(longTp, new PriceTick("BTC-USD", 1031, 1, 6_000));   // 1030.4845
-        assertThat(PaperVenue.limitNotReached(longTp, above)).isNull();
+        PriceTick below = new PriceTick("BTC-USD", 1029.9, 1, 6_000);
+        assertThat(PaperVenue.limitNotReached(longTp, below)).contains("limit 1030.0000 was not reached").contains("1029.9000");
+        PriceTick at = new PriceTick("BTC-USD", 1030, 1, 6_000);
+        assertThat(PaperVenue.limitNotReached(longTp, at)).isNull();
+        assertThat(venue.fill(longTp, at).price()).as("the limit, not the slipped 1029.485").isEqualTo(1030.0);
+        assertThat(venue.fill(longTp, new PriceTick("BTC-USD", 1031, 1, 6_000)).price()).as("better than the limit")
+                .isEqualTo(1030.4845);
         PendingOrder shortTp = new PendingOrder("x2", null, "p2", "BTC-USD", Direction.SHORT, OrderFilled.Purpose.EXIT, 2, 0,
                 970, "TAKE_PROFIT", "2-0", 0);
-        assertThat(PaperVenue.limitNotReached(shortTp, venue.fill(shortTp, new PriceTick("BTC-USD", 970, 1, 6_000)))).isNotNull();
-        assertThat(PaperVenue.limitNotReached(shortTp, venue.fill(shortTp, new PriceTick("BTC-USD", 969, 1, 6_000)))).isNull();
+        assertThat(PaperVenue.limitNotReached(shortTp, new PriceTick("BTC-USD", 970.1, 1, 6_000))).isNotNull();
+        assertThat(venue.fill(shortTp, new PriceTick("BTC-USD", 970, 1, 6_000)).price()).isEqualTo(970.0);
         // other exits stay market orders
         PendingOrder stop = new PendingOrder("x3", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0, 0,
                 "STOP_LOSS", "2-0", 0);
-        assertThat(PaperVenue.limitNotReached(stop, venue.fill(stop, new PriceTick("BTC-USD", 900, 1, 6_000)))).isNull();
+        PriceTick gap = new PriceTick("BTC-USD", 900, 1, 6_000);
+        assertThat(PaperVenue.limitNotReached(stop, gap)).isNull();
+        assertThat(venue.fill(stop, gap).price()).isEqualTo(899.55);
     }
 
     @Test

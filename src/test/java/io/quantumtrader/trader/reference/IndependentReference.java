@@ -397,23 +397,26 @@ public final class IndependentReference {
                 continue;   // cancelled: kill switch active, hard de-risk (no entries), soft de-risk (no adds)
             }
             boolean buy = (o.direction == Direction.LONG) == o.entry;
-            double slip = t.price() * rules.slippageBps / 10_000;
-            double price = buy ? t.price() + slip : t.price() - slip;
-            if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
-                continue;   // cancelled: an entry never fills at or beyond its own stop
-            }
-            if (o.reason == ExitReason.TAKE_PROFIT
-                    && (o.direction == Direction.LONG ? round4(price) < o.target : round4(price) > o.target)) {
-                Pos held = positions.get(o.symbol);   // cancelled: a take profit is a limit order at the target
+            boolean limit = o.reason == ExitReason.TAKE_PROFIT;   // a limit order at the target, immediate or cancel
+            if (limit && (o.direction == Direction.LONG ? t.price() < o.target : t.price() > o.target)) {
+                Pos held = positions.get(o.symbol);   // cancelled: the tick did not reach the target
                 if (held != null) {
                     held.closing = false;
                 }
                 continue;
             }
+            double slip = t.price() * rules.slippageBps / 10_000;
+            double price = buy ? t.price() + slip : t.price() - slip;
+            if (limit) {
+                price = buy ? Math.min(price, o.target) : Math.max(price, o.target);   // never worse than the limit
+            }
+            if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
+                continue;   // cancelled: an entry never fills at or beyond its own stop
+            }
             double fee = price * o.size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
                     o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, o.size, round4(price), round4(fee),
-                    round4(slip * o.size), t.timestamp(), o.stop, o.target, o.reason));
+                    round4(Math.abs(price - t.price()) * o.size), t.timestamp(), o.stop, o.target, o.reason));
         }
         fills.addAll(now);
         storeDay(t.timestamp());
