@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Option(names = "--namespace", defaultValue = "${env:QT_NAMESPACE:-qt}",
-            description = "Redis key namespace of the running service (default: QT_NAMESPACE as the service reads it, else qt: ${DEFAULT-VALUE})")
+            description = "Redis key namespace of the running service, its quantum-trader.namespace (default: QT_NAMESPACE, else qt: ${DEFAULT-VALUE})")
     String namespace;
 
     @Option(names = "--operator", defaultValue = "${sys:user.name}",
@@ -67,7 +67,9 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + operator)
                     .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now, rebaseDrawdown), now)
                     .block();
-            System.out.println("kill switch reset published as entry " + id);
+            // the namespace named: a default that is not the service's would reset nothing (found in review, 2026-12-05)
+            System.out.println("kill switch reset published to namespace '" + namespace + "' on " + redis.description()
+                    + " as entry " + id + (rebaseDrawdown ? " (drawdown re-based)" : ""));
             return 0;
         }
     }

@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * Notices Redis refusing the service's credentials on every reconnect (WRONGPASS, NOAUTH: the password was rotated and
  * the pod still holds the old one). Lettuce retries for ever and the tasks wait, while the pod looked alive: nothing
- * ever restarted it to read the new secret (found in review, 2026-12-05). After {@code brokenAfter} of refusals with
- * no connection made meanwhile it calls {@code onBroken} once (the service then reports liveness BROKEN, so Kubernetes
+ * ever restarted it to read the new secret (found in review, 2026-12-05). After {@code brokenAfter} of refusals in a
+ * row (no connection made and no other failure meanwhile) it calls {@code onBroken} once (the service then reports liveness BROKEN, so Kubernetes
  * restarts the container); the refusal also shows in the {@code streams} health's problems.
  */
 final class RedisCredentialsWatch implements AutoCloseable {
@@ -52,14 +52,22 @@ final class RedisCredentialsWatch implements AutoCloseable {
                 accepted();
             }
         }, e -> log.warn("watching the Redis connection's events stopped: {}", e.toString()));
+        if (brokenAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("quantum-trader.credentials-refused-restart must be at least 1s, got " + brokenAfter);
+        }
         Duration every = brokenAfter.dividedBy(4).compareTo(Duration.ofSeconds(5)) < 0 ? brokenAfter.dividedBy(4) : Duration.ofSeconds(5);
         this.ticks = Flux.interval(every).subscribe(t -> check(), e -> { });
     }
 
-    /** A reconnect failed: counts when Redis refused the credentials. */
+    /**
+     * A reconnect failed: counts when Redis refused the credentials; any other failure (Redis down, a timeout) starts
+     * the count over, so only refusals in a row, none between them, turn liveness BROKEN (found in review, 2026-12-05:
+     * one refusal followed by an outage restarted every pod together).
+     */
     void refused(Throwable cause) {
         String why = credentialsRefusal(cause);
         if (why == null) {
+            accepted();
             return;
         }
         refusal = why;
@@ -95,7 +103,8 @@ final class RedisCredentialsWatch implements AutoCloseable {
     static String credentialsRefusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
-            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid username-password"))) {
+            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid username-password")
+                    || m.contains("ERR invalid password"))) {   // the last: Redis before 6
                 return Secrets.redact(m.length() > 160 ? m.substring(0, 160) : m);
             }
         }

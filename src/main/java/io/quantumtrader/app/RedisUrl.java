@@ -144,7 +144,8 @@ public final class RedisUrl {
                 host = colon >= 0 ? hp.substring(0, colon) : hp;
                 port = colon >= 0 ? hp.substring(colon + 1) : null;
             }
-            if (host.isEmpty() || !host.matches("[A-Za-z0-9._:%-]+")) {
+            // a ':' in an unbracketed host is IPv6 only: hex groups (':secret:6379' was looked up as a host name)
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9._:%-]+") || (host.contains(":") && !host.matches("[0-9A-Fa-f:.%]+"))) {
                 throw badNodes(quoted, setting, "no host, or a host with characters a host name cannot have, in '" + hp + "'");
             }
             int p = 6379;
@@ -209,11 +210,31 @@ public final class RedisUrl {
         return Secrets.redact(url.substring(0, scheme + 3) + user + Secrets.MASK + url.substring(at));
     }
 
+    /**
+     * A URL without {@code @} has no user-info, but a password may be there all the same, its {@code @host} forgotten
+     * ({@code redis://:secret}, {@code redis://user:secret/…}, {@code redis://:secret:6379}): every {@code :}-separated
+     * piece of the authority after its host that is neither a port number nor an IPv6 group is registered, so the
+     * error quoting it as a port or host is redacted (found in review, 2026-12-05).
+     */
+    private static void registerWithoutAt(String authorityAndRest) {
+        String authority = authorityAndRest.split("[/?#]", 2)[0];
+        for (String part : authority.split(",")) {
+            String[] pieces = part.trim().split(":");
+            for (int i = 1; i < pieces.length; i++) {
+                String piece = pieces[i];
+                if (!piece.matches("\\d*") && !piece.matches("[0-9A-Fa-f]{1,4}")) {
+                    Secrets.register(piece);
+                }
+            }
+        }
+    }
+
     /** Registers the user-info password even when the URL does not parse, so no later message can echo it. */
     private static void registerPassword(String url) {
         int scheme = url.indexOf("://");
         int at = url.lastIndexOf('@');
         if (at < 0) {
+            registerWithoutAt(scheme < 0 ? url : url.substring(scheme + 3));
             return;
         }
         String userInfo = scheme < 0 || at <= scheme ? url.substring(url.lastIndexOf(':', at) + 1, at)

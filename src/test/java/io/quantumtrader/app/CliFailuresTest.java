@@ -202,7 +202,7 @@ class CliFailuresTest {
         CliProcess.Run reset = run(Map.of("REDIS_URL", url("alice:" + ALICE_PASSWORD), "QT_NAMESPACE", ns), "kill-switch-reset",
                 "--operator", "desk-lead", "--reason", "test");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
-        assertThat(reset.stdout()).contains("kill switch reset published");
+        assertThat(reset.stdout()).contains("kill switch reset published to namespace '" + ns + "'");
         assertNoSecret(reset);
     }
 

@@ -48,4 +48,26 @@ class RedisCredentialsWatchTest {
             resources.shutdown();
         }
     }
+
+    @Test
+    void aRefusalFollowedByAnOutageIsNoReasonToRestart() {
+        // found in review (2026-12-05): one refusal, then Redis down for minutes, turned liveness BROKEN on every pod
+        ClientResources resources = ClientResources.create();
+        AtomicLong now = new AtomicLong(1);
+        List<String> broken = new ArrayList<>();
+        try (RedisCredentialsWatch watch = new RedisCredentialsWatch(resources, Duration.ofMinutes(2), broken::add, now::get)) {
+            watch.refused(new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
+            for (int i = 0; i < 60; i++) {
+                now.addAndGet(Duration.ofSeconds(2).toNanos());
+                watch.refused(new RedisConnectionException("Connection refused: 127.0.0.1:6379"));
+                watch.check();
+            }
+            assertThat(broken).isEmpty();
+            assertThat(watch.refusal()).isNull();
+            watch.refused(new RedisCommandExecutionException("ERR invalid password"));   // Redis before 6
+            assertThat(watch.refusal()).contains("invalid password");
+        } finally {
+            resources.shutdown();
+        }
+    }
 }

@@ -78,6 +78,16 @@ class RedisTargetTest {
                     .hasMessageContaining("no scheme").hasMessageContaining("***@")
                     .hasMessageNotContaining("S3cretPw");
         }
+        // no '@' at all, a password all the same: quoted as a port or host, redacted when printed (found in review)
+        for (String noAt : List.of("redis://:PassW0rdX5", "redis://admin:PassW0rdX7/h:6499", "redis://:PassW0rdX6:6499")) {
+            assertThatThrownBy(() -> RedisUrl.target(noAt))
+                    .isInstanceOfSatisfying(CliException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                        assertThat(Secrets.redact(e.getMessage() + " " + e.hint())).doesNotContain("PassW0rd");
+                    });
+        }
+        assertThat(RedisUrl.target("redis://::1:6380").nodes()).as("unbracketed IPv6 still")
+                .containsExactly(new RedisTarget.HostPort("::1", 6380));
         assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_CA_FILE", "/no/such/ca.crt")))
                 .hasMessage("REDIS_TLS_CA_FILE=/no/such/ca.crt: file not found");
         assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of("REDIS_URL", "rediss://h:1", "REDIS_TLS_VERIFY", "maybe")))
