@@ -108,7 +108,8 @@ public class QuantumTraderApplication {
     @Bean(destroyMethod = "close")
     RedisCredentialsWatch redisCredentialsWatch(RedisConnection redis, QuantumTraderProperties p,
                                                 org.springframework.context.ApplicationContext context) {
-        return new RedisCredentialsWatch(redis.factory().getClientResources(), p.credentialsRefusedRestart(), message -> {
+        return new RedisCredentialsWatch(redis.factory().getRequiredNativeClient(), redis.factory().getClientResources(),
+                p.credentialsRefusedRestart(), message -> {
             org.slf4j.LoggerFactory.getLogger(RedisCredentialsWatch.class).error(message);
             org.springframework.boot.availability.AvailabilityChangeEvent.publish(context,
                     org.springframework.boot.availability.LivenessState.BROKEN);

@@ -41,6 +41,43 @@ final class RedisCredentialsWatch implements AutoCloseable {
         this(resources, brokenAfter, onBroken, System::nanoTime);
     }
 
+    /**
+     * Also opens a fresh connection every {@code brokenAfter}/4 (at most every 30 s) and closes it: Redis keeps the
+     * connections authenticated before a rotation, so the shared one may never reconnect while a task's own
+     * connection (a fenced read's, opened without auto-reconnect) is refused on every attempt and publishes no event
+     * (found in review, 2026-12-05).
+     *
+     * @param client the client of the service's connection factory ({@code LettuceConnectionFactory.getNativeClient()})
+     */
+    RedisCredentialsWatch(io.lettuce.core.AbstractRedisClient client, ClientResources resources, Duration brokenAfter,
+                          Consumer<String> onBroken) {
+        this(resources, brokenAfter, onBroken, System::nanoTime);
+        Duration quarter = brokenAfter.dividedBy(4);
+        this.probes = Flux.interval(quarter.compareTo(Duration.ofSeconds(30)) < 0 ? quarter : Duration.ofSeconds(30))
+                .onBackpressureDrop()
+                .concatMap(t -> reactor.core.publisher.Mono.fromRunnable(() -> probe(client))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 1)
+                .subscribe(null, e -> log.warn("probing Redis' credentials stopped: {}", e.toString()));
+    }
+
+    private volatile Disposable probes;
+
+    /** One fresh connection with the service's credentials: refused, accepted, or neither (Redis down). */
+    void probe(io.lettuce.core.AbstractRedisClient client) {
+        try {
+            if (client instanceof io.lettuce.core.RedisClient standalone) {
+                standalone.connect().close();
+            } else if (client instanceof io.lettuce.core.cluster.RedisClusterClient cluster) {
+                cluster.connect().close();
+            } else {
+                return;
+            }
+            accepted();
+        } catch (RuntimeException e) {
+            refused(e);
+        }
+    }
+
     RedisCredentialsWatch(ClientResources resources, Duration brokenAfter, Consumer<String> onBroken, LongSupplier nanoTime) {
         this.brokenAfter = brokenAfter;
         this.onBroken = onBroken;
@@ -115,5 +152,9 @@ final class RedisCredentialsWatch implements AutoCloseable {
     public void close() {
         events.dispose();
         ticks.dispose();
+        Disposable p = probes;
+        if (p != null) {
+            p.dispose();
+        }
     }
 }
