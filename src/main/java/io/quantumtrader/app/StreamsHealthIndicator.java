@@ -28,6 +28,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
 
     private final StreamsHealth health;
     private final Supplier<GroupState> group;
+    private final Supplier<String> credentialsRefusal;
 
     public StreamsHealthIndicator(StreamsHealth health) {
         this(health, null);
@@ -47,8 +48,6 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
         this.group = group;
         this.credentialsRefusal = credentialsRefusal;
     }
-
-    private final Supplier<String> credentialsRefusal;
 
     @Override
     public Mono<Health> health() {

@@ -59,14 +59,12 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             orders.delete(o.orderId());
             String cancelled = o.purpose() == OrderFilled.Purpose.ENTRY ? whyCancelled(account, o.symbol()) : null;
             if (cancelled != null) {
-                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
-                        o.direction(), o.size(), cancelled, r.timestamp()));
+                rejected.add(rejection(o, cancelled, r.timestamp()));
                 continue;
             }
             String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {
-                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
-                        o.direction(), o.size(), limit, r.timestamp()));
+                rejected.add(rejection(o, limit, r.timestamp()));
                 io.quantumtrader.trader.position.Position held = positions.get(o.symbol());
                 if (held != null) {
                     positions.put(o.symbol(), held.exitCancelled());   // its exits are checked again from this tick on
@@ -76,13 +74,18 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             OrderFilled fill = venue.fill(o, r.value());
             String beyond = o.purpose() == OrderFilled.Purpose.ENTRY ? beyondStop(fill) : null;
             if (beyond != null) {
-                rejected.add(new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(),
-                        o.direction(), o.size(), beyond, r.timestamp()));
+                rejected.add(rejection(o, beyond, r.timestamp()));
                 continue;
             }
             fills.add(fill);
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /** @return the cancellation of {@code o} at {@code at} (epoch ms), naming why */
+    private static io.quantumtrader.trader.events.OrderRejected rejection(PendingOrder o, String why, long at) {
+        return new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(), o.direction(),
+                o.size(), why, at);
     }
 
     /**

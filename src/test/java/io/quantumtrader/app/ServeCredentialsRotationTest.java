@@ -55,7 +55,7 @@ class ServeCredentialsRotationTest {
                     Files.exists(err) ? Files.readString(err) : "").isEqualTo(200);
 
             // the password is rotated in Redis, and the service's connections are dropped
-            killClients(redisPort);
+            rotatePasswordAndDropClients(redisPort);
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             int live = 200;
@@ -79,7 +79,7 @@ class ServeCredentialsRotationTest {
     }
 
     /** Sets the new password and drops every client connection but its own (CLIENT KILL TYPE normal SKIPME yes). */
-    private static void killClients(int redisPort) throws Exception {
+    private static void rotatePasswordAndDropClients(int redisPort) throws Exception {
         try (var s = new java.net.Socket("127.0.0.1", redisPort)) {
             var o = s.getOutputStream();
             o.write(("AUTH " + OLD + "\r\nCONFIG SET requirepass " + NEW + "\r\nCLIENT KILL TYPE normal SKIPME yes\r\n")

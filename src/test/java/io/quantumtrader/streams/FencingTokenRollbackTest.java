@@ -34,10 +34,15 @@ class FencingTokenRollbackTest {
 
     static Topology topology() {
         TopologyBuilder b = new TopologyBuilder("pricing");
+        addPricing(b);
+        return b.build();
+    }
+
+    /** Sub-topology 0 of {@link #topology()}: ticks, unchanged, to {@code priced}. */
+    static void addPricing(TopologyBuilder b) {
         b.stream("ticks", Tick.class, Named.as("ticks-source"))
                 .mapValues(t -> t, Named.as("same"))
                 .to("priced", Named.as("priced-sink"));
-        return b.build();
     }
 
     @Test

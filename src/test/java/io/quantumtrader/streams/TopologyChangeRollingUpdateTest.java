@@ -26,9 +26,7 @@ class TopologyChangeRollingUpdateTest {
     /** The new release: the old one's sub-topology (same id 0), and a second one that reads its output. */
     static Topology newRelease() {
         TopologyBuilder b = new TopologyBuilder("pricing");
-        b.stream("ticks", Tick.class, Named.as("ticks-source"))
-                .mapValues(t -> t, Named.as("same"))
-                .to("priced", Named.as("priced-sink"));
+        FencingTokenRollbackTest.addPricing(b);   // the old release's sub-topology, built by the same code
         b.stream("priced", Tick.class, Named.as("priced-source"))
                 .mapValues(t -> t, Named.as("again"))
                 .to("repriced", Named.as("repriced-sink"));
