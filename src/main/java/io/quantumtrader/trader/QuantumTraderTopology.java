@@ -123,7 +123,8 @@ public final class QuantumTraderTopology {
      */
     public static Topology build(RegimeRules rules, RiskRules risk, Duration candleSize) {
         TopologyBuilder b = new TopologyBuilder(APPLICATION_ID);
-        b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class));
+        // CandleHistory copies its candles into an unmodifiable list: immutable, although its List component does not show it
+        b.addStateStore(StoreSpec.keyValueStore("candle-history", CandleHistory.class).withImmutableValues());
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
         b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));

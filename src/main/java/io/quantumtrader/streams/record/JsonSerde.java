@@ -59,6 +59,12 @@ public final class JsonSerde<T> implements Serde<T> {
         return type;
     }
 
+    /** @return whether {@link #type()} is known to be immutable ({@code ImmutableValues}: records of plain values, …) */
+    @Override
+    public boolean immutableValues() {
+        return ImmutableValues.of(type);
+    }
+
     @Override
     public String serialize(T value) {
         try {

@@ -15,11 +15,21 @@ public interface Serde<T> {
      */
     T deserialize(String text);
 
+    /**
+     * @return whether the values this serde reads are known to be immutable, so a state store's cache may hand out
+     *         the stored object itself instead of a copy (a JSON serde: see {@code ImmutableValues}; strings: yes;
+     *         otherwise no: copies, through {@link #serialize} and {@link #deserialize})
+     */
+    default boolean immutableValues() {
+        return false;
+    }
+
     /** Keys and plain strings: identity. */
     static Serde<String> string() {
         return new Serde<>() {
             @Override public String serialize(String value) { return value; }
             @Override public String deserialize(String text) { return text; }
+            @Override public boolean immutableValues() { return true; }
         };
     }
 }

@@ -11,6 +11,10 @@ import java.util.Map;
  * folds it into the cache (the runtime does so before the commit returns, and reloads the store from Redis if a
  * commit fails).
  * A per-record journal lets a failed processor attempt undo its writes ({@link #beginRecord}/{@link #abortRecord}).
+ * Values not known to be immutable ({@link StoreSpec#immutableValues()}) are handed out as copies, so a value changed
+ * in place by the code that read it changes neither the store (nor what a failed attempt's undo restores) nor a value
+ * forwarded before (found in review, 2026-12-05: an aggregator that mutated its accumulator emitted every update of a
+ * batch with the batch's last state, and the mutations of dead-lettered attempts stayed in the aggregate).
  * Not thread-safe: used by its task only.
  */
 public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
@@ -56,9 +60,26 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     public V get(K key) {
         Object d = dirty.get(key);
         if (d != null) {
-            return d == TOMBSTONE ? null : (V) d;
+            return d == TOMBSTONE ? null : handOut((V) d);
         }
-        return committed.get(key);
+        return handOut(committed.get(key));
+    }
+
+    /**
+     * @return {@code value} itself when the store's values are immutable, else a copy through the value serde; the
+     *         value itself when the copy fails or is of another class (the serde cannot rebuild it: its commit reports
+     *         a value that cannot be written, {@link #writeTo})
+     */
+    private V handOut(V value) {
+        if (value == null || spec.immutableValues()) {
+            return value;
+        }
+        try {
+            V copy = spec.valueSerde().deserialize(spec.valueSerde().serialize(value));
+            return copy != null && copy.getClass() == value.getClass() ? copy : value;
+        } catch (RuntimeException e) {
+            return value;
+        }
     }
 
     @Override
@@ -88,12 +109,20 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
                 all.put(k, (V) v);
             }
         });
+        if (!spec.immutableValues()) {
+            all.replaceAll((k, v) -> handOut(v));
+        }
         return all;
     }
 
     @Override
     public long approximateNumEntries() {
-        return all().size();
+        long n = committed.size();
+        for (Map.Entry<K, Object> e : dirty.entrySet()) {
+            boolean stored = committed.containsKey(e.getKey());
+            n += e.getValue() == TOMBSTONE ? (stored ? -1 : 0) : (stored ? 0 : 1);
+        }
+        return n;
     }
 
     /** Starts the undo journal of one record. */

@@ -9,7 +9,9 @@ import java.util.Map;
  * never runs ahead of or behind the acknowledged input.
  *
  * @param <K> key type
- * @param <V> value type (treat stored values as immutable: records are ideal)
+ * @param <V> value type. A value read is the store's own object only when the type is known to be immutable (records
+ *            of plain values: {@link StoreSpec#immutableValues()}); otherwise a copy, as from Kafka Streams' stores:
+ *            a change to it is stored by putting it back
  */
 public interface KeyValueStore<K, V> {
 
