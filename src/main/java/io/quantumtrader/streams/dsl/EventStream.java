@@ -272,8 +272,9 @@ public class EventStream<K, V> {
     }
 
     /**
-     * Inner stream–table join on the record key: records whose key has no table value are dropped. The stream and
-     * the table must be co-partitioned (same partition count, same key); {@link Topology#validate} checks it.
+     * Inner stream–table join on the record key: records whose key has no table value are dropped, and records with
+     * a {@code null} key or value are dropped and counted ({@code qt.streams.records.dropped}). The stream and the
+     * table must be co-partitioned (same partition count, same key); {@link Topology#validate} checks it.
      */
     public <VT, VR> EventStream<K, VR> join(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
                                             Named named) {
@@ -285,7 +286,10 @@ public class EventStream<K, V> {
         return tableJoin(table, joiner, null, false);
     }
 
-    /** Left stream–table join on the record key: the joiner gets {@code null} when the key has no table value. */
+    /**
+     * Left stream–table join on the record key: the joiner gets {@code null} when the key has no table value, or when
+     * the record has no key (KIP-962, Kafka Streams 3.7); records with a {@code null} value are dropped and counted.
+     */
     public <VT, VR> EventStream<K, VR> leftJoin(KeyedTable<String, VT> table, BiFunction<? super V, ? super VT, ? extends VR> joiner,
                                                 Named named) {
         return tableJoin(table, joiner, named, true);
@@ -296,13 +300,20 @@ public class EventStream<K, V> {
         return tableJoin(table, joiner, null, true);
     }
 
-    /** Inner join with a global table on the key chosen by {@code keySelector} (no co-partitioning needed). */
+    /**
+     * Inner join with a global table on the key chosen by {@code keySelector} from the record's key (possibly
+     * {@code null}) and value (no co-partitioning needed); records with a {@code null} value, or whose selected key is
+     * {@code null}, are dropped and counted.
+     */
     public <VT, VR> EventStream<K, VR> join(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
                                             BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
         return globalJoin(table, keySelector, joiner, named, false);
     }
 
-    /** Left join with a global table: the joiner gets {@code null} when the selected key has no value. */
+    /**
+     * Left join with a global table: the joiner gets {@code null} when the selected key is {@code null} or has no
+     * value; records with a {@code null} value are dropped and counted.
+     */
     public <VT, VR> EventStream<K, VR> leftJoin(GlobalTable<String, VT> table, BiFunction<? super K, ? super V, String> keySelector,
                                                 BiFunction<? super V, ? super VT, ? extends VR> joiner, Named named) {
         return globalJoin(table, keySelector, joiner, named, true);

@@ -171,4 +171,31 @@ class JoinTest {
                 .contains("Sub-topology: 0 for global store (will not generate tasks)")
                 .contains("Processor: kill-switch-global-table (stores: [kill-switch])");
     }
+
+    /**
+     * Keyless stream records (KIP-962, Kafka Streams 3.7): a global join looks up the key its selector maps the value
+     * to, whatever the stream key; a left join with a table keeps a keyless record and joins it with {@code null}; an
+     * inner join with a table drops it, counted. Found in review (2026-12-05): every keyless record was dropped.
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void keylessRecordsJoinAGlobalTableByTheirSelectedKeyAndALeftJoinKeepsThem(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("join-keyless");
+        GlobalTable<String, String> names = b.globalTable("names", String.class, Materialized.as("names", String.class));
+        KeyedTable<String, String> table = b.table("labels", String.class, Materialized.as("labels", String.class));
+        EventStream<String, String> events = b.stream("events", String.class);
+        events.join(names, (k, v) -> v.substring(4), (v, name) -> v + "->" + name, Named.as("lookup")).to("joined");
+        events.leftJoin(table, (v, label) -> v + "->" + label, Named.as("left-lookup")).to("left-joined");
+        events.join(table, (v, label) -> v + "->" + label, Named.as("inner-lookup")).to("inner-joined");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("names", "a", "Alice", 1);
+            h.flush();
+            h.pipe("events", null, "ref:a", 2);
+            h.flush();
+            assertThat(h.values("joined", String.class)).containsExactly("ref:a->Alice");
+            assertThat(h.values("left-joined", String.class)).containsExactly("ref:a->null");
+            assertThat(h.values("inner-joined", String.class)).isEmpty();
+            assertThat(h.dropped()).as("the inner table join's keyless record").isEqualTo(1);
+        }
+    }
 }
