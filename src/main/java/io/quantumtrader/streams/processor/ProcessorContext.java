@@ -22,10 +22,12 @@ public interface ProcessorContext<KOut, VOut> {
 
     /**
      * Schedules a punctuation, as Kafka Streams' {@code ProcessorContext#schedule}. {@link PunctuationType#STREAM_TIME}
-     * fires after a record moves this processor's stream time past the next multiple of {@code interval} (once, even
-     * when several intervals passed); {@link PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick
-     * once the clock passed the next multiple of {@code interval}. Records forwarded and store writes made by the
-     * punctuator are committed like those of a record.
+     * fires after the first record this processor processes, then after a record moves its stream time to or past
+     * the next multiple of {@code interval} (once, even when several intervals passed); {@link
+     * PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick once the clock reached {@code interval}
+     * after the schedule was made, then {@code interval} after that (missed intervals are skipped). The punctuator
+     * gets the stream time or the clock's time, ms. Records forwarded and store writes made by the punctuator are
+     * committed like those of a record.
      *
      * @return a handle to cancel the schedule
      * @throws IllegalArgumentException when {@code interval} is not positive

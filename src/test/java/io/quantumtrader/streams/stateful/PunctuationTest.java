@@ -65,6 +65,12 @@ class PunctuationTest {
         return b.build();
     }
 
+    /**
+     * Kafka Streams' semantics (StreamTask#schedule: "align punctuation to 0L, punctuate as soon as we have data"):
+     * the first record punctuates, then each multiple of the interval stream time reaches, once however many it
+     * crossed. Found in review (2026-12-05): the first record only set the schedule, so the first interval's
+     * punctuation never ran.
+     */
     @ParameterizedTest
     @EnumSource(Harness.Mode.class)
     void streamTimePunctuationFiresOncePerCrossedIntervalWithTheCurrentStreamTime(Harness.Mode mode) {
@@ -76,7 +82,7 @@ class PunctuationTest {
             h.pipe("events", "k", 5L, 35_000);   // crosses 20 s and 30 s: fires once
             h.pipe("events", "k", 6L, 36_000);
             h.flush();
-            assertThat(h.values("punctuations", String.class)).containsExactly("3@12000", "5@35000");
+            assertThat(h.values("punctuations", String.class)).containsExactly("1@0", "3@12000", "5@35000");
         }
     }
 
@@ -88,11 +94,11 @@ class PunctuationTest {
     @Test
     void aStreamTimePunctuationThatFailsOnceRunsAgainWhenItsRecordIsRetried() {
         try (Harness h = Harness.of(Harness.Mode.REDIS, streamTimeCounter("punct-retry", call -> call == 1))) {
-            h.pipe("events", "k", 1L, 0);
-            h.pipe("events", "k", 2L, 12_000);   // crosses 10 s: the punctuation throws, the record is retried
+            h.pipe("events", "k", 1L, 0);        // the first punctuation throws, the record is retried
+            h.pipe("events", "k", 2L, 12_000);   // crosses 10 s
             h.pipe("events", "k", 3L, 25_000);   // crosses 20 s
             h.flush();
-            assertThat(h.values("punctuations", String.class)).containsExactly("2@12000", "3@25000");
+            assertThat(h.values("punctuations", String.class)).containsExactly("1@0", "2@12000", "3@25000");
             assertThat(h.deadLetters("events")).isEmpty();
         }
     }
@@ -105,14 +111,14 @@ class PunctuationTest {
     @Test
     void aStreamTimePunctuationThatAlwaysFailsCostsOneRecordPerInterval() {
         try (Harness h = Harness.of(Harness.Mode.REDIS, streamTimeCounter("punct-failing", call -> true))) {
-            h.pipe("events", "k", 1L, 0);
-            h.pipe("events", "k", 2L, 12_000);   // crosses 10 s: dead-lettered after its retries
+            h.pipe("events", "k", 1L, 0);        // the first punctuation: dead-lettered after its retries
+            h.pipe("events", "k", 2L, 12_000);   // crosses 10 s: dead-lettered
             h.pipe("events", "k", 3L, 13_000);   // nothing due
             h.pipe("events", "k", 4L, 25_000);   // crosses 20 s: dead-lettered
             h.pipe("events", "k", 5L, 26_000);
             h.flush();
             assertThat(h.deadLetters("events")).extracting(d -> d.get("error.message"))
-                    .hasSize(2).allSatisfy(m -> assertThat(m).contains("punctuation fails on call"));
+                    .hasSize(3).allSatisfy(m -> assertThat(m).contains("punctuation fails on call"));
             assertThat(h.values("punctuations", String.class)).isEmpty();
         }
     }
@@ -167,6 +173,33 @@ class PunctuationTest {
             driver.advanceWallClockTime(Duration.ofMillis(200));
             assertThat(out.readValue()).isEqualTo(1L);
             assertThat(driver.<String, Long>getKeyValueStore("since-last").get("n")).isZero();
+        }
+    }
+
+    /**
+     * Kafka Streams' semantics (StreamTask#schedule: "align punctuation to now, punctuate after interval has
+     * elapsed"): a wall-clock punctuation is first due one interval after it was scheduled, then every interval on that
+     * grid. Found in review (2026-12-05): it was due at the next multiple of the interval since the epoch, here 50 ms
+     * after scheduling instead of 200.
+     */
+    @Test
+    void wallClockPunctuationIsFirstDueOneIntervalAfterScheduling() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(wallClockReporter(), Instant.ofEpochMilli(1_150))) {
+            var in = driver.<Long>createInputStream("events");
+            TestOutputStream<Long> out = driver.createOutputStream("reports", Long.class);
+            in.pipeInput("k", 1L, 0);                                // the processor is initialized: scheduled at 1150
+            driver.advanceWallClockTime(Duration.ofMillis(100));     // 1250
+            assertThat(out.isEmpty()).as("not due 100 ms after a 200 ms schedule").isTrue();
+            driver.advanceWallClockTime(Duration.ofMillis(100));     // 1350: due
+            assertThat(out.readRecord().timestamp()).isEqualTo(1_350L);
+            in.pipeInput("k", 2L, 0);
+            driver.advanceWallClockTime(Duration.ofMillis(450));     // 1800: due (1550 passed); next on the grid 1150 + k * 200: 1950
+            assertThat(out.readRecord().timestamp()).isEqualTo(1_800L);
+            in.pipeInput("k", 3L, 0);
+            driver.advanceWallClockTime(Duration.ofMillis(140));     // 1940: next was 1950
+            assertThat(out.isEmpty()).isTrue();
+            driver.advanceWallClockTime(Duration.ofMillis(10));      // 1950
+            assertThat(out.readValue()).isEqualTo(1L);
         }
     }
 

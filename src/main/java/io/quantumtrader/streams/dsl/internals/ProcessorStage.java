@@ -94,8 +94,9 @@ public final class ProcessorStage implements Stage {
             if (s.type != type || s.cancelled) {
                 continue;
             }
-            if (s.next == Long.MIN_VALUE) {
-                s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+            if (s.next == Long.MIN_VALUE) {   // a wall-clock schedule made before the clock was known
+                s.anchor = time;
+                s.next = time + s.intervalMs;
             } else if (time >= s.next) {
                 due.add(s);
             }
@@ -119,8 +120,8 @@ public final class ProcessorStage implements Stage {
 
     private void moveOn(List<Schedule> due, long time) {
         failedAttempts = 0;
-        for (Schedule s : due) {
-            s.next = (Math.floorDiv(time, s.intervalMs) + 1) * s.intervalMs;
+        for (Schedule s : due) {   // the next interval after time, on the schedule's grid; missed ones are skipped
+            s.next = s.anchor + (Math.floorDiv(time - s.anchor, s.intervalMs) + 1) * s.intervalMs;
         }
     }
 
@@ -128,6 +129,8 @@ public final class ProcessorStage implements Stage {
         final long intervalMs;
         final PunctuationType type;
         final Punctuator punctuator;
+        /** The grid the schedule's times are on: 0 for stream time, the time it was made for wall-clock time. */
+        long anchor;
         long next = Long.MIN_VALUE;
         boolean cancelled;
 
@@ -159,11 +162,22 @@ public final class ProcessorStage implements Stage {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("punctuation interval must be positive, was " + interval);
             }
+            // Kafka Streams' StreamTask#schedule: stream time "align punctuation to 0L, punctuate as soon as we have
+            // data" (the first record punctuates, then every multiple of the interval); wall-clock time "align
+            // punctuation to now, punctuate after interval has elapsed". Before 2026-12-05 both were due at the next
+            // multiple of the interval since the epoch: the first stream-time interval's punctuation never ran, and a
+            // wall-clock one could run at once (found in review)
             Schedule s = new Schedule(interval.toMillis(), type, punctuator);
             schedules.add(s);
-            long now = type == PunctuationType.STREAM_TIME ? context.streamTime(node) : context.wallClockTime();
-            if (now != Long.MIN_VALUE) {
-                s.next = (Math.floorDiv(now, s.intervalMs) + 1) * s.intervalMs;
+            if (type == PunctuationType.STREAM_TIME) {
+                s.anchor = 0;
+                s.next = 0;
+            } else {
+                long now = context.wallClockTime();
+                if (now != Long.MIN_VALUE) {
+                    s.anchor = now;
+                    s.next = now + s.intervalMs;
+                }
             }
             return () -> s.cancelled = true;
         }
