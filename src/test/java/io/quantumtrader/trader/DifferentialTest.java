@@ -10,6 +10,8 @@ import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.DailyStatus;
+import io.quantumtrader.trader.events.DeRiskUpdate;
+import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
@@ -41,7 +43,8 @@ import static org.assertj.core.api.Assertions.within;
  * Differential test: the 100,000 real Bitstamp ticks through the Redis pipeline and through
  * {@link IndependentReference} (the documented rules written again, importing no trading class but event records)
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
- * not recomputed) and the same open positions at the end; and the portfolio's invariants hold. A mutant of the
+ * not recomputed), the same kill switch activations and de-risk changes (both on marked equity) and the same open
+ * positions at the end; and the portfolio's invariants hold. A mutant of the
  * reference (another slippage) must differ: the comparison can fail.
  */
 class DifferentialTest {
@@ -116,6 +119,11 @@ class DifferentialTest {
         List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
         assertThat(fills).isEqualTo(reference.fills);
         assertThat(closed).isEqualTo(reference.closed);
+        // the account's risk state on marked equity: the same kill switch activations and de-risk changes
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
+                .filter(KillSwitch::active).count()).as("kill switch activations").isEqualTo((long) reference.killSwitches);
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
+                .map(d -> d.previous() + " -> " + d.state()).toList()).as("de-risk changes").isEqualTo(reference.deRiskChanges);
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
         TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DAILY_STATUS, DailyStatus.class)
