@@ -150,6 +150,7 @@ public final class IndependentReference {
 
     private final Rules rules;
     private final long candleMs;
+    private boolean realizedOnly;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -173,8 +174,12 @@ public final class IndependentReference {
     public final List<PositionClosed> closed = new ArrayList<>();
     /** De-risk state changes, as "from -> to". */
     public final List<String> deRiskChanges = new ArrayList<>();
+    /** De-risk state changes with the time of the tick that made them, as "epoch ms from -> to". */
+    public final List<String> deRiskTimeline = new ArrayList<>();
     /** Kill switch activations. */
     public int killSwitches;
+    /** The times of the ticks that activated the kill switch, epoch ms. */
+    public final List<Long> killSwitchTimes = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -190,6 +195,17 @@ public final class IndependentReference {
         this.equity = rules.startingEquity;
         this.peak = equity;
         this.dayStart = equity;
+    }
+
+    /**
+     * A mutant for checking that the comparison can fail: the account's limits on realized equity only (the rule before
+     * marked equity), open positions ignored. Call before the first tick.
+     *
+     * @return this reference
+     */
+    public IndependentReference realizedEquityOnly() {
+        realizedOnly = true;
+        return this;
     }
 
     /** A closed candle's outcome for the portfolio: its regime and what the advisory needs, at event time end − 1. */
@@ -467,6 +483,7 @@ public final class IndependentReference {
         if (lossPct(marked(), dayStart) >= rules.dailyLossPct && !kill) {
             kill = true;
             killSwitches++;
+            killSwitchTimes.add(t.timestamp());
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
@@ -475,6 +492,7 @@ public final class IndependentReference {
                 : "NORMAL";
         if (!state.equals(deRisk)) {
             deRiskChanges.add(deRisk + " -> " + state);
+            deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
             deRisk = state;
         }
     }
@@ -541,7 +559,7 @@ public final class IndependentReference {
     /** @return realized equity plus every open position at its mark less its entry fees */
     private double marked() {
         double m = equity;
-        for (Pos p : positions.values()) {
+        for (Pos p : realizedOnly ? List.<Pos>of() : positions.values()) {
             m += p.unrealized(p.mark) - p.fee;
         }
         return m;
