@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 /**
  * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}. The
  * portfolio applies it at its next signal: the kill switch off, and with {@code --rebase-drawdown} the drawdown measured
- * from the current equity on, which ends HARD_DERISK and the maximum-drawdown halt ({@code Account.drawdownRebased()}).
+ * from the current marked equity on (realized equity plus the open positions at their marks), which ends HARD_DERISK and
+ * the maximum-drawdown halt at once ({@code Account.drawdownRebased()}; the de-risk state is recomputed then).
  * Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no kill-switch stream — no service
  * ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
  */
@@ -37,7 +38,7 @@ final class KillSwitchResetCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "why, for the audit log")
     String reason;
 
-    @Option(names = "--rebase-drawdown", description = "also measure the drawdown from the current equity on: ends "
+    @Option(names = "--rebase-drawdown", description = "also measure the drawdown from the current marked equity on: ends "
             + "HARD_DERISK and the maximum-drawdown halt (a separate decision: a plain reset clears the kill switch alone)")
     boolean rebaseDrawdown;
 

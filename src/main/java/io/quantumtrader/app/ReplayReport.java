@@ -43,6 +43,8 @@ import java.util.TreeMap;
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by rule ({@link ReasonGroups}: figures that differ within a rule shown as
  *                        {@code #}), most frequent first
+ * @param maxDrawdownPct  largest drawdown of realized equity from its peak at the closes, percent (the account's risk
+ *                        limits are on marked equity: its de-risk changes show the drawdowns it acted on)
  * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
  * @param openPositions   positions still open at the end, marked to their symbol's last tick
  * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
@@ -259,7 +261,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         String row = "  %-" + Math.max(50, reasonWidth) + "s %,d%n";
         vetoesByReason.forEach((r, n) -> out.printf(row, r, n));
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
-        out.printf("realized P&L         %,.2f USD; max drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
+        out.printf("realized P&L         %,.2f USD; max realized drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);
         out.printf("positions            %,d opened, %,d closed, %,d open at the end%n", positionsOpened, trades, openPositions.size());
         openPositions.forEach(p -> out.printf("  open %-10s %-5s %,.6f @ %,.4f, mark %,.4f, unrealized %,.2f USD%n", p.symbol(),

@@ -4,10 +4,15 @@ import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
+import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.NoSignal;
+import io.quantumtrader.trader.events.Regime;
+import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.Signal;
 import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.DeRisk;
+import io.quantumtrader.trader.risk.DeRiskState;
 import io.quantumtrader.trader.risk.RiskRules;
 import io.quantumtrader.trader.signal.SignalAdvisory;
 
@@ -17,8 +22,11 @@ import io.quantumtrader.trader.signal.SignalAdvisory;
  * <ul>
  *   <li>An operator's reset there ({@code active=false}) that this gate has not applied yet turns the account's kill
  *       switch off and, when the operator asked for it ({@code rebaseDrawdown}), measures its drawdown from the current
- *       equity on ({@link Account#drawdownRebased()}: the drawdown halts end), once (the reset's time is kept in
- *       {@code kill-switch-resets}), and is passed on for the audit log.</li>
+ *       marked equity on ({@link Account#drawdownRebased()}: the drawdown halts end) and recomputes the de-risk state
+ *       at once ({@link DeRisk#of}, with the symbols whose latest regime in {@code regimes} is CHAOTIC, as position
+ *       state does), so the signal that brought the reset is judged in the new state and the change is published
+ *       ({@code risk.derisk_state.update}); once (the reset's time is kept in {@code kill-switch-resets}), and is
+ *       passed on for the audit log.</li>
  *   <li>Activations there are the portfolio's own, read back: the account's flag was set when they were made (in
  *       record order), so they change nothing here — re-applying one after a daily reset would depend on timing.</li>
  *   <li>Then a signal arriving while the account's kill switch is on is declined with gate {@code kill_switch_active}
@@ -35,15 +43,17 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
 
     /**
      * What the gate did: exactly one of {@code signal} (passed) and {@code declined}; {@code appliedReset}: the
-     * operator's reset applied before judging this signal, else {@code null}.
+     * operator's reset applied before judging this signal, else {@code null}; {@code deRisk}: the change of the de-risk
+     * state a re-base made, else {@code null}.
      */
-    record Outcome(Signal signal, NoSignal declined, KillSwitch appliedReset) {
+    record Outcome(Signal signal, NoSignal declined, KillSwitch appliedReset, DeRiskUpdate deRisk) {
     }
 
     private final RiskRules rules;
     private ProcessorContext<String, Outcome> ctx;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, KillSwitch> resets;
+    private KeyValueStore<String, RegimeUpdate> regimes;
 
     KillSwitchGateProcessor(RiskRules rules) {
         this.rules = rules;
@@ -54,12 +64,14 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
         ctx = c;
         accounts = c.getStateStore("account");
         resets = c.getStateStore("kill-switch-resets");
+        regimes = c.getStateStore("regimes");
     }
 
     @Override
     public void process(Record<String, Input> r) {
         KillSwitch table = r.value().table();
         KillSwitch applied = null;
+        DeRiskUpdate deRisk = null;
         if (table != null && !table.active()) {
             KillSwitch last = resets.get(Account.PAPER);
             if (last == null || last.activatedAt() != table.activatedAt()) {
@@ -67,7 +79,19 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
                 Account a = AccountStore.current(accounts, rules);
                 boolean rebase = table.rebaseDrawdown() && a.drawdownPct() > 0;
                 if (a.killSwitch() || rebase) {
-                    accounts.put(Account.PAPER, rebase ? a.reset().drawdownRebased() : a.reset());
+                    Account after = rebase ? a.reset().drawdownRebased() : a.reset();
+                    if (rebase) {
+                        int chaotic = (int) regimes.all().values().stream().filter(g -> g.regime() == Regime.CHAOTIC).count();
+                        DeRiskState state = DeRisk.of(rules, after.drawdownPct(), chaotic);
+                        if (state != after.deRisk()) {
+                            deRisk = new DeRiskUpdate(after.name(), state.name(), after.deRisk().name(),
+                                    Math.round(after.drawdownPct() * 1000) / 1000.0, chaotic,
+                                    DeRisk.reason(rules, state, after.drawdownPct(), chaotic) + " (drawdown re-based by the operator)",
+                                    r.timestamp());
+                            after = after.withDeRisk(state);
+                        }
+                    }
+                    accounts.put(Account.PAPER, after);
                     applied = table;
                 }
             }
@@ -75,8 +99,8 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
         Signal signal = r.value().signal();
         Outcome out = AccountStore.today(accounts, rules, r.timestamp()).killSwitch()
                 ? new Outcome(null, new NoSignal(r.key(), signal.candleEnd(), "kill_switch_active",
-                "the kill switch is on: no signals until a human reset", SignalAdvisory.MODEL_VERSION), applied)
-                : new Outcome(signal, null, applied);
+                "the kill switch is on: no signals until a human reset", SignalAdvisory.MODEL_VERSION), applied, deRisk)
+                : new Outcome(signal, null, applied, deRisk);
         ctx.forward(r.withValue(out));
     }
 }

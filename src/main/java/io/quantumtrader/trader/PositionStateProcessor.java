@@ -22,8 +22,10 @@ import java.util.List;
 
 /**
  * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
- * them from exit fills, books realized P&amp;L in the account, trips the kill switch at the daily loss limit, and moves the de-risk state
- * ({@link DeRisk}) after each tick's fills.
+ * them from exit fills, books realized P&amp;L in the account, marks the tick's symbol's open position at the tick's
+ * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
+ * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
+ * ({@link DeRisk}, on the drawdown of marked equity).
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
@@ -72,17 +74,26 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                 positions.delete(f.symbol());
                 double fees = p.entryFeeUsd() + f.feeUsd();
                 double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
-                a = a.closed(p.entryPrice() * p.size(), pnl);
+                a = a.closed(p.entryPrice() * p.size(), pnl, p.markedUsd());
                 closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
                         f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
                         f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
-                boolean breached = a.dailyLossPct() >= rules.dailyLossLimitPct();
-                if (breached && !a.killSwitch()) {
-                    a = a.killed();
-                    kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% >= %.1f%% limit",
-                            a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
-                }
             }
+        }
+        double mark = r.value().tick().price();
+        Position ticked = positions.get(r.key());
+        if (ticked != null && ticked.markPrice() != mark) {
+            positions.put(r.key(), ticked.markedAt(mark));
+        }
+        double unrealized = 0;
+        for (Position p : positions.all().values()) {
+            unrealized += p.markedUsd();
+        }
+        a = a.marked(unrealized);
+        if (a.dailyLossPct() >= rules.dailyLossLimitPct() && !a.killSwitch()) {
+            a = a.killed();
+            kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% of marked equity >= %.1f%% limit",
+                    a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
         }
         int chaotic = (int) regimes.all().values().stream()
                 .filter(g -> g.regime() == io.quantumtrader.trader.events.Regime.CHAOTIC).count();
@@ -97,7 +108,6 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         List<io.quantumtrader.trader.events.PositionUpdate> updates = new ArrayList<>();
         Position open = positions.get(r.key());
         if (open != null) {
-            double mark = r.value().tick().price();
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }

@@ -181,7 +181,7 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitchGateProcessor.Outcome> gated = advisories
                 .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
                         Named.as("kill-switch-table"))
-                .process(() -> new KillSwitchGateProcessor(risk), Named.as("kill-switch-gate"), "account", "kill-switch-resets");
+                .process(() -> new KillSwitchGateProcessor(risk), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes");
         EventStream<String, NoSignal> gateDeclines = gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
                 .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"));
         gateDeclines.to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
@@ -218,9 +218,14 @@ public final class QuantumTraderTopology {
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
         positions.flatMapValues(PositionOutput::updates, Named.as("marks")).to(UPDATES, Named.as("updates-sink"));
+        // de-risk changes: position state's (every tick) and the kill-switch gate's (an operator's drawdown re-base)
         EventStream<String, io.quantumtrader.trader.events.DeRiskUpdate> deRisk = positions.flatMap((k, o) -> o.deRisk() == null
                 ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
-                : List.of(KeyValue.pair(o.deRisk().account(), o.deRisk())), Named.as("derisk"));
+                : List.of(KeyValue.pair(o.deRisk().account(), o.deRisk())), Named.as("derisk"))
+                .merge(gated.flatMap((symbol, g) -> g.deRisk() == null
+                        ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
+                        : List.of(KeyValue.pair(g.deRisk().account(), g.deRisk())), Named.as("rebase-derisk")),
+                        Named.as("derisk-changes"));
         deRisk.to(DERISK, Named.as("derisk-sink"));
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));

@@ -10,6 +10,8 @@ import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.DailyStatus;
+import io.quantumtrader.trader.events.DeRiskUpdate;
+import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
@@ -41,8 +43,9 @@ import static org.assertj.core.api.Assertions.within;
  * Differential test: the 100,000 real Bitstamp ticks through the Redis pipeline and through
  * {@link IndependentReference} (the documented rules written again, importing no trading class but event records)
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
- * not recomputed) and the same open positions at the end; and the portfolio's invariants hold. A mutant of the
- * reference (another slippage) must differ: the comparison can fail.
+ * not recomputed), the kill switch activations and de-risk changes (both on marked equity) at the same ticks and the
+ * same open positions at the end; and the portfolio's invariants hold. Mutants of the reference (another slippage; the
+ * limits on realized equity) must differ: the comparison can fail.
  */
 class DifferentialTest {
 
@@ -116,6 +119,13 @@ class DifferentialTest {
         List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
         assertThat(fills).isEqualTo(reference.fills);
         assertThat(closed).isEqualTo(reference.closed);
+        // the account's risk state on marked equity: the kill switch activations and de-risk changes at the same ticks
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
+                .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList()).as("kill switch activations")
+                .isEqualTo(reference.killSwitchTimes);
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
+                .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList()).as("de-risk changes")
+                .isEqualTo(reference.deRiskTimeline);
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
         TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DAILY_STATUS, DailyStatus.class)
@@ -160,6 +170,16 @@ class DifferentialTest {
         assertThat(reference.markedEquity() - rules.startingEquity())
                 .isCloseTo(realized + reference.openPositions().stream().mapToDouble(o -> o.unrealizedUsd() - o.entryFeesUsd()).sum(),
                         within(0.01));
+    }
+
+    /** The account's limits on realized equity (the rule before marked equity) put HARD_DERISK 9 s later on these ticks. */
+    @Test
+    void theComparisonCanFail_aReferenceOnRealizedEquityDiffers() {
+        IndependentReference mutant = new IndependentReference(referenceRules).realizedEquityOnly();
+        ticks.forEach(mutant::onTick);
+        mutant.end();
+        assertThat(mutant.deRiskTimeline).isNotEqualTo(read(QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
+                .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
     }
 
     @Test

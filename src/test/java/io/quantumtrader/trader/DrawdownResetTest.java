@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HARD_DERISK, on real ticks, without the kill switch: every signal is vetoed while the account is flat, for good —
- * the drawdown is on realized equity and nothing new may open — until the operator's reset, which measures the
- * drawdown from the current equity on: the account leaves HARD_DERISK at its next tick (published) and signals are
- * approved again. Found in review (2026-12-05): the reset cleared only the kill switch, so an account in HARD_DERISK
+ * flat, its marked equity is its realized equity, and nothing new may open — until the operator's reset, which
+ * measures the drawdown from the current marked equity on: the account leaves HARD_DERISK as the kill-switch gate
+ * applies the reset (published, the reason naming the re-base) and signals are approved again. Found in review (2026-12-05): the reset cleared only the kill switch, so an account in HARD_DERISK
  * or past the maximum drawdown could never trade again.
  */
 class DrawdownResetTest {
@@ -62,6 +62,7 @@ class DrawdownResetTest {
             assertThat(after).as("de-risk changes after the reset").isNotEmpty();
             assertThat(after.get(0).previous()).isEqualTo("HARD_DERISK");
             assertThat(after.get(0).state()).isEqualTo("NORMAL");
+            assertThat(after.get(0).reason()).as("published by the gate as it applied the re-base").contains("re-based");
             assertThat(driver.createOutputStream(QuantumTraderTopology.EVALUATIONS, RiskEvaluation.class).readValuesToList())
                     .as("approvals after the reset")
                     .anySatisfy(e -> {

@@ -36,8 +36,9 @@ class KillSwitchResetKeepsDrawdownTest {
         TopologyBuilder b = new TopologyBuilder("gate");
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
         b.addStateStore(StoreSpec.keyValueStore("kill-switch-resets", KillSwitch.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", io.quantumtrader.trader.events.RegimeUpdate.class));
         b.stream("in", KillSwitchGateProcessor.Input.class)
-                .process(() -> new KillSwitchGateProcessor(RULES), Named.as("kill-switch-gate"), "account", "kill-switch-resets")
+                .process(() -> new KillSwitchGateProcessor(RULES), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes")
                 .to("out");
         try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
             driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, stored);

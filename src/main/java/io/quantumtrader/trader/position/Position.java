@@ -5,10 +5,27 @@ import io.quantumtrader.trader.events.Direction;
 /**
  * An open position (kept in the {@code positions} store, one per symbol: an add is merged into it, never replaces it).
  *
- * @param closing true once an exit order was placed (no second exit)
+ * @param size        quantity, base currency
+ * @param entryPrice  size-weighted average entry fill price, USD
+ * @param entryFeeUsd fees paid on the entry fills, USD
+ * @param closing     true once an exit order was placed (no second exit)
+ * @param markPrice   the symbol's latest tick price the portfolio processed, USD: the position's mark for the account's
+ *                    marked equity ({@link #markedUsd()}); the entry price until its first tick ({@code null}, from a
+ *                    position stored before marks were kept, reads as the entry price)
  */
 public record Position(String positionId, String symbol, Direction direction, double size, double entryPrice,
-                       double stopLoss, double takeProfit, double entryFeeUsd, long openedAt, boolean closing) {
+                       double stopLoss, double takeProfit, double entryFeeUsd, long openedAt, boolean closing,
+                       Double markPrice) {
+
+    public Position {
+        markPrice = markPrice == null || !(markPrice > 0) ? entryPrice : markPrice;   // boxed: stored before marks reads back
+    }
+
+    /** A position marked at its entry price (not yet marked at a tick). */
+    public Position(String positionId, String symbol, Direction direction, double size, double entryPrice,
+                    double stopLoss, double takeProfit, double entryFeeUsd, long openedAt, boolean closing) {
+        this(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, closing, entryPrice);
+    }
 
     /** @return unrealized P&amp;L at {@code price}, USD (fees excluded) */
     public double unrealized(double price) {
@@ -25,16 +42,30 @@ public record Position(String positionId, String symbol, Direction direction, do
     public Position add(double size, double price, double feeUsd) {
         double total = this.size + size;
         return new Position(positionId, symbol, direction, total, (entryPrice * this.size + price * size) / total,
-                stopLoss, takeProfit, entryFeeUsd + feeUsd, openedAt, closing);
+                stopLoss, takeProfit, entryFeeUsd + feeUsd, openedAt, closing, markPrice);
+    }
+
+    /** @return this position marked at {@code price}, USD (the symbol's latest tick) */
+    public Position markedAt(double price) {
+        return price == markPrice.doubleValue() ? this
+                : new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, closing, price);
+    }
+
+    /**
+     * @return what this position adds to the account's marked equity, USD: its unrealized P&amp;L at its mark less the
+     *         entry fees already paid (closed at its mark it would realize this, less the exit fee)
+     */
+    public double markedUsd() {
+        return unrealized(markPrice) - entryFeeUsd;
     }
 
     /** @return this position marked as closing */
     public Position closingNow() {
-        return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, true);
+        return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, true, markPrice);
     }
 
     /** @return this position open again, its exit order cancelled (a take profit whose limit was not reached) */
     public Position exitCancelled() {
-        return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, false);
+        return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, false, markPrice);
     }
 }

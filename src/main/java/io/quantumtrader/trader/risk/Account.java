@@ -1,12 +1,18 @@
 package io.quantumtrader.trader.risk;
 
 /**
- * The paper account the risk kernel judges against (kept in the {@code account} store).
+ * The paper account the risk kernel judges against (kept in the {@code account} store). Its risk limits are on
+ * <em>marked equity</em> ({@link #markedEquityUsd()}): realized equity plus the open positions' unrealized P&amp;L at
+ * their marks (each symbol's latest tick the portfolio processed) less the entry fees already paid. The peak, the
+ * drawdown, the day's starting equity and the daily loss (hence the kill switch) are on it, so an open position losing
+ * money counts toward the daily loss limit and the drawdown before it is closed. Sizing and the gross exposure cap
+ * stay on realized equity ({@link #equityUsd}) and entry notional; the daily figures of trades and realized P&amp;L
+ * (and {@code risk.daily_status.update}) stay realized.
  *
  * @param equityUsd         starting equity plus realized P&amp;L, USD
- * @param peakEquityUsd     highest equity so far, USD
+ * @param peakEquityUsd     highest marked equity so far, USD
  * @param day               current UTC day, epoch day
- * @param dayStartEquityUsd equity at the start of {@code day}, USD
+ * @param dayStartEquityUsd marked equity at the start of {@code day}, USD
  * @param dailyRealizedUsd  realized P&amp;L of {@code day}, USD
  * @param dailyTrades       positions closed on {@code day}
  * @param dailyWins         of which with positive P&amp;L
@@ -15,12 +21,15 @@ package io.quantumtrader.trader.risk;
  * @param killSwitch        true once the daily loss limit was breached, until a human reset
  *                          ({@link #reset()}; {@link #drawdownRebased()} ends the drawdown halts)
  * @param killSwitches      kill switch activations so far
- * @param maxDrawdownPct    largest drawdown from peak seen, percent
+ * @param maxDrawdownPct    largest drawdown of marked equity from peak seen, percent
  * @param deRisk            the de-risk state ({@link DeRisk})
+ * @param unrealizedUsd     the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
+ *                          (0 when flat; {@code null}, from an account stored before marks were kept, reads as 0);
+ *                          {@link #markedEquityUsd()} is {@code equityUsd + unrealizedUsd}
  */
 public record Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
                       double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
-                      boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk) {
+                      boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk, Double unrealizedUsd) {
 
     public static final String PAPER = "paper";
     /** Milliseconds in a UTC day (java.time's epoch days have no leap seconds). */
@@ -28,89 +37,135 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
 
     public Account {
         deRisk = deRisk == null ? DeRiskState.NORMAL : deRisk;
+        unrealizedUsd = unrealizedUsd == null ? 0.0 : unrealizedUsd;   // boxed: an account stored before marks reads back
+    }
+
+    /** An account with no open position marked ({@code unrealizedUsd} 0). */
+    public Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
+                   double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
+                   boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk) {
+        this(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins, openPositions,
+                grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, 0.0);
     }
 
     /** @return a fresh account with the rules' starting equity */
     public static Account start(RiskRules rules) {
         return new Account(PAPER, rules.startingEquityUsd(), rules.startingEquityUsd(), Long.MIN_VALUE,
-                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL);
+                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL, 0.0);
+    }
+
+    /** @return realized equity plus the open positions at their marks less their entry fees, USD */
+    public double markedEquityUsd() {
+        return equityUsd + unrealizedUsd;
     }
 
     /**
      * @param resetKillSwitch whether a new day clears the kill switch ({@link RiskRules#killSwitchResetsDaily()})
      * @return this account on the UTC day of {@code time} when that day is later than the account's (a new day resets
-     *         the daily figures); the account's day never moves back (a candle closed at 00:00:05 carries the event time
-     *         23:59:59.999 of its window and must not reset the new day's figures)
+     *         the daily figures and starts from the marked equity); the account's day never moves back (a candle closed
+     *         at 00:00:05 carries the event time 23:59:59.999 of its window and must not reset the new day's figures)
      */
     public Account onDay(long time, boolean resetKillSwitch) {
         long d = Math.floorDiv(time, MILLIS_PER_DAY);   // the UTC day: java.time's epoch day, without its objects per tick
-        return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, equityUsd, 0, 0, 0, openPositions,
-                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct, deRisk);
+        return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, markedEquityUsd(), 0, 0, 0, openPositions,
+                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
-    /** @return this account with a position opened ({@code notional} USD at entry) */
+    /** @return this account with a position opened ({@code notional} USD at entry; marked by {@link #marked}) */
     public Account opened(double notional) {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk);
+                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
     /** @return this account with {@code notional} USD added to an open position (no new position) */
     public Account added(double notional) {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk);
+                openPositions, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
-    /** @return this account with a position closed: realized P&amp;L booked, drawdown tracked */
+    /** @return {@link #closed(double, double, double)} of a position that adds nothing to {@code unrealizedUsd} */
     public Account closed(double notional, double realizedPnl) {
-        double equity = equityUsd + realizedPnl;
-        double peak = Math.max(peakEquityUsd, equity);
-        double drawdown = peak > 0 ? (peak - equity) / peak * 100 : 0;
-        return new Account(name, equity, peak, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl, dailyTrades + 1,
-                dailyWins + (realizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1), Math.max(0, grossExposureUsd - notional),
-                killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk);
+        return closed(notional, realizedPnl, 0);
     }
 
-    /** @return the day's realized loss as a percent of the day's starting equity (0 when in profit) */
+    /**
+     * @param notional          the position's entry notional, USD
+     * @param realizedPnl       its realized P&amp;L after all fees, USD
+     * @param positionMarkedUsd its part of {@code unrealizedUsd} (its unrealized P&amp;L at its mark less its entry fees,
+     *                          USD), which leaves the marked figures as it is realized
+     * @return this account with a position closed: realized P&amp;L booked, drawdown of marked equity tracked
+     */
+    public Account closed(double notional, double realizedPnl, double positionMarkedUsd) {
+        return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
+                dailyTrades + 1, dailyWins + (realizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1),
+                Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
+                unrealizedUsd - positionMarkedUsd).peaked();
+    }
+
+    /**
+     * @param unrealizedUsd the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
+     * @return this account marked: the peak and the largest drawdown follow the new marked equity
+     */
+    public Account marked(double unrealizedUsd) {
+        return unrealizedUsd == this.unrealizedUsd.doubleValue() ? this
+                : new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd).peaked();
+    }
+
+    /** @return this account with the peak and the largest drawdown updated to its marked equity */
+    private Account peaked() {
+        double peak = Math.max(peakEquityUsd, markedEquityUsd());
+        double drawdown = peak > 0 ? (peak - markedEquityUsd()) / peak * 100 : 0;
+        return peak == peakEquityUsd && drawdown <= maxDrawdownPct ? this
+                : new Account(name, equityUsd, peak, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk, unrealizedUsd);
+    }
+
+    /**
+     * @return the day's loss of marked equity as a percent of the day's starting (marked) equity, realized or not (0 when
+     *         the marked equity is at or above the day's start)
+     */
     public double dailyLossPct() {
-        return dailyRealizedUsd >= 0 || dayStartEquityUsd <= 0 ? 0 : -dailyRealizedUsd / dayStartEquityUsd * 100;
+        double loss = dayStartEquityUsd - markedEquityUsd();
+        return loss <= 0 || dayStartEquityUsd <= 0 ? 0 : loss / dayStartEquityUsd * 100;
     }
 
-    /** @return current drawdown from peak, percent */
+    /** @return current drawdown of marked equity from its peak, percent */
     public double drawdownPct() {
-        return peakEquityUsd > 0 ? (peakEquityUsd - equityUsd) / peakEquityUsd * 100 : 0;
+        return peakEquityUsd > 0 ? (peakEquityUsd - markedEquityUsd()) / peakEquityUsd * 100 : 0;
     }
 
     /** @return this account with the kill switch off (a human reset) */
     public Account reset() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk);
+                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
     /**
      * A human decision beside the reset ({@code kill-switch-reset --rebase-drawdown}): the drawdown is measured from
-     * the current equity on (the peak becomes the current equity), so the drawdown halts (HARD_DERISK, SOFT_DERISK by
-     * drawdown, {@code maxDrawdownPct}) end. Without it an account flat in HARD_DERISK or past the maximum drawdown could
-     * never trade again, its drawdown being on realized equity (found in review, 2026-12-05); a separate decision, not
-     * part of every reset: applied with each routine kill-switch reset it erased the drawdown limits across days (found
-     * in review of the first version). The de-risk state itself is recomputed, and its change published, at the
-     * account's next tick.
+     * the current marked equity on (the peak becomes the marked equity), so the drawdown halts (HARD_DERISK, SOFT_DERISK
+     * by drawdown, {@code maxDrawdownPct}) end. Without it an account flat in HARD_DERISK or past the maximum drawdown
+     * could never trade again (found in review, 2026-12-05); a separate decision, not part of every reset: applied with
+     * each routine kill-switch reset it erased the drawdown limits across days (found in review of the first version).
+     * The kill-switch gate recomputes the de-risk state as it applies the re-base.
      *
      * @return this account re-based; {@link #maxDrawdownPct} (the largest drawdown seen) is kept
      */
     public Account drawdownRebased() {
-        return new Account(name, equityUsd, equityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk);
+        return new Account(name, equityUsd, markedEquityUsd(), day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
     /** @return this account with the kill switch on */
     public Account killed() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct, deRisk);
+                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 
     /** @return this account in de-risk state {@code state} */
     public Account withDeRisk(DeRiskState state) {
         return state == deRisk ? this : new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd,
-                dailyTrades, dailyWins, openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, state);
+                dailyTrades, dailyWins, openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, state,
+                unrealizedUsd);
     }
 }

@@ -2,8 +2,8 @@ package io.quantumtrader.trader.risk;
 
 /**
  * Decides the de-risk state from the account's drawdown and the market's volatility (DESIGN §7; thresholds in
- * {@code config/risk-rules.yaml}): HARD_DERISK when the drawdown from peak equity reached
- * {@code hardDeriskDrawdownPct}; SOFT_DERISK when it reached {@code softDeriskDrawdownPct} or when at least one symbol
+ * {@code config/risk-rules.yaml}): HARD_DERISK when the drawdown of marked equity from its peak
+ * ({@link Account#drawdownPct()}) reached {@code hardDeriskDrawdownPct}; SOFT_DERISK when it reached {@code softDeriskDrawdownPct} or when at least one symbol
  * is in a volatility spike (its latest regime is CHAOTIC) and {@code softDeriskOnVolatilitySpike}; NORMAL otherwise.
  * A threshold of 0 disables that rule. Plain Java.
  */
@@ -13,7 +13,7 @@ public final class DeRisk {
     }
 
     /**
-     * @param drawdownPct    drawdown from peak equity, percent
+     * @param drawdownPct    drawdown of marked equity from its peak, percent
      * @param chaoticSymbols symbols whose latest regime is CHAOTIC
      * @return the state these figures put the account in
      */

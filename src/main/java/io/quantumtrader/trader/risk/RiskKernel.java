@@ -15,8 +15,9 @@ import java.util.List;
  * four risk dimensions).
  * <ul>
  *   <li>trade risk: edge score at least {@code minEdgeScore} and a stop on the right side of entry;</li>
- *   <li>daily risk: the day's realized loss below {@code dailyLossLimitPct};</li>
- *   <li>drawdown: below {@code maxDrawdownPct} from peak equity;</li>
+ *   <li>daily risk: the day's loss of marked equity (realized and unrealized, {@link Account#dailyLossPct()}) below
+ *       {@code dailyLossLimitPct};</li>
+ *   <li>drawdown: of marked equity, below {@code maxDrawdownPct} from its peak;</li>
  *   <li>system integrity, first failure named: kill switch off; not HARD_DERISK; no entry order already pending in the
  *       symbol; with an open position in the symbol, the signal is an add: refused when the position is closing, in
  *       the other direction, in SOFT_DERISK or when adds are not allowed; a new position only below

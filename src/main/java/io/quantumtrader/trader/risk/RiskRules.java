@@ -11,18 +11,19 @@ import java.io.InputStream;
  *
  * @param startingEquityUsd   paper account equity at start, USD
  * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %)
- * @param dailyLossLimitPct   daily realized loss that trips the kill switch, percent of the day's starting equity (seed §5: 5 %)
- * @param maxDrawdownPct      drawdown from peak equity beyond which nothing new is approved, percent
+ * @param dailyLossLimitPct   the day's loss of marked equity (realized and open positions at their marks) that trips the
+ *                            kill switch, percent of the day's starting marked equity (seed §5: 5 %)
+ * @param maxDrawdownPct      drawdown of marked equity from its peak beyond which nothing new is approved, percent
  * @param maxOpenPositions    open positions at most (symbols with a position or a pending entry; an add is not a new one)
  * @param grossExposureCapPct gross entry notional of open positions plus pending entry orders at most, percent of
- *                            equity (seed quant_engine: 130 %)
+ *                            realized equity (seed quant_engine: 130 %)
  * @param minEdgeScore        signals with a lower edge score are vetoed (0..100)
  * @param killSwitchResetsDaily when true the kill switch is reset at the next UTC day (a replay's stand-in for the
  *                            operator's morning reset); false (the default): only a human reset clears it (seed §5)
  * @param allowAdds           whether an approved signal in the direction of an open position adds to it (NORMAL
  *                            de-risk state only); false: refused ("a position in X is open")
- * @param softDeriskDrawdownPct drawdown from peak at which the account enters SOFT_DERISK, percent (0: never)
- * @param hardDeriskDrawdownPct drawdown from peak at which the account enters HARD_DERISK, percent (0: never)
+ * @param softDeriskDrawdownPct drawdown of marked equity from peak at which the account enters SOFT_DERISK, percent (0: never)
+ * @param hardDeriskDrawdownPct drawdown of marked equity from peak at which the account enters HARD_DERISK, percent (0: never)
  * @param softDeriskOnVolatilitySpike whether a symbol in a volatility spike (CHAOTIC) puts the account in SOFT_DERISK
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,

@@ -45,8 +45,9 @@ import java.util.TreeSet;
  * ticks (candle windows closed by stream time → regime → advisory); the portfolio runs over the ticks and the closed
  * candles' outcomes merged by event time (a candle's at window end − 1 ms, after the ticks of that millisecond): an
  * outcome updates the symbol's regime and, for a signal, runs kill-switch gate → risk → sizer → order entry; a tick
- * runs the venue (fills the symbol's orders placed before it) → positions and account (daily P&amp;L, kill switch,
- * de-risk state) → exit checks (an exit order fills on the next tick of its symbol). Call {@link #end()} after the
+ * runs the venue (fills the symbol's orders placed before it) → positions and account (the symbol's position marked at
+ * the tick; daily loss, kill switch and de-risk state on marked equity: realized equity plus the open positions at
+ * their marks less their entry fees) → exit checks (an exit order fills on the next tick of its symbol). Call {@link #end()} after the
  * last tick.
  */
 public final class IndependentReference {
@@ -140,6 +141,7 @@ public final class IndependentReference {
         double fee;
         long openedAt;
         boolean closing;
+        double mark;   // the symbol's last tick the portfolio processed (the entry fill price until then)
 
         double unrealized(double price) {
             return (price - entry) * size * (direction == Direction.LONG ? 1 : -1);
@@ -148,6 +150,7 @@ public final class IndependentReference {
 
     private final Rules rules;
     private final long candleMs;
+    private boolean realizedOnly;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -156,12 +159,11 @@ public final class IndependentReference {
     private final TreeMap<String, Order> orders = new TreeMap<>();
     private final Map<String, Pos> positions = new TreeMap<>();
     private final Map<String, Double> lastPrice = new TreeMap<>();
-    // the account (stored state) and its day
+    // the account (stored state) and its day; equity is realized, peak and dayStart are marked equity
     private double equity;
     private double peak;
     private long day = Long.MIN_VALUE;
     private double dayStart;
-    private double dayRealized;
     private int open;
     private double gross;
     private boolean kill;
@@ -172,8 +174,12 @@ public final class IndependentReference {
     public final List<PositionClosed> closed = new ArrayList<>();
     /** De-risk state changes, as "from -> to". */
     public final List<String> deRiskChanges = new ArrayList<>();
+    /** De-risk state changes with the time of the tick that made them, as "epoch ms from -> to". */
+    public final List<String> deRiskTimeline = new ArrayList<>();
     /** Kill switch activations. */
     public int killSwitches;
+    /** The times of the ticks that activated the kill switch, epoch ms. */
+    public final List<Long> killSwitchTimes = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -189,6 +195,17 @@ public final class IndependentReference {
         this.equity = rules.startingEquity;
         this.peak = equity;
         this.dayStart = equity;
+    }
+
+    /**
+     * A mutant for checking that the comparison can fail: the account's limits on realized equity only (the rule before
+     * marked equity), open positions ignored. Call before the first tick.
+     *
+     * @return this reference
+     */
+    public IndependentReference realizedEquityOnly() {
+        realizedOnly = true;
+        return this;
     }
 
     /** A closed candle's outcome for the portfolio: its regime and what the advisory needs, at event time end − 1. */
@@ -321,7 +338,7 @@ public final class IndependentReference {
         }
         double distance = Math.abs(close - stop);
         boolean safeSide = d == Direction.LONG ? stop < close : stop > close;
-        if (edge < rules.minEdge || !(distance > 0) || !safeSide || lossPct(viewDayRealized, viewDayStart) >= rules.dailyLossPct
+        if (edge < rules.minEdge || !(distance > 0) || !safeSide || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
                 || drawdownPct() >= rules.maxDrawdownPct || "HARD_DERISK".equals(deRisk)) {
             return;
         }
@@ -429,7 +446,7 @@ public final class IndependentReference {
                     p.size = total;
                     p.fee += f.feeUsd();
                     gross += f.price() * f.size();
-                    continue;
+                    continue;   // the mark stays the last tick's until this tick's marking below
                 }
                 p = new Pos();
                 p.id = f.positionId();
@@ -441,6 +458,7 @@ public final class IndependentReference {
                 p.target = f.takeProfit();
                 p.fee = f.feeUsd();
                 p.openedAt = f.filledAt();
+                p.mark = f.price();
                 positions.put(p.symbol, p);
                 open++;
                 gross += f.price() * f.size();
@@ -449,17 +467,23 @@ public final class IndependentReference {
                 double fees = p.fee + f.feeUsd();
                 double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
                 equity += pnl;
-                peak = Math.max(peak, equity);
-                dayRealized += pnl;
+                peak = Math.max(peak, marked());
                 open = Math.max(0, open - 1);
                 gross = Math.max(0, gross - p.entry * p.size);
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
                         Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
-                if (lossPct(dayRealized, dayStart) >= rules.dailyLossPct && !kill) {
-                    kill = true;
-                    killSwitches++;
-                }
             }
+        }
+        // mark to market: the symbol's position at this tick; the kill switch on the day's loss of marked equity, on any tick
+        Pos ticked = positions.get(t.symbol());
+        if (ticked != null) {
+            ticked.mark = t.price();
+        }
+        peak = Math.max(peak, marked());
+        if (lossPct(marked(), dayStart) >= rules.dailyLossPct && !kill) {
+            kill = true;
+            killSwitches++;
+            killSwitchTimes.add(t.timestamp());
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
@@ -468,6 +492,7 @@ public final class IndependentReference {
                 : "NORMAL";
         if (!state.equals(deRisk)) {
             deRiskChanges.add(deRisk + " -> " + state);
+            deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
             deRisk = state;
         }
     }
@@ -506,15 +531,13 @@ public final class IndependentReference {
 
     private boolean viewKill;
     private double viewDayStart;
-    private double viewDayRealized;
 
     /** The account as of {@code time}'s UTC day, without storing it: a later day starts fresh daily figures. */
     private void viewDay(long time) {
         long d = epochDay(time);
         boolean newDay = d > day;
         viewKill = newDay ? kill && !rules.resetDaily : kill;
-        viewDayStart = newDay ? equity : dayStart;
-        viewDayRealized = newDay ? 0 : dayRealized;
+        viewDayStart = newDay ? marked() : dayStart;
     }
 
     /** Stores the account's day (position state does, on every tick). */
@@ -524,17 +547,26 @@ public final class IndependentReference {
         if (d > day) {
             day = d;
             dayStart = viewDayStart;
-            dayRealized = 0;
             kill = viewKill;
         }
     }
 
-    private static double lossPct(double realized, double start) {
-        return realized >= 0 || start <= 0 ? 0 : -realized / start * 100;
+    /** @return the loss from the day's starting marked equity to {@code markedNow}, percent of the start (0 when none) */
+    private static double lossPct(double markedNow, double start) {
+        return markedNow >= start || start <= 0 ? 0 : (start - markedNow) / start * 100;
+    }
+
+    /** @return realized equity plus every open position at its mark less its entry fees */
+    private double marked() {
+        double m = equity;
+        for (Pos p : realizedOnly ? List.<Pos>of() : positions.values()) {
+            m += p.unrealized(p.mark) - p.fee;
+        }
+        return m;
     }
 
     private double drawdownPct() {
-        return peak > 0 ? (peak - equity) / peak * 100 : 0;
+        return peak > 0 ? (peak - marked()) / peak * 100 : 0;
     }
 
     private static long epochDay(long time) {
