@@ -56,6 +56,7 @@ public final class TimeWindowedStream<V> {
         TopologyNode n = builder.addProcessor(name,
                 () -> new WindowAggregateStage(name, store, windows, retention, emit::get, initializer, aggregator),
                 Set.of(store), List.of(node));
+        n.markKeyPartitioned();
         return new KeyedTable<>(builder, n, store, emit);
     }
 

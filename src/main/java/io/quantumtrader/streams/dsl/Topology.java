@@ -61,10 +61,14 @@ public final class Topology {
     /**
      * Checks the topology against the partition counts of its streams: the streams one sub-topology reads (a stream
      * and the table it joins, or merged streams) must have the same partition count (co-partitioning, as Kafka
-     * Streams requires).
+     * Streams requires); and in a sub-topology that runs more than one task, no aggregation after
+     * {@code groupByKey} and no join with a co-partitioned table may follow a {@code map} or {@code flatMap} (a new key
+     * is not in its partition: Kafka Streams would repartition; here the records of a key were aggregated in two
+     * tasks, or missed their table row, without a trace; found in review, 2026-12-05).
      *
      * @param partitionsOf the partition count of a stream (e.g. {@code s -> catalog.spec(s).partitions()})
-     * @throws TopologyException naming the sub-topology and the two streams that differ
+     * @throws TopologyException naming the sub-topology and the two streams that differ, or the node whose key changed
+     *                           and the node that needs it in its partition
      */
     public void validate(java.util.function.ToIntFunction<String> partitionsOf) {
         for (Subtopology s : taskSubtopologies()) {
@@ -81,7 +85,35 @@ public final class Topology {
                             + "merges) must be co-partitioned: give them the same partition count in the stream catalog");
                 }
             }
+            if (partitions > 1) {
+                for (TopologyNode n : s.nodes()) {
+                    TopologyNode changed = n.keyPartitioned() ? keyChangedBefore(n) : null;
+                    if (changed != null) {
+                        throw new TopologyException("sub-topology " + s.id() + " runs " + partitions + " tasks, and '"
+                                + changed.name() + "' gives records new keys before '" + n.name() + "', which needs "
+                                + "every record of a key in its key's partition: group with groupBy(selector, Type.class) "
+                                + "or move the records with repartition(...) first (or keep the key: mapValues)");
+                    }
+                }
+            }
         }
+    }
+
+    /** @return the nearest node before {@code node} in its sub-topology that gives records new keys, or null */
+    private static TopologyNode keyChangedBefore(TopologyNode node) {
+        java.util.Deque<TopologyNode> todo = new java.util.ArrayDeque<>(node.parents());
+        Set<TopologyNode> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            TopologyNode p = todo.poll();
+            if (!seen.add(p)) {
+                continue;
+            }
+            if (p.keyChanging()) {
+                return p;
+            }
+            todo.addAll(p.parents());
+        }
+        return null;
     }
 
     public String applicationId() {

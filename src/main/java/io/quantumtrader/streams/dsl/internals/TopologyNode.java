@@ -27,6 +27,8 @@ public final class TopologyNode {
     private final Set<String> stores;
     private final Function<Object, String> keySerializer;
     private boolean global;
+    private boolean keyChanging;
+    private boolean keyPartitioned;
     final List<TopologyNode> parents = new ArrayList<>();
     final List<TopologyNode> children = new ArrayList<>();
 
@@ -114,6 +116,22 @@ public final class TopologyNode {
     public Function<Object, String> keySerializer() { return keySerializer; }
 
     public List<TopologyNode> parents() { return Collections.unmodifiableList(parents); }
+
+    /** Marks this node as one that gives records new keys ({@code map}, {@code flatMap}): a key may leave its partition. */
+    public void markKeyChanging() { keyChanging = true; }
+
+    /** @return whether this node gives records new keys */
+    public boolean keyChanging() { return keyChanging; }
+
+    /**
+     * Marks this node as one that needs every record of a key in its key's partition (an aggregation after
+     * {@code groupByKey}, a join with a co-partitioned table): {@code Topology.validate} refuses a key changed before
+     * it in the same sub-topology when that runs more than one task.
+     */
+    public void markKeyPartitioned() { keyPartitioned = true; }
+
+    /** @return whether this node needs every record of a key in its key's partition */
+    public boolean keyPartitioned() { return keyPartitioned; }
 
     public List<TopologyNode> children() { return Collections.unmodifiableList(children); }
 

@@ -1,0 +1,124 @@
+package io.quantumtrader.streams.dsl;
+
+import io.quantumtrader.streams.processor.Processor;
+import io.quantumtrader.streams.record.Record;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Misuse of the DSL that used to build and then lose or mis-aggregate records on Redis while the one-partition test
+ * driver gave the right answer; each is now refused with a message that says what to do. Found in review (2026-12-05).
+ */
+class TopologyMisuseTest {
+
+    public record Order(String id, String account, long qty) {
+    }
+
+    public record Limit(String account, long maxQty) {
+    }
+
+    /** A key changed by map, then groupByKey: Kafka Streams would repartition; with 2 partitions, 7 of 10 were counted. */
+    static Topology countPerAccountAfterMap() {
+        TopologyBuilder b = new TopologyBuilder("misuse-count");
+        b.stream("orders", Order.class)
+                .map((id, o) -> KeyValue.pair(o.account(), o), Named.as("by-account"))
+                .filter((k, o) -> o.qty() > 0, Named.as("positive"))
+                .groupByKey()
+                .count(Materialized.as("orders-per-account"))
+                .toStream()
+                .to("order-counts");
+        return b.build();
+    }
+
+    /** A key changed by flatMap, then a join with a co-partitioned table: 3 of 10 orders missed their limit. */
+    static Topology checkAgainstLimitsAfterFlatMap() {
+        TopologyBuilder b = new TopologyBuilder("misuse-join");
+        KeyedTable<String, Limit> limits = b.table("limits", Limit.class, Materialized.as("limits", Limit.class));
+        b.stream("orders", Order.class)
+                .flatMap((id, o) -> List.of(KeyValue.pair(o.account(), o)), Named.as("by-account"))
+                .join(limits, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        return b.build();
+    }
+
+    @Test
+    void aKeyChangedBeforeGroupByKeyOrATableJoinIsRefusedWhenTheSubTopologyRunsSeveralTasks() {
+        assertThatThrownBy(() -> countPerAccountAfterMap().validate(stream -> 2))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("runs 2 tasks")
+                .hasMessageContaining("'by-account' gives records new keys before 'orders-per-account-aggregate'")
+                .hasMessageContaining("groupBy(selector, Type.class)");
+        assertThatThrownBy(() -> checkAgainstLimitsAfterFlatMap().validate(stream -> 4))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("'by-account' gives records new keys before 'limit-check'");
+        // one partition: every key is in the one task
+        assertThatCode(() -> countPerAccountAfterMap().validate(stream -> 1)).doesNotThrowAnyException();
+        assertThatCode(() -> checkAgainstLimitsAfterFlatMap().validate(stream -> 1)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void groupByRepartitionsAndMapValuesKeepsTheKey() {
+        TopologyBuilder b = new TopologyBuilder("misuse-none");
+        KeyedTable<String, Limit> limits = b.table("limits", Limit.class, Materialized.as("limits", Limit.class));
+        EventStream<String, Order> orders = b.stream("orders", Order.class);
+        orders.groupBy((id, o) -> o.account(), Order.class, Named.as("by-account"))
+                .count(Materialized.as("orders-per-account"))
+                .toStream()
+                .to("order-counts");
+        orders.repartition(Order.class, (id, o) -> o.account(), Named.as("to-account"))
+                .map((id, o) -> KeyValue.pair(o.account(), o), Named.as("account-key"))
+                .to("orders-by-account");
+        b.stream("orders-by-account", Order.class)
+                .mapValues(o -> o, Named.as("same"))
+                .join(limits, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        assertThatCode(() -> b.build().validate(stream -> 2)).doesNotThrowAnyException();
+    }
+
+    /** A processor per task: Kafka Streams' ApiUtils.checkSupplier refuses the same instance too. */
+    @Test
+    void aProcessorSupplierThatReturnsOneInstanceIsRefused() {
+        Processor<String, Order, String, Order> shared = new Processor<>() {
+            private io.quantumtrader.streams.processor.ProcessorContext<String, Order> ctx;
+
+            @Override
+            public void init(io.quantumtrader.streams.processor.ProcessorContext<String, Order> c) {
+                ctx = c;
+            }
+
+            @Override
+            public void process(Record<String, Order> r) {
+                ctx.forward(r);
+            }
+        };
+        TopologyBuilder b = new TopologyBuilder("misuse-shared");
+        EventStream<String, Order> orders = b.stream("orders", Order.class);
+        assertThatThrownBy(() -> orders.process(() -> shared, Named.as("pass")))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("processor 'pass': its ProcessorSupplier returned the same Processor twice");
+        assertThatThrownBy(() -> orders.process(() -> null, Named.as("none")))
+                .isInstanceOf(TopologyException.class).hasMessageContaining("returned null");
+        // a lambda that captures nothing is one instance too, but can keep no task's context: allowed
+        assertThatCode(() -> orders.process(() -> record -> { }, Named.as("sink-nothing"))).doesNotThrowAnyException();
+    }
+
+    /** The store's JSON serde knows the class alone: ArrayList<Order> read back held maps, and every record failed. */
+    @Test
+    void anAggregateOfAGenericClassIsRefused() {
+        TopologyBuilder b = new TopologyBuilder("misuse-generic");
+        GroupedStream<Order> grouped = b.stream("orders", Order.class).groupByKey();
+        assertThatThrownBy(() -> grouped.aggregate(ArrayList<Order>::new, (k, o, list) -> {
+            list.add(o);
+            return list;
+        }, Materialized.as("order-lists")))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("store 'order-lists' would hold java.util.ArrayList, a generic class")
+                .hasMessageContaining("Wrap the aggregate in a record");
+    }
+}
