@@ -103,8 +103,18 @@ public final class TopologyTestDriver implements AutoCloseable {
         }
     }
 
-    /** @return an input for {@code stream}; values are encoded as JSON envelopes, as a publisher would */
+    /**
+     * @return an input for {@code stream}; values are encoded as JSON envelopes, as a publisher would
+     * @throws IllegalArgumentException when no source or global table of the topology reads {@code stream}
+     */
     public <V> TestInputStream<V> createInputStream(String stream) {
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        topology.taskSubtopologies().forEach(s -> read.addAll(s.sourceStreams()));
+        topology.globalStores().values().forEach(g -> read.add(g.stream()));
+        if (!read.contains(stream)) {
+            // as Kafka Streams' driver ("Unknown topic"): a misspelt input made a test of "no output" pass untested
+            throw new IllegalArgumentException("the topology reads no stream '" + stream + "'; it reads " + read);
+        }
         return new TestInputStream<>(this, stream);
     }
 

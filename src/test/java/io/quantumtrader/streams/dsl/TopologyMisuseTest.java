@@ -121,4 +121,16 @@ class TopologyMisuseTest {
                 .hasMessageContaining("store 'order-lists' would hold java.util.ArrayList, a generic class")
                 .hasMessageContaining("Wrap the aggregate in a record");
     }
+
+    /** As Kafka Streams' test driver: a misspelt input stream made a test of "no output" pass without testing anything. */
+    @Test
+    void theTestDriverRefusesAnInputStreamTheTopologyDoesNotRead() {
+        try (io.quantumtrader.streams.testing.TopologyTestDriver driver =
+                     new io.quantumtrader.streams.testing.TopologyTestDriver(countPerAccountAfterMap())) {
+            assertThatThrownBy(() -> driver.createInputStream("order"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the topology reads no stream 'order'; it reads [orders]");
+            assertThatCode(() -> driver.createInputStream("orders")).doesNotThrowAnyException();
+        }
+    }
 }
