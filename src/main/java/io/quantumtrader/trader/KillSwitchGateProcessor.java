@@ -7,7 +7,6 @@ import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.NoSignal;
-import io.quantumtrader.trader.events.Regime;
 import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.Signal;
 import io.quantumtrader.trader.risk.Account;
@@ -81,7 +80,7 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
                 if (a.killSwitch() || rebase) {
                     Account after = rebase ? a.reset().drawdownRebased() : a.reset();
                     if (rebase) {
-                        int chaotic = (int) regimes.all().values().stream().filter(g -> g.regime() == Regime.CHAOTIC).count();
+                        int chaotic = RegimeStore.chaoticSymbols(regimes);
                         DeRiskState state = DeRisk.of(rules, after.drawdownPct(), chaotic);
                         if (state != after.deRisk()) {
                             deRisk = new DeRiskUpdate(after.name(), state.name(), after.deRisk().name(),

@@ -95,8 +95,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% of marked equity >= %.1f%% limit",
                     a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
         }
-        int chaotic = (int) regimes.all().values().stream()
-                .filter(g -> g.regime() == io.quantumtrader.trader.events.Regime.CHAOTIC).count();
+        int chaotic = RegimeStore.chaoticSymbols(regimes);
         DeRiskState state = DeRisk.of(rules, a.drawdownPct(), chaotic);
         DeRiskUpdate deRisk = null;
         if (state != a.deRisk()) {
