@@ -20,8 +20,9 @@ import io.quantumtrader.trader.signal.SignalAdvisory;
  * of the {@code kill-switch} global table (the broadcast of {@code risk.kill_switch.activated}, DESIGN §7).
  * <ul>
  *   <li>An operator's reset there ({@code active=false}) that this gate has not applied yet turns the account's kill
- *       switch off and, when the operator asked for it ({@code rebaseDrawdown}), measures its drawdown from the current
- *       marked equity on ({@link Account#drawdownRebased()}: the drawdown halts end) and recomputes the de-risk state
+ *       switch off and, when the operator asked for it ({@code rebaseDrawdown}), measures its drawdown from now on
+ *       ({@link Account#drawdownRebased()}: the peak becomes the lower of the realized and the marked equity, the
+ *       drawdown halts end) and recomputes the de-risk state
  *       at once ({@link DeRisk#of}, with the symbols whose latest regime in {@code regimes} is CHAOTIC, as position
  *       state does), so the signal that brought the reset is judged in the new state and the change is published
  *       ({@code risk.derisk_state.update}); once (the reset's time is kept in {@code kill-switch-resets}), and is
@@ -81,11 +82,11 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
                     Account after = rebase ? a.reset().drawdownRebased() : a.reset();
                     if (rebase) {
                         int chaotic = RegimeStore.chaoticSymbols(regimes);
-                        DeRiskState state = DeRisk.of(rules, after.drawdownPct(), chaotic);
+                        DeRiskState state = DeRisk.of(rules, after.deRisk(), after.drawdownPct(), chaotic);
                         if (state != after.deRisk()) {
                             deRisk = new DeRiskUpdate(after.name(), state.name(), after.deRisk().name(),
                                     Math.round(after.drawdownPct() * 1000) / 1000.0, chaotic,
-                                    DeRisk.reason(rules, state, after.drawdownPct(), chaotic) + " (drawdown re-based by the operator)",
+                                    DeRisk.reason(rules, after.deRisk(), state, after.drawdownPct(), chaotic) + " (drawdown re-based by the operator)",
                                     r.timestamp());
                             after = after.withDeRisk(state);
                         }

@@ -22,10 +22,11 @@ import java.util.List;
 
 /**
  * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
- * them from exit fills, books realized P&amp;L in the account, marks the tick's symbol's open position at the tick's
+ * them from exit fills, books realized P&amp;L in the account, marks the open position of the tick's own symbol
+ * ({@code tick().symbol()}, not the record key: a tick keyed by another symbol marks no other position) at the tick's
  * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
  * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
- * ({@link DeRisk}, on the drawdown of marked equity).
+ * ({@link DeRisk}, on the drawdown of marked equity from the peak of realized equity, with hysteresis).
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
@@ -81,9 +82,10 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             }
         }
         double mark = r.value().tick().price();
-        Position ticked = positions.get(r.key());
+        String symbol = r.value().tick().symbol();   // the tick's own symbol, not the record key (found in review, 2026-12-06)
+        Position ticked = symbol == null ? null : positions.get(symbol);
         if (ticked != null && ticked.markPrice() != mark) {
-            positions.put(r.key(), ticked.markedAt(mark));
+            positions.put(symbol, ticked.markedAt(mark));
         }
         double unrealized = 0;
         for (Position p : positions.all().values()) {
@@ -96,11 +98,11 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                     a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
         }
         int chaotic = RegimeStore.chaoticSymbols(regimes);
-        DeRiskState state = DeRisk.of(rules, a.drawdownPct(), chaotic);
+        DeRiskState state = DeRisk.of(rules, a.deRisk(), a.drawdownPct(), chaotic);
         DeRiskUpdate deRisk = null;
         if (state != a.deRisk()) {
             deRisk = new DeRiskUpdate(a.name(), state.name(), a.deRisk().name(), Math.round(a.drawdownPct() * 1000) / 1000.0,
-                    chaotic, DeRisk.reason(rules, state, a.drawdownPct(), chaotic), r.timestamp());
+                    chaotic, DeRisk.reason(rules, a.deRisk(), state, a.drawdownPct(), chaotic), r.timestamp());
             a = a.withDeRisk(state);
         }
         accounts.put(Account.PAPER, a);

@@ -62,9 +62,9 @@ class KillSwitchResetKeepsDrawdownTest {
             a = a.onDay(now, false).opened(50_000);
             double loss = -a.dayStartEquityUsd() * 0.05;   // a day that trips the kill switch (5 %)
             a = a.closed(50_000, loss).killed();
-            a = a.withDeRisk(DeRisk.of(RULES, a.drawdownPct(), 0));   // position state, after the fill
+            a = a.withDeRisk(DeRisk.of(RULES, a.deRisk(), a.drawdownPct(), 0));   // position state, after the fill
             a = gate(a, now + DAY / 2, now + DAY / 2 + 1);   // the operator resets the kill switch (kill-switch-reset)
-            a = a.withDeRisk(DeRisk.of(RULES, a.drawdownPct(), 0));   // next tick
+            a = a.withDeRisk(DeRisk.of(RULES, a.deRisk(), a.drawdownPct(), 0));   // next tick
         }
         double lostFromStart = (RULES.startingEquityUsd() - a.equityUsd()) / RULES.startingEquityUsd() * 100;
         Account next = a.onDay(T0 + 3 * DAY, false);

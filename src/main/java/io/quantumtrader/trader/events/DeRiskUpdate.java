@@ -5,7 +5,7 @@ package io.quantumtrader.trader.events;
  *
  * @param state          NORMAL, SOFT_DERISK or HARD_DERISK
  * @param previous       the state before
- * @param drawdownPct    drawdown of marked equity from its peak when it changed, percent
+ * @param drawdownPct    drawdown of marked equity from the peak of realized equity when it changed, percent
  * @param chaoticSymbols symbols in a volatility spike (latest regime CHAOTIC) when it changed
  * @param reason         why, in words
  * @param changedAt      event time, epoch ms

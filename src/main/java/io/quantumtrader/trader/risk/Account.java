@@ -3,14 +3,17 @@ package io.quantumtrader.trader.risk;
 /**
  * The paper account the risk kernel judges against (kept in the {@code account} store). Its risk limits are on
  * <em>marked equity</em> ({@link #markedEquityUsd()}): realized equity plus the open positions' unrealized P&amp;L at
- * their marks (each symbol's latest tick the portfolio processed) less the entry fees already paid. The peak, the
- * drawdown, the day's starting equity and the daily loss (hence the kill switch) are on it, so an open position losing
- * money counts toward the daily loss limit and the drawdown before it is closed. Sizing and the gross exposure cap
+ * their marks (each symbol's latest tick the portfolio processed) less the entry fees already paid. The drawdown, the
+ * day's starting equity and the daily loss (hence the kill switch) are on it, so an open position losing money counts
+ * toward the daily loss limit and the drawdown before it is closed. The peak (high-water mark) the drawdown is measured
+ * from is the highest <em>realized</em> equity: an unrealized gain, and so one bad upward print, never raises it (found
+ * in review, 2026-12-06: a fat-finger tick set a phantom peak of marked equity and halted the account in HARD_DERISK). Sizing and the gross exposure cap
  * stay on realized equity ({@link #equityUsd}) and entry notional; the daily figures of trades and realized P&amp;L
  * (and {@code risk.daily_status.update}) stay realized.
  *
  * @param equityUsd         starting equity plus realized P&amp;L, USD
- * @param peakEquityUsd     highest marked equity so far, USD
+ * @param peakEquityUsd     high-water mark: highest realized equity ({@code equityUsd}) so far, or the equity an
+ *                          operator re-based the drawdown to ({@link #drawdownRebased()}), USD
  * @param day               current UTC day, epoch day
  * @param dayStartEquityUsd marked equity at the start of {@code day}, USD
  * @param dailyRealizedUsd  realized P&amp;L of {@code day}, USD
@@ -21,7 +24,7 @@ package io.quantumtrader.trader.risk;
  * @param killSwitch        true once the daily loss limit was breached, until a human reset
  *                          ({@link #reset()}; {@link #drawdownRebased()} ends the drawdown halts)
  * @param killSwitches      kill switch activations so far
- * @param maxDrawdownPct    largest drawdown of marked equity from peak seen, percent
+ * @param maxDrawdownPct    largest drawdown of marked equity from the peak seen ({@link #drawdownPct()}), percent
  * @param deRisk            the de-risk state ({@link DeRisk})
  * @param unrealizedUsd     the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
  *                          (0 when flat; {@code null}, from an account stored before marks were kept, reads as 0);
@@ -93,7 +96,8 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * @param realizedPnl       its realized P&amp;L after all fees, USD
      * @param positionMarkedUsd its part of {@code unrealizedUsd} (its unrealized P&amp;L at its mark less its entry fees,
      *                          USD), which leaves the marked figures as it is realized
-     * @return this account with a position closed: realized P&amp;L booked, drawdown of marked equity tracked
+     * @return this account with a position closed: realized P&amp;L booked, the peak raised to the realized equity
+     *         when higher, the largest drawdown of marked equity tracked
      */
     public Account closed(double notional, double realizedPnl, double positionMarkedUsd) {
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
@@ -104,7 +108,8 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
 
     /**
      * @param unrealizedUsd the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
-     * @return this account marked: the peak and the largest drawdown follow the new marked equity
+     * @return this account marked: the largest drawdown follows the new marked equity; the peak does not move (it is
+     *         on realized equity)
      */
     public Account marked(double unrealizedUsd) {
         return unrealizedUsd == this.unrealizedUsd.doubleValue() ? this
@@ -112,10 +117,13 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
                 openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd).peaked();
     }
 
-    /** @return this account with the peak and the largest drawdown updated to its marked equity */
+    /**
+     * @return this account with the peak raised to its realized equity when that is higher (never to its marked equity)
+     *         and the largest drawdown (of marked equity from that peak) updated
+     */
     private Account peaked() {
-        double peak = Math.max(peakEquityUsd, markedEquityUsd());
-        double drawdown = peak > 0 ? (peak - markedEquityUsd()) / peak * 100 : 0;
+        double peak = Math.max(peakEquityUsd, equityUsd);
+        double drawdown = drawdownPct(peak, markedEquityUsd());
         return peak == peakEquityUsd && drawdown <= maxDrawdownPct ? this
                 : new Account(name, equityUsd, peak, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
                 openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk, unrealizedUsd);
@@ -130,9 +138,17 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return loss <= 0 || dayStartEquityUsd <= 0 ? 0 : loss / dayStartEquityUsd * 100;
     }
 
-    /** @return current drawdown of marked equity from its peak, percent */
+    /**
+     * @return current drawdown of marked equity from the peak of realized equity, percent of the peak:
+     *         {@code (peakEquityUsd - markedEquityUsd()) / peakEquityUsd * 100}; 0 when the marked equity is at or above
+     *         the peak (an unrealized gain is no negative drawdown)
+     */
     public double drawdownPct() {
-        return peakEquityUsd > 0 ? (peakEquityUsd - markedEquityUsd()) / peakEquityUsd * 100 : 0;
+        return drawdownPct(peakEquityUsd, markedEquityUsd());
+    }
+
+    private static double drawdownPct(double peakUsd, double markedUsd) {
+        return peakUsd > 0 && markedUsd < peakUsd ? (peakUsd - markedUsd) / peakUsd * 100 : 0;
     }
 
     /** @return this account with the kill switch off (a human reset) */
@@ -143,8 +159,13 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
 
     /**
      * A human decision beside the reset ({@code kill-switch-reset --rebase-drawdown}): the drawdown is measured from
-     * the current marked equity on (the peak becomes the marked equity), so the drawdown halts (HARD_DERISK, SOFT_DERISK
-     * by drawdown, {@code maxDrawdownPct}) end. Without it an account flat in HARD_DERISK or past the maximum drawdown
+     * now on: the peak becomes the lower of the realized and the marked equity, so the drawdown is 0 at once and the
+     * drawdown halts (HARD_DERISK, SOFT_DERISK by drawdown, {@code maxDrawdownPct}) end. The lower of the two: with an
+     * open loss the peak is the marked equity (the loss already suffered is forgiven, as the operator decided); with an
+     * open gain it is the realized equity, because the peak never holds an unrealized gain (the high-water mark rule:
+     * a re-base during a bad print must not set a phantom peak either). The peak rises again only with realized
+     * equity; a close that leaves realized equity above a peak re-based below it (an open loss at the re-base) raises the
+     * peak to it. Without it an account flat in HARD_DERISK or past the maximum drawdown
      * could never trade again (found in review, 2026-12-05); a separate decision, not part of every reset: applied with
      * each routine kill-switch reset it erased the drawdown limits across days (found in review of the first version).
      * The kill-switch gate recomputes the de-risk state as it applies the re-base.
@@ -152,7 +173,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * @return this account re-based; {@link #maxDrawdownPct} (the largest drawdown seen) is kept
      */
     public Account drawdownRebased() {
-        return new Account(name, equityUsd, markedEquityUsd(), day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+        return new Account(name, equityUsd, Math.min(equityUsd, markedEquityUsd()), day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
                 openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
     }
 

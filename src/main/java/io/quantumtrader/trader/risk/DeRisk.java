@@ -2,10 +2,19 @@ package io.quantumtrader.trader.risk;
 
 /**
  * Decides the de-risk state from the account's drawdown and the market's volatility (DESIGN §7; thresholds in
- * {@code config/risk-rules.yaml}): HARD_DERISK when the drawdown of marked equity from its peak
- * ({@link Account#drawdownPct()}) reached {@code hardDeriskDrawdownPct}; SOFT_DERISK when it reached {@code softDeriskDrawdownPct} or when at least one symbol
- * is in a volatility spike (its latest regime is CHAOTIC) and {@code softDeriskOnVolatilitySpike}; NORMAL otherwise.
- * A threshold of 0 disables that rule. Plain Java.
+ * {@code config/risk-rules.yaml}): HARD_DERISK when the drawdown of marked equity from the peak of realized equity
+ * ({@link Account#drawdownPct()}) reached {@code hardDeriskDrawdownPct}; SOFT_DERISK when it reached
+ * {@code softDeriskDrawdownPct} or when at least one symbol is in a volatility spike (its latest regime is CHAOTIC) and
+ * {@code softDeriskOnVolatilitySpike}; NORMAL otherwise. A threshold of 0 disables that rule.
+ *
+ * <p>Hysteresis ({@code deriskHysteresisPct}, percentage points of drawdown; 0: none): entering a state is as above,
+ * but an account in HARD_DERISK leaves it only once the drawdown is below {@code hardDeriskDrawdownPct -
+ * deriskHysteresisPct}, and an account in SOFT_DERISK or HARD_DERISK is held in (at least) SOFT_DERISK by the drawdown
+ * until it is below {@code softDeriskDrawdownPct - deriskHysteresisPct}. Without it a drawdown hovering at a threshold
+ * (now recomputed from a mark on every tick) changed the state on every tick, each change published and each cancelling
+ * pending entries or halving sizes (found in review, 2026-12-06). The volatility-spike rule has no hysteresis (it follows
+ * the regimes, which change per candle); the state does not record why SOFT_DERISK was entered, so a SOFT_DERISK entered
+ * on a spike is also held while the drawdown is within the margin below the soft threshold. Plain Java.
  */
 public final class DeRisk {
 
@@ -13,19 +22,32 @@ public final class DeRisk {
     }
 
     /**
-     * @param drawdownPct    drawdown of marked equity from its peak, percent
+     * @param current        the account's de-risk state now (the hysteresis depends on it)
+     * @param drawdownPct    drawdown of marked equity from the peak of realized equity, percent
      * @param chaoticSymbols symbols whose latest regime is CHAOTIC
-     * @return the state these figures put the account in
+     * @return the state these figures put an account in state {@code current} in
      */
-    public static DeRiskState of(RiskRules rules, double drawdownPct, int chaoticSymbols) {
-        if (rules.hardDeriskDrawdownPct() > 0 && drawdownPct >= rules.hardDeriskDrawdownPct()) {
+    public static DeRiskState of(RiskRules rules, DeRiskState current, double drawdownPct, int chaoticSymbols) {
+        if (rules.hardDeriskDrawdownPct() > 0 && drawdownPct >= hardExit(rules, current)) {
             return DeRiskState.HARD_DERISK;
         }
-        if ((rules.softDeriskDrawdownPct() > 0 && drawdownPct >= rules.softDeriskDrawdownPct())
+        if ((rules.softDeriskDrawdownPct() > 0 && drawdownPct >= softExit(rules, current))
                 || (rules.softDeriskOnVolatilitySpike() && chaoticSymbols > 0)) {
             return DeRiskState.SOFT_DERISK;
         }
         return DeRiskState.NORMAL;
+    }
+
+    /** @return the drawdown (percent) at or above which an account in {@code current} is (or stays) in HARD_DERISK */
+    private static double hardExit(RiskRules rules, DeRiskState current) {
+        return current == DeRiskState.HARD_DERISK
+                ? rules.hardDeriskDrawdownPct() - rules.deriskHysteresisPct() : rules.hardDeriskDrawdownPct();
+    }
+
+    /** @return the drawdown (percent) at or above which an account in {@code current} is (or stays) in SOFT_DERISK */
+    private static double softExit(RiskRules rules, DeRiskState current) {
+        return current == DeRiskState.NORMAL
+                ? rules.softDeriskDrawdownPct() : rules.softDeriskDrawdownPct() - rules.deriskHysteresisPct();
     }
 
     /**
@@ -38,13 +60,21 @@ public final class DeRisk {
                 && account.grossExposureUsd() - closingNotionalUsd > account.equityUsd() * rules.grossExposureCapPct() / 100;
     }
 
-    /** @return why the account is in {@code state}, in words */
-    public static String reason(RiskRules rules, DeRiskState state, double drawdownPct, int chaoticSymbols) {
+    /**
+     * @param current the state the account was in before {@code state} (the hysteresis: a state held below its entry
+     *                threshold says so)
+     * @return why the account is in {@code state}, in words
+     */
+    public static String reason(RiskRules rules, DeRiskState current, DeRiskState state, double drawdownPct, int chaoticSymbols) {
         return switch (state) {
-            case HARD_DERISK -> String.format("drawdown %.2f%% >= %.1f%%", drawdownPct, rules.hardDeriskDrawdownPct());
+            case HARD_DERISK -> drawdownPct >= rules.hardDeriskDrawdownPct()
+                    ? String.format("drawdown %.2f%% >= %.1f%%", drawdownPct, rules.hardDeriskDrawdownPct())
+                    : String.format("drawdown %.2f%% still >= %.1f%% (hysteresis)", drawdownPct, hardExit(rules, current));
             case SOFT_DERISK -> rules.softDeriskDrawdownPct() > 0 && drawdownPct >= rules.softDeriskDrawdownPct()
                     ? String.format("drawdown %.2f%% >= %.1f%%", drawdownPct, rules.softDeriskDrawdownPct())
-                    : chaoticSymbols + " symbol(s) in a volatility spike";
+                    : rules.softDeriskOnVolatilitySpike() && chaoticSymbols > 0
+                    ? chaoticSymbols + " symbol(s) in a volatility spike"
+                    : String.format("drawdown %.2f%% still >= %.1f%% (hysteresis)", drawdownPct, softExit(rules, current));
             case NORMAL -> String.format("drawdown %.2f%%, no volatility spike", drawdownPct);
         };
     }

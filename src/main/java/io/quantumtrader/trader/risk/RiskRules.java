@@ -13,7 +13,8 @@ import java.io.InputStream;
  * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %)
  * @param dailyLossLimitPct   the day's loss of marked equity (realized and open positions at their marks) that trips the
  *                            kill switch, percent of the day's starting marked equity (seed §5: 5 %)
- * @param maxDrawdownPct      drawdown of marked equity from its peak beyond which nothing new is approved, percent
+ * @param maxDrawdownPct      drawdown of marked equity from the peak of realized equity beyond which nothing new is
+ *                            approved, percent
  * @param maxOpenPositions    open positions at most (symbols with a position or a pending entry; an add is not a new one)
  * @param grossExposureCapPct gross entry notional of open positions plus pending entry orders at most, percent of
  *                            realized equity (seed quant_engine: 130 %)
@@ -22,44 +23,57 @@ import java.io.InputStream;
  *                            operator's morning reset); false (the default): only a human reset clears it (seed §5)
  * @param allowAdds           whether an approved signal in the direction of an open position adds to it (NORMAL
  *                            de-risk state only); false: refused ("a position in X is open")
- * @param softDeriskDrawdownPct drawdown of marked equity from peak at which the account enters SOFT_DERISK, percent (0: never)
- * @param hardDeriskDrawdownPct drawdown of marked equity from peak at which the account enters HARD_DERISK, percent (0: never)
+ * @param softDeriskDrawdownPct drawdown of marked equity from the peak of realized equity at which the account enters
+ *                            SOFT_DERISK, percent (0: never)
+ * @param hardDeriskDrawdownPct drawdown of marked equity from the peak of realized equity at which the account enters
+ *                            HARD_DERISK, percent (0: never)
  * @param softDeriskOnVolatilitySpike whether a symbol in a volatility spike (CHAOTIC) puts the account in SOFT_DERISK
+ * @param deriskHysteresisPct how far below its entry threshold the drawdown must fall to leave HARD_DERISK or a
+ *                            drawdown's SOFT_DERISK, percentage points of drawdown (default 0.5; 0: no hysteresis;
+ *                            {@link DeRisk})
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
-                        boolean softDeriskOnVolatilitySpike) {
+                        boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct) {
 
     /**
      * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
-     *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown
+     *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown,
+     *         each left 0.5 percentage points below its threshold
      */
     public static RiskRules defaults() {
-        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true);
+        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5);
     }
 
-    /** @return the first eight rules as given, adds allowed and the de-risk thresholds of {@link #defaults()} */
+    /** @return the first eight rules as given, adds allowed and the de-risk rules of {@link #defaults()} */
     public static RiskRules of(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                                int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily) {
         RiskRules d = defaults();
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, d.allowAdds, d.softDeriskDrawdownPct,
-                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike);
+                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct);
     }
 
     /** @return these rules with the daily kill switch reset on or off */
     public RiskRules withKillSwitchResetsDaily(boolean reset) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
-                softDeriskOnVolatilitySpike);
+                softDeriskOnVolatilitySpike, deriskHysteresisPct);
     }
 
-    /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule */
+    /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
     public RiskRules withDerisk(double softDrawdownPct, double hardDrawdownPct, boolean onVolatilitySpike) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
-                onVolatilitySpike);
+                onVolatilitySpike, deriskHysteresisPct);
+    }
+
+    /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
+    public RiskRules withDeriskHysteresis(double pct) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct);
     }
 
     /**

@@ -47,7 +47,8 @@ import java.util.TreeSet;
  * outcome updates the symbol's regime and, for a signal, runs kill-switch gate → risk → sizer → order entry; a tick
  * runs the venue (fills the symbol's orders placed before it) → positions and account (the symbol's position marked at
  * the tick; daily loss, kill switch and de-risk state on marked equity: realized equity plus the open positions at
- * their marks less their entry fees) → exit checks (an exit order fills on the next tick of its symbol). Call {@link #end()} after the
+ * their marks less their entry fees; the drawdown from the highest realized equity; the de-risk state left only below
+ * its threshold less the hysteresis margin) → exit checks (an exit order fills on the next tick of its symbol). Call {@link #end()} after the
  * last tick.
  */
 public final class IndependentReference {
@@ -55,7 +56,7 @@ public final class IndependentReference {
     /** The rules, read from config/risk-rules.yaml by this class (not by the trading code's parser). */
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
-                        double hardDrawdownPct, boolean softOnSpike, double slippageBps, double feeBps) {
+                        double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -65,7 +66,7 @@ public final class IndependentReference {
                         num(m, "max-drawdown-pct"), (int) num(m, "max-open-positions"), num(m, "gross-exposure-cap-pct"),
                         num(m, "min-edge-score"), bool(m, "kill-switch-resets-daily"), bool(m, "allow-adds"),
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
-                        bool(m, "soft-derisk-on-volatility-spike"), 5, 10);
+                        bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -74,19 +75,19 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, slippageBps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, bps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, slippageBps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps);
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -150,7 +151,7 @@ public final class IndependentReference {
 
     private final Rules rules;
     private final long candleMs;
-    private boolean realizedOnly;
+    private boolean peakOnMarks;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -159,7 +160,8 @@ public final class IndependentReference {
     private final TreeMap<String, Order> orders = new TreeMap<>();
     private final Map<String, Pos> positions = new TreeMap<>();
     private final Map<String, Double> lastPrice = new TreeMap<>();
-    // the account (stored state) and its day; equity is realized, peak and dayStart are marked equity
+    // the account (stored state) and its day; equity is realized, the peak is the highest realized equity (a high-water
+    // mark an unrealized gain never raises), dayStart is marked equity
     private double equity;
     private double peak;
     private long day = Long.MIN_VALUE;
@@ -198,13 +200,13 @@ public final class IndependentReference {
     }
 
     /**
-     * A mutant for checking that the comparison can fail: the account's limits on realized equity only (the rule before
-     * marked equity), open positions ignored. Call before the first tick.
+     * A mutant for checking that the comparison can fail: the peak follows the marked equity (the rule before the
+     * high-water mark on realized equity, when one bad upward print set a phantom peak). Call before the first tick.
      *
      * @return this reference
      */
-    public IndependentReference realizedEquityOnly() {
-        realizedOnly = true;
+    public IndependentReference peakOnMarkedEquity() {
+        peakOnMarks = true;
         return this;
     }
 
@@ -467,7 +469,7 @@ public final class IndependentReference {
                 double fees = p.fee + f.feeUsd();
                 double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
                 equity += pnl;
-                peak = Math.max(peak, marked());
+                peak = Math.max(peak, equity);   // the high-water mark rises with realized equity only
                 open = Math.max(0, open - 1);
                 gross = Math.max(0, gross - p.entry * p.size);
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
@@ -475,11 +477,13 @@ public final class IndependentReference {
             }
         }
         // mark to market: the symbol's position at this tick; the kill switch on the day's loss of marked equity, on any tick
-        Pos ticked = positions.get(t.symbol());
+        Pos ticked = positions.get(t.symbol());   // the tick's own symbol's position
         if (ticked != null) {
             ticked.mark = t.price();
         }
-        peak = Math.max(peak, marked());
+        if (peakOnMarks) {
+            peak = Math.max(peak, marked());
+        }
         if (lossPct(marked(), dayStart) >= rules.dailyLossPct && !kill) {
             kill = true;
             killSwitches++;
@@ -487,8 +491,11 @@ public final class IndependentReference {
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
-        String state = rules.hardDrawdownPct > 0 && dd >= rules.hardDrawdownPct ? "HARD_DERISK"
-                : (rules.softDrawdownPct > 0 && dd >= rules.softDrawdownPct) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
+        // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
+        double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);
+        double softAt = rules.softDrawdownPct - ("NORMAL".equals(deRisk) ? 0 : rules.hysteresisPct);
+        String state = rules.hardDrawdownPct > 0 && dd >= hardAt ? "HARD_DERISK"
+                : (rules.softDrawdownPct > 0 && dd >= softAt) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
                 : "NORMAL";
         if (!state.equals(deRisk)) {
             deRiskChanges.add(deRisk + " -> " + state);
@@ -559,14 +566,16 @@ public final class IndependentReference {
     /** @return realized equity plus every open position at its mark less its entry fees */
     private double marked() {
         double m = equity;
-        for (Pos p : realizedOnly ? List.<Pos>of() : positions.values()) {
+        for (Pos p : positions.values()) {
             m += p.unrealized(p.mark) - p.fee;
         }
         return m;
     }
 
+    /** @return the marked equity's drawdown from the highest realized equity, percent (0 at or above it) */
     private double drawdownPct() {
-        return peak > 0 ? (peak - marked()) / peak * 100 : 0;
+        double m = marked();
+        return peak > 0 && m < peak ? (peak - m) / peak * 100 : 0;
     }
 
     private static long epochDay(long time) {

@@ -120,7 +120,7 @@ class RiskKernelTest {
                 .isEqualTo("opposite the open SHORT position in BTC-USD");
         Exposure closing = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, true), List.of(), s -> true);
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, closing, 0).vetoReason()).isEqualTo("the position in BTC-USD is closing");
-        RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true);
+        RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true, 0.5);
         assertThat(new RiskKernel(noAdds, 0).evaluate(signal(1000, 900, 50), one, same, 0).vetoReason())
                 .isEqualTo("a position in BTC-USD is open");
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one.withDeRisk(DeRiskState.SOFT_DERISK), same, 0).vetoReason())
@@ -144,11 +144,22 @@ class RiskKernelTest {
         RiskEvaluation hard = KERNEL.evaluate(signal(1000, 900, 50), fresh().withDeRisk(DeRiskState.HARD_DERISK), Exposure.none(), 0);
         assertThat(hard.vetoReason()).isEqualTo("hard de-risk: no new entries");
 
-        assertThat(DeRisk.of(RULES, 0, 0)).isEqualTo(DeRiskState.NORMAL);
-        assertThat(DeRisk.of(RULES, 0, 1)).isEqualTo(DeRiskState.SOFT_DERISK);
-        assertThat(DeRisk.of(RULES, 3.0, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
-        assertThat(DeRisk.of(RULES, 8.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
-        assertThat(DeRisk.of(RULES.withDerisk(0, 0, false), 50, 3)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES, DeRiskState.NORMAL, 0, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES, DeRiskState.NORMAL, 0, 1)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.NORMAL, 3.0, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.NORMAL, 8.0, 0)).isEqualTo(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.of(RULES.withDerisk(0, 0, false), DeRiskState.NORMAL, 50, 3)).isEqualTo(DeRiskState.NORMAL);
+        // hysteresis (0.5 percentage points): entering unchanged, leaving below the threshold less the margin
+        assertThat(DeRisk.of(RULES, DeRiskState.NORMAL, 2.9, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES, DeRiskState.SOFT_DERISK, 2.5, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.SOFT_DERISK, 2.49, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES, DeRiskState.SOFT_DERISK, 7.9, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.HARD_DERISK, 7.5, 0)).isEqualTo(DeRiskState.HARD_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.HARD_DERISK, 7.49, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.HARD_DERISK, 2.6, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
+        assertThat(DeRisk.of(RULES, DeRiskState.HARD_DERISK, 2.4, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES.withDeriskHysteresis(0), DeRiskState.SOFT_DERISK, 2.9, 0)).isEqualTo(DeRiskState.NORMAL);
+        assertThat(DeRisk.of(RULES.withDeriskHysteresis(0), DeRiskState.HARD_DERISK, 7.9, 0)).isEqualTo(DeRiskState.SOFT_DERISK);
 
         // HARD_DERISK reduces to the cap: 135,000 USD open against 130 % of 100,000; a 10,000 exit already placed suffices
         Account over = fresh().opened(135_000).withDeRisk(DeRiskState.HARD_DERISK);
