@@ -133,7 +133,10 @@ public final class QuantumTraderTopology {
 
         // ---- market data, partitioned by symbol: three feed-forward sub-topologies, each reading through its group ----
         // candles: ticks -> 1-minute OHLCV candles (event-time tumbling windows, grace, emitted once when they close)
-        EventStream<String, PriceTick> marketTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"));
+        // a tick's subject must be its symbol: one keyed by another symbol would join that symbol's candles and mark,
+        // fill and exit its positions at a foreign price (refused at the source, dead-lettered)
+        EventStream<String, PriceTick> marketTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"))
+                .requireSubject(PriceTick::symbol);
         EventStream<String, Candle> candles = marketTicks.groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())

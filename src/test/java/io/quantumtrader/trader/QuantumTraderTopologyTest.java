@@ -65,4 +65,19 @@ class QuantumTraderTopologyTest {
                     .singleElement().satisfies(c -> assertThat(c.close()).isEqualTo(100));
         }
     }
+
+    /**
+     * A tick keyed by another symbol than its own is dead-lettered at the ticks' source: it would have joined that
+     * symbol's candles and marked, filled and exited its positions at a foreign price (found in review, 2026-12-06).
+     */
+    @Test
+    void aTickKeyedByAnotherSymbolIsDeadLetteredAtTheSource() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build())) {
+            TestInputStream<PriceTick> ticks = driver.createInputStream(QuantumTraderTopology.TICKS);
+            long t = 1_385_337_600_000L;
+            ticks.pipeInput("ETH-USD", new PriceTick("BTC-USD", 800, 0.1, t), t);
+            assertThat(driver.deadLetters(QuantumTraderTopology.TICKS)).singleElement()
+                    .satisfies(d -> assertThat(d.get("error.reason")).isEqualTo("invalid_value"));
+        }
+    }
 }

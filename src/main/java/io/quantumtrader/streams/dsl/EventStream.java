@@ -67,6 +67,26 @@ public class EventStream<K, V> {
         return perRecord("FILTER", named, r -> predicate.test(k(r), v(r)) ? List.of() : List.of(r));
     }
 
+    /**
+     * Declares that this source's values name their own subject (key), e.g. a tick its symbol: an entry whose subject
+     * differs from {@code subjectOf(value)} is refused at the source and dead-lettered (ingest reason
+     * {@code invalid_value}, {@code qt.streams.ingest.rejected}), so a tick keyed ETH-USD carrying a BTC-USD price
+     * neither joins ETH's candles nor marks or fills ETH's positions (found in review, 2026-12-06).
+     *
+     * @param subjectOf the subject a value names (never {@code null} for a valid value)
+     * @return this stream
+     * @throws TopologyException when this stream is not a source ({@link TopologyBuilder#stream})
+     */
+    @SuppressWarnings("unchecked")
+    public EventStream<K, V> requireSubject(Function<? super V, String> subjectOf) {
+        Objects.requireNonNull(subjectOf, "subjectOf");
+        if (node.kind() != TopologyNode.Kind.SOURCE) {
+            throw new TopologyException("requireSubject applies to a source stream, not to '" + node.name() + "'");
+        }
+        node.requireSubject(v -> subjectOf.apply((V) v));
+        return this;
+    }
+
     /** Replaces key and value; the next sink re-partitions by the new key. */
     public <KR, VR> EventStream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper) {
         return map(mapper, null);

@@ -61,6 +61,17 @@ public final class IngestGuard {
      */
     public Accepted check(String stream, int partition, Map<String, String> fields, Serde<?> valueSerde,
                           boolean tombstones, long nowMs) {
+        return check(stream, partition, fields, valueSerde, tombstones, nowMs, null);
+    }
+
+    /**
+     * As {@link #check(String, int, Map, Serde, boolean, long)}, and the value must name the entry's subject.
+     *
+     * @param subjectOf where a value names its own subject ({@code EventStream.requireSubject}), or null: a value
+     *                  whose subject differs from the entry's is refused ({@link Reason#INVALID_VALUE})
+     */
+    public Accepted check(String stream, int partition, Map<String, String> fields, Serde<?> valueSerde,
+                          boolean tombstones, long nowMs, java.util.function.Function<Object, String> subjectOf) {
         long bytes = sizeOf(fields);
         if (bytes > limits.maxEntryBytes()) {
             throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
@@ -113,6 +124,14 @@ public final class IngestGuard {
         }
         if (value == null) {
             throw new RejectedEntryException(Reason.NULL_DATA, "attribute 'data' decodes to null", null);
+        }
+        if (subjectOf != null && subject != null) {
+            String named = subjectOf.apply(value);
+            if (!subject.equals(named)) {
+                throw new RejectedEntryException(Reason.INVALID_VALUE, "the value names subject '"
+                        + (named == null ? "null" : printable(named)) + "' but the entry's subject is '" + printable(subject)
+                        + "'", null);
+            }
         }
         return new Accepted(env, value);
     }

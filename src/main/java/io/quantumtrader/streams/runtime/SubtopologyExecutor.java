@@ -130,7 +130,7 @@ public final class SubtopologyExecutor {
                 IngestGuard.Accepted accepted;
                 try {
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
-                            source.acceptsTombstones(), output.wallClockTime());
+                            source.acceptsTombstones(), output.wallClockTime(), source.subjectOf());
                 } catch (RejectedEntryException ex) {
                     output.deadLetter(new Record<>(null, null, 0L, Envelope.traceIdOf(e.fields()), origin), source.name(), ex, 1);
                     continue;

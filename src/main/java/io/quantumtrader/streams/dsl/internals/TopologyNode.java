@@ -27,6 +27,7 @@ public final class TopologyNode {
     private final Set<String> stores;
     private final Function<Object, String> keySerializer;
     private boolean global;
+    private java.util.function.Function<Object, String> subjectOf;
     private boolean keyChanging;
     private boolean keyPartitioned;
     final List<TopologyNode> parents = new ArrayList<>();
@@ -116,6 +117,15 @@ public final class TopologyNode {
     public Function<Object, String> keySerializer() { return keySerializer; }
 
     public List<TopologyNode> parents() { return Collections.unmodifiableList(parents); }
+
+    /**
+     * For a source: where its values name their own subject; an entry whose subject differs is refused at the source
+     * ({@code IngestGuard}).
+     */
+    public void requireSubject(java.util.function.Function<Object, String> subjectOf) { this.subjectOf = subjectOf; }
+
+    /** @return where a source's values name their own subject, or null when they do not */
+    public java.util.function.Function<Object, String> subjectOf() { return subjectOf; }
 
     /** Marks this node as one that gives records new keys ({@code map}, {@code flatMap}): a key may leave its partition. */
     public void markKeyChanging() { keyChanging = true; }
