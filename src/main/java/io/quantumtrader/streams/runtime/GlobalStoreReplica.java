@@ -110,9 +110,28 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         return spec.name();
     }
 
+    /**
+     * @return the key's latest value; as a task's own stores do ({@code CachedKeyValueStore}), a copy when the value
+     *         type is not known to be immutable ({@link io.quantumtrader.streams.record.Serde#immutableValues()}), so a
+     *         joiner that changes a table value in place changes neither the replica nor what later records see
+     */
     @Override
     public Object get(String key) {
-        return values.get(key);
+        return handOut(values.get(key));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object handOut(Object value) {
+        io.quantumtrader.streams.record.Serde serde = spec.valueSerde();
+        if (value == null || serde.immutableValues()) {
+            return value;
+        }
+        try {
+            Object copy = serde.deserialize(serde.serialize(value));
+            return copy != null && copy.getClass() == value.getClass() ? copy : value;
+        } catch (RuntimeException e) {
+            return value;
+        }
     }
 
     @Override
@@ -127,7 +146,12 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     @Override
     public Map<String, Object> all() {
-        return Map.copyOf(values);
+        if (spec.valueSerde().immutableValues()) {
+            return Map.copyOf(values);
+        }
+        Map<String, Object> copies = new java.util.HashMap<>(values);
+        copies.replaceAll((k, v) -> handOut(v));
+        return Map.copyOf(copies);
     }
 
     @Override

@@ -93,6 +93,29 @@ class MutableAggregateTest {
         }
     }
 
+    /** A joiner that changes a global table's value in place changes neither the table nor what later records see. */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void aJoinerThatMutatesAGlobalTableValueChangesNeitherTheTableNorLaterRecords(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("mutable-global");
+        io.quantumtrader.streams.dsl.GlobalTable<String, Counter> limits =
+                b.globalTable("limits", Counter.class, Materialized.as("limits", Counter.class));
+        b.stream("ticks", Tick.class)
+                .join(limits, (k, t) -> "all", (t, c) -> ++c.n, Named.as("bump"))
+                .to("bumped");
+        try (Harness h = Harness.of(mode, b.build())) {
+            Counter five = new Counter();
+            five.n = 5;
+            h.pipe("limits", "all", five, 1_000);
+            h.flush();
+            h.pipe("ticks", "BTC", new Tick("BTC", 1, 1), 2_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 2, 1), 3_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 3, 1), 4_000);
+            h.flush();
+            assertThat(h.values("bumped", Long.class)).containsExactly(6L, 6L, 6L);
+        }
+    }
+
     @Test
     void valuesNotKnownToBeImmutableAreHandedOutAsCopiesAndRecordsOfPlainValuesAsThemselves() {
         CachedKeyValueStore<String, Counter> counters = store(StoreSpec.keyValueStore("c", Counter.class));
