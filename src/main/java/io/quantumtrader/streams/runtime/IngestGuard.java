@@ -126,7 +126,12 @@ public final class IngestGuard {
             throw new RejectedEntryException(Reason.NULL_DATA, "attribute 'data' decodes to null", null);
         }
         if (subjectOf != null && subject != null) {
-            String named = subjectOf.apply(value);
+            String named;
+            try {
+                named = subjectOf.apply(value);
+            } catch (RuntimeException e) {   // the user's function, on a hostile value: refused, never a task failure
+                throw new RejectedEntryException(Reason.INVALID_VALUE, "the value's subject cannot be read: " + message(e), e);
+            }
             if (!subject.equals(named)) {
                 throw new RejectedEntryException(Reason.INVALID_VALUE, "the value names subject '"
                         + (named == null ? "null" : printable(named)) + "' but the entry's subject is '" + printable(subject)

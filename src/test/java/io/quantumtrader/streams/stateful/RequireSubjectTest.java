@@ -22,19 +22,25 @@ class RequireSubjectTest {
     @EnumSource(Harness.Mode.class)
     void anEntryWhoseValueNamesAnotherSubjectIsDeadLetteredAtTheSource(Harness.Mode mode) {
         TopologyBuilder b = new TopologyBuilder("require-subject");
-        b.stream("ticks", Tick.class, Named.as("ticks")).requireSubject(Tick::symbol)
+        b.stream("ticks", Tick.class, Named.as("ticks")).requireSubject(t -> {
+                    if (t.size() < 0) {
+                        throw new IllegalArgumentException("negative size");
+                    }
+                    return t.symbol();
+                })
                 .mapValues(Tick::price, Named.as("price"))
                 .to("prices");
         try (Harness h = Harness.of(mode, b.build())) {
             h.pipe("ticks", "BTC", new Tick("BTC", 100, 1), 1_000);
             h.pipe("ticks", "ETH", new Tick("BTC", 101, 1), 2_000);   // mis-keyed
+            h.pipe("ticks", "ETH", new Tick("ETH", 5, -1), 2_500);  // the function throws: refused, not a task failure
             h.pipe("ticks", "ETH", new Tick("ETH", 5, 1), 3_000);
             h.flush();
             assertThat(h.values("prices", Double.class)).containsExactly(100.0, 5.0);
-            assertThat(h.deadLetters("ticks")).singleElement().satisfies(d -> {
-                assertThat(d.get("error.reason")).isEqualTo("invalid_value");
-                assertThat(d.get("error.message")).isEqualTo("the value names subject 'BTC' but the entry's subject is 'ETH'");
-            });
+            assertThat(h.deadLetters("ticks")).hasSize(2).allSatisfy(d -> assertThat(d.get("error.reason")).isEqualTo("invalid_value"))
+                    .extracting(d -> d.get("error.message"))
+                    .containsExactly("the value names subject 'BTC' but the entry's subject is 'ETH'",
+                            "the value's subject cannot be read: negative size");
         }
     }
 
