@@ -24,6 +24,26 @@ public interface Serde<T> {
         return false;
     }
 
+    /**
+     * The copy a state store hands out of a value that may be changed in place (Kafka Streams' stores hold bytes:
+     * every read is a fresh value).
+     *
+     * @return a copy of {@code value} through {@link #serialize} and {@link #deserialize}; {@code value} itself when it
+     *         is {@code null}, when the copy fails or when it is of another class (this serde cannot rebuild it: a
+     *         store's commit then reports a value that cannot be written)
+     */
+    default T copy(T value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            T copy = deserialize(serialize(value));
+            return copy != null && copy.getClass() == value.getClass() ? copy : value;
+        } catch (RuntimeException e) {
+            return value;
+        }
+    }
+
     /** Keys and plain strings: identity. */
     static Serde<String> string() {
         return new Serde<>() {

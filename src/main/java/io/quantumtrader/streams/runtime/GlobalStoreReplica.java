@@ -123,15 +123,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Object handOut(Object value) {
         io.quantumtrader.streams.record.Serde serde = spec.valueSerde();
-        if (value == null || serde.immutableValues()) {
-            return value;
-        }
-        try {
-            Object copy = serde.deserialize(serde.serialize(value));
-            return copy != null && copy.getClass() == value.getClass() ? copy : value;
-        } catch (RuntimeException e) {
-            return value;
-        }
+        return serde.immutableValues() ? value : serde.copy(value);
     }
 
     @Override

@@ -65,21 +65,9 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         return handOut(committed.get(key));
     }
 
-    /**
-     * @return {@code value} itself when the store's values are immutable, else a copy through the value serde; the
-     *         value itself when the copy fails or is of another class (the serde cannot rebuild it: its commit reports
-     *         a value that cannot be written, {@link #writeTo})
-     */
+    /** @return {@code value} itself when the store's values are immutable, else a copy ({@link io.quantumtrader.streams.record.Serde#copy}) */
     private V handOut(V value) {
-        if (value == null || spec.immutableValues()) {
-            return value;
-        }
-        try {
-            V copy = spec.valueSerde().deserialize(spec.valueSerde().serialize(value));
-            return copy != null && copy.getClass() == value.getClass() ? copy : value;
-        } catch (RuntimeException e) {
-            return value;
-        }
+        return spec.immutableValues() ? value : spec.valueSerde().copy(value);
     }
 
     @Override
