@@ -172,7 +172,7 @@ public final class QuantumTraderTopology {
         // its inputs are the market layer's ticks, signals and regimes gathered by account (records keep their symbol
         // key), merged in event time by watermarks; ticks first, so a tick at a candle's last millisecond goes before
         // that candle's signal
-        EventStream<String, PriceTick> ticks = marketTicks.repartition(PriceTick.class, QuantumTraderTopology::account,
+        EventStream<String, PriceTick> accountTicks = marketTicks.repartition(PriceTick.class, QuantumTraderTopology::account,
                 Named.as("ticks-by-account"));
         EventStream<String, Signal> advisories = marketSignals.repartition(Signal.class, QuantumTraderTopology::account,
                 Named.as("signals-by-account"));
@@ -180,6 +180,20 @@ public final class QuantumTraderTopology {
                 .process(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
         // the kill switch: a global table of risk.kill_switch.activated (a broadcast) every portfolio task reads
         GlobalTable<String, KillSwitch> killSwitch = b.globalTable(KILL_SWITCH, KillSwitch.class, Materialized.as("kill-switch"));
+        // an operator's reset is applied by the first tick or signal after it (a later activation replaces it in the table)
+        EventStream<String, KillSwitchResetProcessor.Outcome> resetTicks = accountTicks
+                .leftJoin(killSwitch, (symbol, tick) -> Account.PAPER, KillSwitchResetProcessor.Input::new,
+                        Named.as("kill-switch-table-ticks"))
+                .process(() -> new KillSwitchResetProcessor(risk), Named.as("kill-switch-resets-on-ticks"),
+                        "account", "kill-switch-resets", "regimes");
+        // what a reset changed goes out before the tick goes on (position state may publish a de-risk change of its own)
+        EventStream<String, KillSwitch> tickResets = resetTicks.flatMap((symbol, t) -> t.appliedReset() == null
+                ? List.<KeyValue<String, KillSwitch>>of()
+                : List.of(KeyValue.pair(t.appliedReset().account(), t.appliedReset())), Named.as("tick-applied-resets"));
+        EventStream<String, io.quantumtrader.trader.events.DeRiskUpdate> tickRebases = resetTicks.flatMap((symbol, t) -> t.deRisk() == null
+                ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
+                : List.of(KeyValue.pair(t.deRisk().account(), t.deRisk())), Named.as("tick-rebase-derisk"));
+        EventStream<String, PriceTick> ticks = resetTicks.mapValues(KillSwitchResetProcessor.Outcome::tick, Named.as("reset-checked-ticks"));
         // README: the DSL example pauses here
         EventStream<String, KillSwitchGateProcessor.Outcome> gated = advisories
                 .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
@@ -190,7 +204,8 @@ public final class QuantumTraderTopology {
         gateDeclines.to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
         EventStream<String, KillSwitch> commands = gated.flatMap((symbol, g) -> g.appliedReset() == null
                 ? List.<KeyValue<String, KillSwitch>>of()
-                : List.of(KeyValue.pair(g.appliedReset().account(), g.appliedReset())), Named.as("applied-resets"));
+                : List.of(KeyValue.pair(g.appliedReset().account(), g.appliedReset())), Named.as("applied-resets"))
+                .merge(tickResets, Named.as("applied-resets-all"));
         EventStream<String, Signal> signals = gated.filter((symbol, g) -> g.signal() != null, Named.as("open-gate"))
                 .mapValues(KillSwitchGateProcessor.Outcome::signal, Named.as("gated-signal"));
 
@@ -228,7 +243,8 @@ public final class QuantumTraderTopology {
                 .merge(gated.flatMap((symbol, g) -> g.deRisk() == null
                         ? List.<KeyValue<String, io.quantumtrader.trader.events.DeRiskUpdate>>of()
                         : List.of(KeyValue.pair(g.deRisk().account(), g.deRisk())), Named.as("rebase-derisk")),
-                        Named.as("derisk-changes"));
+                        Named.as("derisk-changes"))
+                .merge(tickRebases, Named.as("derisk-changes-all"));
         deRisk.to(DERISK, Named.as("derisk-sink"));
         EventStream<String, KillSwitch> kills = positions.flatMap((k, o) -> o.killSwitch() == null ? List.<KeyValue<String, KillSwitch>>of()
                 : List.of(KeyValue.pair(o.killSwitch().account(), o.killSwitch())), Named.as("kill-switch"));

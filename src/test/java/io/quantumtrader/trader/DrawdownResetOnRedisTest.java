@@ -54,7 +54,7 @@ class DrawdownResetOnRedisTest {
             TradingFixtures.publish(io.quantumtrader.streams.RedisTestSupport.template(), ns, catalog, ticks.subList(40_000, 60_000));
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).isTrue();
         }
-        // the gate applies the reset at the next signal it processes, which on Redis may be of an earlier event time
+        // the first tick or signal processed after the reset applies it, which on Redis may be of an earlier event time
         // than the command's (the ticks before it may still be in flight): found in processing order
         List<DeRiskUpdate> changes = values(ns, QuantumTraderTopology.DERISK, DeRiskUpdate.class);
         assertThat(changes.get(0).state()).isEqualTo("HARD_DERISK");
