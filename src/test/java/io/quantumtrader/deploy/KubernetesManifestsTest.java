@@ -229,7 +229,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
-    void kedaKeepsAStandbyScalesToThePartitionsAndReachesRedisByItsFullName(String overlay) throws IOException {
+    void kedaKeepsAStandbyScalesToTheTasksOnTheLagOfEachAndReachesRedisByItsFullName(String overlay) throws IOException {
         StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
         String keyNamespace = new YAMLMapper().readTree(Path.of("k8s/base/config/application.yml").toFile())
                 .path("quantum-trader").path("namespace").asString();
@@ -248,6 +248,7 @@ class KubernetesManifestsTest {
                     .isFalse();
             String redisAddress = env(deployment, "REDIS_ADDRESS");
             Map<String, Set<Integer>> partitionsByStream = new HashMap<>();
+            Map<String, String> groupByStream = new HashMap<>();
             spec.path("triggers").forEach(t -> {
                 assertThat(t.path("type").asString()).isIn("redis-streams", "redis-cluster-streams");
                 JsonNode m = t.path("metadata");
@@ -255,6 +256,9 @@ class KubernetesManifestsTest {
                 String address = t.path("type").asString().equals("redis-cluster-streams") ? m.path("addresses").asString()
                         : m.path("address").asString();
                 assertThat(address).as("KEDA trigger address(es) = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
+                if (t.path("type").asString().equals("redis-cluster-streams")) {
+                    assertThat(m.path("enableTLS").asString()).as("the cluster is reached over TLS, as the service does").isEqualTo("true");
+                }
                 for (String a : address.split(",")) {
                     assertFullyQualified(overlay, a);
                 }
@@ -270,14 +274,24 @@ class KubernetesManifestsTest {
                         .filter(s -> s.sourceStreams().contains(stream))
                         .map(s -> QuantumTraderTopology.APPLICATION_ID + "." + s.id()).toList();
                 assertThat(groups).as("consumer groups reading %s", stream).contains(m.path("consumerGroup").asString());
+                groupByStream.put(stream, m.path("consumerGroup").asString());
             });
-            assertThat(partitionsByStream).as("triggers").hasSize(1);
-            Map.Entry<String, Set<Integer>> input = partitionsByStream.entrySet().iterator().next();
-            int partitions = catalog.spec(input.getKey()).partitions();
-            assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = partitions of %s in topology/streams.yaml, at least 2", input.getKey())
-                    .isEqualTo(Math.max(2, partitions));
-            assertThat(input.getValue()).as("one trigger per partition of %s, so the lag of every partition counts", input.getKey())
-                    .isEqualTo(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+            // found in review (2026-12-06): the triggers watched market.tick.price alone and maxReplicaCount was its
+            // partitions (1, so 2 with the standby): the service never scaled past the standby although the assignor
+            // spreads the tasks of every sub-topology over the pods. Now: every task's lag counts, up to a pod per task
+            int tasks = 0;
+            for (var sub : QuantumTraderTopology.build().taskSubtopologies()) {
+                int partitions = catalog.spec(sub.sourceStreams().iterator().next()).partitions();
+                tasks += partitions;
+                String group = QuantumTraderTopology.APPLICATION_ID + "." + sub.id();
+                List<String> watched = sub.sourceStreams().stream().filter(partitionsByStream::containsKey).toList();
+                assertThat(watched).as("a trigger on an input of sub-topology %d", sub.id()).hasSize(1);
+                assertThat(groupByStream.get(watched.get(0))).isEqualTo(group);
+                assertThat(partitionsByStream.get(watched.get(0))).as("one trigger per partition of %s, so the lag of every task counts", watched.get(0))
+                        .isEqualTo(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+            }
+            assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = the topology's tasks (topology/streams.yaml), at least 2")
+                    .isEqualTo(Math.max(2, tasks));
         }
         assertThat(scaled).isNotEmpty();
         for (JsonNode o : RENDERED.get(overlay)) {
