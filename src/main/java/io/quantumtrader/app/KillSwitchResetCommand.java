@@ -13,11 +13,14 @@ import java.util.concurrent.Callable;
 
 /**
  * The operator's reset of the kill switch: publishes {@code active=false} to {@code risk.kill_switch.activated}. The
- * portfolio applies it at its next signal: the kill switch off, and with {@code --rebase-drawdown} the drawdown measured
- * from the current marked equity on (realized equity plus the open positions at their marks), which ends HARD_DERISK and
- * the maximum-drawdown halt at once ({@code Account.drawdownRebased()}; the de-risk state is recomputed then).
- * Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no kill-switch stream — no service
- * ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
+ * portfolio applies it at its next tick or signal: the kill switch off, and with {@code --rebase-drawdown} the drawdown
+ * measured from the current marked equity on (realized equity plus the open positions at their marks), which ends
+ * HARD_DERISK and the maximum-drawdown halt at once ({@code Account.drawdownRebased()}; the de-risk state is recomputed
+ * then). It then waits up to {@code --wait} (30 s) for the portfolio's audit entry of the reset ({@link ResetConfirmation})
+ * and says whether it was applied; exit code 1 when an activation replaced the reset before the portfolio applied it
+ * (reset again), 0 with a warning when it was not applied within the wait (it stays in the table: the first tick or
+ * signal applies it). Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no
+ * kill-switch stream — no service ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
  */
 @Command(name = "kill-switch-reset", mixinStandardHelpOptions = true,
         description = "Reset the kill switch (a human decision; with --rebase-drawdown the drawdown halts too): trading "
@@ -41,6 +44,10 @@ final class KillSwitchResetCommand implements Callable<Integer> {
     @Option(names = "--rebase-drawdown", description = "also measure the drawdown from the current marked equity on: ends "
             + "HARD_DERISK and the maximum-drawdown halt (a separate decision: a plain reset clears the kill switch alone)")
     boolean rebaseDrawdown;
+
+    @Option(names = "--wait", defaultValue = "PT30S",
+            description = "how long to wait for the portfolio to apply the reset (its audit entry), e.g. PT2M; PT0S = do not wait (default: ${DEFAULT-VALUE})")
+    java.time.Duration wait;
 
     @Override
     public Integer call() {
@@ -71,7 +78,34 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             // the namespace named: a default that is not the service's would reset nothing (found in review, 2026-12-05)
             System.out.println("kill switch reset published to namespace '" + namespace + "' on " + redis.description()
                     + " as entry " + id + (rebaseDrawdown ? " (drawdown re-based)" : ""));
-            return 0;
+            if (wait.isZero() || wait.isNegative()) {
+                return 0;
+            }
+            KillSwitch reset = new KillSwitch(account, false, reason, 0, now, rebaseDrawdown);
+            ResetConfirmation.Result result;
+            try {
+                result = new ResetConfirmation(redis.template(), keys, catalog, System::currentTimeMillis)
+                        .await(reset, id, wait, java.time.Duration.ofMillis(250));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CliException.FAILED;
+            }
+            return switch (result.outcome()) {
+                case APPLIED -> {
+                    System.out.println("applied by the portfolio at " + java.time.Instant.ofEpochMilli(result.audit().decidedAt())
+                            + " (event time of the record that applied it; audit.decision.log: " + result.audit().summary() + ")");
+                    yield 0;
+                }
+                case REPLACED -> throw new CliException(CliException.FAILED, "the reset was not applied: a kill switch activation ("
+                        + result.replacedBy().reason() + ") replaced it in the table before the portfolio applied it",
+                        "the kill switch is on again; if trading should still resume, run kill-switch-reset again", null);
+                case PENDING -> {
+                    System.err.println("warning: not applied within " + wait.toSeconds() + " s: the portfolio processed no tick or "
+                            + "signal since (is the service running in namespace '" + namespace + "', are ticks arriving?); the reset "
+                            + "stays in the kill-switch table and the first tick or signal applies it");
+                    yield 0;
+                }
+            };
         }
     }
 }

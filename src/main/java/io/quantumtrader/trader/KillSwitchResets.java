@@ -32,7 +32,7 @@ final class KillSwitchResets {
     /**
      * What applying a reset changed.
      *
-     * @param reset  the operator's reset (for the audit log)
+     * @param reset  the operator's reset (for the audit log; {@code kill-switch-reset} waits for its entry)
      * @param deRisk the change of the de-risk state a re-base made, else {@code null}
      */
     record Applied(KillSwitch reset, DeRiskUpdate deRisk) {
@@ -57,8 +57,9 @@ final class KillSwitchResets {
      * @param timestamp the record's event time, epoch ms, the time of a re-base's de-risk change: the global table is
      *                  read in processing order, so in a replay the record that applies a reset may be older than the
      *                  reset; the account's changes stay in its records' event time
-     * @return what the reset changed, or {@code null} when {@code table} holds no reset not applied yet, or one that
-     *         found the kill switch off and (asked to re-base) no drawdown: nothing to change, remembered as applied
+     * @return what the reset changed, or {@code null} when {@code table} holds no reset not applied yet; a reset that
+     *         finds the kill switch off and (asked to re-base) no drawdown changes nothing but is returned all the same,
+     *         so that the audit log holds every operator command ({@code kill-switch-reset} waits for that entry)
      */
     Applied apply(KillSwitch table, long timestamp) {
         if (table == null || table.active()) {
@@ -72,7 +73,7 @@ final class KillSwitchResets {
         Account a = AccountStore.current(accounts, rules);
         boolean rebase = table.rebaseDrawdown() && a.drawdownPct() > 0;
         if (!a.killSwitch() && !rebase) {
-            return null;
+            return new Applied(table, null);   // nothing to change; audited all the same, as every operator command
         }
         Account after = rebase ? a.reset().drawdownRebased() : a.reset();
         DeRiskUpdate deRisk = null;

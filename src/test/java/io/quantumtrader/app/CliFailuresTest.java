@@ -210,9 +210,11 @@ class CliFailuresTest {
 
         // the namespace as the service reads it (QT_NAMESPACE), the operator named for the audit log
         CliProcess.Run reset = run(Map.of("REDIS_URL", url("alice:" + ALICE_PASSWORD), "QT_NAMESPACE", ns), "kill-switch-reset",
-                "--operator", "desk-lead", "--reason", "test");
+                "--operator", "desk-lead", "--reason", "test", "--wait", "PT1S");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
         assertThat(reset.stdout()).contains("kill switch reset published to namespace '" + ns + "'");
+        // no service runs in the namespace (the replay ended): the command says the reset is not applied yet
+        assertThat(reset.stderr()).contains("not applied within 1 s", "the first tick or signal applies it");
         assertNoSecret(reset);
     }
 
