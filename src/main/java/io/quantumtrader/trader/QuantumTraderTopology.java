@@ -60,7 +60,7 @@ import java.util.List;
  *   <li>Portfolio, keyed by account: the ticks, signals and regime updates gathered by account
  *       ({@link EventStream#repartition}), merged in event time, and the kill switch as a global table; depth-first
  *       inside: kill-switch gate → risk kernel → {@code filter(approved)} → position sizer → order entry; ticks →
- *       paper venue (fills on the next tick) → position state (account, kill switch, de-risk state) →
+ *       an operator's kill-switch reset applied → paper venue (fills on the next tick) → position state (account, kill switch, de-risk state) →
  *       {@code ticks.join(open-positions)} → exit brain; every decision to the audit log.</li>
  *   <li>Reporting: {@code position.closed} → by account → one-day window → {@code risk.daily_status.update}.</li>
  * </ul>
