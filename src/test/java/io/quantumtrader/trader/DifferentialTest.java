@@ -178,7 +178,8 @@ class DifferentialTest {
      * replaced one with the limits on realized equity only (the rule before marked equity), which put HARD_DERISK 9 s
      * later than the pipeline did then: with the peak on realized equity both thresholds are now crossed at closes on
      * these ticks, where the marked and the realized equity agree, so that mutant gives the pipeline's timeline here
-     * (MarkedEquityTest shows the marks at work).
+     * (MarkedEquityTest shows the marks at work in the driver, MarkedEquityDifferentialTest on Redis against the reference
+     * with a 4 % daily loss limit, where marks trip the kill switch before the closes).
      */
     @Test
     void theComparisonCanFail_aReferenceWithThePeakOnMarkedEquityDiffers() {

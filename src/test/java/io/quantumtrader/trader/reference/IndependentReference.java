@@ -152,6 +152,7 @@ public final class IndependentReference {
     private final Rules rules;
     private final long candleMs;
     private boolean peakOnMarks;
+    private boolean limitsOnRealized;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -207,6 +208,18 @@ public final class IndependentReference {
      */
     public IndependentReference peakOnMarkedEquity() {
         peakOnMarks = true;
+        return this;
+    }
+
+    /**
+     * A mutant for checking that the comparison can fail: the daily loss, the kill switch, the drawdown and the de-risk
+     * state on realized equity only (the rule before marked equity: an open position's loss counted only once it was
+     * closed). Call before the first tick.
+     *
+     * @return this reference
+     */
+    public IndependentReference limitsOnRealizedEquity() {
+        limitsOnRealized = true;
         return this;
     }
 
@@ -565,6 +578,9 @@ public final class IndependentReference {
 
     /** @return realized equity plus every open position at its mark less its entry fees */
     private double marked() {
+        if (limitsOnRealized) {
+            return equity;
+        }
         double m = equity;
         for (Pos p : positions.values()) {
             m += p.unrealized(p.mark) - p.fee;
