@@ -58,6 +58,33 @@ public record StreamEntry(String stream, String key, int partition, String id, M
         }
     }
 
+    /**
+     * The arrival of an entry for the dedupe window: the milliseconds part of its id, but never later than
+     * {@code nowMs}. A writer may choose the id ({@code XADD key 9999999999999-0 ...}, or anything up to 2^64-1 ms,
+     * which Redis takes: its ids are unsigned 64-bit), and every id Redis makes after it on that stream is as large. Read
+     * as it is, one such entry moved the dedupe window centuries on, so every event id seen before was forgotten (a
+     * producer's retry was processed twice), and one beyond the signed range made {@link #millisOf} throw, so the task
+     * failed and restarted on the same entry forever (review of 2026-12-06, HostileEntryTest).
+     *
+     * @param nowMs the wall clock, epoch ms
+     * @return epoch ms, at most {@code nowMs}
+     * @throws IllegalArgumentException when the id has no {@code -} between two non-empty parts, or its first part is
+     *                                  not a decimal
+     */
+    public static long arrivalMillis(String id, long nowMs) {
+        long ms;
+        try {
+            ms = millisOf(id);
+        } catch (IllegalArgumentException e) {
+            int d = dash(id);
+            for (int i = 0; i < d; i++) {
+                digit(id, i);
+            }
+            return nowMs;   // a decimal beyond 2^63-1 ms: some 292 million years ahead
+        }
+        return Math.min(ms, nowMs);
+    }
+
     private static int dash(String id) {
         int d = id.indexOf('-');
         if (d <= 0 || d == id.length() - 1) {

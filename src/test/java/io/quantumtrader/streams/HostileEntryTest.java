@@ -1,0 +1,131 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.record.CloudEventJson;
+import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.quantumtrader.streams.RedisTestSupport.entries;
+import static io.quantumtrader.streams.RedisTestSupport.template;
+import static io.quantumtrader.streams.RedisTestSupport.values;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile entries XADDed by hand into the source stream of a running topology (review of 2026-12-06): each is
+ * dead-lettered with its reason or processed once, the valid entries after it are processed exactly once, and the task
+ * neither fails nor restarts on it.
+ */
+class HostileEntryTest {
+
+    /** 2^63 ms: an entry id Redis takes (its ids are unsigned 64-bit) that does not fit a signed long. */
+    static final String BEYOND_SIGNED = "9223372036854775808";
+
+    static StreamsRuntime runtime(String ns) {
+        TopologyBuilder b = new TopologyBuilder("hostile");
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .mapValues(t -> new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100)), Named.as("to-cents"))
+                .to("priced");
+        return new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template());
+    }
+
+    /** @return a valid tick's entry (flat fields) with event id {@code eventId} */
+    static Map<String, String> tick(String eventId, long seq, long timeMs) {
+        return new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("ticks", "test", eventId, "A",
+                new Tick("A", seq, seq), timeMs, null)));
+    }
+
+    static void xadd(String ns, Map<String, String> fields) {
+        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("ticks", 0), fields)).block();
+    }
+
+    static void xadd(String ns, String entryId, Map<String, String> fields) {
+        template().opsForStream().add(StreamRecords.newRecord().in(new StreamKeys(ns).stream("ticks", 0))
+                .withId(RecordId.of(entryId)).ofMap(fields)).block();
+    }
+
+    static long now() {
+        return System.currentTimeMillis();
+    }
+
+    /**
+     * An entry id whose milliseconds do not fit a signed long (XADD with an explicit id; every id Redis makes after it
+     * is as large). Before: reading its arrival for the dedupe window threw, the task failed and restarted on the same
+     * entry forever, and the lag (health, awaitDrained) could not be computed while it was pending.
+     */
+    @Test
+    void anEntryIdBeyondTheSignedRangeIsProcessedAndSoAreTheEntriesAfterIt() {
+        String ns = RedisTestSupport.freshNamespace();
+        xadd(ns, tick("e1", 1, now()));
+        xadd(ns, BEYOND_SIGNED + "-0", tick("e2", 2, now()));
+        xadd(ns, tick("e3", 3, now()));   // Redis gives it 9223372036854775808-1
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().restarts()).as("task restarts").isZero();
+            assertThat(runtime.counters().recordsIn()).isEqualTo(3);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L, 3L);
+    }
+
+    /**
+     * An entry id in the future (XADD 9999999999999-0, year 2286) between an event and a producer's retry of it.
+     * Before: the dedupe window counted from the entry id, so that one entry moved the window 270 years on and every id
+     * seen before was forgotten: the retry was processed a second time.
+     */
+    @Test
+    void anEntryIdInTheFutureDoesNotMakeTheDedupeWindowForgetEarlierIds() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        xadd(ns, tick("e1", 1, t));
+        xadd(ns, "9999999999999-0", tick("e2", 2, t + 1));
+        xadd(ns, tick("e1", 1, t));   // the producer sends e1 again
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().duplicates()).as("retry of e1 deduplicated").isEqualTo(1);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L);
+    }
+
+    /**
+     * Event times that RFC 3339 parsing takes but epoch milliseconds cannot hold (years ±300,000,000). Before: the
+     * conversion threw an ArithmeticException out of the ingest guard, the task failed and restarted on the entry
+     * forever. Now each is refused as an invalid envelope.
+     */
+    @Test
+    void anEventTimeBeyondEpochMillisecondsIsDeadLetteredAndTheTaskGoesOn() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        xadd(ns, tick("e1", 1, t));
+        Map<String, String> far = tick("e2", 2, t);
+        far.put("time", "+300000000-01-01T00:00:00Z");
+        xadd(ns, far);
+        Map<String, String> past = tick("e3", 3, t);
+        past.put("time", "-300000000-01-01T00:00:00Z");
+        xadd(ns, past);
+        xadd(ns, tick("e4", 4, t));
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().restarts()).as("task restarts").isZero();
+            assertThat(runtime.counters().rejected()).isEqualTo(2);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 4L);
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_envelope", "invalid_envelope");
+        assertThat(dlq).extracting(d -> d.get("id")).containsExactly("e2", "e3");
+        assertThat(dlq.get(0).get("error.message")).contains("+300000000-01-01T00:00:00Z");
+    }
+}
