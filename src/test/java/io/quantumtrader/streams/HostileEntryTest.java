@@ -128,4 +128,50 @@ class HostileEntryTest {
         assertThat(dlq).extracting(d -> d.get("id")).containsExactly("e2", "e3");
         assertThat(dlq.get(0).get("error.message")).contains("+300000000-01-01T00:00:00Z");
     }
+
+    /**
+     * Two inputs aligned by event time, and an entry of one of them stamped in 2099 (beyond the allowed skew: the ingest
+     * guard refuses it). Before: the aligner held it by its time, as the head of its input, until the other input had
+     * a record or a watermark after 2099, so every valid entry of that input behind it was held with it for good (the
+     * other input flowed on). Now the aligner passes an entry the guard will refuse for its time straight on, as it
+     * does one without a readable time, and the guard dead-letters it.
+     */
+    @Test
+    void aFutureDatedEntryDoesNotHoldTheValidEntriesBehindItInAnAlignedInput() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("hostile-aligned");
+        b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.defaults();
+        io.quantumtrader.streams.redis.EventPublisher leftFeed = new io.quantumtrader.streams.redis.EventPublisher(
+                template(), new StreamKeys(ns), catalog, "left-feed");
+        io.quantumtrader.streams.redis.EventPublisher rightFeed = new io.quantumtrader.streams.redis.EventPublisher(
+                template(), new StreamKeys(ns), catalog, "right-feed");
+        long t0 = now() - 60_000;
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
+                .withPunctuationInterval(Duration.ofMillis(50))
+                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
+            runtime.start();
+            leftFeed.send("left", "k", "L1", t0).block();
+            Map<String, String> future = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("left", "evil",
+                    "future", "k", "X", t0, null)));
+            future.put("time", "2099-01-01T00:00:00Z");
+            template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("left", 0), future)).block();
+            leftFeed.send("left", "k", "L2", t0 + 2_000).block();
+            leftFeed.send("left", "k", "L3", t0 + 4_000).block();
+            rightFeed.send("right", "k", "R1", t0 + 1_000).block();
+            rightFeed.send("right", "k", "R2", t0 + 3_000).block();
+            rightFeed.send("right", "k", "R3", t0 + 5_000).block();
+            leftFeed.watermark("left", t0 + 10_000).block();
+            rightFeed.watermark("right", t0 + 10_000).block();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (RedisTestSupport.length(ns, "merged", 0) < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(10))).as("drained").isTrue();
+            assertThat(runtime.counters().rejected()).isEqualTo(1);
+        }
+        assertThat(values(ns, "merged", 0, String.class)).containsExactly("L1", "R1", "L2", "R2", "L3", "R3");
+        assertThat(entries(ns, "left.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("future_event_time");
+    }
 }

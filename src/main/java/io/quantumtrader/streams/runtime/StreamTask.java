@@ -506,7 +506,8 @@ public final class StreamTask {
         context.loadDedupe(dedupeIds);
         InputAligner align = config.alignment().enabled()
                 ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), mergedInputs, config.alignment().idleTimeout(),
-                        () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
+                        () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        config.ingest().maxEventTimeSkew().toMillis())
                 : null;
         aligner = align;
         if (align != null) {
