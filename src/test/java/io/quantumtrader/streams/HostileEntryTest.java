@@ -174,4 +174,45 @@ class HostileEntryTest {
         assertThat(values(ns, "merged", 0, String.class)).containsExactly("L1", "R1", "L2", "R2", "L3", "R3");
         assertThat(entries(ns, "left.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("future_event_time");
     }
+
+    /**
+     * Event ids that are no ids: empty (CloudEvents 1.0: "MUST be a non-empty string"), not valid UTF-8 (read as U+FFFD,
+     * so two different ids become one), and longer than the dedupe window can afford to remember (it keeps up to
+     * 200,000 ids per task in memory and loads them all again at every start: 200,000 ids of 60,000 characters are
+     * 12 GB). Before: the first of two empty ids, and of two ids that differ only in invalid bytes, was processed and
+     * the second, a different event, dropped as its duplicate; the long id was remembered. Now each is refused as an
+     * invalid envelope, and the valid entry after them is processed.
+     */
+    @Test
+    void emptyUndecodableAndOverlongEventIdsAreDeadLettered() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        xadd(ns, tick("", 1, t));
+        xadd(ns, tick("", 2, t));
+        for (byte bad : new byte[]{(byte) 0xFF, (byte) 0xFE}) {
+            Map<java.nio.ByteBuffer, java.nio.ByteBuffer> raw = new LinkedHashMap<>();
+            tick("x", 3, t).forEach((f, v) -> raw.put(utf8(f), utf8(v)));
+            raw.put(utf8("id"), java.nio.ByteBuffer.wrap(new byte[]{'i', 'd', bad}));
+            template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw)
+                    .withStreamKey(utf8(new StreamKeys(ns).stream("ticks", 0))))).blockLast();
+        }
+        xadd(ns, tick("I".repeat(60_000), 4, t));
+        xadd(ns, tick("ok", 5, t));
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().duplicates()).as("duplicates").isZero();
+            assertThat(runtime.counters().rejected()).isEqualTo(5);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(5L);
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).extracting(d -> d.get("error.reason")).containsOnly("invalid_envelope").hasSize(5);
+        assertThat(dlq).extracting(d -> d.get("error.message")).containsExactly(
+                "event id is empty", "event id is empty", "event id is not valid UTF-8", "event id is not valid UTF-8",
+                "event id of 60000 characters is longer than 256");
+    }
+
+    private static java.nio.ByteBuffer utf8(String s) {
+        return java.nio.ByteBuffer.wrap(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
