@@ -208,11 +208,49 @@ class HostileEntryTest {
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).extracting(d -> d.get("error.reason")).containsOnly("invalid_envelope").hasSize(5);
         assertThat(dlq).extracting(d -> d.get("error.message")).containsExactly(
-                "event id is empty", "event id is empty", "event id is not valid UTF-8", "event id is not valid UTF-8",
+                "event id is empty", "event id is empty", "field 'id' is not valid UTF-8", "field 'id' is not valid UTF-8",
                 "event id of 60000 characters is longer than 256");
     }
 
     private static java.nio.ByteBuffer utf8(String s) {
         return java.nio.ByteBuffer.wrap(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An entry with a field twice (XADD key * id a ... data x data y: Redis keeps both) and one whose data is not
+     * valid UTF-8. Before: the reader kept the last of the two values, so the first was silently discarded and the
+     * event processed with whichever the writer put last, and the invalid bytes became U+FFFD inside the value (the
+     * record's symbol changed). Now each is refused as an invalid envelope, naming the field.
+     */
+    @Test
+    void anEntryWithAFieldTwiceOrBytesThatAreNotUtf8IsDeadLettered() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        String key = new StreamKeys(ns).stream("ticks", 0);
+        Map<String, String> twice = tick("twice", 1, t);
+        String first = twice.get("data");
+        String second = tick("twice", 2, t).get("data");
+        // XADD key * id twice time … subject A data <seq 1> data <seq 2>, as redis-cli would send it
+        template().execute(org.springframework.data.redis.core.script.RedisScript.of(
+                        "return redis.call('XADD', KEYS[1], '*', unpack(ARGV))", String.class), List.of(key),
+                List.of("id", "twice", "time", twice.get("time"), "subject", "A", "data", first, "data", second)).blockLast();
+        Map<java.nio.ByteBuffer, java.nio.ByteBuffer> raw = new LinkedHashMap<>();
+        tick("bad-utf8", 3, t).forEach((f, v) -> raw.put(utf8(f), utf8(v)));
+        byte[] data = "{\"symbol\":\"A?\",\"price\":3,\"seq\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        data[12] = (byte) 0xFF;   // the '?'
+        raw.put(utf8("data"), java.nio.ByteBuffer.wrap(data));
+        template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw).withStreamKey(utf8(key)))).blockLast();
+        xadd(ns, tick("ok", 5, t));
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().rejected()).isEqualTo(2);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(5L);
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_envelope", "invalid_envelope");
+        assertThat(dlq).extracting(d -> d.get("error.message")).containsExactly(
+                "field 'data' appears twice in the entry", "field 'data' is not valid UTF-8");
+        assertThat(dlq.get(0).get("data")).as("the first of the two values").isEqualTo(first);
     }
 }

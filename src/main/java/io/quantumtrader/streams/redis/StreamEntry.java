@@ -10,8 +10,16 @@ import java.util.Map;
  * @param partition partition number
  * @param id        entry id {@code <ms>-<seq>}
  * @param fields    the entry's fields
+ * @param defect    what makes the entry's bytes no entry of ours, found as they were read: a field twice (Redis keeps
+ *                  both; {@code fields} has the first), a name or value that is not UTF-8 ({@code fields} has it with
+ *                  U+FFFD); null when none. The source refuses such an entry (an invalid envelope)
  */
-public record StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields) {
+public record StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields, String defect) {
+
+    /** An entry without a defect. */
+    public StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields) {
+        this(stream, key, partition, id, fields, null);
+    }
 
     /**
      * @return the fields of a stream entry read through Spring Data Redis, as strings in their stored order (an entry

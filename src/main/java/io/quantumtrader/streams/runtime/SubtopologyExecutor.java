@@ -129,6 +129,9 @@ public final class SubtopologyExecutor {
                 origins.add(origin);
                 IngestGuard.Accepted accepted;
                 try {
+                    if (e.defect() != null) {   // a field twice, bytes that are not UTF-8: found as the entry was read
+                        throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, e.defect(), null);
+                    }
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
                             source.acceptsTombstones(), output.wallClockTime(), source.subjectOf());
                 } catch (RejectedEntryException ex) {
