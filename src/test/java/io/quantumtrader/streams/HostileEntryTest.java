@@ -253,4 +253,32 @@ class HostileEntryTest {
                 "field 'data' appears twice in the entry", "field 'data' is not valid UTF-8");
         assertThat(dlq.get(0).get("data")).as("the first of the two values").isEqualTo(first);
     }
+
+    /**
+     * Data whose JSON names a property twice ({"price":1,"price":1000}: which one a reader takes depends on its parser)
+     * or gives a fraction for an integer (seq 7.9). Before: the value was decoded with the last price and seq 7, and
+     * processed as if the writer had meant that. Now each is refused as an invalid value, naming the property.
+     */
+    @Test
+    void dataWithAPropertyTwiceOrAFractionForAnIntegerIsDeadLettered() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        Map<String, String> twice = tick("twice", 6, t);
+        twice.put("data", "{\"symbol\":\"A\",\"price\":1,\"price\":1000,\"seq\":6}");
+        xadd(ns, twice);
+        Map<String, String> fraction = tick("fraction", 7, t);
+        fraction.put("data", "{\"symbol\":\"A\",\"price\":7,\"seq\":7.9}");
+        xadd(ns, fraction);
+        xadd(ns, tick("ok", 8, t));
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().rejected()).isEqualTo(2);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(8L);
+        List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
+        assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_value", "invalid_value");
+        assertThat(dlq.get(0).get("error.message")).contains("\"price\"");
+        assertThat(dlq.get(1).get("error.message")).contains("7.9");
+    }
 }
