@@ -281,4 +281,43 @@ class HostileEntryTest {
         assertThat(dlq.get(0).get("error.message")).contains("\"price\"");
         assertThat(dlq.get(1).get("error.message")).contains("7.9");
     }
+
+    /**
+     * A global table's stream gets entries a source would refuse: an event type of another version and one of another
+     * stream, both decodable. Before: the table's replicas checked only that an entry decodes, so each replaced the
+     * key's value and the join saw the last (77) instead of the valid 10. Now a replica skips them, as the ingest guard
+     * refuses them at a source, and counts them.
+     */
+    @Test
+    void aGlobalTableSkipsEntriesOfAnotherVersionOrStream() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        String limits = new StreamKeys(ns).stream("limits", 0);
+        Map<String, String> valid = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l1", "A",
+                new Tick("A", 10, 1), t, null)));
+        Map<String, String> v2 = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l2", "A",
+                new Tick("A", 99, 2), t, null)));
+        v2.put("type", "limits.v2");
+        Map<String, String> other = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l3", "A",
+                new Tick("A", 77, 3), t, null)));
+        other.put("type", "orders.v1");
+        for (Map<String, String> f : List.of(valid, v2, other)) {
+            template().opsForStream().add(MapRecord.create(limits, f)).block();
+        }
+        TopologyBuilder b = new TopologyBuilder("hostile-global");
+        io.quantumtrader.streams.dsl.GlobalTable<String, Tick> table = b.globalTable("limits", Tick.class,
+                io.quantumtrader.streams.dsl.Materialized.as("limits-store"));
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .leftJoin(table, (k, v) -> v.symbol(), (tick, limit) -> new PricedTick(tick.symbol(), tick.seq(),
+                        limit == null ? -1 : Math.round(limit.price())), Named.as("with-limit"))
+                .to("priced");
+        xadd(ns, tick("o1", 1, t));
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.metrics().registry().find("qt.streams.global.entries.skipped").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(2.0);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::priceCents).containsExactly(10L);
+    }
 }

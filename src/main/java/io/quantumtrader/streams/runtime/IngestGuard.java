@@ -72,29 +72,8 @@ public final class IngestGuard {
      */
     public Accepted check(String stream, int partition, Map<String, String> fields, Serde<?> valueSerde,
                           boolean tombstones, long nowMs, java.util.function.Function<Object, String> subjectOf) {
-        long bytes = sizeOf(fields);
-        if (bytes > limits.maxEntryBytes()) {
-            throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
-                    + limits.maxEntryBytes() + " bytes", null);
-        }
-        Envelope env;
-        try {
-            env = Envelope.fromFields(stream, fields); // an absent type is the stream's own
-        } catch (RuntimeException e) {
-            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
-        }
-        checkEventId(env.id());
-        String expected = Envelope.typeOf(stream);
-        if (!expected.equals(env.type())) {
-            boolean ours = env.type().startsWith(stream + ".v");
-            throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours
-                    ? "event type '" + printable(env.type()) + "' is a version this build does not read (expected " + expected + ")"
-                    : "event type '" + printable(env.type()) + "' does not belong to stream '" + stream + "' (expected " + expected + ")", null);
-        }
+        Envelope env = checkEnvelope(stream, fields);
         String subject = env.subject();
-        if (subject != null) {
-            checkSubject(subject);
-        }
         if (subject != null && !partitionedByValue.contains(stream)) {
             int partitions = partitionsOf.applyAsInt(stream);
             int expectedPartition = Partitioner.partition(subject, partitions);
@@ -140,6 +119,41 @@ public final class IngestGuard {
             }
         }
         return new Accepted(env, value);
+    }
+
+    /**
+     * The checks of {@link #check} that an entry of a global table's stream must pass too: size, envelope, event id,
+     * type and subject. Not the partition (a replica reads every partition) nor the event time (a table's value moves
+     * no stream time). Before (review of 2026-12-06) a replica applied any entry it could decode: one of another
+     * version or stream replaced the key's value.
+     *
+     * @return the entry's envelope
+     * @throws RejectedEntryException naming the reason, when a replica must skip the entry
+     */
+    public Envelope checkEnvelope(String stream, Map<String, String> fields) {
+        long bytes = sizeOf(fields);
+        if (bytes > limits.maxEntryBytes()) {
+            throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
+                    + limits.maxEntryBytes() + " bytes", null);
+        }
+        Envelope env;
+        try {
+            env = Envelope.fromFields(stream, fields); // an absent type is the stream's own
+        } catch (RuntimeException e) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
+        }
+        checkEventId(env.id());
+        String expected = Envelope.typeOf(stream);
+        if (!expected.equals(env.type())) {
+            boolean ours = env.type().startsWith(stream + ".v");
+            throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours
+                    ? "event type '" + printable(env.type()) + "' is a version this build does not read (expected " + expected + ")"
+                    : "event type '" + printable(env.type()) + "' does not belong to stream '" + stream + "' (expected " + expected + ")", null);
+        }
+        if (env.subject() != null) {
+            checkSubject(env.subject());
+        }
+        return env;
     }
 
     /**

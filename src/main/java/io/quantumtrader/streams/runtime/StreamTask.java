@@ -498,7 +498,8 @@ public final class StreamTask {
         String token = run.token;
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
-                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped)));
+                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped,
+                        config.ingest())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
