@@ -320,4 +320,33 @@ class HostileEntryTest {
         }
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::priceCents).containsExactly(10L);
     }
+
+    /**
+     * Entry ids beyond 2^53 ms (XADD with an explicit id; Redis takes any unsigned 64-bit id), then a trim that
+     * deletes one of them before the group read it. Before: the scripts read ids as Lua numbers (doubles), so the id
+     * just before the first entry left, 9999999999999999999-1, came out as 10000000000000000000-1, after every entry
+     * of the stream: the group's position was moved past the entries that were left, which were never read nor
+     * dead-lettered. Now ids are compared and counted down as decimal strings: the trimmed entry is dead-lettered and
+     * the two after it are processed.
+     */
+    @Test
+    void entriesAfterATrimOfIdsBeyondDoublePrecisionAreStillRead() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        xadd(ns, tick("a", 1, t));
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+        }
+        xadd(ns, "9999999999999999999-1", tick("b1", 2, t));
+        xadd(ns, tick("b2", 3, t));   // 9999999999999999999-2
+        xadd(ns, tick("b3", 4, t));   // 9999999999999999999-3
+        template().opsForStream().trim(new StreamKeys(ns).stream("ticks", 0), 2).block();   // XTRIM MAXLEN 2: b1 goes unread
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 3L, 4L);
+        assertThat(entries(ns, "ticks.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("deleted_before_read");
+    }
 }
