@@ -349,4 +349,49 @@ class HostileEntryTest {
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 3L, 4L);
         assertThat(entries(ns, "ticks.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("deleted_before_read");
     }
+
+    /**
+     * Aligned inputs downstream of a task that got a refused entry stamped in 2099: raw → (task 0_0) → left; left and
+     * right merged by event time (task 1_0). Before: task 0_0 published its watermark from every entry of a batch,
+     * the refused one included, so it told task 1_0 that nothing earlier than 2099 would come on left; task 1_0 then
+     * released right's records without waiting for left, and merged R2 before L2. Now the watermark follows only the
+     * records the task accepted.
+     */
+    @Test
+    void aRefusedFutureDatedEntryDoesNotAdvanceTheTasksWatermark() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("hostile-watermark");
+        b.stream("raw", String.class).mapValues(v -> v, Named.as("to-left")).to("left");
+        b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.defaults();
+        io.quantumtrader.streams.redis.EventPublisher rawFeed = new io.quantumtrader.streams.redis.EventPublisher(
+                template(), new StreamKeys(ns), catalog, "raw-feed");
+        io.quantumtrader.streams.redis.EventPublisher rightFeed = new io.quantumtrader.streams.redis.EventPublisher(
+                template(), new StreamKeys(ns), catalog, "right-feed");
+        long t0 = now() - 60_000;
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
+                .withPunctuationInterval(Duration.ofMillis(50))
+                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
+            runtime.start();
+            rawFeed.send("raw", "k", "L1", t0).block();
+            Map<String, String> future = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("raw", "evil",
+                    "future", "k", "X", t0, null)));
+            future.put("time", "2099-01-01T00:00:00Z");
+            template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("raw", 0), future)).block();
+            Thread.sleep(500);   // task 0_0 processes both: L1 reaches left
+            rightFeed.send("right", "k", "R1", t0 + 1_000).block();
+            rightFeed.send("right", "k", "R2", t0 + 3_000).block();
+            Thread.sleep(1_000);   // task 1_0 may release R1 and R2 only if left's watermark says left is past them
+            rawFeed.send("raw", "k", "L2", t0 + 2_000).block();
+            Thread.sleep(500);
+            rawFeed.watermark("raw", Long.MAX_VALUE).block();
+            rightFeed.watermark("right", Long.MAX_VALUE).block();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            Object watermark = template().opsForHash().get(new StreamKeys(ns).watermarks("left", 0), "hostile-watermark:0_0").block();
+            assertThat(watermark).as("task 0_0's watermark on left: end of input").isEqualTo(Long.toString(Long.MAX_VALUE));
+        }
+        assertThat(values(ns, "merged", 0, String.class)).containsExactly("L1", "R1", "L2", "R2");
+        assertThat(entries(ns, "raw.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("future_event_time");
+    }
 }

@@ -302,7 +302,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         void processOne(StreamEntry entry) {
             begin();
             executor.process(List.of(entry), this).block();
-            streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(entry));
+            streamTimeMs = Math.max(streamTimeMs, executor.acceptedMaxEventTime());   // as the runtime: accepted records only
             commit();
             if (alignment.enabled() && streamTimeMs != InputAligner.NONE) {
                 long watermark = streamTimeMs - executor.watermarkLagMs();
