@@ -394,4 +394,21 @@ class HostileEntryTest {
         assertThat(values(ns, "merged", 0, String.class)).containsExactly("L1", "R1", "L2", "R2");
         assertThat(entries(ns, "raw.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("future_event_time");
     }
+
+    /**
+     * The envelope's error messages quote what the writer sent: they go to the dead letter and, for a global table's
+     * entry, to the log. Before: a 'time' or 'specversion' of 60,000 characters with line breaks was quoted whole, so a
+     * writer could forge log lines and fill the log. Now the quote is cut to 64 characters, controls as '?'.
+     */
+    @Test
+    void envelopeErrorsQuoteAtMost64CharactersOnOneLine() {
+        String hostile = "x\nFORGED LOG LINE\n" + "y".repeat(60_000);
+        for (String attribute : List.of("time", "specversion")) {
+            Map<String, String> f = tick("e", 1, now());
+            f.put(attribute, hostile);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quantumtrader.streams.record.Envelope.fromFields("ticks", f))
+                    .as(attribute).isInstanceOf(io.quantumtrader.streams.record.InvalidEnvelopeException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThan(200));
+        }
+    }
 }

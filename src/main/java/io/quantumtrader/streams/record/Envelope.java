@@ -163,7 +163,7 @@ public record Envelope(String id, String source, String type, Instant time, Stri
         String data = require(f, "data");
         String spec = f.get("specversion");
         if (spec != null && !SPEC_VERSION.equals(spec)) {
-            throw new InvalidEnvelopeException("unsupported specversion '" + spec + "', expected 1.0");
+            throw new InvalidEnvelopeException("unsupported specversion '" + clip(spec) + "', expected 1.0");
         }
         Instant time;
         try {
@@ -183,9 +183,9 @@ public record Envelope(String id, String source, String type, Instant time, Stri
                 trace, f.getOrDefault("idempotencykey", id));
     }
 
-    /** @return an attribute's text for a message: its first 64 characters */
+    /** @return an attribute's text for a message (a dead letter, a log line): its first 64 characters, controls as '?' */
     private static String clip(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+        return (text.length() <= 64 ? text : text.substring(0, 64) + "…").replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String require(Map<String, String> f, String name) {
