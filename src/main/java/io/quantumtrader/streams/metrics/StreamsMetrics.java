@@ -78,7 +78,7 @@ public final class StreamsMetrics {
     }
 
     /**
-     * A global table's entry its replicas skip (no subject, or not decodable): counted once per entry in
+     * A global table's entry its replicas skip (one a source would refuse, no subject, or not decodable): counted once per entry in
      * {@code qt.streams.global.entries.skipped{store}}, however many tasks and runs rebuild the table from the stream
      * (after the first 10,000 distinct entries, each time a replica reads one).
      *
@@ -88,7 +88,7 @@ public final class StreamsMetrics {
         String id = store + "|" + entry;
         if (skippedGlobalEntries.size() >= 10_000 || skippedGlobalEntries.add(id)) {
             Counter.builder(PREFIX + "global.entries.skipped")
-                    .description("entries of a global table's stream its replicas skip: no subject, or not decodable")
+                    .description("entries of a global table's stream its replicas skip: refused as at a source, no subject, or not decodable")
                     .tags(common).tag("store", store).register(registry).increment();
         }
     }

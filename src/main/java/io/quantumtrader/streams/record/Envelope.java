@@ -126,8 +126,9 @@ public record Envelope(String id, String source, String type, Instant time, Stri
      *
      * @param stream the logical stream the entry was read from; an absent {@code type} is {@code <stream>.v1}
      * @throws InvalidEnvelopeException when a required attribute ({@code id}, {@code time}, {@code data}) is missing,
-     *                                  the spec version is not 1.0, {@code time} is not RFC 3339, or the entry's
-     *                                  {@value CloudEventJson#FIELD} is not a JSON object of attributes
+     *                                  the spec version is not 1.0, {@code time} is not RFC 3339 or not within epoch
+     *                                  milliseconds, or the entry's {@value CloudEventJson#FIELD} is not a JSON object
+     *                                  of attributes
      */
     public static Envelope fromFields(String stream, Map<String, String> f) {
         return read(f, typeOf(stream));
@@ -138,7 +139,8 @@ public record Envelope(String id, String source, String type, Instant time, Stri
      * {@code type} stays {@code null}. For readers that need the data, subject, time or ids only.
      *
      * @throws InvalidEnvelopeException when a required attribute ({@code id}, {@code time}, {@code data}) is missing,
-     *                                  the spec version is not 1.0, or {@code time} is not RFC 3339
+     *                                  the spec version is not 1.0, or {@code time} is not RFC 3339 or not within
+     *                                  epoch milliseconds
      */
     public static Envelope fromFields(Map<String, String> f) {
         return read(f, null);
@@ -161,17 +163,29 @@ public record Envelope(String id, String source, String type, Instant time, Stri
         String data = require(f, "data");
         String spec = f.get("specversion");
         if (spec != null && !SPEC_VERSION.equals(spec)) {
-            throw new InvalidEnvelopeException("unsupported specversion '" + spec + "', expected 1.0");
+            throw new InvalidEnvelopeException("unsupported specversion '" + clip(spec) + "', expected 1.0");
         }
         Instant time;
         try {
             time = EventTimes.parse(require(f, "time"));
+            time.toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new InvalidEnvelopeException("attribute 'time' is not an RFC 3339 UTC timestamp: " + f.get("time"));
+            throw new InvalidEnvelopeException("attribute 'time' is not an RFC 3339 UTC timestamp: " + clip(f.get("time")));
+        } catch (ArithmeticException e) {
+            // RFC 3339 parsing takes years up to ±1,000,000,000; a record's time is epoch ms (±292 million years).
+            // Before, the conversion threw out of the ingest guard: the task restarted on the entry forever (review of
+            // 2026-12-06, HostileEntryTest)
+            throw new InvalidEnvelopeException("attribute 'time' " + clip(f.get("time"))
+                    + " is outside the range of epoch milliseconds (about 292 million years either side of 1970)");
         }
         String trace = f.getOrDefault("traceid", id);
         return new Envelope(id, f.getOrDefault("source", "unknown"), type, time, f.get("subject"), data,
                 trace, f.getOrDefault("idempotencykey", id));
+    }
+
+    /** @return an attribute's text for a message (a dead letter, a log line): its first 64 characters, controls as '?' */
+    private static String clip(String text) {
+        return (text.length() <= 64 ? text : text.substring(0, 64) + "…").replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String require(Map<String, String> f, String name) {

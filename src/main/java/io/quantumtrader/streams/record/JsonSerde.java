@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Jackson JSON serde. The default mapper writes snake_case field names (the stream catalog's convention, DESIGN §6),
- * fails on {@code null} for primitive fields, and lets a record's compact constructor reject invalid values (required
+ * fails on {@code null} for primitive fields, on a property named twice in one object and on a number with a
+ * fraction (even {@code .0}) for an integer field, and lets a record's compact constructor reject invalid values (required
  * fields, ranges): any of these surfaces as a {@link SerializationException}, which sends the entry to the dead-letter
  * stream. Boxed and object fields may be {@code null}.
  *
@@ -30,6 +31,11 @@ public final class JsonSerde<T> implements Serde<T> {
                     .build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // a value read must be the value written: a property twice ({"price":1,"price":1000}) is one reader's 1
+            // and another's 1000, and 7.9 read into a long was 7 (Jackson's defaults: the last property wins, a
+            // fraction is cut off). Found by the review of 2026-12-06 (HostileEntryTest); refused instead
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .addModule(CreatorInvokers.module())
             .build();
 

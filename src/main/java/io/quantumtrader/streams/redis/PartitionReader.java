@@ -702,13 +702,57 @@ public final class PartitionReader {
             String key = names.decode(e.stream());
             List<byte[]> fv = e.fieldsAndValues();
             Map<String, String> fields = new LinkedHashMap<>(Math.max(2, fv.size()));
+            String defect = null;
             for (int i = 0; i + 1 < fv.size(); i += 2) {
+                byte[] n = fv.get(i);
                 byte[] v = fv.get(i + 1);
-                fields.put(names.decode(fv.get(i)), v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8));
+                String name = names.decode(n);
+                String value = v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
+                if (fields.containsKey(name)) {
+                    defect = defect != null ? defect : "field '" + printable(name) + "' appears twice in the entry";
+                    continue;   // the first is kept, for the dead letter
+                }
+                fields.put(name, value);
+                if (defect == null && (!Utf8.valid(n, name) || (v != null && !Utf8.valid(v, value)))) {
+                    defect = !Utf8.valid(n, name) ? "a field name is not valid UTF-8"
+                            : "field '" + printable(name) + "' is not valid UTF-8";
+                }
             }
-            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(), CloudEventJson.flattenIfValid(fields)));
+            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(),
+                    defect == null ? CloudEventJson.flattenIfValid(fields) : fields, defect));
         }
         return out;
+    }
+
+    /** @return a field name for a message: its first 64 characters, control characters as '?' */
+    private static String printable(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** Whether bytes decoded with {@code new String(bytes, UTF_8)} were valid UTF-8 (it puts U+FFFD where they were not). */
+    static final class Utf8 {
+        private Utf8() {
+        }
+
+        /**
+         * @return true when {@code bytes} are valid UTF-8; decoded is their decoding. Cheap when it has no U+FFFD
+         *         (a string of Latin-1 characters answers at once): only then are the bytes decoded again, strictly
+         */
+        static boolean valid(byte[] bytes, String decoded) {
+            if (decoded.indexOf('\uFFFD') < 0) {
+                return true;
+            }
+            try {
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes));
+                return true;   // a U+FFFD the writer wrote (EF BF BD)
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return false;
+            }
+        }
     }
 
     /** A pending entry deleted (trimmed) before it was processed comes back without fields; it is emitted empty. */

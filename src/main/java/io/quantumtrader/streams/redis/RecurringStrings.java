@@ -17,13 +17,23 @@ final class RecurringStrings {
     /** Most strings kept: an entry layout has up to ten CloudEvents attributes, a dead-letter entry a few more. */
     static final int CAPACITY = 32;
 
+    /**
+     * Longest byte string kept, 256 bytes (a partition key is {@code <ns>:{<ns>.<p>}:s:<stream>}): field names are
+     * whatever a writer XADDs, and before (review of 2026-12-06) the first {@link #CAPACITY} distinct ones were kept for
+     * the reader's life whatever their size, 32 names of 16 MB a gigabyte per task, again after every restart.
+     */
+    static final int MAX_KEPT_BYTES = 256;
+
     private final Known[] known = new Known[CAPACITY];
     private int size;
 
     private record Known(byte[] encoded, String decoded) {
     }
 
-    /** @return {@code bytes} as a UTF-8 string: the same instance each time for the first {@link #CAPACITY} distinct values */
+    /**
+     * @return {@code bytes} as a UTF-8 string: the same instance each time for the first {@link #CAPACITY} distinct
+     *         values of at most {@link #MAX_KEPT_BYTES} bytes
+     */
     String decode(byte[] bytes) {
         int n = size;   // never above CAPACITY: it only grows below it
         for (int i = 0; i < n; i++) {
@@ -33,7 +43,7 @@ final class RecurringStrings {
             }
         }
         String s = new String(bytes, StandardCharsets.UTF_8);
-        if (n < CAPACITY) {
+        if (n < CAPACITY && bytes.length <= MAX_KEPT_BYTES) {
             known[n] = new Known(bytes.clone(), s);
             size = n + 1;
         }

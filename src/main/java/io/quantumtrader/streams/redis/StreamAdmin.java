@@ -83,7 +83,8 @@ public final class StreamAdmin {
             if (oldestPendingId == null) {
                 return 0;
             }
-            return Math.max(0, nowMillis - StreamEntry.millisOf(oldestPendingId));
+            // an id the writer chose ahead of the clock (even beyond the signed range) has age 0, never an error
+            return nowMillis - StreamEntry.arrivalMillis(oldestPendingId, nowMillis);
         }
 
         /** @return true when the group has read and acknowledged everything */

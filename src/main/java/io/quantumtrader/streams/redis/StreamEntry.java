@@ -10,8 +10,16 @@ import java.util.Map;
  * @param partition partition number
  * @param id        entry id {@code <ms>-<seq>}
  * @param fields    the entry's fields
+ * @param defect    what makes the entry's bytes no entry of ours, found as they were read: a field twice (Redis keeps
+ *                  both; {@code fields} has the first), a name or value that is not UTF-8 ({@code fields} has it with
+ *                  U+FFFD); null when none. The source refuses such an entry (an invalid envelope)
  */
-public record StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields) {
+public record StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields, String defect) {
+
+    /** An entry without a defect. */
+    public StreamEntry(String stream, String key, int partition, String id, Map<String, String> fields) {
+        this(stream, key, partition, id, fields, null);
+    }
 
     /**
      * @return the fields of a stream entry read through Spring Data Redis, as strings in their stored order (an entry
@@ -56,6 +64,33 @@ public record StreamEntry(String stream, String key, int partition, String id, M
         } catch (NumberFormatException e) {
             throw notAnId(id);
         }
+    }
+
+    /**
+     * The arrival of an entry for the dedupe window: the milliseconds part of its id, but never later than
+     * {@code nowMs}. A writer may choose the id ({@code XADD key 9999999999999-0 ...}, or anything up to 2^64-1 ms,
+     * which Redis takes: its ids are unsigned 64-bit), and every id Redis makes after it on that stream is as large. Read
+     * as it is, one such entry moved the dedupe window centuries on, so every event id seen before was forgotten (a
+     * producer's retry was processed twice), and one beyond the signed range made {@link #millisOf} throw, so the task
+     * failed and restarted on the same entry forever (review of 2026-12-06, HostileEntryTest).
+     *
+     * @param nowMs the wall clock, epoch ms
+     * @return epoch ms, at most {@code nowMs}
+     * @throws IllegalArgumentException when the id has no {@code -} between two non-empty parts, or its first part is
+     *                                  not a decimal
+     */
+    public static long arrivalMillis(String id, long nowMs) {
+        long ms;
+        try {
+            ms = millisOf(id);
+        } catch (IllegalArgumentException e) {
+            int d = dash(id);
+            for (int i = 0; i < d; i++) {
+                digit(id, i);
+            }
+            return nowMs;   // a decimal beyond 2^63-1 ms: some 292 million years ahead
+        }
+        return Math.min(ms, nowMs);
     }
 
     private static int dash(String id) {

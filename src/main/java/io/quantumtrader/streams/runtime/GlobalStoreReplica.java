@@ -21,8 +21,9 @@ import java.util.Map;
 /**
  * A task's replica of a global table: every partition of the table's stream read from the start (XRANGE, no
  * consumer group), latest value per key, {@code null} deletes. {@link #refresh()} reads what was appended since the
- * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry is skipped with
- * a warning (it is the producer's dead letter, not this table's).
+ * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry, or one a source
+ * would refuse (oversized, another stream's or version's type, a bad event id or subject:
+ * {@link IngestGuard#checkEnvelope}), is skipped with a warning (it is the producer's dead letter, not this table's).
  */
 public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
@@ -35,6 +36,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final Map<String, String> lastIds = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
     private final java.util.function.BiConsumer<String, String> skipped;
+    private final IngestGuard guard;
 
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         this(spec, redis, keys, catalog, (store, entry) -> {
@@ -47,6 +49,16 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                        java.util.function.BiConsumer<String, String> skipped) {
+        this(spec, redis, keys, catalog, skipped, IngestLimits.defaults());
+    }
+
+    /**
+     * @param limits what the task's sources accept: an entry outside them is skipped (and {@code skipped} told), as
+     *               the ingest guard refuses it at a source ({@link IngestGuard#checkEnvelope})
+     */
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                       java.util.function.BiConsumer<String, String> skipped, IngestLimits limits) {
+        this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
         this.spec = spec;
         this.redis = redis;
         this.skipped = skipped;
@@ -81,12 +93,20 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     /**
      * Applies one stream entry: latest value per subject, {@code null} data deletes.
      *
-     * @return false when the entry was skipped: it has no subject (no key to put it under) or cannot be decoded (logged
-     *         as a warning; the runtime counts it in {@code qt.streams.global.entries.skipped{store}})
+     * @return false when the entry was skipped: a source would refuse it ({@link IngestGuard#checkEnvelope}), it has no
+     *         subject (no key to put it under) or cannot be decoded (logged as a warning; the runtime counts it in
+     *         {@code qt.streams.global.entries.skipped{store}})
      */
     public boolean apply(Map<String, String> fields) {
         try {
-            Envelope env = Envelope.fromFields(spec.stream(), fields);
+            Envelope env;
+            try {
+                env = guard.checkEnvelope(spec.stream(), fields);
+            } catch (RejectedEntryException e) {
+                log.warn("global table '{}': skipping an entry of '{}' a source would refuse ({}): {}", spec.name(),
+                        spec.stream(), e.reason().tag(), e.getMessage());
+                return false;
+            }
             if (env.subject() == null) {
                 log.warn("global table '{}': skipping an entry of '{}' without a subject (no key to put it under)",
                         spec.name(), spec.stream());

@@ -11,8 +11,8 @@ import java.util.function.ToIntFunction;
 import static io.quantumtrader.streams.runtime.RejectedEntryException.Reason;
 
 /**
- * Checks an input entry at its source node before it becomes a record (DESIGN §2 "Hostile input"): size, envelope,
- * type of the stream in a version this build reads ({@code <stream>.v1}), subject well-formed and on the right
+ * Checks an input entry at its source node before it becomes a record (DESIGN §2 "Hostile input"): size, envelope
+ * (with an event id that is not empty, valid UTF-8 and at most {@link IngestLimits#MAX_EVENT_ID_CHARS} long), type of the stream in a version this build reads ({@code <stream>.v1}), subject well-formed and on the right
  * partition, data present, event time not ahead of the wall clock by more than the allowed skew, and the value
  * decodable (the value type's own constructor checks its domain). Whatever fails is refused with a
  * {@link RejectedEntryException} naming the reason; a refused entry never becomes a record, so it never moves stream
@@ -72,28 +72,8 @@ public final class IngestGuard {
      */
     public Accepted check(String stream, int partition, Map<String, String> fields, Serde<?> valueSerde,
                           boolean tombstones, long nowMs, java.util.function.Function<Object, String> subjectOf) {
-        long bytes = sizeOf(fields);
-        if (bytes > limits.maxEntryBytes()) {
-            throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
-                    + limits.maxEntryBytes() + " bytes", null);
-        }
-        Envelope env;
-        try {
-            env = Envelope.fromFields(stream, fields); // an absent type is the stream's own
-        } catch (RuntimeException e) {
-            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
-        }
-        String expected = Envelope.typeOf(stream);
-        if (!expected.equals(env.type())) {
-            boolean ours = env.type().startsWith(stream + ".v");
-            throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours
-                    ? "event type '" + printable(env.type()) + "' is a version this build does not read (expected " + expected + ")"
-                    : "event type '" + printable(env.type()) + "' does not belong to stream '" + stream + "' (expected " + expected + ")", null);
-        }
+        Envelope env = checkEnvelope(stream, fields);
         String subject = env.subject();
-        if (subject != null) {
-            checkSubject(subject);
-        }
         if (subject != null && !partitionedByValue.contains(stream)) {
             int partitions = partitionsOf.applyAsInt(stream);
             int expectedPartition = Partitioner.partition(subject, partitions);
@@ -139,6 +119,71 @@ public final class IngestGuard {
             }
         }
         return new Accepted(env, value);
+    }
+
+    /**
+     * The checks of {@link #check} that an entry of a global table's stream must pass too: size, envelope, event id,
+     * type and subject. Not the partition (a replica reads every partition) nor the event time (a table's value moves
+     * no stream time). Before (review of 2026-12-06) a replica applied any entry it could decode: one of another
+     * version or stream replaced the key's value.
+     *
+     * @return the entry's envelope
+     * @throws RejectedEntryException naming the reason, when a replica must skip the entry
+     */
+    public Envelope checkEnvelope(String stream, Map<String, String> fields) {
+        long bytes = sizeOf(fields);
+        if (bytes > limits.maxEntryBytes()) {
+            throw new RejectedEntryException(Reason.OVERSIZED, "entry of " + bytes + " bytes is larger than the limit of "
+                    + limits.maxEntryBytes() + " bytes", null);
+        }
+        Envelope env;
+        try {
+            env = Envelope.fromFields(stream, fields); // an absent type is the stream's own
+        } catch (RuntimeException e) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
+        }
+        checkEventId(env.id());
+        String expected = Envelope.typeOf(stream);
+        if (!expected.equals(env.type())) {
+            boolean ours = env.type().startsWith(stream + ".v");
+            throw new RejectedEntryException(ours ? Reason.UNSUPPORTED_VERSION : Reason.WRONG_TYPE, ours
+                    ? "event type '" + printable(env.type()) + "' is a version this build does not read (expected " + expected + ")"
+                    : "event type '" + printable(env.type()) + "' does not belong to stream '" + stream + "' (expected " + expected + ")", null);
+        }
+        if (env.subject() != null) {
+            checkSubject(env.subject());
+        }
+        return env;
+    }
+
+    /**
+     * The event id keys the dedupe window: it must be one id, the same after a round trip through Redis, and small
+     * enough for the window to remember {@link IngestLimits#dedupeMaxIds()} of them. Before (review of 2026-12-06) an
+     * empty id, or two ids that differ only in bytes that are not UTF-8 (both read as U+FFFD), made the second of two
+     * different events a "duplicate" of the first, and ids of up to the entry limit were remembered (200,000 of 60,000
+     * characters: 12 GB of heap, loaded again at every start).
+     */
+    private static void checkEventId(String id) {
+        if (id.isEmpty()) {   // CloudEvents 1.0, attribute 'id': "MUST be a non-empty string"
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id is empty", null);
+        }
+        if (id.length() > IngestLimits.MAX_EVENT_ID_CHARS) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id of " + id.length()
+                    + " characters is longer than " + IngestLimits.MAX_EVENT_ID_CHARS, null);
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '\uFFFD') {
+                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id is not valid UTF-8", null);
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < id.length()
+                    && Character.isLowSurrogate(id.charAt(i + 1)))) {   // written as UTF-8 it would come back as '?'
+                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id has an unpaired UTF-16 surrogate at position " + i, null);
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++;
+            }
+        }
     }
 
     private void checkSubject(String subject) {

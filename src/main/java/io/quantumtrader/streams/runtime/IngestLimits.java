@@ -26,6 +26,13 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      */
     public static final long MAX_DEDUPE_IDS = 1L << 28;
 
+    /**
+     * Longest event id ({@code id}) accepted, characters: 256, seven times a UUID's 36. The dedupe window keeps every id
+     * it remembers in memory and in Redis, and loads them all at a task's start: unbounded, 200,000 ids near the entry
+     * limit would be 12 GB (review of 2026-12-06). A longer id is refused as an invalid envelope.
+     */
+    public static final int MAX_EVENT_ID_CHARS = 256;
+
     public IngestLimits {
         if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
                 || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS) {

@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  * {@link #release released} when processable: the buffered head with the smallest event time goes first (ties: the
  * input declared first in the sub-topology, then arrival order), and only once every other input has a buffered
  * record, a watermark ≥ its time, or has been idle past the timeout. Nothing is dropped: a held entry stays
- * buffered (and pending in its consumer group) until released. An entry without a readable event time goes first
- * (the ingest guard dead-letters it; it never moves stream time).
+ * buffered (and pending in its consumer group) until released. An entry without a readable event time, or with one
+ * further ahead of the wall clock than the ingest guard allows, goes first (the guard dead-letters it; it never moves
+ * stream time).
  * <p>
  * Not thread-safe: a task uses it from its one processing pipeline.
  */
@@ -31,6 +32,7 @@ public final class InputAligner {
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final Duration idleTimeout;
     private final LongSupplier nowMs;
+    private final long maxAheadMs;
     private long held;
     private long sequence;
 
@@ -50,6 +52,19 @@ public final class InputAligner {
      *               (the smallest of all its producers') has passed their time
      */
     public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs) {
+        this(streams, merged, idleTimeout, nowMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxAheadMs how far an event time may be ahead of the wall clock, ms: the ingest guard's
+     *                   {@link IngestLimits#maxEventTimeSkew()}. An entry stamped later is passed on as one without a
+     *                   readable time (the guard dead-letters it). Held by its time instead, a record stamped in 2099
+     *                   held every valid entry behind it in its input until another input passed 2099 (review of
+     *                   2026-12-06, HostileEntryTest)
+     */
+    public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs,
+                        long maxAheadMs) {
+        this.maxAheadMs = maxAheadMs;
         this.idleTimeout = idleTimeout;
         this.nowMs = nowMs;
         long now = nowMs.getAsLong();
@@ -93,7 +108,11 @@ public final class InputAligner {
                 in = new Input(now, false);
                 inputs.put(e.stream(), in);
             }
-            in.queue.add(new Timed(e, eventTime(e), e.fields().getOrDefault("subject", ""), sequence++));
+            long time = eventTime(e);
+            if (time > now && time - now > maxAheadMs) {
+                time = NONE;   // the guard refuses it (future_event_time): never held by a time it will not have
+            }
+            in.queue.add(new Timed(e, time, e.fields().getOrDefault("subject", ""), sequence++));
             in.lastArrivalMs = now;
             if (in.lastId == null || StreamEntry.compareIds(e.id(), in.lastId) > 0) {
                 in.lastId = e.id();

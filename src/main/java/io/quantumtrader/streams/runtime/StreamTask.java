@@ -498,7 +498,8 @@ public final class StreamTask {
         String token = run.token;
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
-                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped)));
+                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped,
+                        config.ingest())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
@@ -506,7 +507,8 @@ public final class StreamTask {
         context.loadDedupe(dedupeIds);
         InputAligner align = config.alignment().enabled()
                 ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), mergedInputs, config.alignment().idleTimeout(),
-                        () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS))
+                        () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        config.ingest().maxEventTimeSkew().toMillis())
                 : null;
         aligner = align;
         if (align != null) {
@@ -619,13 +621,13 @@ public final class StreamTask {
      * commit as its outputs; on a Redis Cluster, for a partition in another slot, through the outbox after the outputs
      * bound for it ({@link CommitBatch#putWatermark}).
      */
-    private void publishWatermarks(List<StreamEntry> batch, CommitBatch commit, long lagMs) {
+    private void publishWatermarks(long acceptedMaxEventTimeMs, CommitBatch commit, long lagMs) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty()) {
             return;
         }
-        for (StreamEntry e : batch) {
-            streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(e));
-        }
+        // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
+        // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
+        streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
         advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs);
     }
 
@@ -739,7 +741,7 @@ public final class StreamTask {
                             .then(executor.process(batch, context))
                             .then(Mono.fromSupplier(() -> {
                                 counters.processNanos.add(System.nanoTime() - started);
-                                publishWatermarks(batch, commit, executor.watermarkLagMs());
+                                publishWatermarks(executor.acceptedMaxEventTime(), commit, executor.watermarkLagMs());
                                 return context.prepare(batch.size());
                             }));
                 })

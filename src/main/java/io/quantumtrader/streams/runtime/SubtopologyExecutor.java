@@ -109,6 +109,19 @@ public final class SubtopologyExecutor {
         return names.anyMatch(name -> !seen.add(name));
     }
 
+    /** The largest event time of the records the last {@link #process} accepted; {@code Long.MIN_VALUE} for none. */
+    private long acceptedMaxTimeMs = Long.MIN_VALUE;
+
+    /**
+     * @return the largest event time (epoch ms) among the entries of the last batch that became records (refused and
+     *         duplicate entries left out), {@code Long.MIN_VALUE} when none did: what the task's watermark may follow.
+     *         Before (review of 2026-12-06) the watermark followed every entry read, so a refused entry stamped in 2099
+     *         told aligned consumers downstream that nothing earlier would come
+     */
+    public long acceptedMaxEventTime() {
+        return acceptedMaxTimeMs;
+    }
+
     /** @return the sub-topology this executor runs */
     public Subtopology subtopology() {
         return subtopology;
@@ -120,6 +133,7 @@ public final class SubtopologyExecutor {
      */
     public Mono<Void> process(List<StreamEntry> entries, TaskOutput output) {
         return Mono.defer(() -> {
+            acceptedMaxTimeMs = Long.MIN_VALUE;
             Map<TopologyNode, List<Record<Object, Object>>> outputs = new HashMap<>();
             List<Record.Origin> origins = new ArrayList<>(entries.size());
             for (int i = 0; i < entries.size(); i++) {
@@ -129,6 +143,9 @@ public final class SubtopologyExecutor {
                 origins.add(origin);
                 IngestGuard.Accepted accepted;
                 try {
+                    if (e.defect() != null) {   // a field twice, bytes that are not UTF-8: found as the entry was read
+                        throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, e.defect(), null);
+                    }
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
                             source.acceptsTombstones(), output.wallClockTime(), source.subjectOf());
                 } catch (RejectedEntryException ex) {
@@ -140,6 +157,7 @@ public final class SubtopologyExecutor {
                     continue;
                 }
                 output.accepted(origin, env.id());
+                acceptedMaxTimeMs = Math.max(acceptedMaxTimeMs, env.time().toEpochMilli());
                 outputs.computeIfAbsent(source, k -> new ArrayList<>())
                         .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));
             }

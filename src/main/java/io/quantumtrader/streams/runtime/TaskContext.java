@@ -124,7 +124,7 @@ final class TaskContext implements TaskOutput {
         if (!dedupe.enabled()) {
             return;
         }
-        long arrival = StreamEntry.millisOf(origin.entryId());
+        long arrival = StreamEntry.arrivalMillis(origin.entryId(), wallClockTime()); // never ahead of the clock
         dedupe.add(eventId, arrival);
         batch.seen(eventId, arrival);
     }

@@ -280,7 +280,8 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
-            InputAligner a = new InputAligner(subtopology.sourceStreams(), alignment.idleTimeout(), () -> wallClock);
+            InputAligner a = new InputAligner(subtopology.sourceStreams(), java.util.Set.of(), alignment.idleTimeout(),
+                    () -> wallClock, limits.maxEventTimeSkew().toMillis());
             this.aligner = alignment.enabled() && a.aligning() ? a : null;
             if (aligner != null) {
                 // as the runtime reads it: an input the sub-topology also writes, with no other producer yet, is its
@@ -301,7 +302,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         void processOne(StreamEntry entry) {
             begin();
             executor.process(List.of(entry), this).block();
-            streamTimeMs = Math.max(streamTimeMs, InputAligner.eventTime(entry));
+            streamTimeMs = Math.max(streamTimeMs, executor.acceptedMaxEventTime());   // as the runtime: accepted records only
             commit();
             if (alignment.enabled() && streamTimeMs != InputAligner.NONE) {
                 long watermark = streamTimeMs - executor.watermarkLagMs();

@@ -1,24 +1,47 @@
 -- Stream entry ids <ms>-<seq>, compared as Redis orders them. Included by scripts that compare ids (LuaScript: a line
--- '--#include entry-ids.lib.lua'). Both parts are read as Lua numbers (doubles): exact up to 2^53, beyond any
--- millisecond time and any sequence a producer reaches.
+-- '--#include entry-ids.lib.lua'). Both parts are unsigned 64-bit decimals, handled as digit strings: a writer may
+-- choose any id (XADD <key> 9999999999999999999-1 ...), and as Lua numbers (doubles, exact up to 2^53) the id before
+-- that one came out as 10000000000000000000-0, after it, so a consumer group was moved past entries it had not read
+-- (found in review, 2026-12-06: HostileEntryTest).
 
 local function entry_id_parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
+  local ms, seq = string.match(id, '^0*(%d-%d)-0*(%d-%d)$')
+  return ms, seq
+end
+
+-- true when decimal a (no leading zeros) is less than decimal b (no leading zeros)
+local function entry_id_decimal_less(a, b)
+  if #a ~= #b then
+    return #a < #b
+  end
+  return a < b
+end
+
+-- decimal d (no leading zeros, > 0) less one, without leading zeros
+local function entry_id_decimal_pred(d)
+  local i = #d
+  while string.sub(d, i, i) == '0' do
+    i = i - 1
+  end
+  local out = string.sub(d, 1, i - 1) .. tostring(tonumber(string.sub(d, i, i)) - 1) .. string.rep('9', #d - i)
+  return (string.gsub(out, '^0+(%d)', '%1'))
 end
 
 -- true when id a comes before id b
 local function entry_id_less(a, b)
   local am, as = entry_id_parse(a)
   local bm, bs = entry_id_parse(b)
-  return am < bm or (am == bm and as < bs)
+  if am ~= bm then
+    return entry_id_decimal_less(am, bm)
+  end
+  return entry_id_decimal_less(as, bs)
 end
 
 -- the largest entry id before id (each part an unsigned 64-bit number; the first valid id is 0-1)
 local function entry_id_before(id)
   local ms, seq = entry_id_parse(id)
-  if seq > 0 then
-    return string.format('%.0f-%.0f', ms, seq - 1)
+  if seq ~= '0' then
+    return ms .. '-' .. entry_id_decimal_pred(seq)
   end
-  return string.format('%.0f', ms - 1) .. '-18446744073709551615'
+  return entry_id_decimal_pred(ms) .. '-18446744073709551615'
 end

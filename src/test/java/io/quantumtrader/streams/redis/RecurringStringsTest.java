@@ -38,4 +38,23 @@ class RecurringStringsTest {
         assertThat(names.decode("data".getBytes(StandardCharsets.UTF_8))).isEqualTo("data");
         assertThat(names.decode(buffer)).isEqualTo("mata");
     }
+
+    /**
+     * Field names are whatever a writer XADDs: before (review of 2026-12-06) the first 32 distinct ones were kept for
+     * the reader's life whatever their size, so 32 entries with field names of 16 MB held a gigabyte per task (bytes
+     * and string), again after every restart (the entries are pending and read again), and left no room for the real
+     * names. A name longer than {@link RecurringStrings#MAX_KEPT_BYTES} is decoded, never kept.
+     */
+    @Test
+    void aLongNameIsDecodedButNeverKept() {
+        RecurringStrings names = new RecurringStrings();
+        for (int i = 0; i < RecurringStrings.CAPACITY; i++) {
+            byte[] huge = ("x".repeat(RecurringStrings.MAX_KEPT_BYTES) + i).getBytes(StandardCharsets.UTF_8);
+            String decoded = names.decode(huge);
+            assertThat(decoded).hasSize(RecurringStrings.MAX_KEPT_BYTES + Integer.toString(i).length());
+            assertThat(names.decode(huge)).as("not kept").isEqualTo(decoded).isNotSameAs(decoded);
+        }
+        String time = names.decode("time".getBytes(StandardCharsets.UTF_8));
+        assertThat(names.decode("time".getBytes(StandardCharsets.UTF_8))).as("still room for the real names").isSameAs(time);
+    }
 }

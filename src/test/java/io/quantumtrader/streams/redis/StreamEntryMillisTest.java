@@ -40,4 +40,18 @@ class StreamEntryMillisTest {
                     .hasMessageContaining("not a stream entry id");
         }
     }
+
+    @Test
+    void anArrivalIsNeverAheadOfTheClockEvenForAnIdBeyondTheSignedRange() {
+        long now = 1_765_000_000_000L;
+        assertThat(StreamEntry.arrivalMillis("1765000000000-0", now)).isEqualTo(now);
+        assertThat(StreamEntry.arrivalMillis("1764999999000-7", now)).isEqualTo(now - 1_000);
+        assertThat(StreamEntry.arrivalMillis("9999999999999-0", now)).isEqualTo(now);
+        assertThat(StreamEntry.arrivalMillis("9223372036854775808-0", now)).isEqualTo(now);
+        assertThat(StreamEntry.arrivalMillis("18446744073709551615-18446744073709551615", now)).isEqualTo(now);
+        for (String bad : new String[]{"", "-", "5", "a-1", "+5-1", "99999999999999999999a-0"}) {
+            assertThatThrownBy(() -> StreamEntry.arrivalMillis(bad, now)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a stream entry id");
+        }
+    }
 }
