@@ -26,6 +26,8 @@ const dlq = Object.entries(streams).filter(([s, n]) => s.endsWith('.dlq') && n >
 expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')}`);
 expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
 expect(r.dropped_by_stages === 0, `records dropped by stages (null key or value, negative timestamp): ${r.dropped_by_stages}`);
+expect((streams['market.tick.refused'] ?? 0) === 0,
+  `the price band refused ${streams['market.tick.refused']} real prints (market.tick.refused): its default must pass the real data`);
 expect(r.drained === true, 'the pipeline did not drain (lag or pending entries left)');
 expect(r.records_processed >= r.ticks_published, `records processed ${r.records_processed} < ticks published ${r.ticks_published}`);
 const rec = r.reconciliation ?? {};

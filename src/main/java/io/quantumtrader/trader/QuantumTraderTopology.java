@@ -54,7 +54,9 @@ import java.util.List;
  * (DESIGN §6).
  *
  * <ul>
- *   <li>Market data, partitioned by symbol, three sub-topologies: ticks → candle builder (1-minute tumbling event-time
+ *   <li>Market data, partitioned by symbol, three sub-topologies: ticks → price band ({@link io.quantumtrader.trader.market.PriceBand}:
+ *       an erroneous print held, then refused to {@code market.tick.refused} unless the next print confirms it; every
+ *       stage below sees only the band's accepted ticks) → candle builder (1-minute tumbling event-time
  *       windows, 5 s grace, final results) → {@code market.candle.new}; → regime detector (ta4j ADX/ATR) →
  *       {@code regime.classification.update}; → signal advisory → {@code signals.advisory.new}.</li>
  *   <li>Portfolio, keyed by account: the ticks, signals and regime updates gathered by account
@@ -70,6 +72,8 @@ public final class QuantumTraderTopology {
     /** Application id: consumer groups are {@code quantum-trader.<sub-topology>}. */
     public static final String APPLICATION_ID = "quantum-trader";
     public static final String TICKS = "market.tick.price";
+    /** Prints the price band refused ({@link io.quantumtrader.trader.events.RefusedTick}, reason {@code price_band}). */
+    public static final String REFUSED_TICKS = "market.tick.refused";
     public static final String CANDLES = "market.candle.new";
     public static final String REGIMES = "regime.classification.update";
     public static final String SPIKES = "regime.volatility.spike";
@@ -130,13 +134,27 @@ public final class QuantumTraderTopology {
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
         b.addStateStore(StoreSpec.keyValueStore("kill-switch-resets", KillSwitch.class));
+        // PriceBand.State copies its held prints into an unmodifiable list: immutable
+        b.addStateStore(StoreSpec.keyValueStore("price-band", io.quantumtrader.trader.market.PriceBand.State.class).withImmutableValues());
 
         // ---- market data, partitioned by symbol: three feed-forward sub-topologies, each reading through its group ----
         // candles: ticks -> 1-minute OHLCV candles (event-time tumbling windows, grace, emitted once when they close)
         // a tick's subject must be its symbol: one keyed by another symbol would join that symbol's candles and mark,
         // fill and exit its positions at a foreign price (refused at the source, dead-lettered)
-        EventStream<String, PriceTick> marketTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"))
+        EventStream<String, PriceTick> sourceTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"))
                 .requireSubject(PriceTick::symbol);
+        // the price band (risk rule price-band-pct): an erroneous print is held, then refused unless the next print(s)
+        // confirm it, before any stage sees it. Every consumer of ticks reads the band's output, one tape for all: the
+        // candles (a 10 USD print would be a candle's low, the ATR and ADX, a signal's stop), and by account the paper
+        // venue (no fill at it), the marks (no kill switch, no de-risk from it) and the exit brain (no stop or target
+        // from it). A refused print goes to market.tick.refused with its reason: never dropped silently
+        EventStream<String, PriceBandProcessor.Verdict> banded = sourceTicks.process(() -> new PriceBandProcessor(risk.priceBand()),
+                Named.as("price-band"), "price-band");
+        banded.flatMapValues(v -> v.refused() == null ? List.<io.quantumtrader.trader.events.RefusedTick>of() : List.of(v.refused()),
+                        Named.as("refused-ticks"))
+                .to(REFUSED_TICKS, Named.as("refused-ticks-sink"));
+        EventStream<String, PriceTick> marketTicks = banded
+                .flatMapValues(v -> v.accepted() == null ? List.<PriceTick>of() : List.of(v.accepted()), Named.as("accepted-ticks"));
         EventStream<String, Candle> candles = marketTicks.groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(candleSize, CANDLE_GRACE))
                 .emitStrategy(EmitStrategy.onWindowClose())

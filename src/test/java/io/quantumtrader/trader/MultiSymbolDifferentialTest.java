@@ -70,7 +70,8 @@ class MultiSymbolDifferentialTest {
         String yaml = String.join("\n", "starting-equity-usd: 100000", "risk-per-trade-pct: 4.0", "daily-loss-limit-pct: 50.0",
                 "max-drawdown-pct: 50.0", "max-open-positions: 5", "gross-exposure-cap-pct: 60.0", "min-edge-score: 20",
                 "kill-switch-resets-daily: true", "allow-adds: true", "soft-derisk-drawdown-pct: 0", "hard-derisk-drawdown-pct: 2.0",
-                "soft-derisk-on-volatility-spike: false", "derisk-hysteresis-pct: 0.5", "");
+                "soft-derisk-on-volatility-spike: false", "derisk-hysteresis-pct: 0.5", "price-band-pct: 10.0",
+                "price-band-confirmations: 1", "");
         Path file = Files.createTempFile("tight-rules", ".yaml");
         Files.writeString(file, yaml);
         RiskRules rules;

@@ -31,19 +31,36 @@ import java.io.InputStream;
  * @param deriskHysteresisPct how far below its entry threshold the drawdown must fall to leave HARD_DERISK or a
  *                            drawdown's SOFT_DERISK, percentage points of drawdown (default 0.5; 0: no hysteresis;
  *                            {@link DeRisk})
+ * @param priceBandPct        the price band against erroneous ("fat-finger") prints, percent: a tick further than this
+ *                            from its symbol's last accepted price (within a minute of it; the band widens with the
+ *                            square root of the minutes since) is held as suspect until the next print(s) confirm it,
+ *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
+ *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
+ * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print accept it
+ *                            as the new level (default 1, at least 1)
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
-                        boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct) {
+                        boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
+                        int priceBandConfirmations) {
+
+    public RiskRules {
+        if (!(priceBandPct >= 0)) {
+            throw new IllegalArgumentException("price-band-pct must be 0 (off) or a positive percent, was " + priceBandPct);
+        }
+        if (priceBandConfirmations < 1) {
+            throw new IllegalArgumentException("price-band-confirmations must be at least 1, was " + priceBandConfirmations);
+        }
+    }
 
     /**
      * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
      *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown,
-     *         each left 0.5 percentage points below its threshold
+     *         each left 0.5 percentage points below its threshold, a 10 % price band confirmed by one print
      */
     public static RiskRules defaults() {
-        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5);
+        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5, 10.0, 1);
     }
 
     /** @return the first eight rules as given, adds allowed and the de-risk rules of {@link #defaults()} */
@@ -52,28 +69,44 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         RiskRules d = defaults();
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, d.allowAdds, d.softDeriskDrawdownPct,
-                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct);
+                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct, d.priceBandPct, d.priceBandConfirmations);
     }
 
     /** @return these rules with the daily kill switch reset on or off */
     public RiskRules withKillSwitchResetsDaily(boolean reset) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
-                softDeriskOnVolatilitySpike, deriskHysteresisPct);
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
     public RiskRules withDerisk(double softDrawdownPct, double hardDrawdownPct, boolean onVolatilitySpike) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
-                onVolatilitySpike, deriskHysteresisPct);
+                onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
     public RiskRules withDeriskHysteresis(double pct) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
-                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct);
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations);
+    }
+
+    /**
+     * @param pct           the price band, percent (0: off)
+     * @param confirmations following prints within the band of a suspect print that accept it (at least 1)
+     * @return these rules with that price band
+     */
+    public RiskRules withPriceBand(double pct, int confirmations) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations);
+    }
+
+    /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */
+    public io.quantumtrader.trader.market.PriceBand priceBand() {
+        return new io.quantumtrader.trader.market.PriceBand(priceBandPct, priceBandConfirmations);
     }
 
     /**

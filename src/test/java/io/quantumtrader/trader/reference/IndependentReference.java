@@ -56,7 +56,8 @@ public final class IndependentReference {
     /** The rules, read from config/risk-rules.yaml by this class (not by the trading code's parser). */
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
-                        double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps) {
+                        double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
+                        double bandPct, int bandConfirmations) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -66,7 +67,8 @@ public final class IndependentReference {
                         num(m, "max-drawdown-pct"), (int) num(m, "max-open-positions"), num(m, "gross-exposure-cap-pct"),
                         num(m, "min-edge-score"), bool(m, "kill-switch-resets-daily"), bool(m, "allow-adds"),
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
-                        bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10);
+                        bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
+                        num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -75,19 +77,19 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -236,6 +238,68 @@ public final class IndependentReference {
      * at once; the portfolio runs at {@link #end()}, over ticks and candle outcomes merged by event time.
      */
     public void onTick(PriceTick t) {
+        if (rules.bandPct() <= 0) {
+            accepted(t);
+            return;
+        }
+        // the price band (docs/TRADING-PIPELINE.md "Erroneous prints"): compared with the symbol's last accepted print,
+        // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
+        // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
+        // root of the minutes since the print compared with, when more than one
+        Band band = bands.get(t.symbol());
+        if (band == null) {
+            bands.put(t.symbol(), band = new Band());
+            band.take(t);
+            accepted(t);
+        } else if (band.waiting.isEmpty()) {
+            if (close(band.price, band.at, t)) {
+                band.take(t);
+                accepted(t);
+            } else {
+                band.waiting.add(t);
+            }
+        } else if (close(band.price, band.at, t)) {
+            refusedTicks.addAll(band.waiting);
+            band.waiting.clear();
+            band.take(t);
+            accepted(t);
+        } else if (close(band.waiting.get(0).price(), band.waiting.get(0).timestamp(), t)) {
+            band.waiting.add(t);
+            if (band.waiting.size() == rules.bandConfirmations() + 1) {
+                band.waiting.forEach(this::accepted);
+                band.waiting.clear();
+                band.take(t);
+            }
+        } else {
+            refusedTicks.addAll(band.waiting);
+            band.waiting.clear();
+            band.waiting.add(t);
+        }
+    }
+
+    /** The prints the price band refused, in the order they were refused. */
+    public final List<PriceTick> refusedTicks = new ArrayList<>();
+    private final Map<String, Band> bands = new HashMap<>();
+
+    /** One symbol's price band: the last accepted print and the prints waiting for the next. */
+    private static final class Band {
+        double price;
+        long at;
+        final List<PriceTick> waiting = new ArrayList<>();
+
+        void take(PriceTick t) {
+            price = t.price();
+            at = t.timestamp();
+        }
+    }
+
+    private boolean close(double price, long at, PriceTick t) {
+        double minutes = (t.timestamp() - at) / 60_000.0;
+        double limit = Math.pow(1 + rules.bandPct() / 100, Math.max(1, Math.sqrt(minutes)));
+        return Math.max(t.price() / price, price / t.price()) <= limit;
+    }
+
+    private void accepted(PriceTick t) {
         ticksSeen.add(t);
         lastPrice.put(t.symbol(), t.price());
         closeCandles(t, 0);

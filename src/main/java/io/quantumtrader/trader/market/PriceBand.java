@@ -1,0 +1,156 @@
+package io.quantumtrader.trader.market;
+
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RefusedTick;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The price band: the trading system's filter of erroneous ("fat-finger") prints, as venues bust "clearly erroneous"
+ * trades. Plain trading logic over one symbol's state ({@link State}); the topology keeps that state per symbol in
+ * the {@code price-band} store, before every consumer of ticks ({@code QuantumTraderTopology}).
+ *
+ * <p>The rule, per symbol:
+ * <ul>
+ *   <li>the first print is accepted and becomes the <em>reference</em>;</li>
+ *   <li>a print within the band of the reference is accepted and becomes the reference;</li>
+ *   <li>a print outside it is <em>held</em> as suspect, seen by no stage yet;</li>
+ *   <li>while a print is held, the next print decides: within the band of the reference (the market stayed where it
+ *       was), the held print is <b>refused</b> and this one accepted; outside it but within the band of the held print
+ *       (the market moved: a genuine gap), it confirms the held print — after {@link #confirmations} such prints the
+ *       held prints are accepted, in their order, and the last becomes the reference; outside both, the held prints are
+ *       refused and this one is held in turn (a new suspect level).</li>
+ * </ul>
+ * A print within the band of both levels counts as the old level's: the filter errs on keeping the known price.
+ *
+ * <p>The band is {@link #pct} percent of price, in log terms so that it is symmetric ({@code 10 %}: from
+ * {@code ref / 1.1} to {@code ref × 1.1}; a print at 10 USD instead of 1,000 is as far down as 100,000 is up), for a
+ * print within a minute of the reference; for a print later than that it widens with the square root of the minutes
+ * since the reference print, as a random walk's moves do (an hour: ×7.7; a day: ×38, still refusing a print 100×
+ * off; a month: ×208, never for a real stock). Without that, bars a month apart (monthly closes) would be refused for
+ * every real move of 10 % in a month.
+ *
+ * <p>What it costs: a held print reaches the stages with the next print (a genuine gap is seen one print later); a
+ * symbol's last print stays held while no further print comes (it is in the {@code price-band} store, not lost).
+ *
+ * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
+ *                      accepted, no state kept)
+ * @param confirmations prints within the band of a held print, outside the reference's, that accept it (&ge; 1)
+ */
+public record PriceBand(double pct, int confirmations) {
+
+    /** The reason of a refusal ({@link RefusedTick#reason()}). */
+    public static final String REASON = "price_band";
+    /** The band is {@link #pct} for a print at most this long after the reference print, ms. */
+    public static final long BASE_INTERVAL_MS = 60_000;
+
+    public PriceBand {
+        if (!(pct >= 0) || Double.isInfinite(pct)) {
+            throw new IllegalArgumentException("price band must be 0 (off) or a positive percent, was " + pct);
+        }
+        if (confirmations < 1) {
+            throw new IllegalArgumentException("price band confirmations must be at least 1, was " + confirmations);
+        }
+    }
+
+    /** @return no band: every print accepted */
+    public static PriceBand off() {
+        return new PriceBand(0, 1);
+    }
+
+    /** @return whether the band filters anything */
+    public boolean enabled() {
+        return pct > 0;
+    }
+
+    /**
+     * One symbol's band state.
+     *
+     * @param reference   the last accepted price
+     * @param referenceAt its trade time, epoch ms
+     * @param held        the suspect prints held, in order (empty: none)
+     */
+    public record State(double reference, long referenceAt, List<PriceTick> held) {
+        public State {
+            held = List.copyOf(held);
+        }
+    }
+
+    /**
+     * What one print did.
+     *
+     * @param state    the symbol's state after it ({@code null} when the band is off)
+     * @param accepted the prints the stages see now, in trade order: this one, or held ones with their confirmation,
+     *                 or none (this one is held)
+     * @param refused  the held prints refused now
+     */
+    public record Step(State state, List<PriceTick> accepted, List<RefusedTick> refused) {
+    }
+
+    /**
+     * @param ms how long after the reference print a print came, ms
+     * @return the band for it, as the largest {@code |ln(price / reference)|} accepted
+     */
+    public double logBand(long ms) {
+        double base = Math.log1p(pct / 100);
+        return ms <= BASE_INTERVAL_MS ? base : base * Math.sqrt((double) ms / BASE_INTERVAL_MS);
+    }
+
+    /** @return whether {@code tick} is within the band of {@code price}, traded at {@code at} */
+    public boolean within(double price, long at, PriceTick tick) {
+        return Math.abs(Math.log(tick.price() / price)) <= logBand(tick.timestamp() - at);
+    }
+
+    /**
+     * @param state the symbol's state before {@code tick} ({@code null}: no print accepted yet)
+     * @param tick  the symbol's next print
+     * @return what it does
+     */
+    public Step apply(State state, PriceTick tick) {
+        if (!enabled()) {
+            return new Step(null, List.of(tick), List.of());
+        }
+        if (state == null) {
+            return accept(tick, List.of(tick), List.of());
+        }
+        if (state.held().isEmpty()) {
+            return within(state.reference(), state.referenceAt(), tick)
+                    ? accept(tick, List.of(tick), List.of())
+                    : new Step(new State(state.reference(), state.referenceAt(), List.of(tick)), List.of(), List.of());
+        }
+        if (within(state.reference(), state.referenceAt(), tick)) {
+            return accept(tick, List.of(tick), refuse(state, tick, "the next print " + price(tick.price())
+                    + " is within the band of the reference"));
+        }
+        PriceTick suspect = state.held().get(0);
+        if (within(suspect.price(), suspect.timestamp(), tick)) {
+            List<PriceTick> held = new ArrayList<>(state.held());
+            held.add(tick);
+            return held.size() > confirmations
+                    ? accept(tick, held, List.of())
+                    : new Step(new State(state.reference(), state.referenceAt(), held), List.of(), List.of());
+        }
+        return new Step(new State(state.reference(), state.referenceAt(), List.of(tick)), List.of(),
+                refuse(state, tick, "the next print " + price(tick.price()) + " is outside its band and the reference's"));
+    }
+
+    private static Step accept(PriceTick last, List<PriceTick> accepted, List<RefusedTick> refused) {
+        return new Step(new State(last.price(), last.timestamp(), List.of()), accepted, refused);
+    }
+
+    private List<RefusedTick> refuse(State state, PriceTick decidedBy, String detail) {
+        List<RefusedTick> out = new ArrayList<>(state.held().size());
+        for (PriceTick t : state.held()) {
+            double band = Math.expm1(logBand(t.timestamp() - state.referenceAt())) * 100;
+            out.add(new RefusedTick(t, REASON, state.reference(), state.referenceAt(),
+                    (t.price() / state.reference() - 1) * 100, band, detail, decidedBy.timestamp()));
+        }
+        return out;
+    }
+
+    private static String price(double p) {
+        return String.format(Locale.ROOT, "%,.2f", p);
+    }
+}

@@ -1,0 +1,97 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RefusedTick;
+import io.quantumtrader.trader.reference.IndependentReference;
+import io.quantumtrader.trader.regime.RegimeRules;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The price band on Redis against {@link IndependentReference}'s own model of it: 30,000 real Bitstamp ticks with
+ * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down that
+ * confirm each other, after which the real ticks' return is itself held for one print), with the rules of
+ * config/risk-rules.yaml: the same refused prints, fills, closes, daily P&amp;L, kill switch activations and de-risk
+ * changes. The reference without the band must differ (the comparison can fail).
+ */
+class PriceBandDifferentialTest {
+
+    static final RedisConnection REDIS = RedisConnection.embedded();
+
+    @AfterAll
+    static void stop() {
+        REDIS.close();
+    }
+
+    /** @return the real ticks with prints at {@code factor} × the price of the tick they follow, at its time */
+    static List<PriceTick> withBadPrints() {
+        List<PriceTick> real = TradingFixtures.realTicks(30_000);
+        List<PriceTick> out = new ArrayList<>();
+        for (int i = 0; i < real.size(); i++) {
+            PriceTick t = real.get(i);
+            out.add(t);
+            double[] factors = switch (i) {
+                case 3_000 -> new double[]{0.01};
+                case 9_000 -> new double[]{5};
+                case 15_000 -> new double[]{0.7};
+                case 21_000 -> new double[]{0.88, 0.881};
+                default -> new double[0];
+            };
+            for (double f : factors) {
+                out.add(new PriceTick(t.symbol(), Math.round(t.price() * f * 100) / 100.0, 0.5, t.timestamp()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void thePipelineRefusesTheSamePrintsAsTheReferenceAndTradesTheSame() throws Exception {
+        List<PriceTick> ticks = withBadPrints();
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(DifferentialTest.RULES_FILE)) {
+            rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
+        }
+        IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE).resetDaily(true);
+        String ns = "band-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
+            assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
+        }
+        IndependentReference reference = new IndependentReference(referenceRules);
+        ticks.forEach(reference::onTick);
+        reference.end();
+
+        List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+        assertThat(refused).extracting(RefusedTick::reason).containsOnly("price_band");
+        assertThat(refused).extracting(RefusedTick::tick).as("the three erroneous prints, not the gap")
+                .hasSize(3).isEqualTo(reference.refusedTicks);
+        DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
+
+        IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),
+                referenceRules.riskPct(), referenceRules.dailyLossPct(), referenceRules.maxDrawdownPct(), referenceRules.maxOpen(),
+                referenceRules.capPct(), referenceRules.minEdge(), true, referenceRules.allowAdds(), referenceRules.softDrawdownPct(),
+                referenceRules.hardDrawdownPct(), referenceRules.softOnSpike(), referenceRules.hysteresisPct(),
+                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1));
+        ticks.forEach(noBand::onTick);
+        noBand.end();
+        assertThat(noBand.refusedTicks).isEmpty();
+        assertThat(List.of(noBand.fills, noBand.killSwitchTimes)).as("without the band the bad prints trade")
+                .isNotEqualTo(List.of(reference.fills, reference.killSwitchTimes));
+    }
+}

@@ -1,0 +1,163 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.testing.TestInputStream;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.ExitDecision;
+import io.quantumtrader.trader.events.ExitReason;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PositionUpdate;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RefusedTick;
+import io.quantumtrader.trader.regime.RegimeRules;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The price band in the whole trading topology (test driver, real Bitstamp ticks): one erroneous print — BTC at 1 %
+ * of its price, while a LONG position is open — trips the latching kill switch and a stop loss without the band, and
+ * changes nothing with it but a refusal in {@code market.tick.refused} (reason {@code price_band});
+ * a genuine gap confirmed by the next print reaches every stage.
+ */
+class PriceBandTopologyTest {
+
+    static final int TICKS = 15_000;
+    static List<PriceTick> real;
+    static Run baseline;
+    static int badAfter;
+    static PriceTick bad;
+
+    /** What one run wrote. */
+    record Run(List<KillSwitch> kills, List<ExitDecision> exits, List<OrderFilled> fills, List<PositionClosed> closed,
+               List<PositionUpdate> marks, List<RefusedTick> refused, List<Map> alerts, List<String> candles) {
+    }
+
+    static Run run(RiskRules rules, List<PriceTick> ticks) {
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
+            return new Run(driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.EXITS, ExitDecision.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.FILLS, OrderFilled.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.CLOSED, PositionClosed.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.UPDATES, PositionUpdate.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.ALERTS, Map.class).readValuesToList(),
+                    driver.createOutputStream(QuantumTraderTopology.CANDLES, Object.class).readValuesToList().stream()
+                            .map(String::valueOf).toList());
+        }
+    }
+
+    /** @return the real ticks with {@code extra} inserted after the tick at {@code index} */
+    static List<PriceTick> withAfter(int index, PriceTick... extra) {
+        List<PriceTick> out = new ArrayList<>(real.subList(0, index + 1));
+        out.addAll(List.of(extra));
+        out.addAll(real.subList(index + 1, real.size()));
+        return out;
+    }
+
+    @BeforeAll
+    static void findAnOpenLongPosition() {
+        real = TradingFixtures.realTicks(TICKS);
+        baseline = run(RiskRules.defaults(), real);
+        assertThat(baseline.refused()).as("the band refuses no real tick").isEmpty();
+        // the first LONG position: the bad print comes 10 ticks after its entry fill, while it is open and before
+        // the real ticks trip the kill switch (they do, at 04:56 on the first day: a 5 % daily loss, no daily reset)
+        OrderFilled entryFill = baseline.fills().stream().filter(f -> f.direction() == Direction.LONG
+                && f.purpose() == OrderFilled.Purpose.ENTRY).findFirst().orElseThrow();
+        int entry = 0;
+        while (real.get(entry).timestamp() < entryFill.filledAt()) {
+            entry++;
+        }
+        badAfter = entry + 10;
+        long next = real.get(badAfter + 1).timestamp();
+        long closedAt = baseline.closed().stream().filter(c -> c.positionId().equals(entryFill.positionId()))
+                .mapToLong(PositionClosed::closedAt).findFirst().orElse(Long.MAX_VALUE);
+        assertThat(next).as("still open at the bad print").isLessThan(closedAt);
+        assertThat(baseline.kills()).allSatisfy(k -> assertThat(k.activatedAt()).isGreaterThan(next));
+        PriceTick at = real.get(badAfter);
+        bad = new PriceTick(at.symbol(), Math.round(at.price()) / 100.0, 0.5, at.timestamp());   // 808 USD printed as 8.08
+    }
+
+    @Test
+    void withoutTheBandOneBadPrintTripsTheLatchingKillSwitchWhichClosesThePosition() {
+        Run off = run(RiskRules.defaults().withPriceBand(0, 1), withAfter(badAfter, bad));
+        assertThat(off.kills()).as("the latching kill switch, tripped by one print").isNotEmpty();
+        assertThat(off.kills().get(0).activatedAt()).isEqualTo(bad.timestamp());
+        assertThat(off.exits()).as("the exit brain closes the position at the bad print").anySatisfy(x -> {
+            assertThat(x.reason()).isEqualTo(ExitReason.KILL_SWITCH);
+            assertThat(x.decidedAt()).isEqualTo(bad.timestamp());
+            assertThat(x.triggerPrice()).isEqualTo(bad.price());
+        });
+        assertThat(off.refused()).isEmpty();
+    }
+
+    /**
+     * Without the kill switch (a 99 % daily loss limit), a bad print 30 % down (a loss of about 40 % of equity at
+     * 130 % exposure) hits the position's stop loss.
+     */
+    @Test
+    void aBadPrintTriggersAStopLossWithoutTheBandAndNotWithIt() {
+        RiskRules noKill = RiskRules.of(100_000, 1.0, 99.0, 99.0, 3, 130.0, 20, false);
+        PriceTick at = real.get(badAfter);
+        PriceTick dip = new PriceTick(at.symbol(), Math.round(at.price() * 70) / 100.0, 0.5, at.timestamp());
+        Run off = run(noKill.withPriceBand(0, 1), withAfter(badAfter, dip));
+        assertThat(off.kills()).isEmpty();
+        assertThat(off.exits()).anySatisfy(x -> {
+            assertThat(x.reason()).isEqualTo(ExitReason.STOP_LOSS);
+            assertThat(x.decidedAt()).isEqualTo(dip.timestamp());
+            assertThat(x.triggerPrice()).isEqualTo(dip.price());
+        });
+        Run on = run(noKill, withAfter(badAfter, dip));
+        assertThat(on.exits()).noneSatisfy(x -> assertThat(x.decidedAt()).isEqualTo(dip.timestamp()))
+                .isEqualTo(run(noKill, real).exits());
+        assertThat(on.refused()).extracting(RefusedTick::tick).containsExactly(dip);
+    }
+
+    @Test
+    void withTheBandOneBadPrintIsRefusedCountedWithItsReasonAndChangesNothingElse() {
+        Run on = run(RiskRules.defaults(), withAfter(badAfter, bad));
+        assertThat(on.kills()).as("no kill switch but the real ticks' later one").isEqualTo(baseline.kills());
+        assertThat(on.exits()).as("no stop loss at the bad print: the same exits as without it").isEqualTo(baseline.exits());
+        assertThat(on.fills()).isEqualTo(baseline.fills());
+        assertThat(on.closed()).isEqualTo(baseline.closed());
+        assertThat(on.marks()).as("no mark at 1 %% of the price").isEqualTo(baseline.marks());
+        assertThat(on.candles()).as("no candle sees it").isEqualTo(baseline.candles());
+        assertThat(on.refused()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("price_band");
+            assertThat(r.tick()).isEqualTo(bad);
+            assertThat(r.referencePrice()).isEqualTo(real.get(badAfter).price());
+            assertThat(r.refusedAt()).isEqualTo(real.get(badAfter + 1).timestamp());
+        });
+        assertThat(on.alerts()).as("the real ticks' kill switch alert, no other").isEqualTo(baseline.alerts());
+    }
+
+    @Test
+    void aGenuineGapConfirmedByTheNextPrintReachesEveryStage() {
+        // the market gaps 12 % down for two prints at the same millisecond: the first is held, the second confirms it
+        PriceTick at = real.get(badAfter);
+        PriceTick gap = new PriceTick(at.symbol(), at.price() * 0.88, 0.5, at.timestamp());
+        PriceTick confirm = new PriceTick(at.symbol(), at.price() * 0.881, 0.5, at.timestamp());
+        List<PriceTick> ticks = withAfter(badAfter, gap, confirm);
+        Run on = run(RiskRules.defaults(), ticks);
+        Run off = run(RiskRules.defaults().withPriceBand(0, 1), ticks);
+        assertThat(on.refused()).isEmpty();
+        assertThat(on.alerts()).isEqualTo(off.alerts());
+        assertThat(on.marks()).as("the gap marks the position, as without the band").isEqualTo(off.marks())
+                .anySatisfy(m -> assertThat(m.markPrice()).isEqualTo(gap.price()));
+        assertThat(on.exits()).isEqualTo(off.exits());
+        assertThat(on.fills()).isEqualTo(off.fills());
+        assertThat(on.kills()).isEqualTo(off.kills());
+        assertThat(on.candles()).isEqualTo(off.candles());
+    }
+}

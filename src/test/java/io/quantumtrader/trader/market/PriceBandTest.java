@@ -1,0 +1,154 @@
+package io.quantumtrader.trader.market;
+
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RefusedTick;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The price band's rule ({@link PriceBand}), one symbol's prints at a time, no Redis. */
+class PriceBandTest {
+
+    static final long T0 = 1_700_000_000_000L;
+    static final PriceBand BAND = new PriceBand(10, 1);
+
+    /** Runs prints (price, seconds after T0) through the band: what the stages see and what is refused. */
+    static final class Tape {
+        final PriceBand band;
+        PriceBand.State state;
+        final List<Double> accepted = new ArrayList<>();
+        final List<RefusedTick> refused = new ArrayList<>();
+
+        Tape(PriceBand band) {
+            this.band = band;
+        }
+
+        Tape print(double price, long seconds) {
+            PriceBand.Step step = band.apply(state, new PriceTick("BTC-USD", price, 1, T0 + seconds * 1000));
+            state = step.state();
+            step.accepted().forEach(t -> accepted.add(t.price()));
+            refused.addAll(step.refused());
+            return this;
+        }
+    }
+
+    @Test
+    void aSingleBadPrintIsHeldThenRefusedWhenTheNextPrintIsAtTheOldLevel() {
+        Tape tape = new Tape(BAND).print(1_000, 0).print(1_002, 1).print(10, 2);
+        assertThat(tape.accepted).as("the bad print is held: no stage sees it").containsExactly(1_000.0, 1_002.0);
+        assertThat(tape.state.held()).hasSize(1);
+        tape.print(1_001, 3);
+        assertThat(tape.accepted).containsExactly(1_000.0, 1_002.0, 1_001.0);
+        assertThat(tape.refused).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("price_band");
+            assertThat(r.tick().price()).isEqualTo(10);
+            assertThat(r.referencePrice()).isEqualTo(1_002);
+            assertThat(r.deviationPct()).isCloseTo(-99.0, within(0.01));
+            assertThat(r.bandPct()).isCloseTo(10, within(1e-9));
+            assertThat(r.refusedAt()).isEqualTo(T0 + 3_000);
+            assertThat(r.detail()).contains("1,001.00", "within the band of the reference");
+        });
+        assertThat(tape.state.held()).isEmpty();
+        assertThat(tape.state.reference()).isEqualTo(1_001);
+    }
+
+    @Test
+    void aGenuineGapConfirmedByTheNextPrintIsAcceptedInOrder() {
+        Tape tape = new Tape(BAND).print(1_000, 0).print(850, 1);
+        assertThat(tape.accepted).containsExactly(1_000.0);
+        tape.print(845, 2).print(840, 3);
+        assertThat(tape.accepted).as("the gap and its confirmation, then the new level").containsExactly(1_000.0, 850.0, 845.0, 840.0);
+        assertThat(tape.refused).isEmpty();
+        assertThat(tape.state.reference()).isEqualTo(840);
+    }
+
+    @Test
+    void twoConfirmationsHoldTwoPrintsAndABounceBackRefusesBoth() {
+        Tape confirmed = new Tape(new PriceBand(10, 2)).print(1_000, 0).print(850, 1).print(845, 2);
+        assertThat(confirmed.accepted).containsExactly(1_000.0);
+        confirmed.print(848, 3);
+        assertThat(confirmed.accepted).containsExactly(1_000.0, 850.0, 845.0, 848.0);
+
+        Tape bounced = new Tape(new PriceBand(10, 2)).print(1_000, 0).print(850, 1).print(845, 2).print(999, 3);
+        assertThat(bounced.accepted).containsExactly(1_000.0, 999.0);
+        assertThat(bounced.refused).extracting(r -> r.tick().price()).containsExactly(850.0, 845.0);
+    }
+
+    @Test
+    void aPrintOutsideBothLevelsRefusesTheHeldOneAndIsHeldInTurn() {
+        Tape tape = new Tape(BAND).print(1_000, 0).print(10, 1).print(5_000, 2);
+        assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(10.0);
+        assertThat(tape.refused.get(0).detail()).contains("outside its band and the reference's");
+        assertThat(tape.state.held()).extracting(PriceTick::price).containsExactly(5_000.0);
+        tape.print(1_003, 3);
+        assertThat(tape.accepted).containsExactly(1_000.0, 1_003.0);
+        assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(10.0, 5_000.0);
+    }
+
+    @Test
+    void theBandIsSymmetricInLogTermsAndWidensWithTheSquareRootOfTheTimeSinceTheReference() {
+        PriceTick up = new PriceTick("X", 1_099.9, 1, T0 + 1_000);
+        PriceTick down = new PriceTick("X", 909.1, 1, T0 + 1_000);   // 1,000 / 1.1 = 909.09
+        assertThat(BAND.within(1_000, T0, up)).isTrue();
+        assertThat(BAND.within(1_000, T0, down)).isTrue();
+        assertThat(BAND.within(1_000, T0, new PriceTick("X", 1_101, 1, T0 + 1_000))).isFalse();
+        assertThat(BAND.within(1_000, T0, new PriceTick("X", 908, 1, T0 + 1_000))).as("9.2 % down is beyond 1/1.1").isFalse();
+        // an hour after the reference: ln(1.1) × √60
+        assertThat(BAND.logBand(3_600_000)).isCloseTo(Math.log(1.1) * Math.sqrt(60), within(1e-12));
+        assertThat(BAND.within(1_000, T0, new PriceTick("X", 1_600, 1, T0 + 3_600_000))).isTrue();
+        // a print 100× off is refused even a day after the reference, a real monthly move of 50 % is not a month after
+        assertThat(BAND.within(1_000, T0, new PriceTick("X", 10, 1, T0 + 86_400_000))).isFalse();
+        assertThat(BAND.within(1_000, T0, new PriceTick("X", 500, 1, T0 + 30L * 86_400_000))).isTrue();
+    }
+
+    /**
+     * The default band (config/risk-rules.yaml: 10 %, one confirmation) on the 100,000 real Bitstamp trades: every print
+     * passes at once, none held, none refused (the largest move between two prints is 6.78 %), so the candles and the
+     * replay's trades are what they were without the band. At 5 % it would hold that print (and the next confirms it).
+     */
+    @Test
+    void theDefaultBandPassesEveryRealPrintAtOnce() throws Exception {
+        List<PriceTick> ticks;
+        try (java.io.InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
+            ticks = TradesCsv.read(in, "BTC-USD").ticks();
+        }
+        assertThat(ticks).hasSize(100_000);
+        PriceBand.State state = null;
+        int held = 0;
+        for (PriceTick t : ticks) {
+            PriceBand.Step step = BAND.apply(state, t);
+            assertThat(step.refused()).isEmpty();
+            held += step.accepted().equals(List.of(t)) ? 0 : 1;
+            state = step.state();
+        }
+        assertThat(held).as("prints not passed on at once").isZero();
+        Tape tight = new Tape(new PriceBand(5, 1));
+        for (PriceTick t : ticks) {
+            PriceBand.Step step = tight.band.apply(tight.state, t);
+            tight.state = step.state();
+            tight.refused.addAll(step.refused());
+            held += step.accepted().isEmpty() ? 1 : 0;
+        }
+        assertThat(tight.refused).isEmpty();
+        assertThat(held).as("held at 5 %%: 955.23 -> 1,020.00 on 2013-12-01").isEqualTo(1);
+    }
+
+    @Test
+    void offAcceptsEveryPrintAndKeepsNoState() {
+        Tape tape = new Tape(PriceBand.off()).print(1_000, 0).print(10, 1).print(1_000, 2);
+        assertThat(tape.accepted).containsExactly(1_000.0, 10.0, 1_000.0);
+        assertThat(tape.refused).isEmpty();
+        assertThat(tape.state).isNull();
+    }
+
+    @Test
+    void invalidSettingsAreRefused() {
+        assertThatThrownBy(() -> new PriceBand(-1, 1)).hasMessageContaining("price band");
+        assertThatThrownBy(() -> new PriceBand(10, 0)).hasMessageContaining("confirmations");
+    }
+}
