@@ -528,6 +528,10 @@ public final class StreamTask {
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));
         streamByKey.values().forEach(stream -> metrics.deletedUnread(stream, 0));
+        // every refusal reason at 0 from the start: a counter first exported at 1 hides its first increase from
+        // Prometheus' rate() and increase() (no sample before it), and the first hostile entry is often the only one
+        streamByKey.values().forEach(stream -> java.util.Arrays.stream(RejectedEntryException.Reason.values())
+                .forEach(reason -> metrics.rejected(stream, reason.tag(), 0)));
         Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
         run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));
         r.reportDeletedUnread(id, counted, (stream, n) -> {
