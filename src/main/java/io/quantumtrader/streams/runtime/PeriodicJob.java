@@ -90,29 +90,13 @@ public final class PeriodicJob {
     private boolean failed(Throwable e) {
         failures.incrementAndGet();
         String what = e instanceof java.util.concurrent.TimeoutException
-                ? "no answer within " + timeout.toMillis() + " ms" : messages(e);
+                ? "no answer within " + timeout.toMillis() + " ms" : CauseMessages.of(e);
         if (failureStreak++ == 0) {
             log.warn("{} failed, retrying every {} ms: {}", name, interval.toMillis(), what);
         } else {
             log.debug("{} failed again ({} in a row): {}", name, failureStreak, what, e);
         }
         return false;
-    }
-
-    /**
-     * @return the messages of {@code e} and its causes, each once, joined by {@code ": "}: a wrapper's own ("Error in
-     *         execution") says nothing, the Redis reply it wraps ("OOM command not allowed …") says what is wrong
-     */
-    static String messages(Throwable e) {
-        java.util.LinkedHashSet<String> seen = new java.util.LinkedHashSet<>();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && !m.isBlank() && seen.stream().noneMatch(s -> s.contains(m.strip()))) {
-                seen.removeIf(s -> m.contains(s));
-                seen.add(m.strip());
-            }
-        }
-        return seen.isEmpty() ? e.getClass().getSimpleName() : String.join(": ", seen);
     }
 
     private static Duration requirePositive(Duration d, String what) {

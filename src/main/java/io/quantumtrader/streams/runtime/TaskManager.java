@@ -259,7 +259,7 @@ final class TaskManager {
                     Duration delay = backoff.next();
                     counters.restarts.increment();
                     log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(),
-                            e.toString());
+                            CauseMessages.of(e));
                     log.debug("task {} failure", task.id(), e);
                     return Mono.delay(delay);
                 })))
