@@ -532,6 +532,7 @@ public final class StreamTask {
         // Prometheus' rate() and increase() (no sample before it), and the first hostile entry is often the only one
         streamByKey.values().forEach(stream -> java.util.Arrays.stream(RejectedEntryException.Reason.values())
                 .forEach(reason -> metrics.rejected(stream, reason.tag(), 0)));
+        executor.dropReasons().forEach((node, reasons) -> reasons.forEach(reason -> metrics.dropped(node, reason, 0)));
         Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
         run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));
         r.reportDeletedUnread(id, counted, (stream, n) -> {
