@@ -90,6 +90,9 @@ public final class StreamTask {
     private volatile boolean stopRequested;
     private final AtomicReference<TaskState> state = new AtomicReference<>(TaskState.UNASSIGNED);
     private volatile String revocationReason;
+    /** Why the task last failed ({@link #failed}), and {@link #processed()} then. */
+    private volatile String lastFailure;
+    private volatile long processedAtFailure;
     private final String metaKey;
     private final String dedupeKey;
     private final String legacyDedupeKey;
@@ -259,6 +262,25 @@ public final class StreamTask {
     /** @return the consumer group this task reads with */
     public String group() {
         return group;
+    }
+
+    /**
+     * The task failed (it restarts, or stopped for good): says why, for health, until it processes something again.
+     *
+     * @param cause one line naming the cause ({@link CauseMessages})
+     */
+    void failed(String cause) {
+        processedAtFailure = processed();
+        lastFailure = cause;
+    }
+
+    /**
+     * @return why the task last failed while it has committed no input since (restarting on the same failure, or
+     *         stopped for good), or null (it never failed, or it made progress after its last failure)
+     */
+    public String failingWith() {
+        String cause = lastFailure;
+        return cause != null && processed() == processedAtFailure ? cause : null;
     }
 
     /** @return input entries processed in committed batches */

@@ -640,14 +640,21 @@ public final class StreamsRuntime implements AutoCloseable {
     /** @return the group as this instance last saw it: members, assignment, and the state of each task here */
     public GroupState group() {
         Map<String, TaskState> taskStates = new LinkedHashMap<>();
-        tasks.forEach(t -> taskStates.put(t.id(), t.state()));
+        Map<String, String> failing = new LinkedHashMap<>();
+        tasks.forEach(t -> {
+            taskStates.put(t.id(), t.state());
+            String cause = t.failingWith();
+            if (cause != null) {
+                failing.put(t.id(), cause);
+            }
+        });
         if (coordinator == null) {
-            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0);
+            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0, failing);
         }
         RebalanceCoordinator.Decision d = coordinator.last();
         Map<String, List<String>> assignment = new LinkedHashMap<>();
         d.assignment().forEach((member, ids) -> assignment.put(member, ids.stream().map(TaskId::toString).toList()));
-        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances());
+        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances(), failing);
     }
 
     /** @return totals over every task */
