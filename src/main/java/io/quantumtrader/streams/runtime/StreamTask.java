@@ -394,6 +394,7 @@ public final class StreamTask {
                             // the runtime made every group at its start: Redis lost it since (a restart without
                             // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every
                             // restart, for good (found in review, 2026-12-05)
+                            counters.groupsRecreated.increment();
                             log.error("task {}: consumer group {} of {} was missing and is created again from the start "
                                     + "of the stream: did Redis lose its data (a restart without persistence)? What it "
                                     + "held before is gone; check the outputs", id, group, key);

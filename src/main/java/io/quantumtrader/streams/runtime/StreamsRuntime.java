@@ -558,6 +558,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::notReplicated);
         metrics.functionCounter("outbox.forwarded", "outputs forwarded from a task's outbox to a stream in another Redis Cluster slot",
                 counters, RuntimeCounters::outboxForwarded);
+        metrics.functionCounter("consumer.groups.recreated", "consumer groups a task found missing and created again from the "
+                + "start of their stream: Redis lost its data (a restart without persistence, a failover, a FLUSHALL)",
+                counters, RuntimeCounters::groupsRecreated);
         metrics.functionCounter("outbox.repeats", "outputs in an outbox found forwarded before (after a crash, or by a concurrent forward) and dropped",
                 counters, RuntimeCounters::outboxRepeats);
         KeepReading.of(redis.getConnectionFactory()).ifPresent(keep -> metrics.functionCounter("redis.reads.resumed",
