@@ -38,10 +38,13 @@ class EndToEndLatencyMeterTest {
                 .contains("qt_streams_e2e_latency_seconds{application=\"app\",quantile=\"0.5\"}",
                         "qt_streams_e2e_latency_seconds{application=\"app\",quantile=\"0.95\"}",
                         "qt_streams_e2e_latency_seconds{application=\"app\",quantile=\"0.99\"}");
+        assertThat(sample(scrape, "qt_streams_e2e_latency_seconds{application=\"app\",quantile=\"0.5\"}"))
+                .as("p50 in seconds").isCloseTo(thirteenYears / 1000.0, org.assertj.core.data.Percentage.withPercentage(5));
     }
 
     private static double sample(String scrape, String name) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + (name.endsWith("}") ? "" : "\\{[^}]*}") + " ([0-9.eE+-]+)$",
+                Pattern.MULTILINE).matcher(scrape);
         assertThat(m.find()).as("%s in%n%s", name, scrape).isTrue();
         return Double.parseDouble(m.group(1));
     }
