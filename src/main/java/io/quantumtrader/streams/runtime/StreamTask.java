@@ -275,12 +275,16 @@ public final class StreamTask {
     }
 
     /**
-     * @return why the task last failed while it has committed no input since (restarting on the same failure, or
-     *         stopped for good), or null (it never failed, or it made progress after its last failure)
+     * @return why the task last failed while it is not running again (waiting to restart, restoring, or stopped for
+     *         good: {@link TaskState#RESTORING}, {@link TaskState#ERROR}) and has committed no input since; null
+     *         otherwise (it never failed, or it runs again: a quiet task that recovered commits nothing and must not
+     *         keep showing an old failure)
      */
     public String failingWith() {
         String cause = lastFailure;
-        return cause != null && processed() == processedAtFailure ? cause : null;
+        TaskState now = state.get();
+        return cause != null && (now == TaskState.RESTORING || now == TaskState.ERROR) && processed() == processedAtFailure
+                ? cause : null;
     }
 
     /** @return input entries processed in committed batches */
@@ -574,6 +578,7 @@ public final class StreamTask {
             r.stop();
         }
         if (transition(TaskState.RESTORING, TaskState.RUNNING)) {
+            lastFailure = null;   // running again: a failure before is over
             log.debug("task {} running with token {} on {}", id, token, streamByKey.keySet());
         }
         // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1
