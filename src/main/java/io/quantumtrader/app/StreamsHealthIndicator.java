@@ -59,7 +59,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                         case OUT_OF_SERVICE -> Status.OUT_OF_SERVICE;
                         case DOWN -> Status.DOWN;
                     });
-                    b.withDetail("problems", report.problems());
+                    b.withDetail("problems", withFailingTasks(report.problems()));
                     b.withDetail("observations", report.observations());
                     b.withDetail("sources", report.sources());
                     addGroup(b);
@@ -68,9 +68,9 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                 .onErrorResume(e -> {
                     String refused = credentialsRefusal.get();
                     Health.Builder down = Health.down()
-                            .withDetail("problems", java.util.List.of(refused != null
+                            .withDetail("problems", withFailingTasks(java.util.List.of(refused != null
                                     ? "Redis refuses the service's credentials (" + refused + "): was the password changed?"
-                                    : "Redis did not answer the health check: " + reason(e)));
+                                    : "Redis did not answer the health check: " + reason(e))));
                     addGroup(down);
                     return Mono.just(down.build());
                 });
@@ -88,6 +88,20 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + Secrets.redact(t.getMessage()));
     }
 
+    /**
+     * @return {@code problems} and one line per task of this instance that failed and committed nothing since, naming
+     *         the cause (a Redis out of memory showed only as "no live consumer" and "see the log")
+     */
+    private java.util.List<String> withFailingTasks(java.util.List<String> problems) {
+        if (group == null) {
+            return problems;
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(problems);
+        group.get().failing().forEach((task, cause) ->
+                all.add("task " + task + " failed and has committed nothing since: " + Secrets.redact(cause)));
+        return java.util.List.copyOf(all);
+    }
+
     private void addGroup(Health.Builder b) {
         if (group != null) {
             GroupState g = group.get();
@@ -102,6 +116,11 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                 }
             });
             d.put("tasks", tasks);
+            if (!g.failing().isEmpty()) {
+                Map<String, String> failing = new LinkedHashMap<>();
+                g.failing().forEach((id, cause) -> failing.put(id, Secrets.redact(cause)));
+                d.put("failing", failing);
+            }
             d.put("rebalances", g.rebalances());
             b.withDetail("group", d);
         }

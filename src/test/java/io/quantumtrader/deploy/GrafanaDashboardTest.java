@@ -161,8 +161,28 @@ class GrafanaDashboardTest {
                 "qt_streams_task_commit_seconds", "qt_streams_consumer_lag", "qt_streams_consumer_pending",
                 "qt_streams_consumer_oldest_pending_age_seconds", "qt_streams_backpressure_demand",
                 "qt_streams_backpressure_read_ahead", "qt_streams_backpressure_no_demand_seconds_total",
-                "qt_streams_deadlettered_total", "qt_streams_input_deleted_unread_total", "qt_streams_late_records_dropped_total", "qt_streams_task_restarts_total",
+                "qt_streams_deadlettered_total", "qt_streams_input_deleted_unread_total", "qt_streams_ingest_rejected_total", "qt_streams_records_dropped_total", "qt_streams_consumer_groups_recreated_total", "qt_streams_late_records_dropped_total", "qt_streams_task_restarts_total",
                 "qt_streams_health", "qt_streams_state");
+    }
+
+    /**
+     * The health stat names every value of {@code qt.streams.health}: -1 (not known: the last check failed or took
+     * over 10 s, as through a Redis outage) showed as a bare red "-1", which reads as a number, not as "unknown".
+     */
+    @Test
+    void theHealthStatNamesEveryValueOfTheHealthMeter() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(DASHBOARD.toFile());
+        List<JsonNode> stats = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
+            if (t.path("expr").asString().contains("qt_streams_health{")) {
+                stats.add(p);
+            }
+        }));
+        assertThat(stats).hasSize(1);
+        Set<String> named = new HashSet<>();
+        stats.get(0).path("fieldConfig").path("defaults").path("mappings")
+                .forEach(m -> m.path("options").propertyNames().forEach(named::add));
+        assertThat(named).containsExactlyInAnyOrder("2", "1", "0", String.valueOf(io.quantumtrader.app.HealthMeter.UNKNOWN));
     }
 
     /** @return every PromQL expression of the dashboard: panel targets (rows included) and template queries */

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * Redis restarts empty (no persistence) while an instance runs: streams, consumer groups, leases, fence counters and
  * membership are gone, and producers write again (XADD makes the stream again, not the group). The instance's task
  * makes its group again at its next start and processes the new input. Found in review (2026-12-05): the task failed
- * with NOGROUP at every restart, for good, while health said UP.
+ * with NOGROUP at every restart, for good, while health said UP. The loss is counted in
+ * {@code qt.streams.consumer.groups.recreated}: it was only an ERROR line in the log, nothing a dashboard or alert saw.
  */
 class RedisRestartEmptyTest {
 
@@ -80,6 +81,11 @@ class RedisRestartEmptyTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.counters().recordsIn() >= before + 20);
             assertThat(redis.opsForStream().size(new StreamKeys(ns).stream("priced", 0)).block())
                     .as("the input written after the restart, processed once").isEqualTo(20);
+            // the loss is counted where dashboards and alerts see it, not only in an ERROR line of the log
+            io.micrometer.core.instrument.FunctionCounter recreated = runtime.metrics().registry()
+                    .find("qt.streams.consumer.groups.recreated").functionCounter();
+            assertThat(recreated).as("meter qt.streams.consumer.groups.recreated").isNotNull();
+            assertThat(recreated.count()).as("the task's consumer group, lost with Redis' data").isEqualTo(1.0);
         }
     }
 }

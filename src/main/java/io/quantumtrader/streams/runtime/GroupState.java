@@ -11,7 +11,15 @@ import java.util.Map;
  * @param assignment the assignment computed then: member → task ids ({@code <sub-topology>_<partition>})
  * @param tasks      the state of every task on this instance, by task id
  * @param rebalances how often this instance's share of the tasks changed since it started
+ * @param failing    tasks of this instance that failed and committed nothing since, by task id: why
+ *                   ({@link StreamTask#failingWith()})
  */
 public record GroupState(String instanceId, List<String> members, Map<String, List<String>> assignment,
-                         Map<String, TaskState> tasks, long rebalances) {
+                         Map<String, TaskState> tasks, long rebalances, Map<String, String> failing) {
+
+    /** A group state with no failing task. */
+    public GroupState(String instanceId, List<String> members, Map<String, List<String>> assignment,
+                      Map<String, TaskState> tasks, long rebalances) {
+        this(instanceId, members, assignment, tasks, rebalances, Map.of());
+    }
 }

@@ -90,7 +90,7 @@ public final class PeriodicJob {
     private boolean failed(Throwable e) {
         failures.incrementAndGet();
         String what = e instanceof java.util.concurrent.TimeoutException
-                ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(e.getMessage());
+                ? "no answer within " + timeout.toMillis() + " ms" : CauseMessages.of(e);
         if (failureStreak++ == 0) {
             log.warn("{} failed, retrying every {} ms: {}", name, interval.toMillis(), what);
         } else {

@@ -23,6 +23,7 @@ public final class RuntimeCounters {
     final LongAdder notReplicated = new LongAdder();
     final LongAdder outboxForwarded = new LongAdder();
     final LongAdder outboxRepeats = new LongAdder();
+    final LongAdder groupsRecreated = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -80,4 +81,7 @@ public final class RuntimeCounters {
 
     /** @return outbox entries a forward found appended before (a repeat after a crash, or a concurrent forward) and dropped */
     public long outboxRepeats() { return outboxRepeats.sum(); }
+
+    /** @return consumer groups a task found missing and created again from the start of their stream (Redis lost its data) */
+    public long groupsRecreated() { return groupsRecreated.sum(); }
 }

@@ -90,6 +90,9 @@ public final class StreamTask {
     private volatile boolean stopRequested;
     private final AtomicReference<TaskState> state = new AtomicReference<>(TaskState.UNASSIGNED);
     private volatile String revocationReason;
+    /** Why the task last failed ({@link #failed}), and {@link #processed()} then. */
+    private volatile String lastFailure;
+    private volatile long processedAtFailure;
     private final String metaKey;
     private final String dedupeKey;
     private final String legacyDedupeKey;
@@ -261,6 +264,29 @@ public final class StreamTask {
         return group;
     }
 
+    /**
+     * The task failed (it restarts, or stopped for good): says why, for health, until it processes something again.
+     *
+     * @param cause one line naming the cause ({@link CauseMessages})
+     */
+    void failed(String cause) {
+        processedAtFailure = processed();
+        lastFailure = cause;
+    }
+
+    /**
+     * @return why the task last failed while it is not running again (waiting to restart, restoring, or stopped for
+     *         good: {@link TaskState#RESTORING}, {@link TaskState#ERROR}) and has committed no input since; null
+     *         otherwise (it never failed, or it runs again: a quiet task that recovered commits nothing and must not
+     *         keep showing an old failure)
+     */
+    public String failingWith() {
+        String cause = lastFailure;
+        TaskState now = state.get();
+        return cause != null && (now == TaskState.RESTORING || now == TaskState.ERROR) && processed() == processedAtFailure
+                ? cause : null;
+    }
+
     /** @return input entries processed in committed batches */
     public long processed() {
         return processed.get();
@@ -372,6 +398,7 @@ public final class StreamTask {
                             // the runtime made every group at its start: Redis lost it since (a restart without
                             // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every
                             // restart, for good (found in review, 2026-12-05)
+                            counters.groupsRecreated.increment();
                             log.error("task {}: consumer group {} of {} was missing and is created again from the start "
                                     + "of the stream: did Redis lose its data (a restart without persistence)? What it "
                                     + "held before is gone; check the outputs", id, group, key);
@@ -530,6 +557,11 @@ public final class StreamTask {
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));
         streamByKey.values().forEach(stream -> metrics.deletedUnread(stream, 0));
+        // every refusal reason at 0 from the start: a counter first exported at 1 hides its first increase from
+        // Prometheus' rate() and increase() (no sample before it), and the first hostile entry is often the only one
+        streamByKey.values().forEach(stream -> java.util.Arrays.stream(RejectedEntryException.Reason.values())
+                .forEach(reason -> metrics.rejected(stream, reason.tag(), 0)));
+        executor.dropReasons().forEach((node, reasons) -> reasons.forEach(reason -> metrics.dropped(node, reason, 0)));
         Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
         run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));
         r.reportDeletedUnread(id, counted, (stream, n) -> {
@@ -548,6 +580,7 @@ public final class StreamTask {
             r.stop();
         }
         if (transition(TaskState.RESTORING, TaskState.RUNNING)) {
+            lastFailure = null;   // running again: a failure before is over
             log.debug("task {} running with token {} on {}", id, token, streamByKey.keySet());
         }
         // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1

@@ -80,7 +80,8 @@ public final class StreamsHealth {
     private final ReactiveStringRedisTemplate redis;
     private final Thresholds thresholds;
     private final Supplier<RuntimeState> runtimeState;
-    private final Map<String, long[]> gaugeValues = new ConcurrentHashMap<>();
+    /** The gauges the checks published, by name and tags, with their meter (to remove it once a check no longer finds it). */
+    private final Map<String, PublishedGauge> gaugeValues = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
     /** @param runtimeState the local runtime's state, or {@code null} to judge from Redis only */
@@ -98,7 +99,8 @@ public final class StreamsHealth {
      * Publishes what each {@link #check()} finds as gauges: {@code qt.streams.group.lag}, {@code .pending},
      * {@code .consumers.live}, {@code .consumers.stale} per group, stream and partition (every group, other
      * applications' included), and {@code qt.streams.stream.ungrouped.entries} per catalog stream partition that has
-     * entries and no group.
+     * entries and no group. Each check publishes what it found and removes the gauges of what it no longer finds (a
+     * destroyed group, a stream that has a group now): a gauge never shows an earlier check's finding.
      *
      * @return this
      */
@@ -164,6 +166,15 @@ public final class StreamsHealth {
     }
 
     private Report report(List<SourceCheck> checks, Map<String, Double> members) {
+        synchronized (gaugeValues) {
+            Set<String> published = new java.util.HashSet<>();
+            Report r = report(checks, members, published);
+            removeGaugesNotIn(published);
+            return r;
+        }
+    }
+
+    private Report report(List<SourceCheck> checks, Map<String, Double> members, Set<String> published) {
         Status status = Status.UP;
         List<String> problems = new ArrayList<>();
         List<String> observations = new ArrayList<>();
@@ -176,7 +187,7 @@ public final class StreamsHealth {
         long now = System.currentTimeMillis();
         for (SourceCheck c : checks) {
             if (c.group() == null) {
-                gauge("stream.ungrouped.entries", "entries of a catalog stream partition that has no consumer group",
+                gauge(published, "stream.ungrouped.entries", "entries of a catalog stream partition that has no consumer group",
                         c.length(), "stream", c.stream(), "partition", Integer.toString(c.partition()));
                 if (c.length() > 0) {
                     observations.add(c.stream() + "/" + c.partition() + ": " + c.length() + " entries and no consumer group");
@@ -198,10 +209,10 @@ public final class StreamsHealth {
             d.put("ownGroup", c.own());
             sources.put(c.name(), d);
             String[] tags = {"group", c.group(), "stream", c.stream(), "partition", Integer.toString(c.partition())};
-            gauge("group.lag", "entries not yet delivered to a consumer group (every group on the catalog's streams)", c.lag().lag(), tags);
-            gauge("group.pending", "entries delivered to a consumer group and not acknowledged", c.lag().pending(), tags);
-            gauge("group.consumers.live", "live consumers of a group (membership heartbeat, or idle below the stale threshold)", live, tags);
-            gauge("group.consumers.stale", "stale consumers of a group", stale, tags);
+            gauge(published, "group.lag", "entries not yet delivered to a consumer group (every group on the catalog's streams)", c.lag().lag(), tags);
+            gauge(published, "group.pending", "entries delivered to a consumer group and not acknowledged", c.lag().pending(), tags);
+            gauge(published, "group.consumers.live", "live consumers of a group (membership heartbeat, or idle below the stale threshold)", live, tags);
+            gauge(published, "group.consumers.stale", "stale consumers of a group", stale, tags);
 
             List<String> found = new ArrayList<>();
             Status worst = Status.UP;
@@ -234,19 +245,37 @@ public final class StreamsHealth {
         return new Report(status, List.copyOf(problems), sources, List.copyOf(observations));
     }
 
-    private void gauge(String name, String description, long value, String... tags) {
+    private void gauge(Set<String> published, String name, String description, long value, String... tags) {
         MeterRegistry r = registry;
         if (r == null) {
             return;
         }
         String id = name + "|" + String.join("|", tags);
-        long[] holder = gaugeValues.computeIfAbsent(id, k -> {
+        published.add(id);
+        PublishedGauge gauge = gaugeValues.computeIfAbsent(id, k -> {
             long[] h = new long[1];
-            Gauge.builder(StreamsMetrics.PREFIX + name, h, a -> a[0]).description(description)
-                    .tag("application", topology.applicationId()).tags(tags).register(r);
-            return h;
+            return new PublishedGauge(h, Gauge.builder(StreamsMetrics.PREFIX + name, h, a -> a[0]).description(description)
+                    .tag("application", topology.applicationId()).tags(tags).register(r));
         });
-        holder[0] = value;
+        gauge.value()[0] = value;
+    }
+
+    /** Removes from the registry the gauges the latest check did not publish: what they showed is gone. */
+    private void removeGaugesNotIn(Set<String> published) {
+        MeterRegistry r = registry;
+        gaugeValues.entrySet().removeIf(e -> {
+            if (published.contains(e.getKey())) {
+                return false;
+            }
+            if (r != null) {
+                r.remove(e.getValue().gauge());
+            }
+            return true;
+        });
+    }
+
+    /** A gauge a check published and the value it reads. */
+    private record PublishedGauge(long[] value, Gauge gauge) {
     }
 
     private static Status worst(Status a, Status b) {

@@ -558,6 +558,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::notReplicated);
         metrics.functionCounter("outbox.forwarded", "outputs forwarded from a task's outbox to a stream in another Redis Cluster slot",
                 counters, RuntimeCounters::outboxForwarded);
+        metrics.functionCounter("consumer.groups.recreated", "consumer groups a task found missing and created again from the "
+                + "start of their stream: Redis lost its data (a restart without persistence, a failover, a FLUSHALL)",
+                counters, RuntimeCounters::groupsRecreated);
         metrics.functionCounter("outbox.repeats", "outputs in an outbox found forwarded before (after a crash, or by a concurrent forward) and dropped",
                 counters, RuntimeCounters::outboxRepeats);
         KeepReading.of(redis.getConnectionFactory()).ifPresent(keep -> metrics.functionCounter("redis.reads.resumed",
@@ -640,14 +643,21 @@ public final class StreamsRuntime implements AutoCloseable {
     /** @return the group as this instance last saw it: members, assignment, and the state of each task here */
     public GroupState group() {
         Map<String, TaskState> taskStates = new LinkedHashMap<>();
-        tasks.forEach(t -> taskStates.put(t.id(), t.state()));
+        Map<String, String> failing = new LinkedHashMap<>();
+        tasks.forEach(t -> {
+            taskStates.put(t.id(), t.state());
+            String cause = t.failingWith();
+            if (cause != null) {
+                failing.put(t.id(), cause);
+            }
+        });
         if (coordinator == null) {
-            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0);
+            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0, failing);
         }
         RebalanceCoordinator.Decision d = coordinator.last();
         Map<String, List<String>> assignment = new LinkedHashMap<>();
         d.assignment().forEach((member, ids) -> assignment.put(member, ids.stream().map(TaskId::toString).toList()));
-        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances());
+        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances(), failing);
     }
 
     /** @return totals over every task */

@@ -403,6 +403,17 @@ public final class SubtopologyExecutor {
         }
     }
 
+    /** @return per processor node of the sub-topology that may drop records, why ({@link Stage#dropReasons()}) */
+    public Map<String, java.util.Set<String>> dropReasons() {
+        Map<String, java.util.Set<String>> reasons = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < plan.length; i++) {
+            if (stages[i] != null && !stages[i].dropReasons().isEmpty()) {
+                reasons.put(plan[i].name(), stages[i].dropReasons());
+            }
+        }
+        return reasons;
+    }
+
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */
     public long watermarkLagMs() {
         long lag = 0;

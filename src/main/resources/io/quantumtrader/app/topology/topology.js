@@ -337,6 +337,7 @@
     pill("state", now.state >= 1 ? ["runtime RUNNING", "good"] : ["runtime STOPPED", "bad"]);
     pill("health", ({ 2: ["health UP", "good"], 1: ["health OUT_OF_SERVICE", "warn"], 0: ["health DOWN", "bad"] })[now.health] || ["health unknown", ""]);
     text("updated", "updated " + new Date(now.time).toLocaleTimeString() + ` (every ${REFRESH_MS / 1000} s)`);
+    document.body.classList.remove("stale");
     document.body.setAttribute("data-updates", String(Number(document.body.getAttribute("data-updates") || 0) + 1));
     view.previous = now;
   }
@@ -349,7 +350,12 @@
       if (!r.ok) throw new Error("HTTP " + r.status);
       update(await r.json());
     } catch (e) {
-      text("updated", "no reading: " + e.message);
+      // the last reading is not the present: no green status and numbers that look current while nothing is read
+      pill("state", ["runtime unknown", "bad"]);
+      pill("health", ["health unknown", "bad"]);
+      document.body.classList.add("stale");
+      const last = view.previous ? "; last reading " + new Date(view.previous.time).toLocaleTimeString() : "";
+      text("updated", "no reading: " + e.message + last);
     } finally {
       setTimeout(poll, REFRESH_MS);
     }

@@ -25,6 +25,6 @@ public final class AggregateStage extends OneRecordStage {
             Object next = aggregator.apply(key, r.value(), current == null ? initializer.get() : current);
             kv.put(key, next);
             return List.of(r.with(key, next));
-        }));
+        }), java.util.Set.of("null_key", "null_value"));
     }
 }

@@ -40,6 +40,6 @@ public final class JoinStage extends OneRecordStage {
                 return List.of();
             }
             return List.of(r.withValue(joiner.apply(r.value(), tableValue)));
-        }));
+        }), left ? java.util.Set.of("null_value") : java.util.Set.of("null_value", "null_key"));
     }
 }

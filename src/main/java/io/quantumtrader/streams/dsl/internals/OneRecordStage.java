@@ -10,9 +10,21 @@ import reactor.core.publisher.Flux;
 public abstract class OneRecordStage implements Stage {
 
     private final RecordStage stage;
+    private final java.util.Set<String> dropReasons;
 
     protected OneRecordStage(RecordStage stage) {
+        this(stage, java.util.Set.of());
+    }
+
+    /** @param dropReasons why the stage may drop a record ({@link Stage#dropReasons()}) */
+    protected OneRecordStage(RecordStage stage, java.util.Set<String> dropReasons) {
         this.stage = stage;
+        this.dropReasons = java.util.Set.copyOf(dropReasons);
+    }
+
+    @Override
+    public final java.util.Set<String> dropReasons() {
+        return dropReasons;
     }
 
     @Override

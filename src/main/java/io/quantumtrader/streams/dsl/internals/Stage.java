@@ -48,6 +48,15 @@ public interface Stage {
         return 0;
     }
 
+    /**
+     * Why this stage may drop a record without a result ({@code qt.streams.records.dropped}'s {@code reason} tag, e.g.
+     * {@code null_key}): a task registers each at 0 when it starts, so the first drop shows in {@code rate()} and
+     * {@code increase()} (a counter first exported at 1 hides its first count).
+     */
+    default java.util.Set<String> dropReasons() {
+        return java.util.Set.of();
+    }
+
     /** Called once when the task that owns this stage instance closes. */
     default void close() {
     }

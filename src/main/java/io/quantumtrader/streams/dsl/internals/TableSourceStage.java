@@ -26,6 +26,6 @@ public final class TableSourceStage extends OneRecordStage {
                 kv.put(key, r.value());
             }
             return List.of(r.withKey(key));
-        }));
+        }), java.util.Set.of("null_key"));
     }
 }

@@ -88,6 +88,11 @@ public final class WindowAggregateStage implements Stage {
      * lag = size + grace.
      */
     @Override
+    public java.util.Set<String> dropReasons() {
+        return java.util.Set.of("null_key", "null_value", "negative_timestamp");
+    }
+
+    @Override
     public long watermarkLagMs() {
         return emit.get() == EmitStrategy.ON_WINDOW_CLOSE ? windows.gracePeriodMs()
                 : windows.sizeMs() + windows.gracePeriodMs();

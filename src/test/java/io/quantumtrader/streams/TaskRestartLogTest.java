@@ -1,0 +1,63 @@
+package io.quantumtrader.streams;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A task that fails and restarts says why at WARN: on a Redis out of memory serve logged "task 0_0 failed, restarting
+ * from its last commit in 1171 ms: org.springframework.data.redis.RedisSystemException: Error in execution" again and
+ * again, and the Redis reply ("OOM command not allowed when used memory > 'maxmemory'") was only at DEBUG.
+ */
+class TaskRestartLogTest {
+
+    @Test
+    void theRestartWarningNamesTheRedisReply() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.quantumtrader.streams.runtime.TaskManager");
+        log.start();
+        logger.addAppender(log);
+        try (RedisConnection own = RedisConnection.embedded()) {
+            ReactiveStringRedisTemplate redis = own.template();
+            String ns = RedisTestSupport.freshNamespace();
+            AtomicBoolean oom = new AtomicBoolean();
+            // right before the first commit, Redis runs out of memory (maxmemory 1 byte, noeviction)
+            redis.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction")).blockLast();
+            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(EngineIntegrationTest.CATALOG)
+                    .withBatchSize(10)
+                    .withBeforeCommit((task, entries) -> oom.compareAndSet(false, true)
+                            ? Mono.fromFuture(redis.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).then().toFuture(), true)
+                            : Mono.empty());
+            new EventPublisher(redis, new StreamKeys(ns), EngineIntegrationTest.CATALOG, "test")
+                    .sendAll(EngineIntegrationTest.ticks(1, 20), 20).block();
+            try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), config, redis)) {
+                runtime.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() >= 3);
+            } finally {
+                redis.execute(c -> c.serverCommands().setConfig("maxmemory", "0")).blockLast();
+            }
+        } finally {
+            logger.detachAppender(log);
+        }
+        List<String> restarts = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("restarting from its last commit")).toList();
+        assertThat(restarts).isNotEmpty().allSatisfy(m -> assertThat(m).contains("OOM command not allowed when used memory > 'maxmemory'"));
+    }
+}
