@@ -154,6 +154,31 @@ class LiveTopologyPageTest {
         Files.copy(shot.toPath(), Path.of("target", "live-topology.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * When a reading fails (the service stopped, the network went away) the page no longer shows the last one as
+     * current: before, the pills stayed green ("runtime RUNNING", "health UP") and the numbers stayed as they were, with
+     * only the small "no reading" text at the right of the header to tell.
+     */
+    @Test
+    void aFailedReadingShowsTheStatusAsUnknownNotTheLastGreenOne() {
+        browser.get("http://127.0.0.1:" + port + "/topology");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+        wait.until(d -> updates() >= 1 && browser.findElement(By.id("health")).getText().equals("health UP")
+                && browser.findElement(By.id("state")).getText().equals("runtime RUNNING"));
+
+        // the browser can no longer reach the service
+        ((JavascriptExecutor) browser).executeScript("window.fetch = () => Promise.reject(new TypeError('Failed to fetch'))");
+        wait.until(d -> browser.findElement(By.id("updated")).getText().startsWith("no reading"));
+
+        assertThat(browser.findElement(By.id("health")).getText()).isEqualTo("health unknown");
+        assertThat(browser.findElement(By.id("health")).getDomAttribute("class")).contains("bad");
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("runtime unknown");
+        assertThat(browser.findElement(By.id("state")).getDomAttribute("class")).contains("bad");
+        assertThat(browser.findElement(By.tagName("body")).getDomAttribute("class")).as("the last numbers are marked stale")
+                .contains("stale");
+        assertThat(browser.findElement(By.id("updated")).getText()).contains("Failed to fetch").contains("last reading");
+    }
+
     private static int updates() {
         String n = browser.findElement(By.tagName("body")).getDomAttribute("data-updates");
         return n == null ? 0 : Integer.parseInt(n);
