@@ -1,14 +1,10 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.redis.StreamCatalog;
-import io.quantumtrader.streams.runtime.StreamsConfig;
-import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.reference.IndependentReference;
-import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,23 +49,12 @@ class MarkedEquityDifferentialTest {
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(file);
         List<PriceTick> ticks = TradingFixtures.realTicks(40_000);   // to 2013-11-27: both differences are on the first two days
 
-        String ns = "marked-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
-                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
-            runtime.start();
-            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
-            assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
-        }
-        IndependentReference reference = new IndependentReference(referenceRules);
-        ticks.forEach(reference::onTick);
-        reference.end();
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "marked");
+        IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
         assertThat(reference.killSwitchTimes).as("kill switch activations").hasSizeGreaterThanOrEqualTo(2);
 
-        IndependentReference realizedOnly = new IndependentReference(referenceRules).limitsOnRealizedEquity();
-        ticks.forEach(realizedOnly::onTick);
-        realizedOnly.end();
+        IndependentReference realizedOnly = TradingFixtures.ran(new IndependentReference(referenceRules).limitsOnRealizedEquity(), ticks);
         List<Long> kills = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
                 .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList();
         assertThat(realizedOnly.killSwitchTimes).as("the realized-only mutant's kill switch").isNotEqualTo(kills);

@@ -1,20 +1,15 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.redis.StreamCatalog;
-import io.quantumtrader.streams.runtime.StreamsConfig;
-import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.events.RefusedTick;
 import io.quantumtrader.trader.reference.IndependentReference;
-import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,17 +60,8 @@ class PriceBandDifferentialTest {
             rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
         }
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE).resetDaily(true);
-        String ns = "band-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules),
-                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
-            runtime.start();
-            TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
-            assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
-        }
-        IndependentReference reference = new IndependentReference(referenceRules);
-        ticks.forEach(reference::onTick);
-        reference.end();
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band");
+        IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
 
         List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
         assertThat(refused).extracting(RefusedTick::reason).containsOnly("price_band");

@@ -156,4 +156,33 @@ final class TradingFixtures {
                 })
                 .collectList().block();
     }
+
+    /**
+     * Runs the trading topology with {@code rules} on Redis (event-time alignment on, one partition per stream) over
+     * {@code ticks} until it drained (at most 3 minutes).
+     *
+     * @return the namespace it ran in ({@code prefix} and a unique suffix)
+     */
+    static String runOnRedis(io.quantumtrader.app.RedisConnection redis, io.quantumtrader.trader.risk.RiskRules rules,
+                             List<PriceTick> ticks, String prefix) {
+        String ns = prefix + "-" + System.nanoTime();
+        StreamCatalog catalog = catalog();
+        try (io.quantumtrader.streams.runtime.StreamsRuntime runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(
+                QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), rules),
+                io.quantumtrader.streams.runtime.StreamsConfig.defaults().withAlignment(ALIGNMENT).withNamespace(ns).withCatalog(catalog),
+                redis.template())) {
+            runtime.start();
+            publish(redis.template(), ns, catalog, ticks);
+            org.assertj.core.api.Assertions.assertThat(runtime.awaitDrained(java.time.Duration.ofMinutes(3))).as("drained").isTrue();
+        }
+        return ns;
+    }
+
+    /** @return {@code reference} after every tick of {@code ticks} and the end */
+    static io.quantumtrader.trader.reference.IndependentReference ran(io.quantumtrader.trader.reference.IndependentReference reference,
+                                                                     List<PriceTick> ticks) {
+        ticks.forEach(reference::onTick);
+        reference.end();
+        return reference;
+    }
 }
