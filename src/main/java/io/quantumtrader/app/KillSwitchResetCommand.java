@@ -92,8 +92,8 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             }
             return switch (result.outcome()) {
                 case APPLIED -> {
-                    System.out.println("applied by the portfolio at " + java.time.Instant.ofEpochMilli(result.audit().decidedAt())
-                            + " (event time of the record that applied it; audit.decision.log: " + result.audit().summary() + ")");
+                    System.out.println("applied by the portfolio (audit.decision.log " + result.audit().decisionType() + " "
+                            + result.audit().decisionId() + ": " + result.audit().summary() + ")");
                     yield 0;
                 }
                 case REPLACED -> throw new CliException(CliException.FAILED, "the reset was not applied: a kill switch activation ("
