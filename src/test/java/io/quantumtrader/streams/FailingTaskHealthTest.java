@@ -2,19 +2,15 @@ package io.quantumtrader.streams;
 
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.app.StreamsHealthIndicator;
-import io.quantumtrader.streams.redis.EventPublisher;
-import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,17 +26,7 @@ class FailingTaskHealthTest {
     void healthNamesTheCauseOfATaskThatKeepsFailingUntilItCommitsAgain() {
         try (RedisConnection own = RedisConnection.embedded()) {
             ReactiveStringRedisTemplate redis = own.template();
-            String ns = RedisTestSupport.freshNamespace();
-            AtomicBoolean oom = new AtomicBoolean();
-            // right before the first commit, Redis runs out of memory (maxmemory 1 byte, noeviction)
-            redis.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction")).blockLast();
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(EngineIntegrationTest.CATALOG)
-                    .withBatchSize(10)
-                    .withBeforeCommit((task, entries) -> oom.compareAndSet(false, true)
-                            ? Mono.fromFuture(redis.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).then().toFuture(), true)
-                            : Mono.empty());
-            new EventPublisher(redis, new StreamKeys(ns), EngineIntegrationTest.CATALOG, "test")
-                    .sendAll(EngineIntegrationTest.ticks(1, 20), 20).block();
+            StreamsConfig config = TaskRestartLogTest.outOfMemoryBeforeTheFirstCommit(redis);
             try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), config, redis)) {
                 StreamsHealthIndicator indicator = new StreamsHealthIndicator(new StreamsHealth(EngineIntegrationTest.pricingTopology(),
                         config, redis, StreamsHealth.Thresholds.defaults(), runtime::state), runtime::group);

@@ -55,6 +55,27 @@ class HostileEntryTest {
                 .withId(RecordId.of(entryId)).ofMap(fields)).block();
     }
 
+    /** @return a publisher into namespace {@code ns} with the default catalog, as producer {@code source} */
+    static io.quantumtrader.streams.redis.EventPublisher feed(String ns, String source) {
+        return new io.quantumtrader.streams.redis.EventPublisher(template(), new StreamKeys(ns),
+                io.quantumtrader.streams.redis.StreamCatalog.defaults(), source);
+    }
+
+    /** @return a config for namespace {@code ns} with the default catalog, event-time alignment and punctuation every 50 ms */
+    static StreamsConfig aligned(String ns) {
+        return StreamsConfig.defaults().withNamespace(ns).withCatalog(io.quantumtrader.streams.redis.StreamCatalog.defaults())
+                .withPunctuationInterval(Duration.ofMillis(50))
+                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());
+    }
+
+    /** Writes an entry of {@code stream} (partition 0) stamped 2099-01-01, otherwise valid (value "X" at {@code t0}), with XADD. */
+    static void xaddDatedIn2099(String ns, String stream, long t0) {
+        Map<String, String> future = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode(stream, "evil",
+                "future", "k", "X", t0, null)));
+        future.put("time", "2099-01-01T00:00:00Z");
+        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream(stream, 0), future)).block();
+    }
+
     static long now() {
         return System.currentTimeMillis();
     }
@@ -141,22 +162,14 @@ class HostileEntryTest {
         String ns = RedisTestSupport.freshNamespace();
         TopologyBuilder b = new TopologyBuilder("hostile-aligned");
         b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
-        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.defaults();
-        io.quantumtrader.streams.redis.EventPublisher leftFeed = new io.quantumtrader.streams.redis.EventPublisher(
-                template(), new StreamKeys(ns), catalog, "left-feed");
-        io.quantumtrader.streams.redis.EventPublisher rightFeed = new io.quantumtrader.streams.redis.EventPublisher(
-                template(), new StreamKeys(ns), catalog, "right-feed");
+        io.quantumtrader.streams.redis.EventPublisher leftFeed = feed(ns, "left-feed");
+        io.quantumtrader.streams.redis.EventPublisher rightFeed = feed(ns, "right-feed");
         long t0 = now() - 60_000;
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
-                .withPunctuationInterval(Duration.ofMillis(50))
-                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns);
         try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
             runtime.start();
             leftFeed.send("left", "k", "L1", t0).block();
-            Map<String, String> future = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("left", "evil",
-                    "future", "k", "X", t0, null)));
-            future.put("time", "2099-01-01T00:00:00Z");
-            template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("left", 0), future)).block();
+            xaddDatedIn2099(ns, "left", t0);
             leftFeed.send("left", "k", "L2", t0 + 2_000).block();
             leftFeed.send("left", "k", "L3", t0 + 4_000).block();
             rightFeed.send("right", "k", "R1", t0 + 1_000).block();
@@ -363,22 +376,14 @@ class HostileEntryTest {
         TopologyBuilder b = new TopologyBuilder("hostile-watermark");
         b.stream("raw", String.class).mapValues(v -> v, Named.as("to-left")).to("left");
         b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
-        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.defaults();
-        io.quantumtrader.streams.redis.EventPublisher rawFeed = new io.quantumtrader.streams.redis.EventPublisher(
-                template(), new StreamKeys(ns), catalog, "raw-feed");
-        io.quantumtrader.streams.redis.EventPublisher rightFeed = new io.quantumtrader.streams.redis.EventPublisher(
-                template(), new StreamKeys(ns), catalog, "right-feed");
+        io.quantumtrader.streams.redis.EventPublisher rawFeed = feed(ns, "raw-feed");
+        io.quantumtrader.streams.redis.EventPublisher rightFeed = feed(ns, "right-feed");
         long t0 = now() - 60_000;
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog)
-                .withPunctuationInterval(Duration.ofMillis(50))
-                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());
+        StreamsConfig config = aligned(ns);
         try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
             runtime.start();
             rawFeed.send("raw", "k", "L1", t0).block();
-            Map<String, String> future = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("raw", "evil",
-                    "future", "k", "X", t0, null)));
-            future.put("time", "2099-01-01T00:00:00Z");
-            template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("raw", 0), future)).block();
+            xaddDatedIn2099(ns, "raw", t0);
             Thread.sleep(500);   // task 0_0 processes both: L1 reaches left
             rightFeed.send("right", "k", "R1", t0 + 1_000).block();
             rightFeed.send("right", "k", "R2", t0 + 3_000).block();

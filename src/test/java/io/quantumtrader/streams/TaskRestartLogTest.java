@@ -36,17 +36,7 @@ class TaskRestartLogTest {
         logger.addAppender(log);
         try (RedisConnection own = RedisConnection.embedded()) {
             ReactiveStringRedisTemplate redis = own.template();
-            String ns = RedisTestSupport.freshNamespace();
-            AtomicBoolean oom = new AtomicBoolean();
-            // right before the first commit, Redis runs out of memory (maxmemory 1 byte, noeviction)
-            redis.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction")).blockLast();
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(EngineIntegrationTest.CATALOG)
-                    .withBatchSize(10)
-                    .withBeforeCommit((task, entries) -> oom.compareAndSet(false, true)
-                            ? Mono.fromFuture(redis.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).then().toFuture(), true)
-                            : Mono.empty());
-            new EventPublisher(redis, new StreamKeys(ns), EngineIntegrationTest.CATALOG, "test")
-                    .sendAll(EngineIntegrationTest.ticks(1, 20), 20).block();
+            StreamsConfig config = TaskRestartLogTest.outOfMemoryBeforeTheFirstCommit(redis);
             try (StreamsRuntime runtime = new StreamsRuntime(EngineIntegrationTest.pricingTopology(), config, redis)) {
                 runtime.start();
                 await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() >= 3);
@@ -59,5 +49,24 @@ class TaskRestartLogTest {
         List<String> restarts = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("restarting from its last commit")).toList();
         assertThat(restarts).isNotEmpty().allSatisfy(m -> assertThat(m).contains("OOM command not allowed when used memory > 'maxmemory'"));
+    }
+
+    /**
+     * Sets {@code redis} (a server of the test's own) to refuse writes when full (noeviction), publishes 20 ticks into a
+     * fresh namespace and returns a config for it (batches of 10) under which Redis runs out of memory (maxmemory 1
+     * byte) right before the first commit. The caller sets maxmemory back to 0.
+     */
+    static StreamsConfig outOfMemoryBeforeTheFirstCommit(ReactiveStringRedisTemplate redis) {
+        String ns = RedisTestSupport.freshNamespace();
+        AtomicBoolean oom = new AtomicBoolean();
+        redis.execute(c -> c.serverCommands().setConfig("maxmemory-policy", "noeviction")).blockLast();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(EngineIntegrationTest.CATALOG)
+                .withBatchSize(10)
+                .withBeforeCommit((task, entries) -> oom.compareAndSet(false, true)
+                        ? Mono.fromFuture(redis.execute(c -> c.serverCommands().setConfig("maxmemory", "1")).then().toFuture(), true)
+                        : Mono.empty());
+        new EventPublisher(redis, new StreamKeys(ns), EngineIntegrationTest.CATALOG, "test")
+                .sendAll(EngineIntegrationTest.ticks(1, 20), 20).block();
+        return config;
     }
 }

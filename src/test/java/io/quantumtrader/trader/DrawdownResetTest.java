@@ -6,12 +6,10 @@ import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.events.RiskEvaluation;
-import io.quantumtrader.trader.market.TradesCsv;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,14 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DrawdownResetTest {
 
+    /** No kill switch (a 50 % daily limit), HARD_DERISK from a 1 % drawdown, no SOFT_DERISK. */
+    static final RiskRules HARD_FROM_ONE_PERCENT = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 130.0, 20, false).withDerisk(0, 1.0, false);
+
     @Test
     void theOperatorsResetEndsHardDeRiskAndApprovalsResume() throws Exception {
-        List<PriceTick> ticks;
-        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = TradesCsv.read(in, "BTC-USD").ticks();
-        }
-        // no kill switch (a 50 % daily limit), HARD_DERISK from a 1 % drawdown, no SOFT_DERISK
-        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 130.0, 20, false).withDerisk(0, 1.0, false);
+        List<PriceTick> ticks = TradingFixtures.realTicks(60_000);
+        RiskRules rules = HARD_FROM_ONE_PERCENT;
         try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
             List<PriceTick> first = ticks.subList(0, 40_000);
@@ -83,11 +80,8 @@ class DrawdownResetTest {
      */
     @Test
     void aResetIsAppliedByTheNextTickBeforeAnActivationReplacesItInTheTable() throws Exception {
-        List<PriceTick> ticks;
-        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = TradesCsv.read(in, "BTC-USD").ticks();
-        }
-        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 130.0, 20, false).withDerisk(0, 1.0, false);
+        List<PriceTick> ticks = TradingFixtures.realTicks(60_000);
+        RiskRules rules = HARD_FROM_ONE_PERCENT;
         try (TopologyTestDriver driver = new TopologyTestDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
             ticks.subList(0, 40_000).forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
