@@ -66,11 +66,13 @@ class DeletedUnreadLostReplyTest {
             StepVerifier.create(reader.receiveBatches(), 0)
                     .thenRequest(Long.MAX_VALUE)
                     .thenConsumeWhile(batch -> {
-                        read.addAll(batch);
-                        return read.size() < 4;
+                        read.addAll(batch); // an entry read twice, also after the stop, fails below
+                        if (read.size() >= 4) {
+                            reader.stop(); // the flux completes after the read in flight
+                        }
+                        return true;
                     })
-                    .then(reader::stop)
-                    .thenCancel()
+                    .expectComplete()
                     .verify(Duration.ofSeconds(30));
             assertThat(proxy.connectionsDropped()).isEqualTo(1);
             assertThat(read).extracting(StreamEntry::id).isEqualTo(ids.subList(2, 6));

@@ -102,11 +102,13 @@ class LostReadReplyTest {
                     .then(proxy::dropConnectionOnNextReply)
                     .thenRequest(Long.MAX_VALUE)
                     .thenConsumeWhile(batch -> {
-                        read.addAll(batch);
-                        return read.size() < 6 * streams;
+                        read.addAll(batch); // an entry read twice, also after the stop, fails below
+                        if (read.size() >= 6 * streams) {
+                            reader.stop(); // the flux completes after the read in flight
+                        }
+                        return true;
                     })
-                    .then(reader::stop)
-                    .thenCancel()
+                    .expectComplete()
                     .verify(Duration.ofSeconds(30));
             assertThat(proxy.connectionsDropped()).as("a reply was lost with its connection").isEqualTo(1);
             in.ids.forEach((key, ids) -> assertThat(read.stream().filter(e -> e.key().equals(key)).map(StreamEntry::id).toList())
