@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.time.Duration;
 
 /**
  * Shared by the trading tests that compare the Redis pipeline with the test driver: real ticks, and the records of a
@@ -184,5 +186,35 @@ final class TradingFixtures {
         ticks.forEach(reference::onTick);
         reference.end();
         return reference;
+    }
+
+    /**
+     * @return every output event as {@code <stream>/<trace id of the originating tick>/<n>} → key, event time and
+     *         payload (entry ids, and so output event ids, depend on when the ticks were appended; the ticks' own event
+     *         ids, propagated as trace ids, do not)
+     */
+    static Map<String, String> outputsByOrigin(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog) {
+        Map<String, String> out = new TreeMap<>();
+        for (String stream : catalog.streams().keySet()) {
+            if (stream.equals(QuantumTraderTopology.TICKS) || stream.startsWith("system.") || stream.endsWith("-repartition")) {
+                continue;
+            }
+            Map<String, Integer> n = new java.util.HashMap<>();
+            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+                // collectList (unbounded demand), not toIterable: with a busy loop beside the suite, a toIterable XRANGE
+                // here once never completed ("XRANGE. Command timed out after 1 minute(s)"): Lettuce had left the
+                // connection unread (KeepReading, which the test's connection now has, and KeepReadingTest)
+                redis.opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
+                        .collectList().block(Duration.ofSeconds(60)).forEach(r -> {
+                    Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
+                    String origin = stream + "/" + e.traceId();
+                    // placed_by names the Redis entry (<stream>/<id>) that placed an order: the id is where it was appended, not
+                    // what it was; the stream stays compared
+                    String data = e.data().replaceAll("\"placed_by\":\"([^\"/]*/)?[0-9]+-[0-9]+\"", "\"placed_by\":\"$1<entry id>\"");
+                    out.put(origin + "/" + n.merge(origin, 1, Integer::sum), e.subject() + "|" + e.time().toEpochMilli() + "|" + data);
+                });
+            }
+        }
+        return out;
     }
 }

@@ -1,22 +1,17 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.StreamCatalog;
-import io.quantumtrader.streams.redis.StreamEntry;
-import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.events.PriceTick;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.domain.Range;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,36 +31,6 @@ class TradingScaleOutTest {
     @AfterAll
     static void stop() {
         REDIS.close();
-    }
-
-    /**
-     * @return every output event as {@code <stream>/<trace id of the originating tick>/<n>} → key, event time and
-     *         payload (entry ids, and so output event ids, depend on when the ticks were appended; the ticks' own event
-     *         ids, propagated as trace ids, do not)
-     */
-    static Map<String, String> outputsByOrigin(String ns, StreamCatalog catalog) {
-        Map<String, String> out = new TreeMap<>();
-        for (String stream : catalog.streams().keySet()) {
-            if (stream.equals(QuantumTraderTopology.TICKS) || stream.startsWith("system.") || stream.endsWith("-repartition")) {
-                continue;
-            }
-            Map<String, Integer> n = new java.util.HashMap<>();
-            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
-                // collectList (unbounded demand), not toIterable: with a busy loop beside the suite, a toIterable XRANGE
-                // here once never completed ("XRANGE. Command timed out after 1 minute(s)"): Lettuce had left the
-                // connection unread (KeepReading, which the test's connection now has, and KeepReadingTest)
-                REDIS.template().opsForStream().range(new StreamKeys(ns).stream(stream, p), Range.unbounded())
-                        .collectList().block(Duration.ofSeconds(60)).forEach(r -> {
-                    Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
-                    String origin = stream + "/" + e.traceId();
-                    // placed_by names the Redis entry (<stream>/<id>) that placed an order: the id is where it was appended, not
-                    // what it was; the stream stays compared
-                    String data = e.data().replaceAll("\"placed_by\":\"([^\"/]*/)?[0-9]+-[0-9]+\"", "\"placed_by\":\"$1<entry id>\"");
-                    out.put(origin + "/" + n.merge(origin, 1, Integer::sum), e.subject() + "|" + e.time().toEpochMilli() + "|" + data);
-                });
-            }
-        }
-        return out;
     }
 
     @Test
@@ -103,10 +68,10 @@ class TradingScaleOutTest {
             instances.forEach(StreamsRuntime::close);
         }
 
-        Map<String, String> expected = outputsByOrigin(one, catalog);
+        Map<String, String> expected = TradingFixtures.outputsByOrigin(REDIS.template(), one, catalog);
         assertThat(expected.keySet()).anyMatch(k -> k.startsWith(QuantumTraderTopology.CLOSED + "/"))
                 .anyMatch(k -> k.startsWith(QuantumTraderTopology.DAILY_STATUS + "/"));
-        Map<String, String> actual = outputsByOrigin(three, four);
+        Map<String, String> actual = TradingFixtures.outputsByOrigin(REDIS.template(), three, four);
         List<String> onlyOne = expected.keySet().stream().filter(k -> !actual.containsKey(k)).limit(5).toList();
         List<String> onlyThree = actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
         List<String> differ = expected.keySet().stream().filter(k -> actual.containsKey(k) && !actual.get(k).equals(expected.get(k)))

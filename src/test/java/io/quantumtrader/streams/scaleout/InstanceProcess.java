@@ -12,7 +12,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link ScaleOutInstance} running as a child JVM of the test, with its output in
+ * A {@link ScaleOutInstance} (or another instance's main, {@link #start(Class, String, String, List)}) running as a child
+ * JVM of the test, with its output in
  * {@code target/scaleout-logs/<instance>.log}. Only this process is ever signalled (by its PID).
  */
 public final class InstanceProcess implements AutoCloseable {
@@ -36,6 +37,17 @@ public final class InstanceProcess implements AutoCloseable {
     /** As {@link #start(int, String, String, Duration, int, String)}, on a topology with {@code partitions} partitions. */
     public static InstanceProcess start(int redisPort, String namespace, String instanceId, Duration leaseTtl, int batchSize,
                                         String work, int partitions) throws IOException {
+        return start(ScaleOutInstance.class, namespace, instanceId, List.of(Integer.toString(redisPort), namespace, instanceId,
+                Long.toString(leaseTtl.toMillis()), Integer.toString(batchSize), work, Integer.toString(partitions)));
+    }
+
+    /**
+     * Starts {@code main} (a class of the test classpath that prints {@code STARTED <instance id>} once its runtime
+     * started, then {@link ScaleOutInstance#status} lines) as a child JVM, and waits (at most 30 s) until it started.
+     *
+     * @param args its arguments
+     */
+    public static InstanceProcess start(Class<?> main, String namespace, String instanceId, List<String> args) throws IOException {
         Path dir = Path.of("target", "scaleout-logs");
         Files.createDirectories(dir);
         Path log = dir.resolve(namespace + "-" + instanceId + ".log");
@@ -43,8 +55,8 @@ public final class InstanceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", System.getProperty("scaleout.child.jit", "-XX:TieredStopAtLevel=1"), "-cp", classpath,
-                ScaleOutInstance.class.getName(), Integer.toString(redisPort), namespace, instanceId,
-                Long.toString(leaseTtl.toMillis()), Integer.toString(batchSize), work, Integer.toString(partitions)));
+                main.getName()));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QT_LOG_LEVEL", System.getenv().getOrDefault("SCALEOUT_LOG_LEVEL", "INFO"));
         InstanceProcess p = new InstanceProcess(instanceId, pb.start(), log);

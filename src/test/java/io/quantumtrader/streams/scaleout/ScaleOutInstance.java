@@ -52,8 +52,8 @@ public final class ScaleOutInstance {
         }
     }
 
-    /** {@code STATUS in=<records in> state=<runtime> tasks=<id:STATE,...> revoked=<reason:n,...>} */
-    static String status(StreamsRuntime runtime) {
+    /** @return {@code STATUS in=<records in> state=<runtime> tasks=<id:STATE,...> revoked=<reason:n,...>} */
+    public static String status(StreamsRuntime runtime) {
         GroupState g = runtime.group();
         StringBuilder tasks = new StringBuilder();
         g.tasks().forEach((id, s) -> {
