@@ -12,6 +12,7 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,8 @@ class DeletedPendingEntryTest {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
             assertThat(runtime.counters().deadLettered()).isEqualTo(1);
+            assertThat(runtime.metrics().registry().find("qt.streams.ingest.rejected").tag("stream", "ticks")
+                    .tag("reason", "deleted_before_processing").counter().count()).as("counted by reason").isEqualTo(1.0);
         }
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).singleElement()
                 .satisfies(f -> assertThat(f).containsEntry("error.source_id", read.get(1).getId().getValue())
@@ -44,6 +47,22 @@ class DeletedPendingEntryTest {
                         .containsEntry("error.stream", "ticks").containsEntry("error.task", "0_0"));
         assertThat(RedisTestSupport.values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq)
                 .containsExactly(1L, 3L, 4L, 6L, 7L, 8L, 9L);
+    }
+
+    /**
+     * A pending entry deleted after the claim at the task's start, and before the task read it again (Redis returns its
+     * id without fields): dead-lettered for the reason the claim gives, not as an invalid envelope (before: reason
+     * {@code invalid_envelope}, "missing attribute", which sends an operator looking for a broken producer instead of
+     * a {@code maxlen} or retention shorter than the lag). The driver gives the executor what Redis returns.
+     */
+    @Test
+    void aPendingEntryDeletedAfterTheClaimIsDeadLetteredAsDeletedBeforeProcessing() {
+        try (io.quantumtrader.streams.testing.TopologyTestDriver driver =
+                     new io.quantumtrader.streams.testing.TopologyTestDriver(EngineIntegrationTest.pricingTopology())) {
+            driver.createInputStream("ticks").pipeEntry(Map.of());
+            assertThat(driver.deadLetters("ticks")).singleElement()
+                    .satisfies(f -> assertThat(f).containsEntry("error.reason", "deleted_before_processing"));
+        }
     }
 
     /**

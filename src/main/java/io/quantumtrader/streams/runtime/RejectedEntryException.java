@@ -25,7 +25,14 @@ public final class RejectedEntryException extends RuntimeException {
         /** event time later than wall clock + {@link IngestLimits#maxEventTimeSkew()} */
         FUTURE_EVENT_TIME,
         /** {@code data} does not decode to the stream's value type, or is outside its domain */
-        INVALID_VALUE;
+        INVALID_VALUE,
+        /**
+         * the entry was deleted ({@code XDEL}, {@code MAXLEN}, {@code XTRIM}, retention) after its consumer group read it
+         * and before it was processed: Redis returns a pending entry's id without fields, and its data is gone. The same
+         * reason as the dead letters of the claim at a task's start ({@code claim-pending.lua}); a sign that the
+         * stream's retention or {@code maxlen} is shorter than the group's lag
+         */
+        DELETED_BEFORE_PROCESSING;
 
         /** @return the meter tag, e.g. {@code future_event_time} */
         public String tag() {

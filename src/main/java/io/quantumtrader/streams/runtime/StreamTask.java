@@ -500,6 +500,7 @@ public final class StreamTask {
             log.warn("task {}: {} pending entries of {} were deleted before processing; {}.dlq names them", id, deadLettered,
                     key, streamByKey.get(key));
             counters.deadLettered.add(deadLettered);
+            metrics.rejected(streamByKey.get(key), RejectedEntryException.Reason.DELETED_BEFORE_PROCESSING.tag(), (int) deadLettered);
         }
     }
 

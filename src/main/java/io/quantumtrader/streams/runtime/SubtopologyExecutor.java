@@ -143,6 +143,11 @@ public final class SubtopologyExecutor {
                 origins.add(origin);
                 IngestGuard.Accepted accepted;
                 try {
+                    if (e.fields().isEmpty()) {   // Redis' answer for a pending entry deleted since it was read
+                        throw new RejectedEntryException(RejectedEntryException.Reason.DELETED_BEFORE_PROCESSING, "the entry "
+                                + "was deleted (XDEL, MAXLEN, XTRIM or retention) after its group read it and before it "
+                                + "was processed: its data is gone", null);
+                    }
                     if (e.defect() != null) {   // a field twice, bytes that are not UTF-8: found as the entry was read
                         throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, e.defect(), null);
                     }

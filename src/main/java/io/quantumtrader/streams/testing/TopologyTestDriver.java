@@ -205,6 +205,11 @@ public final class TopologyTestDriver implements AutoCloseable {
         drain();
     }
 
+    void pipeEntry(String stream, Map<String, String> fields) {
+        append(stream, new LinkedHashMap<>(fields));
+        drain();
+    }
+
     private List<StreamEntry> entries(String stream) {
         return streams.computeIfAbsent(stream, s -> new ArrayList<>());
     }
