@@ -6,7 +6,6 @@ import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.scaleout.ScaleOutInstance;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * One instance of the trading topology as its own process, for {@link TradingFailoverTest}: event-time alignment on,
@@ -26,21 +25,6 @@ public final class TradingInstance {
         StreamsConfig config = StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(args[1])
                 .withInstanceId(instanceId).withCatalog(TradingFixtures.catalog(Integer.parseInt(args[5])))
                 .withLeaseTtl(Duration.ofMillis(Long.parseLong(args[3]))).withBatchSize(Integer.parseInt(args[4]));
-        StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(), config, redis.template());
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean clean = runtime.close(Duration.ofSeconds(20));
-            System.out.println("CLOSED clean=" + clean);
-            System.out.flush();
-            closed.countDown();
-            redis.close();
-        }));
-        runtime.start();
-        System.out.println("STARTED " + instanceId);
-        while (closed.getCount() > 0) {
-            System.out.println(ScaleOutInstance.status(runtime));
-            System.out.flush();
-            Thread.sleep(200);
-        }
+        ScaleOutInstance.runUntilKilled(new StreamsRuntime(QuantumTraderTopology.build(), config, redis.template()), redis, instanceId);
     }
 }

@@ -34,7 +34,14 @@ public final class ScaleOutInstance {
         RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + port);
         StreamsConfig config = StreamsConfig.defaults().withNamespace(namespace).withInstanceId(instanceId)
                 .withCatalog(ScaleOutTopology.catalog(partitions)).withBatchSize(batch).withLeaseTtl(ttl);
-        StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build(work), config, redis.template());
+        runUntilKilled(new StreamsRuntime(ScaleOutTopology.build(work), config, redis.template()), redis, instanceId);
+    }
+
+    /**
+     * Starts {@code runtime}, prints {@code STARTED <instance id>}, then a {@link #status} line every 200 ms until SIGTERM
+     * (graceful close: hand-over, then {@code CLOSED clean=<true|false>}) or SIGKILL.
+     */
+    public static void runUntilKilled(StreamsRuntime runtime, RedisConnection redis, String instanceId) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean clean = runtime.close(Duration.ofSeconds(20));
