@@ -23,15 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The trading topology on three instances, each a child JVM, with 4 partitions for every stream keyed by symbol or
- * account; the instance that holds the portfolio task of the account is killed with {@code kill -9} while ticks still
+ * The trading topology on three instances, each a child JVM, with 5 partitions for every stream keyed by symbol or
+ * account (the symbol's and the account's differ); the instance that holds the portfolio task of the account is killed with {@code kill -9} while ticks still
  * arrive, after it opened positions. Its leases expire (TTL 2 s), the survivors take its tasks and its pending entries,
  * and every event the topology writes equals an uninterrupted single-instance run's, tick by tick
  * ({@link TradingFixtures#outputsByOrigin}): no fill, position or P&amp;L event lost, written twice or changed.
  */
 class TradingFailoverTest {
 
-    private static final int PARTITIONS = 4;
+    private static final int PARTITIONS = 5;
     private static final Duration TTL = Duration.ofSeconds(2);
 
     @Test

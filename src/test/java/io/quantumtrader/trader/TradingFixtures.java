@@ -151,7 +151,12 @@ final class TradingFixtures {
 
     /** @return what is in partition 0 of {@code stream} on Redis, rendered like {@link #driverOutputs} */
     static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream) {
-        return redis.opsForStream().range(new StreamKeys(ns).stream(stream, 0), Range.unbounded())
+        return redisOutputs(redis, ns, stream, 0);
+    }
+
+    /** @return what is in partition {@code partition} of {@code stream} on Redis, rendered like {@link #driverOutputs} */
+    static List<String> redisOutputs(ReactiveStringRedisTemplate redis, String ns, String stream, int partition) {
+        return redis.opsForStream().range(new StreamKeys(ns).stream(stream, partition), Range.unbounded())
                 .map(r -> {
                     Envelope e = Envelope.fromFields(StreamEntry.fieldsOf(r));
                     return e.subject() + "|" + e.time().toEpochMilli() + "|" + JSON.deserialize(e.data());
