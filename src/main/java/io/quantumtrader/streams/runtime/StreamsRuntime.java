@@ -63,6 +63,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private final LagGauges lagGauges = new LagGauges(this::lag, LAG_REFRESH, LAG_TIMEOUT);
     private final List<StreamTask> tasks = new ArrayList<>();
     private final EndOfInputNotices endNotices = new EndOfInputNotices();
+    /** WARN lines for entries refused at a source, rate limited per stream and reason, shared by the tasks. */
+    private final IngestRefusalLog refusals = new IngestRefusalLog();
     private final List<PeriodicJob> jobs = new ArrayList<>();
     private final Map<String, Disposable> running = new LinkedHashMap<>();
     private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
@@ -195,7 +197,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
-                        commitOptions, inputNotifier, fencedReads, endNotices);
+                        commitOptions, inputNotifier, fencedReads, endNotices, refusals);
                 tasks.add(task);
                 endNotices.register(task, s.sourceStreams());
             }
