@@ -126,8 +126,10 @@ public class QuantumTraderApplication {
      * default): by then this pod's task leases have expired and the others run its tasks.
      */
     @Bean
-    RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
-        return new RedisReachability(() -> redis.execute(c -> c.ping()).next(), java.time.Duration.ofSeconds(2), p.leaseTtl());
+    RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, QuantumTraderProperties p,
+                                                    MeterRegistry registry) {
+        return new RedisReachability(() -> redis.execute(c -> c.ping()).next(), java.time.Duration.ofSeconds(2), p.leaseTtl())
+                .withMeter(registry);
     }
 
     @Bean

@@ -42,10 +42,28 @@ public final class RedisReachability implements HealthIndicator, SmartLifecycle 
         this.unreachableAfter = unreachableAfter;
     }
 
+    /**
+     * Registers the gauge {@code qt.streams.redis.reachable}: 1 while {@link #health()} is UP, 0 once Redis has not
+     * answered for {@code unreachableAfter} (for alerts; {@code qt.streams.state} stays 1, the runtime still running).
+     *
+     * @return this
+     */
+    public RedisReachability withMeter(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("qt.streams.redis.reachable", this, r -> r.reachable() ? 1 : 0)
+                .description("1 while this instance reaches Redis, 0 once Redis has not answered a ping for the lease TTL")
+                .register(registry);
+        return this;
+    }
+
+    /** @return true while a ping was answered within {@code unreachableAfter} */
+    public boolean reachable() {
+        return now() - lastAnswerMillis < unreachableAfter.toMillis();
+    }
+
     @Override
     public Health health() {
         long silentMillis = now() - lastAnswerMillis;
-        if (silentMillis >= unreachableAfter.toMillis()) {
+        if (!reachable()) {
             return Health.down()
                     .withDetail("error", "Redis has not answered for " + silentMillis + " ms (" + lastFailure + "); this pod "
                             + "is not ready until it does: check Redis and the network between them")

@@ -55,14 +55,17 @@ class RedisReachabilityTest {
 
         VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
         try {
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             RedisReachability reachability = new RedisReachability(() -> template.execute(c -> c.ping()).next(),
-                    INTERVAL, UNREACHABLE_AFTER);
+                    INTERVAL, UNREACHABLE_AFTER).withMeter(meters);
+            java.util.function.DoubleSupplier gauge = () -> meters.get("qt.streams.redis.reachable").gauge().value();
             List<Seen> seen = new CopyOnWriteArrayList<>();
             Disposable pings = reachability.job().runs(Duration.ZERO).subscribe(ok ->
                     seen.add(new Seen(ok, reachability.health().getStatus(), time.now(TimeUnit.MILLISECONDS))));
             advanceUntil(time, () -> !seen.isEmpty());
             assertThat(seen.get(0).answered()).isTrue();
             assertThat(reachability.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(gauge.getAsDouble()).isEqualTo(1);
 
             kill(); // Redis goes away
             long lastAnswer = seen.get(0).atMillis();
@@ -76,12 +79,14 @@ class RedisReachabilityTest {
                     .isLessThanOrEqualTo(UNREACHABLE_AFTER.plus(INTERVAL.multipliedBy(2)).toMillis());
             assertThat(reachability.health().getDetails().get("error").toString())
                     .startsWith("Redis has not answered for ").contains("this pod is not ready until it does");
+            assertThat(gauge.getAsDouble()).isZero();
 
             start(port, dir); // Redis is back
             int before = seen.size();
             advanceUntil(time, () -> seen.stream().skip(before).anyMatch(Seen::answered));
             Seen back = seen.stream().skip(before).filter(Seen::answered).findFirst().orElseThrow();
             assertThat(back.status()).as("ready at Redis' first answer").isEqualTo(Status.UP);
+            assertThat(gauge.getAsDouble()).isEqualTo(1);
             pings.dispose();
         } finally {
             VirtualTimeScheduler.reset();
