@@ -42,7 +42,10 @@ final class LagGauges {
         return job;
     }
 
-    /** Keeps {@code readings} as the last one of their sources (a refresh outside the job, e.g. a test's, counts too). */
+    /**
+     * Keeps {@code readings} as the last one of their sources (also from a refresh outside the job, e.g. a test's
+     * {@link StreamsRuntime#refreshLag()}); while the job's refreshes keep failing the gauges still show NaN.
+     */
     void record(List<SourceLag> readings) {
         readings.forEach(l -> last.put(key(l.group(), l.stream(), l.partition()), l));
     }
