@@ -23,7 +23,8 @@ expect(r.malformed_lines === 0, `malformed CSV lines ${r.malformed_lines}`);
 expect(r.dead_lettered === 0, `dead-lettered ${r.dead_lettered}`);
 expect(r.duplicates_skipped === 0, `${r.duplicates_skipped} ticks skipped as duplicates (event ids must be unique per line)`);
 const dlq = Object.entries(streams).filter(([s, n]) => s.endsWith('.dlq') && n > 0);
-expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')}`);
+expect(dlq.length === 0, `dead-letter streams not empty: ${dlq.map(([s, n]) => `${s}=${n}`).join(', ')} (by reason: ${
+  Object.entries(r.dead_letters_by_reason ?? {}).map(([why, n]) => `${why}=${n}`).join(', ')})`);
 expect(r.dropped_late === 0, `late ticks dropped ${r.dropped_late}`);
 expect(r.dropped_by_stages === 0, `records dropped by stages (null key or value, negative timestamp): ${r.dropped_by_stages}`);
 expect((streams['market.tick.refused'] ?? 0) === 0,

@@ -34,8 +34,14 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
     public record NodeMeters(double in, double out, double processSeconds) {
     }
 
-    /** A consumer group's position on one partition of a stream (read from Redis every few seconds). */
-    public record SourceLag(String group, String stream, int partition, double lag, double pending, double oldestPendingAgeSeconds) {
+    /**
+     * A consumer group's position on one partition of a stream (read from Redis every few seconds).
+     *
+     * @param known false while the lag gauges are NaN (the instance could not read the lag 3 times in a row, e.g. Redis
+     *              unreachable): lag, pending and age are then 0 and mean nothing, and the page shows the lag as unknown
+     */
+    public record SourceLag(String group, String stream, int partition, double lag, double pending, double oldestPendingAgeSeconds,
+                            boolean known) {
     }
 
     /**
@@ -65,17 +71,21 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
         in.forEach((node, v) -> nodes.put(node, new NodeMeters(v, out.getOrDefault(node, 0.0), time.getOrDefault(node, 0.0))));
 
         Map<String, double[]> lagByKey = new TreeMap<>();
+        java.util.Set<String> unknownLag = new java.util.HashSet<>();
         String[] lagMeters = {"qt.streams.consumer.lag", "qt.streams.consumer.pending", "qt.streams.consumer.oldest.pending.age.seconds"};
         for (int i = 0; i < lagMeters.length; i++) {
             for (Meter m : find(registry, lagMeters[i], application).meters()) {
                 String key = m.getId().getTag("group") + "|" + m.getId().getTag("stream") + "|" + m.getId().getTag("partition");
                 lagByKey.computeIfAbsent(key, k -> new double[3])[i] = value(m, Statistic.VALUE);
+                if (i == 0 && isNaN(m)) {
+                    unknownLag.add(key);
+                }
             }
         }
         List<SourceLag> lag = new ArrayList<>();
         lagByKey.forEach((key, v) -> {
             String[] parts = key.split("\\|", 3);
-            lag.add(new SourceLag(parts[0], parts[1], Integer.parseInt(parts[2]), v[0], v[1], v[2]));
+            lag.add(new SourceLag(parts[0], parts[1], Integer.parseInt(parts[2]), v[0], v[1], v[2], !unknownLag.contains(key)));
         });
 
         Map<String, Double> demand = byTag(registry, "qt.streams.backpressure.demand", application, "task", Statistic.VALUE);
@@ -115,6 +125,16 @@ public record LiveTopologySnapshot(long time, double state, double health, Map<S
             total += value(m, statistic);
         }
         return total;
+    }
+
+    /** @return true when the gauge's value is NaN (not known: the lag gauges after failed reads) */
+    private static boolean isNaN(Meter meter) {
+        for (Measurement m : meter.measure()) {
+            if (m.getStatistic() == Statistic.VALUE) {
+                return Double.isNaN(m.getValue());
+            }
+        }
+        return false;
     }
 
     private static double value(Meter meter, Statistic statistic) {

@@ -121,6 +121,17 @@ public class QuantumTraderApplication {
         return new RuntimeHealthIndicator(() -> runtime.runtime().state());
     }
 
+    /**
+     * Readiness {@code redisReachable}: DOWN once Redis has not answered a PING (every 2 s) for one lease TTL (10 s by
+     * default): by then this pod's task leases have expired and the others run its tasks.
+     */
+    @Bean
+    RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, QuantumTraderProperties p,
+                                                    MeterRegistry registry) {
+        return new RedisReachability(() -> redis.execute(c -> c.ping()).next(), java.time.Duration.ofSeconds(2), p.leaseTtl())
+                .withMeter(registry);
+    }
+
     @Bean
     HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
                                           ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {

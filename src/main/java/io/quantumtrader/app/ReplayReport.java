@@ -37,6 +37,11 @@ import java.util.TreeMap;
  * @param ticksPublished  ticks published to {@code market.tick.price}
  * @param duplicatesSkipped input entries acknowledged and skipped because their event id was processed before (the
  *                        engine's idempotent ingest; a replay publishing the same file into the same namespace again)
+ * @param deadLettered    entries this run sent to dead-letter streams ({@code qt.streams.deadlettered})
+ * @param deadLettersByReason entries in the namespace's {@code <stream>.dlq} streams by {@code error.reason}
+ *                        ({@code future_event_time}, {@code deleted_before_read}, …) or, for a processor that failed
+ *                        after its retries (no reason field), {@code failed in <stage> (<exception class>)}; most
+ *                        frequent first. The streams' contents: a resumed replay's include the earlier run's
  * @param droppedByStages records stages dropped without a result for another reason than lateness (a null key or
  *                        value, a negative timestamp; {@code qt.streams.records.dropped} has them by node and reason)
  * @param eventsPerStream entries per stream that has any, by name
@@ -55,7 +60,7 @@ import java.util.TreeMap;
  * @param resumedFrom     ticks already in the namespace when the replay started (a resumed replay), 0 for a fresh one
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
-                           long duplicatesSkipped, long deadLettered,
+                           long duplicatesSkipped, long deadLettered, Map<String, Long> deadLettersByReason,
                            long droppedLate, long droppedByStages, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
@@ -126,7 +131,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
-                runtime.counters().deadLettered(),
+                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
                 counts, regimes, signals, declines, decisions, vetoes.counts(), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
@@ -148,6 +153,30 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
      * Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. The exits
      * are read first, so that of the ticks only theirs are kept.
      */
+    /**
+     * @return the entries of every catalog stream's dead-letter stream ({@code <stream>.dlq}, every partition) by
+     *         {@code error.reason}, or {@code failed in <error.stage> (<simple name of error.class>)} for one without a
+     *         reason (a processor that failed after its retries); most frequent first
+     */
+    static Map<String, Long> deadLettersByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String stream : catalog.streams().keySet()) {
+            String dlq = StreamKeys.deadLetter(stream);
+            for (int p = 0; p < catalog.spec(dlq).partitions(); p++) {
+                forEachEntry(redis, keys.stream(dlq, p), r -> {
+                    Map<String, String> f = StreamEntry.fieldsOf(r);
+                    String reason = f.get("error.reason");
+                    if (reason == null) {
+                        String type = String.valueOf(f.get("error.class"));
+                        reason = "failed in " + f.get("error.stage") + " (" + type.substring(type.lastIndexOf('.') + 1) + ")";
+                    }
+                    counts.merge(reason, 1L, Long::sum);
+                });
+            }
+        }
+        return sortedByCount(counts);
+    }
+
     static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         Map<String, List<Long>> exitArrivals = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {
@@ -244,6 +273,10 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             out.printf("duplicates skipped   %,d (event ids processed before: ticks published again into the namespace)%n", duplicatesSkipped);
         }
         out.printf("dead-lettered        %,d%n", deadLettered);
+        if (!deadLettersByReason.isEmpty()) {
+            out.println("dead letters by reason (the namespace's .dlq streams):");
+            deadLettersByReason.forEach((r, n) -> out.printf("  %-50s %,d%n", r, n));
+        }
         out.printf("late ticks dropped   %,d%n", droppedLate);
         out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
         out.printf("refused (price band) %,d (%s: prints no stage saw, reason price_band)%n",

@@ -111,7 +111,8 @@ class ServeMetricsTest {
         assertThat(behind.body()).contains("OUT_OF_SERVICE").contains("> 100");
         HttpResponse<String> ready = get("/actuator/health/readiness");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"runtime\"").doesNotContain("\"streams\"");
+        assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"runtime\"").contains("\"redisReachable\"")
+                .doesNotContain("\"streams\"");
 
         GATE.tryEmitEmpty();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

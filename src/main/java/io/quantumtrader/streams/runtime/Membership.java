@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * The instances sharing a namespace, in Redis (layout: {@link StreamKeys#members()}, {@link StreamKeys#member}):
  * a sorted set of instance id → epoch ms (Redis clock) until which the instance is live, renewed by each instance's
  * heartbeat, and a hash per member with its details ({@code host}, {@code started} epoch ms, {@code tasks}: owned task
- * ids separated by commas, {@code heartbeat} epoch ms, {@code topology}: the fingerprint of the topology it runs,
+ * ids separated by commas, {@code heartbeat} epoch ms, {@code expires}: epoch ms
+ * until which that heartbeat made it live (its score in the sorted set), {@code topology}: the fingerprint of the topology it runs,
  * {@code joined}: when that topology first ran in the namespace, Redis' clock in epoch ms, from {@link
  * StreamKeys#topologies()}; see {@link TopologyVersions}). Expired members are
  * removed by whoever notices.
@@ -29,6 +30,7 @@ final class Membership {
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> MEMBERSHIP =
             LuaScript.springScript("membership.lua", List.class);
+    private static final RedisScript<Long> FORGET_MEMBER = LuaScript.springScript("forget-member.lua", Long.class);
 
     /**
      * What one read of the membership saw.
@@ -119,6 +121,7 @@ final class Membership {
             details.put("started", Long.toString(startedMillis));
             details.put("tasks", ownedTasks.stream().sorted().map(TaskId::toString).collect(Collectors.joining(",")));
             details.put("heartbeat", Long.toString(view.nowMillis()));
+            details.put("expires", Long.toString(view.nowMillis() + ttl.toMillis())); // the score the heartbeat set
             details.put("topology", topology);
             details.put("joined", Long.toString(joinedMillis));
             return redis.opsForHash().putAll(key, details)
@@ -174,13 +177,14 @@ final class Membership {
     /**
      * Deletes the details of members found expired, unless they heartbeated again meanwhile (their details then are
      * fresh: deleted, the others left the member out of the assignment until its next heartbeat; found in review,
-     * 2026-12-05). Details not deleted expire by themselves, a TTL after the member's last heartbeat.
+     * 2026-12-05). Judged and deleted in one script on the details hash alone ({@code forget-member.lua}: its {@code
+     * expires} field still in the past): the sorted set is in another Redis Cluster slot, and a member that renewed
+     * between a read of the sorted set and the delete lost its details (found in review, 2026-12-06). Details not
+     * deleted expire by themselves, a TTL after the member's last heartbeat.
      */
-    private Mono<Void> forgetDetails(List<String> removed) {
+    Mono<Void> forgetDetails(List<String> removed) {
         return Flux.fromIterable(removed)
-                .concatMap(id -> redis.opsForZSet().score(keys.members(), id)
-                        .hasElement()
-                        .flatMap(back -> back ? Mono.empty() : redis.delete(keys.member(id))))
+                .concatMap(id -> redis.execute(FORGET_MEMBER, List.of(keys.member(id)), List.of()).then())
                 .then();
     }
 

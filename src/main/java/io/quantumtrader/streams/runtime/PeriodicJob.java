@@ -77,6 +77,11 @@ public final class PeriodicJob {
         return runs.get();
     }
 
+    /** @return runs that failed or timed out in a row since the last one that succeeded (0 after a success) */
+    public long failureStreak() {
+        return failureStreak;
+    }
+
     private boolean succeeded() {
         runs.incrementAndGet();
         long streak = failureStreak;

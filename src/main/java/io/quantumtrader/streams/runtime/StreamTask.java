@@ -112,6 +112,7 @@ public final class StreamTask {
     private volatile TaskContext.PreparedCommit endOfInputCommit;
     /** Where this task's end of input is told within the instance. */
     private final EndOfInputNotices endNotices;
+    private final IngestRefusalLog refusals;
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
     /** Commits whose run and acknowledged count the meta hash keeps: commit.lua's {@code ACKED_KEPT} (CommitsKeptTest). */
     static final int COMMITS_KEPT = 8;
@@ -128,8 +129,9 @@ public final class StreamTask {
     StreamTask(Subtopology subtopology, int partition, Topology topology, StreamsConfig config,
                ReactiveStringRedisTemplate redis, RuntimeCounters counters, StreamsMetrics metrics,
                OrderedScriptConnection commitConnection, CommitOptions commitOptions, InputNotifier notifier,
-               FencedReadConnection fastReads, EndOfInputNotices endNotices) {
+               FencedReadConnection fastReads, EndOfInputNotices endNotices, IngestRefusalLog refusals) {
         this.metrics = metrics;
+        this.refusals = refusals;
         this.endNotices = endNotices;
         this.fastReads = fastReads;
         this.notifier = notifier;
@@ -922,6 +924,7 @@ public final class StreamTask {
         prepared.rejections().forEach((streamAndReason, n) -> {
             int bar = streamAndReason.indexOf('|');
             metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
+            refusals.refused(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
             counters.rejected.add(n);
         });
         prepared.dropped().forEach((nodeAndReason, n) -> {

@@ -29,9 +29,10 @@ import java.util.function.Supplier;
  * (34 stale consumers, lag 10,014 on a group nobody served, a stream nobody read, trades never executed).
  *
  * <p>A consumer is <em>live</em> when the instance of that name is a live member ({@code <ns>:members}, renewed by
- * its heartbeat), or it is this instance and the local runtime is running; a consumer that is not a member (another
- * application's) is live while its XINFO idle time is below {@code staleConsumerIdle}. XINFO idle alone would call a
- * healthy consumer of a quiet stream stale: Redis 7.0 does not reset it on empty reads.
+ * its heartbeat), or it is this instance and the local runtime is running; a consumer of another application's group
+ * that is not a member is live while its XINFO idle time is below {@code staleConsumerIdle}. A consumer of this
+ * topology's groups that is no live member is stale whatever its idle time (its instance died or left). XINFO idle
+ * alone would call a healthy consumer of a quiet stream stale: Redis 7.0 does not reset it on empty reads.
  *
  * <p>Rules, for this topology's groups:
  * <ul>
@@ -154,15 +155,22 @@ public final class StreamsHealth {
         }
     }
 
+    /**
+     * The rule of the class comment (docs/OPERATIONS.md "Health"): a consumer of this topology's groups is live when it
+     * is this instance with its runtime running, or a live member; never by its idle time (a dead instance removed from
+     * the members counted as live by idle for up to {@code staleConsumerIdle}, and this instance's own consumer as
+     * stale, runtime running, while its member entry had expired: found in review, 2026-12-06). A consumer of another
+     * application's group is live when it is a live member, else while its idle time is below the threshold.
+     */
     private boolean live(StreamAdmin.ConsumerInfo c, Map<String, Double> members, boolean ownGroup, RuntimeState state, long now) {
+        if (ownGroup && c.name().equals(config.instanceId()) && state == RuntimeState.RUNNING) {
+            return true;
+        }
         Double expiry = members.get(c.name());
         if (expiry != null) {
             return expiry > now;
         }
-        if (ownGroup && c.name().equals(config.instanceId()) && state == RuntimeState.RUNNING) {
-            return true;
-        }
-        return c.idleMs() < thresholds.staleConsumerIdle().toMillis();
+        return !ownGroup && c.idleMs() < thresholds.staleConsumerIdle().toMillis();
     }
 
     private Report report(List<SourceCheck> checks, Map<String, Double> members) {

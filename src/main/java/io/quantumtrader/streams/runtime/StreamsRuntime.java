@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -56,13 +55,16 @@ public final class StreamsRuntime implements AutoCloseable {
     private final ReactiveStringRedisTemplate redis;
     private final RuntimeCounters counters = new RuntimeCounters();
     private final StreamsMetrics metrics;
-    private final Map<String, SourceLag> lagSnapshot = new ConcurrentHashMap<>();
     /** How often consumer lag, pending entries and oldest pending age are read for the gauges. */
     public static final Duration LAG_REFRESH = Duration.ofSeconds(5);
     /** How long one lag reading (for the gauges or {@link #awaitDrained}) may take before it is given up. */
     static final Duration LAG_TIMEOUT = Duration.ofSeconds(10);
+    /** The lag gauges' readings: NaN after {@link LagGauges#STALE_AFTER_FAILURES} failed refreshes in a row. */
+    private final LagGauges lagGauges = new LagGauges(this::lag, LAG_REFRESH, LAG_TIMEOUT);
     private final List<StreamTask> tasks = new ArrayList<>();
     private final EndOfInputNotices endNotices = new EndOfInputNotices();
+    /** WARN lines for entries refused at a source, rate limited per stream and reason, shared by the tasks. */
+    private final IngestRefusalLog refusals = new IngestRefusalLog();
     private final List<PeriodicJob> jobs = new ArrayList<>();
     private final Map<String, Disposable> running = new LinkedHashMap<>();
     private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
@@ -195,7 +197,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     groups.add(admin.ensureGroup(keys.stream(stream, p), group));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
-                        commitOptions, inputNotifier, fencedReads, endNotices);
+                        commitOptions, inputNotifier, fencedReads, endNotices, refusals);
                 tasks.add(task);
                 endNotices.register(task, s.sourceStreams());
             }
@@ -263,7 +265,7 @@ public final class StreamsRuntime implements AutoCloseable {
         RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
         schedule(new PeriodicJob("retention trimming", config.trimInterval(), Duration.ofMinutes(5),
                 () -> trimmer.trimOnce(System.currentTimeMillis()).then(removeStaleConsumers(admin, keys))), config.trimInterval());
-        schedule(new PeriodicJob("lag refresh", LAG_REFRESH, LAG_TIMEOUT, this::refreshLag), Duration.ZERO);
+        schedule(lagGauges.job(), Duration.ZERO);
         registerMeters();
         log.info("runtime '{}' started as instance '{}' ({} task(s) in the topology, lease TTL {} ms)",
                 topology.applicationId(), config.instanceId(), tasks.size(), assignment.leaseTtl().toMillis());
@@ -531,9 +533,12 @@ public final class StreamsRuntime implements AutoCloseable {
         return Flux.concat(all).reduce(0L, Long::sum);
     }
 
-    /** Reads lag, pending entries and oldest pending age of every source now (the gauges show the last reading). */
+    /**
+     * Reads lag, pending entries and oldest pending age of every source now (the gauges show the last reading, or NaN
+     * after {@link LagGauges#STALE_AFTER_FAILURES} failed refreshes of the background job in a row).
+     */
     public Mono<List<SourceLag>> refreshLag() {
-        return lag().doOnNext(list -> list.forEach(l -> lagSnapshot.put(lagKey(l.group(), l.stream(), l.partition()), l)));
+        return lag().doOnNext(lagGauges::record);
     }
 
     /** @return the engine's meters */
@@ -613,26 +618,18 @@ public final class StreamsRuntime implements AutoCloseable {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (String stream : s.sourceStreams()) {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
-                    String key = lagKey(group, stream, p);
+                    int partition = p;
                     String[] tags = {"group", group, "stream", stream, "partition", Integer.toString(p)};
-                    metrics.gauge("consumer.lag", "entries not yet delivered to the group (XINFO GROUPS lag)",
-                            () -> lagValue(key, SourceLag::lag), tags);
-                    metrics.gauge("consumer.pending", "entries delivered and not acknowledged (PEL)",
-                            () -> lagValue(key, SourceLag::pending), tags);
-                    metrics.gauge("consumer.oldest.pending.age.seconds", "age of the oldest pending entry",
-                            () -> lagValue(key, SourceLag::oldestPendingAgeMs) / 1000.0, tags);
+                    metrics.gauge("consumer.lag", "entries not yet delivered to the group (XINFO GROUPS lag); NaN while "
+                                    + "the lag cannot be read", () -> lagGauges.value(group, stream, partition, SourceLag::lag), tags);
+                    metrics.gauge("consumer.pending", "entries delivered and not acknowledged (PEL); NaN while the lag "
+                                    + "cannot be read", () -> lagGauges.value(group, stream, partition, SourceLag::pending), tags);
+                    metrics.gauge("consumer.oldest.pending.age.seconds", "age of the oldest pending entry; NaN while the "
+                                    + "lag cannot be read",
+                            () -> lagGauges.value(group, stream, partition, SourceLag::oldestPendingAgeMs) / 1000.0, tags);
                 }
             }
         }
-    }
-
-    private long lagValue(String key, java.util.function.ToLongFunction<SourceLag> f) {
-        SourceLag l = lagSnapshot.get(key);
-        return l == null ? 0 : f.applyAsLong(l);
-    }
-
-    private static String lagKey(String group, String stream, int partition) {
-        return group + "|" + stream + "|" + partition;
     }
 
     /** @return the lifecycle state */

@@ -295,13 +295,15 @@
       const written = v.writers.map(w => sinkRate.get(w.node)).filter(isFinite).reduce((a, b) => a + b, 0);
       const read = v.readers.map(r => sourceRate.get(r.node)).filter(isFinite).reduce((a, b) => a + b, 0);
       const flow = v.writers.length ? written : read;
-      v.g.setAttribute("data-lag", lag);
-      v.g.setAttribute("data-pending", pending);
+      // a lag the instance could not read (its gauges are NaN after 3 failed reads in a row) is shown as unknown, not 0
+      const known = lags.every(l => l.known !== false);
+      v.g.setAttribute("data-lag", known ? lag : NaN);
+      v.g.setAttribute("data-pending", known ? pending : NaN);
       v.g.setAttribute("data-rate", before ? flow : NaN);
-      v.g.classList.toggle("lagging", lag >= LAG_WARN);
+      v.g.classList.toggle("lagging", known && lag >= LAG_WARN);
       v.g.classList.toggle("active", before && flow > 0);
-      v.live.textContent = (lags.length ? `lag ${fmt(lag)} · pend ${fmt(pending)}` + (age >= 1 ? ` (${fmt(age)} s)` : "") + " · " : "")
-        + `${fmt(before ? flow : NaN)}/s`;
+      v.live.textContent = (!lags.length ? "" : known ? `lag ${fmt(lag)} · pend ${fmt(pending)}` + (age >= 1 ? ` (${fmt(age)} s)` : "") + " · "
+        : "lag unknown · ") + `${fmt(before ? flow : NaN)}/s`;
     }
     for (const v of view.vertices.values()) {
       if (v.kind === "processor") v.g.classList.toggle("active", nodeIn(v.id) > 0);

@@ -1,0 +1,77 @@
+package io.quantumtrader.streams.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * WARN lines for input entries refused at their source (DESIGN §2 "Hostile input"), per stream and reason, rate
+ * limited: the first refusal of a stream and reason is logged at once; later ones at most once per {@code interval},
+ * in one line with the number refused since the previous line. Refusals were dead-lettered and counted in
+ * {@code qt.streams.ingest.rejected} but never logged (found in review, 2026-12-06): nothing in the log said a producer
+ * was sending entries that were not processed. The meter counts every refusal; refusals after the last line of a quiet
+ * spell are in the next line, when there is one, and always in the meter. Times are read from Reactor's parallel
+ * scheduler clock (epoch ms; virtual under {@code VirtualTimeScheduler}); one instance per runtime, shared by its tasks.
+ */
+final class IngestRefusalLog {
+
+    /** Default least time between two lines of one stream and reason. */
+    static final Duration INTERVAL = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(IngestRefusalLog.class);
+
+    /** One stream and reason: when its last line was written (epoch ms) and how many refusals came since. */
+    private record Window(long loggedAtMillis, long unlogged) {
+    }
+
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final long intervalMillis;
+
+    IngestRefusalLog() {
+        this(INTERVAL);
+    }
+
+    /** @param interval least time between two lines of one stream and reason */
+    IngestRefusalLog(Duration interval) {
+        this.intervalMillis = interval.toMillis();
+    }
+
+    /**
+     * Records refusals that a commit made (dead letters written) and logs them if it is time.
+     *
+     * @param stream the source stream, e.g. {@code ticks}
+     * @param reason the refusal's meter tag, e.g. {@code future_event_time} ({@link RejectedEntryException.Reason#tag()})
+     * @param count  entries refused
+     */
+    void refused(String stream, String reason, long count) {
+        if (count <= 0) {
+            return;
+        }
+        long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+        windows.compute(stream + "|" + reason, (key, w) -> {
+            if (w == null) {
+                log.warn("{} input {} of stream '{}' refused ({}) and sent to {}.dlq, whose error.message says why: fix "
+                                + "the producer. Refusals of this stream and reason are logged at most once per {} s "
+                                + "(all counted in qt.streams.ingest.rejected)", count, entries(count), stream, reason,
+                        stream, intervalMillis / 1000);
+                return new Window(now, 0);
+            }
+            long unlogged = w.unlogged() + count;
+            if (now - w.loggedAtMillis() < intervalMillis) {
+                return new Window(w.loggedAtMillis(), unlogged);
+            }
+            log.warn("{} more input {} of stream '{}' refused ({}) in the last {} s, sent to {}.dlq", unlogged,
+                    entries(unlogged), stream, reason, (now - w.loggedAtMillis()) / 1000, stream);
+            return new Window(now, 0);
+        });
+    }
+
+    private static String entries(long n) {
+        return n == 1 ? "entry" : "entries";
+    }
+}

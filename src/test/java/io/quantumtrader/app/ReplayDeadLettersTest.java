@@ -1,0 +1,67 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.trader.QuantumTraderTopology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.connection.stream.MapRecord;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The replay report gives its dead letters by reason, not only as one total (found in review, 2026-12-06: "dead-lettered
+ * 412" said nothing of whether a producer sent future-dated ticks or a stage kept failing). Dead letters written by
+ * hand into the dead-letter streams of a real Redis, so every count is known here.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ReplayDeadLettersTest {
+
+    @RegisterExtension
+    static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
+
+    private static void add(RedisConnection c, String key, String reason, String stage, String errorClass) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", "e");
+        fields.put("error.class", errorClass);
+        if (reason != null) {
+            fields.put("error.reason", reason);
+        }
+        fields.put("error.stage", stage);
+        c.template().opsForStream().add(MapRecord.create(key, fields)).block();
+    }
+
+    @Test
+    void deadLettersAreCountedByReasonOverEveryDeadLetterStreamMostFrequentFirst() {
+        StreamKeys keys = new StreamKeys("dead-letters");
+        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
+                defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                streams:
+                  market.tick.price:     { key: symbol, partitions: 2 }
+                  signals.advisory.new:  { key: symbol }
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String ticksDlq = keys.stream(StreamKeys.deadLetter(QuantumTraderTopology.TICKS), 1);
+        String signalsDlq = keys.stream(StreamKeys.deadLetter(QuantumTraderTopology.SIGNALS), 0);
+        try (RedisConnection c = RedisConnection.of(redis.url())) {
+            for (int i = 0; i < 3; i++) {
+                add(c, ticksDlq, "future_event_time", "ticks-in", "io.quantumtrader.streams.runtime.RejectedEntryException");
+            }
+            add(c, ticksDlq, "invalid_value", "ticks-in", "io.quantumtrader.streams.runtime.RejectedEntryException");
+            add(c, signalsDlq, "deleted_before_read", "signals-in", "EntriesDeletedBeforeRead");
+            add(c, signalsDlq, null, "score-signal", "java.lang.ArithmeticException");
+            add(c, signalsDlq, null, "score-signal", "java.lang.ArithmeticException");
+
+            assertThat(ReplayReport.deadLettersByReason(c.template(), keys, catalog)).containsExactly(
+                    Map.entry("future_event_time", 3L),
+                    Map.entry("failed in score-signal (ArithmeticException)", 2L),
+                    Map.entry("deleted_before_read", 1L),
+                    Map.entry("invalid_value", 1L));
+            assertThat(ReplayReport.deadLettersByReason(c.template(), new StreamKeys("none"), catalog)).isEmpty();
+        }
+    }
+}

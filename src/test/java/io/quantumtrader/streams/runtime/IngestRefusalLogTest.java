@@ -1,0 +1,71 @@
+package io.quantumtrader.streams.runtime;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Refusals at a source are logged per stream and reason: the first at once, then at most one line per interval with
+ * the number refused since the previous line (found in review, 2026-12-06: refusals were dead-lettered and counted but
+ * never logged). Virtual time.
+ */
+class IngestRefusalLogTest {
+
+    @Test
+    void theFirstRefusalAtOnceThenAtMostOneLinePerIntervalWithTheCountSince() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(IngestRefusalLog.class);
+        appender.start();
+        logger.addAppender(appender);
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try {
+            IngestRefusalLog refusals = new IngestRefusalLog(Duration.ofMinutes(1));
+            refusals.refused("ticks", "future_event_time", 1);
+            assertThat(lines(appender)).containsExactly("1 input entry of stream 'ticks' refused (future_event_time) and sent "
+                    + "to ticks.dlq, whose error.message says why: fix the producer. Refusals of this stream and reason are "
+                    + "logged at most once per 60 s (all counted in qt.streams.ingest.rejected)");
+
+            time.advanceTimeBy(Duration.ofSeconds(10));
+            refusals.refused("ticks", "future_event_time", 3);
+            time.advanceTimeBy(Duration.ofSeconds(40));
+            refusals.refused("ticks", "future_event_time", 2);
+            assertThat(lines(appender)).as("within the minute: no line").hasSize(1);
+
+            refusals.refused("ticks", "wrong_type", 4);
+            refusals.refused("orders", "future_event_time", 1);
+            assertThat(lines(appender)).as("another reason, another stream: at once").hasSize(3);
+            assertThat(lines(appender).get(1)).startsWith("4 input entries of stream 'ticks' refused (wrong_type)");
+            assertThat(lines(appender).get(2)).startsWith("1 input entry of stream 'orders' refused (future_event_time)");
+
+            time.advanceTimeBy(Duration.ofSeconds(15));
+            refusals.refused("ticks", "future_event_time", 1);
+            assertThat(lines(appender)).hasSize(4);
+            assertThat(lines(appender).get(3)).isEqualTo("6 more input entries of stream 'ticks' refused (future_event_time) "
+                    + "in the last 65 s, sent to ticks.dlq");
+
+            time.advanceTimeBy(Duration.ofSeconds(30));
+            refusals.refused("ticks", "future_event_time", 1);
+            assertThat(lines(appender)).as("counted from the last line").hasSize(4);
+            time.advanceTimeBy(Duration.ofSeconds(30));
+            refusals.refused("ticks", "future_event_time", 1);
+            assertThat(lines(appender).get(4)).isEqualTo("2 more input entries of stream 'ticks' refused (future_event_time) "
+                    + "in the last 60 s, sent to ticks.dlq");
+        } finally {
+            VirtualTimeScheduler.reset();
+            logger.detachAppender(appender);
+        }
+    }
+
+    private static List<String> lines(ListAppender<ILoggingEvent> appender) {
+        return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+}
