@@ -231,6 +231,12 @@ final class TaskContext implements TaskOutput {
         return System.currentTimeMillis();
     }
 
+    @Override
+    public long streamTimeOf(Record<?, ?> record) {
+        return record.origin() == null ? record.timestamp()
+                : limits.streamTimeOf(record.timestamp(), record.origin().entryId(), wallClockTime());
+    }
+
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
     @Override
     public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
