@@ -40,6 +40,13 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      */
     public static final int MAX_EVENT_ID_CHARS = 256;
 
+    /**
+     * Longest event {@code source} accepted, characters: 256, as {@link #MAX_EVENT_ID_CHARS}. The source is part of
+     * the dedupe key (with the input stream and the id), so it is bounded for the same reason. A longer source is
+     * refused as an invalid envelope.
+     */
+    public static final int MAX_EVENT_SOURCE_CHARS = 256;
+
     public IngestLimits {
         if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
                 || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS || maxStreamTimeLead.isNegative()) {

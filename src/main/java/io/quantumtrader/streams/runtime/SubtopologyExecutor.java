@@ -154,10 +154,11 @@ public final class SubtopologyExecutor {
                     continue;
                 }
                 Envelope env = accepted.envelope();
-                if (output.duplicate(env.id())) {
+                String eventKey = DedupeCache.keyOf(e.stream(), env.source(), env.id());   // stream + source + id
+                if (output.duplicate(eventKey)) {
                     continue;
                 }
-                output.accepted(origin, env.id());
+                output.accepted(origin, eventKey);
                 Record<Object, Object> record = new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin);
                 // capped at the entry's arrival + lead: a record stamped ahead of its arrival does not move the
                 // task's published watermark past the records that arrive on time after it
