@@ -206,14 +206,17 @@ public final class StreamAdmin {
     }
 
     /**
-     * Trims entries whose id is older than {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
-     * group has not read or not acknowledged yet.
+     * Trims entries that arrived before {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
+     * group has not read or not acknowledged yet. An entry's arrival is the ms of its id, or, after an id ahead of the
+     * clock, the first pass that saw a later id ({@link StreamKeys#arrivals}): trimming goes on past such an entry.
      *
+     * @param nowMillis the wall clock, epoch ms
      * @return entries removed
      */
     public Mono<Long> trimByRetention(String streamKey, Duration retention, long nowMillis) {
         long minId = Math.max(0, nowMillis - retention.toMillis());
-        return script(TRIM_RETENTION, List.of(streamKey), List.of(Long.toString(minId))).next();
+        return script(TRIM_RETENTION, List.of(streamKey, StreamKeys.arrivals(streamKey)),
+                List.of(Long.toString(minId), Long.toString(nowMillis), Long.toString(retention.toMillis()))).next();
     }
 
     /** @return pending entries and lag of the group on the stream partition (XINFO GROUPS) */
