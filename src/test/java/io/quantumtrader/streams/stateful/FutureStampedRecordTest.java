@@ -106,6 +106,43 @@ class FutureStampedRecordTest {
         assertThat(marks).hasSize(1).containsValue(Long.toString(base + 2_000 - 5_000));
     }
 
+    /**
+     * Stream-time punctuation follows the same capped stream time: a tick stamped 50 s ahead does not fire the
+     * punctuation of 50 s from now (it did before); the punctuations come as the on-time ticks reach each 10 s.
+     */
+    @Test
+    void streamTimePunctuationIsNotMovedOnByAFutureRecord() {
+        TopologyBuilder b = new TopologyBuilder("punctuated");
+        b.stream("ticks", Tick.class)
+                .process(() -> new io.quantumtrader.streams.processor.Processor<String, Tick, String, Long>() {
+                    @Override
+                    public void init(io.quantumtrader.streams.processor.ProcessorContext<String, Long> ctx) {
+                        ctx.schedule(Duration.ofMillis(SIZE), io.quantumtrader.streams.processor.PunctuationType.STREAM_TIME,
+                                time -> ctx.forward(new io.quantumtrader.streams.record.Record<>("all", time, time, null, null)));
+                    }
+
+                    @Override
+                    public void process(io.quantumtrader.streams.record.Record<String, Tick> record) {
+                    }
+                }, Named.as("punctuator"))
+                .to("punctuations");
+        String ns = RedisTestSupport.freshNamespace();
+        long base = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / SIZE * SIZE;
+        int[] seq = {0};
+        xadd(ns, base, base, 1, seq);
+        xadd(ns, base + 1_000, base + 51_000, 100, seq);   // stamped 50 s ahead of its arrival
+        for (long t = 2_000; t <= 20_000; t += 2_000) {
+            xadd(ns, base + t, base + t, 1, seq);
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(),
+                StreamsConfig.defaults().withNamespace(ns).withBatchSize(4), RedisTestSupport.template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(RedisTestSupport.values(ns, "punctuations", 0, Long.class))
+                .containsExactly(base, base + 10_000, base + 20_000);
+    }
+
     /** The cap itself: history replayed long after it happened is unaffected, an id ahead of the clock arrives now. */
     @Test
     void streamTimeOfCapsAtArrivalPlusLeadOnly() {
