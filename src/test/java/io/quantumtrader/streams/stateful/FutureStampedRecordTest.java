@@ -143,6 +143,44 @@ class FutureStampedRecordTest {
                 .containsExactly(base, base + 10_000, base + 20_000);
     }
 
+    /**
+     * Event-time alignment orders and holds an entry by the same capped time: a tick stamped 50 s ahead on one input
+     * of a merge does not hold the on-time tick read after it on that input until the other input passes 50 s from
+     * now (before, L3 came after every right record up to then).
+     */
+    @Test
+    void alignmentDoesNotHoldOnTimeRecordsBehindAFutureOne() {
+        TopologyBuilder b = new TopologyBuilder("aligned-merge");
+        b.stream("left", String.class).merge(b.stream("right", String.class), Named.as("merge")).to("merged");
+        String ns = RedisTestSupport.freshNamespace();
+        long base = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / SIZE * SIZE;
+        xaddValue(ns, "left", base, base, "L1");
+        xaddValue(ns, "left", base + 1_000, base + 51_000, "L2");   // stamped 50 s ahead of its arrival
+        xaddValue(ns, "left", base + 2_000, base + 2_000, "L3");
+        xaddValue(ns, "right", base + 500, base + 500, "R1");
+        xaddValue(ns, "right", base + 3_000, base + 3_000, "R2");
+        xaddValue(ns, "right", base + 30_000, base + 30_000, "R3");
+        var feed = RedisTestSupport.publisher(ns, io.quantumtrader.streams.redis.StreamCatalog.defaults());
+        feed.watermark("left", Long.MAX_VALUE).block();   // both inputs complete: everything is released in order
+        feed.watermark("right", Long.MAX_VALUE).block();
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns)
+                .withPunctuationInterval(Duration.ofMillis(50))
+                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks()), RedisTestSupport.template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(RedisTestSupport.values(ns, "merged", 0, String.class))
+                .as("L2 counts at its arrival + 1 s (base + 2 s), not at base + 51 s")
+                .containsExactly("L1", "R1", "L2", "L3", "R2", "R3");
+    }
+
+    private static void xaddValue(String ns, String stream, long arrivalMs, long eventTimeMs, String value) {
+        Map<String, String> fields = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode(stream, "test",
+                stream + "-" + value, "k", value, eventTimeMs, null)));
+        RedisTestSupport.template().opsForStream().add(StreamRecords.newRecord().in(new StreamKeys(ns).stream(stream, 0))
+                .withId(RecordId.of(arrivalMs + "-1")).ofMap(fields)).block();
+    }
+
     /** The cap itself: history replayed long after it happened is unaffected, an id ahead of the clock arrives now. */
     @Test
     void streamTimeOfCapsAtArrivalPlusLeadOnly() {
