@@ -32,6 +32,8 @@ import java.time.Duration;
  *                            default true); false: idle partitions are polled with the back-off alone (README "Idle partitions")
  * @param credentialsRefusedRestart how long Redis may refuse the credentials on every reconnect (a rotated password)
  *                            before liveness turns BROKEN, so the container restarts with the new secret (2m)
+ * @param maxStreamTimeLead   how far past its arrival (entry id ms) a record may move stream time (1s; below the
+ *                            candles' 5 s grace): {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -51,7 +53,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("0") int commitWaitReplicas,
                                       @DefaultValue("1s") Duration commitWaitTimeout,
                                       @DefaultValue("true") boolean inputNotifier,
-                                      @DefaultValue("2m") Duration credentialsRefusedRestart) {
+                                      @DefaultValue("2m") Duration credentialsRefusedRestart,
+                                      @DefaultValue("1s") Duration maxStreamTimeLead) {
 
     /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
     public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {
@@ -61,6 +64,7 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
     /** @return the source checks these settings describe */
     public io.quantumtrader.streams.runtime.IngestLimits ingestLimits() {
         return io.quantumtrader.streams.runtime.IngestLimits.defaults().withMaxEventTimeSkew(maxEventTimeSkew)
-                .withMaxEntryBytes((int) maxEntrySize.toBytes()).withDedupe(dedupeWindow, dedupeMaxIds);
+                .withMaxEntryBytes((int) maxEntrySize.toBytes()).withDedupe(dedupeWindow, dedupeMaxIds)
+                .withMaxStreamTimeLead(maxStreamTimeLead);
     }
 }

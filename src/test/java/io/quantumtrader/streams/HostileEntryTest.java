@@ -225,6 +225,30 @@ class HostileEntryTest {
                 "event id of 60000 characters is longer than 256");
     }
 
+    /**
+     * The CloudEvents source keys the dedupe window with the stream and the id (since 2026-12-06), so it is bounded
+     * like the id: a source of 60,000 characters is refused as an invalid envelope, one of 256 is accepted.
+     */
+    @Test
+    void anOverlongEventSourceIsDeadLettered() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        Map<String, String> overlong = new LinkedHashMap<>(tick("long-source", 1, t));
+        overlong.put("source", "S".repeat(60_000));
+        xadd(ns, overlong);
+        Map<String, String> longest = new LinkedHashMap<>(tick("longest-source", 2, t));
+        longest.put("source", "S".repeat(256));
+        xadd(ns, longest);
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.counters().rejected()).isEqualTo(1);
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(2L);
+        assertThat(entries(ns, "ticks.dlq", 0)).extracting(d -> d.get("error.message"))
+                .containsExactly("event source of 60000 characters is longer than 256");
+    }
+
     private static java.nio.ByteBuffer utf8(String s) {
         return java.nio.ByteBuffer.wrap(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

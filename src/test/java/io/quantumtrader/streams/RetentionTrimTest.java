@@ -51,4 +51,57 @@ class RetentionTrimTest {
         assertThat(admin.trimByRetention(key, Duration.ofMillis(1000), 10_000L).block()).isEqualTo(3);
         assertThat(admin.length(key).block()).as("9000-0 and 10000-0 are within retention").isEqualTo(2);
     }
+
+    /**
+     * An entry id ahead of the clock (a writer chose it: XADD key 9999999999999-0 ...) makes every later id Redis
+     * gives on that stream as large, so the ids no longer tell when an entry arrived. Before (2026-12-06) trimming
+     * stopped at it for good: no id after it was ever before the cut-off. Now a pass that sees the stream's last id
+     * ahead of the clock marks when it saw it, and the entries up to a mark older than the retention are trimmed;
+     * an entry a group has not read is still kept.
+     */
+    @Test
+    void trimmingGoesOnPastAnEntryIdAheadOfTheClock() {
+        String key = new io.quantumtrader.streams.redis.StreamKeys(RedisTestSupport.freshNamespace()).stream("ticks", 0);
+        String future = "9999999999999";
+        for (int i = 1; i <= 5; i++) {
+            template().opsForStream().add(MapRecord.create(key, Map.of("n", String.valueOf(i))).withId(RecordId.of(i * 1000L, 0))).block();
+        }
+        template().opsForStream().add(MapRecord.create(key, Map.of("n", "future")).withId(RecordId.of(future + "-0"))).block();
+        StreamAdmin admin = new StreamAdmin(template());
+        admin.ensureGroup(key, "g").block();
+        java.util.function.IntConsumer add = n -> {
+            for (int i = 0; i < n; i++) {
+                template().opsForStream().add(MapRecord.create(key, Map.of("n", "later"))).block();   // id: <future>-<seq>
+            }
+        };
+        java.util.function.IntConsumer readAndAck = n -> {
+            var read = template().opsForStream().read(Consumer.from("g", "c"), StreamReadOptions.empty().count(n),
+                    StreamOffset.create(key, ReadOffset.lastConsumed())).collectList().block();
+            template().opsForStream().acknowledge(key, "g", read.stream().map(r -> r.getId()).toArray(RecordId[]::new)).block();
+        };
+        Duration retention = Duration.ofMillis(1000);
+        add.accept(2);                       // <future>-1, -2
+        readAndAck.accept(100);
+        assertThat(admin.trimByRetention(key, retention, 10_000L).block()).as("1000-0 .. 5000-0").isEqualTo(5);
+
+        add.accept(2);                       // -3, -4: arrived after the pass at 10,000
+        readAndAck.accept(100);
+        assertThat(admin.trimByRetention(key, retention, 10_500L).block()).as("nothing arrived before 9,500").isZero();
+        assertThat(admin.trimByRetention(key, retention, 11_000L).block()).as("-0 .. -2 were there at 10,000").isEqualTo(3);
+        assertThat(ids(key)).containsExactly(future + "-3", future + "-4");
+
+        add.accept(2);                       // -5, -6; the group reads -5 only
+        readAndAck.accept(1);
+        assertThat(admin.trimByRetention(key, retention, 12_000L).block()).as("-3, -4 were there at 10,500").isEqualTo(2);
+        assertThat(admin.trimByRetention(key, retention, 20_000L).block()).as("-6 is unread, -5 its group's position").isZero();
+        assertThat(ids(key)).containsExactly(future + "-5", future + "-6");
+        readAndAck.accept(100);
+        assertThat(admin.trimByRetention(key, retention, 21_000L).block()).isEqualTo(1);
+        assertThat(ids(key)).containsExactly(future + "-6");
+    }
+
+    private static java.util.List<String> ids(String key) {
+        return template().opsForStream().range(key, org.springframework.data.domain.Range.unbounded())
+                .map(r -> r.getId().getValue()).collectList().block();
+    }
 }

@@ -34,7 +34,10 @@ public interface ProcessorContext<KOut, VOut> {
      */
     Cancellable schedule(java.time.Duration interval, PunctuationType type, Punctuator punctuator);
 
-    /** @return this processor's stream time (largest event time it processed), epoch ms; {@code Long.MIN_VALUE} before the first */
+    /**
+     * @return this processor's stream time (largest event time it processed, each capped at its input entry's arrival
+     *         + {@code IngestLimits.maxStreamTimeLead}), epoch ms; {@code Long.MIN_VALUE} before the first
+     */
     long currentStreamTimeMs();
 
     /** @return wall-clock time, epoch ms */

@@ -5,7 +5,9 @@ import java.util.function.BiConsumer;
 /**
  * The layout of a task's dedupe log in Redis: the input event ids its commits recorded (DESIGN §2 "Hostile input":
  * idempotent ingest), a list ({@link StreamKeys#dedupe}) with <b>one element per commit</b>, appended by
- * {@code commit.lua} and read back when the task starts.
+ * {@code commit.lua} and read back when the task starts. Since 2026-12-06 each "id" is the event's key, input stream +
+ * CloudEvents source + id ({@code <stream> <source length>:<source> <id>}, {@code DedupeCache.keyOf}); before, the id
+ * alone.
  *
  * <p>An element is a header line {@code <newest arrival ms> <count>\n}, then each id as {@code <length>:<id>\n} (length
  * in UTF-16 chars of the Java string, so an id may hold any character, a newline too). For example a commit of two ids

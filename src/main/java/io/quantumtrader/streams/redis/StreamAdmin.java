@@ -75,8 +75,15 @@ public final class StreamAdmin {
      * @param lag              entries not yet delivered to the group (-1 when the group does not exist)
      * @param oldestPendingId  id of the oldest pending entry, {@code null} when nothing is pending
      * @param consumers        registered consumers of the group
+     * @param lagAtLeast       true when {@code lag} is a lower bound: Redis could not tell the lag (an entry deleted
+     *                         after the group's position) and counting stopped at the limit with entries left
      */
-    public record GroupLag(long pending, long lag, String oldestPendingId, long consumers) {
+    public record GroupLag(long pending, long lag, String oldestPendingId, long consumers, boolean lagAtLeast) {
+
+        /** An exact lag. */
+        public GroupLag(long pending, long lag, String oldestPendingId, long consumers) {
+            this(pending, lag, oldestPendingId, consumers, false);
+        }
 
         /** @return how long the oldest pending entry has been in the stream, ms (0 when nothing is pending) */
         public long oldestPendingAgeMs(long nowMillis) {
@@ -206,21 +213,44 @@ public final class StreamAdmin {
     }
 
     /**
-     * Trims entries whose id is older than {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
-     * group has not read or not acknowledged yet.
+     * Trims entries that arrived before {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
+     * group has not read or not acknowledged yet. An entry's arrival is the ms of its id, or, after an id ahead of the
+     * clock, the first pass that saw a later id ({@link StreamKeys#arrivals}): trimming goes on past such an entry.
      *
+     * @param nowMillis the wall clock, epoch ms
      * @return entries removed
      */
     public Mono<Long> trimByRetention(String streamKey, Duration retention, long nowMillis) {
         long minId = Math.max(0, nowMillis - retention.toMillis());
-        return script(TRIM_RETENTION, List.of(streamKey), List.of(Long.toString(minId))).next();
+        return script(TRIM_RETENTION, List.of(streamKey, StreamKeys.arrivals(streamKey)),
+                List.of(Long.toString(minId), Long.toString(nowMillis), Long.toString(retention.toMillis()))).next();
     }
 
-    /** @return pending entries and lag of the group on the stream partition (XINFO GROUPS) */
+    /**
+     * Most entries {@link #groupLag(String, String)} counts when Redis cannot tell a group's lag (an entry deleted
+     * after the group's position): 10,000, ten times the default {@code max-lag}. Counting reads the entries in one
+     * script, so it is bounded: past the limit the lag is reported as at least this many.
+     */
+    public static final long LAG_COUNT_LIMIT = 10_000;
+
+    /**
+     * @return pending entries and lag of the group on the stream partition (XINFO GROUPS), the lag counted up to
+     *         {@link #LAG_COUNT_LIMIT} entries when Redis cannot tell it
+     */
     public Mono<GroupLag> groupLag(String streamKey, String group) {
-        return script(GROUP_LAG, List.of(streamKey), List.of(group)).next()
+        return groupLag(streamKey, group, LAG_COUNT_LIMIT);
+    }
+
+    /**
+     * @param countLimit most entries counted when Redis cannot tell the lag (at least 1); beyond it the lag is this
+     *                   limit and {@link GroupLag#lagAtLeast()} is true
+     * @return pending entries and lag of the group on the stream partition (XINFO GROUPS)
+     */
+    public Mono<GroupLag> groupLag(String streamKey, String group, long countLimit) {
+        return script(GROUP_LAG, List.of(streamKey), List.of(group, Long.toString(Math.max(1, countLimit)))).next()
                 .map(l -> new GroupLag(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(),
-                        String.valueOf(l.get(2)).isEmpty() ? null : String.valueOf(l.get(2)), ((Number) l.get(3)).longValue()));
+                        String.valueOf(l.get(2)).isEmpty() ? null : String.valueOf(l.get(2)), ((Number) l.get(3)).longValue(),
+                        ((Number) l.get(4)).longValue() == 1));
     }
 
     /** @return the group's consumers (empty when the stream or group does not exist) */

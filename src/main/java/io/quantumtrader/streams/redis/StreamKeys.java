@@ -16,6 +16,8 @@ package io.quantumtrader.streams.redis;
  *       {@code <ns>:{<ns>.<p>}:dedupe-log:<application-id>.<sub-topology>}</li>
  *   <li>entries deleted from a stream partition before a consumer group read them, as last reported per group
  *       ({@link #deletedUnread}): {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}</li>
+ *   <li>arrival marks of a stream partition whose entry ids run ahead of the clock, for retention trimming
+ *       ({@link #arrivals}): {@code <ns>:{<ns>.<p>}:arrivals:<stream>}</li>
  *   <li>Redis Cluster only: the task's outbox {@code <ns>:{<ns>.<p>}:outbox:<group>} (outputs bound for other slots,
  *       written by the commit) and, in every slot outputs are forwarded to, {@code <ns>:{<ns>.<q>}:forwarded}
  *       (producer outbox → last forwarded entry id)</li>
@@ -169,6 +171,21 @@ public record StreamKeys(String namespace) {
             return streamKey + ":deleted-unread";
         }
         return streamKey.substring(0, close + 2) + "deleted-unread:" + streamKey.substring(close + 4);
+    }
+
+    /**
+     * @return the arrival marks of a stream partition whose entry ids run ahead of the clock (a writer chose an id in
+     *         the future): a sorted set of entry id → the first time (epoch ms) a retention pass saw it as the
+     *         stream's last id, so entries after such an id are still trimmed once they are older than the retention
+     *         ({@code trim-retention.lua}); absent while the ids are not ahead, expires on its own:
+     *         {@code <ns>:{<ns>.<p>}:arrivals:<stream>}, or {@code <key>:arrivals} for a key outside this layout
+     */
+    public static String arrivals(String streamKey) {
+        int close = streamKey.indexOf("}:");
+        if (streamKey.indexOf('{') < 0 || close < 0 || !streamKey.startsWith("s:", close + 2)) {
+            return streamKey + ":arrivals";
+        }
+        return streamKey.substring(0, close + 2) + "arrivals:" + streamKey.substring(close + 4);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.security.SecureRandom;
 import java.util.Map;
 
 /**
- * The event ids a task has processed within the dedupe window (DESIGN §2 "Hostile input": idempotent ingest), kept in
+ * The events a task has processed within the dedupe window (DESIGN §2 "Hostile input": idempotent ingest), each by
+ * its {@link #keyOf key} (input stream, CloudEvents {@code source} and {@code id}; called "id" below), kept in
  * memory, bounded by the window and a count. Loaded from the task's dedupe set in Redis when the task starts; ids of
  * each batch join it as the batch is processed and are written to Redis by the batch's commit, so what the cache
  * says after a restart is exactly what was committed.
@@ -69,6 +70,54 @@ final class DedupeCache {
     /** @return false when deduplication is off ({@code maxIds} 0) */
     boolean enabled() {
         return maxIds > 0;
+    }
+
+    /**
+     * The key an input event is deduplicated by: the input stream, the CloudEvents {@code source} and the event
+     * {@code id}, as {@code <stream> <source length>:<source> <id>} (a stream name has no space, the source is
+     * length-prefixed, so no two triples share a key). CloudEvents 1.0 identifies an event by {@code source} + {@code
+     * id} ("Producers MUST ensure that source + id is unique for each distinct event"): keyed on the id alone, two
+     * different events with one id on two inputs of a task (a merge, a join), or from two producers on one stream,
+     * made the second a "duplicate" and skipped it (review of 2026-12-06). The input stream is in the key too, so one
+     * event written to two inputs of a task is processed on each (a task reads each input for its own purpose); a
+     * producer's retry lands on the same stream with the same source and id, and is still skipped.
+     *
+     * @param stream  the logical input stream the entry was read from
+     * @param source  the event's CloudEvents {@code source} (at most {@link IngestLimits#MAX_EVENT_SOURCE_CHARS})
+     * @param eventId the event's CloudEvents {@code id}
+     */
+    static String keyOf(String stream, String source, String eventId) {
+        return new StringBuilder(stream.length() + source.length() + eventId.length() + 8).append(stream).append(' ')
+                .append(source.length()).append(':').append(source).append(' ').append(eventId).toString();
+    }
+
+    /**
+     * @return the event id of a key made by {@link #keyOf}; null when {@code key} is not one (an id recorded before
+     *         2026-12-06 alone, in the dedupe log or the former sorted set)
+     */
+    static String idOf(String key) {
+        int space = key.indexOf(' ');
+        if (space <= 0) {
+            return null;
+        }
+        for (int i = 0; i < space; i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return null;   // not a stream name
+            }
+        }
+        int colon = space + 1;
+        long length = 0;
+        while (colon < key.length() && key.charAt(colon) >= '0' && key.charAt(colon) <= '9' && length <= key.length()) {
+            length = length * 10 + (key.charAt(colon) - '0');
+            colon++;
+        }
+        long end = colon + 1 + length;   // the space after the source
+        if (colon == space + 1 || colon >= key.length() || key.charAt(colon) != ':' || end >= key.length()
+                || key.charAt((int) end) != ' ') {
+            return null;
+        }
+        return key.substring((int) end + 1);
     }
 
     /** Adds ids read back from Redis (in any order): oldest arrival first, so the window forgets them first. */

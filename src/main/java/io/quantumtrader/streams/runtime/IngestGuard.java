@@ -12,7 +12,7 @@ import static io.quantumtrader.streams.runtime.RejectedEntryException.Reason;
 
 /**
  * Checks an input entry at its source node before it becomes a record (DESIGN §2 "Hostile input"): size, envelope
- * (with an event id that is not empty, valid UTF-8 and at most {@link IngestLimits#MAX_EVENT_ID_CHARS} long), type of the stream in a version this build reads ({@code <stream>.v1}), subject well-formed and on the right
+ * (with an event id that is not empty, valid UTF-8 and at most {@link IngestLimits#MAX_EVENT_ID_CHARS} long, and a source of at most {@link IngestLimits#MAX_EVENT_SOURCE_CHARS}), type of the stream in a version this build reads ({@code <stream>.v1}), subject well-formed and on the right
  * partition, data present, event time not ahead of the wall clock by more than the allowed skew, and the value
  * decodable (the value type's own constructor checks its domain). Whatever fails is refused with a
  * {@link RejectedEntryException} naming the reason; a refused entry never becomes a record, so it never moves stream
@@ -143,6 +143,10 @@ public final class IngestGuard {
             throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
         }
         checkEventId(env.id());
+        if (env.source().length() > IngestLimits.MAX_EVENT_SOURCE_CHARS) {   // with the id, it keys the dedupe window
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event source of " + env.source().length()
+                    + " characters is longer than " + IngestLimits.MAX_EVENT_SOURCE_CHARS, null);
+        }
         String expected = Envelope.typeOf(stream);
         if (!expected.equals(env.type())) {
             boolean ours = env.type().startsWith(stream + ".v");

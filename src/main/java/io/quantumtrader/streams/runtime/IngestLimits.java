@@ -14,10 +14,17 @@ import java.time.Duration;
  * @param dedupeWindow     how long an input event id is remembered (from the entry's arrival), default 1 h
  * @param dedupeMaxIds     most event ids remembered per task (the oldest are forgotten first), default 200,000, at
  *                         most {@link #MAX_DEDUPE_IDS}
+ * @param maxStreamTimeLead how far past its arrival (the ms of its entry id, {@code StreamEntry.arrivalMillis}) a
+ *                         record may move stream time, default 1 s (a producer's clock a little ahead of Redis's). A
+ *                         record stamped further ahead is still aggregated into its own window, but moves stream time
+ *                         (window close, stream-time punctuation, the published watermark) only to arrival + this
+ *                         lead: it cannot close the windows of the records that arrive on time after it. Keep it below
+ *                         the smallest grace of the topology's windows. A deliberate divergence from Kafka Streams,
+ *                         which moves stream time to the largest timestamp seen (README, "Deliberate differences from Kafka Streams")
  * @throws IllegalArgumentException when a limit is out of range; the message names every limit
  */
 public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int maxSubjectLength, Duration dedupeWindow,
-                           long dedupeMaxIds) {
+                           long dedupeMaxIds, Duration maxStreamTimeLead) {
 
     /**
      * Largest {@code dedupeMaxIds}: 2^28 = 268,435,456 ids per task. The task's in-memory dedupe cache grows its ring
@@ -33,18 +40,48 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      */
     public static final int MAX_EVENT_ID_CHARS = 256;
 
+    /**
+     * Longest event {@code source} accepted, characters: 256, as {@link #MAX_EVENT_ID_CHARS}. The source is part of
+     * the dedupe key (with the input stream and the id), so it is bounded for the same reason. A longer source is
+     * refused as an invalid envelope.
+     */
+    public static final int MAX_EVENT_SOURCE_CHARS = 256;
+
     public IngestLimits {
         if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
-                || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS) {
+                || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS || maxStreamTimeLead.isNegative()) {
             throw new IllegalArgumentException("ingest limits out of range: skew " + maxEventTimeSkew + ", entry "
                     + maxEntryBytes + " bytes (at least 1024), subject " + maxSubjectLength + " chars, dedupe window "
-                    + dedupeWindow + ", dedupe ids " + dedupeMaxIds + " (0 to " + MAX_DEDUPE_IDS + ")");
+                    + dedupeWindow + ", dedupe ids " + dedupeMaxIds + " (0 to " + MAX_DEDUPE_IDS + "), stream-time lead "
+                    + maxStreamTimeLead + " (not negative)");
         }
     }
 
-    /** @return skew 1 min, entries up to 64 KiB, subjects up to 128 characters, dedupe 1 h / 200,000 ids */
+    /** Default {@link #maxStreamTimeLead()}: 1 s, below the trading candles' 5 s grace. */
+    public static final Duration DEFAULT_STREAM_TIME_LEAD = Duration.ofSeconds(1);
+
+    /**
+     * @return skew 1 min, entries up to 64 KiB, subjects up to 128 characters, dedupe 1 h / 200,000 ids, stream-time
+     *         lead 1 s
+     */
     public static IngestLimits defaults() {
-        return new IngestLimits(Duration.ofMinutes(1), 64 * 1024, 128, Duration.ofHours(1), 200_000);
+        return new IngestLimits(Duration.ofMinutes(1), 64 * 1024, 128, Duration.ofHours(1), 200_000, DEFAULT_STREAM_TIME_LEAD);
+    }
+
+    /**
+     * The time a record read from entry {@code entryId} moves stream time to: its event time, but no later than its
+     * arrival plus {@link #maxStreamTimeLead()}. Replayed history (event times before arrival) is unaffected.
+     *
+     * @param eventTimeMs the record's event time, epoch ms
+     * @param entryId     the Redis entry id the record was read from ({@code <ms>-<seq>})
+     * @param nowMs       the wall clock, epoch ms (an entry id ahead of it counts as arriving now)
+     * @return epoch ms
+     */
+    public long streamTimeOf(long eventTimeMs, String entryId, long nowMs) {
+        long arrival = io.quantumtrader.streams.redis.StreamEntry.arrivalMillis(entryId, nowMs);
+        long lead = maxStreamTimeLead.toMillis();
+        long cap = arrival > Long.MAX_VALUE - lead ? Long.MAX_VALUE : arrival + lead;
+        return Math.min(eventTimeMs, cap);
     }
 
     /**
@@ -86,7 +123,7 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
 
     /** @return a copy with another maximal event-time skew */
     public IngestLimits withMaxEventTimeSkew(Duration v) {
-        return new IngestLimits(v, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds);
+        return new IngestLimits(v, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds, maxStreamTimeLead);
     }
 
     /** @return a copy that accepts any event time (the test driver's default: test event times ignore its clock) */
@@ -96,11 +133,16 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
 
     /** @return a copy with another entry size limit, bytes */
     public IngestLimits withMaxEntryBytes(int v) {
-        return new IngestLimits(maxEventTimeSkew, v, maxSubjectLength, dedupeWindow, dedupeMaxIds);
+        return new IngestLimits(maxEventTimeSkew, v, maxSubjectLength, dedupeWindow, dedupeMaxIds, maxStreamTimeLead);
     }
 
     /** @return a copy with another dedupe window and id bound */
     public IngestLimits withDedupe(Duration window, long maxIds) {
-        return new IngestLimits(maxEventTimeSkew, maxEntryBytes, maxSubjectLength, window, maxIds);
+        return new IngestLimits(maxEventTimeSkew, maxEntryBytes, maxSubjectLength, window, maxIds, maxStreamTimeLead);
+    }
+
+    /** @return a copy with another {@link #maxStreamTimeLead()} */
+    public IngestLimits withMaxStreamTimeLead(Duration v) {
+        return new IngestLimits(maxEventTimeSkew, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds, v);
     }
 }

@@ -33,6 +33,7 @@ public final class InputAligner {
     private final Duration idleTimeout;
     private final LongSupplier nowMs;
     private final long maxAheadMs;
+    private final IngestLimits streamTimeLimits;
     private long held;
     private long sequence;
 
@@ -64,6 +65,19 @@ public final class InputAligner {
      */
     public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs,
                         long maxAheadMs) {
+        this(streams, merged, idleTimeout, nowMs, maxAheadMs, null);
+    }
+
+    /**
+     * @param streamTimeLimits when not null, an entry is ordered and held by the time it moves stream time to
+     *                         ({@link IngestLimits#streamTimeOf}: its event time, at most its arrival + the stream-time
+     *                         lead), so a record stamped ahead of its arrival does not hold the on-time entries read
+     *                         after it on its input until another input passes its time (2026-12-06); null (the test
+     *                         driver, whose entry ids are a sequence, not arrival times): by event time
+     */
+    public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs,
+                        long maxAheadMs, IngestLimits streamTimeLimits) {
+        this.streamTimeLimits = streamTimeLimits;
         this.maxAheadMs = maxAheadMs;
         this.idleTimeout = idleTimeout;
         this.nowMs = nowMs;
@@ -111,6 +125,10 @@ public final class InputAligner {
             long time = eventTime(e);
             if (time > now && time - now > maxAheadMs) {
                 time = NONE;   // the guard refuses it (future_event_time): never held by a time it will not have
+            } else if (time != NONE && streamTimeLimits != null) {
+                // at most its arrival + lead; an id ahead of the wall clock (as TaskContext reads it, whatever
+                // clock this aligner's idleness runs on) arrives now
+                time = streamTimeLimits.streamTimeOf(time, e.id(), System.currentTimeMillis());
             }
             in.queue.add(new Timed(e, time, e.fields().getOrDefault("subject", ""), sequence++));
             in.lastArrivalMs = now;

@@ -538,7 +538,7 @@ public final class StreamTask {
         InputAligner align = config.alignment().enabled()
                 ? new InputAligner(new java.util.LinkedHashSet<>(streamByKey.values()), mergedInputs, config.alignment().idleTimeout(),
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
-                        config.ingest().maxEventTimeSkew().toMillis())
+                        config.ingest().maxEventTimeSkew().toMillis(), config.ingest())
                 : null;
         aligner = align;
         if (align != null) {

@@ -135,7 +135,9 @@ public final class StreamsHealth {
                         return Mono.just(List.of(new SourceCheck(stream, partition, null, false, g.length(), null, List.of())));
                     }
                     return Flux.fromIterable(groups)
-                            .concatMap(group -> Mono.zip(admin.groupLag(key, group), admin.consumers(key, group))
+                            // counted past max-lag when Redis cannot tell the lag, so the threshold still decides
+                            .concatMap(group -> Mono.zip(admin.groupLag(key, group,
+                                            Math.max(StreamAdmin.LAG_COUNT_LIMIT, thresholds.maxLag() + 1)), admin.consumers(key, group))
                                     .map(t -> new SourceCheck(stream, partition, group, own.contains(group + "|" + stream),
                                             g.length(), t.getT1(), t.getT2())))
                             .collectList();
@@ -210,6 +212,9 @@ public final class StreamsHealth {
             long ageMs = c.lag().oldestPendingAgeMs(now);
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("lag", c.lag().lag());
+            if (c.lag().lagAtLeast()) {
+                d.put("lagAtLeast", true);   // Redis could not tell the lag; counting stopped here
+            }
             d.put("pending", c.lag().pending());
             d.put("oldestPendingAgeMs", ageMs);
             d.put("liveConsumers", live);

@@ -114,7 +114,8 @@ public final class SubtopologyExecutor {
 
     /**
      * @return the largest event time (epoch ms) among the entries of the last batch that became records (refused and
-     *         duplicate entries left out), {@code Long.MIN_VALUE} when none did: what the task's watermark may follow.
+     *         duplicate entries left out), each capped by {@link TaskOutput#streamTimeOf} (at its arrival + the
+     *         stream-time lead), {@code Long.MIN_VALUE} when none did: what the task's watermark may follow.
      *         Before (review of 2026-12-06) the watermark followed every entry read, so a refused entry stamped in 2099
      *         told aligned consumers downstream that nothing earlier would come
      */
@@ -158,13 +159,16 @@ public final class SubtopologyExecutor {
                     continue;
                 }
                 Envelope env = accepted.envelope();
-                if (output.duplicate(env.id())) {
+                String eventKey = DedupeCache.keyOf(e.stream(), env.source(), env.id());   // stream + source + id
+                if (output.duplicate(eventKey)) {
                     continue;
                 }
-                output.accepted(origin, env.id());
-                acceptedMaxTimeMs = Math.max(acceptedMaxTimeMs, env.time().toEpochMilli());
-                outputs.computeIfAbsent(source, k -> new ArrayList<>())
-                        .add(new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin));
+                output.accepted(origin, eventKey);
+                Record<Object, Object> record = new Record<>(env.subject(), accepted.value(), env.time().toEpochMilli(), env.traceId(), origin);
+                // capped at the entry's arrival + lead: a record stamped ahead of its arrival does not move the
+                // task's published watermark past the records that arrive on time after it
+                acceptedMaxTimeMs = Math.max(acceptedMaxTimeMs, output.streamTimeOf(record));
+                outputs.computeIfAbsent(source, k -> new ArrayList<>()).add(record);
             }
             output.batchOrigins(origins);
             if (!depthFirst) {

@@ -100,33 +100,65 @@ final class TaskContext implements TaskOutput {
         ids.batchOrigins(origins);
     }
 
-    /** Loads the event ids the task's commits recorded (its dedupe set in Redis: id → arrival ms). */
+    /**
+     * Loads the event keys the task's commits recorded (its dedupe log in Redis: key → arrival ms). Ids recorded alone
+     * (before 2026-12-06, when the key became stream + source + id: {@link DedupeCache#keyOf}) are kept apart and
+     * matched by the id of an entry's key until the window has passed since the newest of them, so a producer's
+     * retry of an event processed before an upgrade is still skipped after it.
+     */
     void loadDedupe(Map<String, Long> ids) {
-        dedupe.load(ids);
+        Map<String, Long> keyed = new HashMap<>();
+        Map<String, Long> bare = new HashMap<>();
+        ids.forEach((k, arrival) -> (DedupeCache.idOf(k) != null ? keyed : bare).put(k, arrival));
+        dedupe.load(keyed);
+        bareIds = null;
+        if (!bare.isEmpty() && dedupe.enabled()) {
+            bareIds = new DedupeCache(limits.dedupeWindow().toMillis(), limits.dedupeMaxIds());
+            bareIds.load(bare);
+            long newest = bare.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+            bareIdsUntilMs = newest + limits.dedupeWindow().toMillis();
+        }
     }
 
+    /** Ids loaded in the layout before 2026-12-06 (the id alone), while the window since their newest lasts; else null. */
+    private DedupeCache bareIds;
+    private long bareIdsUntilMs;
+
     /**
-     * @return true when the entry's event id was processed before within the dedupe window: the entry is acknowledged
+     * @return true when the entry's event (input stream, source, id) was processed before within the dedupe window: the entry is acknowledged
      *         with the batch and skipped (a producer's retry, a replay into the same namespace), and counted
      */
     @Override
-    public boolean duplicate(String eventId) {
-        if (!dedupe.contains(eventId)) {
+    public boolean duplicate(String eventKey) {
+        if (!dedupe.contains(eventKey) && !bareIdDuplicate(eventKey)) {
             return false;
         }
         duplicates++;
         return true;
     }
 
+    /** @return whether the key's id alone was recorded before 2026-12-06 and is still within the window */
+    private boolean bareIdDuplicate(String eventKey) {
+        if (bareIds == null) {
+            return false;
+        }
+        if (wallClockTime() > bareIdsUntilMs) {
+            bareIds = null;   // every id recorded alone is older than the window now
+            return false;
+        }
+        String id = DedupeCache.idOf(eventKey);
+        return id != null && bareIds.contains(id);
+    }
+
 
     @Override
-    public void accepted(Record.Origin origin, String eventId) {
+    public void accepted(Record.Origin origin, String eventKey) {
         if (!dedupe.enabled()) {
             return;
         }
         long arrival = StreamEntry.arrivalMillis(origin.entryId(), wallClockTime()); // never ahead of the clock
-        dedupe.add(eventId, arrival);
-        batch.seen(eventId, arrival);
+        dedupe.add(eventKey, arrival);
+        batch.seen(eventKey, arrival);
     }
 
     /** Loads the task's meta hash: stream times ({@code stream-time.<node>}) and the last {@code commit-seq}. */
@@ -229,6 +261,12 @@ final class TaskContext implements TaskOutput {
     @Override
     public long wallClockTime() {
         return System.currentTimeMillis();
+    }
+
+    @Override
+    public long streamTimeOf(Record<?, ?> record) {
+        return record.origin() == null ? record.timestamp()
+                : limits.streamTimeOf(record.timestamp(), record.origin().entryId(), wallClockTime());
     }
 
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */

@@ -23,18 +23,19 @@ public interface TaskOutput extends StageContext {
     /**
      * Idempotent ingest: asked for each input entry that passed its source's checks, in input order.
      *
-     * @return true when the event id was processed before within the dedupe window: the entry is acknowledged with
+     * @param eventKey the event's input stream, {@code source} and {@code id} ({@code DedupeCache.keyOf})
+     * @return true when the event was processed before within the dedupe window: the entry is acknowledged with
      *         the batch and skipped (a producer's retry, a replay into the same namespace)
      */
-    default boolean duplicate(String eventId) {
+    default boolean duplicate(String eventKey) {
         return false;
     }
 
     /**
-     * An input entry passed its source's checks and became a record: its event id joins the task's dedupe set with
-     * the batch's commit.
+     * An input entry passed its source's checks and became a record: its event key (input stream, {@code source},
+     * {@code id}: {@code DedupeCache.keyOf}) joins the task's dedupe set with the batch's commit.
      */
-    default void accepted(Record.Origin origin, String eventId) {
+    default void accepted(Record.Origin origin, String eventKey) {
     }
 
     /**

@@ -429,6 +429,12 @@ public final class TopologyTestDriver implements AutoCloseable {
             streamTimes.merge(node, timestamp, Math::max);
         }
 
+        /** The event time: the driver's entry ids are a sequence, not an arrival time, so there is no cap. */
+        @Override
+        public long streamTimeOf(Record<?, ?> record) {
+            return record.timestamp();
+        }
+
         @Override
         public void recordLate(String node) {
             droppedLate++;

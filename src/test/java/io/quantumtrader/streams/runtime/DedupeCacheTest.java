@@ -231,4 +231,22 @@ class DedupeCacheTest {
         }
         return ids;
     }
+
+    /** A key names stream, source and id so that no two triples share it, and gives its id back; a bare id is no key. */
+    @Test
+    void keysOfDifferentEventsDifferAndGiveTheirIdBack() {
+        List<String[]> triples = List.of(new String[]{"left", "feed", "X"}, new String[]{"right", "feed", "X"},
+                new String[]{"left", "feed X", ""}, new String[]{"left", "feed", " X"}, new String[]{"left", "7:a b", "c 9:d e"},
+                new String[]{"left", "", "X"});
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String[] t : triples) {
+            String key = DedupeCache.keyOf(t[0], t[1], t[2]);
+            assertThat(keys.add(key)).as(key).isTrue();
+            assertThat(DedupeCache.idOf(key)).isEqualTo(t[2]);
+        }
+        assertThat(DedupeCache.keyOf("ticks", "unknown", "e-1")).isEqualTo("ticks 7:unknown e-1");
+        for (String bare : List.of("e-1", "a b", "ticks 7:unknown", "ticks x:abc d", "bad/stream 1:a b", " 1:a b", "ticks 99:short x")) {
+            assertThat(DedupeCache.idOf(bare)).as(bare).isNull();
+        }
+    }
 }

@@ -39,7 +39,7 @@ public final class ProcessorStage implements Stage {
         this.stage = new RecordStage(node, record -> {
             forwarded.clear();
             processor.process(record);
-            context.advanceStreamTime(node, record.timestamp());
+            context.advanceStreamTime(node, context.streamTimeOf(record));   // at most its arrival + lead
             fire(PunctuationType.STREAM_TIME, context.streamTime(node));
             return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
         });

@@ -47,6 +47,16 @@ public interface StageContext {
     /** Raises the node's stream time to {@code timestamp} if larger (persisted with the next commit). */
     void advanceStreamTime(String node, long timestamp);
 
+    /**
+     * @return the time {@code record} may move stream time to, epoch ms: its event time, but in the Redis runtime no
+     *         later than its input entry's arrival (the entry id's ms) plus
+     *         {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}, so a record stamped ahead of
+     *         its arrival cannot close the windows of records that arrive on time after it (a deliberate divergence
+     *         from Kafka Streams, which moves stream time to the largest timestamp seen). The test driver's entries
+     *         have no arrival time: there it is the event time
+     */
+    long streamTimeOf(Record<?, ?> record);
+
     /** Counts one retry of a failing node (before the record is tried again after a backoff delay). */
     default void recordRetry(String node) {
     }

@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 /**
  * Windowed aggregation (Kafka Streams {@code KStreamWindowAggregate} semantics). Each record updates every window
  * containing its event time, unless the window is closed: {@code window end <= stream time - grace}, where stream
- * time is the largest event time this node has seen (persisted with the task's commit). Late records are dropped and
- * counted. Aggregates live in the store under {@code <key>@<window start>}.
+ * time is the largest event time this node has seen (persisted with the task's commit), each capped at its input
+ * entry's arrival + {@code IngestLimits.maxStreamTimeLead} ({@link StageContext#streamTimeOf}). Late records are
+ * dropped and counted. Aggregates live in the store under {@code <key>@<window start>}.
  *
  * <p>{@link EmitStrategy#ON_WINDOW_UPDATE}: every update is forwarded; windows are deleted once
  * {@code start + retention <= stream time}. {@link EmitStrategy#ON_WINDOW_CLOSE}: nothing is forwarded until stream
@@ -53,7 +54,10 @@ public final class WindowAggregateStage implements Stage {
             // stream time moves only once the aggregator took the record: one whose aggregator fails is dead-lettered
             // and, like an entry refused at its source, never moves stream time (Kafka Streams moves it first, so a
             // failing record ahead of the others would make valid ones late; found by an audit, 2026-12-05)
-            long streamTime = Math.max(context.streamTime(node), r.timestamp());
+            // and only as far as the record's arrival + lead (StageContext.streamTimeOf): a tick stamped 50 s ahead
+            // is aggregated into its own window but does not close the windows of the ticks arriving on time after it
+            long recordTime = context.streamTimeOf(r);
+            long streamTime = Math.max(context.streamTime(node), recordTime);
             long closeTime = streamTime - windows.gracePeriodMs();
             KeyValueStore<String, Object> kv = context.store(this.store);
             List<Record<Object, Object>> out = new ArrayList<>();
@@ -73,7 +77,7 @@ public final class WindowAggregateStage implements Stage {
                     out.add(r.with(new Windowed<>(key, start, end), next));
                 }
             }
-            context.advanceStreamTime(node, r.timestamp());
+            context.advanceStreamTime(node, recordTime);
             if (late) {
                 context.recordLate(node);
             }
