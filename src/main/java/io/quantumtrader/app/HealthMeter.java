@@ -6,7 +6,6 @@ import io.quantumtrader.streams.runtime.StreamsHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code qt.streams.health} (tag {@code application}) is 2 for UP, 1 for OUT_OF_SERVICE, 0 for DOWN and -1 before
  * the first check or when a check fails. Checked every {@code interval} (the check reads consumer groups from Redis).
  */
-public final class HealthMeter implements SmartLifecycle {
+public final class HealthMeter extends PeriodicJobLifecycle {
 
     /** Value of the gauge before the first check, or after a check that failed. */
     public static final int UNKNOWN = -1;
@@ -27,7 +26,6 @@ public final class HealthMeter implements SmartLifecycle {
     private final java.util.function.Supplier<Mono<StreamsHealth.Report>> health;
     private final Duration interval;
     private final AtomicInteger value = new AtomicInteger(UNKNOWN);
-    private volatile Disposable subscription;
 
     /**
      * @param health        what to check
@@ -89,27 +87,16 @@ public final class HealthMeter implements SmartLifecycle {
      */
     @Override
     public void start() {
-        subscription = job().start(Duration.ZERO);
+        super.start();
     }
 
     /** The checks, one after another, {@code interval} apart. */
+    @Override
     io.quantumtrader.streams.runtime.PeriodicJob job() {
         return new io.quantumtrader.streams.runtime.PeriodicJob("qt.streams.health meter", interval, interval.multipliedBy(2), this::check);
     }
 
-    @Override
-    public void stop() {
-        Disposable s = subscription;
-        if (s != null) {
-            s.dispose();
-        }
-        subscription = null;
-    }
 
-    @Override
-    public boolean isRunning() {
-        return subscription != null;
-    }
 
     /** Starts after the streams runtime and stops before it. */
     @Override

@@ -6,8 +6,6 @@ import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -18,7 +16,7 @@ import java.util.List;
  * status leaves UP (or comes back), publishes an alert to {@code system.alert.triggered} (CRITICAL for DOWN, WARNING
  * for OUT_OF_SERVICE, INFO when recovered).
  */
-public final class HeartbeatPublisher implements SmartLifecycle {
+public final class HeartbeatPublisher extends PeriodicJobLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
 
@@ -35,7 +33,6 @@ public final class HeartbeatPublisher implements SmartLifecycle {
     private final StreamsHealth health;
     private final EventPublisher publisher;
     private final Duration interval;
-    private volatile Disposable subscription;
     private volatile StreamsHealth.Status last = StreamsHealth.Status.UP;
 
     public HeartbeatPublisher(StreamsRuntime runtime, StreamsHealth health, EventPublisher publisher, Duration interval) {
@@ -75,24 +72,12 @@ public final class HeartbeatPublisher implements SmartLifecycle {
      * next ({@link PeriodicJob}).
      */
     @Override
-    public void start() {
+    PeriodicJob job() {
         PeriodicJob job = new PeriodicJob("heartbeat publish", interval, interval, this::beat);
         runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
                 PeriodicJob::failures, "job", "heartbeat.publish");
-        subscription = job.start(Duration.ZERO);
+        return job;
     }
 
-    @Override
-    public void stop() {
-        Disposable d = subscription;
-        if (d != null) {
-            d.dispose();
-        }
-        subscription = null;
-    }
 
-    @Override
-    public boolean isRunning() {
-        return subscription != null;
-    }
 }

@@ -3,8 +3,6 @@ package io.quantumtrader.app;
 import io.quantumtrader.streams.runtime.PeriodicJob;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.SmartLifecycle;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -22,14 +20,13 @@ import java.util.function.Supplier;
  * during an outage fails to start instead of waiting. Times are read from Reactor's parallel scheduler clock (epoch ms;
  * virtual under {@code VirtualTimeScheduler}).
  */
-public final class RedisReachability implements HealthIndicator, SmartLifecycle {
+public final class RedisReachability extends PeriodicJobLifecycle implements HealthIndicator {
 
     private final Supplier<? extends Mono<?>> ping;
     private final Duration interval;
     private final Duration unreachableAfter;
     private volatile long lastAnswerMillis = now();
     private volatile String lastFailure = "no ping answered yet";
-    private volatile Disposable subscription;
 
     /**
      * @param ping             one PING (or any command whose answer proves Redis is reached), subscribed anew each time
@@ -73,6 +70,7 @@ public final class RedisReachability implements HealthIndicator, SmartLifecycle 
     }
 
     /** The pings, one after another, {@code interval} apart; failures are logged and counted by the job. */
+    @Override
     PeriodicJob job() {
         return new PeriodicJob("redis reachability", interval, interval.multipliedBy(2), this::pingOnce);
     }
@@ -90,22 +88,6 @@ public final class RedisReachability implements HealthIndicator, SmartLifecycle 
         return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void start() {
-        subscription = job().start(Duration.ZERO);
-    }
 
-    @Override
-    public void stop() {
-        Disposable s = subscription;
-        if (s != null) {
-            s.dispose();
-        }
-        subscription = null;
-    }
 
-    @Override
-    public boolean isRunning() {
-        return subscription != null;
-    }
 }
