@@ -72,14 +72,7 @@ class DedupeLogTest {
         String ns = RedisTestSupport.freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
         template().opsForZSet().add(keys.legacyDedupe(GROUP, 0), "before-upgrade", System.currentTimeMillis()).block();
-        xadd(ns, "before-upgrade", 1);
-        xadd(ns, "after-upgrade", 2);
-        try (StreamsRuntime runtime = new StreamsRuntime(topology(), StreamsConfig.defaults().withNamespace(ns), template())) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
-            assertThat(runtime.counters().duplicates()).isEqualTo(1);
-        }
-        assertThat(RedisTestSupport.length(ns, "priced", 0)).isEqualTo(1);
+        retryOfBeforeUpgradeIsSkipped(ns);
     }
 
     /**
@@ -92,6 +85,11 @@ class DedupeLogTest {
         StreamKeys keys = new StreamKeys(ns);
         template().opsForList().rightPush(keys.dedupe(GROUP, 0),
                 elementOf(System.currentTimeMillis(), 1, "14:before-upgrade\n")).block();
+        retryOfBeforeUpgradeIsSkipped(ns);
+    }
+
+    /** The event "before-upgrade", logged before an upgrade, sent again with a new one: the retry is skipped. */
+    private static void retryOfBeforeUpgradeIsSkipped(String ns) {
         xadd(ns, "before-upgrade", 1);
         xadd(ns, "after-upgrade", 2);
         try (StreamsRuntime runtime = new StreamsRuntime(topology(), StreamsConfig.defaults().withNamespace(ns), template())) {
