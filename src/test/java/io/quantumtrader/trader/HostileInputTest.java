@@ -109,6 +109,10 @@ class HostileInputTest {
             return Map.of(CloudEventJson.FIELD, json.replace("\"subject\":\"" + f.get("subject") + "\"",
                     "\"subject\":\"" + f.get("subject") + "\\ud800\""));
         }));
+        // the source keys the dedupe window with the id since 2026-12-06: the same check
+        k.add(new Kind("source with an unpaired surrogate", false, (f, t) -> Map.of(CloudEventJson.FIELD,
+                CloudEventJson.structured(with(f, "source", "feed-SURROGATE")).get(CloudEventJson.FIELD)
+                        .replace("feed-SURROGATE", "feed-\\ud800"))));
         k.add(new Kind("70 KB of padding in data", false, (f, t) -> with(f, "data", data(t, "600", "1", "BTC-USD") + " ".repeat(70_000))));
         k.add(new Kind("5,000 extra fields", false, (f, t) -> {
             Map<String, String> m = with(f, "x", "y");

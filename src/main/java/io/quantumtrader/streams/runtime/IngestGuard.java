@@ -142,11 +142,11 @@ public final class IngestGuard {
         } catch (RuntimeException e) {
             throw new RejectedEntryException(Reason.INVALID_ENVELOPE, e.getMessage(), e);
         }
-        checkEventId(env.id());
-        if (env.source().length() > IngestLimits.MAX_EVENT_SOURCE_CHARS) {   // with the id, it keys the dedupe window
-            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event source of " + env.source().length()
-                    + " characters is longer than " + IngestLimits.MAX_EVENT_SOURCE_CHARS, null);
+        if (env.id().isEmpty()) {   // CloudEvents 1.0, attribute 'id': "MUST be a non-empty string"
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id is empty", null);
         }
+        checkDedupeKeyPart("event id", env.id(), IngestLimits.MAX_EVENT_ID_CHARS);
+        checkDedupeKeyPart("event source", env.source(), IngestLimits.MAX_EVENT_SOURCE_CHARS);
         String expected = Envelope.typeOf(stream);
         if (!expected.equals(env.type())) {
             boolean ours = env.type().startsWith(stream + ".v");
@@ -161,28 +161,29 @@ public final class IngestGuard {
     }
 
     /**
-     * The event id keys the dedupe window: it must be one id, the same after a round trip through Redis, and small
-     * enough for the window to remember {@link IngestLimits#dedupeMaxIds()} of them. Before (review of 2026-12-06) an
-     * empty id, or two ids that differ only in bytes that are not UTF-8 (both read as U+FFFD), made the second of two
-     * different events a "duplicate" of the first, and ids of up to the entry limit were remembered (200,000 of 60,000
-     * characters: 12 GB of heap, loaded again at every start).
+     * The event id and source key the dedupe window (with the stream): each must be the same after a round trip
+     * through Redis, and small enough for the window to remember {@link IngestLimits#dedupeMaxIds()} of them. Before
+     * (review of 2026-12-06) an empty id, or two ids that differ only in bytes that are not UTF-8 (both read as
+     * U+FFFD), made the second of two different events a "duplicate" of the first, and ids of up to the entry limit
+     * were remembered (200,000 of 60,000 characters: 12 GB of heap, loaded again at every start). The source, part of
+     * the key since, gets the same checks.
+     *
+     * @param what     "event id" or "event source", for the message
+     * @param maxChars the longest value accepted
      */
-    private static void checkEventId(String id) {
-        if (id.isEmpty()) {   // CloudEvents 1.0, attribute 'id': "MUST be a non-empty string"
-            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id is empty", null);
+    private static void checkDedupeKeyPart(String what, String value, int maxChars) {
+        if (value.length() > maxChars) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, what + " of " + value.length()
+                    + " characters is longer than " + maxChars, null);
         }
-        if (id.length() > IngestLimits.MAX_EVENT_ID_CHARS) {
-            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id of " + id.length()
-                    + " characters is longer than " + IngestLimits.MAX_EVENT_ID_CHARS, null);
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             if (c == '\uFFFD') {
-                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id is not valid UTF-8", null);
+                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, what + " is not valid UTF-8", null);
             }
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < id.length()
-                    && Character.isLowSurrogate(id.charAt(i + 1)))) {   // written as UTF-8 it would come back as '?'
-                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, "event id has an unpaired UTF-16 surrogate at position " + i, null);
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1)))) {   // written as UTF-8 it would come back as '?'
+                throw new RejectedEntryException(Reason.INVALID_ENVELOPE, what + " has an unpaired UTF-16 surrogate at position " + i, null);
             }
             if (Character.isHighSurrogate(c)) {
                 i++;
