@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The price band on Redis against {@link IndependentReference}'s own model of it: 30,000 real Bitstamp ticks with
  * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down that
- * confirm each other, after which the real ticks' return is itself held for one print), with the rules of
+ * confirm each other, after which the real ticks' return is itself held for one print, and one 50 % down before the
+ * real ticks' longest pause, 21 minutes: no print decides it within the 5-minute hold), with the rules of
  * config/risk-rules.yaml: the same refused prints, fills, closes, daily P&amp;L, kill switch activations and de-risk
  * changes. The reference without the band must differ (the comparison can fail).
  */
@@ -41,6 +42,7 @@ class PriceBandDifferentialTest {
             double[] factors = switch (i) {
                 case 3_000 -> new double[]{0.01};
                 case 9_000 -> new double[]{5};
+                case 5_814 -> new double[]{0.5};   // the next real print comes 1,282 s later
                 case 15_000 -> new double[]{0.7};
                 case 21_000 -> new double[]{0.88, 0.881};
                 default -> new double[0];
@@ -64,19 +66,22 @@ class PriceBandDifferentialTest {
         IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
 
         List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
-        assertThat(refused).extracting(RefusedTick::reason).containsOnly("price_band");
-        assertThat(refused).extracting(RefusedTick::tick).as("the three erroneous prints, not the gap")
-                .hasSize(3).isEqualTo(reference.refusedTicks);
+        assertThat(refused).filteredOn(r -> r.reason().equals("price_band")).extracting(RefusedTick::tick)
+                .as("the three erroneous prints the next print refused, not the gap").hasSize(3).isEqualTo(reference.refusedTicks);
+        assertThat(refused).filteredOn(r -> r.reason().equals("price_band_unconfirmed")).extracting(RefusedTick::tick)
+                .as("the erroneous print no print decided within the hold").hasSize(1).isEqualTo(reference.unconfirmedTicks);
+        assertThat(refused).hasSize(4);
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
 
         IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),
                 referenceRules.riskPct(), referenceRules.dailyLossPct(), referenceRules.maxDrawdownPct(), referenceRules.maxOpen(),
                 referenceRules.capPct(), referenceRules.minEdge(), true, referenceRules.allowAdds(), referenceRules.softDrawdownPct(),
                 referenceRules.hardDrawdownPct(), referenceRules.softOnSpike(), referenceRules.hysteresisPct(),
-                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1));
+                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds()));
         ticks.forEach(noBand::onTick);
         noBand.end();
         assertThat(noBand.refusedTicks).isEmpty();
+        assertThat(noBand.unconfirmedTicks).isEmpty();
         assertThat(List.of(noBand.fills, noBand.killSwitchTimes)).as("without the band the bad prints trade")
                 .isNotEqualTo(List.of(reference.fills, reference.killSwitchTimes));
     }

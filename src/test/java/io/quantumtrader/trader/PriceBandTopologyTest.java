@@ -142,6 +142,39 @@ class PriceBandTopologyTest {
         assertThat(on.alerts()).as("the real ticks' kill switch alert, no other").isEqualTo(baseline.alerts());
     }
 
+    /**
+     * A suspect print that is its symbol's last, on a feed that then goes quiet, is refused unconfirmed once the task
+     * has processed no print for the hold (5 minutes of wall-clock time: stream time stands still without prints); it
+     * stayed held for ever before (found in review, 2026-12-06).
+     */
+    @Test
+    void aLastPrintHeldIsRefusedUnconfirmedOnceTheFeedIsQuietForTheHold() {
+        List<PriceTick> ticks = new ArrayList<>(real.subList(0, 200));
+        PriceTick last = ticks.get(ticks.size() - 1);
+        PriceTick suspect = new PriceTick(last.symbol(), Math.round(last.price()) / 100.0, 0.5, last.timestamp() + 1_000);
+        ticks.add(suspect);
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(),
+                RiskRules.defaults()))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
+            var refused = driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+            assertThat(refused.readValuesToList()).as("held").isEmpty();
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(4));
+            assertThat(refused.readValuesToList()).as("still held after 4 minutes").isEmpty();
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+            assertThat(refused.readValuesToList()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+                assertThat(r.tick()).isEqualTo(suspect);
+                assertThat(r.referencePrice()).isEqualTo(last.price());
+                assertThat(r.refusedAt()).isEqualTo(suspect.timestamp() + 300_000);
+            });
+            io.quantumtrader.streams.state.KeyValueStore<String, io.quantumtrader.trader.market.PriceBand.State> band =
+                    driver.getKeyValueStore("price-band");
+            assertThat(band.get(last.symbol()).held()).isEmpty();
+        }
+    }
+
     @Test
     void aGenuineGapConfirmedByTheNextPrintReachesEveryStage() {
         // the market gaps 12 % down for two prints at the same millisecond: the first is held, the second confirms it

@@ -90,6 +90,40 @@ class PriceBandTest {
         assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(10.0, 5_000.0);
     }
 
+    /**
+     * A held print no print decides within the hold (5 minutes by default) is refused unconfirmed, refused at the end of
+     * its hold; the symbol's next print, later than that, is compared with the reference alone.
+     */
+    @Test
+    void aHeldPrintNoPrintDecidesWithinTheHoldIsRefusedUnconfirmed() {
+        Tape tape = new Tape(BAND).print(1_000, 0).print(10, 1);
+        assertThat(tape.band.expire(tape.state, T0 + 1_000 + PriceBand.DEFAULT_HOLD_MS).refused()).as("not before its end").isEmpty();
+        PriceBand.Step expired = tape.band.expire(tape.state, T0 + 1_001 + PriceBand.DEFAULT_HOLD_MS);
+        assertThat(expired.refused()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+            assertThat(r.tick().price()).isEqualTo(10);
+            assertThat(r.referencePrice()).isEqualTo(1_000);
+            assertThat(r.refusedAt()).isEqualTo(T0 + 1_000 + PriceBand.DEFAULT_HOLD_MS);
+            assertThat(r.detail()).contains("within 300 s");
+        });
+        assertThat(expired.state().held()).isEmpty();
+        assertThat(expired.state().reference()).isEqualTo(1_000);
+
+        // the next print, 10 minutes later, would have refused it as price_band: it is refused unconfirmed first
+        tape.print(1_001, 601);
+        assertThat(tape.accepted).containsExactly(1_000.0, 1_001.0);
+        assertThat(tape.refused).extracting(RefusedTick::reason).containsExactly("price_band_unconfirmed");
+        assertThat(tape.refused.get(0).refusedAt()).isEqualTo(T0 + 1_000 + PriceBand.DEFAULT_HOLD_MS);
+
+        // a genuine gap whose confirmation comes after the hold: refused unconfirmed, and the late print at the new
+        // level is held in turn (still outside the reference's band, widened to 14.4 % by the 2 minutes since)
+        Tape gap = new Tape(new PriceBand(10, 1, 60_000)).print(1_000, 0).print(800, 1).print(801, 120);
+        assertThat(gap.refused).extracting(r -> r.tick().price()).containsExactly(800.0);
+        assertThat(gap.state.held()).extracting(PriceTick::price).containsExactly(801.0);
+        gap.print(802, 121);
+        assertThat(gap.accepted).containsExactly(1_000.0, 801.0, 802.0);
+    }
+
     @Test
     void theBandIsSymmetricInLogTermsAndWidensWithTheSquareRootOfTheTimeSinceTheReference() {
         PriceTick up = new PriceTick("X", 1_099.9, 1, T0 + 1_000);
@@ -150,5 +184,6 @@ class PriceBandTest {
     void invalidSettingsAreRefused() {
         assertThatThrownBy(() -> new PriceBand(-1, 1)).hasMessageContaining("price band");
         assertThatThrownBy(() -> new PriceBand(10, 0)).hasMessageContaining("confirmations");
+        assertThatThrownBy(() -> new PriceBand(10, 1, 0)).hasMessageContaining("hold");
     }
 }

@@ -57,7 +57,7 @@ public final class IndependentReference {
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
-                        double bandPct, int bandConfirmations) {
+                        double bandPct, int bandConfirmations, long bandHoldSeconds) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -68,7 +68,8 @@ public final class IndependentReference {
                         num(m, "min-edge-score"), bool(m, "kill-switch-resets-daily"), bool(m, "allow-adds"),
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
                         bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
-                        num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"));
+                        num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
+                        (long) num(m, "price-band-hold-seconds"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -77,19 +78,19 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -246,7 +247,14 @@ public final class IndependentReference {
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
         // root of the minutes since the print compared with, when more than one
+        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
+        // later print is then compared with the last accepted print alone
         Band band = bands.get(t.symbol());
+        if (band != null && !band.waiting.isEmpty()
+                && t.timestamp() - band.waiting.get(0).timestamp() > rules.bandHoldSeconds() * 1000) {
+            unconfirmedTicks.addAll(band.waiting);
+            band.waiting.clear();
+        }
         if (band == null) {
             bands.put(t.symbol(), band = new Band());
             band.take(t);
@@ -277,8 +285,10 @@ public final class IndependentReference {
         }
     }
 
-    /** The prints the price band refused, in the order they were refused. */
+    /** The prints the price band refused because the next print did (reason price_band), in the order they were refused. */
     public final List<PriceTick> refusedTicks = new ArrayList<>();
+    /** The prints the price band refused because no print decided them in time (price_band_unconfirmed), in order. */
+    public final List<PriceTick> unconfirmedTicks = new ArrayList<>();
     private final Map<String, Band> bands = new HashMap<>();
 
     /** One symbol's price band: the last accepted print and the prints waiting for the next. */
