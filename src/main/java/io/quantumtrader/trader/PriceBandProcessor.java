@@ -31,6 +31,9 @@ import java.util.Map;
  *       print of a quiet feed stayed held for ever. A replay that stalls that long refuses its held prints too.</li>
  * </ul>
  * Either way the refusal is the same {@link RefusedTick} (refused at the held print's trade time + the hold).
+ *
+ * <p>Every refusal is also counted by reason ({@link PriceBand#REASONS}) in the meter
+ * {@code qt.streams.node.records.counted{node="price-band", reason}}, registered at 0 when the task starts.
  */
 final class PriceBandProcessor implements Processor<String, PriceTick, String, PriceBandProcessor.Verdict> {
 
@@ -62,6 +65,7 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     public void init(ProcessorContext<String, Verdict> c) {
         ctx = c;
         states = c.getStateStore("price-band");
+        c.declareCounts(PriceBand.REASONS);
         if (band.enabled()) {
             c.schedule(Duration.ofMillis(STREAM_TIME_INTERVAL_MS), PunctuationType.STREAM_TIME, this::expire);
             c.schedule(Duration.ofMillis(WALL_CLOCK_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::expireWhenQuiet);
@@ -78,6 +82,7 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
         PriceBand.Step step = band.apply(states.get(r.key()), r.value());
         states.put(r.key(), step.state());
         for (RefusedTick refused : step.refused()) {
+            ctx.count(refused.reason());
             ctx.forward(r.withValue(new Verdict(null, refused)));
         }
         for (PriceTick t : step.accepted()) {
@@ -93,6 +98,7 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
             if (!step.refused().isEmpty()) {
                 states.put(e.getKey(), step.state());
                 for (RefusedTick refused : step.refused()) {
+                    ctx.count(refused.reason());
                     ctx.forward(new Record<>(e.getKey(), new Verdict(null, refused), refused.refusedAt(), null, null));
                 }
             }

@@ -54,6 +54,23 @@ class PriceBandDifferentialTest {
         return out;
     }
 
+    /** @return the price band's refusals counted by the runtime's meter, by reason */
+    static java.util.Map<String, Double> refusedMeter(io.quantumtrader.streams.runtime.StreamsRuntime runtime) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        runtime.metrics().registry().find("qt.streams.node.records.counted").tag("node", "price-band").counters()
+                .forEach(c -> out.put(c.getId().getTag("reason"), c.count()));
+        return out;
+    }
+
+    /** The refusal counter is registered at 0 for every reason when the task starts, so its first count shows to {@code rate()}. */
+    @Test
+    void theRefusalMeterIsRegisteredAtZeroForEveryReason() {
+        java.util.Map<String, Double> metered = new java.util.TreeMap<>();
+        TradingFixtures.runOnRedis(REDIS, RiskRules.defaults(), TradingFixtures.realTicks(200), "band-zero",
+                runtime -> metered.putAll(refusedMeter(runtime)));
+        assertThat(metered).isEqualTo(java.util.Map.of("price_band", 0.0, "price_band_unconfirmed", 0.0));
+    }
+
     @Test
     void thePipelineRefusesTheSamePrintsAsTheReferenceAndTradesTheSame() throws Exception {
         List<PriceTick> ticks = withBadPrints();
@@ -62,7 +79,8 @@ class PriceBandDifferentialTest {
             rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
         }
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE).resetDaily(true);
-        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band");
+        java.util.Map<String, Double> metered = new java.util.TreeMap<>();
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band", runtime -> metered.putAll(refusedMeter(runtime)));
         IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
 
         List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
@@ -71,6 +89,8 @@ class PriceBandDifferentialTest {
         assertThat(refused).filteredOn(r -> r.reason().equals("price_band_unconfirmed")).extracting(RefusedTick::tick)
                 .as("the erroneous print no print decided within the hold").hasSize(1).isEqualTo(reference.unconfirmedTicks);
         assertThat(refused).hasSize(4);
+        assertThat(metered).as("qt.streams.node.records.counted{node=price-band} by reason")
+                .isEqualTo(java.util.Map.of("price_band", 3.0, "price_band_unconfirmed", 1.0));
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
 
         IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),

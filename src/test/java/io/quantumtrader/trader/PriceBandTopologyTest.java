@@ -160,6 +160,8 @@ class PriceBandTopologyTest {
             driver.endInput(QuantumTraderTopology.TICKS);
             var refused = driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
             assertThat(refused.readValuesToList()).as("held").isEmpty();
+            assertThat(driver.countedRecords()).as("the refusal meter, at 0 before the first refusal")
+                    .containsEntry("price-band|price_band", 0L).containsEntry("price-band|price_band_unconfirmed", 0L);
             driver.advanceWallClockTime(java.time.Duration.ofMinutes(4));
             assertThat(refused.readValuesToList()).as("still held after 4 minutes").isEmpty();
             driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
@@ -172,6 +174,8 @@ class PriceBandTopologyTest {
             io.quantumtrader.streams.state.KeyValueStore<String, io.quantumtrader.trader.market.PriceBand.State> band =
                     driver.getKeyValueStore("price-band");
             assertThat(band.get(last.symbol()).held()).isEmpty();
+            assertThat(driver.countedRecords()).containsEntry("price-band|price_band_unconfirmed", 1L)
+                    .containsEntry("price-band|price_band", 0L);
         }
     }
 
