@@ -551,6 +551,20 @@ public final class IndependentReference {
                 positions.put(p.symbol, p);
                 open++;
                 gross += f.price() * f.size();
+            } else if (p != null && f.size() < p.size - 5e-7) {
+                // part of the position closed (hard de-risk's reduction): its share of the entry fee goes with it
+                double share = f.size() / p.size;
+                double entryFee = p.fee * share;
+                double fees = entryFee + f.feeUsd();
+                double pnl = Math.round(((f.price() - p.entry) * f.size() * (p.direction == Direction.LONG ? 1 : -1) - fees) * 100) / 100.0;
+                equity += pnl;
+                peak = Math.max(peak, equity);
+                gross = Math.max(0, gross - p.entry * f.size());
+                p.size -= f.size();
+                p.fee -= entryFee;
+                p.closing = false;
+                closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, f.size(), p.entry, f.price(), pnl,
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
             } else if (p != null) {
                 positions.remove(p.symbol);
                 double fees = p.fee + f.feeUsd();
@@ -608,17 +622,52 @@ public final class IndependentReference {
                 : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
                 : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
                 : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
-                : "HARD_DERISK".equals(deRisk) && gross - closingNotional() > equity * rules.capPct / 100 ? ExitReason.DERISK_REDUCE
                 : null;
+        double size = p.size;
+        if (reason == null && "HARD_DERISK".equals(deRisk)) {
+            size = reduction(p);
+            reason = size > 0 ? ExitReason.DERISK_REDUCE : null;
+        }
         if (reason != null) {
             p.closing = true;
-            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0,
+            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, size, 0,
                     reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0));
         }
     }
 
-    private double closingNotional() {
-        return positions.values().stream().filter(q -> q.closing).mapToDouble(q -> q.entry * q.size).sum();
+    /**
+     * Hard de-risk reduces the book to the gross cap (docs/TRADING-PIPELINE.md "De-risk states"): the entry notional
+     * above the cap, less what exit orders already close, is taken from the largest open position first (ties: by
+     * symbol), then the next; {@code p} closes its share, in whole 0.000001 units rounded up, all of it when less than
+     * half a unit would be left.
+     */
+    private double reduction(Pos p) {
+        double closing = 0;
+        for (Order o : orders.values()) {
+            Pos q = positions.get(o.symbol);
+            if (!o.entry && q != null) {
+                closing += q.entry * Math.min(o.size, q.size);
+            }
+        }
+        double over = gross - closing - equity * rules.capPct / 100;
+        if (over <= 0) {
+            return 0;
+        }
+        List<Pos> book = new ArrayList<>(positions.values().stream().filter(q -> !q.closing).toList());
+        book.sort((x, y) -> x.entry * x.size != y.entry * y.size ? Double.compare(y.entry * y.size, x.entry * x.size)
+                : x.symbol.compareTo(y.symbol));
+        for (Pos q : book) {
+            double take = Math.max(0, Math.min(q.entry * q.size, over));
+            if (q == p) {
+                if (take <= 0) {
+                    return 0;
+                }
+                double units = Math.ceil(take / q.entry * 1_000_000 - 1e-6) / 1_000_000;
+                return units >= q.size - 5e-7 ? q.size : units;
+            }
+            over -= take;
+        }
+        return 0;
     }
 
     // ---- the account's UTC day ---------------------------------------------------------------------------------------
