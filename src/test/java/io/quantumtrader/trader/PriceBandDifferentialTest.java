@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The price band on Redis against {@link IndependentReference}'s own model of it: 30,000 real Bitstamp ticks with
- * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down that
- * confirm each other, after which the real ticks' return is itself held for one print, and one 50 % down before the
+ * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down a
+ * millisecond apart that confirm each other, two prints 50 % down in one instant that do not, after which the real ticks' return is itself held for one print, and one 50 % down before the
  * real ticks' longest pause, 21 minutes: no print decides it within the 5-minute hold), with the rules of
  * config/risk-rules.yaml: the same refused prints, fills, closes, daily P&amp;L, kill switch activations and de-risk
  * changes. The reference without the band must differ (the comparison can fail).
@@ -32,23 +32,24 @@ class PriceBandDifferentialTest {
         REDIS.close();
     }
 
-    /** @return the real ticks with prints at {@code factor} × the price of the tick they follow, at its time */
+    /** @return the real ticks with prints at a factor × the price of the tick they follow, at its time or just after */
     static List<PriceTick> withBadPrints() {
         List<PriceTick> real = TradingFixtures.realTicks(30_000);
         List<PriceTick> out = new ArrayList<>();
         for (int i = 0; i < real.size(); i++) {
             PriceTick t = real.get(i);
             out.add(t);
-            double[] factors = switch (i) {
-                case 3_000 -> new double[]{0.01};
-                case 9_000 -> new double[]{5};
-                case 5_814 -> new double[]{0.5};   // the next real print comes 1,282 s later
-                case 15_000 -> new double[]{0.7};
-                case 21_000 -> new double[]{0.88, 0.881};
-                default -> new double[0];
+            double[][] prints = switch (i) {   // {factor, ms after the real tick}
+                case 3_000 -> new double[][]{{0.01, 0}};
+                case 5_814 -> new double[][]{{0.5, 0}};   // the next real print comes 1,282 s later
+                case 9_000 -> new double[][]{{5, 0}};
+                case 15_000 -> new double[][]{{0.7, 0}};
+                case 18_000 -> new double[][]{{0.5, 0}, {0.501, 0}};   // one bad order's two fills, one instant
+                case 21_000 -> new double[][]{{0.88, 0}, {0.881, 1}};   // a gap, confirmed a millisecond later
+                default -> new double[0][];
             };
-            for (double f : factors) {
-                out.add(new PriceTick(t.symbol(), Math.round(t.price() * f * 100) / 100.0, 0.5, t.timestamp()));
+            for (double[] p : prints) {
+                out.add(new PriceTick(t.symbol(), Math.round(t.price() * p[0] * 100) / 100.0, 0.5, t.timestamp() + (long) p[1]));
             }
         }
         return out;
@@ -85,12 +86,12 @@ class PriceBandDifferentialTest {
 
         List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
         assertThat(refused).filteredOn(r -> r.reason().equals("price_band")).extracting(RefusedTick::tick)
-                .as("the three erroneous prints the next print refused, not the gap").hasSize(3).isEqualTo(reference.refusedTicks);
+                .as("the five erroneous prints the next print refused, not the gap").hasSize(5).isEqualTo(reference.refusedTicks);
         assertThat(refused).filteredOn(r -> r.reason().equals("price_band_unconfirmed")).extracting(RefusedTick::tick)
                 .as("the erroneous print no print decided within the hold").hasSize(1).isEqualTo(reference.unconfirmedTicks);
-        assertThat(refused).hasSize(4);
+        assertThat(refused).hasSize(6);
         assertThat(metered).as("qt.streams.node.records.counted{node=price-band} by reason")
-                .isEqualTo(java.util.Map.of("price_band", 3.0, "price_band_unconfirmed", 1.0));
+                .isEqualTo(java.util.Map.of("price_band", 5.0, "price_band_unconfirmed", 1.0));
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
 
         IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),

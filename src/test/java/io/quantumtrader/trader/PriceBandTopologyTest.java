@@ -181,10 +181,11 @@ class PriceBandTopologyTest {
 
     @Test
     void aGenuineGapConfirmedByTheNextPrintReachesEveryStage() {
-        // the market gaps 12 % down for two prints at the same millisecond: the first is held, the second confirms it
+        // the market gaps 12 % down for two prints a millisecond apart: the first is held, the second confirms it
         PriceTick at = real.get(badAfter);
         PriceTick gap = new PriceTick(at.symbol(), at.price() * 0.88, 0.5, at.timestamp());
-        PriceTick confirm = new PriceTick(at.symbol(), at.price() * 0.881, 0.5, at.timestamp());
+        PriceTick confirm = new PriceTick(at.symbol(), at.price() * 0.881, 0.5, at.timestamp() + 1);
+        assertThat(real.get(badAfter + 1).timestamp()).isGreaterThan(confirm.timestamp());
         List<PriceTick> ticks = withAfter(badAfter, gap, confirm);
         Run on = run(RiskRules.defaults(), ticks);
         Run off = run(RiskRules.defaults().withPriceBand(0, 1), ticks);

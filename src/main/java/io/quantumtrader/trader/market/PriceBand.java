@@ -22,6 +22,10 @@ import java.util.Locale;
  *       (the market moved: a genuine gap), it confirms the held print — after {@link #confirmations} such prints the
  *       held prints are accepted, in their order, and the last becomes the reference; outside both, the held prints are
  *       refused and this one is held in turn (a new suspect level).</li>
+ *   <li>a confirmation must come at a later trade time than the first held print: a print at the held level in the
+ *       same instant (the same millisecond) is held with it but confirms nothing. One erroneous order that trades
+ *       against several resting orders prints several trades in one instant, at the same wrong level; they are one
+ *       event, and without this rule two of them confirmed each other (found in review, 2026-12-06).</li>
  * </ul>
  * A print within the band of both levels counts as the old level's: the filter errs on keeping the known price.
  *
@@ -45,7 +49,8 @@ import java.util.Locale;
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
  *                      accepted, no state kept)
- * @param confirmations prints within the band of a held print, outside the reference's, that accept it (&ge; 1)
+ * @param confirmations prints within the band of a held print, outside the reference's, at a later trade time than
+ *                      it, that accept it (&ge; 1)
  * @param holdMs        how long a held print waits for the prints that decide it, ms of trade time (&gt; 0)
  */
 public record PriceBand(double pct, int confirmations, long holdMs) {
@@ -189,7 +194,8 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
         if (within(suspect.price(), suspect.timestamp(), tick)) {
             List<PriceTick> held = new ArrayList<>(state.held());
             held.add(tick);
-            return held.size() > confirmations
+            long confirming = held.stream().filter(t -> t.timestamp() > suspect.timestamp()).count();
+            return confirming >= confirmations
                     ? accept(tick, held, List.of())
                     : new Step(new State(state.reference(), state.referenceAt(), held), List.of(), List.of());
         }

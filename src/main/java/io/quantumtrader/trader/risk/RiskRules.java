@@ -36,8 +36,8 @@ import java.io.InputStream;
  *                            square root of the minutes since) is held as suspect until the next print(s) confirm it,
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
- * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print accept it
- *                            as the new level (default 1, at least 1)
+ * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later
+ *                            trade time than it, accept it as the new level (default 1, at least 1)
  * @param priceBandHoldSeconds how long a suspect print waits for the prints that decide it, seconds of trade time; then
  *                            it is refused ({@code market.tick.refused}, reason {@code price_band_unconfirmed})
  *                            (default 300, at least 1; {@link io.quantumtrader.trader.market.PriceBand#DEFAULT_HOLD_MS})

@@ -79,6 +79,24 @@ class PriceBandTest {
         assertThat(bounced.refused).extracting(r -> r.tick().price()).containsExactly(850.0, 845.0);
     }
 
+    /**
+     * Two erroneous prints at one wrong level in the same instant (one bad order's two fills) do not confirm each other:
+     * the next print, back at the old level, refuses both. A print at the new level a moment later confirms them.
+     */
+    @Test
+    void printsAtTheHeldLevelInTheSameInstantDoNotConfirmIt() {
+        Tape tape = new Tape(BAND).print(1_000, 0).print(10, 1).print(10.01, 1);
+        assertThat(tape.accepted).as("the second print of the instant confirms nothing").containsExactly(1_000.0);
+        assertThat(tape.state.held()).extracting(PriceTick::price).containsExactly(10.0, 10.01);
+        tape.print(1_001, 2);
+        assertThat(tape.accepted).containsExactly(1_000.0, 1_001.0);
+        assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(10.0, 10.01);
+
+        Tape gap = new Tape(BAND).print(1_000, 0).print(850, 1).print(851, 1).print(849, 2);
+        assertThat(gap.accepted).as("confirmed by the print of a later instant").containsExactly(1_000.0, 850.0, 851.0, 849.0);
+        assertThat(gap.refused).isEmpty();
+    }
+
     @Test
     void aPrintOutsideBothLevelsRefusesTheHeldOneAndIsHeldInTurn() {
         Tape tape = new Tape(BAND).print(1_000, 0).print(10, 1).print(5_000, 2);
@@ -143,7 +161,8 @@ class PriceBandTest {
     /**
      * The default band (config/risk-rules.yaml: 10 %, one confirmation) on the 100,000 real Bitstamp trades: every print
      * passes at once, none held, none refused (the largest move between two prints is 6.78 %), so the candles and the
-     * replay's trades are what they were without the band. At 5 % it would hold that print (and the next confirms it).
+     * replay's trades are what they were without the band. At 5 % it would hold that print and the next of the same
+     * second (one event), and the first print of the next second confirms them.
      */
     @Test
     void theDefaultBandPassesEveryRealPrintAtOnce() throws Exception {
@@ -169,7 +188,8 @@ class PriceBandTest {
             held += step.accepted().isEmpty() ? 1 : 0;
         }
         assertThat(tight.refused).isEmpty();
-        assertThat(held).as("held at 5 %%: 955.23 -> 1,020.00 on 2013-12-01").isEqualTo(1);
+        assertThat(held).as("held at 5 %%: 955.23 -> 1,020.00 on 2013-12-01 and the 1,020.00 of the same second, confirmed"
+                + " by the 1,020.00 of the next").isEqualTo(2);
     }
 
     @Test
