@@ -179,6 +179,34 @@ class PriceBandTopologyTest {
         }
     }
 
+    /**
+     * A suspect print whose symbol stops printing while another symbol of its partition goes on: the partition's stream
+     * time passes the end of the hold and the stream-time punctuation refuses it unconfirmed — no wall-clock time passes.
+     */
+    @Test
+    void aHeldPrintIsRefusedUnconfirmedWhenTheStreamTimeOfItsPartitionPassesTheHold() {
+        long t0 = real.get(0).timestamp();
+        List<PriceTick> ticks = new ArrayList<>(List.of(new PriceTick("BTC-USD", 1_000, 1, t0),
+                new PriceTick("BTC-USD", 10, 1, t0 + 1_000)));
+        for (int i = 0; i <= 5; i++) {
+            ticks.add(new PriceTick("ETH-USD", 40 + i * 0.01, 1, t0 + 2_000 + i * 60_000L));
+        }
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(),
+                RiskRules.defaults()))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            var refused = driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+            ticks.subList(0, 7).forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            assertThat(refused.readValuesToList()).as("4 min 1 s after the suspect print: still held").isEmpty();
+            PriceTick last = ticks.get(7);   // ETH at t0 + 5 min 2 s: past the hold's end, t0 + 5 min 1 s
+            in.pipeInput(last.symbol(), last, last.timestamp());
+            assertThat(refused.readValuesToList()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+                assertThat(r.tick().price()).isEqualTo(10);
+                assertThat(r.refusedAt()).isEqualTo(t0 + 1_000 + 300_000);
+            });
+        }
+    }
+
     @Test
     void aGenuineGapConfirmedByTheNextPrintReachesEveryStage() {
         // the market gaps 12 % down for two prints a millisecond apart: the first is held, the second confirms it
