@@ -7,11 +7,9 @@ import io.quantumtrader.trader.events.PositionUpdate;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The portfolio at the end of a replay, from the pipeline's streams: positions still open (their last
@@ -54,11 +52,12 @@ public record ReplayPortfolio(List<OpenPosition> openPositions, Reconciliation r
     /** @return open positions and the reconciliation of these streams' contents */
     public static ReplayPortfolio of(double startingEquity, List<OrderFilled> fills, List<PositionUpdate> updates,
                                      List<PositionClosed> closed) {
-        Set<String> closedIds = new HashSet<>();
-        closed.forEach(c -> closedIds.add(c.positionId()));
+        // a position is open at the end when its symbol has an open quantity (an exit fill of part of it — HARD_DERISK's
+        // reduction to the cap — leaves the rest open under the same position id); its latest update is its state
         Map<String, PositionUpdate> last = new LinkedHashMap<>();
-        updates.forEach(u -> last.put(u.positionId(), u));
+        updates.forEach(u -> last.put(u.symbol(), u));
         Map<String, Double> openFees = new LinkedHashMap<>();
+        Map<String, Double> openSize = new LinkedHashMap<>();
         double cash = 0;
         for (OrderFilled f : fills) {
             boolean buy = (f.direction() == Direction.LONG) == (f.purpose() == OrderFilled.Purpose.ENTRY);
@@ -67,15 +66,24 @@ public record ReplayPortfolio(List<OpenPosition> openPositions, Reconciliation r
             // merged into the symbol's open position, so fees are kept per symbol until the exit fill
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                 openFees.merge(f.symbol(), f.feeUsd(), Double::sum);
-            } else {
-                openFees.remove(f.symbol());
+                openSize.merge(f.symbol(), f.size(), Double::sum);
+            } else {   // the entry fees leave with the quantity closed, pro rata
+                double size = openSize.getOrDefault(f.symbol(), 0.0);
+                double rest = size - f.size();
+                if (rest > io.quantumtrader.trader.risk.CapReduction.SIZE_STEP / 2) {
+                    openFees.computeIfPresent(f.symbol(), (s, fees) -> fees * rest / size);
+                    openSize.put(f.symbol(), rest);
+                } else {
+                    openFees.remove(f.symbol());
+                    openSize.remove(f.symbol());
+                }
             }
         }
         List<OpenPosition> open = new ArrayList<>();
         double unrealized = 0;
         double marked = 0;
         for (PositionUpdate u : last.values()) {
-            if (closedIds.contains(u.positionId())) {
+            if (!openSize.containsKey(u.symbol())) {
                 continue;
             }
             double sign = u.direction() == Direction.LONG ? 1 : -1;

@@ -279,7 +279,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         }
         out.printf("late ticks dropped   %,d%n", droppedLate);
         out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
-        out.printf("refused (price band) %,d (%s: prints no stage saw, reason price_band)%n",
+        out.printf("refused (price band) %,d (%s: prints no stage saw, reasons price_band, price_band_unconfirmed)%n",
                 eventsPerStream.getOrDefault(QuantumTraderTopology.REFUSED_TICKS, 0L), QuantumTraderTopology.REFUSED_TICKS);
         out.printf("commits              %,d%n", commits);
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);

@@ -11,12 +11,14 @@ import io.quantumtrader.trader.exit.ExitBrain;
 import io.quantumtrader.trader.position.Position;
 import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.CapReduction;
 import io.quantumtrader.trader.risk.RiskRules;
 
 /**
  * Exit brain: checks the symbol's open position, joined to each of its ticks from the {@code open-positions} table
- * ({@link ExitBrain}); in HARD_DERISK with the gross
- * exposure above the cap it also closes the position ({@code DERISK_REDUCE}); an exit order fills on the next tick, a
+ * ({@link ExitBrain}); in HARD_DERISK with the gross exposure above the cap it also reduces the position — partially,
+ * the largest position first, so that the exposure comes down to the cap ({@link CapReduction}, {@code DERISK_REDUCE});
+ * an exit order fills on the next tick, a
  * take profit only at or beyond its target (an immediate-or-cancel limit order, {@code PaperVenue.limitNotReached}).
  */
 final class ExitBrainProcessor implements Processor<String, io.quantumtrader.trader.position.OpenPosition.AtTick, String, ExitDecision> {
@@ -43,16 +45,30 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
     }
 
     /**
-     * @return whether {@code p} must be closed to bring the account back under the gross exposure cap: the account is
-     *         in HARD_DERISK and the entry notional of its positions not already closing exceeds the cap (DESIGN §7)
+     * @return the size of {@code p} to close to bring the account down to the gross exposure cap (DESIGN §7 "reduce to
+     *         the cap"), 0 for none: the account is in HARD_DERISK, the entry notional of its positions less what pending
+     *         exit orders close exceeds the cap, and {@code p}'s share of that excess, largest position first
+     *         ({@link CapReduction})
      */
-    private boolean overCap(Account account, Position p) {
+    private double overCap(Account account, Position p) {
         if (p.closing() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
-            return false;
+            return 0;
         }
-        double closing = positions.all().values().stream().filter(Position::closing)
-                .mapToDouble(q -> q.entryPrice() * q.size()).sum();
-        return io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing);
+        java.util.Map<String, Position> open = positions.all();
+        double closing = 0;
+        for (PendingOrder o : orders.all().values()) {
+            Position q = open.get(o.symbol());
+            if (o.purpose() == OrderFilled.Purpose.EXIT && q != null) {
+                closing += q.entryPrice() * Math.min(o.size(), q.size());
+            }
+        }
+        if (!io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing)) {
+            return 0;
+        }
+        double excess = account.grossExposureUsd() - closing - account.equityUsd() * rules.grossExposureCapPct() / 100;
+        java.util.Map<String, Double> notionals = new java.util.HashMap<>();
+        open.values().stream().filter(q -> !q.closing()).forEach(q -> notionals.put(q.symbol(), q.entryPrice() * q.size()));
+        return CapReduction.closeSize(CapReduction.closeUsd(excess, notionals, p.symbol()), p.entryPrice(), p.size());
     }
 
     @Override
@@ -61,14 +77,17 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
         boolean kill = account.killSwitch();
         Position p = r.value().position();   // from the ticks x open-positions join: the symbol's position, or null
         if (p != null) {
-            brain.check(p, r.value().tick(), kill, regimes.get(r.key()))
-                    .or(() -> overCap(account, p) ? java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),
-                            io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp()))
-                            : java.util.Optional.empty())
-                    .ifPresent(d -> {
+            java.util.Optional<ExitDecision> decision = brain.check(p, r.value().tick(), kill, regimes.get(r.key()));
+            double reduce = decision.isPresent() ? 0 : overCap(account, p);
+            if (reduce > 0) {
+                decision = java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),
+                        io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp()));
+            }
+            double size = reduce > 0 ? reduce : p.size();   // HARD_DERISK's share of the position, or all of it
+            decision.ifPresent(d -> {
                 positions.put(p.symbol(), p.closingNow());
                 PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
-                        p.direction(), OrderFilled.Purpose.EXIT, p.size(), 0,
+                        p.direction(), OrderFilled.Purpose.EXIT, size, 0,
                         // a take profit is a limit order at the target (PaperVenue.limitNotReached)
                         d.reason() == io.quantumtrader.trader.events.ExitReason.TAKE_PROFIT ? p.takeProfit() : 0,
                         d.reason().name(),

@@ -22,7 +22,8 @@ import java.util.List;
 
 /**
  * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
- * them from exit fills, books realized P&amp;L in the account, marks the open position of the tick's own symbol
+ * them from exit fills (an exit fill smaller than the position — HARD_DERISK's reduction to the cap — closes that part:
+ * a {@code position.closed} of the part, its share of the entry fees, the rest stays open), books realized P&amp;L in the account, marks the open position of the tick's own symbol
  * ({@code tick().symbol()}, not the record key: a tick keyed by another symbol marks no other position) at the tick's
  * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
  * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
@@ -70,6 +71,19 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             } else {
                 Position p = positions.get(f.symbol());
                 if (p == null) {
+                    continue;
+                }
+                if (f.size() < p.size() - io.quantumtrader.trader.risk.CapReduction.SIZE_STEP / 2) {   // a partial close
+                    double fraction = f.size() / p.size();
+                    double entryFee = p.entryFeeUsd() * fraction;
+                    double fees = entryFee + f.feeUsd();
+                    double sign = p.direction() == io.quantumtrader.trader.events.Direction.LONG ? 1 : -1;
+                    double pnl = Math.round(((f.price() - p.entryPrice()) * f.size() * sign - fees) * 100) / 100.0;
+                    positions.put(f.symbol(), p.reduced(f.size(), entryFee));
+                    a = a.reduced(p.entryPrice() * f.size(), pnl, p.markedUsd() * fraction);
+                    closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), f.size(), p.entryPrice(),
+                            f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
+                            f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
                     continue;
                 }
                 positions.delete(f.symbol());

@@ -2,19 +2,45 @@ package io.quantumtrader.trader;
 
 import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
+import io.quantumtrader.streams.processor.PunctuationType;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.events.RefusedTick;
 import io.quantumtrader.trader.market.PriceBand;
 
+import java.time.Duration;
+import java.util.Map;
+
 /**
  * The price band on the tick path ({@link PriceBand}), keyed by symbol: its state (reference price, held prints) is
  * the {@code price-band} store of the market-data task that owns the symbol's partition. Forwards one
  * {@link Verdict} per print decided: accepted prints (a held one released by its confirmation keeps its own trade time
- * as the record's timestamp, before the confirming print) and refused ones (timestamped by the print that decided).
+ * as the record's timestamp, before the confirming print) and refused ones (timestamped by the print that decided, or
+ * by the end of the hold for one refused unconfirmed).
+ *
+ * <p>A held print's hold ({@link PriceBand#holdMs}) runs out in trade time, decided by two punctuations:
+ * <ul>
+ *   <li>stream time ({@value #STREAM_TIME_INTERVAL_MS} ms): once the partition's stream time — any symbol's prints —
+ *       is past a held print's deadline, it is refused unconfirmed. Stream time, not the clock, so that a replay gives
+ *       the same refusals at any speed, as the band itself works in trade time; the symbol's own next print decides
+ *       the same way ({@link PriceBand#apply});</li>
+ *   <li>wall-clock time, the fallback when the partition's feed has gone quiet (its stream time stands still: the
+ *       symbol was the last to print, or the market closed): once this task has processed no print for
+ *       {@link PriceBand#holdMs} of wall-clock time, every print still held is refused unconfirmed. Without it the last
+ *       print of a quiet feed stayed held for ever. A replay that stalls that long refuses its held prints too.</li>
+ * </ul>
+ * Either way the refusal is the same {@link RefusedTick} (refused at the held print's trade time + the hold).
+ *
+ * <p>Every refusal is also counted by reason ({@link PriceBand#REASONS}) in the meter
+ * {@code qt.streams.node.records.counted{node="price-band", reason}}, registered at 0 when the task starts.
  */
 final class PriceBandProcessor implements Processor<String, PriceTick, String, PriceBandProcessor.Verdict> {
+
+    /** How often stream time is checked for held prints whose hold ran out, ms of stream time. */
+    static final long STREAM_TIME_INTERVAL_MS = 1_000;
+    /** How often the wall clock is checked for a quiet feed, ms. */
+    static final long WALL_CLOCK_INTERVAL_MS = 1_000;
 
     /**
      * One print's verdict: exactly one of the two is set.
@@ -28,6 +54,8 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     private final PriceBand band;
     private ProcessorContext<String, Verdict> ctx;
     private KeyValueStore<String, PriceBand.State> states;
+    /** Wall-clock time of the last print processed (or of the first check after start), epoch ms. */
+    private long lastPrintWallMs = Long.MIN_VALUE;
 
     PriceBandProcessor(PriceBand band) {
         this.band = band;
@@ -37,6 +65,11 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     public void init(ProcessorContext<String, Verdict> c) {
         ctx = c;
         states = c.getStateStore("price-band");
+        c.declareCounts(PriceBand.REASONS);
+        if (band.enabled()) {
+            c.schedule(Duration.ofMillis(STREAM_TIME_INTERVAL_MS), PunctuationType.STREAM_TIME, this::expire);
+            c.schedule(Duration.ofMillis(WALL_CLOCK_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::expireWhenQuiet);
+        }
     }
 
     @Override
@@ -45,14 +78,39 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
             ctx.forward(r.withValue(new Verdict(r.value(), null)));
             return;
         }
+        lastPrintWallMs = ctx.currentSystemTimeMs();
         PriceBand.Step step = band.apply(states.get(r.key()), r.value());
         states.put(r.key(), step.state());
         for (RefusedTick refused : step.refused()) {
+            ctx.count(refused.reason());
             ctx.forward(r.withValue(new Verdict(null, refused)));
         }
         for (PriceTick t : step.accepted()) {
             ctx.forward(t == r.value() ? r.withValue(new Verdict(t, null))
                     : r.withValue(new Verdict(t, null)).withTimestamp(t.timestamp()));
+        }
+    }
+
+    /** Refuses the held prints whose hold ran out by {@code streamTimeMs}. */
+    private void expire(long streamTimeMs) {
+        for (Map.Entry<String, PriceBand.State> e : states.all().entrySet()) {
+            PriceBand.Step step = band.expire(e.getValue(), streamTimeMs);
+            if (!step.refused().isEmpty()) {
+                states.put(e.getKey(), step.state());
+                for (RefusedTick refused : step.refused()) {
+                    ctx.count(refused.reason());
+                    ctx.forward(new Record<>(e.getKey(), new Verdict(null, refused), refused.refusedAt(), null, null));
+                }
+            }
+        }
+    }
+
+    /** Refuses every held print once no print came for the hold, in wall-clock time ({@code nowMs}, epoch ms). */
+    private void expireWhenQuiet(long nowMs) {
+        if (lastPrintWallMs == Long.MIN_VALUE) {
+            lastPrintWallMs = nowMs;
+        } else if (nowMs - lastPrintWallMs >= band.holdMs()) {
+            expire(Long.MAX_VALUE);
         }
     }
 }

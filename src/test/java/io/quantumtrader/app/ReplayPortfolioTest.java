@@ -46,4 +46,25 @@ class ReplayPortfolioTest {
         List<PositionUpdate> replaced = List.of(new PositionUpdate("p2", "A", Direction.LONG, 2, 110, 120, 20, 2));
         assertThat(ReplayPortfolio.of(100_000, fills, replaced, closed).reconciliation().reconciled()).isFalse();
     }
+
+    /** HARD_DERISK's reduction to the cap closes part of a position: the rest is open, with the rest of its entry fee. */
+    @Test
+    void aPartlyClosedPositionStaysOpenWithTheRestOfItsEntryFee() {
+        List<OrderFilled> fills = List.of(
+                fill("p1", "A", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 100, 1),
+                new OrderFilled("f-p1-reduce", null, "p1", "A", Direction.LONG, OrderFilled.Purpose.EXIT, 7, 90, 0.63, 0, 1,
+                        0, 0, ExitReason.DERISK_REDUCE));
+        // (90 - 100) x 7 - (0.70 of the entry fee + 0.63) = -71.33
+        List<PositionClosed> closed = List.of(new PositionClosed("p1", "paper", "A", Direction.LONG, 7, 100, 90, -71.33, 1.33, 1,
+                ExitReason.DERISK_REDUCE, 0, 1, 99_928.67));
+        List<PositionUpdate> marks = List.of(new PositionUpdate("p1", "A", Direction.LONG, 10, 100, 90, -100, 1),
+                new PositionUpdate("p1", "A", Direction.LONG, 3, 100, 95, -15, 2));
+        ReplayPortfolio p = ReplayPortfolio.of(100_000, fills, marks, closed);
+        assertThat(p.openPositions()).singleElement().satisfies(o -> {
+            assertThat(o.quantity()).isEqualTo(3.0);
+            assertThat(o.unrealizedPnl()).isEqualTo(-15.0);
+        });
+        assertThat(p.reconciliation().equityByPnlUsd()).isEqualTo(100_000 - 71.33 - 15 - 0.3);
+        assertThat(p.reconciliation().reconciled()).isTrue();
+    }
 }

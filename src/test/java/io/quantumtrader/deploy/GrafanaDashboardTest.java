@@ -161,7 +161,7 @@ class GrafanaDashboardTest {
                 "qt_streams_task_commit_seconds", "qt_streams_consumer_lag", "qt_streams_consumer_pending",
                 "qt_streams_consumer_oldest_pending_age_seconds", "qt_streams_backpressure_demand",
                 "qt_streams_backpressure_read_ahead", "qt_streams_backpressure_no_demand_seconds_total",
-                "qt_streams_deadlettered_total", "qt_streams_input_deleted_unread_total", "qt_streams_ingest_rejected_total", "qt_streams_records_dropped_total", "qt_streams_consumer_groups_recreated_total", "qt_streams_late_records_dropped_total", "qt_streams_task_restarts_total",
+                "qt_streams_deadlettered_total", "qt_streams_input_deleted_unread_total", "qt_streams_ingest_rejected_total", "qt_streams_records_dropped_total", "qt_streams_node_records_counted_total", "qt_streams_consumer_groups_recreated_total", "qt_streams_late_records_dropped_total", "qt_streams_task_restarts_total",
                 "qt_streams_health", "qt_streams_state");
     }
 

@@ -71,7 +71,7 @@ class MultiSymbolDifferentialTest {
                 "max-drawdown-pct: 50.0", "max-open-positions: 5", "gross-exposure-cap-pct: 60.0", "min-edge-score: 20",
                 "kill-switch-resets-daily: true", "allow-adds: true", "soft-derisk-drawdown-pct: 0", "hard-derisk-drawdown-pct: 2.0",
                 "soft-derisk-on-volatility-spike: false", "derisk-hysteresis-pct: 0.5", "price-band-pct: 10.0",
-                "price-band-confirmations: 1", "");
+                "price-band-confirmations: 1", "price-band-hold-seconds: 300", "");
         Path file = Files.createTempFile("tight-rules", ".yaml");
         Files.writeString(file, yaml);
         RiskRules rules;

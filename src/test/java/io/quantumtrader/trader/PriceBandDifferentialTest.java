@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The price band on Redis against {@link IndependentReference}'s own model of it: 30,000 real Bitstamp ticks with
- * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down that
- * confirm each other, after which the real ticks' return is itself held for one print), with the rules of
+ * erroneous prints and a genuine gap put in (one 99 % down, one 5× up, one 30 % down, two prints 12 % down a
+ * millisecond apart that confirm each other, two prints 50 % down in one instant that do not, after which the real ticks' return is itself held for one print, and one 50 % down before the
+ * real ticks' longest pause, 21 minutes: no print decides it within the 5-minute hold), with the rules of
  * config/risk-rules.yaml: the same refused prints, fills, closes, daily P&amp;L, kill switch activations and de-risk
  * changes. The reference without the band must differ (the comparison can fail).
  */
@@ -31,25 +32,44 @@ class PriceBandDifferentialTest {
         REDIS.close();
     }
 
-    /** @return the real ticks with prints at {@code factor} × the price of the tick they follow, at its time */
+    /** @return the real ticks with prints at a factor × the price of the tick they follow, at its time or just after */
     static List<PriceTick> withBadPrints() {
         List<PriceTick> real = TradingFixtures.realTicks(30_000);
         List<PriceTick> out = new ArrayList<>();
         for (int i = 0; i < real.size(); i++) {
             PriceTick t = real.get(i);
             out.add(t);
-            double[] factors = switch (i) {
-                case 3_000 -> new double[]{0.01};
-                case 9_000 -> new double[]{5};
-                case 15_000 -> new double[]{0.7};
-                case 21_000 -> new double[]{0.88, 0.881};
-                default -> new double[0];
+            double[][] prints = switch (i) {   // {factor, ms after the real tick}
+                case 3_000 -> new double[][]{{0.01, 0}};
+                case 5_814 -> new double[][]{{0.5, 0}};   // the next real print comes 1,282 s later
+                case 9_000 -> new double[][]{{5, 0}};
+                case 15_000 -> new double[][]{{0.7, 0}};
+                case 18_000 -> new double[][]{{0.5, 0}, {0.501, 0}};   // one bad order's two fills, one instant
+                case 21_000 -> new double[][]{{0.88, 0}, {0.881, 1}};   // a gap, confirmed a millisecond later
+                default -> new double[0][];
             };
-            for (double f : factors) {
-                out.add(new PriceTick(t.symbol(), Math.round(t.price() * f * 100) / 100.0, 0.5, t.timestamp()));
+            for (double[] p : prints) {
+                out.add(new PriceTick(t.symbol(), Math.round(t.price() * p[0] * 100) / 100.0, 0.5, t.timestamp() + (long) p[1]));
             }
         }
         return out;
+    }
+
+    /** @return the price band's refusals counted by the runtime's meter, by reason */
+    static java.util.Map<String, Double> refusedMeter(io.quantumtrader.streams.runtime.StreamsRuntime runtime) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        runtime.metrics().registry().find("qt.streams.node.records.counted").tag("node", "price-band").counters()
+                .forEach(c -> out.put(c.getId().getTag("reason"), c.count()));
+        return out;
+    }
+
+    /** The refusal counter is registered at 0 for every reason when the task starts, so its first count shows to {@code rate()}. */
+    @Test
+    void theRefusalMeterIsRegisteredAtZeroForEveryReason() {
+        java.util.Map<String, Double> metered = new java.util.TreeMap<>();
+        TradingFixtures.runOnRedis(REDIS, RiskRules.defaults(), TradingFixtures.realTicks(200), "band-zero",
+                runtime -> metered.putAll(refusedMeter(runtime)));
+        assertThat(metered).isEqualTo(java.util.Map.of("price_band", 0.0, "price_band_unconfirmed", 0.0));
     }
 
     @Test
@@ -60,23 +80,29 @@ class PriceBandDifferentialTest {
             rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
         }
         IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE).resetDaily(true);
-        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band");
+        java.util.Map<String, Double> metered = new java.util.TreeMap<>();
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band", runtime -> metered.putAll(refusedMeter(runtime)));
         IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
 
         List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
-        assertThat(refused).extracting(RefusedTick::reason).containsOnly("price_band");
-        assertThat(refused).extracting(RefusedTick::tick).as("the three erroneous prints, not the gap")
-                .hasSize(3).isEqualTo(reference.refusedTicks);
+        assertThat(refused).filteredOn(r -> r.reason().equals("price_band")).extracting(RefusedTick::tick)
+                .as("the five erroneous prints the next print refused, not the gap").hasSize(5).isEqualTo(reference.refusedTicks);
+        assertThat(refused).filteredOn(r -> r.reason().equals("price_band_unconfirmed")).extracting(RefusedTick::tick)
+                .as("the erroneous print no print decided within the hold").hasSize(1).isEqualTo(reference.unconfirmedTicks);
+        assertThat(refused).hasSize(6);
+        assertThat(metered).as("qt.streams.node.records.counted{node=price-band} by reason")
+                .isEqualTo(java.util.Map.of("price_band", 5.0, "price_band_unconfirmed", 1.0));
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
 
         IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),
                 referenceRules.riskPct(), referenceRules.dailyLossPct(), referenceRules.maxDrawdownPct(), referenceRules.maxOpen(),
                 referenceRules.capPct(), referenceRules.minEdge(), true, referenceRules.allowAdds(), referenceRules.softDrawdownPct(),
                 referenceRules.hardDrawdownPct(), referenceRules.softOnSpike(), referenceRules.hysteresisPct(),
-                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1));
+                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds()));
         ticks.forEach(noBand::onTick);
         noBand.end();
         assertThat(noBand.refusedTicks).isEmpty();
+        assertThat(noBand.unconfirmedTicks).isEmpty();
         assertThat(List.of(noBand.fills, noBand.killSwitchTimes)).as("without the band the bad prints trade")
                 .isNotEqualTo(List.of(reference.fills, reference.killSwitchTimes));
     }

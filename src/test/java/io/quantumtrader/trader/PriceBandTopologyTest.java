@@ -142,12 +142,78 @@ class PriceBandTopologyTest {
         assertThat(on.alerts()).as("the real ticks' kill switch alert, no other").isEqualTo(baseline.alerts());
     }
 
+    /**
+     * A suspect print that is its symbol's last, on a feed that then goes quiet, is refused unconfirmed once the task
+     * has processed no print for the hold (5 minutes of wall-clock time: stream time stands still without prints); it
+     * stayed held for ever before (found in review, 2026-12-06).
+     */
+    @Test
+    void aLastPrintHeldIsRefusedUnconfirmedOnceTheFeedIsQuietForTheHold() {
+        List<PriceTick> ticks = new ArrayList<>(real.subList(0, 200));
+        PriceTick last = ticks.get(ticks.size() - 1);
+        PriceTick suspect = new PriceTick(last.symbol(), Math.round(last.price()) / 100.0, 0.5, last.timestamp() + 1_000);
+        ticks.add(suspect);
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(),
+                RiskRules.defaults()))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
+            var refused = driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+            assertThat(refused.readValuesToList()).as("held").isEmpty();
+            assertThat(driver.countedRecords()).as("the refusal meter, at 0 before the first refusal")
+                    .containsEntry("price-band|price_band", 0L).containsEntry("price-band|price_band_unconfirmed", 0L);
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(4));
+            assertThat(refused.readValuesToList()).as("still held after 4 minutes").isEmpty();
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+            assertThat(refused.readValuesToList()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+                assertThat(r.tick()).isEqualTo(suspect);
+                assertThat(r.referencePrice()).isEqualTo(last.price());
+                assertThat(r.refusedAt()).isEqualTo(suspect.timestamp() + 300_000);
+            });
+            io.quantumtrader.streams.state.KeyValueStore<String, io.quantumtrader.trader.market.PriceBand.State> band =
+                    driver.getKeyValueStore("price-band");
+            assertThat(band.get(last.symbol()).held()).isEmpty();
+            assertThat(driver.countedRecords()).containsEntry("price-band|price_band_unconfirmed", 1L)
+                    .containsEntry("price-band|price_band", 0L);
+        }
+    }
+
+    /**
+     * A suspect print whose symbol stops printing while another symbol of its partition goes on: the partition's stream
+     * time passes the end of the hold and the stream-time punctuation refuses it unconfirmed — no wall-clock time passes.
+     */
+    @Test
+    void aHeldPrintIsRefusedUnconfirmedWhenTheStreamTimeOfItsPartitionPassesTheHold() {
+        long t0 = real.get(0).timestamp();
+        List<PriceTick> ticks = new ArrayList<>(List.of(new PriceTick("BTC-USD", 1_000, 1, t0),
+                new PriceTick("BTC-USD", 10, 1, t0 + 1_000)));
+        for (int i = 0; i <= 5; i++) {
+            ticks.add(new PriceTick("ETH-USD", 40 + i * 0.01, 1, t0 + 2_000 + i * 60_000L));
+        }
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(),
+                RiskRules.defaults()))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            var refused = driver.createOutputStream(QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+            ticks.subList(0, 7).forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            assertThat(refused.readValuesToList()).as("4 min 1 s after the suspect print: still held").isEmpty();
+            PriceTick last = ticks.get(7);   // ETH at t0 + 5 min 2 s: past the hold's end, t0 + 5 min 1 s
+            in.pipeInput(last.symbol(), last, last.timestamp());
+            assertThat(refused.readValuesToList()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+                assertThat(r.tick().price()).isEqualTo(10);
+                assertThat(r.refusedAt()).isEqualTo(t0 + 1_000 + 300_000);
+            });
+        }
+    }
+
     @Test
     void aGenuineGapConfirmedByTheNextPrintReachesEveryStage() {
-        // the market gaps 12 % down for two prints at the same millisecond: the first is held, the second confirms it
+        // the market gaps 12 % down for two prints a millisecond apart: the first is held, the second confirms it
         PriceTick at = real.get(badAfter);
         PriceTick gap = new PriceTick(at.symbol(), at.price() * 0.88, 0.5, at.timestamp());
-        PriceTick confirm = new PriceTick(at.symbol(), at.price() * 0.881, 0.5, at.timestamp());
+        PriceTick confirm = new PriceTick(at.symbol(), at.price() * 0.881, 0.5, at.timestamp() + 1);
+        assertThat(real.get(badAfter + 1).timestamp()).isGreaterThan(confirm.timestamp());
         List<PriceTick> ticks = withAfter(badAfter, gap, confirm);
         Run on = run(RiskRules.defaults(), ticks);
         Run off = run(RiskRules.defaults().withPriceBand(0, 1), ticks);

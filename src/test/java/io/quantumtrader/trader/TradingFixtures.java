@@ -172,6 +172,13 @@ final class TradingFixtures {
      */
     static String runOnRedis(io.quantumtrader.app.RedisConnection redis, io.quantumtrader.trader.risk.RiskRules rules,
                              List<PriceTick> ticks, String prefix) {
+        return runOnRedis(redis, rules, ticks, prefix, runtime -> { });
+    }
+
+    /** As {@link #runOnRedis(io.quantumtrader.app.RedisConnection, io.quantumtrader.trader.risk.RiskRules, List, String)}, {@code drained} seeing the runtime once it drained (its meters) */
+    static String runOnRedis(io.quantumtrader.app.RedisConnection redis, io.quantumtrader.trader.risk.RiskRules rules,
+                             List<PriceTick> ticks, String prefix,
+                             java.util.function.Consumer<io.quantumtrader.streams.runtime.StreamsRuntime> drained) {
         String ns = prefix + "-" + System.nanoTime();
         StreamCatalog catalog = catalog();
         try (io.quantumtrader.streams.runtime.StreamsRuntime runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(
@@ -181,6 +188,7 @@ final class TradingFixtures {
             runtime.start();
             publish(redis.template(), ns, catalog, ticks);
             org.assertj.core.api.Assertions.assertThat(runtime.awaitDrained(java.time.Duration.ofMinutes(3))).as("drained").isTrue();
+            drained.accept(runtime);
         }
         return ns;
     }

@@ -109,6 +109,15 @@ public final class StreamsMetrics {
     }
 
     /**
+     * Records a processor counted under a reason of its own ({@code ProcessorContext#count}), counted when their batch's
+     * commit landed; 0 registers the counter.
+     */
+    public void counted(String node, String reason, int count) {
+        Counter.builder(PREFIX + "node.records.counted").description("records a processor counted under a reason of its own (e.g. prints the price band refused), by node and reason")
+                .tags(common).tag("node", node).tag("reason", reason).register(registry).increment(count);
+    }
+
+    /**
      * Input entries refused at their source (DESIGN §2 "Hostile input"), committed to the dead-letter stream.
      *
      * @param reason the refusal reason tag, e.g. {@code future_event_time}

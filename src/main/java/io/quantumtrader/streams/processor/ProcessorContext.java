@@ -35,6 +35,23 @@ public interface ProcessorContext<KOut, VOut> {
     Cancellable schedule(java.time.Duration interval, PunctuationType type, Punctuator punctuator);
 
     /**
+     * Counts one of this processor's records under {@code reason} in the counter
+     * {@code qt.streams.node.records.counted{node, reason}}: for what a processor decides that the engine cannot see
+     * (e.g. prints a filter refused, by why). Counted when the commit of the batch lands, as the engine's own record
+     * counters: a record processed again after a failure is counted once.
+     *
+     * @param reason the {@code reason} tag: a short {@code snake_case} word from a fixed set ({@link #declareCounts})
+     */
+    void count(String reason);
+
+    /**
+     * Registers {@code qt.streams.node.records.counted{node, reason}} at 0 for each reason, so that the first
+     * {@link #count} shows to Prometheus' {@code rate()} (a series needs a sample before it). Call it from
+     * {@link Processor#init}.
+     */
+    void declareCounts(java.util.Set<String> reasons);
+
+    /**
      * @return this processor's stream time (largest event time it processed, each capped at its input entry's arrival
      *         + {@code IngestLimits.maxStreamTimeLead}), epoch ms; {@code Long.MIN_VALUE} before the first
      */

@@ -932,6 +932,10 @@ public final class StreamTask {
             metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
             counters.dropped.add(n);
         });
+        prepared.counted().forEach((nodeAndReason, n) -> {
+            int bar = nodeAndReason.indexOf('|');
+            metrics.counted(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
+        });
         counters.acknowledged.add(acked);
         counters.commits.increment();
         if (prepared == endOfInputCommit) {

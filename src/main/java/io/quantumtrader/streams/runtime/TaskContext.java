@@ -50,6 +50,10 @@ final class TaskContext implements TaskOutput {
     /** Records stages dropped in this batch, by {@code <node>|<reason>} ({@link #recordDropped}). */
     private final Map<String, Integer> dropped = new HashMap<>();
     private final Map<String, Integer> rejections = new HashMap<>();
+    /** Records processors counted in this batch, by {@code <node>|<reason>} ({@link #recordCounted}). */
+    private final Map<String, Integer> counted = new HashMap<>();
+    /** The keys of {@link #counted} the record being processed counted (undone if it is aborted). */
+    private final List<String> countedByRecord = new java.util.ArrayList<>();
     private final DedupeCache dedupe;
     /** Output stream keys by stream and partition, and {@code source} attributes by sink node (made once). */
     private final Map<String, String[]> streamKeys = new HashMap<>();
@@ -93,6 +97,8 @@ final class TaskContext implements TaskOutput {
         late = 0;
         dropped.clear();
         rejections.clear();
+        counted.clear();
+        countedByRecord.clear();
     }
 
     @Override
@@ -186,7 +192,7 @@ final class TaskContext implements TaskOutput {
      */
     record PreparedCommit(CommitBatch batch, long previousCommit, int entries, int outputs, int deadLetters,
                           int duplicates, Map<String, Integer> rejections, io.quantumtrader.streams.redis.DedupeWindow dedupe,
-                          int late, Map<String, Integer> dropped) {
+                          int late, Map<String, Integer> dropped, Map<String, Integer> counted) {
     }
 
     /**
@@ -208,7 +214,7 @@ final class TaskContext implements TaskOutput {
         }
         return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters, duplicates, Map.copyOf(rejections),
                 new io.quantumtrader.streams.redis.DedupeWindow(dedupeKey, dedupe.floorMs(), limits.dedupeMaxIds()),
-                late, Map.copyOf(dropped));
+                late, Map.copyOf(dropped), Map.copyOf(counted));
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {
@@ -246,6 +252,19 @@ final class TaskContext implements TaskOutput {
     @Override
     public void recordDropped(String node, String reason) {
         dropped.merge(node + "|" + reason, 1, Integer::sum);
+    }
+
+    /** Counted when the batch's commit lands ({@code qt.streams.node.records.counted{node, reason}}). */
+    @Override
+    public void recordCounted(String node, String reason) {
+        String key = node + "|" + reason;
+        counted.merge(key, 1, Integer::sum);
+        countedByRecord.add(key);
+    }
+
+    @Override
+    public void declareCounted(String node, String reason) {
+        metrics.counted(node, reason, 0);
     }
 
     @Override
@@ -365,6 +384,7 @@ final class TaskContext implements TaskOutput {
 
     @Override
     public void beginRecord() {
+        countedByRecord.clear();
         for (CachedKeyValueStore<?, ?> s : stores.values()) {
             s.beginRecord();
         }
@@ -372,6 +392,8 @@ final class TaskContext implements TaskOutput {
 
     @Override
     public void abortRecord() {
+        countedByRecord.forEach(key -> counted.merge(key, -1, Integer::sum));
+        countedByRecord.clear();
         for (CachedKeyValueStore<?, ?> s : stores.values()) {
             s.abortRecord();
         }

@@ -63,6 +63,7 @@ public final class TopologyTestDriver implements AutoCloseable {
     private long sequence;
     private long droppedLate;
     private final Map<String, Long> droppedRecords = new java.util.TreeMap<>();
+    private final Map<String, Long> countedRecords = new java.util.TreeMap<>();
     private final IngestLimits limits;
 
     /**
@@ -188,6 +189,15 @@ public final class TopologyTestDriver implements AutoCloseable {
      */
     public Map<String, Long> droppedRecords() {
         return Map.copyOf(droppedRecords);
+    }
+
+    /**
+     * @return records processors counted under a reason of their own ({@code ProcessorContext#count}), by
+     *         {@code <node>|<reason>}, declared reasons at 0, as the runtime counts them in
+     *         {@code qt.streams.node.records.counted}
+     */
+    public Map<String, Long> countedRecords() {
+        return Map.copyOf(countedRecords);
     }
 
     @Override
@@ -443,6 +453,16 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void recordDropped(String node, String reason) {
             droppedRecords.merge(node + "|" + reason, 1L, Long::sum);
+        }
+
+        @Override
+        public void recordCounted(String node, String reason) {
+            countedRecords.merge(node + "|" + reason, 1L, Long::sum);
+        }
+
+        @Override
+        public void declareCounted(String node, String reason) {
+            countedRecords.putIfAbsent(node + "|" + reason, 0L);
         }
 
         @Override

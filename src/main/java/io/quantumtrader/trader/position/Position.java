@@ -64,6 +64,17 @@ public record Position(String positionId, String symbol, Direction direction, do
         return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, true, markPrice);
     }
 
+    /**
+     * @param size        quantity closed, base currency (less than {@link #size})
+     * @param entryFeeUsd the part of {@link #entryFeeUsd} the closed quantity carries away, USD
+     * @return the rest of this position after a partial close (HARD_DERISK's reduction to the cap): same entry price,
+     *         stop, target and mark, open again (no exit order pending)
+     */
+    public Position reduced(double size, double entryFeeUsd) {
+        return new Position(positionId, symbol, direction, this.size - size, entryPrice, stopLoss, takeProfit,
+                this.entryFeeUsd - entryFeeUsd, openedAt, false, markPrice);
+    }
+
     /** @return this position open again, its exit order cancelled (a take profit whose limit was not reached) */
     public Position exitCancelled() {
         return new Position(positionId, symbol, direction, size, entryPrice, stopLoss, takeProfit, entryFeeUsd, openedAt, false, markPrice);

@@ -107,6 +107,20 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     }
 
     /**
+     * @param notional          the entry notional of the part closed, USD
+     * @param realizedPnl       its realized P&amp;L after its fees, USD
+     * @param partMarkedUsd     its part of {@code unrealizedUsd}, USD
+     * @return this account with part of a position closed (HARD_DERISK's reduction to the cap): as
+     *         {@link #closed(double, double, double)}, a trade of the day, but the position stays open
+     */
+    public Account reduced(double notional, double realizedPnl, double partMarkedUsd) {
+        return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
+                dailyTrades + 1, dailyWins + (realizedPnl > 0 ? 1 : 0), openPositions,
+                Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
+                unrealizedUsd - partMarkedUsd).peaked();
+    }
+
+    /**
      * @param unrealizedUsd the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
      * @return this account marked: the largest drawdown follows the new marked equity; the peak does not move (it is
      *         on realized equity)

@@ -36,14 +36,17 @@ import java.io.InputStream;
  *                            square root of the minutes since) is held as suspect until the next print(s) confirm it,
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
- * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print accept it
- *                            as the new level (default 1, at least 1)
+ * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later
+ *                            trade time than it, accept it as the new level (default 1, at least 1)
+ * @param priceBandHoldSeconds how long a suspect print waits for the prints that decide it, seconds of trade time; then
+ *                            it is refused ({@code market.tick.refused}, reason {@code price_band_unconfirmed})
+ *                            (default 300, at least 1; {@link io.quantumtrader.trader.market.PriceBand#DEFAULT_HOLD_MS})
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
-                        int priceBandConfirmations) {
+                        int priceBandConfirmations, long priceBandHoldSeconds) {
 
     public RiskRules {
         if (!(priceBandPct >= 0)) {
@@ -52,15 +55,20 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         if (priceBandConfirmations < 1) {
             throw new IllegalArgumentException("price-band-confirmations must be at least 1, was " + priceBandConfirmations);
         }
+        if (priceBandHoldSeconds < 1) {
+            throw new IllegalArgumentException("price-band-hold-seconds must be at least 1, was " + priceBandHoldSeconds);
+        }
     }
 
     /**
      * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
      *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown,
-     *         each left 0.5 percentage points below its threshold, a 10 % price band confirmed by one print
+     *         each left 0.5 percentage points below its threshold, a 10 % price band confirmed by one print within
+     *         5 minutes
      */
     public static RiskRules defaults() {
-        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5, 10.0, 1);
+        return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5, 10.0, 1,
+                io.quantumtrader.trader.market.PriceBand.DEFAULT_HOLD_MS / 1000);
     }
 
     /** @return the first eight rules as given, adds allowed and the de-risk rules of {@link #defaults()} */
@@ -69,28 +77,29 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         RiskRules d = defaults();
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, d.allowAdds, d.softDeriskDrawdownPct,
-                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct, d.priceBandPct, d.priceBandConfirmations);
+                d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct, d.priceBandPct, d.priceBandConfirmations,
+                d.priceBandHoldSeconds);
     }
 
     /** @return these rules with the daily kill switch reset on or off */
     public RiskRules withKillSwitchResetsDaily(boolean reset) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
-                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations);
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
     public RiskRules withDerisk(double softDrawdownPct, double hardDrawdownPct, boolean onVolatilitySpike) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
-                onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations);
+                onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
     public RiskRules withDeriskHysteresis(double pct) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
-                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations);
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
     }
 
     /**
@@ -101,12 +110,12 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
     public RiskRules withPriceBand(double pct, int confirmations) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
-                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations);
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds);
     }
 
     /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */
     public io.quantumtrader.trader.market.PriceBand priceBand() {
-        return new io.quantumtrader.trader.market.PriceBand(priceBandPct, priceBandConfirmations);
+        return new io.quantumtrader.trader.market.PriceBand(priceBandPct, priceBandConfirmations, priceBandHoldSeconds * 1000);
     }
 
     /**

@@ -57,7 +57,7 @@ public final class IndependentReference {
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
-                        double bandPct, int bandConfirmations) {
+                        double bandPct, int bandConfirmations, long bandHoldSeconds) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -68,7 +68,8 @@ public final class IndependentReference {
                         num(m, "min-edge-score"), bool(m, "kill-switch-resets-daily"), bool(m, "allow-adds"),
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
                         bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
-                        num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"));
+                        num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
+                        (long) num(m, "price-band-hold-seconds"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -77,19 +78,19 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -246,7 +247,14 @@ public final class IndependentReference {
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
         // root of the minutes since the print compared with, when more than one
+        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
+        // later print is then compared with the last accepted print alone
         Band band = bands.get(t.symbol());
+        if (band != null && !band.waiting.isEmpty()
+                && t.timestamp() - band.waiting.get(0).timestamp() > rules.bandHoldSeconds() * 1000) {
+            unconfirmedTicks.addAll(band.waiting);
+            band.waiting.clear();
+        }
         if (band == null) {
             bands.put(t.symbol(), band = new Band());
             band.take(t);
@@ -264,8 +272,11 @@ public final class IndependentReference {
             band.take(t);
             accepted(t);
         } else if (close(band.waiting.get(0).price(), band.waiting.get(0).timestamp(), t)) {
+            // near the waiting level: it confirms it only when traded after the first waiting print (prints of the same
+            // millisecond are one event, one order's fills); the waiting prints pass once enough later ones came
             band.waiting.add(t);
-            if (band.waiting.size() == rules.bandConfirmations() + 1) {
+            long first = band.waiting.get(0).timestamp();
+            if (band.waiting.stream().filter(w -> w.timestamp() > first).count() == rules.bandConfirmations()) {
                 band.waiting.forEach(this::accepted);
                 band.waiting.clear();
                 band.take(t);
@@ -277,8 +288,10 @@ public final class IndependentReference {
         }
     }
 
-    /** The prints the price band refused, in the order they were refused. */
+    /** The prints the price band refused because the next print did (reason price_band), in the order they were refused. */
     public final List<PriceTick> refusedTicks = new ArrayList<>();
+    /** The prints the price band refused because no print decided them in time (price_band_unconfirmed), in order. */
+    public final List<PriceTick> unconfirmedTicks = new ArrayList<>();
     private final Map<String, Band> bands = new HashMap<>();
 
     /** One symbol's price band: the last accepted print and the prints waiting for the next. */
@@ -541,6 +554,20 @@ public final class IndependentReference {
                 positions.put(p.symbol, p);
                 open++;
                 gross += f.price() * f.size();
+            } else if (p != null && f.size() < p.size - 5e-7) {
+                // part of the position closed (hard de-risk's reduction): its share of the entry fee goes with it
+                double share = f.size() / p.size;
+                double entryFee = p.fee * share;
+                double fees = entryFee + f.feeUsd();
+                double pnl = Math.round(((f.price() - p.entry) * f.size() * (p.direction == Direction.LONG ? 1 : -1) - fees) * 100) / 100.0;
+                equity += pnl;
+                peak = Math.max(peak, equity);
+                gross = Math.max(0, gross - p.entry * f.size());
+                p.size -= f.size();
+                p.fee -= entryFee;
+                p.closing = false;
+                closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, f.size(), p.entry, f.price(), pnl,
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
             } else if (p != null) {
                 positions.remove(p.symbol);
                 double fees = p.fee + f.feeUsd();
@@ -598,17 +625,52 @@ public final class IndependentReference {
                 : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
                 : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
                 : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
-                : "HARD_DERISK".equals(deRisk) && gross - closingNotional() > equity * rules.capPct / 100 ? ExitReason.DERISK_REDUCE
                 : null;
+        double size = p.size;
+        if (reason == null && "HARD_DERISK".equals(deRisk)) {
+            size = reduction(p);
+            reason = size > 0 ? ExitReason.DERISK_REDUCE : null;
+        }
         if (reason != null) {
             p.closing = true;
-            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, p.size, 0,
+            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, size, 0,
                     reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0));
         }
     }
 
-    private double closingNotional() {
-        return positions.values().stream().filter(q -> q.closing).mapToDouble(q -> q.entry * q.size).sum();
+    /**
+     * Hard de-risk reduces the book to the gross cap (docs/TRADING-PIPELINE.md "De-risk states"): the entry notional
+     * above the cap, less what exit orders already close, is taken from the largest open position first (ties: by
+     * symbol), then the next; {@code p} closes its share, in whole 0.000001 units rounded up, all of it when less than
+     * half a unit would be left.
+     */
+    private double reduction(Pos p) {
+        double closing = 0;
+        for (Order o : orders.values()) {
+            Pos q = positions.get(o.symbol);
+            if (!o.entry && q != null) {
+                closing += q.entry * Math.min(o.size, q.size);
+            }
+        }
+        double over = gross - closing - equity * rules.capPct / 100;
+        if (over <= 0) {
+            return 0;
+        }
+        List<Pos> book = new ArrayList<>(positions.values().stream().filter(q -> !q.closing).toList());
+        book.sort((x, y) -> x.entry * x.size != y.entry * y.size ? Double.compare(y.entry * y.size, x.entry * x.size)
+                : x.symbol.compareTo(y.symbol));
+        for (Pos q : book) {
+            double take = Math.max(0, Math.min(q.entry * q.size, over));
+            if (q == p) {
+                if (take <= 0) {
+                    return 0;
+                }
+                double units = Math.ceil(take / q.entry * 1_000_000 - 1e-6) / 1_000_000;
+                return units >= q.size - 5e-7 ? q.size : units;
+            }
+            over -= take;
+        }
+        return 0;
     }
 
     // ---- the account's UTC day ---------------------------------------------------------------------------------------

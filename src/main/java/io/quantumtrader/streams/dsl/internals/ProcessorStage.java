@@ -183,6 +183,16 @@ public final class ProcessorStage implements Stage {
         }
 
         @Override
+        public void count(String reason) {
+            context.recordCounted(node, reason);
+        }
+
+        @Override
+        public void declareCounts(Set<String> reasons) {
+            reasons.forEach(reason -> context.declareCounted(node, reason));
+        }
+
+        @Override
         public long currentStreamTimeMs() {
             return context.streamTime(node);
         }

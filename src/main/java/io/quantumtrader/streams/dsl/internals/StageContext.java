@@ -73,6 +73,17 @@ public interface StageContext {
     void recordDropped(String node, String reason);
 
     /**
+     * Counts a record a processor counted under {@code reason} ({@code ProcessorContext#count}), once the batch's
+     * commit lands, in {@code qt.streams.node.records.counted{node, reason}}; undone when the record is aborted.
+     */
+    default void recordCounted(String node, String reason) {
+    }
+
+    /** Registers {@code qt.streams.node.records.counted{node, reason}} at 0 ({@code ProcessorContext#declareCounts}). */
+    default void declareCounted(String node, String reason) {
+    }
+
+    /**
      * @return the task's replica of a global table (every partition of its stream), read-only
      * @throws TopologyException when there is no global store of that name
      */

@@ -1,0 +1,134 @@
+package io.quantumtrader.trader;
+
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.state.StoreSpec;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.ExitDecision;
+import io.quantumtrader.trader.events.ExitReason;
+import io.quantumtrader.trader.events.KillSwitch;
+import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.PositionClosed;
+import io.quantumtrader.trader.events.PriceTick;
+import io.quantumtrader.trader.events.RegimeUpdate;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.exit.ExitBrain;
+import io.quantumtrader.trader.position.OpenPosition;
+import io.quantumtrader.trader.position.Position;
+import io.quantumtrader.trader.position.PositionOutput;
+import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.DeRiskState;
+import io.quantumtrader.trader.risk.RiskRules;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * HARD_DERISK's "reduce to the cap" (DESIGN §7) with position state and the exit brain running for real in a test
+ * driver on the shared stores: the book is reduced partially, the largest position first, until its gross entry
+ * notional is at the cap — not closed whole (found in review, 2026-12-06: every position over the cap was closed).
+ * A 100,000 USD account, a 60 % gross cap, HARD_DERISK from 2 % drawdown, no kill switch in the way.
+ */
+class HardDeriskReductionTest {
+
+    static final long T0 = 1_700_000_000_000L / 86_400_000L * 86_400_000L + 3_600_000;   // 01:00 UTC
+    static final RiskRules RULES = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 60.0, 20, false).withDerisk(0, 2.0, false);
+
+    /** Position state and the exit brain over the portfolio's stores. */
+    static final class Book implements AutoCloseable {
+        final TopologyTestDriver driver;
+
+        Book() {
+            TopologyBuilder b = new TopologyBuilder("reduce");
+            b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+            b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+            b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+            b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+            b.stream("venue", VenueOutput.class)
+                    .process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes")
+                    .flatMapValues(PositionOutput::closed, Named.as("closed")).to("closed");
+            b.stream("at-tick", OpenPosition.AtTick.class)
+                    .process(() -> new ExitBrainProcessor(ExitBrain.defaults(), RULES), Named.as("exit-brain"),
+                            "positions", "orders", "account", "regimes")
+                    .to("exits");
+            driver = new TopologyTestDriver(b.build());
+        }
+
+        /** A tick of {@code symbol} at {@code price}: position state (with {@code fills}), then the exit brain. */
+        void tick(String symbol, double price, long at, OrderFilled... fills) {
+            PriceTick t = new PriceTick(symbol, price, 1, at);
+            driver.createInputStream("venue").pipeInput(symbol, new VenueOutput(t, List.of(fills), List.of()), at);
+            driver.createInputStream("at-tick").pipeInput(symbol, new OpenPosition.AtTick(t, position(symbol)), at);
+        }
+
+        static OrderFilled entry(String symbol, double size, double price, long at) {
+            return new OrderFilled("fill-" + symbol, "req-" + symbol, "pos-" + symbol, symbol, Direction.LONG,
+                    OrderFilled.Purpose.ENTRY, size, price, price * size * 0.001, 0, at, price * 0.5, price * 2, null);
+        }
+
+        static OrderFilled exit(PendingOrder o, double price, long at) {
+            return new OrderFilled("fill-" + o.orderId(), null, o.positionId(), o.symbol(), o.direction(),
+                    OrderFilled.Purpose.EXIT, o.size(), price, price * o.size() * 0.001, 0, at, 0, 0, ExitReason.valueOf(o.reason()));
+        }
+
+        Position position(String symbol) {
+            return driver.<String, Position>getKeyValueStore("positions").get(symbol);
+        }
+
+        PendingOrder exitOrder(String symbol) {
+            return driver.<String, PendingOrder>getKeyValueStore("orders").get("exit-pos-" + symbol);
+        }
+
+        Account account() {
+            return driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    @Test
+    void hardDeriskReducesTheLargestPositionPartiallyDownToTheCap() {
+        try (Book book = new Book()) {
+            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));   // 100,000 USD
+            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));   // 30,000 USD
+            // BTC 3 % down: marked equity 96,870 (3.1 % drawdown): HARD_DERISK; 130,000 open against a 60,000 cap
+            book.tick("ETH-USD", 300, T0 + 2_000);
+            book.tick("BTC-USD", 9_700, T0 + 3_000);
+            assertThat(book.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            PendingOrder btc = book.exitOrder("BTC-USD");
+            assertThat(btc).as("the largest position is reduced").isNotNull();
+            assertThat(btc.reason()).isEqualTo("DERISK_REDUCE");
+            assertThat(btc.size()).as("70,000 USD of entry notional: 7 of its 10 BTC, not all 10").isCloseTo(7, within(1e-9));
+
+            // ETH's tick: the BTC reduction pending brings the book to the cap, so ETH is kept
+            book.tick("ETH-USD", 300, T0 + 4_000);
+            assertThat(book.exitOrder("ETH-USD")).isNull();
+            assertThat(book.position("ETH-USD").closing()).isFalse();
+
+            // the reduction fills: a position.closed of the 7 BTC, the other 3 stay open with their share of the fee
+            book.tick("BTC-USD", 9_700, T0 + 5_000, Book.exit(btc, 9_700, T0 + 5_000));
+            List<PositionClosed> closed = book.driver.createOutputStream("closed", PositionClosed.class).readValuesToList();
+            assertThat(closed).singleElement().satisfies(c -> {
+                assertThat(c.size()).isCloseTo(7, within(1e-9));
+                assertThat(c.exitReason()).isEqualTo(ExitReason.DERISK_REDUCE);
+                // (9,700 - 10,000) x 7 - 70 (7/10 of the 100 USD entry fee) - 67.90 (exit fee) = -2,237.90
+                assertThat(c.realizedPnl()).isCloseTo(-2_237.90, within(0.005));
+            });
+            Position rest = book.position("BTC-USD");
+            assertThat(rest.size()).isCloseTo(3, within(1e-9));
+            assertThat(rest.entryFeeUsd()).isCloseTo(30, within(1e-9));
+            assertThat(rest.closing()).isFalse();
+            assertThat(book.account().openPositions()).isEqualTo(2);
+            assertThat(book.account().grossExposureUsd()).as("3 BTC + 100 ETH at entry").isCloseTo(60_000, within(1e-6));
+            assertThat(book.account().equityUsd()).isCloseTo(100_000 - 2_237.90, within(0.005));
+        }
+    }
+}
