@@ -81,22 +81,15 @@ public final class HealthMeter extends PeriodicJobLifecycle {
     }
 
     /**
-     * Checks every interval, whatever happens: a {@link PeriodicJob} (found in review, 2026-12-05: a
-     * {@code Flux.interval} with {@code concatMap} ended for good with an overflow error once checks fell ~32 intervals
-     * behind, as during a Redis outage of a few minutes, and the gauge stayed at its last value).
+     * The checks, one after another, {@code interval} apart, whatever happens: a
+     * {@link io.quantumtrader.streams.runtime.PeriodicJob} (found in review, 2026-12-05: a {@code Flux.interval} with
+     * {@code concatMap} ended for good with an overflow error once checks fell ~32 intervals behind, as during a Redis
+     * outage of a few minutes, and the gauge stayed at its last value).
      */
-    @Override
-    public void start() {
-        super.start();
-    }
-
-    /** The checks, one after another, {@code interval} apart. */
     @Override
     io.quantumtrader.streams.runtime.PeriodicJob job() {
         return new io.quantumtrader.streams.runtime.PeriodicJob("qt.streams.health meter", interval, interval.multipliedBy(2), this::check);
     }
-
-
 
     /** Starts after the streams runtime and stops before it. */
     @Override

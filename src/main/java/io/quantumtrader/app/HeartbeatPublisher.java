@@ -78,6 +78,4 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
                 PeriodicJob::failures, "job", "heartbeat.publish");
         return job;
     }
-
-
 }

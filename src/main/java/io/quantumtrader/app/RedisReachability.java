@@ -87,7 +87,4 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
     private static long now() {
         return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
     }
-
-
-
 }

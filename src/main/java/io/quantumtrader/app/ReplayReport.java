@@ -150,10 +150,6 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
     }
 
     /**
-     * Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. The exits
-     * are read first, so that of the ticks only theirs are kept.
-     */
-    /**
      * @return the entries of every catalog stream's dead-letter stream ({@code <stream>.dlq}, every partition) by
      *         {@code error.reason}, or {@code failed in <error.stage> (<simple name of error.class>)} for one without a
      *         reason (a processor that failed after its retries); most frequent first
@@ -177,6 +173,10 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return sortedByCount(counts);
     }
 
+    /**
+     * Tick published → exit decision published, from Redis entry ids (arrival times) joined on the trace id. The exits
+     * are read first, so that of the ticks only theirs are kept.
+     */
     static Map<String, Long> latency(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         Map<String, List<Long>> exitArrivals = new java.util.HashMap<>();
         for (int p = 0; p < catalog.spec(QuantumTraderTopology.EXITS).partitions(); p++) {

@@ -17,7 +17,7 @@ import io.quantumtrader.trader.risk.RiskRules;
 /**
  * Exit brain: checks the symbol's open position, joined to each of its ticks from the {@code open-positions} table
  * ({@link ExitBrain}); in HARD_DERISK with the gross exposure above the cap it also reduces the position — partially,
- * the largest position first, so that the exposure comes down to the cap ({@link CapReduction}, {@code DERISK_REDUCE});
+ * the first position to tick first, so that the exposure comes down to the cap ({@link CapReduction}, {@code DERISK_REDUCE});
  * an exit order fills on the next tick, a
  * take profit only at or beyond its target (an immediate-or-cancel limit order, {@code PaperVenue.limitNotReached}).
  */
@@ -47,8 +47,8 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
     /**
      * @return the size of {@code p} to close to bring the account down to the gross exposure cap (DESIGN §7 "reduce to
      *         the cap"), 0 for none: the account is in HARD_DERISK, the entry notional of its positions less what pending
-     *         exit orders close exceeds the cap, and {@code p}'s share of that excess, largest position first
-     *         ({@link CapReduction})
+     *         exit orders close exceeds the cap, and as much of that excess as {@code p} holds: the first position to
+     *         tick is reduced first ({@link CapReduction})
      */
     private double overCap(Account account, Position p) {
         if (p.closing() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
@@ -66,9 +66,7 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
             return 0;
         }
         double excess = account.grossExposureUsd() - closing - account.equityUsd() * rules.grossExposureCapPct() / 100;
-        java.util.Map<String, Double> notionals = new java.util.HashMap<>();
-        open.values().stream().filter(q -> !q.closing()).forEach(q -> notionals.put(q.symbol(), q.entryPrice() * q.size()));
-        return CapReduction.closeSize(CapReduction.closeUsd(excess, notionals, p.symbol()), p.entryPrice(), p.size());
+        return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size()), p.entryPrice(), p.size());
     }
 
     @Override
@@ -86,7 +84,11 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
             double size = reduce > 0 ? reduce : p.size();   // HARD_DERISK's share of the position, or all of it
             decision.ifPresent(d -> {
                 positions.put(p.symbol(), p.closingNow());
-                PendingOrder exit = new PendingOrder("exit-" + p.positionId(), null, p.positionId(), p.symbol(),
+                // a partial reduction's order (and fill) is named by its tick: a position may be reduced more than
+                // once, then closed, and each exit order keeps an id of its own (found in review, 2026-12-06)
+                String orderId = size < p.size() ? "exit-" + p.positionId() + "@" + r.value().tick().timestamp()
+                        : "exit-" + p.positionId();
+                PendingOrder exit = new PendingOrder(orderId, null, p.positionId(), p.symbol(),
                         p.direction(), OrderFilled.Purpose.EXIT, size, 0,
                         // a take profit is a limit order at the target (PaperVenue.limitNotReached)
                         d.reason() == io.quantumtrader.trader.events.ExitReason.TAKE_PROFIT ? p.takeProfit() : 0,

@@ -49,8 +49,15 @@ class LiveConsumerRuleTest {
         long now = System.currentTimeMillis();
         template().opsForZSet().add(keys.members(), "pod-live", now + 3_600_000).block();
         template().opsForZSet().add(keys.members(), "pod-expired", 1).block();
-        for (String consumer : List.of("pod-live", "pod-expired", "pod-removed")) { // pod-removed: no member any more
+        for (String consumer : List.of("pod-live", "pod-expired", "pod-removed", "pod-left")) { // no member any more: removed, left
             createConsumer(ticks, "pricing.0", consumer);
+        }
+        for (String consumer : List.of("pod-expired", "pod-removed")) {   // they died holding an entry each
+            template().opsForStream().add(ticks, java.util.Map.of("n", consumer)).block();
+            template().opsForStream().read(org.springframework.data.redis.connection.stream.Consumer.from("pricing.0", consumer),
+                    org.springframework.data.redis.connection.stream.StreamReadOptions.empty().count(1),
+                    org.springframework.data.redis.connection.stream.StreamOffset.create(ticks,
+                            org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed())).blockLast();
         }
         createConsumer(orders, "billing.0", "billing-worker");
 
@@ -58,8 +65,9 @@ class LiveConsumerRuleTest {
                 StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG).withInstanceId("checker"), template(),
                 IDLE_AN_HOUR, null).check().block(Duration.ofSeconds(10));
 
-        assertThat(r.sources().get("pricing.0/ticks/0")).as("own group: only the live member is live")
-                .containsEntry("liveConsumers", 1L).containsEntry("staleConsumers", 2L);
+        assertThat(r.sources().get("pricing.0/ticks/0")).as("own group: only the live member is live; the dead holding "
+                        + "entries are stale, one that left holding nothing waits for the cleanup")
+                .containsEntry("liveConsumers", 1L).containsEntry("staleConsumers", 2L).containsEntry("departedConsumers", 1L);
         assertThat(r.sources().get("billing.0/orders/0")).as("another application's group: idle below the threshold")
                 .containsEntry("liveConsumers", 1L).containsEntry("staleConsumers", 0L);
     }
@@ -80,8 +88,8 @@ class LiveConsumerRuleTest {
                 IDLE_AN_HOUR, () -> RuntimeState.NOT_RUNNING).check().block(Duration.ofSeconds(10));
 
         assertThat(running.sources().get("pricing.0/ticks/0")).containsEntry("liveConsumers", 1L);
-        assertThat(stopped.sources().get("pricing.0/ticks/0")).as("not running, member entry expired")
-                .containsEntry("liveConsumers", 0L).containsEntry("staleConsumers", 1L);
+        assertThat(stopped.sources().get("pricing.0/ticks/0")).as("not running, member entry expired, holding nothing")
+                .containsEntry("liveConsumers", 0L).containsEntry("staleConsumers", 0L).containsEntry("departedConsumers", 1L);
     }
 
     private static void createConsumer(String stream, String group, String consumer) {

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * HARD_DERISK's "reduce to the cap" (DESIGN §7) with position state and the exit brain running for real in a test
- * driver on the shared stores: the book is reduced partially, the largest position first, until its gross entry
+ * driver on the shared stores: the book is reduced partially, the first position to tick first, until its gross entry
  * notional is at the cap — not closed whole (found in review, 2026-12-06: every position over the cap was closed).
  * A 100,000 USD account, a 60 % gross cap, HARD_DERISK from 2 % drawdown, no kill switch in the way.
  */
@@ -80,8 +80,11 @@ class HardDeriskReductionTest {
             return driver.<String, Position>getKeyValueStore("positions").get(symbol);
         }
 
+        /** @return the exit order pending for {@code symbol}'s position, or null */
         PendingOrder exitOrder(String symbol) {
-            return driver.<String, PendingOrder>getKeyValueStore("orders").get("exit-pos-" + symbol);
+            return driver.<String, PendingOrder>getKeyValueStore("orders").all().values().stream()
+                    .filter(o -> o.purpose() == OrderFilled.Purpose.EXIT && o.positionId().equals("pos-" + symbol))
+                    .findFirst().orElse(null);
         }
 
         Account account() {
@@ -95,7 +98,7 @@ class HardDeriskReductionTest {
     }
 
     @Test
-    void hardDeriskReducesTheLargestPositionPartiallyDownToTheCap() {
+    void hardDeriskReducesTheFirstPositionToTickPartiallyDownToTheCap() {
         try (Book book = new Book()) {
             book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));   // 100,000 USD
             book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));   // 30,000 USD
@@ -104,8 +107,9 @@ class HardDeriskReductionTest {
             book.tick("BTC-USD", 9_700, T0 + 3_000);
             assertThat(book.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
             PendingOrder btc = book.exitOrder("BTC-USD");
-            assertThat(btc).as("the largest position is reduced").isNotNull();
+            assertThat(btc).as("the first position to tick in HARD_DERISK is reduced").isNotNull();
             assertThat(btc.reason()).isEqualTo("DERISK_REDUCE");
+            assertThat(btc.orderId()).as("a partial reduction's order is named by its tick").isEqualTo("exit-pos-BTC-USD@" + (T0 + 3_000));
             assertThat(btc.size()).as("70,000 USD of entry notional: 7 of its 10 BTC, not all 10").isCloseTo(7, within(1e-9));
 
             // ETH's tick: the BTC reduction pending brings the book to the cap, so ETH is kept
@@ -129,6 +133,29 @@ class HardDeriskReductionTest {
             assertThat(book.account().openPositions()).isEqualTo(2);
             assertThat(book.account().grossExposureUsd()).as("3 BTC + 100 ETH at entry").isCloseTo(60_000, within(1e-6));
             assertThat(book.account().equityUsd()).isCloseTo(100_000 - 2_237.90, within(0.005));
+        }
+    }
+
+    /**
+     * The larger position's symbol stops trading (a halt, a feed gap) once HARD_DERISK began: the smaller one, which
+     * trades, carries the excess as far as it can. A rule that took the excess from the largest position first waited
+     * for its tick and kept the book over the cap meanwhile (review of 2026-12-06).
+     */
+    @Test
+    void aPositionThatTradesIsReducedWhileALargerOneDoesNot() {
+        try (Book book = new Book()) {
+            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));
+            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));
+            // ETH's fall alone brings HARD_DERISK (ETH 300 -> 200: -10,000 marked, 10 % drawdown), BTC does not trade
+            book.tick("ETH-USD", 200, T0 + 2_000);
+            assertThat(book.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            PendingOrder eth = book.exitOrder("ETH-USD");
+            assertThat(eth).as("ETH trades: reduced now, though BTC is larger").isNotNull();
+            assertThat(eth.reason()).isEqualTo("DERISK_REDUCE");
+            assertThat(eth.size()).as("130,000 open against a 60 % cap of 100,000 realized equity: 70,000 over; ETH holds "
+                    + "30,000 of it, all closed").isCloseTo(100, within(1e-9));
+            assertThat(eth.orderId()).as("the whole position: the plain exit id").isEqualTo("exit-pos-ETH-USD");
+            assertThat(book.exitOrder("BTC-USD")).isNull();
         }
     }
 }

@@ -87,6 +87,12 @@ class TradingFailoverTest {
             int accountPartition = accountPartition(redis, ns);
             String owner = redis.opsForValue().get(new StreamKeys(ns).leaseOwner(portfolio, accountPartition)).block(Duration.ofSeconds(5));
             InstanceProcess victim = instances.stream().filter(i -> i.instanceId().equals(owner)).findFirst().orElseThrow();
+            // killed while it holds read and unacknowledged entries, so that their claim by the new owners is tested
+            long killBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long pendingAtKill;
+            while ((pendingAtKill = pendingOf(redis, ns, catalog, owner)) == 0 && System.nanoTime() < killBy) {
+                Thread.sleep(5);
+            }
             long outputsAtKill = total(redis, ns, catalog);
             victim.kill9();
             killed.countDown();
@@ -110,16 +116,17 @@ class TradingFailoverTest {
                 }
                 last = now;
             }
-            System.out.printf("kill -9 of %s (the account's portfolio task, partition %d) after %d outputs%n", owner,
-                    accountPartition, outputsAtKill);
+            System.out.printf("kill -9 of %s (the account's portfolio task, partition %d) after %d outputs, holding %d "
+                    + "pending entries%n", owner, accountPartition, outputsAtKill, pendingAtKill);
             Map<String, String> actual = TradingFixtures.outputsByOrigin(redis, ns, catalog);
             List<String> onlyReference = expected.keySet().stream().filter(k -> !actual.containsKey(k)).limit(5).toList();
             List<String> onlyFailover = actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
             List<String> differ = expected.keySet().stream().filter(k -> actual.containsKey(k) && !actual.get(k).equals(expected.get(k)))
                     .limit(5).map(k -> k + ": " + expected.get(k) + " != " + actual.get(k)).toList();
             assertThat(List.of(onlyReference, onlyFailover, differ))
-                    .as("%d events uninterrupted, %d with %s killed after %d outputs: only uninterrupted, only killed, different",
-                            expected.size(), actual.size(), owner, outputsAtKill).containsOnly(List.of());
+                    .as("%d events uninterrupted, %d with %s killed after %d outputs holding %d pending entries: only "
+                            + "uninterrupted, only killed, different", expected.size(), actual.size(), owner, outputsAtKill,
+                            pendingAtKill).containsOnly(List.of());
             assertThat(undrained).as("groups with entries unread or pending (group @ stream partition: pending, last delivered / last id)").isEmpty();
             assertThat(expected.keySet()).anyMatch(k -> k.startsWith(QuantumTraderTopology.CLOSED + "/"));
             instances.stream().filter(i -> i != victim).forEach(i -> assertThat(i.output()).doesNotContain("ERROR"));
@@ -160,6 +167,27 @@ class TradingFailoverTest {
     /** @return entries in every stream of the catalog, all partitions */
     private static long total(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog) {
         return catalog.streams().keySet().stream().mapToLong(s -> count(redis, ns, s)).sum();
+    }
+
+    /** @return entries read by {@code consumer} and not acknowledged, in every group of the namespace */
+    private static long pendingOf(ReactiveStringRedisTemplate redis, String ns, StreamCatalog catalog, String consumer) {
+        long n = 0;
+        for (String stream : catalog.streams().keySet()) {
+            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+                String key = new StreamKeys(ns).stream(stream, p);
+                if (!Boolean.TRUE.equals(redis.hasKey(key).block(Duration.ofSeconds(5)))) {
+                    continue;
+                }
+                for (var g : redis.opsForStream().groups(key).collectList().block(Duration.ofSeconds(5))) {
+                    if (g.pendingCount() > 0) {
+                        Long mine = redis.opsForStream().pending(key, g.groupName()).block(Duration.ofSeconds(5))
+                                .getPendingMessagesPerConsumer().get(consumer);
+                        n += mine == null ? 0 : mine;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /** @return every consumer group of the namespace that has not read or not acknowledged all of its stream partition */

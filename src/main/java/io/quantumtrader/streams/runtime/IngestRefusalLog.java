@@ -55,10 +55,10 @@ final class IngestRefusalLog {
         long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
         windows.compute(stream + "|" + reason, (key, w) -> {
             if (w == null) {
-                log.warn("{} input {} of stream '{}' refused ({}) and sent to {}.dlq, whose error.message says why: fix "
-                                + "the producer. Refusals of this stream and reason are logged at most once per {} s "
+                log.warn("{} input {} of stream '{}' refused ({}) and sent to {}.dlq, whose error.message says why: {}. "
+                                + "Refusals of this stream and reason are logged at most once per {} s "
                                 + "(all counted in qt.streams.ingest.rejected)", count, entries(count), stream, reason,
-                        stream, intervalMillis / 1000);
+                        stream, whatToDo(reason), intervalMillis / 1000);
                 return new Window(now, 0);
             }
             long unlogged = w.unlogged() + count;
@@ -69,6 +69,14 @@ final class IngestRefusalLog {
                     entries(unlogged), stream, reason, (now - w.loggedAtMillis()) / 1000, stream);
             return new Window(now, 0);
         });
+    }
+
+    /** @return what an operator does about refusals for {@code reason} (a meter tag) */
+    static String whatToDo(String reason) {
+        return RejectedEntryException.Reason.DELETED_BEFORE_PROCESSING.tag().equals(reason)
+                ? "give the stream a retention or maxlen longer than the consumer group's lag (the entries were deleted "
+                        + "before they were processed)"
+                : "fix the producer";
     }
 
     private static String entries(long n) {

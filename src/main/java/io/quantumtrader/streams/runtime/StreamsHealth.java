@@ -208,7 +208,13 @@ public final class StreamsHealth {
                 continue; // our group does not exist (yet): the stream was never read; nothing to judge
             }
             long live = c.consumers().stream().filter(x -> live(x, members, c.own(), state, now)).count();
-            long stale = c.consumers().size() - live;
+            // a consumer that is not live is stale when it holds pending entries (they wait for a claim) or has been idle
+            // for the threshold; one that holds nothing and read lately is an instance that just left or died, which the
+            // cleanup removes once idle that long: counting it stale at once put a group over maxStaleConsumers after a
+            // few quick rolling restarts (review of 2026-12-06)
+            long stale = c.consumers().stream().filter(x -> !live(x, members, c.own(), state, now)
+                    && (x.pending() > 0 || x.idleMs() >= thresholds.staleConsumerIdle().toMillis())).count();
+            long departed = c.consumers().size() - live - stale;
             long ageMs = c.lag().oldestPendingAgeMs(now);
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("lag", c.lag().lag());
@@ -219,6 +225,7 @@ public final class StreamsHealth {
             d.put("oldestPendingAgeMs", ageMs);
             d.put("liveConsumers", live);
             d.put("staleConsumers", stale);
+            d.put("departedConsumers", departed);
             d.put("ownGroup", c.own());
             sources.put(c.name(), d);
             String[] tags = {"group", c.group(), "stream", c.stream(), "partition", Integer.toString(c.partition())};

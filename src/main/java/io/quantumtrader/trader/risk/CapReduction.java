@@ -1,16 +1,13 @@
 package io.quantumtrader.trader.risk;
 
-import java.util.Comparator;
-import java.util.Map;
-
 /**
  * HARD_DERISK's "reduce to the cap" (DESIGN §7; docs/TRADING-PIPELINE.md "De-risk states"): while the entry notional of
  * the open positions, less what pending exit orders already close, exceeds the gross exposure cap
  * ({@code gross-exposure-cap-pct} of realized equity), positions are reduced — partially — until it no longer does.
- * The excess is taken from the <b>largest position first</b> (by entry notional; ties by symbol), then the next: the
- * largest position carries the most of the account's exposure, and reducing it first touches the fewest positions.
- * Each position is reduced on its own next tick (the exit brain sees one symbol's tick at a time), by this position's
- * share of that allocation. Plain Java.
+ * A position can only be reduced on its own tick (the paper venue fills at the symbol's next print), so the excess is
+ * taken from <b>the first position to tick</b>, as much as it holds, then from the next to tick. A rule that waited for
+ * the largest position (found in review, 2026-12-06) left the book over the cap for as long as that symbol did not
+ * trade (a halt, a feed gap), while smaller positions that traded were kept. Plain Java.
  */
 public final class CapReduction {
 
@@ -21,26 +18,13 @@ public final class CapReduction {
     }
 
     /**
-     * @param excessUsd entry notional of the open positions not already being closed, less the cap, USD (&le; 0:
-     *                  nothing to reduce)
-     * @param notionals entry notional of each open position without a pending exit order, USD, by symbol
-     * @param symbol    the position to decide for
-     * @return the entry notional of {@code symbol}'s position to close now, USD: from 0 (a larger position carries the
-     *         excess, or there is none) to its whole notional
+     * @param excessUsd   entry notional of the open positions not already being closed, less the cap, USD (&le; 0:
+     *                    nothing to reduce)
+     * @param notionalUsd entry notional of the position whose tick this is (no exit order pending), USD
+     * @return the entry notional of that position to close now, USD: from 0 (no excess) to its whole notional
      */
-    public static double closeUsd(double excessUsd, Map<String, Double> notionals, String symbol) {
-        double remaining = excessUsd;
-        for (Map.Entry<String, Double> e : notionals.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .toList()) {
-            double share = Math.max(0, Math.min(e.getValue(), remaining));
-            if (e.getKey().equals(symbol)) {
-                return share;
-            }
-            remaining -= share;
-        }
-        return 0;
+    public static double closeUsd(double excessUsd, double notionalUsd) {
+        return Math.max(0, Math.min(notionalUsd, excessUsd));
     }
 
     /**

@@ -45,6 +45,10 @@ class IngestRefusalLogTest {
             assertThat(lines(appender)).as("another reason, another stream: at once").hasSize(3);
             assertThat(lines(appender).get(1)).startsWith("4 input entries of stream 'ticks' refused (wrong_type)");
             assertThat(lines(appender).get(2)).startsWith("1 input entry of stream 'orders' refused (future_event_time)");
+            refusals.refused("ticks", "deleted_before_processing", 1);
+            assertThat(lines(appender).get(3)).as("not the producer's doing: the stream's retention")
+                    .contains("give the stream a retention or maxlen longer than the consumer group's lag");
+            appender.list.remove(3);
 
             time.advanceTimeBy(Duration.ofSeconds(15));
             refusals.refused("ticks", "future_event_time", 1);

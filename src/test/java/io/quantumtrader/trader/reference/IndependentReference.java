@@ -633,16 +633,16 @@ public final class IndependentReference {
         }
         if (reason != null) {
             p.closing = true;
-            orders.put("exit-" + p.id, new Order("exit-" + p.id, null, p.id, p.symbol, p.direction, false, size, 0,
+            String id = size < p.size ? "exit-" + p.id + "@" + t.timestamp() : "exit-" + p.id;
+            orders.put(id, new Order(id, null, p.id, p.symbol, p.direction, false, size, 0,
                     reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0));
         }
     }
 
     /**
      * Hard de-risk reduces the book to the gross cap (docs/TRADING-PIPELINE.md "De-risk states"): the entry notional
-     * above the cap, less what exit orders already close, is taken from the largest open position first (ties: by
-     * symbol), then the next; {@code p} closes its share, in whole 0.000001 units rounded up, all of it when less than
-     * half a unit would be left.
+     * above the cap, less what exit orders already close, is taken from the position that ticks ({@code p}), as much as
+     * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left.
      */
     private double reduction(Pos p) {
         double closing = 0;
@@ -652,25 +652,12 @@ public final class IndependentReference {
                 closing += q.entry * Math.min(o.size, q.size);
             }
         }
-        double over = gross - closing - equity * rules.capPct / 100;
-        if (over <= 0) {
+        double take = Math.min(p.entry * p.size, gross - closing - equity * rules.capPct / 100);
+        if (take <= 0) {
             return 0;
         }
-        List<Pos> book = new ArrayList<>(positions.values().stream().filter(q -> !q.closing).toList());
-        book.sort((x, y) -> x.entry * x.size != y.entry * y.size ? Double.compare(y.entry * y.size, x.entry * x.size)
-                : x.symbol.compareTo(y.symbol));
-        for (Pos q : book) {
-            double take = Math.max(0, Math.min(q.entry * q.size, over));
-            if (q == p) {
-                if (take <= 0) {
-                    return 0;
-                }
-                double units = Math.ceil(take / q.entry * 1_000_000 - 1e-6) / 1_000_000;
-                return units >= q.size - 5e-7 ? q.size : units;
-            }
-            over -= take;
-        }
-        return 0;
+        double units = Math.ceil(take / p.entry * 1_000_000 - 1e-6) / 1_000_000;
+        return units >= p.size - 5e-7 ? p.size : units;
     }
 
     // ---- the account's UTC day ---------------------------------------------------------------------------------------

@@ -2,38 +2,24 @@ package io.quantumtrader.trader.risk;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** HARD_DERISK's reduction to the gross exposure cap ({@link CapReduction}): partial, largest position first. */
+/** HARD_DERISK's reduction to the gross exposure cap ({@link CapReduction}): partial, the position that ticks first. */
 class CapReductionTest {
 
-    static final Map<String, Double> BOOK = Map.of("BTC", 60_000.0, "ETH", 50_000.0, "SOL", 20_000.0);
-
     @Test
-    void theExcessIsTakenFromTheLargestPositionFirstAndOnlyAsMuchAsNeeded() {
-        // 130,000 open against a cap of 100,000 (equity fell): 30,000 too much, all of it from BTC, the largest
-        assertThat(CapReduction.closeUsd(30_000, BOOK, "BTC")).isEqualTo(30_000);
-        assertThat(CapReduction.closeUsd(30_000, BOOK, "ETH")).isZero();
-        assertThat(CapReduction.closeUsd(30_000, BOOK, "SOL")).isZero();
+    void thePositionThatTicksCarriesTheExcessAsFarAsItHoldsAndOnlyAsMuchAsNeeded() {
+        // 130,000 open against a cap of 100,000 (equity fell): 30,000 too much
+        assertThat(CapReduction.closeUsd(30_000, 60_000)).isEqualTo(30_000);
+        assertThat(CapReduction.closeUsd(30_000, 20_000)).as("all of a smaller position, the rest from the next").isEqualTo(20_000);
     }
 
     @Test
-    void anExcessLargerThanTheLargestPositionClosesItAndReducesTheNext() {
-        assertThat(CapReduction.closeUsd(75_000, BOOK, "BTC")).isEqualTo(60_000);
-        assertThat(CapReduction.closeUsd(75_000, BOOK, "ETH")).isEqualTo(15_000);
-        assertThat(CapReduction.closeUsd(75_000, BOOK, "SOL")).isZero();
-    }
-
-    @Test
-    void nothingIsReducedAtOrUnderTheCapAndTiesGoBySymbol() {
-        assertThat(CapReduction.closeUsd(0, BOOK, "BTC")).isZero();
-        assertThat(CapReduction.closeUsd(-5_000, BOOK, "BTC")).isZero();
-        Map<String, Double> tie = Map.of("B", 10_000.0, "A", 10_000.0);
-        assertThat(CapReduction.closeUsd(4_000, tie, "A")).isEqualTo(4_000);
-        assertThat(CapReduction.closeUsd(4_000, tie, "B")).isZero();
+    void nothingIsReducedAtOrUnderTheCap() {
+        assertThat(CapReduction.closeUsd(0, 60_000)).isZero();
+        assertThat(CapReduction.closeUsd(-5_000, 60_000)).isZero();
     }
 
     @Test
