@@ -42,6 +42,8 @@ import java.util.TreeMap;
  *                        ({@code future_event_time}, {@code deleted_before_read}, …) or, for a processor that failed
  *                        after its retries (no reason field), {@code failed in <stage> (<exception class>)}; most
  *                        frequent first. The streams' contents: a resumed replay's include the earlier run's
+ * @param refusedByReason prints the price band refused ({@code market.tick.refused}) by reason ({@code price_band},
+ *                        {@code price_band_unconfirmed}); most frequent first
  * @param droppedByStages records stages dropped without a result for another reason than lateness (a null key or
  *                        value, a negative timestamp; {@code qt.streams.records.dropped} has them by node and reason)
  * @param eventsPerStream entries per stream that has any, by name
@@ -61,6 +63,7 @@ import java.util.TreeMap;
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered, Map<String, Long> deadLettersByReason,
+                           Map<String, Long> refusedByReason,
                            long droppedLate, long droppedByStages, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
@@ -131,7 +134,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
-                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog),
+                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
                 counts, regimes, signals, declines, decisions, vetoes.counts(), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
@@ -170,6 +173,14 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 });
             }
         }
+        return sortedByCount(counts);
+    }
+
+    /** @return the prints in {@code market.tick.refused} (every partition) by reason; most frequent first */
+    static Map<String, Long> refusedByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        Map<String, Long> counts = new TreeMap<>();
+        payloads(redis, keys, catalog, QuantumTraderTopology.REFUSED_TICKS, io.quantumtrader.trader.events.RefusedTick.class)
+                .forEach(t -> counts.merge(t.reason(), 1L, Long::sum));
         return sortedByCount(counts);
     }
 
@@ -279,8 +290,9 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         }
         out.printf("late ticks dropped   %,d%n", droppedLate);
         out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
-        out.printf("refused (price band) %,d (%s: prints no stage saw, reasons price_band, price_band_unconfirmed)%n",
-                eventsPerStream.getOrDefault(QuantumTraderTopology.REFUSED_TICKS, 0L), QuantumTraderTopology.REFUSED_TICKS);
+        out.printf("refused (price band) %,d (%s: prints no stage saw, %s)%n",
+                eventsPerStream.getOrDefault(QuantumTraderTopology.REFUSED_TICKS, 0L), QuantumTraderTopology.REFUSED_TICKS,
+                refusedByReason.isEmpty() ? "reasons price_band, price_band_unconfirmed" : "by reason " + refusedByReason);
         out.printf("commits              %,d%n", commits);
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
         out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out");

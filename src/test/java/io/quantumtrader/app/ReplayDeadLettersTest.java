@@ -64,4 +64,30 @@ class ReplayDeadLettersTest {
             assertThat(ReplayReport.deadLettersByReason(c.template(), new StreamKeys("none"), catalog)).isEmpty();
         }
     }
+
+    /** The prints the price band refused, by reason (the report gave one total before: review of 2026-12-06). */
+    @Test
+    void refusedPrintsAreCountedByReasonMostFrequentFirst() {
+        StreamKeys keys = new StreamKeys("refused");
+        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
+                defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                streams:
+                  market.tick.refused: { key: symbol, partitions: 2 }
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (RedisConnection c = RedisConnection.of(redis.url())) {
+            io.quantumtrader.streams.redis.EventPublisher publisher =
+                    new io.quantumtrader.streams.redis.EventPublisher(c.template(), keys, catalog, "test");
+            int n = 0;
+            for (String reason : java.util.List.of("price_band_unconfirmed", "price_band", "price_band_unconfirmed")) {
+                String symbol = n % 2 == 0 ? "BTC-USD" : "ETH-USD";   // both partitions
+                io.quantumtrader.trader.events.PriceTick tick = new io.quantumtrader.trader.events.PriceTick(symbol, 8, 1, 1_000L + n);
+                publisher.send(QuantumTraderTopology.REFUSED_TICKS, symbol, new io.quantumtrader.trader.events.RefusedTick(
+                        tick, reason, 800, 1_000L, -99, 10, "test", 2_000L + n), 2_000L + n).block();
+                n++;
+            }
+            assertThat(ReplayReport.refusedByReason(c.template(), keys, catalog)).containsExactly(
+                    Map.entry("price_band_unconfirmed", 2L), Map.entry("price_band", 1L));
+            assertThat(ReplayReport.refusedByReason(c.template(), new StreamKeys("none"), catalog)).isEmpty();
+        }
+    }
 }
