@@ -39,12 +39,10 @@ class ReplayDeadLettersTest {
     @Test
     void deadLettersAreCountedByReasonOverEveryDeadLetterStreamMostFrequentFirst() {
         StreamKeys keys = new StreamKeys("dead-letters");
-        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
-                defaults: { partitions: 1, maxlen: 0, retention: 30d }
-                streams:
+        StreamCatalog catalog = catalog("""
                   market.tick.price:     { key: symbol, partitions: 2 }
                   signals.advisory.new:  { key: symbol }
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                """);
         String ticksDlq = keys.stream(StreamKeys.deadLetter(QuantumTraderTopology.TICKS), 1);
         String signalsDlq = keys.stream(StreamKeys.deadLetter(QuantumTraderTopology.SIGNALS), 0);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
@@ -69,11 +67,9 @@ class ReplayDeadLettersTest {
     @Test
     void refusedPrintsAreCountedByReasonMostFrequentFirst() {
         StreamKeys keys = new StreamKeys("refused");
-        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
-                defaults: { partitions: 1, maxlen: 0, retention: 30d }
-                streams:
+        StreamCatalog catalog = catalog("""
                   market.tick.refused: { key: symbol, partitions: 2 }
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                """);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
             io.quantumtrader.streams.redis.EventPublisher publisher =
                     new io.quantumtrader.streams.redis.EventPublisher(c.template(), keys, catalog, "test");
@@ -89,5 +85,13 @@ class ReplayDeadLettersTest {
                     Map.entry("price_band_unconfirmed", 2L), Map.entry("price_band", 1L));
             assertThat(ReplayReport.refusedByReason(c.template(), new StreamKeys("none"), catalog)).isEmpty();
         }
+    }
+
+    /** @return a catalog of {@code streams} (YAML entries under {@code streams:}), one partition each by default */
+    private static StreamCatalog catalog(String streams) {
+        return StreamCatalog.load(new java.io.ByteArrayInputStream(("""
+                defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                streams:
+                """ + streams).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

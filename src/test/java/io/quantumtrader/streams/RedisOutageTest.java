@@ -29,13 +29,13 @@ import static org.awaitility.Awaitility.await;
  * its data (append-only file). Lag gauges return to the truth, health is DOWN during the outage (not an HTTP 500) and
  * UP after it, awaitDrained waits through it instead of aborting, and the run completes with every output once.
  */
-class RedisOutageTest {
+public class RedisOutageTest {
 
     private RedisServer server;
     private RedisConnection connection;
 
     /** @return a Redis on loopback at {@code port} that keeps its data in an append-only file in {@code dir} (restartable) */
-    static RedisServer redisServer(int port, Path dir) {
+    public static RedisServer redisServer(int port, Path dir) {
         return RedisServer.builder().bind("127.0.0.1").port(port)
                 .setting("dir " + dir.toAbsolutePath())
                 .setting("appendonly yes")
@@ -50,7 +50,7 @@ class RedisOutageTest {
     }
 
     /** Closes the test's connection, then stops its Redis (either may be null: the test failed before it was made). */
-    static void stop(RedisConnection connection, RedisServer server) {
+    public static void stop(RedisConnection connection, RedisServer server) {
         if (connection != null) {
             connection.factory().destroy();
         }
@@ -110,7 +110,8 @@ class RedisOutageTest {
         return runtime.metrics().registry().find("qt.streams.consumer.pending").gauges().stream().mapToDouble(Gauge::value).sum();
     }
 
-    static int freePort() throws IOException {
+    /** @return a loopback port free a moment ago */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

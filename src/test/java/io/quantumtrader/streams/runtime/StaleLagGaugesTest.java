@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.RedisOutageTest;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,6 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,22 +34,14 @@ class StaleLagGaugesTest {
 
     @AfterEach
     void stopRedis() {
-        if (connection != null) {
-            connection.factory().destroy();
-        }
-        if (server != null) {
-            server.stop();
-        }
+        RedisOutageTest.stop(connection, server);
     }
 
     @Test
     void lagGaugesShowNaNAfterThreeFailedRefreshesInARowAndTheTruthOnceRedisAnswersAgain() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = RedisOutageTest.freePort();
         Path dir = Files.createTempDirectory("stale-lag");
-        server = redisServer(port, dir);
+        server = RedisOutageTest.redisServer(port, dir);
         server.start();
         connection = RedisConnection.of("redis://127.0.0.1:" + port);
         var redis = connection.template();
@@ -77,7 +69,7 @@ class StaleLagGaugesTest {
             assertThat(seen.subList(0, 4)).as("two failures keep the last reading, the third in a row is NaN")
                     .containsExactly("read 7.0", "failed 7.0", "failed 7.0", "failed NaN");
 
-            server = redisServer(port, dir);
+            server = RedisOutageTest.redisServer(port, dir);
             server.start();
             advanceUntil(time, () -> seen.stream().skip(1).anyMatch(s -> s.startsWith("read")));
             List<String> after = seen.subList(4, seen.size());
@@ -97,14 +89,5 @@ class StaleLagGaugesTest {
             }
             return done.getAsBoolean();
         });
-    }
-
-    private static RedisServer redisServer(int port, Path dir) {
-        return RedisServer.builder().bind("127.0.0.1").port(port)
-                .setting("dir " + dir.toAbsolutePath())
-                .setting("appendonly yes")
-                .setting("appendfsync always")
-                .setting("save \"\"")
-                .build();
     }
 }
