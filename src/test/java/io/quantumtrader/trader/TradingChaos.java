@@ -119,6 +119,14 @@ final class TradingChaos {
         return redis.opsForValue().get(new StreamKeys(ns).leaseOwner(portfolio, accountPartition())).block(Duration.ofSeconds(5));
     }
 
+    /** Waits (at most {@code atMost}) until another instance than {@code id} holds the account's portfolio task. */
+    void awaitAccountMovedFrom(String id, Duration atMost) {
+        await().atMost(atMost).until(() -> {
+            String now = accountOwner();
+            return now != null && !now.equals(id);
+        });
+    }
+
     /** Waits (at most 10 s) until {@code consumer} holds entries read and not acknowledged. @return how many */
     long awaitPending(String consumer) throws InterruptedException {
         long by = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The trading topology on three instances, each a child JVM, with 5 partitions for every stream keyed by symbol or
@@ -35,10 +34,7 @@ class TradingFailoverTest {
             victim.kill9();
             chaos.release();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                String now = chaos.accountOwner();
-                return now != null && !now.equals(owner);
-            });
+            chaos.awaitAccountMovedFrom(owner, Duration.ofSeconds(30));
             List<String> undrained = chaos.awaitDrained();
             System.out.printf("kill -9 of %s (the account's portfolio task, partition %d) after %d outputs, holding %d "
                     + "pending entries%n", owner, chaos.accountPartition(), outputsAtKill, pendingAtKill);

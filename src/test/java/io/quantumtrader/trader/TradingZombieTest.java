@@ -35,10 +35,7 @@ class TradingZombieTest {
             chaos.release();
 
             // its leases expire, the survivors take the account's task and process on while it is frozen
-            await().atMost(TradingChaos.TTL.plusSeconds(15)).until(() -> {
-                String now = chaos.accountOwner();
-                return now != null && !now.equals(owner);
-            });
+            chaos.awaitAccountMovedFrom(owner, TradingChaos.TTL.plusSeconds(15));
             await().atMost(Duration.ofSeconds(20)).until(() -> chaos.total() > outputsAtPause + 1000);
             long processedBeforeResume = zombie.recordsIn();
             zombie.resume();
@@ -109,10 +106,7 @@ class TradingZombieTest {
         String id = leaving.instanceId();
         assertThat(leaving.terminate(Duration.ofSeconds(30))).as("%s closed within 30 s", id).isTrue();
         assertThat(leaving.output()).as(id).contains("CLOSED clean=true").doesNotContain("ERROR");
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
-            String now = chaos.accountOwner();
-            return now != null && !now.equals(id);
-        });
+        chaos.awaitAccountMovedFrom(id, Duration.ofSeconds(15));
         chaos.instances.remove(leaving);
         InstanceProcess replacement = chaos.start(id);
         await().atMost(Duration.ofSeconds(20)).until(() -> replacement.status().getOrDefault("tasks", "").contains(":RUNNING"));
