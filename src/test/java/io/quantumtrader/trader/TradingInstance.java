@@ -8,7 +8,7 @@ import io.quantumtrader.streams.scaleout.ScaleOutInstance;
 import java.time.Duration;
 
 /**
- * One instance of the trading topology as its own process, for {@link TradingFailoverTest}: event-time alignment on,
+ * One instance of the trading topology as its own process, for the chaos tests ({@link TradingChaos}): event-time alignment on,
  * every stream keyed by symbol or account on {@code partitions} partitions ({@link TradingFixtures#catalog(int)}). Runs
  * until SIGTERM (graceful close) or SIGKILL, printing {@code STARTED <id>} and then a status line every 200 ms.
  *
