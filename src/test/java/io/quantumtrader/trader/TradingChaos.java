@@ -45,16 +45,24 @@ final class TradingChaos {
     private final List<CountDownLatch> holds = new ArrayList<>();
     private Thread publisher;
 
-    /** Runs the reference (uninterrupted, one in-process runtime) and names the namespace of the run under test. */
+    /** The reference's events, by origin: the same ticks and catalog for every chaos test, so run once per JVM. */
+    private static Map<String, String> reference;
+
+    /** Runs the reference (uninterrupted, one in-process runtime) once and names the namespace of the run under test. */
     TradingChaos(String name) {
-        String reference = name + "-ref-" + System.nanoTime();
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults()
-                .withAlignment(TradingFixtures.ALIGNMENT).withNamespace(reference).withCatalog(catalog), redis)) {
-            runtime.start();
-            TradingFixtures.publishWithIds(redis, reference, catalog, ticks);
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).isTrue();
+        synchronized (TradingChaos.class) {
+            if (reference == null) {
+                String ref = "chaos-ref-" + System.nanoTime();
+                try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(), StreamsConfig.defaults()
+                        .withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ref).withCatalog(catalog), redis)) {
+                    runtime.start();
+                    TradingFixtures.publishWithIds(redis, ref, catalog, ticks);
+                    assertThat(runtime.awaitDrained(Duration.ofSeconds(120))).isTrue();
+                }
+                reference = TradingFixtures.outputsByOrigin(redis, ref, catalog);
+            }
+            expected = reference;
         }
-        expected = TradingFixtures.outputsByOrigin(redis, reference, catalog);
         ns = name + "-" + System.nanoTime();
     }
 
