@@ -13,8 +13,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The trading topology on three child JVMs ({@link TradingChaos}: 5 partitions, lease TTL 2 s), the owner of the
  * account's portfolio task disrupted while it holds pending entries and ticks still arrive: frozen with SIGSTOP past
- * its leases (a zombie: fenced once resumed), or closed with SIGTERM and replaced by an instance of the same id, then the two others (a rolling restart). Every event the
- * topology writes equals an uninterrupted single-instance run's, tick by tick, and nothing is left unread or pending.
+ * its leases (a zombie: fenced once resumed), or closed with SIGTERM and replaced by an instance of the same id, then
+ * the two others (a rolling restart). Every event the topology writes equals an uninterrupted single-instance run's,
+ * tick by tick, and nothing is left unread or pending.
  */
 class TradingZombieTest {
 
