@@ -31,8 +31,10 @@ import java.util.function.Supplier;
  * <p>A consumer is <em>live</em> when the instance of that name is a live member ({@code <ns>:members}, renewed by
  * its heartbeat), or it is this instance and the local runtime is running; a consumer of another application's group
  * that is not a member is live while its XINFO idle time is below {@code staleConsumerIdle}. A consumer of this
- * topology's groups that is no live member is stale whatever its idle time (its instance died or left). XINFO idle
- * alone would call a healthy consumer of a quiet stream stale: Redis 7.0 does not reset it on empty reads.
+ * topology's groups that is no live member is not live whatever its idle time (its instance died or left): it is
+ * <em>stale</em> while it holds pending entries or once idle for {@code staleConsumerIdle}, else <em>departed</em>
+ * (holding nothing, removed by the cleanup once idle that long). XINFO idle alone would call a healthy consumer of a
+ * quiet stream stale: Redis 7.0 does not reset it on empty reads.
  *
  * <p>Rules, for this topology's groups:
  * <ul>
