@@ -6,6 +6,7 @@ import io.quantumtrader.streams.record.CloudEventJson;
 import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.RuntimeCounters;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -31,6 +32,15 @@ class HostileEntryTest {
 
     /** 2^63 ms: an entry id Redis takes (its ids are unsigned 64-bit) that does not fit a signed long. */
     static final String BEYOND_SIGNED = "9223372036854775808";
+
+    /** Runs {@link #runtime} over {@code ns} until it drained (at most 20 s), then closes it. @return its counters */
+    private static RuntimeCounters drain(String ns) {
+        try (StreamsRuntime runtime = runtime(ns)) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            return runtime.counters();
+        }
+    }
 
     static StreamsRuntime runtime(String ns) {
         TopologyBuilder b = new TopologyBuilder("hostile");
@@ -91,12 +101,9 @@ class HostileEntryTest {
         xadd(ns, tick("e1", 1, now()));
         xadd(ns, BEYOND_SIGNED + "-0", tick("e2", 2, now()));
         xadd(ns, tick("e3", 3, now()));   // Redis gives it 9223372036854775808-1
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().restarts()).as("task restarts").isZero();
-            assertThat(runtime.counters().recordsIn()).isEqualTo(3);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.restarts()).as("task restarts").isZero();
+        assertThat(counters.recordsIn()).isEqualTo(3);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L, 3L);
     }
 
@@ -112,11 +119,8 @@ class HostileEntryTest {
         xadd(ns, tick("e1", 1, t));
         xadd(ns, "9999999999999-0", tick("e2", 2, t + 1));
         xadd(ns, tick("e1", 1, t));   // the producer sends e1 again
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().duplicates()).as("retry of e1 deduplicated").isEqualTo(1);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.duplicates()).as("retry of e1 deduplicated").isEqualTo(1);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 2L);
     }
 
@@ -137,12 +141,9 @@ class HostileEntryTest {
         past.put("time", "-300000000-01-01T00:00:00Z");
         xadd(ns, past);
         xadd(ns, tick("e4", 4, t));
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().restarts()).as("task restarts").isZero();
-            assertThat(runtime.counters().rejected()).isEqualTo(2);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.restarts()).as("task restarts").isZero();
+        assertThat(counters.rejected()).isEqualTo(2);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 4L);
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_envelope", "invalid_envelope");
@@ -211,12 +212,9 @@ class HostileEntryTest {
         }
         xadd(ns, tick("I".repeat(60_000), 4, t));
         xadd(ns, tick("ok", 5, t));
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().duplicates()).as("duplicates").isZero();
-            assertThat(runtime.counters().rejected()).isEqualTo(5);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.duplicates()).as("duplicates").isZero();
+        assertThat(counters.rejected()).isEqualTo(5);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(5L);
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).extracting(d -> d.get("error.reason")).containsOnly("invalid_envelope").hasSize(5);
@@ -239,11 +237,8 @@ class HostileEntryTest {
         Map<String, String> longest = new LinkedHashMap<>(tick("longest-source", 2, t));
         longest.put("source", "S".repeat(256));
         xadd(ns, longest);
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().rejected()).isEqualTo(1);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.rejected()).isEqualTo(1);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(2L);
         assertThat(entries(ns, "ticks.dlq", 0)).extracting(d -> d.get("error.message"))
                 .containsExactly("event source of 60000 characters is longer than 256");
@@ -278,11 +273,8 @@ class HostileEntryTest {
         raw.put(utf8("data"), java.nio.ByteBuffer.wrap(data));
         template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw).withStreamKey(utf8(key)))).blockLast();
         xadd(ns, tick("ok", 5, t));
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().rejected()).isEqualTo(2);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.rejected()).isEqualTo(2);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(5L);
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_envelope", "invalid_envelope");
@@ -307,11 +299,8 @@ class HostileEntryTest {
         fraction.put("data", "{\"symbol\":\"A\",\"price\":7,\"seq\":7.9}");
         xadd(ns, fraction);
         xadd(ns, tick("ok", 8, t));
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-            assertThat(runtime.counters().rejected()).isEqualTo(2);
-        }
+        RuntimeCounters counters = drain(ns);
+        assertThat(counters.rejected()).isEqualTo(2);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(8L);
         List<Map<String, String>> dlq = entries(ns, "ticks.dlq", 0);
         assertThat(dlq).extracting(d -> d.get("error.reason")).containsExactly("invalid_value", "invalid_value");
@@ -371,18 +360,12 @@ class HostileEntryTest {
         String ns = RedisTestSupport.freshNamespace();
         long t = now();
         xadd(ns, tick("a", 1, t));
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-        }
+        drain(ns);
         xadd(ns, "9999999999999999999-1", tick("b1", 2, t));
         xadd(ns, tick("b2", 3, t));   // 9999999999999999999-2
         xadd(ns, tick("b3", 4, t));   // 9999999999999999999-3
         template().opsForStream().trim(new StreamKeys(ns).stream("ticks", 0), 2).block();   // XTRIM MAXLEN 2: b1 goes unread
-        try (StreamsRuntime runtime = runtime(ns)) {
-            runtime.start();
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
-        }
+        drain(ns);
         assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 3L, 4L);
         assertThat(entries(ns, "ticks.dlq", 0)).extracting(d -> d.get("error.reason")).containsExactly("deleted_before_read");
     }
