@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * child JVMs ({@link TradingInstance}, lease TTL 2 s) as the run under test, one of which is disrupted while it holds
  * the account's portfolio task and pending entries.
  */
-final class TradingChaos {
+final class TradingChaos implements AutoCloseable {
 
     static final int PARTITIONS = 5;
     static final Duration TTL = Duration.ofSeconds(2);
@@ -113,6 +113,34 @@ final class TradingChaos {
     /** @return whether the publisher sent every tick and the end of the input */
     boolean published() {
         return publisher != null && !publisher.isAlive();
+    }
+
+    /**
+     * The instance to disrupt, at the moment it is chosen.
+     *
+     * @param instance the owner of the account's portfolio task
+     * @param pending  entries it had read and not acknowledged (0 when it held none within 10 s)
+     * @param outputs  entries in the namespace's streams
+     */
+    record Target(InstanceProcess instance, long pending, long outputs) {
+        String id() {
+            return instance.instanceId();
+        }
+    }
+
+    /**
+     * Starts instances a, b and c, publishes the ticks held at {@code holdsAt} ({@link #publish}) and waits for the
+     * owner of the account's portfolio task once it opened a position and holds pending entries (their claim by a new
+     * owner is what a disruption tests).
+     */
+    Target startThreeAndTarget(int... holdsAt) throws java.io.IOException, InterruptedException {
+        for (String id : List.of("a", "b", "c")) {
+            start(id);
+        }
+        publish(holdsAt);
+        InstanceProcess owner = ownerOnceAPositionIsOpen();
+        long pending = awaitPending(owner.instanceId());
+        return new Target(owner, pending, total());
     }
 
     /** Waits until the account's portfolio task opened a position. @return the instance that holds that task */
@@ -256,7 +284,8 @@ final class TradingChaos {
     }
 
     /** Kills every instance still running (test cleanup). */
-    void close() {
+    @Override
+    public void close() {
         instances.forEach(InstanceProcess::close);
     }
 }

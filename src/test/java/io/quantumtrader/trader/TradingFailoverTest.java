@@ -1,6 +1,5 @@
 package io.quantumtrader.trader;
 
-import io.quantumtrader.streams.scaleout.InstanceProcess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,30 +18,22 @@ class TradingFailoverTest {
 
     @Test
     void theOwnerOfTheAccountKilledMidStreamChangesNoEventTheTopologyWrites() throws Exception {
-        TradingChaos chaos = new TradingChaos("failover");
-        try {
-            for (String id : List.of("a", "b", "c")) {
-                chaos.start(id);
-            }
-            chaos.publish(chaos.ticks.size() / 2);
+        try (TradingChaos chaos = new TradingChaos("failover")) {
             // the kill: once the account's task has opened a position, whoever holds it, while it holds read and
             // unacknowledged entries, so that their claim by the new owners is tested
-            InstanceProcess victim = chaos.ownerOnceAPositionIsOpen();
-            String owner = victim.instanceId();
-            long pendingAtKill = chaos.awaitPending(owner);
-            long outputsAtKill = chaos.total();
-            victim.kill9();
+            TradingChaos.Target victim = chaos.startThreeAndTarget(chaos.ticks.size() / 2);
+            String owner = victim.id();
+            victim.instance().kill9();
             chaos.release();
 
             chaos.awaitAccountMovedFrom(owner, Duration.ofSeconds(30));
             List<String> undrained = chaos.awaitDrained();
             System.out.printf("kill -9 of %s (the account's portfolio task, partition %d) after %d outputs, holding %d "
-                    + "pending entries%n", owner, chaos.accountPartition(), outputsAtKill, pendingAtKill);
-            chaos.assertSameAsUninterrupted(owner + " killed after " + outputsAtKill + " outputs holding " + pendingAtKill
-                    + " pending entries", undrained);
-            chaos.instances.stream().filter(i -> i != victim).forEach(i -> assertThat(i.output()).doesNotContain("ERROR"));
-        } finally {
-            chaos.close();
+                    + "pending entries%n", owner, chaos.accountPartition(), victim.outputs(), victim.pending());
+            chaos.assertSameAsUninterrupted(owner + " killed after " + victim.outputs() + " outputs holding "
+                    + victim.pending() + " pending entries", undrained);
+            chaos.instances.stream().filter(i -> i != victim.instance())
+                    .forEach(i -> assertThat(i.output()).doesNotContain("ERROR"));
         }
     }
 }

@@ -21,17 +21,13 @@ class TradingZombieTest {
 
     @Test
     void theOwnerOfTheAccountFrozenPastItsLeasesIsFencedAndChangesNoEventTheTopologyWrites() throws Exception {
-        TradingChaos chaos = new TradingChaos("zombie");
-        try {
-            for (String id : List.of("a", "b", "c")) {
-                chaos.start(id);
-            }
+        try (TradingChaos chaos = new TradingChaos("zombie")) {
             // held at half until the freeze, at three quarters until the zombie was resumed
-            chaos.publish(chaos.ticks.size() / 2, chaos.ticks.size() * 3 / 4);
-            InstanceProcess zombie = chaos.ownerOnceAPositionIsOpen();
-            String owner = zombie.instanceId();
-            long pendingAtPause = chaos.awaitPending(owner);
-            long outputsAtPause = chaos.total();
+            TradingChaos.Target target = chaos.startThreeAndTarget(chaos.ticks.size() / 2, chaos.ticks.size() * 3 / 4);
+            InstanceProcess zombie = target.instance();
+            String owner = target.id();
+            long pendingAtPause = target.pending();
+            long outputsAtPause = target.outputs();
             zombie.pause();
             chaos.release();
 
@@ -57,23 +53,17 @@ class TradingZombieTest {
                     + " pending entries", undrained);
             assertThat(zombie.status().get("state")).isEqualTo("RUNNING");
             chaos.instances.forEach(i -> assertThat(i.output()).as(i.instanceId()).doesNotContain("ERROR"));
-        } finally {
-            chaos.close();
         }
     }
 
     @Test
     void aRollingRestartStartingWithTheOwnerOfTheAccountChangesNoEventTheTopologyWrites() throws Exception {
-        TradingChaos chaos = new TradingChaos("rolling");
-        try {
-            for (String id : List.of("a", "b", "c")) {
-                chaos.start(id);
-            }
+        try (TradingChaos chaos = new TradingChaos("rolling")) {
             // held at half until the first close, at three quarters until the second replacement runs
-            chaos.publish(chaos.ticks.size() / 2, chaos.ticks.size() * 3 / 4);
-            InstanceProcess owner = chaos.ownerOnceAPositionIsOpen();
-            long pendingAtClose = chaos.awaitPending(owner.instanceId());
-            long outputsAtClose = chaos.total();
+            TradingChaos.Target target = chaos.startThreeAndTarget(chaos.ticks.size() / 2, chaos.ticks.size() * 3 / 4);
+            InstanceProcess owner = target.instance();
+            long pendingAtClose = target.pending();
+            long outputsAtClose = target.outputs();
             List<InstanceProcess> order = new ArrayList<>(List.of(owner));
             chaos.instances.stream().filter(i -> i != owner).forEach(order::add);
             chaos.release();
@@ -93,8 +83,6 @@ class TradingZombieTest {
                     + pendingAtClose + " pending entries", undrained);
             assertThat(processedByReplacements).as("records processed by the replacements").isPositive();
             chaos.instances.forEach(i -> assertThat(i.output()).as(i.instanceId()).doesNotContain("ERROR"));
-        } finally {
-            chaos.close();
         }
     }
 
