@@ -64,27 +64,19 @@ class ResetConfirmationTest {
 
     @Test
     void aResetNothingAppliedIsPending() throws Exception {
-        String ns = "confirm-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamKeys keys = new StreamKeys(ns);
-        EventPublisher publisher = new EventPublisher(RedisTestSupport.template(), keys, catalog, "test");
-        KillSwitch reset = new KillSwitch("paper", false, "reviewed: resume", 0, 1_000);
-        String id = publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", reset, 1_000).block();
-        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), keys, catalog,
-                System::currentTimeMillis).await(reset, id, Duration.ofMillis(500), Duration.ofMillis(100));
+        Published p = resetInAFreshNamespace();
+        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), p.keys(), catalog,
+                System::currentTimeMillis).await(p.reset(), p.id(), Duration.ofMillis(500), Duration.ofMillis(100));
         assertThat(result.outcome()).isEqualTo(ResetConfirmation.Outcome.PENDING);
     }
 
     @Test
     void aResetAnActivationFollowedBeforeAnythingAppliedItIsReplaced() throws Exception {
-        String ns = "confirm-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamKeys keys = new StreamKeys(ns);
-        EventPublisher publisher = new EventPublisher(RedisTestSupport.template(), keys, catalog, "test");
-        KillSwitch reset = new KillSwitch("paper", false, "reviewed: resume", 0, 1_000);
-        String id = publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", reset, 1_000).block();
+        Published p = resetInAFreshNamespace();
         KillSwitch activation = new KillSwitch("paper", true, "daily loss 5.10% of marked equity >= 5.0% limit", 5.1, 2_000);
-        publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", activation, 2_000).block();
-        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), keys, catalog,
-                System::currentTimeMillis, Duration.ofMillis(300)).await(reset, id, Duration.ofSeconds(30), Duration.ofMillis(100));
+        p.publisher().send(QuantumTraderTopology.KILL_SWITCH, "paper", activation, 2_000).block();
+        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), p.keys(), catalog,
+                System::currentTimeMillis, Duration.ofMillis(300)).await(p.reset(), p.id(), Duration.ofSeconds(30), Duration.ofMillis(100));
         assertThat(result.outcome()).isEqualTo(ResetConfirmation.Outcome.REPLACED);
         assertThat(result.replacedBy()).isEqualTo(activation);
     }
@@ -92,5 +84,16 @@ class ResetConfirmationTest {
     private static void publish(EventPublisher publisher, List<PriceTick> chunk) {
         publisher.sendAll(Flux.fromIterable(chunk).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
                 .block();
+    }
+
+    /** A reset (at 1,000 ms) published into a fresh namespace where nothing runs, and its entry id. */
+    private record Published(StreamKeys keys, EventPublisher publisher, KillSwitch reset, String id) {
+    }
+
+    private Published resetInAFreshNamespace() {
+        StreamKeys keys = new StreamKeys("confirm-" + UUID.randomUUID().toString().substring(0, 8));
+        EventPublisher publisher = new EventPublisher(RedisTestSupport.template(), keys, catalog, "test");
+        KillSwitch reset = new KillSwitch("paper", false, "reviewed: resume", 0, 1_000);
+        return new Published(keys, publisher, reset, publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", reset, 1_000).block());
     }
 }
