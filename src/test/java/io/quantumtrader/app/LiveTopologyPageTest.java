@@ -179,6 +179,43 @@ class LiveTopologyPageTest {
         assertThat(browser.findElement(By.id("updated")).getText()).contains("Failed to fetch").contains("last reading");
     }
 
+    /**
+     * A lag the service could not read (its gauges are NaN after 3 failed reads: {@code StaleLagGaugesTest}; the
+     * snapshot marks it {@code known: false}: {@code LiveTopologyUnknownLagTest}) shows on the stream as "lag
+     * unknown", never as a number, and does not mark the stream as lagging; it shows as a number again at the next
+     * reading that knows it. The browser's {@code fetch} is wrapped to mark the ticks stream's lag unknown in the
+     * service's real readings.
+     */
+    @Test
+    void aLagTheServiceCouldNotReadShowsAsUnknown() {
+        browser.get("http://127.0.0.1:" + port + "/topology");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+        String ticks = "g.vertex[data-id='market.tick.price']";
+        wait.until(d -> updates() >= 1 && text(ticks + " text.live").startsWith("lag "));
+
+        ((JavascriptExecutor) browser).executeScript("""
+                const real = window.fetch;
+                window.fetch = async (url, options) => {
+                  const r = await real(url, options);
+                  if (!String(url).endsWith("/live.json") || !window.lagUnknown) return r;
+                  const body = await r.json();
+                  body.lag.filter(l => l.stream === "market.tick.price").forEach(l => { l.known = false; l.lag = 0; });
+                  return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+                };
+                window.lagUnknown = true;""");
+        wait.until(d -> text(ticks + " text.live").startsWith("lag unknown · "));
+        assertThat(text(ticks + " text.live")).as("no number for a lag nobody read").doesNotContain("pend");
+        assertThat(browser.findElement(By.cssSelector(ticks)).getDomAttribute("data-lag")).isEqualTo("NaN");
+        assertThat(java.util.Objects.toString(browser.findElement(By.cssSelector(ticks)).getDomAttribute("class"), ""))
+                .doesNotContain("lagging");
+        assertThat(java.util.Objects.toString(browser.findElement(By.tagName("body")).getDomAttribute("class"), ""))
+                .as("the reading itself succeeded").doesNotContain("stale");
+
+        ((JavascriptExecutor) browser).executeScript("window.lagUnknown = false;");
+        wait.until(d -> text(ticks + " text.live").matches("lag [0-9.]+k? · pend .*"));
+        assertThat(number(ticks, "data-lag")).isNotNaN();
+    }
+
     private static int updates() {
         String n = browser.findElement(By.tagName("body")).getDomAttribute("data-updates");
         return n == null ? 0 : Integer.parseInt(n);
