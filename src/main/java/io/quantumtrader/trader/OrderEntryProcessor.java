@@ -10,7 +10,13 @@ import io.quantumtrader.trader.execution.PendingOrder;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
 
-/** Places sized requests as pending entry orders (refused while the kill switch is on). */
+/**
+ * Places sized requests as pending entry orders, each with the account's kill switch activations and de-risk state of
+ * the moment (the venue judges the entry again at its fill: {@link io.quantumtrader.trader.risk.EntryAtFill}). A request
+ * while the kill switch is on is refused, counted under {@code kill_switch_active}
+ * ({@code qt.streams.node.records.counted}; the kernel vetoes such signals first, so it counts a switch tripped between
+ * the two).
+ */
 final class OrderEntryProcessor implements Processor<String, TradeRequest, String, PendingOrder> {
     private final RiskRules rules;
     private ProcessorContext<String, PendingOrder> ctx;
@@ -26,17 +32,23 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
         ctx = c;
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
+        c.declareCounts(java.util.Set.of(KILL_SWITCH_ACTIVE));
     }
+
+    /** The count's reason for a request refused under the kill switch. */
+    static final String KILL_SWITCH_ACTIVE = "kill_switch_active";
 
     @Override
     public void process(Record<String, TradeRequest> r) {
-        if (AccountStore.today(accounts, rules, r.timestamp()).killSwitch()) {
+        Account account = AccountStore.today(accounts, rules, r.timestamp());
+        if (account.killSwitch()) {
+            ctx.count(KILL_SWITCH_ACTIVE);
             return;
         }
         TradeRequest t = r.value();
         PendingOrder o = new PendingOrder("ord-" + t.requestId(), t.requestId(), "pos-" + t.signalId(), t.symbol(),
                 t.direction(), OrderFilled.Purpose.ENTRY, t.size(), t.stopLoss(), t.takeProfit(), null,
-                InputEntry.of(r), t.entryPrice());
+                InputEntry.of(r), t.entryPrice(), account.killSwitches(), account.deRisk());
         orders.put(o.orderId(), o);
         ctx.forward(r.withValue(o));
     }

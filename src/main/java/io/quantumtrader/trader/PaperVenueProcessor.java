@@ -10,7 +10,7 @@ import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
 import io.quantumtrader.trader.execution.VenueOutput;
 import io.quantumtrader.trader.risk.Account;
-import io.quantumtrader.trader.risk.EntryHalts;
+import io.quantumtrader.trader.risk.EntryAtFill;
 import io.quantumtrader.trader.risk.RiskRules;
 
 import java.util.ArrayList;
@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Paper venue: fills the symbol's pending orders placed on earlier ticks; cancels the entries the account may no longer
- * make ({@link EntryHalts}, the rules the risk kernel applies to signals): every entry under the kill switch or in
- * HARD_DERISK, an add (an entry in a symbol with an open position) in SOFT_DERISK (DESIGN §7; found in review, 2026-12-05: an entry approved in NORMAL still filled after a loss elsewhere
- * had moved the account to HARD_DERISK), and an entry whose fill price would be at or beyond its own stop; a take
- * profit whose limit is not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}).
- * A cancellation is an {@code OrderRejected} naming why.
+ * Paper venue: fills the symbol's pending orders placed on earlier ticks. An entry is judged again at its fill
+ * ({@link EntryAtFill}: the entry halts of now, a kill switch tripped since its placement, the daily loss and drawdown
+ * limits, a fill price at or beyond its stop or its target — each cancels it — then half size when the account entered
+ * SOFT_DERISK since, and a re-size when a gap took the loss at its stop past what the kernel approved; found in review,
+ * 2026-12-05 and 2026-12-06: an entry approved in NORMAL still filled after a loss elsewhere had moved the account to
+ * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). A take profit whose limit is
+ * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
+ * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
+ * reasons {@value #HALVED}, {@value #RESIZED}).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -44,7 +47,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
+        c.declareCounts(java.util.Set.of(HALVED, RESIZED));
     }
+
+    /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
+    static final String HALVED = "entry_halved_soft_derisk";
+    /** The count's reason for an entry re-sized to its approved loss at the stop ({@link EntryAtFill#GAP_TOLERANCE}). */
+    static final String RESIZED = "entry_resized_gap";
 
     @Override
     public void process(Record<String, PriceTick> r) {
@@ -57,11 +66,6 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 continue;
             }
             orders.delete(o.orderId());
-            String cancelled = o.purpose() == OrderFilled.Purpose.ENTRY ? whyCancelled(account, o.symbol()) : null;
-            if (cancelled != null) {
-                rejected.add(rejection(o, cancelled, r.timestamp()));
-                continue;
-            }
             String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {
                 rejected.add(rejection(o, limit, r.timestamp()));
@@ -72,10 +76,22 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 continue;
             }
             OrderFilled fill = venue.fill(o, r.value());
-            String beyond = o.purpose() == OrderFilled.Purpose.ENTRY ? beyondStop(fill) : null;
-            if (beyond != null) {
-                rejected.add(rejection(o, beyond, r.timestamp()));
-                continue;
+            if (o.purpose() == OrderFilled.Purpose.ENTRY) {
+                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), account, positions.get(o.symbol()) != null,
+                        rules, venue.slippageBps(), venue.feeBps());
+                if (v.cancelled() != null) {
+                    rejected.add(rejection(o, v.cancelled(), r.timestamp()));
+                    continue;
+                }
+                if (v.halved()) {
+                    ctx.count(HALVED);
+                }
+                if (v.resized()) {
+                    ctx.count(RESIZED);
+                }
+                if (v.size() != o.size()) {
+                    fill = venue.fill(o.withSize(v.size()), r.value());
+                }
             }
             fills.add(fill);
         }
@@ -88,25 +104,4 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 o.size(), why, at);
     }
 
-    /**
-     * @return why an entry may not fill at this price, or null when it may: at or beyond its own stop (a LONG's fill at
-     *         or below its stop, a SHORT's at or above) it would be stopped out on the tick that opened it (found in
-     *         review, 2026-12-05: an add approved at 809.69 filled at 802.80, below its stop of 803.28, on the tick
-     *         that stopped the position out)
-     */
-    private static String beyondStop(OrderFilled fill) {
-        boolean beyond = fill.direction() == io.quantumtrader.trader.events.Direction.LONG
-                ? fill.price() <= fill.stopLoss() : fill.price() >= fill.stopLoss();
-        return beyond ? String.format("cancelled: the fill price %.4f is at or beyond the order's stop %.4f",
-                fill.price(), fill.stopLoss()) : null;
-    }
-
-    /** @return why a pending entry in {@code symbol} may no longer fill, or null when it may */
-    private String whyCancelled(Account account, String symbol) {
-        String halted = EntryHalts.noNewEntries(account);
-        if (halted == null && positions.get(symbol) != null) {
-            halted = EntryHalts.noAdds(account);
-        }
-        return halted == null ? null : "cancelled: " + halted;
-    }
 }

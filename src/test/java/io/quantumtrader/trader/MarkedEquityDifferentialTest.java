@@ -1,7 +1,6 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.reference.IndependentReference;
@@ -59,8 +58,9 @@ class MarkedEquityDifferentialTest {
                 .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList();
         assertThat(realizedOnly.killSwitchTimes).as("the realized-only mutant's kill switch").isNotEqualTo(kills);
         assertThat(realizedOnly.killSwitchTimes.get(0)).as("the first activation: marks trip it earlier").isGreaterThan(kills.get(0));
-        assertThat(realizedOnly.deRiskTimeline).as("the realized-only mutant's de-risk changes").isNotEqualTo(
-                TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
-                        .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
+        // (its de-risk changes were different too until entries were judged again at their fills, 2026-12-06: now the
+        // two reach SOFT and HARD_DERISK on the same ticks; their trades still differ)
+        assertThat(realizedOnly.closed).as("the realized-only mutant's closed positions").isNotEqualTo(reference.closed);
+        assertThat(realizedOnly.fills).as("the realized-only mutant's fills").isNotEqualTo(reference.fills);
     }
 }

@@ -37,6 +37,12 @@ class PaperVenueCancellationTest {
     }
 
     static Outcome venue(DeRiskState state, boolean kill, boolean openPosition, double tickPrice) {
+        Account a = Account.start(RULES).onDay(T, false).withDeRisk(state);
+        return venue(kill ? a.killed() : a, new PendingOrder("o-1", "r-1", "p-1", "BTC-USD",
+                Direction.LONG, OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100), openPosition, tickPrice);
+    }
+
+    static Outcome venue(Account account, PendingOrder order, boolean openPosition, double tickPrice) {
         TopologyBuilder b = new TopologyBuilder("venue");
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
@@ -46,10 +52,8 @@ class PaperVenueCancellationTest {
         out.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
         out.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
         try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
-            Account a = Account.start(RULES).onDay(T, false).withDeRisk(state);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, kill ? a.killed() : a);
-            driver.<String, PendingOrder>getKeyValueStore("orders").put("o-1", new PendingOrder("o-1", "r-1", "p-1", "BTC-USD",
-                    Direction.LONG, OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100));
+            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, account);
+            driver.<String, PendingOrder>getKeyValueStore("orders").put(order.orderId(), order);
             if (openPosition) {
                 driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
                         new Position("p-0", "BTC-USD", Direction.LONG, 1, 95, 90, 130, 0.1, T - 1, false));
@@ -88,5 +92,55 @@ class PaperVenueCancellationTest {
         assertThat(beyond.fills()).isEmpty();
         assertThat(beyond.rejected()).extracting(OrderRejected::reason)
                 .containsExactly("cancelled: the fill price 89.9950 is at or beyond the order's stop 90.0000");
+    }
+
+    /**
+     * An entry placed before the kill switch tripped does not fill after the operator's reset (found in review,
+     * 2026-12-06: the venue checked only whether the switch was on at the fill, so a stale approval filled and position
+     * state tripped the switch again on the same tick, a forced round trip). The order carries the account's kill
+     * switch activations at its placement.
+     */
+    @Test
+    void anEntryPlacedBeforeTheKillSwitchTrippedIsCancelledEvenAfterTheReset() {
+        Account resetAfterATrip = Account.start(RULES).onDay(T, false).killed().reset();
+        PendingOrder placedBefore = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100, 0, DeRiskState.NORMAL);
+        Outcome stale = venue(resetAfterATrip, placedBefore, false, 101);
+        assertThat(stale.fills()).isEmpty();
+        assertThat(stale.rejected()).extracting(OrderRejected::reason)
+                .containsExactly("cancelled: the kill switch tripped after the entry was placed (activations 0 -> 1)");
+        PendingOrder placedAfter = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100, 1, DeRiskState.NORMAL);
+        assertThat(venue(resetAfterATrip, placedAfter, false, 101).fills()).as("placed after the reset").hasSize(1);
+    }
+
+    /**
+     * A gap between the approval and the fill does not take the trade's risk past what the kernel approved (found in
+     * review, 2026-12-06: approved at 100 with its stop at 90, it filled at any later price, its loss at the stop
+     * growing with the gap), and an entry whose fill is at or beyond its target does not open; an entry placed in
+     * NORMAL fills at half size once the account is in SOFT_DERISK.
+     */
+    @Test
+    void aGapReSizesTheEntryToItsApprovedLossAndPastTheTargetCancelsIt() {
+        Account normal = Account.start(RULES).onDay(T, false);
+        PendingOrder order = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100, 0, DeRiskState.NORMAL);
+        assertThat(venue(normal, order, false, 100).fills()).extracting(OrderFilled::size).as("no gap").containsExactly(2.0);
+        OrderFilled gapped = venue(normal, order, false, 110).fills().get(0);
+        double approvedLoss = 2 * (10 + 190 * 15 / 10_000.0);
+        double lossAtStop = gapped.size() * (gapped.price() - 90 + 90 * 15 / 10_000.0) + gapped.feeUsd();
+        assertThat(gapped.size()).isLessThan(1.1);
+        assertThat(lossAtStop).as("the loss at the stop from the fill, costs included").isCloseTo(approvedLoss,
+                org.assertj.core.data.Offset.offset(0.01));
+        assertThat(gapped.size() * gapped.price()).as("notional no more than approved").isLessThan(2 * 100);
+
+        Outcome pastTarget = venue(normal, order, false, 131);
+        assertThat(pastTarget.fills()).isEmpty();
+        assertThat(pastTarget.rejected()).extracting(OrderRejected::reason)
+                .containsExactly("cancelled: the fill price 131.0655 is at or beyond the order's target 130.0000");
+
+        assertThat(venue(normal.withDeRisk(DeRiskState.SOFT_DERISK), order, false, 100).fills())
+                .extracting(OrderFilled::size).as("placed in NORMAL, filled in SOFT_DERISK").containsExactly(1.0);
+        assertThat(venue(normal, order, false, 100).fills()).extracting(OrderFilled::size).containsExactly(2.0);
     }
 }

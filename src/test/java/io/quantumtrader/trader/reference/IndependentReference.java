@@ -130,8 +130,10 @@ public final class IndependentReference {
     private record Regime(String name, double confidence, double adx, double atr, long candleEnd) {
     }
 
+    /** {@code kills}, {@code deRiskAt}: for an entry, the kill switch activations and the de-risk state at its placement. */
     private record Order(String id, String requestId, String positionId, String symbol, Direction direction, boolean entry,
-                         double size, double stop, double target, ExitReason reason, long placedAt, double reference) {
+                         double size, double stop, double target, ExitReason reason, long placedAt, double reference,
+                         int kills, String deRiskAt) {
     }
 
     private static final class Pos {
@@ -487,7 +489,7 @@ public final class IndependentReference {
         // order entry (refused under the kill switch: checked above on the same view)
         String requestId = "req-" + signalId;
         orders.put("ord-" + requestId, new Order("ord-" + requestId, requestId, "pos-" + signalId, symbol, d, true, qty,
-                stop, target, null, index, close));
+                stop, target, null, index, close, killSwitches, deRisk));
         maxExposurePct = Math.max(maxExposurePct, (gross + pendingNotional + qty * close) / equity * 100);
     }
 
@@ -504,6 +506,12 @@ public final class IndependentReference {
             orders.remove(o.id);
             if (o.entry && (killNow || "HARD_DERISK".equals(deRisk) || ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)))) {
                 continue;   // cancelled: kill switch active, hard de-risk (no entries), soft de-risk (no adds)
+            }
+            // an entry is judged again at its fill: a kill switch tripped since it was placed (even if reset), the daily
+            // loss and drawdown limits of now
+            if (o.entry && (killSwitches > o.kills || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
+                    || drawdownPct() >= rules.maxDrawdownPct)) {
+                continue;
             }
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             boolean limit = o.reason == ExitReason.TAKE_PROFIT;   // a limit order at the target, immediate or cancel
@@ -522,10 +530,30 @@ public final class IndependentReference {
             if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
                 continue;   // cancelled: an entry never fills at or beyond its own stop
             }
-            double fee = price * o.size * rules.feeBps / 10_000;
+            if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? round4(price) >= o.target : round4(price) <= o.target)) {
+                continue;   // cancelled: nor at or beyond its own target
+            }
+            double size = o.size;
+            if (o.entry) {
+                if ("SOFT_DERISK".equals(deRisk) && "NORMAL".equals(o.deRiskAt)) {
+                    size = floor6(size / 2);   // soft de-risk entered after the approval: half size
+                }
+                // a gap: the loss at the stop from the fill, costs included, more than 10 % above the approved one
+                // (from the signal's close) takes the size down to the approved loss
+                double perSide = (rules.slippageBps + rules.feeBps) / 10_000;
+                double approved = Math.abs(o.reference - o.stop) + (o.reference + o.stop) * perSide;
+                double atFill = Math.abs(round4(price) - o.stop) + round4(price) * rules.feeBps / 10_000 + o.stop * perSide;
+                if (atFill > approved * 1.10) {
+                    size = floor6(size * approved / atFill);
+                }
+                if (!(size > 0)) {
+                    continue;
+                }
+            }
+            double fee = price * size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
-                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, o.size, round4(price), round4(fee),
-                    round4(Math.abs(price - t.price()) * o.size), t.timestamp(), o.stop, o.target, o.reason));
+                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, round4(price), round4(fee),
+                    round4(Math.abs(price - t.price()) * size), t.timestamp(), o.stop, o.target, o.reason));
         }
         fills.addAll(now);
         storeDay(t.timestamp());
@@ -635,7 +663,7 @@ public final class IndependentReference {
             p.closing = true;
             String id = size < p.size ? "exit-" + p.id + "@" + t.timestamp() : "exit-" + p.id;
             orders.put(id, new Order(id, null, p.id, p.symbol, p.direction, false, size, 0,
-                    reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0));
+                    reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0, killSwitches, deRisk));
         }
     }
 
