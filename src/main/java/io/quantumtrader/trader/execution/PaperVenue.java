@@ -31,7 +31,7 @@ public record PaperVenue(double slippageBps, double feeBps) {
         }
         double fee = price * order.size() * feeBps / 10_000;
         return new OrderFilled("fill-" + order.orderId(), order.requestId(), order.positionId(), order.symbol(),
-                order.direction(), order.purpose(), order.size(), round(price), round(fee),
+                order.direction(), order.purpose(), order.size(), roundPrice(price), round(fee),
                 round(Math.abs(price - tick.price()) * order.size()),
                 tick.timestamp(), order.stopLoss(), order.takeProfit(),
                 order.reason() == null ? null : io.quantumtrader.trader.events.ExitReason.valueOf(order.reason()));
@@ -61,6 +61,20 @@ public record PaperVenue(double slippageBps, double feeBps) {
 
     private static boolean takeProfitLimit(PendingOrder order) {
         return order.purpose() == OrderFilled.Purpose.EXIT && "TAKE_PROFIT".equals(order.reason()) && order.takeProfit() > 0;
+    }
+
+    /**
+     * @return a fill price rounded to 0.0001 (USD), or, below 1, to 5 significant digits: rounded to 0.0001 a price of
+     *         0.00004 filled at 0 (found in review, 2026-12-06: an exit there booked its whole notional as a loss), and
+     *         at 0.08 the rounding was as large as the slippage
+     */
+    static double roundPrice(double v) {
+        if (v >= 1 || !(v > 0)) {
+            return round(v);
+        }
+        int decimals = 4 - (int) Math.floor(Math.log10(v));
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
     }
 
     private static double round(double v) {

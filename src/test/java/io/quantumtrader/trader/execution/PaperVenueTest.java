@@ -79,4 +79,18 @@ class PaperVenueTest {
                 .extracting(d -> d.reason()).isEqualTo(ExitReason.STOP_LOSS);
         assertThat(shortPos.unrealized(990)).isEqualTo(10);
     }
+
+    /**
+     * A sub-dollar instrument's fill keeps 5 significant digits (found in review, 2026-12-06: rounded to 0.0001 a buy
+     * at 0.00004 filled at 0, and at 0.08 the rounding was as large as the 5 bps slippage); from 1 up, 0.0001 as before.
+     */
+    @Test
+    void subDollarFillPricesKeepFiveSignificantDigits() {
+        PaperVenue venue = PaperVenue.defaults();
+        PendingOrder buy = new PendingOrder("o1", "r1", "p1", "X", Direction.LONG, OrderFilled.Purpose.ENTRY, 1_000_000,
+                0.00003, 0.00006, null, "1-0", 0.00004);
+        assertThat(venue.fill(buy, new PriceTick("X", 0.00004, 1, 1_000)).price()).isEqualTo(0.00004002);
+        assertThat(venue.fill(buy, new PriceTick("X", 0.08, 1, 1_000)).price()).isEqualTo(0.08004);
+        assertThat(venue.fill(buy, new PriceTick("X", 808.0, 1, 1_000)).price()).isEqualTo(808.404);
+    }
 }

@@ -527,10 +527,10 @@ public final class IndependentReference {
             if (limit) {
                 price = buy ? Math.min(price, o.target) : Math.max(price, o.target);   // never worse than the limit
             }
-            if (o.entry && (o.direction == Direction.LONG ? round4(price) <= o.stop : round4(price) >= o.stop)) {
+            if (o.entry && (o.direction == Direction.LONG ? roundPrice(price) <= o.stop : roundPrice(price) >= o.stop)) {
                 continue;   // cancelled: an entry never fills at or beyond its own stop
             }
-            if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? round4(price) >= o.target : round4(price) <= o.target)) {
+            if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? roundPrice(price) >= o.target : roundPrice(price) <= o.target)) {
                 continue;   // cancelled: nor at or beyond its own target
             }
             double size = o.size;
@@ -542,7 +542,7 @@ public final class IndependentReference {
                 // (from the signal's close) takes the size down to the approved loss
                 double perSide = (rules.slippageBps + rules.feeBps) / 10_000;
                 double approved = Math.abs(o.reference - o.stop) + (o.reference + o.stop) * perSide;
-                double atFill = Math.abs(round4(price) - o.stop) + round4(price) * rules.feeBps / 10_000 + o.stop * perSide;
+                double atFill = Math.abs(roundPrice(price) - o.stop) + roundPrice(price) * rules.feeBps / 10_000 + o.stop * perSide;
                 if (atFill > approved * 1.10) {
                     size = floor6(size * approved / atFill);
                 }
@@ -552,7 +552,7 @@ public final class IndependentReference {
             }
             double fee = price * size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
-                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, round4(price), round4(fee),
+                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, roundPrice(price), round4(fee),
                     round4(Math.abs(price - t.price()) * size), t.timestamp(), o.stop, o.target, o.reason));
         }
         fills.addAll(now);
@@ -775,6 +775,15 @@ public final class IndependentReference {
 
     private static double floor6(double v) {
         return Math.floor(v * 1e6) / 1e6;
+    }
+
+    /** A fill price: to 0.0001, or to 5 significant digits below 1 (a price of 0.00004 is no 0). */
+    private static double roundPrice(double v) {
+        if (v >= 1) {
+            return round4(v);
+        }
+        int decimals = 4 - (int) Math.floor(Math.log10(v));
+        return new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
     private static double round4(double v) {
