@@ -50,6 +50,11 @@ import java.util.TreeMap;
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by rule ({@link ReasonGroups}: figures that differ within a rule shown as
  *                        {@code #}), most frequent first
+ * @param cancelledByReason orders the venue cancelled ({@code trades.order.rejected}) by reason ({@link ReasonGroups}),
+ *                        most frequent first
+ * @param countedByProcessors what processors counted by reason ({@code qt.streams.node.records.counted}, as
+ *                        {@code <node> <reason>}; e.g. {@code paper-venue entry_resized_gap}: entries re-sized at their
+ *                        fill), the non-zero ones
  * @param maxDrawdownPct  largest drawdown of realized equity from its peak at the closes, percent (the account's risk
  *                        limits are on marked equity: its de-risk changes show the drawdowns it acted on)
  * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
@@ -67,7 +72,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            long droppedLate, long droppedByStages, long commits, double seconds, double ticksPerSecond, boolean drained,
                            Map<String, Long> eventsPerStream, Map<String, Long> regimes, Map<String, Long> signalsByDirection,
                            Map<String, Long> declinesByGate, Map<String, Long> riskDecisions,
-                           Map<String, Long> vetoesByReason, long trades, double winRatePct, double realizedPnlUsd,
+                           Map<String, Long> vetoesByReason, Map<String, Long> cancelledByReason,
+                           Map<String, Long> countedByProcessors, long trades, double winRatePct, double realizedPnlUsd,
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
                            List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
@@ -108,6 +114,15 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 vetoes.add(e.vetoReason());
             }
         });
+        ReasonGroups cancelled = new ReasonGroups();
+        payloads(redis, keys, catalog, QuantumTraderTopology.REJECTED, io.quantumtrader.trader.events.OrderRejected.class)
+                .forEach(o -> cancelled.add(o.reason()));
+        Map<String, Long> counted = new TreeMap<>();
+        runtime.metrics().registry().find("qt.streams.node.records.counted").counters().forEach(c -> {
+            if (c.count() > 0) {
+                counted.merge(c.getId().getTag("node") + " " + c.getId().getTag("reason"), (long) c.count(), Long::sum);
+            }
+        });
         Map<String, Double> byDay = new TreeMap<>();
         Map<String, Long> exits = new TreeMap<>();
         double equity = startingEquity;
@@ -136,7 +151,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
-                counts, regimes, signals, declines, decisions, vetoes.counts(), closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
+                counts, regimes, signals, declines, decisions, vetoes.counts(), cancelled.counts(), counted, closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
                 counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
@@ -307,6 +322,15 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         int reasonWidth = vetoesByReason.keySet().stream().mapToInt(String::length).max().orElse(0);
         String row = "  %-" + Math.max(50, reasonWidth) + "s %,d%n";
         vetoesByReason.forEach((r, n) -> out.printf(row, r, n));
+        if (!cancelledByReason.isEmpty()) {
+            out.println("orders cancelled, by reason:");
+            int cancelWidth = cancelledByReason.keySet().stream().mapToInt(String::length).max().orElse(0);
+            String cancelRow = "  %-" + Math.max(50, cancelWidth) + "s %,d%n";
+            cancelledByReason.forEach((r, n) -> out.printf(cancelRow, r, n));
+        }
+        if (!countedByProcessors.isEmpty()) {
+            out.printf("counted by processors %s%n", countedByProcessors);
+        }
         out.printf("trades               %,d (win rate %.1f%%), exits by reason %s%n", trades, winRatePct, exitsByReason);
         out.printf("realized P&L         %,.2f USD; max realized drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);

@@ -53,7 +53,8 @@ class ReplayPartitionsTest {
         JsonNode b = report(four);
         assertThat(a.get("trades").asLong()).isPositive();
         for (String field : List.of("ticks_read", "ticks_published", "trades", "realized_pnl_usd", "realized_pnl_by_day",
-                "max_drawdown_pct", "exits_by_reason", "risk_decisions", "vetoes_by_reason", "open_positions",
+                "max_drawdown_pct", "exits_by_reason", "risk_decisions", "vetoes_by_reason", "cancelled_by_reason",
+                "counted_by_processors", "open_positions",
                 "positions_opened", "de_risk_changes", "reconciliation")) {
             assertThat(b.get(field)).as(field).isEqualTo(a.get(field));
         }
