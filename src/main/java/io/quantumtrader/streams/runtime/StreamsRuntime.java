@@ -341,6 +341,7 @@ public final class StreamsRuntime implements AutoCloseable {
         new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
         closeReadConnections();
+        refusals.close();   // the refusals not logged yet, now; nothing left scheduled
         state.set(RuntimeState.NOT_RUNNING);
         return clean;
     }
@@ -357,6 +358,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         closeCommitConnection();
         closeReadConnections();
+        refusals.close();
         state.set(RuntimeState.NOT_RUNNING);
     }
 
