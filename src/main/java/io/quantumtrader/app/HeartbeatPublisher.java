@@ -34,12 +34,31 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
     private final EventPublisher publisher;
     private final Duration interval;
     private volatile StreamsHealth.Status last = StreamsHealth.Status.UP;
+    /** The job of the latest start (null before the first) and the failures of the jobs of earlier starts, read together. */
+    private record Jobs(long earlierFailures, PeriodicJob current) {
+    }
 
+    private volatile Jobs jobs = new Jobs(0, null);
+
+    /**
+     * Registers {@code qt.streams.job.failures{job=heartbeat.publish}} once: it counts the failures of every start's job
+     * (before 2026-12-06 each start registered it again, and Micrometer kept the first start's job).
+     *
+     * @param interval between the end of one heartbeat and the start of the next; also a heartbeat's timeout
+     */
     public HeartbeatPublisher(StreamsRuntime runtime, StreamsHealth health, EventPublisher publisher, Duration interval) {
         this.runtime = runtime;
         this.health = health;
         this.publisher = publisher;
         this.interval = interval;
+        runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", this,
+                HeartbeatPublisher::failures, "job", "heartbeat.publish");
+    }
+
+    /** @return heartbeats that failed or timed out, over every start */
+    long failures() {
+        Jobs j = jobs;
+        return j.earlierFailures() + (j.current() == null ? 0 : j.current().failures());
     }
 
     /** Checks health once and publishes the heartbeat (and an alert on a status change). */
@@ -72,10 +91,11 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
      * next ({@link PeriodicJob}).
      */
     @Override
-    PeriodicJob job() {
+    synchronized PeriodicJob job() {
         PeriodicJob job = new PeriodicJob("heartbeat publish", interval, interval, this::beat);
-        runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
-                PeriodicJob::failures, "job", "heartbeat.publish");
+        Jobs before = jobs;
+        // the job before is stopped: its count no longer changes
+        jobs = new Jobs(before.earlierFailures() + (before.current() == null ? 0 : before.current().failures()), job);
         return job;
     }
 }

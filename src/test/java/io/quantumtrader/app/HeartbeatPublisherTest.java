@@ -58,4 +58,45 @@ class HeartbeatPublisherTest {
         assertThat(alerts).extracting(HeartbeatPublisher.Alert::severity).containsExactly("CRITICAL", "INFO");
         assertThat(alerts.get(0).message()).isEqualTo("streams health UP -> DOWN");
     }
+    /**
+     * {@code qt.streams.job.failures{job=heartbeat.publish}} counts the failures of every start's job: before
+     * (2026-12-06) each start registered the counter again, Micrometer kept the first registration, and after a
+     * stop/start it stayed bound to the first job (its count frozen while the second failed). The heartbeat stream's
+     * key holds a string, so every heartbeat fails (WRONGTYPE).
+     */
+    @Test
+    void theFailureCounterCountsTheJobOfEachStart() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("hb-restart");
+        b.stream("ticks", Tick.class).to("out");
+        Topology topology = b.build();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns);
+        StreamsRuntime runtime = new StreamsRuntime(topology, config, RedisTestSupport.template());
+        StreamsHealth health = new StreamsHealth(topology, config, RedisTestSupport.template(),
+                new StreamsHealth.Thresholds(5, Duration.ofMinutes(1), 5, Duration.ofMinutes(5)), runtime::state);
+        for (int p = 0; p < StreamCatalog.defaults().spec("system.health.heartbeat").partitions(); p++) {
+            RedisTestSupport.template().opsForValue().set(new StreamKeys(ns).stream("system.health.heartbeat", p), "not a stream").block();
+        }
+        try {
+            HeartbeatPublisher heartbeat = new HeartbeatPublisher(runtime, health,
+                    new io.quantumtrader.streams.redis.EventPublisher(RedisTestSupport.template(), new StreamKeys(ns),
+                            StreamCatalog.defaults(), "test-instance"), Duration.ofMillis(50));
+            java.util.function.DoubleSupplier failures = () -> runtime.metrics().registry().get("qt.streams.job.failures")
+                    .tag("job", "heartbeat.publish").functionCounter().count();
+            heartbeat.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> failures.getAsDouble() >= 2);
+            heartbeat.stop();
+            double afterFirst = failures.getAsDouble();
+            heartbeat.start();
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> failures.getAsDouble() >= afterFirst + 2);
+            } finally {
+                heartbeat.stop();
+            }
+            assertThat(runtime.metrics().registry().find("qt.streams.job.failures").tag("job", "heartbeat.publish")
+                    .functionCounters()).hasSize(1);
+        } finally {
+            runtime.close();
+        }
+    }
 }

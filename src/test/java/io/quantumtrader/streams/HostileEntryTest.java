@@ -348,6 +348,62 @@ class HostileEntryTest {
     }
 
     /**
+     * A global table's stream gets an entry with a field twice (data 99, then data 77: XADD keeps both) and one whose
+     * data is not valid UTF-8, both after a valid entry for the same key. Before (2026-12-06): the replica read the
+     * entries as maps of decoded strings, so it took 77 and then the value with U+FFFD for the bad byte, while a
+     * source refuses both. Now the replica refuses them as a source does ({@code invalid_envelope}), counts them and
+     * keeps the valid 10; the table goes on with the entries after them (12).
+     */
+    @Test
+    void aGlobalTableSkipsEntriesWithAFieldTwiceOrBytesThatAreNotUtf8() {
+        String ns = RedisTestSupport.freshNamespace();
+        long t = now();
+        String limits = new StreamKeys(ns).stream("limits", 0);
+        Map<String, String> valid = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l1", "A",
+                new Tick("A", 10, 1), t, null)));
+        template().opsForStream().add(MapRecord.create(limits, valid)).block();
+        Map<String, String> twice = new LinkedHashMap<>(CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l2", "A",
+                new Tick("A", 99, 2), t, null)));
+        String second = CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l2", "A", new Tick("A", 77, 2), t, null)).get("data");
+        List<String> args = new java.util.ArrayList<>();
+        twice.forEach((f, v) -> {
+            args.add(f);
+            args.add(v);
+        });
+        args.add("data");
+        args.add(second);
+        template().execute(org.springframework.data.redis.core.script.RedisScript.of(
+                "return redis.call('XADD', KEYS[1], '*', unpack(ARGV))", String.class), List.of(limits), args).blockLast();
+        Map<java.nio.ByteBuffer, java.nio.ByteBuffer> raw = new LinkedHashMap<>();
+        CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "l3", "A", new Tick("A", 55, 3), t, null))
+                .forEach((f, v) -> raw.put(utf8(f), utf8(v)));
+        byte[] data = "{\"symbol\":\"A?\",\"price\":55,\"seq\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        data[12] = (byte) 0xFF;   // the '?' (decoded, U+FFFD: a symbol "A\uFFFD" priced 55)
+        raw.put(utf8("data"), java.nio.ByteBuffer.wrap(data));
+        template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw).withStreamKey(utf8(limits)))).blockLast();
+        TopologyBuilder b = new TopologyBuilder("hostile-global-bytes");
+        io.quantumtrader.streams.dsl.GlobalTable<String, Tick> table = b.globalTable("limits", Tick.class,
+                io.quantumtrader.streams.dsl.Materialized.as("limits-store"));
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .leftJoin(table, (k, v) -> v.symbol(), (tick, limit) -> new PricedTick(tick.symbol(), tick.seq(),
+                        limit == null ? -1 : Math.round(limit.price())), Named.as("with-limit"))
+                .to("priced");
+        xadd(ns, tick("o1", 1, t));
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            template().opsForStream().add(MapRecord.create(limits, new LinkedHashMap<>(CloudEventJson.flatten(
+                    EnvelopeCodec.encode("limits", "ops", "l4", "A", new Tick("A", 12, 4), t, null))))).block();
+            xadd(ns, tick("o2", 2, t));
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).as("drained").isTrue();
+            assertThat(runtime.metrics().registry().find("qt.streams.global.entries.skipped").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(2.0);
+            assertThat(runtime.counters().rejected()).as("the ticks are fine").isZero();
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::priceCents).containsExactly(10L, 12L);
+    }
+
+    /**
      * Entry ids beyond 2^53 ms (XADD with an explicit id; Redis takes any unsigned 64-bit id), then a trim that
      * deletes one of them before the group read it. Before: the scripts read ids as Lua numbers (doubles), so the id
      * just before the first entry left, 9999999999999999999-1, came out as 10000000000000000000-1, after every entry

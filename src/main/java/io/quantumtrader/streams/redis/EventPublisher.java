@@ -23,13 +23,49 @@ public final class EventPublisher {
     private final StreamKeys keys;
     private final StreamCatalog catalog;
     private final String source;
+    private final java.util.function.LongSupplier clock;
+    private final long watermarkLeadMs;
 
-    /** @param source the producer name written in each envelope's {@code source}, e.g. {@code replay} */
+    /**
+     * A publisher on the system clock whose watermarks lead it by at most
+     * {@link io.quantumtrader.streams.runtime.IngestLimits#DEFAULT_STREAM_TIME_LEAD} (1 s).
+     *
+     * @param source the producer name written in each envelope's {@code source}, e.g. {@code replay}
+     */
     public EventPublisher(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String source) {
+        this(redis, keys, catalog, source, System::currentTimeMillis,
+                io.quantumtrader.streams.runtime.IngestLimits.DEFAULT_STREAM_TIME_LEAD.toMillis());
+    }
+
+    private EventPublisher(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String source,
+                           java.util.function.LongSupplier clock, long watermarkLeadMs) {
         this.redis = redis;
         this.keys = keys;
         this.catalog = catalog;
         this.source = source;
+        this.clock = clock;
+        this.watermarkLeadMs = watermarkLeadMs;
+    }
+
+    /**
+     * @param nowMs this instance's wall clock, epoch ms (a fixed clock in tests)
+     * @return a copy whose {@link #sendAll(Flux, int, boolean) watermarks} are capped by {@code nowMs}
+     */
+    public EventPublisher withClock(java.util.function.LongSupplier nowMs) {
+        return new EventPublisher(redis, keys, catalog, source, nowMs, watermarkLeadMs);
+    }
+
+    /**
+     * @param lead how far past this instance's clock a watermark published by {@link #sendAll(Flux, int, boolean)} may
+     *             go: the consumers' {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
+     * @return a copy with that lead
+     * @throws IllegalArgumentException when {@code lead} is negative
+     */
+    public EventPublisher withWatermarkLead(java.time.Duration lead) {
+        if (lead.isNegative()) {
+            throw new IllegalArgumentException("watermark lead " + lead + " is negative; use 0 or more");
+        }
+        return new EventPublisher(redis, keys, catalog, source, clock, lead.toMillis());
     }
 
     /**
@@ -89,14 +125,20 @@ public final class EventPublisher {
     /**
      * {@link #sendAll(Flux, int)}, and with {@code watermarks} after each batch this producer's watermark for each
      * stream it has published to: the largest event time published so far (the events must come in event-time order
-     * per stream, as a replay's sorted input does; a later, older event would be late for aligned consumers).
+     * per stream, as a replay's sorted input does; a later, older event would be late for aligned consumers), capped
+     * like the consumers' stream time at this instance's clock + the watermark lead ({@link #withWatermarkLead}, 1 s
+     * by default). Replayed history is unaffected; an event stamped ahead of the clock moves the watermark only to the
+     * clock + lead, so the on-time events published after it are not late for aligned consumers. Before (2026-12-06)
+     * one event stamped 50 s ahead moved the watermark 50 s on (ProducerWatermarkCapTest).
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize, boolean watermarks) {
         Map<String, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
         return sendBatches(events, batchSize, watermarks ? batch -> {
             Map<String, Long> latest = new java.util.LinkedHashMap<>();
+            long now = clock.getAsLong();
+            long cap = now > Long.MAX_VALUE - watermarkLeadMs ? Long.MAX_VALUE : now + watermarkLeadMs;
             for (Event e : batch) {
-                latest.merge(e.stream(), e.timestamp(), Math::max);
+                latest.merge(e.stream(), Math.min(e.timestamp(), cap), Math::max);
             }
             return Flux.fromIterable(latest.entrySet())
                     .filter(w -> w.getValue() > published.getOrDefault(w.getKey(), Long.MIN_VALUE))

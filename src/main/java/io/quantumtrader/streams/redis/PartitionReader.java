@@ -700,34 +700,10 @@ public final class PartitionReader {
         List<StreamEntry> out = new ArrayList<>(raw.size());
         for (RawStreamEntry e : raw) {
             String key = names.decode(e.stream());
-            List<byte[]> fv = e.fieldsAndValues();
-            Map<String, String> fields = new LinkedHashMap<>(Math.max(2, fv.size()));
-            String defect = null;
-            for (int i = 0; i + 1 < fv.size(); i += 2) {
-                byte[] n = fv.get(i);
-                byte[] v = fv.get(i + 1);
-                String name = names.decode(n);
-                String value = v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
-                if (fields.containsKey(name)) {
-                    defect = defect != null ? defect : "field '" + printable(name) + "' appears twice in the entry";
-                    continue;   // the first is kept, for the dead letter
-                }
-                fields.put(name, value);
-                if (defect == null && (!Utf8.valid(n, name) || (v != null && !Utf8.valid(v, value)))) {
-                    defect = !Utf8.valid(n, name) ? "a field name is not valid UTF-8"
-                            : "field '" + printable(name) + "' is not valid UTF-8";
-                }
-            }
-            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(),
-                    defect == null ? CloudEventJson.flattenIfValid(fields) : fields, defect));
+            RawEntryFields.Decoded decoded = RawEntryFields.decode(e.fieldsAndValues(), names::decode);
+            out.add(new StreamEntry(streamByKey.get(key), key, partition, e.idString(), decoded.fields(), decoded.defect()));
         }
         return out;
-    }
-
-    /** @return a field name for a message: its first 64 characters, control characters as '?' */
-    private static String printable(String name) {
-        String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** Whether bytes decoded with {@code new String(bytes, UTF_8)} were valid UTF-8 (it puts U+FFFD where they were not). */

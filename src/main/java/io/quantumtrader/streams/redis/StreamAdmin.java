@@ -213,17 +213,33 @@ public final class StreamAdmin {
     }
 
     /**
-     * Trims entries that arrived before {@code nowMillis - retention} (XTRIM MINID), but never an entry a consumer
-     * group has not read or not acknowledged yet. An entry's arrival is the ms of its id, or, after an id ahead of the
-     * clock, the first pass that saw a later id ({@link StreamKeys#arrivals}): trimming goes on past such an entry.
+     * Trims entries that arrived before Redis' clock ({@code TIME}) - {@code retention} (XTRIM MINID), but never an
+     * entry a consumer group has not read or not acknowledged yet. An entry's arrival is the ms of its id, or, after
+     * an id ahead of Redis' clock, the first pass that saw a later id ({@link StreamKeys#arrivals}): trimming goes on
+     * past such an entry. Redis' clock, not this instance's: it makes the ids, so a pod whose clock is off trims the
+     * same (until 2026-12-06 the instance's clock decided).
      *
-     * @param nowMillis the wall clock, epoch ms
+     * @param retention how long an entry is kept after its arrival (ms precision)
      * @return entries removed
      */
-    public Mono<Long> trimByRetention(String streamKey, Duration retention, long nowMillis) {
-        long minId = Math.max(0, nowMillis - retention.toMillis());
+    public Mono<Long> trimByRetention(String streamKey, Duration retention) {
+        return trimByRetention(streamKey, retention, "");
+    }
+
+    /**
+     * {@link #trimByRetention(String, Duration)} as if Redis' clock read {@code redisNowMillis}: for tests that replay
+     * a time line (ids chosen by the test); the runtime uses Redis' clock.
+     *
+     * @param redisNowMillis the time on Redis' time line, epoch ms
+     * @return entries removed
+     */
+    public Mono<Long> trimByRetentionAt(String streamKey, Duration retention, long redisNowMillis) {
+        return trimByRetention(streamKey, retention, Long.toString(redisNowMillis));
+    }
+
+    private Mono<Long> trimByRetention(String streamKey, Duration retention, String nowOrEmpty) {
         return script(TRIM_RETENTION, List.of(streamKey, StreamKeys.arrivals(streamKey)),
-                List.of(Long.toString(minId), Long.toString(nowMillis), Long.toString(retention.toMillis()))).next();
+                List.of(Long.toString(retention.toMillis()), nowOrEmpty)).next();
     }
 
     /**

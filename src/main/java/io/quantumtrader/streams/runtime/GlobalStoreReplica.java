@@ -8,8 +8,11 @@ import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.dsl.internals.GlobalStoreSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.Limit;
+import io.quantumtrader.streams.redis.RawEntryFields;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisElementReader;
+import org.springframework.data.redis.serializer.RedisElementWriter;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,12 +26,18 @@ import java.util.Map;
  * consumer group), latest value per key, {@code null} deletes. {@link #refresh()} reads what was appended since the
  * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry, or one a source
  * would refuse (oversized, another stream's or version's type, a bad event id or subject:
- * {@link IngestGuard#checkEnvelope}), is skipped with a warning (it is the producer's dead letter, not this table's).
+ * {@link IngestGuard#checkEnvelope}; a field twice or bytes that are not UTF-8: {@link RawEntryFields}), is skipped with
+ * a warning naming the reason, and counted (it is the producer's dead letter, not this table's).
  */
 public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(GlobalStoreReplica.class);
     private static final int PAGE = 1000;
+    /** XRANGE as Redis replies it (fields in order, repeated ones kept, bytes as written): global-table-range.lua. */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> RANGE = io.quantumtrader.streams.redis.LuaScript.springScript("global-table-range.lua", List.class);
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisElementReader<List> RAW = (RedisElementReader) RedisElementReader.from(RedisSerializer.byteArray());
 
     private final GlobalStoreSpec spec;
     private final ReactiveStringRedisTemplate redis;
@@ -73,12 +82,18 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     private Mono<Void> refresh(String key) {
         String last = lastIds.get(key);
-        Range<String> range = last == null ? Range.unbounded() : Range.rightUnbounded(Range.Bound.exclusive(last));
-        return redis.opsForStream().range(key, range, Limit.limit().count(PAGE))
-                .doOnNext(r -> {
-                    lastIds.put(key, r.getId().getValue());
-                    if (!apply(StreamEntry.fieldsOf(r))) {
-                        skipped.accept(spec.name(), key + "/" + r.getId().getValue());
+        return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE)),
+                        RedisElementWriter.from(RedisSerializer.string()), RAW)
+                .concatMapIterable(page -> (List<?>) page)
+                .doOnNext(e -> {
+                    List<?> entry = (List<?>) e;
+                    String id = new String((byte[]) entry.get(0), java.nio.charset.StandardCharsets.US_ASCII);
+                    lastIds.put(key, id);
+                    @SuppressWarnings("unchecked")
+                    List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
+                    RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
+                    if (!apply(decoded.fields(), decoded.defect())) {
+                        skipped.accept(spec.name(), key + "/" + id);
                     }
                 })
                 .count()
@@ -98,9 +113,24 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      *         {@code qt.streams.global.entries.skipped{store}})
      */
     public boolean apply(Map<String, String> fields) {
+        return apply(fields, null);
+    }
+
+    /**
+     * {@link #apply(Map)} of an entry read from Redis with what its reading found wrong with it
+     * ({@link RawEntryFields}: a field twice, bytes that are not UTF-8); such an entry is skipped as a source refuses it,
+     * {@code invalid_envelope}, before 2026-12-06 the replica took the last of two values and U+FFFD for the bytes.
+     *
+     * @param defect null when nothing was found wrong
+     * @return false when the entry was skipped
+     */
+    public boolean apply(Map<String, String> fields, String defect) {
         try {
             Envelope env;
             try {
+                if (defect != null) {
+                    throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, defect, null);
+                }
                 env = guard.checkEnvelope(spec.stream(), fields);
             } catch (RejectedEntryException e) {
                 log.warn("global table '{}': skipping an entry of '{}' a source would refuse ({}): {}", spec.name(),

@@ -40,13 +40,13 @@ final class RetentionTrimmer {
         streams.add(TaskContext.EVENT_ERROR_STREAM);
     }
 
-    /** One pass over every stream partition; @return entries removed */
-    Mono<Long> trimOnce(long nowMillis) {
+    /** One pass over every stream partition, by Redis' clock ({@link StreamAdmin#trimByRetention}); @return entries removed */
+    Mono<Long> trimOnce() {
         return Flux.fromIterable(streams)
                 .map(catalog::spec)
                 .filter(spec -> spec.retention() != null)
                 .concatMap(spec -> Flux.range(0, spec.partitions())
-                        .concatMap(p -> admin.trimByRetention(keys.stream(spec.name(), p), spec.retention(), nowMillis)))
+                        .concatMap(p -> admin.trimByRetention(keys.stream(spec.name(), p), spec.retention())))
                 .reduce(0L, Long::sum)
                 .doOnNext(n -> {
                     if (n > 0) {

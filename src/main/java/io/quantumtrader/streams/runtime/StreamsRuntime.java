@@ -264,7 +264,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 () -> taskManager.claimOrphanedPending(assignment.orphanedPendingIdle())), orphanCheck);
         RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
         schedule(new PeriodicJob("retention trimming", config.trimInterval(), Duration.ofMinutes(5),
-                () -> trimmer.trimOnce(System.currentTimeMillis()).then(removeStaleConsumers(admin, keys))), config.trimInterval());
+                () -> trimmer.trimOnce().then(removeStaleConsumers(admin, keys))), config.trimInterval());
         schedule(lagGauges.job(), Duration.ZERO);
         registerMeters();
         log.info("runtime '{}' started as instance '{}' ({} task(s) in the topology, lease TTL {} ms)",
@@ -341,6 +341,7 @@ public final class StreamsRuntime implements AutoCloseable {
         new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
         closeReadConnections();
+        refusals.close();   // the refusals not logged yet, now; nothing left scheduled
         state.set(RuntimeState.NOT_RUNNING);
         return clean;
     }
@@ -357,6 +358,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         closeCommitConnection();
         closeReadConnections();
+        refusals.close();
         state.set(RuntimeState.NOT_RUNNING);
     }
 

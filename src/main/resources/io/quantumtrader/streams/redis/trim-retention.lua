@@ -1,21 +1,33 @@
--- Trims stream KEYS[1] by retention: entries that arrived before ARGV[1] (= now - retention, in ms) are removed
+-- Trims stream KEYS[1] by retention: entries that arrived before now - retention (ARGV[1], ms) are removed
 -- (XTRIM MINID), but never an entry some consumer group has not read yet (after its last-delivered-id) or has not
 -- acknowledged (its oldest pending entry): a lagging consumer loses nothing (DESIGN §6 footnote).
+-- "now" is Redis' clock (TIME), the clock that makes the ids: until 2026-12-06 it was the trimming instance's, so a
+-- pod whose clock ran ahead of Redis' trimmed entries still within retention and one behind trimmed too little
+-- (RetentionTrimTest). ARGV[2], when not empty, replaces it with a given time in ms (tests replaying a time line).
 -- An entry's arrival is the ms part of its id, unless the stream's ids run ahead of the clock: a writer may choose an
 -- id in the future (XADD key 9999999999999-0 ...), and every id Redis makes after it on that stream is as large, so
 -- the ids after it say nothing about arrival and, read as arrivals, would never come before the cut-off (until
--- 2026-12-06 trimming stopped for good at such an entry). While the last id is ahead of the clock (ARGV[2], now in
--- ms), each pass records in the sorted set KEYS[2] (member: the last id, score: now; kept only for the first pass
--- that saw it) that every entry up to that id had arrived by then; entries up to the newest mark at or before the
--- cut-off are trimmed as well. The marks expire 2 x retention after the last pass that wrote one: by then the
--- clock has passed the ids they cover, so the ids alone say enough. ARGV[3] = retention in ms.
+-- 2026-12-06 trimming stopped for good at such an entry). While the last id is ahead of the clock, each pass records
+-- in the sorted set KEYS[2] (member: the last id, score: now; kept only for the first pass that saw it) that every
+-- entry up to that id had arrived by then; entries up to the newest mark at or before the cut-off are trimmed as
+-- well. The marks expire 2 x retention after the last pass that wrote one: by then the clock has passed the ids they
+-- cover, so the ids alone say enough.
 -- Returns the number of entries removed.
 --#include entry-ids.lib.lua
 --#include consumer-groups.lib.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
-local cutoff = ARGV[1]
+local retention = tonumber(ARGV[1])
+local now
+if ARGV[2] ~= nil and ARGV[2] ~= '' then
+  now = tonumber(ARGV[2])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local now_ms = string.format('%.0f', now)
+local cutoff = string.format('%.0f', math.max(0, now - retention))
 local minid = cutoff .. '-0'
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
 local last = '0-0'
@@ -24,9 +36,9 @@ for i = 1, #info, 2 do
     last = info[i + 1]
   end
 end
-if entry_id_less(ARGV[2] .. '-18446744073709551615', last) then
-  redis.call('ZADD', KEYS[2], 'NX', ARGV[2], last)
-  redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[3]) + 60000)
+if entry_id_less(now_ms .. '-18446744073709551615', last) then
+  redis.call('ZADD', KEYS[2], 'NX', now_ms, last)
+  redis.call('PEXPIRE', KEYS[2], 2 * retention + 60000)
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   local mark = redis.call('ZREVRANGEBYSCORE', KEYS[2], cutoff, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)

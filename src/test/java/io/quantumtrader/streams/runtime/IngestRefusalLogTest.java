@@ -50,11 +50,11 @@ class IngestRefusalLogTest {
                     .contains("give the stream a retention or maxlen longer than the consumer group's lag");
             appender.list.remove(3);
 
-            time.advanceTimeBy(Duration.ofSeconds(15));
+            time.advanceTimeBy(Duration.ofSeconds(15));   // the minute ended at 60 s: the 5 since the first line, then
             refusals.refused("ticks", "future_event_time", 1);
             assertThat(lines(appender)).hasSize(4);
-            assertThat(lines(appender).get(3)).isEqualTo("6 more input entries of stream 'ticks' refused (future_event_time) "
-                    + "in the last 65 s, sent to ticks.dlq");
+            assertThat(lines(appender).get(3)).isEqualTo("5 more input entries of stream 'ticks' refused (future_event_time) "
+                    + "in the last 60 s, sent to ticks.dlq");
 
             time.advanceTimeBy(Duration.ofSeconds(30));
             refusals.refused("ticks", "future_event_time", 1);
@@ -63,6 +63,51 @@ class IngestRefusalLogTest {
             refusals.refused("ticks", "future_event_time", 1);
             assertThat(lines(appender).get(4)).isEqualTo("2 more input entries of stream 'ticks' refused (future_event_time) "
                     + "in the last 60 s, sent to ticks.dlq");
+        } finally {
+            VirtualTimeScheduler.reset();
+            logger.detachAppender(appender);
+        }
+    }
+
+    /**
+     * Refusals after a burst are logged once the interval since the last line has passed, without a further refusal
+     * (before 2026-12-06 they showed only in the meter until the next refusal, which might never come); close() logs
+     * what is pending at once and leaves nothing scheduled.
+     */
+    @Test
+    void refusalsAfterTheLastLineAreLoggedWhenTheIntervalEndsWithoutAFurtherRefusal() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(IngestRefusalLog.class);
+        appender.start();
+        logger.addAppender(appender);
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try {
+            IngestRefusalLog refusals = new IngestRefusalLog(Duration.ofMinutes(1));
+            refusals.refused("ticks", "future_event_time", 1);
+            time.advanceTimeBy(Duration.ofSeconds(5));
+            refusals.refused("ticks", "future_event_time", 3);
+            time.advanceTimeBy(Duration.ofSeconds(20));
+            refusals.refused("ticks", "future_event_time", 2);
+            time.advanceTimeBy(Duration.ofSeconds(34));
+            assertThat(lines(appender)).as("within the minute: no line").hasSize(1);
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            assertThat(lines(appender)).hasSize(2);
+            assertThat(lines(appender).get(1)).isEqualTo("5 more input entries of stream 'ticks' refused (future_event_time) "
+                    + "in the last 60 s, sent to ticks.dlq");
+            time.advanceTimeBy(Duration.ofMinutes(10));
+            assertThat(lines(appender)).as("nothing more refused: no line").hasSize(2);
+
+            refusals.refused("ticks", "future_event_time", 1);
+            assertThat(lines(appender)).as("the interval since the last line has passed: at once").hasSize(3);
+            time.advanceTimeBy(Duration.ofSeconds(10));
+            refusals.refused("ticks", "future_event_time", 4);
+            refusals.close();
+            assertThat(lines(appender)).hasSize(4);
+            assertThat(lines(appender).get(3)).isEqualTo("4 more input entries of stream 'ticks' refused (future_event_time) "
+                    + "in the last 10 s, sent to ticks.dlq");
+            assertThat(refusals.scheduledFlushes()).as("nothing left scheduled").isZero();
+            time.advanceTimeBy(Duration.ofMinutes(2));
+            assertThat(lines(appender)).hasSize(4);
         } finally {
             VirtualTimeScheduler.reset();
             logger.detachAppender(appender);
