@@ -57,6 +57,11 @@ import java.util.TreeMap;
  *                        fill), the non-zero ones
  * @param maxDrawdownPct  largest drawdown of realized equity from its peak at the closes, percent (the account's risk
  *                        limits are on marked equity: its de-risk changes show the drawdowns it acted on)
+ * @param trades          positions closed ({@code position.closed} not {@code partial}: a position reduced in HARD_DERISK
+ *                        and closed later counts once)
+ * @param winRatePct      of the trades, percent with a positive realized P&amp;L over all their parts
+ * @param exitsByReason   exit fills by reason: every {@code position.closed}, a HARD_DERISK reduction's partial ones
+ *                        ({@code DERISK_REDUCE}) included, so they may add up to more than {@code trades}
  * @param positionsOpened positions opened ({@code position.opened}; an add to an open position is not a new one)
  * @param openPositions   positions still open at the end, marked to their symbol's last tick
  * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
@@ -128,13 +133,14 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         double equity = startingEquity;
         double peak = equity;
         double maxDd = 0;
-        long wins = 0;
+        Trades tally = Trades.of(closed);
+        long trades = tally.trades();
+        long wins = tally.wins();
         double total = 0;
         for (PositionClosed c : closed) {
             String day = Instant.ofEpochMilli(c.closedAt()).atZone(ZoneOffset.UTC).toLocalDate().toString();
             byDay.merge(day, c.realizedPnl(), Double::sum);
             exits.merge(String.valueOf(c.exitReason()), 1L, Long::sum);
-            wins += c.realizedPnl() > 0 ? 1 : 0;
             total += c.realizedPnl();
             equity += c.realizedPnl();
             peak = Math.max(peak, equity);
@@ -151,7 +157,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
-                counts, regimes, signals, declines, decisions, vetoes.counts(), cancelled.counts(), counted, closed.size(), closed.isEmpty() ? 0 : Math.round(wins * 1000.0 / closed.size()) / 10.0,
+                counts, regimes, signals, declines, decisions, vetoes.counts(), cancelled.counts(), counted, trades, trades == 0 ? 0 : Math.round(wins * 1000.0 / trades) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
                 counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
@@ -355,6 +361,28 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             Files.writeString(file, JsonSerde.defaultMapper().writerWithDefaultPrettyPrinter().writeValueAsString(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Positions closed and won, from {@code position.closed}: a position closed in parts (HARD_DERISK's reductions) is
+     * one trade, counted at its last close (not {@code partial}), won when its P&amp;L over all its parts is positive.
+     *
+     * @param trades positions closed
+     * @param wins   of which with a positive realized P&amp;L
+     */
+    record Trades(long trades, long wins) {
+
+        static Trades of(List<PositionClosed> closed) {
+            long trades = 0;
+            long wins = 0;
+            for (PositionClosed c : closed) {
+                if (!c.partial()) {
+                    trades++;
+                    wins += c.positionRealizedPnl() > 0 ? 1 : 0;
+                }
+            }
+            return new Trades(trades, wins);
         }
     }
 }

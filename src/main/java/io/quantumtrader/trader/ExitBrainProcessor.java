@@ -79,7 +79,8 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
             double reduce = decision.isPresent() ? 0 : overCap(account, p);
             if (reduce > 0) {
                 decision = java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),
-                        io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp()));
+                        io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp(),
+                        reduce));
             }
             double size = reduce > 0 ? reduce : p.size();   // HARD_DERISK's share of the position, or all of it
             decision.ifPresent(d -> {

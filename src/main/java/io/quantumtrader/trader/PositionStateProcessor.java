@@ -23,7 +23,8 @@ import java.util.List;
 /**
  * Position state: opens positions from entry fills (an entry on a symbol with an open position adds to it), closes
  * them from exit fills (an exit fill smaller than the position — HARD_DERISK's reduction to the cap — closes that part:
- * a {@code position.closed} of the part, its share of the entry fees, the rest stays open), books realized P&amp;L in the account, marks the open position of the tick's own symbol
+ * a {@code position.closed} of the part, {@code partial}, its share of the entry fees, the rest stays open; the
+ * position's last close carries its realized P&amp;L over all its parts), books realized P&amp;L in the account, marks the open position of the tick's own symbol
  * ({@code tick().symbol()}, not the record key: a tick keyed by another symbol marks no other position) at the tick's
  * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
  * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
@@ -79,11 +80,13 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                     double fees = entryFee + f.feeUsd();
                     double sign = p.direction() == io.quantumtrader.trader.events.Direction.LONG ? 1 : -1;
                     double pnl = Math.round(((f.price() - p.entryPrice()) * f.size() * sign - fees) * 100) / 100.0;
-                    positions.put(f.symbol(), p.reduced(f.size(), entryFee));
+                    Position rest = p.reduced(f.size(), entryFee, pnl);
+                    positions.put(f.symbol(), rest);
                     a = a.reduced(p.entryPrice() * f.size(), pnl, p.markedUsd() * fraction);
                     closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), f.size(), p.entryPrice(),
                             f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                            f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
+                            f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), true, rest.size(),
+                            Math.round(rest.realizedUsd() * 100) / 100.0));
                     continue;
                 }
                 positions.delete(f.symbol());
@@ -92,7 +95,8 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                 a = a.closed(p.entryPrice() * p.size(), pnl, p.markedUsd());
                 closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
                         f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd()));
+                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), false, 0,
+                        Math.round((p.realizedUsd() + pnl) * 100) / 100.0));
             }
         }
         double mark = r.value().tick().price();

@@ -10,7 +10,9 @@ import io.quantumtrader.trader.events.RefusedTick;
 import io.quantumtrader.trader.market.PriceBand;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The price band on the tick path ({@link PriceBand}), keyed by symbol: its state (reference price, held prints) is
@@ -31,6 +33,14 @@ import java.util.Map;
  *       print of a quiet feed stayed held for ever. A replay that stalls that long refuses its held prints too.</li>
  * </ul>
  * Either way the refusal is the same {@link RefusedTick} (refused at the held print's trade time + the hold).
+ *
+ * <p>Both punctuations return at once when no symbol of the task holds a print (the common case: on sparse trades
+ * the stream-time one is due at about every print): the processor keeps the symbols that may hold one in memory,
+ * rebuilt from the store at {@link #init} (a restarted or moved task, whose store is loaded anew with a new processor,
+ * knows what its store holds). The set is a superset: a symbol is added when a print of it is held and removed only by
+ * a punctuation's scan that found it holding none, once that scan succeeded; so a failed attempt whose store writes
+ * are undone never leaves a held print out of it, and the scans refuse the same prints in the same order as scanning
+ * every time.
  *
  * <p>Every refusal is also counted by reason ({@link PriceBand#REASONS}) in the meter
  * {@code qt.streams.node.records.counted{node="price-band", reason}}, registered at 0 when the task starts.
@@ -54,6 +64,11 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     private final PriceBand band;
     private ProcessorContext<String, Verdict> ctx;
     private KeyValueStore<String, PriceBand.State> states;
+    /**
+     * The symbols whose state may hold a print: every one that does, and possibly some whose held print was decided
+     * since (removed by the next scan). Empty: nothing held, the punctuations have nothing to do.
+     */
+    private final Set<String> mayHold = new HashSet<>();
     /** Wall-clock time of the last print processed (or of the first check after start), epoch ms. */
     private long lastPrintWallMs = Long.MIN_VALUE;
 
@@ -67,6 +82,11 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
         states = c.getStateStore("price-band");
         c.declareCounts(PriceBand.REASONS);
         if (band.enabled()) {
+            states.all().forEach((symbol, state) -> {
+                if (holds(state)) {
+                    mayHold.add(symbol);
+                }
+            });
             c.schedule(Duration.ofMillis(STREAM_TIME_INTERVAL_MS), PunctuationType.STREAM_TIME, this::expire);
             c.schedule(Duration.ofMillis(WALL_CLOCK_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::expireWhenQuiet);
         }
@@ -81,6 +101,9 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
         lastPrintWallMs = ctx.currentSystemTimeMs();
         PriceBand.Step step = band.apply(states.get(r.key()), r.value());
         states.put(r.key(), step.state());
+        if (holds(step.state())) {
+            mayHold.add(r.key());
+        }
         for (RefusedTick refused : step.refused()) {
             ctx.count(refused.reason());
             ctx.forward(r.withValue(new Verdict(null, refused)));
@@ -91,8 +114,15 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
         }
     }
 
-    /** Refuses the held prints whose hold ran out by {@code streamTimeMs}. */
+    /**
+     * Refuses the held prints whose hold ran out by {@code streamTimeMs}: nothing to do when no symbol holds a print,
+     * else a scan of every symbol's state, which also leaves {@link #mayHold} with the symbols still holding.
+     */
     private void expire(long streamTimeMs) {
+        if (mayHold.isEmpty()) {
+            return;
+        }
+        Set<String> stillHolding = new HashSet<>();
         for (Map.Entry<String, PriceBand.State> e : states.all().entrySet()) {
             PriceBand.Step step = band.expire(e.getValue(), streamTimeMs);
             if (!step.refused().isEmpty()) {
@@ -102,7 +132,16 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
                     ctx.forward(new Record<>(e.getKey(), new Verdict(null, refused), refused.refusedAt(), null, null));
                 }
             }
+            if (holds(step.state())) {
+                stillHolding.add(e.getKey());
+            }
         }
+        mayHold.clear();   // only once the scan succeeded: a failed one's writes are undone
+        mayHold.addAll(stillHolding);
+    }
+
+    private static boolean holds(PriceBand.State state) {
+        return state != null && !state.held().isEmpty();
     }
 
     /** Refuses every held print once no print came for the hold, in wall-clock time ({@code nowMs}, epoch ms). */

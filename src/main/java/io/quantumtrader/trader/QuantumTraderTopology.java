@@ -302,7 +302,7 @@ public final class QuantumTraderTopology {
                         String.format("%s %.6f at %.2f, stop %.2f, risk %.2f USD", r.direction(), r.size(), r.entryPrice(),
                                 r.stopLoss(), r.riskUsd()), r.requestedAt()), Named.as("audit-sizing")), Named.as("audit-1"))
                 .merge(exits.mapValues(x -> new AuditEntry("EXIT", x.positionId(), x.symbol(),
-                        x.reason() + " at " + x.triggerPrice(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
+                        x.auditSummary(), x.decidedAt()), Named.as("audit-exits")), Named.as("audit-2"))
                 .merge(kills.mapValues(k -> new AuditEntry("KILL_SWITCH", "kill-" + k.activatedAt(), null, k.reason(),
                         k.activatedAt()), Named.as("audit-kill-switch")), Named.as("audit-3"))
                 .merge(deRisk.mapValues(d -> new AuditEntry("DE_RISK", "derisk-" + d.changedAt(), null,

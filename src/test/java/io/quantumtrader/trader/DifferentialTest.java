@@ -128,9 +128,14 @@ class DifferentialTest {
                 .isEqualTo(reference.deRiskTimeline);
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
+        Map<String, String> dailyTrades = new TreeMap<>();
         TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DAILY_STATUS, DailyStatus.class)
-                .forEach(d -> daily.put(d.day(), d.realizedPnl()));
+                .forEach(d -> {
+                    daily.put(d.day(), d.realizedPnl());
+                    dailyTrades.put(d.day(), d.trades() + "/" + d.wins());
+                });
         assertThat(daily).isEqualTo(reference.dailyPnl());
+        assertThat(dailyTrades).as("trades/wins per day: a position closed in parts counts once").isEqualTo(reference.dailyTrades());
 
         // open at the end: the symbols the fills leave a quantity in (an exit fill of part of a position — hard
         // de-risk's reduction to the cap — leaves the rest open under the same id), as their latest mark shows them
@@ -183,6 +188,10 @@ class DifferentialTest {
         Set<String> openIds = lastMark.values().stream().filter(u -> quantity.containsKey(u.symbol()))
                 .map(PositionUpdate::positionId).collect(Collectors.toSet());
         long closedWhole = closed.stream().map(PositionClosed::positionId).filter(id -> !openIds.contains(id)).distinct().count();
+        assertThat(closed.stream().filter(c -> !c.partial()).count()).as("one close not partial per position closed")
+                .isEqualTo(closedWhole);
+        assertThat(closed).as("a partial close leaves part of its position open").allSatisfy(c ->
+                assertThat(c.partial()).isEqualTo(c.remainingSize() > 0));
         assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.OPENED, PositionOpened.class))
                 .as("opened = closed (a position closed in parts counts once) + open").hasSize((int) (closedWhole + open.size()));
         assertThat(reference.maxExposurePct).isLessThanOrEqualTo(rules.capPct() + 1e-6);

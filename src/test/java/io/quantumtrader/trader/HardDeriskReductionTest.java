@@ -119,12 +119,16 @@ class HardDeriskReductionTest {
 
             // the reduction fills: a position.closed of the 7 BTC, the other 3 stay open with their share of the fee
             book.tick("BTC-USD", 9_700, T0 + 5_000, Book.exit(btc, 9_700, T0 + 5_000));
-            List<PositionClosed> closed = book.driver.createOutputStream("closed", PositionClosed.class).readValuesToList();
+            var closedStream = book.driver.createOutputStream("closed", PositionClosed.class);
+            List<PositionClosed> closed = closedStream.readValuesToList();
             assertThat(closed).singleElement().satisfies(c -> {
                 assertThat(c.size()).isCloseTo(7, within(1e-9));
                 assertThat(c.exitReason()).isEqualTo(ExitReason.DERISK_REDUCE);
                 // (9,700 - 10,000) x 7 - 70 (7/10 of the 100 USD entry fee) - 67.90 (exit fee) = -2,237.90
                 assertThat(c.realizedPnl()).isCloseTo(-2_237.90, within(0.005));
+                assertThat(c.partial()).as("a part: the position stays open, no trade counted yet").isTrue();
+                assertThat(c.remainingSize()).isCloseTo(3, within(1e-9));
+                assertThat(c.positionRealizedPnl()).isCloseTo(-2_237.90, within(0.005));
             });
             Position rest = book.position("BTC-USD");
             assertThat(rest.size()).isCloseTo(3, within(1e-9));
@@ -133,6 +137,22 @@ class HardDeriskReductionTest {
             assertThat(book.account().openPositions()).isEqualTo(2);
             assertThat(book.account().grossExposureUsd()).as("3 BTC + 100 ETH at entry").isCloseTo(60_000, within(1e-6));
             assertThat(book.account().equityUsd()).isCloseTo(100_000 - 2_237.90, within(0.005));
+
+            // the rest closes at its take profit: the position's last close, not partial, with its P&L over both parts
+            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(btc.orderId());   // filled (no venue here)
+            book.tick("BTC-USD", 20_000, T0 + 6_000);
+            PendingOrder target = book.exitOrder("BTC-USD");
+            assertThat(target.reason()).isEqualTo("TAKE_PROFIT");
+            book.tick("BTC-USD", 20_000, T0 + 7_000, Book.exit(target, 20_000, T0 + 7_000));
+            assertThat(closedStream.readValuesToList()).singleElement().satisfies(c -> {
+                assertThat(c.positionId()).isEqualTo("pos-BTC-USD");
+                assertThat(c.size()).isCloseTo(3, within(1e-9));
+                // (20,000 - 10,000) x 3 - 30 (the rest's entry fee) - 60 (exit fee) = 29,910
+                assertThat(c.realizedPnl()).isCloseTo(29_910, within(0.005));
+                assertThat(c.partial()).isFalse();
+                assertThat(c.remainingSize()).isZero();
+                assertThat(c.positionRealizedPnl()).as("-2,237.90 + 29,910").isCloseTo(27_672.10, within(0.005));
+            });
         }
     }
 

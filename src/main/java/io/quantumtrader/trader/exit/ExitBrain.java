@@ -46,6 +46,6 @@ public record ExitBrain(Duration maxHold, double regimeExitConfidence) {
                 : tick.timestamp() - p.openedAt() >= maxHold.toMillis() ? ExitReason.TIME_EXIT
                 : null;
         return reason == null ? Optional.empty()
-                : Optional.of(new ExitDecision(p.positionId(), p.symbol(), reason, tick.price(), tick.timestamp()));
+                : Optional.of(new ExitDecision(p.positionId(), p.symbol(), reason, tick.price(), tick.timestamp(), p.size()));
     }
 }

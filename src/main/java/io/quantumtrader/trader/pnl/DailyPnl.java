@@ -10,9 +10,10 @@ import java.time.ZoneOffset;
  * An account's realized P&amp;L of one UTC day, folded from its closed positions in the order they closed (the
  * aggregate of the reporting layer's one-day window over {@code position.closed}). Plain Java.
  *
- * @param realizedUsd       sum of the day's realized P&amp;L, USD
- * @param trades            positions closed that day
- * @param wins              of which with positive P&amp;L
+ * @param realizedUsd       sum of the day's realized P&amp;L, USD: every close, a position's partial ones included
+ * @param trades            positions closed that day: a position closed in parts (HARD_DERISK's reductions) counts
+ *                          once, on the day of its last close ({@link PositionClosed#partial} false)
+ * @param wins              of which with positive P&amp;L over all their parts ({@link PositionClosed#positionRealizedPnl})
  * @param dayStartEquityUsd the account's equity before the day's first close, USD
  * @param equityUsd         the account's equity after the latest close, USD
  */
@@ -23,10 +24,13 @@ public record DailyPnl(double realizedUsd, long trades, long wins, double daySta
         return new DailyPnl(0, 0, 0, 0, 0);
     }
 
-    /** @return this day with one more closed position */
+    /** @return this day with one more close: its P&amp;L added, and a trade when it closes the position (not partial) */
     public DailyPnl add(PositionClosed p) {
-        double start = trades == 0 ? p.equityUsd() - p.realizedPnl() : dayStartEquityUsd;
-        return new DailyPnl(realizedUsd + p.realizedPnl(), trades + 1, wins + (p.realizedPnl() > 0 ? 1 : 0), start, p.equityUsd());
+        boolean first = equals(empty());   // no close yet today (a partial one counts no trade but starts the day)
+        double start = first ? p.equityUsd() - p.realizedPnl() : dayStartEquityUsd;
+        boolean trade = !p.partial();
+        return new DailyPnl(realizedUsd + p.realizedPnl(), trades + (trade ? 1 : 0),
+                wins + (trade && p.positionRealizedPnl() > 0 ? 1 : 0), start, p.equityUsd());
     }
 
     /** @return the day's loss as a percent of its starting equity (0 when in profit) */

@@ -148,6 +148,7 @@ public final class IndependentReference {
         long openedAt;
         boolean closing;
         double mark;   // the symbol's last tick the portfolio processed (the entry fill price until then)
+        double realized;   // P&L booked by the parts closed so far (hard de-risk's reductions), USD
 
         double unrealized(double price) {
             return (price - entry) * size * (direction == Direction.LONG ? 1 : -1);
@@ -594,8 +595,11 @@ public final class IndependentReference {
                 p.size -= f.size();
                 p.fee -= entryFee;
                 p.closing = false;
+                p.realized += pnl;
+                // a part: flagged, with what stays open and the position's P&L so far (a trade is counted at its last close)
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, f.size(), p.entry, f.price(), pnl,
-                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity,
+                        true, p.size, Math.round(p.realized * 100) / 100.0));
             } else if (p != null) {
                 positions.remove(p.symbol);
                 double fees = p.fee + f.feeUsd();
@@ -605,7 +609,8 @@ public final class IndependentReference {
                 open = Math.max(0, open - 1);
                 gross = Math.max(0, gross - p.entry * p.size);
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
-                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity));
+                        Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity,
+                        false, 0, Math.round((p.realized + pnl) * 100) / 100.0));
             }
         }
         // mark to market: the symbol's position at this tick; the kill switch on the day's loss of marked equity, on any tick
@@ -749,6 +754,28 @@ public final class IndependentReference {
             out.merge(LocalDate.ofEpochDay(epochDay(c.closedAt())).toString(), c.realizedPnl(), Double::sum);
         }
         out.replaceAll((d, v) -> Math.round(v * 100) / 100.0);
+        return out;
+    }
+
+    /**
+     * @return trades per UTC day: positions closed that day, a position closed in parts counted once, on the day of its
+     *         last close; and of them, wins (positive P&amp;L over all its parts), as "trades/wins"
+     */
+    public Map<String, String> dailyTrades() {
+        end();
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, Double> byPosition = new java.util.HashMap<>();
+        for (PositionClosed c : closed) {
+            double total = byPosition.merge(c.positionId(), c.realizedPnl(), Double::sum);
+            long[] day = counts.computeIfAbsent(LocalDate.ofEpochDay(epochDay(c.closedAt())).toString(), d -> new long[2]);
+            if (c.remainingSize() == 0) {
+                day[0]++;
+                day[1] += total > 0 ? 1 : 0;
+                byPosition.remove(c.positionId());
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        counts.forEach((d, n) -> out.put(d, n[0] + "/" + n[1]));
         return out;
     }
 
