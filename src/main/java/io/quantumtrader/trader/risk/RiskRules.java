@@ -35,7 +35,8 @@ import java.io.InputStream;
  *                            {@link DeRisk})
  * @param priceBandPct        the price band against erroneous ("fat-finger") prints, percent: a tick further than this
  *                            from its symbol's last accepted price (within a minute of it; the band widens with the
- *                            square root of the minutes since) is held as suspect until the next print(s) confirm it,
+ *                            square root of the minutes since, up to 16 times: {@link
+ *                            io.quantumtrader.trader.market.PriceBand#MAX_WIDENING}) is held as suspect until the next print(s) confirm it,
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
  * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later

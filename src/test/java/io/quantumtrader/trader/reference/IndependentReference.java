@@ -246,7 +246,7 @@ public final class IndependentReference {
         // the price band (docs/TRADING-PIPELINE.md "Erroneous prints"): compared with the symbol's last accepted print,
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
-        // root of the minutes since the print compared with, when more than one
+        // root of the minutes since the print compared with, when more than one, and at most 16
         // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
         // later print is then compared with the last accepted print alone
         Band band = bands.get(t.symbol());
@@ -308,7 +308,7 @@ public final class IndependentReference {
 
     private boolean close(double price, long at, PriceTick t) {
         double minutes = (t.timestamp() - at) / 60_000.0;
-        double limit = Math.pow(1 + rules.bandPct() / 100, Math.max(1, Math.sqrt(minutes)));
+        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(16, Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
 
