@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.within;
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
  * not recomputed), the kill switch activations and de-risk changes (both on marked equity) at the same ticks and the
  * same open positions at the end; and the portfolio's invariants hold. Mutants of the reference (another slippage; the
- * peak on marked equity) must differ: the comparison can fail.
+ * peak on marked equity; every add with a fresh risk budget) must differ: the comparison can fail.
  */
 class DifferentialTest {
 
@@ -208,6 +208,20 @@ class DifferentialTest {
         mutant.end();
         assertThat(mutant.deRiskTimeline).isNotEqualTo(read(QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
                 .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
+    }
+
+    /**
+     * The reference before an add's budget counted the open position's risk at its stop (2026-12-06): on these ticks
+     * the first position (LONG 124.58 BTC at 808.39, 11-25 01:05) got an add of 36.34 BTC and lost 1,264.03 USD at
+     * its stop instead of 1,034.63; now that add is vetoed.
+     */
+    @Test
+    void theComparisonCanFail_aReferenceGivingEveryAddAFreshBudgetDiffers() {
+        IndependentReference mutant = new IndependentReference(referenceRules).addsWithAFreshBudget();
+        ticks.forEach(mutant::onTick);
+        mutant.end();
+        assertThat(mutant.closed).isNotEqualTo(read(QuantumTraderTopology.CLOSED, PositionClosed.class));
+        assertThat(mutant.closed.get(0).size()).isGreaterThan(read(QuantumTraderTopology.CLOSED, PositionClosed.class).get(0).size());
     }
 
     @Test

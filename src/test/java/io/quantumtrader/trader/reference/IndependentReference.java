@@ -156,6 +156,7 @@ public final class IndependentReference {
     private final long candleMs;
     private boolean peakOnMarks;
     private boolean limitsOnRealized;
+    private boolean addsFreshBudget;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -223,6 +224,17 @@ public final class IndependentReference {
      */
     public IndependentReference limitsOnRealizedEquity() {
         limitsOnRealized = true;
+        return this;
+    }
+
+    /**
+     * A mutant for checking that the comparison can fail: every add gets a fresh {@code riskPct} budget, the open
+     * position's risk at its stop not taken off (the rule before 2026-12-06). Call before the first tick.
+     *
+     * @return this reference
+     */
+    public IndependentReference addsWithAFreshBudget() {
+        addsFreshBudget = true;
         return this;
     }
 
@@ -460,6 +472,16 @@ public final class IndependentReference {
         // the loss at the stop a trade may risk includes both fills' costs: each side pays slippage and fee on
         // (about) its price, the entry on the signal's close, the exit on the stop
         double costs = (close + stop) * (rules.slippageBps + rules.feeBps) / 10_000;
+        if (held != null && !addsFreshBudget) {
+            // an add: the position and its adds together risk at most riskPct at the stop, so what the held position
+            // would lose at it (from its average entry, costs alike) is taken off the budget; nothing left: no add
+            double perUnit = (held.direction == Direction.LONG ? held.entry - held.stop : held.stop - held.entry)
+                    + (held.entry + held.stop) * (rules.slippageBps + rules.feeBps) / 10_000;
+            risk -= Math.max(0, held.size * perUnit);
+            if (Math.round(risk * 100) / 100.0 <= 0 || floor6(risk / (distance + costs)) <= 0) {
+                return;
+            }
+        }
         double size = risk / (distance + costs);
         double room = equity * rules.capPct / 100 - gross - pendingNotional;
         if (size * close > room) {
