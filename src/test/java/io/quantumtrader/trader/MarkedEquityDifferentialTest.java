@@ -1,7 +1,6 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.reference.IndependentReference;
@@ -21,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the first 40,000 Bitstamp trades, open positions' marks trip the kill switch before their closes would, and the pipeline
  * equals {@link IndependentReference} on every fill, close, kill-switch activation and de-risk change. The comparison
  * can fail: the reference with the limits on realized equity only (the rule before marked equity) trips the kill
- * switch and reaches HARD_DERISK later on these ticks. {@link DifferentialTest}'s rules (a 5 % limit) cross every
+ * switch later on these ticks (on 11-26, 15 s; until the adds' budget rule of 2026-12-06 it also tripped later on 11-25
+ * and reached HARD_DERISK later; with that rule 11-25's activation and HARD_DERISK come at closes, the same in both). {@link DifferentialTest}'s rules (a 5 % limit) cross every
  * threshold at a close, where marked and realized equity agree, so it could not tell the two (found in review,
  * 2026-12-06).
  */
@@ -58,9 +58,11 @@ class MarkedEquityDifferentialTest {
         List<Long> kills = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
                 .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList();
         assertThat(realizedOnly.killSwitchTimes).as("the realized-only mutant's kill switch").isNotEqualTo(kills);
-        assertThat(realizedOnly.killSwitchTimes.get(0)).as("the first activation: marks trip it earlier").isGreaterThan(kills.get(0));
-        assertThat(realizedOnly.deRiskTimeline).as("the realized-only mutant's de-risk changes").isNotEqualTo(
-                TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
-                        .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
+        int first = 0;   // the first activation that differs (since the adds' budget rule, 11-25's is at a close in both)
+        while (first < kills.size() - 1 && kills.get(first).equals(realizedOnly.killSwitchTimes.get(first))) {
+            first++;
+        }
+        assertThat(realizedOnly.killSwitchTimes.get(first)).as("the first activation that differs: marks trip it earlier")
+                .isGreaterThan(kills.get(first));
     }
 }
