@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.within;
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
  * not recomputed), the kill switch activations and de-risk changes (both on marked equity) at the same ticks and the
  * same open positions at the end; and the portfolio's invariants hold. Mutants of the reference (another slippage; the
- * peak on marked equity) must differ: the comparison can fail.
+ * peak on marked equity; every add with a fresh risk budget) must differ: the comparison can fail.
  */
 class DifferentialTest {
 
@@ -202,21 +202,47 @@ class DifferentialTest {
     }
 
     /**
-     * The peak on marked equity (the rule before the high-water mark on realized equity) puts HARD_DERISK 9 s earlier on
-     * these ticks (at 2013-11-26T07:25:37Z, at an open position's mark, instead of 07:25:46Z at its close). This mutant
-     * replaced one with the limits on realized equity only (the rule before marked equity), which put HARD_DERISK 9 s
-     * later than the pipeline did then: with the peak on realized equity both thresholds are now crossed at closes on
-     * these ticks, where the marked and the realized equity agree, so that mutant gives the pipeline's timeline here
-     * (MarkedEquityTest shows the marks at work in the driver, MarkedEquityDifferentialTest on Redis against the reference
-     * with a 4 % daily loss limit, where marks trip the kill switch before the closes).
+     * The peak on marked equity (the rule before the high-water mark on realized equity) differs from the pipeline on
+     * real ticks. With the default rules it no longer shows on these ticks (since 2026-12-06 an add's budget counts the
+     * open position's risk and entries are judged again at their fills: every threshold is crossed at a close, where
+     * marked and realized equity agree; until then the mutant put HARD_DERISK 9 s earlier). With HARD_DERISK at 5 %
+     * drawdown (found by trying thresholds against the reference alone) it does: the pipeline runs on Redis with those
+     * rules, equals the reference, and the mutant's de-risk changes differ from the pipeline's.
      */
     @Test
-    void theComparisonCanFail_aReferenceWithThePeakOnMarkedEquityDiffers() {
-        IndependentReference mutant = new IndependentReference(referenceRules).peakOnMarkedEquity();
+    void theComparisonCanFail_aReferenceWithThePeakOnMarkedEquityDiffers() throws Exception {
+        String yaml = java.nio.file.Files.readString(RULES_FILE)
+                .replaceFirst("(?m)^hard-derisk-drawdown-pct: *[0-9.]+", "hard-derisk-drawdown-pct: 5.0");
+        assertThat(yaml).contains("hard-derisk-drawdown-pct: 5.0");
+        Path file = java.nio.file.Files.createTempFile("hard-5-rules", ".yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        RiskRules rules;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            rules = RiskRules.load(in);
+        }
+        IndependentReference.Rules hard5 = IndependentReference.Rules.fromYaml(file);
+        String namespace = TradingFixtures.runOnRedis(REDIS, rules, ticks, "hard5");
+        IndependentReference reference = reference(hard5);
+        assertSameResults(REDIS, namespace, reference, hard5);
+        IndependentReference mutant = new IndependentReference(hard5).peakOnMarkedEquity();
         ticks.forEach(mutant::onTick);
         mutant.end();
-        assertThat(mutant.deRiskTimeline).isNotEqualTo(read(QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
-                .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
+        assertThat(mutant.deRiskTimeline).isNotEqualTo(TradingFixtures.payloads(REDIS, namespace, QuantumTraderTopology.DERISK,
+                        DeRiskUpdate.class).stream().map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList());
+    }
+
+    /**
+     * The reference before an add's budget counted the open position's risk at its stop (2026-12-06): on these ticks
+     * the first position (LONG 124.58 BTC at 808.39, 11-25 01:05) got an add of 36.34 BTC and lost 1,264.03 USD at
+     * its stop instead of 1,034.63; now that add is vetoed.
+     */
+    @Test
+    void theComparisonCanFail_aReferenceGivingEveryAddAFreshBudgetDiffers() {
+        IndependentReference mutant = new IndependentReference(referenceRules).addsWithAFreshBudget();
+        ticks.forEach(mutant::onTick);
+        mutant.end();
+        assertThat(mutant.closed).isNotEqualTo(read(QuantumTraderTopology.CLOSED, PositionClosed.class));
+        assertThat(mutant.closed.get(0).size()).isGreaterThan(read(QuantumTraderTopology.CLOSED, PositionClosed.class).get(0).size());
     }
 
     @Test

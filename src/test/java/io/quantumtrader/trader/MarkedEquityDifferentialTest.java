@@ -17,11 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The account's limits on marked equity, differentially, on Redis: with a 4 % daily loss limit (reset each UTC day) on
- * the first 40,000 Bitstamp trades, open positions' marks trip the kill switch before their closes would, and the pipeline
- * equals {@link IndependentReference} on every fill, close, kill-switch activation and de-risk change. The comparison
- * can fail: the reference with the limits on realized equity only (the rule before marked equity) trips the kill
- * switch and reaches HARD_DERISK later on these ticks. {@link DifferentialTest}'s rules (a 5 % limit) cross every
- * threshold at a close, where marked and realized equity agree, so it could not tell the two (found in review,
+ * the first 40,000 Bitstamp trades the pipeline equals {@link IndependentReference} on every fill, close, kill-switch
+ * activation and de-risk change. The comparison can fail: the reference with the limits on realized equity only (the
+ * rule before marked equity) makes other fills and trades on these ticks. Until 2026-12-06 it also tripped the kill
+ * switch later (marks tripped it before the closes) and reached HARD_DERISK later; since an add's budget counts the open
+ * position's risk and entries are judged again at their fills, both activations and both de-risk changes come at closes
+ * here, the same in both (MarkedEquityTest shows marks tripping the kill switch in the driver). {@link DifferentialTest}'s
+ * rules (a 5 % limit) cross every threshold at a close, where marked and realized equity agree (found in review,
  * 2026-12-06).
  */
 class MarkedEquityDifferentialTest {
@@ -56,11 +58,11 @@ class MarkedEquityDifferentialTest {
         IndependentReference realizedOnly = TradingFixtures.ran(new IndependentReference(referenceRules).limitsOnRealizedEquity(), ticks);
         List<Long> kills = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
                 .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList();
-        assertThat(realizedOnly.killSwitchTimes).as("the realized-only mutant's kill switch").isNotEqualTo(kills);
-        assertThat(realizedOnly.killSwitchTimes.get(0)).as("the first activation: marks trip it earlier").isGreaterThan(kills.get(0));
-        // (its de-risk changes were different too until entries were judged again at their fills, 2026-12-06: now the
-        // two reach SOFT and HARD_DERISK on the same ticks; their trades still differ)
-        assertThat(realizedOnly.closed).as("the realized-only mutant's closed positions").isNotEqualTo(reference.closed);
+        // Until 2026-12-06 the mutant's kill switch also tripped later than the pipeline's (marks trip it before the
+        // closes) and its de-risk changes came at other ticks; since entries are judged again at their fills and an
+        // add's budget counts the open position's risk, both activations and both de-risk changes fall at the same
+        // ticks on these data (at closes: seen at the merge). What the mutant still changes: its fills and trades.
         assertThat(realizedOnly.fills).as("the realized-only mutant's fills").isNotEqualTo(reference.fills);
+        assertThat(realizedOnly.closed).as("the realized-only mutant's closed positions").isNotEqualTo(reference.closed);
     }
 }

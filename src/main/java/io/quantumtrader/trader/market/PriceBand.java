@@ -39,9 +39,11 @@ import java.util.Locale;
  * <p>The band is {@link #pct} percent of price, in log terms so that it is symmetric ({@code 10 %}: from
  * {@code ref / 1.1} to {@code ref × 1.1}; a print at 10 USD instead of 1,000 is as far down as 100,000 is up), for a
  * print within a minute of the reference; for a print later than that it widens with the square root of the minutes
- * since the reference print, as a random walk's moves do (an hour: ×7.7; a day: ×38, still refusing a print 100×
- * off; a month: ×208, never for a real stock). Without that, bars a month apart (monthly closes) would be refused for
- * every real move of 10 % in a month.
+ * since the reference print, as a random walk's moves do (an hour: ×7.7), up to {@link #MAX_WIDENING} times
+ * (reached after 256 minutes; at 10 %: from {@code ref / 4.6} to {@code ref × 4.6}). Without the widening, bars a month
+ * apart (monthly closes) would be refused for every real move of 10 % in a month; without its ceiling the band was
+ * effectively off after a quiet period (found in review, 2026-12-06: after a weekend's 65.5 hours a print 394× the
+ * reference was accepted at once, ×10<sup>8</sup> for monthly bars), exactly when erroneous opening prints happen.
  *
  * <p>What it costs: a held print reaches the stages with the next print (a genuine gap is seen one print later); a
  * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the symbol's next print is
@@ -69,6 +71,15 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
     public static final long DEFAULT_HOLD_MS = 300_000;
     /** The band is {@link #pct} for a print at most this long after the reference print, ms. */
     public static final long BASE_INTERVAL_MS = 60_000;
+    /**
+     * The most the band widens with the time since the reference print: 16 times {@link #pct} in log terms, reached
+     * 16² = 256 minutes after it. At the default 10 %: a print up to 4.6× (or 1/4.6 of) the reference is accepted at
+     * once after any quiet period (a weekend, a halt, a month between bars); 10× and 100× are held. The largest real
+     * move between two monthly closes of vega-datasets' stocks (2000–2010), AAPL 30.47 → 12.88 in September 2000
+     * (−58 %), needs 9.0 times; the Bitstamp trades' longest pause, 21 minutes, widens the band 4.6 times. A genuine
+     * move beyond it is held and confirmed by the next print, one print later.
+     */
+    public static final double MAX_WIDENING = 16;
 
     public PriceBand {
         if (!(pct >= 0) || Double.isInfinite(pct)) {
@@ -123,11 +134,12 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
 
     /**
      * @param ms how long after the reference print a print came, ms
-     * @return the band for it, as the largest {@code |ln(price / reference)|} accepted
+     * @return the band for it, as the largest {@code |ln(price / reference)|} accepted: {@code ln(1 + pct / 100)} times
+     *         the square root of the minutes since the reference, at least 1 and at most {@link #MAX_WIDENING}
      */
     public double logBand(long ms) {
         double base = Math.log1p(pct / 100);
-        return ms <= BASE_INTERVAL_MS ? base : base * Math.sqrt((double) ms / BASE_INTERVAL_MS);
+        return ms <= BASE_INTERVAL_MS ? base : base * Math.min(MAX_WIDENING, Math.sqrt((double) ms / BASE_INTERVAL_MS));
     }
 
     /** @return whether {@code tick} is within the band of {@code price}, traded at {@code at} */

@@ -24,8 +24,10 @@ import java.util.List;
  *       {@code maxOpenPositions} counting symbols with a pending entry.</li>
  * </ul>
  * An add (a signal in the direction of the open position) is judged and sized at the open position's stop and target,
- * which the merge keeps (MODIFIED when they differ from the signal's): each approval risks at most
- * {@code riskPerTradePct} at the stop that will apply to it.
+ * which the merge keeps (MODIFIED when they differ from the signal's), and its budget is {@code riskPerTradePct} of
+ * equity <em>less what the open position already risks at that stop</em> ({@link #openRiskUsd}, costs included;
+ * MODIFIED, the modification naming both): the position with all its adds risks at most {@code riskPerTradePct} at its
+ * stop; an add with no budget left is VETOED (trade risk), the reason naming the open position's risk.
  * All passed: APPROVED, risking {@code riskPerTradePct} of equity at the stop <em>including the round trip's costs</em>
  * (the venue's fee and slippage on the entry and on the exit at the stop: per unit {@code (entry + stop) x
  * costPerSideBps / 10,000} beside {@code |entry - stop|}), or MODIFIED when the gross exposure cap
@@ -86,6 +88,25 @@ public final class RiskKernel {
         }
         double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
         double lossPerUnit = stopDistance + (s.entryPrice() + stop) * costPerSideBps / 10_000;   // USD at the stop
+        if (add) {
+            // the symbol's budget: what the open position already risks at its stop counts against it (found in review,
+            // 2026-12-06: each add got a fresh budget, and twelve adds on a trend risked 11.7 % of equity at one stop,
+            // beyond the daily loss limit and the max drawdown)
+            double openRisk = openRiskUsd(open);
+            double budget = maxRisk - openRisk;
+            if (round2(budget) <= 0 || round6(budget / lossPerUnit) <= 0) {   // not a cent or a millionth of a unit left
+                return vetoed(id, s, String.format("add: the open position in %s already risks %.2f USD at its stop %.2f, "
+                                + ">= the %.1f%% risk per trade (%.2f USD)", s.symbol(), openRisk, stop,
+                                rules.riskPerTradePct(), maxRisk),
+                        new RiskDimensions(false, daily, drawdown, true), now);
+            }
+            if (openRisk > 0) {
+                modifications.add(String.format("add: risk %.2f USD less %.2f USD the open position risks at its stop = %.2f USD",
+                        maxRisk, openRisk, budget));
+                decision = Decision.MODIFIED;
+                maxRisk = budget;
+            }
+        }
         double size = maxRisk / lossPerUnit;
         double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd()
                 - exposure.pendingNotionalUsd();
@@ -115,6 +136,17 @@ public final class RiskKernel {
         return new RiskEvaluation(id, s.signalId(), s.symbol(), decision, null, modifications, dims,
                 new PositionAllowed(s.symbol(), s.direction(), round6(size), round2(maxRisk)),
                 s.entryPrice(), stop, target, now);
+    }
+
+    /**
+     * @return what {@code open} loses when its stop is hit, USD: its size times the loss per unit at the stop from its
+     *         average entry, with the round trip's costs as for a new trade ({@code (entry + stop) x costPerSideBps /
+     *         10,000} per unit); 0 for a stop at or beyond the entry on the winning side
+     */
+    double openRiskUsd(Position open) {
+        double loss = open.direction() == io.quantumtrader.trader.events.Direction.LONG
+                ? open.entryPrice() - open.stopLoss() : open.stopLoss() - open.entryPrice();
+        return Math.max(0, open.size() * (loss + (open.entryPrice() + open.stopLoss()) * costPerSideBps / 10_000));
     }
 
     /** @return the first failed system-integrity rule, or {@code null} when all pass */

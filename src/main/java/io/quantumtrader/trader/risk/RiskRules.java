@@ -9,31 +9,34 @@ import java.io.InputStream;
  * The risk kernel's rules (percentages are percent, not fractions), read from YAML ({@code risk-rules.yaml},
  * kebab- or snake-case keys), every rule given ({@link #load}); {@link #defaults()} are the seed's.
  *
- * @param startingEquityUsd   paper account equity at start, USD
- * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %)
+ * @param startingEquityUsd   paper account equity at start, USD (&gt; 0)
+ * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %; &gt; 0, &le; 100)
  * @param dailyLossLimitPct   the day's loss of marked equity (realized and open positions at their marks) that trips the
- *                            kill switch, percent of the day's starting marked equity (seed §5: 5 %)
+ *                            kill switch, percent of the day's starting marked equity (seed §5: 5 %; &gt; 0, &le; 100:
+ *                            the kill switch cannot be off)
  * @param maxDrawdownPct      drawdown of marked equity from the peak of realized equity beyond which nothing new is
- *                            approved, percent
- * @param maxOpenPositions    open positions at most (symbols with a position or a pending entry; an add is not a new one)
+ *                            approved, percent (&gt; 0, &le; 100)
+ * @param maxOpenPositions    open positions at most (symbols with a position or a pending entry; an add is not a new
+ *                            one; &ge; 1)
  * @param grossExposureCapPct gross entry notional of open positions plus pending entry orders at most, percent of
- *                            realized equity (seed quant_engine: 130 %)
- * @param minEdgeScore        signals with a lower edge score are vetoed (0..100)
+ *                            realized equity (seed quant_engine: 130 %; &gt; 0, &le; 1,000)
+ * @param minEdgeScore        signals with a lower edge score are vetoed (0 to 100)
  * @param killSwitchResetsDaily when true the kill switch is reset at the next UTC day (a replay's stand-in for the
  *                            operator's morning reset); false (the default): only a human reset clears it (seed §5)
  * @param allowAdds           whether an approved signal in the direction of an open position adds to it (NORMAL
  *                            de-risk state only); false: refused ("a position in X is open")
  * @param softDeriskDrawdownPct drawdown of marked equity from the peak of realized equity at which the account enters
- *                            SOFT_DERISK, percent (0: never)
+ *                            SOFT_DERISK, percent (0: never; &le; 100)
  * @param hardDeriskDrawdownPct drawdown of marked equity from the peak of realized equity at which the account enters
- *                            HARD_DERISK, percent (0: never)
+ *                            HARD_DERISK, percent (0: never; &le; 100)
  * @param softDeriskOnVolatilitySpike whether a symbol in a volatility spike (CHAOTIC) puts the account in SOFT_DERISK
  * @param deriskHysteresisPct how far below its entry threshold the drawdown must fall to leave HARD_DERISK or a
  *                            drawdown's SOFT_DERISK, percentage points of drawdown (default 0.5; 0: no hysteresis;
  *                            {@link DeRisk})
  * @param priceBandPct        the price band against erroneous ("fat-finger") prints, percent: a tick further than this
  *                            from its symbol's last accepted price (within a minute of it; the band widens with the
- *                            square root of the minutes since) is held as suspect until the next print(s) confirm it,
+ *                            square root of the minutes since, up to 16 times: {@link
+ *                            io.quantumtrader.trader.market.PriceBand#MAX_WIDENING}) is held as suspect until the next print(s) confirm it,
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
  * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later
@@ -48,15 +51,42 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
                         int priceBandConfirmations, long priceBandHoldSeconds) {
 
+    /**
+     * Checks every rule's range (found in review, 2026-12-06: only the price band's were checked, so {@code .inf},
+     * {@code .nan} or a negative percent was accepted — an infinite exposure cap removed the cap — and a daily loss
+     * limit of 0 tripped the kill switch on the first tick while a de-risk threshold of 0 meant "never").
+     * <b>0 means off only where a rule says so</b> (the de-risk thresholds, the hysteresis, the price band); the
+     * account's limits — risk per trade, daily loss, drawdown, exposure cap — cannot be switched off and refuse 0.
+     *
+     * @throws IllegalArgumentException naming the first rule out of its range, its allowed range and its value
+     */
     public RiskRules {
-        if (!(priceBandPct >= 0)) {
-            throw new IllegalArgumentException("price-band-pct must be 0 (off) or a positive percent, was " + priceBandPct);
-        }
-        if (priceBandConfirmations < 1) {
-            throw new IllegalArgumentException("price-band-confirmations must be at least 1, was " + priceBandConfirmations);
-        }
-        if (priceBandHoldSeconds < 1) {
-            throw new IllegalArgumentException("price-band-hold-seconds must be at least 1, was " + priceBandHoldSeconds);
+        check(startingEquityUsd > 0 && startingEquityUsd < Double.POSITIVE_INFINITY, "starting-equity-usd",
+                "a finite amount > 0 USD", startingEquityUsd);
+        check(riskPerTradePct > 0 && riskPerTradePct <= 100, "risk-per-trade-pct", "a percent > 0 and <= 100", riskPerTradePct);
+        check(dailyLossLimitPct > 0 && dailyLossLimitPct <= 100, "daily-loss-limit-pct",
+                "a percent > 0 and <= 100 (the kill switch cannot be off: 0 would trip it on the first tick)", dailyLossLimitPct);
+        check(maxDrawdownPct > 0 && maxDrawdownPct <= 100, "max-drawdown-pct",
+                "a percent > 0 and <= 100 (0 would veto every signal)", maxDrawdownPct);
+        check(maxOpenPositions >= 1, "max-open-positions", "at least 1", maxOpenPositions);
+        check(grossExposureCapPct > 0 && grossExposureCapPct <= 1_000, "gross-exposure-cap-pct",
+                "a percent of equity > 0 and <= 1000 (10x leverage)", grossExposureCapPct);
+        check(minEdgeScore >= 0 && minEdgeScore <= 100, "min-edge-score", "0 to 100", minEdgeScore);
+        check(softDeriskDrawdownPct >= 0 && softDeriskDrawdownPct <= 100, "soft-derisk-drawdown-pct",
+                "0 (never) or a percent <= 100", softDeriskDrawdownPct);
+        check(hardDeriskDrawdownPct >= 0 && hardDeriskDrawdownPct <= 100, "hard-derisk-drawdown-pct",
+                "0 (never) or a percent <= 100", hardDeriskDrawdownPct);
+        check(deriskHysteresisPct >= 0 && deriskHysteresisPct < 100, "derisk-hysteresis-pct",
+                "0 (none) or percentage points < 100", deriskHysteresisPct);
+        check(priceBandPct >= 0 && priceBandPct < Double.POSITIVE_INFINITY, "price-band-pct",
+                "0 (off) or a finite percent > 0", priceBandPct);
+        check(priceBandConfirmations >= 1, "price-band-confirmations", "at least 1", priceBandConfirmations);
+        check(priceBandHoldSeconds >= 1, "price-band-hold-seconds", "at least 1", priceBandHoldSeconds);
+    }
+
+    private static void check(boolean inRange, String rule, String range, Object value) {
+        if (!inRange) {   // NaN fails every comparison, so it lands here too
+            throw new IllegalArgumentException(rule + " must be " + range + ", was " + value);
         }
     }
 
@@ -120,7 +150,10 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
 
     /**
      * @throws IllegalArgumentException on unreadable YAML, a rule missing (every rule must be given: a risk limit is
-     *                                  never silently 0) or a key that is no rule (a typo), naming it
+     *                                  never silently 0), a key that is no rule (a typo), or a rule out of its range
+     *                                  (a negative, infinite or NaN percent, a 0 limit that cannot be off), naming it
+     *                                  and, for a range, the allowed one: {@code invalid risk rules: daily-loss-limit-pct
+     *                                  must be a percent > 0 and <= 100 (…), was 0.0}
      */
     public static RiskRules load(InputStream yaml) {
         try {
@@ -130,11 +163,16 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                     .build()
                     .readValue(yaml, RiskRules.class);
         } catch (tools.jackson.core.JacksonException e) {
+            if (e.getCause() instanceof IllegalArgumentException range) {   // a rule out of its range (the constructor)
+                throw new IllegalArgumentException("invalid risk rules: " + range.getMessage(), e);
+            }
             String m = e.getOriginalMessage();
             java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Missing creator property '([^']+)'").matcher(m);
             java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("Unrecognized property [\"']([^\"']+)[\"']").matcher(m);
+            String rule = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getPropertyName();
             throw new IllegalArgumentException("invalid risk rules: " + (missing.find() ? "rule '" + missing.group(1) + "' is missing"
-                    : unknown.find() ? "'" + unknown.group(1) + "' is no rule" : m), e);
+                    : unknown.find() ? "'" + unknown.group(1) + "' is no rule"
+                    : rule != null ? rule + ": " + m.split("\n")[0] : m), e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid risk rules: " + e.getMessage(), e);
         }

@@ -159,6 +159,28 @@ class PriceBandTest {
     }
 
     /**
+     * The widening stops at {@link PriceBand#MAX_WIDENING} times the band (found in review, 2026-12-06: without a
+     * ceiling, 65.5 hours after Friday's close — Monday's open — a print 394× the reference was accepted at once; a
+     * month between bars turned the band off). A 100× or 10× print after a weekend is held, and refused by the next
+     * print back at the old level; a real monthly move (AAPL 30.47 → 12.88, September 2000, the largest of
+     * vega-datasets' monthly closes) still passes at once.
+     */
+    @Test
+    void afterAWeekendA100TimesPrintIsHeldAndRefusedWhileARealMonthlyMovePasses() {
+        long weekendSeconds = (65 * 60 + 30) * 60L;
+        for (double bad : new double[]{10_000, 1_000, 1, 10}) {
+            Tape tape = new Tape(BAND).print(100, 0).print(bad, weekendSeconds).print(100.5, weekendSeconds + 1);
+            assertThat(tape.accepted).as("print %s after a weekend", bad).containsExactly(100.0, 100.5);
+            assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(bad);
+        }
+        assertThat(BAND.logBand(weekendSeconds * 1000)).isCloseTo(Math.log(1.1) * 16, within(1e-12));
+        assertThat(BAND.logBand(256 * 60_000L)).isEqualTo(BAND.logBand(30L * 86_400_000));
+        long month = 31L * 86_400;
+        assertThat(new Tape(BAND).print(30.47, 0).print(12.88, month).accepted).containsExactly(30.47, 12.88);
+        assertThat(new Tape(BAND).print(100, 0).print(450, weekendSeconds).accepted).as("4.5x: within 4.6x").containsExactly(100.0, 450.0);
+    }
+
+    /**
      * The default band (config/risk-rules.yaml: 10 %, one confirmation) on the 100,000 real Bitstamp trades: every print
      * passes at once, none held, none refused (the largest move between two prints is 6.78 %), so the candles and the
      * replay's trades are what they were without the band. At 5 % it would hold that print and the next of the same

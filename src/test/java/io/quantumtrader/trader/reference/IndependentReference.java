@@ -159,6 +159,7 @@ public final class IndependentReference {
     private final long candleMs;
     private boolean peakOnMarks;
     private boolean limitsOnRealized;
+    private boolean addsFreshBudget;
     private long tickIndex;
     private long streamTime = Long.MIN_VALUE;
     private final TreeMap<Long, TreeMap<String, Bar>> windows = new TreeMap<>();
@@ -229,6 +230,17 @@ public final class IndependentReference {
         return this;
     }
 
+    /**
+     * A mutant for checking that the comparison can fail: every add gets a fresh {@code riskPct} budget, the open
+     * position's risk at its stop not taken off (the rule before 2026-12-06). Call before the first tick.
+     *
+     * @return this reference
+     */
+    public IndependentReference addsWithAFreshBudget() {
+        addsFreshBudget = true;
+        return this;
+    }
+
     /** A closed candle's outcome for the portfolio: its regime and what the advisory needs, at event time end − 1. */
     private record CandleEvent(String symbol, long end, long now, Regime regime, double close, double ema20, double ema50) {
     }
@@ -249,7 +261,7 @@ public final class IndependentReference {
         // the price band (docs/TRADING-PIPELINE.md "Erroneous prints"): compared with the symbol's last accepted print,
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
-        // root of the minutes since the print compared with, when more than one
+        // root of the minutes since the print compared with, when more than one, and at most 16
         // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
         // later print is then compared with the last accepted print alone
         Band band = bands.get(t.symbol());
@@ -311,7 +323,7 @@ public final class IndependentReference {
 
     private boolean close(double price, long at, PriceTick t) {
         double minutes = (t.timestamp() - at) / 60_000.0;
-        double limit = Math.pow(1 + rules.bandPct() / 100, Math.max(1, Math.sqrt(minutes)));
+        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(16, Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
 
@@ -463,6 +475,16 @@ public final class IndependentReference {
         // the loss at the stop a trade may risk includes both fills' costs: each side pays slippage and fee on
         // (about) its price, the entry on the signal's close, the exit on the stop
         double costs = (close + stop) * (rules.slippageBps + rules.feeBps) / 10_000;
+        if (held != null && !addsFreshBudget) {
+            // an add: the position and its adds together risk at most riskPct at the stop, so what the held position
+            // would lose at it (from its average entry, costs alike) is taken off the budget; nothing left: no add
+            double perUnit = (held.direction == Direction.LONG ? held.entry - held.stop : held.stop - held.entry)
+                    + (held.entry + held.stop) * (rules.slippageBps + rules.feeBps) / 10_000;
+            risk -= Math.max(0, held.size * perUnit);
+            if (Math.round(risk * 100) / 100.0 <= 0 || floor6(risk / (distance + costs)) <= 0) {
+                return;
+            }
+        }
         double size = risk / (distance + costs);
         double room = equity * rules.capPct / 100 - gross - pendingNotional;
         if (size * close > room) {

@@ -110,11 +110,11 @@ class RiskKernelTest {
 
     @Test
     void aSecondSignalOnAnOpenPositionAddsInItsDirectionOrIsRefused() {
-        Account one = fresh().opened(10_000);
-        Exposure same = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, false), List.of(), s -> true);
+        Account one = fresh().opened(4_000);
+        Exposure same = Exposure.of(open("BTC-USD", Direction.LONG, 4, 1000, false), List.of(), s -> true);
         RiskEvaluation add = KERNEL.evaluate(signal(1000, 900, 50), one, same, 0);
-        assertThat(add.decision()).isEqualTo(RiskEvaluation.Decision.APPROVED);
-        assertThat(add.positionAllowed().maxSize()).isEqualTo(10.0);
+        assertThat(add.decision()).as("the open position's 400 USD at its stop taken off the budget").isEqualTo(RiskEvaluation.Decision.MODIFIED);
+        assertThat(add.positionAllowed().maxSize()).isEqualTo(6.0);
         Exposure opposite = Exposure.of(open("BTC-USD", Direction.SHORT, 10, 1000, false), List.of(), s -> true);
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, opposite, 0).vetoReason())
                 .isEqualTo("opposite the open SHORT position in BTC-USD");
@@ -181,14 +181,15 @@ class RiskKernelTest {
     }
 
     /**
-     * An add is merged into the open position, which keeps its stop: the kernel sizes it at that stop, so it risks
-     * 1 % of equity at the stop it will actually have (found in review, 2026-12-05: sized at the signal's tight stop
-     * 104, an add to a position stopped at 96 got ~1,000 units, ~9,000 USD at risk on top of the first leg's 1,000).
+     * An add is merged into the open position, which keeps its stop: the kernel sizes it at that stop, so the position
+     * risks at most 1 % of equity at the stop it will actually have (found in review, 2026-12-05: sized at the signal's
+     * tight stop 104, an add to a position stopped at 96 got ~1,000 units, ~9,000 USD at risk on top of the first
+     * leg's 1,000; and until 2026-12-06 each add had a fresh 1 %, {@link #anAddsBudgetIsWhatTheOpenPositionDoesNotRiskYet}).
      */
     @Test
     void anAddIsSizedAtTheOpenPositionsStopWhichItKeeps() {
-        Position held = new Position("pos-BTC-USD", "BTC-USD", Direction.LONG, 250, 100, 96, 112, 1, 0, false);
-        Account a = fresh().opened(25_000);
+        Position held = new Position("pos-BTC-USD", "BTC-USD", Direction.LONG, 100, 100, 96, 112, 1, 0, false);   // risks 400
+        Account a = fresh().opened(10_000);
         Signal tight = new Signal("S-2", "BTC-USD", 120_000, Direction.LONG, 50, 105, 104, 108, "test", "m", "NONE", Regime.TRENDING);
         RiskEvaluation e = KERNEL.evaluate(tight, a, new Exposure(held, java.util.Set.of(), 0, 0), 120_000);
         assertThat(e.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
@@ -196,16 +197,61 @@ class RiskKernelTest {
         assertThat(e.takeProfit()).isEqualTo(112.0);
         assertThat(e.modifications()).anyMatch(m -> m.contains("stop 96.00 and target 112.00 of the open position"));
         var request = new PositionSizer().size(e, 120_000).orElseThrow();
-        assertThat(request.size()).isEqualTo(111.111111);                  // 1,000 USD / (105 - 96)
-        assertThat(request.size() * (105 - held.stopLoss())).isLessThanOrEqualTo(1_000.0);
+        assertThat(request.size()).isEqualTo(66.666666);                   // (1,000 - 400) USD / (105 - 96)
+        assertThat(request.size() * (105 - held.stopLoss())).isLessThanOrEqualTo(600.0);
         Position merged = held.add(request.size(), 105, 0);
         assertThat((merged.entryPrice() - merged.stopLoss()) * merged.size()).as("the merged position's risk at its stop")
-                .isLessThanOrEqualTo(2_000.0 + 1e-6);
+                .isLessThanOrEqualTo(1_000.0 + 1e-6);
 
         Signal below = new Signal("S-3", "BTC-USD", 180_000, Direction.LONG, 50, 95, 90, 110, "test", "m", "NONE", Regime.TRENDING);
         RiskEvaluation under = KERNEL.evaluate(below, a, new Exposure(held, java.util.Set.of(), 0, 0), 180_000);
         assertThat(under.decision()).as("the kept stop 96 is above the entry 95").isEqualTo(RiskEvaluation.Decision.VETOED);
         assertThat(under.vetoReason()).isEqualTo("add: the open position's stop 96.00 is not on the safe side of the entry 95.00");
+    }
+
+    /**
+     * The open position's risk at its stop counts against an add's budget (found in review, 2026-12-06: each add had a
+     * fresh 1 %; a LONG at 100 stopped at 90, the price creeping up 0.5 per bar, got twelve approvals and risked 11.7 %
+     * of equity at its stop, beyond the 5 % daily loss limit and the 10 % max drawdown). With the venue's costs (15 bps
+     * a side): the first entry takes the whole 1 %, every add after it is vetoed, naming the open position's risk; a
+     * position the exposure cap kept smaller leaves the rest of the budget to one add, MODIFIED, and no more.
+     */
+    @Test
+    void anAddsBudgetIsWhatTheOpenPositionDoesNotRiskYet() {
+        RiskKernel kernel = new RiskKernel(RULES, 15);
+        Account a = fresh();
+        Position open = null;
+        for (int i = 0; i < 12; i++) {
+            double entry = 100 + i * 0.5;
+            Signal s = new Signal("S" + i, "X", 60_000L * (i + 1), Direction.LONG, 80, entry, entry - 10, entry + 15, "t", "m", "NONE", Regime.TRENDING);
+            RiskEvaluation e = kernel.evaluate(s, a, new Exposure(open, java.util.Set.of(), 0, 0), 60_000L * (i + 1));
+            if (i > 0) {
+                assertThat(e.decision()).as("add %d", i).isEqualTo(RiskEvaluation.Decision.VETOED);
+                assertThat(e.riskDimensions().tradeRiskPassed()).isFalse();
+                assertThat(e.vetoReason()).isEqualTo("add: the open position in X already risks 1000.00 USD at its stop 90.00, "
+                        + ">= the 1.0% risk per trade (1000.00 USD)");
+                continue;
+            }
+            double size = e.positionAllowed().maxSize();
+            open = new Position("p", "X", Direction.LONG, size, entry, 90, 115, 0, 0, false);
+            a = a.opened(size * entry);
+        }
+        assertThat(kernel.openRiskUsd(open)).isCloseTo(1_000, org.assertj.core.api.Assertions.within(0.01));
+
+        // 40 units at 100, stop 90: 40 x (10 + 190 x 0.0015) = 411.40 USD at risk; an add at 102 gets the other 588.60
+        Position smaller = new Position("p", "X", Direction.LONG, 40, 100, 90, 115, 0, 0, false);
+        Account four = fresh().opened(4_000);
+        Signal s = new Signal("S-add", "X", 120_000, Direction.LONG, 80, 102, 90, 115, "t", "m", "NONE", Regime.TRENDING);
+        RiskEvaluation add = kernel.evaluate(s, four, new Exposure(smaller, java.util.Set.of(), 0, 0), 120_000);
+        assertThat(add.decision()).isEqualTo(RiskEvaluation.Decision.MODIFIED);
+        assertThat(add.modifications()).contains("add: risk 1000.00 USD less 411.40 USD the open position risks at its stop = 588.60 USD");
+        assertThat(add.positionAllowed().maxRiskUsd()).isEqualTo(588.6);
+        Position merged = smaller.add(add.positionAllowed().maxSize(), 102, 0);
+        assertThat(kernel.openRiskUsd(merged)).as("the position with its add risks 1 % at its stop").isCloseTo(1_000, org.assertj.core.api.Assertions.within(0.01));
+        RiskEvaluation third = kernel.evaluate(s, four.added(add.positionAllowed().maxSize() * 102),
+                new Exposure(merged, java.util.Set.of(), 0, 0), 180_000);
+        assertThat(third.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
+        assertThat(third.vetoReason()).startsWith("add: the open position in X already risks 1000.00 USD at its stop 90.00");
     }
 
     @Test

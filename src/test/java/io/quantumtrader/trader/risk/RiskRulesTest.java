@@ -39,6 +39,54 @@ class RiskRulesTest {
                 .hasMessage("invalid risk rules: 'max-leverage' is no rule");
     }
 
+    /**
+     * Every rule is range-checked, naming the rule, its range and the value (found in review, 2026-12-06: only the
+     * price band's were; {@code .inf} removed the exposure cap, and a daily loss limit of 0 tripped the kill switch on
+     * the first tick while a de-risk threshold of 0 meant "never"). 0 means off only where a rule says so.
+     */
+    @Test
+    void aRuleOutOfItsRangeIsRefusedNamingTheRuleAndTheRange() throws Exception {
+        String rules = Files.readString(Path.of("config/risk-rules.yaml"));
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "gross-exposure-cap-pct", "Infinity"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid risk rules: gross-exposure-cap-pct must be a percent of equity > 0 and <= 1000 (10x leverage), was Infinity");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "risk-per-trade-pct", "-1.0"))))
+                .hasMessage("invalid risk rules: risk-per-trade-pct must be a percent > 0 and <= 100, was -1.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "max-drawdown-pct", "NaN"))))
+                .hasMessageStartingWith("invalid risk rules: max-drawdown-pct must be a percent > 0 and <= 100").hasMessageEndingWith("was NaN");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "daily-loss-limit-pct", "0"))))
+                .hasMessage("invalid risk rules: daily-loss-limit-pct must be a percent > 0 and <= 100 (the kill switch "
+                        + "cannot be off: 0 would trip it on the first tick), was 0.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "starting-equity-usd", "-100000"))))
+                .hasMessage("invalid risk rules: starting-equity-usd must be a finite amount > 0 USD, was -100000.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "max-open-positions", "0"))))
+                .hasMessage("invalid risk rules: max-open-positions must be at least 1, was 0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "min-edge-score", "101"))))
+                .hasMessage("invalid risk rules: min-edge-score must be 0 to 100, was 101.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "soft-derisk-drawdown-pct", "-3"))))
+                .hasMessage("invalid risk rules: soft-derisk-drawdown-pct must be 0 (never) or a percent <= 100, was -3.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "derisk-hysteresis-pct", "NaN"))))
+                .hasMessage("invalid risk rules: derisk-hysteresis-pct must be 0 (none) or percentage points < 100, was NaN");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "price-band-pct", "1e999"))))
+                .hasMessage("invalid risk rules: price-band-pct must be 0 (off) or a finite percent > 0, was Infinity");
+        // YAML's own infinity and NaN do not parse as numbers here: refused too, naming the rule
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "gross-exposure-cap-pct", ".inf"))))
+                .hasMessageStartingWith("invalid risk rules: gross-exposure-cap-pct: ");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "daily-loss-limit-pct", ".nan"))))
+                .hasMessageStartingWith("invalid risk rules: daily-loss-limit-pct: ");
+        // where 0 is documented as off, it is accepted
+        RiskRules off = RiskRules.load(yaml(with(with(with(with(rules, "soft-derisk-drawdown-pct", "0"),
+                "hard-derisk-drawdown-pct", "0"), "derisk-hysteresis-pct", "0"), "price-band-pct", "0")));
+        assertThat(off.priceBand().enabled()).isFalse();
+        assertThat(off.softDeriskDrawdownPct()).isZero();
+    }
+
+    private static String with(String rules, String key, String value) {
+        String changed = rules.replaceAll("(?m)^" + key + ":[^#\\n]*", key + ": " + value + " ");
+        assertThat(changed).as(key).isNotEqualTo(rules);
+        return changed;
+    }
+
     private static InputStream yaml(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
