@@ -42,6 +42,18 @@ class HostileEntryTest {
         }
     }
 
+    /** @return a topology {@code name}: ticks left-joined with the global table of {@code limits} (price in cents, -1 without a limit) to {@code priced} */
+    static TopologyBuilder pricedWithLimits(String name) {
+        TopologyBuilder b = new TopologyBuilder(name);
+        io.quantumtrader.streams.dsl.GlobalTable<String, Tick> table = b.globalTable("limits", Tick.class,
+                io.quantumtrader.streams.dsl.Materialized.as("limits-store"));
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .leftJoin(table, (k, v) -> v.symbol(), (tick, limit) -> new PricedTick(tick.symbol(), tick.seq(),
+                        limit == null ? -1 : Math.round(limit.price())), Named.as("with-limit"))
+                .to("priced");
+        return b;
+    }
+
     static StreamsRuntime runtime(String ns) {
         TopologyBuilder b = new TopologyBuilder("hostile");
         b.stream("ticks", Tick.class, Named.as("ticks-in"))
@@ -330,13 +342,7 @@ class HostileEntryTest {
         for (Map<String, String> f : List.of(valid, v2, other)) {
             template().opsForStream().add(MapRecord.create(limits, f)).block();
         }
-        TopologyBuilder b = new TopologyBuilder("hostile-global");
-        io.quantumtrader.streams.dsl.GlobalTable<String, Tick> table = b.globalTable("limits", Tick.class,
-                io.quantumtrader.streams.dsl.Materialized.as("limits-store"));
-        b.stream("ticks", Tick.class, Named.as("ticks-in"))
-                .leftJoin(table, (k, v) -> v.symbol(), (tick, limit) -> new PricedTick(tick.symbol(), tick.seq(),
-                        limit == null ? -1 : Math.round(limit.price())), Named.as("with-limit"))
-                .to("priced");
+        TopologyBuilder b = pricedWithLimits("hostile-global");
         xadd(ns, tick("o1", 1, t));
         try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
             runtime.start();
@@ -381,13 +387,7 @@ class HostileEntryTest {
         data[12] = (byte) 0xFF;   // the '?' (decoded, U+FFFD: a symbol "A\uFFFD" priced 55)
         raw.put(utf8("data"), java.nio.ByteBuffer.wrap(data));
         template().execute(c -> c.streamCommands().xAdd(StreamRecords.rawBuffer(raw).withStreamKey(utf8(limits)))).blockLast();
-        TopologyBuilder b = new TopologyBuilder("hostile-global-bytes");
-        io.quantumtrader.streams.dsl.GlobalTable<String, Tick> table = b.globalTable("limits", Tick.class,
-                io.quantumtrader.streams.dsl.Materialized.as("limits-store"));
-        b.stream("ticks", Tick.class, Named.as("ticks-in"))
-                .leftJoin(table, (k, v) -> v.symbol(), (tick, limit) -> new PricedTick(tick.symbol(), tick.seq(),
-                        limit == null ? -1 : Math.round(limit.price())), Named.as("with-limit"))
-                .to("priced");
+        TopologyBuilder b = pricedWithLimits("hostile-global-bytes");
         xadd(ns, tick("o1", 1, t));
         try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns), template())) {
             runtime.start();

@@ -22,10 +22,8 @@ class IngestRefusalLogTest {
 
     @Test
     void theFirstRefusalAtOnceThenAtMostOneLinePerIntervalWithTheCountSince() {
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
         Logger logger = (Logger) LoggerFactory.getLogger(IngestRefusalLog.class);
-        appender.start();
-        logger.addAppender(appender);
+        ListAppender<ILoggingEvent> appender = capture(logger);
         VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
         try {
             IngestRefusalLog refusals = new IngestRefusalLog(Duration.ofMinutes(1));
@@ -76,10 +74,8 @@ class IngestRefusalLogTest {
      */
     @Test
     void refusalsAfterTheLastLineAreLoggedWhenTheIntervalEndsWithoutAFurtherRefusal() {
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
         Logger logger = (Logger) LoggerFactory.getLogger(IngestRefusalLog.class);
-        appender.start();
-        logger.addAppender(appender);
+        ListAppender<ILoggingEvent> appender = capture(logger);
         VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
         try {
             IngestRefusalLog refusals = new IngestRefusalLog(Duration.ofMinutes(1));
@@ -116,5 +112,13 @@ class IngestRefusalLogTest {
 
     private static List<String> lines(ListAppender<ILoggingEvent> appender) {
         return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** @return a started appender attached to {@code logger} (detach it when done) */
+    private static ListAppender<ILoggingEvent> capture(Logger logger) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        return appender;
     }
 }
