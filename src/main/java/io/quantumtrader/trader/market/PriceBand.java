@@ -46,8 +46,12 @@ import java.util.Locale;
  * reference was accepted at once, ×10<sup>8</sup> for monthly bars), exactly when erroneous opening prints happen.
  *
  * <p>What it costs: a held print reaches the stages with the next print (a genuine gap is seen one print later); a
- * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the symbol's next print is
- * held in turn (compared with the reference, whose band has widened with the time since).
+ * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the symbol's next print,
+ * outside the reference's band but within the band of that refused level (and later than it), is accepted as the new
+ * level (with {@link #confirmations} 1, the default; with more it is held in turn). Without that, once the ceiling
+ * ({@link #MAX_WIDENING}) stopped the band's widening, a symbol whose prints come more than {@code holdMs} apart (daily
+ * or monthly bars, a thin market, a halt reopening far away) refused every print after a move beyond the ceiling, for
+ * good, and its positions kept a stale mark (found in review of the ceiling, 2026-12-06).
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
  *                      accepted, no state kept)
@@ -77,7 +81,8 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * once after any quiet period (a weekend, a halt, a month between bars); 10× and 100× are held. The largest real
      * move between two monthly closes of vega-datasets' stocks (2000–2010), AAPL 30.47 → 12.88 in September 2000
      * (−58 %), needs 9.0 times; the Bitstamp trades' longest pause, 21 minutes, widens the band 4.6 times. A genuine
-     * move beyond it is held and confirmed by the next print, one print later.
+     * move beyond it is held and confirmed by the next print, one print later; when that print comes after the hold,
+     * the held print is refused unconfirmed and the next one, within its band, is accepted as the new level.
      */
     public static final double MAX_WIDENING = 16;
 
@@ -114,10 +119,18 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * @param reference   the last accepted price
      * @param referenceAt its trade time, epoch ms
      * @param held        the suspect prints held, in order (empty: none)
+     * @param unconfirmed the first print of the last level refused unconfirmed since the reference, or null: a later
+     *                    print within its band accepts the move ({@link #decide}); null in a state stored before
+     *                    2026-12-06
      */
-    public record State(double reference, long referenceAt, List<PriceTick> held) {
+    public record State(double reference, long referenceAt, List<PriceTick> held, PriceTick unconfirmed) {
         public State {
             held = List.copyOf(held);
+        }
+
+        /** A state with no level refused unconfirmed. */
+        public State(double reference, long referenceAt, List<PriceTick> held) {
+            this(reference, referenceAt, held, null);
         }
     }
 
@@ -182,7 +195,7 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             return new Step(state, List.of(), List.of());
         }
         long deadline = deadline(state);
-        return new Step(new State(state.reference(), state.referenceAt(), List.of()), List.of(),
+        return new Step(new State(state.reference(), state.referenceAt(), List.of(), state.held().get(0)), List.of(),
                 refuse(state, REASON_UNCONFIRMED, deadline, "no print confirmed or refused it within "
                         + (holdMs % 1000 == 0 ? holdMs / 1000 + " s" : holdMs + " ms") + " (price-band-hold-seconds)"));
     }
@@ -194,9 +207,16 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
 
     private Step decide(State state, PriceTick tick) {
         if (state.held().isEmpty()) {
-            return within(state.reference(), state.referenceAt(), tick)
-                    ? accept(tick, List.of(tick), List.of())
-                    : new Step(new State(state.reference(), state.referenceAt(), List.of(tick)), List.of(), List.of());
+            if (within(state.reference(), state.referenceAt(), tick)) {
+                return accept(tick, List.of(tick), List.of());
+            }
+            PriceTick level = state.unconfirmed();
+            if (confirmations == 1 && level != null && tick.timestamp() > level.timestamp()
+                    && within(level.price(), level.timestamp(), tick)) {
+                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmation came too late
+            }
+            return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()),
+                    List.of(), List.of());
         }
         if (within(state.reference(), state.referenceAt(), tick)) {
             return accept(tick, List.of(tick), refuse(state, REASON, tick.timestamp(), "the next print "
@@ -209,9 +229,9 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             long confirming = held.stream().filter(t -> t.timestamp() > suspect.timestamp()).count();
             return confirming >= confirmations
                     ? accept(tick, held, List.of())
-                    : new Step(new State(state.reference(), state.referenceAt(), held), List.of(), List.of());
+                    : new Step(new State(state.reference(), state.referenceAt(), held, state.unconfirmed()), List.of(), List.of());
         }
-        return new Step(new State(state.reference(), state.referenceAt(), List.of(tick)), List.of(),
+        return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()), List.of(),
                 refuse(state, REASON, tick.timestamp(), "the next print " + price(tick.price())
                         + " is outside its band and the reference's"));
     }

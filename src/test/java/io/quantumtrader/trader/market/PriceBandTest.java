@@ -134,12 +134,39 @@ class PriceBandTest {
         assertThat(tape.refused.get(0).refusedAt()).isEqualTo(T0 + 1_000 + PriceBand.DEFAULT_HOLD_MS);
 
         // a genuine gap whose confirmation comes after the hold: refused unconfirmed, and the late print at the new
-        // level is held in turn (still outside the reference's band, widened to 14.4 % by the 2 minutes since)
+        // level (still outside the reference's band, widened to 14.4 % by the 2 minutes since) is accepted, within the
+        // band of the level refused unconfirmed (until 2026-12-06 it was held in turn)
         Tape gap = new Tape(new PriceBand(10, 1, 60_000)).print(1_000, 0).print(800, 1).print(801, 120);
         assertThat(gap.refused).extracting(r -> r.tick().price()).containsExactly(800.0);
-        assertThat(gap.state.held()).extracting(PriceTick::price).containsExactly(801.0);
+        assertThat(gap.state.held()).isEmpty();
         gap.print(802, 121);
         assertThat(gap.accepted).containsExactly(1_000.0, 801.0, 802.0);
+    }
+
+    /**
+     * Prints further apart than the hold (daily bars) after a genuine move beyond the band's ceiling: the first print at
+     * the new level is refused unconfirmed, the next one, within its band, is accepted as the new level. Found in
+     * review of the ceiling (2026-12-06): every later print of the symbol was refused, for good (each compared with
+     * the old reference alone, whose band no longer widened), and its positions kept a stale mark. A print at a third
+     * level after a fat finger refused unconfirmed is still held, and a print back at the old level still accepted.
+     */
+    @Test
+    void afterAMoveBeyondTheCeilingOnDailyBarsTheNextPrintAtTheNewLevelIsAccepted() {
+        long day = 86_400;
+        Tape daily = new Tape(BAND).print(100, 0).print(500, day).print(505, 2 * day).print(510, 3 * day).print(520, 4 * day);
+        assertThat(daily.refused).extracting(r -> r.tick().price()).containsExactly(500.0);
+        assertThat(daily.refused).extracting(RefusedTick::reason).containsExactly("price_band_unconfirmed");
+        assertThat(daily.accepted).containsExactly(100.0, 505.0, 510.0, 520.0);
+
+        Tape fatFinger = new Tape(BAND).print(100, 0).print(10_000, day).print(1_000, 2 * day);
+        assertThat(fatFinger.accepted).as("a third level is no confirmation").containsExactly(100.0);
+        assertThat(fatFinger.state.held()).extracting(PriceTick::price).containsExactly(1_000.0);
+        fatFinger.print(101, 3 * day);
+        assertThat(fatFinger.accepted).containsExactly(100.0, 101.0);
+        assertThat(fatFinger.refused).extracting(r -> r.tick().price()).containsExactly(10_000.0, 1_000.0);
+
+        Tape twoConfirmations = new Tape(new PriceBand(10, 2)).print(100, 0).print(500, day).print(505, 2 * day);
+        assertThat(twoConfirmations.accepted).as("with 2 confirmations a late one is held in turn").containsExactly(100.0);
     }
 
     @Test

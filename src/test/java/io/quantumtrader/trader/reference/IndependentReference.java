@@ -268,6 +268,7 @@ public final class IndependentReference {
         if (band != null && !band.waiting.isEmpty()
                 && t.timestamp() - band.waiting.get(0).timestamp() > rules.bandHoldSeconds() * 1000) {
             unconfirmedTicks.addAll(band.waiting);
+            band.lastUnconfirmed = band.waiting.get(0);
             band.waiting.clear();
         }
         if (band == null) {
@@ -275,8 +276,13 @@ public final class IndependentReference {
             band.take(t);
             accepted(t);
         } else if (band.waiting.isEmpty()) {
+            PriceTick refusedLevel = band.lastUnconfirmed;
             if (close(band.price, band.at, t)) {
                 band.take(t);
+                accepted(t);
+            } else if (rules.bandConfirmations() == 1 && refusedLevel != null && t.timestamp() > refusedLevel.timestamp()
+                    && close(refusedLevel.price(), refusedLevel.timestamp(), t)) {
+                band.take(t);   // near a level refused unconfirmed (its confirmation came too late): the move is real
                 accepted(t);
             } else {
                 band.waiting.add(t);
@@ -314,10 +320,12 @@ public final class IndependentReference {
         double price;
         long at;
         final List<PriceTick> waiting = new ArrayList<>();
+        PriceTick lastUnconfirmed;   // the first print of the last level refused unconfirmed since the accepted one
 
         void take(PriceTick t) {
             price = t.price();
             at = t.timestamp();
+            lastUnconfirmed = null;
         }
     }
 
