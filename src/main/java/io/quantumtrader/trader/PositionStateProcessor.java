@@ -92,10 +92,10 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                 positions.delete(f.symbol());
                 double fees = p.entryFeeUsd() + f.feeUsd();
                 double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
-                a = a.closed(p.entryPrice() * p.size(), pnl, p.markedUsd());
+                a = a.closed(p.entryPrice() * p.size(), pnl, p.markedUsd(), p.realizedUsd() + pnl);
                 closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
                         f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), false, 0,
+                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), false, 0.0,
                         Math.round((p.realizedUsd() + pnl) * 100) / 100.0));
             }
         }

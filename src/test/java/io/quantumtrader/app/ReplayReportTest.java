@@ -46,9 +46,9 @@ class ReplayReportTest {
     void aPositionClosedInPartsIsOneTrade() {
         var d = io.quantumtrader.trader.events.Direction.LONG;
         var part = new io.quantumtrader.trader.events.PositionClosed("p1", "paper", "BTC-USD", d, 7, 10_000, 9_700, -2_237.90,
-                137.90, 5_000, io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, 0, 5_000, 97_762.10, true, 3, -2_237.90);
+                137.90, 5_000, io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, 0, 5_000, 97_762.10, true, 3.0, -2_237.90);
         var rest = new io.quantumtrader.trader.events.PositionClosed("p1", "paper", "BTC-USD", d, 3, 10_000, 10_900, 2_660.19,
-                39.81, 9_000, io.quantumtrader.trader.events.ExitReason.TAKE_PROFIT, 0, 9_000, 100_422.29, false, 0, 422.29);
+                39.81, 9_000, io.quantumtrader.trader.events.ExitReason.TAKE_PROFIT, 0, 9_000, 100_422.29, false, 0.0, 422.29);
         var other = new io.quantumtrader.trader.events.PositionClosed("p2", "paper", "ETH-USD", d, 1, 300, 290, -10.6,
                 0.6, 1_000, io.quantumtrader.trader.events.ExitReason.STOP_LOSS, 9_000, 10_000, 100_411.69);
         assertThat(ReplayReport.Trades.of(java.util.List.of(part, rest, other))).isEqualTo(new ReplayReport.Trades(2, 1));

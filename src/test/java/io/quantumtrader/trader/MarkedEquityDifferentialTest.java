@@ -1,7 +1,6 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.reference.IndependentReference;
 import io.quantumtrader.trader.risk.RiskRules;
@@ -56,8 +55,6 @@ class MarkedEquityDifferentialTest {
         assertThat(reference.killSwitchTimes).as("kill switch activations").hasSizeGreaterThanOrEqualTo(2);
 
         IndependentReference realizedOnly = TradingFixtures.ran(new IndependentReference(referenceRules).limitsOnRealizedEquity(), ticks);
-        List<Long> kills = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).stream()
-                .filter(KillSwitch::active).map(KillSwitch::activatedAt).toList();
         // Until 2026-12-06 the mutant's kill switch also tripped later than the pipeline's (marks trip it before the
         // closes) and its de-risk changes came at other ticks; since entries are judged again at their fills and an
         // add's budget counts the open position's risk, both activations and both de-risk changes fall at the same

@@ -9,9 +9,16 @@ package io.quantumtrader.trader.events;
  *                     the whole position, or a HARD_DERISK reduction's share ({@code DERISK_REDUCE})
  * @param notionalUsd  {@code quantity} × {@code triggerPrice}, USD: what the exit closes at the price that decided it
  *                     (the fill, a tick later, may differ)
+ * <p>{@code quantity} and {@code notionalUsd} are boxed: a decision written before 2026-12-06 has neither and reads
+ * them as 0 (unknown), where a missing primitive failed to decode ({@code FAIL_ON_NULL_FOR_PRIMITIVES}; found in review).
  */
 public record ExitDecision(String positionId, String symbol, ExitReason reason, double triggerPrice, long decidedAt,
-                           double quantity, double notionalUsd) {
+                           Double quantity, Double notionalUsd) {
+
+    public ExitDecision {
+        quantity = quantity == null ? 0.0 : quantity;
+        notionalUsd = notionalUsd == null ? 0.0 : notionalUsd;
+    }
 
     /** A decision to close {@code quantity} units at {@code triggerPrice}; the notional is their product (USD). */
     public ExitDecision(String positionId, String symbol, ExitReason reason, double triggerPrice, long decidedAt, double quantity) {

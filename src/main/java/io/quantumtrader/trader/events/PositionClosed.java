@@ -11,9 +11,10 @@ package io.quantumtrader.trader.events;
  * @param feesUsd             this part's entry fees (its share) and exit fee, USD
  * @param holdDurationMs      closedAt − openedAt
  * @param equityUsd           the account's equity (starting equity + realized P&amp;L) after this close, USD
- * @param partial             true when part of the position stays open ({@code remainingSize} &gt; 0)
+ * @param partial             true when part of the position stays open ({@code remainingSize} &gt; 0); {@code null}
+ *                            (an event written before it was published) reads as false
  * @param remainingSize       the quantity still open under this position id after this close, in the instrument's
- *                            units; 0 when the position is closed
+ *                            units; 0 when the position is closed ({@code null} reads so)
  * @param positionRealizedPnl the position's realized P&amp;L over every close so far, this one included, USD: the
  *                            trade's P&amp;L on its last (not partial) event; {@code realizedPnl} for a position closed
  *                            at once ({@code null}, from an event written before it was published, reads so)
@@ -21,9 +22,17 @@ package io.quantumtrader.trader.events;
 public record PositionClosed(String positionId, String account, String symbol, Direction direction, double size,
                              double entryPrice, double exitPrice, double realizedPnl, double feesUsd, long holdDurationMs,
                              ExitReason exitReason, long openedAt, long closedAt, double equityUsd,
-                             boolean partial, double remainingSize, Double positionRealizedPnl) {
+                             Boolean partial, Double remainingSize, Double positionRealizedPnl) {
 
+    /**
+     * An event written before 2026-12-06 has none of the last three fields: it reads as a whole close (not partial,
+     * nothing remaining, its P&amp;L the position's). Boxed for that reason: the serde refuses a missing primitive
+     * ({@code FAIL_ON_NULL_FOR_PRIMITIVES}), and such events, unread at an upgrade, were dead-lettered (found in review,
+     * 2026-12-06).
+     */
     public PositionClosed {
+        partial = partial != null && partial;
+        remainingSize = remainingSize == null ? 0.0 : remainingSize;
         positionRealizedPnl = positionRealizedPnl == null ? realizedPnl : positionRealizedPnl;
     }
 
@@ -32,6 +41,6 @@ public record PositionClosed(String positionId, String account, String symbol, D
                           double entryPrice, double exitPrice, double realizedPnl, double feesUsd, long holdDurationMs,
                           ExitReason exitReason, long openedAt, long closedAt, double equityUsd) {
         this(positionId, account, symbol, direction, size, entryPrice, exitPrice, realizedPnl, feesUsd, holdDurationMs,
-                exitReason, openedAt, closedAt, equityUsd, false, 0, realizedPnl);
+                exitReason, openedAt, closedAt, equityUsd, false, 0.0, realizedPnl);
     }
 }

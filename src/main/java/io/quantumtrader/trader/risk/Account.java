@@ -17,8 +17,8 @@ package io.quantumtrader.trader.risk;
  * @param day               current UTC day, epoch day
  * @param dayStartEquityUsd marked equity at the start of {@code day}, USD
  * @param dailyRealizedUsd  realized P&amp;L of {@code day}, USD
- * @param dailyTrades       positions closed on {@code day}
- * @param dailyWins         of which with positive P&amp;L
+ * @param dailyTrades       positions closed on {@code day} (a position closed in parts once, at its last close)
+ * @param dailyWins         of which with positive P&amp;L over all their parts
  * @param openPositions     positions open now (one per symbol; an add does not count again)
  * @param grossExposureUsd  entry notional of the open positions, USD
  * @param killSwitch        true once the daily loss limit was breached, until a human reset
@@ -100,8 +100,17 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      *         when higher, the largest drawdown of marked equity tracked
      */
     public Account closed(double notional, double realizedPnl, double positionMarkedUsd) {
+        return closed(notional, realizedPnl, positionMarkedUsd, realizedPnl);
+    }
+
+    /**
+     * {@link #closed(double, double, double)} of the last part of a position closed in parts: a trade of the day, won
+     * when {@code positionRealizedPnl}, the P&amp;L of all its parts (USD), is positive (one trade per position, as the
+     * daily P&amp;L and the replay report count; {@link #reduced} counts none)
+     */
+    public Account closed(double notional, double realizedPnl, double positionMarkedUsd, double positionRealizedPnl) {
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
-                dailyTrades + 1, dailyWins + (realizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1),
+                dailyTrades + 1, dailyWins + (positionRealizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1),
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
                 unrealizedUsd - positionMarkedUsd).peaked();
     }
@@ -110,12 +119,14 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * @param notional          the entry notional of the part closed, USD
      * @param realizedPnl       its realized P&amp;L after its fees, USD
      * @param partMarkedUsd     its part of {@code unrealizedUsd}, USD
-     * @return this account with part of a position closed (HARD_DERISK's reduction to the cap): as
-     *         {@link #closed(double, double, double)}, a trade of the day, but the position stays open
+     * @return this account with part of a position closed (HARD_DERISK's reduction to the cap): its P&amp;L booked as
+     *         {@link #closed(double, double, double)} does, but the position stays open and no trade is counted yet (the
+     *         position counts once, at its last close: {@link #closed(double, double, double, double)}; until
+     *         2026-12-06 each part counted as a trade, found in review)
      */
     public Account reduced(double notional, double realizedPnl, double partMarkedUsd) {
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
-                dailyTrades + 1, dailyWins + (realizedPnl > 0 ? 1 : 0), openPositions,
+                dailyTrades, dailyWins, openPositions,
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
                 unrealizedUsd - partMarkedUsd).peaked();
     }

@@ -38,9 +38,9 @@ class DailyPnlTest {
     @Test
     void aPositionClosedInPartsIsOneTradeWithTheRealizedPnlOfEveryPart() {
         PositionClosed part = new PositionClosed("p", "paper", "BTC-USD", Direction.LONG, 7, 10_000, 9_700, -2_237.90, 137.90,
-                5_000, ExitReason.DERISK_REDUCE, 0, 5_000, 97_762.10, true, 3, -2_237.90);
+                5_000, ExitReason.DERISK_REDUCE, 0, 5_000, 97_762.10, true, 3.0, -2_237.90);
         PositionClosed rest = new PositionClosed("p", "paper", "BTC-USD", Direction.LONG, 3, 10_000, 10_900, 2_660.19, 39.81,
-                9_000, ExitReason.TAKE_PROFIT, 0, 9_000, 100_422.29, false, 0, 422.29);
+                9_000, ExitReason.TAKE_PROFIT, 0, 9_000, 100_422.29, false, 0.0, 422.29);
         DailyStatus s = DailyPnl.empty().add(part).add(rest).toStatus("paper", 0, 5.0);
         assertThat(s.trades()).as("one position").isEqualTo(1);
         assertThat(s.wins()).as("won over both parts (+422.29), though its first part lost").isEqualTo(1);
@@ -54,7 +54,7 @@ class DailyPnlTest {
                 .isEqualTo(100_000.0);
 
         PositionClosed lostOverall = new PositionClosed("p", "paper", "BTC-USD", Direction.LONG, 3, 10_000, 10_100, 269.70, 30.30,
-                9_000, ExitReason.TAKE_PROFIT, 0, 9_000, 98_031.80, false, 0, -1_968.20);
+                9_000, ExitReason.TAKE_PROFIT, 0, 9_000, 98_031.80, false, 0.0, -1_968.20);
         assertThat(DailyPnl.empty().add(part).add(lostOverall).wins()).as("its last part won, the trade lost").isZero();
     }
 }

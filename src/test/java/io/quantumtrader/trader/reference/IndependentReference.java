@@ -640,7 +640,7 @@ public final class IndependentReference {
                 gross = Math.max(0, gross - p.entry * p.size);
                 closed.add(new PositionClosed(p.id, "paper", p.symbol, p.direction, p.size, p.entry, f.price(), pnl,
                         Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt, f.exitReason(), p.openedAt, f.filledAt(), equity,
-                        false, 0, Math.round((p.realized + pnl) * 100) / 100.0));
+                        false, 0.0, Math.round((p.realized + pnl) * 100) / 100.0));
             }
         }
         // mark to market: the symbol's position at this tick; the kill switch on the day's loss of marked equity, on any tick

@@ -35,4 +35,22 @@ class AccountDayTest {
         assertThat(day2.dayStartEquityUsd()).isEqualTo(later.equityUsd());
         assertThat(day2.onDay(1_385_337_600_000L, false)).as("the day never moves back").isSameAs(day2);
     }
+
+    /**
+     * A position closed in parts is one trade of the day, won or lost over all its parts, as the daily P&amp;L and the
+     * replay report count it (found in review, 2026-12-06: each HARD_DERISK reduction counted as a trade, and as a win
+     * on its own P&amp;L).
+     */
+    @Test
+    void aPositionClosedInPartsIsOneTradeWonOrLostOverAllItsParts() {
+        Account a = Account.start(RiskRules.defaults()).onDay(0, false).opened(10_000);
+        Account reduced = a.reduced(2_000, 50, 0);
+        assertThat(reduced.dailyTrades()).isZero();
+        assertThat(reduced.dailyRealizedUsd()).isEqualTo(50);
+        Account closed = reduced.closed(8_000, -80, 0, -30);
+        assertThat(closed.dailyTrades()).isEqualTo(1);
+        assertThat(closed.dailyWins()).as("lost 30 USD over its two parts").isZero();
+        assertThat(closed.dailyRealizedUsd()).isEqualTo(-30);
+        assertThat(closed.openPositions()).isZero();
+    }
 }
