@@ -34,13 +34,14 @@ import java.util.Set;
  * </ul>
  * Either way the refusal is the same {@link RefusedTick} (refused at the held print's trade time + the hold).
  *
- * <p>Both punctuations return at once when no symbol of the task holds a print (the common case: on sparse trades
- * the stream-time one is due at about every print): the processor keeps the symbols that may hold one in memory,
- * rebuilt from the store at {@link #init} (a restarted or moved task, whose store is loaded anew with a new processor,
- * knows what its store holds). The set is a superset: a symbol is added when a print of it is held and removed only by
- * a punctuation's scan that found it holding none, once that scan succeeded; so a failed attempt whose store writes
- * are undone never leaves a held print out of it, and the scans refuse the same prints in the same order as scanning
- * every time.
+ * <p>Both punctuations return at once while no symbol of the task has held a print since the processor started (the
+ * common case: on sparse trades the stream-time one is due at about every print): the processor keeps the symbols
+ * that may hold one in memory, rebuilt from the store at {@link #init} (a restarted or moved task, whose store is
+ * loaded anew with a new processor, knows what its store holds). The set only grows while the processor lives (a
+ * symbol is added when a print of it is held; a scan never removes one): a scan's store writes may be undone with a
+ * failed attempt while the set would not be, and a held print left out of it would wait for its symbol's next print
+ * (found in review, 2026-12-06: the first version removed symbols after each scan). So the scans refuse the same
+ * prints in the same order as scanning every time.
  *
  * <p>Every refusal is also counted by reason ({@link PriceBand#REASONS}) in the meter
  * {@code qt.streams.node.records.counted{node="price-band", reason}}, registered at 0 when the task starts.
@@ -65,8 +66,8 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     private ProcessorContext<String, Verdict> ctx;
     private KeyValueStore<String, PriceBand.State> states;
     /**
-     * The symbols whose state may hold a print: every one that does, and possibly some whose held print was decided
-     * since (removed by the next scan). Empty: nothing held, the punctuations have nothing to do.
+     * The symbols whose state may hold a print: every one that does, and those that did since the processor started.
+     * Empty: nothing held, the punctuations have nothing to do.
      */
     private final Set<String> mayHold = new HashSet<>();
     /** Wall-clock time of the last print processed (or of the first check after start), epoch ms. */
@@ -115,14 +116,13 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     }
 
     /**
-     * Refuses the held prints whose hold ran out by {@code streamTimeMs}: nothing to do when no symbol holds a print,
-     * else a scan of every symbol's state, which also leaves {@link #mayHold} with the symbols still holding.
+     * Refuses the held prints whose hold ran out by {@code streamTimeMs}: nothing to do while no symbol has held a
+     * print, else a scan of every symbol's state.
      */
     private void expire(long streamTimeMs) {
         if (mayHold.isEmpty()) {
             return;
         }
-        Set<String> stillHolding = new HashSet<>();
         for (Map.Entry<String, PriceBand.State> e : states.all().entrySet()) {
             PriceBand.Step step = band.expire(e.getValue(), streamTimeMs);
             if (!step.refused().isEmpty()) {
@@ -132,12 +132,7 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
                     ctx.forward(new Record<>(e.getKey(), new Verdict(null, refused), refused.refusedAt(), null, null));
                 }
             }
-            if (holds(step.state())) {
-                stillHolding.add(e.getKey());
-            }
         }
-        mayHold.clear();   // only once the scan succeeded: a failed one's writes are undone
-        mayHold.addAll(stillHolding);
     }
 
     private static boolean holds(PriceBand.State state) {
