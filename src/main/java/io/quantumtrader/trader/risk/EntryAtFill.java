@@ -103,14 +103,14 @@ public final class EntryAtFill {
         double size = o.size();
         boolean halved = account.deRisk() == DeRiskState.SOFT_DERISK && o.deRisk() == DeRiskState.NORMAL;
         if (halved) {
-            size = floor6(size / 2);
+            size = RiskKernel.round6(size / 2);
         }
         boolean resized = false;
         if (o.referencePrice() > 0) {
             double approved = approvedLossPerUnit(o.referencePrice(), o.stopLoss(), slippageBps, feeBps);
             double atFill = lossPerUnitAtFill(fillPrice, o.stopLoss(), slippageBps, feeBps);
             if (atFill > approved * (1 + GAP_TOLERANCE)) {
-                size = floor6(size * approved / atFill);
+                size = RiskKernel.round6(size * approved / atFill);
                 resized = true;
             }
         }
@@ -122,10 +122,10 @@ public final class EntryAtFill {
 
     /**
      * @return the loss per unit at the stop the kernel approved from the signal's price {@code reference}, USD: the
-     *         distance plus both fills' costs on about their prices ({@link RiskKernel}'s formula)
+     *         distance plus both fills' costs on about their prices ({@link RiskKernel#lossPerUnitAtStop})
      */
     static double approvedLossPerUnit(double reference, double stop, double slippageBps, double feeBps) {
-        return Math.abs(reference - stop) + (reference + stop) * (slippageBps + feeBps) / 10_000;
+        return RiskKernel.lossPerUnitAtStop(reference, stop, slippageBps + feeBps);
     }
 
     /**
@@ -134,9 +134,5 @@ public final class EntryAtFill {
      */
     static double lossPerUnitAtFill(double fill, double stop, double slippageBps, double feeBps) {
         return Math.abs(fill - stop) + fill * feeBps / 10_000 + stop * (slippageBps + feeBps) / 10_000;
-    }
-
-    private static double floor6(double v) {
-        return Math.floor(v * 1e6) / 1e6;
     }
 }

@@ -87,7 +87,7 @@ public final class RiskKernel {
             decision = Decision.MODIFIED;
         }
         double maxRisk = account.equityUsd() * rules.riskPerTradePct() / 100;
-        double lossPerUnit = stopDistance + (s.entryPrice() + stop) * costPerSideBps / 10_000;   // USD at the stop
+        double lossPerUnit = lossPerUnitAtStop(s.entryPrice(), stop, costPerSideBps);
         if (add) {
             // the symbol's budget: what the open position already risks at its stop counts against it (found in review,
             // 2026-12-06: each add got a fresh budget, and twelve adds on a trend risked 11.7 % of equity at one stop,
@@ -172,6 +172,18 @@ public final class RiskKernel {
     private static RiskEvaluation vetoed(String id, Signal s, String reason, RiskDimensions dims, long now) {
         return new RiskEvaluation(id, s.signalId(), s.symbol(), Decision.VETOED, reason, List.of(), dims, null,
                 s.entryPrice(), s.stopLoss(), s.takeProfit(), now);
+    }
+
+    /**
+     * @param entry          the entry price, USD
+     * @param stop           the stop, USD
+     * @param costPerSideBps what each of the two fills costs beyond the price, basis points of notional
+     * @return the loss per unit at the stop, costs included, USD: {@code |entry - stop| + (entry + stop) x
+     *         costPerSideBps / 10,000} (the entry's costs on about its price, the exit's on the stop); what the kernel
+     *         sizes with, and what the venue compares a fill with ({@link EntryAtFill})
+     */
+    static double lossPerUnitAtStop(double entry, double stop, double costPerSideBps) {
+        return Math.abs(entry - stop) + (entry + stop) * costPerSideBps / 10_000;
     }
 
     static double round6(double v) {
