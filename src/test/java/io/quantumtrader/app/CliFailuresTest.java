@@ -6,6 +6,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.embedded.RedisServer;
 
 import java.io.BufferedReader;
@@ -34,6 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lines on stderr (cause, what to do), no stack trace unless {@code --verbose}, exits non-zero, and no output ever
  * contains a Redis password — also not the output of a successful replay, nor {@code /actuator/health} of a running
  * service.
+ *
+ * <p>The tests run concurrently, two at a time ({@code junit-platform.properties}): each waits on child JVMs, and the
+ * class took ~50 s one by one. The one that counts the {@code redis-server} processes a failed replay leaves behind
+ * runs alone among those that may start one (a replay without {@code REDIS_URL} starts its embedded Redis).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CliFailuresTest {
@@ -42,6 +50,8 @@ class CliFailuresTest {
     private static final String ALICE_PASSWORD = "Al-" + UUID.randomUUID().toString().substring(0, 12);
     private static final String WRONG = "Wrong-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration SHORT = Duration.ofSeconds(90);
+    /** The {@code redis-server} processes of this machine: a replay without {@code REDIS_URL} starts one. */
+    private static final String LOCAL_REDIS_SERVERS = "local redis-server processes";
 
     private static RedisServer redis;
     private static int redisPort;
@@ -98,6 +108,8 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = LOCAL_REDIS_SERVERS, mode = ResourceAccessMode.READ)
     void missingFile() {
         Path missing = dir.resolve("no-such-trades.csv");
         CliProcess.Run run = run(Map.of(), "replay", "--file", missing.toString());
@@ -109,6 +121,8 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = LOCAL_REDIS_SERVERS, mode = ResourceAccessMode.READ_WRITE) // counts the servers left behind
     void emptyAndHeaderOnlyCsvAreErrorsAndKeepTheLastReport() throws Exception {
         Path report = Files.createDirectories(dir.resolve("target/replay")).resolve("report.json");
         Files.writeString(report, "{\"last\":\"report\"}");
@@ -144,6 +158,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void unreachableRedisNamesHostAndPort() throws Exception {
         int closed = freePort();
         CliProcess.Run run = run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + closed), "replay", "--file",
@@ -152,6 +167,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void wrongPasswordNamesTheUser() {
         assertReadableFailure(run(Map.of("REDIS_URL", url(":" + WRONG)), "replay"), 3,
                 "authentication failed for user 'default' at Redis at 127.0.0.1:" + redisPort);
@@ -162,6 +178,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void malformedUrlIsQuotedWithoutItsPassword() {
         CliProcess.Run badPort = run(Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:port"), "replay");
         assertReadableFailure(badPort, 2, "REDIS_URL is malformed", "redis://:***@127.0.0.1:port");
@@ -172,6 +189,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void serveExitsNonZeroWhenItCannotStart() throws Exception {
         assertReadableFailure(run(Map.of("REDIS_URL", url(":" + WRONG)), "serve", "--server.port=" + freePort()), 3,
                 "authentication failed");
@@ -186,6 +204,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void killSwitchResetRefusesANamespaceWithoutData() {
         CliProcess.Run run = run(Map.of("REDIS_URL", url(":" + PASSWORD)), "kill-switch-reset", "--namespace", "nosuchns",
                 "--reason", "test");
@@ -194,11 +213,13 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void usageErrorsAreTwoLines() {
         assertReadableFailure(run(Map.of(), "replay", "--fil", "x.csv"), 2, "Unknown option");
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aSuccessfulReplayOnAPasswordProtectedRedisNeverPrintsThePassword() throws Exception {
         String ns = "cli-" + UUID.randomUUID().toString().substring(0, 8);
         CliProcess.Run replay = CliProcess.run(dir, Map.of("REDIS_URL", url(":" + PASSWORD), "QT_LOG_LEVEL", "DEBUG"),
@@ -219,6 +240,7 @@ class CliFailuresTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aRunningServiceShowsNoPasswordInLogsOrHealth() throws Exception {
         int port = freePort();
         Path out = dir.resolve("serve.out");
