@@ -73,7 +73,7 @@ public final class StreamTask {
     /** Producers of this task's own sub-topology in watermark hashes: their outputs read back are a cycle, not aligned. */
     private final String ownProducerPrefix;
     private volatile InputAligner aligner;
-    /** The largest event time this task processed (epoch ms) and the last watermark it published. */
+    /** The largest event time this task processed in its current run (epoch ms) and the last watermark it published in it. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
     /** Per input stream, the producer tasks the topology has for it (each must publish before the input has a watermark). */
@@ -82,7 +82,7 @@ public final class StreamTask {
     private ProducerIdleness producerIdleness = new ProducerIdleness(null, System::currentTimeMillis);
     /** Inputs written by several producer tasks: re-ordered by (event time, subject) ({@link InputAligner}). */
     private final java.util.Set<String> mergedInputs = new java.util.HashSet<>();
-    /** Largest entry id processed per input stream: the input floor ({@link #inputFloor}). */
+    /** Largest entry id processed per input stream in the current run: the input floor ({@link #inputFloor}). */
     private final Map<String, String> processedIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private volatile long processedAtStart;
@@ -549,10 +549,17 @@ public final class StreamTask {
         }
         producerIdleness = new ProducerIdleness(config.alignment().idleTimeout(),
                 () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS));
-        if (publishedWatermarkMs == Long.MAX_VALUE) {
-            // the end-of-input commit may have failed with the run before: check again and publish it again
-            publishedWatermarkMs = InputAligner.NONE;
-        }
+        // A run starts from what Redis holds, not from what the run before it processed: that run's last batches may
+        // not have been committed (a commit that failed, or whose outcome is unknown). Their entries are pending and
+        // read again first — the aligner's resume gate holds this task's watermarks until they are — and the watermark
+        // a failed commit carried (or its end of input) is published again. Kept across runs, the processed ids made
+        // an input look covered before its failed batch was read again (the end of input went downstream before the
+        // batch's outputs, and an aligned consumer released later records first), and the last published watermark
+        // kept the restarted run from publishing the same one again (found in review, 2026-12-06:
+        // WatermarksAfterAFailedCommitTest). A run on a fresh instance starts the same way.
+        processedIds.clear();
+        streamTimeMs = InputAligner.NONE;
+        publishedWatermarkMs = InputAligner.NONE;
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions(),
                         topology.valuePartitionedStreams()));
