@@ -157,7 +157,8 @@ final class ReplayCommand implements Callable<Integer> {
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
                     .withPunctuationInterval(java.time.Duration.ofMillis(punctuationMs))
                     .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());   // the portfolio's inputs in event time
-            EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
+            // the ticks' watermark leads Redis' clock by at most the lead the replay's consumers cap stream time with
+            EventPublisher publisher = EventPublisher.of(redis.template(), config, "replay");
             long started = System.nanoTime();
             try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
                     .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
