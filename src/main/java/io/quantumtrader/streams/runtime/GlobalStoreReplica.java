@@ -62,7 +62,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         /**
          * @param store  the global table
          * @param entry  {@code <stream key>/<entry id>}
-         * @param reason why: a source's refusal reason ({@link RejectedEntryException.Reason#tag()}), {@value #NO_SUBJECT}
+         * @param reason why: a source's refusal reason ({@link RejectedEntryException.Reason#tag()}), {@value GlobalStoreReplica#NO_SUBJECT}
          *               or {@code invalid_value}
          */
         void skipped(String store, String entry, String reason);
