@@ -39,7 +39,8 @@ import java.util.Map;
  * <p>
  * With {@link InputAlignment} enabled ({@link #TopologyTestDriver(Topology, Instant, IngestLimits, InputAlignment)}) a
  * task with several inputs orders them by event time as the runtime does (docs/OPERATIONS.md "Event-time alignment"):
- * each input stream piped is a producer whose watermark is the largest event time piped so far ({@link #endInput} says
+ * each input stream piped is a producer whose watermark is the largest event time piped so far, capped as stream time
+ * is (below; as {@code EventPublisher} caps a producer's watermark) ({@link #endInput} says
  * it has ended), each task publishes its stream time less its stages' lag after each record, and records held back
  * wait ({@link #heldRecords()}); the mocked wall clock drives the idle timeout.
  * <p>
@@ -217,9 +218,10 @@ public final class TopologyTestDriver implements AutoCloseable {
 
     void pipe(String stream, String key, Object value, long timestamp) {
         String id = "driver-" + (++sequence);
-        append(stream, EnvelopeCodec.encode(stream, "test-driver", id, key, value, timestamp, id));
+        StreamEntry entry = append(stream, EnvelopeCodec.encode(stream, "test-driver", id, key, value, timestamp, id));
         if (alignment.enabled()) {
-            long max = piped.merge(stream, timestamp, Math::max);
+            // capped as a publisher caps its watermark (EventPublisher.sendAll): at the entry's arrival + the lead
+            long max = piped.merge(stream, limits.streamTimeOf(timestamp, entry.id(), wallClock), Math::max);
             queue.add(new Watermark(stream, PIPED, max));
         }
         drain();
@@ -234,7 +236,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         return streams.computeIfAbsent(stream, s -> new ArrayList<>());
     }
 
-    private void append(String stream, Map<String, String> written) {
+    private StreamEntry append(String stream, Map<String, String> written) {
         Map<String, String> fields = io.quantumtrader.streams.record.CloudEventJson.flattenIfValid(written);
         // <ms>-<seq> as Redis writes it: the ms is the (mocked) clock of the write, the record's arrival
         lastIdMs = Math.max(lastIdMs, Math.max(0, wallClock));
@@ -246,6 +248,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             }
         }
         queue.add(entry);
+        return entry;
     }
 
     private void drain() {

@@ -60,4 +60,25 @@ class DriverStreamTimeCapTest {
                     .containsExactly(new DailyTotal(base, 1.0));
         }
     }
+
+    /**
+     * Aligned inputs: a record piped 50 s ahead of the wall clock is ordered by the time it moves stream time to (the
+     * clock + 1 s), as the runtime's aligner orders it, and its input's watermark is capped alike: it comes before a
+     * record of the other input stamped 3 s on. Before (2026-12-06) the driver ordered it at its event time, after.
+     */
+    @Test
+    void alignedInputsOrderARecordPipedAheadByItsCappedTime() {
+        io.quantumtrader.streams.dsl.TopologyBuilder b = new io.quantumtrader.streams.dsl.TopologyBuilder("merged-ahead");
+        b.stream("left", String.class).merge(b.stream("right", String.class), io.quantumtrader.streams.dsl.Named.as("merge"))
+                .to("merged");
+        long base = 1_700_000_000_000L;
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), Instant.ofEpochMilli(base), IngestLimits.defaults(),
+                io.quantumtrader.streams.runtime.InputAlignment.byWatermarks())) {
+            driver.<String>createInputStream("left").pipeInput("k", "ahead", base + 50_000);
+            driver.<String>createInputStream("right").pipeInput("k", "on-time", base + 3_000);
+            driver.endInput("left");
+            driver.endInput("right");
+            assertThat(driver.createOutputStream("merged", String.class).readValuesToList()).containsExactly("ahead", "on-time");
+        }
+    }
 }
