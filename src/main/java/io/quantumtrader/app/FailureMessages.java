@@ -44,6 +44,12 @@ public final class FailureMessages {
             return new CliException(CliException.SERVICE, "cannot start the service: port " + port.getPort() + " is already in use",
                     "stop the process listening on it, or choose another port with --server.port=<port>", error);
         }
+        io.quantumtrader.streams.runtime.StartupRetry.RedisNotReadyException notReady =
+                find(error, io.quantumtrader.streams.runtime.StartupRetry.RedisNotReadyException.class);
+        if (notReady != null) {
+            // one line already: the step and stream that got no reply, for how long, and what to check
+            return new CliException(CliException.REDIS, notReady.getMessage(), null, error);
+        }
         if (isRedisFailure(error)) {
             return redis(error, null, null);
         }

@@ -2,7 +2,6 @@ package io.quantumtrader.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quantumtrader.streams.redis.EventPublisher;
-import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsHealth;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
@@ -135,8 +134,7 @@ public class QuantumTraderApplication {
     @Bean
     HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
                                           ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
-        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(config.namespace()), config.catalog(),
-                config.instanceId());
+        EventPublisher publisher = EventPublisher.of(redis, config, config.instanceId());
         return new HeartbeatPublisher(runtime.runtime(), health, publisher, p.heartbeatInterval());
     }
 

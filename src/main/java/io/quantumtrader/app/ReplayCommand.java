@@ -156,8 +156,12 @@ final class ReplayCommand implements Callable<Integer> {
                     : "stays on until a human reset");
             StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
                     .withPunctuationInterval(java.time.Duration.ofMillis(punctuationMs))
-                    .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks());   // the portfolio's inputs in event time
-            EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "replay");
+                    .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks())   // the portfolio's inputs in event time
+                    // serve's max-stream-time-lead, for the consumers' stream-time cap and the ticks' watermark
+                    .withIngest(io.quantumtrader.streams.runtime.IngestLimits.defaults()
+                            .withMaxStreamTimeLead(StreamTimeLeadSetting.fromEnvironment(System.getenv())));
+            // the ticks' watermark leads Redis' clock by at most the lead the replay's consumers cap stream time with
+            EventPublisher publisher = EventPublisher.of(redis.template(), config, "replay");
             long started = System.nanoTime();
             try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
                     .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {

@@ -89,7 +89,7 @@ final class TradingFixtures {
      */
     static TopologyTestDriver alignedDriver(Topology topology) {
         return new TopologyTestDriver(topology, java.time.Instant.EPOCH,
-                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(), ALIGNMENT);
+                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead(), ALIGNMENT);
     }
 
     /** The alignment the trading topology runs with (replay and serve). */

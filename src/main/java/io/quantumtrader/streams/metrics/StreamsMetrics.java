@@ -83,17 +83,20 @@ public final class StreamsMetrics {
 
     /**
      * A global table's entry its replicas skip (one a source would refuse, no subject, or not decodable): counted once per entry in
-     * {@code qt.streams.global.entries.skipped{store}}, however many tasks and runs rebuild the table from the stream
-     * (after the first 10,000 distinct entries, each time a replica reads one).
+     * {@code qt.streams.global.entries.skipped{store, reason}}, however many tasks and runs rebuild the table from the
+     * stream (after the first 10,000 distinct entries, each time a replica reads one).
      *
-     * @param entry {@code <stream key>/<entry id>}
+     * @param entry  {@code <stream key>/<entry id>}
+     * @param reason a source's refusal reason ({@code invalid_envelope}, {@code wrong_type}, … as in
+     *               {@code qt.streams.ingest.rejected}), {@code null_key} (no subject) or {@code invalid_value} (data
+     *               that does not decode to the table's value type)
      */
-    public void globalEntrySkipped(String store, String entry) {
+    public void globalEntrySkipped(String store, String entry, String reason) {
         String id = store + "|" + entry;
         if (skippedGlobalEntries.size() >= 10_000 || skippedGlobalEntries.add(id)) {
             Counter.builder(PREFIX + "global.entries.skipped")
                     .description("entries of a global table's stream its replicas skip: refused as at a source, no subject, or not decodable")
-                    .tags(common).tag("store", store).register(registry).increment();
+                    .tags(common).tag("store", store).tag("reason", reason).register(registry).increment();
         }
     }
 

@@ -23,49 +23,60 @@ public final class EventPublisher {
     private final StreamKeys keys;
     private final StreamCatalog catalog;
     private final String source;
-    private final java.util.function.LongSupplier clock;
     private final long watermarkLeadMs;
+    /** The highest watermark this instance has published per stream, epoch ms: it never publishes a lower one. */
+    private final Map<String, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * A publisher on the system clock whose watermarks lead it by at most
-     * {@link io.quantumtrader.streams.runtime.IngestLimits#DEFAULT_STREAM_TIME_LEAD} (1 s).
+     * A publisher whose watermarks lead Redis' clock by at most
+     * {@link io.quantumtrader.streams.runtime.IngestLimits#DEFAULT_STREAM_TIME_LEAD} (1 s); an application's
+     * publishers take its consumers' lead instead ({@link #of}).
      *
      * @param source the producer name written in each envelope's {@code source}, e.g. {@code replay}
      */
     public EventPublisher(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String source) {
-        this(redis, keys, catalog, source, System::currentTimeMillis,
-                io.quantumtrader.streams.runtime.IngestLimits.DEFAULT_STREAM_TIME_LEAD.toMillis());
+        this(redis, keys, catalog, source, io.quantumtrader.streams.runtime.IngestLimits.DEFAULT_STREAM_TIME_LEAD.toMillis());
     }
 
     private EventPublisher(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String source,
-                           java.util.function.LongSupplier clock, long watermarkLeadMs) {
+                           long watermarkLeadMs) {
         this.redis = redis;
         this.keys = keys;
         this.catalog = catalog;
         this.source = source;
-        this.clock = clock;
         this.watermarkLeadMs = watermarkLeadMs;
     }
 
     /**
-     * @param nowMs this instance's wall clock, epoch ms (a fixed clock in tests)
-     * @return a copy whose {@link #sendAll(Flux, int, boolean) watermarks} are capped by {@code nowMs}
+     * A publisher into the namespace and catalog of {@code config} whose watermarks lead Redis' clock by at most the
+     * stream-time lead its consumers apply ({@code config.ingest().maxStreamTimeLead()}, the app's
+     * {@code quantum-trader.max-stream-time-lead}).
+     *
+     * @param source the producer name written in each envelope's {@code source}, e.g. {@code replay}
      */
-    public EventPublisher withClock(java.util.function.LongSupplier nowMs) {
-        return new EventPublisher(redis, keys, catalog, source, nowMs, watermarkLeadMs);
+    public static EventPublisher of(ReactiveStringRedisTemplate redis, io.quantumtrader.streams.runtime.StreamsConfig config,
+                                    String source) {
+        return new EventPublisher(redis, new StreamKeys(config.namespace()), config.catalog(), source)
+                .withWatermarkLead(config.ingest().maxStreamTimeLead());
     }
 
     /**
-     * @param lead how far past this instance's clock a watermark published by {@link #sendAll(Flux, int, boolean)} may
-     *             go: the consumers' {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
-     * @return a copy with that lead
+     * @param lead how far past Redis' clock (the ms of the entry ids just appended) a watermark published by
+     *             {@link #sendAll(Flux, int, boolean)} may go: the consumers'
+     *             {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
+     * @return a new publisher with that lead (it has published no watermark yet)
      * @throws IllegalArgumentException when {@code lead} is negative
      */
     public EventPublisher withWatermarkLead(java.time.Duration lead) {
         if (lead.isNegative()) {
             throw new IllegalArgumentException("watermark lead " + lead + " is negative; use 0 or more");
         }
-        return new EventPublisher(redis, keys, catalog, source, clock, lead.toMillis());
+        return new EventPublisher(redis, keys, catalog, source, lead.toMillis());
+    }
+
+    /** @return how far past Redis' clock this publisher's watermarks may go, ms */
+    public long watermarkLeadMs() {
+        return watermarkLeadMs;
     }
 
     /**
@@ -111,43 +122,56 @@ public final class EventPublisher {
     /**
      * Publishes the watermark of this producer ({@code source}) for every partition of a stream: nothing with an event
      * time before {@code watermarkMs} will follow from it (DESIGN §2 "Event time across inputs"). Consumers aligning
-     * several inputs wait for it.
+     * several inputs wait for it. A watermark no higher than one this instance has published for the stream is not
+     * published (consumers ignore a watermark that moves back): calls for one stream are expected in sequence.
      *
-     * @param watermarkMs epoch ms
+     * @param watermarkMs epoch ms ({@link Long#MAX_VALUE}: the input has ended)
      */
     public Mono<Void> watermark(String stream, long watermarkMs) {
-        int partitions = catalog.spec(stream).partitions();
-        return Flux.range(0, partitions)
-                .concatMap(p -> redis.opsForHash().put(keys.watermarks(stream, p), source, Long.toString(watermarkMs)))
-                .then();
+        return Mono.defer(() -> {
+            if (watermarkMs <= published.getOrDefault(stream, Long.MIN_VALUE)) {
+                return Mono.<Void>empty();
+            }
+            int partitions = catalog.spec(stream).partitions();
+            return Flux.range(0, partitions)
+                    .concatMap(p -> redis.opsForHash().put(keys.watermarks(stream, p), source, Long.toString(watermarkMs)))
+                    .then()
+                    .doOnSuccess(v -> published.merge(stream, watermarkMs, Math::max));
+        });
     }
 
     /**
      * {@link #sendAll(Flux, int)}, and with {@code watermarks} after each batch this producer's watermark for each
      * stream it has published to: the largest event time published so far (the events must come in event-time order
      * per stream, as a replay's sorted input does; a later, older event would be late for aligned consumers), capped
-     * like the consumers' stream time at this instance's clock + the watermark lead ({@link #withWatermarkLead}, 1 s
-     * by default). Replayed history is unaffected; an event stamped ahead of the clock moves the watermark only to the
-     * clock + lead, so the on-time events published after it are not late for aligned consumers. Before (2026-12-06)
-     * one event stamped 50 s ahead moved the watermark 50 s on (ProducerWatermarkCapTest).
+     * like the consumers' stream time at Redis' clock + the watermark lead ({@link #withWatermarkLead}, 1 s by default;
+     * {@link #of} takes the consumers' lead). Redis' clock is the ms part of the earliest entry id the batch's XADDs got,
+     * the arrival the consumers cap stream time by: a producer host whose clock runs ahead of Redis' cannot publish a
+     * watermark ahead of the consumers' cap. Replayed history is unaffected; an event stamped ahead moves the watermark
+     * only to Redis' clock + lead, so the on-time events published after it are not late for aligned consumers. A
+     * watermark never moves back: a batch whose cap or events are below the watermark this instance published before
+     * publishes none ({@link #watermark}).
+     * <p>
+     * Before (2026-12-06) one event stamped 50 s ahead moved the watermark 50 s on (ProducerWatermarkCapTest); then the
+     * cap was this host's clock + 1 s, whatever the consumers' lead and Redis' clock (ProducerWatermarkCapTest
+     * {@code aProducerClockAheadOfRedis...}).
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize, boolean watermarks) {
-        Map<String, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
-        return sendBatches(events, batchSize, watermarks ? batch -> {
+        return sendBatches(events, batchSize, watermarks ? (batch, redisMs) -> {
             Map<String, Long> latest = new java.util.LinkedHashMap<>();
-            long now = clock.getAsLong();
-            long cap = now > Long.MAX_VALUE - watermarkLeadMs ? Long.MAX_VALUE : now + watermarkLeadMs;
+            long cap = redisMs > Long.MAX_VALUE - watermarkLeadMs ? Long.MAX_VALUE : redisMs + watermarkLeadMs;
             for (Event e : batch) {
                 latest.merge(e.stream(), Math.min(e.timestamp(), cap), Math::max);
             }
             return Flux.fromIterable(latest.entrySet())
-                    .filter(w -> w.getValue() > published.getOrDefault(w.getKey(), Long.MIN_VALUE))
-                    .concatMap(w -> watermark(w.getKey(), w.getValue()).doOnSuccess(v -> published.put(w.getKey(), w.getValue())))
+                    .concatMap(w -> watermark(w.getKey(), w.getValue()))
                     .then();
-        } : batch -> Mono.empty());
+        } : (batch, redisMs) -> Mono.empty());
     }
 
-    private Mono<Long> sendBatches(Flux<Event> events, int batchSize, java.util.function.Function<List<Event>, Mono<Void>> after) {
+    /** @param after given each batch once appended and the ms of its earliest entry id (Redis' clock) */
+    private Mono<Long> sendBatches(Flux<Event> events, int batchSize,
+                                   java.util.function.BiFunction<List<Event>, Long, Mono<Void>> after) {
         boolean cluster = RedisDeployment.isCluster(redis);
         return events.buffer(batchSize)
                 .publishOn(reactor.core.scheduler.Schedulers.parallel(), 2)
@@ -168,7 +192,9 @@ public final class EventPublisher {
                     List<Mono<Long>> sends = bySlot.values().stream()
                             .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
                             .toList();
-                    return Flux.concat(sends).reduce(0L, Long::sum).flatMap(n -> after.apply(batch).thenReturn(n));
+                    long count = batch.size();
+                    return Flux.concat(sends).reduce(Long.MAX_VALUE, Math::min)
+                            .flatMap(redisMs -> after.apply(batch, redisMs).thenReturn(count));
                 })
                 .concatMap(append -> append, 1)
                 .reduce(0L, Long::sum);

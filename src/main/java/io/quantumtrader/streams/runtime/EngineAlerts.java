@@ -1,7 +1,6 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.redis.EventPublisher;
-import io.quantumtrader.streams.redis.StreamKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -28,7 +27,7 @@ final class EngineAlerts {
     private final String instance;
 
     EngineAlerts(ReactiveStringRedisTemplate redis, StreamsConfig config, String applicationId) {
-        this.publisher = new EventPublisher(redis, new StreamKeys(config.namespace()), config.catalog(), applicationId + "/runtime");
+        this.publisher = EventPublisher.of(redis, config, applicationId + "/runtime");
         this.service = applicationId;
         this.instance = config.instanceId();
     }

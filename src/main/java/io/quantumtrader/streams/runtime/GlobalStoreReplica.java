@@ -27,7 +27,10 @@ import java.util.Map;
  * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry, or one a source
  * would refuse (oversized, another stream's or version's type, a bad event id or subject:
  * {@link IngestGuard#checkEnvelope}; a field twice or bytes that are not UTF-8: {@link RawEntryFields}), is skipped with
- * a warning naming the reason, and counted (it is the producer's dead letter, not this table's).
+ * a warning naming the reason, and counted under that reason (it is the producer's dead letter, not this table's):
+ * the {@code reason} tag of {@code qt.streams.global.entries.skipped} is a source's for a refused entry
+ * ({@link RejectedEntryException.Reason#tag()}, e.g. {@code invalid_envelope}), {@value #NO_SUBJECT} for an entry
+ * without a subject and {@code invalid_value} for data that does not decode to the table's value type.
  */
 public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
@@ -44,20 +47,38 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final List<String> partitionKeys;
     private final Map<String, String> lastIds = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
-    private final java.util.function.BiConsumer<String, String> skipped;
+    private final SkipListener skipped;
     private final IngestGuard guard;
 
+    /**
+     * The {@code reason} of an entry skipped because it has no subject: no key to put it under (the engine's tag for a
+     * record without a key, as in {@code qt.streams.records.dropped}).
+     */
+    public static final String NO_SUBJECT = "null_key";
+
+    /** Told of each entry a replica skips. */
+    @FunctionalInterface
+    public interface SkipListener {
+        /**
+         * @param store  the global table
+         * @param entry  {@code <stream key>/<entry id>}
+         * @param reason why: a source's refusal reason ({@link RejectedEntryException.Reason#tag()}), {@value GlobalStoreReplica#NO_SUBJECT}
+         *               or {@code invalid_value}
+         */
+        void skipped(String store, String entry, String reason);
+    }
+
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
-        this(spec, redis, keys, catalog, (store, entry) -> {
+        this(spec, redis, keys, catalog, (store, entry, reason) -> {
         });
     }
 
     /**
-     * @param skipped told of each entry the replica cannot decode ({@code store}, {@code <stream key>/<entry id>});
-     *                every run's replica reads the whole stream again, so it hears of the same entry again
+     * @param skipped told of each entry the replica skips; every run's replica reads the whole stream again, so it
+     *                hears of the same entry again
      */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
-                       java.util.function.BiConsumer<String, String> skipped) {
+                       SkipListener skipped) {
         this(spec, redis, keys, catalog, skipped, IngestLimits.defaults());
     }
 
@@ -66,7 +87,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      *               the ingest guard refuses it at a source ({@link IngestGuard#checkEnvelope})
      */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
-                       java.util.function.BiConsumer<String, String> skipped, IngestLimits limits) {
+                       SkipListener skipped, IngestLimits limits) {
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
         this.spec = spec;
         this.redis = redis;
@@ -92,8 +113,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                     @SuppressWarnings("unchecked")
                     List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
                     RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
-                    if (!apply(decoded.fields(), decoded.defect())) {
-                        skipped.accept(spec.name(), key + "/" + id);
+                    String reason = applyOrSkip(decoded.fields(), decoded.defect());
+                    if (reason != null) {
+                        skipped.skipped(spec.name(), key + "/" + id, reason);
                     }
                 })
                 .count()
@@ -110,10 +132,10 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      *
      * @return false when the entry was skipped: a source would refuse it ({@link IngestGuard#checkEnvelope}), it has no
      *         subject (no key to put it under) or cannot be decoded (logged as a warning; the runtime counts it in
-     *         {@code qt.streams.global.entries.skipped{store}})
+     *         {@code qt.streams.global.entries.skipped{store, reason}})
      */
     public boolean apply(Map<String, String> fields) {
-        return apply(fields, null);
+        return applyOrSkip(fields, null) == null;
     }
 
     /**
@@ -125,6 +147,15 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * @return false when the entry was skipped
      */
     public boolean apply(Map<String, String> fields, String defect) {
+        return applyOrSkip(fields, defect) == null;
+    }
+
+    /**
+     * {@link #apply(Map, String)}.
+     *
+     * @return null when the entry was applied, else the reason it was skipped ({@link SkipListener#skipped})
+     */
+    String applyOrSkip(Map<String, String> fields, String defect) {
         try {
             Envelope env;
             try {
@@ -135,12 +166,12 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             } catch (RejectedEntryException e) {
                 log.warn("global table '{}': skipping an entry of '{}' a source would refuse ({}): {}", spec.name(),
                         spec.stream(), e.reason().tag(), e.getMessage());
-                return false;
+                return e.reason().tag();
             }
             if (env.subject() == null) {
-                log.warn("global table '{}': skipping an entry of '{}' without a subject (no key to put it under)",
-                        spec.name(), spec.stream());
-                return false;
+                log.warn("global table '{}': skipping an entry of '{}' without a subject (no key to put it under, {})",
+                        spec.name(), spec.stream(), NO_SUBJECT);
+                return NO_SUBJECT;
             }
             Object value = spec.valueSerde().deserialize(env.data());
             if (value == null) {
@@ -148,10 +179,12 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             } else {
                 values.put(env.subject(), value);
             }
-            return true;
+            return null;
         } catch (RuntimeException e) {
-            log.warn("global table '{}': skipping undecodable entry of '{}': {}", spec.name(), spec.stream(), e.getMessage());
-            return false;
+            String reason = RejectedEntryException.Reason.INVALID_VALUE.tag();
+            log.warn("global table '{}': skipping undecodable entry of '{}' ({}): {}", spec.name(), spec.stream(), reason,
+                    e.getMessage());
+            return reason;
         }
     }
 

@@ -126,6 +126,26 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
         return new IngestLimits(v, maxEntryBytes, maxSubjectLength, dedupeWindow, dedupeMaxIds, maxStreamTimeLead);
     }
 
+    /**
+     * {@link #streamTimeOf(long, String, long)} of a record as a task reads it: the runtime's {@code TaskContext} and
+     * the {@code TopologyTestDriver} both cap stream time with this.
+     *
+     * @param nowMs the wall clock, epoch ms (the test driver's mocked one)
+     * @return epoch ms: the record's event time, at most its entry's arrival + {@link #maxStreamTimeLead()}; its event
+     *         time when it was not read from an entry (no {@link io.quantumtrader.streams.record.Record#origin()})
+     */
+    public long streamTimeOf(io.quantumtrader.streams.record.Record<?, ?> record, long nowMs) {
+        return record.origin() == null ? record.timestamp() : streamTimeOf(record.timestamp(), record.origin().entryId(), nowMs);
+    }
+
+    /**
+     * @return a copy whose records move stream time to their event time however far ahead of their arrival (Kafka
+     *         Streams' rule; the test driver's default, whose event times ignore its mocked wall clock)
+     */
+    public IngestLimits withoutStreamTimeLead() {
+        return withMaxStreamTimeLead(Duration.ofMillis(Long.MAX_VALUE / 4));
+    }
+
     /** @return a copy that accepts any event time (the test driver's default: test event times ignore its clock) */
     public IngestLimits withoutEventTimeSkewCheck() {
         return withMaxEventTimeSkew(Duration.ofMillis(Long.MAX_VALUE / 4));

@@ -34,6 +34,7 @@ public final class InputAligner {
     private final LongSupplier nowMs;
     private final long maxAheadMs;
     private final IngestLimits streamTimeLimits;
+    private final LongSupplier wallClockMs;
     private long held;
     private long sequence;
 
@@ -72,12 +73,23 @@ public final class InputAligner {
      * @param streamTimeLimits when not null, an entry is ordered and held by the time it moves stream time to
      *                         ({@link IngestLimits#streamTimeOf}: its event time, at most its arrival + the stream-time
      *                         lead), so a record stamped ahead of its arrival does not hold the on-time entries read
-     *                         after it on its input until another input passes its time (2026-12-06); null (the test
-     *                         driver, whose entry ids are a sequence, not arrival times): by event time
+     *                         after it on its input until another input passes its time (2026-12-06); null: by event
+     *                         time
      */
     public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs,
                         long maxAheadMs, IngestLimits streamTimeLimits) {
+        this(streams, merged, idleTimeout, nowMs, maxAheadMs, streamTimeLimits, System::currentTimeMillis);
+    }
+
+    /**
+     * @param wallClockMs the wall clock an entry's arrival is capped by for {@code streamTimeLimits}, epoch ms (as
+     *                    {@code TaskContext.wallClockTime()} reads it: the system clock in the runtime, the mocked one
+     *                    in the test driver)
+     */
+    public InputAligner(Collection<String> streams, java.util.Set<String> merged, Duration idleTimeout, LongSupplier nowMs,
+                        long maxAheadMs, IngestLimits streamTimeLimits, LongSupplier wallClockMs) {
         this.streamTimeLimits = streamTimeLimits;
+        this.wallClockMs = wallClockMs;
         this.maxAheadMs = maxAheadMs;
         this.idleTimeout = idleTimeout;
         this.nowMs = nowMs;
@@ -128,7 +140,7 @@ public final class InputAligner {
             } else if (time != NONE && streamTimeLimits != null) {
                 // at most its arrival + lead; an id ahead of the wall clock (as TaskContext reads it, whatever
                 // clock this aligner's idleness runs on) arrives now
-                time = streamTimeLimits.streamTimeOf(time, e.id(), System.currentTimeMillis());
+                time = streamTimeLimits.streamTimeOf(time, e.id(), wallClockMs.getAsLong());
             }
             in.queue.add(new Timed(e, time, e.fields().getOrDefault("subject", ""), sequence++));
             in.lastArrivalMs = now;

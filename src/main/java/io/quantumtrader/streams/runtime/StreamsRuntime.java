@@ -74,6 +74,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private RebalanceCoordinator coordinator;
     private volatile CommitOptions commitOptions = CommitOptions.defaults();
     private volatile boolean inputNotifierEnabled = true;
+    private volatile StartupRetry startupRetry = StartupRetry.defaults();
     private InputNotifier inputNotifier;
     private FencedReadConnection fencedReads;
     /** Longest single {@code XREAD BLOCK} of the {@link InputNotifier} before it is re-issued. */
@@ -90,6 +91,20 @@ public final class StreamsRuntime implements AutoCloseable {
         this.config = config;
         this.redis = redis;
         this.metrics = new StreamsMetrics(registry, topology.applicationId());
+    }
+
+    /**
+     * Sets how {@link #start()} waits for a slow or restarting Redis ({@link StartupRetry#defaults()}: 5 s per
+     * attempt, backoff 1 s to 15 s, 2 min in all); call before {@link #start()}.
+     *
+     * @return this
+     */
+    public StreamsRuntime withStartupRetry(StartupRetry retry) {
+        if (state.get() != RuntimeState.CREATED) {
+            throw new IllegalStateException("the startup retry must be set before start()");
+        }
+        this.startupRetry = java.util.Objects.requireNonNull(retry);
+        return this;
     }
 
     /**
@@ -144,6 +159,9 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               restart (a kill switch activated before the retention would be forgotten); or
      *                               when a stream's partition count differs from the one it first ran with in this
      *                               namespace ({@link PartitionCountCheck})
+     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check or a consumer
+     *                               group's creation within the startup retry's limit ({@link #withStartupRetry}; each
+     *                               step is retried with backoff until then, a warning per retry)
      * @throws IllegalStateException when already started
      */
     public synchronized void start() {
@@ -161,7 +179,11 @@ public final class StreamsRuntime implements AutoCloseable {
                         + global.stream() + "' retention permanent and no maxlen");
             }
         });
-        List<String> changed = PartitionCountCheck.changed(topology, config, redis).block(Duration.ofSeconds(30));
+        // a slow or restarting Redis (loading its data, paused, failing over) is waited for, up to one limit in all
+        long startupDeadline = startupRetry.deadline();
+        List<String> changed = startupRetry.retried(PartitionCountCheck.changed(topology, config, redis),
+                "recording the partition counts of namespace '" + config.namespace() + "' (" + config.namespace() + ":"
+                        + PartitionCountCheck.HASH + ")", startupDeadline).block();
         if (changed != null && !changed.isEmpty()) {
             throw new io.quantumtrader.streams.dsl.TopologyException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
                     + ". The old partitions' unread entries and state would be stranded: keep the count, or run the "
@@ -194,7 +216,9 @@ public final class StreamsRuntime implements AutoCloseable {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (int p = 0; p < partitions; p++) {
                 for (String stream : s.sourceStreams()) {
-                    groups.add(admin.ensureGroup(keys.stream(stream, p), group));
+                    String key = keys.stream(stream, p);
+                    groups.add(startupRetry.retried(admin.ensureGroup(key, group),
+                            "creating consumer group " + group + " of stream " + key, startupDeadline));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
                         commitOptions, inputNotifier, fencedReads, endNotices, refusals);
@@ -202,7 +226,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 endNotices.register(task, s.sourceStreams());
             }
         }
-        Flux.concat(groups).blockLast(Duration.ofSeconds(30));
+        Flux.concat(groups).blockLast();
         // a check that cannot run (Redis slow) must not stop the start: it finds nothing then
         List<String> legacy = LegacyKeyLayoutCheck.find(topology, config, redis)
                 .timeout(Duration.ofSeconds(5), Mono.just(List.of())).onErrorReturn(List.of()).block();

@@ -284,8 +284,7 @@ final class TaskContext implements TaskOutput {
 
     @Override
     public long streamTimeOf(Record<?, ?> record) {
-        return record.origin() == null ? record.timestamp()
-                : limits.streamTimeOf(record.timestamp(), record.origin().entryId(), wallClockTime());
+        return limits.streamTimeOf(record, wallClockTime());
     }
 
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */

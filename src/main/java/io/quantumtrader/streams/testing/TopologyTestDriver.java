@@ -39,9 +39,17 @@ import java.util.Map;
  * <p>
  * With {@link InputAlignment} enabled ({@link #TopologyTestDriver(Topology, Instant, IngestLimits, InputAlignment)}) a
  * task with several inputs orders them by event time as the runtime does (docs/OPERATIONS.md "Event-time alignment"):
- * each input stream piped is a producer whose watermark is the largest event time piped so far ({@link #endInput} says
+ * each input stream piped is a producer whose watermark is the largest event time piped so far, capped as stream time
+ * is (below; as {@code EventPublisher} caps a producer's watermark) ({@link #endInput} says
  * it has ended), each task publishes its stream time less its stages' lag after each record, and records held back
  * wait ({@link #heldRecords()}); the mocked wall clock drives the idle timeout.
+ * <p>
+ * Stream time is capped as the runtime caps it ({@link IngestLimits#maxStreamTimeLead()}, the same
+ * {@link IngestLimits#streamTimeOf(Record, long)}): an entry's id carries the mocked wall clock's ms when it was
+ * written, as a Redis entry id carries Redis' clock, so a record piped with an event time more than the lead ahead of
+ * the mocked wall clock moves stream time (window close, stream-time punctuation, watermarks, alignment order) only to
+ * that clock + the lead. The constructors without {@link IngestLimits} leave stream time uncapped (and event times
+ * unchecked): their event times need not relate to the mocked wall clock. Before (2026-12-06) the driver never capped.
  */
 public final class TopologyTestDriver implements AutoCloseable {
 
@@ -61,6 +69,8 @@ public final class TopologyTestDriver implements AutoCloseable {
     }
     private long wallClock;
     private long sequence;
+    /** The ms part of the last entry id written: the mocked wall clock then, never moving back (as Redis' ids). */
+    private long lastIdMs = Long.MIN_VALUE;
     private long droppedLate;
     private final Map<String, Long> droppedRecords = new java.util.TreeMap<>();
     private final Map<String, Long> countedRecords = new java.util.TreeMap<>();
@@ -68,22 +78,23 @@ public final class TopologyTestDriver implements AutoCloseable {
 
     /**
      * A driver whose wall clock starts at the epoch. Input entries pass the runtime's source checks
-     * ({@link IngestLimits#defaults()}) except the event-time skew check, since event times in tests are unrelated to
-     * the mocked wall clock.
+     * ({@link IngestLimits#defaults()}) except the event-time skew check, and stream time is not capped at the mocked
+     * wall clock + the lead, since event times in tests are unrelated to the mocked wall clock.
      */
     public TopologyTestDriver(Topology topology) {
         this(topology, Instant.EPOCH);
     }
 
-    /** @param initialWallClockTime the mocked wall clock's start (no event-time skew check, see above) */
+    /** @param initialWallClockTime the mocked wall clock's start (no event-time skew check nor stream-time cap, see above) */
     public TopologyTestDriver(Topology topology, Instant initialWallClockTime) {
-        this(topology, initialWallClockTime, IngestLimits.defaults().withoutEventTimeSkewCheck());
+        this(topology, initialWallClockTime, IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead());
     }
 
     /**
      * @param initialWallClockTime the mocked wall clock's start
-     * @param limits the source checks, as the runtime applies them; the event-time skew is measured against the mocked
-     *               wall clock
+     * @param limits the source checks and the stream-time cap, as the runtime applies them; the event-time skew and a
+     *               record's arrival are measured against the mocked wall clock
+     *               ({@link IngestLimits#withoutStreamTimeLead()} for event times unrelated to it)
      */
     public TopologyTestDriver(Topology topology, Instant initialWallClockTime, IngestLimits limits) {
         this(topology, initialWallClockTime, limits, InputAlignment.disabled());
@@ -207,9 +218,10 @@ public final class TopologyTestDriver implements AutoCloseable {
 
     void pipe(String stream, String key, Object value, long timestamp) {
         String id = "driver-" + (++sequence);
-        append(stream, EnvelopeCodec.encode(stream, "test-driver", id, key, value, timestamp, id));
+        StreamEntry entry = append(stream, EnvelopeCodec.encode(stream, "test-driver", id, key, value, timestamp, id));
         if (alignment.enabled()) {
-            long max = piped.merge(stream, timestamp, Math::max);
+            // capped as a publisher caps its watermark (EventPublisher.sendAll): at the entry's arrival + the lead
+            long max = piped.merge(stream, limits.streamTimeOf(timestamp, entry.id(), wallClock), Math::max);
             queue.add(new Watermark(stream, PIPED, max));
         }
         drain();
@@ -224,9 +236,11 @@ public final class TopologyTestDriver implements AutoCloseable {
         return streams.computeIfAbsent(stream, s -> new ArrayList<>());
     }
 
-    private void append(String stream, Map<String, String> written) {
+    private StreamEntry append(String stream, Map<String, String> written) {
         Map<String, String> fields = io.quantumtrader.streams.record.CloudEventJson.flattenIfValid(written);
-        StreamEntry entry = new StreamEntry(stream, stream, 0, (++sequence) + "-0", fields);
+        // <ms>-<seq> as Redis writes it: the ms is the (mocked) clock of the write, the record's arrival
+        lastIdMs = Math.max(lastIdMs, Math.max(0, wallClock));
+        StreamEntry entry = new StreamEntry(stream, stream, 0, lastIdMs + "-" + (++sequence), fields);
         entries(stream).add(entry);
         for (GlobalStoreReplica g : globals.values()) {
             if (topology.globalStores().get(g.name()).stream().equals(stream)) {
@@ -234,6 +248,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             }
         }
         queue.add(entry);
+        return entry;
     }
 
     private void drain() {
@@ -296,7 +311,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
             InputAligner a = new InputAligner(subtopology.sourceStreams(), java.util.Set.of(), alignment.idleTimeout(),
-                    () -> wallClock, limits.maxEventTimeSkew().toMillis());
+                    () -> wallClock, limits.maxEventTimeSkew().toMillis(), limits, () -> wallClock);
             this.aligner = alignment.enabled() && a.aligning() ? a : null;
             if (aligner != null) {
                 // as the runtime reads it: an input the sub-topology also writes, with no other producer yet, is its
@@ -439,10 +454,10 @@ public final class TopologyTestDriver implements AutoCloseable {
             streamTimes.merge(node, timestamp, Math::max);
         }
 
-        /** The event time: the driver's entry ids are a sequence, not an arrival time, so there is no cap. */
+        /** As the runtime's: the event time, at most the entry's arrival (the mocked wall clock then) + the lead. */
         @Override
         public long streamTimeOf(Record<?, ?> record) {
-            return record.timestamp();
+            return limits.streamTimeOf(record, wallClock);
         }
 
         @Override

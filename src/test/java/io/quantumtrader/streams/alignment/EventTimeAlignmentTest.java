@@ -454,7 +454,7 @@ class EventTimeAlignmentTest {
     void theAlignedTopologyTestDriverGivesTheRuntimesOrderWhateverThePipingOrder() {
         for (boolean rightFirst : List.of(false, true)) {
             try (TopologyTestDriver driver = new TopologyTestDriver(topology(), Instant.EPOCH,
-                    io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                    io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead(),
                     InputAlignment.byWatermarks())) {
                 TestInputStream<String> raw = driver.createInputStream("raw");
                 TestInputStream<String> right = driver.createInputStream("right");
@@ -480,7 +480,7 @@ class EventTimeAlignmentTest {
     @Test
     void theAlignedTopologyTestDriverOrdersAWindowsFinalResultsAsTheRuntimeDoes() {
         try (TopologyTestDriver driver = new TopologyTestDriver(windowed(), Instant.EPOCH,
-                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck(),
+                io.quantumtrader.streams.runtime.IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead(),
                 InputAlignment.byWatermarks())) {
             TestInputStream<Long> raw = driver.createInputStream("raw");
             TestInputStream<String> right = driver.createInputStream("right");

@@ -12,6 +12,7 @@ import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.EventPublisher.Event;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.IngestLimits;
 import io.quantumtrader.streams.runtime.InputAlignment;
 import io.quantumtrader.streams.runtime.StreamTask;
 import io.quantumtrader.streams.runtime.StreamsConfig;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A producer's published watermark ({@link EventPublisher#sendAll(Flux, int, boolean)}) is capped like stream time: at
- * the publishing instance's clock + the stream-time lead (1 s). Before (2026-12-06) one record stamped 50 s ahead of
+ * Redis' clock (the ms of the entry ids appended, the consumers' arrival) + the stream-time lead (1 s by default), and
+ * never moves back. Before (2026-12-06) one record stamped 50 s ahead of
  * the clock in a batch published a watermark 50 s ahead: an aligned consumer released the other input's records up to
  * then at once, and the producer's on-time records that followed were late for a window with a short grace.
  */
@@ -49,19 +51,69 @@ class ProducerWatermarkCapTest {
     }
 
     @Test
-    void aFutureStampedRecordDoesNotMoveTheProducersWatermarkPastItsClockPlusTheLead() {
+    void aFutureStampedRecordDoesNotMoveTheProducersWatermarkPastRedisClockPlusTheLead() {
         String ns = RedisTestSupport.freshNamespace();
-        long now = 1_800_000_000_000L;
-        EventPublisher left = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "left-feed")
-                .withClock(() -> now);
-        left.sendAll(Flux.just(new Event("left", "k", "L1", now - 5_000), new Event("left", "k", "Lf", now + 50_000)), 10, true).block();
-        assertThat(watermark(ns, "left", "left-feed")).as("capped at the clock + 1 s").isEqualTo(now + 1_000);
+        EventPublisher left = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "left-feed");
+        long before = redisNow();
+        left.sendAll(Flux.just(new Event("left", "k", "L1", before - 5_000), new Event("left", "k", "Lf", before + 50_000)), 10, true).block();
+        long after = redisNow();
+        assertThat(watermark(ns, "left", "left-feed")).as("capped at Redis' clock + 1 s").isBetween(before + 1_000, after + 1_000);
         // within the lead, and history (a replay), are unaffected
-        left.sendAll(Flux.just(new Event("other", "k", "O", now + 700)), 10, true).block();
-        assertThat(watermark(ns, "other", "left-feed")).isEqualTo(now + 700);
+        left.sendAll(Flux.just(new Event("other", "k", "O", before - 300)), 10, true).block();
+        assertThat(watermark(ns, "other", "left-feed")).isEqualTo(before - 300);
         EventPublisher replay = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "replay");
         replay.sendAll(Flux.just(new Event("right", "k", "R", 1_000_000_000_000L)), 10, true).block();
         assertThat(watermark(ns, "right", "replay")).isEqualTo(1_000_000_000_000L);
+    }
+
+    /**
+     * A producer host whose clock runs an hour ahead of Redis' stamps its events an hour ahead: its watermark is capped
+     * at Redis' clock (the entry ids' ms, the consumers' arrival) + the lead, not at its own clock + the lead. Before
+     * (2026-12-06) it was capped at the producer's clock + 1 s: an hour ahead of the consumers' stream-time cap.
+     */
+    @Test
+    void aProducerClockAheadOfRedisDoesNotMoveTheWatermarkPastRedisClockPlusTheLead() {
+        String ns = RedisTestSupport.freshNamespace();
+        long hostAhead = 3_600_000;   // (checked before the fix with the publisher's then clock hook at now + 1 h)
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "fast-host");
+        long before = redisNow();
+        feed.sendAll(Flux.just(new Event("left", "k", "L", System.currentTimeMillis() + hostAhead)), 10, true).block();
+        long after = redisNow();
+        assertThat(watermark(ns, "left", "fast-host")).isBetween(before + 1_000, after + 1_000);
+    }
+
+    /** The lead is the consumers' ({@link EventPublisher#of}: the config's max stream-time lead), not always 1 s. */
+    @Test
+    void theLeadIsTheConsumersMaxStreamTimeLead() {
+        String ns = RedisTestSupport.freshNamespace();
+        EventPublisher feed = EventPublisher.of(RedisTestSupport.template(), StreamsConfig.defaults().withNamespace(ns)
+                .withIngest(IngestLimits.defaults().withMaxStreamTimeLead(Duration.ofSeconds(5))), "lead-5s");
+        long before = redisNow();
+        feed.sendAll(Flux.just(new Event("left", "k", "L", before + 60_000)), 10, true).block();
+        long after = redisNow();
+        assertThat(watermark(ns, "left", "lead-5s")).isBetween(before + 5_000, after + 5_000);
+    }
+
+    /**
+     * A later batch whose events (or cap) are below the watermark published before publishes none: the watermark a
+     * publisher publishes never moves back. Before (2026-12-06) each sendAll started afresh and published the lower one.
+     */
+    @Test
+    void aPublishersWatermarkNeverMovesBack() {
+        String ns = RedisTestSupport.freshNamespace();
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "feed");
+        long t = 1_000_000_000_000L;
+        feed.sendAll(Flux.just(new Event("left", "k", "A", t + 10_000)), 10, true).block();
+        feed.sendAll(Flux.just(new Event("left", "k", "B", t + 4_000)), 10, true).block();
+        assertThat(watermark(ns, "left", "feed")).isEqualTo(t + 10_000);
+        feed.watermark("left", t + 2_000).block();
+        assertThat(watermark(ns, "left", "feed")).isEqualTo(t + 10_000);
+        feed.sendAll(Flux.just(new Event("left", "k", "C", t + 12_000)), 10, true).block();
+        assertThat(watermark(ns, "left", "feed")).isEqualTo(t + 12_000);
+    }
+
+    private static long redisNow() {
+        return RedisTestSupport.template().execute(c -> c.serverCommands().time()).blockFirst();
     }
 
     /**

@@ -1,0 +1,130 @@
+package io.quantumtrader.streams.runtime;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.RedisOutageTest;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.redis.StreamAdmin;
+import io.quantumtrader.streams.redis.StreamKeys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.test.StepVerifier;
+import redis.embedded.RedisServer;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runtime's start waits for a Redis that does not answer yet (here: paused for writes, {@code CLIENT PAUSE WRITE},
+ * as during a failover; creating a consumer group is a write) instead of failing at the first timeout. Before
+ * (2026-12-06) the consumer groups' creation got 30 s in all ({@code blockLast(30 s)}) and the partition-count check
+ * before it the same: a Redis paused for 35 s at startup aborted the run with "Timeout on blocking read" (checked with
+ * a 35 s pause through {@link StreamsRuntime#start()}). Each test has a Redis of its own: a pause stops every client.
+ */
+@Timeout(60)
+class StartupRetryTest {
+
+    private RedisServer server;
+    private RedisConnection connection;
+    private RedisClient adminClient;
+    private StatefulRedisConnection<String, String> adminConnection;
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        int port = RedisOutageTest.freePort();
+        server = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
+        server.start();
+        connection = RedisConnection.of("redis://127.0.0.1:" + port);
+        // pause and unpause on a connection of their own: a paused command holds up the commands after it on its connection
+        adminClient = RedisClient.create("redis://127.0.0.1:" + port);
+        adminConnection = adminClient.connect();
+    }
+
+    @AfterEach
+    void stopRedis() {
+        if (adminConnection != null) {
+            client("UNPAUSE");
+            adminConnection.close();
+            adminClient.shutdown();
+        }
+        RedisOutageTest.stop(connection, server);
+    }
+
+    /**
+     * Virtual time: two attempts get no reply (3 s each; a backoff of 0.5 s to 1.5 s, 1 s jittered, after each), the
+     * third, in flight from 9 s at the latest until 10 s at the earliest, is answered once Redis resumes.
+     */
+    @Test
+    void aGroupsCreationIsRetriedWithBackoffUntilRedisAnswers() {
+        StartupRetry retry = new StartupRetry(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2));
+        String key = new StreamKeys("paused").stream("ticks", 0);
+        StreamAdmin admin = new StreamAdmin(connection.template());
+        client("PAUSE", "600000", "WRITE");
+        StepVerifier.withVirtualTime(() -> retry.retried(admin.ensureGroup(key, "g"), "creating consumer group g of stream " + key,
+                        retry.deadline()))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(9))   // attempts 1 and 2 get no reply; attempt 3 is sent
+                .then(() -> client("UNPAUSE"))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(Duration.ofSeconds(20));
+        assertThat(connection.template().opsForStream().groups(key).map(g -> g.groupName()).collectList().block()).containsExactly("g");
+    }
+
+    /** Virtual time: Redis never answers; after the limit the start fails with one line naming the stream and what to check. */
+    @Test
+    void pastTheLimitTheStartFailsWithOneLineNamingTheStream() {
+        StartupRetry retry = new StartupRetry(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofMinutes(2));
+        String key = new StreamKeys("paused").stream("ticks", 0);
+        StreamAdmin admin = new StreamAdmin(connection.template());
+        client("PAUSE", "600000", "WRITE");
+        StepVerifier.withVirtualTime(() -> retry.retried(admin.ensureGroup(key, "g"), "creating consumer group g of stream " + key,
+                        retry.deadline()))
+                .expectSubscription()
+                .thenAwait(Duration.ofMinutes(3))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StartupRetry.RedisNotReadyException.class)
+                        .hasMessageContaining("creating consumer group g of stream " + key)
+                        .hasMessageContaining("within PT2M")
+                        .hasMessageContaining("Check that Redis is up")
+                        .hasMessageNotContaining("\n")
+                        // the CLI reports it as it is, exit code 3 (Redis cannot be used)
+                        .satisfies(x -> assertThat(io.quantumtrader.app.FailureMessages.describe(x).exitCode())
+                                .isEqualTo(io.quantumtrader.app.CliException.REDIS)))
+                .verify(Duration.ofSeconds(20));
+    }
+
+    /** A Redis paused for writes for 3 s while the runtime starts: the start waits for it and the groups are made. */
+    @Test
+    void theRuntimeStartsOnceAPausedRedisResumes() {
+        TopologyBuilder b = new TopologyBuilder("startup-wait");
+        b.stream("in", String.class).to("out");
+        StreamsConfig config = StreamsConfig.defaults().withNamespace("startup");
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, connection.template())
+                .withStartupRetry(new StartupRetry(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
+                        Duration.ofSeconds(30)))) {
+            client("PAUSE", "3000", "WRITE");
+            long started = System.nanoTime();
+            runtime.start();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the pause").isGreaterThan(Duration.ofSeconds(2));
+            assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
+            String key = new StreamKeys("startup").stream("in", 0);
+            assertThat(connection.template().opsForStream().groups(key).count().block()).isEqualTo(1);
+        }
+    }
+
+    private void client(String... args) {
+        CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8);
+        for (String arg : args) {
+            a.add(arg);
+        }
+        adminConnection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), a);
+    }
+}
