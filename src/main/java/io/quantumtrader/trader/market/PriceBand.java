@@ -46,12 +46,16 @@ import java.util.Locale;
  * reference was accepted at once, ×10<sup>8</sup> for monthly bars), exactly when erroneous opening prints happen.
  *
  * <p>What it costs: a held print reaches the stages with the next print (a genuine gap is seen one print later); a
- * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the symbol's next print,
- * outside the reference's band but within the band of that refused level (and later than it), is accepted as the new
- * level (with {@link #confirmations} 1, the default; with more it is held in turn). Without that, once the ceiling
- * ({@link #MAX_WIDENING}) stopped the band's widening, a symbol whose prints come more than {@code holdMs} apart (daily
- * or monthly bars, a thin market, a halt reopening far away) refused every print after a move beyond the ceiling, for
- * good, and its positions kept a stale mark (found in review of the ceiling, 2026-12-06).
+ * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the band remembers the
+ * level refused ({@link State#unconfirmed}) with the prints refused unconfirmed since within its band, each later than
+ * the one before ({@link State#agreeing}: its confirmations so far); a print outside the reference's band that agrees
+ * with the level the same way and makes {@link #confirmations} of them is accepted as the new level (with 1, the
+ * default, the first such print; with N the N-th: on prints further apart than the hold N − 1 more prints are refused
+ * unconfirmed first). Without that, once the ceiling ({@link #MAX_WIDENING}) stopped the band's widening, a symbol
+ * whose prints come more than {@code holdMs} apart (daily or monthly bars, a thin market, a halt reopening far away)
+ * refused every print after a move beyond the ceiling, for good, and its positions kept a stale mark (found in review
+ * of the ceiling, 2026-12-06; with more than one confirmation until 2026-12-07). A held print that disagrees with the
+ * level starts a new level when it is refused unconfirmed, its count from 0.
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
  *                      accepted, no state kept)
@@ -82,7 +86,8 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * move between two monthly closes of vega-datasets' stocks (2000–2010), AAPL 30.47 → 12.88 in September 2000
      * (−58 %), needs 9.0 times; the Bitstamp trades' longest pause, 21 minutes, widens the band 4.6 times. A genuine
      * move beyond it is held and confirmed by the next print, one print later; when that print comes after the hold,
-     * the held print is refused unconfirmed and the next one, within its band, is accepted as the new level.
+     * the held print is refused unconfirmed and the next one, within its band, confirms it as the new level (with
+     * {@link #confirmations} 1; with N, the N-th such print, each refused unconfirmed before).
      */
     public static final double MAX_WIDENING = 16;
 
@@ -119,18 +124,29 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * @param reference   the last accepted price
      * @param referenceAt its trade time, epoch ms
      * @param held        the suspect prints held, in order (empty: none)
-     * @param unconfirmed the first print of the last level refused unconfirmed since the reference, or null: a later
-     *                    print within its band accepts the move ({@link #decide}); null in a state stored before
+     * @param unconfirmed the first print of the last level refused unconfirmed since the reference, or null: later
+     *                    prints within its band confirm the move ({@link #decide}); null in a state stored before
      *                    2026-12-06
+     * @param agreeing    the prints refused unconfirmed since {@code unconfirmed}, within its band, each at a later
+     *                    trade time than the one before (and than {@code unconfirmed}): the level's confirmations so far
+     *                    (fewer than {@link #confirmations}); empty when none or when {@code unconfirmed} is null
+     *                    (absent, so empty, in a state stored before 2026-12-06)
      */
-    public record State(double reference, long referenceAt, List<PriceTick> held, PriceTick unconfirmed) {
+    public record State(double reference, long referenceAt, List<PriceTick> held, PriceTick unconfirmed,
+                        List<PriceTick> agreeing) {
         public State {
             held = List.copyOf(held);
+            agreeing = agreeing == null ? List.of() : List.copyOf(agreeing);
         }
 
         /** A state with no level refused unconfirmed. */
         public State(double reference, long referenceAt, List<PriceTick> held) {
-            this(reference, referenceAt, held, null);
+            this(reference, referenceAt, held, null, List.of());
+        }
+
+        /** @return this state holding {@code held} instead, the level refused unconfirmed kept */
+        State holding(List<PriceTick> prints) {
+            return new State(reference, referenceAt, prints, unconfirmed, agreeing);
         }
     }
 
@@ -195,7 +211,7 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             return new Step(state, List.of(), List.of());
         }
         long deadline = deadline(state);
-        return new Step(new State(state.reference(), state.referenceAt(), List.of(), state.held().get(0)), List.of(),
+        return new Step(afterRefusedUnconfirmed(state), List.of(),
                 refuse(state, REASON_UNCONFIRMED, deadline, "no print confirmed or refused it within "
                         + (holdMs % 1000 == 0 ? holdMs / 1000 + " s" : holdMs + " ms") + " (price-band-hold-seconds)"));
     }
@@ -205,18 +221,44 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
         return state.held().get(0).timestamp() + holdMs;
     }
 
+    /**
+     * The state once its held prints are refused unconfirmed: nothing held, and the level refused unconfirmed updated.
+     * A held print within the band of the level already refused unconfirmed, later than that level's last print, is
+     * one more confirmation of it ({@link State#agreeing}); else the first held print starts a new level, and the held
+     * prints after it that agree with it (each later than the last) are its confirmations.
+     */
+    private State afterRefusedUnconfirmed(State state) {
+        PriceTick level = state.unconfirmed();
+        List<PriceTick> agreeing = new ArrayList<>(state.agreeing());
+        List<PriceTick> held = state.held();
+        for (int i = 0; i < held.size(); i++) {
+            PriceTick t = held.get(i);
+            if (level != null && agrees(level, agreeing, t)) {
+                agreeing.add(t);
+            } else if (i == 0) {
+                level = t;
+                agreeing.clear();
+            }
+        }
+        return new State(state.reference(), state.referenceAt(), List.of(), level, agreeing);
+    }
+
+    /** @return whether {@code t} is within the band of {@code level} and later than its last print */
+    private boolean agrees(PriceTick level, List<PriceTick> agreeing, PriceTick t) {
+        long last = agreeing.isEmpty() ? level.timestamp() : agreeing.get(agreeing.size() - 1).timestamp();
+        return t.timestamp() > last && within(level.price(), level.timestamp(), t);
+    }
+
     private Step decide(State state, PriceTick tick) {
         if (state.held().isEmpty()) {
             if (within(state.reference(), state.referenceAt(), tick)) {
                 return accept(tick, List.of(tick), List.of());
             }
             PriceTick level = state.unconfirmed();
-            if (confirmations == 1 && level != null && tick.timestamp() > level.timestamp()
-                    && within(level.price(), level.timestamp(), tick)) {
-                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmation came too late
+            if (level != null && agrees(level, state.agreeing(), tick) && state.agreeing().size() + 1 >= confirmations) {
+                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmations came too late
             }
-            return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()),
-                    List.of(), List.of());
+            return new Step(state.holding(List.of(tick)), List.of(), List.of());
         }
         if (within(state.reference(), state.referenceAt(), tick)) {
             return accept(tick, List.of(tick), refuse(state, REASON, tick.timestamp(), "the next print "
@@ -229,9 +271,9 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             long confirming = held.stream().filter(t -> t.timestamp() > suspect.timestamp()).count();
             return confirming >= confirmations
                     ? accept(tick, held, List.of())
-                    : new Step(new State(state.reference(), state.referenceAt(), held, state.unconfirmed()), List.of(), List.of());
+                    : new Step(state.holding(held), List.of(), List.of());
         }
-        return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()), List.of(),
+        return new Step(state.holding(List.of(tick)), List.of(),
                 refuse(state, REASON, tick.timestamp(), "the next print " + price(tick.price())
                         + " is outside its band and the reference's"));
     }

@@ -40,7 +40,9 @@ import java.io.InputStream;
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
  * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later
- *                            trade time than it, accept it as the new level (default 1, at least 1)
+ *                            trade time than it, accept it as the new level (default 1, at least 1); on prints further
+ *                            apart than the hold, the prints within the band of a level refused unconfirmed, each later
+ *                            than the one before, the N-th accepted ({@link io.quantumtrader.trader.market.PriceBand})
  * @param priceBandHoldSeconds how long a suspect print waits for the prints that decide it, seconds of trade time; then
  *                            it is refused ({@code market.tick.refused}, reason {@code price_band_unconfirmed})
  *                            (default 300, at least 1; {@link io.quantumtrader.trader.market.PriceBand#DEFAULT_HOLD_MS})

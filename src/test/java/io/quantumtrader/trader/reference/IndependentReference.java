@@ -87,6 +87,12 @@ public final class IndependentReference {
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
         }
 
+        /** @return these rules with another number of price band confirmations */
+        public Rules bandConfirmations(int confirmations) {
+            return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds);
+        }
+
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
@@ -262,13 +268,21 @@ public final class IndependentReference {
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
         // root of the minutes since the print compared with, when more than one, and at most 16
-        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
-        // later print is then compared with the last accepted print alone
+        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; the
+        // band remembers the level refused that way with its prints: the prints near the level's first one, each
+        // traded after the one before, are its confirmations; a waiting print far from it begins a new level
         Band band = bands.get(t.symbol());
         if (band != null && !band.waiting.isEmpty()
                 && t.timestamp() - band.waiting.get(0).timestamp() > rules.bandHoldSeconds() * 1000) {
             unconfirmedTicks.addAll(band.waiting);
-            band.lastUnconfirmed = band.waiting.get(0);
+            for (PriceTick w : band.waiting) {
+                if (band.nearRefusedLevel(w)) {
+                    band.refusedLevel.add(w);
+                } else if (w == band.waiting.get(0)) {
+                    band.refusedLevel.clear();
+                    band.refusedLevel.add(w);
+                }
+            }
             band.waiting.clear();
         }
         if (band == null) {
@@ -276,13 +290,13 @@ public final class IndependentReference {
             band.take(t);
             accepted(t);
         } else if (band.waiting.isEmpty()) {
-            PriceTick refusedLevel = band.lastUnconfirmed;
             if (close(band.price, band.at, t)) {
                 band.take(t);
                 accepted(t);
-            } else if (rules.bandConfirmations() == 1 && refusedLevel != null && t.timestamp() > refusedLevel.timestamp()
-                    && close(refusedLevel.price(), refusedLevel.timestamp(), t)) {
-                band.take(t);   // near a level refused unconfirmed (its confirmation came too late): the move is real
+            } else if (band.nearRefusedLevel(t) && band.refusedLevel.size() >= rules.bandConfirmations()) {
+                // near a level refused unconfirmed, with this print its confirmations (each of them came too late
+                // to be counted while waiting) make the configured number: the move is real
+                band.take(t);
                 accepted(t);
             } else {
                 band.waiting.add(t);
@@ -316,16 +330,26 @@ public final class IndependentReference {
     private final Map<String, Band> bands = new HashMap<>();
 
     /** One symbol's price band: the last accepted print and the prints waiting for the next. */
-    private static final class Band {
+    private final class Band {
         double price;
         long at;
         final List<PriceTick> waiting = new ArrayList<>();
-        PriceTick lastUnconfirmed;   // the first print of the last level refused unconfirmed since the accepted one
+        // the last level refused unconfirmed since the accepted print: its first print, then the prints refused
+        // unconfirmed near it, each later than the one before (its confirmations so far); empty: none
+        final List<PriceTick> refusedLevel = new ArrayList<>();
 
         void take(PriceTick t) {
             price = t.price();
             at = t.timestamp();
-            lastUnconfirmed = null;
+            refusedLevel.clear();
+        }
+
+        boolean nearRefusedLevel(PriceTick t) {
+            if (refusedLevel.isEmpty()) {
+                return false;
+            }
+            PriceTick first = refusedLevel.get(0);
+            return t.timestamp() > refusedLevel.get(refusedLevel.size() - 1).timestamp() && close(first.price(), first.timestamp(), t);
         }
     }
 
