@@ -135,7 +135,8 @@ class PriceBandDifferentialTest {
                 referenceRules.riskPct(), referenceRules.dailyLossPct(), referenceRules.maxDrawdownPct(), referenceRules.maxOpen(),
                 referenceRules.capPct(), referenceRules.minEdge(), true, referenceRules.allowAdds(), referenceRules.softDrawdownPct(),
                 referenceRules.hardDrawdownPct(), referenceRules.softOnSpike(), referenceRules.hysteresisPct(),
-                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds()));
+                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds(),
+                referenceRules.bandMaxWidening(), referenceRules.gapTolerancePct()));
         ticks.forEach(noBand::onTick);
         noBand.end();
         assertThat(noBand.refusedTicks).isEmpty();

@@ -39,8 +39,8 @@ import java.util.Locale;
  * <p>The band is {@link #pct} percent of price, in log terms so that it is symmetric ({@code 10 %}: from
  * {@code ref / 1.1} to {@code ref × 1.1}; a print at 10 USD instead of 1,000 is as far down as 100,000 is up), for a
  * print within a minute of the reference; for a print later than that it widens with the square root of the minutes
- * since the reference print, as a random walk's moves do (an hour: ×7.7), up to {@link #MAX_WIDENING} times
- * (reached after 256 minutes; at 10 %: from {@code ref / 4.6} to {@code ref × 4.6}). Without the widening, bars a month
+ * since the reference print, as a random walk's moves do (an hour: ×7.7), up to {@link #maxWidening} times (by default
+ * 16, reached after 256 minutes; at 10 %: from {@code ref / 4.6} to {@code ref × 4.6}). Without the widening, bars a month
  * apart (monthly closes) would be refused for every real move of 10 % in a month; without its ceiling the band was
  * effectively off after a quiet period (found in review, 2026-12-06: after a weekend's 65.5 hours a print 394× the
  * reference was accepted at once, ×10<sup>8</sup> for monthly bars), exactly when erroneous opening prints happen.
@@ -51,7 +51,7 @@ import java.util.Locale;
  * the one before ({@link State#agreeing}: its confirmations so far); a print outside the reference's band that agrees
  * with the level the same way and makes {@link #confirmations} of them is accepted as the new level (with 1, the
  * default, the first such print; with N the N-th: on prints further apart than the hold N − 1 more prints are refused
- * unconfirmed first). Without that, once the ceiling ({@link #MAX_WIDENING}) stopped the band's widening, a symbol
+ * unconfirmed first). Without that, once the ceiling ({@link #maxWidening}) stopped the band's widening, a symbol
  * whose prints come more than {@code holdMs} apart (daily or monthly bars, a thin market, a halt reopening far away)
  * refused every print after a move beyond the ceiling, for good, and its positions kept a stale mark (found in review
  * of the ceiling, 2026-12-06; with more than one confirmation until 2026-12-07). A held print that disagrees with the
@@ -62,8 +62,11 @@ import java.util.Locale;
  * @param confirmations prints within the band of a held print, outside the reference's, at a later trade time than
  *                      it, that accept it (&ge; 1)
  * @param holdMs        how long a held print waits for the prints that decide it, ms of trade time (&gt; 0)
+ * @param maxWidening   the most the band widens with the time since the reference print, times {@code pct} in log
+ *                      terms (&ge; 1: 1 = no widening; default {@link #DEFAULT_MAX_WIDENING}, from the risk rules'
+ *                      {@code price-band-max-widening})
  */
-public record PriceBand(double pct, int confirmations, long holdMs) {
+public record PriceBand(double pct, int confirmations, long holdMs, double maxWidening) {
 
     /** The reason of a refusal by the next print ({@link RefusedTick#reason()}). */
     public static final String REASON = "price_band";
@@ -80,8 +83,8 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
     /** The band is {@link #pct} for a print at most this long after the reference print, ms. */
     public static final long BASE_INTERVAL_MS = 60_000;
     /**
-     * The most the band widens with the time since the reference print: 16 times {@link #pct} in log terms, reached
-     * 16² = 256 minutes after it. At the default 10 %: a print up to 4.6× (or 1/4.6 of) the reference is accepted at
+     * The default {@link #maxWidening} (the rule {@code price-band-max-widening}, optional): the most the band widens
+     * with the time since the reference print, 16 times {@link #pct} in log terms, reached 16² = 256 minutes after it. At the default 10 %: a print up to 4.6× (or 1/4.6 of) the reference is accepted at
      * once after any quiet period (a weekend, a halt, a month between bars); 10× and 100× are held. The largest real
      * move between two monthly closes of vega-datasets' stocks (2000–2010), AAPL 30.47 → 12.88 in September 2000
      * (−58 %), needs 9.0 times; the Bitstamp trades' longest pause, 21 minutes, widens the band 4.6 times. A genuine
@@ -89,7 +92,7 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * the held print is refused unconfirmed and the next one, within its band, confirms it as the new level (with
      * {@link #confirmations} 1; with N, the N-th such print, each refused unconfirmed before).
      */
-    public static final double MAX_WIDENING = 16;
+    public static final double DEFAULT_MAX_WIDENING = 16;
 
     public PriceBand {
         if (!(pct >= 0) || Double.isInfinite(pct)) {
@@ -101,6 +104,14 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
         if (holdMs <= 0) {
             throw new IllegalArgumentException("price band hold must be a positive time, was " + holdMs + " ms");
         }
+        if (!(maxWidening >= 1) || Double.isInfinite(maxWidening)) {
+            throw new IllegalArgumentException("price band max widening must be a finite factor >= 1, was " + maxWidening);
+        }
+    }
+
+    /** @return the band of {@code pct} percent, {@code confirmations}, the hold {@code holdMs} and the default widening ceiling */
+    public PriceBand(double pct, int confirmations, long holdMs) {
+        this(pct, confirmations, holdMs, DEFAULT_MAX_WIDENING);
     }
 
     /** @return the band of {@code pct} percent, {@code confirmations}, and the default hold ({@link #DEFAULT_HOLD_MS}) */
@@ -164,11 +175,11 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
     /**
      * @param ms how long after the reference print a print came, ms
      * @return the band for it, as the largest {@code |ln(price / reference)|} accepted: {@code ln(1 + pct / 100)} times
-     *         the square root of the minutes since the reference, at least 1 and at most {@link #MAX_WIDENING}
+     *         the square root of the minutes since the reference, at least 1 and at most {@link #maxWidening}
      */
     public double logBand(long ms) {
         double base = Math.log1p(pct / 100);
-        return ms <= BASE_INTERVAL_MS ? base : base * Math.min(MAX_WIDENING, Math.sqrt((double) ms / BASE_INTERVAL_MS));
+        return ms <= BASE_INTERVAL_MS ? base : base * Math.min(maxWidening, Math.sqrt((double) ms / BASE_INTERVAL_MS));
     }
 
     /** @return whether {@code tick} is within the band of {@code price}, traded at {@code at} */

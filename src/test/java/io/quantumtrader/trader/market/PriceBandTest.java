@@ -230,7 +230,7 @@ class PriceBandTest {
     }
 
     /**
-     * The widening stops at {@link PriceBand#MAX_WIDENING} times the band (found in review, 2026-12-06: without a
+     * The widening stops at {@link PriceBand#DEFAULT_MAX_WIDENING} times the band by default (found in review, 2026-12-06: without a
      * ceiling, 65.5 hours after Friday's close — Monday's open — a print 394× the reference was accepted at once; a
      * month between bars turned the band off). A 100× or 10× print after a weekend is held, and refused by the next
      * print back at the old level; a real monthly move (AAPL 30.47 → 12.88, September 2000, the largest of
@@ -249,6 +249,25 @@ class PriceBandTest {
         long month = 31L * 86_400;
         assertThat(new Tape(BAND).print(30.47, 0).print(12.88, month).accepted).containsExactly(30.47, 12.88);
         assertThat(new Tape(BAND).print(100, 0).print(450, weekendSeconds).accepted).as("4.5x: within 4.6x").containsExactly(100.0, 450.0);
+    }
+
+    /**
+     * The widening's ceiling is a rule ({@code price-band-max-widening}, {@link PriceBand#maxWidening}), 16 by default:
+     * at 32 a 10× print after a weekend passes at once (1.1<sup>32</sup> = 21×), at 1 the band does not widen at all
+     * (a 20 % move a day later is held). Until 2026-12-07 it was the constant {@code MAX_WIDENING}.
+     */
+    @Test
+    void theWideningCeilingIsARule() {
+        long weekendSeconds = (65 * 60 + 30) * 60L;
+        PriceBand wide = new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 32);
+        assertThat(wide.logBand(weekendSeconds * 1000)).isCloseTo(Math.log(1.1) * 32, within(1e-12));
+        assertThat(new Tape(wide).print(100, 0).print(1_000, weekendSeconds).accepted).containsExactly(100.0, 1_000.0);
+        assertThat(new Tape(BAND).print(100, 0).print(1_000, weekendSeconds).accepted).as("16 by default").containsExactly(100.0);
+        PriceBand flat = new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 1);
+        assertThat(flat.logBand(86_400_000)).isEqualTo(flat.logBand(1_000));
+        assertThat(new Tape(flat).print(100, 0).print(120, 86_400).accepted).containsExactly(100.0);
+        assertThatThrownBy(() -> new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 0.5)).hasMessageContaining("widening");
+        assertThatThrownBy(() -> new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, Double.NaN)).hasMessageContaining("widening");
     }
 
     /**

@@ -57,7 +57,8 @@ public final class IndependentReference {
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
-                        double bandPct, int bandConfirmations, long bandHoldSeconds) {
+                        double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
+                        double gapTolerancePct) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -69,7 +70,8 @@ public final class IndependentReference {
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
                         bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
                         num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
-                        (long) num(m, "price-band-hold-seconds"));
+                        (long) num(m, "price-band-hold-seconds"), optional(m, "price-band-max-widening", 16),
+                        optional(m, "entry-gap-tolerance-pct", 10));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -78,25 +80,34 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
         }
 
         /** @return these rules with another number of price band confirmations */
         public Rules bandConfirmations(int confirmations) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
+        }
+
+        /** A rule files may leave out (added later): its documented default when absent. */
+        private static double optional(Map<?, ?> m, String key, double absent) {
+            return m.containsKey(key) ? num(m, key) : absent;
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -355,7 +366,7 @@ public final class IndependentReference {
 
     private boolean close(double price, long at, PriceTick t) {
         double minutes = (t.timestamp() - at) / 60_000.0;
-        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(16, Math.max(1, Math.sqrt(minutes))));
+        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(rules.bandMaxWidening(), Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
 
@@ -593,12 +604,13 @@ public final class IndependentReference {
                 if ("SOFT_DERISK".equals(deRisk) && "NORMAL".equals(o.deRiskAt)) {
                     size = floor6(size / 2);   // soft de-risk entered after the approval: half size
                 }
-                // a gap: the loss at the stop from the fill, costs included, more than 10 % above the approved one
-                // (from the signal's close) takes the size down to the approved loss
+                // a gap: the loss at the stop from the fill, costs included, more than entry-gap-tolerance-pct (10 %
+                // when the file has none) above the approved one (from the signal's close) takes the size down to the
+                // approved loss
                 double perSide = (rules.slippageBps + rules.feeBps) / 10_000;
                 double approved = Math.abs(o.reference - o.stop) + (o.reference + o.stop) * perSide;
                 double atFill = Math.abs(roundPrice(price) - o.stop) + roundPrice(price) * rules.feeBps / 10_000 + o.stop * perSide;
-                if (atFill > approved * 1.10) {
+                if (atFill > approved * (1 + rules.gapTolerancePct / 100)) {
                     size = floor6(size * approved / atFill);
                 }
                 if (!(size > 0)) {
