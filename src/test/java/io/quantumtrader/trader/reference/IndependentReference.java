@@ -207,6 +207,8 @@ public final class IndependentReference {
     public int killSwitches;
     /** The times of the ticks that activated the kill switch, epoch ms. */
     public final List<Long> killSwitchTimes = new ArrayList<>();
+    /** The ids of the entry orders cancelled when the kill switch tripped, in the order cancelled. */
+    public final List<String> cancelledAtTrip = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -691,6 +693,13 @@ public final class IndependentReference {
             kill = true;
             killSwitches++;
             killSwitchTimes.add(t.timestamp());
+            // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
+            for (Order o : new ArrayList<>(orders.values())) {
+                if (o.entry) {
+                    orders.remove(o.id);
+                    cancelledAtTrip.add(o.id);
+                }
+            }
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
