@@ -52,7 +52,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
     static final String HALVED = "entry_halved_soft_derisk";
-    /** The count's reason for an entry re-sized to its approved loss at the stop ({@link EntryAtFill#GAP_TOLERANCE}). */
+    /** The count's reason for an entry re-sized to its approved loss at the stop ({@link io.quantumtrader.trader.risk.RiskRules#entryGapTolerancePct()}). */
     static final String RESIZED = "entry_resized_gap";
 
     @Override

@@ -6,6 +6,7 @@ import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
 import io.quantumtrader.trader.execution.VenueOutput;
@@ -29,6 +30,13 @@ import java.util.List;
  * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
  * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
  * ({@link DeRisk}, on the drawdown of marked equity from the peak of realized equity, with hysteresis).
+ *
+ * <p>When it trips the kill switch it cancels every pending entry order at once, of every symbol (DESIGN §6: "kill
+ * switch → execution cancels pending orders"; {@link PositionOutput#cancelled}, {@code trades.order.rejected}, audited
+ * {@code ORDER_CANCELLED}): until 2026-12-07 an entry was cancelled only at its symbol's next print, by the venue
+ * ({@link io.quantumtrader.trader.risk.EntryAtFill}), and meanwhile it still counted toward the exposure and the open
+ * positions, and held its symbol ("an entry order in X is pending"), also after an operator's reset. Pending exit
+ * orders stay: they close positions.
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
@@ -36,6 +44,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
     private KeyValueStore<String, Position> positions;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
+    private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
 
     PositionStateProcessor(RiskRules rules) {
         this.rules = rules;
@@ -47,6 +56,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         positions = c.getStateStore("positions");
         accounts = c.getStateStore("account");
         regimes = c.getStateStore("regimes");
+        orders = c.getStateStore("orders");
     }
 
     @Override
@@ -55,6 +65,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         List<PositionOpened> opened = new ArrayList<>();
         List<PositionClosed> closed = new ArrayList<>();
         KillSwitch kill = null;
+        List<OrderRejected> cancelled = new ArrayList<>();
         for (OrderFilled f : r.value().fills()) {
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                 Position held = positions.get(f.symbol());
@@ -114,6 +125,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             a = a.killed();
             kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% of marked equity >= %.1f%% limit",
                     a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
+            cancelled = cancelPendingEntries(kill);
         }
         int chaotic = RegimeStore.chaoticSymbols(regimes);
         DeRiskState state = DeRisk.of(rules, a.deRisk(), a.drawdownPct(), chaotic);
@@ -130,6 +142,24 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }
-        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk, open)));
+        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk, open, cancelled)));
+    }
+
+    /**
+     * Deletes every pending entry order (in order id order, as the venue reads them), whatever its symbol.
+     *
+     * @param kill the activation that cancels them
+     * @return their cancellations, at the activation's time, naming it
+     */
+    private List<OrderRejected> cancelPendingEntries(KillSwitch kill) {
+        List<OrderRejected> out = new ArrayList<>();
+        for (io.quantumtrader.trader.execution.PendingOrder o : new java.util.TreeMap<>(orders.all()).values()) {
+            if (o.purpose() == OrderFilled.Purpose.ENTRY) {
+                orders.delete(o.orderId());
+                out.add(new OrderRejected(o.orderId(), o.requestId(), o.symbol(), o.direction(), o.size(),
+                        "cancelled: the kill switch tripped (" + kill.reason() + ")", kill.activatedAt()));
+            }
+        }
+        return out;
     }
 }

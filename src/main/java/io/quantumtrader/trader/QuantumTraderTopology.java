@@ -246,11 +246,15 @@ public final class QuantumTraderTopology {
         EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(paperVenue, risk),
                 Named.as("paper-venue"), "orders", "account", "positions");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
-        EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations =
+        EventStream<String, io.quantumtrader.trader.events.OrderRejected> venueCancellations =
                 venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));
-        cancellations.to(REJECTED, Named.as("rejected-sink"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
-                Named.as("position-state"), "positions", "account", "regimes");
+                Named.as("position-state"), "positions", "account", "regimes", "orders");
+        // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips
+        EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations = venueCancellations
+                .merge(positions.flatMapValues(PositionOutput::cancelled, Named.as("kill-switch-cancellations")),
+                        Named.as("rejections-all"));
+        cancellations.to(REJECTED, Named.as("rejected-sink"));
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
         positions.flatMapValues(PositionOutput::closed, Named.as("closed")).to(CLOSED, Named.as("closed-sink"));
         positions.flatMapValues(PositionOutput::updates, Named.as("marks")).to(UPDATES, Named.as("updates-sink"));

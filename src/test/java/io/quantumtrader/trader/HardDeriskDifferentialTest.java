@@ -35,7 +35,7 @@ class HardDeriskDifferentialTest {
         List<PriceTick> ticks = TradingFixtures.realTicks(3_000);
         RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 50.0, 20, true).withDerisk(0, 4.0, false);
         IndependentReference.Rules referenceRules = new IndependentReference.Rules(100_000, 1.0, 50, 50, 3, 50, 20, true, true,
-                0, 4.0, false, 0.5, 5, 10, 10, 1, 300);
+                0, 4.0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
         String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "reduce");
         IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
 

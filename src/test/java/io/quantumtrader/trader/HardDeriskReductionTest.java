@@ -50,7 +50,7 @@ class HardDeriskReductionTest {
             b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
             b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
             b.stream("venue", VenueOutput.class)
-                    .process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes")
+                    .process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes", "orders")
                     .flatMapValues(PositionOutput::closed, Named.as("closed")).to("closed");
             b.stream("at-tick", OpenPosition.AtTick.class)
                     .process(() -> new ExitBrainProcessor(ExitBrain.defaults(), RULES), Named.as("exit-brain"),

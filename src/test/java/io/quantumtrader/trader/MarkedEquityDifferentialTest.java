@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rule before marked equity) makes other fills and trades on these ticks. Until 2026-12-06 it also tripped the kill
  * switch later (marks tripped it before the closes) and reached HARD_DERISK later; since an add's budget counts the open
  * position's risk and entries are judged again at their fills, both activations and both de-risk changes come at closes
- * here, the same in both (MarkedEquityTest shows marks tripping the kill switch in the driver). {@link DifferentialTest}'s
+ * here, the same in both (MarkedEquityTest shows marks tripping the kill switch in the driver, MarkedEquityOnRedisTest
+ * on Redis with hand-made ticks). {@link DifferentialTest}'s
  * rules (a 5 % limit) cross every threshold at a close, where marked and realized equity agree (found in review,
  * 2026-12-06).
  */

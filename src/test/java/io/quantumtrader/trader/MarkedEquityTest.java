@@ -53,7 +53,7 @@ class MarkedEquityTest {
             b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
             b.addStateStore(StoreSpec.keyValueStore("kill-switch-resets", KillSwitch.class));
             var positions = b.stream("venue", VenueOutput.class)
-                    .process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes");
+                    .process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders");
             positions.flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()), Named.as("kills"))
                     .to("kill-switch");
             positions.flatMapValues(o -> o.deRisk() == null ? List.<DeRiskUpdate>of() : List.of(o.deRisk()), Named.as("derisk"))

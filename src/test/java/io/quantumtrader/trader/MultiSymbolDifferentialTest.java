@@ -82,9 +82,46 @@ class MultiSymbolDifferentialTest {
         assertThat(reference.deRiskChanges).contains("NORMAL -> HARD_DERISK");
     }
 
-    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules,
-                                     StreamCatalog catalog) {
-        String ns = "stocks-" + System.nanoTime();
+    /**
+     * The two optional rules set away from their defaults — an entry re-sized only when its loss at the stop from its
+     * fill is more than 35 % above the approved one ({@code entry-gap-tolerance-pct: 35}; on these monthly bars
+     * entries fill at 1.13x, 1.20x, 1.32x… the approved loss), and a band that widens at most 4 times (1.46x at
+     * 10 %, so the larger monthly moves are held and, a month later, refused unconfirmed) — are read by both
+     * implementations alike: the same fills, refusals and closes; and they matter (the reference with the defaults
+     * trades otherwise). Until 2026-12-07 both were constants.
+     */
+    @Test
+    void theOptionalRulesSetOtherwiseBothImplementationsAgree() throws Exception {
+        String yaml = Files.readString(DifferentialTest.RULES_FILE)
+                .replaceAll("(?m)^entry-gap-tolerance-pct:.*$", "entry-gap-tolerance-pct: 35")
+                .replaceAll("(?m)^price-band-max-widening:.*$", "price-band-max-widening: 4");
+        Path file = Files.createTempFile("optional-rules", ".yaml");
+        Files.writeString(file, yaml);
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(file)) {
+            rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
+        }
+        assertThat(rules.entryGapTolerancePct()).isEqualTo(35);
+        assertThat(rules.priceBandMaxWidening()).isEqualTo(4);
+        IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(file).resetDaily(true);
+        String ns = "stocks-optional-" + System.nanoTime();
+        IndependentReference reference = runSame(stocks(), rules, referenceRules, TradingFixtures.catalog(4), ns);
+        assertThat(reference.unconfirmedTicks).as("monthly moves beyond 1.46x held, refused unconfirmed").isNotEmpty();
+        assertThat(TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, io.quantumtrader.trader.events.RefusedTick.class))
+                .extracting(io.quantumtrader.trader.events.RefusedTick::tick)
+                .containsExactlyInAnyOrderElementsOf(reference.unconfirmedTicks);
+
+        IndependentReference defaults = new IndependentReference(
+                IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE).resetDaily(true), Duration.ofDays(1).toMillis());
+        stocks().forEach(defaults::onTick);
+        defaults.end();
+        assertThat(defaults.unconfirmedTicks).isEmpty();
+        assertThat(defaults.fills).isNotEqualTo(reference.fills);
+    }
+
+    /** Runs both implementations and asserts they agree ({@link DifferentialTest#assertSameResults}); @return the reference */
+    private IndependentReference runSame(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules,
+                                         StreamCatalog catalog, String ns) {
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(RegimeRules.defaults(), rules, Duration.ofDays(1)),
                 StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
             runtime.start();
@@ -96,6 +133,13 @@ class MultiSymbolDifferentialTest {
         reference.end();
 
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
+        return reference;
+    }
+
+    private IndependentReference run(List<PriceTick> ticks, RiskRules rules, IndependentReference.Rules referenceRules,
+                                     StreamCatalog catalog) {
+        String ns = "stocks-" + System.nanoTime();
+        IndependentReference reference = runSame(ticks, rules, referenceRules, catalog, ns);
         long entries = reference.fills.stream().filter(f -> f.purpose() == io.quantumtrader.trader.events.OrderFilled.Purpose.ENTRY).count();
         long positions = reference.closed.stream().filter(c -> !c.partial()).count() + reference.openPositions().size();
         assertThat(entries).as("entry fills: some were adds to an open position, merged into it (positions opened = closed + open)")

@@ -72,6 +72,43 @@ class PriceBandDifferentialTest {
         assertThat(metered).isEqualTo(java.util.Map.of("price_band", 0.0, "price_band_unconfirmed", 0.0));
     }
 
+    /**
+     * Daily prints with two confirmations: a genuine move beyond the band's ceiling (100 to 500, more than 4.6x),
+     * whose prints come a day apart, longer than the hold, so each is refused unconfirmed until two later prints
+     * within the band of the first one refused confirm the level (the third at the new level is accepted), then a fat
+     * finger refused unconfirmed and a print back at the level accepted: the pipeline on Redis and the reference
+     * refuse the same prints. Until 2026-12-07 both refused every print after the move, for good.
+     */
+    @Test
+    void dailyPrintsAfterAMoveBeyondTheCeilingWithTwoConfirmationsAsTheReference() throws Exception {
+        long t0 = TradingFixtures.realTicks(1).get(0).timestamp();
+        double[] prices = {100, 101, 102, 500, 505, 510, 515, 10_000, 516, 517};
+        List<PriceTick> ticks = new ArrayList<>();
+        for (int d = 0; d < prices.length; d++) {
+            ticks.add(new PriceTick("BTC-USD", prices[d], 1, t0 + d * 86_400_000L));
+        }
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(DifferentialTest.RULES_FILE)) {
+            rules = RiskRules.load(in).withKillSwitchResetsDaily(true);
+        }
+        rules = rules.withPriceBand(rules.priceBandPct(), 2);
+        IndependentReference.Rules referenceRules = IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE)
+                .resetDaily(true).bandConfirmations(2);
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band-daily");
+        IndependentReference reference = TradingFixtures.ran(new IndependentReference(referenceRules), ticks);
+
+        List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+        assertThat(refused).extracting(RefusedTick::reason).containsOnly("price_band_unconfirmed");
+        assertThat(refused).extracting(r -> r.tick().price()).as("500 and 505 at the new level, then the fat finger")
+                .containsExactly(500.0, 505.0, 10_000.0);
+        assertThat(refused).extracting(RefusedTick::tick).isEqualTo(reference.unconfirmedTicks);
+        assertThat(reference.refusedTicks).isEmpty();
+        assertThat(TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class))
+                .extracting(io.quantumtrader.trader.events.Candle::close).as("the accepted prints' candles (the last one's window still open)")
+                .containsExactly(100.0, 101.0, 102.0, 510.0, 515.0, 516.0);
+        DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
+    }
+
     @Test
     void thePipelineRefusesTheSamePrintsAsTheReferenceAndTradesTheSame() throws Exception {
         List<PriceTick> ticks = withBadPrints();
@@ -98,7 +135,8 @@ class PriceBandDifferentialTest {
                 referenceRules.riskPct(), referenceRules.dailyLossPct(), referenceRules.maxDrawdownPct(), referenceRules.maxOpen(),
                 referenceRules.capPct(), referenceRules.minEdge(), true, referenceRules.allowAdds(), referenceRules.softDrawdownPct(),
                 referenceRules.hardDrawdownPct(), referenceRules.softOnSpike(), referenceRules.hysteresisPct(),
-                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds()));
+                referenceRules.slippageBps(), referenceRules.feeBps(), 0, 1, referenceRules.bandHoldSeconds(),
+                referenceRules.bandMaxWidening(), referenceRules.gapTolerancePct()));
         ticks.forEach(noBand::onTick);
         noBand.end();
         assertThat(noBand.refusedTicks).isEmpty();

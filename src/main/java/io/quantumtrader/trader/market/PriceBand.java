@@ -39,27 +39,34 @@ import java.util.Locale;
  * <p>The band is {@link #pct} percent of price, in log terms so that it is symmetric ({@code 10 %}: from
  * {@code ref / 1.1} to {@code ref × 1.1}; a print at 10 USD instead of 1,000 is as far down as 100,000 is up), for a
  * print within a minute of the reference; for a print later than that it widens with the square root of the minutes
- * since the reference print, as a random walk's moves do (an hour: ×7.7), up to {@link #MAX_WIDENING} times
- * (reached after 256 minutes; at 10 %: from {@code ref / 4.6} to {@code ref × 4.6}). Without the widening, bars a month
+ * since the reference print, as a random walk's moves do (an hour: ×7.7), up to {@link #maxWidening} times (by default
+ * 16, reached after 256 minutes; at 10 %: from {@code ref / 4.6} to {@code ref × 4.6}). Without the widening, bars a month
  * apart (monthly closes) would be refused for every real move of 10 % in a month; without its ceiling the band was
  * effectively off after a quiet period (found in review, 2026-12-06: after a weekend's 65.5 hours a print 394× the
  * reference was accepted at once, ×10<sup>8</sup> for monthly bars), exactly when erroneous opening prints happen.
  *
  * <p>What it costs: a held print reaches the stages with the next print (a genuine gap is seen one print later); a
- * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the symbol's next print,
- * outside the reference's band but within the band of that refused level (and later than it), is accepted as the new
- * level (with {@link #confirmations} 1, the default; with more it is held in turn). Without that, once the ceiling
- * ({@link #MAX_WIDENING}) stopped the band's widening, a symbol whose prints come more than {@code holdMs} apart (daily
- * or monthly bars, a thin market, a halt reopening far away) refused every print after a move beyond the ceiling, for
- * good, and its positions kept a stale mark (found in review of the ceiling, 2026-12-06).
+ * genuine gap whose next print comes later than {@code holdMs} is refused unconfirmed, and the band remembers the
+ * level refused ({@link State#unconfirmed}) with the prints refused unconfirmed since within its band, each later than
+ * the one before ({@link State#agreeing}: its confirmations so far); a print outside the reference's band that agrees
+ * with the level the same way and makes {@link #confirmations} of them is accepted as the new level (with 1, the
+ * default, the first such print; with N the N-th: on prints further apart than the hold N − 1 more prints are refused
+ * unconfirmed first). Without that, once the ceiling ({@link #maxWidening}) stopped the band's widening, a symbol
+ * whose prints come more than {@code holdMs} apart (daily or monthly bars, a thin market, a halt reopening far away)
+ * refused every print after a move beyond the ceiling, for good, and its positions kept a stale mark (found in review
+ * of the ceiling, 2026-12-06; with more than one confirmation until 2026-12-07). A held print that disagrees with the
+ * level starts a new level when it is refused unconfirmed, its count from 0.
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
  *                      accepted, no state kept)
  * @param confirmations prints within the band of a held print, outside the reference's, at a later trade time than
  *                      it, that accept it (&ge; 1)
  * @param holdMs        how long a held print waits for the prints that decide it, ms of trade time (&gt; 0)
+ * @param maxWidening   the most the band widens with the time since the reference print, times {@code pct} in log
+ *                      terms (&ge; 1: 1 = no widening; default {@link #DEFAULT_MAX_WIDENING}, from the risk rules'
+ *                      {@code price-band-max-widening})
  */
-public record PriceBand(double pct, int confirmations, long holdMs) {
+public record PriceBand(double pct, int confirmations, long holdMs, double maxWidening) {
 
     /** The reason of a refusal by the next print ({@link RefusedTick#reason()}). */
     public static final String REASON = "price_band";
@@ -76,15 +83,16 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
     /** The band is {@link #pct} for a print at most this long after the reference print, ms. */
     public static final long BASE_INTERVAL_MS = 60_000;
     /**
-     * The most the band widens with the time since the reference print: 16 times {@link #pct} in log terms, reached
-     * 16² = 256 minutes after it. At the default 10 %: a print up to 4.6× (or 1/4.6 of) the reference is accepted at
+     * The default {@link #maxWidening} (the rule {@code price-band-max-widening}, optional): the most the band widens
+     * with the time since the reference print, 16 times {@link #pct} in log terms, reached 16² = 256 minutes after it. At the default 10 %: a print up to 4.6× (or 1/4.6 of) the reference is accepted at
      * once after any quiet period (a weekend, a halt, a month between bars); 10× and 100× are held. The largest real
      * move between two monthly closes of vega-datasets' stocks (2000–2010), AAPL 30.47 → 12.88 in September 2000
      * (−58 %), needs 9.0 times; the Bitstamp trades' longest pause, 21 minutes, widens the band 4.6 times. A genuine
      * move beyond it is held and confirmed by the next print, one print later; when that print comes after the hold,
-     * the held print is refused unconfirmed and the next one, within its band, is accepted as the new level.
+     * the held print is refused unconfirmed and the next one, within its band, confirms it as the new level (with
+     * {@link #confirmations} 1; with N, the N-th such print, each refused unconfirmed before).
      */
-    public static final double MAX_WIDENING = 16;
+    public static final double DEFAULT_MAX_WIDENING = 16;
 
     public PriceBand {
         if (!(pct >= 0) || Double.isInfinite(pct)) {
@@ -96,6 +104,14 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
         if (holdMs <= 0) {
             throw new IllegalArgumentException("price band hold must be a positive time, was " + holdMs + " ms");
         }
+        if (!(maxWidening >= 1) || Double.isInfinite(maxWidening)) {
+            throw new IllegalArgumentException("price band max widening must be a finite factor >= 1, was " + maxWidening);
+        }
+    }
+
+    /** @return the band of {@code pct} percent, {@code confirmations}, the hold {@code holdMs} and the default widening ceiling */
+    public PriceBand(double pct, int confirmations, long holdMs) {
+        this(pct, confirmations, holdMs, DEFAULT_MAX_WIDENING);
     }
 
     /** @return the band of {@code pct} percent, {@code confirmations}, and the default hold ({@link #DEFAULT_HOLD_MS}) */
@@ -119,18 +135,29 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
      * @param reference   the last accepted price
      * @param referenceAt its trade time, epoch ms
      * @param held        the suspect prints held, in order (empty: none)
-     * @param unconfirmed the first print of the last level refused unconfirmed since the reference, or null: a later
-     *                    print within its band accepts the move ({@link #decide}); null in a state stored before
+     * @param unconfirmed the first print of the last level refused unconfirmed since the reference, or null: later
+     *                    prints within its band confirm the move ({@link #decide}); null in a state stored before
      *                    2026-12-06
+     * @param agreeing    the prints refused unconfirmed since {@code unconfirmed}, within its band, each at a later
+     *                    trade time than the one before (and than {@code unconfirmed}): the level's confirmations so far
+     *                    (fewer than {@link #confirmations}); empty when none or when {@code unconfirmed} is null
+     *                    (absent, so empty, in a state stored before 2026-12-06)
      */
-    public record State(double reference, long referenceAt, List<PriceTick> held, PriceTick unconfirmed) {
+    public record State(double reference, long referenceAt, List<PriceTick> held, PriceTick unconfirmed,
+                        List<PriceTick> agreeing) {
         public State {
             held = List.copyOf(held);
+            agreeing = agreeing == null ? List.of() : List.copyOf(agreeing);
         }
 
         /** A state with no level refused unconfirmed. */
         public State(double reference, long referenceAt, List<PriceTick> held) {
-            this(reference, referenceAt, held, null);
+            this(reference, referenceAt, held, null, List.of());
+        }
+
+        /** @return this state holding {@code held} instead, the level refused unconfirmed kept */
+        State holding(List<PriceTick> prints) {
+            return new State(reference, referenceAt, prints, unconfirmed, agreeing);
         }
     }
 
@@ -148,11 +175,11 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
     /**
      * @param ms how long after the reference print a print came, ms
      * @return the band for it, as the largest {@code |ln(price / reference)|} accepted: {@code ln(1 + pct / 100)} times
-     *         the square root of the minutes since the reference, at least 1 and at most {@link #MAX_WIDENING}
+     *         the square root of the minutes since the reference, at least 1 and at most {@link #maxWidening}
      */
     public double logBand(long ms) {
         double base = Math.log1p(pct / 100);
-        return ms <= BASE_INTERVAL_MS ? base : base * Math.min(MAX_WIDENING, Math.sqrt((double) ms / BASE_INTERVAL_MS));
+        return ms <= BASE_INTERVAL_MS ? base : base * Math.min(maxWidening, Math.sqrt((double) ms / BASE_INTERVAL_MS));
     }
 
     /** @return whether {@code tick} is within the band of {@code price}, traded at {@code at} */
@@ -195,7 +222,7 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             return new Step(state, List.of(), List.of());
         }
         long deadline = deadline(state);
-        return new Step(new State(state.reference(), state.referenceAt(), List.of(), state.held().get(0)), List.of(),
+        return new Step(afterRefusedUnconfirmed(state), List.of(),
                 refuse(state, REASON_UNCONFIRMED, deadline, "no print confirmed or refused it within "
                         + (holdMs % 1000 == 0 ? holdMs / 1000 + " s" : holdMs + " ms") + " (price-band-hold-seconds)"));
     }
@@ -205,18 +232,44 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
         return state.held().get(0).timestamp() + holdMs;
     }
 
+    /**
+     * The state once its held prints are refused unconfirmed: nothing held, and the level refused unconfirmed updated.
+     * A held print within the band of the level already refused unconfirmed, later than that level's last print, is
+     * one more confirmation of it ({@link State#agreeing}); else the first held print starts a new level, and the held
+     * prints after it that agree with it (each later than the last) are its confirmations.
+     */
+    private State afterRefusedUnconfirmed(State state) {
+        PriceTick level = state.unconfirmed();
+        List<PriceTick> agreeing = new ArrayList<>(state.agreeing());
+        List<PriceTick> held = state.held();
+        for (int i = 0; i < held.size(); i++) {
+            PriceTick t = held.get(i);
+            if (level != null && agrees(level, agreeing, t)) {
+                agreeing.add(t);
+            } else if (i == 0) {
+                level = t;
+                agreeing.clear();
+            }
+        }
+        return new State(state.reference(), state.referenceAt(), List.of(), level, agreeing);
+    }
+
+    /** @return whether {@code t} is within the band of {@code level} and later than its last print */
+    private boolean agrees(PriceTick level, List<PriceTick> agreeing, PriceTick t) {
+        long last = agreeing.isEmpty() ? level.timestamp() : agreeing.get(agreeing.size() - 1).timestamp();
+        return t.timestamp() > last && within(level.price(), level.timestamp(), t);
+    }
+
     private Step decide(State state, PriceTick tick) {
         if (state.held().isEmpty()) {
             if (within(state.reference(), state.referenceAt(), tick)) {
                 return accept(tick, List.of(tick), List.of());
             }
             PriceTick level = state.unconfirmed();
-            if (confirmations == 1 && level != null && tick.timestamp() > level.timestamp()
-                    && within(level.price(), level.timestamp(), tick)) {
-                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmation came too late
+            if (level != null && agrees(level, state.agreeing(), tick) && state.agreeing().size() + 1 >= confirmations) {
+                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmations came too late
             }
-            return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()),
-                    List.of(), List.of());
+            return new Step(state.holding(List.of(tick)), List.of(), List.of());
         }
         if (within(state.reference(), state.referenceAt(), tick)) {
             return accept(tick, List.of(tick), refuse(state, REASON, tick.timestamp(), "the next print "
@@ -229,9 +282,9 @@ public record PriceBand(double pct, int confirmations, long holdMs) {
             long confirming = held.stream().filter(t -> t.timestamp() > suspect.timestamp()).count();
             return confirming >= confirmations
                     ? accept(tick, held, List.of())
-                    : new Step(new State(state.reference(), state.referenceAt(), held, state.unconfirmed()), List.of(), List.of());
+                    : new Step(state.holding(held), List.of(), List.of());
         }
-        return new Step(new State(state.reference(), state.referenceAt(), List.of(tick), state.unconfirmed()), List.of(),
+        return new Step(state.holding(List.of(tick)), List.of(),
                 refuse(state, REASON, tick.timestamp(), "the next print " + price(tick.price())
                         + " is outside its band and the reference's"));
     }

@@ -10,11 +10,13 @@ import java.util.List;
 /**
  * What position state did on one tick: positions opened, marked and closed, a kill switch activation,
  * a change of the de-risk state ({@code null} when none), the tick's symbol's position after the fills ({@code held},
- * {@code null} when flat).
+ * {@code null} when flat), and the pending entry orders the kill switch's activation cancelled ({@code cancelled}, of
+ * any symbol; empty unless {@code killSwitch} is set).
  */
 public record PositionOutput(PriceTick tick, List<PositionOpened> opened, List<PositionClosed> closed,
                              List<io.quantumtrader.trader.events.PositionUpdate> updates,
-                             KillSwitch killSwitch, io.quantumtrader.trader.events.DeRiskUpdate deRisk, Position held) {
+                             KillSwitch killSwitch, io.quantumtrader.trader.events.DeRiskUpdate deRisk, Position held,
+                             List<io.quantumtrader.trader.events.OrderRejected> cancelled) {
 
     /** @return the tick's symbol's entry for the {@code open-positions} table after this tick's fills */
     public OpenPosition table() {

@@ -15,14 +15,16 @@ import io.quantumtrader.trader.execution.PendingOrder;
  *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK);</li>
  *   <li>the kill switch tripped after the entry was placed (the account's activations grew), even if reset since: the
  *       pending entries of a tripped account are cancelled (DESIGN §6: "kill switch → execution cancels pending
- *       orders");</li>
+ *       orders"; since 2026-12-07 position state cancels them at the trip itself, so this is the backstop for an
+ *       order that escaped it, such as one stored by the release before);</li>
  *   <li>the daily loss and drawdown limits the kernel applies ({@link RiskRules#dailyLossLimitPct()},
  *       {@link RiskRules#maxDrawdownPct()}, on marked equity);</li>
  *   <li>the fill price at or beyond the order's stop (stopped out on the tick that opened it) or at or beyond its
  *       target (the gap took the whole edge);</li>
  *   <li>half the size when the account entered SOFT_DERISK after the approval (DESIGN §7: new entries at half size);</li>
- *   <li>re-sized when the loss at the stop from the fill price, costs included, is more than {@link #GAP_TOLERANCE}
- *       above the loss the kernel approved from the signal's price: to the approved loss, so the trade risks what the
+ *   <li>re-sized when the loss at the stop from the fill price, costs included, is more than
+ *       {@link RiskRules#entryGapTolerancePct()} (default {@value #DEFAULT_GAP_TOLERANCE_PCT} %) above the loss the
+ *       kernel approved from the signal's price: to the approved loss, so the trade risks what the
  *       kernel allowed, with no more notional than approved ({@link #judge}).</li>
  * </ol>
  * Each of 1–4 cancels the entry (an {@code OrderRejected} naming why); 5 and 6 change the fill's size (counted by the
@@ -31,12 +33,13 @@ import io.quantumtrader.trader.execution.PendingOrder;
 public final class EntryAtFill {
 
     /**
-     * How far (a fraction: 0.10 = 10 %) the loss at the stop from the fill price may exceed the loss the kernel approved
-     * before the entry is re-sized. The kernel's costs already cover the entry's slippage, so a fill at the signal's
+     * The default of the rule {@code entry-gap-tolerance-pct} ({@link RiskRules#entryGapTolerancePct()}, optional): how
+     * far, percent, the loss at the stop from the fill price may exceed the loss the kernel approved before the entry is
+     * re-sized. The kernel's costs already cover the entry's slippage, so a fill at the signal's
      * price is at 1.0x; on the bundled Bitstamp minute trades (the README replay, measured 2026-12-06) three of 26
      * entries went beyond it, to 1.34x, 1.49x and 1.60x the approved loss, the others were at 0.27–1.03x.
      */
-    public static final double GAP_TOLERANCE = 0.10;
+    public static final double DEFAULT_GAP_TOLERANCE_PCT = 10;
 
     private EntryAtFill() {
     }
@@ -48,7 +51,7 @@ public final class EntryAtFill {
      * @param size      the size it fills at (units of the instrument): the order's, halved ({@link #halved}) and/or
      *                  re-sized ({@link #resized}); 0 when cancelled
      * @param halved    true when halved because the account entered SOFT_DERISK after the approval
-     * @param resized   true when re-sized to the approved loss at the stop ({@link #GAP_TOLERANCE})
+     * @param resized   true when re-sized to the approved loss at the stop ({@link RiskRules#entryGapTolerancePct()})
      */
     public record Verdict(String cancelled, double size, boolean halved, boolean resized) {
 
@@ -62,7 +65,7 @@ public final class EntryAtFill {
      * @param fillPrice    the price it would fill at (the print, slipped against the trader), USD
      * @param account      the account as of the print's day
      * @param positionOpen whether its symbol has an open position (the entry is an add)
-     * @param rules        the risk rules
+     * @param rules        the risk rules (daily loss and drawdown limits, the entry gap tolerance)
      * @param slippageBps  the venue's slippage, basis points of price
      * @param feeBps       the venue's fee, basis points of notional
      * @return the verdict. Re-sizing from {@code size} to {@code size x approved / atFill} (loss per unit at the stop,
@@ -109,7 +112,7 @@ public final class EntryAtFill {
         if (o.referencePrice() > 0) {
             double approved = approvedLossPerUnit(o.referencePrice(), o.stopLoss(), slippageBps, feeBps);
             double atFill = lossPerUnitAtFill(fillPrice, o.stopLoss(), slippageBps, feeBps);
-            if (atFill > approved * (1 + GAP_TOLERANCE)) {
+            if (atFill > approved * (1 + rules.entryGapTolerancePct() / 100)) {
                 size = RiskKernel.round6(size * approved / atFill);
                 resized = true;
             }

@@ -7,7 +7,7 @@ import java.io.InputStream;
 
 /**
  * The risk kernel's rules (percentages are percent, not fractions), read from YAML ({@code risk-rules.yaml},
- * kebab- or snake-case keys), every rule given ({@link #load}); {@link #defaults()} are the seed's.
+ * kebab-case keys), every rule given but the {@link #OPTIONAL} ones ({@link #load}); {@link #defaults()} are the seed's.
  *
  * @param startingEquityUsd   paper account equity at start, USD (&gt; 0)
  * @param riskPerTradePct     loss at the stop a trade may risk, percent of equity (seed catalog: 1 %; &gt; 0, &le; 100)
@@ -35,21 +35,33 @@ import java.io.InputStream;
  *                            {@link DeRisk})
  * @param priceBandPct        the price band against erroneous ("fat-finger") prints, percent: a tick further than this
  *                            from its symbol's last accepted price (within a minute of it; the band widens with the
- *                            square root of the minutes since, up to 16 times: {@link
- *                            io.quantumtrader.trader.market.PriceBand#MAX_WIDENING}) is held as suspect until the next print(s) confirm it,
+ *                            square root of the minutes since, up to {@code priceBandMaxWidening} times, 16 by
+ *                            default) is held as suspect until the next print(s) confirm it,
  *                            refused ({@code market.tick.refused}, reason {@code price_band}) otherwise
  *                            ({@link io.quantumtrader.trader.market.PriceBand}; default 10; 0: off)
  * @param priceBandConfirmations how many following prints of the symbol within the band of a suspect print, at a later
- *                            trade time than it, accept it as the new level (default 1, at least 1)
+ *                            trade time than it, accept it as the new level (default 1, at least 1); on prints further
+ *                            apart than the hold, the prints within the band of a level refused unconfirmed, each later
+ *                            than the one before, the N-th accepted ({@link io.quantumtrader.trader.market.PriceBand})
  * @param priceBandHoldSeconds how long a suspect print waits for the prints that decide it, seconds of trade time; then
  *                            it is refused ({@code market.tick.refused}, reason {@code price_band_unconfirmed})
  *                            (default 300, at least 1; {@link io.quantumtrader.trader.market.PriceBand#DEFAULT_HOLD_MS})
+ * @param priceBandMaxWidening the most the price band widens with the time since the reference print, times
+ *                            {@code priceBandPct} in log terms (optional key {@code price-band-max-widening}, default
+ *                            16: {@link io.quantumtrader.trader.market.PriceBand#DEFAULT_MAX_WIDENING}; at least 1: no
+ *                            widening; at most 100)
+ * @param entryGapTolerancePct how far the loss at the stop from a pending entry's fill price may exceed the loss the
+ *                            kernel approved from the signal's price before the entry is re-sized to the approved loss,
+ *                            percent of that loss (optional key {@code entry-gap-tolerance-pct}, default 10:
+ *                            {@link EntryAtFill#DEFAULT_GAP_TOLERANCE_PCT}; 0: re-size every fill beyond the approved
+ *                            loss; at most 100)
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
-                        int priceBandConfirmations, long priceBandHoldSeconds) {
+                        int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
+                        double entryGapTolerancePct) {
 
     /**
      * Checks every rule's range (found in review, 2026-12-06: only the price band's were checked, so {@code .inf},
@@ -82,7 +94,19 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 "0 (off) or a finite percent > 0", priceBandPct);
         check(priceBandConfirmations >= 1, "price-band-confirmations", "at least 1", priceBandConfirmations);
         check(priceBandHoldSeconds >= 1, "price-band-hold-seconds", "at least 1", priceBandHoldSeconds);
+        check(priceBandMaxWidening >= 1 && priceBandMaxWidening <= 100, "price-band-max-widening",
+                "at least 1 (no widening) and at most 100 times the band", priceBandMaxWidening);
+        check(entryGapTolerancePct >= 0 && entryGapTolerancePct <= 100, "entry-gap-tolerance-pct",
+                "a percent >= 0 (re-size every fill beyond the approved loss) and <= 100", entryGapTolerancePct);
     }
+
+    /**
+     * The rules a file may leave out, with the value they then take: rules added after files were written (an
+     * existing file still loads, with the behaviour it had). Every other rule is required.
+     */
+    public static final java.util.Map<String, Number> OPTIONAL = java.util.Map.of(
+            "price-band-max-widening", io.quantumtrader.trader.market.PriceBand.DEFAULT_MAX_WIDENING,
+            "entry-gap-tolerance-pct", EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT);
 
     private static void check(boolean inRange, String rule, String range, Object value) {
         if (!inRange) {   // NaN fails every comparison, so it lands here too
@@ -94,11 +118,13 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
      * @return 100,000 USD, 1 % per trade, 5 % daily loss, 10 % drawdown, 3 positions, 130 % gross, edge 20, human
      *         reset, adds allowed, soft de-risk at 3 % drawdown or a volatility spike, hard de-risk at 8 % drawdown,
      *         each left 0.5 percentage points below its threshold, a 10 % price band confirmed by one print within
-     *         5 minutes
+     *         5 minutes and widening up to 16 times, entries re-sized at a fill risking more than 10 % above the
+     *         approved loss
      */
     public static RiskRules defaults() {
         return new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, true, 3.0, 8.0, true, 0.5, 10.0, 1,
-                io.quantumtrader.trader.market.PriceBand.DEFAULT_HOLD_MS / 1000);
+                io.quantumtrader.trader.market.PriceBand.DEFAULT_HOLD_MS / 1000,
+                io.quantumtrader.trader.market.PriceBand.DEFAULT_MAX_WIDENING, EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT);
     }
 
     /** @return the first eight rules as given, adds allowed and the de-risk rules of {@link #defaults()} */
@@ -108,28 +134,31 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, d.allowAdds, d.softDeriskDrawdownPct,
                 d.hardDeriskDrawdownPct, d.softDeriskOnVolatilitySpike, d.deriskHysteresisPct, d.priceBandPct, d.priceBandConfirmations,
-                d.priceBandHoldSeconds);
+                d.priceBandHoldSeconds, d.priceBandMaxWidening, d.entryGapTolerancePct);
     }
 
     /** @return these rules with the daily kill switch reset on or off */
     public RiskRules withKillSwitchResetsDaily(boolean reset) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
-                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
     public RiskRules withDerisk(double softDrawdownPct, double hardDrawdownPct, boolean onVolatilitySpike) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
-                onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
+                onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
     public RiskRules withDeriskHysteresis(double pct) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
-                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds);
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct);
     }
 
     /**
@@ -140,28 +169,64 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
     public RiskRules withPriceBand(double pct, int confirmations) {
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
-                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds);
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct);
+    }
+
+    /** @return these rules with the price band's widening ceiling, times the band (at least 1) */
+    public RiskRules withPriceBandMaxWidening(double times) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
+                priceBandHoldSeconds, times, entryGapTolerancePct);
+    }
+
+    /** @return these rules with the entry gap tolerance, percent of the approved loss at the stop */
+    public RiskRules withEntryGapTolerance(double pct) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
+                priceBandHoldSeconds, priceBandMaxWidening, pct);
     }
 
     /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */
     public io.quantumtrader.trader.market.PriceBand priceBand() {
-        return new io.quantumtrader.trader.market.PriceBand(priceBandPct, priceBandConfirmations, priceBandHoldSeconds * 1000);
+        return new io.quantumtrader.trader.market.PriceBand(priceBandPct, priceBandConfirmations, priceBandHoldSeconds * 1000,
+                priceBandMaxWidening);
     }
 
     /**
-     * @throws IllegalArgumentException on unreadable YAML, a rule missing (every rule must be given: a risk limit is
-     *                                  never silently 0), a key that is no rule (a typo), or a rule out of its range
+     * Reads the rules; a rule of {@link #OPTIONAL} left out takes its default.
+     *
+     * @throws IllegalArgumentException on unreadable YAML, a rule missing (every rule but the {@link #OPTIONAL} ones
+     *                                  must be given: a risk limit is never silently 0), a key that is no rule (a
+     *                                  typo), or a rule out of its range
      *                                  (a negative, infinite or NaN percent, a 0 limit that cannot be off), naming it
      *                                  and, for a range, the allowed one: {@code invalid risk rules: daily-loss-limit-pct
      *                                  must be a percent > 0 and <= 100 (…), was 0.0}
      */
     public static RiskRules load(InputStream yaml) {
         try {
-            return YAMLMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            YAMLMapper mapper = YAMLMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                     .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                     .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .build()
-                    .readValue(yaml, RiskRules.class);
+                    .build();
+            byte[] text = yaml.readAllBytes();
+            tools.jackson.databind.JsonNode rules;
+            try {
+                rules = mapper.readTree(text);
+            } catch (tools.jackson.core.JacksonException unreadable) {
+                // a value the YAML parser refuses (.inf, .nan, a broken line): reading it as the rules names the rule
+                return mapper.readValue(text, RiskRules.class);
+            }
+            if (rules instanceof tools.jackson.databind.node.ObjectNode given) {
+                OPTIONAL.forEach((rule, value) -> {
+                    if (!given.has(rule)) {
+                        given.put(rule, value.doubleValue());
+                    }
+                });
+            }
+            return mapper.treeToValue(rules, RiskRules.class);
         } catch (tools.jackson.core.JacksonException e) {
             if (e.getCause() instanceof IllegalArgumentException range) {   // a rule out of its range (the constructor)
                 throw new IllegalArgumentException("invalid risk rules: " + range.getMessage(), e);
@@ -173,7 +238,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
             throw new IllegalArgumentException("invalid risk rules: " + (missing.find() ? "rule '" + missing.group(1) + "' is missing"
                     : unknown.find() ? "'" + unknown.group(1) + "' is no rule"
                     : rule != null ? rule + ": " + m.split("\n")[0] : m), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             throw new IllegalArgumentException("invalid risk rules: " + e.getMessage(), e);
         }
     }

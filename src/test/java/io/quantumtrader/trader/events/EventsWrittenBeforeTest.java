@@ -37,4 +37,19 @@ class EventsWrittenBeforeTest {
         assertThat(decision.notionalUsd()).isZero();
         assertThat(decision.auditSummary()).isEqualTo("STOP_LOSS at 790.0");
     }
+    /**
+     * The price band's state as written before a level refused unconfirmed counted its confirmations (2026-12-07, the
+     * {@code agreeing} prints): read with none counted yet, so the level and its next agreeing print work as before.
+     */
+    @Test
+    void aPriceBandStateWithoutTheLevelsConfirmationsReadsAsNoneYet() {
+        String before = "{\"reference\":100.0,\"reference_at\":1000,\"held\":[],"
+                + "\"unconfirmed\":{\"symbol\":\"BTC-USD\",\"price\":500.0,\"size\":1.0,\"timestamp\":86401000}}";
+        io.quantumtrader.trader.market.PriceBand.State state =
+                new JsonSerde<>(io.quantumtrader.trader.market.PriceBand.State.class).deserialize(before);
+        assertThat(state.agreeing()).isEmpty();
+        assertThat(state.unconfirmed()).isEqualTo(new PriceTick("BTC-USD", 500, 1, 86_401_000));
+        assertThat(new io.quantumtrader.trader.market.PriceBand(10, 1).apply(state,
+                new PriceTick("BTC-USD", 505, 1, 172_801_000)).accepted()).extracting(PriceTick::price).containsExactly(505.0);
+    }
 }

@@ -169,6 +169,50 @@ class PriceBandTest {
         assertThat(twoConfirmations.accepted).as("with 2 confirmations a late one is held in turn").containsExactly(100.0);
     }
 
+    /**
+     * The same with more than one confirmation: on prints further apart than the hold each print at the new level is
+     * held and refused unconfirmed in turn, and the level's refused prints are remembered, so N prints within the band
+     * of the first print refused, each at a later trade time than the one before, confirm the level and the N-th is
+     * accepted. Found in review (2026-12-07): with {@code price-band-confirmations} above 1 only the last level refused
+     * was remembered, with no count, so every print after a move beyond the ceiling was refused, for good.
+     */
+    @Test
+    void withMoreConfirmationsLatePrintsAtTheNewLevelConfirmItOneByOne() {
+        long day = 86_400;
+        Tape two = new Tape(new PriceBand(10, 2)).print(100, 0).print(500, day).print(505, 2 * day).print(510, 3 * day)
+                .print(520, 4 * day);
+        assertThat(two.refused).extracting(r -> r.tick().price()).containsExactly(500.0, 505.0);
+        assertThat(two.refused).extracting(RefusedTick::reason).containsOnly("price_band_unconfirmed");
+        assertThat(two.accepted).as("500 is the level, 505 its first confirmation, 510 its second")
+                .containsExactly(100.0, 510.0, 520.0);
+        assertThat(two.state.unconfirmed()).as("forgotten once accepted").isNull();
+        assertThat(two.state.agreeing()).isEmpty();
+
+        Tape three = new Tape(new PriceBand(10, 3)).print(100, 0).print(500, day).print(505, 2 * day)
+                .print(506, 2 * day)   // the same instant as 505: one event, no second confirmation
+                .print(510, 3 * day);
+        assertThat(three.accepted).as("two confirmations of three so far").containsExactly(100.0);
+        assertThat(three.state.held()).extracting(PriceTick::price).containsExactly(510.0);
+        three.print(520, 4 * day);
+        assertThat(three.refused).extracting(r -> r.tick().price()).containsExactly(500.0, 505.0, 506.0, 510.0);
+        assertThat(three.accepted).containsExactly(100.0, 520.0);
+
+        // a print at a third level starts a new level, its count from 0; a print back at the old level is accepted
+        Tape fatFinger = new Tape(new PriceBand(10, 2)).print(100, 0).print(10_000, day).print(1_000, 2 * day)
+                .print(1_010, 3 * day);
+        assertThat(fatFinger.accepted).as("1,000 the new level, 1,010 its first confirmation").containsExactly(100.0);
+        assertThat(fatFinger.state.unconfirmed().price()).isEqualTo(1_000.0);
+        fatFinger.print(101, 4 * day);
+        assertThat(fatFinger.accepted).containsExactly(100.0, 101.0);
+        assertThat(fatFinger.refused).extracting(r -> r.tick().price()).containsExactly(10_000.0, 1_000.0, 1_010.0);
+        assertThat(fatFinger.state.unconfirmed()).isNull();
+
+        // held prints confirmed within the hold still pass together, as before
+        Tape fast = new Tape(new PriceBand(10, 2)).print(100, 0).print(500, day).print(505, 2 * day).print(506, 2 * day + 1)
+                .print(507, 2 * day + 2);
+        assertThat(fast.accepted).containsExactly(100.0, 505.0, 506.0, 507.0);
+    }
+
     @Test
     void theBandIsSymmetricInLogTermsAndWidensWithTheSquareRootOfTheTimeSinceTheReference() {
         PriceTick up = new PriceTick("X", 1_099.9, 1, T0 + 1_000);
@@ -186,7 +230,7 @@ class PriceBandTest {
     }
 
     /**
-     * The widening stops at {@link PriceBand#MAX_WIDENING} times the band (found in review, 2026-12-06: without a
+     * The widening stops at {@link PriceBand#DEFAULT_MAX_WIDENING} times the band by default (found in review, 2026-12-06: without a
      * ceiling, 65.5 hours after Friday's close — Monday's open — a print 394× the reference was accepted at once; a
      * month between bars turned the band off). A 100× or 10× print after a weekend is held, and refused by the next
      * print back at the old level; a real monthly move (AAPL 30.47 → 12.88, September 2000, the largest of
@@ -205,6 +249,25 @@ class PriceBandTest {
         long month = 31L * 86_400;
         assertThat(new Tape(BAND).print(30.47, 0).print(12.88, month).accepted).containsExactly(30.47, 12.88);
         assertThat(new Tape(BAND).print(100, 0).print(450, weekendSeconds).accepted).as("4.5x: within 4.6x").containsExactly(100.0, 450.0);
+    }
+
+    /**
+     * The widening's ceiling is a rule ({@code price-band-max-widening}, {@link PriceBand#maxWidening}), 16 by default:
+     * at 32 a 10× print after a weekend passes at once (1.1<sup>32</sup> = 21×), at 1 the band does not widen at all
+     * (a 20 % move a day later is held). Until 2026-12-07 it was the constant {@code MAX_WIDENING}.
+     */
+    @Test
+    void theWideningCeilingIsARule() {
+        long weekendSeconds = (65 * 60 + 30) * 60L;
+        PriceBand wide = new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 32);
+        assertThat(wide.logBand(weekendSeconds * 1000)).isCloseTo(Math.log(1.1) * 32, within(1e-12));
+        assertThat(new Tape(wide).print(100, 0).print(1_000, weekendSeconds).accepted).containsExactly(100.0, 1_000.0);
+        assertThat(new Tape(BAND).print(100, 0).print(1_000, weekendSeconds).accepted).as("16 by default").containsExactly(100.0);
+        PriceBand flat = new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 1);
+        assertThat(flat.logBand(86_400_000)).isEqualTo(flat.logBand(1_000));
+        assertThat(new Tape(flat).print(100, 0).print(120, 86_400).accepted).containsExactly(100.0);
+        assertThatThrownBy(() -> new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, 0.5)).hasMessageContaining("widening");
+        assertThatThrownBy(() -> new PriceBand(10, 1, PriceBand.DEFAULT_HOLD_MS, Double.NaN)).hasMessageContaining("widening");
     }
 
     /**

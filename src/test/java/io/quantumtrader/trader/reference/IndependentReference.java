@@ -57,7 +57,8 @@ public final class IndependentReference {
     public record Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
-                        double bandPct, int bandConfirmations, long bandHoldSeconds) {
+                        double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
+                        double gapTolerancePct) {
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -69,7 +70,8 @@ public final class IndependentReference {
                         num(m, "soft-derisk-drawdown-pct"), num(m, "hard-derisk-drawdown-pct"),
                         bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
                         num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
-                        (long) num(m, "price-band-hold-seconds"));
+                        (long) num(m, "price-band-hold-seconds"), optional(m, "price-band-max-widening", 16),
+                        optional(m, "entry-gap-tolerance-pct", 10));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -78,19 +80,34 @@ public final class IndependentReference {
         /** @return these rules with the daily kill switch reset on or off */
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
+        }
+
+        /** @return these rules with another number of price band confirmations */
+        public Rules bandConfirmations(int confirmations) {
+            return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
-                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds);
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
+                    bandMaxWidening, gapTolerancePct);
+        }
+
+        /** A rule files may leave out (added later): its documented default when absent. */
+        private static double optional(Map<?, ?> m, String key, double absent) {
+            return m.containsKey(key) ? num(m, key) : absent;
         }
 
         private static double num(Map<?, ?> m, String key) {
@@ -190,6 +207,8 @@ public final class IndependentReference {
     public int killSwitches;
     /** The times of the ticks that activated the kill switch, epoch ms. */
     public final List<Long> killSwitchTimes = new ArrayList<>();
+    /** The ids of the entry orders cancelled when the kill switch tripped, in the order cancelled. */
+    public final List<String> cancelledAtTrip = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -262,13 +281,21 @@ public final class IndependentReference {
         // a print beyond the band waits for the next print, which either refuses it (back at the old level, or at a
         // third level) or confirms it (near it); the band is (1 + pct) as a ratio either way, raised to the square
         // root of the minutes since the print compared with, when more than one, and at most 16
-        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; a
-        // later print is then compared with the last accepted print alone
+        // a held print no print decided within price-band-hold-seconds of its trade time is refused unconfirmed; the
+        // band remembers the level refused that way with its prints: the prints near the level's first one, each
+        // traded after the one before, are its confirmations; a waiting print far from it begins a new level
         Band band = bands.get(t.symbol());
         if (band != null && !band.waiting.isEmpty()
                 && t.timestamp() - band.waiting.get(0).timestamp() > rules.bandHoldSeconds() * 1000) {
             unconfirmedTicks.addAll(band.waiting);
-            band.lastUnconfirmed = band.waiting.get(0);
+            for (PriceTick w : band.waiting) {
+                if (band.nearRefusedLevel(w)) {
+                    band.refusedLevel.add(w);
+                } else if (w == band.waiting.get(0)) {
+                    band.refusedLevel.clear();
+                    band.refusedLevel.add(w);
+                }
+            }
             band.waiting.clear();
         }
         if (band == null) {
@@ -276,13 +303,13 @@ public final class IndependentReference {
             band.take(t);
             accepted(t);
         } else if (band.waiting.isEmpty()) {
-            PriceTick refusedLevel = band.lastUnconfirmed;
             if (close(band.price, band.at, t)) {
                 band.take(t);
                 accepted(t);
-            } else if (rules.bandConfirmations() == 1 && refusedLevel != null && t.timestamp() > refusedLevel.timestamp()
-                    && close(refusedLevel.price(), refusedLevel.timestamp(), t)) {
-                band.take(t);   // near a level refused unconfirmed (its confirmation came too late): the move is real
+            } else if (band.nearRefusedLevel(t) && band.refusedLevel.size() >= rules.bandConfirmations()) {
+                // near a level refused unconfirmed, with this print its confirmations (each of them came too late
+                // to be counted while waiting) make the configured number: the move is real
+                band.take(t);
                 accepted(t);
             } else {
                 band.waiting.add(t);
@@ -316,22 +343,32 @@ public final class IndependentReference {
     private final Map<String, Band> bands = new HashMap<>();
 
     /** One symbol's price band: the last accepted print and the prints waiting for the next. */
-    private static final class Band {
+    private final class Band {
         double price;
         long at;
         final List<PriceTick> waiting = new ArrayList<>();
-        PriceTick lastUnconfirmed;   // the first print of the last level refused unconfirmed since the accepted one
+        // the last level refused unconfirmed since the accepted print: its first print, then the prints refused
+        // unconfirmed near it, each later than the one before (its confirmations so far); empty: none
+        final List<PriceTick> refusedLevel = new ArrayList<>();
 
         void take(PriceTick t) {
             price = t.price();
             at = t.timestamp();
-            lastUnconfirmed = null;
+            refusedLevel.clear();
+        }
+
+        boolean nearRefusedLevel(PriceTick t) {
+            if (refusedLevel.isEmpty()) {
+                return false;
+            }
+            PriceTick first = refusedLevel.get(0);
+            return t.timestamp() > refusedLevel.get(refusedLevel.size() - 1).timestamp() && close(first.price(), first.timestamp(), t);
         }
     }
 
     private boolean close(double price, long at, PriceTick t) {
         double minutes = (t.timestamp() - at) / 60_000.0;
-        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(16, Math.max(1, Math.sqrt(minutes))));
+        double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(rules.bandMaxWidening(), Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
 
@@ -569,12 +606,13 @@ public final class IndependentReference {
                 if ("SOFT_DERISK".equals(deRisk) && "NORMAL".equals(o.deRiskAt)) {
                     size = floor6(size / 2);   // soft de-risk entered after the approval: half size
                 }
-                // a gap: the loss at the stop from the fill, costs included, more than 10 % above the approved one
-                // (from the signal's close) takes the size down to the approved loss
+                // a gap: the loss at the stop from the fill, costs included, more than entry-gap-tolerance-pct (10 %
+                // when the file has none) above the approved one (from the signal's close) takes the size down to the
+                // approved loss
                 double perSide = (rules.slippageBps + rules.feeBps) / 10_000;
                 double approved = Math.abs(o.reference - o.stop) + (o.reference + o.stop) * perSide;
                 double atFill = Math.abs(roundPrice(price) - o.stop) + roundPrice(price) * rules.feeBps / 10_000 + o.stop * perSide;
-                if (atFill > approved * 1.10) {
+                if (atFill > approved * (1 + rules.gapTolerancePct / 100)) {
                     size = floor6(size * approved / atFill);
                 }
                 if (!(size > 0)) {
@@ -655,6 +693,13 @@ public final class IndependentReference {
             kill = true;
             killSwitches++;
             killSwitchTimes.add(t.timestamp());
+            // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
+            for (Order o : new ArrayList<>(orders.values())) {
+                if (o.entry) {
+                    orders.remove(o.id);
+                    cancelledAtTrip.add(o.id);
+                }
+            }
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();

@@ -45,7 +45,7 @@ class EntryAtFillTest {
         EntryAtFill.Verdict gap = judge(o, 97, a);
         assertThat(gap.resized()).isTrue();
         assertThat(gap.size()).isLessThan(200 * 0.75);
-        // a fill a little worse than the signal's price, within GAP_TOLERANCE: the size stays
+        // a fill a little worse than the signal's price, within the gap tolerance (10 %): the size stays
         assertThat(judge(o, 99.8, a)).isEqualTo(new EntryAtFill.Verdict(null, 200, false, false));
         // a fill better than the signal's price (closer to the stop, less risk): the size stays
         assertThat(judge(o, 101, a)).isEqualTo(new EntryAtFill.Verdict(null, 200, false, false));
@@ -71,9 +71,30 @@ class EntryAtFillTest {
             }
             double approvedLoss = size * EntryAtFill.approvedLossPerUnit(reference, stop, 5, 10);
             assertThat(v.size() * EntryAtFill.lossPerUnitAtFill(fill, stop, 5, 10))
-                    .isLessThanOrEqualTo(approvedLoss * (1 + EntryAtFill.GAP_TOLERANCE) + 1e-9);
-            assertThat(v.size() * fill).isLessThanOrEqualTo(size * reference * (1 + EntryAtFill.GAP_TOLERANCE) + 1e-9);
+                    .isLessThanOrEqualTo(approvedLoss * (1 + RULES.entryGapTolerancePct() / 100) + 1e-9);
+            assertThat(v.size() * fill).isLessThanOrEqualTo(size * reference * (1 + RULES.entryGapTolerancePct() / 100) + 1e-9);
         }
+    }
+
+    /**
+     * The tolerance is the rule {@code entry-gap-tolerance-pct} (default 10 %; until 2026-12-07 the constant
+     * {@code EntryAtFill.GAP_TOLERANCE}): a LONG approved at 100 with its stop at 96 filled at 100.7 loses 1.15x the
+     * approved loss at its stop: re-sized at the default 10 %, filled whole at a tolerance of 20 %; one filled at 100.1
+     * (1.01x) is re-sized only at a tolerance of 0.
+     */
+    @Test
+    void theGapToleranceIsARule() {
+        PendingOrder o = entry(Direction.LONG, 100, 96, 110, 232.883);
+        Account a = Account.start(RULES).onDay(T, false);
+        double ratio = EntryAtFill.lossPerUnitAtFill(100.7, 96, 5, 10) / EntryAtFill.approvedLossPerUnit(100, 96, 5, 10);
+        assertThat(ratio).isBetween(1.10, 1.20);
+        assertThat(EntryAtFill.judge(o, 100.7, a, false, RULES, 5, 10).resized()).as("default 10 %").isTrue();
+        assertThat(EntryAtFill.judge(o, 100.7, a, false, RULES.withEntryGapTolerance(20), 5, 10))
+                .isEqualTo(new EntryAtFill.Verdict(null, 232.883, false, false));
+        double justAbove = EntryAtFill.lossPerUnitAtFill(100.1, 96, 5, 10) / EntryAtFill.approvedLossPerUnit(100, 96, 5, 10);
+        assertThat(justAbove).isBetween(1.0, 1.10);
+        assertThat(EntryAtFill.judge(o, 100.1, a, false, RULES, 5, 10).resized()).isFalse();
+        assertThat(EntryAtFill.judge(o, 100.1, a, false, RULES.withEntryGapTolerance(0), 5, 10).resized()).as("0: any excess").isTrue();
     }
 
     @Test

@@ -120,7 +120,7 @@ class RiskKernelTest {
                 .isEqualTo("opposite the open SHORT position in BTC-USD");
         Exposure closing = Exposure.of(open("BTC-USD", Direction.LONG, 10, 1000, true), List.of(), s -> true);
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one, closing, 0).vetoReason()).isEqualTo("the position in BTC-USD is closing");
-        RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true, 0.5, 10, 1, 300);
+        RiskRules noAdds = new RiskRules(100_000, 1.0, 5.0, 10.0, 3, 130.0, 20, false, false, 3, 6, true, 0.5, 10, 1, 300, 16, 10);
         assertThat(new RiskKernel(noAdds, 0).evaluate(signal(1000, 900, 50), one, same, 0).vetoReason())
                 .isEqualTo("a position in BTC-USD is open");
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), one.withDeRisk(DeRiskState.SOFT_DERISK), same, 0).vetoReason())

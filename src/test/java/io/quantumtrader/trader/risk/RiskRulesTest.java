@@ -40,6 +40,41 @@ class RiskRulesTest {
     }
 
     /**
+     * The rules added after users wrote their files — the entry gap tolerance and the price band's widening ceiling,
+     * constants in the code until 2026-12-07 — are optional: a file without them (every file written before) loads
+     * unchanged with the documented defaults (10 %, 16 times); given, they are read and range-checked like every rule.
+     */
+    @Test
+    void theEntryGapToleranceAndTheBandsWideningCeilingAreOptionalRulesWithTheirDefaults() throws Exception {
+        String rules = Files.readString(Path.of("config/risk-rules.yaml"));
+        String before = rules.replaceAll("(?m)^(entry-gap-tolerance-pct|price-band-max-widening):.*$", "");
+        assertThat(before).as("the project file documents both").isNotEqualTo(rules);
+        RiskRules old = RiskRules.load(yaml(before));
+        assertThat(old).isEqualTo(RiskRules.defaults());
+        assertThat(old.entryGapTolerancePct()).isEqualTo(10);
+        assertThat(old.priceBandMaxWidening()).isEqualTo(16);
+        assertThat(old.priceBand().maxWidening()).isEqualTo(16);
+
+        RiskRules given = RiskRules.load(yaml(with(with(rules, "entry-gap-tolerance-pct", "25"), "price-band-max-widening", "8")));
+        assertThat(given.entryGapTolerancePct()).isEqualTo(25);
+        assertThat(given.priceBand().maxWidening()).isEqualTo(8);
+        assertThat(given).isEqualTo(RiskRules.defaults().withEntryGapTolerance(25).withPriceBandMaxWidening(8));
+
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "entry-gap-tolerance-pct", "-5"))))
+                .hasMessage("invalid risk rules: entry-gap-tolerance-pct must be a percent >= 0 (re-size every fill beyond "
+                        + "the approved loss) and <= 100, was -5.0");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "entry-gap-tolerance-pct", "NaN"))))
+                .hasMessageStartingWith("invalid risk rules: entry-gap-tolerance-pct must be").hasMessageEndingWith("was NaN");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "price-band-max-widening", "0.5"))))
+                .hasMessage("invalid risk rules: price-band-max-widening must be at least 1 (no widening) and at most 100 "
+                        + "times the band, was 0.5");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "price-band-max-widening", "1e999"))))
+                .hasMessageStartingWith("invalid risk rules: price-band-max-widening must be").hasMessageEndingWith("was Infinity");
+        assertThatThrownBy(() -> RiskRules.load(yaml(before + "\nprice-band-max-widen: 8\n")))
+                .as("a typo of an optional rule is no rule").hasMessage("invalid risk rules: 'price-band-max-widen' is no rule");
+    }
+
+    /**
      * Every rule is range-checked, naming the rule, its range and the value (found in review, 2026-12-06: only the
      * price band's were; {@code .inf} removed the exposure cap, and a daily loss limit of 0 tripped the kill switch on
      * the first tick while a de-risk threshold of 0 meant "never"). 0 means off only where a rule says so.
