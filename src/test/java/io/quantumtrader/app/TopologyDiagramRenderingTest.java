@@ -25,18 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The exported diagram stays readable at the README's width: Graphviz renders topology/quantum-trader.dot to PNG
  * (target/quantum-trader.png, 96 dpi) no wider than {@link #MAX_WIDTH_PX}, so in a README column (about 880 px) its
- * labels shrink by about 48 % at most (seven sub-topologies stacked top to bottom; 1,400 px until 2026-12-05, when the
+ * labels shrink by about 56 % at most (seven sub-topologies stacked top to bottom; 1,400 px until 2026-12-05, when the
  * portfolio's audit of gate declines, venue cancellations and empty sizings made it 1,479 px wide; 1,500 px until
  * 2026-12-06, when the price band's four nodes in the candle sub-topology and the tick path's kill-switch reset step
  * and its outputs made Graphviz lay it out wider: 1,572 px with the band alone, for which five orders and names of its
- * nodes gave 1,572 to 1,709 px, 1,976 px with the reset step alone, 1,631 px with both); every node is drawn
+ * nodes gave 1,572 to 1,709 px, 1,976 px with the reset step alone, 1,631 px with both; 1,700 px until the second
+ * session of 2026-12-06, when the kill switch's cancellation of pending entries at the trip and the merge of its
+ * cancellations with the venue's made it 1,930 px); every node is drawn
  * and every stream labelled exactly once. The committed SVG (which
  * the README shows) is what this Graphviz makes of the committed DOT, when it is the version that made it.
  * Needs Graphviz ({@code dot}; .ci/run installs it); skipped without it outside CI.
  */
 class TopologyDiagramRenderingTest {
 
-    static final int MAX_WIDTH_PX = 1700;
+    static final int MAX_WIDTH_PX = 2000;
     static final Path DOT = Path.of("topology", QuantumTraderTopology.APPLICATION_ID + ".dot");
     static final Path SVG = Path.of("topology", QuantumTraderTopology.APPLICATION_ID + ".svg");
     static String version;
