@@ -20,8 +20,13 @@ final class StreamTimeLeadSetting {
 
     /**
      * @return the lead the environment sets, or the default 1 s
-     * @throws CliException (exit code 2) when the value is not a duration of 0 or more
+     * @throws CliException (exit code 2) when the value is not a duration from 0 to {@link #MAX} (1 day: a lead that
+     *                      long already takes the cap off; a larger one overflowed the ms arithmetic, found in review
+     *                      2026-12-06)
      */
+    /** The largest lead accepted: 1 day. */
+    static final Duration MAX = Duration.ofDays(1);
+
     static Duration fromEnvironment(Map<String, String> env) {
         String value = env.get(VARIABLE);
         if (value == null || value.isBlank()) {
@@ -32,10 +37,13 @@ final class StreamTimeLeadSetting {
             if (lead.isNegative()) {
                 throw new IllegalArgumentException("negative");
             }
+            if (lead.compareTo(MAX) > 0) {
+                throw new IllegalArgumentException("more than 1d");
+            }
             return lead;
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.INPUT, VARIABLE + "=" + value + " is not a valid stream-time lead ("
-                    + e.getMessage() + ")", "set a duration of 0 or more such as 1s or 500ms", e);
+                    + e.getMessage() + ")", "set a duration from 0 to 1d such as 1s or 500ms", e);
         }
     }
 }

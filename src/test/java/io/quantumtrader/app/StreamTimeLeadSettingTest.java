@@ -23,4 +23,15 @@ class StreamTimeLeadSettingTest {
         assertThatThrownBy(() -> StreamTimeLeadSetting.fromEnvironment(Map.of(StreamTimeLeadSetting.VARIABLE, "-1s")))
                 .isInstanceOf(CliException.class);
     }
+
+    /** Found in review, 2026-12-06: 200000000000d passed, then overflowed the ms arithmetic (ArithmeticException). */
+    @Test
+    void aLeadAboveADayIsRefusedAsASetting() {
+        assertThat(StreamTimeLeadSetting.fromEnvironment(Map.of(StreamTimeLeadSetting.VARIABLE, "1d"))).isEqualTo(Duration.ofDays(1));
+        assertThatThrownBy(() -> StreamTimeLeadSetting.fromEnvironment(Map.of(StreamTimeLeadSetting.VARIABLE, "200000000000d")))
+                .isInstanceOf(CliException.class).hasMessageContaining("more than 1d");
+        assertThatThrownBy(() -> io.quantumtrader.streams.runtime.IngestLimits.defaults()
+                .withMaxStreamTimeLead(Duration.ofDays(200_000_000_000L)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream-time lead");
+    }
 }

@@ -47,13 +47,20 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      */
     public static final int MAX_EVENT_SOURCE_CHARS = 256;
 
+    /**
+     * The largest skew and stream-time lead (2^61 ms, about 73 million years): what {@link #withoutStreamTimeLead()} and
+     * {@link #withoutEventTimeSkewCheck()} set; a larger one overflowed the ms arithmetic (found in review 2026-12-06).
+     */
+    public static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE / 4);
+
     public IngestLimits {
         if (maxEventTimeSkew.isNegative() || maxEntryBytes < 1024 || maxSubjectLength < 1 || dedupeWindow.isNegative()
-                || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS || maxStreamTimeLead.isNegative()) {
+                || dedupeMaxIds < 0 || dedupeMaxIds > MAX_DEDUPE_IDS || maxStreamTimeLead.isNegative()
+                || maxEventTimeSkew.compareTo(UNBOUNDED) > 0 || maxStreamTimeLead.compareTo(UNBOUNDED) > 0) {
             throw new IllegalArgumentException("ingest limits out of range: skew " + maxEventTimeSkew + ", entry "
                     + maxEntryBytes + " bytes (at least 1024), subject " + maxSubjectLength + " chars, dedupe window "
                     + dedupeWindow + ", dedupe ids " + dedupeMaxIds + " (0 to " + MAX_DEDUPE_IDS + "), stream-time lead "
-                    + maxStreamTimeLead + " (not negative)");
+                    + maxStreamTimeLead + " (skew and lead from 0 to " + UNBOUNDED.toMillis() + " ms)");
         }
     }
 
@@ -143,12 +150,12 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      *         Streams' rule; the test driver's default, whose event times ignore its mocked wall clock)
      */
     public IngestLimits withoutStreamTimeLead() {
-        return withMaxStreamTimeLead(Duration.ofMillis(Long.MAX_VALUE / 4));
+        return withMaxStreamTimeLead(UNBOUNDED);
     }
 
     /** @return a copy that accepts any event time (the test driver's default: test event times ignore its clock) */
     public IngestLimits withoutEventTimeSkewCheck() {
-        return withMaxEventTimeSkew(Duration.ofMillis(Long.MAX_VALUE / 4));
+        return withMaxEventTimeSkew(UNBOUNDED);
     }
 
     /** @return a copy with another entry size limit, bytes */

@@ -32,6 +32,9 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
     private static final Logger log = LoggerFactory.getLogger(StartupRetry.class);
 
     /** Redis error replies that mean "not ready yet, ask again". */
+    /** Replies that say the credentials or the user's rights were refused: asking again cannot help. */
+    private static final java.util.List<String> REFUSED = java.util.List.of("WRONGPASS", "NOAUTH", "NOPERM", "ERR AUTH",
+            "ERR invalid password", "ERR Client sent AUTH");
     private static final java.util.List<String> NOT_READY = java.util.List.of("LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN");
 
     /**
@@ -97,8 +100,20 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
         return e instanceof TimeoutException ? "no reply within " + attemptTimeout : CauseMessages.of(e);
     }
 
-    /** @return true for an error that says Redis did not answer or is not ready yet (worth asking again) */
+    /**
+     * @return true for an error that says Redis did not answer or is not ready yet (worth asking again); false when
+     *         anything in its cause chain says asking again cannot help — the credentials were refused, TLS failed, the
+     *         host is unknown — although the client wraps those in the same connection failure as a Redis that is down
+     *         (found in review, 2026-12-06: a wrong password was retried for 2 minutes, then reported as no reply)
+     */
     static boolean waitingForRedis(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException
+                    || (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
+                    && REFUSED.stream().anyMatch(t.getMessage()::startsWith))) {
+                return false;
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TimeoutException || t instanceof org.springframework.dao.QueryTimeoutException
                     || t instanceof org.springframework.data.redis.RedisConnectionFailureException

@@ -120,6 +120,44 @@ class StartupRetryTest {
         }
     }
 
+    /**
+     * A refused password is no Redis that is not ready: the start fails at once with the refusal, not after the limit as
+     * "no reply" (found in review, 2026-12-06: retried for the whole limit, then reported as RedisNotReadyException).
+     */
+    @Test
+    void aWrongPasswordFailsTheStartAtOnce() throws Exception {
+        int port = RedisOutageTest.freePort();
+        RedisServer guarded = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no")
+                .setting("requirepass right-one").build();
+        guarded.start();
+        org.springframework.data.redis.connection.RedisStandaloneConfiguration conf =
+                new org.springframework.data.redis.connection.RedisStandaloneConfiguration("127.0.0.1", port);
+        conf.setPassword(org.springframework.data.redis.connection.RedisPassword.of("wrong-one"));
+        org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory =
+                new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(conf);
+        factory.afterPropertiesSet();
+        factory.start();
+        try {
+            TopologyBuilder b = new TopologyBuilder("wrong-pass");
+            b.stream("in", String.class).to("out");
+            long started = System.nanoTime();
+            Throwable failure;
+            try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace("wp"),
+                    new org.springframework.data.redis.core.ReactiveStringRedisTemplate(factory))
+                    .withStartupRetry(new StartupRetry(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
+                            Duration.ofSeconds(8)))) {
+                failure = org.assertj.core.api.Assertions.catchThrowable(runtime::start);
+            }
+            assertThat(failure).isNotNull().isNotInstanceOf(StartupRetry.RedisNotReadyException.class);
+            assertThat(io.quantumtrader.streams.runtime.CauseMessages.of(failure)).contains("WRONGPASS");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("failed at once, not after the limit")
+                    .isLessThan(Duration.ofSeconds(4));
+        } finally {
+            factory.destroy();
+            guarded.stop();
+        }
+    }
+
     private void client(String... args) {
         CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8);
         for (String arg : args) {
