@@ -102,7 +102,9 @@ public final class EventPublisher {
      * Publishes events in the order given, {@code batchSize} per round trip ({@code append.lua}: one script, many
      * XADDs), so a replay is both fast and ordered per partition.
      *
-     * @return how many were published
+     * @return how many were published; errors with {@link CommitRejectedException} (not transient) when a stream of a
+     *         batch cannot take entries (a key of another type, or a stream whose entry ids are used up): nothing of
+     *         that script's batch was appended, the batches before it were
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize) {
         return sendAll(events, batchSize, false);
@@ -166,7 +168,10 @@ public final class EventPublisher {
                     }
                     // the scripts are encoded here, when called (LuaScript), not when subscribed on the I/O thread
                     List<Mono<Long>> sends = bySlot.values().stream()
-                            .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
+                            .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs())
+                                    .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException(
+                                            "events not published: " + RedisErrors.rootMessage(e)
+                                                    .replaceFirst("^(ERR )?REJECTED ", ""), false)))
                             .toList();
                     return Flux.concat(sends).reduce(0L, Long::sum).flatMap(n -> after.apply(batch).thenReturn(n));
                 })

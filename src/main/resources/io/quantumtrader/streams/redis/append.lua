@@ -2,5 +2,18 @@
 -- KEYS     the stream keys referenced by index in ARGV
 -- ARGV     nRuns, nRuns x { keyIndex, maxlen ('0' = none), nOut, nNames, names, nOut x values } (see append_outputs)
 -- returns  the number of entries appended
+-- errors   REJECTED when a key holds something other than a stream, or a stream whose entry ids are used up
+--          (entry-ids.lib.lua): checked before the first write, so nothing is appended (before, the entries of the
+--          streams before it were, and a publisher that tried again appended them twice)
+--#include entry-ids.lib.lua
+for k = 1, #KEYS do
+  local t = redis.call('TYPE', KEYS[k])['ok']
+  if t == 'stream' then
+    local problem = entry_id_stream_exhausted(KEYS[k])
+    if problem then return redis.error_reply(problem) end
+  elseif t ~= 'none' then
+    return redis.error_reply('REJECTED key ' .. KEYS[k] .. ' holds a ' .. t .. ', expected a stream (was it written by something else?)')
+  end
+end
 local _, n = append_outputs(1, 0)
 return n
