@@ -166,6 +166,49 @@ class ExhaustedStreamIdsTest {
                 .hasStackTraceContaining("used up its entry ids");
     }
 
+    /**
+     * The standalone transaction read (read-fence-begin, deleted-unread, XREADGROUP, read-fence-end): a refused report
+     * writes nothing and the read is undone, so the group stays before the loss and reports it once it can.
+     */
+    @Test
+    void aReadThatCannotReportEntriesDeletedUnreadStopsItsTaskBeforeThemAndReportsThemOnceFixed() {
+        ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        String in = keys.stream("x-in", 0);
+        String dlq = keys.stream("x-in.dlq", 0);
+        new StreamAdmin(redis).ensureGroup(in, StreamKeys.group("exhausted", 0)).block(T);
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(Flux.range(1, 5)
+                .map(i -> new Event("x-in", "k", "v" + i, 1_000_000_000_000L + i, "e-" + i)), 10).block(T);
+        redis.opsForStream().trim(in, 2).block(T);   // v1..v3 deleted before the group read them
+        exhaust(redis, dlq);
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns);
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, redis)) {
+            runtime.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR
+                    || runtime.counters().restarts() >= 3 || RedisTestSupport.length(ns, "x-a", 0) > 0);
+            String group = StreamKeys.group("exhausted", 0);
+            assertThat(redis.<String, String>opsForHash().multiGet(StreamKeys.deletedUnread(in),
+                    List.of("#entries:" + group, "#unknown:" + group)).block(T)).as("nothing counted").containsOnlyNulls();
+            assertThat(RedisTestSupport.length(ns, "x-a", 0)).as("not read past the loss").isZero();
+            assertThat(redis.opsForStream().pending(in, StreamKeys.group("exhausted", 0)).block(T).getTotalPendingMessages())
+                    .as("the read was undone").isZero();
+            assertThat(runtime.state()).isEqualTo(RuntimeState.ERROR);
+            assertThat(runtime.counters().restarts()).isZero();
+            assertThat(runtime.group().failing().values())
+                    .anyMatch(cause -> cause.contains(dlq) && cause.contains("used up its entry ids"));
+        }
+
+        redis.delete(dlq).block(T);
+        try (StreamsRuntime fixed = new StreamsRuntime(topology(), config, redis)) {
+            fixed.start();
+            assertThat(fixed.awaitDrained(Duration.ofSeconds(20))).isTrue();
+        }
+        assertThat(RedisTestSupport.values(ns, "x-a", 0, String.class)).containsExactly("v4-a", "v5-a");
+        assertThat(RedisTestSupport.entries(ns, "x-in.dlq", 0)).singleElement()
+                .satisfies(f -> assertThat(f).containsEntry("error.deleted_count", "3"));
+    }
+
     @Test
     void thePublisherAppendsNothingOfABatchWithAStreamWhoseIdsAreUsedUp() {
         ReactiveStringRedisTemplate redis = RedisTestSupport.template();

@@ -27,16 +27,16 @@ local function du_field(reply, name)
   return nil
 end
 
--- The streams of a fenced read as deleted-unread.lua and read-group.lua receive them: KEYS[1] the task's lease, then n
--- stream keys, their n deleted-unread hashes, their n dead-letter stream keys; the n logical names in ARGV after index
--- namesAfter. Returns the four lists (keys, marks, dlqs, names) that deleted_unread takes.
-local function du_streams(namesAfter)
-  local n = (#KEYS - 1) / 3
+-- The streams of a fenced read as deleted-unread.lua and read-group.lua receive them: keysBefore keys (KEYS[1] the
+-- task's lease, ...), then n stream keys, their n deleted-unread hashes, their n dead-letter stream keys; the n logical
+-- names in ARGV after index namesAfter. Returns the four lists (keys, marks, dlqs, names) that deleted_unread takes.
+local function du_streams(namesAfter, keysBefore)
+  local n = (#KEYS - keysBefore) / 3
   local keys, marks, dlqs, names = {}, {}, {}, {}
   for i = 1, n do
-    keys[i] = KEYS[1 + i]
-    marks[i] = KEYS[1 + n + i]
-    dlqs[i] = KEYS[1 + 2 * n + i]
+    keys[i] = KEYS[keysBefore + i]
+    marks[i] = KEYS[keysBefore + n + i]
+    dlqs[i] = KEYS[keysBefore + 2 * n + i]
     names[i] = ARGV[namesAfter + i]
   end
   return keys, marks, dlqs, names
