@@ -61,7 +61,7 @@ public final class EventPublisher {
     }
 
     /**
-     * @param lead how far past Redis' clock (the ms of the entry ids just appended) a watermark published by
+     * @param lead how far past Redis' clock (its TIME when the batch was appended) a watermark published by
      *             {@link #sendAll(Flux, int, boolean)} may go: the consumers'
      *             {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
      * @return a new publisher with that lead (it has published no watermark yet)
@@ -113,7 +113,9 @@ public final class EventPublisher {
      * Publishes events in the order given, {@code batchSize} per round trip ({@code append.lua}: one script, many
      * XADDs), so a replay is both fast and ordered per partition.
      *
-     * @return how many were published
+     * @return how many were published; errors with {@link CommitRejectedException} (not transient) when a stream of a
+     *         batch cannot take entries (a key of another type, or a stream whose entry ids are used up): nothing of
+     *         that script's batch was appended, the batches before it were
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize) {
         return sendAll(events, batchSize, false);
@@ -145,9 +147,11 @@ public final class EventPublisher {
      * stream it has published to: the largest event time published so far (the events must come in event-time order
      * per stream, as a replay's sorted input does; a later, older event would be late for aligned consumers), capped
      * like the consumers' stream time at Redis' clock + the watermark lead ({@link #withWatermarkLead}, 1 s by default;
-     * {@link #of} takes the consumers' lead). Redis' clock is the ms part of the earliest entry id the batch's XADDs got,
-     * the arrival the consumers cap stream time by: a producer host whose clock runs ahead of Redis' cannot publish a
-     * watermark ahead of the consumers' cap. Replayed history is unaffected; an event stamped ahead moves the watermark
+     * {@link #of} takes the consumers' lead). Redis' clock is its {@code TIME} when the append script ran, the clock
+     * the entries' ids (the arrival the consumers cap stream time by) were made from: a producer host whose clock runs
+     * ahead of Redis' cannot publish a watermark ahead of the consumers' cap. Not the ms of the ids themselves: a stream
+     * that once took an entry with an explicit far-future id gives every later id that future ms (found in review,
+     * 2026-12-06: the cap no longer bound, and an id at or beyond 2^63 ms gave a negative watermark). Replayed history is unaffected; an event stamped ahead moves the watermark
      * only to Redis' clock + lead, so the on-time events published after it are not late for aligned consumers. A
      * watermark never moves back: a batch whose cap or events are below the watermark this instance published before
      * publishes none ({@link #watermark}).
@@ -169,7 +173,7 @@ public final class EventPublisher {
         } : (batch, redisMs) -> Mono.empty());
     }
 
-    /** @param after given each batch once appended and the ms of its earliest entry id (Redis' clock) */
+    /** @param after given each batch once appended and Redis' clock then (TIME, epoch ms; the least over a cluster's slots) */
     private Mono<Long> sendBatches(Flux<Event> events, int batchSize,
                                    java.util.function.BiFunction<List<Event>, Long, Mono<Void>> after) {
         boolean cluster = RedisDeployment.isCluster(redis);
@@ -190,7 +194,10 @@ public final class EventPublisher {
                     }
                     // the scripts are encoded here, when called (LuaScript), not when subscribed on the I/O thread
                     List<Mono<Long>> sends = bySlot.values().stream()
-                            .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs()))
+                            .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs())
+                                    .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException(
+                                            "events not published: " + RedisErrors.rootMessage(e)
+                                                    .replaceFirst("^(ERR )?REJECTED ", ""), false)))
                             .toList();
                     long count = batch.size();
                     return Flux.concat(sends).reduce(Long.MAX_VALUE, Math::min)

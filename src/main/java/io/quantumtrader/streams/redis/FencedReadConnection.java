@@ -179,7 +179,7 @@ public final class FencedReadConnection implements AutoCloseable {
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
-            deleted = commands.eval(DELETED_UNREAD, ScriptOutputType.MULTI, streams.deletedUnreadKeys(leaseKey, streamKeys),
+            deleted = commands.eval(DELETED_UNREAD, ScriptOutputType.MULTI, streams.deletedUnreadKeys(leaseKey, scratchKey, streamKeys),
                     streams.deletedUnreadArgs(token, group, streamKeys));
             // XREADGROUP with an output that keeps the entries as bytes (ReadGroupOutput: no maps on the I/O thread)
             read = commands.dispatch(CommandType.XREADGROUP, new ReadGroupOutput(), readArgs);
@@ -190,6 +190,12 @@ public final class FencedReadConnection implements AutoCloseable {
                     // never sent twice (the connection is not re-established by Lettuce): never resent
                     ? uncancellable(read).zipWith(uncancellable(deleted),
                             (entries, totals) -> new GroupRead(entries, DeletedUnreadTotals.pairs(totals), false))
+                    : owned == 2L
+                    // the report of entries deleted unread was refused (its dead-letter stream cannot take entries):
+                    // the read was undone, so the loss is found again once the stream is fixed
+                    ? uncancellable(deleted).then(Mono.<GroupRead>error(new IllegalStateException(
+                            "the read was undone as refused, but deleted-unread.lua did not fail")))
+                            .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), FencedReadConnection::reportRefused)
                     : Mono.error(new TaskFencedException("FENCED lease " + leaseKey + " is no longer held by token "
                             + token + " (the read was undone)")))
                     // above maxmemory Redis refuses every command queued in a MULTI (EXECABORT: nothing ran), while a
@@ -239,7 +245,20 @@ public final class FencedReadConnection implements AutoCloseable {
         }
         return Mono.fromCompletionStage(reply)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), FencedReadConnection::reportRefused)
                 .map(ReadGroupReply::read);
+    }
+
+    /**
+     * @param e a read's {@code REJECTED} error: the report of entries deleted before the group read them was refused
+     *          (its dead-letter stream holds another type, or its entry ids are used up; deleted-unread.lib.lua), and
+     *          the read did not go past them
+     * @return the error that stops the task with the reason (not transient: it fails the same way until the
+     *         dead-letter stream is fixed)
+     */
+    static CommitRejectedException reportRefused(Throwable e) {
+        return new CommitRejectedException("entries deleted unread cannot be reported, so the input is not read past "
+                + "them: " + RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""), false);
     }
 
     /**

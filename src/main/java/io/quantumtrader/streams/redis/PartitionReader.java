@@ -546,6 +546,7 @@ public final class PartitionReader {
             // the reply stays raw buffers on Lettuce's single I/O thread; strings are made on a parallel thread
             read = TryAgainRetry.retried(redis.execute(FENCED_READ, keys, args, ARGS, RAW), READ_TIMEOUT)
                     .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                    .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), FencedReadConnection::reportRefused)
                     // the same guard as the transaction's: a script read Redis ran whose reply never reached this
                     // reader stalled a task for good, its entry pending and the rest unread (on a Redis Cluster, when
                     // its reads went this way: EventTimeAlignmentOnClusterTest, twice in ~60 runs; docs/BENCHMARKS.md,

@@ -17,9 +17,16 @@ import java.util.Map;
  */
 public record ReadStreams(Map<String, String> nameByKey, String task, int partition) {
 
-    /** @return KEYS of {@code deleted-unread.lua}: as {@link #readGroupKeys} */
-    byte[][] deletedUnreadKeys(String leaseKey, List<String> streamKeys) {
-        return bytes(readGroupKeys(leaseKey, streamKeys));
+    /**
+     * @param scratchKey the task's scratch hash of its fenced reads ({@link StreamKeys#fencedRead}), where a refused
+     *                   report notes the positions its read is undone to
+     * @return KEYS of {@code deleted-unread.lua}: the lease, the scratch hash, then as {@link #readGroupKeys}
+     */
+    byte[][] deletedUnreadKeys(String leaseKey, String scratchKey, List<String> streamKeys) {
+        List<String> keys = new ArrayList<>(2 + 3 * streamKeys.size());
+        keys.add(leaseKey);
+        keys.add(scratchKey);
+        return bytes(reportKeys(keys, streamKeys));
     }
 
     /** @return ARGV of {@code deleted-unread.lua}: the token, the group, the task, the partition, the streams' names */

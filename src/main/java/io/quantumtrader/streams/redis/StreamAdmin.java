@@ -177,7 +177,8 @@ public final class StreamAdmin {
      * @param streamName    the stream's logical name, for the dead-letter entries
      * @param taskId        the task, for the dead-letter entries
      * @return what was claimed; errors with {@link TaskFencedException} when the lease is not the caller's (nothing
-     *         claimed)
+     *         claimed), with {@link CommitRejectedException} (not transient) when the dead-letter stream cannot take
+     *         entries: it holds another type, or its entry ids are used up (nothing claimed)
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
                                     Duration minIdle, String token, String streamName, int partition, String taskId) {
@@ -200,7 +201,12 @@ public final class StreamAdmin {
                         List.of(group, consumer, Long.toString(minIdle.toMillis()), token, streamName,
                                 Integer.toString(partition), taskId, Integer.toString(chunk)))
                 .next()
-                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)));
+                .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
+                // a claim that would fail the same way every time: the task stops with the reason instead of restarting
+                // into it
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException("pending entries of "
+                        + streamKey + " cannot be claimed: " + RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""),
+                        false));
         // each call goes on where the last stopped (kept in Redis under the token): called again until done
         return call.expand(l -> ((Number) l.get(6)).longValue() == 1L ? Mono.empty() : call)
                 .last()

@@ -261,8 +261,8 @@ public final class StreamsRuntime implements AutoCloseable {
                 (task, error) -> {
                     if (isPersistent(error)) {
                         // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
-                        log.error("task {} stopped: its commit was refused and would be every time: {}. Fix the "
-                                + "key or group named, then restart the service", task.id(), error.getMessage());
+                        log.error("task {} stopped: Redis refused its commit (or claim) and would every time: {}. "
+                                + "Fix the key, group or stream named, then restart the service", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
                     } else if (error instanceof io.quantumtrader.streams.state.StateStoreException) {
                         log.error("task {} stopped: {}", task.id(), error.getMessage());

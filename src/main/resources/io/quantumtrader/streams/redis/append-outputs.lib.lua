@@ -10,12 +10,10 @@ end
 -- Appends the outputs encoded in ARGV from index i: nRuns, then per run { keyIndex, maxlen ('0' = none), nOut,
 -- nNames, name1 .. nameK, then nOut x { value1 .. valueK } }: consecutive outputs to one stream with the same field
 -- names, which are sent once per run instead of once per output (CommitBatch.java). The stream of a run is
--- KEYS[keyIndex + keyOffset]. Returns the ARGV index after the outputs, the number appended, and the smallest ms part
--- of the entry ids the runs' first XADDs got (Redis' clock as the consumers' arrival sees it; nil when none).
+-- KEYS[keyIndex + keyOffset]. Returns the ARGV index after the outputs and the number appended.
 local function append_outputs(i, keyOffset)
   local runs = tonumber(ARGV[i]); i = i + 1
   local appended = 0
-  local earliestMs = nil
   for _ = 1, runs do
     local key = KEYS[tonumber(ARGV[i]) + keyOffset]
     local maxlen = ARGV[i + 1]
@@ -28,26 +26,18 @@ local function append_outputs(i, keyOffset)
       fv[2 * j - 1] = ARGV[i + j - 1]
     end
     i = i + k
-    for o = 1, n do
+    for _ = 1, n do
       for j = 1, k do
         fv[2 * j] = ARGV[i + j - 1]
       end
-      local id
       if maxlen ~= '0' then
-        id = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(fv))
+        redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(fv))
       else
-        id = redis.call('XADD', key, '*', unpack(fv))
-      end
-      if o == 1 then
-        -- a run's later entries in its stream have ids at least this one's
-        local ms = tonumber(string.match(id, '^(%d+)'))
-        if earliestMs == nil or ms < earliestMs then
-          earliestMs = ms
-        end
+        redis.call('XADD', key, '*', unpack(fv))
       end
       i = i + k
     end
     appended = appended + n
   end
-  return i, appended, earliestMs
+  return i, appended
 end

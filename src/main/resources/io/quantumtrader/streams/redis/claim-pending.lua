@@ -25,7 +25,9 @@
 --           the group's totals of entries deleted unread so far: entries, reports of an unknown number
 --           (deleted-unread.lib.lua), where the task's reader starts counting; 1 when the claim is done, 0 when the
 --           caller must call again }
--- errors  FENCED when the lease is not the caller's (nothing claimed)
+-- errors  FENCED when the lease is not the caller's (nothing claimed); REJECTED when entries are pending and the
+--         dead-letter stream cannot take entries (another type, or its entry ids used up: entry-ids.lib.lua; nothing
+--         claimed)
 --#include deleted-unread.lib.lua
 local owner = redis.call('GET', KEYS[2])
 if owner ~= ARGV[4] then
@@ -55,6 +57,16 @@ if made then
     claimed = tonumber(claimedBefore)
     deleted = tonumber(deletedBefore)
   end
+end
+-- the dead-letter stream must be able to take entries before XAUTOCLAIM takes deleted entries out of the PEL: a
+-- dead letter that failed then (XADD * on a stream whose entry ids are used up) lost them unrecorded. Checked only
+-- while entries are pending (with none, there is nothing to dead-letter)
+local t = redis.call('XPENDING', KEYS[1], ARGV[1])[1] > 0 and redis.call('TYPE', KEYS[3])['ok'] or 'none'
+if t == 'stream' then
+  local problem = entry_id_stream_exhausted(KEYS[3])
+  if problem then return redis.error_reply(problem) end
+elseif t ~= 'none' then
+  return redis.error_reply('REJECTED key ' .. KEYS[3] .. ' holds a ' .. t .. ', expected a stream (was it written by something else?)')
 end
 local budget = tonumber(ARGV[8])
 repeat

@@ -1,7 +1,7 @@
 -- Commits one task batch atomically (DESIGN §2 commit protocol):
 --   (0) a commit this task run already made, sent again (below): answered from the meta hash, nothing written;
---   (1) fencing check, (2) commit-sequence check, (3) every other check that can fail: key types, consumer groups,
---   then, and only then, the writes: (4) state (HSET/HDEL), (5) outputs (XADD, MAXLEN ~), (6) the batch's input
+--   (1) fencing check, (2) commit-sequence check, (3) every other check that can fail: key types, output streams
+--   whose entry ids are used up (XADD * would fail: entry-ids.lib.lua), consumer groups, then, and only then, the writes: (4) state (HSET/HDEL), (5) outputs (XADD, MAXLEN ~), (6) the batch's input
 --   event ids into the task's dedupe log (one element for the whole batch), (7) acknowledgements (XACK), (8) the
 --   commit sequence.
 -- Redis does not roll back a script that fails halfway, so nothing may fail after the first write: every check is
@@ -37,6 +37,7 @@
 --          sequence (run again after its reply was lost), the number its first run acknowledged
 -- errors   FENCED, OUT_OF_SEQUENCE (transient: the task restarts); REJECTED (a check failed: nothing was written)
 --#include consumer-groups.lib.lua
+--#include entry-ids.lib.lua
 local OFFSET = 3
 local ACKED_KEPT = 8
 local seq = redis.call('HGET', KEYS[2], 'commit-seq') or '0'
@@ -81,9 +82,16 @@ for _ = 1, n do
   i = i + 3 + tonumber(ARGV[i + 2]) * (ARGV[i + 1] == 'D' and 1 or 2)
 end
 n = tonumber(ARGV[i]); i = i + 1
+local idsChecked = {} -- output streams whose entry ids were checked (each once)
 for _ = 1, n do
-  problem = expect_type(KEYS[tonumber(ARGV[i]) + OFFSET], 'stream')
+  local key = KEYS[tonumber(ARGV[i]) + OFFSET]
+  problem = expect_type(key, 'stream')
   if problem then return redis.error_reply(problem) end
+  if types[key] == 'stream' and not idsChecked[key] then
+    idsChecked[key] = true
+    problem = entry_id_stream_exhausted(key)
+    if problem then return redis.error_reply(problem) end
+  end
   local k = tonumber(ARGV[i + 3])
   i = i + 4 + k + tonumber(ARGV[i + 2]) * k
 end

@@ -27,16 +27,16 @@ local function du_field(reply, name)
   return nil
 end
 
--- The streams of a fenced read as deleted-unread.lua and read-group.lua receive them: KEYS[1] the task's lease, then n
--- stream keys, their n deleted-unread hashes, their n dead-letter stream keys; the n logical names in ARGV after index
--- namesAfter. Returns the four lists (keys, marks, dlqs, names) that deleted_unread takes.
-local function du_streams(namesAfter)
-  local n = (#KEYS - 1) / 3
+-- The streams of a fenced read as deleted-unread.lua and read-group.lua receive them: keysBefore keys (KEYS[1] the
+-- task's lease, ...), then n stream keys, their n deleted-unread hashes, their n dead-letter stream keys; the n logical
+-- names in ARGV after index namesAfter. Returns the four lists (keys, marks, dlqs, names) that deleted_unread takes.
+local function du_streams(namesAfter, keysBefore)
+  local n = (#KEYS - keysBefore) / 3
   local keys, marks, dlqs, names = {}, {}, {}, {}
   for i = 1, n do
-    keys[i] = KEYS[1 + i]
-    marks[i] = KEYS[1 + n + i]
-    dlqs[i] = KEYS[1 + 2 * n + i]
+    keys[i] = KEYS[keysBefore + i]
+    marks[i] = KEYS[keysBefore + n + i]
+    dlqs[i] = KEYS[keysBefore + 2 * n + i]
     names[i] = ARGV[namesAfter + i]
   end
   return keys, marks, dlqs, names
@@ -70,7 +70,12 @@ end
 -- Checks stream keys[i] (consumer group 'group') for entries deleted before the group read them; dead-letters each
 -- loss not reported before and adds it to the group's totals. keys, marks, dlqs, names: one per stream (the stream
 -- key, its deleted-unread hash, its dead-letter stream key, its logical name). Returns the totals after it (du_totals).
+-- Every loss is found first and every dead-letter stream it goes to checked (its type, and its entry ids: XADD * fails
+-- on a stream whose ids are used up, entry-ids.lib.lua) before anything is written: a check that fails raises a
+-- REJECTED error and nothing is counted or dead-lettered (before, the count was incremented and then the XADD failed,
+-- at every read; found in review, 2026-12-06).
 local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
+  local found = {}
   for i = 1, #keys do
     local ok, info = pcall(redis.call, 'XINFO', 'STREAM', keys[i])
     local added = ok and du_field(info, 'entries-added')
@@ -91,33 +96,48 @@ local function deleted_unread(keys, marks, dlqs, names, group, task, partition)
         local trimmed = behind and type(read) == 'number' and removed - read or 0
         local dropped = entry_id_less(last, deleted) and (not reported or entry_id_less(reported, deleted))
         if trimmed > 0 or dropped then
-          local count = trimmed > 0 and trimmed or -1
-          if count > 0 then
-            redis.call('HINCRBY', marks[i], '#entries:' .. group, count)
-          else
-            redis.call('HINCRBY', marks[i], '#unknown:' .. group, 1)
+          local t = redis.call('TYPE', dlqs[i])['ok']
+          local problem
+          if t == 'stream' then
+            problem = entry_id_stream_exhausted(dlqs[i])
+          elseif t ~= 'none' then
+            problem = 'REJECTED key ' .. dlqs[i] .. ' holds a ' .. t .. ', expected a stream (was it written by something else?)'
           end
-          redis.call('XADD', dlqs[i], '*',
-              'error.class', 'EntriesDeletedBeforeRead',
-              'error.message', (count > 0 and (count .. ' entries') or 'entries') .. ' of ' .. names[i] .. ' after '
-                  .. last .. (first and (' and before ' .. first[1]) or '')
-                  .. ' were deleted (MAXLEN, XTRIM or XDEL) before consumer group ' .. group .. ' read them',
-              'error.reason', 'deleted_before_read',
-              'error.stage', group,
-              'error.stream', names[i],
-              'error.partition', partition,
-              'error.deleted_after_id', last,
-              'error.deleted_count', count > 0 and tostring(count) or 'unknown',
-              'error.attempt', '0',
-              'error.task', task)
-          if behind then
-            du_skip_gap(keys[i], group, info)
+          if problem then
+            error(redis.error_reply(problem .. ' (' .. names[i] .. ' lost entries before consumer group ' .. group
+                .. ' read them; they are reported once it can take entries again)'))
           end
-          if deleted ~= '0-0' then
-            redis.call('HSET', marks[i], group, deleted)
-          end
+          found[#found + 1] = { i = i, info = info, last = last, first = first, behind = behind, deleted = deleted,
+                                count = trimmed > 0 and trimmed or -1 }
         end
       end
+    end
+  end
+  for _, f in ipairs(found) do
+    local i, last, first, count = f.i, f.last, f.first, f.count
+    if count > 0 then
+      redis.call('HINCRBY', marks[i], '#entries:' .. group, count)
+    else
+      redis.call('HINCRBY', marks[i], '#unknown:' .. group, 1)
+    end
+    redis.call('XADD', dlqs[i], '*',
+        'error.class', 'EntriesDeletedBeforeRead',
+        'error.message', (count > 0 and (count .. ' entries') or 'entries') .. ' of ' .. names[i] .. ' after '
+            .. last .. (first and (' and before ' .. first[1]) or '')
+            .. ' were deleted (MAXLEN, XTRIM or XDEL) before consumer group ' .. group .. ' read them',
+        'error.reason', 'deleted_before_read',
+        'error.stage', group,
+        'error.stream', names[i],
+        'error.partition', partition,
+        'error.deleted_after_id', last,
+        'error.deleted_count', count > 0 and tostring(count) or 'unknown',
+        'error.attempt', '0',
+        'error.task', task)
+    if f.behind then
+      du_skip_gap(keys[i], group, f.info)
+    end
+    if f.deleted ~= '0-0' then
+      redis.call('HSET', marks[i], group, f.deleted)
     end
   end
   return du_totals(marks, group)

@@ -45,3 +45,29 @@ local function entry_id_before(id)
   end
   return entry_id_decimal_pred(ms) .. '-18446744073709551615'
 end
+
+-- The largest millisecond part of an entry id, 2^64 - 1, as a digit string.
+local ENTRY_ID_LAST_MS = '18446744073709551615'
+
+-- nil while XADD <key> * can still add entries to stream key, otherwise a REJECTED error message for people. XADD *
+-- fails ('ERR The stream has exhausted the last possible ID') only once the last generated id is at millisecond
+-- 2^64 - 1 and its sequence is used up (Redis t_stream.c, streamIncrID); a stream whose last id is at that millisecond
+-- got there through an explicit id (XADD <key> 18446744073709551615-<seq>), so any id there is refused, not only the
+-- very last one. Scripts that may XADD * call it in their checks, before their first write: Redis does not roll back
+-- a script that fails halfway (found in review, 2026-12-06: ExhaustedStreamIdsTest). key must hold a stream (the
+-- caller checked its type; XINFO fails on another type and on a missing key).
+local function entry_id_stream_exhausted(key)
+  local info = redis.call('XINFO', 'STREAM', key)
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then
+      local last = info[i + 1]
+      if entry_id_parse(last) ~= ENTRY_ID_LAST_MS then
+        return nil
+      end
+      return 'REJECTED stream ' .. key .. ' has used up its entry ids: its last id ' .. last .. ' is at the largest'
+          .. ' millisecond Redis allows (an entry was added there with an explicit id). Delete those entries (XDEL)'
+          .. ' and set the id back (XSETID ' .. key .. ' <id> MAXDELETEDID <id>), or delete the stream'
+    end
+  end
+  return nil
+end

@@ -7,7 +7,8 @@
 -- ARGV[1]  producer (outbox key); ARGV[2] n; then n x { outbox id, keyIndex, maxlen ('0' = none), nFieldValues, f1, v1, ... }
 --          maxlen 'W' marks a watermark: HSET key f1 v1 (the key is a hash of watermarks, not a stream)
 -- returns  the number appended (the others were repeats)
--- errors   REJECTED when a target key is not a stream (checked before the first write: nothing is written)
+-- errors   REJECTED when a target key is not a stream, or is a stream whose entry ids are used up (entry-ids.lib.lua;
+--          checked before the first write: nothing is written)
 --#include entry-ids.lib.lua
 local t = redis.call('TYPE', KEYS[1])['ok']
 if t ~= 'none' and t ~= 'hash' then
@@ -24,6 +25,12 @@ for k = 2, #KEYS do
   local want = expected[k] or 'stream'
   if t ~= 'none' and t ~= want then
     return redis.error_reply('REJECTED key ' .. KEYS[k] .. ' holds a ' .. t .. ', expected a ' .. want)
+  end
+  if t == 'stream' then
+    -- XADD * would fail after the appends before it, and the mark, written last, would not cover them: the next
+    -- forward would append them again
+    local problem = entry_id_stream_exhausted(KEYS[k])
+    if problem then return redis.error_reply(problem) end
   end
 end
 local last = redis.call('HGET', KEYS[1], ARGV[1]) or '0-0'

@@ -6,8 +6,12 @@
 -- them with '>' in order, as if the zombie had never read. Entries the caller read before it lost the lease stay
 -- pending (the new owner claims them at its start).
 -- KEYS as read-fence-begin.lua; ARGV[1] token, ARGV[2] group, ARGV[3] consumer, ARGV[4] the read's COUNT per stream
--- returns 1 when the lease is the caller's, 0 when the read was undone
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+-- The read is undone as well when deleted-unread.lua refused to report a loss (field '#refused' in KEYS[2]), so the
+-- group stays before it and the next read finds it again.
+-- returns 1 when the lease is the caller's, 0 when the read was undone (the lease is not the caller's), 2 when it was
+--         undone because deleted-unread.lua refused
+local refused = redis.call('HGET', KEYS[2], '#refused')
+if not refused and redis.call('GET', KEYS[1]) == ARGV[1] then
   return 1
 end
 for k = 3, #KEYS do
@@ -32,4 +36,4 @@ for k = 3, #KEYS do
   end
 end
 redis.call('DEL', KEYS[2])
-return 0
+return refused and 2 or 0

@@ -19,7 +19,7 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('FENCED lease ' .. KEYS[1] .. ' is no longer held by token ' .. ARGV[1])
 end
 local n = (#KEYS - 1) / 3
-local keys, marks, dlqs, names = du_streams(6 + 2 * n)
+local keys, marks, dlqs, names = du_streams(6 + 2 * n, 1)
 local args = { 'XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', ARGV[4], 'STREAMS' }
 for i = 1, n do
   args[#args + 1] = keys[i]

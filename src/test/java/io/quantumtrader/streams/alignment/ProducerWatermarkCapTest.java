@@ -155,6 +155,36 @@ class ProducerWatermarkCapTest {
         }
     }
 
+    /**
+     * Found in review, 2026-12-06: the cap was the ms of the entry ids the batch got, and a stream that once took an entry
+     * with an explicit id a day ahead gives every later id that day's ms — an event stamped an hour ahead moved the
+     * watermark an hour on. The cap is Redis' TIME now.
+     */
+    @Test
+    void aFarFutureEntryIdInTheStreamDoesNotLiftTheCap() {
+        String ns = RedisTestSupport.freshNamespace();
+        long redisNow = redisNow();
+        RedisTestSupport.template().opsForStream().add(org.springframework.data.redis.connection.stream.StreamRecords.newRecord()
+                .in(new StreamKeys(ns).stream("left", 0)).ofMap(Map.of("x", "y"))
+                .withId(org.springframework.data.redis.connection.stream.RecordId.of(redisNow + 86_400_000L, 0))).block();
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "feed");
+        feed.sendAll(Flux.just(new Event("left", "k", "L", redisNow + 3_600_000)), 10, true).block();
+        assertThat(watermark(ns, "left", "feed")).as("capped at Redis' clock + 1 s").isLessThanOrEqualTo(redisNow() + 1_000);
+    }
+
+    /** Found in review, 2026-12-06: an id at or beyond 2^63 ms in the stream gave the watermark -9223372036854774808. */
+    @Test
+    void anEntryIdBeyond2pow63MsInTheStreamLeavesAnOnTimeWatermarkAsItIs() {
+        String ns = RedisTestSupport.freshNamespace();
+        RedisTestSupport.template().opsForStream().add(org.springframework.data.redis.connection.stream.StreamRecords.newRecord()
+                .in(new StreamKeys(ns).stream("left", 0)).ofMap(Map.of("x", "y"))
+                .withId(org.springframework.data.redis.connection.stream.RecordId.of("18446744073709551614-0"))).block();
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), StreamCatalog.defaults(), "feed");
+        long redisNow = redisNow();
+        feed.sendAll(Flux.just(new Event("left", "k", "L", redisNow - 5_000)), 10, true).block();
+        assertThat(watermark(ns, "left", "feed")).isEqualTo(redisNow - 5_000);
+    }
+
     private static void sleepUntil(long epochMs) throws InterruptedException {
         long wait = epochMs - System.currentTimeMillis();
         if (wait > 0) {
