@@ -125,7 +125,7 @@ public final class InputAligner {
      */
     public boolean releaseNeedsReadsOf(String stream) {
         Input in = inputs.get(stream);
-        return in != null && in.merged && !in.candidates.isEmpty();
+        return in != null && in.merged && in.candidates.stream().anyMatch(c -> !in.covers(c));
     }
 
     /**
@@ -412,12 +412,17 @@ public final class InputAligner {
 
         void applyCandidates() {
             candidates.removeIf(c -> {
-                boolean covered = "0-0".equals(c.lastId) || (lastId != null && StreamEntry.compareIds(lastId, c.lastId) >= 0);
+                boolean covered = covers(c);
                 if (covered && c.watermark > watermark) {
                     watermark = c.watermark;
                 }
                 return covered;
             });
+        }
+
+        /** @return true once the entries the watermark read {@code c} covers were offered */
+        boolean covers(Candidate c) {
+            return "0-0".equals(c.lastId) || (lastId != null && StreamEntry.compareIds(lastId, c.lastId) >= 0);
         }
 
         Input(long now, boolean merged) {
