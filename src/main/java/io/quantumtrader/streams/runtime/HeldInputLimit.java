@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code buffered.records.per.partition}: once the aligner holds {@link InputAlignment#maxHeldPerInput()} records of
  * an input, the task's reader stops reading that input ({@link PartitionReader#pause}) and goes on reading the others
  * (their records and watermarks are what lets the held records go); once the aligner holds fewer, reads of it resume.
- * Entries not read stay in the stream, unread by the consumer group (not pending). Each pause is logged once, at INFO,
- * naming the input and what its records wait for.
+ * Entries not read stay in the stream, unread by the consumer group (not pending). Each pause is logged once, naming
+ * the input and what its records wait for: at WARN when that is an input without records and without any watermark
+ * (likely a producer that publishes none: it would hold them for good), else at INFO.
  * <p>
  * One per run of a task (its reader and aligner are the run's). {@link #update} is called from the task's processing
  * pipeline, one step at a time; {@link #paused} may be read from any thread (a gauge).
@@ -51,9 +52,18 @@ final class HeldInputLimit {
                 if (reader.pause(key)) {
                     paused.add(stream);
                     align.readsPaused(stream, true);
-                    log.info("task {}: reads of input {} paused: event-time alignment holds {} of its records (limit {}, "
-                                    + "maxHeldPerInput), waiting for {}; its entries stay in Redis unread and are read once "
-                                    + "the held records are processed", taskId, stream, held, maxHeld, waitingFor(align, stream));
+                    boolean noWatermark = waitsForNoWatermark(align, stream);
+                    String line = "task {}: reads of input {} paused: event-time alignment holds {} of its records (limit {}, "
+                            + "maxHeldPerInput), waiting for {}; its entries stay in Redis unread and are read once the held "
+                            + "records are processed" + (noWatermark ? ". An input without records and without a watermark "
+                            + "holds them: does its producer publish watermarks (EventPublisher.sendAll(..., true)), or "
+                            + "should alignment have an idle timeout?" : "");
+                    Object[] args = {taskId, stream, held, maxHeld, waitingFor(align, stream)};
+                    if (noWatermark) {
+                        log.warn(line, args);   // likely for good: WARN, the default level, shows it
+                    } else {
+                        log.info(line, args);   // backpressure while the inputs are far apart
+                    }
                 }
             } else if (reader.resume(key)) {
                 paused.remove(stream);
@@ -71,6 +81,16 @@ final class HeldInputLimit {
     /** @return true while reads of {@code stream} are paused */
     boolean paused(String stream) {
         return paused.contains(stream);
+    }
+
+    /** @return true when another input with nothing held has no watermark at all (none of its producers published one) */
+    private static boolean waitsForNoWatermark(InputAligner align, String stream) {
+        for (String other : align.streams()) {
+            if (!other.equals(stream) && align.held(other) == 0 && align.watermarkOf(other) == InputAligner.NONE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the other inputs with nothing held, and their watermarks: the ones the held records may wait for */
