@@ -573,12 +573,12 @@ public final class PartitionReader {
         }
     }
 
-    @SuppressWarnings("unchecked")
     /**
      * One read of {@code readKeys} (the keys not paused): each key in its pending phase ({@link #pendingKeys}) from its
      * cursor, the others from {@code >}. A read that returns none of the pending entries of the keys it re-read ends
      * their pending phase; one that re-read pending entries only and returned nothing reads again at once (new entries).
      */
+    @SuppressWarnings("unchecked")
     private Mono<List<StreamEntry>> read(List<String> readKeys, int perStream) {
         reads.incrementAndGet();
         java.util.Set<String> pendingOfRead = new java.util.HashSet<>(readKeys);
