@@ -93,6 +93,52 @@ class HeldInputLimitTest {
         }
     }
 
+    /**
+     * A restart while an input is paused: the new run re-reads the pending entries (what the last run held, not the
+     * backlog), pauses the input again part-way through them, and once released reads the rest of them before the
+     * input's new entries: nothing stranded in the PEL, nothing twice, the same order.
+     */
+    @Test
+    void aRestartWhilePausedReReadsOnlyWhatWasHeldAndLosesNothing() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        feed(keys, "busy-feed").sendAll(Flux.range(0, BUSY).map(i -> new Event("busy", "k", "b" + i, BASE + 2L * i, "b-" + i)), 1_000)
+                .block();
+        EventPublisher quietFeed = feed(keys, "quiet-feed");
+        quietFeed.sendAll(Flux.just(new Event("quiet", "k", "q0", BASE + 10_001, "q-0")), 1).block();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(BATCH)
+                .withPunctuationInterval(Duration.ofMillis(100))
+                .withAlignment(InputAlignment.byWatermarks().withMaxHeldPerInput(LIMIT));
+        long pendingAtStop;
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            runtime.start();
+            StreamTask task = runtime.tasks().get(0);
+            await("reads of busy paused", () -> task.pausedInputs().contains("busy"));
+            await("busy's records up to q0 and q0 committed", () -> out(ns).size() >= 5_002);
+            pendingAtStop = pending(keys.stream("busy", 0));
+        }
+        assertThat(pendingAtStop).isBetween((long) LIMIT, (long) LIMIT + 2 * BATCH);
+        // a smaller limit on the restart: the input pauses again before its pending entries are all read again
+        StreamsConfig restarted = config.withAlignment(InputAlignment.byWatermarks().withMaxHeldPerInput(LIMIT / 2));
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), restarted, RedisTestSupport.template())) {
+            runtime.start();
+            StreamTask task = runtime.tasks().get(0);
+            await("reads of busy paused again", () -> task.pausedInputs().contains("busy"));
+            long reads = task.reads();
+            await("five more reads", () -> task.reads() >= reads + 5);
+            assertThat(task.alignerHeld()).as("held after the restart").isLessThanOrEqualTo((long) LIMIT / 2 + 2 * BATCH);
+            assertThat(task.alignerHeld()).as("paused part-way through the pending entries").isLessThan(pendingAtStop);
+            assertThat(pending(keys.stream("busy", 0))).as("nothing new read: the PEL is what was pending")
+                    .isEqualTo(pendingAtStop);
+
+            quietFeed.sendAll(Flux.just(new Event("quiet", "k", "q1", BASE + 30_001, "q-1")), 1).block();
+            quietFeed.watermark("quiet", Long.MAX_VALUE).block();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).as("drained; left: %s", runtime.undrained()).isTrue();
+        }
+        assertThat(out(ns)).as("every record once, in event-time order").isEqualTo(expected());
+        assertThat(pending(keys.stream("busy", 0))).isZero();
+    }
+
     private static List<String> expected() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < BUSY; i++) {
