@@ -108,7 +108,15 @@ public final class PartitionReader {
     /** Reads in a row whose fenced-read connection was lost before the reply ({@link #connectionLost}). */
     private final java.util.concurrent.atomic.AtomicInteger connectionLosses = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopped;
-    private volatile boolean pendingPhase = true;
+    /**
+     * Partition keys whose pending entries (after their {@link #pendingCursor}) have not all been read again: each is
+     * read from its cursor instead of {@code >} until a read returns none of its pending entries. Every key at the
+     * start and after {@link #rereadPending}; a key {@link #pause paused} before its pending phase ended keeps it until
+     * it is read again (its pending entries are never skipped).
+     */
+    private final java.util.Set<String> pendingKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Partition keys not read for now ({@link #pause}): their new entries stay in the stream, unread. */
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile FluxSink<Object> sink;
     private volatile boolean batches;
     /**
@@ -190,6 +198,7 @@ public final class PartitionReader {
         this.idleMillis = idleMin.toMillis();
         this.fullStreams = streamByKey.size();
         streamByKey.keySet().forEach(k -> pendingCursor.put(k, "0"));
+        pendingKeys.addAll(streamByKey.keySet());
         this.readStreams = new ReadStreams(this.streamByKey, "", partition);
     }
 
@@ -324,9 +333,48 @@ public final class PartitionReader {
         this.idleListener = listener;
     }
 
-    /** @return the partition keys this reader reads */
+    /**
+     * @return the partition keys this reader reads now: all of them but those {@link #pause paused} (an
+     *         {@link InputNotifier} watches these only, so a paused key's backlog does not wake the reader)
+     */
     public java.util.Set<String> keys() {
-        return java.util.Collections.unmodifiableSet(streamByKey.keySet());
+        java.util.Set<String> active = new java.util.LinkedHashSet<>(streamByKey.keySet());
+        active.removeAll(paused);
+        return java.util.Collections.unmodifiableSet(active);
+    }
+
+    /**
+     * Stops reading {@code key} (Kafka's {@code KafkaConsumer.pause}): the reads that follow leave it out, so its new
+     * entries stay in the stream, unread by the group (not pending), until {@link #resume}. A read already in flight
+     * still returns its entries. The other keys are read as before; with every key paused the reader reads nothing
+     * (and does not poll) until one is resumed. Thread-safe.
+     *
+     * @param key one of {@link #keys}' partition keys (others are ignored)
+     * @return true when the key was read until now
+     */
+    public boolean pause(String key) {
+        return streamByKey.containsKey(key) && paused.add(key);
+    }
+
+    /**
+     * Reads {@code key} again ({@link #pause}): at once when the reader was waiting out an idle delay or had every key
+     * paused. Thread-safe.
+     *
+     * @return true when the key was paused
+     */
+    public boolean resume(String key) {
+        if (!paused.remove(key)) {
+            return false;
+        }
+        if (!wake()) {
+            drain();   // every key was paused (no read, no idle delay), or a read is in flight (then a no-op)
+        }
+        return true;
+    }
+
+    /** @return the partition keys {@link #pause paused} now */
+    public java.util.Set<String> pausedKeys() {
+        return java.util.Set.copyOf(paused);
     }
 
     /** @return the consumer group this reader reads for */
@@ -393,12 +441,21 @@ public final class PartitionReader {
             }
             return;
         }
+        List<String> readKeys = new ArrayList<>(keys());
+        if (readKeys.isEmpty()) {
+            // every key paused: no read (and no polling) until resume() drains again
+            reading.set(false);
+            if ((paused.size() < streamByKey.size() || stopped) && s.requestedFromDownstream() > 0) {
+                drain();   // resumed (or stopped) between the check and now: its drain() found this one reading
+            }
+            return;
+        }
         int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
         // entry-level demand (receive()) is never read beyond by more than the rounding of an even split
-        int perStream = split(count, batches ? fullStreams : streamByKey.size());
+        int perStream = split(count, batches ? Math.min(fullStreams, readKeys.size()) : readKeys.size());
         wakeRequested.set(false);
         // never cancelled (see disposed): it ends within READ_TIMEOUT or the script's own bound
-        read(perStream).subscribe(entries -> {
+        read(readKeys, perStream).subscribe(entries -> {
             if (disposed) {
                 reading.set(false);
                 return; // the task stopped while this read was in flight: its entries stay pending for the next owner
@@ -406,7 +463,7 @@ public final class PartitionReader {
             entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
             // a read returns each key's entries in id order: its last entry of a key is the largest
             Map<String, String> lastOfRead = new HashMap<>(4);
-            Map<String, Integer> perKey = batches && streamByKey.size() > 1 ? new HashMap<>(4) : null;
+            Map<String, Integer> perKey = batches && readKeys.size() > 1 ? new HashMap<>(4) : null;
             for (StreamEntry e : entries) {
                 lastOfRead.put(e.key(), e.id());
                 if (perKey != null) {
@@ -444,7 +501,7 @@ public final class PartitionReader {
                     lastReadEntries = entries.size();
                 }
                 idleMillis = idleMin.toMillis();
-                if (!stopped && !wakeRequested.get() && drainedBy(entries.size(), perStream)) {
+                if (!stopped && !wakeRequested.get() && drainedBy(readKeys, entries.size(), perStream)) {
                     awaitInput(idleMillis); // the read found all there was: an entry appended since wakes the reader
                 } else {
                     drain();
@@ -469,8 +526,9 @@ public final class PartitionReader {
      *         2026-12-03 07:20 UTC). Without a listener (a Redis Cluster, or no notifier) the reader reads again at
      *         once, as a wait would not be cut short.
      */
-    private boolean drainedBy(int entries, int perStream) {
-        return idleListener != null && !pendingPhase && entries <= SPARSE_INPUT_ENTRIES && entries < perStream;
+    private boolean drainedBy(List<String> readKeys, int entries, int perStream) {
+        return idleListener != null && java.util.Collections.disjoint(pendingKeys, readKeys)
+                && entries <= SPARSE_INPUT_ENTRIES && entries < perStream;
     }
 
     /**
@@ -515,19 +573,27 @@ public final class PartitionReader {
         }
     }
 
+    /**
+     * One read of {@code readKeys} (the keys not paused): each key in its pending phase ({@link #pendingKeys}) from its
+     * cursor, the others from {@code >}. A read that returns none of the pending entries of the keys it re-read ends
+     * their pending phase; one that re-read pending entries only and returned nothing reads again at once (new entries).
+     */
     @SuppressWarnings("unchecked")
-    private Mono<List<StreamEntry>> read(int perStream) {
+    private Mono<List<StreamEntry>> read(List<String> readKeys, int perStream) {
         reads.incrementAndGet();
-        boolean pending = pendingPhase;
+        java.util.Set<String> pendingOfRead = new java.util.HashSet<>(readKeys);
+        pendingOfRead.retainAll(pendingKeys);
+        boolean pending = !pendingOfRead.isEmpty();
+        boolean onlyPending = pendingOfRead.size() == readKeys.size();
         AtomicBoolean resendFound = new AtomicBoolean();
         List<StreamOffset<String>> offsets = new ArrayList<>();
-        for (String key : streamByKey.keySet()) {
-            offsets.add(StreamOffset.create(key, pending ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
+        for (String key : readKeys) {
+            offsets.add(StreamOffset.create(key, pendingOfRead.contains(key) ? ReadOffset.from(pendingCursor.get(key)) : ReadOffset.lastConsumed()));
         }
         Flux<StreamEntry> read;
         if (fastReads != null) {
-            List<String> keys = new ArrayList<>(streamByKey.keySet());
-            List<String> ids = readIds(keys, pending);
+            List<String> keys = readKeys;
+            List<String> ids = readIds(keys, pendingOfRead);
             // the reply stays bytes on Lettuce's I/O thread (ReadGroupOutput); strings are made on a parallel thread
             read = fastReads.read(leaseKey, scratchKey, token, consumer.getGroup(), consumer.getName(), keys, ids,
                             seenIds(keys), perStream, readStreams)
@@ -538,8 +604,8 @@ public final class PartitionReader {
                     .publishOn(Schedulers.parallel())
                     .flatMapIterable(r -> fromRaw(reportDeleted(keys, resent(r, resendFound))));
         } else if (leaseKey != null) {
-            List<String> streamKeys = new ArrayList<>(streamByKey.keySet());
-            List<String> ids = readIds(streamKeys, pending);
+            List<String> streamKeys = readKeys;
+            List<String> ids = readIds(streamKeys, pendingOfRead);
             List<String> keys = readStreams.readGroupKeys(leaseKey, streamKeys);
             List<String> args = readStreams.readGroupArgs(token, consumer.getGroup(), consumer.getName(), perStream, ids,
                     seenIds(streamKeys), streamKeys);
@@ -564,33 +630,39 @@ public final class PartitionReader {
                 .collectList()
                 .flatMap(entries -> {
                     if (resendFound.get()) { // nothing was read (a re-sent read, a lost connection): the pending list
-                        return read(perStream);
+                        return read(readKeys, perStream);
                     }
                     return Mono.just(entries);
                 })
                 .map(entries -> {
                     if (pending) {
-                        entries.forEach(e -> pendingCursor.put(e.key(), e.id()));
-                        if (entries.isEmpty()) {
-                            pendingPhase = false;
+                        boolean reread = false;
+                        for (StreamEntry e : entries) {
+                            if (pendingOfRead.contains(e.key())) {
+                                pendingCursor.put(e.key(), e.id());
+                                reread = true;
+                            }
+                        }
+                        if (!reread) {
+                            pendingKeys.removeAll(pendingOfRead);
                         }
                     }
-                    if (streamByKey.size() > 1) {
+                    if (readKeys.size() > 1) {
                         entries.sort((a, b) -> StreamEntry.compareIds(a.id(), b.id()));
                     }
                     return entries;
                 })
-                .flatMap(entries -> pending && entries.isEmpty() ? read(perStream) : Mono.just(entries));
+                .flatMap(entries -> onlyPending && entries.isEmpty() ? read(readKeys, perStream) : Mono.just(entries));
     }
 
     /**
      * @return XREADGROUP's id per stream key of a fenced read: the consumer's pending entries after its cursor in the
      *         pending phase, else {@code >} (new entries)
      */
-    private List<String> readIds(List<String> streamKeys, boolean pending) {
+    private List<String> readIds(List<String> streamKeys, java.util.Set<String> pending) {
         List<String> ids = new ArrayList<>(streamKeys.size());
         for (String key : streamKeys) {
-            ids.add(pending ? pendingCursor.get(key) : ">");
+            ids.add(pending.contains(key) ? pendingCursor.get(key) : ">");
         }
         return ids;
     }
@@ -657,7 +729,7 @@ public final class PartitionReader {
         for (String key : streamByKey.keySet()) {
             pendingCursor.put(key, lastReadIds.getOrDefault(key, "0"));
         }
-        pendingPhase = true;
+        pendingKeys.addAll(streamByKey.keySet());
     }
 
     private void warnDeletedUnread(String stream, long n) {

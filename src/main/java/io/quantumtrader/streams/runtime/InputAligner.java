@@ -114,6 +114,47 @@ public final class InputAligner {
         return held;
     }
 
+    /** @return entries of {@code stream} buffered and not yet released (0 for a stream this aligner does not know) */
+    public int held(String stream) {
+        Input in = inputs.get(stream);
+        return in == null ? 0 : in.queue.size();
+    }
+
+    /** @return the watermark applied to {@code stream} (epoch ms), {@link #NONE} when none (or unknown stream) */
+    public long watermarkOf(String stream) {
+        Input in = inputs.get(stream);
+        return in == null ? NONE : in.watermark;
+    }
+
+    /**
+     * @return true when reading more of {@code stream} may let this aligner release entries it holds now: the input is
+     *         merged (its own watermark must pass its entries' times, and other inputs wait for it whatever it holds)
+     *         and a watermark was read for it that applies only once entries not yet offered are
+     *         ({@link #watermark(String, long, String)}). Reads of such an input must not be paused for what it holds
+     *         ({@link InputAlignment#maxHeldPerInput()}): its held entries would wait for its watermark, and its
+     *         watermark for its reads. An input that is not merged holds no entry back by what it has not read yet
+     *         (it holds records, so it does not hold up the others, and its own records wait for the others only).
+     */
+    public boolean releaseNeedsReadsOf(String stream) {
+        Input in = inputs.get(stream);
+        return in != null && in.merged && in.candidates.stream().anyMatch(c -> !in.covers(c));
+    }
+
+    /**
+     * Tells that the task stopped (or resumed) reading {@code stream} ({@link InputAlignment#maxHeldPerInput()}): an
+     * input whose reads are paused has entries left unread, so it is never idle ({@link InputAlignment#idleTimeout()}),
+     * as it would not be if it were read.
+     */
+    public void readsPaused(String stream, boolean paused) {
+        Input in = inputs.get(stream);
+        if (in != null) {
+            in.readsPaused = paused;
+            if (!paused) {
+                in.lastArrivalMs = nowMs.getAsLong();
+            }
+        }
+    }
+
     /** @return the smallest event time of the entries held (epoch ms); {@link Long#MAX_VALUE} when none is held */
     public long minHeldTime() {
         long min = Long.MAX_VALUE;
@@ -344,7 +385,7 @@ public final class InputAligner {
     }
 
     private boolean idle(Input in, long now) {
-        return idleTimeout != null && now - in.lastArrivalMs >= idleTimeout.toMillis();
+        return idleTimeout != null && !in.readsPaused && now - in.lastArrivalMs >= idleTimeout.toMillis();
     }
 
     private record Timed(StreamEntry entry, long time, String subject, long sequence) {
@@ -361,6 +402,8 @@ public final class InputAligner {
         final java.util.Queue<Timed> queue;
         long watermark = NONE;
         long lastArrivalMs;
+        /** The task does not read this input for now ({@link #readsPaused}): not idle. */
+        boolean readsPaused;
         /** Written by the task's own sub-topology only (so far): not waited for. */
         boolean fedBackOnly;
         /** Largest entry id offered so far (null: none). */
@@ -381,12 +424,17 @@ public final class InputAligner {
 
         void applyCandidates() {
             candidates.removeIf(c -> {
-                boolean covered = "0-0".equals(c.lastId) || (lastId != null && StreamEntry.compareIds(lastId, c.lastId) >= 0);
+                boolean covered = covers(c);
                 if (covered && c.watermark > watermark) {
                     watermark = c.watermark;
                 }
                 return covered;
             });
+        }
+
+        /** @return true once the entries the watermark read {@code c} covers were offered */
+        boolean covers(Candidate c) {
+            return "0-0".equals(c.lastId) || (lastId != null && StreamEntry.compareIds(lastId, c.lastId) >= 0);
         }
 
         Input(long now, boolean merged) {

@@ -15,13 +15,37 @@ import java.time.Duration;
  *                    others back, like Kafka Streams' {@code max.task.idle.ms} and Flink's source idleness; null
  *                    (the default) never: the order then depends on the data only, which a replay needs for
  *                    determinism
+ * @param maxHeldPerInput records of one input partition the task may hold back (read, not yet processed) before it
+ *                    stops reading that input, like Kafka Streams' {@code buffered.records.per.partition} (default
+ *                    1,000 there): the task's other inputs are read on (their records or watermarks are what lets the
+ *                    held ones go), and reads of the paused input resume once the task holds fewer of its records.
+ *                    Entries not read stay in the stream, unread by the group (not pending). Records read before the
+ *                    pause took effect are still added: at most this plus two batches ({@code batchSize}) are held per
+ *                    input. Not applied to an input written by several producer tasks while a watermark read for it
+ *                    waits for entries not yet read ({@link InputAligner#releaseNeedsReadsOf}). Default
+ *                    {@value #DEFAULT_MAX_HELD_PER_INPUT} records (five batches of the default {@code batchSize}); at
+ *                    least 1
  */
-public record InputAlignment(boolean enabled, Duration idleTimeout) {
+public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldPerInput) {
 
+    /** Default {@link #maxHeldPerInput()}, records. */
+    public static final int DEFAULT_MAX_HELD_PER_INPUT = 10_000;
+
+    /**
+     * @throws IllegalArgumentException when {@code idleTimeout} is negative or {@code maxHeldPerInput} below 1
+     */
     public InputAlignment {
         if (idleTimeout != null && idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must not be negative, was " + idleTimeout);
         }
+        if (maxHeldPerInput < 1) {
+            throw new IllegalArgumentException("maxHeldPerInput must be at least 1 record, was " + maxHeldPerInput);
+        }
+    }
+
+    /** Settings with the default {@link #maxHeldPerInput()}. */
+    public InputAlignment(boolean enabled, Duration idleTimeout) {
+        this(enabled, idleTimeout, DEFAULT_MAX_HELD_PER_INPUT);
     }
 
     /** @return alignment off (each task processes its inputs in arrival order) */
@@ -36,6 +60,15 @@ public record InputAlignment(boolean enabled, Duration idleTimeout) {
 
     /** @return these settings with an idle timeout (null: never) */
     public InputAlignment withIdleTimeout(Duration v) {
-        return new InputAlignment(enabled, v);
+        return new InputAlignment(enabled, v, maxHeldPerInput);
+    }
+
+    /**
+     * @param records see {@link #maxHeldPerInput()}
+     * @return these settings with another bound on the records held per input
+     * @throws IllegalArgumentException when {@code records} is below 1
+     */
+    public InputAlignment withMaxHeldPerInput(int records) {
+        return new InputAlignment(enabled, idleTimeout, records);
     }
 }

@@ -73,6 +73,8 @@ public final class StreamTask {
     /** Producers of this task's own sub-topology in watermark hashes: their outputs read back are a cycle, not aligned. */
     private final String ownProducerPrefix;
     private volatile InputAligner aligner;
+    /** The current run's bound on the records its aligner holds per input (null without alignment). */
+    private volatile HeldInputLimit heldLimit;
     /** The largest event time this task processed in its current run (epoch ms) and the last watermark it published in it. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
@@ -181,6 +183,26 @@ public final class StreamTask {
     public long alignerHeld() {
         InputAligner a = aligner;
         return a == null ? 0 : a.held();
+    }
+
+    /**
+     * @return the input streams whose reads are paused now because event-time alignment holds
+     *         {@link InputAlignment#maxHeldPerInput()} of their records (empty when none, or alignment is off)
+     */
+    public java.util.Set<String> pausedInputs() {
+        HeldInputLimit l = heldLimit;
+        return l == null ? java.util.Set.of() : l.paused();
+    }
+
+    /** @return 1 while reads of {@code stream} are paused ({@link #pausedInputs()}), else 0 (a gauge's value) */
+    public int inputPaused(String stream) {
+        HeldInputLimit l = heldLimit;
+        return l != null && l.paused(stream) ? 1 : 0;
+    }
+
+    /** @return the logical input streams of this task */
+    public java.util.Collection<String> inputStreams() {
+        return java.util.Collections.unmodifiableCollection(streamByKey.values());
     }
 
     /** @return Kafka Streams task id {@code <sub-topology>_<partition>} */
@@ -298,6 +320,12 @@ public final class StreamTask {
     public long entriesRead() {
         PartitionReader r = reader();
         return r == null ? 0 : r.entriesRead();
+    }
+
+    /** @return XREADGROUP calls made by the current reader (0 before the task started) */
+    public long reads() {
+        PartitionReader r = reader();
+        return r == null ? 0 : r.reads();
     }
 
     /** @return downstream demand not yet satisfied by the current reader */
@@ -584,6 +612,10 @@ public final class StreamTask {
         if (notifier != null) {
             notifier.register(r);
         }
+        // reads of an input pause while the aligner holds maxHeldPerInput of its records (buffered.records.per.partition)
+        HeldInputLimit limit = align != null && align.aligning()
+                ? new HeldInputLimit(id, streamByKey, config.alignment().maxHeldPerInput(), r) : null;
+        heldLimit = limit;
         processedAtStart = processed.get();
         run.reader = r;
         if (run.stopping) {
@@ -595,6 +627,8 @@ public final class StreamTask {
         }
         // Batches and wall-clock punctuation ticks are handled one at a time, in arrival order. With merge prefetch 1
         // and concatMap prefetch 0 the reader has at most one batch read ahead of the one in process: no demand, no read.
+        // A batch offered to the aligner counts as handled: what the aligner holds is bounded per input by pausing that
+        // input's reads (HeldInputLimit); the ticks go on meanwhile (their watermark reads release held records).
         // Early punctuations (end-of-input notices) join the interval's ticks; either is dropped while one waits.
         Flux<Object> ticks = Flux.merge(
                         Flux.interval(config.punctuationInterval(), config.punctuationInterval()).map(t -> PUNCTUATE),
@@ -606,8 +640,8 @@ public final class StreamTask {
         // that reached Redis before its predecessor is sent again once the predecessor landed (CommitOrder).
         return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
                 .concatMap(work -> work == PUNCTUATE
-                        ? aligned(align, null, executor, context).concatWith(punctuate(align, executor, context))
-                        : aligned(align, castBatch(work), executor, context).doOnComplete(this::punctuateEarlyIfEnding), 0)
+                        ? aligned(align, limit, null, executor, context).concatWith(punctuate(align, executor, context))
+                        : aligned(align, limit, castBatch(work), executor, context).doOnComplete(this::punctuateEarlyIfEnding), 0)
                 .flatMapSequential(prepared -> config.beforeCommit().beforeCommit(id, prepared.entries())
                         .then(commit(prepared, token, run)), commitScript.ordered() ? MAX_COMMITS_IN_FLIGHT : 1, 1)
                 .then(outboxKey == null ? Mono.empty() : Mono.defer(() -> run.forwarding.request()))
@@ -620,9 +654,10 @@ public final class StreamTask {
      * Without alignment (or a single input) processes the batch as read; with it, buffers the batch, reads the
      * inputs' watermarks when something is held, and processes what is releasable in event-time order.
      *
+     * @param limit pauses and resumes the reads of each input by what the aligner holds of it (null: no alignment)
      * @param batch entries just read, or null on a punctuation tick (watermarks and idleness may release entries)
      */
-    private Flux<TaskContext.PreparedCommit> aligned(InputAligner align, List<StreamEntry> batch,
+    private Flux<TaskContext.PreparedCommit> aligned(InputAligner align, HeldInputLimit limit, List<StreamEntry> batch,
                                                      SubtopologyExecutor executor, TaskContext context) {
         if (batch == null) {
             tickMarks = null;
@@ -632,8 +667,10 @@ public final class StreamTask {
         }
         if (batch != null) {
             align.offer(batch);
+            limit.update(align);   // before the marks are read: the reader's next read leaves a full input out
         }
         if (align.held() == 0) {
+            limit.update(align);
             return Flux.empty();
         }
         List<InputMark> read = new ArrayList<>();
@@ -654,6 +691,7 @@ public final class StreamTask {
                 })
                 .thenMany(Flux.defer(() -> {
                     List<StreamEntry> ready = align.release();
+                    limit.update(align);   // released some: reads of a paused input resume below the limit
                     return ready.isEmpty() ? Flux.empty() : processBatch(ready, executor, context).flux();
                 }));
     }

@@ -474,6 +474,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 why.add(String.format("%,d entries read and not yet committed", uncommitted) + (held == 0 ? ""
                         : String.format(", %,d of them held by event-time alignment (an input's watermark has not reached them)", held)));
             }
+            java.util.Set<String> pausedInputs = t.pausedInputs();
+            if (!pausedInputs.isEmpty()) {
+                why.add("reads of " + String.join(", ", new java.util.TreeSet<>(pausedInputs))
+                        + " paused (alignment holds maxHeldPerInput of their records)");
+            }
             if (!why.isEmpty()) {
                 out.add("task " + t.id() + ": " + String.join(", ", why));
             }
@@ -637,6 +642,11 @@ public final class StreamsRuntime implements AutoCloseable {
                     StreamTask::readAhead, "task", t.id());
             metrics.gauge("task.aligner.held", "input entries read and held back by event-time alignment (not lost: pending)", t,
                     StreamTask::alignerHeld, "task", t.id());
+            for (String stream : t.inputStreams()) {
+                metrics.gauge("task.input.paused", "1 while the task does not read this input because event-time "
+                        + "alignment holds maxHeldPerInput of its records (its entries wait in Redis, unread), else 0",
+                        t, task -> task.inputPaused(stream), "task", t.id(), "stream", stream);
+            }
             metrics.functionCounter("backpressure.no.demand.seconds", "time the reader had no demand (task busy)", t,
                     StreamTask::noDemandSeconds, "task", t.id());
         }

@@ -182,4 +182,45 @@ class InputAlignerTest {
                 .expectNext(1)
                 .verifyComplete();
     }
+
+    /**
+     * A merged input whose watermark read waits for entries not yet read must be read on whatever it holds
+     * ({@code InputAlignment.maxHeldPerInput}): its held entries wait for that watermark, which waits for its reads.
+     */
+    @Test
+    void aMergedInputNeedsItsReadsWhileAWatermarkWaitsForEntriesNotYetRead() {
+        InputAligner a = new InputAligner(List.of("ticks", "signals"), java.util.Set.of("ticks"), null, () -> 0L);
+        a.offer(List.of(entry("ticks", "1-0", 10), entry("signals", "2-0", 30)));
+        assertThat(a.releaseNeedsReadsOf("ticks")).as("no watermark read yet: reading more releases nothing").isFalse();
+        a.watermark("ticks", T0.plusSeconds(40).toEpochMilli(), "5-0");
+        assertThat(a.release()).as("the watermark covers 5-0, not read yet").isEmpty();
+        assertThat(a.releaseNeedsReadsOf("ticks")).isTrue();
+        assertThat(a.releaseNeedsReadsOf("signals")).as("not merged: its records wait for the others only").isFalse();
+        a.offer(List.of(entry("ticks", "5-0", 35)));
+        assertThat(a.releaseNeedsReadsOf("ticks")).isFalse();
+        assertThat(ids(a.release())).as("ticks@5-0 (35 s) waits for signals").containsExactly("ticks@1-0", "signals@2-0");
+    }
+
+    /** An input whose reads are paused has entries left unread: it is never idle, as it would not be if read. */
+    @Test
+    void anInputWhoseReadsArePausedIsNotIdle() {
+        StepVerifier.withVirtualTime(() -> {
+                    InputAligner a = new InputAligner(List.of("ticks", "signals"), java.util.Set.of("ticks"),
+                            Duration.ofSeconds(5), () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+                    a.offer(List.of(entry("ticks", "1-0", 10)));
+                    a.readsPaused("ticks", true);
+                    return Mono.delay(Duration.ofSeconds(6)).map(t -> a.release().size())
+                            .concatWith(Mono.fromSupplier(() -> {
+                                a.readsPaused("ticks", false);   // read again from now: idle 5 s later
+                                return a.release().size();
+                            }))
+                            .concatWith(Mono.delay(Duration.ofSeconds(5)).map(t -> a.release().size()));
+                })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(6))
+                .expectNext(0, 0)
+                .thenAwait(Duration.ofSeconds(5))
+                .expectNext(1)
+                .verifyComplete();
+    }
 }
