@@ -33,7 +33,7 @@ import java.util.List;
  *
  * <p>When it trips the kill switch it cancels every pending entry order at once, of every symbol (DESIGN §6: "kill
  * switch → execution cancels pending orders"; {@link PositionOutput#cancelled}, {@code trades.order.rejected}, audited
- * {@code ORDER_CANCELLED}): until 2026-12-07 an entry was cancelled only at its symbol's next print, by the venue
+ * {@code ORDER_CANCELLED}): until 2026-12-06 an entry was cancelled only at its symbol's next print, by the venue
  * ({@link io.quantumtrader.trader.risk.EntryAtFill}), and meanwhile it still counted toward the exposure and the open
  * positions, and held its symbol ("an entry order in X is pending"), also after an operator's reset. Pending exit
  * orders stay: they close positions.

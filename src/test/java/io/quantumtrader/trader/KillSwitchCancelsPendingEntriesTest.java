@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The kill switch cancels every pending entry order when it trips, not at the entry's symbol's next print (DESIGN §6:
- * "kill switch → execution cancels pending orders"; found in review, 2026-12-07: the venue cancelled it lazily, so until
+ * "kill switch → execution cancels pending orders"; found in review, 2026-12-06: the venue cancelled it lazily, so until
  * its symbol printed again it still counted toward the exposure and the open positions and held its symbol). The whole
  * topology in the test driver: ETH's uptrend gives a LONG signal at 01:00 and then ETH does not print until 01:10, so its
  * entry waits; BTC's uptrend (from {@link MarkedEquityOnRedisTest}) opens a position at 01:05:00 whose mark crosses a

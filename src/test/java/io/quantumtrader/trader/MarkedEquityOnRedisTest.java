@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The kill switch tripped by marked equity — an open position's unrealized loss at the latest tick — before any
  * position closes, on Redis (embedded), the whole pipeline from the ticks' stream on. {@link MarkedEquityTest} shows
  * it in the test driver with the venue's output made by hand, and {@link MarkedEquityDifferentialTest}'s real ticks
- * now cross every limit at a close (found in review, 2026-12-07: no test on Redis showed a mark tripping it).
+ * now cross every limit at a close (found in review, 2026-12-06: no test on Redis showed a mark tripping it).
  *
  * <p>Hand-made ticks of one symbol (4 a minute from 2013-11-25 00:00 UTC): a steady uptrend until the first LONG signal
  * (the candle of 01:04, ADX 99), whose entry fills at 01:05:00 (117.75 units at 1,105.13, capped by the 130 % gross

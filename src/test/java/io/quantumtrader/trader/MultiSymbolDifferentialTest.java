@@ -88,7 +88,7 @@ class MultiSymbolDifferentialTest {
      * entries fill at 1.13x, 1.20x, 1.32x… the approved loss), and a band that widens at most 4 times (1.46x at
      * 10 %, so the larger monthly moves are held and, a month later, refused unconfirmed) — are read by both
      * implementations alike: the same fills, refusals and closes; and they matter (the reference with the defaults
-     * trades otherwise). Until 2026-12-07 both were constants.
+     * trades otherwise). Until 2026-12-06 both were constants.
      */
     @Test
     void theOptionalRulesSetOtherwiseBothImplementationsAgree() throws Exception {

@@ -77,7 +77,7 @@ class PriceBandDifferentialTest {
      * whose prints come a day apart, longer than the hold, so each is refused unconfirmed until two later prints
      * within the band of the first one refused confirm the level (the third at the new level is accepted), then a fat
      * finger refused unconfirmed and a print back at the level accepted: the pipeline on Redis and the reference
-     * refuse the same prints. Until 2026-12-07 both refused every print after the move, for good.
+     * refuse the same prints. Until 2026-12-06 both refused every print after the move, for good.
      */
     @Test
     void dailyPrintsAfterAMoveBeyondTheCeilingWithTwoConfirmationsAsTheReference() throws Exception {

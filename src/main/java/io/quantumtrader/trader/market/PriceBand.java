@@ -54,7 +54,7 @@ import java.util.Locale;
  * unconfirmed first). Without that, once the ceiling ({@link #maxWidening}) stopped the band's widening, a symbol
  * whose prints come more than {@code holdMs} apart (daily or monthly bars, a thin market, a halt reopening far away)
  * refused every print after a move beyond the ceiling, for good, and its positions kept a stale mark (found in review
- * of the ceiling, 2026-12-06; with more than one confirmation until 2026-12-07). A held print that disagrees with the
+ * of the ceiling, 2026-12-06; with more than one confirmation until 2026-12-06). A held print that disagrees with the
  * level starts a new level when it is refused unconfirmed, its count from 0.
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print

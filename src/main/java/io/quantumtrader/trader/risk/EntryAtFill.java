@@ -15,7 +15,7 @@ import io.quantumtrader.trader.execution.PendingOrder;
  *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK);</li>
  *   <li>the kill switch tripped after the entry was placed (the account's activations grew), even if reset since: the
  *       pending entries of a tripped account are cancelled (DESIGN §6: "kill switch → execution cancels pending
- *       orders"; since 2026-12-07 position state cancels them at the trip itself, so this is the backstop for an
+ *       orders"; since 2026-12-06 position state cancels them at the trip itself, so this is the backstop for an
  *       order that escaped it, such as one stored by the release before);</li>
  *   <li>the daily loss and drawdown limits the kernel applies ({@link RiskRules#dailyLossLimitPct()},
  *       {@link RiskRules#maxDrawdownPct()}, on marked equity);</li>

@@ -38,7 +38,7 @@ class EventsWrittenBeforeTest {
         assertThat(decision.auditSummary()).isEqualTo("STOP_LOSS at 790.0");
     }
     /**
-     * The price band's state as written before a level refused unconfirmed counted its confirmations (2026-12-07, the
+     * The price band's state as written before a level refused unconfirmed counted its confirmations (2026-12-06, the
      * {@code agreeing} prints): read with none counted yet, so the level and its next agreeing print work as before.
      */
     @Test

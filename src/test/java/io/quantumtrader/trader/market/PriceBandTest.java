@@ -173,7 +173,7 @@ class PriceBandTest {
      * The same with more than one confirmation: on prints further apart than the hold each print at the new level is
      * held and refused unconfirmed in turn, and the level's refused prints are remembered, so N prints within the band
      * of the first print refused, each at a later trade time than the one before, confirm the level and the N-th is
-     * accepted. Found in review (2026-12-07): with {@code price-band-confirmations} above 1 only the last level refused
+     * accepted. Found in review (2026-12-06): with {@code price-band-confirmations} above 1 only the last level refused
      * was remembered, with no count, so every print after a move beyond the ceiling was refused, for good.
      */
     @Test
@@ -254,7 +254,7 @@ class PriceBandTest {
     /**
      * The widening's ceiling is a rule ({@code price-band-max-widening}, {@link PriceBand#maxWidening}), 16 by default:
      * at 32 a 10× print after a weekend passes at once (1.1<sup>32</sup> = 21×), at 1 the band does not widen at all
-     * (a 20 % move a day later is held). Until 2026-12-07 it was the constant {@code MAX_WIDENING}.
+     * (a 20 % move a day later is held). Until 2026-12-06 it was the constant {@code MAX_WIDENING}.
      */
     @Test
     void theWideningCeilingIsARule() {

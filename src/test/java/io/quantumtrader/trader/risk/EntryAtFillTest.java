@@ -77,7 +77,7 @@ class EntryAtFillTest {
     }
 
     /**
-     * The tolerance is the rule {@code entry-gap-tolerance-pct} (default 10 %; until 2026-12-07 the constant
+     * The tolerance is the rule {@code entry-gap-tolerance-pct} (default 10 %; until 2026-12-06 the constant
      * {@code EntryAtFill.GAP_TOLERANCE}): a LONG approved at 100 with its stop at 96 filled at 100.7 loses 1.15x the
      * approved loss at its stop: re-sized at the default 10 %, filled whole at a tolerance of 20 %; one filled at 100.1
      * (1.01x) is re-sized only at a tolerance of 0.

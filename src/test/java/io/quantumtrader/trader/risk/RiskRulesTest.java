@@ -41,7 +41,7 @@ class RiskRulesTest {
 
     /**
      * The rules added after users wrote their files — the entry gap tolerance and the price band's widening ceiling,
-     * constants in the code until 2026-12-07 — are optional: a file without them (every file written before) loads
+     * constants in the code until 2026-12-06 — are optional: a file without them (every file written before) loads
      * unchanged with the documented defaults (10 %, 16 times); given, they are read and range-checked like every rule.
      */
     @Test
