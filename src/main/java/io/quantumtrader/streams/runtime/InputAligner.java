@@ -142,8 +142,9 @@ public final class InputAligner {
 
     /**
      * Tells that the task stopped (or resumed) reading {@code stream} ({@link InputAlignment#maxHeldPerInput()}): an
-     * input whose reads are paused has entries left unread, so it is never idle ({@link InputAlignment#idleTimeout()}),
-     * as it would not be if it were read.
+     * input whose reads are paused is idle ({@link InputAlignment#idleTimeout()}) only once it was read up to its
+     * partition's last entry as of the latest watermark read; with entries left unread it is not, as it would not be
+     * if it were read.
      */
     public void readsPaused(String stream, boolean paused) {
         Input in = inputs.get(stream);
@@ -247,6 +248,9 @@ public final class InputAligner {
         }
         if (watermarkMs != NONE) {
             in.fedBackOnly = false;
+        }
+        if (lastEntryId != null && (in.partitionLastId == null || StreamEntry.compareIds(lastEntryId, in.partitionLastId) > 0)) {
+            in.partitionLastId = lastEntryId;
         }
         if (watermarkMs <= in.watermark) {
             return;
@@ -384,8 +388,15 @@ public final class InputAligner {
         }
     }
 
+    /**
+     * An input is idle when nothing arrived for the idle timeout. One whose reads are paused is idle only once it was
+     * read up to its partition's last entry as of the latest watermark read: with entries left unread it would look
+     * idle for no arrival while it is merely not read; with none left it is as idle as a read input (found in review,
+     * 2026-12-06: a paused merged input whose held records waited for its idleness held them for good).
+     */
     private boolean idle(Input in, long now) {
-        return idleTimeout != null && !in.readsPaused && now - in.lastArrivalMs >= idleTimeout.toMillis();
+        return idleTimeout != null && (!in.readsPaused || in.readUpToLastMark())
+                && now - in.lastArrivalMs >= idleTimeout.toMillis();
     }
 
     private record Timed(StreamEntry entry, long time, String subject, long sequence) {
@@ -408,6 +419,8 @@ public final class InputAligner {
         boolean fedBackOnly;
         /** Largest entry id offered so far (null: none). */
         String lastId;
+        /** The partition's last entry id at the latest watermark read ("0-0": empty; null: none read yet). */
+        String partitionLastId;
         /** {@link #resume}: handed on up to this id before the run; applied once {@link #resumeGate} is null. */
         String resumeId;
         /** The newest entry pending at the run's start, until it has been offered again. */
@@ -430,6 +443,12 @@ public final class InputAligner {
                 }
                 return covered;
             });
+        }
+
+        /** @return true when every entry the partition held at the latest watermark read was offered */
+        boolean readUpToLastMark() {
+            return partitionLastId != null && ("0-0".equals(partitionLastId)
+                    || (lastId != null && StreamEntry.compareIds(lastId, partitionLastId) >= 0));
         }
 
         /** @return true once the entries the watermark read {@code c} covers were offered */

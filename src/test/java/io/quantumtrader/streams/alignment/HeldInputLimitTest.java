@@ -180,4 +180,30 @@ class HeldInputLimitTest {
         }
         return out;
     }
+
+    /**
+     * Found in review, 2026-12-06: once the feed stops, the gathering task holds the records after its producers' last
+     * watermark until its merged input's idle timeout releases them; with the bound reached the input was paused, a
+     * paused input was never idle, and the tail stayed held for good (29 or 28 of 30 out after 8 idle timeouts). A
+     * paused input read up to its partition's last entry is idle like a read one now.
+     */
+    @Test
+    void theTailOfAPausedMergedInputIsReleasedByItsIdleTimeout() throws Exception {
+        StreamCatalog catalog = EventTimeAlignmentTest.inOnFourPartitions();
+        List<String> keys = EventTimeAlignmentTest.threeKeysNotInPartition3();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = EventTimeAlignmentTest.aligned(ns, catalog, 5).withAlignment(InputAlignment.byWatermarks()
+                .withIdleTimeout(Duration.ofMillis(500)).withMaxHeldPerInput(1));
+        EventPublisher feed = new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "live-feed");
+        try (StreamsRuntime runtime = new StreamsRuntime(EventTimeAlignmentTest.gathered(), config, RedisTestSupport.template())) {
+            runtime.start();
+            for (int i = 0; i < 30; i++) {   // a live feed without watermarks, then nothing
+                feed.sendAll(Flux.just(new Event("in", keys.get(i % keys.size()), "@" + i,
+                        EventTimeAlignmentTest.BASE + i * 1000L)), 1, false).block();
+                Thread.sleep(40);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(RedisTestSupport.length(ns, "out", 0)).as("%s", runtime.undrained()).isEqualTo(30));
+        }
+    }
 }

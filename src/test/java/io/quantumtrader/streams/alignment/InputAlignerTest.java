@@ -201,6 +201,30 @@ class InputAlignerTest {
         assertThat(ids(a.release())).as("ticks@5-0 (35 s) waits for signals").containsExactly("ticks@1-0", "signals@2-0");
     }
 
+    /**
+     * A paused input read up to its partition's last entry (as the latest watermark read found it) is idle after the
+     * timeout, as a read one is; with an entry beyond what it read, it is not (found in review, 2026-12-06: a paused
+     * merged input was never idle, and its held records that waited for its idleness stayed held for good).
+     */
+    @Test
+    void aPausedInputReadUpToItsPartitionsLastEntryIsIdleAfterTheTimeout() {
+        for (String partitionLast : List.of("2-0", "3-0")) {
+            StepVerifier.withVirtualTime(() -> {
+                        InputAligner a = new InputAligner(List.of("ticks", "signals"), java.util.Set.of("ticks"),
+                                Duration.ofSeconds(5), () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+                        a.watermark("signals", T0.plusSeconds(1000).toEpochMilli(), "0-0");
+                        a.watermark("ticks", T0.plusSeconds(5).toEpochMilli(), "0-0");
+                        a.offer(List.of(entry("ticks", "1-0", 10), entry("ticks", "2-0", 11)));
+                        a.readsPaused("ticks", true);
+                        a.watermark("ticks", T0.plusSeconds(5).toEpochMilli(), partitionLast);   // unchanged watermark
+                        return Mono.delay(Duration.ofSeconds(6)).map(t -> a.release().size());
+                    })
+                    .expectSubscription().thenAwait(Duration.ofSeconds(6))
+                    .expectNext(partitionLast.equals("2-0") ? 2 : 0)
+                    .verifyComplete();
+        }
+    }
+
     /** An input whose reads are paused has entries left unread: it is never idle, as it would not be if read. */
     @Test
     void anInputWhoseReadsArePausedIsNotIdle() {
