@@ -30,6 +30,9 @@ final class HeldInputLimit {
     private final int maxHeld;
     private final PartitionReader reader;
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    /** When each input's pause was last logged (wall clock ms): at most one line per input per minute. */
+    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private static final long LOG_INTERVAL_MS = 60_000;
 
     /**
      * @param taskId      the task, for the log
@@ -52,6 +55,12 @@ final class HeldInputLimit {
                 if (reader.pause(key)) {
                     paused.add(stream);
                     align.readsPaused(stream, true);
+                    long now = System.currentTimeMillis();
+                    Long last = lastLogged.get(stream);
+                    if (last != null && now - last < LOG_INTERVAL_MS) {
+                        return;   // an input at the bound pauses and resumes about once per batch: one line a minute
+                    }
+                    lastLogged.put(stream, now);
                     boolean noWatermark = waitsForNoWatermark(align, stream);
                     String line = "task {}: reads of input {} paused: event-time alignment holds {} of its records (limit {}, "
                             + "maxHeldPerInput), waiting for {}; its entries stay in Redis unread and are read once the held "
@@ -103,6 +112,7 @@ final class HeldInputLimit {
                         : java.time.Instant.ofEpochMilli(w).toString()) + ")");
             }
         }
-        return inputs.length() == 0 ? "the watermarks of its producers (merged input)" : "records or a watermark of " + inputs;
+        return inputs.length() == 0 ? "the other inputs' watermarks or its own (every input holds records)"
+                : "records or a watermark of " + inputs;
     }
 }
