@@ -65,33 +65,25 @@ class StartupRetryTest {
     @Test
     void aGroupsCreationIsRetriedWithBackoffUntilRedisAnswers() {
         StartupRetry retry = new StartupRetry(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2));
-        String key = new StreamKeys("paused").stream("ticks", 0);
-        StreamAdmin admin = new StreamAdmin(connection.template());
-        client("PAUSE", "600000", "WRITE");
-        StepVerifier.withVirtualTime(() -> retry.retried(admin.ensureGroup(key, "g"), "creating consumer group g of stream " + key,
-                        retry.deadline()))
+        StepVerifier.withVirtualTime(() -> groupCreationWhileRedisIsPaused(retry))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(9))   // attempts 1 and 2 get no reply; attempt 3 is sent
                 .then(() -> client("UNPAUSE"))
                 .expectNextCount(1)
                 .expectComplete()
                 .verify(Duration.ofSeconds(20));
-        assertThat(connection.template().opsForStream().groups(key).map(g -> g.groupName()).collectList().block()).containsExactly("g");
+        assertThat(connection.template().opsForStream().groups(KEY).map(g -> g.groupName()).collectList().block()).containsExactly("g");
     }
 
     /** Virtual time: Redis never answers; after the limit the start fails with one line naming the stream and what to check. */
     @Test
     void pastTheLimitTheStartFailsWithOneLineNamingTheStream() {
         StartupRetry retry = new StartupRetry(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofMinutes(2));
-        String key = new StreamKeys("paused").stream("ticks", 0);
-        StreamAdmin admin = new StreamAdmin(connection.template());
-        client("PAUSE", "600000", "WRITE");
-        StepVerifier.withVirtualTime(() -> retry.retried(admin.ensureGroup(key, "g"), "creating consumer group g of stream " + key,
-                        retry.deadline()))
+        StepVerifier.withVirtualTime(() -> groupCreationWhileRedisIsPaused(retry))
                 .expectSubscription()
                 .thenAwait(Duration.ofMinutes(3))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StartupRetry.RedisNotReadyException.class)
-                        .hasMessageContaining("creating consumer group g of stream " + key)
+                        .hasMessageContaining("creating consumer group g of stream " + KEY)
                         .hasMessageContaining("within PT2M")
                         .hasMessageContaining("Check that Redis is up")
                         .hasMessageNotContaining("\n")
@@ -156,6 +148,15 @@ class StartupRetryTest {
             factory.destroy();
             guarded.stop();
         }
+    }
+
+    private static final String KEY = new StreamKeys("paused").stream("ticks", 0);
+
+    /** Pauses Redis' writes, then @return the creation of group g of {@link #KEY}, retried by {@code retry} */
+    private reactor.core.publisher.Mono<Boolean> groupCreationWhileRedisIsPaused(StartupRetry retry) {
+        client("PAUSE", "600000", "WRITE");
+        return retry.retried(new StreamAdmin(connection.template()).ensureGroup(KEY, "g"),
+                "creating consumer group g of stream " + KEY, retry.deadline());
     }
 
     private void client(String... args) {
