@@ -121,6 +121,10 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                 g.failing().forEach((id, cause) -> failing.put(id, Secrets.redact(cause)));
                 d.put("failing", failing);
             }
+            if (!g.pausedInputs().isEmpty()) {
+                // backpressure, not a failure: the task reads these inputs again once alignment releases their records
+                d.put("pausedInputs", g.pausedInputs());
+            }
             d.put("rebalances", g.rebalances());
             b.withDetail("group", d);
         }

@@ -13,9 +13,19 @@ import java.util.Map;
  * @param rebalances how often this instance's share of the tasks changed since it started
  * @param failing    tasks of this instance that failed and committed nothing since, by task id: why
  *                   ({@link StreamTask#failingWith()})
+ * @param pausedInputs tasks of this instance that do not read some of their inputs because event-time alignment holds
+ *                   {@link InputAlignment#maxHeldPerInput()} of their records, by task id: those inputs (their entries
+ *                   wait in Redis, unread; {@link StreamTask#pausedInputs()})
  */
 public record GroupState(String instanceId, List<String> members, Map<String, List<String>> assignment,
-                         Map<String, TaskState> tasks, long rebalances, Map<String, String> failing) {
+                         Map<String, TaskState> tasks, long rebalances, Map<String, String> failing,
+                         Map<String, List<String>> pausedInputs) {
+
+    /** A group state with no task whose reads are paused. */
+    public GroupState(String instanceId, List<String> members, Map<String, List<String>> assignment,
+                      Map<String, TaskState> tasks, long rebalances, Map<String, String> failing) {
+        this(instanceId, members, assignment, tasks, rebalances, failing, Map.of());
+    }
 
     /** A group state with no failing task. */
     public GroupState(String instanceId, List<String> members, Map<String, List<String>> assignment,

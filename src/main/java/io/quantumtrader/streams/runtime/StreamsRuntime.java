@@ -677,20 +677,26 @@ public final class StreamsRuntime implements AutoCloseable {
     public GroupState group() {
         Map<String, TaskState> taskStates = new LinkedHashMap<>();
         Map<String, String> failing = new LinkedHashMap<>();
+        Map<String, List<String>> paused = new LinkedHashMap<>();
         tasks.forEach(t -> {
             taskStates.put(t.id(), t.state());
             String cause = t.failingWith();
             if (cause != null) {
                 failing.put(t.id(), cause);
             }
+            java.util.Set<String> inputs = t.pausedInputs();
+            if (!inputs.isEmpty()) {
+                paused.put(t.id(), List.copyOf(new java.util.TreeSet<>(inputs)));
+            }
         });
         if (coordinator == null) {
-            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0, failing);
+            return new GroupState(config.instanceId(), List.of(), Map.of(), taskStates, 0, failing, paused);
         }
         RebalanceCoordinator.Decision d = coordinator.last();
         Map<String, List<String>> assignment = new LinkedHashMap<>();
         d.assignment().forEach((member, ids) -> assignment.put(member, ids.stream().map(TaskId::toString).toList()));
-        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances(), failing);
+        return new GroupState(config.instanceId(), d.members(), assignment, taskStates, coordinator.rebalances(), failing,
+                paused);
     }
 
     /** @return totals over every task */

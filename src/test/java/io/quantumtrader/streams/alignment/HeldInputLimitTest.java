@@ -78,6 +78,7 @@ class HeldInputLimitTest {
             assertThat(pausedGauge(runtime, task, "busy")).isEqualTo(1.0);
             assertThat(pausedGauge(runtime, task, "quiet")).isEqualTo(0.0);
             assertThat(runtime.undrained()).anyMatch(line -> line.contains("reads of busy paused"));
+            assertThat(runtime.group().pausedInputs()).as("in the health details").containsEntry(task.id(), List.of("busy"));
             await("busy's records up to q0 and q0 committed", () -> out(ns).size() >= 5_002);
             assertThat(out(ns)).hasSize(5_002).endsWith("b5000", "q0");
 
@@ -88,6 +89,7 @@ class HeldInputLimitTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(60))).as("drained; left: %s", runtime.undrained()).isTrue();
             assertThat(out(ns)).as("every record once, in event-time order").isEqualTo(expected());
             assertThat(task.pausedInputs()).isEmpty();
+            assertThat(runtime.group().pausedInputs()).isEmpty();
             assertThat(pausedGauge(runtime, task, "busy")).isEqualTo(0.0);
             assertThat(pending(keys.stream("busy", 0))).isZero();
         }
