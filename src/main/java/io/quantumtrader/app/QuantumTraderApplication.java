@@ -79,9 +79,7 @@ public class QuantumTraderApplication {
                 .withStaleConsumerIdle(p.staleConsumerIdle())
                 .withIngest(p.ingestLimits())
                 .withLeaseTtl(p.leaseTtl())
-                // the portfolio merges ticks, signals and regimes in event time; live ticks carry no watermark, so an
-                // input silent for 5 s (wall clock) stops holding the others (Kafka's max.task.idle.ms)
-                .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks().withIdleTimeout(java.time.Duration.ofSeconds(5)));
+                .withAlignment(p.alignment());
     }
 
     @Bean

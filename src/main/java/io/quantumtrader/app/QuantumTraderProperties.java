@@ -1,5 +1,6 @@
 package io.quantumtrader.app;
 
+import io.quantumtrader.streams.runtime.InputAlignment;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,6 +35,10 @@ import java.time.Duration;
  *                            before liveness turns BROKEN, so the container restarts with the new secret (2m)
  * @param maxStreamTimeLead   how far past its arrival (entry id ms) a record may move stream time (1s; below the
  *                            candles' 5 s grace): {@link io.quantumtrader.streams.runtime.IngestLimits#maxStreamTimeLead()}
+ * @param alignmentIdleTimeout an input of event-time alignment silent this long (wall clock) stops holding the others
+ *                            (5s; Kafka's {@code max.task.idle.ms}): {@link InputAlignment#idleTimeout()}
+ * @param maxHeldPerInput     records alignment holds of one input before the task pauses its reads (10000; Kafka's
+ *                            {@code buffered.records.per.partition}): {@link InputAlignment#maxHeldPerInput()}
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -54,7 +59,27 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("1s") Duration commitWaitTimeout,
                                       @DefaultValue("true") boolean inputNotifier,
                                       @DefaultValue("2m") Duration credentialsRefusedRestart,
-                                      @DefaultValue("1s") Duration maxStreamTimeLead) {
+                                      @DefaultValue("1s") Duration maxStreamTimeLead,
+                                      @DefaultValue("5s") Duration alignmentIdleTimeout,
+                                      @DefaultValue("" + InputAlignment.DEFAULT_MAX_HELD_PER_INPUT) int maxHeldPerInput) {
+
+    /**
+     * @return the event-time alignment these settings describe: the portfolio merges ticks, signals and regimes in
+     *         event time; live ticks carry no watermark, so an input silent for {@link #alignmentIdleTimeout} stops
+     *         holding the others
+     * @throws IllegalArgumentException when the idle timeout is not positive or {@link #maxHeldPerInput} is below 1
+     */
+    public InputAlignment alignment() {
+        if (alignmentIdleTimeout.isNegative() || alignmentIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("quantum-trader.alignment-idle-timeout (QUANTUM_TRADER_ALIGNMENT_IDLE_TIMEOUT) "
+                    + "must be positive, was " + alignmentIdleTimeout);
+        }
+        if (maxHeldPerInput < 1) {
+            throw new IllegalArgumentException("quantum-trader.max-held-per-input (QUANTUM_TRADER_MAX_HELD_PER_INPUT) "
+                    + "must be at least 1 record, was " + maxHeldPerInput);
+        }
+        return InputAlignment.byWatermarks().withIdleTimeout(alignmentIdleTimeout).withMaxHeldPerInput(maxHeldPerInput);
+    }
 
     /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
     public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {
