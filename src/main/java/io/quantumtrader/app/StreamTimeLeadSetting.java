@@ -14,6 +14,8 @@ import java.util.Map;
 final class StreamTimeLeadSetting {
 
     static final String VARIABLE = "QUANTUM_TRADER_MAX_STREAM_TIME_LEAD";
+    /** The largest lead accepted: 1 day. */
+    static final Duration MAX = Duration.ofDays(1);
 
     private StreamTimeLeadSetting() {
     }
@@ -24,9 +26,6 @@ final class StreamTimeLeadSetting {
      *                      long already takes the cap off; a larger one overflowed the ms arithmetic, found in review
      *                      2026-12-06)
      */
-    /** The largest lead accepted: 1 day. */
-    static final Duration MAX = Duration.ofDays(1);
-
     static Duration fromEnvironment(Map<String, String> env) {
         String value = env.get(VARIABLE);
         if (value == null || value.isBlank()) {

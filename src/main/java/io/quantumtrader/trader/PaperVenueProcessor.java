@@ -68,7 +68,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             orders.delete(o.orderId());
             String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {
-                rejected.add(rejection(o, limit, r.timestamp()));
+                rejected.add(o.cancellation(limit, r.timestamp()));
                 io.quantumtrader.trader.position.Position held = positions.get(o.symbol());
                 if (held != null) {
                     positions.put(o.symbol(), held.exitCancelled());   // its exits are checked again from this tick on
@@ -80,7 +80,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), account, positions.get(o.symbol()) != null,
                         rules, venue.slippageBps(), venue.feeBps());
                 if (v.cancelled() != null) {
-                    rejected.add(rejection(o, v.cancelled(), r.timestamp()));
+                    rejected.add(o.cancellation(v.cancelled(), r.timestamp()));
                     continue;
                 }
                 if (v.halved()) {
@@ -98,10 +98,5 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
     }
 
-    /** @return the cancellation of {@code o} at {@code at} (epoch ms), naming why */
-    private static io.quantumtrader.trader.events.OrderRejected rejection(PendingOrder o, String why, long at) {
-        return new io.quantumtrader.trader.events.OrderRejected(o.orderId(), o.requestId(), o.symbol(), o.direction(),
-                o.size(), why, at);
-    }
 
 }

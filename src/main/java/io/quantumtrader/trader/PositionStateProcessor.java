@@ -156,8 +156,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         for (io.quantumtrader.trader.execution.PendingOrder o : new java.util.TreeMap<>(orders.all()).values()) {
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
                 orders.delete(o.orderId());
-                out.add(new OrderRejected(o.orderId(), o.requestId(), o.symbol(), o.direction(), o.size(),
-                        "cancelled: the kill switch tripped (" + kill.reason() + ")", kill.activatedAt()));
+                out.add(o.cancellation("cancelled: the kill switch tripped (" + kill.reason() + ")", kill.activatedAt()));
             }
         }
         return out;

@@ -32,6 +32,15 @@ public record PendingOrder(String orderId, String requestId, String positionId, 
                 referencePrice, null, null);
     }
 
+    /**
+     * @param why  why it is cancelled (the event's reason)
+     * @param atMs when, epoch ms
+     * @return this order's cancellation
+     */
+    public io.quantumtrader.trader.events.OrderRejected cancellation(String why, long atMs) {
+        return new io.quantumtrader.trader.events.OrderRejected(orderId, requestId, symbol, direction, size, why, atMs);
+    }
+
     /** @return this order with another size (units of the instrument) */
     public PendingOrder withSize(double newSize) {
         return new PendingOrder(orderId, requestId, positionId, symbol, direction, purpose, newSize, stopLoss, takeProfit,
