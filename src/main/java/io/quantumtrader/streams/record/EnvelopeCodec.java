@@ -37,6 +37,27 @@ public final class EnvelopeCodec {
     }
 
     /**
+     * What an output without an input entry of its batch (a punctuation's, a record kept from an earlier batch) is
+     * told apart by beside its number ({@code OutputIds}): its event time, key and value as they are encoded.
+     *
+     * @param key   the record key, or {@code null}
+     * @param value the payload, or {@code null}
+     * @param time  event time, epoch ms
+     * @return {@code <time>:<length of the key's text>:<key text><value JSON>}, the key's text its JSON (its
+     *         {@code toString()} when it has none); the length keeps two different pairs from spelling one string
+     * @throws SerializationException when the value cannot be encoded
+     */
+    public static String content(Object key, Object value, long time) {
+        String k;
+        try {
+            k = JSON.serialize(key);
+        } catch (SerializationException e) {   // a key is written as its subject, by its own serde: it need not be JSON
+            k = String.valueOf(key);
+        }
+        return time + ":" + k.length() + ":" + k + JSON.serialize(value);
+    }
+
+    /**
      * @return a name-based (type 3) UUID of the given parts joined with {@code /}: the same parts always give the same
      *         id; equal to {@code UUID.nameUUIDFromBytes}, with one MD5 digest per thread instead of a provider look-up
      *         per call, fed part by part instead of a joined string

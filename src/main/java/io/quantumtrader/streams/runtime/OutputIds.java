@@ -12,8 +12,14 @@ import java.util.Map;
  * {@code nameUUID(application, <stream>/<partition>/<entry id>, sink, n)}, so re-processing the batch after a crash
  * derives the same ids (and idempotency keys). Every other output — a record without origin (a punctuation's), or one
  * whose origin is an entry of an earlier batch (a record a processor kept and forwards later) — is numbered within the
- * batch instead: {@code nameUUID(application, <batch id>, sink, n)}, the batch id naming the task and the commit's
- * sequence, so no two batches of a task share one. (Until 2026-12-05 a kept record forwarded in a later batch was
+ * batch instead: {@code nameUUID(application, <batch id>, sink, n, <content>)}, the batch id naming the task and the
+ * commit's sequence, so no two batches of a task share one, and the content ({@link EnvelopeCodec#content}: event
+ * time, key, value) telling apart two outputs that a sequence used twice gave one number. A sequence is used twice
+ * only when Redis lost commits (a failover without {@code WAIT}): the commits' outputs already forwarded to another
+ * master were consumed there, and the re-processing's batch of the same sequence may write other outputs (a
+ * punctuation closing another window); with the number alone they got the consumed outputs' ids and the consuming
+ * task skipped them as duplicates, a loss (found in review, 2026-12-06); with the content they are new events, and an
+ * output that is the same event again keeps its id. (Until 2026-12-05 a kept record forwarded in a later batch was
  * numbered per origin again from 1 and took the id of the origin's first output, and batches without origin were named
  * by their first entry id, which two input streams can share: the downstream task dropped the second event as a
  * duplicate of the first, found by an audit.) Shared by the Redis runtime and the test driver.
@@ -61,13 +67,16 @@ public final class OutputIds {
      * @return the event id of the next record {@code sinkNode} writes for {@code record}'s input entry: the UUID of
      *         {@code <application>/<origin id>/<sink>/<n>}, the origin id's parts passed as they are (same bytes, no
      *         string built per record); for a record not of an input entry of this batch, of
-     *         {@code <application>/<batch id>/<sink>/<n>}
+     *         {@code <application>/<batch id>/<sink>/<n>/<content>} ({@link EnvelopeCodec#content})
+     * @throws io.quantumtrader.streams.record.SerializationException when such a record's value cannot be encoded
+     *         (as writing it would)
      */
     public String next(Record<?, ?> record, String sinkNode) {
         Record.Origin o = record.origin();
         if (o == null || !ofThisBatch(o)) {
             int n = index.merge(new Slot(null, -1, batchId, sinkNode), 1, Integer::sum);
-            return EnvelopeCodec.deterministicId(applicationId, batchId, sinkNode, Integer.toString(n));
+            return EnvelopeCodec.deterministicId(applicationId, batchId, sinkNode, Integer.toString(n),
+                    EnvelopeCodec.content(record.key(), record.value(), record.timestamp()));
         }
         int n = index.merge(new Slot(o.stream(), o.partition(), o.entryId(), sinkNode), 1, Integer::sum);
         return EnvelopeCodec.deterministicId(applicationId, o.stream(), Integer.toString(o.partition()), o.entryId(),

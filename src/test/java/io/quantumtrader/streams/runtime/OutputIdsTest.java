@@ -36,8 +36,8 @@ class OutputIdsTest {
         assertThat(ids.next(otherStream, "sink-x")).isEqualTo(uuid("app/quotes/3/1700000000000-0/sink-x/1"));
         // without origin (a punctuation's output): numbered within the batch
         Record<String, String> free = new Record<>("k", "v", 1L, null, null);
-        assertThat(ids.next(free, "sink-x")).isEqualTo(uuid("app/batch-7/sink-x/1"));
-        assertThat(ids.next(free, "sink-x")).isEqualTo(uuid("app/batch-7/sink-x/2"));
+        assertThat(ids.next(free, "sink-x")).isEqualTo(uuid("app/batch-7/sink-x/1/1:3:\"k\"\"v\""));
+        assertThat(ids.next(free, "sink-x")).isEqualTo(uuid("app/batch-7/sink-x/2/1:3:\"k\"\"v\""));
         assertThat(ids.originId(a)).isEqualTo("ticks/3/1700000000000-0");
         assertThat(ids.originId(free)).isEqualTo("batch-7");
     }
@@ -65,12 +65,43 @@ class OutputIdsTest {
         ids.batchOrigins(List.of(kept.origin()));
         String inItsBatch = ids.next(kept, "s");
         ids.begin("batch/0_0/2");   // a punctuation: no input entries
-        assertThat(ids.next(kept.withValue("later"), "s")).isNotEqualTo(inItsBatch).isEqualTo(uuid("app/batch/0_0/2/s/1"));
+        assertThat(ids.next(kept.withValue("later"), "s")).isNotEqualTo(inItsBatch)
+                .isEqualTo(uuid("app/batch/0_0/2/s/1/1:3:\"k\"\"later\""));
         ids.begin("batch/0_0/3");
         Record<String, String> next = record("ticks", 0, "6-0", 0);
         ids.batchOrigins(List.of(next.origin()));
         assertThat(ids.next(kept, "s")).as("its origin's sequence is taken by another entry of this batch")
-                .isEqualTo(uuid("app/batch/0_0/3/s/1"));
+                .isEqualTo(uuid("app/batch/0_0/3/s/1/1:3:\"k\"\"v\""));
+    }
+
+    /**
+     * A commit sequence used twice — Redis lost the commits that used it first (a failover without {@code WAIT}) —
+     * numbers the re-processing's punctuation outputs as the lost ones were numbered. Their ids must differ where their
+     * content does: the lost batch's outputs, forwarded to another master before the failover, were consumed there,
+     * and a consuming task skips an id its dedupe window holds (found in review, 2026-12-06: the output of a
+     * punctuation that closed another window was skipped, a loss). The same output again keeps its id.
+     */
+    @Test
+    void aSequenceUsedTwiceGivesOtherContentAnotherId() {
+        OutputIds ids = new OutputIds("app");
+        ids.begin("batch/0_0/9");
+        String lost = ids.next(new Record<>("BTC-USD", "window 10:00 closed", 600_000L, null, null), "candles");
+        ids.begin("batch/0_0/9");   // the re-processing, after the failover, reaches the same sequence
+        String other = ids.next(new Record<>("BTC-USD", "window 10:01 closed", 660_000L, null, null), "candles");
+        ids.begin("batch/0_0/9");
+        String same = ids.next(new Record<>("BTC-USD", "window 10:00 closed", 600_000L, null, null), "candles");
+
+        assertThat(other).isNotEqualTo(lost);
+        assertThat(same).isEqualTo(lost);
+        // the key and the time count too, and a key and a value are not read as one text
+        ids.begin("batch/0_0/9");
+        assertThat(ids.next(new Record<>("ETH-USD", "window 10:00 closed", 600_000L, null, null), "candles")).isNotEqualTo(lost);
+        ids.begin("batch/0_0/9");
+        assertThat(ids.next(new Record<>("BTC-USD", "window 10:00 closed", 600_001L, null, null), "candles")).isNotEqualTo(lost);
+        ids.begin("batch/0_0/9");
+        String ab = ids.next(new Record<>("ab", "c", 1L, null, null), "s");
+        ids.begin("batch/0_0/9");
+        assertThat(ids.next(new Record<>("a", "bc", 1L, null, null), "s")).isNotEqualTo(ab);
     }
 
     private static Record<String, String> record(String stream, int partition, String entryId, int sequence) {
