@@ -22,10 +22,11 @@ import java.util.Locale;
  *       (the market moved: a genuine gap), it confirms the held print — after {@link #confirmations} such prints the
  *       held prints are accepted, in their order, and the last becomes the reference; outside both, the held prints are
  *       refused and this one is held in turn (a new suspect level).</li>
- *   <li>a confirmation must come at a later trade time than the first held print: a print at the held level in the
- *       same instant (the same millisecond) is held with it but confirms nothing. One erroneous order that trades
- *       against several resting orders prints several trades in one instant, at the same wrong level; they are one
- *       event, and without this rule two of them confirmed each other (found in review, 2026-12-06).</li>
+ *   <li>a confirmation must come at a later trade time than the first held print and than the confirmation before
+ *       it: a print at the held level in the same instant (the same millisecond) as the one before is held with it
+ *       but confirms nothing. One erroneous order that trades against several resting orders prints several trades
+ *       in one instant, at the same wrong level; they are one event, and without this rule two of them confirmed each
+ *       other (found in review, 2026-12-06).</li>
  * </ul>
  * A print within the band of both levels counts as the old level's: the filter errs on keeping the known price.
  *
@@ -59,8 +60,8 @@ import java.util.Locale;
  *
  * @param pct           the band, percent (&gt; 0), for a print within a minute of the reference; 0: off (every print
  *                      accepted, no state kept)
- * @param confirmations prints within the band of a held print, outside the reference's, at a later trade time than
- *                      it, that accept it (&ge; 1)
+ * @param confirmations prints within the band of a held print, outside the reference's, each at a later trade time
+ *                      than it and than the one before, that accept it (&ge; 1)
  * @param holdMs        how long a held print waits for the prints that decide it, ms of trade time (&gt; 0)
  * @param maxWidening   the most the band widens with the time since the reference print, times {@code pct} in log
  *                      terms (&ge; 1: 1 = no widening; default {@link #DEFAULT_MAX_WIDENING}, from the risk rules'
@@ -279,14 +280,32 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
         if (within(suspect.price(), suspect.timestamp(), tick)) {
             List<PriceTick> held = new ArrayList<>(state.held());
             held.add(tick);
-            long confirming = held.stream().filter(t -> t.timestamp() > suspect.timestamp()).count();
-            return confirming >= confirmations
+            return confirmations(suspect, held) >= confirmations
                     ? accept(tick, held, List.of())
                     : new Step(state.holding(held), List.of(), List.of());
         }
         return new Step(state.holding(List.of(tick)), List.of(),
                 refuse(state, REASON, tick.timestamp(), "the next print " + price(tick.price())
                         + " is outside its band and the reference's"));
+    }
+
+    /**
+     * @return the held prints that confirm {@code suspect}, the first held print: each at a later trade time than the
+     *         one before (and than {@code suspect}), as the confirmations of a level refused unconfirmed are counted
+     *         ({@link #agrees}). Prints of one instant are one event (one order's fills): until 2026-12-06 two prints of
+     *         one later instant counted twice here (but once for a level refused unconfirmed), so with two
+     *         confirmations a second erroneous order's two fills accepted the first's (found in review)
+     */
+    private static int confirmations(PriceTick suspect, List<PriceTick> held) {
+        long last = suspect.timestamp();
+        int n = 0;
+        for (PriceTick t : held) {
+            if (t.timestamp() > last) {
+                n++;
+                last = t.timestamp();
+            }
+        }
+        return n;
     }
 
     private static Step accept(PriceTick last, List<PriceTick> accepted, List<RefusedTick> refused) {

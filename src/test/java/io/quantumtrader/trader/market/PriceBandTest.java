@@ -97,6 +97,24 @@ class PriceBandTest {
         assertThat(gap.refused).isEmpty();
     }
 
+    /**
+     * With two confirmations, two prints of one later instant are one confirmation, as they are for a level refused
+     * unconfirmed: a second bad order's two fills do not accept the first's. Found in review (2026-12-06): they counted
+     * twice while held.
+     */
+    @Test
+    void printsOfOneLaterInstantAreOneConfirmation() {
+        Tape tape = new Tape(new PriceBand(10, 2)).print(1_000, 0).print(10, 1).print(10.01, 2).print(10.02, 2);
+        assertThat(tape.accepted).as("one confirmation so far").containsExactly(1_000.0);
+        assertThat(tape.state.held()).extracting(PriceTick::price).containsExactly(10.0, 10.01, 10.02);
+        tape.print(1_001, 3);
+        assertThat(tape.accepted).containsExactly(1_000.0, 1_001.0);
+        assertThat(tape.refused).extracting(r -> r.tick().price()).containsExactly(10.0, 10.01, 10.02);
+
+        Tape gap = new Tape(new PriceBand(10, 2)).print(1_000, 0).print(850, 1).print(851, 2).print(852, 2).print(849, 3);
+        assertThat(gap.accepted).as("the second later instant confirms").containsExactly(1_000.0, 850.0, 851.0, 852.0, 849.0);
+    }
+
     @Test
     void aPrintOutsideBothLevelsRefusesTheHeldOneAndIsHeldInTurn() {
         Tape tape = new Tape(BAND).print(1_000, 0).print(10, 1).print(5_000, 2);

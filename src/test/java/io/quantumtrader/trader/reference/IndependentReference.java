@@ -320,11 +320,19 @@ public final class IndependentReference {
             band.take(t);
             accepted(t);
         } else if (close(band.waiting.get(0).price(), band.waiting.get(0).timestamp(), t)) {
-            // near the waiting level: it confirms it only when traded after the first waiting print (prints of the same
-            // millisecond are one event, one order's fills); the waiting prints pass once enough later ones came
+            // near the waiting level: it confirms it only when traded after the first waiting print and after the
+            // confirmation before it (prints of the same millisecond are one event, one order's fills); the waiting
+            // prints pass once enough later ones came
             band.waiting.add(t);
-            long first = band.waiting.get(0).timestamp();
-            if (band.waiting.stream().filter(w -> w.timestamp() > first).count() == rules.bandConfirmations()) {
+            int later = 0;
+            long previous = band.waiting.get(0).timestamp();
+            for (PriceTick w : band.waiting) {
+                if (w.timestamp() > previous) {
+                    later++;
+                    previous = w.timestamp();
+                }
+            }
+            if (later == rules.bandConfirmations()) {
                 band.waiting.forEach(this::accepted);
                 band.waiting.clear();
                 band.take(t);
