@@ -89,6 +89,48 @@ class DeadLetterTest {
         assertThat(errors).allSatisfy(e -> assertThat(e.deadLetterStream()).isEqualTo("ticks.dlq"));
     }
 
+    /**
+     * Two equal records made from one input entry (a flatMap emitting one value twice: two identical fills) that both
+     * fail are two dead letters, each counted; one record failing in two branches is one. Found in review
+     * (2026-12-06): failed records were told apart by equal key and value, so the second copy's failure was written
+     * and counted nowhere.
+     */
+    @Test
+    void equalRecordsOfOneEntryThatFailAreEachDeadLetteredButOneRecordInTwoBranchesOnce() {
+        String ns = RedisTestSupport.freshNamespace();
+        EventPublisher publisher = RedisTestSupport.publisher(ns, StreamCatalog.defaults());
+        publisher.send("ticks", "A", new Tick("A", 10, 1), 1_000L).block();
+        publisher.send("ticks", "A", new Tick("A", 13, 2), 2_000L).block();   // its two copies fail
+        publisher.send("other", "B", new Tick("B", 20, 2), 3_000L).block();   // fails in both branches
+
+        TopologyBuilder b = new TopologyBuilder("dlq-equal-records");
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .flatMapValues(t -> List.of(t, t), Named.as("twice"))
+                .mapValues(DeadLetterTest::failOnSeq2, Named.as("pricer"))
+                .to("priced");
+        var other = b.stream("other", Tick.class, Named.as("other-in"));
+        other.mapValues(DeadLetterTest::failOnSeq2, Named.as("left")).to("left-out");
+        other.mapValues(DeadLetterTest::failOnSeq2, Named.as("right")).to("right-out");
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withRetryBackoff(List.of(Duration.ofMillis(5)));
+        long deadLettered;
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
+            deadLettered = runtime.counters().deadLettered();
+        }
+        assertThat(values(ns, "priced", 0, PricedTick.class)).extracting(PricedTick::seq).containsExactly(1L, 1L);
+        assertThat(entries(ns, "ticks.dlq", 0)).as("one dead letter per failed copy").hasSize(2);
+        assertThat(entries(ns, "other.dlq", 0)).as("one record failing in two branches").hasSize(1);
+        assertThat(deadLettered).isEqualTo(3);
+    }
+
+    private static PricedTick failOnSeq2(Tick t) {
+        if (t.seq() == 2) {
+            throw new IllegalStateException("unlucky tick " + t.seq());
+        }
+        return new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100));
+    }
+
     @Test
     void defaultRetryBackoffIsOneHundredFiveHundredTwoThousandMillis() {
         assertThat(StreamsConfig.defaults().retryBackoff())

@@ -352,7 +352,7 @@ final class TaskContext implements TaskOutput {
     @Override
     public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
         Record.Origin origin = record.origin();
-        int failure = origin == null ? 0 : deadLettered.add(originId(record), record.key(), record.value());
+        int failure = origin == null ? 0 : deadLettered.add(originId(record), record);
         if (failure < 0) {
             return; // the same record failed again in another branch
         }

@@ -422,7 +422,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void deadLetter(Record<?, ?> record, String node, Throwable error, int attempts) {
-            if (record.origin() != null && deadLettered.add(record.origin().entryId(), record.key(), record.value()) < 0) {
+            if (record.origin() != null && deadLettered.add(record.origin().entryId(), record) < 0) {
                 return; // the same record failed again in another branch
             }
             pending.add(Map.entry(DeadLetterFields.streamFor(record, topology.applicationId(), node),
