@@ -12,7 +12,9 @@ import io.quantumtrader.trader.execution.PendingOrder;
  * of 1 % and above its own target; an entry approved before the kill switch tripped filled after the operator's reset;
  * an entry approved in NORMAL filled at full size in SOFT_DERISK. At the fill, in this order:
  * <ol>
- *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK);</li>
+ *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK; since
+ *       2026-12-06 position state cancels every pending entry when the kill switch trips or the account enters
+ *       HARD_DERISK, so for those two this is the backstop);</li>
  *   <li>the kill switch tripped after the entry was placed (the account's activations grew), even if reset since: the
  *       pending entries of a tripped account are cancelled (DESIGN §6: "kill switch → execution cancels pending
  *       orders"; since 2026-12-06 position state cancels them at the trip itself, so this is the backstop for an

@@ -3,6 +3,7 @@ package io.quantumtrader.trader.reference;
 import io.quantumtrader.trader.events.Direction;
 import io.quantumtrader.trader.events.ExitReason;
 import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PriceTick;
 import org.ta4j.core.BarSeries;
@@ -209,6 +210,8 @@ public final class IndependentReference {
     public final List<Long> killSwitchTimes = new ArrayList<>();
     /** The ids of the entry orders cancelled when the kill switch tripped, in the order cancelled. */
     public final List<String> cancelledAtTrip = new ArrayList<>();
+    /** The orders cancelled, as {@code trades.order.rejected} carries them, in the order cancelled. */
+    public final List<OrderRejected> rejected = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -694,12 +697,9 @@ public final class IndependentReference {
             killSwitches++;
             killSwitchTimes.add(t.timestamp());
             // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
-            for (Order o : new ArrayList<>(orders.values())) {
-                if (o.entry) {
-                    orders.remove(o.id);
-                    cancelledAtTrip.add(o.id);
-                }
-            }
+            String why = String.format("the kill switch tripped (daily loss %.2f%% of marked equity >= %.1f%% limit)",
+                    lossPct(marked(), dayStart), rules.dailyLossPct);
+            cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
@@ -713,7 +713,26 @@ public final class IndependentReference {
             deRiskChanges.add(deRisk + " -> " + state);
             deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
             deRisk = state;
+            if (state.equals("HARD_DERISK")) {
+                // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
+                // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
+                cancelEntries(String.format("the account entered HARD_DERISK (drawdown %.2f%% >= %.1f%%)", dd,
+                        rules.hardDrawdownPct), t.timestamp());
+            }
         }
+    }
+
+    /** Removes every pending entry order, in id order; each one's cancellation goes to {@link #rejected}. @return their ids */
+    private List<String> cancelEntries(String why, long at) {
+        List<String> ids = new ArrayList<>();
+        for (Order o : new ArrayList<>(orders.values())) {
+            if (o.entry) {
+                orders.remove(o.id);
+                ids.add(o.id);
+                rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, at));
+            }
+        }
+        return ids;
     }
 
     // ---- exits -----------------------------------------------------------------------------------------------------
