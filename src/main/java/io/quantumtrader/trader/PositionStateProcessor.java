@@ -126,8 +126,9 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         a = a.marked(unrealized);
         if (a.dailyLossPct() >= rules.dailyLossLimitPct() && !a.killSwitch()) {
             a = a.killed();
-            kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% of marked equity >= %.1f%% limit",
-                    a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
+            kill = new KillSwitch(a.name(), true, "daily loss "
+                    + io.quantumtrader.trader.risk.PercentFigure.of(a.dailyLossPct()) + "% of marked equity >= "
+                    + io.quantumtrader.trader.risk.PercentFigure.of(rules.dailyLossLimitPct()) + "% limit", a.dailyLossPct(), r.timestamp());
             cancelled = cancelPendingEntries("the kill switch tripped (" + kill.reason() + ")", kill.activatedAt());
         }
         int chaotic = RegimeStore.chaoticSymbols(regimes);

@@ -89,12 +89,12 @@ public final class EntryAtFill {
                     o.killSwitches(), account.killSwitches()));
         }
         if (account.dailyLossPct() >= rules.dailyLossLimitPct()) {
-            return Verdict.cancel(String.format("daily loss %.2f%% reached the %.1f%% limit", account.dailyLossPct(),
-                    rules.dailyLossLimitPct()));
+            return Verdict.cancel("daily loss " + PercentFigure.of(account.dailyLossPct()) + "% reached the "
+                    + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit");
         }
         if (account.drawdownPct() >= rules.maxDrawdownPct()) {
-            return Verdict.cancel(String.format("drawdown %.2f%% reached the %.1f%% limit", account.drawdownPct(),
-                    rules.maxDrawdownPct()));
+            return Verdict.cancel("drawdown " + PercentFigure.of(account.drawdownPct()) + "% reached the "
+                    + PercentFigure.of(rules.maxDrawdownPct()) + "% limit");
         }
         boolean isLong = o.direction() == Direction.LONG;
         if (isLong ? fillPrice <= o.stopLoss() : fillPrice >= o.stopLoss()) {

@@ -697,8 +697,8 @@ public final class IndependentReference {
             killSwitches++;
             killSwitchTimes.add(t.timestamp());
             // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
-            String why = String.format("the kill switch tripped (daily loss %.2f%% of marked equity >= %.1f%% limit)",
-                    lossPct(marked(), dayStart), rules.dailyLossPct);
+            String why = "the kill switch tripped (daily loss " + percent(lossPct(marked(), dayStart))
+                    + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
             cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
@@ -716,8 +716,8 @@ public final class IndependentReference {
             if (state.equals("HARD_DERISK")) {
                 // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
                 // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
-                cancelEntries(String.format("the account entered HARD_DERISK (drawdown %.2f%% >= %.1f%%)", dd,
-                        rules.hardDrawdownPct), t.timestamp());
+                cancelEntries("the account entered HARD_DERISK (drawdown " + percent(dd) + "% >= "
+                        + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
             }
         }
     }
@@ -905,6 +905,28 @@ public final class IndependentReference {
         }
         int decimals = 4 - (int) Math.floor(Math.log10(v));
         return new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
+    }
+
+    /**
+     * A percentage as the documented reasons print it: 4 significant digits, trailing zeros (and a trailing point)
+     * dropped, no exponent ("0.45", "5", "62.5").
+     */
+    private static String percent(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        int decimals = 3 - (int) Math.floor(Math.log10(Math.abs(v)));
+        String text;
+        if (decimals >= 0) {
+            text = String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+        } else {
+            double unit = Math.pow(10, -decimals);
+            text = String.format(java.util.Locale.ROOT, "%.0f", Math.floor(Math.abs(v) / unit + 0.5) * unit * Math.signum(v));
+        }
+        if (text.contains(".")) {
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return text;
     }
 
     private static double round4(double v) {
