@@ -12,6 +12,8 @@ import io.quantumtrader.trader.events.TradeRequest;
 import io.quantumtrader.trader.reference.IndependentReference;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.RiskRules;
+import io.quantumtrader.app.RedisConnection;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,10 +32,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HardDeriskCancelsPendingEntriesTest {
 
     static final long T0 = KillSwitchCancelsPendingEntriesTest.T0;
+    static final RiskRules RULES = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 1_000.0, 20, false).withDerisk(0, 0.6, false);
+    /** {@link #RULES} in the reference's own form. */
+    static final IndependentReference.Rules REFERENCE_RULES = new IndependentReference.Rules(100_000, 1.0, 50.0, 50.0, 3,
+            1_000.0, 20, false, true, 0, 0.6, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+    static RedisConnection redis;
+
+    @AfterAll
+    static void stop() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
 
     @Test
     void enteringHardDeriskCancelsAPendingEntryOfAnotherSymbolAtOnce() {
-        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 1_000.0, 20, false).withDerisk(0, 0.6, false);
+        RiskRules rules = RULES;
         List<PriceTick> ticks = KillSwitchCancelsPendingEntriesTest.ticks();
         try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
@@ -70,11 +84,31 @@ class HardDeriskCancelsPendingEntriesTest {
             assertThat(driver.<String, io.quantumtrader.trader.execution.PendingOrder>getKeyValueStore("orders").all()).isEmpty();
 
             // the reference cancels it on entering HARD_DERISK too, and fills the same
-            IndependentReference reference = TradingFixtures.ran(new IndependentReference(new IndependentReference.Rules(100_000,
-                    1.0, 50.0, 50.0, 3, 1_000.0, 20, false, true, 0, 0.6, false, 0.5, 5, 10, 10, 1, 300, 16, 10)), ticks);
+            IndependentReference reference = TradingFixtures.ran(new IndependentReference(REFERENCE_RULES), ticks);
             assertThat(reference.fills).isEqualTo(fills);
             assertThat(reference.deRiskTimeline).first().isEqualTo(hard + " NORMAL -> HARD_DERISK");
             assertThat(reference.rejected).isEqualTo(rejected);
         }
+    }
+
+    /**
+     * The same on a real Redis (the whole pipeline, its tasks and streams): {@code trades.order.rejected} holds the
+     * cancellation at the tick that brought HARD_DERISK, and everything the differential test compares equals the
+     * reference, the cancelled orders included.
+     */
+    @Test
+    void onRedisTheCancellationEqualsTheReferences() {
+        redis = RedisConnection.embedded();
+        List<PriceTick> ticks = KillSwitchCancelsPendingEntriesTest.ticks();
+        String ns = TradingFixtures.runOnRedis(redis, RULES, ticks, "hard-cancels");
+        List<OrderRejected> rejected = TradingFixtures.payloads(redis, ns, QuantumTraderTopology.REJECTED, OrderRejected.class);
+        List<DeRiskUpdate> deRisk = TradingFixtures.payloads(redis, ns, QuantumTraderTopology.DERISK, DeRiskUpdate.class);
+        assertThat(rejected).singleElement().satisfies(c -> {
+            assertThat(c.symbol()).isEqualTo("ETH-USD");
+            assertThat(c.rejectedAt()).isEqualTo(deRisk.get(0).changedAt()).isLessThan(T0 + 70 * 60_000L);
+            assertThat(c.reason()).startsWith("cancelled: the account entered HARD_DERISK (drawdown ");
+        });
+        IndependentReference reference = TradingFixtures.ran(new IndependentReference(REFERENCE_RULES), ticks);
+        DifferentialTest.assertSameResults(redis, ns, reference, REFERENCE_RULES);
     }
 }

@@ -575,15 +575,6 @@ public final class IndependentReference {
                 continue;
             }
             orders.remove(o.id);
-            if (o.entry && (killNow || "HARD_DERISK".equals(deRisk) || ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)))) {
-                continue;   // cancelled: kill switch active, hard de-risk (no entries), soft de-risk (no adds)
-            }
-            // an entry is judged again at its fill: a kill switch tripped since it was placed (even if reset), the daily
-            // loss and drawdown limits of now
-            if (o.entry && (killSwitches > o.kills || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
-                    || drawdownPct() >= rules.maxDrawdownPct)) {
-                continue;
-            }
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             boolean limit = o.reason == ExitReason.TAKE_PROFIT;   // a limit order at the target, immediate or cancel
             if (limit && (o.direction == Direction.LONG ? t.price() < o.target : t.price() > o.target)) {
@@ -591,7 +582,28 @@ public final class IndependentReference {
                 if (held != null) {
                     held.closing = false;
                 }
+                cancelled(o, String.format("the take profit's limit %.4f was not reached (the tick traded at %.4f)",
+                        o.target, t.price()), t);
                 continue;
+            }
+            // an entry is judged again at its fill: kill switch active, hard de-risk (no entries), soft de-risk (no adds);
+            // a kill switch tripped since it was placed (even if reset), the daily loss and drawdown limits of now
+            if (o.entry) {
+                double loss = lossPct(marked(), viewDayStart);
+                String why = killNow ? "kill switch active"
+                        : "HARD_DERISK".equals(deRisk) ? "hard de-risk: no new entries"
+                        : "SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol) ? "soft de-risk: no adds"
+                        : killSwitches > o.kills ? "the kill switch tripped after the entry was placed (activations "
+                                + o.kills + " -> " + killSwitches + ")"
+                        : loss >= rules.dailyLossPct ? "daily loss " + percent(loss) + "% reached the "
+                                + percent(rules.dailyLossPct) + "% limit"
+                        : drawdownPct() >= rules.maxDrawdownPct ? "drawdown " + percent(drawdownPct()) + "% reached the "
+                                + percent(rules.maxDrawdownPct) + "% limit"
+                        : null;
+                if (why != null) {
+                    cancelled(o, why, t);
+                    continue;
+                }
             }
             double slip = t.price() * rules.slippageBps / 10_000;
             double price = buy ? t.price() + slip : t.price() - slip;
@@ -599,10 +611,12 @@ public final class IndependentReference {
                 price = buy ? Math.min(price, o.target) : Math.max(price, o.target);   // never worse than the limit
             }
             if (o.entry && (o.direction == Direction.LONG ? roundPrice(price) <= o.stop : roundPrice(price) >= o.stop)) {
-                continue;   // cancelled: an entry never fills at or beyond its own stop
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's stop %.4f", roundPrice(price), o.stop), t);
+                continue;   // an entry never fills at or beyond its own stop
             }
             if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? roundPrice(price) >= o.target : roundPrice(price) <= o.target)) {
-                continue;   // cancelled: nor at or beyond its own target
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's target %.4f", roundPrice(price), o.target), t);
+                continue;   // nor at or beyond its own target
             }
             double size = o.size;
             if (o.entry) {
@@ -619,6 +633,7 @@ public final class IndependentReference {
                     size = floor6(size * approved / atFill);
                 }
                 if (!(size > 0)) {
+                    cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
                     continue;
                 }
             }
@@ -720,6 +735,11 @@ public final class IndependentReference {
                         + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
             }
         }
+    }
+
+    /** Records the cancellation of order {@code o} (already removed) at tick {@code t}, {@code cancelled: <why>}. */
+    private void cancelled(Order o, String why, PriceTick t) {
+        rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, t.timestamp()));
     }
 
     /** Removes every pending entry order, in id order; each one's cancellation goes to {@link #rejected}. @return their ids */
