@@ -35,8 +35,11 @@ import java.util.List;
  * switch → execution cancels pending orders"; {@link PositionOutput#cancelled}, {@code trades.order.rejected}, audited
  * {@code ORDER_CANCELLED}): until 2026-12-06 an entry was cancelled only at its symbol's next print, by the venue
  * ({@link io.quantumtrader.trader.risk.EntryAtFill}), and meanwhile it still counted toward the exposure and the open
- * positions, and held its symbol ("an entry order in X is pending"), also after an operator's reset. Pending exit
- * orders stay: they close positions.
+ * positions, and held its symbol ("an entry order in X is pending"), also after an operator's reset. It cancels them
+ * the same way when the account enters HARD_DERISK (DESIGN §7: HARD_DERISK allows no new entries, and pending orders
+ * count toward exposure; {@code cancelled: the account entered HARD_DERISK (<the change's reason>)}, at the tick's
+ * time): until 2026-12-06 the venue cancelled such an entry only at its symbol's next print. Pending exit orders stay:
+ * they close positions.
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
@@ -123,9 +126,10 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         a = a.marked(unrealized);
         if (a.dailyLossPct() >= rules.dailyLossLimitPct() && !a.killSwitch()) {
             a = a.killed();
-            kill = new KillSwitch(a.name(), true, String.format("daily loss %.2f%% of marked equity >= %.1f%% limit",
-                    a.dailyLossPct(), rules.dailyLossLimitPct()), a.dailyLossPct(), r.timestamp());
-            cancelled = cancelPendingEntries(kill);
+            kill = new KillSwitch(a.name(), true, "daily loss "
+                    + io.quantumtrader.trader.risk.PercentFigure.of(a.dailyLossPct()) + "% of marked equity >= "
+                    + io.quantumtrader.trader.risk.PercentFigure.of(rules.dailyLossLimitPct()) + "% limit", a.dailyLossPct(), r.timestamp());
+            cancelled = cancelPendingEntries("the kill switch tripped (" + kill.reason() + ")", kill.activatedAt());
         }
         int chaotic = RegimeStore.chaoticSymbols(regimes);
         DeRiskState state = DeRisk.of(rules, a.deRisk(), a.drawdownPct(), chaotic);
@@ -134,6 +138,9 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             deRisk = new DeRiskUpdate(a.name(), state.name(), a.deRisk().name(), Math.round(a.drawdownPct() * 1000) / 1000.0,
                     chaotic, DeRisk.reason(rules, a.deRisk(), state, a.drawdownPct(), chaotic), r.timestamp());
             a = a.withDeRisk(state);
+            if (state == DeRiskState.HARD_DERISK) {   // no new entries: the pending ones too (after the kill switch's, if both)
+                cancelled.addAll(cancelPendingEntries("the account entered HARD_DERISK (" + deRisk.reason() + ")", r.timestamp()));
+            }
         }
         accounts.put(Account.PAPER, a);
         List<io.quantumtrader.trader.events.PositionUpdate> updates = new ArrayList<>();
@@ -148,15 +155,16 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
     /**
      * Deletes every pending entry order (in order id order, as the venue reads them), whatever its symbol.
      *
-     * @param kill the activation that cancels them
-     * @return their cancellations, at the activation's time, naming it
+     * @param why  what cancels them (the kill switch's trip, the account's entry into HARD_DERISK), in words
+     * @param atMs when, epoch ms (the tick's event time)
+     * @return their cancellations, {@code cancelled: <why>}
      */
-    private List<OrderRejected> cancelPendingEntries(KillSwitch kill) {
+    private List<OrderRejected> cancelPendingEntries(String why, long atMs) {
         List<OrderRejected> out = new ArrayList<>();
         for (io.quantumtrader.trader.execution.PendingOrder o : new java.util.TreeMap<>(orders.all()).values()) {
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
                 orders.delete(o.orderId());
-                out.add(o.cancellation("cancelled: the kill switch tripped (" + kill.reason() + ")", kill.activatedAt()));
+                out.add(o.cancellation("cancelled: " + why, atMs));
             }
         }
         return out;

@@ -250,7 +250,8 @@ public final class QuantumTraderTopology {
                 venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
                 Named.as("position-state"), "positions", "account", "regimes", "orders");
-        // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips
+        // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips or the
+        // account enters HARD_DERISK (the node keeps its name, from when only the kill switch cancelled here)
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations = venueCancellations
                 .merge(positions.flatMapValues(PositionOutput::cancelled, Named.as("kill-switch-cancellations")),
                         Named.as("rejections-all"));

@@ -13,6 +13,7 @@ import io.quantumtrader.trader.events.DailyStatus;
 import io.quantumtrader.trader.events.DeRiskUpdate;
 import io.quantumtrader.trader.events.KillSwitch;
 import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
 import io.quantumtrader.trader.events.PositionUpdate;
@@ -44,7 +45,8 @@ import static org.assertj.core.api.Assertions.within;
  * {@link IndependentReference} (the documented rules written again, importing no trading class but event records)
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
  * not recomputed), the kill switch activations and de-risk changes (both on marked equity) at the same ticks and the
- * same open positions at the end; and the portfolio's invariants hold. Mutants of the reference (another slippage; the
+ * same open positions at the end, the same cancelled orders ({@code trades.order.rejected}: which, when, why); and the
+ * portfolio's invariants hold. Mutants of the reference (another slippage; the
  * peak on marked equity; every add with a fresh risk budget) must differ: the comparison can fail.
  */
 class DifferentialTest {
@@ -103,17 +105,20 @@ class DifferentialTest {
     void thePipelineOnRedisEqualsAnIndependentSequentialReference() {
         IndependentReference reference = reference(referenceRules);
         assertThat(reference.closed).as("the reference traded").hasSizeGreaterThan(5);
+        assertThat(reference.rejected).as("an order was cancelled: the comparison of trades.order.rejected can fail")
+                .isNotEmpty();
         assertSameResults(REDIS, ns, reference, referenceRules);
     }
 
     /**
      * Asserts that the pipeline's streams in namespace {@code namespace} hold what the reference computed: fills,
-     * closed positions, daily P&amp;L (from {@code risk.daily_status.update}), open positions, and the invariants.
+     * closed positions, daily P&amp;L (from {@code risk.daily_status.update}), open positions, cancelled orders (from
+     * {@code trades.order.rejected}, reasons included), and the invariants.
      */
     static void assertSameResults(RedisConnection redis, String namespace, IndependentReference reference,
                                   IndependentReference.Rules rules) {
-        System.out.printf("differential: %d fills, %d closed, %d open, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
-                reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.killSwitches,
+        System.out.printf("differential: %d fills, %d closed, %d open, %d cancelled, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
+                reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.rejected.size(), reference.killSwitches,
                 reference.deRiskChanges, reference.maxExposurePct);
         List<OrderFilled> fills = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.FILLS, OrderFilled.class);
         List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
@@ -126,6 +131,13 @@ class DifferentialTest {
         assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.DERISK, DeRiskUpdate.class).stream()
                 .map(d -> d.changedAt() + " " + d.previous() + " -> " + d.state()).toList()).as("de-risk changes")
                 .isEqualTo(reference.deRiskTimeline);
+        // cancelled orders (the venue's, the kill switch's and HARD_DERISK's): by time, then order id (the order of
+        // cancellations of one millisecond across partitions is not the pipeline's)
+        java.util.Comparator<OrderRejected> byTime = java.util.Comparator.comparingLong(OrderRejected::rejectedAt)
+                .thenComparing(OrderRejected::orderId);
+        assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.REJECTED, OrderRejected.class).stream()
+                .sorted(byTime).toList()).as("cancelled orders (trades.order.rejected)")
+                .isEqualTo(reference.rejected.stream().sorted(byTime).toList());
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
         Map<String, String> dailyTrades = new TreeMap<>();

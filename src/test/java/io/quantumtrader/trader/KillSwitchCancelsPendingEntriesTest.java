@@ -83,6 +83,35 @@ class KillSwitchCancelsPendingEntriesTest {
             assertThat(reference.fills).isEqualTo(fills);
             assertThat(reference.killSwitchTimes).containsExactly(trip);
             assertThat(reference.cancelledAtTrip).containsExactly(rejected.get(0).orderId());
+            assertThat(reference.rejected).as("the same cancellation, reason included").isEqualTo(rejected);
+        }
+    }
+
+    /**
+     * A 0.45 % daily loss limit prints as 0.45 %, in the kill switch's reason and so in the cancellation's, and the loss
+     * with as many digits (found in review, 2026-12-06: limits were printed to 0.1 %, "0.50% of marked equity >= 0.5%
+     * limit"); the reference prints them alike.
+     */
+    @Test
+    void theReasonsPrintA045PercentLimitAs045Percent() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 0.45, 10.0, 3, 1_000.0, 20, false);
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            ticks().forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
+            driver.endInput(QuantumTraderTopology.TICKS);
+
+            List<KillSwitch> kills = driver.createOutputStream(QuantumTraderTopology.KILL_SWITCH, KillSwitch.class).readValuesToList();
+            List<OrderRejected> rejected = driver.createOutputStream(QuantumTraderTopology.REJECTED, OrderRejected.class).readValuesToList();
+            assertThat(kills).singleElement().satisfies(k -> {
+                assertThat(k.reason()).matches("daily loss 0\\.4[5-9][0-9]*% of marked equity >= 0\\.45% limit");
+                assertThat(k.reason()).contains(io.quantumtrader.trader.risk.PercentFigure.of(k.dailyLossPct()) + "%");
+            });
+            assertThat(rejected).singleElement().satisfies(c ->
+                    assertThat(c.reason()).isEqualTo("cancelled: the kill switch tripped (" + kills.get(0).reason() + ")"));
+
+            IndependentReference reference = TradingFixtures.ran(new IndependentReference(new IndependentReference.Rules(100_000,
+                    1.0, 0.45, 10.0, 3, 1_000.0, 20, false, true, 3.0, 8.0, true, 0.5, 5, 10, 10, 1, 300, 16, 10)), ticks());
+            assertThat(reference.rejected).as("the reference prints the reason alike").isEqualTo(rejected);
         }
     }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * What position state did on one tick: positions opened, marked and closed, a kill switch activation,
  * a change of the de-risk state ({@code null} when none), the tick's symbol's position after the fills ({@code held},
- * {@code null} when flat), and the pending entry orders the kill switch's activation cancelled ({@code cancelled}, of
- * any symbol; empty unless {@code killSwitch} is set).
+ * {@code null} when flat), and the pending entry orders the kill switch's activation or the account's entry into
+ * HARD_DERISK cancelled ({@code cancelled}, of any symbol; empty unless {@code killSwitch} is set or {@code deRisk}
+ * enters HARD_DERISK).
  */
 public record PositionOutput(PriceTick tick, List<PositionOpened> opened, List<PositionClosed> closed,
                              List<io.quantumtrader.trader.events.PositionUpdate> updates,

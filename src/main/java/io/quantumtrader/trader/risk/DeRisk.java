@@ -68,14 +68,19 @@ public final class DeRisk {
     public static String reason(RiskRules rules, DeRiskState current, DeRiskState state, double drawdownPct, int chaoticSymbols) {
         return switch (state) {
             case HARD_DERISK -> drawdownPct >= rules.hardDeriskDrawdownPct()
-                    ? String.format("drawdown %.2f%% >= %.1f%%", drawdownPct, rules.hardDeriskDrawdownPct())
-                    : String.format("drawdown %.2f%% still >= %.1f%% (hysteresis)", drawdownPct, hardExit(rules, current));
+                    ? "drawdown " + PercentFigure.of(drawdownPct) + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct()) + "%"
+                    : held(drawdownPct, hardExit(rules, current));
             case SOFT_DERISK -> rules.softDeriskDrawdownPct() > 0 && drawdownPct >= rules.softDeriskDrawdownPct()
-                    ? String.format("drawdown %.2f%% >= %.1f%%", drawdownPct, rules.softDeriskDrawdownPct())
+                    ? "drawdown " + PercentFigure.of(drawdownPct) + "% >= " + PercentFigure.of(rules.softDeriskDrawdownPct()) + "%"
                     : rules.softDeriskOnVolatilitySpike() && chaoticSymbols > 0
                     ? chaoticSymbols + " symbol(s) in a volatility spike"
-                    : String.format("drawdown %.2f%% still >= %.1f%% (hysteresis)", drawdownPct, softExit(rules, current));
-            case NORMAL -> String.format("drawdown %.2f%%, no volatility spike", drawdownPct);
+                    : held(drawdownPct, softExit(rules, current));
+            case NORMAL -> "drawdown " + PercentFigure.of(drawdownPct) + "%, no volatility spike";
         };
+    }
+
+    /** @return the reason of a state the hysteresis holds: the drawdown and the threshold it is still at or above */
+    private static String held(double drawdownPct, double thresholdPct) {
+        return "drawdown " + PercentFigure.of(drawdownPct) + "% still >= " + PercentFigure.of(thresholdPct) + "% (hysteresis)";
     }
 }

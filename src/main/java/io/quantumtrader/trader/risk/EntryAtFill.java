@@ -12,7 +12,9 @@ import io.quantumtrader.trader.execution.PendingOrder;
  * of 1 % and above its own target; an entry approved before the kill switch tripped filled after the operator's reset;
  * an entry approved in NORMAL filled at full size in SOFT_DERISK. At the fill, in this order:
  * <ol>
- *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK);</li>
+ *   <li>the entry halts of now ({@link EntryHalts}: kill switch active, HARD_DERISK, an add in SOFT_DERISK; since
+ *       2026-12-06 position state cancels every pending entry when the kill switch trips or the account enters
+ *       HARD_DERISK, so for those two this is the backstop);</li>
  *   <li>the kill switch tripped after the entry was placed (the account's activations grew), even if reset since: the
  *       pending entries of a tripped account are cancelled (DESIGN §6: "kill switch → execution cancels pending
  *       orders"; since 2026-12-06 position state cancels them at the trip itself, so this is the backstop for an
@@ -87,12 +89,12 @@ public final class EntryAtFill {
                     o.killSwitches(), account.killSwitches()));
         }
         if (account.dailyLossPct() >= rules.dailyLossLimitPct()) {
-            return Verdict.cancel(String.format("daily loss %.2f%% reached the %.1f%% limit", account.dailyLossPct(),
-                    rules.dailyLossLimitPct()));
+            return Verdict.cancel("daily loss " + PercentFigure.of(account.dailyLossPct()) + "% reached the "
+                    + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit");
         }
         if (account.drawdownPct() >= rules.maxDrawdownPct()) {
-            return Verdict.cancel(String.format("drawdown %.2f%% reached the %.1f%% limit", account.drawdownPct(),
-                    rules.maxDrawdownPct()));
+            return Verdict.cancel("drawdown " + PercentFigure.of(account.drawdownPct()) + "% reached the "
+                    + PercentFigure.of(rules.maxDrawdownPct()) + "% limit");
         }
         boolean isLong = o.direction() == Direction.LONG;
         if (isLong ? fillPrice <= o.stopLoss() : fillPrice >= o.stopLoss()) {

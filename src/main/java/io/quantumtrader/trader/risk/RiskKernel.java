@@ -75,8 +75,8 @@ public final class RiskKernel {
                     : stopDistance > 0 ? String.format("%s %.2f is not on the safe side of the entry %.2f",
                             add ? "add: the open position's stop" : "the stop", stop, s.entryPrice())
                     : "no stop distance")
-                    : !daily ? String.format("daily loss %.2f%% reached the %.1f%% limit", account.dailyLossPct(), rules.dailyLossLimitPct())
-                    : !drawdown ? String.format("drawdown %.2f%% reached the %.1f%% limit", account.drawdownPct(), rules.maxDrawdownPct())
+                    : !daily ? "daily loss " + PercentFigure.of(account.dailyLossPct()) + "% reached the " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit"
+                    : !drawdown ? "drawdown " + PercentFigure.of(account.drawdownPct()) + "% reached the " + PercentFigure.of(rules.maxDrawdownPct()) + "% limit"
                     : integrityFailure;
             return vetoed(id, s, reason, dims, now);
         }
@@ -96,8 +96,8 @@ public final class RiskKernel {
             double budget = maxRisk - openRisk;
             if (round2(budget) <= 0 || round6(budget / lossPerUnit) <= 0) {   // not a cent or a millionth of a unit left
                 return vetoed(id, s, String.format("add: the open position in %s already risks %.2f USD at its stop %.2f, "
-                                + ">= the %.1f%% risk per trade (%.2f USD)", s.symbol(), openRisk, stop,
-                                rules.riskPerTradePct(), maxRisk),
+                                + ">= the %s%% risk per trade (%.2f USD)", s.symbol(), openRisk, stop,
+                                PercentFigure.of(rules.riskPerTradePct()), maxRisk),
                         new RiskDimensions(false, daily, drawdown, true), now);
             }
             if (openRisk > 0) {
@@ -113,10 +113,11 @@ public final class RiskKernel {
         if (size * s.entryPrice() > room) {
             double capped = Math.max(0, room / s.entryPrice());
             if (round6(capped) <= 0) {
-                return vetoed(id, s, String.format("gross exposure cap %.0f%% reached (incl. pending orders)",
-                        rules.grossExposureCapPct()), new RiskDimensions(trade, daily, drawdown, false), now);
+                return vetoed(id, s, "gross exposure cap " + PercentFigure.of(rules.grossExposureCapPct())
+                        + "% reached (incl. pending orders)", new RiskDimensions(trade, daily, drawdown, false), now);
             }
-            modifications.add(String.format("size %.6f -> %.6f (gross exposure cap %.0f%%)", size, capped, rules.grossExposureCapPct()));
+            modifications.add(String.format("size %.6f -> %.6f (gross exposure cap %s%%)", size, capped,
+                    PercentFigure.of(rules.grossExposureCapPct())));
             size = capped;
             maxRisk = size * lossPerUnit;
             decision = Decision.MODIFIED;
@@ -127,8 +128,8 @@ public final class RiskKernel {
             size /= 2;
             maxRisk = size * lossPerUnit;
             if (round6(size) <= 0) {
-                return vetoed(id, s, String.format("gross exposure cap %.0f%% reached (incl. pending orders)",
-                        rules.grossExposureCapPct()), new RiskDimensions(trade, daily, drawdown, false), now);
+                return vetoed(id, s, "gross exposure cap " + PercentFigure.of(rules.grossExposureCapPct())
+                        + "% reached (incl. pending orders)", new RiskDimensions(trade, daily, drawdown, false), now);
             }
             modifications.add("size halved (soft de-risk)");
             decision = Decision.MODIFIED;

@@ -3,6 +3,7 @@ package io.quantumtrader.trader.reference;
 import io.quantumtrader.trader.events.Direction;
 import io.quantumtrader.trader.events.ExitReason;
 import io.quantumtrader.trader.events.OrderFilled;
+import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PriceTick;
 import org.ta4j.core.BarSeries;
@@ -209,6 +210,8 @@ public final class IndependentReference {
     public final List<Long> killSwitchTimes = new ArrayList<>();
     /** The ids of the entry orders cancelled when the kill switch tripped, in the order cancelled. */
     public final List<String> cancelledAtTrip = new ArrayList<>();
+    /** The orders cancelled, as {@code trades.order.rejected} carries them, in the order cancelled. */
+    public final List<OrderRejected> rejected = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -580,15 +583,6 @@ public final class IndependentReference {
                 continue;
             }
             orders.remove(o.id);
-            if (o.entry && (killNow || "HARD_DERISK".equals(deRisk) || ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)))) {
-                continue;   // cancelled: kill switch active, hard de-risk (no entries), soft de-risk (no adds)
-            }
-            // an entry is judged again at its fill: a kill switch tripped since it was placed (even if reset), the daily
-            // loss and drawdown limits of now
-            if (o.entry && (killSwitches > o.kills || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
-                    || drawdownPct() >= rules.maxDrawdownPct)) {
-                continue;
-            }
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             boolean limit = o.reason == ExitReason.TAKE_PROFIT;   // a limit order at the target, immediate or cancel
             if (limit && (o.direction == Direction.LONG ? t.price() < o.target : t.price() > o.target)) {
@@ -596,7 +590,28 @@ public final class IndependentReference {
                 if (held != null) {
                     held.closing = false;
                 }
+                cancelled(o, String.format("the take profit's limit %.4f was not reached (the tick traded at %.4f)",
+                        o.target, t.price()), t);
                 continue;
+            }
+            // an entry is judged again at its fill: kill switch active, hard de-risk (no entries), soft de-risk (no adds);
+            // a kill switch tripped since it was placed (even if reset), the daily loss and drawdown limits of now
+            if (o.entry) {
+                double loss = lossPct(marked(), viewDayStart);
+                String why = killNow ? "kill switch active"
+                        : "HARD_DERISK".equals(deRisk) ? "hard de-risk: no new entries"
+                        : "SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol) ? "soft de-risk: no adds"
+                        : killSwitches > o.kills ? "the kill switch tripped after the entry was placed (activations "
+                                + o.kills + " -> " + killSwitches + ")"
+                        : loss >= rules.dailyLossPct ? "daily loss " + percent(loss) + "% reached the "
+                                + percent(rules.dailyLossPct) + "% limit"
+                        : drawdownPct() >= rules.maxDrawdownPct ? "drawdown " + percent(drawdownPct()) + "% reached the "
+                                + percent(rules.maxDrawdownPct) + "% limit"
+                        : null;
+                if (why != null) {
+                    cancelled(o, why, t);
+                    continue;
+                }
             }
             double slip = t.price() * rules.slippageBps / 10_000;
             double price = buy ? t.price() + slip : t.price() - slip;
@@ -604,10 +619,12 @@ public final class IndependentReference {
                 price = buy ? Math.min(price, o.target) : Math.max(price, o.target);   // never worse than the limit
             }
             if (o.entry && (o.direction == Direction.LONG ? roundPrice(price) <= o.stop : roundPrice(price) >= o.stop)) {
-                continue;   // cancelled: an entry never fills at or beyond its own stop
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's stop %.4f", roundPrice(price), o.stop), t);
+                continue;   // an entry never fills at or beyond its own stop
             }
             if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? roundPrice(price) >= o.target : roundPrice(price) <= o.target)) {
-                continue;   // cancelled: nor at or beyond its own target
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's target %.4f", roundPrice(price), o.target), t);
+                continue;   // nor at or beyond its own target
             }
             double size = o.size;
             if (o.entry) {
@@ -624,6 +641,7 @@ public final class IndependentReference {
                     size = floor6(size * approved / atFill);
                 }
                 if (!(size > 0)) {
+                    cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
                     continue;
                 }
             }
@@ -702,12 +720,9 @@ public final class IndependentReference {
             killSwitches++;
             killSwitchTimes.add(t.timestamp());
             // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
-            for (Order o : new ArrayList<>(orders.values())) {
-                if (o.entry) {
-                    orders.remove(o.id);
-                    cancelledAtTrip.add(o.id);
-                }
-            }
+            String why = "the kill switch tripped (daily loss " + percent(lossPct(marked(), dayStart))
+                    + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
+            cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
         }
         long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
         double dd = drawdownPct();
@@ -721,7 +736,31 @@ public final class IndependentReference {
             deRiskChanges.add(deRisk + " -> " + state);
             deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
             deRisk = state;
+            if (state.equals("HARD_DERISK")) {
+                // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
+                // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
+                cancelEntries("the account entered HARD_DERISK (drawdown " + percent(dd) + "% >= "
+                        + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
+            }
         }
+    }
+
+    /** Records the cancellation of order {@code o} (already removed) at tick {@code t}, {@code cancelled: <why>}. */
+    private void cancelled(Order o, String why, PriceTick t) {
+        rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, t.timestamp()));
+    }
+
+    /** Removes every pending entry order, in id order; each one's cancellation goes to {@link #rejected}. @return their ids */
+    private List<String> cancelEntries(String why, long at) {
+        List<String> ids = new ArrayList<>();
+        for (Order o : new ArrayList<>(orders.values())) {
+            if (o.entry) {
+                orders.remove(o.id);
+                ids.add(o.id);
+                rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, at));
+            }
+        }
+        return ids;
     }
 
     // ---- exits -----------------------------------------------------------------------------------------------------
@@ -894,6 +933,28 @@ public final class IndependentReference {
         }
         int decimals = 4 - (int) Math.floor(Math.log10(v));
         return new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
+    }
+
+    /**
+     * A percentage as the documented reasons print it: 4 significant digits, trailing zeros (and a trailing point)
+     * dropped, no exponent ("0.45", "5", "62.5").
+     */
+    private static String percent(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        int decimals = 3 - (int) Math.floor(Math.log10(Math.abs(v)));
+        String text;
+        if (decimals >= 0) {
+            text = String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+        } else {
+            double unit = Math.pow(10, -decimals);
+            text = String.format(java.util.Locale.ROOT, "%.0f", Math.floor(Math.abs(v) / unit + 0.5) * unit * Math.signum(v));
+        }
+        if (text.contains(".")) {
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return text;
     }
 
     private static double round4(double v) {

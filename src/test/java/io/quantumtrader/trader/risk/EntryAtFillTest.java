@@ -101,9 +101,9 @@ class EntryAtFillTest {
     void theDailyLossAndDrawdownLimitsOfTheFillApply() {
         PendingOrder o = entry(Direction.LONG, 100, 96, 106, 10);
         Account lostToday = Account.start(RULES).onDay(T, false).marked(-5_000);   // 5 % of the day's start
-        assertThat(judge(o, 100.05, lostToday).cancelled()).isEqualTo("cancelled: daily loss 5.00% reached the 5.0% limit");
+        assertThat(judge(o, 100.05, lostToday).cancelled()).isEqualTo("cancelled: daily loss 5% reached the 5% limit");
         Account drawnDown = Account.start(RULES).onDay(T, false).closed(0, -10_000).onDay(T + 86_400_000L, false);
-        assertThat(judge(o, 100.05, drawnDown).cancelled()).isEqualTo("cancelled: drawdown 10.00% reached the 10.0% limit");
+        assertThat(judge(o, 100.05, drawnDown).cancelled()).isEqualTo("cancelled: drawdown 10% reached the 10% limit");
     }
 
     @Test

@@ -175,7 +175,7 @@ class RiskKernelTest {
         RiskEvaluation daily = KERNEL.evaluate(signal(1000, 900, 50), losing, Exposure.none(), 0);
         assertThat(daily.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
         assertThat(daily.riskDimensions().dailyRiskPassed()).isFalse();
-        assertThat(daily.vetoReason()).contains("daily loss 5.00%");
+        assertThat(daily.vetoReason()).isEqualTo("daily loss 5% reached the 5% limit");
         assertThat(KERNEL.evaluate(signal(1000, 900, 50), fresh().killed(), Exposure.none(), 0).vetoReason()).isEqualTo("kill switch active");
         assertThat(new PositionSizer().size(daily, 0)).isEmpty();
     }
@@ -229,7 +229,7 @@ class RiskKernelTest {
                 assertThat(e.decision()).as("add %d", i).isEqualTo(RiskEvaluation.Decision.VETOED);
                 assertThat(e.riskDimensions().tradeRiskPassed()).isFalse();
                 assertThat(e.vetoReason()).isEqualTo("add: the open position in X already risks 1000.00 USD at its stop 90.00, "
-                        + ">= the 1.0% risk per trade (1000.00 USD)");
+                        + ">= the 1% risk per trade (1000.00 USD)");
                 continue;
             }
             double size = e.positionAllowed().maxSize();
