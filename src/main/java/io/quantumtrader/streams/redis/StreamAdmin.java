@@ -177,7 +177,7 @@ public final class StreamAdmin {
      * @param streamName    the stream's logical name, for the dead-letter entries
      * @param taskId        the task, for the dead-letter entries
      * @return what was claimed; errors with {@link TaskFencedException} when the lease is not the caller's (nothing
-     *         claimed), with {@link CommitRejectedException} (not transient) when the dead-letter stream cannot take
+     *         claimed), with {@link ScriptRefusedException} (not transient) when the dead-letter stream cannot take
      *         entries: it holds another type, or its entry ids are used up (nothing claimed)
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
@@ -204,9 +204,8 @@ public final class StreamAdmin {
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 // a claim that would fail the same way every time: the task stops with the reason instead of restarting
                 // into it
-                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException("pending entries of "
-                        + streamKey + " cannot be claimed: " + RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""),
-                        false));
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
+                        ScriptRefusedException.Script.CLAIM, "pending entries of " + streamKey + " cannot be claimed: ", e));
         // each call goes on where the last stopped (kept in Redis under the token): called again until done
         return call.expand(l -> ((Number) l.get(6)).longValue() == 1L ? Mono.empty() : call)
                 .last()

@@ -927,7 +927,7 @@ public final class StreamTask {
      */
     private static boolean definitelyNotMade(Throwable e) {
         return e instanceof TaskFencedException || e instanceof io.quantumtrader.streams.redis.CommitSequenceException
-                || e instanceof io.quantumtrader.streams.redis.CommitRejectedException
+                || e instanceof io.quantumtrader.streams.redis.ScriptRefusedException
                 || e instanceof CommitDurability.CommitNotReplicatedException;
     }
 

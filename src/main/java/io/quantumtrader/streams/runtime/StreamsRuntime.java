@@ -6,7 +6,7 @@ import io.quantumtrader.streams.redis.TryAgainRetry;
 import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
-import io.quantumtrader.streams.redis.CommitRejectedException;
+import io.quantumtrader.streams.redis.ScriptRefusedException;
 import io.quantumtrader.streams.redis.FencedReadConnection;
 import io.quantumtrader.streams.redis.InputNotifier;
 import io.quantumtrader.streams.redis.StreamAdmin;
@@ -260,10 +260,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 () -> state.get() == RuntimeState.RUNNING || state.get() == RuntimeState.ERROR,
                 (task, error) -> {
                     if (isPersistent(error)) {
-                        // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
-                        log.error("task {} stopped: Redis refused its commit (or claim) and would every time: {}. "
-                                + "Fix the key, group or stream named, then restart the service", task.id(), error.getMessage());
-                        alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
+                        // retrying would fail the same way; the refused script wrote nothing (each checks first). The
+                        // message names the script ("read refused: ..."): before, every refusal said "commit refused"
+                        log.error("task {} stopped: {}; Redis would refuse it every time. Fix the key, group or stream "
+                                + "named, then restart the service", task.id(), error.getMessage());
+                        alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
                     } else if (error instanceof io.quantumtrader.streams.state.StateStoreException) {
                         log.error("task {} stopped: {}", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
@@ -546,9 +547,9 @@ public final class StreamsRuntime implements AutoCloseable {
         return true;
     }
 
-    /** @return true for a commit refused by a check that will fail the same way on every retry */
+    /** @return true for a script (commit, read, claim, forward) refused by a check that will fail the same way on every retry */
     private static boolean isPersistent(Throwable e) {
-        return e instanceof CommitRejectedException r && !r.isTransient();
+        return e instanceof ScriptRefusedException r && !r.isTransient();
     }
 
     private Mono<Long> removeStaleConsumers(StreamAdmin admin, StreamKeys keys) {
