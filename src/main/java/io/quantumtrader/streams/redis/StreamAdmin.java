@@ -113,7 +113,18 @@ public final class StreamAdmin {
      * @return true when created
      */
     public Mono<Boolean> ensureGroup(String streamKey, String group) {
-        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group))
+        return ensureGroup(streamKey, group, ATTEMPT_TIMEOUT);
+    }
+
+    /**
+     * {@link #ensureGroup(String, String)} with the caller's wait per attempt instead of {@link #ATTEMPT_TIMEOUT}: the
+     * runtime's start gives it its configured attempt timeout ({@code StartupRetry}), which may be longer (before,
+     * review of 2026-12-06, this script gave up after its own 5 s whatever the start allowed).
+     *
+     * @param attemptTimeout how long one attempt waits for its reply
+     */
+    public Mono<Boolean> ensureGroup(String streamKey, String group, Duration attemptTimeout) {
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group), attemptTimeout)
                 .next().map(n -> n == 1L);
     }
 
@@ -338,7 +349,12 @@ public final class StreamAdmin {
      * failing with a {@link java.util.concurrent.TimeoutException} after {@link #ATTEMPT_TIMEOUT}.
      */
     private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args) {
-        return TryAgainRetry.retried(redis.execute(script, keys, args), ATTEMPT_TIMEOUT);
+        return script(script, keys, args, ATTEMPT_TIMEOUT);
+    }
+
+    /** {@link #script(RedisScript, List, List)}, each attempt failing after {@code attemptTimeout}. */
+    private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args, Duration attemptTimeout) {
+        return TryAgainRetry.retried(redis.execute(script, keys, args), attemptTimeout);
     }
 
     private static RedisScript<Long> script(String name) {
