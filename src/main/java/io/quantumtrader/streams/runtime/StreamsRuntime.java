@@ -596,6 +596,8 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
         metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);
         metrics.functionCounter("task.restarts", "task restarts after a failure", counters, RuntimeCounters::restarts);
+        metrics.functionCounter("punctuations", "punctuation runs of the tasks (every wall-clock tick and end-of-input "
+                + "notice), also those with nothing to commit", counters, RuntimeCounters::punctuations);
         metrics.functionCounter("processor.retries", "retries of failing processor functions", counters,
                 RuntimeCounters::processorRetries);
         metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,
