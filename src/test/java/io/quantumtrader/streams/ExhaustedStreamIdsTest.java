@@ -4,7 +4,7 @@ import io.quantumtrader.streams.dsl.EventStream;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.redis.CommitRejectedException;
+import io.quantumtrader.streams.redis.ScriptRefusedException;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.EventPublisher.Event;
 import io.quantumtrader.streams.redis.StreamAdmin;
@@ -86,7 +86,7 @@ class ExhaustedStreamIdsTest {
                     .anyMatch(cause -> cause.contains(xb) && cause.contains("used up its entry ids"));
             await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
             assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data"))
-                    .contains("CRITICAL").contains(xb).contains("XSETID");
+                    .contains("CRITICAL").contains(xb).contains("XSETID").contains("commit refused");
         }
 
         // the operator deletes the stream: the batch is processed once
@@ -136,8 +136,10 @@ class ExhaustedStreamIdsTest {
         assertThat(redis.opsForStream().pending(stream, "g").block(T).getTotalPendingMessages())
                 .as("the deleted entry is still pending: claimed once the dead-letter stream takes entries again").isEqualTo(3);
         assertThat(redis.opsForStream().size(dlq).block(T)).isEqualTo(1);
-        assertThat(refused).isInstanceOf(CommitRejectedException.class)
-                .satisfies(e -> assertThat(((CommitRejectedException) e).isTransient()).isFalse())
+        assertThat(refused).isInstanceOf(ScriptRefusedException.class)
+                .satisfies(e -> assertThat(((ScriptRefusedException) e).isTransient()).isFalse())
+                .satisfies(e -> assertThat(((ScriptRefusedException) e).script()).isEqualTo(ScriptRefusedException.Script.CLAIM))
+                .hasMessageStartingWith("claim refused: ")
                 .hasMessageContaining(dlq).hasMessageContaining("used up its entry ids");
     }
 
@@ -197,6 +199,13 @@ class ExhaustedStreamIdsTest {
             assertThat(runtime.counters().restarts()).isZero();
             assertThat(runtime.group().failing().values())
                     .anyMatch(cause -> cause.contains(dlq) && cause.contains("used up its entry ids"));
+            // the health and the alert name the refused script: a read, not a commit (review of 2026-12-06: both
+            // said "commit refused")
+            assertThat(runtime.group().failing().values()).as("health names the read")
+                    .anyMatch(cause -> cause.startsWith("read refused: ")).noneMatch(cause -> cause.contains("commit"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
+            assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data")).as("the alert names the read")
+                    .contains("read refused: ").contains(dlq).doesNotContain("commit refused");
         }
 
         redis.delete(dlq).block(T);
@@ -219,7 +228,8 @@ class ExhaustedStreamIdsTest {
         Throwable refused = catchThrowable(() -> publisher.sendAll(Flux.just(new Event("p-a", "k", "v1", 1L, "e-1"),
                 new Event("p-b", "k", "v2", 2L, "e-2")), 10).block(T));
         assertThat(RedisTestSupport.length(ns, "p-a", 0)).as("nothing of the batch").isZero();
-        assertThat(refused).isInstanceOf(CommitRejectedException.class)
+        assertThat(refused).isInstanceOf(ScriptRefusedException.class)
+                .hasMessageStartingWith("append refused: ")
                 .hasMessageContaining(keys.stream("p-b", 0)).hasMessageContaining("used up its entry ids");
     }
 }

@@ -55,7 +55,7 @@ public final class CommitScript {
      *                       {@link CommitSequenceException} (the task would restart and the landed commit never be
      *                       counted)
      * @return the number of entries acknowledged; errors with {@link TaskFencedException} when the token is stale,
-     *         {@link CommitSequenceException} when the previous commit did not happen, {@link CommitRejectedException}
+     *         {@link CommitSequenceException} when the previous commit did not happen, {@link ScriptRefusedException}
      *         when a check of the script failed (wrong key type, missing consumer group) or Redis refused the script
      *         (out of memory): in every error case nothing of the batch was written
      */
@@ -67,8 +67,8 @@ public final class CommitScript {
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "OUT_OF_SEQUENCE"), e -> new CommitSequenceException(RedisErrors.rootMessage(e)))
                 .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"),
-                        e -> new CommitRejectedException(RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""), false))
-                .onErrorMap(e -> RedisErrors.hasCode(e, "OOM"), e -> new CommitRejectedException(
+                        e -> ScriptRefusedException.rejected(ScriptRefusedException.Script.COMMIT, "", e))
+                .onErrorMap(e -> RedisErrors.hasCode(e, "OOM"), e -> new ScriptRefusedException(ScriptRefusedException.Script.COMMIT,
                         "Redis is out of memory (maxmemory reached, noeviction): " + RedisErrors.rootMessage(e), true));
     }
 }

@@ -113,7 +113,7 @@ public final class EventPublisher {
      * Publishes events in the order given, {@code batchSize} per round trip ({@code append.lua}: one script, many
      * XADDs), so a replay is both fast and ordered per partition.
      *
-     * @return how many were published; errors with {@link CommitRejectedException} (not transient) when a stream of a
+     * @return how many were published; errors with {@link ScriptRefusedException} (not transient) when a stream of a
      *         batch cannot take entries (a key of another type, or a stream whose entry ids are used up): nothing of
      *         that script's batch was appended, the batches before it were
      */
@@ -195,9 +195,8 @@ public final class EventPublisher {
                     // the scripts are encoded here, when called (LuaScript), not when subscribed on the I/O thread
                     List<Mono<Long>> sends = bySlot.values().stream()
                             .map(appends -> APPEND.executeForLong(redis, appends.appendKeys(), appends.appendArgs())
-                                    .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException(
-                                            "events not published: " + RedisErrors.rootMessage(e)
-                                                    .replaceFirst("^(ERR )?REJECTED ", ""), false)))
+                                    .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
+                                            ScriptRefusedException.Script.APPEND, "events not published: ", e)))
                             .toList();
                     long count = batch.size();
                     return Flux.concat(sends).reduce(Long.MAX_VALUE, Math::min)

@@ -256,9 +256,9 @@ public final class FencedReadConnection implements AutoCloseable {
      * @return the error that stops the task with the reason (not transient: it fails the same way until the
      *         dead-letter stream is fixed)
      */
-    static CommitRejectedException reportRefused(Throwable e) {
-        return new CommitRejectedException("entries deleted unread cannot be reported, so the input is not read past "
-                + "them: " + RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""), false);
+    static ScriptRefusedException reportRefused(Throwable e) {
+        return ScriptRefusedException.rejected(ScriptRefusedException.Script.READ,
+                "entries deleted unread cannot be reported, so the input is not read past them: ", e);
     }
 
     /**

@@ -76,7 +76,7 @@ public final class OutboxForwarder {
      * Forwards everything in the outbox, page by page, oldest first.
      *
      * @param outboxKey the task's outbox ({@link StreamKeys#outbox})
-     * @return what was forwarded; errors with {@link CommitRejectedException} when a target key is not a stream (nothing
+     * @return what was forwarded; errors with {@link ScriptRefusedException} when a target key is not a stream (nothing
      *         of that slot was written) or with the Redis error (the next forward repeats the rest)
      */
     public Mono<Forwarded> forward(String outboxKey) {
@@ -145,7 +145,7 @@ public final class OutboxForwarder {
         }
         return durability.durable(connection != null ? FORWARD.executeForLong(connection, keys, args)
                         : FORWARD.executeForLong(redis, keys, args))
-                .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> new CommitRejectedException(
-                        "outbox " + producer + " cannot be forwarded: " + RedisErrors.rootMessage(err).replaceFirst("^(ERR )?REJECTED ", ""), false));
+                .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> ScriptRefusedException.rejected(
+                        ScriptRefusedException.Script.FORWARD, "outbox " + producer + " cannot be forwarded: ", err));
     }
 }

@@ -113,7 +113,18 @@ public final class StreamAdmin {
      * @return true when created
      */
     public Mono<Boolean> ensureGroup(String streamKey, String group) {
-        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group))
+        return ensureGroup(streamKey, group, ATTEMPT_TIMEOUT);
+    }
+
+    /**
+     * {@link #ensureGroup(String, String)} with the caller's wait per attempt instead of {@link #ATTEMPT_TIMEOUT}: the
+     * runtime's start gives it its configured attempt timeout ({@code StartupRetry}), which may be longer (before,
+     * review of 2026-12-06, this script gave up after its own 5 s whatever the start allowed).
+     *
+     * @param attemptTimeout how long one attempt waits for its reply
+     */
+    public Mono<Boolean> ensureGroup(String streamKey, String group, Duration attemptTimeout) {
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey)), List.of(group), attemptTimeout)
                 .next().map(n -> n == 1L);
     }
 
@@ -177,7 +188,7 @@ public final class StreamAdmin {
      * @param streamName    the stream's logical name, for the dead-letter entries
      * @param taskId        the task, for the dead-letter entries
      * @return what was claimed; errors with {@link TaskFencedException} when the lease is not the caller's (nothing
-     *         claimed), with {@link CommitRejectedException} (not transient) when the dead-letter stream cannot take
+     *         claimed), with {@link ScriptRefusedException} (not transient) when the dead-letter stream cannot take
      *         entries: it holds another type, or its entry ids are used up (nothing claimed)
      */
     public Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,
@@ -204,9 +215,8 @@ public final class StreamAdmin {
                 .onErrorMap(e -> RedisErrors.hasCode(e, "FENCED"), e -> new TaskFencedException(RedisErrors.rootMessage(e)))
                 // a claim that would fail the same way every time: the task stops with the reason instead of restarting
                 // into it
-                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> new CommitRejectedException("pending entries of "
-                        + streamKey + " cannot be claimed: " + RedisErrors.rootMessage(e).replaceFirst("^(ERR )?REJECTED ", ""),
-                        false));
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
+                        ScriptRefusedException.Script.CLAIM, "pending entries of " + streamKey + " cannot be claimed: ", e));
         // each call goes on where the last stopped (kept in Redis under the token): called again until done
         return call.expand(l -> ((Number) l.get(6)).longValue() == 1L ? Mono.empty() : call)
                 .last()
@@ -339,7 +349,12 @@ public final class StreamAdmin {
      * failing with a {@link java.util.concurrent.TimeoutException} after {@link #ATTEMPT_TIMEOUT}.
      */
     private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args) {
-        return TryAgainRetry.retried(redis.execute(script, keys, args), ATTEMPT_TIMEOUT);
+        return script(script, keys, args, ATTEMPT_TIMEOUT);
+    }
+
+    /** {@link #script(RedisScript, List, List)}, each attempt failing after {@code attemptTimeout}. */
+    private <T> Flux<T> script(RedisScript<T> script, List<String> keys, List<String> args, Duration attemptTimeout) {
+        return TryAgainRetry.retried(redis.execute(script, keys, args), attemptTimeout);
     }
 
     private static RedisScript<Long> script(String name) {

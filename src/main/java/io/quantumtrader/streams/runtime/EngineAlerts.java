@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Alerts the engine raises itself on {@code system.alert.triggered} (DESIGN §6), e.g. a task stopped because its
- * commit is refused for good. Same payload shape as the service's health alerts. Publishing is best effort: a failure
+ * commit (or read, or claim) is refused for good. Same payload shape as the service's health alerts. Publishing is best effort: a failure
  * is logged, never thrown (the alert is about a failure already).
  */
 final class EngineAlerts {

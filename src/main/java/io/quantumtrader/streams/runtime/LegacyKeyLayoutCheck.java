@@ -30,7 +30,8 @@ final class LegacyKeyLayoutCheck {
             }
         }
         return Flux.fromIterable(keys)
-                .concatMap(k -> redis.opsForStream().size(k).onErrorReturn(0L).filter(n -> n > 0).map(n -> k + " (" + n + " entries)"))
+                // a key of another type is no old stream; Redis not answering is no answer (the start waits for it)
+                .concatMap(k -> redis.opsForStream().size(k).onErrorResume(e -> !StartupRetry.waitingForRedis(e), e -> Mono.just(0L)).filter(n -> n > 0).map(n -> k + " (" + n + " entries)"))
                 .take(5)
                 .collectList();
     }

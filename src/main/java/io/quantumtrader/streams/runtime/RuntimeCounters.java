@@ -52,7 +52,11 @@ public final class RuntimeCounters {
     /** @return records stages dropped for another reason than lateness (a null key or value), in committed batches */
     public long dropped() { return dropped.sum(); }
 
-    /** @return wall-clock punctuation ticks that committed something */
+    /**
+     * @return punctuation runs of the tasks (each wall-clock tick, every {@code punctuationInterval}, and each
+     *         end-of-input notice) whose processors' punctuations completed, also those with nothing to commit;
+     *         counted when they ran, whether or not their commit lands (a run repeated after a restart counts again)
+     */
     public long punctuations() { return punctuations.sum(); }
 
     /** @return commit scripts sent whose reply has not been handled yet */

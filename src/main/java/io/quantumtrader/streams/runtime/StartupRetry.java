@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * How {@link StreamsRuntime#start()} waits for a slow or restarting Redis: each startup step that writes to Redis (the
- * partition-count check, each consumer group's creation) gets at most {@code attemptTimeout} per attempt and is tried
+ * How {@link StreamsRuntime#start()} waits for a slow or restarting Redis: each startup step that asks Redis (the
+ * partition-count check, the commit script's preload, each consumer group's creation, the legacy-layout and the
+ * eviction-policy checks) gets at most {@code attemptTimeout} per attempt and is tried
  * again with Reactor's exponential backoff ({@link Retry#backoff}: {@code firstBackoff}, doubling up to
  * {@code maxBackoff}, jittered) after a timeout, a lost or refused connection, or a reply that says Redis is not ready
  * yet ({@code LOADING}, {@code BUSY}, {@code MASTERDOWN}, {@code CLUSTERDOWN}, {@code TRYAGAIN}), logging one warning
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  * timeout aborted the start ({@code StartupRetryTest}).
  *
  * @param attemptTimeout how long one attempt may wait for its reply (default 5 s, as long as the engine's admin
- *                       scripts wait for theirs)
+ *                       scripts wait for theirs at run time; the start gives them this one instead)
  * @param firstBackoff   the wait before the first retry, doubled before each further one (default 1 s)
  * @param maxBackoff     the longest wait between two attempts (default 15 s)
  * @param limit          how long the steps of one start may take in all, retries included (default 2 min)

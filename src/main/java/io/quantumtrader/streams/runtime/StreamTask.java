@@ -838,6 +838,9 @@ public final class StreamTask {
                     return refreshGlobals(context)
                             .then(executor.punctuate(now, context))
                             .then(Mono.fromSupplier(() -> {
+                                // every run counts, also one with nothing to commit (before, review of 2026-12-06,
+                                // only those that prepared a commit did)
+                                counters.punctuations.increment();
                                 if (ended) {
                                     publishEndOfInput(commit);
                                 } else if (floor != InputAligner.NONE) {
@@ -850,8 +853,7 @@ public final class StreamTask {
                                 return prepared;
                             }));
                 }))
-                .subscribeOn(Schedulers.parallel())
-                .doOnNext(p -> counters.punctuations.increment());
+                .subscribeOn(Schedulers.parallel());
     }
 
     @SuppressWarnings("unchecked")
@@ -927,7 +929,7 @@ public final class StreamTask {
      */
     private static boolean definitelyNotMade(Throwable e) {
         return e instanceof TaskFencedException || e instanceof io.quantumtrader.streams.redis.CommitSequenceException
-                || e instanceof io.quantumtrader.streams.redis.CommitRejectedException
+                || e instanceof io.quantumtrader.streams.redis.ScriptRefusedException
                 || e instanceof CommitDurability.CommitNotReplicatedException;
     }
 

@@ -6,7 +6,7 @@ import io.quantumtrader.streams.redis.TryAgainRetry;
 import io.quantumtrader.streams.redis.KeepReading;
 import io.quantumtrader.streams.redis.CommitScript;
 import io.quantumtrader.streams.redis.OrderedScriptConnection;
-import io.quantumtrader.streams.redis.CommitRejectedException;
+import io.quantumtrader.streams.redis.ScriptRefusedException;
 import io.quantumtrader.streams.redis.FencedReadConnection;
 import io.quantumtrader.streams.redis.InputNotifier;
 import io.quantumtrader.streams.redis.StreamAdmin;
@@ -159,8 +159,9 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               restart (a kill switch activated before the retention would be forgotten); or
      *                               when a stream's partition count differs from the one it first ran with in this
      *                               namespace ({@link PartitionCountCheck})
-     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check or a consumer
-     *                               group's creation within the startup retry's limit ({@link #withStartupRetry}; each
+     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the commit
+     *                               script's preload, a consumer group's creation, the legacy-layout check or the
+     *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
      * @throws IllegalStateException when already started
      */
@@ -199,9 +200,13 @@ public final class StreamsRuntime implements AutoCloseable {
                 log.warn("the Lettuce client's resources lack KeepReading: a streaming reply (XRANGE, HGETALL ...) can "
                         + "leave the shared connection unread for good; build them with KeepReading.clientResources()");
             }
-            CommitScript.preload(commitConnection)
-                    .doOnError(e -> log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString()))
-                    .onErrorComplete()
+            // a slow Redis is waited for as at the other steps (before, review of 2026-12-06, without any timeout); a
+            // refusal (SCRIPT disabled) only costs speed: commits fall back to EVAL
+            startupRetry.retried(CommitScript.preload(commitConnection), "loading the commit script (SCRIPT LOAD)", startupDeadline)
+                    .onErrorResume(e -> !(e instanceof StartupRetry.RedisNotReadyException), e -> {
+                        log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString());
+                        return Mono.empty();
+                    })
                     .block();
         }
         if (inputNotifierEnabled) {
@@ -217,7 +222,7 @@ public final class StreamsRuntime implements AutoCloseable {
             for (int p = 0; p < partitions; p++) {
                 for (String stream : s.sourceStreams()) {
                     String key = keys.stream(stream, p);
-                    groups.add(startupRetry.retried(admin.ensureGroup(key, group),
+                    groups.add(startupRetry.retried(admin.ensureGroup(key, group, startupRetry.attemptTimeout()),
                             "creating consumer group " + group + " of stream " + key, startupDeadline));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
@@ -227,9 +232,11 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         Flux.concat(groups).blockLast();
-        // a check that cannot run (Redis slow) must not stop the start: it finds nothing then
-        List<String> legacy = LegacyKeyLayoutCheck.find(topology, config, redis)
-                .timeout(Duration.ofSeconds(5), Mono.just(List.of())).onErrorReturn(List.of()).block();
+        // the two checks below are startup steps like the others: a slow Redis is waited for, up to the limit, then the
+        // start fails naming the check. Before (review of 2026-12-06) a fixed 5 s, and a timeout read as "nothing found"
+        List<String> legacy = startupRetry.retried(LegacyKeyLayoutCheck.find(topology, config, redis),
+                "checking for source streams under the key layout before the namespace joined the hash tag (XLEN)",
+                startupDeadline).block();
         if (legacy != null && !legacy.isEmpty()) {
             String message = "source streams under the key layout before the namespace joined the hash tag still hold "
                     + "entries this runtime will not read: " + String.join(", ", legacy) + ". Drain them with the previous "
@@ -237,10 +244,14 @@ public final class StreamsRuntime implements AutoCloseable {
             log.error(message);
             alerts.critical(message);
         }
-        List<String> evicting = EvictionPolicyCheck.evictingPolicies(redis)
-                .timeout(Duration.ofSeconds(5))
-                .doOnError(e -> log.debug("could not read Redis' maxmemory-policy: {}", e.toString()))
-                .onErrorReturn(List.of()).block();
+        List<String> evicting = startupRetry.retried(EvictionPolicyCheck.evictingPolicies(redis),
+                        "reading Redis' maxmemory-policy (CONFIG GET)", startupDeadline)
+                // CONFIG disabled or renamed (some managed services) says nothing about the policy: not checked then
+                .onErrorResume(e -> !(e instanceof StartupRetry.RedisNotReadyException), e -> {
+                    log.debug("could not read Redis' maxmemory-policy: {}", e.toString());
+                    return Mono.just(List.of());
+                })
+                .block();
         if (evicting != null && !evicting.isEmpty()) {
             String message = "Redis evicts keys of any kind when its memory is full (maxmemory-policy "
                     + String.join(", ", evicting) + "): streams with unread entries, state stores and dedupe logs can "
@@ -260,10 +271,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 () -> state.get() == RuntimeState.RUNNING || state.get() == RuntimeState.ERROR,
                 (task, error) -> {
                     if (isPersistent(error)) {
-                        // retrying would fail the same way; nothing of the batch was written (commit.lua checks first)
-                        log.error("task {} stopped: Redis refused its commit (or claim) and would every time: {}. "
-                                + "Fix the key, group or stream named, then restart the service", task.id(), error.getMessage());
-                        alerts.critical("task " + task.id() + " stopped: commit refused: " + error.getMessage());
+                        // retrying would fail the same way; the refused script wrote nothing (each checks first). The
+                        // message names the script ("read refused: ..."): before, every refusal said "commit refused"
+                        log.error("task {} stopped: {}; Redis would refuse it every time. Fix the key, group or stream "
+                                + "named, then restart the service", task.id(), error.getMessage());
+                        alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
                     } else if (error instanceof io.quantumtrader.streams.state.StateStoreException) {
                         log.error("task {} stopped: {}", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
@@ -325,6 +337,7 @@ public final class StreamsRuntime implements AutoCloseable {
         RuntimeState was = state.get();
         if (was == RuntimeState.NOT_RUNNING || was == RuntimeState.CREATED) {
             closeReadConnections(); // a start() that failed half-way may have opened them
+            closeCommitConnection(); // and this one (before, review of 2026-12-06, it was left open)
             state.set(RuntimeState.NOT_RUNNING);
             return true;
         }
@@ -546,9 +559,9 @@ public final class StreamsRuntime implements AutoCloseable {
         return true;
     }
 
-    /** @return true for a commit refused by a check that will fail the same way on every retry */
+    /** @return true for a script (commit, read, claim, forward) refused by a check that will fail the same way on every retry */
     private static boolean isPersistent(Throwable e) {
-        return e instanceof CommitRejectedException r && !r.isTransient();
+        return e instanceof ScriptRefusedException r && !r.isTransient();
     }
 
     private Mono<Long> removeStaleConsumers(StreamAdmin admin, StreamKeys keys) {
@@ -583,6 +596,8 @@ public final class StreamsRuntime implements AutoCloseable {
         metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
         metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);
         metrics.functionCounter("task.restarts", "task restarts after a failure", counters, RuntimeCounters::restarts);
+        metrics.functionCounter("punctuations", "punctuation runs of the tasks (every wall-clock tick and end-of-input "
+                + "notice), also those with nothing to commit", counters, RuntimeCounters::punctuations);
         metrics.functionCounter("processor.retries", "retries of failing processor functions", counters,
                 RuntimeCounters::processorRetries);
         metrics.functionCounter("late.records.dropped", "records dropped because their window had closed", counters,

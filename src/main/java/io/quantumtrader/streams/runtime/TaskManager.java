@@ -379,12 +379,12 @@ final class TaskManager {
     }
 
     /**
-     * @return false for failures a restart cannot fix: the task was fenced, its commit is refused for good, or a state
+     * @return false for failures a restart cannot fix: the task was fenced, a script of it (commit, read, claim) is refused for good, or a state
      *         store value cannot be written or read back
      */
     static boolean restartable(Throwable e) {
         return !(e instanceof TaskFencedException)
-                && !(e instanceof io.quantumtrader.streams.redis.CommitRejectedException r && !r.isTransient())
+                && !(e instanceof io.quantumtrader.streams.redis.ScriptRefusedException r && !r.isTransient())
                 && !(e instanceof io.quantumtrader.streams.state.StateStoreException);
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #dropConnectionOnNextReply()} instead loses one reply with its connection: Redis ran the commands, the client
  * sees the connection reset before their reply, reconnects (through the proxy again) and may send them again.
  * {@link #cutNextRequestBefore} cuts a pipelined request in two: Redis gets and answers its first part, then the
- * connection is lost before the rest is sent.
+ * connection is lost before the rest is sent. {@link #delayRepliesAfter} slows one connection down for a while: a Redis
+ * that is slow to answer one step and not the steps before it.
  */
 public final class ReplyHoldingProxy implements AutoCloseable {
 
@@ -29,6 +30,9 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong arms = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String cutBefore;
+    /** Text of the request that starts a delay ({@link #delayRepliesAfter}), and the delay in ns; null when not armed. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.Map.Entry<String, Long>> delayAfter =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.concurrent.ScheduledExecutorService chaos =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "reply-holding-proxy-chaos");
@@ -111,6 +115,15 @@ public final class ReplyHoldingProxy implements AutoCloseable {
         cutBefore = "$" + command.length() + "\r\n" + command + "\r\n";
     }
 
+    /**
+     * The next request (on any connection) that contains {@code text} (e.g. a key, or {@code maxmemory-policy}) goes to
+     * Redis at once, but Redis' replies on its connection, to it and to every later request there, reach the client
+     * only {@code delay} after it was sent (once; in order; nothing is lost).
+     */
+    public void delayRepliesAfter(String text, java.time.Duration delay) {
+        delayAfter.set(java.util.Map.entry(text, delay.toNanos()));
+    }
+
     /** Takes back a {@link #dropConnectionOnNextReply()} that has not happened yet. */
     public void keepNextReply() {
         dropNext.set(false);
@@ -128,8 +141,10 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                 Socket redis = new Socket(InetAddress.getLoopbackAddress(), redisPort);
                 sockets.add(client);
                 sockets.add(redis);
-                requests(client.getInputStream(), redis.getOutputStream(), List.of(client, redis));
-                pump(redis.getInputStream(), client.getOutputStream(), List.of(client, redis));
+                // nanoTime before which this connection's replies are held back (delayRepliesAfter)
+                java.util.concurrent.atomic.AtomicLong heldUntil = new java.util.concurrent.atomic.AtomicLong(); // 0: none
+                requests(client.getInputStream(), redis.getOutputStream(), List.of(client, redis), heldUntil);
+                pump(redis.getInputStream(), client.getOutputStream(), List.of(client, redis), heldUntil);
             } catch (IOException e) {
                 return; // closed
             }
@@ -137,12 +152,18 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     }
 
     /** Commands to Redis, cut before {@link #cutBefore} when it is set. */
-    private void requests(InputStream in, OutputStream out, List<Socket> pair) {
+    private void requests(InputStream in, OutputStream out, List<Socket> pair,
+                          java.util.concurrent.atomic.AtomicLong heldUntil) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    java.util.Map.Entry<String, Long> delay = delayAfter.get();
+                    if (delay != null && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(delay.getKey()) && delayAfter.compareAndSet(delay, null)) {
+                        heldUntil.set(System.nanoTime() + delay.getValue()); // before Redis can answer it
+                    }
                     String cut = cutBefore;
                     if (cut == null) {
                         out.write(buffer, 0, n);
@@ -175,12 +196,17 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     }
 
     /** @param pair the connection's two sockets when {@code in} carries Redis' replies, else null */
-    private void pump(InputStream in, OutputStream out, List<Socket> pair) {
+    private void pump(InputStream in, OutputStream out, List<Socket> pair, java.util.concurrent.atomic.AtomicLong heldUntil) {
         boolean replies = pair != null;
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    long until = heldUntil.get();
+                    long wait = until == 0 ? 0 : until - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // replies after it come later still
+                    }
                     if (replies && holding) {
                         continue; // read and kept back: the client never sees it
                     }
@@ -194,7 +220,7 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // a side closed: the pump ends
             }
         }, "reply-holding-proxy-pump");

@@ -9,6 +9,7 @@ import io.lettuce.core.protocol.CommandType;
 import io.quantumtrader.app.RedisConnection;
 import io.quantumtrader.streams.RedisOutageTest;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.redis.ReplyHoldingProxy;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -33,13 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartupRetryTest {
 
     private RedisServer server;
+    private int port;
     private RedisConnection connection;
     private RedisClient adminClient;
     private StatefulRedisConnection<String, String> adminConnection;
 
     @BeforeEach
     void startRedis() throws Exception {
-        int port = RedisOutageTest.freePort();
+        port = RedisOutageTest.freePort();
         server = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
         server.start();
         connection = RedisConnection.of("redis://127.0.0.1:" + port);
@@ -147,6 +149,135 @@ class StartupRetryTest {
         } finally {
             factory.destroy();
             guarded.stop();
+        }
+    }
+
+    /**
+     * A consumer group's creation gets the configured attempt timeout (8 s here), not {@link StreamAdmin}'s own 5 s:
+     * a reply 6 s late is waited for, no retry, no warning. Before (review of 2026-12-06) the admin script gave up
+     * after 5 s and the start logged "failed (no reply within PT8S)" and sent it again.
+     */
+    @Test
+    void aGroupsCreationWaitsForTheConfiguredAttemptTimeout() throws Exception {
+        String key = new StreamKeys("slow-group").stream("in", 0);
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(port);
+             RedisConnection slow = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             Captured logs = Captured.of(StartupRetry.class)) {
+            proxy.delayRepliesAfter(key, Duration.ofSeconds(6));   // the group's creation is the first request naming it
+            try (StreamsRuntime runtime = new StreamsRuntime(topology("slow-group"), StreamsConfig.defaults().withNamespace("slow-group"),
+                    slow.template()).withStartupRetry(new StartupRetry(Duration.ofSeconds(8), Duration.ofMillis(100),
+                    Duration.ofMillis(500), Duration.ofSeconds(30)))) {
+                long started = System.nanoTime();
+                runtime.start();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the late reply")
+                        .isGreaterThan(Duration.ofSeconds(5));
+                assertThat(logs.warnings()).as("one attempt: no retry").isEmpty();
+                assertThat(connection.template().opsForStream().groups(key).count().block()).isEqualTo(1);
+            }
+        }
+    }
+
+    /**
+     * The eviction-policy check is a startup step like the others: an attempt that gets no reply in time is retried
+     * with a warning, and the answer, when it comes, is acted on (the CRITICAL line for {@code allkeys-lru}). Before
+     * (review of 2026-12-06) it had a fixed 5 s and a timeout was taken for "no evicting policy", silently.
+     */
+    @Test
+    void aSlowEvictionPolicyCheckIsRetriedNotIgnored() throws Exception {
+        connection.template().execute(c -> c.serverCommands().setConfig("maxmemory-policy", "allkeys-lru")).blockLast();
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(port);
+             RedisConnection slow = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
+             Captured startup = Captured.of(StartupRetry.class);
+             Captured runtimeLog = Captured.of(StreamsRuntime.class)) {
+            proxy.delayRepliesAfter("maxmemory-policy", Duration.ofSeconds(6));
+            try (StreamsRuntime runtime = new StreamsRuntime(topology("slow-check"), StreamsConfig.defaults().withNamespace("slow-check"),
+                    slow.template()).withStartupRetry(new StartupRetry(Duration.ofSeconds(2), Duration.ofMillis(100),
+                    Duration.ofMillis(500), Duration.ofSeconds(30)))) {
+                runtime.start();
+                assertThat(startup.warnings()).as("retried, with a warning").isNotEmpty()
+                        .allSatisfy(w -> assertThat(w).contains("maxmemory-policy"));
+                assertThat(runtimeLog.errors()).as("the answer is acted on")
+                        .anyMatch(e -> e.contains("maxmemory-policy allkeys-lru"));
+            }
+        }
+    }
+
+    /**
+     * The legacy-layout check is a startup step too: when Redis does not answer it within the limit the start fails
+     * with one line naming it. Before (review of 2026-12-06) its timeout (fixed 5 s) was taken for "nothing found" and
+     * the start went on.
+     */
+    @Test
+    void aLegacyLayoutCheckWithoutAReplyFailsTheStartNamingIt() throws Exception {
+        assertStartFails("legacy", "legacy:{0}:s:in", "key layout");
+    }
+
+    /**
+     * The commit script's preload (SCRIPT LOAD on the commit connection) is a startup step too. Before (review of
+     * 2026-12-06) it had no timeout at all: the start waited for the client's command timeout (60 s).
+     */
+    @Test
+    void aCommitScriptPreloadWithoutAReplyFailsTheStartNamingIt() throws Exception {
+        assertStartFails("preload", "SCRIPT", "commit script");
+    }
+
+    /** Starts a runtime in namespace {@code ns} whose replies stop after the first request containing {@code text}. */
+    private void assertStartFails(String ns, String text, String named) throws Exception {
+        try (ReplyHoldingProxy proxy = new ReplyHoldingProxy(port);
+             RedisConnection slow = RedisConnection.of("redis://127.0.0.1:" + proxy.port())) {
+            proxy.delayRepliesAfter(text, Duration.ofSeconds(60));
+            StreamsRuntime runtime = new StreamsRuntime(topology(ns), StreamsConfig.defaults().withNamespace(ns), slow.template())
+                    .withStartupRetry(new StartupRetry(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
+                            Duration.ofSeconds(3)));
+            java.util.concurrent.CompletableFuture<Void> start = java.util.concurrent.CompletableFuture.runAsync(runtime::start);
+            try {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> start.get(15, java.util.concurrent.TimeUnit.SECONDS)))
+                        .as(ns).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                        .cause().isInstanceOf(StartupRetry.RedisNotReadyException.class)
+                        .hasMessageContaining(named).hasMessageContaining("within PT3S").hasMessageNotContaining("\n");
+            } finally {
+                proxy.close();   // before the connection: its close would wait for replies held back
+                runtime.close();
+            }
+        }
+    }
+
+    private static io.quantumtrader.streams.dsl.Topology topology(String applicationId) {
+        TopologyBuilder b = new TopologyBuilder(applicationId);
+        b.stream("in", String.class).to("out");
+        return b.build();
+    }
+
+    /** The WARN and ERROR lines of a logger while open. */
+    private record Captured(ch.qos.logback.classic.Logger logger,
+                            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender)
+            implements AutoCloseable {
+
+        static Captured of(Class<?> source) {
+            ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(source);
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                    new ch.qos.logback.core.read.ListAppender<>();
+            appender.start();
+            logger.addAppender(appender);
+            return new Captured(logger, appender);
+        }
+
+        java.util.List<String> warnings() {
+            return lines(ch.qos.logback.classic.Level.WARN);
+        }
+
+        java.util.List<String> errors() {
+            return lines(ch.qos.logback.classic.Level.ERROR);
+        }
+
+        private java.util.List<String> lines(ch.qos.logback.classic.Level level) {
+            return appender.list.stream().filter(e -> e.getLevel() == level)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
         }
     }
 

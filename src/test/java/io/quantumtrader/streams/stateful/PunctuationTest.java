@@ -123,6 +123,28 @@ class PunctuationTest {
         }
     }
 
+    /**
+     * Every punctuation run counts, also one with nothing to commit (a task whose processors have nothing due), and
+     * the meter says so. Before (review of 2026-12-06) only the runs that prepared a commit counted: an idle task's
+     * punctuations, every interval, showed 0.
+     */
+    @Test
+    void everyPunctuationRunCountsAlsoOneWithNothingToCommit() {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("idle-punct");
+        b.stream("events", Long.class).to("copies");
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50));
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), config, RedisTestSupport.template())) {
+            runtime.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.counters().punctuations() >= 5);
+            assertThat(runtime.counters().commits()).as("nothing to commit").isZero();
+            var meter = runtime.metrics().registry().find("qt.streams.punctuations").functionCounter();
+            assertThat(meter).as("exposed").isNotNull();
+            assertThat(meter.count()).isGreaterThanOrEqualTo(5);
+            assertThat(meter.getId().getDescription()).contains("every").contains("nothing to commit");
+        }
+    }
+
     /** Emits how many ticks arrived since the last wall-clock punctuation (every minute), then resets. */
     static Topology wallClockReporter() {
         TopologyBuilder b = new TopologyBuilder("wall");
