@@ -91,6 +91,13 @@ public final class PartitionReader {
     private final RecurringStrings names = new RecurringStrings();
     private final int partition;
     private final int maxBatch;
+    /**
+     * The most entries a read asks for now ({@link #limitEntrySize}): {@link #maxBatch} unless a read returned an
+     * oversized entry or the reader starts cautiously, then 1, doubling with each read without one.
+     */
+    private volatile int countCap = Integer.MAX_VALUE;
+    /** An entry with more characters than this (names and values) makes the next read ask for one entry; off: max. */
+    private volatile int oversizedChars = Integer.MAX_VALUE;
     private final Duration idleMin;
     private final Duration idleMax;
     private final Map<String, String> pendingCursor = new HashMap<>();
@@ -450,7 +457,7 @@ public final class PartitionReader {
             }
             return;
         }
-        int count = batches ? maxBatch : (int) Math.min(maxBatch, demand);
+        int count = Math.min(countCap, batches ? maxBatch : (int) Math.min(maxBatch, demand));
         // entry-level demand (receive()) is never read beyond by more than the rounding of an even split
         int perStream = split(count, batches ? Math.min(fullStreams, readKeys.size()) : readKeys.size());
         wakeRequested.set(false);
@@ -461,6 +468,7 @@ public final class PartitionReader {
                 return; // the task stopped while this read was in flight: its entries stay pending for the next owner
             }
             entriesRead.addAndGet(entries.size()); // before emitting: downstream may look at it while handling them
+            adjustCountCap(entries);
             // a read returns each key's entries in id order: its last entry of a key is the largest
             Map<String, String> lastOfRead = new HashMap<>(4);
             Map<String, Integer> perKey = batches && readKeys.size() > 1 ? new HashMap<>(4) : null;
@@ -514,6 +522,54 @@ public final class PartitionReader {
                 s.error(error);
             }
         });
+    }
+
+    /**
+     * Bounds what one read brings into memory when entries are far larger than an entry may be. A read asks for up to
+     * a batch of entries and gets them whole, whatever their size (Redis takes values up to 512 MB): 40 entries of
+     * 8 MiB exhausted a 256 MiB heap, the task restarted into the same read for ever, and nothing was dead-lettered
+     * (found in review, 2026-12-06). With this, a read that returns an entry larger than {@code maxEntryBytes} makes
+     * the reads after it ask for one entry (the source dead-letters it as oversized), and the count doubles with each
+     * read that returns none, back to the batch size; with {@code cautious} (the task's last run ran out of memory:
+     * its read is pending and read again first) the first read asks for one entry too.
+     *
+     * @param maxEntryBytes the largest entry accepted ({@code IngestLimits.maxEntryBytes}), compared with the entry's
+     *                      characters (names and values; at most its UTF-8 bytes)
+     * @param cautious      whether the first read asks for one entry
+     * @return this reader
+     */
+    public PartitionReader limitEntrySize(int maxEntryBytes, boolean cautious) {
+        this.oversizedChars = maxEntryBytes;
+        if (cautious) {
+            countCap = 1;
+        }
+        return this;
+    }
+
+    /** @return the most entries the next read asks for (the batch size unless {@link #limitEntrySize} lowered it) */
+    public int countCap() {
+        return Math.min(countCap, maxBatch);
+    }
+
+    private void adjustCountCap(List<StreamEntry> entries) {
+        int limit = oversizedChars;
+        if (limit == Integer.MAX_VALUE) {
+            return;
+        }
+        for (StreamEntry e : entries) {
+            long chars = 0;
+            for (Map.Entry<String, String> f : e.fields().entrySet()) {
+                chars += f.getKey().length() + (f.getValue() == null ? 0 : f.getValue().length());
+            }
+            if (chars > limit) {
+                countCap = 1;
+                return;
+            }
+        }
+        int cap = countCap;
+        if (cap < maxBatch && !entries.isEmpty()) {
+            countCap = (int) Math.min((long) cap * 2, maxBatch);
+        }
     }
 
     /**

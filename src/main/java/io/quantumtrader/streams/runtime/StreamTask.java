@@ -94,6 +94,8 @@ public final class StreamTask {
     private volatile String revocationReason;
     /** Why the task last failed ({@link #failed}), and {@link #processed()} then. */
     private volatile String lastFailure;
+    /** Set when a run failed for lack of memory: the next run's first read asks for one entry ({@link #failed}). */
+    private volatile boolean readCautiously;
     private volatile long processedAtFailure;
     private final String metaKey;
     private final String dedupeKey;
@@ -294,8 +296,25 @@ public final class StreamTask {
      * @param cause one line naming the cause ({@link CauseMessages})
      */
     void failed(String cause) {
+        failed(cause, null);
+    }
+
+    /**
+     * {@link #failed(String)}, and when {@code error} was the JVM running out of memory, the next run reads cautiously
+     * ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may have
+     * brought entries far larger than any entry may be.
+     *
+     * @param error the failure, or null
+     */
+    void failed(String cause, Throwable error) {
         processedAtFailure = processed();
         lastFailure = cause;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                readCautiously = true;
+                break;
+            }
+        }
     }
 
     /**
@@ -594,6 +613,8 @@ public final class StreamTask {
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));
+        r.limitEntrySize(config.ingest().maxEntryBytes(), readCautiously);
+        readCautiously = false;
         streamByKey.values().forEach(stream -> metrics.deletedUnread(stream, 0));
         // every refusal reason at 0 from the start: a counter first exported at 1 hides its first increase from
         // Prometheus' rate() and increase() (no sample before it), and the first hostile entry is often the only one

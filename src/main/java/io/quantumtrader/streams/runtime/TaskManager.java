@@ -258,7 +258,7 @@ final class TaskManager {
                     task.state(TaskState.RESTORING, null);
                     Duration delay = backoff.next();
                     counters.restarts.increment();
-                    task.failed(CauseMessages.of(e));
+                    task.failed(CauseMessages.of(e), e);
                     log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(),
                             CauseMessages.of(e));
                     log.debug("task {} failure", task.id(), e);
