@@ -251,9 +251,9 @@ public final class QuantumTraderTopology {
         EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
                 Named.as("position-state"), "positions", "account", "regimes", "orders");
         // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips or the
-        // account enters HARD_DERISK (the node keeps its name, from when only the kill switch cancelled here)
+        // account enters HARD_DERISK (named kill-switch-cancellations until 2026-12-06, when only the kill switch did)
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> cancellations = venueCancellations
-                .merge(positions.flatMapValues(PositionOutput::cancelled, Named.as("kill-switch-cancellations")),
+                .merge(positions.flatMapValues(PositionOutput::cancelled, Named.as("entry-cancellations")),
                         Named.as("rejections-all"));
         cancellations.to(REJECTED, Named.as("rejected-sink"));
         positions.flatMapValues(PositionOutput::opened, Named.as("opened")).to(OPENED, Named.as("opened-sink"));
