@@ -104,7 +104,10 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * {@link SkippedEntryWarnings} limits (the first few, then their number), each told to the listener.
      */
     Mono<Void> refresh() {
-        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then().doFinally(signal -> warnings.endOfRead());
+        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then()
+                // before the end is signalled (doFinally ran after it: the task's next step could log first)
+                .doOnTerminate(warnings::endOfRead)
+                .doOnCancel(warnings::endOfRead);
     }
 
     private Mono<Void> refresh(String key) {
