@@ -142,7 +142,9 @@ final class RedisCredentialsWatch implements AutoCloseable {
             String m = t.getMessage();
             if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid username-password")
                     || m.contains("ERR invalid password"))) {   // the last: Redis before 6
-                return Secrets.redact(m.length() > 160 ? m.substring(0, 160) : m);
+                // redacted first, then cut: cut first, a password at the cut was no longer whole and left in clear
+                String redacted = Secrets.redact(m);
+                return redacted.length() > 160 ? redacted.substring(0, 160) : redacted;
             }
         }
         return null;

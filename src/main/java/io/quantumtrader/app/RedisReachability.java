@@ -62,8 +62,8 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
         long silentMillis = now() - lastAnswerMillis;
         if (!reachable()) {
             return Health.down()
-                    .withDetail("error", "Redis has not answered for " + silentMillis + " ms (" + lastFailure + "); this pod "
-                            + "is not ready until it does: check Redis and the network between them")
+                    .withDetail("error", Secrets.redact("Redis has not answered for " + silentMillis + " ms (" + lastFailure
+                            + "); this pod is not ready until it does: check Redis and the network between them"))
                     .build();
         }
         return Health.up().withDetail("lastAnswerMillisAgo", silentMillis).build();

@@ -74,7 +74,7 @@ public record RedisTarget(List<HostPort> nodes, boolean cluster, String username
         }
         RedisTarget target = url != null ? RedisUrl.target(url) : null;
         if (clusterNodes != null) {
-            List<HostPort> seeds = RedisUrl.hostPorts(clusterNodes, CLUSTER_NODES);
+            List<HostPort> seeds = RedisUrl.hostPorts(clusterNodes, env.containsKey(CLUSTER_NODES) ? CLUSTER_NODES : SPRING_CLUSTER_NODES);
             target = target == null
                     ? new RedisTarget(seeds, true, null, null, 0, RedisTls.NONE)
                     : new RedisTarget(seeds, true, target.username(), target.password(), 0, target.tls());

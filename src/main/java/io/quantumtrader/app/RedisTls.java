@@ -108,6 +108,22 @@ public record RedisTls(boolean enabled, File caFile, File truststore, String tru
         return b.build();
     }
 
+    /**
+     * @return the settings with each password given as {@value Secrets#MASK} (the record's own {@code toString} printed
+     *         them in clear, wherever a target was logged: review 2026-12-06)
+     */
+    @Override
+    public String toString() {
+        return "RedisTls[enabled=" + enabled + ", caFile=" + caFile + ", truststore=" + truststore + ", truststorePassword="
+                + masked(truststorePassword) + ", certFile=" + certFile + ", keyFile=" + keyFile + ", keyPassword="
+                + masked(keyPassword) + ", keystore=" + keystore + ", keystorePassword=" + masked(keystorePassword)
+                + ", verify=" + verify + "]";
+    }
+
+    private static String masked(String password) {
+        return password == null ? null : Secrets.MASK;
+    }
+
     /** @return where trust comes from, for messages */
     public String trustSource() {
         if (caFile != null) {

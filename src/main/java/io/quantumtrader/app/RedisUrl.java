@@ -113,9 +113,57 @@ public final class RedisUrl {
                 scheme.equals("rediss") ? RedisTls.enabledWithDefaults() : RedisTls.NONE);
     }
 
-    /** @return {@code host:port,host:port} as addresses (port 6379 when omitted) */
+    /**
+     * @param list    the setting's value, {@code host:port,host:port}
+     * @param setting the setting's name, for the error ({@code REDIS_CLUSTER_NODES})
+     * @return the addresses (port 6379 when omitted)
+     * @throws CliException (exit code {@link CliException#INPUT}) when the list is malformed; a user-info
+     *                      ({@code user:password@host}, the shape of {@code REDIS_URL}'s authority) is refused with
+     *                      everything up to its last {@code @} {@linkplain Secrets#register registered} and quoted as
+     *                      {@code ***} (a password there was printed in clear: review 2026-12-06)
+     */
     static List<RedisTarget.HostPort> hostPorts(String list, String setting) {
+        int at = list.lastIndexOf('@');
+        if (at >= 0) {
+            registerUserInfos(list);
+            throw badNodes(Secrets.MASK + list.substring(at), setting, "a user or password before '@': give the password in "
+                    + RedisTarget.PASSWORD + ", or user and password in REDIS_URL");
+        }
         return hostPorts(list, setting, list);
+    }
+
+    /**
+     * Registers as secrets, for each {@code @} of a list of addresses, the text before it back to the previous
+     * {@code @} or the list's start (commas included: a password may hold one), that text's last comma-separated part,
+     * everything before the last {@code @} (a password may hold one), and the password of each (after the first {@code :}), percent-decoded too.
+     */
+    private static void registerUserInfos(String list) {
+        int from = 0;
+        for (int at = list.indexOf('@'); at >= 0; at = list.indexOf('@', at + 1)) {
+            String before = list.substring(from, at);
+            for (String userInfo : List.of(before, before.substring(before.lastIndexOf(',') + 1))) {
+                registerWithDecoded(userInfo);
+                int colon = userInfo.indexOf(':');
+                if (colon >= 0) {
+                    registerWithDecoded(userInfo.substring(colon + 1));
+                }
+            }
+            from = at + 1;
+        }
+        String all = list.substring(0, list.lastIndexOf('@'));   // a password holding '@'
+        registerWithDecoded(all);
+        if (all.indexOf(':') >= 0) {
+            registerWithDecoded(all.substring(all.indexOf(':') + 1));
+        }
+    }
+
+    private static void registerWithDecoded(String secret) {
+        Secrets.register(secret.trim());
+        try {
+            Secrets.register(java.net.URLDecoder.decode(secret.trim(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException ignored) {
+            // not percent-encoded: registered as is
+        }
     }
 
     private static List<RedisTarget.HostPort> hostPorts(String list, String setting, String quoted) {

@@ -38,22 +38,51 @@ public record ReplayInputs(List<ReplayInput> inputs) {
     /**
      * @param specs         {@code SYMBOL=path} or {@code path} (ticks of {@code defaultSymbol}); empty: the bundled data
      * @param defaultSymbol the symbol of a file given without one
-     * @throws CliException when a file cannot be used ({@link ReplayInput#load})
+     * @throws CliException when a file cannot be used ({@link ReplayInput#load}), or (exit code 2) when two inputs would
+     *                      give their ticks the same event ids ({@link #refuseCollidingIds})
      */
     public static ReplayInputs load(List<String> specs, String defaultSymbol) {
         if (specs == null || specs.isEmpty()) {
             return new ReplayInputs(List.of(ReplayInput.load(null, defaultSymbol)));
         }
         List<ReplayInput> out = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
-            if (eq > 0 && PriceTick.isSymbol(spec.substring(0, eq))) {
-                out.add(ReplayInput.load(Path.of(spec.substring(eq + 1)), spec.substring(0, eq)));
-            } else {
-                out.add(ReplayInput.load(Path.of(spec), defaultSymbol));
+            boolean withSymbol = eq > 0 && PriceTick.isSymbol(spec.substring(0, eq));
+            Path path = Path.of(withSymbol ? spec.substring(eq + 1) : spec);
+            out.add(ReplayInput.load(path, withSymbol ? spec.substring(0, eq) : defaultSymbol));
+            paths.add(path);
+        }
+        refuseCollidingIds(out, paths);
+        return new ReplayInputs(List.copyOf(out));
+    }
+
+    /**
+     * Refuses two inputs of one file name and symbol (two days' {@code trades.csv} of one symbol in two folders, or one
+     * file given twice): a tick's event id is (file name, symbol, line number) ({@link ReplayInput#eventId}), so line N
+     * of the second would carry the id of line N of the first and the engine's idempotent ingest would skip it as a
+     * duplicate, a silent loss. Refused rather than made unique so that the ids of every input that does not collide,
+     * and the resume of a namespace replayed before ({@link ReplayResume}), stay as they were.
+     *
+     * @param inputs the inputs, in the order given
+     * @param paths  their paths, in the same order
+     * @throws CliException (exit code 2) naming both paths and what to do
+     */
+    static void refuseCollidingIds(List<ReplayInput> inputs, List<Path> paths) {
+        Map<List<String>, Path> seen = new java.util.HashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            ReplayInput in = inputs.get(i);
+            Path before = seen.putIfAbsent(List.of(in.name(), in.symbol()), paths.get(i));
+            if (before != null) {
+                String symbol = in.prices() ? "prices" : in.symbol();
+                throw new CliException(CliException.INPUT, String.format("%s and %s would give their ticks the same event ids "
+                                + "(file name %s, %s, line number): the second's would be skipped as duplicates", before, paths.get(i),
+                                in.name(), symbol),
+                        before.equals(paths.get(i)) ? "give each file once; nothing was published"
+                                : "rename one of them (e.g. trades-day2.csv) or concatenate them into one file; nothing was published", null);
             }
         }
-        return new ReplayInputs(List.copyOf(out));
     }
 
     /**

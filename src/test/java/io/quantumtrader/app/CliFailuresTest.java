@@ -140,6 +140,21 @@ class CliFailuresTest {
         assertThat(left).as("redis-server processes started by the failed replays and still running").isEmpty();
     }
 
+    /** Two same-named files of one symbol: refused before anything is published, naming both (review 2026-12-06). */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = LOCAL_REDIS_SERVERS, mode = ResourceAccessMode.READ)
+    void twoInputsWhoseEventIdsWouldCollideAreRefused() throws Exception {
+        Path csv = smallCsv(10);
+        Path day1 = Files.createDirectories(dir.resolve("day1")).resolve("trades.csv");
+        Path day2 = Files.createDirectories(dir.resolve("day2")).resolve("trades.csv");
+        Files.copy(csv, day1);
+        Files.copy(csv, day2);
+        CliProcess.Run run = run(Map.of(), "replay", "--file", "BTC-USD=" + day1, "--file", "BTC-USD=" + day2);
+        assertReadableFailure(run, 2, day1.toString(), day2.toString(), "same event ids");
+        assertThat(run.errLines().get(1)).contains("rename one");
+    }
+
     /**
      * @return the PIDs of the redis-server processes running now that no living JVM started: one a failed replay left
      *         behind is an orphan (its JVM exited; adopted by init or a subreaper), while the Redis servers of other

@@ -49,6 +49,19 @@ class RedisCredentialsWatchTest {
         }
     }
 
+    /** Cut to 160 characters before it was redacted, a password across the cut stayed in clear (review 2026-12-06). */
+    @Test
+    void aRefusalIsRedactedBeforeItIsCut() {
+        String secret = "Cut-S3cret-Pw-" + "x".repeat(20);
+        Secrets.register(secret);
+        String prefix = "WRONGPASS invalid username-password pair; ";
+        String message = prefix + "y".repeat(150 - prefix.length()) + secret + " more";   // the cut falls in the secret
+        String why = RedisCredentialsWatch.credentialsRefusal(new RedisCommandExecutionException(message));
+        assertThat(why).startsWith("WRONGPASS").doesNotContain("Cut-S3c").hasSizeLessThanOrEqualTo(160);
+        assertThat(RedisCredentialsWatch.credentialsRefusal(new RedisCommandExecutionException(
+                "WRONGPASS for redis://app:Url-S3cret-7@h:1"))).isEqualTo("WRONGPASS for redis://app:***@h:1");
+    }
+
     @Test
     void aRefusalFollowedByAnOutageIsNoReasonToRestart() {
         // found in review (2026-12-05): one refusal, then Redis down for minutes, turned liveness BROKEN on every pod

@@ -93,6 +93,27 @@ class RedisReachabilityTest {
         }
     }
 
+    /** The health detail quotes the last ping's error, which may hold a Redis URL's password (review 2026-12-06). */
+    @Test
+    void theErrorDetailIsRedacted() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try {
+            Secrets.register("Reach-S3cret-9");
+            RedisReachability reachability = new RedisReachability(() -> reactor.core.publisher.Mono.error(new IllegalStateException(
+                    "Unable to connect to redis://app:Url-S3cret-8@10.0.0.5:6379 (AUTH Reach-S3cret-9)")), INTERVAL, UNREACHABLE_AFTER);
+            List<Boolean> seen = new CopyOnWriteArrayList<>();
+            Disposable pings = reachability.job().runs(Duration.ZERO).subscribe(seen::add);
+            time.advanceTimeBy(UNREACHABLE_AFTER.plus(INTERVAL.multipliedBy(2)));
+            pings.dispose();
+            assertThat(seen).isNotEmpty().doesNotContain(true);
+            assertThat(reachability.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(reachability.health().getDetails().get("error").toString()).contains("redis://app:***@10.0.0.5:6379")
+                    .doesNotContain("S3cret");
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+    }
+
     private void start(int port, Path dir) throws IOException {
         redis = new ProcessBuilder(RedisBinary.path().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString())

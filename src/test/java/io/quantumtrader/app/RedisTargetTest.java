@@ -15,6 +15,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code REDIS_URL} and the settings beside it: a server or a cluster, TLS, credentials; malformed values say why. */
 class RedisTargetTest {
 
+    /** The TLS settings' record toString printed the passwords (review 2026-12-06). */
+    @Test
+    void tlsSettingsPrintNoPassword() {
+        RedisTls tls = new RedisTls(true, null, new File("ts.p12"), "Ts-S3cret", new File("c.crt"), new File("c.key"), "Key-S3cret",
+                new File("ks.p12"), "Ks-S3cret", SslVerifyMode.FULL);
+        assertThat(tls.toString()).doesNotContain("S3cret").contains("truststorePassword=***").contains("keyPassword=***")
+                .contains("keystorePassword=***").contains("ts.p12").contains("verify=FULL");
+        assertThat(RedisTls.NONE.toString()).contains("truststorePassword=null");
+    }
+
     @Test
     void oneHostIsAServerSeveralAreAClusterRedissIsTls() {
         RedisTarget server = RedisUrl.target("redis://app:p%40ss@redis-host:6380/2");
@@ -85,6 +95,20 @@ class RedisTargetTest {
                         assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
                         assertThat(Secrets.redact(e.getMessage() + " " + e.hint())).doesNotContain("PassW0rd");
                     });
+        }
+        // a user-info in the cluster nodes (REDIS_URL's authority shape) was quoted in clear (review 2026-12-06)
+        for (String nodes : List.of("default:S3cretCn-1@127.0.0.1:7000,127.0.0.1:7001", ":S3cretCn-2@127.0.0.1:7000",
+                "127.0.0.1:7000,bob:S3cret,Cn-3@127.0.0.1:7001", "S3cretCn-4@h:1", "u:S3cret@Cn-5@h:1")) {
+            for (String setting : List.of(RedisTarget.CLUSTER_NODES, RedisTarget.SPRING_CLUSTER_NODES)) {
+                assertThatThrownBy(() -> RedisTarget.fromEnvironment(Map.of(setting, nodes)))
+                        .isInstanceOfSatisfying(CliException.class, e -> {
+                            assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                            assertThat(e.getMessage()).startsWith(setting + " is malformed (a user or password before '@'")
+                                    .contains("REDIS_PASSWORD").contains("***@");
+                            assertThat(e.getMessage() + " " + e.hint()).as("unredacted").doesNotContain("S3cret").doesNotContain("Cn-");
+                        });
+            }
+            assertThat(Secrets.redact("logged: " + nodes)).as("registered").doesNotContain("S3cret");
         }
         assertThat(RedisUrl.target("redis://::1:6380").nodes()).as("unbracketed IPv6 still")
                 .containsExactly(new RedisTarget.HostPort("::1", 6380));

@@ -89,6 +89,32 @@ class ReplayInputTest {
                         new io.quantumtrader.trader.market.TradesCsv.Trade(2, sorted.trades().get(0).tick())));
     }
 
+    /**
+     * Two days of one symbol, each named trades.csv in its own folder: line N of the second would get the event id of
+     * line N of the first (file name, symbol, line) and the engine would skip all of it as duplicates (review 2026-12-06).
+     */
+    @Test
+    void twoInputsWhoseEventIdsWouldCollideAreRefusedNamingBothPaths() throws Exception {
+        Path day1 = Files.createDirectories(dir.resolve("day1")).resolve("trades.csv");
+        Path day2 = Files.createDirectories(dir.resolve("day2")).resolve("trades.csv");
+        Files.writeString(day1, "100,1,1\n200,2,1\n");
+        Files.writeString(day2, "300,3,1\n400,4,1\n");
+        assertThatThrownBy(() -> ReplayInputs.load(List.of("BTC-USD=" + day1, "BTC-USD=" + day2), "BTC-USD"))
+                .isInstanceOfSatisfying(CliException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                    assertThat(e.hint()).contains("rename one").contains("concatenate");
+                })
+                .hasMessageContaining(day1.toString()).hasMessageContaining(day2.toString()).hasMessageContaining("same event ids")
+                .message().doesNotContain("\n");
+        assertThatThrownBy(() -> ReplayInputs.load(List.of(day1.toString(), day1.toString()), "BTC-USD"))
+                .as("one file given twice").isInstanceOfSatisfying(CliException.class,
+                        e -> assertThat(e.hint()).contains("give each file once"));
+
+        ReplayInputs distinct = ReplayInputs.load(List.of("BTC-USD=" + day1, "ETH-USD=" + day2), "BTC-USD");
+        assertThat(distinct.merged()).extracting(ReplayInputs.Tick::eventId).as("other symbols: no collision, ids unchanged")
+                .doesNotHaveDuplicates().startsWith(ReplayInput.load(day1, "BTC-USD").eventId(ReplayInput.load(day1, "BTC-USD").trades().get(0)));
+    }
+
     @Test
     void aPricesCsvWithASymbolColumnIsReadAsBarsOfSeveralSymbolsAndSeveralFilesMergeByTime() throws Exception {
         Path prices = file("stocks.csv", "symbol,date,price\nMSFT,Feb 1 2000,36.35\nMSFT,Jan 1 2000,39.81\nIBM,2000-01-01,100.5\n");

@@ -131,6 +131,34 @@ class DeadLetterTest {
         return new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100));
     }
 
+    /**
+     * An input entry with a field named error.reason (one put back from a dead-letter stream by hand): its processor
+     * failure's dead letter was reported under the input's reason, the input field taken for the engine's (review
+     * 2026-12-06). The input's error.* fields are kept as input.error.*.
+     */
+    @Test
+    void anInputFieldNamedErrorStarIsNotTakenForTheEnginesOwn() {
+        String ns = RedisTestSupport.freshNamespace();
+        Map<String, String> f = new java.util.LinkedHashMap<>(HostileEntryTest.tick("e1", 13, System.currentTimeMillis()));
+        f.put("error.reason", "future_event_time");
+        f.put("error.stage", "somewhere-else");
+        HostileEntryTest.xadd(ns, f);
+        TopologyBuilder b = new TopologyBuilder("dlq-input-error-fields");
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .mapValues(t -> { throw new IllegalStateException("unlucky"); }, Named.as("pricer"))
+                .to("priced");
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(), StreamsConfig.defaults().withNamespace(ns)
+                .withRetryBackoff(List.of()), template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
+        }
+        Map<String, String> dl = entries(ns, "ticks.dlq", 0).get(0);
+        assertThat(dl.get("error.class")).isEqualTo("java.lang.IllegalStateException");
+        assertThat(dl.get("error.reason")).as("a processor failure has no refusal reason").isNull();
+        assertThat(dl.get("error.stage")).isEqualTo("pricer");
+        assertThat(dl).containsEntry("input.error.reason", "future_event_time").containsEntry("input.error.stage", "somewhere-else");
+    }
+
     @Test
     void defaultRetryBackoffIsOneHundredFiveHundredTwoThousandMillis() {
         assertThat(StreamsConfig.defaults().retryBackoff())

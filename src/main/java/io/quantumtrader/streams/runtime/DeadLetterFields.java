@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The fields of a dead-letter entry (DESIGN §5): the input entry as it arrived plus {@code error.*} fields.
- * Shared by the Redis runtime and the test driver.
+ * The fields of a dead-letter entry (DESIGN §5): the input entry as it arrived plus {@code error.*} fields, the
+ * engine's own (an input field named {@code error.*} is copied as {@code input.error.*}). Shared by the Redis runtime
+ * and the test driver.
  */
 public final class DeadLetterFields {
 
@@ -16,6 +17,10 @@ public final class DeadLetterFields {
     public static final int MAX_VALUE_CHARS = 1024;
     /** Most fields of the input entry copied into a dead letter. */
     public static final int MAX_FIELDS = 32;
+    /** The prefix of the engine's own fields of a dead letter. */
+    public static final String ERROR_PREFIX = "error.";
+    /** What an input field named {@code error.*} is copied under ({@code input.error.reason}): never the engine's own. */
+    public static final String INPUT_PREFIX = "input.";
 
     private DeadLetterFields() {
     }
@@ -61,7 +66,7 @@ public final class DeadLetterFields {
                     fields.put("error.fields_omitted", Integer.toString(origin.fields().size() - MAX_FIELDS));
                     break;
                 }
-                fields.put(clip(f.getKey()), clip(f.getValue()));
+                fields.put(clip(inputFieldName(f.getKey())), clip(f.getValue()));
             }
         } else {
             fields.put("subject", clip(text(record.key())));
@@ -89,6 +94,16 @@ public final class DeadLetterFields {
         fields.put("error.attempt", Integer.toString(attempts));
         fields.put("error.task", taskId);
         return fields;
+    }
+
+    /**
+     * @return the name an input entry's field is copied under: its own, or {@value #INPUT_PREFIX} before it when it
+     *         starts with {@code error.}, the engine's prefix: an input field {@code error.reason} (an entry put back
+     *         from a dead-letter stream by hand) was taken for the engine's own, and a processor failure was then
+     *         reported under the input's refusal reason (review 2026-12-06)
+     */
+    static String inputFieldName(String name) {
+        return name != null && name.startsWith(ERROR_PREFIX) ? INPUT_PREFIX + name : name;
     }
 
     /** @return the dead-letter stream for a failing record */

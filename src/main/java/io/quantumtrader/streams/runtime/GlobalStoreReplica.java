@@ -27,7 +27,8 @@ import java.util.Map;
  * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry, or one a source
  * would refuse (oversized, another stream's or version's type, a bad event id or subject:
  * {@link IngestGuard#checkEnvelope}; a field twice or bytes that are not UTF-8: {@link RawEntryFields}), is skipped with
- * a warning naming the reason, and counted under that reason (it is the producer's dead letter, not this table's):
+ * a warning naming the reason (the first few of a read, then their number: {@link SkippedEntryWarnings}), and counted
+ * under that reason (it is the producer's dead letter, not this table's):
  * the {@code reason} tag of {@code qt.streams.global.entries.skipped} is a source's for a refused entry
  * ({@link RejectedEntryException.Reason#tag()}, e.g. {@code invalid_envelope}), {@value #NO_SUBJECT} for an entry
  * without a subject and {@code invalid_value} for data that does not decode to the table's value type.
@@ -49,6 +50,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final Map<String, Object> values = new HashMap<>();
     private final SkipListener skipped;
     private final IngestGuard guard;
+    private final SkippedEntryWarnings warnings;
 
     /**
      * The {@code reason} of an entry skipped because it has no subject: no key to put it under (the engine's tag for a
@@ -92,13 +94,20 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         this.spec = spec;
         this.redis = redis;
         this.skipped = skipped;
+        this.warnings = new SkippedEntryWarnings(log, spec.name(), spec.stream());
         int partitions = catalog.spec(spec.stream()).partitions();
         this.partitionKeys = java.util.stream.IntStream.range(0, partitions).mapToObj(p -> keys.stream(spec.stream(), p)).toList();
     }
 
-    /** Applies every entry appended since the last refresh. */
+    /**
+     * Applies every entry appended since the last refresh: one read, whose skipped entries are logged as
+     * {@link SkippedEntryWarnings} limits (the first few, then their number), each told to the listener.
+     */
     Mono<Void> refresh() {
-        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then();
+        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then()
+                // before the end is signalled (doFinally ran after it: the task's next step could log first)
+                .doOnTerminate(warnings::endOfRead)
+                .doOnCancel(warnings::endOfRead);
     }
 
     private Mono<Void> refresh(String key) {
@@ -135,7 +144,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      *         {@code qt.streams.global.entries.skipped{store, reason}})
      */
     public boolean apply(Map<String, String> fields) {
-        return applyOrSkip(fields, null) == null;
+        return apply(fields, null);
     }
 
     /**
@@ -147,7 +156,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * @return false when the entry was skipped
      */
     public boolean apply(Map<String, String> fields, String defect) {
-        return applyOrSkip(fields, defect) == null;
+        String reason = applyOrSkip(fields, defect);
+        warnings.endOfRead();   // an entry applied on its own is a read of its own
+        return reason == null;
     }
 
     /**
@@ -164,13 +175,11 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 }
                 env = guard.checkEnvelope(spec.stream(), fields);
             } catch (RejectedEntryException e) {
-                log.warn("global table '{}': skipping an entry of '{}' a source would refuse ({}): {}", spec.name(),
-                        spec.stream(), e.reason().tag(), e.getMessage());
+                warnings.skipped(e.reason().tag(), "a source would refuse it (" + e.reason().tag() + "): " + e.getMessage());
                 return e.reason().tag();
             }
             if (env.subject() == null) {
-                log.warn("global table '{}': skipping an entry of '{}' without a subject (no key to put it under, {})",
-                        spec.name(), spec.stream(), NO_SUBJECT);
+                warnings.skipped(NO_SUBJECT, "it has no subject (no key to put it under, " + NO_SUBJECT + ")");
                 return NO_SUBJECT;
             }
             Object value = spec.valueSerde().deserialize(env.data());
@@ -182,8 +191,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             return null;
         } catch (RuntimeException e) {
             String reason = RejectedEntryException.Reason.INVALID_VALUE.tag();
-            log.warn("global table '{}': skipping undecodable entry of '{}' ({}): {}", spec.name(), spec.stream(), reason,
-                    e.getMessage());
+            warnings.skipped(reason, "it cannot be decoded (" + reason + "): " + e.getMessage());
             return reason;
         }
     }

@@ -24,7 +24,8 @@ import java.util.Locale;
  * {@code vega-datasets} ({@code MSFT,Jan 1 2000,39.81}). These are prices at dates (bars: one close per symbol and
  * period), not trades: each becomes one tick at 00:00 UTC of its date, size 0. Dates: {@code yyyy-MM-dd},
  * {@code MMM d yyyy} (English month names) or epoch seconds/milliseconds. Malformed lines are reported with their
- * line numbers, an unsorted file is sorted (stable), as {@link TradesCsv} does.
+ * line numbers, an unsorted file is sorted (stable), as {@link TradesCsv} does; a price is a plain decimal number
+ * ({@link DecimalField}).
  */
 public final class PricesCsv {
 
@@ -73,7 +74,7 @@ public final class PricesCsv {
                     continue;
                 }
                 try {
-                    ticks.add(new TradesCsv.Trade(n, new PriceTick(f[symbolAt].trim(), Double.parseDouble(f[priceAt].trim()), 0,
+                    ticks.add(new TradesCsv.Trade(n, new PriceTick(f[symbolAt].trim(), DecimalField.parse(f[priceAt], cols.get(priceAt)), 0,
                             epochMillis(f[dateAt].trim()))));
                 } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
                     malformed.add(new TradesCsv.Malformed(n, line, e.getMessage()));

@@ -17,8 +17,11 @@ import java.util.List;
  * {@code bitstamp_trades_from_20131125_usd.csv} shipped in {@code org.ta4j:ta4j-examples:0.15}) into ticks, keeping
  * each tick's line number. Nothing is dropped silently:
  * <ul>
- *   <li>a header (a first line whose first field is not a number) is skipped; a malformed line is reported with its
- *       line number and skipped;</li>
+ *   <li>a header (a first line none of whose fields is a number) is skipped; a malformed line is reported with its
+ *       line number and skipped (a first line with a number in it is a data line, malformed when damaged: one such as
+ *       {@code x1385337600,800.01,0.1} was skipped as a header, review 2026-12-06);</li>
+ *   <li>prices and amounts are plain decimal numbers ({@link DecimalField}): Java literals such as {@code 800.01f}
+ *       or {@code 0x1.9p9} are malformed;</li>
  *   <li>the timestamp unit (epoch seconds, milliseconds, microseconds or nanoseconds) is detected from the first data
  *       line ({@link TimestampUnit}) and every timestamp converted to milliseconds; a line whose magnitude is of
  *       another unit is malformed;</li>
@@ -102,7 +105,7 @@ public final class TradesCsv {
                     continue;
                 }
                 String[] f = line.split(",", -1);
-                if (n == 1 && !looksNumeric(f[0])) {
+                if (n == 1 && java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
                     header = true;
                     continue;
                 }
@@ -111,7 +114,7 @@ public final class TradesCsv {
                     continue;
                 }
                 try {
-                    long raw = Long.parseLong(f[0].trim());
+                    long raw = timestamp(f[0]);
                     TimestampUnit lineUnit = TimestampUnit.detect(raw);
                     if (unit == null && raw > 0) {
                         unit = lineUnit;
@@ -121,7 +124,7 @@ public final class TradesCsv {
                         continue;
                     }
                     long millis = (unit == null ? lineUnit : unit).toMillis(raw);
-                    trades.add(new Trade(n, new PriceTick(symbol, Double.parseDouble(f[1].trim()), Double.parseDouble(f[2].trim()), millis)));
+                    trades.add(new Trade(n, new PriceTick(symbol, DecimalField.parse(f[1], "price"), DecimalField.parse(f[2], "amount"), millis)));
                 } catch (IllegalArgumentException | ArithmeticException e) {
                     malformed.add(new Malformed(n, line, e.getMessage()));
                 }
@@ -134,6 +137,17 @@ public final class TradesCsv {
             trades.sort(Comparator.comparingLong(t -> t.tick().timestamp()));  // List.sort is stable
         }
         return new Result(List.copyOf(trades), List.copyOf(malformed), header, unit == null ? TimestampUnit.SECONDS : unit, outOfOrder);
+    }
+
+    /** @throws IllegalArgumentException naming the text when it is not a whole number (of a {@code long}'s range) */
+    private static long timestamp(String field) {
+        String t = field.trim();
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("timestamp '" + (t.length() <= 40 ? t : t.substring(0, 37) + "...")
+                    + "' is not a whole number (epoch seconds, milliseconds, microseconds or nanoseconds)");
+        }
     }
 
     /** @return the first data line earlier than the one before it, and how many such lines there are; null when sorted */
@@ -155,10 +169,5 @@ public final class TradesCsv {
         }
         return first == null ? null : new OutOfOrder(first.lineNumber(), first.tick().timestamp(), before.lineNumber(),
                 before.tick().timestamp(), count);
-    }
-
-    private static boolean looksNumeric(String field) {
-        String s = field.trim();
-        return !s.isEmpty() && s.chars().allMatch(c -> Character.isDigit(c) || c == '-' || c == '+' || c == '.');
     }
 }

@@ -39,6 +39,37 @@ class TradesCsvTest {
         assertThat(r.malformed().get(2).reason()).contains("price must be a positive number");
     }
 
+    /** A damaged first line of a file without a header was skipped as a header, unreported (review 2026-12-06). */
+    @Test
+    void aFirstLineWithANumberInItIsDataAndReportedWhenDamaged() {
+        TradesCsv.Result r = read("x1385337600,800.01,0.1\n1385337613,800.05,0.27\n1385337614,800.06,0.5\n");
+        assertThat(r.header()).isFalse();
+        assertThat(r.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(2, 3);
+        assertThat(r.malformed()).singleElement().satisfies(m -> {
+            assertThat(m.lineNumber()).isEqualTo(1);
+            assertThat(m.reason()).isEqualTo("timestamp 'x1385337600' is not a whole number (epoch seconds, milliseconds, "
+                    + "microseconds or nanoseconds)");
+        });
+        assertThat(read("time,price,size\n1,2,3\n").header()).as("no field of a header is a number").isTrue();
+        assertThat(read("date;price;amount\n1,2,3\n").header()).isTrue();
+    }
+
+    /** Double.parseDouble took Java literals (800.01f, 0.1d, 0x1.9p9, Infinity) as prices (review 2026-12-06). */
+    @Test
+    void pricesAndAmountsArePlainDecimalNumbers() {
+        TradesCsv.Result r = read("timestamp,price,amount\n1,800.01f,0.1\n2,800,0.1d\n3,0x1.9p9,0.27\n4,Infinity,1\n5,NaN,1\n"
+                + "6,1e400,1\n7,8.0001E2,.5\n8,+800,1e-3\n");
+        assertThat(r.ticks()).extracting(t -> t.price() + "x" + t.size()).containsExactly("800.01x0.5", "800.0x0.001");
+        assertThat(r.malformed()).extracting(TradesCsv.Malformed::reason).containsExactly(
+                "price '800.01f' is not a decimal number", "amount '0.1d' is not a decimal number",
+                "price '0x1.9p9' is not a decimal number", "price 'Infinity' is not a decimal number",
+                "price 'NaN' is not a decimal number", "price '1e400' is beyond the range of a number");
+        TradesCsv.Result prices = PricesCsv.read(new ByteArrayInputStream(
+                "symbol,date,close\nA,2000-01-01,36.35f\nA,2000-01-02,36.5\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(prices.trades()).extracting(TradesCsv.Trade::lineNumber).containsExactly(3);
+        assertThat(prices.malformed()).extracting(TradesCsv.Malformed::reason).containsExactly("close '36.35f' is not a decimal number");
+    }
+
     @Test
     void detectsAndConvertsMillisecondMicrosecondAndNanosecondTimestamps() {
         assertThat(read("1385337600,1,1\n").ticks().get(0).timestamp()).isEqualTo(1_385_337_600_000L);
