@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Finds source streams still holding entries under the key layout of releases before the namespace joined the hash
@@ -19,8 +20,20 @@ final class LegacyKeyLayoutCheck {
     private LegacyKeyLayoutCheck() {
     }
 
-    /** @return the old-layout keys of the topology's sources that exist with entries (XLEN > 0), at most a few */
+    /** @return {@link #find(Topology, StreamsConfig, ReactiveStringRedisTemplate, BiFunction)}, each XLEN as it is */
     static Mono<List<String>> find(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
+        return find(topology, config, redis, (xlen, key) -> xlen);
+    }
+
+    /**
+     * @param eachKey wraps the XLEN of each key (the start retries each on its own, with its own attempt timeout: found
+     *                in review, 2026-12-06, one timeout over all the XLENs, sent one after the other, was never enough
+     *                for many partitions over a slow link, and the start failed after its limit)
+     * @return the old-layout keys of the topology's sources that exist with entries (XLEN > 0), at most a few; the
+     *         XLENs are sent 16 at a time
+     */
+    static Mono<List<String>> find(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
+                                   BiFunction<Mono<Long>, String, Mono<Long>> eachKey) {
         List<String> keys = new ArrayList<>();
         for (Subtopology s : topology.taskSubtopologies()) {
             for (String stream : s.sourceStreams()) {
@@ -31,7 +44,9 @@ final class LegacyKeyLayoutCheck {
         }
         return Flux.fromIterable(keys)
                 // a key of another type is no old stream; Redis not answering is no answer (the start waits for it)
-                .concatMap(k -> redis.opsForStream().size(k).onErrorResume(e -> !StartupRetry.waitingForRedis(e), e -> Mono.just(0L)).filter(n -> n > 0).map(n -> k + " (" + n + " entries)"))
+                .flatMapSequential(k -> eachKey.apply(redis.opsForStream().size(k)
+                                .onErrorResume(e -> !StartupRetry.waitingForRedis(e), e -> Mono.just(0L)), k)
+                        .filter(n -> n > 0).map(n -> k + " (" + n + " entries)"), 16)
                 .take(5)
                 .collectList();
     }

@@ -200,11 +200,17 @@ public final class StreamsRuntime implements AutoCloseable {
                 log.warn("the Lettuce client's resources lack KeepReading: a streaming reply (XRANGE, HGETALL ...) can "
                         + "leave the shared connection unread for good; build them with KeepReading.clientResources()");
             }
-            // a slow Redis is waited for as at the other steps (before, review of 2026-12-06, without any timeout); a
-            // refusal (SCRIPT disabled) only costs speed: commits fall back to EVAL
-            startupRetry.retried(CommitScript.preload(commitConnection), "loading the commit script (SCRIPT LOAD)", startupDeadline)
-                    .onErrorResume(e -> !(e instanceof StartupRetry.RedisNotReadyException), e -> {
-                        log.warn("could not preload the commit script (commits fall back to EVAL): {}", e.toString());
+            // one attempt within the attempt timeout (before, review of 2026-12-06, without any timeout); a failure only
+            // costs speed (commits fall back to EVAL), so it never fails the start: on a Redis Cluster SCRIPT LOAD goes to
+            // every node the topology lists, a failed replica included, and a retried preload failed every start while
+            // a replica was down (review of the retried version, 2026-12-06)
+            CommitScript.preload(commitConnection)
+                    .timeout(startupRetry.attemptTimeout())
+                    .onErrorResume(e -> {
+                        log.warn("could not preload the commit script ({}): commits fall back to EVAL until Redis has it",
+                                e instanceof java.util.concurrent.TimeoutException
+                                        ? "no reply within " + startupRetry.attemptTimeout() + "; on a Redis Cluster, is a node down?"
+                                        : e.toString());
                         return Mono.empty();
                     })
                     .block();
@@ -234,9 +240,9 @@ public final class StreamsRuntime implements AutoCloseable {
         Flux.concat(groups).blockLast();
         // the two checks below are startup steps like the others: a slow Redis is waited for, up to the limit, then the
         // start fails naming the check. Before (review of 2026-12-06) a fixed 5 s, and a timeout read as "nothing found"
-        List<String> legacy = startupRetry.retried(LegacyKeyLayoutCheck.find(topology, config, redis),
-                "checking for source streams under the key layout before the namespace joined the hash tag (XLEN)",
-                startupDeadline).block();
+        List<String> legacy = LegacyKeyLayoutCheck.find(topology, config, redis, (xlen, key) -> startupRetry.retried(xlen,
+                "checking for source streams under the key layout before the namespace joined the hash tag (XLEN " + key
+                        + ")", startupDeadline)).block();
         if (legacy != null && !legacy.isEmpty()) {
             String message = "source streams under the key layout before the namespace joined the hash tag still hold "
                     + "entries this runtime will not read: " + String.join(", ", legacy) + ". Drain them with the previous "
@@ -244,11 +250,19 @@ public final class StreamsRuntime implements AutoCloseable {
             log.error(message);
             alerts.critical(message);
         }
-        List<String> evicting = startupRetry.retried(EvictionPolicyCheck.evictingPolicies(redis),
-                        "reading Redis' maxmemory-policy (CONFIG GET)", startupDeadline)
-                // CONFIG disabled or renamed (some managed services) says nothing about the policy: not checked then
-                .onErrorResume(e -> !(e instanceof StartupRetry.RedisNotReadyException), e -> {
-                    log.debug("could not read Redis' maxmemory-policy: {}", e.toString());
+        // one attempt within the attempt timeout, never failing the start: on a Redis Cluster CONFIG GET goes to every
+        // node the topology lists, a failed replica included, and a retried check failed every start while a replica was
+        // down (review of the retried version, 2026-12-06). No reply is said, not read as "nothing found"
+        List<String> evicting = EvictionPolicyCheck.evictingPolicies(redis)
+                .timeout(startupRetry.attemptTimeout())
+                .onErrorResume(e -> {
+                    if (StartupRetry.waitingForRedis(e)) {
+                        log.warn("could not read Redis' maxmemory-policy (no reply within {}; on a Redis Cluster, is a node "
+                                + "down?): not checked. It must be noeviction (docs/OPERATIONS.md \"Commits are all or "
+                                + "nothing\")", startupRetry.attemptTimeout());
+                    } else {   // CONFIG disabled or renamed (some managed services) says nothing about the policy
+                        log.debug("could not read Redis' maxmemory-policy: {}", e.toString());
+                    }
                     return Mono.just(List.of());
                 })
                 .block();
