@@ -38,24 +38,31 @@ public final class EnvelopeCodec {
 
     /**
      * What an output without an input entry of its batch (a punctuation's, a record kept from an earlier batch) is
-     * told apart by beside its number ({@code OutputIds}): its event time, key and value as they are encoded.
+     * told apart by beside its number ({@code OutputIds}): its event time, subject and value, the value as canonical
+     * JSON (map entries ordered by key: two equal maps that iterate in other orders — a {@code HashMap} that grew and
+     * shrank, one rebuilt from JSON — give one text; found in review, 2026-12-06). A set is written in its iteration
+     * order: equal sets that iterate differently ({@code Set.of} is salted per JVM) give other texts, so such an output
+     * produced again after a failover may get another id (a duplicate downstream, never a loss).
      *
-     * @param key   the record key, or {@code null}
-     * @param value the payload, or {@code null}
-     * @param time  event time, epoch ms
-     * @return {@code <time>:<length of the key's text>:<key text><value JSON>}, the key's text its JSON (its
-     *         {@code toString()} when it has none); the length keeps two different pairs from spelling one string
+     * @param subject the record's subject (its key as the sink writes it), or {@code null}
+     * @param value   the payload, or {@code null}
+     * @param time    event time, epoch ms
+     * @return {@code <time>:<length of the subject>:<subject><value JSON>} (the length keeps two different pairs from
+     *         spelling one string; a null subject is {@code -1} long)
      * @throws SerializationException when the value cannot be encoded
      */
-    public static String content(Object key, Object value, long time) {
-        String k;
+    public static String content(String subject, Object value, long time) {
+        String data;
         try {
-            k = JSON.serialize(key);
-        } catch (SerializationException e) {   // a key is written as its subject, by its own serde: it need not be JSON
-            k = String.valueOf(key);
+            data = CANONICAL.writeValueAsString(value);
+        } catch (RuntimeException e) {   // a map whose keys do not sort (not comparable, null): as it is written
+            data = JSON.serialize(value);
         }
-        return time + ":" + k.length() + ":" + k + JSON.serialize(value);
+        return time + ":" + (subject == null ? "-1:" : subject.length() + ":" + subject) + data;
     }
+
+    private static final tools.jackson.databind.ObjectWriter CANONICAL = JsonSerde.defaultMapper().writer()
+            .with(tools.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * @return a name-based (type 3) UUID of the given parts joined with {@code /}: the same parts always give the same

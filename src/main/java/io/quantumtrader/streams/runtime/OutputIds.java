@@ -64,7 +64,8 @@ public final class OutputIds {
     }
 
     /**
-     * @return the event id of the next record {@code sinkNode} writes for {@code record}'s input entry: the UUID of
+     * @return the event id of the next record {@code sinkNode} writes for {@code record}'s input entry (a record whose key
+     *         is its subject, as {@code String} keys are): the UUID of
      *         {@code <application>/<origin id>/<sink>/<n>}, the origin id's parts passed as they are (same bytes, no
      *         string built per record); for a record not of an input entry of this batch, of
      *         {@code <application>/<batch id>/<sink>/<n>/<content>} ({@link EnvelopeCodec#content})
@@ -72,11 +73,22 @@ public final class OutputIds {
      *         (as writing it would)
      */
     public String next(Record<?, ?> record, String sinkNode) {
+        return next(record, sinkNode, record.key() == null ? null : record.key().toString());
+    }
+
+    /**
+     * {@link #next(Record, String)} with the record's subject as the sink writes it (its key serializer's text), which
+     * an output without an input entry of this batch is told apart by ({@link EnvelopeCodec#content}): the key's
+     * {@code toString()} need not be the same in another JVM
+     *
+     * @param subject the record's subject, or {@code null}
+     */
+    public String next(Record<?, ?> record, String sinkNode, String subject) {
         Record.Origin o = record.origin();
         if (o == null || !ofThisBatch(o)) {
             int n = index.merge(new Slot(null, -1, batchId, sinkNode), 1, Integer::sum);
             return EnvelopeCodec.deterministicId(applicationId, batchId, sinkNode, Integer.toString(n),
-                    EnvelopeCodec.content(record.key(), record.value(), record.timestamp()));
+                    EnvelopeCodec.content(subject, record.value(), record.timestamp()));
         }
         int n = index.merge(new Slot(o.stream(), o.partition(), o.entryId(), sinkNode), 1, Integer::sum);
         return EnvelopeCodec.deterministicId(applicationId, o.stream(), Integer.toString(o.partition()), o.entryId(),

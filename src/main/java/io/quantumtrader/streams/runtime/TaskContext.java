@@ -293,7 +293,7 @@ final class TaskContext implements TaskOutput {
         StreamSpec spec = catalog.spec(stream);
         int p = partitionKey != null ? Partitioner.partition(partitionKey, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
-        String eventId = ids.next(record, sinkNode);
+        String eventId = ids.next(record, sinkNode, subject);
         Map<String, String> fields = EnvelopeCodec.encode(stream, sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n),
                 eventId, subject, record.value(), record.timestamp(), record.traceId());
         limits.checkOutput(stream, fields);   // an entry the consumer would refuse is not written (dead-lettered)

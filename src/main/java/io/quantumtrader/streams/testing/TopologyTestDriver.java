@@ -393,7 +393,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
-            String eventId = ids.next(record, sinkNode);
+            String eventId = ids.next(record, sinkNode, subject);
             Map<String, String> fields = EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
                     subject, record.value(), record.timestamp(), record.traceId());
             limits.checkOutput(stream, fields);   // as the runtime: an oversized output is dead-lettered, not written
