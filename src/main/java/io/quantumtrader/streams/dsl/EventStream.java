@@ -379,6 +379,7 @@ public class EventStream<K, V> {
         TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, store, false, null, joiner, left),
                 Set.of(store), List.of(node));
         n.markKeyPartitioned();
+        n.joinsTable(table.node);
         return new EventStream<>(builder, n);
     }
 
