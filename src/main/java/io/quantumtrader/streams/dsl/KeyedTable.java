@@ -69,7 +69,13 @@ public final class KeyedTable<K, V> {
     }
 
     /**
-     * @return the table's updates as a stream (a deleted key gives a record with a {@code null} value)
+     * @return the table's updates as a stream (a deleted key gives a record with a {@code null} value). Written with
+     *         {@code to(stream)}, such a tombstone is an entry with {@code data} null: a table reading that stream
+     *         ({@link TopologyBuilder#table}) deletes the key, but a stream source ({@link TopologyBuilder#stream})
+     *         refuses it and dead-letters it ({@code null_data}, counted in {@code qt.streams.ingest.rejected}) where
+     *         Kafka Streams gives the KStream a {@code null} value. To read deletions as a stream, map them to an
+     *         explicit value before {@code to} (e.g. {@code mapValues(p -> p == null ? Closed.of(...) : p)}) (found in
+     *         review, 2026-12-06)
      * @throws TopologyException when a windowed aggregation would be read both with and without {@link #suppress}
      */
     public EventStream<K, V> toStream() {
