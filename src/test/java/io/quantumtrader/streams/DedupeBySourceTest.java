@@ -4,8 +4,10 @@ import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.IngestLimits;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.streams.testing.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.stream.MapRecord;
 
@@ -43,6 +45,32 @@ class DedupeBySourceTest {
                 .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
     }
 
+    /**
+     * The test driver skips the retry as the runtime does: it processed it again until 2026-12-06 (review), so a test
+     * of a topology fed with retries passed in the driver on other results than the runtime's.
+     */
+    @Test
+    void theTestDriverSkipsAProducersRetryAsTheRuntimeDoes() {
+        try (TopologyTestDriver d = new TopologyTestDriver(merged())) {
+            d.createInputStream("left").pipeEntry(entry("feed", "X", 1));
+            d.createInputStream("right").pipeEntry(entry("feed", "X", 2));
+            d.createInputStream("left").pipeEntry(entry("feed", "Y", 3));
+            d.createInputStream("left").pipeEntry(entry("feed", "Y", 3));   // the producer's retry
+            d.createInputStream("left").pipeEntry(entry("desk-a", "Z", 4));
+            d.createInputStream("left").pipeEntry(entry("desk-b", "Z", 5));
+            assertThat(d.createOutputStream("out", Tick.class).readValuesToList()).extracting(Tick::seq)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(d.skippedDuplicates()).as("only the retry").isEqualTo(1);
+        }
+        // dedupe off (0 ids), as in the runtime: the retry is processed again
+        try (TopologyTestDriver d = new TopologyTestDriver(merged(), java.time.Instant.EPOCH, IngestLimits.defaults()
+                .withoutEventTimeSkewCheck().withoutStreamTimeLead().withDedupe(Duration.ofHours(1), 0))) {
+            d.createInputStream("left").pipeEntry(entry("feed", "Y", 3));
+            d.createInputStream("left").pipeEntry(entry("feed", "Y", 3));
+            assertThat(d.createOutputStream("out", Tick.class).readValuesToList()).hasSize(2);
+        }
+    }
+
     private static Topology merged() {
         TopologyBuilder b = new TopologyBuilder("merged");
         b.stream("left", Tick.class, Named.as("left-in"))
@@ -53,11 +81,15 @@ class DedupeBySourceTest {
 
     /** A plain XADD, as a foreign producer writes it: source and id are the producer's. */
     private static void xadd(String ns, String stream, String source, String eventId, int seq) {
+        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream(stream, 0), entry(source, eventId, seq))).block();
+    }
+
+    private static Map<String, String> entry(String source, String eventId, int seq) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", eventId);
         f.put("source", source);
         f.put("time", "2023-11-14T22:13:20Z");
         f.put("data", "{\"symbol\":\"A\",\"price\":1.5,\"seq\":" + seq + "}");
-        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream(stream, 0), f)).block();
+        return f;
     }
 }

@@ -200,9 +200,13 @@ public class EventStream<K, V> {
     /**
      * The Reactor escape hatch: applies any Reactor operators to the records of each task batch. Records keep their
      * {@link Record#origin()} through {@code withValue}/{@code withKey}, which the commit uses for idempotency keys.
-     * When the function fails, the whole batch is retried at this node with backoff and then dead-lettered.
+     * When the function fails, the whole batch is retried at this node with backoff and then dead-lettered. A batch is
+     * up to {@code StreamsConfig.batchSize} entries on Redis, split where reads split, but one input entry in the
+     * {@code TopologyTestDriver}: an operator across records ({@code distinct}, {@code buffer}) gives results that
+     * depend on batch boundaries, and differ between the two (found in review, 2026-12-06); keep such state in a store
+     * with {@link #process} instead.
      *
-     * @param function e.g. {@code flux -> flux.filter(...).distinct(Record::key)}; it sees one batch at a time
+     * @param function e.g. {@code flux -> flux.filter(...).map(...)}; it sees one batch at a time
      */
     public <KR, VR> EventStream<KR, VR> transform(Function<Flux<Record<K, V>>, Flux<Record<KR, VR>>> function) {
         return transform(function, null);
@@ -379,6 +383,7 @@ public class EventStream<K, V> {
         TopologyNode n = builder.addProcessor(name, () -> new JoinStage(name, store, false, null, joiner, left),
                 Set.of(store), List.of(node));
         n.markKeyPartitioned();
+        n.joinsTable(table.node);
         return new EventStream<>(builder, n);
     }
 

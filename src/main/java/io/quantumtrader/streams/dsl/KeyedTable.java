@@ -26,10 +26,31 @@ public final class KeyedTable<K, V> {
     private static final class Readers {
         boolean updates;
         boolean finals;
+        /** A windowed aggregation's {@code Materialized.withRetention} when longer than size + grace (ms), else null. */
+        Long retentionMs;
     }
 
     KeyedTable(TopologyBuilder builder, TopologyNode node, String storeName, AtomicReference<EmitStrategy> windowEmit) {
         this(builder, node, storeName, windowEmit, windowEmit == null ? null : new Readers(), false);
+    }
+
+    /** A windowed aggregation's table; {@code retentionMs}: its retention when longer than size + grace, else null. */
+    KeyedTable(TopologyBuilder builder, TopologyNode node, String storeName, AtomicReference<EmitStrategy> windowEmit,
+               Long retentionMs) {
+        this(builder, node, storeName, windowEmit, new Readers(), false);
+        readers.retentionMs = retentionMs;
+    }
+
+    /**
+     * Final results only delete each window as it emits (at end + grace), whatever the retention: a retention longer
+     * than that was ignored without a word (found in review, 2026-12-06). Keeping the windows would need the emitted
+     * ones remembered in the store, so that a task restored after a restart does not emit them again; refused instead.
+     */
+    static TopologyException retentionWithFinalResults(String store, long retentionMs) {
+        return new TopologyException("windowed aggregation '" + store + "' has retention " + retentionMs + " ms "
+                + "(Materialized.withRetention) but emits final results only (suppress(untilWindowCloses()) or "
+                + "emitStrategy(onWindowClose())), which deletes each window once it is closed: drop withRetention, "
+                + "or aggregate a second time without suppress to keep the windows");
     }
 
     private KeyedTable(TopologyBuilder builder, TopologyNode node, String storeName, AtomicReference<EmitStrategy> windowEmit,
@@ -48,7 +69,13 @@ public final class KeyedTable<K, V> {
     }
 
     /**
-     * @return the table's updates as a stream (a deleted key gives a record with a {@code null} value)
+     * @return the table's updates as a stream (a deleted key gives a record with a {@code null} value). Written with
+     *         {@code to(stream)}, such a tombstone is an entry with {@code data} null: a table reading that stream
+     *         ({@link TopologyBuilder#table}) deletes the key, but a stream source ({@link TopologyBuilder#stream})
+     *         refuses it and dead-letters it ({@code null_data}, counted in {@code qt.streams.ingest.rejected}) where
+     *         Kafka Streams gives the KStream a {@code null} value. To read deletions as a stream, map them to an
+     *         explicit value before {@code to} (e.g. {@code mapValues(p -> p == null ? Closed.of(...) : p)}) (found in
+     *         review, 2026-12-06)
      * @throws TopologyException when a windowed aggregation would be read both with and without {@link #suppress}
      */
     public EventStream<K, V> toStream() {
@@ -94,8 +121,10 @@ public final class KeyedTable<K, V> {
      * only); that is refused with a {@link TopologyException} instead.
      *
      * @return the suppressed view of this table
-     * @throws TopologyException when this table is not the direct result of a windowed aggregation, or its updates are
-     *                           read already ({@link #toStream()} on this table)
+     * @throws TopologyException when this table is not the direct result of a windowed aggregation, its updates are
+     *                           read already ({@link #toStream()} on this table), or the aggregation has a retention
+     *                           ({@link Materialized#withRetention}) longer than window size + grace (final results
+     *                           delete each window at its close)
      */
     public KeyedTable<K, V> suppress(Suppressed suppressed) {
         if (windowEmit == null) {
@@ -104,6 +133,9 @@ public final class KeyedTable<K, V> {
         }
         if (readers.updates) {
             throw mixedReaders();
+        }
+        if (readers.retentionMs != null) {
+            throw retentionWithFinalResults(storeName, readers.retentionMs);
         }
         return new KeyedTable<>(builder, node, storeName, windowEmit, readers, true);
     }

@@ -31,7 +31,10 @@ public final class Materialized<V> {
 
     /**
      * @param retention how long windows are kept after their start (windowed stores only); default size + grace,
-     *                  so a window is deleted once it is closed
+     *                  so a window is deleted once it is closed. Only with updates emitted (the default
+     *                  {@code onWindowUpdate}): final results ({@code suppress(untilWindowCloses())},
+     *                  {@code emitStrategy(onWindowClose())}) delete each window as it is emitted, so a longer retention
+     *                  with them is refused at build time ({@code TopologyException})
      */
     public Materialized<V> withRetention(Duration retention) {
         return new Materialized<>(storeName, valueType, retention);

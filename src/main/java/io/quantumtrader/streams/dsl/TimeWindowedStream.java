@@ -39,7 +39,12 @@ public final class TimeWindowedStream<V> {
         return this;
     }
 
-    /** Folds each key's values per window into an aggregate stored in {@code materialized}'s store. */
+    /**
+     * Folds each key's values per window into an aggregate stored in {@code materialized}'s store.
+     *
+     * @throws TopologyException when the retention is shorter than size + grace, or longer with
+     *                           {@code emitStrategy(onWindowClose())} (final results delete each window at its close)
+     */
     public <VA> KeyedTable<Windowed<String>, VA> aggregate(Supplier<VA> initializer, Aggregator<String, ? super V, VA> aggregator,
                                                            Materialized<VA> materialized) {
         Objects.requireNonNull(initializer, "initializer");
@@ -51,13 +56,17 @@ public final class TimeWindowedStream<V> {
             throw new TopologyException("store '" + store + "': retention " + retention + " ms is shorter than window size + grace ("
                     + (windows.sizeMs() + windows.gracePeriodMs()) + " ms)");
         }
+        Long longRetention = retention > windows.sizeMs() + windows.gracePeriodMs() ? retention : null;
+        if (longRetention != null && emitStrategy == EmitStrategy.ON_WINDOW_CLOSE) {
+            throw KeyedTable.retentionWithFinalResults(store, retention);
+        }
         AtomicReference<EmitStrategy> emit = new AtomicReference<>(emitStrategy);
         String name = builder.nameFor(Named.as(store + "-window-aggregate"), "WINDOWAGGREGATE");
         TopologyNode n = builder.addProcessor(name,
                 () -> new WindowAggregateStage(name, store, windows, retention, emit::get, initializer, aggregator),
                 Set.of(store), List.of(node));
         n.markKeyPartitioned();
-        return new KeyedTable<>(builder, n, store, emit);
+        return new KeyedTable<>(builder, n, store, emit, longRetention);
     }
 
     /** Combines each key's values per window; {@code materialized} must name the value type. */

@@ -31,7 +31,7 @@ import java.util.Map;
  * SipHash-2-4 (Aumasson and Bernstein, 2012) under a key drawn at random for each cache: without the key, ids cannot
  * be chosen to collide. The id passed to {@link #contains} and then {@link #add} is hashed once.
  */
-final class DedupeCache {
+public final class DedupeCache {
 
     private static final int INITIAL_CAPACITY = 1024;
     private static final SecureRandom KEYS = new SecureRandom();
@@ -62,13 +62,13 @@ final class DedupeCache {
      * @param windowMs how long an id is remembered after its arrival, ms
      * @param maxIds   most ids remembered; 0 disables deduplication
      */
-    DedupeCache(long windowMs, long maxIds) {
+    public DedupeCache(long windowMs, long maxIds) {
         this.windowMs = windowMs;
         this.maxIds = maxIds;
     }
 
     /** @return false when deduplication is off ({@code maxIds} 0) */
-    boolean enabled() {
+    public boolean enabled() {
         return maxIds > 0;
     }
 
@@ -126,12 +126,12 @@ final class DedupeCache {
     }
 
     /** @return true when {@code eventId} was processed within the window */
-    boolean contains(String eventId) {
+    public boolean contains(String eventId) {
         return size > 0 && slotOf(eventId, hash(eventId)) >= 0;
     }
 
     /** Remembers an id that arrived at {@code arrivalMs}, forgetting what fell out of the window or the bound. */
-    void add(String eventId, long arrivalMs) {
+    public void add(String eventId, long arrivalMs) {
         if (!enabled()) {
             return;
         }

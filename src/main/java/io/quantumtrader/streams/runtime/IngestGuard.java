@@ -84,7 +84,11 @@ public final class IngestGuard {
         }
         boolean nullData = env.data().isBlank() || "null".equals(env.data().strip());
         if (nullData && !(tombstones && subject != null)) {
+            // a table's tombstone written with toStream().to(...) lands here too: Kafka Streams gives the KStream a
+            // null value; here a stream source refuses it (documented at KeyedTable#toStream; review of 2026-12-06)
             throw new RejectedEntryException(Reason.NULL_DATA, tombstones ? "a tombstone ('data' null) needs a subject"
+                    : subject != null ? "attribute 'data' is null: a stream source refuses tombstones (a table's "
+                    + "toStream().to(...) writes them for deleted keys); map them to an explicit value before to(...)"
                     : "attribute 'data' is null", null);
         }
         long time = env.time().toEpochMilli();

@@ -651,8 +651,11 @@ public final class StreamTask {
         // A batch offered to the aligner counts as handled: what the aligner holds is bounded per input by pausing that
         // input's reads (HeldInputLimit); the ticks go on meanwhile (their watermark reads release held records).
         // Early punctuations (end-of-input notices) join the interval's ticks; either is dropped while one waits.
+        // The first tick comes as the run starts: it initializes every processor (Processor#init), as Kafka Streams
+        // does when a task is created, so a wall-clock punctuation scheduled in init is due one interval after the
+        // task started; before (review of 2026-12-06) init waited for the first batch or the first tick an interval on.
         Flux<Object> ticks = Flux.merge(
-                        Flux.interval(config.punctuationInterval(), config.punctuationInterval()).map(t -> PUNCTUATE),
+                        Flux.interval(Duration.ZERO, config.punctuationInterval()).map(t -> PUNCTUATE),
                         earlyPunctuations.asFlux())
                 .onBackpressureDrop()
                 .takeUntilOther(run.stopped.asMono());

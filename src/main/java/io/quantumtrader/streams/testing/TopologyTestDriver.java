@@ -4,6 +4,7 @@ import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
 import io.quantumtrader.streams.runtime.DeadLetterFields;
+import io.quantumtrader.streams.runtime.DedupeCache;
 import io.quantumtrader.streams.runtime.FailedRecords;
 import io.quantumtrader.streams.runtime.GlobalStoreReplica;
 import io.quantumtrader.streams.runtime.InputAligner;
@@ -72,6 +73,7 @@ public final class TopologyTestDriver implements AutoCloseable {
     /** The ms part of the last entry id written: the mocked wall clock then, never moving back (as Redis' ids). */
     private long lastIdMs = Long.MIN_VALUE;
     private long droppedLate;
+    private long skippedDuplicates;
     private final Map<String, Long> droppedRecords = new java.util.TreeMap<>();
     private final Map<String, Long> countedRecords = new java.util.TreeMap<>();
     private final IngestLimits limits;
@@ -113,6 +115,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         for (Subtopology s : topology.taskSubtopologies()) {
             tasks.add(new Task(s));
         }
+        tasks.forEach(Task::start);
     }
 
     /**
@@ -200,6 +203,14 @@ public final class TopologyTestDriver implements AutoCloseable {
      */
     public Map<String, Long> droppedRecords() {
         return Map.copyOf(droppedRecords);
+    }
+
+    /**
+     * @return input entries skipped as duplicates (an event processed before within the dedupe window), as the
+     *         runtime counts them ({@code RuntimeCounters#duplicates})
+     */
+    public long skippedDuplicates() {
+        return skippedDuplicates;
     }
 
     /**
@@ -303,6 +314,9 @@ public final class TopologyTestDriver implements AutoCloseable {
         /** The records dead-lettered for each input entry of this batch (as the runtime's). */
         final FailedRecords deadLettered = new FailedRecords();
         final List<Map.Entry<String, Map<String, String>>> pending = new ArrayList<>();
+        /** The events this task processed within the dedupe window, as the runtime's task remembers them. */
+        final DedupeCache dedupe =
+                new DedupeCache(limits.dedupeWindow().toMillis(), limits.dedupeMaxIds());
         /** Orders the inputs by event time (alignment on, two inputs or more), else null. */
         final InputAligner aligner;
         long streamTimeMs = InputAligner.NONE;
@@ -323,6 +337,21 @@ public final class TopologyTestDriver implements AutoCloseable {
                 StoreSpec<?, ?> spec = topology.store(name);
                 stores.put(name, new CachedKeyValueStore<>(spec, "memory:" + name));
             }
+        }
+
+        /**
+         * Initializes every processor of the task now, as Kafka Streams' driver does in its constructor: a wall-clock
+         * punctuation scheduled in {@code init} is due one interval after the driver's start. Until 2026-12-06
+         * processors were initialized by the first record or punctuation, so such a punctuation came an interval late
+         * (found in review). Runs a wall-clock punctuation at the driver's start, when nothing is due yet: nothing is
+         * written, and the batches' numbering is left alone.
+         */
+        void start() {
+            ids.begin("start/" + taskId());
+            deadLettered.clear();
+            pending.clear();
+            executor.punctuate(wallClock, this).block();
+            commit();
         }
 
         String producerPrefix() {
@@ -389,6 +418,27 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void batchOrigins(List<Record.Origin> origins) {
             ids.batchOrigins(origins);
+        }
+
+        /**
+         * As the runtime: an entry whose event (input stream, {@code source}, {@code id}) this task processed within
+         * the dedupe window ({@link IngestLimits#dedupeWindow()}, {@link IngestLimits#dedupeMaxIds()}) is skipped, a
+         * producer's retry processed once. Until 2026-12-06 the driver processed it again (found in review).
+         */
+        @Override
+        public boolean duplicate(String eventKey) {
+            if (!dedupe.contains(eventKey)) {
+                return false;
+            }
+            skippedDuplicates++;
+            return true;
+        }
+
+        @Override
+        public void accepted(Record.Origin origin, String eventKey) {
+            if (dedupe.enabled()) {
+                dedupe.add(eventKey, StreamEntry.arrivalMillis(origin.entryId(), wallClock));
+            }
         }
 
         @Override

@@ -81,6 +81,67 @@ class TopologyMisuseTest {
         assertThatCode(() -> b.build().validate(stream -> 2)).doesNotThrowAnyException();
     }
 
+    /**
+     * Orders moved to their account's partition by repartition, then joined by order id with a table fed by key: an
+     * order sits in its account's partition, its row in its id's; with 4 partitions on Redis the inner join missed the
+     * row, uncounted (review 2026-12-06).
+     */
+    static Topology joinByKeyAfterRepartitionByValue() {
+        TopologyBuilder b = new TopologyBuilder("misuse-repartition-join");
+        KeyedTable<String, Limit> limits = b.table("limits", Limit.class, Materialized.as("limits", Limit.class));
+        b.stream("orders", Order.class)
+                .repartition(Order.class, (id, o) -> o.account(), Named.as("to-account"))
+                .join(limits, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        return b.build();
+    }
+
+    @Test
+    void aJoinOfARepartitionedStreamWithATableFedByKeyIsRefused() {
+        assertThatThrownBy(() -> joinByKeyAfterRepartitionByValue().validate(stream -> 4))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("join 'limit-check' reads its stream from "
+                        + "'misuse-repartition-join-to-account-repartition' (partitioned by value by repartition 'to-account')")
+                .hasMessageContaining("its table 'limits' from 'limits' (partitioned by key)")
+                .hasMessageContaining("join before the repartition, or build the table from the repartitioned records");
+        assertThatCode(() -> joinByKeyAfterRepartitionByValue().validate(stream -> 1)).doesNotThrowAnyException();
+    }
+
+    /** The other way round: the table is fed through a repartition, the stream is read by key. */
+    @Test
+    void aJoinOfAStreamByKeyWithATableFedThroughARepartitionIsRefused() {
+        TopologyBuilder b = new TopologyBuilder("misuse-repartition-table");
+        KeyedTable<String, Limit> limits = b.stream("limit-changes", Limit.class)
+                .repartition(Limit.class, (account, l) -> "desk-" + l.account().length(), Named.as("to-desk"))
+                .groupByKey()
+                .reduce((old, l) -> l, Materialized.as("limits", Limit.class));
+        b.stream("orders", Order.class)
+                .join(limits, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        assertThatThrownBy(() -> b.build().validate(stream -> 2))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("join 'limit-check' reads its table 'limits' from "
+                        + "'misuse-repartition-table-to-desk-repartition' (partitioned by value by repartition 'to-desk')")
+                .hasMessageContaining("but its stream from 'orders' (partitioned by key)");
+    }
+
+    /**
+     * A table built from the repartitioned records themselves sits with them (the trading topology's open positions,
+     * built and joined in the account's partition): accepted.
+     */
+    @Test
+    void aJoinOfARepartitionedStreamWithATableBuiltFromItIsAccepted() {
+        TopologyBuilder b = new TopologyBuilder("repartition-join-ok");
+        EventStream<String, Order> byAccount = b.stream("orders", Order.class)
+                .repartition(Order.class, (id, o) -> o.account(), Named.as("to-account"));
+        KeyedTable<String, Order> last = byAccount.mapValues(o -> o, Named.as("held"))
+                .groupByKey()
+                .reduce((old, o) -> o, Materialized.as("last-order", Order.class));
+        byAccount.join(last, (o, previous) -> o.qty() - previous.qty(), Named.as("change"))
+                .to("changes");
+        assertThatCode(() -> b.build().validate(stream -> 4)).doesNotThrowAnyException();
+    }
+
     /** A processor per task: Kafka Streams' ApiUtils.checkSupplier refuses the same instance too. */
     @Test
     void aProcessorSupplierThatReturnsOneInstanceIsRefused() {

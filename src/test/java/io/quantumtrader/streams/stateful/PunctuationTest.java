@@ -240,4 +240,59 @@ class PunctuationTest {
         String hash = new io.quantumtrader.streams.redis.StreamKeys(ns).store("wall", "since-last", 0);
         assertThat(RedisTestSupport.template().opsForHash().get(hash, "n").block()).isEqualTo("0");
     }
+    /** Forwards a heartbeat (value: the wall-clock time) on every wall-clock punctuation it schedules in init; counts inits. */
+    static Topology heartbeat(java.util.concurrent.atomic.AtomicInteger inits, Duration interval) {
+        TopologyBuilder b = new TopologyBuilder("heartbeat");
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    @Override
+                    public void init(ProcessorContext<String, Long> ctx) {
+                        inits.incrementAndGet();
+                        ctx.schedule(interval, PunctuationType.WALL_CLOCK_TIME,
+                                now -> ctx.forward(new Record<>("hb", now, now, null, null)));
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                    }
+                }, Named.as("heartbeat"))
+                .to("heartbeats");
+        return b.build();
+    }
+
+    /**
+     * Kafka Streams' driver initializes its tasks' processors in its constructor, so a wall-clock punctuation
+     * scheduled in {@code init} is due one interval after the driver's start. Found in review (2026-12-06): processors
+     * were initialized by the first record or punctuation, and this one came at 1400, an interval late.
+     */
+    @Test
+    void theDriverInitializesProcessorsWhenItIsBuilt() {
+        java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
+        try (TopologyTestDriver driver = new TopologyTestDriver(heartbeat(inits, Duration.ofMillis(200)),
+                Instant.ofEpochMilli(1_000))) {
+            assertThat(inits).as("initialized by the driver's constructor").hasValue(1);
+            TestOutputStream<Long> out = driver.createOutputStream("heartbeats", Long.class);
+            driver.advanceWallClockTime(Duration.ofMillis(200));   // 1200: one interval after the task started
+            assertThat(out.readValuesToList()).containsExactly(1_200L);
+            driver.advanceWallClockTime(Duration.ofMillis(200));
+            assertThat(out.readValuesToList()).containsExactly(1_400L);
+        }
+    }
+
+    /**
+     * The runtime too initializes a task's processors when the task starts, not at its first batch or first
+     * punctuation tick (with a punctuation interval of an hour and no input, an hour later). Found in review
+     * (2026-12-06).
+     */
+    @Test
+    void theRuntimeInitializesProcessorsWhenTheTaskStarts() {
+        java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofHours(1));
+        try (StreamsRuntime runtime = new StreamsRuntime(heartbeat(inits, Duration.ofMinutes(1)), config,
+                RedisTestSupport.template())) {
+            runtime.start();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inits).hasValue(1));
+        }
+    }
 }

@@ -369,4 +369,42 @@ class WindowTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(t2::toStream)
                 .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class);
     }
+    /**
+     * Final results delete each window as it is emitted (end + grace): a longer {@code Materialized.withRetention} was
+     * ignored without a word (review 2026-12-06: the window [0, 60 s) of a 1 h retention was gone at 61 s). Refused at
+     * build time, whichever way final results are asked for; with updates emitted the retention keeps the window.
+     */
+    @Test
+    void aRetentionLongerThanTheWindowIsRefusedWithFinalResultsAndKeptWithUpdates() {
+        TopologyBuilder suppressed = new TopologyBuilder("ret");
+        var counts = suppressed.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.<Long>as("counts-1m").withRetention(Duration.ofHours(1)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> counts.suppress(Suppressed.untilWindowCloses()))
+                .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class)
+                .hasMessageContaining("windowed aggregation 'counts-1m' has retention 3600000 ms")
+                .hasMessageContaining("drop withRetention");
+        TopologyBuilder onClose = new TopologyBuilder("ret");
+        var windowed = onClose.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .emitStrategy(EmitStrategy.onWindowClose());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> windowed.count(Materialized.<Long>as("counts-1m").withRetention(Duration.ofHours(1))))
+                .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class)
+                .hasMessageContaining("windowed aggregation 'counts-1m' has retention 3600000 ms");
+
+        TopologyBuilder updates = new TopologyBuilder("ret");
+        updates.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.<Long>as("counts-1m").withRetention(Duration.ofHours(1)))
+                .toStream()
+                .map((wk, n) -> KeyValue.pair(wk.key(), n), Named.as("unwindow"))
+                .to("counts");
+        try (io.quantumtrader.streams.testing.TopologyTestDriver d = new io.quantumtrader.streams.testing.TopologyTestDriver(updates.build())) {
+            var in = d.<Tick>createInputStream("ticks");
+            in.pipeInput("BTC", new Tick("BTC", 1, 1), 0);
+            in.pipeInput("BTC", new Tick("BTC", 1, 1), 61_000);   // closes [0, 60 s), 59 min inside the retention
+            assertThat(d.<String, Long>getKeyValueStore("counts-1m").get("BTC@0")).as("kept for the 1 h retention").isEqualTo(1L);
+        }
+    }
 }

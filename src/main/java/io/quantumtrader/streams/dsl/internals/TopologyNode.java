@@ -143,6 +143,18 @@ public final class TopologyNode {
     /** @return whether this node needs every record of a key in its key's partition */
     public boolean keyPartitioned() { return keyPartitioned; }
 
+    private TopologyNode joinedTable;
+
+    /**
+     * Records, on a stream–table join, the node that feeds the joined table: {@code Topology.validate} checks that
+     * the stream and the table are partitioned the same way (both by key, or both by a repartition); for
+     * {@code EventStream} only.
+     */
+    public void joinsTable(TopologyNode table) { joinedTable = table; }
+
+    /** @return for a stream–table join, the node that feeds the joined table; otherwise null */
+    public TopologyNode joinedTable() { return joinedTable; }
+
     public List<TopologyNode> children() { return Collections.unmodifiableList(children); }
 
     /** Connects {@code child} below this node; for {@code TopologyBuilder} only. */

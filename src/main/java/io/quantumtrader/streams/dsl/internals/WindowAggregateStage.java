@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * <p>{@link EmitStrategy#ON_WINDOW_UPDATE}: every update is forwarded; windows are deleted once
  * {@code start + retention <= stream time}. {@link EmitStrategy#ON_WINDOW_CLOSE}: nothing is forwarded until stream
  * time reaches {@code end + grace}; then the final result is forwarded once (event time {@code end - 1}), in window
- * start then key order, and the window is deleted.
+ * start then key order, and the window is deleted (a retention longer than size + grace is refused at build time
+ * with this strategy: {@code TimeWindowedStream.aggregate}, {@code KeyedTable.suppress}).
  */
 public final class WindowAggregateStage implements Stage {
 
