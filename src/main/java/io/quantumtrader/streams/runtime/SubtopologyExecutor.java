@@ -3,6 +3,7 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.dsl.Windowed;
 import io.quantumtrader.streams.dsl.internals.MergeStage;
 import io.quantumtrader.streams.dsl.internals.RecordStage;
 import io.quantumtrader.streams.dsl.internals.Stage;
@@ -594,11 +595,17 @@ public final class SubtopologyExecutor {
         }
     }
 
+    /**
+     * Writes one record: partitioned by its subject, a windowed key by its key's subject (Kafka Streams'
+     * {@code WindowedStreamPartitioner}: every window of a key in the key's partition, in order), or by the sink's
+     * partition key ({@code repartition} by value).
+     */
     private static void sinkOne(TopologyNode sink, Record<Object, Object> r, TaskOutput output) {
         try {
             String subject = sink.keySerializer().apply(r.key());
-            output.emit(sink.name(), sink.streams().get(0), subject,
-                    sink.partitionKey() == null ? subject : sink.partitionKey().apply(r.key(), r.value()), r);
+            String partitionKey = sink.partitionKey() != null ? sink.partitionKey().apply(r.key(), r.value())
+                    : r.key() instanceof Windowed<?> windowed ? sink.keySerializer().apply(windowed.key()) : subject;
+            output.emit(sink.name(), sink.streams().get(0), subject, partitionKey, r);
         } catch (RuntimeException e) {
             output.deadLetter(r, sink.name(), e, 1);
         }
