@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.dsl;
 
 import io.quantumtrader.streams.dsl.internals.JoinStage;
+import io.quantumtrader.streams.dsl.internals.MergeStage;
 import io.quantumtrader.streams.dsl.internals.ProcessorStage;
 import io.quantumtrader.streams.dsl.internals.RecordStage;
 import io.quantumtrader.streams.dsl.internals.TopologyNode;
@@ -181,7 +182,11 @@ public class EventStream<K, V> {
         return new BranchedEventStream<>(builder, builder.nameFor(named, "BRANCH"), node);
     }
 
-    /** Merges another stream into this one; records keep their input order within a batch. */
+    /**
+     * Merges another stream into this one, in Kafka Streams' order: records of different input records in input
+     * order; records made from one input record in the order Kafka Streams forwards them, depth first (a node's
+     * outputs one after the other, each through all the node's children in the order they were added).
+     */
     public EventStream<K, V> merge(EventStream<K, V> other) {
         return merge(other, null);
     }
@@ -192,7 +197,7 @@ public class EventStream<K, V> {
         if (other.builder != builder) {
             throw new TopologyException("cannot merge streams of two different topology builders");
         }
-        TopologyNode merged = builder.addProcessor(builder.nameFor(named, "MERGE"), () -> (in, ctx) -> in, Set.of(),
+        TopologyNode merged = builder.addProcessor(builder.nameFor(named, "MERGE"), MergeStage::new, Set.of(),
                 List.of(node, other.node));
         return new EventStream<>(builder, merged);
     }

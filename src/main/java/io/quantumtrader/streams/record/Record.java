@@ -49,7 +49,8 @@ public record Record<K, V>(K key, V value, long timestamp, String traceId, Origi
      * @param partition partition number, 0-based
      * @param entryId   Redis stream entry id, e.g. {@code 1700000000000-0}
      * @param fields    the raw entry fields, kept so a failing record can be dead-lettered as it arrived
-     * @param sequence  position of the entry in its task batch; merges restore input order with it
+     * @param sequence  position of the entry in its task batch; merges restore input order with it (records of one
+     *                  entry: depth first, which the executor keeps beside them)
      */
     public record Origin(String stream, int partition, String entryId, java.util.Map<String, String> fields, int sequence) {
         public Origin {

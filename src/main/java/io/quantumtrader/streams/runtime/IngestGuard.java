@@ -46,6 +46,19 @@ public final class IngestGuard {
 
     private final java.util.Set<String> partitionedByValue;
 
+    /**
+     * @return whether {@code subject} is a windowed key ({@code [key@start/end]}) whose key belongs to
+     *         {@code partition}: a sink writes a windowed record to its key's partition, as Kafka Streams'
+     *         {@code WindowedStreamPartitioner} (review of 2026-12-06: before, each window of a key went to the
+     *         partition of the window's text, so the key's windows were spread over partitions, out of order). Such
+     *         a subject is still accepted where its text hashes too (entries written before, a plain key that looks
+     *         windowed)
+     */
+    private static boolean inItsKeysPartition(String subject, int partitions, int partition) {
+        String key = io.quantumtrader.streams.dsl.Windowed.keyOf(subject);
+        return key != null && Partitioner.partition(key, partitions) == partition;
+    }
+
     /** A checked, decoded entry. */
     public record Accepted(Envelope envelope, Object value) {
     }
@@ -77,7 +90,7 @@ public final class IngestGuard {
         if (subject != null && !partitionedByValue.contains(stream)) {
             int partitions = partitionsOf.applyAsInt(stream);
             int expectedPartition = Partitioner.partition(subject, partitions);
-            if (expectedPartition != partition) {
+            if (expectedPartition != partition && !inItsKeysPartition(subject, partitions, partition)) {
                 throw new RejectedEntryException(Reason.WRONG_PARTITION, "subject '" + subject + "' belongs to partition "
                         + expectedPartition + " of " + partitions + ", not " + partition, null);
             }

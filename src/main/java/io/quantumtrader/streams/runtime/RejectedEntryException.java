@@ -18,7 +18,7 @@ public final class RejectedEntryException extends RuntimeException {
         UNSUPPORTED_VERSION,
         /** the subject (key) is too long, blank, not valid UTF-8 or has control characters */
         BAD_SUBJECT,
-        /** the subject hashes to another partition than the one the entry is on */
+        /** the subject hashes to another partition than the one the entry is on (a windowed subject {@code [key@start/end]}: and so does its key) */
         WRONG_PARTITION,
         /** {@code data} is JSON {@code null} */
         NULL_DATA,

@@ -3,6 +3,8 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamEntry;
+import io.quantumtrader.streams.dsl.Windowed;
+import io.quantumtrader.streams.dsl.internals.MergeStage;
 import io.quantumtrader.streams.dsl.internals.RecordStage;
 import io.quantumtrader.streams.dsl.internals.Stage;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
@@ -21,7 +23,9 @@ import java.util.Map;
  * (undecodable → dead letter), then apply every processor node's {@link Stage} to the records reaching it, in
  * topological order, and hand what reaches a sink to {@link TaskOutput#emit}. Node by node over the whole batch,
  * unless two processors share a state store: then record by record ({@link #depthFirst()}), so the result never
- * depends on where batch boundaries fall. The nodes, their stages and their parents are compiled into a plan once per
+ * depends on where batch boundaries fall. Where records meet again (a merge, a node with two parents, two sinks
+ * writing one stream) they are put in Kafka Streams' order, which running node by node loses: input order, and records
+ * of one input record depth first ({@link ForwardOrder}). The nodes, their stages and their parents are compiled into a plan once per
  * task; a batch goes through it with plain loops on the calling thread, and Reactor is used only where a stage needs it
  * (a retry with backoff, a {@code transform}, a punctuation), not per record and node. Shared by the Redis runtime's
  * {@link StreamTask} and the in-memory {@code TopologyTestDriver}, so both run the same operator code.
@@ -41,6 +45,25 @@ public final class SubtopologyExecutor {
     private final int slots;
     private final boolean depthFirst;
     private final IngestGuard guard;
+    /**
+     * Whether records of one input record can meet again (a node with two parents, two sinks writing one stream), so
+     * each record's place in Kafka Streams' depth-first order is kept ({@link ForwardOrder}); false: no tracking.
+     */
+    private final boolean ordered;
+    /** Per slot, how many child edges (plan nodes reading it, once per time they list it as a parent) it has. */
+    private final int[] childEdges;
+    /** Per plan node and parent, which child edge of that parent it is (Kafka: children in the order added). */
+    private final int[][] edgeOf;
+    /** Per plan node: is it a merge (its input passes through as it is). */
+    private final boolean[] merges;
+    /** Per plan node: the group of sinks writing one stream it belongs to, -1 for none. */
+    private final int[] sinkGroupOf;
+    /** Per plan node: is it the last sink of its group in the plan (the group's records are written then). */
+    private final boolean[] lastOfSinkGroup;
+    /** Positions of each slot's records in the current pass, and of each plan node's input ({@link #ordered} only). */
+    private final ForwardOrder[] orderOfSlot;
+    private final ForwardOrder[] orderOfInput;
+    private final SinkGroup[] sinkGroups;
 
     /** Creates the stage instances of one task, with default {@link IngestLimits} and one partition per stream. */
     public SubtopologyExecutor(Subtopology subtopology, int partition) {
@@ -78,6 +101,67 @@ public final class SubtopologyExecutor {
             parentSlots[i] = plan[i].parents().stream().filter(slotOf::containsKey).mapToInt(slotOf::get).toArray();
         }
         this.depthFirst = sharesAStore(subtopology) || sinksShareAStream(subtopology);
+        this.childEdges = new int[slots];
+        this.edgeOf = new int[plan.length][];
+        this.merges = new boolean[plan.length];
+        boolean meets = sinksShareAStream(subtopology);
+        for (int i = 0; i < plan.length; i++) {
+            edgeOf[i] = new int[parentSlots[i].length];
+            for (int p = 0; p < parentSlots[i].length; p++) {
+                edgeOf[i][p] = childEdges[parentSlots[i][p]]++;
+            }
+            merges[i] = stages[i] instanceof MergeStage;
+            meets |= parentSlots[i].length > 1;
+        }
+        this.ordered = meets;
+        this.sinkGroupOf = new int[plan.length];
+        this.lastOfSinkGroup = new boolean[plan.length];
+        Map<String, Integer> groupOfStream = new HashMap<>();
+        Map<String, Long> sinksOfStream = new HashMap<>();
+        for (TopologyNode n : plan) {
+            if (n.kind() == TopologyNode.Kind.SINK) {
+                sinksOfStream.merge(n.streams().get(0), 1L, Long::sum);
+            }
+        }
+        for (int i = 0; i < plan.length; i++) {
+            sinkGroupOf[i] = -1;
+            if (plan[i].kind() == TopologyNode.Kind.SINK && sinksOfStream.get(plan[i].streams().get(0)) > 1) {
+                String stream = plan[i].streams().get(0);
+                sinkGroupOf[i] = groupOfStream.computeIfAbsent(stream, k -> groupOfStream.size());
+                lastOfSinkGroup[i] = true;
+                for (int j = i + 1; j < plan.length; j++) {
+                    if (plan[j].kind() == TopologyNode.Kind.SINK && plan[j].streams().get(0).equals(stream)) {
+                        lastOfSinkGroup[i] = false;
+                        break;
+                    }
+                }
+            }
+        }
+        this.orderOfSlot = new ForwardOrder[ordered ? slots : 0];
+        this.orderOfInput = new ForwardOrder[ordered ? plan.length : 0];
+        for (int i = 0; i < orderOfSlot.length; i++) {
+            orderOfSlot[i] = new ForwardOrder();
+        }
+        for (int i = 0; i < orderOfInput.length; i++) {
+            orderOfInput[i] = new ForwardOrder();
+        }
+        this.sinkGroups = new SinkGroup[groupOfStream.size()];
+        for (int g = 0; g < sinkGroups.length; g++) {
+            sinkGroups[g] = new SinkGroup();
+        }
+    }
+
+    /** The records of one pass for the sinks writing one stream, written together in processing order. */
+    private static final class SinkGroup {
+        final List<Record<Object, Object>> records = new ArrayList<>();
+        final List<TopologyNode> sinks = new ArrayList<>();
+        final ForwardOrder order = new ForwardOrder();
+
+        void clear() {
+            records.clear();
+            sinks.clear();
+            order.clear();
+        }
     }
 
     /**
@@ -265,7 +349,20 @@ public final class SubtopologyExecutor {
         @SuppressWarnings("unchecked")
         Pass(Map<TopologyNode, List<Record<Object, Object>>> sources, long punctuateAt, TaskOutput output, NodeStats stats) {
             this.outputs = new List[slots];
-            sources.forEach((source, records) -> outputs[slotOf.get(source)] = records);
+            for (SinkGroup group : sinkGroups) {
+                group.clear();   // nothing left from a pass that failed
+            }
+            sources.forEach((source, records) -> {
+                int slot = slotOf.get(source);
+                outputs[slot] = records;
+                if (ordered) {
+                    ForwardOrder order = orderOfSlot[slot];
+                    order.clear();
+                    for (Record<Object, Object> r : records) {
+                        order.addUnknown(r);   // an input record: its position in the batch, the whole range
+                    }
+                }
+            });
             this.punctuateAt = punctuateAt;
             this.output = output;
             this.stats = stats;
@@ -283,15 +380,29 @@ public final class SubtopologyExecutor {
                 if (input == null) {
                     input = inputOf(node, outputs);
                     if (n.kind() == TopologyNode.Kind.SINK) {
-                        sink(n, input, output);
+                        if (sinkGroupOf[node] >= 0) {
+                            sinkInGroup(node, input, output);
+                        } else {
+                            sink(n, input, output);
+                        }
                         finishNode(input);
                         continue;
+                    }
+                    if (ordered) {
+                        orderOfSlot[planSlots[node]].clear();
                     }
                     if (input.isEmpty() && punctuateAt == Long.MIN_VALUE) {
                         finishNode(List.of());
                         continue;
                     }
                     started = System.nanoTime();
+                    if (merges[node]) {   // passes its input through, already in order (inputOf)
+                        if (ordered) {
+                            orderOfSlot[planSlots[node]].copyOf(orderOfInput[node]);
+                        }
+                        finishNode(input);
+                        continue;
+                    }
                     out = new ArrayList<>();
                     next = 0;
                     punctuated = punctuateAt == Long.MIN_VALUE;
@@ -300,7 +411,7 @@ public final class SubtopologyExecutor {
                 Stage stage = stages[node];
                 if (!punctuated) {
                     punctuated = true;
-                    return later(stage.punctuate(punctuateAt, output).collectList(), out::addAll);
+                    return later(stage.punctuate(punctuateAt, output).collectList(), this::addUnknown);
                 }
                 if (recordStage == null) {
                     if (next >= input.size()) {
@@ -308,15 +419,22 @@ public final class SubtopologyExecutor {
                         continue;
                     }
                     next = input.size(); // the whole input goes to the batch form at once
-                    return later(stage.apply(Flux.fromIterable(input), output).collectList(), out::addAll);
+                    return later(stage.apply(Flux.fromIterable(input), output).collectList(), this::addUnknown);
                 }
                 while (next < input.size()) {
-                    Record<Object, Object> r = input.get(next++);
+                    int at = next++;
+                    Record<Object, Object> r = input.get(at);
+                    int before = out.size();
                     try {
                         recordStage.applyOnce(r, output, out);
                     } catch (RuntimeException e) {
-                        return later(recordStage.retry(r, output, e).collectList(), out::addAll);
+                        return later(recordStage.retry(r, output, e).collectList(), retried -> {
+                            int from = out.size();
+                            out.addAll(retried);
+                            madeOf(at, from);
+                        });
                     }
+                    madeOf(at, before);
                 }
                 finishNode(out);
             }
@@ -336,6 +454,31 @@ public final class SubtopologyExecutor {
                     .then(Mono.fromRunnable(() -> done = resume()))
                     .repeat(() -> !done)
                     .then();
+        }
+
+        /**
+         * Records the positions of {@code out}'s records from {@code from} on: the outputs of input record
+         * {@code at}, in order ({@link ForwardOrder#addPart}).
+         */
+        private void madeOf(int at, int from) {
+            if (ordered) {
+                int made = out.size() - from;
+                ForwardOrder order = orderOfSlot[planSlots[node]];
+                for (int j = 0; j < made; j++) {
+                    order.addPart(orderOfInput[node], at, j, made);
+                }
+            }
+        }
+
+        /** Appends records whose input record is not known (a punctuation's, a batch-form stage's) to {@code out}. */
+        private void addUnknown(List<Record<Object, Object>> records) {
+            out.addAll(records);
+            if (ordered) {
+                ForwardOrder order = orderOfSlot[planSlots[node]];
+                for (Record<Object, Object> r : records) {
+                    order.addUnknown(r);
+                }
+            }
         }
 
         private void finishNode(List<Record<Object, Object>> produced) {
@@ -367,16 +510,30 @@ public final class SubtopologyExecutor {
         }
     }
 
+    /**
+     * @return the records reaching plan node {@code node} from its parents; with {@link #ordered}, their positions
+     *         are in {@link #orderOfInput}, and a node with several parents gets them in Kafka Streams' order
+     */
     private List<Record<Object, Object>> inputOf(int node, List<Record<Object, Object>>[] outputs) {
         int[] parents = parentSlots[node];
+        ForwardOrder order = ordered ? orderOfInput[node] : null;
+        if (order != null) {
+            order.clear();
+        }
         if (parents.length == 1) {
             List<Record<Object, Object>> only = outputs[parents[0]];
-            return only == null ? List.of() : only;
+            if (only == null) {
+                return List.of();
+            }
+            if (order != null) {
+                positionsFrom(order, node, 0, only.size());
+            }
+            return only;
         }
         List<Record<Object, Object>> merged = null;
         int nonEmpty = 0;
-        for (int p : parents) {
-            List<Record<Object, Object>> o = outputs[p];
+        for (int p = 0; p < parents.length; p++) {
+            List<Record<Object, Object>> o = outputs[parents[p]];
             if (o != null && !o.isEmpty()) {
                 nonEmpty++;
                 if (merged == null) {
@@ -387,28 +544,70 @@ public final class SubtopologyExecutor {
                     }
                     merged.addAll(o);
                 }
+                positionsFrom(order, node, p, o.size());
             }
         }
         if (merged == null) {
             return List.of();
         }
-        if (nonEmpty > 1) {
-            // a merge restores input order (stable: records of one input keep their relative order)
-            merged.sort(Comparator.comparingInt(r -> r.origin() == null ? Integer.MAX_VALUE : r.origin().sequence()));
+        // records of different input records in input order, records of one input record depth first (Kafka's order)
+        return nonEmpty > 1 ? order.sort(merged) : merged;
+    }
+
+    /** Appends the positions of parent {@code p}'s {@code count} records as seen by plan node {@code node}. */
+    private void positionsFrom(ForwardOrder order, int node, int p, int count) {
+        int parentSlot = parentSlots[node][p];
+        ForwardOrder parent = orderOfSlot[parentSlot];
+        int edge = edgeOf[node][p];
+        int edges = childEdges[parentSlot];
+        for (int i = 0; i < count; i++) {
+            order.addPart(parent, i, edge, edges);   // the record as the parent's child number `edge`
         }
-        return merged;
+    }
+
+    /**
+     * A sink that shares its stream with other sinks: its records wait for the group's last sink in the plan, which
+     * writes the group's records in processing order (Kafka: depth first, so the order does not follow the plan's).
+     */
+    private void sinkInGroup(int node, List<Record<Object, Object>> records, TaskOutput output) {
+        SinkGroup group = sinkGroups[sinkGroupOf[node]];
+        ForwardOrder positions = orderOfInput[node];
+        for (int i = 0; i < records.size(); i++) {
+            group.records.add(records.get(i));
+            group.sinks.add(plan[node]);
+            group.order.addPart(positions, i, 0, 1);
+        }
+        if (!lastOfSinkGroup[node]) {
+            return;
+        }
+        int n = group.records.size();
+        int[] idx = group.order.inOrder() ? null : group.order.sortedIndexes();
+        for (int k = 0; k < n; k++) {
+            int i = idx == null ? k : idx[k];
+            sinkOne(group.sinks.get(i), group.records.get(i), output);
+        }
+        group.clear();
     }
 
     private static void sink(TopologyNode sink, List<Record<Object, Object>> records, TaskOutput output) {
-        String stream = sink.streams().get(0);
         for (Record<Object, Object> r : records) {
-            try {
-                String subject = sink.keySerializer().apply(r.key());
-                output.emit(sink.name(), stream, subject,
-                        sink.partitionKey() == null ? subject : sink.partitionKey().apply(r.key(), r.value()), r);
-            } catch (RuntimeException e) {
-                output.deadLetter(r, sink.name(), e, 1);
-            }
+            sinkOne(sink, r, output);
+        }
+    }
+
+    /**
+     * Writes one record: partitioned by its subject, a windowed key by its key's subject (Kafka Streams'
+     * {@code WindowedStreamPartitioner}: every window of a key in the key's partition, in order), or by the sink's
+     * partition key ({@code repartition} by value).
+     */
+    private static void sinkOne(TopologyNode sink, Record<Object, Object> r, TaskOutput output) {
+        try {
+            String subject = sink.keySerializer().apply(r.key());
+            String partitionKey = sink.partitionKey() != null ? sink.partitionKey().apply(r.key(), r.value())
+                    : r.key() instanceof Windowed<?> windowed ? sink.keySerializer().apply(windowed.key()) : subject;
+            output.emit(sink.name(), sink.streams().get(0), subject, partitionKey, r);
+        } catch (RuntimeException e) {
+            output.deadLetter(r, sink.name(), e, 1);
         }
     }
 

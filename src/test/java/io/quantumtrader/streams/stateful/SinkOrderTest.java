@@ -35,4 +35,26 @@ class SinkOrderTest {
             assertThat(h.values("positions", Order.class)).extracting(Order::qty).containsExactly(-2L, 3L, -1L, 5L);
         }
     }
+
+    /**
+     * Records of one input record reach a stream two sinks write in Kafka Streams' depth-first order (the first child
+     * added first), not in the order the sinks were added (found in review, 2026-12-06: {@code second.to("both");
+     * first.to("both")} wrote second before first).
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void twoSinksOfOneStreamWriteOneInputsRecordsDepthFirst(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("sink-order");
+        var orders = b.stream("orders", String.class);
+        var first = orders.mapValues(v -> v + ":first", Named.as("first"));
+        var second = orders.mapValues(v -> v + ":second", Named.as("second"));
+        second.to("both", Named.as("second-sink"));
+        first.to("both", Named.as("first-sink"));
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("orders", "o1", "o1", 1);
+            h.pipe("orders", "o2", "o2", 2);
+            h.flush();
+            assertThat(h.values("both", String.class)).containsExactly("o1:first", "o1:second", "o2:first", "o2:second");
+        }
+    }
 }

@@ -369,6 +369,7 @@ class WindowTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(t2::toStream)
                 .isInstanceOf(io.quantumtrader.streams.dsl.TopologyException.class);
     }
+
     /**
      * Final results delete each window as it is emitted (end + grace): a longer {@code Materialized.withRetention} was
      * ignored without a word (review 2026-12-06: the window [0, 60 s) of a 1 h retention was gone at 61 s). Refused at
@@ -405,6 +406,49 @@ class WindowTest {
             in.pipeInput("BTC", new Tick("BTC", 1, 1), 0);
             in.pipeInput("BTC", new Tick("BTC", 1, 1), 61_000);   // closes [0, 60 s), 59 min inside the retention
             assertThat(d.<String, Long>getKeyValueStore("counts-1m").get("BTC@0")).as("kept for the 1 h retention").isEqualTo(1L);
+        }
+    }
+
+    /**
+     * A windowed table written with {@code to()} goes to its key's partition, every window of a key in one partition
+     * in order (Kafka Streams' {@code WindowedStreamPartitioner}), and a consumer of that stream accepts the entries,
+     * whose subjects ({@code [BTC@0/60000]}) hash elsewhere. Found in review (2026-12-06): the windows of BTC were
+     * spread over the partitions their subjects hash to.
+     */
+    @org.junit.jupiter.api.Test
+    void aWindowedTableWrittenToAStreamGoesToItsKeysPartitionAndIsReadBack() {
+        TopologyBuilder b = new TopologyBuilder("windowed-sink");
+        b.stream("ticks", Tick.class).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("counts-1m"))
+                .toStream()
+                .to("counts-windowed");
+        b.stream("counts-windowed", Long.class).to("counts-read");
+        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.load(
+                new java.io.ByteArrayInputStream("""
+                        defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                        streams:
+                          counts-windowed: { partitions: 4 }
+                        """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (Harness.Redis h = new Harness.Redis(b.build(), catalog)) {
+            for (int i = 0; i < 8; i++) {
+                h.pipe("ticks", "BTC", new Tick("BTC", 100, 1), i * MIN);
+            }
+            h.flush();
+            int btc = io.quantumtrader.streams.redis.Partitioner.partition("BTC", 4);
+            for (int p = 0; p < 4; p++) {
+                List<String> subjects = io.quantumtrader.streams.RedisTestSupport.entries(h.ns, "counts-windowed", p).stream()
+                        .map(f -> io.quantumtrader.streams.record.Envelope.fromFields(f).subject()).toList();
+                if (p == btc) {
+                    assertThat(subjects).as("BTC's windows, in BTC's partition, in order").containsExactly(
+                            java.util.stream.LongStream.range(0, 8).mapToObj(i -> "[BTC@" + i * MIN + "/" + (i + 1) * MIN + "]")
+                                    .toArray(String[]::new));
+                } else {
+                    assertThat(subjects).as("partition %d", p).isEmpty();
+                }
+            }
+            assertThat(h.read("counts-read", Long.class)).as("the consumer accepted every window").hasSize(8);
+            assertThat(h.runtime.counters().deadLettered()).isZero();
         }
     }
 }

@@ -1,0 +1,66 @@
+package io.quantumtrader.streams.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link ForwardOrder}: positions in Kafka Streams' depth-first order, as ranges split at every node. */
+class ForwardOrderTest {
+
+    @Test
+    void ordersByInputPositionThenDepthFirstPath() {
+        ForwardOrder inputs = new ForwardOrder();
+        inputs.addInput(0);
+        inputs.addInput(1);
+        // a node with two outputs per input; its child number 1 of 2 and child number 0 of 2 meet again
+        ForwardOrder outputs = new ForwardOrder();
+        for (int i = 0; i < 2; i++) {
+            outputs.addPart(inputs, i, 0, 2);
+            outputs.addPart(inputs, i, 1, 2);
+        }
+        ForwardOrder met = new ForwardOrder();
+        List<String> records = new ArrayList<>();
+        for (int child : new int[] {1, 0}) {   // listed second child first, as a merge's parents may be
+            for (int o = 0; o < 4; o++) {
+                met.addPart(outputs, o, child, 2);
+                records.add("in" + (o / 2) + ".out" + (o % 2) + ".child" + child);
+            }
+        }
+        assertThat(met.sort(records)).containsExactly("in0.out0.child0", "in0.out0.child1", "in0.out1.child0",
+                "in0.out1.child1", "in1.out0.child0", "in1.out0.child1", "in1.out1.child0", "in1.out1.child1");
+        assertThat(met.inOrder()).isTrue();
+    }
+
+    @Test
+    void aHundredThousandOutputsOfOneRecordKeepTheirOrder() {
+        ForwardOrder input = new ForwardOrder();
+        input.addInput(0);
+        ForwardOrder outputs = new ForwardOrder();
+        int n = 100_000;
+        for (int j = n - 1; j >= 0; j--) {
+            outputs.addPart(input, 0, j, n);
+        }
+        List<Integer> sorted = outputs.sort(IntStream.range(0, n).map(i -> n - 1 - i).boxed().toList());
+        assertThat(sorted).isEqualTo(IntStream.range(0, n).boxed().toList());
+    }
+
+    /** Past 63 binary splits the ranges are used up: records tie and keep the order they were listed in. */
+    @Test
+    void pathsDeeperThanTheRangeTieInListedOrder() {
+        ForwardOrder order = new ForwardOrder();
+        order.addInput(0);
+        for (int depth = 0; depth < 70; depth++) {
+            ForwardOrder next = new ForwardOrder();
+            next.addPart(order, 0, 0, 2);
+            order = next;
+        }
+        ForwardOrder deep = new ForwardOrder();
+        deep.addPart(order, 0, 1, 2);
+        deep.addPart(order, 0, 0, 2);
+        assertThat(deep.sort(List.of("second", "first"))).containsExactly("second", "first");
+    }
+}
