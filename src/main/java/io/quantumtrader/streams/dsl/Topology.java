@@ -94,7 +94,8 @@ public final class Topology {
                         throw new TopologyException("sub-topology " + s.id() + " runs " + partitions + " tasks, and '"
                                 + changed.name() + "' gives records new keys before '" + n.name() + "', which needs "
                                 + "every record of a key in its key's partition: group with groupBy(selector, Type.class) "
-                                + "or move the records with repartition(...) first (or keep the key: mapValues)");
+                                + "or move the records to their new key's partition with repartition(Type.class, Named.as(...)) first (or keep "
+                                + "the key: mapValues)");
                     }
                     if (n.joinedTable() != null) {
                         checkJoinPartitioning(s, partitions, n);

@@ -194,4 +194,32 @@ class TopologyMisuseTest {
             assertThatCode(() -> driver.createInputStream("orders")).doesNotThrowAnyException();
         }
     }
+
+    /**
+     * What the key-change check advises — re-key, then {@code repartition(Type.class, Named)} by the new key — is
+     * accepted by the join check, which refuses a repartition by a function (by value) against a table fed by key.
+     * Found in review (2026-12-06): every repartition counted as by value, so the advised fix was refused.
+     */
+    @Test
+    void aRepartitionByKeyBeforeAJoinWithATableByKeyIsAccepted() {
+        TopologyBuilder b = new TopologyBuilder("join-after-rekey");
+        KeyedTable<String, Limit> limits = b.table("limits", Limit.class, Materialized.as("limits", Limit.class));
+        b.stream("orders", Order.class)
+                .flatMap((id, o) -> List.of(KeyValue.pair(o.account(), o)), Named.as("by-account"))
+                .repartition(Order.class, Named.as("to-account"))
+                .join(limits, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        Topology topology = b.build();
+        assertThat(topology.valuePartitionedStreams()).isEmpty();
+        assertThatCode(() -> topology.validate(stream -> 4)).doesNotThrowAnyException();
+
+        TopologyBuilder noRepartition = new TopologyBuilder("join-after-rekey-without");
+        KeyedTable<String, Limit> limits2 = noRepartition.table("limits", Limit.class, Materialized.as("limits", Limit.class));
+        noRepartition.stream("orders", Order.class)
+                .flatMap((id, o) -> List.of(KeyValue.pair(o.account(), o)), Named.as("by-account"))
+                .join(limits2, (o, l) -> o.qty() <= l.maxQty(), Named.as("limit-check"))
+                .to("checked");
+        assertThatThrownBy(() -> noRepartition.build().validate(stream -> 4)).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("repartition(Type.class, Named.as(...))");
+    }
 }
