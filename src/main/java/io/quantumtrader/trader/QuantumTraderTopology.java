@@ -232,6 +232,12 @@ public final class QuantumTraderTopology {
         EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk, paperVenue),
                 Named.as("risk-kernel"), "account", "positions", "orders");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
+        // the evaluation's audit entry is made before the sizing's (a node's children run in the order they were
+        // added, depth first, and the audit merge keeps that order since 2026-12-06: added later, the SIZING entry of an
+        // approval came before its EVALUATION; found in review)
+        EventStream<String, AuditEntry> auditEvaluations = evaluations.mapValues(e -> new AuditEntry("EVALUATION",
+                e.evaluationId(), e.symbol(), e.decision() + (e.vetoReason() != null ? ": " + e.vetoReason() : ""),
+                e.evaluatedAt()), Named.as("audit-evaluations"));
         PositionSizer sizer = new PositionSizer();
         // README: the DSL example resumes here
         EventStream<String, TradeRequest> requests = evaluations
@@ -301,8 +307,7 @@ public final class QuantumTraderTopology {
         // README: the DSL example ends here
 
         // audit: every decision, never trimmed
-        evaluations.mapValues(e -> new AuditEntry("EVALUATION", e.evaluationId(), e.symbol(),
-                        e.decision() + (e.vetoReason() != null ? ": " + e.vetoReason() : ""), e.evaluatedAt()), Named.as("audit-evaluations"))
+        auditEvaluations
                 .merge(requests.mapValues(r -> new AuditEntry("SIZING", r.requestId(), r.symbol(),
                         String.format("%s %.6f at %.2f, stop %.2f, risk %.2f USD", r.direction(), r.size(), r.entryPrice(),
                                 r.stopLoss(), r.riskUsd()), r.requestedAt()), Named.as("audit-sizing")), Named.as("audit-1"))
