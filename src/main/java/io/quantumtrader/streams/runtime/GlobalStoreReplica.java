@@ -50,6 +50,13 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final Map<String, Object> values = new HashMap<>();
     private final SkipListener skipped;
     private final IngestGuard guard;
+    /** Entries larger than this come back from Redis as {@link #OVERSIZED_FIELD} and their size only. */
+    private final int maxEntryBytes;
+    /**
+     * The one field of an entry Redis found larger than the limit ({@code global-table-range.lua}), its value the
+     * entry's size in bytes.
+     */
+    static final String OVERSIZED_FIELD = "qt.oversized";
     private final SkippedEntryWarnings warnings;
 
     /**
@@ -91,6 +98,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                        SkipListener skipped, IngestLimits limits) {
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
+        this.maxEntryBytes = limits.maxEntryBytes();
         this.spec = spec;
         this.redis = redis;
         this.skipped = skipped;
@@ -112,7 +120,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     private Mono<Void> refresh(String key) {
         String last = lastIds.get(key);
-        return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE)),
+        return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE),
+                                Integer.toString(maxEntryBytes)),
                         RedisElementWriter.from(RedisSerializer.string()), RAW)
                 .concatMapIterable(page -> (List<?>) page)
                 .doOnNext(e -> {
@@ -172,6 +181,11 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             try {
                 if (defect != null) {
                     throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, defect, null);
+                }
+                if (fields.size() == 1 && fields.containsKey(OVERSIZED_FIELD)) {
+                    throw new RejectedEntryException(RejectedEntryException.Reason.OVERSIZED, "entry of "
+                            + fields.get(OVERSIZED_FIELD) + " bytes is larger than the limit of " + maxEntryBytes
+                            + " bytes (Redis sent its size only)", null);
                 }
                 env = guard.checkEnvelope(spec.stream(), fields);
             } catch (RejectedEntryException e) {
