@@ -20,11 +20,6 @@ final class LegacyKeyLayoutCheck {
     private LegacyKeyLayoutCheck() {
     }
 
-    /** @return {@link #find(Topology, StreamsConfig, ReactiveStringRedisTemplate, BiFunction)}, each XLEN as it is */
-    static Mono<List<String>> find(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis) {
-        return find(topology, config, redis, (xlen, key) -> xlen);
-    }
-
     /**
      * @param eachKey wraps the XLEN of each key (the start retries each on its own, with its own attempt timeout: found
      *                in review, 2026-12-06, one timeout over all the XLENs, sent one after the other, was never enough

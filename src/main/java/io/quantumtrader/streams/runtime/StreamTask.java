@@ -291,24 +291,16 @@ public final class StreamTask {
     }
 
     /**
-     * The task failed (it restarts, or stopped for good): says why, for health, until it processes something again.
+     * The task failed (it restarts, or stopped for good): says why ({@link CauseMessages}, one line), for health, until
+     * it processes something again; and when {@code error} was the JVM running out of memory, the next run reads
+     * cautiously ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may
+     * have brought entries far larger than any entry may be.
      *
-     * @param cause one line naming the cause ({@link CauseMessages})
+     * @param error the failure
      */
-    void failed(String cause) {
-        failed(cause, null);
-    }
-
-    /**
-     * {@link #failed(String)}, and when {@code error} was the JVM running out of memory, the next run reads cautiously
-     * ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may have
-     * brought entries far larger than any entry may be.
-     *
-     * @param error the failure, or null
-     */
-    void failed(String cause, Throwable error) {
+    void failed(Throwable error) {
         processedAtFailure = processed();
-        lastFailure = cause;
+        lastFailure = CauseMessages.of(error);
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 readCautiously = true;

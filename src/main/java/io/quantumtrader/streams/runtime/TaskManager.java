@@ -258,7 +258,7 @@ final class TaskManager {
                     task.state(TaskState.RESTORING, null);
                     Duration delay = backoff.next();
                     counters.restarts.increment();
-                    task.failed(CauseMessages.of(e), e);
+                    task.failed(e);
                     log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(),
                             CauseMessages.of(e));
                     log.debug("task {} failure", task.id(), e);
@@ -316,7 +316,7 @@ final class TaskManager {
         StreamTask task = o.task;
         boolean forGood = !(error instanceof TaskFencedException) && o.wanted && running.getAsBoolean();
         if (forGood) {
-            task.failed(CauseMessages.of(error));
+            task.failed(error);
             stoppedForGood.add(task.taskId());   // before the ownership goes: a rebalance in between would start it again
         }
         o.end();
