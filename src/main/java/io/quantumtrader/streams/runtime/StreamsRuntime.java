@@ -314,7 +314,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 () -> taskManager.claimOrphanedPending(assignment.orphanedPendingIdle())), orphanCheck);
         RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
         schedule(new PeriodicJob("retention trimming", config.trimInterval(), Duration.ofMinutes(5),
-                () -> trimmer.trimOnce().then(removeStaleConsumers(admin, keys))), config.trimInterval());
+                () -> trimmer.trimOnce().materialize()   // stale consumers are removed even when a trim failed
+                        .flatMap(trimmed -> removeStaleConsumers(admin, keys).then(trimmed.isOnError()
+                                ? Mono.error(trimmed.getThrowable()) : Mono.empty()))), config.trimInterval());
         schedule(lagGauges.job(), Duration.ZERO);
         registerMeters();
         log.info("runtime '{}' started as instance '{}' ({} task(s) in the topology, lease TTL {} ms)",
