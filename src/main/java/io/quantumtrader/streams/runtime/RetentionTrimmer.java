@@ -3,13 +3,14 @@ package io.quantumtrader.streams.runtime;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
 import io.quantumtrader.streams.dsl.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,37 +45,30 @@ final class RetentionTrimmer {
 
     /**
      * One pass over every stream partition, by Redis' clock ({@link StreamAdmin#trimByRetention}). A partition whose
-     * trim fails (Redis slow or down for it, a key of another type) does not stop the pass: the others are trimmed,
-     * then the pass fails naming how many failed and the first, so the job counts and logs it (until 2026-12-06 the
-     * first failing partition ended the pass, and every stream after it was never trimmed again while it failed:
-     * found in review).
+     * trim fails (Redis slow or down for it, a key of another type) does not stop the pass ({@link ResilientPass}):
+     * the others are trimmed, then the pass fails naming how many failed and the first, so the job counts and logs it
+     * (until 2026-12-06 the first failing partition ended the pass: found in review).
      *
      * @return entries removed; an {@link IllegalStateException} after the pass when a partition could not be trimmed
      */
     Mono<Long> trimOnce() {
-        return Mono.defer(() -> {
-            List<String> failed = new ArrayList<>();
-            return Flux.fromIterable(streams)
-                    .map(catalog::spec)
-                    .filter(spec -> spec.retention() != null)
-                    .concatMap(spec -> Flux.range(0, spec.partitions())
-                            .concatMap(p -> {
-                                String key = keys.stream(spec.name(), p);
-                                return admin.trimByRetention(key, spec.retention())
-                                        .onErrorResume(e -> {
-                                            failed.add(key + ": " + CauseMessages.of(e));
-                                            return Mono.empty();
-                                        });
-                            }))
-                    .reduce(0L, Long::sum)
-                    .doOnNext(n -> {
-                        if (n > 0) {
-                            log.debug("retention trimmed {} entries", n);
-                        }
-                    })
-                    .flatMap(n -> failed.isEmpty() ? Mono.just(n) : Mono.error(new IllegalStateException(
-                            "could not trim " + failed.size() + " stream partition(s) by retention (the others were"
-                                    + " trimmed: " + n + " entries), first " + failed.get(0))));
-        });
+        record Partition(String key, Duration retention) {
+        }
+        List<Partition> partitions = new ArrayList<>();
+        for (String stream : streams) {
+            StreamSpec spec = catalog.spec(stream);
+            if (spec.retention() != null) {
+                for (int p = 0; p < spec.partitions(); p++) {
+                    partitions.add(new Partition(keys.stream(spec.name(), p), spec.retention()));
+                }
+            }
+        }
+        return ResilientPass.over("trim by retention", "stream partitions", partitions, Partition::key,
+                        p -> admin.trimByRetention(p.key(), p.retention()))
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.debug("retention trimmed {} entries", n);
+                    }
+                });
     }
 }

@@ -581,16 +581,19 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     private Mono<Long> removeStaleConsumers(StreamAdmin admin, StreamKeys keys) {
-        List<Mono<Long>> all = new ArrayList<>();
+        record GroupPartition(String key, String group) {
+        }
+        List<GroupPartition> all = new ArrayList<>();
         for (Subtopology s : topology.taskSubtopologies()) {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (String stream : s.sourceStreams()) {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
-                    all.add(admin.removeStaleConsumers(keys.stream(stream, p), group, config.instanceId(), config.staleConsumerIdle()));
+                    all.add(new GroupPartition(keys.stream(stream, p), group));
                 }
             }
         }
-        return Flux.concat(all).reduce(0L, Long::sum);
+        return ResilientPass.over("remove stale consumers of", "group partitions", all, g -> g.group() + " on " + g.key(),
+                g -> admin.removeStaleConsumers(g.key(), g.group(), config.instanceId(), config.staleConsumerIdle()));
     }
 
     /**

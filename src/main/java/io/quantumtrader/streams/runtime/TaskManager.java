@@ -208,25 +208,30 @@ final class TaskManager {
      * (XAUTOCLAIM) and processes them before anything newer.
      */
     Mono<Void> claimOrphanedPending(Duration minIdle) {
-        return Flux.fromIterable(new ArrayList<>(ownerships.values()))
-                .filter(o -> o.wanted && o.task.state() == TaskState.RUNNING)
-                .concatMap(o -> {
-                    String token = o.token;
-                    return Flux.fromIterable(o.task.sourceKeys())
-                        .concatMap(key -> admin.orphanedPending(key, o.task.group(), instanceId, minIdle))
-                        .reduce(0L, Long::sum)
-                        // only the run that was checked: a newer one (restarted, or taken again after a hand-over)
-                        // claimed at its start, and stopping it made a spurious hand-over (found in review, 2026-12-05)
-                        .filter(n -> n > 0 && token != null && token.equals(o.token) && ownerships.get(o.task.taskId()) == o
-                                && o.wanted && o.task.state() == TaskState.RUNNING)
-                        .doOnNext(n -> {
-                            log.warn("task {}: {} entries pending longer than {} ms with another consumer; restarting the task to claim them",
-                                    o.task.id(), n, minIdle.toMillis());
-                            o.restartRequested = true;
-                            o.task.stop();
-                        });
-                })
-                .then();
+        List<Ownership> checked = new ArrayList<>();
+        for (Ownership o : ownerships.values()) {
+            if (o.wanted && o.task.state() == TaskState.RUNNING) {
+                checked.add(o);
+            }
+        }
+        // a task whose check fails (its Redis Cluster node down) does not stop the others' (ResilientPass)
+        return ResilientPass.over("check for orphaned pending entries", "tasks", checked, o -> o.task.id(), o -> {
+            String token = o.token;
+            return Flux.fromIterable(o.task.sourceKeys())
+                    .concatMap(key -> admin.orphanedPending(key, o.task.group(), instanceId, minIdle))
+                    .reduce(0L, Long::sum)
+                    // only the run that was checked: a newer one (restarted, or taken again after a hand-over)
+                    // claimed at its start, and stopping it made a spurious hand-over (found in review, 2026-12-05)
+                    .filter(n -> n > 0 && token != null && token.equals(o.token) && ownerships.get(o.task.taskId()) == o
+                            && o.wanted && o.task.state() == TaskState.RUNNING)
+                    .doOnNext(n -> {
+                        log.warn("task {}: {} entries pending longer than {} ms with another consumer; restarting the task to claim them",
+                                o.task.id(), n, minIdle.toMillis());
+                        o.restartRequested = true;
+                        o.task.stop();
+                    })
+                    .defaultIfEmpty(0L);
+        }).then();
     }
 
     private void start(StreamTask task) {

@@ -49,8 +49,8 @@ class RetentionTrimmerTest {
 
         StepVerifier.create(trimmer.trimOnce())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("could not trim 1 stream partition(s)")
-                        .hasMessageContaining("5 entries")
+                        .hasMessageContaining("could not trim by retention 1 of 4 stream partitions")
+                        .hasMessageContaining("(the others: 5)")
                         .hasMessageContaining(deadLetters))
                 .verify(Duration.ofSeconds(10));
         assertThat(template().opsForStream().size(out).block()).as("the sink's entries older than its retention").isZero();
