@@ -596,15 +596,17 @@ public final class SubtopologyExecutor {
     }
 
     /**
-     * Writes one record: partitioned by its subject, a windowed key by its key's subject (Kafka Streams'
-     * {@code WindowedStreamPartitioner}: every window of a key in the key's partition, in order), or by the sink's
-     * partition key ({@code repartition} by value).
+     * Writes one record: partitioned by its subject; at a sink of a windowed table's records ({@link
+     * TopologyNode#windowedKeys()}) a windowed key by its key's subject (Kafka Streams' {@code WindowedStreamPartitioner}:
+     * every window of a key in the key's partition, in order; the sources of that stream accept it there,
+     * {@code Topology#windowedKeyStreams}); or by the sink's partition key ({@code repartition} by value).
      */
     private static void sinkOne(TopologyNode sink, Record<Object, Object> r, TaskOutput output) {
         try {
             String subject = sink.keySerializer().apply(r.key());
             String partitionKey = sink.partitionKey() != null ? sink.partitionKey().apply(r.key(), r.value())
-                    : r.key() instanceof Windowed<?> windowed ? sink.keySerializer().apply(windowed.key()) : subject;
+                    : sink.windowedKeys() && r.key() instanceof Windowed<?> windowed
+                    ? sink.keySerializer().apply(windowed.key()) : subject;
             output.emit(sink.name(), sink.streams().get(0), subject, partitionKey, r);
         } catch (RuntimeException e) {
             output.deadLetter(r, sink.name(), e, 1);
