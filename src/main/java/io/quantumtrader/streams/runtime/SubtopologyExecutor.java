@@ -503,9 +503,14 @@ public final class SubtopologyExecutor {
 
     /** Closes every stage (processors' {@code close()}). */
     public void close() {
-        for (Stage stage : stages) {
-            if (stage != null) {
-                stage.close();
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] != null) {
+                try {
+                    stages[i].close();
+                } catch (RuntimeException e) {   // e.g. a forward from Processor#close, refused: the other stages still close
+                    org.slf4j.LoggerFactory.getLogger(SubtopologyExecutor.class).warn(
+                            "processor '{}' failed to close: {}", plan[i].name(), CauseMessages.of(e));
+                }
             }
         }
     }

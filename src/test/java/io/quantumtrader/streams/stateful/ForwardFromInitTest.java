@@ -69,4 +69,53 @@ class ForwardFromInitTest {
             assertThat(RedisTestSupport.length(ns, "out", 0)).as("nothing written for the refused forward").isZero();
         }
     }
+
+    /**
+     * A forward from {@link Processor#close} is refused as well (nothing commits it); the other processors of the task
+     * still close. Before 2026-12-06 such a record was dropped silently.
+     */
+    @Test
+    void aForwardFromCloseIsRefusedAndTheOtherProcessorsStillClose() {
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean secondClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        TopologyBuilder b = new TopologyBuilder("close-forward");
+        b.stream("in", Long.class)
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    private ProcessorContext<String, Long> ctx;
+
+                    @Override
+                    public void init(ProcessorContext<String, Long> context) {
+                        ctx = context;
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        ctx.forward(record);
+                    }
+
+                    @Override
+                    public void close() {
+                        try {
+                            ctx.forward(new Record<>("bye", 0L, 0L, null, null));
+                        } catch (RuntimeException e) {
+                            refused.set(e);
+                            throw e;
+                        }
+                    }
+                }, Named.as("leaver"))
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    @Override
+                    public void process(Record<String, Long> record) {
+                    }
+
+                    @Override
+                    public void close() {
+                        secondClosed.set(true);
+                    }
+                }, Named.as("after"));
+        new TopologyTestDriver(b.build()).close();
+        assertThat(refused.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'leaver'").hasMessageContaining("outside process()");
+        assertThat(secondClosed).isTrue();
+    }
 }
