@@ -38,7 +38,9 @@ public interface ProcessorContext<KOut, VOut> {
      * PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick once the clock reached {@code interval}
      * after the schedule was made, then {@code interval} after that (missed intervals are skipped). The punctuator
      * gets the stream time or the clock's time, ms. Records forwarded and store writes made by the punctuator are
-     * committed like those of a record.
+     * committed like those of a record. A stream-time punctuation's records come after everything the record that
+     * moved stream time made in the sub-topology (where records meet: a merge, two sinks of one stream), as in Kafka
+     * Streams, which punctuates once the record's processing returned.
      *
      * @return a handle to cancel the schedule
      * @throws IllegalArgumentException when {@code interval} is not positive

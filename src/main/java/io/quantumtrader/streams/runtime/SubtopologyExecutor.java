@@ -458,14 +458,22 @@ public final class SubtopologyExecutor {
 
         /**
          * Records the positions of {@code out}'s records from {@code from} on: the outputs of input record
-         * {@code at}, in order ({@link ForwardOrder#addPart}).
+         * {@code at}, in order ({@link ForwardOrder#addPart}); the last {@link RecordStage#madeAfterRecord()} of them
+         * (a stream-time punctuation's) after everything the input record makes in the sub-topology, as Kafka Streams
+         * punctuates once the record's {@code process} returned ({@link ForwardOrder#addAfter}; before 2026-12-06
+         * they stood among the punctuating node's outputs of that record).
          */
         private void madeOf(int at, int from) {
             if (ordered) {
                 int made = out.size() - from;
+                int after = made == 0 ? 0 : Math.min(recordStage.madeAfterRecord(), made);
+                int own = made - after;
                 ForwardOrder order = orderOfSlot[planSlots[node]];
-                for (int j = 0; j < made; j++) {
-                    order.addPart(orderOfInput[node], at, j, made);
+                for (int j = 0; j < own; j++) {
+                    order.addPart(orderOfInput[node], at, j, own);
+                }
+                for (int j = 0; j < after; j++) {
+                    order.addAfter(orderOfInput[node], at, node, plan.length, j, after);
                 }
             }
         }

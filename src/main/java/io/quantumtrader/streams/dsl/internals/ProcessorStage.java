@@ -41,22 +41,28 @@ public final class ProcessorStage implements Stage {
 
     private enum Phase { INIT, PROCESSING, IDLE }
 
+    /** How many of the last record's outputs its stream-time punctuations forwarded (the last ones). */
+    private int punctuated;
+
     public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores) {
         this.node = node;
         this.processor = processor;
         this.stores = stores;
-        this.stage = new RecordStage(node, record -> {
+        this.stage = new RecordStage(node, (record, ignored) -> {
             forwarded.clear();
+            punctuated = 0;
             phase = Phase.PROCESSING;
             try {
                 processor.process(record);
+                int processed = forwarded.size();
                 context.advanceStreamTime(node, context.streamTimeOf(record));   // at most its arrival + lead
                 fire(PunctuationType.STREAM_TIME, context.streamTime(node));
+                punctuated = forwarded.size() - processed;
             } finally {
                 phase = Phase.IDLE;
             }
             return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
-        });
+        }, () -> punctuated);
     }
 
     @Override
