@@ -45,6 +45,7 @@ public final class BranchedEventStream<K, V> {
         this.builder = builder;
         this.splitter = builder.addProcessor(name, () -> new RecordStage(name, r -> List.of(r.withValue(route(r)))),
                 Set.of(), List.of(parent));
+        splitter.markWindowedKeys(parent.windowedKeys());
     }
 
     /** @return the record's value with the index of the first predicate it matches ({@link #DEFAULT_BRANCH}: none) */
@@ -94,6 +95,7 @@ public final class BranchedEventStream<K, V> {
             Routed routed = (Routed) r.value();
             return routed.branch() == index ? List.of(r.withValue(routed.value())) : List.of();
         }), Set.of(), List.of(splitter));
+        node.markWindowedKeys(splitter.windowedKeys());
         EventStream<K, V> stream = new EventStream<>(builder, node);
         if (branched.chain != null) {
             branched.chain.accept(stream);

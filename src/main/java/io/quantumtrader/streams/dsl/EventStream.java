@@ -199,6 +199,7 @@ public class EventStream<K, V> {
         }
         TopologyNode merged = builder.addProcessor(builder.nameFor(named, "MERGE"), MergeStage::new, Set.of(),
                 List.of(node, other.node));
+        merged.markWindowedKeys(node.windowedKeys() && other.node.windowedKeys());
         return new EventStream<>(builder, merged);
     }
 
@@ -444,6 +445,7 @@ public class EventStream<K, V> {
                                                    Function<Record<Object, Object>, List<Record<Object, Object>>> fn) {
         String name = builder.nameFor(named, kind);
         TopologyNode n = builder.addProcessor(name, () -> new RecordStage(name, fn), Set.of(), List.of(node));
+        n.markWindowedKeys(node.windowedKeys());   // map and flatMap clear it (markKeyChanging)
         return new EventStream<>(builder, n);
     }
 

@@ -66,6 +66,7 @@ public final class TimeWindowedStream<V> {
                 () -> new WindowAggregateStage(name, store, windows, retention, emit::get, initializer, aggregator),
                 Set.of(store), List.of(node));
         n.markKeyPartitioned();
+        n.markWindowedKeys(true);
         return new KeyedTable<>(builder, n, store, emit, longRetention);
     }
 

@@ -214,6 +214,26 @@ public final class Topology {
     }
 
     /**
+     * @return the streams a sink of this topology writes with {@code Windowed} keys as far as the DSL knows (a
+     *         windowed aggregation's table, then only nodes that keep keys: {@code TopologyNode#markWindowedKeys}).
+     *         Such a sink writes each window of a key to the key's partition (Kafka Streams'
+     *         {@code WindowedStreamPartitioner}), so a source of one of these streams accepts a subject
+     *         {@code [key@start/end]} in {@code key}'s partition as well as where its text hashes; every other stream
+     *         accepts a subject only where its text hashes. A windowed key that reaches a sink through
+     *         {@code process}, {@code transform} or {@code map} is partitioned by its text (as Kafka Streams' default
+     *         partitioner, the key serde being unknown there), so producer and consumer agree
+     */
+    public Set<String> windowedKeyStreams() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (TopologyNode n : nodes) {
+            if (n.kind() == TopologyNode.Kind.SINK && n.windowedKeys()) {
+                out.addAll(n.streams());
+            }
+        }
+        return out;
+    }
+
+    /**
      * The producer tasks this topology has for {@code stream}: every task of every other sub-topology with a sink
      * writing it, as they name themselves in watermark hashes ({@code <application-id>:<sub-topology>_<partition>}).
      * An aligned consumer waits for each of them (DESIGN §2 "Event time across inputs"): one that has published

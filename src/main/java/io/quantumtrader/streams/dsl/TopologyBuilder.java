@@ -161,7 +161,9 @@ public final class TopologyBuilder {
 
     void addSink(String name, String stream, Function<Object, String> keySerializer, TopologyNode parent) {
         requireStreamName(stream);
-        add(TopologyNode.sink(nodes.size(), name, stream, keySerializer), List.of(parent));
+        TopologyNode sink = TopologyNode.sink(nodes.size(), name, stream, keySerializer);
+        sink.markWindowedKeys(parent.windowedKeys());
+        add(sink, List.of(parent));
     }
 
     void addSink(String name, String stream, Function<Object, String> keySerializer,

@@ -9,7 +9,11 @@ import io.quantumtrader.streams.record.Record;
  */
 public interface Processor<KIn, VIn, KOut, VOut> {
 
-    /** Called once when the task starts, after its stores are loaded. */
+    /**
+     * Called once when the task starts, after its stores are loaded: get stores, schedule punctuations. It may not
+     * {@link ProcessorContext#forward forward} a record (refused with an {@link IllegalStateException}): forward from
+     * {@link #process} or from a punctuation scheduled here.
+     */
     default void init(ProcessorContext<KOut, VOut> context) {
     }
 

@@ -11,7 +11,18 @@ import io.quantumtrader.streams.state.KeyValueStore;
  */
 public interface ProcessorContext<KOut, VOut> {
 
-    /** Sends a record to every child of the processor node. Forwarded records are committed with the input batch. */
+    /**
+     * Sends a record to every child of the processor node. Forwarded records are committed with the input batch (or
+     * with the punctuation that forwarded them), so a record may be forwarded only from {@link Processor#process} or
+     * from a {@link Punctuator} scheduled with {@link #schedule}.
+     *
+     * @throws IllegalStateException when called from {@link Processor#init} or outside {@code process} and the
+     *         punctuations (e.g. from another thread): the message names the node. Such a record has nothing to be
+     *         committed with; until 2026-12-06 it was silently dropped. Kafka Streams' {@code ProcessorContextImpl}
+     *         likewise refuses a forward outside a node's call ({@code StreamsException} "Current node is unknown
+     *         ... called in an illegal scope"); a task whose {@code init} forwards fails like a task whose
+     *         {@code init} throws: it restarts with backoff, and health names the cause
+     */
     void forward(Record<? extends KOut, ? extends VOut> record);
 
     /**
@@ -27,7 +38,9 @@ public interface ProcessorContext<KOut, VOut> {
      * PunctuationType#WALL_CLOCK_TIME} fires on the runtime's punctuation tick once the clock reached {@code interval}
      * after the schedule was made, then {@code interval} after that (missed intervals are skipped). The punctuator
      * gets the stream time or the clock's time, ms. Records forwarded and store writes made by the punctuator are
-     * committed like those of a record.
+     * committed like those of a record. A stream-time punctuation's records come after everything the record that
+     * moved stream time made in the sub-topology (where records meet: a merge, two sinks of one stream), as in Kafka
+     * Streams, which punctuates once the record's processing returned.
      *
      * @return a handle to cancel the schedule
      * @throws IllegalArgumentException when {@code interval} is not positive

@@ -21,12 +21,19 @@ import java.util.List;
  * a path that used them all leaves records tied, in the order their parents were listed (the order before this
  * class existed, 2026-12-06).
  *
+ * <p>An input record's paths use {@code [0, AFTER)}; {@code [AFTER, WHOLE)} is for what Kafka Streams does once the
+ * record went through the whole sub-topology: the stream-time punctuations it triggered ({@link #addAfter}), whose
+ * records come after every record of the input record's paths and before the next input record's.
+ *
  * <p>Parallel primitive arrays, reused from batch to batch: no object per record.
  */
 final class ForwardOrder {
 
     /** The order of a record with no known parent (a punctuation's, a {@code transform}'s): its origin only. */
     static final long WHOLE = Long.MAX_VALUE;
+
+    /** Where an input record's paths end and what runs after the record begins ({@link #addAfter}). */
+    static final long AFTER = 1L << 62;
 
     private int size;
     private int[] sequence = new int[16];
@@ -55,9 +62,23 @@ final class ForwardOrder {
         }
     }
 
-    /** Appends the position of an input record: position {@code sequence} of its batch, the whole range. */
+    /** Appends the position of an input record: position {@code sequence} of its batch, the range of its paths. */
     void addInput(int sequence) {
-        add(sequence, 0, WHOLE);
+        add(sequence, 0, AFTER);
+    }
+
+    /**
+     * Appends output {@code part} of {@code parts} that plan node {@code node} of {@code nodes} made for the input
+     * record of position {@code i} of {@code from} after that record went through the whole sub-topology (a
+     * stream-time punctuation it triggered, as Kafka Streams punctuates once {@code process} of the record returned):
+     * after every record of the input record's paths, before the next input record's; several punctuating nodes in
+     * plan (topological) order.
+     */
+    void addAfter(ForwardOrder from, int i, int node, int nodes, int part, int parts) {
+        long nodeWidth = (WHOLE - AFTER) / nodes;
+        long width = nodeWidth / parts;
+        long lo = AFTER + node * nodeWidth + part * width;
+        add(from.sequence[i], lo, part == parts - 1 ? AFTER + (node + 1) * nodeWidth : lo + width);
     }
 
     /** Appends a record whose parent is unknown: its origin's sequence ({@link Integer#MAX_VALUE} without one). */

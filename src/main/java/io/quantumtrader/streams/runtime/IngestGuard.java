@@ -39,19 +39,34 @@ public final class IngestGuard {
      *                           wrong-partition check on them
      */
     public IngestGuard(IngestLimits limits, ToIntFunction<String> partitionsOf, java.util.Set<String> partitionedByValue) {
+        this(limits, partitionsOf, partitionedByValue, java.util.Set.of());
+    }
+
+    /**
+     * @param partitionedByValue as above
+     * @param windowedKeys       streams a windowed table's {@code to()} writes ({@code Topology#windowedKeyStreams}),
+     *                           each window of a key in the key's partition: only there a subject
+     *                           {@code [key@start/end]} is also accepted in {@code key}'s partition
+     */
+    public IngestGuard(IngestLimits limits, ToIntFunction<String> partitionsOf, java.util.Set<String> partitionedByValue,
+                       java.util.Set<String> windowedKeys) {
         this.limits = limits;
         this.partitionsOf = partitionsOf;
         this.partitionedByValue = partitionedByValue;
+        this.windowedKeys = windowedKeys;
     }
 
     private final java.util.Set<String> partitionedByValue;
+    private final java.util.Set<String> windowedKeys;
 
     /**
      * @return whether {@code subject} is a windowed key ({@code [key@start/end]}) whose key belongs to
-     *         {@code partition}: a sink writes a windowed record to its key's partition, as Kafka Streams'
-     *         {@code WindowedStreamPartitioner} (review of 2026-12-06: before, each window of a key went to the
-     *         partition of the window's text, so the key's windows were spread over partitions, out of order). Such
-     *         a subject is still accepted where its text hashes too (entries written before, a plain key that looks
+     *         {@code partition}: a windowed table's sink writes a windowed record to its key's partition, as Kafka
+     *         Streams' {@code WindowedStreamPartitioner} (review of 2026-12-06: before, each window of a key went to
+     *         the partition of the window's text, so the key's windows were spread over partitions, out of order).
+     *         Asked only for the streams such a sink writes ({@link #windowedKeys}): on any other stream
+     *         {@code [BTC@1/2]} was accepted on two partitions, its text's and BTC's (review of 2026-12-06). Such a
+     *         subject is still accepted where its text hashes too (entries written before, a plain key that looks
      *         windowed)
      */
     private static boolean inItsKeysPartition(String subject, int partitions, int partition) {
@@ -90,7 +105,8 @@ public final class IngestGuard {
         if (subject != null && !partitionedByValue.contains(stream)) {
             int partitions = partitionsOf.applyAsInt(stream);
             int expectedPartition = Partitioner.partition(subject, partitions);
-            if (expectedPartition != partition && !inItsKeysPartition(subject, partitions, partition)) {
+            if (expectedPartition != partition
+                    && !(windowedKeys.contains(stream) && inItsKeysPartition(subject, partitions, partition))) {
                 throw new RejectedEntryException(Reason.WRONG_PARTITION, "subject '" + subject + "' belongs to partition "
                         + expectedPartition + " of " + partitions + ", not " + partition, null);
             }

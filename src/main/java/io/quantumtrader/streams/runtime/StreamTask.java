@@ -601,7 +601,7 @@ public final class StreamTask {
         publishedWatermarkMs = InputAligner.NONE;
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions(),
-                        topology.valuePartitionedStreams()));
+                        topology.valuePartitionedStreams(), topology.windowedKeyStreams()));
         PartitionReader r = new PartitionReader(redis, group, config.instanceId(), streamByKey, partition,
                 config.batchSize(), config.idleMin(), config.idleMax(), leaseKey, token, fastReads,
                 keys.fencedRead(group, partition));

@@ -68,6 +68,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private final List<PeriodicJob> jobs = new ArrayList<>();
     private final Map<String, Disposable> running = new LinkedHashMap<>();
     private final AtomicReference<RuntimeState> state = new AtomicReference<>(RuntimeState.CREATED);
+    /** Why the one {@link #start()} failed (one line), or null: set, a later start() is refused. */
+    private String startFailure;
     private OrderedScriptConnection commitConnection;
     private EngineAlerts alerts;
     private TaskManager taskManager;
@@ -163,12 +165,31 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
-     * @throws IllegalStateException when already started
+     * @throws IllegalStateException when {@code start()} was called before, also when that call failed: a runtime
+     *                               starts once, as Kafka Streams' {@code KafkaStreams.start()}, which throws
+     *                               IllegalStateException unless the client is CREATED (its first start leaves that
+     *                               state at once, whether or not it succeeds). Close this one and create a new
+     *                               {@code StreamsRuntime} to try again. Until 2026-12-06 a start that failed after
+     *                               it made its tasks left the runtime CREATED, and a second start added every task
+     *                               again ({@code StartOnceTest})
      */
     public synchronized void start() {
+        if (startFailure != null) {
+            throw new IllegalStateException("runtime '" + topology.applicationId() + "': start() was called before and "
+                    + "failed (" + startFailure + "); a runtime starts once: close() it and create a new StreamsRuntime");
+        }
         if (state.get() != RuntimeState.CREATED) {
             throw new IllegalStateException("runtime is " + state.get() + "; start() may be called once");
         }
+        try {
+            startOnce();
+        } catch (RuntimeException | Error e) {
+            startFailure = CauseMessages.of(e);
+            throw e;
+        }
+    }
+
+    private void startOnce() {
         topology.validate(stream -> config.catalog().spec(stream).partitions());
         topology.globalStores().values().forEach(global -> {
             io.quantumtrader.streams.redis.StreamSpec spec = config.catalog().spec(global.stream());

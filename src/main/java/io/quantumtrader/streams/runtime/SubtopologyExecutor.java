@@ -458,14 +458,22 @@ public final class SubtopologyExecutor {
 
         /**
          * Records the positions of {@code out}'s records from {@code from} on: the outputs of input record
-         * {@code at}, in order ({@link ForwardOrder#addPart}).
+         * {@code at}, in order ({@link ForwardOrder#addPart}); the last {@link RecordStage#madeAfterRecord()} of them
+         * (a stream-time punctuation's) after everything the input record makes in the sub-topology, as Kafka Streams
+         * punctuates once the record's {@code process} returned ({@link ForwardOrder#addAfter}; before 2026-12-06
+         * they stood among the punctuating node's outputs of that record).
          */
         private void madeOf(int at, int from) {
             if (ordered) {
                 int made = out.size() - from;
+                int after = made == 0 ? 0 : Math.min(recordStage.madeAfterRecord(), made);
+                int own = made - after;
                 ForwardOrder order = orderOfSlot[planSlots[node]];
-                for (int j = 0; j < made; j++) {
-                    order.addPart(orderOfInput[node], at, j, made);
+                for (int j = 0; j < own; j++) {
+                    order.addPart(orderOfInput[node], at, j, own);
+                }
+                for (int j = 0; j < after; j++) {
+                    order.addAfter(orderOfInput[node], at, node, plan.length, j, after);
                 }
             }
         }
@@ -503,9 +511,14 @@ public final class SubtopologyExecutor {
 
     /** Closes every stage (processors' {@code close()}). */
     public void close() {
-        for (Stage stage : stages) {
-            if (stage != null) {
-                stage.close();
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] != null) {
+                try {
+                    stages[i].close();
+                } catch (RuntimeException e) {   // e.g. a forward from Processor#close, refused: the other stages still close
+                    org.slf4j.LoggerFactory.getLogger(SubtopologyExecutor.class).warn(
+                            "processor '{}' failed to close: {}", plan[i].name(), CauseMessages.of(e));
+                }
             }
         }
     }
@@ -596,15 +609,17 @@ public final class SubtopologyExecutor {
     }
 
     /**
-     * Writes one record: partitioned by its subject, a windowed key by its key's subject (Kafka Streams'
-     * {@code WindowedStreamPartitioner}: every window of a key in the key's partition, in order), or by the sink's
-     * partition key ({@code repartition} by value).
+     * Writes one record: partitioned by its subject; at a sink of a windowed table's records ({@link
+     * TopologyNode#windowedKeys()}) a windowed key by its key's subject (Kafka Streams' {@code WindowedStreamPartitioner}:
+     * every window of a key in the key's partition, in order; the sources of that stream accept it there,
+     * {@code Topology#windowedKeyStreams}); or by the sink's partition key ({@code repartition} by value).
      */
     private static void sinkOne(TopologyNode sink, Record<Object, Object> r, TaskOutput output) {
         try {
             String subject = sink.keySerializer().apply(r.key());
             String partitionKey = sink.partitionKey() != null ? sink.partitionKey().apply(r.key(), r.value())
-                    : r.key() instanceof Windowed<?> windowed ? sink.keySerializer().apply(windowed.key()) : subject;
+                    : sink.windowedKeys() && r.key() instanceof Windowed<?> windowed
+                    ? sink.keySerializer().apply(windowed.key()) : subject;
             output.emit(sink.name(), sink.streams().get(0), subject, partitionKey, r);
         } catch (RuntimeException e) {
             output.deadLetter(r, sink.name(), e, 1);

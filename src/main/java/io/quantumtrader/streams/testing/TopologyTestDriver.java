@@ -332,7 +332,8 @@ public final class TopologyTestDriver implements AutoCloseable {
                 // own output fed back and not waited for
                 subtopology.sourceStreams().stream().filter(subtopology.sinkStreams()::contains).forEach(aligner::fedBackOnly);
             }
-            this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1));
+            this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1, java.util.Set.of(),
+                    topology.windowedKeyStreams()));
             for (String name : subtopology.stores()) {
                 StoreSpec<?, ?> spec = topology.store(name);
                 stores.put(name, new CachedKeyValueStore<>(spec, "memory:" + name));

@@ -35,6 +35,33 @@ class ForwardOrderTest {
         assertThat(met.inOrder()).isTrue();
     }
 
+    /**
+     * What a node makes after its input record went through the sub-topology (a stream-time punctuation) comes after
+     * every path of that input record, a later node's after an earlier node's, and before the next input record.
+     */
+    @Test
+    void recordsMadeAfterTheRecordComeAfterAllItsPathsAndBeforeTheNextRecord() {
+        ForwardOrder inputs = new ForwardOrder();
+        inputs.addInput(0);
+        inputs.addInput(1);
+        ForwardOrder met = new ForwardOrder();
+        List<String> records = new ArrayList<>();
+        met.addAfter(inputs, 0, 3, 5, 0, 1);
+        records.add("in0.after-node3");
+        met.addAfter(inputs, 0, 1, 5, 1, 2);
+        records.add("in0.after-node1.1");
+        met.addAfter(inputs, 0, 1, 5, 0, 2);
+        records.add("in0.after-node1.0");
+        met.addPart(inputs, 1, 0, 2);
+        records.add("in1.child0");
+        met.addPart(inputs, 0, 1, 2);   // the last child of input 0: the end of its paths
+        records.add("in0.child1");
+        met.addPart(inputs, 0, 0, 2);
+        records.add("in0.child0");
+        assertThat(met.sort(records)).containsExactly("in0.child0", "in0.child1", "in0.after-node1.0",
+                "in0.after-node1.1", "in0.after-node3", "in1.child0");
+    }
+
     @Test
     void aHundredThousandOutputsOfOneRecordKeepTheirOrder() {
         ForwardOrder input = new ForwardOrder();

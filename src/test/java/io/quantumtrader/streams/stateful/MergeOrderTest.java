@@ -85,4 +85,42 @@ class MergeOrderTest {
                     "o1.a:x", "o1.a:y1", "o1.a:y2", "o1.b:x", "o1.b:y1", "o1.b:y2", "o1.b");
         }
     }
+
+    /**
+     * A stream-time punctuation runs after its record went through the whole sub-topology, as in Kafka Streams
+     * (StreamTask punctuates once {@code process} of the record returned; its driver after each piped record): its
+     * records meet the record's other outputs after all of them. Found in review (2026-12-06): they came out among
+     * the punctuating processor's own outputs of that record, here "tick@0" before "B:1".
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void aStreamTimePunctuationsRecordsComeAfterAllOutputsOfTheRecordThatMovedStreamTime(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("merge-order-punctuation");
+        EventStream<String, String> s = b.stream("orders", String.class);
+        EventStream<String, String> a = s.process(() -> new io.quantumtrader.streams.processor.Processor<String, String, String, String>() {
+            private io.quantumtrader.streams.processor.ProcessorContext<String, String> ctx;
+
+            @Override
+            public void init(io.quantumtrader.streams.processor.ProcessorContext<String, String> context) {
+                ctx = context;
+                context.schedule(java.time.Duration.ofSeconds(10), io.quantumtrader.streams.processor.PunctuationType.STREAM_TIME,
+                        time -> ctx.forward(new io.quantumtrader.streams.record.Record<>("tick", "tick@" + time, time, null, null)));
+            }
+
+            @Override
+            public void process(io.quantumtrader.streams.record.Record<String, String> record) {
+                ctx.forward(record.withValue("A:" + record.value()));
+            }
+        }, Named.as("a"));
+        EventStream<String, String> other = s.mapValues(v -> "B:" + v, Named.as("b"));
+        a.merge(other, Named.as("both")).to("out");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("orders", "k", "1", 0);        // the first record punctuates
+            h.pipe("orders", "k", "2", 5_000);
+            h.pipe("orders", "k", "3", 12_000);   // crosses 10 s; on Redis all three in one batch
+            h.flush();
+            assertThat(h.values("out", String.class)).containsExactly(
+                    "A:1", "B:1", "tick@0", "A:2", "B:2", "A:3", "B:3", "tick@12000");
+        }
+    }
 }

@@ -451,4 +451,48 @@ class WindowTest {
             assertThat(h.runtime.counters().deadLettered()).isZero();
         }
     }
+
+    /**
+     * Only a stream a windowed {@code to()} writes accepts {@code [key@start/end]} in its key's partition: on an
+     * ordinary stream such a subject belongs where its text hashes, and in the key's partition it is refused, counted
+     * and dead-lettered as any wrong-partition entry. Found in review (2026-12-06): {@code [BTC@1/2]} was accepted on
+     * two partitions of every stream, so two tasks could both process one subject's entries.
+     */
+    @org.junit.jupiter.api.Test
+    void anOrdinaryStreamRefusesAWindowedLookingSubjectInItsKeysPartition() {
+        TopologyBuilder b = new TopologyBuilder("plain-windowed-subject");
+        b.stream("plain", Long.class).to("plain-out");
+        io.quantumtrader.streams.redis.StreamCatalog catalog = io.quantumtrader.streams.redis.StreamCatalog.load(
+                new java.io.ByteArrayInputStream("""
+                        defaults: { partitions: 1, maxlen: 0, retention: 30d }
+                        streams:
+                          plain: { partitions: 4 }
+                        """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String subject = null;
+        for (long start = 0; subject == null; start += MIN) {
+            String s = "[BTC@" + start + "/" + (start + MIN) + "]";
+            if (io.quantumtrader.streams.redis.Partitioner.partition(s, 4) != io.quantumtrader.streams.redis.Partitioner.partition("BTC", 4)) {
+                subject = s;
+            }
+        }
+        int btc = io.quantumtrader.streams.redis.Partitioner.partition("BTC", 4);
+        try (Harness.Redis h = new Harness.Redis(b.build(), catalog)) {
+            String key = new io.quantumtrader.streams.redis.StreamKeys(h.ns).stream("plain", btc);
+            io.quantumtrader.streams.RedisTestSupport.template().opsForStream().add(
+                    org.springframework.data.redis.connection.stream.MapRecord.create(key,
+                            io.quantumtrader.streams.record.EnvelopeCodec.encode("plain", "other/app", "w-1", subject, 7L,
+                                    System.currentTimeMillis(), null))).block();
+            h.pipe("plain", "BTC", 8L, System.currentTimeMillis());   // in BTC's partition too: accepted
+            h.flush();
+            assertThat(h.runtime.counters().rejected()).as("the windowed-looking subject, in BTC's partition").isEqualTo(1);
+            List<java.util.Map<String, String>> dlq = new java.util.ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                dlq.addAll(io.quantumtrader.streams.RedisTestSupport.entries(h.ns, "plain.dlq", p));
+            }
+            assertThat(dlq).singleElement().satisfies(f -> {
+                assertThat(f).containsEntry("id", "w-1").containsEntry("error.reason", "wrong_partition");
+            });
+            assertThat(h.values("plain-out", Long.class)).containsExactly(8L);
+        }
+    }
 }

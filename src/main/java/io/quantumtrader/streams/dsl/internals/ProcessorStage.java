@@ -31,18 +31,38 @@ public final class ProcessorStage implements Stage {
     private StageContext context;
     /** Failed attempts at the punctuations now due (reset when they succeed or are given up). */
     private int failedAttempts;
+    /**
+     * Where the processor is called from now: a record it forwards is kept only during {@link Phase#PROCESSING} (its
+     * {@code process} or a punctuator), where it is committed with the input batch or the punctuation.
+     */
+    private Phase phase = Phase.IDLE;
+    /** Why {@link Processor#init} failed: rethrown by every later use of the stage (null: it did not fail). */
+    private RuntimeException initFailure;
+
+    private enum Phase { INIT, PROCESSING, IDLE }
+
+    /** How many of the last record's outputs its stream-time punctuations forwarded (the last ones). */
+    private int punctuated;
 
     public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores) {
         this.node = node;
         this.processor = processor;
         this.stores = stores;
-        this.stage = new RecordStage(node, record -> {
+        this.stage = new RecordStage(node, (record, ignored) -> {
             forwarded.clear();
-            processor.process(record);
-            context.advanceStreamTime(node, context.streamTimeOf(record));   // at most its arrival + lead
-            fire(PunctuationType.STREAM_TIME, context.streamTime(node));
+            punctuated = 0;
+            phase = Phase.PROCESSING;
+            try {
+                processor.process(record);
+                int processed = forwarded.size();
+                context.advanceStreamTime(node, context.streamTimeOf(record));   // at most its arrival + lead
+                fire(PunctuationType.STREAM_TIME, context.streamTime(node));
+                punctuated = forwarded.size() - processed;
+            } finally {
+                phase = Phase.IDLE;
+            }
             return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
-        });
+        }, () -> punctuated);
     }
 
     @Override
@@ -61,7 +81,12 @@ public final class ProcessorStage implements Stage {
     public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
         init(ctx);
         forwarded.clear();
-        fire(PunctuationType.WALL_CLOCK_TIME, now);
+        phase = Phase.PROCESSING;
+        try {
+            fire(PunctuationType.WALL_CLOCK_TIME, now);
+        } finally {
+            phase = Phase.IDLE;
+        }
         return forwarded.isEmpty() ? Flux.empty() : Flux.fromIterable(List.copyOf(forwarded));
     }
 
@@ -70,10 +95,26 @@ public final class ProcessorStage implements Stage {
         processor.close();
     }
 
+    /**
+     * Calls {@link Processor#init} once. When it throws (a forward refused, a store not connected), every later use of
+     * the stage throws the same error: the processor is not half initialized and then used (the runtime makes new
+     * stages for the task's next run).
+     */
     private void init(StageContext ctx) {
+        if (initFailure != null) {
+            throw initFailure;
+        }
         if (context == null) {
             context = ctx;
-            processor.init(new Context());
+            phase = Phase.INIT;
+            try {
+                processor.init(new Context());
+            } catch (RuntimeException e) {
+                initFailure = e;
+                throw e;
+            } finally {
+                phase = Phase.IDLE;
+            }
         }
     }
 
@@ -145,6 +186,13 @@ public final class ProcessorStage implements Stage {
         @Override
         @SuppressWarnings("unchecked")
         public void forward(Record<?, ?> record) {
+            if (phase != Phase.PROCESSING) {
+                // before 2026-12-06 such a record was silently dropped (the next record or punctuation cleared it)
+                throw new IllegalStateException("processor '" + node + "' called forward() "
+                        + (phase == Phase.INIT ? "in init()" : "outside process() and its punctuations")
+                        + ", where no input record or punctuation commits it; forward from process() or from a "
+                        + "punctuation (ProcessorContext#schedule) instead");
+            }
             forwarded.add((Record<Object, Object>) record);
         }
 

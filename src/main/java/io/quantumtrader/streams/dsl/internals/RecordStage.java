@@ -24,6 +24,7 @@ public final class RecordStage implements Stage {
 
     private final String node;
     private final ContextFunction function;
+    private final java.util.function.IntSupplier madeAfterRecord;
 
     /** @param function the records to forward for each record, from the record alone */
     public RecordStage(String node, Function<Record<Object, Object>, List<Record<Object, Object>>> function) {
@@ -32,8 +33,27 @@ public final class RecordStage implements Stage {
 
     /** @param function the records to forward for each record, from the record and the batch's context */
     public RecordStage(String node, ContextFunction function) {
+        this(node, function, () -> 0);
+    }
+
+    /**
+     * @param function        the records to forward for each record, from the record and the batch's context
+     * @param madeAfterRecord after a call of {@code function}: how many of the records it returned, the last ones, Kafka
+     *                        Streams forwards only once the record went through the whole sub-topology (a stream-time
+     *                        punctuation's, {@link ProcessorStage})
+     */
+    public RecordStage(String node, ContextFunction function, java.util.function.IntSupplier madeAfterRecord) {
         this.node = node;
         this.function = function;
+        this.madeAfterRecord = madeAfterRecord;
+    }
+
+    /**
+     * @return how many of the records the last successful call returned (the last ones) come after everything else
+     *         its record makes in the sub-topology: those a stream-time punctuation forwarded; 0 for most stages
+     */
+    public int madeAfterRecord() {
+        return madeAfterRecord.getAsInt();
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class TopologyNode {
     private java.util.function.Function<Object, String> subjectOf;
     private boolean keyChanging;
     private boolean keyPartitioned;
+    private boolean windowedKeys;
     final List<TopologyNode> parents = new ArrayList<>();
     final List<TopologyNode> children = new ArrayList<>();
 
@@ -127,8 +128,27 @@ public final class TopologyNode {
     /** @return where a source's values name their own subject, or null when they do not */
     public java.util.function.Function<Object, String> subjectOf() { return subjectOf; }
 
-    /** Marks this node as one that gives records new keys ({@code map}, {@code flatMap}): a key may leave its partition. */
-    public void markKeyChanging() { keyChanging = true; }
+    /**
+     * Marks this node as one that gives records new keys ({@code map}, {@code flatMap}): a key may leave its partition,
+     * and is no longer known to be {@link #windowedKeys() windowed}.
+     */
+    public void markKeyChanging() {
+        keyChanging = true;
+        windowedKeys = false;
+    }
+
+    /**
+     * Marks the records coming out of this node as keyed by {@code Windowed} keys as far as the DSL knows (the key
+     * type, which Kafka Streams knows from the key serde): a windowed aggregation, the nodes after it that keep keys
+     * ({@code filter}, {@code mapValues}, {@code flatMapValues}, {@code peek}, {@code split} branches, a {@code merge}
+     * of two such streams), and a sink they reach. Such a sink partitions by the window's key (Kafka Streams'
+     * {@code WindowedStreamPartitioner}), and a source reading its stream accepts {@code [key@start/end]} in
+     * {@code key}'s partition.
+     */
+    public void markWindowedKeys(boolean windowed) { windowedKeys = windowed; }
+
+    /** @return whether this node's records are known to have {@code Windowed} keys ({@link #markWindowedKeys}) */
+    public boolean windowedKeys() { return windowedKeys; }
 
     /** @return whether this node gives records new keys */
     public boolean keyChanging() { return keyChanging; }
