@@ -8,7 +8,7 @@
 -- id in the future (XADD key 9999999999999-0 ...), and every id Redis makes after it on that stream is as large, so
 -- the ids after it say nothing about arrival and, read as arrivals, would never come before the cut-off (until
 -- 2026-12-06 trimming stopped for good at such an entry). While the last id is ahead of the clock, each pass records
--- in the sorted set KEYS[2] (member: the last id, score: now; kept only for the first pass that saw it) that every
+-- in the sorted set KEYS[2] (member: the last id, see below; score: now; kept only for the first pass that saw it) that every
 -- entry up to that id had arrived by then; entries up to the newest mark at or before the cut-off are trimmed as
 -- well. The marks expire 2 x retention after the last pass that wrote one: by then the clock has passed the ids they
 -- cover, so the ids alone say enough.
@@ -21,7 +21,9 @@
 -- go back), or when the stream counts fewer entries ever added (XINFO entries-added, Redis 7.0+) than when the mark was
 -- written (a stream deleted and written again, even past the mark's id before a pass saw it). A member is
 -- '<last id>@<entries-added>' ('<last id>' when Redis does not tell, and for marks written before). Discarding only
--- trims less: the ids decide again, and a stream still ahead of the clock gets a new mark in the same pass.
+-- trims less: the ids decide again, and a stream still ahead of the clock gets a new mark in the same pass. Not seen:
+-- an XSETID fix (entries-added unchanged) followed by ids past the mark before the next pass; OPERATIONS.md asks to
+-- DEL KEYS[2] with the fix when a writer may do that.
 -- Returns the number of entries removed.
 --#include entry-ids.lib.lua
 --#include consumer-groups.lib.lua
