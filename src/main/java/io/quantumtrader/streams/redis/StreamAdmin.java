@@ -233,7 +233,9 @@ public final class StreamAdmin {
      * entry a consumer group has not read or not acknowledged yet. An entry's arrival is the ms of its id, or, after
      * an id ahead of Redis' clock, the first pass that saw a later id ({@link StreamKeys#arrivals}): trimming goes on
      * past such an entry. Redis' clock, not this instance's: it makes the ids, so a pod whose clock is off trims the
-     * same (until 2026-12-06 the instance's clock decided).
+     * same (until 2026-12-06 the instance's clock decided). Those arrival marks are discarded once the stream's ids
+     * were set back ({@code XSETID}, or the stream deleted and written again): until 2026-12-06 they then trimmed every
+     * entry written after, whenever it arrived (review 2026-12-06, {@code RetentionMarkAfterIdResetTest}).
      *
      * @param retention how long an entry is kept after its arrival (ms precision)
      * @return entries removed
