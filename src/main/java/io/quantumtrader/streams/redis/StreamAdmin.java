@@ -207,11 +207,12 @@ public final class StreamAdmin {
     static final int CLAIM_CHUNK = 20_000;
 
     /**
-     * Confirms that the caller counted the dead letters of its claim under {@code token} ({@link Claim#deadLettered()}),
-     * so the group's next claim does not carry them again (claim-counted.lua). Without it, the next claim (another
-     * token: the task restarted, perhaps because this claim's reply timed out) adds them to its own: a dead letter
-     * whose count was lost with a reply is counted by the next run instead of never. Idempotent; a confirmation that
-     * arrives after the next claim changes nothing (that claim carried them: counted twice, never not at all).
+     * Confirms that the caller counted the dead letters of its claim under {@code token}
+     * ({@link Claim#deadLettered()}), so the group's next claim does not carry them again (claim-counted.lua).
+     * Without it, the next claim (another token: the task restarted, perhaps because this claim's reply timed out)
+     * adds them to its own: a dead letter whose count was lost with a reply is counted by the next run instead of
+     * never. Idempotent; a confirmation that arrives after the next claim changes nothing (that claim carried them:
+     * counted twice, never not at all).
      *
      * @param streamKey the partition claimed ({@link #claimPending}'s {@code streamKey})
      * @return whether the claim was still the group's last

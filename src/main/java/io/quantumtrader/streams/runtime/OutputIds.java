@@ -101,9 +101,9 @@ public final class OutputIds {
 
     /**
      * @return the value of the record the last {@link #next} numbered, as the canonical JSON its id was derived from
-     *         ({@link EnvelopeCodec#canonicalJson}), to be written as the entry's data ({@link EnvelopeCodec#encodeJson})
-     *         instead of serializing the value again; {@code null} when that id was numbered per input entry (the
-     *         value was not serialized)
+     *         ({@link EnvelopeCodec#canonicalJson}), to be written as the entry's data
+     *         ({@link EnvelopeCodec#encodeJson}) instead of serializing the value again; {@code null} when that id was
+     *         numbered per input entry (the value was not serialized)
      */
     public String lastJson() {
         return lastJson;

@@ -297,7 +297,8 @@ final class TaskContext implements TaskOutput {
         String source = sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n);
         String json = ids.lastJson();   // the value's canonical JSON when its id was derived from it: not written twice
         Map<String, String> fields = json == null
-                ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(), record.traceId())
+                ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(),
+                        record.traceId())
                 : EnvelopeCodec.encodeJson(stream, source, eventId, subject, json, record.timestamp(), record.traceId());
         limits.checkOutput(stream, fields);   // an entry the consumer would refuse is not written (dead-lettered)
         batch.add(streamKey(stream, p, spec.partitions()), spec.maxLen(), fields);
