@@ -149,5 +149,13 @@ class DeletedPendingEntryTest {
         assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "9:cc", "ticks", 0, "0_0").block())
                 .isEqualTo(new StreamAdmin.Claim(2, 0, last, last, io.quantumtrader.streams.redis.DeletedUnreadTotals.NONE));
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).as("written once").hasSize(2);
+
+        // a claim recorded before confirmations existed (no '#claim-counted' field): its task counted it on its reply
+        String hash = StreamKeys.deletedUnread(key);
+        template().opsForHash().put(hash, "#claim:pricing.0", "9:cc 2 5").block();
+        template().opsForHash().remove(hash, "#claim-counted:pricing.0").block();
+        template().opsForValue().set(lease, "10:dd").block();
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "10:dd", "ticks", 0, "0_0").block()
+                .deadLettered()).as("not carried").isZero();
     }
 }

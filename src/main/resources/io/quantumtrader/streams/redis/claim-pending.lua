@@ -13,8 +13,8 @@
 -- (KEYS[4], field '#claim:<group>'), and the same claim sent again (Lettuce re-sends a command whose reply was lost
 -- with its connection) returns it instead of claiming again, so the dead letters it wrote are counted once.
 -- A claim under a new token carries the dead letters of the group's last claim when its caller did not confirm
--- having counted them (claim-counted.lua sets '#claim-counted:<group>' to the claim's token once the task counted
--- them): a claim whose reply timed out (the task restarts under a new token) or that stopped short before a restart
+-- having counted them ('#claim-counted:<group>' is '' after a claim; claim-counted.lua sets it to the claim's token
+-- once the task counted them): a claim whose reply timed out (the task restarts under a new token) or that stopped short before a restart
 -- wrote dead letters nobody counted; the next claim adds them to its own, so they are counted then (before
 -- 2026-12-06 they stayed uncounted; found in review, ClaimReplyTimeoutTest).
 -- A claim walks at most ARGV[8] pending entries per call (about 2 us each: a pending list of millions held Redis
@@ -62,8 +62,13 @@ if made then
     cursor = string.sub(rest, 2)
     claimed = tonumber(claimedBefore)
     deleted = tonumber(deletedBefore)
-  elseif token and redis.call('HGET', KEYS[4], '#claim-counted:' .. ARGV[1]) ~= token then
-    deleted = tonumber(deletedBefore)   -- an earlier run's dead letters, not confirmed counted: counted with this claim
+  else
+    -- '' (or another token): an earlier run's dead letters not confirmed counted, counted with this claim. Absent: a
+    -- claim made before confirmations existed (its task counted it on its reply, if the reply came)
+    local counted = redis.call('HGET', KEYS[4], '#claim-counted:' .. ARGV[1])
+    if token and counted and counted ~= token then
+      deleted = tonumber(deletedBefore)
+    end
   end
 end
 -- the dead-letter stream must be able to take entries before XAUTOCLAIM takes deleted entries out of the PEL: a
@@ -98,6 +103,8 @@ repeat
   end
   budget = budget - 1000
 until cursor == '0-0' or budget <= 0
+-- not confirmed counted yet (claim-counted.lua sets the token once the task counted them)
+redis.call('HSET', KEYS[4], '#claim-counted:' .. ARGV[1], '')
 if cursor ~= '0-0' then
   redis.call('HSET', KEYS[4], '#claim:' .. ARGV[1], ARGV[4] .. ' ' .. claimed .. ' ' .. deleted .. ' ' .. cursor)
   return outcome(claimed, deleted, 0)
