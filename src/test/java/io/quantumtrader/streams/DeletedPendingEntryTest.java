@@ -103,11 +103,59 @@ class DeletedPendingEntryTest {
         assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "7:5f3a9c", "ticks", 0, "0_0").block())
                 .as("the same claim sent again (its reply lost): the first claim's outcome, so its dead letter is counted")
                 .isEqualTo(claim);
+        assertThat(admin.claimCounted(key, "pricing.0", "7:5f3a9c").block()).as("the task counted them").isTrue();
         template().opsForValue().set(lease, "8:c01d2e").block();                 // the next run of the task
         assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "new-owner", Duration.ZERO, "8:c01d2e", "ticks", 0, "0_0").block())
                 .as("claimed again by the next run: nothing new")
                 .isEqualTo(new StreamAdmin.Claim(3, 0, read.get(3).getId().getValue(), read.get(3).getId().getValue(),
                         io.quantumtrader.streams.redis.DeletedUnreadTotals.NONE));
         assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).as("no second dead letter").hasSize(1);
+    }
+
+    /**
+     * A claim whose dead letters its task did not confirm counted ({@link StreamAdmin#claimCounted}: its reply timed
+     * out, or the task stopped before counting) passes them on to the next claim, under the next run's token, which
+     * returns them with its own, also when sent again; once confirmed, the claim after it has none (before, the next
+     * run's claim returned 0 and those dead letters were counted nowhere: review of 2026-12-06).
+     */
+    @Test
+    void theDeadLettersOfAClaimNotConfirmedCountedAreReturnedByTheNextClaim() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        String key = keys.stream("ticks", 0);
+        String lease = keys.lease("pricing.0", 0);
+        String dlq = keys.stream("ticks.dlq", 0);
+        StreamAdmin admin = new StreamAdmin(template());
+        admin.ensureGroup(key, "pricing.0").block();
+        RedisTestSupport.publisher(ns, StreamCatalog.defaults()).sendAll(EngineIntegrationTest.ticks(1, 10), 10).block();
+        var read = template().opsForStream().read(Consumer.from("pricing.0", "old-owner"), StreamReadOptions.empty().count(4),
+                StreamOffset.create(key, ReadOffset.lastConsumed())).collectList().block();
+        template().opsForStream().delete(key, read.get(0).getId(), read.get(2).getId()).block();
+        String last = read.get(3).getId().getValue();
+
+        template().opsForValue().set(lease, "7:aa").block();
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "7:aa", "ticks", 0, "0_0").block()
+                .deadLettered()).as("its reply lost: never counted").isEqualTo(2);
+        template().opsForValue().set(lease, "8:bb").block();                     // the task restarted
+        StreamAdmin.Claim next = admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "8:bb", "ticks", 0, "0_0").block();
+        assertThat(next.deadLettered()).as("the first claim's dead letters, carried").isEqualTo(2);
+        assertThat(next.claimed()).isEqualTo(2);
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "8:bb", "ticks", 0, "0_0").block())
+                .as("sent again: the same outcome").isEqualTo(next);
+        assertThat(admin.claimCounted(key, "pricing.0", "7:aa").block()).as("a late confirmation of the first run")
+                .isFalse();
+        assertThat(admin.claimCounted(key, "pricing.0", "8:bb").block()).isTrue();
+        template().opsForValue().set(lease, "9:cc").block();
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "9:cc", "ticks", 0, "0_0").block())
+                .isEqualTo(new StreamAdmin.Claim(2, 0, last, last, io.quantumtrader.streams.redis.DeletedUnreadTotals.NONE));
+        assertThat(RedisTestSupport.entries(ns, "ticks.dlq", 0)).as("written once").hasSize(2);
+
+        // a claim recorded before confirmations existed (no '#claim-counted' field): its task counted it on its reply
+        String hash = StreamKeys.deletedUnread(key);
+        template().opsForHash().put(hash, "#claim:pricing.0", "9:cc 2 5").block();
+        template().opsForHash().remove(hash, "#claim-counted:pricing.0").block();
+        template().opsForValue().set(lease, "10:dd").block();
+        assertThat(admin.claimPending(key, lease, dlq, "pricing.0", "a", Duration.ZERO, "10:dd", "ticks", 0, "0_0").block()
+                .deadLettered()).as("not carried").isZero();
     }
 }

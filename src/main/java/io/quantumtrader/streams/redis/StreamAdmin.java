@@ -180,7 +180,8 @@ public final class StreamAdmin {
      * Claims every pending entry of the group idle at least {@code minIdle} for {@code consumer} (XAUTOCLAIM), under the
      * task's lease, dead-lettering the pending entries found deleted from the stream (claim-pending.lua), in calls of at
      * most {@link #CLAIM_CHUNK} entries, each going on where the last stopped. Made once per token: sent again (its reply
-     * lost), it returns the first claim's outcome.
+     * lost), it returns the first claim's outcome. The dead letters of the group's last claim under another token that
+     * were not confirmed counted ({@link #claimCounted}) are added to this claim's.
      *
      * @param streamKey     one partition of an input stream
      * @param leaseKey      the task's lease, which must hold {@code token}
@@ -204,6 +205,24 @@ public final class StreamAdmin {
      * claim for ever (found in review, 2026-12-05).
      */
     static final int CLAIM_CHUNK = 20_000;
+
+    /**
+     * Confirms that the caller counted the dead letters of its claim under {@code token}
+     * ({@link Claim#deadLettered()}), so the group's next claim does not carry them again (claim-counted.lua).
+     * Without it, the next claim (another token: the task restarted, perhaps because this claim's reply timed out)
+     * adds them to its own: a dead letter whose count was lost with a reply is counted by the next run instead of
+     * never. Idempotent; a confirmation that arrives after the next claim changes nothing (that claim carried them:
+     * counted twice, never not at all).
+     *
+     * @param streamKey the partition claimed ({@link #claimPending}'s {@code streamKey})
+     * @return whether the claim was still the group's last
+     */
+    public Mono<Boolean> claimCounted(String streamKey, String group, String token) {
+        return script(CLAIM_COUNTED, List.of(StreamKeys.deletedUnread(streamKey)), List.of(group, token))
+                .next().map(n -> n == 1L);
+    }
+
+    private static final RedisScript<Long> CLAIM_COUNTED = script("claim-counted.lua");
 
     /** {@link #claimPending}, walking at most {@code chunk} pending entries per call (a multiple of 1,000). */
     Mono<Claim> claimPending(String streamKey, String leaseKey, String deadLetterKey, String group, String consumer,

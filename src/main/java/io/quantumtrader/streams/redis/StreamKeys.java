@@ -161,7 +161,9 @@ public record StreamKeys(String namespace) {
      *         the group's running totals of such losses (fields {@code #entries:<group>}, {@code #unknown:<group>};
      *         {@link DeletedUnreadTotals}) and the outcome of the last claim at a task's start (field
      *         {@code #claim:<group>}: token, claimed, dead-lettered, and while a claim in chunks is under way the cursor
-     *         it goes on from; {@code claim-pending.lua}):
+     *         it goes on from; {@code claim-pending.lua}), and whether the task confirmed that claim's dead letters
+     *         counted (field {@code #claim-counted:<group>}: its token once confirmed, empty until then;
+     *         {@code claim-counted.lua}):
      *         {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}, or {@code <key>:deleted-unread} for a key outside this
      *         layout
      */

@@ -450,7 +450,12 @@ public final class StreamTask {
                             .flatMap(claim -> {
                                 run.claims.put(key, claim);
                                 countDeletedPending(key, claim.deadLettered());
-                                return admin.removeStaleConsumers(key, group, config.instanceId(), config.staleConsumerIdle())
+                                // counted: the next run's claim does not carry them again (it does when this reply
+                                // was lost: claim-pending.lua)
+                                Mono<Boolean> confirmed = claim.deadLettered() > 0
+                                        ? admin.claimCounted(key, group, token) : Mono.empty();
+                                return confirmed.then(admin.removeStaleConsumers(key, group, config.instanceId(),
+                                                config.staleConsumerIdle()))
                                         .thenReturn(claim.claimed());
                             }))
                     .reduce(0L, Long::sum)

@@ -294,8 +294,12 @@ final class TaskContext implements TaskOutput {
         int p = partitionKey != null ? Partitioner.partition(partitionKey, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
         String eventId = ids.next(record, sinkNode, subject);
-        Map<String, String> fields = EnvelopeCodec.encode(stream, sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n),
-                eventId, subject, record.value(), record.timestamp(), record.traceId());
+        String source = sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n);
+        String json = ids.lastJson();   // the value's canonical JSON when its id was derived from it: not written twice
+        Map<String, String> fields = json == null
+                ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(),
+                        record.traceId())
+                : EnvelopeCodec.encodeJson(stream, source, eventId, subject, json, record.timestamp(), record.traceId());
         limits.checkOutput(stream, fields);   // an entry the consumer would refuse is not written (dead-lettered)
         batch.add(streamKey(stream, p, spec.partitions()), spec.maxLen(), fields);
         outputs++;

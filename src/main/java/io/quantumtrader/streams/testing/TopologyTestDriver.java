@@ -445,8 +445,13 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
             String eventId = ids.next(record, sinkNode, subject);
-            Map<String, String> fields = EnvelopeCodec.encode(stream, topology.applicationId() + "/" + sinkNode, eventId,
-                    subject, record.value(), record.timestamp(), record.traceId());
+            String source = topology.applicationId() + "/" + sinkNode;
+            String json = ids.lastJson();   // as the runtime: the canonical JSON the id was derived from, if it was
+            Map<String, String> fields = json == null
+                    ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(),
+                            record.traceId())
+                    : EnvelopeCodec.encodeJson(stream, source, eventId, subject, json, record.timestamp(),
+                            record.traceId());
             limits.checkOutput(stream, fields);   // as the runtime: an oversized output is dead-lettered, not written
             pending.add(Map.entry(stream, fields));
         }

@@ -12,6 +12,11 @@
 -- A claim is made once per fencing token (a task run): its outcome is kept in the stream's deleted-unread hash
 -- (KEYS[4], field '#claim:<group>'), and the same claim sent again (Lettuce re-sends a command whose reply was lost
 -- with its connection) returns it instead of claiming again, so the dead letters it wrote are counted once.
+-- A claim under a new token carries the dead letters of the group's last claim when its caller did not confirm
+-- having counted them ('#claim-counted:<group>' is '' after a claim; claim-counted.lua sets it to the claim's token
+-- once the task counted them): a claim whose reply timed out (the task restarts under a new token) or that stopped short before a restart
+-- wrote dead letters nobody counted; the next claim adds them to its own, so they are counted then (before
+-- 2026-12-06 they stayed uncounted; found in review, ClaimReplyTimeoutTest).
 -- A claim walks at most ARGV[8] pending entries per call (about 2 us each: a pending list of millions held Redis
 -- for seconds in one script, and a client timeout restarted the task into the same claim for ever; found in review,
 -- 2026-12-05): a call that stops short keeps '<token> <claimed> <dead-lettered> <cursor>' and the caller calls again
@@ -20,7 +25,8 @@
 -- KEYS[1] stream, KEYS[2] the task's lease, KEYS[3] dead-letter stream, KEYS[4] the stream's deleted-unread hash;
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] token, ARGV[5] the stream's logical name,
 -- ARGV[6] partition, ARGV[7] task id, ARGV[8] most pending entries to walk in this call (a multiple of 1,000)
--- returns { number claimed, number dead-lettered (both so far under this token), the group's last-delivered-id
+-- returns { number claimed, number dead-lettered (both so far under this token; the dead letters with those carried
+--           from an earlier claim not confirmed counted), the group's last-delivered-id
 --           ('0-0' when none), the id of the group's newest pending entry ('' when none),
 --           the group's totals of entries deleted unread so far: entries, reports of an unknown number
 --           (deleted-unread.lib.lua), where the task's reader starts counting; 1 when the claim is done, 0 when the
@@ -56,6 +62,13 @@ if made then
     cursor = string.sub(rest, 2)
     claimed = tonumber(claimedBefore)
     deleted = tonumber(deletedBefore)
+  else
+    -- '' (or another token): an earlier run's dead letters not confirmed counted, counted with this claim. Absent: a
+    -- claim made before confirmations existed (its task counted it on its reply, if the reply came)
+    local counted = redis.call('HGET', KEYS[4], '#claim-counted:' .. ARGV[1])
+    if token and counted and counted ~= token then
+      deleted = tonumber(deletedBefore)
+    end
   end
 end
 -- the dead-letter stream must be able to take entries before XAUTOCLAIM takes deleted entries out of the PEL: a
@@ -90,6 +103,8 @@ repeat
   end
   budget = budget - 1000
 until cursor == '0-0' or budget <= 0
+-- not confirmed counted yet (claim-counted.lua sets the token once the task counted them)
+redis.call('HSET', KEYS[4], '#claim-counted:' .. ARGV[1], '')
 if cursor ~= '0-0' then
   redis.call('HSET', KEYS[4], '#claim:' .. ARGV[1], ARGV[4] .. ' ' .. claimed .. ' ' .. deleted .. ' ' .. cursor)
   return outcome(claimed, deleted, 0)

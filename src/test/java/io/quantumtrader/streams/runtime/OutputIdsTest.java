@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,37 @@ class OutputIdsTest {
         run2.begin("batch/t/7");   // the same commit sequence, processed again
         assertThat(run2.next(new Record<>("paper", new Summary("paper", fresh), 5L, null, null), "sink", "paper"))
                 .isEqualTo(run1.next(new Record<>("paper", new Summary("paper", grown), 5L, null, null), "sink", "paper"));
+    }
+
+    /** A set-valued output: two equal sets that iterate in other orders give one id (elements in canonical order). */
+    record Watchlist(String account, Set<String> symbols, Map<String, Set<Integer>> levels) {
+    }
+
+    @Test
+    void equalSetsThatIterateDifferentlyGiveOneId() {
+        Set<String> inserted = new java.util.LinkedHashSet<>(List.of("SOL-USD", "BTC-USD", "ETH-USD"));
+        Set<String> reinserted = new java.util.LinkedHashSet<>(List.of("ETH-USD", "SOL-USD", "BTC-USD"));
+        Set<String> hashed = new java.util.HashSet<>(List.of("BTC-USD", "ETH-USD", "SOL-USD"));
+        Set<Integer> levels = new java.util.LinkedHashSet<>(List.of(30, 10, 20));
+        Set<Integer> levelsAgain = new java.util.HashSet<>(List.of(10, 20, 30));
+        assertThat(List.copyOf(inserted)).as("the two iterate differently").isNotEqualTo(List.copyOf(reinserted));
+        Watchlist first = new Watchlist("paper", inserted, Map.of("BTC-USD", levels));
+        Watchlist again = new Watchlist("paper", reinserted, Map.of("BTC-USD", levelsAgain));
+        Watchlist hashedAgain = new Watchlist("paper", hashed, Map.of("BTC-USD", levelsAgain));
+        assertThat(again).isEqualTo(first);
+
+        String id = idOf(first);
+        assertThat(idOf(again)).isEqualTo(id);
+        assertThat(idOf(hashedAgain)).isEqualTo(id);
+        assertThat(idOf(new Watchlist("paper", Set.of("BTC-USD", "ETH-USD"), Map.of("BTC-USD", levels))))
+                .as("another set, another id").isNotEqualTo(id);
+    }
+
+    /** @return the id of {@code value} as the first output of the sequence's re-processing (a new OutputIds) */
+    private static String idOf(Object value) {
+        OutputIds ids = new OutputIds("app");
+        ids.begin("batch/t/7");
+        return ids.next(new Record<>("paper", value, 5L, null, null), "sink", "paper");
     }
 
     private static Record<String, String> record(String stream, int partition, String entryId, int sequence) {
