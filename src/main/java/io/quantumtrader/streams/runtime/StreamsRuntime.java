@@ -314,7 +314,7 @@ public final class StreamsRuntime implements AutoCloseable {
         String fingerprint = TopologyVersions.fingerprint(topology.describe().toString(),
                 tasks.stream().map(StreamTask::taskId).toList());
         coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl(),
-                        fingerprint,
+                        fingerprint, topology.applicationId(),
                         message -> {
                             log.error(message);
                             alerts.critical(message);
