@@ -45,9 +45,10 @@ final class RenumberedSubtopologyCheck {
     }
 
     /**
-     * @param eachKey wraps each stream partition's read of its groups (the start's retry with backoff)
+     * @param attemptTimeout how long one read of a stream partition's groups may take (the start's attempt timeout)
+     * @param eachKey        wraps each stream partition's read of its groups (the start's retry with backoff)
      */
-    static Mono<Findings> check(Topology topology, StreamsConfig config, StreamAdmin admin,
+    static Mono<Findings> check(Topology topology, StreamsConfig config, StreamAdmin admin, java.time.Duration attemptTimeout,
                                 BiFunction<Mono<StreamAdmin.StreamGroups>, String, Mono<StreamAdmin.StreamGroups>> eachKey) {
         String app = topology.applicationId();
         StreamKeys keys = new StreamKeys(config.namespace());
@@ -60,7 +61,7 @@ final class RenumberedSubtopologyCheck {
         }
         return Flux.fromIterable(readers.entrySet())
                 .concatMap(e -> Flux.range(0, config.catalog().spec(e.getKey()).partitions())
-                        .concatMap(p -> eachKey.apply(admin.groups(keys.stream(e.getKey(), p)), keys.stream(e.getKey(), p)))
+                        .concatMap(p -> eachKey.apply(admin.groups(keys.stream(e.getKey(), p), attemptTimeout), keys.stream(e.getKey(), p)))
                         .map(g -> g.groups().stream().filter(name -> ofApplication(app, name)).toList())
                         .collectList()
                         .map(perPartition -> judge(config.namespace(), e.getKey(), e.getValue(), perPartition)))

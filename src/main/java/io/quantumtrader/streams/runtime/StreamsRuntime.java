@@ -162,7 +162,8 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               sub-topologies, so that one would create a new consumer group from the start of a
      *                               stream another group of this application, now unused, had committed on
      *                               ({@link RenumberedSubtopologyCheck})
-     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the commit
+     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the read of
+     *                               the source streams' consumer groups (renumbering check), the commit
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
@@ -196,6 +197,7 @@ public final class StreamsRuntime implements AutoCloseable {
         // before any group is created: a release that renumbered sub-topologies would create new groups from the start
         // of their streams and process committed entries again (review of 2026-12-06)
         RenumberedSubtopologyCheck.Findings renumbered = RenumberedSubtopologyCheck.check(topology, config, new StreamAdmin(redis),
+                startupRetry.attemptTimeout(),
                 (read, key) -> startupRetry.retried(read, "reading the consumer groups of stream " + key, startupDeadline))
                 .block();
         if (renumbered != null) {
