@@ -27,7 +27,8 @@ import java.util.function.BiFunction;
  * <p>Rule, per source stream partition, over the consumer groups of this application ({@code <application-id>.<n>}) on
  * it: a group this release would <b>create</b> while a group of this application that no sub-topology of this release
  * reads the stream with is still there (<b>abandoned</b>) is a renumbering, and the start is refused. An abandoned
- * group alone (a sub-topology removed for good) is a warning: it holds back trimming until destroyed. Two sub-topologies
+ * group alone (a sub-topology removed for good; also on a stream the release only writes) is a warning: it holds back
+ * trimming until destroyed. Two sub-topologies
  * reading one stream keep both their groups: neither created nor abandoned. Needs nothing recorded beforehand, so it
  * also holds for the first release carrying it. Not seen: two sub-topologies of one stream swapping their ids (no group
  * is created or abandoned).
@@ -52,11 +53,17 @@ final class RenumberedSubtopologyCheck {
                                 BiFunction<Mono<StreamAdmin.StreamGroups>, String, Mono<StreamAdmin.StreamGroups>> eachKey) {
         String app = topology.applicationId();
         StreamKeys keys = new StreamKeys(config.namespace());
-        // stream → group of each sub-topology reading it → that sub-topology
+        // stream → group of each sub-topology reading it → that sub-topology (none for a stream it only writes)
         Map<String, Map<String, Subtopology>> readers = new TreeMap<>();
         for (Subtopology s : topology.taskSubtopologies()) {
             for (String stream : s.sourceStreams()) {
                 readers.computeIfAbsent(stream, k -> new TreeMap<>()).put(StreamKeys.group(app, s.id()), s);
+            }
+        }
+        // streams only written (the trimmer trims them too): a group of this application left there holds back trimming
+        for (Subtopology s : topology.taskSubtopologies()) {
+            for (String stream : s.sinkStreams()) {
+                readers.computeIfAbsent(stream, k -> new TreeMap<>());
             }
         }
         return Flux.fromIterable(readers.entrySet())

@@ -67,6 +67,14 @@ class RenumberedSubtopologyCheckTest {
     }
 
     @Test
+    void aGroupLeftOnAStreamTheReleaseOnlyWritesIsWarnedAbout() {
+        RenumberedSubtopologyCheck.Findings f = RenumberedSubtopologyCheck.judge("ns", "x", Map.of(),
+                List.of(List.of("pricing.0")));
+        assertThat(f.refusals()).isEmpty();
+        assertThat(f.warnings()).singleElement().asString().startsWith("consumer group pricing.0 of stream 'x'");
+    }
+
+    @Test
     void otherApplicationsGroupsAreNotThisApplications() {
         assertThat(RenumberedSubtopologyCheck.ofApplication("pricing", "pricing.3")).isTrue();
         assertThat(RenumberedSubtopologyCheck.ofApplication("pricing", "pricing.v2.0")).isFalse();
