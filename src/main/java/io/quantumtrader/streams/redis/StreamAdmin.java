@@ -346,7 +346,15 @@ public final class StreamAdmin {
 
     /** @return the stream's length and consumer groups (XLEN, XINFO GROUPS) */
     public Mono<StreamGroups> groups(String streamKey) {
-        return script(GROUPS, List.of(streamKey), List.of()).next()
+        return groups(streamKey, ATTEMPT_TIMEOUT);
+    }
+
+    /**
+     * {@link #groups(String)}, each attempt failing after {@code attemptTimeout} (a start's step gets the start's
+     * attempt timeout, {@code StartupRetry}, not this class' own)
+     */
+    public Mono<StreamGroups> groups(String streamKey, Duration attemptTimeout) {
+        return script(GROUPS, List.of(streamKey), List.of(), attemptTimeout).next()
                 .map(l -> new StreamGroups(((Number) l.get(0)).longValue(),
                         l.subList(1, l.size()).stream().map(String::valueOf).toList()));
     }

@@ -130,7 +130,9 @@ public record StreamKeys(String namespace) {
 
     /**
      * @return the membership sorted set: member = instance id (also its consumer name), score = the epoch ms until
-     *         which the instance is live; an instance whose score is in the past is dead
+     *         which the instance is live; an instance whose score is in the past is dead. Shared by every application
+     *         in the namespace: each member's details ({@link #member}) name its application, and an application
+     *         assigns its tasks among its own members only
      */
     public String members() {
         return namespace + ":members";

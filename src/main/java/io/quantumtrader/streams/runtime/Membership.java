@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * ids separated by commas, {@code heartbeat} epoch ms, {@code expires}: epoch ms
  * until which that heartbeat made it live (its score in the sorted set), {@code topology}: the fingerprint of the topology it runs,
  * {@code joined}: when that topology first ran in the namespace, Redis' clock in epoch ms, from {@link
- * StreamKeys#topologies()}; see {@link TopologyVersions}). Expired members are
- * removed by whoever notices.
+ * StreamKeys#topologies()}; see {@link TopologyVersions}; {@code application}: its application id). The
+ * membership is per namespace, shared by every application in it; each application assigns its tasks among its own
+ * members only ({@link #topologies}; docs/OPERATIONS.md "Scaling"). Expired members are removed by whoever notices.
  */
 final class Membership {
 
@@ -42,6 +43,17 @@ final class Membership {
     record View(long nowMillis, List<String> live, List<String> removed) {
     }
 
+    /**
+     * The topologies of live members, split by application.
+     *
+     * @param sameApplication      the topology of each member of this instance's application (or of a release before
+     *                             2026-12-06, whose details name no application) that has details
+     * @param otherApplications    members whose details name another application id: never given this application's
+     *                             tasks, nor compared by {@link TopologyVersions}
+     */
+    record Topologies(Map<String, TopologyVersions.MemberTopology> sameApplication, java.util.Set<String> otherApplications) {
+    }
+
     private final ReactiveStringRedisTemplate redis;
     private final StreamKeys keys;
     private final String instanceId;
@@ -54,6 +66,8 @@ final class Membership {
     private volatile boolean wrote;
     private volatile boolean duplicateReported;
     private final String topology;
+    /** The application id this instance runs ({@code Topology.applicationId()}), written into its details. */
+    private final String application;
     /**
      * When this instance's topology first ran in the namespace, Redis' clock in epoch ms (0 before its first heartbeat):
      * the same for every instance of one release, whenever it starts. Per instance (its first heartbeat), an instance of
@@ -63,7 +77,7 @@ final class Membership {
     private volatile long joinedMillis;
 
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl) {
-        this(redis, keys, instanceId, ttl, "", message -> {
+        this(redis, keys, instanceId, ttl, "", "", message -> {
         });
     }
 
@@ -72,11 +86,15 @@ final class Membership {
      *                    id: both are assigned the same tasks and keep fencing each other (each lease acquire succeeds
      *                    for "the owner"), so tasks move back and forth between them
      * @param topology    the fingerprint of the topology this instance runs ({@link TopologyVersions#fingerprint})
+     * @param application the application id this instance runs: members of other applications in the namespace are
+     *                    left out of this one's assignment (review of 2026-12-06: two applications in one namespace
+     *                    compared their topologies, and the one that first ran earlier handed every task over for good)
      */
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl, String topology,
-               java.util.function.Consumer<String> onDuplicate) {
+               String application, java.util.function.Consumer<String> onDuplicate) {
         this.redis = redis;
         this.topology = topology;
+        this.application = application;
         this.keys = keys;
         this.instanceId = instanceId;
         this.ttl = ttl;
@@ -106,7 +124,14 @@ final class Membership {
                             String other = seen.get("process");
                             if (other != null && !other.equals(process) && !duplicateReported) {
                                 duplicateReported = true;
-                                onDuplicate.accept("two live processes use instance id '" + instanceId + "' (this one on "
+                                String otherApplication = seen.getOrDefault("application", "");
+                                onDuplicate.accept(!otherApplication.isEmpty() && !otherApplication.equals(application)
+                                        ? "instance id '" + instanceId + "' is also used by a live process of application '"
+                                        + otherApplication + "' in this namespace (this one on " + host + ", the other on "
+                                        + seen.getOrDefault("host", "?") + "): they overwrite each other's membership; give "
+                                        + "each its own instance id (StreamsConfig.withInstanceId; for the service "
+                                        + "QUANTUM_TRADER_INSTANCE_ID, default the host name)"
+                                        : "two live processes use instance id '" + instanceId + "' (this one on "
                                         + host + ", the other on " + seen.getOrDefault("host", "?") + "): they are assigned "
                                         + "the same tasks and take them from each other; give each its own instance id "
                                         + "(StreamsConfig.withInstanceId; for the service QUANTUM_TRADER_INSTANCE_ID, "
@@ -123,6 +148,7 @@ final class Membership {
             details.put("heartbeat", Long.toString(view.nowMillis()));
             details.put("expires", Long.toString(view.nowMillis() + ttl.toMillis())); // the score the heartbeat set
             details.put("topology", topology);
+            details.put("application", application);
             details.put("joined", Long.toString(joinedMillis));
             return redis.opsForHash().putAll(key, details)
                     .doOnNext(ok -> wrote = true)
@@ -145,20 +171,31 @@ final class Membership {
 
     /**
      * @return the topology of each of {@code members} whose details hold one (this instance's own from memory once it
-     *         has heartbeated: its details may be written after another instance's read)
+     *         has heartbeated: its details may be written after another instance's read), split by application: a
+     *         member whose details name another application id is only listed in {@link Topologies#otherApplications};
+     *         one whose details name none (a release before 2026-12-06) counts as this application's, so a rolling
+     *         update of this application still sees its old instances
      */
-    Mono<Map<String, TopologyVersions.MemberTopology>> topologies(List<String> members) {
+    Mono<Topologies> topologies(List<String> members) {
+        java.util.Set<String> others = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return Flux.fromIterable(members)
                 .filter(id -> !id.equals(instanceId))
-                .flatMap(id -> redis.<String, String>opsForHash().multiGet(keys.member(id), List.of("topology", "joined"))
+                .flatMap(id -> redis.<String, String>opsForHash().multiGet(keys.member(id), List.of("topology", "joined", "application"))
                         .filter(v -> v.get(0) != null && v.get(1) != null)
+                        .filter(v -> {
+                            boolean other = v.get(2) != null && !v.get(2).isEmpty() && !v.get(2).equals(application);
+                            if (other) {
+                                others.add(id);
+                            }
+                            return !other;
+                        })
                         .map(v -> Map.entry(id, new TopologyVersions.MemberTopology(v.get(0), Long.parseLong(v.get(1))))), 16)
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, java.util.HashMap::new)
                 .map(found -> {
                     if (joinedMillis != 0) {
                         found.put(instanceId, new TopologyVersions.MemberTopology(topology, joinedMillis));
                     }
-                    return found;
+                    return new Topologies(found, java.util.Set.copyOf(others));
                 });
     }
 

@@ -89,16 +89,20 @@ final class RebalanceCoordinator {
                 .collectMap(tuple -> tuple.getT1(), tuple -> tuple.getT2(), TreeMap::new);
     }
 
-    private Decision decide(Membership.View view, Map<String, TopologyVersions.MemberTopology> topologies,
-                            Map<TaskId, String> owners) {
+    private Decision decide(Membership.View all, Membership.Topologies split, Map<TaskId, String> owners) {
+        // members of other applications in the namespace take no part in this application's assignment
+        Membership.View view = new Membership.View(all.nowMillis(),
+                all.live().stream().filter(id -> !split.otherApplications().contains(id)).toList(),
+                all.removed());
+        Map<String, TopologyVersions.MemberTopology> topologies = split.sameApplication();
         if (!view.removed().isEmpty()) {
             log.info("members {} expired (no heartbeat within the lease TTL); their tasks move once their leases expire",
                     view.removed());
         }
-        List<TaskId> all = taskManager.tasks().stream().map(StreamTask::taskId).toList();
+        List<TaskId> tasks = taskManager.tasks().stream().map(StreamTask::taskId).toList();
         List<String> assignable = TopologyVersions.assignable(view.live(), topologies);
         reportOtherTopologies(view.live(), assignable, topologies);
-        Map<String, SortedSet<TaskId>> assignment = StickyTaskAssignor.assign(assignable, all, owners);
+        Map<String, SortedSet<TaskId>> assignment = StickyTaskAssignor.assign(assignable, tasks, owners);
         SortedSet<TaskId> target = assignment.getOrDefault(instanceId, new TreeSet<>());
         if (!view.live().contains(instanceId) && !taskManager.activeTasks().isEmpty()) {
             log.warn("this instance '{}' is not a live member (its heartbeat was late); handing its tasks over until it rejoins",

@@ -160,8 +160,12 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               rebuilds the table from the stream, so its older keys would be missing after a
      *                               restart (a kill switch activated before the retention would be forgotten); or
      *                               when a stream's partition count differs from the one it first ran with in this
-     *                               namespace ({@link PartitionCountCheck})
-     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the commit
+     *                               namespace ({@link PartitionCountCheck}); or when a release renumbered
+     *                               sub-topologies, so that one would create a new consumer group from the start of a
+     *                               stream another group of this application, now unused, had committed on
+     *                               ({@link RenumberedSubtopologyCheck})
+     * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the read of
+     *                               the source streams' consumer groups (renumbering check), the commit
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
@@ -210,6 +214,19 @@ public final class StreamsRuntime implements AutoCloseable {
             throw new io.quantumtrader.streams.dsl.TopologyException("namespace '" + config.namespace() + "': " + String.join("; ", changed)
                     + ". The old partitions' unread entries and state would be stranded: keep the count, or run the "
                     + "new one in a new namespace (docs/OPERATIONS.md \"Scaling\")");
+        }
+        // before any group is created: a release that renumbered sub-topologies would create new groups from the start
+        // of their streams and process committed entries again (review of 2026-12-06)
+        RenumberedSubtopologyCheck.Findings renumbered = RenumberedSubtopologyCheck.check(topology, config, new StreamAdmin(redis),
+                startupRetry.attemptTimeout(),
+                (read, key) -> startupRetry.retried(read, "reading the consumer groups of stream " + key, startupDeadline))
+                .block();
+        if (renumbered != null) {
+            renumbered.warnings().forEach(log::warn);
+            if (!renumbered.refusals().isEmpty()) {
+                throw new io.quantumtrader.streams.dsl.TopologyException("application '" + topology.applicationId()
+                        + "' in namespace '" + config.namespace() + "': " + String.join("; ", renumbered.refusals()));
+            }
         }
         alerts = new EngineAlerts(redis, config, topology.applicationId());
         commitConnection = CommitConnection.open(redis).<OrderedScriptConnection>map(c -> c)
@@ -320,7 +337,7 @@ public final class StreamsRuntime implements AutoCloseable {
         String fingerprint = TopologyVersions.fingerprint(topology.describe().toString(),
                 tasks.stream().map(StreamTask::taskId).toList());
         coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl(),
-                        fingerprint,
+                        fingerprint, topology.applicationId(),
                         message -> {
                             log.error(message);
                             alerts.critical(message);

@@ -17,7 +17,10 @@ import java.util.Map;
  * namespace last wins</b> (the new release during a rolling update; an old-release instance restarted meanwhile does
  * not take the tasks back, since its topology first ran earlier; a rollback takes effect once the newer release's
  * instances are stopped): only the members running it are assigned tasks, the others hand theirs over and wait until
- * they are stopped. Every instance reads the same details from Redis, so all compute the same winner. Plain Java.
+ * they are stopped. Every instance reads the same details from Redis, so all compute the same winner. Only the members
+ * of one application are compared ({@link Membership#topologies}): another application in the namespace runs another
+ * topology by nature, and comparing with it made one application hand every task over for good (review of
+ * 2026-12-06). Plain Java.
  */
 final class TopologyVersions {
 

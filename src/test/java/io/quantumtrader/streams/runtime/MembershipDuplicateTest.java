@@ -22,18 +22,18 @@ class MembershipDuplicateTest {
     void aSecondLiveProcessUnderTheSameInstanceIdIsReportedOnce() {
         StreamKeys keys = new StreamKeys(RedisTestSupport.freshNamespace());
         List<String> reported = new ArrayList<>();
-        Membership first = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", reported::add);
+        Membership first = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", "app", reported::add);
         first.heartbeat(Set.of()).block();
         first.heartbeat(Set.of()).block();
         assertThat(first.duplicateSeen()).as("alone").isFalse();
 
-        Membership restarted = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", reported::add);
+        Membership restarted = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", "app", reported::add);
         restarted.heartbeat(Set.of()).block();   // the first one is gone (a restart under the same id)
         restarted.heartbeat(Set.of()).block();
         assertThat(restarted.duplicateSeen()).as("a restart").isFalse();
         assertThat(reported).isEmpty();
 
-        Membership twin = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", reported::add);
+        Membership twin = new Membership(RedisTestSupport.template(), keys, "pod-a", Duration.ofSeconds(10), "t", "app", reported::add);
         twin.heartbeat(Set.of()).block();
         restarted.heartbeat(Set.of()).block();   // its details were rewritten by another live process
         twin.heartbeat(Set.of()).block();
