@@ -36,14 +36,8 @@ public final class EnvelopeCodec {
         return encodeJson(stream, source, eventId, key, JSON.serialize(value), time, traceId);
     }
 
-    /**
-     * {@link #encode} of a value already written as JSON: an output whose id was derived from its
-     * {@link #canonicalJson canonical JSON} is written with that text, not serialized a second time.
-     *
-     * @param data the payload as JSON (e.g. {@link #canonicalJson}); written as it is
-     */
-    public static Map<String, String> encodeJson(String stream, String source, String eventId, String key, String data,
-                                                 long time, String traceId) {
+    private static Map<String, String> encodeJson(String stream, String source, String eventId, String key, String data,
+                                                  long time, String traceId) {
         return new Envelope(eventId, source, Envelope.typeOf(stream), Instant.ofEpochMilli(time), key, data,
                 traceId == null ? eventId : traceId, eventId).toStructured(stream);
     }
@@ -64,14 +58,7 @@ public final class EnvelopeCodec {
         return contentOfJson(subject, canonicalJson(value), time);
     }
 
-    /**
-     * {@link #content} of a value already written by {@link #canonicalJson}, so the id and the entry share one
-     * serialization (the second one was ~0.5 µs of an output's ~2–2.5 µs for its id and entry, thread CPU time,
-     * 2026-12-06, report of branch ids-claims).
-     *
-     * @param canonicalJson the value as {@link #canonicalJson} wrote it
-     */
-    public static String contentOfJson(String subject, String canonicalJson, long time) {
+    private static String contentOfJson(String subject, String canonicalJson, long time) {
         return time + ":" + (subject == null ? "-1:" : subject.length() + ":" + subject) + canonicalJson;
     }
 
@@ -83,10 +70,14 @@ public final class EnvelopeCodec {
      * JSON, a {@code HashSet} filled in another order, {@code Set.of} salted per JVM; found in review, 2026-12-06).
      * A {@code SortedSet} keeps its comparator's order, the same for equal sets of one comparator. Readers see the
      * same value: JSON object members have no order (RFC 8259 §4), and a set read back is a set. A map whose keys do
-     * not sort (not comparable, {@code null}) is written as the default mapper writes it.
+     * not sort (not comparable, {@code null}) is written as the default mapper writes it. For ids only: it differs
+     * from the default mapper's JSON (a {@code LinkedHashSet}'s order, an empty set under {@code NON_EMPTY}, a set
+     * field's {@code contentUsing}), so the entry's data is the default mapper's, as every output's (for ~0.5 µs a
+     * second serialization costs, thread CPU time: written with this text for a while on 2026-12-06, and a reader saw
+     * another value from a punctuation than from {@code process}: review 2026-12-06)
      *
      * @param value the payload, or {@code null}
-     * @return the JSON text, also fit to be written as the entry's data ({@link #encodeJson})
+     * @return the JSON text
      * @throws SerializationException when the value cannot be encoded
      */
     public static String canonicalJson(Object value) {

@@ -31,8 +31,6 @@ public final class OutputIds {
     private String batchId;
     /** The batch's origins by {@link Record.Origin#sequence()} ({@link #batchOrigins}); empty for a punctuation. */
     private List<Record.Origin> batchOrigins = List.of();
-    /** {@link #lastJson()} */
-    private String lastJson;
 
     /** What the outputs are numbered within: an input entry (or, without origin, the batch) and the sink writing them. */
     private record Slot(String stream, int partition, String entryId, String sinkNode) {
@@ -89,24 +87,12 @@ public final class OutputIds {
         Record.Origin o = record.origin();
         if (o == null || !ofThisBatch(o)) {
             int n = index.merge(new Slot(null, -1, batchId, sinkNode), 1, Integer::sum);
-            lastJson = EnvelopeCodec.canonicalJson(record.value());
             return EnvelopeCodec.deterministicId(applicationId, batchId, sinkNode, Integer.toString(n),
-                    EnvelopeCodec.contentOfJson(subject, lastJson, record.timestamp()));
+                    EnvelopeCodec.content(subject, record.value(), record.timestamp()));
         }
-        lastJson = null;
         int n = index.merge(new Slot(o.stream(), o.partition(), o.entryId(), sinkNode), 1, Integer::sum);
         return EnvelopeCodec.deterministicId(applicationId, o.stream(), Integer.toString(o.partition()), o.entryId(),
                 sinkNode, Integer.toString(n));
-    }
-
-    /**
-     * @return the value of the record the last {@link #next} numbered, as the canonical JSON its id was derived from
-     *         ({@link EnvelopeCodec#canonicalJson}), to be written as the entry's data
-     *         ({@link EnvelopeCodec#encodeJson}) instead of serializing the value again; {@code null} when that id was
-     *         numbered per input entry (the value was not serialized)
-     */
-    public String lastJson() {
-        return lastJson;
     }
 
     /** @return whether {@code o} is the origin object of one of this batch's input entries */

@@ -295,11 +295,10 @@ final class TaskContext implements TaskOutput {
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);
         String eventId = ids.next(record, sinkNode, subject);
         String source = sources.computeIfAbsent(sinkNode, n -> applicationId + "/" + n);
-        String json = ids.lastJson();   // the value's canonical JSON when its id was derived from it: not written twice
-        Map<String, String> fields = json == null
-                ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(),
-                        record.traceId())
-                : EnvelopeCodec.encodeJson(stream, source, eventId, subject, json, record.timestamp(), record.traceId());
+        // the value is written as every output's, not as the canonical JSON its id may come from: that one differs
+        // from Jackson's own for sets (sorted; a NON_EMPTY empty set; contentUsing: review 2026-12-06)
+        Map<String, String> fields = EnvelopeCodec.encode(stream, source, eventId, subject, record.value(),
+                record.timestamp(), record.traceId());
         limits.checkOutput(stream, fields);   // an entry the consumer would refuse is not written (dead-lettered)
         batch.add(streamKey(stream, p, spec.partitions()), spec.maxLen(), fields);
         outputs++;

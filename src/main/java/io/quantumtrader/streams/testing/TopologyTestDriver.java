@@ -446,12 +446,8 @@ public final class TopologyTestDriver implements AutoCloseable {
         public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
             String eventId = ids.next(record, sinkNode, subject);
             String source = topology.applicationId() + "/" + sinkNode;
-            String json = ids.lastJson();   // as the runtime: the canonical JSON the id was derived from, if it was
-            Map<String, String> fields = json == null
-                    ? EnvelopeCodec.encode(stream, source, eventId, subject, record.value(), record.timestamp(),
-                            record.traceId())
-                    : EnvelopeCodec.encodeJson(stream, source, eventId, subject, json, record.timestamp(),
-                            record.traceId());
+            Map<String, String> fields = EnvelopeCodec.encode(stream, source, eventId, subject, record.value(),
+                    record.timestamp(), record.traceId());   // as the runtime: the value as every output's
             limits.checkOutput(stream, fields);   // as the runtime: an oversized output is dead-lettered, not written
             pending.add(Map.entry(stream, fields));
         }
