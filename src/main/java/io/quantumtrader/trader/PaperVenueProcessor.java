@@ -21,12 +21,13 @@ import java.util.TreeMap;
  * Paper venue: fills the symbol's pending orders placed on earlier ticks. An entry is judged again at its fill
  * ({@link EntryAtFill}: the entry halts of now, a kill switch tripped since its placement, the daily loss and drawdown
  * limits, a fill price at or beyond its stop or its target — each cancels it — then half size when the account entered
- * SOFT_DERISK since, and a re-size when a gap took the loss at its stop past what the kernel approved; found in review,
+ * SOFT_DERISK since, a re-size when a gap took the loss at its stop past what the kernel approved, and a re-size down
+ * when its notional at the fill price would take the gross exposure past the cap (review 2, 2026-12-06); found in review,
  * 2026-12-05 and 2026-12-06: an entry approved in NORMAL still filled after a loss elsewhere had moved the account to
  * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). A take profit whose limit is
  * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
  * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
- * reasons {@value #HALVED}, {@value #RESIZED}).
+ * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -47,13 +48,18 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
-        c.declareCounts(java.util.Set.of(HALVED, RESIZED));
+        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED));
     }
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
     static final String HALVED = "entry_halved_soft_derisk";
     /** The count's reason for an entry re-sized to its approved loss at the stop ({@link io.quantumtrader.trader.risk.RiskRules#entryGapTolerancePct()}). */
     static final String RESIZED = "entry_resized_gap";
+    /**
+     * The count's reason for an entry re-sized down at its fill so that its notional keeps the gross exposure within
+     * {@link io.quantumtrader.trader.risk.RiskRules#grossExposureCapPct()} (the kernel capped it at the signal's price).
+     */
+    static final String CAPPED = "entry_resized_gross_cap";
 
     @Override
     public void process(Record<String, PriceTick> r) {
@@ -88,6 +94,9 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 }
                 if (v.resized()) {
                     ctx.count(RESIZED);
+                }
+                if (v.capped()) {
+                    ctx.count(CAPPED);
                 }
                 if (v.size() != o.size()) {
                     fill = venue.fill(o.withSize(v.size()), r.value());

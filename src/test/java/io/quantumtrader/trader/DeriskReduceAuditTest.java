@@ -1,18 +1,15 @@
 package io.quantumtrader.trader;
 
-import io.quantumtrader.streams.testing.TestInputStream;
-import io.quantumtrader.streams.testing.TopologyTestDriver;
-import io.quantumtrader.trader.events.AuditEntry;
 import io.quantumtrader.trader.events.ExitDecision;
 import io.quantumtrader.trader.events.ExitReason;
 import io.quantumtrader.trader.events.PositionClosed;
-import io.quantumtrader.trader.events.PriceTick;
-import io.quantumtrader.trader.regime.RegimeRules;
-import io.quantumtrader.trader.risk.RiskRules;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.risk.DeRiskState;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static io.quantumtrader.trader.HardDeriskReductionTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -20,42 +17,37 @@ import static org.assertj.core.api.Assertions.within;
  * A HARD_DERISK reduction's audit entry names how much it reduces: the quantity (units of the instrument) and its
  * notional (USD at the trigger price), as its fill and {@code position.closed} carry the size. Before 2026-12-06 the
  * entry said {@code DERISK_REDUCE at <price>} alone, though a reduction closes part of a position (found in review).
- * The whole trading topology in the test driver, on the rules and ticks of {@link HardDeriskDifferentialTest}: a 50 %
- * cap, HARD_DERISK from 4 %, the first 3,000 Bitstamp ticks; 0.000124 BTC are reduced.
+ * The audit log's EXIT entry is {@link ExitDecision#auditSummary()} (QuantumTraderTopology, {@code audit-exits}).
+ * Position state and the exit brain of {@link HardDeriskReductionTest.Book}: a book of 130,000 USD against a 60 % cap;
+ * 7 of 10 BTC are reduced. Until review 2 (2026-12-06) this ran the whole topology on the first 3,000 Bitstamp ticks,
+ * where a position sized to the cap filled 0.000124 BTC over it; the cap now holds at the fill
+ * ({@code GrossExposureCapAtFillTest}), so those ticks reduce nothing.
  */
 class DeriskReduceAuditTest {
 
     @Test
     void theReductionsAuditEntryCarriesTheQuantityAndNotionalReduced() {
-        List<PriceTick> ticks = TradingFixtures.realTicks(3_000);
-        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 3, 50.0, 20, true).withDerisk(0, 4.0, false);
-        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), rules))) {
-            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
-            ticks.forEach(t -> in.pipeInput(t.symbol(), t, t.timestamp()));
-            driver.endInput(QuantumTraderTopology.TICKS);
+        try (HardDeriskReductionTest.Book book = new HardDeriskReductionTest.Book()) {
+            book.tick("BTC-USD", 10_000, T0, HardDeriskReductionTest.Book.entry("BTC-USD", 10, 10_000, T0));
+            book.tick("ETH-USD", 300, T0 + 1_000, HardDeriskReductionTest.Book.entry("ETH-USD", 100, 300, T0 + 1_000));
+            book.tick("ETH-USD", 300, T0 + 2_000);
+            book.tick("BTC-USD", 9_700, T0 + 3_000);
+            assertThat(book.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
 
-            List<PositionClosed> reductions = driver.createOutputStream(QuantumTraderTopology.CLOSED, PositionClosed.class)
-                    .readValuesToList().stream().filter(c -> c.exitReason() == ExitReason.DERISK_REDUCE).toList();
+            List<ExitDecision> reductions = book.driver.createOutputStream("exits", ExitDecision.class).readValuesToList()
+                    .stream().filter(x -> x.reason() == ExitReason.DERISK_REDUCE).toList();
             assertThat(reductions).as("one reduction").hasSize(1);
-            PositionClosed reduced = reductions.get(0);
-            assertThat(reduced.size()).isEqualTo(0.000124);
+            ExitDecision decision = reductions.get(0);
+            assertThat(decision.quantity()).as("the decision carries the size reduced").isCloseTo(7, within(1e-9));
+            assertThat(decision.notionalUsd()).isCloseTo(7 * decision.triggerPrice(), within(1e-6));
+            assertThat(decision.auditSummary()).isEqualTo("DERISK_REDUCE at " + decision.triggerPrice()
+                    + ": reduces 7 units, 67900.00 USD at the trigger price");
 
-            ExitDecision decision = driver.createOutputStream(QuantumTraderTopology.EXITS, ExitDecision.class)
-                    .readValuesToList().stream().filter(x -> x.reason() == ExitReason.DERISK_REDUCE).findFirst().orElseThrow();
-            assertThat(decision.quantity()).as("the decision carries the size reduced").isEqualTo(reduced.size());
-            assertThat(decision.notionalUsd()).isCloseTo(0.000124 * decision.triggerPrice(), within(1e-9));
-
-            List<AuditEntry> audit = driver.createOutputStream(QuantumTraderTopology.AUDIT, AuditEntry.class).readValuesToList();
-            assertThat(audit).filteredOn(a -> a.decisionType().equals("EXIT") && a.summary().startsWith("DERISK_REDUCE"))
-                    .singleElement().satisfies(a -> {
-                        assertThat(a.decisionId()).isEqualTo(reduced.positionId());
-                        assertThat(a.summary()).isEqualTo("DERISK_REDUCE at " + decision.triggerPrice() + ": reduces 0.000124 units, "
-                                + String.format(java.util.Locale.ROOT, "%.2f", 0.000124 * decision.triggerPrice())
-                                + " USD at the trigger price");
-                    });
-            assertThat(audit).as("other exits' entries unchanged")
-                    .filteredOn(a -> a.decisionType().equals("EXIT") && !a.summary().startsWith("DERISK_REDUCE"))
-                    .isNotEmpty().allSatisfy(a -> assertThat(a.summary()).matches("[A-Z_]+ at [0-9.E]+"));
+            PendingOrder order = book.exitOrder("BTC-USD");
+            book.tick("BTC-USD", 9_700, T0 + 4_000, HardDeriskReductionTest.Book.exit(order, 9_700, T0 + 4_000));
+            assertThat(book.driver.createOutputStream("closed", PositionClosed.class).readValuesToList())
+                    .singleElement().satisfies(c -> assertThat(c.size()).as("the fill closes what the entry names")
+                            .isCloseTo(decision.quantity(), within(1e-9)));
         }
     }
 }

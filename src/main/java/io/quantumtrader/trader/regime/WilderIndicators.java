@@ -14,8 +14,11 @@ import java.util.List;
  * ({@code ATRIndicator}, {@code ADXIndicator}, {@code EMAIndicator} of {@code ClosePriceIndicator}), bit for bit: the
  * same operations in the same order, each average starting at the window's first candle (its seed is that candle's
  * value), and ta4j's zero tests — a +DI/−DI whose ATR, or a DX whose +DI + −DI, is within 0.00001 of zero
- * ({@code DoubleNum.equals}) is 0. {@code WilderIndicatorsTest} checks this against ta4j itself on the 100,000
- * Bitstamp trades' candles. ta4j built a cached object per value and indicator, recomputed on every candle: 18 % of
+ * ({@code DoubleNum.equals}) is 0 — for candles priced at 1 or more. {@code WilderIndicatorsTest} checks this against
+ * ta4j itself on the 100,000 Bitstamp trades' candles. Below a price of 1 the ATR's zero test is relative to the price
+ * ({@link #atrIsZero}): ta4j's absolute 0.00001, in price units, zeroed +DI/−DI of every symbol priced below about
+ * 0.01 (a 1-minute ATR below 0.00001: SHIB, PEPE, many small caps), so its ADX was always 0 and its regime always
+ * RANGING however strong the trend (found in review 2, 2026-12-06; {@code LowPriceRegimeTest}). ta4j built a cached object per value and indicator, recomputed on every candle: 18 % of
  * the warmed replay's CPU samples (docs/BENCHMARKS.md, 2026-12-03 11:47 UTC), so the regime detector computes them
  * here.
  * <p>
@@ -23,7 +26,10 @@ import java.util.List;
  */
 public final class WilderIndicators {
 
-    /** ta4j's {@code DoubleNum.equals} precision: a divisor closer than this to zero counts as zero. */
+    /**
+     * ta4j's {@code DoubleNum.equals} precision: a DX divisor (+DI + −DI, points) closer than this to zero counts as
+     * zero; for the ATR (price units) it is this fraction of the price below a price of 1 ({@link #atrIsZero}).
+     */
     private static final double ZERO_EPSILON = 0.00001;
 
     private final double[] close;
@@ -78,8 +84,9 @@ public final class WilderIndicators {
                 plusDm = smooth(plusDm, plus, adxWeight);
                 minusDm = smooth(minusDm, minus, adxWeight);
             }
-            double plusDi = directionalIndex(plusDm, diAtr);
-            double minusDi = directionalIndex(minusDm, diAtr);
+            boolean noRange = atrIsZero(diAtr, c.close());
+            double plusDi = noRange ? 0.0 : plusDm / diAtr * 100;   // ta4j's PlusDIIndicator / MinusDIIndicator
+            double minusDi = noRange ? 0.0 : minusDm / diAtr * 100;
             double sum = plusDi + minusDi;
             double dx = isZero(sum) ? 0.0 : Math.abs(plusDi - minusDi) / sum * 100;
             adx[i] = i == 0 ? dx : smooth(adx[i - 1], dx, adxWeight);
@@ -130,9 +137,15 @@ public final class WilderIndicators {
         return (value - previous) * weight + previous;
     }
 
-    /** ta4j's PlusDIIndicator / MinusDIIndicator: {@code averageDm / atr × 100}, 0 when the ATR counts as zero. */
-    private static double directionalIndex(double averageDm, double atr) {
-        return isZero(atr) ? 0.0 : averageDm / atr * 100;
+    /**
+     * @param atr   the ATR the directional indexes divide by, price units
+     * @param price the candle's close, price units
+     * @return whether the ATR counts as zero (+DI and −DI 0): below {@code 0.00001 x min(1, |price|)}, ta4j's absolute
+     *         0.00001 at a price of 1 or more (where that is at most 0.00001 of the price), 0.00001 of the price below
+     *         it, so a range that is a meaningful share of the price is never zero, at any price
+     */
+    static boolean atrIsZero(double atr, double price) {
+        return Math.abs(atr) < ZERO_EPSILON * Math.min(1.0, Math.abs(price));
     }
 
     private static boolean isZero(double value) {

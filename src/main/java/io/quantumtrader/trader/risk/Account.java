@@ -134,12 +134,18 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     /**
      * @param unrealizedUsd the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
      * @return this account marked: the largest drawdown follows the new marked equity; the peak does not move (it is
-     *         on realized equity)
+     *         on realized equity, which a mark does not change). Until 2026-12-06 a mark raised the peak to the realized
+     *         equity like a close, which undid a {@link #drawdownRebased() re-base} with an open loss on the next tick
+     *         that moved the mark (the account fell back into HARD_DERISK; found in review 2)
      */
     public Account marked(double unrealizedUsd) {
-        return unrealizedUsd == this.unrealizedUsd.doubleValue() ? this
-                : new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd).peaked();
+        if (unrealizedUsd == this.unrealizedUsd.doubleValue()) {
+            return this;
+        }
+        double drawdown = drawdownPct(peakEquityUsd, equityUsd + unrealizedUsd);
+        return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk,
+                unrealizedUsd);
     }
 
     /**

@@ -28,9 +28,16 @@ import io.quantumtrader.trader.execution.PendingOrder;
  *       {@link RiskRules#entryGapTolerancePct()} (default {@value #DEFAULT_GAP_TOLERANCE_PCT} %) above the loss the
  *       kernel approved from the signal's price: to the approved loss, so the trade risks what the
  *       kernel allowed, with no more notional than approved ({@link #judge}).</li>
+ *   <li>re-sized down when the fill's notional (fill price x size, what position state books as gross exposure) would
+ *       take the account's gross exposure past {@link RiskRules#grossExposureCapPct()} of its realized equity (seed
+ *       quant_engine rule, 130 %; the kernel's cap, {@link RiskKernel}): to the room left at the fill price; cancelled
+ *       when no room is left. The kernel sizes to the cap at the signal's price; a SHORT filling nearer its stop (a
+ *       higher price: a smaller loss at the stop, so rule 6 does not re-size it) or a LONG filling a little higher
+ *       within the gap tolerance booked more notional than the cap allowed. Found in review 2 (2026-12-06): 120,000
+ *       USD open elsewhere, a SHORT at 100 capped to 100 units filled at 104.4478, gross 130,444.78 &gt; 130,000.</li>
  * </ol>
- * Each of 1–4 cancels the entry (an {@code OrderRejected} naming why); 5 and 6 change the fill's size (counted by the
- * venue, {@code qt.streams.node.records.counted}). Plain Java.
+ * Each of 1–4 cancels the entry (an {@code OrderRejected} naming why); 5, 6 and 7 change the fill's size (counted by the
+ * venue, {@code qt.streams.node.records.counted}); 7 cancels it when the cap leaves no room. Plain Java.
  */
 public final class EntryAtFill {
 
@@ -54,11 +61,18 @@ public final class EntryAtFill {
      *                  re-sized ({@link #resized}); 0 when cancelled
      * @param halved    true when halved because the account entered SOFT_DERISK after the approval
      * @param resized   true when re-sized to the approved loss at the stop ({@link RiskRules#entryGapTolerancePct()})
+     * @param capped    true when re-sized down to the gross exposure cap at the fill price
+     *                  ({@link RiskRules#grossExposureCapPct()})
      */
-    public record Verdict(String cancelled, double size, boolean halved, boolean resized) {
+    public record Verdict(String cancelled, double size, boolean halved, boolean resized, boolean capped) {
+
+        /** A verdict with no re-size to the gross exposure cap ({@code capped} false). */
+        public Verdict(String cancelled, double size, boolean halved, boolean resized) {
+            this(cancelled, size, halved, resized, false);
+        }
 
         static Verdict cancel(String why) {
-            return new Verdict("cancelled: " + why, 0, false, false);
+            return new Verdict("cancelled: " + why, 0, false, false, false);
         }
     }
 
@@ -67,13 +81,17 @@ public final class EntryAtFill {
      * @param fillPrice    the price it would fill at (the print, slipped against the trader), USD
      * @param account      the account as of the print's day
      * @param positionOpen whether its symbol has an open position (the entry is an add)
-     * @param rules        the risk rules (daily loss and drawdown limits, the entry gap tolerance)
+     * @param rules        the risk rules (daily loss and drawdown limits, the entry gap tolerance, the gross exposure
+     *                     cap)
      * @param slippageBps  the venue's slippage, basis points of price
      * @param feeBps       the venue's fee, basis points of notional
      * @return the verdict. Re-sizing from {@code size} to {@code size x approved / atFill} (loss per unit at the stop,
      *         {@link #approvedLossPerUnit}, {@link #lossPerUnitAtFill}) also keeps the notional within what was
      *         approved: a fill further from the stop than the signal's price is, on the stop's side, a higher price for a
-     *         LONG and a lower one for a SHORT, and {@code size' x fill <= size x reference} then holds
+     *         LONG and a lower one for a SHORT, and {@code size' x fill <= size x reference} then holds. Then the
+     *         size is at most {@code (equity x grossExposureCapPct / 100 - grossExposure) / fill} (realized equity and
+     *         the entry notional of the open positions, an add's own position included, as of the fill), so the fill
+     *         keeps the gross exposure within the cap
      */
     public static Verdict judge(PendingOrder o, double fillPrice, Account account, boolean positionOpen, RiskRules rules,
                                 double slippageBps, double feeBps) {
@@ -122,7 +140,19 @@ public final class EntryAtFill {
         if (!(size > 0)) {
             return Verdict.cancel(String.format("nothing left of size %.6f after halving or re-sizing", o.size()));
         }
-        return new Verdict(null, size, halved, resized);
+        double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd();
+        boolean capped = false;
+        if (size * fillPrice > room) {
+            double cappedSize = Math.max(0, RiskKernel.round6(room / fillPrice));
+            if (!(cappedSize > 0)) {
+                return Verdict.cancel(String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD "
+                                + "allowed)", PercentFigure.of(rules.grossExposureCapPct()), account.grossExposureUsd(),
+                        account.equityUsd() * rules.grossExposureCapPct() / 100));
+            }
+            size = cappedSize;
+            capped = true;
+        }
+        return new Verdict(null, size, halved, resized, capped);
     }
 
     /**

@@ -32,8 +32,8 @@ import java.util.List;
  * (the venue's fee and slippage on the entry and on the exit at the stop: per unit {@code (entry + stop) x
  * costPerSideBps / 10,000} beside {@code |entry - stop|}), or MODIFIED when the gross exposure cap
  * ({@code grossExposureCapPct} of equity, open positions' entry notional plus pending entry orders) forces a smaller
- * size; in SOFT_DERISK half the size NORMAL would get, after the cap (MODIFIED); VETOED when no room is left. Plain
- * Java.
+ * size; in SOFT_DERISK half the size NORMAL would get, after the cap (MODIFIED); VETOED when no room is left (system
+ * integrity) or when the halved size rounds to 0 (trade risk, the reason naming the halving). Plain Java.
  */
 public final class RiskKernel {
 
@@ -125,11 +125,14 @@ public final class RiskKernel {
         if (account.deRisk() == DeRiskState.SOFT_DERISK) {
             // half the size NORMAL would get, after the cap (DESIGN §7: "new entries at half size"; found in review,
             // 2026-12-05: the risk budget was halved before the cap, so where the cap bound the size was not halved)
+            // a halved size that rounds to nothing is vetoed for what it is, trade risk (found in review 2, 2026-12-06:
+            // it was blamed on the gross exposure cap with system integrity failed, though nothing was open)
+            double whole = size;
             size /= 2;
             maxRisk = size * lossPerUnit;
             if (round6(size) <= 0) {
-                return vetoed(id, s, "gross exposure cap " + PercentFigure.of(rules.grossExposureCapPct())
-                        + "% reached (incl. pending orders)", new RiskDimensions(trade, daily, drawdown, false), now);
+                return vetoed(id, s, String.format("size rounds to 0 under SOFT_DERISK halving (%.3g halved to %.3g units, below the 0.000001 step)",
+                        whole, size), new RiskDimensions(false, daily, drawdown, true), now);
             }
             modifications.add("size halved (soft de-risk)");
             decision = Decision.MODIFIED;

@@ -644,6 +644,18 @@ public final class IndependentReference {
                     cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
                     continue;
                 }
+                // the gross exposure cap holds at the fill too: the book's entry notional (this tick's fills are booked
+                // below, after the loop) plus this fill's at its price within capPct of realized equity, else down to
+                // the room left, cancelled when none is (review 2, 2026-12-06: a SHORT filling nearer its stop went over)
+                double allowed = equity * rules.capPct / 100;
+                if (roundPrice(price) * size > allowed - gross) {
+                    size = Math.max(0, floor6((allowed - gross) / roundPrice(price)));
+                    if (!(size > 0)) {
+                        cancelled(o, String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD allowed)",
+                                percent(rules.capPct), gross, allowed), t);
+                        continue;
+                    }
+                }
             }
             double fee = price * size * rules.feeBps / 10_000;
             now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
