@@ -16,6 +16,11 @@ import java.util.function.ToLongFunction;
  * {@link #STALE_AFTER_FAILURES} refreshes in a row have failed. A gauge frozen at its last value while Redis cannot be
  * read hid a growing backlog from dashboards and alerts (found in review, 2026-12-06); the failures themselves are
  * counted in {@code qt.streams.job.failures{job=lag.refresh}}. The first successful refresh shows the truth again.
+ *
+ * <p>Read per source ({@link #perSource}), a source that cannot be read (its Redis Cluster node down) shows NaN after
+ * {@link #STALE_AFTER_FAILURES} failed readings of its own in a row, and the others keep showing their readings: one
+ * refresh of every source failed as a whole at the first failing one, and after three every gauge of the instance
+ * showed NaN (found in review, 2026-12-06, of the background passes: {@code LagGaugesPerSourceTest}).
  */
 final class LagGauges {
 
@@ -26,7 +31,22 @@ final class LagGauges {
     static final int STALE_AFTER_FAILURES = 3;
 
     private final Map<String, SourceLag> last = new ConcurrentHashMap<>();
+    /** Failed readings in a row per source key ({@link #perSource}); absent: the last reading succeeded. */
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final PeriodicJob job;
+    /** Read {@link #perSource}: each source's own failures decide, not the job's. */
+    private final boolean perSource;
+
+    /**
+     * One source's reading, for {@link #perSource}.
+     *
+     * @param group     consumer group
+     * @param stream    logical stream name
+     * @param partition partition number
+     * @param reading   its lag, read when subscribed
+     */
+    record Source(String group, String stream, int partition, Mono<SourceLag> reading) {
+    }
 
     /**
      * @param reading  one reading of every source's lag (e.g. {@link StreamsRuntime#lag()})
@@ -35,6 +55,57 @@ final class LagGauges {
      */
     LagGauges(Supplier<Mono<List<SourceLag>>> reading, Duration interval, Duration timeout) {
         this.job = new PeriodicJob("lag refresh", interval, timeout, () -> reading.get().doOnNext(this::record));
+        this.perSource = false;
+    }
+
+    private LagGauges(PeriodicJob job) {
+        this.job = job;
+        this.perSource = true;
+    }
+
+    /**
+     * Gauges refreshed source by source, up to 16 at a time: a source whose reading fails counts a failure of its own
+     * (NaN after {@link #STALE_AFTER_FAILURES} in a row) and the others are still read; a refresh with a failed source
+     * fails after the others were read, so the job counts it; a refresh cut by the job's timeout counts a failure for
+     * each source it had not read.
+     *
+     * @param sources  every source to read, with its reading (e.g. {@code StreamsRuntime}'s sources)
+     * @param interval delay between the end of one refresh and the start of the next
+     * @param timeout  a refresh taking longer fails (every source's gauge NaN after {@link #STALE_AFTER_FAILURES})
+     */
+    static LagGauges perSource(Supplier<List<Source>> sources, Duration interval, Duration timeout) {
+        LagGauges[] gauges = new LagGauges[1];
+        gauges[0] = new LagGauges(new PeriodicJob("lag refresh", interval, timeout, () -> gauges[0].readEach(sources.get())));
+        return gauges[0];
+    }
+
+    private Mono<Void> readEach(List<Source> sources) {
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> done = ConcurrentHashMap.newKeySet();
+        return reactor.core.publisher.Flux.fromIterable(sources)
+                .flatMap(s -> {
+                    String key = key(s.group(), s.stream(), s.partition());
+                    return s.reading()
+                            .doOnNext(l -> {
+                                last.put(key, l);
+                                failures.remove(key);
+                                done.add(key);
+                            })
+                            .onErrorResume(e -> {
+                                failed.incrementAndGet();
+                                failures.merge(key, 1, Integer::sum);
+                                done.add(key);
+                                return Mono.empty();
+                            });
+                }, 16)
+                .doOnCancel(() -> sources.forEach(s -> {   // the job's timeout: what was not read failed
+                    String key = key(s.group(), s.stream(), s.partition());
+                    if (done.add(key)) {
+                        failures.merge(key, 1, Integer::sum);
+                    }
+                }))
+                .then(Mono.defer(() -> failed.get() == 0 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+                        "could not read the lag of " + failed.get() + " of " + sources.size() + " sources"))));
     }
 
     /** @return the background job refreshing the readings (named {@code lag refresh}) */
@@ -47,24 +118,33 @@ final class LagGauges {
      * {@link StreamsRuntime#refreshLag()}); while the job's refreshes keep failing the gauges still show NaN.
      */
     void record(List<SourceLag> readings) {
-        readings.forEach(l -> last.put(key(l.group(), l.stream(), l.partition()), l));
+        readings.forEach(l -> {
+            String key = key(l.group(), l.stream(), l.partition());
+            last.put(key, l);
+            failures.remove(key);
+        });
     }
 
     /**
      * @return {@code f} of the source's last reading; 0 before its first; NaN while the readings are stale (the last
-     *         {@link #STALE_AFTER_FAILURES} refreshes or more failed)
+     *         {@link #STALE_AFTER_FAILURES} refreshes or more failed, or, read {@link #perSource per source}, the last
+     *         as many readings of this source)
      */
     double value(String group, String stream, int partition, ToLongFunction<SourceLag> f) {
-        if (stale()) {
+        String key = key(group, stream, partition);
+        if (stale() || failures.getOrDefault(key, 0) >= STALE_AFTER_FAILURES) {
             return Double.NaN;
         }
-        SourceLag l = last.get(key(group, stream, partition));
+        SourceLag l = last.get(key);
         return l == null ? 0 : f.applyAsLong(l);
     }
 
-    /** @return true while the last {@link #STALE_AFTER_FAILURES} refreshes or more failed */
+    /**
+     * @return true while the last {@link #STALE_AFTER_FAILURES} refreshes or more failed; read {@link #perSource per
+     *         source}, never (each source's own failures decide)
+     */
     boolean stale() {
-        return job.failureStreak() >= STALE_AFTER_FAILURES;
+        return !perSource && job.failureStreak() >= STALE_AFTER_FAILURES;
     }
 
     private static String key(String group, String stream, int partition) {

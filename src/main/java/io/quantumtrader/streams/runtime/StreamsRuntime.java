@@ -60,7 +60,7 @@ public final class StreamsRuntime implements AutoCloseable {
     /** How long one lag reading (for the gauges or {@link #awaitDrained}) may take before it is given up. */
     static final Duration LAG_TIMEOUT = Duration.ofSeconds(10);
     /** The lag gauges' readings: NaN after {@link LagGauges#STALE_AFTER_FAILURES} failed refreshes in a row. */
-    private final LagGauges lagGauges = new LagGauges(this::lag, LAG_REFRESH, LAG_TIMEOUT);
+    private final LagGauges lagGauges = LagGauges.perSource(this::lagSources, LAG_REFRESH, LAG_TIMEOUT);
     private final List<StreamTask> tasks = new ArrayList<>();
     private final EndOfInputNotices endNotices = new EndOfInputNotices();
     /** WARN lines for entries refused at a source, rate limited per stream and reason, shared by the tasks. */
@@ -476,21 +476,26 @@ public final class StreamsRuntime implements AutoCloseable {
      * @return one entry per group and stream partition, in sub-topology order
      */
     public Mono<List<SourceLag>> lag() {
+        return Flux.concat(lagSources().stream().map(LagGauges.Source::reading).toList()).collectList();
+    }
+
+    /** @return every (consumer group, source stream, partition) this runtime reads, with its lag reading */
+    private List<LagGauges.Source> lagSources() {
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
-        List<Mono<SourceLag>> all = new ArrayList<>();
+        List<LagGauges.Source> all = new ArrayList<>();
         for (Subtopology s : topology.taskSubtopologies()) {
             String group = StreamKeys.group(topology.applicationId(), s.id());
             for (String stream : s.sourceStreams()) {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
                     int partition = p;
-                    all.add(admin.groupLag(keys.stream(stream, p), group)
+                    all.add(new LagGauges.Source(group, stream, partition, admin.groupLag(keys.stream(stream, p), group)
                             .map(l -> new SourceLag(group, stream, partition, l.pending(), l.lag(),
-                                    l.oldestPendingAgeMs(System.currentTimeMillis()), l.consumers())));
+                                    l.oldestPendingAgeMs(System.currentTimeMillis()), l.consumers()))));
                 }
             }
         }
-        return Flux.concat(all).collectList();
+        return all;
     }
 
     /**
