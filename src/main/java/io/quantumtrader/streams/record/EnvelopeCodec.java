@@ -33,11 +33,7 @@ public final class EnvelopeCodec {
      */
     public static Map<String, String> encode(String stream, String source, String eventId, String key, Object value,
                                              long time, String traceId) {
-        return encodeJson(stream, source, eventId, key, JSON.serialize(value), time, traceId);
-    }
-
-    private static Map<String, String> encodeJson(String stream, String source, String eventId, String key, String data,
-                                                  long time, String traceId) {
+        String data = JSON.serialize(value);
         return new Envelope(eventId, source, Envelope.typeOf(stream), Instant.ofEpochMilli(time), key, data,
                 traceId == null ? eventId : traceId, eventId).toStructured(stream);
     }
@@ -55,11 +51,7 @@ public final class EnvelopeCodec {
      * @throws SerializationException when the value cannot be encoded
      */
     public static String content(String subject, Object value, long time) {
-        return contentOfJson(subject, canonicalJson(value), time);
-    }
-
-    private static String contentOfJson(String subject, String canonicalJson, long time) {
-        return time + ":" + (subject == null ? "-1:" : subject.length() + ":" + subject) + canonicalJson;
+        return time + ":" + (subject == null ? "-1:" : subject.length() + ":" + subject) + canonicalJson(value);
     }
 
     /**

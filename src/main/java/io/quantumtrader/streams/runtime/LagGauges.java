@@ -64,10 +64,10 @@ final class LagGauges {
     }
 
     /**
-     * Gauges refreshed source by source, up to 16 at a time: a source whose reading fails counts a failure of its own
-     * (NaN after {@link #STALE_AFTER_FAILURES} in a row) and the others are still read; a refresh with a failed source
-     * fails after the others were read, so the job counts it; a refresh cut by the job's timeout counts a failure for
-     * each source it had not read.
+     * Gauges refreshed source by source ({@link ResilientPass}, {@link ResilientPass#CONCURRENCY} at a time): a
+     * source whose reading fails counts a failure of its own (NaN after {@link #STALE_AFTER_FAILURES} in a row) and
+     * the others are still read; a refresh with a failed source fails after the others were read, so the job counts
+     * it; a refresh cut by the job's timeout counts a failure for each source it had not read.
      *
      * @param sources  every source to read, with its reading (e.g. {@code StreamsRuntime}'s sources)
      * @param interval delay between the end of one refresh and the start of the next
@@ -80,32 +80,26 @@ final class LagGauges {
     }
 
     private Mono<Void> readEach(List<Source> sources) {
-        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Set<String> done = ConcurrentHashMap.newKeySet();
-        return reactor.core.publisher.Flux.fromIterable(sources)
-                .flatMap(s -> {
-                    String key = key(s.group(), s.stream(), s.partition());
-                    return s.reading()
-                            .doOnNext(l -> {
-                                last.put(key, l);
-                                failures.remove(key);
-                                done.add(key);
-                            })
-                            .onErrorResume(e -> {
-                                failed.incrementAndGet();
-                                failures.merge(key, 1, Integer::sum);
-                                done.add(key);
-                                return Mono.empty();
-                            });
-                }, 16)
+        return ResilientPass.over("read the lag of", "sources", sources,
+                        s -> s.group() + " on " + s.stream() + "/" + s.partition(), s -> {
+                            String key = key(s.group(), s.stream(), s.partition());
+                            return s.reading()
+                                    .doOnNext(l -> {
+                                        last.put(key, l);
+                                        failures.remove(key);
+                                    })
+                                    .doOnError(e -> failures.merge(key, 1, Integer::sum))
+                                    .doOnTerminate(() -> done.add(key))
+                                    .thenReturn(1L);   // counts the sources read
+                        })
                 .doOnCancel(() -> sources.forEach(s -> {   // the job's timeout: what was not read failed
                     String key = key(s.group(), s.stream(), s.partition());
                     if (done.add(key)) {
                         failures.merge(key, 1, Integer::sum);
                     }
                 }))
-                .then(Mono.defer(() -> failed.get() == 0 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-                        "could not read the lag of " + failed.get() + " of " + sources.size() + " sources"))));
+                .then();
     }
 
     /** @return the background job refreshing the readings (named {@code lag refresh}) */
