@@ -11,34 +11,33 @@ import java.util.function.ToLongFunction;
 
 /**
  * What the consumer lag gauges ({@code qt.streams.consumer.lag}, {@code .pending}, {@code .oldest.pending.age.seconds})
- * show: the last reading of every source (group, stream, partition), refreshed by the background job {@link #job()},
- * and NaN ("not known", Prometheus' and Micrometer's value for a gauge that cannot be read) once
- * {@link #STALE_AFTER_FAILURES} refreshes in a row have failed. A gauge frozen at its last value while Redis cannot be
- * read hid a growing backlog from dashboards and alerts (found in review, 2026-12-06); the failures themselves are
- * counted in {@code qt.streams.job.failures{job=lag.refresh}}. The first successful refresh shows the truth again.
+ * show: the last reading of every source (group, stream, partition), refreshed source by source by the background job
+ * {@link #job()}, and NaN ("not known", Prometheus' and Micrometer's value for a gauge that cannot be read) once
+ * {@link #STALE_AFTER_FAILURES} readings of that source in a row have failed. A gauge frozen at its last value while
+ * Redis cannot be read hid a growing backlog from dashboards and alerts (found in review, 2026-12-06:
+ * {@code StaleLagGaugesTest}); a refresh with a failed source is counted in
+ * {@code qt.streams.job.failures{job=lag.refresh}}. The first successful reading shows the truth again.
  *
- * <p>Read per source ({@link #perSource}), a source that cannot be read (its Redis Cluster node down) shows NaN after
- * {@link #STALE_AFTER_FAILURES} failed readings of its own in a row, and the others keep showing their readings: one
- * refresh of every source failed as a whole at the first failing one, and after three every gauge of the instance
+ * <p>A source that cannot be read (its Redis Cluster node down) shows NaN and the others keep showing their readings:
+ * one refresh of every source failed as a whole at the first failing one, and after three every gauge of the instance
  * showed NaN (found in review, 2026-12-06, of the background passes: {@code LagGaugesPerSourceTest}).
  */
 final class LagGauges {
 
     /**
-     * Failed refreshes in a row after which the gauges show NaN: one failure (a Redis failover, a slow reply) keeps the
-     * last reading; three are at least three refresh intervals (15 s at {@link StreamsRuntime#LAG_REFRESH}) without one.
+     * Failed readings of a source in a row after which its gauges show NaN: one failure (a Redis failover, a slow
+     * reply) keeps the last reading; three are at least three refresh intervals (15 s at
+     * {@link StreamsRuntime#LAG_REFRESH}) without one.
      */
     static final int STALE_AFTER_FAILURES = 3;
 
     private final Map<String, SourceLag> last = new ConcurrentHashMap<>();
-    /** Failed readings in a row per source key ({@link #perSource}); absent: the last reading succeeded. */
+    /** Failed readings in a row per source key; absent: the last reading succeeded. */
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final PeriodicJob job;
-    /** Read {@link #perSource}: each source's own failures decide, not the job's. */
-    private final boolean perSource;
 
     /**
-     * One source's reading, for {@link #perSource}.
+     * One source's reading.
      *
      * @param group     consumer group
      * @param stream    logical stream name
@@ -48,19 +47,8 @@ final class LagGauges {
     record Source(String group, String stream, int partition, Mono<SourceLag> reading) {
     }
 
-    /**
-     * @param reading  one reading of every source's lag (e.g. {@link StreamsRuntime#lag()})
-     * @param interval delay between the end of one refresh and the start of the next
-     * @param timeout  a refresh taking longer fails
-     */
-    LagGauges(Supplier<Mono<List<SourceLag>>> reading, Duration interval, Duration timeout) {
-        this.job = new PeriodicJob("lag refresh", interval, timeout, () -> reading.get().doOnNext(this::record));
-        this.perSource = false;
-    }
-
     private LagGauges(PeriodicJob job) {
         this.job = job;
-        this.perSource = true;
     }
 
     /**
@@ -108,8 +96,8 @@ final class LagGauges {
     }
 
     /**
-     * Keeps {@code readings} as the last one of their sources (also from a refresh outside the job, e.g. a test's
-     * {@link StreamsRuntime#refreshLag()}); while the job's refreshes keep failing the gauges still show NaN.
+     * Keeps {@code readings} as the last one of their sources, read outside the job (e.g. a test's
+     * {@link StreamsRuntime#refreshLag()}): each shows its reading again, whatever its failures before.
      */
     void record(List<SourceLag> readings) {
         readings.forEach(l -> {
@@ -120,25 +108,16 @@ final class LagGauges {
     }
 
     /**
-     * @return {@code f} of the source's last reading; 0 before its first; NaN while the readings are stale (the last
-     *         {@link #STALE_AFTER_FAILURES} refreshes or more failed, or, read {@link #perSource per source}, the last
-     *         as many readings of this source)
+     * @return {@code f} of the source's last reading; 0 before its first; NaN while its last
+     *         {@link #STALE_AFTER_FAILURES} readings or more failed
      */
     double value(String group, String stream, int partition, ToLongFunction<SourceLag> f) {
         String key = key(group, stream, partition);
-        if (stale() || failures.getOrDefault(key, 0) >= STALE_AFTER_FAILURES) {
+        if (failures.getOrDefault(key, 0) >= STALE_AFTER_FAILURES) {
             return Double.NaN;
         }
         SourceLag l = last.get(key);
         return l == null ? 0 : f.applyAsLong(l);
-    }
-
-    /**
-     * @return true while the last {@link #STALE_AFTER_FAILURES} refreshes or more failed; read {@link #perSource per
-     *         source}, never (each source's own failures decide)
-     */
-    boolean stale() {
-        return !perSource && job.failureStreak() >= STALE_AFTER_FAILURES;
     }
 
     private static String key(String group, String stream, int partition) {

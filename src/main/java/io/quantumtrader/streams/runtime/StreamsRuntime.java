@@ -641,7 +641,7 @@ public final class StreamsRuntime implements AutoCloseable {
 
     /**
      * Reads lag, pending entries and oldest pending age of every source now (the gauges show the last reading, or NaN
-     * after {@link LagGauges#STALE_AFTER_FAILURES} failed refreshes of the background job in a row).
+     * after {@link LagGauges#STALE_AFTER_FAILURES} failed readings of its source in a row).
      */
     public Mono<List<SourceLag>> refreshLag() {
         return lag().doOnNext(lagGauges::record);

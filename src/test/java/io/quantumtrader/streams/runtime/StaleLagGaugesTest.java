@@ -51,8 +51,9 @@ class StaleLagGaugesTest {
         }
         StreamAdmin admin = new StreamAdmin(redis);
         admin.ensureGroup(key, "pricing.0").block();
-        LagGauges gauges = new LagGauges(() -> admin.groupLag(key, "pricing.0")
-                .map(l -> List.of(new SourceLag("pricing.0", "ticks", 0, l.pending(), l.lag(), 0, l.consumers()))),
+        LagGauges gauges = LagGauges.perSource(() -> List.of(new LagGauges.Source("pricing.0", "ticks", 0,
+                        admin.groupLag(key, "pricing.0")
+                                .map(l -> new SourceLag("pricing.0", "ticks", 0, l.pending(), l.lag(), 0, l.consumers())))),
                 StreamsRuntime.LAG_REFRESH, StreamsRuntime.LAG_TIMEOUT);
 
         // each run's outcome with the gauge's value right after it
