@@ -338,13 +338,22 @@ public final class StreamAdmin {
     /**
      * The consumer groups of a stream partition, whichever application created them.
      *
-     * @param length entries in the stream (0 when it does not exist)
+     * @param type   the key's Redis type: {@code stream}, {@code none} when the key does not exist, or the type a key of
+     *               another kind holds ({@code string}, {@code hash}, ...: then no length and no group)
+     * @param length entries in the stream (0 when it does not exist or is not a stream)
      * @param groups names of its consumer groups
      */
-    public record StreamGroups(long length, List<String> groups) {
+    public record StreamGroups(String type, long length, List<String> groups) {
+        /** @return whether the key exists and holds another type than a stream */
+        public boolean anotherType() {
+            return !"stream".equals(type) && !"none".equals(type);
+        }
     }
 
-    /** @return the stream's length and consumer groups (XLEN, XINFO GROUPS) */
+    /**
+     * @return the key's type, the stream's length and consumer groups (TYPE, XLEN, XINFO GROUPS); a key of another type
+     *         is not an error: {@link StreamGroups#anotherType()}
+     */
     public Mono<StreamGroups> groups(String streamKey) {
         return groups(streamKey, ATTEMPT_TIMEOUT);
     }
@@ -355,8 +364,8 @@ public final class StreamAdmin {
      */
     public Mono<StreamGroups> groups(String streamKey, Duration attemptTimeout) {
         return script(GROUPS, List.of(streamKey), List.of(), attemptTimeout).next()
-                .map(l -> new StreamGroups(((Number) l.get(0)).longValue(),
-                        l.subList(1, l.size()).stream().map(String::valueOf).toList()));
+                .map(l -> new StreamGroups(String.valueOf(l.get(0)), ((Number) l.get(1)).longValue(),
+                        l.subList(2, l.size()).stream().map(String::valueOf).toList()));
     }
 
     /** @return the number of entries in the stream */

@@ -131,17 +131,21 @@ public final class StreamsHealth {
                 String key = keys.stream(stream, p);
                 int partition = p;
                 checks.add(admin.groups(key).flatMap(g -> {
+                    if (g.anotherType()) {
+                        return Mono.just(List.of(new SourceCheck(stream, partition, null, false, 0, null, List.of(),
+                                key + " holds a " + g.type())));
+                    }
                     Set<String> groups = new LinkedHashSet<>(ownGroups);
                     groups.addAll(g.groups());
                     if (groups.isEmpty()) {
-                        return Mono.just(List.of(new SourceCheck(stream, partition, null, false, g.length(), null, List.of())));
+                        return Mono.just(List.of(new SourceCheck(stream, partition, null, false, g.length(), null, List.of(), null)));
                     }
                     return Flux.fromIterable(groups)
                             // counted past max-lag when Redis cannot tell the lag, so the threshold still decides
                             .concatMap(group -> Mono.zip(admin.groupLag(key, group,
                                             Math.max(StreamAdmin.LAG_COUNT_LIMIT, thresholds.maxLag() + 1)), admin.consumers(key, group))
                                     .map(t -> new SourceCheck(stream, partition, group, own.contains(group + "|" + stream),
-                                            g.length(), t.getT1(), t.getT2())))
+                                            g.length(), t.getT1(), t.getT2(), null)))
                             .collectList();
                 }));
             }
@@ -152,8 +156,9 @@ public final class StreamsHealth {
         return members.flatMap(m -> Flux.concat(checks).flatMapIterable(l -> l).collectList().map(all -> report(all, m)));
     }
 
+    /** @param anotherType what a stream partition's key of another type holds ({@code null}: a stream, or no key) */
     private record SourceCheck(String stream, int partition, String group, boolean own, long length,
-                               StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers) {
+                               StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers, String anotherType) {
         String name() {
             return group + "/" + stream + "/" + partition;
         }
@@ -198,6 +203,13 @@ public final class StreamsHealth {
         }
         long now = System.currentTimeMillis();
         for (SourceCheck c : checks) {
+            if (c.anotherType() != null) {
+                // no task can read it (group creation fails) or write it (the commit refuses it, CRITICAL alert)
+                status = Status.DOWN;
+                problems.add(c.stream() + "/" + c.partition() + ": " + c.anotherType() + ", not a stream: no task can "
+                        + "read or write it; rename or delete the key (docs/OPERATIONS.md \"Health\")");
+                continue;
+            }
             if (c.group() == null) {
                 gauge(published, "stream.ungrouped.entries", "entries of a catalog stream partition that has no consumer group",
                         c.length(), "stream", c.stream(), "partition", Integer.toString(c.partition()));
