@@ -46,15 +46,24 @@ final class KillSwitchGateProcessor implements Processor<String, KillSwitchGateP
     private KeyValueStore<String, Account> accounts;
     private KillSwitchResets resets;
 
+    private final java.time.Duration candleSize;
+
+    /** With 1-minute candles (the topology's default). */
     KillSwitchGateProcessor(RiskRules rules) {
+        this(rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /** @param candleSize the topology's candle size (for the volatility-spike rule of a re-base's de-risk state) */
+    KillSwitchGateProcessor(RiskRules rules, java.time.Duration candleSize) {
         this.rules = rules;
+        this.candleSize = candleSize;
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> c) {
         ctx = c;
         accounts = c.getStateStore("account");
-        resets = new KillSwitchResets(rules, accounts, c.getStateStore("kill-switch-resets"), c.getStateStore("regimes"));
+        resets = new KillSwitchResets(rules, candleSize, accounts, c.getStateStore("kill-switch-resets"), c.getStateStore("regimes"));
     }
 
     @Override

@@ -32,14 +32,23 @@ final class KillSwitchResetProcessor implements Processor<String, KillSwitchRese
     private ProcessorContext<String, Outcome> ctx;
     private KillSwitchResets resets;
 
+    private final java.time.Duration candleSize;
+
+    /** With 1-minute candles (the topology's default). */
     KillSwitchResetProcessor(RiskRules rules) {
+        this(rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /** @param candleSize the topology's candle size (for the volatility-spike rule of a re-base's de-risk state) */
+    KillSwitchResetProcessor(RiskRules rules, java.time.Duration candleSize) {
         this.rules = rules;
+        this.candleSize = candleSize;
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> c) {
         ctx = c;
-        resets = new KillSwitchResets(rules, c.getStateStore("account"), c.getStateStore("kill-switch-resets"),
+        resets = new KillSwitchResets(rules, candleSize, c.getStateStore("account"), c.getStateStore("kill-switch-resets"),
                 c.getStateStore("regimes"));
     }
 

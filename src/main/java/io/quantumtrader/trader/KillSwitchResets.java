@@ -14,7 +14,7 @@ import io.quantumtrader.trader.risk.RiskRules;
  * {@code risk.kill_switch.activated}, DESIGN §7), once: it turns the account's kill switch off and, when the operator
  * asked for it ({@code rebaseDrawdown}), measures its drawdown from now on ({@link Account#drawdownRebased()}: the peak
  * becomes the lower of the realized and the marked equity, the drawdown halts end) and recomputes the de-risk state at
- * once ({@link DeRisk#of}, with the symbols whose latest regime in {@code regimes} is CHAOTIC, as position state does).
+ * once ({@link DeRisk#of}, with the symbols in a volatility spike, {@link RegimeStore#chaoticSymbols}, as position state does).
  * The reset's time is kept in {@code kill-switch-resets}, so the tick path and the kill-switch gate, which both call
  * this with the entry they joined, apply a reset once between them.
  * <p>
@@ -42,11 +42,18 @@ final class KillSwitchResets {
     private final KeyValueStore<String, Account> accounts;
     private final KeyValueStore<String, KillSwitch> resets;
     private final KeyValueStore<String, RegimeUpdate> regimes;
+    private final long spikeWindowMs;
 
-    /** Over the portfolio's stores {@code account}, {@code kill-switch-resets} and {@code regimes}. */
-    KillSwitchResets(RiskRules rules, KeyValueStore<String, Account> accounts, KeyValueStore<String, KillSwitch> resets,
-                     KeyValueStore<String, RegimeUpdate> regimes) {
+    /**
+     * Over the portfolio's stores {@code account}, {@code kill-switch-resets} and {@code regimes}.
+     *
+     * @param candleSize the topology's candle size (a CHAOTIC regime counts for
+     *                   {@link RiskRules#volatilitySpikeStaleCandles()} of them, as in position state)
+     */
+    KillSwitchResets(RiskRules rules, java.time.Duration candleSize, KeyValueStore<String, Account> accounts,
+                     KeyValueStore<String, KillSwitch> resets, KeyValueStore<String, RegimeUpdate> regimes) {
         this.rules = rules;
+        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
         this.accounts = accounts;
         this.resets = resets;
         this.regimes = regimes;
@@ -78,7 +85,7 @@ final class KillSwitchResets {
         Account after = rebase ? a.reset().drawdownRebased() : a.reset();
         DeRiskUpdate deRisk = null;
         if (rebase) {
-            int chaotic = RegimeStore.chaoticSymbols(regimes);
+            int chaotic = RegimeStore.chaoticSymbols(regimes, timestamp, spikeWindowMs);
             DeRiskState state = DeRisk.of(rules, after.deRisk(), after.drawdownPct(), chaotic);
             if (state != after.deRisk()) {
                 deRisk = new DeRiskUpdate(after.name(), state.name(), after.deRisk().name(),

@@ -29,7 +29,8 @@ import java.util.List;
  * ({@code tick().symbol()}, not the record key: a tick keyed by another symbol marks no other position) at the tick's
  * price and the account at its open positions' marks ({@link Account#marked}), then, on every tick, trips the kill
  * switch when the day's loss of marked equity reached the daily loss limit and moves the de-risk state
- * ({@link DeRisk}, on the drawdown of marked equity from the peak of realized equity, with hysteresis).
+ * ({@link DeRisk}, on the drawdown of marked equity from the peak of realized equity, with hysteresis, and the symbols
+ * in a volatility spike: {@link RegimeStore#chaoticSymbols}).
  *
  * <p>When it trips the kill switch it cancels every pending entry order at once, of every symbol (DESIGN §6: "kill
  * switch → execution cancels pending orders"; {@link PositionOutput#cancelled}, {@code trades.order.rejected}, audited
@@ -49,8 +50,18 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
     private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
     private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
 
+    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
+    private final long spikeWindowMs;
+
+    /** With 1-minute candles (the topology's default). */
     PositionStateProcessor(RiskRules rules) {
+        this(rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /** @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them) */
+    PositionStateProcessor(RiskRules rules, java.time.Duration candleSize) {
         this.rules = rules;
+        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
     }
 
     @Override
@@ -131,7 +142,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                     + io.quantumtrader.trader.risk.PercentFigure.of(rules.dailyLossLimitPct()) + "% limit", a.dailyLossPct(), r.timestamp());
             cancelled = cancelPendingEntries("the kill switch tripped (" + kill.reason() + ")", kill.activatedAt());
         }
-        int chaotic = RegimeStore.chaoticSymbols(regimes);
+        int chaotic = RegimeStore.chaoticSymbols(regimes, r.timestamp(), spikeWindowMs);
         DeRiskState state = DeRisk.of(rules, a.deRisk(), a.drawdownPct(), chaotic);
         DeRiskUpdate deRisk = null;
         if (state != a.deRisk()) {

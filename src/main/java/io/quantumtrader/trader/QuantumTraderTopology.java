@@ -75,6 +75,8 @@ public final class QuantumTraderTopology {
     /** Prints the price band refused ({@link io.quantumtrader.trader.events.RefusedTick}, reason {@code price_band}). */
     public static final String REFUSED_TICKS = "market.tick.refused";
     public static final String CANDLES = "market.candle.new";
+    /** The candle size without {@code --candle}: 1 minute. */
+    public static final Duration DEFAULT_CANDLE_SIZE = Duration.ofMinutes(1);
     public static final String REGIMES = "regime.classification.update";
     public static final String SPIKES = "regime.volatility.spike";
     public static final String SIGNALS = "signals.advisory.new";
@@ -118,7 +120,7 @@ public final class QuantumTraderTopology {
      *         speed, partition counts or instances
      */
     public static Topology build(RegimeRules rules, RiskRules risk) {
-        return build(rules, risk, Duration.ofMinutes(1));
+        return build(rules, risk, DEFAULT_CANDLE_SIZE);
     }
 
     /**
@@ -202,7 +204,7 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitchResetProcessor.Outcome> resetTicks = accountTicks
                 .leftJoin(killSwitch, (symbol, tick) -> Account.PAPER, KillSwitchResetProcessor.Input::new,
                         Named.as("kill-switch-table-ticks"))
-                .process(() -> new KillSwitchResetProcessor(risk), Named.as("kill-switch-resets-on-ticks"),
+                .process(() -> new KillSwitchResetProcessor(risk, candleSize), Named.as("kill-switch-resets-on-ticks"),
                         "account", "kill-switch-resets", "regimes");
         // what a reset changed goes out before the tick goes on (position state may publish a de-risk change of its own)
         EventStream<String, KillSwitch> tickResets = resetTicks.flatMap((symbol, t) -> t.appliedReset() == null
@@ -216,7 +218,7 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitchGateProcessor.Outcome> gated = advisories
                 .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
                         Named.as("kill-switch-table"))
-                .process(() -> new KillSwitchGateProcessor(risk), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes");
+                .process(() -> new KillSwitchGateProcessor(risk, candleSize), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes");
         EventStream<String, NoSignal> gateDeclines = gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
                 .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"));
         gateDeclines.to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
@@ -254,7 +256,7 @@ public final class QuantumTraderTopology {
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> venueCancellations =
                 venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));
-        EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk),
+        EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk, candleSize),
                 Named.as("position-state"), "positions", "account", "regimes", "orders");
         // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips or the
         // account enters HARD_DERISK (named kill-switch-cancellations until 2026-12-06, when only the kill switch did)

@@ -6,7 +6,8 @@ package io.quantumtrader.trader.events;
  * @param state          NORMAL, SOFT_DERISK or HARD_DERISK
  * @param previous       the state before
  * @param drawdownPct    drawdown of marked equity from the peak of realized equity when it changed, percent
- * @param chaoticSymbols symbols in a volatility spike (latest regime CHAOTIC) when it changed
+ * @param chaoticSymbols symbols in a volatility spike when it changed (latest regime CHAOTIC, its candle at most
+ *                       {@code volatility-spike-stale-candles} candles before)
  * @param reason         why, in words
  * @param changedAt      event time, epoch ms
  */

@@ -4,7 +4,8 @@ package io.quantumtrader.trader.risk;
  * Decides the de-risk state from the account's drawdown and the market's volatility (DESIGN §7; thresholds in
  * {@code config/risk-rules.yaml}): HARD_DERISK when the drawdown of marked equity from the peak of realized equity
  * ({@link Account#drawdownPct()}) reached {@code hardDeriskDrawdownPct}; SOFT_DERISK when it reached
- * {@code softDeriskDrawdownPct} or when at least one symbol is in a volatility spike (its latest regime is CHAOTIC) and
+ * {@code softDeriskDrawdownPct} or when at least one symbol is in a volatility spike (its latest regime is CHAOTIC, of a
+ * candle that ended at most {@code volatilitySpikeStaleCandles} candles before: the caller counts them) and
  * {@code softDeriskOnVolatilitySpike}; NORMAL otherwise. A threshold of 0 disables that rule.
  *
  * <p>Hysteresis ({@code deriskHysteresisPct}, percentage points of drawdown; 0: none): entering a state is as above,

@@ -55,13 +55,23 @@ import java.io.InputStream;
  *                            percent of that loss (optional key {@code entry-gap-tolerance-pct}, default 10:
  *                            {@link EntryAtFill#DEFAULT_GAP_TOLERANCE_PCT}; 0: re-size every fill beyond the approved
  *                            loss; at most 100)
+ * @param volatilitySpikeStaleCandles how long a symbol's CHAOTIC regime counts as a volatility spike for
+ *                            {@code softDeriskOnVolatilitySpike}: while the tick's event time is at most this many
+ *                            candles after the end of the candle classified CHAOTIC (optional key
+ *                            {@code volatility-spike-stale-candles}, default {@value #DEFAULT_SPIKE_STALE_CANDLES}: an
+ *                            hour of 1-minute candles; at least 1). A symbol that stops printing (halted, its market
+ *                            closed) keeps its last regime for ever; counting it without a bound held the whole
+ *                            account in SOFT_DERISK until that symbol printed again (found in review, 2026-12-06)
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
                         int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
-                        double entryGapTolerancePct) {
+                        double entryGapTolerancePct, int volatilitySpikeStaleCandles) {
+
+    /** Default of {@link #volatilitySpikeStaleCandles}: 60 candles, an hour of the default 1-minute candles. */
+    public static final int DEFAULT_SPIKE_STALE_CANDLES = 60;
 
     /**
      * Checks every rule's range (found in review, 2026-12-06: only the price band's were checked, so {@code .inf},
@@ -98,6 +108,21 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 "at least 1 (no widening) and at most 100 times the band", priceBandMaxWidening);
         check(entryGapTolerancePct >= 0 && entryGapTolerancePct <= 100, "entry-gap-tolerance-pct",
                 "a percent >= 0 (re-size every fill beyond the approved loss) and <= 100", entryGapTolerancePct);
+        check(volatilitySpikeStaleCandles >= 1, "volatility-spike-stale-candles", "at least 1 candle",
+                volatilitySpikeStaleCandles);
+    }
+
+    /** The rules with {@link #volatilitySpikeStaleCandles} at its default ({@value #DEFAULT_SPIKE_STALE_CANDLES}). */
+    public RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
+                     int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
+                     boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
+                     boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
+                     int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
+                     double entryGapTolerancePct) {
+        this(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions, grossExposureCapPct,
+                minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct, DEFAULT_SPIKE_STALE_CANDLES);
     }
 
     /**
@@ -106,7 +131,8 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
      */
     public static final java.util.Map<String, Number> OPTIONAL = java.util.Map.of(
             "price-band-max-widening", io.quantumtrader.trader.market.PriceBand.DEFAULT_MAX_WIDENING,
-            "entry-gap-tolerance-pct", EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT);
+            "entry-gap-tolerance-pct", EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT,
+            "volatility-spike-stale-candles", DEFAULT_SPIKE_STALE_CANDLES);
 
     private static void check(boolean inRange, String rule, String range, Object value) {
         if (!inRange) {   // NaN fails every comparison, so it lands here too
@@ -142,7 +168,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
                 softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
@@ -150,7 +176,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
                 onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
@@ -158,7 +184,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
     }
 
     /**
@@ -170,7 +196,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
     }
 
     /** @return these rules with the price band's widening ceiling, times the band (at least 1) */
@@ -178,7 +204,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, times, entryGapTolerancePct);
+                priceBandHoldSeconds, times, entryGapTolerancePct, volatilitySpikeStaleCandles);
     }
 
     /** @return these rules with the entry gap tolerance, percent of the approved loss at the stop */
@@ -186,7 +212,15 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, pct);
+                priceBandHoldSeconds, priceBandMaxWidening, pct, volatilitySpikeStaleCandles);
+    }
+
+    /** @return these rules with a CHAOTIC regime counting as a volatility spike for this many candles (at least 1) */
+    public RiskRules withVolatilitySpikeStaleCandles(int candles) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, candles);
     }
 
     /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */

@@ -59,7 +59,18 @@ public final class IndependentReference {
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
                         double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
-                        double gapTolerancePct) {
+                        double gapTolerancePct, int spikeStaleCandles) {
+
+        /** The rules with a CHAOTIC regime counting as a spike for 60 candles after its own (the documented default). */
+        public Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
+                     double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
+                     double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
+                     double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
+                     double gapTolerancePct) {
+            this(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct,
+                    bandConfirmations, bandHoldSeconds, bandMaxWidening, gapTolerancePct, 60);
+        }
 
         /** @return the rules of {@code file}, 5 bps slippage and 10 bps fee (the paper venue's documented model) */
         public static Rules fromYaml(Path file) {
@@ -72,7 +83,8 @@ public final class IndependentReference {
                         bool(m, "soft-derisk-on-volatility-spike"), num(m, "derisk-hysteresis-pct"), 5, 10,
                         num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
                         (long) num(m, "price-band-hold-seconds"), optional(m, "price-band-max-widening", 16),
-                        optional(m, "entry-gap-tolerance-pct", 10));
+                        optional(m, "entry-gap-tolerance-pct", 10),
+                        (int) optional(m, "volatility-spike-stale-candles", 60));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -82,28 +94,28 @@ public final class IndependentReference {
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
         }
 
         /** @return these rules with another number of price band confirmations */
         public Rules bandConfirmations(int confirmations) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
         }
 
         /** A rule files may leave out (added later): its documented default when absent. */
@@ -736,7 +748,10 @@ public final class IndependentReference {
                     + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
             cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
         }
-        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")).count();
+        // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
+        // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
+        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")
+                && t.timestamp() - r.candleEnd <= (long) rules.spikeStaleCandles * candleMs).count();
         double dd = drawdownPct();
         // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
         double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);

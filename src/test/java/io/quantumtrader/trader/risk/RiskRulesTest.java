@@ -74,6 +74,20 @@ class RiskRulesTest {
                 .as("a typo of an optional rule is no rule").hasMessage("invalid risk rules: 'price-band-max-widen' is no rule");
     }
 
+    /** The volatility spike's staleness bound (added 2026-12-06) is optional too: 60 candles when left out. */
+    @Test
+    void theVolatilitySpikesStalenessIsAnOptionalRuleOf60Candles() throws Exception {
+        String rules = Files.readString(Path.of("config/risk-rules.yaml"));
+        String before = rules.replaceAll("(?m)^volatility-spike-stale-candles:.*$", "");
+        assertThat(before).as("the project file documents it").isNotEqualTo(rules);
+        assertThat(RiskRules.load(yaml(before)).volatilitySpikeStaleCandles()).isEqualTo(60);
+        assertThat(RiskRules.load(yaml(rules))).isEqualTo(RiskRules.defaults());
+        assertThat(RiskRules.load(yaml(with(rules, "volatility-spike-stale-candles", "5"))))
+                .isEqualTo(RiskRules.defaults().withVolatilitySpikeStaleCandles(5));
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "volatility-spike-stale-candles", "0"))))
+                .hasMessage("invalid risk rules: volatility-spike-stale-candles must be at least 1 candle, was 0");
+    }
+
     /**
      * Every rule is range-checked, naming the rule, its range and the value (found in review, 2026-12-06: only the
      * price band's were; {@code .inf} removed the exposure cap, and a daily loss limit of 0 tripped the kill switch on
