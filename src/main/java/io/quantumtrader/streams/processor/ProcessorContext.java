@@ -16,12 +16,12 @@ public interface ProcessorContext<KOut, VOut> {
      * with the punctuation that forwarded them), so a record may be forwarded only from {@link Processor#process} or
      * from a {@link Punctuator} scheduled with {@link #schedule}.
      *
-     * @throws IllegalStateException when called from {@link Processor#init} or outside {@code process} and the
-     *         punctuations (e.g. from another thread): the message names the node. Such a record has nothing to be
-     *         committed with; until 2026-12-06 it was silently dropped. Kafka Streams' {@code ProcessorContextImpl}
+     * @throws ForwardOutsideProcessingException when called from {@link Processor#init} or outside {@code process}
+     *         and the punctuations (e.g. from another thread): the message names the node. Such a record has nothing to
+     *         be committed with; until 2026-12-06 it was silently dropped. Kafka Streams' {@code ProcessorContextImpl}
      *         likewise refuses a forward outside a node's call ({@code StreamsException} "Current node is unknown
-     *         ... called in an illegal scope"); a task whose {@code init} forwards fails like a task whose
-     *         {@code init} throws: it restarts with backoff, and health names the cause
+     *         ... called in an illegal scope"); a task whose {@code init} forwards stops for good (runtime ERROR,
+     *         health DOWN, a CRITICAL alert naming the node): a restart would fail the same way
      */
     void forward(Record<? extends KOut, ? extends VOut> record);
 

@@ -328,7 +328,8 @@ public final class StreamsRuntime implements AutoCloseable {
                         log.error("task {} stopped: {}; Redis would refuse it every time. Fix the key, group or stream "
                                 + "named, then restart the service", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
-                    } else if (error instanceof io.quantumtrader.streams.state.StateStoreException) {
+                    } else if (error instanceof io.quantumtrader.streams.state.StateStoreException
+                            || error instanceof io.quantumtrader.streams.processor.ForwardOutsideProcessingException) {
                         log.error("task {} stopped: {}", task.id(), error.getMessage());
                         alerts.critical("task " + task.id() + " stopped: " + error.getMessage());
                     }

@@ -384,11 +384,13 @@ final class TaskManager {
     }
 
     /**
-     * @return false for failures a restart cannot fix: the task was fenced, a script of it (commit, read, claim) is refused for good, or a state
-     *         store value cannot be written or read back
+     * @return false for failures a restart cannot fix: the task was fenced, a script of it (commit, read, claim) is refused for good, a state
+     *         store value cannot be written or read back, or a processor forwarded where nothing commits the record
+     *         (its code does so on every run)
      */
     static boolean restartable(Throwable e) {
         return !(e instanceof TaskFencedException)
+                && !(e instanceof io.quantumtrader.streams.processor.ForwardOutsideProcessingException)
                 && !(e instanceof io.quantumtrader.streams.redis.ScriptRefusedException r && !r.isTransient())
                 && !(e instanceof io.quantumtrader.streams.state.StateStoreException);
     }

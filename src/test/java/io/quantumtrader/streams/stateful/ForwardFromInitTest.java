@@ -8,6 +8,7 @@ import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.runtime.RuntimeState;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
@@ -22,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A record forwarded from {@link Processor#init} has no input record and no punctuation to be committed with. Until
  * 2026-12-06 it was silently dropped (the forwarded list was cleared by the first record or punctuation), in the
- * runtime and in the driver; now the forward is refused with an error naming the node, and the task fails visibly.
+ * runtime and in the driver; now the forward is refused with an error naming the node, and the task stops for good.
  */
 class ForwardFromInitTest {
 
@@ -50,22 +51,28 @@ class ForwardFromInitTest {
     @Test
     void theDriverRefusesAForwardFromInitNamingTheNode() {
         assertThatThrownBy(() -> new TopologyTestDriver(forwardingInInit()).close())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(io.quantumtrader.streams.processor.ForwardOutsideProcessingException.class)
                 .hasMessageContaining("'greeter'")
                 .hasMessageContaining("init()")
                 .hasMessageContaining("forward from process() or from a punctuation");
     }
 
+    /**
+     * The forward is a defect of the processor's code, the same on every run: the task stops for good (runtime ERROR,
+     * a CRITICAL alert naming the node, health's {@code failing} names it). Before (2026-12-06) it restarted with
+     * backoff for as long as the service ran, as for a transient failure.
+     */
     @Test
-    void theRuntimeFailsTheTaskVisiblyAndRestartsItLikeAnotherProcessorFailure() {
+    void theRuntimeStopsTheTaskForGoodWithACriticalAlertNamingTheNode() {
         String ns = RedisTestSupport.freshNamespace();
         try (StreamsRuntime runtime = new StreamsRuntime(forwardingInInit(), StreamsConfig.defaults().withNamespace(ns)
                 .withCatalog(StreamCatalog.defaults()), RedisTestSupport.template())) {
             runtime.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().restarts() > 0
-                    && !runtime.group().failing().isEmpty());
-            assertThat(runtime.group().failing().values()).anySatisfy(cause -> assertThat(cause)
-                    .contains("'greeter'", "init()", "forward from process() or from a punctuation"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.state() == RuntimeState.ERROR);
+            assertThat(runtime.counters().restarts()).as("a restart would fail the same way").isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "system.alert.triggered", 0) > 0);
+            assertThat(RedisTestSupport.entries(ns, "system.alert.triggered", 0).get(0).get("data"))
+                    .contains("CRITICAL", "'greeter'", "init()", "forward from process() or from a punctuation");
             assertThat(RedisTestSupport.length(ns, "out", 0)).as("nothing written for the refused forward").isZero();
         }
     }

@@ -188,7 +188,7 @@ public final class ProcessorStage implements Stage {
         public void forward(Record<?, ?> record) {
             if (phase != Phase.PROCESSING) {
                 // before 2026-12-06 such a record was silently dropped (the next record or punctuation cleared it)
-                throw new IllegalStateException("processor '" + node + "' called forward() "
+                throw new io.quantumtrader.streams.processor.ForwardOutsideProcessingException("processor '" + node + "' called forward() "
                         + (phase == Phase.INIT ? "in init()" : "outside process() and its punctuations")
                         + ", where no input record or punctuation commits it; forward from process() or from a "
                         + "punctuation (ProcessorContext#schedule) instead");
