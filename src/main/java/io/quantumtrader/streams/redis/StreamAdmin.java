@@ -169,8 +169,8 @@ public final class StreamAdmin {
     }
 
     /**
-     * @return how many of the group's oldest 100 pending entries on the stream have been pending at least
-     *         {@code minIdle} for a consumer other than {@code owner}
+     * @return how many of the group's entries on the stream have been pending at least {@code minIdle} for a consumer
+     *         other than {@code owner}, counted up to 100 per such consumer (0 when the stream or group does not exist)
      */
     public Mono<Long> orphanedPending(String streamKey, String group, String owner, Duration minIdle) {
         return script(ORPHANED_PENDING, List.of(streamKey), List.of(group, Long.toString(minIdle.toMillis()), owner)).next();
