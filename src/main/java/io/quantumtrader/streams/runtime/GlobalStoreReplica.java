@@ -47,6 +47,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final ReactiveStringRedisTemplate redis;
     private final List<String> partitionKeys;
     private final Map<String, String> lastIds = new HashMap<>();
+    /** Per partition key, the stream's entries-added at the last read (fewer later: deleted and created again). */
+    private final Map<String, Long> entriesAdded = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
     private final SkipListener skipped;
     private final IngestGuard guard;
@@ -109,35 +111,64 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     /**
      * Applies every entry appended since the last refresh: one read, whose skipped entries are logged as
-     * {@link SkippedEntryWarnings} limits (the first few, then their number), each told to the listener.
+     * {@link SkippedEntryWarnings} limits (the first few, then their number), each told to the listener. A partition
+     * whose stream is no longer the one read before ({@code global-table-range.lua}: its ids reset below the last one
+     * read, or deleted and created again) makes the replica read the whole table again, with a warning: a running
+     * replica missed every entry below its last id until the task restarted, and kept a deleted stream's values
+     * (found in review, 2026-12-06: {@code GlobalTableStreamResetTest}).
      */
     Mono<Void> refresh() {
-        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).then()
+        return readAll()
+                .flatMap(reset -> {
+                    if (!reset) {
+                        return Mono.just(false);
+                    }
+                    log.warn("global table '{}': stream '{}' was reset (its ids went back, or it was deleted and "
+                            + "created again); reading the table again from the start", spec.name(), spec.stream());
+                    values.clear();
+                    lastIds.clear();
+                    entriesAdded.clear();
+                    return readAll();   // a reset again within this read waits for the next refresh
+                })
+                .then()
                 // before the end is signalled (doFinally ran after it: the task's next step could log first)
                 .doOnTerminate(warnings::endOfRead)
                 .doOnCancel(warnings::endOfRead);
     }
 
-    private Mono<Void> refresh(String key) {
+    /** @return whether a partition's stream was found reset (its entries not read) */
+    private Mono<Boolean> readAll() {
+        return Flux.fromIterable(partitionKeys).concatMap(this::refresh).reduce(false, (a, b) -> a || b);
+    }
+
+    /** @return true when the partition's stream was found reset (nothing read from it) */
+    private Mono<Boolean> refresh(String key) {
         String last = lastIds.get(key);
+        Long added = entriesAdded.get(key);
         return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE),
-                                Integer.toString(maxEntryBytes)),
+                                Integer.toString(maxEntryBytes), added == null ? "" : Long.toString(added)),
                         RedisElementWriter.from(RedisSerializer.string()), RAW)
-                .concatMapIterable(page -> (List<?>) page)
-                .doOnNext(e -> {
-                    List<?> entry = (List<?>) e;
-                    String id = new String((byte[]) entry.get(0), java.nio.charset.StandardCharsets.US_ASCII);
-                    lastIds.put(key, id);
-                    @SuppressWarnings("unchecked")
-                    List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
-                    RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
-                    String reason = applyOrSkip(decoded.fields(), decoded.defect());
-                    if (reason != null) {
-                        skipped.skipped(spec.name(), key + "/" + id, reason);
+                .next()
+                .flatMap(reply -> {
+                    if (((Number) reply.get(0)).longValue() == 1) {
+                        return Mono.just(true);
                     }
-                })
-                .count()
-                .flatMap(n -> n == PAGE ? refresh(key) : Mono.empty());
+                    entriesAdded.put(key, ((Number) reply.get(1)).longValue());
+                    List<?> entries = (List<?>) reply.get(2);
+                    for (Object e : entries) {
+                        List<?> entry = (List<?>) e;
+                        String id = new String((byte[]) entry.get(0), java.nio.charset.StandardCharsets.US_ASCII);
+                        lastIds.put(key, id);
+                        @SuppressWarnings("unchecked")
+                        List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
+                        RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
+                        String reason = applyOrSkip(decoded.fields(), decoded.defect());
+                        if (reason != null) {
+                            skipped.skipped(spec.name(), key + "/" + id, reason);
+                        }
+                    }
+                    return entries.size() == PAGE ? refresh(key) : Mono.just(false);
+                });
     }
 
     /** @return a replica fed only through {@link #apply} (the in-memory test driver) */
