@@ -71,8 +71,10 @@ final class RenumberedSubtopologyCheck {
                         // a key of another type holds no group: the commit (a sink's) or the group's creation (a
                         // source's) refuses it with its own alert (CommitAtomicityTest: this check failed the start
                         // with Redis' bare WRONGTYPE before the commit's CRITICAL alert could name it)
-                        .concatMap(p -> eachKey.apply(admin.groups(keys.stream(e.getKey(), p), attemptTimeout),
-                                keys.stream(e.getKey(), p)))
+                        // the partitions at once (ResilientPass.CONCURRENCY of them, in order): one after the other,
+                        // a start on a Redis Cluster paid a round trip per stream partition
+                        .flatMapSequential(p -> eachKey.apply(admin.groups(keys.stream(e.getKey(), p), attemptTimeout),
+                                keys.stream(e.getKey(), p)), ResilientPass.CONCURRENCY)
                         .map(g -> g.groups().stream().filter(name -> ofApplication(app, name)).toList())
                         .collectList()
                         .map(perPartition -> judge(config.namespace(), e.getKey(), e.getValue(), perPartition)))
