@@ -61,17 +61,32 @@ class KubernetesManifestsTest {
     @BeforeAll
     static void render() throws IOException, InterruptedException {
         for (String overlay : OVERLAYS) {
-            Process p = new ProcessBuilder("kubectl", "kustomize", "k8s/overlays/" + overlay).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor()).as("kubectl kustomize k8s/overlays/%s failed:\n%s", overlay, out).isZero();
-            List<JsonNode> objects = new ArrayList<>();
-            new YAMLMapper().readValues(new YAMLMapper().createParser(out), JsonNode.class).forEachRemaining(n -> {
-                if (n != null && !n.isNull() && !n.isEmpty()) {
-                    objects.add(n);
-                }
-            });
-            RENDERED.put(overlay, objects);
+            RENDERED.put(overlay, kustomize("k8s/overlays/" + overlay));
         }
+    }
+
+    /**
+     * {@code kubectl apply -k k8s/} (the repository's Kubernetes directory itself) deploys the dev overlay, the one that
+     * needs nothing created beforehand. Found in review (2026-12-06): k8s/ had no kustomization.yaml, and
+     * {@code kubectl apply -k k8s/} failed ("unable to find one of 'kustomization.yaml' ... in directory k8s").
+     */
+    @Test
+    void applyingTheK8sDirectoryItselfDeploysTheDevOverlay() throws IOException, InterruptedException {
+        assertThat(kustomize("k8s")).isEqualTo(RENDERED.get("dev"));
+    }
+
+    /** @return the objects {@code kubectl kustomize <dir>} renders (fails the test when it fails) */
+    private static List<JsonNode> kustomize(String dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("kubectl kustomize %s failed:\n%s", dir, out).isZero();
+        List<JsonNode> objects = new ArrayList<>();
+        new YAMLMapper().readValues(new YAMLMapper().createParser(out), JsonNode.class).forEachRemaining(n -> {
+            if (n != null && !n.isNull() && !n.isEmpty()) {
+                objects.add(n);
+            }
+        });
+        return objects;
     }
 
     @Test
