@@ -101,6 +101,26 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Both production overlays (an external Redis, or an external Redis Cluster) run with production resources and
+     * monitoring. Found in review (2026-12-06): redis-cluster, "prod against an external Redis Cluster" in
+     * docs/OPERATIONS.md, had neither: no ServiceMonitor or dashboard (nothing scraped by a Prometheus Operator) and the
+     * base's 512Mi request / 1Gi limit (a 768 MiB heap, and a JVM under 1792 MB of memory picks the serial collector).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"prod", "redis-cluster"})
+    void productionOverlaysHaveProductionResourcesAndMonitoring(String overlay) {
+        assertThat(kinds(overlay)).as("%s kinds", overlay).contains("ServiceMonitor");
+        assertThat(of(overlay, "ConfigMap")).as("%s Grafana dashboard", overlay)
+                .anyMatch(c -> labels(c.path("metadata").path("labels")).containsKey("grafana_dashboard"));
+        JsonNode resources = containers(of(overlay, "Deployment").get(0).path("spec").path("template").path("spec")).get(0)
+                .path("resources");
+        BigDecimal limit = new Quantity(resources.path("limits").path("memory").asString()).getNumber();
+        assertThat(limit).as("%s memory limit", overlay).isGreaterThanOrEqualTo(BigDecimal.valueOf(2L << 30));
+        assertThat(new Quantity(resources.path("requests").path("memory").asString()).getNumber())
+                .as("%s memory request = limit", overlay).isEqualTo(limit);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void coreObjectsHaveNoUnknownFields(String overlay) {
