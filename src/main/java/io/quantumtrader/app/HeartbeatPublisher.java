@@ -41,7 +41,7 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
     private volatile Jobs jobs = new Jobs(0, null);
 
     /**
-     * Registers {@code qt.streams.job.failures{job=heartbeat.publish}} once: it counts the failures of every start's job
+     * Registers {@code qt.streams.job.failures{background.job=heartbeat.publish}} once: it counts the failures of every start's job
      * (before 2026-12-06 each start registered it again, and Micrometer kept the first start's job).
      *
      * @param interval between the end of one heartbeat and the start of the next; also a heartbeat's timeout
@@ -52,7 +52,7 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
         this.publisher = publisher;
         this.interval = interval;
         runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", this,
-                HeartbeatPublisher::failures, "job", "heartbeat.publish");
+                HeartbeatPublisher::failures, io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "heartbeat.publish");
     }
 
     /** @return heartbeats that failed or timed out, over every start */
@@ -87,7 +87,7 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
 
     /**
      * Publishes a heartbeat now and then every {@code interval} after the previous one ended; a failed or slow one
-     * (Redis down) is logged, counted in {@code qt.streams.job.failures{job=heartbeat.publish}} and followed by the
+     * (Redis down) is logged, counted in {@code qt.streams.job.failures{background.job=heartbeat.publish}} and followed by the
      * next ({@link PeriodicJob}).
      */
     @Override

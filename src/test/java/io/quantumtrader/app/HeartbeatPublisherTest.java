@@ -59,7 +59,7 @@ class HeartbeatPublisherTest {
         assertThat(alerts.get(0).message()).isEqualTo("streams health UP -> DOWN");
     }
     /**
-     * {@code qt.streams.job.failures{job=heartbeat.publish}} counts the failures of every start's job: before
+     * {@code qt.streams.job.failures{background.job=heartbeat.publish}} counts the failures of every start's job: before
      * (2026-12-06) each start registered the counter again, Micrometer kept the first registration, and after a
      * stop/start it stayed bound to the first job (its count frozen while the second failed). The heartbeat stream's
      * key holds a string, so every heartbeat fails (WRONGTYPE).
@@ -82,7 +82,7 @@ class HeartbeatPublisherTest {
                     new io.quantumtrader.streams.redis.EventPublisher(RedisTestSupport.template(), new StreamKeys(ns),
                             StreamCatalog.defaults(), "test-instance"), Duration.ofMillis(50));
             java.util.function.DoubleSupplier failures = () -> runtime.metrics().registry().get("qt.streams.job.failures")
-                    .tag("job", "heartbeat.publish").functionCounter().count();
+                    .tag(io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "heartbeat.publish").functionCounter().count();
             heartbeat.start();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> failures.getAsDouble() >= 2);
             heartbeat.stop();
@@ -93,7 +93,7 @@ class HeartbeatPublisherTest {
             } finally {
                 heartbeat.stop();
             }
-            assertThat(runtime.metrics().registry().find("qt.streams.job.failures").tag("job", "heartbeat.publish")
+            assertThat(runtime.metrics().registry().find("qt.streams.job.failures").tag(io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "heartbeat.publish")
                     .functionCounters()).hasSize(1);
         } finally {
             runtime.close();

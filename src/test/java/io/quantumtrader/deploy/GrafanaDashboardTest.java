@@ -166,6 +166,24 @@ class GrafanaDashboardTest {
     }
 
     /**
+     * No exported metric carries a label that Prometheus sets on every sample of a scraped target ({@code job},
+     * {@code instance}; with Kubernetes service discovery, as the ServiceMonitor of k8s/components/monitoring,
+     * {@code namespace}, {@code service}, {@code pod}, {@code container}, {@code endpoint}): Prometheus keeps its own
+     * and renames the exported one {@code exported_<name>}, so a dashboard, alert or runbook query on it matches nothing.
+     * Found in review (2026-12-06): {@code qt.streams.job.failures} was tagged {@code job}, and
+     * {@code qt_streams_job_failures_total{job="lag.refresh"}} (the lag panel's description, docs/OPERATIONS.md "Meters")
+     * found no series in Prometheus, where {@code job} is the scrape job.
+     */
+    @Test
+    void noMetricHasALabelPrometheusSetsOnEveryScrapedTarget() {
+        Set<String> targetLabels = Set.of("job", "instance", "namespace", "service", "pod", "container", "endpoint");
+        List<String> clashes = new ArrayList<>();
+        EXPORTED.forEach((metric, samples) -> samples.forEach(l -> l.keySet().stream().filter(targetLabels::contains)
+                .forEach(label -> clashes.add(metric + "{" + label + "}"))));
+        assertThat(clashes.stream().distinct().toList()).as("exported labels Prometheus renames exported_<label>").isEmpty();
+    }
+
+    /**
      * The health stat names every value of {@code qt.streams.health}: -1 (not known: the last check failed or took
      * over 10 s, as through a Redis outage) showed as a bare red "-1", which reads as a number, not as "unknown".
      */

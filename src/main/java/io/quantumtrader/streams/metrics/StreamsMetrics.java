@@ -22,6 +22,14 @@ public final class StreamsMetrics {
 
     public static final String PREFIX = "qt.streams.";
 
+    /**
+     * Tag of {@code qt.streams.job.failures} naming the background job ({@code background_job} in Prometheus). Not
+     * {@code job}: Prometheus sets {@code job} on every sample of a scraped target and renames an exported one
+     * {@code exported_job}, so {@code qt_streams_job_failures_total{job="lag.refresh"}} matched nothing (found in
+     * review, 2026-12-06).
+     */
+    public static final String BACKGROUND_JOB_TAG = "background.job";
+
     private final MeterRegistry registry;
     private final Tags common;
     private final Map<String, NodeMeters> nodes = new ConcurrentHashMap<>();

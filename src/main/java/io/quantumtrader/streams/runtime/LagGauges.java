@@ -16,7 +16,7 @@ import java.util.function.ToLongFunction;
  * {@link #STALE_AFTER_FAILURES} readings of that source in a row have failed. A gauge frozen at its last value while
  * Redis cannot be read hid a growing backlog from dashboards and alerts (found in review, 2026-12-06:
  * {@code StaleLagGaugesTest}); a refresh with a failed source is counted in
- * {@code qt.streams.job.failures{job=lag.refresh}}. The first successful reading shows the truth again.
+ * {@code qt.streams.job.failures{background.job=lag.refresh}}. The first successful reading shows the truth again.
  *
  * <p>A source that cannot be read (its Redis Cluster node down) shows NaN and the others keep showing their readings:
  * one refresh of every source failed as a whole at the first failing one, and after three every gauge of the instance

@@ -31,7 +31,7 @@ public final class PeriodicJob {
     private volatile long failureStreak;
 
     /**
-     * @param name     what the job does, for logs and the {@code job} tag of {@code qt.streams.job.failures}
+     * @param name     what the job does, for logs and the {@code background.job} tag of {@code qt.streams.job.failures}
      * @param interval delay between the end of one run and the start of the next
      * @param timeout  a run taking longer is cancelled and counted as a failure
      * @param job      one run; subscribed anew each time

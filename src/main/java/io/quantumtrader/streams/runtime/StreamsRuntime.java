@@ -711,7 +711,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         for (PeriodicJob job : jobs) {
             metrics.functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
-                    PeriodicJob::failures, "job", job.name().replace(' ', '.'));
+                    PeriodicJob::failures, io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, job.name().replace(' ', '.'));
         }
         for (StreamTask t : tasks) {
             metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,
