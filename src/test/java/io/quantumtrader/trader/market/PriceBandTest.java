@@ -271,6 +271,25 @@ class PriceBandTest {
     }
 
     /**
+     * A print stamped before the reference print (a feed's out-of-order print, a second early) is compared with the
+     * band as a print within the minute: at the reference's price it is accepted, by the band and by
+     * {@code IndependentReference}. Found in review, 2026-12-06: the reference took the square root of the negative
+     * minutes since the reference (NaN), so it held every such print, and refused it when the next print came at the
+     * reference's level, where the pipeline traded on it.
+     */
+    @Test
+    void aPrintStampedBeforeTheReferenceIsWithinTheBaseBandForTheBandAndTheReference() {
+        assertThat(new Tape(BAND).print(100, 10).print(100.1, 9).print(100, 11).accepted).containsExactly(100.0, 100.1, 100.0);
+        io.quantumtrader.trader.reference.IndependentReference reference = new io.quantumtrader.trader.reference.IndependentReference(
+                io.quantumtrader.trader.reference.IndependentReference.Rules.fromYaml(java.nio.file.Path.of("config/risk-rules.yaml")));
+        for (double[] print : new double[][]{{100, 10}, {100.1, 9}, {100, 11}}) {
+            reference.onTick(new PriceTick("BTC-USD", print[0], 1, T0 + (long) print[1] * 1000));
+        }
+        assertThat(reference.refusedTicks).as("the reference refuses none of them").isEmpty();
+        assertThat(reference.unconfirmedTicks).isEmpty();
+    }
+
+    /**
      * The widening stops at {@link PriceBand#DEFAULT_MAX_WIDENING} times the band by default (found in review, 2026-12-06: without a
      * ceiling, 65.5 hours after Friday's close — Monday's open — a print 394× the reference was accepted at once; a
      * month between bars turned the band off). A 100× or 10× print after a weekend is held, and refused by the next

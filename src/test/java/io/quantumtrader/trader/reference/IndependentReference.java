@@ -378,7 +378,9 @@ public final class IndependentReference {
     }
 
     private boolean close(double price, long at, PriceTick t) {
-        double minutes = (t.timestamp() - at) / 60_000.0;
+        // a print stamped before the one compared with (out of order) is within the minute: the base band (the square
+        // root of negative minutes was NaN, and every such print was held; found in review, 2026-12-06)
+        double minutes = Math.max(0, (t.timestamp() - at) / 60_000.0);
         double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(rules.bandMaxWidening(), Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
