@@ -403,6 +403,12 @@ public final class IndependentReference {
             return;
         }
         ended = true;
+        // no print will come: the prints still waiting for one are refused unconfirmed (as the pipeline's band does at
+        // the end of its input since 2026-12-06)
+        for (Band band : bands.values()) {
+            unconfirmedTicks.addAll(band.waiting);
+            band.waiting.clear();
+        }
         int e = 0;
         for (PriceTick t : ticksSeen) {
             while (e < candleEvents.size() && candleEvents.get(e).now < t.timestamp()) {
