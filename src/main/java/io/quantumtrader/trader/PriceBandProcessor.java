@@ -31,6 +31,9 @@ import java.util.Set;
  *       symbol was the last to print, or the market closed): once this task has processed no print for
  *       {@link PriceBand#holdMs} of wall-clock time, every print still held is refused unconfirmed. Without it the last
  *       print of a quiet feed stayed held for ever. A replay that stalls that long refuses its held prints too.</li>
+ *   <li>the end of input (a replay's files read to the end): the stream-time punctuation runs once more, at
+ *       {@code Long.MAX_VALUE} (the runtime's end-of-input punctuation), and refuses every print still held; until
+ *       2026-12-06 a replay ended with its suspect last print in no stream, uncounted (found in review).</li>
  * </ul>
  * Either way the refusal is the same {@link RefusedTick} (refused at the held print's trade time + the hold).
  *

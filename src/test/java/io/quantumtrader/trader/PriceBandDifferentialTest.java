@@ -79,6 +79,35 @@ class PriceBandDifferentialTest {
      * finger refused unconfirmed and a print back at the level accepted: the pipeline on Redis and the reference
      * refuse the same prints. Until 2026-12-06 both refused every print after the move, for good.
      */
+    /**
+     * On Redis, as the replay runs: a suspect print that is the last of the input is refused unconfirmed when the input
+     * ends (the runtime's end-of-input punctuation), as the reference refuses its waiting prints at its end. Until
+     * 2026-12-06 it stayed held and the run drained with the print in no stream, uncounted (found in review).
+     */
+    @Test
+    void aSuspectLastPrintIsRefusedUnconfirmedWhenTheInputEndsAsByTheReference() throws Exception {
+        List<PriceTick> ticks = new ArrayList<>(TradingFixtures.realTicks(300));
+        PriceTick last = ticks.get(ticks.size() - 1);
+        PriceTick suspect = new PriceTick(last.symbol(), Math.round(last.price() * 2.5 * 100) / 100.0, 0.5, last.timestamp() + 1_000);
+        ticks.add(suspect);
+        RiskRules rules;
+        try (InputStream in = Files.newInputStream(DifferentialTest.RULES_FILE)) {
+            rules = RiskRules.load(in);
+        }
+        java.util.Map<String, Double> meter = new java.util.TreeMap<>();
+        String ns = TradingFixtures.runOnRedis(REDIS, rules, ticks, "band-end", runtime -> meter.putAll(refusedMeter(runtime)));
+        IndependentReference reference = TradingFixtures.ran(new IndependentReference(
+                IndependentReference.Rules.fromYaml(DifferentialTest.RULES_FILE)), ticks);
+        List<RefusedTick> refused = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.REFUSED_TICKS, RefusedTick.class);
+        assertThat(refused).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("price_band_unconfirmed");
+            assertThat(r.tick()).isEqualTo(suspect);
+            assertThat(r.refusedAt()).isEqualTo(suspect.timestamp() + 300_000);
+        });
+        assertThat(meter).containsEntry("price_band_unconfirmed", 1.0);
+        assertThat(refused).extracting(RefusedTick::tick).isEqualTo(reference.unconfirmedTicks);
+    }
+
     @Test
     void dailyPrintsAfterAMoveBeyondTheCeilingWithTwoConfirmationsAsTheReference() throws Exception {
         long t0 = TradingFixtures.realTicks(1).get(0).timestamp();

@@ -856,8 +856,10 @@ public final class StreamTask {
                     long now = System.currentTimeMillis();
                     CommitBatch commit = new CommitBatch(outboxKey);
                     context.begin(commit);
+                    // every input ended: stream time at its end, the processors' stream-time punctuations run once
+                    // more (Stage.END_OF_INPUT; a held suspect print is refused unconfirmed) in the end's commit
                     return refreshGlobals(context)
-                            .then(executor.punctuate(now, context))
+                            .then(executor.punctuate(ended ? io.quantumtrader.streams.dsl.internals.Stage.END_OF_INPUT : now, context))
                             .then(Mono.fromSupplier(() -> {
                                 // every run counts, also one with nothing to commit (before, review of 2026-12-06,
                                 // only those that prepared a commit did)

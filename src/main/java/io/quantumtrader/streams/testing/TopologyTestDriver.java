@@ -390,6 +390,9 @@ public final class TopologyTestDriver implements AutoCloseable {
                     return;
                 }
             }
+            begin();   // as the runtime: the end's punctuation (stream-time punctuations at their end) in the end's commit
+            executor.punctuate(io.quantumtrader.streams.dsl.internals.Stage.END_OF_INPUT, this).block();
+            commit();
             publishedWatermark = Long.MAX_VALUE;
             for (String sink : subtopology.sinkStreams()) {
                 queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), Long.MAX_VALUE));

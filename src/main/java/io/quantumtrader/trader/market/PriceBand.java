@@ -179,13 +179,19 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
      *         the square root of the minutes since the reference, at least 1 and at most {@link #maxWidening}
      */
     public double logBand(long ms) {
-        double base = Math.log1p(pct / 100);
+        // ln of the ratio 1 + pct/100 as a double, the bound's own rounding: ln1p(0.1) is 5 ulps below ln(1.1), and a
+        // print exactly at ref x 1.1 (or ref / 1.1) was outside the band (found in review, 2026-12-06)
+        double base = Math.log(1 + pct / 100);
         return ms <= BASE_INTERVAL_MS ? base : base * Math.min(maxWidening, Math.sqrt((double) ms / BASE_INTERVAL_MS));
     }
 
-    /** @return whether {@code tick} is within the band of {@code price}, traded at {@code at} */
+    /**
+     * @return whether {@code tick} is within the band of {@code price}, traded at {@code at}: the larger of the two
+     *         price ratios (each rounded once, so a print at exactly {@code price × 1.1} or {@code price / 1.1} is at the
+     *         10 % edge, and within) against {@link #logBand}, in log terms
+     */
     public boolean within(double price, long at, PriceTick tick) {
-        return Math.abs(Math.log(tick.price() / price)) <= logBand(tick.timestamp() - at);
+        return Math.log(Math.max(tick.price() / price, price / tick.price())) <= logBand(tick.timestamp() - at);
     }
 
     /**

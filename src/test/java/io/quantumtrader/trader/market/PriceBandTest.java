@@ -248,6 +248,48 @@ class PriceBandTest {
     }
 
     /**
+     * A print exactly at the band's edge ({@code ref × 1.1} or {@code ref / 1.1} at 10 %, within a minute) is within it:
+     * the band is "from ref / 1.1 to ref × 1.1" (docs/TRADING-PIPELINE.md), and {@code IndependentReference} accepts
+     * it (ratio &le; 1.1). Found in review, 2026-12-06: the band compared {@code |ln(price / ref)|} with
+     * {@code ln1p(0.1)}, which is 5 ulps below {@code ln(1.1)} (0.1 is not exact in binary), so 100 → 110, 1,000 →
+     * 1,100, 100 → 105 at 5 % and 100 → 90.909… were held, and refused when the next print came back: the pipeline
+     * refused a real print the reference traded on.
+     */
+    @Test
+    void aPrintExactlyAtTheBandsEdgeIsWithinItAsTheReferenceHasIt() {
+        assertThat(new Tape(BAND).print(100, 0).print(110, 1).print(100, 2).accepted).containsExactly(100.0, 110.0, 100.0);
+        assertThat(new Tape(BAND).print(1_000, 0).print(1_100, 1).refused).isEmpty();
+        assertThat(new Tape(BAND).print(100, 0).print(100 / 1.1, 1).refused).isEmpty();
+        assertThat(new Tape(new PriceBand(5, 1)).print(100, 0).print(105, 1).print(100, 2).refused).isEmpty();
+        assertThat(new Tape(BAND).print(100, 0).print(110.0001, 1).accepted).as("just beyond: held").containsExactly(100.0);
+        io.quantumtrader.trader.reference.IndependentReference reference = new io.quantumtrader.trader.reference.IndependentReference(
+                io.quantumtrader.trader.reference.IndependentReference.Rules.fromYaml(java.nio.file.Path.of("config/risk-rules.yaml")));
+        for (double[] print : new double[][]{{100, 0}, {110, 1}, {100, 2}}) {
+            reference.onTick(new PriceTick("BTC-USD", print[0], 1, T0 + (long) print[1] * 1000));
+        }
+        assertThat(reference.refusedTicks).as("the reference refuses none of them").isEmpty();
+    }
+
+    /**
+     * A print stamped before the reference print (a feed's out-of-order print, a second early) is compared with the
+     * band as a print within the minute: at the reference's price it is accepted, by the band and by
+     * {@code IndependentReference}. Found in review, 2026-12-06: the reference took the square root of the negative
+     * minutes since the reference (NaN), so it held every such print, and refused it when the next print came at the
+     * reference's level, where the pipeline traded on it.
+     */
+    @Test
+    void aPrintStampedBeforeTheReferenceIsWithinTheBaseBandForTheBandAndTheReference() {
+        assertThat(new Tape(BAND).print(100, 10).print(100.1, 9).print(100, 11).accepted).containsExactly(100.0, 100.1, 100.0);
+        io.quantumtrader.trader.reference.IndependentReference reference = new io.quantumtrader.trader.reference.IndependentReference(
+                io.quantumtrader.trader.reference.IndependentReference.Rules.fromYaml(java.nio.file.Path.of("config/risk-rules.yaml")));
+        for (double[] print : new double[][]{{100, 10}, {100.1, 9}, {100, 11}}) {
+            reference.onTick(new PriceTick("BTC-USD", print[0], 1, T0 + (long) print[1] * 1000));
+        }
+        assertThat(reference.refusedTicks).as("the reference refuses none of them").isEmpty();
+        assertThat(reference.unconfirmedTicks).isEmpty();
+    }
+
+    /**
      * The widening stops at {@link PriceBand#DEFAULT_MAX_WIDENING} times the band by default (found in review, 2026-12-06: without a
      * ceiling, 65.5 hours after Friday's close — Monday's open — a print 394× the reference was accepted at once; a
      * month between bars turned the band off). A 100× or 10× print after a weekend is held, and refused by the next

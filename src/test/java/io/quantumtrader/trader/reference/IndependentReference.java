@@ -154,7 +154,8 @@ public final class IndependentReference {
     private static final long MAX_HOLD = Duration.ofHours(4).toMillis();
     private static final double REGIME_EXIT = 0.9;
 
-    private record Bar(double open, double high, double low, double close, double volume, long trades) {
+    /** A candle being built; {@code openAt}, {@code closeAt}: the trade times of its open and close prints, epoch ms. */
+    private record Bar(double open, double high, double low, double close, double volume, long trades, long openAt, long closeAt) {
     }
 
     private record Regime(String name, double confidence, double adx, double atr, long candleEnd) {
@@ -390,7 +391,9 @@ public final class IndependentReference {
     }
 
     private boolean close(double price, long at, PriceTick t) {
-        double minutes = (t.timestamp() - at) / 60_000.0;
+        // a print stamped before the one compared with (out of order) is within the minute: the base band (the square
+        // root of negative minutes was NaN, and every such print was held; found in review, 2026-12-06)
+        double minutes = Math.max(0, (t.timestamp() - at) / 60_000.0);
         double limit = Math.pow(1 + rules.bandPct() / 100, Math.min(rules.bandMaxWidening(), Math.max(1, Math.sqrt(minutes))));
         return Math.max(t.price() / price, price / t.price()) <= limit;
     }
@@ -412,6 +415,12 @@ public final class IndependentReference {
             return;
         }
         ended = true;
+        // no print will come: the prints still waiting for one are refused unconfirmed (as the pipeline's band does at
+        // the end of its input since 2026-12-06)
+        for (Band band : bands.values()) {
+            unconfirmedTicks.addAll(band.waiting);
+            band.waiting.clear();
+        }
         int e = 0;
         for (PriceTick t : ticksSeen) {
             while (e < candleEvents.size() && candleEvents.get(e).now < t.timestamp()) {
@@ -438,9 +447,13 @@ public final class IndependentReference {
         long start = Math.floorDiv(t.timestamp(), candleMs) * candleMs;
         if (start + candleMs > streamTime - GRACE) {
             windows.computeIfAbsent(start, s -> new TreeMap<>()).merge(t.symbol(),
-                    new Bar(t.price(), t.price(), t.price(), t.price(), t.size(), 1),
-                    (b, n) -> new Bar(b.open, Math.max(b.high, t.price()), Math.min(b.low, t.price()), t.price(),
-                            b.volume + t.size(), b.trades + 1));
+                    new Bar(t.price(), t.price(), t.price(), t.price(), t.size(), 1, t.timestamp(), t.timestamp()),
+                    // open and close by trade time (a print that arrives out of order lands where it traded; of prints
+                    // of one instant the first is the open and the last the close); until 2026-12-06 by arrival, found
+                    // in review: an out-of-order print changed the reference's candles and stops, not the pipeline's
+                    (b, n) -> new Bar(t.timestamp() < b.openAt ? t.price() : b.open, Math.max(b.high, t.price()),
+                            Math.min(b.low, t.price()), t.timestamp() >= b.closeAt ? t.price() : b.close,
+                            b.volume + t.size(), b.trades + 1, Math.min(b.openAt, t.timestamp()), Math.max(b.closeAt, t.timestamp())));
         }
         while (!windows.isEmpty() && windows.firstKey() + candleMs + GRACE <= streamTime) {
             Map.Entry<Long, TreeMap<String, Bar>> w = windows.pollFirstEntry();

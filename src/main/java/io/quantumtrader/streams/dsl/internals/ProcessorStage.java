@@ -83,7 +83,11 @@ public final class ProcessorStage implements Stage {
         forwarded.clear();
         phase = Phase.PROCESSING;
         try {
-            fire(PunctuationType.WALL_CLOCK_TIME, now);
+            if (now == END_OF_INPUT) {
+                fire(PunctuationType.STREAM_TIME, END_OF_INPUT);   // stream time at its end: every interval is due
+            } else {
+                fire(PunctuationType.WALL_CLOCK_TIME, now);
+            }
         } finally {
             phase = Phase.IDLE;
         }
@@ -162,7 +166,8 @@ public final class ProcessorStage implements Stage {
     private void moveOn(List<Schedule> due, long time) {
         failedAttempts = 0;
         for (Schedule s : due) {   // the next interval after time, on the schedule's grid; missed ones are skipped
-            s.next = s.anchor + (Math.floorDiv(time - s.anchor, s.intervalMs) + 1) * s.intervalMs;
+            s.next = time == END_OF_INPUT ? END_OF_INPUT   // no interval after the end (no overflow)
+                    : s.anchor + (Math.floorDiv(time - s.anchor, s.intervalMs) + 1) * s.intervalMs;
         }
     }
 

@@ -18,9 +18,19 @@ public interface Stage {
     Flux<Record<Object, Object>> apply(Flux<Record<Object, Object>> input, StageContext context);
 
     /**
-     * Wall-clock punctuation: called on every runtime punctuation tick, between batches.
+     * {@link #punctuate}'s {@code now} once every input of the task has ended (a replay's files read to the end, the
+     * test driver's {@code endInput}): stream time has reached its end, so a processor's stream-time punctuations run
+     * once more, at {@link Long#MAX_VALUE}, and its wall-clock ones do not (as event-time timers fire at Flink's final
+     * watermark). Until 2026-12-06 nothing ran then: the price band's last suspect print stayed held, neither passed on
+     * nor refused, and a replay reported it drained with the print in no stream (found in review).
+     */
+    long END_OF_INPUT = Long.MAX_VALUE;
+
+    /**
+     * Wall-clock punctuation: called on every runtime punctuation tick, between batches; once with
+     * {@link #END_OF_INPUT} when every input of the task has ended.
      *
-     * @param now wall-clock time, epoch ms
+     * @param now wall-clock time, epoch ms, or {@link #END_OF_INPUT}
      * @return records to forward to the node's children
      */
     default Flux<Record<Object, Object>> punctuate(long now, StageContext context) {
