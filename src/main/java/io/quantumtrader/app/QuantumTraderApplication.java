@@ -132,6 +132,12 @@ public class QuantumTraderApplication {
     @Bean
     HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
                                           ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
+        if (p.heartbeatInterval().isNegative() || p.heartbeatInterval().isZero()) {
+            // here, before anything starts: the heartbeat's job refused it once the runtime had joined the group, as
+            // "interval must be positive", naming no setting (review 2026-12-06)
+            throw new IllegalArgumentException("quantum-trader.heartbeat-interval (QUANTUM_TRADER_HEARTBEAT_INTERVAL) must be "
+                    + "positive, was " + p.heartbeatInterval());
+        }
         EventPublisher publisher = EventPublisher.of(redis, config, config.instanceId());
         return new HeartbeatPublisher(runtime.runtime(), health, publisher, p.heartbeatInterval());
     }

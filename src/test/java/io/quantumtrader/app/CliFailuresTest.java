@@ -218,6 +218,18 @@ class CliFailuresTest {
         }
     }
 
+    /**
+     * A heartbeat interval that is not positive is named as the setting it is: it was "invalid input: interval must be
+     * positive, was PT0S", naming no setting, and only once the runtime had started and joined the group (review
+     * 2026-12-06).
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void aHeartbeatIntervalThatIsNotPositiveIsNamedAsTheSetting() throws Exception {
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + PASSWORD), "QUANTUM_TRADER_HEARTBEAT_INTERVAL", "0s"), "serve",
+                "--server.port=" + freePort()), 2, "quantum-trader.heartbeat-interval", "QUANTUM_TRADER_HEARTBEAT_INTERVAL", "PT0S");
+    }
+
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void killSwitchResetRefusesANamespaceWithoutData() {
