@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * JSON.
  *
  * @param ticksRead       ticks read from the input (after skipping malformed lines)
- * @param ticksPublished  ticks published to {@code market.tick.price}
+ * @param ticksPublished  ticks published to {@code market.tick.price} (a resumed replay's include those it found there)
+ * @param ticksPerSecond  ticks this run published per second of its run
  * @param duplicatesSkipped input entries acknowledged and skipped because their event id was processed before (the
  *                        engine's idempotent ingest; a replay publishing the same file into the same namespace again)
  * @param deadLettered    entries this run sent to dead-letter streams ({@code qt.streams.deadlettered})
@@ -158,7 +159,10 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
-                runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
+                runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds,
+                // this run's ticks: a resumed replay's published count includes the ticks it found in the namespace
+                // (review 2026-12-06: 8,000 ticks/s reported by a run that published none)
+                (published - resumedFrom) / seconds, drained,
                 counts, regimes, signals, declines, decisions, vetoes.counts(), cancelled.counts(), counted, trades, trades == 0 ? 0 : Math.round(wins * 1000.0 / trades) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
