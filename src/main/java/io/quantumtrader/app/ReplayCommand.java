@@ -193,11 +193,11 @@ final class ReplayCommand implements Callable<Integer> {
                 runtime.inputEnded(QuantumTraderTopology.TICKS);
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                Map<String, String> stopped = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR
-                        ? runtime.group().failing() : Map.of();
+                boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
+                Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
                 if (!drained) {
                     List<String> left = runtime.undrained();
-                    if (runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR) {
+                    if (stoppedForGood) {
                         // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
                         // drain within PT10M" a second after publishing, and the report "timed out")
                         out.println("the pipeline stopped before it drained: a task stopped for good");
@@ -220,7 +220,7 @@ final class ReplayCommand implements Callable<Integer> {
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                         published.get(), inputs.malformed(), runtime, seconds, drained,
                         riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
-                        drained ? null : stopped.isEmpty() ? "timed out" : "a task stopped for good: " + String.join("; ",
+                        drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
                                 stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
                 out.println();
                 report.print(out);
