@@ -219,15 +219,21 @@ class CliFailuresTest {
     }
 
     /**
-     * A heartbeat interval that is not positive is named as the setting it is: it was "invalid input: interval must be
+     * A heartbeat interval that is not positive (or a lease TTL, batch size the engine refuses) is named as the setting
+     * it is: it was "invalid input: interval must be
      * positive, was PT0S", naming no setting, and only once the runtime had started and joined the group (review
      * 2026-12-06).
      */
     @Test
     @Execution(ExecutionMode.CONCURRENT)
-    void aHeartbeatIntervalThatIsNotPositiveIsNamedAsTheSetting() throws Exception {
+    void aSettingTheServiceRefusesIsNamedAsTheSetting() throws Exception {
         assertReadableFailure(run(Map.of("REDIS_URL", url(":" + PASSWORD), "QUANTUM_TRADER_HEARTBEAT_INTERVAL", "0s"), "serve",
                 "--server.port=" + freePort()), 2, "quantum-trader.heartbeat-interval", "QUANTUM_TRADER_HEARTBEAT_INTERVAL", "PT0S");
+        // the engine's own checks of lease-ttl and batch-size named its fields (leaseTtl, batchSize), not the settings
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + PASSWORD), "QUANTUM_TRADER_LEASE_TTL", "0s"), "serve",
+                "--server.port=" + freePort()), 2, "quantum-trader.lease-ttl", "QUANTUM_TRADER_LEASE_TTL", "PT0S");
+        assertReadableFailure(run(Map.of("REDIS_URL", url(":" + PASSWORD), "QUANTUM_TRADER_BATCH_SIZE", "0"), "serve",
+                "--server.port=" + freePort()), 2, "quantum-trader.batch-size", "QUANTUM_TRADER_BATCH_SIZE");
     }
 
     @Test
