@@ -90,7 +90,8 @@ public final class FailureMessages {
     /**
      * @param tls the TLS settings used: a certificate the trust settings do not hold, or TLS spoken to a plain port (or
      *            the reverse), is named with the setting that fixes it
-     * @return the failure, exit code {@link CliException#REDIS}
+     * @return the failure, exit code {@link CliException#REDIS} ({@link CliException#FAILED} for a key of another type,
+     *         WRONGTYPE: Redis itself works)
      */
     public static CliException redis(Throwable error, String hostPort, String user, RedisTls tls) {
         String all0 = allMessages(error);
@@ -130,6 +131,13 @@ public final class FailureMessages {
         if (all.contains("NOPERM")) {
             return new CliException(CliException.REDIS, "user '" + who + "' is not allowed a command the engine needs at " + at
                     + ": " + message(root(error)), "grant the user streams, hashes, scripts and keys of the namespace (ACL SETUSER)", error);
+        }
+        if (all.contains("WRONGTYPE")) {
+            // Redis works: a key is not of the type the engine reads or writes there. "check that Redis is running,
+            // and REDIS_URL" sent people to the wrong place, with Redis' exit code (review 2026-12-06)
+            return new CliException(CliException.FAILED, at + " holds a key of another type where the engine expects a stream or "
+                    + "hash (" + message(root(error)) + "): something else wrote into the namespace",
+                    "use a namespace of its own (--namespace, quantum-trader.namespace), or remove the key the log names", error);
         }
         UnknownHostException unknown = find(error, UnknownHostException.class);
         if (unknown != null) {

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Every {@code heartbeatInterval} publishes this instance's health to {@code system.health.heartbeat}; when the
  * status leaves UP (or comes back), publishes an alert to {@code system.alert.triggered} (CRITICAL for DOWN, WARNING
- * for OUT_OF_SERVICE, INFO when recovered).
+ * for OUT_OF_SERVICE, INFO when recovered). A change whose alert could not be published (Redis failing) is alerted at
+ * the next heartbeat.
  */
 public final class HeartbeatPublisher extends PeriodicJobLifecycle {
 
@@ -33,6 +34,7 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
     private final StreamsHealth health;
     private final EventPublisher publisher;
     private final Duration interval;
+    /** The status of the last alert published (UP before any): a change is alerted until its alert is published. */
     private volatile StreamsHealth.Status last = StreamsHealth.Status.UP;
     /** The job of the latest start (null before the first) and the failures of the jobs of earlier starts, read together. */
     private record Jobs(long earlierFailures, PeriodicJob current) {
@@ -70,7 +72,6 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
             Mono<String> heartbeat = publisher.send("system.health.heartbeat", service, new Heartbeat(service, instance,
                     report.status().name(), report.problems(), runtime.counters().recordsIn(), runtime.counters().deadLettered(), now), now);
             StreamsHealth.Status previous = last;
-            last = report.status();
             if (previous == report.status()) {
                 return heartbeat.then();
             }
@@ -80,8 +81,11 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
                 case UP -> "INFO";
             };
             String message = "streams health " + previous + " -> " + report.status();
+            // the change counts as announced once its alert is in the stream: a failed heartbeat or alert is followed by
+            // the next heartbeat's alert (before 2026-12-06 one failed XADD lost the alert for good)
             return heartbeat.then(publisher.send("system.alert.triggered", service,
-                    new Alert(severity, service, instance, message, report.problems(), now), now)).then();
+                    new Alert(severity, service, instance, message, report.problems(), now), now))
+                    .doOnSuccess(id -> last = report.status()).then();
         });
     }
 

@@ -71,15 +71,29 @@ public class QuantumTraderApplication {
     @Bean
     StreamsConfig streamsConfig(QuantumTraderProperties p) {
         io.quantumtrader.streams.redis.StreamCatalog catalog = ReplayCommand.loadCatalog();
-        return StreamsConfig.defaults()
+        StreamsConfig config = StreamsConfig.defaults()
                 .withNamespace(p.namespace())
-                .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName())
-                .withBatchSize(p.batchSize())
-                .withCatalog(catalog)
-                .withStaleConsumerIdle(p.staleConsumerIdle())
-                .withIngest(p.ingestLimits())
-                .withLeaseTtl(p.leaseTtl())
-                .withAlignment(p.alignment());
+                .withInstanceId(p.instanceId() != null && !p.instanceId().isBlank() ? p.instanceId() : hostName());
+        config = setting("batch-size", config, c -> c.withBatchSize(p.batchSize()));
+        config = config.withCatalog(catalog);
+        config = setting("stale-consumer-idle", config, c -> c.withStaleConsumerIdle(p.staleConsumerIdle()));
+        config = config.withIngest(p.ingestLimits());
+        config = setting("lease-ttl", config, c -> c.withLeaseTtl(p.leaseTtl()));
+        return config.withAlignment(p.alignment());
+    }
+
+    /**
+     * @return {@code apply(config)}; the engine's refusal of the value is named as the setting
+     *         ({@code quantum-trader.<name>} and its environment variable): it named the engine's field, e.g.
+     *         "leaseTtl must be at least 300 ms" (review 2026-12-06)
+     */
+    private static StreamsConfig setting(String name, StreamsConfig config, java.util.function.UnaryOperator<StreamsConfig> apply) {
+        try {
+            return apply.apply(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("quantum-trader." + name + " (QUANTUM_TRADER_"
+                    + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "): " + e.getMessage(), e);
+        }
     }
 
     @Bean
@@ -132,6 +146,12 @@ public class QuantumTraderApplication {
     @Bean
     HeartbeatPublisher heartbeatPublisher(StreamsRuntimeLifecycle runtime, StreamsHealth health, StreamsConfig config,
                                           ReactiveStringRedisTemplate redis, QuantumTraderProperties p) {
+        if (p.heartbeatInterval().isNegative() || p.heartbeatInterval().isZero()) {
+            // here, before anything starts: the heartbeat's job refused it once the runtime had joined the group, as
+            // "interval must be positive", naming no setting (review 2026-12-06)
+            throw new IllegalArgumentException("quantum-trader.heartbeat-interval (QUANTUM_TRADER_HEARTBEAT_INTERVAL) must be "
+                    + "positive, was " + p.heartbeatInterval());
+        }
         EventPublisher publisher = EventPublisher.of(redis, config, config.instanceId());
         return new HeartbeatPublisher(runtime.runtime(), health, publisher, p.heartbeatInterval());
     }

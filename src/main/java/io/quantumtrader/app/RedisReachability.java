@@ -30,12 +30,15 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
 
     /**
      * @param ping             one PING (or any command whose answer proves Redis is reached), subscribed anew each time
-     * @param interval         time between pings, and how long one may take
+     * @param interval         time between pings, and how long one may take; at most a quarter of
+     *                         {@code unreachableAfter} is used (with pings further apart than the bound the indicator was
+     *                         DOWN between two answers: a 1 s lease TTL and 2 s pings, half the time; review 2026-12-06)
      * @param unreachableAfter DOWN once no ping was answered for this long (counted from construction before the first)
      */
     public RedisReachability(Supplier<? extends Mono<?>> ping, Duration interval, Duration unreachableAfter) {
         this.ping = ping;
-        this.interval = interval;
+        Duration quarter = unreachableAfter.dividedBy(4);
+        this.interval = interval.compareTo(quarter) > 0 && !quarter.isZero() ? quarter : interval;
         this.unreachableAfter = unreachableAfter;
     }
 

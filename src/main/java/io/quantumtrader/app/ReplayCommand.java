@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -192,9 +193,19 @@ final class ReplayCommand implements Callable<Integer> {
                 runtime.inputEnded(QuantumTraderTopology.TICKS);
                 boolean drained = runtime.awaitDrained(timeout);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
+                Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
                 if (!drained) {
                     List<String> left = runtime.undrained();
-                    out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                    if (stoppedForGood) {
+                        // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
+                        // drain within PT10M" a second after publishing, and the report "timed out")
+                        out.println("the pipeline stopped before it drained: a task stopped for good");
+                        stopped.forEach((task, cause) -> out.println("  task " + task + " stopped: " + Secrets.redact(cause)));
+                        out.println("what is left:");
+                    } else {
+                        out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                    }
                     (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
                             .forEach(line -> out.println("  " + line));
                 }
@@ -208,7 +219,9 @@ final class ReplayCommand implements Callable<Integer> {
                         closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
                 ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                         published.get(), inputs.malformed(), runtime, seconds, drained,
-                        riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from);
+                        riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
+                        drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
+                                stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
                 out.println();
                 report.print(out);
                 Path json = reportDir.resolve("report.json");

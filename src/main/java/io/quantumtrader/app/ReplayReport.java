@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * JSON.
  *
  * @param ticksRead       ticks read from the input (after skipping malformed lines)
- * @param ticksPublished  ticks published to {@code market.tick.price}
+ * @param ticksPublished  ticks published to {@code market.tick.price} (a resumed replay's include those it found there)
+ * @param ticksPerSecond  ticks this run published per second of its run
  * @param duplicatesSkipped input entries acknowledged and skipped because their event id was processed before (the
  *                        engine's idempotent ingest; a replay publishing the same file into the same namespace again)
  * @param deadLettered    entries this run sent to dead-letter streams ({@code qt.streams.deadlettered})
@@ -70,6 +71,8 @@ import java.util.TreeMap;
  * @param candle          the candle size, e.g. {@code 1m}
  * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle)
  * @param resumedFrom     ticks already in the namespace when the replay started (a resumed replay), 0 for a fresh one
+ * @param notDrainedBecause why the pipeline did not drain ({@code timed out}, or {@code a task stopped for good: …}
+ *                        naming each stopped task and its cause); null when it drained
  */
 public record ReplayReport(long ticksRead, long ticksPublished, long malformedLines, long recordsProcessed,
                            long duplicatesSkipped, long deadLettered, Map<String, Long> deadLettersByReason,
@@ -83,12 +86,12 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
                            List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
                            List<String> deRiskChanges, List<String> symbols, String candle, List<String> notices,
-                           long resumedFrom) {
+                           long resumedFrom, String notDrainedBecause) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
                                 List<PositionClosed> closed, List<String> symbols, String candle, List<String> notices,
-                                long resumedFrom) {
+                                long resumedFrom, String notDrainedBecause) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
         Map<String, Long> counts = new TreeMap<>();
@@ -156,12 +159,15 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
                 runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
-                runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds, published / seconds, drained,
+                runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds,
+                // this run's ticks: a resumed replay's published count includes the ticks it found in the namespace
+                // (review 2026-12-06: 8,000 ticks/s reported by a run that published none)
+                (published - resumedFrom) / seconds, drained,
                 counts, regimes, signals, declines, decisions, vetoes.counts(), cancelled.counts(), counted, trades, trades == 0 ? 0 : Math.round(wins * 1000.0 / trades) / 10.0,
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
                 counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
-                symbols, candle, notices, resumedFrom);
+                symbols, candle, notices, resumedFrom, drained ? null : notDrainedBecause);
     }
 
     /** @return the map ordered by count, largest first (ties by key) */
@@ -316,7 +322,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 refusedByReason.isEmpty() ? "reasons price_band, price_band_unconfirmed" : "by reason " + refusedByReason);
         out.printf("commits              %,d%n", commits);
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
-        out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: timed out");
+        out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: " + notDrainedBecause);
         out.println("events per stream:");
         int width = Math.max(32, eventsPerStream.keySet().stream().mapToInt(String::length).max().orElse(0));
         eventsPerStream.forEach((s, n) -> out.printf("  %-" + width + "s %,d%n", s, n));

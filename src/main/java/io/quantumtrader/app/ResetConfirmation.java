@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
  * audited then ({@code KILL_SWITCH_COMMAND}, decision id {@code command-<the reset's time>}, in the same commit). The
  * table keeps an account's latest entry only, so an activation published before the reset was applied replaces it and
  * the reset is never applied — the window is one refresh of the replica (DESIGN §7 global table; docs/TRADING-PIPELINE.md).
+ * "Followed" is by arrival in the stream, as the table keeps entries, not by event time.
  * This reads {@code audit.decision.log} and {@code risk.kill_switch.activated} on Redis, nothing else.
  */
 final class ResetConfirmation {
@@ -91,8 +92,10 @@ final class ResetConfirmation {
                 return new Result(Outcome.APPLIED, applied, null);
             }
             long now = clockMs.getAsLong();
-            KillSwitch latest = latest(reset.account());
-            if (latest != null && latest.active() && latest.activatedAt() > reset.activatedAt()) {
+            // followed by arrival, as the table keeps entries: an activation made from a tick before the reset carries
+            // an earlier event time, and "activatedAt later than the reset's" missed that race (review 2026-12-06)
+            KillSwitch latest = latestAfter(reset.account(), entryId);
+            if (latest != null && latest.active()) {
                 if (replacedSince < 0) {
                     replacedSince = now;
                 }
@@ -136,12 +139,16 @@ final class ResetConfirmation {
         return null;
     }
 
-    /** @return the account's latest entry of the kill-switch stream, or {@code null} */
-    private KillSwitch latest(String account) {
+    /**
+     * @return the account's latest entry of the kill-switch stream appended after entry {@code afterId} (the reset),
+     *         or {@code null}
+     */
+    private KillSwitch latestAfter(String account, String afterId) {
         String key = keys.stream(QuantumTraderTopology.KILL_SWITCH,
                 Partitioner.partition(account, catalog.spec(QuantumTraderTopology.KILL_SWITCH).partitions()));
         List<MapRecord<String, Object, Object>> last = redis.opsForStream()
-                .reverseRange(key, Range.unbounded(), Limit.limit().count(20)).collectList().block();
+                .reverseRange(key, Range.rightUnbounded(Range.Bound.exclusive(afterId)), Limit.limit().count(20))
+                .collectList().block();
         if (last == null) {
             return null;
         }

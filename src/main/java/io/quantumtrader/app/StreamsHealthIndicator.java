@@ -59,7 +59,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                         case OUT_OF_SERVICE -> Status.OUT_OF_SERVICE;
                         case DOWN -> Status.DOWN;
                     });
-                    b.withDetail("problems", withFailingTasks(report.problems()));
+                    b.withDetail("problems", withRefusal(withFailingTasks(report.problems())));
                     b.withDetail("observations", report.observations());
                     b.withDetail("sources", report.sources());
                     addGroup(b);
@@ -74,6 +74,22 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                     addGroup(down);
                     return Mono.just(down.build());
                 });
+    }
+
+    /**
+     * @return {@code problems} and, while Redis refuses the service's credentials on new connections, a line saying so
+     *         (the status is unchanged: connections authenticated before still work). Before (review 2026-12-06) it was
+     *         named only when the check got no answer, so a rotated password showed nowhere until liveness turned BROKEN
+     */
+    private java.util.List<String> withRefusal(java.util.List<String> problems) {
+        String refused = credentialsRefusal.get();
+        if (refused == null) {
+            return problems;
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(problems);
+        all.add("Redis refuses the service's credentials on new connections (" + Secrets.redact(refused)
+                + "): was the password changed? Liveness turns BROKEN (a restart reads the secret again) if this lasts");
+        return java.util.List.copyOf(all);
     }
 
     private static String reason(Throwable e) {

@@ -99,4 +99,49 @@ class HeartbeatPublisherTest {
             runtime.close();
         }
     }
+
+    /**
+     * An alert whose publishing failed is published at the next heartbeat: the status change is remembered only once
+     * its alert is in {@code system.alert.triggered}. Before (review 2026-12-06) the new status was taken as announced
+     * before the alert was sent, so one failed XADD (here: the alert stream's key holds a string, WRONGTYPE) lost the
+     * CRITICAL alert for good while the status stayed DOWN.
+     */
+    @Test
+    void anAlertThatFailedIsPublishedAtTheNextHeartbeat() {
+        String ns = RedisTestSupport.freshNamespace();
+        TopologyBuilder b = new TopologyBuilder("hb-alert");
+        b.stream("ticks", Tick.class).to("out");
+        Topology topology = b.build();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns);
+        StreamKeys keys = new StreamKeys(ns);
+        StreamsRuntime runtime = new StreamsRuntime(topology, config, RedisTestSupport.template());
+        StreamsHealth health = new StreamsHealth(topology, config, RedisTestSupport.template(),
+                new StreamsHealth.Thresholds(5, Duration.ofMinutes(1), 5, Duration.ofMinutes(5)), runtime::state);
+        HeartbeatPublisher heartbeat = new HeartbeatPublisher(runtime, health,
+                new io.quantumtrader.streams.redis.EventPublisher(RedisTestSupport.template(), keys,
+                        StreamCatalog.defaults(), "test-instance"), Duration.ofSeconds(30));
+        new io.quantumtrader.streams.redis.StreamAdmin(RedisTestSupport.template()).ensureGroup(keys.stream("ticks", 0), "hb-alert.0").block();
+        var publisher = RedisTestSupport.publisher(ns, StreamCatalog.defaults());
+        for (int i = 0; i < 10; i++) {
+            publisher.send("ticks", "A", new Tick("A", 1 + i, i), i).block();   // lag and no live consumer: DOWN
+        }
+        int alertPartitions = StreamCatalog.defaults().spec("system.alert.triggered").partitions();
+        try {
+            for (int p = 0; p < alertPartitions; p++) {
+                RedisTestSupport.template().opsForValue().set(keys.stream("system.alert.triggered", p), "not a stream").block();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> heartbeat.beat().block()).rootCause().hasMessageContaining("WRONGTYPE");
+            for (int p = 0; p < alertPartitions; p++) {
+                RedisTestSupport.template().delete(keys.stream("system.alert.triggered", p)).block();
+            }
+            heartbeat.beat().block();   // still DOWN: the CRITICAL alert is published now
+
+            List<HeartbeatPublisher.Alert> alerts = RedisTestSupport.entries(ns, "system.alert.triggered", 0).stream()
+                    .map(f -> new JsonSerde<>(HeartbeatPublisher.Alert.class).deserialize(Envelope.fromFields(f).data())).toList();
+            assertThat(alerts).extracting(HeartbeatPublisher.Alert::severity).containsExactly("CRITICAL");
+            assertThat(alerts.get(0).message()).isEqualTo("streams health UP -> DOWN");
+        } finally {
+            runtime.close();
+        }
+    }
 }

@@ -114,6 +114,31 @@ class RedisReachabilityTest {
         }
     }
 
+    /**
+     * A Redis that answers every ping keeps the indicator UP whatever the bound: with a lease TTL below the 2 s between
+     * pings (1 s here; 300 ms is allowed) the indicator was DOWN from 1 s after each answer to the next, about half the
+     * time, while Redis answered every ping (review 2026-12-06). The pings now come at least four times per bound. The
+     * shared test Redis, real time.
+     */
+    @Test
+    void aRedisThatAnswersEveryPingIsReachableEvenWithABoundBelowTheInterval() throws Exception {
+        var template = io.quantumtrader.streams.RedisTestSupport.template();
+        RedisReachability reachability = new RedisReachability(() -> template.execute(c -> c.ping()).next(),
+                INTERVAL, Duration.ofSeconds(1));
+        reachability.start();
+        try {
+            List<Status> seen = new CopyOnWriteArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < end) {
+                seen.add(reachability.health().getStatus());
+                Thread.sleep(50);
+            }
+            assertThat(seen).as("every reading while Redis answers").containsOnly(Status.UP);
+        } finally {
+            reachability.stop();
+        }
+    }
+
     private void start(int port, Path dir) throws IOException {
         redis = new ProcessBuilder(RedisBinary.path().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString())

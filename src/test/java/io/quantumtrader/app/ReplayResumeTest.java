@@ -78,6 +78,29 @@ class ReplayResumeTest {
         assertThat(b.get("dead_lettered").asLong()).isZero();
     }
 
+    /**
+     * A replay run again into a namespace that holds all its ticks publishes none, and its report's throughput says
+     * so: it was the namespace's ticks over this run's seconds (8,000 ticks "published" in the second or so the run
+     * took to find them there and read the report back), a rate no tick was published at (review 2026-12-06).
+     */
+    @Test
+    void aReplayRunAgainOverItsOwnTicksReportsTheRateOfThisRunsTicksOnly() throws Exception {
+        Map<String, String> env = Map.of("REDIS_URL", redis.url());
+        Path first = workDir("first");
+        CliProcess.Run run = CliProcess.run(first, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
+                "--namespace", "twice");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(report(first).get("ticks_per_second").asDouble()).isPositive();
+
+        Path second = workDir("second");
+        CliProcess.Run again = CliProcess.run(second, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
+                "--namespace", "twice");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        JsonNode r = report(second);
+        assertThat(r.get("resumed_from").asLong()).isEqualTo(TICKS);
+        assertThat(r.get("ticks_per_second").asDouble()).as(again.toString()).isZero();
+    }
+
     /** @return whether the progress line shows at least {@code n} ticks published */
     private static boolean published(String stdout, long n) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([\\d,]+)/[\\d,]+ ").matcher(stdout);

@@ -81,6 +81,24 @@ class ResetConfirmationTest {
         assertThat(result.replacedBy()).isEqualTo(activation);
     }
 
+    /**
+     * The race the outcome is for: an activation the portfolio made from a tick of before the reset (its event time
+     * earlier than the reset's, which {@code kill-switch-reset} stamps with this host's clock) lands in the table after
+     * the reset and replaces it. It was taken for no replacement, since only an activation stamped later counted, and
+     * the operator was told the reset stays in the table and the next tick applies it (review 2026-12-06). The table
+     * keeps the latest entry by arrival, whatever its event time.
+     */
+    @Test
+    void anActivationStampedBeforeTheResetButArrivedAfterItReplacesIt() throws Exception {
+        Published p = resetInAFreshNamespace();
+        KillSwitch activation = new KillSwitch("paper", true, "daily loss 5.10% of marked equity >= 5.0% limit", 5.1, 900);
+        p.publisher().send(QuantumTraderTopology.KILL_SWITCH, "paper", activation, 900).block();
+        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), p.keys(), catalog,
+                System::currentTimeMillis, Duration.ofMillis(300)).await(p.reset(), p.id(), Duration.ofSeconds(5), Duration.ofMillis(100));
+        assertThat(result.outcome()).isEqualTo(ResetConfirmation.Outcome.REPLACED);
+        assertThat(result.replacedBy()).isEqualTo(activation);
+    }
+
     private static void publish(EventPublisher publisher, List<PriceTick> chunk) {
         publisher.sendAll(Flux.fromIterable(chunk).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500)
                 .block();

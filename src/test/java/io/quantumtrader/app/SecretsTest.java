@@ -55,4 +55,29 @@ class SecretsTest {
         assertThat(rendered).doesNotContain("logged-secret-1").contains("redis://u:***@h refused")
                 .as("one line per cause without --verbose").hasLineCount(2);
     }
+
+    /**
+     * The password the client authenticates with is registered, whatever its encoding in {@code REDIS_URL}: a {@code +}
+     * stays a {@code +} (RedisUrl decodes it so), and the URL's password was registered as written and as
+     * form-decoded ({@code +} as a space) only, so a password holding both a {@code +} and a percent-escape (a base64
+     * secret with its {@code /} escaped) was masked in neither form it has at run time (review 2026-12-06). A Redis with
+     * that password, started here, accepts the URL: the registered form is the password Redis knows.
+     */
+    @Test
+    void theUrlsPasswordIsMaskedAsTheClientSendsIt() throws Exception {
+        String password = "k3y+b64/Zx9=";
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        redis.embedded.RedisServer server = redis.embedded.RedisServer.builder().bind("127.0.0.1").port(port)
+                .setting("save \"\"").setting("appendonly no").setting("requirepass " + password).build();
+        server.start();
+        try (RedisConnection c = RedisConnection.of("redis://:k3y+b64%2FZx9%3D@127.0.0.1:" + port)) {
+            assertThat(c.template().hasKey("x").block(java.time.Duration.ofSeconds(10))).isFalse();
+            assertThat(Secrets.redact("AUTH " + password)).isEqualTo("AUTH ***");
+        } finally {
+            server.stop();
+        }
+    }
 }
