@@ -17,6 +17,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,19 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final ReactiveStringRedisTemplate redis;
     private final List<String> partitionKeys;
     private final Map<String, String> lastIds = new HashMap<>();
-    /** Per partition key, the stream's entries-added at the last read (fewer later: deleted and created again). */
+    /** Per partition key, the stream's entries-added at the last reset check (fewer later: deleted and created again). */
     private final Map<String, Long> entriesAdded = new HashMap<>();
+    /** Per partition key, {@link System#nanoTime()} of the last reset check. */
+    private final Map<String, Long> lastResetCheck = new HashMap<>();
+    /**
+     * How often a partition is checked for a reset of its stream ({@code global-table-range.lua}), ns: the check's
+     * XINFO STREAM copies the stream's first and last entries into the script, whatever their size, and the task
+     * refreshes its replicas before every batch.
+     */
+    private final long resetCheckNanos;
+
+    /** {@link #resetCheckNanos} by default: 5 s. */
+    static final Duration RESET_CHECK_INTERVAL = Duration.ofSeconds(5);
     private final Map<String, Object> values = new HashMap<>();
     private final SkipListener skipped;
     private final IngestGuard guard;
@@ -99,6 +111,13 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                        SkipListener skipped, IngestLimits limits) {
+        this(spec, redis, keys, catalog, skipped, limits, RESET_CHECK_INTERVAL);
+    }
+
+    /** @param resetCheck how often a partition is checked for a reset of its stream ({@link #RESET_CHECK_INTERVAL}) */
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                       SkipListener skipped, IngestLimits limits, Duration resetCheck) {
+        this.resetCheckNanos = resetCheck.toNanos();
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
         this.maxEntryBytes = limits.maxEntryBytes();
         this.spec = spec;
@@ -115,7 +134,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * whose stream is no longer the one read before ({@code global-table-range.lua}: its ids reset below the last one
      * read, or deleted and created again) makes the replica read the whole table again, with a warning: a running
      * replica missed every entry below its last id until the task restarted, and kept a deleted stream's values
-     * (found in review, 2026-12-06: {@code GlobalTableStreamResetTest}).
+     * (found in review, 2026-12-06: {@code GlobalTableStreamResetTest}). Checked every {@link #RESET_CHECK_INTERVAL} per
+     * partition, not at every read (the check copies the stream's first and last entries).
      */
     Mono<Void> refresh() {
         return readAll()
@@ -128,6 +148,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                     values.clear();
                     lastIds.clear();
                     entriesAdded.clear();
+                    lastResetCheck.clear();
                     return readAll();   // a reset again within this read waits for the next refresh
                 })
                 .then()
@@ -145,15 +166,25 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private Mono<Boolean> refresh(String key) {
         String last = lastIds.get(key);
         Long added = entriesAdded.get(key);
+        long now = System.nanoTime();
+        // at the first read (it records entries-added to compare with), then every resetCheckNanos
+        Long checked = lastResetCheck.get(key);
+        boolean check = checked == null || now - checked >= resetCheckNanos;
+        if (check) {
+            lastResetCheck.put(key, now);
+        }
         return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE),
-                                Integer.toString(maxEntryBytes), added == null ? "" : Long.toString(added)),
+                                Integer.toString(maxEntryBytes), !check ? "" : added == null ? "new" : Long.toString(added)),
                         RedisElementWriter.from(RedisSerializer.string()), RAW)
                 .next()
                 .flatMap(reply -> {
                     if (((Number) reply.get(0)).longValue() == 1) {
                         return Mono.just(true);
                     }
-                    entriesAdded.put(key, ((Number) reply.get(1)).longValue());
+                    long addedNow = ((Number) reply.get(1)).longValue();
+                    if (addedNow >= 0) {
+                        entriesAdded.put(key, addedNow);
+                    }
                     List<?> entries = (List<?>) reply.get(2);
                     for (Object e : entries) {
                         List<?> entry = (List<?>) e;

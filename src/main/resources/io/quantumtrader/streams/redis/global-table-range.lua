@@ -6,27 +6,34 @@
 -- replica skips it as a source refuses it (oversized), without its data ever reaching the client (a page of 1,000
 -- entries of megabytes exhausted a task's heap at each start, and every task of the topology reads its global tables:
 -- found in review, 2026-12-06).
--- ARGV[4] the stream's entries-added the replica saw at its last read ('' before its first).
--- Returns { reset, entries-added, entries }: reset 1 (and no entries) when the stream is no longer the one the replica
--- read: its last generated id is below the last id the replica read (ids reset: the fix for ids ahead of the clock,
--- XDEL then XSETID, docs/OPERATIONS.md), or fewer entries were ever added to it than the replica saw (deleted and
--- created again): the replica must read the table again from the start. Before 2026-12-06 a running replica read on
--- from its last id, missed every entry below it until the task restarted, and kept a deleted stream's values.
+-- ARGV[4] '' to read only; else check first that the stream is still the one the replica read: 'new' (entries-added
+-- not known yet) or the stream's entries-added at the replica's last check. XINFO STREAM copies the stream's first and
+-- last entries into the script, whatever their size, so replicas check every few seconds, not at every read.
+-- Returns { reset, entries-added (-1 when not checked), entries }: reset 1 (and no entries) when the stream is no
+-- longer the one the replica read: its last generated id is below the last id the replica read (ids reset: the fix
+-- for ids ahead of the clock, XDEL then XSETID, docs/OPERATIONS.md), or fewer entries were ever added to it than at
+-- the replica's last check (deleted and created again): the replica must read the table again from the start. Before
+-- 2026-12-06 a running replica read on from its last id, missed every entry below it until the task restarted, and
+-- kept a deleted stream's values.
 --#include entry-ids.lib.lua
-local lastGenerated, added = '0-0', 0
-local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
-if ok then
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then
-      lastGenerated = info[i + 1]
-    elseif info[i] == 'entries-added' then
-      added = info[i + 1]
+local added = -1
+if ARGV[4] ~= '' then
+  local lastGenerated = '0-0'
+  added = 0
+  local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
+  if ok then
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' then
+        lastGenerated = info[i + 1]
+      elseif info[i] == 'entries-added' then
+        added = info[i + 1]
+      end
     end
   end
-end
-if ARGV[1] ~= '-' and (entry_id_less(lastGenerated, string.sub(ARGV[1], 2))
-    or (ARGV[4] ~= '' and added < tonumber(ARGV[4]))) then
-  return { 1, added, {} }
+  if ARGV[1] ~= '-' and (entry_id_less(lastGenerated, string.sub(ARGV[1], 2))
+      or (ARGV[4] ~= 'new' and added < tonumber(ARGV[4]))) then
+    return { 1, added, {} }
+  end
 end
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
 local limit = tonumber(ARGV[3])

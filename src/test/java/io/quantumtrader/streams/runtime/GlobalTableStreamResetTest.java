@@ -78,8 +78,10 @@ class GlobalTableStreamResetTest {
     }
 
     private static GlobalStoreReplica replica(String ns) {
+        // checked at every read here (every 5 s by default: the check copies the stream's first and last entries)
         return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
-                template(), new StreamKeys(ns), StreamCatalog.defaults());
+                template(), new StreamKeys(ns), StreamCatalog.defaults(), (store, entry, reason) -> {
+                }, IngestLimits.defaults(), Duration.ZERO);
     }
 
     private static void add(String key, String id, String symbol, double max) {
