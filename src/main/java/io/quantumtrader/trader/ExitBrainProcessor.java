@@ -85,9 +85,11 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
             double size = reduce > 0 ? reduce : p.size();   // HARD_DERISK's share of the position, or all of it
             decision.ifPresent(d -> {
                 positions.put(p.symbol(), p.closingNow());
-                // a partial reduction's order (and fill) is named by its tick: a position may be reduced more than
-                // once, then closed, and each exit order keeps an id of its own (found in review, 2026-12-06)
-                String orderId = size < p.size() ? "exit-" + p.positionId() + "@" + r.value().tick().timestamp()
+                // a partial reduction's order (and fill) is named by its tick and the size it reduces: a position may
+                // be reduced more than once, then closed, and each exit order keeps an id of its own (found in review,
+                // 2026-12-06); two reductions decided on ticks of one millisecond (the first filled by the second
+                // tick, whose loss lowers the cap again) shared an id when named by the tick alone
+                String orderId = size < p.size() ? "exit-" + p.positionId() + "@" + r.value().tick().timestamp() + "/" + p.size()
                         : "exit-" + p.positionId();
                 PendingOrder exit = new PendingOrder(orderId, null, p.positionId(), p.symbol(),
                         p.direction(), OrderFilled.Purpose.EXIT, size, 0,

@@ -109,7 +109,8 @@ class HardDeriskReductionTest {
             PendingOrder btc = book.exitOrder("BTC-USD");
             assertThat(btc).as("the first position to tick in HARD_DERISK is reduced").isNotNull();
             assertThat(btc.reason()).isEqualTo("DERISK_REDUCE");
-            assertThat(btc.orderId()).as("a partial reduction's order is named by its tick").isEqualTo("exit-pos-BTC-USD@" + (T0 + 3_000));
+            assertThat(btc.orderId()).as("a partial reduction's order is named by its tick and the size it reduces")
+                    .isEqualTo("exit-pos-BTC-USD@" + (T0 + 3_000) + "/10.0");
             assertThat(btc.size()).as("70,000 USD of entry notional: 7 of its 10 BTC, not all 10").isCloseTo(7, within(1e-9));
 
             // ETH's tick: the BTC reduction pending brings the book to the cap, so ETH is kept
@@ -176,6 +177,34 @@ class HardDeriskReductionTest {
                     + "30,000 of it, all closed").isCloseTo(100, within(1e-9));
             assertThat(eth.orderId()).as("the whole position: the plain exit id").isEqualTo("exit-pos-ETH-USD");
             assertThat(book.exitOrder("BTC-USD")).isNull();
+        }
+    }
+
+    /**
+     * Two reductions decided on ticks of one millisecond — the first filled by the second tick, whose loss lowers the
+     * cap again, so the second tick reduces once more — keep ids of their own. Named by the tick alone, both were
+     * {@code exit-pos-BTC-USD@<ms>}, and so were their fills on {@code trades.order.filled} (found in review,
+     * 2026-12-06, by a random HARD_DERISK probe); now the id also names the size the order reduces.
+     */
+    @Test
+    void twoReductionsOnTicksOfOneMillisecondHaveIdsOfTheirOwn() {
+        try (Book book = new Book()) {
+            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));
+            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));
+            book.tick("ETH-USD", 300, T0 + 2_000);
+            book.tick("BTC-USD", 9_700, T0 + 3_000);
+            PendingOrder first = book.exitOrder("BTC-USD");
+            assertThat(first.size()).isCloseTo(7, within(1e-9));
+
+            // the next BTC print, in the same millisecond, fills it: 2,237.90 USD lost, the 60 % cap falls below the
+            // 60,000 USD left open, and this tick reduces again
+            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(first.orderId());   // filled (no venue here)
+            book.tick("BTC-USD", 9_700, T0 + 3_000, Book.exit(first, 9_700, T0 + 3_000));
+            PendingOrder second = book.exitOrder("BTC-USD");
+            assertThat(second).as("a second reduction on the same millisecond").isNotNull();
+            assertThat(second.reason()).isEqualTo("DERISK_REDUCE");
+            assertThat(second.orderId()).isNotEqualTo(first.orderId())
+                    .startsWith("exit-pos-BTC-USD@" + (T0 + 3_000) + "/");
         }
     }
 }

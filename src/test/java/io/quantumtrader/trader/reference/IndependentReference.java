@@ -828,7 +828,8 @@ public final class IndependentReference {
         }
         if (reason != null) {
             p.closing = true;
-            String id = size < p.size ? "exit-" + p.id + "@" + t.timestamp() : "exit-" + p.id;
+            // a partial reduction: named by its tick and the size it reduces (unique also for two ticks of one ms)
+            String id = size < p.size ? "exit-" + p.id + "@" + t.timestamp() + "/" + p.size : "exit-" + p.id;
             orders.put(id, new Order(id, null, p.id, p.symbol, p.direction, false, size, 0,
                     reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0, killSwitches, deRisk));
         }
