@@ -47,6 +47,11 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
+        if (staleConsumerIdle == null || staleConsumerIdle.isZero() || staleConsumerIdle.isNegative()) {
+            // 0 judged every consumer of another application stale at once (health OUT_OF_SERVICE past
+            // max-stale-consumers) and was accepted without a word (review 2026-12-06)
+            throw new IllegalArgumentException("staleConsumerIdle must be positive, was " + staleConsumerIdle);
+        }
         retryBackoff = List.copyOf(retryBackoff);
         Objects.requireNonNull(assignment, "assignment");
         Objects.requireNonNull(alignment, "alignment");

@@ -29,4 +29,14 @@ class StreamsConfigIdleTest {
         assertThatThrownBy(() -> d.withIdle(Duration.ofMillis(-1), Duration.ofMillis(5)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A stale-consumer idle of 0 (or less) is refused: it judged every other application's consumer stale at once. */
+    @Test
+    void refusesAStaleConsumerIdleThatIsNotPositive() {
+        StreamsConfig d = StreamsConfig.defaults();
+        assertThatThrownBy(() -> d.withStaleConsumerIdle(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("staleConsumerIdle must be positive, was PT0S");
+        assertThatThrownBy(() -> d.withStaleConsumerIdle(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.withStaleConsumerIdle(Duration.ofMillis(300)).staleConsumerIdle()).isEqualTo(Duration.ofMillis(300));
+    }
 }
