@@ -125,8 +125,8 @@ final class ResetConfirmation {
                     break;
                 }
                 for (MapRecord<String, Object, Object> r : page) {
-                    AuditEntry a = AUDIT.deserialize(Envelope.fromFields(QuantumTraderTopology.AUDIT, StreamEntry.fieldsOf(r)).data());
-                    if ("KILL_SWITCH_COMMAND".equals(a.decisionType()) && id.equals(a.decisionId())) {
+                    AuditEntry a = decoded(r, QuantumTraderTopology.AUDIT, AUDIT);
+                    if (a != null && "KILL_SWITCH_COMMAND".equals(a.decisionType()) && id.equals(a.decisionId())) {
                         return a;
                     }
                 }
@@ -153,11 +153,25 @@ final class ResetConfirmation {
             return null;
         }
         for (MapRecord<String, Object, Object> r : last) {
-            KillSwitch k = KILL.deserialize(Envelope.fromFields(QuantumTraderTopology.KILL_SWITCH, StreamEntry.fieldsOf(r)).data());
-            if (account.equals(k.account())) {
+            KillSwitch k = decoded(r, QuantumTraderTopology.KILL_SWITCH, KILL);
+            if (k != null && account.equals(k.account())) {
                 return k;
             }
         }
         return null;
+    }
+
+    /**
+     * @return the entry's value, or {@code null} for an entry that is not one of the stream's events (written by
+     *         something else: the portfolio dead-letters such an entry, and it is none of this reset's business). It
+     *         made the command end with "unexpected error" after it had published the reset (review 2026-12-06)
+     */
+    private static <T> T decoded(MapRecord<String, Object, Object> r, String stream,
+                                 io.quantumtrader.streams.record.Serde<T> serde) {
+        try {
+            return serde.deserialize(Envelope.fromFields(stream, StreamEntry.fieldsOf(r)).data());
+        } catch (RuntimeException notAnEvent) {
+            return null;
+        }
     }
 }

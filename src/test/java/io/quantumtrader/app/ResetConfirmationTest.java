@@ -105,6 +105,22 @@ class ResetConfirmationTest {
     }
 
     /** A reset (at 1,000 ms) published into a fresh namespace where nothing runs, and its entry id. */
+    /**
+     * Entries that are not events of their stream (something else wrote them) in the audit log and after the reset in
+     * the kill-switch stream are passed over: the command ended with "unexpected error" after publishing the reset.
+     */
+    @Test
+    void entriesThatAreNoEventsArePassedOver() throws Exception {
+        Published p = resetInAFreshNamespace();
+        for (String stream : List.of(QuantumTraderTopology.AUDIT, QuantumTraderTopology.KILL_SWITCH)) {
+            RedisTestSupport.template().opsForStream().add(org.springframework.data.redis.connection.stream.MapRecord.create(
+                    p.keys().stream(stream, 0), java.util.Map.of("foo", "bar"))).block();
+        }
+        ResetConfirmation.Result result = new ResetConfirmation(RedisTestSupport.template(), p.keys(), catalog,
+                System::currentTimeMillis).await(p.reset(), p.id(), Duration.ofMillis(500), Duration.ofMillis(100));
+        assertThat(result.outcome()).isEqualTo(ResetConfirmation.Outcome.PENDING);
+    }
+
     private record Published(StreamKeys keys, EventPublisher publisher, KillSwitch reset, String id) {
     }
 
