@@ -66,6 +66,12 @@ class HardDeriskReductionTest {
             driver.createInputStream("at-tick").pipeInput(symbol, new OpenPosition.AtTick(t, position(symbol)), at);
         }
 
+        /** Opens LONG 10 BTC at 10,000 (100,000 USD) at T0 and LONG 100 ETH at 300 (30,000 USD) a second later. */
+        void openTenBtcAndHundredEth() {
+            tick("BTC-USD", 10_000, T0, entry("BTC-USD", 10, 10_000, T0));
+            tick("ETH-USD", 300, T0 + 1_000, entry("ETH-USD", 100, 300, T0 + 1_000));
+        }
+
         static OrderFilled entry(String symbol, double size, double price, long at) {
             return new OrderFilled("fill-" + symbol, "req-" + symbol, "pos-" + symbol, symbol, Direction.LONG,
                     OrderFilled.Purpose.ENTRY, size, price, price * size * 0.001, 0, at, price * 0.5, price * 2, null);
@@ -100,8 +106,7 @@ class HardDeriskReductionTest {
     @Test
     void hardDeriskReducesTheFirstPositionToTickPartiallyDownToTheCap() {
         try (Book book = new Book()) {
-            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));   // 100,000 USD
-            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));   // 30,000 USD
+            book.openTenBtcAndHundredEth();
             // BTC 3 % down: marked equity 96,870 (3.1 % drawdown): HARD_DERISK; 130,000 open against a 60,000 cap
             book.tick("ETH-USD", 300, T0 + 2_000);
             book.tick("BTC-USD", 9_700, T0 + 3_000);
@@ -165,8 +170,7 @@ class HardDeriskReductionTest {
     @Test
     void aPositionThatTradesIsReducedWhileALargerOneDoesNot() {
         try (Book book = new Book()) {
-            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));
-            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));
+            book.openTenBtcAndHundredEth();
             // ETH's fall alone brings HARD_DERISK (ETH 300 -> 200: -10,000 marked, 10 % drawdown), BTC does not trade
             book.tick("ETH-USD", 200, T0 + 2_000);
             assertThat(book.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
@@ -189,8 +193,7 @@ class HardDeriskReductionTest {
     @Test
     void twoReductionsOnTicksOfOneMillisecondHaveIdsOfTheirOwn() {
         try (Book book = new Book()) {
-            book.tick("BTC-USD", 10_000, T0, Book.entry("BTC-USD", 10, 10_000, T0));
-            book.tick("ETH-USD", 300, T0 + 1_000, Book.entry("ETH-USD", 100, 300, T0 + 1_000));
+            book.openTenBtcAndHundredEth();
             book.tick("ETH-USD", 300, T0 + 2_000);
             book.tick("BTC-USD", 9_700, T0 + 3_000);
             PendingOrder first = book.exitOrder("BTC-USD");
