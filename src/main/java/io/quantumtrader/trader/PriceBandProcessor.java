@@ -138,6 +138,26 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
         }
     }
 
+    /**
+     * The earliest trade time of a print held in any symbol's state (epoch ms), {@link Long#MAX_VALUE} when none: a
+     * held print confirmed later is forwarded at its own trade time, so the market task's watermark stays below it
+     * while it is held (else the portfolio's aligned inputs passed it, and its place in their event-time order
+     * depended on batches and partition counts: review of 2026-12-06). A read of the symbols that may hold one.
+     */
+    @Override
+    public long earliestHeldTimestamp() {
+        long earliest = Long.MAX_VALUE;
+        for (String symbol : mayHold) {
+            PriceBand.State state = states.get(symbol);
+            if (holds(state)) {
+                for (PriceTick t : state.held()) {
+                    earliest = Math.min(earliest, t.timestamp());
+                }
+            }
+        }
+        return earliest;
+    }
+
     private static boolean holds(PriceBand.State state) {
         return state != null && !state.held().isEmpty();
     }

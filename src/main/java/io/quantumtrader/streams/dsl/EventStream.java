@@ -255,7 +255,24 @@ public class EventStream<K, V> {
         }
         TopologyNode n = builder.addProcessor(name, () -> new ProcessorStage(name, cast(supplier.get()), stores), stores,
                 List.of(node));
+        if (overridesEarliestHeldTimestamp(first)) {
+            n.markHoldsRecords();
+        }
         return new EventStream<>(builder, n);
+    }
+
+    /**
+     * @return whether {@code processor} declares that it may hold records back ({@link
+     *         io.quantumtrader.streams.processor.Processor#earliestHeldTimestamp()} overridden): the consumers of its
+     *         sub-topology's outputs then order them by watermark (their records are not in event-time order)
+     */
+    private static boolean overridesEarliestHeldTimestamp(Object processor) {
+        try {
+            return processor.getClass().getMethod("earliestHeldTimestamp").getDeclaringClass()
+                    != io.quantumtrader.streams.processor.Processor.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**

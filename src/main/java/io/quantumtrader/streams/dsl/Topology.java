@@ -257,6 +257,20 @@ public final class Topology {
         return out;
     }
 
+    /**
+     * @return whether a sub-topology other than {@code ownSubtopology} that writes {@code stream} may hold records back
+     *         ({@link Subtopology#holdsRecords()}): its records in that stream are not in event-time order, so a
+     *         reader orders them by event time and releases them by the stream's watermark
+     */
+    public boolean producerHoldsRecords(String stream, int ownSubtopology) {
+        for (Subtopology s : taskSubtopologies()) {
+            if (s.id() != ownSubtopology && s.sinkStreams().contains(stream) && s.holdsRecords()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return every node in topological order */
     public List<TopologyNode> nodes() {
         return nodes;

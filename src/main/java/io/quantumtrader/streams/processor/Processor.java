@@ -20,6 +20,28 @@ public interface Processor<KIn, VIn, KOut, VOut> {
     /** Processes one record; forward results through the context given to {@link #init}. */
     void process(Record<KIn, VIn> record);
 
+    /**
+     * The earliest timestamp (epoch ms) of a record this processor holds back and may still forward with that
+     * timestamp, {@link Long#MAX_VALUE} (the default) when it holds none. A processor that keeps records in a store to
+     * forward later at their own time (a suspect print waiting for confirmation, say) returns the earliest of them:
+     * the task's watermark then stays below it ({@code min(stream time - lag, this - 1)}), so an aligned consumer
+     * downstream does not release records of its other inputs past a record still to come. Without it, that record
+     * arrives behind a watermark it is older than, and its place in the consumer's event-time order depends on how the
+     * work is split into batches and partitions.
+     *
+     * <p>Called by the task after each batch and each punctuation, before its commit (the answer goes into that
+     * commit's watermark), from the thread that calls {@link #process}; it may read the processor's stores. It is
+     * asked again every time, so it must reflect the stores as they are now (a failed attempt's writes are undone).
+     * Holding the watermark delays every aligned consumer downstream: hold only what will be forwarded. After every
+     * input has ended the task publishes the end of input whatever this returns (its end-of-input punctuation, at
+     * stream time {@code Long.MAX_VALUE}, is the last chance to forward).
+     *
+     * @return epoch ms of the earliest held record, or {@link Long#MAX_VALUE} when none is held
+     */
+    default long earliestHeldTimestamp() {
+        return Long.MAX_VALUE;
+    }
+
     /** Called when the task closes. */
     default void close() {
     }

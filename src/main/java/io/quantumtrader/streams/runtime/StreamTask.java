@@ -175,7 +175,8 @@ public final class StreamTask {
             List<String> producers = topology.producerTasks(s, stream -> config.catalog().spec(stream).partitions(),
                     subtopology.id());
             expectedProducers.put(s, producers);
-            if (producers.size() > 1) {
+            // several producers interleave; a producer that holds records back writes them out of event-time order
+            if (producers.size() > 1 || topology.producerHoldsRecords(s, subtopology.id())) {
                 mergedInputs.add(s);
             }
         }
@@ -719,18 +720,19 @@ public final class StreamTask {
 
     /**
      * Records the task's watermark (its stream time less the largest {@link SubtopologyExecutor#watermarkLagMs() lag}
-     * of its stages: a window emitting on close may still forward a result as old as stream time - grace) for every partition of every stream it writes to, in the same
-     * commit as its outputs; on a Redis Cluster, for a partition in another slot, through the outbox after the outputs
-     * bound for it ({@link CommitBatch#putWatermark}).
+     * of its stages: a window emitting on close may still forward a result as old as stream time - grace; and below
+     * the earliest record a processor still holds, {@link SubtopologyExecutor#watermark}) for every partition of every
+     * stream it writes to, in the same commit as its outputs; on a Redis Cluster, for a partition in another slot,
+     * through the outbox after the outputs bound for it ({@link CommitBatch#putWatermark}).
      */
-    private void publishWatermarks(long acceptedMaxEventTimeMs, CommitBatch commit, long lagMs) {
+    private void publishWatermarks(long acceptedMaxEventTimeMs, CommitBatch commit, SubtopologyExecutor executor) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty()) {
             return;
         }
         // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
-        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : streamTimeMs - lagMs);
+        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs));
     }
 
     /**
@@ -843,7 +845,7 @@ public final class StreamTask {
                             .then(executor.process(batch, context))
                             .then(Mono.fromSupplier(() -> {
                                 counters.processNanos.add(System.nanoTime() - started);
-                                publishWatermarks(executor.acceptedMaxEventTime(), commit, executor.watermarkLagMs());
+                                publishWatermarks(executor.acceptedMaxEventTime(), commit, executor);
                                 return context.prepare(batch.size());
                             }));
                 })
@@ -867,7 +869,7 @@ public final class StreamTask {
                                 if (ended) {
                                     publishEndOfInput(commit);
                                 } else if (floor != InputAligner.NONE) {
-                                    advanceWatermark(commit, floor - executor.watermarkLagMs());
+                                    advanceWatermark(commit, executor.watermark(floor));
                                 }
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
                                 if (ended) {

@@ -637,6 +637,27 @@ public final class SubtopologyExecutor {
         return reasons;
     }
 
+    /**
+     * The task's watermark for a stream time: {@code streamTimeMs - }{@link #watermarkLagMs()}, and below the earliest
+     * record a stage still holds ({@link Stage#watermarkHoldMs()} - 1), so no record the task forwards later is older
+     * than a watermark it published.
+     *
+     * @param streamTimeMs the task's stream time, or the floor of its inputs (epoch ms)
+     * @return the watermark to publish (epoch ms)
+     */
+    public long watermark(long streamTimeMs) {
+        long watermark = streamTimeMs - watermarkLagMs();
+        for (Stage stage : stages) {
+            if (stage != null) {
+                long held = stage.watermarkHoldMs();
+                if (held != Long.MAX_VALUE) {
+                    watermark = Math.min(watermark, held - 1);
+                }
+            }
+        }
+        return watermark;
+    }
+
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */
     public long watermarkLagMs() {
         long lag = 0;

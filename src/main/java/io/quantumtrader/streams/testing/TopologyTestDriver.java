@@ -324,7 +324,10 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
-            InputAligner a = new InputAligner(subtopology.sourceStreams(), java.util.Set.of(), alignment.idleTimeout(),
+            // one partition per stream here: only a producer that holds records back writes an input out of order
+            java.util.Set<String> merged = new java.util.HashSet<>();
+            subtopology.sourceStreams().stream().filter(s -> topology.producerHoldsRecords(s, subtopology.id())).forEach(merged::add);
+            InputAligner a = new InputAligner(subtopology.sourceStreams(), merged, alignment.idleTimeout(),
                     () -> wallClock, limits.maxEventTimeSkew().toMillis(), limits, () -> wallClock);
             this.aligner = alignment.enabled() && a.aligning() ? a : null;
             if (aligner != null) {
@@ -365,7 +368,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             streamTimeMs = Math.max(streamTimeMs, executor.acceptedMaxEventTime());   // as the runtime: accepted records only
             commit();
             if (alignment.enabled() && streamTimeMs != InputAligner.NONE) {
-                long watermark = streamTimeMs - executor.watermarkLagMs();
+                long watermark = executor.watermark(streamTimeMs);
                 if (watermark > publishedWatermark) {
                     publishedWatermark = watermark;
                     for (String sink : subtopology.sinkStreams()) {

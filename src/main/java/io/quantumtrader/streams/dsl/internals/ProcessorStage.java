@@ -94,6 +94,12 @@ public final class ProcessorStage implements Stage {
         return forwarded.isEmpty() ? Flux.empty() : Flux.fromIterable(List.copyOf(forwarded));
     }
 
+    /** The processor's {@link Processor#earliestHeldTimestamp()} once it is initialized (before: it holds nothing). */
+    @Override
+    public long watermarkHoldMs() {
+        return context == null || initFailure != null ? Long.MAX_VALUE : processor.earliestHeldTimestamp();
+    }
+
     @Override
     public void close() {
         processor.close();

@@ -59,6 +59,15 @@ public interface Stage {
     }
 
     /**
+     * The earliest event time (epoch ms) of a record this stage holds back and may still forward, read after each
+     * batch and punctuation: the task's watermark stays below it. {@link Long#MAX_VALUE} when it holds none (every
+     * stage but a processor's: {@link io.quantumtrader.streams.processor.Processor#earliestHeldTimestamp()}).
+     */
+    default long watermarkHoldMs() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Why this stage may drop a record without a result ({@code qt.streams.records.dropped}'s {@code reason} tag, e.g.
      * {@code null_key}): a task registers each at 0 when it starts, so the first drop shows in {@code rate()} and
      * {@code increase()} (a counter first exported at 1 hides its first count).

@@ -28,6 +28,14 @@ public record Subtopology(int id, List<TopologyNode> nodes, boolean global) {
         return s;
     }
 
+    /**
+     * @return whether one of its processors may hold records back and forward them later at their own timestamps
+     *         ({@link TopologyNode#holdsRecords()}): its outputs are not in event-time order in their streams
+     */
+    public boolean holdsRecords() {
+        return nodes.stream().anyMatch(TopologyNode::holdsRecords);
+    }
+
     /** @return the state stores its processors use */
     public Set<String> stores() {
         Set<String> s = new LinkedHashSet<>();

@@ -89,6 +89,21 @@ public final class TopologyNode {
         return this;
     }
 
+    private boolean holdsRecords;
+
+    /**
+     * @return true for a processor that may hold records back and forward them later at their own timestamps (its
+     *         {@link io.quantumtrader.streams.processor.Processor#earliestHeldTimestamp()} is overridden): tasks that
+     *         read its sub-topology's outputs order them by event time and watermark, as inputs with several producers
+     */
+    public boolean holdsRecords() { return holdsRecords; }
+
+    /** Marks a processor that may hold records back; for the DSL only. */
+    public TopologyNode markHoldsRecords() {
+        holdsRecords = true;
+        return this;
+    }
+
     /** Marks a node that maintains a global table; for {@code TopologyBuilder} only. */
     public TopologyNode markGlobal() {
         global = true;
