@@ -168,14 +168,25 @@ final class ReplayCommand implements Callable<Integer> {
                     .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
                 runtime.start();
                 List<ReplayInputs.Tick> trades = inputs.merged();
-                int from = ReplayResume.firstUnpublished(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
+                ReplayResume.Resume resume = ReplayResume.resume(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
                         () -> trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
-                if (from > 0) {
+                int from = resume.found();
+                if (from > 0 && resume.from() == from) {
                     out.printf("resuming: namespace '%s' holds the first %,d ticks already; publishing from tick %,d%n", ns, from, from + 1);
+                } else if (from > 0) {
+                    out.printf("resuming: namespace '%s' holds %,d of the ticks already (each partition's first ones); publishing "
+                            + "the other %,d, from tick %,d%n", ns, from, trades.size() - from, resume.from() + 1);
                 }
                 ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
                 AtomicLong published = new AtomicLong(from);
-                List<ReplayInputs.Tick> rest = trades.subList(from, trades.size());
+                // only what each partition lacks: a tick of another partition sent again was processed twice when the
+                // replay was resumed after the engine's dedupe window (review 2026-12-06)
+                List<ReplayInputs.Tick> rest = new java.util.ArrayList<>(trades.size() - from);
+                for (int i = resume.from(); i < trades.size(); i++) {
+                    if (!resume.published(i, trades.get(i).tick().symbol())) {
+                        rest.add(trades.get(i));
+                    }
+                }
                 long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
                 long wallStart = System.currentTimeMillis();
                 Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
