@@ -26,8 +26,9 @@ class ReplayResumeTest {
     @RegisterExtension
     static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
+    /** One for the class: its tests share the uninterrupted replay ({@link #uninterrupted}), ~8 s of the suite. */
     @TempDir
-    Path dir;
+    static Path dir;
 
     private Path workDir(String name) throws Exception {
         return ReplayFixture.workDir(dir, name);
@@ -41,13 +42,24 @@ class ReplayResumeTest {
         return io.quantumtrader.streams.record.JsonSerde.defaultMapper().readTree(workDir.resolve("target/replay/report.json").toFile());
     }
 
+    /** The uninterrupted replay into namespace {@code whole}, run once for the class: its work dir (report). */
+    private static Path whole;
+
+    private Path uninterrupted() throws Exception {
+        if (whole == null) {
+            Path w = workDir("whole");
+            CliProcess.Run run = CliProcess.run(w, Map.of("REDIS_URL", redis.url()), Duration.ofMinutes(2), "replay", "--file",
+                    trades().toString(), "--namespace", "whole");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            whole = w;
+        }
+        return whole;
+    }
+
     @Test
     void aReplayKilledWhilePublishingResumesAndEndsWithTheReportOfAnUninterruptedRun() throws Exception {
         Map<String, String> env = Map.of("REDIS_URL", redis.url());
-        Path whole = workDir("whole");
-        CliProcess.Run uninterrupted = CliProcess.run(whole, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
-                "--namespace", "whole");
-        assertThat(uninterrupted.exitCode()).as(uninterrupted.toString()).isZero();
+        Path whole = uninterrupted();
 
         // the same replay, paced (about 10 s of publishing), killed -9 once a third is published
         Path crashed = workDir("crashed");
@@ -86,15 +98,12 @@ class ReplayResumeTest {
     @Test
     void aReplayRunAgainOverItsOwnTicksReportsTheRateOfThisRunsTicksOnly() throws Exception {
         Map<String, String> env = Map.of("REDIS_URL", redis.url());
-        Path first = workDir("first");
-        CliProcess.Run run = CliProcess.run(first, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
-                "--namespace", "twice");
-        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Path first = uninterrupted();
         assertThat(report(first).get("ticks_per_second").asDouble()).isPositive();
 
         Path second = workDir("second");
         CliProcess.Run again = CliProcess.run(second, env, Duration.ofMinutes(2), "replay", "--file", trades().toString(),
-                "--namespace", "twice");
+                "--namespace", "whole");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         JsonNode r = report(second);
         assertThat(r.get("resumed_from").asLong()).isEqualTo(TICKS);
