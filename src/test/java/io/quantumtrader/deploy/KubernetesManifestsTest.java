@@ -489,6 +489,50 @@ class KubernetesManifestsTest {
                 .map(r -> r.path("parameter").asString()).toList()).contains("password", "ca");
     }
 
+    /**
+     * Redis' NetworkPolicy admits KEDA's operator from KEDA's namespace, which the dev overlay's kustomization.yaml sets
+     * in one place: changed there (to {@code openshift-keda} in a copy of k8s/), the rendered policy admits that
+     * namespace and no other; the component's placeholder never reaches the rendering. Found in review (2026-12-06):
+     * the namespace {@code keda} was written in the component and documented nowhere, so a cluster with KEDA elsewhere
+     * had its triggers blocked by the policy.
+     */
+    @Test
+    void redisAdmitsKedaFromTheNamespaceTheDevOverlaySetsInOnePlace(@org.junit.jupiter.api.io.TempDir Path copy)
+            throws IOException, InterruptedException {
+        assertThat(kedaNamespacesAdmitted(RENDERED.get("dev"))).containsExactly("keda");
+        copyTree(Path.of("k8s"), copy.resolve("k8s"));
+        Path dev = copy.resolve("k8s/overlays/dev/kustomization.yaml");
+        Matcher setting = Pattern.compile("(?m)^(\\s+value: )keda$").matcher(Files.readString(dev));
+        assertThat(setting.results().count()).as("one line of %s sets KEDA's namespace (value: keda)", dev).isEqualTo(1);
+        Files.writeString(dev, setting.replaceAll("$1openshift-keda"));
+        assertThat(kedaNamespacesAdmitted(kustomize(copy.resolve("k8s/overlays/dev").toString()))).containsExactly("openshift-keda");
+    }
+
+    /** @return the namespaces whose pods (all of them) a NetworkPolicy of the rendering admits by namespace name */
+    private static List<String> kedaNamespacesAdmitted(List<JsonNode> rendered) {
+        List<String> namespaces = new ArrayList<>();
+        rendered.stream().filter(o -> o.path("kind").asString().equals("NetworkPolicy")).forEach(np ->
+                np.path("spec").path("ingress").forEach(rule -> rule.path("from").forEach(peer -> {
+                    if (peer.has("namespaceSelector") && !peer.has("podSelector")) {
+                        namespaces.add(peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asString());
+                    }
+                })));
+        return namespaces;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.filter(f -> !f.toString().contains("node_modules")).toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
     @Test
     void prodProvisionsTheGrafanaDashboardFromTheRepository() throws IOException {
         JsonNode cm = of("prod", "ConfigMap").stream()
