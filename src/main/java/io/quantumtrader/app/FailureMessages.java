@@ -173,7 +173,7 @@ public final class FailureMessages {
      */
     static CliException databaseOutOfRange(Throwable error, RedisTarget target, int databases) {
         String at = "Redis at " + target.hostPorts();
-        if (databases > 0) {
+        if (databases > 0 && databases <= target.database()) {   // a limit that would admit the database is not quoted
             return new CliException(CliException.REDIS, at + " has no database " + target.database() + " (REDIS_URL names it): it has "
                     + databases + ", 0 to " + (databases - 1) + " (its 'databases' setting)",
                     "name a database from 0 to " + (databases - 1) + " in REDIS_URL (redis://host:port/<db>), or raise 'databases' in the "

@@ -95,7 +95,8 @@ public final class RedisUrl {
                 }
                 database = Integer.parseInt(path);
             } catch (NumberFormatException e) {
-                throw malformed(url, "database '" + path + "' is not a number of 0 or more", null);
+                throw malformed(url, "database '" + path + "' is not a number of 0 or more" + (path.matches("\\d+")
+                        ? " up to " + Integer.MAX_VALUE : ""), null);
             }
         }
         boolean cluster = nodes.size() > 1;

@@ -70,6 +70,10 @@ class RedisDatabaseTest {
         assertThat(RedisUrl.target("redis://h:6379/1000").database()).isEqualTo(1000);
         assertThatThrownBy(() -> RedisUrl.target("redis://h:6379/-1")).hasMessageContaining("database '-1' is not a number of 0 or more");
         assertThatThrownBy(() -> RedisUrl.target("redis://h:6379/x")).hasMessageContaining("database 'x' is not a number of 0 or more");
+        assertThatThrownBy(() -> RedisUrl.target("redis://h:6379/99999999999")).hasMessageContaining("up to 2147483647");
+        // a limit that would admit the database (a proxy answering for another server) is not quoted as the cause
+        assertThat(FailureMessages.databaseOutOfRange(new IllegalStateException("ERR DB index is out of range"),
+                RedisUrl.target("redis://h:6379/40"), 64).getMessage()).contains("has no database 40", "40 or less").doesNotContain("64");
     }
 
     @Test
