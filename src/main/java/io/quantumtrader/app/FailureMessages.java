@@ -156,6 +156,35 @@ public final class FailureMessages {
                 + message(root(error)), "check that Redis is running, and REDIS_URL", error);
     }
 
+    /**
+     * @return true when Redis refused to select the database ({@code ERR DB index is out of range}: the server's
+     *         {@code databases} setting is not larger than the number)
+     */
+    static boolean isDatabaseOutOfRange(Throwable error) {
+        return allMessages(error).contains("DB index is out of range");
+    }
+
+    /**
+     * @param error     what connecting threw ({@link #isDatabaseOutOfRange})
+     * @param target    the Redis and database that was asked for
+     * @param databases the server's {@code databases} setting, or -1 when the server did not tell it
+     * @return the failure, exit code {@link CliException#REDIS}: the database, the server's limit when known, and what
+     *         to do (a database the server has, or a larger {@code databases} setting)
+     */
+    static CliException databaseOutOfRange(Throwable error, RedisTarget target, int databases) {
+        String at = "Redis at " + target.hostPorts();
+        if (databases > 0 && databases <= target.database()) {   // a limit that would admit the database is not quoted
+            return new CliException(CliException.REDIS, at + " has no database " + target.database() + " (REDIS_URL names it): it has "
+                    + databases + ", 0 to " + (databases - 1) + " (its 'databases' setting)",
+                    "name a database from 0 to " + (databases - 1) + " in REDIS_URL (redis://host:port/<db>), or raise 'databases' in the "
+                            + "server's configuration (redis.conf; Redis reads it at start)", error);
+        }
+        return new CliException(CliException.REDIS, at + " has no database " + target.database()
+                + " (REDIS_URL names it; Redis: DB index is out of range): the server's 'databases' setting is "
+                + target.database() + " or less", "name a smaller database in REDIS_URL (redis://host:port/<db>; CONFIG GET databases tells the "
+                + "limit), or raise 'databases' in the server's configuration (redis.conf; Redis reads it at start)", error);
+    }
+
     /** @return true when the error comes from the Redis client (Lettuce or Spring Data Redis) */
     static boolean isRedisFailure(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {

@@ -80,7 +80,9 @@ public final class RedisConnection implements AutoCloseable {
      * cluster is also asked for its topology).
      *
      * @throws CliException (exit code 3) when Redis is unreachable, refuses the credentials or its TLS certificate is
-     *                      not trusted; the message names the address and user, never the password
+     *                      not trusted, or has not the target's database (the message then names the database and the
+     *                      server's {@code databases} setting when the server tells it); the message names the address
+     *                      and user, never the password
      */
     public static RedisConnection of(RedisTarget target) {
         RedisConnection connection = new RedisConnection(null, factory(target), target.where(), target.cluster(),
@@ -90,15 +92,59 @@ public final class RedisConnection implements AutoCloseable {
             connection.verify();
         } catch (RuntimeException e) {
             connection.close();
+            if (FailureMessages.isDatabaseOutOfRange(e)) {
+                // the URL's database is one the server does not have (SELECT refused): named with the server's limit
+                // (review 2026-12-06: 'cannot use Redis at …: ERR DB index is out of range', 'check that Redis is running')
+                throw FailureMessages.databaseOutOfRange(e, target, databases(target));
+            }
             throw FailureMessages.redis(e, target.hostPorts(), target.username(), target.tls());
         }
         return connection;
     }
 
-    /** @return a Lettuce connection factory for the target (not started) */
+    /** How long asking a server for its {@code databases} setting may take, after it refused a database. */
+    static final Duration DATABASES_QUERY_TIMEOUT = Duration.ofSeconds(3);
+
+    /**
+     * Asks the server of a standalone target, through database 0 with the target's credentials and TLS, how many
+     * databases it has ({@code CONFIG GET databases}), within {@link #DATABASES_QUERY_TIMEOUT}.
+     *
+     * @return the server's {@code databases} setting (databases 0 to that minus 1 exist), or -1 when it cannot be
+     *         known: {@code CONFIG} refused to the user (ACL), renamed or disabled (managed services), or no answer
+     */
+    static int databases(RedisTarget target) {
+        if (target.cluster()) {
+            return -1;
+        }
+        RedisTarget database0 = new RedisTarget(target.nodes(), false, target.username(), target.password(), 0, target.tls());
+        RedisConnection probe = new RedisConnection(null, factory(database0, DATABASES_QUERY_TIMEOUT), database0.where(), false,
+                database0.nodes().get(0).host(), database0.nodes().get(0).port());
+        try (var c = probe.factory.getConnection()) {
+            java.util.Properties config = c.serverCommands().getConfig("databases");
+            String value = config == null ? null : config.getProperty("databases");
+            return value == null ? -1 : Integer.parseInt(value.trim());
+        } catch (RuntimeException e) {
+            return -1;
+        } finally {
+            probe.close();
+        }
+    }
+
+    /** @return a Lettuce connection factory for the target (not started), with the client's default command timeout */
     static LettuceConnectionFactory factory(RedisTarget target) {
+        return factory(target, null);
+    }
+
+    /**
+     * @param commandTimeout how long a command may wait for its reply; null for the client's default (60 s)
+     * @return a Lettuce connection factory for the target (not started)
+     */
+    static LettuceConnectionFactory factory(RedisTarget target, Duration commandTimeout) {
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
                 .clientResources(KeepReading.clientResources());
+        if (commandTimeout != null) {
+            client.commandTimeout(commandTimeout);
+        }
         SslOptions ssl = target.tls().enabled() ? target.tls().sslOptions() : null;
         if (target.cluster()) {
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()

@@ -88,12 +88,15 @@ public final class RedisUrl {
         int database = 0;
         if (!path.isEmpty()) {
             try {
-                database = Integer.parseInt(path);
-                if (database < 0 || database > 15) {
+                // any database the server has: its 'databases' setting (16 by default) may be larger; one it does not
+                // have is refused by Redis at SELECT and reported by FailureMessages (0 to 15 only: review 2026-12-06)
+                if (!path.matches("\\d+")) {
                     throw new NumberFormatException();
                 }
+                database = Integer.parseInt(path);
             } catch (NumberFormatException e) {
-                throw malformed(url, "database '" + path + "' is not a number from 0 to 15", null);
+                throw malformed(url, "database '" + path + "' is not a number of 0 or more" + (path.matches("\\d+")
+                        ? " up to " + Integer.MAX_VALUE : ""), null);
             }
         }
         boolean cluster = nodes.size() > 1;

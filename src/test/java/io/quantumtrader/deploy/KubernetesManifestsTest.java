@@ -264,7 +264,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
-    void kedaKeepsAStandbyScalesToTheTasksOnTheLagOfEachAndReachesRedisByItsFullName(String overlay) throws IOException {
+    void kedaKeepsAStandbyScalesToTheTasksOnTheLagAndPendingEntriesOfEachAndReachesRedisByItsFullName(String overlay) throws IOException {
         StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
         String keyNamespace = new YAMLMapper().readTree(Path.of("k8s/base/config/application.yml").toFile())
                 .path("quantum-trader").path("namespace").asString();
@@ -284,10 +284,20 @@ class KubernetesManifestsTest {
             String redisAddress = env(deployment, "REDIS_ADDRESS");
             Map<String, Set<Integer>> partitionsByStream = new HashMap<>();
             Map<String, String> groupByStream = new HashMap<>();
+            // what each trigger measures, by stream key and group: "lag" or "pending", with its threshold
+            Map<String, Map<String, String>> measuredByPartition = new HashMap<>();
             spec.path("triggers").forEach(t -> {
                 assertThat(t.path("type").asString()).isIn("redis-streams", "redis-cluster-streams");
                 JsonNode m = t.path("metadata");
-                assertThat(m.path("lagCount").asString()).matches("\\d+");
+                // KEDA's scaler measures the lag when lagCount is set (pendingEntriesCount is then ignored), else the
+                // pending entries: one of them per trigger
+                assertThat(m.has("lagCount") ^ m.has("pendingEntriesCount")).as("trigger on %s: lagCount or pendingEntriesCount, "
+                        + "one of them (KEDA measures one per trigger)", m.path("stream").asString()).isTrue();
+                String measure = m.has("lagCount") ? "lag" : "pending";
+                String threshold = m.has("lagCount") ? m.path("lagCount").asString() : m.path("pendingEntriesCount").asString();
+                assertThat(threshold).matches("\\d+");
+                assertThat(measuredByPartition.computeIfAbsent(m.path("stream").asString() + " " + m.path("consumerGroup").asString(),
+                        k -> new HashMap<>()).put(measure, threshold)).as("one %s trigger on %s", measure, m.path("stream").asString()).isNull();
                 String address = t.path("type").asString().equals("redis-cluster-streams") ? m.path("addresses").asString()
                         : m.path("address").asString();
                 assertThat(address).as("KEDA trigger address(es) = the service's REDIS_ADDRESS").isEqualTo(redisAddress);
@@ -310,6 +320,14 @@ class KubernetesManifestsTest {
                         .map(s -> QuantumTraderTopology.APPLICATION_ID + "." + s.id()).toList();
                 assertThat(groups).as("consumer groups reading %s", stream).contains(m.path("consumerGroup").asString());
                 groupByStream.put(stream, m.path("consumerGroup").asString());
+            });
+            // found in review (2026-12-06): the triggers measured the lag alone, entries not read yet, leaving out the
+            // entries read and not acknowledged (pending: up to two batches of 2,000 per task, more under event-time
+            // alignment). Now each partition has a lag trigger and a pending one, with one threshold
+            measuredByPartition.forEach((partition, measured) -> {
+                assertThat(measured.keySet()).as("triggers on %s", partition).containsExactlyInAnyOrder("lag", "pending");
+                assertThat(measured.get("pending")).as("pendingEntriesCount = lagCount on %s: a pending entry counts as an unread one",
+                        partition).isEqualTo(measured.get("lag"));
             });
             // found in review (2026-12-06): the triggers watched market.tick.price alone and maxReplicaCount was its
             // partitions (1, so 2 with the standby): the service never scaled past the standby although the assignor
@@ -469,6 +487,50 @@ class KubernetesManifestsTest {
         JsonNode auth = of("redis-cluster", "TriggerAuthentication").get(0);
         assertThat(StreamSupport.stream(auth.path("spec").path("secretTargetRef").spliterator(), false)
                 .map(r -> r.path("parameter").asString()).toList()).contains("password", "ca");
+    }
+
+    /**
+     * Redis' NetworkPolicy admits KEDA's operator from KEDA's namespace, which the dev overlay's kustomization.yaml sets
+     * in one place: changed there (to {@code openshift-keda} in a copy of k8s/), the rendered policy admits that
+     * namespace and no other; the component's placeholder never reaches the rendering. Found in review (2026-12-06):
+     * the namespace {@code keda} was written in the component and documented nowhere, so a cluster with KEDA elsewhere
+     * had its triggers blocked by the policy.
+     */
+    @Test
+    void redisAdmitsKedaFromTheNamespaceTheDevOverlaySetsInOnePlace(@org.junit.jupiter.api.io.TempDir Path copy)
+            throws IOException, InterruptedException {
+        assertThat(kedaNamespacesAdmitted(RENDERED.get("dev"))).containsExactly("keda");
+        copyTree(Path.of("k8s"), copy.resolve("k8s"));
+        Path dev = copy.resolve("k8s/overlays/dev/kustomization.yaml");
+        Matcher setting = Pattern.compile("(?m)^(\\s+value: )keda$").matcher(Files.readString(dev));
+        assertThat(setting.results().count()).as("one line of %s sets KEDA's namespace (value: keda)", dev).isEqualTo(1);
+        Files.writeString(dev, setting.replaceAll("$1openshift-keda"));
+        assertThat(kedaNamespacesAdmitted(kustomize(copy.resolve("k8s/overlays/dev").toString()))).containsExactly("openshift-keda");
+    }
+
+    /** @return the namespaces whose pods (all of them) a NetworkPolicy of the rendering admits by namespace name */
+    private static List<String> kedaNamespacesAdmitted(List<JsonNode> rendered) {
+        List<String> namespaces = new ArrayList<>();
+        rendered.stream().filter(o -> o.path("kind").asString().equals("NetworkPolicy")).forEach(np ->
+                np.path("spec").path("ingress").forEach(rule -> rule.path("from").forEach(peer -> {
+                    if (peer.has("namespaceSelector") && !peer.has("podSelector")) {
+                        namespaces.add(peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asString());
+                    }
+                })));
+        return namespaces;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.filter(f -> !f.toString().contains("node_modules")).toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     @Test
