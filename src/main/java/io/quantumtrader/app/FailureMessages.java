@@ -185,6 +185,24 @@ public final class FailureMessages {
                 + "limit), or raise 'databases' in the server's configuration (redis.conf; Redis reads it at start)", error);
     }
 
+    /** @return true when Redis refused SELECT because it runs in cluster mode (a cluster has database 0 only) */
+    static boolean isSelectInClusterMode(Throwable error) {
+        return allMessages(error).contains("SELECT is not allowed in cluster mode");
+    }
+
+    /**
+     * @param target a standalone target whose server is a Redis Cluster node ({@code cluster_enabled:1})
+     * @return the failure, exit code {@link CliException#REDIS}: the node, and that REDIS_URL must say cluster (and name
+     *         no database, a cluster having database 0 only)
+     */
+    static CliException clusterNodeAsStandalone(RedisTarget target) {
+        String database = target.database() == 0 ? "" : " and without /" + target.database() + " (a cluster has database 0 only)";
+        return new CliException(CliException.REDIS, "Redis at " + target.hostPorts() + " is a node of a Redis Cluster "
+                + "(cluster_enabled:1), and REDIS_URL names it as one server",
+                "add ?cluster=true to REDIS_URL" + database + ", or list several nodes (redis://host1:port,host2:port) or "
+                        + "set REDIS_CLUSTER_NODES", null);
+    }
+
     /** @return true when the error comes from the Redis client (Lettuce or Spring Data Redis) */
     static boolean isRedisFailure(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisConnection implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisConnection.class);
+
     private final RedisServer embedded;
     private final LettuceConnectionFactory factory;
     private final ReactiveStringRedisTemplate template;
@@ -90,8 +92,19 @@ public final class RedisConnection implements AutoCloseable {
         connection.tls = target.tls().enabled();
         try {
             connection.verify();
+            // a node of a Redis Cluster addressed as one server answers PING, then MOVED for every key of the slots
+            // other nodes serve: the tasks of those partitions failed on Redis' redirection (review 2026-12-06)
+            if (!target.cluster() && connection.clusterEnabled()) {
+                throw FailureMessages.clusterNodeAsStandalone(target);
+            }
         } catch (RuntimeException e) {
             connection.close();
+            if (e instanceof CliException cli) {
+                throw cli;
+            }
+            if (FailureMessages.isSelectInClusterMode(e)) {
+                throw FailureMessages.clusterNodeAsStandalone(target);
+            }
             if (FailureMessages.isDatabaseOutOfRange(e)) {
                 // the URL's database is one the server does not have (SELECT refused): named with the server's limit
                 // (review 2026-12-06: 'cannot use Redis at …: ERR DB index is out of range', 'check that Redis is running')
@@ -239,6 +252,9 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /** PING through the shared connection (and the cluster's topology), bounded by the client's timeouts. */
+    /**
+     * PING (on a cluster, also its topology).
+     */
     private void verify() {
         if (cluster) {
             try (var c = factory.getClusterConnection()) {
@@ -249,6 +265,22 @@ public final class RedisConnection implements AutoCloseable {
             try (var c = factory.getConnection()) {
                 c.ping();
             }
+        }
+    }
+
+    /**
+     * @return whether the one server of a standalone connection is a node of a Redis Cluster ({@code INFO cluster}:
+     *         {@code cluster_enabled:1}; the section is there on every Redis since 3.0); false when the server does
+     *         not answer {@code INFO} (a proxy that does not forward it, {@code INFO} renamed): the check is a courtesy,
+     *         not a condition
+     */
+    private boolean clusterEnabled() {
+        try (var c = factory.getConnection()) {
+            java.util.Properties info = c.serverCommands().info("cluster");
+            return info != null && "1".equals(String.valueOf(info.getProperty("cluster_enabled")).trim());
+        } catch (RuntimeException e) {
+            log.debug("INFO cluster not answered: {}", e.toString());
+            return false;
         }
     }
 
