@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import redis.embedded.RedisServer;
 
@@ -77,6 +79,7 @@ class RedisDatabaseTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)   // child JVMs: two at a time, as CliFailuresTest's
     void aReplayRunsInDatabase20OfAServerWith32() throws Exception {
         Path work = ReplayFixture.workDir(dir, "replay");
         String ns = "db20-" + UUID.randomUUID().toString().substring(0, 8);
@@ -95,6 +98,7 @@ class RedisDatabaseTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)   // child JVMs: two at a time, as CliFailuresTest's
     void aDatabaseTheServerDoesNotHaveIsNamedWithTheServersLimit() throws Exception {
         Path work = ReplayFixture.workDir(dir, "commands");
         Map<String, String> env = Map.of("REDIS_URL", url(":" + PASSWORD, 40));
@@ -109,6 +113,7 @@ class RedisDatabaseTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)   // child JVMs: two at a time, as CliFailuresTest's
     void whenTheUserMayNotReadTheConfigurationTheSettingIsNamed() throws Exception {
         CliProcess.Run run = CliProcess.run(ReplayFixture.workDir(dir, "bob"), Map.of("REDIS_URL", url("bob:" + BOB_PASSWORD, 40)),
                 SHORT, "kill-switch-reset", "--reason", "test");
