@@ -10,7 +10,6 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import redis.embedded.RedisServer;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -53,7 +52,7 @@ class CliFailuresTest {
     /** The {@code redis-server} processes of this machine: a replay without {@code REDIS_URL} starts one. */
     private static final String LOCAL_REDIS_SERVERS = "local redis-server processes";
 
-    private static RedisServer redis;
+    private static ReplayFixture.LocalRedis redis;
     private static int redisPort;
 
     @TempDir
@@ -61,13 +60,8 @@ class CliFailuresTest {
 
     @BeforeAll
     static void startPasswordProtectedRedis() throws Exception {
-        redisPort = freePort();
-        redis = RedisServer.builder().bind("127.0.0.1").port(redisPort)
-                .setting("save \"\"").setting("appendonly no")
-                .setting("requirepass " + PASSWORD)
-                .setting("user alice on >" + ALICE_PASSWORD + " ~* &* +@all")
-                .build();
-        redis.start();
+        redis = ReplayFixture.startRedis("requirepass " + PASSWORD, "user alice on >" + ALICE_PASSWORD + " ~* &* +@all");
+        redisPort = redis.port();
     }
 
     @AfterAll

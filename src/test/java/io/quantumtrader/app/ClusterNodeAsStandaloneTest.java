@@ -4,9 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,20 +21,13 @@ class ClusterNodeAsStandaloneTest {
 
     @TempDir
     static Path dir;
-    private static RedisServer node;
+    private static ReplayFixture.LocalRedis node;
     private static int port;
 
     @BeforeAll
     static void startAClusterNode() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        node = RedisServer.builder().bind("127.0.0.1").port(port)
-                .setting("save \"\"").setting("appendonly no")
-                .setting("cluster-enabled yes")
-                .setting("cluster-config-file " + dir.resolve("nodes-" + port + ".conf"))
-                .build();
-        node.start();
+        node = ReplayFixture.startRedis("cluster-enabled yes", "cluster-config-file " + dir.resolve("nodes.conf"));
+        port = node.port();
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ class RedisDatabaseTest {
     private static final String BOB_PASSWORD = "Bob-" + UUID.randomUUID().toString().substring(0, 12);
     private static final Duration SHORT = Duration.ofSeconds(90);
 
-    private static RedisServer redis;
+    private static ReplayFixture.LocalRedis redis;
     private static int port;
 
     @TempDir
@@ -42,17 +41,10 @@ class RedisDatabaseTest {
 
     @BeforeAll
     static void startRedisWith32Databases() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = RedisServer.builder().bind("127.0.0.1").port(port)
-                .setting("save \"\"").setting("appendonly no")
-                .setting("databases 32")
-                .setting("requirepass " + PASSWORD)
+        redis = ReplayFixture.startRedis("databases 32", "requirepass " + PASSWORD,
                 // a user that may not read the configuration, as on managed services
-                .setting("user bob on >" + BOB_PASSWORD + " ~* &* +@all -config")
-                .build();
-        redis.start();
+                "user bob on >" + BOB_PASSWORD + " ~* &* +@all -config");
+        port = redis.port();
     }
 
     @AfterAll

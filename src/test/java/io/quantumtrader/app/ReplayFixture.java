@@ -60,13 +60,20 @@ final class ReplayFixture {
     private ReplayFixture() {
     }
 
-    /** @return a Redis started on a free loopback port */
-    static LocalRedis startRedis() throws IOException {
+    /**
+     * @param settings redis.conf lines beside no persistence ({@code "requirepass …"}, {@code "databases 32"}, …)
+     * @return a Redis started on a free loopback port
+     */
+    static LocalRedis startRedis(String... settings) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RedisServer server = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
+        var builder = RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no");
+        for (String setting : settings) {
+            builder.setting(setting);
+        }
+        RedisServer server = builder.build();
         server.start();
         return new LocalRedis(server, port);
     }
