@@ -545,7 +545,10 @@ public final class IndependentReference {
         }
         double distance = Math.abs(close - stop);
         boolean safeSide = d == Direction.LONG ? stop < close : stop > close;
-        if (edge < rules.minEdge || !(distance > 0) || !safeSide || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
+        // a stop or a target at or below 0 is never reached (a LONG's stop 2 ATR below a low price, a SHORT's target 3
+        // ATR below it): no trade
+        boolean reachable = stop > 0 && target > 0;
+        if (edge < rules.minEdge || !(distance > 0) || !safeSide || !reachable || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
                 || drawdownPct() >= rules.maxDrawdownPct || "HARD_DERISK".equals(deRisk)) {
             return;
         }
