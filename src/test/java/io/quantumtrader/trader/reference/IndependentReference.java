@@ -903,7 +903,7 @@ public final class IndependentReference {
                 : null;
         double size = p.size;
         if (reason == null && "HARD_DERISK".equals(deRisk)) {
-            size = reduction(p);
+            size = reduction(p, t.price());
             reason = size > 0 ? ExitReason.DERISK_REDUCE : null;
         }
         if (reason != null) {
@@ -918,9 +918,11 @@ public final class IndependentReference {
     /**
      * Hard de-risk reduces the book to the gross cap (docs/TRADING-PIPELINE.md "De-risk states"): the entry notional
      * above the cap, less what exit orders already close, is taken from the position that ticks ({@code p}), as much as
-     * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left.
+     * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left. The reduction's
+     * own realized P&L moves realized equity and the cap with it, so it closes enough to be at the cap after its fill,
+     * estimated at this tick's price with the venue's slippage and fee (a loss: more than the excess; a gain: less).
      */
-    private double reduction(Pos p) {
+    private double reduction(Pos p, double price) {
         double closing = 0;
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
@@ -928,10 +930,16 @@ public final class IndependentReference {
                 closing += q.entry * Math.min(o.size, q.size);
             }
         }
-        double take = Math.min(p.entry * p.size, gross - closing - equity * rules.capPct / 100);
-        if (take <= 0) {
-            return 0;
+        double excess = gross - closing - equity * rules.capPct / 100;
+        if (!(excess >= 0.01)) {
+            return 0;   // P&L is booked in cents: under a cent over the cap is no excess
         }
+        boolean isLong = p.direction == Direction.LONG;
+        double exitFill = isLong ? price - price * rules.slippageBps / 10_000 : price + price * rules.slippageBps / 10_000;
+        double lossPerUnit = (isLong ? p.entry - exitFill : exitFill - p.entry) + p.fee / p.size + exitFill * rules.feeBps / 10_000;
+        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit
+        double perUnit = p.entry - rules.capPct / 100 * lossPerUnit;
+        double take = perUnit > 0 ? Math.min(p.entry * p.size, excess / perUnit * p.entry) : p.entry * p.size;
         double units = Math.ceil(take / p.entry * 1_000_000 - 1e-6) / 1_000_000;
         return units >= p.size - 5e-7 ? p.size : units;
     }
