@@ -79,6 +79,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
+        List<String> counts = new ArrayList<>();   // the entries' re-sizes, counted once they fill
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
@@ -102,13 +103,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                     continue;
                 }
                 if (v.halved()) {
-                    ctx.count(HALVED);
+                    counts.add(HALVED);
                 }
                 if (v.resized()) {
-                    ctx.count(RESIZED);
+                    counts.add(RESIZED);
                 }
                 if (v.capped()) {
-                    ctx.count(CAPPED);
+                    counts.add(CAPPED);
                 }
                 if (v.size() != o.size()) {
                     fill = venue.fill(o.withSize(v.size()), r.value());
@@ -124,6 +125,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 rejected.add(e.getValue().cancellation("cancelled: " + trips, r.timestamp()));
                 ctx.count(KILL_SWITCH_TICK);
             }
+        } else {
+            counts.forEach(ctx::count);
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
     }

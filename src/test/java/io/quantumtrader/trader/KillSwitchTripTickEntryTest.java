@@ -125,7 +125,7 @@ class KillSwitchTripTickEntryTest {
             driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
             driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add", new PendingOrder("ord-add", "req-add",
                     "pos-add", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000, 12_000, null, "earlier",
-                    10_000, 0, DeRiskState.NORMAL));
+                    9_500, 0, DeRiskState.NORMAL));   // approved at 9,500: filling at 9,971 it would be re-sized (a gap)
 
             in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 9_966, 1, T0 + 1_000), T0 + 1_000);
 
@@ -142,7 +142,8 @@ class KillSwitchTripTickEntryTest {
             assertThat(driver.<String, Position>getKeyValueStore("positions").get("BTC-USD").size()).isCloseTo(50, within(1e-9));
             assertThat(driver.<String, Account>getKeyValueStore("account").get(Account.PAPER).grossExposureUsd())
                     .isCloseTo(500_000, within(1e-6));
-            assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 1L);
+            assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 1L)
+                    .as("a cancelled entry is not counted as re-sized").containsEntry("paper-venue|entry_resized_gap", 0L);
         }
     }
 }
