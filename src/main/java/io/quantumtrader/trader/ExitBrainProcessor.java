@@ -30,9 +30,18 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
 
+    private final io.quantumtrader.trader.execution.PaperVenue venue;
+
+    /** With the paper venue's default costs ({@link io.quantumtrader.trader.execution.PaperVenue#defaults()}). */
     ExitBrainProcessor(ExitBrain brain, RiskRules rules) {
+        this(brain, rules, io.quantumtrader.trader.execution.PaperVenue.defaults());
+    }
+
+    /** @param venue the venue's slippage and fee: a HARD_DERISK reduction is sized with the loss it will realize */
+    ExitBrainProcessor(ExitBrain brain, RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue) {
         this.brain = brain;
         this.rules = rules;
+        this.venue = venue;
     }
 
     @Override
@@ -47,10 +56,11 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
     /**
      * @return the size of {@code p} to close to bring the account down to the gross exposure cap (DESIGN §7 "reduce to
      *         the cap"), 0 for none: the account is in HARD_DERISK, the entry notional of its positions less what pending
-     *         exit orders close exceeds the cap, and as much of that excess as {@code p} holds: the first position to
-     *         tick is reduced first ({@link CapReduction})
+     *         exit orders close exceeds the cap, and as much of that excess as {@code p} holds, counting the loss the
+     *         reduction realizes at {@code price} (USD, the tick's), which lowers the cap: the first position to tick is
+     *         reduced first ({@link CapReduction})
      */
-    private double overCap(Account account, Position p) {
+    private double overCap(Account account, Position p, double price) {
         if (p.closing() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
             return 0;
         }
@@ -66,7 +76,10 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
             return 0;
         }
         double excess = account.grossExposureUsd() - closing - account.equityUsd() * rules.grossExposureCapPct() / 100;
-        return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size()), p.entryPrice(), p.size());
+        double lossPerUnit = CapReduction.lossPerUnitUsd(p.direction() == io.quantumtrader.trader.events.Direction.LONG,
+                p.entryPrice(), p.entryFeeUsd(), p.size(), price, venue.slippageBps(), venue.feeBps());
+        return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size(), p.entryPrice(),
+                rules.grossExposureCapPct(), lossPerUnit), p.entryPrice(), p.size());
     }
 
     @Override
@@ -76,7 +89,7 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
         Position p = r.value().position();   // from the ticks x open-positions join: the symbol's position, or null
         if (p != null) {
             java.util.Optional<ExitDecision> decision = brain.check(p, r.value().tick(), kill, regimes.get(r.key()));
-            double reduce = decision.isPresent() ? 0 : overCap(account, p);
+            double reduce = decision.isPresent() ? 0 : overCap(account, p, r.value().tick().price());
             if (reduce > 0) {
                 decision = java.util.Optional.of(new ExitDecision(p.positionId(), p.symbol(),
                         io.quantumtrader.trader.events.ExitReason.DERISK_REDUCE, r.value().tick().price(), r.value().tick().timestamp(),

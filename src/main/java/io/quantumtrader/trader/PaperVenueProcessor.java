@@ -9,6 +9,8 @@ import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
 import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.position.Booking;
+import io.quantumtrader.trader.risk.PercentFigure;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.EntryAtFill;
 import io.quantumtrader.trader.risk.RiskRules;
@@ -24,10 +26,13 @@ import java.util.TreeMap;
  * SOFT_DERISK since, a re-size when a gap took the loss at its stop past what the kernel approved, and a re-size down
  * when its notional at the fill price would take the gross exposure past the cap (review 2, 2026-12-06); found in review,
  * 2026-12-05 and 2026-12-06: an entry approved in NORMAL still filled after a loss elsewhere had moved the account to
- * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). A take profit whose limit is
+ * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). An entry is also cancelled on
+ * the tick that trips the kill switch, or that its own fill would make trip ({@link #killSwitchTrips}; until 2026-12-06
+ * it opened a position there, closed for the kill switch on the next tick). A take profit whose limit is
  * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
  * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
- * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}).
+ * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}; a cancellation on the kill switch's tick
+ * {@value #KILL_SWITCH_TICK}).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -48,7 +53,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
-        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED));
+        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK));
     }
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
@@ -60,6 +65,12 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * {@link io.quantumtrader.trader.risk.RiskRules#grossExposureCapPct()} (the kernel capped it at the signal's price).
      */
     static final String CAPPED = "entry_resized_gross_cap";
+    /**
+     * The count's reason for an entry cancelled at its fill because the kill switch trips on that tick (or would trip
+     * with the entry's own fill): an entry never opens a position on the tick that trips the kill switch
+     * ({@link #killSwitchTrips}).
+     */
+    static final String KILL_SWITCH_TICK = "entry_cancelled_kill_switch_trip";
 
     @Override
     public void process(Record<String, PriceTick> r) {
@@ -67,6 +78,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         Account account = AccountStore.today(accounts, rules, r.timestamp());
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
+        java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
+        List<String> counts = new ArrayList<>();   // the entries' re-sizes, counted once they fill
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
@@ -90,21 +103,61 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                     continue;
                 }
                 if (v.halved()) {
-                    ctx.count(HALVED);
+                    counts.add(HALVED);
                 }
                 if (v.resized()) {
-                    ctx.count(RESIZED);
+                    counts.add(RESIZED);
                 }
                 if (v.capped()) {
-                    ctx.count(CAPPED);
+                    counts.add(CAPPED);
                 }
                 if (v.size() != o.size()) {
                     fill = venue.fill(o.withSize(v.size()), r.value());
                 }
+                entries.put(fill, o);
             }
             fills.add(fill);
         }
+        String trips = entries.isEmpty() ? null : killSwitchTrips(account, fills, r.value());
+        if (trips != null) {
+            for (var e : entries.entrySet()) {
+                fills.remove(e.getKey());
+                rejected.add(e.getValue().cancellation("cancelled: " + trips, r.timestamp()));
+                ctx.count(KILL_SWITCH_TICK);
+            }
+        } else {
+            counts.forEach(ctx::count);
+        }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /**
+     * Whether the kill switch trips on this tick, so that its entry fills must not open or add to a position: position
+     * state books the tick's fills, marks the account and trips the kill switch when the day's loss of marked equity
+     * reached the limit; a position opened on that tick was closed for the kill switch on the next (found in review,
+     * 2026-12-06). Booked here on a copy ({@link Booking}), first without the entries: the trip is the tick's own (its
+     * price, its exits); then with them: the entries' own costs (fee, slippage) would take the day's loss to the limit.
+     * Either way the entries are cancelled, and position state books the rest: the kill switch trips in the first case
+     * and not in the second.
+     *
+     * @return why the tick's entry fills are cancelled, or null when they fill
+     */
+    private String killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
+        if (account.killSwitch()) {
+            return null;   // already on: EntryAtFill cancelled the entries
+        }
+        List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
+        Account without = Booking.book(account, Booking.copyOf(positions.all()), others, tick).account();
+        if (without.dailyLossPct() >= rules.dailyLossLimitPct()) {
+            return "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
+                    + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)";
+        }
+        Account with = Booking.book(account, Booking.copyOf(positions.all()), fills, tick).account();
+        if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
+            return "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
+                    + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)";
+        }
+        return null;
     }
 
 

@@ -10,6 +10,7 @@ import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PositionOpened;
 import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.position.Booking;
 import io.quantumtrader.trader.position.Position;
 import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.risk.Account;
@@ -49,6 +50,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
     private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
+    private Booking.Positions stored;
 
     /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
     private final long spikeWindowMs;
@@ -71,70 +73,46 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         accounts = c.getStateStore("account");
         regimes = c.getStateStore("regimes");
         orders = c.getStateStore("orders");
+        stored = storeBacked(positions);
+    }
+
+    /** The {@code positions} store as {@link Booking} books into it. */
+    static Booking.Positions storeBacked(KeyValueStore<String, Position> store) {
+        return new Booking.Positions() {
+            @Override
+            public Position get(String symbol) {
+                return store.get(symbol);
+            }
+
+            @Override
+            public void put(String symbol, Position p) {
+                store.put(symbol, p);
+            }
+
+            @Override
+            public void delete(String symbol) {
+                store.delete(symbol);
+            }
+
+            @Override
+            public java.util.Collection<Position> all() {
+                return store.all().values();
+            }
+        };
     }
 
     @Override
     public void process(Record<String, VenueOutput> r) {
         Account a = AccountStore.today(accounts, rules, r.timestamp());
-        List<PositionOpened> opened = new ArrayList<>();
-        List<PositionClosed> closed = new ArrayList<>();
         KillSwitch kill = null;
         List<OrderRejected> cancelled = new ArrayList<>();
-        for (OrderFilled f : r.value().fills()) {
-            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
-                Position held = positions.get(f.symbol());
-                if (held != null) {   // an add (the risk kernel approved it in the same direction): merged, never replaced
-                    positions.put(f.symbol(), held.add(f.size(), f.price(), f.feeUsd()));
-                    a = a.added(f.price() * f.size());
-                    continue;
-                }
-                Position p = new Position(f.positionId(), f.symbol(), f.direction(), f.size(), f.price(),
-                        f.stopLoss(), f.takeProfit(), f.feeUsd(), f.filledAt(), false);
-                positions.put(f.symbol(), p);
-                a = a.opened(f.price() * f.size());
-                opened.add(new PositionOpened(p.positionId(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
-                        p.stopLoss(), p.takeProfit(), p.entryFeeUsd(), p.openedAt()));
-            } else {
-                Position p = positions.get(f.symbol());
-                if (p == null) {
-                    continue;
-                }
-                if (f.size() < p.size() - io.quantumtrader.trader.risk.CapReduction.SIZE_STEP / 2) {   // a partial close
-                    double fraction = f.size() / p.size();
-                    double entryFee = p.entryFeeUsd() * fraction;
-                    double fees = entryFee + f.feeUsd();
-                    double sign = p.direction() == io.quantumtrader.trader.events.Direction.LONG ? 1 : -1;
-                    double pnl = Math.round(((f.price() - p.entryPrice()) * f.size() * sign - fees) * 100) / 100.0;
-                    Position rest = p.reduced(f.size(), entryFee, pnl);
-                    positions.put(f.symbol(), rest);
-                    a = a.reduced(p.entryPrice() * f.size(), pnl, p.markedUsd() * fraction);
-                    closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), f.size(), p.entryPrice(),
-                            f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                            f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), true, rest.size(),
-                            Math.round(rest.realizedUsd() * 100) / 100.0));
-                    continue;
-                }
-                positions.delete(f.symbol());
-                double fees = p.entryFeeUsd() + f.feeUsd();
-                double pnl = Math.round((p.unrealized(f.price()) - fees) * 100) / 100.0;
-                a = a.closed(p.entryPrice() * p.size(), pnl, p.markedUsd(), p.realizedUsd() + pnl);
-                closed.add(new PositionClosed(p.positionId(), a.name(), p.symbol(), p.direction(), p.size(), p.entryPrice(),
-                        f.price(), pnl, Math.round(fees * 100) / 100.0, f.filledAt() - p.openedAt(),
-                        f.exitReason(), p.openedAt(), f.filledAt(), a.equityUsd(), false, 0.0,
-                        Math.round((p.realizedUsd() + pnl) * 100) / 100.0));
-            }
-        }
+        // the fills booked and the tick's symbol marked (Booking: the paper venue runs the same on a copy to refuse an
+        // entry on the tick that trips the kill switch)
+        Booking.Result booked = Booking.book(a, stored, r.value().fills(), r.value().tick());
+        a = booked.account();
+        List<PositionOpened> opened = booked.opened();
+        List<PositionClosed> closed = booked.closed();
         double mark = r.value().tick().price();
-        String symbol = r.value().tick().symbol();   // the tick's own symbol, not the record key (found in review, 2026-12-06)
-        Position ticked = symbol == null ? null : positions.get(symbol);
-        if (ticked != null && ticked.markPrice() != mark) {
-            positions.put(symbol, ticked.markedAt(mark));
-        }
-        double unrealized = 0;
-        for (Position p : positions.all().values()) {
-            unrealized += p.markedUsd();
-        }
-        a = a.marked(unrealized);
         if (a.dailyLossPct() >= rules.dailyLossLimitPct() && !a.killSwitch()) {
             a = a.killed();
             kill = new KillSwitch(a.name(), true, "daily loss "

@@ -116,48 +116,60 @@ class HardDeriskReductionTest {
             assertThat(btc.reason()).isEqualTo("DERISK_REDUCE");
             assertThat(btc.orderId()).as("a partial reduction's order is named by its tick and the size it reduces")
                     .isEqualTo("exit-pos-BTC-USD@" + (T0 + 3_000) + "/10.0");
-            assertThat(btc.size()).as("70,000 USD of entry notional: 7 of its 10 BTC, not all 10").isCloseTo(7, within(1e-9));
+            // 70,000 USD of entry notional over the cap, and the reduction's own loss lowers the cap: a BTC closed at
+            // 9,700 less 5 bps slippage loses 304.85 + 10 (its share of the entry fee) + 9.70 (exit fee) = 324.55 USD,
+            // 0.6 x that off the cap, so q x (10,000 - 0.6 x 324.55) >= 70,000: 7.139016 of its 10 BTC, not all 10
+            // (7 before 2026-12-06: the fill's loss left the book over the lowered cap and the next tick reduced again)
+            assertThat(btc.size()).isCloseTo(7.139016, within(1e-9));
 
             // ETH's tick: the BTC reduction pending brings the book to the cap, so ETH is kept
             book.tick("ETH-USD", 300, T0 + 4_000);
             assertThat(book.exitOrder("ETH-USD")).isNull();
             assertThat(book.position("ETH-USD").closing()).isFalse();
 
-            // the reduction fills: a position.closed of the 7 BTC, the other 3 stay open with their share of the fee
+            // the reduction fills: a position.closed of the 7.139016 BTC, the rest stays open with its share of the fee
             book.tick("BTC-USD", 9_700, T0 + 5_000, Book.exit(btc, 9_700, T0 + 5_000));
             var closedStream = book.driver.createOutputStream("closed", PositionClosed.class);
             List<PositionClosed> closed = closedStream.readValuesToList();
             assertThat(closed).singleElement().satisfies(c -> {
-                assertThat(c.size()).isCloseTo(7, within(1e-9));
+                assertThat(c.size()).isCloseTo(7.139016, within(1e-9));
                 assertThat(c.exitReason()).isEqualTo(ExitReason.DERISK_REDUCE);
-                // (9,700 - 10,000) x 7 - 70 (7/10 of the 100 USD entry fee) - 67.90 (exit fee) = -2,237.90
-                assertThat(c.realizedPnl()).isCloseTo(-2_237.90, within(0.005));
+                // (9,700 - 10,000) x 7.139016 - 71.39 (its share of the 100 USD entry fee) - 69.25 (exit fee) = -2,282.34
+                assertThat(c.realizedPnl()).isCloseTo(-2_282.34, within(0.005));
                 assertThat(c.partial()).as("a part: the position stays open, no trade counted yet").isTrue();
-                assertThat(c.remainingSize()).isCloseTo(3, within(1e-9));
-                assertThat(c.positionRealizedPnl()).isCloseTo(-2_237.90, within(0.005));
+                assertThat(c.remainingSize()).isCloseTo(2.860984, within(1e-9));
+                assertThat(c.positionRealizedPnl()).isCloseTo(-2_282.34, within(0.005));
             });
             Position rest = book.position("BTC-USD");
-            assertThat(rest.size()).isCloseTo(3, within(1e-9));
-            assertThat(rest.entryFeeUsd()).isCloseTo(30, within(1e-9));
+            assertThat(rest.size()).isCloseTo(2.860984, within(1e-9));
+            assertThat(rest.entryFeeUsd()).isCloseTo(28.60984, within(1e-9));
             assertThat(rest.closing()).isFalse();
             assertThat(book.account().openPositions()).isEqualTo(2);
-            assertThat(book.account().grossExposureUsd()).as("3 BTC + 100 ETH at entry").isCloseTo(60_000, within(1e-6));
-            assertThat(book.account().equityUsd()).isCloseTo(100_000 - 2_237.90, within(0.005));
+            assertThat(book.account().grossExposureUsd()).as("2.860984 BTC + 100 ETH at entry").isCloseTo(58_609.84, within(1e-6));
+            assertThat(book.account().equityUsd()).isCloseTo(100_000 - 2_282.34, within(0.005));
+            assertThat(book.account().grossExposureUsd()).as("within the cap of the equity after the fill's loss")
+                    .isLessThanOrEqualTo(book.account().equityUsd() * 0.6);
+
+            // the next BTC print at the same price reduces no more: one reduction, no chain (before 2026-12-06 the
+            // 2,237.90 USD the 7 BTC lost took the cap to 58,657.26 under the 60,000 left open, and this tick reduced
+            // 0.134274 BTC more, the next ones less and less)
+            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(btc.orderId());   // filled (no venue here)
+            book.tick("BTC-USD", 9_700, T0 + 5_500);
+            assertThat(book.exitOrder("BTC-USD")).isNull();
 
             // the rest closes at its take profit: the position's last close, not partial, with its P&L over both parts
-            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(btc.orderId());   // filled (no venue here)
             book.tick("BTC-USD", 20_000, T0 + 6_000);
             PendingOrder target = book.exitOrder("BTC-USD");
             assertThat(target.reason()).isEqualTo("TAKE_PROFIT");
             book.tick("BTC-USD", 20_000, T0 + 7_000, Book.exit(target, 20_000, T0 + 7_000));
             assertThat(closedStream.readValuesToList()).singleElement().satisfies(c -> {
                 assertThat(c.positionId()).isEqualTo("pos-BTC-USD");
-                assertThat(c.size()).isCloseTo(3, within(1e-9));
-                // (20,000 - 10,000) x 3 - 30 (the rest's entry fee) - 60 (exit fee) = 29,910
-                assertThat(c.realizedPnl()).isCloseTo(29_910, within(0.005));
+                assertThat(c.size()).isCloseTo(2.860984, within(1e-9));
+                // (20,000 - 10,000) x 2.860984 - 28.61 (the rest's entry fee) - 57.22 (exit fee) = 28,524.01
+                assertThat(c.realizedPnl()).isCloseTo(28_524.01, within(0.005));
                 assertThat(c.partial()).isFalse();
                 assertThat(c.remainingSize()).isZero();
-                assertThat(c.positionRealizedPnl()).as("-2,237.90 + 29,910").isCloseTo(27_672.10, within(0.005));
+                assertThat(c.positionRealizedPnl()).as("-2,282.34 + 28,524.01").isCloseTo(26_241.67, within(0.005));
             });
         }
     }
@@ -185,8 +197,9 @@ class HardDeriskReductionTest {
     }
 
     /**
-     * Two reductions decided on ticks of one millisecond — the first filled by the second tick, whose loss lowers the
-     * cap again, so the second tick reduces once more — keep ids of their own. Named by the tick alone, both were
+     * Two reductions decided on ticks of one millisecond — the first filled by the second tick at a far lower price than
+     * the one it was sized at, so its loss lowers the cap more than it allowed for and the second tick reduces once
+     * more — keep ids of their own. Named by the tick alone, both were
      * {@code exit-pos-BTC-USD@<ms>}, and so were their fills on {@code trades.order.filled} (found in review,
      * 2026-12-06, by a random HARD_DERISK probe); now the id also names the size the order reduces.
      */
@@ -197,12 +210,12 @@ class HardDeriskReductionTest {
             book.tick("ETH-USD", 300, T0 + 2_000);
             book.tick("BTC-USD", 9_700, T0 + 3_000);
             PendingOrder first = book.exitOrder("BTC-USD");
-            assertThat(first.size()).isCloseTo(7, within(1e-9));
+            assertThat(first.size()).isCloseTo(7.139016, within(1e-9));
 
-            // the next BTC print, in the same millisecond, fills it: 2,237.90 USD lost, the 60 % cap falls below the
-            // 60,000 USD left open, and this tick reduces again
+            // the next BTC print, in the same millisecond, at 8,000, fills it: 14,406.53 USD lost, the 60 % cap falls to
+            // 51,356.08, below the 58,609.84 USD left open, and this tick reduces again
             book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(first.orderId());   // filled (no venue here)
-            book.tick("BTC-USD", 9_700, T0 + 3_000, Book.exit(first, 9_700, T0 + 3_000));
+            book.tick("BTC-USD", 8_000, T0 + 3_000, Book.exit(first, 8_000, T0 + 3_000));
             PendingOrder second = book.exitOrder("BTC-USD");
             assertThat(second).as("a second reduction on the same millisecond").isNotNull();
             assertThat(second.reason()).isEqualTo("DERISK_REDUCE");

@@ -3,7 +3,9 @@ package io.quantumtrader.trader.risk;
 /**
  * HARD_DERISK's "reduce to the cap" (DESIGN §7; docs/TRADING-PIPELINE.md "De-risk states"): while the entry notional of
  * the open positions, less what pending exit orders already close, exceeds the gross exposure cap
- * ({@code gross-exposure-cap-pct} of realized equity), positions are reduced — partially — until it no longer does.
+ * ({@code gross-exposure-cap-pct} of realized equity), positions are reduced — partially — until it no longer does,
+ * each reduction sized so that the book is at the cap after its own fill, whose realized P&amp;L moves the cap
+ * ({@link #closeUsd(double, double, double, double, double)}).
  * A position can only be reduced on its own tick (the paper venue fills at the symbol's next print), so the excess is
  * taken from <b>the first position to tick</b>, as much as it holds, then from the next to tick. A rule that waited for
  * the largest position (found in review, 2026-12-06) left the book over the cap for as long as that symbol did not
@@ -13,6 +15,13 @@ public final class CapReduction {
 
     /** Sizes are in units of this, base currency (the position sizer's precision): a reduction is rounded up to it. */
     public static final double SIZE_STEP = 1e-6;
+
+    /**
+     * An excess under this (USD) is not reduced ({@link #closeUsd(double, double, double, double, double)}): realized
+     * P&amp;L is booked in cents, so a reduction sized to the cap may leave the book a fraction of a cent over it once its
+     * fill is booked, and a further reduction of one size step followed (found with the fix of 2026-12-06).
+     */
+    public static final double CENT_USD = 0.01;
 
     private CapReduction() {
     }
@@ -25,6 +34,51 @@ public final class CapReduction {
      */
     public static double closeUsd(double excessUsd, double notionalUsd) {
         return Math.max(0, Math.min(notionalUsd, excessUsd));
+    }
+
+    /**
+     * The entry notional to close so that the book is within the cap <em>after</em> the reduction's fill: its realized
+     * P&amp;L moves realized equity, and the cap ({@code capPct} of it) with it. Closing {@code q} units at a loss of
+     * {@code lossPerUnitUsd} each lowers the gross by {@code q x entryPrice} and the cap by {@code capPct / 100 x q x
+     * lossPerUnitUsd}, so {@code q >= excessUsd / (entryPrice - capPct / 100 x lossPerUnitUsd)}. Sized on the excess
+     * alone ({@link #closeUsd(double, double)}), a losing reduction left the book over the lowered cap and the next
+     * tick reduced again, a chain of ever smaller reductions down to a millionth of a unit (found in review,
+     * 2026-12-06: five for one reduction of a position 3 % down at a 60 % cap).
+     *
+     * @param excessUsd      entry notional of the open positions not already being closed, less the cap, USD
+     * @param notionalUsd    entry notional of the position whose tick this is, USD
+     * @param entryPrice     its average entry price, USD
+     * @param capPct         the gross exposure cap, percent of realized equity
+     * @param lossPerUnitUsd the loss the reduction realizes per unit closed, fees included, estimated at the tick
+     *                       ({@link #lossPerUnitUsd}); negative for a gain (the cap rises: less is closed)
+     * @return the entry notional of that position to close now, USD: from 0 (an excess under {@link #CENT_USD}) to its
+     *         whole notional (also when closing all of it would not be enough)
+     */
+    public static double closeUsd(double excessUsd, double notionalUsd, double entryPrice, double capPct, double lossPerUnitUsd) {
+        if (!(excessUsd >= CENT_USD)) {
+            return 0;   // the booked P&L is rounded to cents: less than a cent over the cap is no excess to reduce
+        }
+        double perUnit = entryPrice - capPct / 100 * lossPerUnitUsd;   // what closing a unit takes off the excess
+        return perUnit > 0 ? Math.min(notionalUsd, excessUsd / perUnit * entryPrice) : notionalUsd;
+    }
+
+    /**
+     * @param isLong       whether the position is LONG
+     * @param entryPrice   its average entry price, USD
+     * @param entryFeeUsd  its entry fees still open, USD (a unit closed carries {@code entryFeeUsd / size} away)
+     * @param size         its size, base currency
+     * @param price        the tick's price, USD
+     * @param slippageBps  the venue's slippage, basis points of price (the exit sells a LONG below, buys a SHORT back
+     *                     above)
+     * @param feeBps       the venue's fee, basis points of notional
+     * @return the loss a unit closed at {@code price} would realize, fees included, USD (negative for a gain): the
+     *         reduction fills at the next tick, so this is an estimate at the tick that decides it
+     */
+    public static double lossPerUnitUsd(boolean isLong, double entryPrice, double entryFeeUsd, double size, double price,
+                                        double slippageBps, double feeBps) {
+        double slip = price * slippageBps / 10_000;
+        double fill = isLong ? price - slip : price + slip;
+        return (isLong ? entryPrice - fill : fill - entryPrice) + entryFeeUsd / size + fill * feeBps / 10_000;
     }
 
     /**

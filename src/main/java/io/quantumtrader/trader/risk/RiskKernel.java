@@ -14,7 +14,10 @@ import java.util.List;
  * Judges an advisory signal against the account, its positions and pending orders, and the rules (seed event flow:
  * four risk dimensions).
  * <ul>
- *   <li>trade risk: edge score at least {@code minEdgeScore} and a stop on the right side of entry;</li>
+ *   <li>trade risk: edge score at least {@code minEdgeScore}, a stop on the right side of entry, and a stop and a
+ *       target above 0 (one at or below 0 is never reached: a LONG's 2 x ATR stop or a SHORT's 3 x ATR target beyond a
+ *       low price; refused rather than clamped to a tiny price, which would size a position on a stop that is no
+ *       protection);</li>
  *   <li>daily risk: the day's loss of marked equity (realized and unrealized, {@link Account#dailyLossPct()}) below
  *       {@code dailyLossLimitPct};</li>
  *   <li>drawdown: of marked equity, below {@code maxDrawdownPct} from its peak;</li>
@@ -64,7 +67,11 @@ public final class RiskKernel {
         double target = add ? open.takeProfit() : s.takeProfit();
         double stopDistance = Math.abs(s.entryPrice() - stop);
         boolean rightSide = s.direction() == io.quantumtrader.trader.events.Direction.LONG ? stop < s.entryPrice() : stop > s.entryPrice();
-        boolean trade = s.edgeScore() >= rules.minEdgeScore() && stopDistance > 0 && rightSide;
+        // a stop or target at or below 0 can never be reached (a price does not go below 0): a LONG whose 2 x ATR stop is
+        // below 0, a SHORT whose 3 x ATR target is (found in review, 2026-12-06: such an order was placed and its stop or
+        // target never fired)
+        boolean reachable = stop > 0 && target > 0;
+        boolean trade = s.edgeScore() >= rules.minEdgeScore() && stopDistance > 0 && rightSide && reachable;
         boolean daily = account.dailyLossPct() < rules.dailyLossLimitPct();
         boolean drawdown = account.drawdownPct() < rules.maxDrawdownPct();
         String integrityFailure = integrity(s, account, exposure);
@@ -72,9 +79,11 @@ public final class RiskKernel {
         String id = "eval-" + s.signalId();
         if (!dims.allPassed()) {
             String reason = !trade ? (s.edgeScore() < rules.minEdgeScore() ? "edge score " + s.edgeScore() + " < " + rules.minEdgeScore()
-                    : stopDistance > 0 ? String.format("%s %.2f is not on the safe side of the entry %.2f",
+                    : !(stopDistance > 0) ? "no stop distance"
+                    : !rightSide ? String.format("%s %.2f is not on the safe side of the entry %.2f",
                             add ? "add: the open position's stop" : "the stop", stop, s.entryPrice())
-                    : "no stop distance")
+                    : String.format("the %s %.4f is at or below 0, never reached (entry %.4f)",
+                            stop > 0 ? "target" : "stop", stop > 0 ? target : stop, s.entryPrice()))
                     : !daily ? "daily loss " + PercentFigure.of(account.dailyLossPct()) + "% reached the " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit"
                     : !drawdown ? "drawdown " + PercentFigure.of(account.drawdownPct()) + "% reached the " + PercentFigure.of(rules.maxDrawdownPct()) + "% limit"
                     : integrityFailure;

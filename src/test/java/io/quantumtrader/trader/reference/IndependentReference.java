@@ -184,6 +184,23 @@ public final class IndependentReference {
         double unrealized(double price) {
             return (price - entry) * size * (direction == Direction.LONG ? 1 : -1);
         }
+
+        Pos copy() {
+            Pos c = new Pos();
+            c.id = id;
+            c.symbol = symbol;
+            c.direction = direction;
+            c.size = size;
+            c.entry = entry;
+            c.stop = stop;
+            c.target = target;
+            c.fee = fee;
+            c.openedAt = openedAt;
+            c.closing = closing;
+            c.mark = mark;
+            c.realized = realized;
+            return c;
+        }
     }
 
     private final Rules rules;
@@ -223,6 +240,8 @@ public final class IndependentReference {
     public final List<Long> killSwitchTimes = new ArrayList<>();
     /** The ids of the entry orders cancelled when the kill switch tripped, in the order cancelled. */
     public final List<String> cancelledAtTrip = new ArrayList<>();
+    /** Entry fills cancelled because the kill switch trips on their tick (or would with them). */
+    public int entriesCancelledOnTrip;
     /** The orders cancelled, as {@code trades.order.rejected} carries them, in the order cancelled. */
     public final List<OrderRejected> rejected = new ArrayList<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
@@ -526,7 +545,10 @@ public final class IndependentReference {
         }
         double distance = Math.abs(close - stop);
         boolean safeSide = d == Direction.LONG ? stop < close : stop > close;
-        if (edge < rules.minEdge || !(distance > 0) || !safeSide || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
+        // a stop or a target at or below 0 is never reached (a LONG's stop 2 ATR below a low price, a SHORT's target 3
+        // ATR below it): no trade
+        boolean reachable = stop > 0 && target > 0;
+        if (edge < rules.minEdge || !(distance > 0) || !safeSide || !reachable || lossPct(marked(), viewDayStart) >= rules.dailyLossPct
                 || drawdownPct() >= rules.maxDrawdownPct || "HARD_DERISK".equals(deRisk)) {
             return;
         }
@@ -603,6 +625,7 @@ public final class IndependentReference {
         viewDay(t.timestamp());
         boolean killNow = viewKill;
         List<OrderFilled> now = new ArrayList<>();
+        Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
         for (Order o : new ArrayList<>(orders.values())) {
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
                 continue;
@@ -683,12 +706,79 @@ public final class IndependentReference {
                 }
             }
             double fee = price * size * rules.feeBps / 10_000;
-            now.add(new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
+            OrderFilled filled = new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
                     o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, roundPrice(price), round4(fee),
-                    round4(Math.abs(price - t.price()) * size), t.timestamp(), o.stop, o.target, o.reason));
+                    round4(Math.abs(price - t.price()) * size), t.timestamp(), o.stop, o.target, o.reason);
+            now.add(filled);
+            if (o.entry) {
+                entryOrders.put(filled, o);
+            }
+        }
+        storeDay(t.timestamp());
+        // no entry fills on the tick that trips the kill switch: booked on a copy without this tick's entries, and with
+        // them (their own fee and slippage may take the day's loss to the limit), the day's loss of marked equity at
+        // the limit cancels them; the rest is booked, and the kill switch trips only in the first case
+        if (!kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
+            List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
+            double without = lossIfBooked(others, t);
+            double with = without >= rules.dailyLossPct ? without : lossIfBooked(now, t);
+            String why = without >= rules.dailyLossPct
+                    ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
+                            + percent(rules.dailyLossPct) + "% limit)"
+                    : with >= rules.dailyLossPct
+                    ? "the fill would trip the kill switch (daily loss " + percent(with) + "% of marked equity >= "
+                            + percent(rules.dailyLossPct) + "% limit with it)"
+                    : null;
+            if (why != null) {
+                for (OrderFilled f : now) {
+                    if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                        cancelled(entryOrders.get(f), why, t);
+                        entriesCancelledOnTrip++;
+                    }
+                }
+                now = new ArrayList<>(others);
+            }
         }
         fills.addAll(now);
-        storeDay(t.timestamp());
+        book(now, t);
+        if (peakOnMarks) {
+            peak = Math.max(peak, marked());
+        }
+        if (lossPct(marked(), dayStart) >= rules.dailyLossPct && !kill) {
+            kill = true;
+            killSwitches++;
+            killSwitchTimes.add(t.timestamp());
+            // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
+            String why = "the kill switch tripped (daily loss " + percent(lossPct(marked(), dayStart))
+                    + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
+            cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
+        }
+        // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
+        // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
+        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")
+                && t.timestamp() - r.candleEnd <= (long) rules.spikeStaleCandles * candleMs).count();
+        double dd = drawdownPct();
+        // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
+        double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);
+        double softAt = rules.softDrawdownPct - ("NORMAL".equals(deRisk) ? 0 : rules.hysteresisPct);
+        String state = rules.hardDrawdownPct > 0 && dd >= hardAt ? "HARD_DERISK"
+                : (rules.softDrawdownPct > 0 && dd >= softAt) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
+                : "NORMAL";
+        if (!state.equals(deRisk)) {
+            deRiskChanges.add(deRisk + " -> " + state);
+            deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
+            deRisk = state;
+            if (state.equals("HARD_DERISK")) {
+                // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
+                // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
+                cancelEntries("the account entered HARD_DERISK (drawdown " + percent(dd) + "% >= "
+                        + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
+            }
+        }
+    }
+
+    /** Books fills {@code now} of tick {@code t} into the positions and the account, and marks the tick's symbol. */
+    private void book(List<OrderFilled> now, PriceTick t) {
         for (OrderFilled f : now) {
             Pos p = positions.get(f.symbol());
             if (f.purpose() == OrderFilled.Purpose.ENTRY) {
@@ -749,40 +839,30 @@ public final class IndependentReference {
         if (ticked != null) {
             ticked.mark = t.price();
         }
-        if (peakOnMarks) {
-            peak = Math.max(peak, marked());
-        }
-        if (lossPct(marked(), dayStart) >= rules.dailyLossPct && !kill) {
-            kill = true;
-            killSwitches++;
-            killSwitchTimes.add(t.timestamp());
-            // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
-            String why = "the kill switch tripped (daily loss " + percent(lossPct(marked(), dayStart))
-                    + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
-            cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
-        }
-        // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
-        // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
-        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")
-                && t.timestamp() - r.candleEnd <= (long) rules.spikeStaleCandles * candleMs).count();
-        double dd = drawdownPct();
-        // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
-        double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);
-        double softAt = rules.softDrawdownPct - ("NORMAL".equals(deRisk) ? 0 : rules.hysteresisPct);
-        String state = rules.hardDrawdownPct > 0 && dd >= hardAt ? "HARD_DERISK"
-                : (rules.softDrawdownPct > 0 && dd >= softAt) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
-                : "NORMAL";
-        if (!state.equals(deRisk)) {
-            deRiskChanges.add(deRisk + " -> " + state);
-            deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
-            deRisk = state;
-            if (state.equals("HARD_DERISK")) {
-                // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
-                // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
-                cancelEntries("the account entered HARD_DERISK (drawdown " + percent(dd) + "% >= "
-                        + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
-            }
-        }
+    }
+
+    /**
+     * @return the day's loss of marked equity, percent, were {@code now} booked at tick {@code t} (and the tick's symbol
+     *         marked); the positions and the account are left as they were
+     */
+    private double lossIfBooked(List<OrderFilled> now, PriceTick t) {
+        Map<String, Pos> saved = new TreeMap<>();
+        positions.forEach((k, p) -> saved.put(k, p.copy()));
+        double savedEquity = equity;
+        double savedPeak = peak;
+        int savedOpen = open;
+        double savedGross = gross;
+        int savedClosed = closed.size();
+        book(now, t);
+        double loss = lossPct(marked(), dayStart);
+        positions.clear();
+        positions.putAll(saved);
+        equity = savedEquity;
+        peak = savedPeak;
+        open = savedOpen;
+        gross = savedGross;
+        closed.subList(savedClosed, closed.size()).clear();
+        return loss;
     }
 
     /** Records the cancellation of order {@code o} (already removed) at tick {@code t}, {@code cancelled: <why>}. */
@@ -823,7 +903,7 @@ public final class IndependentReference {
                 : null;
         double size = p.size;
         if (reason == null && "HARD_DERISK".equals(deRisk)) {
-            size = reduction(p);
+            size = reduction(p, t.price());
             reason = size > 0 ? ExitReason.DERISK_REDUCE : null;
         }
         if (reason != null) {
@@ -838,9 +918,11 @@ public final class IndependentReference {
     /**
      * Hard de-risk reduces the book to the gross cap (docs/TRADING-PIPELINE.md "De-risk states"): the entry notional
      * above the cap, less what exit orders already close, is taken from the position that ticks ({@code p}), as much as
-     * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left.
+     * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left. The reduction's
+     * own realized P&L moves realized equity and the cap with it, so it closes enough to be at the cap after its fill,
+     * estimated at this tick's price with the venue's slippage and fee (a loss: more than the excess; a gain: less).
      */
-    private double reduction(Pos p) {
+    private double reduction(Pos p, double price) {
         double closing = 0;
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
@@ -848,10 +930,16 @@ public final class IndependentReference {
                 closing += q.entry * Math.min(o.size, q.size);
             }
         }
-        double take = Math.min(p.entry * p.size, gross - closing - equity * rules.capPct / 100);
-        if (take <= 0) {
-            return 0;
+        double excess = gross - closing - equity * rules.capPct / 100;
+        if (!(excess >= 0.01)) {
+            return 0;   // P&L is booked in cents: under a cent over the cap is no excess
         }
+        boolean isLong = p.direction == Direction.LONG;
+        double exitFill = isLong ? price - price * rules.slippageBps / 10_000 : price + price * rules.slippageBps / 10_000;
+        double lossPerUnit = (isLong ? p.entry - exitFill : exitFill - p.entry) + p.fee / p.size + exitFill * rules.feeBps / 10_000;
+        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit
+        double perUnit = p.entry - rules.capPct / 100 * lossPerUnit;
+        double take = perUnit > 0 ? Math.min(p.entry * p.size, excess / perUnit * p.entry) : p.entry * p.size;
         double units = Math.ceil(take / p.entry * 1_000_000 - 1e-6) / 1_000_000;
         return units >= p.size - 5e-7 ? p.size : units;
     }

@@ -31,4 +31,28 @@ class CapReductionTest {
         assertThat(CapReduction.closeSize(59_999.9999, 800, 75)).isEqualTo(75);
         assertThat(CapReduction.closeSize(0, 800, 75)).isZero();
     }
+
+    /**
+     * The reduction's own realized P&amp;L moves the cap (a percent of realized equity): a losing one closes more than the
+     * excess, so that the book is at the cap after its fill, a winning one less; when even the whole position would not
+     * do, all of it (found in review, 2026-12-06: sized on the excess alone, each losing reduction was followed by a
+     * smaller one on the next tick, down to a millionth of a unit).
+     */
+    @Test
+    void theReductionAllowsForTheLossItRealizes() {
+        // 70,000 over a 60 % cap; a unit of entry 10,000 closed loses 324.55: q x (10,000 - 0.6 x 324.55) = 70,000
+        double loss = CapReduction.lossPerUnitUsd(true, 10_000, 100, 10, 9_700, 5, 10);
+        assertThat(loss).isCloseTo(304.85 + 10 + 9.69515, within(1e-9));
+        double usd = CapReduction.closeUsd(70_000, 100_000, 10_000, 60, loss);
+        assertThat(usd).isCloseTo(70_000 / (10_000 - 0.6 * loss) * 10_000, within(1e-6)).isGreaterThan(70_000);
+        assertThat(CapReduction.closeSize(usd, 10_000, 10)).isCloseTo(7.139016, within(1e-9));
+        // a SHORT 3 % in profit: the gain raises the cap, less is closed
+        double gain = CapReduction.lossPerUnitUsd(false, 10_000, 100, 10, 9_700, 5, 10);
+        assertThat(gain).isNegative();
+        assertThat(CapReduction.closeUsd(70_000, 100_000, 10_000, 60, gain)).isLessThan(70_000);
+        // a loss so deep that closing a unit lowers the cap more than the gross: the whole position
+        assertThat(CapReduction.closeUsd(10_000, 100_000, 10_000, 130, 9_000)).isEqualTo(100_000);
+        assertThat(CapReduction.closeUsd(0, 100_000, 10_000, 60, loss)).isZero();
+        assertThat(CapReduction.closeUsd(0.009, 100_000, 10_000, 60, loss)).as("under a cent: booked P&L's rounding").isZero();
+    }
 }

@@ -181,6 +181,38 @@ class RiskKernelTest {
     }
 
     /**
+     * A stop or a target at or below 0 is never reached: a LONG whose 2 x ATR stop lies below a low price, a SHORT whose
+     * 3 x ATR target does (found in review, 2026-12-06: such orders were placed, sized on the stop, and their stop or
+     * target never fired). Vetoed on trade risk, naming it, rather than clamped to a tiny price (a stop at 0.0001 is
+     * no protection either).
+     */
+    @Test
+    void aStopOrATargetAtOrBelowZeroIsVetoed() {
+        Signal longBelowZero = new Signal("S-1", "PENNY", 60_000, Direction.LONG, 50, 2.0, -0.5, 5.75, "test", "m", "NONE",
+                Regime.TRENDING);
+        RiskEvaluation l = KERNEL.evaluate(longBelowZero, fresh(), Exposure.none(), 60_000);
+        assertThat(l.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
+        assertThat(l.riskDimensions().tradeRiskPassed()).isFalse();
+        assertThat(l.vetoReason()).isEqualTo("the stop -0.5000 is at or below 0, never reached (entry 2.0000)");
+        assertThat(new PositionSizer().size(l, 60_000)).isEmpty();
+
+        Signal shortAtZero = new Signal("S-2", "PENNY", 60_000, Direction.SHORT, 50, 2.0, 3.0, 0.0, "test", "m", "NONE",
+                Regime.TRENDING);
+        RiskEvaluation s = KERNEL.evaluate(shortAtZero, fresh(), Exposure.none(), 60_000);
+        assertThat(s.decision()).isEqualTo(RiskEvaluation.Decision.VETOED);
+        assertThat(s.vetoReason()).isEqualTo("the target 0.0000 is at or below 0, never reached (entry 2.0000)");
+
+        Signal shortBelowZero = new Signal("S-3", "PENNY", 60_000, Direction.SHORT, 50, 2.0, 3.0, -1.0, "test", "m", "NONE",
+                Regime.TRENDING);
+        assertThat(KERNEL.evaluate(shortBelowZero, fresh(), Exposure.none(), 60_000).decision())
+                .isEqualTo(RiskEvaluation.Decision.VETOED);
+        Signal shortAbove = new Signal("S-4", "PENNY", 60_000, Direction.SHORT, 50, 2.0, 3.0, 0.5, "test", "m", "NONE",
+                Regime.TRENDING);
+        assertThat(KERNEL.evaluate(shortAbove, fresh(), Exposure.none(), 60_000).decision())
+                .as("a target above 0 is fine").isNotEqualTo(RiskEvaluation.Decision.VETOED);
+    }
+
+    /**
      * An add is merged into the open position, which keeps its stop: the kernel sizes it at that stop, so the position
      * risks at most 1 % of equity at the stop it will actually have (found in review, 2026-12-05: sized at the signal's
      * tight stop 104, an add to a position stopped at 96 got ~1,000 units, ~9,000 USD at risk on top of the first
