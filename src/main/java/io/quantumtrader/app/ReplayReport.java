@@ -44,7 +44,7 @@ import java.util.TreeMap;
  *                        after its retries (no reason field), {@code failed in <stage> (<exception class>)}; most
  *                        frequent first. The streams' contents: a resumed replay's include the earlier run's
  * @param refusedByReason prints the price band refused ({@code market.tick.refused}) by reason ({@code price_band},
- *                        {@code price_band_unconfirmed}); most frequent first
+ *                        {@code price_band_unconfirmed}, {@code price_band_overflow}); most frequent first
  * @param droppedByStages records stages dropped without a result for another reason than lateness (a null key or
  *                        value, a negative timestamp; {@code qt.streams.records.dropped} has them by node and reason)
  * @param eventsPerStream entries per stream that has any, by name
@@ -319,7 +319,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
         out.printf("refused (price band) %,d (%s: prints no stage saw, %s)%n",
                 eventsPerStream.getOrDefault(QuantumTraderTopology.REFUSED_TICKS, 0L), QuantumTraderTopology.REFUSED_TICKS,
-                refusedByReason.isEmpty() ? "reasons price_band, price_band_unconfirmed" : "by reason " + refusedByReason);
+                refusedByReason.isEmpty() ? "reasons price_band, price_band_unconfirmed, price_band_overflow" : "by reason " + refusedByReason);
         out.printf("commits              %,d%n", commits);
         out.printf("elapsed              %.1f s (%,.0f ticks/s end to end)%n", seconds, ticksPerSecond);
         out.printf("drained              %s%n", drained ? "yes (lag 0, nothing pending)" : "NO: " + notDrainedBecause);

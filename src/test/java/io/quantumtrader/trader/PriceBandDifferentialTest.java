@@ -69,7 +69,7 @@ class PriceBandDifferentialTest {
         java.util.Map<String, Double> metered = new java.util.TreeMap<>();
         TradingFixtures.runOnRedis(REDIS, RiskRules.defaults(), TradingFixtures.realTicks(200), "band-zero",
                 runtime -> metered.putAll(refusedMeter(runtime)));
-        assertThat(metered).isEqualTo(java.util.Map.of("price_band", 0.0, "price_band_unconfirmed", 0.0));
+        assertThat(metered).isEqualTo(java.util.Map.of("price_band", 0.0, "price_band_unconfirmed", 0.0, "price_band_overflow", 0.0));
     }
 
     /**
@@ -157,7 +157,7 @@ class PriceBandDifferentialTest {
                 .as("the erroneous print no print decided within the hold").hasSize(1).isEqualTo(reference.unconfirmedTicks);
         assertThat(refused).hasSize(6);
         assertThat(metered).as("qt.streams.node.records.counted{node=price-band} by reason")
-                .isEqualTo(java.util.Map.of("price_band", 5.0, "price_band_unconfirmed", 1.0));
+                .isEqualTo(java.util.Map.of("price_band", 5.0, "price_band_unconfirmed", 1.0, "price_band_overflow", 0.0));
         DifferentialTest.assertSameResults(REDIS, ns, reference, referenceRules);
 
         IndependentReference noBand = new IndependentReference(new IndependentReference.Rules(referenceRules.startingEquity(),

@@ -6,8 +6,9 @@ package io.quantumtrader.trader.events;
  * paper venue ({@link io.quantumtrader.trader.market.PriceBand}).
  *
  * @param tick           the print refused, as it came
- * @param reason         why: {@code price_band} (the next print refused it) or {@code price_band_unconfirmed} (no print
- *                       decided it within the hold, {@code price-band-hold-seconds})
+ * @param reason         why: {@code price_band} (the next print refused it), {@code price_band_unconfirmed} (no print
+ *                       decided it within the hold, {@code price-band-hold-seconds}) or {@code price_band_overflow} (its
+ *                       symbol held {@code PriceBand.MAX_HELD} prints already; refused at its own trade time)
  * @param referencePrice the symbol's last accepted price the print was compared with
  * @param referenceAt    that price's trade time, epoch ms
  * @param deviationPct   how far the print was from {@code referencePrice}, percent (negative: below)

@@ -73,8 +73,21 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
     public static final String REASON = "price_band";
     /** The reason of a refusal because no print decided the held print within {@link #holdMs}. */
     public static final String REASON_UNCONFIRMED = "price_band_unconfirmed";
+    /**
+     * The reason of a refusal because the symbol already holds {@link #MAX_HELD} prints: the print would be held too,
+     * and is refused at once (refused at its own trade time).
+     */
+    public static final String REASON_OVERFLOW = "price_band_overflow";
     /** Every reason a print is refused for, for meters registered before the first refusal. */
-    public static final java.util.Set<String> REASONS = java.util.Set.of(REASON, REASON_UNCONFIRMED);
+    public static final java.util.Set<String> REASONS = java.util.Set.of(REASON, REASON_UNCONFIRMED, REASON_OVERFLOW);
+    /**
+     * The most prints one symbol holds at once: the suspect print and the prints at its level that do not confirm it
+     * yet (those of its own instant, one erroneous order's fills). A print that would be held beyond it is refused
+     * ({@value #REASON_OVERFLOW}); one that completes the confirmations is not. Without it a feed repeating one wrong
+     * print in one instant grew the symbol's stored state without bound, one store write of all of it per print
+     * (found in review, 2026-12-06). A real order's fills in one instant are far fewer.
+     */
+    public static final int MAX_HELD = 1_000;
     /**
      * The default {@link #holdMs}: 5 minutes, ms. Longer than all but 3 of the 99,999 gaps between the 100,000 real
      * Bitstamp prints (2013-11-25 to 12-02: median 1 s, 99th percentile 53 s, 99.99th 173 s, longest 21 min), so a
@@ -286,9 +299,14 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
         if (within(suspect.price(), suspect.timestamp(), tick)) {
             List<PriceTick> held = new ArrayList<>(state.held());
             held.add(tick);
-            return confirmations(suspect, held) >= confirmations
-                    ? accept(tick, held, List.of())
-                    : new Step(state.holding(held), List.of(), List.of());
+            if (confirmations(suspect, held) >= confirmations) {
+                return accept(tick, held, List.of());
+            }
+            if (state.held().size() >= MAX_HELD) {
+                return new Step(state, List.of(), List.of(refused(state, tick, REASON_OVERFLOW, tick.timestamp(),
+                        "the symbol holds " + MAX_HELD + " prints already at the suspect level, the most it holds")));
+            }
+            return new Step(state.holding(held), List.of(), List.of());
         }
         return new Step(state.holding(List.of(tick)), List.of(),
                 refuse(state, REASON, tick.timestamp(), "the next print " + price(tick.price())
@@ -321,11 +339,15 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
     private List<RefusedTick> refuse(State state, String reason, long refusedAt, String detail) {
         List<RefusedTick> out = new ArrayList<>(state.held().size());
         for (PriceTick t : state.held()) {
-            double band = Math.expm1(logBand(t.timestamp() - state.referenceAt())) * 100;
-            out.add(new RefusedTick(t, reason, state.reference(), state.referenceAt(),
-                    (t.price() / state.reference() - 1) * 100, band, detail, refusedAt));
+            out.add(refused(state, t, reason, refusedAt, detail));
         }
         return out;
+    }
+
+    private RefusedTick refused(State state, PriceTick t, String reason, long refusedAt, String detail) {
+        double band = Math.expm1(logBand(t.timestamp() - state.referenceAt())) * 100;
+        return new RefusedTick(t, reason, state.reference(), state.referenceAt(),
+                (t.price() / state.reference() - 1) * 100, band, detail, refusedAt);
     }
 
     private static String price(double p) {

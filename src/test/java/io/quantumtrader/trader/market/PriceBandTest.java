@@ -378,4 +378,37 @@ class PriceBandTest {
         assertThatThrownBy(() -> new PriceBand(10, 0)).hasMessageContaining("confirmations");
         assertThatThrownBy(() -> new PriceBand(10, 1, 0)).hasMessageContaining("hold");
     }
+    /**
+     * A feed repeating one wrong print in one instant: the symbol holds at most {@link PriceBand#MAX_HELD} prints, and
+     * refuses each one more that would be held at once ({@code price_band_overflow}, at its own trade time), as the
+     * independent reference does; a print that confirms the level is not refused. Before (review 2026-12-06) every
+     * one was held, the stored state growing with each.
+     */
+    @Test
+    void aSymbolHoldsAtMostMaxHeldPrintsAndRefusesTheRestAtOnceAsTheReference() {
+        for (boolean confirmed : new boolean[]{false, true}) {
+            Tape tape = new Tape(BAND).print(100, 0);
+            io.quantumtrader.trader.reference.IndependentReference reference = new io.quantumtrader.trader.reference.IndependentReference(
+                    io.quantumtrader.trader.reference.IndependentReference.Rules.fromYaml(java.nio.file.Path.of("config/risk-rules.yaml")));
+            reference.onTick(new PriceTick("BTC-USD", 100, 1, T0));
+            for (int i = 0; i < 1_500; i++) {
+                tape.print(50, 1);
+                reference.onTick(new PriceTick("BTC-USD", 50, 1, T0 + 1_000));
+            }
+            assertThat(tape.state.held()).hasSize(PriceBand.MAX_HELD);
+            assertThat(tape.refused).hasSize(500).allSatisfy(r -> {
+                assertThat(r.reason()).isEqualTo(PriceBand.REASON_OVERFLOW);
+                assertThat(r.refusedAt()).isEqualTo(T0 + 1_000);
+                assertThat(r.detail()).contains("holds 1000 prints already");
+            });
+            double next = confirmed ? 50.2 : 100.5;   // at the held level (a genuine gap), or back at the reference
+            tape.print(next, 2);
+            reference.onTick(new PriceTick("BTC-USD", next, 1, T0 + 2_000));
+            assertThat(tape.accepted).as("confirmed: %s", confirmed).hasSize(confirmed ? 1 + 1_000 + 1 : 2);
+            assertThat(tape.refused.stream().filter(r -> r.reason().equals(PriceBand.REASON)).count())
+                    .isEqualTo(confirmed ? 0 : 1_000);
+            assertThat(reference.overflowTicks).as("the reference's overflow").hasSize(500);
+            assertThat(reference.refusedTicks).hasSize(confirmed ? 0 : 1_000);
+        }
+    }
 }

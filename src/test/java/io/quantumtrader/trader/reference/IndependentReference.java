@@ -371,6 +371,10 @@ public final class IndependentReference {
                 band.waiting.forEach(this::accepted);
                 band.waiting.clear();
                 band.take(t);
+            } else if (band.waiting.size() > 1_000) {
+                // a symbol waits on at most 1,000 prints; one more that would wait is refused at once
+                band.waiting.remove(band.waiting.size() - 1);
+                overflowTicks.add(t);
             }
         } else {
             refusedTicks.addAll(band.waiting);
@@ -383,6 +387,8 @@ public final class IndependentReference {
     public final List<PriceTick> refusedTicks = new ArrayList<>();
     /** The prints the price band refused because no print decided them in time (price_band_unconfirmed), in order. */
     public final List<PriceTick> unconfirmedTicks = new ArrayList<>();
+    /** The prints the price band refused because their symbol waited on 1,000 prints already (price_band_overflow). */
+    public final List<PriceTick> overflowTicks = new ArrayList<>();
     private final Map<String, Band> bands = new HashMap<>();
 
     /** One symbol's price band: the last accepted print and the prints waiting for the next. */
