@@ -138,13 +138,18 @@ public final class TopologyTestDriver implements AutoCloseable {
         return new TestOutputStream<>(entries(stream), valueType);
     }
 
-    /** Advances the mocked wall clock and runs the wall-clock punctuations that became due. */
+    /**
+     * Advances the mocked wall clock and runs the wall-clock punctuations that became due. With alignment on, each task
+     * then publishes its watermark as the runtime's punctuation does (its inputs' smallest watermark, less its stages'
+     * lag, below what it holds): a record a punctuation forwarded lifts its processor's hold downstream at once.
+     */
     public void advanceWallClockTime(Duration advance) {
         wallClock += advance.toMillis();
         for (Task t : tasks) {
             t.begin();
             t.executor.punctuate(wallClock, t).block();
             t.commit();
+            t.publishInputFloor();
         }
         drain();
         for (Task t : tasks) {
@@ -426,6 +431,40 @@ public final class TopologyTestDriver implements AutoCloseable {
             publishedWatermark = Long.MAX_VALUE;
             for (String sink : subtopology.sinkStreams()) {
                 queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), Long.MAX_VALUE));
+            }
+        }
+
+        /**
+         * As the runtime's punctuation ({@code StreamTask#inputFloor}): publishes the watermark the task's inputs give
+         * (the smallest of their watermarks, inputs fed back only left out, and of the records it holds), less its
+         * stages' lag and below what a processor holds, when later than the one it published. Every entry is processed
+         * as it is written here, so every input's watermark applies. Until 2026-12-06 the driver published watermarks
+         * after records only: a hold lifted by a wall-clock punctuation held the consumers downstream until the
+         * holder's next record (PunctuationWatermarkTest).
+         */
+        void publishInputFloor() {
+            if (!alignment.enabled() || publishedWatermark == Long.MAX_VALUE || subtopology.sinkStreams().isEmpty()) {
+                return;
+            }
+            long floor = Long.MAX_VALUE;
+            for (String s : subtopology.sourceStreams()) {
+                long w = inputWatermark(s);
+                if (!fedBackOnly(s, w)) {
+                    floor = Math.min(floor, w);
+                }
+            }
+            if (aligner != null && aligner.held() > 0) {
+                floor = Math.min(floor, aligner.minHeldTime());
+            }
+            if (floor == InputAligner.NONE || floor == Long.MAX_VALUE) {
+                return;   // unknown, or every input ended: the end of input is published as the inputs end
+            }
+            long watermark = executor.watermark(floor);
+            if (watermark > publishedWatermark) {
+                publishedWatermark = watermark;
+                for (String sink : subtopology.sinkStreams()) {
+                    queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), watermark));
+                }
             }
         }
 
