@@ -36,6 +36,10 @@ public interface Processor<KIn, VIn, KOut, VOut> {
      * input has ended the task publishes the end of input whatever this returns (its end-of-input punctuation, at
      * stream time {@code Long.MAX_VALUE}, is the last chance to forward).
      *
+     * <p>{@link Long#MIN_VALUE} (a held record whose time is not known), or an exception thrown here, holds the
+     * task's watermark where it is until the answer is a time again (an exception is logged at WARN, at most once a
+     * minute); the task goes on processing.
+     *
      * @return epoch ms of the earliest held record, or {@link Long#MAX_VALUE} when none is held
      */
     default long earliestHeldTimestamp() {

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * watermarks as in DESIGN §2 "Event time across inputs"). Entries are {@link #offer offered} as they are read and
  * {@link #release released} when processable: the buffered head with the smallest event time goes first (ties: the
  * input declared first in the sub-topology, then arrival order), and only once every other input has a buffered
- * record, a watermark ≥ its time, or has been idle past the timeout. Nothing is dropped: a held entry stays
+ * record, a watermark ≥ its time (> its time for an input declared before it, which would win a tie), or has been
+ * idle past the timeout. Nothing is dropped: a held entry stays
  * buffered (and pending in its consumer group) until released. An entry without a readable event time, or with one
  * further ahead of the wall clock than the ingest guard allows, goes first (the guard dead-letters it; it never moves
  * stream time).
@@ -324,8 +325,9 @@ public final class InputAligner {
      * @return the entries processable now, in processing order (empty when the next one must wait). The next entry is
      *         the buffered one with the smallest event time (ties: the input declared first); it waits while another
      *         input may still deliver an earlier record — an empty input whose watermark has not reached its time, a
-     *         merged input whose watermark has not reached it (declared before it: not passed it, as a tie would go to
-     *         that input) whatever it holds — unless that input is fed back only or idle. A merged input's own
+     *         merged input whose watermark has not reached it whatever it holds; for an input declared before it, one
+     *         whose watermark has not passed it, as a record of that input at the same time would win the tie —
+     *         unless that input is fed back only or idle. A merged input's own
      *         watermark must have passed the entry's time too (another producer may still write an earlier record or
      *         one of the same millisecond with a smaller subject).
      */
@@ -357,12 +359,16 @@ public final class InputAligner {
                 if (other.fedBackOnly || idle(other, now) || t == NONE) {
                     continue;
                 }
+                // a watermark at t says nothing earlier will come, not nothing of t: an input declared before next
+                // (it wins the tie) must have passed t; before 2026-12-06 one that was not merged only had to reach
+                // it, and its record of t read after next's came second (TieAtTheWatermarkTest)
+                boolean behind = before ? other.watermark <= t : other.watermark < t;
                 if (other.merged) {
                     // a merged input's buffered records prove nothing about its slower producers
-                    if (before ? other.watermark <= t : other.watermark < t) {
+                    if (behind) {
                         ready = false;
                     }
-                } else if (other.queue.isEmpty() && other.watermark < t) {
+                } else if (other.queue.isEmpty() && behind) {
                     ready = false;
                 }
             }

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Producer idleness for event-time alignment (Flink's source idleness, per producer): with an idle timeout configured,
  * a producer task whose watermark has not moved for that long (wall clock) — or an expected producer that has not
- * published one in that time — is left out of its input's watermark until it moves again. Without it, a live
+ * published one in that time — is left out of its input's watermark until it moves again. A producer that has ended
+ * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Without it, a live
  * deployment whose external feed publishes no watermarks would hold a merged input forever behind a producer task that
  * gets no records (a market partition no symbol hashes to). A replay sets no timeout: nothing is left out, and the
  * order depends on the data only.
@@ -55,7 +56,10 @@ final class ProducerIdleness {
             if (s == null || s[0] != v) {
                 seen.put(producer, new long[]{v, now});
                 active.put(producer, value);
-            } else if (now - s[1] < timeout.toMillis()) {
+            } else if (v == Long.MAX_VALUE || now - s[1] < timeout.toMillis()) {
+                // an ended producer stands still because nothing more comes: that is what its readers need to know.
+                // Left out as idle, a task that took longer than the timeout to process its inputs after their end
+                // saw no watermark at all and never passed its own end on (EndedProducerIdlenessTest, 2026-12-06)
                 active.put(producer, value);
             }
         });

@@ -637,21 +637,42 @@ public final class SubtopologyExecutor {
         return reasons;
     }
 
+    /** Wall-clock ms a failed {@link Stage#watermarkHoldMs()} was last logged: at most one line a minute per task run. */
+    private long holdFailureLoggedMs = Long.MIN_VALUE;
+
     /**
      * The task's watermark for a stream time: {@code streamTimeMs - }{@link #watermarkLagMs()}, and below the earliest
      * record a stage still holds ({@link Stage#watermarkHoldMs()} - 1), so no record the task forwards later is older
-     * than a watermark it published.
+     * than a watermark it published. A stage that holds a record of {@code Long.MIN_VALUE} (a processor that does not
+     * know its held record's time) holds the watermark where it is (before 2026-12-06, {@code held - 1} overflowed
+     * and the watermark passed it). A stage whose answer fails ({@link
+     * io.quantumtrader.streams.processor.Processor#earliestHeldTimestamp()} threw) holds it too, with a warning at most
+     * once a minute: its records may still come, and before 2026-12-06 the exception failed the task at every batch,
+     * which restarted into the same failure for good ({@code EarliestHeldTimestampEdgesTest}).
      *
      * @param streamTimeMs the task's stream time, or the floor of its inputs (epoch ms)
-     * @return the watermark to publish (epoch ms)
+     * @return the watermark to publish (epoch ms); {@code Long.MIN_VALUE} when a stage holds it where it is
      */
     public long watermark(long streamTimeMs) {
         long watermark = streamTimeMs - watermarkLagMs();
-        for (Stage stage : stages) {
-            if (stage != null) {
-                long held = stage.watermarkHoldMs();
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] != null) {
+                long held;
+                try {
+                    held = stages[i].watermarkHoldMs();
+                } catch (RuntimeException e) {
+                    long now = System.currentTimeMillis();
+                    if (holdFailureLoggedMs == Long.MIN_VALUE || now - holdFailureLoggedMs >= 60_000) {
+                        holdFailureLoggedMs = now;
+                        org.slf4j.LoggerFactory.getLogger(SubtopologyExecutor.class).warn("processor '{}' (task {}_{}): "
+                                + "earliestHeldTimestamp() failed ({}); the task's watermark stays where it is until it "
+                                + "answers, and aligned consumers downstream wait: fix the processor", plan[i].name(),
+                                subtopology.id(), partition, CauseMessages.of(e));
+                    }
+                    held = Long.MIN_VALUE;
+                }
                 if (held != Long.MAX_VALUE) {
-                    watermark = Math.min(watermark, held - 1);
+                    watermark = Math.min(watermark, held == Long.MIN_VALUE ? Long.MIN_VALUE : held - 1);
                 }
             }
         }

@@ -138,13 +138,18 @@ public final class TopologyTestDriver implements AutoCloseable {
         return new TestOutputStream<>(entries(stream), valueType);
     }
 
-    /** Advances the mocked wall clock and runs the wall-clock punctuations that became due. */
+    /**
+     * Advances the mocked wall clock and runs the wall-clock punctuations that became due. With alignment on, each task
+     * then publishes its watermark as the runtime's punctuation does (its inputs' smallest watermark, less its stages'
+     * lag, below what it holds): a record a punctuation forwarded lifts its processor's hold downstream at once.
+     */
     public void advanceWallClockTime(Duration advance) {
         wallClock += advance.toMillis();
         for (Task t : tasks) {
             t.begin();
             t.executor.punctuate(wallClock, t).block();
             t.commit();
+            t.publishInputFloor();
         }
         drain();
         for (Task t : tasks) {
@@ -270,8 +275,8 @@ public final class TopologyTestDriver implements AutoCloseable {
                 producers.put(w.producer(), Long.toString(w.value()));
                 for (Task t : tasks) {
                     if (t.aligner != null && t.subtopology.sourceStreams().contains(w.stream())) {
-                        long watermark = InputAligner.inputWatermark(producers, t.producerPrefix());
-                        if (watermark == InputAligner.NONE && t.subtopology.sinkStreams().contains(w.stream())) {
+                        long watermark = t.inputWatermark(w.stream());
+                        if (t.fedBackOnly(w.stream(), watermark)) {
                             t.aligner.fedBackOnly(w.stream());
                         } else {
                             t.aligner.watermark(w.stream(), watermark);
@@ -322,18 +327,29 @@ public final class TopologyTestDriver implements AutoCloseable {
         long streamTimeMs = InputAligner.NONE;
         long publishedWatermark = InputAligner.NONE;
 
+        /** Per input stream, the producer tasks the topology has for it (one per other sub-topology writing it here). */
+        final Map<String, List<String>> expectedProducers = new HashMap<>();
+
         Task(Subtopology subtopology) {
             this.subtopology = subtopology;
-            // one partition per stream here: only a producer that holds records back writes an input out of order
+            // as the runtime's tasks: an input written by several producer tasks (here one per sub-topology, every
+            // stream having one partition) or by one that holds records back is out of event-time order: merged.
+            // Until 2026-12-06 only the latter was (DriverProducersTest)
             java.util.Set<String> merged = new java.util.HashSet<>();
-            subtopology.sourceStreams().stream().filter(s -> topology.producerHoldsRecords(s, subtopology.id())).forEach(merged::add);
+            for (String s : subtopology.sourceStreams()) {
+                List<String> producers = topology.producerTasks(s, stream -> 1, subtopology.id());
+                expectedProducers.put(s, producers);
+                if (producers.size() > 1 || topology.producerHoldsRecords(s, subtopology.id())) {
+                    merged.add(s);
+                }
+            }
             InputAligner a = new InputAligner(subtopology.sourceStreams(), merged, alignment.idleTimeout(),
                     () -> wallClock, limits.maxEventTimeSkew().toMillis(), limits, () -> wallClock);
             this.aligner = alignment.enabled() && a.aligning() ? a : null;
             if (aligner != null) {
-                // as the runtime reads it: an input the sub-topology also writes, with no other producer yet, is its
-                // own output fed back and not waited for
-                subtopology.sourceStreams().stream().filter(subtopology.sinkStreams()::contains).forEach(aligner::fedBackOnly);
+                // as the runtime reads it: an input the sub-topology also writes, with no other producer (none
+                // published, none in the topology), is its own output fed back and not waited for
+                subtopology.sourceStreams().stream().filter(s -> fedBackOnly(s, InputAligner.NONE)).forEach(aligner::fedBackOnly);
             }
             this.executor = new SubtopologyExecutor(subtopology, 0, new IngestGuard(limits, stream -> 1, java.util.Set.of(),
                     topology.windowedKeyStreams()));
@@ -362,6 +378,22 @@ public final class TopologyTestDriver implements AutoCloseable {
             return topology.applicationId() + ":" + subtopology.id() + "_";
         }
 
+        /**
+         * @return the watermark of input {@code stream} as the runtime's task computes it: the smallest of its other
+         *         producers', {@link InputAligner#NONE} while one of the producer tasks the topology has for it has
+         *         published none (before 2026-12-06 the driver took the smallest of those published so far)
+         */
+        long inputWatermark(String stream) {
+            return InputAligner.inputWatermark(watermarks.getOrDefault(stream, Map.of()), producerPrefix(),
+                    expectedProducers.getOrDefault(stream, List.of()));
+        }
+
+        /** @return whether {@code stream}, with that watermark, is this sub-topology's own output fed back alone */
+        boolean fedBackOnly(String stream, long watermark) {
+            return watermark == InputAligner.NONE && expectedProducers.getOrDefault(stream, List.of()).isEmpty()
+                    && subtopology.sinkStreams().contains(stream);
+        }
+
         void processOne(StreamEntry entry) {
             begin();
             executor.process(List.of(entry), this).block();
@@ -387,8 +419,8 @@ public final class TopologyTestDriver implements AutoCloseable {
                 return;
             }
             for (String s : subtopology.sourceStreams()) {
-                long w = InputAligner.inputWatermark(watermarks.getOrDefault(s, Map.of()), producerPrefix());
-                boolean ended = w == Long.MAX_VALUE || (w == InputAligner.NONE && subtopology.sinkStreams().contains(s));
+                long w = inputWatermark(s);
+                boolean ended = w == Long.MAX_VALUE || fedBackOnly(s, w);
                 if (!ended) {
                     return;
                 }
@@ -399,6 +431,40 @@ public final class TopologyTestDriver implements AutoCloseable {
             publishedWatermark = Long.MAX_VALUE;
             for (String sink : subtopology.sinkStreams()) {
                 queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), Long.MAX_VALUE));
+            }
+        }
+
+        /**
+         * As the runtime's punctuation ({@code StreamTask#inputFloor}): publishes the watermark the task's inputs give
+         * (the smallest of their watermarks, inputs fed back only left out, and of the records it holds), less its
+         * stages' lag and below what a processor holds, when later than the one it published. Every entry is processed
+         * as it is written here, so every input's watermark applies. Until 2026-12-06 the driver published watermarks
+         * after records only: a hold lifted by a wall-clock punctuation held the consumers downstream until the
+         * holder's next record (PunctuationWatermarkTest).
+         */
+        void publishInputFloor() {
+            if (!alignment.enabled() || publishedWatermark == Long.MAX_VALUE || subtopology.sinkStreams().isEmpty()) {
+                return;
+            }
+            long floor = Long.MAX_VALUE;
+            for (String s : subtopology.sourceStreams()) {
+                long w = inputWatermark(s);
+                if (!fedBackOnly(s, w)) {
+                    floor = Math.min(floor, w);
+                }
+            }
+            if (aligner != null && aligner.held() > 0) {
+                floor = Math.min(floor, aligner.minHeldTime());
+            }
+            if (floor == InputAligner.NONE || floor == Long.MAX_VALUE) {
+                return;   // unknown, or every input ended: the end of input is published as the inputs end
+            }
+            long watermark = executor.watermark(floor);
+            if (watermark > publishedWatermark) {
+                publishedWatermark = watermark;
+                for (String sink : subtopology.sinkStreams()) {
+                    queue.add(new Watermark(sink, topology.applicationId() + ":" + taskId(), watermark));
+                }
             }
         }
 

@@ -41,6 +41,8 @@ class InputAlignerTest {
                 .containsExactly("signals@5-0", "ticks@2-0");
         assertThat(a.held()).as("the signal at 20 s waits for the ticks' watermark").isEqualTo(1);
         a.watermark("ticks", T0.plusSeconds(20).toEpochMilli());
+        assertThat(a.release()).as("ticks declared first: another tick at 20 s may still come and win the tie").isEmpty();
+        a.watermark("ticks", T0.plusSeconds(20).toEpochMilli() + 1);
         assertThat(ids(a.release())).containsExactly("signals@6-0");
     }
 
