@@ -358,21 +358,26 @@ public final class IndependentReference {
             // near the waiting level: it confirms it only when traded after the first waiting print and after the
             // confirmation before it (prints of the same millisecond are one event, one order's fills); the waiting
             // prints pass once enough later ones came
-            band.waiting.add(t);
+            long lastConfirming = band.waiting.get(0).timestamp();
             int later = 0;
-            long previous = band.waiting.get(0).timestamp();
             for (PriceTick w : band.waiting) {
-                if (w.timestamp() > previous) {
+                if (w.timestamp() > lastConfirming) {
                     later++;
-                    previous = w.timestamp();
+                    lastConfirming = w.timestamp();
                 }
+            }
+            boolean confirms = t.timestamp() > lastConfirming;   // a later instant: one more confirmation
+            band.waiting.add(t);
+            if (confirms) {
+                later++;
             }
             if (later == rules.bandConfirmations()) {
                 band.waiting.forEach(this::accepted);
                 band.waiting.clear();
                 band.take(t);
-            } else if (band.waiting.size() > 1_000) {
-                // a symbol waits on at most 1,000 prints; one more that would wait is refused at once
+            } else if (band.waiting.size() > 1_000 && !confirms) {
+                // a symbol waits on at most 1,000 prints; one more that would wait is refused at once, unless it is
+                // one more confirmation (a later instant), which always waits
                 band.waiting.remove(band.waiting.size() - 1);
                 overflowTicks.add(t);
             }
