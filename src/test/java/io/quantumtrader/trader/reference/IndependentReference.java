@@ -732,15 +732,10 @@ public final class IndependentReference {
         if (!kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
             List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
             double without = lossIfBooked(others, t);
-            double with = without >= rules.dailyLossPct ? without : lossIfBooked(now, t);
-            String why = without >= rules.dailyLossPct
-                    ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
-                            + percent(rules.dailyLossPct) + "% limit)"
-                    : with >= rules.dailyLossPct
-                    ? "the fill would trip the kill switch (daily loss " + percent(with) + "% of marked equity >= "
-                            + percent(rules.dailyLossPct) + "% limit with it)"
-                    : null;
-            if (why != null) {
+            if (without >= rules.dailyLossPct) {
+                // the tick trips the kill switch on its own: none of its entries fills
+                String why = "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
+                        + percent(rules.dailyLossPct) + "% limit)";
                 for (OrderFilled f : now) {
                     if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                         cancelled(entryOrders.get(f), why, t);
@@ -748,6 +743,33 @@ public final class IndependentReference {
                     }
                 }
                 now = new ArrayList<>(others);
+            } else {
+                // else the entries one by one, in the order they fill: one whose fill (with the exits and the entries
+                // kept so far) would take the day's loss to the limit is cancelled, the others fill
+                List<OrderFilled> kept = new ArrayList<>();
+                for (int i = 0; i < now.size(); i++) {
+                    OrderFilled f = now.get(i);
+                    if (f.purpose() != OrderFilled.Purpose.ENTRY) {
+                        kept.add(f);
+                        continue;
+                    }
+                    List<OrderFilled> trial = new ArrayList<>(kept);
+                    trial.add(f);
+                    for (OrderFilled later : now.subList(i + 1, now.size())) {
+                        if (later.purpose() != OrderFilled.Purpose.ENTRY) {
+                            trial.add(later);
+                        }
+                    }
+                    double with = lossIfBooked(trial, t);
+                    if (with >= rules.dailyLossPct) {
+                        cancelled(entryOrders.get(f), "the fill would trip the kill switch (daily loss " + percent(with)
+                                + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)", t);
+                        entriesCancelledOnTrip++;
+                    } else {
+                        kept.add(f);
+                    }
+                }
+                now = kept;
             }
         }
         fills.addAll(now);
