@@ -957,13 +957,19 @@ public final class IndependentReference {
      */
     private double reduction(Pos p, double price) {
         double closing = 0;
+        double closingLoss = 0;   // the exits pending realize a loss too (estimated at their marks), which lowers the cap
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
             if (!o.entry && q != null) {
-                closing += q.entry * Math.min(o.size, q.size);
+                double units = Math.min(o.size, q.size);
+                closing += q.entry * units;
+                double qFill = q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
+                        : q.mark + q.mark * rules.slippageBps / 10_000;
+                closingLoss += units * ((q.direction == Direction.LONG ? q.entry - qFill : qFill - q.entry) + q.fee / q.size
+                        + qFill * rules.feeBps / 10_000);
             }
         }
-        double excess = gross - closing - equity * rules.capPct / 100;
+        double excess = gross - closing - (equity - closingLoss) * rules.capPct / 100;
         if (!(excess >= 0.01)) {
             return 0;   // P&L is booked in cents: under a cent over the cap is no excess
         }
