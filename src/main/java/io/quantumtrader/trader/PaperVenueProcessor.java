@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
  * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
  * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}; a cancellation on the kill switch's tick
- * {@value #KILL_SWITCH_TICK}).
+ * {@value #KILL_SWITCH_TICK}, on the tick that enters HARD_DERISK {@value #HARD_DERISK_TICK}).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -53,7 +53,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
-        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK));
+        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK));
     }
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
@@ -71,6 +71,11 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * ({@link #killSwitchTrips}).
      */
     static final String KILL_SWITCH_TICK = "entry_cancelled_kill_switch_trip";
+    /**
+     * The count's reason for an entry cancelled at its fill because the account enters HARD_DERISK on that tick (or
+     * would with the entry's own fill): HARD_DERISK allows no new entries, its first tick included.
+     */
+    static final String HARD_DERISK_TICK = "entry_cancelled_hard_derisk_entry";
 
     @Override
     public void process(Record<String, PriceTick> r) {
@@ -127,7 +132,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (why != null) {
                 fills.remove(e.getKey());
                 rejected.add(e.getValue().cancellation("cancelled: " + why, r.timestamp()));
-                ctx.count(KILL_SWITCH_TICK);
+                ctx.count(why.contains("HARD_DERISK") ? HARD_DERISK_TICK : KILL_SWITCH_TICK);
             } else {
                 counts.get(e.getKey()).forEach(ctx::count);
             }
@@ -158,9 +163,15 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
         Account without = Booking.book(account, Booking.copyOf(book), others, tick).account();
         java.util.Map<OrderFilled, String> cancelled = new java.util.HashMap<>();
-        if (without.dailyLossPct() >= rules.dailyLossLimitPct()) {
-            String why = "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
-                    + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)";
+        String halt = without.dailyLossPct() >= rules.dailyLossLimitPct()
+                ? "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
+                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)"
+                : entersHardDerisk(account, without)
+                ? "the account enters HARD_DERISK on the fill's tick (drawdown " + PercentFigure.of(without.drawdownPct())
+                        + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct()) + "%)"
+                : null;
+        if (halt != null) {
+            String why = halt;
             fills.stream().filter(f -> f.purpose() == OrderFilled.Purpose.ENTRY).forEach(f -> cancelled.put(f, why));
             return cancelled;
         }
@@ -177,9 +188,26 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
                 cancelled.put(candidate, "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
                         + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)");
+            } else if (entersHardDerisk(account, with)) {
+                cancelled.put(candidate, "the fill would put the account in HARD_DERISK (drawdown "
+                        + PercentFigure.of(with.drawdownPct()) + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct())
+                        + "% with it)");
             }
         }
         return cancelled;
+    }
+
+    /**
+     * @return whether {@code booked} (the account after the tick, on a copy) is one position state moves from {@code
+     *         before}'s state into HARD_DERISK on this tick: no entry fills on that tick either, as on the kill switch's
+     *         (until 2026-12-06 an entry filling on the tick that entered HARD_DERISK opened a position there, although
+     *         HARD_DERISK allows no new entries: {@code
+     *         KillSwitchTripTickEntryTest.anEntryFillingOnTheTickThatEntersHardDeriskIsCancelled})
+     */
+    private boolean entersHardDerisk(Account before, Account booked) {
+        return before.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK
+                && io.quantumtrader.trader.risk.DeRisk.of(rules, before.deRisk(), booked.drawdownPct(), 0)
+                == io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK;
     }
 
 

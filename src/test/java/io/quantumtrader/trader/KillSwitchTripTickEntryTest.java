@@ -200,4 +200,56 @@ class KillSwitchTripTickEntryTest {
             assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 1L);
         }
     }
+
+    /**
+     * HARD_DERISK allows no new entries, its first tick included, as the kill switch: the setup of
+     * {@link #anAddFillingOnTheTickThatTripsTheKillSwitchIsCancelled} with the daily loss limit at 50 % and HARD_DERISK
+     * from a 2 % drawdown: BTC's print at 9,966 takes the drawdown of marked equity to 2.2 % and fills the add. The add
+     * is cancelled, the account enters HARD_DERISK on that tick, the position keeps its 50 BTC. Before (review of
+     * 2026-12-06) the add filled on the tick that entered HARD_DERISK: a new position (here 10 BTC more) in HARD_DERISK.
+     */
+    @Test
+    void anEntryFillingOnTheTickThatEntersHardDeriskIsCancelled() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(0, 2.0, false);
+        TopologyBuilder b = new TopologyBuilder("hard-tick");
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        var venue = b.stream("ticks", PriceTick.class)
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
+        venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders")
+                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
+                        Named.as("kill-switch"))
+                .to("kills");
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+            TestInputStream<PriceTick> in = driver.createInputStream("ticks");
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
+            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
+                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
+            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add", new PendingOrder("ord-add", "req-add",
+                    "pos-add", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000, 12_000, null, "earlier",
+                    9_966, 0, DeRiskState.NORMAL));
+
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 9_966, 1, T0 + 1_000), T0 + 1_000);
+
+            assertThat(driver.createOutputStream("fills", OrderFilled.class).readValuesToList()).as("no fill").isEmpty();
+            assertThat(driver.createOutputStream("rejected", OrderRejected.class).readValuesToList()).singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.orderId()).isEqualTo("ord-add");
+                        assertThat(c.reason()).isEqualTo("cancelled: the account enters HARD_DERISK on the fill's tick "
+                                + "(drawdown 2.2% >= 2%)");
+                    });
+            assertThat(driver.createOutputStream("kills", KillSwitch.class).readValuesToList()).isEmpty();
+            Account after = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            assertThat(after.deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            assertThat(driver.<String, Position>getKeyValueStore("positions").get("BTC-USD").size()).isCloseTo(50, within(1e-9));
+            assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_hard_derisk_entry", 1L)
+                    .containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 0L);
+        }
+    }
 }

@@ -732,10 +732,15 @@ public final class IndependentReference {
         if (!kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
             List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
             double without = lossIfBooked(others, t);
-            if (without >= rules.dailyLossPct) {
-                // the tick trips the kill switch on its own: none of its entries fills
-                String why = "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
-                        + percent(rules.dailyLossPct) + "% limit)";
+            double withoutDrawdown = lastDrawdownIfBooked;
+            boolean hardNow = !"HARD_DERISK".equals(deRisk) && rules.hardDrawdownPct > 0;
+            if (without >= rules.dailyLossPct || (hardNow && withoutDrawdown >= rules.hardDrawdownPct)) {
+                // the tick trips the kill switch, or enters HARD_DERISK, on its own: none of its entries fills
+                String why = without >= rules.dailyLossPct
+                        ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
+                                + percent(rules.dailyLossPct) + "% limit)"
+                        : "the account enters HARD_DERISK on the fill's tick (drawdown " + percent(withoutDrawdown) + "% >= "
+                                + percent(rules.hardDrawdownPct) + "%)";
                 for (OrderFilled f : now) {
                     if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                         cancelled(entryOrders.get(f), why, t);
@@ -761,9 +766,14 @@ public final class IndependentReference {
                         }
                     }
                     double with = lossIfBooked(trial, t);
+                    double withDrawdown = lastDrawdownIfBooked;
                     if (with >= rules.dailyLossPct) {
                         cancelled(entryOrders.get(f), "the fill would trip the kill switch (daily loss " + percent(with)
                                 + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)", t);
+                        entriesCancelledOnTrip++;
+                    } else if (hardNow && withDrawdown >= rules.hardDrawdownPct) {
+                        cancelled(entryOrders.get(f), "the fill would put the account in HARD_DERISK (drawdown "
+                                + percent(withDrawdown) + "% >= " + percent(rules.hardDrawdownPct) + "% with it)", t);
                         entriesCancelledOnTrip++;
                     } else {
                         kept.add(f);
@@ -878,6 +888,9 @@ public final class IndependentReference {
      * @return the day's loss of marked equity, percent, were {@code now} booked at tick {@code t} (and the tick's symbol
      *         marked); the positions and the account are left as they were
      */
+    /** The drawdown of marked equity, percent, of the last {@link #lossIfBooked} (its peak as booked, before the tick's marks). */
+    private double lastDrawdownIfBooked;
+
     private double lossIfBooked(List<OrderFilled> now, PriceTick t) {
         Map<String, Pos> saved = new TreeMap<>();
         positions.forEach((k, p) -> saved.put(k, p.copy()));
@@ -888,6 +901,8 @@ public final class IndependentReference {
         int savedClosed = closed.size();
         book(now, t);
         double loss = lossPct(marked(), dayStart);
+        double m = marked();
+        lastDrawdownIfBooked = peak > 0 && m < peak ? (peak - m) / peak * 100 : 0;
         positions.clear();
         positions.putAll(saved);
         equity = savedEquity;
