@@ -72,8 +72,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      */
     static final String KILL_SWITCH_TICK = "entry_cancelled_kill_switch_trip";
     /**
-     * The count's reason for an entry cancelled at its fill because the account enters HARD_DERISK on that tick (or
-     * would with the entry's own fill): HARD_DERISK allows no new entries, its first tick included.
+     * The count's reason for an entry cancelled at its fill because the account enters HARD_DERISK on that tick without
+     * the tick's entries: HARD_DERISK allows no new entries, its first tick included.
      */
     static final String HARD_DERISK_TICK = "entry_cancelled_hard_derisk_entry";
 
@@ -188,11 +188,9 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
                 cancelled.put(candidate, "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
                         + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)");
-            } else if (entersHardDerisk(account, with)) {
-                cancelled.put(candidate, "the fill would put the account in HARD_DERISK (drawdown "
-                        + PercentFigure.of(with.drawdownPct()) + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct())
-                        + "% with it)");
             }
+            // an entry whose own costs alone would move the account into HARD_DERISK still fills (not decided: cancelling
+            // it kept DrawdownResetTest's account, at a 1 % threshold, out of HARD_DERISK for good; see the docs)
         }
         return cancelled;
     }

@@ -766,14 +766,9 @@ public final class IndependentReference {
                         }
                     }
                     double with = lossIfBooked(trial, t);
-                    double withDrawdown = lastDrawdownIfBooked;
                     if (with >= rules.dailyLossPct) {
                         cancelled(entryOrders.get(f), "the fill would trip the kill switch (daily loss " + percent(with)
                                 + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)", t);
-                        entriesCancelledOnTrip++;
-                    } else if (hardNow && withDrawdown >= rules.hardDrawdownPct) {
-                        cancelled(entryOrders.get(f), "the fill would put the account in HARD_DERISK (drawdown "
-                                + percent(withDrawdown) + "% >= " + percent(rules.hardDrawdownPct) + "% with it)", t);
                         entriesCancelledOnTrip++;
                     } else {
                         kept.add(f);
