@@ -57,8 +57,11 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
      * @return the size of {@code p} to close to bring the account down to the gross exposure cap (DESIGN §7 "reduce to
      *         the cap"), 0 for none: the account is in HARD_DERISK, the entry notional of its positions less what pending
      *         exit orders close exceeds the cap, and as much of that excess as {@code p} holds, counting the loss the
-     *         reduction realizes at {@code price} (USD, the tick's), which lowers the cap: the first position to tick is
-     *         reduced first ({@link CapReduction})
+     *         reduction realizes at {@code price} (USD, the tick's) and the loss the pending exits realize at their
+     *         positions' marks, which lower the cap: the first position to tick is reduced first ({@link CapReduction};
+     *         until 2026-12-06 the pending exits' losses were not counted, and a reduction decided while another was
+     *         pending left the book over the cap after both fills, then reduced again:
+     *         {@code HardDeriskReductionTest.aReductionCountsTheLossOfTheReductionsPendingSoBothFillsLeaveTheBookAtTheCap})
      */
     private double overCap(Account account, Position p, double price) {
         if (p.closing() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK) {
@@ -66,16 +69,21 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
         }
         java.util.Map<String, Position> open = positions.all();
         double closing = 0;
-        for (PendingOrder o : orders.all().values()) {
+        double closingLoss = 0;   // what the pending exits will realize, estimated at their positions' marks: a loss
+        for (PendingOrder o : orders.all().values()) {   // lowers the cap too (a chain of reductions otherwise)
             Position q = open.get(o.symbol());
             if (o.purpose() == OrderFilled.Purpose.EXIT && q != null) {
-                closing += q.entryPrice() * Math.min(o.size(), q.size());
+                double units = Math.min(o.size(), q.size());
+                closing += q.entryPrice() * units;
+                closingLoss += units * CapReduction.lossPerUnitUsd(q.direction() == io.quantumtrader.trader.events.Direction.LONG,
+                        q.entryPrice(), q.entryFeeUsd(), q.size(), q.markPrice(), venue.slippageBps(), venue.feeBps());
             }
         }
-        if (!io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing)) {
+        if (!io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing, closingLoss)) {
             return 0;
         }
-        double excess = account.grossExposureUsd() - closing - account.equityUsd() * rules.grossExposureCapPct() / 100;
+        double excess = account.grossExposureUsd() - closing
+                - (account.equityUsd() - closingLoss) * rules.grossExposureCapPct() / 100;
         double lossPerUnit = CapReduction.lossPerUnitUsd(p.direction() == io.quantumtrader.trader.events.Direction.LONG,
                 p.entryPrice(), p.entryFeeUsd(), p.size(), price, venue.slippageBps(), venue.feeBps());
         return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size(), p.entryPrice(),

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
  * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
  * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}; a cancellation on the kill switch's tick
- * {@value #KILL_SWITCH_TICK}).
+ * {@value #KILL_SWITCH_TICK}, on the tick that enters HARD_DERISK {@value #HARD_DERISK_TICK}).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -53,7 +53,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
-        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK));
+        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK));
     }
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
@@ -71,6 +71,11 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * ({@link #killSwitchTrips}).
      */
     static final String KILL_SWITCH_TICK = "entry_cancelled_kill_switch_trip";
+    /**
+     * The count's reason for an entry cancelled at its fill because the account enters HARD_DERISK on that tick without
+     * the tick's entries: HARD_DERISK allows no new entries, its first tick included.
+     */
+    static final String HARD_DERISK_TICK = "entry_cancelled_hard_derisk_entry";
 
     @Override
     public void process(Record<String, PriceTick> r) {
@@ -79,7 +84,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
-        List<String> counts = new ArrayList<>();   // the entries' re-sizes, counted once they fill
+        java.util.Map<OrderFilled, List<String>> counts = new java.util.HashMap<>();   // re-sizes, counted once filled
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
@@ -102,31 +107,35 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                     rejected.add(o.cancellation(v.cancelled(), r.timestamp()));
                     continue;
                 }
+                List<String> resizes = new ArrayList<>();
                 if (v.halved()) {
-                    counts.add(HALVED);
+                    resizes.add(HALVED);
                 }
                 if (v.resized()) {
-                    counts.add(RESIZED);
+                    resizes.add(RESIZED);
                 }
                 if (v.capped()) {
-                    counts.add(CAPPED);
+                    resizes.add(CAPPED);
                 }
                 if (v.size() != o.size()) {
                     fill = venue.fill(o.withSize(v.size()), r.value());
                 }
                 entries.put(fill, o);
+                counts.put(fill, resizes);
             }
             fills.add(fill);
         }
-        String trips = entries.isEmpty() ? null : killSwitchTrips(account, fills, r.value());
-        if (trips != null) {
-            for (var e : entries.entrySet()) {
+        java.util.Map<OrderFilled, String> trips = entries.isEmpty() ? java.util.Map.of()
+                : killSwitchTrips(account, fills, r.value());
+        for (var e : entries.entrySet()) {
+            String why = trips.get(e.getKey());
+            if (why != null) {
                 fills.remove(e.getKey());
-                rejected.add(e.getValue().cancellation("cancelled: " + trips, r.timestamp()));
-                ctx.count(KILL_SWITCH_TICK);
+                rejected.add(e.getValue().cancellation("cancelled: " + why, r.timestamp()));
+                ctx.count(why.contains("HARD_DERISK") ? HARD_DERISK_TICK : KILL_SWITCH_TICK);
+            } else {
+                counts.get(e.getKey()).forEach(ctx::count);
             }
-        } else {
-            counts.forEach(ctx::count);
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
     }
@@ -137,27 +146,66 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * reached the limit; a position opened on that tick was closed for the kill switch on the next (found in review,
      * 2026-12-06). Booked here on a copy ({@link Booking}), first without the entries: the trip is the tick's own (its
      * price, its exits); then with them: the entries' own costs (fee, slippage) would take the day's loss to the limit.
-     * Either way the entries are cancelled, and position state books the rest: the kill switch trips in the first case
-     * and not in the second.
+     * In the first case every entry is cancelled, and the kill switch trips; in the second only the entries that would
+     * trip it are: the tick's entries (of its one symbol) are taken in the venue's order (by order id), each kept when
+     * the book with it and the entries kept before it stays below the limit, else cancelled; position state books the
+     * rest, and the kill switch does not trip. An entry that fits the limit fills as on any other tick (until
+     * 2026-12-06 one entry that would trip the limit cancelled every entry of the tick:
+     * {@code KillSwitchTripTickEntryTest.onlyTheEntryThatWouldTripTheKillSwitchIsCancelledNotTheOneBeforeIt}).
      *
-     * @return why the tick's entry fills are cancelled, or null when they fill
+     * @return why each cancelled entry fill is cancelled (the others are not in it): empty when they all fill
      */
-    private String killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
+    private java.util.Map<OrderFilled, String> killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
         if (account.killSwitch()) {
-            return null;   // already on: EntryAtFill cancelled the entries
+            return java.util.Map.of();   // already on: EntryAtFill cancelled the entries
         }
+        java.util.Map<String, io.quantumtrader.trader.position.Position> book = positions.all();   // read once
         List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
-        Account without = Booking.book(account, Booking.copyOf(positions.all()), others, tick).account();
-        if (without.dailyLossPct() >= rules.dailyLossLimitPct()) {
-            return "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
-                    + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)";
+        Account without = Booking.book(account, Booking.copyOf(book), others, tick).account();
+        java.util.Map<OrderFilled, String> cancelled = new java.util.HashMap<>();
+        String halt = without.dailyLossPct() >= rules.dailyLossLimitPct()
+                ? "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
+                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)"
+                : entersHardDerisk(account, without)
+                ? "the account enters HARD_DERISK on the fill's tick (drawdown " + PercentFigure.of(without.drawdownPct())
+                        + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct()) + "%)"
+                : null;
+        if (halt != null) {
+            String why = halt;
+            fills.stream().filter(f -> f.purpose() == OrderFilled.Purpose.ENTRY).forEach(f -> cancelled.put(f, why));
+            return cancelled;
         }
-        Account with = Booking.book(account, Booking.copyOf(positions.all()), fills, tick).account();
-        if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
-            return "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
-                    + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)";
+        for (OrderFilled candidate : fills) {
+            if (candidate.purpose() != OrderFilled.Purpose.ENTRY) {
+                continue;
+            }
+            List<OrderFilled> trial = fills.stream().filter(f -> !cancelled.containsKey(f)).toList();
+            // the fills kept so far and this entry, in the venue's order; the entries after it not yet
+            int at = trial.indexOf(candidate);
+            List<OrderFilled> upTo = new ArrayList<>(trial.subList(0, at + 1));
+            trial.subList(at + 1, trial.size()).stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).forEach(upTo::add);
+            Account with = Booking.book(account, Booking.copyOf(book), upTo, tick).account();
+            if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
+                cancelled.put(candidate, "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
+                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)");
+            }
+            // an entry whose own costs alone would move the account into HARD_DERISK still fills (not decided: cancelling
+            // it kept DrawdownResetTest's account, at a 1 % threshold, out of HARD_DERISK for good; see the docs)
         }
-        return null;
+        return cancelled;
+    }
+
+    /**
+     * @return whether {@code booked} (the account after the tick, on a copy) is one position state moves from {@code
+     *         before}'s state into HARD_DERISK on this tick: no entry fills on that tick either, as on the kill switch's
+     *         (until 2026-12-06 an entry filling on the tick that entered HARD_DERISK opened a position there, although
+     *         HARD_DERISK allows no new entries: {@code
+     *         KillSwitchTripTickEntryTest.anEntryFillingOnTheTickThatEntersHardDeriskIsCancelled})
+     */
+    private boolean entersHardDerisk(Account before, Account booked) {
+        return before.deRisk() != io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK
+                && io.quantumtrader.trader.risk.DeRisk.of(rules, before.deRisk(), booked.drawdownPct(), 0)
+                == io.quantumtrader.trader.risk.DeRiskState.HARD_DERISK;
     }
 
 

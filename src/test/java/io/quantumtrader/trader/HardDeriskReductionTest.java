@@ -223,4 +223,31 @@ class HardDeriskReductionTest {
                     .startsWith("exit-pos-BTC-USD@" + (T0 + 3_000) + "/");
         }
     }
+
+    /**
+     * Two reductions in a row: ETH's, the whole of ETH, is pending when BTC ticks and carries the rest of the excess.
+     * ETH's own loss (about 10,060 USD at 200) lowers the cap too (0.6 x of it), so BTC's reduction must count it, or
+     * after both fills the book is over the lowered cap by about 6,000 USD and BTC's next tick reduces again: a chain
+     * (found in review, 2026-12-06, of the fix that sized one reduction with its own loss only).
+     */
+    @Test
+    void aReductionCountsTheLossOfTheReductionsPendingSoBothFillsLeaveTheBookAtTheCap() {
+        try (Book book = new Book()) {
+            book.openTenBtcAndHundredEth();
+            book.tick("ETH-USD", 200, T0 + 2_000);
+            PendingOrder eth = book.exitOrder("ETH-USD");
+            assertThat(eth.size()).isCloseTo(100, within(1e-9));
+            book.tick("BTC-USD", 10_000, T0 + 3_000);
+            PendingOrder btc = book.exitOrder("BTC-USD");
+            assertThat(btc).isNotNull();
+            book.tick("ETH-USD", 200, T0 + 4_000, Book.exit(eth, 200, T0 + 4_000));
+            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(eth.orderId());   // filled (no venue here)
+            book.tick("BTC-USD", 10_000, T0 + 5_000, Book.exit(btc, 10_000, T0 + 5_000));
+            book.driver.<String, PendingOrder>getKeyValueStore("orders").delete(btc.orderId());
+            assertThat(book.account().grossExposureUsd()).as("at the cap of the equity after both fills' losses")
+                    .isLessThanOrEqualTo(book.account().equityUsd() * 0.6 + 0.01);
+            book.tick("BTC-USD", 10_000, T0 + 6_000);
+            assertThat(book.exitOrder("BTC-USD")).as("no second reduction").isNull();
+        }
+    }
 }

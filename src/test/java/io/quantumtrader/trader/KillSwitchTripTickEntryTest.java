@@ -146,4 +146,110 @@ class KillSwitchTripTickEntryTest {
                     .as("a cancelled entry is not counted as re-sized").containsEntry("paper-venue|entry_resized_gap", 0L);
         }
     }
+
+    /**
+     * Two adds of 10 BTC wait for BTC's print at 9,975, which marks the open 50 BTC 1,250 USD down plus its 500 USD
+     * entry fee (1.75 % of the day's 100,000); each add's own fee and slippage cost about 150 USD (0.15 %): one fits
+     * below the 2 % limit, both would not. The first in the venue's order (by order id) fills, the second is cancelled,
+     * the kill switch does not trip. Before (review of 2026-12-06) both were cancelled: one entry that would trip the
+     * limit cancelled every entry of its tick, though the first fills as on any other tick.
+     */
+    @Test
+    void onlyTheEntryThatWouldTripTheKillSwitchIsCancelledNotTheOneBeforeIt() {
+        TopologyBuilder b = new TopologyBuilder("trip-tick-two");
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        var venue = b.stream("ticks", PriceTick.class)
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), RULES), Named.as("paper-venue"), "orders", "account", "positions");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
+        venue.process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes", "orders")
+                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
+                        Named.as("kill-switch"))
+                .to("kills");
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+            TestInputStream<PriceTick> in = driver.createInputStream("ticks");
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
+            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
+                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
+            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            for (String n : List.of("1", "2")) {
+                driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add-" + n, new PendingOrder("ord-add-" + n,
+                        "req-add-" + n, "pos-add-" + n, "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000,
+                        12_000, null, "earlier", 9_975, 0, DeRiskState.NORMAL));
+            }
+
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 9_975, 1, T0 + 1_000), T0 + 1_000);
+
+            assertThat(driver.createOutputStream("fills", OrderFilled.class).readValuesToList()).singleElement()
+                    .satisfies(f -> assertThat(f.orderId()).contains("ord-add-1"));
+            assertThat(driver.createOutputStream("rejected", OrderRejected.class).readValuesToList()).singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.orderId()).isEqualTo("ord-add-2");
+                        assertThat(c.reason()).startsWith("cancelled: the fill would trip the kill switch (daily loss 2.0")
+                                .endsWith("% of marked equity >= 2% limit with it)");
+                    });
+            assertThat(driver.createOutputStream("kills", KillSwitch.class).readValuesToList()).as("no trip").isEmpty();
+            assertThat(driver.<String, Position>getKeyValueStore("positions").get("BTC-USD").size()).isCloseTo(60, within(1e-9));
+            Account after = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            assertThat(after.dailyLossPct()).isBetween(1.8, 2.0);
+            assertThat(after.killSwitch()).isFalse();
+            assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 1L);
+        }
+    }
+
+    /**
+     * HARD_DERISK allows no new entries, its first tick included, as the kill switch: the setup of
+     * {@link #anAddFillingOnTheTickThatTripsTheKillSwitchIsCancelled} with the daily loss limit at 50 % and HARD_DERISK
+     * from a 2 % drawdown: BTC's print at 9,966 takes the drawdown of marked equity to 2.2 % and fills the add. The add
+     * is cancelled, the account enters HARD_DERISK on that tick, the position keeps its 50 BTC. Before (review of
+     * 2026-12-06) the add filled on the tick that entered HARD_DERISK: a new position (here 10 BTC more) in HARD_DERISK.
+     */
+    @Test
+    void anEntryFillingOnTheTickThatEntersHardDeriskIsCancelled() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(0, 2.0, false);
+        TopologyBuilder b = new TopologyBuilder("hard-tick");
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        var venue = b.stream("ticks", PriceTick.class)
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
+        venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders")
+                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
+                        Named.as("kill-switch"))
+                .to("kills");
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+            TestInputStream<PriceTick> in = driver.createInputStream("ticks");
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
+            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
+                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
+            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add", new PendingOrder("ord-add", "req-add",
+                    "pos-add", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000, 12_000, null, "earlier",
+                    9_966, 0, DeRiskState.NORMAL));
+
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 9_966, 1, T0 + 1_000), T0 + 1_000);
+
+            assertThat(driver.createOutputStream("fills", OrderFilled.class).readValuesToList()).as("no fill").isEmpty();
+            assertThat(driver.createOutputStream("rejected", OrderRejected.class).readValuesToList()).singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.orderId()).isEqualTo("ord-add");
+                        assertThat(c.reason()).isEqualTo("cancelled: the account enters HARD_DERISK on the fill's tick "
+                                + "(drawdown 2.2% >= 2%)");
+                    });
+            assertThat(driver.createOutputStream("kills", KillSwitch.class).readValuesToList()).isEmpty();
+            Account after = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+            assertThat(after.deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            assertThat(driver.<String, Position>getKeyValueStore("positions").get("BTC-USD").size()).isCloseTo(50, within(1e-9));
+            assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_hard_derisk_entry", 1L)
+                    .containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 0L);
+        }
+    }
 }

@@ -83,7 +83,8 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
     /**
      * The most prints one symbol holds at once: the suspect print and the prints at its level that do not confirm it
      * yet (those of its own instant, one erroneous order's fills). A print that would be held beyond it is refused
-     * ({@value #REASON_OVERFLOW}); one that completes the confirmations is not. Without it a feed repeating one wrong
+     * ({@value #REASON_OVERFLOW}); one that completes the confirmations is not, nor one of a later instant than the
+     * last confirmation, which is one more of them (so at most {@code MAX_HELD + confirmations - 1} are held). Without it a feed repeating one wrong
      * print in one instant grew the symbol's stored state without bound, one store write of all of it per print
      * (found in review, 2026-12-06). A real order's fills in one instant are far fewer.
      */
@@ -299,10 +300,14 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
         if (within(suspect.price(), suspect.timestamp(), tick)) {
             List<PriceTick> held = new ArrayList<>(state.held());
             held.add(tick);
-            if (confirmations(suspect, held) >= confirmations) {
+            int confirming = confirmations(suspect, held);
+            if (confirming >= confirmations) {
                 return accept(tick, held, List.of());
             }
-            if (state.held().size() >= MAX_HELD) {
+            // a print of a later instant is one more confirmation and is held whatever the count (at most
+            // confirmations - 1 of them beyond MAX_HELD); refusing it lost the step, and a genuine gap whose first
+            // instant had MAX_HELD prints was never confirmed (found in review, 2026-12-06)
+            if (state.held().size() >= MAX_HELD && confirming == confirmations(suspect, state.held())) {
                 return new Step(state, List.of(), List.of(refused(state, tick, REASON_OVERFLOW, tick.timestamp(),
                         "the symbol holds " + MAX_HELD + " prints already at the suspect level, the most it holds")));
             }

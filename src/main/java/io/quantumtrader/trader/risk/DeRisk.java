@@ -57,8 +57,19 @@ public final class DeRisk {
      *         closing exceeds the gross exposure cap (DESIGN §7: "reduce to the cap")
      */
     public static boolean mustReduce(RiskRules rules, Account account, double closingNotionalUsd) {
-        return account.deRisk() == DeRiskState.HARD_DERISK
-                && account.grossExposureUsd() - closingNotionalUsd > account.equityUsd() * rules.grossExposureCapPct() / 100;
+        return mustReduce(rules, account, closingNotionalUsd, 0);
+    }
+
+    /**
+     * @param closingNotionalUsd entry notional of positions whose exit order is already placed, USD
+     * @param closingLossUsd     the loss those exits will realize (estimated; negative for a gain), USD: it lowers
+     *                           realized equity and the cap with it
+     * @return whether HARD_DERISK must reduce: the account is in it and the entry notional of its positions not already
+     *         closing exceeds the gross exposure cap as it will be once those exits fill
+     */
+    public static boolean mustReduce(RiskRules rules, Account account, double closingNotionalUsd, double closingLossUsd) {
+        return account.deRisk() == DeRiskState.HARD_DERISK && account.grossExposureUsd() - closingNotionalUsd
+                > (account.equityUsd() - closingLossUsd) * rules.grossExposureCapPct() / 100;
     }
 
     /**

@@ -411,4 +411,37 @@ class PriceBandTest {
             assertThat(reference.refusedTicks).hasSize(confirmed ? 0 : 1_000);
         }
     }
+
+    /**
+     * With two confirmations, a genuine gap whose first instant brought {@link PriceBand#MAX_HELD} prints: the next
+     * instant's print is one more confirmation, not one more of the same, and is held beyond the limit; the instant
+     * after confirms the level. Before (review 2026-12-06) both were refused as overflow, in the pipeline and the
+     * reference alike, and the gap was refused unconfirmed after the hold.
+     */
+    @Test
+    void aPrintOfALaterInstantIsAConfirmationAndIsHeldBeyondMaxHeldAsTheReferenceHasIt() {
+        Tape tape = new Tape(new PriceBand(10, 2)).print(100, 0);
+        io.quantumtrader.trader.reference.IndependentReference reference = new io.quantumtrader.trader.reference.IndependentReference(
+                io.quantumtrader.trader.reference.IndependentReference.Rules.fromYaml(java.nio.file.Path.of("config/risk-rules.yaml"))
+                        .bandConfirmations(2));
+        reference.onTick(new PriceTick("BTC-USD", 100, 1, T0));
+        for (int i = 0; i < PriceBand.MAX_HELD + 5; i++) {
+            tape.print(50, 1);
+            reference.onTick(new PriceTick("BTC-USD", 50, 1, T0 + 1_000));
+        }
+        assertThat(tape.refused).hasSize(5);
+        assertThat(reference.overflowTicks).hasSize(5);
+        tape.print(50.1, 2);   // the first confirmation
+        reference.onTick(new PriceTick("BTC-USD", 50.1, 1, T0 + 2_000));
+        assertThat(tape.refused).as("a confirmation is no overflow").hasSize(5);
+        assertThat(reference.overflowTicks).as("the reference's").hasSize(5);
+        tape.print(50.2, 3);   // the second: the level is confirmed
+        reference.onTick(new PriceTick("BTC-USD", 50.2, 1, T0 + 3_000));
+        assertThat(tape.accepted).hasSize(1 + PriceBand.MAX_HELD + 2);
+        assertThat(tape.state.held()).isEmpty();
+        assertThat(reference.overflowTicks).hasSize(5);
+        reference.end();
+        assertThat(reference.unconfirmedTicks).as("nothing left waiting in the reference").isEmpty();
+        assertThat(reference.refusedTicks).isEmpty();
+    }
 }

@@ -358,21 +358,26 @@ public final class IndependentReference {
             // near the waiting level: it confirms it only when traded after the first waiting print and after the
             // confirmation before it (prints of the same millisecond are one event, one order's fills); the waiting
             // prints pass once enough later ones came
-            band.waiting.add(t);
+            long lastConfirming = band.waiting.get(0).timestamp();
             int later = 0;
-            long previous = band.waiting.get(0).timestamp();
             for (PriceTick w : band.waiting) {
-                if (w.timestamp() > previous) {
+                if (w.timestamp() > lastConfirming) {
                     later++;
-                    previous = w.timestamp();
+                    lastConfirming = w.timestamp();
                 }
+            }
+            boolean confirms = t.timestamp() > lastConfirming;   // a later instant: one more confirmation
+            band.waiting.add(t);
+            if (confirms) {
+                later++;
             }
             if (later == rules.bandConfirmations()) {
                 band.waiting.forEach(this::accepted);
                 band.waiting.clear();
                 band.take(t);
-            } else if (band.waiting.size() > 1_000) {
-                // a symbol waits on at most 1,000 prints; one more that would wait is refused at once
+            } else if (band.waiting.size() > 1_000 && !confirms) {
+                // a symbol waits on at most 1,000 prints; one more that would wait is refused at once, unless it is
+                // one more confirmation (a later instant), which always waits
                 band.waiting.remove(band.waiting.size() - 1);
                 overflowTicks.add(t);
             }
@@ -727,15 +732,15 @@ public final class IndependentReference {
         if (!kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
             List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
             double without = lossIfBooked(others, t);
-            double with = without >= rules.dailyLossPct ? without : lossIfBooked(now, t);
-            String why = without >= rules.dailyLossPct
-                    ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
-                            + percent(rules.dailyLossPct) + "% limit)"
-                    : with >= rules.dailyLossPct
-                    ? "the fill would trip the kill switch (daily loss " + percent(with) + "% of marked equity >= "
-                            + percent(rules.dailyLossPct) + "% limit with it)"
-                    : null;
-            if (why != null) {
+            double withoutDrawdown = lastDrawdownIfBooked;
+            boolean hardNow = !"HARD_DERISK".equals(deRisk) && rules.hardDrawdownPct > 0;
+            if (without >= rules.dailyLossPct || (hardNow && withoutDrawdown >= rules.hardDrawdownPct)) {
+                // the tick trips the kill switch, or enters HARD_DERISK, on its own: none of its entries fills
+                String why = without >= rules.dailyLossPct
+                        ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
+                                + percent(rules.dailyLossPct) + "% limit)"
+                        : "the account enters HARD_DERISK on the fill's tick (drawdown " + percent(withoutDrawdown) + "% >= "
+                                + percent(rules.hardDrawdownPct) + "%)";
                 for (OrderFilled f : now) {
                     if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                         cancelled(entryOrders.get(f), why, t);
@@ -743,6 +748,33 @@ public final class IndependentReference {
                     }
                 }
                 now = new ArrayList<>(others);
+            } else {
+                // else the entries one by one, in the order they fill: one whose fill (with the exits and the entries
+                // kept so far) would take the day's loss to the limit is cancelled, the others fill
+                List<OrderFilled> kept = new ArrayList<>();
+                for (int i = 0; i < now.size(); i++) {
+                    OrderFilled f = now.get(i);
+                    if (f.purpose() != OrderFilled.Purpose.ENTRY) {
+                        kept.add(f);
+                        continue;
+                    }
+                    List<OrderFilled> trial = new ArrayList<>(kept);
+                    trial.add(f);
+                    for (OrderFilled later : now.subList(i + 1, now.size())) {
+                        if (later.purpose() != OrderFilled.Purpose.ENTRY) {
+                            trial.add(later);
+                        }
+                    }
+                    double with = lossIfBooked(trial, t);
+                    if (with >= rules.dailyLossPct) {
+                        cancelled(entryOrders.get(f), "the fill would trip the kill switch (daily loss " + percent(with)
+                                + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)", t);
+                        entriesCancelledOnTrip++;
+                    } else {
+                        kept.add(f);
+                    }
+                }
+                now = kept;
             }
         }
         fills.addAll(now);
@@ -851,6 +883,9 @@ public final class IndependentReference {
      * @return the day's loss of marked equity, percent, were {@code now} booked at tick {@code t} (and the tick's symbol
      *         marked); the positions and the account are left as they were
      */
+    /** The drawdown of marked equity, percent, of the last {@link #lossIfBooked} (its peak as booked, before the tick's marks). */
+    private double lastDrawdownIfBooked;
+
     private double lossIfBooked(List<OrderFilled> now, PriceTick t) {
         Map<String, Pos> saved = new TreeMap<>();
         positions.forEach((k, p) -> saved.put(k, p.copy()));
@@ -861,6 +896,8 @@ public final class IndependentReference {
         int savedClosed = closed.size();
         book(now, t);
         double loss = lossPct(marked(), dayStart);
+        double m = marked();
+        lastDrawdownIfBooked = peak > 0 && m < peak ? (peak - m) / peak * 100 : 0;
         positions.clear();
         positions.putAll(saved);
         equity = savedEquity;
@@ -930,13 +967,19 @@ public final class IndependentReference {
      */
     private double reduction(Pos p, double price) {
         double closing = 0;
+        double closingLoss = 0;   // the exits pending realize a loss too (estimated at their marks), which lowers the cap
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
             if (!o.entry && q != null) {
-                closing += q.entry * Math.min(o.size, q.size);
+                double units = Math.min(o.size, q.size);
+                closing += q.entry * units;
+                double qFill = q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
+                        : q.mark + q.mark * rules.slippageBps / 10_000;
+                closingLoss += units * ((q.direction == Direction.LONG ? q.entry - qFill : qFill - q.entry) + q.fee / q.size
+                        + qFill * rules.feeBps / 10_000);
             }
         }
-        double excess = gross - closing - equity * rules.capPct / 100;
+        double excess = gross - closing - (equity - closingLoss) * rules.capPct / 100;
         if (!(excess >= 0.01)) {
             return 0;   // P&L is booked in cents: under a cent over the cap is no excess
         }
