@@ -1,13 +1,8 @@
 package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.RedisTestSupport;
-import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.streams.record.Envelope;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -41,44 +36,18 @@ class EarliestHeldTimestampEdgesTest {
 
     /** As {@link WatermarkHoldTest#holding()}, the holder answering {@code answer} while it holds something. */
     static Topology holding(Answer answer) {
-        TopologyBuilder b = new TopologyBuilder("hold-" + answer.name().toLowerCase().replace('_', '-'));
-        b.stream("raw", String.class)
-                .process(() -> new Processor<String, String, String, String>() {
-                    private ProcessorContext<String, String> ctx;
-                    private final List<Record<String, String>> held = new ArrayList<>();
-
-                    @Override
-                    public void init(ProcessorContext<String, String> context) {
-                        ctx = context;
-                    }
-
-                    @Override
-                    public void process(Record<String, String> record) {
-                        if (record.value().startsWith("H")) {
-                            held.add(record);
-                            return;
-                        }
-                        if (record.value().startsWith("R")) {
-                            held.forEach(ctx::forward);
-                            held.clear();
-                        }
-                        ctx.forward(record);
-                    }
-
-                    @Override
-                    public long earliestHeldTimestamp() {
-                        if (held.isEmpty()) {
-                            return Long.MAX_VALUE;
-                        }
-                        if (answer == Answer.THROWS) {
-                            throw new IllegalStateException("held records unreadable");
-                        }
-                        return Long.MIN_VALUE;
-                    }
-                }, Named.as("holder"))
-                .to("mid");
-        b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
-        return b.build();
+        return HoldingProcessor.topology("hold-" + answer.name().toLowerCase().replace('_', '-'), () -> new HoldingProcessor() {
+            @Override
+            public long earliestHeldTimestamp() {
+                if (held.isEmpty()) {
+                    return Long.MAX_VALUE;
+                }
+                if (answer == Answer.THROWS) {
+                    throw new IllegalStateException("held records unreadable");
+                }
+                return Long.MIN_VALUE;
+            }
+        });
     }
 
     @Test

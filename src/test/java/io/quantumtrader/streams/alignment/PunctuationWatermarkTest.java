@@ -1,14 +1,8 @@
 package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.RedisTestSupport;
-import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.streams.processor.PunctuationType;
 import io.quantumtrader.streams.record.Envelope;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -41,38 +35,7 @@ class PunctuationWatermarkTest {
 
     /** raw → (0, holds "H…" records until its next wall-clock punctuation, every second) → mid; mid + side (1) → out. */
     static Topology releasedByTheClock() {
-        TopologyBuilder b = new TopologyBuilder("clock-hold");
-        b.stream("raw", String.class)
-                .process(() -> new Processor<String, String, String, String>() {
-                    private ProcessorContext<String, String> ctx;
-                    private final List<Record<String, String>> held = new ArrayList<>();
-
-                    @Override
-                    public void init(ProcessorContext<String, String> context) {
-                        ctx = context;
-                        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
-                            held.forEach(ctx::forward);
-                            held.clear();
-                        });
-                    }
-
-                    @Override
-                    public void process(Record<String, String> record) {
-                        if (record.value().startsWith("H")) {
-                            held.add(record);
-                        } else {
-                            ctx.forward(record);
-                        }
-                    }
-
-                    @Override
-                    public long earliestHeldTimestamp() {
-                        return held.stream().mapToLong(Record::timestamp).min().orElse(Long.MAX_VALUE);
-                    }
-                }, Named.as("holder"))
-                .to("mid");
-        b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
-        return b.build();
+        return HoldingProcessor.topology("clock-hold", () -> new HoldingProcessor(Duration.ofSeconds(1)));
     }
 
     @Test

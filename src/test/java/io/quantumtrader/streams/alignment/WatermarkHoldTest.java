@@ -1,13 +1,9 @@
 package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.RedisTestSupport;
-import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.streams.record.Envelope;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -44,38 +40,7 @@ class WatermarkHoldTest {
      * out.
      */
     static Topology holding() {
-        TopologyBuilder b = new TopologyBuilder("hold");
-        b.stream("raw", String.class)
-                .process(() -> new Processor<String, String, String, String>() {
-                    private ProcessorContext<String, String> ctx;
-                    private final List<Record<String, String>> held = new ArrayList<>();
-
-                    @Override
-                    public void init(ProcessorContext<String, String> context) {
-                        ctx = context;
-                    }
-
-                    @Override
-                    public void process(Record<String, String> record) {
-                        if (record.value().startsWith("H")) {
-                            held.add(record);
-                            return;
-                        }
-                        if (record.value().startsWith("R")) {
-                            held.forEach(ctx::forward);
-                            held.clear();
-                        }
-                        ctx.forward(record);
-                    }
-
-                    @Override
-                    public long earliestHeldTimestamp() {
-                        return held.stream().mapToLong(Record::timestamp).min().orElse(Long.MAX_VALUE);
-                    }
-                }, Named.as("holder"))
-                .to("mid");
-        b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
-        return b.build();
+        return HoldingProcessor.topology("hold", HoldingProcessor::new);
     }
 
     /** raw: H1 at 1 s (held), A at 2 s, B at 3 s, R at 4 s (releases H1); side: S at 1.5 s, then its end. */
