@@ -78,27 +78,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
 
     /** The {@code positions} store as {@link Booking} books into it. */
     static Booking.Positions storeBacked(KeyValueStore<String, Position> store) {
-        return new Booking.Positions() {
-            @Override
-            public Position get(String symbol) {
-                return store.get(symbol);
-            }
-
-            @Override
-            public void put(String symbol, Position p) {
-                store.put(symbol, p);
-            }
-
-            @Override
-            public void delete(String symbol) {
-                store.delete(symbol);
-            }
-
-            @Override
-            public java.util.Collection<Position> all() {
-                return store.all().values();
-            }
-        };
+        return Booking.of(store::get, store::put, store::delete, () -> store.all().values());
     }
 
     @Override

@@ -42,30 +42,40 @@ public final class Booking {
         Collection<Position> all();
     }
 
-    /** @return a copy in memory of {@code positions} (symbol to position), which booking into leaves them as they are */
-    public static Positions copyOf(Map<String, Position> positions) {
-        Map<String, Position> copy = new HashMap<>(positions);
+    /**
+     * @return the positions behind these four operations (a state store's, a map's): one adapter for every backing
+     */
+    public static Positions of(java.util.function.Function<String, Position> get,
+                               java.util.function.BiConsumer<String, Position> put,
+                               java.util.function.Consumer<String> delete,
+                               java.util.function.Supplier<Collection<Position>> all) {
         return new Positions() {
             @Override
             public Position get(String symbol) {
-                return copy.get(symbol);
+                return get.apply(symbol);
             }
 
             @Override
             public void put(String symbol, Position p) {
-                copy.put(symbol, p);
+                put.accept(symbol, p);
             }
 
             @Override
             public void delete(String symbol) {
-                copy.remove(symbol);
+                delete.accept(symbol);
             }
 
             @Override
             public Collection<Position> all() {
-                return copy.values();
+                return all.get();
             }
         };
+    }
+
+    /** @return a copy in memory of {@code positions} (symbol to position), which booking into leaves them as they are */
+    public static Positions copyOf(Map<String, Position> positions) {
+        Map<String, Position> copy = new HashMap<>(positions);
+        return of(copy::get, copy::put, copy::remove, copy::values);
     }
 
     /**
