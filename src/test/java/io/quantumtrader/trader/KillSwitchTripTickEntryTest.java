@@ -102,27 +102,9 @@ class KillSwitchTripTickEntryTest {
      */
     @Test
     void anAddFillingOnTheTickThatTripsTheKillSwitchIsCancelled() {
-        TopologyBuilder b = new TopologyBuilder("trip-tick");
-        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
-        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
-        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
-        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
-        var venue = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), RULES), Named.as("paper-venue"), "orders", "account", "positions");
-        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
-        venue.process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes", "orders")
-                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
-                        Named.as("kill-switch"))
-                .to("kills");
-        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(venueAndPositionState("trip-tick", RULES))) {
             TestInputStream<PriceTick> in = driver.createInputStream("ticks");
-            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
-            // the open position and its pending add, as the risk kernel and order entry left them
-            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
-                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
-            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            openLong50At10000(driver, in);
             driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add", new PendingOrder("ord-add", "req-add",
                     "pos-add", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000, 12_000, null, "earlier",
                     9_500, 0, DeRiskState.NORMAL));   // approved at 9,500: filling at 9,971 it would be re-sized (a gap)
@@ -156,26 +138,9 @@ class KillSwitchTripTickEntryTest {
      */
     @Test
     void onlyTheEntryThatWouldTripTheKillSwitchIsCancelledNotTheOneBeforeIt() {
-        TopologyBuilder b = new TopologyBuilder("trip-tick-two");
-        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
-        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
-        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
-        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
-        var venue = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), RULES), Named.as("paper-venue"), "orders", "account", "positions");
-        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
-        venue.process(() -> new PositionStateProcessor(RULES), Named.as("position-state"), "positions", "account", "regimes", "orders")
-                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
-                        Named.as("kill-switch"))
-                .to("kills");
-        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(venueAndPositionState("trip-tick-two", RULES))) {
             TestInputStream<PriceTick> in = driver.createInputStream("ticks");
-            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
-            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
-                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
-            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            openLong50At10000(driver, in);
             for (String n : List.of("1", "2")) {
                 driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add-" + n, new PendingOrder("ord-add-" + n,
                         "req-add-" + n, "pos-add-" + n, "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000,
@@ -211,26 +176,9 @@ class KillSwitchTripTickEntryTest {
     @Test
     void anEntryFillingOnTheTickThatEntersHardDeriskIsCancelled() {
         RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(0, 2.0, false);
-        TopologyBuilder b = new TopologyBuilder("hard-tick");
-        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
-        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
-        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
-        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
-        var venue = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
-        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
-        venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders")
-                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
-                        Named.as("kill-switch"))
-                .to("kills");
-        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(venueAndPositionState("hard-tick", rules))) {
             TestInputStream<PriceTick> in = driver.createInputStream("ticks");
-            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
-            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
-                    Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
-            Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
+            openLong50At10000(driver, in);
             driver.<String, PendingOrder>getKeyValueStore("orders").put("ord-add", new PendingOrder("ord-add", "req-add",
                     "pos-add", "BTC-USD", Direction.LONG, OrderFilled.Purpose.ENTRY, 10, 9_000, 12_000, null, "earlier",
                     9_966, 0, DeRiskState.NORMAL));
@@ -251,5 +199,37 @@ class KillSwitchTripTickEntryTest {
             assertThat(driver.countedRecords()).containsEntry("paper-venue|entry_cancelled_hard_derisk_entry", 1L)
                     .containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 0L);
         }
+    }
+    /**
+     * The paper venue and position state over the portfolio's stores, as the topology runs them: ticks → venue (fills,
+     * rejected) → position state (kills).
+     */
+    private static io.quantumtrader.streams.dsl.Topology venueAndPositionState(String applicationId, RiskRules rules) {
+        TopologyBuilder b = new TopologyBuilder(applicationId);
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        var venue = b.stream("ticks", PriceTick.class)
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
+        venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders")
+                .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
+                        Named.as("kill-switch"))
+                .to("kills");
+        return b.build();
+    }
+
+    /**
+     * BTC's first print at 10,000, then the book as the risk kernel and order entry left it: a LONG 50 BTC at 10,000
+     * (stop 9,000, target 12,000, entry fee 500 USD) open, the account's gross 500,000 USD and its mark -500 USD.
+     */
+    private static void openLong50At10000(TopologyTestDriver driver, TestInputStream<PriceTick> in) {
+        in.pipeInput("BTC-USD", new PriceTick("BTC-USD", 10_000, 1, T0), T0);
+        driver.<String, Position>getKeyValueStore("positions").put("BTC-USD", new Position("pos-BTC", "BTC-USD",
+                Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0, false, 10_000.0));
+        Account a = driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
+        driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a.opened(500_000).marked(-500));
     }
 }
