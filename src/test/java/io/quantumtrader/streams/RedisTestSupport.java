@@ -66,6 +66,19 @@ public final class RedisTestSupport {
         return entriesOf(template(), namespace, stream, partition);
     }
 
+    /**
+     * @return the data of every entry of {@code stream}'s partition, in id order, each a JSON string value with its
+     *         quotes taken off ({@code "L1"} → {@code L1}): what the alignment tests' topologies of strings write
+     */
+    public static List<String> stringValues(String namespace, String stream, int partition) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Map<String, String> f : entries(namespace, stream, partition)) {
+            String data = io.quantumtrader.streams.record.Envelope.fromFields(f).data();
+            out.add(data.substring(1, data.length() - 1));
+        }
+        return out;
+    }
+
     /** @return every entry of a stream partition on {@code redis} in order, as field maps */
     public static List<Map<String, String>> entriesOf(ReactiveStringRedisTemplate redis, String namespace, String stream, int partition) {
         String key = new StreamKeys(namespace).stream(stream, partition);

@@ -2,7 +2,6 @@ package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -17,9 +16,7 @@ import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,11 +81,7 @@ class EarliestHeldTimestampEdgesTest {
             runtime.inputEnded("raw");
             runtime.inputEnded("side");
             assertThat(runtime.awaitDrained(Duration.ofSeconds(15))).as("drained; left: %s", runtime.undrained()).isTrue();
-            List<String> out = new ArrayList<>();
-            for (Map<String, String> f : RedisTestSupport.entries(ns, "out", 0)) {
-                String data = Envelope.fromFields(f).data();
-                out.add(data.substring(1, data.length() - 1));
-            }
+            List<String> out = RedisTestSupport.stringValues(ns, "out", 0);
             assertThat(out).isEqualTo(WatermarkHoldTest.EXPECTED);
         }
     }

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -122,11 +121,6 @@ class EndOfInputNoticeTest {
     }
 
     private static List<String> values(String ns, String stream) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, String> f : RedisTestSupport.entries(ns, stream, 0)) {
-            String data = Envelope.fromFields(f).data();
-            out.add(data.substring(1, data.length() - 1));
-        }
-        return out;
+        return RedisTestSupport.stringValues(ns, stream, 0);
     }
 }

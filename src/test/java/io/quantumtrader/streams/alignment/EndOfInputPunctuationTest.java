@@ -7,7 +7,6 @@ import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.processor.Processor;
 import io.quantumtrader.streams.processor.ProcessorContext;
 import io.quantumtrader.streams.processor.PunctuationType;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
@@ -20,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,11 +92,6 @@ class EndOfInputPunctuationTest {
     }
 
     private static List<String> values(String ns) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, String> f : RedisTestSupport.entries(ns, "out", 0)) {
-            String data = Envelope.fromFields(f).data();
-            out.add(data.substring(1, data.length() - 1));
-        }
-        return out;
+        return RedisTestSupport.stringValues(ns, "out", 0);
     }
 }

@@ -5,7 +5,6 @@ import io.quantumtrader.streams.dsl.EventStream;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -293,11 +292,7 @@ class EventTimeAlignmentTest {
             }
             Thread.sleep(200);
             for (int p = 0; p < 2; p++) {
-                List<String> out = new ArrayList<>();
-                for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", p)) {
-                    String data = Envelope.fromFields(f).data();
-                    out.add(data.substring(1, data.length() - 1));
-                }
+                List<String> out = RedisTestSupport.stringValues(ns, "merged", p);
                 assertThat(out).as("partition " + p).isEqualTo(expected.get(p));
                 assertThat(RedisTestSupport.template().opsForHash().get(new StreamKeys(ns).watermarks("left", p),
                         "align-rekeyed:0_0").block()).as("watermark of left partition " + p).isEqualTo(Long.toString(BASE + 39_000));
@@ -522,12 +517,7 @@ class EventTimeAlignmentTest {
     }
 
     private static List<String> merged(String ns) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, String> f : RedisTestSupport.entries(ns, "merged", 0)) {
-            String data = Envelope.fromFields(f).data();
-            out.add(data.substring(1, data.length() - 1));
-        }
-        return out;
+        return RedisTestSupport.stringValues(ns, "merged", 0);
     }
 
     /**

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.EventPublisher.Event;
 import io.quantumtrader.streams.redis.StreamCatalog;
@@ -21,7 +20,6 @@ import reactor.core.publisher.Flux;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,12 +173,7 @@ class HeldInputLimitTest {
     }
 
     private static List<String> out(String ns) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, String> f : RedisTestSupport.entries(ns, "out", 0)) {
-            String data = Envelope.fromFields(f).data();
-            out.add(data.substring(1, data.length() - 1));
-        }
-        return out;
+        return RedisTestSupport.stringValues(ns, "out", 0);
     }
 
     /**

@@ -4,7 +4,6 @@ import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -19,9 +18,7 @@ import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,11 +77,7 @@ class TieAtTheWatermarkTest {
             runtime.inputEnded("left");
             runtime.inputEnded("right");
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as("drained; left: %s", runtime.undrained()).isTrue();
-            List<String> out = new ArrayList<>();
-            for (Map<String, String> f : RedisTestSupport.entries(ns, "out", 0)) {
-                String data = Envelope.fromFields(f).data();
-                out.add(data.substring(1, data.length() - 1));
-            }
+            List<String> out = RedisTestSupport.stringValues(ns, "out", 0);
             assertThat(out).containsExactly("L1", "L2", "R1");
         }
     }

@@ -3,7 +3,6 @@ package io.quantumtrader.streams.alignment;
 import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -18,9 +17,7 @@ import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,11 +112,6 @@ class WatermarkHoldTest {
     }
 
     private static List<String> values(String ns, String stream) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, String> f : RedisTestSupport.entries(ns, stream, 0)) {
-            String data = Envelope.fromFields(f).data();
-            out.add(data.substring(1, data.length() - 1));
-        }
-        return out;
+        return RedisTestSupport.stringValues(ns, stream, 0);
     }
 }
