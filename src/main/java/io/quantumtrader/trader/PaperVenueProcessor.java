@@ -125,19 +125,28 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             fills.add(fill);
         }
-        java.util.Map<OrderFilled, String> trips = entries.isEmpty() ? java.util.Map.of()
+        java.util.Map<OrderFilled, TickCancellation> trips = entries.isEmpty() ? java.util.Map.of()
                 : killSwitchTrips(account, fills, r.value());
         for (var e : entries.entrySet()) {
-            String why = trips.get(e.getKey());
-            if (why != null) {
+            TickCancellation c = trips.get(e.getKey());
+            if (c != null) {
                 fills.remove(e.getKey());
-                rejected.add(e.getValue().cancellation("cancelled: " + why, r.timestamp()));
-                ctx.count(why.contains("HARD_DERISK") ? HARD_DERISK_TICK : KILL_SWITCH_TICK);
+                rejected.add(e.getValue().cancellation("cancelled: " + c.why(), r.timestamp()));
+                ctx.count(c.countReason());
             } else {
                 counts.get(e.getKey()).forEach(ctx::count);
             }
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /**
+     * An entry fill cancelled on its tick ({@link #killSwitchTrips}).
+     *
+     * @param why         the cancellation's reason, after "cancelled: "
+     * @param countReason its count ({@value #KILL_SWITCH_TICK} or {@value #HARD_DERISK_TICK})
+     */
+    private record TickCancellation(String why, String countReason) {
     }
 
     /**
@@ -155,24 +164,23 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      *
      * @return why each cancelled entry fill is cancelled (the others are not in it): empty when they all fill
      */
-    private java.util.Map<OrderFilled, String> killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
+    private java.util.Map<OrderFilled, TickCancellation> killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
         if (account.killSwitch()) {
             return java.util.Map.of();   // already on: EntryAtFill cancelled the entries
         }
         java.util.Map<String, io.quantumtrader.trader.position.Position> book = positions.all();   // read once
         List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
         Account without = Booking.book(account, Booking.copyOf(book), others, tick).account();
-        java.util.Map<OrderFilled, String> cancelled = new java.util.HashMap<>();
-        String halt = without.dailyLossPct() >= rules.dailyLossLimitPct()
-                ? "the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
-                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)"
+        java.util.Map<OrderFilled, TickCancellation> cancelled = new java.util.HashMap<>();
+        TickCancellation halt = without.dailyLossPct() >= rules.dailyLossLimitPct()
+                ? new TickCancellation("the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())
+                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit)", KILL_SWITCH_TICK)
                 : entersHardDerisk(account, without)
-                ? "the account enters HARD_DERISK on the fill's tick (drawdown " + PercentFigure.of(without.drawdownPct())
-                        + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct()) + "%)"
+                ? new TickCancellation("the account enters HARD_DERISK on the fill's tick (drawdown " + PercentFigure.of(without.drawdownPct())
+                        + "% >= " + PercentFigure.of(rules.hardDeriskDrawdownPct()) + "%)", HARD_DERISK_TICK)
                 : null;
         if (halt != null) {
-            String why = halt;
-            fills.stream().filter(f -> f.purpose() == OrderFilled.Purpose.ENTRY).forEach(f -> cancelled.put(f, why));
+            fills.stream().filter(f -> f.purpose() == OrderFilled.Purpose.ENTRY).forEach(f -> cancelled.put(f, halt));
             return cancelled;
         }
         for (OrderFilled candidate : fills) {
@@ -186,8 +194,9 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             trial.subList(at + 1, trial.size()).stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).forEach(upTo::add);
             Account with = Booking.book(account, Booking.copyOf(book), upTo, tick).account();
             if (with.dailyLossPct() >= rules.dailyLossLimitPct()) {
-                cancelled.put(candidate, "the fill would trip the kill switch (daily loss " + PercentFigure.of(with.dailyLossPct())
-                        + "% of marked equity >= " + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)");
+                cancelled.put(candidate, new TickCancellation("the fill would trip the kill switch (daily loss "
+                        + PercentFigure.of(with.dailyLossPct()) + "% of marked equity >= "
+                        + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit with it)", KILL_SWITCH_TICK));
             }
             // an entry whose own costs alone would move the account into HARD_DERISK still fills (not decided: cancelling
             // it kept DrawdownResetTest's account, at a 1 % threshold, out of HARD_DERISK for good; see the docs)
