@@ -258,6 +258,18 @@ public final class Topology {
     }
 
     /**
+     * Whether a task of {@code ownSubtopology} reads {@code stream} as a merged input (re-ordered by event time,
+     * released by the stream's watermark): its records are not in event-time order in the stream, because several
+     * producer tasks interleave their commits or a producer holds records back ({@link #producerHoldsRecords}). One
+     * rule for the runtime's tasks and the test driver.
+     *
+     * @param producerTasks the producer tasks the topology has for the stream ({@link #producerTasks})
+     */
+    public boolean mergedInput(String stream, List<String> producerTasks, int ownSubtopology) {
+        return producerTasks.size() > 1 || producerHoldsRecords(stream, ownSubtopology);
+    }
+
+    /**
      * @return whether a sub-topology other than {@code ownSubtopology} that writes {@code stream} may hold records back
      *         ({@link Subtopology#holdsRecords()}): its records in that stream are not in event-time order, so a
      *         reader orders them by event time and releases them by the stream's watermark

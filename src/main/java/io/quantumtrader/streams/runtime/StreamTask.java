@@ -175,8 +175,7 @@ public final class StreamTask {
             List<String> producers = topology.producerTasks(s, stream -> config.catalog().spec(stream).partitions(),
                     subtopology.id());
             expectedProducers.put(s, producers);
-            // several producers interleave; a producer that holds records back writes them out of event-time order
-            if (producers.size() > 1 || topology.producerHoldsRecords(s, subtopology.id())) {
+            if (topology.mergedInput(s, producers, subtopology.id())) {
                 mergedInputs.add(s);
             }
         }

@@ -339,7 +339,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             for (String s : subtopology.sourceStreams()) {
                 List<String> producers = topology.producerTasks(s, stream -> 1, subtopology.id());
                 expectedProducers.put(s, producers);
-                if (producers.size() > 1 || topology.producerHoldsRecords(s, subtopology.id())) {
+                if (topology.mergedInput(s, producers, subtopology.id())) {
                     merged.add(s);
                 }
             }
