@@ -134,12 +134,13 @@ public class QuantumTraderApplication {
 
     /**
      * Readiness {@code redisReachable}: DOWN once Redis has not answered a PING (every 2 s) for one lease TTL (10 s by
-     * default): by then this pod's task leases have expired and the others run its tasks.
+     * default): by then this pod's task leases have expired and the others run its tasks. On a Redis Cluster the probe
+     * is every master serving slots and {@code cluster_state:ok} ({@link RedisPing}).
      */
     @Bean
-    RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, QuantumTraderProperties p,
-                                                    MeterRegistry registry) {
-        return new RedisReachability(() -> redis.execute(c -> c.ping()).next(), java.time.Duration.ofSeconds(2), p.leaseTtl())
+    RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, RedisConnection connection,
+                                                    QuantumTraderProperties p, MeterRegistry registry) {
+        return new RedisReachability(RedisPing.of(redis, connection.isCluster()), java.time.Duration.ofSeconds(2), p.leaseTtl())
                 .withMeter(registry);
     }
 

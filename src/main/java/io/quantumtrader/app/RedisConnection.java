@@ -251,10 +251,7 @@ public final class RedisConnection implements AutoCloseable {
         return connection;
     }
 
-    /** PING through the shared connection (and the cluster's topology), bounded by the client's timeouts. */
-    /**
-     * PING (on a cluster, also its topology).
-     */
+    /** PING through the shared connection (on a cluster, also its topology), bounded by the client's timeouts. */
     private void verify() {
         if (cluster) {
             try (var c = factory.getClusterConnection()) {
