@@ -84,6 +84,33 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    /**
+     * Refuses numeric options out of range before anything starts (exit code 2, naming the option): a negative or
+     * non-finite {@code --speed} ran as fast as possible, or paced by NaN; {@code --punctuation-ms 0} hung the replay
+     * (no tick passed in 40 s); {@code --batch-size 0} was refused only after Redis had started, as "batchSize";
+     * {@code --timeout} of zero or less gave up at once (found 2026-12-06, {@code CliFailuresTest}).
+     *
+     * @throws CliException (exit code 2) for the first option out of range
+     */
+    private void checkOptions() {
+        if (!Double.isFinite(speed) || speed < 0) {
+            throw badOption("--speed " + speed, "give 0 (as fast as possible) or a positive number of market seconds per second of wall time, e.g. 60");
+        }
+        if (batchSize < 1) {
+            throw badOption("--batch-size " + batchSize, "give the entries a task reads and commits at once, at least 1 (default " + StreamsConfig.DEFAULT_BATCH_SIZE + ")");
+        }
+        if (punctuationMs < 1) {
+            throw badOption("--punctuation-ms " + punctuationMs, "give how often tasks punctuate in ms, at least 1 (default 250)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. PT10M");
+        }
+    }
+
+    private static CliException badOption(String given, String hint) {
+        return new CliException(CliException.INPUT, "invalid " + given, hint, null);
+    }
+
     /** Which JIT compilers the replay runs with (constants named as typed on the command line). */
     enum Jit { c1, tiered }
 
@@ -94,6 +121,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         PrintStream out = System.out;
         // before the input is parsed: the whole run compiles with C1 only
         C1OnlyJvm.Jvm jvm = C1OnlyJvm.Jvm.current();

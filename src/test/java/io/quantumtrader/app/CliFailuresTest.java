@@ -239,6 +239,23 @@ class CliFailuresTest {
         assertReadableFailure(run(Map.of(), "kill-switch-reset", "--reason", "test"), 2, "REDIS_URL is not set");
     }
 
+    /**
+     * Replay options out of range are refused before anything starts, naming the option: before 2026-12-06 a negative
+     * or NaN {@code --speed} ran (as fast as possible, or paced by NaN), {@code --punctuation-ms 0} hung,
+     * {@code --batch-size 0} was refused after Redis had started as "batchSize", and {@code --timeout PT0S} gave up at once.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void replayOptionsOutOfRangeAreRefusedBeforeAnythingStarts() {
+        java.util.List<String[]> cases = java.util.List.of(new String[]{"--speed", "-1"}, new String[]{"--speed", "NaN"},
+                new String[]{"--punctuation-ms", "0"}, new String[]{"--batch-size", "0"}, new String[]{"--timeout", "PT0S"});
+        cases.parallelStream().forEach(c -> {
+            CliProcess.Run run = run(Map.of(), "replay", c[0], c[1]);
+            assertReadableFailure(run, 2, "invalid " + c[0] + " ");
+            assertThat(run.all()).as("refused before the input is read or Redis starts: " + run).doesNotContain("redis:").doesNotContain("read 100,000");
+        });
+    }
+
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void usageErrorsAreTwoLines() {
