@@ -84,11 +84,41 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "10", description = "rounds of --soak (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    /**
+     * Refuses options out of range before Redis starts (exit code 2, naming the option). Before 2026-12-06
+     * {@code --records 0} and {@code --keys 0} hung, {@code --records -5} failed as "count >= required but it was -5",
+     * and {@code --rates 0} or {@code --seconds 0} measured nothing and said "0 of 0 outputs seen" ({@code CliFailuresTest}).
+     *
+     * @throws CliException (exit code 2) for the first option out of range
+     */
+    private void checkOptions() {
+        atLeast("--records", records, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--warmup-rounds", warmupRounds, 1);
+        atLeast("--batch-size", batchSize, 1);
+        atLeast("--keys", keys, 1);
+        for (int rate : rates) {
+            atLeast("--rates", rate, 1);
+        }
+        atLeast("--seconds", seconds, 1);
+        atLeast("--latency-warmup", latencyWarmupSeconds, 1);
+        atLeast("--idle-max-ms", idleMaxMs, 1);
+        atLeast("--rounds", rounds, 1);
+    }
+
+    private static void atLeast(String option, long given, long min) {
+        if (given < min) {
+            throw new CliException(CliException.INPUT, "invalid " + option + " " + given, "give at least " + min
+                    + " (see 'quantum-trader bench --help')", null);
+        }
+    }
+
     /** A warm-up round in which the JIT compilers compiled for less than this fraction of its time ends the warm-up. */
     static final double SETTLED_COMPILE_SHARE = 0.05;
 
     @Override
     public Integer call() {
+        checkOptions();
         try (RedisConnection redis = RedisConnection.fromEnvironment()) {
             ReactiveStringRedisTemplate t = redis.template();
             System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, %s, load average %s%n", redis.description(),

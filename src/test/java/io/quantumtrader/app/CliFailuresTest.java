@@ -240,19 +240,25 @@ class CliFailuresTest {
     }
 
     /**
-     * Replay options out of range are refused before anything starts, naming the option: before 2026-12-06 a negative
-     * or NaN {@code --speed} ran (as fast as possible, or paced by NaN), {@code --punctuation-ms 0} hung,
-     * {@code --batch-size 0} was refused after Redis had started as "batchSize", and {@code --timeout PT0S} gave up at once.
+     * Replay and bench options out of range are refused before anything starts, naming the option: before 2026-12-06 a
+     * negative or NaN {@code --speed} ran (as fast as possible, or paced by NaN), {@code --punctuation-ms 0} hung,
+     * {@code --batch-size 0} was refused after Redis had started as "batchSize", {@code --timeout PT0S} gave up at once;
+     * {@code bench --records 0} and {@code --keys 0} hung, {@code --records -5} failed as "count >= required", and a
+     * zero rate or duration measured nothing.
      */
     @Test
     @Execution(ExecutionMode.CONCURRENT)
-    void replayOptionsOutOfRangeAreRefusedBeforeAnythingStarts() {
-        java.util.List<String[]> cases = java.util.List.of(new String[]{"--speed", "-1"}, new String[]{"--speed", "NaN"},
-                new String[]{"--punctuation-ms", "0"}, new String[]{"--batch-size", "0"}, new String[]{"--timeout", "PT0S"});
+    void optionsOutOfRangeAreRefusedBeforeAnythingStarts() {
+        java.util.List<String[]> cases = java.util.List.of(new String[]{"replay", "--speed", "-1"}, new String[]{"replay", "--speed", "NaN"},
+                new String[]{"replay", "--punctuation-ms", "0"}, new String[]{"replay", "--batch-size", "0"},
+                new String[]{"replay", "--timeout", "PT0S"}, new String[]{"bench", "--records", "0"},
+                new String[]{"bench", "--keys", "0"}, new String[]{"bench", "--records", "-5"},
+                new String[]{"bench", "--latency", "--rates", "1000,0"}, new String[]{"bench", "--latency", "--seconds", "0"});
         cases.parallelStream().forEach(c -> {
-            CliProcess.Run run = run(Map.of(), "replay", c[0], c[1]);
-            assertReadableFailure(run, 2, "invalid " + c[0] + " ");
-            assertThat(run.all()).as("refused before the input is read or Redis starts: " + run).doesNotContain("redis:").doesNotContain("read 100,000");
+            CliProcess.Run run = run(Map.of(), c);
+            assertReadableFailure(run, 2, "invalid " + c[c.length - 2] + " ");
+            assertThat(run.all()).as("refused before the input is read or Redis starts: " + run)
+                    .doesNotContain("redis:").doesNotContain("read 100,000").doesNotContain("bench on");
         });
     }
 
