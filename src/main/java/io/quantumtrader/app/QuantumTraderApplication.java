@@ -35,7 +35,7 @@ public class QuantumTraderApplication {
      * nodes as {@code REDIS_CLUSTER_NODES} does.
      */
     @Bean(destroyMethod = "close")
-    RedisConnection redisConnection(org.springframework.core.env.Environment spring) {
+    RedisConnection redisConnection(org.springframework.core.env.Environment spring, QuantumTraderProperties p) {
         java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
         String nodes = spring.getProperty("spring.data.redis.cluster.nodes");
         if (nodes != null && !nodes.isBlank()) {
@@ -47,7 +47,8 @@ public class QuantumTraderApplication {
             org.slf4j.LoggerFactory.getLogger(QuantumTraderApplication.class).warn("REDIS_URL is not set: serving on an "
                     + "embedded Redis in this process, whose data is lost when it stops (for development only); set "
                     + "REDIS_URL=" + RedisUrl.SHAPE);
-            return RedisConnection.embedded();
+            // stopped when the context closes, after the runtime's hand-over (its own shutdown hook waits that long)
+            return RedisConnection.embedded().holdStartedRedisOnShutdown(p.shutdownTimeout().plusSeconds(10));
         }
         return RedisConnection.of(target);
     }

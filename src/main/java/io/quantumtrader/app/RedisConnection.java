@@ -11,7 +11,6 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -29,7 +28,7 @@ public final class RedisConnection implements AutoCloseable {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisConnection.class);
 
-    private final RedisServer embedded;
+    private final LocalRedisProcess embedded;
     private final LettuceConnectionFactory factory;
     private final ReactiveStringRedisTemplate template;
     private final String description;
@@ -40,7 +39,7 @@ public final class RedisConnection implements AutoCloseable {
     /** How often a cluster client re-reads the topology even when nothing triggered it (adaptive refresh reacts at once). */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
-    private RedisConnection(RedisServer embedded, LettuceConnectionFactory factory, String description, boolean cluster,
+    private RedisConnection(LocalRedisProcess embedded, LettuceConnectionFactory factory, String description, boolean cluster,
                             String host, int port) {
         this.embedded = embedded;
         this.factory = factory;
@@ -215,21 +214,9 @@ public final class RedisConnection implements AutoCloseable {
      */
     public static RedisConnection local(LocalRedisServer binary) {
         int port = freePort();
-        var builder = RedisServer.builder();
-        if (!binary.embedded()) {
-            var arch = redis.embedded.util.OsArchitecture.detect();
-            builder.redisExecProvider(redis.embedded.RedisExecProvider.defaultProvider()
-                    .override(arch.os(), arch.arch(), binary.path().toString()));
-        }
-        RedisServer server = builder
-                .bind("127.0.0.1")
-                .port(port)
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .setting("maxmemory-policy noeviction")
-                .build();
+        LocalRedisProcess server;
         try {
-            server.start();
+            server = LocalRedisProcess.start(binary.embedded() ? embeddedBinary() : binary.path(), port);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start " + binary.describe() + " on port " + port + ": " + e.getMessage(), e);
         }
@@ -322,8 +309,31 @@ public final class RedisConnection implements AutoCloseable {
         // our resources (KeepReading), so Spring leaves them to us: after the client, threads and all
         factory.getClientConfiguration().getClientResources().ifPresent(r -> r.shutdown(0, 2, TimeUnit.SECONDS));
         if (embedded != null) {
-            embedded.stop();
+            embedded.close();
         }
+    }
+
+    /** @return the redis-server binary inside {@code org.signal:embedded-redis}, extracted to a temporary file */
+    private static java.nio.file.Path embeddedBinary() {
+        try {
+            return redis.embedded.RedisExecProvider.defaultProvider().get().toPath();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the embedded redis-server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps a Redis this connection started running at the JVM's shutdown until {@link #close()}, for at most
+     * {@code hold}: {@code serve} closes it after its runtime has handed its tasks over ({@link LocalRedisProcess}). No
+     * effect on a Redis of {@code REDIS_URL}.
+     *
+     * @return this
+     */
+    public RedisConnection holdStartedRedisOnShutdown(Duration hold) {
+        if (embedded != null) {
+            embedded.holdOnShutdown(hold);
+        }
+        return this;
     }
 
     private static int freePort() {
