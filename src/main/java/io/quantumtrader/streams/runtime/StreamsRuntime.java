@@ -266,7 +266,9 @@ public final class StreamsRuntime implements AutoCloseable {
             for (int p = 0; p < partitions; p++) {
                 for (String stream : s.sourceStreams()) {
                     String key = keys.stream(stream, p);
-                    groups.add(startupRetry.retried(admin.ensureGroup(key, group, startupRetry.attemptTimeout()),
+                    // records the source the group is made for (RenumberedSubtopologyCheck reads it at the next start)
+                    groups.add(startupRetry.retried(admin.ensureGroup(key, group,
+                                    RenumberedSubtopologyCheck.readerOf(s, stream), startupRetry.attemptTimeout()),
                             "creating consumer group " + group + " of stream " + key, startupDeadline));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
