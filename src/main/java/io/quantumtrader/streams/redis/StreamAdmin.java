@@ -137,8 +137,8 @@ public final class StreamAdmin {
      *               generated source name, which moves when nodes are added before it)
      */
     public Mono<Boolean> ensureGroup(String streamKey, String group, String reader, Duration attemptTimeout) {
-        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey)),
-                List.of(group, reader), attemptTimeout)
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey),
+                        StreamKeys.dedupeOf(streamKey, group)), List.of(group, reader), attemptTimeout)
                 .next().map(n -> n == 1L);
     }
 

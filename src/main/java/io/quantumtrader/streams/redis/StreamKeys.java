@@ -109,6 +109,19 @@ public record StreamKeys(String namespace) {
     }
 
     /**
+     * @param streamKey a stream partition's key ({@link #stream}) the group reads
+     * @return the group's dedupe log in that partition, as {@link #dedupe} names it ({@code <ns>:{<ns>.<p>}:dedupe-log:<group>});
+     *         {@code <key>:dedupe-log:<group>} for a key outside this layout
+     */
+    public static String dedupeOf(String streamKey, String group) {
+        int close = streamKey.indexOf("}:");
+        if (streamKey.indexOf('{') < 0 || close < 0 || !streamKey.startsWith("s:", close + 2)) {
+            return streamKey + ":dedupe-log:" + group;
+        }
+        return streamKey.substring(0, close + 2) + "dedupe-log:" + group;
+    }
+
+    /**
      * @return the task's dedupe set as written until 2026-12-03: a sorted set of event ids scored by arrival (ms). Read
      *         (never written) when the task starts, so ids recorded before an upgrade are still recognized
      */

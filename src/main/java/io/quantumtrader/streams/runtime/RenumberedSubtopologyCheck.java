@@ -38,7 +38,10 @@ import java.util.function.BiFunction;
  *   node than the recorded one is refused: two sub-topologies of one stream that swapped their ids (each would resume
  *   the other's position and dedupe log), or a sub-topology removed and a different one added in its place on the same
  *   stream (the new one would resume the removed one's position instead of starting from the stream's first retained
- *   entry). Gaps (a) and (b) of the review of 2026-12-06 ({@code RenumberedSubtopologyTest}).</li>
+ *   entry). Gaps (a) and (b) of the review of 2026-12-06 ({@code RenumberedSubtopologyTest}). When the operator then
+ *   destroys the group, the next start makes it again from the stream's first retained entry and, the recorded source
+ *   being another, drops the old one's dedupe log in the same script ({@code create-group.lua}; kept, its ids hid the
+ *   retained entries from the new sub-topology for the dedupe window).</li>
  * </ol>
  * The identity compared is the source node's name alone: a release that edits a sub-topology behind its source (adds
  * or changes processors, sinks or stores) resumes as before. A generated source name ({@code KSTREAM-SOURCE-<n>}, which
@@ -154,7 +157,7 @@ final class RenumberedSubtopologyCheck {
                     + ", but sub-topology " + s.id() + " reads it with source " + readerOf(s, stream) + " and would resume "
                     + recorded + "'s position and dedupe log: the release swapped or replaced sub-topologies on '" + stream
                     + "'. Keep the order of the sub-topologies reading it (and a renamed source's old name); if "
-                    + readerOf(s, stream) + " is new there, XGROUP DESTROY " + group + " and DEL its dedupe log on every "
+                    + readerOf(s, stream) + " is new there, XGROUP DESTROY " + group + " on every "
                     + "partition of '" + stream + "' (docs/OPERATIONS.md \"Releases that change the topology\")");
         });
         return new Findings(refusals, warnings);

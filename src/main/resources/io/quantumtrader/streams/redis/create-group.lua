@@ -7,7 +7,8 @@
 -- destroyed group of the same name is replaced), and when the group exists without a record (a group made before the
 -- record existed, or by a release whose source name was generated); never changed otherwise. An empty ARGV[2] (a
 -- generated source name, which moves when nodes are added before it) records nothing and removes a left record on
--- creation.
+-- creation. KEYS[4] (with KEYS[3]), the group's dedupe log in this partition, is deleted when the group is created for
+-- another source than the one recorded.
 -- Returns 1 when created, 0 when the group already existed.
 --#include deleted-unread.lib.lua
 local ok, err = pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
@@ -26,6 +27,14 @@ if ok then
     redis.call('HDEL', KEYS[2], ARGV[1])
   end
   if KEYS[3] then
+    -- a group made again for another source than the one its name was made for before (its group destroyed by the
+    -- operator after RenumberedSubtopologyCheck's refusal, or after a sub-topology was removed for good): the dedupe
+    -- log KEYS[4] under that name is the other sub-topology's, and its ids hid the retained entries of the stream from
+    -- the new one for the dedupe window (found in review, 2026-12-06: RenumberedSubtopologyTest)
+    local before = redis.call('HGET', KEYS[3], ARGV[1])
+    if before and before ~= '' and before ~= ARGV[2] and KEYS[4] then
+      redis.call('DEL', KEYS[4])
+    end
     if ARGV[2] ~= '' then
       redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
     else

@@ -56,12 +56,12 @@ class RenumberedSubtopologyCheckTest {
                 "consumer group pricing.0 of stream 'a' was made for source a-in0, but sub-topology 0 reads it with "
                         + "source a-in1 and would resume a-in0's position and dedupe log: the release swapped or replaced "
                         + "sub-topologies on 'a'. Keep the order of the sub-topologies reading it (and a renamed source's "
-                        + "old name); if a-in1 is new there, XGROUP DESTROY pricing.0 and DEL its dedupe log on every "
+                        + "old name); if a-in1 is new there, XGROUP DESTROY pricing.0 on every "
                         + "partition of 'a' (docs/OPERATIONS.md \"Releases that change the topology\")",
                 "consumer group pricing.1 of stream 'a' was made for source a-in1, but sub-topology 1 reads it with "
                         + "source a-in0 and would resume a-in1's position and dedupe log: the release swapped or replaced "
                         + "sub-topologies on 'a'. Keep the order of the sub-topologies reading it (and a renamed source's "
-                        + "old name); if a-in0 is new there, XGROUP DESTROY pricing.1 and DEL its dedupe log on every "
+                        + "old name); if a-in0 is new there, XGROUP DESTROY pricing.1 on every "
                         + "partition of 'a' (docs/OPERATIONS.md \"Releases that change the topology\")");
     }
 
@@ -147,5 +147,7 @@ class RenumberedSubtopologyCheckTest {
         assertThat(io.quantumtrader.streams.redis.StreamKeys.groupReaders(key)).isEqualTo("qt:{qt.3}:group-readers:ticks");
         assertThat(io.lettuce.core.cluster.SlotHash.getSlot(io.quantumtrader.streams.redis.StreamKeys.groupReaders(key)))
                 .isEqualTo(io.lettuce.core.cluster.SlotHash.getSlot(key));
+        assertThat(io.quantumtrader.streams.redis.StreamKeys.dedupeOf(key, "pricing.1"))
+                .isEqualTo(new io.quantumtrader.streams.redis.StreamKeys("qt").dedupe("pricing.1", 3));
     }
 }
