@@ -46,7 +46,8 @@ import java.util.function.BiFunction;
  * The identity compared is the source node's name alone: a release that edits a sub-topology behind its source (adds
  * or changes processors, sinks or stores) resumes as before. A generated source name ({@code KSTREAM-SOURCE-<n>}, which
  * moves when any node is added before it) is neither recorded nor compared, so rule 2 needs named sources
- * ({@code Named.as}); and a source renamed on purpose is refused like a different one (keep the old name). One read per
+ * ({@code Named.as}: a stream read by several sub-topologies through an unnamed source is warned about at every start);
+ * and a source renamed on purpose is refused like a different one (keep the old name). One read per
  * stream partition at the start (groups and records in one script, in the partition's slot); nothing per record.
  */
 final class RenumberedSubtopologyCheck {
@@ -150,6 +151,14 @@ final class RenumberedSubtopologyCheck {
                     + namespace + "' is read by no sub-topology of this release and holds back the stream's retention "
                     + "trimming: if its sub-topology was removed for good, XGROUP DESTROY it on every partition of '"
                     + stream + "' (docs/OPERATIONS.md \"Releases that change the topology\")");
+        }
+        List<String> unnamed = wanted.values().stream().filter(s -> readerOf(s, stream).isEmpty())
+                .map(s -> Integer.toString(s.id())).toList();
+        if (wanted.size() > 1 && !unnamed.isEmpty()) {
+            warnings.add("stream '" + stream + "' is read by " + wanted.size() + " sub-topologies, and the source of "
+                    + "sub-topology " + String.join(", ", unnamed) + " has a generated name: a release that swaps or "
+                    + "replaces them is not refused (each would resume another's position). Name the sources (Named.as; "
+                    + "docs/OPERATIONS.md \"Releases that change the topology\")");
         }
         resumedByAnother.forEach((group, recorded) -> {
             Subtopology s = wanted.get(group);

@@ -87,6 +87,24 @@ class RenumberedSubtopologyCheckTest {
     }
 
     @Test
+    void aStreamReadBySeveralSubTopologiesThroughAnUnnamedSourceIsWarnedAbout() {
+        TopologyBuilder b = new TopologyBuilder("pricing");
+        b.stream("a", Tick.class, Named.as("a-in")).to("out");
+        b.stream("a", Tick.class).to("audit");
+        Map<String, Subtopology> wanted = new TreeMap<>();
+        b.build().taskSubtopologies().forEach(s -> wanted.put("pricing." + s.id(), s));
+        RenumberedSubtopologyCheck.Findings f = RenumberedSubtopologyCheck.judge("ns", "a", wanted,
+                groups(List.of("pricing.0", "pricing.1")));
+        assertThat(f.refusals()).isEmpty();
+        assertThat(f.warnings()).singleElement().asString()
+                .startsWith("stream 'a' is read by 2 sub-topologies, and the source of sub-topology 1 has a generated name")
+                .contains("Named.as");
+        // one unnamed reader alone: nothing to tell apart
+        assertThat(RenumberedSubtopologyCheck.judge("ns", "a", Map.of("pricing.1", wanted.get("pricing.1")),
+                groups(List.of("pricing.1"))).warnings()).isEmpty();
+    }
+
+    @Test
     void aGroupCreatedWhereAnUnusedOneOfTheApplicationStaysIsARenumbering() {
         RenumberedSubtopologyCheck.Findings f = RenumberedSubtopologyCheck.judge("ns", "a", readersOfA(true, 1),
                 groups(List.of("pricing.0"), List.of("pricing.0")));
