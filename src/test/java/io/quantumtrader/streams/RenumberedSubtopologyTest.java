@@ -116,4 +116,133 @@ class RenumberedSubtopologyTest {
         assertThat(outputs(ns, "audit")).as("the new second reader of 'a' reads it from its start").isEqualTo(4);
         assertThat(groupsOn(ns, "a", 0)).containsExactlyInAnyOrder("pricing.0", "pricing.2");
     }
+
+    /** Two sub-topologies reading 'a': the copy to 'out' (id 0), then an audit (id 1). */
+    static Topology twoReaders() {
+        TopologyBuilder b = new TopologyBuilder("pricing");
+        b.stream("a", Tick.class, Named.as("a-in")).mapValues(t -> t, Named.as("copy")).to("out", Named.as("out-sink"));
+        b.stream("a", Tick.class, Named.as("a-audit-in")).mapValues(t -> t, Named.as("audit")).to("audit", Named.as("audit-sink"));
+        return b.build();
+    }
+
+    /** {@link #twoReaders()} with the two sub-topologies in the other order: their ids swap, no group is made or left. */
+    static Topology swappedReaders() {
+        TopologyBuilder b = new TopologyBuilder("pricing");
+        b.stream("a", Tick.class, Named.as("a-audit-in")).mapValues(t -> t, Named.as("audit")).to("audit", Named.as("audit-sink"));
+        b.stream("a", Tick.class, Named.as("a-in")).mapValues(t -> t, Named.as("copy")).to("out", Named.as("out-sink"));
+        return b.build();
+    }
+
+    /** {@link #twoReaders()} with the audit removed and a different sub-topology, a risk check, added in its place (id 1). */
+    static Topology auditReplacedByRisk() {
+        TopologyBuilder b = new TopologyBuilder("pricing");
+        b.stream("a", Tick.class, Named.as("a-in")).mapValues(t -> t, Named.as("copy")).to("out", Named.as("out-sink"));
+        b.stream("a", Tick.class, Named.as("a-risk-in")).mapValues(t -> t, Named.as("risk")).to("risk", Named.as("risk-sink"));
+        return b.build();
+    }
+
+    private static void send(String ns, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            RedisTestSupport.publisher(ns, CATALOG).send("a", "S" + i, new Tick("S" + i, 1.0, i), System.currentTimeMillis()).block();
+        }
+    }
+
+    private static void runToEnd(Topology topology, StreamsConfig config, String instance) {
+        try (StreamsRuntime runtime = new StreamsRuntime(topology, config.withInstanceId(instance), template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    /**
+     * Gap (a) of the review of 2026-12-06: two sub-topologies of one stream swapping their ids created and left no
+     * group, so each resumed the other's position and dedupe log. Here the audit's group lags two entries behind the
+     * copy's (a rollback to the release before the audit ran meanwhile): after the swap, the copy read them again (7
+     * outputs instead of 5) and the audit never read them (3 instead of 5).
+     */
+    @Test
+    void aReleaseThatSwapsTheIdsOfTwoReadersOfAStreamIsRefused() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG);
+        send(ns, 1, 3);
+        runToEnd(twoReaders(), config, "v2");
+        send(ns, 4, 5);
+        runToEnd(oldRelease(), config, "v1-rollback");   // only the copy: the audit's group lags behind
+        assertThat(outputs(ns, "out")).isEqualTo(5);
+        assertThat(outputs(ns, "audit")).isEqualTo(3);
+
+        try (StreamsRuntime swapped = new StreamsRuntime(swappedReaders(), config.withInstanceId("v3"), template())) {
+            assertThatThrownBy(() -> {
+                swapped.start();
+                swapped.awaitDrained(Duration.ofSeconds(20));
+            })
+                    .isInstanceOf(TopologyException.class)
+                    .hasMessageContaining("consumer group pricing.0 of stream 'a' was made for source a-in")
+                    .hasMessageContaining("sub-topology 0 reads it with source a-audit-in");
+        }
+        assertThat(outputs(ns, "out")).as("nothing processed again").isEqualTo(5);
+        assertThat(outputs(ns, "audit")).isEqualTo(3);
+
+        // the release with the sub-topologies in their order resumes each where it committed
+        runToEnd(twoReaders(), config, "v2-again");
+        assertThat(outputs(ns, "out")).isEqualTo(5);
+        assertThat(outputs(ns, "audit")).as("the audit read what it had not").isEqualTo(5);
+    }
+
+    /**
+     * Gap (b) of the review of 2026-12-06: a sub-topology removed and a different one added in its place (same id, same
+     * stream) resumed the removed one's group, so the new one never read the retained entries a new sub-topology reads
+     * (a new group starts at the stream's first retained entry): 0 outputs instead of 3.
+     */
+    @Test
+    void aNewSubTopologyThatTakesTheIdOfARemovedOneOnItsStreamIsRefused() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG);
+        send(ns, 1, 3);
+        runToEnd(twoReaders(), config, "v1");
+
+        try (StreamsRuntime replaced = new StreamsRuntime(auditReplacedByRisk(), config.withInstanceId("v2"), template())) {
+            assertThatThrownBy(() -> {
+                replaced.start();
+                replaced.awaitDrained(Duration.ofSeconds(20));
+            })
+                    .isInstanceOf(TopologyException.class)
+                    .hasMessageContaining("consumer group pricing.1 of stream 'a' was made for source a-audit-in")
+                    .hasMessageContaining("sub-topology 1 reads it with source a-risk-in");
+        }
+        assertThat(outputs(ns, "risk")).as("nothing written by the refused start").isZero();
+
+        // the operator follows the refusal and destroys the removed sub-topology's group: the new one starts from the
+        // stream's first retained entry. Its dedupe log goes with it (the group is made for another source): kept,
+        // the removed one's ids hid every retained entry from the new one (0 outputs, measured before that change)
+        for (int p = 0; p < 2; p++) {
+            template().opsForStream().destroyGroup(new StreamKeys(ns).stream("a", p), "pricing.1").block();
+        }
+        runToEnd(auditReplacedByRisk(), config, "v2-again");
+        assertThat(outputs(ns, "risk")).as("the new sub-topology read the retained entries").isEqualTo(3);
+        assertThat(outputs(ns, "out")).as("the copy resumed").isEqualTo(3);
+    }
+
+    /**
+     * Groups made before their source was recorded (a release before 2026-12-06) are not refused: the first start
+     * records the source, and a later swap is refused.
+     */
+    @Test
+    void groupsWithoutARecordedSourceStartAndAreRecordedOnTheFirstStart() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(CATALOG);
+        send(ns, 1, 3);
+        runToEnd(twoReaders(), config, "v1");
+        for (int p = 0; p < 2; p++) {   // as a release before the record left its groups
+            template().delete(StreamKeys.groupReaders(new StreamKeys(ns).stream("a", p))).block();
+        }
+        runToEnd(twoReaders(), config, "v2");
+        assertThat(template().<String, String>opsForHash().entries(StreamKeys.groupReaders(new StreamKeys(ns).stream("a", 1)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue).block())
+                .isEqualTo(Map.of("pricing.0", "a-in", "pricing.1", "a-audit-in"));
+        try (StreamsRuntime swapped = new StreamsRuntime(swappedReaders(), config.withInstanceId("v3"), template())) {
+            assertThatThrownBy(swapped::start).isInstanceOf(TopologyException.class)
+                    .hasMessageContaining("consumer group pricing.0 of stream 'a' was made for source a-in");
+        }
+    }
 }

@@ -129,6 +129,20 @@ public final class StreamAdmin {
     }
 
     /**
+     * {@link #ensureGroup(String, String, Duration)} that also records, in the same script, the source node the group
+     * is made for ({@link StreamKeys#groupReaders}): when it creates the group, or when the group has no record yet (a
+     * group made before the record existed); a group's record is never changed otherwise.
+     *
+     * @param reader the name of the source node reading the stream under {@code group}; empty records nothing (a
+     *               generated source name, which moves when nodes are added before it)
+     */
+    public Mono<Boolean> ensureGroup(String streamKey, String group, String reader, Duration attemptTimeout) {
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey),
+                        StreamKeys.dedupeOf(streamKey, group)), List.of(group, reader), attemptTimeout)
+                .next().map(n -> n == 1L);
+    }
+
+    /**
      * Takes a task's lease ({@code SET PX}) with a new fencing token when it is free or already held by
      * {@code instanceId}.
      *
@@ -341,9 +355,17 @@ public final class StreamAdmin {
      * @param type   the key's Redis type: {@code stream}, {@code none} when the key does not exist, or the type a key of
      *               another kind holds ({@code string}, {@code hash}, ...: then no length and no group)
      * @param length entries in the stream (0 when it does not exist or is not a stream)
-     * @param groups names of its consumer groups
+     * @param groups  names of its consumer groups
+     * @param readers the source node each group was made for, as recorded ({@link StreamKeys#groupReaders}), for the
+     *                groups that have a record and when it was asked for ({@link #groupsAndReaders})
      */
-    public record StreamGroups(String type, long length, List<String> groups) {
+    public record StreamGroups(String type, long length, List<String> groups, java.util.Map<String, String> readers) {
+
+        /** Groups without their readers. */
+        public StreamGroups(String type, long length, List<String> groups) {
+            this(type, length, groups, java.util.Map.of());
+        }
+
         /** @return whether the key exists and holds another type than a stream */
         public boolean anotherType() {
             return !"stream".equals(type) && !"none".equals(type);
@@ -363,9 +385,32 @@ public final class StreamAdmin {
      * attempt timeout, {@code StartupRetry}, not this class' own)
      */
     public Mono<StreamGroups> groups(String streamKey, Duration attemptTimeout) {
-        return script(GROUPS, List.of(streamKey), List.of(), attemptTimeout).next()
-                .map(l -> new StreamGroups(String.valueOf(l.get(0)), ((Number) l.get(1)).longValue(),
-                        l.subList(2, l.size()).stream().map(String::valueOf).toList()));
+        return groups(List.of(streamKey), attemptTimeout);
+    }
+
+    /**
+     * {@link #groups(String, Duration)} with the source node each group was made for ({@link StreamKeys#groupReaders},
+     * read in the same script: one round trip, one slot)
+     */
+    public Mono<StreamGroups> groupsAndReaders(String streamKey, Duration attemptTimeout) {
+        return groups(List.of(streamKey, StreamKeys.groupReaders(streamKey)), attemptTimeout);
+    }
+
+    private Mono<StreamGroups> groups(List<String> keys, Duration attemptTimeout) {
+        return script(GROUPS, keys, List.of(), attemptTimeout).next()
+                .map(l -> {
+                    int n = ((Number) l.get(2)).intValue();
+                    List<String> names = l.subList(3, 3 + n).stream().map(String::valueOf).toList();
+                    java.util.Map<String, String> readers = new java.util.TreeMap<>();
+                    for (int i = 0; i < n; i++) {
+                        String reader = String.valueOf(l.get(3 + n + i));
+                        if (!reader.isEmpty()) {
+                            readers.put(names.get(i), reader);
+                        }
+                    }
+                    return new StreamGroups(String.valueOf(l.get(0)), ((Number) l.get(1)).longValue(), names,
+                            java.util.Map.copyOf(readers));
+                });
     }
 
     /** @return the number of entries in the stream */

@@ -16,6 +16,8 @@ package io.quantumtrader.streams.redis;
  *       {@code <ns>:{<ns>.<p>}:dedupe-log:<application-id>.<sub-topology>}</li>
  *   <li>entries deleted from a stream partition before a consumer group read them, as last reported per group
  *       ({@link #deletedUnread}): {@code <ns>:{<ns>.<p>}:deleted-unread:<stream>}</li>
+ *   <li>the source each consumer group of a stream partition was made for ({@link #groupReaders}):
+ *       {@code <ns>:{<ns>.<p>}:group-readers:<stream>}</li>
  *   <li>arrival marks of a stream partition whose entry ids run ahead of the clock, for retention trimming
  *       ({@link #arrivals}): {@code <ns>:{<ns>.<p>}:arrivals:<stream>}</li>
  *   <li>Redis Cluster only: the task's outbox {@code <ns>:{<ns>.<p>}:outbox:<group>} (outputs bound for other slots,
@@ -107,6 +109,19 @@ public record StreamKeys(String namespace) {
     }
 
     /**
+     * @param streamKey a stream partition's key ({@link #stream}) the group reads
+     * @return the group's dedupe log in that partition, as {@link #dedupe} names it ({@code <ns>:{<ns>.<p>}:dedupe-log:<group>});
+     *         {@code <key>:dedupe-log:<group>} for a key outside this layout
+     */
+    public static String dedupeOf(String streamKey, String group) {
+        int close = streamKey.indexOf("}:");
+        if (streamKey.indexOf('{') < 0 || close < 0 || !streamKey.startsWith("s:", close + 2)) {
+            return streamKey + ":dedupe-log:" + group;
+        }
+        return streamKey.substring(0, close + 2) + "dedupe-log:" + group;
+    }
+
+    /**
      * @return the task's dedupe set as written until 2026-12-03: a sorted set of event ids scored by arrival (ms). Read
      *         (never written) when the task starts, so ids recorded before an upgrade are still recognized
      */
@@ -175,6 +190,23 @@ public record StreamKeys(String namespace) {
             return streamKey + ":deleted-unread";
         }
         return streamKey.substring(0, close + 2) + "deleted-unread:" + streamKey.substring(close + 4);
+    }
+
+    /**
+     * @param streamKey a stream partition's key ({@link #stream})
+     * @return the hash, in the same slot, of the source node each consumer group of the stream partition was made for
+     *         (field: group {@code <application-id>.<sub-topology>}, value: the name of the source node reading the
+     *         stream under it; written when the group is created, or at the first start that finds the group without
+     *         one, {@code create-group.lua}), so that a start can tell a group resumed by another sub-topology
+     *         ({@code RenumberedSubtopologyCheck}): {@code <ns>:{<ns>.<p>}:group-readers:<stream>}, or
+     *         {@code <key>:group-readers} for a key outside this layout
+     */
+    public static String groupReaders(String streamKey) {
+        int close = streamKey.indexOf("}:");
+        if (streamKey.indexOf('{') < 0 || close < 0 || !streamKey.startsWith("s:", close + 2)) {
+            return streamKey + ":group-readers";
+        }
+        return streamKey.substring(0, close + 2) + "group-readers:" + streamKey.substring(close + 4);
     }
 
     /**

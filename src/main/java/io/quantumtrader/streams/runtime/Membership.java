@@ -158,10 +158,17 @@ final class Membership {
         })));
     }
 
-    /** Records when this topology first ran ({@code HSETNX}) and reads it back into {@link #joinedMillis}, once. */
+    /**
+     * Records when this topology first ran ({@code HSETNX}) and reads it back into {@link #joinedMillis}, once; at every
+     * later heartbeat writes that time back when the hash lost it ({@code HSETNX} again, one command per heartbeat).
+     * Written once only, a hash lost while instances ran (deleted, evicted, Redis restarted from an older snapshot)
+     * stayed empty, and an old-release instance restarted during a rolling update recorded its topology as first run
+     * then, became the newest and took every task back (review of 2026-12-06, {@code TopologiesKeyLostTest}).
+     */
     private Mono<Void> firstRun(long nowMillis) {
         if (joinedMillis != 0) {
-            return Mono.empty();
+            return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(joinedMillis))
+                    .then();
         }
         return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(nowMillis))
                 .then(redis.<String, String>opsForHash().get(keys.topologies(), topology))

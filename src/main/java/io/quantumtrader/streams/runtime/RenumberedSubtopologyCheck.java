@@ -24,14 +24,31 @@ import java.util.function.BiFunction;
  * is per group too), while the old group stays on the stream and holds back retention trimming. Kafka Streams keeps
  * offsets per application and topic partition, so its renumbered sub-topologies resume (found in review, 2026-12-06).
  *
- * <p>Rule, per source stream partition, over the consumer groups of this application ({@code <application-id>.<n>}) on
- * it: a group this release would <b>create</b> while a group of this application that no sub-topology of this release
- * reads the stream with is still there (<b>abandoned</b>) is a renumbering, and the start is refused. An abandoned
- * group alone (a sub-topology removed for good; also on a stream the release only writes) is a warning: it holds back
- * trimming until destroyed. Two sub-topologies
- * reading one stream keep both their groups: neither created nor abandoned. Needs nothing recorded beforehand, so it
- * also holds for the first release carrying it. Not seen: two sub-topologies of one stream swapping their ids (no group
- * is created or abandoned).
+ * <p>Two rules, per source stream partition, over the consumer groups of this application ({@code <application-id>.<n>})
+ * on it:
+ * <ol>
+ *   <li><b>Created while abandoned.</b> A group this release would <b>create</b> while a group of this application that
+ *   no sub-topology of this release reads the stream with is still there (<b>abandoned</b>) is a renumbering, and the
+ *   start is refused. An abandoned group alone (a sub-topology removed for good; also on a stream the release only
+ *   writes) is a warning: it holds back trimming until destroyed. Needs nothing recorded beforehand, so it also holds
+ *   for the first release carrying it.</li>
+ *   <li><b>Resumed by another source.</b> Each group records the source node it was made for
+ *   ({@link StreamKeys#groupReaders}, written by the group's creation, or by the first start that finds the group
+ *   without a record: a group made before 2026-12-06). A group this release would <b>resume</b> through another source
+ *   node than the recorded one is refused: two sub-topologies of one stream that swapped their ids (each would resume
+ *   the other's position and dedupe log), or a sub-topology removed and a different one added in its place on the same
+ *   stream (the new one would resume the removed one's position instead of starting from the stream's first retained
+ *   entry). Gaps (a) and (b) of the review of 2026-12-06 ({@code RenumberedSubtopologyTest}). When the operator then
+ *   destroys the group, the next start makes it again from the stream's first retained entry and, the recorded source
+ *   being another, drops the old one's dedupe log in the same script ({@code create-group.lua}; kept, its ids hid the
+ *   retained entries from the new sub-topology for the dedupe window).</li>
+ * </ol>
+ * The identity compared is the source node's name alone: a release that edits a sub-topology behind its source (adds
+ * or changes processors, sinks or stores) resumes as before. A generated source name ({@code KSTREAM-SOURCE-<n>}, which
+ * moves when any node is added before it) is neither recorded nor compared, so rule 2 needs named sources
+ * ({@code Named.as}: a stream read by several sub-topologies through an unnamed source is warned about at every start);
+ * and a source renamed on purpose is refused like a different one (keep the old name). One read per
+ * stream partition at the start (groups and records in one script, in the partition's slot); nothing per record.
  */
 final class RenumberedSubtopologyCheck {
 
@@ -73,9 +90,10 @@ final class RenumberedSubtopologyCheck {
                         // with Redis' bare WRONGTYPE before the commit's CRITICAL alert could name it)
                         // the partitions at once (ResilientPass.CONCURRENCY of them, in order): one after the other,
                         // a start on a Redis Cluster paid a round trip per stream partition
-                        .flatMapSequential(p -> eachKey.apply(admin.groups(keys.stream(e.getKey(), p), attemptTimeout),
-                                keys.stream(e.getKey(), p)), ResilientPass.CONCURRENCY)
-                        .map(g -> g.groups().stream().filter(name -> ofApplication(app, name)).toList())
+                        .flatMapSequential(p -> eachKey.apply(admin.groupsAndReaders(keys.stream(e.getKey(), p),
+                                attemptTimeout), keys.stream(e.getKey(), p)), ResilientPass.CONCURRENCY)
+                        .map(g -> new StreamAdmin.StreamGroups(g.type(), g.length(),
+                                g.groups().stream().filter(name -> ofApplication(app, name)).toList(), g.readers()))
                         .collectList()
                         .map(perPartition -> judge(config.namespace(), e.getKey(), e.getValue(), perPartition)))
                 .collect(() -> new Findings(new ArrayList<>(), new ArrayList<>()), (all, one) -> {
@@ -86,14 +104,18 @@ final class RenumberedSubtopologyCheck {
 
     /**
      * @param wanted       group → sub-topology, for each sub-topology of this release reading {@code stream}
-     * @param perPartition the groups of this application on each partition of the stream
+     * @param perPartition the groups of this application on each partition of the stream, with the source each was
+     *                     made for where recorded ({@link StreamAdmin.StreamGroups#readers})
      */
     static Findings judge(String namespace, String stream, Map<String, Subtopology> wanted,
-                          List<List<String>> perPartition) {
+                          List<StreamAdmin.StreamGroups> perPartition) {
         Set<String> abandoned = new TreeSet<>();
         String created = null;
         Set<String> abandonedWhereCreated = new TreeSet<>();
-        for (List<String> existing : perPartition) {
+        // group → the source it was made for, where this release would resume it through another source
+        Map<String, String> resumedByAnother = new TreeMap<>();
+        for (StreamAdmin.StreamGroups partition : perPartition) {
+            List<String> existing = partition.groups();
             List<String> gone = existing.stream().filter(g -> !wanted.containsKey(g)).toList();
             abandoned.addAll(gone);
             if (!gone.isEmpty()) {
@@ -102,6 +124,14 @@ final class RenumberedSubtopologyCheck {
                         created = created == null ? g : created;
                         abandonedWhereCreated.addAll(gone);
                     }
+                }
+            }
+            for (String g : existing) {
+                String recorded = partition.readers().getOrDefault(g, "");
+                Subtopology s = wanted.get(g);
+                String reader = s == null ? "" : readerOf(s, stream);
+                if (!recorded.isEmpty() && !reader.isEmpty() && !recorded.equals(reader)) {
+                    resumedByAnother.putIfAbsent(g, recorded);
                 }
             }
         }
@@ -122,8 +152,42 @@ final class RenumberedSubtopologyCheck {
                     + "trimming: if its sub-topology was removed for good, XGROUP DESTROY it on every partition of '"
                     + stream + "' (docs/OPERATIONS.md \"Releases that change the topology\")");
         }
+        List<String> unnamed = wanted.values().stream().filter(s -> readerOf(s, stream).isEmpty())
+                .map(s -> Integer.toString(s.id())).toList();
+        if (wanted.size() > 1 && !unnamed.isEmpty()) {
+            warnings.add("stream '" + stream + "' is read by " + wanted.size() + " sub-topologies, and the source of "
+                    + "sub-topology " + String.join(", ", unnamed) + " has a generated name: a release that swaps or "
+                    + "replaces them is not refused (each would resume another's position). Name the sources (Named.as; "
+                    + "docs/OPERATIONS.md \"Releases that change the topology\")");
+        }
+        resumedByAnother.forEach((group, recorded) -> {
+            Subtopology s = wanted.get(group);
+            refusals.add("consumer group " + group + " of stream '" + stream + "' was made for source " + recorded
+                    + ", but sub-topology " + s.id() + " reads it with source " + readerOf(s, stream) + " and would resume "
+                    + recorded + "'s position and dedupe log: the release swapped or replaced sub-topologies on '" + stream
+                    + "'. Keep the order of the sub-topologies reading it (and a renamed source's old name); if "
+                    + readerOf(s, stream) + " is new there, XGROUP DESTROY " + group + " on every "
+                    + "partition of '" + stream + "' (docs/OPERATIONS.md \"Releases that change the topology\")");
+        });
         return new Findings(refusals, warnings);
     }
+
+    /**
+     * The identity of the reader of a stream under a sub-topology's group, as recorded with the group
+     * ({@link StreamKeys#groupReaders}) and compared by this check.
+     *
+     * @return the name of {@code s}'s source node reading {@code stream}; empty when that name was generated
+     *         ({@code KSTREAM-SOURCE-<n>}: it moves when any node is added before it, so it does not tell a
+     *         sub-topology across releases) or when no source of {@code s} reads {@code stream}
+     */
+    static String readerOf(Subtopology s, String stream) {
+        return s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SOURCE && n.streams().contains(stream))
+                .map(TopologyNode::name).filter(name -> !GENERATED_SOURCE.matcher(name).matches())
+                .findFirst().orElse("");
+    }
+
+    /** The names {@code TopologyBuilder} gives unnamed source nodes. */
+    private static final java.util.regex.Pattern GENERATED_SOURCE = java.util.regex.Pattern.compile("KSTREAM-SOURCE-\\d{10}");
 
     private static String sources(Subtopology s, String stream) {
         return s.nodes().stream().filter(n -> n.kind() == TopologyNode.Kind.SOURCE && n.streams().contains(stream))

@@ -162,8 +162,10 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               when a stream's partition count differs from the one it first ran with in this
      *                               namespace ({@link PartitionCountCheck}); or when a release renumbered
      *                               sub-topologies, so that one would create a new consumer group from the start of a
-     *                               stream another group of this application, now unused, had committed on
-     *                               ({@link RenumberedSubtopologyCheck})
+     *                               stream another group of this application, now unused, had committed on, or
+     *                               would resume a group made for another source node (two sub-topologies of one
+     *                               stream that swapped ids, a removed one replaced by another) ({@link
+     *                               RenumberedSubtopologyCheck})
      * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the read of
      *                               the source streams' consumer groups (renumbering check), the commit
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
@@ -266,7 +268,9 @@ public final class StreamsRuntime implements AutoCloseable {
             for (int p = 0; p < partitions; p++) {
                 for (String stream : s.sourceStreams()) {
                     String key = keys.stream(stream, p);
-                    groups.add(startupRetry.retried(admin.ensureGroup(key, group, startupRetry.attemptTimeout()),
+                    // records the source the group is made for (RenumberedSubtopologyCheck reads it at the next start)
+                    groups.add(startupRetry.retried(admin.ensureGroup(key, group,
+                                    RenumberedSubtopologyCheck.readerOf(s, stream), startupRetry.attemptTimeout()),
                             "creating consumer group " + group + " of stream " + key, startupDeadline));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
