@@ -679,6 +679,26 @@ public final class SubtopologyExecutor {
         return watermark;
     }
 
+    /**
+     * @return whether a stage holds records back now ({@link Stage#watermarkHoldMs()} is not {@link Long#MAX_VALUE},
+     *         or its answer failed: {@link #watermark} holds the watermark then): the task's watermark is pinned by the
+     *         hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle
+     */
+    public boolean holdsRecords() {
+        for (Stage stage : stages) {
+            if (stage != null) {
+                try {
+                    if (stage.watermarkHoldMs() != Long.MAX_VALUE) {
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    return true;   // logged by watermark(), which holds the watermark for it
+                }
+            }
+        }
+        return false;
+    }
+
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */
     public long watermarkLagMs() {
         long lag = 0;
