@@ -655,9 +655,10 @@ public final class StreamTask {
         // A batch offered to the aligner counts as handled: what the aligner holds is bounded per input by pausing that
         // input's reads (HeldInputLimit); the ticks go on meanwhile (their watermark reads release held records).
         // Early punctuations (end-of-input notices) join the interval's ticks; either is dropped while one waits.
-        // The first tick comes as the run starts: it initializes every processor (Processor#init), as Kafka Streams
-        // does when a task is created, so a wall-clock punctuation scheduled in init is due one interval after the
-        // task started; before (review of 2026-12-06) init waited for the first batch or the first tick an interval on.
+        // The first tick comes as the run starts. Every processor is initialized (Processor#init) before it and before
+        // the first read (below), as Kafka Streams does when a task is created, so a wall-clock punctuation scheduled
+        // in init is due one interval after the task started; before (review of 2026-12-06) init waited for the first
+        // batch or the first tick an interval on, and then for whichever of them came first.
         Flux<Object> ticks = Flux.merge(
                         Flux.interval(Duration.ZERO, config.punctuationInterval()).map(t -> PUNCTUATE),
                         earlyPunctuations.asFlux())
@@ -666,7 +667,13 @@ public final class StreamTask {
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts; one
         // that reached Redis before its predecessor is sent again once the predecessor landed (CommitOrder).
-        return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
+        // Every processor is initialized before the first read (Processor#init; what it restores from its stores,
+        // records it holds, counts in the watermark of the first batch on). Before (review of 2026-12-06) the first tick
+        // initialized them, and a first batch read before it was processed with processors no record of it reached
+        // uninitialized: their held records were not counted, and the batch's watermark passed them (RestoredHoldTest).
+        // On a parallel thread: the stores' replies arrive on a Lettuce I/O thread, where no processor code may run.
+        return Mono.fromRunnable(() -> executor.init(context)).subscribeOn(Schedulers.parallel())
+                .thenMany(Flux.merge(1, r.receiveBatches().cast(Object.class), ticks))
                 .concatMap(work -> work == PUNCTUATE
                         ? aligned(align, limit, null, executor, context).concatWith(punctuate(align, executor, context))
                         : aligned(align, limit, castBatch(work), executor, context).doOnComplete(this::punctuateEarlyIfEnding), 0)
