@@ -757,10 +757,13 @@ public final class StreamTask {
      * punctuation ({@code heartbeat}): {@link ProducerIdleness#NOT_HOLDING} when it holds nothing, else a heartbeat
      * (wall clock, epoch ms, always larger than the last). Its readers count a producer whose mark keeps changing as
      * active however long its watermark is pinned by the hold, so with an idle timeout its held record is not passed
-     * (before, review of 2026-12-06, it was: {@code HoldingProducerIdlenessTest}). Not after its end of input.
+     * (before, review of 2026-12-06, it was: {@code HoldingProducerIdlenessTest}). Not after its end of input, and
+     * never by a sub-topology none of whose processors may hold records ({@link Subtopology#holdsRecords()}): the
+     * others' commits and punctuations write nothing more than before.
      */
     private void markHolds(CommitBatch commit, SubtopologyExecutor executor, boolean heartbeat) {
-        if (!config.alignment().enabled() || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE) {
+        if (!config.alignment().enabled() || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE
+                || !subtopology.holdsRecords()) {
             return;
         }
         boolean holding = executor.holdsRecords();

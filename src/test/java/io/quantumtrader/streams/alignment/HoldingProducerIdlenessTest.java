@@ -52,13 +52,19 @@ class HoldingProducerIdlenessTest {
         try (StreamsRuntime runtime = new StreamsRuntime(HoldingProcessor.topology("hold-idle", HoldingProcessor::new),
                 config, RedisTestSupport.template())) {
             runtime.start();
-            sideFeed.sendAll(Flux.just(new EventPublisher.Event("side", "s", "S", BASE + 1_500)), 1, true).block();
-            sideFeed.watermark("side", Long.MAX_VALUE).block();
             // H1 (1 s) held by task 0_0; A (2 s) and B (3 s) forwarded by task 0_1, whose watermark moves to 3 s
             rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "H1", BASE + 1_000)), 1, true).block();
             rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", other, "A", BASE + 2_000),
                     new EventPublisher.Event("raw", other, "B", BASE + 3_000)), 1, true).block();
             awaitLength(ns, "mid", 2);
+            // both producers have published (an expected producer that has not is idle after the timeout too)
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (RedisTestSupport.template().opsForHash().get(new StreamKeys(ns).watermarks("mid", 0), "hold-idle:0_0")
+                    .block() == null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            sideFeed.sendAll(Flux.just(new EventPublisher.Event("side", "s", "S", BASE + 1_500)), 1, true).block();
+            sideFeed.watermark("side", Long.MAX_VALUE).block();
             Thread.sleep(IDLE.toMillis() * 4);   // 0_0's watermark stands still four idle timeouts while it holds H1
             assertThat(RedisTestSupport.stringValues(ns, "out", 0)).as("nothing passes H1 (1 s) while 0_0 holds it").isEmpty();
 
@@ -69,6 +75,12 @@ class HoldingProducerIdlenessTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).as("drained; left: %s", runtime.undrained()).isTrue();
             awaitLength(ns, "out", 5);
             assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
+            Map<Object, Object> marks = RedisTestSupport.template().opsForHash().entries(new StreamKeys(ns).holdMarks("mid", 0))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue).block();
+            assertThat(marks).as("hold marks of mid once nothing is held")
+                    .containsEntry("hold-idle:0_0", "0").containsEntry("hold-idle:0_1", "0");
+            assertThat(RedisTestSupport.template().hasKey(new StreamKeys(ns).holdMarks("out", 0)).block())
+                    .as("the merge's sub-topology holds nothing and writes no hold marks").isFalse();
         }
     }
 
