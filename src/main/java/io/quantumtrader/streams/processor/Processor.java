@@ -10,7 +10,9 @@ import io.quantumtrader.streams.record.Record;
 public interface Processor<KIn, VIn, KOut, VOut> {
 
     /**
-     * Called once when the task starts, after its stores are loaded: get stores, schedule punctuations. It may not
+     * Called once when the task starts, after its stores are loaded and before it reads its first input (also after a
+     * restart or a rebalance): get stores, schedule punctuations, restore what the processor holds from its stores, so
+     * that {@link #earliestHeldTimestamp()} counts it from the first batch on. It may not
      * {@link ProcessorContext#forward forward} a record (refused with an {@link IllegalStateException}): forward from
      * {@link #process} or from a punctuation scheduled here.
      */

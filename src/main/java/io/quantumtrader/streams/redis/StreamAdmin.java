@@ -445,15 +445,16 @@ public final class StreamAdmin {
     }
 
     /**
-     * One read of an input's watermark: the id of the partition's last entry and its producers' watermarks (epoch ms,
-     * from {@link StreamKeys#watermarks}), read atomically (input-watermark.lua).
+     * One read of an input's watermark: the id of the partition's last entry, its producers' watermarks (epoch ms,
+     * from {@link StreamKeys#watermarks}) and their hold marks ({@link StreamKeys#holdMarks}), read atomically
+     * (input-watermark.lua; every key in the partition's slot).
      *
-     * @return {@code [lastEntryId, producer, watermark, producer, watermark...]} ({@code 0-0} when the partition is empty)
+     * @return the read ({@code 0-0} as last entry id when the partition is empty)
      */
     @SuppressWarnings("unchecked")
-    public Mono<List<String>> inputWatermark(String watermarksKey, String streamKey) {
+    public Mono<WatermarkRead> inputWatermark(String watermarksKey, String streamKey, String holdMarksKey) {
         // a reply that never comes would hold the task's alignment step for good: fail it (the task restarts)
-        return script(INPUT_WATERMARK, List.of(watermarksKey, streamKey), List.of()).next()
-                .map(reply -> ((List<Object>) reply).stream().map(String::valueOf).toList());
+        return script(INPUT_WATERMARK, List.of(watermarksKey, streamKey, holdMarksKey), List.of()).next()
+                .map(reply -> WatermarkRead.of(((List<Object>) reply).stream().map(String::valueOf).toList()));
     }
 }

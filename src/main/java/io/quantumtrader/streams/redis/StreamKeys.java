@@ -138,6 +138,19 @@ public record StreamKeys(String namespace) {
         return slot(partition) + "watermarks:" + stream;
     }
 
+    /**
+     * @return the hash of hold marks of one stream partition, beside its {@link #watermarks} in the same slot: field =
+     *         producer task ({@code <application-id>:<task-id>}), value = {@code "0"} when the task holds no record
+     *         back, else a heartbeat (the task's wall clock, epoch ms, when it wrote the mark) that changes at least at
+     *         every punctuation while a processor of the task holds records ({@code Processor#earliestHeldTimestamp()}):
+     *         its watermark then stands still because of the hold, not for lack of records, and its readers do not
+     *         count it idle ({@code ProducerIdleness}). A separate hash, so that every reader of the watermark hash
+     *         (one field per producer, a number each) reads what it always read
+     */
+    public String holdMarks(String stream, int partition) {
+        return slot(partition) + "hold-marks:" + stream;
+    }
+
     /** @return the counter that issues increasing fencing tokens for the task */
     public String fence(String group, int partition) {
         return slot(partition) + "fence:" + group;

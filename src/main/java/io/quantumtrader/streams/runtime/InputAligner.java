@@ -157,6 +157,21 @@ public final class InputAligner {
         }
     }
 
+    /**
+     * Tells whether a producer task of {@code stream} (of another sub-topology) holds records back as the latest
+     * watermark read found it (its hold mark, {@code ProducerIdleness}): while one does, the input is not idle
+     * ({@link InputAlignment#idleTimeout()}) however long nothing arrives, as a record older than its watermark's
+     * successors is still to come from it. Before (review of 2026-12-06) such an input went idle after the timeout
+     * and the task released the other inputs' records, and its own held ones, past the record still held upstream
+     * ({@code HoldingProducerIdlenessTest}).
+     */
+    public void producersHolding(String stream, boolean holding) {
+        Input in = inputs.get(stream);
+        if (in != null) {
+            in.producersHolding = holding;
+        }
+    }
+
     /** @return the smallest event time of the entries held (epoch ms); {@link Long#MAX_VALUE} when none is held */
     public long minHeldTime() {
         long min = Long.MAX_VALUE;
@@ -395,13 +410,18 @@ public final class InputAligner {
     }
 
     /**
-     * An input is idle when nothing arrived for the idle timeout. One whose reads are paused is idle only once it was
+     * An input is idle when nothing arrived for the idle timeout, unless a producer of it holds records back
+     * ({@link #producersHolding}), nor while the latest watermark read found entries in its partition that were not
+     * offered yet: they have arrived in Redis, the task has not read them yet (a holding producer's release is such an
+     * entry, and the idleness of the read before it let the other inputs' records pass it: review of 2026-12-06,
+     * {@code HoldingProducerIdlenessTest}). One whose reads are paused is idle only once it was
      * read up to its partition's last entry as of the latest watermark read: with entries left unread it would look
      * idle for no arrival while it is merely not read; with none left it is as idle as a read input (found in review,
      * 2026-12-06: a paused merged input whose held records waited for its idleness held them for good).
      */
     private boolean idle(Input in, long now) {
-        return idleTimeout != null && (!in.readsPaused || in.readUpToLastMark())
+        return idleTimeout != null && !in.producersHolding
+                && (in.readsPaused ? in.readUpToLastMark() : in.partitionLastId == null || in.readUpToLastMark())
                 && now - in.lastArrivalMs >= idleTimeout.toMillis();
     }
 
@@ -421,6 +441,8 @@ public final class InputAligner {
         long lastArrivalMs;
         /** The task does not read this input for now ({@link #readsPaused}): not idle. */
         boolean readsPaused;
+        /** A producer task of this input holds records back ({@link #producersHolding}): not idle. */
+        boolean producersHolding;
         /** Written by the task's own sub-topology only (so far): not waited for. */
         boolean fedBackOnly;
         /** Largest entry id offered so far (null: none). */

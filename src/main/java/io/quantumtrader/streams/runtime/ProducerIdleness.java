@@ -4,15 +4,23 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * Producer idleness for event-time alignment (Flink's source idleness, per producer): with an idle timeout configured,
  * a producer task whose watermark has not moved for that long (wall clock) — or an expected producer that has not
  * published one in that time — is left out of its input's watermark until it moves again. A producer that has ended
- * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Without it, a live
+ * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Nor is a producer
+ * task that holds records back while it says so: its hold mark ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks},
+ * a heartbeat written with its commits and at every punctuation while it holds) keeps changing, and a change of the
+ * mark counts as the producer moving. Its watermark is pinned below the held record and stands still because of the
+ * hold, not for lack of records: left out, the other producers' watermarks passed the held record, which then came
+ * behind the records after it (review of 2026-12-06, {@code HoldingProducerIdlenessTest}). A mark that stops changing
+ * (its task stopped while it held) is idle after the timeout like a watermark. Without idleness, a live
  * deployment whose external feed publishes no watermarks would hold a merged input forever behind a producer task that
  * gets no records (a market partition no symbol hashes to). A replay sets no timeout: nothing is left out, and the
  * order depends on the data only.
@@ -21,10 +29,26 @@ import java.util.function.LongSupplier;
  */
 final class ProducerIdleness {
 
+    /** The hold mark of a producer task that holds nothing ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks}). */
+    static final String NOT_HOLDING = "0";
+
     private final Duration timeout;
     private final LongSupplier nowMs;
-    /** producer → {last watermark value seen, wall-clock ms when it last changed (or was first looked for)} */
-    private final Map<String, long[]> seen = new HashMap<>();
+    /** producer → what was last seen of it and when it last changed (or was first looked for) */
+    private final Map<String, Seen> seen = new HashMap<>();
+
+    /** A producer's watermark and hold mark as last seen, and the wall-clock ms either last changed. */
+    private static final class Seen {
+        long watermark;
+        String mark;
+        long changedMs;
+
+        Seen(long watermark, String mark, long changedMs) {
+            this.watermark = watermark;
+            this.mark = mark;
+            this.changedMs = changedMs;
+        }
+    }
 
     /**
      * @param timeout null: never idle
@@ -35,42 +59,74 @@ final class ProducerIdleness {
         this.nowMs = nowMs;
     }
 
-    /** What an input's watermark is computed from: its active producers' watermarks and the expected ones still awaited. */
-    record Active(Map<String, String> producers, List<String> expected) {
+    /**
+     * What an input's watermark is computed from: its active producers' watermarks and the expected ones still awaited;
+     * and the active producers that hold records back (their hold mark is not {@link #NOT_HOLDING}): while one of
+     * them (of another sub-topology) does, the input is not idle either.
+     */
+    record Active(Map<String, String> producers, List<String> expected, Set<String> holding) {
+    }
+
+    /** As {@link #active(Map, Map, Collection)} with no hold marks. */
+    Active active(Map<String, String> producers, Collection<String> expected) {
+        return active(producers, Map.of(), expected);
     }
 
     /**
      * @param producers producer → watermark as read from the input's watermark hash
+     * @param holdMarks producer task → hold mark as read from the input's hold-marks hash
      * @param expected  producer tasks the topology has for the input
-     * @return the producers and expected producers that are not idle
+     * @return the producers and expected producers that are not idle, and those of them that hold records
      */
-    Active active(Map<String, String> producers, Collection<String> expected) {
+    Active active(Map<String, String> producers, Map<String, String> holdMarks, Collection<String> expected) {
         if (timeout == null) {
-            return new Active(producers, List.copyOf(expected));
+            Set<String> holding = new LinkedHashSet<>();
+            producers.keySet().forEach(p -> {
+                if (holds(holdMarks.get(p))) {
+                    holding.add(p);
+                }
+            });
+            return new Active(producers, List.copyOf(expected), holding);
         }
         long now = nowMs.getAsLong();
         Map<String, String> active = new LinkedHashMap<>();
+        Set<String> holding = new LinkedHashSet<>();
         producers.forEach((producer, value) -> {
             long v = parse(value);
-            long[] s = seen.get(producer);
-            if (s == null || s[0] != v) {
-                seen.put(producer, new long[]{v, now});
+            String mark = holdMarks.getOrDefault(producer, NOT_HOLDING);
+            Seen s = seen.get(producer);
+            if (s == null || s.watermark != v || !s.mark.equals(mark)) {
+                // a move of the watermark, or of the hold mark: a holding producer's heartbeat
+                if (s == null) {
+                    seen.put(producer, new Seen(v, mark, now));
+                } else {
+                    s.watermark = v;
+                    s.mark = mark;
+                    s.changedMs = now;
+                }
                 active.put(producer, value);
-            } else if (v == Long.MAX_VALUE || now - s[1] < timeout.toMillis()) {
+            } else if (v == Long.MAX_VALUE || now - s.changedMs < timeout.toMillis()) {
                 // an ended producer stands still because nothing more comes: that is what its readers need to know.
                 // Left out as idle, a task that took longer than the timeout to process its inputs after their end
                 // saw no watermark at all and never passed its own end on (EndedProducerIdlenessTest, 2026-12-06)
                 active.put(producer, value);
+            }
+            if (active.containsKey(producer) && holds(mark)) {
+                holding.add(producer);
             }
         });
         List<String> awaited = expected.stream().filter(p -> {
             if (producers.containsKey(p)) {
                 return active.containsKey(p);   // published: awaited while not idle
             }
-            long[] s = seen.computeIfAbsent(p, x -> new long[]{Long.MIN_VALUE, now});
-            return now - s[1] < timeout.toMillis();
+            Seen s = seen.computeIfAbsent(p, x -> new Seen(Long.MIN_VALUE, NOT_HOLDING, now));
+            return now - s.changedMs < timeout.toMillis();
         }).toList();
-        return new Active(active, awaited);
+        return new Active(active, awaited, holding);
+    }
+
+    private static boolean holds(String mark) {
+        return mark != null && !NOT_HOLDING.equals(mark);
     }
 
     private static long parse(String value) {

@@ -78,6 +78,12 @@ public final class StreamTask {
     /** The largest event time this task processed in its current run (epoch ms) and the last watermark it published in it. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
+    /**
+     * Whether this run's last hold mark said the task holds records (null: it wrote none yet, and the first commit
+     * writes one, clearing a mark an earlier run left) and the heartbeat it wrote ({@link #markHolds}).
+     */
+    private Boolean holdMarked;
+    private long holdHeartbeatMs;
     /** Per input stream, the producer tasks the topology has for it (each must publish before the input has a watermark). */
     private final Map<String, List<String>> expectedProducers = new LinkedHashMap<>();
     /** Producers left out of an input's watermark while idle (only with an idle timeout: {@code serve}). */
@@ -605,6 +611,7 @@ public final class StreamTask {
         processedIds.clear();
         streamTimeMs = InputAligner.NONE;
         publishedWatermarkMs = InputAligner.NONE;
+        holdMarked = null;
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions(),
                         topology.valuePartitionedStreams(), topology.windowedKeyStreams()));
@@ -649,9 +656,10 @@ public final class StreamTask {
         // A batch offered to the aligner counts as handled: what the aligner holds is bounded per input by pausing that
         // input's reads (HeldInputLimit); the ticks go on meanwhile (their watermark reads release held records).
         // Early punctuations (end-of-input notices) join the interval's ticks; either is dropped while one waits.
-        // The first tick comes as the run starts: it initializes every processor (Processor#init), as Kafka Streams
-        // does when a task is created, so a wall-clock punctuation scheduled in init is due one interval after the
-        // task started; before (review of 2026-12-06) init waited for the first batch or the first tick an interval on.
+        // The first tick comes as the run starts. Every processor is initialized (Processor#init) before it and before
+        // the first read (below), as Kafka Streams does when a task is created, so a wall-clock punctuation scheduled
+        // in init is due one interval after the task started; before (review of 2026-12-06) init waited for the first
+        // batch or the first tick an interval on, and then for whichever of them came first.
         Flux<Object> ticks = Flux.merge(
                         Flux.interval(Duration.ZERO, config.punctuationInterval()).map(t -> PUNCTUATE),
                         earlyPunctuations.asFlux())
@@ -660,7 +668,13 @@ public final class StreamTask {
         // Commits are pipelined: batch N+1 is processed while commit N is in flight (at most MAX_COMMITS_IN_FLIGHT);
         // commit.lua's commit-seq check makes a commit fail when its predecessor did, and the task then restarts; one
         // that reached Redis before its predecessor is sent again once the predecessor landed (CommitOrder).
-        return Flux.merge(1, r.receiveBatches().cast(Object.class), ticks)
+        // Every processor is initialized before the first read (Processor#init; what it restores from its stores,
+        // records it holds, counts in the watermark of the first batch on). Before (review of 2026-12-06) the first tick
+        // initialized them, and a first batch read before it was processed with processors no record of it reached
+        // uninitialized: their held records were not counted, and the batch's watermark passed them (RestoredHoldTest).
+        // On a parallel thread: the stores' replies arrive on a Lettuce I/O thread, where no processor code may run.
+        return Mono.fromRunnable(() -> executor.init(context)).subscribeOn(Schedulers.parallel())
+                .thenMany(Flux.merge(1, r.receiveBatches().cast(Object.class), ticks))
                 .concatMap(work -> work == PUNCTUATE
                         ? aligned(align, limit, null, executor, context).concatWith(punctuate(align, executor, context))
                         : aligned(align, limit, castBatch(work), executor, context).doOnComplete(this::punctuateEarlyIfEnding), 0)
@@ -705,6 +719,7 @@ public final class StreamTask {
                 .publishOn(Schedulers.parallel())
                 .doOnNext(m -> {
                     read.add(m);
+                    align.producersHolding(m.stream(), m.holding());
                     if (m.fedBackOnly()) {
                         align.fedBackOnly(m.stream());   // a cycle inside the sub-topology: not aligned
                     } else {
@@ -733,6 +748,41 @@ public final class StreamTask {
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
         advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs));
+        markHolds(commit, executor, false);
+    }
+
+    /**
+     * Writes the task's hold mark for every partition of every output stream ({@link StreamKeys#holdMarks}), in the
+     * same commit as its watermark, when it changes — the task starts or stops holding records
+     * ({@link SubtopologyExecutor#holdsRecords()}), or a run writes its first — and, while it holds, at every
+     * punctuation ({@code heartbeat}): {@link ProducerIdleness#NOT_HOLDING} when it holds nothing, else a heartbeat
+     * (wall clock, epoch ms, always larger than the last). Its readers count a producer whose mark keeps changing as
+     * active however long its watermark is pinned by the hold, so with an idle timeout its held record is not passed
+     * (before, review of 2026-12-06, it was: {@code HoldingProducerIdlenessTest}). Not after its end of input, and
+     * never by a sub-topology none of whose processors may hold records ({@link Subtopology#holdsRecords()}): the
+     * others' commits and punctuations write nothing more than before.
+     */
+    private void markHolds(CommitBatch commit, SubtopologyExecutor executor, boolean heartbeat) {
+        if (!config.alignment().enabled() || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE
+                || !subtopology.holdsRecords()) {
+            return;
+        }
+        boolean holding = executor.holdsRecords();
+        if (holdMarked != null && holdMarked == holding && !(holding && heartbeat)) {
+            return;
+        }
+        String value = ProducerIdleness.NOT_HOLDING;
+        if (holding) {
+            holdHeartbeatMs = Math.max(System.currentTimeMillis(), holdHeartbeatMs + 1);
+            value = Long.toString(holdHeartbeatMs);
+        }
+        for (String stream : sinkStreams) {
+            int partitions = config.catalog().spec(stream).partitions();
+            for (int q = 0; q < partitions; q++) {
+                commit.putWatermark(keys.holdMarks(stream, q), producerId, value);
+            }
+        }
+        holdMarked = holding;
     }
 
     /**
@@ -742,24 +792,25 @@ public final class StreamTask {
      */
     private List<InputMark> tickMarks;
 
-    /** One input's watermark as read with its partition's last entry id; fed back only: written by this sub-topology alone. */
-    private record InputMark(String stream, String lastId, long watermark, boolean fedBackOnly) {
+    /**
+     * One input's watermark as read with its partition's last entry id; fed back only: written by this sub-topology
+     * alone; holding: an active producer task of another sub-topology holds records back (its hold mark).
+     */
+    private record InputMark(String stream, String lastId, long watermark, boolean fedBackOnly, boolean holding) {
     }
 
-    /** Reads the watermarks of {@code streams} (one script each, in this task's slot). */
+    /** Reads the watermarks and hold marks of {@code streams} (one script each, in this task's slot). */
     private Flux<InputMark> inputMarks(java.util.Collection<String> streams) {
         return Flux.fromIterable(streams)
-                .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition))
-                        .map(reply -> {
-                            Map<String, String> producers = new LinkedHashMap<>();
-                            for (int i = 1; i + 1 < reply.size(); i += 2) {
-                                producers.put(reply.get(i), reply.get(i + 1));
-                            }
+                .concatMap(stream -> admin.inputWatermark(keys.watermarks(stream, partition), keys.stream(stream, partition),
+                                keys.holdMarks(stream, partition))
+                        .map(read -> {
                             List<String> expected = expectedProducers.getOrDefault(stream, List.of());
-                            ProducerIdleness.Active active = producerIdleness.active(producers, expected);
+                            ProducerIdleness.Active active = producerIdleness.active(read.watermarks(), read.holdMarks(), expected);
                             long watermark = InputAligner.inputWatermark(active.producers(), ownProducerPrefix, active.expected());
                             boolean fedBack = watermark == InputAligner.NONE && expected.isEmpty() && sinkStreams.contains(stream);
-                            return new InputMark(stream, reply.get(0), watermark, fedBack);
+                            boolean holding = active.holding().stream().anyMatch(p -> !p.startsWith(ownProducerPrefix));
+                            return new InputMark(stream, read.lastEntryId(), watermark, fedBack, holding);
                         }));
     }
 
@@ -871,6 +922,7 @@ public final class StreamTask {
                                 } else if (floor != InputAligner.NONE) {
                                     advanceWatermark(commit, executor.watermark(floor));
                                 }
+                                markHolds(commit, executor, true);
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
                                 if (ended) {
                                     endOfInputCommit = prepared;

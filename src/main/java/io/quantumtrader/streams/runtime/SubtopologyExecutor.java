@@ -213,11 +213,38 @@ public final class SubtopologyExecutor {
     }
 
     /**
+     * Initializes every stage of the task ({@link Stage#init}: the processors' {@code init}), once; later calls do
+     * nothing. The task calls it before its first read, and {@link #process} and {@link #punctuate} call it first: a
+     * processor that restores held records from its stores in {@code init} counts them in {@link #watermark} from the
+     * first batch on, also when none of that batch's records reaches it. Before (review of 2026-12-06) a processor was
+     * initialized by the first record reaching it or the first punctuation, and a restarted task whose first batch
+     * came before its first punctuation published a watermark past the records its holder had restored
+     * ({@code RestoredHoldTest}).
+     *
+     * @throws RuntimeException what a processor's {@code init} threw
+     */
+    public void init(TaskOutput output) {
+        if (initialized) {
+            return;
+        }
+        for (Stage stage : stages) {
+            if (stage != null) {
+                stage.init(output);
+            }
+        }
+        initialized = true;
+    }
+
+    /** Every stage was initialized ({@link #init}). */
+    private boolean initialized;
+
+    /**
      * @param entries input entries in processing order (their position becomes {@link Record.Origin#sequence()})
      * @return completes when every record of the batch went through the sub-topology
      */
     public Mono<Void> process(List<StreamEntry> entries, TaskOutput output) {
         return Mono.defer(() -> {
+            init(output);
             acceptedMaxTimeMs = Long.MIN_VALUE;
             Map<TopologyNode, List<Record<Object, Object>>> outputs = new HashMap<>();
             List<Record.Origin> origins = new ArrayList<>(entries.size());
@@ -276,7 +303,10 @@ public final class SubtopologyExecutor {
      * @param now wall-clock time, epoch ms
      */
     public Mono<Void> punctuate(long now, TaskOutput output) {
-        return Mono.defer(() -> runAll(List.of(Map.of()), now, output));
+        return Mono.defer(() -> {
+            init(output);
+            return runAll(List.of(Map.of()), now, output);
+        });
     }
 
     /**
@@ -677,6 +707,26 @@ public final class SubtopologyExecutor {
             }
         }
         return watermark;
+    }
+
+    /**
+     * @return whether a stage holds records back now ({@link Stage#watermarkHoldMs()} is not {@link Long#MAX_VALUE},
+     *         or its answer failed: {@link #watermark} holds the watermark then): the task's watermark is pinned by the
+     *         hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle
+     */
+    public boolean holdsRecords() {
+        for (Stage stage : stages) {
+            if (stage != null) {
+                try {
+                    if (stage.watermarkHoldMs() != Long.MAX_VALUE) {
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    return true;   // logged by watermark(), which holds the watermark for it
+                }
+            }
+        }
+        return false;
     }
 
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */

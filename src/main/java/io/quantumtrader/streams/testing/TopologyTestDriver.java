@@ -470,6 +470,11 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         void processReleased() {
             if (aligner != null) {
+                // as the runtime's hold marks: an input another task holds records of is not idle
+                for (String s : subtopology.sourceStreams()) {
+                    aligner.producersHolding(s, tasks.stream().anyMatch(o -> o != this
+                            && o.subtopology.sinkStreams().contains(s) && o.executor.holdsRecords()));
+                }
                 aligner.release().forEach(this::processOne);
             }
         }

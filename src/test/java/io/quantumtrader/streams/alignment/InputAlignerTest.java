@@ -249,4 +249,52 @@ class InputAlignerTest {
                 .expectNext(1)
                 .verifyComplete();
     }
+
+    /**
+     * An input one of whose producer tasks holds records back (its hold mark, as the latest watermark read found it)
+     * is not idle however long nothing arrives; once the hold ends, it is idle after the timeout as before. Before
+     * (review of 2026-12-06) it went idle, and the other input's records passed the record still held upstream.
+     */
+    @Test
+    void anInputWhoseProducerHoldsRecordsIsNotIdle() {
+        StepVerifier.withVirtualTime(() -> {
+                    InputAligner a = new InputAligner(List.of("ticks", "signals"), Duration.ofSeconds(5),
+                            () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+                    a.offer(List.of(entry("signals", "1-0", 10)));
+                    a.producersHolding("ticks", true);
+                    return Mono.delay(Duration.ofSeconds(60)).map(t -> a.release().size())
+                            .concatWith(Mono.fromSupplier(() -> {
+                                a.producersHolding("ticks", false);
+                                return a.release().size();
+                            }));
+                })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(60))
+                .expectNext(0, 1)
+                .verifyComplete();
+    }
+
+    /**
+     * An input whose latest watermark read found entries in its partition that were not offered yet is not idle:
+     * they have arrived, the task has not read them yet (a holding producer's release is such an entry).
+     */
+    @Test
+    void anInputWithEntriesNotYetReadIsNotIdle() {
+        StepVerifier.withVirtualTime(() -> {
+                    InputAligner a = new InputAligner(List.of("ticks", "signals"), Duration.ofSeconds(5),
+                            () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+                    a.offer(List.of(entry("signals", "1-0", 10)));
+                    a.watermark("ticks", T0.plusSeconds(5).toEpochMilli(), "7-0");   // 7-0 not read yet
+                    return Mono.delay(Duration.ofSeconds(6)).map(t -> a.release().size())
+                            .concatWith(Mono.fromSupplier(() -> {
+                                a.offer(List.of(entry("ticks", "7-0", 3)));
+                                return ids(a.release()).size();
+                            }));
+                })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(6))
+                .expectNext(0)
+                .expectNext(1)   // ticks@7-0 (3 s) goes first; signals@1-0 (10 s) waits for ticks' next record or idleness
+                .verifyComplete();
+    }
 }

@@ -42,4 +42,30 @@ class ProducerIdlenessTest {
         assertThat(a.producers()).containsOnlyKeys("app:0_0");
         assertThat(a.expected()).containsExactly("app:0_0", "app:0_1");
     }
+
+    /**
+     * A producer whose watermark a hold pins stays active while its hold mark changes (a heartbeat at every
+     * punctuation), and is idle after the timeout once its mark stands still (its task stopped) or says it holds
+     * nothing; the producers it reports as holding are the active ones with a heartbeat.
+     */
+    @Test
+    void aProducerWhoseHoldMarkKeepsChangingIsNotIdle() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
+        List<String> expected = List.of("app:0_0", "app:0_1");
+        Map<String, String> watermarks = Map.of("app:0_0", "999", "app:0_1", "3000");
+        ProducerIdleness.Active a = idleness.active(watermarks, Map.of("app:0_0", "1000", "app:0_1", "0"), expected);
+        assertThat(a.holding()).containsExactly("app:0_0");
+        for (int s = 1; s <= 20; s++) {   // 20 s: 0_0's watermark stands still, its heartbeat moves every second
+            now.addAndGet(1_000);
+            a = idleness.active(watermarks, Map.of("app:0_0", Long.toString(1000 + s), "app:0_1", "0"), expected);
+        }
+        assertThat(a.producers()).as("0_1 idle (nothing moved for 20 s), 0_0 holding").containsOnlyKeys("app:0_0");
+        assertThat(a.holding()).containsExactly("app:0_0");
+        assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(999);
+        now.addAndGet(5_000);   // the heartbeat stands still 5 s: its task stopped while holding
+        a = idleness.active(watermarks, Map.of("app:0_0", "1020", "app:0_1", "0"), expected);
+        assertThat(a.producers()).isEmpty();
+        assertThat(a.holding()).isEmpty();
+    }
 }

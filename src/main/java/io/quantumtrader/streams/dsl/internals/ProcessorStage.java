@@ -110,7 +110,8 @@ public final class ProcessorStage implements Stage {
      * the stage throws the same error: the processor is not half initialized and then used (the runtime makes new
      * stages for the task's next run).
      */
-    private void init(StageContext ctx) {
+    @Override
+    public void init(StageContext ctx) {
         if (initFailure != null) {
             throw initFailure;
         }

@@ -38,6 +38,19 @@ public interface Stage {
     }
 
     /**
+     * Initializes the stage for its task (a processor's {@link io.quantumtrader.streams.processor.Processor#init}),
+     * once; later calls do nothing. The task calls it for every stage before it reads its first input, so that what a
+     * processor restores in {@code init} (records it holds, kept in its stores) is in its
+     * {@link #watermarkHoldMs()} from the first batch on; {@link #apply}, {@link #recordStage} and {@link #punctuate}
+     * initialize too. Nothing by default.
+     *
+     * @param context the task's context: stores, wall clock
+     * @throws RuntimeException what the processor's {@code init} threw (every later use of the stage throws it again)
+     */
+    default void init(StageContext context) {
+    }
+
+    /**
      * The record-at-a-time form of this stage, for an executor that runs records through a precompiled plan without
      * assembling a Reactor pipeline per record ({@code SubtopologyExecutor}): same function, same retries and dead
      * letters as {@link #apply}.
