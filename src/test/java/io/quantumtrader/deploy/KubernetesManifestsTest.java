@@ -612,6 +612,76 @@ class KubernetesManifestsTest {
         assertThat(kedaNamespacesAdmitted(kustomize(copy.resolve("k8s/overlays/dev").toString()))).containsExactly("openshift-keda");
     }
 
+    /**
+     * KEDA reads the lag and pending entries in the database the service writes: every redis-streams trigger's
+     * {@code databaseIndex} (KEDA's default 0 when absent) is the database of the service's {@code REDIS_URL} (resolved
+     * from the pod's environment the way Kubernetes expands {@code $(VAR)}, parsed by the service's own
+     * {@link io.quantumtrader.app.RedisTarget}); a Redis Cluster has database 0 only, and KEDA's redis-cluster-streams
+     * scaler has no {@code databaseIndex}. Found in review (2026-12-06): the triggers set no databaseIndex, so a
+     * deployment whose REDIS_URL named /3 scaled on database 0's streams, which hold nothing (no scaling at all).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void kedaTriggersReadTheDatabaseTheServiceUses(String overlay) {
+        assertTriggersReadTheServicesDatabase(overlay, RENDERED.get(overlay));
+    }
+
+    /**
+     * The database is set in one place, the Deployment's {@code REDIS_DATABASE}: set to 3 in a copy of the prod
+     * overlay (its redis-address.yaml patch), the rendering's REDIS_URL names database 3 and so does every trigger.
+     */
+    @Test
+    void theDatabaseSetInTheDeploymentReachesRedisUrlAndEveryTrigger(@org.junit.jupiter.api.io.TempDir Path copy)
+            throws IOException, InterruptedException {
+        copyTree(Path.of("k8s"), copy.resolve("k8s"));
+        Path patch = copy.resolve("k8s/overlays/prod/redis-address.yaml");
+        String address = Files.readString(patch);
+        Matcher value = Pattern.compile("(?m)^(\\s+)- name: REDIS_ADDRESS\\n\\s+value: .*$").matcher(address);
+        assertThat(value.find()).as("REDIS_ADDRESS in %s", patch).isTrue();
+        Files.writeString(patch, address.substring(0, value.end()) + "\n" + value.group(1) + "- name: REDIS_DATABASE\n"
+                + value.group(1) + "  value: \"3\"" + address.substring(value.end()));
+        List<JsonNode> rendered = kustomize(copy.resolve("k8s/overlays/prod").toString());
+        assertThat(assertTriggersReadTheServicesDatabase("prod", rendered)).isEqualTo(3);
+    }
+
+    /** Asserts every KEDA trigger reads the database of the Deployment's REDIS_URL. @return that database */
+    private static int assertTriggersReadTheServicesDatabase(String overlay, List<JsonNode> rendered) {
+        JsonNode deployment = rendered.stream().filter(o -> o.path("kind").asString().equals("Deployment")).findFirst().orElseThrow();
+        Map<String, String> env = resolvedEnv(deployment);
+        env.remove("REDIS_TLS_CA_FILE"); // a path in the pod, not on this machine
+        io.quantumtrader.app.RedisTarget target = io.quantumtrader.app.RedisTarget.fromEnvironment(env);
+        List<JsonNode> triggers = new ArrayList<>();
+        rendered.stream().filter(o -> o.path("kind").asString().equals("ScaledObject"))
+                .forEach(so -> so.path("spec").path("triggers").forEach(triggers::add));
+        assertThat(triggers).as("%s: KEDA triggers", overlay).isNotEmpty();
+        for (JsonNode t : triggers) {
+            JsonNode m = t.path("metadata");
+            if (t.path("type").asString().equals("redis-cluster-streams")) {
+                assertThat(target.database()).as("%s: a Redis Cluster has database 0 only", overlay).isZero();
+                assertThat(m.has("databaseIndex")).as("%s: KEDA's cluster scaler has no databaseIndex", overlay).isFalse();
+            } else {
+                assertThat(m.path("databaseIndex").asString("0")).as("%s: databaseIndex of the trigger on %s = the database of REDIS_URL %s",
+                        overlay, m.path("stream").asString(), env.get("REDIS_URL")).isEqualTo(String.valueOf(target.database()));
+            }
+        }
+        return target.database();
+    }
+
+    /** @return the first container's environment with {@code $(VAR)} expanded as Kubernetes does; secrets as a placeholder */
+    private static Map<String, String> resolvedEnv(JsonNode workload) {
+        Map<String, String> env = new LinkedHashMap<>();
+        containers(workload.path("spec").path("template").path("spec")).get(0).path("env").forEach(e -> {
+            Matcher ref = Pattern.compile("\\$\\(([A-Z0-9_]+)\\)").matcher(e.path("value").asString(""));
+            StringBuilder resolved = new StringBuilder();
+            while (ref.find()) {
+                ref.appendReplacement(resolved, Matcher.quoteReplacement(env.getOrDefault(ref.group(1), "$(" + ref.group(1) + ")")));
+            }
+            ref.appendTail(resolved);
+            env.put(e.path("name").asString(), e.path("valueFrom").has("secretKeyRef") ? "s3cret-from-the-secret" : resolved.toString());
+        });
+        return env;
+    }
+
     /** @return the namespaces whose pods (all of them) a NetworkPolicy of the rendering admits by namespace name */
     private static List<String> kedaNamespacesAdmitted(List<JsonNode> rendered) {
         List<String> namespaces = new ArrayList<>();
