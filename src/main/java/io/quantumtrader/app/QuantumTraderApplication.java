@@ -112,8 +112,14 @@ public class QuantumTraderApplication {
 
     @Bean
     StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime,
-                                                  RedisCredentialsWatch credentials) {
-        return new StreamsHealthIndicator(health, () -> runtime.runtime().group(), credentials::refusal);
+                                                  RedisCredentialsWatch credentials, RedisDatabaseWatch database) {
+        return new StreamsHealthIndicator(health, () -> runtime.runtime().group(), credentials::refusal, database::problem);
+    }
+
+    /** Names a database Redis refuses on reconnect (restarted with fewer {@code databases}) as a start does. */
+    @Bean(destroyMethod = "close")
+    RedisDatabaseWatch redisDatabaseWatch(RedisConnection redis) {
+        return new RedisDatabaseWatch(redis.factory().getClientResources(), redis.target(), RedisConnection::databases);
     }
 
     @Bean(destroyMethod = "close")
