@@ -144,9 +144,9 @@ public class QuantumTraderApplication {
      */
     @Bean
     RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, QuantumTraderProperties p,
-                                                    MeterRegistry registry) {
+                                                    MeterRegistry registry, RedisDatabaseWatch database) {
         return new RedisReachability(() -> redis.execute(c -> c.ping()).next(), java.time.Duration.ofSeconds(2), p.leaseTtl())
-                .withMeter(registry);
+                .withMeter(registry).withKnownCause(database::problem);
     }
 
     @Bean

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis restarted with fewer {@code databases} while {@code serve} runs in one it no longer has (REDIS_URL's /20, the
  * server now 0 to 7): Lettuce's reconnects are refused by SELECT for ever. The service says so the way a start does
  * ({@link FailureMessages#databaseOutOfRange}, RedisDatabaseTest): an ERROR naming the database and the server's
- * limit, and what to do, once per outage; the {@code streams} health names it in its problems. Found in review
+ * limit, and what to do, once per outage; the {@code streams} health names it in its problems, readiness's
+ * {@code redisReachable} in its DOWN detail. Found in review
  * (2026-12-06): a start got the two readable lines, a running service only raw Redis errors. No password anywhere. A
  * real serve in a child JVM against a redis-server this test starts and restarts on the same port.
  */
@@ -44,7 +45,8 @@ class ServeDatabaseLostTest {
         Process serve = null;
         try {
             serve = CliProcess.start(dir, Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redisPort + "/20",
-                    "QT_NAMESPACE", "dblost-" + port), List.of("serve", "--server.port=" + port), out, err);
+                    "QT_NAMESPACE", "dblost-" + port), List.of("serve", "--server.port=" + port,
+                    "--quantum-trader.lease-ttl=2s"), out, err);   // readiness DOWN 2 s into an outage
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String health = "";
             for (long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -76,6 +78,9 @@ class ServeDatabaseLostTest {
                     .doesNotContain("ConnectionWatchdog - Cannot reconnect");
             health = get(http, port, "/actuator/health");
             assertThat(health).as("health").contains("has no database 20").doesNotContain(PASSWORD);
+            String readiness = get(http, port, "/actuator/health/readiness");
+            assertThat(readiness).as("readiness").startsWith("503 ").contains("this pod is not ready until it does: Redis at 127.0.0.1:"
+                    + redisPort + " has no database 20").doesNotContain(PASSWORD);
             assertThat(log).as("no password").doesNotContain(PASSWORD);
             assertThat(serve.isAlive()).as("the service keeps running (Redis may be given its databases back)").isTrue();
         } finally {
