@@ -10,6 +10,7 @@ import * as networking from "kubernetes-models/networking.k8s.io/v1";
 import * as autoscaling from "kubernetes-models/autoscaling/v2";
 import * as keda from "@kubernetes-models/keda/keda.sh/v1alpha1";
 import * as monitoring from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { scalingModifiersProblems } from "./keda-scaling-modifiers.mjs";
 
 const models = {
   "v1": core,
@@ -39,6 +40,10 @@ for (const file of files) {
     }
     try {
       new Model(obj).validate();
+      const problems = obj.kind === "ScaledObject" ? scalingModifiersProblems(obj) : [];
+      if (problems.length > 0) {
+        throw new Error(problems.join("; "));
+      }
       checked++;
       fileChecked++;
     } catch (e) {

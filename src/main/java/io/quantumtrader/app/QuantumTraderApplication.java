@@ -113,8 +113,14 @@ public class QuantumTraderApplication {
 
     @Bean
     StreamsHealthIndicator streamsHealthIndicator(StreamsHealth health, StreamsRuntimeLifecycle runtime,
-                                                  RedisCredentialsWatch credentials) {
-        return new StreamsHealthIndicator(health, () -> runtime.runtime().group(), credentials::refusal);
+                                                  RedisCredentialsWatch credentials, RedisDatabaseWatch database) {
+        return new StreamsHealthIndicator(health, () -> runtime.runtime().group(), credentials::refusal, database::problem);
+    }
+
+    /** Names a database Redis refuses on reconnect (restarted with fewer {@code databases}) as a start does. */
+    @Bean(destroyMethod = "close")
+    RedisDatabaseWatch redisDatabaseWatch(RedisConnection redis) {
+        return new RedisDatabaseWatch(redis.factory().getClientResources(), redis.target(), RedisConnection::databases);
     }
 
     @Bean(destroyMethod = "close")
@@ -140,9 +146,10 @@ public class QuantumTraderApplication {
      */
     @Bean
     RedisReachability redisReachableHealthIndicator(ReactiveStringRedisTemplate redis, RedisConnection connection,
-                                                    QuantumTraderProperties p, MeterRegistry registry) {
+                                                    QuantumTraderProperties p, MeterRegistry registry,
+                                                    RedisDatabaseWatch database) {
         return new RedisReachability(RedisPing.of(redis, connection.isCluster()), java.time.Duration.ofSeconds(2), p.leaseTtl())
-                .withMeter(registry);
+                .withMeter(registry).withKnownCause(database::problem);
     }
 
     @Bean

@@ -36,6 +36,8 @@ public final class RedisConnection implements AutoCloseable {
     private boolean tls;
     private final String host;
     private final int port;
+    /** The Redis of {@code REDIS_URL}; null for a Redis this process started. */
+    private RedisTarget target;
     /** How often a cluster client re-reads the topology even when nothing triggered it (adaptive refresh reacts at once). */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
@@ -89,6 +91,7 @@ public final class RedisConnection implements AutoCloseable {
         RedisConnection connection = new RedisConnection(null, factory(target), target.where(), target.cluster(),
                 target.nodes().get(0).host(), target.nodes().get(0).port());
         connection.tls = target.tls().enabled();
+        connection.target = target;
         try {
             connection.verify();
             // a node of a Redis Cluster addressed as one server answers PING, then MOVED for every key of the slots
@@ -112,6 +115,11 @@ public final class RedisConnection implements AutoCloseable {
             throw FailureMessages.redis(e, target.hostPorts(), target.username(), target.tls());
         }
         return connection;
+    }
+
+    /** @return the Redis of {@code REDIS_URL} this connects to, or null for a Redis this process started */
+    RedisTarget target() {
+        return target;
     }
 
     /** How long asking a server for its {@code databases} setting may take, after it refused a database. */

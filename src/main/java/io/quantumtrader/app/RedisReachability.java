@@ -27,6 +27,7 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
     private final Duration unreachableAfter;
     private volatile long lastAnswerMillis = now();
     private volatile String lastFailure = "no ping answered yet";
+    private Supplier<String> knownCause = () -> null;
 
     /**
      * @param ping             one PING (or any command whose answer proves Redis is reached), subscribed anew each time
@@ -55,6 +56,18 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
         return this;
     }
 
+    /**
+     * Names a cause known elsewhere in the DOWN detail instead of the last ping's failure, which is then only a timeout:
+     * a database Redis refuses on every reconnect ({@link RedisDatabaseWatch#problem()}).
+     *
+     * @param cause the cause, one line, or null while none is known
+     * @return this
+     */
+    RedisReachability withKnownCause(Supplier<String> cause) {
+        this.knownCause = cause;
+        return this;
+    }
+
     /** @return true while a ping was answered within {@code unreachableAfter} */
     public boolean reachable() {
         return now() - lastAnswerMillis < unreachableAfter.toMillis();
@@ -64,9 +77,11 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
     public Health health() {
         long silentMillis = now() - lastAnswerMillis;
         if (!reachable()) {
+            String known = knownCause.get();
             return Health.down()
                     .withDetail("error", Secrets.redact("Redis has not answered for " + silentMillis + " ms (" + lastFailure
-                            + "); this pod is not ready until it does: check Redis and the network between them"))
+                            + "); this pod is not ready until it does: " + (known != null ? known
+                            : "check Redis and the network between them")))
                     .build();
         }
         return Health.up().withDetail("lastAnswerMillisAgo", silentMillis).build();

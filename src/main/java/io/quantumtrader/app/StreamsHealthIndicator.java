@@ -29,6 +29,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
     private final StreamsHealth health;
     private final Supplier<GroupState> group;
     private final Supplier<String> credentialsRefusal;
+    private final Supplier<String> databaseRefusal;
 
     public StreamsHealthIndicator(StreamsHealth health) {
         this(health, null);
@@ -44,9 +45,20 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
      *                           named when the check gets no answer (a timeout alone hid a rotated password)
      */
     StreamsHealthIndicator(StreamsHealth health, Supplier<GroupState> group, Supplier<String> credentialsRefusal) {
+        this(health, group, credentialsRefusal, () -> null);
+    }
+
+    /**
+     * @param databaseRefusal the database Redis refuses on reconnect and what to do, or null ({@link RedisDatabaseWatch}):
+     *                        named when the check gets no answer (every command then waits for a connection that is
+     *                        refused) and among the problems otherwise
+     */
+    StreamsHealthIndicator(StreamsHealth health, Supplier<GroupState> group, Supplier<String> credentialsRefusal,
+                           Supplier<String> databaseRefusal) {
         this.health = health;
         this.group = group;
         this.credentialsRefusal = credentialsRefusal;
+        this.databaseRefusal = databaseRefusal;
     }
 
     @Override
@@ -67,9 +79,11 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
                 })
                 .onErrorResume(e -> {
                     String refused = credentialsRefusal.get();
+                    String database = databaseRefusal.get();
                     Health.Builder down = Health.down()
                             .withDetail("problems", withFailingTasks(java.util.List.of(refused != null
                                     ? "Redis refuses the service's credentials (" + refused + "): was the password changed?"
+                                    : database != null ? Secrets.redact(database)
                                     : "Redis did not answer the health check: " + reason(e))));
                     addGroup(down);
                     return Mono.just(down.build());
@@ -79,16 +93,23 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
     /**
      * @return {@code problems} and, while Redis refuses the service's credentials on new connections, a line saying so
      *         (the status is unchanged: connections authenticated before still work). Before (review 2026-12-06) it was
-     *         named only when the check got no answer, so a rotated password showed nowhere until liveness turned BROKEN
+     *         named only when the check got no answer, so a rotated password showed nowhere until liveness turned BROKEN;
+     *         and, while Redis refuses the service's database on reconnect, that database and what to do
      */
     private java.util.List<String> withRefusal(java.util.List<String> problems) {
         String refused = credentialsRefusal.get();
-        if (refused == null) {
+        String database = databaseRefusal.get();
+        if (refused == null && database == null) {
             return problems;
         }
         java.util.List<String> all = new java.util.ArrayList<>(problems);
-        all.add("Redis refuses the service's credentials on new connections (" + Secrets.redact(refused)
-                + "): was the password changed? Liveness turns BROKEN (a restart reads the secret again) if this lasts");
+        if (refused != null) {
+            all.add("Redis refuses the service's credentials on new connections (" + Secrets.redact(refused)
+                    + "): was the password changed? Liveness turns BROKEN (a restart reads the secret again) if this lasts");
+        }
+        if (database != null) {
+            all.add(Secrets.redact(database));
+        }
         return java.util.List.copyOf(all);
     }
 

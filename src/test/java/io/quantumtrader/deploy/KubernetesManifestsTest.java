@@ -354,6 +354,110 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * KEDA scales on one composed metric, the sum of every trigger's count (each partition's lag and pending entries,
+     * summed per stream, then over the streams), divided by one target per pod. Without {@code scalingModifiers} the
+     * HPA KEDA drives takes the largest replica count any single trigger asks for (Kubernetes' rule for several
+     * metrics), so six partitions with 900 unread entries each, or a partition with 900 unread and 900 pending, asked
+     * for no pod more than the standby: found in review (2026-12-06). KEDA's {@code advanced.scalingModifiers}
+     * (keda.sh/docs/2.17/reference/scaledobject-spec, "scalingModifiers"; since KEDA 2.12) replaces the triggers' metrics with
+     * its formula's value for the HPA, the formula reading each trigger's metric by the trigger's {@code name}.
+     * Checked here: every trigger is named, the formula is a sum of parenthesized per-stream groups naming every
+     * trigger exactly once (a trigger left out would not count, one named twice would count double), no trigger name
+     * starts another's (KEDA releases whose pkg/scaling/modifiers/formula.go pairs metrics in AddPairTriggerAndMetric
+     * give the shorter name's metric a number suffix, and the formula would not find it), and the target is the
+     * per-trigger threshold, per pod ({@code AverageValue}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void kedaScalesOnTheSumOfEveryPartitionsLagAndPendingEntries(String overlay) {
+        for (JsonNode so : of(overlay, "ScaledObject")) {
+            Map<String, String> streamByTrigger = new LinkedHashMap<>();
+            Set<String> thresholds = new HashSet<>();
+            so.path("spec").path("triggers").forEach(t -> {
+                String name = t.path("name").asString("");
+                assertThat(name).as("name of the trigger on %s (the formula reads its metric by it)",
+                        t.path("metadata").path("stream").asString()).matches("[a-z_][a-z0-9_]*");
+                assertThat(streamByTrigger.put(name, t.path("metadata").path("stream").asString())).as("trigger name %s used once", name).isNull();
+                JsonNode m = t.path("metadata");
+                thresholds.add(m.has("lagCount") ? m.path("lagCount").asString() : m.path("pendingEntriesCount").asString());
+            });
+            assertThat(streamByTrigger).as("triggers of %s", id(so)).isNotEmpty();
+            streamByTrigger.keySet().forEach(a -> streamByTrigger.keySet().forEach(b -> assertThat(!a.equals(b) && b.startsWith(a))
+                    .as("trigger name %s starts %s (some KEDA releases then rename the metric of %s)", a, b, a).isFalse()));
+            JsonNode modifiers = so.path("spec").path("advanced").path("scalingModifiers");
+            assertThat(modifiers.isObject()).as("%s: spec.advanced.scalingModifiers (without it the HPA takes the largest "
+                    + "count of any one trigger)", id(so)).isTrue();
+            String formula = modifiers.path("formula").asString("");
+            Matcher group = Pattern.compile("\\(([^()]*)\\)").matcher(formula);
+            List<String> named = new ArrayList<>();
+            Set<String> groupedStreams = new HashSet<>();
+            while (group.find()) {
+                List<String> terms = List.of(group.group(1).trim().split("\\s*\\+\\s*"));
+                named.addAll(terms);
+                Set<String> streams = terms.stream().map(term -> streamByTrigger.getOrDefault(term, "unknown trigger " + term))
+                        .collect(Collectors.toSet());
+                assertThat(streams).as("one stream per parenthesized group of the formula: %s", group.group()).hasSize(1);
+                assertThat(groupedStreams.add(streams.iterator().next())).as("one group per stream: %s", group.group()).isTrue();
+            }
+            assertThat(group.replaceAll("").replaceAll("[\\s+]", "")).as("%s: the formula is a sum of (a + b + ...) groups: %s",
+                    id(so), formula).isEmpty();
+            assertThat(named).as("%s: the formula names every trigger exactly once", id(so))
+                    .containsExactlyInAnyOrderElementsOf(streamByTrigger.keySet());
+            assertThat(thresholds).as("%s: one threshold over the triggers", id(so)).hasSize(1);
+            assertThat(modifiers.path("target").asString()).as("%s: scalingModifiers.target = the triggers' threshold, per pod", id(so))
+                    .isEqualTo(thresholds.iterator().next());
+            assertThat(modifiers.path("metricType").asString("AverageValue")).as("%s: the composed metric is divided by the pods",
+                    id(so)).isEqualTo("AverageValue");
+        }
+    }
+
+    /**
+     * k8s/validate (what CI runs on the renderings) passes the three overlays and refuses the scalingModifiers KEDA
+     * would refuse: the KEDA schema of {@code @kubernetes-models/keda@0.4.2} predates scalingModifiers and let any field
+     * through under {@code advanced}, so a formula naming no trigger, a target of 0 or a misspelt field passed
+     * (keda-scaling-modifiers.mjs checks them now). Runs where {@code npm ci} has been run in k8s/validate (CI does);
+     * skipped elsewhere.
+     */
+    @Test
+    void schemaValidationPassesTheOverlaysAndRefusesScalingModifiersKedaWouldRefuse(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException, InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("k8s/validate/node_modules/@kubernetes-models/keda")),
+                "npm ci in k8s/validate first");
+        List<String> renderings = new ArrayList<>();
+        for (String overlay : OVERLAYS) {
+            renderings.add(writeYaml(dir.resolve(overlay + ".yaml"), RENDERED.get(overlay)).toString());
+        }
+        assertThat(validate(renderings)).as("k8s/validate on the renderings").startsWith("exit 0");
+        List<JsonNode> broken = RENDERED.get("dev").stream().map(JsonNode::deepCopy).toList();
+        tools.jackson.databind.node.ObjectNode modifiers = (tools.jackson.databind.node.ObjectNode) broken.stream()
+                .filter(o -> o.path("kind").asString().equals("ScaledObject")).findFirst().orElseThrow()
+                .path("spec").path("advanced").path("scalingModifiers");
+        assertThat(modifiers.path("formula").asString()).contains("position_closed_p0_lag +");
+        modifiers.put("formula", modifiers.path("formula").asString().replace("position_closed_p0_lag +", "position_closd_p0_lag +"));
+        modifiers.put("target", "0");
+        modifiers.set("metricTyp", modifiers.remove("metricType"));
+        assertThat(validate(List.of(writeYaml(dir.resolve("broken.yaml"), broken).toString()))).startsWith("exit 1")
+                .contains("unknown name position_closd_p0_lag", "target: \"0\" is not a number in a string above 0",
+                        "scalingModifiers.metricTyp: unknown field");
+    }
+
+    /** Writes the objects as one multi-document YAML file. @return the file */
+    private static Path writeYaml(Path file, List<JsonNode> objects) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        objects.forEach(o -> yaml.append(new YAMLMapper().writeValueAsString(o))); // each document starts with ---
+        return Files.writeString(file, yaml);
+    }
+
+    /** @return {@code exit <code>} and the output of {@code node validate.mjs <files>} in k8s/validate */
+    private static String validate(List<String> files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", "validate.mjs"));
+        command.addAll(files);
+        Process p = new ProcessBuilder(command).directory(Path.of("k8s/validate").toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return "exit " + p.waitFor() + "\n" + out;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void podsMeetTheRestrictedPodSecurityStandardTheNamespaceEnforces(String overlay) {
@@ -506,6 +610,76 @@ class KubernetesManifestsTest {
         assertThat(setting.results().count()).as("one line of %s sets KEDA's namespace (value: keda)", dev).isEqualTo(1);
         Files.writeString(dev, setting.replaceAll("$1openshift-keda"));
         assertThat(kedaNamespacesAdmitted(kustomize(copy.resolve("k8s/overlays/dev").toString()))).containsExactly("openshift-keda");
+    }
+
+    /**
+     * KEDA reads the lag and pending entries in the database the service writes: every redis-streams trigger's
+     * {@code databaseIndex} (KEDA's default 0 when absent) is the database of the service's {@code REDIS_URL} (resolved
+     * from the pod's environment the way Kubernetes expands {@code $(VAR)}, parsed by the service's own
+     * {@link io.quantumtrader.app.RedisTarget}); a Redis Cluster has database 0 only, and KEDA's redis-cluster-streams
+     * scaler has no {@code databaseIndex}. Found in review (2026-12-06): the triggers set no databaseIndex, so a
+     * deployment whose REDIS_URL named /3 scaled on database 0's streams, which hold nothing (no scaling at all).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void kedaTriggersReadTheDatabaseTheServiceUses(String overlay) {
+        assertTriggersReadTheServicesDatabase(overlay, RENDERED.get(overlay));
+    }
+
+    /**
+     * The database is set in one place, the Deployment's {@code REDIS_DATABASE}: set to 3 in a copy of the prod
+     * overlay (its redis-address.yaml patch), the rendering's REDIS_URL names database 3 and so does every trigger.
+     */
+    @Test
+    void theDatabaseSetInTheDeploymentReachesRedisUrlAndEveryTrigger(@org.junit.jupiter.api.io.TempDir Path copy)
+            throws IOException, InterruptedException {
+        copyTree(Path.of("k8s"), copy.resolve("k8s"));
+        Path patch = copy.resolve("k8s/overlays/prod/redis-address.yaml");
+        String address = Files.readString(patch);
+        Matcher value = Pattern.compile("(?m)^(\\s+)- name: REDIS_ADDRESS\\n\\s+value: .*$").matcher(address);
+        assertThat(value.find()).as("REDIS_ADDRESS in %s", patch).isTrue();
+        Files.writeString(patch, address.substring(0, value.end()) + "\n" + value.group(1) + "- name: REDIS_DATABASE\n"
+                + value.group(1) + "  value: \"3\"" + address.substring(value.end()));
+        List<JsonNode> rendered = kustomize(copy.resolve("k8s/overlays/prod").toString());
+        assertThat(assertTriggersReadTheServicesDatabase("prod", rendered)).isEqualTo(3);
+    }
+
+    /** Asserts every KEDA trigger reads the database of the Deployment's REDIS_URL. @return that database */
+    private static int assertTriggersReadTheServicesDatabase(String overlay, List<JsonNode> rendered) {
+        JsonNode deployment = rendered.stream().filter(o -> o.path("kind").asString().equals("Deployment")).findFirst().orElseThrow();
+        Map<String, String> env = resolvedEnv(deployment);
+        env.remove("REDIS_TLS_CA_FILE"); // a path in the pod, not on this machine
+        io.quantumtrader.app.RedisTarget target = io.quantumtrader.app.RedisTarget.fromEnvironment(env);
+        List<JsonNode> triggers = new ArrayList<>();
+        rendered.stream().filter(o -> o.path("kind").asString().equals("ScaledObject"))
+                .forEach(so -> so.path("spec").path("triggers").forEach(triggers::add));
+        assertThat(triggers).as("%s: KEDA triggers", overlay).isNotEmpty();
+        for (JsonNode t : triggers) {
+            JsonNode m = t.path("metadata");
+            if (t.path("type").asString().equals("redis-cluster-streams")) {
+                assertThat(target.database()).as("%s: a Redis Cluster has database 0 only", overlay).isZero();
+                assertThat(m.has("databaseIndex")).as("%s: KEDA's cluster scaler has no databaseIndex", overlay).isFalse();
+            } else {
+                assertThat(m.path("databaseIndex").asString("0")).as("%s: databaseIndex of the trigger on %s = the database of REDIS_URL %s",
+                        overlay, m.path("stream").asString(), env.get("REDIS_URL")).isEqualTo(String.valueOf(target.database()));
+            }
+        }
+        return target.database();
+    }
+
+    /** @return the first container's environment with {@code $(VAR)} expanded as Kubernetes does; secrets as a placeholder */
+    private static Map<String, String> resolvedEnv(JsonNode workload) {
+        Map<String, String> env = new LinkedHashMap<>();
+        containers(workload.path("spec").path("template").path("spec")).get(0).path("env").forEach(e -> {
+            Matcher ref = Pattern.compile("\\$\\(([A-Z0-9_]+)\\)").matcher(e.path("value").asString(""));
+            StringBuilder resolved = new StringBuilder();
+            while (ref.find()) {
+                ref.appendReplacement(resolved, Matcher.quoteReplacement(env.getOrDefault(ref.group(1), "$(" + ref.group(1) + ")")));
+            }
+            ref.appendTail(resolved);
+            env.put(e.path("name").asString(), e.path("valueFrom").has("secretKeyRef") ? "s3cret-from-the-secret" : resolved.toString());
+        });
+        return env;
     }
 
     /** @return the namespaces whose pods (all of them) a NetworkPolicy of the rendering admits by namespace name */

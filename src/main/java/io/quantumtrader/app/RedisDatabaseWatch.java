@@ -1,0 +1,92 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.resource.ClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToIntFunction;
+
+/**
+ * Notices Redis refusing the service's database on reconnect: a server restarted with a smaller {@code databases}
+ * setting answers the reconnect's SELECT with {@code ERR DB index is out of range}, and Lettuce retries for ever while
+ * every command of the service times out. A start says so in two lines ({@link FailureMessages#databaseOutOfRange}:
+ * the database, the server's limit, what to do); a running service logged only raw Redis errors and timeouts (found in
+ * review, 2026-12-06). Now it logs that same message once per outage (ERROR, the second line indented; Lettuce's
+ * repeated raw lines are then held back by {@link LostDatabaseLogFilter}), serves it to the {@code streams} health
+ * ({@link #problem()}), and logs at INFO once a connection is made again. The service keeps running: Redis may be given
+ * its databases back.
+ */
+final class RedisDatabaseWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisDatabaseWatch.class);
+
+    private final RedisTarget target;
+    private final ToIntFunction<RedisTarget> databases;
+    private final Disposable events;
+    private final AtomicBoolean reporting = new AtomicBoolean();
+    private volatile String problem;
+
+    /**
+     * @param resources the client resources of the service's connections (their event bus)
+     * @param target    the Redis and database of {@code REDIS_URL}; null for a Redis this process started (nothing to
+     *                  watch: it never loses a database)
+     * @param databases asks the server for its {@code databases} setting, -1 when it does not tell
+     *                  ({@link RedisConnection#databases}); called off the event bus's threads
+     */
+    RedisDatabaseWatch(ClientResources resources, RedisTarget target, ToIntFunction<RedisTarget> databases) {
+        this.target = target;
+        this.databases = databases;
+        this.events = resources.eventBus().get().subscribe(event -> {
+            if (event instanceof ReconnectFailedEvent failed) {
+                refused(failed.getCause());
+            } else if (event instanceof ConnectionActivatedEvent) {
+                accepted();
+            }
+        }, e -> log.warn("watching the Redis connection's events for a lost database stopped: {}", e.toString()));
+    }
+
+    /**
+     * A reconnect failed: when Redis refused the database, reports it (once until a connection is made again). Other
+     * failures (Redis down, a timeout) change nothing: the database is not known to be back.
+     */
+    void refused(Throwable cause) {
+        if (target == null || !FailureMessages.isDatabaseOutOfRange(cause) || problem != null || !reporting.compareAndSet(false, true)) {
+            return;
+        }
+        Mono.fromRunnable(() -> {
+            try {
+                CliException failure = FailureMessages.databaseOutOfRange(cause, target, databases.applyAsInt(target));
+                problem = failure.getMessage() + "; " + failure.hint();
+                log.error("reconnecting: {}\n  {}", failure.getMessage(), failure.hint());
+                LostDatabaseLogFilter.named(true);
+            } finally {
+                reporting.set(false);
+            }
+        }).subscribeOn(Schedulers.boundedElastic()).subscribe(null, e -> log.warn("naming the lost database failed: {}", e.toString()));
+    }
+
+    /** A connection was made (its SELECT included): the database is there again. */
+    void accepted() {
+        if (problem != null) {
+            problem = null;
+            LostDatabaseLogFilter.named(false);
+            log.info("Redis at {} has database {} again: the service goes on", target.hostPorts(), target.database());
+        }
+    }
+
+    /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */
+    String problem() {
+        return problem;
+    }
+
+    @Override
+    public void close() {
+        events.dispose();
+    }
+}

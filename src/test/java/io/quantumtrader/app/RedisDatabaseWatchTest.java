@@ -1,0 +1,59 @@
+package io.quantumtrader.app;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.resource.ClientResources;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link RedisDatabaseWatch}'s rule: only a refused database is reported, once (the server asked for its limit once)
+ * until a connection is made again; other reconnect failures change nothing; a Redis this process started is not
+ * watched. The service end to end: {@link ServeDatabaseLostTest}.
+ */
+class RedisDatabaseWatchTest {
+
+    private final ClientResources resources = ClientResources.create();
+    private final RedisTarget target = RedisUrl.target("redis://:pw-not-shown@10.0.0.5:6379/20");
+
+    @AfterEach
+    void shutdown() {
+        resources.shutdown();
+        LostDatabaseLogFilter.named(false);
+    }
+
+    @Test
+    void aRefusedDatabaseIsNamedOnceUntilAConnectionIsMadeAgain() {
+        AtomicInteger asked = new AtomicInteger();
+        try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, target, t -> {
+            asked.incrementAndGet();
+            return 8;
+        })) {
+            watch.refused(new RuntimeException("Connection refused"));
+            assertThat(watch.problem()).as("Redis down: no database named").isNull();
+            watch.refused(new RedisCommandExecutionException("ERR DB index is out of range"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> watch.problem() != null);
+            assertThat(watch.problem()).contains("Redis at 10.0.0.5:6379 has no database 20", "it has 8, 0 to 7",
+                    "name a database from 0 to 7 in REDIS_URL").doesNotContain("pw-not-shown");
+            watch.refused(new RedisCommandExecutionException("ERR DB index is out of range"));
+            watch.refused(new RuntimeException("Connection refused"));
+            assertThat(watch.problem()).as("still refused: an outage does not bring the database back").isNotNull();
+            assertThat(asked).as("the server's limit asked once per outage").hasValue(1);
+            watch.accepted();
+            assertThat(watch.problem()).isNull();
+        }
+    }
+
+    @Test
+    void aRedisThisProcessStartedIsNotWatched() {
+        try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, null, t -> 8)) {
+            watch.refused(new RedisCommandExecutionException("ERR DB index is out of range"));
+            assertThat(watch.problem()).isNull();
+        }
+    }
+}

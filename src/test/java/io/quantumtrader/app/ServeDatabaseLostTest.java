@@ -1,0 +1,119 @@
+package io.quantumtrader.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisServer;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis restarted with fewer {@code databases} while {@code serve} runs in one it no longer has (REDIS_URL's /20, the
+ * server now 0 to 7): Lettuce's reconnects are refused by SELECT for ever. The service says so the way a start does
+ * ({@link FailureMessages#databaseOutOfRange}, RedisDatabaseTest): an ERROR naming the database and the server's
+ * limit, and what to do, once per outage; the {@code streams} health names it in its problems, readiness's
+ * {@code redisReachable} in its DOWN detail. Found in review
+ * (2026-12-06): a start got the two readable lines, a running service only raw Redis errors. No password anywhere. A
+ * real serve in a child JVM against a redis-server this test starts and restarts on the same port.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ServeDatabaseLostTest {
+
+    private static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
+
+    @Test
+    void aDatabaseLostByARestartIsNamedInTheLogAndTheHealth(@TempDir Path dir) throws Exception {
+        int redisPort = freePort();
+        RedisServer redis = redis(redisPort, 32);
+        redis.start();
+        int port = freePort();
+        Path out = dir.resolve("serve.out");
+        Path err = dir.resolve("serve.err");
+        Process serve = null;
+        try {
+            serve = CliProcess.start(dir, Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redisPort + "/20",
+                    "QT_NAMESPACE", "dblost-" + port), List.of("serve", "--server.port=" + port,
+                    "--quantum-trader.lease-ttl=2s"), out, err);   // readiness DOWN 2 s into an outage
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String health = "";
+            for (long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                 !health.startsWith("200 ") && System.nanoTime() < until && serve.isAlive(); ) {
+                health = get(http, port, "/actuator/health/readiness");
+                if (!health.startsWith("200 ")) {
+                    Thread.sleep(500);
+                }
+            }
+            assertThat(health).as("readiness before the restart; stderr: %s", read(err)).startsWith("200 ");
+
+            redis.stop();
+            redis = redis(redisPort, 8);
+            redis.start();
+
+            String expected = "Redis at 127.0.0.1:" + redisPort + " has no database 20 (REDIS_URL names it): it has 8, 0 to 7";
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!(read(err) + read(out)).contains(expected) && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+            }
+            Thread.sleep(1000);
+            int named = read(err).length();
+            Thread.sleep(6000);   // Lettuce retries every 2 s at most, on each of the service's connections
+            String log = read(err) + read(out);
+            assertThat(log).as("the service's log after the restart:\n%s", log).contains(expected)
+                    .contains("name a database from 0 to 7 in REDIS_URL");
+            assertThat(log.split(java.util.regex.Pattern.quote(expected), -1)).as("named once:\n%s", log).hasSize(2);
+            assertThat(read(err).substring(named)).as("Lettuce's raw reconnect failures once the database is named")
+                    .doesNotContain("ConnectionWatchdog - Cannot reconnect");
+            health = get(http, port, "/actuator/health");
+            assertThat(health).as("health").contains("has no database 20").doesNotContain(PASSWORD);
+            String readiness = get(http, port, "/actuator/health/readiness");
+            assertThat(readiness).as("readiness").startsWith("503 ").contains("this pod is not ready until it does: Redis at 127.0.0.1:"
+                    + redisPort + " has no database 20").doesNotContain(PASSWORD);
+            assertThat(log).as("no password").doesNotContain(PASSWORD);
+            assertThat(serve.isAlive()).as("the service keeps running (Redis may be given its databases back)").isTrue();
+        } finally {
+            if (serve != null) {
+                serve.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            redis.stop();
+        }
+    }
+
+    private static RedisServer redis(int port, int databases) {
+        return RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no")
+                .setting("databases " + databases).setting("requirepass " + PASSWORD).build();
+    }
+
+    private static String read(Path file) throws java.io.IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    /** @return {@code <status> <body>}, or {@code -1 <error>} when the service does not answer */
+    private static String get(HttpClient http, int port, String path) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (java.io.IOException e) {
+            return "-1 " + e;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
