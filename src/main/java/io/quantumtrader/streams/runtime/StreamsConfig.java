@@ -26,7 +26,7 @@ import java.util.UUID;
  * @param catalog         partitions, MAXLEN and retention per stream
  * @param beforeCommit    hook run before each commit (fault injection in tests); default none
  * @param trimInterval    how often streams are trimmed by retention (XTRIM MINID), default 60 s
- * @param punctuationInterval how often tasks run wall-clock punctuations, default 1 s
+ * @param punctuationInterval how often tasks run wall-clock punctuations, default 1 s; positive
  * @param staleConsumerIdle   a consumer idle this long is stale: removed when it holds no pending entries (at task
  *                            start, after its entries were claimed, and with every trim pass), default 5 min
  * @param assignment          lease TTL and rebalancing when several instances share the tasks ({@link AssignmentConfig})
@@ -51,6 +51,10 @@ public record StreamsConfig(String namespace, String instanceId, int batchSize, 
             // 0 judged every consumer of another application stale at once (health OUT_OF_SERVICE past
             // max-stale-consumers) and was accepted without a word (review 2026-12-06)
             throw new IllegalArgumentException("staleConsumerIdle must be positive, was " + staleConsumerIdle);
+        }
+        if (punctuationInterval == null || punctuationInterval.isZero() || punctuationInterval.isNegative()) {
+            // 0 hung every task (the replay with --punctuation-ms 0 published no tick in 40 s; 2026-12-06)
+            throw new IllegalArgumentException("punctuationInterval must be positive, was " + punctuationInterval);
         }
         retryBackoff = List.copyOf(retryBackoff);
         Objects.requireNonNull(assignment, "assignment");

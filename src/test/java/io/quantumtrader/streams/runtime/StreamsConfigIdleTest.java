@@ -39,4 +39,14 @@ class StreamsConfigIdleTest {
         assertThatThrownBy(() -> d.withStaleConsumerIdle(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThat(d.withStaleConsumerIdle(Duration.ofMillis(300)).staleConsumerIdle()).isEqualTo(Duration.ofMillis(300));
     }
+
+    /** A punctuation interval of 0 (or less) is refused: every task hung (the replay with --punctuation-ms 0, 2026-12-06). */
+    @Test
+    void refusesAPunctuationIntervalThatIsNotPositive() {
+        StreamsConfig d = StreamsConfig.defaults();
+        assertThatThrownBy(() -> d.withPunctuationInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("punctuationInterval must be positive, was PT0S");
+        assertThatThrownBy(() -> d.withPunctuationInterval(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.withPunctuationInterval(Duration.ofMillis(1)).punctuationInterval()).isEqualTo(Duration.ofMillis(1));
+    }
 }
