@@ -993,6 +993,80 @@ public final class IndependentReference {
         return units >= p.size - 5e-7 ? p.size : units;
     }
 
+    // ---- scenarios: one tick's rules on a book set by hand ------------------------------------------------------------
+
+    /**
+     * A scenario's book (tests of one tick's rules, which a replay of ticks reaches rarely or never, such as several
+     * entries on one tick): a position as if it had filled earlier, counted in the account's open positions and gross
+     * entry notional, marked at its entry price. The pipeline's tests put the same position in the {@code positions} store
+     * and its notional in the account. Call between {@link #portfolioTick} calls, never with {@link #end()}.
+     *
+     * @param size       base currency
+     * @param entry      average entry price, USD
+     * @param entryFeeUsd the entry fee paid, USD (open: it counts against marked equity)
+     * @return this reference
+     */
+    public IndependentReference holding(String positionId, String symbol, Direction direction, double size, double entry,
+                                        double stop, double target, double entryFeeUsd, long openedAt) {
+        Pos p = new Pos();
+        p.id = positionId;
+        p.symbol = symbol;
+        p.direction = direction;
+        p.size = size;
+        p.entry = entry;
+        p.stop = stop;
+        p.target = target;
+        p.fee = entryFeeUsd;
+        p.openedAt = openedAt;
+        p.mark = entry;
+        positions.put(symbol, p);
+        open++;
+        gross += entry * size;
+        return this;
+    }
+
+    /**
+     * A scenario's pending entry order, as order entry places it after the last tick: it fills at its symbol's next tick
+     * ({@link #portfolioTick}), judged there as any entry; placed with the account's kill switch activations and de-risk
+     * state of now.
+     *
+     * @param reference the signal's price the kernel approved it at, USD
+     * @return this reference
+     */
+    public IndependentReference pendingEntry(String orderId, String requestId, String positionId, String symbol,
+                                             Direction direction, double size, double stop, double target, double reference) {
+        orders.put(orderId, new Order(orderId, requestId, positionId, symbol, direction, true, size, stop, target, null,
+                tickIndex, reference, killSwitches, deRisk));
+        return this;
+    }
+
+    /**
+     * Runs the portfolio on one tick of a scenario, as {@link #end()} runs it on each tick: the venue (the tick's
+     * symbol's orders placed before it), positions and account (marks, kill switch, de-risk state), then the exits.
+     * No market data: no price band, no candles, no signals.
+     */
+    public void portfolioTick(PriceTick t) {
+        lastPrice.put(t.symbol(), t.price());
+        long index = ++tickIndex;
+        venueAndPositions(t, index);
+        exits(t, index);
+    }
+
+    /** @return the account's realized equity (starting equity plus realized P&amp;L), USD */
+    public double realizedEquity() {
+        return equity;
+    }
+
+    /** @return the account's gross entry notional of its open positions, USD */
+    public double grossExposure() {
+        return gross;
+    }
+
+    /** @return the account's de-risk state now */
+    public String deRiskState() {
+        return deRisk;
+    }
+
     // ---- the account's UTC day ---------------------------------------------------------------------------------------
 
     private boolean viewKill;
