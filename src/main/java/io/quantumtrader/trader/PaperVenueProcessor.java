@@ -85,6 +85,10 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
         java.util.Map<OrderFilled, List<String>> counts = new java.util.HashMap<>();   // re-sizes, counted once filled
+        // the entry notional this tick's entries kept so far will book (fill price x size): the next entry's room under
+        // the gross exposure cap is what they leave (until 2026-12-06 each was judged against the gross before the tick,
+        // and two entries that each fitted filled together past the cap: OneTickDifferentialTest)
+        double tickEntryNotional = 0;
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
@@ -101,8 +105,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             OrderFilled fill = venue.fill(o, r.value());
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
-                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), account, positions.get(o.symbol()) != null,
-                        rules, venue.slippageBps(), venue.feeBps());
+                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), tickEntryNotional > 0 ? account.added(tickEntryNotional)
+                        : account, positions.get(o.symbol()) != null, rules, venue.slippageBps(), venue.feeBps());
                 if (v.cancelled() != null) {
                     rejected.add(o.cancellation(v.cancelled(), r.timestamp()));
                     continue;
@@ -122,6 +126,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 }
                 entries.put(fill, o);
                 counts.put(fill, resizes);
+                tickEntryNotional += fill.price() * fill.size();
             }
             fills.add(fill);
         }

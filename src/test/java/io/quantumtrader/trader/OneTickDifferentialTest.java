@@ -225,6 +225,33 @@ class OneTickDifferentialTest {
     }
 
     /**
+     * Two entries on one tick that each fit the gross cap's room alone but not together: a LONG 50 BTC at 10,000 under a
+     * 510 % cap (10,000 USD of room), two adds of 0.9 BTC (about 8,986 USD each at the fill). The first fills; the
+     * second is re-sized down to the room the first left ({@code entry_resized_gross_cap}), so the book ends at or
+     * below the cap. Before (found with this comparison, 2026-12-06) both sides judged each entry against the gross
+     * before the tick — the tick's fills are booked after the venue — and both filled whole: 517,972.98 USD booked
+     * against 510,000.
+     */
+    @Test
+    void twoEntriesOnOneTickStayWithinTheCapTogether() {
+        try (Both both = new Both(rules(50.0, 510.0, 0), referenceRules(50.0, 510.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("add-1", "BTC-USD", Direction.LONG, 0.9, 9_000, 12_000, 9_980);
+            both.pendingEntry("add-2", "BTC-USD", Direction.LONG, 0.9, 9_000, 12_000, 9_980);
+            both.tick("BTC-USD", 9_980, T0 + 1_000);
+
+            assertThat(both.fills).extracting(OrderFilled::orderId).containsExactly("fill-ord-add-1", "fill-ord-add-2");
+            assertThat(both.fills.get(0).size()).isEqualTo(0.9);
+            // 10,000 - 0.9 x 9,984.99 = 1,013.509 USD of room left at 9,984.99: 0.101503 BTC
+            assertThat(both.fills.get(1).size()).isCloseTo(0.101503, within(1e-9));
+            assertThat(both.account().grossExposureUsd()).as("within the cap").isLessThanOrEqualTo(510_000);
+            assertThat(both.driver.countedRecords()).containsEntry("paper-venue|entry_resized_gross_cap", 1L);
+            both.assertSame();
+        }
+    }
+
+    /**
      * The tick that enters HARD_DERISK cancels its entries: a LONG 50 BTC at 10,000 with a 502 % gross cap (2,000 USD
      * of room), HARD_DERISK from 2 %; two BTC adds of 0.1 BTC (each within the room) and an ETH entry pending. BTC's
      * print at 9,966 takes the drawdown to 2.2 %: the venue cancels both BTC adds ({@code entry_cancelled_hard_derisk_entry},

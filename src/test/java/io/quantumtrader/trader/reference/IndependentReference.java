@@ -637,6 +637,7 @@ public final class IndependentReference {
         boolean killNow = viewKill;
         List<OrderFilled> now = new ArrayList<>();
         Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
+        double tickEntries = 0;   // entry notional this tick's entries filled so far (booked after the loop, below)
         for (Order o : new ArrayList<>(orders.values())) {
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
                 continue;
@@ -703,15 +704,17 @@ public final class IndependentReference {
                     cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
                     continue;
                 }
-                // the gross exposure cap holds at the fill too: the book's entry notional (this tick's fills are booked
-                // below, after the loop) plus this fill's at its price within capPct of realized equity, else down to
-                // the room left, cancelled when none is (review 2, 2026-12-06: a SHORT filling nearer its stop went over)
+                // the gross exposure cap holds at the fill too: the book's entry notional, with the entries this tick
+                // filled before this one (booked below, after the loop), plus this fill's at its price within capPct of
+                // realized equity, else down to the room left, cancelled when none is (review 2, 2026-12-06: a SHORT
+                // filling nearer its stop went over; and two entries of one tick that each fitted went over together)
                 double allowed = equity * rules.capPct / 100;
-                if (roundPrice(price) * size > allowed - gross) {
-                    size = Math.max(0, floor6((allowed - gross) / roundPrice(price)));
+                double held = gross + tickEntries;
+                if (roundPrice(price) * size > allowed - held) {
+                    size = Math.max(0, floor6((allowed - held) / roundPrice(price)));
                     if (!(size > 0)) {
                         cancelled(o, String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD allowed)",
-                                percent(rules.capPct), gross, allowed), t);
+                                percent(rules.capPct), held, allowed), t);
                         continue;
                     }
                 }
@@ -723,6 +726,7 @@ public final class IndependentReference {
             now.add(filled);
             if (o.entry) {
                 entryOrders.put(filled, o);
+                tickEntries += filled.price() * size;
             }
         }
         storeDay(t.timestamp());
