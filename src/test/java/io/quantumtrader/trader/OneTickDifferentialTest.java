@@ -310,4 +310,40 @@ class OneTickDifferentialTest {
             both.assertSame();
         }
     }
+
+    /**
+     * A take profit pending while another position is reduced: BTC's take profit (10 BTC, limit 10,200) was placed on
+     * a print at 10,500, then ETH's fall to 200 puts the account in HARD_DERISK with the book over a lowered 20 % cap, and
+     * ETH's tick reduces ETH. The take profit fills at its limit or better, never worse: its gain is counted at the limit
+     * (1,798 USD: 2,000 less 100 entry fee and 102 exit fee), not at the mark it was placed on (4,742.55 USD at 10,500
+     * less slippage). BTC's next print is at the limit, 10,200: the take profit fills there, and the ETH reduction,
+     * filled at the price it was sized at, leaves the book at the cap — one reduction. Before (found in review,
+     * 2026-12-06) the gain counted at the mark raised the estimated cap by 0.2 x 2,944.55 USD, ETH was reduced by 32.34
+     * instead of 34.45 units, and ETH's next print reduced again (one reduction became two), on both sides.
+     */
+    @Test
+    void aPendingTakeProfitsGainIsCountedAtItsLimitSoOneReductionBringsTheBookToTheCap() {
+        try (Both both = new Both(rules(50.0, 20.0, 2.0), referenceRules(50.0, 20.0, 2.0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.tick("ETH-USD", 300, T0 + 100);
+            both.holding("BTC-USD", Direction.LONG, 10, 10_000, 5_000, 10_200, 100, T0);
+            both.holding("ETH-USD", Direction.LONG, 100, 300, 150, 600, 30, T0);
+            both.tick("BTC-USD", 10_500, T0 + 1_000);   // BTC's take profit placed, limit 10,200
+            assertThat(both.exits).singleElement().satisfies(d -> assertThat(d.reason().name()).isEqualTo("TAKE_PROFIT"));
+            both.tick("ETH-USD", 200, T0 + 2_000);      // HARD_DERISK; ETH reduced, the take profit pending
+            assertThat(both.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            both.tick("BTC-USD", 10_200, T0 + 3_000);   // the take profit fills at its limit
+            both.tick("ETH-USD", 200, T0 + 4_000);      // the reduction fills at the price it was sized at
+            both.tick("ETH-USD", 200, T0 + 5_000);
+            both.tick("ETH-USD", 200, T0 + 6_000);
+
+            assertThat(both.exits).filteredOn(d -> d.reason().name().equals("DERISK_REDUCE")).as("one reduction")
+                    .singleElement().satisfies(d -> assertThat(d.symbol()).isEqualTo("ETH-USD"));
+            assertThat(both.closed).extracting(c -> c.exitReason().name()).containsExactly("TAKE_PROFIT", "DERISK_REDUCE");
+            assertThat(both.closed.get(0).realizedPnl()).isEqualTo(1_798.0);
+            assertThat(both.account().grossExposureUsd()).as("at or below the cap after both fills")
+                    .isLessThanOrEqualTo(both.account().equityUsd() * 0.2);
+            both.assertSame();
+        }
+    }
 }

@@ -16,6 +16,9 @@ public final class CapReduction {
     /** Sizes are in units of this, base currency (the position sizer's precision): a reduction is rounded up to it. */
     public static final double SIZE_STEP = 1e-6;
 
+    /** {@link #SIZE_STEP}s in one unit of base currency. */
+    private static final double STEPS_PER_UNIT = 1_000_000;
+
     /**
      * An excess under this (USD) is not reduced ({@link #closeUsd(double, double, double, double, double)}): realized
      * P&amp;L is booked in cents, so a reduction sized to the cap may leave the book a fraction of a cent over it once its
@@ -82,6 +85,34 @@ public final class CapReduction {
     }
 
     /**
+     * The loss a unit of an exit order already pending will realize, as a reduction counts it (it lowers the cap: {@link
+     * DeRisk#mustReduce(RiskRules, Account, double, double)}). A market exit (a stop, a reduction, any exit but a take
+     * profit) at the position's mark with the venue's slippage, as {@link #lossPerUnitUsd} estimates a reduction's own.
+     * A take profit is an immediate-or-cancel limit order: it fills at its limit or better, or not at all, so it is
+     * counted <b>at its limit</b>, the least gain it can realize. Its position's mark is the print that placed it, at or
+     * beyond the limit (the next print of its symbol fills or cancels it), so counted at the mark its gain was the most it
+     * could be: until 2026-12-06 a take profit placed on a print at 10,500 with its limit at 10,200 counted 4,742.55 USD
+     * of gain, filled at 10,200 for 1,798, and the reduction decided meanwhile left the book over the cap, reduced again
+     * at the next print (found in review; {@code
+     * OneTickDifferentialTest.aPendingTakeProfitsGainIsCountedAtItsLimitSoOneReductionBringsTheBookToTheCap}).
+     *
+     * @param isLong      whether the position is LONG
+     * @param entryPrice  its average entry price, USD
+     * @param entryFeeUsd its entry fees still open, USD
+     * @param size        its size, base currency
+     * @param markPrice   its mark, the last print of its symbol, USD
+     * @param limitPrice  the take profit's limit, USD; 0 for a market exit
+     * @param slippageBps the venue's slippage, basis points of price (a limit order fills at its limit or better: none)
+     * @param feeBps      the venue's fee, basis points of notional
+     * @return the loss per unit, fees included, USD (negative for a gain)
+     */
+    public static double pendingExitLossPerUnitUsd(boolean isLong, double entryPrice, double entryFeeUsd, double size,
+                                                   double markPrice, double limitPrice, double slippageBps, double feeBps) {
+        return limitPrice > 0 ? lossPerUnitUsd(isLong, entryPrice, entryFeeUsd, size, limitPrice, 0, feeBps)
+                : lossPerUnitUsd(isLong, entryPrice, entryFeeUsd, size, markPrice, slippageBps, feeBps);
+    }
+
+    /**
      * @param closeUsd   entry notional to close ({@link #closeUsd}), USD
      * @param entryPrice the position's average entry price, USD
      * @param size       the position's size, base currency
@@ -92,7 +123,10 @@ public final class CapReduction {
         if (!(closeUsd > 0)) {
             return 0;
         }
-        double q = Math.ceil(closeUsd / entryPrice / SIZE_STEP - 1e-6) * SIZE_STEP;
+        // whole steps divided by the steps in a unit, not multiplied by SIZE_STEP (not exact in binary): 34444760 x 1e-6
+        // is 34.444759999999995, which the exit order, its fill and the size left carried (found comparing with the
+        // reference, 2026-12-06)
+        double q = Math.ceil(closeUsd / entryPrice / SIZE_STEP - 1e-6) / STEPS_PER_UNIT;
         return q >= size - SIZE_STEP / 2 ? size : q;
     }
 }

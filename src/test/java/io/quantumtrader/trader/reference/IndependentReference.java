@@ -977,7 +977,10 @@ public final class IndependentReference {
             if (!o.entry && q != null) {
                 double units = Math.min(o.size, q.size);
                 closing += q.entry * units;
-                double qFill = q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
+                // a take profit fills at its limit or better, never worse: counted at the limit (the least it gains);
+                // a market exit at its position's mark less slippage
+                double qFill = o.reason == ExitReason.TAKE_PROFIT ? o.target
+                        : q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
                         : q.mark + q.mark * rules.slippageBps / 10_000;
                 closingLoss += units * ((q.direction == Direction.LONG ? q.entry - qFill : qFill - q.entry) + q.fee / q.size
                         + qFill * rules.feeBps / 10_000);

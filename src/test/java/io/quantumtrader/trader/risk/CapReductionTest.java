@@ -55,4 +55,25 @@ class CapReductionTest {
         assertThat(CapReduction.closeUsd(0, 100_000, 10_000, 60, loss)).isZero();
         assertThat(CapReduction.closeUsd(0.009, 100_000, 10_000, 60, loss)).as("under a cent: booked P&L's rounding").isZero();
     }
+
+    /**
+     * A pending take profit is counted at its limit, the least it gains (it fills there or better, or not at all); a
+     * market exit at the mark less the venue's slippage. Before 2026-12-06 a take profit was counted at its mark, the
+     * print that placed it, beyond its limit: LONG 10 at 10,000 (100 USD of entry fee), limit 10,200, mark 10,500.
+     */
+    @Test
+    void aPendingTakeProfitIsCountedAtItsLimitAMarketExitAtTheMark() {
+        // at 10,200, no slippage: -200 + 10 (fee share) + 10.2 (exit fee) = -179.8 a unit
+        assertThat(CapReduction.pendingExitLossPerUnitUsd(true, 10_000, 100, 10, 10_500, 10_200, 5, 10)).isCloseTo(-179.8, within(1e-9));
+        // a market exit at 10,500 less 5 bps: -494.75 + 10 + 10.49475
+        assertThat(CapReduction.pendingExitLossPerUnitUsd(true, 10_000, 100, 10, 10_500, 0, 5, 10))
+                .isCloseTo(-474.25525, within(1e-9));
+    }
+
+    /** A reduction's size is a whole number of steps as a decimal reads it, not off by one binary digit. */
+    @Test
+    void theSizeIsExactlyAWholeNumberOfSteps() {
+        // 34,444.76 steps of 300 USD: 34.44476 (34444760 x 1e-6 was 34.444759999999995)
+        assertThat(CapReduction.closeSize(34.44476 * 300 - 1e-7, 300, 100)).isEqualTo(34.44476);
+    }
 }
