@@ -70,12 +70,14 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
         }
         java.util.Map<String, Position> open = positions.all();
         double closing = 0;
+        int fills = 1;   // this reduction's and the pending exits': the booking rounds each one's P&L
         double closingLoss = 0;   // what the pending exits will realize, estimated at their positions' marks: a loss
         for (PendingOrder o : orders.all().values()) {   // lowers the cap too (a chain of reductions otherwise)
             Position q = open.get(o.symbol());
             if (o.purpose() == OrderFilled.Purpose.EXIT && q != null) {
                 double units = Math.min(o.size(), q.size());
                 closing += q.entryPrice() * units;
+                fills++;
                 // a take profit (a limit order) at its limit, the least it gains; a market exit at the mark
                 closingLoss += units * CapReduction.pendingExitLossPerUnitUsd(q.direction() == io.quantumtrader.trader.events.Direction.LONG,
                         q.entryPrice(), q.entryFeeUsd(), q.size(), q.markPrice(),
@@ -89,8 +91,8 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
                 - (account.equityUsd() - closingLoss) * rules.grossExposureCapPct() / 100;
         double lossPerUnit = CapReduction.lossPerUnitUsd(p.direction() == io.quantumtrader.trader.events.Direction.LONG,
                 p.entryPrice(), p.entryFeeUsd(), p.size(), price, venue.slippageBps(), venue.feeBps());
-        return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size(), p.entryPrice(),
-                rules.grossExposureCapPct(), lossPerUnit), p.entryPrice(), p.size());
+        return CapReduction.closeSize(CapReduction.closeUsd(excess, CapReduction.bookingRoundingUsd(rules.grossExposureCapPct(), fills),
+                p.entryPrice() * p.size(), p.entryPrice(), rules.grossExposureCapPct(), lossPerUnit), p.entryPrice(), p.size());
     }
 
     @Override

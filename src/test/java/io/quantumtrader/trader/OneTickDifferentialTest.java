@@ -346,4 +346,44 @@ class OneTickDifferentialTest {
             both.assertSame();
         }
     }
+
+    /**
+     * A reduction filled at the price it was decided on leaves the book at or below the cap: its estimate books the
+     * fill price as the venue rounds it (to 0.0001 USD) and allows for the rounding of the booked P&amp;L (to cents) and
+     * of the fee. Two books a random probe found (2026-12-06) over the cap after such a fill, and reduced again on the
+     * next print, before:
+     * <ul>
+     *   <li>LONG 479,225.982657 units entered at 1.5475, the cap lowered to 407 %, HARD_DERISK at 1.514: the estimate
+     *       sold at 1.513243 (1.514 less 5 bps), the venue booked 1.5132, 0.000043 less on each of 239,752 units, and the
+     *       book was 41.96 USD over the cap (a second reduction of 30.062882 units);</li>
+     *   <li>LONG 176.906081 units entered at 4,021.9599, the cap at 636 %, HARD_DERISK at 3,923.66: the P&amp;L booked to
+     *       cents took up to 636 % x half a cent off the cap, the book was 0.028 USD over it, more than the cent
+     *       tolerated, and a reduction of 0.000009 units followed.</li>
+     * </ul>
+     * Until then the book could be left over the cap by the rounding (up to a cent tolerated, {@code CapReduction.CENT_USD}),
+     * and by more at high caps and low prices.
+     */
+    @Test
+    void aReductionFilledAtThePriceItWasDecidedOnLeavesTheBookAtOrBelowTheCap() {
+        double[][] books = {{1.5475, 479_225.982657, 407, 1.514}, {4_021.9599, 176.906081, 636, 3_923.66}};
+        for (double[] b : books) {
+            double entry = b[0];
+            double size = b[1];
+            double cap = b[2];
+            double price = b[3];
+            try (Both both = new Both(rules(90.0, cap, 0.5), referenceRules(90.0, cap, 0.5))) {
+                both.tick("X-USD", entry, T0);
+                both.holding("X-USD", Direction.LONG, size, entry, entry * 0.5, entry * 2,
+                        Math.round(entry * size * 0.001 * 1e4) / 1e4, T0);
+                both.tick("X-USD", price, T0 + 1_000);   // HARD_DERISK, over the cap: a reduction
+                both.tick("X-USD", price, T0 + 2_000);   // filled at the price it was decided on
+                Account a = both.account();
+                assertThat(a.grossExposureUsd()).as("at or below the cap, entry " + entry)
+                        .isLessThanOrEqualTo(a.equityUsd() * cap / 100);
+                both.tick("X-USD", price, T0 + 3_000);
+                assertThat(both.exits).as("one reduction, entry " + entry).hasSize(1);
+                both.assertSame();
+            }
+        }
+    }
 }

@@ -967,23 +967,24 @@ public final class IndependentReference {
      * above the cap, less what exit orders already close, is taken from the position that ticks ({@code p}), as much as
      * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left. The reduction's
      * own realized P&L moves realized equity and the cap with it, so it closes enough to be at the cap after its fill,
-     * estimated at this tick's price with the venue's slippage and fee (a loss: more than the excess; a gain: less).
+     * estimated at this tick's price with the venue's slippage, price rounding and fee (a loss: more than the excess; a gain: less), plus what the rounding of the booked P&amp;L may take off the cap.
      */
     private double reduction(Pos p, double price) {
         double closing = 0;
         double closingLoss = 0;   // the exits pending realize a loss too (estimated at their marks), which lowers the cap
+        int fills = 1;            // this reduction's and the pending exits': each one's booked P&L is rounded
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
             if (!o.entry && q != null) {
                 double units = Math.min(o.size, q.size);
                 closing += q.entry * units;
+                fills++;
                 // a take profit fills at its limit or better, never worse: counted at the limit (the least it gains);
                 // a market exit at its position's mark less slippage
                 double qFill = o.reason == ExitReason.TAKE_PROFIT ? o.target
                         : q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
                         : q.mark + q.mark * rules.slippageBps / 10_000;
-                closingLoss += units * ((q.direction == Direction.LONG ? q.entry - qFill : qFill - q.entry) + q.fee / q.size
-                        + qFill * rules.feeBps / 10_000);
+                closingLoss += units * exitLossPerUnit(q, qFill);
             }
         }
         double excess = gross - closing - (equity - closingLoss) * rules.capPct / 100;
@@ -992,12 +993,26 @@ public final class IndependentReference {
         }
         boolean isLong = p.direction == Direction.LONG;
         double exitFill = isLong ? price - price * rules.slippageBps / 10_000 : price + price * rules.slippageBps / 10_000;
-        double lossPerUnit = (isLong ? p.entry - exitFill : exitFill - p.entry) + p.fee / p.size + exitFill * rules.feeBps / 10_000;
-        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit
+        double lossPerUnit = exitLossPerUnit(p, exitFill);
+        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit; sized for the excess plus
+        // what rounding each booked P&L (to cents, half a cent; its fee to 0.0001, half of that) may take off the cap,
+        // so that the book ends at or below the cap with the fills at the prices estimated
+        double rounding = rules.capPct / 100 * (0.005 + 0.00005) * fills;
         double perUnit = p.entry - rules.capPct / 100 * lossPerUnit;
-        double take = perUnit > 0 ? Math.min(p.entry * p.size, excess / perUnit * p.entry) : p.entry * p.size;
+        double take = perUnit > 0 ? Math.min(p.entry * p.size, (excess + rounding) / perUnit * p.entry) : p.entry * p.size;
         double units = Math.ceil(take / p.entry * 1_000_000 - 1e-6) / 1_000_000;
         return units >= p.size - 5e-7 ? p.size : units;
+    }
+
+    /**
+     * @return the loss a unit of {@code p} closed at {@code fill} (before the venue rounds the price it books; its fee is
+     *         on this price) realizes: the booked price's distance from the entry, the unit's share of the entry fee,
+     *         the exit fee; USD, negative for a gain
+     */
+    private double exitLossPerUnit(Pos p, double fill) {
+        double booked = roundPrice(fill);
+        return (p.direction == Direction.LONG ? p.entry - booked : booked - p.entry) + p.fee / p.size
+                + fill * rules.feeBps / 10_000;
     }
 
     // ---- scenarios: one tick's rules on a book set by hand ------------------------------------------------------------
