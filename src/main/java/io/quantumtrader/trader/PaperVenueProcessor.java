@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * ({@link EntryAtFill}: the entry halts of now, a kill switch tripped since its placement, the daily loss and drawdown
  * limits, a fill price at or beyond its stop or its target — each cancels it — then half size when the account entered
  * SOFT_DERISK since, a re-size when a gap took the loss at its stop past what the kernel approved, and a re-size down
- * when its notional at the fill price would take the gross exposure past the cap (review 2, 2026-12-06); found in review,
+ * when its notional at the fill price would take the gross exposure, with the entries its tick filled before it, past
+ * the cap (review 2, 2026-12-06; the tick's entries since the same day); found in review,
  * 2026-12-05 and 2026-12-06: an entry approved in NORMAL still filled after a loss elsewhere had moved the account to
  * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). An entry is also cancelled on
  * the tick that trips the kill switch, or that its own fill would make trip ({@link #killSwitchTrips}; until 2026-12-06
