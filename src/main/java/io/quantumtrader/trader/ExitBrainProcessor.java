@@ -58,7 +58,8 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
      *         the cap"), 0 for none: the account is in HARD_DERISK, the entry notional of its positions less what pending
      *         exit orders close exceeds the cap, and as much of that excess as {@code p} holds, counting the loss the
      *         reduction realizes at {@code price} (USD, the tick's) and the loss the pending exits realize at their
-     *         positions' marks, which lower the cap: the first position to tick is reduced first ({@link CapReduction};
+     *         positions' marks (a take profit at its limit: {@link CapReduction#pendingExitLossPerUnitUsd}), which lower
+     *         the cap: the first position to tick is reduced first ({@link CapReduction};
      *         until 2026-12-06 the pending exits' losses were not counted, and a reduction decided while another was
      *         pending left the book over the cap after both fills, then reduced again:
      *         {@code HardDeriskReductionTest.aReductionCountsTheLossOfTheReductionsPendingSoBothFillsLeaveTheBookAtTheCap})
@@ -69,14 +70,18 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
         }
         java.util.Map<String, Position> open = positions.all();
         double closing = 0;
+        int fills = 1;   // this reduction's and the pending exits': the booking rounds each one's P&L
         double closingLoss = 0;   // what the pending exits will realize, estimated at their positions' marks: a loss
         for (PendingOrder o : orders.all().values()) {   // lowers the cap too (a chain of reductions otherwise)
             Position q = open.get(o.symbol());
             if (o.purpose() == OrderFilled.Purpose.EXIT && q != null) {
                 double units = Math.min(o.size(), q.size());
                 closing += q.entryPrice() * units;
-                closingLoss += units * CapReduction.lossPerUnitUsd(q.direction() == io.quantumtrader.trader.events.Direction.LONG,
-                        q.entryPrice(), q.entryFeeUsd(), q.size(), q.markPrice(), venue.slippageBps(), venue.feeBps());
+                fills++;
+                // a take profit (a limit order) at its limit, the least it gains; a market exit at the mark
+                closingLoss += units * CapReduction.pendingExitLossPerUnitUsd(q.direction() == io.quantumtrader.trader.events.Direction.LONG,
+                        q.entryPrice(), q.entryFeeUsd(), q.size(), q.markPrice(),
+                        "TAKE_PROFIT".equals(o.reason()) ? o.takeProfit() : 0, venue.slippageBps(), venue.feeBps());
             }
         }
         if (!io.quantumtrader.trader.risk.DeRisk.mustReduce(rules, account, closing, closingLoss)) {
@@ -86,8 +91,8 @@ final class ExitBrainProcessor implements Processor<String, io.quantumtrader.tra
                 - (account.equityUsd() - closingLoss) * rules.grossExposureCapPct() / 100;
         double lossPerUnit = CapReduction.lossPerUnitUsd(p.direction() == io.quantumtrader.trader.events.Direction.LONG,
                 p.entryPrice(), p.entryFeeUsd(), p.size(), price, venue.slippageBps(), venue.feeBps());
-        return CapReduction.closeSize(CapReduction.closeUsd(excess, p.entryPrice() * p.size(), p.entryPrice(),
-                rules.grossExposureCapPct(), lossPerUnit), p.entryPrice(), p.size());
+        return CapReduction.closeSize(CapReduction.closeUsd(excess, CapReduction.bookingRoundingUsd(rules.grossExposureCapPct(), fills),
+                p.entryPrice() * p.size(), p.entryPrice(), rules.grossExposureCapPct(), lossPerUnit), p.entryPrice(), p.size());
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * ({@link EntryAtFill}: the entry halts of now, a kill switch tripped since its placement, the daily loss and drawdown
  * limits, a fill price at or beyond its stop or its target — each cancels it — then half size when the account entered
  * SOFT_DERISK since, a re-size when a gap took the loss at its stop past what the kernel approved, and a re-size down
- * when its notional at the fill price would take the gross exposure past the cap (review 2, 2026-12-06); found in review,
+ * when its notional at the fill price would take the gross exposure, with the entries its tick filled before it, past
+ * the cap (review 2, 2026-12-06; the tick's entries since the same day); found in review,
  * 2026-12-05 and 2026-12-06: an entry approved in NORMAL still filled after a loss elsewhere had moved the account to
  * HARD_DERISK; an entry approved before the kill switch tripped filled after the reset). An entry is also cancelled on
  * the tick that trips the kill switch, or that its own fill would make trip ({@link #killSwitchTrips}; until 2026-12-06
@@ -85,6 +86,10 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
         java.util.Map<OrderFilled, List<String>> counts = new java.util.HashMap<>();   // re-sizes, counted once filled
+        // the entry notional this tick's entries kept so far will book (fill price x size): the next entry's room under
+        // the gross exposure cap is what they leave (until 2026-12-06 each was judged against the gross before the tick,
+        // and two entries that each fitted filled together past the cap: OneTickDifferentialTest)
+        double tickEntryNotional = 0;
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
@@ -101,8 +106,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             OrderFilled fill = venue.fill(o, r.value());
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
-                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), account, positions.get(o.symbol()) != null,
-                        rules, venue.slippageBps(), venue.feeBps());
+                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), tickEntryNotional > 0 ? account.added(tickEntryNotional)
+                        : account, positions.get(o.symbol()) != null, rules, venue.slippageBps(), venue.feeBps());
                 if (v.cancelled() != null) {
                     rejected.add(o.cancellation(v.cancelled(), r.timestamp()));
                     continue;
@@ -122,6 +127,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 }
                 entries.put(fill, o);
                 counts.put(fill, resizes);
+                tickEntryNotional += fill.price() * fill.size();
             }
             fills.add(fill);
         }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.within;
  * entry said {@code DERISK_REDUCE at <price>} alone, though a reduction closes part of a position (found in review).
  * The audit log's EXIT entry is {@link ExitDecision#auditSummary()} (QuantumTraderTopology, {@code audit-exits}).
  * Position state and the exit brain of {@link HardDeriskReductionTest.Book}: a book of 130,000 USD against a 60 % cap;
- * 7.139016 of 10 BTC are reduced (the excess and the loss the reduction realizes, {@link HardDeriskReductionTest}). Until review 2 (2026-12-06) this ran the whole topology on the first 3,000 Bitstamp ticks,
+ * 7.139017 of 10 BTC are reduced (the excess and the loss the reduction realizes, {@link HardDeriskReductionTest}). Until review 2 (2026-12-06) this ran the whole topology on the first 3,000 Bitstamp ticks,
  * where a position sized to the cap filled 0.000124 BTC over it; the cap now holds at the fill
  * ({@code GrossExposureCapAtFillTest}), so those ticks reduce nothing.
  */
@@ -38,10 +38,10 @@ class DeriskReduceAuditTest {
                     .stream().filter(x -> x.reason() == ExitReason.DERISK_REDUCE).toList();
             assertThat(reductions).as("one reduction").hasSize(1);
             ExitDecision decision = reductions.get(0);
-            assertThat(decision.quantity()).as("the decision carries the size reduced").isCloseTo(7.139016, within(1e-9));
-            assertThat(decision.notionalUsd()).isCloseTo(7.139016 * decision.triggerPrice(), within(1e-6));
+            assertThat(decision.quantity()).as("the decision carries the size reduced").isCloseTo(7.139017, within(1e-9));
+            assertThat(decision.notionalUsd()).isCloseTo(7.139017 * decision.triggerPrice(), within(1e-6));
             assertThat(decision.auditSummary()).isEqualTo("DERISK_REDUCE at " + decision.triggerPrice()
-                    + ": reduces 7.139016 units, 69248.46 USD at the trigger price");
+                    + ": reduces 7.139017 units, 69248.46 USD at the trigger price");
 
             PendingOrder order = book.exitOrder("BTC-USD");
             book.tick("BTC-USD", 9_700, T0 + 4_000, HardDeriskReductionTest.Book.exit(order, 9_700, T0 + 4_000));

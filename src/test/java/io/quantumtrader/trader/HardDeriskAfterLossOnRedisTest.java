@@ -37,13 +37,15 @@ import static org.assertj.core.api.Assertions.within;
  *   <li>01:07:00 AAA-USD crashes to 300 (a gap through its stop; the price band off so the print is not held): its
  *       stop loss fills at 01:07:15 at 299.85, -43,270.74 USD; realized equity 56,729.26, so the cap is 73,748 USD and
  *       BBB-USD's 78,363 is over it; the drawdown (marked, from 01:07:00) is far over 8 %: HARD_DERISK;</li>
- *   <li>BBB-USD's next print reduces it by 4.192279 (DERISK_REDUCE, a partial exit order named by its tick), filled at
+ *   <li>BBB-USD's next print reduces it by 4.192291 (DERISK_REDUCE, a partial exit order named by its tick), filled at
  *       the print after: the excess, and as much again as the fill's own loss takes off the cap
  *       ({@code CapReduction}), so the book is at the cap after it and nothing more is reduced (until 2026-12-06 it
  *       reduced 4.176034, the excess alone, and the fill's loss lowered the cap: two tiny reductions followed). Since
  *       the review of 2026-12-06 the loss of AAA-USD's stop, still pending at BBB-USD's print, is counted (estimated at
  *       AAA-USD's mark, 300), so the reduction is decided while the stop is pending (4.192278 before, decided after
- *       the stop filled).</li>
+ *       the stop filled); and since the same day's review it is sized with what the rounding of the two fills' booked
+ *       P&amp;L may take off the cap (1.3 x 2 x 0.00505 USD), 4.192291 instead of 4.192279, so that the book ends at or
+ *       below the cap ({@code CapReduction.bookingRoundingUsd}).</li>
  * </ol>
  * Rules: config/risk-rules.yaml with the daily loss limit and the maximum drawdown at 50 % (the kill switch would
  * otherwise close everything first) and the price band off.
@@ -145,14 +147,14 @@ class HardDeriskAfterLossOnRedisTest {
                 .containsExactlyElementsOf(reductions.stream().map(PositionClosed::size).toList());
         assertThat(decisions.get(0)).satisfies(d -> {
             assertThat(d.symbol()).isEqualTo(BBB);
-            assertThat(d.quantity()).as("78,363 USD against a cap of 1.3 x 56,729.26, and the reduction's own loss: 4.192279 of 70.90835")
-                    .isCloseTo(4.192279, within(1e-9));
+            assertThat(d.quantity()).as("78,363 USD against a cap of 1.3 x 56,729.26, and the reduction's own loss: 4.192291 of 70.90835")
+                    .isCloseTo(4.192291, within(1e-9));
         });
         List<String> audit = TradingFixtures.payloads(REDIS, ns, QuantumTraderTopology.AUDIT, AuditEntry.class).stream()
                 .filter(a -> "EXIT".equals(a.decisionType()) && a.summary().startsWith("DERISK_REDUCE")).map(AuditEntry::summary).toList();
         assertThat(audit).as("the audit log's EXIT entries of the reductions")
                 .containsExactlyElementsOf(decisions.stream().map(ExitDecision::auditSummary).toList());
-        assertThat(audit.get(0)).isEqualTo("DERISK_REDUCE at 1104.6: reduces 4.192279 units, 4630.79 USD at the trigger price");
+        assertThat(audit.get(0)).isEqualTo("DERISK_REDUCE at 1104.6: reduces 4.192291 units, 4630.80 USD at the trigger price");
 
         // and every compared stream equals the reference's: fills, closes, daily P&L, kill switch, de-risk changes,
         // cancelled orders, open positions, invariants

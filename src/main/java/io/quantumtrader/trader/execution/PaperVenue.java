@@ -66,9 +66,10 @@ public record PaperVenue(double slippageBps, double feeBps) {
     /**
      * @return a fill price rounded to 0.0001 (USD), or, below 1, to 5 significant digits: rounded to 0.0001 a price of
      *         0.00004 filled at 0 (found in review, 2026-12-06: an exit there booked its whole notional as a loss), and
-     *         at 0.08 the rounding was as large as the slippage
+     *         at 0.08 the rounding was as large as the slippage; HARD_DERISK's reduction estimates its fill with it
+     *         ({@code CapReduction})
      */
-    static double roundPrice(double v) {
+    public static double roundPrice(double v) {
         if (v >= 1 || !(v > 0)) {
             return round(v);
         }

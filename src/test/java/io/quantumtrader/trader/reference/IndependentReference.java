@@ -637,6 +637,7 @@ public final class IndependentReference {
         boolean killNow = viewKill;
         List<OrderFilled> now = new ArrayList<>();
         Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
+        double tickEntries = 0;   // entry notional this tick's entries filled so far (booked after the loop, below)
         for (Order o : new ArrayList<>(orders.values())) {
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
                 continue;
@@ -703,15 +704,17 @@ public final class IndependentReference {
                     cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
                     continue;
                 }
-                // the gross exposure cap holds at the fill too: the book's entry notional (this tick's fills are booked
-                // below, after the loop) plus this fill's at its price within capPct of realized equity, else down to
-                // the room left, cancelled when none is (review 2, 2026-12-06: a SHORT filling nearer its stop went over)
+                // the gross exposure cap holds at the fill too: the book's entry notional, with the entries this tick
+                // filled before this one (booked below, after the loop), plus this fill's at its price within capPct of
+                // realized equity, else down to the room left, cancelled when none is (review 2, 2026-12-06: a SHORT
+                // filling nearer its stop went over; and two entries of one tick that each fitted went over together)
                 double allowed = equity * rules.capPct / 100;
-                if (roundPrice(price) * size > allowed - gross) {
-                    size = Math.max(0, floor6((allowed - gross) / roundPrice(price)));
+                double held = gross + tickEntries;
+                if (roundPrice(price) * size > allowed - held) {
+                    size = Math.max(0, floor6((allowed - held) / roundPrice(price)));
                     if (!(size > 0)) {
                         cancelled(o, String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD allowed)",
-                                percent(rules.capPct), gross, allowed), t);
+                                percent(rules.capPct), held, allowed), t);
                         continue;
                     }
                 }
@@ -723,6 +726,7 @@ public final class IndependentReference {
             now.add(filled);
             if (o.entry) {
                 entryOrders.put(filled, o);
+                tickEntries += filled.price() * size;
             }
         }
         storeDay(t.timestamp());
@@ -963,20 +967,24 @@ public final class IndependentReference {
      * above the cap, less what exit orders already close, is taken from the position that ticks ({@code p}), as much as
      * it holds, in whole 0.000001 units rounded up, all of it when less than half a unit would be left. The reduction's
      * own realized P&L moves realized equity and the cap with it, so it closes enough to be at the cap after its fill,
-     * estimated at this tick's price with the venue's slippage and fee (a loss: more than the excess; a gain: less).
+     * estimated at this tick's price with the venue's slippage, price rounding and fee (a loss: more than the excess; a gain: less), plus what the rounding of the booked P&amp;L may take off the cap.
      */
     private double reduction(Pos p, double price) {
         double closing = 0;
         double closingLoss = 0;   // the exits pending realize a loss too (estimated at their marks), which lowers the cap
+        int fills = 1;            // this reduction's and the pending exits': each one's booked P&L is rounded
         for (Order o : orders.values()) {
             Pos q = positions.get(o.symbol);
             if (!o.entry && q != null) {
                 double units = Math.min(o.size, q.size);
                 closing += q.entry * units;
-                double qFill = q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
+                fills++;
+                // a take profit fills at its limit or better, never worse: counted at the limit (the least it gains);
+                // a market exit at its position's mark less slippage
+                double qFill = o.reason == ExitReason.TAKE_PROFIT ? o.target
+                        : q.direction == Direction.LONG ? q.mark - q.mark * rules.slippageBps / 10_000
                         : q.mark + q.mark * rules.slippageBps / 10_000;
-                closingLoss += units * ((q.direction == Direction.LONG ? q.entry - qFill : qFill - q.entry) + q.fee / q.size
-                        + qFill * rules.feeBps / 10_000);
+                closingLoss += units * exitLossPerUnit(q, qFill);
             }
         }
         double excess = gross - closing - (equity - closingLoss) * rules.capPct / 100;
@@ -985,12 +993,100 @@ public final class IndependentReference {
         }
         boolean isLong = p.direction == Direction.LONG;
         double exitFill = isLong ? price - price * rules.slippageBps / 10_000 : price + price * rules.slippageBps / 10_000;
-        double lossPerUnit = (isLong ? p.entry - exitFill : exitFill - p.entry) + p.fee / p.size + exitFill * rules.feeBps / 10_000;
-        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit
+        double lossPerUnit = exitLossPerUnit(p, exitFill);
+        // closing q units: the gross falls by q x entry, the cap by capPct of q x lossPerUnit; sized for the excess plus
+        // what rounding each booked P&L (to cents, half a cent; its fee to 0.0001, half of that) may take off the cap,
+        // so that the book ends at or below the cap with the fills at the prices estimated
+        double rounding = rules.capPct / 100 * (0.005 + 0.00005) * fills;
         double perUnit = p.entry - rules.capPct / 100 * lossPerUnit;
-        double take = perUnit > 0 ? Math.min(p.entry * p.size, excess / perUnit * p.entry) : p.entry * p.size;
+        double take = perUnit > 0 ? Math.min(p.entry * p.size, (excess + rounding) / perUnit * p.entry) : p.entry * p.size;
         double units = Math.ceil(take / p.entry * 1_000_000 - 1e-6) / 1_000_000;
         return units >= p.size - 5e-7 ? p.size : units;
+    }
+
+    /**
+     * @return the loss a unit of {@code p} closed at {@code fill} (before the venue rounds the price it books; its fee is
+     *         on this price) realizes: the booked price's distance from the entry, the unit's share of the entry fee,
+     *         the exit fee; USD, negative for a gain
+     */
+    private double exitLossPerUnit(Pos p, double fill) {
+        double booked = roundPrice(fill);
+        return (p.direction == Direction.LONG ? p.entry - booked : booked - p.entry) + p.fee / p.size
+                + fill * rules.feeBps / 10_000;
+    }
+
+    // ---- scenarios: one tick's rules on a book set by hand ------------------------------------------------------------
+
+    /**
+     * A scenario's book (tests of one tick's rules, which a replay of ticks reaches rarely or never, such as several
+     * entries on one tick): a position as if it had filled earlier, counted in the account's open positions and gross
+     * entry notional, marked at its entry price. The pipeline's tests put the same position in the {@code positions} store
+     * and its notional in the account. Call between {@link #portfolioTick} calls, never with {@link #end()}.
+     *
+     * @param size       base currency
+     * @param entry      average entry price, USD
+     * @param entryFeeUsd the entry fee paid, USD (open: it counts against marked equity)
+     * @return this reference
+     */
+    public IndependentReference holding(String positionId, String symbol, Direction direction, double size, double entry,
+                                        double stop, double target, double entryFeeUsd, long openedAt) {
+        Pos p = new Pos();
+        p.id = positionId;
+        p.symbol = symbol;
+        p.direction = direction;
+        p.size = size;
+        p.entry = entry;
+        p.stop = stop;
+        p.target = target;
+        p.fee = entryFeeUsd;
+        p.openedAt = openedAt;
+        p.mark = entry;
+        positions.put(symbol, p);
+        open++;
+        gross += entry * size;
+        return this;
+    }
+
+    /**
+     * A scenario's pending entry order, as order entry places it after the last tick: it fills at its symbol's next tick
+     * ({@link #portfolioTick}), judged there as any entry; placed with the account's kill switch activations and de-risk
+     * state of now.
+     *
+     * @param reference the signal's price the kernel approved it at, USD
+     * @return this reference
+     */
+    public IndependentReference pendingEntry(String orderId, String requestId, String positionId, String symbol,
+                                             Direction direction, double size, double stop, double target, double reference) {
+        orders.put(orderId, new Order(orderId, requestId, positionId, symbol, direction, true, size, stop, target, null,
+                tickIndex, reference, killSwitches, deRisk));
+        return this;
+    }
+
+    /**
+     * Runs the portfolio on one tick of a scenario, as {@link #end()} runs it on each tick: the venue (the tick's
+     * symbol's orders placed before it), positions and account (marks, kill switch, de-risk state), then the exits.
+     * No market data: no price band, no candles, no signals.
+     */
+    public void portfolioTick(PriceTick t) {
+        lastPrice.put(t.symbol(), t.price());
+        long index = ++tickIndex;
+        venueAndPositions(t, index);
+        exits(t, index);
+    }
+
+    /** @return the account's realized equity (starting equity plus realized P&amp;L), USD */
+    public double realizedEquity() {
+        return equity;
+    }
+
+    /** @return the account's gross entry notional of its open positions, USD */
+    public double grossExposure() {
+        return gross;
+    }
+
+    /** @return the account's de-risk state now */
+    public String deRiskState() {
+        return deRisk;
     }
 
     // ---- the account's UTC day ---------------------------------------------------------------------------------------
