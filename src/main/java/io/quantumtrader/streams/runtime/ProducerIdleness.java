@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Producer idleness for event-time alignment (Flink's source idleness, per producer): with an idle timeout configured,
- * a producer task whose watermark has not moved for that long (wall clock) — or an expected producer that has not
- * published one in that time — is left out of its input's watermark until it moves again. A producer that has ended
+ * a producer task whose watermark has not moved for that long (wall clock) is left out of its input's watermark until
+ * it moves again. An expected producer that has published no watermark yet is awaited as long while its hold mark (a
+ * holding sub-topology's task writes one at its first commit or punctuation, so it is running) stands still; one of
+ * a holding sub-topology that has published neither is awaited {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} times as long,
+ * any other one timeout (it writes no hold mark). A producer that has ended
  * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Nor is a producer
  * task that holds records back while it says so: its hold mark ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks},
  * a heartbeat written with its commits and at every punctuation while it holds) keeps changing, and a change of the
@@ -29,17 +33,30 @@ import java.util.function.LongSupplier;
  */
 final class ProducerIdleness {
 
+    /**
+     * How many idle timeouts an expected producer task of a sub-topology that may hold records, that has published
+     * neither a watermark nor a hold mark, is awaited, counted from when this reader first looked for it (other
+     * producer tasks: one timeout, as they write no hold mark that would tell a running one from a missing one). Its task may not have started, or not committed yet
+     * (a slow start, an instance still coming up): left out after one timeout, as before 2026-12-06, the other
+     * producers' watermarks passed the records its first commit then wrote, a held one among them
+     * ({@code ProducerIdlenessTest#anExpectedProducerThatHasShownNothingIsAwaitedLongerThanTheTimeout}). Still
+     * bounded: a task that never runs would otherwise hold its input for good.
+     */
+    static final int NEVER_PUBLISHED_TIMEOUT_FACTOR = 10;
+
     /** The hold mark of a producer task that holds nothing ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks}). */
     static final String NOT_HOLDING = "0";
 
     private final Duration timeout;
     private final LongSupplier nowMs;
+    private final Predicate<String> writesHoldMarks;
     /** producer → what was last seen of it and when it last changed (or was first looked for) */
     private final Map<String, Seen> seen = new HashMap<>();
 
     /** A producer's watermark and hold mark as last seen, and the wall-clock ms either last changed. */
     private static final class Seen {
         long watermark;
+        /** null: the producer has written no hold mark */
         String mark;
         long changedMs;
 
@@ -50,13 +67,23 @@ final class ProducerIdleness {
         }
     }
 
-    /**
-     * @param timeout null: never idle
-     * @param nowMs   wall clock, epoch ms
-     */
+    /** As {@link #ProducerIdleness(Duration, LongSupplier, Predicate)}, every producer task writing hold marks. */
     ProducerIdleness(Duration timeout, LongSupplier nowMs) {
+        this(timeout, nowMs, producer -> true);
+    }
+
+    /**
+     * @param timeout          null: never idle
+     * @param nowMs            wall clock, epoch ms
+     * @param writesHoldMarks  whether a producer task ({@code <application-id>:<sub-topology>_<partition>}) is of a
+     *                         sub-topology that may hold records, whose tasks write a hold mark at their first commit or
+     *                         punctuation: one that has published nothing is awaited for
+     *                         {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts; any other for one timeout
+     */
+    ProducerIdleness(Duration timeout, LongSupplier nowMs, Predicate<String> writesHoldMarks) {
         this.timeout = timeout;
         this.nowMs = nowMs;
+        this.writesHoldMarks = writesHoldMarks;
     }
 
     /**
@@ -95,7 +122,7 @@ final class ProducerIdleness {
             long v = parse(value);
             String mark = holdMarks.getOrDefault(producer, NOT_HOLDING);
             Seen s = seen.get(producer);
-            if (s == null || s.watermark != v || !s.mark.equals(mark)) {
+            if (s == null || s.watermark != v || !mark.equals(s.mark)) {
                 // a move of the watermark, or of the hold mark: a holding producer's heartbeat
                 if (s == null) {
                     seen.put(producer, new Seen(v, mark, now));
@@ -119,8 +146,24 @@ final class ProducerIdleness {
             if (producers.containsKey(p)) {
                 return active.containsKey(p);   // published: awaited while not idle
             }
-            Seen s = seen.computeIfAbsent(p, x -> new Seen(Long.MIN_VALUE, NOT_HOLDING, now));
-            return now - s.changedMs < timeout.toMillis();
+            String mark = holdMarks.get(p);
+            Seen s = seen.computeIfAbsent(p, x -> new Seen(Long.MIN_VALUE, mark, now));
+            if (mark == null) {
+                // no sign of it yet: a task that may hold records may not have started or committed; awaited for
+                // the longer bound (a running one writes its mark within a punctuation interval)
+                long bound = writesHoldMarks.test(p) ? timeout.toMillis() * NEVER_PUBLISHED_TIMEOUT_FACTOR : timeout.toMillis();
+                return now - s.changedMs < bound;
+            }
+            if (!mark.equals(s.mark)) {
+                s.mark = mark;
+                s.changedMs = now;
+            }
+            // a hold mark and no watermark yet: its task runs, as a published producer it is awaited while it moves
+            boolean awaitedNow = now - s.changedMs < timeout.toMillis();
+            if (awaitedNow && holds(mark)) {
+                holding.add(p);
+            }
+            return awaitedNow;
         }).toList();
         return new Active(active, awaited, holding);
     }

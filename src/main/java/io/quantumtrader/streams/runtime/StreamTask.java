@@ -88,6 +88,8 @@ public final class StreamTask {
     private final Map<String, List<String>> expectedProducers = new LinkedHashMap<>();
     /** Producers left out of an input's watermark while idle (only with an idle timeout: {@code serve}). */
     private ProducerIdleness producerIdleness = new ProducerIdleness(null, System::currentTimeMillis);
+    /** Producer-name prefixes ({@code <application-id>:<sub-topology>_}) of the sub-topologies whose tasks write hold marks. */
+    private final List<String> holdMarkWriters = new java.util.ArrayList<>();
     /** Inputs written by several producer tasks: re-ordered by (event time, subject) ({@link InputAligner}). */
     private final java.util.Set<String> mergedInputs = new java.util.HashSet<>();
     /** Largest entry id processed per input stream in the current run: the input floor ({@link #inputFloor}). */
@@ -177,6 +179,11 @@ public final class StreamTask {
         }
         this.producerId = topology.applicationId() + ":" + id;
         this.ownProducerPrefix = topology.applicationId() + ":" + subtopology.id() + "_";
+        for (io.quantumtrader.streams.dsl.internals.Subtopology s : topology.taskSubtopologies()) {
+            if (s.holdsRecords()) {
+                holdMarkWriters.add(topology.applicationId() + ":" + s.id() + "_");
+            }
+        }
         for (String s : streamByKey.values()) {
             List<String> producers = topology.producerTasks(s, stream -> config.catalog().spec(stream).partitions(),
                     subtopology.id());
@@ -599,7 +606,8 @@ public final class StreamTask {
             run.claims.forEach((key, claim) -> align.resume(streamByKey.get(key), claim.deliveredId(), claim.newestPending()));
         }
         producerIdleness = new ProducerIdleness(config.alignment().idleTimeout(),
-                () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS));
+                () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
+                producer -> holdMarkWriters.stream().anyMatch(producer::startsWith));
         // A run starts from what Redis holds, not from what the run before it processed: that run's last batches may
         // not have been committed (a commit that failed, or whose outcome is unknown). Their entries are pending and
         // read again first — the aligner's resume gate holds this task's watermarks until they are — and the watermark

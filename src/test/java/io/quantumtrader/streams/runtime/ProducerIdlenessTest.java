@@ -17,17 +17,19 @@ class ProducerIdlenessTest {
         AtomicLong now = new AtomicLong(1_000);
         ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
         List<String> expected = List.of("app:0_0", "app:0_1", "app:0_2");
-        // 0_2 has published nothing yet: awaited (the input has no watermark) until the timeout
-        assertThat(idleness.active(Map.of("app:0_0", "10", "app:0_1", "20"), expected).expected()).contains("app:0_2");
+        // 0_2 runs (its hold mark says it holds nothing) and has published no watermark yet: awaited (the input has
+        // no watermark) until the timeout
+        Map<String, String> marks = Map.of("app:0_2", "0");
+        assertThat(idleness.active(Map.of("app:0_0", "10", "app:0_1", "20"), marks, expected).expected()).contains("app:0_2");
         now.addAndGet(3_000);
-        assertThat(idleness.active(Map.of("app:0_0", "11", "app:0_1", "20"), expected).producers()).containsKeys("app:0_0", "app:0_1");
+        assertThat(idleness.active(Map.of("app:0_0", "11", "app:0_1", "20"), marks, expected).producers()).containsKeys("app:0_0", "app:0_1");
         now.addAndGet(2_500);   // 5.5 s after 0_2 was first awaited and 0_1 last moved; 0_0 moved 2.5 s ago
-        ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "12", "app:0_1", "20"), expected);
+        ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "12", "app:0_1", "20"), marks, expected);
         assertThat(a.producers()).containsOnlyKeys("app:0_0");
         assertThat(a.expected()).as("0_1 and 0_2 idle").containsExactly("app:0_0");
         assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).as("the active producer's").isEqualTo(12);
         // once 0_1 moves again it counts again
-        a = idleness.active(Map.of("app:0_0", "12", "app:0_1", "21"), expected);
+        a = idleness.active(Map.of("app:0_0", "12", "app:0_1", "21"), marks, expected);
         assertThat(a.producers()).containsOnlyKeys("app:0_0", "app:0_1");
         assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(12);
         assertThat(a.expected()).as("0_2 still idle").containsExactly("app:0_0", "app:0_1");
@@ -67,5 +69,58 @@ class ProducerIdlenessTest {
         a = idleness.active(watermarks, Map.of("app:0_0", "1020", "app:0_1", "0"), expected);
         assertThat(a.producers()).isEmpty();
         assertThat(a.holding()).isEmpty();
+    }
+
+    /**
+     * An expected producer task that has published neither a watermark nor a hold mark (not started, or its first
+     * commit still to come) is awaited for {@link ProducerIdleness#NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts, not one:
+     * left out after one, the others' watermarks passed the records its late first commit wrote. Once it writes a hold
+     * mark (it runs) the plain timeout applies to that mark, and a heartbeat keeps it awaited and holding.
+     */
+    @Test
+    void anExpectedProducerThatHasShownNothingIsAwaitedLongerThanTheTimeout() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
+        List<String> expected = List.of("app:0_0", "app:0_1");
+        ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "10"), Map.of(), expected);
+        assertThat(a.expected()).containsExactly("app:0_0", "app:0_1");
+        for (int s = 1; s <= 49; s++) {   // 49 s: 0_0 moves every second, 0_1 shows nothing
+            now.addAndGet(1_000);
+            a = idleness.active(Map.of("app:0_0", Long.toString(10 + s)), Map.of(), expected);
+        }
+        assertThat(a.expected()).as("0_1 awaited after 49 s (timeout 5 s)").containsExactly("app:0_0", "app:0_1");
+        assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(InputAligner.NONE);
+        now.addAndGet(1_000);   // 50 s = 10 timeouts
+        a = idleness.active(Map.of("app:0_0", "60"), Map.of(), expected);
+        assertThat(a.expected()).as("0_1 idle after 10 timeouts").containsExactly("app:0_0");
+        assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(60);
+    }
+
+    @Test
+    void anExpectedProducerWithAHoldMarkAndNoWatermarkIsIdleAfterTheTimeoutOfItsMark() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
+        List<String> expected = List.of("app:0_0", "app:0_1", "app:0_2");
+        Map<String, String> watermarks = Map.of("app:0_0", "10");
+        ProducerIdleness.Active a = null;
+        for (int s = 0; s <= 20; s++) {   // 0_1 holds (its heartbeat moves every second), 0_2 wrote "0" once
+            a = idleness.active(watermarks, Map.of("app:0_1", Long.toString(5000 + s), "app:0_2", "0"), expected);
+            now.addAndGet(1_000);
+        }
+        assertThat(a.expected()).as("0_0 idle, 0_2's mark stood still 20 s, 0_1 holding").containsExactly("app:0_1");
+        assertThat(a.holding()).containsExactly("app:0_1");
+        assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(InputAligner.NONE);
+    }
+
+    /** A producer task of a sub-topology that writes no hold marks: one timeout, as before (nothing tells it runs). */
+    @Test
+    void anExpectedProducerThatWritesNoHoldMarksIsIdleAfterOneTimeout() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get, p -> p.startsWith("app:1_"));
+        List<String> expected = List.of("app:0_0", "app:0_1", "app:1_0");
+        idleness.active(Map.of("app:0_0", "10"), Map.of(), expected);
+        now.addAndGet(5_000);
+        ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "11"), Map.of(), expected);
+        assertThat(a.expected()).as("0_1 idle, 1_0 (may hold) awaited").containsExactly("app:0_0", "app:1_0");
     }
 }
