@@ -171,6 +171,8 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
+     * @throws IllegalArgumentException when alignment has an idle timeout not longer than the punctuation interval
+     *                               ({@link #refuseIdleTimeoutNotAbovePunctuation}); before anything touches Redis
      * @throws IllegalStateException when {@code start()} was called before, also when that call failed: a runtime
      *                               starts once, as Kafka Streams' {@code KafkaStreams.start()}, which throws
      *                               IllegalStateException unless the client is CREATED (its first start leaves that
@@ -195,7 +197,26 @@ public final class StreamsRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses alignment with an idle timeout not longer than the punctuation interval: a producer task holding
+     * records refreshes its hold mark at every punctuation ({@link ProducerIdleness}), so with such a timeout its
+     * readers would count it idle between two heartbeats and pass its held record. Checked here, not in
+     * {@link StreamsConfig}'s constructor, whose {@code with*} calls build intermediate configurations in any order.
+     *
+     * @throws IllegalArgumentException naming both settings and what to do
+     */
+    static void refuseIdleTimeoutNotAbovePunctuation(StreamsConfig config) {
+        InputAlignment alignment = config.alignment();
+        if (alignment.enabled() && alignment.idleTimeout() != null
+                && alignment.idleTimeout().compareTo(config.punctuationInterval()) <= 0) {
+            throw new IllegalArgumentException("alignment idleTimeout (" + alignment.idleTimeout()
+                    + ") must be longer than punctuationInterval (" + config.punctuationInterval()
+                    + "): holding tasks refresh their hold mark at each punctuation; raise the idle timeout or shorten the interval");
+        }
+    }
+
     private void startOnce() {
+        refuseIdleTimeoutNotAbovePunctuation(config);
         topology.validate(stream -> config.catalog().spec(stream).partitions());
         topology.globalStores().values().forEach(global -> {
             io.quantumtrader.streams.redis.StreamSpec spec = config.catalog().spec(global.stream());

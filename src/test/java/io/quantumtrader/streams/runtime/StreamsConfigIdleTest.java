@@ -49,4 +49,31 @@ class StreamsConfigIdleTest {
         assertThatThrownBy(() -> d.withPunctuationInterval(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThat(d.withPunctuationInterval(Duration.ofMillis(1)).punctuationInterval()).isEqualTo(Duration.ofMillis(1));
     }
+
+    /**
+     * A runtime with alignment whose idle timeout is not longer than the punctuation interval is refused at its start:
+     * a holding task's hold mark moves once per punctuation, so its readers would count it idle between heartbeats.
+     */
+    @Test
+    void theRuntimeRefusesAnAlignmentIdleTimeoutNotLongerThanThePunctuationInterval() {
+        io.quantumtrader.streams.dsl.TopologyBuilder b = new io.quantumtrader.streams.dsl.TopologyBuilder("idle-vs-punctuation");
+        b.stream("in", String.class).to("out");
+        io.quantumtrader.streams.dsl.Topology topology = b.build();
+        StreamsConfig base = StreamsConfig.defaults().withNamespace(io.quantumtrader.streams.RedisTestSupport.freshNamespace())
+                .withPunctuationInterval(Duration.ofSeconds(1));
+        for (Duration idle : new Duration[] {Duration.ofSeconds(1), Duration.ofMillis(500)}) {
+            StreamsConfig config = base.withAlignment(InputAlignment.byWatermarks().withIdleTimeout(idle));
+            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, io.quantumtrader.streams.RedisTestSupport.template())) {
+                assertThatThrownBy(runtime::start).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("alignment idleTimeout (" + idle + ") must be longer than punctuationInterval (PT1S): "
+                                + "holding tasks refresh their hold mark at each punctuation; raise the idle timeout or "
+                                + "shorten the interval");
+            }
+        }
+        // the same timeout with a shorter interval, no idle timeout, or alignment off: accepted
+        StreamsRuntime.refuseIdleTimeoutNotAbovePunctuation(base.withPunctuationInterval(Duration.ofMillis(999))
+                .withAlignment(InputAlignment.byWatermarks().withIdleTimeout(Duration.ofSeconds(1))));
+        StreamsRuntime.refuseIdleTimeoutNotAbovePunctuation(base.withAlignment(InputAlignment.byWatermarks()));
+        StreamsRuntime.refuseIdleTimeoutNotAbovePunctuation(base.withAlignment(new InputAlignment(false, Duration.ofMillis(1))));
+    }
 }
