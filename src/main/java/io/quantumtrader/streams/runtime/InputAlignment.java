@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param idleTimeout an input with no buffered record and no new entry for this long (wall clock) no longer holds the
  *                    others back, like Kafka Streams' {@code max.task.idle.ms} and Flink's source idleness; null
  *                    (the default) never: the order then depends on the data only, which a replay needs for
- *                    determinism
+ *                    determinism. Must be longer than {@link StreamsConfig#punctuationInterval()} (a holding
+ *                    producer's hold mark moves once per punctuation): {@link StreamsRuntime#start()} refuses it
+ *                    otherwise. Per producer task see {@code ProducerIdleness}
  * @param maxHeldPerInput records of one input partition the task may hold back (read, not yet processed) before it
  *                    stops reading that input, like Kafka Streams' {@code buffered.records.per.partition} (default
  *                    1,000 there): the task's other inputs are read on (their records or watermarks are what lets the
