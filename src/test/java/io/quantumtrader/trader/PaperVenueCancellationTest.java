@@ -180,6 +180,10 @@ class PaperVenueCancellationTest {
         assertCountedAs(venue(normal.opened(130_000), order, false, 101),
                 "cancelled: gross exposure cap 130% reached at the fill (130000.00 USD open, 130000.00 USD allowed)",
                 "entry_cancelled_gross_cap");
+        PendingOrder tiny = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 0.000001, 90, 130, null, "signal-entry", 100, 0, DeRiskState.NORMAL);
+        assertCountedAs(venue(normal, tiny, false, 125), "cancelled: nothing left of size 0.000001 after halving or re-sizing",
+                "entry_cancelled_no_size_left");   // a gap to 125: re-sized to 0.29x, rounded to 0
         assertThat(venue(normal, order, false, 101).counted()).as("a fill counts no cancellation")
                 .allSatisfy((reason, n) -> assertThat(n).as(reason).isZero());
     }
