@@ -1,6 +1,7 @@
 // Checks the main job's report (target/replay/report.json, written by `java -jar target/quantum-trader-streams.jar replay`)
 // on the bundled real data: every one of the 100,000 Bitstamp ticks read, published and processed; nothing dead-lettered,
-// dropped as late or by a stage, or left undrained; opened = closed + open, and the ending equity reconciles. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
+// dropped as late or by a stage, or left undrained; opened = closed + open, the ending equity reconciles, and every
+// order cancellation is counted. Exits 1 naming each problem. Usage: node .ci/check-replay-report.mjs [report.json]
 import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'target/replay/report.json';
@@ -37,6 +38,12 @@ expect(rec.reconciled === true,
 expect(Array.isArray(r.open_positions), 'the report lists no open_positions');
 expect(r.positions_opened === r.trades + (r.open_positions ?? []).length,
   `positions opened ${r.positions_opened} != closed ${r.trades} + open ${(r.open_positions ?? []).length}`);
+// every order cancellation is counted with its reason by the processor that decides it (docs/TRADING-PIPELINE.md
+// "Counted"): the entry_cancelled_* and take_profit_cancelled_* counts add up to trades.order.rejected
+const cancelledCounted = Object.entries(r.counted_by_processors ?? {})
+  .filter(([k]) => / (entry|take_profit)_cancelled_/.test(k)).reduce((sum, [, n]) => sum + n, 0);
+expect(cancelledCounted === (streams['trades.order.rejected'] ?? 0),
+  `orders cancelled ${streams['trades.order.rejected'] ?? 0} (trades.order.rejected) != cancellations counted by processors ${cancelledCounted}: a cancellation without its count`);
 
 if (problems.length > 0) {
   console.error(`replay report check FAILED (${file}):`);

@@ -55,7 +55,8 @@ import java.util.TreeMap;
  *                        most frequent first
  * @param countedByProcessors what processors counted by reason ({@code qt.streams.node.records.counted}, as
  *                        {@code <node> <reason>}; e.g. {@code paper-venue entry_resized_gap}: entries re-sized at their
- *                        fill), the non-zero ones
+ *                        fill; every order cancellation under an {@code entry_cancelled_…} or
+ *                        {@code take_profit_cancelled_…} reason, docs/TRADING-PIPELINE.md "Counted"), the non-zero ones
  * @param maxDrawdownPct  largest drawdown of realized equity from its peak at the closes, percent (the account's risk
  *                        limits are on marked equity: its de-risk changes show the drawdowns it acted on)
  * @param trades          positions closed ({@code position.closed} not {@code partial}: a position reduced in HARD_DERISK

@@ -32,8 +32,11 @@ import java.util.TreeMap;
  * it opened a position there, closed for the kill switch on the next tick). A take profit whose limit is
  * not reached is cancelled too, and its position is open again ({@link PaperVenue#limitNotReached}). A cancellation is
  * an {@code OrderRejected} naming why; a halved or re-sized entry is counted ({@code qt.streams.node.records.counted},
- * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}; a cancellation on the kill switch's tick
- * {@value #KILL_SWITCH_TICK}, on the tick that enters HARD_DERISK {@value #HARD_DERISK_TICK}).
+ * reasons {@value #HALVED}, {@value #RESIZED}, {@value #CAPPED}), and so is every cancellation: on the kill switch's tick
+ * {@value #KILL_SWITCH_TICK}, on the tick that enters HARD_DERISK {@value #HARD_DERISK_TICK}, at the fill under the
+ * rules of {@link EntryAtFill} its reason there ({@link EntryAtFill#CANCEL_REASONS}, {@code entry_cancelled_...}), a take
+ * profit whose limit is not reached {@value #LIMIT_NOT_REACHED} (until 2026-12-06 those of {@link EntryAtFill} and
+ * the take profits reached {@code trades.order.rejected} uncounted: found in review).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -54,8 +57,16 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
-        c.declareCounts(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK));
+        java.util.Set<String> reasons = new java.util.HashSet<>(EntryAtFill.CANCEL_REASONS);
+        reasons.addAll(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK, LIMIT_NOT_REACHED));
+        c.declareCounts(reasons);
     }
+
+    /**
+     * The count's reason for a take profit cancelled because its tick did not reach its limit (an immediate-or-cancel
+     * limit order at the target, {@link PaperVenue#limitNotReached}); the position's exits are checked again.
+     */
+    static final String LIMIT_NOT_REACHED = "take_profit_cancelled_limit_not_reached";
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
     static final String HALVED = "entry_halved_soft_derisk";
@@ -98,6 +109,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {
                 rejected.add(o.cancellation(limit, r.timestamp()));
+                ctx.count(LIMIT_NOT_REACHED);
                 io.quantumtrader.trader.position.Position held = positions.get(o.symbol());
                 if (held != null) {
                     positions.put(o.symbol(), held.exitCancelled());   // its exits are checked again from this tick on
@@ -110,6 +122,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                         : account, positions.get(o.symbol()) != null, rules, venue.slippageBps(), venue.feeBps());
                 if (v.cancelled() != null) {
                     rejected.add(o.cancellation(v.cancelled(), r.timestamp()));
+                    ctx.count(v.countReason());
                     continue;
                 }
                 List<String> resizes = new ArrayList<>();

@@ -41,7 +41,10 @@ import java.util.List;
  * the same way when the account enters HARD_DERISK (DESIGN §7: HARD_DERISK allows no new entries, and pending orders
  * count toward exposure; {@code cancelled: the account entered HARD_DERISK (<the change's reason>)}, at the tick's
  * time): until 2026-12-06 the venue cancelled such an entry only at its symbol's next print. Pending exit orders stay:
- * they close positions.
+ * they close positions. Each cancellation is counted ({@code qt.streams.node.records.counted{node="position-state"}}):
+ * {@value #KILL_SWITCH_TRIP} for the kill switch's trip, {@value #HARD_DERISK_ENTRY} for the entry into HARD_DERISK, the
+ * reasons the paper venue counts for the entries it cancels on such a tick (until 2026-12-06 they were uncounted:
+ * found in review).
  */
 final class PositionStateProcessor implements Processor<String, VenueOutput, String, PositionOutput> {
     private final RiskRules rules;
@@ -74,7 +77,13 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
         regimes = c.getStateStore("regimes");
         orders = c.getStateStore("orders");
         stored = storeBacked(positions);
+        c.declareCounts(java.util.Set.of(KILL_SWITCH_TRIP, HARD_DERISK_ENTRY));
     }
+
+    /** The count's reason for a pending entry cancelled because the kill switch tripped on this tick. */
+    static final String KILL_SWITCH_TRIP = PaperVenueProcessor.KILL_SWITCH_TICK;
+    /** The count's reason for a pending entry cancelled because the account entered HARD_DERISK on this tick. */
+    static final String HARD_DERISK_ENTRY = PaperVenueProcessor.HARD_DERISK_TICK;
 
     /** The {@code positions} store as {@link Booking} books into it. */
     static Booking.Positions storeBacked(KeyValueStore<String, Position> store) {
@@ -98,7 +107,7 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             kill = new KillSwitch(a.name(), true, "daily loss "
                     + io.quantumtrader.trader.risk.PercentFigure.of(a.dailyLossPct()) + "% of marked equity >= "
                     + io.quantumtrader.trader.risk.PercentFigure.of(rules.dailyLossLimitPct()) + "% limit", a.dailyLossPct(), r.timestamp());
-            cancelled = cancelPendingEntries("the kill switch tripped (" + kill.reason() + ")", kill.activatedAt());
+            cancelled = cancelPendingEntries("the kill switch tripped (" + kill.reason() + ")", kill.activatedAt(), KILL_SWITCH_TRIP);
         }
         int chaotic = RegimeStore.chaoticSymbols(regimes, r.timestamp(), spikeWindowMs);
         DeRiskState state = DeRisk.of(rules, a.deRisk(), a.drawdownPct(), chaotic);
@@ -108,7 +117,8 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
                     chaotic, DeRisk.reason(rules, a.deRisk(), state, a.drawdownPct(), chaotic), r.timestamp());
             a = a.withDeRisk(state);
             if (state == DeRiskState.HARD_DERISK) {   // no new entries: the pending ones too (after the kill switch's, if both)
-                cancelled.addAll(cancelPendingEntries("the account entered HARD_DERISK (" + deRisk.reason() + ")", r.timestamp()));
+                cancelled.addAll(cancelPendingEntries("the account entered HARD_DERISK (" + deRisk.reason() + ")", r.timestamp(),
+                        HARD_DERISK_ENTRY));
             }
         }
         accounts.put(Account.PAPER, a);
@@ -126,14 +136,17 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
      *
      * @param why  what cancels them (the kill switch's trip, the account's entry into HARD_DERISK), in words
      * @param atMs when, epoch ms (the tick's event time)
+     * @param countReason the reason each cancellation is counted under ({@value #KILL_SWITCH_TRIP},
+     *                    {@value #HARD_DERISK_ENTRY})
      * @return their cancellations, {@code cancelled: <why>}
      */
-    private List<OrderRejected> cancelPendingEntries(String why, long atMs) {
+    private List<OrderRejected> cancelPendingEntries(String why, long atMs, String countReason) {
         List<OrderRejected> out = new ArrayList<>();
         for (io.quantumtrader.trader.execution.PendingOrder o : new java.util.TreeMap<>(orders.all()).values()) {
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
                 orders.delete(o.orderId());
                 out.add(o.cancellation("cancelled: " + why, atMs));
+                ctx.count(countReason);
             }
         }
         return out;

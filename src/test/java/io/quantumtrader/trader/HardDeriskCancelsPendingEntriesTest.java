@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the exposure and the open positions and held its symbol). The ticks of {@link KillSwitchCancelsPendingEntriesTest}
  * (ETH's entry waits from 01:00 to ETH's next print at 01:10; BTC's position loses from 01:05 on) with no kill switch
  * in the way (a 50 % daily loss limit) and HARD_DERISK from a 0.6 % drawdown: the ETH entry is cancelled at the
- * tick that brings HARD_DERISK, not at 01:10; the reference does the same.
+ * tick that brings HARD_DERISK, not at 01:10, and counted by position state
+ * ({@code position-state|entry_cancelled_hard_derisk_entry}); the reference does the same.
  */
 class HardDeriskCancelsPendingEntriesTest {
 
@@ -82,6 +83,11 @@ class HardDeriskCancelsPendingEntriesTest {
                 assertThat(a.decidedAt()).isEqualTo(hard);
             });
             assertThat(driver.<String, io.quantumtrader.trader.execution.PendingOrder>getKeyValueStore("orders").all()).isEmpty();
+            // counted by position state, which decides it (review, 2026-12-06: it was in trades.order.rejected, in no meter)
+            assertThat(driver.countedRecords()).as("qt.streams.node.records.counted, node|reason")
+                    .containsEntry("position-state|entry_cancelled_hard_derisk_entry", 1L)
+                    .containsEntry("position-state|entry_cancelled_kill_switch_trip", 0L)
+                    .containsEntry("paper-venue|entry_cancelled_hard_derisk_entry", 0L);
 
             // the reference cancels it on entering HARD_DERISK too, and fills the same
             IndependentReference reference = TradingFixtures.ran(new IndependentReference(REFERENCE_RULES), ticks);

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its symbol printed again it still counted toward the exposure and the open positions and held its symbol). The whole
  * topology in the test driver: ETH's uptrend gives a LONG signal at 01:00 and then ETH does not print until 01:10, so its
  * entry waits; BTC's uptrend (from {@link MarkedEquityOnRedisTest}) opens a position at 01:05:00 whose mark crosses a
- * 0.6 % daily loss limit on the falling prints after it: the ETH entry is cancelled at that print.
+ * 0.6 % daily loss limit on the falling prints after it: the ETH entry is cancelled at that print, and counted by
+ * position state ({@code position-state|entry_cancelled_kill_switch_trip}).
  */
 class KillSwitchCancelsPendingEntriesTest {
 
@@ -76,6 +77,11 @@ class KillSwitchCancelsPendingEntriesTest {
                 assertThat(a.decidedAt()).isEqualTo(trip);
             });
             assertThat(driver.<String, io.quantumtrader.trader.execution.PendingOrder>getKeyValueStore("orders").all()).isEmpty();
+            // counted by position state, which decides it (review, 2026-12-06: it was in trades.order.rejected, in no meter)
+            assertThat(driver.countedRecords()).as("qt.streams.node.records.counted, node|reason")
+                    .containsEntry("position-state|entry_cancelled_kill_switch_trip", 1L)
+                    .containsEntry("position-state|entry_cancelled_hard_derisk_entry", 0L)
+                    .containsEntry("paper-venue|entry_cancelled_kill_switch_trip", 0L);
 
             // the reference cancels it at the trip too, and fills the same
             IndependentReference reference = TradingFixtures.ran(new IndependentReference(new IndependentReference.Rules(100_000,

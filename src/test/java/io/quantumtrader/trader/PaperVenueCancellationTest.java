@@ -29,7 +29,10 @@ class PaperVenueCancellationTest {
     static final RiskRules RULES = RiskRules.defaults();
     static final long T = 1_700_000_000_000L;
 
-    record Outcome(java.util.List<OrderFilled> fills, java.util.List<OrderRejected> rejected) {
+    /**
+     * @param counted the driver's {@code qt.streams.node.records.counted}, {@code node|reason} to count
+     */
+    record Outcome(java.util.List<OrderFilled> fills, java.util.List<OrderRejected> rejected, java.util.Map<String, Long> counted) {
     }
 
     static Outcome venue(DeRiskState state, boolean kill, boolean openPosition) {
@@ -60,7 +63,7 @@ class PaperVenueCancellationTest {
             }
             driver.createInputStream("ticks").pipeInput("BTC-USD", new PriceTick("BTC-USD", tickPrice, 1, T + 1), T + 1);
             return new Outcome(driver.createOutputStream("fills", OrderFilled.class).readValuesToList(),
-                    driver.createOutputStream("rejected", OrderRejected.class).readValuesToList());
+                    driver.createOutputStream("rejected", OrderRejected.class).readValuesToList(), driver.countedRecords());
         }
     }
 
@@ -142,5 +145,54 @@ class PaperVenueCancellationTest {
         assertThat(venue(normal.withDeRisk(DeRiskState.SOFT_DERISK), order, false, 100).fills())
                 .extracting(OrderFilled::size).as("placed in NORMAL, filled in SOFT_DERISK").containsExactly(1.0);
         assertThat(venue(normal, order, false, 100).fills()).extracting(OrderFilled::size).containsExactly(2.0);
+    }
+
+    /**
+     * Every entry the venue cancels at its fill is counted under its reason in {@code qt.streams.node.records.counted}
+     * (node {@code paper-venue}), which the replay's report lists under "counted by processors": the project's rule is
+     * that every record dropped or refused is counted with its reason. Found in review, 2026-12-06: these cancellations
+     * reached {@code trades.order.rejected} but no meter (only the kill switch's and HARD_DERISK's tick were counted).
+     */
+    @Test
+    void everyCancellationAtTheFillIsCountedWithItsReason() {
+        Account normal = Account.start(RULES).onDay(T, false);
+        PendingOrder order = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 2, 90, 130, null, "signal-entry", 100, 0, DeRiskState.NORMAL);
+        assertCountedAs(venue(DeRiskState.NORMAL, true, false), "cancelled: kill switch active",
+                "entry_cancelled_kill_switch_active");
+        assertCountedAs(venue(DeRiskState.HARD_DERISK, false, false), "cancelled: hard de-risk: no new entries",
+                "entry_cancelled_hard_derisk");
+        assertCountedAs(venue(DeRiskState.SOFT_DERISK, false, true), "cancelled: soft de-risk: no adds",
+                "entry_cancelled_soft_derisk_add");
+        assertCountedAs(venue(normal.killed().reset(), order, false, 101),
+                "cancelled: the kill switch tripped after the entry was placed (activations 0 -> 1)",
+                "entry_cancelled_kill_switch_since_placed");
+        assertCountedAs(venue(normal.marked(-6_000), order, false, 101), "cancelled: daily loss 6% reached the 5% limit",
+                "entry_cancelled_daily_loss_limit");
+        Account inDrawdown = new Account(Account.PAPER, 100_000, 120_000, Math.floorDiv(T, 86_400_000L), 100_000, 0, 0, 0,
+                0, 0, false, 0, 0, DeRiskState.NORMAL, 0.0);
+        assertCountedAs(venue(inDrawdown, order, false, 101), "cancelled: drawdown 16.67% reached the 10% limit",
+                "entry_cancelled_drawdown_limit");
+        assertCountedAs(venue(normal, order, false, 89.95),
+                "cancelled: the fill price 89.9950 is at or beyond the order's stop 90.0000", "entry_cancelled_fill_at_stop");
+        assertCountedAs(venue(normal, order, false, 131),
+                "cancelled: the fill price 131.0655 is at or beyond the order's target 130.0000", "entry_cancelled_fill_at_target");
+        assertCountedAs(venue(normal.opened(130_000), order, false, 101),
+                "cancelled: gross exposure cap 130% reached at the fill (130000.00 USD open, 130000.00 USD allowed)",
+                "entry_cancelled_gross_cap");
+        PendingOrder tiny = new PendingOrder("o-1", "r-1", "p-1", "BTC-USD", Direction.LONG,
+                OrderFilled.Purpose.ENTRY, 0.000001, 90, 130, null, "signal-entry", 100, 0, DeRiskState.NORMAL);
+        assertCountedAs(venue(normal, tiny, false, 125), "cancelled: nothing left of size 0.000001 after halving or re-sizing",
+                "entry_cancelled_no_size_left");   // a gap to 125: re-sized to 0.29x, rounded to 0
+        assertThat(venue(normal, order, false, 101).counted()).as("a fill counts no cancellation")
+                .allSatisfy((reason, n) -> assertThat(n).as(reason).isZero());
+    }
+
+    /** One cancellation with this reason, counted once under {@code paper-venue|countReason} and under no other reason. */
+    private static void assertCountedAs(Outcome o, String reason, String countReason) {
+        assertThat(o.fills()).isEmpty();
+        assertThat(o.rejected()).extracting(OrderRejected::reason).containsExactly(reason);
+        assertThat(o.counted()).as("counted by reason").containsEntry("paper-venue|" + countReason, 1L);
+        assertThat(o.counted().values().stream().mapToLong(Long::longValue).sum()).as("counted once").isEqualTo(1L);
     }
 }

@@ -80,4 +80,30 @@ class TakeProfitLimitTest {
             assertThat(closed).as("positions closed while 41,700 USD over the cap in HARD_DERISK for 30 s").isNotEmpty();
         }
     }
+
+    /**
+     * A take profit whose limit the next tick does not reach is cancelled ({@code trades.order.rejected}) and counted,
+     * {@code paper-venue|take_profit_cancelled_limit_not_reached}, as the replay's report shows under "counted by
+     * processors" (found in review, 2026-12-06: the cancellation was in the stream but in no meter). LONG 10 @ 100,
+     * target 110: the print at 110 places the take profit, the next at 109 does not reach its limit.
+     */
+    @Test
+    void aTakeProfitCancelledBecauseTheNextTickDidNotReachTheLimitIsCounted() {
+        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), RULES))) {
+            Account a = Account.start(RULES).onDay(T, false).opened(1_000);
+            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a);
+            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
+                    new Position("pos-1", "BTC-USD", Direction.LONG, 10, 100, 90, 110, 1.0, T - 60_000, false));
+            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+            double[] prices = {105, 110, 109};
+            for (int i = 0; i < prices.length; i++) {
+                in.pipeInput("BTC-USD", new PriceTick("BTC-USD", prices[i], 1, T + i * 1000L), T + i * 1000L);
+            }
+            driver.endInput(QuantumTraderTopology.TICKS);
+            List<OrderRejected> rejected = driver.createOutputStream(QuantumTraderTopology.REJECTED, OrderRejected.class).readValuesToList();
+            assertThat(rejected).singleElement().satisfies(c -> assertThat(c.reason())
+                    .isEqualTo("cancelled: the take profit's limit 110.0000 was not reached (the tick traded at 109.0000)"));
+            assertThat(driver.countedRecords()).containsEntry("paper-venue|take_profit_cancelled_limit_not_reached", 1L);
+        }
+    }
 }

@@ -37,9 +37,36 @@ import io.quantumtrader.trader.execution.PendingOrder;
  *       USD open elsewhere, a SHORT at 100 capped to 100 units filled at 104.4478, gross 130,444.78 &gt; 130,000.</li>
  * </ol>
  * Each of 1–4 cancels the entry (an {@code OrderRejected} naming why); 5, 6 and 7 change the fill's size (counted by the
- * venue, {@code qt.streams.node.records.counted}); 7 cancels it when the cap leaves no room. Plain Java.
+ * venue, {@code qt.streams.node.records.counted}); 7 cancels it when the cap leaves no room. Every cancellation carries
+ * its count's reason ({@link Verdict#countReason}, one of {@link #CANCEL_REASONS}), which the venue counts (until
+ * 2026-12-06 these cancellations reached {@code trades.order.rejected} uncounted: found in review). Plain Java.
  */
 public final class EntryAtFill {
+
+    /** Count reason: the kill switch is on at the fill (rule 1). */
+    public static final String KILL_SWITCH_ACTIVE = "entry_cancelled_kill_switch_active";
+    /** Count reason: the account is in HARD_DERISK at the fill (rule 1). */
+    public static final String HARD_DERISK = "entry_cancelled_hard_derisk";
+    /** Count reason: an add to an open position while the account is in SOFT_DERISK (rule 1). */
+    public static final String SOFT_DERISK_ADD = "entry_cancelled_soft_derisk_add";
+    /** Count reason: the kill switch tripped after the entry was placed, even if reset since (rule 2). */
+    public static final String KILL_SWITCH_SINCE_PLACED = "entry_cancelled_kill_switch_since_placed";
+    /** Count reason: the day's loss of marked equity reached the daily loss limit (rule 3). */
+    public static final String DAILY_LOSS_LIMIT = "entry_cancelled_daily_loss_limit";
+    /** Count reason: the drawdown of marked equity reached the drawdown limit (rule 3). */
+    public static final String DRAWDOWN_LIMIT = "entry_cancelled_drawdown_limit";
+    /** Count reason: the fill price is at or beyond the order's stop (rule 4). */
+    public static final String AT_STOP = "entry_cancelled_fill_at_stop";
+    /** Count reason: the fill price is at or beyond the order's target (rule 4). */
+    public static final String AT_TARGET = "entry_cancelled_fill_at_target";
+    /** Count reason: nothing of the size is left after halving or re-sizing (rules 5, 6; rounding to 0). */
+    public static final String NO_SIZE_LEFT = "entry_cancelled_no_size_left";
+    /** Count reason: the gross exposure cap leaves no room at the fill price (rule 7). */
+    public static final String GROSS_CAP = "entry_cancelled_gross_cap";
+    /** Every count reason a cancellation by {@link #judge} carries (the venue declares them). */
+    public static final java.util.Set<String> CANCEL_REASONS = java.util.Set.of(KILL_SWITCH_ACTIVE, HARD_DERISK,
+            SOFT_DERISK_ADD, KILL_SWITCH_SINCE_PLACED, DAILY_LOSS_LIMIT, DRAWDOWN_LIMIT, AT_STOP, AT_TARGET, NO_SIZE_LEFT,
+            GROSS_CAP);
 
     /**
      * The default of the rule {@code entry-gap-tolerance-pct} ({@link RiskRules#entryGapTolerancePct()}, optional): how
@@ -63,16 +90,23 @@ public final class EntryAtFill {
      * @param resized   true when re-sized to the approved loss at the stop ({@link RiskRules#entryGapTolerancePct()})
      * @param capped    true when re-sized down to the gross exposure cap at the fill price
      *                  ({@link RiskRules#grossExposureCapPct()})
+     * @param countReason the cancellation's count reason ({@code qt.streams.node.records.counted}, one of
+     *                  {@link #CANCEL_REASONS}, snake_case), or null when it fills
      */
-    public record Verdict(String cancelled, double size, boolean halved, boolean resized, boolean capped) {
+    public record Verdict(String cancelled, double size, boolean halved, boolean resized, boolean capped, String countReason) {
 
-        /** A verdict with no re-size to the gross exposure cap ({@code capped} false). */
+        /** A fill's verdict (no cancellation, so no {@code countReason}). */
+        public Verdict(String cancelled, double size, boolean halved, boolean resized, boolean capped) {
+            this(cancelled, size, halved, resized, capped, null);
+        }
+
+        /** A fill's verdict with no re-size to the gross exposure cap ({@code capped} false). */
         public Verdict(String cancelled, double size, boolean halved, boolean resized) {
             this(cancelled, size, halved, resized, false);
         }
 
-        static Verdict cancel(String why) {
-            return new Verdict("cancelled: " + why, 0, false, false, false);
+        static Verdict cancel(String why, String countReason) {
+            return new Verdict("cancelled: " + why, 0, false, false, false, countReason);
         }
     }
 
@@ -96,32 +130,33 @@ public final class EntryAtFill {
     public static Verdict judge(PendingOrder o, double fillPrice, Account account, boolean positionOpen, RiskRules rules,
                                 double slippageBps, double feeBps) {
         String halted = EntryHalts.noNewEntries(account);
-        if (halted == null && positionOpen) {
-            halted = EntryHalts.noAdds(account);
-        }
         if (halted != null) {
-            return Verdict.cancel(halted);
+            return Verdict.cancel(halted, account.killSwitch() ? KILL_SWITCH_ACTIVE : HARD_DERISK);
+        }
+        halted = positionOpen ? EntryHalts.noAdds(account) : null;
+        if (halted != null) {
+            return Verdict.cancel(halted, SOFT_DERISK_ADD);
         }
         if (o.killSwitches() != null && account.killSwitches() > o.killSwitches()) {
             return Verdict.cancel(String.format("the kill switch tripped after the entry was placed (activations %d -> %d)",
-                    o.killSwitches(), account.killSwitches()));
+                    o.killSwitches(), account.killSwitches()), KILL_SWITCH_SINCE_PLACED);
         }
         if (account.dailyLossPct() >= rules.dailyLossLimitPct()) {
             return Verdict.cancel("daily loss " + PercentFigure.of(account.dailyLossPct()) + "% reached the "
-                    + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit");
+                    + PercentFigure.of(rules.dailyLossLimitPct()) + "% limit", DAILY_LOSS_LIMIT);
         }
         if (account.drawdownPct() >= rules.maxDrawdownPct()) {
             return Verdict.cancel("drawdown " + PercentFigure.of(account.drawdownPct()) + "% reached the "
-                    + PercentFigure.of(rules.maxDrawdownPct()) + "% limit");
+                    + PercentFigure.of(rules.maxDrawdownPct()) + "% limit", DRAWDOWN_LIMIT);
         }
         boolean isLong = o.direction() == Direction.LONG;
         if (isLong ? fillPrice <= o.stopLoss() : fillPrice >= o.stopLoss()) {
-            return new Verdict(String.format("cancelled: the fill price %.4f is at or beyond the order's stop %.4f",
-                    fillPrice, o.stopLoss()), 0, false, false);
+            return Verdict.cancel(String.format("the fill price %.4f is at or beyond the order's stop %.4f",
+                    fillPrice, o.stopLoss()), AT_STOP);
         }
         if (o.takeProfit() > 0 && (isLong ? fillPrice >= o.takeProfit() : fillPrice <= o.takeProfit())) {
             return Verdict.cancel(String.format("the fill price %.4f is at or beyond the order's target %.4f",
-                    fillPrice, o.takeProfit()));
+                    fillPrice, o.takeProfit()), AT_TARGET);
         }
         double size = o.size();
         boolean halved = account.deRisk() == DeRiskState.SOFT_DERISK && o.deRisk() == DeRiskState.NORMAL;
@@ -138,7 +173,7 @@ public final class EntryAtFill {
             }
         }
         if (!(size > 0)) {
-            return Verdict.cancel(String.format("nothing left of size %.6f after halving or re-sizing", o.size()));
+            return Verdict.cancel(String.format("nothing left of size %.6f after halving or re-sizing", o.size()), NO_SIZE_LEFT);
         }
         double room = account.equityUsd() * rules.grossExposureCapPct() / 100 - account.grossExposureUsd();
         boolean capped = false;
@@ -147,7 +182,7 @@ public final class EntryAtFill {
             if (!(cappedSize > 0)) {
                 return Verdict.cancel(String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD "
                                 + "allowed)", PercentFigure.of(rules.grossExposureCapPct()), account.grossExposureUsd(),
-                        account.equityUsd() * rules.grossExposureCapPct() / 100));
+                        account.equityUsd() * rules.grossExposureCapPct() / 100), GROSS_CAP);
             }
             size = cappedSize;
             capped = true;
