@@ -167,7 +167,8 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               stream that swapped ids, a removed one replaced by another) ({@link
      *                               RenumberedSubtopologyCheck})
      * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the read of
-     *                               the source streams' consumer groups (renumbering check), the commit
+     *                               when each topology first ran ({@code <ns>:topologies}, {@link NewerTopologies}),
+     *                               the read of the source streams' consumer groups (renumbering check), the commit
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
