@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * ids separated by commas, {@code heartbeat} epoch ms, {@code expires}: epoch ms
  * until which that heartbeat made it live (its score in the sorted set), {@code topology}: the fingerprint of the topology it runs,
  * {@code joined}: when that topology first ran in the namespace, Redis' clock in epoch ms, from {@link
- * StreamKeys#topologies()}; see {@link TopologyVersions}; {@code application}: its application id). The
+ * StreamKeys#topologies()}; see {@link TopologyVersions}; {@code supersedes}: the fingerprints of the topologies first
+ * run before its own, separated by commas; {@code application}: its application id). The
  * membership is per namespace, shared by every application in it; each application assigns its tasks among its own
  * members only ({@link #topologies}; docs/OPERATIONS.md "Scaling"). Expired members are removed by whoever notices.
  */
@@ -75,6 +76,13 @@ final class Membership {
      * 2026-12-05).
      */
     private volatile long joinedMillis;
+    /**
+     * The topologies recorded in {@link StreamKeys#topologies()} as first run before this instance's when it first
+     * heartbeated, with those its live peers of the same topology listed (fingerprints separated by commas), written into
+     * its details ({@code supersedes}): an instance whose topology the hash lost reads there that it is older than a live
+     * member's ({@link #firstRun}).
+     */
+    private volatile String supersedes = "";
 
     Membership(ReactiveStringRedisTemplate redis, StreamKeys keys, String instanceId, Duration ttl) {
         this(redis, keys, instanceId, ttl, "", "", message -> {
@@ -139,7 +147,7 @@ final class Membership {
                             }
                         })
                         .then());
-        return check.then(run(instanceId)).flatMap(view -> firstRun(view.nowMillis()).then(Mono.defer(() -> {
+        return check.then(run(instanceId)).flatMap(view -> firstRun(view.nowMillis(), view.live()).then(Mono.defer(() -> {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("host", host);
             details.put("process", process);
@@ -150,6 +158,7 @@ final class Membership {
             details.put("topology", topology);
             details.put("application", application);
             details.put("joined", Long.toString(joinedMillis));
+            details.put("supersedes", supersedes);
             return redis.opsForHash().putAll(key, details)
                     .doOnNext(ok -> wrote = true)
                     .then(redis.expire(key, ttl))
@@ -164,16 +173,69 @@ final class Membership {
      * Written once only, a hash lost while instances ran (deleted, evicted, Redis restarted from an older snapshot)
      * stayed empty, and an old-release instance restarted during a rolling update recorded its topology as first run
      * then, became the newest and took every task back (review of 2026-12-06, {@code TopologiesKeyLostTest}).
+     *
+     * <p>At the first heartbeat, a topology missing from the hash that a live member of this application lists as
+     * superseded ({@code supersedes} in its details) is recorded as first run 1 ms before the earliest such member's
+     * topology, not now: the hash was lost while no instance of this (older) release ran, and an old-release pod started
+     * before the new ones were stopped counted as the newest and took every task (review of 2026-12-06, {@code
+     * TopologiesKeyLostWithNoOldInstanceTest}). Then lists in {@link #supersedes} the topologies the hash records as
+     * first run before this one, with those listed by live members running this same topology (the list outlives the
+     * hash as long as one instance of this release runs).
+     *
+     * @param live the live members (this one included)
      */
-    private Mono<Void> firstRun(long nowMillis) {
+    private Mono<Void> firstRun(long nowMillis, List<String> live) {
         if (joinedMillis != 0) {
             return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(joinedMillis))
                     .then();
         }
-        return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(nowMillis))
-                .then(redis.<String, String>opsForHash().get(keys.topologies(), topology))
-                .doOnNext(first -> joinedMillis = Long.parseLong(first))
-                .then();
+        return peers(live).flatMap(peers -> {
+            long supersededBy = peers.stream().filter(p -> p.supersedes().contains(topology))
+                    .mapToLong(PeerDetails::joinedMillis).min().orElse(0);
+            long first = supersededBy > 0 ? Math.min(nowMillis, supersededBy - 1) : nowMillis;
+            return redis.<String, String>opsForHash().putIfAbsent(keys.topologies(), topology, Long.toString(first))
+                    .then(redis.<String, String>opsForHash().entries(keys.topologies())
+                            .collectMap(Map.Entry::getKey, Map.Entry::getValue))
+                    .doOnNext(recorded -> {
+                        long own = Long.parseLong(recorded.get(topology));
+                        java.util.Set<String> older = new java.util.TreeSet<>();
+                        recorded.forEach((f, v) -> {
+                            if (!f.equals(topology) && v.chars().allMatch(Character::isDigit) && !v.isEmpty()
+                                    && Long.parseLong(v) < own) {
+                                older.add(f);
+                            }
+                        });
+                        peers.stream().filter(p -> p.fingerprint().equals(topology))
+                                .forEach(p -> older.addAll(p.supersedes()));
+                        older.remove(topology);
+                        supersedes = String.join(",", older);
+                        joinedMillis = own;
+                    });
+        }).then();
+    }
+
+    /**
+     * One live peer's details, as {@link #firstRun} reads them.
+     *
+     * @param fingerprint  the topology it runs
+     * @param joinedMillis when that topology first ran, epoch ms (Redis' clock)
+     * @param supersedes   the topologies it lists as first run before its own
+     */
+    private record PeerDetails(String fingerprint, long joinedMillis, java.util.Set<String> supersedes) {
+    }
+
+    /** @return the details of the live members of this application other than this one that have them */
+    private Mono<List<PeerDetails>> peers(List<String> live) {
+        return Flux.fromIterable(live)
+                .filter(id -> !id.equals(instanceId))
+                .flatMap(id -> redis.<String, String>opsForHash().multiGet(keys.member(id),
+                        List.of("topology", "joined", "application", "supersedes")), 16)
+                .filter(v -> v.get(0) != null && v.get(1) != null && v.get(1).chars().allMatch(Character::isDigit)
+                        && !v.get(1).isEmpty())
+                .filter(v -> v.get(2) == null || v.get(2).isEmpty() || v.get(2).equals(application))
+                .map(v -> new PeerDetails(v.get(0), Long.parseLong(v.get(1)), v.get(3) == null || v.get(3).isEmpty()
+                        ? java.util.Set.of() : java.util.Set.copyOf(java.util.Arrays.asList(v.get(3).split(",")))))
+                .collectList();
     }
 
     /**

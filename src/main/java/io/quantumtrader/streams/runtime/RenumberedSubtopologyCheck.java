@@ -31,7 +31,10 @@ import java.util.function.BiFunction;
  *   no sub-topology of this release reads the stream with is still there (<b>abandoned</b>) is a renumbering, and the
  *   start is refused. An abandoned group alone (a sub-topology removed for good; also on a stream the release only
  *   writes) is a warning: it holds back trimming until destroyed. Needs nothing recorded beforehand, so it also holds
- *   for the first release carrying it.</li>
+ *   for the first release carrying it. When the namespace records a topology first run after this one ({@link
+ *   NewerTopologies}: an old-release instance restarted during a rolling update, or a rollback), the warning says the
+ *   group may be that newer release's and must be kept: advised to destroy it, the operator made the newer release
+ *   process the stream again (review of 2026-12-06).</li>
  *   <li><b>Resumed by another source.</b> Each group records the source node it was made for
  *   ({@link StreamKeys#groupReaders}, written by the group's creation, or by the first start that finds the group
  *   without a record: a group made before 2026-12-06). A group this release would <b>resume</b> through another source
@@ -63,10 +66,14 @@ final class RenumberedSubtopologyCheck {
     }
 
     /**
+     * @param newerTopologies the topologies recorded in the namespace as first run after this one ({@link
+     *                        NewerTopologies#describe}), empty when none: a group of this application no sub-topology of
+     *                        this release reads is then not called abandoned (it may be a newer release's)
      * @param attemptTimeout how long one read of a stream partition's groups may take (the start's attempt timeout)
      * @param eachKey        wraps each stream partition's read of its groups (the start's retry with backoff)
      */
-    static Mono<Findings> check(Topology topology, StreamsConfig config, StreamAdmin admin, java.time.Duration attemptTimeout,
+    static Mono<Findings> check(Topology topology, StreamsConfig config, StreamAdmin admin, String newerTopologies,
+                                java.time.Duration attemptTimeout,
                                 BiFunction<Mono<StreamAdmin.StreamGroups>, String, Mono<StreamAdmin.StreamGroups>> eachKey) {
         String app = topology.applicationId();
         StreamKeys keys = new StreamKeys(config.namespace());
@@ -95,7 +102,8 @@ final class RenumberedSubtopologyCheck {
                         .map(g -> new StreamAdmin.StreamGroups(g.type(), g.length(),
                                 g.groups().stream().filter(name -> ofApplication(app, name)).toList(), g.readers()))
                         .collectList()
-                        .map(perPartition -> judge(config.namespace(), e.getKey(), e.getValue(), perPartition)))
+                        .map(perPartition -> judge(config.namespace(), e.getKey(), e.getValue(), perPartition,
+                                newerTopologies)))
                 .collect(() -> new Findings(new ArrayList<>(), new ArrayList<>()), (all, one) -> {
                     all.refusals().addAll(one.refusals());
                     all.warnings().addAll(one.warnings());
@@ -109,6 +117,22 @@ final class RenumberedSubtopologyCheck {
      */
     static Findings judge(String namespace, String stream, Map<String, Subtopology> wanted,
                           List<StreamAdmin.StreamGroups> perPartition) {
+        return judge(namespace, stream, wanted, perPartition, "");
+    }
+
+    /**
+     * @param wanted          group → sub-topology, for each sub-topology of this release reading {@code stream}
+     * @param perPartition    the groups of this application on each partition of the stream, with the source each was
+     *                        made for where recorded ({@link StreamAdmin.StreamGroups#readers})
+     * @param newerTopologies the topologies recorded as first run after this one, for people ({@link
+     *                        NewerTopologies#describe}); empty when none. When not empty, a group no sub-topology of this
+     *                        release reads is warned about as possibly a newer release's (keep it), not as abandoned
+     *                        (destroy it): an old-release pod restarted during a rolling update told the operator to
+     *                        XGROUP DESTROY the new release's groups, which would then process their streams again
+     *                        (review of 2026-12-06, {@code RenumberedSubtopologyNewerReleaseTest})
+     */
+    static Findings judge(String namespace, String stream, Map<String, Subtopology> wanted,
+                          List<StreamAdmin.StreamGroups> perPartition, String newerTopologies) {
         Set<String> abandoned = new TreeSet<>();
         String created = null;
         Set<String> abandonedWhereCreated = new TreeSet<>();
@@ -146,6 +170,12 @@ final class RenumberedSubtopologyCheck {
                     + "the order of the existing sub-topologies (add new ones after them), or, to reprocess knowingly, "
                     + "XGROUP DESTROY " + old + " on every partition of '" + stream + "' (docs/OPERATIONS.md \"Releases "
                     + "that change the topology\")");
+        } else if (!abandoned.isEmpty() && !newerTopologies.isEmpty()) {
+            warnings.add("consumer group " + String.join(", ", abandoned) + " of stream '" + stream + "' in namespace '"
+                    + namespace + "' is read by no sub-topology of this release, which is older than " + newerTopologies
+                    + ": the group may be a newer release's. Do not destroy it while that release may run (it would "
+                    + "process the stream again); it holds back the stream's retention trimming until then "
+                    + "(docs/OPERATIONS.md \"Releases that change the topology\")");
         } else if (!abandoned.isEmpty()) {
             warnings.add("consumer group " + String.join(", ", abandoned) + " of stream '" + stream + "' in namespace '"
                     + namespace + "' is read by no sub-topology of this release and holds back the stream's retention "

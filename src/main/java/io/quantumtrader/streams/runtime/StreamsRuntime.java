@@ -167,7 +167,8 @@ public final class StreamsRuntime implements AutoCloseable {
      *                               stream that swapped ids, a removed one replaced by another) ({@link
      *                               RenumberedSubtopologyCheck})
      * @throws StartupRetry.RedisNotReadyException when Redis did not answer the partition-count check, the read of
-     *                               the source streams' consumer groups (renumbering check), the commit
+     *                               when each topology first ran ({@code <ns>:topologies}, {@link NewerTopologies}),
+     *                               the read of the source streams' consumer groups (renumbering check), the commit
      *                               script's preload, a consumer group's creation, the legacy-layout check or the
      *                               eviction-policy check within the startup retry's limit ({@link #withStartupRetry}; each
      *                               step is retried with backoff until then, a warning per retry)
@@ -215,6 +216,21 @@ public final class StreamsRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * @return this runtime's topology fingerprint ({@link TopologyVersions#fingerprint}): its description and its task
+     *         ids, one per task sub-topology and partition of its first source stream (the tasks {@code start()} makes)
+     */
+    private String fingerprint() {
+        List<TaskId> ids = new ArrayList<>();
+        for (Subtopology s : topology.taskSubtopologies()) {
+            int partitions = config.catalog().spec(s.sourceStreams().iterator().next()).partitions();
+            for (int p = 0; p < partitions; p++) {
+                ids.add(new TaskId(s.id(), p));
+            }
+        }
+        return TopologyVersions.fingerprint(topology.describe().toString(), ids);
+    }
+
     private void startOnce() {
         refuseIdleTimeoutNotAbovePunctuation(config);
         topology.validate(stream -> config.catalog().spec(stream).partitions());
@@ -240,8 +256,14 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         // before any group is created: a release that renumbered sub-topologies would create new groups from the start
         // of their streams and process committed entries again (review of 2026-12-06)
+        // a group of this application a newer release made (an old-release pod restarted during a rolling update) is
+        // not abandoned: destroying it would make that release process its stream again (review of 2026-12-06)
+        String newer = startupRetry.retried(NewerTopologies.describe(redis, new StreamKeys(config.namespace()),
+                        fingerprint()),
+                "reading when each topology first ran in namespace '" + config.namespace() + "' ("
+                        + new StreamKeys(config.namespace()).topologies() + ")", startupDeadline).block();
         RenumberedSubtopologyCheck.Findings renumbered = RenumberedSubtopologyCheck.check(topology, config, new StreamAdmin(redis),
-                startupRetry.attemptTimeout(),
+                newer == null ? "" : newer, startupRetry.attemptTimeout(),
                 (read, key) -> startupRetry.retried(read, "reading the consumer groups of stream " + key, startupDeadline))
                 .block();
         if (renumbered != null) {
@@ -360,8 +382,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     }
                     state.compareAndSet(RuntimeState.RUNNING, RuntimeState.ERROR);
                 });
-        String fingerprint = TopologyVersions.fingerprint(topology.describe().toString(),
-                tasks.stream().map(StreamTask::taskId).toList());
+        String fingerprint = fingerprint();
         coordinator = new RebalanceCoordinator(new Membership(redis, keys, config.instanceId(), assignment.leaseTtl(),
                         fingerprint, topology.applicationId(),
                         message -> {
