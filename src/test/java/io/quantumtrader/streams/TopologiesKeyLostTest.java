@@ -28,19 +28,13 @@ class TopologiesKeyLostTest {
     @Test
     void aLostTopologiesHashIsWrittenBackSoAnOldReleaseRestartedLaterDoesNotTakeTheTasksBack() {
         String ns = RedisTestSupport.freshNamespace();
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(ShutdownHandOverTest.CATALOG)
-                .withBatchSize(10).withLeaseTtl(Duration.ofSeconds(6));
         String topologies = new StreamKeys(ns).topologies();
         List<StreamsRuntime> all = new ArrayList<>();
         try {
-            StreamsRuntime old = new StreamsRuntime(FencingTokenRollbackTest.topology(), config.withInstanceId("old-1"), template());
-            all.add(old);
-            old.start();
-            await().atMost(Duration.ofSeconds(15)).until(() -> ShutdownHandOverTest.running(old).size() == 4);
-            StreamsRuntime updated = new StreamsRuntime(TopologyChangeRollingUpdateTest.newRelease(), config.withInstanceId("new-1"), template());
-            all.add(updated);
-            updated.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> ShutdownHandOverTest.running(updated).size() == 8);
+            RollingUpdateStart start = RollingUpdateStart.begin(ns, all);
+            StreamsConfig config = start.config();
+            StreamsRuntime old = start.old();
+            StreamsRuntime updated = start.updated();
             assertThat(template().opsForHash().size(topologies).block()).as("both releases recorded").isEqualTo(2);
 
             template().delete(topologies).block();   // lost while both run
