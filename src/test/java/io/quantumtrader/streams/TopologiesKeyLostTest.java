@@ -1,7 +1,6 @@
 package io.quantumtrader.streams;
 
 import io.quantumtrader.streams.redis.StreamKeys;
-import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +31,6 @@ class TopologiesKeyLostTest {
         List<StreamsRuntime> all = new ArrayList<>();
         try {
             RollingUpdateStart start = RollingUpdateStart.begin(ns, all);
-            StreamsConfig config = start.config();
-            StreamsRuntime old = start.old();
-            StreamsRuntime updated = start.updated();
             assertThat(template().opsForHash().size(topologies).block()).as("both releases recorded").isEqualTo(2);
 
             template().delete(topologies).block();   // lost while both run
@@ -47,11 +43,7 @@ class TopologiesKeyLostTest {
             }
 
             // an old-release pod (re)joins while the rollout is under way
-            StreamsRuntime oldAgain = new StreamsRuntime(FencingTokenRollbackTest.topology(), config.withInstanceId("old-2"), template());
-            all.add(oldAgain);
-            oldAgain.start();
-            await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(15)).until(() ->
-                    ShutdownHandOverTest.running(updated).containsAll(List.of("1_0", "1_1", "1_2", "1_3")));
+            start.oldPodJoinsAndTheNewKeepsItsTasks(all, () -> "");
         } finally {
             all.forEach(StreamsRuntime::kill);
         }

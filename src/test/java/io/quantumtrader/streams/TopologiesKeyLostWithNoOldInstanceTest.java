@@ -1,7 +1,6 @@
 package io.quantumtrader.streams;
 
 import io.quantumtrader.streams.redis.StreamKeys;
-import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -30,28 +29,14 @@ class TopologiesKeyLostWithNoOldInstanceTest {
         List<StreamsRuntime> all = new ArrayList<>();
         try {
             RollingUpdateStart start = RollingUpdateStart.begin(ns, all);
-            StreamsConfig config = start.config();
-            StreamsRuntime old = start.old();
-            StreamsRuntime updated = start.updated();
-            old.close();   // the old pod replaced: no instance of the old release runs
+            start.old().close();   // the old pod replaced: no instance of the old release runs
 
             template().delete(topologies).block();   // lost while only the new release runs
             await().atMost(Duration.ofSeconds(8)).until(() -> template().opsForHash().size(topologies).block() == 1);
 
             // an old-release pod starts before the new ones are stopped
-            StreamsRuntime oldAgain = new StreamsRuntime(FencingTokenRollbackTest.topology(), config.withInstanceId("old-2"), template());
-            all.add(oldAgain);
-            oldAgain.start();
-            long t0 = System.nanoTime();
-            try {
-                await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(15)).until(() ->
-                        ShutdownHandOverTest.running(updated).containsAll(List.of("1_0", "1_1", "1_2", "1_3")));
-            } finally {
-                System.out.printf("after %d ms: new-1 runs %s, old-2 runs %s; %s holds %s%n",
-                        (System.nanoTime() - t0) / 1_000_000, ShutdownHandOverTest.running(updated),
-                        ShutdownHandOverTest.running(oldAgain), topologies,
-                        template().opsForHash().entries(topologies).collectList().block());
-            }
+            start.oldPodJoinsAndTheNewKeepsItsTasks(all, () -> "; " + topologies + " holds "
+                    + template().opsForHash().entries(topologies).collectList().block());
         } finally {
             all.forEach(StreamsRuntime::kill);
         }
