@@ -2,7 +2,6 @@ package io.quantumtrader.trader;
 
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.state.StoreSpec;
 import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
 import io.quantumtrader.trader.events.AuditEntry;
@@ -12,13 +11,9 @@ import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionOpened;
 import io.quantumtrader.trader.events.PriceTick;
-import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.events.TradeRequest;
-import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
-import io.quantumtrader.trader.execution.VenueOutput;
 import io.quantumtrader.trader.position.Position;
-import io.quantumtrader.trader.position.PositionOutput;
 import io.quantumtrader.trader.reference.IndependentReference;
 import io.quantumtrader.trader.regime.RegimeRules;
 import io.quantumtrader.trader.risk.Account;
@@ -206,15 +201,7 @@ class KillSwitchTripTickEntryTest {
      */
     private static io.quantumtrader.streams.dsl.Topology venueAndPositionState(String applicationId, RiskRules rules) {
         TopologyBuilder b = new TopologyBuilder(applicationId);
-        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
-        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
-        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
-        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
-        var venue = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
-        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
-        venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders")
+        TradingFixtures.venueAndPositionState(b, rules)
                 .flatMapValues(o -> o.killSwitch() == null ? List.<KillSwitch>of() : List.of(o.killSwitch()),
                         Named.as("kill-switch"))
                 .to("kills");

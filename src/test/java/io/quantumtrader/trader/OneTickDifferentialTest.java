@@ -3,7 +3,6 @@ package io.quantumtrader.trader;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.state.StoreSpec;
 import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TestOutputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
@@ -13,10 +12,7 @@ import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.OrderRejected;
 import io.quantumtrader.trader.events.PositionClosed;
 import io.quantumtrader.trader.events.PriceTick;
-import io.quantumtrader.trader.events.RegimeUpdate;
-import io.quantumtrader.trader.execution.PaperVenue;
 import io.quantumtrader.trader.execution.PendingOrder;
-import io.quantumtrader.trader.execution.VenueOutput;
 import io.quantumtrader.trader.exit.ExitBrain;
 import io.quantumtrader.trader.position.OpenPosition;
 import io.quantumtrader.trader.position.Position;
@@ -150,15 +146,7 @@ class OneTickDifferentialTest {
      */
     static Topology tickPath(RiskRules rules) {
         TopologyBuilder b = new TopologyBuilder("one-tick");
-        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
-        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
-        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
-        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
-        var venue = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules), Named.as("paper-venue"), "orders", "account", "positions");
-        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
-        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
-        var state = venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"), "positions", "account", "regimes", "orders");
+        var state = TradingFixtures.venueAndPositionState(b, rules);
         state.flatMapValues(PositionOutput::closed, Named.as("closed")).to("closed");
         state.flatMapValues(PositionOutput::cancelled, Named.as("entry-cancellations")).to("entry-cancellations");
         state.mapValues((PositionOutput o) -> new OpenPosition.AtTick(o.tick(), o.held()), Named.as("at-tick"))

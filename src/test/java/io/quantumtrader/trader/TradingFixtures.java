@@ -8,7 +8,19 @@ import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
+import io.quantumtrader.streams.dsl.EventStream;
+import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.state.StoreSpec;
+import io.quantumtrader.trader.events.RegimeUpdate;
+import io.quantumtrader.trader.execution.PaperVenue;
+import io.quantumtrader.trader.execution.PendingOrder;
+import io.quantumtrader.trader.execution.VenueOutput;
+import io.quantumtrader.trader.position.PositionOutput;
+import io.quantumtrader.trader.position.Position;
+import io.quantumtrader.trader.risk.Account;
+import io.quantumtrader.trader.risk.RiskRules;
 import io.quantumtrader.trader.events.PriceTick;
 import io.quantumtrader.trader.market.TradesCsv;
 import org.springframework.data.domain.Range;
@@ -229,5 +241,26 @@ final class TradingFixtures {
             }
         }
         return out;
+    }
+
+    /**
+     * The portfolio's four stores and its tick path up to position state, as {@link QuantumTraderTopology} runs them:
+     * ticks → paper venue (fills to {@code fills}, rejections to {@code rejected}) → position state.
+     *
+     * @return position state's output, for the caller's sinks
+     */
+    static EventStream<String, PositionOutput> venueAndPositionState(
+            TopologyBuilder b, RiskRules rules) {
+        b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
+        b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
+        var venue = b.stream("ticks", PriceTick.class)
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules),
+                        Named.as("paper-venue"), "orders", "account", "positions");
+        venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
+        venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
+        return venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"),
+                "positions", "account", "regimes", "orders");
     }
 }
