@@ -29,17 +29,7 @@ class TakeProfitLimitTest {
     /** LONG 10 @ 100, stop 90, target 110; the market trades at 110.00..110.05, within 5 bps above the target. */
     @Test
     void aTakeProfitTouchedWithinTheSlippageOfTheTargetFillsAtTheTarget() {
-        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), RULES))) {
-            Account a = Account.start(RULES).onDay(T, false).opened(1_000);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a);
-            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
-                    new Position("pos-1", "BTC-USD", Direction.LONG, 10, 100, 90, 110, 1.0, T - 60_000, false));
-            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
-            double[] prices = {105, 110.00, 110.02, 110.05, 110.01, 110.03, 110.04, 110.02, 110.00, 105, 104};
-            for (int i = 0; i < prices.length; i++) {
-                in.pipeInput("BTC-USD", new PriceTick("BTC-USD", prices[i], 1, T + i * 1000L), T + i * 1000L);
-            }
-            driver.endInput(QuantumTraderTopology.TICKS);
+        try (TopologyTestDriver driver = longTenAt100ThenBtcAt(new double[]{105, 110.00, 110.02, 110.05, 110.01, 110.03, 110.04, 110.02, 110.00, 105, 104})) {
             List<ExitDecision> exits = driver.createOutputStream(QuantumTraderTopology.EXITS, ExitDecision.class).readValuesToList();
             List<OrderRejected> rejected = driver.createOutputStream(QuantumTraderTopology.REJECTED, OrderRejected.class).readValuesToList();
             List<PositionClosed> closed = driver.createOutputStream(QuantumTraderTopology.CLOSED, PositionClosed.class).readValuesToList();
@@ -89,21 +79,28 @@ class TakeProfitLimitTest {
      */
     @Test
     void aTakeProfitCancelledBecauseTheNextTickDidNotReachTheLimitIsCounted() {
-        try (TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), RULES))) {
-            Account a = Account.start(RULES).onDay(T, false).opened(1_000);
-            driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, a);
-            driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
-                    new Position("pos-1", "BTC-USD", Direction.LONG, 10, 100, 90, 110, 1.0, T - 60_000, false));
-            TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
-            double[] prices = {105, 110, 109};
-            for (int i = 0; i < prices.length; i++) {
-                in.pipeInput("BTC-USD", new PriceTick("BTC-USD", prices[i], 1, T + i * 1000L), T + i * 1000L);
-            }
-            driver.endInput(QuantumTraderTopology.TICKS);
+        try (TopologyTestDriver driver = longTenAt100ThenBtcAt(new double[]{105, 110, 109})) {
             List<OrderRejected> rejected = driver.createOutputStream(QuantumTraderTopology.REJECTED, OrderRejected.class).readValuesToList();
             assertThat(rejected).singleElement().satisfies(c -> assertThat(c.reason())
                     .isEqualTo("cancelled: the take profit's limit 110.0000 was not reached (the tick traded at 109.0000)"));
             assertThat(driver.countedRecords()).containsEntry("paper-venue|take_profit_cancelled_limit_not_reached", 1L);
         }
+    }
+
+    /**
+     * The whole topology in the test driver with a LONG 10 BTC @ 100 open (stop 90, target 110, entry fee 1 USD, opened
+     * a minute before {@link #T}), then BTC's prints {@code prices}, one a second from {@link #T}, and the end of input.
+     */
+    private static TopologyTestDriver longTenAt100ThenBtcAt(double[] prices) {
+        TopologyTestDriver driver = TradingFixtures.alignedDriver(QuantumTraderTopology.build(RegimeRules.defaults(), RULES));
+        driver.<String, Account>getKeyValueStore("account").put(Account.PAPER, Account.start(RULES).onDay(T, false).opened(1_000));
+        driver.<String, Position>getKeyValueStore("positions").put("BTC-USD",
+                new Position("pos-1", "BTC-USD", Direction.LONG, 10, 100, 90, 110, 1.0, T - 60_000, false));
+        TestInputStream<PriceTick> in = driver.createInputStream(QuantumTraderTopology.TICKS);
+        for (int i = 0; i < prices.length; i++) {
+            in.pipeInput("BTC-USD", new PriceTick("BTC-USD", prices[i], 1, T + i * 1000L), T + i * 1000L);
+        }
+        driver.endInput(QuantumTraderTopology.TICKS);
+        return driver;
     }
 }
