@@ -105,11 +105,6 @@ final class LocalRedisProcess implements AutoCloseable {
         this.holdOnShutdown = hold;
     }
 
-    /** @return the process' id */
-    long pid() {
-        return process.pid();
-    }
-
     /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it. Idempotent. */
     @Override
     public void close() {
