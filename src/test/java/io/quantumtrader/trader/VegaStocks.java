@@ -3,6 +3,10 @@ package io.quantumtrader.trader;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,8 +34,18 @@ public final class VegaStocks {
         }
         try {
             Files.createDirectories(DIR);
-            run(List.of("npm", "pack", "vega-datasets@" + VERSION, "--silent"));
-            run(List.of("tar", "xzf", "vega-datasets-" + VERSION + ".tgz", "package/data/stocks.csv"));
+            // test JVMs run side by side (surefire forkCount): one fetches while the others wait for its file
+            try (FileChannel lock = FileChannel.open(DIR.resolve("fetch.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+                if (!Files.exists(CSV)) {
+                    run(List.of("npm", "pack", "vega-datasets@" + VERSION, "--silent"));
+                    Path extracted = Files.createTempDirectory(DIR, "extract");
+                    run(List.of("tar", "xzf", "../vega-datasets-" + VERSION + ".tgz", "package/data/stocks.csv"),
+                            extracted);
+                    Files.createDirectories(CSV.getParent());
+                    Files.move(extracted.resolve("package/data/stocks.csv"), CSV, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
         } catch (IOException | InterruptedException | AssertionError e) {
             Assumptions.assumeTrue("true".equals(System.getenv("CI")), "vega-datasets not reachable with npm: " + e.getMessage());
             throw new AssertionError("cannot fetch vega-datasets@" + VERSION + " with npm pack", e);
@@ -40,7 +54,11 @@ public final class VegaStocks {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
+        run(command, DIR);
+    }
+
+    private static void run(List<String> command, Path directory) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
