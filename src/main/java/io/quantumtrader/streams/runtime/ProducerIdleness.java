@@ -24,7 +24,13 @@ import java.util.function.Predicate;
  * mark counts as the producer moving. Its watermark is pinned below the held record and stands still because of the
  * hold, not for lack of records: left out, the other producers' watermarks passed the held record, which then came
  * behind the records after it (review of 2026-12-06, {@code HoldingProducerIdlenessTest}). A mark that stops changing
- * (its task stopped while it held) is idle after the timeout like a watermark. Without idleness, a live
+ * (its task stopped while it held) is idle after the timeout like a watermark, once this reader has seen it change: a
+ * holding mark it has seen stand still only may be the last of a run that stopped before this reader started (a
+ * process that died, a task moving to another instance), whose next run restores the held records and writes its
+ * mark again at its start ({@code StreamTask#markHoldsAtStart}) once its lease is free; it is awaited
+ * {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts, as a producer that has shown nothing. Left out after one, the
+ * other producers' watermarks passed the restored held record (review of 2026-12-06, {@code RestartedHoldTest}).
+ * Without idleness, a live
  * deployment whose external feed publishes no watermarks would hold a merged input forever behind a producer task that
  * gets no records (a market partition no symbol hashes to). A replay sets no timeout: nothing is left out, and the
  * order depends on the data only.
@@ -40,7 +46,8 @@ final class ProducerIdleness {
      * (a slow start, an instance still coming up): left out after one timeout, as before 2026-12-06, the other
      * producers' watermarks passed the records its first commit then wrote, a held one among them
      * ({@code ProducerIdlenessTest#anExpectedProducerThatHasShownNothingIsAwaitedLongerThanTheTimeout}). Still
-     * bounded: a task that never runs would otherwise hold its input for good.
+     * bounded: a task that never runs would otherwise hold its input for good. A producer whose hold mark says it holds
+     * records and that this reader has not seen move is awaited as long ({@link #idleAfterMs}).
      */
     static final int NEVER_PUBLISHED_TIMEOUT_FACTOR = 10;
 
@@ -59,6 +66,8 @@ final class ProducerIdleness {
         /** null: the producer has written no hold mark */
         String mark;
         long changedMs;
+        /** whether this reader saw either change: the producer's task ran while it looked */
+        boolean moved;
 
         Seen(long watermark, String mark, long changedMs) {
             this.watermark = watermark;
@@ -130,9 +139,10 @@ final class ProducerIdleness {
                     s.watermark = v;
                     s.mark = mark;
                     s.changedMs = now;
+                    s.moved = true;
                 }
                 active.put(producer, value);
-            } else if (v == Long.MAX_VALUE || now - s.changedMs < timeout.toMillis()) {
+            } else if (v == Long.MAX_VALUE || now - s.changedMs < idleAfterMs(s)) {
                 // an ended producer stands still because nothing more comes: that is what its readers need to know.
                 // Left out as idle, a task that took longer than the timeout to process its inputs after their end
                 // saw no watermark at all and never passed its own end on (EndedProducerIdlenessTest, 2026-12-06)
@@ -157,15 +167,25 @@ final class ProducerIdleness {
             if (!mark.equals(s.mark)) {
                 s.mark = mark;
                 s.changedMs = now;
+                s.moved = true;
             }
             // a hold mark and no watermark yet: its task runs, as a published producer it is awaited while it moves
-            boolean awaitedNow = now - s.changedMs < timeout.toMillis();
+            boolean awaitedNow = now - s.changedMs < idleAfterMs(s);
             if (awaitedNow && holds(mark)) {
                 holding.add(p);
             }
             return awaitedNow;
         }).toList();
         return new Active(active, awaited, holding);
+    }
+
+    /**
+     * @return how long (ms) a producer may stand still before it is idle: one timeout; a producer whose hold mark says
+     *         it holds records and that this reader has not seen move (its mark may be a stopped run's, the task
+     *         restarting with its held records restored) {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts
+     */
+    private long idleAfterMs(Seen s) {
+        return holds(s.mark) && !s.moved ? timeout.toMillis() * NEVER_PUBLISHED_TIMEOUT_FACTOR : timeout.toMillis();
     }
 
     private static boolean holds(String mark) {
