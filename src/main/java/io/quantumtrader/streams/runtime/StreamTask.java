@@ -711,7 +711,7 @@ public final class StreamTask {
         return Mono.defer(() -> {
             CommitBatch commit = new CommitBatch(outboxKey);
             context.begin(commit);
-            markHolds(commit, executor, true);
+            markHolds(commit, executor::holdsRecords, true);
             if (holdMarked == null) {
                 return Mono.empty();   // no hold marks here: the first batch commits what init may have written
             }
@@ -782,8 +782,9 @@ public final class StreamTask {
         // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
-        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs));
-        markHolds(commit, executor, false);
+        long held = executor.earliestHeldMs();   // asked once for the watermark and the hold mark
+        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs, held));
+        markHolds(commit, () -> held != Long.MAX_VALUE, false);
     }
 
     /**
@@ -797,13 +798,17 @@ public final class StreamTask {
      * (before, review of 2026-12-06, it was: {@code HoldingProducerIdlenessTest}). Not after its end of input, and
      * never by a sub-topology none of whose processors may hold records ({@link Subtopology#holdsRecords()}): the
      * others' commits and punctuations write nothing more than before.
+     *
+     * @param holdsRecords whether the task holds records now, asked only when it writes hold marks: a caller that
+     *                     asked the processors for the watermark ({@link SubtopologyExecutor#earliestHeldMs()}) passes
+     *                     that answer instead of asking them twice
      */
-    private void markHolds(CommitBatch commit, SubtopologyExecutor executor, boolean heartbeat) {
+    private void markHolds(CommitBatch commit, java.util.function.BooleanSupplier holdsRecords, boolean heartbeat) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE
                 || !subtopology.holdsRecords()) {
             return;
         }
-        boolean holding = executor.holdsRecords();
+        boolean holding = holdsRecords.getAsBoolean();
         if (holdMarked != null && holdMarked == holding && !(holding && heartbeat)) {
             return;
         }
@@ -955,10 +960,14 @@ public final class StreamTask {
                                 counters.punctuations.increment();
                                 if (ended) {
                                     publishEndOfInput(commit);
+                                    markHolds(commit, executor::holdsRecords, true);
                                 } else if (floor != InputAligner.NONE) {
-                                    advanceWatermark(commit, executor.watermark(floor));
+                                    long held = executor.earliestHeldMs();   // asked once, as for a batch
+                                    advanceWatermark(commit, executor.watermark(floor, held));
+                                    markHolds(commit, () -> held != Long.MAX_VALUE, true);
+                                } else {
+                                    markHolds(commit, executor::holdsRecords, true);
                                 }
-                                markHolds(commit, executor, true);
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
                                 if (ended) {
                                     endOfInputCommit = prepared;
