@@ -15,9 +15,9 @@ import java.util.function.Predicate;
  * Producer idleness for event-time alignment (Flink's source idleness, per producer): with an idle timeout configured,
  * a producer task whose watermark has not moved for that long (wall clock) is left out of its input's watermark until
  * it moves again. An expected producer that has published no watermark yet is awaited as long while its hold mark (a
- * holding sub-topology's task writes one at its first commit or punctuation, so it is running) stands still; one of
- * a holding sub-topology that has published neither is awaited {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} times as long,
- * any other one timeout (it writes no hold mark). A producer that has ended
+ * holding sub-topology's task writes one at the start of each run, before its first read, so it is running) stands
+ * still; one of a holding sub-topology that has published neither is awaited {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR}
+ * times as long, any other one timeout (it writes no hold mark). A producer that has ended
  * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Nor is a producer
  * task that holds records back while it says so: its hold mark ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks},
  * a heartbeat written with its commits and at every punctuation while it holds) keeps changing, and a change of the
@@ -85,8 +85,8 @@ final class ProducerIdleness {
      * @param timeout          null: never idle
      * @param nowMs            wall clock, epoch ms
      * @param writesHoldMarks  whether a producer task ({@code <application-id>:<sub-topology>_<partition>}) is of a
-     *                         sub-topology that may hold records, whose tasks write a hold mark at their first commit or
-     *                         punctuation: one that has published nothing is awaited for
+     *                         sub-topology that may hold records, whose tasks write a hold mark at the start of each
+     *                         run: one that has published nothing is awaited for
      *                         {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts; any other for one timeout
      */
     ProducerIdleness(Duration timeout, LongSupplier nowMs, Predicate<String> writesHoldMarks) {

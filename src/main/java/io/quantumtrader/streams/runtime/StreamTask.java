@@ -698,14 +698,14 @@ public final class StreamTask {
     }
 
     /**
-     * Commits the run's first hold mark ({@link #markHolds}) as soon as its processors are initialized, before its first
-     * read: a heartbeat when they restored records they hold, else {@link ProducerIdleness#NOT_HOLDING}. The mark an
-     * earlier run (or the previous owner) left stands still from its last commit to this one; its readers count it idle
-     * one idle timeout after they saw it last change. Before (review of 2026-12-06) the run's first mark came with its
-     * first punctuation or batch commit, which a slow first batch or a busy instance's parallel threads delayed, and
-     * the other producers' watermarks passed the record the task had restored and held ({@code RestartedHoldTest}).
-     * Through the commit script and the {@link CommitHook} like any commit (fenced, in sequence); nothing is committed
-     * for a sub-topology that writes no hold marks.
+     * Commits the run's first hold mark ({@link #markHolds}) as soon as its processors are initialized, before its
+     * first read: a heartbeat when they restored records they hold, else {@link ProducerIdleness#NOT_HOLDING}. The
+     * mark an earlier run (or the previous owner) left stands still from its last commit to this one; its readers
+     * count it idle one idle timeout after they saw it last change. Before (review of 2026-12-06) the run's first mark
+     * came with its first punctuation or batch commit, which a slow first batch or a busy instance's parallel threads
+     * delayed, and the other producers' watermarks passed the record the task had restored and held
+     * ({@code RestartedHoldTest}). Through the commit script and the {@link CommitHook} like any commit (fenced, in
+     * sequence); nothing is committed for a sub-topology that writes no hold marks.
      */
     private Mono<Void> markHoldsAtStart(SubtopologyExecutor executor, TaskContext context, Run run) {
         return Mono.defer(() -> {
@@ -783,7 +783,8 @@ public final class StreamTask {
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
         long held = executor.earliestHeldMs();   // asked once for the watermark and the hold mark
-        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs, held));
+        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE
+                : executor.watermark(streamTimeMs, held));
         markHolds(commit, () -> held != Long.MAX_VALUE, false);
     }
 

@@ -130,7 +130,8 @@ class RestartedHoldTest {
             rawFeed.watermark("raw", Long.MAX_VALUE).block();
             restarted.inputEnded("raw");
             restarted.inputEnded("side");
-            assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained()).isTrue();
+            assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained())
+                    .isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "out", 0) >= 5);
             assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
         }
@@ -167,7 +168,8 @@ class RestartedHoldTest {
 
     private static StreamCatalog catalog() {
         Duration keep = Duration.ofDays(7);
-        return new StreamCatalog(new StreamSpec("*", "key", 1, 0, keep), Map.of("raw", new StreamSpec("raw", "key", 2, 0, keep)));
+        return new StreamCatalog(new StreamSpec("*", "key", 1, 0, keep),
+                Map.of("raw", new StreamSpec("raw", "key", 2, 0, keep)));
     }
 
     private static StreamsConfig config(String ns, StreamCatalog catalog) {

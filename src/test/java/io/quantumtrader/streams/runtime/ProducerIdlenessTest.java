@@ -140,7 +140,8 @@ class ProducerIdlenessTest {
         Map<String, String> marks = Map.of("app:0_0", "777", "app:0_1", "0", "app:0_2", "0", "app:0_3", "888");
         ProducerIdleness.Active a = null;
         for (int s = 0; s <= 49; s++) {   // 49 s: 0_1 moves every second; 0_0, 0_2 and 0_3 stand still
-            a = idleness.active(Map.of("app:0_0", "999", "app:0_1", Long.toString(3000 + s), "app:0_2", "500"), marks, expected);
+            a = idleness.active(Map.of("app:0_0", "999", "app:0_1", Long.toString(3000 + s), "app:0_2", "500"), marks,
+                    expected);
             now.addAndGet(s < 49 ? 1_000 : 0);
         }
         assertThat(a.producers()).as("0_0 awaited (holding, not seen to move), 0_2 idle (holds nothing)")
