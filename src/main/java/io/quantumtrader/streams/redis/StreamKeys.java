@@ -144,8 +144,11 @@ public record StreamKeys(String namespace) {
      *         back, else a heartbeat (the task's wall clock, epoch ms, when it wrote the mark) that changes at least at
      *         every punctuation while a processor of the task holds records ({@code Processor#earliestHeldTimestamp()}):
      *         its watermark then stands still because of the hold, not for lack of records, and its readers do not
-     *         count it idle ({@code ProducerIdleness}). A separate hash, so that every reader of the watermark hash
-     *         (one field per producer, a number each) reads what it always read
+     *         count it idle ({@code ProducerIdleness}). Each run of the task writes it at its start, before its first
+     *         read (a heartbeat when it restored held records, else "0"): a heartbeat that stops changing is the last
+     *         of a run that stopped, and a reader that has not seen it change awaits the next run longer. A separate
+     *         hash, so that every reader of the watermark hash (one field per producer, a number each) reads what it
+     *         always read
      */
     public String holdMarks(String stream, int partition) {
         return slot(partition) + "hold-marks:" + stream;

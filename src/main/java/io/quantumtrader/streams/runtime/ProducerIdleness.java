@@ -15,16 +15,22 @@ import java.util.function.Predicate;
  * Producer idleness for event-time alignment (Flink's source idleness, per producer): with an idle timeout configured,
  * a producer task whose watermark has not moved for that long (wall clock) is left out of its input's watermark until
  * it moves again. An expected producer that has published no watermark yet is awaited as long while its hold mark (a
- * holding sub-topology's task writes one at its first commit or punctuation, so it is running) stands still; one of
- * a holding sub-topology that has published neither is awaited {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} times as long,
- * any other one timeout (it writes no hold mark). A producer that has ended
+ * holding sub-topology's task writes one at the start of each run, before its first read, so it is running) stands
+ * still; one of a holding sub-topology that has published neither is awaited {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR}
+ * times as long, any other one timeout (it writes no hold mark). A producer that has ended
  * (watermark {@link Long#MAX_VALUE}) is never idle: it stands still because nothing more will come. Nor is a producer
  * task that holds records back while it says so: its hold mark ({@link io.quantumtrader.streams.redis.StreamKeys#holdMarks},
  * a heartbeat written with its commits and at every punctuation while it holds) keeps changing, and a change of the
  * mark counts as the producer moving. Its watermark is pinned below the held record and stands still because of the
  * hold, not for lack of records: left out, the other producers' watermarks passed the held record, which then came
  * behind the records after it (review of 2026-12-06, {@code HoldingProducerIdlenessTest}). A mark that stops changing
- * (its task stopped while it held) is idle after the timeout like a watermark. Without idleness, a live
+ * (its task stopped while it held) is idle after the timeout like a watermark, once this reader has seen it change: a
+ * holding mark it has seen stand still only may be the last of a run that stopped before this reader started (a
+ * process that died, a task moving to another instance), whose next run restores the held records and writes its
+ * mark again at its start ({@code StreamTask#markHoldsAtStart}) once its lease is free; it is awaited
+ * {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts, as a producer that has shown nothing. Left out after one, the
+ * other producers' watermarks passed the restored held record (review of 2026-12-06, {@code RestartedHoldTest}).
+ * Without idleness, a live
  * deployment whose external feed publishes no watermarks would hold a merged input forever behind a producer task that
  * gets no records (a market partition no symbol hashes to). A replay sets no timeout: nothing is left out, and the
  * order depends on the data only.
@@ -40,7 +46,8 @@ final class ProducerIdleness {
      * (a slow start, an instance still coming up): left out after one timeout, as before 2026-12-06, the other
      * producers' watermarks passed the records its first commit then wrote, a held one among them
      * ({@code ProducerIdlenessTest#anExpectedProducerThatHasShownNothingIsAwaitedLongerThanTheTimeout}). Still
-     * bounded: a task that never runs would otherwise hold its input for good.
+     * bounded: a task that never runs would otherwise hold its input for good. A producer whose hold mark says it holds
+     * records and that this reader has not seen move is awaited as long ({@link #idleAfterMs}).
      */
     static final int NEVER_PUBLISHED_TIMEOUT_FACTOR = 10;
 
@@ -59,6 +66,8 @@ final class ProducerIdleness {
         /** null: the producer has written no hold mark */
         String mark;
         long changedMs;
+        /** whether this reader saw either change: the producer's task ran while it looked */
+        boolean moved;
 
         Seen(long watermark, String mark, long changedMs) {
             this.watermark = watermark;
@@ -76,8 +85,8 @@ final class ProducerIdleness {
      * @param timeout          null: never idle
      * @param nowMs            wall clock, epoch ms
      * @param writesHoldMarks  whether a producer task ({@code <application-id>:<sub-topology>_<partition>}) is of a
-     *                         sub-topology that may hold records, whose tasks write a hold mark at their first commit or
-     *                         punctuation: one that has published nothing is awaited for
+     *                         sub-topology that may hold records, whose tasks write a hold mark at the start of each
+     *                         run: one that has published nothing is awaited for
      *                         {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts; any other for one timeout
      */
     ProducerIdleness(Duration timeout, LongSupplier nowMs, Predicate<String> writesHoldMarks) {
@@ -130,9 +139,10 @@ final class ProducerIdleness {
                     s.watermark = v;
                     s.mark = mark;
                     s.changedMs = now;
+                    s.moved = true;
                 }
                 active.put(producer, value);
-            } else if (v == Long.MAX_VALUE || now - s.changedMs < timeout.toMillis()) {
+            } else if (v == Long.MAX_VALUE || now - s.changedMs < idleAfterMs(s)) {
                 // an ended producer stands still because nothing more comes: that is what its readers need to know.
                 // Left out as idle, a task that took longer than the timeout to process its inputs after their end
                 // saw no watermark at all and never passed its own end on (EndedProducerIdlenessTest, 2026-12-06)
@@ -157,15 +167,25 @@ final class ProducerIdleness {
             if (!mark.equals(s.mark)) {
                 s.mark = mark;
                 s.changedMs = now;
+                s.moved = true;
             }
             // a hold mark and no watermark yet: its task runs, as a published producer it is awaited while it moves
-            boolean awaitedNow = now - s.changedMs < timeout.toMillis();
+            boolean awaitedNow = now - s.changedMs < idleAfterMs(s);
             if (awaitedNow && holds(mark)) {
                 holding.add(p);
             }
             return awaitedNow;
         }).toList();
         return new Active(active, awaited, holding);
+    }
+
+    /**
+     * @return how long (ms) a producer may stand still before it is idle: one timeout; a producer whose hold mark says
+     *         it holds records and that this reader has not seen move (its mark may be a stopped run's, the task
+     *         restarting with its held records restored) {@link #NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts
+     */
+    private long idleAfterMs(Seen s) {
+        return holds(s.mark) && !s.moved ? timeout.toMillis() * NEVER_PUBLISHED_TIMEOUT_FACTOR : timeout.toMillis();
     }
 
     private static boolean holds(String mark) {

@@ -79,8 +79,9 @@ public final class StreamTask {
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
     /**
-     * Whether this run's last hold mark said the task holds records (null: it wrote none yet, and the first commit
-     * writes one, clearing a mark an earlier run left) and the heartbeat it wrote ({@link #markHolds}).
+     * Whether this run's last hold mark said the task holds records (null: it wrote none yet; its start writes one
+     * before the first read, {@link #markHoldsAtStart}, replacing a mark an earlier run left) and the heartbeat it
+     * wrote ({@link #markHolds}).
      */
     private Boolean holdMarked;
     private long holdHeartbeatMs;
@@ -681,7 +682,9 @@ public final class StreamTask {
         // initialized them, and a first batch read before it was processed with processors no record of it reached
         // uninitialized: their held records were not counted, and the batch's watermark passed them (RestoredHoldTest).
         // On a parallel thread: the stores' replies arrive on a Lettuce I/O thread, where no processor code may run.
+        // Then, before the first read, the run's hold mark (markHoldsAtStart).
         return Mono.fromRunnable(() -> executor.init(context)).subscribeOn(Schedulers.parallel())
+                .then(markHoldsAtStart(executor, context, run))
                 .thenMany(Flux.merge(1, r.receiveBatches().cast(Object.class), ticks))
                 .concatMap(work -> work == PUNCTUATE
                         ? aligned(align, limit, null, executor, context).concatWith(punctuate(align, executor, context))
@@ -692,6 +695,30 @@ public final class StreamTask {
                 // a forward that fails in the background fails the run (the next run forwards what is left first)
                 .or(run.forwardFailed.asMono())
                 .doFinally(signal -> executor.close());
+    }
+
+    /**
+     * Commits the run's first hold mark ({@link #markHolds}) as soon as its processors are initialized, before its
+     * first read: a heartbeat when they restored records they hold, else {@link ProducerIdleness#NOT_HOLDING}. The
+     * mark an earlier run (or the previous owner) left stands still from its last commit to this one; its readers
+     * count it idle one idle timeout after they saw it last change. Before (review of 2026-12-06) the run's first mark
+     * came with its first punctuation or batch commit, which a slow first batch or a busy instance's parallel threads
+     * delayed, and the other producers' watermarks passed the record the task had restored and held
+     * ({@code RestartedHoldTest}). Through the commit script and the {@link CommitHook} like any commit (fenced, in
+     * sequence); nothing is committed for a sub-topology that writes no hold marks.
+     */
+    private Mono<Void> markHoldsAtStart(SubtopologyExecutor executor, TaskContext context, Run run) {
+        return Mono.defer(() -> {
+            CommitBatch commit = new CommitBatch(outboxKey);
+            context.begin(commit);
+            markHolds(commit, executor::holdsRecords, true);
+            if (holdMarked == null) {
+                return Mono.empty();   // no hold marks here: the first batch commits what init may have written
+            }
+            TaskContext.PreparedCommit prepared = context.prepare(0);
+            return prepared == null ? Mono.empty()
+                    : config.beforeCommit().beforeCommit(id, 0).then(commit(prepared, run.token, run));
+        });
     }
 
     /**
@@ -755,27 +782,34 @@ public final class StreamTask {
         // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
-        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE : executor.watermark(streamTimeMs));
-        markHolds(commit, executor, false);
+        long held = executor.earliestHeldMs();   // asked once for the watermark and the hold mark
+        advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE
+                : executor.watermark(streamTimeMs, held));
+        markHolds(commit, () -> held != Long.MAX_VALUE, false);
     }
 
     /**
      * Writes the task's hold mark for every partition of every output stream ({@link StreamKeys#holdMarks}), in the
      * same commit as its watermark, when it changes — the task starts or stops holding records
-     * ({@link SubtopologyExecutor#holdsRecords()}), or a run writes its first — and, while it holds, at every
+     * ({@link SubtopologyExecutor#holdsRecords()}), or a run writes its first, at its start before its first read
+     * ({@link #markHoldsAtStart}) — and, while it holds, at every
      * punctuation ({@code heartbeat}): {@link ProducerIdleness#NOT_HOLDING} when it holds nothing, else a heartbeat
      * (wall clock, epoch ms, always larger than the last). Its readers count a producer whose mark keeps changing as
      * active however long its watermark is pinned by the hold, so with an idle timeout its held record is not passed
      * (before, review of 2026-12-06, it was: {@code HoldingProducerIdlenessTest}). Not after its end of input, and
      * never by a sub-topology none of whose processors may hold records ({@link Subtopology#holdsRecords()}): the
      * others' commits and punctuations write nothing more than before.
+     *
+     * @param holdsRecords whether the task holds records now, asked only when it writes hold marks: a caller that
+     *                     asked the processors for the watermark ({@link SubtopologyExecutor#earliestHeldMs()}) passes
+     *                     that answer instead of asking them twice
      */
-    private void markHolds(CommitBatch commit, SubtopologyExecutor executor, boolean heartbeat) {
+    private void markHolds(CommitBatch commit, java.util.function.BooleanSupplier holdsRecords, boolean heartbeat) {
         if (!config.alignment().enabled() || sinkStreams.isEmpty() || publishedWatermarkMs == Long.MAX_VALUE
                 || !subtopology.holdsRecords()) {
             return;
         }
-        boolean holding = executor.holdsRecords();
+        boolean holding = holdsRecords.getAsBoolean();
         if (holdMarked != null && holdMarked == holding && !(holding && heartbeat)) {
             return;
         }
@@ -927,10 +961,14 @@ public final class StreamTask {
                                 counters.punctuations.increment();
                                 if (ended) {
                                     publishEndOfInput(commit);
+                                    markHolds(commit, executor::holdsRecords, true);
                                 } else if (floor != InputAligner.NONE) {
-                                    advanceWatermark(commit, executor.watermark(floor));
+                                    long held = executor.earliestHeldMs();   // asked once, as for a batch
+                                    advanceWatermark(commit, executor.watermark(floor, held));
+                                    markHolds(commit, () -> held != Long.MAX_VALUE, true);
+                                } else {
+                                    markHolds(commit, executor::holdsRecords, true);
                                 }
-                                markHolds(commit, executor, true);
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
                                 if (ended) {
                                     endOfInputCommit = prepared;

@@ -684,7 +684,32 @@ public final class SubtopologyExecutor {
      * @return the watermark to publish (epoch ms); {@code Long.MIN_VALUE} when a stage holds it where it is
      */
     public long watermark(long streamTimeMs) {
+        return watermark(streamTimeMs, earliestHeldMs());
+    }
+
+    /**
+     * As {@link #watermark(long)} with the stages' hold already asked: a caller that also needs to know whether the
+     * task holds records ({@code earliestHeldMs != Long.MAX_VALUE}) asks the processors once.
+     *
+     * @param streamTimeMs   the task's stream time, or the floor of its inputs (epoch ms)
+     * @param earliestHeldMs what {@link #earliestHeldMs()} answered, after the last record processed
+     * @return the watermark to publish (epoch ms); {@code Long.MIN_VALUE} when a stage holds it where it is
+     */
+    public long watermark(long streamTimeMs, long earliestHeldMs) {
         long watermark = streamTimeMs - watermarkLagMs();
+        if (earliestHeldMs == Long.MAX_VALUE) {
+            return watermark;
+        }
+        return Math.min(watermark, earliestHeldMs == Long.MIN_VALUE ? Long.MIN_VALUE : earliestHeldMs - 1);
+    }
+
+    /**
+     * @return the earliest event time a stage holds a record of (epoch ms; {@link Stage#watermarkHoldMs()}, asked of
+     *         every stage): {@link Long#MAX_VALUE} when none holds anything; {@code Long.MIN_VALUE} when one holds a
+     *         record of unknown time or its answer failed (logged at most once a minute, see {@link #watermark(long)})
+     */
+    public long earliestHeldMs() {
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i < stages.length; i++) {
             if (stages[i] != null) {
                 long held;
@@ -701,32 +726,19 @@ public final class SubtopologyExecutor {
                     }
                     held = Long.MIN_VALUE;
                 }
-                if (held != Long.MAX_VALUE) {
-                    watermark = Math.min(watermark, held == Long.MIN_VALUE ? Long.MIN_VALUE : held - 1);
-                }
+                earliest = Math.min(earliest, held);
             }
         }
-        return watermark;
+        return earliest;
     }
 
     /**
-     * @return whether a stage holds records back now ({@link Stage#watermarkHoldMs()} is not {@link Long#MAX_VALUE},
-     *         or its answer failed: {@link #watermark} holds the watermark then): the task's watermark is pinned by the
-     *         hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle
+     * @return whether a stage holds records back now ({@link #earliestHeldMs()} is not {@link Long#MAX_VALUE}, also
+     *         when an answer failed: {@link #watermark} holds the watermark then): the task's watermark is pinned by
+     *         the hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle
      */
     public boolean holdsRecords() {
-        for (Stage stage : stages) {
-            if (stage != null) {
-                try {
-                    if (stage.watermarkHoldMs() != Long.MAX_VALUE) {
-                        return true;
-                    }
-                } catch (RuntimeException e) {
-                    return true;   // logged by watermark(), which holds the watermark for it
-                }
-            }
-        }
-        return false;
+        return earliestHeldMs() != Long.MAX_VALUE;
     }
 
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */

@@ -123,4 +123,43 @@ class ProducerIdlenessTest {
         ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "11"), Map.of(), expected);
         assertThat(a.expected()).as("0_1 idle, 1_0 (may hold) awaited").containsExactly("app:0_0", "app:1_0");
     }
+
+    /**
+     * A producer whose hold mark says it holds records and that this reader has only seen stand still — the mark of a
+     * run that stopped before the reader started; its task restarts with the held record restored once its lease is
+     * free — is awaited {@link ProducerIdleness#NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts, with a watermark or without
+     * one. Once its mark has moved the plain timeout applies again; a mark saying it holds nothing gets the plain
+     * timeout from the start. Before (review of 2026-12-06) it was idle after one timeout and the other producers'
+     * watermarks passed the restored held record.
+     */
+    @Test
+    void aHoldingMarkThisReaderHasNotSeenMoveIsAwaitedAsLongAsAProducerThatHasShownNothing() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
+        List<String> expected = List.of("app:0_0", "app:0_1", "app:0_2", "app:0_3");
+        Map<String, String> marks = Map.of("app:0_0", "777", "app:0_1", "0", "app:0_2", "0", "app:0_3", "888");
+        ProducerIdleness.Active a = null;
+        for (int s = 0; s <= 49; s++) {   // 49 s: 0_1 moves every second; 0_0, 0_2 and 0_3 stand still
+            a = idleness.active(Map.of("app:0_0", "999", "app:0_1", Long.toString(3000 + s), "app:0_2", "500"), marks,
+                    expected);
+            now.addAndGet(s < 49 ? 1_000 : 0);
+        }
+        assertThat(a.producers()).as("0_0 awaited (holding, not seen to move), 0_2 idle (holds nothing)")
+                .containsOnlyKeys("app:0_0", "app:0_1");
+        assertThat(a.expected()).containsExactly("app:0_0", "app:0_1", "app:0_3");
+        assertThat(a.holding()).containsExactly("app:0_0", "app:0_3");
+        assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).as("0_3 has no watermark")
+                .isEqualTo(InputAligner.NONE);
+        now.addAndGet(1_000);   // 50 s = 10 timeouts
+        a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3050", "app:0_2", "500"), marks, expected);
+        assertThat(a.producers()).containsOnlyKeys("app:0_1");
+        assertThat(a.expected()).containsExactly("app:0_1");
+        // 0_0's task runs again: its mark moves, and from then on one timeout applies
+        Map<String, String> moved = Map.of("app:0_0", "779", "app:0_1", "0", "app:0_2", "0", "app:0_3", "888");
+        a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3051", "app:0_2", "500"), moved, expected);
+        assertThat(a.producers()).containsOnlyKeys("app:0_0", "app:0_1");
+        now.addAndGet(5_000);
+        a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3052", "app:0_2", "500"), moved, expected);
+        assertThat(a.producers()).as("0_0's mark stood still one timeout after it moved").containsOnlyKeys("app:0_1");
+    }
 }
