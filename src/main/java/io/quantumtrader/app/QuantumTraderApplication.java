@@ -99,9 +99,11 @@ public class QuantumTraderApplication {
 
     @Bean
     StreamsRuntimeLifecycle streamsRuntime(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis,
-                                           MeterRegistry registry, QuantumTraderProperties p) {
+                                           MeterRegistry registry, QuantumTraderProperties p, RedisDatabaseWatch database) {
+        // a task failing because Redis refuses REDIS_URL's database says so in words, not in Redis' raw reply
         return new StreamsRuntimeLifecycle(new StreamsRuntime(topology, config, redis, registry)
-                .withCommitOptions(p.commitOptions()).withInputNotifier(p.inputNotifier()), p.shutdownTimeout());
+                .withCommitOptions(p.commitOptions()).withInputNotifier(p.inputNotifier()).withFailureDescription(database),
+                p.shutdownTimeout());
     }
 
     @Bean

@@ -322,7 +322,7 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /** @return the redis-server binary inside {@code org.signal:embedded-redis}, extracted to a temporary file */
-    private static java.nio.file.Path embeddedBinary() {
+    static java.nio.file.Path embeddedBinary() {
         try {
             return redis.embedded.RedisExecProvider.defaultProvider().get().toPath();
         } catch (IOException e) {
@@ -344,7 +344,7 @@ public final class RedisConnection implements AutoCloseable {
         return this;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();

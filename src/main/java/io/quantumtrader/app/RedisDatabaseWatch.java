@@ -3,12 +3,14 @@ package io.quantumtrader.app;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
+import io.quantumtrader.streams.runtime.FailureDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
 
@@ -18,11 +20,13 @@ import java.util.function.ToIntFunction;
  * every command of the service times out. A start says so in two lines ({@link FailureMessages#databaseOutOfRange}:
  * the database, the server's limit, what to do); a running service logged only raw Redis errors and timeouts (found in
  * review, 2026-12-06). Now it logs that same message once per outage (ERROR, the second line indented; Lettuce's
- * repeated raw lines are then held back by {@link LostDatabaseLogFilter}), serves it to the {@code streams} health
- * ({@link #problem()}), and logs at INFO once a connection is made again. The service keeps running: Redis may be given
- * its databases back.
+ * repeated raw lines are held back by {@link LostDatabaseLogFilter} while it watches), serves it to the
+ * {@code streams} health ({@link #problem()}), and logs at INFO once a connection is made again. The service keeps
+ * running: Redis may be given its databases back. The engine's tasks, failing meanwhile, say the same in words
+ * ({@link #describe}) in their restart WARN and the health's {@code group.failing}: they quoted Redis' raw reply
+ * (review, 2026-12-07).
  */
-final class RedisDatabaseWatch implements AutoCloseable {
+final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
     private static final Logger log = LoggerFactory.getLogger(RedisDatabaseWatch.class);
 
@@ -42,6 +46,7 @@ final class RedisDatabaseWatch implements AutoCloseable {
     RedisDatabaseWatch(ClientResources resources, RedisTarget target, ToIntFunction<RedisTarget> databases) {
         this.target = target;
         this.databases = databases;
+        LostDatabaseLogFilter.watching(target != null);
         this.events = resources.eventBus().get().subscribe(event -> {
             if (event instanceof ReconnectFailedEvent failed) {
                 refused(failed.getCause());
@@ -64,7 +69,6 @@ final class RedisDatabaseWatch implements AutoCloseable {
                 CliException failure = FailureMessages.databaseOutOfRange(cause, target, databases.applyAsInt(target));
                 problem = failure.getMessage() + "; " + failure.hint();
                 log.error("reconnecting: {}\n  {}", failure.getMessage(), failure.hint());
-                LostDatabaseLogFilter.named(true);
             } finally {
                 reporting.set(false);
             }
@@ -75,9 +79,22 @@ final class RedisDatabaseWatch implements AutoCloseable {
     void accepted() {
         if (problem != null) {
             problem = null;
-            LostDatabaseLogFilter.named(false);
             log.info("Redis at {} has database {} again: the service goes on", target.hostPorts(), target.database());
         }
+    }
+
+    /**
+     * @return for a failure of the engine's tasks caused by Redis refusing the database of {@code REDIS_URL}: the
+     *         database, and what to do, one line (short: {@link #problem()}'s ERROR says the server's limit once);
+     *         empty for any other failure
+     */
+    @Override
+    public Optional<String> describe(Throwable failure) {
+        if (target == null || !FailureMessages.isDatabaseOutOfRange(failure)) {
+            return Optional.empty();
+        }
+        return Optional.of("Redis at " + target.hostPorts() + " has no database " + target.database()
+                + ", the one REDIS_URL selects: check the server's 'databases' setting, or name a database it has in REDIS_URL");
     }
 
     /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */
@@ -88,5 +105,8 @@ final class RedisDatabaseWatch implements AutoCloseable {
     @Override
     public void close() {
         events.dispose();
+        if (target != null) {
+            LostDatabaseLogFilter.watching(false);
+        }
     }
 }

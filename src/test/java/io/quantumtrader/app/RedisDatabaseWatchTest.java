@@ -24,7 +24,6 @@ class RedisDatabaseWatchTest {
     @AfterEach
     void shutdown() {
         resources.shutdown();
-        LostDatabaseLogFilter.named(false);
     }
 
     @Test

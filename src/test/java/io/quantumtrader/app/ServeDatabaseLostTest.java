@@ -25,13 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server now 0 to 7): Lettuce's reconnects are refused by SELECT for ever. The service says so the way a start does
  * ({@link FailureMessages#databaseOutOfRange}, RedisDatabaseTest): an ERROR naming the database and the server's
  * limit, and what to do, once per outage; the {@code streams} health names it in its problems, readiness's
- * {@code redisReachable} in its DOWN detail. Found in review
- * (2026-12-06): a start got the two readable lines, a running service only raw Redis errors. No password anywhere. A
- * real serve in a child JVM against a redis-server this test starts and restarts on the same port.
+ * {@code redisReachable} in its DOWN detail. Found in review (2026-12-06): a start got the two readable lines, a
+ * running service only raw Redis errors; and (2026-12-07) the tasks' restart WARNs, their {@code group.failing} health
+ * detail and Lettuce's first reconnect WARNs still quoted Redis' raw reply: now no line or detail does. No password
+ * anywhere. A real serve in a child JVM against a redis-server this test starts and restarts on the same port.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServeDatabaseLostTest {
 
+    /** Redis' reply to a SELECT of a database it does not have. */
+    private static final String RAW = "ERR DB index is out of range";
     private static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
 
     @Test
@@ -64,12 +67,18 @@ class ServeDatabaseLostTest {
 
             String expected = "Redis at 127.0.0.1:" + redisPort + " has no database 20 (REDIS_URL names it): it has 8, 0 to 7";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            StringBuilder healths = new StringBuilder();   // read during the outage: the tasks fail meanwhile
             while (!(read(err) + read(out)).contains(expected) && System.nanoTime() < deadline) {
-                Thread.sleep(1000);
+                healths.append(get(http, port, "/actuator/health")).append('\n');
+                Thread.sleep(500);
             }
             Thread.sleep(1000);
             int named = read(err).length();
-            Thread.sleep(6000);   // Lettuce retries every 2 s at most, on each of the service's connections
+            for (long until = System.nanoTime() + Duration.ofSeconds(6).toNanos(); System.nanoTime() < until; ) {
+                // Lettuce retries every 2 s at most, on each of the service's connections
+                healths.append(get(http, port, "/actuator/health")).append('\n');
+                Thread.sleep(500);
+            }
             String log = read(err) + read(out);
             assertThat(log).as("the service's log after the restart:\n%s", log).contains(expected)
                     .contains("name a database from 0 to 7 in REDIS_URL");
@@ -82,6 +91,13 @@ class ServeDatabaseLostTest {
             assertThat(readiness).as("readiness").startsWith("503 ").contains("this pod is not ready until it does: Redis at 127.0.0.1:"
                     + redisPort + " has no database 20").doesNotContain(PASSWORD);
             assertThat(log).as("no password").doesNotContain(PASSWORD);
+            // Redis' raw reply is for people in no line (Lettuce's reconnect WARNs, the tasks' restart WARNs) and in no
+            // health detail: the tasks name the database in words (review 2026-12-07: they quoted the raw reply)
+            assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
+            assertThat(log).as("a task's restart names the database:\n%s", log).containsPattern("task \\d+_\\d+ failed, restarting from "
+                    + "its last commit in \\d+ ms: Redis at 127\\.0\\.0\\.1:" + redisPort + " has no database 20, the one REDIS_URL "
+                    + "selects: check the server's 'databases' setting");
+            assertThat(healths + health + readiness).as("health details").doesNotContain(RAW);
             assertThat(serve.isAlive()).as("the service keeps running (Redis may be given its databases back)").isTrue();
         } finally {
             if (serve != null) {

@@ -305,16 +305,17 @@ public final class StreamTask {
     }
 
     /**
-     * The task failed (it restarts, or stopped for good): says why ({@link CauseMessages}, one line), for health, until
-     * it processes something again; and when {@code error} was the JVM running out of memory, the next run reads
-     * cautiously ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may
-     * have brought entries far larger than any entry may be.
+     * The task failed (it restarts, or stopped for good): keeps why, for health, until it processes something again;
+     * and when {@code error} was the JVM running out of memory, the next run reads cautiously
+     * ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may have
+     * brought entries far larger than any entry may be.
      *
      * @param error the failure
+     * @param why   the failure in one line ({@link FailureDescription}, else {@link CauseMessages})
      */
-    void failed(Throwable error) {
+    void failed(Throwable error, String why) {
         processedAtFailure = processed();
-        lastFailure = CauseMessages.of(error);
+        lastFailure = why;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 readCautiously = true;

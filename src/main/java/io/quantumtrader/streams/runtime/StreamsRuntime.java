@@ -75,6 +75,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private TaskManager taskManager;
     private RebalanceCoordinator coordinator;
     private volatile CommitOptions commitOptions = CommitOptions.defaults();
+    private volatile FailureDescription failureDescription = FailureDescription.NONE;
     private volatile boolean inputNotifierEnabled = true;
     private volatile StartupRetry startupRetry = StartupRetry.defaults();
     private InputNotifier inputNotifier;
@@ -120,6 +121,20 @@ public final class StreamsRuntime implements AutoCloseable {
             throw new IllegalStateException("commit options must be set before start()");
         }
         this.commitOptions = java.util.Objects.requireNonNull(options);
+        return this;
+    }
+
+    /**
+     * Sets how a task's failure is described in its restart WARN and in {@link GroupState#failing()} (default
+     * {@link FailureDescription#NONE}: the messages of the failure and its causes); call before {@link #start()}.
+     *
+     * @return this
+     */
+    public StreamsRuntime withFailureDescription(FailureDescription description) {
+        if (state.get() != RuntimeState.CREATED) {
+            throw new IllegalStateException("the failure description must be set before start()");
+        }
+        this.failureDescription = java.util.Objects.requireNonNull(description);
         return this;
     }
 
@@ -366,7 +381,15 @@ public final class StreamsRuntime implements AutoCloseable {
         // failure; only the task stopped for good (a commit refused for good, a StateStoreException) stays stopped
         // (found in review, 2026-12-05: in ERROR no task of this instance was started or restarted any more, yet it
         // stayed a member, so the tasks assigned to it were run by no instance at all)
+        FailureDescription description = failureDescription;
         taskManager = new TaskManager(tasks, admin, config.instanceId(), assignment.leaseTtl(), counters,
+                e -> {
+                    try {
+                        return description.describe(e).orElseGet(() -> CauseMessages.of(e));
+                    } catch (RuntimeException broken) {   // a description must not keep the task from restarting
+                        return CauseMessages.of(e);
+                    }
+                },
                 () -> state.get() == RuntimeState.RUNNING || state.get() == RuntimeState.ERROR,
                 (task, error) -> {
                     if (isPersistent(error)) {

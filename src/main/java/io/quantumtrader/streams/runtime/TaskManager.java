@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The tasks this instance owns, and their leases (Kafka Streams' {@code TaskManager}). For each task it is told to
@@ -50,6 +51,7 @@ final class TaskManager {
     private final Duration ttl;
     private final RuntimeCounters counters;
     private final BooleanSupplier running;
+    private final Function<Throwable, String> describe;
     private final BiConsumer<StreamTask, Throwable> onFatal;
     private final Map<String, LongAdder> revocations = new ConcurrentHashMap<>();
     final LongAdder leaseRenewals = new LongAdder();
@@ -57,17 +59,19 @@ final class TaskManager {
     private volatile boolean closing;
 
     /**
-     * @param running whether the runtime still wants tasks to run (a failed task is restarted only then)
+     * @param running  whether the runtime still wants tasks to run (a failed task is restarted only then)
+     * @param describe a failure in one line, for the restart WARN and {@link StreamTask#failingWith()}
      * @param onFatal called when a task fails with an error a restart cannot fix
      */
     TaskManager(Collection<StreamTask> tasks, StreamAdmin admin, String instanceId, Duration ttl, RuntimeCounters counters,
-                BooleanSupplier running, BiConsumer<StreamTask, Throwable> onFatal) {
+                Function<Throwable, String> describe, BooleanSupplier running, BiConsumer<StreamTask, Throwable> onFatal) {
         tasks.forEach(t -> this.tasks.put(t.taskId(), t));
         this.admin = admin;
         this.instanceId = instanceId;
         this.ttl = ttl;
         this.counters = counters;
         this.running = running;
+        this.describe = describe;
         this.onFatal = onFatal;
         for (String reason : List.of(REBALANCE, FENCED, LEASE_EXPIRING)) {
             revocations.put(reason, new LongAdder());
@@ -263,9 +267,9 @@ final class TaskManager {
                     task.state(TaskState.RESTORING, null);
                     Duration delay = backoff.next();
                     counters.restarts.increment();
-                    task.failed(e);
-                    log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(),
-                            CauseMessages.of(e));
+                    String why = describe.apply(e);
+                    task.failed(e, why);
+                    log.warn("task {} failed, restarting from its last commit in {} ms: {}", task.id(), delay.toMillis(), why);
                     log.debug("task {} failure", task.id(), e);
                     return Mono.delay(delay);
                 })))
@@ -321,7 +325,7 @@ final class TaskManager {
         StreamTask task = o.task;
         boolean forGood = !(error instanceof TaskFencedException) && o.wanted && running.getAsBoolean();
         if (forGood) {
-            task.failed(error);
+            task.failed(error, describe.apply(error));
             stoppedForGood.add(task.taskId());   // before the ownership goes: a rebalance in between would start it again
         }
         o.end();
