@@ -25,6 +25,7 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     private final int redisPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
+    private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean dropNext = new java.util.concurrent.atomic.AtomicBoolean();
     /** Drops armed so far ({@link #dropConnectionOnNextReplyWithin}): a window's end disarms only its own arm. */
     private final java.util.concurrent.atomic.AtomicLong arms = new java.util.concurrent.atomic.AtomicLong();
@@ -141,6 +142,13 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                 Socket redis = new Socket(InetAddress.getLoopbackAddress(), redisPort);
                 sockets.add(client);
                 sockets.add(redis);
+                if (closed) {
+                    // close() ran between this accept and the adds: its loop missed this pair, which would work on
+                    // (LostReadReplyTest read a batch through a closed proxy once, with two test JVMs side by side)
+                    client.close();
+                    redis.close();
+                    return;
+                }
                 // nanoTime before which this connection's replies are held back (delayRepliesAfter)
                 java.util.concurrent.atomic.AtomicLong heldUntil = new java.util.concurrent.atomic.AtomicLong(); // 0: none
                 requests(client.getInputStream(), redis.getOutputStream(), List.of(client, redis), heldUntil);
@@ -230,6 +238,7 @@ public final class ReplyHoldingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         chaos.shutdownNow();
         server.close();
         for (Socket s : sockets) {
