@@ -48,6 +48,22 @@ class RedisDatabaseWatchTest {
         }
     }
 
+    /** What the engine's tasks say instead of Redis' raw reply (their restart WARN, the health's group.failing). */
+    @Test
+    void aTaskFailureFromTheRefusedDatabaseIsDescribedInWords() {
+        try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, target, t -> 8)) {
+            RuntimeException failure = new RuntimeException("read failed",
+                    new RedisCommandExecutionException("ERR DB index is out of range"));
+            assertThat(watch.describe(failure)).hasValueSatisfying(line -> assertThat(line)
+                    .isEqualTo("Redis at 10.0.0.5:6379 has no database 20, the one REDIS_URL selects: check the server's "
+                            + "'databases' setting, or name a database it has in REDIS_URL"));
+            assertThat(watch.describe(new RedisCommandExecutionException("ERR unknown command"))).as("other failures").isEmpty();
+        }
+        try (RedisDatabaseWatch unwatched = new RedisDatabaseWatch(resources, null, t -> 8)) {
+            assertThat(unwatched.describe(new RedisCommandExecutionException("ERR DB index is out of range"))).isEmpty();
+        }
+    }
+
     @Test
     void aRedisThisProcessStartedIsNotWatched() {
         try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, null, t -> 8)) {

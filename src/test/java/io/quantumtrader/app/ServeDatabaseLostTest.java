@@ -94,9 +94,12 @@ class ServeDatabaseLostTest {
             // Redis' raw reply is for people in no line (Lettuce's reconnect WARNs, the tasks' restart WARNs) and in no
             // health detail: the tasks name the database in words (review 2026-12-07: they quoted the raw reply)
             assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
-            assertThat(log).as("a task's restart names the database:\n%s", log).containsPattern("task \\d+_\\d+ failed, restarting from "
-                    + "its last commit in \\d+ ms: Redis at 127\\.0\\.0\\.1:" + redisPort + " has no database 20, the one REDIS_URL "
-                    + "selects: check the server's 'databases' setting");
+            // whether a task fails before its lease is revoked (lease.expiring: the renewals time out too) depends on
+            // the machine's load (two test JVMs side by side: none did once); each one that does names the database
+            // (the line itself: RedisDatabaseWatchTest)
+            assertThat(log.lines().filter(l -> l.contains(" failed, restarting from its last commit")).toList())
+                    .as("task restarts:\n%s", log).allSatisfy(l -> assertThat(l).contains(": Redis at 127.0.0.1:" + redisPort
+                            + " has no database 20, the one REDIS_URL selects: check the server's 'databases' setting"));
             assertThat(healths + health + readiness).as("health details").doesNotContain(RAW);
             assertThat(serve.isAlive()).as("the service keeps running (Redis may be given its databases back)").isTrue();
         } finally {
