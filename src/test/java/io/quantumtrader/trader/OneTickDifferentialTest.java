@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.within;
  * — paper venue → position state → exit brain (the {@code open-positions} join: the position after the tick's fills) —
  * and the reference runs the same ticks through its own code ({@link IndependentReference#portfolioTick}); the same
  * book is put in both. Compared exactly: fills, cancellations with their reasons, closes with their P&amp;L, open
- * positions, realized equity, gross exposure, de-risk state and the venue's cancellation counts.
+ * positions, realized equity, gross exposure, de-risk state and the counts of cancellations and re-sizes by node and
+ * reason ({@code qt.streams.node.records.counted}, venue and position state).
  */
 class OneTickDifferentialTest {
 
@@ -131,6 +132,8 @@ class OneTickDifferentialTest {
             long venueCancelled = driver.countedRecords().getOrDefault("paper-venue|entry_cancelled_kill_switch_trip", 0L)
                     + driver.countedRecords().getOrDefault("paper-venue|entry_cancelled_hard_derisk_entry", 0L);
             assertThat((long) reference.entriesCancelledOnTrip).as("entries cancelled on their tick").isEqualTo(venueCancelled);
+            assertThat(reference.counted).as("orders cancelled and re-sized, counted by node|reason")
+                    .isEqualTo(TradingFixtures.countedOrders(driver));
         }
 
         @Override
