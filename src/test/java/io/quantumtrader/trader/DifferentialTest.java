@@ -119,9 +119,9 @@ class DifferentialTest {
      */
     static void assertSameResults(RedisConnection redis, String namespace, IndependentReference reference,
                                   IndependentReference.Rules rules) {
-        System.out.printf("differential: %d fills, %d closed, %d open, %d cancelled, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
+        System.out.printf("differential: %d fills, %d closed, %d open, %d cancelled, %d kill switches, de-risk changes %s, max exposure %.1f%%, counted %s%n",
                 reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.rejected.size(), reference.killSwitches,
-                reference.deRiskChanges, reference.maxExposurePct);
+                reference.deRiskChanges, reference.maxExposurePct, reference.counted);
         List<OrderFilled> fills = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.FILLS, OrderFilled.class);
         List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
         assertThat(fills).isEqualTo(reference.fills);
