@@ -243,6 +243,65 @@ class OneTickDifferentialTest {
     }
 
     /**
+     * Entries cancelled or re-sized at their fill, each counted under its reason (docs/TRADING-PIPELINE.md "Counted"),
+     * the same on both sides — reasons the bundled ticks reach rarely: a LONG 50 BTC at 10,000 under a 510 % cap
+     * (10,000 USD of room); an ETH LONG whose fill is at or beyond its stop ({@code entry_cancelled_fill_at_stop}), a
+     * SOL SHORT whose fill is beyond its target ({@code entry_cancelled_fill_at_target}), an ADA LONG approved at 100
+     * filling at 104 (a gap: {@code entry_resized_gap}), a DOT LONG larger than the room the ADA fill left
+     * ({@code entry_resized_gross_cap}) and a YFI LONG with no room left ({@code entry_cancelled_gross_cap}).
+     */
+    @Test
+    void entriesCancelledOrResizedAtTheFillAreCountedUnderTheSameReasons() {
+        try (Both both = new Both(rules(50.0, 510.0, 0), referenceRules(50.0, 510.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 1, 2_010, 2_500, 2_020);
+            both.pendingEntry("sol", "SOL-USD", Direction.SHORT, 1, 110, 101, 105);
+            both.pendingEntry("ada", "ADA-USD", Direction.LONG, 50, 96, 120, 100);
+            both.pendingEntry("dot", "DOT-USD", Direction.LONG, 100, 90, 130, 100);
+            both.pendingEntry("yfi", "YFI-USD", Direction.LONG, 1, 9_000, 13_000, 10_000);
+            both.tick("ETH-USD", 2_000, T0 + 1_000);
+            both.tick("SOL-USD", 99.9, T0 + 2_000);
+            both.tick("ADA-USD", 104, T0 + 3_000);
+            both.tick("DOT-USD", 100, T0 + 4_000);
+            both.tick("YFI-USD", 10_000, T0 + 5_000);
+
+            assertThat(both.fills).extracting(OrderFilled::orderId).containsExactly("fill-ord-ada", "fill-ord-dot");
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth", "ord-sol", "ord-yfi");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_cancelled_fill_at_stop", 1L, "paper-venue|entry_cancelled_fill_at_target", 1L,
+                    "paper-venue|entry_resized_gap", 1L, "paper-venue|entry_resized_gross_cap", 1L,
+                    "paper-venue|entry_cancelled_gross_cap", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
+     * The kill switch's cancellations, counted the same on both sides: a LONG 50 BTC at 10,000 with its 500 USD fee,
+     * the daily loss limit at 2 %; BTC's print at 9,950 takes the day's loss to 3 % and trips the kill switch, and
+     * position state cancels the pending ETH entry ({@code position-state|entry_cancelled_kill_switch_trip}); a SOL entry
+     * placed after the trip (as one stored while it was on) is cancelled at its fill
+     * ({@code paper-venue|entry_cancelled_kill_switch_active}).
+     */
+    @Test
+    void theKillSwitchsCancellationsAreCountedUnderTheSameReasons() {
+        try (Both both = new Both(rules(2.0, 1_000.0, 0), referenceRules(2.0, 1_000.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 3, 290, 330, 300);
+            both.tick("BTC-USD", 9_950, T0 + 1_000);
+            assertThat(both.account().killSwitch()).isTrue();
+            both.pendingEntry("sol", "SOL-USD", Direction.LONG, 10, 90, 130, 100);
+            both.tick("SOL-USD", 100, T0 + 2_000);
+
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth", "ord-sol");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "position-state|entry_cancelled_kill_switch_trip", 1L, "paper-venue|entry_cancelled_kill_switch_active", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
      * The tick that enters HARD_DERISK cancels its entries: a LONG 50 BTC at 10,000 with a 502 % gross cap (2,000 USD
      * of room), HARD_DERISK from 2 %; two BTC adds of 0.1 BTC (each within the room) and an ETH entry pending. BTC's
      * print at 9,966 takes the drawdown to 2.2 %: the venue cancels both BTC adds ({@code entry_cancelled_hard_derisk_entry},
