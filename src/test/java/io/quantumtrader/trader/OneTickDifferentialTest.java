@@ -302,6 +302,67 @@ class OneTickDifferentialTest {
     }
 
     /**
+     * The de-risk states' rules at the fill, counted the same on both sides: SOFT_DERISK from 1 %, HARD_DERISK from 3 %
+     * drawdown, a LONG 50 BTC at 10,000 with its 500 USD fee. BTC's print at 9,990 takes the drawdown to 1 %: SOFT_DERISK;
+     * the ETH entry placed before it fills at half size ({@code entry_halved_soft_derisk}), a BTC add placed after it is
+     * cancelled ({@code entry_cancelled_soft_derisk_add}). BTC's print at 9,930 takes it to 4 %: HARD_DERISK; a SOL entry
+     * placed after it is cancelled at its fill ({@code entry_cancelled_hard_derisk}).
+     */
+    @Test
+    void theDeRiskStatesRulesAtTheFillAreCountedUnderTheSameReasons() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(1.0, 3.0, false);
+        IndependentReference.Rules referenceRules = new IndependentReference.Rules(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20,
+                false, true, 1.0, 3.0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, referenceRules)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.tick("ETH-USD", 300, T0 + 100);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 4, 290, 330, 300);
+            both.tick("BTC-USD", 9_990, T0 + 1_000);
+            assertThat(both.account().deRisk()).isEqualTo(DeRiskState.SOFT_DERISK);
+            both.tick("ETH-USD", 300, T0 + 2_000);
+            both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_990);
+            both.tick("BTC-USD", 9_990, T0 + 3_000);
+            both.tick("BTC-USD", 9_930, T0 + 4_000);
+            assertThat(both.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            both.pendingEntry("sol", "SOL-USD", Direction.LONG, 10, 90, 130, 100);
+            both.tick("SOL-USD", 100, T0 + 5_000);
+
+            assertThat(both.fills).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(2.0));
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-add", "ord-sol");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_halved_soft_derisk", 1L, "paper-venue|entry_cancelled_soft_derisk_add", 1L,
+                    "paper-venue|entry_cancelled_hard_derisk", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
+     * The drawdown limit at the fill, counted the same on both sides: {@code max-drawdown-pct} 4 %, no de-risk states,
+     * a LONG 50 BTC at 10,000 with its 500 USD fee; BTC's print at 9,930 takes the drawdown of marked equity to 4 %, and
+     * the ETH entry placed before it is cancelled at its fill ({@code entry_cancelled_drawdown_limit}).
+     */
+    @Test
+    void theDrawdownLimitAtTheFillIsCountedUnderTheSameReason() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 4.0, 5, 1_000.0, 20, false).withDerisk(0, 0, false);
+        IndependentReference.Rules referenceRules = new IndependentReference.Rules(100_000, 1.0, 50.0, 4.0, 5, 1_000.0, 20,
+                false, true, 0, 0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, referenceRules)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.tick("ETH-USD", 300, T0 + 100);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 4, 290, 330, 300);
+            both.tick("BTC-USD", 9_930, T0 + 1_000);
+            both.tick("ETH-USD", 300, T0 + 2_000);
+
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_cancelled_drawdown_limit", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
      * The tick that enters HARD_DERISK cancels its entries: a LONG 50 BTC at 10,000 with a 502 % gross cap (2,000 USD
      * of room), HARD_DERISK from 2 %; two BTC adds of 0.1 BTC (each within the room) and an ETH entry pending. BTC's
      * print at 9,966 takes the drawdown to 2.2 %: the venue cancels both BTC adds ({@code entry_cancelled_hard_derisk_entry},
