@@ -304,7 +304,9 @@ class OneTickDifferentialTest {
     /**
      * The de-risk states' rules at the fill, counted the same on both sides: SOFT_DERISK from 1 %, HARD_DERISK from 3 %
      * drawdown, a LONG 50 BTC at 10,000 with its 500 USD fee. BTC's print at 9,990 takes the drawdown to 1 %: SOFT_DERISK;
-     * the ETH entry placed before it fills at half size ({@code entry_halved_soft_derisk}), a BTC add placed after it is
+     * the ETH entry placed before it fills at half size ({@code entry_halved_soft_derisk}), an XRP entry of 0.000001
+     * placed before it is cancelled, nothing left at half size ({@code entry_cancelled_no_size_left}; not counted as
+     * halved: it did not fill), a BTC add placed after it is
      * cancelled ({@code entry_cancelled_soft_derisk_add}). BTC's print at 9,930 takes it to 4 %: HARD_DERISK; a SOL entry
      * placed after it is cancelled at its fill ({@code entry_cancelled_hard_derisk}).
      */
@@ -318,9 +320,11 @@ class OneTickDifferentialTest {
             both.tick("ETH-USD", 300, T0 + 100);
             both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
             both.pendingEntry("eth", "ETH-USD", Direction.LONG, 4, 290, 330, 300);
+            both.pendingEntry("xrp", "XRP-USD", Direction.LONG, 0.000001, 0.9, 1.3, 1);
             both.tick("BTC-USD", 9_990, T0 + 1_000);
             assertThat(both.account().deRisk()).isEqualTo(DeRiskState.SOFT_DERISK);
             both.tick("ETH-USD", 300, T0 + 2_000);
+            both.tick("XRP-USD", 1, T0 + 2_500);
             both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_990);
             both.tick("BTC-USD", 9_990, T0 + 3_000);
             both.tick("BTC-USD", 9_930, T0 + 4_000);
@@ -329,9 +333,10 @@ class OneTickDifferentialTest {
             both.tick("SOL-USD", 100, T0 + 5_000);
 
             assertThat(both.fills).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(2.0));
-            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-add", "ord-sol");
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-xrp", "ord-add", "ord-sol");
             assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
-                    "paper-venue|entry_halved_soft_derisk", 1L, "paper-venue|entry_cancelled_soft_derisk_add", 1L,
+                    "paper-venue|entry_halved_soft_derisk", 1L, "paper-venue|entry_cancelled_no_size_left", 1L,
+                    "paper-venue|entry_cancelled_soft_derisk_add", 1L,
                     "paper-venue|entry_cancelled_hard_derisk", 1L));
             both.assertSame();
         }
