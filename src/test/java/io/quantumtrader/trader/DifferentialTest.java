@@ -45,7 +45,8 @@ import static org.assertj.core.api.Assertions.within;
  * {@link IndependentReference} (the documented rules written again, importing no trading class but event records)
  * give the same fills, the same closed positions, the same daily P&amp;L (read from {@code risk.daily_status.update},
  * not recomputed), the kill switch activations and de-risk changes (both on marked equity) at the same ticks and the
- * same open positions at the end, the same cancelled orders ({@code trades.order.rejected}: which, when, why); and the
+ * same open positions at the end, the same cancelled orders ({@code trades.order.rejected}: which, when, why), the same
+ * counts of cancellations and re-sizes by node and reason ({@code qt.streams.node.records.counted}); and the
  * portfolio's invariants hold. Mutants of the reference (another slippage; the
  * peak on marked equity; every add with a fresh risk budget) must differ: the comparison can fail.
  */
@@ -72,6 +73,7 @@ class DifferentialTest {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(3))).isTrue();
+            TradingFixtures.countedOrders(ns, runtime);
         }
         assertThat(KeepReading.of(REDIS.factory()).orElseThrow().resumed())
                 .as("reads resumed by KeepReading: the engine asks for every streaming reply whole, so Lettuce never "
@@ -117,9 +119,9 @@ class DifferentialTest {
      */
     static void assertSameResults(RedisConnection redis, String namespace, IndependentReference reference,
                                   IndependentReference.Rules rules) {
-        System.out.printf("differential: %d fills, %d closed, %d open, %d cancelled, %d kill switches, de-risk changes %s, max exposure %.1f%%%n",
+        System.out.printf("differential: %d fills, %d closed, %d open, %d cancelled, %d kill switches, de-risk changes %s, max exposure %.1f%%, counted %s%n",
                 reference.fills.size(), reference.closed.size(), reference.openPositions().size(), reference.rejected.size(), reference.killSwitches,
-                reference.deRiskChanges, reference.maxExposurePct);
+                reference.deRiskChanges, reference.maxExposurePct, reference.counted);
         List<OrderFilled> fills = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.FILLS, OrderFilled.class);
         List<PositionClosed> closed = TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.CLOSED, PositionClosed.class);
         assertThat(fills).isEqualTo(reference.fills);
@@ -138,6 +140,12 @@ class DifferentialTest {
         assertThat(TradingFixtures.payloads(redis, namespace, QuantumTraderTopology.REJECTED, OrderRejected.class).stream()
                 .sorted(byTime).toList()).as("cancelled orders (trades.order.rejected)")
                 .isEqualTo(reference.rejected.stream().sorted(byTime).toList());
+        // and why, counted: each cancellation and each re-size at the fill under its reason, by the node that decides it
+        // (docs/TRADING-PIPELINE.md "Counted"), as the reference counts them from the rules
+        Map<String, Long> counted = TradingFixtures.COUNTED_ORDERS.get(namespace);
+        assertThat(counted).as("the run of %s kept its counts (TradingFixtures.countedOrders)", namespace).isNotNull();
+        assertThat(counted).as("orders cancelled and re-sized, counted by node|reason (qt.streams.node.records.counted)")
+                .isEqualTo(reference.counted);
 
         Map<String, Double> daily = new TreeMap<>();   // the last status of each day is the day's total
         Map<String, String> dailyTrades = new TreeMap<>();

@@ -127,6 +127,7 @@ class MultiSymbolDifferentialTest {
             runtime.start();
             TradingFixtures.publish(REDIS.template(), ns, catalog, ticks);
             assertThat(runtime.awaitDrained(Duration.ofMinutes(1))).isTrue();
+            TradingFixtures.countedOrders(ns, runtime);
         }
         IndependentReference reference = new IndependentReference(referenceRules, Duration.ofDays(1).toMillis());
         ticks.forEach(reference::onTick);

@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.within;
  * — paper venue → position state → exit brain (the {@code open-positions} join: the position after the tick's fills) —
  * and the reference runs the same ticks through its own code ({@link IndependentReference#portfolioTick}); the same
  * book is put in both. Compared exactly: fills, cancellations with their reasons, closes with their P&amp;L, open
- * positions, realized equity, gross exposure, de-risk state and the venue's cancellation counts.
+ * positions, realized equity, gross exposure, de-risk state and the counts of cancellations and re-sizes by node and
+ * reason ({@code qt.streams.node.records.counted}, venue and position state).
  */
 class OneTickDifferentialTest {
 
@@ -131,6 +132,8 @@ class OneTickDifferentialTest {
             long venueCancelled = driver.countedRecords().getOrDefault("paper-venue|entry_cancelled_kill_switch_trip", 0L)
                     + driver.countedRecords().getOrDefault("paper-venue|entry_cancelled_hard_derisk_entry", 0L);
             assertThat((long) reference.entriesCancelledOnTrip).as("entries cancelled on their tick").isEqualTo(venueCancelled);
+            assertThat(reference.counted).as("orders cancelled and re-sized, counted by node|reason")
+                    .isEqualTo(TradingFixtures.countedOrders(driver));
         }
 
         @Override
@@ -235,6 +238,131 @@ class OneTickDifferentialTest {
             assertThat(both.fills.get(1).size()).isCloseTo(0.101503, within(1e-9));
             assertThat(both.account().grossExposureUsd()).as("within the cap").isLessThanOrEqualTo(510_000);
             assertThat(both.driver.countedRecords()).containsEntry("paper-venue|entry_resized_gross_cap", 1L);
+            both.assertSame();
+        }
+    }
+
+    /**
+     * Entries cancelled or re-sized at their fill, each counted under its reason (docs/TRADING-PIPELINE.md "Counted"),
+     * the same on both sides — reasons the bundled ticks reach rarely: a LONG 50 BTC at 10,000 under a 510 % cap
+     * (10,000 USD of room); an ETH LONG whose fill is at or beyond its stop ({@code entry_cancelled_fill_at_stop}), a
+     * SOL SHORT whose fill is beyond its target ({@code entry_cancelled_fill_at_target}), an ADA LONG approved at 100
+     * filling at 104 (a gap: {@code entry_resized_gap}), a DOT LONG larger than the room the ADA fill left
+     * ({@code entry_resized_gross_cap}) and a YFI LONG with no room left ({@code entry_cancelled_gross_cap}).
+     */
+    @Test
+    void entriesCancelledOrResizedAtTheFillAreCountedUnderTheSameReasons() {
+        try (Both both = new Both(rules(50.0, 510.0, 0), referenceRules(50.0, 510.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 1, 2_010, 2_500, 2_020);
+            both.pendingEntry("sol", "SOL-USD", Direction.SHORT, 1, 110, 101, 105);
+            both.pendingEntry("ada", "ADA-USD", Direction.LONG, 50, 96, 120, 100);
+            both.pendingEntry("dot", "DOT-USD", Direction.LONG, 100, 90, 130, 100);
+            both.pendingEntry("yfi", "YFI-USD", Direction.LONG, 1, 9_000, 13_000, 10_000);
+            both.tick("ETH-USD", 2_000, T0 + 1_000);
+            both.tick("SOL-USD", 99.9, T0 + 2_000);
+            both.tick("ADA-USD", 104, T0 + 3_000);
+            both.tick("DOT-USD", 100, T0 + 4_000);
+            both.tick("YFI-USD", 10_000, T0 + 5_000);
+
+            assertThat(both.fills).extracting(OrderFilled::orderId).containsExactly("fill-ord-ada", "fill-ord-dot");
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth", "ord-sol", "ord-yfi");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_cancelled_fill_at_stop", 1L, "paper-venue|entry_cancelled_fill_at_target", 1L,
+                    "paper-venue|entry_resized_gap", 1L, "paper-venue|entry_resized_gross_cap", 1L,
+                    "paper-venue|entry_cancelled_gross_cap", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
+     * The kill switch's cancellations, counted the same on both sides: a LONG 50 BTC at 10,000 with its 500 USD fee,
+     * the daily loss limit at 2 %; BTC's print at 9,950 takes the day's loss to 3 % and trips the kill switch, and
+     * position state cancels the pending ETH entry ({@code position-state|entry_cancelled_kill_switch_trip}); a SOL entry
+     * placed after the trip (as one stored while it was on) is cancelled at its fill
+     * ({@code paper-venue|entry_cancelled_kill_switch_active}).
+     */
+    @Test
+    void theKillSwitchsCancellationsAreCountedUnderTheSameReasons() {
+        try (Both both = new Both(rules(2.0, 1_000.0, 0), referenceRules(2.0, 1_000.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 3, 290, 330, 300);
+            both.tick("BTC-USD", 9_950, T0 + 1_000);
+            assertThat(both.account().killSwitch()).isTrue();
+            both.pendingEntry("sol", "SOL-USD", Direction.LONG, 10, 90, 130, 100);
+            both.tick("SOL-USD", 100, T0 + 2_000);
+
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth", "ord-sol");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "position-state|entry_cancelled_kill_switch_trip", 1L, "paper-venue|entry_cancelled_kill_switch_active", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
+     * The de-risk states' rules at the fill, counted the same on both sides: SOFT_DERISK from 1 %, HARD_DERISK from 3 %
+     * drawdown, a LONG 50 BTC at 10,000 with its 500 USD fee. BTC's print at 9,990 takes the drawdown to 1 %: SOFT_DERISK;
+     * the ETH entry placed before it fills at half size ({@code entry_halved_soft_derisk}), an XRP entry of 0.000001
+     * placed before it is cancelled, nothing left at half size ({@code entry_cancelled_no_size_left}; not counted as
+     * halved: it did not fill), a BTC add placed after it is
+     * cancelled ({@code entry_cancelled_soft_derisk_add}). BTC's print at 9,930 takes it to 4 %: HARD_DERISK; a SOL entry
+     * placed after it is cancelled at its fill ({@code entry_cancelled_hard_derisk}).
+     */
+    @Test
+    void theDeRiskStatesRulesAtTheFillAreCountedUnderTheSameReasons() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(1.0, 3.0, false);
+        IndependentReference.Rules referenceRules = new IndependentReference.Rules(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20,
+                false, true, 1.0, 3.0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, referenceRules)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.tick("ETH-USD", 300, T0 + 100);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 4, 290, 330, 300);
+            both.pendingEntry("xrp", "XRP-USD", Direction.LONG, 0.000001, 0.9, 1.3, 1);
+            both.tick("BTC-USD", 9_990, T0 + 1_000);
+            assertThat(both.account().deRisk()).isEqualTo(DeRiskState.SOFT_DERISK);
+            both.tick("ETH-USD", 300, T0 + 2_000);
+            both.tick("XRP-USD", 1, T0 + 2_500);
+            both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_990);
+            both.tick("BTC-USD", 9_990, T0 + 3_000);
+            both.tick("BTC-USD", 9_930, T0 + 4_000);
+            assertThat(both.account().deRisk()).isEqualTo(DeRiskState.HARD_DERISK);
+            both.pendingEntry("sol", "SOL-USD", Direction.LONG, 10, 90, 130, 100);
+            both.tick("SOL-USD", 100, T0 + 5_000);
+
+            assertThat(both.fills).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(2.0));
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-xrp", "ord-add", "ord-sol");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_halved_soft_derisk", 1L, "paper-venue|entry_cancelled_no_size_left", 1L,
+                    "paper-venue|entry_cancelled_soft_derisk_add", 1L,
+                    "paper-venue|entry_cancelled_hard_derisk", 1L));
+            both.assertSame();
+        }
+    }
+
+    /**
+     * The drawdown limit at the fill, counted the same on both sides: {@code max-drawdown-pct} 4 %, no de-risk states,
+     * a LONG 50 BTC at 10,000 with its 500 USD fee; BTC's print at 9,930 takes the drawdown of marked equity to 4 %, and
+     * the ETH entry placed before it is cancelled at its fill ({@code entry_cancelled_drawdown_limit}).
+     */
+    @Test
+    void theDrawdownLimitAtTheFillIsCountedUnderTheSameReason() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 4.0, 5, 1_000.0, 20, false).withDerisk(0, 0, false);
+        IndependentReference.Rules referenceRules = new IndependentReference.Rules(100_000, 1.0, 50.0, 4.0, 5, 1_000.0, 20,
+                false, true, 0, 0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, referenceRules)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.tick("ETH-USD", 300, T0 + 100);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("eth", "ETH-USD", Direction.LONG, 4, 290, 330, 300);
+            both.tick("BTC-USD", 9_930, T0 + 1_000);
+            both.tick("ETH-USD", 300, T0 + 2_000);
+
+            assertThat(both.rejected).extracting(OrderRejected::orderId).containsExactly("ord-eth");
+            assertThat(TradingFixtures.countedOrders(both.driver)).isEqualTo(java.util.Map.of(
+                    "paper-venue|entry_cancelled_drawdown_limit", 1L));
             both.assertSame();
         }
     }

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A feed's prints arriving out of order (a live feed's usual disorder, a few seconds), through the whole topology in
- * the test driver and through {@code IndependentReference}: the same fills and closed positions. A candle's open and
+ * the test driver and through {@code IndependentReference}: the same fills and closed positions, and the same counts of
+ * orders cancelled and re-sized by node and reason. A candle's open and
  * close are its first and last prints by trade time (docs/TRADING-PIPELINE.md, {@code CandleBuilder}), wherever a print
  * arrives. Found in review, 2026-12-06: the reference built its candles in arrival order (and, before that, its price
  * band held every print stamped before its reference print), so an out-of-order print moved its closes, ATRs, stops
@@ -60,6 +61,8 @@ class OutOfOrderTicksDifferentialTest {
             assertThat(reference.refusedTicks).as("no print refused").isEmpty();
             assertThat(fills).isEqualTo(reference.fills);
             assertThat(closed).isEqualTo(reference.closed);
+            assertThat(TradingFixtures.countedOrders(driver)).as("orders cancelled and re-sized, counted by node|reason")
+                    .isEqualTo(reference.counted);
         }
     }
 }

@@ -200,9 +200,45 @@ final class TradingFixtures {
             runtime.start();
             publish(redis.template(), ns, catalog, ticks);
             org.assertj.core.api.Assertions.assertThat(runtime.awaitDrained(java.time.Duration.ofMinutes(3))).as("drained").isTrue();
+            countedOrders(ns, runtime);
             drained.accept(runtime);
         }
         return ns;
+    }
+
+    /** What each namespace's run counted of its orders ({@link #countedOrders}), for {@code DifferentialTest.assertSameResults}. */
+    static final Map<String, Map<String, Long>> COUNTED_ORDERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The nodes that count orders cancelled (trades.order.rejected) and entries re-sized at the fill. */
+    static final java.util.Set<String> ORDER_NODES = java.util.Set.of("paper-venue", "position-state");
+
+    /**
+     * Keeps what the portfolio's venue and position state counted ({@code qt.streams.node.records.counted}) in the
+     * run of namespace {@code ns}, once it drained: {@code node|reason} → count, the counts above 0 (summed over tasks).
+     *
+     * @return those counts
+     */
+    static Map<String, Long> countedOrders(String ns, io.quantumtrader.streams.runtime.StreamsRuntime runtime) {
+        Map<String, Long> out = new TreeMap<>();
+        runtime.metrics().registry().find("qt.streams.node.records.counted").counters().forEach(c -> {
+            String node = c.getId().getTag("node");
+            if (ORDER_NODES.contains(node) && c.count() > 0) {
+                out.merge(node + "|" + c.getId().getTag("reason"), (long) c.count(), Long::sum);
+            }
+        });
+        COUNTED_ORDERS.put(ns, out);
+        return out;
+    }
+
+    /** @return the test driver's {@code qt.streams.node.records.counted} of the venue and position state, those above 0 */
+    static Map<String, Long> countedOrders(TopologyTestDriver driver) {
+        Map<String, Long> out = new TreeMap<>();
+        driver.countedRecords().forEach((key, n) -> {
+            if (ORDER_NODES.contains(key.substring(0, key.indexOf('|'))) && n > 0) {
+                out.put(key, n);
+            }
+        });
+        return out;
     }
 
     /** @return {@code reference} after every tick of {@code ticks} and the end */

@@ -244,6 +244,13 @@ public final class IndependentReference {
     public int entriesCancelledOnTrip;
     /** The orders cancelled, as {@code trades.order.rejected} carries them, in the order cancelled. */
     public final List<OrderRejected> rejected = new ArrayList<>();
+    /**
+     * Every cancellation of {@link #rejected} and every entry filled re-sized, counted by who decides it and why, as
+     * {@code qt.streams.node.records.counted} counts them (docs/TRADING-PIPELINE.md "Counted"): {@code node|reason} →
+     * how many; {@code paper-venue} at the fill, {@code position-state} at a kill switch trip or the entry into
+     * HARD_DERISK. The reasons are written here as the table documents them; only the ones that happened are in it.
+     */
+    public final Map<String, Long> counted = new TreeMap<>();
     /** Largest exposure seen (open entry notional + pending entries) over equity, percent. */
     public double maxExposurePct;
 
@@ -637,6 +644,7 @@ public final class IndependentReference {
         boolean killNow = viewKill;
         List<OrderFilled> now = new ArrayList<>();
         Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
+        Map<OrderFilled, List<String>> entryResizes = new java.util.HashMap<>();
         double tickEntries = 0;   // entry notional this tick's entries filled so far (booked after the loop, below)
         for (Order o : new ArrayList<>(orders.values())) {
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
@@ -651,25 +659,36 @@ public final class IndependentReference {
                     held.closing = false;
                 }
                 cancelled(o, String.format("the take profit's limit %.4f was not reached (the tick traded at %.4f)",
-                        o.target, t.price()), t);
+                        o.target, t.price()), "take_profit_cancelled_limit_not_reached", t);
                 continue;
             }
             // an entry is judged again at its fill: kill switch active, hard de-risk (no entries), soft de-risk (no adds);
             // a kill switch tripped since it was placed (even if reset), the daily loss and drawdown limits of now
             if (o.entry) {
                 double loss = lossPct(marked(), viewDayStart);
-                String why = killNow ? "kill switch active"
-                        : "HARD_DERISK".equals(deRisk) ? "hard de-risk: no new entries"
-                        : "SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol) ? "soft de-risk: no adds"
-                        : killSwitches > o.kills ? "the kill switch tripped after the entry was placed (activations "
-                                + o.kills + " -> " + killSwitches + ")"
-                        : loss >= rules.dailyLossPct ? "daily loss " + percent(loss) + "% reached the "
-                                + percent(rules.dailyLossPct) + "% limit"
-                        : drawdownPct() >= rules.maxDrawdownPct ? "drawdown " + percent(drawdownPct()) + "% reached the "
-                                + percent(rules.maxDrawdownPct) + "% limit"
-                        : null;
+                String why = null;
+                String reason = null;
+                if (killNow) {
+                    why = "kill switch active";
+                    reason = "entry_cancelled_kill_switch_active";
+                } else if ("HARD_DERISK".equals(deRisk)) {
+                    why = "hard de-risk: no new entries";
+                    reason = "entry_cancelled_hard_derisk";
+                } else if ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)) {
+                    why = "soft de-risk: no adds";
+                    reason = "entry_cancelled_soft_derisk_add";
+                } else if (killSwitches > o.kills) {
+                    why = "the kill switch tripped after the entry was placed (activations " + o.kills + " -> " + killSwitches + ")";
+                    reason = "entry_cancelled_kill_switch_since_placed";
+                } else if (loss >= rules.dailyLossPct) {
+                    why = "daily loss " + percent(loss) + "% reached the " + percent(rules.dailyLossPct) + "% limit";
+                    reason = "entry_cancelled_daily_loss_limit";
+                } else if (drawdownPct() >= rules.maxDrawdownPct) {
+                    why = "drawdown " + percent(drawdownPct()) + "% reached the " + percent(rules.maxDrawdownPct) + "% limit";
+                    reason = "entry_cancelled_drawdown_limit";
+                }
                 if (why != null) {
-                    cancelled(o, why, t);
+                    cancelled(o, why, reason, t);
                     continue;
                 }
             }
@@ -679,17 +698,21 @@ public final class IndependentReference {
                 price = buy ? Math.min(price, o.target) : Math.max(price, o.target);   // never worse than the limit
             }
             if (o.entry && (o.direction == Direction.LONG ? roundPrice(price) <= o.stop : roundPrice(price) >= o.stop)) {
-                cancelled(o, String.format("the fill price %.4f is at or beyond the order's stop %.4f", roundPrice(price), o.stop), t);
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's stop %.4f", roundPrice(price), o.stop),
+                        "entry_cancelled_fill_at_stop", t);
                 continue;   // an entry never fills at or beyond its own stop
             }
             if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? roundPrice(price) >= o.target : roundPrice(price) <= o.target)) {
-                cancelled(o, String.format("the fill price %.4f is at or beyond the order's target %.4f", roundPrice(price), o.target), t);
+                cancelled(o, String.format("the fill price %.4f is at or beyond the order's target %.4f", roundPrice(price), o.target),
+                        "entry_cancelled_fill_at_target", t);
                 continue;   // nor at or beyond its own target
             }
             double size = o.size;
+            List<String> resizes = new ArrayList<>();   // counted once the entry fills (not if cancelled on its tick)
             if (o.entry) {
                 if ("SOFT_DERISK".equals(deRisk) && "NORMAL".equals(o.deRiskAt)) {
                     size = floor6(size / 2);   // soft de-risk entered after the approval: half size
+                    resizes.add("entry_halved_soft_derisk");
                 }
                 // a gap: the loss at the stop from the fill, costs included, more than entry-gap-tolerance-pct (10 %
                 // when the file has none) above the approved one (from the signal's close) takes the size down to the
@@ -699,9 +722,11 @@ public final class IndependentReference {
                 double atFill = Math.abs(roundPrice(price) - o.stop) + roundPrice(price) * rules.feeBps / 10_000 + o.stop * perSide;
                 if (atFill > approved * (1 + rules.gapTolerancePct / 100)) {
                     size = floor6(size * approved / atFill);
+                    resizes.add("entry_resized_gap");
                 }
                 if (!(size > 0)) {
-                    cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size), t);
+                    cancelled(o, String.format("nothing left of size %.6f after halving or re-sizing", o.size),
+                            "entry_cancelled_no_size_left", t);
                     continue;
                 }
                 // the gross exposure cap holds at the fill too: the book's entry notional, with the entries this tick
@@ -714,9 +739,10 @@ public final class IndependentReference {
                     size = Math.max(0, floor6((allowed - held) / roundPrice(price)));
                     if (!(size > 0)) {
                         cancelled(o, String.format("gross exposure cap %s%% reached at the fill (%.2f USD open, %.2f USD allowed)",
-                                percent(rules.capPct), held, allowed), t);
+                                percent(rules.capPct), held, allowed), "entry_cancelled_gross_cap", t);
                         continue;
                     }
+                    resizes.add("entry_resized_gross_cap");
                 }
             }
             double fee = price * size * rules.feeBps / 10_000;
@@ -726,6 +752,7 @@ public final class IndependentReference {
             now.add(filled);
             if (o.entry) {
                 entryOrders.put(filled, o);
+                entryResizes.put(filled, resizes);
                 tickEntries += filled.price() * size;
             }
         }
@@ -740,6 +767,7 @@ public final class IndependentReference {
             boolean hardNow = !"HARD_DERISK".equals(deRisk) && rules.hardDrawdownPct > 0;
             if (without >= rules.dailyLossPct || (hardNow && withoutDrawdown >= rules.hardDrawdownPct)) {
                 // the tick trips the kill switch, or enters HARD_DERISK, on its own: none of its entries fills
+                String reason = without >= rules.dailyLossPct ? "entry_cancelled_kill_switch_trip" : "entry_cancelled_hard_derisk_entry";
                 String why = without >= rules.dailyLossPct
                         ? "the kill switch trips on the fill's tick (daily loss " + percent(without) + "% of marked equity >= "
                                 + percent(rules.dailyLossPct) + "% limit)"
@@ -747,7 +775,7 @@ public final class IndependentReference {
                                 + percent(rules.hardDrawdownPct) + "%)";
                 for (OrderFilled f : now) {
                     if (f.purpose() == OrderFilled.Purpose.ENTRY) {
-                        cancelled(entryOrders.get(f), why, t);
+                        cancelled(entryOrders.get(f), why, reason, t);
                         entriesCancelledOnTrip++;
                     }
                 }
@@ -772,13 +800,19 @@ public final class IndependentReference {
                     double with = lossIfBooked(trial, t);
                     if (with >= rules.dailyLossPct) {
                         cancelled(entryOrders.get(f), "the fill would trip the kill switch (daily loss " + percent(with)
-                                + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)", t);
+                                + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit with it)",
+                                "entry_cancelled_kill_switch_trip", t);
                         entriesCancelledOnTrip++;
                     } else {
                         kept.add(f);
                     }
                 }
                 now = kept;
+            }
+        }
+        for (OrderFilled f : now) {
+            if (f.purpose() == OrderFilled.Purpose.ENTRY) {
+                entryResizes.get(f).forEach(reason -> count("paper-venue", reason));
             }
         }
         fills.addAll(now);
@@ -793,7 +827,7 @@ public final class IndependentReference {
             // the trip cancels every entry order still waiting for its fill, whatever its symbol (exits stay)
             String why = "the kill switch tripped (daily loss " + percent(lossPct(marked(), dayStart))
                     + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
-            cancelledAtTrip.addAll(cancelEntries(why, t.timestamp()));
+            cancelledAtTrip.addAll(cancelEntries(why, "entry_cancelled_kill_switch_trip", t.timestamp()));
         }
         // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
         // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
@@ -814,7 +848,7 @@ public final class IndependentReference {
                 // no new entries: those still waiting for their fill go too, of every symbol (exits stay); entering it,
                 // the drawdown is at or above the threshold itself (the hysteresis only holds an account already in it)
                 cancelEntries("the account entered HARD_DERISK (drawdown " + percent(dd) + "% >= "
-                        + percent(rules.hardDrawdownPct) + "%)", t.timestamp());
+                        + percent(rules.hardDrawdownPct) + "%)", "entry_cancelled_hard_derisk_entry", t.timestamp());
             }
         }
     }
@@ -912,22 +946,34 @@ public final class IndependentReference {
         return loss;
     }
 
-    /** Records the cancellation of order {@code o} (already removed) at tick {@code t}, {@code cancelled: <why>}. */
-    private void cancelled(Order o, String why, PriceTick t) {
+    /**
+     * Records the cancellation of order {@code o} (already removed) at tick {@code t} by the venue, {@code cancelled:
+     * <why>}, counted under {@code paper-venue|<reason>}.
+     */
+    private void cancelled(Order o, String why, String reason, PriceTick t) {
         rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, t.timestamp()));
+        count("paper-venue", reason);
     }
 
-    /** Removes every pending entry order, in id order; each one's cancellation goes to {@link #rejected}. @return their ids */
-    private List<String> cancelEntries(String why, long at) {
+    /**
+     * Removes every pending entry order, in id order; each one's cancellation goes to {@link #rejected}, counted under
+     * {@code position-state|<reason>}. @return their ids
+     */
+    private List<String> cancelEntries(String why, String reason, long at) {
         List<String> ids = new ArrayList<>();
         for (Order o : new ArrayList<>(orders.values())) {
             if (o.entry) {
                 orders.remove(o.id);
                 ids.add(o.id);
                 rejected.add(new OrderRejected(o.id, o.requestId, o.symbol, o.direction, o.size, "cancelled: " + why, at));
+                count("position-state", reason);
             }
         }
         return ids;
+    }
+
+    private void count(String node, String reason) {
+        counted.merge(node + "|" + reason, 1L, Long::sum);
     }
 
     // ---- exits -----------------------------------------------------------------------------------------------------
