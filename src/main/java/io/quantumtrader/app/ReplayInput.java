@@ -51,6 +51,9 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
             buffered.reset();
             prices = PricesCsv.isPricesHeader(first.startsWith("\uFEFF") ? first.substring(1) : first);
             csv = prices ? PricesCsv.read(buffered) : TradesCsv.read(buffered, symbol);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + e.getMessage(),
+                    "a trades CSV has the columns timestamp,price,amount (a header may name them in any order); nothing was published", e);
         } catch (NoSuchFileException e) {
             throw new CliException(CliException.INPUT, "file not found: " + file, "check the path given to --file", e);
         } catch (IOException | UncheckedIOException e) {
