@@ -81,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--risk-rules", description = "risk rules YAML (default: config/risk-rules.yaml when present, else built-in defaults)")
     Path riskRulesFile;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "10m", description = "how long to wait for the pipeline to drain, e.g. 90s, 10m or PT10M (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     /**
@@ -103,7 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw badOption("--punctuation-ms " + punctuationMs, "give how often tasks punctuate in ms, at least 1 (default 250)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. PT10M");
+            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. 10m");
         }
     }
 
