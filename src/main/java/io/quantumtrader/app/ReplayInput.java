@@ -71,7 +71,7 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
                       + ": " + csv.malformed().get(0).reason() + ")"
                     : csv.header() ? "it has only a header line" : "it is empty";
             throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + what,
-                    "a trades CSV has lines timestamp,price,amount (epoch seconds or milliseconds); nothing was published", null);
+                    "a trades CSV has lines timestamp,price,amount (epoch seconds, ms, us or ns; a header may name the columns in any order); nothing was published", null);
         }
         return new ReplayInput(name, prices ? "*" : symbol, csv, prices);
     }

@@ -108,7 +108,7 @@ public final class TradesCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] f = line.split(",", -1);
+                String[] f = unquote(line.split(",", -1));
                 if (n == 1 && java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
                     header = true;
                     cols = Columns.of(line, f);
@@ -189,6 +189,20 @@ public final class TradesCsv {
             }
             return -1;
         }
+    }
+
+    /**
+     * @return the fields without the double quotes around them that spreadsheets export ({@code "1385337600","800.01"}:
+     *         every line was malformed, review 2026-12-07); a field is never split at a comma inside quotes
+     */
+    private static String[] unquote(String[] fields) {
+        for (int i = 0; i < fields.length; i++) {
+            String t = fields[i].trim();
+            if (t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"') {
+                fields[i] = t.substring(1, t.length() - 1);
+            }
+        }
+        return fields;
     }
 
     /** @throws IllegalArgumentException naming the text when it is not a whole number (of a {@code long}'s range) */

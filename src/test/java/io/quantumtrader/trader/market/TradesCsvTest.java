@@ -149,4 +149,13 @@ class TradesCsvTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("its header 'Date,Open,High,Low,Close,Volume' names no price column");
     }
+
+    /** Spreadsheets quote every field: each line was malformed ("timestamp '"1385337600"' is not a whole number"). */
+    @Test
+    void fieldsInDoubleQuotesAreRead() {
+        TradesCsv.Result r = read("\"timestamp\",\"price\",\"amount\"\r\n\"1385337600\",\"800.01\",\"0.1\"\r\n\"1385337613\", \"800.05\" ,0.27\r\n");
+        assertThat(r.malformed()).isEmpty();
+        assertThat(r.header()).isTrue();
+        assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(800.01, 800.05);
+    }
 }
