@@ -158,4 +158,14 @@ class TradesCsvTest {
         assertThat(r.header()).isTrue();
         assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(800.01, 800.05);
     }
+
+    /** A prices CSV's bad date was reported as Java's "Text '2000-13-01' could not be parsed at index 0" (review 2026-12-07). */
+    @Test
+    void aBadDateOfAPricesCsvIsReportedWithTheFormsADateTakes() {
+        TradesCsv.Result r = PricesCsv.read(new ByteArrayInputStream(
+                "symbol,date,price\nIBM,2000-13-01,100\nIBM,2000-01-01,101\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.ticks()).hasSize(1);
+        assertThat(r.malformed()).singleElement().satisfies(m -> assertThat(m.reason())
+                .isEqualTo("date '2000-13-01' is not a date of the form 2000-01-31, Jan 31 2000 or epoch seconds/milliseconds"));
+    }
 }
