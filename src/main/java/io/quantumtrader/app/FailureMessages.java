@@ -35,9 +35,16 @@ public final class FailureMessages {
             return new CliException(CliException.INPUT, "permission denied: " + denied.getFile(),
                     "check the file's permissions, or choose another path", error);
         }
+        java.nio.file.FileAlreadyExistsException exists = find(error, java.nio.file.FileAlreadyExistsException.class);
+        if (exists != null) {
+            // Files.createDirectories on a file: its reason is null ('cannot use small.csv: null', review 2026-12-07)
+            return new CliException(CliException.INPUT, "cannot use " + exists.getFile() + ": it exists and is not a directory",
+                    "give a directory to write into (a missing one is created), or another path", error);
+        }
         FileSystemException fs = find(error, FileSystemException.class);
         if (fs != null) {
-            return new CliException(CliException.INPUT, "cannot use " + fs.getFile() + ": " + fs.getReason(), null, error);
+            return new CliException(CliException.INPUT, "cannot use " + fs.getFile() + (fs.getReason() == null ? "" : ": " + fs.getReason()),
+                    "check the path (relative paths start at " + System.getProperty("user.dir") + ")", error);
         }
         PortInUseException port = find(error, PortInUseException.class);
         if (port != null) {

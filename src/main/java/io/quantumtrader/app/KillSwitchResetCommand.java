@@ -45,8 +45,8 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             + "HARD_DERISK and the maximum-drawdown halt (a separate decision: a plain reset clears the kill switch alone)")
     boolean rebaseDrawdown;
 
-    @Option(names = "--wait", defaultValue = "PT30S",
-            description = "how long to wait for the portfolio to apply the reset (its audit entry), e.g. PT2M; PT0S = do not wait (default: ${DEFAULT-VALUE})")
+    @Option(names = "--wait", defaultValue = "30s",
+            description = "how long to wait for the portfolio to apply the reset (its audit entry), e.g. 2m, 90s or PT2M; 0s = do not wait (default: ${DEFAULT-VALUE})")
     java.time.Duration wait;
 
     @Override

@@ -50,10 +50,14 @@ public final class QuantumTraderCli implements Runnable {
         }
     }
 
-    /** @return the command line with the project's exception handlers ({@link CliErrorHandler}) */
+    /**
+     * @return the command line with the project's exception handlers ({@link CliErrorHandler}) and durations read as
+     *         {@code 90s}, {@code 10m} or {@code PT10M} ({@link DurationConverter})
+     */
     static CommandLine commandLine() {
         CliErrorHandler errors = new CliErrorHandler();
         return new CommandLine(new QuantumTraderCli())
+                .registerConverter(java.time.Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
     }

@@ -291,6 +291,11 @@ public final class RedisConnection implements AutoCloseable {
         return tls;
     }
 
+    /** @return true when this process started the Redis (no {@code REDIS_URL}): it stops with the process */
+    public boolean startedForThisRun() {
+        return embedded != null;
+    }
+
     /** @return true when connected to a Redis Cluster */
     public boolean isCluster() {
         return cluster;

@@ -81,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--risk-rules", description = "risk rules YAML (default: config/risk-rules.yaml when present, else built-in defaults)")
     Path riskRulesFile;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "how long to wait for the pipeline to drain (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "10m", description = "how long to wait for the pipeline to drain, e.g. 90s, 10m or PT10M (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     /**
@@ -103,7 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw badOption("--punctuation-ms " + punctuationMs, "give how often tasks punctuate in ms, at least 1 (default 250)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. PT10M");
+            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. 10m");
         }
     }
 
@@ -207,67 +207,70 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
                 AtomicLong published = new AtomicLong(from);
-                // only what each partition lacks: a tick of another partition sent again was processed twice when the
-                // replay was resumed after the engine's dedupe window (review 2026-12-06)
-                List<ReplayInputs.Tick> rest = new java.util.ArrayList<>(trades.size() - from);
-                for (int i = resume.from(); i < trades.size(); i++) {
-                    if (!resume.published(i, trades.get(i).tick().symbol())) {
-                        rest.add(trades.get(i));
+                try (ReplayInterruption interruption = ReplayInterruption.register(System.err, ns, published, trades.size(),
+                        redis.startedForThisRun())) {
+                    // only what each partition lacks: a tick of another partition sent again was processed twice when the
+                    // replay was resumed after the engine's dedupe window (review 2026-12-06)
+                    List<ReplayInputs.Tick> rest = new java.util.ArrayList<>(trades.size() - from);
+                    for (int i = resume.from(); i < trades.size(); i++) {
+                        if (!resume.published(i, trades.get(i).tick().symbol())) {
+                            rest.add(trades.get(i));
+                        }
                     }
-                }
-                long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
-                long wallStart = System.currentTimeMillis();
-                Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
-                        .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
-                                wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
-                publisher.sendAll(paced
-                                .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
-                                        t.tick().timestamp(), t.eventId()))
-                                .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
-                        // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
-                        // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
-                        .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
-                        .block();
-                // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
-                runtime.inputEnded(QuantumTraderTopology.TICKS);
-                boolean drained = runtime.awaitDrained(timeout);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
-                Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
-                if (!drained) {
-                    List<String> left = runtime.undrained();
-                    if (stoppedForGood) {
-                        // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
-                        // drain within PT10M" a second after publishing, and the report "timed out")
-                        out.println("the pipeline stopped before it drained: a task stopped for good");
-                        stopped.forEach((task, cause) -> out.println("  task " + task + " stopped: " + Secrets.redact(cause)));
-                        out.println("what is left:");
-                    } else {
-                        out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                    long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
+                    long wallStart = System.currentTimeMillis();
+                    Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
+                            .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
+                                    wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
+                    publisher.sendAll(paced
+                                    .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
+                                            t.tick().timestamp(), t.eventId()))
+                                    .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
+                            // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
+                            // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
+                            .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
+                            .block();
+                    // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
+                    runtime.inputEnded(QuantumTraderTopology.TICKS);
+                    boolean drained = runtime.awaitDrained(timeout);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
+                    Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
+                    if (!drained) {
+                        List<String> left = runtime.undrained();
+                        if (stoppedForGood) {
+                            // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
+                            // drain within PT10M" a second after publishing, and the report "timed out")
+                            out.println("the pipeline stopped before it drained: a task stopped for good");
+                            stopped.forEach((task, cause) -> out.println("  task " + task + " stopped: " + Secrets.redact(cause)));
+                            out.println("what is left:");
+                        } else {
+                            out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                        }
+                        (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
+                                .forEach(line -> out.println("  " + line));
                     }
-                    (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
-                            .forEach(line -> out.println("  " + line));
+                    List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
+                            new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
+                    // the charts are drawn on a thread of their own while the report reads the other streams back: both
+                    // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
+                    Path reportDir = Path.of("target", "replay");
+                    ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
+                                    new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
+                            closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
+                    ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
+                            published.get(), inputs.malformed(), runtime, seconds, drained,
+                            riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
+                            drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
+                                    stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
+                    out.println();
+                    report.print(out);
+                    Path json = reportDir.resolve("report.json");
+                    report.write(json);
+                    out.printf("report written to %s%n", json);
+                    out.printf("charts written to %s%n", charts.written());
+                    return drained ? 0 : 1;
                 }
-                List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
-                        new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
-                // the charts are drawn on a thread of their own while the report reads the other streams back: both
-                // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
-                Path reportDir = Path.of("target", "replay");
-                ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
-                                new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
-                        closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
-                ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
-                        published.get(), inputs.malformed(), runtime, seconds, drained,
-                        riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
-                        drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
-                                stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
-                out.println();
-                report.print(out);
-                Path json = reportDir.resolve("report.json");
-                report.write(json);
-                out.printf("report written to %s%n", json);
-                out.printf("charts written to %s%n", charts.written());
-                return drained ? 0 : 1;
             }
         }
     }

@@ -51,18 +51,27 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
             buffered.reset();
             prices = PricesCsv.isPricesHeader(first.startsWith("\uFEFF") ? first.substring(1) : first);
             csv = prices ? PricesCsv.read(buffered) : TradesCsv.read(buffered, symbol);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + e.getMessage(),
+                    "a trades CSV has the columns timestamp,price,amount (a header may name them in any order); nothing was published", e);
         } catch (NoSuchFileException e) {
             throw new CliException(CliException.INPUT, "file not found: " + file, "check the path given to --file", e);
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(CliException.INPUT, "cannot read " + file + ": " + e.getMessage(), "check the file", e);
         }
+        if (!prices && !io.quantumtrader.trader.events.PriceTick.isSymbol(symbol)) {
+            // each line was reported malformed for it: "none of its 3000 data lines could be read (... was 'btc-usd')"
+            // named the file, not the option (review 2026-12-07)
+            throw new CliException(CliException.INPUT, "invalid symbol '" + symbol + "' for " + name
+                    + ": a symbol is 1-32 characters of A-Z, 0-9, '.', '_', ':', '/', '-'", "write it in upper case, e.g. --symbol BTC-USD", null);
+        }
         if (csv.trades().isEmpty()) {
             String what = !csv.malformed().isEmpty()
-                    ? "none of its " + csv.malformed().size() + " data lines could be read (line " + csv.malformed().get(0).lineNumber()
+                    ? String.format("none of its %,d data lines", csv.malformed().size()) + " could be read (line " + csv.malformed().get(0).lineNumber()
                       + ": " + csv.malformed().get(0).reason() + ")"
                     : csv.header() ? "it has only a header line" : "it is empty";
             throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + what,
-                    "a trades CSV has lines timestamp,price,amount (epoch seconds or milliseconds); nothing was published", null);
+                    "a trades CSV has lines timestamp,price,amount (epoch seconds, ms, us or ns; a header may name the columns in any order); nothing was published", null);
         }
         return new ReplayInput(name, prices ? "*" : symbol, csv, prices);
     }

@@ -50,6 +50,16 @@ public record ReplayInputs(List<ReplayInput> inputs) {
         for (String spec : specs) {
             int eq = spec.indexOf('=');
             boolean withSymbol = eq > 0 && PriceTick.isSymbol(spec.substring(0, eq));
+            if (withSymbol && eq == spec.length() - 1) {
+                throw new CliException(CliException.INPUT, "--file " + spec + " names no file", "give --file SYMBOL=path, e.g. --file "
+                        + spec + "trades.csv", null);
+            }
+            if (eq > 0 && !withSymbol && !java.nio.file.Files.exists(Path.of(spec))) {
+                // --file btc-usd=trades.csv was 'file not found: btc-usd=trades.csv' (review 2026-12-07)
+                throw new CliException(CliException.INPUT, "invalid symbol '" + spec.substring(0, eq) + "' in --file " + spec
+                        + ": a symbol is 1-32 characters of A-Z, 0-9, '.', '_', ':', '/', '-'",
+                        "write it in upper case, e.g. --file BTC-USD=" + spec.substring(eq + 1), null);
+            }
             Path path = Path.of(withSymbol ? spec.substring(eq + 1) : spec);
             out.add(ReplayInput.load(path, withSymbol ? spec.substring(0, eq) : defaultSymbol));
             paths.add(path);

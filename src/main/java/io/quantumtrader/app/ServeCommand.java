@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
  * trace are shown only with {@code --verbose}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the pipeline as a service: /actuator/health, /actuator/prometheus on port 8080 (server.port).")
+        description = {"Run the pipeline as a service: /actuator/health, /actuator/prometheus on port 8080 (server.port).",
+                "Spring Boot settings follow as --name=value, e.g. --server.port=9090 or --quantum-trader.namespace=qt "
+                        + "(docs/OPERATIONS.md)."})
 final class ServeCommand implements Callable<Integer> {
 
     private static volatile boolean started;
@@ -30,8 +32,30 @@ final class ServeCommand implements Callable<Integer> {
         return started;
     }
 
+    /** A Spring Boot setting on the command line: {@code --name=value}, or Spring Boot's {@code --debug}/{@code --trace}. */
+    private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile("--[A-Za-z][A-Za-z0-9._\\[\\]-]*=.*|--debug|--trace");
+
+    /**
+     * @throws CliException (exit code 2) for an argument that is not a {@code --name=value} setting: Spring Boot took
+     *                      {@code --port 9191} as a setting "port" without value and the word "9191", and served on
+     *                      8080 without a word (review 2026-12-07)
+     */
+    static void refuseNonSettings(List<String> args) {
+        for (String arg : args) {
+            if (!SETTING.matcher(arg).matches()) {
+                throw new CliException(CliException.INPUT, "serve: '" + Secrets.redact(arg) + "' is not a setting of the form --name=value",
+                        "e.g. --server.port=9090 (see 'quantum-trader serve --help')", null);
+            }
+            if (arg.startsWith("--port=")) {
+                throw new CliException(CliException.INPUT, "serve: there is no setting 'port'",
+                        "the HTTP port is --server.port=" + arg.substring("--port=".length()), null);
+            }
+        }
+    }
+
     @Override
     public Integer call() {
+        refuseNonSettings(springArgs);
         SpringApplication app = new SpringApplication(QuantumTraderApplication.class);
         if (!Verbosity.stackTraces()) {
             // the CLI reports a failed start in two lines (CliErrorHandler); Spring Boot's report repeats it in ~50

@@ -134,4 +134,24 @@ class ReplayInputTest {
         assertThat(ReplayInputs.label(java.time.Duration.ofDays(1))).isEqualTo("1d");
         assertThatThrownBy(() -> ReplayInputs.candle("1 minute")).isInstanceOf(CliException.class).hasMessageContaining("--candle");
     }
+
+    /**
+     * A lower-case symbol was blamed on every line of the file ("none of its 3000 data lines could be read"), a
+     * lower-case SYMBOL= was read as part of the path, and an empty path after SYMBOL= as the current directory
+     * ("cannot read : Is a directory") (review 2026-12-07).
+     */
+    @Test
+    void aBadSymbolOrAMissingPathIsNamedAsTheOptionsFault() throws Exception {
+        Path trades = file("trades.csv", "timestamp,price,amount\n1385337600,800.01,0.1\n");
+        assertThatThrownBy(() -> ReplayInputs.load(List.of(trades.toString()), "btc-usd"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.hint()).isEqualTo("write it in upper case, e.g. --symbol BTC-USD"))
+                .hasMessageStartingWith("invalid symbol 'btc-usd' for trades.csv: a symbol is 1-32 characters of A-Z");
+        assertThatThrownBy(() -> ReplayInputs.load(List.of("btc-usd=" + trades), "BTC-USD"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.hint()).isEqualTo("write it in upper case, e.g. --file BTC-USD=" + trades))
+                .hasMessageStartingWith("invalid symbol 'btc-usd' in --file btc-usd=" + trades);
+        assertThatThrownBy(() -> ReplayInputs.load(List.of("ETH-USD="), "BTC-USD"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
+                .hasMessage("--file ETH-USD= names no file");
+        assertThat(ReplayInputs.load(List.of("ETH-USD=" + trades), "btc-usd").symbols()).as("--symbol unused").containsExactly("ETH-USD");
+    }
 }

@@ -89,7 +89,10 @@ public final class PricesCsv {
         return new TradesCsv.Result(List.copyOf(ticks), List.copyOf(malformed), true, TimestampUnit.SECONDS, outOfOrder);
     }
 
-    /** @return 00:00 UTC of {@code date} ({@code yyyy-MM-dd}, {@code MMM d yyyy}, or epoch seconds / milliseconds), epoch ms */
+    /**
+     * @return 00:00 UTC of {@code date} ({@code yyyy-MM-dd}, {@code MMM d yyyy}, or epoch seconds / milliseconds), epoch ms
+     * @throws IllegalArgumentException quoting the date and the forms it may take when it is none of them
+     */
     static long epochMillis(String date) {
         if (!date.isEmpty() && date.chars().allMatch(Character::isDigit)) {
             long raw = Long.parseLong(date);
@@ -99,7 +102,13 @@ public final class PricesCsv {
         try {
             d = LocalDate.parse(date);
         } catch (DateTimeParseException e) {
-            d = LocalDate.parse(date, MONTH_DAY_YEAR);
+            try {
+                d = LocalDate.parse(date, MONTH_DAY_YEAR);
+            } catch (DateTimeParseException again) {
+                // was Java's "Text '2000-13-01' could not be parsed at index 0" (review 2026-12-07)
+                throw new IllegalArgumentException("date '" + (date.length() <= 40 ? date : date.substring(0, 37) + "...")
+                        + "' is not a date of the form 2000-01-31, Jan 31 2000 or epoch seconds/milliseconds");
+            }
         }
         return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }

@@ -17,7 +17,9 @@ import java.util.List;
  * {@code bitstamp_trades_from_20131125_usd.csv} shipped in {@code org.ta4j:ta4j-examples:0.15}) into ticks, keeping
  * each tick's line number. Nothing is dropped silently:
  * <ul>
- *   <li>a header (a first line none of whose fields is a number) is skipped; a malformed line is reported with its
+ *   <li>a header (a first line none of whose fields is a number) is skipped; when it names the columns
+ *       ({@code timestamp}/{@code time}, {@code price}, {@code amount}/{@code size}/{@code volume}) they are read in its
+ *       order, among any others ({@link Columns}); a malformed line is reported with its
  *       line number and skipped (a first line with a number in it is a data line, malformed when damaged: one such as
  *       {@code x1385337600,800.01,0.1} was skipped as a header, review 2026-12-06);</li>
  *   <li>prices and amounts are plain decimal numbers ({@link DecimalField}): Java literals such as {@code 800.01f}
@@ -86,13 +88,15 @@ public final class TradesCsv {
     /**
      * @param in     the CSV text (UTF-8); closed by the caller
      * @param symbol symbol given to every tick, e.g. {@code BTC-USD}
-     * @throws UncheckedIOException when the stream cannot be read
+     * @throws UncheckedIOException     when the stream cannot be read
+     * @throws IllegalArgumentException when its header names some of the timestamp, price and amount columns but not all
      */
     public static Result read(InputStream in, String symbol) {
         List<Trade> trades = new ArrayList<>();
         List<Malformed> malformed = new ArrayList<>();
         boolean header = false;
         TimestampUnit unit = null;
+        Columns cols = Columns.POSITIONAL;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             int n = 0;
@@ -104,17 +108,18 @@ public final class TradesCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] f = line.split(",", -1);
+                String[] f = unquote(line.split(",", -1));
                 if (n == 1 && java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
                     header = true;
+                    cols = Columns.of(line, f);
                     continue;
                 }
-                if (f.length != 3) {
-                    malformed.add(new Malformed(n, line, "expected 3 fields timestamp,price,amount, found " + f.length));
+                if (f.length != cols.count()) {
+                    malformed.add(new Malformed(n, line, "expected " + cols.count() + " fields " + cols.names() + ", found " + f.length));
                     continue;
                 }
                 try {
-                    long raw = timestamp(f[0]);
+                    long raw = timestamp(f[cols.timestamp()]);
                     TimestampUnit lineUnit = TimestampUnit.detect(raw);
                     if (unit == null && raw > 0) {
                         unit = lineUnit;
@@ -124,7 +129,7 @@ public final class TradesCsv {
                         continue;
                     }
                     long millis = (unit == null ? lineUnit : unit).toMillis(raw);
-                    trades.add(new Trade(n, new PriceTick(symbol, DecimalField.parse(f[1], "price"), DecimalField.parse(f[2], "amount"), millis)));
+                    trades.add(new Trade(n, new PriceTick(symbol, DecimalField.parse(f[cols.price()], "price"), DecimalField.parse(f[cols.amount()], "amount"), millis)));
                 } catch (IllegalArgumentException | ArithmeticException e) {
                     malformed.add(new Malformed(n, line, e.getMessage()));
                 }
@@ -137,6 +142,67 @@ public final class TradesCsv {
             trades.sort(Comparator.comparingLong(t -> t.tick().timestamp()));  // List.sort is stable
         }
         return new Result(List.copyOf(trades), List.copyOf(malformed), header, unit == null ? TimestampUnit.SECONDS : unit, outOfOrder);
+    }
+
+    /**
+     * Where a file's timestamp, price and amount are: columns 0, 1, 2 of three without a header or with a header that
+     * names none of them, else the columns its header names in any order, among any others ({@code amount,price,timestamp};
+     * a header {@code timestamp,amount,price} was skipped and every amount read as a price, review 2026-12-07).
+     *
+     * @param timestamp column of the timestamp
+     * @param price     column of the price
+     * @param amount    column of the amount
+     * @param count     fields per line
+     * @param names     the columns for a malformed line's reason, e.g. {@code timestamp,price,amount}
+     */
+    record Columns(int timestamp, int price, int amount, int count, String names) {
+
+        static final Columns POSITIONAL = new Columns(0, 1, 2, 3, "timestamp,price,amount");
+        private static final List<String> TIMESTAMP = List.of("timestamp", "time", "ts", "date");
+        private static final List<String> PRICE = List.of("price");
+        private static final List<String> AMOUNT = List.of("amount", "size", "volume", "qty", "quantity");
+
+        /**
+         * @throws IllegalArgumentException quoting the header when it names some of the three columns but not all
+         */
+        static Columns of(String line, String[] header) {
+            List<String> names = java.util.Arrays.stream(header)
+                    .map(h -> h.trim().replace("\"", "").toLowerCase(java.util.Locale.ROOT)).toList();
+            int t = find(names, TIMESTAMP);
+            int p = find(names, PRICE);
+            int a = find(names, AMOUNT);
+            if (t < 0 && p < 0 && a < 0) {
+                return POSITIONAL;
+            }
+            if (t < 0 || p < 0 || a < 0) {
+                throw new IllegalArgumentException("its header '" + (line.length() <= 80 ? line : line.substring(0, 77) + "...")
+                        + "' names no " + (t < 0 ? "timestamp" : p < 0 ? "price" : "amount") + " column");
+            }
+            return new Columns(t, p, a, names.size(), String.join(",", names));
+        }
+
+        private static int find(List<String> names, List<String> accepted) {
+            for (int i = 0; i < names.size(); i++) {
+                if (accepted.contains(names.get(i))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * @return the fields without the double quotes around them that spreadsheets export ({@code "1385337600","800.01"}:
+     *         every line was malformed, review 2026-12-07); a field is never split at a comma inside quotes
+     */
+    private static String[] unquote(String[] fields) {
+        for (int i = 0; i < fields.length; i++) {
+            String t = fields[i].trim();
+            if (t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"') {
+                fields[i] = t.substring(1, t.length() - 1);
+            }
+        }
+        return fields;
     }
 
     /** @throws IllegalArgumentException naming the text when it is not a whole number (of a {@code long}'s range) */

@@ -128,4 +128,44 @@ class TradesCsvTest {
         assertThat(header.header()).isTrue();
         assertThat(header.malformed()).isEmpty();
     }
+
+    /** A header timestamp,amount,price was skipped and every amount read as a price (review 2026-12-07). */
+    @Test
+    void readsTheColumnsAHeaderNamesInItsOrder() {
+        TradesCsv.Result r = read("timestamp,amount,price\n1385337600,0.1,800.01\n1385337613,0.27,800.05\n");
+        assertThat(r.malformed()).isEmpty();
+        assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(800.01, 800.05);
+        assertThat(r.ticks()).extracting(t -> t.size()).containsExactly(0.1, 0.27);
+        TradesCsv.Result more = read("\"Price\",tid,Amount,Time\n800.01,7,0.1,1385337600\n800.05,8,0.27\n");
+        assertThat(more.ticks()).extracting(t -> t.price()).containsExactly(800.01);
+        assertThat(more.ticks().get(0).timestamp()).isEqualTo(1_385_337_600_000L);
+        assertThat(more.malformed()).singleElement().satisfies(m -> assertThat(m.reason())
+                .isEqualTo("expected 4 fields price,tid,amount,time, found 3"));
+    }
+
+    @Test
+    void aHeaderNamingSomeColumnsButNotAllIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,3,4,5\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("its header 'Date,Open,High,Low,Close,Volume' names no price column");
+    }
+
+    /** Spreadsheets quote every field: each line was malformed ("timestamp '"1385337600"' is not a whole number"). */
+    @Test
+    void fieldsInDoubleQuotesAreRead() {
+        TradesCsv.Result r = read("\"timestamp\",\"price\",\"amount\"\r\n\"1385337600\",\"800.01\",\"0.1\"\r\n\"1385337613\", \"800.05\" ,0.27\r\n");
+        assertThat(r.malformed()).isEmpty();
+        assertThat(r.header()).isTrue();
+        assertThat(r.ticks()).extracting(t -> t.price()).containsExactly(800.01, 800.05);
+    }
+
+    /** A prices CSV's bad date was reported as Java's "Text '2000-13-01' could not be parsed at index 0" (review 2026-12-07). */
+    @Test
+    void aBadDateOfAPricesCsvIsReportedWithTheFormsADateTakes() {
+        TradesCsv.Result r = PricesCsv.read(new ByteArrayInputStream(
+                "symbol,date,price\nIBM,2000-13-01,100\nIBM,2000-01-01,101\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.ticks()).hasSize(1);
+        assertThat(r.malformed()).singleElement().satisfies(m -> assertThat(m.reason())
+                .isEqualTo("date '2000-13-01' is not a date of the form 2000-01-31, Jan 31 2000 or epoch seconds/milliseconds"));
+    }
 }
