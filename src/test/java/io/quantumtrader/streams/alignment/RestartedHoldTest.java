@@ -4,9 +4,6 @@ import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.Partitioner;
 import io.quantumtrader.streams.redis.StreamAdmin;
@@ -16,14 +13,12 @@ import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.runtime.InputAlignment;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
-import io.quantumtrader.streams.state.KeyValueStore;
 import io.quantumtrader.streams.state.StoreSpec;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,50 +40,11 @@ class RestartedHoldTest {
     static final Duration IDLE = Duration.ofSeconds(1);
     static final String APP = "restarted-hold";
 
-    /**
-     * Holds records whose value starts with "H" in its store (value → timestamp) and restores them in init; a record
-     * starting with "R" forwards them first, at their own timestamps, then itself.
-     */
-    static final class StoreHolder implements Processor<String, String, String, String> {
-        private ProcessorContext<String, String> ctx;
-        private KeyValueStore<String, String> store;
-        private final Map<String, Long> held = new java.util.HashMap<>();
-
-        @Override
-        public void init(ProcessorContext<String, String> context) {
-            ctx = context;
-            store = context.getStateStore("held");
-            store.all().forEach((value, time) -> held.put(value, Long.parseLong(time)));
-        }
-
-        @Override
-        public void process(Record<String, String> record) {
-            if (record.value().startsWith("H")) {
-                store.put(record.value(), Long.toString(record.timestamp()));
-                held.put(record.value(), record.timestamp());
-                return;
-            }
-            if (record.value().startsWith("R")) {
-                held.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.naturalOrder())).forEach(h -> {
-                    ctx.forward(record.withValue(h.getKey()).withTimestamp(h.getValue()));
-                    store.delete(h.getKey());
-                });
-                held.clear();
-            }
-            ctx.forward(record);
-        }
-
-        @Override
-        public long earliestHeldTimestamp() {
-            return held.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
-        }
-    }
-
     /** raw (2 partitions: tasks 0_0, 0_1) → holder → mid; mid + side merged by event time (task 1_0) → out. */
     static Topology topology() {
         TopologyBuilder b = new TopologyBuilder(APP);
         b.addStateStore(StoreSpec.keyValueStore("held", String.class));
-        b.stream("raw", String.class).process(StoreHolder::new, Named.as("holder"), "held").to("mid");
+        b.stream("raw", String.class).process(RestoredHoldTest.StoreHolder::new, Named.as("holder"), "held").to("mid");
         b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
         return b.build();
     }

@@ -21,6 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,7 +38,11 @@ class RestoredHoldTest {
 
     static final long BASE = EventTimeAlignmentTest.BASE;
 
-    /** Holds records whose value starts with "H" in its store (value → timestamp) and restores them in init. */
+    /**
+     * Holds records whose value starts with "H" in its store (value → timestamp) and restores them in init; a record
+     * starting with "R" forwards them first, at their own timestamps and in their order, then itself
+     * ({@link RestartedHoldTest}).
+     */
     static final class StoreHolder implements Processor<String, String, String, String> {
         private ProcessorContext<String, String> ctx;
         private KeyValueStore<String, String> store;
@@ -57,6 +62,13 @@ class RestoredHoldTest {
                 store.put(record.value(), Long.toString(record.timestamp()));
                 held.put(record.value(), record.timestamp());
                 return;
+            }
+            if (record.value().startsWith("R")) {
+                held.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.naturalOrder())).forEach(h -> {
+                    ctx.forward(record.withValue(h.getKey()).withTimestamp(h.getValue()));
+                    store.delete(h.getKey());
+                });
+                held.clear();
             }
             ctx.forward(record);
         }
