@@ -2,7 +2,10 @@ package io.quantumtrader.app;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ScopeType;
 
 import java.util.OptionalInt;
@@ -62,8 +65,19 @@ public final class QuantumTraderCli implements Runnable {
                 .setParameterExceptionHandler(errors);
     }
 
+    @Spec
+    private CommandSpec spec;
+
+    /**
+     * No command given: a usage error (exit 2, two lines naming the commands), as {@code git} or {@code kubectl} do
+     * without one; it printed the whole help and exited 0 before (review 2026-12-07), so a script that forgot the
+     * command passed. {@code --help} still prints the help and exits 0.
+     *
+     * @throws ParameterException always
+     */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new ParameterException(spec.commandLine(), "a command is required, one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }
