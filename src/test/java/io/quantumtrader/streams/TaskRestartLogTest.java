@@ -48,9 +48,9 @@ class TaskRestartLogTest {
         }
         List<String> restarts = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("restarting from its last commit")).toList();
-        // commits are pipelined: the one after the refused one may be refused first as out of sequence (its reply
-        // handled first; seen once with two test JVMs side by side, 2026-12-07): that restart names the sequence, and
-        // the refused commit's own restart the Redis reply
+        // commits are pipelined: the one after the refused one is refused as out of sequence and may fail the run
+        // first (seen once with two test JVMs side by side, 2026-12-07); its line names the predecessor's failure too
+        // since (CommitOrderTest), but a run whose first commit is refused out of sequence has none to name
         assertThat(restarts).isNotEmpty().allSatisfy(m -> assertThat(m).containsAnyOf(
                         "OOM command not allowed when used memory > 'maxmemory'", "OUT_OF_SEQUENCE commit follows"))
                 .anySatisfy(m -> assertThat(m).contains("OOM command not allowed when used memory > 'maxmemory'"));

@@ -37,10 +37,10 @@ final class CommitOrder {
         CompletableFuture<?> predecessor = last;
         Mono<T> inOrder = predecessor == null ? commit : commit.onErrorResume(CommitSequenceException.class,
                 refused -> Mono.fromFuture(predecessor, true)
-                        .onErrorMap(failed -> {
-                            refused.addSuppressed(failed); // the cause, for the log and the restart decision's reader
-                            return refused;
-                        })
+                        // still a refusal (nothing written), whose log line names the predecessor's failure too: the
+                        // restart WARN of whichever commit fails first then names the cause, not only "OUT_OF_SEQUENCE"
+                        // (two test JVMs side by side, 2026-12-07: the refusal's WARN came before the OOM's)
+                        .onErrorMap(failed -> new CommitSequenceException(failed, refused))
                         .then(Mono.defer(() -> {
                             onResent.run();
                             return commit;

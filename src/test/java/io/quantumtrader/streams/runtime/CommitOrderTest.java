@@ -59,6 +59,9 @@ class CommitOrderTest {
         assertThat(first).isCompletedExceptionally();
         assertThat(second).isCompletedExceptionally();
         org.assertj.core.api.Assertions.assertThatThrownBy(second::join).hasCauseInstanceOf(CommitSequenceException.class);
+        // its one-line description (the restart WARN) names the predecessor's failure, not only the refusal
+        Throwable refusal = second.handle((v, e) -> e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e).join();
+        assertThat(CauseMessages.of(refusal)).contains("the commit before this one failed").contains("connection lost");
         assertThat(sent2).as("not sent again").hasValue(1);
         assertThat(resent).hasValue(0);
     }
