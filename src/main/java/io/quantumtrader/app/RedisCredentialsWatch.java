@@ -31,6 +31,8 @@ final class RedisCredentialsWatch implements AutoCloseable {
     private volatile long refusedSince;
     private volatile String refusal;
     private volatile boolean reported;
+    /** The refusal {@code onBroken} was told, once it was: liveness stays BROKEN until the restart, so it is named. */
+    private volatile String brokenBy;
 
     /**
      * @param resources   the client resources of the service's connection (their event bus)
@@ -126,14 +128,21 @@ final class RedisCredentialsWatch implements AutoCloseable {
         long since = refusedSince;
         if (since != 0 && !reported && nanoTime.getAsLong() - since >= brokenAfter.toNanos()) {
             reported = true;
+            brokenBy = refusal;
             onBroken.accept("Redis has refused the service's credentials for " + brokenAfter.toSeconds() + " s (" + refusal
                     + "): restarting to read them again; check REDIS_URL / REDIS_PASSWORD (the secret) against Redis' ACL");
         }
     }
 
-    /** @return why Redis refuses the credentials now, or null when it does not */
+    /**
+     * @return why Redis refuses the credentials now, or null when it does not; once liveness turned BROKEN (until the
+     *         container restarts) the refusal that turned it, even while a reconnect fails for another reason (a
+     *         connect timeout cleared it from the health, between two WRONGPASS, after liveness was BROKEN: review
+     *         2026-12-07)
+     */
     String refusal() {
-        return refusedSince == 0 ? null : refusal;
+        String now = refusedSince == 0 ? null : refusal;
+        return now != null ? now : brokenBy;
     }
 
     /** @return the Redis error naming refused credentials in {@code e}'s causes, or null */
