@@ -116,70 +116,79 @@ final class BenchCommand implements Callable<Integer> {
     /** A warm-up round in which the JIT compilers compiled for less than this fraction of its time ends the warm-up. */
     static final double SETTLED_COMPILE_SHARE = 0.05;
 
+    /** The watch of the run's connection ({@link RedisDatabaseWatch}): the topologies' task failures name a lost database. */
+    private io.quantumtrader.streams.runtime.FailureDescription database = io.quantumtrader.streams.runtime.FailureDescription.NONE;
+
     @Override
     public Integer call() {
         checkOptions();
-        try (RedisConnection redis = RedisConnection.fromEnvironment()) {
-            ReactiveStringRedisTemplate t = redis.template();
-            System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, %s, load average %s%n", redis.description(),
-                    records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    heap(), loadAverage());
-            if (latency) {
-                for (int rate : rates) {
-                    LatencyBenchmark.run(redis, rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
+        try (RedisConnection redis = RedisConnection.fromEnvironment();
+             RedisDatabaseWatch watch = RedisDatabaseWatch.of(redis)) {
+            database = watch;
+            try {
+                ReactiveStringRedisTemplate t = redis.template();
+                System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, %s, load average %s%n", redis.description(),
+                        records, batchSize, keys, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                        heap(), loadAverage());
+                if (latency) {
+                    for (int rate : rates) {
+                        LatencyBenchmark.run(redis, rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
+                    }
+                    return 0;
+                }
+                if (soak) {
+                    SoakBenchmark.run(redis, rounds, records, batchSize, keys, System.out);
+                    return 0;
+                }
+                String ns = "bench-" + System.currentTimeMillis();
+
+                OptionalDouble rawXadd = redisBenchmark(redis, ns + ":{0}:rb");
+                if (rawXadd.isPresent()) {
+                    System.out.printf("raw XADD, redis-benchmark -P 64 (no client)  %,12.0f entries/s%n", rawXadd.getAsDouble());
+                }
+                double xadd = rawXadd(t, ns + ":{0}:raw");
+                System.out.printf("XADD via Spring Data Redis, 256 in flight     %,12.0f entries/s%n", xadd);
+
+                long t0 = System.nanoTime();
+                publish(t, ns + "-base");
+                System.out.printf("publish via append.lua (%d per script)       %,12.0f entries/s%n", batchSize,
+                        records / ((System.nanoTime() - t0) / 1e9));
+                double baseline = readAckLoop(t, new StreamKeys(ns + "-base").stream("ticks", 0));
+                System.out.printf("plain XREADGROUP COUNT %d + XACK loop        %,12.0f entries/s%n", batchSize, baseline);
+
+                if (warmup > 0) {
+                    List<JitWarmup.Round> done = JitWarmup.run(Math.max(1, warmupRounds), SETTLED_COMPILE_SHARE, n -> {
+                        String r = ns + "-warmup-" + n;
+                        publish(t, r + "-stateless", warmup);
+                        runTopology(t, r + "-stateless", statelessTopology(), warmup, false);
+                        publish(t, r + "-stateful", warmup);
+                        runTopology(t, r + "-stateful", statefulTopology(), warmup, false);
+                    }, JitWarmup::compileMillis, System::nanoTime);
+                    System.out.printf("(warm-up, not measured: %d round%s of %,d records through each topology; %s)%n",
+                            done.size(), done.size() == 1 ? "" : "s", warmup,
+                            String.join("; ", done.stream().map(JitWarmup.Round::toString).toList()));
+                }
+                publish(t, ns + "-stateless");
+                RedisServerTime before = redis.isCluster() ? null : RedisServerTime.now(t);
+                double stateless = runTopology(t, ns + "-stateless", statelessTopology());
+                System.out.printf("stateless filter->mapValues->to             %,12.0f records/s (%s)%n",
+                        stateless, shares(stateless, baseline, rawXadd));
+                if (before != null) {
+                    System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
+                }
+
+                publish(t, ns + "-stateful");
+                before = redis.isCluster() ? null : RedisServerTime.now(t);
+                double stateful = runTopology(t, ns + "-stateful", statefulTopology());
+                System.out.printf("stateful process() + KeyValueStore -> to    %,12.0f records/s (%s)%n",
+                        stateful, shares(stateful, baseline, rawXadd));
+                if (before != null) {
+                    System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
                 }
                 return 0;
+            } catch (RuntimeException e) {
+                throw watch.named(e);   // REDIS_URL's database lost mid-run: said in words (review 2026-12-07)
             }
-            if (soak) {
-                SoakBenchmark.run(redis, rounds, records, batchSize, keys, System.out);
-                return 0;
-            }
-            String ns = "bench-" + System.currentTimeMillis();
-
-            OptionalDouble rawXadd = redisBenchmark(redis, ns + ":{0}:rb");
-            if (rawXadd.isPresent()) {
-                System.out.printf("raw XADD, redis-benchmark -P 64 (no client)  %,12.0f entries/s%n", rawXadd.getAsDouble());
-            }
-            double xadd = rawXadd(t, ns + ":{0}:raw");
-            System.out.printf("XADD via Spring Data Redis, 256 in flight     %,12.0f entries/s%n", xadd);
-
-            long t0 = System.nanoTime();
-            publish(t, ns + "-base");
-            System.out.printf("publish via append.lua (%d per script)       %,12.0f entries/s%n", batchSize,
-                    records / ((System.nanoTime() - t0) / 1e9));
-            double baseline = readAckLoop(t, new StreamKeys(ns + "-base").stream("ticks", 0));
-            System.out.printf("plain XREADGROUP COUNT %d + XACK loop        %,12.0f entries/s%n", batchSize, baseline);
-
-            if (warmup > 0) {
-                List<JitWarmup.Round> done = JitWarmup.run(Math.max(1, warmupRounds), SETTLED_COMPILE_SHARE, n -> {
-                    String r = ns + "-warmup-" + n;
-                    publish(t, r + "-stateless", warmup);
-                    runTopology(t, r + "-stateless", statelessTopology(), warmup, false);
-                    publish(t, r + "-stateful", warmup);
-                    runTopology(t, r + "-stateful", statefulTopology(), warmup, false);
-                }, JitWarmup::compileMillis, System::nanoTime);
-                System.out.printf("(warm-up, not measured: %d round%s of %,d records through each topology; %s)%n",
-                        done.size(), done.size() == 1 ? "" : "s", warmup,
-                        String.join("; ", done.stream().map(JitWarmup.Round::toString).toList()));
-            }
-            publish(t, ns + "-stateless");
-            RedisServerTime before = redis.isCluster() ? null : RedisServerTime.now(t);
-            double stateless = runTopology(t, ns + "-stateless", statelessTopology());
-            System.out.printf("stateless filter->mapValues->to             %,12.0f records/s (%s)%n",
-                    stateless, shares(stateless, baseline, rawXadd));
-            if (before != null) {
-                System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
-            }
-
-            publish(t, ns + "-stateful");
-            before = redis.isCluster() ? null : RedisServerTime.now(t);
-            double stateful = runTopology(t, ns + "-stateful", statefulTopology());
-            System.out.printf("stateful process() + KeyValueStore -> to    %,12.0f records/s (%s)%n",
-                    stateful, shares(stateful, baseline, rawXadd));
-            if (before != null) {
-                System.out.println("  (" + RedisServerTime.now(t).perRecordSince(before, records) + ")");
-            }
-            return 0;
         }
     }
 
@@ -316,7 +325,8 @@ final class BenchCommand implements Callable<Integer> {
         long cpuStart = processCpuNanos();
         long compileStart = JitWarmup.compileMillis();
         try (StreamsRuntime runtime = new StreamsRuntime(topology, config, t)
-                .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
+                .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))
+                .withFailureDescription(database)) {
             runtime.start();
             if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("benchmark topology did not drain within 10 minutes");

@@ -24,7 +24,8 @@ import java.util.function.ToIntFunction;
  * {@code streams} health ({@link #problem()}), and logs at INFO once a connection is made again. The service keeps
  * running: Redis may be given its databases back. The engine's tasks, failing meanwhile, say the same in words
  * ({@link #describe}) in their restart WARN and the health's {@code group.failing}: they quoted Redis' raw reply
- * (review, 2026-12-07).
+ * (review, 2026-12-07). A {@code replay} watches its connection the same way ({@link #of}), and a command that fails
+ * while the database is refused reports the database ({@link #named}).
  */
 final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
@@ -35,6 +36,8 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
     private final Disposable events;
     private final AtomicBoolean reporting = new AtomicBoolean();
     private volatile String problem;
+    /** The failure {@link #problem} was made from (set first, cleared with it). */
+    private volatile CliException lost;
 
     /**
      * @param resources the client resources of the service's connections (their event bus)
@@ -67,6 +70,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
         Mono.fromRunnable(() -> {
             try {
                 CliException failure = FailureMessages.databaseOutOfRange(cause, target, databases.applyAsInt(target));
+                lost = failure;
                 problem = failure.getMessage() + "; " + failure.hint();
                 log.error("reconnecting: {}\n  {}", failure.getMessage(), failure.hint());
             } finally {
@@ -79,6 +83,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
     void accepted() {
         if (problem != null) {
             problem = null;
+            lost = null;
             log.info("Redis at {} has database {} again: the service goes on", target.hostPorts(), target.database());
         }
     }
@@ -95,6 +100,29 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
         }
         return Optional.of("Redis at " + target.hostPorts() + " has no database " + target.database()
                 + ", the one REDIS_URL selects: check the server's 'databases' setting, or name a database it has in REDIS_URL");
+    }
+
+    /**
+     * A watch on the connection of a command ({@code replay}; {@code serve} makes its own as a bean).
+     *
+     * @param redis the command's connection; one this process started has no {@code REDIS_URL} database to lose
+     * @return the watch, to close with the connection
+     */
+    static RedisDatabaseWatch of(RedisConnection redis) {
+        return new RedisDatabaseWatch(redis.factory().getClientResources(), redis.target(), RedisConnection::databases);
+    }
+
+    /**
+     * @param failure what a command failed with
+     * @return while Redis refuses the database: a {@link CliException} ({@link CliException#REDIS}) naming it and
+     *         what to do, caused by {@code failure} (which is a timeout or a raw Redis error then); else {@code failure}
+     */
+    RuntimeException named(RuntimeException failure) {
+        CliException now = lost;
+        if (problem == null || now == null || failure instanceof CliException) {
+            return failure;
+        }
+        return new CliException(CliException.REDIS, now.getMessage(), now.hint(), failure);
     }
 
     /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */

@@ -177,100 +177,108 @@ final class ReplayCommand implements Callable<Integer> {
         }
         notices.forEach(out::println);
 
-        try (RedisConnection redis = redisStarting.get()) {
-            out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
-            out.printf("jit compilers: %s%n", compilers);
-            out.printf("kill switch: %s%n", dailyKillSwitchReset
-                    ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
-                    : "stays on until a human reset");
-            StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
-                    .withPunctuationInterval(java.time.Duration.ofMillis(punctuationMs))
-                    .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks())   // the portfolio's inputs in event time
-                    // serve's max-stream-time-lead, for the consumers' stream-time cap and the ticks' watermark
-                    .withIngest(io.quantumtrader.streams.runtime.IngestLimits.defaults()
-                            .withMaxStreamTimeLead(StreamTimeLeadSetting.fromEnvironment(System.getenv())));
-            // the ticks' watermark leads Redis' clock by at most the lead the replay's consumers cap stream time with
-            EventPublisher publisher = EventPublisher.of(redis.template(), config, "replay");
-            long started = System.nanoTime();
-            try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
-                    .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {
-                runtime.start();
-                List<ReplayInputs.Tick> trades = inputs.merged();
-                ReplayResume.Resume resume = ReplayResume.resume(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
-                        () -> trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
-                int from = resume.found();
-                if (from > 0 && resume.from() == from) {
-                    out.printf("resuming: namespace '%s' holds the first %,d ticks already; publishing from tick %,d%n", ns, from, from + 1);
-                } else if (from > 0) {
-                    out.printf("resuming: namespace '%s' holds %,d of the ticks already (each partition's first ones); publishing "
-                            + "the other %,d, from tick %,d%n", ns, from, trades.size() - from, resume.from() + 1);
-                }
-                ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
-                AtomicLong published = new AtomicLong(from);
-                try (ReplayInterruption interruption = ReplayInterruption.register(System.err, ns, published, trades.size(),
-                        redis.startedForThisRun())) {
-                    // only what each partition lacks: a tick of another partition sent again was processed twice when the
-                    // replay was resumed after the engine's dedupe window (review 2026-12-06)
-                    List<ReplayInputs.Tick> rest = new java.util.ArrayList<>(trades.size() - from);
-                    for (int i = resume.from(); i < trades.size(); i++) {
-                        if (!resume.published(i, trades.get(i).tick().symbol())) {
-                            rest.add(trades.get(i));
-                        }
+        try (RedisConnection redis = redisStarting.get();
+             RedisDatabaseWatch database = RedisDatabaseWatch.of(redis)) {
+            try {
+                out.printf("redis: %s, namespace '%s'%n", redis.description(), ns);
+                out.printf("jit compilers: %s%n", compilers);
+                out.printf("kill switch: %s%n", dailyKillSwitchReset
+                        ? "reset at each UTC day (the replay stands in for the operator's morning reset)"
+                        : "stays on until a human reset");
+                StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withCatalog(catalog).withBatchSize(batchSize)
+                        .withPunctuationInterval(java.time.Duration.ofMillis(punctuationMs))
+                        .withAlignment(io.quantumtrader.streams.runtime.InputAlignment.byWatermarks())   // the portfolio's inputs in event time
+                        // serve's max-stream-time-lead, for the consumers' stream-time cap and the ticks' watermark
+                        .withIngest(io.quantumtrader.streams.runtime.IngestLimits.defaults()
+                                .withMaxStreamTimeLead(StreamTimeLeadSetting.fromEnvironment(System.getenv())));
+                // the ticks' watermark leads Redis' clock by at most the lead the replay's consumers cap stream time with
+                EventPublisher publisher = EventPublisher.of(redis.template(), config, "replay");
+                long started = System.nanoTime();
+                try (StreamsRuntime runtime = new StreamsRuntime(topology, config, redis.template())
+                        .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))
+                        .withFailureDescription(database)) {
+                    runtime.start();
+                    List<ReplayInputs.Tick> trades = inputs.merged();
+                    ReplayResume.Resume resume = ReplayResume.resume(redis.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
+                            () -> trades.stream().map(t -> new ReplayResume.Published(t.eventId(), t.tick().symbol())).toList());
+                    int from = resume.found();
+                    if (from > 0 && resume.from() == from) {
+                        out.printf("resuming: namespace '%s' holds the first %,d ticks already; publishing from tick %,d%n", ns, from, from + 1);
+                    } else if (from > 0) {
+                        out.printf("resuming: namespace '%s' holds %,d of the ticks already (each partition's first ones); publishing "
+                                + "the other %,d, from tick %,d%n", ns, from, trades.size() - from, resume.from() + 1);
                     }
-                    long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
-                    long wallStart = System.currentTimeMillis();
-                    Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
-                            .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
-                                    wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
-                    publisher.sendAll(paced
-                                    .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
-                                            t.tick().timestamp(), t.eventId()))
-                                    .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
-                            // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
-                            // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
-                            .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
-                            .block();
-                    // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
-                    runtime.inputEnded(QuantumTraderTopology.TICKS);
-                    boolean drained = runtime.awaitDrained(timeout);
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
-                    Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
-                    if (!drained) {
-                        List<String> left = runtime.undrained();
-                        if (stoppedForGood) {
-                            // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
-                            // drain within PT10M" a second after publishing, and the report "timed out")
-                            out.println("the pipeline stopped before it drained: a task stopped for good");
-                            stopped.forEach((task, cause) -> out.println("  task " + task + " stopped: " + Secrets.redact(cause)));
-                            out.println("what is left:");
-                        } else {
-                            out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                    ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
+                    AtomicLong published = new AtomicLong(from);
+                    try (ReplayInterruption interruption = ReplayInterruption.register(System.err, ns, published, trades.size(),
+                            redis.startedForThisRun())) {
+                        // only what each partition lacks: a tick of another partition sent again was processed twice when the
+                        // replay was resumed after the engine's dedupe window (review 2026-12-06)
+                        List<ReplayInputs.Tick> rest = new java.util.ArrayList<>(trades.size() - from);
+                        for (int i = resume.from(); i < trades.size(); i++) {
+                            if (!resume.published(i, trades.get(i).tick().symbol())) {
+                                rest.add(trades.get(i));
+                            }
                         }
-                        (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
-                                .forEach(line -> out.println("  " + line));
+                        long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
+                        long wallStart = System.currentTimeMillis();
+                        Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
+                                .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
+                                        wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
+                        publisher.sendAll(paced
+                                        .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
+                                                t.tick().timestamp(), t.eventId()))
+                                        .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
+                                // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
+                                // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
+                                .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
+                                .block();
+                        // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
+                        runtime.inputEnded(QuantumTraderTopology.TICKS);
+                        boolean drained = runtime.awaitDrained(timeout);
+                        double seconds = (System.nanoTime() - started) / 1e9;
+                        boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
+                        Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();
+                        if (!drained) {
+                            List<String> left = runtime.undrained();
+                            if (stoppedForGood) {
+                                // awaitDrained returns at once then: no timeout passed (review 2026-12-06: it said "did not
+                                // drain within PT10M" a second after publishing, and the report "timed out")
+                                out.println("the pipeline stopped before it drained: a task stopped for good");
+                                stopped.forEach((task, cause) -> out.println("  task " + task + " stopped: " + Secrets.redact(cause)));
+                                out.println("what is left:");
+                            } else {
+                                out.printf("the pipeline did not drain within %s; what is left:%n", timeout);
+                            }
+                            (left.isEmpty() ? List.of("nothing now (it drained after the timeout, or the runtime stopped)") : left)
+                                    .forEach(line -> out.println("  " + line));
+                        }
+                        List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
+                                new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
+                        // the charts are drawn on a thread of their own while the report reads the other streams back: both
+                        // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
+                        Path reportDir = Path.of("target", "replay");
+                        ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
+                                        new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
+                                closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
+                        ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
+                                published.get(), inputs.malformed(), runtime, seconds, drained,
+                                riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
+                                drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
+                                        stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
+                        out.println();
+                        report.print(out);
+                        Path json = reportDir.resolve("report.json");
+                        report.write(json);
+                        out.printf("report written to %s%n", json);
+                        out.printf("charts written to %s%n", charts.written());
+                        return drained ? 0 : 1;
                     }
-                    List<io.quantumtrader.trader.events.PositionClosed> closed = ReplayReport.payloads(redis.template(),
-                            new StreamKeys(ns), catalog, QuantumTraderTopology.CLOSED, io.quantumtrader.trader.events.PositionClosed.class);
-                    // the charts are drawn on a thread of their own while the report reads the other streams back: both
-                    // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
-                    Path reportDir = Path.of("target", "replay");
-                    ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
-                                    new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
-                            closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
-                    ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
-                            published.get(), inputs.malformed(), runtime, seconds, drained,
-                            riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
-                            drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
-                                    stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
-                    out.println();
-                    report.print(out);
-                    Path json = reportDir.resolve("report.json");
-                    report.write(json);
-                    out.printf("report written to %s%n", json);
-                    out.printf("charts written to %s%n", charts.written());
-                    return drained ? 0 : 1;
                 }
+            } catch (RuntimeException e) {
+                // Redis lost REDIS_URL's database mid-run (restarted with a smaller 'databases' setting): the
+                // publisher's commands time out while Lettuce's reconnects are refused; say why (review 2026-12-07)
+                throw database.named(e);
             }
         }
     }

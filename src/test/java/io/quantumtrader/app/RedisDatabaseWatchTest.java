@@ -64,6 +64,28 @@ class RedisDatabaseWatchTest {
         }
     }
 
+    /** A command's failure while the database is refused (a replay's publisher timed out) is reported as the database. */
+    @Test
+    void aCommandsFailureWhileTheDatabaseIsRefusedNamesIt() {
+        try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, target, t -> 8)) {
+            RuntimeException timeout = new RuntimeException("Command timed out after 1 minute(s)");
+            assertThat(watch.named(timeout)).as("the database not refused: the failure as it is").isSameAs(timeout);
+            watch.refused(new RedisCommandExecutionException("ERR DB index is out of range"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> watch.problem() != null);
+            assertThat(watch.named(timeout)).isInstanceOfSatisfying(CliException.class, e -> {
+                assertThat(e.exitCode()).isEqualTo(CliException.REDIS);
+                assertThat(e.getMessage()).isEqualTo("Redis at 10.0.0.5:6379 has no database 20 (REDIS_URL names it): it has 8, "
+                        + "0 to 7 (its 'databases' setting)");
+                assertThat(e.hint()).startsWith("name a database from 0 to 7 in REDIS_URL");
+                assertThat(e).hasCause(timeout);
+            });
+            CliException own = new CliException(CliException.INPUT, "a file", null, null);
+            assertThat(watch.named(own)).as("a failure already for people").isSameAs(own);
+            watch.accepted();
+            assertThat(watch.named(timeout)).isSameAs(timeout);
+        }
+    }
+
     @Test
     void aRedisThisProcessStartedIsNotWatched() {
         try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, null, t -> 8)) {

@@ -1,0 +1,104 @@
+package io.quantumtrader.app;
+
+import io.quantumtrader.trader.market.TradesCsv;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisServer;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis restarted with fewer {@code databases} while a {@code replay} runs in one it no longer has (REDIS_URL's /20, the
+ * server now 0 to 7): as for {@code serve} ({@link ServeDatabaseLostTest}), the replay names the database once (ERROR,
+ * with what to do) and its tasks' restart WARNs say it in words; no line quotes Redis' raw reply and Lettuce's raw
+ * reconnect WARNs are held back once it is named. Before (review 2026-12-07) a replay had no such watch: every line
+ * quoted "ERR DB index is out of range". (The replay's end, a command timing out a minute later, is reported as the
+ * database too: {@code RedisDatabaseWatchTest}; this test stops the replay by PID once the lines are checked.)
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ReplayDatabaseLostTest {
+
+    private static final String RAW = "ERR DB index is out of range";
+    private static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
+
+    @Test
+    void aDatabaseLostByARestartMidReplayIsNamedInItsLog(@TempDir Path dir) throws Exception {
+        int redisPort = freePort();
+        RedisServer redis = redis(redisPort, 32);
+        redis.start();
+        Path csv = dir.resolve("small.csv");
+        try (InputStream in = TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            Files.write(csv, r.lines().limit(3_001).collect(Collectors.toList()));
+        }
+        Path out = dir.resolve("replay.out");
+        Path err = dir.resolve("replay.err");
+        Process replay = null;
+        try {
+            // paced (about a minute of wall time for the 3,000 ticks): still publishing when Redis restarts
+            replay = CliProcess.start(dir, Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redisPort + "/20"),
+                    List.of("replay", "--file", csv.toString(), "--speed", "300", "--namespace", "dblost-replay"), out, err);
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!read(out).contains("replay") || !read(out).contains("%")) {
+                assertThat(replay.isAlive()).as("the replay runs; stdout: %s stderr: %s", read(out), read(err)).isTrue();
+                assertThat(System.nanoTime()).as("the replay publishes within 60 s: %s", read(out)).isLessThan(until);
+                Thread.sleep(200);
+            }
+            redis.stop();
+            redis = redis(redisPort, 8);
+            redis.start();
+
+            String expected = "Redis at 127.0.0.1:" + redisPort + " has no database 20 (REDIS_URL names it): it has 8, 0 to 7";
+            until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!read(err).contains(expected) && System.nanoTime() < until && replay.isAlive()) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(1000);
+            int named = read(err).length();
+            Thread.sleep(5000);   // Lettuce retries every 2 s at most, on each of the replay's connections
+            String log = read(err) + read(out);
+            assertThat(log).as("the replay's log after the restart:\n%s", log).contains(expected)
+                    .contains("name a database from 0 to 7 in REDIS_URL");
+            assertThat(log.split(java.util.regex.Pattern.quote(expected), -1)).as("named once:\n%s", log).hasSize(2);
+            assertThat(read(err).substring(named)).as("Lettuce's raw reconnect failures once the database is named")
+                    .doesNotContain("ConnectionWatchdog - Cannot reconnect");
+            assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
+            assertThat(log).as("no password").doesNotContain(PASSWORD);
+        } finally {
+            if (replay != null) {
+                replay.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            redis.stop();
+        }
+    }
+
+    private static RedisServer redis(int port, int databases) {
+        return RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no")
+                .setting("databases " + databases).setting("requirepass " + PASSWORD).build();
+    }
+
+    private static String read(Path file) throws java.io.IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
