@@ -1,30 +1,49 @@
 package io.quantumtrader.app;
 
 import java.io.PrintStream;
+import java.util.function.LongSupplier;
 
 /**
- * A progress bar for long work: redrawn in place on a terminal, one line per 10% otherwise (CI logs).
+ * A progress bar for long work: redrawn in place on a terminal (at most every 100 ms); otherwise (CI logs, a file) one
+ * line per 10 %, and one at least every {@link #QUIET_LINE_NANOS} 30 s while work is done: a paced replay
+ * ({@code --speed 1}) spent many minutes between two tenths without a word (review 2026-12-07).
  */
 final class ConsoleProgress {
+
+    /** The longest a log-mode progress goes without a line while units are done: 30 s, in ns. */
+    static final long QUIET_LINE_NANOS = 30_000_000_000L;
 
     private final PrintStream out;
     private final String label;
     private final long total;
-    private final boolean terminal = System.console() != null;
-    private final long started = System.nanoTime();
+    private final boolean terminal;
+    private final LongSupplier nanoTime;
+    private final long started;
     private int lastDecile = -1;
     private long lastDraw;
 
     ConsoleProgress(PrintStream out, String label, long total) {
+        this(out, label, total, System.console() != null, System::nanoTime);
+    }
+
+    /**
+     * @param terminal redraw one line in place (a console) rather than print lines
+     * @param nanoTime the clock, in ns ({@link System#nanoTime()})
+     */
+    ConsoleProgress(PrintStream out, String label, long total, boolean terminal, LongSupplier nanoTime) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
+        this.terminal = terminal;
+        this.nanoTime = nanoTime;
+        this.started = nanoTime.getAsLong();
+        this.lastDraw = started;
     }
 
     /** @param done units done so far */
     synchronized void update(long done) {
         int decile = (int) (done * 10 / total);
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (terminal) {
             if (now - lastDraw < 100_000_000L && done < total) {
                 return;
@@ -37,8 +56,9 @@ final class ConsoleProgress {
             if (done >= total) {
                 out.println();
             }
-        } else if (decile > lastDecile) {
-            lastDecile = decile;
+        } else if (decile > lastDecile || now - lastDraw >= QUIET_LINE_NANOS) {
+            lastDecile = Math.max(lastDecile, decile);
+            lastDraw = now;
             out.printf("%s %3d%% %,d/%,d %,.0f/s%n", label, done * 100 / total, done, total, rate(done, now));
         }
         out.flush();
