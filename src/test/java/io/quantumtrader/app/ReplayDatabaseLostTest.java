@@ -78,7 +78,9 @@ class ReplayDatabaseLostTest {
             assertThat(read(err).substring(named)).as("Lettuce's raw reconnect failures once the database is named")
                     .doesNotContain("ConnectionWatchdog - Cannot reconnect");
             assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
-            assertThat(log).as("no password").doesNotContain(PASSWORD);
+            assertThat(log).as("no password").doesNotContain(PASSWORD)
+                    // Lettuce's WARN when a connection lost in the outage is closed a second time: nothing to act on
+                    .doesNotContain("Connection is already closed");
         } finally {
             if (replay != null) {
                 replay.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
