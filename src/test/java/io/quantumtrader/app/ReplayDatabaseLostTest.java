@@ -75,8 +75,11 @@ class ReplayDatabaseLostTest {
             assertThat(log).as("the replay's log after the restart:\n%s", log).contains(expected)
                     .contains("name a database from 0 to 7 in REDIS_URL");
             assertThat(log.split(java.util.regex.Pattern.quote(expected), -1)).as("named once:\n%s", log).hasSize(2);
-            assertThat(read(err).substring(named)).as("Lettuce's raw reconnect failures once the database is named")
-                    .doesNotContain("ConnectionWatchdog - Cannot reconnect");
+            // a reconnect whose handshake was cut fails as "Connection closed prematurely" (seen once, 3 s after the
+            // database was named, two test JVMs side by side, 2026-12-07): not Redis' refusal, and not held back
+            assertThat(read(err).substring(named).lines().filter(l -> l.contains("ConnectionWatchdog - Cannot reconnect")
+                    && !l.contains("Connection closed prematurely")).toList())
+                    .as("Lettuce's raw reconnect failures once the database is named").isEmpty();
             assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
             assertThat(log).as("no password").doesNotContain(PASSWORD)
                     // Lettuce's WARN when a connection lost in the outage is closed a second time: nothing to act on
