@@ -9,17 +9,18 @@ import redis.embedded.RedisServer;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.quantumtrader.app.ServeDatabaseLostTest.freePort;
+import static io.quantumtrader.app.ServeDatabaseLostTest.read;
+import static io.quantumtrader.app.ServeDatabaseLostTest.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ReplayDatabaseLostTest {
 
-    private static final String RAW = "ERR DB index is out of range";
-    private static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
+    private static final String RAW = ServeDatabaseLostTest.RAW;
+    private static final String PASSWORD = ServeDatabaseLostTest.PASSWORD;
 
     @Test
     void aDatabaseLostByARestartMidReplayIsNamedInItsLog(@TempDir Path dir) throws Exception {
@@ -89,21 +90,6 @@ class ReplayDatabaseLostTest {
                 replay.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
             redis.stop();
-        }
-    }
-
-    private static RedisServer redis(int port, int databases) {
-        return RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no")
-                .setting("databases " + databases).setting("requirepass " + PASSWORD).build();
-    }
-
-    private static String read(Path file) throws java.io.IOException {
-        return Files.exists(file) ? Files.readString(file) : "";
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServeDatabaseLostTest {
 
     /** Redis' reply to a SELECT of a database it does not have. */
-    private static final String RAW = "ERR DB index is out of range";
-    private static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
+    static final String RAW = "ERR DB index is out of range";
+    static final String PASSWORD = "Db-" + UUID.randomUUID().toString().substring(0, 12);
 
     @Test
     void aDatabaseLostByARestartIsNamedInTheLogAndTheHealth(@TempDir Path dir) throws Exception {
@@ -117,12 +117,13 @@ class ServeDatabaseLostTest {
         }
     }
 
-    private static RedisServer redis(int port, int databases) {
+    /** A redis-server of the test's own on loopback, {@link #PASSWORD} required, no persistence. */
+    static RedisServer redis(int port, int databases) {
         return RedisServer.builder().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no")
                 .setting("databases " + databases).setting("requirepass " + PASSWORD).build();
     }
 
-    private static String read(Path file) throws java.io.IOException {
+    static String read(Path file) throws java.io.IOException {
         return Files.exists(file) ? Files.readString(file) : "";
     }
 
@@ -137,7 +138,7 @@ class ServeDatabaseLostTest {
         }
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
