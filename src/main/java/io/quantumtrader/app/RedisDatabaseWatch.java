@@ -90,16 +90,25 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
     /**
      * @return for a failure of the engine's tasks caused by Redis refusing the database of {@code REDIS_URL}: the
-     *         database, and what to do, one line (short: {@link #problem()}'s ERROR says the server's limit once);
-     *         empty for any other failure
+     *         database, and what to do, one line (short: {@link #problem()}'s ERROR says the server's limit once); for
+     *         any other failure while the database is refused (its commands time out: every reconnect is refused) the
+     *         same, then the failure's own message in brackets (a replay's tasks said only "Did not observe any item or
+     *         terminal signal within 5000ms", review 2026-12-07); else empty
      */
     @Override
     public Optional<String> describe(Throwable failure) {
-        if (target == null || !FailureMessages.isDatabaseOutOfRange(failure)) {
+        if (target == null) {
             return Optional.empty();
         }
-        return Optional.of("Redis at " + target.hostPorts() + " has no database " + target.database()
-                + ", the one REDIS_URL selects: check the server's 'databases' setting, or name a database it has in REDIS_URL");
+        String named = "Redis at " + target.hostPorts() + " has no database " + target.database()
+                + ", the one REDIS_URL selects: check the server's 'databases' setting, or name a database it has in REDIS_URL";
+        if (FailureMessages.isDatabaseOutOfRange(failure)) {
+            return Optional.of(named);
+        }
+        if (problem != null) {
+            return Optional.of(named + " (this failure meanwhile: " + Secrets.redact(String.valueOf(failure.getMessage())) + ")");
+        }
+        return Optional.empty();
     }
 
     /**

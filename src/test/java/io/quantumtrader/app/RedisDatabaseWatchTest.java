@@ -58,6 +58,14 @@ class RedisDatabaseWatchTest {
                     .isEqualTo("Redis at 10.0.0.5:6379 has no database 20, the one REDIS_URL selects: check the server's "
                             + "'databases' setting, or name a database it has in REDIS_URL"));
             assertThat(watch.describe(new RedisCommandExecutionException("ERR unknown command"))).as("other failures").isEmpty();
+            // once the database is known refused, a task's timeout (its commands wait on refused reconnects) names it
+            watch.refused(new RedisCommandExecutionException("ERR DB index is out of range"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> watch.problem() != null);
+            assertThat(watch.describe(new java.util.concurrent.TimeoutException("Did not observe any item within 5000ms")))
+                    .hasValueSatisfying(line -> assertThat(line).startsWith("Redis at 10.0.0.5:6379 has no database 20, the one "
+                            + "REDIS_URL selects").endsWith("(this failure meanwhile: Did not observe any item within 5000ms)"));
+            watch.accepted();
+            assertThat(watch.describe(new RedisCommandExecutionException("ERR unknown command"))).as("the database back").isEmpty();
         }
         try (RedisDatabaseWatch unwatched = new RedisDatabaseWatch(resources, null, t -> 8)) {
             assertThat(unwatched.describe(new RedisCommandExecutionException("ERR DB index is out of range"))).isEmpty();

@@ -82,6 +82,11 @@ class ReplayDatabaseLostTest {
                     && !l.contains("Connection closed prematurely")).toList())
                     .as("Lettuce's raw reconnect failures once the database is named").isEmpty();
             assertThat(log.lines().filter(l -> l.contains(RAW)).toList()).as("lines quoting Redis' reply:\n%s", log).isEmpty();
+            // a task that fails on the refused database says so in words (one that failed on the stop's own connection
+            // reset, before the database was lost, names the reset)
+            assertThat(log.lines().filter(l -> l.contains(" failed, restarting from its last commit")
+                    && !l.contains("Connection reset by peer") && !l.contains("Connection closed")).toList())
+                    .as("task restarts:\n%s", log).allSatisfy(l -> assertThat(l).contains("has no database 20, the one REDIS_URL selects"));
             assertThat(log).as("no password").doesNotContain(PASSWORD)
                     // Lettuce's WARN when a connection lost in the outage is closed a second time: nothing to act on
                     .doesNotContain("Connection is already closed");
