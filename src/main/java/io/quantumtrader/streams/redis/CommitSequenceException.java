@@ -9,8 +9,8 @@ public class CommitSequenceException extends RuntimeException {
     }
 
     /**
-     * A refusal whose predecessor is known to have failed: the message names that failure first (it is the cause the
-     * task restarts for; the refusal is its consequence).
+     * A refusal whose predecessor is known to have failed: the message says so, and that failure is its cause (the one
+     * the task restarts for; the refusal is its consequence), so a log line of its causes' messages names it next.
      *
      * @param predecessorFailure what the commit before this one failed with
      * @param refusal            Redis' refusal of this one, kept as a suppressed exception
