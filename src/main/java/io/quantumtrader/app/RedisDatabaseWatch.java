@@ -35,8 +35,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
     private final ToIntFunction<RedisTarget> databases;
     private final Disposable events;
     private final AtomicBoolean reporting = new AtomicBoolean();
-    private volatile String problem;
-    /** The failure {@link #problem} was made from (set first, cleared with it). */
+    /** The refused database, named for people ({@link FailureMessages#databaseOutOfRange}); null while it is not refused. */
     private volatile CliException lost;
 
     /**
@@ -64,14 +63,13 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
      * failures (Redis down, a timeout) change nothing: the database is not known to be back.
      */
     void refused(Throwable cause) {
-        if (target == null || !FailureMessages.isDatabaseOutOfRange(cause) || problem != null || !reporting.compareAndSet(false, true)) {
+        if (target == null || !FailureMessages.isDatabaseOutOfRange(cause) || lost != null || !reporting.compareAndSet(false, true)) {
             return;
         }
         Mono.fromRunnable(() -> {
             try {
                 CliException failure = FailureMessages.databaseOutOfRange(cause, target, databases.applyAsInt(target));
                 lost = failure;
-                problem = failure.getMessage() + "; " + failure.hint();
                 log.error("reconnecting: {}\n  {}", failure.getMessage(), failure.hint());
             } finally {
                 reporting.set(false);
@@ -81,8 +79,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
     /** A connection was made (its SELECT included): the database is there again. */
     void accepted() {
-        if (problem != null) {
-            problem = null;
+        if (lost != null) {
             lost = null;
             log.info("Redis at {} has database {} again: the service goes on", target.hostPorts(), target.database());
         }
@@ -105,7 +102,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
         if (FailureMessages.isDatabaseOutOfRange(failure)) {
             return Optional.of(named);
         }
-        if (problem != null) {
+        if (lost != null) {
             return Optional.of(named + " (this failure meanwhile: " + Secrets.redact(String.valueOf(failure.getMessage())) + ")");
         }
         return Optional.empty();
@@ -128,7 +125,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
      */
     RuntimeException named(RuntimeException failure) {
         CliException now = lost;
-        if (problem == null || now == null || failure instanceof CliException) {
+        if (now == null || failure instanceof CliException) {
             return failure;
         }
         return new CliException(CliException.REDIS, now.getMessage(), now.hint(), failure);
@@ -136,7 +133,8 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
     /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */
     String problem() {
-        return problem;
+        CliException now = lost;
+        return now == null ? null : now.getMessage() + "; " + now.hint();
     }
 
     @Override
