@@ -609,7 +609,7 @@ public final class StreamTask {
         }
         producerIdleness = new ProducerIdleness(config.alignment().idleTimeout(),
                 () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
-                producer -> holdMarkWriters.stream().anyMatch(producer::startsWith));
+                producer -> holdMarkWriters.stream().anyMatch(producer::startsWith), config.assignment().leaseTtl());
         // A run starts from what Redis holds, not from what the run before it processed: that run's last batches may
         // not have been committed (a commit that failed, or whose outcome is unknown). Their entries are pending and
         // read again first — the aligner's resume gate holds this task's watermarks until they are — and the watermark

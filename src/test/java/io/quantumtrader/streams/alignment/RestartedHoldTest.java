@@ -94,6 +94,63 @@ class RestartedHoldTest {
     }
 
     /**
+     * The holder's process dies while its reader runs and watches its heartbeat: the reader has seen the hold mark
+     * move, then it stands still while the dead owner's lease lasts (here a "live" owner the test plays: it holds 0_0's
+     * lease and moves the mark every 200 ms for 2.4 s, then stops with 2.6 s of its lease left, 2.6 idle timeouts).
+     * The reader keeps waiting until the task runs again on the restarted instance and restores the held record.
+     * Before (2026-12-07) it counted the producer idle one idle timeout after the last heartbeat, and S, A and B came
+     * out before H1.
+     */
+    @Test
+    void aHolderWhoseProcessDiesWhileItsReaderWatchesIsAwaitedUntilItsTaskRestarts() throws Exception {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        StreamCatalog catalog = catalog();
+        StreamsConfig config = config(ns, catalog);
+        EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "raw-feed");
+        EventPublisher sideFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "side-feed");
+        String held = keyOn(0);
+        String other = keyOn(1);
+        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            first.start();
+            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "H1", BASE + 1_000),
+                    new EventPublisher.Event("raw", other, "A", BASE + 2_000)), 1, true).block();
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "mid", 0) >= 1
+                    && watermark(keys, "0_0") != null && holdMark(keys) != null && !"0".equals(holdMark(keys)));
+        }
+        String group = StreamKeys.group(APP, 0);
+        assertThat(new StreamAdmin(RedisTestSupport.template()).acquireLease(keys.lease(group, 0), keys.fence(group, 0),
+                keys.leaseOwner(group, 0), "live-instance", Duration.ofSeconds(5)).block()).isNotNull();
+        long deadline = System.currentTimeMillis() + 2_400;
+        try (StreamsRuntime restarted = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            restarted.start();
+            sideFeed.sendAll(Flux.just(new EventPublisher.Event("side", "s", "S", BASE + 1_500)), 1, true).block();
+            sideFeed.watermark("side", Long.MAX_VALUE).block();
+            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", other, "B", BASE + 3_000)), 1, true).block();
+            long beat = Long.parseLong(holdMark(keys));
+            while (System.currentTimeMillis() < deadline) {   // the live owner's heartbeat, seen by the merge (1_0)
+                Thread.sleep(200);
+                beat++;
+                RedisTestSupport.template().opsForHash().put(keys.holdMarks("mid", 0), APP + ":0_0", Long.toString(beat))
+                        .block();
+            }
+            String lastBeat = Long.toString(beat);   // the owner died here
+            await().atMost(Duration.ofSeconds(15)).until(() -> !lastBeat.equals(holdMark(keys)));
+            assertThat(RedisTestSupport.stringValues(ns, "out", 0))
+                    .as("nothing passes H1 (1 s) while its dead owner's lease lasts and 0_0 restores it").isEmpty();
+
+            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "R", BASE + 4_000)), 1, true).block();
+            rawFeed.watermark("raw", Long.MAX_VALUE).block();
+            restarted.inputEnded("raw");
+            restarted.inputEnded("side");
+            assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained())
+                    .isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "out", 0) >= 5);
+            assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
+        }
+    }
+
+    /**
      * The restarted task writes its hold mark at its start, before its first read: here it gets no record and no
      * punctuation tick (the test holds them back), and its readers still see the mark its last run left change.
      */

@@ -47,8 +47,9 @@ class ProducerIdlenessTest {
 
     /**
      * A producer whose watermark a hold pins stays active while its hold mark changes (a heartbeat at every
-     * punctuation), and is idle after the timeout once its mark stands still (its task stopped) or says it holds
-     * nothing; the producers it reports as holding are the active ones with a heartbeat.
+     * punctuation), and is idle after the timeout once its mark says it holds nothing; the producers it reports as
+     * holding are the active ones with a heartbeat. (A holding mark that stands still: {@link
+     * #aHoldingMarkThatStandsStillIsAwaitedUntilItsTaskCouldHaveRestarted}.)
      */
     @Test
     void aProducerWhoseHoldMarkKeepsChangingIsNotIdle() {
@@ -65,10 +66,13 @@ class ProducerIdlenessTest {
         assertThat(a.producers()).as("0_1 idle (nothing moved for 20 s), 0_0 holding").containsOnlyKeys("app:0_0");
         assertThat(a.holding()).containsExactly("app:0_0");
         assertThat(InputAligner.inputWatermark(a.producers(), "app:9_", a.expected())).isEqualTo(999);
-        now.addAndGet(5_000);   // the heartbeat stands still 5 s: its task stopped while holding
-        a = idleness.active(watermarks, Map.of("app:0_0", "1020", "app:0_1", "0"), expected);
-        assertThat(a.producers()).isEmpty();
+        now.addAndGet(1_000);   // 0_0 released what it held: idle one timeout after its watermark stood still
+        a = idleness.active(watermarks, Map.of("app:0_0", "0", "app:0_1", "0"), expected);
+        assertThat(a.producers()).containsOnlyKeys("app:0_0");
         assertThat(a.holding()).isEmpty();
+        now.addAndGet(5_000);
+        a = idleness.active(watermarks, Map.of("app:0_0", "0", "app:0_1", "0"), expected);
+        assertThat(a.producers()).isEmpty();
     }
 
     /**
@@ -125,17 +129,19 @@ class ProducerIdlenessTest {
     }
 
     /**
-     * A producer whose hold mark says it holds records and that this reader has only seen stand still — the mark of a
-     * run that stopped before the reader started; its task restarts with the held record restored once its lease is
-     * free — is awaited {@link ProducerIdleness#NEVER_PUBLISHED_TIMEOUT_FACTOR} timeouts, with a watermark or without
-     * one. Once its mark has moved the plain timeout applies again; a mark saying it holds nothing gets the plain
-     * timeout from the start. Before (review of 2026-12-06) it was idle after one timeout and the other producers'
-     * watermarks passed the restored held record.
+     * A producer whose hold mark says it holds records and stands still — its task stopped while it held: the mark of a
+     * run that stopped before this reader started, or one whose process died while the reader watched it move; the
+     * task restarts with the held record restored once its lease is free — is awaited until the task could have
+     * restarted ({@link ProducerIdleness#holderRestartMs()}: {@link ProducerIdleness#NEVER_PUBLISHED_TIMEOUT_FACTOR}
+     * timeouts, here 50 s), with a watermark or without one; a mark saying it holds nothing gets the plain timeout.
+     * Before, it was idle after one timeout and the other producers' watermarks passed the restored held record: a
+     * mark the reader had only seen stand still until the review of 2026-12-06, one it had seen move until 2026-12-07.
      */
     @Test
-    void aHoldingMarkThisReaderHasNotSeenMoveIsAwaitedAsLongAsAProducerThatHasShownNothing() {
+    void aHoldingMarkThatStandsStillIsAwaitedUntilItsTaskCouldHaveRestarted() {
         AtomicLong now = new AtomicLong(1_000);
         ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(5), now::get);
+        assertThat(idleness.holderRestartMs()).isEqualTo(50_000);
         List<String> expected = List.of("app:0_0", "app:0_1", "app:0_2", "app:0_3");
         Map<String, String> marks = Map.of("app:0_0", "777", "app:0_1", "0", "app:0_2", "0", "app:0_3", "888");
         ProducerIdleness.Active a = null;
@@ -144,7 +150,7 @@ class ProducerIdlenessTest {
                     expected);
             now.addAndGet(s < 49 ? 1_000 : 0);
         }
-        assertThat(a.producers()).as("0_0 awaited (holding, not seen to move), 0_2 idle (holds nothing)")
+        assertThat(a.producers()).as("0_0 awaited (holding, standing still), 0_2 idle (holds nothing)")
                 .containsOnlyKeys("app:0_0", "app:0_1");
         assertThat(a.expected()).containsExactly("app:0_0", "app:0_1", "app:0_3");
         assertThat(a.holding()).containsExactly("app:0_0", "app:0_3");
@@ -154,12 +160,42 @@ class ProducerIdlenessTest {
         a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3050", "app:0_2", "500"), marks, expected);
         assertThat(a.producers()).containsOnlyKeys("app:0_1");
         assertThat(a.expected()).containsExactly("app:0_1");
-        // 0_0's task runs again: its mark moves, and from then on one timeout applies
+        // 0_0's task runs again: its mark moves, it is active again, and when it stops once more (the process died
+        // while this reader watched it) it is awaited as long again, not one timeout
         Map<String, String> moved = Map.of("app:0_0", "779", "app:0_1", "0", "app:0_2", "0", "app:0_3", "888");
         a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3051", "app:0_2", "500"), moved, expected);
         assertThat(a.producers()).containsOnlyKeys("app:0_0", "app:0_1");
-        now.addAndGet(5_000);
+        now.addAndGet(49_999);
         a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3052", "app:0_2", "500"), moved, expected);
-        assertThat(a.producers()).as("0_0's mark stood still one timeout after it moved").containsOnlyKeys("app:0_1");
+        assertThat(a.producers()).as("0_0's mark stood still 50 s less 1 ms after it moved").containsOnlyKeys("app:0_0", "app:0_1");
+        now.addAndGet(1);
+        a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "3053", "app:0_2", "500"), moved, expected);
+        assertThat(a.producers()).containsOnlyKeys("app:0_1");
+    }
+
+    /**
+     * With a lease TTL longer than a fifth of ten idle timeouts, a holding producer that stands still is awaited two lease
+     * TTLs: its dead owner's lease expires within one, its next owner takes it, restores it and writes its mark within
+     * another. Here a 1 s idle timeout and a 10 s lease: 20 s, not 10 s.
+     */
+    @Test
+    void aHoldingProducerIsAwaitedTwoLeaseTtlsWhenThatIsLongerThanTenTimeouts() {
+        AtomicLong now = new AtomicLong(1_000);
+        ProducerIdleness idleness = new ProducerIdleness(Duration.ofSeconds(1), now::get, p -> true, Duration.ofSeconds(10));
+        assertThat(idleness.holderRestartMs()).isEqualTo(20_000);
+        List<String> expected = List.of("app:0_0", "app:0_1", "app:0_2");
+        Map<String, String> marks = Map.of("app:0_0", "777");
+        idleness.active(Map.of("app:0_0", "999"), Map.of("app:0_0", "776"), expected);
+        idleness.active(Map.of("app:0_0", "999"), marks, expected);   // seen to move
+        for (int s = 0; s < 19; s++) {   // 0_0's process died after its heartbeat 777; 0_2 has shown nothing
+            now.addAndGet(1_000);
+            ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "999", "app:0_1", Long.toString(s)), marks, expected);
+            assertThat(a.producers()).as("after %d s", s + 1).containsKey("app:0_0");
+            assertThat(a.expected()).as("after %d s", s + 1).contains("app:0_2");
+        }
+        now.addAndGet(1_000);
+        ProducerIdleness.Active a = idleness.active(Map.of("app:0_0", "999", "app:0_1", "19"), marks, expected);
+        assertThat(a.producers()).containsOnlyKeys("app:0_1");
+        assertThat(a.expected()).containsExactly("app:0_1");
     }
 }
