@@ -116,8 +116,11 @@ final class BenchCommand implements Callable<Integer> {
     /** A warm-up round in which the JIT compilers compiled for less than this fraction of its time ends the warm-up. */
     static final double SETTLED_COMPILE_SHARE = 0.05;
 
-    /** The watch of the run's connection ({@link RedisDatabaseWatch}): the topologies' task failures name a lost database. */
-    private io.quantumtrader.streams.runtime.FailureDescription database = io.quantumtrader.streams.runtime.FailureDescription.NONE;
+    /**
+     * The watch of the run's connection, set by {@link #call()}: the topologies' task failures name a lost database, and
+     * publishing and draining end as soon as Redis refuses it.
+     */
+    private RedisDatabaseWatch database;
 
     @Override
     public Integer call() {
@@ -285,11 +288,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private void publish(ReactiveStringRedisTemplate t, String ns, int records) {
         EventPublisher publisher = new EventPublisher(t, new StreamKeys(ns), StreamCatalog.defaults(), "bench");
-        publisher.sendAll(Flux.range(0, records).map(i -> {
+        database.unlessLost(publisher.sendAll(Flux.range(0, records).map(i -> {
             String symbol = "S" + (i % keys);
             return new EventPublisher.Event("ticks", symbol, new PriceTick(symbol, 100 + (i % 100), 1 + (i % 7), 1_700_000_000_000L + i),
                     1_700_000_000_000L + i);
-        }), batchSize).block();
+        }), batchSize)).block();
     }
 
     private double readAckLoop(ReactiveStringRedisTemplate t, String key) {
@@ -328,7 +331,7 @@ final class BenchCommand implements Callable<Integer> {
                 .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))
                 .withFailureDescription(database)) {
             runtime.start();
-            if (!runtime.awaitDrained(Duration.ofMinutes(10))) {
+            if (!database.awaitDrained(runtime, Duration.ofMinutes(10))) {
                 throw new IllegalStateException("benchmark topology did not drain within 10 minutes");
             }
             double elapsed = (System.nanoTime() - start) / 1e9;

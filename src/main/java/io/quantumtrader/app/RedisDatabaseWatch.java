@@ -4,12 +4,17 @@ import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.quantumtrader.streams.runtime.FailureDescription;
+import io.quantumtrader.streams.runtime.RuntimeState;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
@@ -25,11 +30,15 @@ import java.util.function.ToIntFunction;
  * running: Redis may be given its databases back. The engine's tasks, failing meanwhile, say the same in words
  * ({@link #describe}) in their restart WARN and the health's {@code group.failing}: they quoted Redis' raw reply
  * (review, 2026-12-07). A {@code replay} watches its connection the same way ({@link #of}), and a command that fails
- * while the database is refused reports the database ({@link #named}).
+ * while the database is refused reports the database ({@link #named}); it ends as soon as the database is named
+ * ({@link #unlessLost}, {@link #awaitDrained}) instead of when its next command times out (the client's 60 s). So
+ * does {@code bench}.
  */
 final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
 
     private static final Logger log = LoggerFactory.getLogger(RedisDatabaseWatch.class);
+    /** how long {@link #awaitDrained} waits between two looks at the database */
+    private static final Duration DRAIN_SLICE = Duration.ofSeconds(1);
 
     private final RedisTarget target;
     private final ToIntFunction<RedisTarget> databases;
@@ -37,6 +46,8 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
     private final AtomicBoolean reporting = new AtomicBoolean();
     /** The refused database, named for people ({@link FailureMessages#databaseOutOfRange}); null while it is not refused. */
     private volatile CliException lost;
+    /** each newly named loss, for {@link #unlessLost} */
+    private final Sinks.Many<CliException> losses = Sinks.many().multicast().directBestEffort();
 
     /**
      * @param resources the client resources of the service's connections (their event bus)
@@ -71,6 +82,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
                 CliException failure = FailureMessages.databaseOutOfRange(cause, target, databases.applyAsInt(target));
                 lost = failure;
                 log.error("reconnecting: {}\n  {}", failure.getMessage(), failure.hint());
+                losses.tryEmitNext(failure);   // serialized: one report at a time (reporting)
             } finally {
                 reporting.set(false);
             }
@@ -129,6 +141,58 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
             return failure;
         }
         return new CliException(CliException.REDIS, now.getMessage(), now.hint(), failure);
+    }
+
+    /**
+     * @param work a command's work on the watched connection (a replay's publishing)
+     * @return {@code work}, failing with the database named ({@link CliException#REDIS}) as soon as Redis refuses it,
+     *         or at once when it refuses it already: the work's commands would otherwise wait for the client's command
+     *         timeout (60 s) while every reconnect is refused (a replay ended a minute after the ERROR, review
+     *         2026-12-07); unchanged for a Redis this process started
+     */
+    <T> Mono<T> unlessLost(Mono<T> work) {
+        if (target == null) {
+            return work;
+        }
+        // the sink first: a loss named between the two is seen by one of them
+        Mono<T> loss = Flux.merge(losses.asFlux(), Mono.fromCallable(() -> lost)).next()
+                .flatMap(failure -> Mono.error(new CliException(CliException.REDIS, failure.getMessage(), failure.hint(), failure.getCause())));
+        return Mono.firstWithSignal(work, loss);
+    }
+
+    /**
+     * @throws CliException ({@link CliException#REDIS}) naming the database and what to do while Redis refuses it
+     */
+    void failIfLost() {
+        CliException now = lost;
+        if (now != null) {
+            throw new CliException(CliException.REDIS, now.getMessage(), now.hint(), now.getCause());
+        }
+    }
+
+    /**
+     * {@link StreamsRuntime#awaitDrained} in slices of a second, so that a database Redis refuses meanwhile ends the
+     * wait at once ({@link #failIfLost}) instead of after {@code timeout} (a replay's 10 minutes by default).
+     *
+     * @return whether the runtime drained within {@code timeout}; false at once when it stopped (ERROR, NOT_RUNNING)
+     * @throws CliException naming the database when Redis refuses it
+     */
+    boolean awaitDrained(StreamsRuntime runtime, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            failIfLost();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (runtime.awaitDrained(Duration.ofNanos(Math.min(left, DRAIN_SLICE.toNanos())))) {
+                return true;
+            }
+            RuntimeState state = runtime.state();
+            if (state == RuntimeState.ERROR || state == RuntimeState.NOT_RUNNING) {
+                return false;
+            }
+        }
     }
 
     /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */

@@ -225,17 +225,17 @@ final class ReplayCommand implements Callable<Integer> {
                         Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
                                 .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
                                         wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
-                        publisher.sendAll(paced
+                        database.unlessLost(publisher.sendAll(paced
                                         .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
                                                 t.tick().timestamp(), t.eventId()))
                                         .doOnNext(e -> progress.update(published.incrementAndGet())), speed <= 0 ? 500 : 1, true)
                                 // the ticks' watermark (published with each batch) ends at "no more ticks": an aligned consumer
                                 // of the ticks and another input is never held by the end of the file (docs/OPERATIONS.md)
-                                .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE))
+                                .then(publisher.watermark(QuantumTraderTopology.TICKS, Long.MAX_VALUE)))
                                 .block();
                         // the tasks pass "no more ticks" on once they have processed the rest, not at their next punctuation
                         runtime.inputEnded(QuantumTraderTopology.TICKS);
-                        boolean drained = runtime.awaitDrained(timeout);
+                        boolean drained = database.awaitDrained(runtime, timeout);
                         double seconds = (System.nanoTime() - started) / 1e9;
                         boolean stoppedForGood = runtime.state() == io.quantumtrader.streams.runtime.RuntimeState.ERROR;
                         Map<String, String> stopped = stoppedForGood ? runtime.group().failing() : Map.of();

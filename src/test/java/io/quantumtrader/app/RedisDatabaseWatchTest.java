@@ -4,11 +4,14 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -91,6 +94,39 @@ class RedisDatabaseWatchTest {
             assertThat(watch.named(own)).as("a failure already for people").isSameAs(own);
             watch.accepted();
             assertThat(watch.named(timeout)).isSameAs(timeout);
+        }
+    }
+
+    /**
+     * A command's work ends with the database named as soon as Redis refuses it, or at once when it refuses it
+     * already (a replay ended only when its next command timed out, a minute later: review 2026-12-07); work that ends
+     * first ends as it does; a Redis this process started is not watched.
+     */
+    @Test
+    void workEndsAsSoonAsTheDatabaseIsNamed() {
+        try (RedisDatabaseWatch watch = new RedisDatabaseWatch(resources, target, t -> 8)) {
+            StepVerifier.create(watch.unlessLost(Mono.just("done"))).expectNext("done").verifyComplete();
+            watch.failIfLost();   // not refused: nothing thrown
+            StepVerifier.create(watch.unlessLost(Mono.never()))
+                    .then(() -> watch.refused(new RedisCommandExecutionException("ERR DB index is out of range")))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(CliException.class, c -> {
+                        assertThat(c.exitCode()).isEqualTo(CliException.REDIS);
+                        assertThat(c.getMessage()).startsWith("Redis at 10.0.0.5:6379 has no database 20");
+                        assertThat(c.hint()).startsWith("name a database from 0 to 7 in REDIS_URL");
+                    }))
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(watch.unlessLost(Mono.never())).as("refused already")
+                    .expectErrorMatches(e -> e instanceof CliException c && c.getMessage().contains("has no database 20"))
+                    .verify(Duration.ofSeconds(5));
+            assertThatThrownBy(watch::failIfLost).isInstanceOfSatisfying(CliException.class,
+                    c -> assertThat(c.exitCode()).isEqualTo(CliException.REDIS));
+            watch.accepted();
+            watch.failIfLost();
+            StepVerifier.create(watch.unlessLost(Mono.just("again"))).expectNext("again").verifyComplete();
+        }
+        try (RedisDatabaseWatch unwatched = new RedisDatabaseWatch(resources, null, t -> 8)) {
+            Mono<String> work = Mono.just("x");
+            assertThat(unwatched.unlessLost(work)).isSameAs(work);
         }
     }
 

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server now 0 to 7): as for {@code serve} ({@link ServeDatabaseLostTest}), the replay names the database once (ERROR,
  * with what to do) and its tasks' restart WARNs say it in words; no line quotes Redis' raw reply and Lettuce's raw
  * reconnect WARNs are held back once it is named. Before (review 2026-12-07) a replay had no such watch: every line
- * quoted "ERR DB index is out of range". (The replay's end, a command timing out a minute later, is reported as the
- * database too: {@code RedisDatabaseWatchTest}; this test stops the replay by PID once the lines are checked.)
+ * quoted "ERR DB index is out of range". The replay then ends at once with exit code 3, its last lines naming the
+ * database and what to do; before (2026-12-07) it ended only when its next command timed out, the client's 60 s later.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ReplayDatabaseLostTest {
@@ -79,6 +79,13 @@ class ReplayDatabaseLostTest {
             assertThat(log.lines().filter(l -> l.contains(" failed, restarting from its last commit")
                     && !l.contains("Connection reset by peer") && !l.contains("Connection closed")).toList())
                     .as("task restarts:\n%s", log).allSatisfy(l -> assertThat(l).contains("has no database 20, the one REDIS_URL selects"));
+            // the replay ended by itself, within seconds of the ERROR (the 60 s command timeout is not waited for)
+            assertThat(replay.waitFor(20, TimeUnit.SECONDS)).as("the replay ended; stderr: %s", read(err)).isTrue();
+            assertThat(replay.exitValue()).as("stderr: %s", read(err)).isEqualTo(3);
+            assertThat(read(err)).contains("error: " + expected);
+            // its close (the lease releases and the group's leave time out) says why in words too
+            assertThat(read(err).lines().filter(l -> l.contains("releasing the lease failed") || l.contains("could not leave the group")))
+                    .as("stderr: %s", read(err)).allSatisfy(l -> assertThat(l).contains("has no database 20, the one REDIS_URL selects"));
         } finally {
             if (replay != null) {
                 replay.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -139,6 +139,18 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /**
+     * @return {@code failure} in one line, for people: the {@link #withFailureDescription description}'s words, else the
+     *         messages of the failure and its causes ({@link CauseMessages})
+     */
+    private String describe(Throwable failure) {
+        try {
+            return failureDescription.describe(failure).orElseGet(() -> CauseMessages.of(failure));
+        } catch (RuntimeException broken) {   // a description must not keep a task from restarting
+            return CauseMessages.of(failure);
+        }
+    }
+
+    /**
      * Switches the {@link InputNotifier} (default on): one more Lettuce connection per instance (two while the key set
      * it watches changes) blocked in {@code XREAD BLOCK} over the partitions whose readers are idle, so a record
      * reaching an idle partition is read at once rather than after the reader's idle back-off. Off, or on a Redis
@@ -381,15 +393,8 @@ public final class StreamsRuntime implements AutoCloseable {
         // failure; only the task stopped for good (a commit refused for good, a StateStoreException) stays stopped
         // (found in review, 2026-12-05: in ERROR no task of this instance was started or restarted any more, yet it
         // stayed a member, so the tasks assigned to it were run by no instance at all)
-        FailureDescription description = failureDescription;
         taskManager = new TaskManager(tasks, admin, config.instanceId(), assignment.leaseTtl(), counters,
-                e -> {
-                    try {
-                        return description.describe(e).orElseGet(() -> CauseMessages.of(e));
-                    } catch (RuntimeException broken) {   // a description must not keep the task from restarting
-                        return CauseMessages.of(e);
-                    }
-                },
+                this::describe,
                 () -> state.get() == RuntimeState.RUNNING || state.get() == RuntimeState.ERROR,
                 (task, error) -> {
                     if (isPersistent(error)) {
@@ -475,7 +480,7 @@ public final class StreamsRuntime implements AutoCloseable {
             coordinator.leave().timeout(Duration.ofSeconds(2)).block();
         } catch (RuntimeException e) {
             log.warn("could not leave the group (the membership entry expires after {} ms): {}",
-                    config.assignment().leaseTtl().toMillis(), e.toString());
+                    config.assignment().leaseTtl().toMillis(), describe(e));
         }
         taskManager.closeAll();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -60,7 +60,8 @@ final class TaskManager {
 
     /**
      * @param running  whether the runtime still wants tasks to run (a failed task is restarted only then)
-     * @param describe a failure in one line, for the restart WARN and {@link StreamTask#failingWith()}
+     * @param describe a failure in one line, for the restart WARN, the lease release WARN and
+     *                 {@link StreamTask#failingWith()}
      * @param onFatal called when a task fails with an error a restart cannot fix
      */
     TaskManager(Collection<StreamTask> tasks, StreamAdmin admin, String instanceId, Duration ttl, RuntimeCounters counters,
@@ -315,7 +316,7 @@ final class TaskManager {
                 .doOnNext(released -> log.info("task {}: {} the lease (token {})", task.id(),
                         released ? "released" : "had already lost", token))
                 .onErrorResume(e -> {
-                    log.warn("task {}: releasing the lease failed, it expires within {} ms: {}", task.id(), ttl.toMillis(), e.toString());
+                    log.warn("task {}: releasing the lease failed, it expires within {} ms: {}", task.id(), ttl.toMillis(), describe.apply(e));
                     return Mono.empty();
                 })
                 .then();
