@@ -64,6 +64,15 @@ final class ConsoleProgress {
         out.flush();
     }
 
+    /**
+     * Says {@code line} between two progress lines, prefixed with the label: on a terminal on a line of its own, below
+     * the bar (redrawn with the next update).
+     */
+    synchronized void say(String line) {
+        out.printf("%s%s: %s%n", terminal ? "\n" : "", label, line);
+        out.flush();
+    }
+
     private double rate(long done, long now) {
         double seconds = (now - started) / 1e9;
         return seconds > 0 ? done / seconds : 0;

@@ -220,11 +220,7 @@ final class ReplayCommand implements Callable<Integer> {
                                 rest.add(trades.get(i));
                             }
                         }
-                        long firstTick = rest.isEmpty() ? 0 : rest.get(0).tick().timestamp();
-                        long wallStart = System.currentTimeMillis();
-                        Flux<ReplayInputs.Tick> paced = speed <= 0 ? Flux.fromIterable(rest) : Flux.fromIterable(rest)
-                                .delayUntil(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(Math.max(0,
-                                        wallStart + (long) ((t.tick().timestamp() - firstTick) / speed) - System.currentTimeMillis()))));
+                        Flux<ReplayInputs.Tick> paced = ReplayPacing.paced(rest, t -> t.tick().timestamp(), speed, progress::say);
                         database.unlessLost(publisher.sendAll(paced
                                         .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.tick().symbol(), t.tick(),
                                                 t.tick().timestamp(), t.eventId()))
