@@ -54,6 +54,11 @@ public record ReplayInputs(List<ReplayInput> inputs) {
                 throw new CliException(CliException.INPUT, "--file " + spec + " names no file", "give --file SYMBOL=path, e.g. --file "
                         + spec + "trades.csv", null);
             }
+            if (eq == 0 && !java.nio.file.Files.exists(Path.of(spec))) {
+                // --file =trades.csv was 'file not found: =trades.csv' (review 2026-12-07)
+                throw new CliException(CliException.INPUT, "--file " + spec + " names no symbol before '='",
+                        "give --file SYMBOL=path, e.g. --file BTC-USD" + spec + ", or the path alone for " + defaultSymbol, null);
+            }
             if (eq > 0 && !withSymbol && !java.nio.file.Files.exists(Path.of(spec))) {
                 // --file btc-usd=trades.csv was 'file not found: btc-usd=trades.csv' (review 2026-12-07)
                 throw new CliException(CliException.INPUT, "invalid symbol '" + spec.substring(0, eq) + "' in --file " + spec

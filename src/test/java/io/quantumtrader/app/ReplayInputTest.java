@@ -153,5 +153,12 @@ class ReplayInputTest {
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(CliException.INPUT))
                 .hasMessage("--file ETH-USD= names no file");
         assertThat(ReplayInputs.load(List.of("ETH-USD=" + trades), "btc-usd").symbols()).as("--symbol unused").containsExactly("ETH-USD");
+        // an empty symbol before '=' was 'file not found: =trades.csv'
+        assertThatThrownBy(() -> ReplayInputs.load(List.of("=" + trades), "BTC-USD"))
+                .isInstanceOfSatisfying(CliException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                    assertThat(e.hint()).isEqualTo("give --file SYMBOL=path, e.g. --file BTC-USD=" + trades + ", or the path alone for BTC-USD");
+                })
+                .hasMessage("--file =" + trades + " names no symbol before '='");
     }
 }
