@@ -32,8 +32,24 @@ final class CliErrorHandler implements IExecutionExceptionHandler, IParameterExc
         if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? " + hint;
         }
-        print(cmd.getErr(), ex.getMessage(), hint, null);
+        print(cmd.getErr(), words(ex), hint, null);
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * @return picocli's message in the user's words: an unknown command is "unknown command 'x'" (picocli: "Unmatched
+     *         argument at index 0: 'x'"), a value that is not a number says "number" or "whole number" (picocli: "'abc'
+     *         is not a double", "… is not an int"); anything else as picocli says it (review 2026-12-07)
+     */
+    static String words(ParameterException ex) {
+        CommandLine cmd = ex.getCommandLine();
+        if (ex instanceof UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        String message = String.valueOf(ex.getMessage());
+        return message.replaceAll("is not an? (double|float)\\b", "is not a number")
+                .replaceAll("is not an? (int|long|short|byte)\\b", "is not a whole number");
     }
 
     private static void print(PrintWriter err, String message, String hint, Throwable stack) {
