@@ -151,8 +151,10 @@ class DeadLetterTest {
                 .withRetryBackoff(List.of()), template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(20))).isTrue();
+            assertThat(runtime.counters().processorRetries()).as("no retries: dead-lettered at first failure (README)").isZero();
         }
         Map<String, String> dl = entries(ns, "ticks.dlq", 0).get(0);
+        assertThat(dl).containsEntry("error.attempt", "1");
         assertThat(dl.get("error.class")).isEqualTo("java.lang.IllegalStateException");
         assertThat(dl.get("error.reason")).as("a processor failure has no refusal reason").isNull();
         assertThat(dl.get("error.stage")).isEqualTo("pricer");
