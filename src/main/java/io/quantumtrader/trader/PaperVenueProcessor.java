@@ -118,7 +118,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             OrderFilled fill = venue.fill(o, r.value());
             if (o.purpose() == OrderFilled.Purpose.ENTRY) {
-                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), tickEntryNotional > 0 ? account.added(tickEntryNotional)
+                EntryAtFill.Verdict v = EntryAtFill.judge(o, fill.price(), r.value().price(), tickEntryNotional > 0 ? account.added(tickEntryNotional)
                         : account, positions.get(o.symbol()) != null, rules, venue.slippageBps(), venue.feeBps());
                 if (v.cancelled() != null) {
                     rejected.add(o.cancellation(v.cancelled(), r.timestamp()));

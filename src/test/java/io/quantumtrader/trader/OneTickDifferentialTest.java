@@ -162,11 +162,56 @@ class OneTickDifferentialTest {
     /** The reference's rules for pipeline rules made with {@code RiskRules.of(...).withDerisk(0, hard, false)}. */
     static IndependentReference.Rules referenceRules(double dailyLossPct, double capPct, double hardPct) {
         return new IndependentReference.Rules(100_000, 1.0, dailyLossPct, 50.0, 5, capPct, 20, false, true, 0, hardPct,
-                false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+                false, hysteresis(hardPct), 5, 10, 10, 1, 300, 16, 10);
     }
 
     static RiskRules rules(double dailyLossPct, double capPct, double hardPct) {
-        return RiskRules.of(100_000, 1.0, dailyLossPct, 50.0, 5, capPct, 20, false).withDerisk(0, hardPct, false);
+        return RiskRules.of(100_000, 1.0, dailyLossPct, 50.0, 5, capPct, 20, false).withDeriskHysteresis(hysteresis(hardPct))
+                .withDerisk(0, hardPct, false);
+    }
+
+    /** The default hysteresis (0.5), or half a lower HARD_DERISK threshold (the rules refuse one at or above it). */
+    static double hysteresis(double hardPct) {
+        return hardPct > 0 && hardPct <= 0.5 ? hardPct / 2 : 0.5;
+    }
+
+    /**
+     * A LONG entry with its stop at 9,990 and a print at 9,988: the fill (9,992.994, the print plus 5 bps of slippage)
+     * is above the stop, but the exit brain compares the print with the stop and stopped the position out on the tick
+     * that opened it, closing it on the next for a round trip of costs (review 2026-12-07). The entry is cancelled at
+     * the fill now, on both sides, and nothing is opened or closed; a print just above the stop fills.
+     */
+    @Test
+    void anEntryWhosePrintIsAtItsStopIsCancelledNotStoppedOutOnItsOwnTick() {
+        try (Both both = new Both(rules(50.0, 1_000.0, 0), referenceRules(50.0, 1_000.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.pendingEntry("e", "BTC-USD", Direction.LONG, 1, 9_990, 10_500, 10_000);
+            both.tick("BTC-USD", 9_988, T0 + 1_000);
+            both.tick("BTC-USD", 9_989, T0 + 2_000);
+            assertThat(both.fills).isEmpty();
+            assertThat(both.exits).isEmpty();
+            assertThat(both.rejected).singleElement().satisfies(c -> assertThat(c.reason()).isEqualTo(
+                    "cancelled: the print 9988.0000 is at or beyond the order's stop 9990.0000: the position would be "
+                            + "stopped out on the tick that opens it"));
+            both.assertSame();
+        }
+        try (Both both = new Both(rules(50.0, 1_000.0, 0), referenceRules(50.0, 1_000.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.pendingEntry("e", "BTC-USD", Direction.SHORT, 1, 10_010, 9_500, 10_000);
+            both.tick("BTC-USD", 10_012, T0 + 1_000);   // the fill 10,006.99 is below the stop, the print above it
+            assertThat(both.fills).isEmpty();
+            assertThat(both.rejected).singleElement().satisfies(c -> assertThat(c.reason()).startsWith("cancelled: the print 10012.0000"));
+            both.assertSame();
+        }
+        try (Both both = new Both(rules(50.0, 1_000.0, 0), referenceRules(50.0, 1_000.0, 0))) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.pendingEntry("e", "BTC-USD", Direction.LONG, 1, 9_990, 10_500, 10_000);
+            both.tick("BTC-USD", 9_991, T0 + 1_000);
+            both.tick("BTC-USD", 9_995, T0 + 2_000);
+            assertThat(both.fills).hasSize(1);
+            assertThat(both.exits).isEmpty();
+            both.assertSame();
+        }
     }
 
     /**

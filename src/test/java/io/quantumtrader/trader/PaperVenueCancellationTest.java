@@ -83,14 +83,19 @@ class PaperVenueCancellationTest {
     }
 
     /**
-     * An entry never fills at or beyond its own stop: it would be stopped out on the tick that opened it (found in
-     * review, 2026-12-05: in the replay an add approved at 809.69 filled at 802.80, below its stop of 803.28, on the
-     * tick that stopped the position out). The LONG entry's stop is 90; with 5 bps slippage a tick at 89.96 fills at
-     * 90.0050 (above the stop: fills), one at 89.95 at 89.9950 (below: cancelled).
+     * An entry never fills at or beyond its own stop, nor on a print at or beyond it: it would be stopped out on the
+     * tick that opened it (found in review, 2026-12-05: in the replay an add approved at 809.69 filled at 802.80, below
+     * its stop of 803.28, on the tick that stopped the position out). The LONG entry's stop is 90; with 5 bps slippage
+     * a tick at 90.01 fills at 90.0550 (fills); one at 89.96 would fill at 90.0050, above the stop, but the exit brain
+     * compares the print with the stop and closed it on that tick (review 2026-12-07: it filled); one at 89.95 would
+     * fill at 89.9950, below the stop (cancelled).
      */
     @Test
     void anEntryIsCancelledWhenItsFillPriceIsAtOrBeyondItsStop() {
-        assertThat(venue(DeRiskState.NORMAL, false, false, 89.96).fills()).extracting(OrderFilled::price).containsExactly(90.005);
+        assertThat(venue(DeRiskState.NORMAL, false, false, 90.01).fills()).hasSize(1);
+        assertThat(venue(DeRiskState.NORMAL, false, false, 89.96).rejected()).extracting(OrderRejected::reason)
+                .containsExactly("cancelled: the print 89.9600 is at or beyond the order's stop 90.0000: the position would "
+                        + "be stopped out on the tick that opens it");
         Outcome beyond = venue(DeRiskState.NORMAL, false, false, 89.95);
         assertThat(beyond.fills()).isEmpty();
         assertThat(beyond.rejected()).extracting(OrderRejected::reason)

@@ -21,8 +21,10 @@ import io.quantumtrader.trader.execution.PendingOrder;
  *       order that escaped it, such as one stored by the release before);</li>
  *   <li>the daily loss and drawdown limits the kernel applies ({@link RiskRules#dailyLossLimitPct()},
  *       {@link RiskRules#maxDrawdownPct()}, on marked equity);</li>
- *   <li>the fill price at or beyond the order's stop (stopped out on the tick that opened it) or at or beyond its
- *       target (the gap took the whole edge);</li>
+ *   <li>the fill price or the print at or beyond the order's stop (stopped out on the tick that opened it: the exit
+ *       brain compares the print with the stop, so a print up to the slippage beyond the stop filled and was stopped out
+ *       on the same tick until 2026-12-07, a round trip of costs for nothing: review 2026-12-07) or the fill price at or
+ *       beyond its target (the gap took the whole edge);</li>
  *   <li>half the size when the account entered SOFT_DERISK after the approval (DESIGN §7: new entries at half size);</li>
  *   <li>re-sized when the loss at the stop from the fill price, costs included, is more than
  *       {@link RiskRules#entryGapTolerancePct()} (default {@value #DEFAULT_GAP_TOLERANCE_PCT} %) above the loss the
@@ -55,7 +57,7 @@ public final class EntryAtFill {
     public static final String DAILY_LOSS_LIMIT = "entry_cancelled_daily_loss_limit";
     /** Count reason: the drawdown of marked equity reached the drawdown limit (rule 3). */
     public static final String DRAWDOWN_LIMIT = "entry_cancelled_drawdown_limit";
-    /** Count reason: the fill price is at or beyond the order's stop (rule 4). */
+    /** Count reason: the fill price or the print is at or beyond the order's stop (rule 4). */
     public static final String AT_STOP = "entry_cancelled_fill_at_stop";
     /** Count reason: the fill price is at or beyond the order's target (rule 4). */
     public static final String AT_TARGET = "entry_cancelled_fill_at_target";
@@ -129,6 +131,17 @@ public final class EntryAtFill {
      */
     public static Verdict judge(PendingOrder o, double fillPrice, Account account, boolean positionOpen, RiskRules rules,
                                 double slippageBps, double feeBps) {
+        return judge(o, fillPrice, fillPrice, account, positionOpen, rules, slippageBps, feeBps);
+    }
+
+    /**
+     * As {@link #judge(PendingOrder, double, Account, boolean, RiskRules, double, double)}, with the print the entry fills
+     * on, whose price the exit brain compares with the stop on the same tick (rule 4).
+     *
+     * @param printPrice the print's price (the tick's, before slippage), USD
+     */
+    public static Verdict judge(PendingOrder o, double fillPrice, double printPrice, Account account, boolean positionOpen,
+                                RiskRules rules, double slippageBps, double feeBps) {
         String halted = EntryHalts.noNewEntries(account);
         if (halted != null) {
             return Verdict.cancel(halted, account.killSwitch() ? KILL_SWITCH_ACTIVE : HARD_DERISK);
@@ -153,6 +166,10 @@ public final class EntryAtFill {
         if (isLong ? fillPrice <= o.stopLoss() : fillPrice >= o.stopLoss()) {
             return Verdict.cancel(String.format("the fill price %.4f is at or beyond the order's stop %.4f",
                     fillPrice, o.stopLoss()), AT_STOP);
+        }
+        if (isLong ? printPrice <= o.stopLoss() : printPrice >= o.stopLoss()) {
+            return Verdict.cancel(String.format("the print %.4f is at or beyond the order's stop %.4f: the position would "
+                    + "be stopped out on the tick that opens it", printPrice, o.stopLoss()), AT_STOP);
         }
         if (o.takeProfit() > 0 && (isLong ? fillPrice >= o.takeProfit() : fillPrice <= o.takeProfit())) {
             return Verdict.cancel(String.format("the fill price %.4f is at or beyond the order's target %.4f",

@@ -32,7 +32,7 @@ import java.io.InputStream;
  * @param softDeriskOnVolatilitySpike whether a symbol in a volatility spike (CHAOTIC) puts the account in SOFT_DERISK
  * @param deriskHysteresisPct how far below its entry threshold the drawdown must fall to leave HARD_DERISK or a
  *                            drawdown's SOFT_DERISK, percentage points of drawdown (default 0.5; 0: no hysteresis;
- *                            {@link DeRisk})
+ *                            below each threshold that is not 0; {@link DeRisk})
  * @param priceBandPct        the price band against erroneous ("fat-finger") prints, percent: a tick further than this
  *                            from its symbol's last accepted price (within a minute of it; the band widens with the
  *                            square root of the minutes since, up to {@code priceBandMaxWidening} times, 16 by
@@ -100,6 +100,14 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 "0 (never) or a percent <= 100", hardDeriskDrawdownPct);
         check(deriskHysteresisPct >= 0 && deriskHysteresisPct < 100, "derisk-hysteresis-pct",
                 "0 (none) or percentage points < 100", deriskHysteresisPct);
+        // at or above a threshold the state's exit is at a drawdown <= 0: never left, not even at a new high, and a
+        // kill-switch reset's re-base could not help (review 2026-12-07)
+        check(softDeriskDrawdownPct == 0 || deriskHysteresisPct < softDeriskDrawdownPct, "derisk-hysteresis-pct",
+                "below soft-derisk-drawdown-pct (" + softDeriskDrawdownPct + "), or a drawdown's SOFT_DERISK is never left",
+                deriskHysteresisPct);
+        check(hardDeriskDrawdownPct == 0 || deriskHysteresisPct < hardDeriskDrawdownPct, "derisk-hysteresis-pct",
+                "below hard-derisk-drawdown-pct (" + hardDeriskDrawdownPct + "), or HARD_DERISK is never left",
+                deriskHysteresisPct);
         check(priceBandPct >= 0 && priceBandPct < Double.POSITIVE_INFINITY, "price-band-pct",
                 "0 (off) or a finite percent > 0", priceBandPct);
         check(priceBandConfirmations >= 1, "price-band-confirmations", "at least 1", priceBandConfirmations);

@@ -240,6 +240,107 @@ class PunctuationTest {
         String hash = new io.quantumtrader.streams.redis.StreamKeys(ns).store("wall", "since-last", 0);
         assertThat(RedisTestSupport.template().opsForHash().get(hash, "n").block()).isEqualTo("0");
     }
+    /**
+     * A wall-clock punctuator that throws on the calls {@code failing} accepts (1 for the first), else forwards the
+     * number of records since the last punctuation (a store write undone with a failed attempt); counts inits.
+     */
+    static Topology failingWallClock(String applicationId, java.util.function.IntPredicate failing,
+                                     java.util.concurrent.atomic.AtomicInteger inits) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        TopologyBuilder b = new TopologyBuilder(applicationId);
+        b.addStateStore(StoreSpec.keyValueStore("since-last", Long.class));
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    private KeyValueStore<String, Long> since;
+
+                    @Override
+                    public void init(ProcessorContext<String, Long> ctx) {
+                        inits.incrementAndGet();
+                        since = ctx.getStateStore("since-last");
+                        ctx.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> {
+                            Long n = since.get("n");
+                            since.put("n", 0L);   // undone when the attempt fails
+                            if (failing.test(calls.incrementAndGet())) {
+                                throw new IllegalStateException("wall-clock punctuation fails on call " + calls.get());
+                            }
+                            if (n != null && n > 0) {
+                                ctx.forward(new Record<>("n", n, now, null, null));
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        Long n = since.get("n");
+                        since.put("n", n == null ? 1 : n + 1);
+                    }
+                }, Named.as("reporter"), "since-last")
+                .to("reports");
+        return b.build();
+    }
+
+    /**
+     * A wall-clock punctuator that always throws: each due punctuation is tried as a failing record is (first attempt
+     * + the retries), then given up and dead-lettered to {@code <application-id>.<node>.dlq}; the task is not
+     * restarted and its records go on. Found in review (2026-12-07): the failure failed the task's run, and the
+     * restarted task, with new stages, counted attempts from zero again: a restart at every punctuation, for ever, and
+     * nothing dead-lettered.
+     */
+    @Test
+    void aWallClockPunctuatorThatAlwaysFailsIsDeadLetteredNotRestartedForEver() {
+        String ns = RedisTestSupport.freshNamespace();
+        java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50))
+                .withRetryBackoff(java.util.List.of(Duration.ofMillis(10), Duration.ofMillis(20)));
+        try (StreamsRuntime runtime = new StreamsRuntime(failingWallClock("wallfail", call -> true, inits), config,
+                RedisTestSupport.template())) {
+            runtime.start();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 1L, 0).block();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.counters().deadLettered() >= 3);
+            assertThat(runtime.counters().restarts()).as("no task restart").isZero();
+            assertThat(inits).as("the processor initialized once").hasValue(1);
+            assertThat(runtime.counters().processorRetries()).as("two retries per punctuation")
+                    .isGreaterThanOrEqualTo(2 * 3);
+        }
+        java.util.List<java.util.Map<String, String>> dead = RedisTestSupport.entries(ns, "wallfail.reporter.dlq", 0);
+        assertThat(dead).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(dead.get(0)).containsEntry("error.stage", "reporter").containsEntry("error.attempt", "3")
+                .containsEntry("error.class", "java.lang.IllegalStateException");
+        assertThat(dead.get(0).get("value")).startsWith("the wall-clock punctuation at ").endsWith(" of processor 'reporter'");
+    }
+
+    /** One failed attempt, then success: the retry's output is committed, the failed attempt's store write undone. */
+    @Test
+    void aWallClockPunctuationThatFailsOnceIsRetried() {
+        String ns = RedisTestSupport.freshNamespace();
+        java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50))
+                .withRetryBackoff(java.util.List.of(Duration.ofMillis(10)));
+        try (StreamsRuntime runtime = new StreamsRuntime(failingWallClock("wallonce", call -> call == 1, inits), config,
+                RedisTestSupport.template())) {
+            runtime.start();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 1L, 0).block();
+            RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 2L, 0).block();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.counters().processorRetries() >= 1
+                    && RedisTestSupport.values(ns, "reports", 0, Long.class).stream().mapToLong(Long::longValue).sum() == 2);
+            assertThat(runtime.counters().deadLettered()).isZero();
+            assertThat(runtime.counters().restarts()).isZero();
+        }
+    }
+
+    /** In the test driver, which retries nothing: the failing punctuation is dead-lettered at once. */
+    @Test
+    void aFailingWallClockPunctuationInTheDriverIsDeadLettered() {
+        java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
+        try (TopologyTestDriver driver = new TopologyTestDriver(failingWallClock("wallfail", call -> true, inits),
+                Instant.ofEpochMilli(1_000))) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            assertThat(driver.deadLetters("wallfail.reporter")).as("wallfail.reporter.dlq").singleElement()
+                    .satisfies(f -> assertThat(f).containsEntry("error.attempt", "1")
+                            .containsEntry("value", "the wall-clock punctuation at 1970-01-01T00:00:01.100Z of processor 'reporter'"));
+        }
+    }
+
     /** Forwards a heartbeat (value: the wall-clock time) on every wall-clock punctuation it schedules in init; counts inits. */
     static Topology heartbeat(java.util.concurrent.atomic.AtomicInteger inits, Duration interval) {
         TopologyBuilder b = new TopologyBuilder("heartbeat");

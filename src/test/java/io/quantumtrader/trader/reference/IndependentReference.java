@@ -702,6 +702,11 @@ public final class IndependentReference {
                         "entry_cancelled_fill_at_stop", t);
                 continue;   // an entry never fills at or beyond its own stop
             }
+            if (o.entry && (o.direction == Direction.LONG ? t.price() <= o.stop : t.price() >= o.stop)) {
+                cancelled(o, String.format("the print %.4f is at or beyond the order's stop %.4f: the position would be "
+                        + "stopped out on the tick that opens it", t.price(), o.stop), "entry_cancelled_fill_at_stop", t);
+                continue;   // nor on a print the stop check of the same tick would close it on
+            }
             if (o.entry && o.target > 0 && (o.direction == Direction.LONG ? roundPrice(price) >= o.target : roundPrice(price) <= o.target)) {
                 cancelled(o, String.format("the fill price %.4f is at or beyond the order's target %.4f", roundPrice(price), o.target),
                         "entry_cancelled_fill_at_target", t);

@@ -18,7 +18,8 @@ class LimitPrecisionTest {
 
     static final long T = 1_700_000_000_000L;
     /** 0.75 % risk per trade, 0.45 % daily loss and drawdown limits, a 62.5 % gross cap, HARD_DERISK from 0.45 %. */
-    static final RiskRules RULES = RiskRules.of(100_000, 0.75, 0.45, 0.45, 3, 62.5, 20, false).withDerisk(0.3, 0.45, false);
+    static final RiskRules RULES = RiskRules.of(100_000, 0.75, 0.45, 0.45, 3, 62.5, 20, false).withDeriskHysteresis(0.1)
+            .withDerisk(0.3, 0.45, false);
 
     @Test
     void aLimitOf0_45PercentPrintsAs0_45Percent() {

@@ -116,6 +116,16 @@ class RiskRulesTest {
                 .hasMessage("invalid risk rules: soft-derisk-drawdown-pct must be 0 (never) or a percent <= 100, was -3.0");
         assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "derisk-hysteresis-pct", "NaN"))))
                 .hasMessage("invalid risk rules: derisk-hysteresis-pct must be 0 (none) or percentage points < 100, was NaN");
+        // a hysteresis at or above a threshold: that state's exit would be at a drawdown <= 0, never reached (review
+        // 2026-12-07: accepted, and a soft threshold of 0.5 held the account in SOFT_DERISK for good)
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "soft-derisk-drawdown-pct", "0.5"))))
+                .hasMessage("invalid risk rules: derisk-hysteresis-pct must be below soft-derisk-drawdown-pct (0.5), or a "
+                        + "drawdown's SOFT_DERISK is never left, was 0.5");
+        assertThatThrownBy(() -> RiskRules.load(yaml(with(with(rules, "soft-derisk-drawdown-pct", "0"), "hard-derisk-drawdown-pct", "0.4"))))
+                .hasMessage("invalid risk rules: derisk-hysteresis-pct must be below hard-derisk-drawdown-pct (0.4), or "
+                        + "HARD_DERISK is never left, was 0.5");
+        assertThat(RiskRules.load(yaml(with(with(rules, "soft-derisk-drawdown-pct", "0"), "hard-derisk-drawdown-pct", "0"))))
+                .as("0: never, whatever the hysteresis").isNotNull();
         assertThatThrownBy(() -> RiskRules.load(yaml(with(rules, "price-band-pct", "1e999"))))
                 .hasMessage("invalid risk rules: price-band-pct must be 0 (off) or a finite percent > 0, was Infinity");
         // YAML's own infinity and NaN do not parse as numbers here: refused too, naming the rule

@@ -77,9 +77,44 @@ public final class ProcessorStage implements Stage {
         return stage;
     }
 
+    /**
+     * The wall-clock punctuations due at {@code now}, or at {@link #END_OF_INPUT} every stream-time punctuation. One that
+     * throws is retried after each delay of {@link StageContext#retryBackoff()} (its attempt's store writes undone), as a
+     * failing record is; when every attempt failed its interval is given up ({@link #fire}) and the failure is
+     * dead-lettered to {@code <application-id>.<node>.dlq} (a dead letter whose {@code value} names the punctuation),
+     * counted in {@code qt.streams.deadlettered}. Before (review 2026-12-07) the failure failed the task's run, and the
+     * restarted task, with new stages, started counting attempts again: a punctuator that always throws restarted its
+     * task at every punctuation for ever, with nothing dead-lettered or counted.
+     */
     @Override
     public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
         init(ctx);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return Flux.defer(() -> {
+                    if (attempts.getAndIncrement() > 0) {
+                        ctx.recordRetry(node);
+                    }
+                    ctx.beginRecord();
+                    try {
+                        List<Record<Object, Object>> out = punctuateOnce(now);
+                        return out.isEmpty() ? Flux.<Record<Object, Object>>empty() : Flux.fromIterable(out);
+                    } catch (RuntimeException e) {
+                        ctx.abortRecord();
+                        return Flux.<Record<Object, Object>>error(e);
+                    }
+                })
+                .retryWhen(RetryBackoff.of(ctx.retryBackoff()))
+                .onErrorResume(e -> {
+                    String what = (now == END_OF_INPUT ? "the stream-time punctuations at the end of input"
+                            : "the wall-clock punctuation at " + java.time.Instant.ofEpochMilli(now)) + " of processor '" + node + "'";
+                    ctx.deadLetter(new Record<>(null, what, now == END_OF_INPUT ? System.currentTimeMillis() : now, null, null), node, e,
+                            ctx.retryBackoff().size() + 1);
+                    return Flux.empty();
+                });
+    }
+
+    /** One attempt at {@link #punctuate}: the records its punctuators forwarded. */
+    private List<Record<Object, Object>> punctuateOnce(long now) {
         forwarded.clear();
         phase = Phase.PROCESSING;
         try {
@@ -91,7 +126,7 @@ public final class ProcessorStage implements Stage {
         } finally {
             phase = Phase.IDLE;
         }
-        return forwarded.isEmpty() ? Flux.empty() : Flux.fromIterable(List.copyOf(forwarded));
+        return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
     }
 
     /** The processor's {@link Processor#earliestHeldTimestamp()} once it is initialized (before: it holds nothing). */

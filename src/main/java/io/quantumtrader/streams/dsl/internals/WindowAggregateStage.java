@@ -36,7 +36,12 @@ public final class WindowAggregateStage implements Stage {
     private final long retentionMs;
     private final Supplier<EmitStrategy> emit;
     private final RecordStage stage;
+    /** The smallest expiry of the open windows; {@link Long#MIN_VALUE} unknown (scan), {@link Long#MAX_VALUE} none open. */
     private long nextExpiry = Long.MIN_VALUE;
+    /** The task's context, from {@link #init}: the store {@link #watermarkHoldMs()} scans when {@link #nextExpiry} is unknown. */
+    private StageContext initContext;
+    /** Every input ended ({@link Stage#END_OF_INPUT}): the open windows never close, so they hold nothing. */
+    private boolean ended;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public WindowAggregateStage(String node, String store, TimeWindows windows, long retentionMs, Supplier<EmitStrategy> emit,
@@ -101,6 +106,51 @@ public final class WindowAggregateStage implements Stage {
     public long watermarkLagMs() {
         return emit.get() == EmitStrategy.ON_WINDOW_CLOSE ? windows.gracePeriodMs()
                 : windows.sizeMs() + windows.gracePeriodMs();
+    }
+
+    /**
+     * With {@link EmitStrategy#ON_WINDOW_CLOSE}: the earliest final result still to come, {@code end - 1} of the open
+     * window that ends first, so the task's watermark stays below it. The lag ({@link #watermarkLagMs()}, grace) bounds
+     * it by the task's stream time, but a window closes on this node's stream time, which only records reaching the
+     * window move: a record filtered out before it (or held, or with a null key) moved the task's stream time and its
+     * watermark past a window still open here, whose final result then came out older than the watermark already
+     * published, behind the other producers' later records (review 2026-12-07, {@code WindowCloseWatermarkTest}).
+     * Nothing once every input ended (the last windows never close: Kafka Streams emits no final result for them
+     * either) or with {@link EmitStrategy#ON_WINDOW_UPDATE} (updates carry their record's own time).
+     */
+    @Override
+    public long watermarkHoldMs() {
+        if (ended || emit.get() != EmitStrategy.ON_WINDOW_CLOSE) {
+            return Long.MAX_VALUE;
+        }
+        long next = nextExpiry;
+        if (next == Long.MIN_VALUE) {
+            if (initContext == null) {
+                return Long.MAX_VALUE;   // not initialized: its store is not read yet
+            }
+            next = Long.MAX_VALUE;
+            for (String field : initContext.<String, Object>store(store).all().keySet()) {
+                next = Math.min(next, expiry(startOf(field)));
+            }
+            nextExpiry = next;
+        }
+        return next == Long.MAX_VALUE ? Long.MAX_VALUE : next - windows.gracePeriodMs() - 1;
+    }
+
+    @Override
+    public void init(StageContext context) {
+        if (initContext == null) {
+            initContext = context;
+        }
+    }
+
+    @Override
+    public Flux<Record<Object, Object>> punctuate(long now, StageContext context) {
+        init(context);
+        if (now == END_OF_INPUT) {
+            ended = true;
+        }
+        return Flux.empty();
     }
 
     @Override
