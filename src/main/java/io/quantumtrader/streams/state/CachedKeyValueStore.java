@@ -14,7 +14,10 @@ import java.util.Map;
  * Values not known to be immutable ({@link StoreSpec#immutableValues()}) are handed out as copies, so a value changed
  * in place by the code that read it changes neither the store (nor what a failed attempt's undo restores) nor a value
  * forwarded before (found in review, 2026-12-05: an aggregator that mutated its accumulator emitted every update of a
- * batch with the batch's last state, and the mutations of dead-lettered attempts stayed in the aggregate).
+ * batch with the batch's last state, and the mutations of dead-lettered attempts stayed in the aggregate), and are
+ * stored as copies, so a value changed after it was put — an aggregate changed in place by a stage downstream of the
+ * aggregation that forwarded it — does not change the store either (review 2026-12-07), as in Kafka Streams, whose
+ * stores hold bytes.
  * Not thread-safe: used by its task only.
  */
 public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
@@ -76,7 +79,9 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
             throw new IllegalArgumentException("store '" + spec.name() + "': key must not be null");
         }
         journal.putIfAbsent(key, dirty.containsKey(key) ? dirty.get(key) : CLEAN);
-        dirty.put(key, value == null ? TOMBSTONE : value);
+        // a copy of a value not known to be immutable: the caller keeps its object (an aggregator forwards the one it
+        // returned), and a change to it downstream changed the stored aggregate (review 2026-12-07)
+        dirty.put(key, value == null ? TOMBSTONE : handOut(value));
     }
 
     @Override

@@ -93,6 +93,35 @@ class MutableAggregateTest {
         }
     }
 
+    /**
+     * A stage downstream of an aggregation that changes the forwarded aggregate in place changes neither the store nor
+     * the next update, as in Kafka Streams (its store holds bytes). Found in review (2026-12-07): the store kept the
+     * object the aggregator returned and forwarded, so [1001, 2002] came out and 2002 was stored, not [1001, 1002] and 2.
+     */
+    @ParameterizedTest
+    @EnumSource(Harness.Mode.class)
+    void aDownstreamChangeToAForwardedAggregateChangesNeitherTheStoreNorTheNextUpdate(Harness.Mode mode) {
+        TopologyBuilder b = new TopologyBuilder("mutable-aggregate-downstream");
+        b.stream("ticks", Tick.class)
+                .groupByKey()
+                .aggregate(Counter::new, (k, t, c) -> {
+                    c.n++;
+                    return c;
+                }, Materialized.as("counts", Counter.class))
+                .toStream()
+                .mapValues(c -> {
+                    c.n += 1000;
+                    return c.n;
+                }, Named.as("bump"))
+                .to("bumped");
+        try (Harness h = Harness.of(mode, b.build())) {
+            h.pipe("ticks", "BTC", new Tick("BTC", 1, 1), 1_000);
+            h.pipe("ticks", "BTC", new Tick("BTC", 2, 1), 2_000);
+            h.flush();
+            assertThat(h.values("bumped", Long.class)).containsExactly(1001L, 1002L);
+        }
+    }
+
     /** A joiner that changes a global table's value in place changes neither the table nor what later records see. */
     @ParameterizedTest
     @EnumSource(Harness.Mode.class)
