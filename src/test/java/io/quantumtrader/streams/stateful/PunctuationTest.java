@@ -341,6 +341,45 @@ class PunctuationTest {
         }
     }
 
+    /**
+     * A record dead-lettered because its stream-time punctuation failed does not move the processor's stream time
+     * (the window stage's failing aggregator does not either): the record after it sees the stream time before it.
+     * Found in review (2026-12-07): stream time was moved before the punctuations ran and stayed after the undo.
+     */
+    @Test
+    void aRecordDeadLetteredForItsPunctuationDoesNotMoveStreamTime() {
+        TopologyBuilder b = new TopologyBuilder("punct-stream-time");
+        b.stream("events", Long.class)
+                .process(() -> new Processor<String, Long, String, Long>() {
+                    private ProcessorContext<String, Long> ctx;
+
+                    @Override
+                    public void init(ProcessorContext<String, Long> c) {
+                        ctx = c;
+                        c.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME, time -> {
+                            if (time >= 50_000) {
+                                throw new IllegalStateException("punctuation at " + time + " fails");
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void process(Record<String, Long> record) {
+                        ctx.forward(record.withValue(ctx.currentStreamTimeMs()));
+                    }
+                }, Named.as("p"))
+                .to("seen");
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {
+            var in = driver.<Long>createInputStream("events");
+            in.pipeInput("k", 1L, 1_000);
+            in.pipeInput("k", 2L, 50_000);   // its punctuation fails: dead-lettered
+            in.pipeInput("k", 3L, 2_000);
+            assertThat(driver.deadLetters("events")).hasSize(1);
+            assertThat(driver.createOutputStream("seen", Long.class).readValuesToList())
+                    .as("stream time before each record: the dead-lettered one's (50 s) never counted").containsExactly(Long.MIN_VALUE, 1_000L);
+        }
+    }
+
     /** Forwards a heartbeat (value: the wall-clock time) on every wall-clock punctuation it schedules in init; counts inits. */
     static Topology heartbeat(java.util.concurrent.atomic.AtomicInteger inits, Duration interval) {
         TopologyBuilder b = new TopologyBuilder("heartbeat");

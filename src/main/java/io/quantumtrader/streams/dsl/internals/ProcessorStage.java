@@ -41,6 +41,12 @@ public final class ProcessorStage implements Stage {
 
     private enum Phase { INIT, PROCESSING, IDLE }
 
+    /**
+     * The stream time the current record's stream-time punctuations run at, before it is kept
+     * ({@link Long#MIN_VALUE} otherwise): what {@code currentStreamTimeMs()} answers them.
+     */
+    private long punctuatingAt = Long.MIN_VALUE;
+
     /** How many of the last record's outputs its stream-time punctuations forwarded (the last ones). */
     private int punctuated;
 
@@ -55,8 +61,16 @@ public final class ProcessorStage implements Stage {
             try {
                 processor.process(record);
                 int processed = forwarded.size();
-                context.advanceStreamTime(node, context.streamTimeOf(record));   // at most its arrival + lead
-                fire(PunctuationType.STREAM_TIME, context.streamTime(node));
+                long time = Math.max(context.streamTime(node), context.streamTimeOf(record));   // at most its arrival + lead
+                punctuatingAt = time;
+                try {
+                    fire(PunctuationType.STREAM_TIME, time);
+                } finally {
+                    punctuatingAt = Long.MIN_VALUE;
+                }
+                // only once its punctuations succeeded: a record dead-lettered for its punctuation's failure does not
+                // move stream time, as the window stage's failing aggregator does not (review 2026-12-07: it did)
+                context.advanceStreamTime(node, time);
                 punctuated = forwarded.size() - processed;
             } finally {
                 phase = Phase.IDLE;
@@ -289,7 +303,7 @@ public final class ProcessorStage implements Stage {
 
         @Override
         public long currentStreamTimeMs() {
-            return context.streamTime(node);
+            return Math.max(context.streamTime(node), punctuatingAt);
         }
 
         @Override
