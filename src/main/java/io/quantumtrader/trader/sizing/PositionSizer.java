@@ -17,8 +17,10 @@ public final class PositionSizer {
             return Optional.empty();
         }
         double distance = Math.abs(e.entryPrice() - e.stopLoss());
-        double size = Math.min(e.positionAllowed().maxRiskUsd() / distance, e.positionAllowed().maxSize());
-        size = Math.floor(size * 1e6) / 1e6;
+        // the risk's size rounded down to 1e-6, then the kernel's maxSize, which is rounded already: rounding that
+        // again (floor(x * 1e6) / 1e6 of a value already on the grid) lost a step for ~1.5 % of sizes, binary
+        // representation making 33.271705 * 1e6 33271704.99… (review 2026-12-07)
+        double size = Math.min(Math.floor(e.positionAllowed().maxRiskUsd() / distance * 1e6) / 1e6, e.positionAllowed().maxSize());
         if (!(size > 0)) {
             return Optional.empty();
         }

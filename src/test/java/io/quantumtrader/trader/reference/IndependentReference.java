@@ -626,7 +626,7 @@ public final class IndependentReference {
         double maxSize = floor6(size);
         double maxRisk = Math.round(risk * 100) / 100.0;
         // sizer
-        double qty = floor6(Math.min(maxRisk / distance, maxSize));
+        double qty = Math.min(floor6(maxRisk / distance), maxSize);   // maxSize is on the 1e-6 grid already
         if (!(qty > 0)) {
             return;
         }
