@@ -57,16 +57,8 @@ class RestartedHoldTest {
         StreamsConfig config = config(ns, catalog);
         EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "raw-feed");
         EventPublisher sideFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "side-feed");
-        String held = keyOn(0);
         String other = keyOn(1);
-        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
-            first.start();
-            // H1 (1 s) held by task 0_0, A (2 s) forwarded by task 0_1
-            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "H1", BASE + 1_000),
-                    new EventPublisher.Event("raw", other, "A", BASE + 2_000)), 1, true).block();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "mid", 0) >= 1
-                    && watermark(keys, "0_0") != null && holdMark(keys) != null && !"0".equals(holdMark(keys)));
-        }
+        holdH1AndForwardA(ns, keys, config, rawFeed);
         String oldMark = holdMark(keys);   // after the close: its last punctuation may have written one more
         // 0_0's owner died: its lease outlives it by 4 s (four idle timeouts), and 0_0 waits for it
         String group = StreamKeys.group(APP, 0);
@@ -82,14 +74,7 @@ class RestartedHoldTest {
             assertThat(RedisTestSupport.stringValues(ns, "out", 0))
                     .as("nothing passes H1 (1 s) while 0_0 waits for its lease and restores it").isEmpty();
 
-            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "R", BASE + 4_000)), 1, true).block();
-            rawFeed.watermark("raw", Long.MAX_VALUE).block();
-            restarted.inputEnded("raw");
-            restarted.inputEnded("side");
-            assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained())
-                    .isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "out", 0) >= 5);
-            assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
+            endAndAssertTheOrder(ns, restarted, rawFeed);
         }
     }
 
@@ -109,15 +94,8 @@ class RestartedHoldTest {
         StreamsConfig config = config(ns, catalog);
         EventPublisher rawFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "raw-feed");
         EventPublisher sideFeed = new EventPublisher(RedisTestSupport.template(), keys, catalog, "side-feed");
-        String held = keyOn(0);
         String other = keyOn(1);
-        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
-            first.start();
-            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "H1", BASE + 1_000),
-                    new EventPublisher.Event("raw", other, "A", BASE + 2_000)), 1, true).block();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "mid", 0) >= 1
-                    && watermark(keys, "0_0") != null && holdMark(keys) != null && !"0".equals(holdMark(keys)));
-        }
+        holdH1AndForwardA(ns, keys, config, rawFeed);
         String group = StreamKeys.group(APP, 0);
         assertThat(new StreamAdmin(RedisTestSupport.template()).acquireLease(keys.lease(group, 0), keys.fence(group, 0),
                 keys.leaseOwner(group, 0), "live-instance", Duration.ofSeconds(5)).block()).isNotNull();
@@ -139,14 +117,7 @@ class RestartedHoldTest {
             assertThat(RedisTestSupport.stringValues(ns, "out", 0))
                     .as("nothing passes H1 (1 s) while its dead owner's lease lasts and 0_0 restores it").isEmpty();
 
-            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", held, "R", BASE + 4_000)), 1, true).block();
-            rawFeed.watermark("raw", Long.MAX_VALUE).block();
-            restarted.inputEnded("raw");
-            restarted.inputEnded("side");
-            assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained())
-                    .isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "out", 0) >= 5);
-            assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
+            endAndAssertTheOrder(ns, restarted, rawFeed);
         }
     }
 
@@ -177,6 +148,28 @@ class RestartedHoldTest {
         } finally {
             Schedulers.resetOnScheduleHook(RestartedHoldTest.class.getName());
         }
+    }
+
+    /** A first instance: H1 (1 s) held by task 0_0, A (2 s) forwarded by task 0_1; closed once 0_0 marks its hold. */
+    private static void holdH1AndForwardA(String ns, StreamKeys keys, StreamsConfig config, EventPublisher rawFeed) {
+        try (StreamsRuntime first = new StreamsRuntime(topology(), config, RedisTestSupport.template())) {
+            first.start();
+            rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", keyOn(0), "H1", BASE + 1_000),
+                    new EventPublisher.Event("raw", keyOn(1), "A", BASE + 2_000)), 1, true).block();
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "mid", 0) >= 1
+                    && watermark(keys, "0_0") != null && holdMark(keys) != null && !"0".equals(holdMark(keys)));
+        }
+    }
+
+    /** R (4 s) on 0_0's key, the inputs' ends; the restarted instance drains and out holds every record in event time. */
+    private static void endAndAssertTheOrder(String ns, StreamsRuntime restarted, EventPublisher rawFeed) {
+        rawFeed.sendAll(Flux.just(new EventPublisher.Event("raw", keyOn(0), "R", BASE + 4_000)), 1, true).block();
+        rawFeed.watermark("raw", Long.MAX_VALUE).block();
+        restarted.inputEnded("raw");
+        restarted.inputEnded("side");
+        assertThat(restarted.awaitDrained(Duration.ofSeconds(20))).as("drained; left: %s", restarted.undrained()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> RedisTestSupport.length(ns, "out", 0) >= 5);
+        assertThat(RedisTestSupport.stringValues(ns, "out", 0)).isEqualTo(List.of("H1", "S", "A", "B", "R"));
     }
 
     private static StreamCatalog catalog() {

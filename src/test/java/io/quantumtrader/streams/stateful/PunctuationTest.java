@@ -145,9 +145,20 @@ class PunctuationTest {
         }
     }
 
-    /** Emits how many ticks arrived since the last wall-clock punctuation (every minute), then resets. */
+    /** Emits how many ticks arrived since the last wall-clock punctuation (every 200 ms), then resets. */
     static Topology wallClockReporter() {
-        TopologyBuilder b = new TopologyBuilder("wall");
+        return wallClockReporter("wall", Duration.ofMillis(200), call -> false, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /**
+     * {@link #wallClockReporter()} with its application id and interval, whose punctuator throws on the calls
+     * {@code failing} accepts (1 for the first) after resetting the count (a store write a failed attempt undoes); counts
+     * the processor's inits.
+     */
+    static Topology wallClockReporter(String applicationId, Duration interval, java.util.function.IntPredicate failing,
+                                      java.util.concurrent.atomic.AtomicInteger inits) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        TopologyBuilder b = new TopologyBuilder(applicationId);
         b.addStateStore(StoreSpec.keyValueStore("since-last", Long.class));
         b.stream("events", Long.class)
                 .process(() -> new Processor<String, Long, String, Long>() {
@@ -155,12 +166,16 @@ class PunctuationTest {
 
                     @Override
                     public void init(ProcessorContext<String, Long> ctx) {
+                        inits.incrementAndGet();
                         since = ctx.getStateStore("since-last");
-                        ctx.schedule(Duration.ofMillis(200), PunctuationType.WALL_CLOCK_TIME, now -> {
+                        ctx.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
                             Long n = since.get("n");
+                            since.put("n", 0L);
+                            if (failing.test(calls.incrementAndGet())) {
+                                throw new IllegalStateException("wall-clock punctuation fails on call " + calls.get());
+                            }
                             if (n != null && n > 0) {
                                 ctx.forward(new Record<>("report", n, now, null, null));
-                                since.put("n", 0L);
                             }
                         });
                     }
@@ -241,45 +256,6 @@ class PunctuationTest {
         assertThat(RedisTestSupport.template().opsForHash().get(hash, "n").block()).isEqualTo("0");
     }
     /**
-     * A wall-clock punctuator that throws on the calls {@code failing} accepts (1 for the first), else forwards the
-     * number of records since the last punctuation (a store write undone with a failed attempt); counts inits.
-     */
-    static Topology failingWallClock(String applicationId, java.util.function.IntPredicate failing,
-                                     java.util.concurrent.atomic.AtomicInteger inits) {
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        TopologyBuilder b = new TopologyBuilder(applicationId);
-        b.addStateStore(StoreSpec.keyValueStore("since-last", Long.class));
-        b.stream("events", Long.class)
-                .process(() -> new Processor<String, Long, String, Long>() {
-                    private KeyValueStore<String, Long> since;
-
-                    @Override
-                    public void init(ProcessorContext<String, Long> ctx) {
-                        inits.incrementAndGet();
-                        since = ctx.getStateStore("since-last");
-                        ctx.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> {
-                            Long n = since.get("n");
-                            since.put("n", 0L);   // undone when the attempt fails
-                            if (failing.test(calls.incrementAndGet())) {
-                                throw new IllegalStateException("wall-clock punctuation fails on call " + calls.get());
-                            }
-                            if (n != null && n > 0) {
-                                ctx.forward(new Record<>("n", n, now, null, null));
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void process(Record<String, Long> record) {
-                        Long n = since.get("n");
-                        since.put("n", n == null ? 1 : n + 1);
-                    }
-                }, Named.as("reporter"), "since-last")
-                .to("reports");
-        return b.build();
-    }
-
-    /**
      * A wall-clock punctuator that always throws: each due punctuation is tried as a failing record is (first attempt
      * + the retries), then given up and dead-lettered to {@code <application-id>.<node>.dlq}; the task is not
      * restarted and its records go on. Found in review (2026-12-07): the failure failed the task's run, and the
@@ -292,7 +268,7 @@ class PunctuationTest {
         java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50))
                 .withRetryBackoff(java.util.List.of(Duration.ofMillis(10), Duration.ofMillis(20)));
-        try (StreamsRuntime runtime = new StreamsRuntime(failingWallClock("wallfail", call -> true, inits), config,
+        try (StreamsRuntime runtime = new StreamsRuntime(wallClockReporter("wallfail", Duration.ofMillis(100), call -> true, inits), config,
                 RedisTestSupport.template())) {
             runtime.start();
             RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 1L, 0).block();
@@ -316,7 +292,7 @@ class PunctuationTest {
         java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withPunctuationInterval(Duration.ofMillis(50))
                 .withRetryBackoff(java.util.List.of(Duration.ofMillis(10)));
-        try (StreamsRuntime runtime = new StreamsRuntime(failingWallClock("wallonce", call -> call == 1, inits), config,
+        try (StreamsRuntime runtime = new StreamsRuntime(wallClockReporter("wallonce", Duration.ofMillis(100), call -> call == 1, inits), config,
                 RedisTestSupport.template())) {
             runtime.start();
             RedisTestSupport.publisher(ns, StreamCatalog.defaults()).send("events", "k", 1L, 0).block();
@@ -332,7 +308,7 @@ class PunctuationTest {
     @Test
     void aFailingWallClockPunctuationInTheDriverIsDeadLettered() {
         java.util.concurrent.atomic.AtomicInteger inits = new java.util.concurrent.atomic.AtomicInteger();
-        try (TopologyTestDriver driver = new TopologyTestDriver(failingWallClock("wallfail", call -> true, inits),
+        try (TopologyTestDriver driver = new TopologyTestDriver(wallClockReporter("wallfail", Duration.ofMillis(100), call -> true, inits),
                 Instant.ofEpochMilli(1_000))) {
             driver.advanceWallClockTime(Duration.ofMillis(100));
             assertThat(driver.deadLetters("wallfail.reporter")).as("wallfail.reporter.dlq").singleElement()
