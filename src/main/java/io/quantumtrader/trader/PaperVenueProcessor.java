@@ -144,6 +144,9 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             fills.add(fill);
         }
+        if (!entries.isEmpty()) {
+            softDeriskOnTick(account, fills, entries, counts, rejected, r.value());
+        }
         java.util.Map<OrderFilled, TickCancellation> trips = entries.isEmpty() ? java.util.Map.of()
                 : killSwitchTrips(account, fills, r.value());
         for (var e : entries.entrySet()) {
@@ -157,6 +160,42 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
         }
         ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+    }
+
+    /**
+     * The tick on its own (booked on a copy with its other fills, without its entries) moves the account from NORMAL
+     * into SOFT_DERISK by its drawdown ({@link io.quantumtrader.trader.risk.DeRisk}): its adds are cancelled
+     * ({@value EntryAtFill#SOFT_DERISK_ADD}), as {@link EntryAtFill} cancels them in a SOFT_DERISK known before the tick
+     * (DESIGN §7: no adds). Before (review 2026-12-07) they filled on that tick, as HARD_DERISK's entries did until
+     * 2026-12-06. Only adds: a tick moves the drawdown by marking (or exiting) its symbol's position, so an entry of a
+     * symbol with no position cannot be on a tick that enters SOFT_DERISK by drawdown. Not when the tick trips the kill
+     * switch or enters HARD_DERISK: {@link #killSwitchTrips} cancels every entry then. A volatility spike's
+     * SOFT_DERISK is not seen here (the venue does not read the regimes): an entry on the first tick after a spike
+     * elsewhere fills whole, judged in the state of the tick before.
+     */
+    private void softDeriskOnTick(Account account, List<OrderFilled> fills, java.util.Map<OrderFilled, PendingOrder> entries,
+                                  java.util.Map<OrderFilled, List<String>> counts,
+                                  List<io.quantumtrader.trader.events.OrderRejected> rejected, PriceTick tick) {
+        if (account.killSwitch() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.NORMAL
+                || rules.softDeriskDrawdownPct() <= 0 || positions.get(tick.symbol()) == null) {
+            return;
+        }
+        List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
+        Account without = Booking.book(account, Booking.copyOf(positions.all()), others, tick).account();
+        if (without.dailyLossPct() >= rules.dailyLossLimitPct() || entersHardDerisk(account, without)
+                || io.quantumtrader.trader.risk.DeRisk.of(rules, account.deRisk(), without.drawdownPct(), 0)
+                != io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK) {
+            return;
+        }
+        String why = "cancelled: the account enters SOFT_DERISK on the fill's tick (drawdown "
+                + PercentFigure.of(without.drawdownPct()) + "% >= " + PercentFigure.of(rules.softDeriskDrawdownPct()) + "%): no adds";
+        for (var e : new ArrayList<>(entries.entrySet())) {
+            fills.remove(e.getKey());
+            entries.remove(e.getKey());
+            counts.remove(e.getKey());
+            rejected.add(e.getValue().cancellation(why, tick.timestamp()));
+            ctx.count(EntryAtFill.SOFT_DERISK_ADD);
+        }
     }
 
     /**

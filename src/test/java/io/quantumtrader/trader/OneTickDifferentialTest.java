@@ -176,6 +176,38 @@ class OneTickDifferentialTest {
     }
 
     /**
+     * An add on the tick that moves the account into SOFT_DERISK (50 BTC held from 10,000 with a 500 USD fee, soft
+     * threshold 3 %: the print at 9,950 makes the drawdown 3 %) is cancelled, on both sides: SOFT_DERISK allows no
+     * adds, its first tick included. Before (review 2026-12-07) it filled and the position became 51 BTC; a print at
+     * 9,960 (2.9 %) still fills it.
+     */
+    @Test
+    void anAddOnTheTickThatEntersSoftDeriskIsCancelled() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(3.0, 0, false);
+        IndependentReference.Rules reference = new IndependentReference.Rules(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20,
+                false, true, 3.0, 0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, reference)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_950);
+            both.tick("BTC-USD", 9_950, T0 + 1_000);
+            assertThat(both.account().deRisk()).isEqualTo(io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK);
+            assertThat(both.fills).isEmpty();
+            assertThat(both.rejected).singleElement().satisfies(c -> assertThat(c.reason()).isEqualTo(
+                    "cancelled: the account enters SOFT_DERISK on the fill's tick (drawdown 3% >= 3%): no adds"));
+            both.assertSame();
+        }
+        try (Both both = new Both(rules, reference)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, T0);
+            both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_960);
+            both.tick("BTC-USD", 9_960, T0 + 1_000);
+            assertThat(both.fills).hasSize(1);
+            both.assertSame();
+        }
+    }
+
+    /**
      * A LONG entry with its stop at 9,990 and a print at 9,988: the fill (9,992.994, the print plus 5 bps of slippage)
      * is above the stop, but the exit brain compares the print with the stop and stopped the position out on the tick
      * that opened it, closing it on the next for a round trip of costs (review 2026-12-07). The entry is cancelled at
