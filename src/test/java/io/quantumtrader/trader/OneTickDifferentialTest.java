@@ -22,6 +22,7 @@ import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.DeRiskState;
 import io.quantumtrader.trader.risk.RiskRules;
 
+import io.quantumtrader.trader.events.ExitReason;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -173,6 +175,31 @@ class OneTickDifferentialTest {
     /** The default hysteresis (0.5), or half a lower HARD_DERISK threshold (the rules refuse one at or above it). */
     static double hysteresis(double hardPct) {
         return hardPct > 0 && hardPct <= 0.5 ? hardPct / 2 : 0.5;
+    }
+
+    /**
+     * With the replay's daily kill-switch reset: a trip at 23:59:58 (BTC's print) condemns ETH's position too, whose
+     * symbol prints only after midnight. The new day keeps the switch on while positions are open, so ETH is exited
+     * (KILL_SWITCH) at its print, on both sides. Before (review 2026-12-07) midnight reset the switch and ETH's
+     * position stayed open.
+     */
+    @Test
+    void theDailyResetKeepsTheKillSwitchOnUntilItsPositionsAreExited() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 2.0, 50.0, 5, 1_000.0, 20, true).withDerisk(0, 0, false);
+        IndependentReference.Rules reference = new IndependentReference.Rules(100_000, 1.0, 2.0, 50.0, 5, 1_000.0, 20,
+                true, true, 0, 0, false, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        long midnight = Math.floorDiv(T0, 86_400_000L) * 86_400_000L + 86_400_000L;
+        try (Both both = new Both(rules, reference)) {
+            both.tick("BTC-USD", 10_000, midnight - 3_000);
+            both.tick("ETH-USD", 300, midnight - 2_900);
+            both.holding("BTC-USD", Direction.LONG, 50, 10_000, 9_000, 12_000, 500, midnight - 3_000);
+            both.holding("ETH-USD", Direction.LONG, 100, 300, 200, 400, 30, midnight - 2_900);
+            both.tick("BTC-USD", 9_966, midnight - 2_000);   // 2.2 % of the day: the kill switch trips
+            both.tick("ETH-USD", 300, midnight + 2_000);     // the next day
+            assertThat(both.exits).extracting(ExitDecision::symbol, ExitDecision::reason)
+                    .containsExactly(tuple("BTC-USD", ExitReason.KILL_SWITCH), tuple("ETH-USD", ExitReason.KILL_SWITCH));
+            both.assertSame();
+        }
     }
 
     /**

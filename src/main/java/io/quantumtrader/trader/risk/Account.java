@@ -63,7 +63,12 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     }
 
     /**
-     * @param resetKillSwitch whether a new day clears the kill switch ({@link RiskRules#killSwitchResetsDaily()})
+     * @param resetKillSwitch whether a new day clears the kill switch ({@link RiskRules#killSwitchResetsDaily()}): only
+     *                        a day that starts with no position open; one that starts with positions the trip
+     *                        condemned (no position opens while the switch is on) keeps it on, so that the exit brain
+     *                        still exits them at their next ticks (DESIGN §6: the kill switch exits all positions).
+     *                        Before (review 2026-12-07) the reset at midnight left a position whose symbol had not
+     *                        printed since the trip open for good
      * @return this account on the UTC day of {@code time} when that day is later than the account's (a new day resets
      *         the daily figures and starts from the marked equity); the account's day never moves back (a candle closed
      *         at 00:00:05 carries the event time 23:59:59.999 of its window and must not reset the new day's figures)
@@ -71,7 +76,8 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     public Account onDay(long time, boolean resetKillSwitch) {
         long d = Math.floorDiv(time, MILLIS_PER_DAY);   // the UTC day: java.time's epoch day, without its objects per tick
         return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, markedEquityUsd(), 0, 0, 0, openPositions,
-                grossExposureUsd, killSwitch && !resetKillSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
+                grossExposureUsd, killSwitch && !(resetKillSwitch && openPositions == 0), killSwitches, maxDrawdownPct, deRisk,
+                unrealizedUsd);
     }
 
     /** @return this account with a position opened ({@code notional} USD at entry; marked by {@link #marked}) */

@@ -1169,7 +1169,7 @@ public final class IndependentReference {
     private void viewDay(long time) {
         long d = epochDay(time);
         boolean newDay = d > day;
-        viewKill = newDay ? kill && !rules.resetDaily : kill;
+        viewKill = newDay ? kill && !(rules.resetDaily && positions.isEmpty()) : kill;   // a day starting flat only
         viewDayStart = newDay ? marked() : dayStart;
     }
 
