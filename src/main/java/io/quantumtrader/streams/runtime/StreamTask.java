@@ -783,10 +783,12 @@ public final class StreamTask {
         // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
-        long held = executor.earliestHeldMs();   // asked once for the watermark and the hold mark
+        long held = executor.earliestHeldMs();
         advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE
                 : executor.watermark(streamTimeMs, held));
-        markHolds(commit, () -> held != Long.MAX_VALUE, false);
+        // asked again, of the processors only: a window's results to come pin the watermark too but are no hold (a
+        // processor's earliest held time is MAX when the whole hold is MAX, so only then the second ask is skipped)
+        markHolds(commit, () -> held != Long.MAX_VALUE && executor.holdsRecords(), false);
     }
 
     /**
@@ -964,9 +966,9 @@ public final class StreamTask {
                                     publishEndOfInput(commit);
                                     markHolds(commit, executor::holdsRecords, true);
                                 } else if (floor != InputAligner.NONE) {
-                                    long held = executor.earliestHeldMs();   // asked once, as for a batch
+                                    long held = executor.earliestHeldMs();
                                     advanceWatermark(commit, executor.watermark(floor, held));
-                                    markHolds(commit, () -> held != Long.MAX_VALUE, true);
+                                    markHolds(commit, () -> held != Long.MAX_VALUE && executor.holdsRecords(), true);
                                 } else {
                                     markHolds(commit, executor::holdsRecords, true);
                                 }

@@ -709,9 +709,17 @@ public final class SubtopologyExecutor {
      *         record of unknown time or its answer failed (logged at most once a minute, see {@link #watermark(long)})
      */
     public long earliestHeldMs() {
+        return earliestHeldMs(false);
+    }
+
+    /**
+     * @param recordsOnly ask only the stages that hold records back ({@link Stage#holdsRecordsBack()}), not a window's
+     *                    final results still to come
+     */
+    private long earliestHeldMs(boolean recordsOnly) {
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < stages.length; i++) {
-            if (stages[i] != null) {
+            if (stages[i] != null && (!recordsOnly || stages[i].holdsRecordsBack())) {
                 long held;
                 try {
                     held = stages[i].watermarkHoldMs();
@@ -733,12 +741,15 @@ public final class SubtopologyExecutor {
     }
 
     /**
-     * @return whether a stage holds records back now ({@link #earliestHeldMs()} is not {@link Long#MAX_VALUE}, also
-     *         when an answer failed: {@link #watermark} holds the watermark then): the task's watermark is pinned by
-     *         the hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle
+     * @return whether a stage holds records back now (a processor's {@code earliestHeldTimestamp()} is not
+     *         {@link Long#MAX_VALUE}, also when an answer failed: {@link #watermark} holds the watermark then): the
+     *         task's watermark is pinned by the hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so
+     *         they do not count it idle. Not a window's final results still to come, which also keep the watermark
+     *         below them ({@link #earliestHeldMs()}): a window stays open for as long as no record closes it, and a
+     *         task whose partition fell silent with windows open is idle to its readers as before
      */
     public boolean holdsRecords() {
-        return earliestHeldMs() != Long.MAX_VALUE;
+        return earliestHeldMs(true) != Long.MAX_VALUE;
     }
 
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */

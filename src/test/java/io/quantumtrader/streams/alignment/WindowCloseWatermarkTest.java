@@ -64,6 +64,38 @@ class WindowCloseWatermarkTest {
         }
     }
 
+    /**
+     * A window's results still to come are no records held back: a task whose partition fell silent with a window open
+     * (its processor holding nothing) is idle to its readers after the idle timeout as before, and the other input's
+     * records go on; counted as holding, it kept the merged input waiting until the partition spoke again.
+     */
+    @Test
+    void aSilentPartitionWithAWindowOpenIsStillIdle() {
+        TopologyBuilder b = new TopologyBuilder("window-open-idle");
+        b.stream("raw", String.class)
+                .process(HoldingProcessor::new, Named.as("holder"))
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .count(Materialized.as("counts"))
+                .toStream()
+                .map((w, n) -> KeyValue.pair(w.key(), "W" + (w.start() - BASE) + ":" + n), Named.as("unwindow"))
+                .to("mid");
+        b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
+        try (TopologyTestDriver d = new TopologyTestDriver(b.build(), Instant.EPOCH,
+                IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead(),
+                InputAlignment.byWatermarks().withIdleTimeout(Duration.ofSeconds(5)))) {
+            TestInputStream<String> raw = d.createInputStream("raw");
+            TestInputStream<String> side = d.createInputStream("side");
+            raw.pipeInput("k", "a", BASE + 5);   // opens [0, 10); then raw falls silent
+            side.pipeInput("s", "S20", BASE + 20);
+            side.pipeInput("s", "S30", BASE + 30);
+            d.advanceWallClockTime(Duration.ofSeconds(60));
+            assertThat(d.createOutputStream("out", String.class).readValuesToList())
+                    .as("mid's producer idle: the side's records go on").containsExactly("S20", "S30");
+        }
+    }
+
     @Test
     void aRecordFilteredBeforeTheWindowDoesNotReorderItsFinalResult() {
         assertThat(run(false)).as("the window [0, 10) closes at b (60), its result (9 ms) before S20").containsExactly("W0:1", "S20");

@@ -81,6 +81,15 @@ public interface Stage {
     }
 
     /**
+     * Whether {@link #watermarkHoldMs()} reports records this stage holds back (a processor's), which its task tells
+     * its readers about with a hold mark so they do not count it idle; false for a stage whose hold is results still to
+     * come (a window's final results), which a silent partition keeps open for good. True by default.
+     */
+    default boolean holdsRecordsBack() {
+        return true;
+    }
+
+    /**
      * Why this stage may drop a record without a result ({@code qt.streams.records.dropped}'s {@code reason} tag, e.g.
      * {@code null_key}): a task registers each at 0 when it starts, so the first drop shows in {@code rate()} and
      * {@code increase()} (a counter first exported at 1 hides its first count).

@@ -137,6 +137,12 @@ public final class WindowAggregateStage implements Stage {
         return next == Long.MAX_VALUE ? Long.MAX_VALUE : next - windows.gracePeriodMs() - 1;
     }
 
+    /** Its hold is final results still to come, not records held back: no hold mark (a silent partition stays idle). */
+    @Override
+    public boolean holdsRecordsBack() {
+        return false;
+    }
+
     @Override
     public void init(StageContext context) {
         if (initContext == null) {
