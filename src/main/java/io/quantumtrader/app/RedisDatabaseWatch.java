@@ -140,7 +140,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
         if (now == null || failure instanceof CliException) {
             return failure;
         }
-        return new CliException(CliException.REDIS, now.getMessage(), now.hint(), failure);
+        return naming(now, failure);
     }
 
     /**
@@ -156,7 +156,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
         }
         // the sink first: a loss named between the two is seen by one of them
         Mono<T> loss = Flux.merge(losses.asFlux(), Mono.fromCallable(() -> lost)).next()
-                .flatMap(failure -> Mono.error(new CliException(CliException.REDIS, failure.getMessage(), failure.hint(), failure.getCause())));
+                .flatMap(named -> Mono.error(naming(named, named.getCause())));
         return Mono.firstWithSignal(work, loss);
     }
 
@@ -166,7 +166,7 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
     void failIfLost() {
         CliException now = lost;
         if (now != null) {
-            throw new CliException(CliException.REDIS, now.getMessage(), now.hint(), now.getCause());
+            throw naming(now, now.getCause());
         }
     }
 
@@ -193,6 +193,11 @@ final class RedisDatabaseWatch implements AutoCloseable, FailureDescription {
                 return false;
             }
         }
+    }
+
+    /** @return a new {@link CliException#REDIS} failure with {@code loss}'s words (its own stack), caused by {@code cause} */
+    private static CliException naming(CliException loss, Throwable cause) {
+        return new CliException(CliException.REDIS, loss.getMessage(), loss.hint(), cause);
     }
 
     /** @return the database Redis refuses and what to do, one line, or null while it does not refuse it */

@@ -144,11 +144,18 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             }
             fills.add(fill);
         }
-        if (!entries.isEmpty()) {
-            softDeriskOnTick(account, fills, entries, counts, rejected, r.value());
+        java.util.Map<OrderFilled, TickCancellation> trips = java.util.Map.of();
+        if (!entries.isEmpty() && !account.killSwitch()) {   // with the switch on EntryAtFill cancelled the entries
+            java.util.Map<String, io.quantumtrader.trader.position.Position> book = positions.all();   // read once
+            // the tick booked on a copy with its other fills, without its entries: its own trip, HARD_DERISK or
+            // SOFT_DERISK, for both checks below
+            Account without = Booking.book(account, Booking.copyOf(book),
+                    fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList(), r.value()).account();
+            softDeriskOnTick(account, without, book, fills, entries, counts, rejected, r.value());
+            if (!entries.isEmpty()) {
+                trips = killSwitchTrips(account, without, book, fills, r.value());
+            }
         }
-        java.util.Map<OrderFilled, TickCancellation> trips = entries.isEmpty() ? java.util.Map.of()
-                : killSwitchTrips(account, fills, r.value());
         for (var e : entries.entrySet()) {
             TickCancellation c = trips.get(e.getKey());
             if (c != null) {
@@ -172,16 +179,18 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * switch or enters HARD_DERISK: {@link #killSwitchTrips} cancels every entry then. A volatility spike's
      * SOFT_DERISK is not seen here (the venue does not read the regimes): an entry on the first tick after a spike
      * elsewhere fills whole, judged in the state of the tick before.
+     *
+     * @param without the account after the tick booked on a copy of {@code book} with its other fills, not its entries
+     * @param book    the positions before the tick
      */
-    private void softDeriskOnTick(Account account, List<OrderFilled> fills, java.util.Map<OrderFilled, PendingOrder> entries,
-                                  java.util.Map<OrderFilled, List<String>> counts,
+    private void softDeriskOnTick(Account account, Account without,
+                                  java.util.Map<String, io.quantumtrader.trader.position.Position> book, List<OrderFilled> fills,
+                                  java.util.Map<OrderFilled, PendingOrder> entries, java.util.Map<OrderFilled, List<String>> counts,
                                   List<io.quantumtrader.trader.events.OrderRejected> rejected, PriceTick tick) {
-        if (account.killSwitch() || account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.NORMAL
-                || rules.softDeriskDrawdownPct() <= 0 || positions.get(tick.symbol()) == null) {
+        if (account.deRisk() != io.quantumtrader.trader.risk.DeRiskState.NORMAL || rules.softDeriskDrawdownPct() <= 0
+                || book.get(tick.symbol()) == null) {
             return;
         }
-        List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
-        Account without = Booking.book(account, Booking.copyOf(positions.all()), others, tick).account();
         if (without.dailyLossPct() >= rules.dailyLossLimitPct() || entersHardDerisk(account, without)
                 || io.quantumtrader.trader.risk.DeRisk.of(rules, account.deRisk(), without.drawdownPct(), 0)
                 != io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK) {
@@ -220,15 +229,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * 2026-12-06 one entry that would trip the limit cancelled every entry of the tick:
      * {@code KillSwitchTripTickEntryTest.onlyTheEntryThatWouldTripTheKillSwitchIsCancelledNotTheOneBeforeIt}).
      *
+     * @param without the account after the tick booked on a copy of {@code book} with its other fills, not its entries
+     * @param book    the positions before the tick (read once)
      * @return why each cancelled entry fill is cancelled (the others are not in it): empty when they all fill
      */
-    private java.util.Map<OrderFilled, TickCancellation> killSwitchTrips(Account account, List<OrderFilled> fills, PriceTick tick) {
-        if (account.killSwitch()) {
-            return java.util.Map.of();   // already on: EntryAtFill cancelled the entries
-        }
-        java.util.Map<String, io.quantumtrader.trader.position.Position> book = positions.all();   // read once
-        List<OrderFilled> others = fills.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
-        Account without = Booking.book(account, Booking.copyOf(book), others, tick).account();
+    private java.util.Map<OrderFilled, TickCancellation> killSwitchTrips(Account account, Account without,
+                                                                         java.util.Map<String, io.quantumtrader.trader.position.Position> book,
+                                                                         List<OrderFilled> fills, PriceTick tick) {
         java.util.Map<OrderFilled, TickCancellation> cancelled = new java.util.HashMap<>();
         TickCancellation halt = without.dailyLossPct() >= rules.dailyLossLimitPct()
                 ? new TickCancellation("the kill switch trips on the fill's tick (daily loss " + PercentFigure.of(without.dailyLossPct())

@@ -783,12 +783,10 @@ public final class StreamTask {
         // the records the batch accepted only: an entry the guard refused (stamped in 2099, say) is no record, and
         // counted here it told aligned consumers that nothing earlier would come (HostileEntryTest)
         streamTimeMs = Math.max(streamTimeMs, acceptedMaxEventTimeMs);
-        long held = executor.earliestHeldMs();
+        SubtopologyExecutor.Holds held = executor.holds();   // asked once for the watermark and the hold mark
         advanceWatermark(commit, streamTimeMs == InputAligner.NONE ? InputAligner.NONE
-                : executor.watermark(streamTimeMs, held));
-        // asked again, of the processors only: a window's results to come pin the watermark too but are no hold (a
-        // processor's earliest held time is MAX when the whole hold is MAX, so only then the second ask is skipped)
-        markHolds(commit, () -> held != Long.MAX_VALUE && executor.holdsRecords(), false);
+                : executor.watermark(streamTimeMs, held.earliestMs()));
+        markHolds(commit, held::recordsHeld, false);
     }
 
     /**
@@ -966,9 +964,9 @@ public final class StreamTask {
                                     publishEndOfInput(commit);
                                     markHolds(commit, executor::holdsRecords, true);
                                 } else if (floor != InputAligner.NONE) {
-                                    long held = executor.earliestHeldMs();
-                                    advanceWatermark(commit, executor.watermark(floor, held));
-                                    markHolds(commit, () -> held != Long.MAX_VALUE && executor.holdsRecords(), true);
+                                    SubtopologyExecutor.Holds held = executor.holds();   // asked once, as for a batch
+                                    advanceWatermark(commit, executor.watermark(floor, held.earliestMs()));
+                                    markHolds(commit, held::recordsHeld, true);
                                 } else {
                                     markHolds(commit, executor::holdsRecords, true);
                                 }

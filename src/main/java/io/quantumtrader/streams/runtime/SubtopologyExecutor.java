@@ -704,22 +704,27 @@ public final class SubtopologyExecutor {
     }
 
     /**
-     * @return the earliest event time a stage holds a record of (epoch ms; {@link Stage#watermarkHoldMs()}, asked of
-     *         every stage): {@link Long#MAX_VALUE} when none holds anything; {@code Long.MIN_VALUE} when one holds a
-     *         record of unknown time or its answer failed (logged at most once a minute, see {@link #watermark(long)})
+     * What the stages hold, from one question to each ({@link Stage#watermarkHoldMs()}).
+     *
+     * @param earliestMs  the earliest event time a stage holds a record of, or a window's earliest final result still
+     *                    to come (epoch ms): {@link Long#MAX_VALUE} when none holds anything; {@code Long.MIN_VALUE}
+     *                    when one holds a record of unknown time or its answer failed (logged at most once a minute)
+     * @param recordsHeld whether a stage holds records back ({@link Stage#holdsRecordsBack()}: a processor whose
+     *                    {@code earliestHeldTimestamp()} is not {@link Long#MAX_VALUE}, also when its answer failed):
+     *                    the task says so to its readers ({@code StreamKeys#holdMarks}) so they do not count it idle.
+     *                    Not a window's final results still to come, which keep the watermark below them too: a window
+     *                    stays open for as long as no record closes it, and a task whose partition fell silent with
+     *                    windows open is idle to its readers as before
      */
-    public long earliestHeldMs() {
-        return earliestHeldMs(false);
+    public record Holds(long earliestMs, boolean recordsHeld) {
     }
 
-    /**
-     * @param recordsOnly ask only the stages that hold records back ({@link Stage#holdsRecordsBack()}), not a window's
-     *                    final results still to come
-     */
-    private long earliestHeldMs(boolean recordsOnly) {
+    /** @return what the stages hold now, every stage asked once */
+    public Holds holds() {
         long earliest = Long.MAX_VALUE;
+        boolean records = false;
         for (int i = 0; i < stages.length; i++) {
-            if (stages[i] != null && (!recordsOnly || stages[i].holdsRecordsBack())) {
+            if (stages[i] != null) {
                 long held;
                 try {
                     held = stages[i].watermarkHoldMs();
@@ -735,21 +740,20 @@ public final class SubtopologyExecutor {
                     held = Long.MIN_VALUE;
                 }
                 earliest = Math.min(earliest, held);
+                records |= held != Long.MAX_VALUE && stages[i].holdsRecordsBack();
             }
         }
-        return earliest;
+        return new Holds(earliest, records);
     }
 
-    /**
-     * @return whether a stage holds records back now (a processor's {@code earliestHeldTimestamp()} is not
-     *         {@link Long#MAX_VALUE}, also when an answer failed: {@link #watermark} holds the watermark then): the
-     *         task's watermark is pinned by the hold, and it says so to its readers ({@code StreamKeys#holdMarks}) so
-     *         they do not count it idle. Not a window's final results still to come, which also keep the watermark
-     *         below them ({@link #earliestHeldMs()}): a window stays open for as long as no record closes it, and a
-     *         task whose partition fell silent with windows open is idle to its readers as before
-     */
+    /** @return {@link #holds()}' earliest time ({@link Holds#earliestMs()}) */
+    public long earliestHeldMs() {
+        return holds().earliestMs();
+    }
+
+    /** @return {@link #holds()}' answer whether records are held back ({@link Holds#recordsHeld()}) */
     public boolean holdsRecords() {
-        return earliestHeldMs(true) != Long.MAX_VALUE;
+        return holds().recordsHeld();
     }
 
     /** @return the largest {@link Stage#watermarkLagMs()} of the sub-topology's stages (ms) */

@@ -1,6 +1,7 @@
 package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.dsl.EmitStrategy;
+import io.quantumtrader.streams.dsl.EventStream;
 import io.quantumtrader.streams.dsl.KeyValue;
 import io.quantumtrader.streams.dsl.Materialized;
 import io.quantumtrader.streams.dsl.Named;
@@ -33,9 +34,17 @@ class WindowCloseWatermarkTest {
 
     /** in → filter(not x) → 10 ms windows, no grace, final results → mid; mid + side merged by event time → out. */
     static Topology topology() {
-        TopologyBuilder b = new TopologyBuilder("window-close-wm");
-        b.stream("in", String.class)
-                .filter((k, v) -> !v.startsWith("x"), Named.as("drop-x"))
+        return topology("window-close-wm", "in", in -> in.filter((k, v) -> !v.startsWith("x"), Named.as("drop-x")));
+    }
+
+    /**
+     * {@code input} → {@code before} → 10 ms windows, no grace, final results → mid; mid + side merged by event time
+     * → out.
+     */
+    static Topology topology(String applicationId, String input,
+                             java.util.function.UnaryOperator<EventStream<String, String>> before) {
+        TopologyBuilder b = new TopologyBuilder(applicationId);
+        before.apply(b.stream(input, String.class))
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
                 .emitStrategy(EmitStrategy.onWindowClose())
@@ -71,18 +80,8 @@ class WindowCloseWatermarkTest {
      */
     @Test
     void aSilentPartitionWithAWindowOpenIsStillIdle() {
-        TopologyBuilder b = new TopologyBuilder("window-open-idle");
-        b.stream("raw", String.class)
-                .process(HoldingProcessor::new, Named.as("holder"))
-                .groupByKey()
-                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .count(Materialized.as("counts"))
-                .toStream()
-                .map((w, n) -> KeyValue.pair(w.key(), "W" + (w.start() - BASE) + ":" + n), Named.as("unwindow"))
-                .to("mid");
-        b.stream("mid", String.class).merge(b.stream("side", String.class), Named.as("merge-side")).to("out");
-        try (TopologyTestDriver d = new TopologyTestDriver(b.build(), Instant.EPOCH,
+        try (TopologyTestDriver d = new TopologyTestDriver(topology("window-open-idle", "raw",
+                raw -> raw.process(HoldingProcessor::new, Named.as("holder"))), Instant.EPOCH,
                 IngestLimits.defaults().withoutEventTimeSkewCheck().withoutStreamTimeLead(),
                 InputAlignment.byWatermarks().withIdleTimeout(Duration.ofSeconds(5)))) {
             TestInputStream<String> raw = d.createInputStream("raw");

@@ -762,33 +762,32 @@ public final class IndependentReference {
             }
         }
         storeDay(t.timestamp());
+        // the tick booked on a copy with its exits, without its entries: its own loss and drawdown, for both rules below
+        boolean entering = !kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY);
+        List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
+        double without = entering ? lossIfBooked(others, t) : 0;
+        double withoutDrawdown = entering ? lastDrawdownIfBooked : 0;
         // the tick alone (its exits, its marks) moving a NORMAL account into SOFT_DERISK by its drawdown: no adds on it
         // (its symbol has a position: only a position's marks or exits move the drawdown) — unless the tick trips the
         // kill switch or enters HARD_DERISK, which cancel every entry below
-        if (!kill && "NORMAL".equals(deRisk) && rules.softDrawdownPct > 0 && positions.containsKey(t.symbol())
-                && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
-            List<OrderFilled> exitsOnly = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
-            double lossThen = lossIfBooked(exitsOnly, t);
-            double ddThen = lastDrawdownIfBooked;
-            boolean hardThen = rules.hardDrawdownPct > 0 && ddThen >= rules.hardDrawdownPct;
-            if (lossThen < rules.dailyLossPct && !hardThen && ddThen >= rules.softDrawdownPct) {
+        if (entering && "NORMAL".equals(deRisk) && rules.softDrawdownPct > 0 && positions.containsKey(t.symbol())) {
+            boolean hardThen = rules.hardDrawdownPct > 0 && withoutDrawdown >= rules.hardDrawdownPct;
+            if (without < rules.dailyLossPct && !hardThen && withoutDrawdown >= rules.softDrawdownPct) {
                 for (OrderFilled f : now) {
                     if (f.purpose() == OrderFilled.Purpose.ENTRY) {
                         cancelled(entryOrders.get(f), "the account enters SOFT_DERISK on the fill's tick (drawdown "
-                                + percent(ddThen) + "% >= " + percent(rules.softDrawdownPct) + "%): no adds",
+                                + percent(withoutDrawdown) + "% >= " + percent(rules.softDrawdownPct) + "%): no adds",
                                 "entry_cancelled_soft_derisk_add", t);
                     }
                 }
-                now = new ArrayList<>(exitsOnly);
+                now = new ArrayList<>(others);
+                entering = false;
             }
         }
         // no entry fills on the tick that trips the kill switch: booked on a copy without this tick's entries, and with
         // them (their own fee and slippage may take the day's loss to the limit), the day's loss of marked equity at
         // the limit cancels them; the rest is booked, and the kill switch trips only in the first case
-        if (!kill && now.stream().anyMatch(f -> f.purpose() == OrderFilled.Purpose.ENTRY)) {
-            List<OrderFilled> others = now.stream().filter(f -> f.purpose() != OrderFilled.Purpose.ENTRY).toList();
-            double without = lossIfBooked(others, t);
-            double withoutDrawdown = lastDrawdownIfBooked;
+        if (entering) {
             boolean hardNow = !"HARD_DERISK".equals(deRisk) && rules.hardDrawdownPct > 0;
             if (without >= rules.dailyLossPct || (hardNow && withoutDrawdown >= rules.hardDrawdownPct)) {
                 // the tick trips the kill switch, or enters HARD_DERISK, on its own: none of its entries fills

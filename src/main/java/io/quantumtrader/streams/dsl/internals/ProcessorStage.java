@@ -103,28 +103,12 @@ public final class ProcessorStage implements Stage {
     @Override
     public Flux<Record<Object, Object>> punctuate(long now, StageContext ctx) {
         init(ctx);
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        return Flux.defer(() -> {
-                    if (attempts.getAndIncrement() > 0) {
-                        ctx.recordRetry(node);
-                    }
-                    ctx.beginRecord();
-                    try {
-                        List<Record<Object, Object>> out = punctuateOnce(now);
-                        return out.isEmpty() ? Flux.<Record<Object, Object>>empty() : Flux.fromIterable(out);
-                    } catch (RuntimeException e) {
-                        ctx.abortRecord();
-                        return Flux.<Record<Object, Object>>error(e);
-                    }
-                })
-                .retryWhen(RetryBackoff.of(ctx.retryBackoff()))
-                .onErrorResume(e -> {
-                    String what = (now == END_OF_INPUT ? "the stream-time punctuations at the end of input"
-                            : "the wall-clock punctuation at " + java.time.Instant.ofEpochMilli(now)) + " of processor '" + node + "'";
-                    ctx.deadLetter(new Record<>(null, what, now == END_OF_INPUT ? System.currentTimeMillis() : now, null, null), node, e,
-                            ctx.retryBackoff().size() + 1);
-                    return Flux.empty();
-                });
+        return RecordStage.attempts(ctx, node, () -> punctuateOnce(now), null, e -> {
+            String what = (now == END_OF_INPUT ? "the stream-time punctuations at the end of input"
+                    : "the wall-clock punctuation at " + java.time.Instant.ofEpochMilli(now)) + " of processor '" + node + "'";
+            ctx.deadLetter(new Record<>(null, what, now == END_OF_INPUT ? System.currentTimeMillis() : now, null, null), node, e,
+                    ctx.retryBackoff().size() + 1);
+        });
     }
 
     /** One attempt at {@link #punctuate}: the records its punctuators forwarded. */

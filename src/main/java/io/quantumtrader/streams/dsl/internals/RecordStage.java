@@ -3,7 +3,6 @@ package io.quantumtrader.streams.dsl.internals;
 import io.quantumtrader.streams.record.Record;
 import reactor.core.publisher.Flux;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -98,24 +97,44 @@ public final class RecordStage implements Stage {
      * @return the outputs of the first successful retry
      */
     public Flux<Record<Object, Object>> retry(Record<Object, Object> record, StageContext context, RuntimeException first) {
-        List<Duration> backoff = context.retryBackoff();
+        return attempts(context, node, () -> function.apply(record, context), first,
+                e -> context.deadLetter(record, node, e, context.retryBackoff().size() + 1));
+    }
+
+    /**
+     * Attempts {@code attempt} until it succeeds, once more after each delay of {@link StageContext#retryBackoff()},
+     * each failed attempt's store writes undone ({@link StageContext#beginRecord()}/{@link StageContext#abortRecord()})
+     * and each retry counted ({@link StageContext#recordRetry}); when every attempt failed, {@code giveUp} takes the
+     * last failure and nothing is emitted. Shared by a failing record ({@link #retry}) and a failing punctuation
+     * ({@code ProcessorStage#punctuate}).
+     *
+     * @param firstFailure the failure of a first attempt the caller made already (the first retry waits the first
+     *                     delay), or null to make the first attempt here
+     * @return the outputs of the first attempt that succeeded
+     */
+    static Flux<Record<Object, Object>> attempts(StageContext context, String node,
+                                                 java.util.function.Supplier<List<Record<Object, Object>>> attempt,
+                                                 RuntimeException firstFailure, java.util.function.Consumer<Throwable> giveUp) {
         AtomicInteger subscriptions = new AtomicInteger();
         return Flux.<Record<Object, Object>>defer(() -> {
-                    if (subscriptions.getAndIncrement() == 0) {
-                        return Flux.error(first); // the failed first attempt, so the first retry waits backoff[0]
+                    int n = subscriptions.getAndIncrement();
+                    if (n == 0 && firstFailure != null) {
+                        return Flux.error(firstFailure); // the failed first attempt, so the first retry waits backoff[0]
                     }
-                    context.recordRetry(node);
+                    if (n > 0) {
+                        context.recordRetry(node);
+                    }
                     context.beginRecord();
                     try {
-                        return Flux.fromIterable(function.apply(record, context));
+                        return Flux.fromIterable(attempt.get());
                     } catch (RuntimeException e) {
                         context.abortRecord();
                         return Flux.error(e);
                     }
                 })
-                .retryWhen(RetryBackoff.of(backoff))
+                .retryWhen(RetryBackoff.of(context.retryBackoff()))
                 .onErrorResume(e -> {
-                    context.deadLetter(record, node, e, backoff.size() + 1);
+                    giveUp.accept(e);
                     return Flux.empty();
                 });
     }
