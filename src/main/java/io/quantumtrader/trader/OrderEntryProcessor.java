@@ -12,7 +12,8 @@ import io.quantumtrader.trader.risk.RiskRules;
 
 /**
  * Places sized requests as pending entry orders, each with the account's kill switch activations and de-risk state of
- * the moment (the venue judges the entry again at its fill: {@link io.quantumtrader.trader.risk.EntryAtFill}). A request
+ * the moment, as the risk kernel judged it ({@link AccountStore#judged}: with the volatility spikes known; the venue
+ * judges the entry again at its fill: {@link io.quantumtrader.trader.risk.EntryAtFill}). A request
  * while the kill switch is on is refused, counted under {@code kill_switch_active}
  * ({@code qt.streams.node.records.counted}; the kernel vetoes such signals first, so it counts a switch tripped between
  * the two).
@@ -22,9 +23,19 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
     private ProcessorContext<String, PendingOrder> ctx;
     private KeyValueStore<String, PendingOrder> orders;
     private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
+    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
+    private final long spikeWindowMs;
 
+    /** With 1-minute candles (the topology's default). */
     OrderEntryProcessor(RiskRules rules) {
+        this(rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /** @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them) */
+    OrderEntryProcessor(RiskRules rules, java.time.Duration candleSize) {
         this.rules = rules;
+        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
     }
 
     @Override
@@ -32,6 +43,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
         ctx = c;
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
+        regimes = c.getStateStore("regimes");
         c.declareCounts(java.util.Set.of(KILL_SWITCH_ACTIVE));
     }
 
@@ -40,7 +52,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
 
     @Override
     public void process(Record<String, TradeRequest> r) {
-        Account account = AccountStore.today(accounts, rules, r.timestamp());
+        Account account = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
         if (account.killSwitch()) {
             ctx.count(KILL_SWITCH_ACTIVE);
             return;

@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * {@value #KILL_SWITCH_TICK}, on the tick that enters HARD_DERISK {@value #HARD_DERISK_TICK}, at the fill under the
  * rules of {@link EntryAtFill} its reason there ({@link EntryAtFill#CANCEL_REASONS}, {@code entry_cancelled_...}), a take
  * profit whose limit is not reached {@value #LIMIT_NOT_REACHED} (until 2026-12-06 those of {@link EntryAtFill} and
- * the take profits reached {@code trades.order.rejected} uncounted: found in review).
+ * the take profits reached {@code trades.order.rejected} uncounted: found in review). A NORMAL account is judged in
+ * SOFT_DERISK once a volatility spike is known at the tick ({@link AccountStore#judged}, the {@code regimes} store).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -45,10 +46,20 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
     private KeyValueStore<String, PendingOrder> orders;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, io.quantumtrader.trader.position.Position> positions;
+    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
+    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
+    private final long spikeWindowMs;
 
+    /** With 1-minute candles (the topology's default). */
     PaperVenueProcessor(PaperVenue venue, RiskRules rules) {
+        this(venue, rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /** @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them) */
+    PaperVenueProcessor(PaperVenue venue, RiskRules rules, java.time.Duration candleSize) {
         this.venue = venue;
         this.rules = rules;
+        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
     }
 
     @Override
@@ -57,6 +68,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         orders = c.getStateStore("orders");
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
+        regimes = c.getStateStore("regimes");
         java.util.Set<String> reasons = new java.util.HashSet<>(EntryAtFill.CANCEL_REASONS);
         reasons.addAll(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK, LIMIT_NOT_REACHED));
         c.declareCounts(reasons);
@@ -92,7 +104,10 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
     @Override
     public void process(Record<String, PriceTick> r) {
         String entry = InputEntry.of(r);
-        Account account = AccountStore.today(accounts, rules, r.timestamp());
+        // a NORMAL account in SOFT_DERISK once a spike is known: an entry approved in NORMAL fills at half size on the
+        // first tick after a spike elsewhere, an add is cancelled (until 2026-12-07 the state stored at the tick
+        // before: it filled whole, and the account entered SOFT_DERISK on that tick)
+        Account account = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
@@ -177,8 +192,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * 2026-12-06. Only adds: a tick moves the drawdown by marking (or exiting) its symbol's position, so an entry of a
      * symbol with no position cannot be on a tick that enters SOFT_DERISK by drawdown. Not when the tick trips the kill
      * switch or enters HARD_DERISK: {@link #killSwitchTrips} cancels every entry then. A volatility spike's
-     * SOFT_DERISK is not seen here (the venue does not read the regimes): an entry on the first tick after a spike
-     * elsewhere fills whole, judged in the state of the tick before.
+     * SOFT_DERISK known at the tick is in {@code account} already ({@link AccountStore#judged}): {@link EntryAtFill}
+     * halves and cancels for it.
      *
      * @param without the account after the tick booked on a copy of {@code book} with its other fills, not its entries
      * @param book    the positions before the tick

@@ -231,8 +231,8 @@ public final class QuantumTraderTopology {
 
         // risk kernel -> filter(approved) -> position sizer -> order entry
         PaperVenue paperVenue = PaperVenue.defaults();
-        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk, paperVenue),
-                Named.as("risk-kernel"), "account", "positions", "orders");
+        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk, paperVenue, candleSize),
+                Named.as("risk-kernel"), "account", "positions", "orders", "regimes");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         // the evaluation's audit entry is made before the sizing's (a node's children run in the order they were
         // added, depth first, and the audit merge keeps that order since 2026-12-06: added later, the SIZING entry of an
@@ -247,12 +247,12 @@ public final class QuantumTraderTopology {
                 .flatMapValues(e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
         // README: the DSL example pauses here
         requests.to(REQUESTS, Named.as("requests-sink"));
-        requests.process(() -> new OrderEntryProcessor(risk), Named.as("order-entry"), "orders", "account")
+        requests.process(() -> new OrderEntryProcessor(risk, candleSize), Named.as("order-entry"), "orders", "account", "regimes")
                 .to(SUBMITTED, Named.as("submitted-sink"));
 
         // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
-        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(paperVenue, risk),
-                Named.as("paper-venue"), "orders", "account", "positions");
+        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(paperVenue, risk, candleSize),
+                Named.as("paper-venue"), "orders", "account", "positions", "regimes");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> venueCancellations =
                 venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));

@@ -11,7 +11,10 @@ import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskKernel;
 import io.quantumtrader.trader.risk.RiskRules;
 
-/** Risk kernel over the account, the open positions and the pending entry orders. */
+/**
+ * Risk kernel over the account, the open positions and the pending entry orders; a NORMAL account is judged in
+ * SOFT_DERISK once a volatility spike is known at the signal ({@link AccountStore#judged}; the {@code regimes} store).
+ */
 final class RiskKernelProcessor implements Processor<String, Signal, String, RiskEvaluation> {
     private final RiskRules rules;
     private final RiskKernel kernel;
@@ -19,11 +22,23 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, Position> positions;
     private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
+    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
+    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
+    private final long spikeWindowMs;
 
-    /** @param venue the venue the approved orders go to: its fee and slippage count in each trade's risk */
+    /** With 1-minute candles (the topology's default). */
     RiskKernelProcessor(RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue) {
+        this(rules, venue, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
+    }
+
+    /**
+     * @param venue      the venue the approved orders go to: its fee and slippage count in each trade's risk
+     * @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them)
+     */
+    RiskKernelProcessor(RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue, java.time.Duration candleSize) {
         this.rules = rules;
         this.kernel = new RiskKernel(rules, venue.feeBps() + venue.slippageBps());
+        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
     }
 
     @Override
@@ -32,11 +47,12 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
         accounts = c.getStateStore("account");
         positions = c.getStateStore("positions");
         orders = c.getStateStore("orders");
+        regimes = c.getStateStore("regimes");
     }
 
     @Override
     public void process(Record<String, Signal> r) {
-        Account a = AccountStore.today(accounts, rules, r.timestamp());
+        Account a = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
         io.quantumtrader.trader.risk.Exposure exposure = io.quantumtrader.trader.risk.Exposure.of(positions.get(r.key()),
                 orders.all().values(), symbol -> positions.get(symbol) != null);
         ctx.forward(r.withValue(kernel.evaluate(r.value(), a, exposure, r.timestamp())));

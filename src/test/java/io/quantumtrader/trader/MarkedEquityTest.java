@@ -63,7 +63,7 @@ class MarkedEquityTest {
                     .process(() -> new KillSwitchGateProcessor(rules), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes")
                     .filter((k, g) -> g.signal() != null, Named.as("open-gate"))
                     .mapValues(KillSwitchGateProcessor.Outcome::signal, Named.as("gated-signal"))
-                    .process(() -> new RiskKernelProcessor(rules, PaperVenue.defaults()), Named.as("risk-kernel"), "account", "positions", "orders")
+                    .process(() -> new RiskKernelProcessor(rules, PaperVenue.defaults()), Named.as("risk-kernel"), "account", "positions", "orders", "regimes")
                     .to("evaluations");
             driver = new TopologyTestDriver(b.build());
         }

@@ -106,6 +106,13 @@ class OneTickDifferentialTest {
             reference.pendingEntry("ord-" + id, "req-" + id, "pos-" + id, symbol, d, size, stop, target, referencePrice);
         }
 
+        /** {@code symbol}'s latest regime, of the candle that ended at {@code candleEnd} (epoch ms), in both. */
+        void regime(String symbol, io.quantumtrader.trader.events.Regime regime, long candleEnd) {
+            driver.<String, io.quantumtrader.trader.events.RegimeUpdate>getKeyValueStore("regimes").put(symbol,
+                    new io.quantumtrader.trader.events.RegimeUpdate(symbol, candleEnd, regime, 1, 0, 0, 0, 0, 0, 0, 0));
+            reference.regime(symbol, regime.name(), candleEnd);
+        }
+
         Account account() {
             return driver.<String, Account>getKeyValueStore("account").get(Account.PAPER);
         }
@@ -230,6 +237,41 @@ class OneTickDifferentialTest {
             both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 9_960);
             both.tick("BTC-USD", 9_960, T0 + 1_000);
             assertThat(both.fills).hasSize(1);
+            both.assertSame();
+        }
+    }
+
+    /**
+     * ETH's candle that ended half a second before BTC's next print was classified CHAOTIC (soft-derisk-on-volatility-spike):
+     * the account is in SOFT_DERISK from that print on, so a BTC entry approved in NORMAL before it fills at half size
+     * there (2 → 1 BTC), and an add to an open BTC position is cancelled, on both sides. Before (review 2026-12-07) the
+     * venue judged the entry in the state stored at the tick before: it filled whole, the add too, and the account
+     * entered SOFT_DERISK on that same tick.
+     */
+    @Test
+    void anEntryOnTheFirstTickAfterAVolatilitySpikeElsewhereIsJudgedInSoftDerisk() {
+        RiskRules rules = RiskRules.of(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20, false).withDerisk(0, 0, true);
+        IndependentReference.Rules reference = new IndependentReference.Rules(100_000, 1.0, 50.0, 50.0, 5, 1_000.0, 20,
+                false, true, 0, 0, true, 0.5, 5, 10, 10, 1, 300, 16, 10);
+        try (Both both = new Both(rules, reference)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.pendingEntry("new", "BTC-USD", Direction.LONG, 2, 9_000, 12_000, 10_000);
+            both.regime("ETH-USD", io.quantumtrader.trader.events.Regime.CHAOTIC, T0 + 500);
+            both.tick("BTC-USD", 10_000, T0 + 1_000);
+            assertThat(both.fills).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(1.0));
+            assertThat(both.account().deRisk()).isEqualTo(io.quantumtrader.trader.risk.DeRiskState.SOFT_DERISK);
+            assertThat(both.reference.counted).containsEntry("paper-venue|entry_halved_soft_derisk", 1L);
+            both.assertSame();
+        }
+        try (Both both = new Both(rules, reference)) {
+            both.tick("BTC-USD", 10_000, T0);
+            both.holding("BTC-USD", Direction.LONG, 1, 10_000, 9_000, 12_000, 5, T0);
+            both.pendingEntry("add", "BTC-USD", Direction.LONG, 1, 9_000, 12_000, 10_000);
+            both.regime("ETH-USD", io.quantumtrader.trader.events.Regime.CHAOTIC, T0 + 500);
+            both.tick("BTC-USD", 10_000, T0 + 1_000);
+            assertThat(both.fills).isEmpty();
+            assertThat(both.rejected).singleElement().satisfies(c -> assertThat(c.reason()).isEqualTo(
+                    "cancelled: soft de-risk: no adds"));
             both.assertSame();
         }
     }

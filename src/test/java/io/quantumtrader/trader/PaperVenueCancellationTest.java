@@ -50,8 +50,9 @@ class PaperVenueCancellationTest {
         b.addStateStore(StoreSpec.keyValueStore("orders", PendingOrder.class));
         b.addStateStore(StoreSpec.keyValueStore("account", Account.class));
         b.addStateStore(StoreSpec.keyValueStore("positions", Position.class));
+        b.addStateStore(StoreSpec.keyValueStore("regimes", io.quantumtrader.trader.events.RegimeUpdate.class));
         var out = b.stream("ticks", PriceTick.class)
-                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), RULES), Named.as("paper-venue"), "orders", "account", "positions");
+                .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), RULES), Named.as("paper-venue"), "orders", "account", "positions", "regimes");
         out.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
         out.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
         try (TopologyTestDriver driver = new TopologyTestDriver(b.build())) {

@@ -47,6 +47,30 @@ class StaleVolatilitySpikeTest {
     }
 
     /**
+     * A signal judged after ETH's CHAOTIC candle and before the next tick (the account stored NORMAL at the tick before):
+     * the risk kernel sizes it in SOFT_DERISK, at half size, as it does once a tick has stored the state; a spike gone
+     * stale (61 candles) does not. Before (review 2026-12-07) the kernel judged it in the stored NORMAL: full size.
+     */
+    @Test
+    void theRiskKernelJudgesASignalInTheSoftDeriskOfASpikeKnownBeforeTheNextTick() {
+        java.util.function.LongFunction<Double> sizeAfterSpikeEndedMsBefore = ago -> {
+            try (MarkedEquityTest.Portfolio p = new MarkedEquityTest.Portfolio(RULES)) {
+                p.tick(40_000, T0);
+                assertThat(p.account().deRisk()).isEqualTo(DeRiskState.NORMAL);
+                long at = T0 + 61 * MINUTE;
+                p.driver.<String, RegimeUpdate>getKeyValueStore("regimes").put("ETH-USD",
+                        new RegimeUpdate("ETH-USD", at - ago, Regime.CHAOTIC, 1, 20, 9, 3, 3, 2_000, 2_000, 2_000));
+                p.signal("BTC-USD", null, at);
+                return p.evaluations().get(0).positionAllowed().maxSize();
+            }
+        };
+        double whole = sizeAfterSpikeEndedMsBefore.apply(61 * MINUTE);
+        assertThat(whole).as("a stale spike: NORMAL").isPositive();
+        assertThat(sizeAfterSpikeEndedMsBefore.apply(MINUTE)).as("a spike known: SOFT_DERISK, half size")
+                .isCloseTo(whole / 2, org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    /**
      * The whole topology (test driver) against {@link IndependentReference}: ETH calm for 80 minutes, 16 minutes of wide
      * swings (CHAOTIC), then no more ETH prints; BTC prints calmly for four hours. The account enters SOFT_DERISK on
      * ETH's spike and leaves it at the first BTC tick more than 60 candles after ETH's last candle, at the same tick in

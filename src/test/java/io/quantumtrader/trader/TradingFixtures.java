@@ -293,7 +293,7 @@ final class TradingFixtures {
         b.addStateStore(StoreSpec.keyValueStore("regimes", RegimeUpdate.class));
         var venue = b.stream("ticks", PriceTick.class)
                 .process(() -> new PaperVenueProcessor(PaperVenue.defaults(), rules),
-                        Named.as("paper-venue"), "orders", "account", "positions");
+                        Named.as("paper-venue"), "orders", "account", "positions", "regimes");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to("fills");
         venue.flatMapValues(VenueOutput::rejected, Named.as("rejections")).to("rejected");
         return venue.process(() -> new PositionStateProcessor(rules), Named.as("position-state"),

@@ -39,6 +39,23 @@ public final class DeRisk {
         return DeRiskState.NORMAL;
     }
 
+    /**
+     * The account as the risk kernel, order entry and the paper venue judge it between two ticks: a NORMAL account is in
+     * SOFT_DERISK as soon as a volatility spike is known ({@code softDeriskOnVolatilitySpike}). Position state moves the
+     * stored state on ticks only, so a spike classified after the last tick (a CHAOTIC candle of another symbol) was not
+     * applied to a signal judged, or an entry filled, before the next tick had stored it: the entry filled whole in the
+     * SOFT_DERISK its own tick then entered (found in review, 2026-12-07; DESIGN §6: the risk kernel consumes
+     * {@code regime.volatility.spike}). Only entering SOFT_DERISK is brought forward: a state is left at position state's
+     * next tick as before (a spike gone stale since the last tick still halves until then: the cautious side).
+     *
+     * @param chaoticSymbols symbols in a volatility spike now (the caller counts them, with their staleness bound)
+     * @return {@code account}, in SOFT_DERISK when that applies (the same instance when nothing changes)
+     */
+    public static Account withSpikes(RiskRules rules, Account account, int chaoticSymbols) {
+        return account.deRisk() == DeRiskState.NORMAL && rules.softDeriskOnVolatilitySpike() && chaoticSymbols > 0
+                ? account.withDeRisk(DeRiskState.SOFT_DERISK) : account;
+    }
+
     /** @return the drawdown (percent) at or above which an account in {@code current} is (or stays) in HARD_DERISK */
     private static double hardExit(RiskRules rules, DeRiskState current) {
         return current == DeRiskState.HARD_DERISK

@@ -461,20 +461,42 @@ public final class IndependentReference {
         int e = 0;
         for (PriceTick t : ticksSeen) {
             while (e < candleEvents.size() && candleEvents.get(e).now < t.timestamp()) {
-                apply(candleEvents.get(e++));
+                List<CandleEvent> atOnce = atOnce(e);
+                apply(atOnce);
+                e += atOnce.size();
             }
             long index = ++tickIndex;
             venueAndPositions(t, index);
             exits(t, index);
         }
         while (e < candleEvents.size()) {
-            apply(candleEvents.get(e++));
+            List<CandleEvent> atOnce = atOnce(e);
+            apply(atOnce);
+            e += atOnce.size();
         }
     }
 
-    private void apply(CandleEvent c) {
-        regimes.put(c.symbol, c.regime);
-        advise(c.symbol, c.close, c.end, c.now, c.regime, c.ema20, c.ema50, Long.MIN_VALUE);
+    /**
+     * Runs the outcomes of the candles that closed at one instant (the same event time): every signal first, judged on
+     * the regimes known before that instant, then the regimes (the portfolio merges its inputs in event time, a tie going
+     * to the input declared first: the signals before the regimes).
+     */
+    private void apply(List<CandleEvent> atOnce) {
+        for (CandleEvent c : atOnce) {
+            advise(c.symbol, c.close, c.end, c.now, c.regime, c.ema20, c.ema50, Long.MIN_VALUE);
+        }
+        for (CandleEvent c : atOnce) {
+            regimes.put(c.symbol, c.regime);
+        }
+    }
+
+    /** @return the candle outcomes from {@code e} on with the event time of the one at {@code e} */
+    private List<CandleEvent> atOnce(int e) {
+        List<CandleEvent> out = new ArrayList<>();
+        for (int i = e; i < candleEvents.size() && candleEvents.get(i).now == candleEvents.get(e).now; i++) {
+            out.add(candleEvents.get(i));
+        }
+        return out;
     }
 
     // ---- candles ---------------------------------------------------------------------------------------------------
@@ -543,6 +565,8 @@ public final class IndependentReference {
 
     private void advise(String symbol, double close, long end, long now, Regime r, double ema20, double ema50, long index) {
         viewDay(now);
+        // the kernel (and order entry) judge a NORMAL account in SOFT_DERISK once a spike is known, before a tick stores it
+        String deRisk = judgedAt(now);
         if (viewKill || !r.name.equals("TRENDING") || !(r.atr > 0)) {
             return;
         }
@@ -642,6 +666,8 @@ public final class IndependentReference {
     private void venueAndPositions(PriceTick t, long index) {
         viewDay(t.timestamp());
         boolean killNow = viewKill;
+        // entries too, at their fill: a CHAOTIC candle elsewhere since the last tick counts at once
+        String judged = judgedAt(t.timestamp());
         List<OrderFilled> now = new ArrayList<>();
         Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
         Map<OrderFilled, List<String>> entryResizes = new java.util.HashMap<>();
@@ -671,10 +697,10 @@ public final class IndependentReference {
                 if (killNow) {
                     why = "kill switch active";
                     reason = "entry_cancelled_kill_switch_active";
-                } else if ("HARD_DERISK".equals(deRisk)) {
+                } else if ("HARD_DERISK".equals(judged)) {
                     why = "hard de-risk: no new entries";
                     reason = "entry_cancelled_hard_derisk";
-                } else if ("SOFT_DERISK".equals(deRisk) && positions.containsKey(o.symbol)) {
+                } else if ("SOFT_DERISK".equals(judged) && positions.containsKey(o.symbol)) {
                     why = "soft de-risk: no adds";
                     reason = "entry_cancelled_soft_derisk_add";
                 } else if (killSwitches > o.kills) {
@@ -715,7 +741,7 @@ public final class IndependentReference {
             double size = o.size;
             List<String> resizes = new ArrayList<>();   // counted once the entry fills (not if cancelled on its tick)
             if (o.entry) {
-                if ("SOFT_DERISK".equals(deRisk) && "NORMAL".equals(o.deRiskAt)) {
+                if ("SOFT_DERISK".equals(judged) && "NORMAL".equals(o.deRiskAt)) {
                     size = floor6(size / 2);   // soft de-risk entered after the approval: half size
                     resizes.add("entry_halved_soft_derisk");
                 }
@@ -770,7 +796,7 @@ public final class IndependentReference {
         // the tick alone (its exits, its marks) moving a NORMAL account into SOFT_DERISK by its drawdown: no adds on it
         // (its symbol has a position: only a position's marks or exits move the drawdown) — unless the tick trips the
         // kill switch or enters HARD_DERISK, which cancel every entry below
-        if (entering && "NORMAL".equals(deRisk) && rules.softDrawdownPct > 0 && positions.containsKey(t.symbol())) {
+        if (entering && "NORMAL".equals(judged) && rules.softDrawdownPct > 0 && positions.containsKey(t.symbol())) {
             boolean hardThen = rules.hardDrawdownPct > 0 && withoutDrawdown >= rules.hardDrawdownPct;
             if (without < rules.dailyLossPct && !hardThen && withoutDrawdown >= rules.softDrawdownPct) {
                 for (OrderFilled f : now) {
@@ -853,17 +879,8 @@ public final class IndependentReference {
                     + "% of marked equity >= " + percent(rules.dailyLossPct) + "% limit)";
             cancelledAtTrip.addAll(cancelEntries(why, "entry_cancelled_kill_switch_trip", t.timestamp()));
         }
-        // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
-        // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
-        long chaotic = regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")
-                && t.timestamp() - r.candleEnd <= (long) rules.spikeStaleCandles * candleMs).count();
         double dd = drawdownPct();
-        // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
-        double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);
-        double softAt = rules.softDrawdownPct - ("NORMAL".equals(deRisk) ? 0 : rules.hysteresisPct);
-        String state = rules.hardDrawdownPct > 0 && dd >= hardAt ? "HARD_DERISK"
-                : (rules.softDrawdownPct > 0 && dd >= softAt) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
-                : "NORMAL";
+        String state = stateAt(t.timestamp(), dd);
         if (!state.equals(deRisk)) {
             deRiskChanges.add(deRisk + " -> " + state);
             deRiskTimeline.add(t.timestamp() + " " + deRisk + " -> " + state);
@@ -875,6 +892,37 @@ public final class IndependentReference {
                         + percent(rules.hardDrawdownPct) + "%)", "entry_cancelled_hard_derisk_entry", t.timestamp());
             }
         }
+    }
+
+    /**
+     * @return the state signals and fills are judged in at {@code at} (epoch ms): the stored one, but SOFT_DERISK for
+     *         a NORMAL account when a spike is known then (leaving a state waits for the next tick's bookkeeping)
+     */
+    private String judgedAt(long at) {
+        return "NORMAL".equals(deRisk) && rules.softOnSpike && spikes(at) > 0 ? "SOFT_DERISK" : deRisk;
+    }
+
+    /** @return the symbols in a volatility spike at {@code at}, epoch ms */
+    private long spikes(long at) {
+        // a symbol's CHAOTIC regime is a spike for spikeStaleCandles candles after the candle it classified: a symbol
+        // that stopped printing keeps its last regime, and must not hold the account in SOFT_DERISK for ever
+        return regimes.values().stream().filter(r -> r.name.equals("CHAOTIC")
+                && at - r.candleEnd <= (long) rules.spikeStaleCandles * candleMs).count();
+    }
+
+    /**
+     * @param at          epoch ms: the regimes known then count
+     * @param drawdownPct the drawdown to judge, percent
+     * @return the de-risk state the account, in {@code deRisk} now, is in for that drawdown and the spikes of {@code at}
+     */
+    private String stateAt(long at, double drawdownPct) {
+        long chaotic = spikes(at);
+        // hysteresis: HARD is kept down to its threshold less the margin; SOFT (or HARD) keeps SOFT down to the soft one less it
+        double hardAt = rules.hardDrawdownPct - ("HARD_DERISK".equals(deRisk) ? rules.hysteresisPct : 0);
+        double softAt = rules.softDrawdownPct - ("NORMAL".equals(deRisk) ? 0 : rules.hysteresisPct);
+        return rules.hardDrawdownPct > 0 && drawdownPct >= hardAt ? "HARD_DERISK"
+                : (rules.softDrawdownPct > 0 && drawdownPct >= softAt) || (rules.softOnSpike && chaotic > 0) ? "SOFT_DERISK"
+                : "NORMAL";
     }
 
     /** Books fills {@code now} of tick {@code t} into the positions and the account, and marks the tick's symbol. */
@@ -1129,6 +1177,18 @@ public final class IndependentReference {
                                              Direction direction, double size, double stop, double target, double reference) {
         orders.put(orderId, new Order(orderId, requestId, positionId, symbol, direction, true, size, stop, target, null,
                 tickIndex, reference, killSwitches, deRisk));
+        return this;
+    }
+
+    /**
+     * A scenario's regime of {@code symbol}, as the regime detector classified the candle that ended at {@code candleEnd}
+     * (epoch ms) before the next tick: it counts from that tick on (a CHAOTIC one as a volatility spike, and for the exits).
+     *
+     * @param name TRENDING, RANGING or CHAOTIC
+     * @return this reference
+     */
+    public IndependentReference regime(String symbol, String name, long candleEnd) {
+        regimes.put(symbol, new Regime(name, 1, 0, 0, candleEnd));
         return this;
     }
 
