@@ -120,9 +120,14 @@ public final class DedupeCache {
         return key.substring((int) end + 1);
     }
 
-    /** Adds ids read back from Redis (in any order): oldest arrival first, so the window forgets them first. */
+    /**
+     * Adds ids read back from Redis in the map's iteration order, which must be the order the task processed them
+     * (its commits' order): the bound forgets the first ones first, as it did before the restart. Sorted by arrival
+     * instead (until 2026-12-07), the ids of one commit, which share an arrival, came back in an arbitrary order, and the
+     * bound forgot one the task had remembered ({@code DedupeRestartOrderTest}).
+     */
     void load(Map<String, Long> ids) {
-        ids.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> add(e.getKey(), e.getValue()));
+        ids.forEach(this::add);
     }
 
     /** @return true when {@code eventId} was processed within the window */

@@ -306,9 +306,12 @@ public final class StreamTask {
 
     /**
      * The task failed (it restarts, or stopped for good): keeps why, for health, until it processes something again;
-     * and when {@code error} was the JVM running out of memory, the next run reads cautiously
-     * ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed may have
-     * brought entries far larger than any entry may be.
+     * and when {@code error} was the JVM running out of memory or a reply that did not come in time (a read of a
+     * batch of large entries over a slow link outlasts {@code PartitionReader.READ_TIMEOUT}), the next run reads
+     * cautiously ({@link PartitionReader#limitEntrySize}): its first read asks for one entry, as the read that failed
+     * may have brought entries far larger than any entry may be. Before (review 2026-12-07) a read timeout restarted
+     * the task into the same read of the whole batch, for ever: 40 entries of 256 KiB over 1 MB/s restarted it 11
+     * times in two minutes and dead-lettered nothing ({@code SlowOversizedReadTest}).
      *
      * @param error the failure
      * @param why   the failure in one line ({@link FailureDescription}, else {@link CauseMessages})
@@ -317,7 +320,7 @@ public final class StreamTask {
         processedAtFailure = processed();
         lastFailure = why;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
+            if (t instanceof OutOfMemoryError || t instanceof java.util.concurrent.TimeoutException) {
                 readCautiously = true;
                 break;
             }
@@ -525,16 +528,21 @@ public final class StreamTask {
     }
 
     /**
-     * @return the event ids the task's commits recorded (id → arrival ms): its dedupe log ({@link DedupeLog}) and, for
-     *         ids recorded before 2026-12-03, its former dedupe set (a sorted set, no longer written). An element of the
-     *         log in another layout is skipped with a warning (its ids are then not recognized as repeats)
+     * @return the event ids the task's commits recorded (id → arrival ms) in the order the task processed them: those of
+     *         its former dedupe set (a sorted set, no longer written; ids recorded before 2026-12-03) first, by score,
+     *         then its dedupe log ({@link DedupeLog}) commit by commit, oldest first, each commit's ids in their order.
+     *         The cache's bound forgets the oldest in this order, as it did before the restart: loaded by arrival, all
+     *         ids of a commit share one (its newest), so a log over the bound (by up to one commit, always once full)
+     *         forgot an arbitrary id of its oldest commit, one remembered before the restart, and a producer's retry of
+     *         it was processed twice (review 2026-12-07, {@code DedupeRestartOrderTest}). An element of the log in
+     *         another layout is skipped with a warning (its ids are then not recognized as repeats)
      */
     private Mono<Map<String, Long>> loadDedupe() {
         if (config.ingest().dedupeMaxIds() == 0) {
             return Mono.just(Map.of());
         }
         return Mono.defer(() -> {
-            Map<String, Long> ids = new HashMap<>();
+            Map<String, Long> ids = new LinkedHashMap<>();
             return redis.opsForZSet().rangeWithScores(legacyDedupeKey, org.springframework.data.domain.Range.unbounded())
                     .doOnNext(t -> ids.put(t.getValue(), t.getScore() == null ? 0L : t.getScore().longValue()))
                     .thenMany(redis.opsForList().range(dedupeKey, 0, -1))

@@ -107,14 +107,15 @@ final class TaskContext implements TaskOutput {
     }
 
     /**
-     * Loads the event keys the task's commits recorded (its dedupe log in Redis: key → arrival ms). Ids recorded alone
+     * Loads the event keys the task's commits recorded (its dedupe log in Redis: key → arrival ms, in the order the task
+     * processed them). Ids recorded alone
      * (before 2026-12-06, when the key became stream + source + id: {@link DedupeCache#keyOf}) are kept apart and
      * matched by the id of an entry's key until the window has passed since the newest of them, so a producer's
      * retry of an event processed before an upgrade is still skipped after it.
      */
     void loadDedupe(Map<String, Long> ids) {
-        Map<String, Long> keyed = new HashMap<>();
-        Map<String, Long> bare = new HashMap<>();
+        Map<String, Long> keyed = new java.util.LinkedHashMap<>();   // in the order processed (DedupeCache.load)
+        Map<String, Long> bare = new java.util.LinkedHashMap<>();
         ids.forEach((k, arrival) -> (DedupeCache.idOf(k) != null ? keyed : bare).put(k, arrival));
         dedupe.load(keyed);
         bareIds = null;

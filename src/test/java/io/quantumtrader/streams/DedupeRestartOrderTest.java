@@ -1,0 +1,76 @@
+package io.quantumtrader.streams;
+
+import io.quantumtrader.streams.dsl.Named;
+import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.TopologyBuilder;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.stream.MapRecord;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static io.quantumtrader.streams.RedisTestSupport.template;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dedupe bound ({@code dedupe-max-ids}) forgets the oldest ids first, in the order the task processed them, after a
+ * restart as before it. Found in review (2026-12-07): the log in Redis keeps every id of the commits the newest max-ids
+ * need, all ids of one commit carry one arrival (the commit's newest), and the load re-added them sorted by that
+ * arrival, ties in HashMap order: a log over the bound (by up to one commit, always once full) forgot an arbitrary id
+ * of its oldest commit instead of its oldest, one remembered before the restart, and a producer's retry of that event
+ * after the restart was processed again.
+ */
+class DedupeRestartOrderTest {
+
+    private static final String APP = "dedupe";
+
+    @Test
+    void theIdsRememberedBeforeARestartAreRememberedAfterIt() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns)
+                .withIngest(StreamsConfig.defaults().ingest().withDedupe(Duration.ofHours(1), 10));
+        for (int n = 1; n <= 10; n++) {
+            xadd(ns, "feed-" + n, n);
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();   // one commit: feed-1 .. feed-10
+            xadd(ns, "feed-11", 11);
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();   // a second commit: feed-11
+            assertThat(runtime.counters().recordsIn()).isEqualTo(11);
+            // the bound of 10 now remembers feed-2 .. feed-11 (feed-1, the oldest, is forgotten)
+        }
+
+        // a producer retries its ten newest events, after the restart
+        for (int n = 2; n <= 11; n++) {
+            xadd(ns, "feed-" + n, n);
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(runtime.counters().duplicates()).as("retries of the ten newest ids, all remembered").isEqualTo(10);
+        }
+        assertThat(RedisTestSupport.length(ns, "priced", 0)).as("each event processed once").isEqualTo(11);
+    }
+
+    private static Topology topology() {
+        TopologyBuilder b = new TopologyBuilder(APP);
+        b.stream("ticks", Tick.class, Named.as("ticks-in"))
+                .mapValues(t -> new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100)), Named.as("to-cents"))
+                .to("priced", Named.as("priced-sink"));
+        return b.build();
+    }
+
+    /** A plain XADD, as a foreign producer writes it: the event id is the producer's. */
+    private static void xadd(String ns, String eventId, int seq) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", eventId);
+        f.put("time", "2023-11-14T22:13:20Z");
+        f.put("data", "{\"symbol\":\"A\",\"price\":1.5,\"seq\":" + seq + "}");
+        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("ticks", 0), f)).block();
+    }
+}
