@@ -51,6 +51,13 @@ public final class FailureMessages {
             return new CliException(CliException.SERVICE, "cannot start the service: port " + port.getPort() + " is already in use",
                     "stop the process listening on it, or choose another port with --server.port=<port>", error);
         }
+        org.springframework.boot.web.server.WebServerException web = find(error, org.springframework.boot.web.server.WebServerException.class);
+        if (web != null) {
+            // an address that is not this host's, a port below 1024 without the right: "unexpected error", exit 1, until
+            // 2026-12-07 (review); OPERATIONS.md gives exit code 4 to a service that cannot start
+            return new CliException(CliException.SERVICE, "cannot start the service: its HTTP server cannot listen ("
+                    + message(root(error)) + ")", "check --server.address and --server.port", error);
+        }
         io.quantumtrader.streams.runtime.StartupRetry.RedisNotReadyException notReady =
                 find(error, io.quantumtrader.streams.runtime.StartupRetry.RedisNotReadyException.class);
         if (notReady != null) {
@@ -145,6 +152,13 @@ public final class FailureMessages {
             return new CliException(CliException.FAILED, at + " holds a key of another type where the engine expects a stream or "
                     + "hash (" + message(root(error)) + "): something else wrote into the namespace",
                     "use a namespace of its own (--namespace, quantum-trader.namespace), or remove the key the log names", error);
+        }
+        if (all.contains("cluster support disabled")) {
+            // Lettuce's "Cannot retrieve cluster partitions" with "check that Redis is running" (review 2026-12-07): it
+            // runs; Redis' answer was in the message's second line and the suppressed exceptions
+            return new CliException(CliException.REDIS, at + " is not a Redis Cluster (cluster_enabled:0), and REDIS_URL "
+                    + "names it as one (?cluster=true, or several addresses)",
+                    "name the one server in REDIS_URL: redis://host:port, without ?cluster=true or other addresses", error);
         }
         UnknownHostException unknown = find(error, UnknownHostException.class);
         if (unknown != null) {
@@ -244,10 +258,14 @@ public final class FailureMessages {
         return c == t ? null : c;
     }
 
+    /** @return every message of the cause chain and of the exceptions suppressed along it (Lettuce keeps each node's there) */
     private static String allMessages(Throwable error) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = error; t != null; t = next(t)) {
             sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+            for (Throwable s : t.getSuppressed()) {
+                sb.append(s.getClass().getName()).append(": ").append(s.getMessage()).append('\n');
+            }
         }
         return sb.toString();
     }

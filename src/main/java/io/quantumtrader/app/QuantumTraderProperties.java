@@ -70,26 +70,57 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
      * @throws IllegalArgumentException when the idle timeout is not positive or {@link #maxHeldPerInput} is below 1
      */
     public InputAlignment alignment() {
-        if (alignmentIdleTimeout.isNegative() || alignmentIdleTimeout.isZero()) {
-            throw new IllegalArgumentException("quantum-trader.alignment-idle-timeout (QUANTUM_TRADER_ALIGNMENT_IDLE_TIMEOUT) "
-                    + "must be positive, was " + alignmentIdleTimeout);
-        }
-        if (maxHeldPerInput < 1) {
-            throw new IllegalArgumentException("quantum-trader.max-held-per-input (QUANTUM_TRADER_MAX_HELD_PER_INPUT) "
-                    + "must be at least 1 record, was " + maxHeldPerInput);
-        }
+        Duration punctuation = StreamsConfig.defaults().punctuationInterval();
+        // an idle timeout is measured at punctuations: the engine refuses one not above the interval, in its own words
+        // ("punctuationInterval"), which serve does not let anyone set (review 2026-12-07)
+        refuseUnless(alignmentIdleTimeout.compareTo(punctuation) > 0, "alignment-idle-timeout",
+                "longer than the service's punctuation interval (" + punctuation.toMillis() + "ms)", alignmentIdleTimeout);
+        refuseUnless(maxHeldPerInput >= 1, "max-held-per-input", "at least 1 record", maxHeldPerInput);
         return InputAlignment.byWatermarks().withIdleTimeout(alignmentIdleTimeout).withMaxHeldPerInput(maxHeldPerInput);
     }
 
-    /** @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0 */
+    /**
+     * @return how commits reach Redis: WAIT for {@link #commitWaitReplicas} replicas when above 0
+     * @throws IllegalArgumentException naming the setting out of range
+     */
     public io.quantumtrader.streams.runtime.CommitOptions commitOptions() {
+        refuseUnless(commitWaitReplicas >= 0, "commit-wait-replicas", "0 or more", commitWaitReplicas);
+        refuseUnless(commitWaitReplicas == 0 || commitWaitTimeout.toMillis() >= 1, "commit-wait-timeout",
+                "at least 1ms when commit-wait-replicas is above 0", commitWaitTimeout);
         return io.quantumtrader.streams.runtime.CommitOptions.defaults().withWait(commitWaitReplicas, commitWaitTimeout);
     }
 
-    /** @return the source checks these settings describe */
+    /**
+     * @return the source checks these settings describe
+     * @throws IllegalArgumentException naming the setting out of range (until 2026-12-07 the engine's message named
+     *                                  every limit of the record by its field: found in review)
+     */
     public io.quantumtrader.streams.runtime.IngestLimits ingestLimits() {
+        Duration most = io.quantumtrader.streams.runtime.IngestLimits.UNBOUNDED;
+        refuseUnless(!maxEventTimeSkew.isNegative() && maxEventTimeSkew.compareTo(most) <= 0, "max-event-time-skew",
+                "0 or more (at most " + most.toMillis() + "ms)", maxEventTimeSkew);
+        refuseUnless(maxEntrySize.toBytes() >= 1024 && maxEntrySize.toBytes() <= Integer.MAX_VALUE, "max-entry-size",
+                "at least 1KB (and below 2GB)", maxEntrySize);
+        refuseUnless(!dedupeWindow.isNegative(), "dedupe-window", "0 or more", dedupeWindow);
+        refuseUnless(dedupeMaxIds >= 0 && dedupeMaxIds <= io.quantumtrader.streams.runtime.IngestLimits.MAX_DEDUPE_IDS,
+                "dedupe-max-ids", "from 0 (no deduplication) to " + io.quantumtrader.streams.runtime.IngestLimits.MAX_DEDUPE_IDS,
+                dedupeMaxIds);
+        refuseUnless(!maxStreamTimeLead.isNegative() && maxStreamTimeLead.compareTo(most) <= 0, "max-stream-time-lead",
+                "0 or more (at most " + most.toMillis() + "ms)", maxStreamTimeLead);
         return io.quantumtrader.streams.runtime.IngestLimits.defaults().withMaxEventTimeSkew(maxEventTimeSkew)
                 .withMaxEntryBytes((int) maxEntrySize.toBytes()).withDedupe(dedupeWindow, dedupeMaxIds)
                 .withMaxStreamTimeLead(maxStreamTimeLead);
+    }
+
+    /**
+     * @param name the setting, as in {@code quantum-trader.<name>}
+     * @throws IllegalArgumentException "quantum-trader.&lt;name&gt; (QUANTUM_TRADER_&lt;NAME&gt;) must be &lt;rule&gt;, was
+     *                                  &lt;was&gt;" unless {@code ok}
+     */
+    private static void refuseUnless(boolean ok, String name, String rule, Object was) {
+        if (!ok) {
+            throw new IllegalArgumentException("quantum-trader." + name + " (QUANTUM_TRADER_"
+                    + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ") must be " + rule + ", was " + was);
+        }
     }
 }

@@ -86,6 +86,14 @@ public final class StreamsHealth {
     /** The gauges the checks published, by name and tags, with their meter (to remove it once a check no longer finds it). */
     private final Map<String, PublishedGauge> gaugeValues = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
+    /** Checks that failed (or were given up) in a row since the last that succeeded. */
+    private final java.util.concurrent.atomic.AtomicInteger failedInARow = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Failed checks in a row after which the published gauges read NaN (not known) until a check succeeds, as the lag
+     * gauges do ({@code LagGauges.STALE_AFTER_FAILURES}).
+     */
+    static final int STALE_AFTER_FAILURES = LagGauges.STALE_AFTER_FAILURES;
 
     /** @param runtimeState the local runtime's state, or {@code null} to judge from Redis only */
     public StreamsHealth(Topology topology, StreamsConfig config, ReactiveStringRedisTemplate redis, Thresholds thresholds,
@@ -103,7 +111,11 @@ public final class StreamsHealth {
      * {@code .consumers.live}, {@code .consumers.stale} per group, stream and partition (every group, other
      * applications' included), and {@code qt.streams.stream.ungrouped.entries} per catalog stream partition that has
      * entries and no group. Each check publishes what it found and removes the gauges of what it no longer finds (a
-     * destroyed group, a stream that has a group now): a gauge never shows an earlier check's finding.
+     * destroyed group, a stream that has a group now): a gauge never shows an earlier check's finding. After
+     * {@value #STALE_AFTER_FAILURES} checks in a row that failed or were given up (Redis down, or slower than the
+     * caller's timeout) every gauge reads NaN until a check succeeds: until 2026-12-07 they kept the last reading for as
+     * long as checks failed, and a dashboard or alert on another application's backlog saw it as the present (found in
+     * review, {@code HealthGaugesDuringOutageTest}).
      *
      * @return this
      */
@@ -153,7 +165,19 @@ public final class StreamsHealth {
         Mono<Map<String, Double>> members = redis.opsForZSet().rangeWithScores(keys.members(), Range.unbounded())
                 .collectMap(t -> t.getValue(), t -> t.getScore() == null ? 0.0 : t.getScore())
                 .onErrorReturn(Map.of());
-        return members.flatMap(m -> Flux.concat(checks).flatMapIterable(l -> l).collectList().map(all -> report(all, m)));
+        return members.flatMap(m -> Flux.concat(checks).flatMapIterable(l -> l).collectList().map(all -> report(all, m)))
+                .doOnSuccess(r -> failedInARow.set(0))
+                .doOnError(e -> checkFailed())
+                .doOnCancel(this::checkFailed);
+    }
+
+    /** A check failed or was given up: the gauges turn NaN at the {@value #STALE_AFTER_FAILURES}th in a row. */
+    private void checkFailed() {
+        if (failedInARow.incrementAndGet() >= STALE_AFTER_FAILURES) {
+            synchronized (gaugeValues) {
+                gaugeValues.values().forEach(g -> g.value()[0] = Double.NaN);
+            }
+        }
     }
 
     /** @param anotherType what a stream partition's key of another type holds ({@code null}: a stream, or no key) */
@@ -287,7 +311,7 @@ public final class StreamsHealth {
         String id = name + "|" + String.join("|", tags);
         published.add(id);
         PublishedGauge gauge = gaugeValues.computeIfAbsent(id, k -> {
-            long[] h = new long[1];
+            double[] h = new double[1];
             return new PublishedGauge(h, Gauge.builder(StreamsMetrics.PREFIX + name, h, a -> a[0]).description(description)
                     .tag("application", topology.applicationId()).tags(tags).register(r));
         });
@@ -309,7 +333,7 @@ public final class StreamsHealth {
     }
 
     /** A gauge a check published and the value it reads. */
-    private record PublishedGauge(long[] value, Gauge gauge) {
+    private record PublishedGauge(double[] value, Gauge gauge) {
     }
 
     private static Status worst(Status a, Status b) {
