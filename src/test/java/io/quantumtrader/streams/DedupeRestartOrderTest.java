@@ -57,6 +57,41 @@ class DedupeRestartOrderTest {
         assertThat(RedisTestSupport.length(ns, "priced", 0)).as("each event processed once").isEqualTo(11);
     }
 
+    /**
+     * The meta hash's count of the ids in the dedupe log ({@code dedupe-ids}) left behind when the log itself went
+     * (deleted with a group made again for another source, {@code create-group.lua}; an eviction; an operator): the
+     * first commit after it trimmed its own element, the log's "oldest commit" beyond the bound, and its ids were not
+     * recognized after a restart (found in review, 2026-12-07). The commit now counts the log afresh when its element is
+     * the only one.
+     */
+    @Test
+    void aCountLeftWithoutItsLogDoesNotTrimTheFirstCommitAfterIt() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamKeys keys = new StreamKeys(ns);
+        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns)
+                .withIngest(StreamsConfig.defaults().ingest().withDedupe(Duration.ofHours(1), 10));
+        template().opsForHash().put(keys.meta(APP + ".0", 0), "dedupe-ids", "1000000").block();   // its log is gone
+        for (int n = 1; n <= 5; n++) {
+            xadd(ns, "feed-" + n, n);
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(runtime.counters().recordsIn()).isEqualTo(5);
+        }
+        for (int n = 1; n <= 5; n++) {
+            xadd(ns, "feed-" + n, n);   // a producer's retry, after the restart
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+            runtime.start();
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(runtime.counters().duplicates()).as("the retries, recognized").isEqualTo(5);
+        }
+        assertThat(RedisTestSupport.length(ns, "priced", 0)).as("each event processed once").isEqualTo(5);
+        assertThat(template().<String, String>opsForHash().get(keys.meta(APP + ".0", 0), "dedupe-ids").block())
+                .as("the count, of the log again").isEqualTo("5");
+    }
+
     private static Topology topology() {
         TopologyBuilder b = new TopologyBuilder(APP);
         b.stream("ticks", Tick.class, Named.as("ticks-in"))
