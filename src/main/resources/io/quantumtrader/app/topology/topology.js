@@ -336,7 +336,9 @@
     text("late", fmt(t.lateDropped));
     text("dropped", fmt(t.dropped));
     text("restarts", fmt(t.taskRestarts));
-    pill("state", now.state >= 1 ? ["runtime RUNNING", "good"] : ["runtime STOPPED", "bad"]);
+    // qt.streams.state is 1 in RUNNING only: 0 is stopped, starting or ERROR (a runtime in ERROR still running its
+    // other tasks was shown as "STOPPED" until 2026-12-07, found in review); the health pill says which
+    pill("state", now.state >= 1 ? ["runtime RUNNING", "good"] : ["runtime not RUNNING", "bad"]);
     pill("health", ({ 2: ["health UP", "good"], 1: ["health OUT_OF_SERVICE", "warn"], 0: ["health DOWN", "bad"] })[now.health] || ["health unknown", ""]);
     text("updated", "updated " + new Date(now.time).toLocaleTimeString() + ` (every ${REFRESH_MS / 1000} s)`);
     document.body.classList.remove("stale");
