@@ -218,16 +218,21 @@ public final class PartitionReader {
      * (no lease) do not look.
      *
      * @param taskId   the task reading, for the dead-letter entry ({@code <sub-topology>_<partition>})
-     * @param counted  per stream key, the group's totals already counted (by an earlier owner or run of the task: the
-     *                 totals when the task started, {@code claim-pending.lua}); a stream absent counts from zero
+     * @param counted  per stream key, the group's totals already counted (by an earlier owner or run of the task: what
+     *                 their reads last noted as counted, else the totals when the task started, {@code claim-pending.lua});
+     *                 a stream absent counts from zero. Each read notes in Redis what this reader has counted since, so a
+     *                 loss found by a read whose reply never reached it (a read timeout restarted the task) is counted by
+     *                 the next run; one found by a read it counted just before the task stopped, before its next read,
+     *                 may be counted again by the next run (counted twice rather than never)
      * @param listener called on the task's thread with the logical stream and the number of entries deleted unread
      *                 (-1: at least one, Redis could not tell how many)
      * @return this reader
      */
     public PartitionReader reportDeletedUnread(String taskId, Map<String, DeletedUnreadTotals> counted,
                                                java.util.function.BiConsumer<String, Long> listener) {
-        this.readStreams = new ReadStreams(streamByKey, taskId, partition);
         this.deletedCounted.putAll(counted);
+        // each read notes what this reader has counted, for the task's next run (claim-pending.lua starts it there)
+        this.readStreams = new ReadStreams(streamByKey, taskId, partition, deletedCounted);
         this.deletedUnread = listener;
         return this;
     }

@@ -14,8 +14,16 @@ import java.util.Map;
  * @param nameByKey partition key → logical stream name
  * @param task      the reading task's id ({@code <sub-topology>_<partition>}), or empty for a reader without a task
  * @param partition the partition read
+ * @param counted   per partition key, the group's deleted-unread totals the reader has counted (its live map, read at
+ *                  each read: {@code du_note_counted} notes them in Redis for the task's next run); empty for a reader
+ *                  that counts nothing
  */
-public record ReadStreams(Map<String, String> nameByKey, String task, int partition) {
+public record ReadStreams(Map<String, String> nameByKey, String task, int partition, Map<String, DeletedUnreadTotals> counted) {
+
+    /** A reader that counts nothing. */
+    public ReadStreams(Map<String, String> nameByKey, String task, int partition) {
+        this(nameByKey, task, partition, Map.of());
+    }
 
     /**
      * @param scratchKey the task's scratch hash of its fenced reads ({@link StreamKeys#fencedRead}), where a refused
@@ -29,7 +37,10 @@ public record ReadStreams(Map<String, String> nameByKey, String task, int partit
         return bytes(reportKeys(keys, streamKeys));
     }
 
-    /** @return ARGV of {@code deleted-unread.lua}: the token, the group, the task, the partition, the streams' names */
+    /**
+     * @return ARGV of {@code deleted-unread.lua}: the token, the group, the task, the partition, the streams' names, and
+     *         the totals counted ({@link #counted}) when the reader counts
+     */
     byte[][] deletedUnreadArgs(String token, String group, List<String> streamKeys) {
         List<String> args = new ArrayList<>(4 + streamKeys.size());
         args.add(token);
@@ -47,7 +58,7 @@ public record ReadStreams(Map<String, String> nameByKey, String task, int partit
     /**
      * @return ARGV of {@code read-group.lua}: the token, the group, the consumer, the COUNT, one offset per stream, the
      *         last id the reader saw per stream ({@code -} when none), then the task, the partition and the streams'
-     *         names
+     *         names, and the totals counted ({@link #counted}) when the reader counts
      */
     List<String> readGroupArgs(String token, String group, String consumer, int count, List<String> offsets,
                                List<String> seen, List<String> streamKeys) {
@@ -72,6 +83,13 @@ public record ReadStreams(Map<String, String> nameByKey, String task, int partit
         args.add(task);
         args.add(Integer.toString(partition));
         streamKeys.forEach(k -> args.add(nameByKey.getOrDefault(k, k)));
+        if (!counted.isEmpty()) {
+            for (String k : streamKeys) {
+                DeletedUnreadTotals c = counted.get(k);
+                args.add(c == null ? "" : Long.toString(c.entries()));
+                args.add(c == null ? "" : Long.toString(c.unknown()));
+            }
+        }
         return args;
     }
 

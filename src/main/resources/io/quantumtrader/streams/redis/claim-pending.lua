@@ -28,8 +28,9 @@
 -- returns { number claimed, number dead-lettered (both so far under this token; the dead letters with those carried
 --           from an earlier claim not confirmed counted), the group's last-delivered-id
 --           ('0-0' when none), the id of the group's newest pending entry ('' when none),
---           the group's totals of entries deleted unread so far: entries, reports of an unknown number
---           (deleted-unread.lib.lua), where the task's reader starts counting; 1 when the claim is done, 0 when the
+--           the group's totals of entries deleted unread its readers counted (du_note_counted; else so far): entries,
+--           reports of an unknown number (deleted-unread.lib.lua), where the task's reader starts counting; 1 when the
+--           claim is done, 0 when the
 --           caller must call again }
 -- errors  FENCED when the lease is not the caller's (nothing claimed); REJECTED when entries are pending and the
 --         dead-letter stream cannot take entries (another type, or its entry ids used up: entry-ids.lib.lua; nothing
@@ -45,6 +46,13 @@ local function outcome(claimed, deleted, done)
   local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
   local newest = summary[3] or ''
   local totals = du_totals({ KEYS[4] }, ARGV[1])
+  -- where the group's readers last said they had counted, when they did (du_note_counted): the next run counts the
+  -- rest, a loss found by a read whose reply nobody counted included (a restart after a read timeout counted it never)
+  local noted = redis.call('HMGET', KEYS[4], '#counted-entries:' .. ARGV[1], '#counted-unknown:' .. ARGV[1])
+  local e, u = tonumber(noted[1]), tonumber(noted[2])
+  if e and u and e <= totals[1] and u <= totals[2] then
+    totals = { e, u }
+  end
   return { claimed, deleted, last, newest, totals[1], totals[2], done }
 end
 local cursor = '0-0'

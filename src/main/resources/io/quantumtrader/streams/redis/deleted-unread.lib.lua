@@ -67,6 +67,23 @@ local function du_totals(marks, group)
   return totals
 end
 
+-- Notes in each deleted-unread hash of marks the totals the group's reader has counted ('#counted-entries:<group>',
+-- '#counted-unknown:<group>'): two numbers per stream in ARGV from index 'from' on, '' when the reader counts nothing
+-- (nothing noted). A claim at the task's next start returns them (claim-pending.lua), so what a read found and its
+-- reader never counted (its reply timed out and the task restarted, or it stopped) is counted by the next run, not
+-- lost from the meters (found in review, 2026-12-07: DeletedUnreadReadTimeoutTest). Written only when they changed.
+local function du_note_counted(marks, group, from)
+  for i = 1, #marks do
+    local e, u = ARGV[from + 2 * i - 2], ARGV[from + 2 * i - 1]
+    if e and u and e ~= '' and u ~= '' then
+      local noted = redis.call('HMGET', marks[i], '#counted-entries:' .. group, '#counted-unknown:' .. group)
+      if noted[1] ~= e or noted[2] ~= u then
+        redis.call('HSET', marks[i], '#counted-entries:' .. group, e, '#counted-unknown:' .. group, u)
+      end
+    end
+  end
+end
+
 -- Checks stream keys[i] (consumer group 'group') for entries deleted before the group read them; dead-letters each
 -- loss not reported before and adds it to the group's totals. keys, marks, dlqs, names: one per stream (the stream
 -- key, its deleted-unread hash, its dead-letter stream key, its logical name). Returns the totals after it (du_totals).

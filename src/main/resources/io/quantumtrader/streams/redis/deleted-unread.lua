@@ -10,7 +10,8 @@
 -- and read-fence-end.lua undoes the read (found in review, 2026-12-06: ExhaustedStreamIdsTest).
 -- KEYS[1] lease, KEYS[2] the task's scratch hash (StreamKeys.fencedRead), then n stream keys, their n deleted-unread
 -- hashes, their n dead-letter stream keys
--- ARGV[1] token, ARGV[2] group, ARGV[3] task id, ARGV[4] partition, ARGV[5..] the n streams' logical names
+-- ARGV[1] token, ARGV[2] group, ARGV[3] task id, ARGV[4] partition, ARGV[5..4+n] the n streams' logical names, then
+-- optionally two numbers per stream, the totals the reader has counted ('' when it counts nothing: du_note_counted)
 -- returns the group's totals of entries deleted unread, two numbers per stream (deleted-unread.lib.lua)
 -- errors  REJECTED as deleted_unread raises it (nothing reported; the read is undone)
 -- allow-oom: the read goes on under maxmemory as XREADGROUP itself does; the report is one small entry
@@ -19,6 +20,7 @@ local keys, marks, dlqs, names = du_streams(4, 2)
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return du_totals(marks, ARGV[2])
 end
+du_note_counted(marks, ARGV[2], 5 + #keys)
 local ok, result = pcall(deleted_unread, keys, marks, dlqs, names, ARGV[2], ARGV[3], ARGV[4])
 if ok then
   return result

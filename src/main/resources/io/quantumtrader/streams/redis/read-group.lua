@@ -9,7 +9,8 @@
 -- KEYS[1] lease, then n stream keys, their n deleted-unread hashes, their n dead-letter stream keys;
 -- ARGV[1] token, ARGV[2] group, ARGV[3] consumer, ARGV[4] COUNT, then n ids, one per stream ('>' for new entries, an
 -- id to re-read the consumer's pending entries after it), then n ids, one per stream, the last the reader saw ('-'
--- when none), then the task id, the partition, the n streams' names
+-- when none), then the task id, the partition, the n streams' names, then optionally two numbers per stream, the
+-- totals the reader has counted ('' when it counts nothing: du_note_counted)
 -- returns { the group's totals of entries deleted unread (two numbers per stream, deleted-unread.lib.lua),
 -- XREADGROUP's reply or nil when nothing was read, 1 when nothing was read because the consumer holds entries after the
 -- ones the reader saw (else 0) }
@@ -20,6 +21,7 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 end
 local n = (#KEYS - 1) / 3
 local keys, marks, dlqs, names = du_streams(6 + 2 * n, 1)
+du_note_counted(marks, ARGV[2], 7 + 3 * n)
 local args = { 'XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', ARGV[4], 'STREAMS' }
 for i = 1, n do
   args[#args + 1] = keys[i]
