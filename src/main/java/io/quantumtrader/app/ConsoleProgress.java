@@ -21,6 +21,8 @@ final class ConsoleProgress {
     private final long started;
     private int lastDecile = -1;
     private long lastDraw;
+    /** Units done before this run (a resumed replay's ticks found in the namespace): not in the rate. */
+    private long before;
 
     ConsoleProgress(PrintStream out, String label, long total) {
         this(out, label, total, System.console() != null, System::nanoTime);
@@ -38,6 +40,17 @@ final class ConsoleProgress {
         this.nanoTime = nanoTime;
         this.started = nanoTime.getAsLong();
         this.lastDraw = started;
+    }
+
+    /**
+     * @param done units done before this progress started (a resumed replay's ticks already published): counted in the
+     *             bar, not in the rate, which is this run's (until 2026-12-07 a resumed replay's rate counted them, twice
+     *             what it published: found in review)
+     * @return this progress
+     */
+    ConsoleProgress startingAt(long done) {
+        this.before = done;
+        return this;
     }
 
     /** @param done units done so far */
@@ -75,6 +88,6 @@ final class ConsoleProgress {
 
     private double rate(long done, long now) {
         double seconds = (now - started) / 1e9;
-        return seconds > 0 ? done / seconds : 0;
+        return seconds > 0 ? Math.max(0, done - before) / seconds : 0;
     }
 }

@@ -208,7 +208,7 @@ final class ReplayCommand implements Callable<Integer> {
                         out.printf("resuming: namespace '%s' holds %,d of the ticks already (each partition's first ones); publishing "
                                 + "the other %,d, from tick %,d%n", ns, from, trades.size() - from, resume.from() + 1);
                     }
-                    ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size());
+                    ConsoleProgress progress = new ConsoleProgress(out, "replay", trades.size()).startingAt(from);
                     AtomicLong published = new AtomicLong(from);
                     try (ReplayInterruption interruption = ReplayInterruption.register(System.err, ns, published, trades.size(),
                             redis.startedForThisRun())) {

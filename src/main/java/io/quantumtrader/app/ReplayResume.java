@@ -20,6 +20,12 @@ import java.util.function.Supplier;
  * Until 2026-12-06 it resumed at the first tick missing from any partition and sent the later ticks of the other
  * partitions again, for the engine's event-id dedupe to skip: a replay resumed after the dedupe window (1 h) processed
  * them twice.
+ *
+ * <p>The last entry tells how far a partition got only when the input is the one the namespace was replayed with: a
+ * file added on the resume whose ticks fall before the partition's last one would never be published (a review of
+ * 2026-12-07 saw 1,993 of 2,000 added ticks left out, the report saying all were published). So each partition's
+ * entries ever added ({@code XINFO STREAM} {@code entries-added}, which retention's trimming does not lower) must equal
+ * the input's ticks up to that last one; otherwise the resume is refused, naming the namespace.
  */
 public final class ReplayResume {
 
@@ -52,6 +58,8 @@ public final class ReplayResume {
      *              start)
      * @return what the namespace holds: nothing for a fresh namespace (or one holding ticks of another input: then
      *         everything is published, and the engine's dedupe skips what it has seen)
+     * @throws CliException (exit code 2) when a partition's last tick is in the input but the partition holds more or
+     *                      fewer ticks than the input has up to it: the input is not the one replayed into the namespace
      */
     public static Resume resume(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String stream,
                                 Supplier<List<Published>> ticks) {
@@ -86,6 +94,22 @@ public final class ReplayResume {
                 last[p] = at;
             }
         }
+        int[] upToLast = new int[partitions];
+        for (int i = 0; i < published.size(); i++) {
+            int p = Partitioner.partition(published.get(i).key(), partitions);
+            if (i <= last[p]) {
+                upToLast[p]++;
+            }
+        }
+        for (int p = 0; p < partitions; p++) {
+            long added = lastIds[p] == null ? 0 : entriesAdded(redis, keys.stream(stream, p));
+            if (added >= 0 && added != upToLast[p]) {
+                throw new CliException(CliException.INPUT, String.format("namespace '%s' holds %,d ticks in partition %d of %s, "
+                                + "but this run's input has %,d ticks up to the last of them: the input is not the one the "
+                                + "namespace was replayed with (a file added, removed or changed)", keys.namespace(), added, p,
+                        stream, upToLast[p]), "replay into a new namespace (--namespace), or resume with the same files", null);
+            }
+        }
         int from = published.size();
         int found = 0;
         for (int i = 0; i < published.size(); i++) {
@@ -96,5 +120,19 @@ public final class ReplayResume {
             }
         }
         return new Resume(from, found, last, partitions);
+    }
+
+    private static final org.springframework.data.redis.core.script.RedisScript<Long> ENTRIES_ADDED =
+            org.springframework.data.redis.core.script.RedisScript.of("""
+                    local info = redis.call('XINFO', 'STREAM', KEYS[1])
+                    for i = 1, #info, 2 do
+                      if info[i] == 'entries-added' then return info[i + 1] end
+                    end
+                    return -1""", Long.class);
+
+    /** @return the stream's entries ever added (Redis 7's {@code XINFO STREAM}), or -1 when Redis does not tell */
+    private static long entriesAdded(ReactiveStringRedisTemplate redis, String key) {
+        Long added = redis.execute(ENTRIES_ADDED, List.of(key)).next().block();
+        return added == null ? -1 : added;
     }
 }

@@ -76,6 +76,36 @@ class ReplayResumePartitionsTest {
         assertThat(other.published(0, "BTC-USD")).isFalse();
     }
 
+    /**
+     * A namespace replayed with BTC alone, resumed with an ETH file added whose ticks fall between BTC's (one partition):
+     * the last BTC tick is in the input, but the input has twice the ticks up to it that the partition holds. Refused,
+     * naming the namespace. Found in review (2026-12-07): the resume took every tick before the partition's last one as
+     * published, left out 1,993 of 2,000 ETH ticks, and the report said all were published.
+     */
+    @Test
+    void anInputThatChangedSinceIsRefusedNotResumedWithTicksLeftOut() {
+        String ns = RedisTestSupport.freshNamespace();
+        StreamCatalog catalog = StreamCatalog.defaults();
+        List<ReplayResume.Published> btc = new ArrayList<>();
+        List<ReplayResume.Published> both = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            btc.add(new ReplayResume.Published("btc-" + i, "BTC-USD"));
+            both.add(new ReplayResume.Published("btc-" + i, "BTC-USD"));
+            both.add(new ReplayResume.Published("eth-" + i, "ETH-USD"));
+        }
+        new EventPublisher(RedisTestSupport.template(), new StreamKeys(ns), catalog, "replay")
+                .sendAll(Flux.fromIterable(btc).map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.key(), "p",
+                        1_000L, t.eventId())), 10, false).block();
+        assertThat(ReplayResume.resume(RedisTestSupport.template(), new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS,
+                () -> btc).found()).as("the same input: all there").isEqualTo(10);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayResume.resume(RedisTestSupport.template(),
+                        new StreamKeys(ns), catalog, QuantumTraderTopology.TICKS, () -> both))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("namespace '" + ns + "' holds 10 ticks in partition 0 of market.tick.price, but this "
+                        + "run's input has 19 ticks up to the last of them")
+                .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(CliException.INPUT));
+    }
+
     /** @return a symbol the ticks stream's two partitions place on {@code partition} */
     private static String symbolOn(int partition) {
         for (int i = 0; ; i++) {
