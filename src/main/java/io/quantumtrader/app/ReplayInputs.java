@@ -161,22 +161,37 @@ public record ReplayInputs(List<ReplayInput> inputs) {
         return out;
     }
 
+    /** The largest candle {@code --candle} takes: 365 days. */
+    static final Duration MAX_CANDLE = Duration.ofDays(365);
+
     /**
-     * @param text {@code <n>s|m|h|d}, e.g. {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}
-     * @throws CliException (exit code 2) for anything else
+     * @param text {@code <n>s|m|h|d}, e.g. {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}; at most {@link #MAX_CANDLE}
+     * @throws CliException (exit code 2) for anything else: a size too large for a number, or above 365 days, too
+     *                      (until 2026-12-07 "unexpected error: ArithmeticException: long overflow" with exit code 1, or
+     *                      "invalid input: For input string", naming no option: found in review)
      */
     public static Duration candle(String text) {
         Matcher m = CANDLE.matcher(text == null ? "" : text.trim());
-        if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
+        long n = 0;
+        try {
+            n = m.matches() ? Long.parseLong(m.group(1)) : 0;
+        } catch (NumberFormatException e) {
+            n = Long.MAX_VALUE;   // more digits than a long: too large
+        }
+        if (n <= 0) {
             throw new CliException(CliException.INPUT, "invalid --candle '" + text + "'", "give a size like 1m, 5m, 1h or 1d", null);
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
+        long seconds = switch (m.group(2)) {
+            case "s" -> 1;
+            case "m" -> 60;
+            case "h" -> 3_600;
+            default -> 86_400;
         };
+        if (n > MAX_CANDLE.toSeconds() / seconds) {
+            throw new CliException(CliException.INPUT, "invalid --candle '" + text + "': at most 365d",
+                    "give a size like 1m, 5m, 1h or 1d", null);
+        }
+        return Duration.ofSeconds(n * seconds);
     }
 
     /** @return the candle size as {@code --candle} takes it, e.g. {@code 1m} */

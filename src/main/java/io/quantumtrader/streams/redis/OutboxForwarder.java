@@ -1,6 +1,5 @@
 package io.quantumtrader.streams.redis;
 
-import io.lettuce.core.cluster.SlotHash;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -17,11 +16,12 @@ import java.util.Map;
  * Moves a task's outbox entries to their streams on a Redis Cluster (DESIGN §2 "Redis Cluster"). A commit script may
  * touch one slot only, so the commit writes the outputs bound for other slots into the task's outbox (a stream in
  * its own slot, atomically with state, own-slot outputs and acknowledgements); this forwarder then appends them, one
- * script per target slot ({@code forward.lua}), and deletes them from the outbox.
+ * script per target hash tag ({@code forward.lua}; a partition's keys share one tag, so one slot), and deletes them
+ * from the outbox.
  *
- * <p>Exactly once: the target slot records per producer the last outbox entry id it appended, and outbox ids only
- * grow, so a forward repeated after a crash (between the append and the outbox deletion, or between two target
- * slots) drops what was appended before. Several forwarders of one outbox at once (a task and its successor) are
+ * <p>Exactly once: the target hash tag's {@code forwarded} hash records per producer the last outbox entry id it
+ * appended, and outbox ids only grow, so a forward repeated after a crash (between the append and the outbox deletion,
+ * or between two targets) drops what was appended before. Several forwarders of one outbox at once (a task and its successor) are
  * safe for the same reason. Per target partition, entries keep the order of the outbox, i.e. of the commits.
  */
 public final class OutboxForwarder {
@@ -90,16 +90,21 @@ public final class OutboxForwarder {
                     if (entries.isEmpty()) {
                         return Mono.just(sofar);
                     }
-                    Map<Integer, List<MapRecord<String, Object, Object>>> bySlot = new LinkedHashMap<>();
+                    // by the targets' hash tag, not their slot: a forward's mark lives in the forwarded hash of its group's
+                    // tag, and two tags can share a slot ({ns.2} and {ns.14} of namespace fc343): grouped by slot, the mark
+                    // of one producer and slot moved between the two hashes with what a page began with, and an entry
+                    // forwarded under one was forwarded again under the other (found in review, 2026-12-07:
+                    // ForwardMarkSlotCollisionTest)
+                    Map<String, List<MapRecord<String, Object, Object>>> bySlot = new LinkedHashMap<>();
                     for (MapRecord<String, Object, Object> e : entries) {
                         String target = String.valueOf(e.getValue().get(CommitBatch.OUTBOX_TARGET));
-                        bySlot.computeIfAbsent(SlotHash.getSlot(target), s -> new ArrayList<>()).add(e);
+                        bySlot.computeIfAbsent(hashTag(target), s -> new ArrayList<>()).add(e);
                     }
                     String[] ids = entries.stream().map(e -> e.getId().getValue()).toArray(String[]::new);
                     long watermarks = entries.stream()
                             .filter(e -> CommitBatch.OUTBOX_HASH_FIELD.equals(String.valueOf(e.getValue().get(CommitBatch.OUTBOX_MAXLEN)))).count();
                     List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(bySlot.values());
-                    // target slots are independent (one mark each): appended in parallel, one round trip in all
+                    // target hash tags are independent (one mark each): appended in parallel, one round trip in all
                     return Flux.range(0, slots.size())
                             .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
                             .reduce(0L, Long::sum)
@@ -109,6 +114,21 @@ public final class OutboxForwarder {
                                             sofar.watermarks() + watermarks)))
                             .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f) : Mono.just(f));
                 });
+    }
+
+    /**
+     * @return the part of {@code key} Redis Cluster hashes for its slot: the text between the first '{' and the first
+     *         '}' after it when that is not empty, else the whole key (the cluster specification's hash tag rule)
+     */
+    static String hashTag(String key) {
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                return key.substring(open + 1, close);
+            }
+        }
+        return key;
     }
 
     private Mono<Long> forwardSlot(String producer, List<MapRecord<String, Object, Object>> entries) {
