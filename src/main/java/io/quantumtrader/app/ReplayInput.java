@@ -47,7 +47,9 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
             }
             java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
             buffered.mark(4096);
-            String first = new String(buffered.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            // the first line that is not blank: a prices CSV after a blank line was read as trades until 2026-12-07 (review)
+            String first = new String(buffered.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(l -> l.startsWith("\uFEFF") ? l.substring(1) : l).filter(l -> !l.isBlank()).findFirst().orElse("");
             buffered.reset();
             prices = PricesCsv.isPricesHeader(first.startsWith("\uFEFF") ? first.substring(1) : first);
             csv = prices ? PricesCsv.read(buffered) : TradesCsv.read(buffered, symbol);

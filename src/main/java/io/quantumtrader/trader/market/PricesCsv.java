@@ -50,6 +50,11 @@ public final class PricesCsv {
         List<TradesCsv.Malformed> malformed = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String header = r.readLine();
+            int skipped = 0;
+            while (header != null && (header.isBlank() || header.equals("\uFEFF"))) {   // blank lines before the header
+                header = r.readLine();
+                skipped++;
+            }
             if (header == null) {
                 return new TradesCsv.Result(List.of(), List.of(), false, TimestampUnit.SECONDS, null);
             }
@@ -62,7 +67,7 @@ public final class PricesCsv {
             int dateAt = cols.indexOf("date");
             int priceAt = cols.contains("price") ? cols.indexOf("price") : cols.indexOf("close");
             String line;
-            int n = 1;
+            int n = 1 + skipped;   // the header's line number
             while ((line = r.readLine()) != null) {
                 n++;
                 if (line.isBlank()) {

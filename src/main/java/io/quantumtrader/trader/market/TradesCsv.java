@@ -11,22 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads trades CSV files of the shape {@code timestamp,price,amount} (as Bitstamp's
  * {@code bitstamp_trades_from_20131125_usd.csv} shipped in {@code org.ta4j:ta4j-examples:0.15}) into ticks, keeping
  * each tick's line number. Nothing is dropped silently:
  * <ul>
- *   <li>a header (a first line none of whose fields is a number) is skipped; when it names the columns
+ *   <li>a header (the first line that is not blank, none of whose fields is a number) is skipped; when it names the columns
  *       ({@code timestamp}/{@code time}, {@code price}, {@code amount}/{@code size}/{@code volume}) they are read in its
  *       order, among any others ({@link Columns}); a malformed line is reported with its
  *       line number and skipped (a first line with a number in it is a data line, malformed when damaged: one such as
  *       {@code x1385337600,800.01,0.1} was skipped as a header, review 2026-12-06);</li>
  *   <li>prices and amounts are plain decimal numbers ({@link DecimalField}): Java literals such as {@code 800.01f}
  *       or {@code 0x1.9p9} are malformed;</li>
- *   <li>the timestamp unit (epoch seconds, milliseconds, microseconds or nanoseconds) is detected from the first data
- *       line ({@link TimestampUnit}) and every timestamp converted to milliseconds; a line whose magnitude is of
- *       another unit is malformed;</li>
+ *   <li>the timestamp unit (epoch seconds, milliseconds, microseconds or nanoseconds) is that of most of the first
+ *       {@value #UNIT_SAMPLE} data lines ({@link TimestampUnit}) and every timestamp converted to milliseconds; a line
+ *       whose magnitude is of another unit is malformed;</li>
  *   <li>a file not in time order is sorted by timestamp (stable: equal timestamps keep file order) and the first line
  *       that was out of order is reported ({@link Result#outOfOrder()}), so no tick is lost as late.</li>
  * </ul>
@@ -98,22 +99,32 @@ public final class TradesCsv {
         TimestampUnit unit = null;
         Columns cols = Columns.POSITIONAL;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (n == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);   // UTF-8 byte order mark
+            List<String> lines = new ArrayList<>();
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(lines.isEmpty() && line.startsWith("\uFEFF") ? line.substring(1) : line);   // UTF-8 byte order mark
+            }
+            // the header, if any, is the first line that is not blank (a blank line before it made it "malformed line 2"
+            // and every amount a price until 2026-12-07: found in review)
+            int first = 0;
+            while (first < lines.size() && lines.get(first).isBlank()) {
+                first++;
+            }
+            if (first < lines.size()) {
+                String[] f = unquote(lines.get(first).split(",", -1));
+                if (java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
+                    header = true;
+                    cols = Columns.of(lines.get(first), f);
+                    first++;
                 }
+            }
+            unit = unitOf(lines, first, cols);
+            for (int i = first; i < lines.size(); i++) {
+                int n = i + 1;
+                String line = lines.get(i);
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] f = unquote(line.split(",", -1));
-                if (n == 1 && java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
-                    header = true;
-                    cols = Columns.of(line, f);
-                    continue;
-                }
                 if (f.length != cols.count()) {
                     malformed.add(new Malformed(n, line, "expected " + cols.count() + " fields " + cols.names() + ", found " + f.length));
                     continue;
@@ -121,11 +132,10 @@ public final class TradesCsv {
                 try {
                     long raw = timestamp(f[cols.timestamp()]);
                     TimestampUnit lineUnit = TimestampUnit.detect(raw);
-                    if (unit == null && raw > 0) {
-                        unit = lineUnit;
-                    } else if (unit != null && lineUnit != unit) {
+                    if (unit != null && lineUnit != unit) {
                         malformed.add(new Malformed(n, line, "timestamp " + raw + " looks like " + lineUnit.label()
-                                + " but the file's first timestamp is in " + unit.label()));
+                                + " but the file's timestamps are in " + unit.label() + " (most of its first "
+                                + UNIT_SAMPLE + " lines)"));
                         continue;
                     }
                     long millis = (unit == null ? lineUnit : unit).toMillis(raw);
@@ -142,6 +152,43 @@ public final class TradesCsv {
             trades.sort(Comparator.comparingLong(t -> t.tick().timestamp()));  // List.sort is stable
         }
         return new Result(List.copyOf(trades), List.copyOf(malformed), header, unit == null ? TimestampUnit.SECONDS : unit, outOfOrder);
+    }
+
+    /** Data lines whose timestamps decide a file's unit ({@link #unitOf}). */
+    static final int UNIT_SAMPLE = 1_000;
+
+    /**
+     * @return the timestamp unit of most of the first {@value #UNIT_SAMPLE} data lines from {@code from} (of the right
+     *         field count, with a positive whole timestamp; ties go to the unit seen first), null when none has one.
+     *         Until 2026-12-07 the first line decided alone: one damaged first line (a millisecond timestamp cut to 8
+     *         digits) made every well-formed line after it malformed, and the damaged line was the only tick (found in
+     *         review)
+     */
+    private static TimestampUnit unitOf(List<String> lines, int from, Columns cols) {
+        Map<TimestampUnit, Integer> votes = new java.util.LinkedHashMap<>();
+        int seen = 0;
+        for (int i = from; i < lines.size() && seen < UNIT_SAMPLE; i++) {
+            String[] f = unquote(lines.get(i).split(",", -1));
+            if (lines.get(i).isBlank() || f.length != cols.count()) {
+                continue;
+            }
+            try {
+                long raw = timestamp(f[cols.timestamp()]);
+                if (raw > 0) {
+                    votes.merge(TimestampUnit.detect(raw), 1, Integer::sum);
+                    seen++;
+                }
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                // malformed: reported when the line is read
+            }
+        }
+        TimestampUnit best = null;
+        for (Map.Entry<TimestampUnit, Integer> v : votes.entrySet()) {
+            if (best == null || v.getValue() > votes.get(best)) {
+                best = v.getKey();
+            }
+        }
+        return best;
     }
 
     /**
