@@ -1,7 +1,6 @@
 package io.quantumtrader.app;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -58,10 +57,18 @@ final class LatencyBenchmark {
         StreamsConfig defaults = StreamsConfig.defaults();
         StreamsConfig config = defaults.withNamespace(ns).withBatchSize(batchSize)
                 .withIdle(idleMax.compareTo(defaults.idleMin()) < 0 ? idleMax : defaults.idleMin(), idleMax);
-        RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+        // the probe reads the outputs on a connection of its own (XREAD BLOCK), made like the engine's own: with
+        // REDIS_URL's database, credentials and TLS (until 2026-12-07 host and port only: it watched database 0 and saw
+        // no output, or was refused a password REDIS_URL gave; found in review)
+        if (!(redis.template().getConnectionFactory() instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory)
+                || !(factory.getNativeClient() instanceof RedisClient client)) {
+            throw new CliException(CliException.INPUT, "bench --latency needs a single Redis server (REDIS_URL names a cluster)",
+                    "run it against one server: redis://host:port", null);
+        }
         try (StreamsRuntime runtime = new StreamsRuntime(echoTopology(), config, redis.template())
                 .withInputNotifier(notifier);
-             StatefulRedisConnection<String, String> probeConnection = client.connect()) {
+             StatefulRedisConnection<String, String> probeConnection = client.connect(io.lettuce.core.codec.StringCodec.UTF8,
+                     io.quantumtrader.streams.redis.CommitConnection.uri(factory))) {
             runtime.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (runtime.tasks().stream().anyMatch(t -> t.state() != TaskState.RUNNING) && System.nanoTime() < deadline) {
@@ -71,8 +78,13 @@ final class LatencyBenchmark {
                 String output = keys.stream("echo", 0);
                 String last = "0-0";
                 while (!recorder.allSeen() && !Thread.currentThread().isInterrupted()) {
-                    List<StreamMessage<String, String>> batch = probeConnection.sync().xread(
-                            XReadArgs.Builder.block(Duration.ofMillis(200)).count(1000), XReadArgs.StreamOffset.from(output, last));
+                    List<StreamMessage<String, String>> batch;
+                    try {
+                        batch = probeConnection.sync().xread(
+                                XReadArgs.Builder.block(Duration.ofMillis(200)).count(1000), XReadArgs.StreamOffset.from(output, last));
+                    } catch (io.lettuce.core.RedisCommandInterruptedException e) {
+                        return;   // stopped at the end of the run (a stack trace on stderr until 2026-12-07)
+                    }
                     long now = System.nanoTime();
                     for (StreamMessage<String, String> m : batch) {
                         last = m.getId();
@@ -88,13 +100,16 @@ final class LatencyBenchmark {
             });
             recorder.awaitAllSeen(Duration.ofSeconds(30));
             probe.interrupt();
+            if (!recorder.allSeen()) {
+                // figures of the outputs seen alone would pass for the run's (0 µs when none was seen: review 2026-12-07)
+                throw new CliException(CliException.FAILED, "bench --latency: " + recorder.seenOfSent()
+                        + " within 30 s of the last record offered: no latency figures", "check REDIS_URL and the log", null);
+            }
             out.printf("latency at %,6d/s offered for %d s after %d s of warm-up, idle max %d ms, notifier %s: %s%n",
                     rate, seconds, unmeasuredSeconds, idleMax.toMillis(), notifier ? "on" : "off", recorder.summary());
             var n = runtime.inputNotifier();
             out.printf("  %,d commits%s%n", runtime.counters().commits(), n == null ? ""
                     : String.format("; input notifier: %,d XREAD BLOCK calls, %,d readers woken, %,d failures", n.calls(), n.wakeups(), n.failures()));
-        } finally {
-            client.shutdown();
         }
         return recorder.histogram();
     }

@@ -76,6 +76,11 @@ final class LatencyRecorder {
     }
 
     /** @return e.g. {@code p50 … µs  p99 … µs  p99.9 … µs  max … µs  (29,998 of 30,000 outputs seen)} */
+    /** @return e.g. {@code "198 of 200 outputs seen"} */
+    String seenOfSent() {
+        return String.format("%,d of %,d outputs seen", received.get(), sentAt.length);
+    }
+
     String summary() {
         return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)",
                 histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),

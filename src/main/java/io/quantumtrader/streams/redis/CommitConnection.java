@@ -51,7 +51,7 @@ public final class CommitConnection implements OrderedScriptConnection {
      * @return where the factory connects (host, port, database), with its TLS setting and credentials, for another
      *         dedicated connection made with the factory's {@link RedisClient} (which holds the TLS trust material)
      */
-    static RedisURI uri(LettuceConnectionFactory factory) {
+    public static RedisURI uri(LettuceConnectionFactory factory) {
         RedisURI.Builder uri = RedisURI.builder().withHost(factory.getHostName()).withPort(factory.getPort())
                 .withDatabase(factory.getDatabase());
         if (factory.getClientConfiguration().isUseSsl()) {
