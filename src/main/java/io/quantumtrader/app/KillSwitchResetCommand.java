@@ -51,6 +51,13 @@ final class KillSwitchResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!io.quantumtrader.trader.risk.Account.PAPER.equals(account)) {
+            // before anything is published: a typo went into the permanent kill-switch stream, then a warning, exit 0
+            // (found in review, 2026-12-07)
+            throw new CliException(CliException.INPUT, "unknown account '" + account + "': the portfolio trades the account '"
+                    + io.quantumtrader.trader.risk.Account.PAPER + "' only", "leave --account out, or give --account "
+                    + io.quantumtrader.trader.risk.Account.PAPER, null);
+        }
         RedisTarget target = RedisTarget.fromEnvironment(System.getenv());
         if (target == null) {
             throw new CliException(CliException.INPUT, "REDIS_URL is not set: the reset must go to the Redis the service runs on",

@@ -35,6 +35,14 @@ class CliWordingTest {
         assertThat(err("replay", "--batch-size", "1.5")).startsWith("error: Invalid value for option '--batch-size': '1.5' is not a whole number\n");
     }
 
+    /** Refused before anything is published: a typo went into the permanent kill-switch stream (review 2026-12-07). */
+    @Test
+    void aResetOfAnUnknownAccountIsRefused() {
+        assertThat(err("kill-switch-reset", "--reason", "x", "--account", "papr").lines().toList()).containsExactly(
+                "error: unknown account 'papr': the portfolio trades the account 'paper' only",
+                "  leave --account out, or give --account paper");
+    }
+
     @Test
     void otherUsageErrorsAreAsPicocliSaysThem() {
         assertThat(err("replay", "--frobnicate").lines().toList()).containsExactly("error: Unknown option: '--frobnicate'",
