@@ -161,7 +161,17 @@ public final class EventPublisher {
      * {@code aProducerClockAheadOfRedis...}).
      */
     public Mono<Long> sendAll(Flux<Event> events, int batchSize, boolean watermarks) {
-        return sendBatches(events, batchSize, watermarks ? (batch, redisMs) -> {
+        return sendAll(events, batchSize, watermarks, appended -> {
+        });
+    }
+
+    /**
+     * {@link #sendAll(Flux, int, boolean)}, telling {@code appended} how many events each batch appended once Redis
+     * has them (before its watermark): what a progress or an interruption message may count as published (counted as
+     * they were handed over, a replay's count ran up to three batches ahead of Redis: review 2026-12-07).
+     */
+    public Mono<Long> sendAll(Flux<Event> events, int batchSize, boolean watermarks, java.util.function.IntConsumer appended) {
+        java.util.function.BiFunction<List<Event>, Long, Mono<Void>> after = watermarks ? (batch, redisMs) -> {
             Map<String, Long> latest = new java.util.LinkedHashMap<>();
             long cap = redisMs > Long.MAX_VALUE - watermarkLeadMs ? Long.MAX_VALUE : redisMs + watermarkLeadMs;
             for (Event e : batch) {
@@ -170,7 +180,11 @@ public final class EventPublisher {
             return Flux.fromIterable(latest.entrySet())
                     .concatMap(w -> watermark(w.getKey(), w.getValue()))
                     .then();
-        } : (batch, redisMs) -> Mono.empty());
+        } : (batch, redisMs) -> Mono.empty();
+        return sendBatches(events, batchSize, (batch, redisMs) -> {
+            appended.accept(batch.size());
+            return after.apply(batch, redisMs);
+        });
     }
 
     /** @param after given each batch once appended and Redis' clock then (TIME, epoch ms; the least over a cluster's slots) */
