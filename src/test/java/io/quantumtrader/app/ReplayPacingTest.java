@@ -38,6 +38,29 @@ class ReplayPacingTest {
         assertThat(said).hasSize(1);
     }
 
+    /**
+     * 1,000 ticks 10 ms apart at --speed 1 (100 per second), each taking 20 ms downstream (virtual time): the replay falls
+     * 10 ms behind per tick, and says so once 5 s behind (then at most every 30 s; it ends 10 s behind). Before (review
+     * 2026-12-07) nothing said it.
+     */
+    @Test
+    void aReplayThatFallsBehindItsPaceSaysSo() {
+        List<Long> ticks = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            ticks.add(T0 + 10L * i);
+        }
+        List<String> said = new ArrayList<>();
+        StepVerifier.withVirtualTime(() -> ReplayPacing.paced(ticks, t -> t, 1, said::add)
+                        .concatMap(t -> reactor.core.publisher.Mono.delay(Duration.ofMillis(20)).thenReturn(t)))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(25))
+                .expectNextCount(1_000)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertThat(said).singleElement().asString().isEqualTo("5s behind --speed 1: the ticks cannot be published that fast "
+                + "here (502 in 10s); the replay goes on as fast as it can");
+    }
+
     @Test
     void withoutASpeedNothingWaits() {
         List<String> said = new ArrayList<>();
