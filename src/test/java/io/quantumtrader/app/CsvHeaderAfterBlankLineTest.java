@@ -37,6 +37,16 @@ class CsvHeaderAfterBlankLineTest {
         assertThat(in.trades()).hasSize(2);
     }
 
+    /** A prices CSV with quoted fields, as spreadsheets export it ("price '\"39.81\"' is not a decimal number" before). */
+    @Test
+    void aPricesCsvWithQuotedFieldsIsRead() throws Exception {
+        Path f = Files.writeString(dir.resolve("quoted.csv"),
+                "\"symbol\",\"date\",\"price\"\n\"MSFT\",\"Jan 1 2000\",\"39.81\"\n\"MSFT\",\"Feb 1 2000\",\"36.35\"\n");
+        ReplayInput in = ReplayInput.load(f, "BTC-USD");
+        assertThat(in.prices()).isTrue();
+        assertThat(in.trades()).extracting(t -> t.tick().price()).containsExactly(39.81, 36.35);
+    }
+
     /**
      * One damaged first data line (a timestamp cut to 8 digits, read as epoch seconds) decides the file's unit: every
      * one of the 2,000 well-formed millisecond lines after it is skipped as "looks like epoch milliseconds but the file's

@@ -73,7 +73,8 @@ public final class PricesCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] f = line.split(",", -1);
+                // quoted fields as the trades reader takes them ("39.81" was "not a decimal number" until 2026-12-07: review)
+                String[] f = TradesCsv.unquote(line.split(",", -1));
                 if (f.length != cols.size()) {
                     malformed.add(new TradesCsv.Malformed(n, line, "expected " + cols.size() + " fields, found " + f.length));
                     continue;
@@ -119,6 +120,6 @@ public final class PricesCsv {
     }
 
     private static List<String> columns(String header) {
-        return Arrays.stream(header.split(",", -1)).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        return Arrays.stream(TradesCsv.unquote(header.split(",", -1))).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
     }
 }
