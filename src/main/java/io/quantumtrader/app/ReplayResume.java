@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * <p>The last entry tells how far a partition got only when the input is the one the namespace was replayed with: a
  * file added on the resume whose ticks fall before the partition's last one would never be published (a review of
  * 2026-12-07 saw 1,993 of 2,000 added ticks left out, the report saying all were published). So each partition's
- * entries ever added ({@code XINFO STREAM} {@code entries-added}, which retention's trimming does not lower) must equal
- * the input's ticks up to that last one; otherwise the resume is refused, naming the namespace.
+ * entries ever added ({@code XINFO STREAM} {@code entries-added}, which retention's trimming does not lower) must be at
+ * least the input's ticks up to that last one; otherwise the resume is refused, naming the namespace.
  */
 public final class ReplayResume {
 
@@ -58,8 +58,8 @@ public final class ReplayResume {
      *              start)
      * @return what the namespace holds: nothing for a fresh namespace (or one holding ticks of another input: then
      *         everything is published, and the engine's dedupe skips what it has seen)
-     * @throws CliException (exit code 2) when a partition's last tick is in the input but the partition holds more or
-     *                      fewer ticks than the input has up to it: the input is not the one replayed into the namespace
+     * @throws CliException (exit code 2) when a partition's last tick is in the input but the partition holds fewer
+     *                      ticks than the input has up to it: the input is not the one replayed into the namespace
      */
     public static Resume resume(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, String stream,
                                 Supplier<List<Published>> ticks) {
@@ -103,10 +103,13 @@ public final class ReplayResume {
         }
         for (int p = 0; p < partitions; p++) {
             long added = lastIds[p] == null ? 0 : entriesAdded(redis, keys.stream(stream, p));
-            if (added >= 0 && added != upToLast[p]) {
+            // fewer: ticks of this input before the partition's last one were never published, and resuming after the
+            // last would leave them out. More is no loss (a batch appended twice after a lost reply, which the engine's
+            // dedupe skips; or ticks of a file since removed from the input)
+            if (added >= 0 && added < upToLast[p]) {
                 throw new CliException(CliException.INPUT, String.format("namespace '%s' holds %,d ticks in partition %d of %s, "
                                 + "but this run's input has %,d ticks up to the last of them: the input is not the one the "
-                                + "namespace was replayed with (a file added, removed or changed)", keys.namespace(), added, p,
+                                + "namespace was replayed with (a file added or changed)", keys.namespace(), added, p,
                         stream, upToLast[p]), "replay into a new namespace (--namespace), or resume with the same files", null);
             }
         }

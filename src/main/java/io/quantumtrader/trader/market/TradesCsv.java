@@ -242,7 +242,6 @@ public final class TradesCsv {
      * @return the fields without the double quotes around them that spreadsheets export ({@code "1385337600","800.01"}:
      *         every line was malformed, review 2026-12-07); a field is never split at a comma inside quotes
      */
-    /** @return {@code fields}, each without the double quotes around it (a spreadsheet's export), trimmed when quoted */
     static String[] unquote(String[] fields) {
         for (int i = 0; i < fields.length; i++) {
             String t = fields[i].trim();
