@@ -95,15 +95,15 @@ public final class OutboxForwarder {
                     // of one producer and slot moved between the two hashes with what a page began with, and an entry
                     // forwarded under one was forwarded again under the other (found in review, 2026-12-07:
                     // ForwardMarkSlotCollisionTest)
-                    Map<String, List<MapRecord<String, Object, Object>>> bySlot = new LinkedHashMap<>();
+                    Map<String, List<MapRecord<String, Object, Object>>> byTag = new LinkedHashMap<>();
                     for (MapRecord<String, Object, Object> e : entries) {
                         String target = String.valueOf(e.getValue().get(CommitBatch.OUTBOX_TARGET));
-                        bySlot.computeIfAbsent(hashTag(target), s -> new ArrayList<>()).add(e);
+                        byTag.computeIfAbsent(hashTag(target), s -> new ArrayList<>()).add(e);
                     }
                     String[] ids = entries.stream().map(e -> e.getId().getValue()).toArray(String[]::new);
                     long watermarks = entries.stream()
                             .filter(e -> CommitBatch.OUTBOX_HASH_FIELD.equals(String.valueOf(e.getValue().get(CommitBatch.OUTBOX_MAXLEN)))).count();
-                    List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(bySlot.values());
+                    List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(byTag.values());
                     // target hash tags are independent (one mark each): appended in parallel, one round trip in all
                     return Flux.range(0, slots.size())
                             .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
