@@ -15,11 +15,15 @@ import java.util.Set;
  */
 final class ImmutableValues {
 
+    /**
+     * Immutable and read back equal from their JSON. Not {@code OffsetDateTime} and {@code ZonedDateTime} (until
+     * 2026-12-07): immutable, but the JSON mapper reads them back adjusted to UTC, so a store handed out 10:00+02:00
+     * before a restart and 08:00Z after it (found in review); copied through the serde, they are the same either side.
+     */
     private static final Set<Class<?>> KNOWN = Set.of(String.class, Boolean.class, Character.class, Byte.class,
             Short.class, Integer.class, Long.class, Float.class, Double.class, java.math.BigDecimal.class,
             java.math.BigInteger.class, java.util.UUID.class, java.time.Instant.class, java.time.Duration.class,
-            java.time.LocalDate.class, java.time.LocalTime.class, java.time.LocalDateTime.class,
-            java.time.OffsetDateTime.class, java.time.ZonedDateTime.class, java.time.Period.class,
+            java.time.LocalDate.class, java.time.LocalTime.class, java.time.LocalDateTime.class, java.time.Period.class,
             java.time.YearMonth.class, java.time.ZoneOffset.class);
 
     private static final ClassValue<Boolean> IMMUTABLE = new ClassValue<>() {

@@ -88,6 +88,8 @@ public final class StreamsHealth {
     private volatile MeterRegistry registry;
     /** Checks that failed (or were given up) in a row since the last that succeeded. */
     private final java.util.concurrent.atomic.AtomicInteger failedInARow = new java.util.concurrent.atomic.AtomicInteger();
+    /** This host's clock, epoch ms (membership expiries are of the instances' clocks). */
+    private java.util.function.LongSupplier hostClock = System::currentTimeMillis;
 
     /**
      * Failed checks in a row after which the published gauges read NaN (not known) until a check succeeds, as the lag
@@ -165,7 +167,14 @@ public final class StreamsHealth {
         Mono<Map<String, Double>> members = redis.opsForZSet().rangeWithScores(keys.members(), Range.unbounded())
                 .collectMap(t -> t.getValue(), t -> t.getScore() == null ? 0.0 : t.getScore())
                 .onErrorReturn(Map.of());
-        return members.flatMap(m -> Flux.concat(checks).flatMapIterable(l -> l).collectList().map(all -> report(all, m)))
+        // pending ages by Redis' clock, the one the entry ids come from: by this host's, a pod clock 60 s ahead made every
+        // pending entry a minute old, over the OUT_OF_SERVICE threshold (found in review, 2026-12-07:
+        // HealthPendingAgeClockTest); this host's when Redis cannot tell
+        Mono<Long> redisNow = redis.execute(c -> c.serverCommands().time(java.util.concurrent.TimeUnit.MILLISECONDS)).next()
+                .onErrorResume(e -> Mono.empty()).defaultIfEmpty(-1L);
+        return Mono.zip(members, redisNow)
+                .flatMap(t -> Flux.concat(checks).flatMapIterable(l -> l).collectList()
+                        .map(all -> report(all, t.getT1(), t.getT2() < 0 ? hostClock.getAsLong() : t.getT2())))
                 .doOnSuccess(r -> failedInARow.set(0))
                 .doOnError(e -> checkFailed())
                 .doOnCancel(this::checkFailed);
@@ -206,16 +215,27 @@ public final class StreamsHealth {
         return !ownGroup && c.idleMs() < thresholds.staleConsumerIdle().toMillis();
     }
 
-    private Report report(List<SourceCheck> checks, Map<String, Double> members) {
+    /**
+     * Uses {@code clock} for this host's time (membership expiries; tests of a host clock off Redis').
+     *
+     * @return this
+     */
+    StreamsHealth withHostClock(java.util.function.LongSupplier clock) {
+        this.hostClock = clock;
+        return this;
+    }
+
+    /** @param redisNowMs Redis' clock (TIME), epoch ms: pending entries' ages */
+    private Report report(List<SourceCheck> checks, Map<String, Double> members, long redisNowMs) {
         synchronized (gaugeValues) {
             Set<String> published = new java.util.HashSet<>();
-            Report r = report(checks, members, published);
+            Report r = report(checks, members, published, redisNowMs);
             removeGaugesNotIn(published);
             return r;
         }
     }
 
-    private Report report(List<SourceCheck> checks, Map<String, Double> members, Set<String> published) {
+    private Report report(List<SourceCheck> checks, Map<String, Double> members, Set<String> published, long redisNowMs) {
         Status status = Status.UP;
         List<String> problems = new ArrayList<>();
         List<String> observations = new ArrayList<>();
@@ -225,7 +245,7 @@ public final class StreamsHealth {
             status = Status.DOWN;
             problems.add("the runtime stopped with an error; see the log");
         }
-        long now = System.currentTimeMillis();
+        long now = hostClock.getAsLong();
         for (SourceCheck c : checks) {
             if (c.anotherType() != null) {
                 // no task can read it (group creation fails) or write it (the commit refuses it, CRITICAL alert)
@@ -253,7 +273,7 @@ public final class StreamsHealth {
             long stale = c.consumers().stream().filter(x -> !live(x, members, c.own(), state, now)
                     && (x.pending() > 0 || x.idleMs() >= thresholds.staleConsumerIdle().toMillis())).count();
             long departed = c.consumers().size() - live - stale;
-            long ageMs = c.lag().oldestPendingAgeMs(now);
+            long ageMs = c.lag().oldestPendingAgeMs(redisNowMs);
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("lag", c.lag().lag());
             if (c.lag().lagAtLeast()) {

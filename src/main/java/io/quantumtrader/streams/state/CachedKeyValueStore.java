@@ -81,7 +81,44 @@ public final class CachedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         journal.putIfAbsent(key, dirty.containsKey(key) ? dirty.get(key) : CLEAN);
         // a copy of a value not known to be immutable: the caller keeps its object (an aggregator forwards the one it
         // returned), and a change to it downstream changed the stored aggregate (review 2026-12-07)
-        dirty.put(key, value == null ? TOMBSTONE : handOut(value));
+        dirty.put(key, value == null ? TOMBSTONE : storable(value));
+    }
+
+    /**
+     * @return what the store keeps of {@code value}: itself when the store's values are immutable, else a copy through
+     *         its serde — as it will be read back after a restart
+     * @throws StateStoreException naming the store and the classes when {@code value} would not read back as itself: of
+     *         another class than the store's JSON type (a subclass, another implementation of an interface), or one its
+     *         serde cannot write and read back. Until 2026-12-07 such a value was kept as it was while the task ran, and
+     *         after a restart it read back as another class (an aggregate changed its results) or not at all (the task
+     *         could not start: found in review, {@code UnreadableStoreValueTest})
+     */
+    private V storable(V value) {
+        io.quantumtrader.streams.record.Serde<V> serde = spec.valueSerde();
+        if (spec.immutableValues()) {
+            if (serde instanceof io.quantumtrader.streams.record.JsonSerde<V> json && json.type() != value.getClass()) {
+                throw notStorable(value, "it is read back as " + json.type().getSimpleName());
+            }
+            return value;
+        }
+        V copy;
+        try {
+            copy = serde.deserialize(serde.serialize(value));
+        } catch (RuntimeException e) {
+            throw notStorable(value, "it cannot be written and read back (" + e.getMessage() + ")");
+        }
+        if (copy == null || copy.getClass() != value.getClass()) {
+            throw notStorable(value, "it is read back as " + (copy == null ? "null" : copy.getClass().getSimpleName()));
+        }
+        return copy;
+    }
+
+    private StateStoreException notStorable(V value, String why) {
+        String type = spec.valueSerde() instanceof io.quantumtrader.streams.record.JsonSerde<V> json
+                ? json.type().getSimpleName() : "its serde's type";
+        return new StateStoreException("store '" + spec.name() + "' keeps " + type + " values: a " + value.getClass().getSimpleName()
+                + " put into it would not survive a restart, as " + why + "; declare the store with the values' own class "
+                + "(Materialized.as(\"" + spec.name() + "\", " + value.getClass().getSimpleName() + ".class))", null);
     }
 
     @Override
