@@ -132,7 +132,8 @@ class DedupeLogTest {
         return newestArrival + " " + count + "\n" + body;
     }
 
-    private static Topology topology() {
+    /** ticks → to-cents → priced, application {@value #APP} (also {@link DedupeRestartOrderTest}'s, {@link SlowOversizedReadTest}'s). */
+    static Topology topology() {
         TopologyBuilder b = new TopologyBuilder(APP);
         b.stream("ticks", Tick.class, Named.as("ticks-in"))
                 .mapValues(t -> new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100)), Named.as("to-cents"))
@@ -141,7 +142,7 @@ class DedupeLogTest {
     }
 
     /** A plain XADD, as a foreign producer writes it: the event id is the producer's. */
-    private static void xadd(String ns, String eventId, int seq) {
+    static void xadd(String ns, String eventId, int seq) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", eventId);
         f.put("time", "2023-11-14T22:13:20Z");

@@ -1,17 +1,11 @@
 package io.quantumtrader.streams;
 
-import io.quantumtrader.streams.dsl.Named;
-import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.stream.MapRecord;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +28,12 @@ class DedupeRestartOrderTest {
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns)
                 .withIngest(StreamsConfig.defaults().ingest().withDedupe(Duration.ofHours(1), 10));
         for (int n = 1; n <= 10; n++) {
-            xadd(ns, "feed-" + n, n);
+            DedupeLogTest.xadd(ns, "feed-" + n, n);
         }
-        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(DedupeLogTest.topology(), config, template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();   // one commit: feed-1 .. feed-10
-            xadd(ns, "feed-11", 11);
+            DedupeLogTest.xadd(ns, "feed-11", 11);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();   // a second commit: feed-11
             assertThat(runtime.counters().recordsIn()).isEqualTo(11);
             // the bound of 10 now remembers feed-2 .. feed-11 (feed-1, the oldest, is forgotten)
@@ -47,9 +41,9 @@ class DedupeRestartOrderTest {
 
         // a producer retries its ten newest events, after the restart
         for (int n = 2; n <= 11; n++) {
-            xadd(ns, "feed-" + n, n);
+            DedupeLogTest.xadd(ns, "feed-" + n, n);
         }
-        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(DedupeLogTest.topology(), config, template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(runtime.counters().duplicates()).as("retries of the ten newest ids, all remembered").isEqualTo(10);
@@ -72,17 +66,17 @@ class DedupeRestartOrderTest {
                 .withIngest(StreamsConfig.defaults().ingest().withDedupe(Duration.ofHours(1), 10));
         template().opsForHash().put(keys.meta(APP + ".0", 0), "dedupe-ids", "1000000").block();   // its log is gone
         for (int n = 1; n <= 5; n++) {
-            xadd(ns, "feed-" + n, n);
+            DedupeLogTest.xadd(ns, "feed-" + n, n);
         }
-        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(DedupeLogTest.topology(), config, template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(runtime.counters().recordsIn()).isEqualTo(5);
         }
         for (int n = 1; n <= 5; n++) {
-            xadd(ns, "feed-" + n, n);   // a producer's retry, after the restart
+            DedupeLogTest.xadd(ns, "feed-" + n, n);   // a producer's retry, after the restart
         }
-        try (StreamsRuntime runtime = new StreamsRuntime(topology(), config, template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(DedupeLogTest.topology(), config, template())) {
             runtime.start();
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(runtime.counters().duplicates()).as("the retries, recognized").isEqualTo(5);
@@ -92,20 +86,5 @@ class DedupeRestartOrderTest {
                 .as("the count, of the log again").isEqualTo("5");
     }
 
-    private static Topology topology() {
-        TopologyBuilder b = new TopologyBuilder(APP);
-        b.stream("ticks", Tick.class, Named.as("ticks-in"))
-                .mapValues(t -> new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100)), Named.as("to-cents"))
-                .to("priced", Named.as("priced-sink"));
-        return b.build();
-    }
 
-    /** A plain XADD, as a foreign producer writes it: the event id is the producer's. */
-    private static void xadd(String ns, String eventId, int seq) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("id", eventId);
-        f.put("time", "2023-11-14T22:13:20Z");
-        f.put("data", "{\"symbol\":\"A\",\"price\":1.5,\"seq\":" + seq + "}");
-        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("ticks", 0), f)).block();
-    }
 }

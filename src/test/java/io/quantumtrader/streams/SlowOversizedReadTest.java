@@ -1,9 +1,6 @@
 package io.quantumtrader.streams;
 
 import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.dsl.Named;
-import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
@@ -50,11 +47,11 @@ class SlowOversizedReadTest {
             f.put("data", "{\"symbol\":\"A\",\"price\":1.5,\"seq\":" + n + ",\"pad\":\"" + pad + "\"}");
             template().opsForStream().add(MapRecord.create(key, f)).block();
         }
-        xadd(ns, "small-1", 1);   // a valid entry after them
+        DedupeLogTest.xadd(ns, "small-1", 1);   // a valid entry after them
 
         try (ThrottlingProxy proxy = new ThrottlingProxy(RedisTestSupport.redis().port(), 1_000_000);
              RedisConnection slow = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
-             StreamsRuntime runtime = new StreamsRuntime(topology(), StreamsConfig.defaults().withNamespace(ns),
+             StreamsRuntime runtime = new StreamsRuntime(DedupeLogTest.topology(), StreamsConfig.defaults().withNamespace(ns),
                      slow.template())) {
             runtime.start();
             boolean drained = runtime.awaitDrained(Duration.ofSeconds(120));
@@ -65,21 +62,7 @@ class SlowOversizedReadTest {
         assertThat(RedisTestSupport.length(ns, "priced", 0)).isEqualTo(1);
     }
 
-    private static Topology topology() {
-        TopologyBuilder b = new TopologyBuilder("slow");
-        b.stream("ticks", Tick.class, Named.as("ticks-in"))
-                .mapValues(t -> new PricedTick(t.symbol(), t.seq(), Math.round(t.price() * 100)), Named.as("to-cents"))
-                .to("priced", Named.as("priced-sink"));
-        return b.build();
-    }
 
-    private static void xadd(String ns, String eventId, int seq) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("id", eventId);
-        f.put("time", "2023-11-14T22:13:20Z");
-        f.put("data", "{\"symbol\":\"A\",\"price\":1.5,\"seq\":" + seq + "}");
-        template().opsForStream().add(MapRecord.create(new StreamKeys(ns).stream("ticks", 0), f)).block();
-    }
 
     /** A loopback TCP proxy whose replies (Redis to client) flow at most {@code bytesPerSecond} per connection. */
     static final class ThrottlingProxy implements AutoCloseable {
