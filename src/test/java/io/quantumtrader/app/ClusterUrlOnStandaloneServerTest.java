@@ -1,12 +1,9 @@
 package io.quantumtrader.app;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,22 +18,11 @@ import java.util.Map;
  */
 class ClusterUrlOnStandaloneServerTest {
 
-    private static ReplayFixture.LocalRedis redis;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = ReplayFixture.startRedis();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
 
     @Test
     void aStandaloneServerNamedAsAClusterIsSaidSo() throws Exception {
@@ -46,8 +32,8 @@ class ClusterUrlOnStandaloneServerTest {
             CliProcess.Run reset = CliProcess.run(dir, Map.of("REDIS_URL", url), Duration.ofSeconds(120),
                     "kill-switch-reset", "--reason", "x");
             assertNamesTheMistake(soft, url, reset);
-            CliProcess.Run serve = CliProcess.run(dir, Map.of("REDIS_URL", url, "QT_NAMESPACE", "cl" + freePort()),
-                    Duration.ofSeconds(120), "serve", "--server.port=" + freePort());
+            CliProcess.Run serve = CliProcess.run(dir, Map.of("REDIS_URL", url, "QT_NAMESPACE", "cl" + ReplayFixture.freePort()),
+                    Duration.ofSeconds(120), "serve", "--server.port=" + ReplayFixture.freePort());
             assertNamesTheMistake(soft, url, serve);
         }
         soft.assertAll();
@@ -59,11 +45,5 @@ class ClusterUrlOnStandaloneServerTest {
         soft.assertThat(run.stderr()).as(url + ": the server is running and is not a cluster: " + run)
                 .containsAnyOf("cluster support disabled", "cluster_enabled:0", "not a Redis Cluster", "not a cluster")
                 .doesNotContain("check that Redis is running");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -55,6 +55,18 @@ final class ReplayFixture {
         String url() {
             return redis.url();
         }
+
+        /** @return the running Redis' port */
+        int port() {
+            return redis.port();
+        }
+    }
+
+    /** @return a loopback port free now */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private ReplayFixture() {

@@ -1,12 +1,9 @@
 package io.quantumtrader.app;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,30 +18,19 @@ import java.util.Map;
  */
 class ServeRefusedSettingsWordingTest {
 
-    private static ReplayFixture.LocalRedis redis;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = ReplayFixture.startRedis();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
-
     private CliProcess.Run serve(Map<String, String> settings, String... args) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(settings);
         env.put("REDIS_URL", redis.url());
-        env.put("QT_NAMESPACE", "wording-" + freePort());
+        env.put("QT_NAMESPACE", "wording-" + ReplayFixture.freePort());
         String[] all = new String[args.length + 2];
         all[0] = "serve";
-        all[1] = "--server.port=" + freePort();
+        all[1] = "--server.port=" + ReplayFixture.freePort();
         System.arraycopy(args, 0, all, 2, args.length);
         return CliProcess.run(dir, env, Duration.ofSeconds(120), all);
     }
@@ -73,11 +59,5 @@ class ServeRefusedSettingsWordingTest {
                 .doesNotContain("unexpected error");
 
         soft.assertAll();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
