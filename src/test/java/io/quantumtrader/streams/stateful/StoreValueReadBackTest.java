@@ -62,7 +62,7 @@ class StoreValueReadBackTest {
         levels.load(Map.of());
         assertThatThrownBy(() -> levels.put("BTC", new Low(1))).isInstanceOf(StateStoreException.class)
                 .hasMessageStartingWith("store 'levels' keeps Level values: a Low put into it would not survive a restart, "
-                        + "as it cannot be written and read back (");
+                        + "as it cannot be read back (");
     }
 
     @Test
