@@ -1,7 +1,6 @@
 package io.quantumtrader.trader;
 
 import io.quantumtrader.streams.state.KeyValueStore;
-import io.quantumtrader.trader.events.RegimeUpdate;
 import io.quantumtrader.trader.risk.Account;
 import io.quantumtrader.trader.risk.RiskRules;
 
@@ -18,20 +17,6 @@ final class AccountStore {
      */
     static Account today(KeyValueStore<String, Account> store, RiskRules rules, long time) {
         return current(store, rules).onDay(time, rules.killSwitchResetsDaily());
-    }
-
-    /**
-     * @param time          event time of the record being judged, epoch ms
-     * @param spikeWindowMs how long after the end of its candle a CHAOTIC regime counts as a volatility spike, ms
-     *                      ({@link RegimeStore#spikeWindowMs})
-     * @return {@link #today}'s account, in SOFT_DERISK when it is NORMAL and a volatility spike is known at {@code time}
-     *         ({@link io.quantumtrader.trader.risk.DeRisk#withSpikes}): how the risk kernel, order entry and the paper
-     *         venue judge it, so that a spike known before the next tick counts at once
-     */
-    static Account judged(KeyValueStore<String, Account> store, KeyValueStore<String, RegimeUpdate> regimes, RiskRules rules,
-                          long time, long spikeWindowMs) {
-        return io.quantumtrader.trader.risk.DeRisk.withSpikes(rules, today(store, rules, time),
-                RegimeStore.chaoticSymbols(regimes, time, spikeWindowMs));
     }
 
     /** @return the stored account, or a fresh one with the rules' starting equity */

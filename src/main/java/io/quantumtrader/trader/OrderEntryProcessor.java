@@ -12,38 +12,27 @@ import io.quantumtrader.trader.risk.RiskRules;
 
 /**
  * Places sized requests as pending entry orders, each with the account's kill switch activations and de-risk state of
- * the moment, as the risk kernel judged it ({@link AccountStore#judged}: with the volatility spikes known; the venue
+ * the moment, as the risk kernel judged it ({@link JudgedAccount}: with the volatility spikes known; the venue
  * judges the entry again at its fill: {@link io.quantumtrader.trader.risk.EntryAtFill}). A request
  * while the kill switch is on is refused, counted under {@code kill_switch_active}
  * ({@code qt.streams.node.records.counted}; the kernel vetoes such signals first, so it counts a switch tripped between
  * the two).
  */
 final class OrderEntryProcessor implements Processor<String, TradeRequest, String, PendingOrder> {
-    private final RiskRules rules;
     private ProcessorContext<String, PendingOrder> ctx;
     private KeyValueStore<String, PendingOrder> orders;
-    private KeyValueStore<String, Account> accounts;
-    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
-    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
-    private final long spikeWindowMs;
-
-    /** With 1-minute candles (the topology's default). */
-    OrderEntryProcessor(RiskRules rules) {
-        this(rules, QuantumTraderTopology.DEFAULT_CANDLE_SIZE);
-    }
+    private final JudgedAccount judged;
 
     /** @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them) */
     OrderEntryProcessor(RiskRules rules, java.time.Duration candleSize) {
-        this.rules = rules;
-        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
+        this.judged = new JudgedAccount(rules, candleSize);
     }
 
     @Override
     public void init(ProcessorContext<String, PendingOrder> c) {
         ctx = c;
         orders = c.getStateStore("orders");
-        accounts = c.getStateStore("account");
-        regimes = c.getStateStore("regimes");
+        judged.init(c);
         c.declareCounts(java.util.Set.of(KILL_SWITCH_ACTIVE));
     }
 
@@ -52,7 +41,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
 
     @Override
     public void process(Record<String, TradeRequest> r) {
-        Account account = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
+        Account account = judged.at(r.timestamp());
         if (account.killSwitch()) {
             ctx.count(KILL_SWITCH_ACTIVE);
             return;

@@ -37,18 +37,15 @@ import java.util.TreeMap;
  * rules of {@link EntryAtFill} its reason there ({@link EntryAtFill#CANCEL_REASONS}, {@code entry_cancelled_...}), a take
  * profit whose limit is not reached {@value #LIMIT_NOT_REACHED} (until 2026-12-06 those of {@link EntryAtFill} and
  * the take profits reached {@code trades.order.rejected} uncounted: found in review). A NORMAL account is judged in
- * SOFT_DERISK once a volatility spike is known at the tick ({@link AccountStore#judged}, the {@code regimes} store).
+ * SOFT_DERISK once a volatility spike is known at the tick ({@link JudgedAccount}, the {@code regimes} store).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
     private final RiskRules rules;
     private ProcessorContext<String, VenueOutput> ctx;
     private KeyValueStore<String, PendingOrder> orders;
-    private KeyValueStore<String, Account> accounts;
+    private final JudgedAccount judged;
     private KeyValueStore<String, io.quantumtrader.trader.position.Position> positions;
-    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
-    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
-    private final long spikeWindowMs;
 
     /** With 1-minute candles (the topology's default). */
     PaperVenueProcessor(PaperVenue venue, RiskRules rules) {
@@ -59,16 +56,15 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
     PaperVenueProcessor(PaperVenue venue, RiskRules rules, java.time.Duration candleSize) {
         this.venue = venue;
         this.rules = rules;
-        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
+        this.judged = new JudgedAccount(rules, candleSize);
     }
 
     @Override
     public void init(ProcessorContext<String, VenueOutput> c) {
         ctx = c;
         orders = c.getStateStore("orders");
-        accounts = c.getStateStore("account");
+        judged.init(c);
         positions = c.getStateStore("positions");
-        regimes = c.getStateStore("regimes");
         java.util.Set<String> reasons = new java.util.HashSet<>(EntryAtFill.CANCEL_REASONS);
         reasons.addAll(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK, LIMIT_NOT_REACHED));
         c.declareCounts(reasons);
@@ -107,7 +103,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         // a NORMAL account in SOFT_DERISK once a spike is known: an entry approved in NORMAL fills at half size on the
         // first tick after a spike elsewhere, an add is cancelled (until 2026-12-07 the state stored at the tick
         // before: it filled whole, and the account entered SOFT_DERISK on that tick)
-        Account account = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
+        Account account = judged.at(r.timestamp());
         List<OrderFilled> fills = new ArrayList<>();
         List<io.quantumtrader.trader.events.OrderRejected> rejected = new ArrayList<>();
         java.util.Map<OrderFilled, PendingOrder> entries = new java.util.LinkedHashMap<>();
@@ -192,7 +188,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * 2026-12-06. Only adds: a tick moves the drawdown by marking (or exiting) its symbol's position, so an entry of a
      * symbol with no position cannot be on a tick that enters SOFT_DERISK by drawdown. Not when the tick trips the kill
      * switch or enters HARD_DERISK: {@link #killSwitchTrips} cancels every entry then. A volatility spike's
-     * SOFT_DERISK known at the tick is in {@code account} already ({@link AccountStore#judged}): {@link EntryAtFill}
+     * SOFT_DERISK known at the tick is in {@code account} already ({@link JudgedAccount}): {@link EntryAtFill}
      * halves and cancels for it.
      *
      * @param without the account after the tick booked on a copy of {@code book} with its other fills, not its entries

@@ -13,18 +13,14 @@ import io.quantumtrader.trader.risk.RiskRules;
 
 /**
  * Risk kernel over the account, the open positions and the pending entry orders; a NORMAL account is judged in
- * SOFT_DERISK once a volatility spike is known at the signal ({@link AccountStore#judged}; the {@code regimes} store).
+ * SOFT_DERISK once a volatility spike is known at the signal ({@link JudgedAccount}; the {@code regimes} store).
  */
 final class RiskKernelProcessor implements Processor<String, Signal, String, RiskEvaluation> {
-    private final RiskRules rules;
     private final RiskKernel kernel;
     private ProcessorContext<String, RiskEvaluation> ctx;
-    private KeyValueStore<String, Account> accounts;
+    private final JudgedAccount account;
     private KeyValueStore<String, Position> positions;
     private KeyValueStore<String, io.quantumtrader.trader.execution.PendingOrder> orders;
-    private KeyValueStore<String, io.quantumtrader.trader.events.RegimeUpdate> regimes;
-    /** How long a CHAOTIC regime counts as a volatility spike, ms ({@link RegimeStore#spikeWindowMs}). */
-    private final long spikeWindowMs;
 
     /** With 1-minute candles (the topology's default). */
     RiskKernelProcessor(RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue) {
@@ -36,23 +32,21 @@ final class RiskKernelProcessor implements Processor<String, Signal, String, Ris
      * @param candleSize the topology's candle size (a CHAOTIC regime counts for {@link RiskRules#volatilitySpikeStaleCandles()} of them)
      */
     RiskKernelProcessor(RiskRules rules, io.quantumtrader.trader.execution.PaperVenue venue, java.time.Duration candleSize) {
-        this.rules = rules;
         this.kernel = new RiskKernel(rules, venue.feeBps() + venue.slippageBps());
-        this.spikeWindowMs = RegimeStore.spikeWindowMs(rules, candleSize);
+        this.account = new JudgedAccount(rules, candleSize);
     }
 
     @Override
     public void init(ProcessorContext<String, RiskEvaluation> c) {
         ctx = c;
-        accounts = c.getStateStore("account");
+        account.init(c);
         positions = c.getStateStore("positions");
         orders = c.getStateStore("orders");
-        regimes = c.getStateStore("regimes");
     }
 
     @Override
     public void process(Record<String, Signal> r) {
-        Account a = AccountStore.judged(accounts, regimes, rules, r.timestamp(), spikeWindowMs);
+        Account a = account.at(r.timestamp());
         io.quantumtrader.trader.risk.Exposure exposure = io.quantumtrader.trader.risk.Exposure.of(positions.get(r.key()),
                 orders.all().values(), symbol -> positions.get(symbol) != null);
         ctx.forward(r.withValue(kernel.evaluate(r.value(), a, exposure, r.timestamp())));
