@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import redis.embedded.RedisServer;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +47,7 @@ class HealthGaugesDuringOutageTest {
         connection = RedisConnection.of("redis://127.0.0.1:" + port);
         var redis = connection.template();
         String ns = "hgo";
-        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
-                defaults: { partitions: 1, maxlen: 0, retention: 30d }
-                streams:
-                  ticks:  { key: symbol }
-                  priced: { key: symbol }
-                  orders: { key: order }
-                """.getBytes(StandardCharsets.UTF_8)));
+        StreamCatalog catalog = StaleHealthGaugesTest.CATALOG;
         new io.quantumtrader.streams.redis.EventPublisher(redis, new StreamKeys(ns), catalog, "test")
                 .sendAll(Flux.range(0, 7).map(i -> new io.quantumtrader.streams.redis.EventPublisher.Event("orders",
                         "O" + i, i, 1_700_000_000_000L + i)), 7).block();

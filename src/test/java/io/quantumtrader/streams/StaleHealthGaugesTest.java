@@ -24,16 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StaleHealthGaugesTest {
 
+    /** ticks and priced (the pricing topology's), and orders, another application's (also HealthGaugesDuringOutageTest's). */
+    static final StreamCatalog CATALOG = StreamCatalog.load(new java.io.ByteArrayInputStream("""
+            defaults: { partitions: 1, maxlen: 0, retention: 30d }
+            streams:
+              ticks:  { key: symbol }
+              priced: { key: symbol }
+              orders: { key: order }
+            """.getBytes(StandardCharsets.UTF_8)));
+
     @Test
     void gaugesOfGroupsAndStreamsTheLatestCheckDidNotFindAreRemoved() {
         String ns = RedisTestSupport.freshNamespace();
-        StreamCatalog catalog = StreamCatalog.load(new java.io.ByteArrayInputStream("""
-                defaults: { partitions: 1, maxlen: 0, retention: 30d }
-                streams:
-                  ticks:  { key: symbol }
-                  priced: { key: symbol }
-                  orders: { key: order }
-                """.getBytes(StandardCharsets.UTF_8)));
+        StreamCatalog catalog = CATALOG;
         RedisTestSupport.publisher(ns, catalog).sendAll(Flux.range(0, 7)
                 .map(i -> new io.quantumtrader.streams.redis.EventPublisher.Event("orders", "O" + i, i, 1_700_000_000_000L + i)), 7).block();
         new StreamAdmin(template()).ensureGroup(new StreamKeys(ns).stream("ticks", 0), "pricing.0").block();
