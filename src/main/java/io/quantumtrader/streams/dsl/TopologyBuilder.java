@@ -114,10 +114,10 @@ public final class TopologyBuilder {
     /**
      * Adds a key-value state store that processors can use via {@code process(..., name)}.
      *
-     * @throws TopologyException when a store of that name exists
+     * @throws TopologyException when a store of that name exists, a global table's included (as Kafka Streams)
      */
     public TopologyBuilder addStateStore(StoreSpec<?, ?> spec) {
-        if (stores.putIfAbsent(spec.name(), spec) != null) {
+        if (globalStores.containsKey(spec.name()) || stores.putIfAbsent(spec.name(), spec) != null) {
             throw new TopologyException("state store '" + spec.name() + "' is already added");
         }
         return this;

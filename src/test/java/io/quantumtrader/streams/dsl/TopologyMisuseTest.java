@@ -222,4 +222,19 @@ class TopologyMisuseTest {
         assertThatThrownBy(() -> noRepartition.build().validate(stream -> 4)).isInstanceOf(TopologyException.class)
                 .hasMessageContaining("repartition(Type.class, Named.as(...))");
     }
+
+    /**
+     * A global table and a processor's or table's store of one name: Kafka Streams refuses the second ("StateStore ...
+     * is already added"); found in review (2026-12-07), a store added after a global table of its name was taken, and
+     * which of the two a processor asking for it got depended on the context.
+     */
+    @Test
+    void aStoreNamedAsAGlobalTableIsRefused() {
+        TopologyBuilder b = new TopologyBuilder("clash");
+        b.globalTable("limits", Limit.class, Materialized.as("limits", Limit.class));
+        assertThatThrownBy(() -> b.addStateStore(io.quantumtrader.streams.state.StoreSpec.keyValueStore("limits", Limit.class)))
+                .isInstanceOf(TopologyException.class).hasMessageContaining("state store 'limits' is already added");
+        assertThatThrownBy(() -> b.table("limits-2", Limit.class, Materialized.as("limits", Limit.class)))
+                .isInstanceOf(TopologyException.class).hasMessageContaining("state store 'limits' is already added");
+    }
 }
