@@ -84,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "10", description = "rounds of --soak (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--keep-keys", description = "keep the keys the run wrote in Redis (all start with bench-<epoch ms>) instead of deleting them at the end")
+    boolean keepKeys;
+
     /**
      * Refuses options out of range before Redis starts (exit code 2, naming the option). Before 2026-12-06
      * {@code --records 0} and {@code --keys 0} hung, {@code --records -5} failed as "count >= required but it was -5",
@@ -128,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         try (RedisConnection redis = RedisConnection.fromEnvironment();
              RedisDatabaseWatch watch = RedisDatabaseWatch.of(redis)) {
             database = watch;
+            BenchKeys runKeys = new BenchKeys(System.currentTimeMillis());
             try {
                 ReactiveStringRedisTemplate t = redis.template();
                 System.out.printf("bench on %s: %,d records, batch %d, %d keys, %d cores, Java %s, %s, load average %s%n", redis.description(),
@@ -135,15 +139,15 @@ final class BenchCommand implements Callable<Integer> {
                         heap(), loadAverage());
                 if (latency) {
                     for (int rate : rates) {
-                        LatencyBenchmark.run(redis, rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
+                        LatencyBenchmark.run(redis, runKeys.namespace("latency-" + rate), rate, latencyWarmupSeconds, seconds, batchSize, Duration.ofMillis(idleMaxMs), inputNotifier, System.out);
                     }
                     return 0;
                 }
                 if (soak) {
-                    SoakBenchmark.run(redis, rounds, records, batchSize, keys, System.out);
+                    SoakBenchmark.run(redis, runKeys.namespace("soak"), rounds, records, batchSize, keys, System.out);
                     return 0;
                 }
-                String ns = "bench-" + System.currentTimeMillis();
+                String ns = runKeys.prefix();
 
                 OptionalDouble rawXadd = redisBenchmark(redis, ns + ":{0}:rb");
                 if (rawXadd.isPresent()) {
@@ -191,7 +195,26 @@ final class BenchCommand implements Callable<Integer> {
                 return 0;
             } catch (RuntimeException e) {
                 throw watch.named(e);   // REDIS_URL's database lost mid-run: said in words (review 2026-12-07)
+            } finally {
+                deleteKeys(redis, runKeys);
             }
+        }
+    }
+
+    /** Deletes the run's keys (unless {@code --keep-keys}), or says which are left and how to delete them. */
+    private void deleteKeys(RedisConnection redis, BenchKeys runKeys) {
+        if (keepKeys) {
+            System.out.println("kept the benchmark's keys: " + runKeys.prefix() + "* (delete them with: "
+                    + runKeys.manualDeletion() + ")");
+            return;
+        }
+        try {
+            long deleted = runKeys.delete(redis.template());
+            System.out.printf("deleted the benchmark's %,d keys (%s*; --keep-keys keeps them)%n", deleted, runKeys.prefix());
+        } catch (RuntimeException e) {
+            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst().orElse("");
+            System.err.println(Secrets.redact("could not delete the benchmark's keys " + runKeys.prefix() + "* (" + cause
+                    + "); delete them with: " + runKeys.manualDeletion()));
         }
     }
 

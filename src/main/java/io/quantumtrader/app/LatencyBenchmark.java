@@ -41,15 +41,15 @@ final class LatencyBenchmark {
     }
 
     /**
+     * @param ns      the namespace the run's streams and state go into (deleted by the caller)
      * @param rate    offered load, records/s
      * @param warmUpSeconds how long records are offered first at the same rate, not counted (at least 1)
      * @param seconds how long records are offered and counted
      * @param idleMax the runtime's longest wait between reads of an idle partition ({@link StreamsConfig#withIdle})
      * @param notifier whether the runtime wakes idle readers ({@link StreamsRuntime#withInputNotifier})
      */
-    static Histogram run(RedisConnection redis, int rate, int warmUpSeconds, int seconds, int batchSize, Duration idleMax, boolean notifier,
+    static Histogram run(RedisConnection redis, String ns, int rate, int warmUpSeconds, int seconds, int batchSize, Duration idleMax, boolean notifier,
                          PrintStream out) {
-        String ns = "latency-" + System.currentTimeMillis();
         StreamKeys keys = new StreamKeys(ns);
         int unmeasuredSeconds = Math.max(1, warmUpSeconds);
         LatencyRecorder recorder = new LatencyRecorder(rate, unmeasuredSeconds, seconds);

@@ -26,8 +26,8 @@ final class SoakBenchmark {
     private SoakBenchmark() {
     }
 
-    static void run(RedisConnection redis, int rounds, int perRound, int batchSize, int keys, PrintStream out) {
-        String ns = "soak-" + System.currentTimeMillis();
+    /** @param ns the namespace the run's streams and state go into (deleted by the caller) */
+    static void run(RedisConnection redis, String ns, int rounds, int perRound, int batchSize, int keys, PrintStream out) {
         EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), StreamCatalog.defaults(), "soak");
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
         try (StreamsRuntime runtime = new StreamsRuntime(BenchCommand.statefulTopology(), config, redis.template())) {
