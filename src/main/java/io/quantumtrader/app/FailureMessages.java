@@ -116,6 +116,26 @@ public final class FailureMessages {
             return new CliException(CliException.REDIS, at0 + " did not answer the TLS handshake (" + message(root(error))
                     + "): is it a plain port?", "use redis:// for a plain port, or the server's tls-port with rediss://", error);
         }
+        java.security.cert.CertificateException outOfValidity = find(error, java.security.cert.CertificateExpiredException.class);
+        if (outOfValidity == null) {
+            outOfValidity = find(error, java.security.cert.CertificateNotYetValidException.class);
+        }
+        if (tls.enabled() && outOfValidity != null) {
+            // before the CA check: an expired certificate fails the same PKIX validation (found in review, 2026-12-07:
+            // reported as signed by an untrusted CA, with the hint to set the REDIS_TLS_CA_FILE already set)
+            boolean expired = outOfValidity instanceof java.security.cert.CertificateExpiredException;
+            return new CliException(CliException.REDIS, "the TLS certificate of " + at0 + (expired ? " has expired (" : " is not valid yet (")
+                    + message(outOfValidity) + ")", "renew the Redis server certificate, or check this host's clock", error);
+        }
+        if (tls.enabled() && (all0.contains("certificate_required") || all0.contains("bad_certificate")
+                || all0.contains("unknown_ca") && tls.presentsClientCertificate())) {
+            // Redis' alert about the client's certificate (tls-auth-clients yes): not about the server's (review 2026-12-07)
+            String what = tls.presentsClientCertificate()
+                    ? " refused this client's TLS certificate (" + tls.clientCertificateSource() + "; " + message(root(error)) + ")"
+                    : " requires a TLS client certificate and none is set (" + message(root(error)) + ")";
+            return new CliException(CliException.REDIS, at0 + what, "set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE (or "
+                    + "REDIS_TLS_KEYSTORE) to a client certificate signed by a CA Redis trusts (its tls-ca-cert-file)", error);
+        }
         if (tls.enabled() && (find(error, javax.net.ssl.SSLHandshakeException.class) != null
                 || all0.contains("PKIX path") || all0.contains("certification path") || all0.contains("No subject alternative")
                 || all0.contains("doesn't match any of the subject alternative names"))) {
@@ -168,6 +188,12 @@ public final class FailureMessages {
         if (find(error, ConnectException.class) != null || all.contains("Connection refused")) {
             return new CliException(CliException.REDIS, at + " is unreachable (connection refused)",
                     "start Redis there or fix REDIS_URL (without REDIS_URL an embedded Redis is started)", error);
+        }
+        if (!tls.enabled() && (all.contains("Connection reset by peer") || all.contains("Connection closed prematurely"))) {
+            // a TLS port closes a connection that speaks plain RESP to it (found in review, 2026-12-07: "check that Redis
+            // is running" sent people to the wrong place)
+            return new CliException(CliException.REDIS, at + " closed the connection before answering (" + message(root(error))
+                    + "): is it a TLS port?", "use rediss:// (and REDIS_TLS_CA_FILE) for the server's tls-port, or redis:// with its plain port", error);
         }
         if (find(error, TimeoutException.class) != null || all.toLowerCase().contains("timed out") || all.contains("Timeout")) {
             return new CliException(CliException.REDIS, at + " did not answer in time (" + message(root(error)) + ")",

@@ -89,7 +89,72 @@ public record RedisTls(boolean enabled, File caFile, File truststore, String tru
             throw new CliException(CliException.INPUT, "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together (client certificate and its key)",
                     "set both, or neither", null);
         }
+        tls.checkFiles();
         return tls;
+    }
+
+    /**
+     * Reads the trust and client certificate files the way the connection will (Netty, JDK provider), so a file that
+     * cannot be used is named with its setting before any connection. Found in review (2026-12-07): a client key in
+     * the traditional PEM form ({@code BEGIN EC PRIVATE KEY}, openssl's and cert-manager's default) failed at connect as
+     * "cannot use Redis at …: algid parse error", with the hint to check that Redis is running.
+     *
+     * @throws CliException (exit code 2) naming the setting whose file cannot be used, and how to fix it
+     */
+    private void checkFiles() {
+        if (caFile != null) {
+            check("REDIS_TLS_CA_FILE=" + caFile + ": not a PEM file of CA certificates",
+                    "give the PEM file (BEGIN CERTIFICATE) of the CA that signed the Redis certificate",
+                    () -> io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(caFile));
+        }
+        if (certFile != null) {
+            String keyForm = firstLine(keyFile);
+            boolean traditional = keyForm.matches("-----BEGIN (EC|RSA|DSA) PRIVATE KEY-----");
+            check("REDIS_TLS_CERT_FILE=" + certFile + " with REDIS_TLS_KEY_FILE=" + keyFile + ": not a PEM certificate and "
+                            + (traditional ? "a PKCS#8 key (the key is in the traditional form, " + keyForm + ")" : "its PKCS#8 key"),
+                    traditional ? "convert the key: openssl pkcs8 -topk8 -nocrypt -in " + keyFile + " -out client-pkcs8.key, "
+                            + "and set REDIS_TLS_KEY_FILE to the result"
+                            : "give the client certificate (BEGIN CERTIFICATE) and its private key (BEGIN PRIVATE KEY, or BEGIN "
+                            + "ENCRYPTED PRIVATE KEY with REDIS_TLS_KEY_PASSWORD)",
+                    () -> io.netty.handler.ssl.SslContextBuilder.forClient()
+                            .keyManager(certFile, keyFile, keyPassword));
+        }
+    }
+
+    private interface SslBuild {
+        io.netty.handler.ssl.SslContextBuilder builder() throws Exception;
+    }
+
+    private static void check(String problem, String hint, SslBuild build) {
+        try {
+            build.builder().sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();
+        } catch (Exception e) {   // SSLException, IllegalArgumentException (a key Netty cannot read)
+            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst().orElse("");
+            throw new CliException(CliException.INPUT, problem + " (" + Secrets.redact(cause) + ")", hint, e);
+        }
+    }
+
+    private static String firstLine(File file) {
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file.toPath(), java.nio.charset.StandardCharsets.US_ASCII)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.isBlank()) {
+                    return line.strip();
+                }
+            }
+            return "";
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    /** @return true when a client certificate is set ({@code REDIS_TLS_CERT_FILE} or {@code REDIS_TLS_KEYSTORE}) */
+    public boolean presentsClientCertificate() {
+        return certFile != null || keystore != null;
+    }
+
+    /** @return where the client certificate comes from, for messages */
+    public String clientCertificateSource() {
+        return certFile != null ? "REDIS_TLS_CERT_FILE=" + certFile : keystore != null ? "REDIS_TLS_KEYSTORE=" + keystore : "none";
     }
 
     /** @return Lettuce's SSL options for these settings (trust material and client certificate) */
