@@ -61,14 +61,26 @@ public final class TimeWindows {
         return graceMs;
     }
 
-    /** @return the start (epoch ms) of every window containing {@code timestamp}, ascending (Kafka's windowsFor) */
+    /**
+     * @return the start (epoch ms) of every window containing {@code timestamp}, ascending (Kafka's windowsFor); near
+     *         {@code Long.MAX_VALUE} the starts end where the next would overflow (found in review, 2026-12-07: the
+     *         loop never ended for {@code Long.MAX_VALUE}, the end-of-input punctuation's time, and filled the heap)
+     */
     public List<Long> windowStartsFor(long timestamp) {
         List<Long> starts = new ArrayList<>();
         long start = (Math.max(0, timestamp - sizeMs + advanceMs) / advanceMs) * advanceMs;
         while (start <= timestamp) {
             starts.add(start);
+            if (start > Long.MAX_VALUE - advanceMs) {
+                break;
+            }
             start += advanceMs;
         }
         return starts;
+    }
+
+    /** @return whether every window containing {@code timestamp} ends at a representable time (start + size ≤ Long.MAX_VALUE) */
+    public boolean windowsEndInRange(long timestamp) {
+        return timestamp <= Long.MAX_VALUE - sizeMs;
     }
 }

@@ -118,7 +118,7 @@ public final class StreamsMetrics {
      * Records a stage dropped for another reason than lateness (Kafka Streams' {@code dropped-records}), counted when
      * their batch's commit landed.
      *
-     * @param reason {@code null_key}, {@code null_value} or {@code negative_timestamp}
+     * @param reason {@code null_key}, {@code null_value}, {@code negative_timestamp} or {@code timestamp_out_of_range}
      */
     public void dropped(String node, String reason, int count) {
         Counter.builder(PREFIX + "records.dropped").description("records a stage dropped (a null key or value where it needs one), by node and reason")

@@ -111,7 +111,7 @@ public final class IngestGuard {
                         + expectedPartition + " of " + partitions + ", not " + partition, null);
             }
         }
-        boolean nullData = env.data().isBlank() || "null".equals(env.data().strip());
+        boolean nullData = isNullData(env.data());
         if (nullData && !(tombstones && subject != null)) {
             // a table's tombstone written with toStream().to(...) lands here too: Kafka Streams gives the KStream a
             // null value; here a stream source refuses it (documented at KeyedTable#toStream; review of 2026-12-06)
@@ -265,5 +265,13 @@ public final class IngestGuard {
     private static String message(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+
+    /**
+     * @return whether an entry's {@code data} carries no value: blank or JSON {@code null} (a table's tombstone, with a
+     *         subject; docs/OPERATIONS.md {@code null_data})
+     */
+    static boolean isNullData(String data) {
+        return data.isBlank() || "null".equals(data.strip());
     }
 }

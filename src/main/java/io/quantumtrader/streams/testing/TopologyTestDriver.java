@@ -203,7 +203,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
     /**
      * @return records stages dropped for another reason than lateness, by {@code <node>|<reason>} ({@code null_key},
-     *         {@code null_value}, {@code negative_timestamp}), as the runtime counts them in
+     *         {@code null_value}, {@code negative_timestamp}, {@code timestamp_out_of_range}), as the runtime counts them in
      *         {@code qt.streams.records.dropped}
      */
     public Map<String, Long> droppedRecords() {

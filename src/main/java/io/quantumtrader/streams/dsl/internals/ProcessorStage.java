@@ -174,6 +174,9 @@ public final class ProcessorStage implements Stage {
         if (time == Long.MIN_VALUE) {
             return;
         }
+        // a cancelled schedule is dropped (Kafka Streams' PunctuationQueue): kept, a processor that re-arms a timeout
+        // per record (cancel, schedule) grew the list, and each record's walk of it, for the task's life (review 2026-12-07)
+        schedules.removeIf(s -> s.cancelled);
         List<Schedule> due = new ArrayList<>();
         for (Schedule s : List.copyOf(schedules)) {
             if (s.type != type || s.cancelled) {
@@ -191,7 +194,9 @@ public final class ProcessorStage implements Stage {
         }
         try {
             for (Schedule s : due) {
-                s.punctuator.punctuate(time);
+                if (!s.cancelled) {   // a punctuator of this round may cancel another one due with it (as Kafka Streams)
+                    s.punctuator.punctuate(time);
+                }
             }
         } catch (RuntimeException e) {
             if (++failedAttempts < context.retryBackoff().size() + 1) {

@@ -52,8 +52,11 @@ public final class WindowAggregateStage implements Stage {
         this.retentionMs = retentionMs;
         this.emit = emit;
         this.stage = new RecordStage(node, (r, context) -> {
-            if (r.key() == null || r.value() == null || r.timestamp() < 0) {
-                context.recordDropped(node, r.key() == null ? "null_key" : r.value() == null ? "null_value" : "negative_timestamp");
+            if (r.key() == null || r.value() == null || r.timestamp() < 0 || !windows.windowsEndInRange(r.timestamp())) {
+                // a time whose windows would end past Long.MAX_VALUE: the end-of-input punctuation's (Long.MAX_VALUE)
+                // forwarded by a punctuator; found in review (2026-12-07), it hung the task until the heap was gone
+                context.recordDropped(node, r.key() == null ? "null_key" : r.value() == null ? "null_value"
+                        : r.timestamp() < 0 ? "negative_timestamp" : "timestamp_out_of_range");
                 return List.of();
             }
             String key = String.valueOf(r.key());
@@ -99,7 +102,7 @@ public final class WindowAggregateStage implements Stage {
      */
     @Override
     public java.util.Set<String> dropReasons() {
-        return java.util.Set.of("null_key", "null_value", "negative_timestamp");
+        return java.util.Set.of("null_key", "null_value", "negative_timestamp", "timestamp_out_of_range");
     }
 
     @Override
