@@ -64,9 +64,15 @@ public class QuantumTraderApplication {
         return redis.template();
     }
 
+    /** The risk rules of {@code quantum-trader.risk-rules}, else {@code config/risk-rules.yaml}, else the defaults. */
     @Bean
-    Topology topology() {
-        return QuantumTraderTopology.build();
+    RiskRulesFile riskRules(QuantumTraderProperties p) {
+        return RiskRulesFile.load(p.riskRules() == null || p.riskRules().isBlank() ? null : java.nio.file.Path.of(p.riskRules().strip()));
+    }
+
+    @Bean
+    Topology topology(RiskRulesFile riskRules) {
+        return QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules.rules());
     }
 
     @Bean

@@ -39,6 +39,8 @@ import java.time.Duration;
  *                            (5s; Kafka's {@code max.task.idle.ms}): {@link InputAlignment#idleTimeout()}
  * @param maxHeldPerInput     records alignment holds of one input before the task pauses its reads (10000; Kafka's
  *                            {@code buffered.records.per.partition}): {@link InputAlignment#maxHeldPerInput()}
+ * @param riskRules           the risk rules YAML the risk kernel runs with; default: {@code config/risk-rules.yaml} in the
+ *                            working directory when present, else the built-in defaults (the shipped file's values)
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -61,7 +63,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("2m") Duration credentialsRefusedRestart,
                                       @DefaultValue("1s") Duration maxStreamTimeLead,
                                       @DefaultValue("5s") Duration alignmentIdleTimeout,
-                                      @DefaultValue("" + InputAlignment.DEFAULT_MAX_HELD_PER_INPUT) int maxHeldPerInput) {
+                                      @DefaultValue("" + InputAlignment.DEFAULT_MAX_HELD_PER_INPUT) int maxHeldPerInput,
+                                      String riskRules) {
 
     /**
      * @return the event-time alignment these settings describe: the portfolio merges ticks, signals and regimes in

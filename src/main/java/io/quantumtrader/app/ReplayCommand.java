@@ -281,18 +281,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    io.quantumtrader.trader.risk.RiskRules loadRiskRules() throws java.io.IOException {
-        Path file = riskRulesFile != null ? riskRulesFile : Path.of("config/risk-rules.yaml");
-        if (riskRulesFile == null && !Files.exists(file)) {
-            return io.quantumtrader.trader.risk.RiskRules.defaults();
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return io.quantumtrader.trader.risk.RiskRules.load(in);
-        } catch (IllegalArgumentException e) {
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new CliException(CliException.INPUT, "cannot use risk rules " + file + ": " + reason,
-                    "compare with config/risk-rules.yaml (every rule and its default)", e);
-        }
+    io.quantumtrader.trader.risk.RiskRules loadRiskRules() {
+        return RiskRulesFile.load(riskRulesFile).rules();
     }
 
     static StreamCatalog loadCatalog() {

@@ -74,7 +74,8 @@ final class ServeCommand implements Callable<Integer> {
                 ? web.getWebServer().getPort() : null;
         System.out.println("serving: redis " + Secrets.redact(context.getBean(RedisConnection.class).description())
                 + ", namespace '" + runtime.config().namespace() + "', instance '" + runtime.config().instanceId() + "'"
-                + (port == null ? "" : ", http port " + port) + ", " + runtime.tasks().size() + " task(s) in the topology");
+                + (port == null ? "" : ", http port " + port) + ", " + runtime.tasks().size() + " task(s) in the topology"
+                + ", risk rules " + context.getBean(RiskRulesFile.class).source());
         return 0;
     }
 }

@@ -262,6 +262,24 @@ class KubernetesManifestsTest {
         });
     }
 
+    /**
+     * The service runs with the repository's risk rules, from its ConfigMap: found in review (2026-12-07), {@code serve}
+     * ran on the built-in defaults whatever the file said, and the manifests carried no rules at all.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void theServiceReadsTheRepositorysRiskRulesFromItsConfigMap(String overlay) throws IOException {
+        assertThat(of(overlay, "Deployment")).isNotEmpty();
+        for (JsonNode deployment : of(overlay, "Deployment")) {
+            assertThat(env(deployment, "QUANTUM_TRADER_RISK_RULES")).isEqualTo("/config/risk-rules.yaml");
+        }
+        String mounted = of(overlay, "ConfigMap").stream()
+                .filter(c -> c.path("metadata").path("name").asString().startsWith("quantum-trader-config"))
+                .map(c -> c.path("data").path("risk-rules.yaml").asString()).findFirst().orElseThrow();
+        assertThat(mounted).as("k8s/base/config/risk-rules.yaml = config/risk-rules.yaml")
+                .isEqualTo(Files.readString(Path.of("config/risk-rules.yaml")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void kedaKeepsAStandbyScalesToTheTasksOnTheLagAndPendingEntriesOfEachAndReachesRedisByItsFullName(String overlay) throws IOException {
