@@ -29,10 +29,14 @@ package io.quantumtrader.trader.risk;
  * @param unrealizedUsd     the open positions' unrealized P&amp;L at their latest marks less their entry fees, USD
  *                          (0 when flat; {@code null}, from an account stored before marks were kept, reads as 0);
  *                          {@link #markedEquityUsd()} is {@code equityUsd + unrealizedUsd}
+ * @param forgivenUsd       the open loss a {@link #drawdownRebased() re-base} forgave and that is still open, USD (0
+ *                          without one; {@code null}, from an account stored before it was kept, reads as 0): the peak
+ *                          rises to realized equity less it, so a later close does not count the forgiven loss again
  */
 public record Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
                       double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
-                      boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk, Double unrealizedUsd) {
+                      boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk, Double unrealizedUsd,
+                      Double forgivenUsd) {
 
     public static final String PAPER = "paper";
     /** Milliseconds in a UTC day (java.time's epoch days have no leap seconds). */
@@ -41,6 +45,15 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     public Account {
         deRisk = deRisk == null ? DeRiskState.NORMAL : deRisk;
         unrealizedUsd = unrealizedUsd == null ? 0.0 : unrealizedUsd;   // boxed: an account stored before marks reads back
+        forgivenUsd = forgivenUsd == null ? 0.0 : forgivenUsd;         // boxed: an account stored before it reads back
+    }
+
+    /** An account that forgives no open loss ({@code forgivenUsd} 0). */
+    public Account(String name, double equityUsd, double peakEquityUsd, long day, double dayStartEquityUsd,
+                   double dailyRealizedUsd, long dailyTrades, long dailyWins, int openPositions, double grossExposureUsd,
+                   boolean killSwitch, int killSwitches, double maxDrawdownPct, DeRiskState deRisk, Double unrealizedUsd) {
+        this(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins, openPositions,
+                grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd, 0.0);
     }
 
     /** An account with no open position marked ({@code unrealizedUsd} 0). */
@@ -54,7 +67,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     /** @return a fresh account with the rules' starting equity */
     public static Account start(RiskRules rules) {
         return new Account(PAPER, rules.startingEquityUsd(), rules.startingEquityUsd(), Long.MIN_VALUE,
-                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL, 0.0);
+                rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL, 0.0, 0.0);
     }
 
     /** @return realized equity plus the open positions at their marks less their entry fees, USD */
@@ -77,19 +90,19 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         long d = Math.floorDiv(time, MILLIS_PER_DAY);   // the UTC day: java.time's epoch day, without its objects per tick
         return d <= day ? this : new Account(name, equityUsd, peakEquityUsd, d, markedEquityUsd(), 0, 0, 0, openPositions,
                 grossExposureUsd, killSwitch && !(resetKillSwitch && openPositions == 0), killSwitches, maxDrawdownPct, deRisk,
-                unrealizedUsd);
+                unrealizedUsd, forgivenUsd);
     }
 
     /** @return this account with a position opened ({@code notional} USD at entry; marked by {@link #marked}) */
     public Account opened(double notional) {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
+                openPositions + 1, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd, forgivenUsd);
     }
 
     /** @return this account with {@code notional} USD added to an open position (no new position) */
     public Account added(double notional) {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
+                openPositions, grossExposureUsd + notional, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd, forgivenUsd);
     }
 
     /** @return {@link #closed(double, double, double)} of a position that adds nothing to {@code unrealizedUsd} */
@@ -118,7 +131,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
                 dailyTrades + 1, dailyWins + (positionRealizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1),
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
-                unrealizedUsd - positionMarkedUsd).peaked();
+                unrealizedUsd - positionMarkedUsd, forgivenUsd).peaked();
     }
 
     /**
@@ -134,7 +147,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
                 dailyTrades, dailyWins, openPositions,
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
-                unrealizedUsd - partMarkedUsd).peaked();
+                unrealizedUsd - partMarkedUsd, forgivenUsd).peaked();
     }
 
     /**
@@ -151,7 +164,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         double drawdown = drawdownPct(peakEquityUsd, equityUsd + unrealizedUsd);
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
                 openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk,
-                unrealizedUsd);
+                unrealizedUsd, forgivenUsd);
     }
 
     /**
@@ -159,11 +172,15 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      *         and the largest drawdown (of marked equity from that peak) updated
      */
     private Account peaked() {
-        double peak = Math.max(peakEquityUsd, equityUsd);
+        // the open loss a re-base forgave counts only while it is open: what of it is left after this close is at most
+        // the open positions' loss now (a loss realized since is in equityUsd already; a recovery makes it smaller)
+        double forgiven = Math.min(forgivenUsd, Math.max(0, -unrealizedUsd));
+        double peak = Math.max(peakEquityUsd, equityUsd - forgiven);
         double drawdown = drawdownPct(peak, markedEquityUsd());
-        return peak == peakEquityUsd && drawdown <= maxDrawdownPct ? this
+        return peak == peakEquityUsd && drawdown <= maxDrawdownPct && forgiven == forgivenUsd ? this
                 : new Account(name, equityUsd, peak, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk, unrealizedUsd);
+                openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk, unrealizedUsd,
+                forgiven);
     }
 
     /**
@@ -191,7 +208,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     /** @return this account with the kill switch off (a human reset) */
     public Account reset() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
+                openPositions, grossExposureUsd, false, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd, forgivenUsd);
     }
 
     /**
@@ -201,8 +218,10 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * open loss the peak is the marked equity (the loss already suffered is forgiven, as the operator decided); with an
      * open gain it is the realized equity, because the peak never holds an unrealized gain (the high-water mark rule:
      * a re-base during a bad print must not set a phantom peak either). The peak rises again only with realized
-     * equity; a close that leaves realized equity above a peak re-based below it (an open loss at the re-base) raises the
-     * peak to it. Without it an account flat in HARD_DERISK or past the maximum drawdown
+     * equity less the forgiven loss still open ({@link #forgivenUsd}: at most the open positions' loss at each close;
+     * 0 once they are flat or back at their marks of the re-base). Until 2026-12-07 a close of any position, even at a
+     * gain, raised the peak to the realized equity and the forgiven loss counted again in full (found in review: a
+     * +10 USD close put the account back into HARD_DERISK). Without it an account flat in HARD_DERISK or past the maximum drawdown
      * could never trade again (found in review, 2026-12-05); a separate decision, not part of every reset: applied with
      * each routine kill-switch reset it erased the drawdown limits across days (found in review of the first version).
      * The kill-switch gate recomputes the de-risk state as it applies the re-base.
@@ -210,20 +229,21 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * @return this account re-based; {@link #maxDrawdownPct} (the largest drawdown seen) is kept
      */
     public Account drawdownRebased() {
-        return new Account(name, equityUsd, Math.min(equityUsd, markedEquityUsd()), day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd);
+        double peak = Math.min(equityUsd, markedEquityUsd());
+        return new Account(name, equityUsd, peak, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
+                openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, deRisk, unrealizedUsd, equityUsd - peak);
     }
 
     /** @return this account with the kill switch on */
     public Account killed() {
         return new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
-                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct, deRisk, unrealizedUsd);
+                openPositions, grossExposureUsd, true, killSwitches + 1, maxDrawdownPct, deRisk, unrealizedUsd, forgivenUsd);
     }
 
     /** @return this account in de-risk state {@code state} */
     public Account withDeRisk(DeRiskState state) {
         return state == deRisk ? this : new Account(name, equityUsd, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd,
                 dailyTrades, dailyWins, openPositions, grossExposureUsd, killSwitch, killSwitches, maxDrawdownPct, state,
-                unrealizedUsd);
+                unrealizedUsd, forgivenUsd);
     }
 }
