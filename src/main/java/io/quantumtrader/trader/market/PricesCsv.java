@@ -22,8 +22,8 @@ import java.util.Locale;
  * Reads price series of several symbols from a CSV with a header naming the columns {@code symbol}, {@code date} and
  * {@code price} (or {@code close}), in any order, as the {@code data/stocks.csv} of the npm package
  * {@code vega-datasets} ({@code MSFT,Jan 1 2000,39.81}). These are prices at dates (bars: one close per symbol and
- * period), not trades: each becomes one tick at 00:00 UTC of its date, size 0. Dates: {@code yyyy-MM-dd},
- * {@code MMM d yyyy} (English month names) or epoch seconds/milliseconds. Malformed lines are reported with their
+ * period), not trades: each becomes one tick at 00:00 UTC of its date (an epoch time: at that instant), size 0. Dates:
+ * {@code yyyy-MM-dd}, {@code yyyyMMdd}, {@code MMM d yyyy} (English month names) or epoch seconds/milliseconds. Malformed lines are reported with their
  * line numbers, an unsorted file is sorted (stable), as {@link TradesCsv} does; a price is a plain decimal number
  * ({@link DecimalField}).
  */
@@ -96,10 +96,21 @@ public final class PricesCsv {
     }
 
     /**
-     * @return 00:00 UTC of {@code date} ({@code yyyy-MM-dd}, {@code MMM d yyyy}, or epoch seconds / milliseconds), epoch ms
+     * @return 00:00 UTC of {@code date} ({@code yyyy-MM-dd}, {@code yyyyMMdd}, {@code MMM d yyyy}), or the instant of
+     *         epoch seconds / milliseconds as given, epoch ms
      * @throws IllegalArgumentException quoting the date and the forms it may take when it is none of them
      */
     static long epochMillis(String date) {
+        if (date.length() == 8 && date.chars().allMatch(Character::isDigit)) {
+            // the compact ISO form 20000103 (Stooq's and many vendors' exports): read as epoch seconds it was a tick in
+            // 1970, silently (found in review, 2026-12-07). An 8-digit epoch second (1970-04 to 1973-03) that is no
+            // such date is still one
+            try {
+                return LocalDate.parse(date, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            } catch (DateTimeParseException notADate) {
+                // epoch seconds, below
+            }
+        }
         if (!date.isEmpty() && date.chars().allMatch(Character::isDigit)) {
             long raw = Long.parseLong(date);
             return TimestampUnit.detect(raw).toMillis(raw);
@@ -113,7 +124,7 @@ public final class PricesCsv {
             } catch (DateTimeParseException again) {
                 // was Java's "Text '2000-13-01' could not be parsed at index 0" (review 2026-12-07)
                 throw new IllegalArgumentException("date '" + (date.length() <= 40 ? date : date.substring(0, 37) + "...")
-                        + "' is not a date of the form 2000-01-31, Jan 31 2000 or epoch seconds/milliseconds");
+                        + "' is not a date of the form 2000-01-31, 20000131, Jan 31 2000 or epoch seconds/milliseconds");
             }
         }
         return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();

@@ -59,10 +59,14 @@ public final class RegimeDetector {
         return new MarketState(last, update, ema20, ema50);
     }
 
-    /** @return a spike event when the state's volatility ratio reached the spike threshold */
+    /**
+     * @return a spike event when the state's volatility ratio reached the spike threshold: exactly when the candle is
+     *         CHAOTIC (classified on the unrounded ratio; until 2026-12-07 the spike tested the ratio the update
+     *         carries, rounded, and a ratio just below the threshold gave a spike for a TRENDING candle: found in review)
+     */
     public Optional<VolatilitySpike> spike(MarketState state) {
         RegimeUpdate r = state.regime();
-        if (r == null || r.volatilityRatio() < rules.spikeRatio()) {
+        if (r == null || r.regime() != Regime.CHAOTIC) {
             return Optional.empty();
         }
         return Optional.of(new VolatilitySpike(r.symbol(), r.candleEnd(), r.atr(), r.atrBaseline(), r.volatilityRatio()));
@@ -73,7 +77,18 @@ public final class RegimeDetector {
         return rules;
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1e6) / 1e6;
+    /**
+     * @return {@code v} to 6 decimals, or to 6 significant digits when that is finer (below 0.1): an ATR in price units
+     *         of a sub-cent symbol kept its digits. Until 2026-12-07 always 1e-6 (found in review): the ATR of a symbol
+     *         at 0.00001 USD rounded to 0, and the advisory declined its trends ({@code no_volatility}); at a cent the
+     *         stop was off by ~1 % of the ATR. Values from 0.1 up round as before (the replay's figures unchanged)
+     */
+    static double round(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        int decimals = Math.max(6, 5 - (int) Math.floor(Math.log10(Math.abs(v))));
+        double scale = Math.pow(10, decimals);
+        return decimals == 6 ? Math.round(v * 1e6) / 1e6 : Math.round(v * scale) / scale;
     }
 }

@@ -166,6 +166,6 @@ class TradesCsvTest {
                 "symbol,date,price\nIBM,2000-13-01,100\nIBM,2000-01-01,101\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.ticks()).hasSize(1);
         assertThat(r.malformed()).singleElement().satisfies(m -> assertThat(m.reason())
-                .isEqualTo("date '2000-13-01' is not a date of the form 2000-01-31, Jan 31 2000 or epoch seconds/milliseconds"));
+                .isEqualTo("date '2000-13-01' is not a date of the form 2000-01-31, 20000131, Jan 31 2000 or epoch seconds/milliseconds"));
     }
 }

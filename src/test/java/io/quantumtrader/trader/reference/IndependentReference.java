@@ -554,7 +554,7 @@ public final class IndependentReference {
             case "TRENDING" -> Math.min(1, adx / (2 * TRENDING_ADX));
             default -> Math.min(1, 0.5 + (TRENDING_ADX - adx) / (2 * TRENDING_ADX));
         };
-        Regime r = new Regime(name, micro(confidence), micro(adx), micro(atr), end);
+        Regime r = new Regime(name, micro(confidence), micro(adx), sixDigits(atr), end);
         ClosePriceIndicator close = new ClosePriceIndicator(series);
         double ema20 = new EMAIndicator(close, 20).getValue(last).doubleValue();
         double ema50 = new EMAIndicator(close, 50).getValue(last).doubleValue();
@@ -742,7 +742,7 @@ public final class IndependentReference {
             List<String> resizes = new ArrayList<>();   // counted once the entry fills (not if cancelled on its tick)
             if (o.entry) {
                 if ("SOFT_DERISK".equals(judged) && "NORMAL".equals(o.deRiskAt)) {
-                    size = floor6(size / 2);   // soft de-risk entered after the approval: half size
+                    size = (Math.round(size * 1e6) / 2) / 1e6;   // soft de-risk entered after the approval: half size, in whole steps
                     resizes.add("entry_halved_soft_derisk");
                 }
                 // a gap: the loss at the stop from the fill, costs included, more than entry-gap-tolerance-pct (10 %
@@ -1324,6 +1324,19 @@ public final class IndependentReference {
 
     private static double micro(double v) {
         return Math.round(v * 1e6) / 1e6;
+    }
+
+    /** The regime's ATR as published: 6 decimals, or 6 significant digits below 0.1 (a sub-cent symbol's ATR). */
+    private static double sixDigits(double v) {
+        if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return v;
+        }
+        int decimals = 6;
+        for (double a = Math.abs(v); a < 0.1 && decimals < 340; a *= 10) {
+            decimals++;
+        }
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
     }
 
     private static double floor6(double v) {
