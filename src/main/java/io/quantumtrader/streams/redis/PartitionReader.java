@@ -275,6 +275,7 @@ public final class PartitionReader {
             s.onDispose(() -> {
                 disposed = true;
                 stopped = true;
+                endNoDemand();
                 idle.set(false);
                 Disposable timer = idleTimer;
                 if (timer != null) {
@@ -404,7 +405,19 @@ public final class PartitionReader {
         return entriesRead.get();
     }
 
-    /** @return total time with no outstanding demand (the subscriber was busy), ns */
+    /**
+     * Ends a period without demand when the reader stops: a stopped reader reads no more, so no time of it counts (found
+     * in review, 2026-12-07: a task handed over while busy kept adding ~1 s per second on the instance it left).
+     */
+    private void endNoDemand() {
+        long since = noDemandSince;
+        if (since != 0) {
+            noDemandNanos.addAndGet(System.nanoTime() - since);
+            noDemandSince = 0;
+        }
+    }
+
+    /** @return total time with no outstanding demand (the subscriber was busy) while reading, ns */
     public long noDemandNanos() {
         long since = noDemandSince;
         return noDemandNanos.get() + (since == 0 ? 0 : System.nanoTime() - since);
@@ -438,6 +451,7 @@ public final class PartitionReader {
             return;
         }
         if (stopped) {
+            endNoDemand();
             reading.set(false);
             s.complete();
             return;

@@ -369,11 +369,18 @@ public final class StreamTask {
         return r == null ? 0 : Math.max(0, r.entriesRead() - (processed.get() - processedAtStart));
     }
 
-    /** @return seconds the current reader spent with no outstanding demand (downstream busy: backpressure) */
+    /**
+     * @return seconds this task's readers spent with no outstanding demand (downstream busy: backpressure), over all its
+     *         runs: a counter, so it never goes back (until 2026-12-07 the current reader's alone, which fell to ~0 at
+     *         each restart; found in review)
+     */
     public double noDemandSeconds() {
         PartitionReader r = reader();
-        return r == null ? 0 : r.noDemandNanos() / 1e9;
+        return (noDemandNanosOfEndedRuns + (r == null ? 0 : r.noDemandNanos())) / 1e9;
     }
+
+    /** No-demand time of the readers of this task's runs before the current one, ns ({@link #noDemandSeconds()}). */
+    private volatile long noDemandNanosOfEndedRuns;
 
     private PartitionReader reader() {
         Run r = current;
@@ -445,6 +452,10 @@ public final class StreamTask {
                     + "(refused out of sequence, nothing written); sent again after it", id));
             if (outboxKey != null) {
                 run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
+            }
+            Run previous = current;
+            if (previous != null && previous.reader != null) {
+                noDemandNanosOfEndedRuns += previous.reader.noDemandNanos();   // stopped: its figure is final
             }
             current = run;
             if (stopRequested) {
