@@ -2,6 +2,7 @@ package io.quantumtrader.streams.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,9 @@ public final class StreamsMetrics {
      * {@code long} overflows at 292 years in all (23 records of 2013 data) and went negative.
      */
     private final DistributionSummary endToEnd;
+    /** The function-based meters this runtime registered, removed by {@link #release()}. */
+    private final java.util.List<Meter> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean warnedShared = new java.util.concurrent.atomic.AtomicBoolean();
 
     public StreamsMetrics(MeterRegistry registry, String applicationId) {
         this.registry = registry;
@@ -164,19 +168,48 @@ public final class StreamsMetrics {
         }
     }
 
-    /** Registers a gauge with extra tags (key, value pairs). */
+    /** Registers a gauge with extra tags (key, value pairs); removed again by {@link #release()}. */
     public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> value, String... tags) {
-        Gauge.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry);
+        own(name, tags, () -> Gauge.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry));
     }
 
-    /** Registers a monotonic counter read from a function. */
+    /** Registers a monotonic counter read from a function; removed again by {@link #release()}. */
     public <T> void functionCounter(String name, String description, T obj, ToDoubleFunction<T> value, String... tags) {
-        FunctionCounter.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry);
+        own(name, tags, () -> FunctionCounter.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry));
     }
 
-    /** Registers a gauge read from a supplier. */
+    /** Registers a gauge read from a supplier; removed again by {@link #release()}. */
     public void gauge(String name, String description, Supplier<Number> value, String... tags) {
-        Gauge.builder(PREFIX + name, value).description(description).tags(common).tags(tags).register(registry);
+        own(name, tags, () -> Gauge.builder(PREFIX + name, value).description(description).tags(common).tags(tags).register(registry));
+    }
+
+    /**
+     * Registers a meter that reads this runtime's objects, and keeps it for {@link #release()}. One already in the
+     * registry (another runtime of the application running in this JVM on the same registry) is not taken over: Micrometer
+     * would hand back that one, bound to the other runtime's objects, so it is left to its owner and said once.
+     */
+    private void own(String name, String[] tags, Supplier<Meter> register) {
+        if (registry.find(PREFIX + name).tags(common).tags(tags).meter() != null) {
+            if (warnedShared.compareAndSet(false, true)) {
+                org.slf4j.LoggerFactory.getLogger(StreamsMetrics.class).warn("meters of application {} are already in this "
+                        + "registry, bound to another runtime running in this JVM ({} first): they show that runtime, not this "
+                        + "one; give each runtime a registry of its own", common, PREFIX + name);
+            }
+            return;
+        }
+        owned.add(register.get());
+    }
+
+    /**
+     * Removes from the registry the gauges and function counters {@link #gauge}/{@link #functionCounter} registered: they
+     * read this runtime's objects, and a runtime started after it on the same registry registers its own (until
+     * 2026-12-07 Micrometer handed it back these, bound to the closed runtime: {@code qt.streams.state} read 0 while the
+     * new one ran; found in review, {@code RuntimeRestartMetersTest}). Counters, timers and summaries stay: a new runtime
+     * adds to them.
+     */
+    public void release() {
+        owned.forEach(registry::remove);
+        owned.clear();
     }
 
     private TaskMeters task(String taskId) {

@@ -509,6 +509,7 @@ public final class StreamsRuntime implements AutoCloseable {
         closeReadConnections();
         refusals.close();   // the refusals not logged yet, now; nothing left scheduled
         state.set(RuntimeState.NOT_RUNNING);
+        metrics.release();   // its gauges read this runtime: a runtime started after it on the registry registers its own
         return clean;
     }
 
