@@ -50,7 +50,8 @@ public class QuantumTraderApplication {
             // stopped when the context closes, after the runtime's hand-over (its own shutdown hook waits that long)
             return RedisConnection.embedded().holdStartedRedisOnShutdown(p.shutdownTimeout().plusSeconds(10));
         }
-        return RedisConnection.of(target);
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QuantumTraderApplication.class);
+        return RedisAtStart.connect(target, p.redisStartWait(), log::warn, d -> Thread.sleep(d.toMillis()));
     }
 
     /** Spring Boot's Redis auto-configuration and health indicator back off to (and use) this factory. */

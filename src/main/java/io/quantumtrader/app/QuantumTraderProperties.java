@@ -41,6 +41,8 @@ import java.time.Duration;
  *                            {@code buffered.records.per.partition}): {@link InputAlignment#maxHeldPerInput()}
  * @param riskRules           the risk rules YAML the risk kernel runs with; default: {@code config/risk-rules.yaml} in the
  *                            working directory when present, else the built-in defaults (the shipped file's values)
+ * @param redisStartWait      how long {@code serve} waits at start for a Redis that is not there yet (refused connection,
+ *                            no answer, {@code LOADING}), retrying with back-off (60s; 0: one attempt)
  */
 @ConfigurationProperties("quantum-trader")
 public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
@@ -64,7 +66,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("1s") Duration maxStreamTimeLead,
                                       @DefaultValue("5s") Duration alignmentIdleTimeout,
                                       @DefaultValue("" + InputAlignment.DEFAULT_MAX_HELD_PER_INPUT) int maxHeldPerInput,
-                                      String riskRules) {
+                                      String riskRules,
+                                      @DefaultValue("60s") Duration redisStartWait) {
 
     /**
      * @return the event-time alignment these settings describe: the portfolio merges ticks, signals and regimes in
