@@ -41,11 +41,17 @@ final class TopologyCommand implements Callable<Integer> {
         }
         Path dot = exportDir.resolve(QuantumTraderTopology.APPLICATION_ID + ".dot");
         Path svg = exportDir.resolve(QuantumTraderTopology.APPLICATION_ID + ".svg");
+        // an SVG of an earlier export would stay beside the new files, out of date, when this one makes none (found in
+        // review, 2026-12-07: a failing dot, exit code 0 and nothing said, or no Graphviz, left the old one)
+        Files.deleteIfExists(svg);
         try {
             Process p = new ProcessBuilder("dot", "-Tsvg", dot.toString(), "-o", svg.toString()).inheritIO().start();
-            if (p.waitFor() == 0) {
-                System.out.println("wrote " + svg);
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new CliException(CliException.FAILED, "Graphviz 'dot' failed (exit code " + exit + ") on " + dot
+                        + ": no SVG written", "see its message above; the .txt, .mmd and .dot files are written", null);
             }
+            System.out.println("wrote " + svg);
         } catch (IOException e) {
             System.out.println("Graphviz 'dot' not installed: no SVG (apt-get install graphviz)");
         }
