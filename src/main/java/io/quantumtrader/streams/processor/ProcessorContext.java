@@ -66,7 +66,8 @@ public interface ProcessorContext<KOut, VOut> {
 
     /**
      * @return this processor's stream time (largest event time it processed, each capped at its input entry's arrival
-     *         + {@code IngestLimits.maxStreamTimeLead}), epoch ms; {@code Long.MIN_VALUE} before the first
+     *         + {@code IngestLimits.maxStreamTimeLead}), epoch ms, the record being processed included (as Kafka
+     *         Streams); {@code Long.MIN_VALUE} before the first
      */
     long currentStreamTimeMs();
 

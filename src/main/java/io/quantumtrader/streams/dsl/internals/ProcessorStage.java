@@ -26,6 +26,8 @@ public final class ProcessorStage implements Stage {
     private final Processor<Object, Object, Object, Object> processor;
     private final Set<String> stores;
     private final List<Record<Object, Object>> forwarded = new ArrayList<>();
+    /** While {@code process} runs: the stream time with its record ({@code currentStreamTimeMs()}), else MIN_VALUE. */
+    private long processingAt = Long.MIN_VALUE;
     private final List<Schedule> schedules = new ArrayList<>();
     private final RecordStage stage;
     private StageContext context;
@@ -58,10 +60,13 @@ public final class ProcessorStage implements Stage {
             forwarded.clear();
             punctuated = 0;
             phase = Phase.PROCESSING;
+            long time = Math.max(context.streamTime(node), context.streamTimeOf(record));   // at most its arrival + lead
+            // currentStreamTimeMs() in process() includes the record (Kafka Streams moves stream time before it calls
+            // process; until 2026-12-07 it answered the time before the record, Long.MIN_VALUE for the first: review)
+            processingAt = time;
             try {
                 processor.process(record);
                 int processed = forwarded.size();
-                long time = Math.max(context.streamTime(node), context.streamTimeOf(record));   // at most its arrival + lead
                 punctuatingAt = time;
                 try {
                     fire(PunctuationType.STREAM_TIME, time);
@@ -74,6 +79,7 @@ public final class ProcessorStage implements Stage {
                 punctuated = forwarded.size() - processed;
             } finally {
                 phase = Phase.IDLE;
+                processingAt = Long.MIN_VALUE;
             }
             return forwarded.isEmpty() ? List.of() : List.copyOf(forwarded);
         }, () -> punctuated);
@@ -292,7 +298,7 @@ public final class ProcessorStage implements Stage {
 
         @Override
         public long currentStreamTimeMs() {
-            return Math.max(context.streamTime(node), punctuatingAt);
+            return Math.max(context.streamTime(node), Math.max(punctuatingAt, processingAt));
         }
 
         @Override
