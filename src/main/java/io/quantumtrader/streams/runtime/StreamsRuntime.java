@@ -55,6 +55,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private final ReactiveStringRedisTemplate redis;
     private final RuntimeCounters counters = new RuntimeCounters();
     private final StreamsMetrics metrics;
+    /** Redis' clock, for the ages of pending entries (gauges, {@link #undrained()}), as the health check measures them. */
+    private volatile RedisClock redisClock;
     /** How often consumer lag, pending entries and oldest pending age are read for the gauges. */
     public static final Duration LAG_REFRESH = Duration.ofSeconds(5);
     /** How long one lag reading (for the gauges or {@link #awaitDrained}) may take before it is given up. */
@@ -94,6 +96,13 @@ public final class StreamsRuntime implements AutoCloseable {
         this.config = config;
         this.redis = redis;
         this.metrics = new StreamsMetrics(registry, topology.applicationId());
+        this.redisClock = new RedisClock(redis, System::currentTimeMillis, Duration.ofSeconds(30));
+    }
+
+    /** For tests: this host's clock, epoch ms (the pending entries' ages stay on Redis' clock: {@link RedisClock}). */
+    StreamsRuntime withHostClock(java.util.function.LongSupplier clock) {
+        this.redisClock = new RedisClock(redis, clock, Duration.ofSeconds(30));
+        return this;
     }
 
     /**
@@ -566,8 +575,8 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (int p = 0; p < config.catalog().spec(stream).partitions(); p++) {
                     int partition = p;
                     all.add(new LagGauges.Source(group, stream, partition, admin.groupLag(keys.stream(stream, p), group)
-                            .map(l -> new SourceLag(group, stream, partition, l.pending(), l.lag(),
-                                    l.oldestPendingAgeMs(System.currentTimeMillis()), l.consumers()))));
+                            .zipWith(Mono.defer(() -> redisClock.nowMs()), (l, redisNowMs) -> new SourceLag(group, stream, partition, l.pending(),
+                                    l.lag(), l.oldestPendingAgeMs(redisNowMs), l.consumers()))));
                 }
             }
         }

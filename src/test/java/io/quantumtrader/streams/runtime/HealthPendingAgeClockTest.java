@@ -42,4 +42,31 @@ class HealthPendingAgeClockTest {
         assertThat((Long) source.get("oldestPendingAgeMs")).as("%s", report).isLessThan(60_000);
         assertThat(report.problems()).noneMatch(p -> p.contains("oldest pending"));
     }
+
+    /**
+     * The runtime's lag readings (the {@code consumer.oldest.pending.age.seconds} gauge, a run's "not drained" lines)
+     * age pending entries by Redis' clock too (found in review, 2026-12-07: by this host's, so the gauge and the health
+     * check disagreed on a pod whose clock drifted).
+     */
+    @Test
+    void theRuntimesLagReadingsAgePendingEntriesByRedisClockToo() {
+        String ns = RedisTestSupport.freshNamespace();
+        String ticks = new StreamKeys(ns).stream("ticks", 0);
+        String group = StreamKeys.group("pricing", 0);
+        new StreamAdmin(RedisTestSupport.template()).ensureGroup(ticks, group).block();
+        RedisTestSupport.template().opsForStream().add(MapRecord.create(ticks, Map.of("id", "e1", "data", "{}"))).block();
+        RedisTestSupport.template().opsForStream().read(Consumer.from(group, "elsewhere"),
+                StreamOffset.create(ticks, ReadOffset.lastConsumed())).blockLast();   // pending, just read
+        io.quantumtrader.streams.dsl.TopologyBuilder b = new io.quantumtrader.streams.dsl.TopologyBuilder("pricing");
+        b.stream("ticks", String.class, io.quantumtrader.streams.dsl.Named.as("ticks-in")).to("priced");
+        try (StreamsRuntime runtime = new StreamsRuntime(b.build(),
+                StreamsConfig.defaults().withNamespace(ns).withCatalog(StreamCatalog.defaults()), RedisTestSupport.template())
+                .withHostClock(() -> System.currentTimeMillis() + 120_000)) {   // this host two minutes ahead of Redis
+            java.util.List<SourceLag> lags = runtime.lag().block(Duration.ofSeconds(10));
+            assertThat(lags).singleElement().satisfies(l -> {
+                assertThat(l.pending()).isEqualTo(1);
+                assertThat(l.oldestPendingAgeMs()).as("%s", l).isLessThan(60_000);
+            });
+        }
+    }
 }
