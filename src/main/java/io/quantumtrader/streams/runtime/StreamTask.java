@@ -78,6 +78,9 @@ public final class StreamTask {
     /** The largest event time this task processed in its current run (epoch ms) and the last watermark it published in it. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
+    /** The task's meta field set by the commit that published its end of input ({@link #punctuate}). */
+    static final String INPUT_ENDED = "input-ended";
+    private static final String INPUT_ENDED_COMMITTED = "1";
     /**
      * Whether this run's last hold mark said the task holds records (null: it wrote none yet; its start writes one
      * before the first read, {@link #markHoldsAtStart}, replacing a mark an earlier run left) and the heartbeat it
@@ -639,7 +642,10 @@ public final class StreamTask {
         // WatermarksAfterAFailedCommitTest). A run on a fresh instance starts the same way.
         processedIds.clear();
         streamTimeMs = InputAligner.NONE;
-        publishedWatermarkMs = InputAligner.NONE;
+        // an end of input committed by an earlier run stays published: its punctuation ran once, in that commit (found
+        // in review, 2026-12-07: a run after the end ran it again, and a punctuator that forwards at the end wrote its
+        // record twice). An end whose commit failed is not recorded: it is published again
+        publishedWatermarkMs = INPUT_ENDED_COMMITTED.equals(meta.get(INPUT_ENDED)) ? Long.MAX_VALUE : InputAligner.NONE;
         holdMarked = null;
         SubtopologyExecutor executor = new SubtopologyExecutor(subtopology, partition,
                 new IngestGuard(config.ingest(), stream -> config.catalog().spec(stream).partitions(),
@@ -981,6 +987,7 @@ public final class StreamTask {
                                 counters.punctuations.increment();
                                 if (ended) {
                                     publishEndOfInput(commit);
+                                    commit.put(metaKey, INPUT_ENDED, INPUT_ENDED_COMMITTED);   // in the end's commit
                                     markHolds(commit, executor::holdsRecords, true);
                                 } else if (floor != InputAligner.NONE) {
                                     SubtopologyExecutor.Holds held = executor.holds();   // asked once, as for a batch
