@@ -78,6 +78,8 @@ public final class StreamTask {
     /** The largest event time this task processed in its current run (epoch ms) and the last watermark it published in it. */
     private long streamTimeMs = InputAligner.NONE;
     private long publishedWatermarkMs = InputAligner.NONE;
+    /** Whether this run ran the end of input's punctuation (its end may wait for a record a processor holds). */
+    private volatile boolean endPunctuatedThisRun;
     /** The task's meta field set by the commit that published its end of input ({@link #punctuate}). */
     static final String INPUT_ENDED = "input-ended";
     private static final String INPUT_ENDED_COMMITTED = "1";
@@ -641,6 +643,7 @@ public final class StreamTask {
         // kept the restarted run from publishing the same one again (found in review, 2026-12-06:
         // WatermarksAfterAFailedCommitTest). A run on a fresh instance starts the same way.
         processedIds.clear();
+        endPunctuatedThisRun = false;
         streamTimeMs = InputAligner.NONE;
         // an end of input committed by an earlier run stays published: its punctuation ran once, in that commit (found
         // in review, 2026-12-07: a run after the end ran it again, and a punctuator that forwards at the end wrote its
@@ -979,13 +982,25 @@ public final class StreamTask {
                     context.begin(commit);
                     // every input ended: stream time at its end, the processors' stream-time punctuations run once
                     // more (Stage.END_OF_INPUT; a held suspect print is refused unconfirmed) in the end's commit
+                    // the end's punctuation once per run: a processor still holding a record after it (released by
+                    // a wall-clock punctuation) keeps the end back, and later punctuations run at the wall clock
+                    boolean endPunctuation = ended && !endPunctuatedThisRun;
                     return refreshGlobals(context)
-                            .then(executor.punctuate(ended ? io.quantumtrader.streams.dsl.internals.Stage.END_OF_INPUT : now, context))
+                            .then(executor.punctuate(endPunctuation ? io.quantumtrader.streams.dsl.internals.Stage.END_OF_INPUT : now, context))
                             .then(Mono.fromSupplier(() -> {
                                 // every run counts, also one with nothing to commit (before, review of 2026-12-06,
                                 // only those that prepared a commit did)
                                 counters.punctuations.increment();
-                                if (ended) {
+                                SubtopologyExecutor.Holds endHolds = ended ? executor.holds() : null;
+                                if (endPunctuation) {
+                                    endPunctuatedThisRun = true;
+                                }
+                                if (ended && endHolds.earliestMs() != Long.MAX_VALUE) {
+                                    // found in review (2026-12-07): the end went out while a processor held a record,
+                                    // which reached an aligned consumer after the end it took for "nothing more"
+                                    advanceWatermark(commit, executor.watermark(Long.MAX_VALUE, endHolds.earliestMs()));
+                                    markHolds(commit, endHolds::recordsHeld, true);   // the next punctuation looks again
+                                } else if (ended) {
                                     publishEndOfInput(commit);
                                     commit.put(metaKey, INPUT_ENDED, INPUT_ENDED_COMMITTED);   // in the end's commit
                                     markHolds(commit, executor::holdsRecords, true);
@@ -997,7 +1012,7 @@ public final class StreamTask {
                                     markHolds(commit, executor::holdsRecords, true);
                                 }
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
-                                if (ended) {
+                                if (ended && endHolds.earliestMs() == Long.MAX_VALUE) {   // the end published
                                     endOfInputCommit = prepared;
                                 }
                                 return prepared;
