@@ -49,8 +49,8 @@ class RedisTargetTest {
 
     @Test
     void clusterNodesMayComeFromTheirOwnSettingWithCredentialsAndTlsFromTheUrl() throws Exception {
-        File ca = Files.createTempFile("ca", ".crt").toFile();
-        ca.deleteOnExit();
+        // a real CA certificate: the CA file is read at start (an empty one is refused, RedisTls.checkFiles)
+        File ca = io.quantumtrader.streams.cluster.TestCertificates.create(Files.createTempDirectory("qt-target-ca"), "target-ca").ca();
         Map<String, String> env = new HashMap<>(Map.of("REDIS_CLUSTER_NODES", "n1:6379, n2:6379", "REDIS_URL", "rediss://bob:pw-5678@ignored:1",
                 "REDIS_TLS_CA_FILE", ca.getPath(), "REDIS_TLS_VERIFY", "ca"));
         RedisTarget t = RedisTarget.fromEnvironment(env);
