@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * @param state  1 while the runtime is RUNNING ({@code qt.streams.state})
  * @param health 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown ({@code qt.streams.health})
  * @param totals cumulative counters: recordsIn, recordsOut, commits, deadLettered, lateDropped, dropped (by stages:
- *               a null key or value, a negative timestamp), taskRestarts, processorRetries, reclaimed
+ *               a null key or value, a time no window can hold), taskRestarts, processorRetries, reclaimed
  * @param nodes  per processor node name
  * @param lag    per source partition of every consumer group
  * @param tasks  per task id ({@code <sub-topology>_<partition>})

@@ -317,7 +317,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
             deadLettersByReason.forEach((r, n) -> out.printf("  %-50s %,d%n", r, n));
         }
         out.printf("late ticks dropped   %,d%n", droppedLate);
-        out.printf("dropped by stages    %,d (a null key or value, a negative timestamp)%n", droppedByStages);
+        out.printf("dropped by stages    %,d (a null key or value, a time no window can hold)%n", droppedByStages);
         out.printf("refused (price band) %,d (%s: prints no stage saw, %s)%n",
                 eventsPerStream.getOrDefault(QuantumTraderTopology.REFUSED_TICKS, 0L), QuantumTraderTopology.REFUSED_TICKS,
                 refusedByReason.isEmpty() ? "reasons price_band, price_band_unconfirmed, price_band_overflow" : "by reason " + refusedByReason);
