@@ -45,7 +45,10 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
     public Account {
         deRisk = deRisk == null ? DeRiskState.NORMAL : deRisk;
         unrealizedUsd = unrealizedUsd == null ? 0.0 : unrealizedUsd;   // boxed: an account stored before marks reads back
-        forgivenUsd = forgivenUsd == null ? 0.0 : forgivenUsd;         // boxed: an account stored before it reads back
+        // boxed: an account stored before it was kept reads back with what its peak says: a peak below realized equity
+        // is a re-base's (nothing else puts it there), forgiving that much (found in review of the first version: 0 lost
+        // an earlier re-base at the first close after the upgrade)
+        forgivenUsd = forgivenUsd == null ? Math.max(0, equityUsd - peakEquityUsd) : forgivenUsd;
     }
 
     /** An account that forgives no open loss ({@code forgivenUsd} 0). */
@@ -128,10 +131,11 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * daily P&amp;L and the replay report count; {@link #reduced} counts none)
      */
     public Account closed(double notional, double realizedPnl, double positionMarkedUsd, double positionRealizedPnl) {
+        int open = Math.max(0, openPositions - 1);
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
-                dailyTrades + 1, dailyWins + (positionRealizedPnl > 0 ? 1 : 0), Math.max(0, openPositions - 1),
+                dailyTrades + 1, dailyWins + (positionRealizedPnl > 0 ? 1 : 0), open,
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
-                unrealizedUsd - positionMarkedUsd, forgivenUsd).peaked();
+                unrealizedUsd - positionMarkedUsd, open == 0 ? 0.0 : forgivenAfter(positionMarkedUsd)).peaked();
     }
 
     /**
@@ -147,7 +151,7 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
         return new Account(name, equityUsd + realizedPnl, peakEquityUsd, day, dayStartEquityUsd, dailyRealizedUsd + realizedPnl,
                 dailyTrades, dailyWins, openPositions,
                 Math.max(0, grossExposureUsd - notional), killSwitch, killSwitches, maxDrawdownPct, deRisk,
-                unrealizedUsd - partMarkedUsd, forgivenUsd).peaked();
+                unrealizedUsd - partMarkedUsd, forgivenAfter(partMarkedUsd)).peaked();
     }
 
     /**
@@ -172,15 +176,25 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      *         and the largest drawdown (of marked equity from that peak) updated
      */
     private Account peaked() {
-        // the open loss a re-base forgave counts only while it is open: what of it is left after this close is at most
-        // the open positions' loss now (a loss realized since is in equityUsd already; a recovery makes it smaller)
-        double forgiven = Math.min(forgivenUsd, Math.max(0, -unrealizedUsd));
-        double peak = Math.max(peakEquityUsd, equityUsd - forgiven);
+        // realized equity less the open loss a re-base forgave that is still open: a later close does not count it again
+        double peak = Math.max(peakEquityUsd, equityUsd - forgivenUsd);
         double drawdown = drawdownPct(peak, markedEquityUsd());
-        return peak == peakEquityUsd && drawdown <= maxDrawdownPct && forgiven == forgivenUsd ? this
+        return peak == peakEquityUsd && drawdown <= maxDrawdownPct ? this
                 : new Account(name, equityUsd, peak, day, dayStartEquityUsd, dailyRealizedUsd, dailyTrades, dailyWins,
                 openPositions, grossExposureUsd, killSwitch, killSwitches, Math.max(maxDrawdownPct, drawdown), deRisk, unrealizedUsd,
-                forgiven);
+                forgivenUsd);
+    }
+
+    /**
+     * @param closedMarkedUsd the marked P&amp;L of what a close realizes (its part of {@code unrealizedUsd}), USD
+     * @return the forgiven loss left after that close: less the loss it realizes (a loss realized is in {@code equityUsd}
+     *         from then on), never less than 0. Only a close lowers it, never a mark: with the first version's rule (at
+     *         most the open loss at each close) a recovery of the re-based position, one bad upward print included, went
+     *         into the peak at an unrelated close (found in review, 2026-12-07). A forgiven position that recovered before
+     *         it closes leaves the rest forgiven until the account is flat: the peak stays lower meanwhile
+     */
+    private double forgivenAfter(double closedMarkedUsd) {
+        return Math.max(0, forgivenUsd - Math.max(0, -closedMarkedUsd));
     }
 
     /**
@@ -218,8 +232,8 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
      * open loss the peak is the marked equity (the loss already suffered is forgiven, as the operator decided); with an
      * open gain it is the realized equity, because the peak never holds an unrealized gain (the high-water mark rule:
      * a re-base during a bad print must not set a phantom peak either). The peak rises again only with realized
-     * equity less the forgiven loss still open ({@link #forgivenUsd}: at most the open positions' loss at each close;
-     * 0 once they are flat or back at their marks of the re-base). Until 2026-12-07 a close of any position, even at a
+     * equity less the forgiven loss still open ({@link #forgivenUsd}: lowered by the loss each close realizes, 0 once
+     * the account is flat; never by a mark, so no unrealized recovery enters the peak). Until 2026-12-07 a close of any position, even at a
      * gain, raised the peak to the realized equity and the forgiven loss counted again in full (found in review: a
      * +10 USD close put the account back into HARD_DERISK). Without it an account flat in HARD_DERISK or past the maximum drawdown
      * could never trade again (found in review, 2026-12-05); a separate decision, not part of every reset: applied with

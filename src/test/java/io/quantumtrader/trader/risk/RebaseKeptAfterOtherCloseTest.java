@@ -45,13 +45,18 @@ class RebaseKeptAfterOtherCloseTest {
         assertThat(a.drawdownPct()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
-    /** A partial recovery of the forgiven position makes the forgiven loss smaller at the next close (never larger). */
+    /** A recovery of the forgiven position does not shrink the forgiven loss: only a close realizing it does. */
     @Test
-    void aRecoveryShrinksTheForgivenLoss() {
+    void aRecoveryDoesNotShrinkTheForgivenLossAClosedLossDoes() {
         Account a = Account.start(RULES).onDay(T0, false).opened(100_000).opened(1_000).marked(-9_100).reset().drawdownRebased();
         a = a.marked(-2_000).closed(1_000, 10, 0);             // BTC back to -2,000, ETH closes +10
-        assertThat(a.forgivenUsd()).isEqualTo(2_000.0);
-        assertThat(a.peakEquityUsd()).isEqualTo(98_010.0);
+        assertThat(a.forgivenUsd()).isEqualTo(9_100.0);
+        assertThat(a.peakEquityUsd()).as("no unrealized recovery in the peak").isEqualTo(90_910.0);
         assertThat(a.drawdownPct()).isZero();
+        a = a.opened(10_000).closed(100_000, -2_000, -2_000);  // BTC closes at -2,000: that much of the loss realized
+        assertThat(a.forgivenUsd()).isEqualTo(7_100.0);
+        a = a.closed(10_000, 0, 0);                            // flat: nothing left to forgive
+        assertThat(a.forgivenUsd()).isZero();
+        assertThat(a.peakEquityUsd()).as("the peak at realized equity once flat").isEqualTo(a.equityUsd());
     }
 }
