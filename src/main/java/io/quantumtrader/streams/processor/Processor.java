@@ -35,8 +35,9 @@ public interface Processor<KIn, VIn, KOut, VOut> {
      * commit's watermark), from the thread that calls {@link #process}; it may read the processor's stores. It is
      * asked again every time, so it must reflect the stores as they are now (a failed attempt's writes are undone).
      * Holding the watermark delays every aligned consumer downstream: hold only what will be forwarded. After every
-     * input has ended the task publishes the end of input whatever this returns (its end-of-input punctuation, at
-     * stream time {@code Long.MAX_VALUE}, is the last chance to forward).
+     * input has ended the task runs its end-of-input punctuation (stream time {@code Long.MAX_VALUE}: release what is
+     * held there) and publishes the end of input once this returns {@link Long#MAX_VALUE}, or 5 s (wall clock) after
+     * that punctuation at the latest, with a warning: records forwarded later come after the end.
      *
      * <p>{@link Long#MIN_VALUE} (a held record whose time is not known), or an exception thrown here, holds the
      * task's watermark where it is until the answer is a time again (an exception is logged at WARN, at most once a

@@ -80,6 +80,12 @@ public final class StreamTask {
     private long publishedWatermarkMs = InputAligner.NONE;
     /** Whether this run ran the end of input's punctuation (its end may wait for a record a processor holds). */
     private volatile boolean endPunctuatedThisRun;
+    /** The task's meta field set by the commit of the end of input's punctuation (the end may wait for a hold). */
+    static final String INPUT_END_PUNCTUATED = "input-end-punctuated";
+    /** How long (wall clock) the end of input waits for records a processor still holds after its punctuation. */
+    static final long END_HOLD_LIMIT_MS = 5_000;
+    /** When this run first held the end back for a processor's hold (wall clock, epoch ms), or MIN_VALUE. */
+    private volatile long endHeldSinceMs = Long.MIN_VALUE;
     /** The task's meta field set by the commit that published its end of input ({@link #punctuate}). */
     static final String INPUT_ENDED = "input-ended";
     private static final String INPUT_ENDED_COMMITTED = "1";
@@ -643,7 +649,8 @@ public final class StreamTask {
         // kept the restarted run from publishing the same one again (found in review, 2026-12-06:
         // WatermarksAfterAFailedCommitTest). A run on a fresh instance starts the same way.
         processedIds.clear();
-        endPunctuatedThisRun = false;
+        endPunctuatedThisRun = INPUT_ENDED_COMMITTED.equals(meta.get(INPUT_END_PUNCTUATED));
+        endHeldSinceMs = Long.MIN_VALUE;
         streamTimeMs = InputAligner.NONE;
         // an end of input committed by an earlier run stays published: its punctuation ran once, in that commit (found
         // in review, 2026-12-07: a run after the end ran it again, and a punctuator that forwards at the end wrote its
@@ -951,6 +958,26 @@ public final class StreamTask {
         advanceWatermark(commit, Long.MAX_VALUE);
     }
 
+    /**
+     * @return whether the end of input has waited {@link #END_HOLD_LIMIT_MS} for a processor's hold and goes out anyway
+     *         (a processor that releases only on a later record, which never comes, or whose hold is never a time
+     *         again, kept it back for ever: found in review of the first version, 2026-12-07); said once, at WARN
+     */
+    private boolean endHoldGivenUp(long nowMs, long earliestHeldMs) {
+        if (endHeldSinceMs == Long.MIN_VALUE) {
+            endHeldSinceMs = nowMs;
+            return false;
+        }
+        if (nowMs - endHeldSinceMs < END_HOLD_LIMIT_MS) {
+            return false;
+        }
+        log.warn("task {}: its inputs ended {} ms ago and a processor still holds records (earliest at {}): the end of "
+                + "input is published now; records it forwards later come after the end (release held records at the end "
+                + "of input's punctuation, stream time Long.MAX_VALUE)", id, nowMs - endHeldSinceMs,
+                earliestHeldMs == Long.MIN_VALUE ? "an unknown time" : java.time.Instant.ofEpochMilli(earliestHeldMs));
+        return true;
+    }
+
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
                                                         TaskContext context) {
         return Mono.defer(() -> {
@@ -994,8 +1021,12 @@ public final class StreamTask {
                                 SubtopologyExecutor.Holds endHolds = ended ? executor.holds() : null;
                                 if (endPunctuation) {
                                     endPunctuatedThisRun = true;
+                                    // in its commit: a run after it (a restart while the end waits) does not run it again
+                                    commit.put(metaKey, INPUT_END_PUNCTUATED, INPUT_ENDED_COMMITTED);
                                 }
-                                if (ended && endHolds.earliestMs() != Long.MAX_VALUE) {
+                                boolean endHeld = ended && endHolds.earliestMs() != Long.MAX_VALUE
+                                        && !endHoldGivenUp(now, endHolds.earliestMs());
+                                if (endHeld) {
                                     // found in review (2026-12-07): the end went out while a processor held a record,
                                     // which reached an aligned consumer after the end it took for "nothing more"
                                     advanceWatermark(commit, executor.watermark(Long.MAX_VALUE, endHolds.earliestMs()));
@@ -1012,7 +1043,7 @@ public final class StreamTask {
                                     markHolds(commit, executor::holdsRecords, true);
                                 }
                                 TaskContext.PreparedCommit prepared = context.prepare(0);
-                                if (ended && endHolds.earliestMs() == Long.MAX_VALUE) {   // the end published
+                                if (ended && !endHeld) {   // the end published
                                     endOfInputCommit = prepared;
                                 }
                                 return prepared;

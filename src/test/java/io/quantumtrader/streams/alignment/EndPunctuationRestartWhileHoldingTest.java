@@ -27,7 +27,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of 50b5e7fd + b02f9229: the end's punctuation is recorded as run (input-ended) only by the commit that
+ * Found in review of 50b5e7fd + b02f9229 (2026-12-07): the end's punctuation is recorded as run (input-ended) only by the commit that
  * publishes the end. When a processor still holds a record after the end's punctuation, the end is held back; a
  * restart in that interval (a rebalance, a deployment) runs the end's punctuation a second time, and a punctuator that
  * forwards at the end writes its record twice: the duplicate 50b5e7fd fixed, left for a task that holds records.

@@ -12,7 +12,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of b02f9229. Processor#earliestHeldTimestamp's Javadoc: "After every input has ended the task publishes the end
+ * Found in review of b02f9229 (2026-12-07; now the end waits 5 s at most). Processor#earliestHeldTimestamp's Javadoc: "After every input has ended the task publishes the end
  * of input whatever this returns (its end-of-input punctuation ... is the last chance to forward)". Since b02f9229 a
  * processor that still holds a record after the end's punctuation and has no wall-clock punctuation that releases it
  * (here: released only by a later "R" record, which never comes) keeps the end back for ever: the aligned merge
