@@ -46,6 +46,6 @@ final class BenchKeys {
 
     /** @return the shell command that deletes what {@link #delete} could not, for a message */
     String manualDeletion() {
-        return "redis-cli --scan --pattern '" + prefix + "*' | xargs -r redis-cli unlink";
+        return "redis-cli -u \"$REDIS_URL\" --scan --pattern '" + prefix + "*' | xargs -r redis-cli -u \"$REDIS_URL\" unlink";
     }
 }

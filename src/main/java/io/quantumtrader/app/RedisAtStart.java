@@ -62,18 +62,26 @@ final class RedisAtStart {
      *         ready) rather than one that answered with a refusal, which no wait mends
      */
     static boolean notThereYet(Throwable e) {
-        boolean connecting = false;
+        java.util.List<Throwable> all = new java.util.ArrayList<>();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.add(t);
+            all.addAll(java.util.Arrays.asList(t.getSuppressed()));   // Lettuce keeps a cluster's node failures there
+        }
+        boolean connecting = false;
+        for (Throwable t : all) {
             if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null) {
                 return NOT_READY.stream().anyMatch(t.getMessage()::startsWith);   // Redis answered: ready or not
             }
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException
-                    || String.valueOf(t.getMessage()).contains("Connection reset")) {
-                return false;   // TLS, a name, a TLS port spoken to in plain RESP: a setting to fix
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException) {
+                return false;   // TLS settings, a host name: a setting to fix
             }
+            String m = String.valueOf(t.getMessage());
+            // a reset or a close before any reply: a proxy or sidecar in front of a Redis not listening yet, a Redis
+            // shutting down; also a TLS port spoken to in plain RESP, whose message says so after the wait (found in
+            // review of the first version, 2026-12-07: failed at once)
             if (t instanceof java.net.ConnectException || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof io.lettuce.core.RedisCommandTimeoutException
-                    || String.valueOf(t.getMessage()).contains("Connection refused")) {
+                    || t instanceof io.lettuce.core.RedisCommandTimeoutException || m.contains("Connection refused")
+                    || m.contains("Connection reset") || m.contains("Connection closed prematurely")) {
                 connecting = true;
             }
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Review of 6a793d27 (RedisAtStart): failures of a Redis not there yet that fail at once. */
+/** Found in review of 6a793d27 (RedisAtStart, 2026-12-07): failures of a Redis not there yet that failed at once. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisAtStartProxyTest {
 

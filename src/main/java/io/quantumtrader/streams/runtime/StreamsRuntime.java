@@ -536,6 +536,7 @@ public final class StreamsRuntime implements AutoCloseable {
         closeReadConnections();
         refusals.close();
         state.set(RuntimeState.NOT_RUNNING);
+        metrics.release();   // as close(): a runtime started after it on the registry shows its own figures
     }
 
     private void closeReadConnections() {
