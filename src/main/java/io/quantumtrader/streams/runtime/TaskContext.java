@@ -211,11 +211,27 @@ final class TaskContext implements TaskOutput {
         streamTimes.putAll(dirtyStreamTimes);
         dirtyStreamTimes.clear();
         if (batch.isEmpty()) {
+            // nothing to commit, so nothing to count twice: the counts of a punctuation that wrote nothing (a processor's
+            // own, records it forwarded that a later stage dropped or found late) are counted now. Found in review
+            // (2026-12-07): they were lost on Redis and counted by the test driver
+            if (late > 0) {
+                counters.droppedLate.add(late);
+            }
+            dropped.forEach((nodeAndReason, n) -> metrics.dropped(nodeOf(nodeAndReason), reasonOf(nodeAndReason), n));
+            counted.forEach((nodeAndReason, n) -> metrics.counted(nodeOf(nodeAndReason), reasonOf(nodeAndReason), n));
             return null;
         }
         return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters, duplicates, Map.copyOf(rejections),
                 new io.quantumtrader.streams.redis.DedupeWindow(dedupeKey, dedupe.floorMs(), limits.dedupeMaxIds()),
                 late, Map.copyOf(dropped), Map.copyOf(counted));
+    }
+
+    private static String nodeOf(String nodeAndReason) {
+        return nodeAndReason.substring(0, nodeAndReason.indexOf('|'));
+    }
+
+    private static String reasonOf(String nodeAndReason) {
+        return nodeAndReason.substring(nodeAndReason.indexOf('|') + 1);
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {

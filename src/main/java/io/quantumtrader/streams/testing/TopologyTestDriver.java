@@ -518,6 +518,19 @@ public final class TopologyTestDriver implements AutoCloseable {
         }
 
         void commit() {
+            // as the runtime's commit, which writes every store change as its serde's text: a value it cannot write stops
+            // the task there (StateStoreException naming the store and key); found in review (2026-12-07), the driver
+            // kept such a value and the test passed
+            io.quantumtrader.streams.state.StateWrites serializeOnly = new io.quantumtrader.streams.state.StateWrites() {
+                @Override
+                public void put(String hashKey, String field, String value) {
+                }
+
+                @Override
+                public void delete(String hashKey, String field) {
+                }
+            };
+            stores.values().forEach(s -> s.writeTo(serializeOnly));
             stores.values().forEach(CachedKeyValueStore::committed);
             List<Map.Entry<String, Map<String, String>>> out = List.copyOf(pending);
             pending.clear();
@@ -594,13 +607,21 @@ public final class TopologyTestDriver implements AutoCloseable {
             return List.of(); // no retries in the driver: a failing function dead-letters at once
         }
 
+        /** The counts {@code ProcessorContext#count} made for the record being processed, undone when it fails. */
+        private final List<String> countedByRecord = new ArrayList<>();
+
         @Override
         public void beginRecord() {
+            countedByRecord.clear();
             stores.values().forEach(CachedKeyValueStore::beginRecord);
         }
 
         @Override
         public void abortRecord() {
+            // as the runtime's TaskContext: a failed record's counts are taken back (found in review, 2026-12-07: the
+            // driver kept them, so a dead-lettered record counted where it counts 0 on Redis)
+            countedByRecord.forEach(key -> countedRecords.merge(key, -1L, Long::sum));
+            countedByRecord.clear();
             stores.values().forEach(CachedKeyValueStore::abortRecord);
         }
 
@@ -633,6 +654,7 @@ public final class TopologyTestDriver implements AutoCloseable {
         @Override
         public void recordCounted(String node, String reason) {
             countedRecords.merge(node + "|" + reason, 1L, Long::sum);
+            countedByRecord.add(node + "|" + reason);
         }
 
         @Override
