@@ -80,8 +80,9 @@ public final class DeadLetterFields {
             fields.put("error.record.time", Instant.ofEpochMilli(record.timestamp()).toString());
             fields.put("error.record.value", clip(text(record.value())));
         }
-        fields.put("error.class", error.getClass().getName());
-        fields.put("error.message", clip(String.valueOf(error.getMessage())));
+        Throwable named = error instanceof io.quantumtrader.streams.dsl.internals.RecordFailedWithError e ? e.error() : error;
+        fields.put("error.class", named.getClass().getName());
+        fields.put("error.message", clip(String.valueOf(named.getMessage())));
         if (error instanceof RejectedEntryException rejected) {
             fields.put("error.reason", rejected.reason().tag());
         }

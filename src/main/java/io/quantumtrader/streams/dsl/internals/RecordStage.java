@@ -60,7 +60,7 @@ public final class RecordStage implements Stage {
         return input.concatMap(record -> {
             context.beginRecord();
             try {
-                List<Record<Object, Object>> out = function.apply(record, context);
+                List<Record<Object, Object>> out = RecordFailedWithError.failingOnlyTheRecord(() -> function.apply(record, context));
                 return out.isEmpty() ? Flux.empty() : Flux.fromIterable(out);
             } catch (RuntimeException e) {
                 context.abortRecord();
@@ -83,7 +83,7 @@ public final class RecordStage implements Stage {
     public void applyOnce(Record<Object, Object> record, StageContext context, List<Record<Object, Object>> out) {
         context.beginRecord();
         try {
-            out.addAll(function.apply(record, context));
+            out.addAll(RecordFailedWithError.failingOnlyTheRecord(() -> function.apply(record, context)));
         } catch (RuntimeException e) {
             context.abortRecord();
             throw e;
@@ -126,7 +126,7 @@ public final class RecordStage implements Stage {
                     }
                     context.beginRecord();
                     try {
-                        return Flux.fromIterable(attempt.get());
+                        return Flux.fromIterable(RecordFailedWithError.failingOnlyTheRecord(attempt));
                     } catch (RuntimeException e) {
                         context.abortRecord();
                         return Flux.error(e);
