@@ -62,6 +62,15 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     /** {@link #resetCheckNanos} by default: 5 s. */
     static final Duration RESET_CHECK_INTERVAL = Duration.ofSeconds(5);
     private final Map<String, Object> values = new HashMap<>();
+    /**
+     * Events applied (stream, source, id), the last {@link IngestLimits#dedupeMaxIds()}: a producer's retry of an event
+     * appended after newer ones is skipped, as a {@code table()} of the stream skips it (found in review, 2026-12-07:
+     * the replica applied it again, and an older value replaced a newer one in the global table only)
+     */
+    private final java.util.LinkedHashSet<String> appliedEvents = new java.util.LinkedHashSet<>();
+    private final long dedupeMaxIds;
+    /** The skip reason of an event applied before. */
+    public static final String DUPLICATE = "duplicate";
     private final SkipListener skipped;
     private final IngestGuard guard;
     /** Entries larger than this come back from Redis as {@link #OVERSIZED_FIELD} and their size only. */
@@ -86,7 +95,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
          * @param store  the global table
          * @param entry  {@code <stream key>/<entry id>}
          * @param reason why: a source's refusal reason ({@link RejectedEntryException.Reason#tag()}), {@value GlobalStoreReplica#NO_SUBJECT}
-         *               or {@code invalid_value}
+         *               , {@code invalid_value} or {@value GlobalStoreReplica#DUPLICATE}
          */
         void skipped(String store, String entry, String reason);
     }
@@ -120,6 +129,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         this.resetCheckNanos = resetCheck.toNanos();
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
         this.maxEntryBytes = limits.maxEntryBytes();
+        this.dedupeMaxIds = limits.dedupeMaxIds();
         this.spec = spec;
         this.redis = redis;
         this.skipped = skipped;
@@ -147,6 +157,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                             + "created again); reading the table again from the start", spec.name(), spec.stream());
                     values.clear();
                     lastIds.clear();
+                    appliedEvents.clear();
                     entriesAdded.clear();
                     lastResetCheck.clear();
                     return readAll();   // a reset again within this read waits for the next refresh
@@ -257,6 +268,16 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             if (env.subject() == null) {
                 warnings.skipped(NO_SUBJECT, "it has no subject (no key to put it under, " + NO_SUBJECT + ")");
                 return NO_SUBJECT;
+            }
+            String event = DedupeCache.keyOf(spec.stream(), env.source(), env.id());
+            if (appliedEvents.contains(event)) {
+                warnings.skipped(DUPLICATE, "its event was applied before (same source and id: a producer's retry), as a "
+                        + "table() of the stream skips it");
+                return DUPLICATE;
+            }
+            appliedEvents.add(event);
+            if (appliedEvents.size() > dedupeMaxIds) {
+                appliedEvents.remove(appliedEvents.iterator().next());
             }
             // a blank data is a tombstone as for a table() of the stream (found in review, 2026-12-07: decoded, it
             // failed as invalid_value and the deleted value stayed in the global table)

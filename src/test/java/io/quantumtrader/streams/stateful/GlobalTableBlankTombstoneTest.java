@@ -60,4 +60,34 @@ class GlobalTableBlankTombstoneTest {
                     .as("the order joined a limit deleted before it").isEmpty();
         }
     }
+
+    static Map<String, String> limitEntry(String id, String key, double max, long time) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", id);
+        f.put("source", "ops");
+        f.put("time", java.time.Instant.ofEpochMilli(time).toString());
+        f.put("subject", key);
+        f.put("data", "{\"account\":\"" + key + "\",\"max\":" + max + "}");
+        return f;
+    }
+
+    /**
+     * A producer's retry of an event, appended after a newer one, is skipped by a global table as a {@code table()}
+     * skips it. Found in review (2026-12-07): the replica applied it again, and the older limit replaced the newer one.
+     */
+    @Test
+    void aGlobalTableSkipsAnEventAppliedBefore() {
+        TopologyBuilder b = new TopologyBuilder("gtbl-dup");
+        GlobalTable<String, Limit> limits = b.globalTable("limits", Limit.class, Materialized.as("limits", Limit.class));
+        b.stream("orders", String.class)
+                .join(limits, (k, v) -> k, (order, limit) -> order + "<=" + limit.max(), Named.as("with-limit"))
+                .to("checked");
+        try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {
+            d.<Limit>createInputStream("limits").pipeEntry(limitEntry("e1", "A", 10, 1));
+            d.<Limit>createInputStream("limits").pipeEntry(limitEntry("e2", "A", 20, 2));
+            d.<Limit>createInputStream("limits").pipeEntry(limitEntry("e1", "A", 10, 1));   // the retry of e1
+            d.<String>createInputStream("orders").pipeInput("A", "buy", 3);
+            assertThat(d.createOutputStream("checked", String.class).readValuesToList()).containsExactly("buy<=20.0");
+        }
+    }
 }
