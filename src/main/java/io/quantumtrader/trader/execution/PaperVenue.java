@@ -30,8 +30,14 @@ public record PaperVenue(double slippageBps, double feeBps) {
             price = buy ? Math.min(price, order.takeProfit()) : Math.max(price, order.takeProfit());
         }
         double fee = price * order.size() * feeBps / 10_000;
+        double booked = roundPrice(price);
+        if (takeProfitLimit(order) && (buy ? booked > order.takeProfit() : booked < order.takeProfit())) {
+            // the limit or better after the rounding too: rounded to 0.0001 a target of 829.67043 filled at 829.6704,
+            // below it (found in review, 2026-12-07)
+            booked = order.takeProfit();
+        }
         return new OrderFilled("fill-" + order.orderId(), order.requestId(), order.positionId(), order.symbol(),
-                order.direction(), order.purpose(), order.size(), roundPrice(price), round(fee),
+                order.direction(), order.purpose(), order.size(), booked, round(fee),
                 round(Math.abs(price - tick.price()) * order.size()),
                 tick.timestamp(), order.stopLoss(), order.takeProfit(),
                 order.reason() == null ? null : io.quantumtrader.trader.events.ExitReason.valueOf(order.reason()));

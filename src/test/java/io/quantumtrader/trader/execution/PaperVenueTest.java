@@ -54,6 +54,22 @@ class PaperVenueTest {
         assertThat(venue.fill(stop, gap).price()).isEqualTo(899.55);
     }
 
+    /**
+     * A take profit fills at its target or better after the fill price's rounding (to 0.0001) too. Found in review
+     * (2026-12-07): a target of 1030.00003 reached by a tick filled at 1030.0000 (and a SHORT's 1029.99997),
+     * below (above) the target.
+     */
+    @Test
+    void aTakeProfitFillIsAtItsTargetOrBetterAfterRounding() {
+        PaperVenue venue = PaperVenue.defaults();
+        PendingOrder longTp = new PendingOrder("x1", null, "p1", "BTC-USD", Direction.LONG, OrderFilled.Purpose.EXIT, 2, 0,
+                1030.00003, "TAKE_PROFIT", "2-0", 0);
+        assertThat(venue.fill(longTp, new PriceTick("BTC-USD", 1030.0001, 1, 6_000)).price()).isGreaterThanOrEqualTo(1030.00003);
+        PendingOrder shortTp = new PendingOrder("x2", null, "p2", "BTC-USD", Direction.SHORT, OrderFilled.Purpose.EXIT, 2, 0,
+                1029.99997, "TAKE_PROFIT", "2-0", 0);
+        assertThat(venue.fill(shortTp, new PriceTick("BTC-USD", 1029.9999, 1, 6_000)).price()).isLessThanOrEqualTo(1029.99997);
+    }
+
     @Test
     void exitBrainChecksKillSwitchStopTargetAndTime() {
         ExitBrain brain = new ExitBrain(Duration.ofMinutes(30), 0.9);

@@ -777,8 +777,12 @@ public final class IndependentReference {
                 }
             }
             double fee = price * size * rules.feeBps / 10_000;
+            double booked = roundPrice(price);
+            if (limit && (buy ? booked > o.target : booked < o.target)) {
+                booked = o.target;   // the limit or better, after the rounding too
+            }
             OrderFilled filled = new OrderFilled("fill-" + o.id, o.requestId, o.positionId, o.symbol, o.direction,
-                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, roundPrice(price), round4(fee),
+                    o.entry ? OrderFilled.Purpose.ENTRY : OrderFilled.Purpose.EXIT, size, booked, round4(fee),
                     round4(Math.abs(price - t.price()) * size), t.timestamp(), o.stop, o.target, o.reason);
             now.add(filled);
             if (o.entry) {
