@@ -1,14 +1,10 @@
-package io.quantumtrader.streams.stateful;
+package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.dsl.Materialized;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.TimeWindows;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.streams.processor.PunctuationType;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.runtime.IngestLimits;
 import io.quantumtrader.streams.runtime.InputAlignment;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
@@ -32,21 +28,7 @@ class EndOfInputRecordIntoWindowTest {
     static Topology tickerIntoWindow() {
         TopologyBuilder b = new TopologyBuilder("ticker-window");
         b.stream("in", String.class)
-                .process(() -> new Processor<String, String, String, String>() {
-                    private ProcessorContext<String, String> ctx;
-
-                    @Override
-                    public void init(ProcessorContext<String, String> context) {
-                        ctx = context;
-                        context.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME,
-                                t -> ctx.forward(new Record<>("k", "tick", t, null, null)));
-                    }
-
-                    @Override
-                    public void process(Record<String, String> record) {
-                        ctx.forward(record);
-                    }
-                }, Named.as("ticker"))
+                .process(EndOfInputPunctuationTest.Ticker::new, Named.as("ticker"))
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
                 .count(Materialized.as("ticks-per-minute"))
