@@ -18,15 +18,4 @@ public final class RecordFailedWithError extends RuntimeException {
     public Error error() {
         return (Error) getCause();
     }
-
-    /**
-     * Runs {@code call}, turning an {@link AssertionError} or {@link StackOverflowError} into a {@link RecordFailedWithError}.
-     */
-    static <T> T failingOnlyTheRecord(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AssertionError | StackOverflowError e) {
-            throw new RecordFailedWithError(e);
-        }
-    }
 }

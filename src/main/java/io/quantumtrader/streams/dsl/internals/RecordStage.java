@@ -60,11 +60,14 @@ public final class RecordStage implements Stage {
         return input.concatMap(record -> {
             context.beginRecord();
             try {
-                List<Record<Object, Object>> out = RecordFailedWithError.failingOnlyTheRecord(() -> function.apply(record, context));
+                List<Record<Object, Object>> out = function.apply(record, context);
                 return out.isEmpty() ? Flux.empty() : Flux.fromIterable(out);
             } catch (RuntimeException e) {
                 context.abortRecord();
                 return retry(record, context, e);
+            } catch (AssertionError | StackOverflowError e) {
+                context.abortRecord();
+                return retry(record, context, new RecordFailedWithError(e));
             }
         });
     }
@@ -83,10 +86,13 @@ public final class RecordStage implements Stage {
     public void applyOnce(Record<Object, Object> record, StageContext context, List<Record<Object, Object>> out) {
         context.beginRecord();
         try {
-            out.addAll(RecordFailedWithError.failingOnlyTheRecord(() -> function.apply(record, context)));
+            out.addAll(function.apply(record, context));
         } catch (RuntimeException e) {
             context.abortRecord();
             throw e;
+        } catch (AssertionError | StackOverflowError e) {
+            context.abortRecord();
+            throw new RecordFailedWithError(e);
         }
     }
 
@@ -126,10 +132,13 @@ public final class RecordStage implements Stage {
                     }
                     context.beginRecord();
                     try {
-                        return Flux.fromIterable(RecordFailedWithError.failingOnlyTheRecord(attempt));
+                        return Flux.fromIterable(attempt.get());
                     } catch (RuntimeException e) {
                         context.abortRecord();
                         return Flux.error(e);
+                    } catch (AssertionError | StackOverflowError e) {
+                        context.abortRecord();
+                        return Flux.error(new RecordFailedWithError(e));
                     }
                 })
                 .retryWhen(RetryBackoff.of(context.retryBackoff()))
