@@ -116,6 +116,12 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
             }
+            io.quantumtrader.trader.position.Position exiting = o.purpose() == OrderFilled.Purpose.EXIT ? positions.get(o.symbol()) : null;
+            if (exiting != null && r.value().timestamp() < exiting.openedAt()) {
+                // a print from before its position opened (a feed's late print): the exit fills on the next one, not
+                // at a price of a market the position was not in, booked before its open (found in review, 2026-12-07)
+                continue;
+            }
             orders.delete(o.orderId());
             String limit = PaperVenue.limitNotReached(o, r.value());
             if (limit != null) {

@@ -37,9 +37,13 @@ public record ExitBrain(Duration maxHold, double regimeExitConfidence) {
             return Optional.empty();
         }
         boolean isLong = p.direction() == Direction.LONG;
+        // a print stamped before the position opened (a feed's late print) is of a market the position was not in: it
+        // neither stops it out nor takes its profit (found in review, 2026-12-07: it did, and the close was booked before
+        // the open, a negative hold)
+        boolean current = tick.timestamp() >= p.openedAt();
         ExitReason reason = killSwitch ? ExitReason.KILL_SWITCH
-                : (isLong ? tick.price() <= p.stopLoss() : tick.price() >= p.stopLoss()) ? ExitReason.STOP_LOSS
-                : (isLong ? tick.price() >= p.takeProfit() : tick.price() <= p.takeProfit()) ? ExitReason.TAKE_PROFIT
+                : current && (isLong ? tick.price() <= p.stopLoss() : tick.price() >= p.stopLoss()) ? ExitReason.STOP_LOSS
+                : current && (isLong ? tick.price() >= p.takeProfit() : tick.price() <= p.takeProfit()) ? ExitReason.TAKE_PROFIT
                 : regime != null && regime.candleEnd() > p.openedAt() && regime.regime() == Regime.CHAOTIC ? ExitReason.VOLATILITY_EXIT
                 : regime != null && regime.candleEnd() > p.openedAt() && regime.regime() == Regime.RANGING
                         && regime.confidence() >= regimeExitConfidence ? ExitReason.REGIME_EXIT

@@ -1,6 +1,7 @@
 package io.quantumtrader.trader.execution;
 
 import io.quantumtrader.trader.events.Direction;
+import io.quantumtrader.trader.events.ExitDecision;
 import io.quantumtrader.trader.events.ExitReason;
 import io.quantumtrader.trader.events.OrderFilled;
 import io.quantumtrader.trader.events.PriceTick;
@@ -68,6 +69,25 @@ class PaperVenueTest {
         PendingOrder shortTp = new PendingOrder("x2", null, "p2", "BTC-USD", Direction.SHORT, OrderFilled.Purpose.EXIT, 2, 0,
                 1029.99997, "TAKE_PROFIT", "2-0", 0);
         assertThat(venue.fill(shortTp, new PriceTick("BTC-USD", 1029.9999, 1, 6_000)).price()).isLessThanOrEqualTo(1029.99997);
+    }
+
+    /**
+     * A late print stamped before the position opened (a feed's disorder) neither stops it out nor takes its profit: the
+     * position was not in that market. Found in review (2026-12-07): it did, and the close was booked before the open
+     * (a negative hold). The kill switch still exits on it.
+     */
+    @Test
+    void aPrintFromBeforeThePositionOpenedMovesNoPriceExit() {
+        ExitBrain brain = new ExitBrain(Duration.ofMinutes(30), 0.9);
+        Position longPos = new Position("p", "BTC-USD", Direction.LONG, 1, 1000, 990, 1030, 1, 10_000, false);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 980, 1, 7_000), false)).as("below the stop, 3 s before the open")
+                .isEmpty();
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1040, 1, 7_000), false)).as("above the target, before the open")
+                .isEmpty();
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 980, 1, 10_001), false)).map(ExitDecision::reason)
+                .contains(ExitReason.STOP_LOSS);
+        assertThat(brain.check(longPos, new PriceTick("BTC-USD", 1000, 1, 7_000), true)).map(ExitDecision::reason)
+                .contains(ExitReason.KILL_SWITCH);
     }
 
     @Test

@@ -676,6 +676,10 @@ public final class IndependentReference {
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
                 continue;
             }
+            Pos exiting = o.entry ? null : positions.get(o.symbol);
+            if (exiting != null && t.timestamp() < exiting.openedAt) {
+                continue;   // an exit does not fill on a print from before its position opened: the next one
+            }
             orders.remove(o.id);
             boolean buy = (o.direction == Direction.LONG) == o.entry;
             boolean limit = o.reason == ExitReason.TAKE_PROFIT;   // a limit order at the target, immediate or cancel
@@ -1063,9 +1067,10 @@ public final class IndependentReference {
         boolean isLong = p.direction == Direction.LONG;
         Regime r = regimes.get(t.symbol());
         boolean fresh = r != null && r.candleEnd > p.openedAt;
+        boolean inMarket = t.timestamp() >= p.openedAt;   // a late print from before the open moves no exit of it
         ExitReason reason = viewKill ? ExitReason.KILL_SWITCH
-                : (isLong ? t.price() <= p.stop : t.price() >= p.stop) ? ExitReason.STOP_LOSS
-                : (isLong ? t.price() >= p.target : t.price() <= p.target) ? ExitReason.TAKE_PROFIT
+                : inMarket && (isLong ? t.price() <= p.stop : t.price() >= p.stop) ? ExitReason.STOP_LOSS
+                : inMarket && (isLong ? t.price() >= p.target : t.price() <= p.target) ? ExitReason.TAKE_PROFIT
                 : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
                 : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
                 : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
