@@ -21,7 +21,6 @@ final class RedisAtStart {
 
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final java.util.List<String> NOT_READY = java.util.List.of("LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN");
 
     private RedisAtStart() {
     }
@@ -70,7 +69,7 @@ final class RedisAtStart {
         boolean connecting = false;
         for (Throwable t : all) {
             if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null) {
-                return NOT_READY.stream().anyMatch(t.getMessage()::startsWith);   // Redis answered: ready or not
+                return io.quantumtrader.streams.runtime.StartupRetry.notReadyReply(t.getMessage());   // Redis answered: ready or not
             }
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException) {
                 return false;   // TLS settings, a host name: a setting to fix

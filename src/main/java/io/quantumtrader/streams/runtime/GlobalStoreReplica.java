@@ -270,12 +270,11 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 return NO_SUBJECT;
             }
             String event = DedupeCache.keyOf(spec.stream(), env.source(), env.id());
-            if (appliedEvents.contains(event)) {
+            if (!appliedEvents.add(event)) {
                 warnings.skipped(DUPLICATE, "its event was applied before (same source and id: a producer's retry), as a "
                         + "table() of the stream skips it");
                 return DUPLICATE;
             }
-            appliedEvents.add(event);
             if (appliedEvents.size() > dedupeMaxIds) {
                 appliedEvents.remove(appliedEvents.iterator().next());
             }

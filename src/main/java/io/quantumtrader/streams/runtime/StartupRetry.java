@@ -107,6 +107,14 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
      *         host is unknown — although the client wraps those in the same connection failure as a Redis that is down
      *         (found in review, 2026-12-06: a wrong password was retried for 2 minutes, then reported as no reply)
      */
+    /**
+     * @return whether a Redis reply says it is not ready yet ({@code LOADING}, {@code BUSY}, {@code MASTERDOWN},
+     *         {@code CLUSTERDOWN}, {@code TRYAGAIN}): asking again later can succeed
+     */
+    public static boolean notReadyReply(String message) {
+        return message != null && NOT_READY.stream().anyMatch(message::startsWith);
+    }
+
     static boolean waitingForRedis(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException
@@ -123,8 +131,7 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
                     || t instanceof java.net.ConnectException) {
                 return true;
             }
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
-                    && NOT_READY.stream().anyMatch(t.getMessage()::startsWith)) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException && notReadyReply(t.getMessage())) {
                 return true;
             }
         }

@@ -82,8 +82,11 @@ public final class StreamTask {
     private volatile boolean endPunctuatedThisRun;
     /** The task's meta field set by the commit of the end of input's punctuation (the end may wait for a hold). */
     static final String INPUT_END_PUNCTUATED = "input-end-punctuated";
-    /** How long (wall clock) the end of input waits for records a processor still holds after its punctuation. */
-    static final long END_HOLD_LIMIT_MS = 5_000;
+    /**
+     * How long (wall clock, ms) the end of input waits for records a processor still holds after its punctuation (the
+     * test driver waits as long on its mocked clock).
+     */
+    public static final long END_HOLD_LIMIT_MS = 5_000;
     /** When this run first held the end back for a processor's hold (wall clock, epoch ms), or MIN_VALUE. */
     private volatile long endHeldSinceMs = Long.MIN_VALUE;
     /** The task's meta field set by the commit that published its end of input ({@link #punctuate}). */
@@ -1161,22 +1164,13 @@ public final class StreamTask {
         counters.recordsOut.add(prepared.outputs());
         counters.deadLettered.add(prepared.deadLetters());
         counters.duplicates.add(prepared.duplicates());
-        counters.droppedLate.add(prepared.late());
         prepared.rejections().forEach((streamAndReason, n) -> {
             int bar = streamAndReason.indexOf('|');
             metrics.rejected(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
             refusals.refused(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
             counters.rejected.add(n);
         });
-        prepared.dropped().forEach((nodeAndReason, n) -> {
-            int bar = nodeAndReason.indexOf('|');
-            metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
-            counters.dropped.add(n);
-        });
-        prepared.counted().forEach((nodeAndReason, n) -> {
-            int bar = nodeAndReason.indexOf('|');
-            metrics.counted(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
-        });
+        TaskContext.countStages(prepared.late(), prepared.dropped(), prepared.counted(), counters, metrics);
         counters.acknowledged.add(acked);
         counters.commits.increment();
         // last: whoever waits for the records in (a test, the drained check) sees every other count of the commit

@@ -169,12 +169,11 @@ public final class StreamsHealth {
                 .onErrorReturn(Map.of());
         // pending ages by Redis' clock, the one the entry ids come from: by this host's, a pod clock 60 s ahead made every
         // pending entry a minute old, over the OUT_OF_SERVICE threshold (found in review, 2026-12-07:
-        // HealthPendingAgeClockTest); this host's when Redis cannot tell
-        Mono<Long> redisNow = redis.execute(c -> c.serverCommands().time(java.util.concurrent.TimeUnit.MILLISECONDS)).next()
-                .onErrorResume(e -> Mono.empty()).defaultIfEmpty(-1L);
+        // HealthPendingAgeClockTest); read at each check (RedisClock, refresh 0), this host's when Redis cannot tell
+        Mono<Long> redisNow = new RedisClock(redis, hostClock, Duration.ZERO).nowMs();
         return Mono.zip(members, redisNow)
                 .flatMap(t -> Flux.concat(checks).flatMapIterable(l -> l).collectList()
-                        .map(all -> report(all, t.getT1(), t.getT2() < 0 ? hostClock.getAsLong() : t.getT2())))
+                        .map(all -> report(all, t.getT1(), t.getT2())))
                 .doOnSuccess(r -> failedInARow.set(0))
                 .doOnError(e -> checkFailed())
                 .doOnCancel(this::checkFailed);

@@ -214,11 +214,7 @@ final class TaskContext implements TaskOutput {
             // nothing to commit, so nothing to count twice: the counts of a punctuation that wrote nothing (a processor's
             // own, records it forwarded that a later stage dropped or found late) are counted now. Found in review
             // (2026-12-07): they were lost on Redis and counted by the test driver
-            if (late > 0) {
-                counters.droppedLate.add(late);
-            }
-            dropped.forEach((nodeAndReason, n) -> metrics.dropped(nodeOf(nodeAndReason), reasonOf(nodeAndReason), n));
-            counted.forEach((nodeAndReason, n) -> metrics.counted(nodeOf(nodeAndReason), reasonOf(nodeAndReason), n));
+            countStages(late, dropped, counted, counters, metrics);
             return null;
         }
         return new PreparedCommit(batch, commitSeq++, entries, outputs, deadLetters, duplicates, Map.copyOf(rejections),
@@ -226,12 +222,23 @@ final class TaskContext implements TaskOutput {
                 late, Map.copyOf(dropped), Map.copyOf(counted));
     }
 
-    private static String nodeOf(String nodeAndReason) {
-        return nodeAndReason.substring(0, nodeAndReason.indexOf('|'));
-    }
-
-    private static String reasonOf(String nodeAndReason) {
-        return nodeAndReason.substring(nodeAndReason.indexOf('|') + 1);
+    /**
+     * Counts what the stages of a batch reported: late records, records dropped and records processors counted, by
+     * {@code <node>|<reason>}. At a commit that landed ({@code StreamTask}), or at once for a batch with nothing to
+     * commit ({@link #prepare}).
+     */
+    static void countStages(int late, Map<String, Integer> dropped, Map<String, Integer> counted, RuntimeCounters counters,
+                            io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
+        counters.droppedLate.add(late);
+        dropped.forEach((nodeAndReason, n) -> {
+            int bar = nodeAndReason.indexOf('|');
+            metrics.dropped(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
+            counters.dropped.add(n);
+        });
+        counted.forEach((nodeAndReason, n) -> {
+            int bar = nodeAndReason.indexOf('|');
+            metrics.counted(nodeAndReason.substring(0, bar), nodeAndReason.substring(bar + 1), n);
+        });
     }
 
     Map<String, GlobalStoreReplica> globalReplicas() {

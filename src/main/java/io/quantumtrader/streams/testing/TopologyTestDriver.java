@@ -54,8 +54,16 @@ import java.util.Map;
  */
 public final class TopologyTestDriver implements AutoCloseable {
 
-    /** How long (wall clock) the end of input waits for a processor's hold: the runtime's {@code StreamTask} limit. */
-    private static final long END_HOLD_LIMIT_MS = 5_000;
+    /** Takes a store's writes and keeps nothing: the driver's commit only checks that the serde can write them. */
+    private static final io.quantumtrader.streams.state.StateWrites SERIALIZE_ONLY = new io.quantumtrader.streams.state.StateWrites() {
+        @Override
+        public void put(String hashKey, String field, String value) {
+        }
+
+        @Override
+        public void delete(String hashKey, String field) {
+        }
+    };
 
     private final Topology topology;
     private final Map<String, List<StreamEntry>> streams = new HashMap<>();
@@ -446,8 +454,8 @@ public final class TopologyTestDriver implements AutoCloseable {
             if (held != Long.MAX_VALUE && endHeldSince == Long.MIN_VALUE) {
                 endHeldSince = wallClock;
             }
-            // as the runtime: at most StreamTask.END_HOLD_LIMIT_MS of (mocked) wall-clock time
-            if (held != Long.MAX_VALUE && wallClock - endHeldSince < END_HOLD_LIMIT_MS) {
+            // as the runtime: at most its limit of (mocked) wall-clock time
+            if (held != Long.MAX_VALUE && wallClock - endHeldSince < io.quantumtrader.streams.runtime.StreamTask.END_HOLD_LIMIT_MS) {
                 // a processor still holds a record (released by a wall-clock punctuation): no end before it is out, as
                 // the runtime (found in review, 2026-12-07: the end went out first, and the record came after it)
                 long watermark = executor.watermark(Long.MAX_VALUE, held);
@@ -521,16 +529,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             // as the runtime's commit, which writes every store change as its serde's text: a value it cannot write stops
             // the task there (StateStoreException naming the store and key); found in review (2026-12-07), the driver
             // kept such a value and the test passed
-            io.quantumtrader.streams.state.StateWrites serializeOnly = new io.quantumtrader.streams.state.StateWrites() {
-                @Override
-                public void put(String hashKey, String field, String value) {
-                }
-
-                @Override
-                public void delete(String hashKey, String field) {
-                }
-            };
-            stores.values().forEach(s -> s.writeTo(serializeOnly));
+            stores.values().forEach(s -> s.writeTo(SERIALIZE_ONLY));
             stores.values().forEach(CachedKeyValueStore::committed);
             List<Map.Entry<String, Map<String, String>>> out = List.copyOf(pending);
             pending.clear();
