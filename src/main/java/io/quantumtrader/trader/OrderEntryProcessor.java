@@ -49,7 +49,7 @@ final class OrderEntryProcessor implements Processor<String, TradeRequest, Strin
         TradeRequest t = r.value();
         PendingOrder o = new PendingOrder("ord-" + t.requestId(), t.requestId(), "pos-" + t.signalId(), t.symbol(),
                 t.direction(), OrderFilled.Purpose.ENTRY, t.size(), t.stopLoss(), t.takeProfit(), null,
-                InputEntry.of(r), t.entryPrice(), account.killSwitches(), account.deRisk());
+                InputEntry.of(r), t.entryPrice(), account.killSwitches(), account.deRisk(), r.timestamp());
         orders.put(o.orderId(), o);
         ctx.forward(r.withValue(o));
     }

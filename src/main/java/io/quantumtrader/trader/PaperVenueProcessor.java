@@ -37,7 +37,11 @@ import java.util.TreeMap;
  * rules of {@link EntryAtFill} its reason there ({@link EntryAtFill#CANCEL_REASONS}, {@code entry_cancelled_...}), a take
  * profit whose limit is not reached {@value #LIMIT_NOT_REACHED} (until 2026-12-06 those of {@link EntryAtFill} and
  * the take profits reached {@code trades.order.rejected} uncounted: found in review). A NORMAL account is judged in
- * SOFT_DERISK once a volatility spike is known at the tick ({@link JudgedAccount}, the {@code regimes} store).
+ * SOFT_DERISK once a volatility spike is known at the tick ({@link JudgedAccount}, the {@code regimes} store). An entry
+ * fills on no print stamped before the request that placed it, and expires unfilled
+ * {@link RiskRules#pendingEntryExpiryCandles()} candles after that request, cancelled on the first tick of any symbol from
+ * then on ({@value #EXPIRED}; found in review, 2026-12-07: an entry of a symbol that never printed again counted toward
+ * the exposure and the open positions for ever).
  */
 final class PaperVenueProcessor implements Processor<String, PriceTick, String, VenueOutput> {
     private final PaperVenue venue;
@@ -46,6 +50,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
     private KeyValueStore<String, PendingOrder> orders;
     private final JudgedAccount judged;
     private KeyValueStore<String, io.quantumtrader.trader.position.Position> positions;
+    /** {@link RiskRules#pendingEntryExpiryCandles()} in ms. */
+    private final long entryExpiryMs;
 
     /** With 1-minute candles (the topology's default). */
     PaperVenueProcessor(PaperVenue venue, RiskRules rules) {
@@ -57,6 +63,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         this.venue = venue;
         this.rules = rules;
         this.judged = new JudgedAccount(rules, candleSize);
+        this.entryExpiryMs = Math.multiplyExact(rules.pendingEntryExpiryCandles(), candleSize.toMillis());
     }
 
     @Override
@@ -66,7 +73,8 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         judged.init(c);
         positions = c.getStateStore("positions");
         java.util.Set<String> reasons = new java.util.HashSet<>(EntryAtFill.CANCEL_REASONS);
-        reasons.addAll(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK, LIMIT_NOT_REACHED));
+        reasons.addAll(java.util.Set.of(HALVED, RESIZED, CAPPED, KILL_SWITCH_TICK, HARD_DERISK_TICK, LIMIT_NOT_REACHED,
+                EXPIRED));
         c.declareCounts(reasons);
     }
 
@@ -75,6 +83,13 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
      * limit order at the target, {@link PaperVenue#limitNotReached}); the position's exits are checked again.
      */
     static final String LIMIT_NOT_REACHED = "take_profit_cancelled_limit_not_reached";
+
+    /**
+     * The count's reason for an entry cancelled because no print of its symbol filled it within
+     * {@link RiskRules#pendingEntryExpiryCandles()} candles of its placement: cancelled on the first tick (any
+     * symbol's) at or after that time.
+     */
+    static final String EXPIRED = "entry_cancelled_expired";
 
     /** The count's reason for an entry filled at half size: the account entered SOFT_DERISK after its approval. */
     static final String HALVED = "entry_halved_soft_derisk";
@@ -113,6 +128,17 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
         // and two entries that each fitted filled together past the cap: OneTickDifferentialTest)
         double tickEntryNotional = 0;
         for (PendingOrder o : new TreeMap<>(orders.all()).values()) {
+            if (o.purpose() == OrderFilled.Purpose.ENTRY && o.placedAtMs() != null && !o.placedBy().equals(entry)
+                    && r.timestamp() - o.placedAtMs() >= entryExpiryMs) {
+                // any symbol's tick: an entry of a symbol that never prints again (halted, delisted) counted toward the
+                // exposure and the open positions for ever (found in review, 2026-12-07)
+                orders.delete(o.orderId());
+                rejected.add(o.cancellation("cancelled: expired, no print of " + o.symbol() + " filled it within "
+                        + rules.pendingEntryExpiryCandles() + " candles (" + entryExpiryMs / 1000 + " s) of its placement",
+                        r.timestamp()));
+                ctx.count(EXPIRED);
+                continue;
+            }
             if (!o.symbol().equals(r.key()) || o.placedBy().equals(entry)) {
                 continue;
             }
@@ -120,6 +146,11 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
             if (exiting != null && r.value().timestamp() < exiting.openedAt()) {
                 // a print from before its position opened (a feed's late print): the exit fills on the next one, not
                 // at a price of a market the position was not in, booked before its open (found in review, 2026-12-07)
+                continue;
+            }
+            if (o.placedAtMs() != null && r.timestamp() < o.placedAtMs()) {
+                // an entry on a late print stamped before the request that placed it: a price from before its signal
+                // (found in review, 2026-12-07); it fills on the next print
                 continue;
             }
             orders.delete(o.orderId());

@@ -19,17 +19,29 @@ import io.quantumtrader.trader.risk.DeRiskState;
  *                  order stored before 2026-12-06 (not checked)
  * @param deRisk    for an entry, the account's de-risk state when it was placed (an entry placed in NORMAL fills at half
  *                  size in SOFT_DERISK); null for an exit or an order stored before 2026-12-06 (not checked)
+ * @param placedAtMs for an entry, the event time of the request that placed it, epoch ms: it fills on no print stamped
+ *                  before it and expires {@link io.quantumtrader.trader.risk.RiskRules#pendingEntryExpiryCandles()}
+ *                  candles after it; null for an exit or an order stored before 2026-12-07 (neither checked)
  */
 public record PendingOrder(String orderId, String requestId, String positionId, String symbol, Direction direction,
                            OrderFilled.Purpose purpose, double size, double stopLoss, double takeProfit, String reason,
-                           String placedBy, double referencePrice, Integer killSwitches, DeRiskState deRisk) {
+                           String placedBy, double referencePrice, Integer killSwitches, DeRiskState deRisk,
+                           Long placedAtMs) {
+
+    /** An order without its placement time ({@code placedAtMs} null: an exit, or an entry stored before 2026-12-07). */
+    public PendingOrder(String orderId, String requestId, String positionId, String symbol, Direction direction,
+                        OrderFilled.Purpose purpose, double size, double stopLoss, double takeProfit, String reason,
+                        String placedBy, double referencePrice, Integer killSwitches, DeRiskState deRisk) {
+        this(orderId, requestId, positionId, symbol, direction, purpose, size, stopLoss, takeProfit, reason, placedBy,
+                referencePrice, killSwitches, deRisk, null);
+    }
 
     /** An order without the account's state at its placement (an exit; {@code killSwitches} and {@code deRisk} null). */
     public PendingOrder(String orderId, String requestId, String positionId, String symbol, Direction direction,
                         OrderFilled.Purpose purpose, double size, double stopLoss, double takeProfit, String reason,
                         String placedBy, double referencePrice) {
         this(orderId, requestId, positionId, symbol, direction, purpose, size, stopLoss, takeProfit, reason, placedBy,
-                referencePrice, null, null);
+                referencePrice, null, null, null);
     }
 
     /**
@@ -44,6 +56,6 @@ public record PendingOrder(String orderId, String requestId, String positionId, 
     /** @return this order with another size (units of the instrument) */
     public PendingOrder withSize(double newSize) {
         return new PendingOrder(orderId, requestId, positionId, symbol, direction, purpose, newSize, stopLoss, takeProfit,
-                reason, placedBy, referencePrice, killSwitches, deRisk);
+                reason, placedBy, referencePrice, killSwitches, deRisk, placedAtMs);
     }
 }

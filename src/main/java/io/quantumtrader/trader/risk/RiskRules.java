@@ -62,13 +62,26 @@ import java.io.InputStream;
  *                            hour of 1-minute candles; at least 1). A symbol that stops printing (halted, its market
  *                            closed) keeps its last regime for ever; counting it without a bound held the whole
  *                            account in SOFT_DERISK until that symbol printed again (found in review, 2026-12-06)
+ * @param pendingEntryExpiryCandles how long a pending entry order waits for its symbol's next print: an entry not filled
+ *                            when a tick's event time (any symbol's) is this many candles after the event time of the
+ *                            request that placed it is cancelled ({@code trades.order.rejected}, counted
+ *                            {@code entry_cancelled_expired}; optional key {@code pending-entry-expiry-candles},
+ *                            default {@value #DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES}; at least 1). Without it an entry
+ *                            of a symbol that never printed again (halted, delisted) counted toward the exposure and
+ *                            {@code maxOpenPositions} for ever (found in review, 2026-12-07)
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
                         int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
-                        double entryGapTolerancePct, int volatilitySpikeStaleCandles) {
+                        double entryGapTolerancePct, int volatilitySpikeStaleCandles, int pendingEntryExpiryCandles) {
+
+    /**
+     * Default of {@link #pendingEntryExpiryCandles}: 60 candles, an hour of the default 1-minute candles (the same
+     * horizon as a volatility spike's).
+     */
+    public static final int DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES = 60;
 
     /** Default of {@link #volatilitySpikeStaleCandles}: 60 candles, an hour of the default 1-minute candles. */
     public static final int DEFAULT_SPIKE_STALE_CANDLES = 60;
@@ -118,6 +131,23 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 "a percent >= 0 (re-size every fill beyond the approved loss) and <= 100", entryGapTolerancePct);
         check(volatilitySpikeStaleCandles >= 1, "volatility-spike-stale-candles", "at least 1 candle",
                 volatilitySpikeStaleCandles);
+        check(pendingEntryExpiryCandles >= 1, "pending-entry-expiry-candles", "at least 1 candle",
+                pendingEntryExpiryCandles);
+    }
+
+    /**
+     * The rules with {@link #pendingEntryExpiryCandles} at its default ({@value #DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES}).
+     */
+    public RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
+                     int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
+                     boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
+                     boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
+                     int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
+                     double entryGapTolerancePct, int volatilitySpikeStaleCandles) {
+        this(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions, grossExposureCapPct,
+                minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES);
     }
 
     /** The rules with {@link #volatilitySpikeStaleCandles} at its default ({@value #DEFAULT_SPIKE_STALE_CANDLES}). */
@@ -130,7 +160,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         this(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions, grossExposureCapPct,
                 minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
                 softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, DEFAULT_SPIKE_STALE_CANDLES);
+                priceBandMaxWidening, entryGapTolerancePct, DEFAULT_SPIKE_STALE_CANDLES, DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES);
     }
 
     /**
@@ -140,7 +170,8 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
     public static final java.util.Map<String, Number> OPTIONAL = java.util.Map.of(
             "price-band-max-widening", io.quantumtrader.trader.market.PriceBand.DEFAULT_MAX_WIDENING,
             "entry-gap-tolerance-pct", EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT,
-            "volatility-spike-stale-candles", DEFAULT_SPIKE_STALE_CANDLES);
+            "volatility-spike-stale-candles", DEFAULT_SPIKE_STALE_CANDLES,
+            "pending-entry-expiry-candles", DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES);
 
     private static void check(boolean inRange, String rule, String range, Object value) {
         if (!inRange) {   // NaN fails every comparison, so it lands here too
@@ -176,7 +207,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
                 softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
@@ -184,7 +215,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
                 onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
@@ -192,7 +223,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /**
@@ -204,7 +235,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /** @return these rules with the price band's widening ceiling, times the band (at least 1) */
@@ -212,7 +243,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, times, entryGapTolerancePct, volatilitySpikeStaleCandles);
+                priceBandHoldSeconds, times, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /** @return these rules with the entry gap tolerance, percent of the approved loss at the stop */
@@ -220,7 +251,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, pct, volatilitySpikeStaleCandles);
+                priceBandHoldSeconds, priceBandMaxWidening, pct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
     }
 
     /** @return these rules with a CHAOTIC regime counting as a volatility spike for this many candles (at least 1) */
@@ -228,7 +259,15 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, candles);
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, candles, pendingEntryExpiryCandles);
+    }
+
+    /** @return these rules with a pending entry order expiring this many candles after its placement (at least 1) */
+    public RiskRules withPendingEntryExpiryCandles(int candles) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, candles);
     }
 
     /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */

@@ -59,7 +59,18 @@ public final class IndependentReference {
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
                         double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
-                        double gapTolerancePct, int spikeStaleCandles) {
+                        double gapTolerancePct, int spikeStaleCandles, int entryExpiryCandles) {
+
+        /** The rules with a pending entry expiring 60 candles after its request (the documented default). */
+        public Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
+                     double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
+                     double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
+                     double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
+                     double gapTolerancePct, int spikeStaleCandles) {
+            this(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct,
+                    bandConfirmations, bandHoldSeconds, bandMaxWidening, gapTolerancePct, spikeStaleCandles, 60);
+        }
 
         /** The rules with a CHAOTIC regime counting as a spike for 60 candles after its own (the documented default). */
         public Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
@@ -84,7 +95,8 @@ public final class IndependentReference {
                         num(m, "price-band-pct"), (int) num(m, "price-band-confirmations"),
                         (long) num(m, "price-band-hold-seconds"), optional(m, "price-band-max-widening", 16),
                         optional(m, "entry-gap-tolerance-pct", 10),
-                        (int) optional(m, "volatility-spike-stale-candles", 60));
+                        (int) optional(m, "volatility-spike-stale-candles", 60),
+                        (int) optional(m, "pending-entry-expiry-candles", 60));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -94,28 +106,28 @@ public final class IndependentReference {
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
         }
 
         /** @return these rules with another number of price band confirmations */
         public Rules bandConfirmations(int confirmations) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
         }
 
         /** A rule files may leave out (added later): its documented default when absent. */
@@ -164,7 +176,7 @@ public final class IndependentReference {
     /** {@code kills}, {@code deRiskAt}: for an entry, the kill switch activations and the de-risk state at its placement. */
     private record Order(String id, String requestId, String positionId, String symbol, Direction direction, boolean entry,
                          double size, double stop, double target, ExitReason reason, long placedAt, double reference,
-                         int kills, String deRiskAt) {
+                         int kills, String deRiskAt, long requestedAt) {
     }
 
     private static final class Pos {
@@ -657,7 +669,7 @@ public final class IndependentReference {
         // order entry (refused under the kill switch: checked above on the same view)
         String requestId = "req-" + signalId;
         orders.put("ord-" + requestId, new Order("ord-" + requestId, requestId, "pos-" + signalId, symbol, d, true, qty,
-                stop, target, null, index, close, killSwitches, deRisk));
+                stop, target, null, index, close, killSwitches, deRisk, now));
         maxExposurePct = Math.max(maxExposurePct, (gross + pendingNotional + qty * close) / equity * 100);
     }
 
@@ -672,9 +684,20 @@ public final class IndependentReference {
         Map<OrderFilled, Order> entryOrders = new java.util.HashMap<>();
         Map<OrderFilled, List<String>> entryResizes = new java.util.HashMap<>();
         double tickEntries = 0;   // entry notional this tick's entries filled so far (booked after the loop, below)
+        long expiryMs = (long) rules.entryExpiryCandles * candleMs;
         for (Order o : new ArrayList<>(orders.values())) {
+            // an entry its symbol's prints did not fill within the expiry of its request: cancelled on any symbol's tick
+            if (o.entry && o.requestedAt != Long.MIN_VALUE && o.placedAt != index && t.timestamp() - o.requestedAt >= expiryMs) {
+                orders.remove(o.id);
+                cancelled(o, "expired, no print of " + o.symbol + " filled it within " + rules.entryExpiryCandles
+                        + " candles (" + expiryMs / 1000 + " s) of its placement", "entry_cancelled_expired", t);
+                continue;
+            }
             if (!o.symbol.equals(t.symbol()) || o.placedAt == index) {
                 continue;
+            }
+            if (o.entry && t.timestamp() < o.requestedAt) {
+                continue;   // an entry does not fill on a late print stamped before its signal: the next one
             }
             Pos exiting = o.entry ? null : positions.get(o.symbol);
             if (exiting != null && t.timestamp() < exiting.openedAt) {
@@ -1085,7 +1108,7 @@ public final class IndependentReference {
             // a partial reduction: named by its tick and the size it reduces (unique also for two ticks of one ms)
             String id = size < p.size ? "exit-" + p.id + "@" + t.timestamp() + "/" + p.size : "exit-" + p.id;
             orders.put(id, new Order(id, null, p.id, p.symbol, p.direction, false, size, 0,
-                    reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0, killSwitches, deRisk));
+                    reason == ExitReason.TAKE_PROFIT ? p.target : 0, reason, index, 0, killSwitches, deRisk, Long.MIN_VALUE));
         }
     }
 
@@ -1185,7 +1208,7 @@ public final class IndependentReference {
     public IndependentReference pendingEntry(String orderId, String requestId, String positionId, String symbol,
                                              Direction direction, double size, double stop, double target, double reference) {
         orders.put(orderId, new Order(orderId, requestId, positionId, symbol, direction, true, size, stop, target, null,
-                tickIndex, reference, killSwitches, deRisk));
+                tickIndex, reference, killSwitches, deRisk, Long.MIN_VALUE));
         return this;
     }
 
