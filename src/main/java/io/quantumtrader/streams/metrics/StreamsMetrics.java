@@ -125,7 +125,7 @@ public final class StreamsMetrics {
      * @param reason {@code null_key}, {@code null_value}, {@code negative_timestamp} or {@code timestamp_out_of_range}
      */
     public void dropped(String node, String reason, int count) {
-        Counter.builder(PREFIX + "records.dropped").description("records a stage dropped (a null key or value where it needs one), by node and reason")
+        Counter.builder(PREFIX + "records.dropped").description("records a stage dropped (a null key or value where it needs one; a late record under reason late), by node and reason")
                 .tags(common).tag("node", node).tag("reason", reason).register(registry).increment(count);
     }
 

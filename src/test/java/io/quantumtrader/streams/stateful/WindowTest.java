@@ -326,6 +326,13 @@ class WindowTest {
             assertThat(runtime.awaitDrained(Duration.ofSeconds(30))).isTrue();
             assertThat(commits.get()).as("the batch was committed on the second attempt").isGreaterThanOrEqualTo(2);
             assertThat(runtime.counters().droppedLate()).isEqualTo(1);
+            // per node too (found in review, 2026-12-07: the total only), and not in the stages' dropped total
+            var late = runtime.metrics().registry().find("qt.streams.records.dropped").tag("reason", "late").counters();
+            assertThat(late).as("the windowed aggregation's late counter").hasSize(1);
+            assertThat(late.iterator().next().count()).isEqualTo(1.0);
+            assertThat(late.iterator().next().getId().getTag("node")).isNotBlank();
+            assertThat(runtime.counters().dropped()).as("late records are not dropped by stages in the run's totals")
+                    .isZero();
         }
     }
 

@@ -102,7 +102,8 @@ public final class WindowAggregateStage implements Stage {
      */
     @Override
     public java.util.Set<String> dropReasons() {
-        return java.util.Set.of("null_key", "null_value", "negative_timestamp", "timestamp_out_of_range");
+        // "late": a record whose windows all closed (its meter registered at 0 from the start, as the others)
+        return java.util.Set.of("null_key", "null_value", "negative_timestamp", "timestamp_out_of_range", "late");
     }
 
     @Override
