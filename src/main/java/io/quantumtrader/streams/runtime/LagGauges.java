@@ -108,7 +108,8 @@ final class LagGauges {
     }
 
     /**
-     * @return {@code f} of the source's last reading; 0 before its first; NaN while its last
+     * @return {@code f} of the source's last reading; NaN before its first (until 2026-12-07 0: a dashboard or an
+     *         alert saw "no backlog" for a source not read yet, found in review) and while its last
      *         {@link #STALE_AFTER_FAILURES} readings or more failed
      */
     double value(String group, String stream, int partition, ToLongFunction<SourceLag> f) {
@@ -117,7 +118,7 @@ final class LagGauges {
             return Double.NaN;
         }
         SourceLag l = last.get(key);
-        return l == null ? 0 : f.applyAsLong(l);
+        return l == null ? Double.NaN : f.applyAsLong(l);
     }
 
     private static String key(String group, String stream, int partition) {

@@ -56,6 +56,8 @@ class StaleLagGaugesTest {
                                 .map(l -> new SourceLag("pricing.0", "ticks", 0, l.pending(), l.lag(), 0, l.consumers())))),
                 StreamsRuntime.LAG_REFRESH, StreamsRuntime.LAG_TIMEOUT);
 
+        assertThat(gauges.value("pricing.0", "ticks", 0, SourceLag::lag)).as("before the first reading: not known, "
+                + "not 0 (found in review, 2026-12-07: 0 said \"no backlog\" for a source not read yet)").isNaN();
         // each run's outcome with the gauge's value right after it
         List<String> seen = new CopyOnWriteArrayList<>();
         VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
