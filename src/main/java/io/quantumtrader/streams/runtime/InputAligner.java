@@ -274,6 +274,39 @@ public final class InputAligner {
         in.candidates.removeIf(c -> c.watermark <= watermarkMs && StreamEntry.compareIds(c.lastId, lastEntryId) >= 0);
         in.candidates.add(new Candidate(watermarkMs, lastEntryId));
         in.applyCandidates();
+        if (in.candidates.size() > MAX_CANDIDATES) {
+            thin(in.candidates);
+        }
+    }
+
+    /**
+     * Watermark reads kept per input until the entries they cover are offered ({@link #watermark(String, long,
+     * String)}). An input the task does not read for now (paused, {@link InputAlignment#maxHeldPerInput()}) while its
+     * producer keeps writing gets one more per read, none of which applies: until 2026-12-07 they were kept without a
+     * bound, each read scanning them all (found in review). Beyond this many, every other one is dropped ({@link #thin}).
+     */
+    static final int MAX_CANDIDATES = 64;
+
+    /**
+     * Drops every other watermark read, keeping the first (the one that applies soonest) and the last (the newest,
+     * which applies once everything read so far is offered). Safe for order: a dropped read only lets the watermark
+     * pass a little later, when a kept later one applies; never earlier than the entries it covers.
+     */
+    private static void thin(List<Candidate> candidates) {
+        Candidate last = candidates.get(candidates.size() - 1);
+        List<Candidate> kept = new ArrayList<>(candidates.size() / 2 + 1);
+        for (int i = 0; i < candidates.size() - 1; i += 2) {
+            kept.add(candidates.get(i));
+        }
+        kept.add(last);
+        candidates.clear();
+        candidates.addAll(kept);
+    }
+
+    /** @return the watermark reads of {@code stream} not applied yet (tests: they stay bounded) */
+    int pendingWatermarkReads(String stream) {
+        Input in = inputs.get(stream);
+        return in == null ? 0 : in.candidates.size();
     }
 
     /** @return the smallest of the producers' watermarks (hash values, epoch ms), or {@link #NONE} for none */
