@@ -121,6 +121,22 @@ class KubernetesManifestsTest {
                 .as("%s memory request = limit", overlay).isEqualTo(limit);
     }
 
+    /**
+     * The startup probe leaves the service the time its own start-up waits take, so that a Redis not there yet ends in
+     * the service's error naming the cause, not in a restart by the kubelet. Found in review (2026-12-07): 120 s
+     * against the wait for Redis at start (60 s) plus the runtime's start-up retry (2 min), before the JVM's own start.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void theStartupProbeOutlastsTheServicesOwnStartUpWaits(String overlay) {
+        JsonNode probe = containers(of(overlay, "Deployment").get(0).path("spec").path("template").path("spec")).get(0)
+                .path("startupProbe");
+        long window = probe.path("periodSeconds").asLong(10) * probe.path("failureThreshold").asLong(3);
+        long waits = java.time.Duration.ofSeconds(60).toSeconds()   // quantum-trader.redis-start-wait's default
+                + io.quantumtrader.streams.runtime.StartupRetry.defaults().limit().toSeconds();
+        assertThat(window).as("%s startup probe window, s", overlay).isGreaterThanOrEqualTo(waits + 30);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "redis-cluster"})
     void coreObjectsHaveNoUnknownFields(String overlay) {
