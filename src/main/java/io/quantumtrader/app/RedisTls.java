@@ -60,15 +60,30 @@ public record RedisTls(boolean enabled, File caFile, File truststore, String tru
         return new RedisTls(true, caFile, truststore, truststorePassword, cert, key, password, keystore, keystorePassword, verify);
     }
 
+    /** The settings that only mean something over TLS: given with TLS off, they are refused ({@link #fromEnvironment}). */
+    static final java.util.List<String> SETTINGS = java.util.List.of("REDIS_TLS_CA_FILE", "REDIS_TLS_TRUSTSTORE",
+            "REDIS_TLS_TRUSTSTORE_PASSWORD", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE", "REDIS_TLS_KEY_PASSWORD",
+            "REDIS_TLS_KEYSTORE", "REDIS_TLS_KEYSTORE_PASSWORD", "REDIS_TLS_VERIFY");
+
     /**
      * @param env              the environment
      * @param enabledByUrl     true when {@code REDIS_URL} is {@code rediss://}
      * @return the settings of {@code REDIS_TLS_*}; {@link #NONE} when TLS is not enabled
-     * @throws CliException (exit code 2) when a named file does not exist or a value is not recognized
+     * @throws CliException (exit code 2) when a named file does not exist or a value is not recognized, or a
+     *                     {@code REDIS_TLS_*} setting is given with TLS off ({@link #SETTINGS})
      */
     public static RedisTls fromEnvironment(Map<String, String> env, boolean enabledByUrl) {
         boolean enabled = enabledByUrl || "true".equalsIgnoreCase(trim(env.get("REDIS_TLS")));
         if (!enabled) {
+            // a TLS setting with TLS off: the operator believes the connection is encrypted (found in review,
+            // 2026-12-07: REDIS_TLS_CA_FILE with a redis:// URL connected in plain text without a word)
+            for (String setting : SETTINGS) {
+                if (trim(env.get(setting)) != null) {
+                    throw new CliException(CliException.INPUT, setting + " is set but the connection to Redis is not TLS "
+                            + "(REDIS_URL is redis://, REDIS_TLS is not true)",
+                            "use rediss:// in REDIS_URL (or REDIS_TLS=true) to connect with TLS, or unset " + setting, null);
+                }
+            }
             return NONE;
         }
         String verify = trim(env.get("REDIS_TLS_VERIFY"));

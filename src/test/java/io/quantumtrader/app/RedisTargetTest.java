@@ -67,6 +67,28 @@ class RedisTargetTest {
         assertThat(RedisTarget.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "x:1", "REDIS_TLS", "true")).tls().enabled()).isTrue();
     }
 
+    /**
+     * A TLS setting given with TLS off is refused, naming it and both ways out. Found in review (2026-12-07):
+     * {@code REDIS_TLS_CA_FILE} with a {@code redis://} URL connected in plain text without a word, and the operator
+     * believed the connection encrypted.
+     */
+    @Test
+    void aTlsSettingWithAPlainUrlIsRefused() {
+        for (String setting : RedisTls.SETTINGS) {
+            assertThatThrownBy(() -> RedisTarget.fromEnvironment(java.util.Map.of("REDIS_URL", "redis://h:6379",
+                    setting, "/etc/redis-tls/ca.crt")))
+                    .as(setting)
+                    .isInstanceOfSatisfying(CliException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(CliException.INPUT);
+                        assertThat(e.hint()).contains("rediss://").contains("unset " + setting);
+                    })
+                    .hasMessage(setting + " is set but the connection to Redis is not TLS (REDIS_URL is redis://, "
+                            + "REDIS_TLS is not true)");
+        }
+        assertThat(RedisTarget.fromEnvironment(java.util.Map.of("REDIS_URL", "redis://h:6379", "REDIS_TLS_VERIFY", " ")).tls())
+                .as("a blank setting is no setting").isEqualTo(RedisTls.NONE);
+    }
+
     @Test
     void malformedSettingsSayWhatIsWrongWithoutThePassword() {
         for (List<String> urlAndReason : List.of(
