@@ -17,10 +17,12 @@ import java.util.concurrent.Callable;
  * measured from the current marked equity on (realized equity plus the open positions at their marks), which ends
  * HARD_DERISK and the maximum-drawdown halt at once ({@code Account.drawdownRebased()}; the de-risk state is recomputed
  * then). It then waits up to {@code --wait} (30 s) for the portfolio's audit entry of the reset ({@link ResetConfirmation})
- * and says whether it was applied; exit code 1 when an activation replaced the reset before the portfolio applied it
- * (reset again), 0 with a warning when it was not applied within the wait (it stays in the table: the first tick or
- * signal applies it). Refuses (exit code 2) when {@code REDIS_URL} is not set, or when the namespace has no
- * kill-switch stream — no service ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
+ * and says whether it was applied; exit code 1 when an activation or a later reset replaced the reset before the
+ * portfolio applied it, or when the kill switch tripped again on the tick that applied it (the day's loss still past the
+ * limit), 0 with a warning when it was not applied within the wait (it stays in the table: the first tick or signal
+ * applies it). Refuses (exit code 2) before publishing anything when {@code --reason} or {@code --operator} is blank or
+ * {@code --wait} negative, when {@code REDIS_URL} is not set, or when the namespace has neither a kill-switch stream nor
+ * a topology — no service ever ran in it, so the reset would go nowhere (usually a mistyped {@code --namespace}).
  */
 @Command(name = "kill-switch-reset", mixinStandardHelpOptions = true,
         description = "Reset the kill switch (a human decision; with --rebase-drawdown the drawdown halts too): trading "
@@ -58,6 +60,19 @@ final class KillSwitchResetCommand implements Callable<Integer> {
                     + io.quantumtrader.trader.risk.Account.PAPER + "' only", "leave --account out, or give --account "
                     + io.quantumtrader.trader.risk.Account.PAPER, null);
         }
+        // before anything is published: a blank reason went into the permanent stream and the audit log as "reset: "
+        // (found in review, 2026-12-07)
+        if (reason == null || reason.isBlank()) {
+            throw new CliException(CliException.INPUT, "--reason is blank: the audit log keeps why the kill switch was reset",
+                    "say why, e.g. --reason \"reviewed the day's losses with risk\"", null);
+        }
+        if (wait.isNegative()) {
+            throw new CliException(CliException.INPUT, "--wait " + wait + " is negative", "give 0s (do not wait) or a duration such as 30s", null);
+        }
+        if (operator == null || operator.isBlank()) {
+            throw new CliException(CliException.INPUT, "--operator is blank: the audit log keeps who reset the kill switch",
+                    "give your name, e.g. --operator jane.doe", null);
+        }
         RedisTarget target = RedisTarget.fromEnvironment(System.getenv());
         if (target == null) {
             throw new CliException(CliException.INPUT, "REDIS_URL is not set: the reset must go to the Redis the service runs on",
@@ -73,22 +88,27 @@ final class KillSwitchResetCommand implements Callable<Integer> {
         try (RedisConnection redis = RedisConnection.of(target)) {
             String stream = keys.stream(QuantumTraderTopology.KILL_SWITCH,
                     Partitioner.partition(account, catalog.spec(QuantumTraderTopology.KILL_SWITCH).partitions()));
-            if (!Boolean.TRUE.equals(redis.template().hasKey(stream).block())) {
-                throw new CliException(CliException.INPUT, "namespace '" + namespace + "' has no kill-switch stream on "
-                        + redis.description() + " (no " + stream + "): no service has run in it",
+            // the kill-switch stream exists once the kill switch tripped; the topologies hash once any runtime ran here:
+            // an account halted by its drawdown alone (never a trip) has only the second, and its re-base was refused
+            // as "no service has run in it" (found in review, 2026-12-07)
+            if (!Boolean.TRUE.equals(redis.template().hasKey(stream).block())
+                    && !Boolean.TRUE.equals(redis.template().hasKey(keys.topologies()).block())) {
+                throw new CliException(CliException.INPUT, "namespace '" + namespace + "' has no kill-switch stream and no "
+                        + "topology on " + redis.description() + " (no " + stream + ", no " + keys.topologies()
+                        + "): no service has run in it",
                         "check --namespace: it must be the service's quantum-trader.namespace (default qt)", null);
             }
             long now = System.currentTimeMillis();
-            String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + operator)
-                    .send(QuantumTraderTopology.KILL_SWITCH, account, new KillSwitch(account, false, reason, 0, now, rebaseDrawdown), now)
+            KillSwitch reset = new KillSwitch(account, false, reason.strip(), 0, now, rebaseDrawdown, operator.strip());
+            String id = new EventPublisher(redis.template(), keys, catalog, "operator/" + operator.strip())
+                    .send(QuantumTraderTopology.KILL_SWITCH, account, reset, now)
                     .block();
             // the namespace named: a default that is not the service's would reset nothing (found in review, 2026-12-05)
             System.out.println("kill switch reset published to namespace '" + namespace + "' on " + redis.description()
                     + " as entry " + id + (rebaseDrawdown ? " (drawdown re-based)" : ""));
-            if (wait.isZero() || wait.isNegative()) {
+            if (wait.isZero()) {
                 return 0;
             }
-            KillSwitch reset = new KillSwitch(account, false, reason, 0, now, rebaseDrawdown);
             ResetConfirmation.Result result;
             try {
                 result = new ResetConfirmation(redis.template(), keys, catalog, System::currentTimeMillis)
@@ -103,16 +123,32 @@ final class KillSwitchResetCommand implements Callable<Integer> {
                             + result.audit().decisionId() + ": " + result.audit().summary() + ")");
                     yield 0;
                 }
-                case REPLACED -> throw new CliException(CliException.FAILED, "the reset was not applied: a kill switch activation ("
-                        + result.replacedBy().reason() + ") replaced it in the table before the portfolio applied it",
-                        "the kill switch is on again; if trading should still resume, run kill-switch-reset again", null);
+                case APPLIED_THEN_TRIPPED -> throw new CliException(CliException.FAILED, "the reset was applied (audit.decision.log "
+                        + result.audit().decisionId() + ") but the kill switch tripped again since: " + result.replacedBy().reason(),
+                        "the day's loss is still past the limit: trading resumes at the next UTC day or once the loss is "
+                                + "within the limit; a reset now trips it again", null);
+                case REPLACED -> throw result.replacedBy().active()
+                        ? new CliException(CliException.FAILED, "the reset was not applied: a kill switch activation ("
+                                + result.replacedBy().reason() + ") replaced it in the table before the portfolio applied it",
+                                "the kill switch is on again; if trading should still resume, run kill-switch-reset again", null)
+                        : new CliException(CliException.FAILED, "the reset was not applied: a later reset ("
+                                + result.replacedBy().resetSummary() + ") replaced it in the table before the portfolio applied it"
+                                + (reset.rebaseDrawdown() && !result.replacedBy().rebaseDrawdown() ? "; this reset's drawdown re-base is lost" : ""),
+                                reset.rebaseDrawdown() && !result.replacedBy().rebaseDrawdown()
+                                        ? "run kill-switch-reset --rebase-drawdown again if the drawdown should still be re-based"
+                                        : "the later reset applies in its place", null);
                 case PENDING -> {
-                    System.err.println("warning: not applied within " + wait.toSeconds() + " s: the portfolio processed no tick or "
+                    System.err.println("warning: not applied within " + waitText(wait) + ": the portfolio processed no tick or "
                             + "signal since (is the service running in namespace '" + namespace + "', are ticks arriving?); the reset "
                             + "stays in the kill-switch table and the first tick or signal applies it");
                     yield 0;
                 }
             };
         }
+    }
+
+    /** @return the wait in words: whole seconds, or ms below a second ({@code toSeconds} said "0 s" for 500 ms) */
+    private static String waitText(java.time.Duration wait) {
+        return wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s";
     }
 }

@@ -33,7 +33,16 @@ final class ResetConfirmation {
     enum Outcome {
         /** audited by the portfolio: applied */
         APPLIED,
-        /** an activation followed it in the table and no record applied it within the settle time: lost, reset again */
+        /**
+         * audited by the portfolio, and an activation followed it at once: the tick that applied it tripped the kill
+         * switch again (the day's loss still past the limit). Reported as applied until 2026-12-07 (found in review)
+         */
+        APPLIED_THEN_TRIPPED,
+        /**
+         * an entry followed it in the table (an activation, or another reset: the table keeps the latest) and no record
+         * applied it within the settle time: lost. A later reset was not looked at until 2026-12-07, and a reset it
+         * replaced was reported as pending, its re-base lost without a word (found in review)
+         */
         REPLACED,
         /** neither within the wait: it stays in the table and the first tick or signal applies it */
         PENDING
@@ -42,7 +51,8 @@ final class ResetConfirmation {
     /**
      * @param outcome what became of it
      * @param audit   the audit entry when applied, else {@code null}
-     * @param replacedBy the activation that followed the reset when replaced, else {@code null}
+     * @param replacedBy the entry that followed the reset when replaced (an activation or another reset), the
+     *                   activation that tripped the kill switch again when applied then tripped, else {@code null}
      */
     record Result(Outcome outcome, AuditEntry audit, KillSwitch replacedBy) {
     }
@@ -89,13 +99,16 @@ final class ResetConfirmation {
         while (true) {
             AuditEntry applied = audited(reset, from);
             if (applied != null) {
-                return new Result(Outcome.APPLIED, applied, null);
+                // the tick that applied it may have tripped the kill switch again in the same commit
+                KillSwitch after = latestAfter(reset.account(), entryId);
+                return after != null && after.active() ? new Result(Outcome.APPLIED_THEN_TRIPPED, applied, after)
+                        : new Result(Outcome.APPLIED, applied, null);
             }
             long now = clockMs.getAsLong();
             // followed by arrival, as the table keeps entries: an activation made from a tick before the reset carries
             // an earlier event time, and "activatedAt later than the reset's" missed that race (review 2026-12-06)
             KillSwitch latest = latestAfter(reset.account(), entryId);
-            if (latest != null && latest.active()) {
+            if (latest != null) {
                 if (replacedSince < 0) {
                     replacedSince = now;
                 }

@@ -320,7 +320,7 @@ public final class QuantumTraderTopology {
                 .merge(deRisk.mapValues(d -> new AuditEntry("DE_RISK", "derisk-" + d.changedAt(), null,
                         d.previous() + " -> " + d.state() + ": " + d.reason(), d.changedAt()), Named.as("audit-derisk")), Named.as("audit-5"))
                 .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
-                        "reset: " + k.reason(), k.activatedAt()), Named.as("audit-commands")),
+                        k.resetSummary(), k.activatedAt()), Named.as("audit-commands")),
                         Named.as("audit-4"))
                 // the decisions that never reach the risk kernel or the venue's fills (found in review, 2026-12-05):
                 // signals the kill-switch gate declined, pending entries the venue cancelled, approvals sized to nothing
