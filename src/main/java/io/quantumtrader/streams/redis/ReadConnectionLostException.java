@@ -16,7 +16,7 @@ public final class ReadConnectionLostException extends RuntimeException {
      * @return true when {@code error} (or a cause) says the connection went away or could not be made, as Lettuce and
      *         Netty report it: not when Redis answered with an error
      */
-    static boolean is(Throwable error) {
+    public static boolean is(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause()) {
             if (e instanceof io.lettuce.core.RedisConnectionException
                     || e instanceof java.nio.channels.ClosedChannelException

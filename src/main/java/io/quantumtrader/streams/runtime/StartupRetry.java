@@ -102,12 +102,6 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
     }
 
     /**
-     * @return true for an error that says Redis did not answer or is not ready yet (worth asking again); false when
-     *         anything in its cause chain says asking again cannot help — the credentials were refused, TLS failed, the
-     *         host is unknown — although the client wraps those in the same connection failure as a Redis that is down
-     *         (found in review, 2026-12-06: a wrong password was retried for 2 minutes, then reported as no reply)
-     */
-    /**
      * @return whether a Redis reply says it is not ready yet ({@code LOADING}, {@code BUSY}, {@code MASTERDOWN},
      *         {@code CLUSTERDOWN}, {@code TRYAGAIN}): asking again later can succeed
      */
@@ -115,6 +109,16 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
         return message != null && NOT_READY.stream().anyMatch(message::startsWith);
     }
 
+    /**
+     * @return true for an error that says Redis did not answer or is not ready yet (worth asking again); false when
+     *         anything in its cause chain says asking again cannot help — the credentials were refused, TLS failed, the
+     *         host is unknown — although the client wraps those in the same connection failure as a Redis that is down
+     *         (found in review, 2026-12-06: a wrong password was retried for 2 minutes, then reported as no reply). A
+     *         connection lost or not made ({@link io.quantumtrader.streams.redis.ReadConnectionLostException#is}: on a
+     *         Redis Cluster Lettuce refuses commands to a master whose connection dropped with "Currently not
+     *         connected") is waited for too: until 2026-12-07 a start during a failover failed in 3 ms (found in
+     *         review, {@code MasterDownAtStartTest})
+     */
     static boolean waitingForRedis(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException
@@ -135,7 +139,7 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
                 return true;
             }
         }
-        return false;
+        return io.quantumtrader.streams.redis.ReadConnectionLostException.is(e);
     }
 
     /** The runtime could not start: Redis did not answer a startup step within {@link StartupRetry#limit()}. */
