@@ -275,7 +275,12 @@ public final class ProcessorStage implements Stage {
             schedules.add(s);
             if (type == PunctuationType.STREAM_TIME) {
                 s.anchor = 0;
-                s.next = 0;
+                long restored = phase == Phase.INIT ? context.streamTime(node) : Long.MIN_VALUE;
+                // a schedule made in init() of a task whose stream time was restored (a move, a restart): the interval
+                // that time is in was punctuated by the run before (its punctuations commit with the time); from 0 it
+                // punctuated again at the first record, one output more per rebalance (found in review, 2026-12-07;
+                // Kafka Streams does the same, this engine treats it as the duplicate it is)
+                s.next = restored == Long.MIN_VALUE ? 0 : Math.floorDiv(restored, s.intervalMs) * s.intervalMs + s.intervalMs;
             } else {
                 long now = context.wallClockTime();
                 if (now != Long.MIN_VALUE) {
