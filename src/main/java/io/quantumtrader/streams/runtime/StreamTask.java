@@ -209,10 +209,16 @@ public final class StreamTask {
         }
     }
 
-    /** @return input entries read and held back by event-time alignment, not yet processed ({@link InputAligner}) */
+    /**
+     * @return input entries read and held back by event-time alignment, not yet processed ({@link InputAligner}), while
+     *         this instance owns the task; 0 once it does not (handed over, fenced, closed: those entries are pending
+     *         for the next owner). Until 2026-12-07 this, the paused inputs, the read-ahead and the demand showed the
+     *         last run's figures on the instance a task had left, in health, {@code undrained()} and the gauges (found
+     *         in review, {@code HandedOverTaskAlignmentStateTest})
+     */
     public long alignerHeld() {
         InputAligner a = aligner;
-        return a == null ? 0 : a.held();
+        return a == null || !state().owned() ? 0 : a.held();
     }
 
     /**
@@ -221,13 +227,13 @@ public final class StreamTask {
      */
     public java.util.Set<String> pausedInputs() {
         HeldInputLimit l = heldLimit;
-        return l == null ? java.util.Set.of() : l.paused();
+        return l == null || !state().owned() ? java.util.Set.of() : l.paused();
     }
 
     /** @return 1 while reads of {@code stream} are paused ({@link #pausedInputs()}), else 0 (a gauge's value) */
     public int inputPaused(String stream) {
         HeldInputLimit l = heldLimit;
-        return l != null && l.paused(stream) ? 1 : 0;
+        return l != null && state().owned() && l.paused(stream) ? 1 : 0;
     }
 
     /** @return the logical input streams of this task */
@@ -374,13 +380,13 @@ public final class StreamTask {
     /** @return downstream demand not yet satisfied by the current reader */
     public long outstandingDemand() {
         PartitionReader r = reader();
-        return r == null ? 0 : r.outstandingDemand();
+        return r == null || !state().owned() ? 0 : r.outstandingDemand();
     }
 
     /** @return entries read from Redis and not yet committed (the task's read-ahead) */
     public long readAhead() {
         PartitionReader r = reader();
-        return r == null ? 0 : Math.max(0, r.entriesRead() - (processed.get() - processedAtStart));
+        return r == null || !state().owned() ? 0 : Math.max(0, r.entriesRead() - (processed.get() - processedAtStart));
     }
 
     /**
