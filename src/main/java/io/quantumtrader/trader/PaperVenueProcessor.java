@@ -204,6 +204,7 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 trips = killSwitchTrips(account, without, book, fills, r.value());
             }
         }
+        List<io.quantumtrader.trader.execution.EntryResize> resized = new ArrayList<>();
         for (var e : entries.entrySet()) {
             TickCancellation c = trips.get(e.getKey());
             if (c != null) {
@@ -211,10 +212,16 @@ final class PaperVenueProcessor implements Processor<String, PriceTick, String, 
                 rejected.add(e.getValue().cancellation("cancelled: " + c.why(), r.timestamp()));
                 ctx.count(c.countReason());
             } else {
-                counts.get(e.getKey()).forEach(ctx::count);
+                List<String> reasons = counts.get(e.getKey());
+                reasons.forEach(ctx::count);
+                if (!reasons.isEmpty()) {   // audited: the audit log kept the approved size only (review 2026-12-07)
+                    PendingOrder o = e.getValue();
+                    resized.add(new io.quantumtrader.trader.execution.EntryResize(o.orderId(), o.requestId(), o.symbol(),
+                            o.direction(), o.size(), e.getKey().size(), reasons, e.getKey().filledAt()));
+                }
             }
         }
-        ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected)));
+        ctx.forward(r.withValue(new VenueOutput(r.value(), fills, rejected, resized)));
     }
 
     /**

@@ -92,7 +92,15 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
 
     @Override
     public void process(Record<String, VenueOutput> r) {
-        Account a = AccountStore.today(accounts, rules, r.timestamp());
+        Account before = AccountStore.current(accounts, rules);
+        Account a = before.onDay(r.timestamp(), rules.killSwitchResetsDaily());
+        // the kill switch cleared by the new UTC day (kill-switch-resets-daily): a decision that lets trading resume,
+        // audited (found in review, 2026-12-07: the audit log went from KILL_SWITCH to the next day's fills); only this
+        // stage stores the account on a new day, so the change is seen here once
+        KillSwitch dailyReset = before.killSwitch() && !a.killSwitch()
+                ? new KillSwitch(a.name(), false, "daily reset: a new UTC day began with no open position "
+                        + "(kill-switch-resets-daily)", 0, r.timestamp())
+                : null;
         KillSwitch kill = null;
         List<OrderRejected> cancelled = new ArrayList<>();
         // the fills booked and the tick's symbol marked (Booking: the paper venue runs the same on a copy to refuse an
@@ -128,7 +136,8 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }
-        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk, open, cancelled)));
+        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk, open, cancelled,
+                dailyReset)));
     }
 
     /**

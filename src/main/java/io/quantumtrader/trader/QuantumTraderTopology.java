@@ -322,6 +322,14 @@ public final class QuantumTraderTopology {
                 .merge(commands.mapValues(k -> new AuditEntry("KILL_SWITCH_COMMAND", "command-" + k.activatedAt(), null,
                         k.resetSummary(), k.activatedAt()), Named.as("audit-commands")),
                         Named.as("audit-4"))
+                // decisions of the venue and position state that changed what was approved (review 2026-12-07): an entry
+                // filled at another size, and the kill switch cleared by a new UTC day
+                .merge(venue.flatMapValues(v -> v.resized().stream().map(x -> new AuditEntry("FILL_RESIZED", x.orderId(),
+                        x.symbol(), x.summary(), x.filledAt())).toList(), Named.as("audit-resizes")), Named.as("audit-9"))
+                .merge(positions.flatMapValues(o -> o.dailyReset() == null ? List.<AuditEntry>of()
+                        : List.of(new AuditEntry("KILL_SWITCH_RESET", "daily-reset-" + o.dailyReset().activatedAt(), null,
+                                o.dailyReset().reason(), o.dailyReset().activatedAt())), Named.as("audit-daily-reset")),
+                        Named.as("audit-10"))
                 // the decisions that never reach the risk kernel or the venue's fills (found in review, 2026-12-05):
                 // signals the kill-switch gate declined, pending entries the venue cancelled, approvals sized to nothing
                 .merge(gateDeclines.mapValues(d -> new AuditEntry("GATE", "gate-" + d.symbol() + "-" + d.candleEnd(), d.symbol(),
