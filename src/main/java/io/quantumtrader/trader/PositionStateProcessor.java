@@ -136,8 +136,13 @@ final class PositionStateProcessor implements Processor<String, VenueOutput, Str
             updates.add(new io.quantumtrader.trader.events.PositionUpdate(open.positionId(), open.symbol(), open.direction(),
                     open.size(), open.entryPrice(), mark, Math.round(open.unrealized(mark) * 100) / 100.0, r.timestamp()));
         }
-        ctx.forward(r.withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill, deRisk, open, cancelled,
-                dailyReset)));
+        // stamped on the account's booking day: a feed's late print from before midnight, booked after the account moved
+        // to the new day (an exit filled on it), went to yesterday's daily P&L window with the equity of today's
+        // bookings, while the account's daily loss (the kill switch's) counted it today (found in review, 2026-12-07);
+        // never later than the task's stream time, which reached that day
+        long bookedAt = Math.max(r.timestamp(), a.dayStartMs());
+        ctx.forward(r.withTimestamp(bookedAt).withValue(new PositionOutput(r.value().tick(), opened, closed, updates, kill,
+                deRisk, open, cancelled, dailyReset)));
     }
 
     /**

@@ -73,6 +73,11 @@ public record Account(String name, double equityUsd, double peakEquityUsd, long 
                 rules.startingEquityUsd(), 0, 0, 0, 0, 0, false, 0, 0, DeRiskState.NORMAL, 0.0, 0.0);
     }
 
+    /** @return the start of the account's UTC day, epoch ms; {@link Long#MIN_VALUE} before its first day */
+    public long dayStartMs() {
+        return day == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(day, MILLIS_PER_DAY);
+    }
+
     /** @return realized equity plus the open positions at their marks less their entry fees, USD */
     public double markedEquityUsd() {
         return equityUsd + unrealizedUsd;
