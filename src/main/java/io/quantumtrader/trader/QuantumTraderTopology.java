@@ -144,7 +144,8 @@ public final class QuantumTraderTopology {
         // a tick's subject must be its symbol: one keyed by another symbol would join that symbol's candles and mark,
         // fill and exit its positions at a foreign price (refused at the source, dead-lettered)
         EventStream<String, PriceTick> sourceTicks = b.stream(TICKS, PriceTick.class, Named.as("ticks"))
-                .requireSubject(PriceTick::symbol);
+                .requireSubject(PriceTick::symbol)
+                .requireEventTime(PriceTick::timestamp);   // the exit brain's holding period reads the tick's own time
         // the price band (risk rule price-band-pct): an erroneous print is held, then refused unless the next print(s)
         // confirm it, before any stage sees it. Every consumer of ticks reads the band's output, one tape for all: the
         // candles (a 10 USD print would be a candle's low, the ATR and ADX, a signal's stop), and by account the paper

@@ -57,16 +57,33 @@ public final class DeadLetterFields {
      * @return fields for {@code <stream>.dlq} (or {@code <application-id>.<node>.dlq} without origin)
      */
     public static Map<String, String> of(Record<?, ?> record, String node, Throwable error, int attempts, String taskId) {
+        return of(record, node, error, attempts, taskId, null);
+    }
+
+    /**
+     * As {@link #of(Record, String, Throwable, int, String)}; an input entry within {@code limits}' size
+     * ({@link IngestLimits#maxEntryBytes()}) is copied whole, so that its dead letter can be replayed: only a larger one
+     * (or, without limits, every value) is cut as {@link #clip}. Until 2026-12-07 every field was cut at
+     * {@value #MAX_VALUE_CHARS} characters, and a 2 KB tick refused as {@code wrong_partition} lost its data (found in
+     * review).
+     *
+     * @param limits the ingest limits the entry was read under, or null
+     */
+    public static Map<String, String> of(Record<?, ?> record, String node, Throwable error, int attempts, String taskId,
+                                         IngestLimits limits) {
         Record.Origin origin = record.origin();
         Map<String, String> fields = new LinkedHashMap<>();
         if (origin != null) {
+            boolean whole = limits != null && origin.fields().size() <= MAX_FIELDS
+                    && limits.entryBytes(origin.fields()) <= limits.maxEntryBytes();
             int copied = 0;
             for (Map.Entry<String, String> f : origin.fields().entrySet()) {
                 if (copied++ == MAX_FIELDS) {
                     fields.put("error.fields_omitted", Integer.toString(origin.fields().size() - MAX_FIELDS));
                     break;
                 }
-                fields.put(clip(inputFieldName(f.getKey())), clip(f.getValue()));
+                fields.put(whole ? inputFieldName(f.getKey()) : clip(inputFieldName(f.getKey())),
+                        whole ? f.getValue() : clip(f.getValue()));
             }
         } else {
             fields.put("subject", clip(text(record.key())));

@@ -264,7 +264,7 @@ public final class SubtopologyExecutor {
                         throw new RejectedEntryException(RejectedEntryException.Reason.INVALID_ENVELOPE, e.defect(), null);
                     }
                     accepted = guard.check(e.stream(), partition, e.fields(), source.valueSerde(),
-                            source.acceptsTombstones(), output.wallClockTime(), source.subjectOf());
+                            source.acceptsTombstones(), output.wallClockTime(), source.subjectOf(), source.eventTimeOf());
                 } catch (RejectedEntryException ex) {
                     output.deadLetter(new Record<>(null, null, 0L, Envelope.traceIdOf(e.fields()), origin), source.name(), ex, 1);
                     continue;

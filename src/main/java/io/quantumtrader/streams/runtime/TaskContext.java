@@ -403,7 +403,7 @@ final class TaskContext implements TaskOutput {
         }
         String dlq = DeadLetterFields.streamFor(record, applicationId, node);
         int p = origin != null ? origin.partition() : partition;
-        batch.add(keys.stream(dlq, p), catalog.spec(dlq).maxLen(), DeadLetterFields.of(record, node, error, attempts, taskId));
+        batch.add(keys.stream(dlq, p), catalog.spec(dlq).maxLen(), DeadLetterFields.of(record, node, error, attempts, taskId, limits));
         deadLetters++;
         if (origin == null) {
             return;

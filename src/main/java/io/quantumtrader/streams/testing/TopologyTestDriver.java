@@ -598,7 +598,7 @@ public final class TopologyTestDriver implements AutoCloseable {
                 return; // the same record failed again in another branch
             }
             pending.add(Map.entry(DeadLetterFields.streamFor(record, topology.applicationId(), node),
-                    DeadLetterFields.of(record, node, error, attempts, taskId())));
+                    DeadLetterFields.of(record, node, error, attempts, taskId(), limits)));
         }
 
         @Override

@@ -67,6 +67,7 @@ public final class PricesCsv {
             int dateAt = cols.indexOf("date");
             int priceAt = cols.contains("price") ? cols.indexOf("price") : cols.indexOf("close");
             String line;
+            java.util.Map<String, Integer> firstLine = new java.util.HashMap<>();   // symbol@time -> its first line
             int n = 1 + skipped;   // the header's line number
             while ((line = r.readLine()) != null) {
                 n++;
@@ -74,14 +75,23 @@ public final class PricesCsv {
                     continue;
                 }
                 // quoted fields as the trades reader takes them ("39.81" was "not a decimal number" until 2026-12-07: review)
-                String[] f = TradesCsv.unquote(line.split(",", -1));
+                String[] f = TradesCsv.fields(line);
                 if (f.length != cols.size()) {
                     malformed.add(new TradesCsv.Malformed(n, line, "expected " + cols.size() + " fields, found " + f.length));
                     continue;
                 }
                 try {
-                    ticks.add(new TradesCsv.Trade(n, new PriceTick(f[symbolAt].trim(), DecimalField.parse(f[priceAt], cols.get(priceAt)), 0,
-                            epochMillis(f[dateAt].trim()))));
+                    PriceTick tick = new PriceTick(f[symbolAt].trim(), DecimalField.parse(f[priceAt], cols.get(priceAt)), 0,
+                            epochMillis(f[dateAt].trim()));
+                    // one close per symbol and period: two overlapping downloads concatenated gave two ticks at one
+                    // instant, the later setting the close, with no word (found in review, 2026-12-07)
+                    Integer first = firstLine.putIfAbsent(tick.symbol() + "@" + tick.timestamp(), n);
+                    if (first != null) {
+                        malformed.add(new TradesCsv.Malformed(n, line, "a second close for " + tick.symbol() + " on "
+                                + f[dateAt].trim() + " (the first at line " + first + ")"));
+                        continue;
+                    }
+                    ticks.add(new TradesCsv.Trade(n, tick));
                 } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
                     malformed.add(new TradesCsv.Malformed(n, line, e.getMessage()));
                 }
@@ -131,6 +141,6 @@ public final class PricesCsv {
     }
 
     private static List<String> columns(String header) {
-        return Arrays.stream(TradesCsv.unquote(header.split(",", -1))).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        return Arrays.stream(TradesCsv.fields(header)).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
     }
 }

@@ -110,7 +110,7 @@ public final class TradesCsv {
                 first++;
             }
             if (first < lines.size()) {
-                String[] f = unquote(lines.get(first).split(",", -1));
+                String[] f = fields(lines.get(first));
                 if (java.util.Arrays.stream(f).noneMatch(DecimalField::isDecimal)) {
                     header = true;
                     cols = Columns.of(lines.get(first), f);
@@ -124,7 +124,7 @@ public final class TradesCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] f = unquote(line.split(",", -1));
+                String[] f = fields(line);
                 if (f.length != cols.count()) {
                     malformed.add(new Malformed(n, line, "expected " + cols.count() + " fields " + cols.names() + ", found " + f.length));
                     continue;
@@ -168,7 +168,7 @@ public final class TradesCsv {
         Map<TimestampUnit, Integer> votes = new java.util.LinkedHashMap<>();
         int seen = 0;
         for (int i = from; i < lines.size() && seen < UNIT_SAMPLE; i++) {
-            String[] f = unquote(lines.get(i).split(",", -1));
+            String[] f = fields(lines.get(i));
             if (lines.get(i).isBlank() || f.length != cols.count()) {
                 continue;
             }
@@ -239,17 +239,34 @@ public final class TradesCsv {
     }
 
     /**
-     * @return the fields without the double quotes around them that spreadsheets export ({@code "1385337600","800.01"}:
-     *         every line was malformed, review 2026-12-07); a field is never split at a comma inside quotes
+     * @return the line's fields (RFC 4180): split at the commas outside double quotes, each field without the quotes
+     *         around it that spreadsheets export ({@code "1385337600","800.01"}: every line was malformed, review
+     *         2026-12-07) and with {@code ""} inside quotes read as one quote. Until 2026-12-07 the line was split at
+     *         every comma first, and a quoted field holding one ({@code "Bitstamp, Ltd"}) made the line malformed
+     *         (found in review)
      */
-    static String[] unquote(String[] fields) {
-        for (int i = 0; i < fields.length; i++) {
-            String t = fields[i].trim();
-            if (t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"') {
-                fields[i] = t.substring(1, t.length() - 1);
+    static String[] fields(String line) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');   // an escaped quote
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (c == ',' && !quoted) {
+                out.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
             }
         }
-        return fields;
+        out.add(field.toString());
+        return out.toArray(String[]::new);
     }
 
     /** @throws IllegalArgumentException naming the text when it is not a whole number (of a {@code long}'s range) */

@@ -28,6 +28,7 @@ public final class TopologyNode {
     private final Function<Object, String> keySerializer;
     private boolean global;
     private java.util.function.Function<Object, String> subjectOf;
+    private java.util.function.ToLongFunction<Object> eventTimeOf;
     private boolean keyChanging;
     private boolean keyPartitioned;
     private boolean windowedKeys;
@@ -142,6 +143,15 @@ public final class TopologyNode {
 
     /** @return where a source's values name their own subject, or null when they do not */
     public java.util.function.Function<Object, String> subjectOf() { return subjectOf; }
+
+    /**
+     * For a source: where its values carry their own event time, epoch ms; an entry whose event time differs is refused
+     * at the source ({@code IngestGuard}).
+     */
+    public void requireEventTime(java.util.function.ToLongFunction<Object> eventTimeOf) { this.eventTimeOf = eventTimeOf; }
+
+    /** @return where a source's values carry their own event time, or null when they do not */
+    public java.util.function.ToLongFunction<Object> eventTimeOf() { return eventTimeOf; }
 
     /**
      * Marks this node as one that gives records new keys ({@code map}, {@code flatMap}): a key may leave its partition,

@@ -1,0 +1,179 @@
+package io.quantumtrader.trader;
+
+import io.micrometer.core.instrument.Counter;
+import io.quantumtrader.app.RedisConnection;
+import io.quantumtrader.streams.record.CloudEventJson;
+import io.quantumtrader.streams.record.EnvelopeCodec;
+import io.quantumtrader.streams.redis.EventPublisher;
+import io.quantumtrader.streams.redis.StreamCatalog;
+import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.StreamsConfig;
+import io.quantumtrader.streams.runtime.StreamsRuntime;
+import io.quantumtrader.trader.events.PriceTick;
+import org.junit.jupiter.api.AfterAll;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Found in review (2026-12-07): hostile tick entries not in HostileInputTest. Each kind: one hostile entry among 2,000 real ticks. */
+class HostileTickEntriesTest {
+
+    static final RedisConnection REDIS = RedisConnection.embedded();
+    static final String TICKS = QuantumTraderTopology.TICKS;
+
+    @AfterAll
+    static void stop() {
+        REDIS.close();
+    }
+
+    static Map<String, String> hostile(String kind, Map<String, String> f, PriceTick t) {
+        Map<String, String> m = new LinkedHashMap<>(f);
+        m.put("id", "hostile-" + kind);
+        switch (kind) {
+            case "no-subject" -> m.remove("subject");
+            case "time-1960" -> m.put("time", "1960-01-01T00:00:00Z");
+            default -> throw new IllegalArgumentException(kind);
+        }
+        return m;
+    }
+
+    /** One subject-less tick costs the partition's task its three retries (100 + 500 + 2000 ms) before it is dead-lettered. */
+    @org.junit.jupiter.api.Test
+    void tenSubjectlessTicksDoNotStallThePartition() {
+        List<PriceTick> ticks = TradingFixtures.realTicks(2_000);
+        String ns = "review-stall-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
+        List<Mono<String>> writes = new ArrayList<>();
+        for (int i = 0; i < ticks.size(); i++) {
+            PriceTick t = ticks.get(i);
+            String id = "tick-" + i;
+            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
+            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
+            if (i % 200 == 100) {
+                Map<String, String> m = hostile("no-subject", valid, t);
+                m.put("id", "hostile-" + i);
+                writes.add(publisher.sendRaw(TICKS, t.symbol(), m));
+            }
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            Flux.concat(writes).blockLast();
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
+            long t0 = System.nanoTime();
+            boolean drained = runtime.awaitDrained(Duration.ofSeconds(90));
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.println("REVIEW stall: drained=" + drained + " in " + s + " s, rejected=" + runtime.counters().rejected()
+                    + " deadLettered=" + runtime.counters().deadLettered());
+            assertThat(drained).isTrue();
+            assertThat(runtime.counters().rejected()).as("refused at the source (qt.streams.ingest.rejected)").isEqualTo(10);
+            assertThat(s).as("seconds to drain 2,000 ticks + 10 subject-less ones").isLessThan(10);
+        }
+    }
+
+    /**
+     * A producer that forgot the subject sends the tick again with it, same event id (an idempotent producer's retry):
+     * the corrected tick must be processed. The subject-less one was not refused at the source but accepted (its id
+     * remembered by the dedupe window) and failed in price-band: the corrected one is skipped as a "duplicate".
+     */
+    @org.junit.jupiter.api.Test
+    void aTickSentAgainWithItsSubjectAfterOneWithoutIsProcessed() {
+        List<PriceTick> ticks = TradingFixtures.realTicks(2_000);
+        List<String> streams = List.of(QuantumTraderTopology.CANDLES);
+        Map<String, List<String>> expected = TradingFixtures.driverOutputs(QuantumTraderTopology.build(), ticks, streams);
+        String ns = "review-resend-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
+        List<Mono<String>> writes = new ArrayList<>();
+        for (int i = 0; i < ticks.size(); i++) {
+            PriceTick t = ticks.get(i);
+            String id = "tick-" + i;
+            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
+            if (i == 1_000) {
+                Map<String, String> noSubject = new LinkedHashMap<>(valid);
+                noSubject.remove("subject");
+                writes.add(publisher.sendRaw(TICKS, t.symbol(), noSubject));
+            }
+            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
+        }
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            Flux.concat(writes).blockLast();
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            System.out.println("REVIEW resend: duplicates=" + runtime.counters().duplicates() + " rejected=" + runtime.counters().rejected());
+            assertThat(runtime.counters().duplicates()).as("the corrected tick skipped as a duplicate").isZero();
+        }
+        assertThat(TradingFixtures.redisOutputs(REDIS.template(), ns, QuantumTraderTopology.CANDLES)).isEqualTo(expected.get(QuantumTraderTopology.CANDLES));
+    }
+
+    /** requireSubject(PriceTick::symbol): a tick entry without a subject must be refused at the source like a wrong one. */
+    @org.junit.jupiter.api.Test
+    void aTickWithoutSubjectIsRefusedAtTheSourceWithAReasonAndCounted() {
+        hostileTickIsDeadLetteredWithAReasonAndCounted("no-subject");
+    }
+
+    /** An event time before 1970 (negative epoch ms) is refused at the source like one in the future. */
+    @org.junit.jupiter.api.Test
+    void aTickStampedBefore1970IsRefusedAtTheSourceWithAReasonAndCounted() {
+        hostileTickIsDeadLetteredWithAReasonAndCounted("time-1960");
+    }
+
+    void hostileTickIsDeadLetteredWithAReasonAndCounted(String kind) {
+        List<PriceTick> ticks = TradingFixtures.realTicks(2_000);
+        List<String> streams = List.of(QuantumTraderTopology.CANDLES, QuantumTraderTopology.REGIMES, QuantumTraderTopology.SIGNALS);
+        Map<String, List<String>> expected = TradingFixtures.driverOutputs(QuantumTraderTopology.build(), ticks, streams);
+        String ns = "review-" + kind + "-" + System.nanoTime();
+        StreamCatalog catalog = TradingFixtures.catalog();
+        EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
+        List<Mono<String>> writes = new ArrayList<>();
+        for (int i = 0; i < ticks.size(); i++) {
+            PriceTick t = ticks.get(i);
+            String id = "tick-" + i;
+            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
+            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
+            if (i == 1_000) {
+                writes.add(publisher.sendRaw(TICKS, t.symbol(), hostile(kind, valid, t)));
+            }
+        }
+        long rejected;
+        double metered;
+        long dropped;
+        long deadLettered;
+        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
+                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
+            runtime.start();
+            Flux.concat(writes).blockLast();
+            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
+            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            rejected = runtime.counters().rejected();
+            metered = runtime.metrics().registry().find("qt.streams.ingest.rejected").counters().stream().mapToDouble(Counter::count).sum();
+            dropped = runtime.counters().dropped();
+            deadLettered = runtime.counters().deadLettered();
+        }
+        List<Map<String, String>> dlq = io.quantumtrader.streams.RedisTestSupport.entriesOf(REDIS.template(), ns, TICKS + ".dlq", 0);
+        System.out.println("REVIEW " + kind + ": rejected=" + rejected + " metered=" + metered + " dropped=" + dropped
+                + " deadLettered=" + deadLettered + " dlq=" + dlq);
+        Map<String, String> diffs = new LinkedHashMap<>();
+        for (String s : streams) {
+            List<String> got = TradingFixtures.redisOutputs(REDIS.template(), ns, s);
+            if (!got.equals(expected.get(s))) {
+                diffs.put(s, "expected " + expected.get(s).size() + " got " + got.size());
+            }
+        }
+        System.out.println("REVIEW " + kind + ": output diffs " + diffs);
+        assertThat(dlq).as("dead letters").hasSize(1);
+        assertThat(dlq.get(0)).containsKey("error.reason");
+        assertThat(metered).as("qt.streams.ingest.rejected").isEqualTo(1.0);
+        assertThat(diffs).isEmpty();
+    }
+}
