@@ -122,7 +122,7 @@ class LiveTopologyPageTest {
                 .map(v -> v.getDomAttribute("data-id")).collect(Collectors.toSet());
         Set<String> drawnStreams = vertices.stream().filter(v -> "stream".equals(v.getDomAttribute("data-kind")))
                 .map(v -> v.getDomAttribute("data-id")).collect(Collectors.toSet());
-        assertThat(drawnNodes).as("nodes drawn").isEqualTo(nodes).hasSize(109);
+        assertThat(drawnNodes).as("nodes drawn").isEqualTo(nodes).hasSize(113);
         assertThat(drawnStreams).as("streams the topology reads, drawn once").isEqualTo(readStreams);
         assertThat(browser.findElements(By.cssSelector("svg#topology path.edge"))).as("edges").hasSizeGreaterThan(nodes.size());
         assertThat(browser.findElements(By.cssSelector("svg#topology g.band"))).as("one band per sub-topology")

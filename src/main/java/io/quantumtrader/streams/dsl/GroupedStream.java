@@ -36,6 +36,7 @@ public final class GroupedStream<V> {
                                                  Materialized<VA> materialized) {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(aggregator, "aggregator");
+        materialized.refuseRetention("aggregate");
         String store = materialized.storeName;
         builder.addStateStore(new StoreSpec<>(store, io.quantumtrader.streams.record.Serde.string(),
                 new JsonSerde<>(valueType(materialized, initializer))));
@@ -49,6 +50,7 @@ public final class GroupedStream<V> {
     /** Combines each key's values with {@code reducer}; the first value is the initial aggregate. */
     public KeyedTable<String, V> reduce(BinaryOperator<V> reducer, Materialized<V> materialized) {
         Objects.requireNonNull(reducer, "reducer");
+        materialized.refuseRetention("reduce");
         if (materialized.valueType == null) {
             throw new TopologyException("reduce needs the value type: Materialized.as(\"" + materialized.storeName + "\", Type.class)");
         }
@@ -57,6 +59,7 @@ public final class GroupedStream<V> {
 
     /** Counts records per key. */
     public KeyedTable<String, Long> count(Materialized<Long> materialized) {
+        materialized.refuseRetention("count");
         return aggregate(() -> 0L, (k, v, n) -> n + 1, Materialized.as(materialized.storeName, Long.class));
     }
 

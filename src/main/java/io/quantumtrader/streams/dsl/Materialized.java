@@ -39,4 +39,19 @@ public final class Materialized<V> {
     public Materialized<V> withRetention(Duration retention) {
         return new Materialized<>(storeName, valueType, retention);
     }
+
+    /**
+     * Refuses a retention where it would be ignored: a key-value store keeps its keys until deleted (Kafka Streams
+     * refuses {@code withRetention} on one too). Until 2026-12-07 a {@code count(...withRetention(1h))} or a table with
+     * one built and never expired a key (found in review).
+     *
+     * @param what the operation, for the message ({@code "count"}, {@code "table"})
+     * @throws TopologyException when a retention is set
+     */
+    void refuseRetention(String what) {
+        if (retention != null) {
+            throw new TopologyException(what + " keeps a key-value store '" + storeName + "', whose keys are kept until "
+                    + "deleted: withRetention(" + retention + ") applies to windowed stores only; leave it out");
+        }
+    }
 }

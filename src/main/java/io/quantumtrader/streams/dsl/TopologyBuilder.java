@@ -81,9 +81,11 @@ public final class TopologyBuilder {
     /**
      * Materializes a stream as a table: latest value per key, {@code null} value deletes (Kafka Streams {@code table()}).
      *
-     * @throws TopologyException when the stream is already read, or the store name is taken
+     * @throws TopologyException when the stream is already read, the store name is taken, or {@code materialized} sets a
+     *                           retention (windowed stores only)
      */
     public <V> KeyedTable<String, V> table(String stream, Class<V> valueType, Materialized<V> materialized) {
+        materialized.refuseRetention("table");
         String store = materialized.storeName;
         addStateStore(StoreSpec.keyValueStore(store, valueType));
         EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));

@@ -352,10 +352,35 @@ public final class TopologyDiagrams {
     }
 
     private static String id(String name) {
-        return "n_" + name.replaceAll("[^A-Za-z0-9]", "_");
+        return "n_" + escaped(name);
     }
 
     private static String streamId(String stream) {
-        return "s_" + stream.replaceAll("[^A-Za-z0-9]", "_");
+        return "s_" + escaped(stream);
+    }
+
+    /**
+     * @return {@code name} as a Mermaid id, one for one: letters and digits as they are, {@code _} as {@code __},
+     *         {@code -} as {@code _h}, {@code .} as {@code _d}, any other character as {@code _x<hex>_}. Until 2026-12-07
+     *         each became {@code _}, and {@code by-side} and {@code by_side} (or streams {@code orders.new} and
+     *         {@code orders-new}) were drawn as one box (found in review)
+     */
+    static String escaped(String name) {
+        StringBuilder sb = new StringBuilder(name.length() + 8);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                sb.append(c);
+            } else if (c == '_') {
+                sb.append("__");
+            } else if (c == '-') {
+                sb.append("_h");
+            } else if (c == '.') {
+                sb.append("_d");
+            } else {
+                sb.append("_x").append(Integer.toHexString(c)).append('_');
+            }
+        }
+        return sb.toString();
     }
 }
