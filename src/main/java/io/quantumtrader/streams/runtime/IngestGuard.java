@@ -263,30 +263,9 @@ public final class IngestGuard {
     }
 
     private void checkSubject(String subject) {
-        if (subject.length() > limits.maxSubjectLength()) {
-            throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject of " + subject.length()
-                    + " characters is longer than " + limits.maxSubjectLength(), null);
-        }
-        if (subject.isBlank()) {
-            throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject is blank", null);
-        }
-        for (int i = 0; i < subject.length(); i++) {
-            char c = subject.charAt(i);
-            if (c == '\uFFFD') {
-                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject is not valid UTF-8", null);
-            }
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject has a control character at position " + i, null);
-            }
-            // a lone surrogate (a JSON escape such as \ud800 in a structured entry) is no character: written as UTF-8
-            // it becomes '?', so two subjects would share one key in a state store's hash (found in review, 2026-12-05)
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < subject.length()
-                    && Character.isLowSurrogate(subject.charAt(i + 1)))) {
-                throw new RejectedEntryException(Reason.BAD_SUBJECT, "subject has an unpaired UTF-16 surrogate at position " + i, null);
-            }
-            if (Character.isHighSurrogate(c)) {
-                i++;   // and its low surrogate: one character
-            }
+        String problem = limits.subjectProblem(subject);
+        if (problem != null) {
+            throw new RejectedEntryException(Reason.BAD_SUBJECT, problem, null);
         }
     }
 

@@ -100,6 +100,57 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
      * @throws io.quantumtrader.streams.record.SerializationException when its names and values exceed
      *                                                                {@code maxEntryBytes} in UTF-8 ({@link #entryBytes})
      */
+    /**
+     * The subject rule of the sources ({@code bad_subject}): at most {@code maxSubjectLength} characters, not blank, valid
+     * UTF-8, no control or format character, no unpaired UTF-16 surrogate (written as UTF-8 it would become {@code ?},
+     * so two subjects would share one key in a state store's hash: found in review, 2026-12-05).
+     *
+     * @return what is wrong with {@code subject}, one sentence; null when a source accepts it
+     */
+    public String subjectProblem(String subject) {
+        if (subject.length() > maxSubjectLength) {
+            return "subject of " + subject.length() + " characters is longer than " + maxSubjectLength;
+        }
+        if (subject.isBlank()) {
+            return "subject is blank";
+        }
+        for (int i = 0; i < subject.length(); i++) {
+            char c = subject.charAt(i);
+            if (c == '\uFFFD') {
+                return "subject is not valid UTF-8";
+            }
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                return "subject has a control character at position " + i;
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < subject.length()
+                    && Character.isLowSurrogate(subject.charAt(i + 1)))) {
+                return "subject has an unpaired UTF-16 surrogate at position " + i;
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++;   // and its low surrogate: one character
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The subject rule of the sources ({@link #subjectProblem}) applied to an output's key before it is written: a key
+     * its readers would refuse is not written (the record is dead-lettered at the sink, naming the key's problem).
+     * Until 2026-12-07 it was written and refused by the next source as {@code bad_subject}: a {@code groupBy} selector
+     * giving {@code ""} lost its record to the dead letters of an internal repartition source (found in review).
+     *
+     * @param stream  the output stream (for the message)
+     * @param subject the output's subject, or null (a keyless output)
+     * @throws io.quantumtrader.streams.record.SerializationException naming the problem
+     */
+    public void checkOutputSubject(String stream, String subject) {
+        String problem = subject == null ? null : subjectProblem(subject);
+        if (problem != null) {
+            throw new io.quantumtrader.streams.record.SerializationException("output for '" + stream + "': the key cannot "
+                    + "be a subject (" + problem + "), its readers would refuse it", null);
+        }
+    }
+
     public void checkOutput(String stream, java.util.Map<String, String> fields) {
         long size = entryBytes(fields);
         if (size > maxEntryBytes) {

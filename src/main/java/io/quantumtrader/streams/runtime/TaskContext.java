@@ -329,6 +329,7 @@ final class TaskContext implements TaskOutput {
     /** Appends a record to a stream with a deterministic event id (same input, node and index → same id). */
     @Override
     public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
+        limits.checkOutputSubject(stream, subject);   // a key its readers would refuse is dead-lettered here
         StreamSpec spec = catalog.spec(stream);
         int p = partitionKey != null ? Partitioner.partition(partitionKey, spec.partitions())
                 : (record.origin() != null ? record.origin().partition() % spec.partitions() : 0);

@@ -564,6 +564,7 @@ public final class TopologyTestDriver implements AutoCloseable {
 
         @Override
         public void emit(String sinkNode, String stream, String subject, String partitionKey, Record<?, ?> record) {
+            limits.checkOutputSubject(stream, subject);   // as the runtime
             String eventId = ids.next(record, sinkNode, subject);
             String source = topology.applicationId() + "/" + sinkNode;
             Map<String, String> fields = EnvelopeCodec.encode(stream, source, eventId, subject, record.value(),
