@@ -96,6 +96,7 @@ public final class BranchedEventStream<K, V> {
             return routed.branch() == index ? List.of(r.withValue(routed.value())) : List.of();
         }), Set.of(), List.of(splitter));
         node.markWindowedKeys(splitter.windowedKeys());
+        node.markBranch();
         EventStream<K, V> stream = new EventStream<>(builder, node);
         if (branched.chain != null) {
             branched.chain.accept(stream);

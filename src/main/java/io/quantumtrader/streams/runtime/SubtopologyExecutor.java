@@ -522,7 +522,7 @@ public final class SubtopologyExecutor {
         private void finishNode(List<Record<Object, Object>> produced) {
             TopologyNode n = plan[node];
             if (n.kind() == TopologyNode.Kind.PROCESSOR && (!input.isEmpty() || !produced.isEmpty() || punctuateAt != Long.MIN_VALUE)) {
-                stats.in[node] += input.size();
+                stats.in[node] += n.branch() ? produced.size() : input.size();   // a branch: its own records
                 stats.out[node] += produced.size();
                 stats.nanos[node] += System.nanoTime() - started;
             }

@@ -29,6 +29,7 @@ public final class TopologyNode {
     private boolean global;
     private java.util.function.Function<Object, String> subjectOf;
     private java.util.function.ToLongFunction<Object> eventTimeOf;
+    private boolean branch;
     private boolean keyChanging;
     private boolean keyPartitioned;
     private boolean windowedKeys;
@@ -149,6 +150,16 @@ public final class TopologyNode {
      * at the source ({@code IngestGuard}).
      */
     public void requireEventTime(java.util.function.ToLongFunction<Object> eventTimeOf) { this.eventTimeOf = eventTimeOf; }
+
+    /**
+     * Marks this node as a branch of a {@code split()}: it receives every record of the split and passes on those routed
+     * to it, so its records in are the records it passes on (Kafka Streams' branch child receives its own only). Until
+     * 2026-12-07 each branch counted all of the split's records in ({@code qt.streams.node.records.in}; found in review).
+     */
+    public void markBranch() { this.branch = true; }
+
+    /** @return whether this node is a branch of a {@code split()} ({@link #markBranch}) */
+    public boolean branch() { return branch; }
 
     /** @return where a source's values carry their own event time, or null when they do not */
     public java.util.function.ToLongFunction<Object> eventTimeOf() { return eventTimeOf; }
