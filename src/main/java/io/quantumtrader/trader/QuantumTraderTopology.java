@@ -151,7 +151,7 @@ public final class QuantumTraderTopology {
         // candles (a 10 USD print would be a candle's low, the ATR and ADX, a signal's stop), and by account the paper
         // venue (no fill at it), the marks (no kill switch, no de-risk from it) and the exit brain (no stop or target
         // from it). A refused print goes to market.tick.refused with its reason: never dropped silently
-        EventStream<String, PriceBandProcessor.Verdict> banded = sourceTicks.process(() -> new PriceBandProcessor(risk.priceBand()),
+        EventStream<String, PriceBandProcessor.Verdict> banded = sourceTicks.processValues(() -> new PriceBandProcessor(risk.priceBand()),
                 Named.as("price-band"), "price-band");
         banded.flatMapValues(v -> v.refused() == null ? List.<io.quantumtrader.trader.events.RefusedTick>of() : List.of(v.refused()),
                         Named.as("refused-ticks"))
@@ -170,7 +170,7 @@ public final class QuantumTraderTopology {
         // regime: market.candle.new -> regime detector (ta4j ADX/ATR over the symbol's recent candles)
         RegimeDetector detector = new RegimeDetector(rules);
         EventStream<String, MarketState> states = b.stream(CANDLES, Candle.class, Named.as("candles"))
-                .process(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
+                .processValues(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
         EventStream<String, RegimeUpdate> classified = states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
                 .mapValues(MarketState::regime, Named.as("regime-update"));
         classified.to(REGIMES, Named.as("regimes-sink"));
@@ -198,14 +198,14 @@ public final class QuantumTraderTopology {
         EventStream<String, Signal> advisories = marketSignals.repartition(Signal.class, QuantumTraderTopology::account,
                 Named.as("signals-by-account"));
         classified.repartition(RegimeUpdate.class, QuantumTraderTopology::account, Named.as("regimes-by-account"))
-                .process(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
+                .processValues(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
         // the kill switch: a global table of risk.kill_switch.activated (a broadcast) every portfolio task reads
         GlobalTable<String, KillSwitch> killSwitch = b.globalTable(KILL_SWITCH, KillSwitch.class, Materialized.as("kill-switch"));
         // an operator's reset is applied by the first tick or signal after it (a later activation replaces it in the table)
         EventStream<String, KillSwitchResetProcessor.Outcome> resetTicks = accountTicks
                 .leftJoin(killSwitch, (symbol, tick) -> Account.PAPER, KillSwitchResetProcessor.Input::new,
                         Named.as("kill-switch-table-ticks"))
-                .process(() -> new KillSwitchResetProcessor(risk, candleSize), Named.as("kill-switch-resets-on-ticks"),
+                .processValues(() -> new KillSwitchResetProcessor(risk, candleSize), Named.as("kill-switch-resets-on-ticks"),
                         "account", "kill-switch-resets", "regimes");
         // what a reset changed goes out before the tick goes on (position state may publish a de-risk change of its own)
         EventStream<String, KillSwitch> tickResets = resetTicks.flatMap((symbol, t) -> t.appliedReset() == null
@@ -219,7 +219,7 @@ public final class QuantumTraderTopology {
         EventStream<String, KillSwitchGateProcessor.Outcome> gated = advisories
                 .leftJoin(killSwitch, (symbol, signal) -> Account.PAPER, KillSwitchGateProcessor.Input::new,
                         Named.as("kill-switch-table"))
-                .process(() -> new KillSwitchGateProcessor(risk, candleSize), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes");
+                .processValues(() -> new KillSwitchGateProcessor(risk, candleSize), Named.as("kill-switch-gate"), "account", "kill-switch-resets", "regimes");
         EventStream<String, NoSignal> gateDeclines = gated.filter((symbol, g) -> g.declined() != null, Named.as("gate-declines"))
                 .mapValues(KillSwitchGateProcessor.Outcome::declined, Named.as("gate-no-signal"));
         gateDeclines.to(NO_SIGNALS, Named.as("gate-no-signals-sink"));
@@ -232,7 +232,7 @@ public final class QuantumTraderTopology {
 
         // risk kernel -> filter(approved) -> position sizer -> order entry
         PaperVenue paperVenue = PaperVenue.defaults();
-        EventStream<String, RiskEvaluation> evaluations = signals.process(() -> new RiskKernelProcessor(risk, paperVenue, candleSize),
+        EventStream<String, RiskEvaluation> evaluations = signals.processValues(() -> new RiskKernelProcessor(risk, paperVenue, candleSize),
                 Named.as("risk-kernel"), "account", "positions", "orders", "regimes");
         evaluations.to(EVALUATIONS, Named.as("evaluations-sink"));
         // the evaluation's audit entry is made before the sizing's (a node's children run in the order they were
@@ -248,16 +248,16 @@ public final class QuantumTraderTopology {
                 .flatMapValues(e -> sizer.size(e, e.evaluatedAt()).stream().toList(), Named.as("position-sizer"));
         // README: the DSL example pauses here
         requests.to(REQUESTS, Named.as("requests-sink"));
-        requests.process(() -> new OrderEntryProcessor(risk, candleSize), Named.as("order-entry"), "orders", "account", "regimes")
+        requests.processValues(() -> new OrderEntryProcessor(risk, candleSize), Named.as("order-entry"), "orders", "account", "regimes")
                 .to(SUBMITTED, Named.as("submitted-sink"));
 
         // paper venue (fills on the next tick) -> position state -> exit brain (exit orders fill on the next tick)
-        EventStream<String, VenueOutput> venue = ticks.process(() -> new PaperVenueProcessor(paperVenue, risk, candleSize),
+        EventStream<String, VenueOutput> venue = ticks.processValues(() -> new PaperVenueProcessor(paperVenue, risk, candleSize),
                 Named.as("paper-venue"), "orders", "account", "positions", "regimes");
         venue.flatMapValues(VenueOutput::fills, Named.as("fills")).to(FILLS, Named.as("fills-sink"));
         EventStream<String, io.quantumtrader.trader.events.OrderRejected> venueCancellations =
                 venue.flatMapValues(VenueOutput::rejected, Named.as("rejections"));
-        EventStream<String, PositionOutput> positions = venue.process(() -> new PositionStateProcessor(risk, candleSize),
+        EventStream<String, PositionOutput> positions = venue.processValues(() -> new PositionStateProcessor(risk, candleSize),
                 Named.as("position-state"), "positions", "account", "regimes", "orders");
         // the venue's cancellations at a fill, and every pending entry cancelled when the kill switch trips or the
         // account enters HARD_DERISK (named kill-switch-cancellations until 2026-12-06, when only the kill switch did)
@@ -290,7 +290,7 @@ public final class QuantumTraderTopology {
                 .aggregate(OpenPosition::flat, (symbol, held, previous) -> held, Materialized.as("open-positions"));
         EventStream<String, ExitDecision> exits = ticks
                 .join(open, (tick, held) -> new OpenPosition.AtTick(tick, held.position()), Named.as("exit-check"))
-                .process(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk, paperVenue), Named.as("exit-brain"),
+                .processValues(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk, paperVenue), Named.as("exit-brain"),
                         "positions", "orders", "account", "regimes");
         // README: the DSL example pauses here
         exits.to(EXITS, Named.as("exits-sink"));

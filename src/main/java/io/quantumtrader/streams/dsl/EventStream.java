@@ -264,6 +264,34 @@ public class EventStream<K, V> {
      */
     public <KR, VR> EventStream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, Named named,
                                                 String... storeNames) {
+        TopologyNode n = processNode(supplier, named, false, storeNames);
+        // it may give records new keys, as Kafka Streams assumes of process(): an aggregation or a table join after it
+        // in a sub-topology of several tasks is refused by Topology.validate. Until 2026-12-07 it was taken as keeping
+        // keys, and a processor that re-keyed before groupByKey split each key's count over the tasks, silently (the
+        // driver, one partition, showed the right count; found in review). processValues keeps keys
+        n.markKeyChanging();
+        return new EventStream<>(builder, n);
+    }
+
+    /**
+     * Runs a record-at-a-time {@link Processor} that keeps each record's key (Kafka Streams' {@code processValues()},
+     * KIP-820): the stream stays partitioned by its key, so an aggregation or a join may follow without a
+     * repartition. A record it forwards from {@code process()} with another key than the record processed fails that
+     * record (dead-lettered after its retries); records forwarded by a punctuation are not checked.
+     *
+     * @param supplier   a new {@link Processor} per call: each task (partition) runs its own
+     * @param storeNames stores added with {@link TopologyBuilder#addStateStore} that the processor may use
+     * @throws TopologyException as {@link #process(ProcessorSupplier, Named, String...)}
+     */
+    public <VR> EventStream<K, VR> processValues(ProcessorSupplier<? super K, ? super V, K, VR> supplier, Named named,
+                                                 String... storeNames) {
+        TopologyNode n = processNode(supplier, named, true, storeNames);
+        n.markWindowedKeys(node.windowedKeys());
+        return new EventStream<>(builder, n);
+    }
+
+    private TopologyNode processNode(ProcessorSupplier<?, ?, ?, ?> supplier, Named named, boolean fixedKey,
+                                     String... storeNames) {
         Objects.requireNonNull(supplier, "supplier");
         String name = builder.nameFor(named, "PROCESSOR");
         Object first = supplier.get();
@@ -276,12 +304,12 @@ public class EventStream<K, V> {
         for (String store : stores) {
             builder.requireStore(store, name);
         }
-        TopologyNode n = builder.addProcessor(name, () -> new ProcessorStage(name, cast(supplier.get()), stores), stores,
-                List.of(node));
+        TopologyNode n = builder.addProcessor(name, () -> new ProcessorStage(name, cast(supplier.get()), stores, fixedKey),
+                stores, List.of(node));
         if (overridesEarliestHeldTimestamp(first)) {
             n.markHoldsRecords();
         }
-        return new EventStream<>(builder, n);
+        return n;
     }
 
     /**
@@ -311,6 +339,11 @@ public class EventStream<K, V> {
     /** As {@link #process(ProcessorSupplier, Named, String...)} with a generated name. */
     public <KR, VR> EventStream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, String... storeNames) {
         return process(supplier, null, storeNames);
+    }
+
+    /** As {@link #processValues(ProcessorSupplier, Named, String...)} with a generated name. */
+    public <VR> EventStream<K, VR> processValues(ProcessorSupplier<? super K, ? super V, K, VR> supplier, String... storeNames) {
+        return processValues(supplier, null, storeNames);
     }
 
     /**

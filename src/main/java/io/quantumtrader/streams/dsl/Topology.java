@@ -95,7 +95,7 @@ public final class Topology {
                                 + changed.name() + "' gives records new keys before '" + n.name() + "', which needs "
                                 + "every record of a key in its key's partition: group with groupBy(selector, Type.class) "
                                 + "or move the records to their new key's partition with repartition(Type.class, Named.as(...)) first (or keep "
-                                + "the key: mapValues)");
+                                + "the key: mapValues, processValues)");
                     }
                     if (n.joinedTable() != null) {
                         checkJoinPartitioning(s, partitions, n);

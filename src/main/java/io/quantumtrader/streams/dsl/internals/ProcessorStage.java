@@ -53,6 +53,16 @@ public final class ProcessorStage implements Stage {
     private int punctuated;
 
     public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores) {
+        this(node, processor, stores, false);
+    }
+
+    /**
+     * @param fixedKey true for {@code processValues}: a record forwarded from {@code process()} with another key than the
+     *                 record processed fails that record ({@code IllegalStateException}, dead-lettered after its retries),
+     *                 as Kafka Streams' {@code FixedKeyRecord} cannot change its key
+     */
+    public ProcessorStage(String node, Processor<Object, Object, Object, Object> processor, Set<String> stores,
+                          boolean fixedKey) {
         this.node = node;
         this.processor = processor;
         this.stores = stores;
@@ -67,6 +77,15 @@ public final class ProcessorStage implements Stage {
             try {
                 processor.process(record);
                 int processed = forwarded.size();
+                if (fixedKey) {
+                    for (Record<Object, Object> out : forwarded) {
+                        if (!java.util.Objects.equals(out.key(), record.key())) {
+                            throw new IllegalStateException("processValues node '" + node + "' forwarded a record with "
+                                    + "key '" + out.key() + "' for the record with key '" + record.key() + "': it keeps "
+                                    + "keys (nothing after it repartitions); use process() to change keys");
+                        }
+                    }
+                }
                 punctuatingAt = time;
                 try {
                     fire(PunctuationType.STREAM_TIME, time);
