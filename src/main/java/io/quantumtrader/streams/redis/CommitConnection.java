@@ -25,14 +25,26 @@ import java.util.Optional;
  */
 public final class CommitConnection implements OrderedScriptConnection {
 
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommitConnection.class);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    /**
+     * The connection commits go out on now. Replaced when a command on it timed out ({@link #replaceAfterTimeout}): a
+     * connection whose replies stopped (a half-open TCP connection, a lost return path) while Redis and new
+     * connections were fine was used for ever, each commit waiting for the command timeout, the runtime crawling at
+     * a couple of commits per task a minute (found in review, 2026-12-07: {@code SilentCommitConnectionTest}).
+     */
+    private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
     /** Losses of this connection ({@link #lostSince}). */
     private final ConnectionLosses losses;
 
-    private CommitConnection(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
+    private CommitConnection(RedisClient client, RedisURI uri, StatefulRedisConnection<byte[], byte[]> connection) {
+        this.client = client;
+        this.uri = uri;
         this.connection = connection;
-        this.losses = new ConnectionLosses(client, handler -> handler == connection);
+        this.losses = new ConnectionLosses(client, handler -> handler == this.connection);
     }
 
     /**
@@ -44,7 +56,8 @@ public final class CommitConnection implements OrderedScriptConnection {
                 || !(factory.getNativeClient() instanceof RedisClient client)) {
             return Optional.empty();
         }
-        return Optional.of(new CommitConnection(client, client.connect(ByteArrayCodec.INSTANCE, uri(factory))));
+        RedisURI uri = uri(factory);
+        return Optional.of(new CommitConnection(client, uri, client.connect(ByteArrayCodec.INSTANCE, uri)));
     }
 
     /**
@@ -53,7 +66,8 @@ public final class CommitConnection implements OrderedScriptConnection {
      */
     public static RedisURI uri(LettuceConnectionFactory factory) {
         RedisURI.Builder uri = RedisURI.builder().withHost(factory.getHostName()).withPort(factory.getPort())
-                .withDatabase(factory.getDatabase());
+                .withDatabase(factory.getDatabase())
+                .withTimeout(factory.getClientConfiguration().getCommandTimeout());   // the factory's command timeout
         if (factory.getClientConfiguration().isUseSsl()) {
             uri.withSsl(true).withVerifyPeer(factory.getClientConfiguration().getVerifyMode());
         }
@@ -80,34 +94,74 @@ public final class CommitConnection implements OrderedScriptConnection {
     @Override
     public Mono<Long> eval(String sha1, byte[] source, byte[][] keys, byte[][] args) {
         return Mono.deferContextual(context -> dispatch.send(() -> {
+                    StatefulRedisConnection<byte[], byte[]> c = connection;
                     WrittenOn writtenOn = context.getOrDefault(WrittenOn.class, null);
                     if (writtenOn != null) {
-                        writtenOn.record(connection, losses.count(connection));
+                        writtenOn.record(c, losses.count(c));
                     }
-                    return Mono.fromCompletionStage(dispatch(CommandType.EVALSHA,
-                            EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args)));
+                    return replacedOnTimeout(c, Mono.fromCompletionStage(dispatch(c, CommandType.EVALSHA,
+                            EncodedScriptArgs.of(sha1.getBytes(StandardCharsets.US_ASCII), keys, args))));
                 }))
-                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> Mono.fromCompletionStage(
-                        dispatch(CommandType.EVAL, EncodedScriptArgs.of(source, keys, args)))));
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> {
+                    StatefulRedisConnection<byte[], byte[]> c = connection;
+                    return replacedOnTimeout(c, Mono.fromCompletionStage(dispatch(c, CommandType.EVAL,
+                            EncodedScriptArgs.of(source, keys, args))));
+                }));
     }
 
     /** @return the script's integer reply */
-    private AsyncCommand<byte[], byte[], Long> dispatch(CommandType type, EncodedScriptArgs args) {
+    private static AsyncCommand<byte[], byte[], Long> dispatch(StatefulRedisConnection<byte[], byte[]> c, CommandType type,
+                                                               EncodedScriptArgs args) {
         AsyncCommand<byte[], byte[], Long> command = new AsyncCommand<>(
                 new Command<>(type, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
-        connection.dispatch(command);
+        c.dispatch(command);
         return command;
     }
 
     /** WAIT on this connection, the only one commits go out on. */
     @Override
     public Mono<Long> waitForReplicas(WrittenOn write, int replicas, long timeoutMs) {
-        return dispatch.send(() -> Mono.fromCompletionStage(connection.async().waitForReplication(replicas, timeoutMs)));
+        return dispatch.send(() -> {
+            StatefulRedisConnection<byte[], byte[]> c = connection;
+            return replacedOnTimeout(c, Mono.fromCompletionStage(c.async().waitForReplication(replicas, timeoutMs)));
+        });
     }
 
+    /** @return {@code reply}, replacing {@code c} when it times out ({@link #replaceAfterTimeout}) */
+    private <T> Mono<T> replacedOnTimeout(StatefulRedisConnection<byte[], byte[]> c, Mono<T> reply) {
+        return reply.doOnError(io.lettuce.core.RedisCommandTimeoutException.class, e -> dispatch.send(() -> Mono.fromRunnable(
+                () -> replaceAfterTimeout(c))).subscribe(ok -> { }, failed -> { }));
+    }
+
+    /**
+     * Replaces {@code timedOut} (when it is still the connection commits go out on) with a new connection of the same
+     * client, on the dispatch thread (the commits after it wait for it), and closes it: its commands in flight fail at
+     * once (their outcome unknown: the task restarts and counts them if made) instead of each waiting the timeout. A
+     * new connection that cannot be made keeps the old one (the next timeout tries again).
+     */
+    private void replaceAfterTimeout(StatefulRedisConnection<byte[], byte[]> timedOut) {
+        if (connection != timedOut) {
+            return;   // replaced already
+        }
+        StatefulRedisConnection<byte[], byte[]> fresh;
+        try {
+            fresh = client.connect(ByteArrayCodec.INSTANCE, uri);
+        } catch (RuntimeException e) {
+            log.warn("the commit connection to {}:{} did not answer within the command timeout, and a new one could not be "
+                    + "made ({}); trying again at the next timeout", uri.getHost(), uri.getPort(), e.toString());
+            return;
+        }
+        connection = fresh;
+        timedOut.closeAsync();
+        log.warn("the commit connection to {}:{} did not answer within the command timeout ({} s): replaced by a new one",
+                uri.getHost(), uri.getPort(), uri.getTimeout().toSeconds());
+    }
+
+    /** A write on a connection replaced since was lost with it: a {@code WAIT} on the new one proves nothing about it. */
     @Override
     public boolean lostSince(WrittenOn write) {
-        return write.lossesAtSend() < 0 || losses.count(connection) != write.lossesAtSend();
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        return write.lossesAtSend() < 0 || write.node() != c || losses.count(c) != write.lossesAtSend();
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class ReplyHoldingProxy implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong arms = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String cutBefore;
+    /** Text of the request whose connection is lost after Redis ran it ({@link #dropConnectionAfterRequestWith}). */
+    private final java.util.concurrent.atomic.AtomicReference<String> dropAfter = new java.util.concurrent.atomic.AtomicReference<>();
     /** Text of the request that starts a delay ({@link #delayRepliesAfter}), and the delay in ns; null when not armed. */
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map.Entry<String, Long>> delayAfter =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -125,6 +127,37 @@ public final class ReplyHoldingProxy implements AutoCloseable {
         delayAfter.set(java.util.Map.entry(text, delay.toNanos()));
     }
 
+    /**
+     * The next request (on any connection) that contains {@code text} goes to Redis; from then on the replies of its
+     * connection are kept back, and 300 ms later (Redis ran it) the connection is closed on both sides (once): its
+     * reply is lost with its connection, whatever else was pipelined on it.
+     */
+    public void dropConnectionAfterRequestWith(String text) {
+        dropAfter.set(text);
+    }
+
+    /** Text that marks the connection that sends it ({@link #markConnectionsSending}). */
+    private volatile String markText;
+    private final List<java.util.concurrent.atomic.AtomicLong> marked = new CopyOnWriteArrayList<>();
+
+    /** Connections that send a request containing {@code text} from now on are marked ({@link #blackHoleMarked}). */
+    public void markConnectionsSending(String text) {
+        markText = text;
+    }
+
+    /** @return connections marked so far */
+    public int markedConnections() {
+        return marked.size();
+    }
+
+    /**
+     * From now on the marked connections pass requests to Redis but none of its replies (a connection whose return
+     * path went silent: Redis runs the commands, the client never hears back); other and later connections work.
+     */
+    public void blackHoleMarked() {
+        marked.forEach(h -> h.set(Long.MAX_VALUE));
+    }
+
     /** Takes back a {@link #dropConnectionOnNextReply()} that has not happened yet. */
     public void keepNextReply() {
         dropNext.set(false);
@@ -172,6 +205,24 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                             .contains(delay.getKey()) && delayAfter.compareAndSet(delay, null)) {
                         heldUntil.set(System.nanoTime() + delay.getValue()); // before Redis can answer it
                     }
+                    String mark = markText;
+                    if (mark != null && !marked.contains(heldUntil) && new String(buffer, 0, n,
+                            java.nio.charset.StandardCharsets.ISO_8859_1).contains(mark)) {
+                        marked.add(heldUntil);
+                    }
+                    String armed = dropAfter.get();
+                    if (armed != null && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(armed) && dropAfter.compareAndSet(armed, null)) {
+                        heldUntil.set(Long.MAX_VALUE); // replies of this connection kept back from now on
+                        out.write(buffer, 0, n);
+                        out.flush();
+                        Thread.sleep(300);
+                        dropped.incrementAndGet();
+                        for (Socket s : pair) {
+                            s.close();
+                        }
+                        return;
+                    }
                     String cut = cutBefore;
                     if (cut == null) {
                         out.write(buffer, 0, n);
@@ -211,6 +262,9 @@ public final class ReplyHoldingProxy implements AutoCloseable {
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     long until = heldUntil.get();
+                    if (until == Long.MAX_VALUE) {
+                        continue; // kept back: the connection is about to be lost (dropConnectionAfterRequestWith)
+                    }
                     long wait = until == 0 ? 0 : until - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // replies after it come later still
