@@ -24,6 +24,7 @@ public final class RuntimeCounters {
     final LongAdder outboxForwarded = new LongAdder();
     final LongAdder outboxRepeats = new LongAdder();
     final LongAdder groupsRecreated = new LongAdder();
+    final LongAdder commitsLost = new LongAdder();
 
     /** @return input entries processed in committed batches */
     public long recordsIn() { return recordsIn.sum(); }
@@ -88,4 +89,11 @@ public final class RuntimeCounters {
 
     /** @return consumer groups a task found missing and created again from the start of their stream (Redis lost its data) */
     public long groupsRecreated() { return groupsRecreated.sum(); }
+
+    /**
+     * @return commits this instance counted that Redis no longer has (a task's meta hash found behind the last commit
+     *         it counted: Redis restarted from an older RDB or an AOF without its tail); their batches are processed
+     *         again, so their records are counted twice in the other counters
+     */
+    public long commitsLost() { return commitsLost.sum(); }
 }

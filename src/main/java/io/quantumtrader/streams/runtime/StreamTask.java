@@ -143,6 +143,8 @@ public final class StreamTask {
     private static final int MAX_COMMITS_IN_FLIGHT = 2;
     /** Commits whose run and acknowledged count the meta hash keeps: commit.lua's {@code ACKED_KEPT} (CommitsKeptTest). */
     static final int COMMITS_KEPT = 8;
+    /** The highest commit sequence this instance counted for this task ({@link #countUncertain} finds a rollback). */
+    private final java.util.concurrent.atomic.AtomicLong highestCountedCommit = new java.util.concurrent.atomic.AtomicLong();
     /** Commits of earlier runs whose outcome was unknown when they failed: {@link #countUncertain} settles them. */
     private final java.util.concurrent.ConcurrentLinkedQueue<UncertainCommit> uncertainCommits = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Wakes the reader when an entry reaches an idle input (null: the reader polls with its back-off alone). */
@@ -1164,6 +1166,17 @@ public final class StreamTask {
      */
     private void countUncertain(Map<String, String> meta, Run run) {
         long last = Long.parseLong(meta.getOrDefault("commit-seq", "0"));
+        long counted = highestCountedCommit.get();
+        if (last < counted) {
+            // Redis went back in time: an operator must know (found in review, 2026-12-07: only the next commit's
+            // OUT_OF_SEQUENCE warning said anything, and the counters counted the lost batches twice)
+            counters.commitsLost.add(counted - last);
+            log.error("task {}: Redis lost commits {}..{} of this task (its meta hash says {}): it restarted from an older "
+                    + "RDB snapshot or an AOF without its tail, or failed over to a replica behind its master. Their "
+                    + "batches are processed again (outputs stay exactly once) and counted twice in records.in/out; check "
+                    + "Redis' persistence (appendfsync) and replication", id, last + 1, counted, last);
+            highestCountedCommit.set(last);
+        }
         for (UncertainCommit u; (u = uncertainCommits.poll()) != null; ) {
             long made = u.prepared().previousCommit() + 1;
             String slot = Long.toString(made % COMMITS_KEPT);
@@ -1187,6 +1200,7 @@ public final class StreamTask {
      * @param nanos how long the commit took, ns; negative when unknown (not timed)
      */
     private void counted(TaskContext.PreparedCommit prepared, long acked, long nanos) {
+        highestCountedCommit.accumulateAndGet(prepared.previousCommit() + 1, Math::max);
         if (nanos >= 0) {
             counters.commitNanos.add(nanos);
             metrics.commit(id, prepared.entries(), nanos);

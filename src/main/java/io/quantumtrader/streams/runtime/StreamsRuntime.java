@@ -757,6 +757,9 @@ public final class StreamsRuntime implements AutoCloseable {
                 counters, RuntimeCounters::notReplicated);
         metrics.functionCounter("outbox.forwarded", "outputs forwarded from a task's outbox to a stream in another Redis Cluster slot",
                 counters, RuntimeCounters::outboxForwarded);
+        metrics.functionCounter("commits.lost", "commits counted here that Redis no longer has (restarted from an older RDB "
+                + "or an AOF without its tail): their batches are processed again and counted twice in the other counters",
+                counters, RuntimeCounters::commitsLost);
         metrics.functionCounter("consumer.groups.recreated", "consumer groups a task found missing and created again from the "
                 + "start of their stream: Redis lost its data (a restart without persistence, a failover, a FLUSHALL)",
                 counters, RuntimeCounters::groupsRecreated);
