@@ -163,6 +163,10 @@ public final class OutboxForwarder {
             }
             args.set(countIndex, Integer.toString(n));
         }
+        // this call's nonce: a call Lettuce sends again after its connection was lost (Redis ran it, the reply was lost)
+        // returns what the first run appended, instead of 0 with every entry counted as a repeat (found in review,
+        // 2026-12-07: ForwardLostReplyCountTest, 388 of 408 forwards counted)
+        args.add(Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         return durability.durable(connection != null ? FORWARD.executeForLong(connection, keys, args)
                         : FORWARD.executeForLong(redis, keys, args))
                 .onErrorMap(err -> RedisErrors.hasCode(err, "REJECTED"), err -> ScriptRefusedException.rejected(

@@ -5,7 +5,9 @@
 -- once) and is dropped.
 -- KEYS[2..] the target streams, referenced by index k meaning KEYS[k + 1]
 -- ARGV[1]  producer (outbox key); ARGV[2] n; then n x { outbox id, keyIndex, maxlen ('0' = none), nFieldValues, f1, v1, ... }
---          maxlen 'W' marks a watermark: HSET key f1 v1 (the key is a hash of watermarks, not a stream)
+--          maxlen 'W' marks a watermark: HSET key f1 v1 (the key is a hash of watermarks, not a stream); last, the
+--          call's nonce: the hash keeps '<producer>#call' = '<nonce> <appended>' of the producer's last call, and the
+--          same call run again (sent again by the client after its connection was lost) returns that count
 -- returns  the number appended (the others were repeats)
 -- errors   REJECTED when a target key is not a stream, or is a stream whose entry ids are used up (entry-ids.lib.lua;
 --          checked before the first write: nothing is written)
@@ -33,6 +35,14 @@ for k = 2, #KEYS do
     if problem then return redis.error_reply(problem) end
   end
 end
+local nonce = ARGV[#ARGV]
+local call = ARGV[1] .. '#call'
+local previous = redis.call('HGET', KEYS[1], call)
+if previous and string.sub(previous, 1, #nonce + 1) == nonce .. ' ' then
+  -- this very call ran before (its reply was lost): what it appended, and a write for the caller's WAIT
+  redis.call('HSET', KEYS[1], call, previous)
+  return tonumber(string.sub(previous, #nonce + 2))
+end
 local last = redis.call('HGET', KEYS[1], ARGV[1]) or '0-0'
 local mark = last
 local appended, dropped = 0, 0
@@ -59,4 +69,5 @@ end
 -- wait for, or its WAIT would not cover the first forwarder's appends it now deletes from the outbox (found in review,
 -- 2026-12-05)
 redis.call('HSET', KEYS[1], ARGV[1], mark)
+redis.call('HSET', KEYS[1], call, nonce .. ' ' .. appended)
 return appended
