@@ -27,6 +27,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KillSwitchResetOutcomesTest {
 
+    static final StreamCatalog CATALOG = StreamCatalog.load(Path.of("topology/streams.yaml"));
+
+    static String freshNamespace() {
+        return "ksr-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** @return the first {@code n} ticks of the bundled Bitstamp trades */
+    static List<io.quantumtrader.trader.events.PriceTick> bitstampTicks(int n) throws java.io.IOException {
+        try (java.io.InputStream in = io.quantumtrader.trader.market.TradesCsv.class
+                .getResourceAsStream(io.quantumtrader.trader.market.TradesCsv.BITSTAMP_RESOURCE)) {
+            return io.quantumtrader.trader.market.TradesCsv.read(in, "BTC-USD").ticks().subList(0, n);
+        }
+    }
+
     @RegisterExtension
     static final ReplayFixture.RedisPerClass redis = new ReplayFixture.RedisPerClass();
 
@@ -39,12 +53,11 @@ class KillSwitchResetOutcomesTest {
      */
     @Test
     void aBlankReasonIsRefusedBeforeAnythingIsPublished() {
-        String ns = "rev-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String ns = freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
             // a service ran in the namespace: its kill-switch stream exists
-            new EventPublisher(c.template(), keys, catalog, "test").send(QuantumTraderTopology.KILL_SWITCH, "paper",
+            new EventPublisher(c.template(), keys, CATALOG, "test").send(QuantumTraderTopology.KILL_SWITCH, "paper",
                     new KillSwitch("paper", true, "daily loss 5.1% of marked equity >= 5% limit", 5.1, 1_000), 1_000).block();
             CliProcess.Run run = CliProcess.run(dir, Map.of("REDIS_URL", redis.url()), Duration.ofSeconds(90),
                     "kill-switch-reset", "--namespace", ns, "--reason", "  ", "--wait", "0s");
@@ -64,11 +77,10 @@ class KillSwitchResetOutcomesTest {
      */
     @Test
     void aResetFollowedAtOnceByANewActivationIsNotReportedAsSimplyApplied() throws Exception {
-        String ns = "rev-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String ns = freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
-            EventPublisher publisher = new EventPublisher(c.template(), keys, catalog, "test");
+            EventPublisher publisher = new EventPublisher(c.template(), keys, CATALOG, "test");
             KillSwitch reset = new KillSwitch("paper", false, "reviewed", 0, 1_000);
             String id = publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", reset, 1_000).block();
             // what the portfolio writes in one commit on the tick that applies it (the loss is still past the limit)
@@ -79,7 +91,7 @@ class KillSwitchResetOutcomesTest {
                     new AuditEntry("KILL_SWITCH", "kill-900", null, again.reason(), 900), 900).block();
             publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", again, 900).block();
 
-            ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, catalog, System::currentTimeMillis,
+            ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, CATALOG, System::currentTimeMillis,
                     Duration.ofMillis(300)).await(reset, id, Duration.ofSeconds(5), Duration.ofMillis(100));
             assertThat(result.outcome()).as("the command tells the operator the kill switch tripped again: " + result)
                     .isEqualTo(ResetConfirmation.Outcome.APPLIED_THEN_TRIPPED);
@@ -95,16 +107,15 @@ class KillSwitchResetOutcomesTest {
      */
     @Test
     void aResetReplacedByALaterResetIsNotReportedAsPending() throws Exception {
-        String ns = "rev-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String ns = freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
-            EventPublisher publisher = new EventPublisher(c.template(), keys, catalog, "test");
+            EventPublisher publisher = new EventPublisher(c.template(), keys, CATALOG, "test");
             KillSwitch rebase = new KillSwitch("paper", false, "reviewed: re-base", 0, 1_000, true);
             String id = publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", rebase, 1_000).block();
             KillSwitch plain = new KillSwitch("paper", false, "resume", 0, 2_000, false);
             publisher.send(QuantumTraderTopology.KILL_SWITCH, "paper", plain, 2_000).block();
-            ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, catalog, System::currentTimeMillis,
+            ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, CATALOG, System::currentTimeMillis,
                     Duration.ofMillis(300)).await(rebase, id, Duration.ofSeconds(2), Duration.ofMillis(100));
             assertThat(result.outcome()).as("the re-base reset was replaced in the table by a later entry: " + result)
                     .isEqualTo(ResetConfirmation.Outcome.REPLACED);
@@ -120,20 +131,15 @@ class KillSwitchResetOutcomesTest {
      */
     @Test
     void aRebaseIsAcceptedInANamespaceWhereTheServiceRanButTheKillSwitchNeverTripped() throws Exception {
-        String ns = "rev-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String ns = freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
-        List<io.quantumtrader.trader.events.PriceTick> ticks;
-        try (java.io.InputStream in = io.quantumtrader.trader.market.TradesCsv.class
-                .getResourceAsStream(io.quantumtrader.trader.market.TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = io.quantumtrader.trader.market.TradesCsv.read(in, "BTC-USD").ticks().subList(0, 500);
-        }
+        List<io.quantumtrader.trader.events.PriceTick> ticks = bitstampTicks(500);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
             try (io.quantumtrader.streams.runtime.StreamsRuntime runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(
                     QuantumTraderTopology.build(), io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns)
-                    .withCatalog(catalog), c.template())) {
+                    .withCatalog(CATALOG), c.template())) {
                 runtime.start();
-                new EventPublisher(c.template(), keys, catalog, "test").sendAll(reactor.core.publisher.Flux.fromIterable(ticks)
+                new EventPublisher(c.template(), keys, CATALOG, "test").sendAll(reactor.core.publisher.Flux.fromIterable(ticks)
                         .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500).block();
                 assertThat(runtime.awaitDrained(Duration.ofMinutes(1))).isTrue();
             }
@@ -153,30 +159,25 @@ class KillSwitchResetOutcomesTest {
      */
     @Test
     void theAuditEntryOfAResetNamesTheOperator() throws Exception {
-        String ns = "rev-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamCatalog catalog = StreamCatalog.load(Path.of("topology/streams.yaml"));
+        String ns = freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
-        List<io.quantumtrader.trader.events.PriceTick> ticks;
-        try (java.io.InputStream in = io.quantumtrader.trader.market.TradesCsv.class
-                .getResourceAsStream(io.quantumtrader.trader.market.TradesCsv.BITSTAMP_RESOURCE)) {
-            ticks = io.quantumtrader.trader.market.TradesCsv.read(in, "BTC-USD").ticks().subList(0, 1_000);
-        }
+        List<io.quantumtrader.trader.events.PriceTick> ticks = bitstampTicks(1_000);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
             try (io.quantumtrader.streams.runtime.StreamsRuntime runtime = new io.quantumtrader.streams.runtime.StreamsRuntime(
                     QuantumTraderTopology.build(), io.quantumtrader.streams.runtime.StreamsConfig.defaults().withNamespace(ns)
-                    .withCatalog(catalog), c.template())) {
+                    .withCatalog(CATALOG), c.template())) {
                 runtime.start();
-                EventPublisher ticksOut = new EventPublisher(c.template(), keys, catalog, "test");
+                EventPublisher ticksOut = new EventPublisher(c.template(), keys, CATALOG, "test");
                 ticksOut.sendAll(reactor.core.publisher.Flux.fromIterable(ticks.subList(0, 500))
                         .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500).block();
                 long at = ticks.get(499).timestamp();
                 // as KillSwitchResetCommand publishes it
                 KillSwitch reset = new KillSwitch("paper", false, "reviewed the day", 0, at, false, "desk-lead-jane");
-                String id = new EventPublisher(c.template(), keys, catalog, "operator/desk-lead-jane")
+                String id = new EventPublisher(c.template(), keys, CATALOG, "operator/desk-lead-jane")
                         .send(QuantumTraderTopology.KILL_SWITCH, "paper", reset, at).block();
                 ticksOut.sendAll(reactor.core.publisher.Flux.fromIterable(ticks.subList(500, 1_000))
                         .map(t -> new EventPublisher.Event(QuantumTraderTopology.TICKS, t.symbol(), t, t.timestamp())), 500).block();
-                ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, catalog, System::currentTimeMillis)
+                ResetConfirmation.Result result = new ResetConfirmation(c.template(), keys, CATALOG, System::currentTimeMillis)
                         .await(reset, id, Duration.ofSeconds(30), Duration.ofMillis(100));
                 assertThat(result.outcome()).isEqualTo(ResetConfirmation.Outcome.APPLIED);
             }

@@ -25,42 +25,54 @@ class MasterDownAtStartTest {
 
     @Test
     void aMasterDownAtStartIsWaitedForWithinTheStartupLimit() throws Exception {
-        try (TestCluster cluster = TestCluster.start(3, 0);
+        onCluster(0, (cluster, redis, ns) -> {
+            TestCluster.Node victim = cluster.masterOf(new StreamKeys(ns).stream("ticks", 0));
+            cluster.kill(victim);
+            Thread restarter = new Thread(() -> {
+                try {
+                    Thread.sleep(4_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                cluster.restart(victim);
+            });
+            restarter.start();
+            try {
+                assertStartsWithin60s(redis, ns, "the master, back after 4 s");
+            } finally {
+                restarter.join();
+            }
+        });
+    }
+
+    /** The same while the master fails over to its replica (promoted within ~2 s): the start waits for the failover. */
+    @Test
+    void aStartDuringAFailoverWaitsForIt() throws Exception {
+        onCluster(1, (cluster, redis, ns) -> {
+            cluster.kill(cluster.masterOf(new StreamKeys(ns).stream("ticks", 0)));
+            assertStartsWithin60s(redis, ns, "the failover");
+        });
+    }
+
+    interface ClusterCase {
+        void run(TestCluster cluster, RedisConnection redis, String ns) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} on a cluster of 3 masters with {@code replicas} each, whose client already has a connection to
+     * every master (as after the application's start-up PING on all nodes).
+     */
+    private static void onCluster(int replicas, ClusterCase test) throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, replicas);
              RedisConnection redis = cluster.connect()) {
             RedisClusterTest.cluster = cluster;
             RedisClusterTest.redis = redis;
             try {
                 String ns = RedisClusterTest.namespaceOnAllMasters();
-                // the client has a connection to every master (as after the application's start-up PING on all nodes)
                 for (int p = 0; p < RedisClusterTest.PARTITIONS; p++) {
                     redis.template().opsForStream().size(new StreamKeys(ns).stream("ticks", p)).block(Duration.ofSeconds(5));
                 }
-                TestCluster.Node victim = cluster.masterOf(new StreamKeys(ns).stream("ticks", 0));
-                cluster.kill(victim);
-                Thread restarter = new Thread(() -> {
-                    try {
-                        Thread.sleep(4_000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    cluster.restart(victim);
-                });
-                restarter.start();
-                try (StreamsRuntime runtime = new StreamsRuntime(RedisClusterTest.topology(), RedisClusterTest.config(ns, "solo"),
-                        redis.template()).withStartupRetry(new StartupRetry(Duration.ofSeconds(2), Duration.ofMillis(200),
-                        Duration.ofSeconds(1), Duration.ofSeconds(60)))) {
-                    long t0 = System.nanoTime();
-                    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(runtime::start);
-                    System.out.printf("master down at start: start ended after %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000,
-                            failure == null ? "started" : failure.toString());
-                    for (Throwable t = failure; t != null; t = t.getCause()) {
-                        System.out.println("  cause: " + t);
-                    }
-                    assertThat(failure).as("the start waits for the master (back after 4 s; limit 60 s)").isNull();
-                    assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
-                } finally {
-                    restarter.join();
-                }
+                test.run(cluster, redis, ns);
             } finally {
                 RedisClusterTest.cluster = null;
                 RedisClusterTest.redis = null;
@@ -68,33 +80,13 @@ class MasterDownAtStartTest {
         }
     }
 
-    /** The same while the master fails over to its replica (promoted within ~2 s): the start waits for the failover. */
-    @Test
-    void aStartDuringAFailoverWaitsForIt() throws Exception {
-        try (TestCluster cluster = TestCluster.start(3, 1);
-             RedisConnection redis = cluster.connect()) {
-            RedisClusterTest.cluster = cluster;
-            RedisClusterTest.redis = redis;
-            try {
-                String ns = RedisClusterTest.namespaceOnAllMasters();
-                for (int p = 0; p < RedisClusterTest.PARTITIONS; p++) {
-                    redis.template().opsForStream().size(new StreamKeys(ns).stream("ticks", p)).block(Duration.ofSeconds(5));
-                }
-                cluster.kill(cluster.masterOf(new StreamKeys(ns).stream("ticks", 0)));
-                try (StreamsRuntime runtime = new StreamsRuntime(RedisClusterTest.topology(), RedisClusterTest.config(ns, "solo"),
-                        redis.template()).withStartupRetry(new StartupRetry(Duration.ofSeconds(2), Duration.ofMillis(200),
-                        Duration.ofSeconds(1), Duration.ofSeconds(60)))) {
-                    long t0 = System.nanoTime();
-                    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(runtime::start);
-                    System.out.printf("start during a failover: ended after %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000,
-                            failure == null ? "started" : failure + " / " + failure.getCause());
-                    assertThat(failure).as("the start waits for the failover (limit 60 s)").isNull();
-                    assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
-                }
-            } finally {
-                RedisClusterTest.cluster = null;
-                RedisClusterTest.redis = null;
-            }
+    private static void assertStartsWithin60s(RedisConnection redis, String ns, String waitedFor) {
+        try (StreamsRuntime runtime = new StreamsRuntime(RedisClusterTest.topology(), RedisClusterTest.config(ns, "solo"),
+                redis.template()).withStartupRetry(new StartupRetry(Duration.ofSeconds(2), Duration.ofMillis(200),
+                Duration.ofSeconds(1), Duration.ofSeconds(60)))) {
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(runtime::start);
+            assertThat(failure).as("the start waits for %s (limit 60 s)", waitedFor).isNull();
+            assertThat(runtime.state()).isEqualTo(RuntimeState.RUNNING);
         }
     }
 }
