@@ -65,8 +65,6 @@ class TickTimestampTest {
         assertThat(at).as("a tick while the position is open").isGreaterThanOrEqualTo(0);
         Run hostile = run(ticks, at);
         PositionClosed firstHostile = hostile.closed().get(0);
-        System.out.println("REVIEW clean first close: " + first);
-        System.out.println("REVIEW hostile first close: " + firstHostile);
         assertThat(firstHostile.exitReason()).as("exit reason of the first position").isEqualTo(first.exitReason());
         assertThat(firstHostile.closedAt()).as("its close time").isEqualTo(first.closedAt());
     }
