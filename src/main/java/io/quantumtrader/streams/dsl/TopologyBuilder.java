@@ -98,9 +98,11 @@ public final class TopologyBuilder {
     /**
      * A table replicated to every task from every partition of {@code stream} (Kafka Streams {@code globalTable()}).
      *
-     * @throws TopologyException when the stream is already read, or the store name is taken
+     * @throws TopologyException when the stream is already read, the store name is taken, or {@code materialized} sets
+     *                           a retention (windowed stores only)
      */
     public <V> GlobalTable<String, V> globalTable(String stream, Class<V> valueType, Materialized<V> materialized) {
+        materialized.refuseRetention("globalTable");
         String store = materialized.storeName;
         if (globalStores.containsKey(store) || stores.containsKey(store)) {
             throw new TopologyException("state store '" + store + "' is already added");

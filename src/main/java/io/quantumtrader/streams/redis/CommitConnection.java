@@ -140,8 +140,8 @@ public final class CommitConnection implements OrderedScriptConnection {
      * new connection that cannot be made keeps the old one (the next timeout tries again).
      */
     private void replaceAfterTimeout(StatefulRedisConnection<byte[], byte[]> timedOut) {
-        if (connection != timedOut) {
-            return;   // replaced already
+        if (connection != timedOut || closed) {
+            return;   // replaced already, or closing: a new connection would not be closed
         }
         StatefulRedisConnection<byte[], byte[]> fresh;
         try {
@@ -164,8 +164,12 @@ public final class CommitConnection implements OrderedScriptConnection {
         return write.lossesAtSend() < 0 || write.node() != c || losses.count(c) != write.lossesAtSend();
     }
 
+    /** Set by {@link #close()}: no replacement after it. */
+    private volatile boolean closed;
+
     @Override
     public void close() {
+        closed = true;
         losses.close();
         ConnectionClose.awaitClose(connection);
         dispatch.close();

@@ -429,7 +429,7 @@ public final class StreamTask {
          * ({@link #countUncertain}), counted once this run's first commit is durable (replication is one ordered stream:
          * a later commit the replicas acknowledged proves the earlier one replicated too).
          */
-        final java.util.Queue<Map.Entry<TaskContext.PreparedCommit, Long>> madeAwaitingDurable =
+        final java.util.Queue<Map.Entry<UncertainCommit, Long>> madeAwaitingDurable =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** Per input stream key, what the start's claim found: where each consumer group stands. */
         final Map<String, io.quantumtrader.streams.redis.StreamAdmin.Claim> claims = new java.util.concurrent.ConcurrentHashMap<>();
@@ -483,6 +483,16 @@ public final class StreamTask {
                 run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
             }
             Run previous = current;
+            if (previous != null) {
+                // made, not counted: that run failed before a commit of its own was durable; checked again against
+                // the next meta hash (found in review of this fix, 2026-12-07: they were dropped with the run)
+                for (Map.Entry<UncertainCommit, Long> m; (m = previous.madeAwaitingDurable.poll()) != null; ) {
+                    uncertainCommits.add(m.getKey());
+                }
+            }
+            // the last run's alignment state is not this run's: reported while restoring until process() sets new ones
+            aligner = null;
+            heldLimit = null;
             if (previous != null && previous.reader != null) {
                 noDemandNanosOfEndedRuns += previous.reader.noDemandNanos();   // stopped: its figure is final
             }
@@ -1130,8 +1140,8 @@ public final class StreamTask {
                 })
                 .doOnNext(acked -> {
                     counted(prepared, acked, System.nanoTime() - started);
-                    for (Map.Entry<TaskContext.PreparedCommit, Long> made; (made = run.madeAwaitingDurable.poll()) != null; ) {
-                        counted(made.getKey(), made.getValue(), -1);
+                    for (Map.Entry<UncertainCommit, Long> made; (made = run.madeAwaitingDurable.poll()) != null; ) {
+                        counted(made.getKey().prepared(), made.getValue(), -1);
                     }
                 })
                 .doOnError(e -> log.warn("task {}: commit {} of {} entries failed: {}", id, prepared.previousCommit() + 1,
@@ -1185,7 +1195,7 @@ public final class StreamTask {
                 if (durability.waitsForReplicas()) {
                     log.info("task {}: commit {} of the previous run, whose outcome was unknown, had been made: counted "
                             + "once this run's first commit is replicated", id, made);
-                    run.madeAwaitingDurable.add(Map.entry(u.prepared(), acked));
+                    run.madeAwaitingDurable.add(Map.entry(u, acked));
                 } else {
                     log.info("task {}: commit {} of the previous run, whose reply was lost, had been made: counted now", id, made);
                     counted(u.prepared(), acked, -1);

@@ -218,7 +218,8 @@ public final class TopologyTestDriver implements AutoCloseable {
     /**
      * @return records stages dropped for another reason than lateness, by {@code <node>|<reason>} ({@code null_key},
      *         {@code null_value}, {@code negative_timestamp}, {@code timestamp_out_of_range}), as the runtime counts them in
-     *         {@code qt.streams.records.dropped}
+     *         {@code qt.streams.records.dropped}; late records are {@link #droppedLateRecords()} (the runtime's meter
+     *         also counts them under reason {@code late})
      */
     public Map<String, Long> droppedRecords() {
         return Map.copyOf(droppedRecords);

@@ -241,7 +241,8 @@ public final class TradesCsv {
     /**
      * @return the line's fields (RFC 4180): split at the commas outside double quotes, each field without the quotes
      *         around it that spreadsheets export ({@code "1385337600","800.01"}: every line was malformed, review
-     *         2026-12-07) and with {@code ""} inside quotes read as one quote. Until 2026-12-07 the line was split at
+     *         2026-12-07) and with {@code ""} inside quotes read as one quote; a quote opens a quoted field only at its
+     *         start (after blanks), as spreadsheets read it: elsewhere ({@code 12" Pipe Co}) it is text. Until 2026-12-07 the line was split at
      *         every comma first, and a quoted field holding one ({@code "Bitstamp, Ltd"}) made the line malformed
      *         (found in review)
      */
@@ -251,13 +252,16 @@ public final class TradesCsv {
         boolean quoted = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if (c == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            if (c == '"' && quoted) {
+                if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
                     field.append('"');   // an escaped quote
                     i++;
                 } else {
-                    quoted = !quoted;
+                    quoted = false;
                 }
+            } else if (c == '"' && field.toString().isBlank()) {
+                quoted = true;   // a quote opens a quoted section at a field's start only: 12" Pipe Co is text
+                field.setLength(0);
             } else if (c == ',' && !quoted) {
                 out.add(field.toString());
                 field.setLength(0);
