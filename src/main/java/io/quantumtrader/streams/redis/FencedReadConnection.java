@@ -156,6 +156,8 @@ public final class FencedReadConnection implements AutoCloseable {
                             offsets, seen, count, streams)), PartitionReader.READ_TIMEOUT)
                     .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
         }
+        java.util.concurrent.atomic.AtomicReference<StatefulRedisConnection<byte[], byte[]>> sentOn =
+                new java.util.concurrent.atomic.AtomicReference<>();
         return dispatch.send(() -> {
             byte[][] keys = new byte[streamKeys.size() + 2][];
             keys[0] = bytes(leaseKey);
@@ -176,6 +178,7 @@ public final class FencedReadConnection implements AutoCloseable {
             RedisFuture<Long> undo;
             RedisFuture<TransactionResult> exec;
             StatefulRedisConnection<byte[], byte[]> connection = standalone();
+            sentOn.set(connection);
             RedisAsyncCommands<byte[], byte[]> commands = connection.async();
             commands.multi();
             commands.<Long>eval(BEGIN, ScriptOutputType.INTEGER, keys, beginArgs);
@@ -203,7 +206,21 @@ public final class FencedReadConnection implements AutoCloseable {
                     .onErrorResume(e -> RedisErrors.hasCode(e, "EXECABORT"),
                             e -> dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets,
                                     seen, count, streams)));
-        }).timeout(PartitionReader.READ_TIMEOUT).onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
+        }).timeout(PartitionReader.READ_TIMEOUT)
+                .doOnError(java.util.concurrent.TimeoutException.class, e -> closeIfCurrent(sentOn.get()))
+                .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
+    }
+
+    /**
+     * Closes {@code timedOut} when it is still the connection reads go out on, so the next read opens a new one: a
+     * connection whose replies stopped (half-open TCP, a lost return path) was used for every read after it, each timing
+     * out (found in review, 2026-12-07, of the commit connection, which had the same flaw). The read it carried ran whole
+     * or not at all (one transaction); the reader re-reads its pending entries, as after any read timeout.
+     */
+    private void closeIfCurrent(StatefulRedisConnection<byte[], byte[]> timedOut) {
+        if (timedOut != null && connection == timedOut) {
+            timedOut.closeAsync();
+        }
     }
 
     /**
