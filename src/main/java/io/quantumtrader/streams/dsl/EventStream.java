@@ -241,13 +241,18 @@ public class EventStream<K, V> {
         return transform(function, null);
     }
 
-    /** The Reactor escape hatch, in a node named {@code named}. */
+    /**
+     * The Reactor escape hatch, in a node named {@code named}. Its records may carry any key: an aggregation or a table
+     * join after it in a sub-topology of several tasks is refused at start ({@link Topology#validate}), as after
+     * {@link #process}.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <KR, VR> EventStream<KR, VR> transform(Function<Flux<Record<K, V>>, Flux<Record<KR, VR>>> function, Named named) {
         Objects.requireNonNull(function, "function");
         String name = builder.nameFor(named, "TRANSFORM");
         Function raw = function;
         TopologyNode n = builder.addProcessor(name, () -> new TransformStage(name, raw), Set.of(), List.of(node));
+        n.markKeyChanging();   // its records may carry any key, as process()'s (Kafka Streams' transform, too)
         return new EventStream<>(builder, n);
     }
 

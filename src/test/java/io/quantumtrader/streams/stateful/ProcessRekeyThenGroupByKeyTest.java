@@ -62,6 +62,16 @@ class ProcessRekeyThenGroupByKeyTest {
         rekeyed(true).validate(stream -> 2);    // processValues keeps keys
     }
 
+    /** {@code transform} (the Reactor escape hatch) may give any key too: the same refusal. */
+    @Test
+    void anAggregationAfterATransformIsRefusedWithSeveralTasks() {
+        TopologyBuilder b = new TopologyBuilder("trk");
+        b.stream("trades", Trade.class).transform(flux -> flux.map(r -> r.withKey("ACCOUNT-1")), Named.as("rekey"))
+                .groupByKey().count(Materialized.as("per-account")).toStream().to("counts");
+        assertThatThrownBy(() -> b.build().validate(stream -> 2)).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("'rekey' gives records new keys before");
+    }
+
     @Test
     void theRuntimeRefusesToStartSuchATopologyWithTwoPartitions() {
         StreamCatalog catalog = new StreamCatalog(new StreamSpec("*", null, 2, 0, null), Map.of());
