@@ -66,7 +66,10 @@ final class LatencyBenchmark {
                     "run it against one server: redis://host:port", null);
         }
         try (StreamsRuntime runtime = new StreamsRuntime(echoTopology(), config, redis.template())
-                .withInputNotifier(notifier);
+                .withInputNotifier(notifier)
+                // the commit durability the throughput run uses (until 2026-12-07 these figures were always without WAIT,
+                // those of the same command with it: found in review)
+                .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()));
              StatefulRedisConnection<String, String> probeConnection = client.connect(io.lettuce.core.codec.StringCodec.UTF8,
                      io.quantumtrader.streams.redis.CommitConnection.uri(factory))) {
             runtime.start();

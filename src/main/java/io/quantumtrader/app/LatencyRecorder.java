@@ -17,6 +17,9 @@ import java.util.function.IntConsumer;
  */
 final class LatencyRecorder {
 
+    /** 1 once record i's output was seen ({@link #seen}). */
+    private final java.util.concurrent.atomic.AtomicIntegerArray firstSeen;
+    private final java.util.concurrent.atomic.AtomicLong duplicates = new java.util.concurrent.atomic.AtomicLong();
     private final int rate;
     private final int warmUp;
     private final long[] sentAt;
@@ -32,6 +35,7 @@ final class LatencyRecorder {
         this.rate = rate;
         this.warmUp = rate * warmUpSeconds;
         this.sentAt = new long[warmUp + rate * seconds];
+        this.firstSeen = new java.util.concurrent.atomic.AtomicIntegerArray(sentAt.length);
     }
 
     /**
@@ -56,10 +60,21 @@ final class LatencyRecorder {
      * histogram unless it was offered during the warm-up.
      */
     void seen(int index, long nowNanos) {
+        // each record once: a duplicated output (an at-least-once re-delivery) made allSeen() true while another
+        // record's output was never seen, and entered the percentiles twice (found in review, 2026-12-07)
+        if (firstSeen.getAndSet(index, 1) != 0) {
+            duplicates.incrementAndGet();
+            return;
+        }
         if (index >= warmUp) {
             histogram.recordValue(Math.max(0, (nowNanos - sentAt[index]) / 1_000));
         }
         received.incrementAndGet();
+    }
+
+    /** @return outputs seen again for a record already seen (at-least-once re-deliveries), not counted */
+    long duplicates() {
+        return duplicates.get();
     }
 
     /** @return true once the outputs of all records were seen */
@@ -78,13 +93,15 @@ final class LatencyRecorder {
     /** @return e.g. {@code p50 … µs  p99 … µs  p99.9 … µs  max … µs  (29,998 of 30,000 outputs seen)} */
     /** @return e.g. {@code "198 of 200 outputs seen"} */
     String seenOfSent() {
-        return String.format("%,d of %,d outputs seen", received.get(), sentAt.length);
+        return String.format("%,d of %,d outputs seen", received.get(), sentAt.length)
+                + (duplicates.get() > 0 ? String.format(", %,d seen twice", duplicates.get()) : "");
     }
 
     String summary() {
         return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)",
                 histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
-                histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), sentAt.length);
+                histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), received.get(), sentAt.length)
+                + (duplicates.get() > 0 ? String.format(" (%,d outputs seen twice, not counted)", duplicates.get()) : "");
     }
 
     /** @return the latencies of the counted records, µs */

@@ -30,7 +30,8 @@ final class SoakBenchmark {
     static void run(RedisConnection redis, String ns, int rounds, int perRound, int batchSize, int keys, PrintStream out) {
         EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), StreamCatalog.defaults(), "soak");
         StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withBatchSize(batchSize);
-        try (StreamsRuntime runtime = new StreamsRuntime(BenchCommand.statefulTopology(), config, redis.template())) {
+        try (StreamsRuntime runtime = new StreamsRuntime(BenchCommand.statefulTopology(), config, redis.template())
+                .withCommitOptions(CommitDurabilitySettings.fromEnvironment(System.getenv()))) {   // as the throughput run
             runtime.start();
             out.printf("%6s %12s %10s %10s %10s%n", "round", "records", "heap MiB", "RSS MiB", "records/s");
             for (int round = 1; round <= rounds; round++) {
