@@ -158,7 +158,7 @@ public class QuantumTraderApplication {
                                                     QuantumTraderProperties p, MeterRegistry registry,
                                                     RedisDatabaseWatch database) {
         return new RedisReachability(RedisPing.of(redis, connection.isCluster()), java.time.Duration.ofSeconds(2), p.leaseTtl())
-                .withMeter(registry).withKnownCause(database::problem);
+                .withMeter(registry, io.quantumtrader.trader.QuantumTraderTopology.APPLICATION_ID).withKnownCause(database::problem);
     }
 
     @Bean

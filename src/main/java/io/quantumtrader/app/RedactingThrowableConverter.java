@@ -22,7 +22,8 @@ public final class RedactingThrowableConverter extends ThrowableProxyConverter {
         }
         StringBuilder sb = new StringBuilder();
         String prefix = "  ! ";
-        for (IThrowableProxy t = proxy; t != null; t = t.getCause()) {
+        int depth = 0;   // bounded: a chain of causes may be a cycle (Logback marks one, CauseChain has the rule)
+        for (IThrowableProxy t = proxy; t != null && depth++ < 64; t = t.getCause()) {
             sb.append(prefix).append(t.getClassName());
             if (t.getMessage() != null) {
                 sb.append(": ").append(t.getMessage().strip().lines().findFirst().orElse(""));

@@ -62,7 +62,7 @@ final class RedisAtStart {
      */
     static boolean notThereYet(Throwable e) {
         java.util.List<Throwable> all = new java.util.ArrayList<>();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(e)) {
             all.add(t);
             all.addAll(java.util.Arrays.asList(t.getSuppressed()));   // Lettuce keeps a cluster's node failures there
         }

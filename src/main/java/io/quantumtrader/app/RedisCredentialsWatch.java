@@ -147,7 +147,7 @@ final class RedisCredentialsWatch implements AutoCloseable {
 
     /** @return the Redis error naming refused credentials in {@code e}'s causes, or null */
     static String credentialsRefusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(e)) {
             String m = t.getMessage();
             if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid username-password")
                     || m.contains("ERR invalid password"))) {   // the last: Redis before 6

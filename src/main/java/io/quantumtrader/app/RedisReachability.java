@@ -57,6 +57,27 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
     }
 
     /**
+     * Also registers {@code qt.streams.job.failures{application, background.job=redis.reachability}}: the failed pings
+     * of every start (until 2026-12-07 the job counted them and no meter showed them; found in review).
+     *
+     * @param applicationId the application tag of the runtime's own {@code qt.streams.job.failures}
+     * @return this
+     */
+    public RedisReachability withMeter(io.micrometer.core.instrument.MeterRegistry registry, String applicationId) {
+        withMeter(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("qt.streams.job.failures", failures,
+                        java.util.concurrent.atomic.LongAdder::sum)
+                .description("failed or timed-out runs of a background job (retried)")
+                .tag("application", applicationId)
+                .tag(io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "redis.reachability")
+                .register(registry);
+        return this;
+    }
+
+    /** Failed or timed-out pings, every start's. */
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
+
+    /**
      * Names a cause known elsewhere in the DOWN detail instead of the last ping's failure, which is then only a timeout:
      * a database Redis refuses on every reconnect ({@link RedisDatabaseWatch#problem()}).
      *
@@ -97,6 +118,7 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
         return Mono.defer(ping)
                 .timeout(interval)
                 .doOnSuccess(answer -> lastAnswerMillis = now())
+                .doOnError(e -> failures.increment())
                 .doOnError(e -> lastFailure = e instanceof java.util.concurrent.TimeoutException
                         ? "no answer within " + interval.toMillis() + " ms" : String.valueOf(e.getMessage()))
                 .then();

@@ -117,10 +117,7 @@ public final class StreamsHealthIndicator implements ReactiveHealthIndicator {
         if (e instanceof java.util.concurrent.TimeoutException) {
             return "no reply within " + TIMEOUT.toSeconds() + " s";
         }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = io.quantumtrader.streams.runtime.CauseChain.root(e);
         // the connection's own message names host and port, never the URL with its password (redacted all the same)
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + Secrets.redact(t.getMessage()));
     }

@@ -17,7 +17,7 @@ public final class ReadConnectionLostException extends RuntimeException {
      *         Netty report it: not when Redis answered with an error
      */
     public static boolean is(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause()) {
+        for (Throwable e : io.quantumtrader.streams.runtime.CauseChain.of(error)) {
             if (e instanceof io.lettuce.core.RedisConnectionException
                     || e instanceof java.nio.channels.ClosedChannelException
                     || e instanceof java.io.IOException) {

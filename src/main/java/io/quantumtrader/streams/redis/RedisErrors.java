@@ -8,7 +8,7 @@ final class RedisErrors {
 
     /** @return true when the error, or any of its causes, carries a Redis error reply starting with {@code code} */
     static boolean hasCode(Throwable error, String code) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(error)) {
             String m = t.getMessage();
             if (m != null && (m.startsWith(code) || m.contains(" " + code + " ") || m.contains(code + " "))) {
                 return true;
@@ -31,7 +31,7 @@ final class RedisErrors {
      *         (connection lost, timeout)
      */
     static java.util.Optional<String> errorReply(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(error)) {
             if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
                 return java.util.Optional.ofNullable(t.getMessage());
             }
@@ -41,10 +41,7 @@ final class RedisErrors {
 
     /** @return the innermost message (the Redis reply itself) */
     static String rootMessage(Throwable error) {
-        Throwable t = error;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = io.quantumtrader.streams.runtime.CauseChain.root(error);
         return String.valueOf(t.getMessage());
     }
 }

@@ -18,7 +18,7 @@ final class CauseMessages {
      */
     static String of(Throwable e) {
         LinkedHashSet<String> messages = new LinkedHashSet<>();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(e)) {
             String m = t.getMessage() == null ? "" : t.getMessage().strip();
             if (!m.isEmpty() && messages.stream().noneMatch(s -> s.contains(m))) {
                 messages.add(m);

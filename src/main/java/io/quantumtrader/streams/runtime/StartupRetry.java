@@ -120,14 +120,14 @@ public record StartupRetry(Duration attemptTimeout, Duration firstBackoff, Durat
      *         review, {@code MasterDownAtStartTest})
      */
     static boolean waitingForRedis(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(e)) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.UnknownHostException
                     || (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
                     && REFUSED.stream().anyMatch(t.getMessage()::startsWith))) {
                 return false;
             }
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(e)) {
             if (t instanceof TimeoutException || t instanceof org.springframework.dao.QueryTimeoutException
                     || t instanceof org.springframework.data.redis.RedisConnectionFailureException
                     || t instanceof io.lettuce.core.RedisConnectionException

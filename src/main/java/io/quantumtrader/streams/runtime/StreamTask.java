@@ -341,7 +341,7 @@ public final class StreamTask {
     void failed(Throwable error, String why) {
         processedAtFailure = processed();
         lastFailure = why;
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.quantumtrader.streams.runtime.CauseChain.of(error)) {
             if (t instanceof OutOfMemoryError || t instanceof java.util.concurrent.TimeoutException) {
                 readCautiously = true;
                 break;
