@@ -161,7 +161,8 @@ public final class StreamsHealth {
                                     .map(t -> new SourceCheck(stream, partition, group, own.contains(group + "|" + stream),
                                             g.length(), t.getT1(), t.getT2(), null)))
                             .collectList();
-                }));
+                }).onErrorResume(e -> Mono.just(List.of(SourceCheck.unreadable(stream, partition, !ownGroups.isEmpty(),
+                        CauseMessages.of(e))))));
             }
         });
         Mono<Map<String, Double>> members = redis.opsForZSet().rangeWithScores(keys.members(), Range.unbounded())
@@ -171,9 +172,17 @@ public final class StreamsHealth {
         // pending entry a minute old, over the OUT_OF_SERVICE threshold (found in review, 2026-12-07:
         // HealthPendingAgeClockTest); read at each check (RedisClock, refresh 0), this host's when Redis cannot tell
         Mono<Long> redisNow = new RedisClock(redis, hostClock, Duration.ZERO).nowMs();
+        // partitions checked side by side, each on its own: one that cannot be read (its Redis Cluster node down) is a
+        // problem naming it and the others keep their readings; until 2026-12-07 the first such partition failed the
+        // whole check, every gauge went NaN and the report named nothing, and a node down cost 5 s per partition in
+        // turn (found in review, HealthOnePartitionUnreadableTest). Every partition unreadable: the check failed, as before
         return Mono.zip(members, redisNow)
-                .flatMap(t -> Flux.concat(checks).flatMapIterable(l -> l).collectList()
-                        .map(all -> report(all, t.getT1(), t.getT2())))
+                .flatMap(t -> Flux.fromIterable(checks).flatMapSequential(m -> m, ResilientPass.CONCURRENCY)
+                        .flatMapIterable(l -> l).collectList()
+                        .flatMap(all -> !all.isEmpty() && all.stream().allMatch(c -> c.unreadable() != null)
+                                ? Mono.<Report>error(new IllegalStateException("no stream partition could be read: "
+                                        + all.get(0).unreadable()))
+                                : Mono.just(report(all, t.getT1(), t.getT2()))))
                 .doOnSuccess(r -> failedInARow.set(0))
                 .doOnError(e -> checkFailed())
                 .doOnCancel(this::checkFailed);
@@ -190,7 +199,19 @@ public final class StreamsHealth {
 
     /** @param anotherType what a stream partition's key of another type holds ({@code null}: a stream, or no key) */
     private record SourceCheck(String stream, int partition, String group, boolean own, long length,
-                               StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers, String anotherType) {
+                               StreamAdmin.GroupLag lag, List<StreamAdmin.ConsumerInfo> consumers, String anotherType,
+                               String unreadable) {
+
+        SourceCheck(String stream, int partition, String group, boolean own, long length, StreamAdmin.GroupLag lag,
+                    List<StreamAdmin.ConsumerInfo> consumers, String anotherType) {
+            this(stream, partition, group, own, length, lag, consumers, anotherType, null);
+        }
+
+        /** A partition whose groups could not be read ({@code cause}); {@code own}: this topology reads the stream. */
+        static SourceCheck unreadable(String stream, int partition, boolean own, String cause) {
+            return new SourceCheck(stream, partition, null, own, 0, null, List.of(), null, cause);
+        }
+
         String name() {
             return group + "/" + stream + "/" + partition;
         }
@@ -246,6 +267,16 @@ public final class StreamsHealth {
         }
         long now = hostClock.getAsLong();
         for (SourceCheck c : checks) {
+            if (c.unreadable() != null) {
+                String what = c.stream() + "/" + c.partition() + ": could not be read (" + c.unreadable() + ")";
+                if (c.own()) {
+                    status = Status.DOWN;   // its tasks cannot work either
+                    problems.add(what);
+                } else {
+                    observations.add(what);
+                }
+                continue;   // its gauges are not published: they leave the registry (no stale reading)
+            }
             if (c.anotherType() != null) {
                 // no task can read it (group creation fails) or write it (the commit refuses it, CRITICAL alert)
                 status = Status.DOWN;
