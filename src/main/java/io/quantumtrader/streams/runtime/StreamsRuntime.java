@@ -513,6 +513,7 @@ public final class StreamsRuntime implements AutoCloseable {
             taskManager.killAll();
         }
         stopJob("lease renewal");
+        taskManager.stopRenewals();   // every task stopped: the renewals still waiting for a reply are not needed
         new ArrayList<>(running.keySet()).forEach(this::stopJob);
         closeCommitConnection();
         closeReadConnections();
