@@ -62,7 +62,8 @@ public final class Topology {
      * Checks the topology against the partition counts of its streams: the streams one sub-topology reads (a stream
      * and the table it joins, or merged streams) must have the same partition count (co-partitioning, as Kafka
      * Streams requires); and in a sub-topology that runs more than one task, no aggregation after
-     * {@code groupByKey} and no join with a co-partitioned table may follow a {@code map} or {@code flatMap} (a new key
+     * {@code groupByKey} and no join with a co-partitioned table may follow a {@code map}, {@code flatMap},
+     * {@code process} or {@code transform} (the last two since 2026-12-07; {@code processValues} keeps keys) (a new key
      * is not in its partition: Kafka Streams would repartition; here the records of a key were aggregated in two
      * tasks, or missed their table row, without a trace; found in review, 2026-12-05); nor may a stream–table join
      * read one side through a {@link EventStream#repartition} (partitioned by value) and the other by key (found in

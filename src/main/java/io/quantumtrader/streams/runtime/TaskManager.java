@@ -191,6 +191,12 @@ final class TaskManager {
     /** Renewals waiting for their reply: disposed when every task stops ({@link #closeAll}, {@link #killAll}). */
     private final Disposable.Composite renewalsInFlight = reactor.core.Disposables.composite();
 
+    /** @return how long a renewal waits for its reply: half the TTL, and each attempt at most the admin's timeout */
+    private Duration renewalWait() {
+        Duration half = ttl.dividedBy(2);
+        return half.compareTo(StreamAdmin.ATTEMPT_TIMEOUT) < 0 ? half : StreamAdmin.ATTEMPT_TIMEOUT;
+    }
+
     private void renew(Ownership o) {
         String token = o.token;
         long sent = System.nanoTime();
@@ -218,13 +224,13 @@ final class TaskManager {
                         revokeNow(o, FENCED, "its lease is held by another instance now");
                     }
                 }, e -> {
-                    if (closing) {
-                        return;   // every task stops: a renewal cut short by the shutdown is no failure to report
+                    if (renewalsInFlight.isDisposed()) {
+                        return;   // every task stopped: a renewal cut short then is no failure to report
                     }
                     leaseRenewalFailures.increment();
                     renewalsFailedSinceLastPass.incrementAndGet();
                     String why = e instanceof java.util.concurrent.TimeoutException
-                            ? "no answer within " + ttl.dividedBy(2).toMillis() + " ms" : e.toString();
+                            ? "no answer within " + renewalWait().toMillis() + " ms" : e.toString();
                     if (o.renewalFailures++ == 0) {
                         log.warn("task {}: renewing the lease failed ({}); retrying, the task stops if no renewal succeeds within {} ms",
                                 o.task.id(), why, ttl.toMillis() * 4 / 5);
@@ -234,6 +240,9 @@ final class TaskManager {
                 });
         if (!self[0].isDisposed()) {
             renewalsInFlight.add(self[0]);
+            if (self[0].isDisposed()) {
+                renewalsInFlight.remove(self[0]);   // answered between the check and the add
+            }
         }
     }
 
