@@ -19,7 +19,6 @@ public final class HealthMeter extends PeriodicJobLifecycle {
     /** Value of the gauge before the first check, or after a check that failed. */
     public static final int UNKNOWN = -1;
 
-
     private final java.util.function.Supplier<Mono<StreamsHealth.Report>> health;
     private final Duration interval;
     private final AtomicInteger value = new AtomicInteger(UNKNOWN);
@@ -45,12 +44,7 @@ public final class HealthMeter extends PeriodicJobLifecycle {
                 .description("streams health: 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown")
                 .tag("application", applicationId)
                 .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("qt.streams.job.failures", failures,
-                        java.util.concurrent.atomic.LongAdder::sum)
-                .description("failed or timed-out runs of a background job (retried)")
-                .tag("application", applicationId)
-                .tag(io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "health.meter")
-                .register(registry);
+        io.quantumtrader.streams.metrics.StreamsMetrics.jobFailures(registry, applicationId, "health.meter", failures);
     }
 
     /** Failed checks, every start's ({@code qt.streams.job.failures{background.job=health.meter}}). */

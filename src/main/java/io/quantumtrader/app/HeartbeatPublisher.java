@@ -53,8 +53,7 @@ public final class HeartbeatPublisher extends PeriodicJobLifecycle {
         this.health = health;
         this.publisher = publisher;
         this.interval = interval;
-        runtime.metrics().functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", this,
-                HeartbeatPublisher::failures, io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "heartbeat.publish");
+        runtime.metrics().jobFailures("heartbeat.publish", this, HeartbeatPublisher::failures);
     }
 
     /** @return heartbeats that failed or timed out, over every start */

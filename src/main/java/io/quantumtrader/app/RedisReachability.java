@@ -64,14 +64,8 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
      * @return this
      */
     public RedisReachability withMeter(io.micrometer.core.instrument.MeterRegistry registry, String applicationId) {
-        withMeter(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("qt.streams.job.failures", failures,
-                        java.util.concurrent.atomic.LongAdder::sum)
-                .description("failed or timed-out runs of a background job (retried)")
-                .tag("application", applicationId)
-                .tag(io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, "redis.reachability")
-                .register(registry);
-        return this;
+        io.quantumtrader.streams.metrics.StreamsMetrics.jobFailures(registry, applicationId, "redis.reachability", failures);
+        return withMeter(registry);
     }
 
     /** Failed or timed-out pings, every start's. */
@@ -118,9 +112,11 @@ public final class RedisReachability extends PeriodicJobLifecycle implements Hea
         return Mono.defer(ping)
                 .timeout(interval)
                 .doOnSuccess(answer -> lastAnswerMillis = now())
-                .doOnError(e -> failures.increment())
-                .doOnError(e -> lastFailure = e instanceof java.util.concurrent.TimeoutException
-                        ? "no answer within " + interval.toMillis() + " ms" : String.valueOf(e.getMessage()))
+                .doOnError(e -> {
+                    failures.increment();
+                    lastFailure = e instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + interval.toMillis() + " ms" : String.valueOf(e.getMessage());
+                })
                 .then();
     }
 

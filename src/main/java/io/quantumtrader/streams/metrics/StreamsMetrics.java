@@ -178,6 +178,35 @@ public final class StreamsMetrics {
         own(name, tags, () -> FunctionCounter.builder(PREFIX + name, obj, value).description(description).tags(common).tags(tags).register(registry));
     }
 
+    /**
+     * Registers {@code qt.streams.job.failures{application, background.job=<job>}} read from {@code failures}; removed
+     * again by {@link #release()}.
+     *
+     * @param job the job's tag value, e.g. {@code lag.refresh}
+     */
+    public <T> void jobFailures(String job, T obj, ToDoubleFunction<T> failures) {
+        functionCounter(JOB_FAILURES, JOB_FAILURES_DESCRIPTION, obj, failures, BACKGROUND_JOB_TAG, job);
+    }
+
+    /**
+     * Registers the same {@code qt.streams.job.failures} for a job outside a runtime (the service's own: the health
+     * meter, the reachability pings), with the tag keys and description of the runtime's: a meter name registered with
+     * other tag keys is refused by Prometheus' registry.
+     *
+     * @param applicationId the {@code application} tag, the runtime's application id
+     * @param job           the job's tag value
+     * @param failures      its failures, every start's
+     */
+    public static void jobFailures(MeterRegistry registry, String applicationId, String job,
+                                   java.util.concurrent.atomic.LongAdder failures) {
+        FunctionCounter.builder(PREFIX + JOB_FAILURES, failures, java.util.concurrent.atomic.LongAdder::sum)
+                .description(JOB_FAILURES_DESCRIPTION).tag("application", applicationId).tag(BACKGROUND_JOB_TAG, job)
+                .register(registry);
+    }
+
+    private static final String JOB_FAILURES = "job.failures";
+    private static final String JOB_FAILURES_DESCRIPTION = "failed or timed-out runs of a background job (retried)";
+
     /** Registers a gauge read from a supplier; removed again by {@link #release()}. */
     public void gauge(String name, String description, Supplier<Number> value, String... tags) {
         own(name, tags, () -> Gauge.builder(PREFIX + name, value).description(description).tags(common).tags(tags).register(registry));

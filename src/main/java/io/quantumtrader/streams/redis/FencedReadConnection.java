@@ -207,7 +207,7 @@ public final class FencedReadConnection implements AutoCloseable {
                             e -> dispatch.send(() -> scriptRead(leaseKey, token, group, consumer, streamKeys, offsets,
                                     seen, count, streams)));
         }).timeout(PartitionReader.READ_TIMEOUT)
-                .doOnError(java.util.concurrent.TimeoutException.class, e -> closeIfCurrent(sentOn.get()))
+                .doOnError(java.util.concurrent.TimeoutException.class, e -> retireIfCurrent(sentOn.get()))
                 .onErrorMap(ReadConnectionLostException::is, ReadConnectionLostException::new);
     }
 
@@ -217,7 +217,7 @@ public final class FencedReadConnection implements AutoCloseable {
      * out (found in review, 2026-12-07, of the commit connection, which had the same flaw). The read it carried ran whole
      * or not at all (one transaction); the reader re-reads its pending entries, as after any read timeout.
      */
-    private void closeIfCurrent(StatefulRedisConnection<byte[], byte[]> timedOut) {
+    private void retireIfCurrent(StatefulRedisConnection<byte[], byte[]> timedOut) {
         if (timedOut == null) {
             return;
         }

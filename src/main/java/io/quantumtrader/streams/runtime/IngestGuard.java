@@ -164,17 +164,17 @@ public final class IngestGuard {
             } catch (RuntimeException e) {   // the user's function, on a hostile value: refused, never a task failure
                 throw new RejectedEntryException(Reason.INVALID_VALUE, "the value's subject cannot be read: " + message(e), e);
             }
+            String shown = named == null ? "null" : printable(named);
             if (subject == null) {
                 // a keyless entry of a source whose values name their subject: accepted, it failed a stage needing a key
                 // through every retry while its partition waited, and its event id kept the producer's corrected resend
                 // out as a duplicate (found in review, 2026-12-07)
-                throw new RejectedEntryException(Reason.BAD_SUBJECT, "the entry has no subject; the value names '"
-                        + (named == null ? "null" : printable(named)) + "'", null);
+                throw new RejectedEntryException(Reason.BAD_SUBJECT, "the entry has no subject; the value names '" + shown
+                        + "'", null);
             }
             if (!subject.equals(named)) {
-                throw new RejectedEntryException(Reason.INVALID_VALUE, "the value names subject '"
-                        + (named == null ? "null" : printable(named)) + "' but the entry's subject is '" + printable(subject)
-                        + "'", null);
+                throw new RejectedEntryException(Reason.INVALID_VALUE, "the value names subject '" + shown
+                        + "' but the entry's subject is '" + printable(subject) + "'", null);
             }
         }
         if (eventTimeOf != null) {

@@ -1127,7 +1127,7 @@ public final class StreamTask {
                 .doOnSubscribe(s -> counters.commitsInFlight.incrementAndGet())
                 .doFinally(signal -> counters.commitsInFlight.decrementAndGet())
                 // counted only once durable (WAIT): a commit the replicas did not acknowledge may vanish in a failover
-                // and be processed again; one that survives is not counted (docs/OPERATIONS.md "commit durability")
+                // and be processed again; one that survives is counted by the next run (countUncertain)
                 .doOnError(e -> {
                     // its outcome unknown (a lost reply; with WAIT also a WAIT that failed or timed out after the script
                     // ran): the next run counts it if the meta hash shows it made, with WAIT once its own first commit
@@ -1224,7 +1224,7 @@ public final class StreamTask {
             refusals.refused(streamAndReason.substring(0, bar), streamAndReason.substring(bar + 1), n);
             counters.rejected.add(n);
         });
-        TaskContext.countStages(prepared.late(), prepared.dropped(), prepared.counted(), counters, metrics);
+        TaskContext.countStages(prepared.dropped(), prepared.counted(), counters, metrics);
         counters.acknowledged.add(acked);
         counters.commits.increment();
         // last: whoever waits for the records in (a test, the drained check) sees every other count of the commit

@@ -799,8 +799,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     taskManager, m -> m.revocations(reason), "reason", reason);
         }
         for (PeriodicJob job : jobs) {
-            metrics.functionCounter("job.failures", "failed or timed-out runs of a background job (retried)", job,
-                    PeriodicJob::failures, io.quantumtrader.streams.metrics.StreamsMetrics.BACKGROUND_JOB_TAG, job.name().replace(' ', '.'));
+            metrics.jobFailures(job.name().replace(' ', '.'), job, PeriodicJob::failures);
         }
         for (StreamTask t : tasks) {
             metrics.gauge("backpressure.demand", "batches requested by the task and not yet read", t,

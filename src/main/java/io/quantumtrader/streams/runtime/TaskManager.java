@@ -144,7 +144,8 @@ final class TaskManager {
      * {@code close()} had returned (found in review, 2026-12-07).
      */
     void stopRenewals() {
-        renewalsInFlight.dispose();
+        renewalsStopped = true;
+        renewalsStop.tryEmitValue(Boolean.TRUE);
     }
 
     /** @return true when no task is being taken, run or handed over */
@@ -188,8 +189,12 @@ final class TaskManager {
 
     /** Renewals that failed or timed out since the last {@link #renewLeases} pass. */
     private final java.util.concurrent.atomic.AtomicInteger renewalsFailedSinceLastPass = new java.util.concurrent.atomic.AtomicInteger();
-    /** Renewals waiting for their reply: disposed when every task stops ({@link #closeAll}, {@link #killAll}). */
-    private final Disposable.Composite renewalsInFlight = reactor.core.Disposables.composite();
+    /**
+     * Cancels the renewals waiting for their reply ({@link #stopRenewals}: once every task was handed over, or at
+     * {@link #killAll}); after it, a renewal's failure is not reported.
+     */
+    private final reactor.core.publisher.Sinks.One<Boolean> renewalsStop = reactor.core.publisher.Sinks.one();
+    private volatile boolean renewalsStopped;
 
     /** @return how long a renewal waits for its reply: half the TTL, and each attempt at most the admin's timeout */
     private Duration renewalWait() {
@@ -200,14 +205,9 @@ final class TaskManager {
     private void renew(Ownership o) {
         String token = o.token;
         long sent = System.nanoTime();
-        Disposable[] self = new Disposable[1];
-        self[0] = admin.renewLease(o.task.leaseKey(), o.task.ownerKey(), token, ttl)
+        admin.renewLease(o.task.leaseKey(), o.task.ownerKey(), token, ttl)
                 .timeout(ttl.dividedBy(2))
-                .doFinally(signal -> {
-                    if (self[0] != null) {
-                        renewalsInFlight.remove(self[0]);
-                    }
-                })
+                .takeUntilOther(renewalsStop.asMono())
                 .subscribe(renewed -> {
                     if (!token.equals(o.token) || o.releasing) {
                         return; // restarted under a new token or released meanwhile: not about this one
@@ -224,7 +224,7 @@ final class TaskManager {
                         revokeNow(o, FENCED, "its lease is held by another instance now");
                     }
                 }, e -> {
-                    if (renewalsInFlight.isDisposed()) {
+                    if (renewalsStopped) {
                         return;   // every task stopped: a renewal cut short then is no failure to report
                     }
                     leaseRenewalFailures.increment();
@@ -238,12 +238,6 @@ final class TaskManager {
                         log.debug("task {}: renewing the lease failed again: {}", o.task.id(), why);
                     }
                 });
-        if (!self[0].isDisposed()) {
-            renewalsInFlight.add(self[0]);
-            if (self[0].isDisposed()) {
-                renewalsInFlight.remove(self[0]);   // answered between the check and the add
-            }
-        }
     }
 
     /**

@@ -425,15 +425,15 @@ public final class TopologyTestDriver implements AutoCloseable {
             }
         }
 
-        /**
-         * End of input, as the runtime's tasks do: when every input has ended (watermark {@link Long#MAX_VALUE} from
-         * its other producers, or fed back only) and nothing is held, the task publishes {@link Long#MAX_VALUE}.
-         */
         /** Whether the end's punctuation ran (its inputs ended) while a processor still held a record. */
         boolean endPunctuated;
         /** When (mocked wall clock) the end was first held back for a processor's hold, or MIN_VALUE. */
         long endHeldSince = Long.MIN_VALUE;
 
+        /**
+         * End of input, as the runtime's tasks do: when every input has ended (watermark {@link Long#MAX_VALUE} from
+         * its other producers, or fed back only) and nothing is held, the task publishes {@link Long#MAX_VALUE}.
+         */
         void endIfInputsEnded() {
             if (!alignment.enabled() || publishedWatermark == Long.MAX_VALUE || (aligner != null && aligner.held() > 0)) {
                 return;
