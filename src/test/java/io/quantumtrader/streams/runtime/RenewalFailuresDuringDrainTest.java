@@ -4,33 +4,23 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.RedisOutageTest;
-import io.quantumtrader.streams.scaleout.ScaleOutTopology;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
-import java.nio.file.Files;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * Found in review of this session's fixes (2026-12-07): a graceful close waits for the tasks (here up to 9 s, Redis paused); lease renewals that time out meanwhile
- * are real failures (the leases may expire under tasks still committing), yet TaskManager's {@code closing} check
- * drops them: not counted in qt.streams.lease.renewal.failures, no WARN.
+ * Found in review of this session's fixes (2026-12-07): a graceful close waits for the tasks (here up to 9 s, Redis
+ * paused); lease renewals that time out meanwhile are real failures (the leases may expire under tasks still
+ * committing), yet TaskManager's {@code closing} check dropped them: not counted in qt.streams.lease.renewal.failures,
+ * no WARN.
  */
 class RenewalFailuresDuringDrainTest {
 
     @Test
     void renewalFailuresDuringAGracefulDrainAreCounted() throws Exception {
-        int port = RedisOutageTest.freePort();
-        RedisServer server = RedisOutageTest.redisServer(port, Files.createTempDirectory("drain"));
-        server.start();
-        long pid = ShutdownDuringPauseTest.redisPid(port);
-        RedisConnection connection = RedisConnection.of("redis://127.0.0.1:" + port);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         Logger tm = (Logger) LoggerFactory.getLogger(TaskManager.class);
         log.start();
@@ -38,17 +28,12 @@ class RenewalFailuresDuringDrainTest {
         double before;
         double after;
         long warns;
-        try {
-            StreamsConfig config = StreamsConfig.defaults().withNamespace("drain").withInstanceId("r1")
-                    .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(20);
-            StreamsRuntime runtime = new StreamsRuntime(ScaleOutTopology.build("none"), config, connection.template());
-            runtime.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.group().tasks().values().stream()
-                    .filter(s -> s.name().equals("RUNNING")).count() == ScaleOutTopology.PARTITIONS);
+        try (PausableRedis redis = PausableRedis.start("drain")) {
+            StreamsRuntime runtime = redis.runningRuntime("drain", c -> c);
             var counter = runtime.metrics().registry().find("qt.streams.lease.renewal.failures").functionCounter();
             before = counter.count();
             int logged = log.list.size();
-            ShutdownDuringPauseTest.signal(pid, "STOP");
+            redis.pause();
             runtime.close(Duration.ofSeconds(9));   // Redis paused: the tasks cannot hand over; renewals time out (5 s)
             after = counter.count();
             warns = log.list.subList(logged, log.list.size()).stream()
@@ -56,8 +41,6 @@ class RenewalFailuresDuringDrainTest {
                     .count();
         } finally {
             tm.detachAppender(log);
-            ShutdownDuringPauseTest.signal(pid, "CONT");
-            RedisOutageTest.stop(connection, server);
         }
         assertThat(after - before).as("lease renewals that timed out during the 11 s close (Redis paused); WARNs: %d", warns)
                 .isPositive();

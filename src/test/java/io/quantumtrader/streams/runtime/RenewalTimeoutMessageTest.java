@@ -4,14 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.quantumtrader.app.RedisConnection;
-import io.quantumtrader.streams.RedisOutageTest;
-import io.quantumtrader.streams.scaleout.ScaleOutTopology;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,64 +15,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Found in review of this session's fixes (2026-12-07): with a 20 s lease TTL a renewal's reply is awaited 5 s (StreamAdmin.ATTEMPT_TIMEOUT, each attempt) and the
- * renewal fails then, but the WARN says "no answer within 10000 ms" (TTL/2): the old renewalWait() (min of the two) was
- * the real wait.
+ * Found in review of this session's fixes (2026-12-07): with a 20 s lease TTL a renewal's reply is awaited 5 s
+ * (StreamAdmin.ATTEMPT_TIMEOUT, each attempt) and the renewal fails then, but the WARN said "no answer within 10000 ms"
+ * (TTL/2): the old renewalWait() (min of the two) was the real wait.
  */
 class RenewalTimeoutMessageTest {
 
     @Test
     void theRenewalTimeoutMessageNamesTheRealWait() throws Exception {
-        int port = RedisOutageTest.freePort();
-        RedisServer server = RedisOutageTest.redisServer(port, Files.createTempDirectory("ttl"));
-        server.start();
-        long pid = ShutdownDuringPauseTest.redisPid(port);
-        RedisConnection connection = RedisConnection.of("redis://127.0.0.1:" + port);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         Logger tm = (Logger) LoggerFactory.getLogger(TaskManager.class);
         log.start();
         tm.addAppender(log);
-        String warn = null;
+        String warn;
         long directWaitMs;
         String directError;
-        long stoppedAt = 0;
-        long warnedAt = 0;
-        StreamsRuntime runtime = null;
-        try {
-            StreamsConfig config = StreamsConfig.defaults().withNamespace("ttl").withInstanceId("r1")
-                    .withCatalog(ScaleOutTopology.CATALOG).withBatchSize(20).withLeaseTtl(Duration.ofSeconds(20));
-            runtime = new StreamsRuntime(ScaleOutTopology.build("none"), config, connection.template());
-            runtime.start();
-            StreamsRuntime r = runtime;
-            await().atMost(Duration.ofSeconds(30)).until(() -> r.group().tasks().values().stream()
-                    .filter(s -> s.name().equals("RUNNING")).count() == ScaleOutTopology.PARTITIONS);
-            ShutdownDuringPauseTest.signal(pid, "STOP");
-            stoppedAt = System.currentTimeMillis();
-            // what one renewal waits, as TaskManager.renew sends it (TTL/2 = 10 s around StreamAdmin.renewLease)
-            long t0 = System.nanoTime();
-            Throwable direct = null;
+        long stoppedAt;
+        long warnedAt;
+        try (PausableRedis redis = PausableRedis.start("ttl")) {
+            StreamsRuntime runtime = redis.runningRuntime("ttl", c -> c.withLeaseTtl(Duration.ofSeconds(20)));
             try {
-                new io.quantumtrader.streams.redis.StreamAdmin(connection.template())
-                        .renewLease("ttl:x:lease", "ttl:x:owner", "t", Duration.ofSeconds(20))
-                        .timeout(Duration.ofSeconds(10)).block();
-            } catch (RuntimeException x) {
-                direct = x;
-            }
-            directWaitMs = (System.nanoTime() - t0) / 1_000_000;
-            directError = String.valueOf(direct);
-            await().atMost(Duration.ofSeconds(20)).until(() -> log.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
-                    && e.getFormattedMessage().contains("renewing the lease failed")));
-            ILoggingEvent e = log.list.stream().filter(x -> x.getLevel() == Level.WARN
-                    && x.getFormattedMessage().contains("renewing the lease failed")).findFirst().orElseThrow();
-            warn = e.getFormattedMessage();
-            warnedAt = e.getTimeStamp();
-        } finally {
-            tm.detachAppender(log);
-            ShutdownDuringPauseTest.signal(pid, "CONT");
-            if (runtime != null) {
+                redis.pause();
+                stoppedAt = System.currentTimeMillis();
+                // what one renewal waits, as TaskManager.renew sends it (TTL/2 = 10 s around StreamAdmin.renewLease)
+                long t0 = System.nanoTime();
+                Throwable direct = null;
+                try {
+                    new io.quantumtrader.streams.redis.StreamAdmin(redis.connection().template())
+                            .renewLease("ttl:x:lease", "ttl:x:owner", "t", Duration.ofSeconds(20))
+                            .timeout(Duration.ofSeconds(10)).block();
+                } catch (RuntimeException x) {
+                    direct = x;
+                }
+                directWaitMs = (System.nanoTime() - t0) / 1_000_000;
+                directError = String.valueOf(direct);
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
+                        && e.getFormattedMessage().contains("renewing the lease failed")));
+                ILoggingEvent e = log.list.stream().filter(x -> x.getLevel() == Level.WARN
+                        && x.getFormattedMessage().contains("renewing the lease failed")).findFirst().orElseThrow();
+                warn = e.getFormattedMessage();
+                warnedAt = e.getTimeStamp();
+            } finally {
+                redis.resume();
                 runtime.close(Duration.ofSeconds(5));
             }
-            RedisOutageTest.stop(connection, server);
+        } finally {
+            tm.detachAppender(log);
         }
         Matcher m = Pattern.compile("no answer within (\\d+) ms").matcher(warn);
         assertThat(m.find()).as(warn).isTrue();
