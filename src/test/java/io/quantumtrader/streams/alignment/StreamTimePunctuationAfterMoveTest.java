@@ -1,13 +1,9 @@
-package io.quantumtrader.streams.stateful;
+package io.quantumtrader.streams.alignment;
 
 import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.Named;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.streams.dsl.TopologyBuilder;
-import io.quantumtrader.streams.processor.Processor;
-import io.quantumtrader.streams.processor.ProcessorContext;
-import io.quantumtrader.streams.processor.PunctuationType;
-import io.quantumtrader.streams.record.Record;
 import io.quantumtrader.streams.redis.EventPublisher;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -30,28 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamTimePunctuationAfterMoveTest {
 
-    static final long BASE = 1_000_000_000_000L;
+    static final long BASE = EndOfInputPunctuationTest.BASE;
 
+    /** The end-of-input test's ticker (forwards each record, {@code fire@…} every 10 s of stream time) in its own application. */
     static Topology ticker() {
         TopologyBuilder b = new TopologyBuilder("ticker-move");
-        b.stream("in", String.class).process(Ticker::new, Named.as("ticker")).to("out");
+        b.stream("in", String.class).process(EndOfInputPunctuationTest.Ticker::new, Named.as("ticker")).to("out");
         return b.build();
-    }
-
-    static final class Ticker implements Processor<String, String, String, String> {
-        private ProcessorContext<String, String> ctx;
-
-        @Override
-        public void init(ProcessorContext<String, String> context) {
-            ctx = context;
-            context.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME,
-                    t -> ctx.forward(new Record<>("k", "fire@" + (t == Long.MAX_VALUE ? "end" : t - BASE), t, null, null)));
-        }
-
-        @Override
-        public void process(Record<String, String> record) {
-            ctx.forward(record);
-        }
     }
 
     static StreamsConfig config(String ns, String id) {
