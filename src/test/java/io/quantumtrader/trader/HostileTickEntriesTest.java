@@ -44,11 +44,16 @@ class HostileTickEntriesTest {
         return m;
     }
 
-    /** One subject-less tick costs the partition's task its three retries (100 + 500 + 2000 ms) before it is dead-lettered. */
-    @org.junit.jupiter.api.Test
-    void tenSubjectlessTicksDoNotStallThePartition() {
-        List<PriceTick> ticks = TradingFixtures.realTicks(2_000);
-        String ns = "hostile-stall-" + System.nanoTime();
+    /** The entries to write for tick {@code i}, in order: its valid entry, and hostile ones before or after it. */
+    interface EntriesAt {
+        List<Map<String, String>> at(int i, Map<String, String> valid, PriceTick t);
+    }
+
+    /**
+     * Publishes the ticks (each as {@code entriesAt} says) into namespace {@code ns}, runs the trading topology over
+     * them to their end and drained, and returns what {@code read} reads of the runtime before it closes.
+     */
+    static <T> T run(String ns, List<PriceTick> ticks, EntriesAt entriesAt, java.util.function.Function<StreamsRuntime, T> read) {
         StreamCatalog catalog = TradingFixtures.catalog();
         EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
         List<Mono<String>> writes = new ArrayList<>();
@@ -56,12 +61,7 @@ class HostileTickEntriesTest {
             PriceTick t = ticks.get(i);
             String id = "tick-" + i;
             Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
-            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
-            if (i % 200 == 100) {
-                Map<String, String> m = hostile("no-subject", valid, t);
-                m.put("id", "hostile-" + i);
-                writes.add(publisher.sendRaw(TICKS, t.symbol(), m));
-            }
+            entriesAt.at(i, valid, t).forEach(entry -> writes.add(publisher.sendRaw(TICKS, t.symbol(), entry)));
         }
         try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
                 StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
@@ -69,10 +69,26 @@ class HostileTickEntriesTest {
             Flux.concat(writes).blockLast();
             TradingFixtures.endTicks(REDIS.template(), ns, catalog);
             assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            return read.apply(runtime);
+        }
+    }
+
+    /** One subject-less tick costs the partition's task its three retries (100 + 500 + 2000 ms) before it is dead-lettered. */
+    @org.junit.jupiter.api.Test
+    void tenSubjectlessTicksDoNotStallThePartition() {
+        run("hostile-stall-" + System.nanoTime(), TradingFixtures.realTicks(2_000), (i, valid, t) -> {
+            if (i % 200 != 100) {
+                return List.of(valid);
+            }
+            Map<String, String> m = hostile("no-subject", valid, t);
+            m.put("id", "hostile-" + i);
+            return List.of(valid, m);
+        }, runtime -> {
             // refused at the source, each: none went through a stage's retries (they took the drain from ~1.5 s to 26 s)
             assertThat(runtime.counters().rejected()).as("refused at the source (qt.streams.ingest.rejected)").isEqualTo(10);
             assertThat(runtime.counters().processorRetries()).as("retries of failing stages").isZero();
-        }
+            return null;
+        });
     }
 
     /**
@@ -86,28 +102,17 @@ class HostileTickEntriesTest {
         List<String> streams = List.of(QuantumTraderTopology.CANDLES);
         Map<String, List<String>> expected = TradingFixtures.driverOutputs(QuantumTraderTopology.build(), ticks, streams);
         String ns = "hostile-resend-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
-        EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
-        List<Mono<String>> writes = new ArrayList<>();
-        for (int i = 0; i < ticks.size(); i++) {
-            PriceTick t = ticks.get(i);
-            String id = "tick-" + i;
-            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
-            if (i == 1_000) {
-                Map<String, String> noSubject = new LinkedHashMap<>(valid);
-                noSubject.remove("subject");
-                writes.add(publisher.sendRaw(TICKS, t.symbol(), noSubject));
+        run(ns, ticks, (i, valid, t) -> {
+            if (i != 1_000) {
+                return List.of(valid);
             }
-            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
-        }
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
-            runtime.start();
-            Flux.concat(writes).blockLast();
-            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            Map<String, String> noSubject = new LinkedHashMap<>(valid);
+            noSubject.remove("subject");
+            return List.of(noSubject, valid);
+        }, runtime -> {
             assertThat(runtime.counters().duplicates()).as("the corrected tick skipped as a duplicate").isZero();
-        }
+            return null;
+        });
         assertThat(TradingFixtures.redisOutputs(REDIS.template(), ns, QuantumTraderTopology.CANDLES)).isEqualTo(expected.get(QuantumTraderTopology.CANDLES));
     }
 
@@ -128,31 +133,15 @@ class HostileTickEntriesTest {
         List<String> streams = List.of(QuantumTraderTopology.CANDLES, QuantumTraderTopology.REGIMES, QuantumTraderTopology.SIGNALS);
         Map<String, List<String>> expected = TradingFixtures.driverOutputs(QuantumTraderTopology.build(), ticks, streams);
         String ns = "hostile-" + kind + "-" + System.nanoTime();
-        StreamCatalog catalog = TradingFixtures.catalog();
-        EventPublisher publisher = new EventPublisher(REDIS.template(), new StreamKeys(ns), catalog, "test");
-        List<Mono<String>> writes = new ArrayList<>();
-        for (int i = 0; i < ticks.size(); i++) {
-            PriceTick t = ticks.get(i);
-            String id = "tick-" + i;
-            Map<String, String> valid = CloudEventJson.flatten(EnvelopeCodec.encode(TICKS, "feed", id, t.symbol(), t, t.timestamp(), id));
-            writes.add(publisher.sendRaw(TICKS, t.symbol(), valid));
-            if (i == 1_000) {
-                writes.add(publisher.sendRaw(TICKS, t.symbol(), hostile(kind, valid, t)));
-            }
+        record Counts(long rejected, double metered, long dropped) {
         }
-        long rejected;
-        double metered;
-        long dropped;
-        try (StreamsRuntime runtime = new StreamsRuntime(QuantumTraderTopology.build(),
-                StreamsConfig.defaults().withAlignment(TradingFixtures.ALIGNMENT).withNamespace(ns).withCatalog(catalog), REDIS.template())) {
-            runtime.start();
-            Flux.concat(writes).blockLast();
-            TradingFixtures.endTicks(REDIS.template(), ns, catalog);
-            assertThat(runtime.awaitDrained(Duration.ofSeconds(90))).isTrue();
-            rejected = runtime.counters().rejected();
-            metered = runtime.metrics().registry().find("qt.streams.ingest.rejected").counters().stream().mapToDouble(Counter::count).sum();
-            dropped = runtime.counters().dropped();
-        }
+        Counts counts = run(ns, ticks, (i, valid, t) -> i == 1_000 ? List.of(valid, hostile(kind, valid, t)) : List.of(valid),
+                runtime -> new Counts(runtime.counters().rejected(),
+                        runtime.metrics().registry().find("qt.streams.ingest.rejected").counters().stream().mapToDouble(Counter::count).sum(),
+                        runtime.counters().dropped()));
+        long rejected = counts.rejected();
+        double metered = counts.metered();
+        long dropped = counts.dropped();
         List<Map<String, String>> dlq = io.quantumtrader.streams.RedisTestSupport.entriesOf(REDIS.template(), ns, TICKS + ".dlq", 0);
         Map<String, String> diffs = new LinkedHashMap<>();
         for (String s : streams) {
