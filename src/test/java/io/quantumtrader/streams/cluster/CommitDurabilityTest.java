@@ -87,16 +87,13 @@ class CommitDurabilityTest {
     @Test
     void withWait1ABatchCountsOnlyOnceTheReplicaHasItAndNothingIsLostOrDuplicated() throws Exception {
         int masterPort = startMasterAndReplica();
-        TopologyBuilder b = new TopologyBuilder("durable");
-        b.stream("ticks", Tick.class).mapValues(Tick::seq, Named.as("seq")).to("seqs");
-        Topology topology = b.build();
+        Topology topology = seqTopology();
         String ns = "wait" + System.nanoTime();
         StreamCatalog catalog = StreamCatalog.defaults();
         try (RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + masterPort)) {
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "test");
             // the replica past its initial sync ("online"), or the first commits' WAIT can time out on a loaded machine
-            await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
-                    .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
+            awaitReplicaOnline(redis);
             try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults().withNamespace(ns).withBatchSize(10)
                     .withRetryBackoff(java.util.List.of(Duration.ofMillis(100))), redis.template())
                     .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofSeconds(1)))) {
@@ -143,8 +140,7 @@ class CommitDurabilityTest {
              ReplyHoldingProxy proxy = new ReplyHoldingProxy(masterPort);
              RedisConnection viaProxy = RedisConnection.of("redis://127.0.0.1:" + proxy.port());
              CommitConnection commits = CommitConnection.open(viaProxy.template()).orElseThrow()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
-                    .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
+            awaitReplicaOnline(redis);
             CommitDurability durability = new CommitDurability(commits, 1, Duration.ofMillis(1_500));
             byte[] script = "redis.call('SET', KEYS[1], 'v') return 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             byte[][] key = {"k".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
@@ -176,15 +172,12 @@ class CommitDurabilityTest {
     @Test
     void madeCommitsOfTwoFailedRunsInARowAreAllCounted() throws Exception {
         int masterPort = startMasterAndReplica();
-        TopologyBuilder b = new TopologyBuilder("durable");
-        b.stream("ticks", Tick.class).mapValues(Tick::seq, Named.as("seq")).to("seqs");
-        Topology topology = b.build();
+        Topology topology = seqTopology();
         String ns = "revwait" + System.nanoTime();
         StreamCatalog catalog = StreamCatalog.defaults();
         try (RedisConnection redis = RedisConnection.of("redis://127.0.0.1:" + masterPort)) {
             EventPublisher publisher = new EventPublisher(redis.template(), new StreamKeys(ns), catalog, "test");
-            await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
-                    .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
+            awaitReplicaOnline(redis);
             try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults().withNamespace(ns).withBatchSize(10)
                     .withRetryBackoff(java.util.List.of(Duration.ofMillis(100))), redis.template())
                     .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofMillis(500)))) {
@@ -210,8 +203,7 @@ class CommitDurabilityTest {
                 Thread.sleep(1500);
 
                 signal(replica, "CONT");
-                await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
-                        .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
+                awaitReplicaOnline(redis);
                 for (int i = 21; i <= 25; i++) {
                     publisher.send("ticks", "A", new Tick("A", 1, i), i).block();
                 }
@@ -221,6 +213,19 @@ class CommitDurabilityTest {
                 assertThat(runtime.counters().recordsIn()).as("every record counted once").isEqualTo(25);
             }
         }
+    }
+
+    /** @return the tests' topology: each tick's sequence number to {@code seqs} */
+    private static Topology seqTopology() {
+        TopologyBuilder b = new TopologyBuilder("durable");
+        b.stream("ticks", Tick.class).mapValues(Tick::seq, Named.as("seq")).to("seqs");
+        return b.build();
+    }
+
+    /** Waits (20 s at most) for the replica past its initial sync ("online"): before, a commit's WAIT can time out. */
+    private static void awaitReplicaOnline(RedisConnection redis) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.template().execute(c -> c.serverCommands().info("replication"))
+                .next().map(p -> p.getProperty("slave0", "")).block().contains("state=online"));
     }
 
     private static void signal(Process process, String signal) throws Exception {
