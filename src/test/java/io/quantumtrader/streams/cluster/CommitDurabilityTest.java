@@ -180,7 +180,8 @@ class CommitDurabilityTest {
             awaitReplicaOnline(redis);
             try (StreamsRuntime runtime = new StreamsRuntime(topology, StreamsConfig.defaults().withNamespace(ns).withBatchSize(10)
                     .withRetryBackoff(java.util.List.of(Duration.ofMillis(100))), redis.template())
-                    .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofMillis(500)))) {
+                    // WAIT 2 s: at 500 ms a first commit's WAIT timed out on a loaded machine before the pause (1 run in 3)
+                    .withCommitOptions(CommitOptions.defaults().withWait(1, Duration.ofSeconds(2)))) {
                 runtime.start();
                 for (int i = 1; i <= 10; i++) {
                     publisher.send("ticks", "A", new Tick("A", 1, i), i).block();
