@@ -35,8 +35,21 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     /** Redirections followed for one write before it fails (Lettuce's default {@code maxRedirects}). */
     static final int MAX_REDIRECTS = 5;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClusterCommitConnection.class);
+
     private final RedisClusterClient client;
-    private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+    /**
+     * The cluster connection commits go out on now. Replaced when a command on one of its node connections timed out
+     * ({@link #replaceAfterTimeout}), as {@link CommitConnection}'s: node connections whose replies stopped were used
+     * for ever, each commit waiting for the command timeout and restarting its task (29 restarts for 6 tasks in a
+     * minute; SilentCommitConnectionOnClusterTest).
+     */
+    private volatile StatefulRedisClusterConnection<byte[], byte[]> connection;
+    /** The cluster connection each node connection a script was sent on belongs to (weakly held, by identity). */
+    private final java.util.Map<StatefulRedisConnection<byte[], byte[]>, StatefulRedisClusterConnection<byte[], byte[]>> parents =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    /** Set by {@link #close()}: no replacement after it. */
+    private volatile boolean closed;
     private final DispatchThread dispatch = new DispatchThread("qt-commit");
     /** Losses of the client's connections, counted per node connection ({@link #lostSince}). */
     private final ConnectionLosses losses;
@@ -99,13 +112,14 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     /** Runs on the dispatch thread: the script on the node {@code host:port}, after {@code ASKING} when {@code ask}. */
     private Mono<Long> evalOn(String host, int port, boolean ask, Script script, WrittenOn writtenOn, int redirectsLeft) {
+        StatefulRedisClusterConnection<byte[], byte[]> cluster = connection;
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> nodeConnection =
-                connection.getConnectionAsync(host, port, ConnectionIntent.WRITE);
+                cluster.getConnectionAsync(host, port, ConnectionIntent.WRITE);
         // a node connection already open is written on at once, here on the dispatch thread, keeping commits in order;
         // one still connecting is written on once connected (dispatched again, as Lettuce does with its own redirects)
         Mono<Long> sent = nodeConnection.isDone() && !nodeConnection.isCompletedExceptionally()
-                ? sendOn(nodeConnection.join(), ask, script, writtenOn)
-                : Mono.fromCompletionStage(nodeConnection).flatMap(node -> dispatch.send(() -> sendOn(node, ask, script, writtenOn)));
+                ? sendOn(cluster, nodeConnection.join(), ask, script, writtenOn)
+                : Mono.fromCompletionStage(nodeConnection).flatMap(node -> dispatch.send(() -> sendOn(cluster, node, ask, script, writtenOn)));
         return sent.onErrorResume(e -> redirectsLeft > 0 && ClusterRedirect.of(e).isPresent(), e -> {
                     ClusterRedirect redirect = ClusterRedirect.of(e).orElseThrow();
                     (redirect.ask() ? asks : moves).increment();
@@ -118,10 +132,12 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
     }
 
     /** The script on {@code node} by SHA-1, by source when the node has not cached it; records the node that applied it. */
-    private Mono<Long> sendOn(StatefulRedisConnection<byte[], byte[]> node, boolean ask, Script script, WrittenOn writtenOn) {
+    private Mono<Long> sendOn(StatefulRedisClusterConnection<byte[], byte[]> cluster, StatefulRedisConnection<byte[], byte[]> node,
+                              boolean ask, Script script, WrittenOn writtenOn) {
         long lossesAtSend = losses.count(node); // before the send: a loss after it makes the WAIT prove nothing
-        return script.send(node, ask, true)
-                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> script.send(node, ask, false)))
+        parents.put(node, cluster);
+        return replacedOnTimeout(cluster, script.send(node, ask, true)
+                .onErrorResume(e -> RedisErrors.hasCode(e, "NOSCRIPT"), e -> dispatch.send(() -> script.send(node, ask, false))))
                 .doOnNext(applied -> {
                     if (writtenOn != null) {
                         writtenOn.record(node, lossesAtSend);
@@ -161,7 +177,38 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
             return Mono.error(new IllegalStateException("a WAIT needs the node that applied the write, and none was "
                     + "recorded: the write did not go through the commit connection"));
         }
-        return dispatch.send(() -> Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs)));
+        return dispatch.send(() -> replacedOnTimeout(parents.get(node),
+                Mono.fromCompletionStage(node.async().waitForReplication(replicas, timeoutMs))));
+    }
+
+    /** @return {@code reply}, replacing {@code cluster} when it times out ({@link #replaceAfterTimeout}) */
+    private <T> Mono<T> replacedOnTimeout(StatefulRedisClusterConnection<byte[], byte[]> cluster, Mono<T> reply) {
+        return reply.doOnError(io.lettuce.core.RedisCommandTimeoutException.class, e -> dispatch.send(() -> Mono.fromRunnable(
+                () -> replaceAfterTimeout(cluster))).subscribe(ok -> { }, failed -> { }));
+    }
+
+    /**
+     * Replaces {@code timedOut} (when it is still the cluster connection commits go out on) with a new one of the same
+     * client, on the dispatch thread (the commits after it wait for it), and closes it with its node connections: their
+     * commands in flight fail at once (their outcome unknown: the task restarts and counts them if made) instead of each
+     * waiting the timeout. A new connection that cannot be made keeps the old one (the next timeout tries again).
+     */
+    private void replaceAfterTimeout(StatefulRedisClusterConnection<byte[], byte[]> timedOut) {
+        if (timedOut == null || connection != timedOut || closed) {
+            return;   // replaced already, or closing: a new connection would not be closed
+        }
+        StatefulRedisClusterConnection<byte[], byte[]> fresh;
+        try {
+            fresh = client.connect(ByteArrayCodec.INSTANCE);
+        } catch (RuntimeException e) {
+            log.warn("a node of the Redis Cluster commit connection did not answer within the command timeout, and a new "
+                    + "connection could not be made ({}); trying again at the next timeout", e.toString());
+            return;
+        }
+        connection = fresh;
+        timedOut.closeAsync();
+        log.warn("a node of the Redis Cluster commit connection did not answer within the command timeout: the connection "
+                + "was replaced by a new one");
     }
 
     /**
@@ -174,10 +221,14 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
         return (ask ? asks : moves).sum();
     }
 
-    /** Only the losses of the node connection that applied the write count: another node's says nothing of it. */
+    /**
+     * Only the losses of the node connection that applied the write count (another node's says nothing of it), and the
+     * replacement of its cluster connection ({@link #replaceAfterTimeout}), which closed it.
+     */
     @Override
     public boolean lostSince(WrittenOn write) {
-        return write.node() == null || losses.count(write.node()) != write.lossesAtSend();
+        return write.node() == null || parents.get(write.node()) != connection
+                || losses.count(write.node()) != write.lossesAtSend();
     }
 
     /** @return how many times a connection of the client (a node's, the template's) was lost so far (only grows) */
@@ -187,6 +238,7 @@ public final class ClusterCommitConnection implements OrderedScriptConnection {
 
     @Override
     public void close() {
+        closed = true;
         losses.close();
         ConnectionClose.awaitClose(connection);
         dispatch.close();

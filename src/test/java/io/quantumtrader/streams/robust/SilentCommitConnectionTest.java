@@ -55,8 +55,6 @@ class SilentCommitConnectionTest {
                     assertThat(drained).as("drained within a minute (Redis and new connections are fine); records in %d of %d, "
                             + "restarts %d", runtime.counters().recordsIn(), keys * perKey, runtime.counters().restarts()).isTrue();
                     assertThat(ScaleOutTopology.checkSequences(direct, ns, perKey)).as("every output once, in order").isEmpty();
-                    // replaced at its first timeout: the commits in flight on it failed (their tasks restarted once),
-                    // none after; before, every commit sent on it timed out and restarted its task (13 in this run)
                     // replaced at its first timeout: each task with commits in flight on it restarted once (6 in a run
                     // here); before, every commit sent on it timed out and restarted its task again (31 in a run)
                     assertThat(runtime.counters().restarts()).as("task restarts").isLessThanOrEqualTo(2L * ScaleOutTopology.PARTITIONS);
