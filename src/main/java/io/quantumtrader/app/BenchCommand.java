@@ -129,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         checkOptions();
         try (RedisConnection redis = RedisConnection.fromEnvironment();
-             RedisDatabaseWatch watch = RedisDatabaseWatch.of(redis)) {
+             RedisDatabaseWatch watch = RedisDatabaseWatch.of(redis);
+             BenchInterruption interruption = BenchInterruption.register(Thread.currentThread())) {
             database = watch;
             BenchKeys runKeys = new BenchKeys(System.currentTimeMillis());
             try {
@@ -201,7 +202,11 @@ final class BenchCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw watch.named(e);   // REDIS_URL's database lost mid-run: said in words (review 2026-12-07)
             } finally {
+                if (interruption.interruptedForCleanup()) {
+                    System.out.println("interrupted: the benchmark stopped before its end");
+                }
                 deleteKeys(redis, runKeys);
+                interruption.cleanupDone();
             }
         }
     }
@@ -267,13 +272,26 @@ final class BenchCommand implements Callable<Integer> {
         return loop + String.format(Locale.ROOT, ", %.1f%% of raw XADD", 100 * recordsPerSecond / rawXadd.getAsDouble());
     }
 
-    /** @return redis-benchmark's XADD rate, entries/s; empty when redis-benchmark is not installed or failed */
+    /**
+     * Runs {@code redis-benchmark -P 64} XADD against the run's Redis. When it cannot run or measures nothing, says why
+     * on one line instead of leaving the figure out: before (found in review, 2026-12-07) a REDIS_URL with a password
+     * (redis-benchmark got no credentials: NOAUTH), TLS, a missing binary or a failed run dropped the line silently.
+     * A password is not passed: redis-benchmark takes it only on its command line, which other users see in {@code ps}.
+     *
+     * @return redis-benchmark's XADD rate, entries/s; empty when it did not run or measured nothing (said on stdout)
+     */
     private OptionalDouble redisBenchmark(RedisConnection redis, String key) {
+        String skipped = "raw XADD, redis-benchmark: not measured (";
+        if (redis.tls()) {
+            System.out.println(skipped + "TLS: redis-benchmark would need the TLS files too; the Java figures below use TLS)");
+            return OptionalDouble.empty();
+        }
+        if (redis.factory().getPassword() != null) {
+            System.out.println(skipped + "REDIS_URL has a password, which redis-benchmark takes only on its command line, "
+                    + "visible to other users in ps)");
+            return OptionalDouble.empty();
+        }
         try {
-            if (redis.tls()) {
-                // redis-benchmark would need the TLS files too; the Java figures below use them
-                return OptionalDouble.empty();
-            }
             java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-benchmark", "-h", redis.host(),
                     "-p", String.valueOf(redis.port()), "-n", String.valueOf(records), "-P", "64", "-q"));
             if (redis.isCluster()) {
@@ -292,8 +310,13 @@ final class BenchCommand implements Callable<Integer> {
                 rate = OptionalDouble.of(Double.parseDouble(m.group(1)));
             }
             redis.template().delete(key).block();
+            if (rate.isEmpty()) {
+                String said = out.strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no output");
+                System.out.println(Secrets.redact(skipped + "redis-benchmark exited " + p.exitValue() + ": " + said + ")"));
+            }
             return rate;
         } catch (java.io.IOException e) {
+            System.out.println(skipped + "redis-benchmark is not installed: it comes with redis-server, e.g. apt-get install redis-tools)");
             return OptionalDouble.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
