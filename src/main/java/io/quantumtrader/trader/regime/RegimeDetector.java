@@ -10,10 +10,17 @@ import java.util.Optional;
 
 /**
  * Classifies a symbol's regime from its recent candles with Wilder's ADX and ATR ({@link WilderIndicators}: the
- * values of ta4j's indicators): a volatility spike (ATR at least {@code spikeRatio} × its baseline) is CHAOTIC;
+ * values of ta4j's indicators): a volatility spike (ATR at least {@code spikeRatio} × its baseline, a move after a flat
+ * baseline of 0 included: {@link #UNBOUNDED_RATIO}) is CHAOTIC;
  * otherwise ADX at or above {@code trendingAdx} is TRENDING, below is RANGING. Plain Java: no streams, no Redis.
  */
 public final class RegimeDetector {
+
+    /**
+     * The volatility ratio of a candle that moved after a flat baseline (ATR &gt; 0, baseline 0): unbounded, reported as
+     * {@link Double#MAX_VALUE} (a finite JSON number; JSON has no infinity). Such a candle is CHAOTIC.
+     */
+    public static final double UNBOUNDED_RATIO = Double.MAX_VALUE;
 
     private final RegimeRules rules;
 
@@ -39,7 +46,9 @@ public final class RegimeDetector {
             baseline += indicators.atr(i);
         }
         baseline /= rules.baselineCandles();
-        double ratio = baseline > 0 ? atr / baseline : 0;
+        // after a flat stretch (baseline 0: a halted or pegged symbol) a candle that moves is a spike by the rule
+        // (ATR > 0 = spikeRatio x 0); it was ratio 0, RANGING (found in review, 2026-12-07: ReviewSpikeAfterFlatTest)
+        double ratio = baseline > 0 ? atr / baseline : atr > 0 ? UNBOUNDED_RATIO : 0;
         Regime regime;
         double confidence;
         if (ratio >= rules.spikeRatio()) {
@@ -55,7 +64,7 @@ public final class RegimeDetector {
         double ema20 = indicators.emaOfClose(20);
         double ema50 = indicators.emaOfClose(50);
         RegimeUpdate update = new RegimeUpdate(last.symbol(), last.windowEnd(), regime, round(confidence), round(adx),
-                round(atr), round(baseline), round(ratio), last.close(), ema20, ema50);
+                round(atr), round(baseline), ratio == UNBOUNDED_RATIO ? ratio : round(ratio), last.close(), ema20, ema50);
         return new MarketState(last, update, ema20, ema50);
     }
 

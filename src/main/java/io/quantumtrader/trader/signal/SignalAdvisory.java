@@ -35,7 +35,9 @@ public final class SignalAdvisory {
      */
     public Advice advise(RegimeUpdate r) {
         if (r.regime() == Regime.CHAOTIC) {
-            return decline(r, "volatility_spike", String.format("ATR %.2f is %.1fx its baseline", r.atr(), r.volatilityRatio()));
+            return decline(r, "volatility_spike", r.atrBaseline() == 0
+                    ? String.format("ATR %.2f after a flat stretch (baseline ATR 0)", r.atr())
+                    : String.format("ATR %.2f is %.1fx its baseline", r.atr(), r.volatilityRatio()));
         }
         if (r.regime() == Regime.RANGING) {
             return decline(r, "regime_not_trending", String.format("ADX %.1f below trending threshold", r.adx()));

@@ -559,7 +559,7 @@ public final class IndependentReference {
             sum += atrs.getValue(i).doubleValue();
         }
         double baseline = sum / BASELINE;
-        double ratio = baseline > 0 ? atr / baseline : 0;
+        double ratio = baseline > 0 ? atr / baseline : atr > 0 ? Double.POSITIVE_INFINITY : 0;   // a move after a flat stretch: a spike
         String name = ratio >= SPIKE ? "CHAOTIC" : adx >= TRENDING_ADX ? "TRENDING" : "RANGING";
         double confidence = switch (name) {
             case "CHAOTIC" -> Math.min(1, ratio / (2 * SPIKE));
