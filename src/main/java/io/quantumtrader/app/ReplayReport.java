@@ -348,10 +348,12 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         out.printf("realized P&L         %,.2f USD; max realized drawdown %.2f%%; kill switch activations %d%n", realizedPnlUsd,
                 maxDrawdownPct, killSwitchActivations);
         out.printf("positions            %,d opened, %,d closed, %,d open at the end%n", positionsOpened, trades, openPositions.size());
-        openPositions.forEach(p -> out.printf("  open %-10s %-5s %,.6f @ %,.4f, mark %,.4f, unrealized %,.2f USD%n", p.symbol(),
+        // the position's unrealized P&L before its entry fee, the equity line's net of entry fees: both said, so the lines
+        // add up for a reader (found in review, 2026-12-07: both said "unrealized" and differed by the entry fees)
+        openPositions.forEach(p -> out.printf("  open %-10s %-5s %,.6f @ %,.4f, mark %,.4f, unrealized %,.2f USD before its entry fee%n", p.symbol(),
                 p.direction(), p.quantity(), p.entry(), p.mark(), p.unrealizedPnl()));
         ReplayPortfolio.Reconciliation r = reconciliation;
-        out.printf("equity               %,.2f USD = %,.2f starting %+,.2f realized %+,.2f unrealized; by cash and marks %,.2f: %s%n",
+        out.printf("equity               %,.2f USD = %,.2f starting %+,.2f realized %+,.2f unrealized net of entry fees; by cash and marks %,.2f: %s%n",
                 r.equityByPnlUsd(), r.startingEquityUsd(), r.realizedPnlUsd(), r.unrealizedPnlUsd(), r.equityByCashUsd(),
                 r.reconciled() ? "reconciled (difference " + r.differenceUsd() + " USD)"
                         : "NOT RECONCILED: difference " + r.differenceUsd() + " USD beyond " + r.toleranceUsd());
