@@ -256,12 +256,15 @@ final class ReplayCommand implements Callable<Integer> {
                         // the charts are drawn on a thread of their own while the report reads the other streams back: both
                         // took ~0.8 s one after the other (docs/BENCHMARKS.md, 2026-12-04 16:47 section)
                         Path reportDir = Path.of("target", "replay");
-                        ReplayCharts charts = ReplayCharts.draw(reportDir, () -> ReplayReport.payloads(redis.template(),
-                                        new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class),
-                                closed, riskRules.startingEquityUsd(), ReplayInputs.label(candle));
+                        List<io.quantumtrader.trader.events.Candle> candles = ReplayReport.payloads(redis.template(),
+                                new StreamKeys(ns), catalog, QuantumTraderTopology.CANDLES, io.quantumtrader.trader.events.Candle.class);
+                        ReplayCharts charts = ReplayCharts.draw(reportDir, () -> candles, closed, riskRules.startingEquityUsd(),
+                                ReplayInputs.label(candle));
+                        List<String> reportNotices = new java.util.ArrayList<>(notices);
+                        reportNotices.addAll(UnclosedCandles.notices(trades.stream().map(ReplayInputs.Tick::tick).toList(), candles));
                         ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                                 published.get(), inputs.malformed(), runtime, seconds, drained,
-                                riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), notices, from,
+                                riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), reportNotices, from,
                                 drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
                                         stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
                         out.println();

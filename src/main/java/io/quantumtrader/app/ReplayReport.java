@@ -70,7 +70,8 @@ import java.util.TreeMap;
  * @param deRiskChanges   de-risk state changes ({@code risk.derisk_state.update}) as "time previous -> state: reason"
  * @param symbols         the symbols replayed
  * @param candle          the candle size, e.g. {@code 1m}
- * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle)
+ * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle), and the
+ *                        ticks in candle windows that never closed ({@link UnclosedCandles})
  * @param resumedFrom     ticks already in the namespace when the replay started (a resumed replay), 0 for a fresh one
  * @param notDrainedBecause why the pipeline did not drain ({@code timed out}, or {@code a task stopped for good: …}
  *                        naming each stopped task and its cause); null when it drained

@@ -52,10 +52,12 @@ class ReplayPartitionsTest {
         JsonNode a = report(one);
         JsonNode b = report(four);
         assertThat(a.get("trades").asLong()).isPositive();
+        // daily bars: each symbol's last bars are in windows that never close (UnclosedCandles), and the report says so
+        assertThat(a.get("notices").toString()).as("notices").contains("in candle windows that never closed");
         for (String field : List.of("ticks_read", "ticks_published", "trades", "realized_pnl_usd", "realized_pnl_by_day",
                 "max_drawdown_pct", "exits_by_reason", "risk_decisions", "vetoes_by_reason", "cancelled_by_reason",
                 "counted_by_processors", "open_positions",
-                "positions_opened", "de_risk_changes", "reconciliation")) {
+                "positions_opened", "de_risk_changes", "reconciliation", "notices")) {
             assertThat(b.get(field)).as(field).isEqualTo(a.get(field));
         }
         assertThat(b.get("dead_lettered").asLong()).isZero();
