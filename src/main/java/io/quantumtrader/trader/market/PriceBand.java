@@ -15,7 +15,8 @@ import java.util.Locale;
  * <p>The rule, per symbol:
  * <ul>
  *   <li>the first print is accepted and becomes the <em>reference</em>;</li>
- *   <li>a print within the band of the reference is accepted and becomes the reference;</li>
+ *   <li>a print within the band of the reference is accepted and becomes the reference (unless it traded before the
+ *       reference, a late print: the reference is the latest accepted print in trade time);</li>
  *   <li>a print outside it is <em>held</em> as suspect, seen by no stage yet;</li>
  *   <li>while a print is held, the next print decides: within the band of the reference (the market stayed where it
  *       was), the held print is <b>refused</b> and this one accepted; outside it but within the band of the held print
@@ -218,7 +219,7 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
             return new Step(null, List.of(tick), List.of());
         }
         if (state == null) {
-            return accept(tick, List.of(tick), List.of());
+            return accept(null, tick, List.of(tick), List.of());
         }
         Step expired = expire(state, tick.timestamp());
         if (expired.refused().isEmpty()) {
@@ -284,16 +285,16 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
     private Step decide(State state, PriceTick tick) {
         if (state.held().isEmpty()) {
             if (within(state.reference(), state.referenceAt(), tick)) {
-                return accept(tick, List.of(tick), List.of());
+                return accept(state, tick, List.of(tick), List.of());
             }
             PriceTick level = state.unconfirmed();
             if (level != null && agrees(level, state.agreeing(), tick) && state.agreeing().size() + 1 >= confirmations) {
-                return accept(tick, List.of(tick), List.of());   // a genuine move whose confirmations came too late
+                return accept(state, tick, List.of(tick), List.of());   // a genuine move whose confirmations came too late
             }
             return new Step(state.holding(List.of(tick)), List.of(), List.of());
         }
         if (within(state.reference(), state.referenceAt(), tick)) {
-            return accept(tick, List.of(tick), refuse(state, REASON, tick.timestamp(), "the next print "
+            return accept(state, tick, List.of(tick), refuse(state, REASON, tick.timestamp(), "the next print "
                     + price(tick.price()) + " is within the band of the reference"));
         }
         PriceTick suspect = state.held().get(0);
@@ -302,7 +303,7 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
             held.add(tick);
             int confirming = confirmations(suspect, held);
             if (confirming >= confirmations) {
-                return accept(tick, held, List.of());
+                return accept(state, tick, held, List.of());
             }
             // a print of a later instant is one more confirmation and is held whatever the count (at most
             // confirmations - 1 of them beyond MAX_HELD); refusing it lost the step, and a genuine gap whose first
@@ -337,8 +338,17 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
         return n;
     }
 
-    private static Step accept(PriceTick last, List<PriceTick> accepted, List<RefusedTick> refused) {
-        return new Step(new State(last.price(), last.timestamp(), List.of()), accepted, refused);
+    /**
+     * @return the step accepting {@code accepted}, whose last print {@code last} becomes the reference, unless it traded
+     *         before the reference (a late print): the reference stays the latest accepted print in trade time. Before
+     *         (found in review, 2026-12-07) a late print became the reference with its older trade time, and the band of
+     *         the next print widened with the time since it: an hour-old late print accepted a print 50 % away at once
+     */
+    private static Step accept(State prior, PriceTick last, List<PriceTick> accepted, List<RefusedTick> refused) {
+        State next = prior != null && last.timestamp() < prior.referenceAt()
+                ? new State(prior.reference(), prior.referenceAt(), List.of())
+                : new State(last.price(), last.timestamp(), List.of());
+        return new Step(next, accepted, refused);
     }
 
     private List<RefusedTick> refuse(State state, String reason, long refusedAt, String detail) {

@@ -425,10 +425,15 @@ public final class IndependentReference {
         final List<PriceTick> refusedLevel = new ArrayList<>();
 
         void take(PriceTick t) {
-            price = t.price();
-            at = t.timestamp();
+            if (!taken || t.timestamp() >= at) {   // a late print is accepted but the band stays on the latest print
+                price = t.price();
+                at = t.timestamp();
+                taken = true;
+            }
             refusedLevel.clear();
         }
+
+        boolean taken;
 
         boolean nearRefusedLevel(PriceTick t) {
             if (refusedLevel.isEmpty()) {
