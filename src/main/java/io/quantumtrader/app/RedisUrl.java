@@ -241,10 +241,32 @@ public final class RedisUrl {
     }
 
     /**
+     * @return the URL with the value of every query parameter but {@code cluster} replaced by {@code ***}: other clients
+     *         take a password there ({@code ?password=}, redis-py's form), and a URL refused for it was quoted with the
+     *         password (found in review, 2026-12-07)
+     */
+    static String withoutQueryValues(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        StringBuilder out = new StringBuilder(url.substring(0, q + 1));
+        String[] params = url.substring(q + 1).split("&", -1);
+        for (int i = 0; i < params.length; i++) {
+            String param = params[i];
+            int eq = param.indexOf('=');
+            out.append(i > 0 ? "&" : "").append(eq < 0 || param.substring(0, eq).equalsIgnoreCase("cluster")
+                    ? param : param.substring(0, eq + 1) + Secrets.MASK);
+        }
+        return out.toString();
+    }
+
+    /**
      * @return the URL with everything between the user name and the last {@code @} replaced by {@code ***}, whatever
      *         characters the password has (so even a URL that does not parse is quoted safely)
      */
     static String withoutPassword(String url) {
+        url = withoutQueryValues(url);
         int scheme = url.indexOf("://");
         int at = url.lastIndexOf('@');
         if (at < 0) {
