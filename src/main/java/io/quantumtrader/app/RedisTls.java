@@ -134,6 +134,42 @@ public record RedisTls(boolean enabled, File caFile, File truststore, String tru
                     () -> io.netty.handler.ssl.SslContextBuilder.forClient()
                             .keyManager(certFile, keyFile, keyPassword));
         }
+        if (truststore != null) {
+            checkStore("REDIS_TLS_TRUSTSTORE", truststore, "REDIS_TLS_TRUSTSTORE_PASSWORD", truststorePassword);
+        }
+        if (keystore != null) {
+            checkStore("REDIS_TLS_KEYSTORE", keystore, "REDIS_TLS_KEYSTORE_PASSWORD", keystorePassword);
+        }
+    }
+
+    /**
+     * Opens a key store (PKCS#12 or JKS, the JDK tells which) with its password, as the connection will. Found in review
+     * (2026-12-07): a wrong password, or a PEM file given as a store, failed at connect as "cannot use Redis at …:
+     * failed to decrypt safe contents entry" with Netty's WARN lines, exit code 3 and the hint to check that Redis runs.
+     *
+     * @throws CliException (exit code 2) naming the setting and whether the password or the file is wrong
+     */
+    private static void checkStore(String setting, File file, String passwordSetting, String password) {
+        try {
+            java.security.KeyStore.getInstance(file, password == null ? new char[0] : password.toCharArray());
+        } catch (java.io.IOException e) {
+            boolean wrongPassword = e.getCause() instanceof java.security.UnrecoverableKeyException
+                    || e.getCause() instanceof javax.crypto.BadPaddingException
+                    || String.valueOf(e.getMessage()).contains("password");
+            throw new CliException(CliException.INPUT, setting + "=" + file + ": " + (wrongPassword
+                    ? passwordSetting + (password == null ? " is not set and the store needs one" : " does not open it")
+                    : "not a PKCS#12 or JKS key store (" + Secrets.redact(firstLineOf(e)) + ")"),
+                    wrongPassword ? "set " + passwordSetting + " to the store's password"
+                            : "give a PKCS#12 (.p12) or JKS store, or a PEM file with "
+                            + (setting.contains("TRUST") ? "REDIS_TLS_CA_FILE" : "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE"), null);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CliException(CliException.INPUT, setting + "=" + file + ": not a PKCS#12 or JKS key store ("
+                    + Secrets.redact(firstLineOf(e)) + ")", "give a PKCS#12 (.p12) or JKS store", null);
+        }
+    }
+
+    private static String firstLineOf(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst().orElse("");
     }
 
     private interface SslBuild {
