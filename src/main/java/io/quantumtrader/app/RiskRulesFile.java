@@ -33,6 +33,10 @@ record RiskRulesFile(RiskRules rules, String source) {
         if (named == null && !Files.exists(file)) {
             return new RiskRulesFile(RiskRules.defaults(), "built-in defaults (no " + DEFAULT_FILE + ")");
         }
+        if (Files.isDirectory(file)) {   // said "no such file" (found in review, 2026-12-07)
+            throw new CliException(CliException.INPUT, "cannot use risk rules " + file + ": it is a directory",
+                    "give the YAML file of the rules, e.g. config/risk-rules.yaml", null);
+        }
         if (!Files.isRegularFile(file)) {
             throw new CliException(CliException.INPUT, "cannot use risk rules " + file + ": no such file",
                     "check the path (relative paths start at " + System.getProperty("user.dir") + ")", null);
