@@ -187,7 +187,8 @@ public final class FailureMessages {
         }
         if (find(error, ConnectException.class) != null || all.contains("Connection refused")) {
             return new CliException(CliException.REDIS, at + " is unreachable (connection refused)",
-                    "start Redis there or fix REDIS_URL (without REDIS_URL an embedded Redis is started)", error);
+                    "start Redis there or fix REDIS_URL (without it replay, bench and serve start a Redis of their own; "
+                            + "kill-switch-reset needs it)", error);
         }
         if (!tls.enabled() && (all.contains("Connection reset by peer") || all.contains("Connection closed prematurely"))) {
             // a TLS port closes a connection that speaks plain RESP to it (found in review, 2026-12-07: "check that Redis
