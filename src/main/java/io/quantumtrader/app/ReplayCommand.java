@@ -103,7 +103,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw badOption("--punctuation-ms " + punctuationMs, "give how often tasks punctuate in ms, at least 1 (default 250)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw badOption("--timeout " + timeout, "give how long to wait for the pipeline to drain, e.g. 10m");
+            // said "invalid --timeout PT0S", a form the user did not type (found in review, 2026-12-07)
+            throw badOption("--timeout " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms")
+                    + ": it must be longer than 0", "give how long to wait for the pipeline to drain, e.g. 10m");
         }
     }
 

@@ -48,4 +48,19 @@ class CliDurationOptionsTest {
                         + "10m, 500ms or 2h (or ISO-8601: PT10M)",
                 "  see 'quantum-trader replay --help'");
     }
+
+    /** Found in review (2026-12-07): "'-5s' is not a duration", and "invalid --timeout PT0S" for a typed 0s. */
+    @Test
+    void aNegativeOrZeroDurationIsSaidSo() {
+        CommandLine cli = QuantumTraderCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("replay", "--timeout", "-5s")).isEqualTo(2);
+        assertThat(err.toString()).contains("'-5s' is negative: give a duration of 0 or more");
+        CommandLine zero = QuantumTraderCli.commandLine();
+        StringWriter zeroErr = new StringWriter();
+        zero.setErr(new PrintWriter(zeroErr));
+        assertThat(zero.execute("replay", "--timeout", "0s")).isEqualTo(2);
+        assertThat(zeroErr.toString()).contains("invalid --timeout 0s: it must be longer than 0").doesNotContain("PT0S");
+    }
 }
