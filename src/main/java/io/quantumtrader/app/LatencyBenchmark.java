@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Per-hop latency of one stateless stage ({@code mapValues → to}) at a fixed offered load: from just before the input
- * XADD is sent to the moment its output entry is seen in Redis by a probe blocked in {@code XREAD BLOCK} on its own
+ * Per-hop latency of one stateless stage ({@code mapValues → to}) at a fixed offered load: from the input's due time
+ * (just before its XADD is sent when the sender keeps up; {@link LatencyRecorder#offer}) to the moment its output entry is seen in Redis by a probe blocked in {@code XREAD BLOCK} on its own
  * connection (the probe's wake-up, about 0.1 ms on loopback, is included). Percentiles from an HdrHistogram
  * (µs, 3 significant digits). The first {@code warmUpSeconds} of each run are offered at the same rate but not
  * counted: the JIT compilers work on the path of batches of one or two records for about 20–30 s at 1,000/s, and a

@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
 /**
  * One per-hop latency run at a fixed offered load, whatever carries the records (this engine in
  * {@link LatencyBenchmark}, Kafka Streams in {@code PeersBenchmark}): records are offered at {@code rate} per second
- * for {@code warmUpSeconds + seconds}, each one's sending time noted; a probe reports each output it sees by the
+ * for {@code warmUpSeconds + seconds}, each one's due time noted ({@link #offer}); a probe reports each output it sees by the
  * record's index, and the outputs of records offered after the warm-up go into an HdrHistogram (µs, 3 significant
  * digits, up to 60 s). Thread-safe for one offering thread and one probe thread.
  */
@@ -39,8 +39,11 @@ final class LatencyRecorder {
     }
 
     /**
-     * Offers every record at its due time: notes the time (ns, {@link System#nanoTime()}) and calls {@code send} with
-     * the record's index (0-based). Returns after the last.
+     * Offers every record at its due time ({@code i / rate} s after the start) and calls {@code send} with the record's
+     * index (0-based); returns after the last. A record's latency is counted from its due time, not from when it was
+     * sent: a sender held up (a GC pause, a {@code send} that blocked) sends the records due meanwhile late and back to
+     * back, and counted from their sending they hid the hold-up from the percentiles (coordinated omission; found in
+     * review, 2026-12-07: a 50 ms stall at 1,000/s showed as a p99 of 0 ms; {@code LatencyRecorderTest}).
      */
     void offer(IntConsumer send) {
         long start = System.nanoTime();
@@ -50,7 +53,7 @@ final class LatencyRecorder {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            sentAt[i] = System.nanoTime();
+            sentAt[i] = due;
             send.accept(i);
         }
     }
@@ -90,13 +93,13 @@ final class LatencyRecorder {
         }
     }
 
-    /** @return e.g. {@code p50 … µs  p99 … µs  p99.9 … µs  max … µs  (29,998 of 30,000 outputs seen)} */
     /** @return e.g. {@code "198 of 200 outputs seen"} */
     String seenOfSent() {
         return String.format("%,d of %,d outputs seen", received.get(), sentAt.length)
                 + (duplicates.get() > 0 ? String.format(", %,d seen twice", duplicates.get()) : "");
     }
 
+    /** @return e.g. {@code p50 … µs  p99 … µs  p99.9 … µs  max … µs  (29,998 of 30,000 outputs seen)} */
     String summary() {
         return String.format("p50 %,8d µs  p99 %,8d µs  p99.9 %,8d µs  max %,8d µs  (%,d of %,d outputs seen)",
                 histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
