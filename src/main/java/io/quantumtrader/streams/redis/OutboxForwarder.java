@@ -80,10 +80,47 @@ public final class OutboxForwarder {
      *         of that slot was written) or with the Redis error (the next forward repeats the rest)
      */
     public Mono<Forwarded> forward(String outboxKey) {
-        return page(outboxKey, new Forwarded(0, 0, 0));
+        return forward(outboxKey, Progress.NONE);
     }
 
-    private Mono<Forwarded> page(String outboxKey, Forwarded sofar) {
+    /**
+     * Counts a forward as it goes, so a forward that fails partway has counted what it did: the entries a target's
+     * script appended as soon as it returns, a page's repeats once the page has left the outbox. Found in review
+     * (2026-12-07): counted from the total at the end, a forward that failed after appending (a lost connection on the
+     * outbox cleanup) counted none of its outputs as forwarded, the next forward counted them as repeats only, and the
+     * pages a failed forward had already deleted were counted nowhere ({@code ForwardFailureCountTest}).
+     */
+    public interface Progress {
+        /** Counts nothing. */
+        Progress NONE = new Progress() {
+            @Override
+            public void appended(long entries) {
+            }
+
+            @Override
+            public void repeats(long entries) {
+            }
+        };
+
+        /** @param entries outputs one target hash tag's script appended to their streams (called as it returns) */
+        void appended(long entries);
+
+        /** @param entries outputs of a page that had been appended before (dropped as repeats), once the page left the outbox */
+        void repeats(long entries);
+    }
+
+    /**
+     * As {@link #forward(String)}, telling {@code progress} what it does as it goes.
+     *
+     * @param outboxKey the task's outbox ({@link StreamKeys#outbox})
+     * @param progress  told each target's appended outputs and each page's repeats as they are known
+     * @return what was forwarded in all
+     */
+    public Mono<Forwarded> forward(String outboxKey, Progress progress) {
+        return page(outboxKey, new Forwarded(0, 0, 0), progress);
+    }
+
+    private Mono<Forwarded> page(String outboxKey, Forwarded sofar, Progress progress) {
         return redis.opsForStream().range(outboxKey, Range.unbounded(), Limit.limit().count(PAGE))
                 .collectList()
                 .flatMap(entries -> {
@@ -106,13 +143,15 @@ public final class OutboxForwarder {
                     List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(byTag.values());
                     // target hash tags are independent (one mark each): appended in parallel, one round trip in all
                     return Flux.range(0, slots.size())
-                            .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i))))
+                            .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i)))
+                                    .doOnNext(progress::appended))
                             .reduce(0L, Long::sum)
                             .flatMap(appended -> hook.before(outboxKey, slots.size(), slots.size())
                                     .then(redis.opsForStream().delete(outboxKey, ids))
+                                    .doOnNext(deleted -> progress.repeats(entries.size() - watermarks - appended))
                                     .thenReturn(new Forwarded(sofar.read() + entries.size(), sofar.appended() + appended,
                                             sofar.watermarks() + watermarks)))
-                            .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f) : Mono.just(f));
+                            .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f, progress) : Mono.just(f));
                 });
     }
 

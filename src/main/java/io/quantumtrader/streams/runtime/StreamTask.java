@@ -480,7 +480,7 @@ public final class StreamTask {
             Run run = new Run(token, () -> log.info("task {}: a commit reached Redis before the one made ahead of it "
                     + "(refused out of sequence, nothing written); sent again after it", id));
             if (outboxKey != null) {
-                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey).doOnNext(this::countForwarded));
+                run.forwarding = new ForwardScheduler(() -> forwarder.forward(outboxKey, forwardCounts));
             }
             Run previous = current;
             if (previous != null) {
@@ -545,8 +545,7 @@ public final class StreamTask {
         if (outboxKey == null) {
             return Mono.empty();
         }
-        return forwarder.forward(outboxKey)
-                .doOnNext(this::countForwarded)
+        return forwarder.forward(outboxKey, forwardCounts)
                 .doOnNext(f -> {
                     if (f.read() > 0) {
                         log.info("task {}: forwarded {} outbox entries left by an earlier run ({} had been appended before)",
@@ -556,10 +555,18 @@ public final class StreamTask {
                 .then();
     }
 
-    private void countForwarded(OutboxForwarder.Forwarded f) {
-        counters.outboxForwarded.add(f.appended());
-        counters.outboxRepeats.add(f.repeats());
-    }
+    /** Counts forwards as they go ({@link OutboxForwarder.Progress}): a forward that fails partway counted what it did. */
+    private final OutboxForwarder.Progress forwardCounts = new OutboxForwarder.Progress() {
+        @Override
+        public void appended(long entries) {
+            counters.outboxForwarded.add(entries);
+        }
+
+        @Override
+        public void repeats(long entries) {
+            counters.outboxRepeats.add(entries);
+        }
+    };
 
     /**
      * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit. It counts as
