@@ -27,6 +27,7 @@ import java.util.Map;
 public final class OutboxForwarder {
 
     private static final LuaScript FORWARD = LuaScript.load("forward.lua");
+    private static final LuaScript SYNC = LuaScript.load("outbox-sync.lua");
     /** Outbox entries read per round trip. */
     static final int PAGE = 500;
 
@@ -142,7 +143,7 @@ public final class OutboxForwarder {
                             .filter(e -> CommitBatch.OUTBOX_HASH_FIELD.equals(String.valueOf(e.getValue().get(CommitBatch.OUTBOX_MAXLEN)))).count();
                     List<List<MapRecord<String, Object, Object>>> slots = new ArrayList<>(byTag.values());
                     // target hash tags are independent (one mark each): appended in parallel, one round trip in all
-                    return Flux.range(0, slots.size())
+                    return producerDurable(outboxKey).thenMany(Flux.range(0, slots.size()))
                             .flatMap(i -> hook.before(outboxKey, i, slots.size()).then(forwardSlot(outboxKey, slots.get(i)))
                                     .doOnNext(progress::appended))
                             .reduce(0L, Long::sum)
@@ -153,6 +154,22 @@ public final class OutboxForwarder {
                                             sofar.watermarks() + watermarks)))
                             .flatMap(f -> entries.size() == PAGE ? page(outboxKey, f, progress) : Mono.just(f));
                 });
+    }
+
+    /**
+     * With WAIT ({@link CommitDurability#waitsForReplicas()}): completes once the replicas of the outbox's master hold
+     * every commit whose outputs the page just read holds (a write in the outbox's slot, then WAIT); errors with
+     * {@link CommitDurability.CommitNotReplicatedException} when they do not in time (the run restarts and forwards
+     * again). Found in review (2026-12-07): a commit whose own WAIT failed, applied on the master alone, was forwarded by
+     * the next run; the producer's master then failed over to its replica without that commit, its inputs were
+     * processed again and their outputs forwarded a second time (240 outputs for 200 records,
+     * {@code ForwardOfUnreplicatedCommitTest}). Without WAIT: at once.
+     */
+    private Mono<Void> producerDurable(String outboxKey) {
+        if (!durability.waitsForReplicas() || connection == null) {
+            return Mono.empty();
+        }
+        return durability.durable(SYNC.executeForLong(connection, List.of(outboxKey + ":sync"), List.of())).then();
     }
 
     /**
