@@ -126,6 +126,8 @@ public final class StreamTask {
     /** The task's outbox when outputs for other slots go through it (Redis Cluster), else null. */
     private final String outboxKey;
     private final OutboxForwarder forwarder;
+    /** Counts forwards as they go: a forward that fails partway counted what it did. */
+    private final ForwardCounts forwardCounts;
     private final CommitDurability durability;
     private static final Object PUNCTUATE = new Object();
     /** Punctuations asked for before the interval's next one ({@link #noticeInputEnded}); dropped while one waits. */
@@ -185,6 +187,7 @@ public final class StreamTask {
         this.outboxKey = commitOptions.outbox(RedisDeployment.isCluster(redis)) ? keys.outbox(group, partition) : null;
         this.durability = new CommitDurability(commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout());
         this.forwarder = new OutboxForwarder(redis, commitOptions.forwardHook(), commitConnection, durability);
+        this.forwardCounts = new ForwardCounts(counters);
         for (TopologyNode n : subtopology.nodes()) {
             if (n.kind() == TopologyNode.Kind.SOURCE) {
                 for (String s : n.streams()) {
@@ -555,18 +558,6 @@ public final class StreamTask {
                 .then();
     }
 
-    /** Counts forwards as they go ({@link OutboxForwarder.Progress}): a forward that fails partway counted what it did. */
-    private final OutboxForwarder.Progress forwardCounts = new OutboxForwarder.Progress() {
-        @Override
-        public void appended(long entries) {
-            counters.outboxForwarded.add(entries);
-        }
-
-        @Override
-        public void repeats(long entries) {
-            counters.outboxRepeats.add(entries);
-        }
-    };
 
     /**
      * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit. It counts as

@@ -359,6 +359,15 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         Flux.concat(groups).blockLast();
+        if (commitOptions.outbox(io.quantumtrader.streams.redis.RedisDeployment.isCluster(redis))) {
+            // what removed sub-topologies committed and never forwarded (review 2026-12-07: RemovedSubtopologyOutboxTest)
+            io.quantumtrader.streams.redis.OutboxForwarder forwarder = new io.quantumtrader.streams.redis.OutboxForwarder(redis,
+                    commitOptions.forwardHook(), commitConnection, new io.quantumtrader.streams.redis.CommitDurability(
+                            commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout()));
+            startupRetry.retried(OrphanedOutboxes.forward(topology, config, forwarder,
+                            key -> redis.opsForStream().size(key).defaultIfEmpty(0L), new ForwardCounts(counters)),
+                    "forwarding the outboxes of sub-topologies this release does not have", startupDeadline).block();
+        }
         // the two checks below are startup steps like the others: a slow Redis is waited for, up to the limit, then the
         // start fails naming the check. Before (review of 2026-12-06) a fixed 5 s, and a timeout read as "nothing found"
         List<String> legacy = LegacyKeyLayoutCheck.find(topology, config, redis, (xlen, key) -> startupRetry.retried(xlen,
