@@ -88,7 +88,10 @@ public final class RedisConnection implements AutoCloseable {
      *                      and user, never the password
      */
     public static RedisConnection of(RedisTarget target) {
-        RedisConnection connection = new RedisConnection(null, factory(target), target.where(), target.cluster(),
+        // the database too when not 0: replay's "redis:", serve's "serving:" and kill-switch-reset's "published to" lines
+        // named only host and port (found in review, 2026-12-07)
+        RedisConnection connection = new RedisConnection(null, factory(target), target.where()
+                + (target.database() != 0 ? ", database " + target.database() : ""), target.cluster(),
                 target.nodes().get(0).host(), target.nodes().get(0).port());
         connection.tls = target.tls().enabled();
         connection.target = target;
