@@ -405,6 +405,14 @@ public final class SubtopologyExecutor {
          *         ({@link #finish()} does that step and the rest)
          */
         boolean resume() {
+            try {
+                return resumeUnguarded();
+            } catch (OutOfMemoryError e) {
+                throw new io.quantumtrader.streams.dsl.internals.RanOutOfMemory(e);   // a failure of the run, not JVM-fatal to Reactor
+            }
+        }
+
+        private boolean resumeUnguarded() {
             while (node < plan.length) {
                 TopologyNode n = plan[node];
                 if (input == null) {

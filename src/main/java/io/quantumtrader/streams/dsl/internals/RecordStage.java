@@ -68,6 +68,9 @@ public final class RecordStage implements Stage {
             } catch (AssertionError | StackOverflowError e) {
                 context.abortRecord();
                 return retry(record, context, new RecordFailedWithError(e));
+            } catch (OutOfMemoryError e) {
+                context.abortRecord();
+                return Flux.error(new RanOutOfMemory(e));   // fails the run: not retried, not dead-lettered
             }
         });
     }
@@ -139,10 +142,13 @@ public final class RecordStage implements Stage {
                     } catch (AssertionError | StackOverflowError e) {
                         context.abortRecord();
                         return Flux.error(new RecordFailedWithError(e));
+                    } catch (OutOfMemoryError e) {
+                        context.abortRecord();
+                        return Flux.error(new RanOutOfMemory(e));   // fails the run: not retried, not dead-lettered
                     }
                 })
-                .retryWhen(RetryBackoff.of(context.retryBackoff()))
-                .onErrorResume(e -> {
+                .retryWhen(RetryBackoff.of(context.retryBackoff(), e -> !(e instanceof RanOutOfMemory)))
+                .onErrorResume(e -> !(e instanceof RanOutOfMemory), e -> {
                     giveUp.accept(e);
                     return Flux.empty();
                 });
