@@ -151,7 +151,20 @@ public record RedisTls(boolean enabled, File caFile, File truststore, String tru
      */
     private static void checkStore(String setting, File file, String passwordSetting, String password) {
         try {
-            java.security.KeyStore.getInstance(file, password == null ? new char[0] : password.toCharArray());
+            if (password == null) {
+                // as the connection loads it (Lettuce: KeyStore.load(in, null), no integrity check): a JKS trust store
+                // without a password works there and was refused here (found in review of this check, 2026-12-07)
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");   // reads JKS files too (keystore.type.compat)
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(file.toPath())) {
+                    store.load(in, null);
+                }
+                if (store.size() == 0) {
+                    throw new CliException(CliException.INPUT, setting + "=" + file + ": opened without a password, it holds "
+                            + "nothing (a PKCS#12 store needs its password)", "set " + passwordSetting + " to the store's password", null);
+                }
+                return;
+            }
+            java.security.KeyStore.getInstance(file, password.toCharArray());
         } catch (java.io.IOException e) {
             boolean wrongPassword = e.getCause() instanceof java.security.UnrecoverableKeyException
                     || e.getCause() instanceof javax.crypto.BadPaddingException

@@ -246,7 +246,9 @@ public final class RedisUrl {
      *         password (found in review, 2026-12-07)
      */
     static String withoutQueryValues(String url) {
-        int q = url.indexOf('?');
+        // the query starts after the user-info: a '?' before the last '@' is the password's (found in review of this
+        // masking, 2026-12-07: redis://app:Secr3t?x=y@host was quoted as redis://app:Secr3t?x=***)
+        int q = url.indexOf('?', url.lastIndexOf('@') + 1);
         if (q < 0) {
             return url;
         }
