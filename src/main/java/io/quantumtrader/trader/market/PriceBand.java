@@ -16,7 +16,8 @@ import java.util.Locale;
  * <ul>
  *   <li>the first print is accepted and becomes the <em>reference</em>;</li>
  *   <li>a print within the band of the reference is accepted and becomes the reference (unless it traded before the
- *       reference, a late print: the reference is the latest accepted print in trade time);</li>
+ *       reference, a late print: accepted, and the state stays as it was: the reference is the latest accepted print in
+ *       trade time, a held print stays held, a level refused unconfirmed is kept);</li>
  *   <li>a print outside it is <em>held</em> as suspect, seen by no stage yet;</li>
  *   <li>while a print is held, the next print decides: within the band of the reference (the market stayed where it
  *       was), the held print is <b>refused</b> and this one accepted; outside it but within the band of the held print
@@ -283,6 +284,12 @@ public record PriceBand(double pct, int confirmations, long holdMs, double maxWi
     }
 
     private Step decide(State state, PriceTick tick) {
+        if (tick.timestamp() < state.referenceAt() && within(state.reference(), state.referenceAt(), tick)) {
+            // a late print (traded before the reference) within its band: the stages see it, the state stays as it was —
+            // it says nothing of where the market is now: it neither refuses a held print nor clears a level refused
+            // unconfirmed (found in review of the late-print fix, 2026-12-07: LatePrintReferenceTest)
+            return new Step(state, List.of(tick), List.of());
+        }
         if (state.held().isEmpty()) {
             if (within(state.reference(), state.referenceAt(), tick)) {
                 return accept(state, tick, List.of(tick), List.of());

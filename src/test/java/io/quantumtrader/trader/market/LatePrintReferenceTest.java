@@ -30,4 +30,33 @@ class LatePrintReferenceTest {
         assertThat(tape.state.reference()).isEqualTo(1_050.0);
         assertThat(tape.state.referenceAt()).isEqualTo(PriceBandTest.T0 + 30_000);
     }
+
+    /**
+     * 10 % band, 2 confirmations, held prints wait 5 s. Found in review of the first fix (2026-12-07): a late print
+     * still cleared the level refused unconfirmed and refused the held print as the market staying put.
+     */
+    static final PriceBand BAND_2 = new PriceBand(10, 2, 5_000);
+
+    @Test
+    void aLatePrintKeepsTheLevelRefusedUnconfirmed() {
+        PriceBandTest.Tape tape = new PriceBandTest.Tape(BAND_2)
+                .print(100, 100)     // the reference
+                .print(150, 110)     // a jump: held
+                .print(150, 120);    // the first one's wait is over: refused unconfirmed, a level; this one held
+        assertThat(tape.state.unconfirmed()).as("the level refused unconfirmed").isNotNull();
+        assertThat(tape.state.held()).hasSize(1);
+        tape.print(100, 50);         // a late print, traded before the reference: accepted, not the reference
+        assertThat(tape.state.referenceAt()).isEqualTo(PriceBandTest.T0 + 100_000);
+        assertThat(tape.state.unconfirmed()).as("the level of the move, after a print older than the reference")
+                .isNotNull();
+    }
+
+    @Test
+    void aLatePrintDoesNotRefuseTheHeldPrintAsTheMarketStayingPut() {
+        PriceBandTest.Tape tape = new PriceBandTest.Tape(BAND_2)
+                .print(100, 100)     // the reference
+                .print(150, 110);    // a jump: held
+        tape.print(100, 50);         // a late print, traded before the reference
+        assertThat(tape.refused).as("the held print refused by a print older than the reference and than it").isEmpty();
+    }
 }

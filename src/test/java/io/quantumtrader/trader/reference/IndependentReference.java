@@ -356,6 +356,8 @@ public final class IndependentReference {
             bands.put(t.symbol(), band = new Band());
             band.take(t);
             accepted(t);
+        } else if (t.timestamp() < band.at && close(band.price, band.at, t)) {
+            accepted(t);   // a late print near the last accepted one: passed on, the band as it was
         } else if (band.waiting.isEmpty()) {
             if (close(band.price, band.at, t)) {
                 band.take(t);
