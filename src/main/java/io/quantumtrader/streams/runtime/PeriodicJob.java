@@ -52,6 +52,8 @@ public final class PeriodicJob {
     public Flux<Boolean> runs(Duration initialDelay) {
         Mono<Boolean> once = Mono.defer(job::get)
                 .timeout(timeout)
+                // a run that timed out leaves its commands in flight: their errors come later, and are no news
+                .contextWrite(LateErrors.afterTimeout("background job " + name, log))
                 .then(Mono.fromCallable(this::succeeded))
                 .onErrorResume(e -> Mono.fromCallable(() -> failed(e)));
         return Mono.delay(initialDelay).thenMany(once.concatWith(Mono.delay(interval).then(Mono.<Boolean>empty())).repeat());
