@@ -202,11 +202,14 @@ final class BenchCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw watch.named(e);   // REDIS_URL's database lost mid-run: said in words (review 2026-12-07)
             } finally {
-                if (interruption.interruptedForCleanup()) {
-                    System.out.println("interrupted: the benchmark stopped before its end");
+                try {
+                    if (interruption.interruptedForCleanup()) {
+                        System.out.println("interrupted: the benchmark stopped before its end");
+                    }
+                    deleteKeys(redis, runKeys);
+                } finally {
+                    interruption.cleanupDone();
                 }
-                deleteKeys(redis, runKeys);
-                interruption.cleanupDone();
             }
         }
     }

@@ -18,12 +18,18 @@ final class BenchInterruption implements AutoCloseable {
 
     private final Thread hook;
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
-    private volatile boolean interrupted;
+    /**
+     * RUNNING until the run's cleanup begins (CLEANING) or the hook stops it (INTERRUPTED): one compare-and-set decides,
+     * so the hook never interrupts a cleanup already under way (found in review of this class, 2026-12-07: a SIGTERM
+     * during a normal end's deletion interrupted it, and the keys stayed: BenchSigtermDuringCleanupTest).
+     */
+    private final java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>("RUNNING");
 
     private BenchInterruption(Thread run) {
         this.hook = new Thread(() -> {
-            interrupted = true;
-            run.interrupt();
+            if (state.compareAndSet("RUNNING", "INTERRUPTED")) {
+                run.interrupt();
+            }
             try {
                 cleanedUp.await(CLEANUP_WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -47,6 +53,13 @@ final class BenchInterruption implements AutoCloseable {
      *         whose Redis calls an interrupt would fail at once)
      */
     boolean interruptedForCleanup() {
+        boolean interrupted = !state.compareAndSet("RUNNING", "CLEANING");
+        if (interrupted) {
+            // the hook interrupts this thread after its compare-and-set: wait for that interrupt, then clear it
+            while (!Thread.currentThread().isInterrupted() && hook.isAlive()) {
+                Thread.onSpinWait();
+            }
+        }
         Thread.interrupted();
         return interrupted;
     }

@@ -40,7 +40,8 @@ final class OrphanedOutboxes {
     }
 
     /**
-     * @param xlen     the XLEN of one key, as the start retries it
+     * @param xlen     the XLEN of one key, as the start retries it (the forwards are not start-up steps: an outbox of any
+     *                 length is forwarded whole, each command within the client's command timeout)
      * @param progress counts what is forwarded, as a task's forwards are counted
      * @return the outputs forwarded (appended to their streams) from outboxes no sub-topology of this release has
      */
@@ -71,7 +72,13 @@ final class OrphanedOutboxes {
                 .flatMap(key -> xlen.apply(key).filter(n -> n > 0).map(n -> key), 16)
                 .concatMap(key -> forwarder.forward(key, progress).doOnNext(f -> log.warn("forwarded {} outputs left in "
                         + "outbox {} of a sub-topology this release does not have ({} of its entries had been appended "
-                        + "before); the outbox is empty now", f.appended(), key, f.repeats())).map(OutboxForwarder.Forwarded::appended))
+                        + "before); the outbox is empty now", f.appended(), key, f.repeats())).map(OutboxForwarder.Forwarded::appended)
+                        // a forward that fails does not fail the start: what it did is counted, the next start goes on
+                        .onErrorResume(e -> {
+                            log.warn("could not forward what outbox {} of a sub-topology this release does not have still "
+                                    + "holds ({}); the next start tries again", key, CauseMessages.of(e));
+                            return Mono.just(0L);
+                        }))
                 .reduce(0L, Long::sum);
     }
 }

@@ -364,9 +364,12 @@ public final class StreamsRuntime implements AutoCloseable {
             io.quantumtrader.streams.redis.OutboxForwarder forwarder = new io.quantumtrader.streams.redis.OutboxForwarder(redis,
                     commitOptions.forwardHook(), commitConnection, new io.quantumtrader.streams.redis.CommitDurability(
                             commitConnection, commitOptions.waitReplicas(), commitOptions.waitTimeout()));
-            startupRetry.retried(OrphanedOutboxes.forward(topology, config, forwarder,
-                            key -> redis.opsForStream().size(key).defaultIfEmpty(0L), new ForwardCounts(counters)),
-                    "forwarding the outboxes of sub-topologies this release does not have", startupDeadline).block();
+            // only the lengths are a start-up step (retried, each within the attempt timeout); a forward takes as long
+            // as its outbox needs (a whole drain under the attempt timeout failed the start of a 400,000-entry outbox as
+            // "no reply from Redis": found in review, 2026-12-07)
+            OrphanedOutboxes.forward(topology, config, forwarder, key -> startupRetry.retried(
+                            redis.opsForStream().size(key).defaultIfEmpty(0L), "reading the length of outbox " + key, startupDeadline),
+                    new ForwardCounts(counters)).block();
         }
         // the two checks below are startup steps like the others: a slow Redis is waited for, up to the limit, then the
         // start fails naming the check. Before (review of 2026-12-06) a fixed 5 s, and a timeout read as "nothing found"
