@@ -7,6 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.security.KeyStore;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.cert.CertificateFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,5 +87,39 @@ class TlsStorePasswordTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Found in review (2026-12-07) of the store check: a JKS trust store whose password is not given is loaded by
+     * Lettuce with a null password (no integrity check: the certificates are readable), so the connection works; the
+     * check opened it with an empty password, whose integrity check fails, and refused it with exit 2.
+     */
+    @Test
+    void aJksTruststoreWithoutItsPasswordStillConnects() throws Exception {
+        Path jks = dir.resolve("trust.jks");
+        KeyStore ks = KeyStore.getInstance("JKS");
+        ks.load(null, null);
+        try (InputStream in = Files.newInputStream(certs.ca().toPath())) {
+            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        try (OutputStream out = Files.newOutputStream(jks)) {
+            ks.store(out, "changeit".toCharArray());
+        }
+        // what Lettuce does with REDIS_TLS_TRUSTSTORE_PASSWORD unset (SslOptions: password "" -> null -> load(in, null))
+        KeyStore asLettuce = KeyStore.getInstance(KeyStore.getDefaultType());
+        try (InputStream in = Files.newInputStream(jks)) {
+            asLettuce.load(in, null);
+        }
+        assertThat(asLettuce.size()).as("Lettuce reads the CA certificate").isEqualTo(1);
+
+        Path work = Files.createDirectories(dir.resolve("w"));
+        CliProcess.Run run = CliProcess.run(work, Map.of(
+                        "REDIS_URL", "rediss://:review-pw-123@127.0.0.1:" + port,
+                        "REDIS_TLS_VERIFY", "ca",
+                        "REDIS_TLS_TRUSTSTORE", jks.toString()),
+                Duration.ofSeconds(120), "kill-switch-reset", "--reason", "review", "--wait", "0s");
+        // connected over TLS: the command reaches Redis (an empty namespace is then said, exit 2 for that reason)
+        assertThat(run.toString()).as("a trust store Lettuce can use is accepted: " + run)
+                .doesNotContain("REDIS_TLS_TRUSTSTORE=").contains("(TLS)");
     }
 }

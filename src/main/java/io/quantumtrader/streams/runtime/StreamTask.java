@@ -561,11 +561,13 @@ public final class StreamTask {
                 .then();
     }
 
-
     /**
-     * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit. It counts as
-     * a commit in flight until done, so {@link StreamsRuntime#awaitDrained} waits for the outputs to reach their
-     * streams; an error fails the run.
+     * Asks for a forward of the outbox after a commit that wrote to it, without holding up the next commit unless the
+     * forwards lag ({@link CommitOptions#forwardLagLimit}). It counts as a commit in flight until done, so
+     * {@link StreamsRuntime#awaitDrained} waits for the outputs to reach their streams; an error fails the run.
+     *
+     * @param entries the commit's outbox entries
+     * @return completes at once, or, when the forwards lag, once this commit's forward is done
      */
     private Mono<Void> forwardInBackground(Run run, long entries) {
         // forwards that lag (more than the limit of outbox entries wait behind the running forward): this commit waits
