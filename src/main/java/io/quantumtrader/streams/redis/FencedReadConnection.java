@@ -243,8 +243,17 @@ public final class FencedReadConnection implements AutoCloseable {
      * leaves its entries in its consumer's PEL, as any read whose reply comes too late does.
      */
     private static <T> Mono<T> uncancellable(RedisFuture<T> reply) {
-        return Mono.fromFuture(reply.toCompletableFuture(), true);
+        // a reply whose caller stopped waiting (its read timed out) may still fail later, e.g. when the retired
+        // connection is closed: no one waits for it, so it is logged at DEBUG, not as Reactor's "onErrorDropped" ERROR
+        // with a stack trace per read (found in review, 2026-12-07: ShutdownDuringPauseTest failed in CI on such lines)
+        return Mono.fromFuture(reply.toCompletableFuture(), true)
+                .contextWrite(context -> context.put(REACTOR_LOCAL_ON_ERROR_DROPPED, LATE_REPLY));
     }
+
+    /** Reactor's context key for a local "dropped error" handler ({@code Hooks.KEY_ON_ERROR_DROPPED}, package-private). */
+    private static final String REACTOR_LOCAL_ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+    private static final java.util.function.Consumer<Throwable> LATE_REPLY = error -> org.slf4j.LoggerFactory
+            .getLogger(FencedReadConnection.class).debug("a read's reply failed after its reader stopped waiting: {}", error.toString());
 
     /**
      * {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through
