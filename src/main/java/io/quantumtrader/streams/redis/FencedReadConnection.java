@@ -246,14 +246,12 @@ public final class FencedReadConnection implements AutoCloseable {
         // a reply whose caller stopped waiting (its read timed out) may still fail later, e.g. when the retired
         // connection is closed: no one waits for it, so it is logged at DEBUG, not as Reactor's "onErrorDropped" ERROR
         // with a stack trace per read (found in review, 2026-12-07: ShutdownDuringPauseTest failed in CI on such lines)
-        return Mono.fromFuture(reply.toCompletableFuture(), true)
-                .contextWrite(context -> context.put(REACTOR_LOCAL_ON_ERROR_DROPPED, LATE_REPLY));
+        return Mono.fromFuture(reply.toCompletableFuture(), true).contextWrite(LATE_REPLY);
     }
 
-    /** Reactor's context key for a local "dropped error" handler ({@code Hooks.KEY_ON_ERROR_DROPPED}, package-private). */
-    private static final String REACTOR_LOCAL_ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
-    private static final java.util.function.Consumer<Throwable> LATE_REPLY = error -> org.slf4j.LoggerFactory
-            .getLogger(FencedReadConnection.class).debug("a read's reply failed after its reader stopped waiting: {}", error.toString());
+    /** Where a read's reply that fails after its reader stopped waiting goes: DEBUG ({@link io.quantumtrader.streams.runtime.LateErrors#afterTimeout}). */
+    private static final reactor.util.context.Context LATE_REPLY = io.quantumtrader.streams.runtime.LateErrors.afterTimeout(
+            "a fenced read", org.slf4j.LoggerFactory.getLogger(FencedReadConnection.class));
 
     /**
      * {@code read-group.lua} on this connection: the lease check and XREADGROUP in one script (its reply goes through

@@ -47,7 +47,8 @@ public final class LateErrors {
      * @param owner what gave up on its commands (e.g. {@code "background job lag refresh"}), for the log line
      * @param log   where the line goes
      * @return a context for a subscription that gives up on commands by a timeout of its own and has counted that
-     *         already ({@link PeriodicJob}): their errors arriving later (the connection closed at shutdown, Redis back
+     *         already ({@link PeriodicJob}; a fenced read whose reader timed out, {@code FencedReadConnection}): their
+     *         errors arriving later (the connection closed at shutdown, Redis back
      *         after a pause) are logged at DEBUG. Found in review (2026-12-07): a lag refresh that timed out during a
      *         pause left commands in flight, and the connection closed after the runtime had stopped logged one
      *         Reactor ERROR with a stack trace for each ({@code ShutdownDuringPauseTest}, 1 run in 2 under load)

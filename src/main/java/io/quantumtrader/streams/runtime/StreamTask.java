@@ -1018,26 +1018,9 @@ public final class StreamTask {
         return true;
     }
 
-    /**
-     * @return {@code work}'s Mono, or an error of the run when it ran out of memory while it was made (the stages run
-     *         synchronously there). Reactor rethrows an {@link OutOfMemoryError} (a JVM-fatal error) to the scheduler,
-     *         which only logs it: the task stayed RUNNING with its batch unacknowledged and processed nothing more, for
-     *         good (found in review, 2026-12-07: {@code OutOfMemoryInBatchTest}). As an error of the run, the task
-     *         restarts and reads cautiously ({@link #failed}: the error keeps the {@code OutOfMemoryError} as its cause).
-     */
-    private static <T> Mono<T> failingOnOutOfMemory(java.util.function.Supplier<Mono<T>> work) {
-        return Mono.defer(() -> {
-            try {
-                return work.get();
-            } catch (OutOfMemoryError e) {
-                return Mono.error(new io.quantumtrader.streams.dsl.internals.RanOutOfMemory(e));
-            }
-        });
-    }
-
     private Mono<TaskContext.PreparedCommit> processBatch(List<StreamEntry> batch, SubtopologyExecutor executor,
                                                         TaskContext context) {
-        return failingOnOutOfMemory(() -> {
+        return Mono.defer(() -> {
                     if (log.isTraceEnabled()) {
                         log.trace("task {} batch of {}: {} .. {}", id, batch.size(), batch.get(0).id(), batch.get(batch.size() - 1).id());
                     }
@@ -1059,7 +1042,7 @@ public final class StreamTask {
     }
 
     private Mono<TaskContext.PreparedCommit> punctuate(InputAligner align, SubtopologyExecutor executor, TaskContext context) {
-        return inputFloor(align).flatMap(floor -> failingOnOutOfMemory(() -> {
+        return inputFloor(align).flatMap(floor -> Mono.defer(() -> {
                     boolean ended = floor == Long.MAX_VALUE;
                     long now = System.currentTimeMillis();
                     CommitBatch commit = new CommitBatch(outboxKey);
