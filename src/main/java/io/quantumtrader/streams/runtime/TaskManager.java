@@ -57,6 +57,8 @@ final class TaskManager {
     final LongAdder leaseRenewals = new LongAdder();
     final LongAdder leaseRenewalFailures = new LongAdder();
     private volatile boolean closing;
+    /** Set by {@link #killAll()}: nothing of this manager may talk to Redis any more, nor report failing to. */
+    private volatile boolean killed;
 
     /**
      * @param running  whether the runtime still wants tasks to run (a failed task is restarted only then)
@@ -156,6 +158,7 @@ final class TaskManager {
     /** Stops every task at once, commits nothing, releases nothing (a crash, or a shutdown that ran out of time). */
     synchronized void killAll() {
         closing = true;
+        killed = true;
         stopRenewals();
         for (Ownership o : new ArrayList<>(ownerships.values())) {
             o.end();
@@ -349,6 +352,10 @@ final class TaskManager {
                 .doOnNext(released -> log.info("task {}: {} the lease (token {})", task.id(),
                         released ? "released" : "had already lost", token))
                 .onErrorResume(e -> {
+                    if (killed) {   // the runtime gave up on its tasks meanwhile (killAll): the connection went with it
+                        log.debug("task {}: releasing the lease ended with the runtime: {}", task.id(), describe.apply(e));
+                        return Mono.empty();
+                    }
                     log.warn("task {}: releasing the lease failed, it expires within {} ms: {}", task.id(), ttl.toMillis(), describe.apply(e));
                     return Mono.empty();
                 })
@@ -381,7 +388,16 @@ final class TaskManager {
                 // without it the task stayed unowned until the lease expired (found in review, 2026-12-05); a shutdown
                 // waits for it (idle()). Its errors are logged: the lease expires instead
                 // kept as the ownership's subscription: killAll() (a crash) disposes it, and releases nothing
-                o.subscription = release(o, token).doFinally(signal -> ownerships.remove(task.taskId(), o)).subscribe();
+                // under the manager's lock: a failure racing killAll() (a close that ran out of time) started its
+                // release after killAll() had disposed every subscription, so it ran on and logged "releasing the
+                // lease failed: Connection closed" after close() had returned (ShutdownDuringPauseTest, 2026-12-07)
+                synchronized (this) {
+                    if (killed) {
+                        ownerships.remove(task.taskId(), o);
+                    } else {
+                        o.subscription = release(o, token).doFinally(signal -> ownerships.remove(task.taskId(), o)).subscribe();
+                    }
+                }
             }
         } else {
             task.state(TaskState.ERROR, null);
