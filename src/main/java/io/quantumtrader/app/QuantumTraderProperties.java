@@ -39,6 +39,8 @@ import java.time.Duration;
  *                            (5s; Kafka's {@code max.task.idle.ms}): {@link InputAlignment#idleTimeout()}
  * @param maxHeldPerInput     records alignment holds of one input before the task pauses its reads (10000; Kafka's
  *                            {@code buffered.records.per.partition}): {@link InputAlignment#maxHeldPerInput()}
+ * @param maxHeldBytesPerInput estimated bytes of one input's records alignment holds before the task pauses its reads
+ *                            (32MB): {@link InputAlignment#maxHeldBytesPerInput()}
  * @param riskRules           the risk rules YAML the risk kernel runs with; default: {@code config/risk-rules.yaml} in the
  *                            working directory when present, else the built-in defaults (the shipped file's values)
  * @param redisStartWait      how long {@code serve} waits at start for a Redis that is not there yet (refused connection,
@@ -66,6 +68,7 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
                                       @DefaultValue("1s") Duration maxStreamTimeLead,
                                       @DefaultValue("5s") Duration alignmentIdleTimeout,
                                       @DefaultValue("" + InputAlignment.DEFAULT_MAX_HELD_PER_INPUT) int maxHeldPerInput,
+                                      @DefaultValue("32MB") org.springframework.util.unit.DataSize maxHeldBytesPerInput,
                                       String riskRules,
                                       @DefaultValue("60s") Duration redisStartWait) {
 
@@ -73,7 +76,8 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
      * @return the event-time alignment these settings describe: the portfolio merges ticks, signals and regimes in
      *         event time; live ticks carry no watermark, so an input silent for {@link #alignmentIdleTimeout} stops
      *         holding the others
-     * @throws IllegalArgumentException when the idle timeout is not positive or {@link #maxHeldPerInput} is below 1
+     * @throws IllegalArgumentException when the idle timeout is not positive, {@link #maxHeldPerInput} or
+     *                                  {@link #maxHeldBytesPerInput} below 1
      */
     public InputAlignment alignment() {
         Duration punctuation = StreamsConfig.defaults().punctuationInterval();
@@ -82,7 +86,9 @@ public record QuantumTraderProperties(@DefaultValue("qt") String namespace,
         refuseUnless(alignmentIdleTimeout.compareTo(punctuation) > 0, "alignment-idle-timeout",
                 "longer than the service's punctuation interval (" + punctuation.toMillis() + "ms)", alignmentIdleTimeout);
         refuseUnless(maxHeldPerInput >= 1, "max-held-per-input", "at least 1 record", maxHeldPerInput);
-        return InputAlignment.byWatermarks().withIdleTimeout(alignmentIdleTimeout).withMaxHeldPerInput(maxHeldPerInput);
+        refuseUnless(maxHeldBytesPerInput.toBytes() >= 1, "max-held-bytes-per-input", "at least 1B", maxHeldBytesPerInput);
+        return InputAlignment.byWatermarks().withIdleTimeout(alignmentIdleTimeout).withMaxHeldPerInput(maxHeldPerInput)
+                .withMaxHeldBytesPerInput(maxHeldBytesPerInput.toBytes());
     }
 
     /**

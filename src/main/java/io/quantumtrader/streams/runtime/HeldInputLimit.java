@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Bounds the records an {@link InputAligner} holds per input, as Kafka Streams bounds a task's partition buffers with
  * {@code buffered.records.per.partition}: once the aligner holds {@link InputAlignment#maxHeldPerInput()} records of
- * an input, the task's reader stops reading that input ({@link PartitionReader#pause}) and goes on reading the others
+ * an input, or {@link InputAlignment#maxHeldBytesPerInput()} bytes of them (estimated), the task's reader stops reading that input ({@link PartitionReader#pause}) and goes on reading the others
  * (their records and watermarks are what lets the held records go); once the aligner holds fewer, reads of it resume.
  * Entries not read stay in the stream, unread by the consumer group (not pending). Each pause is logged once, naming
  * the input and what its records wait for: at WARN when that is an input without records and without any watermark
@@ -28,6 +28,7 @@ final class HeldInputLimit {
     private final String taskId;
     private final Map<String, String> streamByKey;
     private final int maxHeld;
+    private final long maxHeldBytes;
     private final PartitionReader reader;
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     /** When each input's pause was last logged (wall clock ms): at most one line per input per minute. */
@@ -38,20 +39,27 @@ final class HeldInputLimit {
      * @param taskId      the task, for the log
      * @param streamByKey the task's input partition keys → logical stream names
      * @param maxHeld     records held per input before its reads pause ({@link InputAlignment#maxHeldPerInput()})
+     * @param maxHeldBytes estimated bytes held per input before its reads pause
+     *                    ({@link InputAlignment#maxHeldBytesPerInput()})
      * @param reader      the run's reader
      */
-    HeldInputLimit(String taskId, Map<String, String> streamByKey, int maxHeld, PartitionReader reader) {
+    HeldInputLimit(String taskId, Map<String, String> streamByKey, int maxHeld, long maxHeldBytes, PartitionReader reader) {
         this.taskId = taskId;
         this.streamByKey = Map.copyOf(streamByKey);
         this.maxHeld = maxHeld;
+        this.maxHeldBytes = maxHeldBytes;
         this.reader = reader;
     }
 
-    /** Pauses the reads of each input the aligner holds {@code maxHeld} records of, and resumes the others. */
+    /**
+     * Pauses the reads of each input the aligner holds {@code maxHeld} records or {@code maxHeldBytes} bytes of, and
+     * resumes the others.
+     */
     void update(InputAligner align) {
         streamByKey.forEach((key, stream) -> {
             int held = align.held(stream);
-            if (held >= maxHeld && !align.releaseNeedsReadsOf(stream)) {
+            long heldBytes = align.heldBytes(stream);
+            if ((held >= maxHeld || heldBytes >= maxHeldBytes) && !align.releaseNeedsReadsOf(stream)) {
                 if (reader.pause(key)) {
                     paused.add(stream);
                     align.readsPaused(stream, true);
@@ -62,12 +70,12 @@ final class HeldInputLimit {
                     }
                     lastLogged.put(stream, now);
                     boolean noWatermark = waitsForNoWatermark(align, stream);
-                    String line = "task {}: reads of input {} paused: event-time alignment holds {} of its records (limit {}, "
-                            + "maxHeldPerInput), waiting for {}; its entries stay in Redis unread and are read once the held "
-                            + "records are processed" + (noWatermark ? ". An input without records and without a watermark "
+                    String line = "task {}: reads of input {} paused: event-time alignment holds {} of its records, ~{} bytes "
+                            + "(limits {} records, maxHeldPerInput, and {} bytes, maxHeldBytesPerInput), waiting for {}; its "
+                            + "entries stay in Redis unread and are read once the held records are processed" + (noWatermark ? ". An input without records and without a watermark "
                             + "holds them: does its producer publish watermarks (EventPublisher.sendAll(..., true)), or "
                             + "should alignment have an idle timeout?" : "");
-                    Object[] args = {taskId, stream, held, maxHeld, waitingFor(align, stream)};
+                    Object[] args = {taskId, stream, held, heldBytes, maxHeld, maxHeldBytes, waitingFor(align, stream)};
                     if (noWatermark) {
                         log.warn(line, args);   // likely for good: WARN, the default level, shows it
                     } else {

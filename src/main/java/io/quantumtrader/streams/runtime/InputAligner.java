@@ -30,6 +30,11 @@ public final class InputAligner {
     /** Watermark of an input with no known producer: not reached. */
     public static final long NONE = Long.MIN_VALUE;
 
+    /** {@link #heldBytes(String)}: estimated heap bytes of a field beside its characters (two String objects, arrays, map node). */
+    public static final int BYTES_PER_FIELD = 120;
+    /** {@link #heldBytes(String)}: estimated heap bytes of an entry beside its fields (entry, map, id, queue node). */
+    public static final int BYTES_PER_ENTRY = 200;
+
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final Duration idleTimeout;
     private final LongSupplier nowMs;
@@ -121,6 +126,29 @@ public final class InputAligner {
         return in == null ? 0 : in.queue.size();
     }
 
+    /**
+     * @return estimated heap bytes of the entries of {@code stream} buffered and not yet released (0 for a stream this
+     *         aligner does not know): see {@link #estimatedBytes}
+     */
+    public long heldBytes(String stream) {
+        Input in = inputs.get(stream);
+        return in == null ? 0 : in.heldBytes;
+    }
+
+    /**
+     * @return an estimate of the heap an entry takes while held, bytes: its id, field names and values at two bytes per
+     *         character (a bound: Latin-1 strings take one), {@link #BYTES_PER_FIELD} per field and
+     *         {@link #BYTES_PER_ENTRY} per entry
+     */
+    public static long estimatedBytes(StreamEntry e) {
+        long bytes = BYTES_PER_ENTRY + 2L * e.id().length();
+        for (Map.Entry<String, String> f : e.fields().entrySet()) {
+            String v = f.getValue();
+            bytes += BYTES_PER_FIELD + 2L * (f.getKey().length() + (v == null ? 0 : v.length()));
+        }
+        return bytes;
+    }
+
     /** @return the watermark applied to {@code stream} (epoch ms), {@link #NONE} when none (or unknown stream) */
     public long watermarkOf(String stream) {
         Input in = inputs.get(stream);
@@ -200,7 +228,9 @@ public final class InputAligner {
                 // clock this aligner's idleness runs on) arrives now
                 time = streamTimeLimits.streamTimeOf(time, e.id(), wallClockMs.getAsLong());
             }
-            in.queue.add(new Timed(e, time, e.fields().getOrDefault("subject", ""), sequence++));
+            long bytes = estimatedBytes(e);
+            in.queue.add(new Timed(e, time, e.fields().getOrDefault("subject", ""), sequence++, bytes));
+            in.heldBytes += bytes;
             in.lastArrivalMs = now;
             if (in.lastId == null || StreamEntry.compareIds(e.id(), in.lastId) > 0) {
                 in.lastId = e.id();
@@ -423,7 +453,9 @@ public final class InputAligner {
             if (!ready) {
                 break;
             }
-            out.add(next.queue.poll().entry);
+            Timed released = next.queue.poll();
+            next.heldBytes -= released.bytes;
+            out.add(released.entry);
             held--;
         }
         return out;
@@ -458,7 +490,7 @@ public final class InputAligner {
                 && now - in.lastArrivalMs >= idleTimeout.toMillis();
     }
 
-    private record Timed(StreamEntry entry, long time, String subject, long sequence) {
+    private record Timed(StreamEntry entry, long time, String subject, long sequence, long bytes) {
         /** A merged input's order: event time, then subject, then arrival (one producer's records of a key keep theirs). */
         static final java.util.Comparator<Timed> MERGED_ORDER = java.util.Comparator.comparingLong(Timed::time)
                 .thenComparing(Timed::subject).thenComparingLong(Timed::sequence);
@@ -470,6 +502,8 @@ public final class InputAligner {
     private static final class Input {
         final boolean merged;
         final java.util.Queue<Timed> queue;
+        /** {@link #estimatedBytes} of the entries in {@link #queue}. */
+        long heldBytes;
         long watermark = NONE;
         long lastArrivalMs;
         /** The task does not read this input for now ({@link #readsPaused}): not idle. */

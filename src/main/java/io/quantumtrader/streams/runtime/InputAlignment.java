@@ -27,14 +27,26 @@ import java.time.Duration;
  *                    waits for entries not yet read ({@link InputAligner#releaseNeedsReadsOf}). Default
  *                    {@value #DEFAULT_MAX_HELD_PER_INPUT} records (five batches of the default {@code batchSize}); at
  *                    least 1
+ * @param maxHeldBytesPerInput bytes of one input partition's records the task may hold back before it stops reading
+ *                    that input, as {@code maxHeldPerInput} does for their number (Kafka Streams bounds its input
+ *                    buffers by bytes too, {@code input.buffer.max.bytes}): an estimate of their heap size, each
+ *                    field name and value at two bytes per character plus {@value InputAligner#BYTES_PER_FIELD} bytes
+ *                    per field and {@value InputAligner#BYTES_PER_ENTRY} per entry. Reads pause at whichever bound is
+ *                    reached first; found in review (2026-12-07): bounded by count alone, 12,000 held entries of 24 KB
+ *                    exhausted a 256 MB heap before the 10,000-record bound. Default
+ *                    {@value #DEFAULT_MAX_HELD_BYTES_PER_INPUT} bytes (32 MiB); at least 1
  */
-public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldPerInput) {
+public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldPerInput, long maxHeldBytesPerInput) {
 
     /** Default {@link #maxHeldPerInput()}, records. */
     public static final int DEFAULT_MAX_HELD_PER_INPUT = 10_000;
 
+    /** Default {@link #maxHeldBytesPerInput()}, bytes (32 MiB). */
+    public static final long DEFAULT_MAX_HELD_BYTES_PER_INPUT = 32L * 1024 * 1024;
+
     /**
-     * @throws IllegalArgumentException when {@code idleTimeout} is negative or {@code maxHeldPerInput} below 1
+     * @throws IllegalArgumentException when {@code idleTimeout} is negative, {@code maxHeldPerInput} or
+     *                                  {@code maxHeldBytesPerInput} below 1
      */
     public InputAlignment {
         if (idleTimeout != null && idleTimeout.isNegative()) {
@@ -43,9 +55,17 @@ public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldP
         if (maxHeldPerInput < 1) {
             throw new IllegalArgumentException("maxHeldPerInput must be at least 1 record, was " + maxHeldPerInput);
         }
+        if (maxHeldBytesPerInput < 1) {
+            throw new IllegalArgumentException("maxHeldBytesPerInput must be at least 1 byte, was " + maxHeldBytesPerInput);
+        }
     }
 
-    /** Settings with the default {@link #maxHeldPerInput()}. */
+    /** Settings with the default {@link #maxHeldBytesPerInput()}. */
+    public InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldPerInput) {
+        this(enabled, idleTimeout, maxHeldPerInput, DEFAULT_MAX_HELD_BYTES_PER_INPUT);
+    }
+
+    /** Settings with the default {@link #maxHeldPerInput()} and {@link #maxHeldBytesPerInput()}. */
     public InputAlignment(boolean enabled, Duration idleTimeout) {
         this(enabled, idleTimeout, DEFAULT_MAX_HELD_PER_INPUT);
     }
@@ -62,7 +82,7 @@ public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldP
 
     /** @return these settings with an idle timeout (null: never) */
     public InputAlignment withIdleTimeout(Duration v) {
-        return new InputAlignment(enabled, v, maxHeldPerInput);
+        return new InputAlignment(enabled, v, maxHeldPerInput, maxHeldBytesPerInput);
     }
 
     /**
@@ -71,6 +91,15 @@ public record InputAlignment(boolean enabled, Duration idleTimeout, int maxHeldP
      * @throws IllegalArgumentException when {@code records} is below 1
      */
     public InputAlignment withMaxHeldPerInput(int records) {
-        return new InputAlignment(enabled, idleTimeout, records);
+        return new InputAlignment(enabled, idleTimeout, records, maxHeldBytesPerInput);
+    }
+
+    /**
+     * @param bytes see {@link #maxHeldBytesPerInput()}
+     * @return these settings with another bound on the bytes held per input
+     * @throws IllegalArgumentException when {@code bytes} is below 1
+     */
+    public InputAlignment withMaxHeldBytesPerInput(long bytes) {
+        return new InputAlignment(enabled, idleTimeout, maxHeldPerInput, bytes);
     }
 }

@@ -725,7 +725,8 @@ public final class StreamTask {
         }
         // reads of an input pause while the aligner holds maxHeldPerInput of its records (buffered.records.per.partition)
         HeldInputLimit limit = align != null && align.aligning()
-                ? new HeldInputLimit(id, streamByKey, config.alignment().maxHeldPerInput(), r) : null;
+                ? new HeldInputLimit(id, streamByKey, config.alignment().maxHeldPerInput(),
+                config.alignment().maxHeldBytesPerInput(), r) : null;
         heldLimit = limit;
         processedAtStart = processed.get();
         run.reader = r;
