@@ -166,7 +166,20 @@ public final class InputAligner {
      */
     public boolean releaseNeedsReadsOf(String stream) {
         Input in = inputs.get(stream);
-        return in != null && in.merged && in.candidates.stream().anyMatch(c -> !in.covers(c));
+        if (in == null || !in.merged || in.candidates.stream().noneMatch(c -> !in.covers(c))) {
+            return false;
+        }
+        // only while the next record waits for this input: one waiting for another input is released by that input's
+        // records or watermark, and reading this one on meanwhile held its whole backlog (found in review, 2026-12-07:
+        // a task held all 20,001 records of a merged input waiting for another one). Once the other input lets it
+        // pass, this one becomes what the next record waits for, and its reads resume
+        Input next = head();
+        if (next == null) {
+            return true;
+        }
+        inputs.values().forEach(Input::applyCandidates);
+        Input waitsFor = blocker(next, nowMs.getAsLong());
+        return waitsFor == null || waitsFor == in;
     }
 
     /**
@@ -414,43 +427,11 @@ public final class InputAligner {
         long now = nowMs.getAsLong();
         inputs.values().forEach(Input::applyCandidates);
         while (true) {
-            Input next = null;
-            for (Input in : inputs.values()) {
-                if (!in.queue.isEmpty() && (next == null || in.queue.peek().time < next.queue.peek().time)) {
-                    next = in;
-                }
-            }
+            Input next = head();
             if (next == null) {
                 break;
             }
-            long t = next.queue.peek().time;
-            boolean ready = !next.merged || t == NONE || next.watermark > t || idle(next, now);
-            boolean before = true;   // other inputs declared before next
-            for (Input other : inputs.values()) {
-                if (other == next) {
-                    before = false;
-                    continue;
-                }
-                if (!ready) {
-                    break;
-                }
-                if (other.fedBackOnly || idle(other, now) || t == NONE) {
-                    continue;
-                }
-                // a watermark at t says nothing earlier will come, not nothing of t: an input declared before next
-                // (it wins the tie) must have passed t; before 2026-12-06 one that was not merged only had to reach
-                // it, and its record of t read after next's came second (TieAtTheWatermarkTest)
-                boolean behind = before ? other.watermark <= t : other.watermark < t;
-                if (other.merged) {
-                    // a merged input's buffered records prove nothing about its slower producers
-                    if (behind) {
-                        ready = false;
-                    }
-                } else if (other.queue.isEmpty() && behind) {
-                    ready = false;
-                }
-            }
-            if (!ready) {
+            if (blocker(next, now) != null) {
                 break;
             }
             Timed released = next.queue.poll();
@@ -459,6 +440,52 @@ public final class InputAligner {
             held--;
         }
         return out;
+    }
+
+    /** @return the input whose buffered head has the smallest event time (the next to release), null when none holds any */
+    private Input head() {
+        Input next = null;
+        for (Input in : inputs.values()) {
+            if (!in.queue.isEmpty() && (next == null || in.queue.peek().time < next.queue.peek().time)) {
+                next = in;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * @return null when the head of {@code next} may be released now, else the input it waits for: {@code next} itself
+     *         (a merged input whose own watermark has not passed it), or the first other input that may still deliver an
+     *         earlier record (see {@link #release()})
+     */
+    private Input blocker(Input next, long now) {
+        long t = next.queue.peek().time;
+        if (next.merged && t != NONE && next.watermark <= t && !idle(next, now)) {
+            return next;
+        }
+        boolean before = true;   // other inputs declared before next
+        for (Input other : inputs.values()) {
+            if (other == next) {
+                before = false;
+                continue;
+            }
+            if (other.fedBackOnly || idle(other, now) || t == NONE) {
+                continue;
+            }
+            // a watermark at t says nothing earlier will come, not nothing of t: an input declared before next
+            // (it wins the tie) must have passed t; before 2026-12-06 one that was not merged only had to reach
+            // it, and its record of t read after next's came second (TieAtTheWatermarkTest)
+            boolean behind = before ? other.watermark <= t : other.watermark < t;
+            if (other.merged) {
+                // a merged input's buffered records prove nothing about its slower producers
+                if (behind) {
+                    return other;
+                }
+            } else if (other.queue.isEmpty() && behind) {
+                return other;
+            }
+        }
+        return null;
     }
 
     /** @return the event time of an entry (epoch ms), or {@link #NONE} when it has none readable */
