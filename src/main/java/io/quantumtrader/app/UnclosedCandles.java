@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * moves its symbol's stream time past its end plus grace (Kafka Streams' {@code TimeWindows} semantics, emit on close),
  * so the last window of each symbol (and the windows within grace of it) is never emitted at the end of the input.
  * Found in review (2026-12-07): the report did not say so (the last minute of the Bitstamp data, 3 ticks, is in no
- * candle: the portfolio saw them, the regime and signal stages did not). Plain Java, no Redis.
+ * candle: the portfolio saw them, the regime and signal stages did not). Ticks the price band refused are counted with
+ * the others (the report counts them apart). Plain Java, no Redis.
  */
 final class UnclosedCandles {
 
@@ -42,8 +43,9 @@ final class UnclosedCandles {
         }
         List<String> lines = new ArrayList<>();
         after.forEach((symbol, a) -> lines.add(String.format("%s: %,d tick%s from %s in candle windows that never closed "
-                        + "(no later tick moved stream time past their end + grace, as Kafka Streams' windows); the portfolio "
-                        + "saw %s, the candle, regime and signal stages did not", symbol, a[0], a[0] == 1 ? "" : "s",
+                        + "(no later tick moved stream time past their end + grace, as Kafka Streams' windows); the candle, regime "
+                        + "and signal stages did not see %s (ticks the price band refused are counted too, the "
+                        + "portfolio saw the others)", symbol, a[0], a[0] == 1 ? "" : "s",
                 Instant.ofEpochMilli(a[1]), a[0] == 1 ? "it" : "them")));
         return lines;
     }

@@ -23,11 +23,11 @@ class UnclosedCandlesTest {
         List<Candle> candles = List.of(candle("BTC-USD", 0), candle("BTC-USD", MIN));
         assertThat(UnclosedCandles.notices(ticks, candles)).containsExactly(
                 "BTC-USD: 2 ticks from 1970-01-01T00:02:05Z in candle windows that never closed (no later tick moved stream "
-                        + "time past their end + grace, as Kafka Streams' windows); the portfolio saw them, the candle, regime "
-                        + "and signal stages did not",
+                        + "time past their end + grace, as Kafka Streams' windows); the candle, regime and signal stages did "
+                        + "not see them (ticks the price band refused are counted too, the portfolio saw the others)",
                 "ETH-USD: 1 tick from 1970-01-01T00:00:05Z in candle windows that never closed (no later tick moved stream "
-                        + "time past their end + grace, as Kafka Streams' windows); the portfolio saw it, the candle, regime "
-                        + "and signal stages did not");
+                        + "time past their end + grace, as Kafka Streams' windows); the candle, regime and signal stages did "
+                        + "not see it (ticks the price band refused are counted too, the portfolio saw the others)");
     }
 
     @Test
