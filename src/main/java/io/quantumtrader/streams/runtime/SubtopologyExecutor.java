@@ -100,7 +100,10 @@ public final class SubtopologyExecutor {
             }
             parentSlots[i] = plan[i].parents().stream().filter(slotOf::containsKey).mapToInt(slotOf::get).toArray();
         }
-        this.depthFirst = sharesAStore(subtopology) || sinksShareAStream(subtopology);
+        boolean heldAbove = giveUpstreamHolds();
+        // a stage that reads what is held upstream must read it as of each record (record by record), not after the
+        // whole batch passed the holder: else its result would depend on where batches end
+        this.depthFirst = sharesAStore(subtopology) || sinksShareAStream(subtopology) || heldAbove;
         this.childEdges = new int[slots];
         this.edgeOf = new int[plan.length][];
         this.merges = new boolean[plan.length];
@@ -673,6 +676,60 @@ public final class SubtopologyExecutor {
             }
         }
         return reasons;
+    }
+
+    /**
+     * Tells each stage downstream of a processor that holds records back ({@link TopologyNode#holdsRecords()}) what
+     * those processors hold ({@link Stage#upstreamHolds}): a window must not close while a record of it is held
+     * upstream in its own task. Found in review (2026-12-07, multi-symbol replay): a genuine jump of one symbol, held
+     * by the price band and confirmed 40 s later, was dropped as late by the candle windows because another symbol's
+     * prints in the same task had moved their stream time past its minute's end + grace; alone in its partition the
+     * same print was in its candle ({@code HeldUpstreamWindowTest}).
+     *
+     * @return true when a stage was given a hold to read (the task then runs record by record)
+     */
+    private boolean giveUpstreamHolds() {
+        boolean given = false;
+        Map<Integer, Integer> planOfSlot = new HashMap<>();
+        for (int i = 0; i < plan.length; i++) {
+            planOfSlot.put(planSlots[i], i);
+        }
+        List<java.util.BitSet> ancestors = new ArrayList<>();
+        for (int i = 0; i < plan.length; i++) {   // topological order: every parent's set is complete
+            java.util.BitSet a = new java.util.BitSet(plan.length);
+            for (int slot : parentSlots[i]) {
+                Integer p = planOfSlot.get(slot);
+                if (p != null) {
+                    a.set(p);
+                    a.or(ancestors.get(p));
+                }
+            }
+            ancestors.add(a);
+        }
+        for (int i = 0; i < plan.length; i++) {
+            if (stages[i] == null) {
+                continue;
+            }
+            List<Stage> holders = new ArrayList<>();
+            ancestors.get(i).stream().filter(j -> stages[j] != null && plan[j].holdsRecords()).forEach(j -> holders.add(stages[j]));
+            if (holders.isEmpty()) {
+                continue;
+            }
+            Stage[] held = holders.toArray(Stage[]::new);
+            given |= stages[i] instanceof io.quantumtrader.streams.dsl.internals.WindowAggregateStage;
+            stages[i].upstreamHolds(() -> {
+                long earliest = Long.MAX_VALUE;
+                for (Stage h : held) {
+                    try {
+                        earliest = Math.min(earliest, h.watermarkHoldMs());
+                    } catch (RuntimeException e) {
+                        return Long.MIN_VALUE;   // unknown: nothing closes (holds() logs the failure)
+                    }
+                }
+                return earliest;
+            });
+        }
+        return given;
     }
 
     /** Wall-clock ms a failed {@link Stage#watermarkHoldMs()} was last logged: at most one line a minute per task run. */

@@ -81,6 +81,16 @@ public interface Stage {
     }
 
     /**
+     * Given once, before the first record, to a stage downstream of processors that hold records back and forward them
+     * later at their own timestamps ({@link TopologyNode#holdsRecords()}, e.g. a price band's suspect prints): the
+     * earliest event time such an upstream processor of this task holds now (epoch ms; {@link Long#MAX_VALUE} none,
+     * {@code Long.MIN_VALUE} unknown). A windowed aggregation keeps the windows that may still receive a held record
+     * open ({@link WindowAggregateStage}). Ignored by default.
+     */
+    default void upstreamHolds(java.util.function.LongSupplier earliestHeldUpstreamMs) {
+    }
+
+    /**
      * Whether {@link #watermarkHoldMs()} reports records this stage holds back (a processor's), which its task tells
      * its readers about with a hold mark so they do not count it idle; false for a stage whose hold is results still to
      * come (a window's final results), which a silent partition keeps open for good. True by default.

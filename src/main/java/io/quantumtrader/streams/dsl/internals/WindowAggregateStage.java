@@ -42,6 +42,15 @@ public final class WindowAggregateStage implements Stage {
     private StageContext initContext;
     /** Every input ended ({@link Stage#END_OF_INPUT}): the open windows never close, so they hold nothing. */
     private boolean ended;
+    /** The earliest record held back upstream in this task ({@link #upstreamHolds}), epoch ms; MAX_VALUE none. */
+    private java.util.function.LongSupplier heldUpstream = () -> Long.MAX_VALUE;
+    /** Whether a processor upstream in the task may hold records back ({@link #upstreamHolds} was called). */
+    private boolean holdsUpstream;
+    /**
+     * With {@link #holdsUpstream}: the name under which the window's close floor is kept with the task's stream times
+     * (committed with them): windows ending at or before it are closed.
+     */
+    private final String floorKey;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public WindowAggregateStage(String node, String store, TimeWindows windows, long retentionMs, Supplier<EmitStrategy> emit,
@@ -51,6 +60,7 @@ public final class WindowAggregateStage implements Stage {
         this.windows = windows;
         this.retentionMs = retentionMs;
         this.emit = emit;
+        this.floorKey = node + "#close-floor";
         this.stage = new RecordStage(node, (r, context) -> {
             if (r.key() == null || r.value() == null || r.timestamp() < 0 || !windows.windowsEndInRange(r.timestamp())) {
                 // a time whose windows would end past Long.MAX_VALUE: the end-of-input punctuation's (Long.MAX_VALUE)
@@ -68,6 +78,17 @@ public final class WindowAggregateStage implements Stage {
             long recordTime = context.streamTimeOf(r);
             long streamTime = Math.max(context.streamTime(node), recordTime);
             long closeTime = streamTime - windows.gracePeriodMs();
+            long held = Long.MAX_VALUE;
+            long newFloor = Long.MIN_VALUE;
+            if (holdsUpstream) {
+                // windows close up to the floor: stream time - grace, but never past a record held upstream; a record
+                // is late against the floor before it (its own time never makes it late), so a held record released
+                // after other keys moved stream time on still finds its window open
+                held = heldUpstream.getAsLong();
+                long floor = context.streamTime(floorKey);
+                newFloor = Math.max(floor, Math.min(closeTime, held));
+                closeTime = floor;
+            }
             KeyValueStore<String, Object> kv = context.store(this.store);
             List<Record<Object, Object>> out = new ArrayList<>();
             boolean late = false;
@@ -90,7 +111,10 @@ public final class WindowAggregateStage implements Stage {
             if (late) {
                 context.recordLate(node);
             }
-            out.addAll(expire(streamTime, r, context));
+            if (holdsUpstream) {
+                context.advanceStreamTime(floorKey, newFloor);
+            }
+            out.addAll(expire(holdsUpstream ? expiryTime(streamTime, newFloor, held) : streamTime, r, context));
             return out;
         });
     }
@@ -139,6 +163,37 @@ public final class WindowAggregateStage implements Stage {
             nextExpiry = next;
         }
         return next == Long.MAX_VALUE ? Long.MAX_VALUE : next - windows.gracePeriodMs() - 1;
+    }
+
+    /**
+     * A window that may still get a record a processor upstream in this task holds back stays open: one ending after
+     * the earliest held record's time is neither closed for late records nor emitted, whatever the stream time (a
+     * record held past the grace, then released with its own time, was dropped as late when other keys had moved the
+     * task's stream time on). Windows close once the hold is gone, at the next record.
+     */
+    @Override
+    public void upstreamHolds(java.util.function.LongSupplier earliestHeldUpstreamMs) {
+        this.heldUpstream = earliestHeldUpstreamMs;
+        this.holdsUpstream = true;
+    }
+
+    /**
+     * @return the time window expiries ({@link #expiry}) are compared with under an upstream hold: on close, the close
+     *         floor + grace (a window is emitted once closed); on update, stream time, but no window deleted that ends
+     *         after a held record
+     */
+    private long expiryTime(long streamTime, long floor, long held) {
+        if (emit.get() == EmitStrategy.ON_WINDOW_CLOSE) {
+            return floor == Long.MIN_VALUE ? Long.MIN_VALUE : floor + windows.gracePeriodMs();
+        }
+        if (held == Long.MAX_VALUE) {
+            return streamTime;
+        }
+        if (held == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long keep = retentionMs - windows.sizeMs();
+        return Math.min(streamTime, held > Long.MAX_VALUE - keep ? Long.MAX_VALUE : held + keep);
     }
 
     /** Its hold is final results still to come, not records held back: no hold mark (a silent partition stays idle). */
