@@ -66,11 +66,53 @@ public record ReplayInputs(List<ReplayInput> inputs) {
                         "write it in upper case, e.g. --file BTC-USD=" + spec.substring(eq + 1), null);
             }
             Path path = Path.of(withSymbol ? spec.substring(eq + 1) : spec);
-            out.add(ReplayInput.load(path, withSymbol ? spec.substring(0, eq) : defaultSymbol));
+            out.add(ReplayInput.load(path, withSymbol ? spec.substring(0, eq) : defaultSymbol, withSymbol));
             paths.add(path);
         }
         refuseCollidingIds(out, paths);
-        return new ReplayInputs(List.copyOf(out));
+        return new ReplayInputs(skipSecondCloses(out));
+    }
+
+    /**
+     * Skips a bar (a prices CSV's close of a symbol at a date) that an input given before already has, as
+     * {@link io.quantumtrader.trader.market.PricesCsv} skips a second close within one file: each skipped line is
+     * reported with its line number and counted with the malformed ones. Found in review (2026-12-07): the same close in
+     * two prices files ({@code --file aapl.csv --file stocks.csv}) was replayed twice, candles of two trades, no word.
+     *
+     * @param inputs the inputs, in the order given
+     * @return the inputs, later prices CSVs without the closes an earlier one has
+     */
+    static List<ReplayInput> skipSecondCloses(List<ReplayInput> inputs) {
+        Map<String, String> firstIn = new java.util.HashMap<>();   // symbol@time -> the input's name
+        List<ReplayInput> out = new ArrayList<>();
+        for (ReplayInput in : inputs) {
+            if (!in.prices()) {
+                out.add(in);
+                continue;
+            }
+            List<TradesCsv.Trade> kept = new ArrayList<>();
+            List<TradesCsv.Malformed> skipped = new ArrayList<>(in.csv().malformed());
+            for (TradesCsv.Trade t : in.trades()) {
+                String at = t.tick().symbol() + "@" + t.tick().timestamp();
+                String before = firstIn.get(at);
+                if (before != null) {
+                    skipped.add(new TradesCsv.Malformed(t.lineNumber(), t.tick().symbol() + " " + t.tick().price(),
+                            "a second close for " + t.tick().symbol() + " on " + java.time.Instant.ofEpochMilli(t.tick().timestamp())
+                                    .toString().substring(0, 10) + ": " + before + " has one, given first"));
+                } else {
+                    kept.add(t);
+                }
+            }
+            in.trades().forEach(t -> firstIn.putIfAbsent(t.tick().symbol() + "@" + t.tick().timestamp(), in.name()));
+            if (kept.size() == in.trades().size()) {
+                out.add(in);
+            } else {
+                skipped.sort(Comparator.comparingInt(TradesCsv.Malformed::lineNumber));
+                out.add(new ReplayInput(in.name(), in.symbol(), new TradesCsv.Result(List.copyOf(kept), List.copyOf(skipped),
+                        in.csv().header(), in.csv().unit(), in.csv().outOfOrder()), true));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -138,6 +180,7 @@ public record ReplayInputs(List<ReplayInput> inputs) {
     public List<String> notices(Duration candle) {
         List<String> out = new ArrayList<>();
         inputs.forEach(i -> out.addAll(i.notices()));
+        out.addAll(overlaps());
         Map<String, List<Long>> times = new TreeMap<>();
         merged().forEach(t -> times.computeIfAbsent(t.tick().symbol(), s -> new ArrayList<>()).add(t.tick().timestamp()));
         times.forEach((symbol, ts) -> {
@@ -156,6 +199,42 @@ public record ReplayInputs(List<ReplayInput> inputs) {
                         + "one price (open = high = low = close), so ADX/ATR see no range inside a candle%s", symbol,
                         human(Duration.ofMillis(median)), label(candle),
                         hint == null ? "" : "; use --candle " + hint + " or more for this data"));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * @return a notice per symbol whose trades come from two inputs whose times overlap: both are replayed, merged by
+     *         time, which is right for two venues' trades and wrong for one file given twice under two names (each trade
+     *         replayed twice). Found in review (2026-12-07): such a doubling went without a word
+     */
+    List<String> overlaps() {
+        record Span(String name, long from, long to) {
+        }
+        Map<String, List<Span>> spans = new TreeMap<>();
+        for (ReplayInput in : inputs) {
+            if (in.prices()) {
+                continue;   // bars: a second close of a symbol and date is skipped (skipSecondCloses)
+            }
+            Map<String, long[]> bySymbol = new TreeMap<>();
+            in.trades().forEach(t -> bySymbol.merge(t.tick().symbol(), new long[]{t.tick().timestamp(), t.tick().timestamp()},
+                    (a, b) -> new long[]{Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
+            bySymbol.forEach((symbol, r) -> spans.computeIfAbsent(symbol, x -> new ArrayList<>()).add(new Span(in.name(), r[0], r[1])));
+        }
+        List<String> out = new ArrayList<>();
+        spans.forEach((symbol, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                for (int j = i + 1; j < list.size(); j++) {
+                    Span a = list.get(i);
+                    Span b = list.get(j);
+                    if (a.from() <= b.to() && b.from() <= a.to()) {
+                        out.add(String.format("notice: %s's trades in %s (%s to %s) and in %s (%s to %s) overlap in time: both "
+                                        + "are replayed, merged by time; if one file holds the other's trades, each is replayed twice",
+                                symbol, a.name(), java.time.Instant.ofEpochMilli(a.from()), java.time.Instant.ofEpochMilli(a.to()),
+                                b.name(), java.time.Instant.ofEpochMilli(b.from()), java.time.Instant.ofEpochMilli(b.to())));
+                    }
+                }
             }
         });
         return out;

@@ -20,7 +20,8 @@ import java.util.Map;
  * <ul>
  *   <li>a header (the first line that is not blank, none of whose fields is a number) is skipped; when it names the columns
  *       ({@code timestamp}/{@code time}, {@code price}, {@code amount}/{@code size}/{@code volume}) they are read in its
- *       order, among any others ({@link Columns}); a malformed line is reported with its
+ *       order, among any others ({@link Columns}), and a {@code symbol} column gives each trade its symbol; a
+ *       malformed line (an invalid symbol too) is reported with its
  *       line number and skipped (a first line with a number in it is a data line, malformed when damaged: one such as
  *       {@code x1385337600,800.01,0.1} was skipped as a header, review 2026-12-06);</li>
  *   <li>prices and amounts are plain decimal numbers ({@link DecimalField}): Java literals such as {@code 800.01f}
@@ -88,7 +89,8 @@ public final class TradesCsv {
 
     /**
      * @param in     the CSV text (UTF-8); closed by the caller
-     * @param symbol symbol given to every tick, e.g. {@code BTC-USD}
+     * @param symbol symbol given to every tick, e.g. {@code BTC-USD}; a file whose header names a {@code symbol} column
+     *               gives each tick the symbol of its line instead
      * @throws UncheckedIOException     when the stream cannot be read
      * @throws IllegalArgumentException when its header names some of the timestamp, price and amount columns but not all
      */
@@ -139,7 +141,12 @@ public final class TradesCsv {
                         continue;
                     }
                     long millis = (unit == null ? lineUnit : unit).toMillis(raw);
-                    trades.add(new Trade(n, new PriceTick(symbol, DecimalField.parse(f[cols.price()], "price"), DecimalField.parse(f[cols.amount()], "amount"), millis)));
+                    String lineSymbol = cols.symbol() >= 0 ? f[cols.symbol()].trim() : symbol;
+                    if (cols.symbol() >= 0 && !PriceTick.isSymbol(lineSymbol)) {
+                        throw new IllegalArgumentException("invalid symbol '" + lineSymbol + "' (1-32 characters of A-Z, 0-9, '.', "
+                                + "'_', ':', '/', '-')");
+                    }
+                    trades.add(new Trade(n, new PriceTick(lineSymbol, DecimalField.parse(f[cols.price()], "price"), DecimalField.parse(f[cols.amount()], "amount"), millis)));
                 } catch (IllegalArgumentException | ArithmeticException e) {
                     malformed.add(new Malformed(n, line, e.getMessage()));
                 }
@@ -152,6 +159,23 @@ public final class TradesCsv {
             trades.sort(Comparator.comparingLong(t -> t.tick().timestamp()));  // List.sort is stable
         }
         return new Result(List.copyOf(trades), List.copyOf(malformed), header, unit == null ? TimestampUnit.SECONDS : unit, outOfOrder);
+    }
+
+    /**
+     * @param headerLine a file's first line that is not blank
+     * @return whether it is a header naming a {@code symbol} column beside the timestamp, price and amount ones: each
+     *         trade of the file is then of the symbol its line names
+     */
+    public static boolean hasSymbolColumn(String headerLine) {
+        String[] f = fields(headerLine);
+        if (java.util.Arrays.stream(f).anyMatch(DecimalField::isDecimal)) {
+            return false;
+        }
+        try {
+            return Columns.of(headerLine, f).symbol() >= 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Data lines whose timestamps decide a file's unit ({@link #unitOf}). */
@@ -201,10 +225,13 @@ public final class TradesCsv {
      * @param amount    column of the amount
      * @param count     fields per line
      * @param names     the columns for a malformed line's reason, e.g. {@code timestamp,price,amount}
+     * @param symbol    column of each trade's symbol ({@code symbol} in the header), -1 when none: every trade is then
+     *                  of the symbol {@link #read} is given (found in review, 2026-12-07: a symbol column was ignored
+     *                  and two instruments replayed as one)
      */
-    record Columns(int timestamp, int price, int amount, int count, String names) {
+    record Columns(int timestamp, int price, int amount, int count, String names, int symbol) {
 
-        static final Columns POSITIONAL = new Columns(0, 1, 2, 3, "timestamp,price,amount");
+        static final Columns POSITIONAL = new Columns(0, 1, 2, 3, "timestamp,price,amount", -1);
         private static final List<String> TIMESTAMP = List.of("timestamp", "time", "ts", "date");
         private static final List<String> PRICE = List.of("price");
         private static final List<String> AMOUNT = List.of("amount", "size", "volume", "qty", "quantity");
@@ -225,7 +252,7 @@ public final class TradesCsv {
                 throw new IllegalArgumentException("its header '" + (line.length() <= 80 ? line : line.substring(0, 77) + "...")
                         + "' names no " + (t < 0 ? "timestamp" : p < 0 ? "price" : "amount") + " column");
             }
-            return new Columns(t, p, a, names.size(), String.join(",", names));
+            return new Columns(t, p, a, names.size(), String.join(",", names), names.indexOf("symbol"));
         }
 
         private static int find(List<String> names, List<String> accepted) {
