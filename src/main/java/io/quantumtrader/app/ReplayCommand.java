@@ -263,7 +263,12 @@ final class ReplayCommand implements Callable<Integer> {
                         ReplayCharts charts = ReplayCharts.draw(reportDir, () -> candles, closed, riskRules.startingEquityUsd(),
                                 ReplayInputs.label(candle));
                         List<String> reportNotices = new java.util.ArrayList<>(notices);
-                        reportNotices.addAll(UnclosedCandles.notices(trades.stream().map(ReplayInputs.Tick::tick).toList(), candles));
+                        List<io.quantumtrader.trader.events.RefusedTick> refused = ReplayReport.payloads(redis.template(),
+                                new StreamKeys(ns), catalog, QuantumTraderTopology.REFUSED_TICKS, io.quantumtrader.trader.events.RefusedTick.class);
+                        reportNotices.addAll(UnclosedCandles.notices(trades.stream().map(ReplayInputs.Tick::tick).toList(), candles,
+                                refused.stream().map(io.quantumtrader.trader.events.RefusedTick::tick).toList()));
+                        reportNotices.addAll(WarmUpSymbols.notices(inputs.symbols(), candles,
+                                io.quantumtrader.trader.regime.RegimeRules.defaults().warmUpCandles()));
                         ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                                 published.get(), inputs.malformed(), runtime, seconds, drained,
                                 riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), reportNotices, from,

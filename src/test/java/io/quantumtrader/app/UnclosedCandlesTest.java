@@ -21,18 +21,18 @@ class UnclosedCandlesTest {
         List<PriceTick> ticks = List.of(tick("BTC-USD", 10), tick("BTC-USD", 61_000), tick("BTC-USD", 125_000),
                 tick("BTC-USD", 130_000), tick("ETH-USD", 5_000));
         List<Candle> candles = List.of(candle("BTC-USD", 0), candle("BTC-USD", MIN));
-        assertThat(UnclosedCandles.notices(ticks, candles)).containsExactly(
+        assertThat(UnclosedCandles.notices(ticks, candles, List.of())).containsExactly(
                 "BTC-USD: 2 ticks from 1970-01-01T00:02:05Z in candle windows that never closed (no later tick moved stream "
-                        + "time past their end + grace, as Kafka Streams' windows); the candle, regime and signal stages did "
-                        + "not see them (ticks the price band refused are counted too, the portfolio saw the others)",
+                        + "time past their end + grace, as Kafka Streams' windows); the portfolio saw them, the candle, regime "
+                        + "and signal stages did not",
                 "ETH-USD: 1 tick from 1970-01-01T00:00:05Z in candle windows that never closed (no later tick moved stream "
-                        + "time past their end + grace, as Kafka Streams' windows); the candle, regime and signal stages did "
-                        + "not see it (ticks the price band refused are counted too, the portfolio saw the others)");
+                        + "time past their end + grace, as Kafka Streams' windows); the portfolio saw it, the candle, regime "
+                        + "and signal stages did not");
     }
 
     @Test
     void nothingWhenEveryTickIsInACandle() {
-        assertThat(UnclosedCandles.notices(List.of(tick("BTC-USD", 59_999)), List.of(candle("BTC-USD", 0)))).isEmpty();
+        assertThat(UnclosedCandles.notices(List.of(tick("BTC-USD", 59_999)), List.of(candle("BTC-USD", 0)), List.of())).isEmpty();
     }
 
     private static PriceTick tick(String symbol, long at) {
