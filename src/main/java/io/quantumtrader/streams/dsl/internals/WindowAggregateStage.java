@@ -86,6 +86,12 @@ public final class WindowAggregateStage implements Stage {
                 // after other keys moved stream time on still finds its window open
                 held = heldUpstream.getAsLong();
                 long floor = context.streamTime(floorKey);
+                long before = context.streamTime(node);
+                if (floor == Long.MIN_VALUE && before != Long.MIN_VALUE) {
+                    // state committed before the floor was kept (or by a run without a holder upstream): the windows
+                    // closed then were those ending by its stream time - grace, and a record of one is late
+                    floor = before - windows.gracePeriodMs();
+                }
                 newFloor = Math.max(floor, Math.min(closeTime, held));
                 closeTime = floor;
             }
