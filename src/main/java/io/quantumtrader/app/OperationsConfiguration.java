@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.HEAD;
 
 /**
  * What an operator looks at besides {@code /actuator}: the {@code qt.streams.health} meter ({@link HealthMeter}) and
@@ -28,6 +30,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  *   <li>{@code GET /topology/live.json}: the numbers ({@link LiveTopologySnapshot}), read from the meters;</li>
  *   <li>{@code GET /topology/assets/*}: its script and style sheet (nothing is loaded from elsewhere).</li>
  * </ul>
+ * HEAD of each is answered as its GET, without a body (RFC 9110 §9.3.2; until 2026-12-07 it was 404, found in review:
+ * {@code TopologyHttpMethodsTest}).
  */
 @Configuration(proxyBeanMethods = false)
 public class OperationsConfiguration {
@@ -47,13 +51,21 @@ public class OperationsConfiguration {
         LiveTopologyGraph graph = LiveTopologyGraph.of(topology, config.catalog());
         ClassPathResource page = new ClassPathResource(ASSETS + "index.html");
         return RouterFunctions.route()
-                .GET("/topology", r -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
-                .GET("/topology/", r -> ServerResponse.permanentRedirect(URI.create("/topology")).build())
-                .GET("/topology/graph.json", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(graph))
-                .GET("/topology/live.json", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .route(getOrHead("/topology"), r -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
+                .route(getOrHead("/topology/"), r -> ServerResponse.permanentRedirect(URI.create("/topology")).build())
+                .route(getOrHead("/topology/graph.json"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(graph))
+                .route(getOrHead("/topology/live.json"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                         .body(Mono.fromCallable(() -> LiveTopologySnapshot.read(registry, topology.applicationId()))
                                 .subscribeOn(Schedulers.boundedElastic()), LiveTopologySnapshot.class))
                 .add(RouterFunctions.resources("/topology/assets/**", new ClassPathResource(ASSETS)))
                 .build();
+    }
+
+    /**
+     * @return GET or HEAD of {@code path}: WebFlux answers HEAD with the GET's status and headers and drops the body
+     *         ({@code HttpHeadResponseDecorator}), but a functional route matches only the methods it names
+     */
+    private static RequestPredicate getOrHead(String path) {
+        return GET(path).or(HEAD(path));
     }
 }
