@@ -7,6 +7,8 @@ import io.quantumtrader.streams.dsl.Topology;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -20,6 +22,7 @@ import java.time.Duration;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.HEAD;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 /**
  * What an operator looks at besides {@code /actuator}: the {@code qt.streams.health} meter ({@link HealthMeter}) and
@@ -31,7 +34,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  *   <li>{@code GET /topology/assets/*}: its script and style sheet (nothing is loaded from elsewhere).</li>
  * </ul>
  * HEAD of each is answered as its GET, without a body (RFC 9110 §9.3.2; until 2026-12-07 it was 404, found in review:
- * {@code TopologyHttpMethodsTest}).
+ * {@code TopologyHttpMethodsTest}); any other method on them is 405 with {@code Allow: GET, HEAD} (it was 404 too).
  */
 @Configuration(proxyBeanMethods = false)
 public class OperationsConfiguration {
@@ -57,6 +60,9 @@ public class OperationsConfiguration {
                 .route(getOrHead("/topology/live.json"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                         .body(Mono.fromCallable(() -> LiveTopologySnapshot.read(registry, topology.applicationId()))
                                 .subscribeOn(Schedulers.boundedElastic()), LiveTopologySnapshot.class))
+                // the resources exist: another method is "not allowed" (RFC 9110 §15.5.6), not "not found"
+                .route(path("/topology").or(path("/topology/")).or(path("/topology/graph.json")).or(path("/topology/live.json")),
+                        r -> ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED).allow(HttpMethod.GET, HttpMethod.HEAD).build())
                 .add(RouterFunctions.resources("/topology/assets/**", new ClassPathResource(ASSETS)))
                 .build();
     }
