@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The streams health as a meter, so dashboards and alerts see what {@code /actuator/health} says: gauge
  * {@code qt.streams.health} (tag {@code application}) is 2 for UP, 1 for OUT_OF_SERVICE, 0 for DOWN and -1 before
- * the first check or when a check fails. Checked every {@code interval} (the check reads consumer groups from Redis).
+ * the first check or when a check fails. Checked every {@code interval} (the check reads consumer groups from Redis);
+ * a check Redis has not answered within {@link StreamsHealthIndicator#TIMEOUT} (or the interval, when shorter) has
+ * failed, as the indicator then says DOWN.
  */
 public final class HealthMeter extends PeriodicJobLifecycle {
 
@@ -21,6 +23,8 @@ public final class HealthMeter extends PeriodicJobLifecycle {
 
     private final java.util.function.Supplier<Mono<StreamsHealth.Report>> health;
     private final Duration interval;
+    /** How long a check waits for Redis: the {@code streams} indicator's timeout, or the interval when shorter. */
+    private final Duration checkTimeout;
     private final AtomicInteger value = new AtomicInteger(UNKNOWN);
 
     /**
@@ -40,6 +44,7 @@ public final class HealthMeter extends PeriodicJobLifecycle {
                 Duration interval) {
         this.health = health;
         this.interval = interval;
+        this.checkTimeout = interval.compareTo(StreamsHealthIndicator.TIMEOUT) < 0 ? interval : StreamsHealthIndicator.TIMEOUT;
         Gauge.builder("qt.streams.health", value, AtomicInteger::get)
                 .description("streams health: 2 UP, 1 OUT_OF_SERVICE, 0 DOWN, -1 unknown")
                 .tag("application", applicationId)
@@ -56,15 +61,19 @@ public final class HealthMeter extends PeriodicJobLifecycle {
     }
 
     /**
-     * Checks health once and updates the gauge; a check that takes longer than the interval (a Redis that does not
-     * answer: Lettuce's command timeout is 60 s) counts as failed, and the gauge says unknown.
+     * Checks health once and updates the gauge; a check that takes longer than the {@code streams} indicator's timeout
+     * (3 s; the interval when shorter), as with a Redis that does not answer (Lettuce's command timeout is 60 s), counts
+     * as failed, and the gauge says unknown. Until 2026-12-07 it waited the whole interval (10 s in {@code serve}), so
+     * the gauge said UP for up to 20 s after Redis stopped answering while the indicator said DOWN after 3 s (found in
+     * review, {@code HealthMeterStaleUpTest}).
      */
     public Mono<Void> check() {
         // the error reaches the job: one WARN per outage (then DEBUG, and INFO when it works again) and every failure
         // counted; until 2026-12-07 each failed check logged a WARN of its own, 10–20 s apart for as long as an outage
         // lasted, and none was counted (found in review, HealthMeterOutageLogTest)
         return Mono.defer(health::get)
-                .timeout(interval)
+                .timeout(checkTimeout, Mono.error(() -> new IllegalStateException(
+                        "Redis did not answer the health check within " + checkTimeout.toMillis() + " ms")))
                 .doOnNext(report -> value.set(code(report.status())))
                 .doOnError(e -> {
                     value.set(UNKNOWN);
