@@ -59,6 +59,14 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      */
     private final long resetCheckNanos;
 
+    /**
+     * How long one page's read (a script call of at most {@link #PAGE} entries, and applying them) may take before the
+     * refresh fails with {@link GlobalRefreshStalledException}, by default: 60 s. A stall, not a slow large table: the
+     * bound applies to each page, not to the whole read.
+     */
+    static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
+    private final Duration pageTimeout;
+
     /** {@link #resetCheckNanos} by default: 5 s. */
     static final Duration RESET_CHECK_INTERVAL = Duration.ofSeconds(5);
     private final Map<String, Object> values = new HashMap<>();
@@ -126,6 +134,16 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     /** @param resetCheck how often a partition is checked for a reset of its stream ({@link #RESET_CHECK_INTERVAL}) */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                        SkipListener skipped, IngestLimits limits, Duration resetCheck) {
+        this(spec, redis, keys, catalog, skipped, limits, resetCheck, PAGE_TIMEOUT);
+    }
+
+    /**
+     * @param resetCheck  how often a partition is checked for a reset of its stream ({@link #RESET_CHECK_INTERVAL})
+     * @param pageTimeout how long one page's read may take before the refresh fails ({@link #PAGE_TIMEOUT})
+     */
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                       SkipListener skipped, IngestLimits limits, Duration resetCheck, Duration pageTimeout) {
+        this.pageTimeout = pageTimeout;
         this.resetCheckNanos = resetCheck.toNanos();
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
         this.maxEntryBytes = limits.maxEntryBytes();
@@ -173,8 +191,37 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         return Flux.fromIterable(partitionKeys).concatMap(this::refresh).reduce(false, (a, b) -> a || b);
     }
 
-    /** @return true when the partition's stream was found reset (nothing read from it) */
+    /** What one page's read found. */
+    private enum Page {
+        /** A full page: more may follow. */
+        MORE,
+        /** The last page (fewer than {@link #PAGE} entries). */
+        LAST,
+        /** The stream was found reset (nothing read from it). */
+        RESET
+    }
+
+    /**
+     * Reads a partition page after page, each page's read subscribed again by {@code repeat} when the previous one
+     * completed: the stack depth stays the same whatever the number of pages. Found in review (2026-12-07): each page's
+     * read was a flatMap nested in the previous page's, the stack of the Lettuce I/O thread delivering the replies grew
+     * ~2 frames per page, a large table overflowed it, and the swallowed StackOverflowError left the refresh (and the
+     * task, before its first batch) waiting for ever. A page whose reply does not come within {@link #pageTimeout}
+     * fails the refresh ({@link GlobalRefreshStalledException}): the task's run fails and restarts.
+     *
+     * @return true when the partition's stream was found reset (nothing read from it)
+     */
     private Mono<Boolean> refresh(String key) {
+        return Mono.defer(() -> page(key))
+                .repeat()
+                .timeout(pageTimeout, Mono.error(() -> new GlobalRefreshStalledException(spec.name(), key, pageTimeout)))
+                .takeUntil(page -> page != Page.MORE)
+                .last(Page.LAST)
+                .map(page -> page == Page.RESET);
+    }
+
+    /** Reads and applies one page of a partition, from the last id read. */
+    private Mono<Page> page(String key) {
         String last = lastIds.get(key);
         Long added = entriesAdded.get(key);
         long now = System.nanoTime();
@@ -190,7 +237,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 .next()
                 .flatMap(reply -> {
                     if (((Number) reply.get(0)).longValue() == 1) {
-                        return Mono.just(true);
+                        return Mono.just(Page.RESET);
                     }
                     long addedNow = ((Number) reply.get(1)).longValue();
                     if (addedNow >= 0) {
@@ -209,7 +256,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                             skipped.skipped(spec.name(), key + "/" + id, reason);
                         }
                     }
-                    return entries.size() == PAGE ? refresh(key) : Mono.just(false);
+                    return Mono.just(entries.size() == PAGE ? Page.MORE : Page.LAST);
                 });
     }
 
