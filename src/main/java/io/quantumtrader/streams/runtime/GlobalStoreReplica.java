@@ -27,7 +27,7 @@ import java.util.Map;
  * consumer group), latest value per key, {@code null} deletes. {@link #refresh()} reads what was appended since the
  * last refresh; the task calls it before every batch. Read-only for processors. An undecodable entry, or one a source
  * would refuse (oversized, another stream's or version's type, a bad event id or subject:
- * {@link IngestGuard#checkEnvelope}; a field twice or bytes that are not UTF-8: {@link RawEntryFields}), is skipped with
+ * {@link IngestGuard#checkEnvelope}; a subject of another partition: {@link IngestGuard#checkPartition}; a field twice or bytes that are not UTF-8: {@link RawEntryFields}), is skipped with
  * a warning naming the reason (the first few of a read, then their number: {@link SkippedEntryWarnings}), and counted
  * under that reason (it is the producer's dead letter, not this table's):
  * the {@code reason} tag of {@code qt.streams.global.entries.skipped} is a source's for a refused entry
@@ -143,9 +143,21 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      */
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
                        SkipListener skipped, IngestLimits limits, Duration resetCheck, Duration pageTimeout) {
+        this(spec, redis, keys, catalog, skipped, limits, resetCheck, pageTimeout, java.util.Set.of(), java.util.Set.of());
+    }
+
+    /**
+     * As a task's replica: its sources' exemptions from the partition rule ({@link IngestGuard#checkPartition}).
+     *
+     * @param partitionedByValue streams whose writer picks the partition by value (no partition check on them)
+     * @param windowedKeys       streams a windowed table's sink writes (a windowed key accepted in its key's partition)
+     */
+    GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog,
+                       SkipListener skipped, IngestLimits limits, Duration resetCheck, Duration pageTimeout,
+                       java.util.Set<String> partitionedByValue, java.util.Set<String> windowedKeys) {
         this.pageTimeout = pageTimeout;
         this.resetCheckNanos = resetCheck.toNanos();
-        this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions());
+        this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions(), partitionedByValue, windowedKeys);
         this.maxEntryBytes = limits.maxEntryBytes();
         this.dedupeMaxIds = limits.dedupeMaxIds();
         this.spec = spec;
@@ -222,6 +234,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
     /** Reads and applies one page of a partition, from the last id read. */
     private Mono<Page> page(String key) {
+        int partition = partitionKeys.indexOf(key);
         String last = lastIds.get(key);
         Long added = entriesAdded.get(key);
         long now = System.nanoTime();
@@ -251,7 +264,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                         @SuppressWarnings("unchecked")
                         List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
                         RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
-                        String reason = applyOrSkip(decoded.fields(), decoded.defect());
+                        String reason = applyOrSkip(decoded.fields(), decoded.defect(), partition);
                         if (reason != null) {
                             skipped.skipped(spec.name(), key + "/" + id, reason);
                         }
@@ -296,6 +309,18 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * @return null when the entry was applied, else the reason it was skipped ({@link SkipListener#skipped})
      */
     String applyOrSkip(Map<String, String> fields, String defect) {
+        return applyOrSkip(fields, defect, -1);
+    }
+
+    /**
+     * {@link #applyOrSkip(Map, String)} of an entry read from a partition: one whose subject belongs to another
+     * partition is skipped as a source refuses it ({@code wrong_partition}, {@link IngestGuard#checkPartition}, with a
+     * source's exemptions). Found in review (2026-12-07): the replica applied it, and a replica reading the stream
+     * whole (partition 0, then 1) and one reading it as it grew applied a key's values in different orders.
+     *
+     * @param partition the partition the entry was read from, -1 when not known (not checked)
+     */
+    String applyOrSkip(Map<String, String> fields, String defect, int partition) {
         try {
             Envelope env;
             try {
@@ -308,6 +333,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                             + " bytes (Redis sent its size only)", null);
                 }
                 env = guard.checkEnvelope(spec.stream(), fields);
+                if (partition >= 0) {
+                    guard.checkPartition(spec.stream(), partition, env.subject());
+                }
             } catch (RejectedEntryException e) {
                 warnings.skipped(e.reason().tag(), "a source would refuse it (" + e.reason().tag() + "): " + e.getMessage());
                 return e.reason().tag();

@@ -74,6 +74,27 @@ public final class IngestGuard {
         return key != null && Partitioner.partition(key, partitions) == partition;
     }
 
+    /**
+     * The partition rule of {@link #check}: an entry whose subject hashes to another partition than the one it was read
+     * from is refused, except on a stream partitioned by value ({@link #partitionedByValue}), and for a windowed key
+     * ({@code [key@start/end]}) in its key's partition on a stream a windowed table's sink writes ({@link #windowedKeys}).
+     * An entry without a subject is not checked here.
+     *
+     * @param partition the partition the entry was read from
+     * @throws RejectedEntryException {@link Reason#WRONG_PARTITION}
+     */
+    public void checkPartition(String stream, int partition, String subject) {
+        if (subject != null && !partitionedByValue.contains(stream)) {
+            int partitions = partitionsOf.applyAsInt(stream);
+            int expectedPartition = Partitioner.partition(subject, partitions);
+            if (expectedPartition != partition
+                    && !(windowedKeys.contains(stream) && inItsKeysPartition(subject, partitions, partition))) {
+                throw new RejectedEntryException(Reason.WRONG_PARTITION, "subject '" + subject + "' belongs to partition "
+                        + expectedPartition + " of " + partitions + ", not " + partition, null);
+            }
+        }
+    }
+
     /** A checked, decoded entry. */
     public record Accepted(Envelope envelope, Object value) {
     }
@@ -115,15 +136,7 @@ public final class IngestGuard {
                           java.util.function.ToLongFunction<Object> eventTimeOf) {
         Envelope env = checkEnvelope(stream, fields);
         String subject = env.subject();
-        if (subject != null && !partitionedByValue.contains(stream)) {
-            int partitions = partitionsOf.applyAsInt(stream);
-            int expectedPartition = Partitioner.partition(subject, partitions);
-            if (expectedPartition != partition
-                    && !(windowedKeys.contains(stream) && inItsKeysPartition(subject, partitions, partition))) {
-                throw new RejectedEntryException(Reason.WRONG_PARTITION, "subject '" + subject + "' belongs to partition "
-                        + expectedPartition + " of " + partitions + ", not " + partition, null);
-            }
-        }
+        checkPartition(stream, partition, subject);
         boolean nullData = isNullData(env.data());
         if (nullData && !(tombstones && subject != null)) {
             // a table's tombstone written with toStream().to(...) lands here too: Kafka Streams gives the KStream a

@@ -659,7 +659,8 @@ public final class StreamTask {
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
                 globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), metrics::globalEntrySkipped,
-                        config.ingest())));
+                        config.ingest(), GlobalStoreReplica.RESET_CHECK_INTERVAL, GlobalStoreReplica.PAGE_TIMEOUT,
+                        topology.valuePartitionedStreams(), topology.windowedKeyStreams())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),
                 config.retryBackoff(), stores, globals, metaKey, dedupeKey, counters, metrics, config.ingest());
         context.loadMeta(meta);
