@@ -50,6 +50,14 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     private final Map<String, String> lastIds = new HashMap<>();
     /** Per partition key, the stream's entries-added at the last reset check (fewer later: deleted and created again). */
     private final Map<String, Long> entriesAdded = new HashMap<>();
+    /**
+     * Per partition key, how many entries were read since the stream was read from the start: the same stream had at
+     * least these and those after the last id added ({@code global-table-range.lua}, found in review, 2026-12-07: a
+     * stream deleted and created again with at least as many entries went unnoticed).
+     */
+    private final Map<String, Long> entriesRead = new HashMap<>();
+    /** Per partition key, the id of the first entry read from the start: the same stream's first id never goes below it. */
+    private final Map<String, String> firstIds = new HashMap<>();
     /** Per partition key, {@link System#nanoTime()} of the last reset check. */
     private final Map<String, Long> lastResetCheck = new HashMap<>();
     /**
@@ -172,7 +180,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * Applies every entry appended since the last refresh: one read, whose skipped entries are logged as
      * {@link SkippedEntryWarnings} limits (the first few, then their number), each told to the listener. A partition
      * whose stream is no longer the one read before ({@code global-table-range.lua}: its ids reset below the last one
-     * read, or deleted and created again) makes the replica read the whole table again, with a warning: a running
+     * read, or deleted and created again: fewer entries ever added than read, or a first entry below the first read)
+     * makes the replica read the whole table again, with a warning: a running
      * replica missed every entry below its last id until the task restarted, and kept a deleted stream's values
      * (found in review, 2026-12-06: {@code GlobalTableStreamResetTest}). Checked every {@link #RESET_CHECK_INTERVAL} per
      * partition, not at every read (the check copies the stream's first and last entries).
@@ -189,6 +198,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                     lastIds.clear();
                     appliedEvents.clear();
                     entriesAdded.clear();
+                    entriesRead.clear();
+                    firstIds.clear();
                     lastResetCheck.clear();
                     return readAll();   // a reset again within this read waits for the next refresh
                 })
@@ -245,7 +256,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             lastResetCheck.put(key, now);
         }
         return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE),
-                                Integer.toString(maxEntryBytes), !check ? "" : added == null ? "new" : Long.toString(added)),
+                                Integer.toString(maxEntryBytes), !check ? "" : added == null ? "new" : Long.toString(added),
+                                Long.toString(entriesRead.getOrDefault(key, 0L)), firstIds.getOrDefault(key, "")),
                         RedisElementWriter.from(RedisSerializer.string()), RAW)
                 .next()
                 .flatMap(reply -> {
@@ -261,6 +273,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                         List<?> entry = (List<?>) e;
                         String id = new String((byte[]) entry.get(0), java.nio.charset.StandardCharsets.US_ASCII);
                         lastIds.put(key, id);
+                        firstIds.putIfAbsent(key, id);
+                        entriesRead.merge(key, 1L, Long::sum);
                         @SuppressWarnings("unchecked")
                         List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
                         RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);

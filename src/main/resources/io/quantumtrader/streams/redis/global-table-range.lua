@@ -9,16 +9,25 @@
 -- ARGV[4] '' to read only; else check first that the stream is still the one the replica read: 'new' (entries-added
 -- not known yet) or the stream's entries-added at the replica's last check. XINFO STREAM copies the stream's first and
 -- last entries into the script, whatever their size, so replicas check every few seconds, not at every read.
+-- ARGV[5] (when checking): how many entries the replica read from this stream since it read it from the start;
+-- ARGV[6]: the id of the first entry it read then ('' when none).
 -- Returns { reset, entries-added (-1 when not checked), entries }: reset 1 (and no entries) when the stream is no
 -- longer the one the replica read: its last generated id is below the last id the replica read (ids reset: the fix
--- for ids ahead of the clock, XDEL then XSETID, docs/OPERATIONS.md), or fewer entries were ever added to it than at
--- the replica's last check (deleted and created again): the replica must read the table again from the start. Before
--- 2026-12-06 a running replica read on from its last id, missed every entry below it until the task restarted, and
--- kept a deleted stream's values.
+-- for ids ahead of the clock, XDEL then XSETID, docs/OPERATIONS.md), or it was deleted and created again: fewer
+-- entries were ever added to it than at the replica's last check, or than the replica read plus those after its last
+-- id (checked when they fit in this page: the same stream had every entry read and every entry after it added), or
+-- its first entry is below the first one the replica read (the same stream's first id only moves up). The replica
+-- must read the table again from the start. Before 2026-12-06 a running replica read on from its last id, missed every
+-- entry below it until the task restarted, and kept a deleted stream's values; before 2026-12-07 a stream created
+-- again with at least as many entries as the replica saw went unnoticed (the first check only). Not seen: a stream
+-- created again with ids all above the last one read and as many entries added as the old one had (some deleted since).
 --#include entry-ids.lib.lua
 local added = -1
+local check = ARGV[4] ~= '' and ARGV[1] ~= '-'
 if ARGV[4] ~= '' then
   local lastGenerated = '0-0'
+  local firstRecorded = '0-0'
+  local length = 0
   added = 0
   local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
   if ok then
@@ -27,15 +36,23 @@ if ARGV[4] ~= '' then
         lastGenerated = info[i + 1]
       elseif info[i] == 'entries-added' then
         added = info[i + 1]
+      elseif info[i] == 'recorded-first-entry-id' then
+        firstRecorded = info[i + 1]
+      elseif info[i] == 'length' then
+        length = info[i + 1]
       end
     end
   end
-  if ARGV[1] ~= '-' and (entry_id_less(lastGenerated, string.sub(ARGV[1], 2))
-      or (ARGV[4] ~= 'new' and added < tonumber(ARGV[4]))) then
+  if check and (entry_id_less(lastGenerated, string.sub(ARGV[1], 2))
+      or (ARGV[4] ~= 'new' and added < tonumber(ARGV[4]))
+      or (length > 0 and ARGV[6] ~= '' and entry_id_less(firstRecorded, ARGV[6]))) then
     return { 1, added, {} }
   end
 end
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
+if check and #entries < tonumber(ARGV[2]) and added < tonumber(ARGV[5]) + #entries then
+  return { 1, added, {} }
+end
 local limit = tonumber(ARGV[3])
 if limit then
   for _, e in ipairs(entries) do
