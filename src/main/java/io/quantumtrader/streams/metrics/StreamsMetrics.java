@@ -37,6 +37,8 @@ public final class StreamsMetrics {
     private final Map<String, TaskMeters> tasks = new ConcurrentHashMap<>();
     /** Global-table entries already counted as skipped ({@code <store>|<stream key>/<entry id>}), at most 10,000. */
     private final java.util.Set<String> skippedGlobalEntries = ConcurrentHashMap.newKeySet();
+    /** Per {@code store|partition key}, the largest count of entries deleted before a replica read them. */
+    private final Map<String, Long> deletedBeforeRead = new ConcurrentHashMap<>();
     /**
      * {@code qt.streams.e2e.latency}, seconds: a summary (a double sum) and not a timer, whose sum of nanoseconds in a
      * {@code long} overflows at 292 years in all (23 records of 2013 data) and went negative.
@@ -115,6 +117,30 @@ public final class StreamsMetrics {
             Counter.builder(PREFIX + "global.entries.skipped")
                     .description("entries of a global table's stream its replicas skip: refused as at a source, no subject, or not decodable")
                     .tags(common).tag("store", store).tag("reason", reason).register(registry).increment();
+        }
+    }
+
+    /**
+     * Entries of a global table's stream partition deleted (MAXLEN, XTRIM, XDEL) before a replica read them from the
+     * start: counted in {@code qt.streams.global.entries.skipped{store, reason="deleted_before_read"}} once each, however
+     * many tasks and runs report them (the counter grows by the count's increase over the largest reported for the
+     * partition).
+     *
+     * @param partitionKey the stream partition's Redis key
+     * @param count        entries deleted before the replica's read: its entries-added less its length then
+     */
+    public void globalEntriesDeletedBeforeRead(String store, String partitionKey, long count) {
+        long[] increase = {0};
+        deletedBeforeRead.compute(store + "|" + partitionKey, (k, old) -> {
+            long before = old == null ? 0 : old;
+            increase[0] = Math.max(0, count - before);
+            return Math.max(before, count);
+        });
+        if (increase[0] > 0) {
+            Counter.builder(PREFIX + "global.entries.skipped")
+                    .description("entries of a global table's stream its replicas skip: refused as at a source, no subject, or not decodable")
+                    .tags(common).tag("store", store).tag("reason", "deleted_before_read").register(registry)
+                    .increment(increase[0]);
         }
     }
 

@@ -114,7 +114,27 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
          *               , {@code invalid_value} or {@value GlobalStoreReplica#DUPLICATE}
          */
         void skipped(String store, String entry, String reason);
+
+        /**
+         * Told when a read from the start of a stream partition finds entries deleted (MAXLEN, XTRIM, XDEL) before it
+         * read them: a replica that read them before holds their values, this one does not. By default
+         * {@link #skipped} once per entry, reason {@value GlobalStoreReplica#DELETED_BEFORE_READ}, each named
+         * {@code <stream key>/deleted-before-read#<n>}.
+         *
+         * @param partitionKey the stream partition's Redis key
+         * @param count        how many entries, in all, were deleted from it before the read (entries-added less length)
+         */
+        default void deletedBeforeRead(String store, String partitionKey, long count) {
+            for (long i = 0; i < count; i++) {
+                skipped(store, partitionKey + "/deleted-before-read#" + i, DELETED_BEFORE_READ);
+            }
+        }
     }
+
+    /** The skip reason of entries deleted from the stream before a replica read them (counted, not named one by one). */
+    public static final String DELETED_BEFORE_READ = "deleted_before_read";
+    /** Per partition key, the entries deleted before the read reported last (each larger count reported once). */
+    private final Map<String, Long> reportedDeleted = new HashMap<>();
 
     GlobalStoreReplica(GlobalStoreSpec spec, ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
         this(spec, redis, keys, catalog, (store, entry, reason) -> {
@@ -201,6 +221,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                     entriesRead.clear();
                     firstIds.clear();
                     lastResetCheck.clear();
+                    reportedDeleted.clear();
                     return readAll();   // a reset again within this read waits for the next refresh
                 })
                 .then()
@@ -263,6 +284,15 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 .flatMap(reply -> {
                     if (((Number) reply.get(0)).longValue() == 1) {
                         return Mono.just(Page.RESET);
+                    }
+                    long deleted = reply.size() > 3 ? ((Number) reply.get(3)).longValue() : -1;
+                    if (deleted > reportedDeleted.getOrDefault(key, 0L)) {
+                        reportedDeleted.put(key, deleted);
+                        log.warn("global table '{}': {} entries of {} were deleted (MAXLEN, XTRIM or XDEL) before this "
+                                + "replica read them; a replica that read them before holds their values, this one does not "
+                                + "(counted: qt.streams.global.entries.skipped, reason " + DELETED_BEFORE_READ + ")",
+                                spec.name(), deleted, key);
+                        skipped.deletedBeforeRead(spec.name(), key, deleted);
                     }
                     long addedNow = ((Number) reply.get(1)).longValue();
                     if (addedNow >= 0) {

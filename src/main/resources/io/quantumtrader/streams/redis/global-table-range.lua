@@ -9,6 +9,9 @@
 -- ARGV[4] '' to read only; else check first that the stream is still the one the replica read: 'new' (entries-added
 -- not known yet) or the stream's entries-added at the replica's last check. XINFO STREAM copies the stream's first and
 -- last entries into the script, whatever their size, so replicas check every few seconds, not at every read.
+-- When checking a read from the start ('-'), the reply's fourth element is the number of entries deleted (MAXLEN,
+-- XTRIM, XDEL) before this read: entries-added less the length (found in review, 2026-12-07: they vanished uncounted
+-- for a replica started after their deletion, while one that had read them kept their values); else -1.
 -- ARGV[5] (when checking): how many entries the replica read from this stream since it read it from the start;
 -- ARGV[6]: the id of the first entry it read then ('' when none).
 -- Returns { reset, entries-added (-1 when not checked), entries }: reset 1 (and no entries) when the stream is no
@@ -23,6 +26,7 @@
 -- created again with ids all above the last one read and as many entries added as the old one had (some deleted since).
 --#include entry-ids.lib.lua
 local added = -1
+local deleted = -1
 local check = ARGV[4] ~= '' and ARGV[1] ~= '-'
 if ARGV[4] ~= '' then
   local lastGenerated = '0-0'
@@ -42,6 +46,9 @@ if ARGV[4] ~= '' then
         length = info[i + 1]
       end
     end
+  end
+  if ARGV[1] == '-' then
+    deleted = added - length
   end
   if check and (entry_id_less(lastGenerated, string.sub(ARGV[1], 2))
       or (ARGV[4] ~= 'new' and added < tonumber(ARGV[4]))
@@ -68,4 +75,4 @@ if limit then
     end
   end
 end
-return { 0, added, entries }
+return { 0, added, entries, deleted }
