@@ -69,8 +69,8 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     private ProcessorContext<String, Verdict> ctx;
     private KeyValueStore<String, PriceBand.State> states;
     /**
-     * The symbols whose state may hold a print: every one that does, and those that did since the processor started.
-     * Empty: nothing held, the punctuations have nothing to do.
+     * The symbols whose state may hold a print: every one that does, and those that did since the last
+     * {@link #earliestHeldTimestamp()}. Empty: nothing held, the punctuations have nothing to do.
      */
     private final Set<String> mayHold = new HashSet<>();
     /** Wall-clock time of the last print processed (or of the first check after start), epoch ms. */
@@ -147,12 +147,16 @@ final class PriceBandProcessor implements Processor<String, PriceTick, String, P
     @Override
     public long earliestHeldTimestamp() {
         long earliest = Long.MAX_VALUE;
-        for (String symbol : mayHold) {
-            PriceBand.State state = states.get(symbol);
+        // asked for every record the candle windows take (they stay open below a held print): the symbols that no
+        // longer hold leave the set, which grew with every symbol that ever held until 2026-12-07
+        for (java.util.Iterator<String> it = mayHold.iterator(); it.hasNext(); ) {
+            PriceBand.State state = states.get(it.next());
             if (holds(state)) {
                 for (PriceTick t : state.held()) {
                     earliest = Math.min(earliest, t.timestamp());
                 }
+            } else {
+                it.remove();
             }
         }
         return earliest;
