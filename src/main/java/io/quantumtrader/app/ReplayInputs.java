@@ -104,6 +104,13 @@ public record ReplayInputs(List<ReplayInput> inputs) {
                 }
             }
             in.trades().forEach(t -> firstIn.putIfAbsent(t.tick().symbol() + "@" + t.tick().timestamp(), in.name()));
+            if (kept.isEmpty()) {
+                // every close of it is in an input given before (--file stocks.csv --file AAPL=stocks.csv): an input
+                // of no tick, refused as load() refuses one (found in review of 2026-12-07)
+                throw new CliException(CliException.INPUT, "every price in " + in.name() + (in.symbol().equals("*") ? "" : " of " + in.symbol())
+                        + " is in an input given before it (" + firstIn.get(in.trades().get(0).tick().symbol() + "@"
+                        + in.trades().get(0).tick().timestamp()) + ")", "give each file once; nothing was published", null);
+            }
             if (kept.size() == in.trades().size()) {
                 out.add(in);
             } else {

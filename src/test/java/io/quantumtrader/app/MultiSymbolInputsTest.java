@@ -62,6 +62,19 @@ class MultiSymbolInputsTest {
         }
     }
 
+    /** A prices CSV given whole, then for one of its symbols: the second input has no close of its own, refused. */
+    @Test
+    void anInputWhoseEveryCloseAnEarlierOneHasIsRefused() throws Exception {
+        Path stocks = Files.writeString(dir.resolve("stocks.csv"), STOCKS);
+        try {
+            ReplayInputs.load(List.of(stocks.toString(), "AAPL=" + stocks), "BTC-USD");
+            fail("--file stocks.csv --file AAPL=stocks.csv: not refused");
+        } catch (CliException refused) {
+            assertThat(refused.exitCode()).isEqualTo(CliException.INPUT);
+            assertThat(refused.getMessage()).contains("every price in stocks.csv of AAPL is in an input given before it");
+        }
+    }
+
     /** The same trades of one symbol in two files (an overlapping download, renamed): every trade is replayed twice, no word. */
     @Test
     void oneSymbolsTradesInTwoOverlappingFilesAreNotDoubledSilently() throws Exception {

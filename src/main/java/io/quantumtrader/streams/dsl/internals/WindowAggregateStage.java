@@ -78,13 +78,15 @@ public final class WindowAggregateStage implements Stage {
             long recordTime = context.streamTimeOf(r);
             long streamTime = Math.max(context.streamTime(node), recordTime);
             long closeTime = streamTime - windows.gracePeriodMs();
-            long held = Long.MAX_VALUE;
             long newFloor = Long.MIN_VALUE;
-            if (holdsUpstream) {
+            // final results only: an update carries its record's own time, which the task's watermark (stream time -
+            // size - grace) would have passed in a window kept open below it (review 2026-12-07)
+            boolean holding = holdsUpstream && emit.get() == EmitStrategy.ON_WINDOW_CLOSE;
+            if (holding) {
                 // windows close up to the floor: stream time - grace, but never past a record held upstream; a record
                 // is late against the floor before it (its own time never makes it late), so a held record released
                 // after other keys moved stream time on still finds its window open
-                held = heldUpstream.getAsLong();
+                long held = heldUpstream.getAsLong();
                 long floor = context.streamTime(floorKey);
                 long before = context.streamTime(node);
                 if (floor == Long.MIN_VALUE && before != Long.MIN_VALUE) {
@@ -117,10 +119,13 @@ public final class WindowAggregateStage implements Stage {
             if (late) {
                 context.recordLate(node);
             }
-            if (holdsUpstream) {
-                context.advanceStreamTime(floorKey, newFloor);
+            if (holding) {
+                // written even while nothing closes (an unknown hold): an unwritten floor reads as state committed
+                // before floors were kept, whose fallback would close the held record's window (review 2026-12-07)
+                context.advanceStreamTime(floorKey, Math.max(newFloor, Long.MIN_VALUE + 1));
             }
-            out.addAll(expire(holdsUpstream ? expiryTime(streamTime, newFloor, held) : streamTime, r, context));
+            out.addAll(expire(holding ? (newFloor <= Long.MIN_VALUE + 1 ? Long.MIN_VALUE : newFloor + windows.gracePeriodMs())
+                    : streamTime, r, context));
             return out;
         });
     }
@@ -172,34 +177,18 @@ public final class WindowAggregateStage implements Stage {
     }
 
     /**
-     * A window that may still get a record a processor upstream in this task holds back stays open: one ending after
-     * the earliest held record's time is neither closed for late records nor emitted, whatever the stream time (a
-     * record held past the grace, then released with its own time, was dropped as late when other keys had moved the
-     * task's stream time on). Windows close once the hold is gone, at the next record.
+     * With {@link EmitStrategy#ON_WINDOW_CLOSE}: a window that may still get a record a processor upstream in this task
+     * holds back stays open: one ending after the earliest held record's time (as held when the input record now
+     * passing through the task came in, or now, whichever is earlier) is neither closed for late records nor emitted,
+     * whatever the stream time (a record held past the grace, then released with its own time, was dropped as late when
+     * other keys had moved the task's stream time on). Windows close once the hold is gone, at the next record. With
+     * {@link EmitStrategy#ON_WINDOW_UPDATE} Kafka's rule stays: an update carries its record's time, and the task's
+     * watermark (stream time - size - grace) does not wait for held records' windows.
      */
     @Override
     public void upstreamHolds(java.util.function.LongSupplier earliestHeldUpstreamMs) {
         this.heldUpstream = earliestHeldUpstreamMs;
         this.holdsUpstream = true;
-    }
-
-    /**
-     * @return the time window expiries ({@link #expiry}) are compared with under an upstream hold: on close, the close
-     *         floor + grace (a window is emitted once closed); on update, stream time, but no window deleted that ends
-     *         after a held record
-     */
-    private long expiryTime(long streamTime, long floor, long held) {
-        if (emit.get() == EmitStrategy.ON_WINDOW_CLOSE) {
-            return floor == Long.MIN_VALUE ? Long.MIN_VALUE : floor + windows.gracePeriodMs();
-        }
-        if (held == Long.MAX_VALUE) {
-            return streamTime;
-        }
-        if (held == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        long keep = retentionMs - windows.sizeMs();
-        return Math.min(streamTime, held > Long.MAX_VALUE - keep ? Long.MAX_VALUE : held + keep);
     }
 
     /** Its hold is final results still to come, not records held back: no hold mark (a silent partition stays idle). */
