@@ -2,23 +2,23 @@ package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.RedisTestSupport;
 import io.quantumtrader.streams.dsl.internals.GlobalStoreSpec;
-import io.quantumtrader.streams.record.CloudEventJson;
-import io.quantumtrader.streams.record.EnvelopeCodec;
 import io.quantumtrader.streams.record.JsonSerde;
-import io.quantumtrader.streams.redis.Partitioner;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.RecordId;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.quantumtrader.streams.runtime.GlobalReplicaFixture.Limit;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
+import static io.quantumtrader.streams.runtime.GlobalReplicaFixture.T;
+import static io.quantumtrader.streams.runtime.GlobalReplicaFixture.add;
+import static io.quantumtrader.streams.runtime.GlobalReplicaFixture.replica;
+import static io.quantumtrader.streams.runtime.GlobalReplicaFixture.subjectOfPartition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,10 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GlobalReplicaWrongPartitionTest {
 
-    private static final Duration T = Duration.ofSeconds(10);
-
-    record Limit(String symbol, double max) {
-    }
 
     /**
      * An entry in the wrong partition (a producer that partitions otherwise) is skipped as a source refuses it,
@@ -76,25 +72,5 @@ class GlobalReplicaWrongPartitionTest {
         replica.refresh().block(T);
         assertThat(replica.get(k)).isEqualTo(new Limit(k, 10));
         assertThat(skips).isEmpty();
-    }
-
-    private static String subjectOfPartition(int partition, int partitions) {
-        for (int i = 0; ; i++) {
-            if (Partitioner.partition("S" + i, partitions) == partition) {
-                return "S" + i;
-            }
-        }
-    }
-
-    private static GlobalStoreReplica replica(String ns, StreamCatalog catalog, List<String> skips) {
-        return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
-                template(), new StreamKeys(ns), catalog, (store, entry, reason) -> skips.add(reason),
-                IngestLimits.defaults(), Duration.ZERO);
-    }
-
-    private static void add(String key, String id, String eventId, String symbol, double max) {
-        Map<String, String> fields = CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", eventId, symbol,
-                new Limit(symbol, max), 1_700_000_000_000L, null));
-        template().opsForStream().add(MapRecord.create(key, fields).withId(RecordId.of(id))).block(T);
     }
 }
