@@ -11,7 +11,8 @@
 -- last entries into the script, whatever their size, so replicas check every few seconds, not at every read.
 -- When checking a read from the start ('-'), the reply's fourth element is the number of entries deleted (MAXLEN,
 -- XTRIM, XDEL) before this read: entries-added less the length (found in review, 2026-12-07: they vanished uncounted
--- for a replica started after their deletion, while one that had read them kept their values); else -1.
+-- for a replica started after their deletion, while one that had read them kept their values); on the last page of a
+-- checked read of a running replica, the entries ever added that it neither read nor gets in this page; else -1.
 -- ARGV[5] (when checking): how many entries the replica read from this stream since it read it from the start;
 -- ARGV[6]: the id of the first entry it read then ('' when none).
 -- Returns { reset, entries-added (-1 when not checked), entries }: reset 1 (and no entries) when the stream is no
@@ -59,6 +60,11 @@ end
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
 if check and #entries < tonumber(ARGV[2]) and added < tonumber(ARGV[5]) + #entries then
   return { 1, added, {} }
+end
+if check and #entries < tonumber(ARGV[2]) then
+  -- the last page of a running replica: every entry ever added that it did not read nor gets now was deleted before
+  -- it reached it (review 2026-12-07: entries trimmed between two of its refreshes went uncounted)
+  deleted = added - tonumber(ARGV[5]) - #entries
 end
 local limit = tonumber(ARGV[3])
 if limit then
