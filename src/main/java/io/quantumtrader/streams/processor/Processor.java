@@ -32,7 +32,10 @@ public interface Processor<KIn, VIn, KOut, VOut> {
      * work is split into batches and partitions.
      *
      * <p>Called by the task after each batch and each punctuation, before its commit (the answer goes into that
-     * commit's watermark), from the thread that calls {@link #process}; it may read the processor's stores. It is
+     * commit's watermark), and, when a windowed aggregation with final results is downstream of it in the same
+     * sub-topology, as each input record and punctuation starts and for every record reaching that window (its windows
+     * stay open below a held record: keep this cheap), always from the thread that calls {@link #process}; it may read
+     * the processor's stores. It is
      * asked again every time, so it must reflect the stores as they are now (a failed attempt's writes are undone).
      * Holding the watermark delays every aligned consumer downstream: hold only what will be forwarded. After every
      * input has ended the task runs its end-of-input punctuation (stream time {@code Long.MAX_VALUE}: release what is
