@@ -292,7 +292,7 @@
       if (v.kind !== "stream") continue;
       const lags = now.lag.filter(l => l.stream === v.name);
       // per consumer group, summed over its partitions; a stream read by several sub-topologies (each its own group)
-      // shows its furthest-behind group's numbers, never their sum (until 2026-12-07 two groups 600 behind showed
+      // shows the largest lag and the largest pending over its groups (each may be another group's), never their sum (until 2026-12-07 two groups 600 behind showed
       // "lag 1.2k" in red: found in review, LiveTopologyTwoGroupsLagTest)
       const groups = new Map();
       for (const l of lags) {
