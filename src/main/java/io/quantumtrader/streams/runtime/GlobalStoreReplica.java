@@ -79,11 +79,15 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
     static final Duration RESET_CHECK_INTERVAL = Duration.ofSeconds(5);
     private final Map<String, Object> values = new HashMap<>();
     /**
-     * Events applied (stream, source, id), the last {@link IngestLimits#dedupeMaxIds()}: a producer's retry of an event
-     * appended after newer ones is skipped, as a {@code table()} of the stream skips it (found in review, 2026-12-07:
-     * the replica applied it again, and an older value replaced a newer one in the global table only)
+     * Events applied (stream, source, id) within the dedupe window, at most {@link IngestLimits#dedupeMaxIds()}, by
+     * their entries' arrival (entry id ms), as a source's {@link DedupeCache}: a producer's retry of an event appended
+     * after newer ones is skipped, as a {@code table()} of the stream skips it (found in review, 2026-12-07: the replica
+     * applied it again, and an older value replaced a newer one in the global table only), and one appended after the
+     * window is applied, as {@code table()} applies it (until 2026-12-07 the replica kept ids by count alone and skipped
+     * it, found in review)
      */
-    private final java.util.LinkedHashSet<String> appliedEvents = new java.util.LinkedHashSet<>();
+    private DedupeCache appliedEvents;
+    private final long dedupeWindowMs;
     private final long dedupeMaxIds;
     /** The skip reason of an event applied before. */
     public static final String DUPLICATE = "duplicate";
@@ -188,6 +192,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         this.guard = new IngestGuard(limits, stream -> catalog.spec(stream).partitions(), partitionedByValue, windowedKeys);
         this.maxEntryBytes = limits.maxEntryBytes();
         this.dedupeMaxIds = limits.dedupeMaxIds();
+        this.dedupeWindowMs = limits.dedupeWindow().toMillis();
+        this.appliedEvents = new DedupeCache(dedupeWindowMs, dedupeMaxIds);
         this.spec = spec;
         this.redis = redis;
         this.skipped = skipped;
@@ -216,7 +222,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                             + "created again); reading the table again from the start", spec.name(), spec.stream());
                     values.clear();
                     lastIds.clear();
-                    appliedEvents.clear();
+                    appliedEvents = new DedupeCache(dedupeWindowMs, dedupeMaxIds);
                     entriesAdded.clear();
                     entriesRead.clear();
                     firstIds.clear();
@@ -308,7 +314,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                         @SuppressWarnings("unchecked")
                         List<byte[]> fieldsAndValues = entry.get(1) == null ? List.of() : (List<byte[]>) entry.get(1);
                         RawEntryFields.Decoded decoded = RawEntryFields.decode(fieldsAndValues);
-                        String reason = applyOrSkip(decoded.fields(), decoded.defect(), partition);
+                        String reason = applyOrSkip(decoded.fields(), decoded.defect(), partition,
+                                io.quantumtrader.streams.redis.StreamEntry.arrivalMillis(id, System.currentTimeMillis()));
                         if (reason != null) {
                             skipped.skipped(spec.name(), key + "/" + id, reason);
                         }
@@ -353,7 +360,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * @return null when the entry was applied, else the reason it was skipped ({@link SkipListener#skipped})
      */
     String applyOrSkip(Map<String, String> fields, String defect) {
-        return applyOrSkip(fields, defect, -1);
+        return applyOrSkip(fields, defect, -1, System.currentTimeMillis());
     }
 
     /**
@@ -363,8 +370,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
      * whole (partition 0, then 1) and one reading it as it grew applied a key's values in different orders.
      *
      * @param partition the partition the entry was read from, -1 when not known (not checked)
+     * @param arrivalMs the entry's arrival for the dedupe window, epoch ms (its id's ms, at most now)
      */
-    String applyOrSkip(Map<String, String> fields, String defect, int partition) {
+    String applyOrSkip(Map<String, String> fields, String defect, int partition, long arrivalMs) {
         try {
             Envelope env;
             try {
@@ -389,14 +397,12 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 return NO_SUBJECT;
             }
             String event = DedupeCache.keyOf(spec.stream(), env.source(), env.id());
-            if (!appliedEvents.add(event)) {
+            if (appliedEvents.contains(event)) {
                 warnings.skipped(DUPLICATE, "its event was applied before (same source and id: a producer's retry), as a "
                         + "table() of the stream skips it");
                 return DUPLICATE;
             }
-            if (appliedEvents.size() > dedupeMaxIds) {
-                appliedEvents.remove(appliedEvents.iterator().next());
-            }
+            appliedEvents.add(event, arrivalMs);
             // a blank data is a tombstone as for a table() of the stream (found in review, 2026-12-07: decoded, it
             // failed as invalid_value and the deleted value stayed in the global table)
             Object value = IngestGuard.isNullData(env.data()) ? null : spec.valueSerde().deserialize(env.data());

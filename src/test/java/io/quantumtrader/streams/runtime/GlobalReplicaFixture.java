@@ -39,9 +39,13 @@ final class GlobalReplicaFixture {
 
     /** @return a replica of the table that adds each skip's reason to {@code skips} */
     static GlobalStoreReplica replica(String ns, StreamCatalog catalog, List<String> skips) {
+        return replica(ns, catalog, skips, IngestLimits.defaults());
+    }
+
+    /** @return a replica of the table under {@code limits} that adds each skip's reason to {@code skips} */
+    static GlobalStoreReplica replica(String ns, StreamCatalog catalog, List<String> skips, IngestLimits limits) {
         return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
-                template(), new StreamKeys(ns), catalog, (store, entry, reason) -> skips.add(reason),
-                IngestLimits.defaults(), Duration.ZERO);
+                template(), new StreamKeys(ns), catalog, (store, entry, reason) -> skips.add(reason), limits, Duration.ZERO);
     }
 
     /** Appends a limit of {@code symbol} as entry {@code id} of stream partition {@code key}. */
