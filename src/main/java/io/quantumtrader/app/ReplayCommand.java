@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
         description = "Replay real trades (default: 100,000 Bitstamp BTC/USD trades, 2013-11-25..12-01) through the pipeline.")
 final class ReplayCommand implements Callable<Integer> {
 
+    /** The regime detector's rules the replay's topology runs with (the report's warm-up notice counts from them). */
+    private static final io.quantumtrader.trader.regime.RegimeRules REGIME_RULES = io.quantumtrader.trader.regime.RegimeRules.defaults();
+
     @Option(names = "--file", paramLabel = "[SYMBOL=]PATH", description = "input CSV, repeatable: trades (timestamp,price,amount; "
             + "epoch seconds, or ms/us/ns: detected and converted) of SYMBOL (default --symbol), or prices of several symbols "
             + "(a header with symbol,date,price columns: bars, replayed as one tick per date); unsorted files are sorted; "
@@ -169,7 +172,7 @@ final class ReplayCommand implements Callable<Integer> {
             catalog = loadCatalog();
             riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
             notices = inputs.notices(candle);
-            topology = QuantumTraderTopology.build(io.quantumtrader.trader.regime.RegimeRules.defaults(), riskRules, candle);
+            topology = QuantumTraderTopology.build(REGIME_RULES, riskRules, candle);
         } catch (Exception | Error e) {
             redisStarting.discard();
             throw e;
@@ -268,10 +271,10 @@ final class ReplayCommand implements Callable<Integer> {
                         reportNotices.addAll(UnclosedCandles.notices(trades.stream().map(ReplayInputs.Tick::tick).toList(), candles,
                                 refused.stream().map(io.quantumtrader.trader.events.RefusedTick::tick).toList()));
                         reportNotices.addAll(WarmUpSymbols.notices(inputs.symbols(), candles,
-                                io.quantumtrader.trader.regime.RegimeRules.defaults().warmUpCandles()));
+                                REGIME_RULES.warmUpCandles()));
                         ReplayReport report = ReplayReport.collect(redis.template(), new StreamKeys(ns), catalog, inputs.ticks(),
                                 published.get(), inputs.malformed(), runtime, seconds, drained,
-                                riskRules.startingEquityUsd(), closed, inputs.symbols(), ReplayInputs.label(candle), reportNotices, from,
+                                riskRules.startingEquityUsd(), closed, refused, inputs.symbols(), ReplayInputs.label(candle), reportNotices, from,
                                 drained ? null : !stoppedForGood ? "timed out" : "a task stopped for good (see above): " + String.join("; ",
                                         stopped.entrySet().stream().map(e -> "task " + e.getKey() + " " + Secrets.redact(e.getValue())).toList()));
                         out.println();

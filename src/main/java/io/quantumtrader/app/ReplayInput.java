@@ -63,6 +63,7 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
         TradesCsv.Result csv;
         boolean prices;
         boolean symbolColumn;
+        String first = "";   // the file's first line that is not blank
         try (InputStream in = file != null ? Files.newInputStream(file) : TradesCsv.class.getResourceAsStream(TradesCsv.BITSTAMP_RESOURCE)) {
             if (in == null) {
                 throw new CliException(CliException.INPUT, "bundled data " + TradesCsv.BITSTAMP_RESOURCE + " is not on the classpath",
@@ -71,7 +72,7 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
             java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
             buffered.mark(4096);
             // the first line that is not blank: a prices CSV after a blank line was read as trades until 2026-12-07 (review)
-            String first = new String(buffered.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).lines()
+            first = new String(buffered.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .map(l -> l.startsWith("\uFEFF") ? l.substring(1) : l).filter(l -> !l.isBlank()).findFirst().orElse("");
             buffered.reset();
             prices = PricesCsv.isPricesHeader(first.startsWith("\uFEFF") ? first.substring(1) : first);
@@ -79,7 +80,7 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
             csv = prices ? PricesCsv.read(buffered) : TradesCsv.read(buffered, symbol);
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.INPUT, "no ticks in " + (file != null ? file : name) + ": " + e.getMessage(),
-                    looksLikePrices(file) ? PRICES_HINT
+                    looksLikePrices(first) ? PRICES_HINT
                             : "a trades CSV has the columns timestamp,price,amount (a header may name them in any order); nothing was published", e);
         } catch (NoSuchFileException e) {
             throw new CliException(CliException.INPUT, "file not found: " + file, "check the path given to --file", e);
@@ -116,18 +117,11 @@ public record ReplayInput(String name, String symbol, TradesCsv.Result csv, bool
         return new ReplayInput(name, named && !symbolGiven ? "*" : symbol, csv, prices);
     }
 
-    /** @return whether {@code file}'s first line that is not blank names a {@code date} or {@code symbol} column */
-    private static boolean looksLikePrices(Path file) {
-        if (file == null) {
-            return false;
-        }
-        try (java.util.stream.Stream<String> lines = Files.lines(file)) {
-            String first = lines.filter(l -> !l.isBlank()).findFirst().orElse("").toLowerCase(java.util.Locale.ROOT);
-            return java.util.Arrays.stream(first.split(",")).map(c -> c.trim().replace("\"", ""))
-                    .anyMatch(c -> c.equals("date") || c.equals("symbol")) && !first.contains("timestamp");
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
+    /** @return whether a file's first line that is not blank names a {@code date} or {@code symbol} column */
+    private static boolean looksLikePrices(String headerLine) {
+        String first = headerLine.toLowerCase(java.util.Locale.ROOT);
+        return java.util.Arrays.stream(first.split(",")).map(c -> c.trim().replace("\"", ""))
+                .anyMatch(c -> c.equals("date") || c.equals("symbol")) && !first.contains("timestamp");
     }
 
     /** @return the symbols of the ticks, sorted */

@@ -92,7 +92,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
                                 long malformed, StreamsRuntime runtime, double seconds, boolean drained, double startingEquity,
-                                List<PositionClosed> closed, List<String> symbols, String candle, List<String> notices,
+                                List<PositionClosed> closed, List<io.quantumtrader.trader.events.RefusedTick> refused,
+                                List<String> symbols, String candle, List<String> notices,
                                 long resumedFrom, String notDrainedBecause) {
         List<String> streams = new ArrayList<>(catalog.streams().keySet());
         catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
@@ -160,7 +161,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
-                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(redis, keys, catalog),
+                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(refused),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds,
                 // this run's ticks: a resumed replay's published count includes the ticks it found in the namespace
                 // (review 2026-12-06: 8,000 ticks/s reported by a run that published none)
@@ -207,9 +208,14 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
 
     /** @return the prints in {@code market.tick.refused} (every partition) by reason; most frequent first */
     static Map<String, Long> refusedByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        return refusedByReason(payloads(redis, keys, catalog, QuantumTraderTopology.REFUSED_TICKS,
+                io.quantumtrader.trader.events.RefusedTick.class));
+    }
+
+    /** @return {@code refused} (the prints of {@code market.tick.refused}) by reason; most frequent first */
+    static Map<String, Long> refusedByReason(List<io.quantumtrader.trader.events.RefusedTick> refused) {
         Map<String, Long> counts = new TreeMap<>();
-        payloads(redis, keys, catalog, QuantumTraderTopology.REFUSED_TICKS, io.quantumtrader.trader.events.RefusedTick.class)
-                .forEach(t -> counts.merge(t.reason(), 1L, Long::sum));
+        refused.forEach(t -> counts.merge(t.reason(), 1L, Long::sum));
         return sortedByCount(counts);
     }
 

@@ -133,6 +133,24 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 skipped(store, partitionKey + "/deleted-before-read#" + i, DELETED_BEFORE_READ);
             }
         }
+
+        /**
+         * @return a listener counting in {@code metrics}: {@code qt.streams.global.entries.skipped} by reason, deleted
+         *         entries once however many replicas report them ({@link io.quantumtrader.streams.metrics.StreamsMetrics#globalEntriesDeletedBeforeRead})
+         */
+        static SkipListener metered(io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
+            return new SkipListener() {
+                @Override
+                public void skipped(String store, String entry, String reason) {
+                    metrics.globalEntrySkipped(store, entry, reason);
+                }
+
+                @Override
+                public void deletedBeforeRead(String store, String partitionKey, long count) {
+                    metrics.globalEntriesDeletedBeforeRead(store, partitionKey, count);
+                }
+            };
+        }
     }
 
     /** The skip reason of entries deleted from the stream before a replica read them (counted, not named one by one). */

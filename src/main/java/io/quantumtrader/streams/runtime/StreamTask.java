@@ -658,17 +658,7 @@ public final class StreamTask {
         String token = run.token;
         Map<String, GlobalStoreReplica> globals = new LinkedHashMap<>();
         topology.globalStores().values().forEach(spec ->
-                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), new GlobalStoreReplica.SkipListener() {
-                            @Override
-                            public void skipped(String store, String entry, String reason) {
-                                metrics.globalEntrySkipped(store, entry, reason);
-                            }
-
-                            @Override
-                            public void deletedBeforeRead(String store, String partitionKey, long count) {
-                                metrics.globalEntriesDeletedBeforeRead(store, partitionKey, count);
-                            }
-                        },
+                globals.put(spec.name(), new GlobalStoreReplica(spec, redis, keys, config.catalog(), GlobalStoreReplica.SkipListener.metered(metrics),
                         config.ingest(), GlobalStoreReplica.RESET_CHECK_INTERVAL, GlobalStoreReplica.PAGE_TIMEOUT,
                         topology.valuePartitionedStreams(), topology.windowedKeyStreams())));
         TaskContext context = new TaskContext(id, partition, topology.applicationId(), keys, config.catalog(),

@@ -74,17 +74,8 @@ class GlobalReplicaRunningTrimTest {
 
     private static GlobalStoreReplica replica(String ns, StreamCatalog catalog, StreamsMetrics metrics) {
         return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
-                template(), new StreamKeys(ns), catalog, new GlobalStoreReplica.SkipListener() {
-            @Override
-            public void skipped(String store, String entry, String reason) {
-                metrics.globalEntrySkipped(store, entry, reason);
-            }
-
-            @Override
-            public void deletedBeforeRead(String store, String partitionKey, long count) {
-                metrics.globalEntriesDeletedBeforeRead(store, partitionKey, count);
-            }
-        }, IngestLimits.defaults(), Duration.ZERO);
+                template(), new StreamKeys(ns), catalog, GlobalStoreReplica.SkipListener.metered(metrics),
+                IngestLimits.defaults(), Duration.ZERO);
     }
 
     private static void add(String key, String id, String eventId, String symbol, double max) {
