@@ -27,9 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReleasedTogetherCloseFloorTest {
 
     static Topology topology() {
-        TopologyBuilder b = new TopologyBuilder("review-released-together");
+        return topology("released-together", HoldingProcessor::new);
+    }
+
+    /** @return raw → {@code holder} → 10 ms windows counted, final results → out ("key@start:count") */
+    static Topology topology(String id, io.quantumtrader.streams.processor.ProcessorSupplier<String, String, String, String> holder) {
+        TopologyBuilder b = new TopologyBuilder(id);
         b.stream("raw", String.class)
-                .process(HoldingProcessor::new, Named.as("holder"))
+                .process(holder, Named.as("holder"))
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
                 .emitStrategy(EmitStrategy.onWindowClose())

@@ -1,18 +1,11 @@
 package io.quantumtrader.streams.alignment;
 
-import io.quantumtrader.streams.dsl.EmitStrategy;
-import io.quantumtrader.streams.dsl.KeyValue;
-import io.quantumtrader.streams.dsl.Materialized;
-import io.quantumtrader.streams.dsl.Named;
-import io.quantumtrader.streams.dsl.TimeWindows;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.TopologyBuilder;
 import io.quantumtrader.streams.runtime.IngestLimits;
 import io.quantumtrader.streams.testing.TestInputStream;
 import io.quantumtrader.streams.testing.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,23 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UnknownHoldCloseFloorTest {
 
     static Topology topology(boolean unknown) {
-        TopologyBuilder b = new TopologyBuilder("review-unknown-hold-" + unknown);
-        b.stream("raw", String.class)
-                .process(() -> new HoldingProcessor() {
-                    @Override
-                    public long earliestHeldTimestamp() {
-                        long exact = super.earliestHeldTimestamp();
-                        return unknown && exact != Long.MAX_VALUE ? Long.MIN_VALUE : exact;
-                    }
-                }, Named.as("holder"))
-                .groupByKey()
-                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .count(Materialized.as("counts"))
-                .toStream()
-                .map((w, n) -> KeyValue.pair(w.key(), w.key() + "@" + w.start() + ":" + n), Named.as("unwindow"))
-                .to("out");
-        return b.build();
+        return ReleasedTogetherCloseFloorTest.topology("unknown-hold-" + unknown, () -> new HoldingProcessor() {
+            @Override
+            public long earliestHeldTimestamp() {
+                long exact = super.earliestHeldTimestamp();
+                return unknown && exact != Long.MAX_VALUE ? Long.MIN_VALUE : exact;
+            }
+        });
     }
 
     static List<String> run(boolean unknown, TopologyTestDriver[] keep) {
