@@ -190,7 +190,8 @@ public final class FailureMessages {
                     "start Redis there or fix REDIS_URL (without it replay, bench and serve start a Redis of their own; "
                             + "kill-switch-reset needs it)", error);
         }
-        if (!tls.enabled() && (all.contains("Connection reset by peer") || all.contains("Connection closed prematurely"))) {
+        if (!tls.enabled() && (all.contains("Connection reset by peer") || all.contains("Connection closed prematurely")
+                || all.contains(RedisAtStart.HANDSHAKE_NOT_REGISTERED))) {
             // a TLS port closes a connection that speaks plain RESP to it (found in review, 2026-12-07: "check that Redis
             // is running" sent people to the wrong place)
             return new CliException(CliException.REDIS, at + " closed the connection before answering (" + message(root(error))

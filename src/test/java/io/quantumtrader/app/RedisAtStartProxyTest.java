@@ -76,4 +76,15 @@ class RedisAtStartProxyTest {
             assertThat(warnings).as("failed at once with: %s", thrown.getMessage()).isNotEmpty();
         }
     }
+
+    /**
+     * The same close, when it comes before Lettuce's handshake began: "RedisHandshakeHandler not registered" (CI,
+     * 2026-12-07: {@link #aConnectionClosedByAProxyBeforeRedisIsUpIsWaitedFor} failed at once on it, 1 run in 4).
+     */
+    @Test
+    void aCloseBeforeTheHandshakeBeganIsNotThereYet() {
+        Throwable closed = new io.lettuce.core.RedisConnectionException("Unable to connect to 127.0.0.1:6390",
+                new io.lettuce.core.RedisConnectionException("RedisHandshakeHandler not registered"));
+        assertThat(RedisAtStart.notThereYet(closed)).isTrue();
+    }
 }
