@@ -371,11 +371,15 @@ class KubernetesManifestsTest {
                 int partitions = catalog.spec(sub.sourceStreams().iterator().next()).partitions();
                 tasks += partitions;
                 String group = QuantumTraderTopology.APPLICATION_ID + "." + sub.id();
-                List<String> watched = sub.sourceStreams().stream().filter(partitionsByStream::containsKey).toList();
-                assertThat(watched).as("a trigger on an input of sub-topology %d", sub.id()).hasSize(1);
-                assertThat(groupByStream.get(watched.get(0))).isEqualTo(group);
-                assertThat(partitionsByStream.get(watched.get(0))).as("one trigger per partition of %s, so the lag of every task counts", watched.get(0))
-                        .isEqualTo(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+                // found in review (2026-12-07): only one input of each sub-topology had triggers, so a backlog of the
+                // portfolio's signals or regimes (its ticks' input had them) never counted. Now every input stream of
+                // every task sub-topology, each partition
+                for (String input : sub.sourceStreams()) {
+                    assertThat(partitionsByStream).as("triggers on %s, an input of sub-topology %d", input, sub.id()).containsKey(input);
+                    assertThat(groupByStream.get(input)).as("consumer group of the triggers on %s", input).isEqualTo(group);
+                    assertThat(partitionsByStream.get(input)).as("one trigger per partition of %s, so the lag of every task counts", input)
+                            .isEqualTo(IntStream.range(0, catalog.spec(input).partitions()).boxed().collect(Collectors.toSet()));
+                }
             }
             assertThat(spec.path("maxReplicaCount").asInt()).as("maxReplicaCount = the topology's tasks (topology/streams.yaml), at least 2")
                     .isEqualTo(Math.max(2, tasks));
