@@ -69,6 +69,8 @@ import java.util.TreeMap;
  * @param reconciliation  starting equity + realized + unrealized P&amp;L against cash + marked positions
  * @param deRiskChanges   de-risk state changes ({@code risk.derisk_state.update}) as "time previous -> state: reason"
  * @param symbols         the symbols replayed
+ * @param bySymbol        candles, signals, trades, win rate, realized P&amp;L and open positions per symbol
+ *                        ({@link SymbolResults}); printed for a replay of several symbols
  * @param candle          the candle size, e.g. {@code 1m}
  * @param notices         what the input needed (timestamp units, sorting, bars, data coarser than the candle), and the
  *                        ticks in candle windows that never closed ({@link UnclosedCandles})
@@ -87,7 +89,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                            Map<String, Double> realizedPnlByDay, double maxDrawdownPct, long killSwitchActivations,
                            Map<String, Long> exitsByReason, Map<String, Long> tickToExitLatencyMs, long positionsOpened,
                            List<ReplayPortfolio.OpenPosition> openPositions, ReplayPortfolio.Reconciliation reconciliation,
-                           List<String> deRiskChanges, List<String> symbols, String candle, List<String> notices,
+                           List<String> deRiskChanges, List<String> symbols,
+                           Map<String, SymbolResults.Result> bySymbol, String candle, List<String> notices,
                            long resumedFrom, String notDrainedBecause) {
 
     static ReplayReport collect(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog, long read, long published,
@@ -112,8 +115,8 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         payloads(redis, keys, catalog, QuantumTraderTopology.REGIMES, RegimeUpdate.class)
                 .forEach(r -> regimes.merge(r.regime().name(), 1L, Long::sum));
         Map<String, Long> signals = new TreeMap<>();
-        payloads(redis, keys, catalog, QuantumTraderTopology.SIGNALS, Signal.class)
-                .forEach(s -> signals.merge(s.direction().name(), 1L, Long::sum));
+        List<Signal> signalList = payloads(redis, keys, catalog, QuantumTraderTopology.SIGNALS, Signal.class);
+        signalList.forEach(s -> signals.merge(s.direction().name(), 1L, Long::sum));
         Map<String, Long> declines = new TreeMap<>();
         payloads(redis, keys, catalog, QuantumTraderTopology.NO_SIGNALS, NoSignal.class)
                 .forEach(s -> declines.merge(s.gate(), 1L, Long::sum));
@@ -170,7 +173,9 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 Math.round(total * 100) / 100.0, byDay, Math.round(maxDd * 100) / 100.0,
                 counts.getOrDefault(QuantumTraderTopology.KILL_SWITCH, 0L), exits, latency(redis, keys, catalog),
                 counts.getOrDefault(QuantumTraderTopology.OPENED, 0L), portfolio.openPositions(), portfolio.reconciliation(), deRisk,
-                symbols, candle, notices, resumedFrom, drained ? null : notDrainedBecause);
+                symbols, SymbolResults.of(symbols, payloads(redis, keys, catalog, QuantumTraderTopology.CANDLES,
+                        io.quantumtrader.trader.events.Candle.class), signalList, closed, portfolio.openPositions()),
+                candle, notices, resumedFrom, drained ? null : notDrainedBecause);
     }
 
     /** @return the map ordered by count, largest first (ties by key) */
@@ -366,6 +371,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                         : "NOT RECONCILED: difference " + r.differenceUsd() + " USD beyond " + r.toleranceUsd());
         out.println("de-risk state changes: " + (deRiskChanges.isEmpty() ? "none (NORMAL throughout)" : ""));
         deRiskChanges.forEach(d -> out.println("  " + d));
+        SymbolResults.print(bySymbol, out);
         out.println("realized P&L by UTC day (USD):");
         realizedPnlByDay.forEach((d, v) -> out.printf("  %s  %,12.2f%n", d, v));
         out.println("tick -> exit decision latency (ms, published to published): " + tickToExitLatencyMs);

@@ -35,7 +35,7 @@ class OpenPositionsUnrealizedLabelsTest {
     private static String print(ReplayPortfolio p) {
         ReplayReport report = new ReplayReport(1, 1, 0, 1, 0, 0, Map.of(), Map.of(), 0, 0, 1, 1, 1, true, Map.of(), Map.of(),
                 Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, Map.of(), 0, 0, Map.of(), Map.of(), 1,
-                p.openPositions(), p.reconciliation(), List.of(), List.of("BTC-USD"), "1m", List.of(), 0, null);
+                p.openPositions(), p.reconciliation(), List.of(), List.of("BTC-USD"), Map.of(), "1m", List.of(), 0, null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
