@@ -47,7 +47,8 @@ import java.util.TreeMap;
  *                        {@code price_band_unconfirmed}, {@code price_band_overflow}); most frequent first
  * @param droppedByStages records stages dropped without a result for another reason than lateness (a null key or
  *                        value, a negative timestamp; {@code qt.streams.records.dropped} has them by node and reason)
- * @param eventsPerStream entries per stream that has any, by name
+ * @param eventsPerStream entries ever added per stream that has any ({@code XINFO STREAM} {@code entries-added}: what
+ *                        retention or a repartition stream's purge removed still counts), by name
  * @param riskDecisions   {@code risk.evaluation.complete} by decision (APPROVED, MODIFIED, VETOED)
  * @param vetoesByReason  vetoed evaluations by rule ({@link ReasonGroups}: figures that differ within a rule shown as
  *                        {@code #}), most frequent first
@@ -104,8 +105,14 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
         for (String stream : streams) {
             long n = 0;
             for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
-                Long len = redis.opsForStream().size(keys.stream(stream, p)).block();
-                n += len == null ? 0 : len;
+                // entries ever added, not the length: retention and the repartition streams' purge of what their
+                // reader processed (RetentionTrimmer) remove entries while a long replay runs
+                long added = ReplayResume.entriesAdded(redis, keys.stream(stream, p));
+                if (added < 0) {
+                    Long len = redis.opsForStream().size(keys.stream(stream, p)).block();
+                    added = len == null ? 0 : len;
+                }
+                n += added;
             }
             if (n > 0) {
                 counts.put(stream, n);

@@ -127,14 +127,18 @@ public final class ReplayResume {
 
     private static final org.springframework.data.redis.core.script.RedisScript<Long> ENTRIES_ADDED =
             org.springframework.data.redis.core.script.RedisScript.of("""
+                    if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
                     local info = redis.call('XINFO', 'STREAM', KEYS[1])
                     for i = 1, #info, 2 do
                       if info[i] == 'entries-added' then return info[i + 1] end
                     end
                     return -1""", Long.class);
 
-    /** @return the stream's entries ever added (Redis 7's {@code XINFO STREAM}), or -1 when Redis does not tell */
-    private static long entriesAdded(ReactiveStringRedisTemplate redis, String key) {
+    /**
+     * @return the stream's entries ever added (Redis 7's {@code XINFO STREAM}; trimming does not lower it), 0 when
+     *         there is no such stream, or -1 when Redis does not tell
+     */
+    static long entriesAdded(ReactiveStringRedisTemplate redis, String key) {
         Long added = redis.execute(ENTRIES_ADDED, List.of(key)).next().block();
         return added == null ? -1 : added;
     }

@@ -45,6 +45,7 @@ public final class StreamAdmin {
                         DeletedUnreadTotals deletedUnread) {
     }
     private static final RedisScript<Long> TRIM_RETENTION = script("trim-retention.lua");
+    private static final RedisScript<Long> PURGE_ACKNOWLEDGED = script("purge-acknowledged.lua");
     private static final RedisScript<Long> REMOVE_STALE = script("remove-stale-consumers.lua");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List> CONSUMERS =
@@ -291,6 +292,20 @@ public final class StreamAdmin {
     private Mono<Long> trimByRetention(String streamKey, Duration retention, String nowOrEmpty) {
         return script(TRIM_RETENTION, List.of(streamKey, StreamKeys.arrivals(streamKey)),
                 List.of(Long.toString(retention.toMillis()), nowOrEmpty)).next();
+    }
+
+    /**
+     * Purges a repartition stream partition of what its reader has processed (Kafka Streams purges repartition topics
+     * up to the committed offset): entries before every consumer group's oldest pending entry and last-delivered-id
+     * (kept) are removed, whatever their age; nothing when group {@code reader} does not exist yet (its entries are all
+     * unread then). purge-acknowledged.lua.
+     *
+     * @param streamKey the repartition stream partition's key
+     * @param reader    the consumer group of the sub-topology that reads it
+     * @return entries removed
+     */
+    public Mono<Long> purgeAcknowledged(String streamKey, String reader) {
+        return script(PURGE_ACKNOWLEDGED, List.of(streamKey), List.of(reader)).next();
     }
 
     /**

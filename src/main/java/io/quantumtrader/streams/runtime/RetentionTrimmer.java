@@ -6,6 +6,7 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
 import io.quantumtrader.streams.dsl.Topology;
+import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -13,12 +14,21 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Trims every stream a topology reads or writes (and their dead-letter streams) by the catalog's retention, with
- * {@link StreamAdmin#trimByRetention} (never past a lagging group). Streams without retention are never trimmed.
+ * Trims every stream a topology reads or writes, their dead-letter streams (a source's {@code <stream>.dlq} and a
+ * node's {@code <application-id>.<node>.dlq}, where records without an origin and failed punctuations go) and every
+ * stream the catalog names (the heartbeats and alerts the service writes beside the topology) by the catalog's
+ * retention, with {@link StreamAdmin#trimByRetention} (never past a lagging group). Streams without retention are never
+ * trimmed. A repartition stream (written and read by this topology, {@code <application-id>-<name>-repartition}) is
+ * also purged of what its reading sub-topology's group has acknowledged, as Kafka Streams purges repartition topics
+ * up to the committed offset ({@link StreamAdmin#purgeAcknowledged}). Found in review (2026-12-07): the heartbeats and
+ * the nodes' dead-letter streams were never trimmed, and a repartition stream kept what its reader had processed for
+ * the catalog's retention (a second copy of every closed position for 365 days).
  */
 final class RetentionTrimmer {
 
@@ -27,20 +37,46 @@ final class RetentionTrimmer {
     private final StreamAdmin admin;
     private final StreamKeys keys;
     private final StreamCatalog catalog;
-    private final Set<String> streams = new LinkedHashSet<>();
+    /** Stream → partitions to trim (the catalog's, or a node dead-letter stream's task partitions). */
+    private final Map<String, Integer> streams = new LinkedHashMap<>();
+    /** Repartition stream → the consumer group of the sub-topology that reads it. */
+    private final Map<String, String> repartitions = new LinkedHashMap<>();
 
     RetentionTrimmer(Topology topology, StreamAdmin admin, StreamKeys keys, StreamCatalog catalog) {
         this.admin = admin;
         this.keys = keys;
         this.catalog = catalog;
+        Set<String> written = new LinkedHashSet<>();
+        topology.subtopologies().forEach(s -> written.addAll(s.sinkStreams()));
         for (Subtopology s : topology.subtopologies()) {
             for (String stream : s.sourceStreams()) {
-                streams.add(stream);
-                streams.add(StreamKeys.deadLetter(stream));
+                add(stream);
+                add(StreamKeys.deadLetter(stream));
+                if (!s.global() && written.contains(stream) && stream.startsWith(topology.applicationId() + "-")
+                        && stream.endsWith("-repartition")) {
+                    repartitions.put(stream, topology.applicationId() + "." + s.id());
+                }
             }
-            streams.addAll(s.sinkStreams());
+            s.sinkStreams().forEach(this::add);
+            if (!s.global() && !s.sourceStreams().isEmpty()) {
+                // a record without an origin fails into <application-id>.<node>.dlq, in its task's partition
+                int tasks = catalog.spec(s.sourceStreams().iterator().next()).partitions();
+                for (TopologyNode n : s.nodes()) {
+                    if (n.kind() != TopologyNode.Kind.SOURCE && n.kind() != TopologyNode.Kind.SINK) {
+                        streams.merge(DeadLetterFields.streamFor(NO_ORIGIN, topology.applicationId(), n.name()), tasks, Math::max);
+                    }
+                }
+            }
         }
-        streams.add(TaskContext.EVENT_ERROR_STREAM);
+        add(TaskContext.EVENT_ERROR_STREAM);
+        catalog.streams().keySet().forEach(this::add);
+    }
+
+    private static final io.quantumtrader.streams.record.Record<Object, Object> NO_ORIGIN =
+            new io.quantumtrader.streams.record.Record<>(null, null, 0L, null, null);
+
+    private void add(String stream) {
+        streams.merge(stream, catalog.spec(stream).partitions(), Math::max);
     }
 
     /**
@@ -52,23 +88,38 @@ final class RetentionTrimmer {
      * @return entries removed; an {@link IllegalStateException} after the pass when a partition could not be trimmed
      */
     Mono<Long> trimOnce() {
-        record Partition(String key, Duration retention) {
+        record Partition(String key, Duration retention, String purgeGroup) {
         }
         List<Partition> partitions = new ArrayList<>();
-        for (String stream : streams) {
+        streams.forEach((stream, count) -> {
             StreamSpec spec = catalog.spec(stream);
-            if (spec.retention() != null) {
-                for (int p = 0; p < spec.partitions(); p++) {
-                    partitions.add(new Partition(keys.stream(spec.name(), p), spec.retention()));
+            String group = repartitions.get(stream);
+            if (spec.retention() != null || group != null) {
+                for (int p = 0; p < count; p++) {
+                    partitions.add(new Partition(keys.stream(spec.name(), p), spec.retention(), group));
                 }
             }
-        }
+        });
         return ResilientPass.over("trim by retention", "stream partitions", partitions, Partition::key,
-                        p -> admin.trimByRetention(p.key(), p.retention()))
+                        p -> {
+                            Mono<Long> purged = p.purgeGroup() == null ? Mono.just(0L) : admin.purgeAcknowledged(p.key(), p.purgeGroup());
+                            return p.retention() == null ? purged
+                                    : purged.flatMap(n -> admin.trimByRetention(p.key(), p.retention()).map(m -> n + m));
+                        })
                 .doOnNext(n -> {
                     if (n > 0) {
                         log.debug("retention trimmed {} entries", n);
                     }
                 });
+    }
+
+    /** @return the streams this trimmer visits, each with its partitions (for tests and diagnostics) */
+    Map<String, Integer> streams() {
+        return Map.copyOf(streams);
+    }
+
+    /** @return the repartition streams it purges of acknowledged entries, each with its reading group */
+    Map<String, String> repartitions() {
+        return Map.copyOf(repartitions);
     }
 }
