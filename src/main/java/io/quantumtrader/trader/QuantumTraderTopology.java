@@ -290,7 +290,7 @@ public final class QuantumTraderTopology {
                 .aggregate(OpenPosition::flat, (symbol, held, previous) -> held, Materialized.as("open-positions"));
         EventStream<String, ExitDecision> exits = ticks
                 .join(open, (tick, held) -> new OpenPosition.AtTick(tick, held.position()), Named.as("exit-check"))
-                .processValues(() -> new ExitBrainProcessor(ExitBrain.defaults(), risk, paperVenue), Named.as("exit-brain"),
+                .processValues(() -> new ExitBrainProcessor(ExitBrain.forCandles(risk.maxHoldCandles(), candleSize), risk, paperVenue), Named.as("exit-brain"),
                         "positions", "orders", "account", "regimes");
         // README: the DSL example pauses here
         exits.to(EXITS, Named.as("exits-sink"));

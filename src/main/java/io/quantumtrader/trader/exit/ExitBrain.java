@@ -26,6 +26,16 @@ public record ExitBrain(Duration maxHold, double regimeExitConfidence) {
         return new ExitBrain(Duration.ofHours(4), 0.9);
     }
 
+    /**
+     * @param maxHoldCandles the time exit in candles ({@code max-hold-candles} of the risk rules, at least 1)
+     * @param candleSize     the candle size
+     * @return a maximum hold of {@code maxHoldCandles} candles (240 one-minute candles: {@link #defaults()}'s 4 hours),
+     *         regime exit at RANGING confidence 0.9
+     */
+    public static ExitBrain forCandles(int maxHoldCandles, Duration candleSize) {
+        return new ExitBrain(candleSize.multipliedBy(maxHoldCandles), defaults().regimeExitConfidence());
+    }
+
     /** @return the exit to take at the next tick, if any (no regime known: no regime or volatility exit) */
     public Optional<ExitDecision> check(Position p, PriceTick tick, boolean killSwitch) {
         return check(p, tick, killSwitch, null);

@@ -69,13 +69,22 @@ import java.io.InputStream;
  *                            default {@value #DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES}; at least 1). Without it an entry
  *                            of a symbol that never printed again (halted, delisted) counted toward the exposure and
  *                            {@code maxOpenPositions} for ever (found in review, 2026-12-07)
+ * @param maxHoldCandles      the time exit: a position still open when a tick of its symbol is this many candles after
+ *                            its open is closed ({@code TIME_EXIT}; optional key {@code max-hold-candles}, default
+ *                            {@value #DEFAULT_MAX_HOLD_CANDLES}: 4 hours of 1-minute candles, the seed's fixed 4-hour
+ *                            hold; at least 1). Until 2026-12-07 the hold was 4 hours whatever the candle size, so on
+ *                            daily bars every position was closed at the first bar after its open (found in review)
  */
 public record RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
                         int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
                         boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
                         boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
                         int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
-                        double entryGapTolerancePct, int volatilitySpikeStaleCandles, int pendingEntryExpiryCandles) {
+                        double entryGapTolerancePct, int volatilitySpikeStaleCandles, int pendingEntryExpiryCandles,
+                        int maxHoldCandles) {
+
+    /** Default of {@link #maxHoldCandles}: 240 candles, the 4 hours of the default 1-minute candles. */
+    public static final int DEFAULT_MAX_HOLD_CANDLES = 240;
 
     /**
      * Default of {@link #pendingEntryExpiryCandles}: 60 candles, an hour of the default 1-minute candles (the same
@@ -133,6 +142,21 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
                 volatilitySpikeStaleCandles);
         check(pendingEntryExpiryCandles >= 1, "pending-entry-expiry-candles", "at least 1 candle",
                 pendingEntryExpiryCandles);
+        check(maxHoldCandles >= 1, "max-hold-candles", "at least 1 candle", maxHoldCandles);
+    }
+
+    /** The rules with {@link #maxHoldCandles} at its default ({@value #DEFAULT_MAX_HOLD_CANDLES}). */
+    public RiskRules(double startingEquityUsd, double riskPerTradePct, double dailyLossLimitPct, double maxDrawdownPct,
+                     int maxOpenPositions, double grossExposureCapPct, double minEdgeScore, boolean killSwitchResetsDaily,
+                     boolean allowAdds, double softDeriskDrawdownPct, double hardDeriskDrawdownPct,
+                     boolean softDeriskOnVolatilitySpike, double deriskHysteresisPct, double priceBandPct,
+                     int priceBandConfirmations, long priceBandHoldSeconds, double priceBandMaxWidening,
+                     double entryGapTolerancePct, int volatilitySpikeStaleCandles, int pendingEntryExpiryCandles) {
+        this(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions, grossExposureCapPct,
+                minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
+                softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles,
+                DEFAULT_MAX_HOLD_CANDLES);
     }
 
     /**
@@ -171,7 +195,8 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
             "price-band-max-widening", io.quantumtrader.trader.market.PriceBand.DEFAULT_MAX_WIDENING,
             "entry-gap-tolerance-pct", EntryAtFill.DEFAULT_GAP_TOLERANCE_PCT,
             "volatility-spike-stale-candles", DEFAULT_SPIKE_STALE_CANDLES,
-            "pending-entry-expiry-candles", DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES);
+            "pending-entry-expiry-candles", DEFAULT_PENDING_ENTRY_EXPIRY_CANDLES,
+            "max-hold-candles", DEFAULT_MAX_HOLD_CANDLES);
 
     private static void check(boolean inRange, String rule, String range, Object value) {
         if (!inRange) {   // NaN fails every comparison, so it lands here too
@@ -207,7 +232,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, reset, allowAdds, softDeriskDrawdownPct, hardDeriskDrawdownPct,
                 softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with the de-risk thresholds (percent of drawdown, 0: never) and the volatility rule; the hysteresis kept */
@@ -215,7 +240,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDrawdownPct, hardDrawdownPct,
                 onVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with the de-risk hysteresis, percentage points of drawdown (0: none) */
@@ -223,7 +248,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, pct, priceBandPct, priceBandConfirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /**
@@ -235,7 +260,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, pct, confirmations, priceBandHoldSeconds,
-                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with the price band's widening ceiling, times the band (at least 1) */
@@ -243,7 +268,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, times, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandHoldSeconds, times, entryGapTolerancePct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with the entry gap tolerance, percent of the approved loss at the stop */
@@ -251,7 +276,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, pct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles);
+                priceBandHoldSeconds, priceBandMaxWidening, pct, volatilitySpikeStaleCandles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with a CHAOTIC regime counting as a volatility spike for this many candles (at least 1) */
@@ -259,7 +284,7 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, candles, pendingEntryExpiryCandles);
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, candles, pendingEntryExpiryCandles, maxHoldCandles);
     }
 
     /** @return these rules with a pending entry order expiring this many candles after its placement (at least 1) */
@@ -267,7 +292,16 @@ public record RiskRules(double startingEquityUsd, double riskPerTradePct, double
         return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
                 grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
                 hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
-                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, candles);
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles, candles, maxHoldCandles);
+    }
+
+    /** @return these rules with the time exit this many candles after a position's open (at least 1) */
+    public RiskRules withMaxHoldCandles(int candles) {
+        return new RiskRules(startingEquityUsd, riskPerTradePct, dailyLossLimitPct, maxDrawdownPct, maxOpenPositions,
+                grossExposureCapPct, minEdgeScore, killSwitchResetsDaily, allowAdds, softDeriskDrawdownPct,
+                hardDeriskDrawdownPct, softDeriskOnVolatilitySpike, deriskHysteresisPct, priceBandPct, priceBandConfirmations,
+                priceBandHoldSeconds, priceBandMaxWidening, entryGapTolerancePct, volatilitySpikeStaleCandles,
+                pendingEntryExpiryCandles, candles);
     }
 
     /** @return the price band these rules set (off when {@link #priceBandPct} is 0) */

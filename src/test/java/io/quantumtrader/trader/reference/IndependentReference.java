@@ -59,7 +59,19 @@ public final class IndependentReference {
                         double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
                         double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
                         double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
-                        double gapTolerancePct, int spikeStaleCandles, int entryExpiryCandles) {
+                        double gapTolerancePct, int spikeStaleCandles, int entryExpiryCandles, int maxHoldCandles) {
+
+        /** The rules with the time exit 240 candles after the open (the documented default: 4 h of 1-minute candles). */
+        public Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
+                     double capPct, double minEdge, boolean resetDaily, boolean allowAdds, double softDrawdownPct,
+                     double hardDrawdownPct, boolean softOnSpike, double hysteresisPct, double slippageBps, double feeBps,
+                     double bandPct, int bandConfirmations, long bandHoldSeconds, double bandMaxWidening,
+                     double gapTolerancePct, int spikeStaleCandles, int entryExpiryCandles) {
+            this(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
+                    softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct,
+                    bandConfirmations, bandHoldSeconds, bandMaxWidening, gapTolerancePct, spikeStaleCandles,
+                    entryExpiryCandles, 240);
+        }
 
         /** The rules with a pending entry expiring 60 candles after its request (the documented default). */
         public Rules(double startingEquity, double riskPct, double dailyLossPct, double maxDrawdownPct, int maxOpen,
@@ -96,7 +108,8 @@ public final class IndependentReference {
                         (long) num(m, "price-band-hold-seconds"), optional(m, "price-band-max-widening", 16),
                         optional(m, "entry-gap-tolerance-pct", 10),
                         (int) optional(m, "volatility-spike-stale-candles", 60),
-                        (int) optional(m, "pending-entry-expiry-candles", 60));
+                        (int) optional(m, "pending-entry-expiry-candles", 60),
+                        (int) optional(m, "max-hold-candles", 240));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -106,28 +119,28 @@ public final class IndependentReference {
         public Rules resetDaily(boolean reset) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, reset, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles, maxHoldCandles);
         }
 
         /** @return these rules with another slippage (a mutant for checking that the comparison can fail) */
         public Rules slippage(double bps) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, bps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles, maxHoldCandles);
         }
 
         /** @return these rules with another number of price band confirmations */
         public Rules bandConfirmations(int confirmations) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, capPct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, confirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles, maxHoldCandles);
         }
 
         /** @return these rules with another gross exposure cap */
         public Rules cap(double pct) {
             return new Rules(startingEquity, riskPct, dailyLossPct, maxDrawdownPct, maxOpen, pct, minEdge, resetDaily, allowAdds,
                     softDrawdownPct, hardDrawdownPct, softOnSpike, hysteresisPct, slippageBps, feeBps, bandPct, bandConfirmations, bandHoldSeconds,
-                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles);
+                    bandMaxWidening, gapTolerancePct, spikeStaleCandles, entryExpiryCandles, maxHoldCandles);
         }
 
         /** A rule files may leave out (added later): its documented default when absent. */
@@ -163,7 +176,6 @@ public final class IndependentReference {
     private static final double SPIKE = 2;
     private static final int WARM_UP = Math.max(2 * PERIOD, PERIOD + BASELINE) + 1;
     // exits: 4 h maximum hold, a RANGING regime of confidence 0.9 ends a trend trade
-    private static final long MAX_HOLD = Duration.ofHours(4).toMillis();
     private static final double REGIME_EXIT = 0.9;
 
     /** A candle being built; {@code openAt}, {@code closeAt}: the trade times of its open and close prints, epoch ms. */
@@ -1103,7 +1115,7 @@ public final class IndependentReference {
                 : inMarket && (isLong ? t.price() >= p.target : t.price() <= p.target) ? ExitReason.TAKE_PROFIT
                 : fresh && r.name.equals("CHAOTIC") ? ExitReason.VOLATILITY_EXIT
                 : fresh && r.name.equals("RANGING") && r.confidence >= REGIME_EXIT ? ExitReason.REGIME_EXIT
-                : t.timestamp() - p.openedAt >= MAX_HOLD ? ExitReason.TIME_EXIT
+                : t.timestamp() - p.openedAt >= (long) rules.maxHoldCandles * candleMs ? ExitReason.TIME_EXIT
                 : null;
         double size = p.size;
         if (reason == null && "HARD_DERISK".equals(deRisk)) {
