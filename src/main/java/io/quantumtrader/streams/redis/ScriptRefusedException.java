@@ -22,7 +22,9 @@ public final class ScriptRefusedException extends RuntimeException {
         /** The forward of a task's outbox to other slots on a Redis Cluster ({@link OutboxForwarder}). */
         FORWARD("forward"),
         /** {@link EventPublisher}'s append of a batch of events. */
-        APPEND("append");
+        APPEND("append"),
+        /** A task's consumer group made again when its task had committed entries of the stream (create-group.lua). */
+        CREATE_GROUP("consumer group creation");
 
         private final String label;
 

@@ -144,6 +144,23 @@ public final class StreamAdmin {
     }
 
     /**
+     * {@link #ensureGroup(String, String, String, Duration)} for the task whose meta hash is {@code metaKey}: when that
+     * task's commits acknowledged entries of the stream and the group is gone (destroyed, or lost with the stream or in
+     * a partial loss of Redis' data), nothing is created and it fails with a persistent {@link ScriptRefusedException}
+     * naming the group, the stream and the {@code XGROUP CREATE} that resumes after them: made again from the start,
+     * the group would process them again, past the dedupe window (found in review, 2026-12-07).
+     *
+     * @param metaKey the reading task's meta hash ({@link StreamKeys#meta})
+     */
+    public Mono<Boolean> ensureGroup(String streamKey, String group, String reader, String metaKey, Duration attemptTimeout) {
+        return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey),
+                        StreamKeys.dedupeOf(streamKey, group), metaKey), List.of(group, reader), attemptTimeout)
+                .next().map(n -> n == 1L)
+                .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
+                        ScriptRefusedException.Script.CREATE_GROUP, "", e));
+    }
+
+    /**
      * Takes a task's lease ({@code SET PX}) with a new fencing token when it is free or already held by
      * {@code instanceId}.
      *

@@ -509,7 +509,7 @@ public final class StreamTask {
             state.set(TaskState.RESTORING);
             return Flux.fromIterable(streamByKey.keySet())
                     .concatMap(key -> admin.ensureGroup(key, group, RenumberedSubtopologyCheck.readerOf(subtopology,
-                            streamByKey.get(key)), StreamAdmin.ATTEMPT_TIMEOUT).doOnNext(created -> {
+                            streamByKey.get(key)), metaKey, StreamAdmin.ATTEMPT_TIMEOUT).doOnNext(created -> {
                         if (created) {
                             // the runtime made every group at its start: Redis lost it since (a restart without
                             // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every

@@ -349,7 +349,8 @@ public final class StreamsRuntime implements AutoCloseable {
                     String key = keys.stream(stream, p);
                     // records the source the group is made for (RenumberedSubtopologyCheck reads it at the next start)
                     groups.add(startupRetry.retried(admin.ensureGroup(key, group,
-                                    RenumberedSubtopologyCheck.readerOf(s, stream), startupRetry.attemptTimeout()),
+                                    RenumberedSubtopologyCheck.readerOf(s, stream), keys.meta(group, p),
+                                    startupRetry.attemptTimeout()),
                             "creating consumer group " + group + " of stream " + key, startupDeadline));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,

@@ -21,7 +21,8 @@
 -- client fails such commands instead of re-sending them) counts it at its next start from the same fields.
 --
 -- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run.<seq mod 8>',
---          'commit-acked.<seq mod 8>', 'dedupe-ids'); KEYS[3] the task's
+--          'commit-acked.<seq mod 8>', 'dedupe-ids', 'acked.<input stream key>': the last id the latest commit that
+--          acknowledged entries of that input acknowledged); KEYS[3] the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
 --          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
 -- KEYS[4..] the batch's keys, referenced below by index k meaning KEYS[k + 3]
@@ -185,6 +186,11 @@ for _ = 1, n do
     local last = math.min(j + 999, nids - 1)
     acked = acked + redis.call('XACK', key, group, unpack(ARGV, i + j, i + last))
     j = last + 1
+  end
+  if nids > 0 then
+    -- the task has committed entries of this input: create-group.lua refuses to make its group again from the start
+    -- when it is gone (destroyed, or lost with its stream), which would process them again past the dedupe window
+    redis.call('HSET', KEYS[2], 'acked.' .. key, ARGV[i + nids - 1])
   end
   i = i + nids
 end
