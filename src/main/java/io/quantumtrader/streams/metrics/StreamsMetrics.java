@@ -187,6 +187,20 @@ public final class StreamsMetrics {
                 .tags(common).tag("stream", stream).register(registry).increment(count < 0 ? 1 : count);
     }
 
+    /**
+     * Entries a trimming pass removed from {@code stream} (every partition): {@code reason} {@code retention} (older
+     * than the catalog's retention, never past a lagging group) or {@code purged} (a repartition stream's entries its
+     * reader had processed, as Kafka Streams purges repartition topics). Found in review (2026-12-07): only a DEBUG line
+     * said what retention removed.
+     *
+     * @param count entries removed; 0 registers the meter at 0
+     */
+    public void trimmed(String stream, String reason, long count) {
+        Counter.builder(PREFIX + "retention.trimmed")
+                .description("entries trimming removed: older than the stream's retention, or a repartition stream's entries its reader processed (purged)")
+                .tags(common).tag("stream", stream).tag("reason", reason).register(registry).increment(count);
+    }
+
     /** An output record was produced {@code millis} (ms) after its event time. */
     public void endToEnd(long millis) {
         if (millis >= 0) {

@@ -1,5 +1,6 @@
 package io.quantumtrader.streams.runtime;
 
+import io.quantumtrader.streams.metrics.StreamsMetrics;
 import io.quantumtrader.streams.redis.StreamAdmin;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
@@ -35,6 +36,7 @@ final class RetentionTrimmer {
     private static final Logger log = LoggerFactory.getLogger(RetentionTrimmer.class);
 
     private final StreamAdmin admin;
+    private final StreamsMetrics metrics;
     private final StreamKeys keys;
     private final StreamCatalog catalog;
     /** Stream → partitions to trim (the catalog's, or a node dead-letter stream's task partitions). */
@@ -43,6 +45,12 @@ final class RetentionTrimmer {
     private final Map<String, String> repartitions = new LinkedHashMap<>();
 
     RetentionTrimmer(Topology topology, StreamAdmin admin, StreamKeys keys, StreamCatalog catalog) {
+        this(topology, admin, keys, catalog, null);
+    }
+
+    /** @param metrics where what each pass removes is counted ({@link StreamsMetrics#trimmed}); null: nowhere */
+    RetentionTrimmer(Topology topology, StreamAdmin admin, StreamKeys keys, StreamCatalog catalog, StreamsMetrics metrics) {
+        this.metrics = metrics;
         this.admin = admin;
         this.keys = keys;
         this.catalog = catalog;
@@ -88,7 +96,7 @@ final class RetentionTrimmer {
      * @return entries removed; an {@link IllegalStateException} after the pass when a partition could not be trimmed
      */
     Mono<Long> trimOnce() {
-        record Partition(String key, Duration retention, String purgeGroup) {
+        record Partition(String stream, String key, Duration retention, String purgeGroup) {
         }
         List<Partition> partitions = new ArrayList<>();
         streams.forEach((stream, count) -> {
@@ -96,21 +104,29 @@ final class RetentionTrimmer {
             String group = repartitions.get(stream);
             if (spec.retention() != null || group != null) {
                 for (int p = 0; p < count; p++) {
-                    partitions.add(new Partition(keys.stream(spec.name(), p), spec.retention(), group));
+                    partitions.add(new Partition(stream, keys.stream(spec.name(), p), spec.retention(), group));
                 }
             }
         });
         return ResilientPass.over("trim by retention", "stream partitions", partitions, Partition::key,
                         p -> {
-                            Mono<Long> purged = p.purgeGroup() == null ? Mono.just(0L) : admin.purgeAcknowledged(p.key(), p.purgeGroup());
+                            Mono<Long> purged = p.purgeGroup() == null ? Mono.just(0L)
+                                    : admin.purgeAcknowledged(p.key(), p.purgeGroup()).doOnNext(n -> count(p.stream(), "purged", n));
                             return p.retention() == null ? purged
-                                    : purged.flatMap(n -> admin.trimByRetention(p.key(), p.retention()).map(m -> n + m));
+                                    : purged.flatMap(n -> admin.trimByRetention(p.key(), p.retention())
+                                            .doOnNext(m -> count(p.stream(), "retention", m)).map(m -> n + m));
                         })
                 .doOnNext(n -> {
                     if (n > 0) {
                         log.debug("retention trimmed {} entries", n);
                     }
                 });
+    }
+
+    private void count(String stream, String reason, long n) {
+        if (metrics != null && n > 0) {
+            metrics.trimmed(stream, reason, n);
+        }
     }
 
     /** @return the streams this trimmer visits, each with its partitions (for tests and diagnostics) */

@@ -447,7 +447,7 @@ public final class StreamsRuntime implements AutoCloseable {
         Duration orphanCheck = assignment.orphanedPendingIdle().dividedBy(2);
         schedule(new PeriodicJob("orphaned pending claim", orphanCheck, Duration.ofSeconds(30),
                 () -> taskManager.claimOrphanedPending(assignment.orphanedPendingIdle())), orphanCheck);
-        RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog());
+        RetentionTrimmer trimmer = new RetentionTrimmer(topology, admin, keys, config.catalog(), metrics);
         schedule(new PeriodicJob("retention trimming", config.trimInterval(), Duration.ofMinutes(5),
                 () -> trimmer.trimOnce().materialize()   // stale consumers are removed even when a trim failed
                         .flatMap(trimmed -> removeStaleConsumers(admin, keys).then(trimmed.isOnError()

@@ -35,8 +35,10 @@ class RepartitionPurgeTest {
     private final StreamKeys keys = new StreamKeys(RedisTestSupport.freshNamespace());
     private final StreamAdmin admin = new StreamAdmin(template());
     private final String key = keys.stream(STREAM, 0);
+    private final io.quantumtrader.streams.metrics.StreamsMetrics metrics = new io.quantumtrader.streams.metrics.StreamsMetrics(
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "quantum-trader");
     private final RetentionTrimmer trimmer = new RetentionTrimmer(QuantumTraderTopology.build(), admin, keys,
-            StreamCatalog.load(Path.of("topology/streams.yaml")));
+            StreamCatalog.load(Path.of("topology/streams.yaml")), metrics);
 
     @Test
     void theTrimmerKnowsTheTopologysRepartitionStreamsAndTheirReaders() {
@@ -57,6 +59,8 @@ class RepartitionPurgeTest {
 
         assertThat(size()).as("entries its only reader read and acknowledged, after a pass (the last delivered one kept)")
                 .isEqualTo(1L);
+        assertThat(metrics.registry().get("qt.streams.retention.trimmed").tag("stream", STREAM).tag("reason", "purged")
+                .counter().count()).as("counted: qt.streams.retention.trimmed").isEqualTo(99);
     }
 
     @Test
