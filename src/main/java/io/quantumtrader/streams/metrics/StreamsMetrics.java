@@ -188,6 +188,16 @@ public final class StreamsMetrics {
     }
 
     /**
+     * Task {@code task} found part of its committed state gone from Redis ({@code what}: {@code dedupe_log}, the event
+     * ids its commits recorded): a partial loss of Redis' data or a {@code DEL}.
+     */
+    public void stateLost(String task, String what) {
+        Counter.builder(PREFIX + "state.lost")
+                .description("a task found part of its committed state gone from Redis (what: dedupe_log)")
+                .tags(common).tag("task", task).tag("what", what).register(registry).increment();
+    }
+
+    /**
      * Entries a trimming pass removed from {@code stream} (every partition): {@code reason} {@code retention} (older
      * than the catalog's retention, never past a lagging group) or {@code purged} (a repartition stream's entries its
      * reader had processed, as Kafka Streams purges repartition topics). Found in review (2026-12-07): only a DEBUG line
