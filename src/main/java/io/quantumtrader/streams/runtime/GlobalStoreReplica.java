@@ -302,7 +302,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         }
         return redis.execute(RANGE, List.of(key), List.of(last == null ? "-" : "(" + last, Integer.toString(PAGE),
                                 Integer.toString(maxEntryBytes), !check ? "" : added == null ? "new" : Long.toString(added),
-                                Long.toString(entriesRead.getOrDefault(key, 0L)), firstIds.getOrDefault(key, "")),
+                                Long.toString(entriesRead.getOrDefault(key, 0L)), firstIds.getOrDefault(key, ""),
+                                Long.toString(reportedDeleted.getOrDefault(key, 0L))),
                         RedisElementWriter.from(RedisSerializer.string()), RAW)
                 .next()
                 .flatMap(reply -> {

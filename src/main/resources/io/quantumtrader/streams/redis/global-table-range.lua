@@ -14,7 +14,11 @@
 -- for a replica started after their deletion, while one that had read them kept their values); on the last page of a
 -- checked read of a running replica, the entries ever added that it neither read nor gets in this page; else -1.
 -- ARGV[5] (when checking): how many entries the replica read from this stream since it read it from the start;
--- ARGV[6]: the id of the first entry it read then ('' when none).
+-- ARGV[6]: the id of the first entry it read then ('' when none); ARGV[7]: the entries it knows were deleted before it
+-- read them (the largest count this check returned before, '0' when none): the entries ever added it neither read nor
+-- gets never go down for one stream, so fewer on a last page means entries it read are gone: a failover to a replica
+-- that lacked them, with later appends hiding the loss from the other checks (found in review, 2026-12-07: a replica
+-- kept a lost entry's value while a replica started later did not have it, when the stream had deletions before).
 -- Returns { reset, entries-added (-1 when not checked), entries }: reset 1 (and no entries) when the stream is no
 -- longer the one the replica read: its last generated id is below the last id the replica read (ids reset: the fix
 -- for ids ahead of the clock, XDEL then XSETID, docs/OPERATIONS.md), or it was deleted and created again: fewer
@@ -58,7 +62,7 @@ if ARGV[4] ~= '' then
   end
 end
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
-if check and #entries < tonumber(ARGV[2]) and added < tonumber(ARGV[5]) + #entries then
+if check and #entries < tonumber(ARGV[2]) and added < tonumber(ARGV[5]) + #entries + (tonumber(ARGV[7]) or 0) then
   return { 1, added, {} }
 end
 if check and #entries < tonumber(ARGV[2]) then
