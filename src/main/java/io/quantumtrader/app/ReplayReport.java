@@ -5,6 +5,7 @@ import io.quantumtrader.streams.record.Envelope;
 import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
+import io.quantumtrader.streams.runtime.DeadLetterStreams;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.trader.QuantumTraderTopology;
 import io.quantumtrader.trader.events.NoSignal;
@@ -99,23 +100,25 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                                 List<PositionClosed> closed, List<io.quantumtrader.trader.events.RefusedTick> refused,
                                 List<String> symbols, String candle, List<String> notices,
                                 long resumedFrom, String notDrainedBecause) {
-        List<String> streams = new ArrayList<>(catalog.streams().keySet());
-        catalog.streams().keySet().forEach(s -> streams.add(StreamKeys.deadLetter(s)));
+        Map<String, Integer> dlqs = deadLetterStreams(catalog, runtime);
+        Map<String, Integer> streams = new LinkedHashMap<>();
+        catalog.streams().keySet().forEach(s -> streams.put(s, catalog.spec(s).partitions()));
+        dlqs.forEach(streams::putIfAbsent);
         Map<String, Long> counts = new TreeMap<>();
-        for (String stream : streams) {
+        for (Map.Entry<String, Integer> stream : streams.entrySet()) {
             long n = 0;
-            for (int p = 0; p < catalog.spec(stream).partitions(); p++) {
+            for (int p = 0; p < stream.getValue(); p++) {
                 // entries ever added, not the length: retention and the repartition streams' purge of what their
                 // reader processed (RetentionTrimmer) remove entries while a long replay runs
-                long added = ReplayResume.entriesAdded(redis, keys.stream(stream, p));
+                long added = ReplayResume.entriesAdded(redis, keys.stream(stream.getKey(), p));
                 if (added < 0) {
-                    Long len = redis.opsForStream().size(keys.stream(stream, p)).block();
+                    Long len = redis.opsForStream().size(keys.stream(stream.getKey(), p)).block();
                     added = len == null ? 0 : len;
                 }
                 n += added;
             }
             if (n > 0) {
-                counts.put(stream, n);
+                counts.put(stream.getKey(), n);
             }
         }
         Map<String, Long> regimes = new TreeMap<>();
@@ -171,7 +174,7 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
                 .stream().sorted(java.util.Comparator.comparingLong(io.quantumtrader.trader.events.DeRiskUpdate::changedAt))
                 .map(d -> Instant.ofEpochMilli(d.changedAt()) + " " + d.previous() + " -> " + d.state() + ": " + d.reason()).toList();
         return new ReplayReport(read, published, malformed, runtime.counters().recordsIn(), runtime.counters().duplicates(),
-                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, catalog), refusedByReason(refused),
+                runtime.counters().deadLettered(), deadLettersByReason(redis, keys, dlqs), refusedByReason(refused),
                 runtime.counters().droppedLate(), runtime.counters().dropped(), runtime.counters().commits(), seconds,
                 // this run's ticks: a resumed replay's published count includes the ticks it found in the namespace
                 // (review 2026-12-06: 8,000 ticks/s reported by a run that published none)
@@ -195,15 +198,35 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
     }
 
     /**
-     * @return the entries of every catalog stream's dead-letter stream ({@code <stream>.dlq}, every partition) by
-     *         {@code error.reason}, or {@code failed in <error.stage> (<simple name of error.class>)} for one without a
-     *         reason (a processor that failed after its retries); most frequent first
+     * @return every catalog stream's dead-letter stream ({@code <stream>.dlq}) and every one the runtime's topology may
+     *         write ({@link DeadLetterStreams}: a processor's {@code <application-id>.<node>.dlq} too, missing from the
+     *         report until 2026-12-07), each with its partitions
      */
+    static Map<String, Integer> deadLetterStreams(StreamCatalog catalog, StreamsRuntime runtime) {
+        Map<String, Integer> dlqs = new LinkedHashMap<>();
+        catalog.streams().keySet().forEach(s -> dlqs.put(StreamKeys.deadLetter(s),
+                catalog.spec(StreamKeys.deadLetter(s)).partitions()));
+        DeadLetterStreams.of(runtime.topology(), catalog).forEach((dlq, n) -> dlqs.merge(dlq, n, Math::max));
+        return dlqs;
+    }
+
+    /** @return {@link #deadLettersByReason(ReactiveStringRedisTemplate, StreamKeys, Map)} of the catalog streams' {@code .dlq} */
     static Map<String, Long> deadLettersByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
+        Map<String, Integer> dlqs = new LinkedHashMap<>();
+        catalog.streams().keySet().forEach(s -> dlqs.put(StreamKeys.deadLetter(s), catalog.spec(StreamKeys.deadLetter(s)).partitions()));
+        return deadLettersByReason(redis, keys, dlqs);
+    }
+
+    /**
+     * @param dlqs dead-letter streams with their partitions ({@link #deadLetterStreams})
+     * @return their entries by {@code error.reason}, or {@code failed in <error.stage> (<simple name of
+     *         error.class>)} for one without a reason (a processor that failed after its retries); most frequent first
+     */
+    static Map<String, Long> deadLettersByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, Map<String, Integer> dlqs) {
         Map<String, Long> counts = new TreeMap<>();
-        for (String stream : catalog.streams().keySet()) {
-            String dlq = StreamKeys.deadLetter(stream);
-            for (int p = 0; p < catalog.spec(dlq).partitions(); p++) {
+        for (Map.Entry<String, Integer> d : dlqs.entrySet()) {
+            String dlq = d.getKey();
+            for (int p = 0; p < d.getValue(); p++) {
                 forEachEntry(redis, keys.stream(dlq, p), r -> {
                     Map<String, String> f = StreamEntry.fieldsOf(r);
                     String reason = f.get("error.reason");

@@ -63,6 +63,27 @@ class ReplayDeadLettersTest {
         }
     }
 
+    /**
+     * A processor's dead-letter stream ({@code <application-id>.<node>.dlq}: a record without an origin, a failed
+     * punctuation) is in the report: found in review (2026-12-07), only the catalog streams' {@code .dlq} were.
+     */
+    @Test
+    void aProcessorsDeadLetterStreamIsCounted() {
+        StreamKeys keys = new StreamKeys("node-dead-letters");
+        StreamCatalog catalog = catalog("""
+                  market.tick.price:     { key: symbol, partitions: 2 }
+                """);
+        Map<String, Integer> dlqs = io.quantumtrader.streams.runtime.DeadLetterStreams.of(QuantumTraderTopology.build(), catalog);
+        assertThat(dlqs).containsEntry("quantum-trader.exit-brain.dlq", 1).containsEntry("market.tick.price.dlq", 2)
+                .containsEntry("quantum-trader.candle-builder-window-aggregate.dlq", 2);
+        try (RedisConnection c = RedisConnection.of(redis.url())) {
+            add(c, keys.stream("quantum-trader.candle-builder-window-aggregate.dlq", 1), null, "candle-builder-window-aggregate",
+                    "java.lang.IllegalStateException");
+            assertThat(ReplayReport.deadLettersByReason(c.template(), keys, dlqs)).containsExactly(
+                    Map.entry("failed in candle-builder-window-aggregate (IllegalStateException)", 1L));
+        }
+    }
+
     /** The prints the price band refused, by reason (the report gave one total before: review of 2026-12-06). */
     @Test
     void refusedPrintsAreCountedByReasonMostFrequentFirst() {

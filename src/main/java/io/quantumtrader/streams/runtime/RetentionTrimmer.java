@@ -7,7 +7,6 @@ import io.quantumtrader.streams.redis.StreamKeys;
 import io.quantumtrader.streams.redis.StreamSpec;
 import io.quantumtrader.streams.dsl.internals.Subtopology;
 import io.quantumtrader.streams.dsl.Topology;
-import io.quantumtrader.streams.dsl.internals.TopologyNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -59,29 +58,17 @@ final class RetentionTrimmer {
         for (Subtopology s : topology.subtopologies()) {
             for (String stream : s.sourceStreams()) {
                 add(stream);
-                add(StreamKeys.deadLetter(stream));
                 if (!s.global() && written.contains(stream) && stream.startsWith(topology.applicationId() + "-")
                         && stream.endsWith("-repartition")) {
                     repartitions.put(stream, topology.applicationId() + "." + s.id());
                 }
             }
             s.sinkStreams().forEach(this::add);
-            if (!s.global() && !s.sourceStreams().isEmpty()) {
-                // a record without an origin fails into <application-id>.<node>.dlq, in its task's partition
-                int tasks = catalog.spec(s.sourceStreams().iterator().next()).partitions();
-                for (TopologyNode n : s.nodes()) {
-                    if (n.kind() != TopologyNode.Kind.SOURCE && n.kind() != TopologyNode.Kind.SINK) {
-                        streams.merge(DeadLetterFields.streamFor(NO_ORIGIN, topology.applicationId(), n.name()), tasks, Math::max);
-                    }
-                }
-            }
         }
+        DeadLetterStreams.of(topology, catalog).forEach((dlq, partitions) -> streams.merge(dlq, partitions, Math::max));
         add(TaskContext.EVENT_ERROR_STREAM);
         catalog.streams().keySet().forEach(this::add);
     }
-
-    private static final io.quantumtrader.streams.record.Record<Object, Object> NO_ORIGIN =
-            new io.quantumtrader.streams.record.Record<>(null, null, 0L, null, null);
 
     private void add(String stream) {
         streams.merge(stream, catalog.spec(stream).partitions(), Math::max);
