@@ -171,7 +171,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             catalog = loadCatalog();
             riskRules = loadRiskRules().withKillSwitchResetsDaily(dailyKillSwitchReset);
-            notices = inputs.notices(candle);
+            notices = inputs.notices(candle, riskRules.pendingEntryExpiryCandles());
             topology = QuantumTraderTopology.build(REGIME_RULES, riskRules, candle);
         } catch (Exception | Error e) {
             redisStarting.discard();

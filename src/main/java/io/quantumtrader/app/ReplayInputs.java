@@ -185,6 +185,19 @@ public record ReplayInputs(List<ReplayInput> inputs) {
      *         further apart (median gap) than the candle: each candle then holds one price, a bar is not a candle of trades
      */
     public List<String> notices(Duration candle) {
+        return notices(candle, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param candle             the candle size
+     * @param entryExpiryCandles the risk rules' {@code pending-entry-expiry-candles}: a symbol whose prices are further
+     *                           apart than that many candles gets it said in its warning, since none of its entries can
+     *                           fill (each expires before the next price; found in review, 2026-12-07: with
+     *                           {@code --candle 1s} on daily bars all 167 entries were cancelled, the warning silent
+     *                           about it)
+     * @return {@link #notices(Duration)}, the warnings naming entries that expire before the next price
+     */
+    public List<String> notices(Duration candle, int entryExpiryCandles) {
         List<String> out = new ArrayList<>();
         inputs.forEach(i -> out.addAll(i.notices()));
         out.addAll(overlaps());
@@ -202,9 +215,13 @@ public record ReplayInputs(List<ReplayInput> inputs) {
             long median = gaps.get(gaps.size() / 2);
             if (median > candle.toMillis()) {
                 String hint = suggest(median);
+                double expiryMs = (double) entryExpiryCandles * candle.toMillis();
+                String expiry = median > expiryMs ? String.format("; a pending entry expires %d candles (%s) after its "
+                        + "signal, before %s's next price, so none of its entries can fill", entryExpiryCandles,
+                        human(Duration.ofMillis((long) expiryMs)), symbol) : "";
                 out.add(String.format("warning: %s's prices are %s apart (median), coarser than the %s candle: each candle holds "
-                        + "one price (open = high = low = close), so ADX/ATR see no range inside a candle%s", symbol,
-                        human(Duration.ofMillis(median)), label(candle),
+                        + "one price (open = high = low = close), so ADX/ATR see no range inside a candle%s%s", symbol,
+                        human(Duration.ofMillis(median)), label(candle), expiry,
                         hint == null ? "" : "; use --candle " + hint + " or more for this data"));
             }
         });

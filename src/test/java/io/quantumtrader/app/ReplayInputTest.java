@@ -130,6 +130,11 @@ class ReplayInputTest {
         assertThat(notices).anyMatch(n -> n.contains("not trades"));
         assertThat(notices).anyMatch(n -> n.startsWith("warning: MSFT's prices are 31 days apart") && n.contains("1m candle"));
         assertThat(in.notices(java.time.Duration.ofDays(40))).noneMatch(n -> n.startsWith("warning"));
+        // found in review (2026-12-07): with candles so short that a pending entry expires before the next price, no
+        // entry of the symbol can fill, and the warning did not say so
+        assertThat(in.notices(java.time.Duration.ofMinutes(1), 60)).anyMatch(n -> n.startsWith("warning: MSFT's prices are 31 days apart")
+                && n.contains("a pending entry expires 60 candles (60 minutes) after its signal, before MSFT's next price, so none of its entries can fill"));
+        assertThat(in.notices(java.time.Duration.ofDays(1), 60)).noneMatch(n -> n.contains("none of its entries can fill"));
         assertThat(ReplayInputs.candle("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(ReplayInputs.label(java.time.Duration.ofDays(1))).isEqualTo("1d");
         assertThatThrownBy(() -> ReplayInputs.candle("1 minute")).isInstanceOf(CliException.class).hasMessageContaining("--candle");
