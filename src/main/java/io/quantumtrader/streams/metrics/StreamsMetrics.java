@@ -189,12 +189,12 @@ public final class StreamsMetrics {
 
     /**
      * Task {@code task} found part of its committed state gone from Redis ({@code what}: {@code dedupe_log}, the event
-     * ids its commits recorded; {@code meta}, its meta hash: stream times, watermarks, commit sequence): a partial loss
-     * of Redis' data or a {@code DEL}.
+     * ids its commits recorded; {@code meta}, its meta hash: stream times, watermarks, commit sequence; {@code store}, a
+     * state store's hash cut below what its last commit left): a partial loss of Redis' data or a {@code DEL}.
      */
     public void stateLost(String task, String what) {
         Counter.builder(PREFIX + "state.lost")
-                .description("a task found part of its committed state gone from Redis (what: dedupe_log, meta)")
+                .description("a task found part of its committed state gone from Redis (what: dedupe_log, meta, store)")
                 .tags(common).tag("task", task).tag("what", what).register(registry).increment();
     }
 
