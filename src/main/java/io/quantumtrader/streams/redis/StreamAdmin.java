@@ -143,19 +143,34 @@ public final class StreamAdmin {
                 .next().map(n -> n == 1L);
     }
 
+    /** What {@link #ensureGroup(String, String, String, String, Duration)} did. */
+    public enum GroupCreation {
+        /** The group was there. */
+        EXISTED,
+        /** Made, reading from the start of the stream. */
+        CREATED,
+        /**
+         * Made, with the stream, which was gone although the task had committed entries of it (deleted, or lost in a
+         * partial loss of Redis' data): what was written to it after the task's last read was lost with it, how much
+         * is not known.
+         */
+        CREATED_STREAM_WAS_GONE
+    }
+
     /**
-     * {@link #ensureGroup(String, String, String, Duration)} for the task whose meta hash is {@code metaKey}: when that
-     * task's commits acknowledged entries of the stream and the group is gone (destroyed, or lost with the stream or in
-     * a partial loss of Redis' data), nothing is created and it fails with a persistent {@link ScriptRefusedException}
-     * naming the group, the stream and the {@code XGROUP CREATE} that resumes after them: made again from the start,
-     * the group would process them again, past the dedupe window (found in review, 2026-12-07).
+     * {@link #ensureGroup(String, String, String, Duration)} for the task whose meta hash is {@code metaKey}: when the
+     * group is gone (destroyed, or lost in a partial loss of Redis' data) while the stream still holds entries that
+     * task's commits processed, nothing is created and it fails with a persistent {@link ScriptRefusedException} naming
+     * the group, the stream and the {@code XGROUP CREATE} that resumes after them: made again from the start, the group
+     * would process them again, past the dedupe window (found in review, 2026-12-07). create-group.lua says which
+     * cases are not refused.
      *
      * @param metaKey the reading task's meta hash ({@link StreamKeys#meta})
      */
-    public Mono<Boolean> ensureGroup(String streamKey, String group, String reader, String metaKey, Duration attemptTimeout) {
+    public Mono<GroupCreation> ensureGroup(String streamKey, String group, String reader, String metaKey, Duration attemptTimeout) {
         return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey),
                         StreamKeys.dedupeOf(streamKey, group), metaKey), List.of(group, reader), attemptTimeout)
-                .next().map(n -> n == 1L)
+                .next().map(n -> n == 2L ? GroupCreation.CREATED_STREAM_WAS_GONE : n == 1L ? GroupCreation.CREATED : GroupCreation.EXISTED)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
                         ScriptRefusedException.Script.CREATE_GROUP, "", e));
     }

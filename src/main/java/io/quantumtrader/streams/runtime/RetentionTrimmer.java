@@ -111,8 +111,8 @@ final class RetentionTrimmer {
     }
 
     private void count(String stream, String reason, long n) {
-        if (metrics != null && n > 0) {
-            metrics.trimmed(stream, reason, n);
+        if (metrics != null) {
+            metrics.trimmed(stream, reason, n);   // 0 too: the series is there before the first removal (rate())
         }
     }
 

@@ -510,7 +510,10 @@ public final class StreamTask {
             return Flux.fromIterable(streamByKey.keySet())
                     .concatMap(key -> admin.ensureGroup(key, group, RenumberedSubtopologyCheck.readerOf(subtopology,
                             streamByKey.get(key)), metaKey, StreamAdmin.ATTEMPT_TIMEOUT).doOnNext(created -> {
-                        if (created) {
+                        if (created == StreamAdmin.GroupCreation.CREATED_STREAM_WAS_GONE) {
+                            reportStreamWasGone(log, metrics, id, streamByKey.get(key), key);
+                        }
+                        if (created != StreamAdmin.GroupCreation.EXISTED) {
                             // the runtime made every group at its start: Redis lost it since (a restart without
                             // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every
                             // restart, for good (found in review, 2026-12-05)
@@ -1179,14 +1182,6 @@ public final class StreamTask {
     }
 
     /**
-     * Counts the commits of earlier runs whose outcome was unknown ({@link UncertainCommit}) that the meta hash shows
-     * made, by the run that sent them ({@code commit-run.<seq mod 8>}, commit.lua); forgets the others (not made: their
-     * batches were processed again and counted then). Before, such a commit that had landed was never counted.
-     *
-     * @param meta the task's meta hash as this run loaded it
-     * @param run  this run: with WAIT the commits found made are counted once its first commit is durable
-     */
-    /**
      * A dedupe log that is gone while the meta hash says the task's commits recorded ids in it (a partial loss of
      * Redis' data, a {@code DEL}): retries of those events within the dedupe window will be processed again. Said with
      * an ERROR and counted ({@code qt.streams.state.lost{what=dedupe_log}}); found in review (2026-12-07): it was
@@ -1224,6 +1219,20 @@ public final class StreamTask {
                     + "Redis lose part of its data? Its stream times start again from nothing: records late before are "
                     + "accepted, and a window closed before may emit a second result", id, metaKey);
         }
+    }
+
+    /**
+     * A task's input stream that was gone, although the task had committed entries of it, when its group was made again
+     * (create-group.lua): what was written to it after the task's last read was lost with it, how much is not known;
+     * counted as one in {@code qt.streams.input.deleted.unread}, with an ERROR (found in review, 2026-12-07: a stream
+     * deleted with unread entries while the service was down was made again without a word).
+     */
+    static void reportStreamWasGone(org.slf4j.Logger log, io.quantumtrader.streams.metrics.StreamsMetrics metrics,
+                                    String task, String stream, String key) {
+        metrics.deletedUnread(stream, -1);
+        log.error("task {}: stream {} was gone (deleted, or lost with part of Redis' data) although the task had committed "
+                + "entries of it, and is made again: entries written to it after the task's last read, if any, were lost "
+                + "with it (counted as one in qt.streams.input.deleted.unread)", task, key);
     }
 
     /**
@@ -1276,6 +1285,14 @@ public final class StreamTask {
         }
     }
 
+    /**
+     * Counts the commits of earlier runs whose outcome was unknown ({@link UncertainCommit}) that the meta hash shows
+     * made, by the run that sent them ({@code commit-run.<seq mod 8>}, commit.lua); forgets the others (not made: their
+     * batches were processed again and counted then). Before, such a commit that had landed was never counted.
+     *
+     * @param meta the task's meta hash as this run loaded it
+     * @param run  this run: with WAIT the commits found made are counted once its first commit is durable
+     */
     private void countUncertain(Map<String, String> meta, Run run) {
         long last = Long.parseLong(meta.getOrDefault("commit-seq", "0"));
         long counted = highestCountedCommit.get();

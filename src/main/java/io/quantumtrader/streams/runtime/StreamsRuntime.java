@@ -340,7 +340,10 @@ public final class StreamsRuntime implements AutoCloseable {
         fencedReads = FencedReadConnection.open(redis).orElse(null);
         StreamKeys keys = new StreamKeys(config.namespace());
         StreamAdmin admin = new StreamAdmin(redis);
-        List<Mono<Boolean>> groups = new ArrayList<>();
+        List<Mono<?>> groups = new ArrayList<>();
+        // every group a start refuses to make again (its task committed entries the stream still holds), named in one
+        // failure: one refusal per start took a start per partition and input to find (review 2026-12-07)
+        List<String> refusedGroups = java.util.Collections.synchronizedList(new ArrayList<>());
         for (Subtopology s : topology.taskSubtopologies()) {
             int partitions = config.catalog().spec(s.sourceStreams().iterator().next()).partitions();
             String group = StreamKeys.group(topology.applicationId(), s.id());
@@ -348,10 +351,21 @@ public final class StreamsRuntime implements AutoCloseable {
                 for (String stream : s.sourceStreams()) {
                     String key = keys.stream(stream, p);
                     // records the source the group is made for (RenumberedSubtopologyCheck reads it at the next start)
+                    String taskId = new TaskId(s.id(), p).toString();
                     groups.add(startupRetry.retried(admin.ensureGroup(key, group,
                                     RenumberedSubtopologyCheck.readerOf(s, stream), keys.meta(group, p),
                                     startupRetry.attemptTimeout()),
-                            "creating consumer group " + group + " of stream " + key, startupDeadline));
+                            "creating consumer group " + group + " of stream " + key, startupDeadline)
+                            .doOnNext(created -> {
+                                if (created == StreamAdmin.GroupCreation.CREATED_STREAM_WAS_GONE) {
+                                    StreamTask.reportStreamWasGone(log, metrics, taskId, stream, key);
+                                }
+                            })
+                            .onErrorResume(e -> e instanceof ScriptRefusedException r
+                                    && r.script() == ScriptRefusedException.Script.CREATE_GROUP, e -> {
+                                refusedGroups.add(e.getMessage().replaceFirst("^consumer group creation refused: ", ""));
+                                return Mono.empty();
+                            }));
                 }
                 StreamTask task = new StreamTask(s, p, topology, config, redis, counters, metrics, commitConnection,
                         commitOptions, inputNotifier, fencedReads, endNotices, refusals);
@@ -360,6 +374,10 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         Flux.concat(groups).blockLast();
+        if (!refusedGroups.isEmpty()) {
+            throw new ScriptRefusedException(ScriptRefusedException.Script.CREATE_GROUP, refusedGroups.size() == 1
+                    ? refusedGroups.get(0) : refusedGroups.size() + " consumer groups: " + String.join("; ", refusedGroups), false);
+        }
         if (commitOptions.outbox(io.quantumtrader.streams.redis.RedisDeployment.isCluster(redis))) {
             // what removed sub-topologies committed and never forwarded (review 2026-12-07: RemovedSubtopologyOutboxTest)
             io.quantumtrader.streams.redis.OutboxForwarder forwarder = new io.quantumtrader.streams.redis.OutboxForwarder(redis,

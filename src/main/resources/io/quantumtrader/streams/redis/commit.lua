@@ -21,8 +21,9 @@
 -- client fails such commands instead of re-sending them) counts it at its next start from the same fields.
 --
 -- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run.<seq mod 8>',
---          'commit-acked.<seq mod 8>', 'dedupe-ids', 'acked.<input stream key>': the last id the latest commit that
---          acknowledged entries of that input acknowledged, 'fields.<hash key>': the fields of a hash this task's
+--          'commit-acked.<seq mod 8>', 'dedupe-ids', 'acked.<input stream key>': the id up to which every entry of that
+--          input is committed (below its oldest pending entry, at most its group's last delivered), after the latest
+--          commit that acknowledged entries of it, 'fields.<hash key>': the fields of a hash this task's
 --          commits write, after the latest that wrote it, 'fields-lost.<hash key>': a count found below it); KEYS[3]
 --          the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
@@ -99,15 +100,18 @@ for _ = 1, n do
   i = i + 4 + k + tonumber(ARGV[i + 2]) * k
 end
 n = tonumber(ARGV[i]); i = i + 1
+local delivered = {}   -- input key -> its group's last-delivered-id
 for _ = 1, n do
   local key = KEYS[tonumber(ARGV[i]) + OFFSET]
   local t = redis.call('TYPE', key)['ok']
   if t ~= 'stream' then
     return redis.error_reply('REJECTED input ' .. key .. ' is a ' .. t .. ', not a stream (deleted while in use?)')
   end
-  if not cg_group(key, group) then
+  local g = cg_group(key, group)
+  if not g then
     return redis.error_reply('REJECTED consumer group ' .. group .. ' of ' .. key .. ' does not exist (destroyed while in use?)')
   end
+  delivered[key] = g['last-delivered-id']
   i = i + 2 + tonumber(ARGV[i + 1])
 end
 
@@ -208,8 +212,19 @@ for _ = 1, n do
   end
   if nids > 0 then
     -- the task has committed entries of this input: create-group.lua refuses to make its group again from the start
-    -- when it is gone (destroyed, or lost with its stream), which would process them again past the dedupe window
-    redis.call('HSET', KEYS[2], 'acked.' .. key, ARGV[i + nids - 1])
+    -- when it is gone (destroyed, or lost in a partial loss of Redis' data) while the stream still holds some of
+    -- them, which would process them again past the dedupe window. Recorded: the id up to which every entry is
+    -- committed, below the oldest entry still pending and at most the last delivered (a merged input acknowledges out
+    -- of id order, so the last id acknowledged is no such point: review 2026-12-07)
+    local resume = delivered[key]
+    local pending = redis.call('XPENDING', key, group)
+    if pending[1] > 0 then
+      local before = entry_id_before(pending[2])
+      if entry_id_less(before, resume) then
+        resume = before
+      end
+    end
+    redis.call('HSET', KEYS[2], 'acked.' .. key, resume)
   end
   i = i + nids
 end

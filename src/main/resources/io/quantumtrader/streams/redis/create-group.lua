@@ -9,23 +9,29 @@
 -- generated source name, which moves when nodes are added before it) records nothing and removes a left record on
 -- creation. KEYS[4] (with KEYS[3]), the group's dedupe log in this partition, is deleted when the group is created for
 -- another source than the one recorded.
--- KEYS[5] (optional, with KEYS[3] and KEYS[4]), the meta hash of the task reading the stream under the group: when it
--- records entries of KEYS[1] its commits acknowledged ('acked.<KEYS[1]>', commit.lua) and the group is gone (destroyed,
--- or lost with its stream or in a partial loss of Redis' data), nothing is created and the script refuses (REJECTED,
--- naming the group, the stream and what to do): made again from the start, the group would process every retained
--- entry the task had committed again, past the dedupe window (found in review, 2026-12-07: 20 outputs became 40).
--- A Redis that lost everything lost the meta hash too, and the group is made again as before; so is a group made for
--- another source than the one recorded for its name (KEYS[3]: a sub-topology that took a removed one's id).
--- Returns 1 when created, 0 when the group already existed.
+-- KEYS[5] (optional, with KEYS[3] and KEYS[4]), the meta hash of the task reading the stream under the group, records
+-- 'acked.<KEYS[1]>' (commit.lua): the id up to which the task committed every entry of the stream. When the group is
+-- gone (destroyed, or lost in a partial loss of Redis' data) while the stream still holds some of those entries,
+-- nothing is created and the script refuses (REJECTED, naming the group, the stream and the XGROUP CREATE that resumes
+-- after them): made again from the start, the group would process them again past the dedupe window (found in review,
+-- 2026-12-07: 20 outputs became 40). Made as before, and returning 2 instead of 1, when the stream itself was gone (the
+-- documented fix of a stream whose ids are used up deletes it; a partial loss): nothing can be processed twice, but
+-- what was written to it after the task's last read was lost with it, for the caller to report. Not refused either:
+-- a group made for another source than the one recorded for its name (KEYS[3]: a sub-topology that took a removed one's
+-- id, the operator having destroyed that one's group), a stream none of whose committed entries is retained, a key of
+-- another type (XGROUP CREATE names it), and a Redis that lost everything (the meta hash is gone too).
+-- Returns 1 when created, 2 when created for a stream that was gone though the task had committed entries of it, 0
+-- when the group already existed.
 --#include deleted-unread.lib.lua
+local streamWasGone = false
 if KEYS[5] then
   local acked = redis.call('HGET', KEYS[5], 'acked.' .. KEYS[1])
   local recorded = redis.call('HGET', KEYS[3], ARGV[1])
-  -- a group made for another source than this one (recorded in KEYS[3]) was another sub-topology's, destroyed by the
-  -- operator after RenumberedSubtopologyCheck's refusal so that the new one reads the retained entries: not refused
   if acked and (not recorded or recorded == '' or recorded == ARGV[2]) then
-    local exists = false
-    if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
+    if redis.call('EXISTS', KEYS[1]) == 0 then
+      streamWasGone = true
+    elseif redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
+      local exists = false
       for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
         for i = 1, #g, 2 do
           if g[i] == 'name' and g[i + 1] == ARGV[1] then
@@ -33,13 +39,13 @@ if KEYS[5] then
           end
         end
       end
-    end
-    if not exists then
-      return redis.error_reply('REJECTED consumer group ' .. ARGV[1] .. ' of stream ' .. KEYS[1] .. ' is gone, although '
-          .. 'its task committed entries of it up to ' .. acked .. ' (' .. KEYS[5] .. '): made again from the start it '
-          .. 'would process them again. Was it destroyed, or did Redis lose part of its data? To resume after them: '
-          .. 'XGROUP CREATE ' .. KEYS[1] .. ' ' .. ARGV[1] .. ' ' .. acked .. ' MKSTREAM (0 instead of ' .. acked
-          .. ' processes every retained entry again), then start the task again')
+      if not exists and #redis.call('XRANGE', KEYS[1], '-', acked, 'COUNT', 1) > 0 then
+        return redis.error_reply('REJECTED consumer group ' .. ARGV[1] .. ' of stream ' .. KEYS[1] .. ' is gone, although '
+            .. 'its task committed every entry of it up to ' .. acked .. ' (' .. KEYS[5] .. ') and the stream still holds '
+            .. 'some: made again from the start it would process them again. Was it destroyed, or did Redis lose part of '
+            .. 'its data? To resume after them: XGROUP CREATE ' .. KEYS[1] .. ' ' .. ARGV[1] .. ' ' .. acked
+            .. ' (0 instead of ' .. acked .. ' processes every retained entry again), then start again')
+      end
     end
   end
 end
@@ -66,12 +72,22 @@ if ok then
     local before = redis.call('HGET', KEYS[3], ARGV[1])
     if before and before ~= '' and before ~= ARGV[2] and KEYS[4] then
       redis.call('DEL', KEYS[4])
+      if KEYS[5] then
+        -- the meta hash under that name is the other sub-topology's too: its count of the log's ids (the log is gone on
+        -- purpose: not a loss to report, review 2026-12-07) and its committed position on this stream
+        redis.call('HSET', KEYS[5], 'dedupe-ids', '0')
+        redis.call('HDEL', KEYS[5], 'acked.' .. KEYS[1])
+      end
     end
     if ARGV[2] ~= '' then
       redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
     else
       redis.call('HDEL', KEYS[3], ARGV[1])
     end
+  end
+  if streamWasGone then
+    redis.call('HDEL', KEYS[5], 'acked.' .. KEYS[1])
+    return 2
   end
   return 1
 end
