@@ -89,12 +89,39 @@ class KubernetesManifestsTest {
         return objects;
     }
 
+    /**
+     * Found in review (2026-12-07, HTTP surface): Redis had a NetworkPolicy, the service's own port none: every pod of
+     * every namespace could read {@code /actuator/health}'s details and {@code /topology}. A policy selects the service's
+     * pods and admits port 8080 from the namespace itself and the monitoring namespace only.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "redis-cluster"})
+    void aNetworkPolicyLimitsWhoReachesTheServicesHttpPort(String overlay) {
+        JsonNode deployment = of(overlay, "Deployment").stream()
+                .filter(d -> d.path("metadata").path("name").asString().equals("quantum-trader")).findFirst().orElseThrow();
+        JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
+        List<JsonNode> policies = of(overlay, "NetworkPolicy").stream().filter(o -> {
+            JsonNode selector = o.path("spec").path("podSelector").path("matchLabels");
+            List<String> names = new ArrayList<>();
+            selector.propertyNames().forEach(names::add);
+            return !names.isEmpty() && names.stream().allMatch(k -> selector.path(k).asString().equals(podLabels.path(k).asString()));
+        }).toList();
+        assertThat(policies).as("NetworkPolicies selecting the service's pods in overlay %s", overlay).hasSize(1);
+        JsonNode ingress = policies.get(0).path("spec").path("ingress");
+        assertThat(ingress).hasSize(1);
+        assertThat(ingress.get(0).path("ports").get(0).path("port").asInt()).as("the HTTP port").isEqualTo(8080);
+        List<String> from = new ArrayList<>();
+        ingress.get(0).path("from").forEach(f -> from.add(f.toString()));
+        assertThat(from).as("the namespace itself and the monitoring namespace").containsExactlyInAnyOrder(
+                "{\"podSelector\":{}}", "{\"namespaceSelector\":{\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}}");
+    }
+
     @Test
     void devRunsItsOwnRedisAndProdAnExternalOneWithMonitoring() {
         assertThat(kinds("dev")).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Secret", "Service", "Deployment",
                 "StatefulSet", "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication", "NetworkPolicy");
         assertThat(kinds("prod")).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Service", "Deployment",
-                "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication", "ServiceMonitor");
+                "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "NetworkPolicy");
         for (String overlay : OVERLAYS) {
             assertThat(RENDERED.get(overlay)).allSatisfy(o -> assertThat(o.path("metadata").path("labels")
                     .path("app.kubernetes.io/part-of").asString()).as("part-of label of %s", id(o)).isEqualTo("quantum-trader"));
@@ -723,7 +750,8 @@ class KubernetesManifestsTest {
     /** @return the namespaces whose pods (all of them) a NetworkPolicy of the rendering admits by namespace name */
     private static List<String> kedaNamespacesAdmitted(List<JsonNode> rendered) {
         List<String> namespaces = new ArrayList<>();
-        rendered.stream().filter(o -> o.path("kind").asString().equals("NetworkPolicy")).forEach(np ->
+        rendered.stream().filter(o -> o.path("kind").asString().equals("NetworkPolicy"))
+                .filter(o -> o.path("metadata").path("name").asString().equals("quantum-trader-redis")).forEach(np ->
                 np.path("spec").path("ingress").forEach(rule -> rule.path("from").forEach(peer -> {
                     if (peer.has("namespaceSelector") && !peer.has("podSelector")) {
                         namespaces.add(peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asString());
