@@ -1300,10 +1300,18 @@ public final class StreamTask {
             // Redis went back in time: an operator must know (found in review, 2026-12-07: only the next commit's
             // OUT_OF_SEQUENCE warning said anything, and the counters counted the lost batches twice)
             counters.commitsLost.add(counted - last);
-            log.error("task {}: Redis lost commits {}..{} of this task (its meta hash says {}): it restarted from an older "
-                    + "RDB snapshot or an AOF without its tail, or failed over to a replica behind its master. Their "
-                    + "batches are processed again (outputs stay exactly once) and counted twice in records.in/out; check "
-                    + "Redis' persistence (appendfsync) and replication", id, last + 1, counted, last);
+            if (last == 0) {
+                // no meta hash at all: not an older snapshot but a Redis that restarted empty (or lost that key), with
+                // the inputs most likely gone too (review 2026-12-07: the message said their batches were processed again)
+                log.error("task {}: Redis lost commits 1..{} of this task: its meta hash is gone (Redis restarted without "
+                        + "its data, or lost part of it). What those commits wrote is gone with it where Redis lost it; "
+                        + "inputs still there are processed again; check Redis' persistence", id, counted);
+            } else {
+                log.error("task {}: Redis lost commits {}..{} of this task (its meta hash says {}): it restarted from an "
+                        + "older RDB snapshot or an AOF without its tail, or failed over to a replica behind its master. "
+                        + "Their batches are processed again (outputs stay exactly once) and counted twice in "
+                        + "records.in/out; check Redis' persistence (appendfsync) and replication", id, last + 1, counted, last);
+            }
             highestCountedCommit.set(last);
         }
         for (UncertainCommit u; (u = uncertainCommits.poll()) != null; ) {
