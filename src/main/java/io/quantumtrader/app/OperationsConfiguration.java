@@ -56,7 +56,9 @@ public class OperationsConfiguration {
         ClassPathResource page = new ClassPathResource(ASSETS + "index.html");
         return RouterFunctions.route()
                 .route(getOrHead("/topology"), r -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
-                .route(getOrHead("/topology/"), r -> ServerResponse.permanentRedirect(URI.create("/topology")).build())
+                // relative: behind a path prefix (kubectl proxy's .../proxy/topology/, an ingress sub-path) an absolute
+                // /topology left the prefix and was a 404 (review 2026-12-07: TopologyResponseHeadersTest)
+                .route(getOrHead("/topology/"), r -> ServerResponse.permanentRedirect(URI.create("../topology")).build())
                 .route(getOrHead("/topology/graph.json"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(graph))
                 .route(getOrHead("/topology/live.json"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                         .body(Mono.fromCallable(() -> LiveTopologySnapshot.read(registry, topology.applicationId()))

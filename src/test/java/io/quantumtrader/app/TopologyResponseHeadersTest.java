@@ -31,6 +31,17 @@ class TopologyResponseHeadersTest {
         }
     }
 
+    /** Behind a path prefix (kubectl proxy, an ingress sub-path) the redirect stays under it: a relative location. */
+    @Test
+    void theSlashRedirectIsRelative() {
+        EntityExchangeResult<byte[]> r = client.get().uri("/topology/").exchange().expectStatus().isPermanentRedirect()
+                .expectBody().returnResult();
+        assertThat(r.getResponseHeaders().getFirst(HttpHeaders.LOCATION)).isEqualTo("../topology");
+        assertThat(java.net.URI.create("http://h/api/v1/namespaces/n/services/s:http/proxy/topology/")
+                .resolve(r.getResponseHeaders().getFirst(HttpHeaders.LOCATION)).getPath())
+                .isEqualTo("/api/v1/namespaces/n/services/s:http/proxy/topology");
+    }
+
     @Test
     void theLiveReadingIsNotStoredByCaches() {
         EntityExchangeResult<byte[]> r = client.get().uri("/topology/live.json").exchange().expectStatus().isOk()
