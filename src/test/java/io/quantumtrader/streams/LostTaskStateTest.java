@@ -20,6 +20,21 @@ import static org.awaitility.Awaitility.await;
  */
 class LostTaskStateTest {
 
+    private final org.springframework.data.redis.core.ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+    private final String ns = RedisTestSupport.freshNamespace();
+    private final EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
+    private final StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("only").withBatchSize(10)
+            .withLeaseTtl(Duration.ofSeconds(2));
+
+    /** Runs the stateless test topology over ten ticks, to its last commit. */
+    private void processTenTicks() {
+        try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
+            runtime.start();
+            publisher.sendAll(RedisRestartEmptyTest.ticks(1, 10), 10).block();
+            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 10);
+        }
+    }
+
     /**
      * The meta hash lost (stream times, watermarks, commit sequence) while the dedupe log its commits wrote is there:
      * found in review (2026-12-07), windows closed before could emit a second final result without a word. Counted
@@ -27,16 +42,7 @@ class LostTaskStateTest {
      */
     @Test
     void aLostMetaHashIsCountedWhenTheTaskStarts() {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("only").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
-        try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
-            runtime.start();
-            publisher.sendAll(RedisRestartEmptyTest.ticks(1, 10), 10).block();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 10);
-        }
+        processTenTicks();
         for (String k : redis.keys(ns + "*").collectList().block()) {
             if (k.contains(":meta:")) {
                 redis.delete(k).block();   // the meta hash is lost; group, dedupe log and outputs are not
@@ -78,12 +84,7 @@ class LostTaskStateTest {
      */
     @Test
     void aStoreCutWhileTheTaskRanOrWhileItWasStoppedIsReportedOnceByTheNextStart() throws Exception {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
         StreamKeys keys = new StreamKeys(ns);
-        EventPublisher publisher = new EventPublisher(redis, keys, StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("only").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
         int partitions = StreamCatalog.defaults().spec("ticks").partitions();
         int p = io.quantumtrader.streams.redis.Partitioner.partition("SYM", partitions);
         String other = null;
@@ -121,16 +122,7 @@ class LostTaskStateTest {
 
     @Test
     void aLostDedupeLogIsCountedWhenTheTaskStarts() {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("only").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
-        try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
-            runtime.start();
-            publisher.sendAll(RedisRestartEmptyTest.ticks(1, 10), 10).block();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 10);
-        }
+        processTenTicks();
         try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
             runtime.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.metrics().registry().find("qt.streams.records.in")
