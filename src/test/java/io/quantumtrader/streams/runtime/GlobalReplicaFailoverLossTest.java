@@ -33,10 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GlobalReplicaFailoverLossTest {
 
-    private static final Duration T = Duration.ofSeconds(10);
-
-    record Limit(String symbol, double max) {
-    }
+    private static final Duration T = GlobalReplicaFixture.T;
 
     @Test
     void aRunningReplicaDropsAnEntryLostInAFailoverOfATrimmedStream() {
@@ -90,14 +87,10 @@ class GlobalReplicaFailoverLossTest {
     }
 
     private static GlobalStoreReplica replica(String ns) {
-        return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
-                template(), new StreamKeys(ns), StreamCatalog.defaults(), (store, entry, reason) -> {
-                }, IngestLimits.defaults(), Duration.ZERO);
+        return GlobalReplicaFixture.replica(ns, StreamCatalog.defaults(), new java.util.ArrayList<>());
     }
 
     private static void add(String key, String id, String symbol, double max) {
-        Map<String, String> fields = CloudEventJson.flatten(EnvelopeCodec.encode("limits", "ops", "e-" + id, symbol,
-                new Limit(symbol, max), 1_700_000_000_000L, null));
-        template().opsForStream().add(MapRecord.create(key, fields).withId(RecordId.of(id))).block(T);
+        GlobalReplicaFixture.add(key, id, "e-" + id, symbol, max);
     }
 }
