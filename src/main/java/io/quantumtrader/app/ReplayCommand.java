@@ -7,7 +7,6 @@ import io.quantumtrader.streams.runtime.StreamsConfig;
 import io.quantumtrader.streams.runtime.StreamsRuntime;
 import io.quantumtrader.streams.dsl.Topology;
 import io.quantumtrader.trader.QuantumTraderTopology;
-import io.quantumtrader.trader.market.TradesCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;

@@ -1,20 +1,13 @@
 package io.quantumtrader.streams.runtime;
 
 import io.quantumtrader.streams.RedisTestSupport;
-import io.quantumtrader.streams.dsl.internals.GlobalStoreSpec;
-import io.quantumtrader.streams.record.CloudEventJson;
-import io.quantumtrader.streams.record.EnvelopeCodec;
-import io.quantumtrader.streams.record.JsonSerde;
 import io.quantumtrader.streams.redis.StreamCatalog;
 import io.quantumtrader.streams.redis.StreamKeys;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static io.quantumtrader.streams.RedisTestSupport.template;
 import static org.assertj.core.api.Assertions.assertThat;
