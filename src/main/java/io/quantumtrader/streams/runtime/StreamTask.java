@@ -1203,23 +1203,33 @@ public final class StreamTask {
     }
 
     /**
-     * A meta hash that is gone while the task's state stores or dedupe log, which only its commits write, hold entries
-     * (a partial loss of Redis' data, a {@code DEL}): its stream times, watermarks and commit sequence start from
-     * nothing, so records late before are accepted and windows closed before may emit a second final result. Said
-     * with an ERROR and counted ({@code qt.streams.state.lost{what=meta}}); found in review (2026-12-07): without a word.
+     * A meta hash that is gone while the task's dedupe log, which only its commits write, holds ids (a partial loss of
+     * Redis' data, a {@code DEL}): its stream times, watermarks and commit sequence start from nothing, so records late
+     * before are accepted and windows closed before may emit a second final result. Said with an ERROR and counted
+     * ({@code qt.streams.state.lost{what=meta}}), once ({@link #LOST_REPORTED}); found in review (2026-12-07): without a
+     * word.
+     *
+     * @return whether it reported a loss
      */
-    private void checkMeta(Map<String, String> meta, Map<String, CachedKeyValueStore<?, ?>> stores, Map<String, Long> dedupeIds) {
-        if (meta.containsKey("commit-seq")) {
-            return;
+    private boolean checkMeta(Map<String, String> meta, Map<String, Long> dedupeIds) {
+        if (meta.containsKey("commit-seq") || meta.containsKey(LOST_REPORTED)) {
+            return false;
         }
-        boolean committedBefore = !dedupeIds.isEmpty() || stores.values().stream().anyMatch(s -> s.approximateNumEntries() > 0);
+        // the dedupe log is the group's own: the state stores are named by application and store, not by sub-topology,
+        // so a sub-topology that moved to a new id (a release that inserted one before it, reprocessing knowingly)
+        // finds them full and a meta hash of its new id empty, which is no loss (review 2026-12-07)
+        boolean committedBefore = !dedupeIds.isEmpty();
         if (committedBefore) {
             metrics.stateLost(id, "meta");
-            log.error("task {}: its meta hash {} is gone although its state or dedupe log hold what its commits wrote: did "
+            log.error("task {}: its meta hash {} is gone although its dedupe log holds what its commits wrote: did "
                     + "Redis lose part of its data? Its stream times start again from nothing: records late before are "
                     + "accepted, and a window closed before may emit a second result", id, metaKey);
         }
+        return committedBefore;
     }
+
+    /** A meta hash field noting that its loss was reported, so that later starts do not report it again. */
+    private static final String LOST_REPORTED = "lost-reported";
 
     /**
      * A task's input stream that was gone, although the task had committed entries of it, when its group was made again
@@ -1243,10 +1253,15 @@ public final class StreamTask {
     private Mono<Void> reportLostState(Map<String, String> meta, Map<String, CachedKeyValueStore<?, ?>> stores,
                                        Map<String, Long> dedupeIds) {
         checkDedupeLog(meta, dedupeIds);
-        checkMeta(meta, stores, dedupeIds);
-        checkStores(meta, stores);
+        // what is reported is made the new record, so that a later start (another instance, a restart) or this run's
+        // first commit does not report the same loss again (review 2026-12-07: every later start counted it again)
+        Map<String, String> record = new LinkedHashMap<>(checkStores(meta, stores));
+        if (checkMeta(meta, dedupeIds)) {
+            record.put(LOST_REPORTED, "1");
+        }
         Object[] noted = meta.keySet().stream().filter(f -> f.startsWith("fields-lost.")).toArray();
-        return noted.length == 0 ? Mono.empty() : redis.opsForHash().remove(metaKey, noted).then();
+        Mono<Void> forget = noted.length == 0 ? Mono.empty() : redis.opsForHash().remove(metaKey, noted).then();
+        return record.isEmpty() ? forget : forget.then(redis.<String, String>opsForHash().putAll(metaKey, record).then());
     }
 
     /**
@@ -1256,7 +1271,8 @@ public final class StreamTask {
      * so is a hash a commit found cut since the commit before ({@code fields-lost.<key>} in the meta hash: lost while
      * the task ran). Found in review (2026-12-07): a lost store's count of 10 went on as 1 without a word.
      */
-    private void checkStores(Map<String, String> meta, Map<String, CachedKeyValueStore<?, ?>> stores) {
+    private Map<String, String> checkStores(Map<String, String> meta, Map<String, CachedKeyValueStore<?, ?>> stores) {
+        Map<String, String> reported = new LinkedHashMap<>();
         meta.forEach((field, value) -> {
             if (field.startsWith("fields-lost.")) {
                 String key = field.substring("fields-lost.".length());
@@ -1277,12 +1293,14 @@ public final class StreamTask {
                 continue;
             }
             if (loaded < expected) {
+                reported.put("fields." + store.hashKey(), Long.toString(loaded));
                 metrics.stateLost(id, "store");
                 log.error("task {}: state store '{}' ({}) holds {} entries where its last commit left {}: did Redis lose part "
                         + "of its data, or was the hash cut by hand? The task goes on from what is left", id, store.name(),
                         store.hashKey(), loaded, expected);
             }
         }
+        return reported;
     }
 
     /**

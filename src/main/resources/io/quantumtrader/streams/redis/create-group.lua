@@ -27,7 +27,10 @@ local streamWasGone = false
 if KEYS[5] then
   local acked = redis.call('HGET', KEYS[5], 'acked.' .. KEYS[1])
   local recorded = redis.call('HGET', KEYS[3], ARGV[1])
-  if acked and (not recorded or recorded == '' or recorded == ARGV[2]) then
+  -- refused only for the source known to have read it (recorded): a reader with a generated name records nothing, and
+  -- a sub-topology that took a removed one's id on this stream cannot be told from it (review 2026-12-07:
+  -- RemovedThenAddedReaderTest, where the advice would have skipped every retained entry of the new reader)
+  if acked and ARGV[2] ~= '' and recorded == ARGV[2] then
     if redis.call('EXISTS', KEYS[1]) == 0 then
       streamWasGone = true
     elseif redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
@@ -70,7 +73,12 @@ if ok then
     -- log KEYS[4] under that name is the other sub-topology's, and its ids hid the retained entries of the stream from
     -- the new one for the dedupe window (found in review, 2026-12-06: RenumberedSubtopologyTest)
     local before = redis.call('HGET', KEYS[3], ARGV[1])
-    if before and before ~= '' and before ~= ARGV[2] and KEYS[4] then
+    -- no record, while a task under this name committed entries of the stream: a reader with a generated name, which
+    -- records nothing, removed since (its group destroyed as the start's warning advises); a named reader made now is
+    -- another sub-topology (review 2026-12-07: its ids hid every retained entry from the new one, RemovedThenAddedReaderTest)
+    local unrecordedBefore = (not before or before == '') and ARGV[2] ~= '' and KEYS[5]
+        and redis.call('HEXISTS', KEYS[5], 'acked.' .. KEYS[1]) == 1
+    if ((before and before ~= '' and before ~= ARGV[2]) or unrecordedBefore) and KEYS[4] then
       redis.call('DEL', KEYS[4])
       if KEYS[5] then
         -- the meta hash under that name is the other sub-topology's too: its count of the log's ids (the log is gone on

@@ -40,7 +40,7 @@ class AckedOnMergedInputTest {
         // two producers' entries: 1-0 stamped 20 s, 2-0 stamped 10 s
         redis.opsForStream().add(MapRecord.create(in, Map.of("n", "1")).withId(RecordId.of("1-0"))).block(T);
         redis.opsForStream().add(MapRecord.create(in, Map.of("n", "2")).withId(RecordId.of("2-0"))).block(T);
-        redis.opsForStream().createGroup(in, ReadOffset.from("0"), "app.3").block(T);
+        new StreamAdmin(redis).ensureGroup(in, "app.3", "in-source", meta, T).block(T);   // records its source
         redis.opsForStream().read(Consumer.from("app.3", "c"), StreamOffset.create(in, ReadOffset.lastConsumed())).collectList().block(T);
 
         InputAligner aligner = new InputAligner(List.of(in), java.util.Set.of(in), null, () -> 0L);
@@ -56,7 +56,7 @@ class AckedOnMergedInputTest {
 
         // the group is lost; the start refuses and names the XGROUP CREATE that "resumes after" the committed entries
         redis.opsForStream().destroyGroup(in, "app.3").block(T);
-        Throwable refused = catchThrowable(() -> new StreamAdmin(redis).ensureGroup(in, "app.3", "", meta, T).block(T));
+        Throwable refused = catchThrowable(() -> new StreamAdmin(redis).ensureGroup(in, "app.3", "in-source", meta, T).block(T));
         assertThat(refused).isInstanceOf(ScriptRefusedException.class);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("XGROUP CREATE (\\S+) (\\S+) (\\S+) ")
                 .matcher(refused.getMessage());
@@ -82,7 +82,7 @@ class AckedOnMergedInputTest {
         for (int n = 1; n <= 4; n++) {
             redis.opsForStream().add(MapRecord.create(in, Map.of("n", "" + n)).withId(RecordId.of(n + "-0"))).block(T);
         }
-        redis.opsForStream().createGroup(in, ReadOffset.from("0"), "app.3").block(T);
+        new StreamAdmin(redis).ensureGroup(in, "app.3", "in-source", meta, T).block(T);   // records its source
         redis.opsForStream().read(Consumer.from("app.3", "c"), StreamOffset.create(in, ReadOffset.lastConsumed())).collectList().block(T);
 
         InputAligner aligner = new InputAligner(List.of(in), java.util.Set.of(in), null, () -> 0L);
@@ -97,7 +97,7 @@ class AckedOnMergedInputTest {
         new CommitScript(redis, null).commit(commit, lease, meta, "token", "app.3", 0,
                 new DedupeWindow(slot + "dedupe-log:app.3", Long.MIN_VALUE, 0), "run").block(T);
         redis.opsForStream().destroyGroup(in, "app.3").block(T);
-        Throwable refused = catchThrowable(() -> new StreamAdmin(redis).ensureGroup(in, "app.3", "", meta, T).block(T));
+        Throwable refused = catchThrowable(() -> new StreamAdmin(redis).ensureGroup(in, "app.3", "in-source", meta, T).block(T));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("XGROUP CREATE (\\S+) (\\S+) (\\S+) ")
                 .matcher(refused.getMessage());
         assertThat(m.find()).isTrue();
