@@ -75,6 +75,7 @@ class ReplayDeadLettersTest {
                 """);
         Map<String, Integer> dlqs = io.quantumtrader.streams.runtime.DeadLetterStreams.of(QuantumTraderTopology.build(), catalog);
         assertThat(dlqs).containsEntry("quantum-trader.exit-brain.dlq", 1).containsEntry("market.tick.price.dlq", 2)
+                .containsEntry("quantum-trader.candles-sink.dlq", 2)
                 .containsEntry("quantum-trader.candle-builder-window-aggregate.dlq", 2);
         try (RedisConnection c = RedisConnection.of(redis.url())) {
             add(c, keys.stream("quantum-trader.candle-builder-window-aggregate.dlq", 1), null, "candle-builder-window-aggregate",

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The dead-letter streams a topology's tasks may write, each with the partitions they write it in: a source's
- * {@code <stream>.dlq} (an input entry that failed or was refused, in its input's partitions) and a processor's
- * {@code <application-id>.<node>.dlq} (a record without an origin, a punctuator's, or a failed punctuation: in its
+ * {@code <stream>.dlq} (an input entry that failed or was refused, in its input's partitions) and a processor's or a
+ * sink's {@code <application-id>.<node>.dlq} (a record without an origin, a punctuator's, or a failed punctuation: in its
  * task's partition, {@link DeadLetterFields#streamFor}). Found in review (2026-12-07): the latter were neither trimmed
  * nor in the replay report.
  */
@@ -35,7 +35,7 @@ public final class DeadLetterStreams {
             if (!s.global() && !s.sourceStreams().isEmpty()) {
                 int tasks = catalog.spec(s.sourceStreams().iterator().next()).partitions();
                 for (TopologyNode n : s.nodes()) {
-                    if (n.kind() == TopologyNode.Kind.PROCESSOR) {
+                    if (n.kind() != TopologyNode.Kind.SOURCE) {   // a sink dead-letters a record without an origin too
                         out.merge(DeadLetterFields.streamFor(NO_ORIGIN, topology.applicationId(), n.name()), tasks, Math::max);
                     }
                 }

@@ -146,7 +146,7 @@ end
 -- started again from nothing without a word)
 for key, before in pairs(written) do
   local recorded = redis.call('HGET', KEYS[2], 'fields.' .. key)
-  if recorded and tonumber(recorded) ~= before then
+  if recorded and before < tonumber(recorded) then
     redis.call('HSET', KEYS[2], 'fields-lost.' .. key, before .. '/' .. recorded)
   end
   redis.call('HSET', KEYS[2], 'fields.' .. key, redis.call('HLEN', key))
