@@ -47,6 +47,10 @@ class ReplayReportCheckTest {
         r.put("events_per_stream", streams);
         r.put("counted_by_processors", Map.of("paper-venue entry_resized_gap", 3, "paper-venue take_profit_cancelled_limit_not_reached", 1));
         r.put("trades", 26);
+        r.put("realized_pnl_usd", -8_153.54);
+        r.put("symbols", List.of("BTC-USD"));
+        r.put("by_symbol", Map.of("BTC-USD", Map.of("candles", 9_398, "signals", 4_072, "trades", 26, "win_rate_pct", 30.8,
+                "realized_pnl_usd", -8_153.54, "open_at_end", 0)));
         r.put("positions_opened", 26);
         r.put("open_positions", List.of());
         Map<String, Object> rec = new LinkedHashMap<>();
@@ -92,6 +96,14 @@ class ReplayReportCheckTest {
             r.put("records_processed", 231_190);
         });
         assertThat(result).startsWith("exit 1");
+    }
+
+    /** Results per symbol that do not add up to the totals (SymbolResults), or a report without them. */
+    @Test
+    void resultsPerSymbolThatDoNotAddUpFailTheCheck() throws Exception {
+        assertThat(check(r -> r.put("by_symbol", Map.of("BTC-USD", Map.of("trades", 25, "realized_pnl_usd", -8_153.54)))))
+                .startsWith("exit 1").contains("do not add up");
+        assertThat(check(r -> r.remove("by_symbol"))).startsWith("exit 1");
     }
 
     /** An equity difference of 5,000 USD against a tolerance of 0.065 USD, with reconciled: true. */
