@@ -23,8 +23,8 @@
 -- KEYS[1]  lease key of the task; KEYS[2] the task's meta hash (fields 'commit-seq', 'commit-run.<seq mod 8>',
 --          'commit-acked.<seq mod 8>', 'dedupe-ids', 'acked.<input stream key>': the id up to which every entry of that
 --          input is committed (below its oldest pending entry, at most its group's last delivered), after the latest
---          commit that acknowledged entries of it, 'fields.<hash key>': the fields of a hash this task's
---          commits write, after the latest that wrote it, 'fields-lost.<hash key>': a count found below it); KEYS[3]
+--          commit that acknowledged entries of it, 'fields.<hash key>': the fields of a state store hash this
+--          task's commits write, after the latest that wrote it, 'fields-lost.<hash key>': a count found below it); KEYS[3]
 --          the task's
 --          dedupe log (a list, one element per commit: '<newest arrival ms> <count>\n' then '<length>:<id>\n' per
 --          id, DedupeLog.java; 'dedupe-ids' in the meta hash counts the ids it holds);
@@ -141,8 +141,8 @@ for _ = 1, n do
   end
 end
 
--- each hash's field count after this commit ('fields.<key>'): a hash that holds another count before the next commit
--- writes it lost fields since (deleted or cut by hand, a partial loss of Redis' data), noted as
+-- each state store hash's field count after this commit ('fields.<key>'): a hash that holds fewer before the next
+-- commit writes it lost fields since (deleted or cut by hand, a partial loss of Redis' data), noted as
 -- 'fields-lost.<key>' = '<count found>/<count left>' for the task's next start to report, as it reports a hash found
 -- with fewer fields than recorded (StreamTask.reportLostState; found in review, 2026-12-07: a lost store's counts
 -- started again from nothing without a word)

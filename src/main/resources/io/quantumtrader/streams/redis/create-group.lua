@@ -17,8 +17,9 @@
 -- 2026-12-07: 20 outputs became 40). Made as before, and returning 2 instead of 1, when the stream itself was gone (the
 -- documented fix of a stream whose ids are used up deletes it; a partial loss): nothing can be processed twice, but
 -- what was written to it after the task's last read was lost with it, for the caller to report. Not refused either:
--- a group made for another source than the one recorded for its name (KEYS[3]: a sub-topology that took a removed one's
--- id, the operator having destroyed that one's group), a stream none of whose committed entries is retained, a key of
+-- a group made for another source than the one recorded for its name, or for a source none was recorded for (a
+-- generated name records nothing) (KEYS[3]: a sub-topology that took a removed one's id, the operator having destroyed
+-- that one's group), a stream none of whose committed entries is retained, a key of
 -- another type (XGROUP CREATE names it), and a Redis that lost everything (the meta hash is gone too).
 -- Returns 1 when created, 2 when created for a stream that was gone though the task had committed entries of it, 0
 -- when the group already existed.
