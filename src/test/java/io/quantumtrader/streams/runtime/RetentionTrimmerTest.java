@@ -49,7 +49,9 @@ class RetentionTrimmerTest {
 
         StepVerifier.create(trimmer.trimOnce())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("could not trim by retention 1 of 4 stream partitions")
+                        // ticks, ticks.dlq, out, system.event_error and the sink's own dead-letter stream
+                        // (trim.<sink>.dlq, since 2026-12-07)
+                        .hasMessageContaining("could not trim by retention 1 of 5 stream partitions")
                         .hasMessageContaining("(the others: 5)")
                         .hasMessageContaining(deadLetters))
                 .verify(Duration.ofSeconds(10));
