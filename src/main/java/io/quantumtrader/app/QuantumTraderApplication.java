@@ -36,11 +36,7 @@ public class QuantumTraderApplication {
      */
     @Bean(destroyMethod = "close")
     RedisConnection redisConnection(org.springframework.core.env.Environment spring, QuantumTraderProperties p) {
-        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        String nodes = spring.getProperty("spring.data.redis.cluster.nodes");
-        if (nodes != null && !nodes.isBlank()) {
-            env.put(RedisTarget.CLUSTER_NODES, nodes);
-        }
+        java.util.Map<String, String> env = springRedisSettings(spring, System.getenv());
         RedisTarget target = RedisTarget.fromEnvironment(env);
         if (target == null) {
             // found in review (2026-12-05): an overlay that lost REDIS_URL gave a healthy pod with throwaway state
@@ -52,6 +48,44 @@ public class QuantumTraderApplication {
         }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QuantumTraderApplication.class);
         return RedisAtStart.connect(target, p.redisStartWait(), log::warn, d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** Spring Boot's Redis settings that say where Redis is, other than its URL and cluster nodes, which are read. */
+    static final java.util.List<String> SPRING_REDIS_ADDRESS = java.util.List.of("spring.data.redis.host",
+            "spring.data.redis.port", "spring.data.redis.password", "spring.data.redis.username",
+            "spring.data.redis.database", "spring.data.redis.ssl.enabled", "spring.data.redis.sentinel.master");
+
+    /**
+     * @return {@code env} with Spring Boot's standard Redis settings where they say the same as this service's:
+     *         {@code spring.data.redis.url} as {@code REDIS_URL} (when that is not set), {@code
+     *         spring.data.redis.cluster.nodes} as {@code REDIS_CLUSTER_NODES}
+     * @throws CliException when Redis is given by another of Spring Boot's settings ({@link #SPRING_REDIS_ADDRESS}) and
+     *                      not by {@code REDIS_URL}: the service would have run on an embedded Redis with one WARN,
+     *                      its data lost at its stop (found in review, 2026-12-07)
+     */
+    static java.util.Map<String, String> springRedisSettings(org.springframework.core.env.Environment spring,
+                                                             java.util.Map<String, String> environment) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(environment);
+        String nodes = spring.getProperty("spring.data.redis.cluster.nodes");
+        if (nodes != null && !nodes.isBlank()) {
+            env.put(RedisTarget.CLUSTER_NODES, nodes);
+        }
+        String url = spring.getProperty("spring.data.redis.url");
+        boolean given = env.get("REDIS_URL") != null && !env.get("REDIS_URL").isBlank();
+        if (!given && url != null && !url.isBlank()) {
+            env.put("REDIS_URL", url);
+            given = true;
+        }
+        if (!given && (nodes == null || nodes.isBlank())) {
+            for (String setting : SPRING_REDIS_ADDRESS) {
+                if (spring.getProperty(setting) != null) {
+                    throw new CliException(CliException.INPUT, "serve: " + setting + " is set, but this service reads "
+                            + "Redis' address from REDIS_URL (or spring.data.redis.url), not from Spring Boot's host, port "
+                            + "and password settings", "set REDIS_URL=" + RedisUrl.SHAPE, null);
+                }
+            }
+        }
+        return env;
     }
 
     /** Spring Boot's Redis auto-configuration and health indicator back off to (and use) this factory. */
