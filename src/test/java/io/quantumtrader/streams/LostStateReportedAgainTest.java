@@ -24,19 +24,23 @@ import static org.awaitility.Awaitility.await;
  */
 class LostStateReportedAgainTest {
 
+    private final org.springframework.data.redis.core.ReactiveStringRedisTemplate redis = RedisTestSupport.template();
+    private final String ns = RedisTestSupport.freshNamespace();
+    private final EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
+    private final StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("a").withBatchSize(10)
+            .withLeaseTtl(Duration.ofSeconds(2));
+
     private static double lost(StreamsRuntime runtime, String what) {
-        return runtime.metrics().registry().find("qt.streams.state.lost").tag("what", what).counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+        return LostTaskStateTest.lost(runtime, what);
     }
 
-    @Test
-    void aStoreCutWhileStoppedIsReportedByEveryLaterStartNotOnce() throws Exception {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        StreamKeys keys = new StreamKeys(ns);
-        EventPublisher publisher = new EventPublisher(redis, keys, StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("a").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
+    /**
+     * Counts five ticks each of SYM and another key of its partition (instance a), then removes SYM's count from the
+     * store hash while no task runs.
+     *
+     * @return the other key
+     */
+    private String countFiveTicksOfTwoKeysThenCutOne() {
         int partitions = StreamCatalog.defaults().spec("ticks").partitions();
         int p = io.quantumtrader.streams.redis.Partitioner.partition("SYM", partitions);
         String other = null;
@@ -45,7 +49,6 @@ class LostStateReportedAgainTest {
                 other = "K" + i;
             }
         }
-        String hash = keys.store("state-lost", "counts", p);
         java.util.List<EventPublisher.Event> events = new java.util.ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             events.add(new EventPublisher.Event("ticks", "SYM", new Tick("SYM", 100 + i, i), 1_700_000_000_000L + i));
@@ -56,7 +59,13 @@ class LostStateReportedAgainTest {
             publisher.sendAll(reactor.core.publisher.Flux.fromIterable(events), 10).block();
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 10);
         }
-        redis.opsForHash().remove(hash, "SYM").block();   // one loss, while no task runs
+        redis.opsForHash().remove(new StreamKeys(ns).store("state-lost", "counts", p), "SYM").block();   // one loss, while no task runs
+        return other;
+    }
+
+    @Test
+    void aStoreCutWhileStoppedIsReportedByEveryLaterStartNotOnce() throws Exception {
+        String other = countFiveTicksOfTwoKeysThenCutOne();
         try (StreamsRuntime runtime = new StreamsRuntime(LostTaskStateTest.counting(), config.withInstanceId("b"), redis)) {
             runtime.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> lost(runtime, "store") == 1);
@@ -77,32 +86,7 @@ class LostStateReportedAgainTest {
      */
     @Test
     void aStoreCutWhileStoppedIsReportedAgainAfterTheNextRunWritesIt() throws Exception {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        StreamKeys keys = new StreamKeys(ns);
-        EventPublisher publisher = new EventPublisher(redis, keys, StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("a").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
-        int partitions = StreamCatalog.defaults().spec("ticks").partitions();
-        int p = io.quantumtrader.streams.redis.Partitioner.partition("SYM", partitions);
-        String other = null;
-        for (int i = 0; other == null; i++) {
-            if (io.quantumtrader.streams.redis.Partitioner.partition("K" + i, partitions) == p) {
-                other = "K" + i;
-            }
-        }
-        String hash = keys.store("state-lost", "counts", p);
-        java.util.List<EventPublisher.Event> events = new java.util.ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            events.add(new EventPublisher.Event("ticks", "SYM", new Tick("SYM", 100 + i, i), 1_700_000_000_000L + i));
-            events.add(new EventPublisher.Event("ticks", other, new Tick(other, 100 + i, i), 1_700_000_000_000L + i));
-        }
-        try (StreamsRuntime runtime = new StreamsRuntime(LostTaskStateTest.counting(), config, redis)) {
-            runtime.start();
-            publisher.sendAll(reactor.core.publisher.Flux.fromIterable(events), 10).block();
-            await().atMost(Duration.ofSeconds(20)).until(() -> runtime.counters().recordsIn() == 10);
-        }
-        redis.opsForHash().remove(hash, "SYM").block();   // one loss, while no task runs
+        String other = countFiveTicksOfTwoKeysThenCutOne();
         String k = other;
         try (StreamsRuntime runtime = new StreamsRuntime(LostTaskStateTest.counting(), config.withInstanceId("b"), redis)) {
             runtime.start();
@@ -120,11 +104,6 @@ class LostStateReportedAgainTest {
 
     @Test
     void aLostMetaHashIsReportedByEveryLaterStartUntilACommit() throws Exception {
-        var redis = RedisTestSupport.template();
-        String ns = RedisTestSupport.freshNamespace();
-        EventPublisher publisher = new EventPublisher(redis, new StreamKeys(ns), StreamCatalog.defaults(), "test");
-        StreamsConfig config = StreamsConfig.defaults().withNamespace(ns).withInstanceId("a").withBatchSize(10)
-                .withLeaseTtl(Duration.ofSeconds(2));
         try (StreamsRuntime runtime = new StreamsRuntime(FencingTokenRollbackTest.topology(), config, redis)) {
             runtime.start();
             publisher.sendAll(RedisRestartEmptyTest.ticks(1, 10), 10).block();

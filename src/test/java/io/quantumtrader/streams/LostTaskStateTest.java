@@ -71,7 +71,7 @@ class LostTaskStateTest {
         return reactor.core.publisher.Flux.fromIterable(out);
     }
 
-    private static double lost(StreamsRuntime runtime, String what) {
+    static double lost(StreamsRuntime runtime, String what) {
         return runtime.metrics().registry().find("qt.streams.state.lost").tag("what", what).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
     }
