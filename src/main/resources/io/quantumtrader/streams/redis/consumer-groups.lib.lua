@@ -26,3 +26,21 @@ local function cg_group(key, name)
   end
   return nil
 end
+
+-- The smallest of bound (nil: none) and, for every consumer group of stream key, its last-delivered-id (kept: what is
+-- after it is unread) and its oldest pending entry: entries below it (XTRIM MINID) are read and acknowledged by every
+-- group. Shared by trim-retention.lua (bound: the retention's cut-off) and purge-acknowledged.lua (no bound); needs
+-- entry-ids.lib.lua included before this file. Raises as cg_groups.
+local function cg_trim_bound(key, bound)
+  for _, g in ipairs(cg_groups(key)) do
+    local kept = g['last-delivered-id']
+    local pending = redis.call('XPENDING', key, g['name'])
+    if pending[1] > 0 and entry_id_less(pending[2], kept) then
+      kept = pending[2]
+    end
+    if bound == nil or entry_id_less(kept, bound) then
+      bound = kept
+    end
+  end
+  return bound
+end

@@ -35,15 +35,7 @@ if KEYS[5] then
     if redis.call('EXISTS', KEYS[1]) == 0 then
       streamWasGone = true
     elseif redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
-      local exists = false
-      for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-        for i = 1, #g, 2 do
-          if g[i] == 'name' and g[i + 1] == ARGV[1] then
-            exists = true
-          end
-        end
-      end
-      if not exists and #redis.call('XRANGE', KEYS[1], '-', acked, 'COUNT', 1) > 0 then
+      if not cg_group(KEYS[1], ARGV[1]) and #redis.call('XRANGE', KEYS[1], '-', acked, 'COUNT', 1) > 0 then
         return redis.error_reply('REJECTED consumer group ' .. ARGV[1] .. ' of stream ' .. KEYS[1] .. ' is gone, although '
             .. 'its task committed every entry of it up to ' .. acked .. ' (' .. KEYS[5] .. ') and the stream still holds '
             .. 'some: made again from the start it would process them again. Was it destroyed, or did Redis lose part of '

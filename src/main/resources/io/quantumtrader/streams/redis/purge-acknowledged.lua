@@ -10,23 +10,7 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
-local groups = cg_groups(KEYS[1])
-local reader = false
-local minid = nil
-for _, g in ipairs(groups) do
-  if g['name'] == ARGV[1] then
-    reader = true
-  end
-  local bound = g['last-delivered-id']
-  local pending = redis.call('XPENDING', KEYS[1], g['name'])
-  if pending[1] > 0 and entry_id_less(pending[2], bound) then
-    bound = pending[2]
-  end
-  if minid == nil or entry_id_less(bound, minid) then
-    minid = bound
-  end
-end
-if not reader then
+if not cg_group(KEYS[1], ARGV[1]) then
   return 0
 end
-return redis.call('XTRIM', KEYS[1], 'MINID', minid)
+return redis.call('XTRIM', KEYS[1], 'MINID', cg_trim_bound(KEYS[1], nil))

@@ -95,15 +95,6 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
     redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. mark[2])   -- older marks cover less
   end
 end
-for _, g in ipairs(cg_groups(KEYS[1])) do
-  local last_delivered = g['last-delivered-id']
-  local pending = redis.call('XPENDING', KEYS[1], g['name'])
-  if pending[1] > 0 and entry_id_less(pending[2], minid) then
-    minid = pending[2]
-  end
-  -- everything after last-delivered-id is unread; keeping last itself is the simplest safe bound
-  if entry_id_less(last_delivered, minid) then
-    minid = last_delivered
-  end
-end
-return redis.call('XTRIM', KEYS[1], 'MINID', minid)
+-- never past what a group has not read (after its last-delivered-id, kept itself: the simplest safe bound) or not
+-- acknowledged (its oldest pending entry)
+return redis.call('XTRIM', KEYS[1], 'MINID', cg_trim_bound(KEYS[1], minid))
