@@ -203,18 +203,22 @@ public record ReplayReport(long ticksRead, long ticksPublished, long malformedLi
      *         report until 2026-12-07), each with its partitions
      */
     static Map<String, Integer> deadLetterStreams(StreamCatalog catalog, StreamsRuntime runtime) {
+        Map<String, Integer> dlqs = catalogDeadLetterStreams(catalog);
+        DeadLetterStreams.of(runtime.topology(), catalog).forEach((dlq, n) -> dlqs.merge(dlq, n, Math::max));
+        return dlqs;
+    }
+
+    /** @return every catalog stream's dead-letter stream ({@code <stream>.dlq}) with its partitions, in catalog order */
+    private static Map<String, Integer> catalogDeadLetterStreams(StreamCatalog catalog) {
         Map<String, Integer> dlqs = new LinkedHashMap<>();
         catalog.streams().keySet().forEach(s -> dlqs.put(StreamKeys.deadLetter(s),
                 catalog.spec(StreamKeys.deadLetter(s)).partitions()));
-        DeadLetterStreams.of(runtime.topology(), catalog).forEach((dlq, n) -> dlqs.merge(dlq, n, Math::max));
         return dlqs;
     }
 
     /** @return {@link #deadLettersByReason(ReactiveStringRedisTemplate, StreamKeys, Map)} of the catalog streams' {@code .dlq} */
     static Map<String, Long> deadLettersByReason(ReactiveStringRedisTemplate redis, StreamKeys keys, StreamCatalog catalog) {
-        Map<String, Integer> dlqs = new LinkedHashMap<>();
-        catalog.streams().keySet().forEach(s -> dlqs.put(StreamKeys.deadLetter(s), catalog.spec(StreamKeys.deadLetter(s)).partitions()));
-        return deadLettersByReason(redis, keys, dlqs);
+        return deadLettersByReason(redis, keys, catalogDeadLetterStreams(catalog));
     }
 
     /**
