@@ -121,6 +121,17 @@ public final class StreamsMetrics {
     }
 
     /**
+     * A global table replica (one per task, one per global-table reader) found its stream reset — its ids went back
+     * below the last one read, or it was deleted and created again — and reads the table again from the start:
+     * {@code qt.streams.global.resets{store}}, once per replica that found it (until 2026-12-08 a WARN line only).
+     */
+    public void globalTableReset(String store) {
+        Counter.builder(PREFIX + "global.resets")
+                .description("times a global table's replica found its stream reset (ids went back, or deleted and created again) and read the table again")
+                .tags(common).tag("store", store).register(registry).increment();
+    }
+
+    /**
      * Entries of a global table's stream partition deleted (MAXLEN, XTRIM, XDEL) before a replica read them from the
      * start: counted in {@code qt.streams.global.entries.skipped{store, reason="deleted_before_read"}} once each, however
      * many tasks and runs report them (the counter grows by the count's increase over the largest reported for the

@@ -135,8 +135,19 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
         }
 
         /**
+         * Told when a replica found its stream reset (its ids went back, or it was deleted and created again) and reads
+         * the table again from the start. By default nothing (the replica logs a warning either way).
+         *
+         * @param store  the global table
+         * @param stream the table's stream (logical name)
+         */
+        default void reset(String store, String stream) {
+        }
+
+        /**
          * @return a listener counting in {@code metrics}: {@code qt.streams.global.entries.skipped} by reason, deleted
-         *         entries once however many replicas report them ({@link io.quantumtrader.streams.metrics.StreamsMetrics#globalEntriesDeletedBeforeRead})
+         *         entries once however many replicas report them ({@link io.quantumtrader.streams.metrics.StreamsMetrics#globalEntriesDeletedBeforeRead}),
+         *         and each replica's reset ({@link io.quantumtrader.streams.metrics.StreamsMetrics#globalTableReset})
          */
         static SkipListener metered(io.quantumtrader.streams.metrics.StreamsMetrics metrics) {
             return new SkipListener() {
@@ -148,6 +159,11 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 @Override
                 public void deletedBeforeRead(String store, String partitionKey, long count) {
                     metrics.globalEntriesDeletedBeforeRead(store, partitionKey, count);
+                }
+
+                @Override
+                public void reset(String store, String stream) {
+                    metrics.globalTableReset(store);
                 }
             };
         }
@@ -238,6 +254,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                     }
                     log.warn("global table '{}': stream '{}' was reset (its ids went back, or it was deleted and "
                             + "created again); reading the table again from the start", spec.name(), spec.stream());
+                    skipped.reset(spec.name(), spec.stream());
                     values.clear();
                     lastIds.clear();
                     appliedEvents = new DedupeCache(dedupeWindowMs, dedupeMaxIds);

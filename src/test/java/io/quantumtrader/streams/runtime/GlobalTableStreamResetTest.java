@@ -77,6 +77,26 @@ class GlobalTableStreamResetTest {
         assertThat(replica.all()).as("the stream gone: an empty table").isEmpty();
     }
 
+    /** Each reset a replica finds is counted ({@code qt.streams.global.resets{store}}); until 2026-12-08 only logged. */
+    @Test
+    void aResetIsCountedPerReplica() {
+        String ns = RedisTestSupport.freshNamespace();
+        String key = new StreamKeys(ns).stream("limits", 0);
+        io.quantumtrader.streams.metrics.StreamsMetrics metrics = new io.quantumtrader.streams.metrics.StreamsMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "reset-test");
+        GlobalStoreReplica replica = new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits",
+                new JsonSerde<>(Limit.class)), template(), new StreamKeys(ns), StreamCatalog.defaults(),
+                GlobalStoreReplica.SkipListener.metered(metrics), IngestLimits.defaults(), Duration.ZERO);
+        add(key, "1000-1", "A", 10);
+        replica.refresh().block(T);
+        template().delete(key).block(T);
+        add(key, "3000-1", "C", 30);
+        replica.refresh().block(T);
+        replica.refresh().block(T);
+        assertThat(metrics.registry().find("qt.streams.global.resets").tag("store", "limits-table").counter().count())
+                .as("one reset found, counted once").isEqualTo(1.0);
+    }
+
     private static GlobalStoreReplica replica(String ns) {
         // checked at every read here (every 5 s by default: the check copies the stream's first and last entries)
         return new GlobalStoreReplica(new GlobalStoreSpec("limits-table", "limits", new JsonSerde<>(Limit.class)),
