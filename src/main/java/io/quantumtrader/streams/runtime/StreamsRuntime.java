@@ -74,6 +74,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private String startFailure;
     private OrderedScriptConnection commitConnection;
     private EngineAlerts alerts;
+    /** Reads Redis' maxmemory-policy again every minute while running (the start reads it first). */
+    private EvictionPolicyWatch evictionWatch;
     private TaskManager taskManager;
     private RebalanceCoordinator coordinator;
     private volatile CommitOptions commitOptions = CommitOptions.defaults();
@@ -419,13 +421,11 @@ public final class StreamsRuntime implements AutoCloseable {
                 })
                 .block();
         if (evicting != null && !evicting.isEmpty()) {
-            String message = "Redis evicts keys of any kind when its memory is full (maxmemory-policy "
-                    + String.join(", ", evicting) + "): streams with unread entries, state stores and dedupe logs can "
-                    + "disappear, and their entries be lost without a trace. Set maxmemory-policy noeviction "
-                    + "(docs/OPERATIONS.md \"Commits are all or nothing\")";
+            String message = EvictionPolicyWatch.message(evicting);
             log.error(message);
             alerts.critical(message);
         }
+        evictionWatch = new EvictionPolicyWatch(redis, alerts::critical, evicting == null ? List.of() : evicting);
         AssignmentConfig assignment = config.assignment();
         // RUNNING before any task starts: a task that fails while starting sets ERROR, which nothing overwrites
         state.set(RuntimeState.RUNNING);
@@ -471,6 +471,8 @@ public final class StreamsRuntime implements AutoCloseable {
                         .flatMap(trimmed -> removeStaleConsumers(admin, keys).then(trimmed.isOnError()
                                 ? Mono.error(trimmed.getThrowable()) : Mono.empty()))), config.trimInterval());
         schedule(lagGauges.job(), Duration.ZERO);
+        schedule(new PeriodicJob("eviction policy check", EvictionPolicyWatch.INTERVAL, Duration.ofSeconds(30),
+                evictionWatch::checkOnce), EvictionPolicyWatch.INTERVAL);
         registerMeters();
         log.info("runtime '{}' started as instance '{}' ({} task(s) in the topology, lease TTL {} ms)",
                 topology.applicationId(), config.instanceId(), tasks.size(), assignment.leaseTtl().toMillis());
@@ -772,6 +774,8 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private void registerMeters() {
         metrics.functionCounter("records.in", "input entries processed in committed batches", counters, RuntimeCounters::recordsIn);
+        metrics.gauge("redis.evicting", "1 while Redis' maxmemory-policy evicts keys of any kind (allkeys-*; read at the "
+                + "start and every minute), else 0", evictionWatch, EvictionPolicyWatch::evicting);
         metrics.functionCounter("records.out", "entries appended to output streams", counters, RuntimeCounters::recordsOut);
         metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
         metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);

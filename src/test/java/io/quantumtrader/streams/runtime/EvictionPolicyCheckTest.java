@@ -51,6 +51,44 @@ class EvictionPolicyCheckTest {
         }
     }
 
+    /**
+     * The policy set to {@code allkeys-lru} after the start: found in review (2026-12-08), the runtime checked at start
+     * only and Redis could then evict streams and state without a word. The watch (every minute in a runtime) says each
+     * change to an evicting policy once, and {@code qt.streams.redis.evicting} shows it.
+     */
+    @Test
+    void aPolicyChangedWhileTheRuntimeRunsIsSaidOnceAndShownByAGauge() {
+        try (RedisConnection own = RedisConnection.embedded()) {
+            ReactiveStringRedisTemplate redis = own.template();
+            List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+            EvictionPolicyWatch watch = new EvictionPolicyWatch(redis, said::add, List.of());
+            watch.checkOnce().block(T);
+            assertThat(said).isEmpty();
+            assertThat(watch.evicting()).isZero();
+
+            setPolicy(redis, "allkeys-lru");
+            watch.checkOnce().block(T);
+            watch.checkOnce().block(T);
+            assertThat(said).as("said once").hasSize(1);
+            assertThat(said.get(0)).contains("maxmemory-policy allkeys-lru", "noeviction");
+            assertThat(watch.evicting()).isEqualTo(1);
+
+            setPolicy(redis, "noeviction");
+            watch.checkOnce().block(T);
+            assertThat(watch.evicting()).isZero();
+            setPolicy(redis, "allkeys-lfu");
+            watch.checkOnce().block(T);
+            assertThat(said).as("a new change said again").hasSize(2);
+
+            String ns = RedisTestSupport.freshNamespace();
+            try (StreamsRuntime runtime = new StreamsRuntime(topology(), StreamsConfig.defaults().withNamespace(ns), redis)) {
+                runtime.start();
+                assertThat(runtime.metrics().registry().find("qt.streams.redis.evicting").gauge().value())
+                        .as("the start's reading in the gauge").isEqualTo(1.0);
+            }
+        }
+    }
+
     @Test
     void everyMasterOfAClusterIsAsked() {
         ConformanceCluster.use();
