@@ -125,6 +125,8 @@ public final class PartitionReader {
     /** Partition keys not read for now ({@link #pause}): their new entries stay in the stream, unread. */
     private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile FluxSink<Object> sink;
+    /** Whether {@link #create} was called: a reader is subscribed once. */
+    private volatile boolean created;
     private volatile boolean batches;
     /**
      * The subscriber cancelled (or the flux terminated): a read still in flight drops its reply, even an error. Reads
@@ -258,9 +260,10 @@ public final class PartitionReader {
     }
 
     private Flux<Object> create(boolean batches) {
-        if (sink != null) {
+        if (created) {
             throw new IllegalStateException("a PartitionReader can be subscribed once");
         }
+        created = true;
         this.batches = batches;
         return Flux.create(s -> {
             sink = s;
@@ -275,6 +278,10 @@ public final class PartitionReader {
             s.onDispose(() -> {
                 disposed = true;
                 stopped = true;
+                // the sink keeps its subscriber, the task run's whole operator chain (its stores, dedupe cache and
+                // global tables): a reader a task still refers to after its run ended kept them for good on the
+                // instance a task had left (found in review, 2026-12-08: HandedOverTaskStateRetainedTest)
+                sink = null;
                 endNoDemand();
                 idle.set(false);
                 Disposable timer = idleTimer;
