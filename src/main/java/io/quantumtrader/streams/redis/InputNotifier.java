@@ -435,6 +435,12 @@ public final class InputNotifier implements AutoCloseable {
     private StatefulRedisConnection<String, String> connection() {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null || !c.isOpen()) {
+            if (c != null) {
+                // disconnected between two calls: Lettuce would reconnect it, and it stayed open unused for good
+                // beside its replacement (review, 2026-12-08)
+                c.closeAsync();
+                connection = null;
+            }
             c = client.connect(StringCodec.UTF8, uri);
             c.setAutoFlushCommands(false); // only this thread writes here, each call's commands in one flush
             connection = c;
