@@ -95,7 +95,7 @@ class ForwardOfUnreplicatedCommitTest {
             String bucketsKey = keys.stream("buckets", q);
             TestCluster.Node producerMaster = cluster.masterOf(ticksKey);
             TestCluster.Node producerReplica = cluster.nodes().stream().filter(n -> !n.equals(producerMaster)
-                    && cluster.<String>sync(n, c -> c.info("replication")).contains("master_port:" + producerMaster.port()))
+                    && cluster.<String>sync(n, c -> c.info("replication")).lines().anyMatch(("master_port:" + producerMaster.port())::equals))   // not a longer port
                     .findFirst().orElseThrow();
 
             String finalNs = ns;
