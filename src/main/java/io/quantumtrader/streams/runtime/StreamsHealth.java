@@ -236,7 +236,8 @@ public final class StreamsHealth {
     }
 
     /**
-     * Uses {@code clock} for this host's time (membership expiries; tests of a host clock off Redis').
+     * Uses {@code clock} for this host's time (the fallback when Redis cannot tell its own; tests of a host clock off
+     * Redis').
      *
      * @return this
      */
@@ -265,7 +266,10 @@ public final class StreamsHealth {
             status = Status.DOWN;
             problems.add("the runtime stopped with an error; see the log");
         }
-        long now = hostClock.getAsLong();
+        // members' expiries are Redis' TIME plus the TTL (membership.lua): by this host's clock a pod 10 s ahead of
+        // Redis counted every other pod's consumer as stale, and the health went DOWN with pending entries of a live
+        // owner (found in review, 2026-12-08: HealthMembershipClockTest)
+        long now = redisNowMs;
         for (SourceCheck c : checks) {
             if (c.unreadable() != null) {
                 String what = c.stream() + "/" + c.partition() + ": could not be read (" + c.unreadable() + ")";
