@@ -36,7 +36,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
         }
         if (v.startsWith("-") && WITH_UNIT.matcher(v.substring(1).trim()).matches()) {
             // said "'-5s' is not a duration" (found in review, 2026-12-07)
-            throw new TypeConversionException("'" + value + "' is negative: give a duration of 0 or more, e.g. 90s or 10m");
+            throw new TypeConversionException("'" + value + "' is negative: give a duration such as 90s or 10m");
         }
         try {
             return Duration.parse(value.trim());

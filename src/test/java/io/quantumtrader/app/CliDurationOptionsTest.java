@@ -56,7 +56,7 @@ class CliDurationOptionsTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         assertThat(cli.execute("replay", "--timeout", "-5s")).isEqualTo(2);
-        assertThat(err.toString()).contains("'-5s' is negative: give a duration of 0 or more");
+        assertThat(err.toString()).contains("'-5s' is negative: give a duration such as 90s");
         CommandLine zero = QuantumTraderCli.commandLine();
         StringWriter zeroErr = new StringWriter();
         zero.setErr(new PrintWriter(zeroErr));

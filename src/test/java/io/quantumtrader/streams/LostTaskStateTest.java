@@ -141,7 +141,8 @@ class LostTaskStateTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.metrics().registry().find("qt.streams.records.in")
                     .counters().size() > 0 || runtime.counters().commits() >= 0);
             Thread.sleep(1500);
-            assertThat(runtime.metrics().registry().find("qt.streams.state.lost").counters()).as("nothing lost").isEmpty();
+            assertThat(runtime.metrics().registry().find("qt.streams.state.lost").counters().stream()
+                    .mapToDouble(c -> c.count()).sum()).as("nothing lost").isZero();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -274,8 +275,9 @@ class LostTaskStateTest {
         try (StreamsRuntime v2 = new StreamsRuntime(countsV2(), catalogConfig.withInstanceId("v2"), RedisTestSupport.template())) {
             v2.start();
             assertThat(v2.awaitDrained(Duration.ofSeconds(20))).isTrue();
-            assertThat(v2.metrics().registry().find("qt.streams.state.lost").counters())
-                    .as("state reported lost (meta) after the documented XGROUP DESTROY + start").isEmpty();
+            assertThat(v2.metrics().registry().find("qt.streams.state.lost").counters().stream()
+                    .mapToDouble(c -> c.count()).sum())
+                    .as("state reported lost (meta) after the documented XGROUP DESTROY + start").isZero();
         }
     }
 }

@@ -124,11 +124,13 @@ public final class StreamsMetrics {
      * A global table replica (one per task, one per global-table reader) found its stream reset — its ids went back
      * below the last one read, or it was deleted and created again — and reads the table again from the start:
      * {@code qt.streams.global.resets{store}}, once per replica that found it (until 2026-12-08 a WARN line only).
+     *
+     * @param count resets (0 when a task starts: registered at 0 so that the first reset shows to {@code rate()})
      */
-    public void globalTableReset(String store) {
+    public void globalTableReset(String store, int count) {
         Counter.builder(PREFIX + "global.resets")
                 .description("times a global table's replica found its stream reset (ids went back, or deleted and created again) and read the table again")
-                .tags(common).tag("store", store).register(registry).increment();
+                .tags(common).tag("store", store).register(registry).increment(count);
     }
 
     /**
@@ -202,11 +204,15 @@ public final class StreamsMetrics {
      * Task {@code task} found part of its committed state gone from Redis ({@code what}: {@code dedupe_log}, the event
      * ids its commits recorded; {@code meta}, its meta hash: stream times, watermarks, commit sequence; {@code store}, a
      * state store's hash cut below what its last commit left): a partial loss of Redis' data or a {@code DEL}.
+     *
+     * @param count how many losses (0 when a task starts: every {@code what} registered at 0, so the first loss shows
+     *              to {@code rate()}/{@code increase()}; until 2026-12-08 registered by the first loss, which no such
+     *              alert saw)
      */
-    public void stateLost(String task, String what) {
+    public void stateLost(String task, String what, int count) {
         Counter.builder(PREFIX + "state.lost")
                 .description("a task found part of its committed state gone from Redis (what: dedupe_log, meta, store)")
-                .tags(common).tag("task", task).tag("what", what).register(registry).increment();
+                .tags(common).tag("task", task).tag("what", what).register(registry).increment(count);
     }
 
     /**

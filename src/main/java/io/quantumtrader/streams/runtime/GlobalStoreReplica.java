@@ -163,7 +163,7 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
 
                 @Override
                 public void reset(String store, String stream) {
-                    metrics.globalTableReset(store);
+                    metrics.globalTableReset(store, 1);
                 }
             };
         }

@@ -719,6 +719,8 @@ public final class StreamTask {
         streamByKey.values().forEach(stream -> java.util.Arrays.stream(RejectedEntryException.Reason.values())
                 .forEach(reason -> metrics.rejected(stream, reason.tag(), 0)));
         executor.dropReasons().forEach((node, reasons) -> reasons.forEach(reason -> metrics.dropped(node, reason, 0)));
+        java.util.List.of("dedupe_log", "meta", "store").forEach(what -> metrics.stateLost(id, what, 0));
+        globals.keySet().forEach(store -> metrics.globalTableReset(store, 0));
         Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
         run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));
         r.reportDeletedUnread(id, counted, (stream, n) -> {
@@ -1230,7 +1232,7 @@ public final class StreamTask {
             recorded = 0;
         }
         if (config.ingest().dedupeMaxIds() > 0 && recorded > 0 && dedupeIds.isEmpty()) {
-            metrics.stateLost(id, "dedupe_log");
+            metrics.stateLost(id, "dedupe_log", 1);
             log.error("task {}: its dedupe log {} is gone although its commits recorded {} event ids in it ({}): did Redis "
                     + "lose part of its data? A retry of one of those events within the dedupe window will be processed "
                     + "again", id, dedupeKey, recorded, metaKey);
@@ -1255,7 +1257,7 @@ public final class StreamTask {
         // finds them full and a meta hash of its new id empty, which is no loss (review 2026-12-07)
         boolean committedBefore = !dedupeIds.isEmpty();
         if (committedBefore) {
-            metrics.stateLost(id, "meta");
+            metrics.stateLost(id, "meta", 1);
             log.error("task {}: its meta hash {} is gone although its dedupe log holds what its commits wrote: did "
                     + "Redis lose part of its data? Its stream times start again from nothing: records late before are "
                     + "accepted, and a window closed before may emit a second result", id, metaKey);
@@ -1312,7 +1314,7 @@ public final class StreamTask {
             if (field.startsWith("fields-lost.")) {
                 String key = field.substring("fields-lost.".length());
                 String[] counts = value.split("/");
-                metrics.stateLost(id, "store");
+                metrics.stateLost(id, "store", 1);
                 log.error("task {}: state hash {} held {} fields where the task's commit before had left {} (deleted or cut "
                         + "while the task ran: did Redis lose part of its data?); the task went on from what was left", id,
                         key, counts[0], counts.length > 1 ? counts[1] : "?");
@@ -1329,7 +1331,7 @@ public final class StreamTask {
             }
             if (loaded < expected) {
                 reported.put("fields." + store.hashKey(), Long.toString(loaded));
-                metrics.stateLost(id, "store");
+                metrics.stateLost(id, "store", 1);
                 log.error("task {}: state store '{}' ({}) holds {} entries where its last commit left {}: did Redis lose part "
                         + "of its data, or was the hash cut by hand? The task goes on from what is left", id, store.name(),
                         store.hashKey(), loaded, expected);

@@ -845,7 +845,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     StreamTask::alignerHeld, "task", t.id());
             for (String stream : t.inputStreams()) {
                 metrics.gauge("task.input.paused", "1 while the task does not read this input because event-time "
-                        + "alignment holds maxHeldPerInput of its records (its entries wait in Redis, unread), else 0",
+                        + "alignment holds maxHeldPerInput of its records or maxHeldBytesPerInput of their bytes (its entries wait in Redis, unread), else 0",
                         t, task -> task.inputPaused(stream), "task", t.id(), "stream", stream);
             }
             metrics.functionCounter("backpressure.no.demand.seconds", "time the reader had no demand (task busy)", t,
