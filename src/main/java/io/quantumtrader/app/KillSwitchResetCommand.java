@@ -66,12 +66,21 @@ final class KillSwitchResetCommand implements Callable<Integer> {
             throw new CliException(CliException.INPUT, "--reason is blank: the audit log keeps why the kill switch was reset",
                     "say why, e.g. --reason \"reviewed the day's losses with risk\"", null);
         }
+        if (reason.strip().length() > io.quantumtrader.trader.events.KillSwitch.MAX_REASON_CHARS) {
+            throw new CliException(CliException.INPUT, "--reason has " + reason.strip().length() + " characters, more than the "
+                    + io.quantumtrader.trader.events.KillSwitch.MAX_REASON_CHARS + " a reset's audit entry keeps",
+                    "say it in fewer words", null);
+        }
         if (wait.isNegative()) {
             throw new CliException(CliException.INPUT, "--wait " + wait + " is negative", "give 0s (do not wait) or a duration such as 30s", null);
         }
         if (operator == null || operator.isBlank()) {
             throw new CliException(CliException.INPUT, "--operator is blank: the audit log keeps who reset the kill switch",
                     "give your name, e.g. --operator jane.doe", null);
+        }
+        if (operator.strip().length() > io.quantumtrader.trader.events.KillSwitch.MAX_OPERATOR_CHARS) {
+            throw new CliException(CliException.INPUT, "--operator has " + operator.strip().length() + " characters, more than "
+                    + io.quantumtrader.trader.events.KillSwitch.MAX_OPERATOR_CHARS, "give your name or login, e.g. --operator jane.doe", null);
         }
         RedisTarget target = RedisTarget.fromEnvironment(System.getenv());
         if (target == null) {

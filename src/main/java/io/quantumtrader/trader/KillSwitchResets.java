@@ -73,7 +73,10 @@ final class KillSwitchResets {
             return null;
         }
         KillSwitch last = resets.get(Account.PAPER);
-        if (last != null && last.activatedAt() == table.activatedAt()) {
+        // the same reset (a retry of its entry reads the same value): applied once. Until 2026-12-08 a reset was known
+        // by its time alone, and a second reset with the same time (another operator, a tool writing a constant) was
+        // dropped without being applied or audited (found in review: ResetIdentityTest)
+        if (table.equals(last)) {
             return null;
         }
         resets.put(Account.PAPER, table);

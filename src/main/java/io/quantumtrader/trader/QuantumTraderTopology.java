@@ -200,7 +200,8 @@ public final class QuantumTraderTopology {
         classified.repartition(RegimeUpdate.class, QuantumTraderTopology::account, Named.as("regimes-by-account"))
                 .processValues(RegimeTableProcessor::new, Named.as("regime-table"), "regimes");
         // the kill switch: a global table of risk.kill_switch.activated (a broadcast) every portfolio task reads
-        GlobalTable<String, KillSwitch> killSwitch = b.globalTable(KILL_SWITCH, KillSwitch.class, Materialized.as("kill-switch"));
+        GlobalTable<String, KillSwitch> killSwitch = b.globalTable(KILL_SWITCH, KillSwitch.class, KillSwitch::account,
+                Materialized.as("kill-switch"));
         // an operator's reset is applied by the first tick or signal after it (a later activation replaces it in the table)
         EventStream<String, KillSwitchResetProcessor.Outcome> resetTicks = accountTicks
                 .leftJoin(killSwitch, (symbol, tick) -> Account.PAPER, KillSwitchResetProcessor.Input::new,

@@ -237,6 +237,9 @@ class CliFailuresTest {
                 "--reason", "test");
         assertReadableFailure(run, 2, "namespace 'nosuchns' has no kill-switch stream");
         assertReadableFailure(run(Map.of(), "kill-switch-reset", "--reason", "test"), 2, "REDIS_URL is not set");
+        // a reason the audit entry cannot keep (review 2026-12-08: the reset was applied and its audit dead-lettered)
+        assertReadableFailure(run(Map.of(), "kill-switch-reset", "--reason", "r".repeat(1_001)), 2,
+                "--reason has 1001 characters, more than the 1000");
     }
 
     /**

@@ -102,12 +102,30 @@ public final class TopologyBuilder {
      *                           a retention (windowed stores only)
      */
     public <V> GlobalTable<String, V> globalTable(String stream, Class<V> valueType, Materialized<V> materialized) {
+        return globalTable(stream, valueType, null, materialized);
+    }
+
+    /**
+     * {@link #globalTable(String, Class, Materialized)} whose values name their subject: an entry whose value names
+     * another subject than the entry's is skipped by every replica ({@code qt.streams.global.entries.skipped{reason=
+     * "invalid_value"}} and a warning) and the key keeps its value, as a source with
+     * {@link EventStream#requireSubject} refuses such an entry. Without it a forged entry under one key could carry a
+     * value meant for another (found in review, 2026-12-08: a kill-switch reset under "paper" naming account "other").
+     *
+     * @param subjectOf where a value names its subject (e.g. a kill switch's account); null: not checked
+     * @throws TopologyException as {@link #globalTable(String, Class, Materialized)}
+     */
+    @SuppressWarnings("unchecked")
+    public <V> GlobalTable<String, V> globalTable(String stream, Class<V> valueType,
+                                                  java.util.function.Function<? super V, String> subjectOf,
+                                                  Materialized<V> materialized) {
         materialized.refuseRetention("globalTable");
         String store = materialized.storeName;
         if (globalStores.containsKey(store) || stores.containsKey(store)) {
             throw new TopologyException("state store '" + store + "' is already added");
         }
-        globalStores.put(store, new GlobalStoreSpec(store, stream, new JsonSerde<>(valueType)));
+        globalStores.put(store, new GlobalStoreSpec(store, stream, new JsonSerde<>(valueType),
+                subjectOf == null ? null : v -> subjectOf.apply((V) v)));
         EventStream<String, V> source = stream(List.of(stream), new JsonSerde<>(valueType), Named.as(store + "-source"));
         source.node.markGlobal().markTableSource();
         addProcessor(store + "-global-table", () -> (in, ctx) -> reactor.core.publisher.Flux.empty(), Set.of(store),

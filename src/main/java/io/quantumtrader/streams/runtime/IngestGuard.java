@@ -231,6 +231,8 @@ public final class IngestGuard {
         }
         checkDedupeKeyPart("event id", env.id(), IngestLimits.MAX_EVENT_ID_CHARS);
         checkDedupeKeyPart("event source", env.source(), IngestLimits.MAX_EVENT_SOURCE_CHARS);
+        checkLength("trace id (traceid)", env.traceId(), IngestLimits.MAX_TRACE_ID_CHARS);
+        checkLength("idempotency key (idempotencykey)", env.idempotencyKey(), IngestLimits.MAX_TRACE_ID_CHARS);
         String expected = Envelope.typeOf(stream);
         if (!expected.equals(env.type())) {
             boolean ours = env.type().startsWith(stream + ".v");
@@ -272,6 +274,14 @@ public final class IngestGuard {
             if (Character.isHighSurrogate(c)) {
                 i++;
             }
+        }
+    }
+
+    /** Refuses an attribute carried into every output longer than {@code maxChars}. */
+    private static void checkLength(String what, String value, int maxChars) {
+        if (value != null && value.length() > maxChars) {
+            throw new RejectedEntryException(Reason.INVALID_ENVELOPE, what + " of " + value.length()
+                    + " characters is longer than " + maxChars, null);
         }
     }
 

@@ -48,6 +48,15 @@ public record IngestLimits(Duration maxEventTimeSkew, int maxEntryBytes, int max
     public static final int MAX_EVENT_SOURCE_CHARS = 256;
 
     /**
+     * Longest {@code traceid} and {@code idempotencykey} extension accepted, characters: 256 (a W3C
+     * {@code traceparent} has 55). Every output of a record carries its trace id: unbounded, a tick whose trace filled
+     * its entry was accepted at the source and its outputs dead-lettered at the sinks it was copied to, the market layer
+     * having seen it and the portfolio not (found in review, 2026-12-08: {@code HugeTraceIdTest}). A longer one is
+     * refused as an invalid envelope.
+     */
+    public static final int MAX_TRACE_ID_CHARS = 256;
+
+    /**
      * The largest skew and stream-time lead (2^61 ms, about 73 million years): what {@link #withoutStreamTimeLead()} and
      * {@link #withoutEventTimeSkewCheck()} set; a larger one overflowed the ms arithmetic (found in review 2026-12-06).
      */

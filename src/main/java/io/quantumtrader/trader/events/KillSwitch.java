@@ -17,6 +17,41 @@ package io.quantumtrader.trader.events;
 public record KillSwitch(String account, boolean active, String reason, double dailyLossPct, long activatedAt,
                          boolean rebaseDrawdown, String operator) {
 
+    /** Most characters of a reason: its audit entry quotes it, and must fit an entry (64 KiB by default). */
+    public static final int MAX_REASON_CHARS = 1_000;
+    /** Most characters of an operator's name. */
+    public static final int MAX_OPERATOR_CHARS = 100;
+
+    /**
+     * Checks what a foreign client may have written to {@code risk.kill_switch.activated} (found in review, 2026-12-08:
+     * a reset with a blank account, or a reason filling its entry, turned the kill switch off and its audit entry was
+     * dead-lettered: an unaudited reset). An entry that fails is skipped by the global table ({@code invalid_value},
+     * counted), and the account keeps its kill switch.
+     *
+     * @throws IllegalArgumentException when the account is blank, the reason missing (blank for a reset) or longer than
+     *                                  {@link #MAX_REASON_CHARS}, the operator longer than {@link #MAX_OPERATOR_CHARS},
+     *                                  or the daily loss not a finite number
+     */
+    public KillSwitch {
+        if (account == null || account.isBlank()) {
+            throw new IllegalArgumentException("a kill switch names its account");
+        }
+        if (reason == null || (!active && reason.isBlank())) {
+            throw new IllegalArgumentException("a kill switch " + (active ? "activation" : "reset") + " says why (reason)");
+        }
+        if (reason.length() > MAX_REASON_CHARS) {
+            throw new IllegalArgumentException("a kill switch's reason has at most " + MAX_REASON_CHARS + " characters, not "
+                    + reason.length());
+        }
+        if (operator != null && operator.length() > MAX_OPERATOR_CHARS) {
+            throw new IllegalArgumentException("a kill switch's operator has at most " + MAX_OPERATOR_CHARS + " characters, not "
+                    + operator.length());
+        }
+        if (!Double.isFinite(dailyLossPct)) {
+            throw new IllegalArgumentException("a kill switch's daily loss is a finite number, not " + dailyLossPct);
+        }
+    }
+
     /** An activation, or a reset of the kill switch alone, naming no operator. */
     public KillSwitch(String account, boolean active, String reason, double dailyLossPct, long activatedAt) {
         this(account, active, reason, dailyLossPct, activatedAt, false, null);

@@ -29,11 +29,22 @@ public record PositionClosed(String positionId, String account, String symbol, D
      * nothing remaining, its P&amp;L the position's). Boxed for that reason: the serde refuses a missing primitive
      * ({@code FAIL_ON_NULL_FOR_PRIMITIVES}), and such events, unread at an upgrade, were dead-lettered (found in review,
      * 2026-12-06).
+     *
+     * @throws IllegalArgumentException when a size, price or USD figure is not a finite number
      */
     public PositionClosed {
         partial = partial != null && partial;
         remainingSize = remainingSize == null ? 0.0 : remainingSize;
         positionRealizedPnl = positionRealizedPnl == null ? realizedPnl : positionRealizedPnl;
+        // a NaN read from "NaN" in a foreign entry made the day's realized P&L NaN, and every later status of that day
+        // said 0.00 USD, not breached (found in review, 2026-12-08: NonFiniteClosedPositionTest): refused at the source
+        double[] figures = {size, entryPrice, exitPrice, realizedPnl, feesUsd, equityUsd, remainingSize, positionRealizedPnl};
+        for (double figure : figures) {
+            if (!Double.isFinite(figure)) {
+                throw new IllegalArgumentException("a closed position's sizes, prices and USD figures are finite numbers, "
+                        + "not " + figure);
+            }
+        }
     }
 
     /** A position closed at once, whole: not partial, nothing remaining, its P&amp;L the position's. */
