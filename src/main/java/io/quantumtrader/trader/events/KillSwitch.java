@@ -28,18 +28,17 @@ public record KillSwitch(String account, boolean active, String reason, double d
      * dead-lettered: an unaudited reset). An entry that fails is skipped by the global table ({@code invalid_value},
      * counted), and the account keeps its kill switch.
      *
-     * @throws IllegalArgumentException when the account is blank, the reason missing (blank for a reset) or longer than
-     *                                  {@link #MAX_REASON_CHARS}, the operator longer than {@link #MAX_OPERATOR_CHARS},
-     *                                  or the daily loss not a finite number
+     * @throws IllegalArgumentException when the account is blank, the reason longer than {@link #MAX_REASON_CHARS}, the
+     *                                  operator longer than {@link #MAX_OPERATOR_CHARS}, or the daily loss not a finite
+     *                                  number
      */
     public KillSwitch {
         if (account == null || account.isBlank()) {
             throw new IllegalArgumentException("a kill switch names its account");
         }
-        if (reason == null || (!active && reason.isBlank())) {
-            throw new IllegalArgumentException("a kill switch " + (active ? "activation" : "reset") + " says why (reason)");
-        }
-        if (reason.length() > MAX_REASON_CHARS) {
+        // a blank or missing reason is audited as such ("reset: "): refused by kill-switch-reset since 2026-12-07, and
+        // read from entries written before (refused here, the replica would skip them and a stored one fail to load)
+        if (reason != null && reason.length() > MAX_REASON_CHARS) {
             throw new IllegalArgumentException("a kill switch's reason has at most " + MAX_REASON_CHARS + " characters, not "
                     + reason.length());
         }
