@@ -169,7 +169,10 @@ public final class QuantumTraderTopology {
 
         // regime: market.candle.new -> regime detector (ta4j ADX/ATR over the symbol's recent candles)
         RegimeDetector detector = new RegimeDetector(rules);
+        // candles, regimes and closed positions name their symbol, their subject, as ticks do: one under another symbol
+        // would join that symbol's state (found in review, 2026-12-08; refused at the source, dead-lettered)
         EventStream<String, MarketState> states = b.stream(CANDLES, Candle.class, Named.as("candles"))
+                .requireSubject(Candle::symbol)
                 .processValues(() -> new RegimeProcessor(detector), Named.as("regime-detector"), "candle-history");
         EventStream<String, RegimeUpdate> classified = states.filter((symbol, s) -> s.regime() != null, Named.as("classified"))
                 .mapValues(MarketState::regime, Named.as("regime-update"));
@@ -180,6 +183,7 @@ public final class QuantumTraderTopology {
         // signals: regime.classification.update (regime, close, EMAs of a candle) -> signal advisory
         SignalAdvisory advisory = new SignalAdvisory();
         EventStream<String, Advice> advice = b.stream(REGIMES, RegimeUpdate.class, Named.as("regimes"))
+                .requireSubject(RegimeUpdate::symbol)
                 .mapValues((RegimeUpdate r) -> advisory.advise(r), Named.as("signal-advisory"));
         EventStream<String, Signal> marketSignals = advice.filter((symbol, a) -> a.signal() != null, Named.as("signals-only"))
                 .mapValues(Advice::signal, Named.as("signal"));
@@ -301,6 +305,7 @@ public final class QuantumTraderTopology {
         // README: the DSL example resumes here
         // reporting layer, its own sub-topology: daily P&L of each account as a one-day event-time window
         b.stream(CLOSED, PositionClosed.class, Named.as("closed-positions"))
+                .requireSubject(PositionClosed::symbol)
                 .groupBy((symbol, closed) -> closed.account(), PositionClosed.class, Named.as("by-account"))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofHours(1)))    // UTC days
                 .aggregate(DailyPnl::empty, (account, closed, day) -> day.add(closed), Materialized.as("daily-pnl"))
