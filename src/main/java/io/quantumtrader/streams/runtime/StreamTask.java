@@ -499,6 +499,9 @@ public final class StreamTask {
                     uncertainCommits.add(m.getKey());
                 }
             }
+            // at 0 before the start's check can count a loss (reportLostState): a series whose first sample is 1 is
+            // not seen by increase() (review 2026-12-08: StateLostFirstCountTest)
+            java.util.List.of("dedupe_log", "meta", "store").forEach(what -> metrics.stateLost(id, what, 0));
             // the last run's alignment state is not this run's: reported while restoring until process() sets new ones
             aligner = null;
             heldLimit = null;
@@ -719,7 +722,6 @@ public final class StreamTask {
         streamByKey.values().forEach(stream -> java.util.Arrays.stream(RejectedEntryException.Reason.values())
                 .forEach(reason -> metrics.rejected(stream, reason.tag(), 0)));
         executor.dropReasons().forEach((node, reasons) -> reasons.forEach(reason -> metrics.dropped(node, reason, 0)));
-        java.util.List.of("dedupe_log", "meta", "store").forEach(what -> metrics.stateLost(id, what, 0));
         globals.keySet().forEach(store -> metrics.globalTableReset(store, 0));
         Map<String, io.quantumtrader.streams.redis.DeletedUnreadTotals> counted = new java.util.HashMap<>();
         run.claims.forEach((key, claim) -> counted.put(key, claim.deletedUnread()));

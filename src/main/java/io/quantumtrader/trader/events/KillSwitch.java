@@ -17,38 +17,41 @@ package io.quantumtrader.trader.events;
 public record KillSwitch(String account, boolean active, String reason, double dailyLossPct, long activatedAt,
                          boolean rebaseDrawdown, String operator) {
 
-    /** Most characters of a reason: its audit entry quotes it, and must fit an entry (64 KiB by default). */
+    /**
+     * Most characters of a reason {@code kill-switch-reset} accepts, and of a reason its audit entry quotes (the rest
+     * clipped): the audit entry must fit an entry (64 KiB by default).
+     */
     public static final int MAX_REASON_CHARS = 1_000;
-    /** Most characters of an operator's name. */
+    /** Most characters of an operator's name {@code kill-switch-reset} accepts, and its audit entry quotes. */
     public static final int MAX_OPERATOR_CHARS = 100;
 
     /**
      * Checks what a foreign client may have written to {@code risk.kill_switch.activated} (found in review, 2026-12-08:
-     * a reset with a blank account, or a reason filling its entry, turned the kill switch off and its audit entry was
-     * dead-lettered: an unaudited reset). An entry that fails is skipped by the global table ({@code invalid_value},
-     * counted), and the account keeps its kill switch.
+     * a reset with a blank account turned the kill switch off and its audit entry was dead-lettered: an unaudited
+     * reset); an entry that fails is skipped by the global table ({@code invalid_value}, counted) and the account keeps
+     * its kill switch. Only what no release ever stored is refused, so the portfolio's {@code kill-switch-resets} store
+     * still loads after an upgrade (review of a first version, which refused long reasons: {@code
+     * KillSwitchStoreUpgradeTest}); a long reason or operator is clipped in the audit entry instead ({@link #resetSummary()}).
+     * The reason and operator are kept as Redis gives them back (UTF-8: an unpaired surrogate becomes {@code ?}), so a
+     * reset read from the table equals the one the store gives back after a restart ({@code ResetAppliedAgainAfterRestartTest}).
      *
-     * @throws IllegalArgumentException when the account is blank, the reason longer than {@link #MAX_REASON_CHARS}, the
-     *                                  operator longer than {@link #MAX_OPERATOR_CHARS}, or the daily loss not a finite
-     *                                  number
+     * @throws IllegalArgumentException when the account is blank or the daily loss not a finite number
      */
     public KillSwitch {
         if (account == null || account.isBlank()) {
             throw new IllegalArgumentException("a kill switch names its account");
         }
-        // a blank or missing reason is audited as such ("reset: "): refused by kill-switch-reset since 2026-12-07, and
-        // read from entries written before (refused here, the replica would skip them and a stored one fail to load)
-        if (reason != null && reason.length() > MAX_REASON_CHARS) {
-            throw new IllegalArgumentException("a kill switch's reason has at most " + MAX_REASON_CHARS + " characters, not "
-                    + reason.length());
-        }
-        if (operator != null && operator.length() > MAX_OPERATOR_CHARS) {
-            throw new IllegalArgumentException("a kill switch's operator has at most " + MAX_OPERATOR_CHARS + " characters, not "
-                    + operator.length());
-        }
         if (!Double.isFinite(dailyLossPct)) {
             throw new IllegalArgumentException("a kill switch's daily loss is a finite number, not " + dailyLossPct);
         }
+        reason = asRedisKeepsIt(reason);
+        operator = asRedisKeepsIt(operator);
+    }
+
+    /** @return {@code text} after a round trip through UTF-8 (what Redis gives back); null for null */
+    private static String asRedisKeepsIt(String text) {
+        return text == null ? null : new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** An activation, or a reset of the kill switch alone, naming no operator. */
@@ -67,7 +70,12 @@ public record KillSwitch(String account, boolean active, String reason, double d
      *         re-based): <reason>}, the parts it has
      */
     public String resetSummary() {
-        return "reset" + (operator == null || operator.isBlank() ? "" : " by " + operator)
-                + (rebaseDrawdown ? " (drawdown re-based)" : "") + ": " + reason;
+        return "reset" + (operator == null || operator.isBlank() ? "" : " by " + clip(operator, MAX_OPERATOR_CHARS))
+                + (rebaseDrawdown ? " (drawdown re-based)" : "") + ": " + clip(reason, MAX_REASON_CHARS);
+    }
+
+    /** @return {@code text} cut to {@code max} characters with an ellipsis when longer (null as "null") */
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? String.valueOf(text) : text.substring(0, max) + "…";
     }
 }
