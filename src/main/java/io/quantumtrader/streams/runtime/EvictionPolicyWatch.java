@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * {@code CONFIG SET maxmemory-policy allkeys-lru} made after the start (an operator, a managed service's change, a node
  * replaced in a cluster) let Redis evict streams and state without a word, since the check ran at start only (found in
  * review, 2026-12-08). A change to an evicting policy is said once (ERROR and {@code critical}, the same words as at the
- * start), a change back once at INFO; {@code qt.streams.redis.evicting} is 1 while a policy that evicts any key is set.
+ * start), a change back once at INFO; {@code qt.streams.redis.evicting} is 1 while a policy that evicts any key is set
+ * (NaN while Redis has not said).
  * A Redis that refuses {@code CONFIG} (disabled or renamed, as on some managed services) is not checked (DEBUG); no
  * reply within the job's timeout is a failure of the job (counted, retried at the next run).
  */
@@ -33,11 +34,13 @@ final class EvictionPolicyWatch {
      * @param redis      the runtime's Redis
      * @param critical   told the ERROR's message when an evicting policy appears (the runtime's CRITICAL alert)
      * @param atStart    the evicting policies the start found (said then; not said again)
+     * @param known      whether the start read the policy (false: CONFIG refused or no reply)
      */
-    EvictionPolicyWatch(ReactiveStringRedisTemplate redis, Consumer<String> critical, List<String> atStart) {
+    EvictionPolicyWatch(ReactiveStringRedisTemplate redis, Consumer<String> critical, List<String> atStart, boolean known) {
         this.redis = redis;
         this.critical = critical;
         this.evicting = List.copyOf(atStart);
+        this.known = known;
     }
 
     /** @return the message of the ERROR and alert for {@code policies} (the start's and the watch's) */
@@ -48,9 +51,12 @@ final class EvictionPolicyWatch {
                 + "(docs/OPERATIONS.md \"Commits are all or nothing\")";
     }
 
-    /** @return 1 while the last read found a policy that evicts any key, else 0 */
-    int evicting() {
-        return evicting.isEmpty() ? 0 : 1;
+    /** Whether a read got Redis' answer (false where CONFIG is refused: the policy is not known). */
+    private volatile boolean known;
+
+    /** @return 1 while the last read found a policy that evicts any key, 0 when it found none, NaN while not known */
+    double evicting() {
+        return !known ? Double.NaN : evicting.isEmpty() ? 0 : 1;
     }
 
     /** One read of the policy; says a change (see the class comment). */
@@ -61,6 +67,7 @@ final class EvictionPolicyWatch {
                     return Mono.empty();
                 })
                 .doOnNext(now -> {
+                    known = true;
                     List<String> before = evicting;
                     evicting = List.copyOf(now);
                     if (!now.isEmpty() && !now.equals(before)) {

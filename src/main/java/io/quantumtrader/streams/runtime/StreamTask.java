@@ -503,8 +503,10 @@ public final class StreamTask {
             // not seen by increase() (review 2026-12-08: StateLostFirstCountTest)
             java.util.List.of("dedupe_log", "meta", "store").forEach(what -> metrics.stateLost(id, what, 0));
             // the last run's alignment state is not this run's: reported while restoring until process() sets new ones
-            aligner = null;
-            heldLimit = null;
+            synchronized (runStateLock) {
+                aligner = null;
+                heldLimit = null;
+            }
             if (previous != null) {
                 releaseReader(previous);   // ended before its process() released it (it failed while restoring)
             }
@@ -681,7 +683,9 @@ public final class StreamTask {
                         () -> Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS),
                         config.ingest().maxEventTimeSkew().toMillis(), config.ingest())
                 : null;
-        aligner = align;
+        synchronized (runStateLock) {
+            aligner = align;
+        }
         if (align != null) {
             // the inputs' entries up to each group's position were processed by earlier runs (acknowledged, never read
             // again) or are pending and read again first: without this, a watermark covering such an entry would wait
@@ -739,7 +743,9 @@ public final class StreamTask {
         HeldInputLimit limit = align != null && align.aligning()
                 ? new HeldInputLimit(id, streamByKey, config.alignment().maxHeldPerInput(),
                 config.alignment().maxHeldBytesPerInput(), r) : null;
-        heldLimit = limit;
+        synchronized (runStateLock) {
+            heldLimit = limit;
+        }
         processedAtStart = processed.get();
         run.reader = r;
         if (run.stopping) {
@@ -799,13 +805,18 @@ public final class StreamTask {
      */
     private void release(Run run, InputAligner align, HeldInputLimit limit) {
         releaseReader(run);
-        if (aligner == align) {
-            aligner = null;
-        }
-        if (heldLimit == limit) {
-            heldLimit = null;
+        synchronized (runStateLock) {   // a run started since has set its own: left as they are
+            if (aligner == align) {
+                aligner = null;
+            }
+            if (heldLimit == limit) {
+                heldLimit = null;
+            }
         }
     }
+
+    /** Guards the check-then-clear of {@link #release} against a new run setting its aligner and bound. */
+    private final Object runStateLock = new Object();
 
     /** Moves an ended run's reader's no-demand time into {@link #noDemandNanosOfEndedRuns} and drops the reader. */
     private void releaseReader(Run run) {

@@ -407,7 +407,8 @@ public final class StreamsRuntime implements AutoCloseable {
         // one attempt within the attempt timeout, never failing the start: on a Redis Cluster CONFIG GET goes to every
         // node the topology lists, a failed replica included, and a retried check failed every start while a replica was
         // down (review of the retried version, 2026-12-06). No reply is said, not read as "nothing found"
-        List<String> evicting = EvictionPolicyCheck.evictingPolicies(redis)
+        java.util.Optional<List<String>> read = EvictionPolicyCheck.evictingPolicies(redis)
+                .map(java.util.Optional::of)
                 .timeout(startupRetry.attemptTimeout())
                 .onErrorResume(e -> {
                     if (StartupRetry.waitingForRedis(e)) {
@@ -417,15 +418,16 @@ public final class StreamsRuntime implements AutoCloseable {
                     } else {   // CONFIG disabled or renamed (some managed services) says nothing about the policy
                         log.debug("could not read Redis' maxmemory-policy: {}", e.toString());
                     }
-                    return Mono.just(List.of());
+                    return Mono.just(java.util.Optional.empty());   // not known
                 })
                 .block();
-        if (evicting != null && !evicting.isEmpty()) {
+        List<String> evicting = read == null ? List.of() : read.orElse(List.of());
+        if (!evicting.isEmpty()) {
             String message = EvictionPolicyWatch.message(evicting);
             log.error(message);
             alerts.critical(message);
         }
-        evictionWatch = new EvictionPolicyWatch(redis, alerts::critical, evicting == null ? List.of() : evicting);
+        evictionWatch = new EvictionPolicyWatch(redis, alerts::critical, evicting, read != null && read.isPresent());
         AssignmentConfig assignment = config.assignment();
         // RUNNING before any task starts: a task that fails while starting sets ERROR, which nothing overwrites
         state.set(RuntimeState.RUNNING);
@@ -775,7 +777,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private void registerMeters() {
         metrics.functionCounter("records.in", "input entries processed in committed batches", counters, RuntimeCounters::recordsIn);
         metrics.gauge("redis.evicting", "1 while Redis' maxmemory-policy evicts keys of any kind (allkeys-*; read at the "
-                + "start and every minute), else 0", evictionWatch, EvictionPolicyWatch::evicting);
+                + "start and every minute), 0 when it does not, NaN while Redis has not said (CONFIG refused)", evictionWatch, EvictionPolicyWatch::evicting);
         metrics.functionCounter("records.out", "entries appended to output streams", counters, RuntimeCounters::recordsOut);
         metrics.functionCounter("commits", "committed batches", counters, RuntimeCounters::commits);
         metrics.functionCounter("deadlettered", "entries sent to dead-letter streams", counters, RuntimeCounters::deadLettered);

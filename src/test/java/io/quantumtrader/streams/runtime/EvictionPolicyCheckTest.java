@@ -61,7 +61,8 @@ class EvictionPolicyCheckTest {
         try (RedisConnection own = RedisConnection.embedded()) {
             ReactiveStringRedisTemplate redis = own.template();
             List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
-            EvictionPolicyWatch watch = new EvictionPolicyWatch(redis, said::add, List.of());
+            EvictionPolicyWatch watch = new EvictionPolicyWatch(redis, said::add, List.of(), false);
+            assertThat(watch.evicting()).as("not read yet").isNaN();
             watch.checkOnce().block(T);
             assertThat(said).isEmpty();
             assertThat(watch.evicting()).isZero();
