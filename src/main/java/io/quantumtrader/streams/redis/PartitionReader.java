@@ -280,7 +280,7 @@ public final class PartitionReader {
                 stopped = true;
                 // the sink keeps its subscriber, the task run's whole operator chain (its stores, dedupe cache and
                 // global tables): a reader a task still refers to after its run ended kept them for good on the
-                // instance a task had left (found in review, 2026-12-08: HandedOverTaskStateRetainedTest)
+                // instance a task had left (found in review, 2026-12-08: HandedOverTaskMemoryTest)
                 sink = null;
                 endNoDemand();
                 idle.set(false);

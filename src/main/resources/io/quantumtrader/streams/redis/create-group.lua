@@ -39,7 +39,7 @@ if KEYS[5] then
         -- ids went back below what the task committed: the stream was deleted and written again since (the documented
         -- fix of ids used up or ahead of the clock, a producer writing on at once), not the stream 'acked' refers to.
         -- Refused, with advice to resume after 'acked', every entry written since was skipped (found in review,
-        -- 2026-12-08: RefusalAfterStreamRewrittenTest). Made as for a stream that was gone
+        -- 2026-12-08: LostGroupRefusalEdgesTest). Made as for a stream that was gone
         streamWasGone = true
       elseif #redis.call('XRANGE', KEYS[1], '-', acked, 'COUNT', 1) > 0 then
         return redis.error_reply('REJECTED consumer group ' .. ARGV[1] .. ' of stream ' .. KEYS[1] .. ' is gone, although '

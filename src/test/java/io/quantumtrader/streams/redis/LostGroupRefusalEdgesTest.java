@@ -63,6 +63,26 @@ class LostGroupRefusalEdgesTest {
         assertThat(delivered).as("entries written after the documented fix").hasSize(1);
     }
 
+    /**
+     * The same fix with a producer writing before the task's restart (its XADD * works again right after the DEL), the
+     * usual order: found in review (2026-12-08), 'acked' (at the huge id) was above every new entry, the start was
+     * refused and its advice skipped them all. A stream whose last id is below 'acked' is now the stream that was gone.
+     */
+    @Test
+    void theDeleteTheStreamFixIsNotRefusedWhenAProducerWroteBeforeTheRestart() {
+        redis.opsForStream().add(MapRecord.create(in, Map.of("n", "1"))).block(T);
+        redis.opsForStream().add(MapRecord.create(in, Map.of("n", "bad")).withId(RecordId.of("18446744073709551615-0"))).block(T);
+        commitEverything();
+
+        redis.delete(in).block(T);
+        redis.opsForStream().add(MapRecord.create(in, Map.of("n", "2"))).block(T);   // a producer writes on at once
+        Throwable refused = catchThrowable(() -> admin.ensureGroup(in, "app.0", "in-source", meta, T).block(T));
+        assertThat(refused).as("the documented fix, with a producer writing before the task's restart").isNull();
+        List<String> delivered = redis.opsForStream().read(Consumer.from("app.0", "c"), StreamOffset.create(in, ReadOffset.lastConsumed()))
+                .map(r -> r.getId().getValue()).collectList().block(T);
+        assertThat(delivered).as("the entry written after the fix is delivered").hasSize(1);
+    }
+
     @Test
     void aKeyOfAnotherTypeIsReportedAsSuchNotAsALostGroup() {
         redis.opsForStream().add(MapRecord.create(in, Map.of("n", "1"))).block(T);
