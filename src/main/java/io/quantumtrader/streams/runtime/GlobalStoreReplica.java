@@ -447,7 +447,9 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
                 // a value naming another subject than its entry's (found in review, 2026-12-08: a forged kill-switch
                 // reset under "paper" naming account "other" reset paper's kill switch), as a source refuses it
                 String reason = RejectedEntryException.Reason.INVALID_VALUE.tag();
-                warnings.skipped(reason, "its value names subject '" + named + "', not its entry's ('" + env.subject()
+                String shown = named == null ? "null" : (named.length() <= 64 ? named : named.substring(0, 64) + "…")
+                        .replaceAll("\\p{Cntrl}", "?");
+                warnings.skipped(reason, "its value names subject '" + shown + "', not its entry's ('" + env.subject()
                         + "') (" + reason + ")");
                 return reason;
             }

@@ -800,8 +800,8 @@ public final class StreamTask {
      * its stores, dedupe cache and global tables), its aligner with the records it held, and its bound on them. Until
      * 2026-12-08 they were replaced only when the task ran here again, which after a hand-over (scale-out, rebalance)
      * may be never: the instance a task had left kept its whole state and up to {@code maxHeldPerInput} records per
-     * input (found in review: {@code HandedOverTaskMemoryTest}). The held
-     * records are pending in Redis for the next run or owner.
+     * input (found in review: {@code HandedOverTaskMemoryTest}). The held records are pending in Redis for the next
+     * run or owner.
      */
     private void release(Run run, InputAligner align, HeldInputLimit limit) {
         releaseReader(run);
