@@ -154,7 +154,13 @@ public final class StreamAdmin {
          * partial loss of Redis' data): what was written to it after the task's last read was lost with it, how much
          * is not known.
          */
-        CREATED_STREAM_WAS_GONE
+        CREATED_STREAM_WAS_GONE,
+        /**
+         * The group was there past the stream's last id ({@code XSETID} set the stream's last id back: the documented
+         * fix of ids used up or ahead of the clock) and was set back to that id: it would have skipped every entry
+         * written since, up to where it had read.
+         */
+        SET_BACK
     }
 
     /**
@@ -170,7 +176,8 @@ public final class StreamAdmin {
     public Mono<GroupCreation> ensureGroup(String streamKey, String group, String reader, String metaKey, Duration attemptTimeout) {
         return script(CREATE_GROUP, List.of(streamKey, StreamKeys.deletedUnread(streamKey), StreamKeys.groupReaders(streamKey),
                         StreamKeys.dedupeOf(streamKey, group), metaKey), List.of(group, reader), attemptTimeout)
-                .next().map(n -> n == 2L ? GroupCreation.CREATED_STREAM_WAS_GONE : n == 1L ? GroupCreation.CREATED : GroupCreation.EXISTED)
+                .next().map(n -> n == 3L ? GroupCreation.SET_BACK : n == 2L ? GroupCreation.CREATED_STREAM_WAS_GONE
+                        : n == 1L ? GroupCreation.CREATED : GroupCreation.EXISTED)
                 .onErrorMap(e -> RedisErrors.hasCode(e, "REJECTED"), e -> ScriptRefusedException.rejected(
                         ScriptRefusedException.Script.CREATE_GROUP, "", e));
     }

@@ -521,7 +521,9 @@ public final class StreamTask {
                         if (created == StreamAdmin.GroupCreation.CREATED_STREAM_WAS_GONE) {
                             reportStreamWasGone(log, metrics, id, streamByKey.get(key), key);
                         }
-                        if (created != StreamAdmin.GroupCreation.EXISTED) {
+                        if (created == StreamAdmin.GroupCreation.SET_BACK) {
+                            reportGroupSetBack(log, id, group, key);
+                        } else if (created != StreamAdmin.GroupCreation.EXISTED) {
                             // the runtime made every group at its start: Redis lost it since (a restart without
                             // persistence, a failover, a FLUSHALL). Without it the task failed with NOGROUP at every
                             // restart, for good (found in review, 2026-12-05)
@@ -1287,6 +1289,13 @@ public final class StreamTask {
      * counted as one in {@code qt.streams.input.deleted.unread}, with an ERROR (found in review, 2026-12-07: a stream
      * deleted with unread entries while the service was down was made again without a word).
      */
+    /** Says that a consumer group past its stream's last id was set back to it (create-group.lua, returns 3). */
+    static void reportGroupSetBack(org.slf4j.Logger log, String task, String group, String key) {
+        log.warn("task {}: consumer group {} was past the last id of stream {} (its id set back by XSETID, as the fix of "
+                + "used-up ids does) and is set back to it: entries written since are read (it would have skipped them)",
+                task, group, key);
+    }
+
     static void reportStreamWasGone(org.slf4j.Logger log, io.quantumtrader.streams.metrics.StreamsMetrics metrics,
                                     String task, String stream, String key) {
         metrics.deletedUnread(stream, -1);

@@ -361,6 +361,8 @@ public final class StreamsRuntime implements AutoCloseable {
                             .doOnNext(created -> {
                                 if (created == StreamAdmin.GroupCreation.CREATED_STREAM_WAS_GONE) {
                                     StreamTask.reportStreamWasGone(log, metrics, taskId, stream, key);
+                                } else if (created == StreamAdmin.GroupCreation.SET_BACK) {
+                                    StreamTask.reportGroupSetBack(log, taskId, group, key);
                                 }
                             })
                             .onErrorResume(e -> e instanceof ScriptRefusedException r

@@ -66,7 +66,8 @@ local function entry_id_stream_exhausted(key)
       end
       return 'REJECTED stream ' .. key .. ' has used up its entry ids: its last id ' .. last .. ' is at the largest'
           .. ' millisecond Redis allows (an entry was added there with an explicit id). Delete those entries (XDEL)'
-          .. ' and set the id back (XSETID ' .. key .. ' <id> MAXDELETEDID <id>), or delete the stream'
+          .. ' and set the id back (XSETID ' .. key .. ' <id> MAXDELETEDID <id>; its readers\' consumer groups are set'
+          .. ' back to <id> at their next start), or delete the stream'
     end
   end
   return nil
