@@ -22,7 +22,7 @@
 -- that one's group), a stream none of whose committed entries is retained, a key of
 -- another type (XGROUP CREATE names it), and a Redis that lost everything (the meta hash is gone too).
 -- Returns 1 when created, 2 when created for a stream that was gone though the task had committed entries of it, 0
--- when the group already existed, 3 when it existed past the stream's last id and was set back to it.
+-- when the group already existed, 3 when it existed past the stream's last id and was set back (see below).
 --#include deleted-unread.lib.lua
 local streamWasGone = false
 if KEYS[5] then
@@ -109,7 +109,7 @@ if string.find(tostring(err), 'BUSYGROUP') then
   -- ahead of the clock), and the group, having read the entry at the bad id, would skip every entry written since up
   -- to its last-delivered-id, without a word (found in review, 2026-12-08: ExhaustedSourceStreamFixTest). Set back
   -- (its pending entries stay) to the id the fix set (XSETID's MAXDELETEDID: the group had read every entry up to the
-  -- bad one, and producers may have written after the fix), else to the stream's last id; returns 3 and that id
+  -- bad one, and producers may have written after the fix), else to the stream's last id; returns 3
   local g = cg_group(KEYS[1], ARGV[1])
   local info = redis.call('XINFO', 'STREAM', KEYS[1])
   local last = du_field(info, 'last-generated-id')
