@@ -391,15 +391,28 @@ public final class QuantumTraderTopology {
 
     /** The portfolio's view of each symbol's latest regime (position state's de-risk, the exit brain), from {@code regime.classification.update}. */
     static final class RegimeTableProcessor implements Processor<String, RegimeUpdate, String, Void> {
+        /** The count of a record without a value (a foreign entry's null data on the repartition stream), skipped. */
+        static final String NULL_VALUE = "null_value";
         private KeyValueStore<String, RegimeUpdate> regimes;
+        private ProcessorContext<String, Void> context;
 
         @Override
         public void init(ProcessorContext<String, Void> context) {
+            this.context = context;
             this.regimes = context.getStateStore("regimes");
+            context.declareCounts(java.util.Set.of(NULL_VALUE));
         }
 
+        /**
+         * Keeps the symbol's latest regime; a record without a value is counted and skipped: stored, it deleted the
+         * symbol's regime (review 2026-12-08, once repartition streams pass null values through as Kafka Streams does).
+         */
         @Override
         public void process(Record<String, RegimeUpdate> record) {
+            if (record.value() == null) {
+                context.count(NULL_VALUE);
+                return;
+            }
             regimes.put(record.key(), record.value());
         }
     }

@@ -35,11 +35,17 @@ if KEYS[5] then
     if redis.call('EXISTS', KEYS[1]) == 0 then
       streamWasGone = true
     elseif redis.call('TYPE', KEYS[1])['ok'] == 'stream' and not cg_group(KEYS[1], ARGV[1]) then
-      if entry_id_less(du_field(redis.call('XINFO', 'STREAM', KEYS[1]), 'last-generated-id'), acked) then
-        -- ids went back below what the task committed: the stream was deleted and written again since (the documented
-        -- fix of ids used up or ahead of the clock, a producer writing on at once), not the stream 'acked' refers to.
-        -- Refused, with advice to resume after 'acked', every entry written since was skipped (found in review,
-        -- 2026-12-08: LostGroupRefusalEdgesTest). Made as for a stream that was gone
+      local info = redis.call('XINFO', 'STREAM', KEYS[1])
+      local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+      local deleted = du_field(info, 'max-deleted-entry-id') or '0-0'
+      if entry_id_less(du_field(info, 'last-generated-id'), acked)
+          and (not first or entry_id_less(deleted, first[1])) then
+        -- ids went back below what the task committed, and no entry is left from before the stream's deletions: it was
+        -- deleted and written again since (the documented fix of ids used up or ahead of the clock, a producer writing
+        -- on at once), not the stream 'acked' refers to. Refused, with advice to resume after 'acked', every entry
+        -- written since was skipped (found in review, 2026-12-08: LostGroupRefusalEdgesTest). Made as for a stream
+        -- that was gone. The fix made in place (XDEL, XSETID ... MAXDELETEDID) keeps the committed entries, at or
+        -- below its MAXDELETEDID: refused as below (review of that change: made again from 0 it processed them again)
         streamWasGone = true
       elseif #redis.call('XRANGE', KEYS[1], '-', acked, 'COUNT', 1) > 0 then
         return redis.error_reply('REJECTED consumer group ' .. ARGV[1] .. ' of stream ' .. KEYS[1] .. ' is gone, although '
