@@ -442,8 +442,8 @@ public final class GlobalStoreReplica implements KeyValueStore<String, Object> {
             // a blank data is a tombstone as for a table() of the stream (found in review, 2026-12-07: decoded, it
             // failed as invalid_value and the deleted value stayed in the global table)
             Object value = IngestGuard.isNullData(env.data()) ? null : spec.valueSerde().deserialize(env.data());
-            String named = value == null || spec.subjectOf() == null ? null : spec.subjectOf().apply(value);
-            if (value != null && spec.subjectOf() != null && !env.subject().equals(named)) {
+            String named = value == null || spec.subjectOf() == null ? env.subject() : spec.subjectOf().apply(value);
+            if (!env.subject().equals(named)) {
                 // a value naming another subject than its entry's (found in review, 2026-12-08: a forged kill-switch
                 // reset under "paper" naming account "other" reset paper's kill switch), as a source refuses it
                 String reason = RejectedEntryException.Reason.INVALID_VALUE.tag();

@@ -8,6 +8,7 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,29 @@ class LostGroupRefusalEdgesTest {
         List<String> delivered = redis.opsForStream().read(Consumer.from("app.0", "c"), StreamOffset.create(in, ReadOffset.lastConsumed()))
                 .map(r -> r.getId().getValue()).collectList().block(T);
         assertThat(delivered).as("the entry written after the fix is delivered").hasSize(1);
+    }
+
+    /**
+     * The fix made in place (XDEL the bad entry, XSETID back with MAXDELETEDID) keeps the stream and its committed
+     * entries and also leaves the last id below 'acked': found in review (2026-12-08) of the case above, a first version
+     * took it for a stream deleted and written again, made the lost group again at 0 and delivered every committed entry
+     * again. Refused, as for any lost group whose committed entries are retained.
+     */
+    @Test
+    void afterTheXsetidFixALostGroupDoesNotReprocessCommittedEntries() {
+        for (int i = 1; i <= 3; i++) {
+            redis.opsForStream().add(MapRecord.create(in, Map.of("n", "" + i)).withId(RecordId.of(i + "-0"))).block(T);
+        }
+        redis.opsForStream().add(MapRecord.create(in, Map.of("n", "bad")).withId(RecordId.of("18446744073709551615-0"))).block(T);
+        commitEverything();
+        redis.execute(RedisScript.of("redis.call('XDEL', KEYS[1], '18446744073709551615-0'); "
+                + "redis.call('XSETID', KEYS[1], '3-0', 'MAXDELETEDID', '3-0'); "
+                + "return redis.call('XGROUP', 'DESTROY', KEYS[1], 'app.0')", Long.class), List.of(in)).blockLast(T);
+
+        Throwable refused = catchThrowable(() -> admin.ensureGroup(in, "app.0", "in-source", meta, T).block(T));
+        List<String> delivered = refused != null ? List.of() : redis.opsForStream().read(Consumer.from("app.0", "c"),
+                StreamOffset.create(in, ReadOffset.lastConsumed())).map(r -> r.getId().getValue()).collectList().block(T);
+        assertThat(delivered).as("committed entries delivered again to the group made again").doesNotContain("1-0", "2-0", "3-0");
     }
 
     @Test
